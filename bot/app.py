@@ -1,0 +1,138 @@
+"""Builds the running application from settings: database, catalogues, engine, channels."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+import uvicorn
+
+from bot.channels.base import Channel
+from bot.channels.console import ConsoleChannel
+from bot.processor import MessageProcessor
+from bot.sealing import Sealer, load_sealer
+from bot.settings import Settings
+from bot.web import build_web_app
+from conversations.engine import Engine
+from conversations.flows import build_engine
+from conversations.i18n import Catalogues
+from storage import migrate
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+# Loggers that would print secrets or tipsters' words below these levels: request URLs carry
+# bot tokens (httpx), SQL parameters carry tip text and user ids (aiosqlite, SQLAlchemy),
+# updates carry messages (python-telegram-bot); the rest is chatter.
+LOGGER_FLOORS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "aiosqlite": logging.INFO,
+    "sqlalchemy.engine": logging.WARNING,
+    "telegram": logging.INFO,
+    "transitions": logging.WARNING,
+    "alembic": logging.WARNING,
+}
+
+
+def configure_logging(level: str | int) -> None:
+    """Log at ``level`` without ever logging secrets, tip text or user ids."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root_level = logging.getLogger().level
+    for name, floor in LOGGER_FLOORS.items():
+        logging.getLogger(name).setLevel(max(floor, root_level))
+
+
+@dataclass
+class Application:
+    """Everything a running bot needs, built once per process."""
+
+    settings: Settings
+    database: Database
+    catalogues: Catalogues
+    engine: Engine
+    sealer: Sealer
+    processor: MessageProcessor
+
+    @classmethod
+    def build(cls, settings: Settings) -> Application:
+        database = Database(settings.database_url)
+        catalogues = Catalogues.load()
+        engine = build_engine(catalogues, draft_ttl=settings.draft_ttl)
+        configured = settings.secret_key.get_secret_value() if settings.secret_key else None
+        sealer = load_sealer(
+            configured, data_dir=settings.data_dir, allow_local_key=database.is_sqlite
+        )
+        processor = MessageProcessor(database, engine, sealer, catalogues)
+        return cls(settings, database, catalogues, engine, sealer, processor)
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+    def console(self, user_id: str) -> ConsoleChannel:
+        return ConsoleChannel(self.processor, self.catalogues, user_id=user_id)
+
+
+async def upgrade_database(settings: Settings) -> None:
+    """Bring the schema to the newest migration (Alembic runs in its own thread and loop)."""
+    await asyncio.to_thread(migrate.upgrade, settings.database_url)
+
+
+def platform_channels(app: Application) -> list[Channel]:
+    """The channels whose tokens are configured (Telegram and Zalo arrive in later releases)."""
+    return []
+
+
+async def serve(app: Application, channels: list[Channel]) -> None:
+    """Run the channels (and the web server when they receive by webhook) until stopped."""
+    settings = app.settings
+    for channel in channels:
+        await channel.start()
+    try:
+        routes = [route for channel in channels for route in channel.routes()]
+        if routes or settings.webhook_mode:
+            web = build_web_app(app.database, routes)
+            config = uvicorn.Config(
+                web, host=settings.web_host, port=settings.web_port, log_level="warning"
+            )
+            await uvicorn.Server(config).serve()  # returns on SIGINT / SIGTERM
+        else:
+            await wait_for_stop_signal()
+    finally:
+        for channel in reversed(channels):
+            await channel.stop()
+
+
+async def wait_for_stop_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+
+
+async def run(settings: Settings, *, console_user: str = "1") -> None:
+    """``antq run``: migrate, then serve every configured channel (the console when none)."""
+    await upgrade_database(settings)
+    app = Application.build(settings)
+    try:
+        channels = platform_channels(app)
+        if channels:
+            await serve(app, channels)
+        else:
+            await app.console(console_user).run()
+    finally:
+        await app.close()
+
+
+async def chat(settings: Settings, user_id: str) -> None:
+    """``antq chat``: the console chat as a given platform user id."""
+    await upgrade_database(settings)
+    app = Application.build(settings)
+    try:
+        await app.console(user_id).run()
+    finally:
+        await app.close()

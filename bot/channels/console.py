@@ -1,0 +1,119 @@
+"""A chat in the terminal: the embedded default when no bot token is configured.
+
+Choices are shown as numbered lists and answered by number or words, as on Zalo. A few
+slash commands stand in for what a phone would send: a location, a photo, a sticker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TextIO
+
+from bot.processor import MessageProcessor
+from conversations.i18n import N_, Catalogues
+from conversations.parsing import parse_coordinates
+from conversations.replies import AskLocation, Choices, Inbound, Location, MediaItem, Reply, Text
+
+CHANNEL = "console"
+BOT_PREFIX = "🛡  "
+USER_PROMPT = "> "
+
+ReadLine = Callable[[], Awaitable[str | None]]
+Write = Callable[[str], None]
+
+MEDIA_COMMANDS: dict[str, str] = {
+    "anh": "photo",
+    "photo": "photo",
+    "video": "video",
+    "ghiam": "voice",
+    "voice": "voice",
+    "tep": "document",
+    "file": "document",
+}
+
+
+def render(reply: Reply) -> str:
+    """A reply as plain text with numbered options."""
+    if isinstance(reply, Text):
+        return reply.text
+    lines = [reply.text]
+    if isinstance(reply, Choices | AskLocation):
+        lines += [f"  {number}. {option.label}" for number, option in enumerate(reply.options, 1)]
+    return "\n".join(lines)
+
+
+def to_inbound(line: str, user_id: str) -> Inbound:
+    """What a typed line stands for: text, or a simulated location / file / sticker."""
+    base = {"channel": CHANNEL, "chat_id": user_id, "user_id": user_id}
+    stripped = line.strip()
+    head, _, rest = stripped.partition(" ")
+    command = head[1:].lower() if head.startswith("/") else ""
+    if command in ("vitri", "location"):
+        point = parse_coordinates(rest)
+        if point is not None:
+            return Inbound(**base, location=Location(*point))
+    if command in MEDIA_COMMANDS:
+        name = rest.strip() or "file"
+        media = MediaItem(
+            kind=MEDIA_COMMANDS[command],
+            file_id=f"console:{name}",  # type: ignore[arg-type]
+            file_name=name,
+        )
+        return Inbound(**base, media=media)
+    if command == "sticker":
+        return Inbound(**base, unsupported="sticker")
+    return Inbound(**base, text=line)
+
+
+async def read_stdin_line() -> str | None:
+    """One line from standard input without blocking the event loop; None at end of input."""
+    line = await asyncio.to_thread(sys.stdin.readline)
+    return line.rstrip("\n") if line else None
+
+
+def stdout_writer(stream: TextIO = sys.stdout) -> Write:
+    def write(text: str) -> None:
+        stream.write(text)
+        stream.flush()
+
+    return write
+
+
+class ConsoleChannel:
+    """Runs one terminal chat as the platform user ``user_id``."""
+
+    def __init__(
+        self,
+        processor: MessageProcessor,
+        catalogues: Catalogues,
+        *,
+        user_id: str = "1",
+        read_line: ReadLine = read_stdin_line,
+        write: Write | None = None,
+    ) -> None:
+        self.processor = processor
+        self.catalogues = catalogues
+        self.user_id = user_id
+        self.read_line = read_line
+        self.write = write or stdout_writer()
+
+    async def run(self) -> None:
+        """Chat until the input ends (Ctrl+D)."""
+        self.write(self.catalogues.text(None, N_("console.banner"), user=self.user_id) + "\n\n")
+        opening = Inbound(CHANNEL, self.user_id, self.user_id)
+        self._show(await self.processor.open_chat(opening))
+        while True:
+            self.write(USER_PROMPT)
+            line = await self.read_line()
+            if line is None:
+                self.write("\n")
+                return
+            self._show(await self.processor.process(to_inbound(line, self.user_id)))
+
+    def _show(self, replies: list[Reply]) -> None:
+        for reply in replies:
+            text = render(reply).replace("\n", "\n" + " " * len(BOT_PREFIX))
+            self.write(f"{BOT_PREFIX}{text}\n")
+        self.write("\n")

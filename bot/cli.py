@@ -1,0 +1,98 @@
+"""The ``antq`` command."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from bot import app as application
+from bot.sealing import new_key
+from bot.settings import Settings
+from conversations.fields import format_tip_code
+from conversations.localtime import shown
+from storage import migrate
+from storage.database import Database
+from storage.tips import list_tips
+
+cli = typer.Typer(
+    help="antq-bot: tips, reports and reminders for the ANTQ movement.", no_args_is_help=True
+)
+db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
+tips_cli = typer.Typer(help="Residents' tips.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(tips_cli, name="tips")
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    application.configure_logging(settings.log_level)
+    return settings
+
+
+@cli.command()
+def run(
+    console_user: Annotated[str, typer.Option(help="platform user id of the console chat")] = "1",
+) -> None:
+    """Migrate the database and serve the bot (a console chat when no token is configured)."""
+    asyncio.run(application.run(_settings(), console_user=console_user))
+
+
+@cli.command()
+def chat(
+    user_id: Annotated[str, typer.Option("--user-id", help="platform user id to chat as")] = "1",
+) -> None:
+    """Chat with the bot in this terminal as a given user."""
+    asyncio.run(application.chat(_settings(), user_id))
+
+
+@cli.command("secret-key")
+def secret_key() -> None:
+    """Print a new value for ANTQ_SECRET_KEY."""
+    typer.echo(new_key())
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    migrate.upgrade(_settings().database_url, revision)
+    typer.echo("database is up to date")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the database's migration revision."""
+    typer.echo(migrate.current(_settings().database_url) or "empty database")
+
+
+@tips_cli.command("list")
+def tips_list(
+    status: Annotated[str | None, typer.Option(help="only tips with this status")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """List the newest tips. Never shows who sent them."""
+
+    async def fetch() -> None:
+        database = Database(_settings().database_url)
+        try:
+            async with database.transaction() as session:
+                tips = await list_tips(session, status=status, limit=limit)
+        finally:
+            await database.dispose()
+        if not tips:
+            typer.echo("no tips")
+        for tip in tips:
+            sender = "anonymous" if tip.anonymous else "with contact"
+            summary = tip.description.replace("\n", " ")
+            summary = summary if len(summary) <= 60 else summary[:59] + "…"
+            typer.echo(
+                f"{format_tip_code(tip.code)}  {shown(tip.received_at)}  {tip.status:<12} "
+                f"{tip.category:<17} {sender:<12} files={len(tip.attachments)}  {summary}"
+            )
+
+    asyncio.run(fetch())
+
+
+def main() -> None:
+    cli()

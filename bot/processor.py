@@ -1,0 +1,179 @@
+"""Turns one inbound message into replies: load, run the engine, store, in one transaction.
+
+The conversation state, the effects (a stored tip, a changed language) and nothing else are
+written together, so a crash at any point leaves either the old or the new state, never half.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.locks import KeyedLocks
+from bot.sealing import Sealer
+from conversations.effects import Effect, SetLocale, StoreTip
+from conversations.engine import Engine, Outcome
+from conversations.i18n import N_, Catalogues
+from conversations.ports import Member, SavedConversation, TipStatus
+from conversations.replies import Inbound, Reply, Text
+from storage.conversations import (
+    ConcurrentUpdate,
+    load_member_and_conversation,
+    save_conversation,
+)
+from storage.database import Database
+from storage.members import set_locale
+from storage.tips import DuplicateTipCode, NewAttachment, NewTip, find_tip_by_code, insert_tip
+
+log = logging.getLogger(__name__)
+
+# A retry happens when another process saved the same conversation first, or (once in ~10^12)
+# when a new tip code collides; a handful of attempts is plenty.
+MAX_ATTEMPTS = 5
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class DatabaseRecords:
+    """The engine's read port, bound to the current transaction."""
+
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
+        self.session = session
+        self.sealer = sealer
+
+    async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
+        tip = await find_tip_by_code(self.session, code)
+        if tip is None or not self.sealer.proves(tip.sender_proof, code, member_id):
+            return None
+        return TipStatus(tip.code, tip.status, tip.received_at)
+
+
+class MessageProcessor:
+    """Runs messages through the engine against the database, one at a time per user."""
+
+    def __init__(
+        self,
+        database: Database,
+        engine: Engine,
+        sealer: Sealer,
+        catalogues: Catalogues,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.database = database
+        self.engine = engine
+        self.sealer = sealer
+        self.catalogues = catalogues
+        self.clock = clock
+        self.locks = KeyedLocks()
+
+    async def process(self, message: Inbound) -> list[Reply]:
+        """The replies to ``message``; on an internal error, a polite apology (never raises)."""
+        return await self._run(message, opening=False)
+
+    async def open_chat(self, message: Inbound) -> list[Reply]:
+        """What to show when a chat window opens: the pending question, or the welcome."""
+        return await self._run(message, opening=True)
+
+    async def _run(self, message: Inbound, *, opening: bool) -> list[Reply]:
+        async with self.locks.hold((message.channel, message.user_id)):
+            for _ in range(MAX_ATTEMPTS):
+                try:
+                    return await self._process_once(message, opening=opening)
+                except (ConcurrentUpdate, DuplicateTipCode):
+                    continue
+                except Exception:
+                    # Exception texts never carry values: the engine is built with
+                    # hide_parameters, and we log neither the message nor the user.
+                    log.exception("processing a %s message failed", message.channel)
+                    break
+        return [Text(self.catalogues.text(None, N_("error.internal")))]
+
+    async def _process_once(self, message: Inbound, *, opening: bool) -> list[Reply]:
+        now = self.clock()
+        async with self.database.transaction() as session:
+            row, conversation = await load_member_and_conversation(
+                session,
+                channel=message.channel,
+                platform_user_id=message.user_id,
+                chat_id=message.chat_id,
+                display_name=message.display_name,
+            )
+            member = Member(row.id, row.locale)
+            saved = None
+            if conversation is not None:
+                saved = SavedConversation(
+                    conversation.flow, conversation.step, conversation.data, conversation.updated_at
+                )
+            records = DatabaseRecords(session, self.sealer)
+            outcome: Outcome
+            if opening:
+                outcome = await self.engine.open(member, saved, message, records, now)
+            else:
+                outcome = await self.engine.handle(member, saved, message, records, now)
+            for effect in outcome.effects:
+                await self._apply(session, message, member, effect, now)
+            state = outcome.state
+            unchanged = saved is not None and (state.flow, state.step, state.data) == (
+                saved.flow,
+                saved.step,
+                saved.data,
+            )
+            if not (opening and unchanged):
+                await save_conversation(
+                    session,
+                    member.id,
+                    flow=state.flow,
+                    step=state.step,
+                    data=state.data,
+                    expected_version=conversation.version if conversation else None,
+                    now=now,
+                )
+        return outcome.replies
+
+    async def _apply(
+        self, session: AsyncSession, message: Inbound, member: Member, effect: Effect, now: datetime
+    ) -> None:
+        if isinstance(effect, SetLocale):
+            await set_locale(session, member.id, effect.locale)
+        elif isinstance(effect, StoreTip):
+            await insert_tip(session, self._new_tip(message, member, effect, now))
+
+    def _new_tip(self, message: Inbound, member: Member, tip: StoreTip, now: datetime) -> NewTip:
+        return NewTip(
+            code=tip.code,
+            category=tip.category,
+            description=tip.description,
+            place_text=tip.place_text,
+            latitude=tip.latitude,
+            longitude=tip.longitude,
+            place_unknown=tip.place_unknown,
+            occurred_date=tip.occurred_date,
+            occurred_time=tip.occurred_time,
+            occurred_unknown=tip.occurred_unknown,
+            anonymous=tip.anonymous,
+            member_id=None if tip.anonymous else member.id,
+            contact_phone=None if tip.anonymous else tip.contact_phone,
+            sender_proof=self.sealer.sender_proof(tip.code, member.id),
+            sender_route=self.sealer.seal_route(message.channel, message.chat_id),
+            locale=tip.locale,
+            received_at=now,
+            attachments=tuple(
+                NewAttachment(
+                    kind=item["kind"],
+                    channel=item["channel"],
+                    file_id=item["file_id"],
+                    file_unique_id=item.get("file_unique_id"),
+                    mime_type=item.get("mime_type"),
+                    size_bytes=item.get("size_bytes"),
+                    file_name=item.get("file_name"),
+                    duration_seconds=item.get("duration_seconds"),
+                )
+                for item in tip.attachments
+            ),
+        )

@@ -1,0 +1,54 @@
+"""Every setting is an ``ANTQ_*`` environment variable (an optional ``.env`` file is read too).
+
+Secrets (bot tokens, the server key that seals tipsters' reply routes) come from the
+environment only and are kept as ``SecretStr`` so they never show up in a log or a repr.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.database import DEFAULT_SQLITE_URL
+
+
+class Settings(BaseSettings):
+    """The bot's configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="ANTQ_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(DEFAULT_SQLITE_URL, description="SQLAlchemy URL of the database")
+    data_dir: Path = Field(Path("data"), description="where local files (SQLite, dev key) live")
+    secret_key: SecretStr | None = Field(
+        None,
+        description="base64 32-byte key sealing tipsters' reply routes; required on PostgreSQL",
+    )
+    draft_ttl_hours: float = Field(24, gt=0, description="hours after which a draft expires")
+    default_locale: str = Field("vi", pattern="^(vi|en)$")
+    log_level: str = Field(
+        "WARNING", description="INFO on a server; WARNING keeps the console chat clean"
+    )
+
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    zalo_token: SecretStr | None = None
+    zalo_base_url: str = "https://bot-api.zaloplatforms.com"
+    webhook_base_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    web_host: str = Field("0.0.0.0", description="address the webhook server listens on")
+    web_port: int = Field(8080, description="port the webhook server listens on")
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.webhook_base_url and self.webhook_secret)
+
+    @property
+    def draft_ttl(self) -> timedelta:
+        return timedelta(hours=self.draft_ttl_hours)
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,55 @@
+"""The universal commands, typed as /commands or as plain words (with or without diacritics)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conversations.parsing import fold
+
+UNIVERSAL = {
+    "cancel": ("cancel", "huy"),
+    "back": ("back", "quaylai"),
+    "help": ("help", "trogiup"),
+    "menu": ("menu",),
+    "start": ("start", "batdau"),
+}
+# Whole messages that mean a command without the slash: "huỷ", "quay lại", "trợ giúp".
+BARE_WORDS = {
+    "huy": "cancel",
+    "cancel": "cancel",
+    "quay lai": "back",
+    "back": "back",
+    "tro giup": "help",
+    "help": "help",
+    "menu": "menu",
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command: its canonical name (or the unknown word typed) and what followed it."""
+
+    name: str
+    argument: str
+    known: bool
+
+
+def parse_command(text: str | None, flow_commands: dict[str, str]) -> Command | None:
+    """Read ``text`` as a command, or None when it is an ordinary answer.
+
+    ``flow_commands`` maps extra command words (``status``, ``tracuu``) to flow names.
+    """
+    if not text:
+        return None
+    stripped = text.strip()
+    if stripped.startswith("/") and len(stripped) > 1 and stripped[1].isalpha():
+        head, _, argument = stripped[1:].partition(" ")
+        word = fold(head.split("@", 1)[0])
+        for name, words in UNIVERSAL.items():
+            if word in words:
+                return Command(name, argument.strip(), known=True)
+        if word in flow_commands:
+            return Command(flow_commands[word], argument.strip(), known=True)
+        return Command(head, "", known=False)
+    bare = BARE_WORDS.get(fold(stripped))
+    return Command(bare, "", known=True) if bare else None

@@ -1,0 +1,477 @@
+"""Runs one inbound message through the member's conversation.
+
+The engine is pure: it gets the member, their saved conversation, the message, read access to
+records and the time; it returns replies, effects and the new conversation state. ``bot``
+stores the effects and the state in one transaction and sends the replies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from conversations.commands import Command, parse_command
+from conversations.effects import Effect, SetLocale
+from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, match_option
+from conversations.flow import EDIT, FINISHED, SUMMARY, Flow, FlowContext, Step
+from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
+from conversations.localtime import local_today
+from conversations.ports import Member, Records, SavedConversation
+from conversations.replies import Choices, Inbound, Option, Reply, Text
+
+MENU = "menu"
+HELP_ITEM = "help"
+RESUME_ITEM = "resume"
+
+SUMMARY_OPTIONS = (
+    ChoiceOption("confirm", N_("summary.confirm"), ("gui", "xac nhan", "dong y", "ok", "yes")),
+    ChoiceOption("edit", N_("summary.edit"), ("sua",)),
+    ChoiceOption("cancel", N_("summary.cancel"), ("huy",)),
+)
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """What is stored for the member after this message."""
+
+    flow: str | None
+    step: str | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The engine's answer to one message."""
+
+    replies: list[Reply]
+    effects: list[Effect]
+    state: ConversationState
+
+
+@dataclass
+class Turn:
+    """The working state while one message is handled."""
+
+    member: Member
+    message: Inbound
+    records: Records
+    now: datetime
+    locale: str
+    flow: Flow | None
+    step: str | None
+    answers: dict[str, Any]
+    editing: bool
+    draft: dict[str, Any] | None
+    replies: list[Reply] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+
+    def say(self, reply: Reply) -> None:
+        self.replies.append(reply)
+
+
+class Engine:
+    """Drives every flow. Built once per process; holds no per-user state."""
+
+    def __init__(
+        self,
+        flows: list[Flow],
+        catalogues: Catalogues,
+        *,
+        menu: list[str],
+        language_flow: str = "language",
+        draft_ttl: timedelta = timedelta(hours=24),
+    ) -> None:
+        self.flows = {flow.name: flow for flow in flows}
+        self.catalogues = catalogues
+        self.menu = menu
+        self.language_flow = language_flow
+        self.draft_ttl = draft_ttl
+        self.flow_commands = {word: flow.name for flow in flows for word in flow.commands}
+
+    # -- entry point -------------------------------------------------------------------------
+
+    async def handle(
+        self,
+        member: Member,
+        saved: SavedConversation | None,
+        message: Inbound,
+        records: Records,
+        now: datetime,
+    ) -> Outcome:
+        """Answer ``message``; never raises for anything a user can send."""
+        turn = self._restore(member, saved, message, records, now)
+        if saved is not None and self._expired(saved, now):
+            await self._expire(turn, saved)
+        elif member.locale is None and turn.flow is None:
+            await self._start_flow(turn, self.flows[self.language_flow], argument="")
+        elif turn.flow is not None:
+            await self._in_flow(turn, turn.flow)
+        else:
+            await self._at_home(turn)
+        return Outcome(turn.replies, turn.effects, self._state(turn))
+
+    async def open(
+        self,
+        member: Member,
+        saved: SavedConversation | None,
+        message: Inbound,
+        records: Records,
+        now: datetime,
+    ) -> Outcome:
+        """What a chat window shows when it opens: the pending question of an unfinished
+        flow (after a restart, say), or else the same as /start."""
+        turn = self._restore(member, saved, message, records, now)
+        if saved is not None and turn.flow is not None and not self._expired(saved, now):
+            if turn.flow.confirm:
+                turn.say(Text(self._t(turn, N_("draft.resumed"))))
+            self._ask(turn)
+            return Outcome(turn.replies, turn.effects, self._state(turn))
+        start = Inbound(message.channel, message.chat_id, message.user_id, text="/start")
+        return await self.handle(member, saved, start, records, now)
+
+    # -- state -------------------------------------------------------------------------------
+
+    def _restore(
+        self,
+        member: Member,
+        saved: SavedConversation | None,
+        message: Inbound,
+        records: Records,
+        now: datetime,
+    ) -> Turn:
+        data = saved.data if saved else {}
+        flow = self.flows.get(saved.flow) if saved and saved.flow else None
+        step = saved.step if flow is not None and saved else None
+        if flow is not None and step not in flow.machine.states:
+            flow, step = None, None  # a flow renamed by an upgrade: start over politely
+        return Turn(
+            member=member,
+            message=message,
+            records=records,
+            now=now,
+            locale=member.locale or DEFAULT_LOCALE,
+            flow=flow,
+            step=step,
+            answers=dict(data.get("answers", {})) if flow else {},
+            editing=bool(data.get("editing")) if flow else False,
+            draft=data.get("draft"),
+        )
+
+    @staticmethod
+    def _state(turn: Turn) -> ConversationState:
+        data: dict[str, Any] = {}
+        if turn.flow is not None:
+            data["answers"] = turn.answers
+            if turn.editing:
+                data["editing"] = True
+        if turn.draft is not None:
+            data["draft"] = turn.draft
+        return ConversationState(turn.flow.name if turn.flow else None, turn.step, data)
+
+    def _expired(self, saved: SavedConversation, now: datetime) -> bool:
+        has_draft = saved.flow is not None or saved.data.get("draft") is not None
+        return has_draft and now - saved.updated_at > self.draft_ttl
+
+    async def _expire(self, turn: Turn, saved: SavedConversation) -> None:
+        name = saved.flow or (saved.data.get("draft") or {}).get("flow")
+        flow = self.flows.get(name or "")
+        turn.flow, turn.step, turn.answers, turn.editing, turn.draft = None, None, {}, False, None
+        if flow is not None and flow.confirm:
+            hours = int(self.draft_ttl.total_seconds() // 3600)
+            expired = self._t(
+                turn, N_("draft.expired"), flow=self._t(turn, flow.title), hours=hours
+            )
+            turn.say(Text(expired))
+        if turn.member.locale is None:
+            await self._start_flow(turn, self.flows[self.language_flow], argument="")
+        else:
+            self._show_menu(turn)
+
+    # -- home --------------------------------------------------------------------------------
+
+    async def _at_home(self, turn: Turn) -> None:
+        message = turn.message
+        if message.option is not None and message.option_ref != MENU:
+            turn.say(Text(self._t(turn, N_("input.stale_button"))))
+            self._show_menu(turn)
+            return
+        command = parse_command(message.text, self.flow_commands)
+        if command is not None:
+            await self._home_command(turn, command)
+            return
+        options = self._menu_options(turn)
+        try:
+            choice = match_option(message, options, self._fields(turn))
+        except InvalidAnswer:
+            turn.say(Text(self._t(turn, N_("menu.not_understood"))))
+            self._show_menu(turn)
+            return
+        await self._menu_choice(turn, choice)
+
+    async def _home_command(self, turn: Turn, command: Command) -> None:
+        if not command.known:
+            turn.say(Text(self._t(turn, N_("input.unknown_command"), command=command.name)))
+            self._show_menu(turn)
+        elif command.name == "start":
+            turn.say(Text(self._t(turn, N_("home.welcome"))))
+            self._show_menu(turn)
+        elif command.name == "help":
+            turn.say(Text(self._t(turn, N_("help.home"))))
+            self._show_menu(turn)
+        elif command.name == "cancel" and turn.draft is not None:
+            turn.draft = None
+            turn.say(Text(self._t(turn, N_("flow.cancelled"))))
+            self._show_menu(turn)
+        elif command.name in self.flows:
+            await self._start_flow(turn, self.flows[command.name], command.argument)
+        else:
+            self._show_menu(turn)
+
+    async def _menu_choice(self, turn: Turn, choice: str) -> None:
+        if choice == RESUME_ITEM and turn.draft is not None:
+            self._resume_draft(turn)
+        elif choice == HELP_ITEM:
+            turn.say(Text(self._t(turn, N_("help.home"))))
+            self._show_menu(turn)
+        else:
+            await self._start_flow(turn, self.flows[choice], argument="")
+
+    def _menu_options(self, turn: Turn) -> tuple[ChoiceOption, ...]:
+        options: list[ChoiceOption] = []
+        draft_flow = self.flows.get((turn.draft or {}).get("flow", ""))
+        if draft_flow is not None:
+            options.append(ChoiceOption(RESUME_ITEM, N_("menu.resume"), ("tiep tuc", "resume")))
+        options += [ChoiceOption(name, self.flows[name].title) for name in self.menu]
+        options.append(ChoiceOption(HELP_ITEM, N_("menu.help")))
+        return tuple(options)
+
+    def _show_menu(self, turn: Turn) -> None:
+        offered = []
+        for option in self._menu_options(turn):
+            label = self._t(turn, option.label)
+            if option.id == RESUME_ITEM and turn.draft is not None:
+                flow = self.flows[turn.draft["flow"]]
+                label = self._t(turn, option.label, flow=self._t(turn, flow.title))
+            offered.append(Option(option.id, label))
+        turn.say(Choices(self._t(turn, N_("menu.prompt")), tuple(offered), MENU))
+
+    def _resume_draft(self, turn: Turn) -> None:
+        draft = turn.draft or {}
+        turn.flow = self.flows[draft["flow"]]
+        turn.step = draft["step"]
+        turn.answers = dict(draft.get("answers", {}))
+        turn.editing = bool(draft.get("editing"))
+        turn.draft = None
+        turn.say(Text(self._t(turn, N_("draft.resumed"))))
+        self._ask(turn)
+
+    def _pause(self, turn: Turn) -> None:
+        """Keep the current flow's answers aside while the member does something else."""
+        if turn.flow is not None and turn.flow.confirm:
+            turn.draft = {
+                "flow": turn.flow.name,
+                "step": turn.step,
+                "answers": turn.answers,
+                "editing": turn.editing,
+            }
+        turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
+
+    async def _start_flow(self, turn: Turn, flow: Flow, argument: str) -> None:
+        if turn.flow is not None:
+            self._pause(turn)
+        if flow.confirm and turn.draft is not None:
+            if turn.draft.get("flow") == flow.name:
+                self._resume_draft(turn)
+                return
+            turn.draft = None  # one draft at a time: starting another replaces it
+        turn.flow, turn.step, turn.answers, turn.editing = flow, flow.first_step, {}, False
+        if argument:
+            # "/status K7Q2M9XD" answers the first question at once.
+            turn.message = Inbound(
+                turn.message.channel, turn.message.chat_id, turn.message.user_id, text=argument
+            )
+            await self._answer_step(turn, flow, flow.by_name[flow.first_step])
+            return
+        if flow.intro:
+            turn.say(Text(self._t(turn, flow.intro)))
+        self._ask(turn)
+
+    # -- inside a flow -----------------------------------------------------------------------
+
+    async def _in_flow(self, turn: Turn, flow: Flow) -> None:
+        message = turn.message
+        if message.option is not None and message.option_ref != turn.step:
+            turn.say(Text(self._t(turn, N_("input.stale_button"))))
+            self._ask(turn)
+            return
+        command = parse_command(message.text, self.flow_commands)
+        if command is not None:
+            await self._flow_command(turn, flow, command)
+        elif turn.step == SUMMARY:
+            await self._summary_answer(turn, flow)
+        elif turn.step == EDIT:
+            self._edit_answer(turn, flow)
+        else:
+            await self._answer_step(turn, flow, flow.by_name[turn.step or flow.first_step])
+
+    async def _flow_command(self, turn: Turn, flow: Flow, command: Command) -> None:
+        if not command.known:
+            turn.say(Text(self._t(turn, N_("input.unknown_command"), command=command.name)))
+            self._ask(turn)
+        elif command.name == "cancel":
+            self._cancel(turn)
+        elif command.name == "back":
+            self._back(turn, flow)
+        elif command.name == "help":
+            step = flow.by_name.get(turn.step or "")
+            key = step.help if step is not None and step.help else N_("help.step")
+            turn.say(Text(self._t(turn, key)))
+            self._ask(turn)
+        elif command.name in ("menu", "start"):
+            self._pause(turn)
+            if turn.draft is not None:
+                turn.say(Text(self._t(turn, N_("draft.kept"))))
+            self._show_menu(turn)
+        elif command.name in self.flows:
+            await self._start_flow(turn, self.flows[command.name], command.argument)
+
+    def _cancel(self, turn: Turn) -> None:
+        turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
+        turn.say(Text(self._t(turn, N_("flow.cancelled"))))
+        self._show_menu(turn)
+
+    def _back(self, turn: Turn, flow: Flow) -> None:
+        before = turn.step or flow.first_step
+        after = flow.move(before, turn.answers, turn.editing, "back")
+        if after == before:
+            turn.say(Text(self._t(turn, N_("flow.first_step"))))
+        if after == SUMMARY:
+            turn.editing = False
+        turn.step = after
+        self._ask(turn)
+
+    async def _answer_step(self, turn: Turn, flow: Flow, step: Step) -> None:
+        fields = self._fields(turn)
+        current = turn.answers.get(step.name)
+        try:
+            accepted = step.field.parse(turn.message, fields, current)
+        except InvalidAnswer as problem:
+            turn.say(Text(self._t(turn, problem.key, **problem.params)))
+            self._ask(turn)
+            return
+        turn.answers[step.name] = accepted.value
+        ack = self._t(turn, accepted.ack, **(accepted.ack_params or {})) if accepted.ack else None
+        if not accepted.complete:
+            turn.say(step.field.question(ack or "", step.name, fields, accepted.value))
+            return
+        if ack:
+            turn.say(Text(ack))
+        await self._advance(turn, flow)
+
+    async def _advance(self, turn: Turn, flow: Flow) -> None:
+        after = flow.move(turn.step or flow.first_step, turn.answers, turn.editing, "advance")
+        if after in (SUMMARY, FINISHED):
+            turn.editing = False
+            turn.answers = flow.prune(turn.answers)
+        if after == FINISHED:
+            await self._complete(turn, flow)
+            return
+        turn.step = after
+        self._ask(turn)
+
+    async def _summary_answer(self, turn: Turn, flow: Flow) -> None:
+        try:
+            choice = match_option(turn.message, SUMMARY_OPTIONS, self._fields(turn))
+        except InvalidAnswer as problem:
+            turn.say(Text(self._t(turn, problem.key, **problem.params)))
+            self._ask(turn)
+            return
+        if choice == "confirm":
+            await self._complete(turn, flow)
+        elif choice == "edit":
+            turn.step = EDIT
+            self._ask(turn)
+        else:
+            self._cancel(turn)
+
+    def _edit_answer(self, turn: Turn, flow: Flow) -> None:
+        steps = flow.applicable(turn.answers)
+        options = tuple(ChoiceOption(step.name, step.title) for step in steps)
+        try:
+            choice = match_option(turn.message, options, self._fields(turn))
+        except InvalidAnswer as problem:
+            turn.say(Text(self._t(turn, problem.key, **problem.params)))
+            self._ask(turn)
+            return
+        turn.step = flow.move(EDIT, turn.answers, True, f"edit_{choice}")
+        turn.editing = True
+        self._ask(turn)
+
+    async def _complete(self, turn: Turn, flow: Flow) -> None:
+        answers = flow.prune(turn.answers)
+        completion = await flow.complete(answers, self._flow_context(turn))
+        turn.replies.extend(completion.replies)
+        turn.effects.extend(completion.effects)
+        for effect in completion.effects:
+            if isinstance(effect, SetLocale):
+                turn.locale = effect.locale
+        turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
+        self._show_menu(turn)
+
+    # -- asking ------------------------------------------------------------------------------
+
+    def _ask(self, turn: Turn) -> None:
+        """Ask the question of the current step (or show the summary)."""
+        flow = turn.flow
+        if flow is None:
+            self._show_menu(turn)
+            return
+        fields = self._fields(turn)
+        if turn.step == SUMMARY:
+            turn.say(self._summary(turn, flow, fields))
+            return
+        if turn.step == EDIT:
+            offered = tuple(
+                Option(step.name, self._t(turn, step.title))
+                for step in flow.applicable(turn.answers)
+            )
+            turn.say(Choices(self._t(turn, N_("summary.which_field")), offered, EDIT))
+            return
+        step = flow.by_name[turn.step or flow.first_step]
+        prompt = self._t(turn, step.prompt)
+        if len(flow.steps) > 1:
+            position, total = flow.progress(step.name, turn.answers)
+            progress = self._t(turn, N_("flow.progress"), position=position, total=total)
+            prompt = f"{progress}\n{prompt}"
+        turn.say(step.field.question(prompt, step.name, fields, turn.answers.get(step.name)))
+
+    def _summary(self, turn: Turn, flow: Flow, fields: FieldContext) -> Reply:
+        lines = [self._t(turn, N_("summary.title"), flow=self._t(turn, flow.title))]
+        for number, step in enumerate(flow.applicable(turn.answers), start=1):
+            if step.name in turn.answers:
+                shown = step.field.display(turn.answers[step.name], fields)
+                lines.append(f"{number}. {self._t(turn, step.title)}: {shown}")
+        lines.append(self._t(turn, N_("summary.question")))
+        offered = tuple(
+            Option(option.id, self._t(turn, option.label)) for option in SUMMARY_OPTIONS
+        )
+        return Choices("\n".join(lines), offered, SUMMARY)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _t(self, turn: Turn, key: str, **params: object) -> str:
+        return self.catalogues.text(turn.locale, key, **params)
+
+    def _fields(self, turn: Turn) -> FieldContext:
+        return FieldContext(self.catalogues, turn.locale, local_today(turn.now))
+
+    def _flow_context(self, turn: Turn) -> FlowContext:
+        return FlowContext(
+            member=turn.member,
+            locale=turn.locale,
+            catalogues=self.catalogues,
+            records=turn.records,
+            now=turn.now,
+            today=local_today(turn.now),
+        )

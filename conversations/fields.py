@@ -1,0 +1,454 @@
+"""Input kinds: how a step asks its question, reads an answer and shows it back.
+
+Parsing forgives the way people type on a phone: choices match without diacritics or case and
+by their number, "1.200" is 1200, dates and times come in the usual Vietnamese forms. A wrong
+answer raises ``InvalidAnswer`` carrying a catalogue key; the engine explains and asks again.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from conversations.i18n import N_, Catalogues
+from conversations.parsing import (
+    ParseError,
+    fold,
+    is_emoji_only,
+    parse_coordinates,
+    parse_date,
+    parse_integer,
+    parse_moment,
+    parse_phone,
+    parse_time,
+)
+from conversations.replies import AskLocation, Choices, Inbound, Option, Reply, Text
+
+
+class InvalidAnswer(Exception):
+    """The answer does not fit the question; ``key`` names the explanation in the catalogue."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A parsed answer. ``complete=False`` keeps the user on the step (more files welcome)."""
+
+    value: Any
+    complete: bool = True
+    ack: str | None = None
+    ack_params: Mapping[str, object] | None = None
+
+
+@dataclass(frozen=True)
+class FieldContext:
+    """What a field needs to ask and to read: the member's language and today's local date."""
+
+    catalogues: Catalogues
+    locale: str
+    today: date
+
+    def t(self, key: str, **params: object) -> str:
+        return self.catalogues.text(self.locale, key, **params)
+
+
+def require_text(message: Inbound) -> str:
+    """The typed text of ``message`` or the reason why there is none usable."""
+    if message.unsupported is not None:
+        raise InvalidAnswer(N_("input.unsupported"))
+    if message.media is not None or message.location is not None:
+        raise InvalidAnswer(N_("input.text_expected"))
+    text = (message.text or "").strip()
+    if not text:
+        raise InvalidAnswer(N_("input.empty"))
+    if is_emoji_only(text):
+        raise InvalidAnswer(N_("input.emoji_only"))
+    return text
+
+
+class Field(ABC):
+    """One kind of input."""
+
+    @abstractmethod
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        """The reply that asks for this field; ``text`` is the translated prompt."""
+
+    @abstractmethod
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        """Read an answer or raise ``InvalidAnswer``; ``current`` is the answer so far."""
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        """The answer as shown in a summary."""
+        return str(value)
+
+
+@dataclass(frozen=True)
+class ChoiceOption:
+    """An option: a stable id, a catalogue key for its label, words that also pick it."""
+
+    id: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+
+
+def match_option(message: Inbound, options: tuple[ChoiceOption, ...], ctx: FieldContext) -> str:
+    """The id of the option picked by a tap, its number, its id or its words in any language."""
+    if message.option is not None:
+        if any(option.id == message.option for option in options):
+            return message.option
+        raise InvalidAnswer(N_("input.choose_option"), count=len(options))
+    text = require_text(message)
+    folded = fold(text)
+    number = folded.rstrip(".)")
+    if number.isdigit():
+        index = int(number)
+        if 1 <= index <= len(options):
+            return options[index - 1].id
+        raise InvalidAnswer(N_("input.choose_option"), count=len(options))
+    exact: list[str] = []
+    prefixed: list[str] = []
+    for option in options:
+        words = {fold(label) for label in ctx.catalogues.variants(option.label)}
+        words |= {fold(word) for word in (*option.synonyms, option.id)}
+        if folded in words:
+            exact.append(option.id)
+        elif len(folded) >= 3 and any(word.startswith(folded) for word in words):
+            prefixed.append(option.id)
+    if len(exact) == 1:
+        return exact[0]
+    if not exact and len(prefixed) == 1:
+        return prefixed[0]
+    raise InvalidAnswer(N_("input.choose_option"), count=len(options))
+
+
+class Choice(Field):
+    """Pick one of a few options."""
+
+    def __init__(self, *options: ChoiceOption) -> None:
+        self.options = options
+        self.labels = {option.id: option.label for option in options}
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        offered = tuple(Option(option.id, ctx.t(option.label)) for option in self.options)
+        return Choices(text, offered, ref)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        return Accepted(match_option(message, self.options, ctx))
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        label = self.labels.get(value)
+        return ctx.t(label) if label else str(value)
+
+
+def yes_no() -> Choice:
+    """A yes/no question answered with "có"/"không", "c"/"k", "yes"/"no" or 1/2."""
+    return Choice(
+        ChoiceOption("yes", N_("common.yes"), ("co", "c", "y", "yes", "ok", "dong y")),
+        ChoiceOption("no", N_("common.no"), ("khong", "ko", "k", "n", "no")),
+    )
+
+
+class FreeText(Field):
+    """Free text between ``min_length`` and ``max_length`` characters."""
+
+    def __init__(self, *, min_length: int = 1, max_length: int = 4000) -> None:
+        self.min_length = min_length
+        self.max_length = max_length
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Text(text)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        text = require_text(message)
+        if len(text) < self.min_length:
+            raise InvalidAnswer(N_("input.too_short"), minimum=self.min_length)
+        if len(text) > self.max_length:
+            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
+        return Accepted(text)
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        text = str(value)
+        return text if len(text) <= 300 else text[:300].rstrip() + "…"
+
+
+class Number(Field):
+    """A whole number; "1.200" is read as 1200 and "không" as 0."""
+
+    def __init__(self, *, minimum: int = 0, maximum: int | None = None) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Text(text)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        text = require_text(message)
+        try:
+            return Accepted(parse_integer(text, minimum=self.minimum, maximum=self.maximum))
+        except ParseError as error:
+            if error.reason == "too_small":
+                raise InvalidAnswer(N_("input.number_too_small"), minimum=self.minimum) from None
+            if error.reason == "too_large" and self.maximum is not None:
+                raise InvalidAnswer(N_("input.number_too_large"), maximum=self.maximum) from None
+            raise InvalidAnswer(N_("input.not_a_number")) from None
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return f"{int(value):,}".replace(",", ".")
+
+
+class DateField(Field):
+    """A past or present date: dd/mm/yyyy, d/m, "hôm nay", "hôm qua"."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Text(text)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        text = require_text(message)
+        try:
+            return Accepted(parse_date(text, today=ctx.today).isoformat())
+        except ParseError as error:
+            if error.reason == "future_date":
+                raise InvalidAnswer(N_("input.date_future")) from None
+            raise InvalidAnswer(N_("input.bad_date")) from None
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+
+
+class TimeField(Field):
+    """A time of day: 14h30, 14:30, "2h chiều"."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Text(text)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        text = require_text(message)
+        try:
+            return Accepted(parse_time(text).strftime("%H:%M"))
+        except ParseError:
+            raise InvalidAnswer(N_("input.bad_time")) from None
+
+
+UNKNOWN_WORDS = (
+    "khong ro",
+    "ko ro",
+    "k ro",
+    "khong biet",
+    "khong nho",
+    "khong nho ro",
+    "ko nho",
+    "unknown",
+    "not sure",
+    "dont know",
+    "don't know",
+    "dont remember",
+    "don't remember",
+)
+
+
+class Moment(Field):
+    """When something happened: a date, a time, both, or "không rõ"."""
+
+    unknown = ChoiceOption("unknown", N_("common.unknown"), UNKNOWN_WORDS)
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        option = Option(self.unknown.id, ctx.t(self.unknown.label))
+        return Choices(text, (option,), ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        if message.option is not None or fold(message.text or "") in _unknown_words(ctx):
+            match_option(message, (self.unknown,), ctx)
+            return Accepted({"unknown": True})
+        text = require_text(message)
+        try:
+            moment = parse_moment(text, today=ctx.today)
+        except ParseError as error:
+            if error.reason == "future_date":
+                raise InvalidAnswer(N_("input.date_future")) from None
+            raise InvalidAnswer(N_("input.bad_moment")) from None
+        return Accepted(
+            {
+                "date": moment.date.isoformat() if moment.date else None,
+                "time": moment.time.strftime("%H:%M") if moment.time else None,
+            }
+        )
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        if value.get("unknown"):
+            return ctx.t(self.unknown.label)
+        parts = []
+        if value.get("time"):
+            parts.append(value["time"])
+        if value.get("date"):
+            parts.append(date.fromisoformat(value["date"]).strftime("%d/%m/%Y"))
+        return " ".join(parts)
+
+
+def _unknown_words(ctx: FieldContext) -> set[str]:
+    words = {fold(word) for word in UNKNOWN_WORDS}
+    words |= {fold(label) for label in ctx.catalogues.variants(N_("common.unknown"))}
+    return words
+
+
+class Place(Field):
+    """Where: a shared location, a map link, an address or landmark, or "không nhớ rõ"."""
+
+    unknown = ChoiceOption("unknown", N_("common.unknown_place"), UNKNOWN_WORDS)
+
+    def __init__(self, *, min_length: int = 3, max_length: int = 500) -> None:
+        self.min_length = min_length
+        self.max_length = max_length
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        option = Option(self.unknown.id, ctx.t(self.unknown.label))
+        return AskLocation(text, (option,), ref)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        if message.location is not None:
+            point = message.location
+            return Accepted({"latitude": point.latitude, "longitude": point.longitude})
+        unknown_words = _unknown_words(ctx) | {
+            fold(label) for label in ctx.catalogues.variants(self.unknown.label)
+        }
+        if message.option is not None or fold(message.text or "") in unknown_words:
+            match_option(message, (self.unknown,), ctx)
+            return Accepted({"unknown": True})
+        text = require_text(message)
+        coordinates = parse_coordinates(text)
+        if coordinates is not None:
+            return Accepted({"latitude": coordinates[0], "longitude": coordinates[1]})
+        if len(text) < self.min_length:
+            raise InvalidAnswer(N_("input.too_short"), minimum=self.min_length)
+        if len(text) > self.max_length:
+            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
+        return Accepted({"text": text})
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        if value.get("unknown"):
+            return ctx.t(self.unknown.label)
+        if "text" in value:
+            return str(value["text"])
+        return ctx.t(N_("common.shared_location"), lat=value["latitude"], lon=value["longitude"])
+
+
+FINISH_WORDS = ("xong", "bo qua", "khong", "ko", "k", "het", "done", "skip", "no", "finish")
+
+
+class Attachments(Field):
+    """Up to ``max_items`` photos, videos, voice notes or documents, stored as file ids."""
+
+    finish = ChoiceOption("done", N_("common.done"), FINISH_WORDS)
+    skip = ChoiceOption("done", N_("common.skip"), FINISH_WORDS)
+
+    def __init__(self, *, max_items: int = 5, max_bytes: int = 50 * 1024 * 1024) -> None:
+        self.max_items = max_items
+        self.max_bytes = max_bytes
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        option = self.finish if current else self.skip
+        return Choices(text, (Option(option.id, ctx.t(option.label)),), ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        items: list[dict[str, Any]] = list(current or [])
+        media = message.media
+        if media is None:
+            if message.location is not None or message.unsupported is not None:
+                raise InvalidAnswer(N_("input.media_expected"))
+            if message.option is not None or fold(message.text or "") in FINISH_WORDS:
+                match_option(message, (self.finish,), ctx)
+                return Accepted(items)
+            require_text(message)
+            raise InvalidAnswer(N_("input.media_expected"))
+        if media.size_bytes is not None and media.size_bytes > self.max_bytes:
+            raise InvalidAnswer(N_("input.file_too_large"), max_mb=self.max_bytes // 1024 // 1024)
+        items.append(
+            {
+                "kind": media.kind,
+                "channel": message.channel,
+                "file_id": media.file_id,
+                "file_unique_id": media.file_unique_id,
+                "mime_type": media.mime_type,
+                "size_bytes": media.size_bytes,
+                "file_name": media.file_name,
+                "duration_seconds": media.duration_seconds,
+            }
+        )
+        if len(items) >= self.max_items:
+            return Accepted(
+                items, ack=N_("input.attachments_full"), ack_params={"count": len(items)}
+            )
+        return Accepted(
+            items,
+            complete=False,
+            ack=N_("input.attachment_received"),
+            ack_params={"count": len(items), "maximum": self.max_items},
+        )
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        if not value:
+            return ctx.t(N_("common.none"))
+        kinds = ", ".join(ctx.t(MEDIA_KIND_LABELS[item["kind"]]) for item in value)
+        return ctx.t(N_("common.files"), count=len(value), kinds=kinds)
+
+
+MEDIA_KIND_LABELS = {
+    "photo": N_("media.photo"),
+    "video": N_("media.video"),
+    "voice": N_("media.voice"),
+    "document": N_("media.document"),
+}
+
+
+class Phone(Field):
+    """A Vietnamese phone number, stored as +84…."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Text(text)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        text = require_text(message)
+        try:
+            return Accepted(parse_phone(text))
+        except ParseError:
+            raise InvalidAnswer(N_("input.bad_phone")) from None
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return "0" + str(value)[3:] if str(value).startswith("+84") else str(value)
+
+
+TIP_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CROCKFORD_ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def normalise_tip_code(text: str) -> str | None:
+    """A typed tip code in canonical form (Crockford base32, 8 characters) or None."""
+    cleaned = re.sub(r"[\s\-_.]", "", text).upper().translate(_CROCKFORD_ALIASES)
+    if len(cleaned) != 8 or any(char not in TIP_CODE_ALPHABET for char in cleaned):
+        return None
+    return cleaned
+
+
+def format_tip_code(code: str) -> str:
+    """Show a code in two groups of four, easier to read out and copy: ``K7Q2-M9XD``."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+class TipCode(Field):
+    """A tip's code as the user typed it (any case, with or without the dash)."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Text(text)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        text = require_text(message)
+        code = normalise_tip_code(text)
+        # A malformed code is answered later exactly like an unknown one.
+        return Accepted(code or "")

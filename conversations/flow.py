@@ -1,0 +1,211 @@
+"""The small declarative vocabulary flows are written in.
+
+A flow is a list of steps in the order a person meets them. Each step names its prompt, its
+input kind and, when it only sometimes applies, a named condition on the answers so far. The
+order and the branches become one ``transitions`` state machine per flow, built once; each
+conversation is added to it as a model for the duration of one inbound message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from transitions import EventData, Machine
+
+from conversations.effects import Effect
+from conversations.fields import Field, FieldContext
+from conversations.i18n import Catalogues
+from conversations.ports import Member, Records
+from conversations.replies import Reply
+
+Answers = Mapping[str, Any]
+Condition = Callable[[Answers], bool]
+
+SUMMARY = "summary"
+EDIT = "edit"
+FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question: its key in the answers, prompt, input kind, summary title, condition."""
+
+    name: str
+    prompt: str
+    field: Field
+    title: str
+    applies: Condition | None = None
+    help: str | None = None
+
+    def applies_to(self, answers: Answers) -> bool:
+        return self.applies is None or self.applies(answers)
+
+
+@dataclass(frozen=True)
+class FlowContext:
+    """What a flow's completion may use: the member, their language, the clock, reads."""
+
+    member: Member
+    locale: str
+    catalogues: Catalogues
+    records: Records
+    now: datetime
+    today: date
+
+    def t(self, key: str, **params: object) -> str:
+        return self.catalogues.text(self.locale, key, **params)
+
+    @property
+    def fields(self) -> FieldContext:
+        return FieldContext(self.catalogues, self.locale, self.today)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What finishing a flow says and does."""
+
+    replies: list[Reply] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+
+
+Complete = Callable[[dict[str, Any], FlowContext], Awaitable[Completion]]
+
+
+class Cursor:
+    """The model the state machine moves: where a conversation is and what it holds."""
+
+    state: str
+
+    def __init__(self, answers: dict[str, Any], editing: bool) -> None:
+        self.answers = answers
+        self.editing = editing
+
+
+class Flow:
+    """A conversation that collects answers step by step and then completes.
+
+    With ``confirm`` the user sees a summary with Confirm / Edit before anything is stored.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        title: str,
+        steps: list[Step],
+        complete: Complete,
+        confirm: bool = True,
+        intro: str | None = None,
+        commands: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.title = title
+        self.steps = tuple(steps)
+        self.complete = complete
+        self.confirm = confirm
+        self.intro = intro
+        self.commands = commands
+        self.by_name = {step.name: step for step in self.steps}
+        self.machine = self._build_machine()
+
+    def _build_machine(self) -> Machine:
+        names = [step.name for step in self.steps]
+        end = SUMMARY if self.confirm else FINISHED
+        transitions: list[dict[str, Any]] = []
+        for index, source in enumerate(names):
+            # Transitions of one trigger are tried in the order given: the first whose
+            # condition holds wins, so "advance" lands on the next step that applies.
+            for target in self.steps[index + 1 :]:
+                transitions.append(
+                    {
+                        "trigger": "advance",
+                        "source": source,
+                        "dest": target.name,
+                        "conditions": [self._needs_answer(target)],
+                    }
+                )
+            transitions.append({"trigger": "advance", "source": source, "dest": end})
+            for target in reversed(self.steps[:index]):
+                transitions.append(
+                    {
+                        "trigger": "back",
+                        "source": source,
+                        "dest": target.name,
+                        "conditions": [self._applies(target)],
+                    }
+                )
+        for target in reversed(self.steps):
+            transitions.append(
+                {
+                    "trigger": "back",
+                    "source": SUMMARY,
+                    "dest": target.name,
+                    "conditions": [self._applies(target)],
+                }
+            )
+        transitions.append({"trigger": "edit", "source": SUMMARY, "dest": EDIT})
+        transitions.append({"trigger": "back", "source": EDIT, "dest": SUMMARY})
+        transitions.append({"trigger": "review", "source": "*", "dest": SUMMARY})
+        for step in self.steps:
+            transitions.append({"trigger": f"edit_{step.name}", "source": EDIT, "dest": step.name})
+        return Machine(
+            model=None,
+            states=[*names, SUMMARY, EDIT, FINISHED],
+            transitions=transitions,
+            initial=names[0],
+            send_event=True,
+            auto_transitions=False,
+            ignore_invalid_triggers=True,
+        )
+
+    @staticmethod
+    def _applies(step: Step) -> Callable[[EventData], bool]:
+        def condition(event: EventData) -> bool:
+            return step.applies_to(event.model.answers)
+
+        return condition
+
+    @staticmethod
+    def _needs_answer(step: Step) -> Callable[[EventData], bool]:
+        def condition(event: EventData) -> bool:
+            cursor: Cursor = event.model
+            if not step.applies_to(cursor.answers):
+                return False
+            # While editing from the summary, only steps that a changed answer newly opened
+            # (e.g. the phone number after choosing to leave a contact) are asked.
+            return not cursor.editing or step.name not in cursor.answers
+
+        return condition
+
+    def move(self, state: str, answers: dict[str, Any], editing: bool, trigger: str) -> str:
+        """Fire ``trigger`` from ``state`` and return the new state (unchanged if none fits)."""
+        cursor = Cursor(answers, editing)
+        self.machine.add_model(cursor, initial=state)
+        try:
+            cursor.trigger(trigger)  # type: ignore[attr-defined]
+            return cursor.state
+        finally:
+            self.machine.remove_model(cursor)
+
+    @property
+    def first_step(self) -> str:
+        return self.steps[0].name
+
+    def applicable(self, answers: Answers) -> list[Step]:
+        return [step for step in self.steps if step.applies_to(answers)]
+
+    def progress(self, step_name: str, answers: Answers) -> tuple[int, int]:
+        """(position, total) of a step among the steps that apply to these answers."""
+        applicable = self.applicable(answers)
+        names = [step.name for step in applicable]
+        position = names.index(step_name) + 1 if step_name in names else 1
+        return position, len(applicable)
+
+    def prune(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """Only the answers of steps that apply: a phone given before switching to an
+        anonymous tip must not be kept."""
+        keep = {step.name for step in self.applicable(answers)}
+        return {name: value for name, value in answers.items() if name in keep}

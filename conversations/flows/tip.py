@@ -1,0 +1,143 @@
+"""A resident's tip (tin báo, tố giác): what, where, when, files, anonymous or with a phone.
+
+The tip is stored under a random code of 8 Crockford base32 characters (40 bits): it cannot be
+guessed or enumerated, and it is the only way back to the tip for an anonymous sender.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from conversations.effects import StoreTip
+from conversations.fields import (
+    TIP_CODE_ALPHABET,
+    Attachments,
+    Choice,
+    ChoiceOption,
+    FreeText,
+    Moment,
+    Phone,
+    Place,
+    format_tip_code,
+)
+from conversations.flow import Answers, Completion, Flow, FlowContext, Step
+from conversations.i18n import N_
+from conversations.replies import Text
+
+TIP_CODE_LENGTH = 8
+MIN_DESCRIPTION = 10
+MAX_DESCRIPTION = 4000
+MAX_ATTACHMENTS = 5
+
+CATEGORIES = Choice(
+    ChoiceOption("drugs", N_("tip.category.drugs"), ("ma tuy", "drugs")),
+    ChoiceOption("theft", N_("tip.category.theft"), ("trom", "trom cap", "theft")),
+    ChoiceOption("gambling", N_("tip.category.gambling"), ("co bac", "lo de", "gambling")),
+    ChoiceOption("online_fraud", N_("tip.category.online_fraud"), ("lua dao", "fraud", "scam")),
+    ChoiceOption("loan_shark", N_("tip.category.loan_shark"), ("tin dung den", "doi no")),
+    ChoiceOption("trafficking", N_("tip.category.trafficking"), ("mua ban nguoi",)),
+    ChoiceOption("prostitution", N_("tip.category.prostitution"), ("mai dam",)),
+    ChoiceOption("weapons", N_("tip.category.weapons"), ("vu khi", "phao", "phao no")),
+    ChoiceOption("domestic_violence", N_("tip.category.domestic_violence"), ("bao luc",)),
+    ChoiceOption("disorder", N_("tip.category.disorder"), ("gay roi", "danh nhau")),
+    ChoiceOption("fire_risk", N_("tip.category.fire_risk"), ("chay", "chay no", "fire")),
+    ChoiceOption("traffic", N_("tip.category.traffic"), ("giao thong", "traffic")),
+    ChoiceOption("suspicious", N_("tip.category.suspicious"), ("kha nghi", "dang ngo")),
+    ChoiceOption("other", N_("tip.category.other"), ("khac", "other")),
+)
+
+IDENTITY = Choice(
+    ChoiceOption("anonymous", N_("tip.identity.anonymous"), ("an danh", "anonymous", "giau ten")),
+    ChoiceOption("contact", N_("tip.identity.contact"), ("so dien thoai", "sdt", "phone")),
+)
+
+
+def wants_contact(answers: Answers) -> bool:
+    """The sender chose to leave a phone number for officers to call back."""
+    return answers.get("identity") == "contact"
+
+
+def new_tip_code() -> str:
+    return "".join(secrets.choice(TIP_CODE_ALPHABET) for _ in range(TIP_CODE_LENGTH))
+
+
+async def store_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    code = new_tip_code()
+    place = answers["place"]
+    moment = answers["time"]
+    anonymous = not wants_contact(answers)
+    tip = StoreTip(
+        code=code,
+        category=answers["category"],
+        description=answers["description"],
+        place_text=place.get("text"),
+        latitude=place.get("latitude"),
+        longitude=place.get("longitude"),
+        place_unknown=bool(place.get("unknown")),
+        occurred_date=date.fromisoformat(moment["date"]) if moment.get("date") else None,
+        occurred_time=moment.get("time"),
+        occurred_unknown=bool(moment.get("unknown")),
+        anonymous=anonymous,
+        contact_phone=None if anonymous else answers.get("phone"),
+        sender_member_id=ctx.member.id,
+        locale=ctx.locale,
+        attachments=tuple(answers.get("attachments") or ()),
+    )
+    thanks = ctx.t(N_("tip.stored"), code=format_tip_code(code))
+    return Completion(replies=[Text(thanks), Text(ctx.t(N_("tip.safety")))], effects=[tip])
+
+
+def tip_flow() -> Flow:
+    return Flow(
+        "tip",
+        title=N_("menu.tip"),
+        intro=N_("tip.intro"),
+        commands=("tip", "tinbao", "baotin", "togiac"),
+        complete=store_tip,
+        steps=[
+            Step("category", N_("tip.ask.category"), CATEGORIES, title=N_("tip.title.category")),
+            Step(
+                "description",
+                N_("tip.ask.description"),
+                FreeText(min_length=MIN_DESCRIPTION, max_length=MAX_DESCRIPTION),
+                title=N_("tip.title.description"),
+                help=N_("tip.help.description"),
+            ),
+            Step(
+                "place",
+                N_("tip.ask.place"),
+                Place(),
+                title=N_("tip.title.place"),
+                help=N_("tip.help.place"),
+            ),
+            Step(
+                "time",
+                N_("tip.ask.time"),
+                Moment(),
+                title=N_("tip.title.time"),
+                help=N_("tip.help.time"),
+            ),
+            Step(
+                "attachments",
+                N_("tip.ask.attachments"),
+                Attachments(max_items=MAX_ATTACHMENTS),
+                title=N_("tip.title.attachments"),
+            ),
+            Step(
+                "identity",
+                N_("tip.ask.identity"),
+                IDENTITY,
+                title=N_("tip.title.identity"),
+                help=N_("tip.help.identity"),
+            ),
+            Step(
+                "phone",
+                N_("tip.ask.phone"),
+                Phone(),
+                title=N_("tip.title.phone"),
+                applies=wants_contact,
+            ),
+        ],
+    )

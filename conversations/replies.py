@@ -1,0 +1,94 @@
+"""Transport-neutral messages: what a user sent (Inbound) and what the bot answers (Reply).
+
+Channels turn platform updates into an ``Inbound`` and render each ``Reply`` in their own way:
+choices become an inline keyboard on Telegram and a numbered list on Zalo and the console.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+MediaKind = Literal["photo", "video", "voice", "document"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """A point the user shared from their phone's map."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    """A file the user sent; we keep the platform's file id and metadata, never the bytes."""
+
+    kind: MediaKind
+    file_id: str
+    file_unique_id: str | None = None
+    mime_type: str | None = None
+    size_bytes: int | None = None
+    file_name: str | None = None
+    duration_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One normalised message from any channel.
+
+    Exactly one of ``text``, ``option``, ``location``, ``media`` or ``unsupported`` is usually set.
+    ``option`` is the id of a tapped button and ``option_ref`` the question it belonged to, so a
+    tap on an old keyboard cannot change an answer that was already given.
+    """
+
+    channel: str
+    chat_id: str
+    user_id: str
+    display_name: str | None = None
+    text: str | None = None
+    option: str | None = None
+    option_ref: str | None = None
+    location: Location | None = None
+    media: MediaItem | None = None
+    unsupported: str | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer offered to the user; ``label`` is already translated."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A question with options; ``ref`` names the question so stale taps can be recognised.
+
+    ``allow_text`` tells channels that typed answers are welcome too (e.g. a date or a code).
+    """
+
+    text: str
+    options: tuple[Option, ...]
+    ref: str
+    allow_text: bool = False
+
+
+@dataclass(frozen=True)
+class AskLocation:
+    """A question answered by sharing a location, by typing an address, or by an option."""
+
+    text: str
+    options: tuple[Option, ...] = field(default_factory=tuple)
+    ref: str = ""
+
+
+Reply = Text | Choices | AskLocation

@@ -1,0 +1,20 @@
+"""Small SQL helpers shared by the repositories (Core tables, dialect checks)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.tables import Conversation, Identity, Member, Tip, TipAttachment
+
+# Core tables: the repositories use Core statements, which skip the ORM's per-row work.
+members: Table = Member.__table__  # type: ignore[assignment]
+identities: Table = Identity.__table__  # type: ignore[assignment]
+conversations: Table = Conversation.__table__  # type: ignore[assignment]
+tips: Table = Tip.__table__  # type: ignore[assignment]
+tip_attachments: Table = TipAttachment.__table__  # type: ignore[assignment]
+
+
+def dialect_name(session: AsyncSession) -> str:
+    """'sqlite' or 'postgresql', for the few statements that differ."""
+    return session.get_bind().dialect.name

@@ -1,0 +1,186 @@
+"""Conversation state (flow, step, answers) saved after every step, with an optimistic lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import conversations, dialect_name, identities, members
+from storage.members import (
+    IDENTITY_COLUMNS,
+    IDENTITY_MATCH,
+    MemberRecord,
+    create_member,
+    refresh_identity,
+)
+
+__all__ = [
+    "ConcurrentUpdate",
+    "ConversationRecord",
+    "load_conversation",
+    "load_member_and_conversation",
+    "save_conversation",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRecord:
+    """A member's saved conversation; pass ``version`` back as ``expected_version``."""
+
+    flow: str | None
+    step: str | None
+    data: dict[str, Any]
+    version: int
+    updated_at: datetime
+
+
+class ConcurrentUpdate(Exception):
+    """Another process saved this conversation first."""
+
+
+_CONVERSATION_COLUMNS = (
+    conversations.c.flow.label("conversation_flow"),
+    conversations.c.step.label("conversation_step"),
+    conversations.c.data.label("conversation_data"),
+    conversations.c.version.label("conversation_version"),
+    conversations.c.updated_at.label("conversation_updated_at"),
+)
+
+_load_both = (
+    select(*IDENTITY_COLUMNS, *_CONVERSATION_COLUMNS)
+    .select_from(
+        identities.join(members, members.c.id == identities.c.member_id).outerjoin(
+            conversations, conversations.c.member_id == members.c.id
+        )
+    )
+    .where(*IDENTITY_MATCH)
+)
+
+
+def _record(row: Row[Any]) -> ConversationRecord | None:
+    if row.conversation_version is None:
+        return None
+    return ConversationRecord(
+        flow=row.conversation_flow,
+        step=row.conversation_step,
+        data=row.conversation_data,
+        version=row.conversation_version,
+        updated_at=row.conversation_updated_at,
+    )
+
+
+async def load_conversation(session: AsyncSession, member_id: int) -> ConversationRecord | None:
+    """The member's saved conversation, or None if they never had one."""
+    row = (
+        await session.execute(
+            select(*_CONVERSATION_COLUMNS).where(conversations.c.member_id == member_id)
+        )
+    ).one_or_none()
+    return None if row is None else _record(row)
+
+
+async def load_member_and_conversation(
+    session: AsyncSession,
+    *,
+    channel: str,
+    platform_user_id: str,
+    chat_id: str,
+    display_name: str | None,
+) -> tuple[MemberRecord, ConversationRecord | None]:
+    """Hot path: identity, member and conversation in one SELECT (creates a new member)."""
+    row = (
+        await session.execute(
+            _load_both, {"channel": channel, "platform_user_id": platform_user_id}
+        )
+    ).one_or_none()
+    if row is not None:
+        member = await refresh_identity(session, row, chat_id=chat_id, display_name=display_name)
+        return member, _record(row)
+    member = await create_member(
+        session,
+        channel=channel,
+        platform_user_id=platform_user_id,
+        chat_id=chat_id,
+        display_name=display_name,
+    )
+    # A concurrent first message may have won the race and saved a conversation already.
+    return member, await load_conversation(session, member.id)
+
+
+async def save_conversation(
+    session: AsyncSession,
+    member_id: int,
+    *,
+    flow: str | None,
+    step: str | None,
+    data: dict[str, Any],
+    expected_version: int | None,
+    now: datetime,
+) -> int:
+    """Save the member's conversation and return its new version.
+
+    ``expected_version`` is the version that was loaded (None when there was no row). If the
+    row changed in the meantime (or appeared), raise ConcurrentUpdate: another message of the
+    same member was processed first, and this one must be retried from a fresh load.
+    """
+    if expected_version is None:
+        return await _insert(session, member_id, flow=flow, step=step, data=data, now=now)
+    new_version = expected_version + 1
+    result = await session.execute(
+        update(conversations)
+        .where(
+            conversations.c.member_id == member_id,
+            conversations.c.version == expected_version,
+        )
+        .values(flow=flow, step=step, data=data, version=new_version, updated_at=now)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrentUpdate(f"conversation of member {member_id} changed meanwhile")
+    return new_version
+
+
+async def _insert(
+    session: AsyncSession,
+    member_id: int,
+    *,
+    flow: str | None,
+    step: str | None,
+    data: dict[str, Any],
+    now: datetime,
+) -> int:
+    values = {
+        "member_id": member_id,
+        "flow": flow,
+        "step": step,
+        "data": data,
+        "version": 1,
+        "updated_at": now,
+    }
+    dialect = dialect_name(session)
+    if dialect in ("sqlite", "postgresql"):
+        # ON CONFLICT DO NOTHING: one statement and no savepoint on the hot path.
+        make_insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        statement = (
+            make_insert(conversations)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=[conversations.c.member_id])
+            .returning(conversations.c.version)
+        )
+        if (await session.execute(statement)).first() is None:
+            raise ConcurrentUpdate(f"conversation of member {member_id} was created meanwhile")
+        return 1
+    try:
+        async with session.begin_nested():
+            await session.execute(insert(conversations).values(values))
+    except IntegrityError as error:
+        raise ConcurrentUpdate(
+            f"conversation of member {member_id} was created meanwhile"
+        ) from error
+    return 1

@@ -1,0 +1,210 @@
+"""Members and their channel identities: who is writing, in which language.
+
+``find_or_create_member`` runs for every inbound message, so the common case is one SELECT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import identities, members
+from storage.tables import utcnow
+
+__all__ = [
+    "LAST_SEEN_RESOLUTION",
+    "MemberRecord",
+    "find_or_create_member",
+    "mark_identity_inactive",
+    "set_locale",
+]
+
+# last_seen_at is refreshed at most this often, so most messages cost no write.
+LAST_SEEN_RESOLUTION = timedelta(hours=1)
+
+_DISPLAY_NAME_MAX = 128
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRecord:
+    """A member as seen through the identity they are writing from."""
+
+    id: int
+    locale: str | None
+    display_name: str | None
+    identity_id: int
+    identity_active: bool
+
+
+IDENTITY_COLUMNS = (
+    identities.c.id.label("identity_id"),
+    identities.c.active.label("identity_active"),
+    identities.c.chat_id.label("identity_chat_id"),
+    identities.c.last_seen_at.label("identity_last_seen_at"),
+    members.c.id.label("member_id"),
+    members.c.locale.label("member_locale"),
+    members.c.display_name.label("member_display_name"),
+)
+IDENTITY_MATCH = (
+    identities.c.channel == bindparam("channel"),
+    identities.c.platform_user_id == bindparam("platform_user_id"),
+)
+
+_find_member = (
+    select(*IDENTITY_COLUMNS)
+    .select_from(identities.join(members, members.c.id == identities.c.member_id))
+    .where(*IDENTITY_MATCH)
+)
+
+
+def _clip_name(display_name: str | None) -> str | None:
+    if display_name is None:
+        return None
+    return display_name.strip()[:_DISPLAY_NAME_MAX] or None
+
+
+async def refresh_identity(
+    session: AsyncSession,
+    row: Row[Any],
+    *,
+    chat_id: str,
+    display_name: str | None,
+    now: datetime | None = None,
+) -> MemberRecord:
+    """Turn a row of ``IDENTITY_COLUMNS`` into a record, writing only what changed.
+
+    Reactivates a blocked identity (the user wrote again, so they unblocked the bot), follows a
+    changed chat id, refreshes last_seen_at when older than LAST_SEEN_RESOLUTION and fills a
+    missing display name.
+    """
+    now = now or utcnow()
+    member_display_name = row.member_display_name
+    if (
+        not row.identity_active
+        or row.identity_chat_id != chat_id
+        or now - row.identity_last_seen_at >= LAST_SEEN_RESOLUTION
+    ):
+        await session.execute(
+            update(identities)
+            .where(identities.c.id == row.identity_id)
+            .values(active=True, chat_id=chat_id, last_seen_at=now)
+        )
+    name = _clip_name(display_name)
+    if member_display_name is None and name is not None:
+        await session.execute(
+            update(members).where(members.c.id == row.member_id).values(display_name=name)
+        )
+        member_display_name = name
+    return MemberRecord(
+        id=row.member_id,
+        locale=row.member_locale,
+        display_name=member_display_name,
+        identity_id=row.identity_id,
+        identity_active=True,
+    )
+
+
+async def create_member(
+    session: AsyncSession,
+    *,
+    channel: str,
+    platform_user_id: str,
+    chat_id: str,
+    display_name: str | None,
+) -> MemberRecord:
+    """Create a member and its identity; if a concurrent message created them first, read those.
+
+    The inserts run in a SAVEPOINT so a unique violation leaves the caller's transaction usable.
+    """
+    now = utcnow()
+    name = _clip_name(display_name)
+    try:
+        async with session.begin_nested():
+            member_id = (
+                await session.execute(
+                    insert(members)
+                    .values(locale=None, display_name=name, created_at=now)
+                    .returning(members.c.id)
+                )
+            ).scalar_one()
+            identity_id = (
+                await session.execute(
+                    insert(identities)
+                    .values(
+                        member_id=member_id,
+                        channel=channel,
+                        platform_user_id=platform_user_id,
+                        chat_id=chat_id,
+                        active=True,
+                        created_at=now,
+                        last_seen_at=now,
+                    )
+                    .returning(identities.c.id)
+                )
+            ).scalar_one()
+    except IntegrityError:
+        # Lost the race against another first message of the same user: theirs is committed.
+        row = (
+            await session.execute(
+                _find_member, {"channel": channel, "platform_user_id": platform_user_id}
+            )
+        ).one_or_none()
+        if row is None:
+            raise
+        return await refresh_identity(session, row, chat_id=chat_id, display_name=display_name)
+    return MemberRecord(
+        id=member_id,
+        locale=None,
+        display_name=name,
+        identity_id=identity_id,
+        identity_active=True,
+    )
+
+
+async def find_or_create_member(
+    session: AsyncSession,
+    *,
+    channel: str,
+    platform_user_id: str,
+    chat_id: str,
+    display_name: str | None,
+) -> MemberRecord:
+    """The member writing from (channel, platform_user_id), created on their first message."""
+    row = (
+        await session.execute(
+            _find_member, {"channel": channel, "platform_user_id": platform_user_id}
+        )
+    ).one_or_none()
+    if row is not None:
+        return await refresh_identity(session, row, chat_id=chat_id, display_name=display_name)
+    return await create_member(
+        session,
+        channel=channel,
+        platform_user_id=platform_user_id,
+        chat_id=chat_id,
+        display_name=display_name,
+    )
+
+
+async def set_locale(session: AsyncSession, member_id: int, locale: str) -> None:
+    """Remember the language the member chose."""
+    await session.execute(update(members).where(members.c.id == member_id).values(locale=locale))
+
+
+async def mark_identity_inactive(
+    session: AsyncSession, *, channel: str, platform_user_id: str
+) -> None:
+    """Stop sending to an identity whose user blocked the bot (until they write again)."""
+    await session.execute(
+        update(identities)
+        .where(
+            identities.c.channel == channel,
+            identities.c.platform_user_id == platform_user_id,
+        )
+        .values(active=False)
+    )

@@ -1,0 +1,189 @@
+"""SQLAlchemy models: the shape of every table the bot stores (Alembic migrates them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    false,
+    true,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "Base",
+    "Conversation",
+    "Identity",
+    "Member",
+    "Tip",
+    "TipAttachment",
+    "UtcDateTime",
+    "utcnow",
+]
+
+# Named constraints: Alembic's SQLite batch mode can only alter constraints it can name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """``DateTime(timezone=True)`` that always stores UTC and always returns aware datetimes.
+
+    SQLite keeps no offset, so without this a value would come back naive (and a non-UTC
+    aware value would be stored with the wrong wall time).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use datetime.now(UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of all models; its metadata is what Alembic compares against."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {datetime: UtcDateTime()}  # noqa: RUF012
+
+
+class Member(Base):
+    """One person, whatever channels they use."""
+
+    __tablename__ = "members"
+    # Never reuse a deleted member's id on SQLite: ids feed the callers' sender proofs.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    locale: Mapped[str | None] = mapped_column(String(5))  # None = not chosen yet
+    display_name: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Identity(Base):
+    """One account on one channel, pointing at its member."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("channel", "platform_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))  # console | telegram | zalo
+    platform_user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    # False once the user blocked the bot; true again when they write.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Conversation(Base):
+    """Where a member is in a flow, and their answers so far (saved after every step)."""
+
+    __tablename__ = "conversations"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    flow: Mapped[str | None] = mapped_column(String(32))
+    step: Mapped[str | None] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)  # optimistic lock
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Tip(Base):
+    """A tip (tin báo) from a resident; anonymous ones keep no readable link to the sender."""
+
+    __tablename__ = "tips"
+    __table_args__ = (
+        Index("ix_tips_status_received_at", "status", "received_at"),
+        Index("ix_tips_received_at", "received_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text)
+    place_text: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    place_unknown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    occurred_date: Mapped[date | None] = mapped_column(Date)
+    occurred_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM"
+    occurred_unknown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    # NULL for anonymous tips (checked by storage.tips.insert_tip).
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    contact_phone: Mapped[str | None] = mapped_column(String(16))
+    # HMAC hex digest computed by the caller: the sender can prove ownership, nobody can read it.
+    sender_proof: Mapped[str] = mapped_column(String(64), index=True)
+    # Route back to the sender, sealed by the caller; erased after closing + retention.
+    sender_route: Mapped[bytes | None] = mapped_column(LargeBinary)
+    locale: Mapped[str] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(16), default="received", server_default="received")
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    forwarded_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    area_id: Mapped[int | None] = mapped_column(Integer)  # FK once areas exist
+
+
+class TipAttachment(Base):
+    """A photo, video, voice note or document sent with a tip (stored as a platform file id)."""
+
+    __tablename__ = "tip_attachments"
+    __table_args__ = (UniqueConstraint("tip_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # photo | video | voice | document
+    channel: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(256))
+    file_unique_id: Mapped[str | None] = mapped_column(String(128))
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)

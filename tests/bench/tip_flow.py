@@ -1,0 +1,329 @@
+"""N simulated users complete the tip flow concurrently through the engine and the database.
+
+Every message goes through ``MessageProcessor.process`` exactly as a channel would send it:
+member and conversation loaded, the engine run, effects and state stored in one transaction.
+A user is one new platform account that goes from "/start" to a stored tip (11 or 12
+messages); each of the N concurrent *slots* runs one user after another, so N conversations
+are always in flight. Four phases per database, on the same database one after the other:
+
+- warm-up: a few conversations, not reported (SQL compilation caches, connection pool);
+- saturated: closed loop, each slot sends its next message as soon as the reply arrives; the
+  rate is the maximum throughput, and its latencies are mostly time spent queueing;
+- paced: each user pauses so that the offered load is ``rate`` messages/s in total; the pause
+  is counted from when the previous message was *sent* (an exponentially distributed interval
+  of mean users/rate), so a slow reply does not lower the offered load. This is the target;
+- memory: one conversation per slot, closed loop, under ``tracemalloc`` (which slows Python
+  down a lot, hence a phase of its own).
+
+Rates and latencies are taken over a steady window: messages that *complete* between
+``ramp`` and ``ramp + seconds`` after the phase starts. After the window no slot starts a new
+user, and the users still in flight finish their tips (unmeasured) so that every user's tip
+is stored; the count of rows in ``tips`` is checked after each phase.
+
+Settings (environment): ANTQ_BENCH_USERS (200), ANTQ_BENCH_RATE (500 msg/s offered in the
+paced phase), ANTQ_BENCH_SECONDS (10, the measured window of each phase).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+
+from sqlalchemy import text as sql
+
+from bot.processor import MessageProcessor
+from bot.sealing import Sealer
+from conversations.flows import build_engine
+from conversations.i18n import Catalogues
+from conversations.replies import Inbound, Location, MediaItem, Reply, Text
+from storage.database import Database
+from tests.bench.databases import DatabaseUnavailable, postgresql_database, sqlite_database
+from tests.bench.report import Report, percentile
+
+CHANNEL = "console"
+WARM_UP_USERS = 20
+TARGET_RATE = 500.0  # messages/s, at least, in the paced phase
+TARGET_P99_MS = 20.0  # milliseconds, at most, in the paced phase
+TARGET_USERS = 200  # the target is stated for this many concurrent users
+
+DESCRIPTIONS = (
+    "Có người lạ mặt hay đứng trước cổng trường",
+    "Nhóm thanh niên tụ tập đánh bạc ở bãi đất trống cuối ngõ 42 vào buổi tối",
+    "Nghi có người buôn bán ma tuý tại quán nước đầu hẻm, thường có xe máy lạ ra vào",
+    "Nhận được cuộc gọi giả danh công an yêu cầu chuyển tiền để 'xác minh tài khoản'",
+)
+PLACES = ("Cổng trường Kim Liên", "Chợ Hôm, phố Huế", "Ngõ 42 Trần Duy Hưng")
+TIMES = ("hom nay 16h", "hom qua 21h", "20/11 21:00")
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    users: int = TARGET_USERS
+    rate: float = TARGET_RATE
+    seconds: float = 10.0
+    ramp: float = 1.0
+
+    @classmethod
+    def from_env(cls) -> BenchSettings:
+        return cls(
+            users=int(os.environ.get("ANTQ_BENCH_USERS", TARGET_USERS)),
+            rate=float(os.environ.get("ANTQ_BENCH_RATE", TARGET_RATE)),
+            seconds=float(os.environ.get("ANTQ_BENCH_SECONDS", 10.0)),
+        )
+
+
+def tip_script(user_id: str, variant: int) -> list[Inbound]:
+    """The messages a brand-new user sends to file one tip (varied by ``variant``)."""
+
+    def say(
+        text: str | None = None,
+        *,
+        location: Location | None = None,
+        media: MediaItem | None = None,
+    ) -> Inbound:
+        return Inbound(
+            CHANNEL,
+            chat_id=user_id,
+            user_id=user_id,
+            display_name=f"Bench {user_id}",
+            text=text,
+            location=location,
+            media=media,
+        )
+
+    if variant % 2:
+        place = say(location=Location(21.0 + variant % 97 / 1000, 105.8 + variant % 89 / 1000))
+    else:
+        place = say(PLACES[variant % len(PLACES)])
+    photo = MediaItem("photo", f"photo-{user_id}", file_unique_id=f"u-{user_id}", size_bytes=84_000)
+    messages = [
+        say("/start"),  # a new member: the language question
+        say("1"),  # Tiếng Việt; the main menu
+        say("1"),  # Gửi tin báo
+        say(str(variant % 14 + 1)),  # category
+        say(DESCRIPTIONS[variant % len(DESCRIPTIONS)]),
+        place,
+        say(TIMES[variant % len(TIMES)]),
+        say(media=photo),
+        say("xong"),
+    ]
+    if variant % 3 == 0:
+        messages += [say("2"), say("0912345678")]  # leave a phone number
+    else:
+        messages.append(say("1"))  # anonymous
+    messages.append(say("1"))  # confirm the summary: the tip is stored
+    return messages
+
+
+@dataclass
+class PhaseResult:
+    """Per-message timings (perf_counter seconds) and what was completed."""
+
+    started_at: float
+    starts: list[float] = field(default_factory=list)
+    ends: list[float] = field(default_factory=list)
+    users: int = 0
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def window(self, begin: float, end: float) -> tuple[float, list[float]]:
+        """Messages/s and sorted latencies (ms) of messages completed in [begin, end)."""
+        lo, hi = self.started_at + begin, self.started_at + end
+        latencies = sorted(
+            (finish - start) * 1000.0
+            for start, finish in zip(self.starts, self.ends, strict=True)
+            if lo <= finish < hi
+        )
+        return len(latencies) / (end - begin), latencies
+
+    def everything(self) -> tuple[float, list[float]]:
+        latencies = sorted(
+            (finish - start) * 1000.0 for start, finish in zip(self.starts, self.ends, strict=True)
+        )
+        return len(latencies) / self.elapsed, latencies
+
+
+class TipFlowRunner:
+    """Runs phases of concurrent tip conversations against one processor."""
+
+    def __init__(self, processor: MessageProcessor, catalogues: Catalogues, seed: int) -> None:
+        self.processor = processor
+        self.error_text = catalogues.text(None, "error.internal")
+        self.random = random.Random(seed)
+
+    async def phase(
+        self,
+        name: str,
+        *,
+        slots: int,
+        stop_after: float | None = None,
+        users_per_slot: int | None = None,
+        mean_interval: float | None = None,
+    ) -> PhaseResult:
+        """Run ``slots`` concurrent users; each slot starts a new user after the previous one
+        until ``stop_after`` seconds have passed or it has run ``users_per_slot`` users.
+        With ``mean_interval`` the users are paced, otherwise they run in a closed loop."""
+        result = PhaseResult(started_at=time.perf_counter())
+        stop_at = None if stop_after is None else result.started_at + stop_after
+
+        def interval() -> float:
+            assert mean_interval is not None
+            return self.random.expovariate(1.0 / mean_interval)
+
+        async def slot(index: int) -> None:
+            next_send = result.started_at
+            if mean_interval is not None:
+                # Spread the first messages over one interval instead of one burst.
+                next_send += self.random.uniform(0.0, mean_interval)
+            done = 0
+            while (users_per_slot is None or done < users_per_slot) and (
+                stop_at is None or time.perf_counter() < stop_at
+            ):
+                user_id = f"{name}-{index}-{done}"
+                for message in tip_script(user_id, variant=index * 31 + done):
+                    if mean_interval is not None:
+                        delay = next_send - time.perf_counter()
+                        if delay > 0:
+                            await asyncio.sleep(delay)
+                    start = time.perf_counter()
+                    replies = await self.processor.process(message)
+                    finish = time.perf_counter()
+                    result.starts.append(start)
+                    result.ends.append(finish)
+                    if self._is_error(replies):
+                        result.errors += 1
+                    if mean_interval is not None:
+                        next_send = start + interval()
+                done += 1
+                result.users += 1
+
+        await asyncio.gather(*(slot(index) for index in range(slots)))
+        result.elapsed = time.perf_counter() - result.started_at
+        return result
+
+    def _is_error(self, replies: list[Reply]) -> bool:
+        return any(isinstance(reply, Text) and reply.text == self.error_text for reply in replies)
+
+
+async def count_tips(database: Database) -> int:
+    async with database.transaction() as session:
+        return int((await session.execute(sql("SELECT count(*) FROM tips"))).scalar_one())
+
+
+class TipsNotStored(AssertionError):
+    """The script did not end in a stored tip for every user: the figures would be wrong."""
+
+
+async def _checked(
+    database: Database, result: PhaseResult, before: int, phase: str, benchmark: str
+) -> int:
+    after = await count_tips(database)
+    if result.errors:
+        raise TipsNotStored(f"{benchmark} {phase}: {result.errors} messages got the error reply")
+    if after - before != result.users:
+        raise TipsNotStored(
+            f"{benchmark} {phase}: {result.users} users finished the script but "
+            f"{after - before} tips were stored; has the tip flow changed?"
+        )
+    return after
+
+
+def _max_rss_mib() -> float:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports KiB, macOS bytes.
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+async def run_tip_flow(
+    report: Report,
+    benchmark: str,
+    database_factory: Callable[[], AbstractAsyncContextManager[Database]],
+    settings: BenchSettings | None = None,
+) -> None:
+    """The whole tip-flow benchmark on one database; figures go to ``report``."""
+    settings = settings or BenchSettings.from_env()
+    try:
+        async with database_factory() as database:
+            await _run_phases(report, benchmark, database, settings)
+    except DatabaseUnavailable as error:
+        report.skipped(benchmark, str(error))
+
+
+async def _run_phases(
+    report: Report, benchmark: str, database: Database, settings: BenchSettings
+) -> None:
+    catalogues = Catalogues.load()
+    engine = build_engine(catalogues)
+    processor = MessageProcessor(database, engine, Sealer(os.urandom(32)), catalogues)
+    runner = TipFlowRunner(processor, catalogues, seed=20251123)
+    window_end = settings.ramp + settings.seconds
+    tips = await count_tips(database)
+
+    warm_up = await runner.phase("warm", slots=min(WARM_UP_USERS, settings.users), users_per_slot=1)
+    tips = await _checked(database, warm_up, tips, "warm-up", benchmark)
+
+    saturated = await runner.phase("sat", slots=settings.users, stop_after=window_end)
+    tips = await _checked(database, saturated, tips, "saturated", benchmark)
+    rate, latencies = saturated.window(settings.ramp, window_end)
+    name = f"{benchmark}-saturated"
+    report.figure(name, "concurrent-users", settings.users, "users")
+    report.figure(name, "messages/s", rate, "msg/s")
+    report.figure(name, "p50-saturated", percentile(latencies, 0.50), "ms")
+    report.figure(name, "p99-saturated", percentile(latencies, 0.99), "ms")
+
+    paced = await runner.phase(
+        "paced",
+        slots=settings.users,
+        stop_after=window_end,
+        mean_interval=settings.users / settings.rate,
+    )
+    tips = await _checked(database, paced, tips, "paced", benchmark)
+    rate, latencies = paced.window(settings.ramp, window_end)
+    p99 = percentile(latencies, 0.99)
+    report.figure(benchmark, "concurrent-users", settings.users, "users")
+    report.figure(benchmark, "offered-load", settings.rate, "msg/s")
+    report.figure(benchmark, "messages/s", rate, "msg/s")
+    report.figure(benchmark, "p50", percentile(latencies, 0.50), "ms")
+    report.figure(benchmark, "p99", p99, "ms")
+    report.figure(benchmark, "max", latencies[-1] if latencies else float("nan"), "ms")
+
+    tracemalloc.start()
+    try:
+        memory = await runner.phase("mem", slots=settings.users, users_per_slot=1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    tips = await _checked(database, memory, tips, "memory", benchmark)
+    report.figure(benchmark, "peak-memory", peak / (1024 * 1024), "MiB")
+    report.figure(benchmark, "max-rss", _max_rss_mib(), "MiB")
+    report.figure(benchmark, "tips-stored", tips, "tips")
+
+    if settings.users == TARGET_USERS and settings.rate == TARGET_RATE:
+        met = rate >= TARGET_RATE * 0.995 and p99 <= TARGET_P99_MS
+        report.target(benchmark, f"{TARGET_RATE:.0f} msg/s & p99 <= {TARGET_P99_MS:.0f} ms", met)
+
+
+async def sqlite(report: Report) -> None:
+    await run_tip_flow(report, "tip-flow-sqlite", sqlite_database)
+
+
+async def postgresql(report: Report) -> None:
+    await run_tip_flow(report, "tip-flow-postgresql", postgresql_database)
+
+
+__all__ = [
+    "AsyncIterator",
+    "BenchSettings",
+    "postgresql",
+    "run_tip_flow",
+    "sqlite",
+    "tip_script",
+]

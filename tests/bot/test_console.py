@@ -1,0 +1,129 @@
+"""The terminal chat: numbered choices, simulated locations and files, and the `antq` command
+surviving a SIGKILL in the middle of a tip."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.channels.console import ConsoleChannel, to_inbound
+from bot.processor import MessageProcessor
+from bot.sealing import Sealer
+from conversations.flows import build_engine
+from storage.database import Database
+from tests.conversations.scripted import CATALOGUES, DESCRIPTION, t
+
+ROOT = Path(__file__).resolve().parents[2]
+ANTQ = Path(sys.executable).parent / "antq"
+
+
+async def run_console(database: Database, lines: list[str]) -> str:
+    processor = MessageProcessor(database, build_engine(CATALOGUES), Sealer(bytes(32)), CATALOGUES)
+    pending = list(lines)
+    output: list[str] = []
+
+    async def read_line() -> str | None:
+        return pending.pop(0) if pending else None
+
+    console = ConsoleChannel(
+        processor, CATALOGUES, user_id="42", read_line=read_line, write=output.append
+    )
+    await console.run()
+    return "".join(output)
+
+
+async def test_console_shows_numbered_choices_and_sends_a_tip(sqlite_database: Database) -> None:
+    lines = [
+        "1",
+        "1",
+        "2",
+        DESCRIPTION,
+        "/vitri 21.0285, 105.8542",
+        "hôm qua",
+        "/anh anh-chup.jpg",
+        "xong",
+        "1",
+        "1",
+    ]
+    output = await run_console(sqlite_database, lines)
+    assert "1. Tiếng Việt" in output
+    assert "  1. Gửi tin báo" in output
+    assert "  14. Khác" in output
+    assert t("common.shared_location", lat=21.0285, lon=105.8542) in output
+    assert t("input.attachment_received", count=1, maximum=5) in output
+    assert "Mã tin báo:" in output
+
+
+def test_typed_lines_become_locations_files_and_stickers() -> None:
+    assert to_inbound("/location 10.5,106.7", "9").location is not None
+    photo = to_inbound("/anh cong.jpg", "9").media
+    assert photo is not None and photo.kind == "photo" and photo.file_name == "cong.jpg"
+    assert to_inbound("/sticker", "9").unsupported == "sticker"
+    assert to_inbound("/vitri khong ro", "9").text == "/vitri khong ro"
+
+
+def _start_chat(tmp_path: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "ANTQ_DATABASE_URL": f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+        "ANTQ_DATA_DIR": str(tmp_path),
+    }
+    return subprocess.Popen(
+        [str(ANTQ), "chat", "--user-id", "77"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        env=env,
+    )
+
+
+def _read_until(process: subprocess.Popen[bytes], needle: str, timeout: float = 30) -> str:
+    assert process.stdout is not None
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while needle.encode() not in seen:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"never saw {needle!r} in:\n{seen.decode(errors='replace')}"
+        ready, _, _ = select.select([process.stdout], [], [], remaining)
+        if ready:
+            chunk = os.read(process.stdout.fileno(), 65536)
+            assert chunk, f"the chat ended before {needle!r}:\n{seen.decode(errors='replace')}"
+            seen += chunk
+    return seen.decode()
+
+
+def _type(process: subprocess.Popen[bytes], line: str) -> None:
+    assert process.stdin is not None
+    process.stdin.write(line.encode() + b"\n")
+    process.stdin.flush()
+
+
+def test_sigkill_mid_flow_then_restart_resumes_the_same_step(tmp_path: Path) -> None:
+    first = _start_chat(tmp_path)
+    try:
+        _read_until(first, "Please choose")
+        for line in ["1", "1", "2", DESCRIPTION]:
+            _type(first, line)
+        _read_until(first, t("tip.ask.place"))
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+
+    second = _start_chat(tmp_path)
+    try:
+        shown = _read_until(second, t("tip.ask.place"))
+        assert t("draft.resumed") in shown
+        assert t("flow.progress", position=3, total=6) in shown
+        for line in ["Cổng chợ", "hôm nay", "bỏ qua", "1"]:
+            _type(second, line)
+        summary = _read_until(second, t("summary.question"))
+        assert DESCRIPTION in summary and t("tip.category.theft") in summary
+    finally:
+        second.kill()
+        second.wait(10)

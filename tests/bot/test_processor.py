@@ -1,0 +1,239 @@
+"""Messages through the engine and the database together, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import configure_logging
+from bot.processor import MessageProcessor
+from bot.sealing import Sealer
+from conversations.flows import build_engine
+from conversations.replies import AskLocation, Choices, Inbound, MediaItem, Reply
+from storage.conversations import load_conversation
+from storage.database import Database
+from storage.tips import list_tips
+from tests.conversations.scripted import (
+    ANONYMOUS_PATH,
+    CATALOGUES,
+    CONTACT_PATH,
+    DESCRIPTION,
+    Clock,
+    t,
+)
+
+USER_ID = "7391846205"
+CHAT_ID = "7391846205"
+NAME = "Nguyễn Văn Báo"
+SEALER = Sealer(bytes(range(32)))
+
+
+def make_processor(database: Database, clock: Clock | None = None) -> MessageProcessor:
+    return MessageProcessor(
+        database, build_engine(CATALOGUES), SEALER, CATALOGUES, clock=clock or Clock()
+    )
+
+
+class Phone:
+    """A user's phone talking to a processor."""
+
+    def __init__(
+        self, processor: MessageProcessor, user_id: str = USER_ID, name: str = NAME
+    ) -> None:
+        self.processor = processor
+        self.user_id = user_id
+        self.name = name
+        self.replies: list[Reply] = []
+
+    async def send(self, **fields: Any) -> list[Reply]:
+        message = Inbound("telegram", self.user_id, self.user_id, display_name=self.name, **fields)
+        self.replies = await self.processor.process(message)
+        return self.replies
+
+    @property
+    def text(self) -> str:
+        return "\n".join(reply.text for reply in self.replies)
+
+    def asked(self, key: str) -> bool:
+        return t(key) in self.replies[-1].text
+
+
+async def to_tip_start(phone: Phone) -> None:
+    await phone.send(text="/start")
+    await phone.send(text="1")
+    await phone.send(text="1")
+    assert phone.asked("tip.ask.category")
+
+
+async def walk(
+    phone: Phone, path: list[tuple[str, dict[str, object]]], upto: int | None = None
+) -> None:
+    for key, answer in path[:upto]:
+        assert phone.asked(key), phone.text
+        await phone.send(**answer)
+
+
+async def test_a_tip_is_stored_with_its_attachments(database: Database) -> None:
+    phone = Phone(make_processor(database))
+    await to_tip_start(phone)
+    await walk(phone, ANONYMOUS_PATH, upto=4)
+    await phone.send(media=MediaItem("photo", "AgACAgUAAx", file_unique_id="AQAD", size_bytes=2048))
+    await phone.send(
+        media=MediaItem("voice", "AwACAgUAAx", mime_type="audio/ogg", duration_seconds=7)
+    )
+    await phone.send(text="xong")
+    await phone.send(text="1")
+    await phone.send(text="1")
+
+    async with database.transaction() as session:
+        (tip,) = await list_tips(session)
+    assert tip.description == DESCRIPTION
+    assert [(a.kind, a.file_id, a.channel) for a in tip.attachments] == [
+        ("photo", "AgACAgUAAx", "telegram"),
+        ("voice", "AwACAgUAAx", "telegram"),
+    ]
+    assert tip.attachments[1].duration_seconds == 7
+    assert tip.code[:4] in phone.text
+
+
+async def test_an_anonymous_tip_holds_no_readable_sender_identity(database: Database) -> None:
+    phone = Phone(make_processor(database))
+    await to_tip_start(phone)
+    await walk(phone, ANONYMOUS_PATH)
+    await phone.send(text="1")
+
+    async with database.transaction() as session:
+        tips = (await session.execute(text("SELECT * FROM tips"))).mappings().all()
+        files = (await session.execute(text("SELECT * FROM tip_attachments"))).mappings().all()
+        member_id = (await session.execute(text("SELECT id FROM members"))).scalar_one()
+        conversation = await load_conversation(session, member_id)
+    (row,) = tips
+    assert row["member_id"] is None and row["contact_phone"] is None
+    for value in [*row.values(), *(v for f in files for v in f.values())]:
+        shown = value.hex() if isinstance(value, bytes) else str(value)
+        raw = value if isinstance(value, bytes) else shown.encode()
+        for secret in (USER_ID, NAME):
+            assert secret not in shown and secret.encode() not in raw
+    # The draft with the tip's text is gone from the sender's conversation once it is sent.
+    assert conversation is not None and DESCRIPTION not in str(conversation.data)
+
+
+async def test_a_named_tip_keeps_the_sender_and_phone_for_officers(database: Database) -> None:
+    phone = Phone(make_processor(database))
+    await to_tip_start(phone)
+    await walk(phone, CONTACT_PATH)
+    await phone.send(text="1")
+    async with database.transaction() as session:
+        (tip,) = await list_tips(session)
+    assert not tip.anonymous and tip.member_id is not None
+    assert tip.contact_phone == "+84912345678"
+
+
+async def test_status_shows_to_the_sender_only(database: Database) -> None:
+    processor = make_processor(database)
+    sender, other = Phone(processor), Phone(processor, user_id="55", name="Khác")
+    await to_tip_start(sender)
+    await walk(sender, ANONYMOUS_PATH)
+    await sender.send(text="1")
+    async with database.transaction() as session:
+        (tip,) = await list_tips(session)
+
+    await sender.send(text=f"/status {tip.code}")
+    assert t("tip.status.received") in sender.text
+    await other.send(text="/start")
+    await other.send(text="1")
+    await other.send(text=f"/status {tip.code}")
+    foreign = other.text
+    await other.send(text="/status 00000000")
+    assert foreign == other.text
+    assert t("status.not_found") in foreign
+
+
+async def test_a_restart_mid_flow_resumes_at_the_same_step_with_the_same_answers(
+    database_url: str, database: Database
+) -> None:
+    phone = Phone(make_processor(database))
+    await to_tip_start(phone)
+    await walk(phone, ANONYMOUS_PATH, upto=3)
+    assert phone.asked("tip.ask.time")
+    await database.dispose()
+
+    # A new process: new engine, new connection pool, same database.
+    restarted = Database(database_url)
+    try:
+        processor = make_processor(restarted)
+        opened = await processor.open_chat(Inbound("telegram", CHAT_ID, USER_ID))
+        assert t("draft.resumed") in opened[0].text
+        assert t("tip.ask.time") in opened[-1].text
+        assert t("flow.progress", position=4, total=6) in opened[-1].text
+        phone = Phone(processor)
+        phone.replies = opened
+        await walk(phone, ANONYMOUS_PATH[3:])
+        assert DESCRIPTION[:30] in phone.text and "Kim Liên" in phone.text
+        await phone.send(text="1")
+        async with restarted.transaction() as session:
+            (tip,) = await list_tips(session)
+        assert tip.description == DESCRIPTION
+    finally:
+        await restarted.dispose()
+
+
+async def test_messages_of_one_user_are_handled_one_at_a_time_across_processes(
+    database_url: str, database: Database
+) -> None:
+    second = Database(database_url)
+    try:
+        first_process, second_process = make_processor(database), make_processor(second)
+        phone = Phone(first_process)
+        await to_tip_start(phone)
+        # Both processes receive messages of the same user at once.
+        texts = [f"tin nhắn số {n} về việc mua bán ma tuý" for n in range(8)]
+        await asyncio.gather(
+            *(
+                (first_process if n % 2 else second_process).process(
+                    Inbound("telegram", CHAT_ID, USER_ID, text=body)
+                )
+                for n, body in enumerate(texts)
+            )
+        )
+        async with database.transaction() as session:
+            member_id = (await session.execute(text("SELECT id FROM members"))).scalar_one()
+            conversation = await load_conversation(session, member_id)
+        assert conversation is not None
+        # /start, language, menu choice, then 8 messages: each one saved exactly once, in turn.
+        assert conversation.version == 3 + len(texts)
+        assert conversation.step == "category"  # none of them was a category
+    finally:
+        await second.dispose()
+
+
+async def test_choices_and_location_questions_reach_the_channel_as_such(database: Database) -> None:
+    phone = Phone(make_processor(database))
+    await to_tip_start(phone)
+    assert isinstance(phone.replies[-1], Choices)
+    await walk(phone, ANONYMOUS_PATH, upto=2)
+    assert isinstance(phone.replies[-1], AskLocation)
+
+
+class BrokenEngine:
+    async def handle(self, *args: object) -> None:
+        raise RuntimeError("boom")
+
+
+async def test_an_internal_error_gets_an_apology_and_logs_no_text(
+    sqlite_database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    processor = make_processor(sqlite_database)
+    processor.engine = BrokenEngine()  # type: ignore[assignment]
+    secret_text = "bí mật của người báo tin 0912345678"
+    configure_logging(logging.DEBUG)
+    with caplog.at_level(logging.DEBUG):
+        replies = await processor.process(
+            Inbound("telegram", CHAT_ID, USER_ID, display_name=NAME, text=secret_text)
+        )
+    assert [reply.text for reply in replies] == [t("error.internal")]
+    assert secret_text not in caplog.text and USER_ID not in caplog.text and NAME not in caplog.text

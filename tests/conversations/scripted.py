@@ -1,0 +1,137 @@
+"""Scripted conversations: a user talking to the engine, in memory, with a controllable clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from conversations.engine import Engine
+from conversations.flows import build_engine
+from conversations.i18n import Catalogues
+from conversations.memory import MemoryChat
+from conversations.replies import AskLocation, Choices, Inbound, Location, MediaItem, Reply, Text
+
+CATALOGUES = Catalogues.load()
+START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
+
+
+def t(key: str, locale: str = "vi", **params: object) -> str:
+    return CATALOGUES.text(locale, key, **params)
+
+
+@dataclass
+class Clock:
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class User:
+    """One person chatting; keeps the last replies for assertions."""
+
+    chat: MemoryChat
+    user_id: str = "1001"
+    channel: str = "console"
+    replies: list[Reply] = field(default_factory=list)
+
+    async def send(self, **fields: object) -> list[Reply]:
+        message = Inbound(self.channel, self.user_id, self.user_id, **fields)  # type: ignore[arg-type]
+        self.replies = await self.chat.send(message)
+        return self.replies
+
+    async def say(self, text: str) -> list[Reply]:
+        return await self.send(text=text)
+
+    async def tap(self, option: str, ref: str | None = None) -> list[Reply]:
+        """Tap a button of the last question (``ref`` defaults to that question's)."""
+        if ref is None:
+            ref = self.question_ref
+        return await self.send(option=option, option_ref=ref)
+
+    async def share_location(self, latitude: float, longitude: float) -> list[Reply]:
+        return await self.send(location=Location(latitude, longitude))
+
+    async def send_file(self, kind: str = "photo", size: int = 1000, n: int = 1) -> list[Reply]:
+        media = MediaItem(kind=kind, file_id=f"file-{kind}-{n}", size_bytes=size)  # type: ignore[arg-type]
+        return await self.send(media=media)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(reply.text for reply in self.replies)
+
+    @property
+    def question(self) -> Reply:
+        return self.replies[-1]
+
+    @property
+    def question_ref(self) -> str:
+        last = self.question
+        return last.ref if isinstance(last, Choices | AskLocation) else ""
+
+    @property
+    def options(self) -> list[str]:
+        last = self.question
+        return (
+            [option.id for option in last.options]
+            if isinstance(last, Choices | AskLocation)
+            else []
+        )
+
+    def asked(self, key: str, locale: str = "vi") -> bool:
+        """True when the last reply asks the question whose prompt is ``key``."""
+        return t(key, locale) in self.question.text
+
+    def said(self, key: str, locale: str = "vi", **params: object) -> bool:
+        return any(
+            t(key, locale, **params) in reply.text
+            for reply in self.replies
+            if isinstance(reply, Text | Choices)
+        )
+
+
+def new_chat(engine: Engine | None = None, clock: Clock | None = None) -> MemoryChat:
+    return MemoryChat(engine or build_engine(CATALOGUES), clock=clock or Clock())
+
+
+async def user_at_menu(chat: MemoryChat, user_id: str = "1001", locale_choice: str = "1") -> User:
+    user = User(chat, user_id)
+    await user.say("/start")
+    await user.say(locale_choice)
+    return user
+
+
+DESCRIPTION = "Có hai thanh niên đi xe máy không biển số hay đứng bán ma tuý ở đầu ngõ 5."
+
+# The anonymous path, step by step: (prompt key of the step, a good answer).
+ANONYMOUS_PATH: list[tuple[str, dict[str, object]]] = [
+    ("tip.ask.category", {"text": "1"}),
+    ("tip.ask.description", {"text": DESCRIPTION}),
+    ("tip.ask.place", {"text": "Đầu ngõ 5, phố Kim Liên"}),
+    ("tip.ask.time", {"text": "21h hôm qua"}),
+    ("tip.ask.attachments", {"text": "bỏ qua"}),
+    ("tip.ask.identity", {"text": "1"}),
+]
+CONTACT_PATH: list[tuple[str, dict[str, object]]] = [
+    *ANONYMOUS_PATH[:-1],
+    ("tip.ask.identity", {"text": "2"}),
+    ("tip.ask.phone", {"text": "0912 345 678"}),
+]
+
+
+async def start_tip(user: User) -> None:
+    await user.say("1")  # menu item "Gửi tin báo"
+    assert user.asked("tip.ask.category")
+
+
+async def walk(
+    user: User, path: list[tuple[str, dict[str, object]]], upto: int | None = None
+) -> None:
+    """Answer the steps of ``path`` (all, or the first ``upto``), checking each question."""
+    for key, answer in path[:upto]:
+        assert user.asked(key), f"expected {key!r}, got {user.question.text!r}"
+        await user.send(**answer)
