@@ -145,11 +145,9 @@ def _spec_candidates() -> list[Path]:
     env = os.environ.get("ANTQ_TELEGRAM_SPEC")
     if env:
         candidates.append(Path(env))
-    candidates += [
-        here.parent / "telegram-bot-api.json",
-        here.parents[2] / "specs" / "telegram-bot-api.json",
-        here.parents[3] / "shared" / "specs" / "telegram-bot-api.json",
-    ]
+    # A copy of the published description is kept beside this module so that a fresh clone
+    # (CI) needs nothing outside the repository.
+    candidates.append(here.parent / "telegram-bot-api.json")
     return candidates
 
 
