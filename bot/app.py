@@ -82,8 +82,19 @@ async def upgrade_database(settings: Settings) -> None:
 
 
 def platform_channels(app: Application) -> list[Channel]:
-    """The channels whose tokens are configured (Telegram and Zalo arrive in later releases)."""
-    return []
+    """The channels whose tokens are configured: Telegram, Zalo, or both in one process."""
+    channels: list[Channel] = []
+    settings = app.settings
+    # Imported here so that the console chat does not load the platform libraries.
+    if settings.telegram_token is not None:
+        from bot.channels.telegram import TelegramChannel
+
+        channels.append(TelegramChannel(app.processor, app.catalogues, settings))
+    if settings.zalo_token is not None:
+        from bot.channels.zalo.channel import ZaloChannel
+
+        channels.append(ZaloChannel(app.processor, app.catalogues, settings))
+    return channels
 
 
 async def serve(app: Application, channels: list[Channel]) -> None:

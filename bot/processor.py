@@ -25,8 +25,9 @@ from storage.conversations import (
     save_conversation,
 )
 from storage.database import Database
-from storage.members import set_locale
+from storage.members import mark_identity_inactive, set_locale
 from storage.tips import DuplicateTipCode, NewAttachment, NewTip, find_tip_by_code, insert_tip
+from storage.updates import claim_update
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +95,18 @@ class MessageProcessor:
                     break
         return [Text(self.catalogues.text(None, N_("error.internal")))]
 
+    async def mark_blocked(self, channel: str, user_id: str) -> None:
+        """The user blocked the bot: send them nothing more until they write again."""
+        async with self.database.transaction() as session:
+            await mark_identity_inactive(session, channel=channel, platform_user_id=user_id)
+
     async def _process_once(self, message: Inbound, *, opening: bool) -> list[Reply]:
         now = self.clock()
         async with self.database.transaction() as session:
+            if message.update_key is not None and not await claim_update(
+                session, channel=message.channel, update_key=message.update_key, now=now
+            ):
+                return []  # delivered twice: the first delivery was answered
             row, conversation = await load_member_and_conversation(
                 session,
                 channel=message.channel,

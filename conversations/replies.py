@@ -39,7 +39,9 @@ class Inbound:
 
     Exactly one of ``text``, ``option``, ``location``, ``media`` or ``unsupported`` is usually set.
     ``option`` is the id of a tapped button and ``option_ref`` the question it belonged to, so a
-    tap on an old keyboard cannot change an answer that was already given.
+    tap on an old keyboard cannot change an answer that was already given. ``update_key`` is the
+    platform's id of the delivery (Telegram update id, Zalo message id): a delivery seen before
+    is not processed again.
     """
 
     channel: str
@@ -52,6 +54,7 @@ class Inbound:
     location: Location | None = None
     media: MediaItem | None = None
     unsupported: str | None = None
+    update_key: str | None = None
 
 
 @dataclass(frozen=True)

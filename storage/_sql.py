@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.tables import Conversation, Identity, Member, Tip, TipAttachment
+from storage.tables import Conversation, Identity, Member, ProcessedUpdate, Tip, TipAttachment
 
 # Core tables: the repositories use Core statements, which skip the ORM's per-row work.
 members: Table = Member.__table__  # type: ignore[assignment]
@@ -13,6 +13,7 @@ identities: Table = Identity.__table__  # type: ignore[assignment]
 conversations: Table = Conversation.__table__  # type: ignore[assignment]
 tips: Table = Tip.__table__  # type: ignore[assignment]
 tip_attachments: Table = TipAttachment.__table__  # type: ignore[assignment]
+processed_updates: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

@@ -130,7 +130,8 @@ def create_engine(
     """
     resolved = async_url(url)
     parsed = make_url(resolved)
-    kwargs: dict[str, Any] = {"echo": echo, "json_serializer": _dumps}
+    # hide_parameters: an error message never carries bound values (tip text, phone numbers).
+    kwargs: dict[str, Any] = {"echo": echo, "json_serializer": _dumps, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         ensure_sqlite_directory(resolved)
         file_database = is_file_sqlite(resolved)

@@ -8,12 +8,13 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 
 from storage.database import async_url, create_engine, ensure_sqlite_directory
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "current", "upgrade"]
+__all__ = ["MIGRATIONS_DIR", "alembic_config", "current", "head", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -29,6 +30,15 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     config.attributes["database_url"] = async_url(url)
     return config
+
+
+def head() -> str:
+    """The newest revision the code knows."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    revision = ScriptDirectory.from_config(config).get_current_head()
+    assert revision is not None
+    return revision
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "Conversation",
     "Identity",
     "Member",
+    "ProcessedUpdate",
     "Tip",
     "TipAttachment",
     "UtcDateTime",
@@ -187,3 +188,17 @@ class TipAttachment(Base):
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     file_name: Mapped[str | None] = mapped_column(String(256))
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
+
+
+class ProcessedUpdate(Base):
+    """A platform delivery already handled (Telegram update id, Zalo message id).
+
+    Claimed in the same transaction as the state it changed, so a delivery that arrives twice
+    (a webhook retry, a polling restart) changes nothing the second time.
+    """
+
+    __tablename__ = "processed_updates"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

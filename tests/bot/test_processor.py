@@ -237,3 +237,48 @@ async def test_an_internal_error_gets_an_apology_and_logs_no_text(
         )
     assert [reply.text for reply in replies] == [t("error.internal")]
     assert secret_text not in caplog.text and USER_ID not in caplog.text and NAME not in caplog.text
+
+
+async def test_a_delivery_seen_twice_is_answered_and_stored_once(
+    database_url: str, database: Database
+) -> None:
+    """A webhook retry (even into a second process) changes nothing and sends nothing twice."""
+    second = Database(database_url)
+    try:
+        first_process, second_process = make_processor(database), make_processor(second)
+        phone = Phone(first_process)
+        await to_tip_start(phone)
+        delivery = Inbound("telegram", CHAT_ID, USER_ID, text="1", update_key="900001")
+        first, again, elsewhere = await asyncio.gather(
+            first_process.process(delivery),
+            first_process.process(delivery),
+            second_process.process(delivery),
+        )
+        answered = [replies for replies in (first, again, elsewhere) if replies]
+        assert len(answered) == 1
+        assert t("tip.ask.description") in answered[0][-1].text
+        # The next delivery, with a new id, is processed as usual.
+        replies = await first_process.process(
+            Inbound("telegram", CHAT_ID, USER_ID, text="/back", update_key="900002")
+        )
+        assert t("tip.ask.category") in replies[-1].text
+    finally:
+        await second.dispose()
+
+
+async def test_a_user_who_blocked_the_bot_is_inactive_until_they_write_again(
+    database: Database,
+) -> None:
+    processor = make_processor(database)
+    phone = Phone(processor)
+    await phone.send(text="/start")
+
+    async def active() -> bool:
+        async with database.transaction() as session:
+            flag = await session.scalar(text("SELECT active FROM identities"))
+        return bool(flag)
+
+    await processor.mark_blocked("telegram", USER_ID)
+    assert not await active()
+    await phone.send(text="/menu")
+    assert await active()

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, make_url
 
 from storage._sql import members
 from storage.database import Database
-from storage.migrate import current, upgrade
+from storage.migrate import current, head, upgrade
 from storage.tables import Base, utcnow
 
 
@@ -33,7 +33,7 @@ async def test_upgrade_twice_is_a_no_op(database: Database, database_url: str) -
     async with database.transaction() as session:
         await session.execute(insert(members).values(display_name="Lan", created_at=utcnow()))
     await asyncio.to_thread(upgrade, database_url)
-    assert await asyncio.to_thread(current, database_url) == "0001"
+    assert await asyncio.to_thread(current, database_url) == head()
     async with database.session() as session:
         count = (await session.execute(text("SELECT count(*) FROM members"))).scalar_one()
     assert count == 1
@@ -42,7 +42,7 @@ async def test_upgrade_twice_is_a_no_op(database: Database, database_url: str) -
 async def test_current_is_none_before_the_first_migration(database_url: str) -> None:
     assert await asyncio.to_thread(current, database_url) is None
     await asyncio.to_thread(upgrade, database_url)
-    assert await asyncio.to_thread(current, database_url) == "0001"
+    assert await asyncio.to_thread(current, database_url) == head()
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -53,6 +53,13 @@ async def test_upgrade_never_shows_the_password(
     url = make_url(database_url).set(password="Sup3rSecretPw").render_as_string(False)
     caplog.set_level(logging.DEBUG)
     await asyncio.to_thread(upgrade, url)
-    assert await asyncio.to_thread(current, url) == "0001"
+    assert await asyncio.to_thread(current, url) == head()
     captured = capsys.readouterr()
     assert "Sup3rSecretPw" not in captured.out + captured.err + caplog.text
+
+
+def test_head_is_the_newest_migration_file() -> None:
+    from storage.migrate import MIGRATIONS_DIR
+
+    newest = max(path.name for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
+    assert newest.startswith(head() + "_")
