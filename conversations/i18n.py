@@ -1,5 +1,8 @@
 """Message catalogues: gettext ``.po`` files under ``locales/``, compiled with Babel at start-up.
 
+Each locale may hold several ``.po`` files (one per part of the bot: ``antq.po`` for the core,
+``telegram.po``, ``zalo.po`` ...); they are merged, and a key defined twice is an error.
+
 Every user-facing string is a catalogue key (``tip.ask.category``) translated per member locale.
 Keys are marked with ``N_`` in code so that a test can extract them all and check that both
 catalogues translate each one.
@@ -12,6 +15,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -26,6 +30,29 @@ def N_(key: str) -> str:
     return key
 
 
+def catalogue_files(directory: Path, locale: str) -> list[Path]:
+    """The ``.po`` files of ``locale``, the core one first."""
+    return sorted(
+        (directory / locale / "LC_MESSAGES").glob("*.po"),
+        key=lambda path: (path.stem != DOMAIN, path.name),
+    )
+
+
+def merged_catalog(directory: Path, locale: str) -> Catalog:
+    """All ``.po`` files of ``locale`` as one catalogue; a key defined twice raises ValueError."""
+    merged = Catalog(locale=locale, domain=DOMAIN)
+    for po_path in catalogue_files(directory, locale):
+        with po_path.open("rb") as po_file:
+            part = read_po(po_file, locale=locale)
+        for message in part:
+            if not message.id:
+                continue  # the header
+            if message.id in merged:
+                raise ValueError(f"{po_path.name}: {message.id!r} is already defined")
+            merged[message.id] = message
+    return merged
+
+
 @dataclass(frozen=True)
 class Catalogues:
     """The compiled translations of every supported locale."""
@@ -34,12 +61,10 @@ class Catalogues:
 
     @classmethod
     def load(cls, directory: Path = LOCALES_DIR) -> Catalogues:
-        """Compile ``<directory>/<locale>/LC_MESSAGES/antq.po`` for every supported locale."""
+        """Compile ``<directory>/<locale>/LC_MESSAGES/*.po`` for every supported locale."""
         translations: dict[str, gettext.GNUTranslations] = {}
         for locale in SUPPORTED_LOCALES:
-            po_path = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-            with po_path.open("rb") as po_file:
-                catalog = read_po(po_file, locale=locale)
+            catalog = merged_catalog(directory, locale)
             compiled = io.BytesIO()
             write_mo(compiled, catalog)
             compiled.seek(0)

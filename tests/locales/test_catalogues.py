@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
-from conversations.i18n import LOCALES_DIR, SUPPORTED_LOCALES
+from conversations.i18n import LOCALES_DIR, SUPPORTED_LOCALES, merged_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("bot", "conversations")
@@ -26,8 +25,8 @@ def used_keys() -> set[str]:
 
 
 def catalogue(locale: str) -> dict[str, str]:
-    with (LOCALES_DIR / locale / "LC_MESSAGES" / "antq.po").open("rb") as po_file:
-        return {m.id: m.string for m in read_po(po_file) if m.id and isinstance(m.id, str)}
+    catalog = merged_catalog(LOCALES_DIR, locale)
+    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str)}
 
 
 def slots(message: str) -> set[str]:
@@ -55,3 +54,13 @@ def test_both_languages_fill_the_same_slots() -> None:
 def test_no_catalogue_entry_is_left_unused() -> None:
     unused = sorted(set(catalogue("vi")) - used_keys())
     assert not unused, f"unused messages: {unused}"
+
+
+def test_a_key_defined_in_two_files_is_refused(tmp_path: Path) -> None:
+    messages = tmp_path / "vi" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    entry = 'msgid "menu.title"\nmsgstr "Menu"\n'
+    (messages / "antq.po").write_text(entry, encoding="utf-8")
+    (messages / "extra.po").write_text(entry, encoding="utf-8")
+    with pytest.raises(ValueError, match="already defined"):
+        merged_catalog(tmp_path, "vi")
