@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import uvicorn
@@ -61,7 +63,11 @@ class Application:
     def build(cls, settings: Settings) -> Application:
         database = Database(settings.database_url)
         catalogues = Catalogues.load()
-        engine = build_engine(catalogues, draft_ttl=settings.draft_ttl)
+        engine = build_engine(
+            catalogues,
+            draft_ttl=settings.draft_ttl,
+            bot_username=settings.telegram_bot_username,
+        )
         configured = settings.secret_key.get_secret_value() if settings.secret_key else None
         sealer = load_sealer(
             configured, data_dir=settings.data_dir, allow_local_key=database.is_sqlite
@@ -100,20 +106,40 @@ def platform_channels(app: Application) -> list[Channel]:
 async def serve(app: Application, channels: list[Channel]) -> None:
     """Run the channels (and the web server when they receive by webhook) until stopped."""
     settings = app.settings
-    for channel in channels:
-        await channel.start()
+    routes = [route for channel in channels for route in channel.routes()]
+    if not (routes or settings.webhook_mode):
+        await _run_channels(channels, wait_for_stop_signal)
+        return
+    web = build_web_app(app.database, routes)
+    config = uvicorn.Config(
+        web, host=settings.web_host, port=settings.web_port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())  # returns on SIGINT / SIGTERM
+    # A platform may call the webhook as soon as it is registered (Zalo checks it at once), so
+    # the port must be open before the channels start and register their webhooks.
+    while not server.started and not serving.done():  # noqa: ASYNC110 (uvicorn has only a flag)
+        await asyncio.sleep(0.05)
+    if serving.done():
+        await serving  # re-raises why the server could not start (say, the port is taken)
+        return
     try:
-        routes = [route for channel in channels for route in channel.routes()]
-        if routes or settings.webhook_mode:
-            web = build_web_app(app.database, routes)
-            config = uvicorn.Config(
-                web, host=settings.web_host, port=settings.web_port, log_level="warning"
-            )
-            await uvicorn.Server(config).serve()  # returns on SIGINT / SIGTERM
-        else:
-            await wait_for_stop_signal()
+        await _run_channels(channels, lambda: serving)
     finally:
-        for channel in reversed(channels):
+        server.should_exit = True
+        await serving
+
+
+async def _run_channels(channels: list[Channel], until: Callable[[], Awaitable[object]]) -> None:
+    """Start the channels, wait for ``until()``, stop the ones that started (last first)."""
+    started: list[Channel] = []
+    try:
+        for channel in channels:
+            await channel.start()
+            started.append(channel)
+        await until()
+    finally:
+        for channel in reversed(started):
             await channel.stop()
 
 
@@ -127,6 +153,13 @@ async def wait_for_stop_signal() -> None:
 
 async def run(settings: Settings, *, console_user: str = "1") -> None:
     """``antq run``: migrate, then serve every configured channel (the console when none)."""
+    if settings.telegram_token is None and settings.zalo_token is None and not sys.stdin.isatty():
+        # In a container or under systemd a console chat would read EOF and exit at once, and
+        # the supervisor would restart it forever; say what is missing instead.
+        raise SystemExit(
+            "antq run: neither ANTQ_TELEGRAM_TOKEN nor ANTQ_ZALO_TOKEN is set, "
+            "and the console chat needs a terminal (or use: antq chat)"
+        )
     await upgrade_database(settings)
     app = Application.build(settings)
     try:

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from bot import app as application
+from bot.areas_cli import areas_cli
+from bot.roles_cli import admin_cli, invite_cli, roles_cli
 from bot.sealing import new_key
 from bot.settings import Settings
 from conversations.fields import format_tip_code
@@ -23,6 +25,10 @@ db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 tips_cli = typer.Typer(help="Residents' tips.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(tips_cli, name="tips")
+cli.add_typer(areas_cli, name="areas")
+cli.add_typer(invite_cli, name="invite")
+cli.add_typer(admin_cli, name="admin")
+cli.add_typer(roles_cli, name="roles")
 
 
 def _settings() -> Settings:

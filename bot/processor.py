@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.locks import KeyedLocks
+from bot.place_records import PlaceRecords, load_grants
 from bot.sealing import Sealer
+from bot.staff_effects import apply_staff_effect
 from conversations.effects import Effect, SetLocale, StoreTip
 from conversations.engine import Engine, Outcome
 from conversations.i18n import N_, Catalogues
@@ -25,6 +27,7 @@ from storage.conversations import (
     save_conversation,
 )
 from storage.database import Database
+from storage.invitations import DuplicateInvitationCode, InvitationTaken
 from storage.members import mark_identity_inactive, set_locale
 from storage.tips import DuplicateTipCode, NewAttachment, NewTip, find_tip_by_code, insert_tip
 from storage.updates import claim_update
@@ -40,7 +43,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class DatabaseRecords:
+class DatabaseRecords(PlaceRecords):
     """The engine's read port, bound to the current transaction."""
 
     def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
@@ -86,7 +89,12 @@ class MessageProcessor:
             for _ in range(MAX_ATTEMPTS):
                 try:
                     return await self._process_once(message, opening=opening)
-                except (ConcurrentUpdate, DuplicateTipCode):
+                except (
+                    ConcurrentUpdate,
+                    DuplicateTipCode,
+                    InvitationTaken,
+                    DuplicateInvitationCode,
+                ):
                     continue
                 except Exception:
                     # Exception texts never carry values: the engine is built with
@@ -114,7 +122,7 @@ class MessageProcessor:
                 chat_id=message.chat_id,
                 display_name=message.display_name,
             )
-            member = Member(row.id, row.locale)
+            member = Member(row.id, row.locale, await load_grants(session, row.id))
             saved = None
             if conversation is not None:
                 saved = SavedConversation(
@@ -153,6 +161,8 @@ class MessageProcessor:
             await set_locale(session, member.id, effect.locale)
         elif isinstance(effect, StoreTip):
             await insert_tip(session, self._new_tip(message, member, effect, now))
+        else:
+            await apply_staff_effect(session, member, message.display_name, effect, now)
 
     def _new_tip(self, message: Inbound, member: Member, tip: StoreTip, now: datetime) -> NewTip:
         return NewTip(

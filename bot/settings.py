@@ -18,7 +18,10 @@ from storage.database import DEFAULT_SQLITE_URL
 class Settings(BaseSettings):
     """The bot's configuration."""
 
-    model_config = SettingsConfigDict(env_prefix="ANTQ_", env_file=".env", extra="ignore")
+    # env_ignore_empty: "ANTQ_TELEGRAM_TOKEN=" in an env file means "not set", not an empty token.
+    model_config = SettingsConfigDict(
+        env_prefix="ANTQ_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: str = Field(DEFAULT_SQLITE_URL, description="SQLAlchemy URL of the database")
     data_dir: Path = Field(Path("data"), description="where local files (SQLite, dev key) live")
@@ -34,6 +37,9 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_bot_username: str | None = Field(
+        None, description="the bot's @username, for invitation deep links (t.me/<bot>?start=)"
+    )
     zalo_token: SecretStr | None = None
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     webhook_base_url: str | None = None

@@ -4,8 +4,10 @@ as the new conversation state, so either both happen or neither does."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from conversations.policy import Grant, Role
 
 
 @dataclass(frozen=True)
@@ -40,4 +42,75 @@ class StoreTip:
     attachments: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
 
-Effect = SetLocale | StoreTip
+@dataclass(frozen=True)
+class AcceptInvitation:
+    """Redeem the invitation ``code`` for the member: they get ``grant`` (its id is not known
+    yet) and the invitation's creator is told. If somebody redeemed it first, the bot runs the
+    message again and the flow then sees a used code."""
+
+    code: str
+    grant: Grant
+
+
+@dataclass(frozen=True)
+class RecordJoinAttempts:
+    """Remember the member's wrong codes in a row and until when they must wait."""
+
+    failures: int
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True)
+class CreateInvitation:
+    """Store a one-time invitation made by the member (an admin) in chat."""
+
+    code: str
+    role: Role
+    area_id: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class GiveUpRole:
+    """End a role: the holder leaving it, or an admin revoking it (``leaving`` says which)."""
+
+    role_id: int
+    leaving: bool
+
+
+@dataclass(frozen=True)
+class AddArea:
+    """Add a residential area below ``parent_id`` (an admin in chat)."""
+
+    parent_id: int
+    name: str
+    kind: str
+    households: int | None
+
+
+@dataclass(frozen=True)
+class RenameArea:
+    """Rename a place, keeping its old name as the former name people may still use."""
+
+    area_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class RecordTipView:
+    """An officer or admin looked at the tip ``code``: audit it (who, which tip, when)."""
+
+    code: str
+
+
+Effect = (
+    SetLocale
+    | StoreTip
+    | AcceptInvitation
+    | RecordJoinAttempts
+    | CreateInvitation
+    | GiveUpRole
+    | AddArea
+    | RenameArea
+    | RecordTipView
+)

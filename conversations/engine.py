@@ -7,16 +7,17 @@ stores the effects and the state in one transaction and sends the replies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.commands import Command, parse_command
-from conversations.effects import Effect, SetLocale
+from conversations.effects import AcceptInvitation, Effect, GiveUpRole, SetLocale
 from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, match_option
 from conversations.flow import EDIT, FINISHED, SUMMARY, Flow, FlowContext, Step
 from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
 from conversations.localtime import local_today
+from conversations.policy import may
 from conversations.ports import Member, Records, SavedConversation
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 
@@ -104,7 +105,9 @@ class Engine:
         if saved is not None and self._expired(saved, now):
             await self._expire(turn, saved)
         elif member.locale is None and turn.flow is None:
-            await self._start_flow(turn, self.flows[self.language_flow], argument="")
+            # A deep link's code is honoured at once; the language is asked right after.
+            if not await self._start_linked_flow(turn):
+                await self._start_flow(turn, self.flows[self.language_flow], argument="")
         elif turn.flow is not None:
             await self._in_flow(turn, turn.flow)
         else:
@@ -204,6 +207,10 @@ class Engine:
         try:
             choice = match_option(message, options, self._fields(turn))
         except InvalidAnswer:
+            recognising = self._recogniser(message.text or "")
+            if recognising is not None:  # an invitation code typed at the menu
+                await self._start_flow(turn, recognising, message.text or "")
+                return
             turn.say(Text(self._t(turn, N_("menu.not_understood"))))
             self._show_menu(turn)
             return
@@ -213,6 +220,8 @@ class Engine:
         if not command.known:
             turn.say(Text(self._t(turn, N_("input.unknown_command"), command=command.name)))
             self._show_menu(turn)
+        elif command.name == "start" and await self._start_linked_flow(turn):
+            pass
         elif command.name == "start":
             turn.say(Text(self._t(turn, N_("home.welcome"))))
             self._show_menu(turn)
@@ -242,7 +251,11 @@ class Engine:
         draft_flow = self.flows.get((turn.draft or {}).get("flow", ""))
         if draft_flow is not None:
             options.append(ChoiceOption(RESUME_ITEM, N_("menu.resume"), ("tiep tuc", "resume")))
-        options += [ChoiceOption(name, self.flows[name].title) for name in self.menu]
+        options += [
+            ChoiceOption(name, self.flows[name].title)
+            for name in self.menu
+            if self._allowed(turn, self.flows[name])
+        ]
         options.append(ChoiceOption(HELP_ITEM, N_("menu.help")))
         return tuple(options)
 
@@ -258,6 +271,10 @@ class Engine:
 
     def _resume_draft(self, turn: Turn) -> None:
         draft = turn.draft or {}
+        if not self._allowed(turn, self.flows[draft["flow"]]):
+            turn.draft = None  # the role that allowed it was given up meanwhile
+            self._deny(turn)
+            return
         turn.flow = self.flows[draft["flow"]]
         turn.step = draft["step"]
         turn.answers = dict(draft.get("answers", {}))
@@ -278,6 +295,9 @@ class Engine:
         turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
 
     async def _start_flow(self, turn: Turn, flow: Flow, argument: str) -> None:
+        if not self._allowed(turn, flow):
+            self._deny(turn)
+            return
         if turn.flow is not None:
             self._pause(turn)
         if flow.confirm and turn.draft is not None:
@@ -301,6 +321,11 @@ class Engine:
 
     async def _in_flow(self, turn: Turn, flow: Flow) -> None:
         message = turn.message
+        if not self._allowed(turn, flow):
+            # The role that allowed this flow was revoked while it was under way.
+            turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
+            self._deny(turn)
+            return
         if message.option is not None and message.option_ref != turn.step:
             turn.say(Text(self._t(turn, N_("input.stale_button"))))
             self._ask(turn)
@@ -328,6 +353,8 @@ class Engine:
             key = step.help if step is not None and step.help else N_("help.step")
             turn.say(Text(self._t(turn, key)))
             self._ask(turn)
+        elif command.name == "start" and self._recogniser(command.argument) is not None:
+            await self._start_linked_flow(turn)
         elif command.name in ("menu", "start"):
             self._pause(turn)
             if turn.draft is not None:
@@ -416,8 +443,12 @@ class Engine:
         for effect in completion.effects:
             if isinstance(effect, SetLocale):
                 turn.locale = effect.locale
+            turn.member = member_after(turn.member, effect)
         turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
-        self._show_menu(turn)
+        if turn.member.locale is None and flow.name != self.language_flow:
+            await self._start_flow(turn, self.flows[self.language_flow], argument="")
+        else:
+            self._show_menu(turn)
 
     # -- asking ------------------------------------------------------------------------------
 
@@ -458,13 +489,45 @@ class Engine:
         )
         return Choices("\n".join(lines), offered, SUMMARY)
 
+    # -- policy ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _allowed(turn: Turn, flow: Flow) -> bool:
+        return flow.action is None or may(turn.member.roles, flow.action)
+
+    def _deny(self, turn: Turn) -> None:
+        """The polite refusal, and nothing else: the question that was open, or the menu."""
+        turn.say(Text(self._t(turn, N_("policy.denied"))))
+        self._ask(turn)
+
+    def _recogniser(self, text: str) -> Flow | None:
+        """The flow that takes ``text`` as its first answer when typed at the menu."""
+        stripped = text.strip()
+        if not stripped:
+            return None
+        for flow in self.flows.values():
+            if flow.recognise is not None and flow.recognise(stripped):
+                return flow
+        return None
+
+    async def _start_linked_flow(self, turn: Turn) -> bool:
+        """``/start <payload>`` from a deep link: start the flow that recognises the payload."""
+        command = parse_command(turn.message.text, self.flow_commands)
+        if command is None or command.name != "start" or not command.argument:
+            return False
+        flow = self._recogniser(command.argument)
+        if flow is None:
+            return False
+        await self._start_flow(turn, flow, command.argument)
+        return True
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _t(self, turn: Turn, key: str, **params: object) -> str:
         return self.catalogues.text(turn.locale, key, **params)
 
     def _fields(self, turn: Turn) -> FieldContext:
-        return FieldContext(self.catalogues, turn.locale, local_today(turn.now))
+        return FieldContext(self.catalogues, turn.locale, local_today(turn.now), turn.member.roles)
 
     def _flow_context(self, turn: Turn) -> FlowContext:
         return FlowContext(
@@ -475,3 +538,16 @@ class Engine:
             now=turn.now,
             today=local_today(turn.now),
         )
+
+
+def member_after(member: Member, effect: Effect) -> Member:
+    """The member as an effect leaves them, so the menu shown with it is already right."""
+    if isinstance(effect, SetLocale):
+        return replace(member, locale=effect.locale)
+    if isinstance(effect, AcceptInvitation):
+        return replace(member, roles=(*member.roles, effect.grant))
+    if isinstance(effect, GiveUpRole):
+        return replace(
+            member, roles=tuple(grant for grant in member.roles if grant.id != effect.role_id)
+        )
+    return member

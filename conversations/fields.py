@@ -26,6 +26,7 @@ from conversations.parsing import (
     parse_phone,
     parse_time,
 )
+from conversations.policy import Grant
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply, Text
 
 
@@ -50,11 +51,13 @@ class Accepted:
 
 @dataclass(frozen=True)
 class FieldContext:
-    """What a field needs to ask and to read: the member's language and today's local date."""
+    """What a field needs to ask and to read: the member's language, today's local date and
+    the member's roles (a question may offer them as choices)."""
 
     catalogues: Catalogues
     locale: str
     today: date
+    roles: tuple[Grant, ...] = ()
 
     def t(self, key: str, **params: object) -> str:
         return self.catalogues.text(self.locale, key, **params)

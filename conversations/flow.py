@@ -18,6 +18,7 @@ from transitions import EventData, Machine
 from conversations.effects import Effect
 from conversations.fields import Field, FieldContext
 from conversations.i18n import Catalogues
+from conversations.policy import Action
 from conversations.ports import Member, Records
 from conversations.replies import Reply
 
@@ -60,7 +61,7 @@ class FlowContext:
 
     @property
     def fields(self) -> FieldContext:
-        return FieldContext(self.catalogues, self.locale, self.today)
+        return FieldContext(self.catalogues, self.locale, self.today, self.member.roles)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,9 @@ class Flow:
     """A conversation that collects answers step by step and then completes.
 
     With ``confirm`` the user sees a summary with Confirm / Edit before anything is stored.
+    ``action`` is what the policy is asked before the flow starts (None: anybody).
+    ``recognise`` tells text that, typed at the menu or carried by a ``/start`` deep link,
+    is this flow's first answer (an invitation code).
     """
 
     def __init__(
@@ -100,6 +104,8 @@ class Flow:
         confirm: bool = True,
         intro: str | None = None,
         commands: tuple[str, ...] = (),
+        action: Action | None = None,
+        recognise: Callable[[str], bool] | None = None,
     ) -> None:
         self.name = name
         self.title = title
@@ -108,6 +114,8 @@ class Flow:
         self.confirm = confirm
         self.intro = intro
         self.commands = commands
+        self.action = action
+        self.recognise = recognise
         self.by_name = {step.name: step for step in self.steps}
         self.machine = self._build_machine()
 

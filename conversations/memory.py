@@ -1,15 +1,38 @@
-"""An in-memory home for conversations and tips: the engine's storage for flow tests, with
-the same behaviour the database-backed processor in ``bot`` has."""
+"""An in-memory home for conversations, tips, places, roles and invitations: the engine's
+storage for flow tests, with the same behaviour the database-backed processor in ``bot`` has."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from conversations.effects import Effect, SetLocale, StoreTip
+from conversations.effects import (
+    AcceptInvitation,
+    AddArea,
+    CreateInvitation,
+    Effect,
+    GiveUpRole,
+    RecordJoinAttempts,
+    RecordTipView,
+    RenameArea,
+    SetLocale,
+    StoreTip,
+)
 from conversations.engine import Engine
-from conversations.ports import Member, SavedConversation, TipStatus
+from conversations.parsing import fold
+from conversations.places import Place, child_path, is_inside
+from conversations.policy import Grant
+from conversations.ports import (
+    HeldRole,
+    InvitationView,
+    JoinAttempts,
+    Member,
+    SavedConversation,
+    StaffTipView,
+    TipStatus,
+)
 from conversations.replies import Inbound, Reply
 
 
@@ -20,12 +43,68 @@ class MemoryRecords:
     tips: dict[str, StoreTip] = field(default_factory=dict)
     statuses: dict[str, str] = field(default_factory=dict)
     received: dict[str, datetime] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    invitations: dict[str, InvitationView] = field(default_factory=dict)
+    invited_by: dict[str, int] = field(default_factory=dict)
+    attempts: dict[int, JoinAttempts] = field(default_factory=dict)
+    tip_places: dict[str, Place] = field(default_factory=dict)
+    tip_views: list[tuple[int, str]] = field(default_factory=list)
+    held: list[HeldRole] = field(default_factory=list)
 
     async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
         tip = self.tips.get(code)
         if tip is None or tip.sender_member_id != member_id:
             return None
         return TipStatus(code, self.statuses.get(code, "received"), self.received[code])
+
+    def add_place(self, code: str, name: str, kind: str, parent: Place | None = None) -> Place:
+        path = child_path(parent.path, code) if parent else f"/{code}/"
+        place = Place(len(self.places) + 1, code, name, kind, path, parent.name if parent else None)
+        self.places[code] = place
+        return place
+
+    async def place_by_code(self, code: str) -> Place | None:
+        return self.places.get(code.strip())
+
+    async def find_places(
+        self, query: str, *, within: str | None, kinds: frozenset[str] | None, limit: int
+    ) -> list[Place]:
+        folded = fold(query)
+        found = [
+            place
+            for place in self.places.values()
+            if folded
+            and folded in fold(place.name)
+            and (within is None or is_inside(place.path, within))
+            and (kinds is None or place.kind in kinds)
+        ]
+        return sorted(found, key=lambda place: (len(place.path), place.name))[:limit]
+
+    async def invitation(self, code: str) -> InvitationView | None:
+        return self.invitations.get(code)
+
+    async def join_attempts(self, member_id: int) -> JoinAttempts:
+        return self.attempts.get(member_id, JoinAttempts())
+
+    async def roles_within(self, path: str) -> list[HeldRole]:
+        return [role for role in self.held if is_inside(role.grant.place.path, path)]
+
+    async def tip_for_staff(self, code: str) -> StaffTipView | None:
+        tip = self.tips.get(code)
+        if tip is None:
+            return None
+        place = self.tip_places.get(code)
+        return StaffTipView(
+            code=code,
+            category=tip.category,
+            status=self.statuses.get(code, "received"),
+            received_at=self.received[code],
+            place_path=place.path if place else "",
+            description=tip.description,
+            place_text=tip.place_text,
+            anonymous=tip.anonymous,
+            contact_phone=tip.contact_phone,
+        )
 
 
 @dataclass
@@ -37,11 +116,21 @@ class MemoryChat:
     records: MemoryRecords = field(default_factory=MemoryRecords)
     members: dict[str, Member] = field(default_factory=dict)
     conversations: dict[int, SavedConversation] = field(default_factory=dict)
+    notices: list[tuple[int, str]] = field(default_factory=list)
+    _role_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def member(self, user_id: str) -> Member:
         if user_id not in self.members:
             self.members[user_id] = Member(id=len(self.members) + 1, locale=None)
         return self.members[user_id]
+
+    def grant(self, user_id: str, grant: Grant) -> Grant:
+        """Give a member a role directly (the way ``antq admin add`` does)."""
+        stored = replace(grant, id=next(self._role_ids))
+        member = self.member(user_id)
+        self.members[user_id] = replace(member, roles=(*member.roles, stored))
+        self.records.held.append(HeldRole(stored, member.id, f"user {user_id}"))
+        return stored
 
     async def send(self, message: Inbound) -> list[Reply]:
         member = self.member(message.user_id)
@@ -49,14 +138,42 @@ class MemoryChat:
         saved = self.conversations.get(member.id)
         outcome = await self.engine.handle(member, saved, message, self.records, now)
         for effect in outcome.effects:
-            self._apply(message.user_id, member, effect, now)
+            self._apply(message.user_id, self.members[message.user_id], effect, now)
         state = outcome.state
         self.conversations[member.id] = SavedConversation(state.flow, state.step, state.data, now)
         return outcome.replies
 
     def _apply(self, user_id: str, member: Member, effect: Effect, now: datetime) -> None:
+        records = self.records
         if isinstance(effect, SetLocale):
-            self.members[user_id] = Member(member.id, effect.locale)
+            self.members[user_id] = replace(member, locale=effect.locale)
         elif isinstance(effect, StoreTip):
-            self.records.tips[effect.code] = effect
-            self.records.received[effect.code] = now
+            records.tips[effect.code] = effect
+            records.received[effect.code] = now
+        elif isinstance(effect, AcceptInvitation):
+            records.invitations[effect.code] = replace(records.invitations[effect.code], used=True)
+            self.grant(user_id, effect.grant)
+            if effect.code in records.invited_by:
+                self.notices.append((records.invited_by[effect.code], "notice.invitation_used"))
+        elif isinstance(effect, RecordJoinAttempts):
+            records.attempts[member.id] = JoinAttempts(effect.failures, effect.locked_until)
+        elif isinstance(effect, CreateInvitation):
+            place = next(p for p in records.places.values() if p.id == effect.area_id)
+            records.invitations[effect.code] = InvitationView(
+                effect.role, place, effect.expires_at, used=False
+            )
+            records.invited_by[effect.code] = member.id
+        elif isinstance(effect, GiveUpRole):
+            records.held = [role for role in records.held if role.grant.id != effect.role_id]
+            for holder, held in self.members.items():
+                kept = tuple(grant for grant in held.roles if grant.id != effect.role_id)
+                self.members[holder] = replace(held, roles=kept)
+        elif isinstance(effect, AddArea):
+            parent = next(p for p in records.places.values() if p.id == effect.parent_id)
+            code = f"{parent.code}-{len(records.places) + 1:03d}"
+            records.add_place(code, effect.name, effect.kind, parent)
+        elif isinstance(effect, RecordTipView):
+            records.tip_views.append((member.id, effect.code))
+        elif isinstance(effect, RenameArea):
+            place = next(p for p in records.places.values() if p.id == effect.area_id)
+            records.places[place.code] = replace(place, name=effect.name)

@@ -5,7 +5,20 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.tables import Conversation, Identity, Member, ProcessedUpdate, Tip, TipAttachment
+from storage.tables import (
+    Area,
+    AuditEntry,
+    Conversation,
+    Identity,
+    Invitation,
+    JoinAttempts,
+    Member,
+    MemberRole,
+    Notice,
+    ProcessedUpdate,
+    Tip,
+    TipAttachment,
+)
 
 # Core tables: the repositories use Core statements, which skip the ORM's per-row work.
 members: Table = Member.__table__  # type: ignore[assignment]
@@ -14,6 +27,12 @@ conversations: Table = Conversation.__table__  # type: ignore[assignment]
 tips: Table = Tip.__table__  # type: ignore[assignment]
 tip_attachments: Table = TipAttachment.__table__  # type: ignore[assignment]
 processed_updates: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
+areas: Table = Area.__table__  # type: ignore[assignment]
+member_roles: Table = MemberRole.__table__  # type: ignore[assignment]
+invitations: Table = Invitation.__table__  # type: ignore[assignment]
+join_attempts: Table = JoinAttempts.__table__  # type: ignore[assignment]
+audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
+notices: Table = Notice.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

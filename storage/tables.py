@@ -28,10 +28,16 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "Area",
+    "AuditEntry",
     "Base",
     "Conversation",
     "Identity",
+    "Invitation",
+    "JoinAttempts",
     "Member",
+    "MemberRole",
+    "Notice",
     "ProcessedUpdate",
     "Tip",
     "TipAttachment",
@@ -202,3 +208,122 @@ class ProcessedUpdate(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_key: Mapped[str] = mapped_column(String(128), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Area(Base):
+    """A place in the tree: province > commune > residential area (thôn, tổ dân phố ...) > ...
+
+    ``path`` is the materialised path of codes from the root ("/40/17662/17662-001/"), so
+    "is X inside Y" is ``X.path.startswith(Y.path)`` without walking the tree.
+    """
+
+    __tablename__ = "areas"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    # Lower-case, without diacritics: "do luong" finds "Xã Đô Lương".
+    name_folded: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # province | commune | thon | to_dan_pho ...
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("areas.id", ondelete="RESTRICT"), index=True
+    )
+    path: Mapped[str] = mapped_column(String(255), index=True)
+    households: Mapped[int | None] = mapped_column(Integer)
+    # A name people still use after a merger or a renaming.
+    former_name: Mapped[str | None] = mapped_column(String(128))
+    former_name_folded: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MemberRole(Base):
+    """A role a member holds in one place; revoked roles stay for the record."""
+
+    __tablename__ = "member_roles"
+    __table_args__ = (
+        Index("ix_member_roles_member_id_revoked_at", "member_id", "revoked_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))  # leader | model_lead | officer | admin
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    # NULL when granted from the command line (the first admin).
+    granted_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+
+
+class Invitation(Base):
+    """A one-time code that gives whoever redeems it first a role in a place."""
+
+    __tablename__ = "invitations"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+
+
+class JoinAttempts(Base):
+    """Wrong invitation codes in a row from one member, and until when they must wait."""
+
+    __tablename__ = "join_attempts"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    failures: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what to whom, where and when: grants, revocations, invitations, looks at tips.
+
+    Holds ids only, never a tip's text or a sender's identity.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # NULL for the command line (an operator on the server).
+    actor_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(32))  # role.granted, tip.viewed ...
+    subject_kind: Mapped[str | None] = mapped_column(String(16))  # member | tip | invitation
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    role: Mapped[str | None] = mapped_column(String(16))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+
+
+class Notice(Base):
+    """A message to a member that is not a direct reply, waiting to be delivered.
+
+    A stand-in until the outbox exists: the outbox sender will drain undelivered notices.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        Index("ix_notices_delivered_at_created_at", "delivered_at", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))  # catalogue key of the message
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column()

@@ -8,6 +8,7 @@ from conversations.effects import SetLocale
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.policy import Action
 from conversations.replies import Text
 
 LANGUAGES = Choice(
@@ -32,4 +33,5 @@ def language_flow() -> Flow:
         complete=save_language,
         confirm=False,
         commands=("language", "ngonngu", "lang"),
+        action=Action.CHOOSE_LANGUAGE,
     )

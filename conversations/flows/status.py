@@ -9,6 +9,7 @@ from conversations.fields import TipCode, format_tip_code
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.localtime import shown
+from conversations.policy import Action
 from conversations.replies import Text
 
 STATUS_LABELS = {
@@ -49,4 +50,5 @@ def status_flow() -> Flow:
         complete=look_up_status,
         confirm=False,
         commands=("status", "tracuu", "trangthai"),
+        action=Action.FOLLOW_OWN_TIP,
     )

@@ -24,6 +24,7 @@ from conversations.fields import (
 )
 from conversations.flow import Answers, Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.policy import Action
 from conversations.replies import Text
 
 TIP_CODE_LENGTH = 8
@@ -95,6 +96,7 @@ def tip_flow() -> Flow:
         title=N_("menu.tip"),
         intro=N_("tip.intro"),
         commands=("tip", "tinbao", "baotin", "togiac"),
+        action=Action.SEND_TIP,
         complete=store_tip,
         steps=[
             Step("category", N_("tip.ask.category"), CATEGORIES, title=N_("tip.title.category")),

@@ -19,6 +19,7 @@ from tests.bench.report import Report
 BENCHMARKS: dict[str, str] = {
     "tip-flow-sqlite": "tests.bench.tip_flow:sqlite",
     "tip-flow-postgresql": "tests.bench.tip_flow:postgresql",
+    "zalo-webhook-sqlite": "tests.bench.zalo_webhook:run",
 }
 
 

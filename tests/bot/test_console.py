@@ -127,3 +127,24 @@ def test_sigkill_mid_flow_then_restart_resumes_the_same_step(tmp_path: Path) -> 
     finally:
         second.kill()
         second.wait(10)
+
+
+def test_run_without_a_token_or_a_terminal_says_what_is_missing(tmp_path: Path) -> None:
+    """Under a supervisor (no terminal) the bot must not exit 0 and be restarted forever."""
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "ANTQ_DATABASE_URL": f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+        "ANTQ_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [str(ANTQ), "run"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ANTQ_TELEGRAM_TOKEN" in result.stderr

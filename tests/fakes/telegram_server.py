@@ -601,6 +601,9 @@ class FakeTelegramServer:
         self._session: aiohttp.ClientSession | None = None
         self._closing = False
         self._chat_instance_salt = uuid.uuid4().hex[:8]
+        # Messages sent with a reply keyboard or ReplyKeyboardRemove: Telegram edits only
+        # messages without reply_markup or with an inline keyboard.
+        self._not_editable: set[tuple[int | str, int]] = set()
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -1968,7 +1971,7 @@ class FakeTelegramServer:
         message = self._messages.get(key)
         if message is None:
             raise _bad("message to edit not found")
-        if message.get("from", {}).get("id") != self.bot_user["id"]:
+        if message.get("from", {}).get("id") != self.bot_user["id"] or key in self._not_editable:
             raise _bad("message can't be edited")
         return message
 
@@ -2007,6 +2010,9 @@ class FakeTelegramServer:
     ) -> dict[str, Any]:
         key = self._chat_key(params["chat_id"])
         self._messages[(key, message["message_id"])] = message
+        markup = params.get("reply_markup")
+        if markup and "inline_keyboard" not in markup:
+            self._not_editable.add((key, message["message_id"]))
         entry = dict(params)
         entry["method"] = method
         entry["message_id"] = message["message_id"]

@@ -12,7 +12,13 @@ import httpx
 import pytest
 import telegram
 from aiohttp import web
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import (
@@ -271,6 +277,20 @@ async def test_edit_and_callback_flow(server: FakeTelegramServer, bot: telegram.
         await bot.edit_message_text("Đã xác nhận", chat_id=USER, message_id=sent.message_id)
     with pytest.raises(ValueError, match=r"(?i)no button"):
         server.user_taps_button(USER, sent.message_id, "yes")
+
+
+async def test_a_message_sent_with_a_reply_keyboard_cannot_be_edited(
+    server: FakeTelegramServer, bot: telegram.Bot
+) -> None:
+    """Telegram edits only messages without reply_markup or with an inline keyboard."""
+    inline = InlineKeyboardMarkup([[InlineKeyboardButton("Có", callback_data="yes")]])
+    for markup in (ReplyKeyboardRemove(), ReplyKeyboardMarkup([["Có"]])):
+        sent = await bot.send_message(USER, "Câu hỏi", reply_markup=markup)
+        with pytest.raises(BadRequest, match=r"(?i)can't be edited"):
+            await bot.edit_message_reply_markup(USER, sent.message_id, reply_markup=inline)
+    plain = await bot.send_message(USER, "Câu hỏi")
+    await bot.edit_message_reply_markup(USER, plain.message_id, reply_markup=inline)
+    assert [call.method for call in server.rejected] == ["editMessageReplyMarkup"] * 2
 
 
 async def test_commands_and_chat_action(server: FakeTelegramServer, bot: telegram.Bot) -> None:

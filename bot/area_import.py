@@ -1,0 +1,222 @@
+"""Importing residential areas (thôn, xóm, tổ dân phố ...) from a CSV file.
+
+The file has a header row naming at least ``parent_code``, ``name`` and ``kind``, and optionally
+``households`` and ``former_name``; commas, semicolons or tabs separate the columns (Excel
+writes semicolons in some locales). Every line is checked and each problem is reported with
+its line number. Nothing is imported when any line is wrong, unless bad lines are to be
+skipped; a dry run checks and counts without writing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.areas import clean_name
+from conversations.parsing import ParseError, fold, parse_integer
+from conversations.places import PROVINCE, RESIDENTIAL_KINDS, parse_residential_kind
+from storage.areas import (
+    AreaRecord,
+    NewArea,
+    area_by_code,
+    child_names,
+    insert_areas,
+    next_child_codes,
+)
+
+__all__ = ["ImportReport", "LineError", "import_areas", "read_area_lines"]
+
+REQUIRED_COLUMNS = ("parent_code", "name", "kind")
+OPTIONAL_COLUMNS = ("households", "former_name")
+MAX_NAME = 128
+MAX_HOUSEHOLDS = 100_000
+
+
+@dataclass(frozen=True)
+class LineError:
+    """A problem with one line of the file (line 1 is the header)."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    """A line that parsed; its parent and duplicates are checked against the database later."""
+
+    line: int
+    parent_code: str
+    name: str
+    kind: str
+    households: int | None
+    former_name: str | None
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did."""
+
+    lines: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    valid: int = 0
+    imported: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class BadFile(ValueError):
+    """The file as a whole cannot be read (no header, missing columns, not UTF-8)."""
+
+
+def _delimiter(header: str) -> str:
+    counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
+    return max(counts, key=lambda delimiter: counts[delimiter])
+
+
+def _parse_line(line: int, row: dict[str, str | None]) -> AreaLine | LineError:
+    def cell(name: str) -> str:
+        return clean_name(row.get(name) or "")
+
+    parent_code = cell("parent_code")
+    name = cell("name")
+    kind_text = cell("kind")
+    if not parent_code:
+        return LineError(line, "parent_code is empty")
+    if not name:
+        return LineError(line, "name is empty")
+    if len(name) > MAX_NAME:
+        return LineError(line, f"name is longer than {MAX_NAME} characters")
+    kind = parse_residential_kind(kind_text) if kind_text else None
+    if kind is None:
+        known = ", ".join(k.id for k in RESIDENTIAL_KINDS)
+        return LineError(line, f"unknown kind {kind_text!r} (expected one of: {known})")
+    households: int | None = None
+    if cell("households"):
+        try:
+            households = parse_integer(cell("households"), minimum=0, maximum=MAX_HOUSEHOLDS)
+        except ParseError:
+            return LineError(line, f"households {cell('households')!r} is not a whole number")
+    former_name = cell("former_name") or None
+    if former_name is not None and len(former_name) > MAX_NAME:
+        return LineError(line, f"former_name is longer than {MAX_NAME} characters")
+    return AreaLine(line, parent_code, name, kind, households, former_name)
+
+
+def read_area_lines(text: str) -> tuple[list[AreaLine], list[LineError], int]:
+    """Parse the file's text: (good lines, errors, number of data lines)."""
+    text = text.removeprefix("\ufeff")
+    first = text.split("\n", 1)[0]
+    if not first.strip():
+        raise BadFile("the file is empty or has no header row")
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    columns = [fold(name or "").replace(" ", "_") for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        raise BadFile(f"the header lacks the column(s): {', '.join(missing)}")
+    reader.fieldnames = columns
+    good: list[AreaLine] = []
+    errors: list[LineError] = []
+    count = 0
+    for row in reader:
+        line = reader.line_num
+        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+            continue  # blank lines are harmless
+        count += 1
+        if row.get(None):  # type: ignore[call-overload]
+            errors.append(LineError(line, "more columns than the header"))
+            continue
+        parsed = _parse_line(line, row)  # type: ignore[arg-type]
+        (errors if isinstance(parsed, LineError) else good).append(parsed)  # type: ignore[arg-type]
+    return good, errors, count
+
+
+def _same_name(name: str) -> str:
+    # "Thôn Đông" and "thôn  đông" are one place; "Thôn Đông" and "Thôn Động" are two.
+    return name.casefold()
+
+
+async def _check_against_database(
+    session: AsyncSession, lines: list[AreaLine]
+) -> tuple[list[AreaLine], list[LineError]]:
+    parents: dict[str, AreaRecord | None] = {}
+    existing: dict[str, set[str]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    good: list[AreaLine] = []
+    errors: list[LineError] = []
+    for line in lines:
+        if line.parent_code not in parents:
+            parents[line.parent_code] = await area_by_code(session, line.parent_code)
+            parent = parents[line.parent_code]
+            if parent is not None:
+                names = await child_names(session, parent.id)
+                existing[line.parent_code] = {_same_name(name) for name in names}
+        parent = parents[line.parent_code]
+        if parent is None:
+            errors.append(LineError(line.line, f"unknown parent area {line.parent_code!r}"))
+            continue
+        if parent.kind == PROVINCE:
+            errors.append(
+                LineError(line.line, f"parent {line.parent_code!r} is a province, not a commune")
+            )
+            continue
+        key = (line.parent_code, _same_name(line.name))
+        if key[1] in existing[line.parent_code]:
+            errors.append(LineError(line.line, f"{line.name!r} already exists in {parent.name}"))
+            continue
+        if key in seen:
+            errors.append(LineError(line.line, f"duplicate of line {seen[key]}"))
+            continue
+        seen[key] = line.line
+        good.append(line)
+    return good, errors
+
+
+async def _new_areas(session: AsyncSession, lines: list[AreaLine]) -> list[NewArea]:
+    by_parent: dict[str, list[AreaLine]] = defaultdict(list)
+    for line in lines:
+        by_parent[line.parent_code].append(line)
+    rows: list[NewArea] = []
+    for parent_code, children in by_parent.items():
+        codes = await next_child_codes(session, parent_code, len(children))
+        for code, line in zip(codes, children, strict=True):
+            rows.append(
+                NewArea(
+                    code=code,
+                    name=line.name,
+                    name_folded=fold(line.name),
+                    kind=line.kind,
+                    parent_code=parent_code,
+                    households=line.households,
+                    former_name=line.former_name,
+                    former_name_folded=fold(line.former_name) if line.former_name else None,
+                )
+            )
+    return rows
+
+
+async def import_areas(
+    session: AsyncSession, text: str, *, skip_bad_lines: bool = False, dry_run: bool = False
+) -> ImportReport:
+    """Check every line of a CSV text and import the residential areas it lists.
+
+    All or nothing unless ``skip_bad_lines``; nothing is written on a ``dry_run``. Raises
+    ``BadFile`` when the header is missing or lacks a required column.
+    """
+    parsed, errors, count = read_area_lines(text)
+    good, database_errors = await _check_against_database(session, parsed)
+    errors = sorted(errors + database_errors, key=lambda error: error.line)
+    report = ImportReport(lines=count, errors=errors, valid=len(good), dry_run=dry_run)
+    if dry_run or (errors and not skip_bad_lines) or not good:
+        return report
+    report.imported = await insert_areas(session, await _new_areas(session, good))
+    return report

@@ -1,0 +1,159 @@
+"""The Telegram channel: a python-telegram-bot Application wired to the message processor.
+
+It receives by long polling (development) or by webhook (production, when a public base URL
+and a secret are configured): then ``routes()`` gives the ``POST /telegram`` endpoint that the
+shared web app serves, and ``start()`` registers it with setWebhook.
+"""
+
+from __future__ import annotations
+
+import datetime as dtm
+import logging
+import re
+from collections.abc import Sequence
+
+from starlette.routing import BaseRoute
+from telegram import Update
+from telegram.constants import UpdateType
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.telegram.buttons import ButtonCodec
+from bot.channels.telegram.commands import publish_command_menu
+from bot.channels.telegram.replying import ReplySender
+from bot.channels.telegram.retries import DEFAULT_BACKOFF, RetryingRateLimiter
+from bot.channels.telegram.routing import UpdateRouter
+from bot.channels.telegram.updates import CHANNEL, update_kind
+from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_route
+from bot.processor import MessageProcessor
+from bot.settings import Settings
+from conversations.i18n import Catalogues
+
+log = logging.getLogger(__name__)
+
+# Updates the bot acts on; Telegram does not even send the others (edited messages, channel
+# posts, reactions ...), and the router ignores them should they come anyway.
+ALLOWED_UPDATES: tuple[str, ...] = (
+    UpdateType.MESSAGE,
+    UpdateType.CALLBACK_QUERY,
+    UpdateType.MY_CHAT_MEMBER,
+)
+DEFAULT_POLL_TIMEOUT = dtm.timedelta(seconds=30)
+# What Telegram accepts as a webhook secret_token.
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def file_base_url(base_url: str) -> str:
+    """Where files of the Bot API at ``base_url`` are: ``…/bot`` becomes ``…/file/bot``."""
+    head, separator, _ = base_url.rpartition("/bot")
+    return f"{head}/file/bot" if separator else base_url.rstrip("/") + "/file/bot"
+
+
+class TelegramChannel:
+    """Serves the conversations on Telegram (polling or webhook)."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        processor: MessageProcessor,
+        catalogues: Catalogues,
+        settings: Settings,
+        *,
+        backoff: Sequence[float] = DEFAULT_BACKOFF,
+        poll_timeout: dtm.timedelta = DEFAULT_POLL_TIMEOUT,
+        publish_commands: bool = True,
+    ) -> None:
+        if settings.telegram_token is None:
+            raise ValueError("ANTQ_TELEGRAM_TOKEN is not set")
+        self.processor = processor
+        self.catalogues = catalogues
+        self.poll_timeout = poll_timeout
+        self.publish_commands = publish_commands
+        self.webhook_url: str | None = None
+        self.webhook_secret: str | None = None
+        if settings.webhook_mode:
+            assert settings.webhook_base_url is not None and settings.webhook_secret is not None
+            self.webhook_url = settings.webhook_base_url.rstrip("/") + WEBHOOK_PATH
+            self.webhook_secret = settings.webhook_secret.get_secret_value()
+            if not WEBHOOK_SECRET_PATTERN.fullmatch(self.webhook_secret):
+                raise ValueError("ANTQ_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+
+        builder = (
+            ApplicationBuilder()
+            .token(settings.telegram_token.get_secret_value())
+            .base_url(settings.telegram_base_url)
+            .base_file_url(file_base_url(settings.telegram_base_url))
+            .rate_limiter(RetryingRateLimiter(backoff=backoff))
+            # The processor serialises each user's messages and the router each chat's
+            # replies, so updates of different users can be handled at once.
+            .concurrent_updates(True)
+            .job_queue(None)
+        )
+        if self.webhook_url is not None:
+            builder = builder.updater(None)
+        self.application: Application = builder.build()  # type: ignore[type-arg]
+
+        self.codec = ButtonCodec()
+        self.sender = ReplySender(self.application.bot, self.codec, catalogues, self._blocked)
+        self.router = UpdateRouter(processor, catalogues, self.codec, self.sender)
+        self.application.add_handler(TypeHandler(Update, self.router.handle))
+        self.application.add_error_handler(self._on_error)
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self.webhook_url is not None
+
+    async def start(self) -> None:
+        """Connect (getMe), set the command menu, then poll or register the webhook."""
+        application = self.application
+        await application.initialize()
+        if self.publish_commands:
+            try:
+                await publish_command_menu(application.bot, self.catalogues)
+            except TelegramError as error:
+                # Only the menu beside the text field is missing; the bot works without it.
+                log.warning("setting the telegram command menu failed: %s", type(error).__name__)
+        await application.start()
+        if self.webhook_url is not None:
+            await application.bot.set_webhook(
+                self.webhook_url,
+                secret_token=self.webhook_secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+            log.info("telegram: receiving by webhook")
+        else:
+            assert application.updater is not None
+            # start_polling deletes any webhook first: Telegram refuses getUpdates beside one.
+            await application.updater.start_polling(
+                poll_interval=0,
+                timeout=self.poll_timeout,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+            log.info("telegram: receiving by long polling")
+
+    async def stop(self) -> None:
+        """Stop receiving, let running updates finish, close connections.
+
+        The webhook stays registered: Telegram keeps the updates that arrive meanwhile and
+        delivers them when the bot is back.
+        """
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+    def routes(self) -> list[BaseRoute]:
+        if self.webhook_secret is None:
+            return []
+        return [webhook_route(self.application, self.webhook_secret)]
+
+    async def _blocked(self, user_id: str) -> None:
+        await self.processor.mark_blocked(CHANNEL, user_id)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # The class only: an error's text may quote the message or name the user.
+        kind = update_kind(update) if isinstance(update, Update) else "non-update"
+        log.error("handling a telegram %s update failed: %s", kind, type(context.error).__name__)

@@ -1,0 +1,124 @@
+"""How transport-neutral replies look on Telegram: texts within limits and keyboards.
+
+Choices become an inline keyboard under the question; a location question becomes a reply
+keyboard with a "share my location" button (plus the question's options as buttons, whose
+labels the engine understands when they come back as text). Nothing here talks to the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot.channels.telegram.buttons import ButtonCodec
+from conversations.replies import AskLocation, Choices, Option, Reply
+
+MAX_TEXT_LENGTH = 4096
+# Labels up to this length sit two or three to a row; longer ones get a row each so that
+# Telegram does not cut them off.
+SHORT_LABEL = 16
+
+# Telegram needs some text under a keyboard; used only if the engine ever sends none.
+KEYBOARD_ONLY_TEXT = "⬇️"
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One Telegram message to send: its text and the keyboard it carries, if any."""
+
+    text: str
+    markup: Markup | None = None
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units), never less than ``len(text)``."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
+    """``text`` in pieces of at most ``limit``, cut at line ends (inside a line only if a single
+    line is longer than the limit, then at a space when there is one)."""
+    if telegram_length(text) <= limit:
+        return [text] if text.strip() else []
+    pieces: list[str] = []
+    current: str | None = None  # the piece being filled; None before its first line
+    for line in text.split("\n"):
+        candidate = line if current is None else f"{current}\n{line}"
+        if telegram_length(candidate) <= limit:
+            current = candidate
+            continue
+        if current is not None:
+            pieces.append(current)
+        parts = _split_line(line, limit)
+        pieces.extend(parts[:-1])
+        current = parts[-1]
+    if current is not None:
+        pieces.append(current)
+    # Blank pieces (a run of empty lines at a cut) cannot be sent: Telegram refuses empty text.
+    return [piece for piece in pieces if piece.strip()]
+
+
+def _split_line(line: str, limit: int) -> list[str]:
+    parts: list[str] = []
+    while telegram_length(line) > limit:
+        cut = limit
+        while telegram_length(line[:cut]) > limit:
+            cut -= 1
+        space = line.rfind(" ", 0, cut)
+        if space > cut // 2:
+            cut = space
+        parts.append(line[:cut])
+        line = line[cut:].lstrip(" ")
+    parts.append(line)
+    return parts
+
+
+def _rows(
+    buttons: list[InlineKeyboardButton], labels: list[str]
+) -> list[list[InlineKeyboardButton]]:
+    if not all(len(label) <= SHORT_LABEL for label in labels):
+        return [[button] for button in buttons]
+    per_row = 3 if len(buttons) == 3 else 2
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def inline_keyboard(
+    options: tuple[Option, ...], ref: str, codec: ButtonCodec
+) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(option.label, callback_data=codec.encode(ref, option.id))
+        for option in options
+    ]
+    return InlineKeyboardMarkup(_rows(buttons, [option.label for option in options]))
+
+
+def location_keyboard(options: tuple[Option, ...], share_label: str) -> ReplyKeyboardMarkup:
+    rows = [[KeyboardButton(share_label, request_location=True)]]
+    rows += [[KeyboardButton(option.label)] for option in options]
+    # one_time: the keyboard folds away once a button is used; the next message removes it.
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+
+
+def render(reply: Reply, codec: ButtonCodec, share_label: str) -> list[Outgoing]:
+    """The messages that show ``reply``; a keyboard goes with the last piece of the text."""
+    markup: Markup | None = None
+    if isinstance(reply, Choices) and reply.options:
+        markup = inline_keyboard(reply.options, reply.ref, codec)
+    elif isinstance(reply, AskLocation):
+        markup = location_keyboard(reply.options, share_label)
+    pieces = split_text(reply.text)
+    if not pieces:
+        if markup is None:
+            return []
+        pieces = [KEYBOARD_ONLY_TEXT]
+    messages = [Outgoing(piece) for piece in pieces[:-1]]
+    messages.append(Outgoing(pieces[-1], markup))
+    return messages

@@ -1,0 +1,70 @@
+"""Every Bot API request goes through here: rate limits, 429 waits and retries of failures.
+
+PTB's ``AIORateLimiter`` keeps to about 30 messages a second overall and 20 a minute per group
+and, given ``max_retries``, waits out a 429's ``retry_after``. It does not retry a request that
+failed on the way (connection reset, timeout, a 5xx from Telegram's gateway): this subclass
+does, with growing pauses, so that a reply is not lost to a blip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger(__name__)
+
+# Pauses before the 1st, 2nd ... retry of a failed request, in seconds.
+DEFAULT_BACKOFF: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
+# A 429 is waited out this many times before the request fails.
+DEFAULT_RATE_LIMIT_RETRIES = 5
+# The long poll has its own retry loop in PTB's Updater; retrying it here would only delay it.
+NOT_RETRIED = frozenset({"getUpdates"})
+
+JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """``AIORateLimiter`` that also retries network errors and 5xx answers with backoff."""
+
+    def __init__(
+        self,
+        *,
+        backoff: Sequence[float] = DEFAULT_BACKOFF,
+        rate_limit_retries: int = DEFAULT_RATE_LIMIT_RETRIES,
+    ) -> None:
+        super().__init__(max_retries=rate_limit_retries)
+        self.backoff = tuple(backoff)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSONResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> JSONResult:
+        pauses = iter(() if endpoint in NOT_RETRIED else self.backoff)
+        while True:
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except BadRequest:
+                raise  # a NetworkError subclass, but asking again would not change the answer
+            except NetworkError as error:
+                pause = next(pauses, None)
+                if pause is None:
+                    raise
+                log.warning(
+                    "telegram %s failed (%s); retrying in %.1f s",
+                    endpoint,
+                    type(error).__name__,
+                    pause,
+                )
+                await asyncio.sleep(pause)

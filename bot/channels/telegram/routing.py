@@ -1,0 +1,134 @@
+"""What the bot does with each kind of Telegram update.
+
+Private messages and button taps go through the engine; the replies are sent while the chat's
+lock is held, so that two quick messages of one user are answered in order even though PTB
+handles updates concurrently. Groups get one polite pointer to the private chat; a user who
+blocks the bot is marked so; edited messages, channel posts and anything else are ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import CallbackQuery, ChatMemberUpdated, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.channels.telegram.buttons import ButtonCodec
+from bot.channels.telegram.replying import ReplySender
+from bot.channels.telegram.updates import (
+    CHANNEL,
+    is_private,
+    message_inbound,
+    tap_inbound,
+    telegram_locale,
+    update_kind,
+)
+from bot.locks import KeyedLocks
+from bot.processor import MessageProcessor
+from conversations.i18n import N_, Catalogues
+from conversations.replies import Inbound, Reply
+
+log = logging.getLogger(__name__)
+
+
+class UpdateRouter:
+    """Handles every update the Application receives (one PTB ``TypeHandler`` calls it)."""
+
+    def __init__(
+        self,
+        processor: MessageProcessor,
+        catalogues: Catalogues,
+        codec: ButtonCodec,
+        sender: ReplySender,
+    ) -> None:
+        self.processor = processor
+        self.catalogues = catalogues
+        self.codec = codec
+        self.sender = sender
+        self.chats = KeyedLocks()
+        # Groups told once (per process) that the bot works in private chats only.
+        self._groups_told: set[int] = set()
+
+    async def handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_key = str(update.update_id)
+        if update.callback_query is not None:
+            await self._on_tap(update.callback_query, update_key)
+        elif update.message is not None:
+            if is_private(update.message):
+                await self._on_private_message(update.message, update_key)
+            else:
+                await self._on_group_message(update.message)
+        elif update.my_chat_member is not None:
+            await self._on_membership(update.my_chat_member)
+        else:
+            log.debug("ignoring a telegram %s update", update_kind(update))
+
+    async def _on_private_message(self, message: Message, update_key: str) -> None:
+        inbound = message_inbound(message, update_key)
+        if inbound is None:
+            log.debug("ignoring a telegram service message")
+            return
+        await self._converse(message.chat.id, inbound, telegram_locale(message.from_user))
+
+    async def _on_tap(self, query: CallbackQuery, update_key: str) -> None:
+        message = query.message
+        if message is not None and message.chat.type != ChatType.PRIVATE:
+            await self._answer(query)  # we never put buttons in groups; just stop the spinner
+            return
+        inbound = tap_inbound(query, self.codec.decode(query.data), update_key)
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        await self._converse(chat_id, inbound, telegram_locale(query.from_user), query)
+
+    async def _converse(
+        self,
+        chat_id: int,
+        inbound: Inbound,
+        locale: str,
+        query: CallbackQuery | None = None,
+    ) -> None:
+        async with self.chats.hold(chat_id):
+            typing = asyncio.create_task(self.sender.show_typing(chat_id))
+            replies: list[Reply] = []
+            try:
+                replies = await self.processor.process(inbound)
+            finally:
+                # No replies means a repeated delivery: its tap was answered the first time,
+                # and Telegram refuses a second answer.
+                if query is not None and replies:
+                    await self._answer(query)
+                    await self._close(query)
+                await typing
+            await self.sender.send(chat_id, inbound.user_id, replies, locale)
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as error:
+            log.debug("answering a callback query failed: %s", type(error).__name__)
+
+    async def _close(self, query: CallbackQuery) -> None:
+        message = query.message
+        if message is not None and message.is_accessible:
+            await self.sender.close_question(message.chat.id, message.message_id)
+
+    async def _on_group_message(self, message: Message) -> None:
+        chat_id = message.chat.id
+        if message.chat.type == ChatType.CHANNEL or chat_id in self._groups_told:
+            return
+        self._groups_told.add(chat_id)
+        text = self.catalogues.text(
+            telegram_locale(message.from_user),
+            N_("telegram.private_only"),
+            link=f"https://t.me/{message.get_bot().username}",
+        )
+        await self.sender.send_text(chat_id, text)
+
+    async def _on_membership(self, change: ChatMemberUpdated) -> None:
+        if change.chat.type != ChatType.PRIVATE:
+            return
+        if change.new_chat_member.status == ChatMemberStatus.BANNED:
+            log.info("a telegram user blocked the bot; marking the identity inactive")
+            await self.processor.mark_blocked(CHANNEL, str(change.from_user.id))

@@ -1,0 +1,1 @@
+"""The Zalo Bot Platform: our own small httpx client (client.py) and the channel (channel.py)."""

@@ -1,0 +1,226 @@
+"""The Zalo channel: receives updates by long polling or webhook and answers through the engine.
+
+Zalo has no buttons, so every reply is plain text and choices are numbered lists answered by
+number or words, as on the console. Messages of one chat are handled one after another, so
+replies keep the order of the messages they answer; different chats run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.channels.console import render
+from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.errors import ZaloApiError, ZaloError
+from bot.channels.zalo.inbound import CHANNEL, to_inbound
+from bot.channels.zalo.updates import PRIVATE_CHAT, ZaloMessage, ZaloUpdate, parse_update
+from bot.locks import KeyedLocks
+from bot.processor import MessageProcessor
+from bot.settings import Settings
+from conversations.i18n import N_, Catalogues
+from conversations.replies import Reply, Text
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/zalo"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+SECRET_LENGTHS = range(8, 257)  # what setWebhook accepts
+# Zalo documents no "user blocked the bot" error; 403 is what such a refusal is on Telegram,
+# whose API Zalo's mirrors. Marking a member blocked only pauses sends until they write again.
+BLOCKED_ERROR_CODES = frozenset({403})
+REPLY_SEPARATOR = "\n\n"
+
+
+class ZaloChannel:
+    """The Zalo Bot Platform as a :class:`bot.channels.base.Channel`.
+
+    Webhook mode when ``settings.webhook_mode`` (``POST /zalo`` on the shared web app, the
+    webhook registered with the secret on start), long polling otherwise.
+    """
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        processor: MessageProcessor,
+        catalogues: Catalogues,
+        settings: Settings,
+        *,
+        client: ZaloClient | None = None,
+        poll_wait: float = 30.0,
+        poll_first_delay: float = 1.0,
+        poll_max_delay: float = 30.0,
+        blocked_error_codes: frozenset[int] = BLOCKED_ERROR_CODES,
+        stop_grace: float = 10.0,
+    ) -> None:
+        if settings.zalo_token is None:
+            raise ValueError("ANTQ_ZALO_TOKEN is not set")
+        self.processor = processor
+        self.catalogues = catalogues
+        self.client = client or ZaloClient(
+            settings.zalo_token.get_secret_value(), base_url=settings.zalo_base_url
+        )
+        self.webhook_url: str | None = None
+        self._secret = b""
+        if settings.webhook_mode:
+            assert settings.webhook_base_url is not None and settings.webhook_secret is not None
+            self.webhook_url = settings.webhook_base_url.rstrip("/") + WEBHOOK_PATH
+            self._secret = settings.webhook_secret.get_secret_value().encode()
+        self.poll_wait = poll_wait
+        self.poll_first_delay = poll_first_delay
+        self.poll_max_delay = poll_max_delay
+        self.blocked_error_codes = blocked_error_codes
+        self.stop_grace = stop_grace
+        self._chats = KeyedLocks()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._poller: asyncio.Task[None] | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check the token, then register the webhook or start polling."""
+        me = await self.client.get_me()
+        if self.webhook_url is not None:
+            if len(self._secret.decode()) not in SECRET_LENGTHS:
+                raise ValueError("Zalo needs ANTQ_WEBHOOK_SECRET of 8 to 256 characters")
+            await self.client.set_webhook(self.webhook_url, self._secret.decode())
+            log.info("zalo bot %s receives by webhook", me.account_name)
+        else:
+            # getUpdates answers nothing while a webhook is registered (say, by an earlier run).
+            await self.client.delete_webhook()
+            self._poller = asyncio.create_task(self._poll(), name="zalo-polling")
+            log.info("zalo bot %s receives by long polling", me.account_name)
+
+    async def stop(self) -> None:
+        """Stop polling, let updates being answered finish (up to ``stop_grace``), disconnect.
+
+        The webhook stays registered: Zalo keeps the events for the next start.
+        """
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+        await self.drain(self.stop_grace)
+        for task in list(self._tasks):
+            task.cancel()
+        await self.client.aclose()
+
+    async def drain(self, seconds: float | None = None) -> None:
+        """Wait until every update received so far has been answered."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=seconds)
+
+    @property
+    def polling(self) -> bool:
+        """True while the long-polling loop runs."""
+        return self._poller is not None and not self._poller.done()
+
+    def routes(self) -> list[BaseRoute]:
+        if self.webhook_url is None:
+            return []
+        return [Route(WEBHOOK_PATH, self._receive_webhook, methods=["POST"])]
+
+    # -- receiving ---------------------------------------------------------------------------
+
+    async def _receive_webhook(self, request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            return JSONResponse({"ok": False, "description": "Forbidden"}, status_code=403)
+        try:
+            payload: Any = await request.json()
+        except ValueError:
+            return JSONResponse({"ok": False, "description": "Bad Request"}, status_code=400)
+        update = parse_update(payload)
+        if update is not None:
+            # Answered before the request returns, so Zalo's view of the latency is honest and
+            # stop() can wait for it like for a polled update.
+            await self._spawn(self.handle(update))
+        return JSONResponse({"ok": True})
+
+    async def _poll(self) -> None:
+        failures = 0
+        while True:
+            try:
+                update = await self.client.get_updates(self.poll_wait)
+            except Exception as error:
+                # Network trouble and refusals are expected now and then (and a malformed
+                # answer must not end the bot's only way of hearing users): wait, poll again.
+                failures += 1
+                delay = min(self.poll_first_delay * 2 ** (failures - 1), self.poll_max_delay)
+                reason = _reason(error) if isinstance(error, ZaloError) else type(error).__name__
+                log.warning("zalo getUpdates failed (%s); retrying in %.1fs", reason, delay)
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            if update is not None:
+                self._spawn(self.handle(update))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # -- answering ---------------------------------------------------------------------------
+
+    async def handle(self, update: ZaloUpdate) -> None:
+        """Answer one update (messages of one chat strictly in the order they arrive).
+
+        Never raises: the processor answers its own failures with an apology, and a
+        redelivery of the update would be dropped as a duplicate anyway.
+        """
+        try:
+            await self._answer(update)
+        except Exception:
+            log.exception("answering a zalo update failed")
+
+    async def _answer(self, update: ZaloUpdate) -> None:
+        message = update.message
+        if message.is_bot:
+            return
+        async with self._chats.hold(message.chat_id):
+            if message.chat_type != PRIVATE_CHAT:
+                # A tip must never be given where others read along: send people to a 1:1 chat.
+                notice = self.catalogues.text(None, N_("zalo.private_only"))
+                await self._send(message, [Text(notice)])
+                return
+            replies = await self.processor.process(to_inbound(update))
+            await self._send(message, replies)
+
+    async def _send(self, message: ZaloMessage, replies: list[Reply]) -> None:
+        """Send the replies as one text (the client splits it past 2,000 characters).
+
+        One message per answer rather than one per reply: Zalo shows no buttons that would
+        need a message of their own, and fewer calls keep us well under a rate limit that
+        Zalo does not publish.
+        """
+        text = REPLY_SEPARATOR.join(render(reply) for reply in replies)
+        if not text.strip():
+            return
+        try:
+            await self.client.send_message(message.chat_id, text)
+        except ZaloApiError as error:
+            if error.error_code in self.blocked_error_codes:
+                log.info("a zalo user blocked the bot; marked inactive")
+                await self.processor.mark_blocked(CHANNEL, message.user_id)
+            else:
+                log.warning("zalo sendMessage refused: %s", _reason(error))
+        except ZaloError as error:
+            log.warning("zalo sendMessage failed: %s", _reason(error))
+
+
+def _reason(error: ZaloError) -> str:
+    """Something safe to log: the code or class, never the description (it may echo input)."""
+    if isinstance(error, ZaloApiError):
+        return f"error {error.error_code}"
+    return str(error)

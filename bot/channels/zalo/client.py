@@ -1,0 +1,264 @@
+"""A small typed async client for the Zalo Bot Platform API, on one httpx connection pool.
+
+Every method is ``POST {base_url}/bot{token}/{method}`` with a JSON body, answered with
+``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": N, "description": "..."}``.
+Network errors, timeouts, 429 and 5xx answers are retried with exponential backoff; an
+``ok: false`` answer raises :class:`ZaloApiError` at once. The URL holds the bot token, so it
+is never logged nor put into an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Self
+
+import httpx
+
+from bot.channels.zalo.errors import ZaloApiError, ZaloUnavailable
+from bot.channels.zalo.texts import MAX_TEXT_LENGTH, split_text
+from bot.channels.zalo.updates import ZaloUpdate, parse_update
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
+DEFAULT_POLL_TIMEOUT = 30.0
+# Zalo answers an empty long poll with this code instead of an empty result, at times.
+EMPTY_POLL_ERROR_CODE = 408
+# Retry-after hints longer than this are not waited for inside one call.
+MAX_RETRY_AFTER = 30.0
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently a failing call is repeated (``attempts`` tries in all)."""
+
+    attempts: int = 4
+    first_delay: float = 0.5
+    multiplier: float = 2.0
+    max_delay: float = 8.0
+
+    def delay(self, retry: int) -> float:
+        """Seconds to wait before retry number ``retry`` (1 for the first retry)."""
+        return min(self.first_delay * self.multiplier ** (retry - 1), self.max_delay)
+
+
+NO_RETRY = RetryPolicy(attempts=1)
+
+
+@dataclass(frozen=True)
+class BotInfo:
+    """The bot's own account (getMe)."""
+
+    id: str
+    account_name: str
+    account_type: str | None = None
+    can_join_groups: bool = False
+
+
+@dataclass(frozen=True)
+class WebhookInfo:
+    """The registered webhook ("" when none) and when it was last changed (ms since epoch)."""
+
+    url: str
+    updated_at: int | None = None
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """What the API says about a message it accepted."""
+
+    message_id: str
+    date_ms: int | None = None
+
+
+class ZaloClient:
+    """The Zalo Bot API for one bot token. Use as ``async with ZaloClient(token) as client``
+    or call :meth:`aclose` when done."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = 10.0,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 100,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._prefix = f"{base_url.rstrip('/')}/bot{token}/"
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            transport=transport,
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # -- the API -----------------------------------------------------------------------------
+
+    async def get_me(self) -> BotInfo:
+        result = await self.call("getMe")
+        return BotInfo(
+            id=str(result.get("id", "")),
+            account_name=str(result.get("account_name", "")),
+            account_type=result.get("account_type"),
+            can_join_groups=bool(result.get("can_join_groups", False)),
+        )
+
+    async def get_updates(self, wait: float = DEFAULT_POLL_TIMEOUT) -> ZaloUpdate | None:
+        """Wait up to ``wait`` seconds for the next event (Zalo hands out one per call).
+
+        None when the poll ended empty. Not retried here: the polling loop decides how long
+        to wait before the next poll.
+        """
+        try:
+            result = await self.call(
+                "getUpdates",
+                # The published parameter table types timeout as a string.
+                {"timeout": str(round(wait))},
+                seconds=wait + self.timeout,
+                retry=NO_RETRY,
+            )
+        except ZaloApiError as error:
+            if error.error_code == EMPTY_POLL_ERROR_CODE:
+                return None
+            raise
+        return parse_update(result)
+
+    async def set_webhook(self, url: str, secret_token: str) -> WebhookInfo:
+        return self._webhook_info(
+            await self.call("setWebhook", {"url": url, "secret_token": secret_token})
+        )
+
+    async def delete_webhook(self) -> WebhookInfo:
+        return self._webhook_info(await self.call("deleteWebhook"))
+
+    async def get_webhook_info(self) -> WebhookInfo:
+        return self._webhook_info(await self.call("getWebhookInfo"))
+
+    async def send_message(self, chat_id: str, text: str) -> list[SentMessage]:
+        """Send ``text``, in several messages when it is longer than Zalo allows."""
+        sent = []
+        for part in split_text(text, MAX_TEXT_LENGTH):
+            result = await self.call("sendMessage", {"chat_id": chat_id, "text": part})
+            sent.append(self._sent(result))
+        return sent
+
+    async def send_photo(self, chat_id: str, photo: str, caption: str | None = None) -> SentMessage:
+        """Send the picture at URL ``photo``; a caption over the limit is cut, not split."""
+        body: dict[str, Any] = {"chat_id": chat_id, "photo": photo}
+        if caption:
+            body["caption"] = caption[:MAX_TEXT_LENGTH]
+        return self._sent(await self.call("sendPhoto", body))
+
+    async def send_sticker(self, chat_id: str, sticker: str) -> SentMessage:
+        return self._sent(await self.call("sendSticker", {"chat_id": chat_id, "sticker": sticker}))
+
+    async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
+        await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
+
+    # -- transport ---------------------------------------------------------------------------
+
+    async def call(
+        self,
+        method: str,
+        body: dict[str, Any] | None = None,
+        *,
+        seconds: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Any:
+        """POST ``method`` and return its ``result``; raises ZaloApiError or ZaloUnavailable.
+
+        ``seconds`` overrides the client's timeout (a long poll needs more), ``retry`` its
+        retry policy.
+        """
+        policy = retry or self.retry
+        problem = "no attempt made"
+        for attempt in range(1, policy.attempts + 1):
+            if attempt > 1:
+                await self._sleep(policy.delay(attempt - 1))
+            try:
+                response = await self._http.post(
+                    self._prefix + method,
+                    json=body or {},
+                    timeout=httpx.Timeout(seconds)
+                    if seconds is not None
+                    else httpx.USE_CLIENT_DEFAULT,
+                )
+            except httpx.TransportError as error:
+                # Only the class name: httpx errors may carry the request, and so the token.
+                problem = type(error).__name__
+                log.debug("zalo %s: %s (attempt %d)", method, problem, attempt)
+                continue
+            payload = _json_or_none(response)
+            if response.status_code >= 500 or response.status_code == 429:
+                problem = f"HTTP {response.status_code}"
+                log.debug("zalo %s: %s (attempt %d)", method, problem, attempt)
+                hint = _retry_after(payload)
+                if hint is not None and attempt < policy.attempts:
+                    await self._sleep(min(hint, MAX_RETRY_AFTER))
+                continue
+            return _result(method, response.status_code, payload)
+        raise ZaloUnavailable(f"Zalo {method} failed after {policy.attempts} attempt(s): {problem}")
+
+    @staticmethod
+    def _webhook_info(result: Any) -> WebhookInfo:
+        result = result if isinstance(result, dict) else {}
+        updated = result.get("updated_at")
+        return WebhookInfo(
+            str(result.get("url") or ""), updated if isinstance(updated, int) else None
+        )
+
+    @staticmethod
+    def _sent(result: Any) -> SentMessage:
+        result = result if isinstance(result, dict) else {}
+        date = result.get("date")
+        return SentMessage(
+            str(result.get("message_id", "")), date if isinstance(date, int) else None
+        )
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _retry_after(payload: Any) -> float | None:
+    if not isinstance(payload, dict):
+        return None
+    parameters = payload.get("parameters")
+    value = parameters.get("retry_after") if isinstance(parameters, dict) else None
+    return float(value) if isinstance(value, int | float) and value >= 0 else None
+
+
+def _result(method: str, status: int, payload: Any) -> Any:
+    """The ``result`` of an answer that is not worth retrying, or the error it reports."""
+    if not isinstance(payload, dict):
+        raise ZaloApiError(status, f"{method}: the answer is not a JSON object")
+    if "ok" not in payload and "message" in payload:
+        return payload  # a bare update from getUpdates
+    if payload.get("ok") is True:
+        return payload.get("result")
+    code = payload.get("error_code")
+    description = payload.get("description") or payload.get("message") or "no description"
+    raise ZaloApiError(code if isinstance(code, int) else status, str(description))

@@ -1,0 +1,87 @@
+"""Admins add residential areas below their communes and rename them, in chat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.effects import AddArea, RenameArea
+from conversations.fields import Choice, ChoiceOption, FreeText
+from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.flows.places_lookup import pick_place
+from conversations.i18n import N_
+from conversations.places import COMMUNE, RESIDENTIAL, RESIDENTIAL_KINDS
+from conversations.policy import Action
+from conversations.replies import Text
+
+KINDS = Choice(*(ChoiceOption(kind.id, kind.label, kind.words) for kind in RESIDENTIAL_KINDS))
+MAX_NAME = 128
+
+
+async def add_area(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    parent = await pick_place(ctx, answers["parent"], Action.MANAGE_AREAS, RESIDENTIAL | {COMMUNE})
+    if isinstance(parent, str):
+        return Completion(replies=[Text(parent)])
+    name = " ".join(answers["name"].split())
+    added = ctx.t(N_("area.added"), name=name, parent=parent.full_name)
+    return Completion(
+        replies=[Text(added)],
+        effects=[AddArea(parent.id, name, answers["kind"], households=None)],
+    )
+
+
+async def rename_area(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    place = await pick_place(ctx, answers["place"], Action.MANAGE_AREAS, RESIDENTIAL)
+    if isinstance(place, str):
+        return Completion(replies=[Text(place)])
+    name = " ".join(answers["name"].split())
+    renamed = ctx.t(N_("area.renamed"), old=place.name, name=name)
+    return Completion(replies=[Text(renamed)], effects=[RenameArea(place.id, name)])
+
+
+def add_area_flow() -> Flow:
+    return Flow(
+        "area_add",
+        title=N_("menu.area_add"),
+        steps=[
+            Step(
+                "parent",
+                N_("area.ask_parent"),
+                FreeText(min_length=2, max_length=100),
+                title=N_("area.parent"),
+            ),
+            Step("kind", N_("area.ask_kind"), KINDS, title=N_("area.kind")),
+            Step(
+                "name",
+                N_("area.ask_name"),
+                FreeText(min_length=2, max_length=MAX_NAME),
+                title=N_("area.name"),
+            ),
+        ],
+        complete=add_area,
+        commands=("themdiaban", "addarea"),
+        action=Action.MANAGE_AREAS,
+    )
+
+
+def rename_area_flow() -> Flow:
+    return Flow(
+        "area_rename",
+        title=N_("menu.area_rename"),
+        steps=[
+            Step(
+                "place",
+                N_("area.ask_place"),
+                FreeText(min_length=2, max_length=100),
+                title=N_("area.place"),
+            ),
+            Step(
+                "name",
+                N_("area.ask_new_name"),
+                FreeText(min_length=2, max_length=MAX_NAME),
+                title=N_("area.new_name"),
+            ),
+        ],
+        complete=rename_area,
+        commands=("doiten", "renamearea"),
+        action=Action.MANAGE_AREAS,
+    )

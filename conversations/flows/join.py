@@ -1,0 +1,71 @@
+"""Joining with an invitation: a deep link (``/start <code>``), ``/join <code>``, or the code
+typed at the menu. Every code that cannot be redeemed (unknown, forged, malformed, used,
+expired) gets the very same answer, and wrong codes in a row slow the member down."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from conversations.effects import AcceptInvitation, Effect, RecordJoinAttempts
+from conversations.fields import Accepted, Field, FieldContext, require_text
+from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.i18n import N_
+from conversations.invitations import (
+    LOCKOUT,
+    MAX_WRONG_CODES,
+    looks_like_invite_code,
+    normalise_invite_code,
+)
+from conversations.policy import ROLE_LABELS, Action, Grant
+from conversations.replies import Inbound, Reply, Text
+
+
+class InviteCode(Field):
+    """An invitation code as typed: any case, with or without the dash."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Text(text)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        # A malformed code is answered later exactly like an unknown one.
+        return Accepted(normalise_invite_code(require_text(message)) or "")
+
+
+async def redeem(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    attempts = await ctx.records.join_attempts(ctx.member.id)
+    if attempts.locked_until is not None and ctx.now < attempts.locked_until:
+        minutes = math.ceil((attempts.locked_until - ctx.now).total_seconds() / 60)
+        return Completion(replies=[Text(ctx.t(N_("join.slow_down"), minutes=minutes))])
+    code = answers["code"]
+    invitation = await ctx.records.invitation(code) if code else None
+    if invitation is None or not invitation.usable(ctx.now):
+        failures = attempts.failures + 1
+        locked_until = ctx.now + LOCKOUT if failures >= MAX_WRONG_CODES else None
+        return Completion(
+            replies=[Text(ctx.t(N_("join.not_found")))],
+            effects=[RecordJoinAttempts(failures, locked_until)],
+        )
+    grant = Grant(0, invitation.role, invitation.place)
+    effects: list[Effect] = [AcceptInvitation(code, grant)]
+    if attempts.failures:
+        effects.append(RecordJoinAttempts(0, None))
+    welcome = ctx.t(
+        N_("join.welcome"),
+        role=ctx.t(ROLE_LABELS[invitation.role]),
+        place=invitation.place.full_name,
+    )
+    return Completion(replies=[Text(welcome)], effects=effects)
+
+
+def join_flow() -> Flow:
+    return Flow(
+        "join",
+        title=N_("menu.join"),
+        steps=[Step("code", N_("join.ask_code"), InviteCode(), title=N_("join.code"))],
+        complete=redeem,
+        confirm=False,
+        commands=("join", "mamoi", "thamgia"),
+        action=Action.JOIN,
+        recognise=looks_like_invite_code,
+    )

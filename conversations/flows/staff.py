@@ -1,0 +1,80 @@
+"""Admins see who holds a role in a place of theirs, and revoke a role by its number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.effects import GiveUpRole
+from conversations.fields import FreeText, Number
+from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.flows.places_lookup import pick_place
+from conversations.i18n import N_
+from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL
+from conversations.policy import ROLE_LABELS, Action, may_revoke, scopes
+from conversations.ports import HeldRole
+from conversations.replies import Text
+
+ANY_PLACE = RESIDENTIAL | {COMMUNE, PROVINCE}
+
+
+def _line(held: HeldRole, ctx: FlowContext) -> str:
+    name = held.display_name or ctx.t(N_("common.unknown"))
+    role = ctx.t(ROLE_LABELS[held.grant.role])
+    return f"{held.grant.id}. {role} — {name} — {held.grant.place.full_name}"
+
+
+async def list_staff(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    place = await pick_place(ctx, answers["place"], Action.REVOKE_ROLE, ANY_PLACE)
+    if isinstance(place, str):
+        return Completion(replies=[Text(place)])
+    held = await ctx.records.roles_within(place.path)
+    if not held:
+        return Completion(replies=[Text(ctx.t(N_("staff.none"), place=place.full_name))])
+    lines = [ctx.t(N_("staff.list"), place=place.full_name)]
+    lines += [_line(role, ctx) for role in held]
+    lines.append(ctx.t(N_("staff.revoke_hint")))
+    return Completion(replies=[Text("\n".join(lines))])
+
+
+async def revoke(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    role_id = answers["role"]
+    for scope in scopes(ctx.member.roles, Action.REVOKE_ROLE):
+        for held in await ctx.records.roles_within(scope.path):
+            if held.grant.id == role_id and may_revoke(
+                ctx.member.roles, ctx.member.id, held.member_id, held.grant
+            ):
+                done = ctx.t(N_("staff.revoked"), role=_line(held, ctx))
+                leaving = held.member_id == ctx.member.id
+                return Completion(replies=[Text(done)], effects=[GiveUpRole(role_id, leaving)])
+    return Completion(replies=[Text(ctx.t(N_("staff.no_such_role")))])
+
+
+def staff_flow() -> Flow:
+    return Flow(
+        "staff",
+        title=N_("menu.staff"),
+        steps=[
+            Step(
+                "place",
+                N_("staff.ask_place"),
+                FreeText(min_length=2, max_length=100),
+                title=N_("invite.place"),
+            )
+        ],
+        complete=list_staff,
+        confirm=False,
+        commands=("canbo", "staff"),
+        action=Action.REVOKE_ROLE,
+    )
+
+
+def revoke_flow() -> Flow:
+    return Flow(
+        "revoke",
+        title=N_("staff.revoke_title"),
+        steps=[Step("role", N_("staff.ask_role"), Number(minimum=1), title=N_("roles.role"))],
+        complete=revoke,
+        confirm=False,
+        commands=("thuhoi", "revoke"),
+        action=Action.REVOKE_ROLE,
+    )

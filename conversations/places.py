@@ -1,0 +1,79 @@
+"""The area tree's vocabulary: kinds of places and the materialised path that places them.
+
+Provinces and communes come from the official list; below a commune live the residential
+areas (thôn, xóm, bản, ấp, tổ dân phố, khu phố) that admins add, to any depth. A place's
+``path`` lists the codes from the root, "/40/17662/17662-001/", so "is X inside Y" is a
+string prefix test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conversations.i18n import N_
+from conversations.parsing import fold
+
+PROVINCE = "province"
+COMMUNE = "commune"
+
+
+@dataclass(frozen=True)
+class PlaceKind:
+    """A kind of residential area: its stored id, label key and the words people write."""
+
+    id: str
+    label: str
+    words: tuple[str, ...]
+
+
+RESIDENTIAL_KINDS = (
+    PlaceKind("thon", N_("area.kind.thon"), ("thon", "lang")),
+    PlaceKind("xom", N_("area.kind.xom"), ("xom",)),
+    PlaceKind("ban", N_("area.kind.ban"), ("ban", "buon", "plei")),
+    PlaceKind("ap", N_("area.kind.ap"), ("ap",)),
+    PlaceKind("to_dan_pho", N_("area.kind.to_dan_pho"), ("to dan pho", "tdp", "to")),
+    PlaceKind("khu_pho", N_("area.kind.khu_pho"), ("khu pho", "kp", "khu")),
+)
+RESIDENTIAL = frozenset(kind.id for kind in RESIDENTIAL_KINDS)
+KIND_LABELS = {
+    PROVINCE: N_("area.kind.province"),
+    COMMUNE: N_("area.kind.commune"),
+    **{kind.id: kind.label for kind in RESIDENTIAL_KINDS},
+}
+_KIND_WORDS = {fold(word): kind.id for kind in RESIDENTIAL_KINDS for word in (*kind.words, kind.id)}
+
+
+def parse_residential_kind(text: str) -> str | None:
+    """The kind id for "thôn", "Tổ dân phố", "TDP", "to_dan_pho" ...; None when unknown."""
+    folded = fold(text.replace("_", " "))
+    return _KIND_WORDS.get(folded) or _KIND_WORDS.get(folded.replace(" ", "_"))
+
+
+def root_path(code: str) -> str:
+    return f"/{code}/"
+
+
+def child_path(parent_path: str, code: str) -> str:
+    return f"{parent_path}{code}/"
+
+
+def is_inside(path: str, ancestor_path: str) -> bool:
+    """True when the place at ``path`` is ``ancestor_path`` itself or lies below it."""
+    return bool(path) and bool(ancestor_path) and path.startswith(ancestor_path)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place as conversations show and check it."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    path: str
+    parent_name: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        """The name with its parent's ("Thôn Đông, Xã Đô Lương"), to tell namesakes apart."""
+        return f"{self.name}, {self.parent_name}" if self.parent_name else self.name

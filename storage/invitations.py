@@ -1,0 +1,134 @@
+"""One-time invitations and the count of wrong codes each member typed in a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import invitations, join_attempts
+from storage.tables import utcnow
+
+__all__ = [
+    "DuplicateInvitationCode",
+    "InvitationRecord",
+    "InvitationTaken",
+    "claim_invitation",
+    "create_invitation",
+    "find_invitation",
+    "load_join_attempts",
+    "save_join_attempts",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationRecord:
+    id: int
+    code: str
+    role: str
+    area_id: int
+    created_by: int | None
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    used_by: int | None
+
+
+class DuplicateInvitationCode(Exception):
+    """The code is taken; the caller's transaction is intact, retry with another code."""
+
+
+class InvitationTaken(Exception):
+    """The invitation was used (or expired) between reading and redeeming it: run again."""
+
+
+async def create_invitation(
+    session: AsyncSession,
+    *,
+    code: str,
+    role: str,
+    area_id: int,
+    created_by: int | None,
+    expires_at: datetime,
+    now: datetime | None = None,
+) -> int:
+    """Store a new invitation; raises DuplicateInvitationCode (inside a SAVEPOINT)."""
+    try:
+        async with session.begin_nested():
+            invitation_id: int = (
+                await session.execute(
+                    insert(invitations)
+                    .values(
+                        code=code,
+                        role=role,
+                        area_id=area_id,
+                        created_by=created_by,
+                        created_at=now or utcnow(),
+                        expires_at=expires_at,
+                    )
+                    .returning(invitations.c.id)
+                )
+            ).scalar_one()
+    except IntegrityError as error:
+        raise DuplicateInvitationCode(code) from error
+    return invitation_id
+
+
+async def find_invitation(session: AsyncSession, code: str) -> InvitationRecord | None:
+    row = (
+        await session.execute(select(invitations).where(invitations.c.code == code))
+    ).one_or_none()
+    return None if row is None else InvitationRecord(**row._asdict())
+
+
+async def claim_invitation(
+    session: AsyncSession, code: str, *, member_id: int, now: datetime
+) -> InvitationRecord:
+    """Mark the invitation used by ``member_id``; raises InvitationTaken when it was used or
+    expired meanwhile (the conditional UPDATE makes two redemptions of one code impossible)."""
+    result = await session.execute(
+        update(invitations)
+        .where(
+            invitations.c.code == code,
+            invitations.c.used_at.is_(None),
+            invitations.c.expires_at > now,
+        )
+        .values(used_at=now, used_by=member_id)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvitationTaken(code)
+    record = await find_invitation(session, code)
+    assert record is not None
+    return record
+
+
+async def load_join_attempts(session: AsyncSession, member_id: int) -> tuple[int, datetime | None]:
+    """(wrong codes in a row, locked until) for the member; (0, None) when none."""
+    row = (
+        await session.execute(
+            select(join_attempts.c.failures, join_attempts.c.locked_until).where(
+                join_attempts.c.member_id == member_id
+            )
+        )
+    ).one_or_none()
+    return (0, None) if row is None else (row.failures, row.locked_until)
+
+
+async def save_join_attempts(
+    session: AsyncSession,
+    member_id: int,
+    *,
+    failures: int,
+    locked_until: datetime | None,
+    now: datetime,
+) -> None:
+    """Store the member's count (the caller holds the member's conversation lock)."""
+    values = {"failures": failures, "locked_until": locked_until, "updated_at": now}
+    result = await session.execute(
+        update(join_attempts).where(join_attempts.c.member_id == member_id).values(values)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        await session.execute(insert(join_attempts).values(member_id=member_id, **values))

@@ -1,0 +1,140 @@
+"""Members' roles in places: grant, revoke, and read the active ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage._sql import areas, member_roles, members
+from storage.tables import utcnow
+
+__all__ = ["RoleRecord", "active_roles", "grant_role", "revoke_role", "role_by_id", "roles_within"]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRecord:
+    """An active or revoked role with its place."""
+
+    id: int
+    member_id: int
+    member_name: str | None
+    role: str
+    area_id: int
+    area_code: str
+    area_name: str
+    area_kind: str
+    area_path: str
+    parent_name: str | None
+    granted_at: datetime
+    granted_by: int | None
+    revoked_at: datetime | None
+
+
+_parent = aliased(areas, name="role_parent")
+_select_roles = select(
+    member_roles.c.id,
+    member_roles.c.member_id,
+    members.c.display_name.label("member_name"),
+    member_roles.c.role,
+    member_roles.c.area_id,
+    areas.c.code.label("area_code"),
+    areas.c.name.label("area_name"),
+    areas.c.kind.label("area_kind"),
+    areas.c.path.label("area_path"),
+    _parent.c.name.label("parent_name"),
+    member_roles.c.granted_at,
+    member_roles.c.granted_by,
+    member_roles.c.revoked_at,
+).select_from(
+    member_roles.join(areas, areas.c.id == member_roles.c.area_id)
+    .join(members, members.c.id == member_roles.c.member_id)
+    .outerjoin(_parent, _parent.c.id == areas.c.parent_id)
+)
+
+
+async def grant_role(
+    session: AsyncSession,
+    *,
+    member_id: int,
+    role: str,
+    area_id: int,
+    granted_by: int | None,
+    now: datetime | None = None,
+) -> tuple[int, bool]:
+    """Give ``member_id`` the role in the place; (role id, True when newly granted).
+
+    Granting a role the member already holds there changes nothing.
+    """
+    held = (
+        await session.execute(
+            select(member_roles.c.id).where(
+                member_roles.c.member_id == member_id,
+                member_roles.c.role == role,
+                member_roles.c.area_id == area_id,
+                member_roles.c.revoked_at.is_(None),
+            )
+        )
+    ).scalar_one_or_none()
+    if held is not None:
+        return held, False
+    role_id: int = (
+        await session.execute(
+            insert(member_roles)
+            .values(
+                member_id=member_id,
+                role=role,
+                area_id=area_id,
+                granted_by=granted_by,
+                granted_at=now or utcnow(),
+            )
+            .returning(member_roles.c.id)
+        )
+    ).scalar_one()
+    return role_id, True
+
+
+async def revoke_role(
+    session: AsyncSession, role_id: int, *, by: int | None, now: datetime | None = None
+) -> RoleRecord | None:
+    """End an active role; the role as it was, or None when it was not active."""
+    record = await role_by_id(session, role_id)
+    if record is None or record.revoked_at is not None:
+        return None
+    await session.execute(
+        update(member_roles)
+        .where(member_roles.c.id == role_id, member_roles.c.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow(), revoked_by=by)
+    )
+    return record
+
+
+async def role_by_id(session: AsyncSession, role_id: int) -> RoleRecord | None:
+    row = (await session.execute(_select_roles.where(member_roles.c.id == role_id))).one_or_none()
+    return None if row is None else RoleRecord(**row._asdict())
+
+
+async def active_roles(session: AsyncSession, member_id: int) -> list[RoleRecord]:
+    """The member's roles in force, oldest first (read for every message: one indexed query)."""
+    rows = await session.execute(
+        _select_roles.where(
+            and_(member_roles.c.member_id == member_id, member_roles.c.revoked_at.is_(None))
+        ).order_by(member_roles.c.id)
+    )
+    return [RoleRecord(**row._asdict()) for row in rows]
+
+
+async def roles_within(session: AsyncSession, path: str, *, limit: int = 200) -> list[RoleRecord]:
+    """The active roles held in the place at ``path`` or below it."""
+    escaped = path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = await session.execute(
+        _select_roles.where(
+            areas.c.path.like(f"{escaped}%", escape="\\"), member_roles.c.revoked_at.is_(None)
+        )
+        .order_by(areas.c.path, member_roles.c.id)
+        .limit(limit)
+    )
+    return [RoleRecord(**row._asdict()) for row in rows]

@@ -1,0 +1,378 @@
+"""The Telegram channel end to end: the real PTB Application, our channel and a real
+MessageProcessor on SQLite and PostgreSQL, talking over HTTP to the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from bot.channels.telegram.replying import ANSWER_NOTED
+from conversations.replies import Inbound, Reply, Text
+from storage.conversations import load_conversation
+from storage.database import Database
+from storage.tips import list_tips
+from tests.bot.telegram_chat import (
+    SECRET,
+    USER,
+    TelegramUser,
+    polling_bot,
+    webhook_bot,
+)
+from tests.conversations.scripted import DESCRIPTION, t
+from tests.fakes.telegram_server import MAX_TEXT_LENGTH, FakeTelegramServer
+
+PHOTO_FILE_ID = "AgACAgUAAxkBAAIBQ2antq_tip_photo"
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeTelegramServer]:
+    async with FakeTelegramServer() as fake:
+        yield fake
+        # Whatever the test did, our bot never made a request the real API would refuse.
+        assert fake.rejected == [], [(c.method, c.description) for c in fake.rejected]
+
+
+async def at_menu(user: TelegramUser) -> dict[str, Any]:
+    """A new user opens the bot and picks Vietnamese; returns the menu message."""
+    user.says("/start")
+    language = await user.reads("language.prompt", buttons=True)
+    user.taps(language, "language.vi")
+    return await user.reads("menu.prompt", buttons=True)
+
+
+async def at_category(user: TelegramUser) -> dict[str, Any]:
+    menu = await at_menu(user)
+    user.taps(menu, "menu.tip")
+    return await user.reads("tip.ask.category", buttons=True)
+
+
+def private_update(update_id: int, **content: Any) -> dict[str, Any]:
+    """An update as Telegram would push it: a message from USER in their private chat."""
+    message = {
+        "message_id": update_id,
+        "date": 1_760_000_000,
+        "chat": {"id": USER, "type": "private", "first_name": "Báo"},
+        "from": {"id": USER, "is_bot": False, "first_name": "Báo", "language_code": "vi"},
+        **content,
+    }
+    return {"update_id": update_id, "message": message}
+
+
+def secret_header(secret: str) -> dict[str, str]:
+    return {"X-Telegram-Bot-Api-Secret-Token": secret}
+
+
+async def member_ids(database: Database) -> list[int]:
+    async with database.transaction() as session:
+        return list((await session.execute(text("SELECT id FROM members"))).scalars())
+
+
+async def identity_active(database: Database) -> bool:
+    async with database.transaction() as session:
+        return bool((await session.execute(text("SELECT active FROM identities"))).scalar_one())
+
+
+async def send_a_whole_anonymous_tip(user: TelegramUser) -> list[dict[str, Any]]:
+    """Tap and type through the tip flow with a location and a photo; returns the questions
+    whose buttons were tapped."""
+    category = await at_category(user)
+    user.taps(category, "tip.category.drugs")
+    await user.reads("tip.ask.description")
+    user.says(DESCRIPTION)
+    place = await user.reads("tip.ask.place")
+    keyboard = place["reply_markup"]["keyboard"]
+    assert keyboard[0][0] == {"text": t("telegram.share_location"), "request_location": True}
+    user.shares_location(21.0245, 105.8412)
+    await user.reads("tip.ask.time", buttons=True)
+    # The location keyboard is taken away once the question is answered.
+    noted = user.received[-2]
+    assert (noted["text"], noted["reply_markup"]) == (ANSWER_NOTED, {"remove_keyboard": True})
+    user.says("21h hôm qua")
+    await user.reads("tip.ask.attachments", buttons=True)
+    user.sends_photo(file_id=PHOTO_FILE_ID, file_size=350_000)
+    received = await user.reads("input.attachment_received", buttons=True, count=1, maximum=5)
+    user.taps(received, "common.done")
+    identity = await user.reads("tip.ask.identity", buttons=True)
+    user.taps(identity, "tip.identity.anonymous")
+    summary = await user.reads("summary.question", buttons=True)
+    user.taps(summary, "summary.confirm")
+    await user.reads("tip.safety")
+    await user.reads("menu.prompt", buttons=True)
+    return [category, received, identity, summary]
+
+
+async def assert_the_tip_was_stored(database: Database, user: TelegramUser) -> None:
+    async with database.transaction() as session:
+        (tip,) = await list_tips(session)
+    assert (tip.category, tip.description, tip.anonymous) == ("drugs", DESCRIPTION, True)
+    assert (tip.latitude, tip.longitude) == (21.0245, 105.8412)
+    assert [(a.kind, a.file_id, a.size_bytes, a.channel) for a in tip.attachments] == [
+        ("photo", PHOTO_FILE_ID, 350_000, "telegram")
+    ]
+    assert tip.code[:4] in "\n".join(m["text"] for m in user.received)
+
+
+async def test_a_whole_anonymous_tip_by_polling(
+    database: Database, server: FakeTelegramServer
+) -> None:
+    user = TelegramUser(server)
+    async with polling_bot(database, server):
+        tapped = await send_a_whole_anonymous_tip(user)
+    await assert_the_tip_was_stored(database, user)
+    assert server.unanswered_callback_queries() == []
+    assert server.calls("sendChatAction")
+    assert server.calls("deleteWebhook"), "polling starts by removing any webhook"
+    # Every tapped question lost its buttons: nothing is left to tap twice.
+    assert all("reply_markup" not in user.current(message) for message in tapped)
+
+
+async def test_a_whole_anonymous_tip_by_webhook(
+    database: Database, server: FakeTelegramServer
+) -> None:
+    user = TelegramUser(server)
+    async with webhook_bot(database, server) as bot:
+        assert (server.webhook_url, server.webhook_secret) == (bot.url, SECRET)
+        await send_a_whole_anonymous_tip(user)
+    await assert_the_tip_was_stored(database, user)
+    assert server.calls("getUpdates") == []
+    assert server.webhook_deliveries and all(d.ok for d in server.webhook_deliveries)
+    assert server.unanswered_callback_queries() == []
+
+
+async def test_a_second_tap_on_an_answered_question_changes_nothing(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    user = TelegramUser(server)
+    async with polling_bot(sqlite_database, server):
+        category = await at_category(user)
+        user.taps(category, "tip.category.drugs")
+        await user.reads("tip.ask.description")
+        # A slow app still showed the old keyboard, and the user tapped another category.
+        user.taps(category, "tip.category.theft", stale=True)
+        await user.reads("input.stale_button")
+        await user.reads("tip.ask.description")
+
+    (member_id,) = await member_ids(sqlite_database)
+    async with sqlite_database.transaction() as session:
+        conversation = await load_conversation(session, member_id)
+    assert conversation is not None
+    assert conversation.step == "description"
+    assert conversation.data["answers"]["category"] == "drugs"
+    assert server.unanswered_callback_queries() == []
+
+
+async def test_webhook_refuses_requests_without_the_right_secret(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    update = private_update(1, text="/start")
+    async with webhook_bot(sqlite_database, server) as bot, httpx.AsyncClient() as client:
+        missing = await client.post(bot.url, json=update)
+        wrong = await client.post(bot.url, json=update, headers=secret_header(SECRET + "x"))
+        right = await client.post(bot.url, json=update, headers=secret_header(SECRET))
+    assert (missing.status_code, wrong.status_code, right.status_code) == (403, 403, 200)
+    (reply,) = server.sent_messages(USER)
+    assert t("language.prompt") in reply["text"]
+
+
+async def test_an_update_pushed_twice_is_answered_once(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    update = private_update(7, text="/start")
+    async with webhook_bot(sqlite_database, server) as bot, httpx.AsyncClient() as client:
+        for _ in range(2):  # Telegram retries a delivery it thinks failed
+            response = await client.post(bot.url, json=update, headers=secret_header(SECRET))
+            assert response.status_code == 200
+    assert len(server.sent_messages(USER)) == 1
+
+
+async def test_edited_messages_and_channel_posts_are_ignored(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    edited = private_update(1, text="/start")
+    edited["edited_message"] = edited.pop("message")
+    edited["edited_message"]["edit_date"] = 1_760_000_100
+    post = {
+        "update_id": 2,
+        "channel_post": {
+            "message_id": 3,
+            "date": 1_760_000_000,
+            "chat": {"id": -1001234567890, "type": "channel", "title": "Tin"},
+            "text": "/start",
+        },
+    }
+    async with webhook_bot(sqlite_database, server) as bot, httpx.AsyncClient() as client:
+        for update in (edited, post):
+            response = await client.post(bot.url, json=update, headers=secret_header(SECRET))
+            assert response.status_code == 200
+    assert server.sent_messages() == []
+    assert await member_ids(sqlite_database) == []
+
+
+async def test_an_update_delivered_twice_is_answered_once(
+    database: Database, server: FakeTelegramServer
+) -> None:
+    user = TelegramUser(server)
+    async with polling_bot(database, server):
+        await at_menu(user)
+        before = len(user.received)
+        update_id = user.says("/help")
+        # The same update again, in the same batch of getUpdates.
+        server.queue_update(next(u for u in server.updates if u["update_id"] == update_id))
+        await user.reads("help.home")
+        # Replies in one chat keep their order: once /menu is answered, so is all before it.
+        user.says("/menu")
+        await user.reads("menu.prompt", buttons=True)
+    help_replies = [m for m in user.received[before:] if t("help.home") in m["text"]]
+    assert len(help_replies) == 1
+
+
+async def test_a_long_reply_is_split_on_lines_within_the_limit(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    lines = [f"Dòng {number}: " + "nội dung dài " * 20 for number in range(100)]
+    async with polling_bot(sqlite_database, server) as channel:
+        await channel.sender.send(USER, str(USER), [Text("\n".join(lines))], "vi")
+    sent = [m["text"] for m in server.sent_messages(USER)]
+    assert len(sent) > 1
+    assert all(len(piece) <= MAX_TEXT_LENGTH for piece in sent)
+    assert "\n".join(sent).split("\n") == lines
+
+
+async def test_a_group_gets_one_polite_answer(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    group = -4001234567
+    async with polling_bot(sqlite_database, server):
+        server.group_message(group, USER, "/start", first_name="Lan")
+        server.group_message(group, USER + 1, "chào bot")
+        await server.wait_for_updates_consumed()
+        (answer,) = await server.wait_for_messages(group, 1)
+        await server.wait_for(lambda: server.pending_update_count == 0)
+    assert answer["text"] == t("telegram.private_only", link="https://t.me/antq_test_bot")
+    assert len(server.sent_messages(group)) == 1
+    assert await member_ids(sqlite_database) == []
+
+
+async def test_a_sticker_gets_a_polite_answer(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    user = TelegramUser(server)
+    async with polling_bot(sqlite_database, server):
+        await at_category(user)
+        user.sends_sticker()
+        await user.reads("input.unsupported")
+        await user.reads("tip.ask.category", buttons=True)
+
+
+async def test_a_blocked_user_is_marked_inactive_until_they_write_again(
+    database: Database, server: FakeTelegramServer
+) -> None:
+    user = TelegramUser(server)
+    async with polling_bot(database, server):
+        await at_menu(user)
+        server.fail_next("sendMessage", status=403, chat_id=USER)
+        sent_before = len(user.received)
+        user.says("/help")
+        await server.wait_for(lambda: server.calls("sendMessage")[-1].status == 403)
+        await server.wait_for_updates_consumed()
+        assert not await _eventually(identity_active, database, want=False)
+        assert len(user.received) == sent_before, "nothing more was sent after the 403"
+        user.says("/help")
+        await user.reads("help.home")
+        assert await identity_active(database)
+
+
+async def test_blocking_the_bot_marks_the_identity_inactive(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    user = TelegramUser(server)
+    async with polling_bot(sqlite_database, server):
+        await at_menu(user)
+        server.user_blocks_bot(USER)
+        assert not await _eventually(identity_active, sqlite_database, want=False)
+
+
+async def test_a_failed_send_is_retried_until_delivered(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    user = TelegramUser(server)
+    async with polling_bot(sqlite_database, server):
+        server.fail_next("sendMessage", status=502, chat_id=USER)
+        server.fail_next("sendMessage", status=500, chat_id=USER)
+        user.says("/start")
+        await user.reads("language.prompt", buttons=True)
+    statuses = [call.status for call in server.calls("sendMessage")]
+    assert statuses == [502, 500, 200]
+
+
+# PTB >= 22.2 itself warns while building RetryAfter unless PTB_TIMEDELTA is set.
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_too_many_requests_waits_retry_after(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    user = TelegramUser(server)
+    async with polling_bot(sqlite_database, server):
+        server.fail_next("sendMessage", status=429, retry_after=1, chat_id=USER)
+        user.says("/start")
+        await user.reads("language.prompt", buttons=True)
+    first, second = server.calls("sendMessage")
+    assert (first.status, second.status) == (429, 200)
+    assert second.time - first.time >= 1.0
+
+
+async def test_the_command_menu_is_set_in_vietnamese_and_english(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    async with polling_bot(sqlite_database, server):
+        pass
+    menus = {language: commands for (_scope, language), commands in server.commands.items()}
+    assert set(menus) == {"", "en"}
+    names = [command["command"] for command in menus[""]]
+    assert {"start", "menu", "help", "cancel", "back", "status"} <= set(names)
+    assert menus[""][0]["description"] == t("telegram.command.start")
+    assert menus["en"][0]["description"] == t("telegram.command.start", "en")
+
+
+async def _eventually(
+    probe: Callable[[Database], Awaitable[bool]], database: Database, *, want: bool
+) -> bool:
+    """``probe``'s answer once it is ``want`` (or after two seconds, whatever it is then)."""
+    for _ in range(200):
+        value = await probe(database)
+        if value == want:
+            return value
+        await asyncio.sleep(0.01)
+    return await probe(database)
+
+
+async def test_a_failing_update_is_logged_without_its_content_and_the_bot_goes_on(
+    sqlite_database: Database,
+    server: FakeTelegramServer,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secret_words = "Số của tôi là 0912345678"
+    user = TelegramUser(server)
+    async with polling_bot(sqlite_database, server) as channel:
+
+        async def broken(message: Inbound) -> list[Reply]:
+            raise RuntimeError(f"failed on {message.text} from {message.user_id}")
+
+        monkeypatch.setattr(channel.processor, "process", broken)
+        with caplog.at_level(logging.ERROR):
+            user.says(secret_words)
+            for _ in range(200):
+                if "RuntimeError" in caplog.text:
+                    break
+                await asyncio.sleep(0.01)
+        monkeypatch.undo()
+        user.says("/start")
+        await user.reads("language.prompt", buttons=True)
+    assert "handling a telegram message update failed: RuntimeError" in caplog.text
+    assert "0912345678" not in caplog.text and str(USER) not in caplog.text

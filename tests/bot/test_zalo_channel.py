@@ -1,0 +1,266 @@
+"""The Zalo channel end to end: our real client and channel, the fake Zalo API, a database.
+
+Each scenario runs in polling and in webhook mode; those touching storage run on SQLite and
+(when reachable) PostgreSQL through the ``database`` fixture.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+import pytest
+from sqlalchemy import text as sql
+
+from bot.channels.zalo.channel import WEBHOOK_PATH, ZaloChannel
+from bot.processor import MessageProcessor
+from bot.sealing import Sealer
+from bot.settings import Settings
+from bot.web import build_web_app
+from conversations.flows import build_engine
+from storage.database import Database
+from storage.tips import list_tips
+from tests.conversations.scripted import ANONYMOUS_PATH, CATALOGUES, DESCRIPTION, Clock, t
+from tests.fakes.asgi_server import LoopbackASGIServer
+from tests.fakes.zalo_server import SECRET_HEADER, FakeZaloServer
+
+Mode = Literal["polling", "webhook"]
+MODES: list[Mode] = ["polling", "webhook"]
+SECRET = "zalo-webhook-secret-for-tests"
+USER = "5b6e1f0c2a9d4e7f8a01"
+NAME = "Trần Thị Tin"
+PHOTO = "https://photo-stal-9.zdn.vn/fake/0a1b2c3d4e5f.jpg"
+
+
+@dataclass
+class ZaloBot:
+    """The fake Zalo API, our channel talking to it, and (in webhook mode) our web server."""
+
+    server: FakeZaloServer
+    channel: ZaloChannel
+    web: LoopbackASGIServer | None
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    database: Database,
+    mode: Mode,
+    server_options: dict[str, Any] | None = None,
+    **channel_options: Any,
+) -> AsyncIterator[ZaloBot]:
+    processor = MessageProcessor(
+        database, build_engine(CATALOGUES), Sealer(bytes(range(32))), CATALOGUES, clock=Clock()
+    )
+    options = {"max_poll_wait": 1.0, **(server_options or {})}
+    async with FakeZaloServer(**options) as server, LoopbackASGIServer() as web:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            zalo_token=server.token,  # type: ignore[arg-type]
+            zalo_base_url=server.base_url,
+            webhook_base_url=web.url if mode == "webhook" else None,
+            webhook_secret=SECRET if mode == "webhook" else None,  # type: ignore[arg-type]
+        )
+        channel = ZaloChannel(processor, CATALOGUES, settings, poll_wait=1.0, **channel_options)
+        if mode == "webhook":
+            await web.start(build_web_app(database, channel.routes()))
+        await channel.start()
+        try:
+            yield ZaloBot(server, channel, web if mode == "webhook" else None)
+        finally:
+            await channel.stop()
+
+
+class ZaloUser:
+    """A person chatting with the bot in the Zalo app."""
+
+    def __init__(self, server: FakeZaloServer, user_id: str = USER, name: str = NAME) -> None:
+        self.server = server
+        self.user_id = user_id
+        self.name = name
+        self.texts: list[str] = []
+
+    async def send(self, event: dict[str, Any], expect: str) -> list[str]:
+        """Send ``event``; wait for the answer that contains ``expect`` (always its last part)."""
+        before = len(self.server.sent_texts(self.user_id))
+        self.server.queue_event(event)
+
+        def answered() -> list[str] | None:
+            new = self.server.sent_texts(self.user_id)[before:]
+            return new if new and expect in new[-1] else None
+
+        self.texts = await self.server.wait_for(answered)
+        return self.texts
+
+    async def say(self, text: str, expect: str) -> list[str]:
+        return await self.send(
+            self.server.text_event(self.user_id, text, display_name=self.name), expect
+        )
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+
+async def start_a_tip(user: ZaloUser) -> None:
+    await user.say("Xin chào", expect=t("language.prompt"))
+    await user.say("1", expect=t("menu.prompt"))
+    await user.say("1", expect=t("tip.ask.category"))
+
+
+async def identity_active(database: Database, user_id: str) -> bool:
+    async with database.transaction() as session:
+        query = sql(
+            "SELECT active FROM identities WHERE channel = 'zalo' AND platform_user_id = :u"
+        )
+        return bool((await session.execute(query, {"u": user_id})).scalar_one())
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_an_anonymous_tip_with_a_photo_is_stored(database: Database, mode: Mode) -> None:
+    async with running_bot(database, mode) as bot:
+        user = ZaloUser(bot.server)
+        await start_a_tip(user)
+        assert re.search(r"^  1\. ", user.texts[-1], re.MULTILINE)  # choices as a numbered list
+        for (_, answer), (next_key, _) in itertools.pairwise(ANONYMOUS_PATH[:5]):
+            await user.say(str(answer["text"]), expect=t(next_key))
+        photo = bot.server.image_event(USER, photo=PHOTO, display_name=NAME)
+        await user.send(photo, expect=t("input.attachment_received", count=1, maximum=5))
+        await user.say("xong", expect=t("tip.ask.identity"))
+        await user.say("1", expect=t("summary.question"))
+        await user.say("1", expect=t("menu.prompt"))
+        assert bot.server.rejected == []
+
+    async with database.transaction() as session:
+        (tip,) = await list_tips(session)
+    assert tip.anonymous and tip.member_id is None
+    assert tip.description == DESCRIPTION
+    assert [(a.kind, a.channel, a.file_id) for a in tip.attachments] == [("photo", "zalo", PHOTO)]
+    assert tip.code[:4] in user.text
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_the_same_event_delivered_twice_is_answered_once(
+    sqlite_database: Database, mode: Mode
+) -> None:
+    async with running_bot(sqlite_database, mode) as bot:
+        user = ZaloUser(bot.server)
+        await start_a_tip(user)
+        choose_drugs = bot.server.text_event(USER, "1")
+        await user.send(choose_drugs, expect=t("tip.ask.description"))
+        bot.server.queue_event(choose_drugs)  # Zalo delivers the same message again
+        answer = await user.say(DESCRIPTION, expect=t("tip.ask.place"))
+    # Had the copy been processed, "1" would have become the description and the real
+    # description the place, so the time would be asked now.
+    assert len(answer) == 1 and t("tip.ask.time") not in answer[0]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_sticker_gets_a_polite_request_to_type(
+    sqlite_database: Database, mode: Mode
+) -> None:
+    async with running_bot(sqlite_database, mode) as bot:
+        user = ZaloUser(bot.server)
+        await start_a_tip(user)
+        await user.send(bot.server.sticker_event(USER), expect=t("tip.ask.category"))
+        assert t("input.unsupported") in user.text
+        await user.send(bot.server.unsupported_event(USER), expect=t("tip.ask.category"))
+        assert t("input.unsupported") in user.text
+
+
+async def test_a_webhook_without_the_right_secret_is_refused(sqlite_database: Database) -> None:
+    async with running_bot(sqlite_database, "webhook") as bot:
+        assert bot.web is not None
+        assert bot.server.webhook_url == bot.web.url + WEBHOOK_PATH
+        assert bot.server.webhook_secret == SECRET
+        event = bot.server.text_event(USER, "/start")
+        wrong = await bot.server.post_to_webhook(event, secret="not-the-secret")
+        async with httpx.AsyncClient() as http:
+            missing = await http.post(bot.server.webhook_url, json=event)
+            right = await http.post(
+                bot.server.webhook_url, json=event, headers={SECRET_HEADER: SECRET}
+            )
+        assert (wrong.status, missing.status_code, right.status_code) == (403, 403, 200)
+        assert len(bot.server.sent_texts(USER)) == 1  # only the rightful request was answered
+
+
+@pytest.mark.parametrize(
+    ("mode", "shape"),
+    [("polling", {"poll_shape": "bare"}), ("webhook", {"webhook_shape": "envelope"})],
+)
+async def test_updates_are_read_bare_or_in_an_envelope(
+    sqlite_database: Database, mode: Mode, shape: dict[str, Any]
+) -> None:
+    async with running_bot(sqlite_database, mode, server_options=shape) as bot:
+        await ZaloUser(bot.server).say("/start", expect=t("language.prompt"))
+
+
+async def test_a_group_message_is_sent_to_a_private_chat(sqlite_database: Database) -> None:
+    async with running_bot(sqlite_database, "polling") as bot:
+        user = ZaloUser(bot.server)
+        group = bot.server.text_event(USER, "/start", chat_id="group-7", chat_type="GROUP")
+        bot.server.queue_event(group)
+        (notice,) = await bot.server.wait_for_texts("group-7", 1)
+        assert notice == t("zalo.private_only")
+        await user.say("/start", expect=t("language.prompt"))  # a private chat works
+
+
+async def test_a_user_who_blocked_the_bot_is_marked_inactive(sqlite_database: Database) -> None:
+    async with running_bot(sqlite_database, "polling") as bot:
+        user = ZaloUser(bot.server)
+        await user.say("Xin chào", expect=t("language.prompt"))
+        assert await identity_active(sqlite_database, USER)
+        bot.server.user_blocks_bot(USER)
+        bot.server.user_sends_text(USER, "1")
+        await bot.server.wait_for(
+            lambda: [c for c in bot.server.calls("sendMessage") if c.error_code == 403]
+        )
+        await bot.channel.drain(5)
+    assert not await identity_active(sqlite_database, USER)
+
+
+async def test_polling_outlasts_server_errors_and_empty_polls(sqlite_database: Database) -> None:
+    async with running_bot(sqlite_database, "polling", poll_first_delay=0.01) as bot:
+        bot.server.fail_next("getUpdates", http_status=502, times=2)
+        bot.server.fail_next("getUpdates", error_code=408, description="Request Timeout")
+        bot.server.fail_next("getUpdates", error_code=429, description="Too Many Requests")
+        user = ZaloUser(bot.server)
+        await user.say("/start", expect=t("language.prompt"))
+        codes = [c.error_code or c.status for c in bot.server.calls("getUpdates")]
+        assert codes[:4] == [502, 502, 408, 429]
+
+
+async def test_stop_ends_a_long_poll_without_losing_events(sqlite_database: Database) -> None:
+    async with running_bot(sqlite_database, "polling") as bot:
+        await bot.server.wait_for(lambda: bot.server.calls("deleteWebhook"))
+        assert bot.channel.polling
+    assert not bot.channel.polling
+    bot.server.user_sends_text(USER, "sau khi dừng")
+    await asyncio.sleep(0.1)  # the abandoned long poll wakes up, sees nobody listens
+    assert bot.server.pending_event_count == 1  # kept for the next start
+
+
+async def test_a_webhook_secret_zalo_would_refuse_stops_the_start(
+    sqlite_database: Database,
+) -> None:
+    async with FakeZaloServer() as server:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            zalo_token=server.token,  # type: ignore[arg-type]
+            zalo_base_url=server.base_url,
+            webhook_base_url="https://bot.example.vn",
+            webhook_secret="short",  # type: ignore[arg-type]
+        )
+        processor = MessageProcessor(
+            sqlite_database, build_engine(CATALOGUES), Sealer(bytes(range(32))), CATALOGUES
+        )
+        channel = ZaloChannel(processor, CATALOGUES, settings)
+        with pytest.raises(ValueError, match="8 to 256"):
+            await channel.start()
+        await channel.stop()
+        assert server.webhook_url == ""

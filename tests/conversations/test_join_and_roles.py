@@ -1,0 +1,271 @@
+"""Invitations, joining, menus by role, leaving a role and admins' area flows, in memory."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from conversations.invitations import (
+    INVITE_TTL,
+    LOCKOUT,
+    MAX_WRONG_CODES,
+    format_invite_code,
+    new_invite_code,
+)
+from conversations.memory import MemoryChat
+from conversations.places import Place
+from conversations.policy import Grant, Role
+from conversations.ports import InvitationView
+from conversations.replies import Choices
+from tests.conversations.scripted import START, Clock, User, new_chat, t, user_at_menu
+
+RESIDENT_MENU = ["tip", "status", "language", "help"]
+
+
+def places(chat: MemoryChat) -> dict[str, Place]:
+    records = chat.records
+    nghe_an = records.add_place("40", "Nghệ An", "province")
+    do_luong = records.add_place("17662", "Xã Đô Lương", "commune", nghe_an)
+    thon_dong = records.add_place("17662-001", "Thôn Đông", "thon", do_luong)
+    luong_son = records.add_place("17641", "Xã Lương Sơn", "commune", nghe_an)
+    thon_bac = records.add_place("17641-001", "Thôn Bắc", "thon", luong_son)
+    return {p.code: p for p in (nghe_an, do_luong, thon_dong, luong_son, thon_bac)}
+
+
+async def admin_of(chat: MemoryChat, place: Place, user_id: str = "900") -> User:
+    chat.grant(user_id, Grant(0, Role.ADMIN, place))
+    return await user_at_menu(chat, user_id=user_id)
+
+
+def invitation(chat: MemoryChat, place: Place, *, role: Role = Role.LEADER, **kw: object) -> str:
+    code = new_invite_code()
+    chat.records.invitations[code] = InvitationView(
+        role, place, kw.get("expires_at", START + INVITE_TTL), used=bool(kw.get("used"))
+    )  # type: ignore[arg-type]
+    return code
+
+
+def menu_items(user: User) -> list[str]:
+    assert isinstance(user.question, Choices) and user.question.ref == "menu"
+    return user.options
+
+
+async def invite_by_chat(admin: User, role_number: str, place_text: str) -> str:
+    await admin.say("/invite")
+    assert admin.asked("invite.ask_role")
+    await admin.say(role_number)
+    assert admin.asked("invite.ask_place")
+    await admin.say(place_text)
+    shown = [
+        code for code in admin.chat.records.invitations if format_invite_code(code) in admin.text
+    ]
+    return shown[0] if shown else ""
+
+
+async def test_a_resident_sees_only_the_residents_menu() -> None:
+    user = await user_at_menu(new_chat())
+    assert menu_items(user) == RESIDENT_MENU
+
+
+async def test_an_admin_invites_a_leader_who_then_sees_the_leader_menu() -> None:
+    chat = new_chat()
+    where = places(chat)
+    admin = await admin_of(chat, where["17662"])
+    assert {"invite", "area_add", "roles"} <= set(menu_items(admin))
+    code = await invite_by_chat(admin, "1", "thon dong")
+    assert code, admin.text
+    assert format_invite_code(code) in admin.text
+
+    leader = await user_at_menu(chat, user_id="1")
+    await leader.say(format_invite_code(code).lower())
+    assert leader.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương"), (
+        leader.text
+    )
+    assert menu_items(leader) == [*RESIDENT_MENU[:3], "roles", "help"]
+    assert chat.notices == [(chat.members["900"].id, "notice.invitation_used")]
+
+
+async def test_a_deep_link_joins_on_the_first_message_then_asks_the_language() -> None:
+    chat = new_chat()
+    code = invitation(chat, places(chat)["17662-001"])
+    user = User(chat, "1")
+    await user.say(f"/start {code}")
+    assert user.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương")
+    assert user.question.ref == "locale"
+    await user.say("1")
+    assert "roles" in menu_items(user)
+
+
+async def test_forged_reused_expired_and_malformed_codes_get_the_same_answer() -> None:
+    chat = new_chat()
+    where = places(chat)
+    used = invitation(chat, where["17662-001"], used=True)
+    expired = invitation(chat, where["17662-001"], expires_at=START - timedelta(seconds=1))
+    user = await user_at_menu(chat)
+    answers = []
+    for typed in (new_invite_code(), used, expired, "/join abc", f"/start {used}"):
+        await user.say(typed if typed.startswith("/") else f"/join {typed}")
+        answers.append(user.text)
+    assert user.said("join.not_found")
+    assert len(set(answers)) == 1
+    assert "roles" not in menu_items(user)
+
+
+async def test_a_code_can_be_redeemed_once() -> None:
+    chat = new_chat()
+    code = invitation(chat, places(chat)["17662-001"])
+    first = await user_at_menu(chat, user_id="1")
+    second = await user_at_menu(chat, user_id="2")
+    await first.say(code)
+    await second.say(code)
+    assert first.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương")
+    assert second.said("join.not_found")
+
+
+async def test_twenty_wrong_codes_in_a_row_slow_the_member_down() -> None:
+    clock = Clock()
+    chat = new_chat(clock=clock)
+    good = invitation(chat, places(chat)["17662-001"], expires_at=START + timedelta(days=30))
+    user = await user_at_menu(chat)
+    for _ in range(MAX_WRONG_CODES):
+        await user.say(f"/join {new_invite_code()}")
+        assert user.said("join.not_found")
+    await user.say(f"/join {good}")  # even a good code waits
+    minutes = int(LOCKOUT.total_seconds() // 60)
+    assert user.said("join.slow_down", minutes=minutes)
+    clock.advance(seconds=LOCKOUT.total_seconds() + 1)
+    await user.say(f"/join {good}")
+    assert user.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương")
+    assert chat.records.attempts[chat.members["1001"].id].failures == 0
+
+
+async def test_a_member_can_leave_a_role() -> None:
+    chat = new_chat()
+    where = places(chat)
+    chat.grant("1", Grant(0, Role.LEADER, where["17662-001"]))
+    user = await user_at_menu(chat, user_id="1")
+    await user.say("/roles")
+    assert user.asked("roles.ask_leave")
+    await user.say("1")
+    assert user.question.ref == "summary"
+    await user.say("1")  # confirm
+    assert user.said("roles.left", role=f"{t('role.leader')} — Thôn Đông, Xã Đô Lương")
+    assert menu_items(user) == RESIDENT_MENU
+    assert chat.members["1"].roles == ()
+
+
+async def test_a_resident_asking_for_an_admin_flow_is_refused_politely() -> None:
+    user = await user_at_menu(new_chat())
+    for command in ("/invite", "/themdiaban", "/roles"):
+        await user.say(command)
+        assert user.said("policy.denied"), command
+        assert user.question.ref == "menu"
+
+
+async def test_a_revoked_role_ends_the_flow_it_allowed() -> None:
+    chat = new_chat()
+    where = places(chat)
+    admin = await admin_of(chat, where["17662"])
+    await admin.say("/invite")
+    chat.members["900"] = chat.members["900"].__class__(chat.members["900"].id, "vi", ())
+    await admin.say("1")
+    assert admin.said("policy.denied")
+    assert admin.question.ref == "menu"
+
+
+async def test_an_admin_cannot_invite_outside_their_commune() -> None:
+    chat = new_chat()
+    where = places(chat)
+    admin = await admin_of(chat, where["17662"])
+    await invite_by_chat(admin, "1", "17641-001")
+    assert admin.said("place.outside", place="Thôn Bắc, Xã Lương Sơn")
+    await invite_by_chat(admin, "1", "thon bac")  # by name: not even found outside
+    assert admin.said("place.not_found", query="thon bac")
+    assert all(view.place.code != "17641-001" for view in chat.records.invitations.values())
+
+
+async def test_a_province_admin_invites_an_officer_of_any_commune_in_it() -> None:
+    chat = new_chat()
+    where = places(chat)
+    admin = await admin_of(chat, where["40"])
+    code = await invite_by_chat(admin, "3", "luong son")
+    assert chat.records.invitations[code].place.code == "17641"
+    assert chat.records.invitations[code].role == Role.OFFICER
+
+
+async def test_an_admin_adds_and_renames_a_residential_area() -> None:
+    chat = new_chat()
+    where = places(chat)
+    admin = await admin_of(chat, where["17662"])
+    await admin.say("/themdiaban")
+    await admin.say("do luong")
+    await admin.say("tổ dân phố")
+    await admin.say("Tổ dân phố 3")
+    await admin.say("1")  # confirm
+    assert admin.said("area.added", name="Tổ dân phố 3", parent="Xã Đô Lương, Nghệ An")
+    added = [p for p in chat.records.places.values() if p.name == "Tổ dân phố 3"]
+    assert added and added[0].kind == "to_dan_pho" and added[0].path.startswith("/40/17662/")
+
+    await admin.say("/doiten")
+    await admin.say("to dan pho 3")
+    await admin.say("Tổ dân phố Bắc Sơn")
+    await admin.say("1")
+    assert admin.said("area.renamed", old="Tổ dân phố 3", name="Tổ dân phố Bắc Sơn")
+
+
+BASE = ["tip", "status", "language"]
+MENUS = {
+    None: [*BASE, "help"],
+    Role.LEADER: [*BASE, "roles", "help"],
+    Role.MODEL_LEAD: [*BASE, "roles", "help"],
+    Role.OFFICER: [*BASE, "tip_read", "roles", "help"],
+    Role.ADMIN: [
+        *BASE,
+        "tip_read",
+        "roles",
+        "invite",
+        "staff",
+        "area_add",
+        "area_rename",
+        "help",
+    ],
+}
+HELD_IN = {Role.LEADER: "17662-001", Role.MODEL_LEAD: "17662-001"}
+
+
+@pytest.mark.parametrize("role", list(MENUS))
+async def test_each_role_sees_its_menu_and_is_refused_the_rest(role: Role | None) -> None:
+    chat = new_chat()
+    where = places(chat)
+    if role is not None:
+        chat.grant("1", Grant(0, role, where[HELD_IN.get(role, "17662")]))
+    user = await user_at_menu(chat, user_id="1")
+    assert menu_items(user) == MENUS[role]
+    commands = {"tip_read": "/xemtin", "roles": "/roles", "invite": "/invite"}
+    commands |= {"area_add": "/themdiaban", "area_rename": "/doiten", "staff": "/canbo"}
+    for flow, command in commands.items():
+        await user.say(command)
+        assert user.said("policy.denied") is (flow not in MENUS[role]), (role, flow)
+        await user.say("/menu")
+
+
+async def test_an_admin_lists_and_revokes_a_role_in_their_commune_only() -> None:
+    chat = new_chat()
+    where = places(chat)
+    leader = chat.grant("1", Grant(0, Role.LEADER, where["17662-001"]))
+    neighbour = chat.grant("2", Grant(0, Role.LEADER, where["17641-001"]))
+    admin = await admin_of(chat, where["17662"])
+    await admin.say("/canbo")
+    await admin.say("do luong")
+    assert admin.said("staff.list", place="Xã Đô Lương, Nghệ An")
+    assert "Thôn Đông" in admin.text and "Thôn Bắc" not in admin.text
+
+    await admin.say(f"/thuhoi {neighbour.id}")
+    assert admin.said("staff.no_such_role")
+    assert chat.members["2"].roles == (neighbour,)
+    await admin.say(f"/thuhoi {leader.id}")
+    assert admin.said(
+        "staff.revoked", role=f"{leader.id}. {t('role.leader')} — user 1 — Thôn Đông, Xã Đô Lương"
+    )
+    assert chat.members["1"].roles == ()
