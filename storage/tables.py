@@ -188,7 +188,8 @@ class TipAttachment(Base):
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # photo | video | voice | document
     channel: Mapped[str] = mapped_column(String(16))
-    file_id: Mapped[str] = mapped_column(String(256))
+    # Telegram file ids are short; a Zalo photo is identified by its URL, which may be long.
+    file_id: Mapped[str] = mapped_column(Text)
     file_unique_id: Mapped[str | None] = mapped_column(String(128))
     mime_type: Mapped[str | None] = mapped_column(String(128))
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)

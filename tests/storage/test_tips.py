@@ -18,6 +18,7 @@ from storage.members import find_or_create_member
 from storage.tables import utcnow
 from storage.tips import (
     DuplicateTipCode,
+    NewAttachment,
     find_tip_by_code,
     insert_tip,
     list_tips,
@@ -201,3 +202,15 @@ async def test_anonymous_tip_row_holds_nothing_readable_about_its_sender(
                 assert secret not in str(value), column
     assert tip_rows[0]._mapping["member_id"] is None
     assert tip_rows[0]._mapping["contact_phone"] is None
+
+
+async def test_a_long_photo_url_is_kept_whole(database: Database) -> None:
+    """A Zalo photo is identified by its URL; a long one must not fail the whole tip."""
+    url = "https://photo-stal.zdn.vn/" + "a1b2c3d4" * 80 + ".jpg"
+    photo = NewAttachment(kind="photo", channel="zalo", file_id=url)
+    async with database.transaction() as session:
+        await insert_tip(session, new_tip(code="LONGURL1", attachments=(photo,)))
+    async with database.session() as session:
+        tip = await find_tip_by_code(session, "LONGURL1")
+    assert tip is not None
+    assert [attachment.file_id for attachment in tip.attachments] == [url]
