@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 import uvicorn
@@ -103,6 +104,24 @@ def platform_channels(app: Application) -> list[Channel]:
     return channels
 
 
+class WebServer(uvicorn.Server):
+    """uvicorn, with the stop signals left to us.
+
+    uvicorn re-raises SIGTERM once it has shut down, which would kill the process before the
+    channels stop (PTB's application, the Zalo client, the database pool); the application
+    asks it to exit instead, then stops the channels and exits with status 0.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    def request_exit(self) -> None:
+        if self.should_exit:
+            self.force_exit = True  # a second Ctrl+C: do not wait for open connections
+        self.should_exit = True
+
+
 async def serve(app: Application, channels: list[Channel]) -> None:
     """Run the channels (and the web server when they receive by webhook) until stopped."""
     settings = app.settings
@@ -114,8 +133,11 @@ async def serve(app: Application, channels: list[Channel]) -> None:
     config = uvicorn.Config(
         web, host=settings.web_host, port=settings.web_port, log_level="warning"
     )
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())  # returns on SIGINT / SIGTERM
+    server = WebServer(config)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, server.request_exit)
+    serving = asyncio.create_task(server.serve())  # returns after SIGINT / SIGTERM
     # A platform may call the webhook as soon as it is registered (Zalo checks it at once), so
     # the port must be open before the channels start and register their webhooks.
     while not server.started and not serving.done():  # noqa: ASYNC110 (uvicorn has only a flag)

@@ -1,0 +1,100 @@
+"""`antq run` with both tokens: one process serves Telegram and Zalo users by webhook.
+
+The real command runs as a subprocess against the loopback Telegram and Zalo servers; the
+fakes deliver updates to its web server exactly as the platforms would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.conversations.scripted import t
+from tests.fakes.telegram_server import FakeTelegramServer
+from tests.fakes.zalo_server import FakeZaloServer
+
+ANTQ = Path(sys.executable).parent / "antq"
+SECRET = "both-channels-webhook-secret"
+TELEGRAM_USER = 700_100_200
+ZALO_USER = "9f8e7d6c5b4a39281706"
+PHONE = "0987654321"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def wait_until(condition: object, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():  # type: ignore[operator]
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.1)
+
+
+async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -> None:
+    port = free_port()
+    async with FakeTelegramServer() as telegram, FakeZaloServer() as zalo:
+        environment = {
+            "PATH": os.environ.get("PATH", ""),
+            "ANTQ_DATABASE_URL": f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+            "ANTQ_DATA_DIR": str(tmp_path),
+            "ANTQ_TELEGRAM_TOKEN": telegram.token,
+            "ANTQ_TELEGRAM_BASE_URL": telegram.base_url,
+            "ANTQ_ZALO_TOKEN": zalo.token,
+            "ANTQ_ZALO_BASE_URL": zalo.base_url,
+            "ANTQ_WEBHOOK_BASE_URL": f"http://127.0.0.1:{port}",
+            "ANTQ_WEBHOOK_SECRET": SECRET,
+            "ANTQ_WEB_HOST": "127.0.0.1",
+            "ANTQ_WEB_PORT": str(port),
+            "ANTQ_LOG_LEVEL": "DEBUG",
+        }
+        process = await asyncio.create_subprocess_exec(
+            str(ANTQ),
+            "run",
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            env=environment,
+            cwd=tmp_path,
+        )
+        try:
+            await wait_until(lambda: telegram.webhook_url and zalo.webhook_url)
+            assert telegram.webhook_url == f"http://127.0.0.1:{port}/telegram"
+            assert zalo.webhook_url == f"http://127.0.0.1:{port}/zalo"
+            assert telegram.webhook_secret == zalo.webhook_secret == SECRET
+
+            telegram.user_sends_text(TELEGRAM_USER, "/start")
+            zalo.user_sends_text(ZALO_USER, "/start")
+            (first_telegram,) = await telegram.wait_for_messages(TELEGRAM_USER, 1, timeout=20)
+            (first_zalo,) = await zalo.wait_for_texts(ZALO_USER, 1, timeout=20)
+            # Both are asked to choose a language, each in their platform's way.
+            assert t("language.prompt") in first_telegram["text"]
+            assert "inline_keyboard" in first_telegram["reply_markup"]
+            assert t("language.prompt") in first_zalo
+            assert "1." in first_zalo  # a numbered list on Zalo
+
+            # A phone number typed at a menu must never reach the log, even at DEBUG.
+            zalo.user_sends_text(ZALO_USER, PHONE)
+            await zalo.wait_for_texts(ZALO_USER, 2, timeout=20)
+
+            async with httpx.AsyncClient() as client:
+                health = await client.get(f"http://127.0.0.1:{port}/healthz")
+            assert health.status_code == 200
+            assert not telegram.rejected and not zalo.rejected
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+        log = output.decode(errors="replace")
+        assert process.returncode == 0, log
+        assert PHONE not in log
+        assert str(TELEGRAM_USER) not in log and ZALO_USER not in log
+        assert telegram.token.split(":")[1] not in log and zalo.token not in log
