@@ -14,6 +14,7 @@ import uvicorn
 
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
+from bot.delivery.service import Delivery, start_delivery
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer, load_sealer
 from bot.settings import Settings
@@ -127,7 +128,7 @@ async def serve(app: Application, channels: list[Channel]) -> None:
     settings = app.settings
     routes = [route for channel in channels for route in channel.routes()]
     if not (routes or settings.webhook_mode):
-        await _run_channels(channels, wait_for_stop_signal)
+        await _run_channels(app, channels, wait_for_stop_signal)
         return
     web = build_web_app(app.database, routes)
     config = uvicorn.Config(
@@ -146,21 +147,28 @@ async def serve(app: Application, channels: list[Channel]) -> None:
         await serving  # re-raises why the server could not start (say, the port is taken)
         return
     try:
-        await _run_channels(channels, lambda: serving)
+        await _run_channels(app, channels, lambda: serving)
     finally:
         server.should_exit = True
         await serving
 
 
-async def _run_channels(channels: list[Channel], until: Callable[[], Awaitable[object]]) -> None:
-    """Start the channels, wait for ``until()``, stop the ones that started (last first)."""
+async def _run_channels(
+    app: Application, channels: list[Channel], until: Callable[[], Awaitable[object]]
+) -> None:
+    """Start the channels and then the outbox senders and scheduler, wait for ``until()``,
+    stop delivery first (nothing half-sent) and then the channels that started."""
     started: list[Channel] = []
+    delivery: Delivery | None = None
     try:
         for channel in channels:
             await channel.start()
             started.append(channel)
+        delivery = await start_delivery(app, channels)
         await until()
     finally:
+        if delivery is not None:
+            await delivery.stop()
         for channel in reversed(started):
             await channel.stop()
 

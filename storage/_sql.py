@@ -13,8 +13,10 @@ from storage.tables import (
     Invitation,
     JoinAttempts,
     Member,
+    MemberPreferences,
     MemberRole,
     Notice,
+    OutboxMessage,
     ProcessedUpdate,
     Tip,
     TipAttachment,
@@ -33,6 +35,8 @@ invitations: Table = Invitation.__table__  # type: ignore[assignment]
 join_attempts: Table = JoinAttempts.__table__  # type: ignore[assignment]
 audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
 notices: Table = Notice.__table__  # type: ignore[assignment]
+outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]
+member_preferences: Table = MemberPreferences.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

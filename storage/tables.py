@@ -36,8 +36,10 @@ __all__ = [
     "Invitation",
     "JoinAttempts",
     "Member",
+    "MemberPreferences",
     "MemberRole",
     "Notice",
+    "OutboxMessage",
     "ProcessedUpdate",
     "Tip",
     "TipAttachment",
@@ -328,3 +330,56 @@ class Notice(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column()
+
+
+class OutboxMessage(Base):
+    """A message that is not a direct reply, written with its cause and sent by the sender.
+
+    Addressed to an identity (a member on one channel; its current chat id is read when the
+    message is sent) or to a bare ``chat_id`` (a group). The text is either ``text`` (already
+    written, e.g. a broadcast) or ``message_key`` + ``params`` rendered in the member's language
+    when sent. Both are erased once the message is delivered.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_channel_status_not_before", "channel", "status", "not_before"),
+        Index("ix_outbox_finished_at", "finished_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    identity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("identities.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # tip_notice | reminder | digest | broadcast ...
+    # Same key, same message: a rule that fires twice or a recipient listed twice is stored once.
+    dedup_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    message_key: Mapped[str | None] = mapped_column(String(64))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # queued | sending | sent | failed | blocked | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="queued", server_default="queued")
+    not_before: Mapped[datetime] = mapped_column()
+    lease_until: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(String(64))  # an error class name, never text
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+
+class MemberPreferences(Base):
+    """What a member chose about messages the bot sends on its own (no row: the defaults)."""
+
+    __tablename__ = "member_preferences"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

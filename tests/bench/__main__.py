@@ -20,6 +20,7 @@ BENCHMARKS: dict[str, str] = {
     "tip-flow-sqlite": "tests.bench.tip_flow:sqlite",
     "tip-flow-postgresql": "tests.bench.tip_flow:postgresql",
     "zalo-webhook-sqlite": "tests.bench.zalo_webhook:run",
+    "outbox-sqlite": "tests.bench.outbox:run",
 }
 
 

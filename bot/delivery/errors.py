@@ -1,0 +1,35 @@
+"""What can go wrong when a transport sends one message: one small tree, caught by the sender.
+
+Each error carries ``reason``, the class name of the platform's error: it is what the outbox
+and the logs keep, never the platform's description (it may echo the message or a chat id).
+"""
+
+from __future__ import annotations
+
+
+class DeliveryError(Exception):
+    """A message could not be sent."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RecipientBlocked(DeliveryError):
+    """The user blocked the bot (Telegram 403): never retried, the identity is marked inactive."""
+
+
+class RateLimited(DeliveryError):
+    """The platform asked us to slow down (429) and wait ``retry_after`` seconds."""
+
+    def __init__(self, reason: str, retry_after: float) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class TemporaryFailure(DeliveryError):
+    """The network or the platform failed; the same message may go through later."""
+
+
+class PermanentFailure(DeliveryError):
+    """The platform refused this message for good (chat not found, bad request)."""

@@ -1,0 +1,261 @@
+"""Drains the outbox of one channel at the platform's rate.
+
+A pass claims a batch of due rows with a lease, sends them (several at once, each after a token
+from the channel's ``RateLimiter``) and records every outcome:
+
+- sent: the row is finished (and its text erased);
+- the user blocked the bot (403): the row is blocked and the identity marked inactive;
+- 429: the limiter pauses for ``retry_after`` and the row waits as long, the attempt not counted;
+- a temporary failure: retried with exponential backoff until ``RetryPolicy.max_attempts``;
+- a permanent refusal: the row fails at once.
+
+Outcomes are written every ``flush_every`` messages, so a crash re-sends at most those not yet
+recorded; a row whose sender died is claimed again when its lease runs out.
+Logs name rows by id and errors by class: never a text, never a chat id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.delivery.errors import (
+    DeliveryError,
+    PermanentFailure,
+    RateLimited,
+    RecipientBlocked,
+)
+from bot.delivery.limits import RateLimiter
+from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
+from bot.delivery.transports import Transport
+from storage.database import Database
+from storage.outbox import (
+    ClaimedMessage,
+    claim_due,
+    mark_blocked,
+    mark_failed,
+    mark_sent,
+    retry_later,
+)
+from storage.tables import utcnow
+
+log = logging.getLogger(__name__)
+
+# (locale, catalogue key, params) -> text; e.g. ``Catalogues.text`` with the params spread.
+Renderer = Callable[[str | None, str, dict[str, Any]], str]
+Clock = Callable[[], datetime]
+
+MAX_BATCH = 500
+# A batch holds about this many seconds of sending at the channel's rate, far below the lease.
+BATCH_SECONDS = 4.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a message that failed for a passing reason is retried."""
+
+    max_attempts: int = 8
+    first_delay: timedelta = timedelta(seconds=30)
+    multiplier: float = 2.0
+    max_delay: timedelta = timedelta(hours=1)
+
+    def delay(self, attempts: int) -> timedelta:
+        """Wait after the ``attempts``-th failed attempt (1 for the first)."""
+        return min(self.first_delay * self.multiplier ** (attempts - 1), self.max_delay)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    message: ClaimedMessage
+    status: str  # sent | blocked | failed | retry | defer
+    error: str | None = None
+    not_before: datetime | None = None
+
+
+def default_batch_size(limiter: RateLimiter) -> int:
+    if limiter.limits.unlimited:
+        return MAX_BATCH
+    return max(1, min(MAX_BATCH, math.ceil(limiter.limits.per_second * BATCH_SECONDS)))
+
+
+class OutboxSender:
+    """Sends the due outbox rows of one channel; ``run()`` until ``stop()``."""
+
+    def __init__(
+        self,
+        database: Database,
+        channel: str,
+        transport: Transport,
+        limiter: RateLimiter,
+        *,
+        render: Renderer | None = None,
+        quiet_hours: QuietHours = DEFAULT_QUIET_HOURS,
+        retry: RetryPolicy | None = None,
+        lease: timedelta = timedelta(minutes=2),
+        batch_size: int | None = None,
+        max_in_flight: int = 16,
+        flush_every: int = 50,
+        idle_wait: float = 1.0,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.database = database
+        self.channel = channel
+        self.transport = transport
+        self.limiter = limiter
+        self.render = render
+        self.quiet_hours = quiet_hours
+        self.retry = retry or RetryPolicy()
+        self.lease = lease
+        self.batch_size = batch_size or default_batch_size(limiter)
+        self.max_in_flight = max_in_flight
+        self.flush_every = flush_every
+        self.idle_wait = idle_wait
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    # -- one pass ----------------------------------------------------------------------------
+
+    async def deliver_due(self) -> int:
+        """Claim one batch of due rows and send it; the number of rows claimed."""
+        now = self.clock()
+        quiet = self.quiet_hours.is_quiet(now)
+        async with self.database.transaction() as session:
+            claimed = await claim_due(
+                session,
+                channel=self.channel,
+                now=now,
+                lease=self.lease,
+                limit=self.batch_size,
+                kinds=self.quiet_hours.exempt_kinds if quiet else None,
+            )
+        if not claimed:
+            return 0
+        outcomes: list[_Outcome] = []
+        in_flight = asyncio.Semaphore(self.max_in_flight)
+        tasks: list[asyncio.Task[None]] = []
+        for message in claimed:
+            gap = self.limiter.chat_wait(message.chat_id)
+            if gap > 0:
+                # This chat had a message a moment ago: let it wait rather than every chat.
+                later = self.clock() + timedelta(seconds=gap)
+                outcomes.append(_Outcome(message, "defer", not_before=later))
+                continue
+            await self.limiter.acquire(message.chat_id)
+            await in_flight.acquire()
+            tasks.append(asyncio.create_task(self._send(message, in_flight, outcomes)))
+            if len(outcomes) >= self.flush_every:
+                done = list(outcomes)
+                outcomes.clear()  # the running sends append to this same list
+                await self._record(done)
+        await asyncio.gather(*tasks)
+        await self._record(outcomes)
+        return len(claimed)
+
+    async def _send(
+        self, message: ClaimedMessage, in_flight: asyncio.Semaphore, outcomes: list[_Outcome]
+    ) -> None:
+        try:
+            outcomes.append(await self._attempt(message))
+        finally:
+            in_flight.release()
+
+    async def _attempt(self, message: ClaimedMessage) -> _Outcome:
+        try:
+            text = self._text(message)
+        except Exception as error:  # a broken catalogue entry will not mend itself
+            log.error("outbox %d: cannot render: %s", message.id, type(error).__name__)
+            return _Outcome(message, "failed", error=type(error).__name__)
+        try:
+            await self.transport.send_text(message.chat_id, text)
+        except RecipientBlocked as error:
+            log.info("outbox %d: the recipient blocked the bot", message.id)
+            return _Outcome(message, "blocked", error=error.reason)
+        except RateLimited as error:
+            log.warning("outbox %d: rate limited for %.1f s", message.id, error.retry_after)
+            self.limiter.pause(error.retry_after)
+            later = self.clock() + timedelta(seconds=error.retry_after)
+            return _Outcome(message, "wait", error=error.reason, not_before=later)
+        except PermanentFailure as error:
+            log.warning("outbox %d: refused: %s", message.id, error.reason)
+            return _Outcome(message, "failed", error=error.reason)
+        except DeliveryError as error:
+            return self._failed_for_now(message, error.reason)
+        except Exception as error:  # a transport bug must not stop the other messages
+            log.exception("outbox %d: unexpected %s", message.id, type(error).__name__)
+            return self._failed_for_now(message, type(error).__name__)
+        return _Outcome(message, "sent")
+
+    def _text(self, message: ClaimedMessage) -> str:
+        if message.text is not None:
+            return message.text
+        if self.render is None or message.message_key is None:
+            raise LookupError("a message key but no renderer")
+        return self.render(message.locale, message.message_key, message.params)
+
+    def _failed_for_now(self, message: ClaimedMessage, reason: str) -> _Outcome:
+        if message.attempts >= self.retry.max_attempts:
+            log.warning("outbox %d: giving up after %d attempts", message.id, message.attempts)
+            return _Outcome(message, "failed", error=reason)
+        later = self.clock() + self.retry.delay(message.attempts)
+        log.info("outbox %d: %s, attempt %d; retrying", message.id, reason, message.attempts)
+        return _Outcome(message, "retry", error=reason, not_before=later)
+
+    async def _record(self, outcomes: list[_Outcome]) -> None:
+        if not outcomes:
+            return
+        now = self.clock()
+        async with self.database.transaction() as session:
+            sent: dict[datetime, list[int]] = {}
+            for outcome in outcomes:
+                message = outcome.message
+                if outcome.status == "sent":
+                    sent.setdefault(message.lease_until, []).append(message.id)
+                elif outcome.status == "blocked":
+                    await mark_blocked(session, message, now=now, error=outcome.error or "")
+                elif outcome.status == "failed":
+                    await mark_failed(
+                        session, message.id, message.lease_until, now=now, error=outcome.error or ""
+                    )
+                else:
+                    assert outcome.not_before is not None
+                    await retry_later(
+                        session,
+                        message,
+                        not_before=outcome.not_before,
+                        error=outcome.error,
+                        count_attempt=outcome.status == "retry",
+                    )
+            for lease_until, ids in sent.items():
+                await mark_sent(session, ids, lease_until, now=now)
+
+    # -- running -----------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Look at the outbox now (something urgent was queued) instead of after idle_wait."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send due messages until ``stop()``; when nothing is due, look again every idle_wait."""
+        while not self._stopping:
+            try:
+                claimed = await self.deliver_due()
+            except Exception as error:  # the database may be restarting: try again soon
+                log.warning("outbox sender %s: pass failed: %s", self.channel, type(error).__name__)
+                claimed = 0
+            if claimed == 0 and not self._stopping:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.idle_wait):
+                        await self._wake.wait()
+
+    def stop(self) -> None:
+        """Finish the current pass (its outcomes are recorded), then return from ``run()``."""
+        self._stopping = True
+        self._wake.set()

@@ -1,0 +1,72 @@
+"""The outbox's way to Telegram: python-telegram-bot's ``Bot.send_message``.
+
+Give it a plain ``telegram.Bot`` (no ``AIORateLimiter``): the sender keeps to the rate itself
+and wants to see a 429 rather than have the library sleep on it while the row's lease runs.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.channels.telegram.rendering import split_text
+from bot.delivery.errors import (
+    PermanentFailure,
+    RateLimited,
+    RecipientBlocked,
+    TemporaryFailure,
+)
+
+
+def _chat(chat_id: str) -> int | str:
+    # Private chats and groups have numeric ids; a public channel may be "@name".
+    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+
+
+def _seconds(error: RetryAfter) -> float:
+    # PTB 22 warns that the int becomes a timedelta one day; both are handled here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = error.retry_after
+    if isinstance(retry_after, timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)
+
+
+class TelegramTransport:
+    """Sends outbox texts through a ``telegram.Bot``; long texts go in several messages."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send_text(self, chat_id: str, text: str) -> None:
+        for part in split_text(text):
+            await self._send_one(_chat(chat_id), part)
+
+    async def _send_one(self, chat: int | str, text: str) -> None:
+        try:
+            await self.bot.send_message(chat, text)
+        except Forbidden as error:
+            raise RecipientBlocked(type(error).__name__) from error
+        except RetryAfter as error:
+            raise RateLimited(type(error).__name__, _seconds(error)) from error
+        except (BadRequest, ChatMigrated) as error:
+            # Asking again would get the same answer (chat not found, text refused).
+            raise PermanentFailure(type(error).__name__) from error
+        except InvalidToken as error:
+            # An operator's mistake: keep the message until the token is fixed.
+            raise TemporaryFailure(type(error).__name__) from error
+        except (NetworkError, TelegramError) as error:
+            raise TemporaryFailure(type(error).__name__) from error

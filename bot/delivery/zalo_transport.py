@@ -1,0 +1,44 @@
+"""The outbox's way to Zalo: our own ``ZaloClient.send_message``.
+
+The client already retries network errors and 5xx answers a few times (waiting out a 429's
+retry_after); what still fails reaches the sender as a ``TemporaryFailure`` and is retried
+later with backoff.
+"""
+
+from __future__ import annotations
+
+from bot.channels.zalo.channel import BLOCKED_ERROR_CODES
+from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.errors import ZaloApiError, ZaloError
+from bot.delivery.errors import (
+    PermanentFailure,
+    RateLimited,
+    RecipientBlocked,
+    TemporaryFailure,
+)
+
+# A 429 that comes back as an ``ok: false`` answer: wait this long when it names no time.
+DEFAULT_RETRY_AFTER = 5.0
+
+
+class ZaloTransport:
+    """Sends outbox texts through a ``ZaloClient`` (which splits texts over 2,000 characters)."""
+
+    def __init__(
+        self, client: ZaloClient, *, blocked_error_codes: frozenset[int] = BLOCKED_ERROR_CODES
+    ) -> None:
+        self.client = client
+        self.blocked_error_codes = blocked_error_codes
+
+    async def send_text(self, chat_id: str, text: str) -> None:
+        try:
+            await self.client.send_message(chat_id, text)
+        except ZaloApiError as error:
+            reason = f"ZaloApiError{error.error_code}"
+            if error.error_code in self.blocked_error_codes:
+                raise RecipientBlocked(reason) from error
+            if error.error_code == 429:
+                raise RateLimited(reason, DEFAULT_RETRY_AFTER) from error
+            raise PermanentFailure(reason) from error
+        except ZaloError as error:
+            raise TemporaryFailure(type(error).__name__) from error

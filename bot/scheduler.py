@@ -1,0 +1,139 @@
+"""The clock of ``antq run``: APScheduler only ticks; what is due is a query on the database.
+
+Every minute ``tick`` runs the registered rules; every morning ``run_daily`` runs the daily
+jobs (digests) and purges old finished outbox rows. A rule is a plain async function
+``due(now, session) -> [MemberMessage, ...]``: it reads the database and says who should be
+told what. The scheduler queues the answer in the same transaction, through
+``queue_for_member`` (quiet hours, reminders turned off, de-duplication). Rules name each
+occasion with a ``dedup_key``, so a rule that fires on every tick, or in two processes on one
+database, still queues each message once.
+
+Missed ticks are harmless (the next tick sees the same database), which is why no job store is
+used: APScheduler's SQLAlchemyJobStore is synchronous and cannot be shared by two processes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, time, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery.queueing import MemberMessage, queue_for_member
+from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
+from storage.database import Database
+from storage.outbox import purge_finished
+from storage.tables import utcnow
+
+log = logging.getLogger(__name__)
+
+Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]
+
+# Rules checked every minute (the monthly-update reminders, event reminders and escalations
+# register here when they are built).
+RULES: list[Rule] = []
+# Jobs run once a morning (the officers' digests).
+DAILY_JOBS: list[Rule] = []
+
+TICK_EVERY = timedelta(minutes=1)
+# Local time of the daily jobs: the end of the quiet hours, so digests go out at once.
+DAILY_AT = time(7, 0)
+# Finished outbox rows are kept this long (for /metrics and questions), then deleted; their
+# dedup keys go with them, so this must outlast any rule's window.
+KEEP_FINISHED = timedelta(days=45)
+
+
+class DeliveryScheduler:
+    """Runs the rules every minute and the daily jobs every morning on an AsyncIOScheduler."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        rules: Sequence[Rule] = RULES,
+        daily_jobs: Sequence[Rule] = DAILY_JOBS,
+        quiet_hours: QuietHours = DEFAULT_QUIET_HOURS,
+        daily_at: time = DAILY_AT,
+        keep_finished: timedelta = KEEP_FINISHED,
+        clock: Callable[[], datetime] = utcnow,
+        on_queued: Callable[[], None] | None = None,
+    ) -> None:
+        self.database = database
+        self.rules = rules
+        self.daily_jobs = daily_jobs
+        self.quiet_hours = quiet_hours
+        self.daily_at = daily_at
+        self.keep_finished = keep_finished
+        self.clock = clock
+        self.on_queued = on_queued
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def tick(self) -> int:
+        """Run every rule once; the number of messages newly queued."""
+        return await self._run(self.rules, self.clock())
+
+    async def run_daily(self) -> int:
+        """Run the daily jobs and purge old finished outbox rows; messages newly queued."""
+        now = self.clock()
+        queued = await self._run(self.daily_jobs, now)
+        async with self.database.transaction() as session:
+            purged = await purge_finished(session, now - self.keep_finished)
+        if purged:
+            log.info("outbox: %d finished messages purged", purged)
+        return queued
+
+    async def _run(self, rules: Sequence[Rule], now: datetime) -> int:
+        queued = 0
+        for rule in rules:
+            # One transaction per rule: a failing rule neither blocks nor undoes the others.
+            try:
+                async with self.database.transaction() as session:
+                    for message in await rule(now, session):
+                        if await queue_for_member(
+                            session, message, now=now, quiet_hours=self.quiet_hours
+                        ):
+                            queued += 1
+            except Exception as error:
+                log.exception("rule %s failed: %s", _name(rule), type(error).__name__)
+        if queued and self.on_queued is not None:
+            self.on_queued()
+        return queued
+
+    def start(self) -> None:
+        """Start ticking on the running event loop (call from inside it)."""
+        zone = self.quiet_hours.zone
+        scheduler = AsyncIOScheduler(timezone=zone)
+        scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=TICK_EVERY.total_seconds(), timezone=zone),
+            id="delivery-tick",
+            next_run_time=datetime.now(zone),  # at start-up too: catch up after downtime
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=int(TICK_EVERY.total_seconds()),
+        )
+        scheduler.add_job(
+            self.run_daily,
+            CronTrigger(hour=self.daily_at.hour, minute=self.daily_at.minute, timezone=zone),
+            id="delivery-daily",
+            coalesce=True,
+            max_instances=1,
+            # APScheduler's default (1 s) would drop the morning's digests after a restart.
+            misfire_grace_time=int(timedelta(hours=3).total_seconds()),
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+
+    def stop(self) -> None:
+        """Stop ticking; a running tick finishes on its own."""
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+
+
+def _name(rule: Rule) -> str:
+    return getattr(rule, "__qualname__", repr(rule))

@@ -1,0 +1,389 @@
+"""The outbox: every message that is not a direct reply, from its cause until it is delivered.
+
+A message is enqueued in the caller's transaction, so it exists exactly when its cause does.
+A sender claims due rows with a lease (``status='sending'``, ``lease_until``): should it crash,
+the lease runs out and the rows become claimable again, so nothing is lost and at most the
+messages that were in flight are sent twice. On PostgreSQL the claim skips rows another sender
+has locked (``FOR UPDATE SKIP LOCKED``); SQLite has one writer at a time and renders no
+``FOR UPDATE``, so the same statement is safe there too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import dialect_name, identities, member_preferences, members, outbox
+from storage.tables import utcnow
+
+__all__ = [
+    "BROADCAST",
+    "DIGEST",
+    "FINISHED",
+    "NOTICE",
+    "OPTIONAL_KINDS",
+    "REMINDER",
+    "TIP_NOTICE",
+    "ClaimedMessage",
+    "NewMessage",
+    "claim_due",
+    "count_by_status",
+    "enqueue",
+    "enqueue_many",
+    "mark_blocked",
+    "mark_failed",
+    "mark_sent",
+    "purge_finished",
+    "reachable_identity",
+    "retry_later",
+]
+
+# Kinds of messages. Only tip notices may break the quiet hours (bot.delivery.quiet_hours).
+TIP_NOTICE = "tip_notice"
+REMINDER = "reminder"
+DIGEST = "digest"
+BROADCAST = "broadcast"
+NOTICE = "notice"
+# Kinds a member can turn off (member_preferences.reminders).
+OPTIONAL_KINDS = frozenset({REMINDER})
+
+QUEUED = "queued"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+BLOCKED = "blocked"
+CANCELLED = "cancelled"
+FINISHED = frozenset({SENT, FAILED, BLOCKED, CANCELLED})
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message to put in the outbox.
+
+    Give ``identity_id`` (a member's account on ``channel``) or ``chat_id`` (any other chat),
+    and ``text`` or ``message_key`` (+ ``params``), rendered in the member's language when sent.
+    """
+
+    channel: str
+    kind: str
+    not_before: datetime
+    identity_id: int | None = None
+    member_id: int | None = None
+    chat_id: str | None = None
+    text: str | None = None
+    message_key: str | None = None
+    params: dict[str, Any] | None = None
+    dedup_key: str | None = None
+    priority: int = 0
+
+    def __post_init__(self) -> None:
+        if (self.identity_id is None) == (self.chat_id is None):
+            raise ValueError("an outbox message needs exactly one of identity_id and chat_id")
+        if (self.text is None) == (self.message_key is None):
+            raise ValueError("an outbox message needs exactly one of text and message_key")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedMessage:
+    """A message claimed for sending, with everything needed to send it."""
+
+    id: int
+    kind: str
+    chat_id: str
+    attempts: int  # including this one
+    lease_until: datetime
+    text: str | None = None
+    message_key: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    locale: str | None = None
+    identity_id: int | None = None
+
+
+def _values(message: NewMessage, now: datetime) -> dict[str, Any]:
+    return {
+        "channel": message.channel,
+        "member_id": message.member_id,
+        "identity_id": message.identity_id,
+        "chat_id": message.chat_id,
+        "kind": message.kind,
+        "dedup_key": message.dedup_key,
+        "text": message.text,
+        "message_key": message.message_key,
+        "params": message.params,
+        "priority": message.priority,
+        "status": QUEUED,
+        "not_before": message.not_before,
+        "lease_until": None,
+        "attempts": 0,
+        "last_error": None,
+        "created_at": now,
+        "finished_at": None,
+    }
+
+
+def _insert_ignoring_duplicates(session: AsyncSession) -> Any:
+    """INSERT that skips a row whose dedup_key is already stored (also one just committed by
+    another process), instead of failing the caller's whole transaction."""
+    dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
+    return dialect.insert(outbox).on_conflict_do_nothing(index_elements=["dedup_key"])
+
+
+async def enqueue(
+    session: AsyncSession, message: NewMessage, *, now: datetime | None = None
+) -> bool:
+    """Add ``message`` in the caller's transaction; False when its dedup_key was already there."""
+    statement = _insert_ignoring_duplicates(session).returning(outbox.c.id)
+    row = (await session.execute(statement, _values(message, now or utcnow()))).first()
+    return row is not None
+
+
+async def enqueue_many(
+    session: AsyncSession, messages: Sequence[NewMessage], *, now: datetime | None = None
+) -> None:
+    """Add many messages in one statement (a broadcast); duplicates are skipped silently."""
+    if not messages:
+        return
+    stamp = now or utcnow()
+    await session.execute(
+        _insert_ignoring_duplicates(session), [_values(message, stamp) for message in messages]
+    )
+
+
+async def reachable_identity(
+    session: AsyncSession, member_id: int, *, kind: str
+) -> tuple[int, str] | None:
+    """(identity id, channel) to send a ``kind`` message to the member, or None.
+
+    None when the member has no identity that still accepts messages, or turned ``kind`` off.
+    The identity the member used last is chosen: it is the app they are most likely to read.
+    """
+    if kind in OPTIONAL_KINDS:
+        wanted = await session.scalar(
+            select(member_preferences.c.reminders).where(
+                member_preferences.c.member_id == member_id
+            )
+        )
+        if wanted is False:
+            return None
+    row = (
+        await session.execute(
+            select(identities.c.id, identities.c.channel)
+            .where(
+                identities.c.member_id == member_id,
+                identities.c.active.is_(True),
+                identities.c.channel != "console",
+            )
+            .order_by(identities.c.last_seen_at.desc(), identities.c.id.desc())
+            .limit(1)
+        )
+    ).first()
+    return None if row is None else (row.id, row.channel)
+
+
+async def claim_due(
+    session: AsyncSession,
+    *,
+    channel: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    kinds: Collection[str] | None = None,
+) -> list[ClaimedMessage]:
+    """Claim up to ``limit`` due messages of ``channel`` until ``now + lease``, best first.
+
+    Due: queued with ``not_before <= now``, or claimed by a sender whose lease ran out.
+    ``kinds`` restricts the claim (during quiet hours). Claimed messages to an identity that
+    no longer accepts messages are marked blocked, optional ones the member turned off are
+    cancelled; neither is returned.
+    """
+    lease_until = now + lease
+    due = or_(
+        and_(outbox.c.status == QUEUED, outbox.c.not_before <= now),
+        and_(outbox.c.status == SENDING, outbox.c.lease_until <= now),
+    )
+    conditions = [outbox.c.channel == channel, due]
+    if kinds is not None:
+        conditions.append(outbox.c.kind.in_(list(kinds)))
+    candidates = (
+        select(outbox.c.id)
+        .where(*conditions)
+        .order_by(outbox.c.priority.desc(), outbox.c.not_before, outbox.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed_ids = (
+        (
+            await session.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(candidates), due)
+                .values(status=SENDING, lease_until=lease_until, attempts=outbox.c.attempts + 1)
+                .returning(outbox.c.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not claimed_ids:
+        return []
+    rows = (
+        await session.execute(
+            select(
+                outbox.c.id,
+                outbox.c.kind,
+                outbox.c.attempts,
+                outbox.c.text,
+                outbox.c.message_key,
+                outbox.c.params,
+                outbox.c.identity_id,
+                func.coalesce(outbox.c.chat_id, identities.c.chat_id).label("chat_id"),
+                identities.c.active,
+                members.c.locale,
+                member_preferences.c.reminders,
+            )
+            .select_from(
+                outbox.outerjoin(identities, identities.c.id == outbox.c.identity_id)
+                .outerjoin(members, members.c.id == outbox.c.member_id)
+                .outerjoin(member_preferences, member_preferences.c.member_id == outbox.c.member_id)
+            )
+            .where(outbox.c.id.in_(claimed_ids))
+            .order_by(outbox.c.priority.desc(), outbox.c.not_before, outbox.c.id)
+        )
+    ).all()
+    claimed: list[ClaimedMessage] = []
+    blocked: list[int] = []
+    cancelled: list[int] = []
+    for row in rows:
+        if row.identity_id is not None and not row.active:
+            blocked.append(row.id)
+        elif row.kind in OPTIONAL_KINDS and row.reminders is False:
+            cancelled.append(row.id)
+        else:
+            claimed.append(
+                ClaimedMessage(
+                    id=row.id,
+                    kind=row.kind,
+                    chat_id=row.chat_id,
+                    attempts=row.attempts,
+                    lease_until=lease_until,
+                    text=row.text,
+                    message_key=row.message_key,
+                    params=row.params or {},
+                    locale=row.locale,
+                    identity_id=row.identity_id,
+                )
+            )
+    for status, ids in ((BLOCKED, blocked), (CANCELLED, cancelled)):
+        if ids:
+            await _finish(session, ids, lease_until, status=status, now=now)
+    return claimed
+
+
+def _held(ids: Collection[int], lease_until: datetime) -> Any:
+    """Rows still held by the claim that set ``lease_until``: if our lease ran out and another
+    sender claimed a row, its outcome is theirs to record."""
+    return and_(
+        outbox.c.id.in_(list(ids)),
+        outbox.c.status == SENDING,
+        outbox.c.lease_until == lease_until,
+    )
+
+
+async def _finish(
+    session: AsyncSession,
+    ids: Collection[int],
+    lease_until: datetime,
+    *,
+    status: str,
+    now: datetime,
+    error: str | None = None,
+) -> None:
+    # The text is erased with the delivery: the outbox is no archive of what people were told.
+    await session.execute(
+        update(outbox)
+        .where(_held(ids, lease_until))
+        .values(
+            status=status,
+            lease_until=None,
+            finished_at=now,
+            last_error=error,
+            text=None,
+            params=None,
+        )
+    )
+
+
+async def mark_sent(
+    session: AsyncSession, ids: Collection[int], lease_until: datetime, *, now: datetime
+) -> None:
+    """The platform accepted these messages."""
+    if ids:
+        await _finish(session, ids, lease_until, status=SENT, now=now)
+
+
+async def mark_failed(
+    session: AsyncSession, message_id: int, lease_until: datetime, *, now: datetime, error: str
+) -> None:
+    """Give up on a message (refused for good, or out of attempts); ``error`` is a class name."""
+    await _finish(session, [message_id], lease_until, status=FAILED, now=now, error=error)
+
+
+async def mark_blocked(
+    session: AsyncSession, message: ClaimedMessage, *, now: datetime, error: str
+) -> None:
+    """The recipient blocked the bot: the message is dropped and the identity gets no more."""
+    await _finish(session, [message.id], message.lease_until, status=BLOCKED, now=now, error=error)
+    if message.identity_id is not None:
+        await session.execute(
+            update(identities).where(identities.c.id == message.identity_id).values(active=False)
+        )
+
+
+async def retry_later(
+    session: AsyncSession,
+    message: ClaimedMessage,
+    *,
+    not_before: datetime,
+    error: str | None,
+    count_attempt: bool = True,
+) -> None:
+    """Put a claimed message back in the queue until ``not_before``.
+
+    ``count_attempt=False`` when the message was not really tried (a rate limit, a chat that
+    must wait its turn), so that waiting never uses up its attempts.
+    """
+    values: dict[str, Any] = {
+        "status": QUEUED,
+        "lease_until": None,
+        "not_before": not_before,
+        "last_error": error,
+    }
+    if not count_attempt:
+        values["attempts"] = outbox.c.attempts - 1
+    await session.execute(
+        update(outbox).where(_held([message.id], message.lease_until)).values(**values)
+    )
+
+
+async def purge_finished(session: AsyncSession, before: datetime) -> int:
+    """Delete messages that finished (sent, failed, blocked, cancelled) before ``before``.
+
+    Their dedup keys go with them, so purge only after any rule could have fired again.
+    """
+    result = await session.execute(
+        delete(outbox).where(outbox.c.finished_at < before, outbox.c.status.in_(FINISHED))
+    )
+    return result.rowcount or 0
+
+
+async def count_by_status(session: AsyncSession, *, channel: str | None = None) -> dict[str, int]:
+    """How many messages are in each status (for /metrics and tests)."""
+    statement = select(outbox.c.status, func.count()).group_by(outbox.c.status)
+    if channel is not None:
+        statement = statement.where(outbox.c.channel == channel)
+    return {status: count for status, count in (await session.execute(statement)).all()}

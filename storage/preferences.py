@@ -1,0 +1,50 @@
+"""Members' choices about what the bot may send them unasked (today: reminders on or off)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import member_preferences
+from storage.tables import utcnow
+
+__all__ = ["reminders_enabled", "set_reminders"]
+
+
+async def reminders_enabled(session: AsyncSession, member_id: int) -> bool:
+    """True unless the member turned reminders off (the default is on)."""
+    value = await session.scalar(
+        select(member_preferences.c.reminders).where(member_preferences.c.member_id == member_id)
+    )
+    return value is not False
+
+
+async def set_reminders(
+    session: AsyncSession, member_id: int, enabled: bool, *, now: datetime | None = None
+) -> None:
+    """Turn the member's reminders on or off; queued reminders follow the new choice."""
+    stamp = now or utcnow()
+    changed = await session.execute(
+        update(member_preferences)
+        .where(member_preferences.c.member_id == member_id)
+        .values(reminders=enabled, updated_at=stamp)
+    )
+    if changed.rowcount:
+        return
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                member_preferences.insert().values(
+                    member_id=member_id, reminders=enabled, updated_at=stamp
+                )
+            )
+    except IntegrityError:
+        # Two messages of the member at once: the other one created the row; set it here.
+        await session.execute(
+            update(member_preferences)
+            .where(member_preferences.c.member_id == member_id)
+            .values(reminders=enabled, updated_at=stamp)
+        )

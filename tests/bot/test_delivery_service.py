@@ -1,0 +1,56 @@
+"""``start_delivery``, the hook ``antq run`` calls: a sender per channel, stopped cleanly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+
+from bot.delivery.queueing import MemberMessage, queue_for_member
+from bot.delivery.service import start_delivery
+from bot.settings import Settings
+from conversations.i18n import Catalogues
+from storage.database import Database
+from storage.outbox import TIP_NOTICE, count_by_status
+from storage.tables import utcnow
+from tests.bot.delivery_fakes import add_member
+from tests.fakes.telegram_server import FakeTelegramServer
+
+
+@dataclass
+class _App:
+    settings: Settings
+    database: Database
+    catalogues: Catalogues
+
+
+@dataclass
+class _Channel:
+    name: str
+
+
+async def test_start_delivery_sends_queued_messages_through_telegram(
+    sqlite_database: Database,
+) -> None:
+    member = await add_member(sqlite_database, 1001)
+    async with sqlite_database.transaction() as session:
+        await queue_for_member(
+            session,
+            MemberMessage(member.id, TIP_NOTICE, "tip:1", text="Tin báo ABC123 đã được tiếp nhận"),
+            now=utcnow(),
+        )
+    async with FakeTelegramServer() as server:
+        settings = Settings(
+            telegram_token=SecretStr(server.token),
+            telegram_base_url=server.base_url,
+            database_url=sqlite_database.url,
+        )
+        app = _App(settings, sqlite_database, Catalogues.load())
+        delivery = await start_delivery(app, [_Channel("telegram")])  # type: ignore[arg-type]
+        try:
+            await server.wait_for_messages(1001, 1)
+        finally:
+            await delivery.stop()
+    assert [m["text"] for m in server.sent_messages(1001)] == ["Tin báo ABC123 đã được tiếp nhận"]
+    async with sqlite_database.session() as session:
+        assert await count_by_status(session) == {"sent": 1}
