@@ -1,0 +1,60 @@
+"""`antq tips list`: what an operator sees of the newest tips, and what they never see."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import cli
+from storage.database import Database
+from storage.tips import insert_tip
+from tests.storage.helpers import PHOTO, new_tip
+
+
+async def _store_tips(url: str) -> None:
+    database = Database(url)
+    start = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    try:
+        async with database.transaction() as session:
+            await insert_tip(
+                session,
+                new_tip(code="OLDER001", received_at=start, contact_phone="0912345678"),
+            )
+            await insert_tip(
+                session,
+                new_tip(
+                    code="NEWER002",
+                    anonymous=True,
+                    category="fraud",
+                    received_at=start + timedelta(hours=3),
+                    attachments=(PHOTO,),
+                ),
+            )
+    finally:
+        await database.dispose()
+
+
+def test_tips_are_listed_newest_first_without_who_sent_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(cli, ["tips", "list"]).output.strip() == "no tips"
+
+    asyncio.run(_store_tips(url))
+    result = runner.invoke(cli, ["tips", "list"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2
+    assert "NEWE" in lines[0] and "anonymous" in lines[0] and "files=1" in lines[0]
+    assert "OLDE" in lines[1] and "with contact" in lines[1]
+    assert "0912345678" not in result.output  # the contact phone is for officers only
+
+    only_new = runner.invoke(cli, ["tips", "list", "--limit", "1"])
+    assert only_new.output.count("\n") == 1 and "NEWE" in only_new.output
