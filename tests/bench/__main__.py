@@ -19,6 +19,7 @@ from tests.bench.report import Report
 BENCHMARKS: dict[str, str] = {
     "tip-flow-sqlite": "tests.bench.tip_flow:sqlite",
     "tip-flow-postgresql": "tests.bench.tip_flow:postgresql",
+    "telegram-polling-sqlite": "tests.bench.telegram_polling:run",
     "zalo-webhook-sqlite": "tests.bench.zalo_webhook:run",
     "outbox-sqlite": "tests.bench.outbox:run",
 }
