@@ -122,7 +122,8 @@ class MessageProcessor:
                 chat_id=message.chat_id,
                 display_name=message.display_name,
             )
-            member = Member(row.id, row.locale, await load_grants(session, row.id))
+            grants = await load_grants(session, row.id) if row.holds_roles else ()
+            member = Member(row.id, row.locale, grants)
             saved = None
             if conversation is not None:
                 saved = SavedConversation(

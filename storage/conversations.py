@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -61,6 +61,12 @@ _load_both = (
         )
     )
     .where(*IDENTITY_MATCH)
+)
+
+# Built once (saved after every message): the SET columns come from the parameters' keys.
+_update_if_unchanged = update(conversations).where(
+    conversations.c.member_id == bindparam("member_id_"),
+    conversations.c.version == bindparam("expected_version"),
 )
 
 
@@ -134,12 +140,16 @@ async def save_conversation(
         return await _insert(session, member_id, flow=flow, step=step, data=data, now=now)
     new_version = expected_version + 1
     result = await session.execute(
-        update(conversations)
-        .where(
-            conversations.c.member_id == member_id,
-            conversations.c.version == expected_version,
-        )
-        .values(flow=flow, step=step, data=data, version=new_version, updated_at=now)
+        _update_if_unchanged,
+        {
+            "member_id_": member_id,
+            "expected_version": expected_version,
+            "flow": flow,
+            "step": step,
+            "data": data,
+            "version": new_version,
+            "updated_at": now,
+        },
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ConcurrentUpdate(f"conversation of member {member_id} changed meanwhile")

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import identities, members
+from storage._sql import identities, member_roles, members
 from storage.tables import utcnow
 
 __all__ = [
@@ -39,6 +39,8 @@ class MemberRecord:
     display_name: str | None
     identity_id: int
     identity_active: bool
+    # Whether any role is in force: most members hold none, and then nobody needs to read them.
+    holds_roles: bool
 
 
 IDENTITY_COLUMNS = (
@@ -49,6 +51,9 @@ IDENTITY_COLUMNS = (
     members.c.id.label("member_id"),
     members.c.locale.label("member_locale"),
     members.c.display_name.label("member_display_name"),
+    exists()
+    .where(member_roles.c.member_id == members.c.id, member_roles.c.revoked_at.is_(None))
+    .label("member_holds_roles"),
 )
 IDENTITY_MATCH = (
     identities.c.channel == bindparam("channel"),
@@ -106,6 +111,7 @@ async def refresh_identity(
         display_name=member_display_name,
         identity_id=row.identity_id,
         identity_active=True,
+        holds_roles=bool(row.member_holds_roles),
     )
 
 
@@ -163,6 +169,7 @@ async def create_member(
         display_name=name,
         identity_id=identity_id,
         identity_active=True,
+        holds_roles=False,
     )
 
 

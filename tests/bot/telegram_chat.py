@@ -49,7 +49,10 @@ def telegram_settings(server: FakeTelegramServer, webhook_base_url: str | None =
 
 
 def new_channel(
-    database: Database, server: FakeTelegramServer, webhook_base_url: str | None = None
+    database: Database,
+    server: FakeTelegramServer,
+    webhook_base_url: str | None = None,
+    **options: Any,
 ) -> TelegramChannel:
     return TelegramChannel(
         make_processor(database),
@@ -57,15 +60,16 @@ def new_channel(
         telegram_settings(server, webhook_base_url),
         backoff=FAST_BACKOFF,
         poll_timeout=dtm.timedelta(seconds=5),
+        **options,
     )
 
 
 @asynccontextmanager
 async def polling_bot(
-    database: Database, server: FakeTelegramServer
+    database: Database, server: FakeTelegramServer, **options: Any
 ) -> AsyncIterator[TelegramChannel]:
     """Our bot receiving by long polling from ``server``."""
-    channel = new_channel(database, server)
+    channel = new_channel(database, server, **options)
     await channel.start()
     try:
         yield channel

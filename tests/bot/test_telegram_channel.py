@@ -126,7 +126,6 @@ async def test_a_whole_anonymous_tip_by_polling(
         tapped = await send_a_whole_anonymous_tip(user)
     await assert_the_tip_was_stored(database, user)
     assert server.unanswered_callback_queries() == []
-    assert server.calls("sendChatAction")
     assert server.calls("deleteWebhook"), "polling starts by removing any webhook"
     # Every tapped question lost its buttons: nothing is left to tap twice.
     assert all("reply_markup" not in user.current(message) for message in tapped)
@@ -376,3 +375,27 @@ async def test_a_failing_update_is_logged_without_its_content_and_the_bot_goes_o
         await user.reads("language.prompt", buttons=True)
     assert "handling a telegram message update failed: RuntimeError" in caplog.text
     assert "0912345678" not in caplog.text and str(USER) not in caplog.text
+
+
+async def test_typing_shows_only_while_an_answer_is_slow(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    """Quick answers go out without "typing…" (it would only spend the bot's request budget);
+    an answer that takes a while shows it."""
+    user = TelegramUser(server)
+    async with polling_bot(sqlite_database, server, typing_after=5.0):
+        user.says("/start")
+        await user.reads("language.prompt", buttons=True)
+    assert not server.calls("sendChatAction")
+
+    async with polling_bot(sqlite_database, server, typing_after=0.05) as channel:
+        process = channel.router.processor.process
+
+        async def slowly(message: Any) -> Any:
+            await asyncio.sleep(0.3)
+            return await process(message)
+
+        channel.router.processor.process = slowly  # type: ignore[method-assign]
+        user.says("/menu")
+        await server.wait_for_messages(user.user_id, 2)
+    assert server.calls("sendChatAction")

@@ -22,7 +22,7 @@ from bot.channels.telegram.buttons import ButtonCodec
 from bot.channels.telegram.commands import publish_command_menu
 from bot.channels.telegram.replying import ReplySender
 from bot.channels.telegram.retries import DEFAULT_BACKOFF, RetryingRateLimiter
-from bot.channels.telegram.routing import UpdateRouter
+from bot.channels.telegram.routing import DEFAULT_TYPING_AFTER, UpdateRouter
 from bot.channels.telegram.updates import CHANNEL, update_kind
 from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_route
 from bot.processor import MessageProcessor
@@ -63,6 +63,7 @@ class TelegramChannel:
         backoff: Sequence[float] = DEFAULT_BACKOFF,
         poll_timeout: dtm.timedelta = DEFAULT_POLL_TIMEOUT,
         publish_commands: bool = True,
+        typing_after: float = DEFAULT_TYPING_AFTER,
     ) -> None:
         if settings.telegram_token is None:
             raise ValueError("ANTQ_TELEGRAM_TOKEN is not set")
@@ -96,7 +97,9 @@ class TelegramChannel:
 
         self.codec = ButtonCodec()
         self.sender = ReplySender(self.application.bot, self.codec, catalogues, self._blocked)
-        self.router = UpdateRouter(processor, catalogues, self.codec, self.sender)
+        self.router = UpdateRouter(
+            processor, catalogues, self.codec, self.sender, typing_after=typing_after
+        )
         self.application.add_handler(TypeHandler(Update, self.router.handle))
         self.application.add_error_handler(self._on_error)
 

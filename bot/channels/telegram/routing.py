@@ -34,6 +34,10 @@ from conversations.replies import Inbound, Reply
 log = logging.getLogger(__name__)
 
 
+# Seconds an answer may take before the chat shows "typing…".
+DEFAULT_TYPING_AFTER = 0.3
+
+
 class UpdateRouter:
     """Handles every update the Application receives (one PTB ``TypeHandler`` calls it)."""
 
@@ -43,8 +47,11 @@ class UpdateRouter:
         catalogues: Catalogues,
         codec: ButtonCodec,
         sender: ReplySender,
+        *,
+        typing_after: float = DEFAULT_TYPING_AFTER,
     ) -> None:
         self.processor = processor
+        self.typing_after = typing_after
         self.catalogues = catalogues
         self.codec = codec
         self.sender = sender
@@ -90,17 +97,21 @@ class UpdateRouter:
         query: CallbackQuery | None = None,
     ) -> None:
         async with self.chats.hold(chat_id):
-            typing = asyncio.create_task(self.sender.show_typing(chat_id))
+            working = asyncio.ensure_future(self.processor.process(inbound))
             replies: list[Reply] = []
             try:
-                replies = await self.processor.process(inbound)
+                # "typing…" only when the answer is not ready at once: most take milliseconds,
+                # and each request counts against the bot's limits at Telegram.
+                done, _ = await asyncio.wait({working}, timeout=self.typing_after)
+                if not done:
+                    await self.sender.show_typing(chat_id)
+                replies = await working
             finally:
                 # No replies means a repeated delivery: its tap was answered the first time,
                 # and Telegram refuses a second answer.
                 if query is not None and replies:
                     await self._answer(query)
                     await self._close(query)
-                await typing
             await self.sender.send(chat_id, inbound.user_id, replies, locale)
 
     async def _answer(self, query: CallbackQuery) -> None:
