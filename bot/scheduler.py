@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
+from bot.rules import deliver_notices, forget_old_updates
 from storage.database import Database
 from storage.outbox import purge_finished
 from storage.tables import utcnow
@@ -35,9 +36,9 @@ Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]
 
 # Rules checked every minute (the monthly-update reminders, event reminders and escalations
 # register here when they are built).
-RULES: list[Rule] = []
+RULES: list[Rule] = [deliver_notices]
 # Jobs run once a morning (the officers' digests).
-DAILY_JOBS: list[Rule] = []
+DAILY_JOBS: list[Rule] = [forget_old_updates]
 
 TICK_EVERY = timedelta(minutes=1)
 # Local time of the daily jobs: the end of the quiet hours, so digests go out at once.

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import notices
 from storage.tables import utcnow
 
-__all__ = ["NoticeRecord", "add_notice", "pending_notices"]
+__all__ = ["NoticeRecord", "add_notice", "mark_notices_delivered", "pending_notices"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +53,13 @@ async def pending_notices(session: AsyncSession, *, limit: int = 100) -> list[No
         .limit(limit)
     )
     return [NoticeRecord(**row._asdict()) for row in rows]
+
+
+async def mark_notices_delivered(
+    session: AsyncSession, notice_ids: list[int], *, now: datetime
+) -> None:
+    """Hand these notices over (to the outbox): they are no longer pending."""
+    if notice_ids:
+        await session.execute(
+            update(notices).where(notices.c.id.in_(notice_ids)).values(delivered_at=now)
+        )

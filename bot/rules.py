@@ -1,0 +1,45 @@
+"""What the scheduler checks: rules that say who should be told what, and daily upkeep.
+
+Each rule runs in its own transaction and returns the messages to queue in it, so a rule's
+reads, its bookkeeping and the queued messages commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery.queueing import MemberMessage
+from storage.notices import mark_notices_delivered, pending_notices
+from storage.updates import forget_updates_before
+
+# Platforms stop redelivering an update within a day; a week of claims is plenty.
+KEEP_PROCESSED_UPDATES = timedelta(days=7)
+NOTICE_BATCH = 500
+
+
+async def deliver_notices(now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
+    """Move notices written by chat flows (an invitation used, a role revoked) to the outbox.
+
+    The dedup key makes a second process that read the same notices queue nothing twice.
+    """
+    pending = await pending_notices(session, limit=NOTICE_BATCH)
+    await mark_notices_delivered(session, [notice.id for notice in pending], now=now)
+    return [
+        MemberMessage(
+            member_id=notice.member_id,
+            kind="notice",
+            dedup_key=f"notice:{notice.id}",
+            message_key=notice.key,
+            params=notice.params,
+        )
+        for notice in pending
+    ]
+
+
+async def forget_old_updates(now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
+    """Drop de-duplication claims older than any platform's redelivery window."""
+    await forget_updates_before(session, now - KEEP_PROCESSED_UPDATES)
+    return []

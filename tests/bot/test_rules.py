@@ -1,0 +1,52 @@
+"""The scheduler's built-in rules: notices reach the outbox once; old delivery claims go."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.rules import KEEP_PROCESSED_UPDATES
+from bot.scheduler import DAILY_JOBS, RULES, DeliveryScheduler
+from storage._sql import notices, processed_updates
+from storage.database import Database
+from storage.notices import add_notice
+from storage.updates import claim_update
+from tests.bot.delivery_fakes import FakeClock, RecordingTransport, add_member, local, sender
+
+
+async def test_a_notice_is_delivered_to_its_member_once(database: Database) -> None:
+    admin = await add_member(database, 4242, locale="vi")
+    clock = FakeClock(local(2026, 11, 24, 10, 0))
+    params = {"name": "Lan", "role": "leader", "place": "Thôn Đông"}
+    async with database.transaction() as session:
+        await add_notice(session, admin.id, "notice.invitation_used", params, now=clock.now())
+
+    # Two scheduler processes tick over the same notice: it is queued once.
+    first = DeliveryScheduler(database, rules=RULES, clock=clock.now)
+    second = DeliveryScheduler(database, rules=RULES, clock=clock.now)
+    assert await first.tick() + await second.tick() == 1
+
+    transport = RecordingTransport()
+    assert await sender(database, transport, clock).deliver_due() == 1
+    (text,) = transport.sent["4242"]
+    assert "notice.invitation_used" in text and "Thôn Đông" in text
+    async with database.session() as session:
+        pending = await session.scalar(
+            select(func.count()).select_from(notices).where(notices.c.delivered_at.is_(None))
+        )
+    assert pending == 0
+    assert await first.tick() == 0
+
+
+async def test_delivery_claims_older_than_a_week_are_forgotten(database: Database) -> None:
+    now = local(2026, 11, 24, 7, 0)
+    async with database.transaction() as session:
+        old = now - KEEP_PROCESSED_UPDATES - timedelta(minutes=1)
+        await claim_update(session, channel="telegram", update_key="1", now=old)
+        await claim_update(session, channel="telegram", update_key="2", now=now)
+    scheduler = DeliveryScheduler(database, daily_jobs=DAILY_JOBS, clock=lambda: now)
+    await scheduler.run_daily()
+    async with database.session() as session:
+        keys = (await session.execute(select(processed_updates.c.update_key))).scalars().all()
+    assert keys == ["2"]
