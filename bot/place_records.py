@@ -7,11 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.areas import find_places
 from conversations.places import Place
 from conversations.policy import Grant, Role
-from conversations.ports import HeldRole, InvitationView, JoinAttempts, StaffTipView
+from conversations.ports import HeldRole, InvitationView, JoinAttempts, StaffTipView, TipListing
 from storage.areas import AreaRecord, area_by_code, area_by_id
 from storage.invitations import find_invitation, load_join_attempts
 from storage.roles import RoleRecord, active_roles, roles_within
-from storage.tips import find_tip_by_code
+from storage.tips import find_tip_by_code, list_tips_within
 
 __all__ = ["PlaceRecords", "grant_of", "load_grants", "place_of"]
 
@@ -89,3 +89,7 @@ class PlaceRecords:
             anonymous=tip.anonymous,
             contact_phone=tip.contact_phone,
         )
+
+    async def tips_within(self, path: str, *, limit: int) -> list[TipListing]:
+        found = await list_tips_within(self.session, path, limit=limit)
+        return [TipListing(*row) for row in found]

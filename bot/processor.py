@@ -197,4 +197,5 @@ class MessageProcessor:
                 )
                 for item in tip.attachments
             ),
+            area_id=tip.area_id,
         )

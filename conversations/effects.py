@@ -40,6 +40,7 @@ class StoreTip:
     sender_member_id: int
     locale: str
     attachments: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    area_id: int | None = None  # the commune the sender named; None when not known
 
 
 @dataclass(frozen=True)

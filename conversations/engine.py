@@ -383,6 +383,7 @@ class Engine:
         current = turn.answers.get(step.name)
         try:
             accepted = step.field.parse(turn.message, fields, current)
+            accepted = await step.field.resolve(accepted, fields, turn.records)
         except InvalidAnswer as problem:
             turn.say(Text(self._t(turn, problem.key, **problem.params)))
             self._ask(turn)

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conversations.i18n import N_, Catalogues
 from conversations.parsing import (
@@ -28,6 +28,9 @@ from conversations.parsing import (
 )
 from conversations.policy import Grant
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply, Text
+
+if TYPE_CHECKING:
+    from conversations.ports import Records
 
 
 class InvalidAnswer(Exception):
@@ -91,6 +94,11 @@ class Field(ABC):
     def display(self, value: Any, ctx: FieldContext) -> str:
         """The answer as shown in a summary."""
         return str(value)
+
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+        """A parsed answer checked against stored records (a place's name); may raise
+        ``InvalidAnswer``. Most fields need no records and keep the answer as parsed."""
+        return accepted
 
 
 @dataclass(frozen=True)
@@ -455,3 +463,89 @@ class TipCode(Field):
         code = normalise_tip_code(text)
         # A malformed code is answered later exactly like an unknown one.
         return Accepted(code or "")
+
+
+COMMUNE_KIND = "commune"
+MAX_COMMUNES_SHOWN = 8
+
+
+class Commune(Field):
+    """Which commune (xã, phường, đặc khu): its name typed with or without accents, one of
+    several namesakes picked from a list, or "không rõ" to skip."""
+
+    unknown = ChoiceOption("unknown", N_("tip.commune.unknown"), (*UNKNOWN_WORDS, "bo qua", "skip"))
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        offered = [
+            Option(f"area:{candidate['id']}", candidate["name"])
+            for candidate in _candidates(current)
+        ]
+        offered.append(Option(self.unknown.id, ctx.t(self.unknown.label)))
+        return Choices(text, tuple(offered), ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        candidates = _candidates(current)
+        if message.option is not None:
+            for candidate in candidates:
+                if message.option == f"area:{candidate['id']}":
+                    return Accepted({"area_id": candidate["id"], "name": candidate["name"]})
+            match_option(message, (self.unknown,), ctx)
+            return Accepted({"unknown": True})
+        unknown_words = _unknown_words(ctx) | {
+            fold(word)
+            for word in (*self.unknown.synonyms, *ctx.catalogues.variants(self.unknown.label))
+        }
+        text = require_text(message)
+        folded = fold(text)
+        if folded in unknown_words:
+            return Accepted({"unknown": True})
+        number = folded.rstrip(".)")
+        if candidates and number.isdigit():
+            index = int(number)
+            if 1 <= index <= len(candidates):
+                chosen = candidates[index - 1]
+                return Accepted({"area_id": chosen["id"], "name": chosen["name"]})
+            if index == len(candidates) + 1:
+                return Accepted({"unknown": True})
+        if len(folded) < 2:
+            raise InvalidAnswer(N_("input.too_short"), minimum=2)
+        if len(text) > 100:
+            raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
+        return Accepted({"query": text})
+
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+        query = accepted.value.get("query")
+        if query is None:
+            return accepted
+        found = await records.find_places(
+            query, within=None, kinds=frozenset({COMMUNE_KIND}), limit=MAX_COMMUNES_SHOWN + 1
+        )
+        if not found:
+            raise InvalidAnswer(N_("tip.commune.not_found"), query=query)
+        folded = fold(query)
+        whole = [place for place in found if folded in _commune_names(place.name)]
+        if len(whole) == 1 or len(found) == 1:
+            (place,) = whole if len(whole) == 1 else found
+            return Accepted({"area_id": place.id, "name": place.full_name})
+        shown = [{"id": place.id, "name": place.full_name} for place in found[:MAX_COMMUNES_SHOWN]]
+        return Accepted({"candidates": shown}, complete=False, ack=N_("tip.commune.ambiguous"))
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        if isinstance(value, dict) and value.get("name") and value.get("area_id"):
+            return str(value["name"])
+        return ctx.t(self.unknown.label)
+
+
+_COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
+
+
+def _commune_names(name: str) -> set[str]:
+    """A commune's folded name with and without "xã", "phường" ...: what "the whole name" is."""
+    folded = fold(name)
+    return {folded} | {folded[len(p) :] for p in _COMMUNE_PREFIXES if folded.startswith(p)}
+
+
+def _candidates(current: Any) -> list[dict[str, Any]]:
+    if isinstance(current, dict):
+        return list(current.get("candidates") or [])
+    return []

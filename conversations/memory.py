@@ -31,6 +31,7 @@ from conversations.ports import (
     Member,
     SavedConversation,
     StaffTipView,
+    TipListing,
     TipStatus,
 )
 from conversations.replies import Inbound, Reply
@@ -106,6 +107,14 @@ class MemoryRecords:
             contact_phone=tip.contact_phone,
         )
 
+    async def tips_within(self, path: str, *, limit: int) -> list[TipListing]:
+        found = [
+            TipListing(code, tip.category, self.statuses.get(code, "received"), self.received[code])
+            for code, tip in self.tips.items()
+            if code in self.tip_places and is_inside(self.tip_places[code].path, path)
+        ]
+        return sorted(found, key=lambda tip: tip.received_at, reverse=True)[:limit]
+
 
 @dataclass
 class MemoryChat:
@@ -150,6 +159,10 @@ class MemoryChat:
         elif isinstance(effect, StoreTip):
             records.tips[effect.code] = effect
             records.received[effect.code] = now
+            if effect.area_id is not None:
+                records.tip_places[effect.code] = next(
+                    p for p in records.places.values() if p.id == effect.area_id
+                )
         elif isinstance(effect, AcceptInvitation):
             records.invitations[effect.code] = replace(records.invitations[effect.code], used=True)
             self.grant(user_id, effect.grant)

@@ -77,6 +77,16 @@ class StaffTipView:
 
 
 @dataclass(frozen=True)
+class TipListing:
+    """A line of an officer's list of new tips: never the text, the place or the sender."""
+
+    code: str
+    category: str
+    status: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
 class HeldRole:
     """Somebody's role, as an admin sees it when revoking."""
 
@@ -116,4 +126,8 @@ class Records(Protocol):
 
     async def tip_for_staff(self, code: str) -> StaffTipView | None:
         """The tip ``code`` for an officer's eyes; the caller asks the policy first."""
+        ...
+
+    async def tips_within(self, path: str, *, limit: int) -> list[TipListing]:
+        """The newest tips placed in ``path`` or below it, newest first."""
         ...

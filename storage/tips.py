@@ -11,7 +11,8 @@ from sqlalchemy import Row, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import tip_attachments, tips
+from storage._sql import areas, tip_attachments, tips
+from storage.areas import _escape_like
 
 __all__ = [
     "AttachmentRecord",
@@ -22,6 +23,7 @@ __all__ = [
     "find_tip_by_code",
     "insert_tip",
     "list_tips",
+    "list_tips_within",
 ]
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -63,6 +65,7 @@ class NewTip:
     locale: str
     received_at: datetime
     attachments: tuple[NewAttachment, ...] = ()
+    area_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,3 +194,22 @@ async def list_tips(
         statement = statement.where(tips.c.status == status)
     rows = list(await session.execute(statement.limit(limit)))
     return await _with_attachments(session, rows)
+
+
+async def list_tips_within(
+    session: AsyncSession, path: str, *, limit: int = 10
+) -> list[tuple[str, str, str, datetime]]:
+    """(code, category, status, received_at) of the newest tips whose place lies in the
+    subtree at ``path``; tips without a place are in no subtree."""
+    pattern = _escape_like(path) + "%"
+    statement = (
+        select(tips.c.code, tips.c.category, tips.c.status, tips.c.received_at)
+        .join(areas, areas.c.id == tips.c.area_id)
+        .where(areas.c.path.like(pattern, escape="\\"))
+        .order_by(tips.c.received_at.desc(), tips.c.id.desc())
+        .limit(limit)
+    )
+    return [
+        (row.code, row.category, row.status, row.received_at)
+        for row in await session.execute(statement)
+    ]

@@ -16,6 +16,7 @@ from conversations.fields import (
     Attachments,
     Choice,
     ChoiceOption,
+    Commune,
     FreeText,
     Moment,
     Phone,
@@ -68,6 +69,7 @@ async def store_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     code = new_tip_code()
     place = answers["place"]
     moment = answers["time"]
+    commune = answers.get("commune") or {}
     anonymous = not wants_contact(answers)
     tip = StoreTip(
         code=code,
@@ -85,6 +87,7 @@ async def store_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         sender_member_id=ctx.member.id,
         locale=ctx.locale,
         attachments=tuple(answers.get("attachments") or ()),
+        area_id=commune.get("area_id"),
     )
     thanks = ctx.t(N_("tip.stored"), code=format_tip_code(code))
     return Completion(replies=[Text(thanks), Text(ctx.t(N_("tip.safety")))], effects=[tip])
@@ -113,6 +116,13 @@ def tip_flow() -> Flow:
                 Place(),
                 title=N_("tip.title.place"),
                 help=N_("tip.help.place"),
+            ),
+            Step(
+                "commune",
+                N_("tip.ask.commune"),
+                Commune(),
+                title=N_("tip.title.commune"),
+                help=N_("tip.help.commune"),
             ),
             Step(
                 "time",

@@ -73,6 +73,7 @@ class Step(IntEnum):
     CATEGORY = auto()
     DESCRIPTION = auto()
     PLACE = auto()
+    COMMUNE = auto()
     TIME = auto()
     ATTACHMENTS = auto()
     IDENTITY = auto()
@@ -154,6 +155,10 @@ class ReferenceTipBot:
                     Step.CATEGORY: [CallbackQueryHandler(self.chose_category, tapped("category"))],
                     Step.DESCRIPTION: [MessageHandler(TYPED, self.described)],
                     Step.PLACE: [MessageHandler(filters.LOCATION | TYPED, self.placed)],
+                    Step.COMMUNE: [
+                        MessageHandler(TYPED, self.communed),
+                        CallbackQueryHandler(self.communed, tapped("commune")),
+                    ],
                     Step.TIME: [
                         MessageHandler(TYPED, self.timed),
                         CallbackQueryHandler(self.timed, tapped("time")),
@@ -222,6 +227,16 @@ class ReferenceTipBot:
             answers["place"] = update.message.text
         # One message cannot both remove the reply keyboard and carry inline buttons.
         await self._send(update, context, ANSWER_NOTED, ReplyKeyboardRemove())
+        skip = self._choices("commune", (("unknown", "tip.commune.unknown"),))
+        await self._send(update, context, self.t("tip.ask.commune"), skip)
+        return Step.COMMUNE
+
+    async def communed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Step:
+        if update.callback_query is not None:
+            self._answers(context)["commune"] = await self._tap(update)
+        else:
+            assert update.message is not None
+            self._answers(context)["commune"] = update.message.text
         unknown = self._choices("time", (("unknown", "common.unknown"),))
         await self._send(update, context, self.t("tip.ask.time"), unknown)
         return Step.TIME

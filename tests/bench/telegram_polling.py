@@ -7,7 +7,7 @@ update; the bot fetches it with getUpdates over loopback HTTP, runs it (ours: th
 processor, the engine and a migrated SQLite database) and sends its answer with sendMessage;
 the user reads the answer, finds the buttons it offers, and only then does the next thing (a
 closed loop). A user is a new Telegram account going from /start to a stored tip with a
-location and a photo (11 or 12 messages); when one is done, a new one takes its place, so that
+location and a photo (12 or 13 messages); when one is done, a new one takes its place, so that
 ``users`` conversations are always in flight. The latency of a message runs from its update
 being queued to the answer's last message (the next question) being received. Rates and
 latencies are taken over a window of ``seconds`` after a ``ramp`` (all users start at the
@@ -109,7 +109,7 @@ class Move:
 
 
 def tip_moves(t: Callable[..., str], variant: int) -> list[Move]:
-    """What a new user does to file one tip with a location and a photo (11 or 12 moves)."""
+    """What a new user does to file one tip with a location and a photo (12 or 13 moves)."""
     category = CATEGORIES.options[variant % len(CATEGORIES.options)]
     received = t("input.attachment_received", count=1, maximum=MAX_ATTACHMENTS)
     moves = [
@@ -118,7 +118,8 @@ def tip_moves(t: Callable[..., str], variant: int) -> list[Move]:
         Move("tap", t("menu.tip"), t("tip.ask.category")),
         Move("tap", t(category.label), t("tip.ask.description")),
         Move("text", DESCRIPTIONS[variant % len(DESCRIPTIONS)], t("tip.ask.place")),
-        Move("location", "", t("tip.ask.time")),
+        Move("location", "", t("tip.ask.commune")),
+        Move("tap", t("tip.commune.unknown"), t("tip.ask.time")),
         Move("text", TIMES[variant % len(TIMES)], t("tip.ask.attachments")),
         Move("photo", "", received),
         Move("tap", t("common.done"), t("tip.ask.identity")),

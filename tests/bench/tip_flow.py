@@ -2,7 +2,7 @@
 
 Every message goes through ``MessageProcessor.process`` exactly as a channel would send it:
 member and conversation loaded, the engine run, effects and state stored in one transaction.
-A user is one new platform account that goes from "/start" to a stored tip (11 or 12
+A user is one new platform account that goes from "/start" to a stored tip (12 or 13
 messages); each of the N concurrent *slots* runs one user after another, so N conversations
 are always in flight. Four phases per database, on the same database one after the other:
 
@@ -111,6 +111,7 @@ def tip_script(user_id: str, variant: int) -> list[Inbound]:
         say(str(variant % 14 + 1)),  # category
         say(DESCRIPTIONS[variant % len(DESCRIPTIONS)]),
         place,
+        say("khong ro"),  # the commune: skipped
         say(TIMES[variant % len(TIMES)]),
         say(media=photo),
         say("xong"),

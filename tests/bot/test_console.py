@@ -44,6 +44,7 @@ async def test_console_shows_numbered_choices_and_sends_a_tip(sqlite_database: D
         "2",
         DESCRIPTION,
         "/vitri 21.0285, 105.8542",
+        "không rõ",
         "hôm qua",
         "/anh anh-chup.jpg",
         "xong",
@@ -119,8 +120,8 @@ def test_sigkill_mid_flow_then_restart_resumes_the_same_step(tmp_path: Path) -> 
     try:
         shown = _read_until(second, t("tip.ask.place"))
         assert t("draft.resumed") in shown
-        assert t("flow.progress", position=3, total=6) in shown
-        for line in ["Cổng chợ", "hôm nay", "bỏ qua", "1"]:
+        assert t("flow.progress", position=3, total=7) in shown
+        for line in ["Cổng chợ", "không rõ", "hôm nay", "bỏ qua", "1"]:
             _type(second, line)
         summary = _read_until(second, t("summary.question"))
         assert DESCRIPTION in summary and t("tip.category.theft") in summary

@@ -80,7 +80,7 @@ async def walk(
 async def test_a_tip_is_stored_with_its_attachments(database: Database) -> None:
     phone = Phone(make_processor(database))
     await to_tip_start(phone)
-    await walk(phone, ANONYMOUS_PATH, upto=4)
+    await walk(phone, ANONYMOUS_PATH, upto=5)
     await phone.send(media=MediaItem("photo", "AgACAgUAAx", file_unique_id="AQAD", size_bytes=2048))
     await phone.send(
         media=MediaItem("voice", "AwACAgUAAx", mime_type="audio/ogg", duration_seconds=7)
@@ -158,7 +158,7 @@ async def test_a_restart_mid_flow_resumes_at_the_same_step_with_the_same_answers
 ) -> None:
     phone = Phone(make_processor(database))
     await to_tip_start(phone)
-    await walk(phone, ANONYMOUS_PATH, upto=3)
+    await walk(phone, ANONYMOUS_PATH, upto=4)
     assert phone.asked("tip.ask.time")
     await database.dispose()
 
@@ -169,10 +169,10 @@ async def test_a_restart_mid_flow_resumes_at_the_same_step_with_the_same_answers
         opened = await processor.open_chat(Inbound("telegram", CHAT_ID, USER_ID))
         assert t("draft.resumed") in opened[0].text
         assert t("tip.ask.time") in opened[-1].text
-        assert t("flow.progress", position=4, total=6) in opened[-1].text
+        assert t("flow.progress", position=5, total=7) in opened[-1].text
         phone = Phone(processor)
         phone.replies = opened
-        await walk(phone, ANONYMOUS_PATH[3:])
+        await walk(phone, ANONYMOUS_PATH[4:])
         assert DESCRIPTION[:30] in phone.text and "Kim Liên" in phone.text
         await phone.send(text="1")
         async with restarted.transaction() as session:

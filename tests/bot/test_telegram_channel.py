@@ -89,10 +89,12 @@ async def send_a_whole_anonymous_tip(user: TelegramUser) -> list[dict[str, Any]]
     keyboard = place["reply_markup"]["keyboard"]
     assert keyboard[0][0] == {"text": t("telegram.share_location"), "request_location": True}
     user.shares_location(21.0245, 105.8412)
-    await user.reads("tip.ask.time", buttons=True)
+    await user.reads("tip.ask.commune", buttons=True)
     # The location keyboard is taken away once the question is answered.
     noted = user.received[-2]
     assert (noted["text"], noted["reply_markup"]) == (ANSWER_NOTED, {"remove_keyboard": True})
+    user.says("không rõ")
+    await user.reads("tip.ask.time", buttons=True)
     user.says("21h hôm qua")
     await user.reads("tip.ask.attachments", buttons=True)
     user.sends_photo(file_id=PHOTO_FILE_ID, file_size=350_000)

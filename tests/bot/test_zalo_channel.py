@@ -127,7 +127,7 @@ async def test_an_anonymous_tip_with_a_photo_is_stored(database: Database, mode:
         user = ZaloUser(bot.server)
         await start_a_tip(user)
         assert re.search(r"^  1\. ", user.texts[-1], re.MULTILINE)  # choices as a numbered list
-        for (_, answer), (next_key, _) in itertools.pairwise(ANONYMOUS_PATH[:5]):
+        for (_, answer), (next_key, _) in itertools.pairwise(ANONYMOUS_PATH[:6]):
             await user.say(str(answer["text"]), expect=t(next_key))
         photo = bot.server.image_event(USER, photo=PHOTO, display_name=NAME)
         await user.send(photo, expect=t("input.attachment_received", count=1, maximum=5))

@@ -112,6 +112,7 @@ ANONYMOUS_PATH: list[tuple[str, dict[str, object]]] = [
     ("tip.ask.category", {"text": "1"}),
     ("tip.ask.description", {"text": DESCRIPTION}),
     ("tip.ask.place", {"text": "Đầu ngõ 5, phố Kim Liên"}),
+    ("tip.ask.commune", {"text": "không rõ"}),
     ("tip.ask.time", {"text": "21h hôm qua"}),
     ("tip.ask.attachments", {"text": "bỏ qua"}),
     ("tip.ask.identity", {"text": "1"}),

@@ -65,11 +65,11 @@ async def test_codes_differ_from_tip_to_tip() -> None:
 async def test_progress_is_shown_and_grows_when_a_phone_is_asked() -> None:
     user = await user_at_menu(new_chat())
     await start_tip(user)
-    assert t("flow.progress", position=1, total=6) in user.question.text
-    await walk(user, CONTACT_PATH, upto=5)
-    assert t("flow.progress", position=6, total=6) in user.question.text
-    await user.say("2")
+    assert t("flow.progress", position=1, total=7) in user.question.text
+    await walk(user, CONTACT_PATH, upto=6)
     assert t("flow.progress", position=7, total=7) in user.question.text
+    await user.say("2")
+    assert t("flow.progress", position=8, total=8) in user.question.text
 
 
 async def test_choices_match_words_without_diacritics_and_numbers() -> None:
@@ -118,7 +118,7 @@ async def test_place_as_location_link_text_or_unknown(
         await user.tap("unknown")
     else:
         await user.send(**answer)
-    assert user.asked("tip.ask.time")
+    assert user.asked("tip.ask.commune")
     await walk(user, ANONYMOUS_PATH[3:])
     await user.say("1")
     (tip,) = user.chat.records.tips.values()
@@ -142,10 +142,10 @@ async def test_time_as_date_time_or_unknown(
 ) -> None:
     user = await user_at_menu(new_chat())
     await start_tip(user)
-    await walk(user, ANONYMOUS_PATH, upto=3)
+    await walk(user, ANONYMOUS_PATH, upto=4)
     await user.say(answer)
     assert user.asked("tip.ask.attachments")
-    await walk(user, ANONYMOUS_PATH[4:])
+    await walk(user, ANONYMOUS_PATH[5:])
     await user.say("1")
     (tip,) = user.chat.records.tips.values()
     assert (tip.occurred_date, tip.occurred_time, tip.occurred_unknown) == (
@@ -158,7 +158,7 @@ async def test_time_as_date_time_or_unknown(
 async def test_a_future_date_is_refused_politely() -> None:
     user = await user_at_menu(new_chat())
     await start_tip(user)
-    await walk(user, ANONYMOUS_PATH, upto=3)
+    await walk(user, ANONYMOUS_PATH, upto=4)
     await user.say("25/12/2026")
     assert user.said("input.date_future")
     assert user.asked("tip.ask.time")
@@ -167,7 +167,7 @@ async def test_a_future_date_is_refused_politely() -> None:
 async def test_up_to_five_attachments_of_every_kind_are_kept_as_file_ids() -> None:
     user = await user_at_menu(new_chat())
     await start_tip(user)
-    await walk(user, ANONYMOUS_PATH, upto=4)
+    await walk(user, ANONYMOUS_PATH, upto=5)
     for n, kind in enumerate(["photo", "video", "voice", "document"], start=1):
         await user.send_file(kind, n=n)
         assert user.said("input.attachment_received", count=n, maximum=5)
@@ -191,7 +191,7 @@ async def test_up_to_five_attachments_of_every_kind_are_kept_as_file_ids() -> No
 async def test_an_oversized_file_is_refused_and_the_others_are_kept() -> None:
     user = await user_at_menu(new_chat())
     await start_tip(user)
-    await walk(user, ANONYMOUS_PATH, upto=4)
+    await walk(user, ANONYMOUS_PATH, upto=5)
     await user.send_file("photo", n=1)
     await user.send_file("video", size=500 * 1024 * 1024, n=2)
     assert user.said("input.file_too_large", max_mb=50)
@@ -299,14 +299,14 @@ async def test_help_at_every_step_explains_and_asks_again(step: int) -> None:
 async def test_menu_mid_flow_keeps_the_draft_and_resume_continues_at_the_same_step() -> None:
     user = await user_at_menu(new_chat())
     await start_tip(user)
-    await walk(user, ANONYMOUS_PATH, upto=3)
+    await walk(user, ANONYMOUS_PATH, upto=4)
     await user.say("/menu")
     assert user.said("draft.kept")
     assert user.options[0] == "resume"
     await user.say("1")
     assert user.said("draft.resumed")
     assert user.asked("tip.ask.time")
-    await walk(user, ANONYMOUS_PATH[3:])
+    await walk(user, ANONYMOUS_PATH[4:])
     await user.say("1")
     (tip,) = user.chat.records.tips.values()
     assert tip.description == DESCRIPTION
@@ -349,7 +349,7 @@ async def test_switching_to_contact_in_edit_asks_the_phone_then_summary() -> Non
     await start_tip(user)
     await walk(user, ANONYMOUS_PATH)
     await user.say("2")
-    await user.say("6")  # identity
+    await user.say("7")  # identity
     await user.say("2")  # leave a phone
     assert user.asked("tip.ask.phone")
     await user.say("0912345678")
@@ -364,7 +364,7 @@ async def test_switching_to_anonymous_in_edit_forgets_the_phone() -> None:
     await start_tip(user)
     await walk(user, CONTACT_PATH)
     await user.say("2")
-    await user.say("6")
+    await user.say("7")
     await user.say("1")  # anonymous after all
     assert user.said("summary.question")
     assert "0912345678" not in user.text
@@ -391,20 +391,20 @@ async def test_a_draft_expires_after_a_day_and_the_user_is_told() -> None:
     clock = Clock()
     user = await user_at_menu(new_chat(clock=clock))
     await start_tip(user)
-    await walk(user, ANONYMOUS_PATH, upto=3)
+    await walk(user, ANONYMOUS_PATH, upto=4)
     clock.advance(hours=24, minutes=1)
     await user.say("hôm qua")
     assert user.said("draft.expired", flow=t("menu.tip"), hours=24)
     assert user.question.ref == "menu"
     await start_tip(user)
-    assert t("flow.progress", position=1, total=6) in user.question.text
+    assert t("flow.progress", position=1, total=7) in user.question.text
 
 
 async def test_a_draft_within_a_day_is_kept() -> None:
     clock = Clock()
     user = await user_at_menu(new_chat(clock=clock))
     await start_tip(user)
-    await walk(user, ANONYMOUS_PATH, upto=3)
+    await walk(user, ANONYMOUS_PATH, upto=4)
     clock.advance(hours=23)
     await user.say("hôm qua")
     assert user.asked("tip.ask.attachments")

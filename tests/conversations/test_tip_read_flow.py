@@ -60,3 +60,83 @@ async def test_leaders_and_residents_cannot_read_tips() -> None:
         assert "tip_read" not in user.options
         await user.say(f"/xemtin {code}")
         assert user.said("policy.denied") and DESCRIPTION not in user.text
+
+
+COMMUNE_STEP = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.commune")
+
+
+async def _tip_in(chat: MemoryChat, *commune_answers: dict[str, object]) -> str:
+    """A new anonymous tip whose commune question gets ``commune_answers``."""
+    tipster = await user_at_menu(chat, user_id="1")
+    await tipster.say("1")
+    await walk(tipster, ANONYMOUS_PATH, upto=COMMUNE_STEP)
+    for answer in commune_answers:
+        await tipster.send(**answer)
+    await walk(tipster, ANONYMOUS_PATH[COMMUNE_STEP + 1 :])
+    await tipster.say("1")
+    (code,) = chat.records.tips
+    return code
+
+
+async def test_a_commune_named_without_accents_places_the_tip_for_its_officers() -> None:
+    chat = new_chat()
+    where = places(chat)
+    code = await _tip_in(chat, {"text": "do luong"})
+    assert chat.records.tips[code].area_id == where["17662"].id
+    chat.grant("7", Grant(0, Role.OFFICER, where["17662"]))
+    chat.grant("8", Grant(0, Role.OFFICER, where["17641"]))
+    ours = await user_at_menu(chat, user_id="7")
+    await ours.say(f"/xemtin {code}")
+    assert DESCRIPTION in ours.text
+    theirs = await user_at_menu(chat, user_id="8")
+    await theirs.say(f"/xemtin {code}")
+    assert DESCRIPTION not in theirs.text
+
+
+async def test_namesakes_are_offered_and_skipping_leaves_the_tip_unplaced() -> None:
+    chat = new_chat()
+    where = places(chat)
+    luong_son = {"option": f"area:{where['17641'].id}", "option_ref": "commune"}
+    code = await _tip_in(chat, {"text": "luong"}, luong_son)
+    assert chat.records.tips[code].area_id == where["17641"].id
+    other = new_chat()
+    places(other)
+    skipped = await _tip_in(
+        other, {"text": "luong"}, {"option": "unknown", "option_ref": "commune"}
+    )
+    assert other.records.tips[skipped].area_id is None
+    assert skipped not in other.records.tip_places
+
+
+async def test_an_officer_lists_the_newest_tips_of_their_commune_without_senders() -> None:
+    chat = new_chat()
+    where = places(chat)
+    ours = await _tip_in(chat, {"text": "do luong"})
+    tipster = await user_at_menu(chat, user_id="2")
+    await tipster.say("1")
+    await walk(tipster, ANONYMOUS_PATH, upto=COMMUNE_STEP)
+    await tipster.say("luong son")
+    await walk(tipster, ANONYMOUS_PATH[COMMUNE_STEP + 1 :])
+    await tipster.say("1")
+    (theirs,) = set(chat.records.tips) - {ours}
+    chat.grant("7", Grant(0, Role.OFFICER, where["17662"]))
+    officer = await user_at_menu(chat, user_id="7")
+    await officer.say("/xemtin")
+    assert "list" in officer.options
+    await officer.tap("list")
+    assert format_tip_code(ours) in officer.text
+    assert format_tip_code(theirs) not in officer.text
+    assert DESCRIPTION not in officer.text and "user 1" not in officer.text
+    assert chat.records.tip_views == []  # a list shows no tip's content
+    await officer.say("/xemtin moi")
+    assert format_tip_code(ours) in officer.text
+
+
+async def test_an_officer_with_no_placed_tips_is_told_so() -> None:
+    chat = new_chat()
+    where = places(chat)
+    await _tip_in(chat, {"text": "khong ro"})
+    chat.grant("7", Grant(0, Role.OFFICER, where["17662"]))
+    officer = await user_at_menu(chat, user_id="7")
+    await officer.say("/xemtin moi")
+    assert officer.said("tip_read.list_empty")

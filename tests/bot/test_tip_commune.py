@@ -1,0 +1,149 @@
+"""A tip names its commune, typed without accents, so the commune's officers can read it."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.replies import Choices
+from storage._sql import tips
+from storage.areas import area_by_code, insert_areas
+from storage.database import Database
+from storage.members import find_or_create_member
+from storage.roles import grant_role
+from tests.bot.test_processor import ANONYMOUS_PATH, DESCRIPTION, Phone, make_processor, walk
+from tests.bot.test_roles_processor import TREE, at_menu, rows
+from tests.conversations.scripted import Clock, t
+
+UP_TO_COMMUNE = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.commune")
+
+
+@pytest.fixture
+async def places(database: Database) -> Database:
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+    return database
+
+
+async def area_id(database: Database, code: str) -> int:
+    async with database.transaction() as session:
+        area = await area_by_code(session, code)
+    assert area is not None
+    return area.id
+
+
+async def officer(database: Database, user_id: str, commune_code: str) -> None:
+    async with database.transaction() as session:
+        member = await find_or_create_member(
+            session,
+            channel="telegram",
+            platform_user_id=user_id,
+            chat_id=user_id,
+            display_name=None,
+        )
+        commune = await area_by_code(session, commune_code)
+        assert commune is not None
+        await grant_role(
+            session, member_id=member.id, role="officer", area_id=commune.id, granted_by=None
+        )
+
+
+async def tip_naming(database: Database, clock: Clock, *answers: dict[str, object]) -> Phone:
+    """File an anonymous tip whose commune step gets ``answers`` (one or more messages)."""
+    tipster = Phone(make_processor(database, clock), user_id="77")
+    await at_menu(tipster)
+    await tipster.send(text="1")
+    await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
+    assert tipster.asked("tip.ask.commune")
+    for answer in answers:
+        await tipster.send(**answer)
+    await walk(tipster, ANONYMOUS_PATH[UP_TO_COMMUNE + 1 :])
+    await tipster.send(text="1")  # confirm the summary
+    return tipster
+
+
+async def test_a_commune_typed_without_accents_is_stored_with_the_tip(places: Database) -> None:
+    tipster = await tip_naming(places, Clock(), {"text": "do luong"})
+    assert "Mã tin báo" in tipster.text
+    (tip,) = await rows(places, tips)
+    assert tip["area_id"] == await area_id(places, "17662")
+
+
+async def test_not_sure_leaves_the_tip_without_a_commune(places: Database) -> None:
+    await tip_naming(places, Clock(), {"text": "không rõ"})
+    (tip,) = await rows(places, tips)
+    assert tip["area_id"] is None
+
+
+async def test_namesakes_are_offered_as_choices(places: Database) -> None:
+    clock = Clock()
+    tipster = Phone(make_processor(places, clock), user_id="77")
+    await at_menu(tipster)
+    await tipster.send(text="1")
+    await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
+    await tipster.send(text="luong")  # Đô Lương and Lương Sơn
+    question = tipster.replies[-1]
+    assert isinstance(question, Choices)
+    assert t("tip.commune.ambiguous") in question.text
+    luong_son = await area_id(places, "17641")
+    assert [option.id for option in question.options] == [
+        f"area:{await area_id(places, '17662')}",
+        f"area:{luong_son}",
+        "unknown",
+    ]
+    await tipster.send(option=f"area:{luong_son}", option_ref="commune")
+    assert tipster.asked("tip.ask.time")
+    await walk(tipster, ANONYMOUS_PATH[UP_TO_COMMUNE + 1 :])
+    assert "Xã Lương Sơn" in tipster.text  # the summary shows the commune
+    await tipster.send(text="1")
+    (tip,) = await rows(places, tips)
+    assert tip["area_id"] == luong_son
+
+
+async def test_an_unknown_commune_is_asked_again(places: Database) -> None:
+    tipster = Phone(make_processor(places, Clock()), user_id="77")
+    await at_menu(tipster)
+    await tipster.send(text="1")
+    await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
+    await tipster.send(text="xa khong co that")
+    assert t("tip.commune.not_found", query="xa khong co that") in tipster.text
+    assert tipster.asked("tip.ask.commune")
+
+
+async def test_only_officers_of_the_tips_commune_can_read_it(places: Database) -> None:
+    clock = Clock()
+    await tip_naming(places, clock, {"text": "do luong"})
+    (tip,) = await rows(places, tips)
+    await officer(places, "88", "17662")
+    await officer(places, "99", "17641")
+
+    ours = Phone(make_processor(places, clock), user_id="88")
+    await at_menu(ours)
+    await ours.send(text=f"/xemtin {tip['code']}")
+    assert DESCRIPTION in ours.text
+
+    theirs = Phone(make_processor(places, clock), user_id="99")
+    await at_menu(theirs)
+    await theirs.send(text=f"/xemtin {tip['code']}")
+    assert DESCRIPTION not in theirs.text
+    assert t("tip_read.not_found") in theirs.text
+
+
+async def test_officers_list_the_newest_tips_of_their_commune_only(places: Database) -> None:
+    clock = Clock()
+    await tip_naming(places, clock, {"text": "do luong"})
+    (tip,) = await rows(places, tips)
+    await officer(places, "88", "17662")
+    await officer(places, "99", "17641")
+
+    ours = Phone(make_processor(places, clock), user_id="88")
+    await at_menu(ours)
+    await ours.send(text="/xemtin moi")
+    code = str(tip["code"])
+    assert f"{code[:4]}-{code[4:]}" in ours.text
+    assert DESCRIPTION not in ours.text
+
+    theirs = Phone(make_processor(places, clock), user_id="99")
+    await at_menu(theirs)
+    await theirs.send(text="/xemtin moi")
+    assert code[:4] not in theirs.text
+    assert t("tip_read.list_empty") in theirs.text
