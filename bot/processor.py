@@ -27,6 +27,7 @@ from storage.conversations import (
     save_conversation,
 )
 from storage.database import Database
+from storage.errors import is_transient
 from storage.invitations import DuplicateInvitationCode, InvitationTaken
 from storage.members import mark_identity_inactive, set_locale
 from storage.tips import DuplicateTipCode, NewAttachment, NewTip, find_tip_by_code, insert_tip
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 # A retry happens when another process saved the same conversation first, or (once in ~10^12)
 # when a new tip code collides; a handful of attempts is plenty.
 MAX_ATTEMPTS = 5
+# A busy database (a lock held past SQLite's busy_timeout) is tried once more.
+MAX_BUSY_RETRIES = 1
 
 
 def utcnow() -> datetime:
@@ -86,6 +89,7 @@ class MessageProcessor:
 
     async def _run(self, message: Inbound, *, opening: bool) -> list[Reply]:
         async with self.locks.hold((message.channel, message.user_id)):
+            busy_retries = MAX_BUSY_RETRIES
             for _ in range(MAX_ATTEMPTS):
                 try:
                     return await self._process_once(message, opening=opening)
@@ -96,7 +100,15 @@ class MessageProcessor:
                     DuplicateInvitationCode,
                 ):
                     continue
-                except Exception:
+                except Exception as error:
+                    if is_transient(error) and busy_retries > 0:
+                        # Nothing was stored (the transaction rolled back); the user's
+                        # message is worth another wait rather than an apology.
+                        busy_retries -= 1
+                        log.warning(
+                            "the database was busy; trying a %s message again", message.channel
+                        )
+                        continue
                     # Exception texts never carry values: the engine is built with
                     # hide_parameters, and we log neither the message nor the user.
                     log.exception("processing a %s message failed", message.channel)

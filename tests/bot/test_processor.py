@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from bot.app import configure_logging
 from bot.processor import MessageProcessor
@@ -282,3 +284,44 @@ async def test_a_user_who_blocked_the_bot_is_inactive_until_they_write_again(
     assert not await active()
     await phone.send(text="/menu")
     assert await active()
+
+
+def _busy() -> OperationalError:
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+
+
+async def test_a_busy_database_is_tried_again_before_apologising(
+    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    processor = make_processor(sqlite_database)
+    real = processor._process_once
+    attempts: list[int] = []
+
+    async def busy_once(message: Inbound, *, opening: bool) -> list[Reply]:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise _busy()
+        return await real(message, opening=opening)
+
+    monkeypatch.setattr(processor, "_process_once", busy_once)
+    phone = Phone(processor)
+    await phone.send(text="/start")
+    assert len(attempts) == 2
+    assert t("language.prompt") in phone.text  # the real answer, not the apology
+
+
+async def test_a_database_that_stays_busy_gets_the_apology(
+    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    processor = make_processor(sqlite_database)
+    attempts: list[int] = []
+
+    async def always_busy(message: Inbound, *, opening: bool) -> list[Reply]:
+        attempts.append(1)
+        raise _busy()
+
+    monkeypatch.setattr(processor, "_process_once", always_busy)
+    phone = Phone(processor)
+    await phone.send(text="/start")
+    assert len(attempts) == 2  # one more try, not a storm of them
+    assert phone.text == t("error.internal")
