@@ -6,15 +6,11 @@ photo through the fake server, and wait for the bot's answer the way a person re
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dtm
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
-
-import uvicorn
 
 from bot.channels.telegram import TelegramChannel
 from bot.processor import MessageProcessor
@@ -24,6 +20,7 @@ from bot.web import build_web_app
 from conversations.flows import build_engine
 from storage.database import Database
 from tests.conversations.scripted import CATALOGUES, t
+from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.telegram_server import FakeTelegramServer
 
 USER = 7391846205
@@ -86,27 +83,15 @@ class WebhookBot:
 @asynccontextmanager
 async def webhook_bot(database: Database, server: FakeTelegramServer) -> AsyncIterator[WebhookBot]:
     """Our bot behind the real web app (uvicorn on a loopback port), registered as webhook."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    channel = new_channel(database, server, base_url)
-    await channel.start()
-    web = uvicorn.Server(
-        uvicorn.Config(
-            build_web_app(database, channel.routes()), log_level="warning", lifespan="off"
-        )
-    )
-    serving = asyncio.create_task(web.serve(sockets=[listener]))
-    try:
-        while not web.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
-            await asyncio.sleep(0.01)
-        yield WebhookBot(channel, f"{base_url}/telegram")
-    finally:
-        web.should_exit = True
-        await serving
-        await channel.stop()
-        listener.close()
+    async with LoopbackASGIServer() as web:
+        channel = new_channel(database, server, web.url)
+        await channel.start()
+        try:
+            await web.start(build_web_app(database, channel.routes()))
+            yield WebhookBot(channel, f"{web.url}/telegram")
+        finally:
+            await web.stop()
+            await channel.stop()
 
 
 def button_data(message: dict[str, Any], label: str) -> str:
