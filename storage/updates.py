@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import processed_updates
+from storage._sql import dialect_name, processed_updates
 
 __all__ = ["claim_update", "forget_updates_before"]
 
@@ -19,28 +20,19 @@ async def claim_update(
     """Record ``update_key`` as processed; False when it already was.
 
     The claim commits or rolls back with the caller's transaction: a crash before commit leaves
-    the update unclaimed, so the platform's redelivery is processed then.
+    the update unclaimed, so the platform's redelivery is processed then. One statement (ON
+    CONFLICT DO NOTHING) and no savepoint: it runs for every platform message.
     """
-    seen = await session.scalar(
-        select(func.count())
-        .select_from(processed_updates)
-        .where(
-            processed_updates.c.channel == channel,
-            processed_updates.c.update_key == update_key,
+    make_insert = sqlite_insert if dialect_name(session) == "sqlite" else pg_insert
+    statement = (
+        make_insert(processed_updates)
+        .values(channel=channel, update_key=update_key, processed_at=now)
+        .on_conflict_do_nothing(
+            index_elements=[processed_updates.c.channel, processed_updates.c.update_key]
         )
     )
-    if seen:
-        return False
-    try:
-        async with session.begin_nested():
-            await session.execute(
-                insert(processed_updates).values(
-                    channel=channel, update_key=update_key, processed_at=now
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def forget_updates_before(session: AsyncSession, before: datetime) -> int:
