@@ -12,14 +12,16 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.effect_context import EffectContext
 from bot.locks import KeyedLocks
-from bot.place_records import PlaceRecords, load_grants
+from bot.place_records import load_grants
+from bot.records import EFFECT_HANDLERS, DatabaseRecords
 from bot.sealing import Sealer
 from bot.staff_effects import apply_staff_effect
 from conversations.effects import Effect, SetLocale, StoreTip
 from conversations.engine import Engine, Outcome
 from conversations.i18n import N_, Catalogues
-from conversations.ports import Member, SavedConversation, TipStatus
+from conversations.ports import Member, SavedConversation
 from conversations.replies import Inbound, Reply, Text
 from storage.conversations import (
     ConcurrentUpdate,
@@ -30,7 +32,7 @@ from storage.database import Database
 from storage.errors import is_transient
 from storage.invitations import DuplicateInvitationCode, InvitationTaken
 from storage.members import mark_identity_inactive, set_locale
-from storage.tips import DuplicateTipCode, NewAttachment, NewTip, find_tip_by_code, insert_tip
+from storage.tips import DuplicateTipCode, NewAttachment, NewTip, insert_tip
 from storage.updates import claim_update
 
 log = logging.getLogger(__name__)
@@ -44,20 +46,6 @@ MAX_BUSY_RETRIES = 1
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class DatabaseRecords(PlaceRecords):
-    """The engine's read port, bound to the current transaction."""
-
-    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
-        self.session = session
-        self.sealer = sealer
-
-    async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
-        tip = await find_tip_by_code(self.session, code)
-        if tip is None or not self.sealer.proves(tip.sender_proof, code, member_id):
-            return None
-        return TipStatus(tip.code, tip.status, tip.received_at)
 
 
 class MessageProcessor:
@@ -170,7 +158,10 @@ class MessageProcessor:
     async def _apply(
         self, session: AsyncSession, message: Inbound, member: Member, effect: Effect, now: datetime
     ) -> None:
-        if isinstance(effect, SetLocale):
+        handler = EFFECT_HANDLERS.get(type(effect))
+        if handler is not None:
+            await handler(EffectContext(session, member, message, now, self.sealer), effect)
+        elif isinstance(effect, SetLocale):
             await set_locale(session, member.id, effect.locale)
         elif isinstance(effect, StoreTip):
             await insert_tip(session, self._new_tip(message, member, effect, now))

@@ -10,15 +10,26 @@ from typing import Any
 from conversations.policy import Grant, Role
 
 
+class Effect:
+    """Base of everything a flow asks the bot to do besides replying.
+
+    Each feature defines its effects as frozen dataclasses deriving from this class, next to
+    its flows; the bot performs them through the handler registered for their type
+    (``bot.effect_handlers``), in the message's transaction.
+    """
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
-class SetLocale:
+class SetLocale(Effect):
     """Remember the member's language."""
 
     locale: str
 
 
 @dataclass(frozen=True)
-class StoreTip:
+class StoreTip(Effect):
     """Store a resident's tip under ``code``.
 
     ``sender_member_id`` is always given so the bot can derive the sender's proof of ownership;
@@ -44,7 +55,7 @@ class StoreTip:
 
 
 @dataclass(frozen=True)
-class AcceptInvitation:
+class AcceptInvitation(Effect):
     """Redeem the invitation ``code`` for the member: they get ``grant`` (its id is not known
     yet) and the invitation's creator is told. If somebody redeemed it first, the bot runs the
     message again and the flow then sees a used code."""
@@ -54,7 +65,7 @@ class AcceptInvitation:
 
 
 @dataclass(frozen=True)
-class RecordJoinAttempts:
+class RecordJoinAttempts(Effect):
     """Remember the member's wrong codes in a row and until when they must wait."""
 
     failures: int
@@ -62,7 +73,7 @@ class RecordJoinAttempts:
 
 
 @dataclass(frozen=True)
-class CreateInvitation:
+class CreateInvitation(Effect):
     """Store a one-time invitation made by the member (an admin) in chat."""
 
     code: str
@@ -72,7 +83,7 @@ class CreateInvitation:
 
 
 @dataclass(frozen=True)
-class GiveUpRole:
+class GiveUpRole(Effect):
     """End a role: the holder leaving it, or an admin revoking it (``leaving`` says which)."""
 
     role_id: int
@@ -80,7 +91,7 @@ class GiveUpRole:
 
 
 @dataclass(frozen=True)
-class AddArea:
+class AddArea(Effect):
     """Add a residential area below ``parent_id`` (an admin in chat)."""
 
     parent_id: int
@@ -90,7 +101,7 @@ class AddArea:
 
 
 @dataclass(frozen=True)
-class RenameArea:
+class RenameArea(Effect):
     """Rename a place, keeping its old name as the former name people may still use."""
 
     area_id: int
@@ -98,20 +109,7 @@ class RenameArea:
 
 
 @dataclass(frozen=True)
-class RecordTipView:
+class RecordTipView(Effect):
     """An officer or admin looked at the tip ``code``: audit it (who, which tip, when)."""
 
     code: str
-
-
-Effect = (
-    SetLocale
-    | StoreTip
-    | AcceptInvitation
-    | RecordJoinAttempts
-    | CreateInvitation
-    | GiveUpRole
-    | AddArea
-    | RenameArea
-    | RecordTipView
-)

@@ -7,8 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from conversations.events import EventReads
+from conversations.incidents import IncidentReads
 from conversations.places import Place
 from conversations.policy import Grant, Role
+from conversations.reports import ReportReads
+from conversations.security_models import SecurityModelReads
+from conversations.tip_inbox import TipInboxReads
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,8 @@ class HeldRole:
     display_name: str | None
 
 
-class Records(Protocol):
-    """Reads the conversations need."""
+class Records(ReportReads, IncidentReads, SecurityModelReads, EventReads, TipInboxReads, Protocol):
+    """Reads the conversations need (each feature's reads live in its own module)."""
 
     async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
         """The tip's status if ``member_id`` sent the tip ``code``; None otherwise."""

@@ -9,15 +9,21 @@ from storage.tables import (
     Area,
     AuditEntry,
     Conversation,
+    Event,
+    EventParticipant,
     Identity,
+    Incident,
     Invitation,
     JoinAttempts,
     Member,
     MemberPreferences,
     MemberRole,
+    ModelActivity,
+    MonthlyReport,
     Notice,
     OutboxMessage,
     ProcessedUpdate,
+    SecurityModel,
     Tip,
     TipAttachment,
 )
@@ -37,6 +43,12 @@ audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
 notices: Table = Notice.__table__  # type: ignore[assignment]
 outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]
 member_preferences: Table = MemberPreferences.__table__  # type: ignore[assignment]
+monthly_reports: Table = MonthlyReport.__table__  # type: ignore[assignment]
+incidents: Table = Incident.__table__  # type: ignore[assignment]
+security_models: Table = SecurityModel.__table__  # type: ignore[assignment]
+model_activities: Table = ModelActivity.__table__  # type: ignore[assignment]
+events: Table = Event.__table__  # type: ignore[assignment]
+event_participants: Table = EventParticipant.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

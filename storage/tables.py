@@ -32,15 +32,21 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Conversation",
+    "Event",
+    "EventParticipant",
     "Identity",
+    "Incident",
     "Invitation",
     "JoinAttempts",
     "Member",
     "MemberPreferences",
     "MemberRole",
+    "ModelActivity",
+    "MonthlyReport",
     "Notice",
     "OutboxMessage",
     "ProcessedUpdate",
+    "SecurityModel",
     "Tip",
     "TipAttachment",
     "UtcDateTime",
@@ -383,3 +389,160 @@ class MemberPreferences(Base):
     )
     reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MonthlyReport(Base):
+    """A residential area's monthly update (báo cáo tháng): one per area and period.
+
+    The figure columns are named as the monthly update's fields in
+    ``conversations.reports.REPORT_FIELDS`` (a test keeps the two lists equal).
+    """
+
+    __tablename__ = "monthly_reports"
+    __table_args__ = (
+        UniqueConstraint("area_id", "period"),
+        Index("ix_monthly_reports_period", "period"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"))
+    period: Mapped[str] = mapped_column(String(7))  # "2026-10"
+    deadline: Mapped[date] = mapped_column(Date)  # last day it could be filed on time
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    filed_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    filed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    propaganda_sessions: Mapped[int] = mapped_column(Integer)
+    propaganda_attendees: Mapped[int] = mapped_column(Integer)
+    residents_meetings: Mapped[int] = mapped_column(Integer)
+    households: Mapped[int] = mapped_column(Integer)
+    households_pledged: Mapped[int] = mapped_column(Integer)
+    tips_received: Mapped[int] = mapped_column(Integer)
+    tips_to_police: Mapped[int] = mapped_column(Integer)
+    incidents_crime: Mapped[int] = mapped_column(Integer)
+    incidents_social_evils: Mapped[int] = mapped_column(Integer)
+    incidents_domestic_violence: Mapped[int] = mapped_column(Integer)
+    incidents_traffic: Mapped[int] = mapped_column(Integer)
+    incidents_fire: Mapped[int] = mapped_column(Integer)
+    disputes_mediated: Mapped[int] = mapped_column(Integer)
+    disputes_resolved: Mapped[int] = mapped_column(Integer)
+    patrol_shifts: Mapped[int] = mapped_column(Integer)
+    managed_youth: Mapped[int] = mapped_column(Integer)
+    managed_drug_users: Mapped[int] = mapped_column(Integer)
+    managed_post_rehab: Mapped[int] = mapped_column(Integer)
+    managed_reintegrating: Mapped[int] = mapped_column(Integer)
+    managed_removed: Mapped[int] = mapped_column(Integer)
+    cameras_total: Mapped[int] = mapped_column(Integer)
+    cameras_new: Mapped[int] = mapped_column(Integer)
+    security_lights: Mapped[int] = mapped_column(Integer)
+    fire_safe_groups: Mapped[int] = mapped_column(Integer)
+    fire_points: Mapped[int] = mapped_column(Integer)
+    models_active: Mapped[int] = mapped_column(Integer)
+    money_mobilised: Mapped[int] = mapped_column(BigInteger)  # VND
+    notable_events: Mapped[str | None] = mapped_column(Text)
+    proposals: Mapped[str | None] = mapped_column(Text)
+
+
+class Incident(Base):
+    """An urgent incident reported by a leader or an officer (what, where, how serious)."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_area_id_reported_at", "area_id", "reported_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"))
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    what: Mapped[str] = mapped_column(Text)
+    place_text: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(16))  # low | serious | critical
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SecurityModel(Base):
+    """A self-managed security model (mô hình tự quản) of a place."""
+
+    __tablename__ = "security_models"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # conversations.security_models.MODEL_KINDS
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    lead_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    lead_name: Mapped[str | None] = mapped_column(String(128))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()  # removed ("paper" models)
+
+
+class ModelActivity(Base):
+    """One logged activity of a model: a meeting, a patrol, a propaganda session ..."""
+
+    __tablename__ = "model_activities"
+    __table_args__ = (
+        Index("ix_model_activities_model_id_activity_date", "model_id", "activity_date"),
+        Index("ix_model_activities_activity_date", "activity_date"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("security_models.id", ondelete="CASCADE"))
+    activity_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))  # meeting | patrol | propaganda | ...
+    participants: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(Text)
+    # Up to 5 photos as platform file ids: [{"channel": ..., "file_id": ...}].
+    photos: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    logged_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    logged_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Event(Base):
+    """An event people can register for (the yearly Ngày hội, a forum, a training)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_starts_at", "starts_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    place_text: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column()
+    # The place whose people the event is for (its subtree).
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    template: Mapped[str | None] = mapped_column(String(32))  # "ngay_hoi" ...
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    turnout: Mapped[int | None] = mapped_column(Integer)
+    turnout_note: Mapped[str | None] = mapped_column(Text)
+    turnout_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    turnout_at: Mapped[datetime | None] = mapped_column()
+
+
+class EventParticipant(Base):
+    """A member registered for an event (a cancelled registration keeps its row)."""
+
+    __tablename__ = "event_participants"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column()

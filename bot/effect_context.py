@@ -1,0 +1,30 @@
+"""What an effect handler gets: the message's transaction and who, what and when."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.sealing import Sealer
+from conversations.ports import Member
+from conversations.replies import Inbound
+
+
+@dataclass(frozen=True)
+class EffectContext:
+    """The transaction an effect is performed in, the member whose message caused it, the
+    message itself (its channel and chat, never logged) and the time it was received."""
+
+    session: AsyncSession
+    member: Member
+    message: Inbound
+    now: datetime
+    sealer: Sealer
+
+
+# A handler performs one kind of effect; it raises to roll the whole message back.
+EffectHandler = Callable[[EffectContext, Any], Awaitable[None]]

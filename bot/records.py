@@ -1,0 +1,57 @@
+"""The engine's read port bound to one transaction, and every effect handler, by feature.
+
+Each feature keeps its reads (a mixin) and its effect handlers in its own ``bot`` module;
+this module only puts them together.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import events, incidents, reports, security_models, tip_inbox
+from bot.effect_context import EffectHandler
+from bot.place_records import PlaceRecords
+from bot.sealing import Sealer
+from conversations.effects import Effect
+from conversations.ports import TipStatus
+from storage.tips import find_tip_by_code
+
+
+class DatabaseRecords(
+    PlaceRecords,
+    reports.ReportRecords,
+    incidents.IncidentRecords,
+    security_models.SecurityModelRecords,
+    events.EventRecords,
+    tip_inbox.TipInboxRecords,
+):
+    """The engine's read port, bound to the current transaction."""
+
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
+        self.session = session
+        self.sealer = sealer
+
+    async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
+        tip = await find_tip_by_code(self.session, code)
+        if tip is None or not self.sealer.proves(tip.sender_proof, code, member_id):
+            return None
+        return TipStatus(tip.code, tip.status, tip.received_at)
+
+
+def _merge(*tables: dict[type[Effect], EffectHandler]) -> dict[type[Effect], EffectHandler]:
+    merged: dict[type[Effect], EffectHandler] = {}
+    for table in tables:
+        overlap = merged.keys() & table.keys()
+        if overlap:
+            raise RuntimeError(f"effects handled twice: {sorted(t.__name__ for t in overlap)}")
+        merged.update(table)
+    return merged
+
+
+EFFECT_HANDLERS = _merge(
+    reports.EFFECT_HANDLERS,
+    incidents.EFFECT_HANDLERS,
+    security_models.EFFECT_HANDLERS,
+    events.EFFECT_HANDLERS,
+    tip_inbox.EFFECT_HANDLERS,
+)

@@ -1,0 +1,13 @@
+"""Events people register for: its domain, effects and reads.
+
+The reads are a part of ``conversations.ports.Records``, so this module must not import
+``conversations.ports``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class EventReads(Protocol):
+    """Reads about events and their participants."""

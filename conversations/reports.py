@@ -1,0 +1,13 @@
+"""The monthly update of a residential area: its domain, effects and reads.
+
+The reads are a part of ``conversations.ports.Records``, so this module must not import
+``conversations.ports``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class ReportReads(Protocol):
+    """Reads about monthly updates."""
