@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.tables import (
     Area,
     AuditEntry,
+    Broadcast,
     Conversation,
     Event,
     EventParticipant,
@@ -26,6 +27,7 @@ from storage.tables import (
     SecurityModel,
     Tip,
     TipAttachment,
+    TipStatusChange,
 )
 
 # Core tables: the repositories use Core statements, which skip the ORM's per-row work.
@@ -49,6 +51,8 @@ security_models: Table = SecurityModel.__table__  # type: ignore[assignment]
 model_activities: Table = ModelActivity.__table__  # type: ignore[assignment]
 events: Table = Event.__table__  # type: ignore[assignment]
 event_participants: Table = EventParticipant.__table__  # type: ignore[assignment]
+tip_status_changes: Table = TipStatusChange.__table__  # type: ignore[assignment]
+broadcasts: Table = Broadcast.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "Area",
     "AuditEntry",
     "Base",
+    "Broadcast",
     "Conversation",
     "Event",
     "EventParticipant",
@@ -49,6 +50,7 @@ __all__ = [
     "SecurityModel",
     "Tip",
     "TipAttachment",
+    "TipStatusChange",
     "UtcDateTime",
     "utcnow",
 ]
@@ -110,6 +112,8 @@ class Member(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     locale: Mapped[str | None] = mapped_column(String(5))  # None = not chosen yet
     display_name: Mapped[str | None] = mapped_column(String(128))
+    # Where the member lives, when they told us (events of their place are shown to them).
+    home_area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -183,6 +187,12 @@ class Tip(Base):
     forwarded_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
     area_id: Mapped[int | None] = mapped_column(Integer)  # FK once areas exist
+    # The officer who took the tip (one officer handles a tip; the others see who).
+    handler_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    status_note: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None] = mapped_column()
 
 
 class TipAttachment(Base):
@@ -377,6 +387,10 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(64))  # an error class name, never text
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
+    # The broadcast this copy belongs to, for its progress counts.
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
+    )
 
 
 class MemberPreferences(Base):
@@ -388,6 +402,8 @@ class MemberPreferences(Base):
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Campaign messages (broadcasts); reminders for a role and tip notices are not campaigns.
+    campaigns: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -545,4 +561,51 @@ class EventParticipant(Base):
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+
+
+class TipStatusChange(Base):
+    """A step in a tip's handling: taken, acknowledged, forwarded, closed ... with its note.
+
+    The officer is kept for the record; the tipster is only ever told the new status.
+    """
+
+    __tablename__ = "tip_status_changes"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Broadcast(Base):
+    """A campaign message from an admin to an audience inside their place.
+
+    ``audience`` holds the chosen area ids, roles and channels; one outbox row per recipient
+    (dedup key per broadcast and member) carries the copies.
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        Index("ix_broadcasts_status_send_at", "status", "send_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"))
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON)
+    text_vi: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text)
+    photo: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"channel", "file_id"}
+    # draft | scheduled | queueing | sending | done | cancelled
+    status: Mapped[str] = mapped_column(String(16))
+    send_at: Mapped[datetime] = mapped_column()
+    recipients: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
     cancelled_at: Mapped[datetime | None] = mapped_column()
