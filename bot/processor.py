@@ -135,8 +135,9 @@ class MessageProcessor:
                 outcome = await self.engine.open(member, saved, message, records, now)
             else:
                 outcome = await self.engine.handle(member, saved, message, records, now)
+            effect_replies: list[Reply] = []
             for effect in outcome.effects:
-                await self._apply(session, message, member, effect, now)
+                await self._apply(session, message, member, effect, now, effect_replies)
             state = outcome.state
             unchanged = saved is not None and (state.flow, state.step, state.data) == (
                 saved.flow,
@@ -153,14 +154,21 @@ class MessageProcessor:
                     expected_version=conversation.version if conversation else None,
                     now=now,
                 )
-        return outcome.replies
+        return [*outcome.replies, *effect_replies]
 
     async def _apply(
-        self, session: AsyncSession, message: Inbound, member: Member, effect: Effect, now: datetime
+        self,
+        session: AsyncSession,
+        message: Inbound,
+        member: Member,
+        effect: Effect,
+        now: datetime,
+        replies: list[Reply],
     ) -> None:
         handler = EFFECT_HANDLERS.get(type(effect))
         if handler is not None:
-            await handler(EffectContext(session, member, message, now, self.sealer), effect)
+            context = EffectContext(session, member, message, now, self.sealer, replies)
+            await handler(context, effect)
         elif isinstance(effect, SetLocale):
             await set_locale(session, member.id, effect.locale)
         elif isinstance(effect, StoreTip):

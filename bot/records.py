@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import events, incidents, reports, security_models, tip_inbox
+from bot import broadcasts, events, incidents, reports, security_models, tip_inbox
 from bot.effect_context import EffectHandler
 from bot.place_records import PlaceRecords
 from bot.sealing import Sealer
@@ -24,6 +24,7 @@ class DatabaseRecords(
     security_models.SecurityModelRecords,
     events.EventRecords,
     tip_inbox.TipInboxRecords,
+    broadcasts.BroadcastRecords,
 ):
     """The engine's read port, bound to the current transaction."""
 
@@ -54,4 +55,5 @@ EFFECT_HANDLERS = _merge(
     security_models.EFFECT_HANDLERS,
     events.EFFECT_HANDLERS,
     tip_inbox.EFFECT_HANDLERS,
+    broadcasts.EFFECT_HANDLERS,
 )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from conversations.broadcasts import BroadcastReads
 from conversations.events import EventReads
 from conversations.incidents import IncidentReads
 from conversations.places import Place
@@ -100,7 +101,15 @@ class HeldRole:
     display_name: str | None
 
 
-class Records(ReportReads, IncidentReads, SecurityModelReads, EventReads, TipInboxReads, Protocol):
+class Records(
+    ReportReads,
+    IncidentReads,
+    SecurityModelReads,
+    EventReads,
+    TipInboxReads,
+    BroadcastReads,
+    Protocol,
+):
     """Reads the conversations need (each feature's reads live in its own module)."""
 
     async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
