@@ -14,9 +14,10 @@ from typing import Any
 from conversations.commands import Command, parse_command
 from conversations.effects import AcceptInvitation, Effect, GiveUpRole, SetLocale
 from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, match_option
-from conversations.flow import EDIT, FINISHED, SUMMARY, Flow, FlowContext, Step
+from conversations.flow import EDIT, FINISHED, SUMMARY, Flow, FlowContext, Redirect, Step
 from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
 from conversations.localtime import local_today
+from conversations.parsing import ParseError, parse_integer
 from conversations.policy import may
 from conversations.ports import Member, Records, SavedConversation
 from conversations.replies import Choices, Inbound, Option, Reply, Text
@@ -64,6 +65,8 @@ class Turn:
     answers: dict[str, Any]
     editing: bool
     draft: dict[str, Any] | None
+    # The summary item being changed alone (flows whose summary lines are edited by number).
+    item: int | None = None
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
 
@@ -159,6 +162,7 @@ class Engine:
             answers=dict(data.get("answers", {})) if flow else {},
             editing=bool(data.get("editing")) if flow else False,
             draft=data.get("draft"),
+            item=data.get("item") if flow else None,
         )
 
     @staticmethod
@@ -168,20 +172,30 @@ class Engine:
             data["answers"] = turn.answers
             if turn.editing:
                 data["editing"] = True
+            if turn.item is not None:
+                data["item"] = turn.item
         if turn.draft is not None:
             data["draft"] = turn.draft
         return ConversationState(turn.flow.name if turn.flow else None, turn.step, data)
 
+    def _saved_flow(self, saved: SavedConversation) -> Flow | None:
+        """The flow of the conversation or of its draft put aside."""
+        name = saved.flow or (saved.data.get("draft") or {}).get("flow")
+        return self.flows.get(name or "")
+
+    def _ttl(self, flow: Flow | None) -> timedelta:
+        return flow.draft_ttl if flow is not None and flow.draft_ttl else self.draft_ttl
+
     def _expired(self, saved: SavedConversation, now: datetime) -> bool:
         has_draft = saved.flow is not None or saved.data.get("draft") is not None
-        return has_draft and now - saved.updated_at > self.draft_ttl
+        return has_draft and now - saved.updated_at > self._ttl(self._saved_flow(saved))
 
     async def _expire(self, turn: Turn, saved: SavedConversation) -> None:
-        name = saved.flow or (saved.data.get("draft") or {}).get("flow")
-        flow = self.flows.get(name or "")
+        flow = self._saved_flow(saved)
         turn.flow, turn.step, turn.answers, turn.editing, turn.draft = None, None, {}, False, None
+        turn.item = None
         if flow is not None and flow.confirm:
-            hours = int(self.draft_ttl.total_seconds() // 3600)
+            hours = int(self._ttl(flow).total_seconds() // 3600)
             expired = self._t(
                 turn, N_("draft.expired"), flow=self._t(turn, flow.title), hours=hours
             )
@@ -279,6 +293,7 @@ class Engine:
         turn.step = draft["step"]
         turn.answers = dict(draft.get("answers", {}))
         turn.editing = bool(draft.get("editing"))
+        turn.item = draft.get("item")
         turn.draft = None
         turn.say(Text(self._t(turn, N_("draft.resumed"))))
         self._ask(turn)
@@ -291,8 +306,10 @@ class Engine:
                 "step": turn.step,
                 "answers": turn.answers,
                 "editing": turn.editing,
+                "item": turn.item,
             }
         turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
+        turn.item = None
 
     async def _start_flow(self, turn: Turn, flow: Flow, argument: str) -> None:
         if not self._allowed(turn, flow):
@@ -306,6 +323,14 @@ class Engine:
                 return
             turn.draft = None  # one draft at a time: starting another replaces it
         turn.flow, turn.step, turn.answers, turn.editing = flow, flow.first_step, {}, False
+        turn.item = None
+        if flow.begin is not None:
+            redirect = await flow.begin(turn.answers, self._flow_context(turn))
+            if redirect is not None:
+                if flow.intro and not redirect.stop:
+                    turn.say(Text(self._t(turn, flow.intro)))
+                await self._redirect(turn, flow, redirect)
+                return
         if argument:
             # "/status K7Q2M9XD" answers the first question at once.
             turn.message = Inbound(
@@ -335,6 +360,8 @@ class Engine:
             await self._flow_command(turn, flow, command)
         elif turn.step == SUMMARY:
             await self._summary_answer(turn, flow)
+        elif turn.step == EDIT and turn.item is not None:
+            self._edit_item_answer(turn, flow, turn.item)
         elif turn.step == EDIT:
             self._edit_answer(turn, flow)
         else:
@@ -365,10 +392,15 @@ class Engine:
 
     def _cancel(self, turn: Turn) -> None:
         turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
+        turn.item = None
         turn.say(Text(self._t(turn, N_("flow.cancelled"))))
         self._show_menu(turn)
 
     def _back(self, turn: Turn, flow: Flow) -> None:
+        if turn.item is not None:  # from changing one item: back to the list of items
+            turn.item = None
+            self._ask(turn)
+            return
         before = turn.step or flow.first_step
         after = flow.move(before, turn.answers, turn.editing, "back")
         if after == before:
@@ -395,7 +427,29 @@ class Engine:
             return
         if ack:
             turn.say(Text(ack))
+        if step.after is not None:
+            redirect = await step.after(turn.answers, self._flow_context(turn))
+            if redirect is not None:
+                await self._redirect(turn, flow, redirect)
+                return
         await self._advance(turn, flow)
+
+    async def _redirect(self, turn: Turn, flow: Flow, redirect: Redirect) -> None:
+        """Go where a hook or a completion sends the flow (see ``Redirect``)."""
+        turn.replies.extend(redirect.replies)
+        if redirect.stop:
+            turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
+            turn.item = None
+            self._show_menu(turn)
+            return
+        turn.answers.update(redirect.answers)
+        turn.editing, turn.item = False, None
+        target = redirect.step or flow.first_unanswered(turn.answers)
+        if target == FINISHED:
+            await self._complete(turn, flow)
+            return
+        turn.step = target
+        self._ask(turn)
 
     async def _advance(self, turn: Turn, flow: Flow) -> None:
         after = flow.move(turn.step or flow.first_step, turn.answers, turn.editing, "advance")
@@ -424,6 +478,9 @@ class Engine:
             self._cancel(turn)
 
     def _edit_answer(self, turn: Turn, flow: Flow) -> None:
+        if flow.edit_by_number:
+            self._edit_by_number(turn, flow)
+            return
         steps = flow.applicable(turn.answers)
         options = tuple(ChoiceOption(step.name, step.title) for step in steps)
         try:
@@ -436,9 +493,71 @@ class Engine:
         turn.editing = True
         self._ask(turn)
 
+    def _summary_items(self, turn: Turn, flow: Flow) -> list[tuple[Step, int]]:
+        """Every summary line as (step, item index), numbered from 1 in this order."""
+        fields = self._fields(turn)
+        items: list[tuple[Step, int]] = []
+        for step in flow.applicable(turn.answers):
+            if step.name in turn.answers:
+                count = len(step.field.summary_items(turn.answers[step.name], fields))
+                items.extend((step, index) for index in range(count))
+        return items
+
+    def _edit_by_number(self, turn: Turn, flow: Flow) -> None:
+        """ "5" asks item 5 alone; "5 12" changes it at once; then the summary again."""
+        items = self._summary_items(turn, flow)
+        number_text, _, rest = (turn.message.text or "").strip().partition(" ")
+        try:
+            number = parse_integer(number_text.rstrip(".:=)"), minimum=1, maximum=len(items))
+        except ParseError:
+            turn.say(Text(self._t(turn, N_("summary.bad_item"), count=len(items))))
+            self._ask(turn)
+            return
+        step, _ = items[number - 1]
+        if not step.field.several_items and not rest.strip():
+            # A question of its own (a text, an amount): ask it again, then the summary.
+            turn.step = flow.move(EDIT, turn.answers, True, f"edit_{step.name}")
+            turn.editing = True
+            self._ask(turn)
+            return
+        turn.item = number
+        if rest.strip():
+            self._edit_item_answer(turn, flow, number, text=rest.strip().lstrip("=:").strip())
+        else:
+            self._ask(turn)
+
+    def _edit_item_answer(
+        self, turn: Turn, flow: Flow, number: int, *, text: str | None = None
+    ) -> None:
+        items = self._summary_items(turn, flow)
+        if not 1 <= number <= len(items):
+            turn.item = None
+            self._ask(turn)
+            return
+        step, index = items[number - 1]
+        message = turn.message if text is None else replace(turn.message, text=text)
+        try:
+            value = step.field.edit_item(
+                turn.answers[step.name], index, message, self._fields(turn)
+            )
+        except InvalidAnswer as problem:
+            turn.say(Text(self._t(turn, problem.key, **problem.params)))
+            turn.item = number
+            self._ask(turn)
+            return
+        turn.answers[step.name] = value
+        turn.item = None
+        turn.step = SUMMARY
+        self._ask(turn)
+
     async def _complete(self, turn: Turn, flow: Flow) -> None:
         answers = flow.prune(turn.answers)
         completion = await flow.complete(answers, self._flow_context(turn))
+        if completion.redirect is not None:
+            turn.effects.extend(completion.effects)
+            turn.replies.extend(completion.replies)
+            await self._redirect(turn, flow, completion.redirect)
+            return
         turn.replies.extend(completion.replies)
         turn.effects.extend(completion.effects)
         for effect in completion.effects:
@@ -446,6 +565,7 @@ class Engine:
                 turn.locale = effect.locale
             turn.member = member_after(turn.member, effect)
         turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
+        turn.item = None
         if turn.member.locale is None and flow.name != self.language_flow:
             await self._start_flow(turn, self.flows[self.language_flow], argument="")
         else:
@@ -463,6 +583,13 @@ class Engine:
         if turn.step == SUMMARY:
             turn.say(self._summary(turn, flow, fields))
             return
+        if turn.step == EDIT and turn.item is not None:
+            turn.say(Text(self._item_question(turn, flow, turn.item)))
+            return
+        if turn.step == EDIT and flow.edit_by_number:
+            count = len(self._summary_items(turn, flow))
+            turn.say(Text(self._t(turn, N_("summary.which_item"), count=count)))
+            return
         if turn.step == EDIT:
             offered = tuple(
                 Option(step.name, self._t(turn, step.title))
@@ -478,12 +605,30 @@ class Engine:
             prompt = f"{progress}\n{prompt}"
         turn.say(step.field.question(prompt, step.name, fields, turn.answers.get(step.name)))
 
+    def _item_question(self, turn: Turn, flow: Flow, number: int) -> str:
+        items = self._summary_items(turn, flow)
+        step, index = items[min(number, len(items)) - 1]
+        fields = self._fields(turn)
+        label, shown = step.field.summary_items(turn.answers[step.name], fields)[index]
+        return self._t(
+            turn,
+            N_("summary.ask_item"),
+            number=number,
+            label=self._t(turn, label or step.title),
+            current=shown,
+        )
+
     def _summary(self, turn: Turn, flow: Flow, fields: FieldContext) -> Reply:
         lines = [self._t(turn, N_("summary.title"), flow=self._t(turn, flow.title))]
-        for number, step in enumerate(flow.applicable(turn.answers), start=1):
-            if step.name in turn.answers:
-                shown = step.field.display(turn.answers[step.name], fields)
-                lines.append(f"{number}. {self._t(turn, step.title)}: {shown}")
+        if flow.heading is not None:
+            lines.append(flow.heading(turn.answers, fields))
+        number = 0
+        for step in flow.applicable(turn.answers):
+            if step.name not in turn.answers:
+                continue
+            for label, shown in step.field.summary_items(turn.answers[step.name], fields):
+                number += 1
+                lines.append(f"{number}. {self._t(turn, label or step.title)}: {shown}")
         lines.append(self._t(turn, N_("summary.question")))
         offered = tuple(
             Option(option.id, self._t(turn, option.label)) for option in SUMMARY_OPTIONS

@@ -100,6 +100,26 @@ class Field(ABC):
         ``InvalidAnswer``. Most fields need no records and keep the answer as parsed."""
         return accepted
 
+    # A field holding several values (a page of counts) lists each on its own summary line,
+    # and each can be changed alone by its number.
+    several_items = False
+
+    def summary_items(self, value: Any, ctx: FieldContext) -> list[tuple[str | None, str]]:
+        """The summary lines of an answer: (label key, None for the step's title; shown)."""
+        return [(None, self.display(value, ctx))]
+
+    def item_label(self, index: int) -> str | None:
+        """The catalogue key of item ``index``'s label (fields with several items)."""
+        return None
+
+    def edit_item(self, value: Any, index: int, message: Inbound, ctx: FieldContext) -> Any:
+        """``value`` with item ``index`` replaced by the answer in ``message``; may raise
+        ``InvalidAnswer``. A single-valued field takes the message as a whole new answer."""
+        accepted = self.parse(message, ctx, value)
+        if not accepted.complete:
+            raise InvalidAnswer(N_("summary.item_needs_step"))
+        return accepted.value
+
 
 @dataclass(frozen=True)
 class ChoiceOption:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from transitions import EventData, Machine
@@ -31,8 +31,28 @@ FINISHED = "finished"
 
 
 @dataclass(frozen=True)
+class Redirect:
+    """Where a flow goes instead of the next question: answers to add, what to say first, and
+    the step to continue at (``SUMMARY`` included; None: the first applicable step not yet
+    answered). ``stop`` ends the flow after saying ``replies`` (nothing left to do)."""
+
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    replies: list[Reply] = field(default_factory=list)
+    step: str | None = None
+    stop: bool = False
+
+
+# A hook run when a flow starts, or after a step is answered; None means "carry on".
+Hook = Callable[[dict[str, Any], "FlowContext"], Awaitable[Redirect | None]]
+
+
+@dataclass(frozen=True)
 class Step:
-    """One question: its key in the answers, prompt, input kind, summary title, condition."""
+    """One question: its key in the answers, prompt, input kind, summary title, condition.
+
+    ``after`` runs once the step is answered and may redirect the flow (an answer that finds
+    a stored record, say).
+    """
 
     name: str
     prompt: str
@@ -40,6 +60,7 @@ class Step:
     title: str
     applies: Condition | None = None
     help: str | None = None
+    after: Hook | None = None
 
     def applies_to(self, answers: Answers) -> bool:
         return self.applies is None or self.applies(answers)
@@ -66,10 +87,12 @@ class FlowContext:
 
 @dataclass(frozen=True)
 class Completion:
-    """What finishing a flow says and does."""
+    """What finishing a flow says and does; with ``redirect`` the flow goes on instead
+    (what was about to be stored changed meanwhile, say)."""
 
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    redirect: Redirect | None = None
 
 
 Complete = Callable[[dict[str, Any], FlowContext], Awaitable[Completion]]
@@ -92,6 +115,11 @@ class Flow:
     ``action`` is what the policy is asked before the flow starts (None: anybody).
     ``recognise`` tells text that, typed at the menu or carried by a ``/start`` deep link,
     is this flow's first answer (an invitation code).
+    ``begin`` runs when the flow starts and may fill answers or redirect it; ``heading`` is
+    shown at the top of the summary; ``draft_ttl`` overrides how long an unfinished draft
+    lives (a monthly update is filled over days). With ``edit_by_number`` "Edit" asks for
+    the number of a summary line ("5", or "5 12" to change it at once) instead of offering
+    the steps as buttons: for flows with many lines.
     """
 
     def __init__(
@@ -106,6 +134,10 @@ class Flow:
         commands: tuple[str, ...] = (),
         action: Action | None = None,
         recognise: Callable[[str], bool] | None = None,
+        begin: Hook | None = None,
+        heading: Callable[[Answers, FieldContext], str] | None = None,
+        draft_ttl: timedelta | None = None,
+        edit_by_number: bool = False,
     ) -> None:
         self.name = name
         self.title = title
@@ -116,6 +148,10 @@ class Flow:
         self.commands = commands
         self.action = action
         self.recognise = recognise
+        self.begin = begin
+        self.heading = heading
+        self.draft_ttl = draft_ttl
+        self.edit_by_number = edit_by_number
         self.by_name = {step.name: step for step in self.steps}
         self.machine = self._build_machine()
 
@@ -211,6 +247,13 @@ class Flow:
         names = [step.name for step in applicable]
         position = names.index(step_name) + 1 if step_name in names else 1
         return position, len(applicable)
+
+    def first_unanswered(self, answers: Answers) -> str:
+        """The first step that applies and has no answer yet; the summary when none is left."""
+        for step in self.applicable(answers):
+            if step.name not in answers:
+                return step.name
+        return SUMMARY if self.confirm else FINISHED
 
     def prune(self, answers: dict[str, Any]) -> dict[str, Any]:
         """Only the answers of steps that apply: a phone given before switching to an

@@ -61,6 +61,9 @@ class Action(StrEnum):
     MY_ROLES = "role.mine"
     MONTHLY_UPDATE = "report.monthly"
     MODEL_ACTIVITY = "model.activity"
+    MANAGE_MODELS = "model.manage"
+    SEE_MODELS = "model.see"
+    URGENT_INCIDENT = "incident.urgent"
     EVENT_TURNOUT = "event.turnout"
     LIST_TIPS = "tip.list"
     READ_TIP = "tip.read"
@@ -85,6 +88,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MY_ROLES: STAFF,
     Action.MONTHLY_UPDATE: frozenset({Role.LEADER}),
     Action.MODEL_ACTIVITY: frozenset({Role.LEADER, Role.MODEL_LEAD}),
+    Action.MANAGE_MODELS: frozenset({Role.ADMIN, Role.LEADER}),
+    Action.SEE_MODELS: frozenset({Role.LEADER, Role.MODEL_LEAD, Role.OFFICER, Role.ADMIN}),
+    Action.URGENT_INCIDENT: frozenset({Role.LEADER, Role.OFFICER}),
     Action.EVENT_TURNOUT: frozenset({Role.LEADER}),
     Action.LIST_TIPS: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.READ_TIP: frozenset({Role.OFFICER, Role.ADMIN}),

@@ -30,6 +30,7 @@ __all__ = [
     "OPTIONAL_KINDS",
     "REMINDER",
     "TIP_NOTICE",
+    "URGENT",
     "ClaimedMessage",
     "NewMessage",
     "claim_due",
@@ -50,6 +51,8 @@ REMINDER = "reminder"
 DIGEST = "digest"
 BROADCAST = "broadcast"
 NOTICE = "notice"
+# An urgent incident reported to the commune's officers: goes out at any hour.
+URGENT = "urgent"
 # Kinds a member can turn off (member_preferences.reminders).
 OPTIONAL_KINDS = frozenset({REMINDER})
 

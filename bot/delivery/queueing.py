@@ -13,11 +13,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
-from storage.outbox import BROADCAST, TIP_NOTICE, NewMessage, enqueue, reachable_identity
+from storage.outbox import (
+    BROADCAST,
+    TIP_NOTICE,
+    URGENT,
+    NewMessage,
+    enqueue,
+    reachable_identity,
+)
 
 # Higher goes first when several messages are due: a tipster's news before a reminder, and a
 # reminder before the 10,000th copy of a broadcast.
-PRIORITIES: dict[str, int] = {TIP_NOTICE: 10, BROADCAST: -10}
+PRIORITIES: dict[str, int] = {URGENT: 20, TIP_NOTICE: 10, BROADCAST: -10}
 
 
 @dataclass(frozen=True, slots=True)

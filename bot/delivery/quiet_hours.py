@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.outbox import TIP_NOTICE
+from storage.outbox import TIP_NOTICE, URGENT
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -24,8 +24,8 @@ class QuietHours:
     end: time = time(7, 0)
     zone: ZoneInfo = LOCAL_ZONE
     # Kinds that go out at any hour: a tipster waiting for news of their tip, officers told of
-    # a new tip.
-    exempt_kinds: frozenset[str] = field(default_factory=lambda: frozenset({TIP_NOTICE}))
+    # a new tip or of an urgent incident.
+    exempt_kinds: frozenset[str] = field(default_factory=lambda: frozenset({TIP_NOTICE, URGENT}))
 
     def is_quiet(self, now: datetime) -> bool:
         local = now.astimezone(self.zone).time()

@@ -1,0 +1,435 @@
+"""Reads for exports: a subtree's records in pages, so a province's year fits in bounded memory.
+
+Every listing walks its rows with keyset pagination (``WHERE key > last ORDER BY key LIMIT
+n``), one page per call of ``sessions()``: the CLI gives each page its own short transaction,
+so a long export never holds SQLite's write lock (every transaction here starts with BEGIN
+IMMEDIATE) for more than a page; a chat export passes the message's own session. Nothing is
+fetched whole: the SQLite driver buffers a statement's result, so ``session.stream`` would not
+bound memory there, and pages do on both backends.
+
+Tips are listed without their sender, ever: no member id, contact phone, proof or route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import (
+    areas,
+    event_participants,
+    events,
+    model_activities,
+    monthly_reports,
+    security_models,
+    tip_attachments,
+    tips,
+)
+from storage.areas import _escape_like
+
+__all__ = [
+    "PAGE_SIZE",
+    "REPORT_FIGURES",
+    "AreaFiling",
+    "Sessions",
+    "active_models_by_place",
+    "iter_activities",
+    "iter_area_filings",
+    "iter_events",
+    "iter_monthly_reports",
+    "iter_tips",
+    "places_of_kind",
+]
+
+# Rows per page: large enough that a round trip is cheap per row, small enough that a page of
+# the widest rows (monthly reports with their texts) stays well under a few megabytes.
+PAGE_SIZE = 2000
+
+# Opens a session for one page (a transaction of its own, or the caller's).
+Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+# The monthly update's figure and text columns, in the order of the update.
+_BOOKKEEPING = {
+    "id",
+    "area_id",
+    "period",
+    "deadline",
+    "late",
+    "filed_by",
+    "filed_at",
+    "updated_by",
+    "updated_at",
+    "version",
+}
+REPORT_FIGURES: tuple[str, ...] = tuple(
+    column.name for column in monthly_reports.columns if column.name not in _BOOKKEEPING
+)
+
+
+def _after(
+    key: ColumnElement[Any], value: Any, tiebreak: ColumnElement[int], last_id: int
+) -> ColumnElement[bool]:
+    """Rows after (value, last_id) in (key, id) order; spelled out rather than as a row
+    value so that the key column's type (UTC datetimes) converts ``value``."""
+    return or_(key > value, and_(key == value, tiebreak > last_id))
+
+
+def _inside(path: str) -> ColumnElement[bool]:
+    return areas.c.path.like(_escape_like(path) + "%", escape="\\")
+
+
+async def _pages(
+    sessions: Sessions,
+    statement: Callable[[Row[Any] | None], Select[Any]],
+    page_size: int,
+) -> AsyncIterator[Row[Any]]:
+    """Rows of successive pages; ``statement(last_row)`` builds the page after ``last_row``."""
+    last: Row[Any] | None = None
+    while True:
+        async with sessions() as session:
+            rows = list(await session.execute(statement(last).limit(page_size)))
+        for row in rows:
+            yield row
+        if len(rows) < page_size:
+            return
+        last = rows[-1]
+
+
+# -- monthly reports --------------------------------------------------------------------------
+
+_parent = areas.alias("report_parent")
+_report_columns = (
+    monthly_reports.c.period,
+    areas.c.code.label("area_code"),
+    areas.c.name.label("area_name"),
+    areas.c.kind.label("area_kind"),
+    areas.c.path.label("area_path"),
+    _parent.c.name.label("parent_name"),
+    monthly_reports.c.deadline,
+    monthly_reports.c.late,
+    monthly_reports.c.filed_at,
+    monthly_reports.c.updated_at,
+    *(monthly_reports.c[name] for name in REPORT_FIGURES),
+)
+
+
+async def iter_monthly_reports(
+    sessions: Sessions,
+    within: str,
+    periods: Sequence[str],
+    *,
+    page_size: int = PAGE_SIZE,
+) -> AsyncIterator[Row[Any]]:
+    """The updates filed in the subtree at ``within`` for ``periods``, by period then place.
+
+    Each row has the columns of ``_report_columns``: period, the area's code, name, kind,
+    path and parent's name, deadline, late, filed_at, updated_at and every figure.
+    """
+    for period in periods:
+
+        def page(last: Row[Any] | None, period: str = period) -> Select[Any]:
+            statement = (
+                select(*_report_columns)
+                .select_from(
+                    monthly_reports.join(areas, areas.c.id == monthly_reports.c.area_id).outerjoin(
+                        _parent, _parent.c.id == areas.c.parent_id
+                    )
+                )
+                .where(monthly_reports.c.period == period, _inside(within))
+                .order_by(areas.c.path)
+            )
+            if last is not None:
+                statement = statement.where(areas.c.path > last.area_path)
+            return statement
+
+        async for row in _pages(sessions, page, page_size):
+            yield row
+
+
+@dataclass(frozen=True, slots=True)
+class AreaFiling:
+    """A residential area and its update of one period, if it filed one."""
+
+    code: str
+    name: str
+    kind: str
+    path: str
+    area_households: int | None
+    filed: bool
+    late: bool
+    deadline: date | None
+    filed_at: datetime | None
+    households: int | None
+    households_pledged: int | None
+
+
+async def iter_area_filings(
+    sessions: Sessions,
+    within: str,
+    period: str,
+    kinds: frozenset[str],
+    *,
+    page_size: int = PAGE_SIZE,
+) -> AsyncIterator[AreaFiling]:
+    """Every place of ``kinds`` (the residential kinds) in the subtree, by path, with its
+    update of ``period`` when there is one: on time, late, or none at all."""
+
+    def page(last: Row[Any] | None) -> Select[Any]:
+        statement = (
+            select(
+                areas.c.code,
+                areas.c.name,
+                areas.c.kind,
+                areas.c.path,
+                areas.c.households.label("area_households"),
+                monthly_reports.c.id.label("report_id"),
+                monthly_reports.c.late,
+                monthly_reports.c.deadline,
+                monthly_reports.c.filed_at,
+                monthly_reports.c.households,
+                monthly_reports.c.households_pledged,
+            )
+            .select_from(
+                areas.outerjoin(
+                    monthly_reports,
+                    and_(
+                        monthly_reports.c.area_id == areas.c.id,
+                        monthly_reports.c.period == period,
+                    ),
+                )
+            )
+            .where(_inside(within), areas.c.kind.in_(sorted(kinds)))
+            .order_by(areas.c.path)
+        )
+        if last is not None:
+            statement = statement.where(areas.c.path > last.path)
+        return statement
+
+    async for row in _pages(sessions, page, page_size):
+        yield AreaFiling(
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            path=row.path,
+            area_households=row.area_households,
+            filed=row.report_id is not None,
+            late=bool(row.late),
+            deadline=row.deadline,
+            filed_at=row.filed_at,
+            households=row.households,
+            households_pledged=row.households_pledged,
+        )
+
+
+async def places_of_kind(
+    session: AsyncSession, within: str, kind: str
+) -> list[tuple[str, str, str]]:
+    """(code, name, path) of the places of ``kind`` in the subtree (communes: a few hundred
+    in a province at most), by path."""
+    statement = (
+        select(areas.c.code, areas.c.name, areas.c.path)
+        .where(_inside(within), areas.c.kind == kind)
+        .order_by(areas.c.path)
+    )
+    return [(row.code, row.name, row.path) for row in await session.execute(statement)]
+
+
+async def active_models_by_place(
+    session: AsyncSession,
+    within: str,
+    *,
+    active_from: date,
+    period_end: date,
+    period_ends_at: datetime,
+) -> dict[str, int]:
+    """Active models per place path in the subtree: not ended before the period's end
+    (``period_ends_at``, UTC) and with at least one activity dated ``active_from`` to
+    ``period_end``. One row per place that has any, so the answer is small."""
+    active = exists().where(
+        model_activities.c.model_id == security_models.c.id,
+        model_activities.c.activity_date >= active_from,
+        model_activities.c.activity_date <= period_end,
+    )
+    statement = (
+        select(areas.c.path, func.count(security_models.c.id))
+        .select_from(security_models.join(areas, areas.c.id == security_models.c.area_id))
+        .where(
+            _inside(within),
+            or_(security_models.c.ended_at.is_(None), security_models.c.ended_at >= period_ends_at),
+            active,
+        )
+        .group_by(areas.c.path)
+    )
+    return {path: count for path, count in await session.execute(statement)}
+
+
+# -- tips, activities, events -----------------------------------------------------------------
+
+_attachment_count = (
+    select(func.count(tip_attachments.c.id))
+    .where(tip_attachments.c.tip_id == tips.c.id)
+    .scalar_subquery()
+)
+# Deliberately no member_id, contact_phone, sender_proof or sender_route: who sent a tip is
+# never exported.
+_tip_columns = (
+    tips.c.id,
+    tips.c.code,
+    tips.c.category,
+    tips.c.status,
+    tips.c.received_at,
+    tips.c.acknowledged_at,
+    tips.c.forwarded_at,
+    tips.c.closed_at,
+    areas.c.code.label("area_code"),
+    areas.c.name.label("area_name"),
+    tips.c.place_text,
+    tips.c.description,
+    _attachment_count.label("attachments"),
+)
+
+
+async def iter_tips(
+    sessions: Sessions,
+    within: str,
+    *,
+    since: datetime,
+    until: datetime,
+    page_size: int = PAGE_SIZE,
+) -> AsyncIterator[Row[Any]]:
+    """Tips placed in the subtree and received in [since, until), oldest first."""
+
+    def page(last: Row[Any] | None) -> Select[Any]:
+        statement = (
+            select(*_tip_columns)
+            .select_from(tips.join(areas, areas.c.id == tips.c.area_id))
+            .where(_inside(within), tips.c.received_at >= since, tips.c.received_at < until)
+            .order_by(tips.c.received_at, tips.c.id)
+        )
+        if last is not None:
+            statement = statement.where(
+                _after(tips.c.received_at, last.received_at, tips.c.id, last.id)
+            )
+        return statement
+
+    async for row in _pages(sessions, page, page_size):
+        yield row
+
+
+_activity_columns = (
+    model_activities.c.id,
+    model_activities.c.activity_date,
+    model_activities.c.kind,
+    model_activities.c.participants,
+    model_activities.c.outcome,
+    security_models.c.name.label("model_name"),
+    security_models.c.kind.label("model_kind"),
+    areas.c.code.label("area_code"),
+    areas.c.name.label("area_name"),
+)
+
+
+async def iter_activities(
+    sessions: Sessions,
+    within: str,
+    *,
+    date_from: date,
+    date_to: date,
+    page_size: int = PAGE_SIZE,
+) -> AsyncIterator[Row[Any]]:
+    """Activities of the subtree's models dated ``date_from`` to ``date_to``, by date."""
+
+    def page(last: Row[Any] | None) -> Select[Any]:
+        statement = (
+            select(*_activity_columns)
+            .select_from(
+                model_activities.join(
+                    security_models, security_models.c.id == model_activities.c.model_id
+                ).join(areas, areas.c.id == security_models.c.area_id)
+            )
+            .where(
+                _inside(within),
+                model_activities.c.activity_date >= date_from,
+                model_activities.c.activity_date <= date_to,
+            )
+            .order_by(model_activities.c.activity_date, model_activities.c.id)
+        )
+        if last is not None:
+            statement = statement.where(
+                _after(
+                    model_activities.c.activity_date,
+                    last.activity_date,
+                    model_activities.c.id,
+                    last.id,
+                )
+            )
+        return statement
+
+    async for row in _pages(sessions, page, page_size):
+        yield row
+
+
+_registered = (
+    select(func.count())
+    .select_from(event_participants)
+    .where(
+        event_participants.c.event_id == events.c.id,
+        event_participants.c.cancelled_at.is_(None),
+    )
+    .scalar_subquery()
+)
+_event_columns = (
+    events.c.id,
+    events.c.title,
+    events.c.starts_at,
+    events.c.ends_at,
+    events.c.place_text,
+    areas.c.code.label("area_code"),
+    areas.c.name.label("area_name"),
+    events.c.cancelled_at,
+    _registered.label("registered"),
+    events.c.turnout,
+    events.c.turnout_note,
+)
+
+
+async def iter_events(
+    sessions: Sessions,
+    within: str,
+    *,
+    since: datetime,
+    until: datetime,
+    page_size: int = PAGE_SIZE,
+) -> AsyncIterator[Row[Any]]:
+    """Events for the subtree starting in [since, until), by start."""
+
+    def page(last: Row[Any] | None) -> Select[Any]:
+        statement = (
+            select(*_event_columns)
+            .select_from(events.join(areas, areas.c.id == events.c.area_id))
+            .where(_inside(within), events.c.starts_at >= since, events.c.starts_at < until)
+            .order_by(events.c.starts_at, events.c.id)
+        )
+        if last is not None:
+            statement = statement.where(
+                _after(events.c.starts_at, last.starts_at, events.c.id, last.id)
+            )
+        return statement
+
+    async for row in _pages(sessions, page, page_size):
+        yield row
