@@ -1,0 +1,216 @@
+"""A leader's monthly update (báo cáo tháng) of their residential area.
+
+Counts come a page at a time ("3 120 2"), an amount of money and two optional texts follow,
+then a summary whose every line can be changed by its number. One update per area and month:
+a leader who opens the update of an area already filed sees it and may correct it until the
+deadline; after it, the update is shown and closed. A draft lives a month, across restarts.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from conversations.fields import FieldContext
+from conversations.flow import SUMMARY, Answers, Completion, Flow, FlowContext, Redirect, Step
+from conversations.i18n import N_
+from conversations.localtime import shown
+from conversations.policy import Action
+from conversations.replies import Text
+from conversations.report_fields import Figures, LeaderArea, Money, OptionalText, leader_areas
+from conversations.reports import (
+    MONEY_FIELD,
+    PAGES,
+    TEXT_FIELDS,
+    FiledReport,
+    FileMonthlyReport,
+    ReportCalendar,
+    period_start,
+)
+
+AREA = "area"
+DRAFT_LIFETIME = timedelta(days=31)
+
+
+def shown_period(period: str) -> str:
+    """ "2026-10" → "10/2026"."""
+    start = period_start(period)
+    return f"{start.month:02d}/{start.year}"
+
+
+def answers_of(report: FiledReport) -> dict[str, Any]:
+    """A filed update as the flow's answers, to show and correct it."""
+    answers: dict[str, Any] = {
+        page.name: {figure.key: report.values[figure.key] for figure in page.figures}
+        for page in PAGES
+    }
+    answers[MONEY_FIELD] = report.values[MONEY_FIELD]
+    for name in TEXT_FIELDS:
+        answers[name] = report.values[name] or ""
+    return answers
+
+
+def values_of(answers: Answers) -> dict[str, Any]:
+    """The flow's answers as the stored update's columns."""
+    values: dict[str, Any] = {}
+    for page in PAGES:
+        values.update(answers[page.name])
+    values[MONEY_FIELD] = answers[MONEY_FIELD]
+    for name in TEXT_FIELDS:
+        values[name] = answers[name] or None
+    return values
+
+
+class MonthlyReportFlow:
+    """The flow's hooks, bound to the report calendar (deadlines are settings)."""
+
+    def __init__(self, calendar: ReportCalendar) -> None:
+        self.calendar = calendar
+
+    async def begin(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+        areas = leader_areas(ctx.fields)
+        if not areas:
+            return Redirect(replies=[Text(ctx.t(N_("report.no_area")))], stop=True)
+        if len(areas) > 1:
+            return None  # the first question asks which area
+        return await self.open_area(areas[0], ctx)
+
+    async def area_chosen(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+        return await self.open_area(answers[AREA], ctx)
+
+    async def open_area(self, area: dict[str, Any], ctx: FlowContext) -> Redirect:
+        """Start the update of ``area`` for the current period, or show the one filed."""
+        period = self.calendar.period_for(ctx.today, area["path"])
+        deadline = self.calendar.deadline(period, area["path"])
+        filed = await ctx.records.monthly_report(area["area_id"], period)
+        chosen = {**area, "period": period, "version": filed.version if filed else None}
+        params = {
+            "area": area["name"],
+            "period": shown_period(period),
+            "deadline": deadline.strftime("%d/%m/%Y"),
+        }
+        if filed is None:
+            key = N_("report.late_start") if ctx.today > deadline else N_("report.start")
+            return Redirect(answers={AREA: chosen}, replies=[Text(ctx.t(key, **params))])
+        who = filed.filed_by_name or ctx.t(N_("report.someone"))
+        params |= {"who": who, "filed_at": shown(filed.filed_at)}
+        if ctx.today > deadline:
+            closed = ctx.t(N_("report.filed_closed"), **params)
+            return Redirect(replies=[Text(closed), Text(self.describe(filed, ctx))], stop=True)
+        return Redirect(
+            answers={AREA: chosen, **answers_of(filed)},
+            replies=[Text(ctx.t(N_("report.filed_correctable"), **params))],
+            step=SUMMARY,
+        )
+
+    def describe(self, filed: FiledReport, ctx: FlowContext) -> str:
+        """A filed update as lines of text (when it can no longer be changed)."""
+        fields = ctx.fields
+        answers = answers_of(filed)
+        lines = []
+        for step in report_steps(self):
+            if step.name in answers:
+                for label, value in step.field.summary_items(answers[step.name], fields):
+                    lines.append(f"• {ctx.t(label or step.title)}: {value}")
+        return "\n".join(lines)
+
+    async def complete(self, answers: dict[str, Any], ctx: FlowContext) -> Completion:
+        area = answers[AREA]
+        period = area["period"]
+        deadline = self.calendar.deadline(period, area["path"])
+        filed = await ctx.records.monthly_report(area["area_id"], period)
+        late = ctx.today > deadline
+        params = {"area": area["name"], "period": shown_period(period)}
+        if filed is not None and late:
+            closed = ctx.t(N_("report.correction_closed"), **params)
+            return Completion(replies=[Text(closed), Text(self.describe(filed, ctx))])
+        if filed is not None and filed.version != area["version"]:
+            # Another leader of the area filed or corrected it meanwhile: show theirs.
+            who = filed.filed_by_name or ctx.t(N_("report.someone"))
+            changed = ctx.t(N_("report.changed_meanwhile"), who=who, **params)
+            return Completion(
+                redirect=Redirect(
+                    answers={AREA: {**area, "version": filed.version}, **answers_of(filed)},
+                    replies=[Text(changed)],
+                    step=SUMMARY,
+                )
+            )
+        effect = FileMonthlyReport(
+            area_id=area["area_id"],
+            period=period,
+            values=values_of(answers),
+            version=area["version"] if filed is not None else None,
+            deadline=deadline,
+            late=late and filed is None,
+        )
+        if filed is not None:
+            key = N_("report.corrected")
+        elif late:
+            key = N_("report.filed_late")
+        else:
+            key = N_("report.filed")
+        return Completion(replies=[Text(ctx.t(key, **params))], effects=[effect])
+
+    @staticmethod
+    def heading(answers: Answers, fields: FieldContext) -> str:
+        area = answers.get(AREA) or {}
+        if not area:
+            return ""
+        return fields.t(
+            N_("report.heading"), area=area["name"], period=shown_period(area["period"])
+        )
+
+
+def report_steps(hooks: MonthlyReportFlow) -> list[Step]:
+    """The questions in the order a leader meets them."""
+    steps = [
+        Step(
+            AREA,
+            N_("report.ask.area"),
+            LeaderArea(),
+            title=N_("report.title.area"),
+            after=hooks.area_chosen,
+        )
+    ]
+    steps += [
+        Step(page.name, page.prompt, Figures(page), title=page.title, help=N_("report.help.page"))
+        for page in PAGES
+    ]
+    steps += [
+        Step(
+            MONEY_FIELD,
+            N_("report.ask.money"),
+            Money(),
+            title=N_("report.field.money_mobilised"),
+            help=N_("report.help.money"),
+        ),
+        Step(
+            "notable_events",
+            N_("report.ask.notable_events"),
+            OptionalText(),
+            title=N_("report.field.notable_events"),
+        ),
+        Step(
+            "proposals",
+            N_("report.ask.proposals"),
+            OptionalText(),
+            title=N_("report.field.proposals"),
+        ),
+    ]
+    return steps
+
+
+def monthly_report_flow(calendar: ReportCalendar | None = None) -> Flow:
+    hooks = MonthlyReportFlow(calendar or ReportCalendar())
+    return Flow(
+        "monthly_report",
+        title=N_("menu.monthly_report"),
+        commands=("baocao", "baocaothang", "report"),
+        action=Action.MONTHLY_UPDATE,
+        complete=hooks.complete,
+        steps=report_steps(hooks),
+        begin=hooks.begin,
+        heading=hooks.heading,
+        draft_ttl=DRAFT_LIFETIME,
+        edit_by_number=True,
+    )

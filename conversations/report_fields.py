@@ -1,0 +1,220 @@
+"""Input kinds of the monthly update: a page of counts in one message, an amount of money,
+an optional text, and the residential area a leader reports for."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from conversations.fields import (
+    Accepted,
+    ChoiceOption,
+    Field,
+    FieldContext,
+    InvalidAnswer,
+    match_option,
+    require_text,
+)
+from conversations.i18n import N_
+from conversations.parsing import ParseError, fold, parse_integer
+from conversations.places import RESIDENTIAL
+from conversations.policy import Role
+from conversations.replies import Choices, Inbound, Option, Reply, Text
+from conversations.reports import Page
+
+NOTHING_WORDS = frozenset({"0", "khong", "ko", "k", "khong co", "none", "no", "nothing"})
+# Numbers of a page are separated by spaces, commas, semicolons or new lines; "1.200" stays
+# one number (a dot groups thousands in Vietnamese).
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def shown_number(value: int) -> str:
+    """1200 → "1.200", as numbers are written in Vietnam."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+class Figures(Field):
+    """Several counts answered in one message ("3 120 2"), or "0" when there was nothing."""
+
+    several_items = True
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.keys = tuple(figure.key for figure in page.figures)
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        lines = [text]
+        for number, figure in enumerate(self.page.figures, start=1):
+            lines.append(f"{number}) {ctx.t(figure.label)}")
+        if current:
+            values = " ".join(str(current[key]) for key in self.keys)
+            lines.append(ctx.t(N_("report.figures.current"), values=values))
+        lines.append(ctx.t(N_("report.figures.hint"), count=len(self.keys)))
+        return Text("\n".join(lines))
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        text = require_text(message)
+        if fold(text) in NOTHING_WORDS:
+            return Accepted(dict.fromkeys(self.keys, 0))
+        parts = [part for part in _SEPARATORS.split(text) if part]
+        if len(parts) != len(self.keys):
+            raise InvalidAnswer(
+                N_("report.figures.wrong_count"), expected=len(self.keys), given=len(parts)
+            )
+        values = {
+            key: self._count(part, position)
+            for position, (key, part) in enumerate(zip(self.keys, parts, strict=True), start=1)
+        }
+        self.check(values, ctx)
+        return Accepted(values)
+
+    def _count(self, text: str, position: int) -> int:
+        try:
+            return parse_integer(text, minimum=0)
+        except ParseError as error:
+            if error.reason == "too_small":
+                key = N_("report.figures.negative")
+            else:
+                key = N_("report.figures.not_a_number")
+            raise InvalidAnswer(key, position=position, value=text[:20]) from None
+
+    def check(self, values: dict[str, int], ctx: FieldContext) -> None:
+        """The page's rules between its figures (pledged households ≤ households ...)."""
+        labels = {figure.key: figure.label for figure in self.page.figures}
+        for rule in self.page.checks:
+            if values[rule.smaller] > values[rule.larger]:
+                raise InvalidAnswer(
+                    N_("report.figures.too_many"),
+                    smaller=ctx.t(labels[rule.smaller]),
+                    smaller_value=values[rule.smaller],
+                    larger=ctx.t(labels[rule.larger]),
+                    larger_value=values[rule.larger],
+                )
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return ", ".join(
+            f"{ctx.t(figure.label)}: {shown_number(value[figure.key])}"
+            for figure in self.page.figures
+        )
+
+    def summary_items(self, value: Any, ctx: FieldContext) -> list[tuple[str | None, str]]:
+        return [(figure.label, shown_number(value[figure.key])) for figure in self.page.figures]
+
+    def item_label(self, index: int) -> str | None:
+        return self.page.figures[index].label
+
+    def edit_item(self, value: Any, index: int, message: Inbound, ctx: FieldContext) -> Any:
+        text = require_text(message)
+        changed = dict(value)
+        zero = fold(text) in NOTHING_WORDS
+        changed[self.keys[index]] = 0 if zero else self._count(text, index + 1)
+        self.check(changed, ctx)
+        return changed
+
+
+_MILLION_WORDS = ("trieu", "tr", "million", "m")
+_THOUSAND_WORDS = ("nghin", "ngan", "k", "thousand")
+_AMOUNT = re.compile(r"^(?P<number>[0-9][0-9.,]*)\s*(?P<unit>[a-z]*)$")
+_CURRENCY = re.compile(r"\s*(?:dong|vnd|d)$")
+
+
+def parse_amount(text: str) -> int:
+    """An amount of đồng: "1.500.000", "1,5 triệu", "2tr", "500k", "500 nghìn đồng"."""
+    folded = _CURRENCY.sub("", fold(text))
+    match = _AMOUNT.match(folded)
+    if match is None:
+        raise ParseError("not_an_amount")
+    number, unit = match["number"], match["unit"]
+    if unit in _MILLION_WORDS or unit in _THOUSAND_WORDS:
+        # With a unit, a comma or a dot is a decimal mark: "1,5 triệu".
+        try:
+            amount = float(number.replace(",", "."))
+        except ValueError:
+            raise ParseError("not_an_amount") from None
+        scale = 1_000_000 if unit in _MILLION_WORDS else 1_000
+        return round(amount * scale)
+    if unit:
+        raise ParseError("not_an_amount")
+    return parse_integer(number, minimum=0)
+
+
+class Money(Field):
+    """An amount of money in đồng, never negative; "0" or "không" when there was none."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        if current is not None:
+            text = f"{text}\n{ctx.t(N_('report.figures.current'), values=shown_number(current))}"
+        return Text(text)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        text = require_text(message)
+        if fold(text) in NOTHING_WORDS:
+            return Accepted(0)
+        if text.lstrip().startswith("-"):
+            raise InvalidAnswer(N_("report.money.negative"))
+        try:
+            return Accepted(parse_amount(text))
+        except ParseError:
+            raise InvalidAnswer(N_("report.money.invalid")) from None
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return ctx.t(N_("report.money.shown"), amount=shown_number(value))
+
+
+class OptionalText(Field):
+    """A text that may be left empty with "không"."""
+
+    def __init__(self, *, max_length: int = 2000) -> None:
+        self.max_length = max_length
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Text(text)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        text = require_text(message)
+        if fold(text) in NOTHING_WORDS:
+            return Accepted("")
+        if len(text) > self.max_length:
+            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
+        return Accepted(text)
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        if not value:
+            return ctx.t(N_("report.text.none"))
+        text = str(value)
+        return text if len(text) <= 300 else text[:300].rstrip() + "…"
+
+
+def leader_areas(ctx: FieldContext) -> list[dict[str, Any]]:
+    """The residential areas the member leads, as stored in an answer."""
+    seen: dict[int, dict[str, Any]] = {}
+    for grant in ctx.roles:
+        if grant.role is Role.LEADER and grant.place.kind in RESIDENTIAL:
+            place = grant.place
+            seen.setdefault(
+                place.id, {"area_id": place.id, "name": place.full_name, "path": place.path}
+            )
+    return list(seen.values())
+
+
+class LeaderArea(Field):
+    """Which of the member's residential areas the update is for (asked only when several)."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        offered = tuple(Option(str(area["area_id"]), area["name"]) for area in leader_areas(ctx))
+        return Choices(text, offered, ref)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        areas = leader_areas(ctx)
+        options = tuple(
+            ChoiceOption(str(area["area_id"]), area["name"], (fold(area["name"]),))
+            for area in areas
+        )
+        chosen = match_option(message, options, ctx)
+        return Accepted(next(area for area in areas if str(area["area_id"]) == chosen))
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return str(value["name"])
+
+    def summary_items(self, value: Any, ctx: FieldContext) -> list[tuple[str | None, str]]:
+        return []  # shown in the summary's heading; changing it means another report
