@@ -69,6 +69,7 @@ class Application:
             catalogues,
             draft_ttl=settings.draft_ttl,
             bot_username=settings.telegram_bot_username,
+            report_calendar=settings.report_calendar,
         )
         configured = settings.secret_key.get_secret_value() if settings.secret_key else None
         sealer = load_sealer(
@@ -81,7 +82,12 @@ class Application:
         await self.database.dispose()
 
     def console(self, user_id: str) -> ConsoleChannel:
-        return ConsoleChannel(self.processor, self.catalogues, user_id=user_id)
+        return ConsoleChannel(
+            self.processor,
+            self.catalogues,
+            user_id=user_id,
+            files_dir=self.settings.data_dir / "exports",
+        )
 
 
 async def upgrade_database(settings: Settings) -> None:

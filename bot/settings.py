@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from conversations.reports import ReportCalendar
 from storage.database import DEFAULT_SQLITE_URL
 
 
@@ -31,6 +32,17 @@ class Settings(BaseSettings):
     )
     draft_ttl_hours: float = Field(24, gt=0, description="hours after which a draft expires")
     default_locale: str = Field("vi", pattern="^(vi|en)$")
+    report_deadline_day: int = Field(
+        5, ge=1, le=28, description="day of the following month a monthly update is due by"
+    )
+    report_deadlines: str = Field(
+        "",
+        pattern=r"^\s*([0-9A-Za-z-]+\s*=\s*[0-9]{1,2}\s*(,\s*|$))*$",
+        description="per-province due days as CODE=DAY, comma separated (e.g. 40=10,01=3)",
+    )
+    report_previous_month_days: int = Field(
+        10, ge=0, le=28, description="first days of a month in which leaders file last month"
+    )
     log_level: str = Field(
         "WARNING", description="INFO on a server; WARNING keeps the console chat clean"
     )
@@ -50,6 +62,19 @@ class Settings(BaseSettings):
     @property
     def webhook_mode(self) -> bool:
         return bool(self.webhook_base_url and self.webhook_secret)
+
+    @property
+    def report_calendar(self) -> ReportCalendar:
+        days = {}
+        for item in self.report_deadlines.split(","):
+            if item.strip():
+                code, _, day = item.partition("=")
+                days[code.strip()] = int(day)
+        return ReportCalendar(
+            deadline_day=self.report_deadline_day,
+            province_deadline_days=days,
+            previous_month_days=self.report_previous_month_days,
+        )
 
     @property
     def draft_ttl(self) -> timedelta:

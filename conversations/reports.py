@@ -230,12 +230,17 @@ class FiledReport:
 
 @dataclass(frozen=True)
 class FileMonthlyReport(Effect):
-    """File (``version`` None) or correct (``version`` = the one read) an area's update."""
+    """File (``version`` None) or correct (``version`` = the one read) an area's update.
+
+    ``deadline`` and ``late`` come from the report calendar the flow was built with.
+    """
 
     area_id: int
     period: str
     values: Mapping[str, Any]
     version: int | None
+    deadline: date
+    late: bool
 
 
 class ReportReads(Protocol):
