@@ -29,6 +29,13 @@ class SetLocale(Effect):
 
 
 @dataclass(frozen=True)
+class SetReminders(Effect):
+    """Turn the member's reminders on or off (tip notices and urgent messages always go)."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
 class StoreTip(Effect):
     """Store a resident's tip under ``code``.
 

@@ -21,6 +21,7 @@ from bot.channels.base import Channel
 from bot.delivery.limits import TELEGRAM_LIMITS, ZALO_LIMITS, ChannelLimits, RateLimiter
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transports import Transport
+from bot.reminders import report_daily_jobs, report_rules
 from bot.scheduler import DAILY_JOBS, RULES, DeliveryScheduler, Rule
 
 if TYPE_CHECKING:
@@ -114,12 +115,20 @@ async def start_delivery(
     app: Application,
     channels: Sequence[Channel],
     *,
-    rules: Sequence[Rule] = RULES,
-    daily_jobs: Sequence[Rule] = DAILY_JOBS,
+    rules: Sequence[Rule] | None = None,
+    daily_jobs: Sequence[Rule] | None = None,
     zalo_limits: ChannelLimits = ZALO_LIMITS,
 ) -> Delivery:
-    """Start an outbox sender for each platform channel in ``channels``, and the scheduler."""
+    """Start an outbox sender for each platform channel in ``channels``, and the scheduler.
+
+    Without ``rules``/``daily_jobs``, every rule runs, the report reminders with the
+    deadlines of the settings."""
     catalogues = app.catalogues
+    calendar = app.settings.report_calendar
+    if rules is None:
+        rules = [*RULES, *report_rules(calendar)]
+    if daily_jobs is None:
+        daily_jobs = [*DAILY_JOBS, *report_daily_jobs(calendar)]
 
     def render(locale: str | None, key: str, params: dict[str, Any]) -> str:
         return catalogues.text(locale, key, **params)

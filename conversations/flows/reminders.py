@@ -1,0 +1,33 @@
+"""Turning reminders off and on (monthly update reminders, event reminders)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.effects import SetReminders
+from conversations.fields import Choice, ChoiceOption
+from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.i18n import N_
+from conversations.replies import Text
+
+SWITCH = Choice(
+    ChoiceOption("on", N_("reminders.on"), ("bat", "on", "co", "nhan")),
+    ChoiceOption("off", N_("reminders.off"), ("tat", "off", "khong", "dung")),
+)
+
+
+async def switch_reminders(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    on = answers["switch"] == "on"
+    said = N_("reminders.turned_on") if on else N_("reminders.turned_off")
+    return Completion(replies=[Text(ctx.t(said))], effects=[SetReminders(on)])
+
+
+def reminders_flow() -> Flow:
+    return Flow(
+        "reminders",
+        title=N_("menu.reminders"),
+        commands=("nhacnho", "reminders"),
+        complete=switch_reminders,
+        confirm=False,
+        steps=[Step("switch", N_("reminders.ask"), SWITCH, title=N_("reminders.title"))],
+    )

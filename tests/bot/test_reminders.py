@@ -1,0 +1,248 @@
+"""A month on the clock: leaders reminded, late areas reported, officers digested, all once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery.quiet_hours import LOCAL_ZONE
+from bot.reminders import OfficerDigest, ReportReminders
+from bot.scheduler import DeliveryScheduler
+from conversations.parsing import fold
+from conversations.reports import REPORT_FIELDS, ReportCalendar
+from storage._sql import outbox
+from storage.areas import NewArea, area_by_code, insert_areas
+from storage.database import Database
+from storage.members import find_or_create_member
+from storage.preferences import set_reminders
+from storage.reports import NewReport, insert_report
+from storage.roles import grant_role
+from storage.tips import NewTip, insert_tip
+from tests.bot.delivery_fakes import FakeClock, local
+
+TREE = [
+    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
+    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
+    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
+    NewArea("17662-002", "Thôn Tây", fold("Thôn Tây"), "thon", "17662"),
+    NewArea("17662-003", "Thôn Nam", fold("Thôn Nam"), "thon", "17662"),
+    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
+    NewArea("17641-001", "Thôn Bắc", fold("Thôn Bắc"), "thon", "17641"),
+]
+CALENDAR = ReportCalendar()
+
+
+async def holder(database: Database, user_id: int, role: str, code: str) -> int:
+    async with database.transaction() as session:
+        member = await find_or_create_member(
+            session,
+            channel="telegram",
+            platform_user_id=str(user_id),
+            chat_id=str(user_id),
+            display_name=f"User {user_id}",
+        )
+        area = await area_by_code(session, code)
+        assert area is not None
+        await grant_role(session, member_id=member.id, role=role, area_id=area.id, granted_by=None)
+        return member.id
+
+
+async def file(database: Database, code: str, period: str, when: datetime) -> None:
+    async with database.transaction() as session:
+        area = await area_by_code(session, code)
+        assert area is not None
+        values = dict.fromkeys(REPORT_FIELDS, 0) | {"notable_events": None, "proposals": None}
+        report = NewReport(area.id, period, CALENDAR.deadline(period), False, 1, values)
+        await insert_report(session, report, now=when)
+
+
+async def tip_in(database: Database, code: str, tip_code: str, when: datetime) -> None:
+    async with database.transaction() as session:
+        area = await area_by_code(session, code)
+        assert area is not None
+        await insert_tip(
+            session,
+            NewTip(
+                code=tip_code,
+                category="theft",
+                description="Có người lạ cạy cửa nhà bên cạnh lúc nửa đêm",
+                place_text=None,
+                latitude=None,
+                longitude=None,
+                place_unknown=True,
+                occurred_date=None,
+                occurred_time=None,
+                occurred_unknown=True,
+                anonymous=True,
+                member_id=None,
+                contact_phone=None,
+                sender_proof="0" * 64,
+                sender_route=None,
+                locale="vi",
+                received_at=when,
+                area_id=area.id,
+            ),
+        )
+
+
+@pytest.fixture
+async def commune(database: Database) -> dict[str, int]:
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+    return {
+        "east": await holder(database, 101, "leader", "17662-001"),
+        "west": await holder(database, 102, "leader", "17662-002"),
+        "north": await holder(database, 103, "leader", "17641-001"),
+        "officer": await holder(database, 201, "officer", "17662"),
+        "other_officer": await holder(database, 202, "officer", "17641"),
+    }
+
+
+def scheduler(database: Database, clock: FakeClock) -> DeliveryScheduler:
+    return DeliveryScheduler(
+        database,
+        rules=[ReportReminders(CALENDAR)],
+        daily_jobs=[OfficerDigest(CALENDAR)],
+        clock=clock.now,
+    )
+
+
+async def live_through(database: Database, clock: FakeClock, until: datetime) -> None:
+    """Tick every 10 minutes and run the morning jobs at 07:00, as ``antq run`` does."""
+    ticking = scheduler(database, clock)
+    while clock.current < until:
+        await ticking.tick()
+        if clock.current.astimezone(LOCAL_ZONE).strftime("%H:%M") == "07:00":
+            await ticking.run_daily()
+        clock.advance(600)
+
+
+async def keys(database: Database) -> list[tuple[int, str, str, datetime]]:
+    async with database.session() as session:
+        rows = await session.execute(
+            select(
+                outbox.c.member_id, outbox.c.dedup_key, outbox.c.message_key, outbox.c.created_at
+            ).order_by(outbox.c.id)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def test_a_month_on_the_clock_reminds_reports_and_digests_once(
+    database: Database, commune: dict[str, int]
+) -> None:
+    await file(database, "17662-002", "2026-11", local(2026, 11, 28, 20))  # Thôn Tây filed
+    await tip_in(database, "17662", "K7Q2M9XD", local(2026, 12, 3, 10))
+    clock = FakeClock(local(2026, 11, 30, 0, 0))
+    await live_through(database, clock, local(2026, 12, 8, 12, 0))
+    queued = await keys(database)
+    by_member: dict[int, list[str]] = {}
+    for member_id, _, message_key, _ in queued:
+        by_member.setdefault(member_id, []).append(message_key)
+    reminders = ["reminder.report_due", "reminder.report_due", "reminder.report_due_today"]
+    assert by_member[commune["east"]] == [*reminders, "reminder.report_late"]
+    assert by_member[commune["north"]] == [*reminders, "reminder.report_late"]
+    assert commune["west"] not in by_member  # filed: never reminded
+    officer = by_member[commune["officer"]]
+    assert officer.count("reminder.late_areas") == 1  # the day after the deadline
+    assert officer.count("digest.new_tips") == 1  # the morning after the tip came in
+    assert officer.count("digest.late_areas") == 3  # 6, 7 and 8 December
+    assert "digest.new_tips" not in by_member[commune["other_officer"]]
+    sent_at = {
+        (member_id, key): created.astimezone(LOCAL_ZONE) for member_id, key, _, created in queued
+    }
+    east = commune["east"]
+    due_days = sorted(
+        moment.date()
+        for (member_id, key), moment in sent_at.items()
+        if member_id == east and ":d-" in key
+    )
+    assert due_days == [date(2026, 12, 2), date(2026, 12, 4), date(2026, 12, 5)]
+    assert all(
+        moment.hour == 9 and moment.minute < 10
+        for (member_id, key), moment in sent_at.items()
+        if member_id == east
+    )
+
+
+async def test_the_late_notice_names_the_late_areas_of_the_officers_commune(
+    database: Database, commune: dict[str, int]
+) -> None:
+    clock = FakeClock(local(2026, 12, 6, 9, 0))
+    await scheduler(database, clock).tick()
+    async with database.session() as session:
+        params = (
+            await session.execute(
+                select(outbox.c.params).where(
+                    outbox.c.member_id == commune["officer"],
+                    outbox.c.message_key == "reminder.late_areas",
+                )
+            )
+        ).scalar_one()
+    assert params["count"] == 3 and params["commune"] == "Xã Đô Lương"
+    assert set(params["areas"].split(", ")) == {"Thôn Đông", "Thôn Tây", "Thôn Nam"}
+
+
+async def test_a_leader_with_reminders_off_is_not_reminded(
+    database: Database, commune: dict[str, int]
+) -> None:
+    async with database.transaction() as session:
+        await set_reminders(session, commune["east"], False)
+    clock = FakeClock(local(2026, 12, 2, 9, 30))
+    await scheduler(database, clock).tick()
+    reminded = {member_id for member_id, *_ in await keys(database)}
+    assert commune["north"] in reminded and commune["east"] not in reminded
+
+
+async def test_before_nine_nobody_is_reminded(database: Database, commune: dict[str, int]) -> None:
+    clock = FakeClock(local(2026, 12, 2, 8, 59))
+    assert await scheduler(database, clock).tick() == 0
+
+
+async def test_two_processes_ticking_together_queue_each_reminder_once(
+    database: Database, commune: dict[str, int]
+) -> None:
+    clock = FakeClock(local(2026, 12, 5, 9, 0))
+    first, second = scheduler(database, clock), scheduler(database, clock)
+    results = await asyncio.gather(
+        first.tick(), second.tick(), first.tick(), return_exceptions=True
+    )
+    assert not [result for result in results if isinstance(result, BaseException)]
+    queued = await keys(database)
+    assert len(queued) == len({key for _, key, _, _ in queued}) == 3  # one per unfiled area
+    assert sum(result for result in results if isinstance(result, int)) == 3
+
+
+async def test_a_quiet_morning_sends_officers_no_digest(
+    database: Database, commune: dict[str, int]
+) -> None:
+    clock = FakeClock(local(2026, 11, 20, 7, 0))  # nothing late, no new tip
+    assert await scheduler(database, clock).run_daily() == 0
+    assert await keys(database) == []
+
+
+async def test_a_member_turns_reminders_off_and_on_by_chat(database: Database) -> None:
+    from storage._sql import identities
+    from storage.preferences import reminders_enabled
+    from tests.bot.test_processor import Phone, make_processor
+    from tests.conversations.scripted import Clock, t
+
+    phone = Phone(make_processor(database, Clock()), user_id="555")
+    await phone.send(text="/start")
+    await phone.send(text="1")  # Vietnamese
+    await phone.send(text="/nhacnho")
+    assert t("reminders.ask") in phone.text
+    await phone.send(text="tat")
+    assert t("reminders.turned_off") in phone.text
+    async with database.session() as session:
+        member_id = await session.scalar(
+            select(identities.c.member_id).where(identities.c.platform_user_id == "555")
+        )
+        assert member_id is not None
+        assert await reminders_enabled(session, member_id) is False
+    await phone.send(text="/nhacnho")
+    await phone.send(text="1")
+    async with database.session() as session:
+        assert await reminders_enabled(session, member_id) is True
