@@ -1,15 +1,185 @@
 """The bot's side of admin broadcasts (campaign messages).
 
-Reads for the engine (a mixin of the processor's records) and the effects' handlers."""
+Reads for the engine (a mixin of the processor's records) and the effects' handlers. The
+handlers ask the policy again against the roles loaded in this transaction: a broadcast is
+stored only inside the admin's place, and only its admin's peers may cancel it.
+"""
 
 from __future__ import annotations
 
-from bot.effect_context import EffectHandler
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.effect_context import EffectContext, EffectHandler
+from bot.staff_effects import PolicyViolation
+from conversations.broadcasts import (
+    CANCELLABLE,
+    CANCELLED,
+    SCHEDULED,
+    Audience,
+    BroadcastProgress,
+    CancelBroadcast,
+    CreateBroadcast,
+    SetCampaigns,
+)
 from conversations.effects import Effect
+from conversations.places import is_inside
+from conversations.policy import Action, may
+from storage.areas import area_by_id
+from storage.audit import record_audit
+from storage.broadcasts import (
+    BroadcastRecord,
+    NewBroadcast,
+    audience_size,
+    broadcast_by_id,
+    insert_broadcast,
+    list_broadcasts,
+    set_broadcast_status,
+)
+from storage.outbox import cancel_broadcast_copies, count_by_broadcast
+from storage.preferences import campaigns_enabled, set_campaigns
+
+BROADCAST_CREATED = "broadcast.created"
+BROADCAST_CANCELLED = "broadcast.cancelled"
+
+
+def progress_of(record: BroadcastRecord, counts: dict[str, int]) -> BroadcastProgress:
+    return BroadcastProgress(
+        id=record.id,
+        status=record.status,
+        place_name=record.area_name,
+        place_path=record.area_path,
+        text_vi=record.text_vi,
+        send_at=record.send_at,
+        created_at=record.created_at,
+        started_at=record.started_at,
+        finished_at=record.finished_at,
+        recipients=record.recipients,
+        queued=counts.get("queued", 0),
+        sending=counts.get("sending", 0),
+        sent=counts.get("sent", 0),
+        failed=counts.get("failed", 0),
+        blocked=counts.get("blocked", 0),
+        cancelled=counts.get("cancelled", 0),
+    )
+
+
+async def load_progress(
+    session: AsyncSession, records: list[BroadcastRecord]
+) -> list[BroadcastProgress]:
+    counts = await count_by_broadcast(session, [record.id for record in records])
+    return [progress_of(record, counts.get(record.id, {})) for record in records]
 
 
 class BroadcastRecords:
     """Reads of broadcasts and their audiences."""
 
+    session: AsyncSession
 
-EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {}
+    async def broadcast_reach(self, audience: Audience) -> int:
+        return await audience_size(self.session, audience.as_json())
+
+    async def broadcasts_within(self, path: str, *, limit: int) -> list[BroadcastProgress]:
+        found = await list_broadcasts(self.session, within_path=path, limit=limit)
+        return await load_progress(self.session, found)
+
+    async def broadcast_progress(self, broadcast_id: int) -> BroadcastProgress | None:
+        record = await broadcast_by_id(self.session, broadcast_id)
+        if record is None:
+            return None
+        (progress,) = await load_progress(self.session, [record])
+        return progress
+
+    async def campaigns_enabled(self, member_id: int) -> bool:
+        return await campaigns_enabled(self.session, member_id)
+
+
+async def create_broadcast(
+    session: AsyncSession, member_id: int | None, effect: CreateBroadcast, now: datetime
+) -> int:
+    """Store a scheduled broadcast (the scheduler fans it out when it is due); its id.
+
+    The caller has checked that the creator may broadcast in ``effect.area_id``; the audience's
+    places are checked here to lie inside it.
+    """
+    place = await area_by_id(session, effect.area_id)
+    if place is None:
+        raise PolicyViolation("a broadcast from an unknown place")
+    for area_id in effect.audience.area_ids:
+        area = await area_by_id(session, area_id)
+        if area is None or not is_inside(area.path, place.path):
+            raise PolicyViolation("a broadcast audience outside the sender's place")
+    photo = None
+    if effect.photo_channel and effect.photo_file_id:
+        photo = {"channel": effect.photo_channel, "file_id": effect.photo_file_id}
+    broadcast_id = await insert_broadcast(
+        session,
+        NewBroadcast(
+            created_by=member_id,
+            area_id=effect.area_id,
+            audience=effect.audience.as_json(),
+            text_vi=effect.text_vi,
+            text_en=effect.text_en,
+            photo=photo,
+            status=SCHEDULED,
+            send_at=max(effect.send_at, now),
+            recipients=await audience_size(session, effect.audience.as_json()),
+            created_at=now,
+        ),
+    )
+    await record_audit(
+        session,
+        BROADCAST_CREATED,
+        actor_member_id=member_id,
+        subject_kind="broadcast",
+        subject_id=broadcast_id,
+        area_id=effect.area_id,
+        at=now,
+    )
+    return broadcast_id
+
+
+async def cancel_broadcast(
+    session: AsyncSession, broadcast_id: int, *, actor_member_id: int | None, now: datetime
+) -> bool:
+    """Cancel a scheduled or running broadcast; False when it had already ended."""
+    if not await set_broadcast_status(
+        session, broadcast_id, CANCELLED, expected=sorted(CANCELLABLE), cancelled_at=now
+    ):
+        return False
+    await cancel_broadcast_copies(session, broadcast_id, now=now)
+    await record_audit(
+        session,
+        BROADCAST_CANCELLED,
+        actor_member_id=actor_member_id,
+        subject_kind="broadcast",
+        subject_id=broadcast_id,
+        at=now,
+    )
+    return True
+
+
+async def _create(ctx: EffectContext, effect: CreateBroadcast) -> None:
+    place = await area_by_id(ctx.session, effect.area_id)
+    if place is None or not may(ctx.member.roles, Action.BROADCAST, place.path):
+        raise PolicyViolation("a broadcast outside the member's places")
+    await create_broadcast(ctx.session, ctx.member.id, effect, ctx.now)
+
+
+async def _cancel(ctx: EffectContext, effect: CancelBroadcast) -> None:
+    record = await broadcast_by_id(ctx.session, effect.broadcast_id)
+    if record is None or not may(ctx.member.roles, Action.BROADCAST, record.area_path):
+        raise PolicyViolation("cancelling a broadcast outside the member's places")
+    await cancel_broadcast(ctx.session, record.id, actor_member_id=ctx.member.id, now=ctx.now)
+
+
+async def _set_campaigns(ctx: EffectContext, effect: SetCampaigns) -> None:
+    await set_campaigns(ctx.session, ctx.member.id, effect.enabled, now=ctx.now)
+
+
+EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
+    CreateBroadcast: _create,
+    CancelBroadcast: _cancel,
+    SetCampaigns: _set_campaigns,
+}

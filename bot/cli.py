@@ -9,6 +9,8 @@ import typer
 
 from bot import app as application
 from bot.areas_cli import areas_cli
+from bot.broadcast_cli import broadcast_cli
+from bot.export_cli import export_cli
 from bot.roles_cli import admin_cli, invite_cli, roles_cli
 from bot.sealing import new_key
 from bot.settings import Settings
@@ -29,6 +31,8 @@ cli.add_typer(areas_cli, name="areas")
 cli.add_typer(invite_cli, name="invite")
 cli.add_typer(admin_cli, name="admin")
 cli.add_typer(roles_cli, name="roles")
+cli.add_typer(broadcast_cli, name="broadcast")
+cli.add_typer(export_cli, name="export")
 
 
 def _settings() -> Settings:

@@ -1,15 +1,181 @@
 """The bot's side of events and their participants.
 
-Reads for the engine (a mixin of the processor's records) and the effects' handlers."""
+Reads for the engine (a mixin of the processor's records) and the effects' handlers. The
+handlers ask the policy again against the roles loaded in this very transaction, so a stale
+conversation never writes what the member may no longer do."""
 
 from __future__ import annotations
 
-from bot.effect_context import EffectHandler
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.effect_context import EffectContext, EffectHandler
+from bot.place_records import place_of
+from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
+from conversations.events import (
+    CancelRegistration,
+    CreateEvent,
+    EventView,
+    RegisterForEvent,
+    ReportTurnout,
+    SetHomeArea,
+    ancestor_paths,
+    may_report_turnout,
+)
+from conversations.places import Place
+from conversations.policy import Action, may
+from storage.areas import area_by_id
+from storage.events import (
+    EventRecord,
+    NewEvent,
+    cancel_registration,
+    event_by_id,
+    home_area_id,
+    insert_event,
+    register,
+    reportable_events,
+    set_home_area,
+    set_turnout,
+    upcoming_events,
+)
+
+
+def view_of(record: EventRecord) -> EventView:
+    area = Place(
+        record.area_id,
+        record.area_code,
+        record.area_name,
+        record.area_kind,
+        record.area_path,
+        record.parent_name,
+    )
+    return EventView(
+        id=record.id,
+        title=record.title,
+        description=record.description,
+        place_text=record.place_text,
+        starts_at=record.starts_at,
+        ends_at=record.ends_at,
+        area=area,
+        created_by=record.created_by,
+        cancelled=record.cancelled_at is not None,
+        turnout=record.turnout,
+        registered=record.registered,
+        participants=record.participants,
+    )
 
 
 class EventRecords:
     """Reads of events and their participants."""
 
+    session: AsyncSession
 
-EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {}
+    async def home_area(self, member_id: int) -> Place | None:
+        area_id = await home_area_id(self.session, member_id)
+        area = await area_by_id(self.session, area_id) if area_id is not None else None
+        return None if area is None else place_of(area)
+
+    async def upcoming_events(
+        self, place_path: str, *, member_id: int, now: datetime, limit: int
+    ) -> list[EventView]:
+        found = await upcoming_events(
+            self.session, ancestor_paths(place_path), member_id=member_id, now=now, limit=limit
+        )
+        return [view_of(record) for record in found]
+
+    async def event(self, event_id: int, *, member_id: int) -> EventView | None:
+        record = await event_by_id(self.session, event_id, member_id=member_id)
+        return None if record is None else view_of(record)
+
+    async def reportable_events(
+        self,
+        *,
+        member_id: int,
+        leader_paths: list[str],
+        admin_paths: list[str],
+        now: datetime,
+        limit: int,
+    ) -> list[EventView]:
+        above_leaders = sorted({path for leader in leader_paths for path in ancestor_paths(leader)})
+        found = await reportable_events(
+            self.session,
+            member_id=member_id,
+            held_in_paths=above_leaders,
+            inside_paths=admin_paths,
+            now=now,
+            limit=limit,
+        )
+        return [view_of(record) for record in found]
+
+
+async def _event(ctx: EffectContext, event_id: int) -> EventView:
+    record = await event_by_id(ctx.session, event_id, member_id=ctx.member.id)
+    if record is None:
+        raise PolicyViolation("no such event")
+    return view_of(record)
+
+
+async def create_event(ctx: EffectContext, effect: CreateEvent) -> None:
+    area = await area_by_id(ctx.session, effect.area_id)
+    if area is None or not may(ctx.member.roles, Action.MANAGE_EVENTS, area.path):
+        raise PolicyViolation("creating an event outside the member's places")
+    if effect.ends_at <= effect.starts_at:
+        raise PolicyViolation("an event that ends before it starts")
+    await insert_event(
+        ctx.session,
+        NewEvent(
+            title=effect.title,
+            description=effect.description,
+            place_text=effect.place_text,
+            starts_at=effect.starts_at,
+            ends_at=effect.ends_at,
+            area_id=effect.area_id,
+            template=effect.template,
+            created_by=ctx.member.id,
+        ),
+        now=ctx.now,
+    )
+
+
+async def register_for_event(ctx: EffectContext, effect: RegisterForEvent) -> None:
+    event = await _event(ctx, effect.event_id)
+    if not may(ctx.member.roles, Action.SEE_EVENTS) or not event.is_open(ctx.now):
+        raise PolicyViolation("registering for a closed event")
+    await register(ctx.session, event.id, ctx.member.id, now=ctx.now)
+
+
+async def cancel_event_registration(ctx: EffectContext, effect: CancelRegistration) -> None:
+    await cancel_registration(ctx.session, effect.event_id, ctx.member.id, now=ctx.now)
+
+
+async def report_turnout(ctx: EffectContext, effect: ReportTurnout) -> None:
+    event = await _event(ctx, effect.event_id)
+    if not may_report_turnout(ctx.member.id, ctx.member.roles, event):
+        raise PolicyViolation("reporting the turnout of somebody else's event")
+    if event.cancelled or event.starts_at > ctx.now or effect.turnout < 0:
+        raise PolicyViolation("a turnout for an event that has not taken place")
+    await set_turnout(
+        ctx.session,
+        event.id,
+        turnout=effect.turnout,
+        note=effect.note,
+        by=ctx.member.id,
+        now=ctx.now,
+    )
+
+
+async def remember_home_area(ctx: EffectContext, effect: SetHomeArea) -> None:
+    if await area_by_id(ctx.session, effect.area_id) is None:
+        raise PolicyViolation("no such place")
+    await set_home_area(ctx.session, ctx.member.id, effect.area_id)
+
+
+EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
+    CreateEvent: create_event,
+    RegisterForEvent: register_for_event,
+    CancelRegistration: cancel_event_registration,
+    ReportTurnout: report_turnout,
+    SetHomeArea: remember_home_area,
+}

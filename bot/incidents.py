@@ -1,15 +1,112 @@
 """The bot's side of urgent incident reports.
 
-Reads for the engine (a mixin of the processor's records) and the effects' handlers."""
+Reads for the engine (a mixin of the processor's records) and the effect's handler: store the
+incident and queue a message to every officer of the commune, in the same transaction, with a
+kind that goes out at night too."""
 
 from __future__ import annotations
 
-from bot.effect_context import EffectHandler
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery.queueing import MemberMessage, queue_for_member
+from bot.effect_context import EffectContext, EffectHandler
+from bot.place_records import place_of
+from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
+from conversations.i18n import N_
+from conversations.incidents import IncidentRecipients, ReportIncident
+from conversations.localtime import shown
+from conversations.places import COMMUNE
+from conversations.policy import Action, Role, may
+from storage.areas import area_by_code, area_by_id
+from storage.incidents import NewIncident, insert_incident
+from storage.outbox import URGENT
+from storage.roles import roles_within
+
+# The officers' message, by the reporter's role and the severity: both are words, and the
+# message is rendered later in each officer's own language.
+NOTICE_KEYS: dict[tuple[Role, str], str] = {
+    (Role.LEADER, "low"): N_("incidents.notice.leader.low"),
+    (Role.LEADER, "serious"): N_("incidents.notice.leader.serious"),
+    (Role.LEADER, "critical"): N_("incidents.notice.leader.critical"),
+    (Role.OFFICER, "low"): N_("incidents.notice.officer.low"),
+    (Role.OFFICER, "serious"): N_("incidents.notice.officer.serious"),
+    (Role.OFFICER, "critical"): N_("incidents.notice.officer.critical"),
+}
+
+
+def map_link(latitude: float, longitude: float) -> str:
+    """A shared location as a link any phone opens in its map app."""
+    return f"https://maps.google.com/?q={latitude:.6f},{longitude:.6f}"
+
+
+async def incident_recipients(session: AsyncSession, place_path: str) -> IncidentRecipients:
+    """The commune on ``place_path`` (itself or an ancestor) and its active officers."""
+    codes = [code for code in place_path.strip("/").split("/") if code]
+    for code in reversed(codes):
+        area = await area_by_code(session, code)
+        if area is not None and area.kind == COMMUNE:
+            officers = {
+                role.member_id
+                for role in await roles_within(session, area.path)
+                if role.role == Role.OFFICER and role.area_id == area.id
+            }
+            return IncidentRecipients(place_of(area), tuple(sorted(officers)))
+    return IncidentRecipients(None, ())
 
 
 class IncidentRecords:
     """Reads of urgent incident reports."""
 
+    session: AsyncSession
 
-EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {}
+    async def incident_recipients(self, place_path: str) -> IncidentRecipients:
+        return await incident_recipients(self.session, place_path)
+
+
+async def report_incident(ctx: EffectContext, effect: ReportIncident) -> None:
+    held = any(
+        grant.role == effect.role and grant.place.id == effect.area_id for grant in ctx.member.roles
+    )
+    area = await area_by_id(ctx.session, effect.area_id)
+    if area is None or not held or not may(ctx.member.roles, Action.URGENT_INCIDENT, area.path):
+        raise PolicyViolation("an incident reported from a place the member holds no role in")
+    if effect.place_text:
+        where = effect.place_text
+    elif effect.latitude is not None and effect.longitude is not None:
+        where = map_link(effect.latitude, effect.longitude)
+    else:
+        where = "-"
+    incident_id = await insert_incident(
+        ctx.session,
+        NewIncident(
+            area_id=area.id,
+            reported_by=ctx.member.id,
+            what=effect.what,
+            place_text=where,
+            severity=effect.severity,
+        ),
+        now=ctx.now,
+    )
+    recipients = await incident_recipients(ctx.session, area.path)
+    params = {
+        "what": effect.what,
+        "where": where,
+        "area": place_of(area).full_name,
+        "time": shown(ctx.now),
+    }
+    for officer_id in recipients.besides(ctx.member.id):
+        await queue_for_member(
+            ctx.session,
+            MemberMessage(
+                member_id=officer_id,
+                kind=URGENT,
+                dedup_key=f"incident:{incident_id}:member:{officer_id}",
+                message_key=NOTICE_KEYS[(effect.role, effect.severity)],
+                params=params,
+            ),
+            now=ctx.now,
+        )
+
+
+EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {ReportIncident: report_incident}

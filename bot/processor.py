@@ -18,6 +18,7 @@ from bot.place_records import load_grants
 from bot.records import EFFECT_HANDLERS, DatabaseRecords
 from bot.sealing import Sealer
 from bot.staff_effects import apply_staff_effect
+from bot.tip_inbox import announce_stored_tip
 from conversations.effects import Effect, SetLocale, StoreTip
 from conversations.engine import Engine, Outcome
 from conversations.i18n import N_, Catalogues
@@ -32,6 +33,7 @@ from storage.database import Database
 from storage.errors import is_transient
 from storage.invitations import DuplicateInvitationCode, InvitationTaken
 from storage.members import mark_identity_inactive, set_locale
+from storage.reports import ReportTaken
 from storage.tips import DuplicateTipCode, NewAttachment, NewTip, insert_tip
 from storage.updates import claim_update
 
@@ -86,6 +88,7 @@ class MessageProcessor:
                     DuplicateTipCode,
                     InvitationTaken,
                     DuplicateInvitationCode,
+                    ReportTaken,
                 ):
                     continue
                 except Exception as error:
@@ -173,6 +176,7 @@ class MessageProcessor:
             await set_locale(session, member.id, effect.locale)
         elif isinstance(effect, StoreTip):
             await insert_tip(session, self._new_tip(message, member, effect, now))
+            await announce_stored_tip(session, effect.code, now)
         else:
             await apply_staff_effect(session, member, message.display_name, effect, now)
 

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import broadcasts, events, incidents, reports, security_models, tip_inbox
+from bot import (
+    broadcasts,
+    events,
+    incidents,
+    overview,
+    reminders,
+    reports,
+    security_models,
+    tip_inbox,
+)
 from bot.effect_context import EffectHandler
 from bot.place_records import PlaceRecords
 from bot.sealing import Sealer
@@ -25,6 +34,7 @@ class DatabaseRecords(
     events.EventRecords,
     tip_inbox.TipInboxRecords,
     broadcasts.BroadcastRecords,
+    overview.OverviewRecords,
 ):
     """The engine's read port, bound to the current transaction."""
 
@@ -51,9 +61,11 @@ def _merge(*tables: dict[type[Effect], EffectHandler]) -> dict[type[Effect], Eff
 
 EFFECT_HANDLERS = _merge(
     reports.EFFECT_HANDLERS,
+    reminders.EFFECT_HANDLERS,
     incidents.EFFECT_HANDLERS,
     security_models.EFFECT_HANDLERS,
     events.EFFECT_HANDLERS,
     tip_inbox.EFFECT_HANDLERS,
     broadcasts.EFFECT_HANDLERS,
+    overview.EFFECT_HANDLERS,
 )

@@ -23,8 +23,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.broadcast_fanout import fan_out_broadcasts, finish_broadcasts
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
+from bot.escalation import erase_old_tip_routes, escalate_unacknowledged_tips
+from bot.event_reminders import remind_event_participants
 from bot.rules import deliver_notices, forget_old_updates
 from storage.database import Database
 from storage.outbox import purge_finished
@@ -36,9 +39,15 @@ Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]
 
 # Rules checked every minute (the monthly-update reminders, event reminders and escalations
 # register here when they are built).
-RULES: list[Rule] = [deliver_notices]
+RULES: list[Rule] = [
+    deliver_notices,
+    remind_event_participants,
+    fan_out_broadcasts,
+    finish_broadcasts,
+    escalate_unacknowledged_tips,
+]
 # Jobs run once a morning (the officers' digests).
-DAILY_JOBS: list[Rule] = [forget_old_updates]
+DAILY_JOBS: list[Rule] = [forget_old_updates, erase_old_tip_routes]
 
 TICK_EVERY = timedelta(minutes=1)
 # Local time of the daily jobs: the end of the quiet hours, so digests go out at once.

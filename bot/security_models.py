@@ -1,15 +1,134 @@
 """The bot's side of self-managed security models and their activity logs.
 
-Reads for the engine (a mixin of the processor's records) and the effects' handlers."""
+Reads for the engine (a mixin of the processor's records) and the effects' handlers. Each
+handler asks the policy again, against the roles loaded in this very transaction, so a stale
+conversation never writes what the member may no longer do."""
 
 from __future__ import annotations
 
-from bot.effect_context import EffectHandler
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.areas import clean_name
+from bot.effect_context import EffectContext, EffectHandler
+from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
+from conversations.parsing import fold
+from conversations.places import Place
+from conversations.policy import Action, may
+from conversations.security_models import (
+    EndModel,
+    LogModelActivity,
+    ModelView,
+    RegisterModel,
+    may_log_activity,
+)
+from storage.areas import area_by_id
+from storage.security_models import (
+    NewModelActivity,
+    NewSecurityModel,
+    SecurityModelRecord,
+    end_security_model,
+    insert_model_activity,
+    insert_security_model,
+    security_model_by_id,
+    security_models_within,
+)
+
+# Names are matched in Python (accents optional), among at most this many models of a place.
+MAX_SCANNED = 2000
+
+
+def model_view(record: SecurityModelRecord) -> ModelView:
+    place = Place(
+        record.area_id,
+        record.area_code,
+        record.area_name,
+        record.area_kind,
+        record.area_path,
+        record.parent_name,
+    )
+    return ModelView(
+        id=record.id,
+        name=record.name,
+        kind=record.kind,
+        place=place,
+        lead_member_id=record.lead_member_id,
+        lead_name=record.lead_name,
+        ended_at=record.ended_at,
+        activities=record.activities,
+        last_activity=record.last_activity,
+    )
 
 
 class SecurityModelRecords:
     """Reads of self-managed security models and their activity logs."""
 
+    session: AsyncSession
 
-EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {}
+    async def models_within(
+        self, path: str, *, query: str | None, limit: int, include_ended: bool = False
+    ) -> list[ModelView]:
+        found = await security_models_within(
+            self.session, path, include_ended=include_ended, limit=MAX_SCANNED
+        )
+        if query:
+            folded = fold(query)
+            found = [record for record in found if folded in fold(record.name)]
+        return [model_view(record) for record in found[:limit]]
+
+    async def model_by_id(self, model_id: int) -> ModelView | None:
+        record = await security_model_by_id(self.session, model_id)
+        return None if record is None else model_view(record)
+
+
+async def register_model(ctx: EffectContext, effect: RegisterModel) -> None:
+    area = await area_by_id(ctx.session, effect.area_id)
+    if area is None or not may(ctx.member.roles, Action.MANAGE_MODELS, area.path):
+        raise PolicyViolation("registering a model outside the member's places")
+    await insert_security_model(
+        ctx.session,
+        NewSecurityModel(
+            name=clean_name(effect.name),
+            kind=effect.kind,
+            area_id=area.id,
+            lead_member_id=None,
+            lead_name=clean_name(effect.lead_name) if effect.lead_name else None,
+            created_by=ctx.member.id,
+        ),
+        now=ctx.now,
+    )
+
+
+async def log_model_activity(ctx: EffectContext, effect: LogModelActivity) -> None:
+    record = await security_model_by_id(ctx.session, effect.model_id)
+    if record is None or not may_log_activity(ctx.member.id, ctx.member.roles, model_view(record)):
+        raise PolicyViolation("logging an activity of a model the member does not run")
+    await insert_model_activity(
+        ctx.session,
+        NewModelActivity(
+            model_id=record.id,
+            activity_date=effect.activity_date,
+            kind=effect.kind,
+            participants=effect.participants,
+            outcome=effect.outcome,
+            photos=[dict(photo) for photo in effect.photos],
+            logged_by=ctx.member.id,
+        ),
+        now=ctx.now,
+    )
+
+
+async def end_model(ctx: EffectContext, effect: EndModel) -> None:
+    record = await security_model_by_id(ctx.session, effect.model_id)
+    if record is None or record.ended_at is not None:
+        return  # ended meanwhile (a second tap): nothing to do
+    if not may(ctx.member.roles, Action.END_MODELS, record.area_path):
+        raise PolicyViolation("ending a model outside the member's places")
+    await end_security_model(ctx.session, record.id, now=ctx.now)
+
+
+EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
+    RegisterModel: register_model,
+    LogModelActivity: log_model_activity,
+    EndModel: end_model,
+}

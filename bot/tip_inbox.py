@@ -1,15 +1,306 @@
 """The bot's side of the officers' tip inbox.
 
-Reads for the engine (a mixin of the processor's records) and the effects' handlers."""
+Reads for the engine (a mixin of the processor's records), the effects' handlers (take a tip,
+change its status) and the notices they cause: the sender told the new status in their
+language, never who the officer is; the officers of a commune told of a new tip at once.
+
+Notices about tips are written out here, in each recipient's language, because their
+parameters (a category, a status) are themselves translated and the outbox renders a key with
+raw parameters only. Nothing here logs a tip's text, a sender's route or a member id.
+"""
 
 from __future__ import annotations
 
-from bot.effect_context import EffectHandler
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
+from bot.effect_context import EffectContext, EffectHandler
+from bot.sealing import Sealer
+from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
+from conversations.fields import format_tip_code
+from conversations.flows.tip import CATEGORIES
+from conversations.i18n import N_, Catalogues
+from conversations.policy import Action, may
+from conversations.replies import Text
+from conversations.tip_inbox import (
+    FINAL,
+    MAX_NOTE,
+    REJECTED,
+    TAKE,
+    ChangeTipStatus,
+    InboxLine,
+    InboxTip,
+    TakeTip,
+    allowed_actions,
+    note_required,
+    status_after,
+)
+from storage.areas import area_by_id
+from storage.audit import record_audit
+from storage.outbox import TIP_NOTICE, NewMessage, enqueue
+from storage.roles import active_roles
+from storage.tips import (
+    TipRecord,
+    change_tip_status,
+    find_tip_by_code,
+    last_outcome,
+    list_inbox_within,
+    member_display_name,
+    staff_over,
+    take_tip,
+)
+
+TIP_TAKEN = "tip.taken"
+TIP_STATUS_CHANGED = "tip.status_changed"
+
+# What the sender is told, per outcome: the code and the new status, never the officer.
+SENDER_NOTICES = {
+    "acknowledged": N_("inbox.sender.acknowledged"),
+    "verifying": N_("inbox.sender.verifying"),
+    "forwarded": N_("inbox.sender.forwarded"),
+    "closed": N_("inbox.sender.closed"),
+    "unfounded": N_("inbox.sender.unfounded"),
+    "duplicate": N_("inbox.sender.duplicate"),
+    "spam": N_("inbox.sender.spam"),
+}
+# Transports with an outbox sender; a console chat cannot be written to later.
+NOTIFIABLE_CHANNELS = frozenset({"telegram", "zalo"})
+
+
+@cache
+def catalogues() -> Catalogues:
+    """The catalogues notices are written with (loaded once per process)."""
+    return Catalogues.load()
+
+
+def render(locale: str | None, key: str, **params: object) -> str:
+    return catalogues().text(locale, key, **params)
+
+
+def category_label(locale: str | None, category: str) -> str:
+    label = CATEGORIES.labels.get(category)
+    return render(locale, label) if label else category
+
+
+def _occurred(tip: TipRecord) -> str | None:
+    parts = []
+    if tip.occurred_time:
+        parts.append(tip.occurred_time)
+    if tip.occurred_date:
+        parts.append(tip.occurred_date.strftime("%d/%m/%Y"))
+    return " ".join(parts) or None
+
+
+async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
+    """``tip`` as staff see it: place, handler and the reason of a rejection."""
+    area = await area_by_id(session, tip.area_id) if tip.area_id is not None else None
+    handler_name = None
+    handler_grants: frozenset[int] = frozenset()
+    if tip.handler_member_id is not None:
+        handler_name = await member_display_name(session, tip.handler_member_id)
+        roles = await active_roles(session, tip.handler_member_id)
+        handler_grants = frozenset(role.id for role in roles)
+    outcome = tip.status
+    if tip.status == REJECTED:
+        outcome = await last_outcome(session, tip.id) or REJECTED
+    place_name = None
+    if area is not None:
+        place_name = f"{area.name}, {area.parent_name}" if area.parent_name else area.name
+    return InboxTip(
+        code=tip.code,
+        category=tip.category,
+        status=tip.status,
+        outcome=outcome,
+        received_at=tip.received_at,
+        acknowledged_at=tip.acknowledged_at,
+        forwarded_at=tip.forwarded_at,
+        closed_at=tip.closed_at,
+        place_path=area.path if area is not None else "",
+        place_name=place_name,
+        description=tip.description,
+        place_text=tip.place_text,
+        latitude=tip.latitude,
+        longitude=tip.longitude,
+        occurred=_occurred(tip),
+        anonymous=tip.anonymous,
+        contact_phone=None if tip.anonymous else tip.contact_phone,
+        attachment_kinds=tuple(item.kind for item in tip.attachments),
+        handler_name=handler_name,
+        handler_grant_ids=handler_grants,
+        has_handler=tip.handler_member_id is not None,
+        note=tip.status_note,
+    )
 
 
 class TipInboxRecords:
     """Reads of the officers' tip inbox."""
 
+    session: AsyncSession
 
-EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {}
+    async def inbox_tip(self, code: str) -> InboxTip | None:
+        tip = await find_tip_by_code(self.session, code)
+        return None if tip is None else await load_inbox_tip(self.session, tip)
+
+    async def inbox_lines(self, path: str, *, limit: int) -> list[InboxLine]:
+        rows = await list_inbox_within(self.session, path, limit=limit)
+        return [
+            InboxLine(row.code, row.category, row.status, row.received_at, row.handler_name)
+            for row in rows
+        ]
+
+
+# -- notices --------------------------------------------------------------------------------
+
+
+async def tell_sender(
+    session: AsyncSession, sealer: Sealer, tip: TipRecord, outcome: str, now: datetime
+) -> bool:
+    """Queue the tip's new status to its sender (in the tip's language); True when queued.
+
+    A named sender is reached through their member account. An anonymous one only through the
+    sealed route, opened here and written to the outbox row alone; once the route has been
+    erased (closed long ago) nobody can be told.
+    """
+    key = SENDER_NOTICES.get(outcome)
+    if key is None:
+        return False
+    code = format_tip_code(tip.code)
+    dedup = f"tip-status:{tip.id}:{outcome}"
+    if tip.member_id is not None:
+        message = MemberMessage(
+            tip.member_id, TIP_NOTICE, dedup, message_key=key, params={"code": code}
+        )
+        return await queue_for_member(session, message, now=now)
+    if tip.sender_route is None:
+        return False
+    channel, chat_id = sealer.open_route(tip.sender_route)
+    if channel not in NOTIFIABLE_CHANNELS:
+        return False
+    return await enqueue(
+        session,
+        NewMessage(
+            channel=channel,
+            kind=TIP_NOTICE,
+            not_before=now,  # tip notices are exempt from the quiet hours
+            chat_id=chat_id,
+            text=render(tip.locale, key, code=code),
+            dedup_key=dedup,
+            priority=PRIORITIES[TIP_NOTICE],
+        ),
+        now=now,
+    )
+
+
+async def announce_new_tip(session: AsyncSession, tip: TipRecord, now: datetime) -> int:
+    """Tell the officers of the tip's commune (and of places above it) that it arrived:
+    its code and category only. The number of notices queued."""
+    area = await area_by_id(session, tip.area_id) if tip.area_id is not None else None
+    if area is None:
+        return 0
+    queued = 0
+    for officer in await staff_over(session, area.path, ("officer",)):
+        text = render(
+            officer.locale,
+            N_("inbox.notice.new"),
+            code=format_tip_code(tip.code),
+            category=category_label(officer.locale, tip.category),
+            command=f"/xemtin {tip.code}",
+        )
+        message = MemberMessage(
+            officer.member_id, TIP_NOTICE, f"tip-new:{tip.id}:{officer.member_id}", text=text
+        )
+        if await queue_for_member(session, message, now=now):
+            queued += 1
+    return queued
+
+
+async def announce_stored_tip(session: AsyncSession, code: str, now: datetime) -> None:
+    """The hook the processor calls right after storing a tip, in the same transaction."""
+    tip = await find_tip_by_code(session, code)
+    if tip is not None:
+        await announce_new_tip(session, tip, now)
+
+
+# -- effects ---------------------------------------------------------------------------------
+
+
+def _say(ctx: EffectContext, key: str, **params: object) -> None:
+    ctx.replies.append(Text(render(ctx.member.locale, key, **params)))
+
+
+async def _tip_for(ctx: EffectContext, code: str) -> tuple[TipRecord, InboxTip] | None:
+    tip = await find_tip_by_code(ctx.session, code)
+    if tip is None:
+        return None
+    view = await load_inbox_tip(ctx.session, tip)
+    if not may(ctx.member.roles, Action.HANDLE_TIP, view.place_path):
+        raise PolicyViolation("handling a tip outside the member's places")
+    return tip, view
+
+
+async def _audit(ctx: EffectContext, action: str, tip: TipRecord) -> None:
+    await record_audit(
+        ctx.session,
+        action,
+        actor_member_id=ctx.member.id,
+        subject_kind="tip",
+        subject_id=tip.id,
+        area_id=tip.area_id,
+        at=ctx.now,
+    )
+
+
+async def take(ctx: EffectContext, effect: TakeTip) -> None:
+    found = await _tip_for(ctx, effect.code)
+    if found is None:
+        return
+    tip, view = found
+    taken = TAKE in allowed_actions(ctx.member.roles, view) and await take_tip(
+        ctx.session, tip.id, member_id=ctx.member.id, previous=tip.handler_member_id, now=ctx.now
+    )
+    if not taken:
+        # Somebody else was quicker: the flow's confirmation was written before we knew.
+        _say(ctx, N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
+        return
+    await _audit(ctx, TIP_TAKEN, tip)
+    if tip.acknowledged_at is None:
+        await tell_sender(ctx.session, ctx.sealer, tip, "acknowledged", ctx.now)
+
+
+async def change_status(ctx: EffectContext, effect: ChangeTipStatus) -> None:
+    found = await _tip_for(ctx, effect.code)
+    if found is None:
+        return
+    tip, view = found
+    note = (effect.note or "").strip()[:MAX_NOTE] or None
+    if note is None and note_required(effect.outcome):
+        raise ValueError("a rejection needs a note")
+    status = status_after(effect.outcome)
+    changed = effect.outcome in allowed_actions(ctx.member.roles, view) and (
+        await change_tip_status(
+            ctx.session,
+            tip.id,
+            expected=tip.status,
+            status=status,
+            outcome=effect.outcome,
+            note=note,
+            by=ctx.member.id,
+            now=ctx.now,
+            final=status in FINAL,
+        )
+    )
+    if not changed:
+        _say(ctx, N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
+        return
+    await _audit(ctx, TIP_STATUS_CHANGED, tip)
+    await tell_sender(ctx.session, ctx.sealer, tip, effect.outcome, ctx.now)
+
+
+EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
+    TakeTip: take,
+    ChangeTipStatus: change_status,
+}

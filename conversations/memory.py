@@ -21,6 +21,7 @@ from conversations.effects import (
     StoreTip,
 )
 from conversations.engine import Engine
+from conversations.event_memory import MemoryEventRecords
 from conversations.parsing import fold
 from conversations.places import Place, child_path, is_inside
 from conversations.policy import Grant
@@ -35,10 +36,19 @@ from conversations.ports import (
     TipStatus,
 )
 from conversations.replies import Inbound, Reply
+from conversations.tip_inbox import (
+    ACKNOWLEDGED,
+    RECEIVED,
+    ChangeTipStatus,
+    InboxLine,
+    InboxTip,
+    TakeTip,
+    status_after,
+)
 
 
 @dataclass
-class MemoryRecords:
+class MemoryRecords(MemoryEventRecords):
     """Tips kept in a dict; the sender is remembered only to answer their status questions."""
 
     tips: dict[str, StoreTip] = field(default_factory=dict)
@@ -51,6 +61,8 @@ class MemoryRecords:
     tip_places: dict[str, Place] = field(default_factory=dict)
     tip_views: list[tuple[int, str]] = field(default_factory=list)
     held: list[HeldRole] = field(default_factory=list)
+    handlers: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, str | None] = field(default_factory=dict)
 
     async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
         tip = self.tips.get(code)
@@ -106,6 +118,49 @@ class MemoryRecords:
             anonymous=tip.anonymous,
             contact_phone=tip.contact_phone,
         )
+
+    async def inbox_tip(self, code: str) -> InboxTip | None:
+        tip = self.tips.get(code)
+        if tip is None:
+            return None
+        place = self.tip_places.get(code)
+        handler = self.handlers.get(code)
+        held = [role for role in self.held if role.member_id == handler]
+        status = self.statuses.get(code, RECEIVED)
+        return InboxTip(
+            code=code,
+            category=tip.category,
+            status=status_after(status),
+            outcome=status,
+            received_at=self.received[code],
+            acknowledged_at=None,
+            forwarded_at=None,
+            closed_at=None,
+            place_path=place.path if place else "",
+            place_name=place.full_name if place else None,
+            description=tip.description,
+            place_text=tip.place_text,
+            latitude=tip.latitude,
+            longitude=tip.longitude,
+            occurred=None,
+            anonymous=tip.anonymous,
+            contact_phone=tip.contact_phone,
+            attachment_kinds=tuple(item["kind"] for item in tip.attachments),
+            handler_name=held[0].display_name if held else None,
+            handler_grant_ids=frozenset(role.grant.id for role in held),
+            has_handler=handler is not None,
+            note=self.notes.get(code),
+        )
+
+    async def inbox_lines(self, path: str, *, limit: int) -> list[InboxLine]:
+        lines = []
+        for listing in await self.tips_within(path, limit=limit):
+            tip = await self.inbox_tip(listing.code)
+            assert tip is not None
+            lines.append(
+                InboxLine(tip.code, tip.category, tip.status, tip.received_at, tip.handler_name)
+            )
+        return lines
 
     async def tips_within(self, path: str, *, limit: int) -> list[TipListing]:
         found = [
@@ -187,6 +242,13 @@ class MemoryChat:
             records.add_place(code, effect.name, effect.kind, parent)
         elif isinstance(effect, RecordTipView):
             records.tip_views.append((member.id, effect.code))
+        elif isinstance(effect, TakeTip):
+            records.handlers[effect.code] = member.id
+            if records.statuses.get(effect.code, RECEIVED) == RECEIVED:
+                records.statuses[effect.code] = ACKNOWLEDGED
+        elif isinstance(effect, ChangeTipStatus):
+            records.statuses[effect.code] = effect.outcome
+            records.notes[effect.code] = effect.note
         elif isinstance(effect, RenameArea):
             place = next(p for p in records.places.values() if p.id == effect.area_id)
             records.places[place.code] = replace(place, name=effect.name)

@@ -56,17 +56,21 @@ class Action(StrEnum):
     SEND_TIP = "tip.send"
     FOLLOW_OWN_TIP = "tip.follow"
     CHOOSE_LANGUAGE = "language"
+    CHOOSE_MESSAGES = "messages.choose"
     JOIN = "join"
     SEE_EVENTS = "event.see"
     MY_ROLES = "role.mine"
     MONTHLY_UPDATE = "report.monthly"
     MODEL_ACTIVITY = "model.activity"
     MANAGE_MODELS = "model.manage"
+    END_MODELS = "model.end"
     SEE_MODELS = "model.see"
     URGENT_INCIDENT = "incident.urgent"
     EVENT_TURNOUT = "event.turnout"
     LIST_TIPS = "tip.list"
     READ_TIP = "tip.read"
+    HANDLE_TIP = "tip.handle"
+    REASSIGN_TIP = "tip.reassign"
     LATE_REPORTS = "report.late"
     INVITE = "invite.create"
     REVOKE_ROLE = "role.revoke"
@@ -83,24 +87,30 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.SEND_TIP: EVERYBODY,
     Action.FOLLOW_OWN_TIP: EVERYBODY,
     Action.CHOOSE_LANGUAGE: EVERYBODY,
+    Action.CHOOSE_MESSAGES: EVERYBODY,
     Action.JOIN: EVERYBODY,
     Action.SEE_EVENTS: EVERYBODY,
     Action.MY_ROLES: STAFF,
     Action.MONTHLY_UPDATE: frozenset({Role.LEADER}),
     Action.MODEL_ACTIVITY: frozenset({Role.LEADER, Role.MODEL_LEAD}),
     Action.MANAGE_MODELS: frozenset({Role.ADMIN, Role.LEADER}),
+    Action.END_MODELS: frozenset({Role.ADMIN}),
     Action.SEE_MODELS: frozenset({Role.LEADER, Role.MODEL_LEAD, Role.OFFICER, Role.ADMIN}),
     Action.URGENT_INCIDENT: frozenset({Role.LEADER, Role.OFFICER}),
-    Action.EVENT_TURNOUT: frozenset({Role.LEADER}),
+    # Organisers (admins) too; which events each may report on: conversations.events.
+    Action.EVENT_TURNOUT: frozenset({Role.LEADER, Role.ADMIN}),
     Action.LIST_TIPS: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.READ_TIP: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.HANDLE_TIP: frozenset({Role.OFFICER, Role.ADMIN}),
+    # Admins of a place may take over a tip somebody else handles, and move any tip there.
+    Action.REASSIGN_TIP: frozenset({Role.ADMIN}),
     Action.LATE_REPORTS: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.INVITE: frozenset({Role.ADMIN}),
     Action.REVOKE_ROLE: frozenset({Role.ADMIN}),
     Action.MANAGE_AREAS: frozenset({Role.ADMIN}),
     Action.MANAGE_EVENTS: frozenset({Role.ADMIN}),
     Action.BROADCAST: frozenset({Role.ADMIN}),
-    Action.EXPORT: frozenset({Role.ADMIN}),
+    Action.EXPORT: frozenset({Role.OFFICER, Role.ADMIN}),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from conversations.broadcasts import BroadcastReads
 from conversations.events import EventReads
+from conversations.exports import OverviewReads
 from conversations.incidents import IncidentReads
 from conversations.places import Place
 from conversations.policy import Grant, Role
@@ -108,6 +109,7 @@ class Records(
     EventReads,
     TipInboxReads,
     BroadcastReads,
+    OverviewReads,
     Protocol,
 ):
     """Reads the conversations need (each feature's reads live in its own module)."""

@@ -94,4 +94,14 @@ class AskLocation:
     ref: str = ""
 
 
-Reply = Text | Choices | AskLocation
+@dataclass(frozen=True)
+class Document:
+    """A file made for the user (an export); ``text`` is its caption. Channels that cannot
+    send files show the caption only."""
+
+    text: str
+    filename: str
+    data: bytes = field(repr=False)
+
+
+Reply = Text | Choices | AskLocation | Document

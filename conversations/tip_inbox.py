@@ -1,4 +1,13 @@
-"""The officers' tip inbox: its domain, effects and reads.
+"""The officers' tip inbox: statuses, who may move a tip where, effects and reads.
+
+A tip moves received → acknowledged → forwarded / verifying → closed, or is rejected as
+unfounded, a duplicate or spam. One officer handles a tip: "taking" it makes them its handler
+and, when nobody had acknowledged it yet, acknowledges it at once (the officer has read it and
+answers for it, which is what the 24-hour rule asks). Afterwards only the handler, or an admin
+of the tip's place, changes its status; an admin may also take a tip over.
+
+A rejection is stored as the status ``rejected`` on the tip; its reason (unfounded, duplicate,
+spam) is the status of the step recorded in the tip's history.
 
 The reads are a part of ``conversations.ports.Records``, so this module must not import
 ``conversations.ports``.
@@ -6,8 +15,174 @@ The reads are a part of ``conversations.ports.Records``, so this module must not
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
+
+from conversations.effects import Effect
+from conversations.i18n import N_
+from conversations.policy import Action, Grant, may
+
+RECEIVED = "received"
+ACKNOWLEDGED = "acknowledged"
+FORWARDED = "forwarded"
+VERIFYING = "verifying"
+CLOSED = "closed"
+REJECTED = "rejected"
+
+# Reasons of a rejection: each is an outcome an officer picks, stored on the tip as REJECTED.
+UNFOUNDED = "unfounded"
+DUPLICATE = "duplicate"
+SPAM = "spam"
+REJECTIONS = (UNFOUNDED, DUPLICATE, SPAM)
+
+TAKE = "take"  # not a status: the officer becomes the tip's handler
+
+# The statuses an officer may move a tip to, from each status (rejections by their reason).
+NEXT: dict[str, tuple[str, ...]] = {
+    RECEIVED: (ACKNOWLEDGED, *REJECTIONS),
+    ACKNOWLEDGED: (VERIFYING, FORWARDED, CLOSED, *REJECTIONS),
+    VERIFYING: (FORWARDED, CLOSED, *REJECTIONS),
+    FORWARDED: (CLOSED,),
+    CLOSED: (),
+    REJECTED: (),
+}
+FINAL = frozenset({CLOSED, REJECTED})
+
+MAX_NOTE = 500
+
+# How staff see a status or an outcome (the sender is told in their own words: SENDER_NOTICES).
+STATUS_LABELS: dict[str, str] = {
+    RECEIVED: N_("inbox.status.received"),
+    ACKNOWLEDGED: N_("inbox.status.acknowledged"),
+    FORWARDED: N_("inbox.status.forwarded"),
+    VERIFYING: N_("inbox.status.verifying"),
+    CLOSED: N_("inbox.status.closed"),
+    REJECTED: N_("inbox.status.rejected"),
+    UNFOUNDED: N_("inbox.status.unfounded"),
+    DUPLICATE: N_("inbox.status.duplicate"),
+    SPAM: N_("inbox.status.spam"),
+}
+
+# The buttons an officer taps, with the words that pick them when typed.
+ACTION_LABELS: dict[str, str] = {
+    TAKE: N_("inbox.action.take"),
+    ACKNOWLEDGED: N_("inbox.action.acknowledge"),
+    VERIFYING: N_("inbox.action.verify"),
+    FORWARDED: N_("inbox.action.forward"),
+    CLOSED: N_("inbox.action.close"),
+    UNFOUNDED: N_("inbox.action.unfounded"),
+    DUPLICATE: N_("inbox.action.duplicate"),
+    SPAM: N_("inbox.action.spam"),
+}
+ACTION_WORDS: dict[str, tuple[str, ...]] = {
+    TAKE: ("nhan", "nhan xu ly", "take"),
+    ACKNOWLEDGED: ("tiep nhan", "acknowledge", "ack"),
+    VERIFYING: ("xac minh", "verify"),
+    FORWARDED: ("chuyen", "forward"),
+    CLOSED: ("xong", "dong", "close"),
+    UNFOUNDED: ("khong co co so", "unfounded"),
+    DUPLICATE: ("trung", "trung lap", "duplicate"),
+    SPAM: ("rac", "tin rac", "spam"),
+}
+
+
+def status_after(outcome: str) -> str:
+    """The tip's stored status once ``outcome`` is chosen."""
+    return REJECTED if outcome in REJECTIONS else outcome
+
+
+def note_required(outcome: str) -> bool:
+    """A rejection must say why; other steps may carry a note."""
+    return outcome in REJECTIONS
+
+
+@dataclass(frozen=True)
+class InboxTip:
+    """A tip as the staff of its place see it: never who sent an anonymous tip.
+
+    ``handler_grant_ids`` are the role ids the handler holds now, so that a member can tell
+    "this is mine" from the roles they carry.
+    """
+
+    code: str
+    category: str
+    status: str
+    outcome: str  # the status, or a rejection's reason
+    received_at: datetime
+    acknowledged_at: datetime | None
+    forwarded_at: datetime | None
+    closed_at: datetime | None
+    place_path: str  # "" when the tip has no place: no place-bound role sees it
+    place_name: str | None
+    description: str
+    place_text: str | None
+    latitude: float | None
+    longitude: float | None
+    occurred: str | None  # "dd/mm/yyyy HH:MM" as the sender said, or None when unknown
+    anonymous: bool
+    contact_phone: str | None
+    attachment_kinds: tuple[str, ...]
+    handler_name: str | None
+    handler_grant_ids: frozenset[int]
+    has_handler: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
+class InboxLine:
+    """A line of the inbox: never the text, the place or the sender."""
+
+    code: str
+    category: str
+    status: str
+    received_at: datetime
+    handler_name: str | None
+
+
+def handles(grants: Iterable[Grant], tip: InboxTip) -> bool:
+    """Is the member holding ``grants`` the tip's handler?"""
+    return any(grant.id in tip.handler_grant_ids for grant in grants)
+
+
+def allowed_actions(grants: tuple[Grant, ...], tip: InboxTip) -> tuple[str, ...]:
+    """What the member may do with ``tip`` now: take it, and the statuses they may set."""
+    if not may(grants, Action.HANDLE_TIP, tip.place_path):
+        return ()
+    mine = handles(grants, tip)
+    oversees = may(grants, Action.REASSIGN_TIP, tip.place_path)
+    actions: list[str] = []
+    if tip.status not in FINAL and not mine and (not tip.has_handler or oversees):
+        actions.append(TAKE)
+    if mine or oversees:
+        actions.extend(NEXT.get(tip.status, ()))
+    return tuple(actions)
+
+
+@dataclass(frozen=True)
+class TakeTip(Effect):
+    """The member becomes the handler of tip ``code`` (acknowledging it if nobody had)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class ChangeTipStatus(Effect):
+    """Move tip ``code`` to ``outcome`` (a status or a rejection's reason), with a note."""
+
+    code: str
+    outcome: str
+    note: str | None = None
 
 
 class TipInboxReads(Protocol):
     """Reads about tips as officers handle them."""
+
+    async def inbox_tip(self, code: str) -> InboxTip | None:
+        """The tip ``code`` for staff eyes; the caller asks the policy first."""
+        ...
+
+    async def inbox_lines(self, path: str, *, limit: int) -> list[InboxLine]:
+        """Tips placed in ``path`` or below: unacknowledged first, then the newest."""
+        ...

@@ -24,6 +24,7 @@ from storage.tables import utcnow
 
 __all__ = [
     "BROADCAST",
+    "CAMPAIGN_KINDS",
     "DIGEST",
     "FINISHED",
     "NOTICE",
@@ -33,7 +34,9 @@ __all__ = [
     "URGENT",
     "ClaimedMessage",
     "NewMessage",
+    "cancel_broadcast_copies",
     "claim_due",
+    "count_by_broadcast",
     "count_by_status",
     "enqueue",
     "enqueue_many",
@@ -55,6 +58,8 @@ NOTICE = "notice"
 URGENT = "urgent"
 # Kinds a member can turn off (member_preferences.reminders).
 OPTIONAL_KINDS = frozenset({REMINDER})
+# Campaign messages a member can turn off (member_preferences.campaigns).
+CAMPAIGN_KINDS = frozenset({BROADCAST})
 
 QUEUED = "queued"
 SENDING = "sending"
@@ -84,6 +89,7 @@ class NewMessage:
     params: dict[str, Any] | None = None
     dedup_key: str | None = None
     priority: int = 0
+    broadcast_id: int | None = None
 
     def __post_init__(self) -> None:
         if (self.identity_id is None) == (self.chat_id is None):
@@ -127,6 +133,7 @@ def _values(message: NewMessage, now: datetime) -> dict[str, Any]:
         "last_error": None,
         "created_at": now,
         "finished_at": None,
+        "broadcast_id": message.broadcast_id,
     }
 
 
@@ -169,6 +176,14 @@ async def reachable_identity(
     if kind in OPTIONAL_KINDS:
         wanted = await session.scalar(
             select(member_preferences.c.reminders).where(
+                member_preferences.c.member_id == member_id
+            )
+        )
+        if wanted is False:
+            return None
+    if kind in CAMPAIGN_KINDS:
+        wanted = await session.scalar(
+            select(member_preferences.c.campaigns).where(
                 member_preferences.c.member_id == member_id
             )
         )
@@ -220,11 +235,16 @@ async def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    # The candidates are read first and updated by id: inside ``IN (…)`` PostgreSQL may run a
+    # LIMIT … FOR UPDATE SKIP LOCKED subquery more than once and claim far beyond ``limit``.
+    candidate_ids = (await session.execute(candidates)).scalars().all()
+    if not candidate_ids:
+        return []
     claimed_ids = (
         (
             await session.execute(
                 update(outbox)
-                .where(outbox.c.id.in_(candidates), due)
+                .where(outbox.c.id.in_(list(candidate_ids)), due)
                 .values(status=SENDING, lease_until=lease_until, attempts=outbox.c.attempts + 1)
                 .returning(outbox.c.id)
             )
@@ -248,6 +268,7 @@ async def claim_due(
                 identities.c.active,
                 members.c.locale,
                 member_preferences.c.reminders,
+                member_preferences.c.campaigns,
             )
             .select_from(
                 outbox.outerjoin(identities, identities.c.id == outbox.c.identity_id)
@@ -266,6 +287,8 @@ async def claim_due(
             blocked.append(row.id)
         elif row.kind in OPTIONAL_KINDS and row.reminders is False:
             cancelled.append(row.id)
+        elif row.kind in CAMPAIGN_KINDS and row.campaigns is False:
+            cancelled.append(row.id)  # turned campaigns off after the copy was queued
         else:
             claimed.append(
                 ClaimedMessage(
@@ -382,6 +405,35 @@ async def purge_finished(session: AsyncSession, before: datetime) -> int:
         delete(outbox).where(outbox.c.finished_at < before, outbox.c.status.in_(FINISHED))
     )
     return result.rowcount or 0
+
+
+async def cancel_broadcast_copies(
+    session: AsyncSession, broadcast_id: int, *, now: datetime
+) -> int:
+    """Cancel the copies of a broadcast that are still queued; copies in flight finish."""
+    result = await session.execute(
+        update(outbox)
+        .where(outbox.c.broadcast_id == broadcast_id, outbox.c.status == QUEUED)
+        .values(status=CANCELLED, finished_at=now, text=None, params=None)
+    )
+    return result.rowcount or 0
+
+
+async def count_by_broadcast(
+    session: AsyncSession, broadcast_ids: Collection[int]
+) -> dict[int, dict[str, int]]:
+    """For each broadcast, how many of its copies are in each status."""
+    if not broadcast_ids:
+        return {}
+    rows = await session.execute(
+        select(outbox.c.broadcast_id, outbox.c.status, func.count())
+        .where(outbox.c.broadcast_id.in_(list(broadcast_ids)))
+        .group_by(outbox.c.broadcast_id, outbox.c.status)
+    )
+    counts: dict[int, dict[str, int]] = {broadcast_id: {} for broadcast_id in broadcast_ids}
+    for broadcast_id, status, count in rows.all():
+        counts[broadcast_id][status] = count
+    return counts
 
 
 async def count_by_status(session: AsyncSession, *, channel: str | None = None) -> dict[str, int]:

@@ -7,23 +7,35 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, and_, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, tip_attachments, tips
+from storage._sql import areas, member_roles, members, tip_attachments, tip_status_changes, tips
 from storage.areas import _escape_like
 
 __all__ = [
+    "TAKEN",
     "AttachmentRecord",
     "DuplicateTipCode",
+    "InboxRow",
     "NewAttachment",
     "NewTip",
+    "StaffMember",
     "TipRecord",
+    "UnacknowledgedTip",
+    "change_tip_status",
+    "claim_unacknowledged",
+    "erase_routes_closed_before",
     "find_tip_by_code",
     "insert_tip",
+    "last_outcome",
+    "list_inbox_within",
     "list_tips",
     "list_tips_within",
+    "member_display_name",
+    "staff_over",
+    "take_tip",
 ]
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -110,6 +122,9 @@ class TipRecord:
     forwarded_at: datetime | None
     closed_at: datetime | None
     area_id: int | None
+    handler_member_id: int | None = None
+    status_note: str | None = None
+    escalated_at: datetime | None = None
     attachments: tuple[AttachmentRecord, ...] = ()
 
 
@@ -213,3 +228,242 @@ async def list_tips_within(
         (row.code, row.category, row.status, row.received_at)
         for row in await session.execute(statement)
     ]
+
+
+# -- handling: the officers' inbox, the 24-hour rule -------------------------------------------
+
+# The status recorded in a tip's history when an officer takes it (not a status of the tip).
+TAKEN = "taken"
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """A line of an officer's inbox: no text, no place, no sender."""
+
+    code: str
+    category: str
+    status: str
+    received_at: datetime
+    handler_name: str | None
+
+
+async def list_inbox_within(session: AsyncSession, path: str, *, limit: int = 10) -> list[InboxRow]:
+    """Tips placed in the subtree at ``path``: the unacknowledged ones first, newest first."""
+    pattern = _escape_like(path) + "%"
+    waiting_first = case((tips.c.acknowledged_at.is_(None), 0), else_=1)
+    statement = (
+        select(
+            tips.c.code,
+            tips.c.category,
+            tips.c.status,
+            tips.c.received_at,
+            members.c.display_name.label("handler_name"),
+        )
+        .join(areas, areas.c.id == tips.c.area_id)
+        .outerjoin(members, members.c.id == tips.c.handler_member_id)
+        .where(areas.c.path.like(pattern, escape="\\"))
+        .order_by(waiting_first, tips.c.received_at.desc(), tips.c.id.desc())
+        .limit(limit)
+    )
+    return [InboxRow(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def last_outcome(session: AsyncSession, tip_id: int) -> str | None:
+    """The status of the tip's latest step other than being taken (a rejection's reason)."""
+    return await session.scalar(
+        select(tip_status_changes.c.status)
+        .where(tip_status_changes.c.tip_id == tip_id, tip_status_changes.c.status != TAKEN)
+        .order_by(tip_status_changes.c.id.desc())
+        .limit(1)
+    )
+
+
+async def _record_step(
+    session: AsyncSession, tip_id: int, status: str, note: str | None, by: int, now: datetime
+) -> None:
+    await session.execute(
+        insert(tip_status_changes).values(
+            tip_id=tip_id, status=status, note=note, changed_by=by, changed_at=now
+        )
+    )
+
+
+async def take_tip(
+    session: AsyncSession, tip_id: int, *, member_id: int, previous: int | None, now: datetime
+) -> bool:
+    """Make ``member_id`` the tip's handler if it is still handled by ``previous``.
+
+    A tip nobody had acknowledged is acknowledged now. False when somebody changed the handler
+    or closed the tip meanwhile (nothing is written then).
+    """
+    handler = tips.c.handler_member_id
+    still = handler.is_(None) if previous is None else handler == previous
+    result = await session.execute(
+        update(tips)
+        .where(tips.c.id == tip_id, still, tips.c.status.not_in(("closed", "rejected")))
+        .values(
+            handler_member_id=member_id,
+            status=case((tips.c.status == "received", "acknowledged"), else_=tips.c.status),
+            acknowledged_at=func.coalesce(tips.c.acknowledged_at, now),
+        )
+    )
+    if not result.rowcount:
+        return False
+    await _record_step(session, tip_id, TAKEN, None, member_id, now)
+    return True
+
+
+async def change_tip_status(
+    session: AsyncSession,
+    tip_id: int,
+    *,
+    expected: str,
+    status: str,
+    outcome: str,
+    note: str | None,
+    by: int,
+    now: datetime,
+    final: bool,
+) -> bool:
+    """Move the tip from ``expected`` to ``status`` and record the step (``outcome``, note).
+
+    Any step acknowledges a tip not yet acknowledged; forwarding keeps its time, a final
+    status its closing time (the 24-hour rule is checked on these). False when the tip was
+    no longer ``expected`` (another officer moved it first).
+    """
+    values: dict[str, Any] = {
+        "status": status,
+        "status_note": note,
+        "acknowledged_at": func.coalesce(tips.c.acknowledged_at, now),
+    }
+    if status == "forwarded":
+        values["forwarded_at"] = func.coalesce(tips.c.forwarded_at, now)
+    if final:
+        values["closed_at"] = now
+    result = await session.execute(
+        update(tips).where(tips.c.id == tip_id, tips.c.status == expected).values(values)
+    )
+    if not result.rowcount:
+        return False
+    await _record_step(session, tip_id, outcome, note, by, now)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """A member holding a role in a place above (or at) a tip's place."""
+
+    member_id: int
+    locale: str | None
+    role: str
+    area_path: str
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """ "/40/17662/17662-001/" → ["/40/", "/40/17662/", "/40/17662/17662-001/"]."""
+    codes = [code for code in path.split("/") if code]
+    return ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
+
+
+async def staff_over(
+    session: AsyncSession, area_path: str, roles: tuple[str, ...]
+) -> list[StaffMember]:
+    """Members with an active role in ``roles`` held in the place at ``area_path`` or above
+    it, the nearest place first (a commune's staff before the province's)."""
+    if not area_path:
+        return []
+    rows = await session.execute(
+        select(
+            member_roles.c.member_id,
+            members.c.locale,
+            member_roles.c.role,
+            areas.c.path.label("area_path"),
+        )
+        .join(areas, areas.c.id == member_roles.c.area_id)
+        .join(members, members.c.id == member_roles.c.member_id)
+        .where(
+            areas.c.path.in_(ancestor_paths(area_path)),
+            member_roles.c.role.in_(roles),
+            member_roles.c.revoked_at.is_(None),
+        )
+        .order_by(func.length(areas.c.path).desc(), member_roles.c.member_id)
+    )
+    return [StaffMember(**row._asdict()) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class UnacknowledgedTip:
+    """A tip claimed for escalation: still unacknowledged past the deadline."""
+
+    id: int
+    code: str
+    category: str
+    received_at: datetime
+    area_path: str
+
+
+async def claim_unacknowledged(
+    session: AsyncSession, *, received_before: datetime, now: datetime, limit: int = 100
+) -> list[UnacknowledgedTip]:
+    """Mark as escalated, and return, placed tips received before ``received_before`` that
+    nobody acknowledged and that were not escalated yet.
+
+    The claim is one UPDATE guarded by ``escalated_at IS NULL``; on PostgreSQL the candidate
+    rows are locked with SKIP LOCKED, so two processes never claim the same tip.
+    """
+    waiting = and_(
+        tips.c.acknowledged_at.is_(None),
+        tips.c.escalated_at.is_(None),
+        tips.c.status == "received",
+        tips.c.received_at <= received_before,
+        tips.c.area_id.is_not(None),
+    )
+    candidates = (
+        select(tips.c.id)
+        .where(waiting)
+        .order_by(tips.c.received_at, tips.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = (
+        (
+            await session.execute(
+                update(tips)
+                .where(tips.c.id.in_(candidates), waiting)
+                .values(escalated_at=now)
+                .returning(tips.c.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not claimed:
+        return []
+    rows = await session.execute(
+        select(
+            tips.c.id,
+            tips.c.code,
+            tips.c.category,
+            tips.c.received_at,
+            areas.c.path.label("area_path"),
+        )
+        .join(areas, areas.c.id == tips.c.area_id)
+        .where(tips.c.id.in_(list(claimed)))
+        .order_by(tips.c.received_at, tips.c.id)
+    )
+    return [UnacknowledgedTip(**row._asdict()) for row in rows]
+
+
+async def erase_routes_closed_before(session: AsyncSession, before: datetime) -> int:
+    """Forget the sealed route back to the senders of tips closed before ``before``."""
+    result = await session.execute(
+        update(tips)
+        .where(tips.c.closed_at < before, tips.c.sender_route.is_not(None))
+        .values(sender_route=None)
+    )
+    return result.rowcount or 0
+
+
+async def member_display_name(session: AsyncSession, member_id: int) -> str | None:
+    """The name a member goes by on their platform (a handler's, shown to staff only)."""
+    return await session.scalar(select(members.c.display_name).where(members.c.id == member_id))

@@ -9,12 +9,22 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot.processor import MessageProcessor
 from conversations.i18n import N_, Catalogues
 from conversations.parsing import parse_coordinates
-from conversations.replies import AskLocation, Choices, Inbound, Location, MediaItem, Reply, Text
+from conversations.replies import (
+    AskLocation,
+    Choices,
+    Document,
+    Inbound,
+    Location,
+    MediaItem,
+    Reply,
+    Text,
+)
 
 CHANNEL = "console"
 BOT_PREFIX = "🛡  "
@@ -92,7 +102,9 @@ class ConsoleChannel:
         user_id: str = "1",
         read_line: ReadLine = read_stdin_line,
         write: Write | None = None,
+        files_dir: Path = Path("data") / "exports",
     ) -> None:
+        self.files_dir = files_dir
         self.processor = processor
         self.catalogues = catalogues
         self.user_id = user_id
@@ -114,6 +126,16 @@ class ConsoleChannel:
 
     def _show(self, replies: list[Reply]) -> None:
         for reply in replies:
+            if isinstance(reply, Document):
+                reply = Text(f"{reply.text}\n{self._save(reply)}")
             text = render(reply).replace("\n", "\n" + " " * len(BOT_PREFIX))
             self.write(f"{BOT_PREFIX}{text}\n")
         self.write("\n")
+
+    def _save(self, document: Document) -> Path:
+        """A terminal cannot show a file: it goes under the data directory, and its path is
+        printed instead."""
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / Path(document.filename).name
+        path.write_bytes(document.data)
+        return path.resolve()

@@ -22,8 +22,8 @@ from storage.outbox import (
     reachable_identity,
 )
 
-# Higher goes first when several messages are due: a tipster's news before a reminder, and a
-# reminder before the 10,000th copy of a broadcast.
+# Higher goes first when several messages are due: an urgent incident before anything, a
+# tipster's news before a reminder, and a reminder before the 10,000th copy of a broadcast.
 PRIORITIES: dict[str, int] = {URGENT: 20, TIP_NOTICE: 10, BROADCAST: -10}
 
 

@@ -1,4 +1,4 @@
-"""Quiet hours: between 21:00 and 07:00 local time only tip-related notices are sent.
+"""Quiet hours: between 21:00 and 07:00 local time only tip notices and urgent incidents go.
 
 Configuration as data: the window, its time zone and the kinds allowed through it are declared
 here once; the queue sets ``not_before`` from it and the sender refuses to claim anything else

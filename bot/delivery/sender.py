@@ -33,7 +33,7 @@ from bot.delivery.errors import (
 )
 from bot.delivery.limits import RateLimiter
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
-from bot.delivery.transports import Transport
+from bot.delivery.transports import PhotoTransport, Transport
 from storage.database import Database
 from storage.outbox import (
     ClaimedMessage,
@@ -173,7 +173,7 @@ class OutboxSender:
             log.error("outbox %d: cannot render: %s", message.id, type(error).__name__)
             return _Outcome(message, "failed", error=type(error).__name__)
         try:
-            await self.transport.send_text(message.chat_id, text)
+            await self._deliver(message, text)
         except RecipientBlocked as error:
             log.info("outbox %d: the recipient blocked the bot", message.id)
             return _Outcome(message, "blocked", error=error.reason)
@@ -191,6 +191,15 @@ class OutboxSender:
             log.exception("outbox %d: unexpected %s", message.id, type(error).__name__)
             return self._failed_for_now(message, type(error).__name__)
         return _Outcome(message, "sent")
+
+    async def _deliver(self, message: ClaimedMessage, text: str) -> None:
+        # A broadcast copy may carry a photo (a file id of this channel's platform); a
+        # transport that cannot send photos sends the text alone.
+        photo = message.params.get("photo")
+        if isinstance(photo, str) and isinstance(self.transport, PhotoTransport):
+            await self.transport.send_photo(message.chat_id, photo, text)
+        else:
+            await self.transport.send_text(message.chat_id, text)
 
     def _text(self, message: ClaimedMessage) -> str:
         if message.text is not None:

@@ -7,6 +7,7 @@ and wants to see a 429 rather than have the library sleep on it while the row's 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Awaitable
 from datetime import timedelta
 
 from telegram import Bot
@@ -45,6 +46,10 @@ def _seconds(error: RetryAfter) -> float:
     return float(retry_after)
 
 
+# Telegram's limit on a photo's caption; a longer text follows the photo as messages.
+MAX_CAPTION = 1024
+
+
 class TelegramTransport:
     """Sends outbox texts through a ``telegram.Bot``; long texts go in several messages."""
 
@@ -55,9 +60,21 @@ class TelegramTransport:
         for part in split_text(text):
             await self._send_one(_chat(chat_id), part)
 
+    async def send_photo(self, chat_id: str, file_id: str, text: str) -> None:
+        """The photo with the text as its caption when it fits; else the photo, then the text."""
+        chat = _chat(chat_id)
+        if len(text) <= MAX_CAPTION:
+            await self._call(self.bot.send_photo(chat, file_id, caption=text))
+            return
+        await self._call(self.bot.send_photo(chat, file_id))
+        await self.send_text(chat_id, text)
+
     async def _send_one(self, chat: int | str, text: str) -> None:
+        await self._call(self.bot.send_message(chat, text))
+
+    async def _call(self, request: Awaitable[object]) -> None:
         try:
-            await self.bot.send_message(chat, text)
+            await request
         except Forbidden as error:
             raise RecipientBlocked(type(error).__name__) from error
         except RetryAfter as error:

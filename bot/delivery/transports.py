@@ -6,7 +6,7 @@ Adapters (``telegram_transport``, ``zalo_transport``) turn the platform's errors
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class Transport(Protocol):
@@ -16,3 +16,12 @@ class Transport(Protocol):
     """
 
     async def send_text(self, chat_id: str, text: str) -> None: ...
+
+
+@runtime_checkable
+class PhotoTransport(Protocol):
+    """A transport that can also send a photo (by the platform's file id) with a text."""
+
+    async def send_text(self, chat_id: str, text: str) -> None: ...
+
+    async def send_photo(self, chat_id: str, file_id: str, text: str) -> None: ...

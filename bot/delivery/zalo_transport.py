@@ -7,9 +7,12 @@ later with backoff.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from bot.channels.zalo.channel import BLOCKED_ERROR_CODES
 from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.errors import ZaloApiError, ZaloError
+from bot.channels.zalo.texts import MAX_TEXT_LENGTH
 from bot.delivery.errors import (
     PermanentFailure,
     RateLimited,
@@ -31,8 +34,20 @@ class ZaloTransport:
         self.blocked_error_codes = blocked_error_codes
 
     async def send_text(self, chat_id: str, text: str) -> None:
+        await self._call(self.client.send_message(chat_id, text))
+
+    async def send_photo(self, chat_id: str, file_id: str, text: str) -> None:
+        """The picture (a Zalo photo's URL) with the text as its caption when it fits; else
+        the picture, then the text."""
+        if len(text) <= MAX_TEXT_LENGTH:
+            await self._call(self.client.send_photo(chat_id, file_id, text))
+            return
+        await self._call(self.client.send_photo(chat_id, file_id))
+        await self.send_text(chat_id, text)
+
+    async def _call(self, request: Awaitable[object]) -> None:
         try:
-            await self.client.send_message(chat_id, text)
+            await request
         except ZaloApiError as error:
             reason = f"ZaloApiError{error.error_code}"
             if error.error_code in self.blocked_error_codes:

@@ -6,27 +6,69 @@ from datetime import timedelta
 
 from conversations.engine import Engine
 from conversations.flows.areas import add_area_flow, rename_area_flow
+from conversations.flows.broadcast import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
+from conversations.flows.campaign_optout import (
+    campaigns_flow,
+    campaigns_off_flow,
+    campaigns_on_flow,
+)
+from conversations.flows.event_new import new_event_flow
+from conversations.flows.event_turnout import turnout_flow
+from conversations.flows.events import events_flow
+from conversations.flows.exports import export_flow, overview_flow
+from conversations.flows.incident import incident_flow
 from conversations.flows.invite import invite_flow
 from conversations.flows.join import join_flow
 from conversations.flows.language import language_flow
+from conversations.flows.monthly_report import monthly_report_flow
+from conversations.flows.reminders import reminders_flow
 from conversations.flows.roles import roles_flow
+from conversations.flows.security_models import (
+    model_activity_flow,
+    model_end_flow,
+    model_list_flow,
+    model_register_flow,
+)
 from conversations.flows.staff import revoke_flow, staff_flow
 from conversations.flows.status import status_flow
 from conversations.flows.tip import tip_flow
+from conversations.flows.tip_inbox import tip_handle_flow
 from conversations.flows.tip_read import tip_read_flow
 from conversations.i18n import Catalogues
+from conversations.reports import ReportCalendar
 
 # Menu order; each member sees only the items the policy allows them (see conversations.policy).
 MAIN_MENU = [
+    # everybody
     "tip",
+    "incident",
     "status",
-    "language",
+    "events",
+    # leaders and model leads
+    "monthly_report",
+    "model_activity",
+    "model_list",
+    "model_register",
+    "event_turnout",
+    # officers
     "tip_read",
-    "roles",
+    "tip_handle",
+    "overview",
+    "export",
+    # admins
+    "event_new",
+    "broadcast",
+    "broadcasts",
+    "model_end",
     "invite",
     "staff",
     "area_add",
     "area_rename",
+    # the member's own settings
+    "roles",
+    "language",
+    "reminders",
+    "campaigns",
 ]
 
 
@@ -35,22 +77,43 @@ def build_engine(
     *,
     draft_ttl: timedelta = timedelta(hours=24),
     bot_username: str | None = None,
+    report_calendar: ReportCalendar | None = None,
 ) -> Engine:
     """The engine with every flow this release offers, in menu order.
 
-    ``bot_username`` (Telegram, without "@") lets invitations carry a deep link.
+    ``bot_username`` (Telegram, without "@") lets invitations carry a deep link;
+    ``report_calendar`` holds the monthly update's deadlines (settings).
     """
     flows = [
         tip_flow(),
         status_flow(),
         language_flow(),
         join_flow(),
+        monthly_report_flow(report_calendar),
+        reminders_flow(),
+        incident_flow(),
+        model_register_flow(),
+        model_activity_flow(),
+        model_list_flow(),
+        model_end_flow(),
         tip_read_flow(),
+        tip_handle_flow(),
         roles_flow(),
         invite_flow(bot_username),
         staff_flow(),
         revoke_flow(),
         add_area_flow(),
         rename_area_flow(),
+        broadcast_flow(),
+        broadcasts_flow(),
+        broadcast_cancel_flow(),
+        campaigns_flow(),
+        campaigns_off_flow(),
+        campaigns_on_flow(),
+        events_flow(),
+        new_event_flow(),
+        turnout_flow(),
+        overview_flow(report_calendar),
+        export_flow(report_calendar),
     ]
     return Engine(flows, catalogues, menu=MAIN_MENU, draft_ttl=draft_ttl)

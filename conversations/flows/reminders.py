@@ -8,6 +8,7 @@ from conversations.effects import SetReminders
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.policy import Action
 from conversations.replies import Text
 
 SWITCH = Choice(
@@ -27,6 +28,7 @@ def reminders_flow() -> Flow:
         "reminders",
         title=N_("menu.reminders"),
         commands=("nhacnho", "reminders"),
+        action=Action.CHOOSE_MESSAGES,
         complete=switch_reminders,
         confirm=False,
         steps=[Step("switch", N_("reminders.ask"), SWITCH, title=N_("reminders.title"))],

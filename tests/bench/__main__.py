@@ -22,6 +22,8 @@ BENCHMARKS: dict[str, str] = {
     "telegram-polling-sqlite": "tests.bench.telegram_polling:run",
     "zalo-webhook-sqlite": "tests.bench.zalo_webhook:run",
     "outbox-sqlite": "tests.bench.outbox:run",
+    "broadcast-sqlite": "tests.bench.broadcast:run",
+    "export-sqlite": "tests.bench.exports:run",
 }
 
 

@@ -20,7 +20,23 @@ from conversations.ports import InvitationView
 from conversations.replies import Choices
 from tests.conversations.scripted import START, Clock, User, new_chat, t, user_at_menu
 
-RESIDENT_MENU = ["tip", "status", "language", "help"]
+RESIDENT_MENU = ["tip", "status", "events", "language", "reminders", "campaigns", "help"]
+LEADER_MENU = [
+    "tip",
+    "incident",
+    "status",
+    "events",
+    "monthly_report",
+    "model_activity",
+    "model_list",
+    "model_register",
+    "event_turnout",
+    "roles",
+    "language",
+    "reminders",
+    "campaigns",
+    "help",
+]
 
 
 def places(chat: MemoryChat) -> dict[str, Place]:
@@ -82,7 +98,7 @@ async def test_an_admin_invites_a_leader_who_then_sees_the_leader_menu() -> None
     assert leader.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương"), (
         leader.text
     )
-    assert menu_items(leader) == [*RESIDENT_MENU[:3], "roles", "help"]
+    assert menu_items(leader) == LEADER_MENU
     assert chat.notices == [(chat.members["900"].id, "notice.invitation_used")]
 
 
@@ -214,21 +230,42 @@ async def test_an_admin_adds_and_renames_a_residential_area() -> None:
     assert admin.said("area.renamed", old="Tổ dân phố 3", name="Tổ dân phố Bắc Sơn")
 
 
-BASE = ["tip", "status", "language"]
+BASE = ["tip", "status", "events"]
+OWN = ["roles", "language", "reminders", "campaigns", "help"]
 MENUS = {
-    None: [*BASE, "help"],
-    Role.LEADER: [*BASE, "roles", "help"],
-    Role.MODEL_LEAD: [*BASE, "roles", "help"],
-    Role.OFFICER: [*BASE, "tip_read", "roles", "help"],
+    None: RESIDENT_MENU,
+    Role.LEADER: LEADER_MENU,
+    Role.MODEL_LEAD: [*BASE, "model_activity", "model_list", *OWN],
+    Role.OFFICER: [
+        "tip",
+        "incident",
+        "status",
+        "events",
+        "model_list",
+        "tip_read",
+        "tip_handle",
+        "overview",
+        "export",
+        *OWN,
+    ],
     Role.ADMIN: [
         *BASE,
+        "model_list",
+        "model_register",
+        "event_turnout",
         "tip_read",
-        "roles",
+        "tip_handle",
+        "overview",
+        "export",
+        "event_new",
+        "broadcast",
+        "broadcasts",
+        "model_end",
         "invite",
         "staff",
         "area_add",
         "area_rename",
-        "help",
+        *OWN,
     ],
 }
 HELD_IN = {Role.LEADER: "17662-001", Role.MODEL_LEAD: "17662-001"}

@@ -31,7 +31,7 @@ async def hamlet(database: Database) -> int:
 
 
 def report(area_id: int, **values: object) -> NewReport:
-    return NewReport(area_id, "2026-11", date(2026, 12, 5), False, 1, VALUES | values)
+    return NewReport(area_id, "2026-11", date(2026, 12, 5), False, None, VALUES | values)
 
 
 async def test_a_second_update_of_the_same_area_and_month_is_refused(database: Database) -> None:

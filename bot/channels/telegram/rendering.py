@@ -17,9 +17,10 @@ from telegram import (
 )
 
 from bot.channels.telegram.buttons import ButtonCodec
-from conversations.replies import AskLocation, Choices, Option, Reply
+from conversations.replies import AskLocation, Choices, Document, Option, Reply
 
 MAX_TEXT_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
 # Labels up to this length sit two or three to a row; longer ones get a row each so that
 # Telegram does not cut them off.
 SHORT_LABEL = 16
@@ -36,6 +37,7 @@ class Outgoing:
 
     text: str
     markup: Markup | None = None
+    document: Document | None = None  # sent as a file, ``text`` as its caption
 
 
 def telegram_length(text: str) -> int:
@@ -109,6 +111,11 @@ def location_keyboard(options: tuple[Option, ...], share_label: str) -> ReplyKey
 
 def render(reply: Reply, codec: ButtonCodec, share_label: str) -> list[Outgoing]:
     """The messages that show ``reply``; a keyboard goes with the last piece of the text."""
+    if isinstance(reply, Document):
+        caption = reply.text
+        if telegram_length(caption) > MAX_CAPTION_LENGTH:
+            caption = split_text(caption, MAX_CAPTION_LENGTH)[0]
+        return [Outgoing(caption, document=reply)]
     markup: Markup | None = None
     if isinstance(reply, Choices) and reply.options:
         markup = inline_keyboard(reply.options, reply.ref, codec)

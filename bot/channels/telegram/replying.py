@@ -13,7 +13,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram import Bot, InputFile, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.constants import ChatAction
 from telegram.error import Forbidden, TelegramError
 
@@ -95,6 +95,9 @@ class ReplySender:
             log.debug("removing an answered keyboard failed: %s", type(error).__name__)
 
     async def _send_one(self, chat_id: int, outgoing: Outgoing) -> None:
+        if outgoing.document is not None:
+            await self._send_document(chat_id, outgoing)
+            return
         markup = outgoing.markup
         if chat_id in self._reply_keyboard_shown and not isinstance(markup, ReplyKeyboardMarkup):
             if markup is None:
@@ -110,3 +113,15 @@ class ReplySender:
         await self.bot.send_message(chat_id, outgoing.text, reply_markup=markup)
         if isinstance(markup, ReplyKeyboardMarkup):
             self._reply_keyboard_shown.add(chat_id)
+
+    async def _send_document(self, chat_id: int, outgoing: Outgoing) -> None:
+        document = outgoing.document
+        assert document is not None
+        removal = ReplyKeyboardRemove() if chat_id in self._reply_keyboard_shown else None
+        await self.bot.send_document(
+            chat_id,
+            InputFile(document.data, filename=document.filename),
+            caption=outgoing.text or None,
+            reply_markup=removal,
+        )
+        self._reply_keyboard_shown.discard(chat_id)

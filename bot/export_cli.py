@@ -1,0 +1,208 @@
+"""``antq export``: monthly reports, tips, activities and events of a place, as XLSX or CSV.
+
+The command line is the operator's: no role is needed, and every export is audited with no
+actor. Rows are read page by page, each page in a short transaction of its own, and written
+straight into the file, so a province's year needs no more memory than a month's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.exports.service import (
+    EXPORT_MADE,
+    ExportRequest,
+    ExportSubject,
+    file_name,
+    write_export,
+)
+from bot.place_records import place_of
+from bot.settings import Settings
+from conversations.i18n import SUPPORTED_LOCALES, Catalogues
+from conversations.localtime import local_today
+from conversations.places import Place
+from conversations.reports import is_period, next_period, period_of
+from storage.areas import area_by_code
+from storage.audit import record_audit
+from storage.database import Database
+from storage.tables import utcnow
+
+export_cli = typer.Typer(
+    help="Export records of a place as XLSX or CSV (never who sent a tip).", no_args_is_help=True
+)
+
+FORMATS = ("xlsx", "csv")
+DEFAULT_DAYS = 30
+
+AreaOption = Annotated[str, typer.Option("--area", help="code of the province, commune or area")]
+FormatOption = Annotated[str, typer.Option("--format", help="xlsx or csv")]
+LangOption = Annotated[str, typer.Option("--lang", help="language of the headings: vi or en")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="file to write (default: a name that says what it holds)"),
+]
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="first day, YYYY-MM-DD (default: 30 days ago)")
+]
+ToOption = Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD (default: today)")]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(1)
+
+
+def _check(format: str, lang: str) -> None:
+    if format not in FORMATS:
+        raise _fail(f"unknown format {format!r}; one of: {', '.join(FORMATS)}")
+    if lang not in SUPPORTED_LOCALES:
+        raise _fail(f"unknown language {lang!r}; one of: {', '.join(SUPPORTED_LOCALES)}")
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"{option} must be a date such as 2026-10-31, not {text!r}") from None
+
+
+def periods_between(first: str, last: str) -> tuple[str, ...]:
+    """Every period from ``first`` to ``last``, both included."""
+    periods = [first]
+    while periods[-1] < last:
+        periods.append(next_period(periods[-1]))
+    return tuple(periods)
+
+
+def _periods(
+    period: str | None, first: str | None, last: str | None, today: date
+) -> tuple[str, ...]:
+    if period is not None and (first or last):
+        raise _fail("give either --period or --from/--to, not both")
+    if period is not None:
+        first = last = period
+    first = first or period_of(today)
+    last = last or first
+    for value, option in ((first, "--from"), (last, "--to")):
+        if not is_period(value):
+            raise _fail(f"{option} must be a month such as 2026-10, not {value!r}")
+    if last < first:
+        raise _fail("--to comes before --from")
+    return periods_between(first, last)
+
+
+def _run_export(request_for: RequestFor, area: str, output: Path | None) -> None:
+    settings = Settings()
+    catalogues = Catalogues.load()
+
+    async def run() -> tuple[int, Path]:
+        database = Database(settings.database_url)
+        try:
+            async with database.transaction() as session:
+                found = await area_by_code(session, area)
+            if found is None:
+                raise _fail(f"no place with code {area!r} (try: antq areas find NAME)")
+            request = request_for(place_of(found))
+            path = output or Path(file_name(request, "zip" if _zipped(request) else request.format))
+            with path.open("wb") as target:
+                result = await write_export(
+                    request,
+                    database.transaction,
+                    target,
+                    catalogues=catalogues,
+                    today=local_today(utcnow()),
+                    calendar=settings.report_calendar,
+                )
+            async with database.transaction() as session:
+                await record_audit(
+                    session,
+                    EXPORT_MADE,
+                    actor_member_id=None,
+                    subject_kind="export",
+                    area_id=found.id,
+                )
+            return result.rows, path
+        finally:
+            await database.dispose()
+
+    rows, path = asyncio.run(run())
+    typer.echo(f"wrote {rows} rows to {path}")
+
+
+def _zipped(request: ExportRequest) -> bool:
+    # Several CSV sheets travel as one zip of CSV files.
+    return request.format == "csv" and request.subject is ExportSubject.REPORTS
+
+
+class RequestFor:
+    """Builds the request once the place is known (the place is read from the database)."""
+
+    def __init__(self, subject: ExportSubject, format: str, lang: str, **span: object) -> None:
+        self.subject = subject
+        self.format = format
+        self.lang = lang
+        self.span = span
+
+    def __call__(self, place: Place) -> ExportRequest:
+        return ExportRequest(
+            self.subject,
+            (place,),
+            format=self.format,
+            locale=self.lang,
+            **self.span,  # type: ignore[arg-type]
+        )
+
+
+@export_cli.command("reports")
+def export_reports(
+    area: AreaOption,
+    period: Annotated[str | None, typer.Option(help="one month, YYYY-MM")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="first month, YYYY-MM")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="last month, YYYY-MM")] = None,
+    format: FormatOption = "xlsx",
+    lang: LangOption = "vi",
+    output: OutputOption = None,
+) -> None:
+    """Monthly updates of the place's subtree, which areas filed on time, late or not at all,
+    household pledge coverage against 80 % and active models per commune (target: one)."""
+    _check(format, lang)
+    periods = _periods(period, first, last, local_today(utcnow()))
+    request_for = RequestFor(ExportSubject.REPORTS, format, lang, periods=periods)
+    _run_export(request_for, area, output)
+
+
+def _dated(subject: ExportSubject) -> Callable[..., None]:
+    def command(
+        area: AreaOption,
+        first: FromOption = None,
+        last: ToOption = None,
+        format: FormatOption = "xlsx",
+        lang: LangOption = "vi",
+        output: OutputOption = None,
+    ) -> None:
+        _check(format, lang)
+        today = local_today(utcnow())
+        date_to = _day(last, "--to") if last else today
+        date_from = _day(first, "--from") if first else date_to - timedelta(days=DEFAULT_DAYS - 1)
+        if date_to < date_from:
+            raise _fail("--to comes before --from")
+        request_for = RequestFor(subject, format, lang, date_from=date_from, date_to=date_to)
+        _run_export(request_for, area, output)
+
+    return command
+
+
+_HELP = {
+    ExportSubject.TIPS: "Tips placed in the place's subtree: code, category, status, times, "
+    "place and text; never who sent them.",
+    ExportSubject.ACTIVITIES: "Activities logged by the models of the place's subtree.",
+    ExportSubject.EVENTS: "Events for the place's subtree, with registrations and turnout.",
+}
+for _subject, _help in _HELP.items():
+    export_cli.command(_subject.value, help=_help)(_dated(_subject))

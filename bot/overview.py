@@ -1,0 +1,140 @@
+"""The bot's side of /overview and /export: the compliance read and the export handler.
+
+A chat export is made inside the message's transaction, read page by page like the command
+line's, and capped: past ``MAX_CHAT_ROWS`` rows or ``MAX_CHAT_BYTES`` the member is pointed to
+``antq export`` instead. Zalo's bot platform cannot send files, so there the member is told
+where exports are available.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.effect_context import EffectContext, EffectHandler
+from bot.exports.compliance import FixedDeadline, tally_compliance
+from bot.exports.service import (
+    EXPORT_MADE,
+    ExportRequest,
+    ExportSubject,
+    file_name,
+    write_export,
+)
+from bot.exports.writers import ExportTooLarge
+from bot.place_records import place_of
+from bot.staff_effects import PolicyViolation
+from conversations.effects import Effect
+from conversations.exports import ComplianceTally, ExportKind, MakeExport
+from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
+from conversations.localtime import local_today
+from conversations.places import Place
+from conversations.policy import Action, may
+from conversations.replies import Document, Text
+from storage.areas import area_by_code
+from storage.audit import record_audit
+from storage.exports import Sessions
+
+MAX_CHAT_ROWS = 20_000
+MAX_CHAT_BYTES = 20 * 1024 * 1024  # Telegram takes up to 50 MB from bots; keep well below
+CHANNELS_WITHOUT_FILES = frozenset({"zalo"})
+
+SUBJECTS = {
+    ExportKind.REPORTS_CURRENT: ExportSubject.REPORTS,
+    ExportKind.REPORTS_PREVIOUS: ExportSubject.REPORTS,
+    ExportKind.TIPS: ExportSubject.TIPS,
+    ExportKind.ACTIVITIES: ExportSubject.ACTIVITIES,
+    ExportKind.EVENTS: ExportSubject.EVENTS,
+}
+
+_catalogues: Catalogues | None = None
+
+
+def catalogues() -> Catalogues:
+    """The catalogues, loaded once (headings of chat exports)."""
+    global _catalogues
+    if _catalogues is None:
+        _catalogues = Catalogues.load()
+    return _catalogues
+
+
+def same_session(session: AsyncSession) -> Sessions:
+    """Pages read in the caller's transaction (a chat export is capped, so it stays short)."""
+
+    @asynccontextmanager
+    async def opened() -> AsyncIterator[AsyncSession]:
+        yield session
+
+    return opened
+
+
+class OverviewRecords:
+    """Reads of the compliance overview."""
+
+    session: AsyncSession
+
+    async def compliance(
+        self, place: Place, period: str, today: date, deadline: date
+    ) -> ComplianceTally:
+        return await tally_compliance(same_session(self.session), place, period, today, deadline)
+
+
+async def make_export(ctx: EffectContext, effect: MakeExport) -> None:
+    locale = ctx.member.locale or DEFAULT_LOCALE
+    texts = catalogues()
+    if ctx.message.channel in CHANNELS_WITHOUT_FILES:
+        ctx.replies.append(Text(texts.text(locale, N_("export.no_files_here"))))
+        return
+    places: list[Place] = []
+    for path in effect.place_paths:
+        code = path.rstrip("/").rsplit("/", 1)[-1]
+        area = await area_by_code(ctx.session, code)
+        if area is None or not may(ctx.member.roles, Action.EXPORT, area.path):
+            raise PolicyViolation("export outside the member's places")
+        places.append(place_of(area))
+    today = local_today(ctx.now)
+    request = ExportRequest(
+        SUBJECTS[effect.kind],
+        tuple(places),
+        format=effect.format,
+        locale=locale,
+        periods=(effect.period,) if effect.period else (),
+        date_from=today - timedelta(days=(effect.days or 1) - 1) if effect.days else None,
+        date_to=today if effect.days else None,
+    )
+    target = io.BytesIO()
+    try:
+        result = await write_export(
+            request,
+            same_session(ctx.session),
+            target,
+            catalogues=texts,
+            today=today,
+            calendar=FixedDeadline(effect.deadline or today),
+            max_rows=MAX_CHAT_ROWS,
+        )
+    except ExportTooLarge:
+        too_large = texts.text(locale, N_("export.too_large"), rows=MAX_CHAT_ROWS)
+        ctx.replies.append(Text(too_large))
+        return
+    data = target.getvalue()
+    if len(data) > MAX_CHAT_BYTES:
+        ctx.replies.append(Text(texts.text(locale, N_("export.too_large"), rows=MAX_CHAT_ROWS)))
+        return
+    for place in places:
+        await record_audit(
+            ctx.session,
+            EXPORT_MADE,
+            actor_member_id=ctx.member.id,
+            subject_kind="export",
+            area_id=place.id,
+            at=ctx.now,
+        )
+    caption = texts.text(locale, N_("export.ready"), rows=result.rows)
+    ctx.replies.append(Document(caption, file_name(request, result.extension), data))
+
+
+EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {MakeExport: make_export}

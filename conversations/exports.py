@@ -1,0 +1,165 @@
+"""Exports and the compliance overview: targets, filing states, the export effect and reads.
+
+The movement's plans ask every residential area to file its monthly update on time, the
+safety pledge to reach at least 80 % of households, and every commune to keep at least one
+self-managed model active. This module says what those mean for one period; ``bot`` counts.
+
+The reads are a part of ``conversations.ports.Records``, so this module must not import
+``conversations.ports``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+from conversations.effects import Effect
+from conversations.i18n import N_
+from conversations.places import Place, is_inside
+from conversations.reports import period_end, period_start, previous_period
+
+COVERAGE_TARGET = 0.8  # households that signed the safety pledge, per commune and area
+MODELS_TARGET = 1  # active self-managed models per commune
+ACTIVE_MONTHS = 3  # a model is active with an activity in the 3 months ending with the period
+MISSING_NAMES_SHOWN = 5
+
+
+class FilingState(StrEnum):
+    """Where a residential area stands with its update of a period."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    NOT_YET = "not_yet"  # no update, but the deadline has not passed
+    MISSING = "missing"  # no update and the deadline has passed
+
+
+FILING_LABELS = {
+    FilingState.ON_TIME: N_("export.filing.on_time"),
+    FilingState.LATE: N_("export.filing.late"),
+    FilingState.NOT_YET: N_("export.filing.not_yet"),
+    FilingState.MISSING: N_("export.filing.missing"),
+}
+
+
+def filing_state(*, filed: bool, late: bool, deadline: date, today: date) -> FilingState:
+    """The state of an area's update; a stored update carries its own ``late`` flag."""
+    if filed:
+        return FilingState.LATE if late else FilingState.ON_TIME
+    return FilingState.NOT_YET if today <= deadline else FilingState.MISSING
+
+
+def activity_window(period: str) -> tuple[date, date]:
+    """The first and last day in which an activity keeps a model active for ``period``."""
+    first = period
+    for _ in range(ACTIVE_MONTHS - 1):
+        first = previous_period(first)
+    return period_start(first), period_end(period)
+
+
+def coverage(households: int, pledged: int) -> float | None:
+    """Pledged households as a share of households; None when there are no households."""
+    return pledged / households if households > 0 else None
+
+
+def outermost(places: Iterable[Place]) -> list[Place]:
+    """The places not inside another of them, so that nested roles count nothing twice."""
+    unique = {place.path: place for place in places}
+    return [
+        place
+        for path, place in sorted(unique.items())
+        if not any(other != path and is_inside(path, other) for other in unique)
+    ]
+
+
+@dataclass
+class ComplianceTally:
+    """Counts of one period in one place, added up area by area."""
+
+    place_name: str
+    period: str
+    on_time: int = 0
+    late: int = 0
+    not_yet: int = 0
+    missing: int = 0
+    missing_names: list[str] = field(default_factory=list)
+    households: int = 0
+    pledged: int = 0
+    communes: int = 0
+    communes_with_model: int = 0
+
+    def add_area(self, name: str, state: FilingState, households: int, pledged: int) -> None:
+        if state is FilingState.ON_TIME:
+            self.on_time += 1
+        elif state is FilingState.LATE:
+            self.late += 1
+        elif state is FilingState.NOT_YET:
+            self.not_yet += 1
+        else:
+            self.missing += 1
+        unfiled = state in (FilingState.NOT_YET, FilingState.MISSING)
+        if unfiled and len(self.missing_names) < MISSING_NAMES_SHOWN:
+            self.missing_names.append(name)
+        self.households += households
+        self.pledged += pledged
+
+    def add_commune(self, active_models: int) -> None:
+        self.communes += 1
+        if active_models >= MODELS_TARGET:
+            self.communes_with_model += 1
+
+    @property
+    def areas(self) -> int:
+        return self.on_time + self.late + self.not_yet + self.missing
+
+    @property
+    def coverage(self) -> float | None:
+        return coverage(self.households, self.pledged)
+
+
+class ExportKind(StrEnum):
+    """What a chat export holds."""
+
+    REPORTS_CURRENT = "reports_current"
+    REPORTS_PREVIOUS = "reports_previous"
+    TIPS = "tips"
+    ACTIVITIES = "activities"
+    EVENTS = "events"
+
+
+class ExportFormat(StrEnum):
+    XLSX = "xlsx"
+    CSV = "csv"
+
+
+TIPS_DAYS = 30  # a chat export of tips covers the last 30 days
+RECENT_DAYS = 90  # activities and events: the last 90 days
+
+
+@dataclass(frozen=True)
+class MakeExport(Effect):
+    """Make a file of ``kind`` for the member's places and send it in the chat.
+
+    ``period`` is set for monthly reports; ``days`` for the other kinds (counted back from
+    today). The bot asks the policy again for every place before it reads anything.
+    """
+
+    kind: ExportKind
+    format: ExportFormat
+    place_paths: tuple[str, ...]
+    period: str | None = None
+    deadline: date | None = None  # the period's deadline in these places
+    days: int | None = None
+
+
+class OverviewReads(Protocol):
+    """Reads for the compliance overview."""
+
+    async def compliance(
+        self, place: Place, period: str, today: date, deadline: date
+    ) -> ComplianceTally:
+        """The period's filing, pledge coverage and active models in ``place``'s subtree;
+        an area without an update is "not yet" until ``deadline`` and "missing" after."""
+        ...

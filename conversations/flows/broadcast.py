@@ -1,0 +1,293 @@
+"""Admins write a campaign message for people of their place, see how many it reaches and
+exactly how it will look, and send it now or at a local time; ``/broadcasts`` shows progress,
+``/huybantin N`` stops one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from conversations.broadcasts import (
+    CANCELLABLE,
+    CHANNELS,
+    COPY_KEY,
+    LOCAL_ZONE,
+    MAX_TEXT,
+    STATUS_LABELS,
+    Audience,
+    BroadcastProgress,
+    CancelBroadcast,
+    CreateBroadcast,
+    in_quiet_hours,
+)
+from conversations.fields import Choice, ChoiceOption, FreeText, Number
+from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
+from conversations.flows.broadcast_fields import (
+    AudiencePlaces,
+    AudienceRoles,
+    PhotoOrNone,
+    SendTime,
+    TextOrNone,
+)
+from conversations.i18n import N_
+from conversations.localtime import shown
+from conversations.policy import Action, may, scopes
+from conversations.replies import Reply, Text
+
+CHANNEL_CHOICE = Choice(
+    ChoiceOption("all", N_("broadcasts.channels.all"), ("tat ca", "ca hai", "all", "both")),
+    ChoiceOption("telegram", N_("broadcasts.channels.telegram"), ("telegram", "tele", "tg")),
+    ChoiceOption("zalo", N_("broadcasts.channels.zalo"), ("zalo", "zl")),
+)
+MAX_LISTED = 10
+
+
+def audience_of(answers: dict[str, Any]) -> Audience:
+    channels = CHANNELS if answers["channels"] == "all" else (answers["channels"],)
+    return Audience(
+        area_ids=tuple(area["id"] for area in answers["areas"]["areas"]),
+        roles=tuple(answers["roles"]),
+        channels=tuple(channels),
+    )
+
+
+def send_moment(answers: dict[str, Any], now: datetime) -> datetime:
+    """When the broadcast goes out (UTC): now, or the chosen local time if still ahead."""
+    when = answers["when"]
+    if when.get("now"):
+        return now
+    chosen = datetime.fromisoformat(when["at"]).replace(tzinfo=LOCAL_ZONE).astimezone(UTC)
+    return max(chosen, now)
+
+
+def copy_as_sent(ctx: FlowContext, locale: str, text: str, place: str) -> str:
+    """A copy exactly as a recipient reading ``locale`` gets it (the outbox renders the same)."""
+    return ctx.catalogues.text(locale, COPY_KEY, text=text, place=place)
+
+
+async def show_preview(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+    """Once every question is answered (and after any change from the summary): the reach,
+    the copies as they will look, and when they go; then the summary."""
+    if any(step not in answers for step in ("text", "photo", "english", "areas", "roles")):
+        return None
+    if any(step not in answers for step in ("channels", "when")):
+        return None
+    count = await ctx.records.broadcast_reach(audience_of(answers))
+    place = answers["areas"]["within"]["own_name"]
+    replies: list[Reply] = [Text(ctx.t(N_("broadcasts.reach"), count=count))]
+    if count == 0:
+        replies.append(Text(ctx.t(N_("broadcasts.reach_none"))))
+    heading = N_("broadcasts.preview_photo") if answers["photo"] else N_("broadcasts.preview")
+    replies.append(Text(ctx.t(heading)))
+    replies.append(Text(copy_as_sent(ctx, "vi", answers["text"], place)))
+    if answers["english"]:
+        replies.append(Text(ctx.t(N_("broadcasts.preview_english"))))
+        replies.append(Text(copy_as_sent(ctx, "en", answers["english"], place)))
+    moment = send_moment(answers, ctx.now)
+    if in_quiet_hours(moment):
+        replies.append(Text(ctx.t(N_("broadcasts.quiet_wait"))))
+    return Redirect(replies=replies)
+
+
+async def create(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    within = answers["areas"]["within"]
+    if not may(ctx.member.roles, Action.BROADCAST, within["path"]):
+        return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
+    audience = audience_of(answers)
+    count = await ctx.records.broadcast_reach(audience)
+    if count == 0:
+        return Completion(replies=[Text(ctx.t(N_("broadcasts.not_created_empty")))])
+    moment = send_moment(answers, ctx.now)
+    photo = answers["photo"] or {}
+    effect = CreateBroadcast(
+        area_id=within["id"],
+        audience=audience,
+        text_vi=answers["text"],
+        text_en=answers["english"] or None,
+        photo_channel=photo.get("channel"),
+        photo_file_id=photo.get("file_id"),
+        send_at=moment,
+    )
+    if moment <= ctx.now:
+        said = ctx.t(N_("broadcasts.created_now"), count=count)
+    else:
+        said = ctx.t(N_("broadcasts.created_later"), count=count, when=shown(moment))
+    return Completion(replies=[Text(said)], effects=[effect])
+
+
+def broadcast_flow() -> Flow:
+    # Every step shows the preview once all are answered: a change made from the summary is
+    # previewed again before it can be confirmed.
+    preview = show_preview
+    return Flow(
+        "broadcast",
+        title=N_("broadcasts.menu.compose"),
+        steps=[
+            Step(
+                "text",
+                N_("broadcasts.ask.text"),
+                FreeText(min_length=5, max_length=MAX_TEXT),
+                title=N_("broadcasts.field.text"),
+                after=preview,
+            ),
+            Step(
+                "photo",
+                N_("broadcasts.ask.photo"),
+                PhotoOrNone(),
+                title=N_("broadcasts.field.photo"),
+                after=preview,
+            ),
+            Step(
+                "english",
+                N_("broadcasts.ask.english"),
+                TextOrNone(),
+                title=N_("broadcasts.field.english"),
+                after=preview,
+            ),
+            Step(
+                "areas",
+                N_("broadcasts.ask.areas"),
+                AudiencePlaces(),
+                title=N_("broadcasts.field.areas"),
+                after=preview,
+            ),
+            Step(
+                "roles",
+                N_("broadcasts.ask.roles"),
+                AudienceRoles(),
+                title=N_("broadcasts.field.roles"),
+                after=preview,
+            ),
+            Step(
+                "channels",
+                N_("broadcasts.ask.channels"),
+                CHANNEL_CHOICE,
+                title=N_("broadcasts.field.channels"),
+                after=preview,
+            ),
+            Step(
+                "when",
+                N_("broadcasts.ask.when"),
+                SendTime(),
+                title=N_("broadcasts.field.when"),
+                after=preview,
+            ),
+        ],
+        complete=create,
+        commands=("guithongbao", "broadcast"),
+        action=Action.BROADCAST,
+    )
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+def describe(progress: BroadcastProgress, ctx: FlowContext) -> str:
+    """One broadcast's line block: number, state, counts and the time left."""
+    lines = [
+        ctx.t(
+            N_("broadcasts.item"),
+            number=progress.id,
+            status=ctx.t(STATUS_LABELS.get(progress.status, progress.status)),
+            place=progress.place_name,
+            when=shown(progress.send_at),
+            start=_first_words(progress.text_vi),
+        ),
+        ctx.t(
+            N_("broadcasts.counts"),
+            recipients=progress.recipients or 0,
+            queued=progress.waiting,
+            sent=progress.sent,
+            failed=progress.failed,
+            blocked=progress.blocked,
+        ),
+    ]
+    left = progress.seconds_left(ctx.now)
+    if left is not None:
+        minutes = max(1, round(left / 60))
+        lines.append(ctx.t(N_("broadcasts.eta"), minutes=minutes))
+    return "\n".join(lines)
+
+
+def _first_words(text: str, limit: int = 60) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit].rstrip() + "…"
+
+
+async def skip_to_list(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+    return Redirect(step=FINISHED)
+
+
+async def list_broadcasts(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    found: dict[int, BroadcastProgress] = {}
+    for scope in scopes(ctx.member.roles, Action.BROADCAST):
+        for progress in await ctx.records.broadcasts_within(scope.path, limit=MAX_LISTED):
+            found.setdefault(progress.id, progress)
+    newest = sorted(found.values(), key=lambda item: item.id, reverse=True)[:MAX_LISTED]
+    if not newest:
+        return Completion(replies=[Text(ctx.t(N_("broadcasts.list_empty")))])
+    blocks = "\n\n".join(describe(progress, ctx) for progress in newest)
+    return Completion(replies=[Text(ctx.t(N_("broadcasts.list"), broadcasts=blocks))])
+
+
+def broadcasts_flow() -> Flow:
+    return Flow(
+        "broadcasts",
+        title=N_("broadcasts.menu.list"),
+        # Never asked: the list is shown at once (see ``skip_to_list``).
+        steps=[
+            Step("list", N_("broadcasts.list_empty"), FreeText(), title=N_("broadcasts.menu.list"))
+        ],
+        complete=list_broadcasts,
+        confirm=False,
+        begin=skip_to_list,
+        commands=("broadcasts", "bantin", "dsthongbao"),
+        action=Action.BROADCAST,
+    )
+
+
+# -- cancelling -------------------------------------------------------------------------------
+
+
+async def _cancellable(answers: dict[str, Any], ctx: FlowContext) -> BroadcastProgress | str:
+    progress = await ctx.records.broadcast_progress(int(answers["number"]))
+    if progress is None or not may(ctx.member.roles, Action.BROADCAST, progress.place_path):
+        return ctx.t(N_("broadcasts.not_found"), number=answers["number"])
+    if progress.status not in CANCELLABLE:
+        status = ctx.t(STATUS_LABELS.get(progress.status, progress.status))
+        return ctx.t(N_("broadcasts.not_cancellable"), number=progress.id, status=status)
+    return progress
+
+
+async def show_target(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+    found = await _cancellable(answers, ctx)
+    if isinstance(found, str):
+        return Redirect(replies=[Text(found)], stop=True)
+    return Redirect(replies=[Text(describe(found, ctx))])
+
+
+async def cancel(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    found = await _cancellable(answers, ctx)
+    if isinstance(found, str):
+        return Completion(replies=[Text(found)])
+    done = ctx.t(N_("broadcasts.cancelled"), number=found.id)
+    return Completion(replies=[Text(done)], effects=[CancelBroadcast(found.id)])
+
+
+def broadcast_cancel_flow() -> Flow:
+    return Flow(
+        "broadcast_cancel",
+        title=N_("broadcasts.menu.cancel"),
+        steps=[
+            Step(
+                "number",
+                N_("broadcasts.ask.number"),
+                Number(minimum=1),
+                title=N_("broadcasts.field.number"),
+                after=show_target,
+            )
+        ],
+        complete=cancel,
+        commands=("huybantin", "cancelbroadcast"),
+        action=Action.BROADCAST,
+    )

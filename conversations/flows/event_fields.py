@@ -1,0 +1,352 @@
+"""Input kinds of the event flows: a list of events to pick from, a future date with a time,
+the place an event is for, where a member lives, and an optional note.
+
+Lists read from records are put into the answers by the flows' hooks (``begin``, ``after``),
+so a question can show them again after a wrong answer or a restart.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from conversations.events import EventView
+from conversations.fields import (
+    Accepted,
+    ChoiceOption,
+    Field,
+    FieldContext,
+    InvalidAnswer,
+    match_option,
+    require_text,
+)
+from conversations.i18n import N_
+from conversations.localtime import LOCAL_TIME
+from conversations.parsing import ParseError, fold, parse_date, parse_time
+from conversations.places import COMMUNE, RESIDENTIAL, Place
+from conversations.policy import Action, may, scopes
+from conversations.replies import Choices, Inbound, Option, Reply, Text
+
+if TYPE_CHECKING:
+    from conversations.ports import Records
+
+MAX_CANDIDATES = 8
+
+# -- a list of events ----------------------------------------------------------------------
+
+CHANGE_PLACE = ChoiceOption(
+    "place", N_("events.option.change_place"), ("doi noi o", "noi khac", "doi", "place")
+)
+CLOSE = ChoiceOption("close", N_("events.option.close"), ("thoat", "dong", "close", "xong"))
+
+
+def listing(events: list[EventView], place: str | None = None) -> dict[str, Any]:
+    """Events as a list answer: what the question shows, kept across messages."""
+    return {
+        "place": place,
+        "events": [
+            {
+                "id": event.id,
+                "title": event.title,
+                "when": event.when,
+                "place": event.place_text,
+                "registered": event.registered,
+                "turnout": event.turnout,
+            }
+            for event in events
+        ],
+    }
+
+
+def chosen_event(value: Any) -> dict[str, Any] | None:
+    """The listed event the member picked, if any."""
+    if not isinstance(value, dict) or value.get("chosen") is None:
+        return None
+    return next((e for e in value.get("events", []) if e["id"] == value["chosen"]), None)
+
+
+class EventList(Field):
+    """Pick one of the listed events by tap or number; ``extras`` are further buttons
+    (another place, close)."""
+
+    def __init__(self, *extras: ChoiceOption, turnout: bool = False) -> None:
+        self.extras = extras
+        self.turnout = turnout
+
+    def _line(self, number: int, event: dict[str, Any], ctx: FieldContext) -> str:
+        line = f"{number}. {event['title']}\n   {event['when']} · {event['place']}"
+        if self.turnout and event.get("turnout") is not None:
+            line += "\n   " + ctx.t(N_("events.list.turnout_given"), count=event["turnout"])
+        elif not self.turnout and event.get("registered"):
+            line += "\n   " + ctx.t(N_("events.list.registered"))
+        return line
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        value = current if isinstance(current, dict) else {}
+        events = value.get("events", [])
+        place = value.get("place")
+        lines = [text] if text else []
+        if not events:
+            lines.append(ctx.t(N_("events.list.empty"), place=place or ""))
+        else:
+            if place:
+                lines.append(ctx.t(N_("events.list.heading"), place=place))
+            lines += [self._line(n, event, ctx) for n, event in enumerate(events, start=1)]
+        offered = [
+            Option(f"event:{event['id']}", f"{n}. {event['title']}")
+            for n, event in enumerate(events, start=1)
+        ]
+        offered += [Option(extra.id, ctx.t(extra.label)) for extra in self.extras]
+        return Choices("\n".join(lines), tuple(offered), ref)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        value = dict(current) if isinstance(current, dict) else {"events": []}
+        events = value.get("events", [])
+        options = tuple(
+            ChoiceOption(f"event:{event['id']}", event["title"], (str(n),))
+            for n, event in enumerate(events, start=1)
+        )
+        text = fold(message.text or "").rstrip(".)")
+        if message.option is None and text.isdigit() and 1 <= int(text) <= len(events):
+            picked = f"event:{events[int(text) - 1]['id']}"
+        elif message.option is not None and message.option.startswith("event:"):
+            picked = match_option(message, options, ctx)
+        else:
+            count = len(events) + len(self.extras)
+            try:
+                picked = match_option(message, self.extras, ctx)
+            except InvalidAnswer:
+                raise InvalidAnswer(N_("input.choose_option"), count=count) from None
+        value.pop("action", None)
+        if picked.startswith("event:"):
+            value["chosen"] = int(picked.removeprefix("event:"))
+        else:
+            value["action"] = picked
+        return Accepted(value)
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        event = chosen_event(value)
+        return f"{event['title']} ({event['when']})" if event else ctx.t(N_("common.none"))
+
+
+# -- a future moment: a date and a time ------------------------------------------------------
+
+_COMING_DAYS = {"hom nay": 0, "nay": 0, "today": 0, "mai": 1, "ngay mai": 1, "tomorrow": 1}
+_COMING_DAYS |= {"ngay kia": 2, "mot": 2}
+_YEAR_GIVEN = re.compile(r"[0-9]{4}|[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}\s*[/.-]\s*[0-9]{2}\b|nam")
+
+
+def coming_date(text: str, today: date) -> date:
+    """A date on or after ``today``; a date without its year is the next such day."""
+    folded = fold(text)
+    if folded in _COMING_DAYS:
+        return today + timedelta(days=_COMING_DAYS[folded])
+    found = parse_date(text, today=today, allow_future=True)
+    # "1/7" typed in November means next July; "hôm qua" stays in the past.
+    if found < today and re.search(r"[0-9]", folded) and not _YEAR_GIVEN.search(folded):
+        try:
+            found = found.replace(year=found.year + 1)
+        except ValueError:  # 29/02 of a year without it
+            raise ParseError("bad_date") from None
+    return found
+
+
+def parse_event_moment(text: str, today: date) -> datetime:
+    """ "08:00 01/07/2027", "1/7 lúc 8h", "8h sáng mai" → the local moment, as aware UTC.
+
+    Reasons: "needs_time" (a date alone), "needs_date" (a time alone), "past", "bad".
+    """
+    words = fold(text).replace(",", " ").split()
+    if not words or len(words) > 12:
+        raise ParseError("bad")
+    for cut in range(1, len(words)):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        for date_text, time_text in ((head, tail), (tail, head)):
+            try:
+                day = coming_date(date_text, today)
+                clock = parse_time(time_text)
+            except ParseError:
+                continue
+            if day < today:
+                raise ParseError("past")
+            local = datetime.combine(day, clock, tzinfo=LOCAL_TIME)
+            return local.astimezone(UTC)
+    whole = " ".join(words)
+    try:
+        coming_date(whole, today)
+    except ParseError as error:
+        if error.reason == "future_date":
+            raise ParseError("past") from None
+    else:
+        raise ParseError("needs_time")
+    try:
+        parse_time(whole)
+    except ParseError:
+        raise ParseError("bad") from None
+    raise ParseError("needs_date")
+
+
+_MOMENT_PROBLEMS = {
+    "needs_time": N_("events.moment.needs_time"),
+    "needs_date": N_("events.moment.needs_date"),
+    "past": N_("events.moment.past"),
+    "bad": N_("events.moment.bad"),
+}
+
+
+class EventMoment(Field):
+    """When an event starts or ends: a date and a time, today or later (stored as UTC ISO)."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Text(text)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        text = require_text(message)
+        try:
+            moment = parse_event_moment(text, ctx.today)
+        except ParseError as error:
+            raise InvalidAnswer(
+                _MOMENT_PROBLEMS.get(error.reason, N_("events.moment.bad"))
+            ) from None
+        return Accepted(moment.isoformat())
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return shown_moment(value)
+
+
+def shown_moment(value: str) -> str:
+    return datetime.fromisoformat(value).astimezone(LOCAL_TIME).strftime("%H:%M %d/%m/%Y")
+
+
+# -- places: the one an event is for, the one a member lives in ----------------------------
+
+
+def _place_value(place: Place) -> dict[str, Any]:
+    return {"area_id": place.id, "name": place.full_name, "path": place.path}
+
+
+def _candidates(current: Any) -> list[dict[str, Any]]:
+    return list(current.get("candidates") or []) if isinstance(current, dict) else []
+
+
+class PlaceLookup(Field):
+    """A place typed by name (accents optional) or code, namesakes picked from a list."""
+
+    not_found = N_("events.place.not_found")
+    ambiguous = N_("events.place.ambiguous")
+
+    def offered(self, ctx: FieldContext) -> list[dict[str, Any]]:
+        """Places offered as buttons before anything is typed."""
+        return []
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        shown = _candidates(current) or self.offered(ctx)
+        options = tuple(Option(f"area:{place['area_id']}", place["name"]) for place in shown)
+        return Choices(text, options, ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        shown = _candidates(current) or self.offered(ctx)
+        if message.option is not None:
+            for place in shown:
+                if message.option == f"area:{place['area_id']}":
+                    return Accepted(_chosen(place))
+            raise InvalidAnswer(N_("input.choose_option"), count=len(shown))
+        text = require_text(message)
+        number = fold(text).rstrip(".)")
+        if shown and number.isdigit() and 1 <= int(number) <= len(shown):
+            return Accepted(_chosen(shown[int(number) - 1]))
+        if len(fold(text)) < 2:
+            raise InvalidAnswer(N_("input.too_short"), minimum=2)
+        if len(text) > 100:
+            raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
+        return Accepted({"query": text})
+
+    async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
+        raise NotImplementedError
+
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+        query = accepted.value.get("query")
+        if query is None:
+            return accepted
+        found = await self.search(query, ctx, records)
+        if not found:
+            raise InvalidAnswer(self.not_found, query=query)
+        folded = fold(query)
+        exact = [place for place in found if fold(place.name) == folded]
+        if len(found) == 1 or len(exact) == 1:
+            return Accepted(_place_value(found[0] if len(found) == 1 else exact[0]))
+        shown = [_place_value(place) for place in found[:MAX_CANDIDATES]]
+        return Accepted({"candidates": shown}, complete=False, ack=self.ambiguous)
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return str(value.get("name", "")) if isinstance(value, dict) else ""
+
+
+def _chosen(place: dict[str, Any]) -> dict[str, Any]:
+    return {"area_id": place["area_id"], "name": place["name"], "path": place["path"]}
+
+
+class HomePlace(PlaceLookup):
+    """Where a member lives: their commune or residential area."""
+
+    not_found = N_("events.home.not_found")
+
+    async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
+        by_code = await records.place_by_code(query)
+        if by_code is not None and by_code.kind in RESIDENTIAL | {COMMUNE}:
+            return [by_code]
+        return await records.find_places(
+            query, within=None, kinds=RESIDENTIAL | {COMMUNE}, limit=MAX_CANDIDATES + 1
+        )
+
+
+class EventArea(PlaceLookup):
+    """The place an event is for: one of the admin's places or a place inside one."""
+
+    not_found = N_("events.new.area_not_found")
+
+    def offered(self, ctx: FieldContext) -> list[dict[str, Any]]:
+        return [_place_value(place) for place in scopes(ctx.roles, Action.MANAGE_EVENTS)]
+
+    async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
+        by_code = await records.place_by_code(query)
+        if by_code is not None:
+            allowed = may(ctx.roles, Action.MANAGE_EVENTS, by_code.path)
+            return [by_code] if allowed else []
+        found: dict[int, Place] = {}
+        for scope in scopes(ctx.roles, Action.MANAGE_EVENTS):
+            if fold(query) in fold(scope.name):
+                found.setdefault(scope.id, scope)
+            for place in await records.find_places(
+                query, within=scope.path, kinds=None, limit=MAX_CANDIDATES + 1
+            ):
+                found.setdefault(place.id, place)
+        return list(found.values())
+
+
+# -- an optional note ----------------------------------------------------------------------
+
+SKIP = ChoiceOption("skip", N_("common.skip"), ("khong", "ko", "k", "bo qua", "skip", "no", "none"))
+
+
+class OptionalNote(Field):
+    """A short text, or "không" / a tap to leave it out (stored as "")."""
+
+    def __init__(self, *, max_length: int = 1000) -> None:
+        self.max_length = max_length
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Choices(text, (Option(SKIP.id, ctx.t(SKIP.label)),), ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        if message.option is not None or fold(message.text or "") in SKIP.synonyms:
+            match_option(message, (SKIP,), ctx)
+            return Accepted("")
+        text = require_text(message)
+        if len(text) > self.max_length:
+            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
+        return Accepted(text)
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return str(value) if value else ctx.t(N_("common.none"))

@@ -1,0 +1,187 @@
+"""/export (xuất file) and /overview (tổng quan): officers and admins of a place.
+
+/export asks what and in which format, then the bot makes the file from the database and
+sends it in the chat; /overview answers with a period's compliance in a few lines. Both cover
+every place where the member's roles allow it, nested places counted once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.exports import (
+    COVERAGE_TARGET,
+    RECENT_DAYS,
+    TIPS_DAYS,
+    ComplianceTally,
+    ExportFormat,
+    ExportKind,
+    MakeExport,
+    outermost,
+)
+from conversations.fields import Choice, ChoiceOption
+from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.i18n import N_
+from conversations.policy import Action, scopes
+from conversations.replies import Text
+from conversations.reports import ReportCalendar, previous_period
+
+WHAT = Choice(
+    ChoiceOption(
+        ExportKind.REPORTS_CURRENT,
+        N_("export.what.reports_current"),
+        ("bao cao", "bao cao thang", "thang nay", "ky nay", "reports"),
+    ),
+    ChoiceOption(
+        ExportKind.REPORTS_PREVIOUS,
+        N_("export.what.reports_previous"),
+        ("thang truoc", "ky truoc", "previous"),
+    ),
+    ChoiceOption(ExportKind.TIPS, N_("export.what.tips"), ("tin bao", "tips")),
+    ChoiceOption(
+        ExportKind.ACTIVITIES, N_("export.what.activities"), ("hoat dong", "mo hinh", "activities")
+    ),
+    ChoiceOption(ExportKind.EVENTS, N_("export.what.events"), ("su kien", "events")),
+)
+FORMAT = Choice(
+    ChoiceOption(ExportFormat.XLSX, N_("export.format.xlsx"), ("excel", "xlsx", "xls")),
+    ChoiceOption(ExportFormat.CSV, N_("export.format.csv"), ("csv",)),
+)
+
+CURRENT, PREVIOUS = "current", "previous"
+PERIOD = Choice(
+    ChoiceOption(CURRENT, N_("overview.period.current"), ("ky nay", "thang nay", "hien tai")),
+    ChoiceOption(PREVIOUS, N_("overview.period.previous"), ("ky truoc", "thang truoc")),
+)
+
+
+def reporting_period(choice: str, calendar: ReportCalendar, ctx: FlowContext) -> str:
+    """The period leaders are filing for today, or the one before it."""
+    current = calendar.period_for(ctx.today)
+    return current if choice == CURRENT else previous_period(current)
+
+
+async def make_export(
+    answers: dict[str, Any], ctx: FlowContext, calendar: ReportCalendar
+) -> Completion:
+    places = outermost(scopes(ctx.member.roles, Action.EXPORT))
+    if not places:
+        return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
+    kind = ExportKind(answers["what"])
+    period = deadline = days = None
+    if kind in (ExportKind.REPORTS_CURRENT, ExportKind.REPORTS_PREVIOUS):
+        choice = CURRENT if kind is ExportKind.REPORTS_CURRENT else PREVIOUS
+        period = reporting_period(choice, calendar, ctx)
+        # One province's deadline day holds for all of its places.
+        deadline = calendar.deadline(period, places[0].path)
+    else:
+        days = TIPS_DAYS if kind is ExportKind.TIPS else RECENT_DAYS
+    effect = MakeExport(
+        kind=kind,
+        format=ExportFormat(answers["format"]),
+        place_paths=tuple(place.path for place in places),
+        period=period,
+        deadline=deadline,
+        days=days,
+    )
+    return Completion(replies=[Text(ctx.t(N_("export.preparing")))], effects=[effect])
+
+
+def export_flow(calendar: ReportCalendar | None = None) -> Flow:
+    calendar = calendar or ReportCalendar()
+
+    async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+        return await make_export(answers, ctx, calendar)
+
+    return Flow(
+        "export",
+        title=N_("menu.export"),
+        steps=[
+            Step("what", N_("export.ask_what"), WHAT, title=N_("export.what")),
+            Step("format", N_("export.ask_format"), FORMAT, title=N_("export.format")),
+        ],
+        complete=complete,
+        confirm=False,
+        commands=("export", "xuatfile", "xuat"),
+        action=Action.EXPORT,
+    )
+
+
+def percent(share: float, locale: str) -> str:
+    """82.5 (en) or 82,5 (vi)."""
+    shown = f"{share * 100:.1f}"
+    return shown.replace(".", ",") if locale == "vi" else shown
+
+
+def describe(tally: ComplianceTally, ctx: FlowContext) -> str:
+    """A place's compliance in a few lines."""
+    lines = [
+        ctx.t(N_("overview.title"), place=tally.place_name, period=tally.period),
+        ctx.t(
+            N_("overview.filing"),
+            areas=tally.areas,
+            on_time=tally.on_time,
+            late=tally.late,
+            not_yet=tally.not_yet,
+            missing=tally.missing,
+        ),
+    ]
+    if tally.missing_names:
+        names = ", ".join(tally.missing_names)
+        unfiled = tally.not_yet + tally.missing
+        if unfiled > len(tally.missing_names):
+            names += ctx.t(N_("overview.and_more"), count=unfiled - len(tally.missing_names))
+        lines.append(ctx.t(N_("overview.unfiled_names"), names=names))
+    share = tally.coverage
+    if share is None:
+        lines.append(ctx.t(N_("overview.coverage_unknown")))
+    else:
+        verdict = N_("overview.met") if share >= COVERAGE_TARGET else N_("overview.not_met")
+        lines.append(
+            ctx.t(
+                N_("overview.coverage"),
+                percent=percent(share, ctx.locale),
+                pledged=tally.pledged,
+                households=tally.households,
+                verdict=ctx.t(verdict),
+            )
+        )
+    if tally.communes:
+        lines.append(
+            ctx.t(
+                N_("overview.models"), with_model=tally.communes_with_model, communes=tally.communes
+            )
+        )
+    return "\n".join(lines)
+
+
+async def show_overview(
+    answers: dict[str, Any], ctx: FlowContext, calendar: ReportCalendar
+) -> Completion:
+    places = outermost(scopes(ctx.member.roles, Action.LATE_REPORTS))
+    if not places:
+        return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
+    period = reporting_period(answers["period"], calendar, ctx)
+    texts = []
+    for place in places:
+        deadline = calendar.deadline(period, place.path)
+        tally = await ctx.records.compliance(place, period, ctx.today, deadline)
+        texts.append(describe(tally, ctx))
+    return Completion(replies=[Text("\n\n".join(texts))])
+
+
+def overview_flow(calendar: ReportCalendar | None = None) -> Flow:
+    calendar = calendar or ReportCalendar()
+
+    async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+        return await show_overview(answers, ctx, calendar)
+
+    return Flow(
+        "overview",
+        title=N_("menu.overview"),
+        steps=[Step("period", N_("overview.ask_period"), PERIOD, title=N_("overview.period"))],
+        complete=complete,
+        confirm=False,
+        commands=("overview", "tongquan"),
+        action=Action.LATE_REPORTS,
+    )

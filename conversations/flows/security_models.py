@@ -1,0 +1,489 @@
+"""Self-managed security models in chat: register one, log what it did, list them, end one.
+
+Admins and leaders register a model of their place; the model's lead or the area's leader
+logs each activity (date, kind, participants, outcome, photos); everybody with a role sees the
+models of their places and which ones have gone quiet.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from conversations.fields import (
+    Accepted,
+    Attachments,
+    ChoiceOption,
+    DateField,
+    Field,
+    FieldContext,
+    FreeText,
+    InvalidAnswer,
+    Number,
+    match_option,
+    require_text,
+)
+from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.i18n import N_
+from conversations.parsing import fold
+from conversations.places import COMMUNE, RESIDENTIAL, Place
+from conversations.policy import Action, Grant, Role, may, scopes
+from conversations.ports import Records
+from conversations.replies import Choices, Inbound, Option, Reply, Text
+from conversations.security_models import (
+    ACTIVITY_KINDS,
+    MAX_PHOTOS,
+    MODEL_KINDS,
+    EndModel,
+    LogModelActivity,
+    ModelView,
+    RegisterModel,
+    may_log_activity,
+)
+
+MODEL_PLACES = RESIDENTIAL | {COMMUNE}
+MAX_SHOWN = 8
+MAX_LISTED = 30
+MIN_NAME, MAX_NAME = 3, 200
+MAX_LEAD_NAME = 128
+MIN_OUTCOME, MAX_OUTCOME = 5, 2000
+MAX_PARTICIPANTS = 100_000
+# A model with no activity in this long is shown as gone quiet ("paper" models).
+QUIET_AFTER = timedelta(days=90)
+
+NO_LEAD = ChoiceOption(
+    "none", N_("models.lead.none"), ("khong", "ko", "k", "chua co", "de trong", "none", "no")
+)
+ALL_MODELS = ChoiceOption(
+    "all", N_("models.pick.list"), ("tat ca", "danh sach", "ds", "all", "list")
+)
+
+
+def _choose_again(count: int) -> InvalidAnswer:
+    return InvalidAnswer(N_("input.choose_option"), count=count)
+
+
+def _pick_by_tap_or_number(
+    message: Inbound, candidates: list[dict[str, Any]], prefix: str
+) -> dict[str, Any] | None:
+    """The candidate a tap or a typed number picks; None when the answer is something else."""
+    if message.option is not None:
+        for candidate in candidates:
+            if message.option == f"{prefix}:{candidate['id']}":
+                return candidate
+        return None
+    number = fold(message.text or "").rstrip(".)")
+    if candidates and number.isdigit():
+        index = int(number)
+        if not 1 <= index <= len(candidates):
+            raise _choose_again(len(candidates))
+        return candidates[index - 1]
+    return None
+
+
+def _candidates(current: Any) -> list[dict[str, Any]]:
+    if isinstance(current, dict):
+        return list(current.get("candidates") or [])
+    return []
+
+
+def _query_text(message: Inbound) -> str:
+    text = require_text(message)
+    if len(fold(text)) < 2:
+        raise InvalidAnswer(N_("input.too_short"), minimum=2)
+    if len(text) > 100:
+        raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
+    return text
+
+
+# -- where a new model belongs ------------------------------------------------------------------
+
+
+def _own_areas(ctx: FieldContext) -> list[dict[str, Any]]:
+    """A leader's residential areas, offered as buttons (admins type a name instead)."""
+    return [
+        _area_answer(grant.place)
+        for grant in ctx.roles
+        if grant.role == Role.LEADER and may(ctx.roles, Action.MANAGE_MODELS, grant.place.path)
+    ]
+
+
+def _area_answer(place: Place) -> dict[str, Any]:
+    return {"id": place.id, "name": place.full_name, "path": place.path}
+
+
+class ModelArea(Field):
+    """The place a model belongs to: one of the leader's areas, or a residential area or
+    commune inside an admin's place found by its name (accents optional) or code."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        offered = _candidates(current) or _own_areas(ctx)
+        options = tuple(Option(f"area:{area['id']}", area["name"]) for area in offered)
+        return Choices(text, options, ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        offered = _candidates(current) or _own_areas(ctx)
+        picked = _pick_by_tap_or_number(message, offered, "area")
+        if picked is not None:
+            return Accepted({key: picked[key] for key in ("id", "name", "path")})
+        if message.option is not None:
+            raise _choose_again(len(offered))
+        return Accepted({"query": _query_text(message)})
+
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+        query = accepted.value.get("query")
+        if query is None:
+            return accepted
+        by_code = await records.place_by_code(query)
+        if by_code is not None and by_code.kind in MODEL_PLACES:
+            if not may(ctx.roles, Action.MANAGE_MODELS, by_code.path):
+                raise InvalidAnswer(N_("place.outside"), place=by_code.full_name)
+            return Accepted(_area_answer(by_code))
+        found: dict[int, Place] = {}
+        for scope in scopes(ctx.roles, Action.MANAGE_MODELS):
+            for place in await records.find_places(
+                query, within=scope.path, kinds=MODEL_PLACES, limit=MAX_SHOWN + 1
+            ):
+                found.setdefault(place.id, place)
+        if not found:
+            raise InvalidAnswer(N_("models.area.not_found"), query=query)
+        if len(found) == 1:
+            (place,) = found.values()
+            return Accepted(_area_answer(place))
+        shown = [_area_answer(place) for place in list(found.values())[:MAX_SHOWN]]
+        return Accepted({"candidates": shown}, complete=False, ack=N_("models.area.which"))
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return str(value.get("name", "")) if isinstance(value, dict) else str(value)
+
+
+class LeadName(Field):
+    """The name of the person who runs the model, or "không" when nobody is named yet."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        return Choices(text, (Option(NO_LEAD.id, ctx.t(NO_LEAD.label)),), ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        words = {fold(word) for word in NO_LEAD.synonyms}
+        words |= {fold(label) for label in ctx.catalogues.variants(NO_LEAD.label)}
+        if message.option is not None or fold(message.text or "") in words:
+            match_option(message, (NO_LEAD,), ctx)
+            return Accepted("")
+        text = " ".join(require_text(message).split())
+        if len(text) < 2:
+            raise InvalidAnswer(N_("input.too_short"), minimum=2)
+        if len(text) > MAX_LEAD_NAME:
+            raise InvalidAnswer(N_("input.too_long"), maximum=MAX_LEAD_NAME, length=len(text))
+        return Accepted(text)
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return str(value) if value else ctx.t(NO_LEAD.label)
+
+
+# -- which model --------------------------------------------------------------------------------
+
+
+def _model_answer(model: ModelView) -> dict[str, Any]:
+    return {"id": model.id, "name": model.name, "place": model.place.full_name}
+
+
+def _model_label(model: dict[str, Any]) -> str:
+    return f"{model['name']} — {model['place']}"
+
+
+class ModelPick(Field):
+    """One of the models of the member's places: a tap on the list, its number, or part of
+    its name (accents optional)."""
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        candidates = _candidates(current)
+        if candidates:
+            options = tuple(Option(f"model:{c['id']}", _model_label(c)) for c in candidates)
+        else:
+            options = (Option(ALL_MODELS.id, ctx.t(ALL_MODELS.label)),)
+        return Choices(text, options, ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        candidates = _candidates(current)
+        picked = _pick_by_tap_or_number(message, candidates, "model")
+        if picked is not None:
+            return Accepted({key: picked[key] for key in ("id", "name", "place")})
+        if message.option is not None or _means_all(message, ctx, offered=not candidates):
+            if message.option is not None and message.option != ALL_MODELS.id:
+                raise _choose_again(max(len(candidates), 1))
+            return Accepted({"query": None})
+        return Accepted({"query": _query_text(message)})
+
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+        if "query" not in accepted.value:
+            return accepted
+        query = accepted.value["query"]
+        found = await models_in_scope(records, ctx.roles, self.action, query, MAX_SHOWN + 1)
+        if not found:
+            if query is None:
+                raise InvalidAnswer(N_("models.pick.none"))
+            raise InvalidAnswer(N_("models.pick.not_found"), query=query)
+        if len(found) == 1:
+            (model,) = found
+            return Accepted(
+                _model_answer(model), ack=N_("models.pick.chosen"), ack_params={"name": model.name}
+            )
+        key = N_("models.pick.many") if len(found) > MAX_SHOWN else N_("models.pick.which")
+        shown = [_model_answer(model) for model in found[:MAX_SHOWN]]
+        return Accepted({"candidates": shown}, complete=False, ack=key)
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return _model_label(value) if isinstance(value, dict) and "name" in value else ""
+
+
+async def models_in_scope(
+    records: Records,
+    grants: tuple[Grant, ...],
+    action: Action,
+    query: str | None,
+    limit: int,
+) -> list[ModelView]:
+    """The active models inside the places where ``action`` is allowed, by name."""
+    found: dict[int, ModelView] = {}
+    for scope in scopes(grants, action):
+        for model in await records.models_within(scope.path, query=query, limit=limit):
+            found.setdefault(model.id, model)
+    return sorted(found.values(), key=lambda model: (fold(model.name), model.id))[:limit]
+
+
+class Photos(Attachments):
+    """Up to five photos of the activity; other files are politely refused."""
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        if message.media is not None and message.media.kind != "photo":
+            raise InvalidAnswer(N_("models.photos.only_photos"))
+        try:
+            return super().parse(message, ctx, current)
+        except InvalidAnswer as problem:
+            if problem.key == "input.media_expected":
+                raise InvalidAnswer(N_("models.photos.only_photos")) from None
+            raise
+
+
+def _means_all(message: Inbound, ctx: FieldContext, *, offered: bool) -> bool:
+    """Typed "tất cả" (or "1" while that is the only button shown)."""
+    words = {fold(word) for word in ALL_MODELS.synonyms}
+    words |= {fold(label) for label in ctx.catalogues.variants(ALL_MODELS.label)}
+    if offered:
+        words.add("1")
+    return fold(message.text or "").rstrip(".)") in words
+
+
+class NameFilter(Field):
+    """ "Tất cả" or part of a model's name."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        option = Option(ALL_MODELS.id, ctx.t(ALL_MODELS.label))
+        return Choices(text, (option,), ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        if message.option is not None or _means_all(message, ctx, offered=True):
+            match_option(message, (ALL_MODELS,), ctx)
+            return Accepted("")
+        return Accepted(_query_text(message))
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return str(value) if value else ctx.t(ALL_MODELS.label)
+
+
+# -- completions ----------------------------------------------------------------------------------
+
+
+async def register_model(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    area = answers["area"]
+    if not may(ctx.member.roles, Action.MANAGE_MODELS, area["path"]):
+        return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
+    name = " ".join(answers["name"].split())
+    for model in await ctx.records.models_within(area["path"], query=name, limit=MAX_SHOWN):
+        if model.place.id == area["id"] and fold(model.name) == fold(name):
+            duplicate = ctx.t(N_("models.register.duplicate"), name=model.name, place=area["name"])
+            return Completion(replies=[Text(duplicate)])
+    registered = ctx.t(
+        N_("models.register.done"),
+        name=name,
+        kind=MODEL_KINDS.display(answers["kind"], ctx.fields),
+        place=area["name"],
+    )
+    effect = RegisterModel(name, answers["kind"], area["id"], answers.get("lead") or None)
+    return Completion(replies=[Text(registered)], effects=[effect])
+
+
+async def log_activity(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    model = await ctx.records.model_by_id(answers["model"]["id"])
+    if model is None or not may_log_activity(ctx.member.id, ctx.member.roles, model):
+        return Completion(replies=[Text(ctx.t(N_("models.activity.not_allowed")))])
+    day = date.fromisoformat(answers["date"])
+    logged = ctx.t(
+        N_("models.activity.done"),
+        kind=ACTIVITY_KINDS.display(answers["kind"], ctx.fields),
+        date=day.strftime("%d/%m/%Y"),
+        name=model.name,
+    )
+    effect = LogModelActivity(
+        model_id=model.id,
+        activity_date=day,
+        kind=answers["kind"],
+        participants=int(answers["participants"]),
+        outcome=answers["outcome"],
+        photos=tuple(answers.get("photos") or ()),
+    )
+    return Completion(replies=[Text(logged)], effects=[effect])
+
+
+def _listing(model: ModelView, number: int, ctx: FlowContext) -> str:
+    kind = MODEL_KINDS.display(model.kind, ctx.fields)
+    if model.last_activity is None:
+        activity = ctx.t(N_("models.list.no_activity"))
+    else:
+        activity = ctx.t(
+            N_("models.list.last_activity"),
+            date=model.last_activity.strftime("%d/%m/%Y"),
+            count=model.activities,
+        )
+    line = f"{number}. {model.name} — {kind} — {model.place.full_name}\n   {activity}"
+    if model.last_activity is None or ctx.today - model.last_activity > QUIET_AFTER:
+        line += " " + ctx.t(N_("models.list.quiet"))
+    return line
+
+
+async def list_models(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    query = answers.get("filter") or None
+    found = await models_in_scope(
+        ctx.records, ctx.member.roles, Action.SEE_MODELS, query, MAX_LISTED + 1
+    )
+    if not found:
+        return Completion(replies=[Text(ctx.t(N_("models.list.empty")))])
+    lines = [ctx.t(N_("models.list.title"), count=min(len(found), MAX_LISTED))]
+    lines += [_listing(model, n, ctx) for n, model in enumerate(found[:MAX_LISTED], start=1)]
+    if len(found) > MAX_LISTED:
+        lines.append(ctx.t(N_("models.list.more"), count=MAX_LISTED))
+    return Completion(replies=[Text("\n".join(lines))])
+
+
+async def end_model(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    model = await ctx.records.model_by_id(answers["model"]["id"])
+    if model is None or not model.active:
+        return Completion(replies=[Text(ctx.t(N_("models.end.already")))])
+    if not may(ctx.member.roles, Action.END_MODELS, model.place.path):
+        return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
+    ended = ctx.t(N_("models.end.done"), name=model.name, place=model.place.full_name)
+    return Completion(replies=[Text(ended)], effects=[EndModel(model.id)])
+
+
+# -- flows --------------------------------------------------------------------------------------
+
+
+def model_register_flow() -> Flow:
+    return Flow(
+        "model_register",
+        title=N_("models.menu.register"),
+        commands=("mohinh", "newmodel"),
+        action=Action.MANAGE_MODELS,
+        complete=register_model,
+        steps=[
+            Step(
+                "name",
+                N_("models.ask.name"),
+                FreeText(min_length=MIN_NAME, max_length=MAX_NAME),
+                title=N_("models.title.name"),
+            ),
+            Step("kind", N_("models.ask.kind"), MODEL_KINDS, title=N_("models.title.kind")),
+            Step(
+                "area",
+                N_("models.ask.area"),
+                ModelArea(),
+                title=N_("models.title.area"),
+                help=N_("models.help.area"),
+            ),
+            Step("lead", N_("models.ask.lead"), LeadName(), title=N_("models.title.lead")),
+        ],
+    )
+
+
+def model_activity_flow() -> Flow:
+    return Flow(
+        "model_activity",
+        title=N_("models.menu.activity"),
+        commands=("hoatdong", "activity"),
+        action=Action.MODEL_ACTIVITY,
+        complete=log_activity,
+        steps=[
+            Step(
+                "model",
+                N_("models.ask.model"),
+                ModelPick(Action.MODEL_ACTIVITY),
+                title=N_("models.title.model"),
+            ),
+            Step(
+                "date",
+                N_("models.ask.date"),
+                DateField(),
+                title=N_("models.title.date"),
+                help=N_("models.help.date"),
+            ),
+            Step(
+                "kind",
+                N_("models.ask.activity_kind"),
+                ACTIVITY_KINDS,
+                title=N_("models.title.activity_kind"),
+            ),
+            Step(
+                "participants",
+                N_("models.ask.participants"),
+                Number(minimum=1, maximum=MAX_PARTICIPANTS),
+                title=N_("models.title.participants"),
+            ),
+            Step(
+                "outcome",
+                N_("models.ask.outcome"),
+                FreeText(min_length=MIN_OUTCOME, max_length=MAX_OUTCOME),
+                title=N_("models.title.outcome"),
+            ),
+            Step(
+                "photos",
+                N_("models.ask.photos"),
+                Photos(max_items=MAX_PHOTOS),
+                title=N_("models.title.photos"),
+            ),
+        ],
+    )
+
+
+def model_list_flow() -> Flow:
+    return Flow(
+        "model_list",
+        title=N_("models.menu.list"),
+        commands=("dsmohinh", "models"),
+        action=Action.SEE_MODELS,
+        complete=list_models,
+        confirm=False,
+        steps=[
+            Step("filter", N_("models.ask.filter"), NameFilter(), title=N_("models.title.name"))
+        ],
+    )
+
+
+def model_end_flow() -> Flow:
+    return Flow(
+        "model_end",
+        title=N_("models.menu.end"),
+        commands=("ketthucmohinh", "endmodel"),
+        action=Action.END_MODELS,
+        complete=end_model,
+        steps=[
+            Step(
+                "model",
+                N_("models.ask.model_to_end"),
+                ModelPick(Action.END_MODELS),
+                title=N_("models.title.model"),
+            )
+        ],
+    )

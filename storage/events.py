@@ -1,0 +1,314 @@
+"""Events, their participants and where members live (the place whose events they see).
+
+Callers give the paths of places to look in; which places those are (the member's home and
+every place above it) is the conversations' business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage._sql import areas, event_participants, events, members
+
+__all__ = [
+    "EventRecord",
+    "NewEvent",
+    "ReminderDue",
+    "cancel_registration",
+    "event_by_id",
+    "home_area_id",
+    "insert_event",
+    "participants_starting_between",
+    "register",
+    "reportable_events",
+    "set_home_area",
+    "set_turnout",
+    "upcoming_events",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to store (times in UTC)."""
+
+    title: str
+    description: str
+    place_text: str
+    starts_at: datetime
+    ends_at: datetime
+    area_id: int
+    template: str | None
+    created_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """A stored event with its place and, for the member asked about, their registration."""
+
+    id: int
+    title: str
+    description: str
+    place_text: str
+    starts_at: datetime
+    ends_at: datetime
+    area_id: int
+    area_code: str
+    area_name: str
+    area_kind: str
+    area_path: str
+    parent_name: str | None
+    created_by: int | None
+    cancelled_at: datetime | None
+    turnout: int | None
+    registered: bool
+    participants: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderDue:
+    """A registered participant of an event that starts soon."""
+
+    event_id: int
+    member_id: int
+    title: str
+    place_text: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+_parent = aliased(areas, name="event_parent")
+_active = event_participants.c.cancelled_at.is_(None)
+
+
+def _select_events(member_id: int) -> Select[tuple[object, ...]]:
+    mine = (
+        select(func.count())
+        .where(
+            event_participants.c.event_id == events.c.id,
+            event_participants.c.member_id == member_id,
+            _active,
+        )
+        .scalar_subquery()
+    )
+    everybody = (
+        select(func.count())
+        .where(event_participants.c.event_id == events.c.id, _active)
+        .scalar_subquery()
+    )
+    return select(
+        events.c.id,
+        events.c.title,
+        events.c.description,
+        events.c.place_text,
+        events.c.starts_at,
+        events.c.ends_at,
+        events.c.area_id,
+        areas.c.code.label("area_code"),
+        areas.c.name.label("area_name"),
+        areas.c.kind.label("area_kind"),
+        areas.c.path.label("area_path"),
+        _parent.c.name.label("parent_name"),
+        events.c.created_by,
+        events.c.cancelled_at,
+        events.c.turnout,
+        (mine > 0).label("registered"),
+        everybody.label("participants"),
+    ).select_from(
+        events.join(areas, areas.c.id == events.c.area_id).outerjoin(
+            _parent, _parent.c.id == areas.c.parent_id
+        )
+    )
+
+
+def _records(rows: Sequence[object]) -> list[EventRecord]:
+    found = []
+    for row in rows:
+        values = row._asdict()  # type: ignore[attr-defined]
+        values["registered"] = bool(values["registered"])
+        found.append(EventRecord(**values))
+    return found
+
+
+async def insert_event(session: AsyncSession, event: NewEvent, *, now: datetime) -> int:
+    """Store a new event; its id."""
+    event_id: int = (
+        await session.execute(
+            insert(events)
+            .values(
+                title=event.title,
+                description=event.description,
+                place_text=event.place_text,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                area_id=event.area_id,
+                template=event.template,
+                created_by=event.created_by,
+                created_at=now,
+            )
+            .returning(events.c.id)
+        )
+    ).scalar_one()
+    return event_id
+
+
+async def event_by_id(
+    session: AsyncSession, event_id: int, *, member_id: int
+) -> EventRecord | None:
+    rows = (await session.execute(_select_events(member_id).where(events.c.id == event_id))).all()
+    found = _records(rows)
+    return found[0] if found else None
+
+
+async def upcoming_events(
+    session: AsyncSession, area_paths: Sequence[str], *, member_id: int, now: datetime, limit: int
+) -> list[EventRecord]:
+    """Events held in one of ``area_paths``, not cancelled, not over; nearest first."""
+    if not area_paths:
+        return []
+    rows = await session.execute(
+        _select_events(member_id)
+        .where(
+            areas.c.path.in_(list(area_paths)),
+            events.c.cancelled_at.is_(None),
+            events.c.ends_at > now,
+        )
+        .order_by(events.c.starts_at, events.c.id)
+        .limit(limit)
+    )
+    return _records(rows.all())
+
+
+def _like_prefix(path: str) -> str:
+    escaped = path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"
+
+
+async def reportable_events(
+    session: AsyncSession,
+    *,
+    member_id: int,
+    held_in_paths: Sequence[str],
+    inside_paths: Sequence[str],
+    now: datetime,
+    limit: int,
+) -> list[EventRecord]:
+    """Events that have begun and are not cancelled, created by ``member_id``, held in one of
+    ``held_in_paths`` or inside one of ``inside_paths``; newest first."""
+    where = [events.c.created_by == member_id]
+    if held_in_paths:
+        where.append(areas.c.path.in_(list(held_in_paths)))
+    where += [areas.c.path.like(_like_prefix(path), escape="\\") for path in inside_paths]
+    rows = await session.execute(
+        _select_events(member_id)
+        .where(or_(*where), events.c.cancelled_at.is_(None), events.c.starts_at <= now)
+        .order_by(events.c.starts_at.desc(), events.c.id.desc())
+        .limit(limit)
+    )
+    return _records(rows.all())
+
+
+async def register(session: AsyncSession, event_id: int, member_id: int, *, now: datetime) -> bool:
+    """Register the member (again); False when they already were."""
+    changed = await session.execute(
+        update(event_participants)
+        .where(
+            event_participants.c.event_id == event_id,
+            event_participants.c.member_id == member_id,
+            event_participants.c.cancelled_at.is_not(None),
+        )
+        .values(cancelled_at=None, registered_at=now)
+    )
+    if changed.rowcount:
+        return True
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                insert(event_participants).values(
+                    event_id=event_id, member_id=member_id, registered_at=now, cancelled_at=None
+                )
+            )
+    except IntegrityError:
+        return False  # registered already (or by another message of theirs just now)
+    return True
+
+
+async def cancel_registration(
+    session: AsyncSession, event_id: int, member_id: int, *, now: datetime
+) -> bool:
+    """Cancel the member's registration; False when there was none in force."""
+    changed = await session.execute(
+        update(event_participants)
+        .where(
+            event_participants.c.event_id == event_id,
+            event_participants.c.member_id == member_id,
+            _active,
+        )
+        .values(cancelled_at=now)
+    )
+    return bool(changed.rowcount)
+
+
+async def set_turnout(
+    session: AsyncSession,
+    event_id: int,
+    *,
+    turnout: int,
+    note: str | None,
+    by: int,
+    now: datetime,
+) -> None:
+    await session.execute(
+        update(events)
+        .where(events.c.id == event_id)
+        .values(turnout=turnout, turnout_note=note, turnout_by=by, turnout_at=now)
+    )
+
+
+async def home_area_id(session: AsyncSession, member_id: int) -> int | None:
+    value: int | None = await session.scalar(
+        select(members.c.home_area_id).where(members.c.id == member_id)
+    )
+    return value
+
+
+async def set_home_area(session: AsyncSession, member_id: int, area_id: int) -> None:
+    await session.execute(
+        update(members).where(members.c.id == member_id).values(home_area_id=area_id)
+    )
+
+
+async def participants_starting_between(
+    session: AsyncSession, start: datetime, end: datetime, *, limit: int = 5000
+) -> list[ReminderDue]:
+    """Registered participants of the events (not cancelled) starting in [start, end)."""
+    rows = await session.execute(
+        select(
+            events.c.id.label("event_id"),
+            event_participants.c.member_id,
+            events.c.title,
+            events.c.place_text,
+            events.c.starts_at,
+            events.c.ends_at,
+        )
+        .select_from(
+            events.join(
+                event_participants,
+                and_(event_participants.c.event_id == events.c.id, _active),
+            )
+        )
+        .where(
+            events.c.cancelled_at.is_(None),
+            events.c.starts_at >= start,
+            events.c.starts_at < end,
+        )
+        .order_by(events.c.starts_at, events.c.id, event_participants.c.member_id)
+        .limit(limit)
+    )
+    return [ReminderDue(**row._asdict()) for row in rows]

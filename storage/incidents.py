@@ -1,0 +1,80 @@
+"""Urgent incidents reported by leaders and officers: store one, list those of a place."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import areas, incidents
+from storage.areas import _escape_like
+from storage.tables import utcnow
+
+__all__ = ["IncidentRecord", "NewIncident", "incidents_within", "insert_incident"]
+
+SEVERITIES = ("low", "serious", "critical")
+
+
+@dataclass(frozen=True, slots=True)
+class NewIncident:
+    """An incident as reported: ``place_text`` is the address typed or a map link."""
+
+    area_id: int
+    reported_by: int | None
+    what: str
+    place_text: str
+    severity: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRecord:
+    """A stored incident with its place's path."""
+
+    id: int
+    area_id: int
+    area_path: str
+    reported_by: int | None
+    what: str
+    place_text: str
+    severity: str
+    reported_at: datetime
+
+
+async def insert_incident(
+    session: AsyncSession, incident: NewIncident, *, now: datetime | None = None
+) -> int:
+    """Store an incident; its id."""
+    if incident.severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {incident.severity!r}")
+    incident_id: int = (
+        await session.execute(
+            insert(incidents)
+            .values(**asdict(incident), reported_at=now or utcnow())
+            .returning(incidents.c.id)
+        )
+    ).scalar_one()
+    return incident_id
+
+
+async def incidents_within(
+    session: AsyncSession, path: str, *, since: datetime | None = None, limit: int = 200
+) -> list[IncidentRecord]:
+    """The incidents of the place at ``path`` and below it, newest first."""
+    statement = select(
+        incidents.c.id,
+        incidents.c.area_id,
+        areas.c.path.label("area_path"),
+        incidents.c.reported_by,
+        incidents.c.what,
+        incidents.c.place_text,
+        incidents.c.severity,
+        incidents.c.reported_at,
+    ).select_from(incidents.join(areas, areas.c.id == incidents.c.area_id))
+    statement = statement.where(areas.c.path.like(f"{_escape_like(path)}%", escape="\\"))
+    if since is not None:
+        statement = statement.where(incidents.c.reported_at >= since)
+    statement = statement.order_by(incidents.c.reported_at.desc(), incidents.c.id.desc())
+    rows = await session.execute(statement.limit(limit))
+    return [IncidentRecord(**row._asdict()) for row in rows]

@@ -1,0 +1,251 @@
+"""Self-managed security models and their activity logs: register, end, log, list, count.
+
+A model is "active" for a period when it was not ended before the period's end and logged at
+least one activity within the months ending there (``active_models_within``); the exports and
+the lists read that from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage._sql import areas, model_activities, security_models
+from storage.areas import _escape_like
+from storage.tables import utcnow
+
+__all__ = [
+    "ActivityRecord",
+    "NewModelActivity",
+    "NewSecurityModel",
+    "SecurityModelRecord",
+    "active_models_within",
+    "end_security_model",
+    "insert_model_activity",
+    "insert_security_model",
+    "model_activities_of",
+    "security_model_by_id",
+    "security_models_within",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class NewSecurityModel:
+    """A model to register in the place ``area_id``."""
+
+    name: str
+    kind: str
+    area_id: int
+    lead_member_id: int | None
+    lead_name: str | None
+    created_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityModelRecord:
+    """A model with its place and a summary of its activity log."""
+
+    id: int
+    name: str
+    kind: str
+    area_id: int
+    area_code: str
+    area_name: str
+    area_kind: str
+    area_path: str
+    parent_name: str | None
+    lead_member_id: int | None
+    lead_name: str | None
+    created_by: int | None
+    created_at: datetime
+    ended_at: datetime | None
+    activities: int
+    last_activity: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewModelActivity:
+    """One activity of a model; ``photos`` are platform file ids ({"channel", "file_id", ...})."""
+
+    model_id: int
+    activity_date: date
+    kind: str
+    participants: int
+    outcome: str
+    photos: list[dict[str, Any]]
+    logged_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRecord:
+    """A logged activity."""
+
+    id: int
+    model_id: int
+    activity_date: date
+    kind: str
+    participants: int
+    outcome: str
+    photos: list[dict[str, Any]]
+    logged_by: int | None
+    logged_at: datetime
+
+
+MAX_PHOTOS = 5
+
+_parent = aliased(areas, name="model_parent")
+_log = (
+    select(
+        model_activities.c.model_id,
+        func.count().label("activities"),
+        func.max(model_activities.c.activity_date).label("last_activity"),
+    )
+    .group_by(model_activities.c.model_id)
+    .subquery("model_log")
+)
+_select_models = select(
+    security_models.c.id,
+    security_models.c.name,
+    security_models.c.kind,
+    security_models.c.area_id,
+    areas.c.code.label("area_code"),
+    areas.c.name.label("area_name"),
+    areas.c.kind.label("area_kind"),
+    areas.c.path.label("area_path"),
+    _parent.c.name.label("parent_name"),
+    security_models.c.lead_member_id,
+    security_models.c.lead_name,
+    security_models.c.created_by,
+    security_models.c.created_at,
+    security_models.c.ended_at,
+    func.coalesce(_log.c.activities, 0).label("activities"),
+    _log.c.last_activity,
+).select_from(
+    security_models.join(areas, areas.c.id == security_models.c.area_id)
+    .outerjoin(_parent, _parent.c.id == areas.c.parent_id)
+    .outerjoin(_log, _log.c.model_id == security_models.c.id)
+)
+
+
+def _record(row: Row[Any]) -> SecurityModelRecord:
+    return SecurityModelRecord(**row._asdict())
+
+
+def _within(path: str) -> Any:
+    return areas.c.path.like(f"{_escape_like(path)}%", escape="\\")
+
+
+async def insert_security_model(
+    session: AsyncSession, model: NewSecurityModel, *, now: datetime | None = None
+) -> int:
+    """Register a model; its id."""
+    model_id: int = (
+        await session.execute(
+            insert(security_models)
+            .values(**asdict(model), created_at=now or utcnow())
+            .returning(security_models.c.id)
+        )
+    ).scalar_one()
+    return model_id
+
+
+async def end_security_model(
+    session: AsyncSession, model_id: int, *, now: datetime | None = None
+) -> bool:
+    """End a model that no longer works; False when it was already ended (or is unknown)."""
+    result = await session.execute(
+        update(security_models)
+        .where(security_models.c.id == model_id, security_models.c.ended_at.is_(None))
+        .values(ended_at=now or utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def security_model_by_id(session: AsyncSession, model_id: int) -> SecurityModelRecord | None:
+    row = (
+        await session.execute(_select_models.where(security_models.c.id == model_id))
+    ).one_or_none()
+    return None if row is None else _record(row)
+
+
+async def security_models_within(
+    session: AsyncSession, path: str, *, include_ended: bool = False, limit: int = 500
+) -> list[SecurityModelRecord]:
+    """The models of the place at ``path`` and below it, by place then name."""
+    statement = _select_models.where(_within(path))
+    if not include_ended:
+        statement = statement.where(security_models.c.ended_at.is_(None))
+    statement = statement.order_by(areas.c.path, security_models.c.name, security_models.c.id)
+    rows = await session.execute(statement.limit(limit))
+    return [_record(row) for row in rows]
+
+
+async def active_models_within(
+    session: AsyncSession,
+    path: str,
+    *,
+    activity_from: date,
+    activity_to: date,
+    ended_not_before: datetime,
+) -> list[SecurityModelRecord]:
+    """The models of ``path`` that count as active for a period: not ended before
+    ``ended_not_before`` (the period's end) and with an activity dated between
+    ``activity_from`` and ``activity_to`` inclusive (e.g. the 3 months ending with the period).
+    ``activities`` and ``last_activity`` summarise the whole log, not just that window."""
+    in_window = (
+        select(model_activities.c.id)
+        .where(
+            model_activities.c.model_id == security_models.c.id,
+            model_activities.c.activity_date >= activity_from,
+            model_activities.c.activity_date <= activity_to,
+        )
+        .exists()
+    )
+    statement = (
+        _select_models.where(
+            _within(path),
+            or_(
+                security_models.c.ended_at.is_(None),
+                security_models.c.ended_at >= ended_not_before,
+            ),
+            in_window,
+        )
+        .order_by(areas.c.path, security_models.c.name, security_models.c.id)
+        .limit(100_000)
+    )
+    rows = await session.execute(statement)
+    return [_record(row) for row in rows]
+
+
+async def insert_model_activity(
+    session: AsyncSession, activity: NewModelActivity, *, now: datetime | None = None
+) -> int:
+    """Log one activity; its id. At most ``MAX_PHOTOS`` photos are kept."""
+    values = asdict(activity)
+    values["photos"] = list(activity.photos)[:MAX_PHOTOS]
+    activity_id: int = (
+        await session.execute(
+            insert(model_activities)
+            .values(**values, logged_at=now or utcnow())
+            .returning(model_activities.c.id)
+        )
+    ).scalar_one()
+    return activity_id
+
+
+async def model_activities_of(
+    session: AsyncSession, model_id: int, *, limit: int = 50
+) -> list[ActivityRecord]:
+    """The model's activities, the most recent first."""
+    rows = await session.execute(
+        select(model_activities)
+        .where(model_activities.c.model_id == model_id)
+        .order_by(model_activities.c.activity_date.desc(), model_activities.c.id.desc())
+        .limit(limit)
+    )
+    return [ActivityRecord(**row._asdict()) for row in rows]

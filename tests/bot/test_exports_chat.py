@@ -1,0 +1,108 @@
+"""/export and /overview through the processor: officers get their place's file and figures."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from conversations.replies import Document, Inbound
+from storage._sql import audit_log
+from storage.areas import area_by_code
+from storage.database import Database
+from storage.members import find_or_create_member
+from storage.roles import grant_role
+from tests.bot.export_data import seed_province
+from tests.bot.test_processor import Phone, make_processor
+from tests.bot.test_roles_processor import at_menu
+from tests.conversations.scripted import Clock, t
+
+OFFICER = "7770001"
+# 20 November 2026: leaders file for November now, so the previous period is October.
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+
+
+async def seed_officer(database: Database) -> None:
+    await seed_province(database)
+    async with database.transaction() as session:
+        member = await find_or_create_member(
+            session,
+            channel="telegram",
+            platform_user_id=OFFICER,
+            chat_id=OFFICER,
+            display_name="Công an xã",
+        )
+        commune = await area_by_code(session, "17662")
+        assert commune is not None
+        await grant_role(
+            session, member_id=member.id, role="officer", area_id=commune.id, granted_by=None
+        )
+
+
+async def test_an_officer_gets_an_xlsx_of_their_commune_only(database: Database) -> None:
+    await seed_officer(database)
+    phone = Phone(make_processor(database, Clock(NOW)), user_id=OFFICER)
+    await at_menu(phone)
+    await phone.send(text="/xuatfile")
+    assert phone.asked("export.ask_what")
+    await phone.send(text="thang truoc")  # no diacritics
+    assert phone.asked("export.ask_format")
+    await phone.send(text="excel")
+    assert t("export.preparing") in phone.text
+    document = phone.replies[-1]
+    assert isinstance(document, Document)
+    assert document.filename == "antq-reports-17662-2026-10.xlsx"
+    assert t("export.ready", rows=6) == document.text  # 2 updates, 3 areas, 1 commune
+    book = load_workbook(io.BytesIO(document.data), read_only=True)
+    areas = [row[1] for row in book["Khu dân cư"].iter_rows(min_row=2, values_only=True)]
+    assert areas == ["17662-001", "17662-002", "17662-003"]  # not Lương Sơn's
+    async with database.transaction() as session:
+        (entry,) = list(await session.execute(select(audit_log)))
+    assert entry.action == "export.made"
+
+
+async def test_zalo_officers_are_told_where_exports_are_available(database: Database) -> None:
+    await seed_province(database)
+    async with database.transaction() as session:
+        member = await find_or_create_member(
+            session, channel="zalo", platform_user_id="z1", chat_id="z1", display_name=None
+        )
+        commune = await area_by_code(session, "17662")
+        assert commune is not None
+        await grant_role(
+            session, member_id=member.id, role="officer", area_id=commune.id, granted_by=None
+        )
+    processor = make_processor(database, Clock(NOW))
+    replies = []
+    for text in ("/start", "1", "/export", "1", "2"):
+        replies = await processor.process(Inbound("zalo", "z1", "z1", text=text))
+    assert not any(isinstance(reply, Document) for reply in replies)
+    assert t("export.no_files_here") == replies[-1].text
+
+
+async def test_a_resident_cannot_export(database: Database) -> None:
+    await seed_province(database)
+    phone = Phone(make_processor(database, Clock(NOW)), user_id="123")
+    await at_menu(phone)
+    await phone.send(text="/export")
+    assert t("policy.denied") in phone.text
+
+
+async def test_the_overview_answers_in_a_few_lines(database: Database) -> None:
+    await seed_officer(database)
+    phone = Phone(make_processor(database, Clock(NOW)), user_id=OFFICER)
+    await at_menu(phone)
+    await phone.send(text="/tongquan")
+    assert phone.asked("overview.ask_period")
+    await phone.send(text="ky truoc")
+    text = phone.replies[0].text
+    assert t("overview.title", period="2026-10", place="Xã Đô Lương, Nghệ An") in text
+    assert t("overview.filing", areas=3, on_time=1, late=1, not_yet=0, missing=1) in text
+    assert t("overview.unfiled_names", names="Thôn Nam") in text
+    verdict = t("overview.not_met")
+    assert (
+        t("overview.coverage", percent="76,7", pledged=115, households=150, verdict=verdict) in text
+    )
+    assert t("overview.models", with_model=1, communes=1) in text
