@@ -5,9 +5,13 @@ channel's direct replies (wiring the replies in is a later step). Replies pass `
 they never queue behind the outbox, and while one waits the outbox holds back, so a running
 broadcast never delays a conversation.
 
-The bucket holds at most ``burst`` tokens (default 1: evenly spaced sends), because the
-platforms count in sliding windows: a full one-second bucket spent at once followed by the
-steady rate would put twice the limit into one window.
+The bucket keeps sends evenly spaced; it holds a few tokens (``burst``) so that a send that
+wakes a millisecond late is not a token lost (with one token the rate fell to ~29/s). The
+platforms count in sliding windows, so a second guard keeps at most ``per_second`` sends in any
+second: a send may start only one second after the send ``per_second`` places before it was
+*answered* (``settle``). The platform received that one before answering it, and receives the
+new one after it starts, so no window can hold more than the limit however late the network
+delivers.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -23,6 +28,22 @@ Sleep = Callable[[float], Awaitable[None]]
 
 # Chats whose gap has passed are forgotten once this many are remembered.
 _PRUNE_AT = 10_000
+# The platforms' window, and how long an unanswered send may hold it (a caller that never
+# settles must not stop the channel).
+WINDOW = 1.0
+_UNSETTLED_FOR = 30.0
+# While the oldest send of a full window is unanswered, look again this often.
+_POLL = 0.002
+
+
+class Ticket:
+    """One send counted by the limiter: when it started, or when it was answered."""
+
+    __slots__ = ("at", "settled")
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.settled = False
 
 
 @dataclass(frozen=True)
@@ -31,7 +52,7 @@ class ChannelLimits:
 
     per_second: float
     chat_gap: float = 0.0
-    burst: float = 1.0
+    burst: float = 3.0
 
     @property
     def unlimited(self) -> bool:
@@ -63,6 +84,8 @@ class RateLimiter:
         self._paused_until = 0.0
         self._chat_ready: dict[str, float] = {}
         self._urgent_waiting = 0
+        self._capacity = 0 if limits.unlimited else max(1, math.floor(limits.per_second * WINDOW))
+        self._sent: deque[Ticket] = deque()
 
     def chat_wait(self, chat_id: str) -> float:
         """Seconds until ``chat_id`` may get its next message (0 when it may now)."""
@@ -73,8 +96,9 @@ class RateLimiter:
         """Send nothing for ``seconds`` (the platform answered 429 with retry_after)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
-    async def acquire(self, chat_id: str, *, urgent: bool = False) -> None:
-        """Wait until one message to ``chat_id`` may go, and count it.
+    async def acquire(self, chat_id: str, *, urgent: bool = False) -> Ticket:
+        """Wait until one message to ``chat_id`` may go, and count it; ``settle`` the ticket
+        when the platform has answered.
 
         The per-chat gap is not waited for here: the sender defers such a message instead of
         holding up every other chat, and a reply must not wait for it at all.
@@ -85,8 +109,7 @@ class RateLimiter:
             while True:
                 wait = self._wait(urgent)
                 if wait <= 0:
-                    self._take(chat_id)
-                    return
+                    return self._take(chat_id)
                 await self._sleep(wait)
         finally:
             if urgent:
@@ -100,21 +123,43 @@ class RateLimiter:
         self._refill(now)
         if self._tokens < 1:
             wait = max(wait, (1 - self._tokens) / self.limits.per_second)
+        wait = max(wait, self._window_wait(now))
         if not urgent and self._urgent_waiting:
             # Let the waiting reply take the next token first.
             wait = max(wait, 1 / self.limits.per_second)
         return wait
+
+    def settle(self, ticket: Ticket) -> None:
+        """The platform answered the send ``ticket`` counted: it counts from now on."""
+        ticket.at = self._clock()
+        ticket.settled = True
+
+    def _window_wait(self, now: float) -> float:
+        """Seconds until the window has room: the send ``capacity`` places back must have
+        been answered a whole window ago."""
+        sent = self._sent
+        while len(sent) > self._capacity:
+            sent.popleft()
+        if len(sent) < self._capacity:
+            return 0.0
+        oldest = sent[0]
+        if not oldest.settled and now - oldest.at < _UNSETTLED_FOR:
+            return _POLL
+        return oldest.at + WINDOW - now
 
     def _refill(self, now: float) -> None:
         elapsed = max(0.0, now - self._updated)
         self._tokens = min(self.limits.burst, self._tokens + elapsed * self.limits.per_second)
         self._updated = now
 
-    def _take(self, chat_id: str) -> None:
+    def _take(self, chat_id: str) -> Ticket:
+        now = self._clock()
+        ticket = Ticket(now)
         if not self.limits.unlimited:
             self._tokens -= 1
+            self._sent.append(ticket)
         if self.limits.chat_gap > 0:
-            now = self._clock()
             if len(self._chat_ready) >= _PRUNE_AT:
                 self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
             self._chat_ready[chat_id] = now + self.limits.chat_gap
+        return ticket

@@ -31,7 +31,7 @@ from bot.delivery.errors import (
     RateLimited,
     RecipientBlocked,
 )
-from bot.delivery.limits import RateLimiter
+from bot.delivery.limits import RateLimiter, Ticket
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
 from bot.delivery.transports import PhotoTransport, Transport
 from storage.database import Database
@@ -147,9 +147,9 @@ class OutboxSender:
                 later = self.clock() + timedelta(seconds=gap)
                 outcomes.append(_Outcome(message, "defer", not_before=later))
                 continue
-            await self.limiter.acquire(message.chat_id)
+            ticket = await self.limiter.acquire(message.chat_id)
             await in_flight.acquire()
-            tasks.append(asyncio.create_task(self._send(message, in_flight, outcomes)))
+            tasks.append(asyncio.create_task(self._send(message, ticket, in_flight, outcomes)))
             if len(outcomes) >= self.flush_every:
                 done = list(outcomes)
                 outcomes.clear()  # the running sends append to this same list
@@ -159,11 +159,16 @@ class OutboxSender:
         return len(claimed)
 
     async def _send(
-        self, message: ClaimedMessage, in_flight: asyncio.Semaphore, outcomes: list[_Outcome]
+        self,
+        message: ClaimedMessage,
+        ticket: Ticket,
+        in_flight: asyncio.Semaphore,
+        outcomes: list[_Outcome],
     ) -> None:
         try:
             outcomes.append(await self._attempt(message))
         finally:
+            self.limiter.settle(ticket)
             in_flight.release()
 
     async def _attempt(self, message: ClaimedMessage) -> _Outcome:

@@ -12,6 +12,7 @@ from conversations.flows.campaign_optout import (
     campaigns_off_flow,
     campaigns_on_flow,
 )
+from conversations.flows.event_cancel import cancel_event_flow
 from conversations.flows.event_new import new_event_flow
 from conversations.flows.event_turnout import turnout_flow
 from conversations.flows.events import events_flow
@@ -57,6 +58,7 @@ MAIN_MENU = [
     "export",
     # admins
     "event_new",
+    "event_cancel",
     "broadcast",
     "broadcasts",
     "model_end",
@@ -112,6 +114,7 @@ def build_engine(
         campaigns_on_flow(),
         events_flow(),
         new_event_flow(),
+        cancel_event_flow(),
         turnout_flow(),
         overview_flow(report_calendar),
         export_flow(report_calendar),

@@ -258,6 +258,7 @@ MENUS = {
         "overview",
         "export",
         "event_new",
+        "event_cancel",
         "broadcast",
         "broadcasts",
         "model_end",

@@ -1,0 +1,55 @@
+"""The rate limiter: evenly spaced sends, never more than the limit in any second."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.delivery.limits import ChannelLimits, RateLimiter
+
+
+class ManualClock:
+    """Monotonic time moved only by the limiter's own sleeps and the test."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0) + 0.001  # every wake-up is a millisecond late
+        await asyncio.sleep(0)
+
+
+def most_in_one_second(times: list[float]) -> int:
+    return max(sum(1 for other in times if start <= other < start + 1.0) for start in times)
+
+
+async def test_sends_keep_the_limit_in_every_second_and_lose_no_time() -> None:
+    clock = ManualClock()
+    limiter = RateLimiter(ChannelLimits(per_second=30), clock=clock, sleep=clock.sleep)
+    answered: list[float] = []
+    for _ in range(300):
+        ticket = await limiter.acquire("chat")
+        clock.now += 0.002  # the platform answers 2 ms later
+        limiter.settle(ticket)
+        answered.append(ticket.at)
+    assert most_in_one_second(answered) <= 30
+    elapsed = answered[-1] - answered[0]
+    assert 299 / elapsed >= 0.95 * 30  # late wake-ups are not lost time
+
+
+async def test_a_send_not_yet_answered_holds_the_window() -> None:
+    clock = ManualClock()
+    limiter = RateLimiter(ChannelLimits(per_second=2), clock=clock, sleep=clock.sleep)
+    first = await limiter.acquire("a")
+    second = await limiter.acquire("b")
+    clock.now += 5.0
+    waiting = asyncio.ensure_future(limiter.acquire("c"))
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert not waiting.done()  # two sends in the window, the oldest still unanswered
+    limiter.settle(first)
+    limiter.settle(second)
+    third = await waiting
+    assert third.at >= first.at + 1.0
