@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.delivery.quiet_hours import LOCAL_ZONE
+from bot.event_reminders import remind_event_participants
 from bot.reminders import OfficerDigest, ReportReminders
-from bot.scheduler import DeliveryScheduler
+from bot.scheduler import DeliveryScheduler, Rule
 from conversations.parsing import fold
 from conversations.reports import REPORT_FIELDS, ReportCalendar
 from storage._sql import outbox
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
+from storage.events import NewEvent, insert_event, register
 from storage.members import find_or_create_member
 from storage.preferences import set_reminders
 from storage.reports import NewReport, insert_report
@@ -88,6 +90,24 @@ async def tip_in(database: Database, code: str, tip_code: str, when: datetime) -
         )
 
 
+async def event_with(database: Database, *, participant: int, starts: datetime) -> None:
+    async with database.transaction() as session:
+        area = await area_by_code(session, "17662")
+        assert area is not None
+        event = NewEvent(
+            title="Hội nghị Công an lắng nghe ý kiến Nhân dân",
+            description="Tại nhà văn hoá xã",
+            place_text="Nhà văn hoá xã Đô Lương",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            area_id=area.id,
+            template=None,
+            created_by=None,
+        )
+        event_id = await insert_event(session, event, now=local(2026, 11, 25, 10))
+        await register(session, event_id, participant, now=local(2026, 11, 26, 10))
+
+
 @pytest.fixture
 async def commune(database: Database) -> dict[str, int]:
     async with database.transaction() as session:
@@ -101,10 +121,13 @@ async def commune(database: Database) -> dict[str, int]:
     }
 
 
-def scheduler(database: Database, clock: FakeClock) -> DeliveryScheduler:
+def scheduler(database: Database, clock: FakeClock, *, events: bool = False) -> DeliveryScheduler:
+    rules: list[Rule] = [ReportReminders(CALENDAR)]
+    if events:
+        rules.append(remind_event_participants)
     return DeliveryScheduler(
         database,
-        rules=[ReportReminders(CALENDAR)],
+        rules=rules,
         daily_jobs=[OfficerDigest(CALENDAR)],
         clock=clock.now,
     )
@@ -112,7 +135,7 @@ def scheduler(database: Database, clock: FakeClock) -> DeliveryScheduler:
 
 async def live_through(database: Database, clock: FakeClock, until: datetime) -> None:
     """Tick every 10 minutes and run the morning jobs at 07:00, as ``antq run`` does."""
-    ticking = scheduler(database, clock)
+    ticking = scheduler(database, clock, events=True)
     while clock.current < until:
         await ticking.tick()
         if clock.current.astimezone(LOCAL_ZONE).strftime("%H:%M") == "07:00":
@@ -135,6 +158,7 @@ async def test_a_month_on_the_clock_reminds_reports_and_digests_once(
 ) -> None:
     await file(database, "17662-002", "2026-11", local(2026, 11, 28, 20))  # Thôn Tây filed
     await tip_in(database, "17662", "K7Q2M9XD", local(2026, 12, 3, 10))
+    await event_with(database, participant=commune["west"], starts=local(2026, 12, 7, 8))
     clock = FakeClock(local(2026, 11, 30, 0, 0))
     await live_through(database, clock, local(2026, 12, 8, 12, 0))
     queued = await keys(database)
@@ -144,7 +168,8 @@ async def test_a_month_on_the_clock_reminds_reports_and_digests_once(
     reminders = ["reminder.report_due", "reminder.report_due", "reminder.report_due_today"]
     assert by_member[commune["east"]] == [*reminders, "reminder.report_late"]
     assert by_member[commune["north"]] == [*reminders, "reminder.report_late"]
-    assert commune["west"] not in by_member  # filed: never reminded
+    # Thôn Tây filed: never reminded of the update; reminded once of the event it joined.
+    assert by_member[commune["west"]] == ["events.reminder"]
     officer = by_member[commune["officer"]]
     assert officer.count("reminder.late_areas") == 1  # the day after the deadline
     assert officer.count("digest.new_tips") == 1  # the morning after the tip came in
