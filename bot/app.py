@@ -8,12 +8,13 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import uvicorn
 
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
+from bot.delivery.limits import RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer, load_sealer
@@ -60,6 +61,9 @@ class Application:
     engine: Engine
     sealer: Sealer
     processor: MessageProcessor
+    # One limiter per platform, shared by the channel's replies and the outbox sender, so
+    # that together they keep to the platform's rate (replies go first).
+    limiters: dict[str, RateLimiter] = field(default_factory=platform_limiters)
 
     @classmethod
     def build(cls, settings: Settings) -> Application:
@@ -103,7 +107,11 @@ def platform_channels(app: Application) -> list[Channel]:
     if settings.telegram_token is not None:
         from bot.channels.telegram import TelegramChannel
 
-        channels.append(TelegramChannel(app.processor, app.catalogues, settings))
+        channels.append(
+            TelegramChannel(
+                app.processor, app.catalogues, settings, limiter=app.limiters["telegram"]
+            )
+        )
     if settings.zalo_token is not None:
         from bot.channels.zalo.channel import ZaloChannel
 

@@ -1,7 +1,7 @@
 """How fast one channel may send: a token bucket in total, and a minimum gap per chat.
 
-One ``RateLimiter`` per channel and process, meant to be shared by the outbox sender and the
-channel's direct replies (wiring the replies in is a later step). Replies pass ``urgent=True``:
+One ``RateLimiter`` per channel and process, shared by the outbox sender and the channel's
+direct replies (``bot.app.Application.limiters``). Replies pass ``urgent=True``:
 they never queue behind the outbox, and while one waits the outbox holds back, so a running
 broadcast never delays a conversation.
 
@@ -163,3 +163,8 @@ class RateLimiter:
                 self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
             self._chat_ready[chat_id] = now + self.limits.chat_gap
         return ticket
+
+
+def platform_limiters() -> dict[str, RateLimiter]:
+    """A limiter for each platform, for one process's replies and outbox together."""
+    return {"telegram": RateLimiter(TELEGRAM_LIMITS), "zalo": RateLimiter(ZALO_LIMITS)}

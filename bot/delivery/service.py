@@ -21,6 +21,7 @@ from bot.channels.base import Channel
 from bot.delivery.limits import TELEGRAM_LIMITS, ZALO_LIMITS, ChannelLimits, RateLimiter
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transports import Transport
+from bot.escalation import tip_daily_jobs, tip_rules
 from bot.reminders import report_daily_jobs, report_rules
 from bot.scheduler import DAILY_JOBS, RULES, DeliveryScheduler, Rule
 
@@ -122,13 +123,17 @@ async def start_delivery(
     """Start an outbox sender for each platform channel in ``channels``, and the scheduler.
 
     Without ``rules``/``daily_jobs``, every rule runs, the report reminders with the
-    deadlines of the settings."""
+    deadlines of the settings and the tip escalation with its hours and retention."""
     catalogues = app.catalogues
     calendar = app.settings.report_calendar
     if rules is None:
-        rules = [*RULES, *report_rules(calendar)]
+        rules = [*RULES, *report_rules(calendar), *tip_rules(app.settings.tip_escalate_after)]
     if daily_jobs is None:
-        daily_jobs = [*DAILY_JOBS, *report_daily_jobs(calendar)]
+        daily_jobs = [
+            *DAILY_JOBS,
+            *report_daily_jobs(calendar),
+            *tip_daily_jobs(app.settings.tip_route_retention),
+        ]
 
     def render(locale: str | None, key: str, params: dict[str, Any]) -> str:
         return catalogues.text(locale, key, **params)
@@ -148,7 +153,8 @@ async def start_delivery(
                 continue
             transport, close = await build(app)
             delivery._closers.append(close)
-            limiter = RateLimiter(limits)
+            # The channel's replies take from the same limiter (see Application.limiters).
+            limiter = app.limiters.get(name) or RateLimiter(limits)
             delivery.limiters[name] = limiter
             delivery.senders.append(
                 OutboxSender(

@@ -53,3 +53,23 @@ async def test_a_send_not_yet_answered_holds_the_window() -> None:
     limiter.settle(second)
     third = await waiting
     assert third.at >= first.at + 1.0
+
+
+async def test_telegram_replies_take_from_the_limiter_the_outbox_uses() -> None:
+    from bot.channels.telegram.retries import RetryingRateLimiter
+
+    clock = ManualClock()
+    shared = RateLimiter(ChannelLimits(per_second=30, chat_gap=1.0), clock=clock, sleep=clock.sleep)
+    replies = RetryingRateLimiter(shared=shared)
+    calls: list[str] = []
+
+    async def send(*args: object, **kwargs: object) -> bool:
+        calls.append("sent")
+        return True
+
+    await replies.process_request(send, (), {}, "sendMessage", {"chat_id": 42}, None)
+    await replies.process_request(send, (), {}, "sendChatAction", {"chat_id": 42}, None)
+    assert calls == ["sent", "sent"]
+    # The reply counted (a chat action does not): the outbox waits its turn for chat 42.
+    assert len(shared._sent) == 1 and shared._sent[0].settled
+    assert shared.chat_wait("42") > 0

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
+from bot.delivery.limits import RateLimiter
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.service import start_delivery
 from bot.settings import Settings
@@ -22,6 +23,7 @@ class _App:
     settings: Settings
     database: Database
     catalogues: Catalogues
+    limiters: dict[str, RateLimiter] = field(default_factory=dict)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from bot.channels.telegram.retries import DEFAULT_BACKOFF, RetryingRateLimiter
 from bot.channels.telegram.routing import DEFAULT_TYPING_AFTER, UpdateRouter
 from bot.channels.telegram.updates import CHANNEL, update_kind
 from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_route
+from bot.delivery.limits import RateLimiter
 from bot.processor import MessageProcessor
 from bot.settings import Settings
 from conversations.i18n import Catalogues
@@ -64,6 +65,7 @@ class TelegramChannel:
         poll_timeout: dtm.timedelta = DEFAULT_POLL_TIMEOUT,
         publish_commands: bool = True,
         typing_after: float = DEFAULT_TYPING_AFTER,
+        limiter: RateLimiter | None = None,
     ) -> None:
         if settings.telegram_token is None:
             raise ValueError("ANTQ_TELEGRAM_TOKEN is not set")
@@ -85,7 +87,7 @@ class TelegramChannel:
             .token(settings.telegram_token.get_secret_value())
             .base_url(settings.telegram_base_url)
             .base_file_url(file_base_url(settings.telegram_base_url))
-            .rate_limiter(RetryingRateLimiter(backoff=backoff))
+            .rate_limiter(RetryingRateLimiter(backoff=backoff, shared=limiter))
             # The processor serialises each user's messages and the router each chat's
             # replies, so updates of different users can be handled at once.
             .concurrent_updates(True)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
+
+from bot.delivery.limits import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +42,16 @@ class RetryingRateLimiter(AIORateLimiter):
         *,
         backoff: Sequence[float] = DEFAULT_BACKOFF,
         rate_limit_retries: int = DEFAULT_RATE_LIMIT_RETRIES,
+        shared: RateLimiter | None = None,
     ) -> None:
-        super().__init__(max_retries=rate_limit_retries)
+        if shared is None:
+            super().__init__(max_retries=rate_limit_retries)
+        else:
+            # The overall rate is the shared limiter's, which the outbox sender takes from
+            # too; PTB keeps only its per-group limit.
+            super().__init__(max_retries=rate_limit_retries, overall_max_rate=0)
         self.backoff = tuple(backoff)
+        self.shared = shared
 
     async def process_request(
         self,
@@ -57,6 +66,30 @@ class RetryingRateLimiter(AIORateLimiter):
         # AIORateLimiter reads ``data`` only to choose its limiters: without a chat id a
         # request passes none of them.
         limited_by = {} if endpoint in UNTHROTTLED else data
+        chat_id = limited_by.get("chat_id")
+        if self.shared is not None and chat_id is not None:
+            # A reply goes before any queued outbox message (urgent), and counts for it.
+            ticket = await self.shared.acquire(str(chat_id), urgent=True)
+            try:
+                return await self._with_retries(
+                    callback, args, kwargs, endpoint, limited_by, rate_limit_args, pauses
+                )
+            finally:
+                self.shared.settle(ticket)
+        return await self._with_retries(
+            callback, args, kwargs, endpoint, limited_by, rate_limit_args, pauses
+        )
+
+    async def _with_retries(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSONResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        limited_by: dict[str, Any],
+        rate_limit_args: int | None,
+        pauses: Iterator[float],
+    ) -> JSONResult:
         while True:
             try:
                 return await super().process_request(
