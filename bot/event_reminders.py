@@ -23,8 +23,13 @@ from storage.outbox import REMINDER
 REMIND_AT = time(9, 0)  # local time, the day before the event
 
 
+def reminder_prefix(event_id: int) -> str:
+    """What the dedup keys of an event's reminders start with."""
+    return f"reminder:event:{event_id}:member:"
+
+
 def reminder_key(event_id: int, member_id: int) -> str:
-    return f"reminder:event:{event_id}:member:{member_id}"
+    return f"{reminder_prefix(event_id)}{member_id}"
 
 
 async def remind_event_participants(

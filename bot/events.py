@@ -10,11 +10,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
+from bot.event_reminders import reminder_prefix
 from bot.place_records import place_of
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.events import (
+    CancelEvent,
     CancelRegistration,
     CreateEvent,
     EventView,
@@ -22,24 +25,32 @@ from conversations.events import (
     ReportTurnout,
     SetHomeArea,
     ancestor_paths,
+    may_cancel,
     may_report_turnout,
 )
+from conversations.i18n import N_
+from conversations.localtime import LOCAL_TIME
 from conversations.places import Place
 from conversations.policy import Action, may
 from storage.areas import area_by_id
 from storage.events import (
     EventRecord,
     NewEvent,
+    cancel_event,
     cancel_registration,
+    cancellable_events,
     event_by_id,
     home_area_id,
     insert_event,
     register,
+    registered_member_ids,
     reportable_events,
     set_home_area,
     set_turnout,
     upcoming_events,
+    withdraw_queued_messages,
 )
+from storage.outbox import NOTICE
 
 
 def view_of(record: EventRecord) -> EventView:
@@ -109,6 +120,14 @@ class EventRecords:
         )
         return [view_of(record) for record in found]
 
+    async def cancellable_events(
+        self, *, member_id: int, admin_paths: list[str], now: datetime, limit: int
+    ) -> list[EventView]:
+        found = await cancellable_events(
+            self.session, member_id=member_id, inside_paths=admin_paths, now=now, limit=limit
+        )
+        return [view_of(record) for record in found]
+
 
 async def _event(ctx: EffectContext, event_id: int) -> EventView:
     record = await event_by_id(ctx.session, event_id, member_id=ctx.member.id)
@@ -150,6 +169,42 @@ async def cancel_event_registration(ctx: EffectContext, effect: CancelRegistrati
     await cancel_registration(ctx.session, effect.event_id, ctx.member.id, now=ctx.now)
 
 
+def cancelled_key(event_id: int, member_id: int) -> str:
+    return f"event:{event_id}:cancelled:member:{member_id}"
+
+
+async def cancel_event_for_everybody(ctx: EffectContext, effect: CancelEvent) -> None:
+    event = await _event(ctx, effect.event_id)
+    if not may_cancel(ctx.member.roles, event, ctx.now):
+        raise PolicyViolation("cancelling an event outside the member's places, or over")
+    if not await cancel_event(ctx.session, event.id, now=ctx.now):
+        return  # cancelled a moment ago by another admin: its participants were told then
+    # A reminder queued for tomorrow's event must not go out after all.
+    await withdraw_queued_messages(ctx.session, reminder_prefix(event.id), now=ctx.now)
+    reason = " ".join(effect.reason.split())
+    params = {
+        "title": event.title,
+        "starts": event.starts_at.astimezone(LOCAL_TIME).strftime("%H:%M %d/%m/%Y"),
+    }
+    key = N_("events.cancelled.notice")
+    if reason:
+        key, params["reason"] = N_("events.cancelled.notice_reason"), reason
+    for member_id in await registered_member_ids(ctx.session, event.id):
+        if member_id == ctx.member.id:
+            continue  # the admin sees the confirmation in their own chat
+        await queue_for_member(
+            ctx.session,
+            MemberMessage(
+                member_id=member_id,
+                kind=NOTICE,
+                dedup_key=cancelled_key(event.id, member_id),
+                message_key=key,
+                params=params,
+            ),
+            now=ctx.now,
+        )
+
+
 async def report_turnout(ctx: EffectContext, effect: ReportTurnout) -> None:
     event = await _event(ctx, effect.event_id)
     if not may_report_turnout(ctx.member.id, ctx.member.roles, event):
@@ -177,5 +232,6 @@ EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
     RegisterForEvent: register_for_event,
     CancelRegistration: cancel_event_registration,
     ReportTurnout: report_turnout,
+    CancelEvent: cancel_event_for_everybody,
     SetHomeArea: remember_home_area,
 }

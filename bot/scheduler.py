@@ -26,7 +26,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.broadcast_fanout import fan_out_broadcasts, finish_broadcasts
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
-from bot.escalation import erase_old_tip_routes, escalate_unacknowledged_tips
 from bot.event_reminders import remind_event_participants
 from bot.rules import deliver_notices, forget_old_updates
 from storage.database import Database
@@ -37,17 +36,16 @@ log = logging.getLogger(__name__)
 
 Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]
 
-# Rules checked every minute (the monthly-update reminders, event reminders and escalations
-# register here when they are built).
+# Rules checked every minute that need no settings; those that do (the monthly-update
+# reminders, the tip escalation) are built from the settings in bot.delivery.service.
 RULES: list[Rule] = [
     deliver_notices,
     remind_event_participants,
     fan_out_broadcasts,
     finish_broadcasts,
-    escalate_unacknowledged_tips,
 ]
 # Jobs run once a morning (the officers' digests).
-DAILY_JOBS: list[Rule] = [forget_old_updates, erase_old_tip_routes]
+DAILY_JOBS: list[Rule] = [forget_old_updates]
 
 TICK_EVERY = timedelta(minutes=1)
 # Local time of the daily jobs: the end of the quiet hours, so digests go out at once.

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     report_previous_month_days: int = Field(
         10, ge=0, le=28, description="first days of a month in which leaders file last month"
     )
+    tip_escalate_hours: int = Field(
+        24, ge=1, le=168, description="hours after which an unacknowledged tip goes to the admins"
+    )
+    tip_route_retention_days: int = Field(
+        90, ge=0, le=3650, description="days a closed tip keeps the sealed route to its sender"
+    )
     log_level: str = Field(
         "WARNING", description="INFO on a server; WARNING keeps the console chat clean"
     )
@@ -75,6 +81,14 @@ class Settings(BaseSettings):
             province_deadline_days=days,
             previous_month_days=self.report_previous_month_days,
         )
+
+    @property
+    def tip_escalate_after(self) -> timedelta:
+        return timedelta(hours=self.tip_escalate_hours)
+
+    @property
+    def tip_route_retention(self) -> timedelta:
+        return timedelta(days=self.tip_route_retention_days)
 
     @property
     def draft_ttl(self) -> timedelta:

@@ -32,6 +32,7 @@ from conversations.tip_inbox import (
     REJECTED,
     TAKE,
     ChangeTipStatus,
+    InboxAttachment,
     InboxLine,
     InboxTip,
     TakeTip,
@@ -128,7 +129,9 @@ async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
         occurred=_occurred(tip),
         anonymous=tip.anonymous,
         contact_phone=None if tip.anonymous else tip.contact_phone,
-        attachment_kinds=tuple(item.kind for item in tip.attachments),
+        attachments=tuple(
+            InboxAttachment(item.kind, item.channel, item.file_id) for item in tip.attachments
+        ),
         handler_name=handler_name,
         handler_grant_ids=handler_grants,
         has_handler=tip.handler_member_id is not None,

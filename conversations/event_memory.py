@@ -33,3 +33,8 @@ class MemoryEventRecords:
         limit: int,
     ) -> list[EventView]:
         return []
+
+    async def cancellable_events(
+        self, *, member_id: int, admin_paths: list[str], now: datetime, limit: int
+    ) -> list[EventView]:
+        return []

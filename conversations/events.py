@@ -92,6 +92,11 @@ def may_report_turnout(member_id: int, grants: Iterable[Grant], event: EventView
     )
 
 
+def may_cancel(grants: Iterable[Grant], event: EventView, now: datetime) -> bool:
+    """An admin of its place may cancel an event that is neither cancelled nor over."""
+    return event.is_open(now) and may(grants, Action.MANAGE_EVENTS, event.area.path)
+
+
 @dataclass(frozen=True)
 class CreateEvent(Effect):
     """An admin creates an event for the people of ``area_id`` (times in UTC)."""
@@ -117,6 +122,15 @@ class CancelRegistration(Effect):
     """The member cancels their registration for the event."""
 
     event_id: int
+
+
+@dataclass(frozen=True)
+class CancelEvent(Effect):
+    """An admin cancels the event; its registered participants are told, with ``reason``
+    ("" when none was given)."""
+
+    event_id: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -164,4 +178,11 @@ class EventReads(Protocol):
     ) -> list[EventView]:
         """Events that have begun, not cancelled, created by the member, held in a place above
         one of ``leader_paths`` or inside one of ``admin_paths``; newest first."""
+        ...
+
+    async def cancellable_events(
+        self, *, member_id: int, admin_paths: list[str], now: datetime, limit: int
+    ) -> list[EventView]:
+        """Events held inside one of ``admin_paths``, not cancelled and not over, nearest
+        first."""
         ...

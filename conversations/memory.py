@@ -40,6 +40,7 @@ from conversations.tip_inbox import (
     ACKNOWLEDGED,
     RECEIVED,
     ChangeTipStatus,
+    InboxAttachment,
     InboxLine,
     InboxTip,
     TakeTip,
@@ -145,7 +146,10 @@ class MemoryRecords(MemoryEventRecords):
             occurred=None,
             anonymous=tip.anonymous,
             contact_phone=tip.contact_phone,
-            attachment_kinds=tuple(item["kind"] for item in tip.attachments),
+            attachments=tuple(
+                InboxAttachment(item["kind"], item["channel"], item["file_id"])
+                for item in tip.attachments
+            ),
             handler_name=held[0].display_name if held else None,
             handler_grant_ids=frozenset(role.grant.id for role in held),
             has_handler=handler is not None,

@@ -104,4 +104,22 @@ class Document:
     data: bytes = field(repr=False)
 
 
-Reply = Text | Choices | AskLocation | Document
+@dataclass(frozen=True)
+class Media:
+    """A stored file forwarded to the user (a tip's photo, say), by the id its platform gave it.
+
+    ``channel`` is where the file came from: a Telegram file id can be re-sent by our Telegram
+    bot only, a Zalo photo is a URL any platform can fetch. ``text`` is the caption;
+    ``elsewhere`` is the line a channel shows when it cannot show a file of ``channel``, and
+    ``lost`` the line shown when the platform refuses the file (expired, deleted).
+    """
+
+    kind: MediaKind
+    file_id: str
+    channel: str
+    text: str
+    elsewhere: str
+    lost: str
+
+
+Reply = Text | Choices | AskLocation | Document | Media

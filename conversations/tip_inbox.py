@@ -99,6 +99,15 @@ def note_required(outcome: str) -> bool:
 
 
 @dataclass(frozen=True)
+class InboxAttachment:
+    """A file sent with a tip: its kind and the id the sender's platform gave it."""
+
+    kind: str  # photo | video | voice | document
+    channel: str
+    file_id: str
+
+
+@dataclass(frozen=True)
 class InboxTip:
     """A tip as the staff of its place see it: never who sent an anonymous tip.
 
@@ -123,7 +132,7 @@ class InboxTip:
     occurred: str | None  # "dd/mm/yyyy HH:MM" as the sender said, or None when unknown
     anonymous: bool
     contact_phone: str | None
-    attachment_kinds: tuple[str, ...]
+    attachments: tuple[InboxAttachment, ...]
     handler_name: str | None
     handler_grant_ids: frozenset[int]
     has_handler: bool

@@ -15,22 +15,27 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage._sql import areas, event_participants, events, members
+from storage._sql import areas, event_participants, events, members, outbox
+from storage.outbox import CANCELLED, QUEUED
 
 __all__ = [
     "EventRecord",
     "NewEvent",
     "ReminderDue",
+    "cancel_event",
     "cancel_registration",
+    "cancellable_events",
     "event_by_id",
     "home_area_id",
     "insert_event",
     "participants_starting_between",
     "register",
+    "registered_member_ids",
     "reportable_events",
     "set_home_area",
     "set_turnout",
     "upcoming_events",
+    "withdraw_queued_messages",
 ]
 
 
@@ -212,6 +217,63 @@ async def reportable_events(
         .limit(limit)
     )
     return _records(rows.all())
+
+
+async def cancellable_events(
+    session: AsyncSession,
+    *,
+    member_id: int,
+    inside_paths: Sequence[str],
+    now: datetime,
+    limit: int,
+) -> list[EventRecord]:
+    """Events held inside one of ``inside_paths``, not cancelled and not over; nearest first."""
+    if not inside_paths:
+        return []
+    inside = [areas.c.path.like(_like_prefix(path), escape="\\") for path in inside_paths]
+    rows = await session.execute(
+        _select_events(member_id)
+        .where(or_(*inside), events.c.cancelled_at.is_(None), events.c.ends_at > now)
+        .order_by(events.c.starts_at, events.c.id)
+        .limit(limit)
+    )
+    return _records(rows.all())
+
+
+async def cancel_event(session: AsyncSession, event_id: int, *, now: datetime) -> bool:
+    """Mark the event cancelled; False when it already was (by another admin just now, say)."""
+    changed = await session.execute(
+        update(events)
+        .where(events.c.id == event_id, events.c.cancelled_at.is_(None))
+        .values(cancelled_at=now)
+    )
+    return bool(changed.rowcount)
+
+
+async def registered_member_ids(session: AsyncSession, event_id: int) -> list[int]:
+    """The members whose registration for the event is in force."""
+    rows = await session.scalars(
+        select(event_participants.c.member_id)
+        .where(event_participants.c.event_id == event_id, _active)
+        .order_by(event_participants.c.member_id)
+    )
+    return list(rows)
+
+
+async def withdraw_queued_messages(
+    session: AsyncSession, dedup_prefix: str, *, now: datetime
+) -> int:
+    """Cancel the outbox messages still queued whose dedup key starts with ``dedup_prefix``
+    (the reminders of an event cancelled after they were queued); those in flight finish."""
+    result = await session.execute(
+        update(outbox)
+        .where(
+            outbox.c.dedup_key.like(_like_prefix(dedup_prefix), escape="\\"),
+            outbox.c.status == QUEUED,
+        )
+        .values(status=CANCELLED, finished_at=now, text=None, params=None)
+    )
+    return result.rowcount or 0
 
 
 async def register(session: AsyncSession, event_id: int, member_id: int, *, now: datetime) -> bool:

@@ -21,6 +21,7 @@ from conversations.replies import (
     Document,
     Inbound,
     Location,
+    Media,
     MediaItem,
     Reply,
     Text,
@@ -28,6 +29,7 @@ from conversations.replies import (
 
 CHANNEL = "console"
 BOT_PREFIX = "🛡  "
+FILE_MARK = "📎 "
 USER_PROMPT = "> "
 
 ReadLine = Callable[[], Awaitable[str | None]]
@@ -45,13 +47,23 @@ MEDIA_COMMANDS: dict[str, str] = {
 
 
 def render(reply: Reply) -> str:
-    """A reply as plain text with numbered options."""
+    """A reply as plain text with numbered options; a file as a line of its own."""
     if isinstance(reply, Text):
         return reply.text
+    if isinstance(reply, Media):
+        return media_line(reply)
     lines = [reply.text]
     if isinstance(reply, Choices | AskLocation):
         lines += [f"  {number}. {option.label}" for number, option in enumerate(reply.options, 1)]
     return "\n".join(lines)
+
+
+def media_line(media: Media, here: str = CHANNEL) -> str:
+    """A forwarded file as one line where it cannot be shown: a terminal names a file sent in
+    a terminal chat (its name is its id); any other platform's file is to be seen there."""
+    if media.channel == here == CHANNEL:
+        return f"{FILE_MARK}{media.text}: {media.file_id.removeprefix(CHANNEL + ':')}"
+    return f"{FILE_MARK}{media.elsewhere}"
 
 
 def to_inbound(line: str, user_id: str) -> Inbound:

@@ -44,7 +44,7 @@ from conversations.tip_inbox import (
 )
 
 
-def _options(actions: list[str]) -> tuple[ChoiceOption, ...]:
+def action_options(actions: list[str]) -> tuple[ChoiceOption, ...]:
     return tuple(ChoiceOption(a, ACTION_LABELS[a], ACTION_WORDS.get(a, ())) for a in actions)
 
 
@@ -73,7 +73,7 @@ class TipAndAction(Field):
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         if isinstance(current, dict) and current.get("actions"):
             try:
-                action = match_option(message, _options(current["actions"]), ctx)
+                action = match_option(message, action_options(current["actions"]), ctx)
             except InvalidAnswer:
                 # Another tip's code typed instead of a button: start over with that tip.
                 code = normalise_tip_code(message.text or "") if message.option is None else None
@@ -91,7 +91,7 @@ class TipAndAction(Field):
         if tip is None or not may(ctx.roles, Action.READ_TIP, tip.place_path):
             return Accepted({"code": value["code"], "found": False})
         actions = list(allowed_actions(ctx.roles, tip))
-        shown = _snapshot(tip, actions)
+        shown = snapshot(tip, actions)
         return Accepted(shown, complete=not actions)
 
     def display(self, value: Any, ctx: FieldContext) -> str:
@@ -104,7 +104,7 @@ def handler_text(snapshot: dict[str, Any], ctx: FieldContext) -> str:
     return ctx.t(N_("inbox.handled_by"), name=snapshot["handler"] or ctx.t(N_("inbox.someone")))
 
 
-def _snapshot(tip: InboxTip, actions: list[str]) -> dict[str, Any]:
+def snapshot(tip: InboxTip, actions: list[str]) -> dict[str, Any]:
     """What the conversation keeps of the tip between messages: no text, no sender."""
     return {
         "code": tip.code,

@@ -1,14 +1,15 @@
 """Officers and admins read the tips of their places: the inbox, and one tip by its code.
 
 The inbox lists the tips nobody acknowledged first, each with who handles it. Opening a tip
-shows what its sender told (never who sent an anonymous tip), its handling so far and how to
-act on it; every look is audited. A tip outside the reader's places gets the same answer as
-an unknown code, so the answer never tells whether a tip exists elsewhere.
+shows what its sender told (never who sent an anonymous tip), forwards the files sent with it,
+shows its handling so far and offers, as buttons, what this member may do with it now (the
+same actions as ``/xuly``); every look is audited. A tip outside the reader's places gets the
+same answer as an unknown code, so the answer never tells whether a tip exists elsewhere.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from conversations.effects import RecordTipView
 from conversations.fields import (
@@ -16,20 +17,33 @@ from conversations.fields import (
     Accepted,
     ChoiceOption,
     FieldContext,
+    InvalidAnswer,
     TipCode,
     format_tip_code,
     match_option,
+    normalise_tip_code,
 )
-from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.flow import FINISHED, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.flows.tip import CATEGORIES
+from conversations.flows.tip_inbox import (
+    Note,
+    TipAndAction,
+    act_on_tip,
+    action_options,
+    snapshot,
+)
 from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.parsing import fold
 from conversations.policy import Action, may, scopes
-from conversations.replies import Choices, Inbound, Option, Reply, Text
+from conversations.ports import Records
+from conversations.replies import Choices, Inbound, Media, MediaKind, Option, Reply, Text
 from conversations.tip_inbox import (
     RECEIVED,
+    REJECTIONS,
     STATUS_LABELS,
+    TAKE,
+    InboxAttachment,
     InboxLine,
     InboxTip,
     allowed_actions,
@@ -121,9 +135,9 @@ def show_tip(tip: InboxTip, ctx: FlowContext) -> str:
         ),
         ctx.t(N_("inbox.occurred"), when=tip.occurred or ctx.t(N_("common.unknown"))),
     ]
-    if tip.attachment_kinds:
-        kinds = ", ".join(ctx.t(MEDIA_KIND_LABELS[kind]) for kind in tip.attachment_kinds)
-        files = ctx.t(N_("common.files"), count=len(tip.attachment_kinds), kinds=kinds)
+    if tip.attachments:
+        kinds = ", ".join(_kind_label(item.kind, ctx) for item in tip.attachments)
+        files = ctx.t(N_("common.files"), count=len(tip.attachments), kinds=kinds)
         lines.append(ctx.t(N_("inbox.attachments"), files=files))
     lines.append(handler_line(tip, ctx))
     if tip.acknowledged_at is not None:
@@ -135,24 +149,164 @@ def show_tip(tip: InboxTip, ctx: FlowContext) -> str:
     return "\n".join(lines)
 
 
+# -- files sent with the tip -----------------------------------------------------------------
+
+MEDIA_KINDS: tuple[MediaKind, ...] = ("photo", "video", "voice", "document")
+# How a platform is named to the reader; platform names are not translated.
+PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+
+
+def _kind_label(kind: str, ctx: FlowContext) -> str:
+    return ctx.t(MEDIA_KIND_LABELS.get(kind, MEDIA_KIND_LABELS["document"]))
+
+
+def forwarded(tip: InboxTip, ctx: FlowContext) -> list[Reply]:
+    """The tip's files as they were sent, each with a caption naming the tip and its place
+    among the files; the channel decides whether it can show a file of that platform."""
+    replies: list[Reply] = []
+    count = len(tip.attachments)
+    for number, item in enumerate(tip.attachments, 1):
+        replies.append(_media(item, number, count, tip.code, ctx))
+    return replies
+
+
+def _media(item: InboxAttachment, number: int, count: int, code: str, ctx: FlowContext) -> Media:
+    kind = cast(MediaKind, item.kind) if item.kind in MEDIA_KINDS else "document"
+    platform = PLATFORM_NAMES.get(item.channel, item.channel)
+    params = {
+        "code": format_tip_code(code),
+        "number": number,
+        "count": count,
+        "kind": _kind_label(item.kind, ctx),
+        "platform": platform,
+    }
+    return Media(
+        kind=kind,
+        file_id=item.file_id,
+        channel=item.channel,
+        text=ctx.t(N_("inbox.attachment.caption"), **params),
+        elsewhere=ctx.t(N_("inbox.attachment.elsewhere"), **params),
+        lost=ctx.t(N_("inbox.attachment.lost"), **params),
+    )
+
+
+# -- acting on the tip just opened -----------------------------------------------------------
+
+LATER = "later"  # not an action: leave the tip as it is
+LATER_OPTION = ChoiceOption(
+    LATER, N_("inbox.action.later"), ("de sau", "sau", "later", "thoi", "khong")
+)
+
+
+def opened(answers: Answers) -> bool:
+    """Is the tip of the code step shown, with the actions offered on it?"""
+    tip = answers.get("tip")
+    return isinstance(tip, dict) and bool(tip.get("code")) and tip["code"] == answers.get("code")
+
+
+def _chosen(answers: Answers) -> str | None:
+    return answers["tip"].get("action") if opened(answers) else None
+
+
+def rejecting(answers: Answers) -> bool:
+    """A rejection must say why."""
+    return _chosen(answers) in REJECTIONS
+
+
+def noting(answers: Answers) -> bool:
+    """Any other change of status may carry a note; taking a tip, or leaving it, needs none."""
+    action = _chosen(answers)
+    return action is not None and action not in (TAKE, LATER, *REJECTIONS)
+
+
+class ActionOnOpenedTip(TipAndAction):
+    """What to do with the tip just shown: one of the actions this member may take now, or
+    "later". The answer keeps what ``/xuly`` keeps of the tip (no text, no sender); another
+    tip's code typed instead opens that tip."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        if not isinstance(current, dict) or not current.get("actions"):
+            return Text(text)
+        offered = [Option(a.id, ctx.t(a.label)) for a in action_options(current["actions"])]
+        offered.append(Option(LATER, ctx.t(LATER_OPTION.label)))
+        asked = ctx.t(N_("inbox.ask_action_opened"), code=format_tip_code(current["code"]))
+        return Choices(asked, tuple(offered), ref)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        shown = current if isinstance(current, dict) else {}
+        offered = (*action_options(shown.get("actions", [])), LATER_OPTION)
+        try:
+            return Accepted({**shown, "action": match_option(message, offered, ctx)})
+        except InvalidAnswer:
+            code = normalise_tip_code(message.text or "") if message.option is None else None
+            if code is None:
+                raise
+            return Accepted({"code": code})
+
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+        return accepted  # a newly typed code is opened (and audited) by the completion
+
+
+async def open_typed_code(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+    """A code typed instead of an action opens that tip, as ``/xemtin`` with it would."""
+    tip = answers["tip"]
+    if "action" in tip:
+        return None
+    return Redirect(answers={"code": tip["code"]}, step=FINISHED)
+
+
 async def read_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    if opened(answers):
+        action = answers["tip"].get("action")
+        if action == LATER:
+            return Completion()
+        if action is not None:
+            return await act_on_tip(answers, ctx)
     code = answers["code"]
     if code == NEWEST:
         return await list_newest(ctx)
     tip = await ctx.records.inbox_tip(code) if code else None
     if tip is None or not may(ctx.member.roles, Action.READ_TIP, tip.place_path):
         return Completion(replies=[Text(ctx.t(N_("tip_read.not_found")))])
-    replies: list[Reply] = [Text(show_tip(tip, ctx))]
-    if allowed_actions(ctx.member.roles, tip):
-        replies.append(Text(ctx.t(N_("inbox.act_hint"), command=f"/xuly {tip.code}")))
-    return Completion(replies=replies, effects=[RecordTipView(tip.code)])
+    replies: list[Reply] = [Text(show_tip(tip, ctx)), *forwarded(tip, ctx)]
+    effects = [RecordTipView(tip.code)]
+    actions = list(allowed_actions(ctx.member.roles, tip))
+    if not actions:
+        return Completion(replies=replies, effects=effects)
+    # The tip stays open: the next answer is one of its actions (or "later").
+    chosen = {"code": tip.code, "tip": snapshot(tip, actions)}
+    return Completion(replies, effects, redirect=Redirect(answers=chosen, step="tip"))
 
 
 def tip_read_flow() -> Flow:
     return Flow(
         "tip_read",
         title=N_("menu.tip_read"),
-        steps=[Step("code", N_("tip_read.ask_code"), TipCodeOrNewest(), title=N_("status.code"))],
+        steps=[
+            Step("code", N_("tip_read.ask_code"), TipCodeOrNewest(), title=N_("status.code")),
+            Step(
+                "tip",
+                N_("inbox.ask_code"),
+                ActionOnOpenedTip(),
+                title=N_("status.code"),
+                applies=opened,
+                after=open_typed_code,
+            ),
+            Step(
+                "reason",
+                N_("inbox.ask_reason"),
+                Note(optional=False),
+                title=N_("inbox.note_title"),
+                applies=rejecting,
+            ),
+            Step(
+                "note",
+                N_("inbox.ask_note"),
+                Note(optional=True),
+                title=N_("inbox.note_title"),
+                applies=noting,
+            ),
+        ],
         complete=read_tip,
         confirm=False,
         commands=("xemtin", "readtip"),

@@ -157,7 +157,8 @@ class TelegramUser:
 
         def arrived() -> dict[str, Any] | None:
             for message in self.received[self._seen :]:
-                if expected in message["text"]:
+                # A file's words are its caption.
+                if expected in message.get("text", message.get("caption", "")):
                     if buttons and "reply_markup" not in self.current(message):
                         return None
                     return message

@@ -11,10 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from bot.channels.console import ConsoleChannel, to_inbound
+from bot.channels.console import ConsoleChannel, render, to_inbound
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from conversations.flows import build_engine
+from conversations.replies import Media
 from storage.database import Database
 from tests.conversations.scripted import CATALOGUES, DESCRIPTION, t
 
@@ -66,6 +67,15 @@ def test_typed_lines_become_locations_files_and_stickers() -> None:
     assert photo is not None and photo.kind == "photo" and photo.file_name == "cong.jpg"
     assert to_inbound("/sticker", "9").unsupported == "sticker"
     assert to_inbound("/vitri khong ro", "9").text == "/vitri khong ro"
+
+
+def test_a_forwarded_file_is_a_line_of_its_own() -> None:
+    def sent_on(channel: str, file_id: str) -> Media:
+        return Media("photo", file_id, channel, "Tệp 1/1", "Xem trên Telegram", "Không còn")
+
+    # A file sent in a terminal chat is named; another platform's file is to be seen there.
+    assert render(sent_on("console", "console:cong.jpg")) == "📎 Tệp 1/1: cong.jpg"
+    assert render(sent_on("telegram", "AgACAgUAAxkBAAIB")) == "📎 Xem trên Telegram"
 
 
 def _start_chat(tmp_path: Path) -> subprocess.Popen[bytes]:

@@ -7,14 +7,24 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.effect_context import EffectContext
+from bot.event_reminders import remind_event_participants
+from bot.events import cancel_event_for_everybody
+from bot.place_records import place_of
+from bot.scheduler import DeliveryScheduler
+from bot.staff_effects import PolicyViolation
+from conversations.events import CancelEvent
 from conversations.parsing import fold
+from conversations.policy import Grant, Role
+from conversations.ports import Member
 from conversations.replies import Choices, Inbound
-from storage._sql import event_participants, events, members
+from storage._sql import event_participants, events, member_roles, members, outbox
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.members import find_or_create_member
+from storage.outbox import CANCELLED, NOTICE, REMINDER
 from storage.roles import grant_role
-from tests.bot.test_processor import Phone, make_processor
+from tests.bot.test_processor import SEALER, Phone, make_processor
 from tests.bot.test_roles_processor import at_menu, rows
 from tests.conversations.scripted import Clock, t
 
@@ -269,3 +279,198 @@ async def test_a_leader_elsewhere_has_no_event_to_report(tree: Database) -> None
     other = await phone_at_menu(tree, clock, "5550009")
     await other.send(text="/sochonguoi")
     assert t("events.turnout.none") in other.text
+
+
+# -- cancelling an event ---------------------------------------------------------------------
+
+OTHER_RESIDENT = "5550004"
+
+
+async def register_resident(database: Database, clock: Clock, user_id: str, home: str) -> Phone:
+    resident = await phone_at_menu(database, clock, user_id)
+    await resident.send(text="/sukien")
+    await resident.send(text=home)
+    await resident.send(text="1")
+    await resident.send(text="dang ky")
+    when = "08:00 – 11:30 05/12/2026"
+    assert t("events.registered", title=TITLE, when=when, place="Nhà văn hoá") in resident.text
+    return resident
+
+
+async def member_of(database: Database, user_id: str) -> int:
+    async with database.session() as session:
+        found = await find_or_create_member(
+            session,
+            channel="telegram",
+            platform_user_id=user_id,
+            chat_id=user_id,
+            display_name=None,
+        )
+    return found.id
+
+
+async def notices(database: Database) -> list[dict[str, object]]:
+    return [row for row in await rows(database, outbox) if row["kind"] == NOTICE]
+
+
+async def cancel_first_event(admin: Phone, reason: str) -> None:
+    await admin.send(text="/huysukien")
+    assert admin.asked("events.cancel.ask_event") and TITLE in admin.text
+    await admin.send(text="1")
+    assert admin.asked("events.cancel.ask_reason")
+    await admin.send(text=reason)
+    assert TITLE in admin.text  # the summary
+
+
+async def test_an_admin_cancels_an_event_and_its_participants_are_told_once(
+    tree: Database,
+) -> None:
+    clock = Clock()
+    admin = await phone_at_menu(tree, clock, ADMIN)
+    await create_custom_event(admin)
+    going = await register_resident(tree, clock, RESIDENT, "thon dong")
+    changed_mind = await register_resident(tree, clock, OTHER_RESIDENT, "thon tay")
+    await changed_mind.send(text="/sukien")
+    await changed_mind.send(text="1")
+    await changed_mind.send(text="huy dang ky")
+    (event,) = await rows(tree, events)
+
+    # The day before, the reminder is queued for 09:00; the event is cancelled at 08:00.
+    clock.now = datetime(2026, 12, 4, 1, 0, tzinfo=UTC)
+    reminders = DeliveryScheduler(tree, rules=[remind_event_participants], clock=clock)
+    assert await reminders.tick() == 1
+
+    await admin.send(text="/menu")
+    await admin.send(text="/huysukien")
+    assert admin.asked("events.cancel.ask_event") and TITLE in admin.text
+    await admin.send(text="su kien nao do")  # neither a number nor a button: asked again
+    assert admin.asked("events.cancel.ask_event")
+    await admin.send(text="1")
+    chosen = t(
+        "events.cancel.chosen",
+        title=TITLE,
+        when="08:00 – 11:30 05/12/2026",
+        area="Xã Đô Lương, Nghệ An",
+        count=1,
+    )
+    assert chosen in admin.text and admin.asked("events.cancel.ask_reason")
+    await admin.send(text="Mưa bão lớn, không bảo đảm an toàn")
+    assert "Mưa bão lớn" in admin.text  # the summary, before anything is stored
+    explained = t("events.cancel.heading", confirm=t("summary.confirm"), cancel=t("summary.cancel"))
+    assert explained in admin.text
+    assert (await rows(tree, events))[0]["cancelled_at"] is None
+    await admin.send(text="1")  # confirm
+    assert (
+        t("events.cancel.done", title=TITLE, when="08:00 – 11:30 05/12/2026", count=1) in admin.text
+    )
+    (event,) = await rows(tree, events)
+    assert event["cancelled_at"] == clock.now
+
+    going_id = await member_of(tree, RESIDENT)
+    (notice,) = await notices(tree)
+    assert notice["member_id"] == going_id
+    assert notice["dedup_key"] == f"event:{event['id']}:cancelled:member:{going_id}"
+    assert notice["message_key"] == "events.cancelled.notice_reason"
+    params = notice["params"]
+    assert isinstance(params, dict)
+    assert params == {
+        "title": TITLE,
+        "starts": "08:00 05/12/2026",
+        "reason": "Mưa bão lớn, không bảo đảm an toàn",
+    }
+    for locale in ("vi", "en"):
+        shown = t("events.cancelled.notice_reason", locale, **params)
+        assert TITLE in shown and "08:00 05/12/2026" in shown and "Mưa bão lớn" in shown
+    # The reminder queued for 09:00 is withdrawn and none is queued again.
+    reminder_rows = [row for row in await rows(tree, outbox) if row["kind"] == REMINDER]
+    assert [row["status"] for row in reminder_rows] == [CANCELLED]
+    assert await reminders.tick() == 0
+
+    # The event is gone from the residents' list and from the admin's.
+    await going.send(text="/sukien")
+    assert TITLE not in going.text
+    await admin.send(text="/cancelevent")
+    assert t("events.cancel.none") in admin.text
+
+
+async def test_two_admins_cancelling_at_once_tell_the_participants_once(tree: Database) -> None:
+    clock = Clock()
+    await _staff(tree, "5550005", "admin", "40")  # the province's admin
+    first = await phone_at_menu(tree, clock, ADMIN)
+    await create_custom_event(first)
+    await register_resident(tree, clock, RESIDENT, "thon dong")
+    second = await phone_at_menu(tree, clock, "5550005")
+    await cancel_first_event(first, "khong")
+    await cancel_first_event(second, "Trùng lịch họp")
+    await first.send(text="1")
+    await second.send(text="1")
+    assert t("events.gone") in second.text
+    (notice,) = await notices(tree)
+    # No reason was given: the notice says so without a "Reason:" line.
+    assert notice["message_key"] == "events.cancelled.notice"
+    assert notice["params"] == {"title": TITLE, "starts": "08:00 05/12/2026"}
+
+
+async def test_a_leader_or_an_admin_of_another_commune_cannot_cancel(tree: Database) -> None:
+    clock = Clock()
+    await create_custom_event(await phone_at_menu(tree, clock, ADMIN))
+    await register_resident(tree, clock, RESIDENT, "thon dong")
+    leader = await phone_at_menu(tree, clock, LEADER)
+    await leader.send(text="/huysukien")
+    assert t("policy.denied") in leader.text
+    await _staff(tree, "5550009", "admin", "17641")  # Lương Sơn, not Đô Lương
+    elsewhere = await phone_at_menu(tree, clock, "5550009")
+    await elsewhere.send(text="/cancelevent")
+    assert t("events.cancel.none") in elsewhere.text
+    (event,) = await rows(tree, events)
+    assert event["cancelled_at"] is None and await notices(tree) == []
+
+
+async def test_an_admin_whose_role_went_meanwhile_cancels_nothing(tree: Database) -> None:
+    clock = Clock()
+    admin = await phone_at_menu(tree, clock, ADMIN)
+    await create_custom_event(admin)
+    await cancel_first_event(admin, "khong")
+    async with tree.transaction() as session:
+        await session.execute(member_roles.delete().where(member_roles.c.role == "admin"))
+    await admin.send(text="1")
+    assert t("policy.denied") in admin.text
+    (event,) = await rows(tree, events)
+    assert event["cancelled_at"] is None
+
+
+@pytest.mark.parametrize(("role", "area_code"), [("leader", "17662-001"), ("admin", "17641")])
+async def test_the_handler_refuses_a_stale_cancellation(
+    tree: Database, role: str, area_code: str
+) -> None:
+    """A cancellation that reaches the handler anyway (an old conversation) is refused."""
+    clock = Clock()
+    await create_custom_event(await phone_at_menu(tree, clock, ADMIN))
+    (event,) = await rows(tree, events)
+    admin_id = await member_of(tree, ADMIN)
+    async with tree.transaction() as session:
+        area = await area_by_code(session, area_code)
+        assert area is not None
+        grant = Grant(0, Role(role), place_of(area))
+        context = EffectContext(
+            session,
+            Member(id=admin_id, locale="vi", roles=(grant,)),
+            Inbound("telegram", ADMIN, ADMIN),
+            clock.now,
+            SEALER,
+        )
+        with pytest.raises(PolicyViolation):
+            await cancel_event_for_everybody(context, CancelEvent(int(event["id"]), ""))
+    (event,) = await rows(tree, events)
+    assert event["cancelled_at"] is None
+
+
+async def test_cancel_at_the_summary_keeps_the_event(tree: Database) -> None:
+    clock = Clock()
+    admin = await phone_at_menu(tree, clock, ADMIN)
+    await create_custom_event(admin)
+    await register_resident(tree, clock, RESIDENT, "thon dong")
+    await cancel_first_event(admin, "khong")
+    await admin.send(text="huy")  # the summary's "Huỷ": drop this conversation, not the event
+    (event,) = await rows(tree, events)
+    assert event["cancelled_at"] is None and await notices(tree) == []

@@ -13,10 +13,14 @@ import pytest
 from sqlalchemy import text
 
 from bot.channels.telegram.replying import ANSWER_NOTED
-from conversations.replies import Inbound, Reply, Text
+from conversations.fields import format_tip_code
+from conversations.replies import Choices, Inbound, Media, Option, Reply, Text
+from storage.areas import area_by_code, insert_areas
 from storage.conversations import load_conversation
 from storage.database import Database
-from storage.tips import list_tips
+from storage.members import find_or_create_member
+from storage.roles import grant_role
+from storage.tips import find_tip_by_code, list_tips
 from tests.bot.telegram_chat import (
     SECRET,
     USER,
@@ -24,6 +28,7 @@ from tests.bot.telegram_chat import (
     polling_bot,
     webhook_bot,
 )
+from tests.bot.test_roles_processor import TREE
 from tests.conversations.scripted import DESCRIPTION, t
 from tests.fakes.telegram_server import MAX_TEXT_LENGTH, FakeTelegramServer
 
@@ -78,7 +83,9 @@ async def identity_active(database: Database) -> bool:
         return bool((await session.execute(text("SELECT active FROM identities"))).scalar_one())
 
 
-async def send_a_whole_anonymous_tip(user: TelegramUser) -> list[dict[str, Any]]:
+async def send_a_whole_anonymous_tip(
+    user: TelegramUser, commune: str = "không rõ"
+) -> list[dict[str, Any]]:
     """Tap and type through the tip flow with a location and a photo; returns the questions
     whose buttons were tapped."""
     category = await at_category(user)
@@ -93,7 +100,7 @@ async def send_a_whole_anonymous_tip(user: TelegramUser) -> list[dict[str, Any]]
     # The location keyboard is taken away once the question is answered.
     noted = user.received[-2]
     assert (noted["text"], noted["reply_markup"]) == (ANSWER_NOTED, {"remove_keyboard": True})
-    user.says("không rõ")
+    user.says(commune)
     await user.reads("tip.ask.time", buttons=True)
     user.says("21h hôm qua")
     await user.reads("tip.ask.attachments", buttons=True)
@@ -401,3 +408,101 @@ async def test_typing_shows_only_while_an_answer_is_slow(
         user.says("/menu")
         await server.wait_for_messages(user.user_id, 2)
     assert server.calls("sendChatAction")
+
+
+OFFICER = 5550601
+
+
+async def an_officer_of_do_luong(database: Database) -> int:
+    """Xã Đô Lương with its officer (a Telegram user); the officer's member id."""
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+        member = await find_or_create_member(
+            session,
+            channel="telegram",
+            platform_user_id=str(OFFICER),
+            chat_id=str(OFFICER),
+            display_name="Lê Văn An",
+        )
+        area = await area_by_code(session, "17662")
+        assert area is not None
+        await grant_role(
+            session, member_id=member.id, role="officer", area_id=area.id, granted_by=None
+        )
+        return member.id
+
+
+async def test_an_officer_opening_a_tip_gets_its_photo_and_takes_it_with_one_tap(
+    database: Database, server: FakeTelegramServer
+) -> None:
+    officer_id = await an_officer_of_do_luong(database)
+    tipster, officer = TelegramUser(server), TelegramUser(server, OFFICER)
+    async with polling_bot(database, server):
+        await send_a_whole_anonymous_tip(tipster, commune="do luong")
+        async with database.transaction() as session:
+            (tip,) = await list_tips(session)
+        code = format_tip_code(tip.code)
+        await at_menu(officer)
+        officer.says(f"/xemtin {code}")
+        question = await officer.reads("inbox.ask_action_opened", buttons=True, code=code)
+        opened = officer.received[-3:]
+        assert [m["method"] for m in opened] == ["sendMessage", "sendPhoto", "sendMessage"]
+        assert DESCRIPTION in opened[0]["text"]
+        # The photo the tipster sent, by the file id Telegram gave it: no download, no upload.
+        assert opened[1]["photo"] == PHOTO_FILE_ID
+        assert opened[1]["caption"] == t(
+            "inbox.attachment.caption", code=code, number=1, count=1, kind=t("media.photo")
+        )
+        officer.taps(question, "inbox.action.take")
+        await officer.reads("inbox.taken", code=code)
+        await officer.reads("menu.prompt", buttons=True)
+    async with database.transaction() as session:
+        taken = await find_tip_by_code(session, tip.code)
+    assert taken is not None
+    assert (taken.status, taken.handler_member_id) == ("acknowledged", officer_id)
+    assert "reply_markup" not in officer.current(question)  # tapped once, gone
+    assert server.unanswered_callback_queries() == []
+
+
+def _file(kind: str, file_id: str, channel: str, number: int) -> Media:
+    return Media(
+        kind,  # type: ignore[arg-type]
+        file_id,
+        channel,
+        text=f"Tệp {number}",
+        elsewhere=f"Tệp {number} ở {channel}",
+        lost=f"Tệp {number} không còn",
+    )
+
+
+async def test_files_telegram_cannot_send_become_lines_and_the_buttons_still_come(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    voice = server.add_file(file_id="AwACAgUAAxkBAAIBvoice", file_size=9_000)
+    expired = server.add_file(file_id="AgACAgUAAxkBAAIBexpired", file_size=1_000)
+    replies: list[Reply] = [
+        _file("voice", voice, "telegram", 1),
+        _file("photo", expired, "telegram", 2),  # Telegram refuses it below
+        _file("photo", "https://photo.zalo.example/abc.jpg", "zalo", 3),  # a URL: fetched
+        _file("voice", "https://voice.zalo.example/v.aac", "zalo", 4),  # not by URL
+        Choices("Chọn thao tác", (Option("take", "Nhận xử lý"),), "tip"),
+    ]
+    server.fail_next(
+        "sendPhoto",
+        status=400,
+        description="Bad Request: wrong file identifier/HTTP URL specified",
+        chat_id=USER,
+    )
+    async with polling_bot(sqlite_database, server) as channel:
+        await channel.sender.send(USER, str(USER), replies, "vi")
+    sent = server.sent_messages(USER)
+    assert [(m["method"], m.get("text") or m.get("caption")) for m in sent] == [
+        ("sendVoice", "Tệp 1"),
+        ("sendMessage", "📎 Tệp 2 không còn"),
+        ("sendPhoto", "Tệp 3"),
+        ("sendMessage", "📎 Tệp 4 ở zalo"),
+        ("sendMessage", "Chọn thao tác"),
+    ]
+    assert sent[0]["voice"] == voice
+    assert sent[2]["photo"] == "https://photo.zalo.example/abc.jpg"
+    assert sent[-1]["reply_markup"]["inline_keyboard"][0][0]["text"] == "Nhận xử lý"

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from bot.channels.telegram.buttons import MAX_CALLBACK_DATA_BYTES, STALE_TAP, ButtonCodec, Tap
 from bot.channels.telegram.rendering import MAX_TEXT_LENGTH, render, split_text, telegram_length
-from conversations.replies import AskLocation, Choices, Option, Text
+from conversations.replies import AskLocation, Choices, Media, Option, Text
 
 SHARE = "📍 Gửi vị trí hiện tại"
 
@@ -106,3 +106,20 @@ def test_the_keyboard_goes_under_the_last_piece_of_a_long_question() -> None:
 def test_plain_text_has_no_keyboard() -> None:
     assert [m.markup for m in render(Text("Cảm ơn bạn."), ButtonCodec(), SHARE)] == [None]
     assert render(Text(""), ButtonCodec(), SHARE) == []
+
+
+def _media(kind: str, channel: str, caption: str = "Tin báo K7Q2-M9XD — tệp 1/1 (ảnh)") -> Media:
+    return Media(kind, "file-or-url", channel, caption, "Mở trên Zalo để xem", "Không còn")  # type: ignore[arg-type]
+
+
+def test_files_go_by_id_or_url_where_telegram_can_send_them() -> None:
+    codec = ButtonCodec()
+    for kind in ("photo", "video", "voice", "document"):
+        (sent,) = render(_media(kind, "telegram"), codec, SHARE)
+        assert sent.media is not None and sent.text == "Tin báo K7Q2-M9XD — tệp 1/1 (ảnh)"
+    (zalo_photo,) = render(_media("photo", "zalo"), codec, SHARE)  # a URL Telegram fetches
+    assert zalo_photo.media is not None
+    (zalo_voice,) = render(_media("voice", "zalo"), codec, SHARE)
+    assert (zalo_voice.media, zalo_voice.text) == (None, "📎 Mở trên Zalo để xem")
+    (long,) = render(_media("photo", "telegram", "dài " * 400), codec, SHARE)
+    assert telegram_length(long.text) <= 1024

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from conversations.fields import format_tip_code
-from conversations.replies import Choices
+from conversations.replies import Choices, Media, MediaItem, Reply, Text
 from storage._sql import audit_log, outbox, tip_status_changes, tips
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
@@ -16,7 +16,7 @@ from storage.roles import grant_role
 from tests.bot.test_processor import CONTACT_PATH, DESCRIPTION, Phone, make_processor, walk
 from tests.bot.test_roles_processor import TREE, at_menu, rows
 from tests.bot.test_tip_commune import UP_TO_COMMUNE, tip_naming
-from tests.conversations.scripted import START, Clock, t
+from tests.conversations.scripted import ANONYMOUS_PATH, START, Clock, t
 
 OFFICER_A = ("601", "Lê Văn An")
 OFFICER_B = ("602", "Phạm Thị Bình")
@@ -271,3 +271,169 @@ async def test_the_inbox_lists_unacknowledged_tips_first_with_their_handler(
     assert listing.index(format_tip_code(second)) < listing.index(format_tip_code(first))
     assert t("inbox.handled_by", name=OFFICER_A[1]) in listing
     assert DESCRIPTION not in listing
+
+
+# -- acting where the tip is opened ---------------------------------------------------------
+
+PHOTO_ID = "AgACAgUAAxkBAAIBQ2tip_photo"
+VOICE_ID = "AwACAgUAAxkBAAIBQ2tip_voice"
+UP_TO_FILES = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.attachments")
+
+
+async def new_tip_with_files(database: Database, clock: Clock) -> str:
+    """An anonymous tip placed in Xã Đô Lương, sent on Telegram with a photo and a voice note."""
+    tipster = Phone(make_processor(database, clock), user_id="77")
+    await at_menu(tipster)
+    await tipster.send(text="1")
+    path = list(ANONYMOUS_PATH)
+    path[UP_TO_COMMUNE] = ("tip.ask.commune", {"text": "do luong"})
+    await walk(tipster, path, upto=UP_TO_FILES)
+    assert tipster.asked("tip.ask.attachments")
+    await tipster.send(media=MediaItem("photo", PHOTO_ID, size_bytes=2048))
+    await tipster.send(media=MediaItem("voice", VOICE_ID, duration_seconds=7))
+    await tipster.send(text="xong")
+    await walk(tipster, path[UP_TO_FILES + 1 :])
+    await tipster.send(text="1")  # confirm the summary
+    (tip,) = await rows(database, tips)
+    return str(tip["code"])
+
+
+def action_question(replies: list[Reply]) -> Choices:
+    question = replies[-1]
+    assert isinstance(question, Choices) and question.ref == "tip", replies
+    return question
+
+
+def offered(replies: list[Reply]) -> list[str]:
+    return [option.id for option in action_question(replies).options]
+
+
+async def test_opening_a_tip_forwards_its_files_and_it_is_taken_with_one_tap(
+    commune: Database,
+) -> None:
+    clock = Clock()
+    code = await new_tip_with_files(commune, clock)
+    officer = await officer_phone(commune, clock, OFFICER_A)
+    clock.advance(hours=1)
+    await officer.send(text=f"/xemtin {code.lower()}")
+    shown, photo, voice, question = officer.replies
+    assert isinstance(shown, Text) and DESCRIPTION in shown.text
+    assert t("tip.identity.anonymous") in shown.text
+    assert [(m.kind, m.file_id, m.channel) for m in (photo, voice) if isinstance(m, Media)] == [
+        ("photo", PHOTO_ID, "telegram"),
+        ("voice", VOICE_ID, "telegram"),
+    ]
+    assert isinstance(photo, Media)
+    assert photo.text == t(
+        "inbox.attachment.caption",
+        code=format_tip_code(code),
+        number=1,
+        count=2,
+        kind=t("media.photo"),
+    )
+    assert offered(officer.replies) == ["take", "later"]
+    assert question == action_question(officer.replies)
+    assert "tip.viewed" in [entry["action"] for entry in await rows(commune, audit_log)]
+
+    await officer.send(option="take", option_ref=question.ref)
+    assert t("inbox.taken", code=format_tip_code(code)) in officer.text
+    assert officer.replies[-1].text == t("menu.prompt")  # done: back at the menu
+    (tip,) = await rows(commune, tips)
+    assert tip["handler_member_id"] == await member_id(commune, OFFICER_A)
+    assert tip["acknowledged_at"].replace(tzinfo=None) == clock.now.replace(tzinfo=None)
+    (told,) = await notices_to_chat(commune, "77")
+    assert told == t("inbox.sender.acknowledged", code=format_tip_code(code))
+
+
+async def test_the_handler_moves_the_opened_tip_on_with_a_note_typed_without_accents(
+    commune: Database,
+) -> None:
+    clock = Clock()
+    code = await new_tip_with_files(commune, clock)
+    officer = await officer_phone(commune, clock, OFFICER_A)
+    await act(officer, code, "take")
+    await officer.send(text=f"/xemtin {code}")
+    assert offered(officer.replies) == [
+        "verifying",
+        "forwarded",
+        "closed",
+        "unfounded",
+        "duplicate",
+        "spam",
+        "later",
+    ]
+    await officer.send(text="chuyen")
+    assert t("inbox.ask_note") in officer.text
+    await officer.send(text="ab")  # too short: asked again, the choice is kept
+    assert t("input.too_short", minimum=3) in officer.text
+    await officer.send(text="Da chuyen Doi dieu tra")
+    assert t("inbox.changed", code=format_tip_code(code), status=t("inbox.status.forwarded")) in (
+        officer.text
+    )
+    (tip,) = await rows(commune, tips)
+    assert (tip["status"], tip["status_note"]) == ("forwarded", "Da chuyen Doi dieu tra")
+    told = await notices_to_chat(commune, "77")
+    assert told[-1] == t("inbox.sender.forwarded", code=format_tip_code(code))
+
+
+async def test_a_rejection_from_the_opened_tip_asks_its_reason(commune: Database) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    officer = await officer_phone(commune, clock, OFFICER_A)
+    await act(officer, code, "take")
+    await officer.send(text=f"/xemtin {code}")
+    await officer.send(option="spam", option_ref=action_question(officer.replies).ref)
+    assert t("inbox.ask_reason") in officer.text
+    await officer.send(text="/quaylai")  # back to the buttons, the tip still open
+    assert "spam" in offered(officer.replies)
+    await officer.send(text="1")  # "Xác minh", by its number
+    assert t("inbox.ask_note") in officer.text
+    await officer.send(option="skip", option_ref="note")
+    (tip,) = await rows(commune, tips)
+    assert (tip["status"], tip["status_note"]) == ("verifying", None)
+    changed = t("inbox.changed", code=format_tip_code(code), status=t("inbox.status.verifying"))
+    assert changed in officer.text
+
+
+async def test_later_leaves_the_opened_tip_as_it_was(commune: Database) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    officer = await officer_phone(commune, clock, OFFICER_A)
+    await officer.send(text=f"/xemtin {code}")
+    await officer.send(text="hmm")  # neither an action nor a code: asked again
+    assert t("input.choose_option", count=2) in officer.text
+    assert "take" in offered(officer.replies)
+    await officer.send(text="de sau")
+    assert officer.replies[-1].text == t("menu.prompt")
+    (tip,) = await rows(commune, tips)
+    assert (tip["status"], tip["handler_member_id"]) == ("received", None)
+    assert await rows(commune, tip_status_changes) == []
+
+
+async def test_a_code_typed_instead_of_an_action_opens_that_tip(commune: Database) -> None:
+    clock = Clock()
+    first = await new_tip(commune, clock)
+    await tip_naming(commune, clock, {"text": "do luong"})
+    (second,) = {str(row["code"]) for row in await rows(commune, tips)} - {first}
+    officer = await officer_phone(commune, clock, OFFICER_A)
+    await officer.send(text=f"/xemtin {first}")
+    await officer.send(text=format_tip_code(second))
+    assert t("tip_read.shown").split("{code}")[0] + format_tip_code(second) in officer.text
+    question = action_question(officer.replies)
+    assert format_tip_code(second) in question.text
+    await officer.send(option="take", option_ref=question.ref)
+    handled = {str(row["code"]): row["handler_member_id"] for row in await rows(commune, tips)}
+    assert handled == {first: None, second: await member_id(commune, OFFICER_A)}
+    viewed = [e for e in await rows(commune, audit_log) if e["action"] == "tip.viewed"]
+    assert len(viewed) == 2  # each tip opened was recorded
+
+
+async def test_no_buttons_for_a_tip_another_officer_handles(commune: Database) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    await act(await officer_phone(commune, clock, OFFICER_A), code, "take")
+    other = await officer_phone(commune, clock, OFFICER_B)
+    await other.send(text=f"/xemtin {code}")
+    assert DESCRIPTION in other.text
+    assert other.replies[-1].text == t("menu.prompt")
+    assert all(not isinstance(r, Choices) or r.ref != "tip" for r in other.replies)

@@ -24,6 +24,7 @@ from bot.sealing import Sealer
 from bot.settings import Settings
 from bot.web import build_web_app
 from conversations.flows import build_engine
+from conversations.replies import Choices, Inbound, Media, Option, Reply, Text
 from storage.database import Database
 from storage.tips import list_tips
 from tests.conversations.scripted import ANONYMOUS_PATH, CATALOGUES, DESCRIPTION, Clock, t
@@ -264,3 +265,46 @@ async def test_a_webhook_secret_zalo_would_refuse_stops_the_start(
             await channel.start()
         await channel.stop()
         assert server.webhook_url == ""
+
+
+def _file(kind: str, file_id: str, channel: str, number: int) -> Media:
+    return Media(
+        kind,  # type: ignore[arg-type]
+        file_id,
+        channel,
+        text=f"Tệp {number}",
+        elsewhere=f"Tệp {number} gửi qua {channel}",
+        lost=f"Tệp {number} không còn",
+    )
+
+
+async def test_forwarded_zalo_photos_are_sent_and_other_files_become_lines(
+    sqlite_database: Database,
+) -> None:
+    expired = "https://photo-stal-9.zdn.vn/fake/expired.jpg"
+    replies: list[Reply] = [
+        Text("Tin báo K7Q2-M9XD"),
+        _file("photo", expired, "zalo", 1),  # Zalo refuses it below
+        _file("photo", PHOTO, "zalo", 2),
+        _file("photo", "AgACAgUAAxkBAAIBQ2", "telegram", 3),  # a Telegram file id: no
+        Choices("Chọn thao tác", (Option("take", "Nhận xử lý"),), "tip"),
+    ]
+
+    async def answer(message: Inbound) -> list[Reply]:
+        return replies
+
+    async with running_bot(sqlite_database, "polling") as bot:
+        bot.channel.processor.process = answer  # type: ignore[method-assign]
+        bot.server.fail_next("sendPhoto", error_code=400, description="Bad Request: no photo")
+        await ZaloUser(bot.server).say("/xemtin K7Q2M9XD", expect="1. Nhận xử lý")
+        sent = [
+            (m["method"], m.get("text") or m.get("caption")) for m in bot.server.sent_messages()
+        ]
+        photos = [m["photo"] for m in bot.server.sent_messages() if m["method"] == "sendPhoto"]
+    assert sent == [
+        ("sendMessage", "Tin báo K7Q2-M9XD"),
+        ("sendMessage", "📎 Tệp 1 không còn"),
+        ("sendPhoto", "Tệp 2"),
+        ("sendMessage", "📎 Tệp 3 gửi qua telegram\n\nChọn thao tác\n  1. Nhận xử lý"),
+    ]
+    assert photos == [PHOTO]

@@ -2,7 +2,9 @@
 
 Choices become an inline keyboard under the question; a location question becomes a reply
 keyboard with a "share my location" button (plus the question's options as buttons, whose
-labels the engine understands when they come back as text). Nothing here talks to the network.
+labels the engine understands when they come back as text). A forwarded file goes by its
+Telegram file id, or a Zalo photo by its URL; anything else becomes a line saying where to see
+it. Nothing here talks to the network.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from telegram import (
 )
 
 from bot.channels.telegram.buttons import ButtonCodec
-from conversations.replies import AskLocation, Choices, Document, Option, Reply
+from conversations.replies import AskLocation, Choices, Document, Media, Option, Reply
 
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
@@ -30,6 +32,10 @@ KEYBOARD_ONLY_TEXT = "⬇️"
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 
+TELEGRAM = "telegram"
+ZALO = "zalo"
+FILE_MARK = "📎 "  # before the line that stands for a file that cannot be shown
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -38,6 +44,7 @@ class Outgoing:
     text: str
     markup: Markup | None = None
     document: Document | None = None  # sent as a file, ``text`` as its caption
+    media: Media | None = None  # a stored file sent again by its id or URL, ``text`` its caption
 
 
 def telegram_length(text: str) -> int:
@@ -109,13 +116,27 @@ def location_keyboard(options: tuple[Option, ...], share_label: str) -> ReplyKey
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
+def caption(text: str) -> str:
+    """``text`` cut to what Telegram accepts under a file."""
+    if telegram_length(text) > MAX_CAPTION_LENGTH:
+        return split_text(text, MAX_CAPTION_LENGTH)[0]
+    return text
+
+
+def sendable(media: Media) -> bool:
+    """Can our bot send this file to a Telegram chat? A Telegram file id, which only the bot
+    that received it can use, or a Zalo photo, which is a URL Telegram fetches itself."""
+    return media.channel == TELEGRAM or (media.channel == ZALO and media.kind == "photo")
+
+
 def render(reply: Reply, codec: ButtonCodec, share_label: str) -> list[Outgoing]:
     """The messages that show ``reply``; a keyboard goes with the last piece of the text."""
     if isinstance(reply, Document):
-        caption = reply.text
-        if telegram_length(caption) > MAX_CAPTION_LENGTH:
-            caption = split_text(caption, MAX_CAPTION_LENGTH)[0]
-        return [Outgoing(caption, document=reply)]
+        return [Outgoing(caption(reply.text), document=reply)]
+    if isinstance(reply, Media):
+        if sendable(reply):
+            return [Outgoing(caption(reply.text), media=reply)]
+        return [Outgoing(piece) for piece in split_text(FILE_MARK + reply.elsewhere)]
     markup: Markup | None = None
     if isinstance(reply, Choices) and reply.options:
         markup = inline_keyboard(reply.options, reply.ref, codec)

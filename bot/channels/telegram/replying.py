@@ -15,10 +15,10 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InputFile, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.constants import ChatAction
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.channels.telegram.buttons import ButtonCodec
-from bot.channels.telegram.rendering import Outgoing, render
+from bot.channels.telegram.rendering import FILE_MARK, Outgoing, render
 from conversations.i18n import N_, Catalogues
 from conversations.replies import Reply
 
@@ -98,6 +98,9 @@ class ReplySender:
         if outgoing.document is not None:
             await self._send_document(chat_id, outgoing)
             return
+        if outgoing.media is not None:
+            await self._send_media(chat_id, outgoing)
+            return
         markup = outgoing.markup
         if chat_id in self._reply_keyboard_shown and not isinstance(markup, ReplyKeyboardMarkup):
             if markup is None:
@@ -124,4 +127,25 @@ class ReplySender:
             caption=outgoing.text or None,
             reply_markup=removal,
         )
+        self._reply_keyboard_shown.discard(chat_id)
+
+    async def _send_media(self, chat_id: int, outgoing: Outgoing) -> None:
+        """A stored file again, by its file id (or a Zalo photo by its URL). A file Telegram
+        no longer has, or a picture it cannot fetch, becomes a line saying so: the rest of the
+        answer (the buttons under it, say) still goes out."""
+        media = outgoing.media
+        assert media is not None
+        send = {
+            "photo": self.bot.send_photo,
+            "video": self.bot.send_video,
+            "voice": self.bot.send_voice,
+            "document": self.bot.send_document,
+        }[media.kind]
+        removal = ReplyKeyboardRemove() if chat_id in self._reply_keyboard_shown else None
+        try:
+            await send(chat_id, media.file_id, caption=outgoing.text or None, reply_markup=removal)
+        except BadRequest as error:
+            log.info("a stored %s could not be sent again: %s", media.kind, type(error).__name__)
+            await self._send_one(chat_id, Outgoing(FILE_MARK + media.lost))
+            return
         self._reply_keyboard_shown.discard(chat_id)

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.console import render
+from bot.channels.console import FILE_MARK, media_line, render
 from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.errors import ZaloApiError, ZaloError
 from bot.channels.zalo.inbound import CHANNEL, to_inbound
@@ -27,7 +27,7 @@ from bot.locks import KeyedLocks
 from bot.processor import MessageProcessor
 from bot.settings import Settings
 from conversations.i18n import N_, Catalogues
-from conversations.replies import Reply, Text
+from conversations.replies import Media, Reply, Text
 
 log = logging.getLogger(__name__)
 
@@ -198,25 +198,68 @@ class ZaloChannel:
             await self._send(message, replies)
 
     async def _send(self, message: ZaloMessage, replies: list[Reply]) -> None:
-        """Send the replies as one text (the client splits it past 2,000 characters).
+        """Send the replies as one text (the client splits it past 2,000 characters), with a
+        forwarded photo as a message of its own where it belongs.
 
         One message per answer rather than one per reply: Zalo shows no buttons that would
         need a message of their own, and fewer calls keep us well under a rate limit that
         Zalo does not publish.
         """
-        text = REPLY_SEPARATOR.join(render(reply) for reply in replies)
+        lines: list[str] = []
+        for reply in replies:
+            if not isinstance(reply, Media):
+                lines.append(render(reply))
+            elif not shows_on_zalo(reply):
+                lines.append(media_line(reply, CHANNEL))
+            else:
+                if not await self._send_text(message, lines):
+                    return
+                lines = []
+                if not await self._send_photo(message, reply):
+                    return
+        await self._send_text(message, lines)
+
+    async def _send_text(self, message: ZaloMessage, lines: list[str]) -> bool:
+        """Send ``lines`` as one text; False when nothing more should be sent to this chat."""
+        text = REPLY_SEPARATOR.join(lines)
         if not text.strip():
-            return
+            return True
         try:
             await self.client.send_message(message.chat_id, text)
         except ZaloApiError as error:
-            if error.error_code in self.blocked_error_codes:
-                log.info("a zalo user blocked the bot; marked inactive")
-                await self.processor.mark_blocked(CHANNEL, message.user_id)
-            else:
-                log.warning("zalo sendMessage refused: %s", _reason(error))
+            return await self._refused(message, "sendMessage", error)
         except ZaloError as error:
             log.warning("zalo sendMessage failed: %s", _reason(error))
+            return False
+        return True
+
+    async def _send_photo(self, message: ZaloMessage, media: Media) -> bool:
+        """Send a forwarded photo by its URL; its caption line instead when Zalo refuses it
+        (the picture expired, say)."""
+        try:
+            await self.client.send_photo(message.chat_id, media.file_id, media.text)
+        except ZaloApiError as error:
+            if error.error_code in self.blocked_error_codes:
+                return await self._refused(message, "sendPhoto", error)
+            log.info("zalo sendPhoto refused a stored photo: %s", _reason(error))
+            return await self._send_text(message, [FILE_MARK + media.lost])
+        except ZaloError as error:
+            log.warning("zalo sendPhoto failed: %s", _reason(error))
+            return False
+        return True
+
+    async def _refused(self, message: ZaloMessage, method: str, error: ZaloApiError) -> bool:
+        if error.error_code in self.blocked_error_codes:
+            log.info("a zalo user blocked the bot; marked inactive")
+            await self.processor.mark_blocked(CHANNEL, message.user_id)
+        else:
+            log.warning("zalo %s refused: %s", method, _reason(error))
+        return False
+
+
+def shows_on_zalo(media: Media) -> bool:
+    """Zalo sends pictures by URL: a photo that came from Zalo, never a Telegram file id."""
+    return media.channel == CHANNEL and media.kind == "photo"
 
 
 def _reason(error: ZaloError) -> str:
