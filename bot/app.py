@@ -115,7 +115,9 @@ def platform_channels(app: Application) -> list[Channel]:
     if settings.zalo_token is not None:
         from bot.channels.zalo.channel import ZaloChannel
 
-        channels.append(ZaloChannel(app.processor, app.catalogues, settings))
+        channels.append(
+            ZaloChannel(app.processor, app.catalogues, settings, limiter=app.limiters["zalo"])
+        )
     return channels
 
 

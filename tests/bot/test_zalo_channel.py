@@ -308,3 +308,14 @@ async def test_forwarded_zalo_photos_are_sent_and_other_files_become_lines(
         ("sendMessage", "📎 Tệp 3 gửi qua telegram\n\nChọn thao tác\n  1. Nhận xử lý"),
     ]
     assert photos == [PHOTO]
+
+
+async def test_replies_count_in_the_limiter_the_outbox_shares(sqlite_database: Database) -> None:
+    from bot.delivery.limits import ChannelLimits, RateLimiter
+
+    shared = RateLimiter(ChannelLimits(per_second=10, chat_gap=1.0))
+    async with running_bot(sqlite_database, "polling", limiter=shared) as bot:
+        user = ZaloUser(bot.server)
+        await user.say("Xin chào", expect=t("language.prompt"))
+    # The outbox now waits a second before writing to this chat: the reply went first.
+    assert shared.chat_wait(USER) > 0

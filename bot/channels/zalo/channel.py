@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from starlette.requests import Request
@@ -23,6 +23,7 @@ from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.errors import ZaloApiError, ZaloError
 from bot.channels.zalo.inbound import CHANNEL, to_inbound
 from bot.channels.zalo.updates import PRIVATE_CHAT, ZaloMessage, ZaloUpdate, parse_update
+from bot.delivery.limits import RateLimiter
 from bot.locks import KeyedLocks
 from bot.processor import MessageProcessor
 from bot.settings import Settings
@@ -61,6 +62,7 @@ class ZaloChannel:
         poll_max_delay: float = 30.0,
         blocked_error_codes: frozenset[int] = BLOCKED_ERROR_CODES,
         stop_grace: float = 10.0,
+        limiter: RateLimiter | None = None,
     ) -> None:
         if settings.zalo_token is None:
             raise ValueError("ANTQ_ZALO_TOKEN is not set")
@@ -69,6 +71,8 @@ class ZaloChannel:
         self.client = client or ZaloClient(
             settings.zalo_token.get_secret_value(), base_url=settings.zalo_base_url
         )
+        # Shared with the outbox sender (bot.app.Application.limiters): replies go first.
+        self.limiter = limiter
         self.webhook_url: str | None = None
         self._secret = b""
         if settings.webhook_mode:
@@ -225,7 +229,8 @@ class ZaloChannel:
         if not text.strip():
             return True
         try:
-            await self.client.send_message(message.chat_id, text)
+            async with self._counted(message.chat_id):
+                await self.client.send_message(message.chat_id, text)
         except ZaloApiError as error:
             return await self._refused(message, "sendMessage", error)
         except ZaloError as error:
@@ -233,11 +238,25 @@ class ZaloChannel:
             return False
         return True
 
+    @contextlib.asynccontextmanager
+    async def _counted(self, chat_id: str) -> AsyncIterator[None]:
+        """One send, counted by the limiter the outbox shares (a reply never waits behind
+        queued outbox messages)."""
+        if self.limiter is None:
+            yield
+            return
+        ticket = await self.limiter.acquire(chat_id, urgent=True)
+        try:
+            yield
+        finally:
+            self.limiter.settle(ticket)
+
     async def _send_photo(self, message: ZaloMessage, media: Media) -> bool:
         """Send a forwarded photo by its URL; its caption line instead when Zalo refuses it
         (the picture expired, say)."""
         try:
-            await self.client.send_photo(message.chat_id, media.file_id, media.text)
+            async with self._counted(message.chat_id):
+                await self.client.send_photo(message.chat_id, media.file_id, media.text)
         except ZaloApiError as error:
             if error.error_code in self.blocked_error_codes:
                 return await self._refused(message, "sendPhoto", error)
