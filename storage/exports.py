@@ -13,7 +13,7 @@ Tips are listed without their sender, ever: no member id, contact phone, proof o
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, aclosing
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -45,6 +45,7 @@ from storage.areas import _escape_like
 __all__ = [
     "PAGE_SIZE",
     "REPORT_FIGURES",
+    "REPORT_FIGURES_AT",
     "AreaFiling",
     "Sessions",
     "active_models_by_place",
@@ -102,7 +103,8 @@ async def _pages(
     last: Row[Any] | None = None
     while True:
         async with sessions() as session:
-            rows = list(await session.execute(statement(last).limit(page_size)))
+            # ``all()`` fetches the page in one call; iterating the result fetched row by row.
+            rows = (await session.execute(statement(last).limit(page_size))).all()
         for row in rows:
             yield row
         if len(rows) < page_size:
@@ -126,6 +128,9 @@ _report_columns = (
     monthly_reports.c.updated_at,
     *(monthly_reports.c[name] for name in REPORT_FIGURES),
 )
+# Where the figures start in a row of ``iter_monthly_reports``: ``row[REPORT_FIGURES_AT:]``
+# are the figures in the order of REPORT_FIGURES, with no lookup by name per cell.
+REPORT_FIGURES_AT = len(_report_columns) - len(REPORT_FIGURES)
 
 
 async def iter_monthly_reports(
@@ -157,8 +162,9 @@ async def iter_monthly_reports(
                 statement = statement.where(areas.c.path > last.area_path)
             return statement
 
-        async for row in _pages(sessions, page, page_size):
-            yield row
+        async with aclosing(_pages(sessions, page, page_size)) as rows:
+            async for row in rows:
+                yield row
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,20 +226,13 @@ async def iter_area_filings(
             statement = statement.where(areas.c.path > last.path)
         return statement
 
-    async for row in _pages(sessions, page, page_size):
-        yield AreaFiling(
-            code=row.code,
-            name=row.name,
-            kind=row.kind,
-            path=row.path,
-            area_households=row.area_households,
-            filed=row.report_id is not None,
-            late=bool(row.late),
-            deadline=row.deadline,
-            filed_at=row.filed_at,
-            households=row.households,
-            households_pledged=row.households_pledged,
-        )
+    async with aclosing(_pages(sessions, page, page_size)) as rows:
+        async for row in rows:
+            # Positional: the columns are selected in the fields' order (a row per area counts).
+            code, name, kind, path, area_households, report_id, late, *filing = row
+            yield AreaFiling(
+                code, name, kind, path, area_households, report_id is not None, bool(late), *filing
+            )
 
 
 async def places_of_kind(
@@ -327,8 +326,9 @@ async def iter_tips(
             )
         return statement
 
-    async for row in _pages(sessions, page, page_size):
-        yield row
+    async with aclosing(_pages(sessions, page, page_size)) as rows:
+        async for row in rows:
+            yield row
 
 
 _activity_columns = (
@@ -380,8 +380,9 @@ async def iter_activities(
             )
         return statement
 
-    async for row in _pages(sessions, page, page_size):
-        yield row
+    async with aclosing(_pages(sessions, page, page_size)) as rows:
+        async for row in rows:
+            yield row
 
 
 _registered = (
@@ -431,5 +432,6 @@ async def iter_events(
             )
         return statement
 
-    async for row in _pages(sessions, page, page_size):
-        yield row
+    async with aclosing(_pages(sessions, page, page_size)) as rows:
+        async for row in rows:
+            yield row

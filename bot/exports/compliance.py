@@ -6,6 +6,7 @@ are kept, and a province has a few hundred communes at most.
 
 from __future__ import annotations
 
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -61,6 +62,10 @@ class CommuneTotals:
 
 def commune_path(path: str) -> str | None:
     """The path of the commune a place lies in (province > commune > ...), if any."""
+    # The usual "/40/17662/…/" without building a list (this runs once per area).
+    second = path.find("/", path.find("/", 1) + 1)
+    if path.startswith("/") and second > 0 and "//" not in path[: second + 1]:
+        return path[: second + 1]
     parts = [part for part in path.split("/") if part]
     return f"/{parts[0]}/{parts[1]}/" if len(parts) >= 2 else None
 
@@ -113,10 +118,11 @@ def state_of(filing: AreaFiling, period: str, today: date, calendar: Deadlines) 
 
 def add_to_commune(
     totals: dict[str, CommuneTotals], filing: AreaFiling, state: FilingState
-) -> None:
+) -> CommuneTotals | None:
+    """Counts ``filing`` in its commune's totals; returns the commune (None: not in one)."""
     commune = totals.get(commune_path(filing.path) or "")
     if commune is None:
-        return
+        return None
     commune.areas += 1
     if state is FilingState.ON_TIME:
         commune.on_time += 1
@@ -127,6 +133,7 @@ def add_to_commune(
     if filing.filed:
         commune.households += filing.households or 0
         commune.pledged += filing.households_pledged or 0
+    return commune
 
 
 async def tally_compliance(
@@ -134,11 +141,12 @@ async def tally_compliance(
 ) -> ComplianceTally:
     """The overview's counts for ``place`` and ``period``."""
     tally = ComplianceTally(place.full_name, period)
-    async for filing in iter_area_filings(sessions, place.path, period, RESIDENTIAL):
-        state = state_of(filing, period, today, FixedDeadline(deadline))
-        households = filing.households or 0 if filing.filed else 0
-        pledged = filing.households_pledged or 0 if filing.filed else 0
-        tally.add_area(filing.name, state, households, pledged)
+    async with aclosing(iter_area_filings(sessions, place.path, period, RESIDENTIAL)) as filings:
+        async for filing in filings:
+            state = state_of(filing, period, today, FixedDeadline(deadline))
+            households = filing.households or 0 if filing.filed else 0
+            pledged = filing.households_pledged or 0 if filing.filed else 0
+            tally.add_area(filing.name, state, households, pledged)
     for commune in (await communes_of(sessions, place, period)).values():
         if is_inside(commune.path, place.path):
             tally.add_commune(commune.active_models)

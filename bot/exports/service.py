@@ -7,6 +7,7 @@ the policy asked for each place in chat) and gives the places as ``Place`` value
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -17,12 +18,10 @@ from bot.exports.compliance import (
     CommuneTotals,
     Deadlines,
     add_to_commune,
-    commune_path,
     communes_of,
-    state_of,
 )
 from bot.exports.writers import Book, Cell, open_book
-from conversations.exports import COVERAGE_TARGET, FILING_LABELS, coverage
+from conversations.exports import COVERAGE_TARGET, FILING_LABELS, coverage, filing_state
 from conversations.fields import format_tip_code
 from conversations.flows.status import STATUS_LABELS
 from conversations.flows.tip import CATEGORIES
@@ -33,6 +32,7 @@ from conversations.reports import ReportCalendar
 from conversations.security_models import ACTIVITY_KINDS, MODEL_KINDS
 from storage.exports import (
     REPORT_FIGURES,
+    REPORT_FIGURES_AT,
     Sessions,
     iter_activities,
     iter_area_filings,
@@ -99,15 +99,23 @@ class _Writer:
         self.today = today
         self.calendar = calendar
 
+        # Looked up once per export: a lookup per row was a good part of the time.
+        self.no, self.yes = self.t(N_("common.no")), self.t(N_("common.yes"))
+
     def t(self, key: str) -> str:
         return self.catalogues.text(self.request.locale, key)
 
-    def label(self, labels: dict[str, str], value: str | None) -> str:
-        key = labels.get(value or "")
-        return self.t(key) if key else (value or "")
+    def labeller(self, labels: dict[str, str]) -> Callable[[str | None], str]:
+        """Shows a stored value by its label in the export's language, or as it is."""
+        texts = {value: self.t(key) for value, key in labels.items() if key}
+
+        def label(value: str | None) -> str:
+            return texts.get(value or "") or value or ""
+
+        return label
 
     def yes_no(self, value: bool) -> str:
-        return self.t(N_("common.yes") if value else N_("common.no"))
+        return self.yes if value else self.no
 
     def headers(self, keys: Sequence[str]) -> list[str]:
         return [self.t(key) for key in keys]
@@ -138,22 +146,29 @@ class _Writer:
                 ]
             ),
         )
+        kind = self.labeller(KIND_LABELS)
+        no, yes = self.no, self.yes
+        append = updates.append
         for place in self.request.places:
-            async for row in iter_monthly_reports(self.sessions, place.path, self.request.periods):
-                updates.append(
-                    [
-                        row.period,
-                        row.area_code,
-                        row.area_name,
-                        self.label(KIND_LABELS, row.area_kind),
-                        row.parent_name,
-                        row.deadline,
-                        self.yes_no(row.late),
-                        row.filed_at,
-                        row.updated_at,
-                        *(row._mapping[name] for name in REPORT_FIGURES),
-                    ]
-                )
+            # Closed at once when a row stops the export (the cap), not when collected.
+            async with aclosing(
+                iter_monthly_reports(self.sessions, place.path, self.request.periods)
+            ) as rows:
+                async for row in rows:
+                    append(
+                        [
+                            row.period,
+                            row.area_code,
+                            row.area_name,
+                            kind(row.area_kind),
+                            row.parent_name,
+                            row.deadline,
+                            yes if row.late else no,
+                            row.filed_at,
+                            row.updated_at,
+                            *row[REPORT_FIGURES_AT:],
+                        ]
+                    )
         communes = await self._areas_sheet()
         self._communes_sheet(communes)
 
@@ -176,36 +191,47 @@ class _Writer:
                 ]
             ),
         )
+        states = {state: self.t(key) for state, key in FILING_LABELS.items()}
+        no, yes = self.no, self.yes
+        append = sheet.append
         collected: list[tuple[str, CommuneTotals]] = []
         for place in self.request.places:
             for period in self.request.periods:
                 totals = await communes_of(self.sessions, place, period)
-                async for filing in iter_area_filings(
-                    self.sessions, place.path, period, RESIDENTIAL
-                ):
-                    state = state_of(filing, period, self.today, self.calendar)
-                    add_to_commune(totals, filing, state)
-                    commune = totals.get(commune_path(filing.path) or "")
-                    share = (
-                        coverage(filing.households or 0, filing.households_pledged or 0)
-                        if filing.filed
-                        else None
-                    )
-                    sheet.append(
-                        [
-                            period,
-                            filing.code,
-                            filing.name,
-                            commune.name if commune else None,
-                            filing.deadline or self.calendar.deadline(period, filing.path),
-                            self.t(FILING_LABELS[state]),
-                            filing.filed_at,
-                            filing.households if filing.filed else filing.area_households,
-                            filing.households_pledged,
-                            _percent(share),
-                            None if share is None else self.yes_no(share >= COVERAGE_TARGET),
-                        ]
-                    )
+                async with aclosing(
+                    iter_area_filings(self.sessions, place.path, period, RESIDENTIAL)
+                ) as filings:
+                    async for filing in filings:
+                        deadline = filing.deadline or self.calendar.deadline(period, filing.path)
+                        state = filing_state(
+                            filed=filing.filed,
+                            late=filing.late,
+                            deadline=deadline,
+                            today=self.today,
+                        )
+                        commune = add_to_commune(totals, filing, state)
+                        if filing.filed:
+                            share = coverage(filing.households or 0, filing.households_pledged or 0)
+                            households = filing.households
+                        else:
+                            share, households = None, filing.area_households
+                        append(
+                            [
+                                period,
+                                filing.code,
+                                filing.name,
+                                commune.name if commune else None,
+                                deadline,
+                                states[state],
+                                filing.filed_at,
+                                households,
+                                filing.households_pledged,
+                                None if share is None else round(share * 100, 1),
+                                None
+                                if share is None
+                                else (yes if share >= COVERAGE_TARGET else no),
+                            ]
+                        )
                 collected += [(period, commune) for commune in totals.values()]
         return collected
 
@@ -273,24 +299,29 @@ class _Writer:
             ),
         )
         since, until = local_start(first), local_start(last + timedelta(days=1))
+        category, status = self.labeller(CATEGORIES.labels), self.labeller(STATUS_LABELS)
+        append = sheet.append
         for place in self.request.places:
-            async for row in iter_tips(self.sessions, place.path, since=since, until=until):
-                sheet.append(
-                    [
-                        format_tip_code(row.code),
-                        self.label(CATEGORIES.labels, row.category),
-                        self.label(STATUS_LABELS, row.status),
-                        row.received_at,
-                        row.acknowledged_at,
-                        row.forwarded_at,
-                        row.closed_at,
-                        row.area_code,
-                        row.area_name,
-                        row.place_text,
-                        row.description,
-                        row.attachments,
-                    ]
-                )
+            async with aclosing(
+                iter_tips(self.sessions, place.path, since=since, until=until)
+            ) as rows:
+                async for row in rows:
+                    append(
+                        [
+                            format_tip_code(row.code),
+                            category(row.category),
+                            status(row.status),
+                            row.received_at,
+                            row.acknowledged_at,
+                            row.forwarded_at,
+                            row.closed_at,
+                            row.area_code,
+                            row.area_name,
+                            row.place_text,
+                            row.description,
+                            row.attachments,
+                        ]
+                    )
 
     async def activities(self) -> None:
         first, last = self.dates()
@@ -309,22 +340,28 @@ class _Writer:
                 ]
             ),
         )
+        model_kind, activity_kind = (
+            self.labeller(MODEL_KINDS.labels),
+            self.labeller(ACTIVITY_KINDS.labels),
+        )
+        append = sheet.append
         for place in self.request.places:
-            async for row in iter_activities(
-                self.sessions, place.path, date_from=first, date_to=last
-            ):
-                sheet.append(
-                    [
-                        row.activity_date,
-                        row.model_name,
-                        self.label(MODEL_KINDS.labels, row.model_kind),
-                        self.label(ACTIVITY_KINDS.labels, row.kind),
-                        row.participants,
-                        row.outcome,
-                        row.area_code,
-                        row.area_name,
-                    ]
-                )
+            async with aclosing(
+                iter_activities(self.sessions, place.path, date_from=first, date_to=last)
+            ) as rows:
+                async for row in rows:
+                    append(
+                        [
+                            row.activity_date,
+                            row.model_name,
+                            model_kind(row.model_kind),
+                            activity_kind(row.kind),
+                            row.participants,
+                            row.outcome,
+                            row.area_code,
+                            row.area_name,
+                        ]
+                    )
 
     async def events(self) -> None:
         first, last = self.dates()
@@ -346,22 +383,27 @@ class _Writer:
             ),
         )
         since, until = local_start(first), local_start(last + timedelta(days=1))
+        no, yes = self.no, self.yes
+        append = sheet.append
         for place in self.request.places:
-            async for row in iter_events(self.sessions, place.path, since=since, until=until):
-                sheet.append(
-                    [
-                        row.title,
-                        row.starts_at,
-                        row.ends_at,
-                        row.place_text,
-                        row.area_code,
-                        row.area_name,
-                        self.yes_no(row.cancelled_at is not None),
-                        row.registered,
-                        row.turnout,
-                        row.turnout_note,
-                    ]
-                )
+            async with aclosing(
+                iter_events(self.sessions, place.path, since=since, until=until)
+            ) as rows:
+                async for row in rows:
+                    append(
+                        [
+                            row.title,
+                            row.starts_at,
+                            row.ends_at,
+                            row.place_text,
+                            row.area_code,
+                            row.area_name,
+                            no if row.cancelled_at is None else yes,
+                            row.registered,
+                            row.turnout,
+                            row.turnout_note,
+                        ]
+                    )
 
 
 def _percent(share: float | None) -> Cell:
@@ -396,7 +438,11 @@ async def write_export(
         ExportSubject.ACTIVITIES: writer.activities,
         ExportSubject.EVENTS: writer.events,
     }
-    await runs[request.subject]()
+    try:
+        await runs[request.subject]()
+    except BaseException:
+        book.discard()
+        raise
     book.close()
     return ExportResult(book.rows, book.extension)
 
