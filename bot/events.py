@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
 from bot.event_reminders import reminder_prefix
-from bot.place_records import place_of
+from bot.place_records import place_of, place_of_record
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.events import (
@@ -54,14 +54,7 @@ from storage.outbox import NOTICE
 
 
 def view_of(record: EventRecord) -> EventView:
-    area = Place(
-        record.area_id,
-        record.area_code,
-        record.area_name,
-        record.area_kind,
-        record.area_path,
-        record.parent_name,
-    )
+    area = place_of_record(record)
     return EventView(
         id=record.id,
         title=record.title,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.areas import find_places
@@ -13,23 +15,44 @@ from storage.invitations import find_invitation, load_join_attempts
 from storage.roles import RoleRecord, active_roles, roles_within
 from storage.tips import find_tip_by_code, list_tips_within
 
-__all__ = ["PlaceRecords", "grant_of", "load_grants", "place_of"]
+__all__ = ["PlaceRecords", "grant_of", "load_grants", "place_of", "place_of_record"]
 
 
 def place_of(area: AreaRecord) -> Place:
     return Place(area.id, area.code, area.name, area.kind, area.path, area.parent_name)
 
 
-def grant_of(role: RoleRecord) -> Grant:
-    place = Place(
-        role.area_id,
-        role.area_code,
-        role.area_name,
-        role.area_kind,
-        role.area_path,
-        role.parent_name,
+class PlacedRecord(Protocol):
+    """A stored record read together with its place (the ``area_*`` columns)."""
+
+    @property
+    def area_id(self) -> int: ...
+    @property
+    def area_code(self) -> str: ...
+    @property
+    def area_name(self) -> str: ...
+    @property
+    def area_kind(self) -> str: ...
+    @property
+    def area_path(self) -> str: ...
+    @property
+    def parent_name(self) -> str | None: ...
+
+
+def place_of_record(record: PlacedRecord) -> Place:
+    """The place of a role, an event, a model ... read with it."""
+    return Place(
+        record.area_id,
+        record.area_code,
+        record.area_name,
+        record.area_kind,
+        record.area_path,
+        record.parent_name,
     )
-    return Grant(role.id, Role(role.role), place)
+
+
+def grant_of(role: RoleRecord) -> Grant:
+    return Grant(role.id, Role(role.role), place_of_record(role))
 
 
 async def load_grants(session: AsyncSession, member_id: int) -> tuple[Grant, ...]:

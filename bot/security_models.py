@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.areas import clean_name
 from bot.effect_context import EffectContext, EffectHandler
+from bot.place_records import place_of_record
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.parsing import fold
-from conversations.places import Place
 from conversations.policy import Action, may
 from conversations.security_models import (
     EndModel,
@@ -39,14 +39,7 @@ MAX_SCANNED = 2000
 
 
 def model_view(record: SecurityModelRecord) -> ModelView:
-    place = Place(
-        record.area_id,
-        record.area_code,
-        record.area_name,
-        record.area_kind,
-        record.area_path,
-        record.parent_name,
-    )
+    place = place_of_record(record)
     return ModelView(
         id=record.id,
         name=record.name,
