@@ -123,3 +123,17 @@ def test_files_go_by_id_or_url_where_telegram_can_send_them() -> None:
     assert (zalo_voice.media, zalo_voice.text) == (None, "📎 Mở trên Zalo để xem")
     (long,) = render(_media("photo", "telegram", "dài " * 400), codec, SHARE)
     assert telegram_length(long.text) <= 1024
+
+
+def test_plain_texts_travel_with_the_message_after_them() -> None:
+    from bot.channels.telegram.rendering import MAX_TEXT_LENGTH, Outgoing, merge_texts
+
+    keyboard = object()
+    merged = merge_texts([Outgoing("Đã nhận."), Outgoing("Bước 2/8\nMô tả?", keyboard)])  # type: ignore[arg-type]
+    assert merged == [Outgoing("Đã nhận.\n\nBước 2/8\nMô tả?", keyboard)]  # type: ignore[arg-type]
+    # A question's keyboard stays on its own message; what follows it is a new message.
+    after_keyboard = [Outgoing("Chọn?", keyboard), Outgoing("Gợi ý")]  # type: ignore[arg-type]
+    assert merge_texts(after_keyboard) == after_keyboard
+    # Never past Telegram's length.
+    long = [Outgoing("a" * (MAX_TEXT_LENGTH - 1)), Outgoing("b")]
+    assert merge_texts(long) == long

@@ -150,3 +150,25 @@ def render(reply: Reply, codec: ButtonCodec, share_label: str) -> list[Outgoing]
     messages = [Outgoing(piece) for piece in pieces[:-1]]
     messages.append(Outgoing(pieces[-1], markup))
     return messages
+
+
+def merge_texts(outgoing: list[Outgoing]) -> list[Outgoing]:
+    """Plain texts joined to the message that follows them, as long as one message can hold
+    both: "Đã nhận" and the next question arrive as one message, one request instead of two
+    (fewer requests against the ~30 a second, and a tidier chat on a small screen)."""
+    merged: list[Outgoing] = []
+    for item in outgoing:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.markup is None
+            and last.document is None
+            and last.media is None
+            and item.document is None
+            and item.media is None
+            and telegram_length(last.text) + 2 + telegram_length(item.text) <= MAX_TEXT_LENGTH
+        ):
+            merged[-1] = Outgoing(f"{last.text}\n\n{item.text}", item.markup)
+        else:
+            merged.append(item)
+    return merged

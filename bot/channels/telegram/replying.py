@@ -18,7 +18,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.channels.telegram.buttons import ButtonCodec
-from bot.channels.telegram.rendering import FILE_MARK, Outgoing, render
+from bot.channels.telegram.rendering import FILE_MARK, Outgoing, merge_texts, render
 from conversations.i18n import N_, Catalogues
 from conversations.replies import Reply
 
@@ -51,20 +51,20 @@ class ReplySender:
     async def send(self, chat_id: int, user_id: str, replies: list[Reply], locale: str) -> None:
         """Send ``replies``; on 403 tell ``on_blocked`` and send nothing more to this chat."""
         share_label = self.catalogues.text(locale, N_("telegram.share_location"))
-        for reply in replies:
-            for outgoing in render(reply, self.codec, share_label):
-                try:
-                    await self._send_one(chat_id, outgoing)
-                except Forbidden:
-                    log.info("a telegram user blocked the bot; marking the identity inactive")
-                    self._reply_keyboard_shown.discard(chat_id)
-                    await self.on_blocked(user_id)
-                    return
-                except TelegramError as error:
-                    # Retries already happened below us (retries.py); the rest would arrive
-                    # out of context, so this reply ends here.
-                    log.warning("sending a telegram reply failed: %s", type(error).__name__)
-                    return
+        rendered = [item for reply in replies for item in render(reply, self.codec, share_label)]
+        for outgoing in merge_texts(rendered):
+            try:
+                await self._send_one(chat_id, outgoing)
+            except Forbidden:
+                log.info("a telegram user blocked the bot; marking the identity inactive")
+                self._reply_keyboard_shown.discard(chat_id)
+                await self.on_blocked(user_id)
+                return
+            except TelegramError as error:
+                # Retries already happened below us (retries.py); the rest would arrive
+                # out of context, so this reply ends here.
+                log.warning("sending a telegram reply failed: %s", type(error).__name__)
+                return
 
     async def send_text(self, chat_id: int, text: str) -> None:
         """One plain message outside a conversation (e.g. to a group); failures are logged."""

@@ -34,8 +34,9 @@ from conversations.replies import Inbound, Reply
 log = logging.getLogger(__name__)
 
 
-# Seconds an answer may take before the chat shows "typing…".
-DEFAULT_TYPING_AFTER = 0.3
+# Seconds an answer may take before the chat shows "typing…": a blink is not worth a request
+# (under load it would add one to every answer, when requests are what is short).
+DEFAULT_TYPING_AFTER = 1.0
 
 
 class UpdateRouter:
