@@ -599,8 +599,8 @@ class Engine:
             return
         step = flow.by_name[turn.step or flow.first_step]
         prompt = self._t(turn, step.prompt)
-        if len(flow.steps) > 1:
-            position, total = flow.progress(step.name, turn.answers)
+        position, total = flow.progress(step.name, turn.answers)
+        if total > 1:  # "Bước 1/1" tells nothing (a flow whose other steps do not apply yet)
             progress = self._t(turn, N_("flow.progress"), position=position, total=total)
             prompt = f"{progress}\n{prompt}"
         turn.say(step.field.question(prompt, step.name, fields, turn.answers.get(step.name)))

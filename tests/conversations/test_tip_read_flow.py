@@ -5,7 +5,14 @@ from __future__ import annotations
 from conversations.fields import format_tip_code
 from conversations.memory import MemoryChat
 from conversations.policy import Grant, Role
-from tests.conversations.scripted import ANONYMOUS_PATH, DESCRIPTION, new_chat, user_at_menu, walk
+from tests.conversations.scripted import (
+    ANONYMOUS_PATH,
+    DESCRIPTION,
+    new_chat,
+    t,
+    user_at_menu,
+    walk,
+)
 from tests.conversations.test_join_and_roles import places
 
 
@@ -140,3 +147,12 @@ async def test_an_officer_with_no_placed_tips_is_told_so() -> None:
     officer = await user_at_menu(chat, user_id="7")
     await officer.say("/xemtin moi")
     assert officer.said("tip_read.list_empty")
+
+
+async def test_asking_for_a_code_shows_no_step_count_of_one() -> None:
+    chat = new_chat()
+    chat.grant("7", Grant(0, Role.OFFICER, places(chat)["17662"]))
+    officer = await user_at_menu(chat, user_id="7")
+    await officer.say("/xemtin")
+    assert officer.replies[-1].text.startswith(t("tip_read.ask_code").split("\n")[0])
+    assert t("flow.progress", position=1, total=1) not in officer.text
