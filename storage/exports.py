@@ -29,6 +29,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import FromClause
 
 from storage._sql import (
     areas,
@@ -110,6 +111,32 @@ async def _pages(
         if len(rows) < page_size:
             return
         last = rows[-1]
+
+
+async def _in_time_order(
+    sessions: Sessions,
+    columns: tuple[Any, ...],
+    source: FromClause,
+    where: tuple[ColumnElement[bool], ...],
+    moment: ColumnElement[Any],
+    key: ColumnElement[int],
+    page_size: int,
+) -> AsyncIterator[Row[Any]]:
+    """Rows of ``source`` meeting ``where``, in (moment, key) order, page by page."""
+
+    def page(last: Row[Any] | None) -> Select[Any]:
+        statement = select(*columns).select_from(source).where(*where).order_by(moment, key)
+        if last is not None:
+            moment_name = moment.name  # type: ignore[attr-defined]
+            key_name = key.name  # type: ignore[attr-defined]
+            statement = statement.where(
+                _after(moment, getattr(last, moment_name), key, getattr(last, key_name))
+            )
+        return statement
+
+    async with aclosing(_pages(sessions, page, page_size)) as rows:
+        async for row in rows:
+            yield row
 
 
 # -- monthly reports --------------------------------------------------------------------------
@@ -303,7 +330,7 @@ _tip_columns = (
 )
 
 
-async def iter_tips(
+def iter_tips(
     sessions: Sessions,
     within: str,
     *,
@@ -312,23 +339,16 @@ async def iter_tips(
     page_size: int = PAGE_SIZE,
 ) -> AsyncIterator[Row[Any]]:
     """Tips placed in the subtree and received in [since, until), oldest first."""
-
-    def page(last: Row[Any] | None) -> Select[Any]:
-        statement = (
-            select(*_tip_columns)
-            .select_from(tips.join(areas, areas.c.id == tips.c.area_id))
-            .where(_inside(within), tips.c.received_at >= since, tips.c.received_at < until)
-            .order_by(tips.c.received_at, tips.c.id)
-        )
-        if last is not None:
-            statement = statement.where(
-                _after(tips.c.received_at, last.received_at, tips.c.id, last.id)
-            )
-        return statement
-
-    async with aclosing(_pages(sessions, page, page_size)) as rows:
-        async for row in rows:
-            yield row
+    received = tips.c.received_at
+    return _in_time_order(
+        sessions,
+        _tip_columns,
+        tips.join(areas, areas.c.id == tips.c.area_id),
+        (_inside(within), received >= since, received < until),
+        received,
+        tips.c.id,
+        page_size,
+    )
 
 
 _activity_columns = (
@@ -344,7 +364,7 @@ _activity_columns = (
 )
 
 
-async def iter_activities(
+def iter_activities(
     sessions: Sessions,
     within: str,
     *,
@@ -353,36 +373,18 @@ async def iter_activities(
     page_size: int = PAGE_SIZE,
 ) -> AsyncIterator[Row[Any]]:
     """Activities of the subtree's models dated ``date_from`` to ``date_to``, by date."""
-
-    def page(last: Row[Any] | None) -> Select[Any]:
-        statement = (
-            select(*_activity_columns)
-            .select_from(
-                model_activities.join(
-                    security_models, security_models.c.id == model_activities.c.model_id
-                ).join(areas, areas.c.id == security_models.c.area_id)
-            )
-            .where(
-                _inside(within),
-                model_activities.c.activity_date >= date_from,
-                model_activities.c.activity_date <= date_to,
-            )
-            .order_by(model_activities.c.activity_date, model_activities.c.id)
-        )
-        if last is not None:
-            statement = statement.where(
-                _after(
-                    model_activities.c.activity_date,
-                    last.activity_date,
-                    model_activities.c.id,
-                    last.id,
-                )
-            )
-        return statement
-
-    async with aclosing(_pages(sessions, page, page_size)) as rows:
-        async for row in rows:
-            yield row
+    dated = model_activities.c.activity_date
+    return _in_time_order(
+        sessions,
+        _activity_columns,
+        model_activities.join(
+            security_models, security_models.c.id == model_activities.c.model_id
+        ).join(areas, areas.c.id == security_models.c.area_id),
+        (_inside(within), dated >= date_from, dated <= date_to),
+        dated,
+        model_activities.c.id,
+        page_size,
+    )
 
 
 _registered = (
@@ -409,7 +411,7 @@ _event_columns = (
 )
 
 
-async def iter_events(
+def iter_events(
     sessions: Sessions,
     within: str,
     *,
@@ -418,20 +420,13 @@ async def iter_events(
     page_size: int = PAGE_SIZE,
 ) -> AsyncIterator[Row[Any]]:
     """Events for the subtree starting in [since, until), by start."""
-
-    def page(last: Row[Any] | None) -> Select[Any]:
-        statement = (
-            select(*_event_columns)
-            .select_from(events.join(areas, areas.c.id == events.c.area_id))
-            .where(_inside(within), events.c.starts_at >= since, events.c.starts_at < until)
-            .order_by(events.c.starts_at, events.c.id)
-        )
-        if last is not None:
-            statement = statement.where(
-                _after(events.c.starts_at, last.starts_at, events.c.id, last.id)
-            )
-        return statement
-
-    async with aclosing(_pages(sessions, page, page_size)) as rows:
-        async for row in rows:
-            yield row
+    starts = events.c.starts_at
+    return _in_time_order(
+        sessions,
+        _event_columns,
+        events.join(areas, areas.c.id == events.c.area_id),
+        (_inside(within), starts >= since, starts < until),
+        starts,
+        events.c.id,
+        page_size,
+    )
