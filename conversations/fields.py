@@ -210,6 +210,53 @@ class FreeText(Field):
         return text if len(text) <= 300 else text[:300].rstrip() + "…"
 
 
+class OptionalText(Field):
+    """A text, or what leaves it out: a word of ``skip`` ("không") or, when ``offer_skip``, a
+    tap on its button. Left out, it is stored as ""."""
+
+    def __init__(
+        self,
+        skip: ChoiceOption,
+        *,
+        max_length: int = 2000,
+        offer_skip: bool = True,
+        none_label: str = N_("common.none"),
+        shown_up_to: int | None = 300,
+    ) -> None:
+        self.skip = skip
+        self.max_length = max_length
+        self.offer_skip = offer_skip
+        self.none_label = none_label
+        self.shown_up_to = shown_up_to
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        if not self.offer_skip:
+            return Text(text)
+        return Choices(text, (Option(self.skip.id, ctx.t(self.skip.label)),), ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        if message.option is not None:
+            if message.option != self.skip.id:
+                raise InvalidAnswer(N_("input.choose_option"), count=1)
+            return Accepted("")
+        words = {fold(word) for word in self.skip.synonyms}
+        words |= {fold(label) for label in ctx.catalogues.variants(self.skip.label)}
+        if fold(message.text or "") in words:
+            return Accepted("")
+        text = require_text(message)
+        if len(text) > self.max_length:
+            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
+        return Accepted(text)
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        if not value:
+            return ctx.t(self.none_label)
+        text = str(value)
+        if self.shown_up_to is None or len(text) <= self.shown_up_to:
+            return text
+        return text[: self.shown_up_to].rstrip() + "…"
+
+
 class Number(Field):
     """A whole number; "1.200" is read as 1200 and "không" as 0."""
 

@@ -12,6 +12,7 @@ from conversations.fields import (
     Field,
     FieldContext,
     InvalidAnswer,
+    OptionalText,
     match_option,
     require_text,
 )
@@ -161,28 +162,10 @@ class Money(Field):
         return ctx.t(N_("report.money.shown"), amount=shown_number(value))
 
 
-class OptionalText(Field):
-    """A text that may be left empty with "không"."""
-
-    def __init__(self, *, max_length: int = 2000) -> None:
-        self.max_length = max_length
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Text(text)
-
-    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        text = require_text(message)
-        if fold(text) in NOTHING_WORDS:
-            return Accepted("")
-        if len(text) > self.max_length:
-            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
-        return Accepted(text)
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        if not value:
-            return ctx.t(N_("report.text.none"))
-        text = str(value)
-        return text if len(text) <= 300 else text[:300].rstrip() + "…"
+def optional_text() -> OptionalText:
+    """A text of the update that may be left empty with "không" (or "0")."""
+    none = ChoiceOption("none", N_("report.text.none"), tuple(sorted(NOTHING_WORDS)))
+    return OptionalText(none, offer_skip=False, none_label=N_("report.text.none"))
 
 
 def leader_areas(ctx: FieldContext) -> list[dict[str, Any]]:

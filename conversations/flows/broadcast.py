@@ -27,7 +27,7 @@ from conversations.flows.broadcast_fields import (
     AudienceRoles,
     PhotoOrNone,
     SendTime,
-    TextOrNone,
+    english_or_none,
 )
 from conversations.i18n import N_
 from conversations.localtime import shown
@@ -140,7 +140,7 @@ def broadcast_flow() -> Flow:
             Step(
                 "english",
                 N_("broadcasts.ask.english"),
-                TextOrNone(),
+                english_or_none(),
                 title=N_("broadcasts.field.english"),
                 after=preview,
             ),

@@ -14,6 +14,7 @@ from conversations.fields import (
     Field,
     FieldContext,
     InvalidAnswer,
+    OptionalText,
     match_option,
     require_text,
 )
@@ -62,27 +63,10 @@ class PhotoOrNone(Field):
         return ctx.t(N_("broadcasts.photo.attached")) if value else ctx.t(N_("common.none"))
 
 
-class TextOrNone(Field):
-    """A text of up to ``MAX_TEXT`` characters, or "không" (stored as "")."""
-
+def english_or_none() -> OptionalText:
+    """The English version of a broadcast, or "không"."""
     none = ChoiceOption("none", N_("broadcasts.english.none"), SKIP_WORDS)
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Choices(text, (Option(self.none.id, ctx.t(self.none.label)),), ref, allow_text=True)
-
-    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        if _is_option(message, self.none, ctx):
-            return Accepted("")
-        text = require_text(message)
-        if len(text) > MAX_TEXT:
-            raise InvalidAnswer(N_("input.too_long"), maximum=MAX_TEXT, length=len(text))
-        return Accepted(text)
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        if not value:
-            return ctx.t(N_("common.none"))
-        text = str(value)
-        return text if len(text) <= 300 else text[:300].rstrip() + "…"
+    return OptionalText(none, max_length=MAX_TEXT)
 
 
 def place_answer(place: Place) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 from conversations.events import MAX_LISTED, CancelEvent, EventView, may_cancel
 from conversations.fields import FieldContext
 from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect, Step
-from conversations.flows.event_fields import CLOSE, EventList, OptionalNote, chosen_event, listing
+from conversations.flows.event_fields import CLOSE, EventList, chosen_event, listing, optional_note
 from conversations.i18n import N_
 from conversations.policy import Action, scopes
 from conversations.replies import Text
@@ -107,7 +107,7 @@ def cancel_event_flow() -> Flow:
             Step(
                 REASON,
                 N_("events.cancel.ask_reason"),
-                OptionalNote(max_length=MAX_REASON),
+                optional_note(max_length=MAX_REASON),
                 N_("events.cancel.reason"),
             ),
         ],

@@ -18,6 +18,7 @@ from conversations.fields import (
     Field,
     FieldContext,
     InvalidAnswer,
+    OptionalText,
     match_option,
     require_text,
 )
@@ -330,23 +331,6 @@ class EventArea(PlaceLookup):
 SKIP = ChoiceOption("skip", N_("common.skip"), ("khong", "ko", "k", "bo qua", "skip", "no", "none"))
 
 
-class OptionalNote(Field):
+def optional_note(*, max_length: int = 1000) -> OptionalText:
     """A short text, or "không" / a tap to leave it out (stored as "")."""
-
-    def __init__(self, *, max_length: int = 1000) -> None:
-        self.max_length = max_length
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Choices(text, (Option(SKIP.id, ctx.t(SKIP.label)),), ref, allow_text=True)
-
-    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        if message.option is not None or fold(message.text or "") in SKIP.synonyms:
-            match_option(message, (SKIP,), ctx)
-            return Accepted("")
-        text = require_text(message)
-        if len(text) > self.max_length:
-            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
-        return Accepted(text)
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        return str(value) if value else ctx.t(N_("common.none"))
+    return OptionalText(SKIP, max_length=max_length, shown_up_to=None)

@@ -10,7 +10,7 @@ from typing import Any
 from conversations.events import MAX_LISTED, ReportTurnout, may_report_turnout
 from conversations.fields import Number
 from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
-from conversations.flows.event_fields import CLOSE, EventList, OptionalNote, chosen_event, listing
+from conversations.flows.event_fields import CLOSE, EventList, chosen_event, listing, optional_note
 from conversations.i18n import N_
 from conversations.policy import Action, Role, scopes
 from conversations.replies import Text
@@ -82,7 +82,7 @@ def turnout_flow() -> Flow:
             Step(
                 "note",
                 N_("events.turnout.ask_note"),
-                OptionalNote(),
+                optional_note(),
                 N_("events.turnout.note"),
             ),
         ],

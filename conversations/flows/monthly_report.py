@@ -17,7 +17,7 @@ from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.policy import Action
 from conversations.replies import Text
-from conversations.report_fields import Figures, LeaderArea, Money, OptionalText, leader_areas
+from conversations.report_fields import Figures, LeaderArea, Money, leader_areas, optional_text
 from conversations.reports import (
     MONEY_FIELD,
     PAGES,
@@ -187,13 +187,13 @@ def report_steps(hooks: MonthlyReportFlow) -> list[Step]:
         Step(
             "notable_events",
             N_("report.ask.notable_events"),
-            OptionalText(),
+            optional_text(),
             title=N_("report.field.notable_events"),
         ),
         Step(
             "proposals",
             N_("report.ask.proposals"),
-            OptionalText(),
+            optional_text(),
             title=N_("report.field.proposals"),
         ),
     ]
