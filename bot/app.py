@@ -19,10 +19,10 @@ from bot.delivery.service import Delivery, start_delivery
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer, load_sealer
 from bot.settings import Settings
-from bot.web import build_web_app
+from bot.web.app import build_web_app
 from conversations.engine import Engine
-from conversations.flows import build_engine
 from conversations.i18n import Catalogues
+from conversations.menu import build_engine
 from storage import migrate
 from storage.database import Database
 

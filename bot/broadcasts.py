@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.effect_context import EffectContext, EffectHandler
+from bot.effects import EffectContext, EffectHandler
 from bot.staff_effects import PolicyViolation
 from conversations.broadcasts import (
     CANCELLABLE,

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
-from bot.effect_context import EffectContext, EffectHandler
+from bot.effects import EffectContext, EffectHandler
 from bot.event_reminders import reminder_prefix
-from bot.place_records import place_of, place_of_record
+from bot.places import place_of, place_of_record
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.events import (

@@ -22,7 +22,7 @@ from bot.exports.service import (
     file_name,
     write_export,
 )
-from bot.place_records import place_of
+from bot.places import place_of
 from bot.settings import Settings
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today

@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
-from bot.effect_context import EffectContext, EffectHandler
-from bot.place_records import place_of
+from bot.effects import EffectContext, EffectHandler
+from bot.places import place_of
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.i18n import N_

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.effect_context import EffectContext, EffectHandler
+from bot.effects import EffectContext, EffectHandler
 from bot.exports.compliance import FixedDeadline, tally_compliance
 from bot.exports.service import (
     EXPORT_MADE,
@@ -25,7 +25,7 @@ from bot.exports.service import (
     write_export,
 )
 from bot.exports.writers import ExportTooLarge
-from bot.place_records import place_of
+from bot.places import place_of
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.exports import ComplianceTally, ExportKind, MakeExport

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.effect_context import EffectContext
+from bot.effects import EffectContext
 from bot.locks import KeyedLocks
-from bot.place_records import load_grants
+from bot.places import load_grants
 from bot.records import EFFECT_HANDLERS, DatabaseRecords
 from bot.sealing import Sealer
 from bot.staff_effects import apply_staff_effect

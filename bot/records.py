@@ -18,8 +18,8 @@ from bot import (
     security_models,
     tip_inbox,
 )
-from bot.effect_context import EffectHandler
-from bot.place_records import PlaceRecords
+from bot.effects import EffectHandler
+from bot.places import PlaceRecords
 from bot.sealing import Sealer
 from conversations.effects import Effect
 from conversations.ports import TipStatus

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
-from bot.effect_context import EffectContext, EffectHandler
+from bot.effects import EffectContext, EffectHandler
 from conversations.effects import Effect, SetReminders
 from conversations.fields import format_tip_code
 from conversations.i18n import N_

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.effect_context import EffectContext, EffectHandler
+from bot.effects import EffectContext, EffectHandler
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.policy import Action, may

@@ -14,7 +14,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.areas_cli import in_transaction
-from bot.place_records import grant_of, place_of
+from bot.places import grant_of, place_of
 from bot.settings import Settings
 from conversations.invitations import (
     INVITE_TTL,

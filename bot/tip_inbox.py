@@ -17,7 +17,7 @@ from functools import cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
-from bot.effect_context import EffectContext, EffectHandler
+from bot.effects import EffectContext, EffectHandler
 from bot.sealing import Sealer
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect

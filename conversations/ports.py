@@ -1,5 +1,5 @@
 """What the engine may read from storage; ``bot`` passes in an implementation bound to the
-current transaction, tests use the in-memory one in ``conversations.memory``."""
+current transaction, tests use the in-memory one in ``tests.memory``."""
 
 from __future__ import annotations
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations.choosing import pick_place
 from conversations.effects import CreateInvitation
 from conversations.fields import Choice, ChoiceOption, FreeText
 from conversations.flow import Completion, Flow, FlowContext, Step
-from conversations.flows.places_lookup import pick_place
 from conversations.i18n import N_
 from conversations.invitations import INVITE_TTL, deep_link, format_invite_code, new_invite_code
 from conversations.localtime import shown

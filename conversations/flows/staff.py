@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations.choosing import pick_place
 from conversations.effects import GiveUpRole
 from conversations.fields import FreeText, Number
 from conversations.flow import Completion, Flow, FlowContext, Step
-from conversations.flows.places_lookup import pick_place
 from conversations.i18n import N_
 from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL
 from conversations.policy import ROLE_LABELS, Action, may_revoke, scopes

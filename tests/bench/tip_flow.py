@@ -41,8 +41,8 @@ from sqlalchemy import text as sql
 
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
-from conversations.flows import build_engine
 from conversations.i18n import Catalogues
+from conversations.menu import build_engine
 from conversations.replies import Inbound, Location, MediaItem, Reply, Text
 from storage.database import Database
 from tests.bench.databases import DatabaseUnavailable, postgresql_database, sqlite_database

@@ -24,9 +24,9 @@ from bot.channels.zalo.client import ZaloClient
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from bot.settings import Settings
-from bot.web import build_web_app
-from conversations.flows import build_engine
+from bot.web.app import build_web_app
 from conversations.i18n import Catalogues
+from conversations.menu import build_engine
 from storage.database import Database
 from tests.bench.databases import sqlite_database
 from tests.bench.report import Report, percentile

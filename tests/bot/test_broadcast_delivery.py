@@ -15,8 +15,8 @@ from bot.broadcasts import EFFECT_HANDLERS, create_broadcast
 from bot.delivery.errors import RecipientBlocked
 from bot.delivery.limits import UNLIMITED, RateLimiter
 from bot.delivery.sender import OutboxSender
-from bot.effect_context import EffectContext
-from bot.place_records import load_grants
+from bot.effects import EffectContext
+from bot.places import load_grants
 from bot.scheduler import DeliveryScheduler
 from bot.staff_effects import PolicyViolation
 from conversations.broadcasts import Audience, CreateBroadcast
@@ -26,9 +26,9 @@ from storage._sql import broadcasts, identities, members, outbox
 from storage.database import Database
 from storage.preferences import set_campaigns
 from tests.bot.broadcast_tree import ADMIN_USER, area_id, seed
-from tests.bot.delivery_fakes import FakeClock, local
+from tests.bot.delivery.harness import FakeClock, local
 from tests.bot.test_processor import SEALER, Phone, make_processor
-from tests.conversations.scripted import Clock
+from tests.conversations.harness import Clock
 
 NOW = local(2026, 11, 24, 9, 0)
 CROWD = 120

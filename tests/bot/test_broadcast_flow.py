@@ -17,9 +17,9 @@ from storage._sql import broadcasts, outbox
 from storage.database import Database
 from storage.preferences import campaigns_enabled
 from tests.bot.broadcast_tree import ADMIN_USER, PEOPLE, seed
-from tests.bot.delivery_fakes import FakeClock, RecordingTransport, local
+from tests.bot.delivery.harness import FakeClock, RecordingTransport, local
 from tests.bot.test_processor import Phone, make_processor
-from tests.conversations.scripted import CATALOGUES, Clock, t
+from tests.conversations.harness import CATALOGUES, Clock, t
 
 TEXT = "Mời bà con dự họp thôn lúc 19:30 tối thứ Sáu tại nhà văn hoá."
 ENGLISH = "Village meeting at 19:30 on Friday at the community hall."

@@ -20,8 +20,8 @@ from bot.delivery.zalo_transport import ZaloTransport
 from conversations.broadcasts import Audience, CreateBroadcast
 from storage.database import Database
 from tests.bot.broadcast_tree import PEOPLE, area_id, seed
-from tests.bot.delivery_fakes import FakeClock, RecordingTransport, local
-from tests.conversations.scripted import CATALOGUES
+from tests.bot.delivery.harness import FakeClock, RecordingTransport, local
+from tests.conversations.harness import CATALOGUES
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
 

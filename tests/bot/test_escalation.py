@@ -28,7 +28,7 @@ from tests.bot.test_tip_inbox import (
     officer_phone,
     staff,
 )
-from tests.conversations.scripted import Clock, t
+from tests.conversations.harness import Clock, t
 
 __all__ = ["commune"]  # the fixture, used by name
 

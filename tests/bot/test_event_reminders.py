@@ -14,7 +14,7 @@ from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.events import NewEvent, cancel_registration, insert_event, register
 from storage.preferences import set_reminders
-from tests.bot.delivery_fakes import add_member, local
+from tests.bot.delivery.harness import add_member, local
 
 
 async def add_event(database: Database, starts: datetime, ends: datetime) -> int:

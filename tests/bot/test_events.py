@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.effect_context import EffectContext
+from bot.effects import EffectContext
 from bot.event_reminders import remind_event_participants
 from bot.events import cancel_event_for_everybody
-from bot.place_records import place_of
+from bot.places import place_of
 from bot.scheduler import DeliveryScheduler
 from bot.staff_effects import PolicyViolation
 from conversations.events import CancelEvent
@@ -26,7 +26,7 @@ from storage.outbox import CANCELLED, NOTICE, REMINDER
 from storage.roles import grant_role
 from tests.bot.test_processor import SEALER, Phone, make_processor
 from tests.bot.test_roles_processor import at_menu, rows
-from tests.conversations.scripted import Clock, t
+from tests.conversations.harness import Clock, t
 
 TREE = [
     NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),

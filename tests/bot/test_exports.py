@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from bot.exports.service import ExportRequest, ExportSubject, write_export
 from bot.exports.writers import ExportTooLarge
-from bot.place_records import place_of
+from bot.places import place_of
 from conversations.i18n import Catalogues
 from conversations.places import Place
 from conversations.reports import ReportCalendar

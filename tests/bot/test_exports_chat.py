@@ -17,7 +17,7 @@ from storage.roles import grant_role
 from tests.bot.export_data import seed_province
 from tests.bot.test_processor import Phone, make_processor
 from tests.bot.test_roles_processor import at_menu
-from tests.conversations.scripted import Clock, t
+from tests.conversations.harness import Clock, t
 
 OFFICER = "7770001"
 # 20 November 2026: leaders file for November now, so the previous period is October.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.effect_context import EffectContext
+from bot.effects import EffectContext
 from bot.incidents import report_incident
 from bot.staff_effects import PolicyViolation
 from conversations.incidents import ReportIncident
@@ -22,7 +22,7 @@ from storage.members import find_or_create_member
 from storage.roles import grant_role
 from tests.bot.test_processor import SEALER, Phone, make_processor
 from tests.bot.test_roles_processor import at_menu, rows
-from tests.conversations.scripted import Clock, t
+from tests.conversations.harness import Clock, t
 
 TREE = [
     NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),

@@ -8,13 +8,13 @@ import io
 from openpyxl import load_workbook
 
 from bot.exports.service import ExportRequest, ExportSubject, write_export
-from bot.place_records import place_of
+from bot.places import place_of
 from storage.areas import area_by_code
 from storage.database import Database
 from tests.bot.test_monthly_report import PAGES, REST, fill
 from tests.bot.test_processor import Phone, make_processor
 from tests.bot.test_roles_processor import invite_leader, tree  # noqa: F401 (fixture)
-from tests.conversations.scripted import CATALOGUES, Clock, t
+from tests.conversations.harness import CATALOGUES, Clock, t
 
 
 async def test_an_invited_leader_files_corrects_and_the_export_shows_it(tree: Database) -> None:  # noqa: F811

@@ -15,7 +15,7 @@ from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
 from tests.bot.test_processor import Phone, make_processor
-from tests.conversations.scripted import Clock, t
+from tests.conversations.harness import Clock, t
 
 TREE = [
     NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),

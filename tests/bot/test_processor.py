@@ -14,12 +14,12 @@ from sqlalchemy.exc import OperationalError
 from bot.app import configure_logging
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
-from conversations.flows import build_engine
+from conversations.menu import build_engine
 from conversations.replies import AskLocation, Choices, Inbound, MediaItem, Reply
 from storage.conversations import load_conversation
 from storage.database import Database
 from storage.tips import list_tips
-from tests.conversations.scripted import (
+from tests.conversations.harness import (
     ANONYMOUS_PATH,
     CATALOGUES,
     CONTACT_PATH,

@@ -23,7 +23,7 @@ from storage.preferences import set_reminders
 from storage.reports import NewReport, insert_report
 from storage.roles import grant_role
 from storage.tips import NewTip, insert_tip
-from tests.bot.delivery_fakes import FakeClock, local
+from tests.bot.delivery.harness import FakeClock, local
 
 TREE = [
     NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
@@ -252,7 +252,7 @@ async def test_a_member_turns_reminders_off_and_on_by_chat(database: Database) -
     from storage._sql import identities
     from storage.preferences import reminders_enabled
     from tests.bot.test_processor import Phone, make_processor
-    from tests.conversations.scripted import Clock, t
+    from tests.conversations.harness import Clock, t
 
     phone = Phone(make_processor(database, Clock()), user_id="555")
     await phone.send(text="/start")

@@ -17,7 +17,7 @@ from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
 from tests.bot.test_processor import ANONYMOUS_PATH, DESCRIPTION, Phone, make_processor, walk
-from tests.conversations.scripted import Clock, t
+from tests.conversations.harness import Clock, t
 
 TREE = [
     NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),

@@ -12,7 +12,7 @@ from storage._sql import notices, processed_updates
 from storage.database import Database
 from storage.notices import add_notice
 from storage.updates import claim_update
-from tests.bot.delivery_fakes import FakeClock, RecordingTransport, add_member, local, sender
+from tests.bot.delivery.harness import FakeClock, RecordingTransport, add_member, local, sender
 
 
 async def test_a_notice_is_delivered_to_its_member_once(database: Database) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conversations.scripted import t
+from tests.conversations.harness import t
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
 

@@ -17,7 +17,7 @@ from storage.database import Database
 from storage.members import mark_identity_inactive
 from storage.outbox import DIGEST, REMINDER
 from storage.preferences import set_reminders
-from tests.bot.delivery_fakes import FakeClock, RecordingTransport, add_member, local, sender
+from tests.bot.delivery.harness import FakeClock, RecordingTransport, add_member, local, sender
 
 
 def remind_at_nine(member_ids: list[int]) -> Rule:

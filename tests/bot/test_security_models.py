@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.effect_context import EffectContext
+from bot.effects import EffectContext
 from bot.security_models import log_model_activity
 from bot.staff_effects import PolicyViolation
 from conversations.parsing import fold
@@ -23,7 +23,7 @@ from storage.roles import grant_role
 from storage.security_models import NewSecurityModel, insert_security_model
 from tests.bot.test_processor import SEALER, Phone, make_processor
 from tests.bot.test_roles_processor import at_menu, rows
-from tests.conversations.scripted import Clock, t
+from tests.conversations.harness import Clock, t
 
 TREE = [
     NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),

@@ -10,7 +10,7 @@ from conversations.broadcasts import SENDING, BroadcastProgress
 from conversations.fields import FieldContext, InvalidAnswer
 from conversations.flows.broadcast_fields import AudienceRoles, parse_send_time
 from conversations.replies import Inbound
-from tests.conversations.scripted import CATALOGUES
+from tests.conversations.harness import CATALOGUES
 
 TODAY = date(2026, 11, 24)
 

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conversations.replies import Location, MediaItem
-from tests.conversations.scripted import CONTACT_PATH, User, new_chat, start_tip, user_at_menu, walk
+from tests.conversations.harness import CONTACT_PATH, User, new_chat, start_tip, user_at_menu, walk
 
 COMMANDS = [
     "/cancel",

@@ -13,12 +13,12 @@ from conversations.invitations import (
     format_invite_code,
     new_invite_code,
 )
-from conversations.memory import MemoryChat
 from conversations.places import Place
 from conversations.policy import Grant, Role
 from conversations.ports import InvitationView
 from conversations.replies import Choices
-from tests.conversations.scripted import START, Clock, User, new_chat, t, user_at_menu
+from tests.conversations.harness import START, Clock, User, new_chat, t, user_at_menu
+from tests.memory import MemoryChat
 
 RESIDENT_MENU = ["tip", "status", "events", "language", "reminders", "campaigns", "help"]
 LEADER_MENU = [

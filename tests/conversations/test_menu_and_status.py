@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.fields import format_tip_code
-from tests.conversations.scripted import (
+from tests.conversations.harness import (
     ANONYMOUS_PATH,
     User,
     new_chat,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.flows import MAIN_MENU, build_engine
+from conversations.menu import MAIN_MENU, build_engine
 from conversations.places import Place
 from conversations.policy import RULES, Action, Grant, Role, may, may_grant, may_revoke
-from tests.conversations.scripted import CATALOGUES
+from tests.conversations.harness import CATALOGUES
 
 NGHE_AN = Place(1, "40", "Nghệ An", "province", "/40/")
 DO_LUONG = Place(2, "17662", "Xã Đô Lương", "commune", "/40/17662/", "Nghệ An")

@@ -8,7 +8,7 @@ import pytest
 
 from conversations.fields import TIP_CODE_ALPHABET, format_tip_code
 from conversations.replies import AskLocation, Choices
-from tests.conversations.scripted import (
+from tests.conversations.harness import (
     ANONYMOUS_PATH,
     CONTACT_PATH,
     DESCRIPTION,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from conversations.fields import format_tip_code
-from conversations.memory import MemoryChat
 from conversations.policy import Grant, Role
-from tests.conversations.scripted import (
+from tests.conversations.harness import (
     ANONYMOUS_PATH,
     DESCRIPTION,
     new_chat,
@@ -14,6 +13,7 @@ from tests.conversations.scripted import (
     walk,
 )
 from tests.conversations.test_join_and_roles import places
+from tests.memory import MemoryChat
 
 
 async def _tip(chat: MemoryChat, user_id: str = "1") -> str:

@@ -28,7 +28,7 @@ import uvicorn
 
 import conversations
 from bot.settings import Settings
-from bot.web import build_web_app
+from bot.web.app import build_web_app
 from conversations.i18n import LOCALES_DIR
 from storage.database import Database, async_url
 
@@ -202,7 +202,7 @@ def test_locales_are_installed_beside_the_packages_as_package_data() -> None:
 
 @contextmanager
 def serving_healthz(database_url: str) -> Iterator[int]:
-    """bot.web's app (only /healthz) served by uvicorn on a free loopback port; yields it."""
+    """bot.web.app's app (only /healthz) served by uvicorn on a free loopback port; yields it."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]

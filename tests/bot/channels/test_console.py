@@ -14,10 +14,10 @@ from pathlib import Path
 from bot.channels.console import ConsoleChannel, render, to_inbound
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
-from conversations.flows import build_engine
+from conversations.menu import build_engine
 from conversations.replies import Media
 from storage.database import Database
-from tests.conversations.scripted import CATALOGUES, DESCRIPTION, t
+from tests.conversations.harness import CATALOGUES, DESCRIPTION, t
 
 ROOT = Path(__file__).resolve().parents[2]
 ANTQ = Path(sys.executable).parent / "antq"

@@ -17,7 +17,7 @@ from bot.delivery.telegram_transport import TelegramTransport
 from storage._sql import identities, outbox
 from storage.database import Database
 from storage.outbox import REMINDER, count_by_status
-from tests.bot.delivery_fakes import FakeClock, add_member, local, sender
+from tests.bot.delivery.harness import FakeClock, add_member, local, sender
 from tests.fakes.telegram_server import FakeTelegramServer
 
 MORNING = local(2026, 11, 24, 9, 0)

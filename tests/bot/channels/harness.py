@@ -16,10 +16,10 @@ from bot.channels.telegram import TelegramChannel
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from bot.settings import Settings
-from bot.web import build_web_app
-from conversations.flows import build_engine
+from bot.web.app import build_web_app
+from conversations.menu import build_engine
 from storage.database import Database
-from tests.conversations.scripted import CATALOGUES, t
+from tests.conversations.harness import CATALOGUES, t
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.telegram_server import FakeTelegramServer
 

@@ -21,7 +21,7 @@ from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
 from storage.tips import find_tip_by_code, list_tips
-from tests.bot.telegram_chat import (
+from tests.bot.channels.harness import (
     SECRET,
     USER,
     TelegramUser,
@@ -29,7 +29,7 @@ from tests.bot.telegram_chat import (
     webhook_bot,
 )
 from tests.bot.test_roles_processor import TREE
-from tests.conversations.scripted import DESCRIPTION, t
+from tests.conversations.harness import DESCRIPTION, t
 from tests.fakes.telegram_server import MAX_TEXT_LENGTH, FakeTelegramServer
 
 PHOTO_FILE_ID = "AgACAgUAAxkBAAIBQ2antq_tip_photo"

@@ -13,7 +13,7 @@ from bot.delivery.queueing import MemberMessage, queue_for_member
 from storage._sql import outbox
 from storage.database import Database
 from storage.outbox import REMINDER, TIP_NOTICE, claim_due, count_by_status
-from tests.bot.delivery_fakes import FakeClock, RecordingTransport, add_member, local, sender
+from tests.bot.delivery.harness import FakeClock, RecordingTransport, add_member, local, sender
 
 MORNING = local(2026, 11, 24, 9, 0)
 

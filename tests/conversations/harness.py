@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from conversations.engine import Engine
-from conversations.flows import build_engine
 from conversations.i18n import Catalogues
-from conversations.memory import MemoryChat
+from conversations.menu import build_engine
 from conversations.replies import AskLocation, Choices, Inbound, Location, MediaItem, Reply, Text
+from tests.memory import MemoryChat
 
 CATALOGUES = Catalogues.load()
 START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam

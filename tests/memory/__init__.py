@@ -21,7 +21,6 @@ from conversations.effects import (
     StoreTip,
 )
 from conversations.engine import Engine
-from conversations.event_memory import MemoryEventRecords
 from conversations.parsing import fold
 from conversations.places import Place, child_path, is_inside
 from conversations.policy import Grant
@@ -46,6 +45,7 @@ from conversations.tip_inbox import (
     TakeTip,
     status_after,
 )
+from tests.memory.events import MemoryEventRecords
 
 
 @dataclass

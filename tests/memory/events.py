@@ -1,4 +1,4 @@
-"""Event reads of the in-memory records (``conversations.memory``): flow tests that do not
+"""Event reads of the in-memory records (``tests.memory``): flow tests that do not
 use events see none; the events' own tests run on the database."""
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ from bot.channels.zalo.channel import WEBHOOK_PATH, ZaloChannel
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from bot.settings import Settings
-from bot.web import build_web_app
-from conversations.flows import build_engine
+from bot.web.app import build_web_app
+from conversations.menu import build_engine
 from conversations.replies import Choices, Inbound, Media, Option, Reply, Text
 from storage.database import Database
 from storage.tips import list_tips
-from tests.conversations.scripted import ANONYMOUS_PATH, CATALOGUES, DESCRIPTION, Clock, t
+from tests.conversations.harness import ANONYMOUS_PATH, CATALOGUES, DESCRIPTION, Clock, t
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.zalo_server import SECRET_HEADER, FakeZaloServer
 
@@ -176,8 +176,8 @@ async def test_a_sticker_gets_a_polite_request_to_type(
 
 async def test_a_webhook_without_the_right_secret_is_refused(sqlite_database: Database) -> None:
     async with running_bot(sqlite_database, "webhook") as bot:
-        assert bot.web is not None
-        assert bot.server.webhook_url == bot.web.url + WEBHOOK_PATH
+        assert bot.web.app is not None
+        assert bot.server.webhook_url == bot.web.app.url + WEBHOOK_PATH
         assert bot.server.webhook_secret == SECRET
         event = bot.server.text_event(USER, "/start")
         wrong = await bot.server.post_to_webhook(event, secret="not-the-secret")
