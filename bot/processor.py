@@ -18,7 +18,7 @@ from bot.places import load_grants
 from bot.records import EFFECT_HANDLERS, DatabaseRecords
 from bot.sealing import Sealer
 from bot.staff_effects import apply_staff_effect
-from bot.tip_inbox import announce_stored_tip
+from bot.tips.handlers import announce_stored_tip
 from conversations.effects import Effect, SetLocale, StoreTip
 from conversations.engine import Engine, Outcome
 from conversations.i18n import N_, Catalogues

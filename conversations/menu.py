@@ -31,12 +31,12 @@ from conversations.flows.security_models import (
     model_register_flow,
 )
 from conversations.flows.staff import revoke_flow, staff_flow
-from conversations.flows.status import status_flow
-from conversations.flows.tip import tip_flow
-from conversations.flows.tip_inbox import tip_handle_flow
-from conversations.flows.tip_read import tip_read_flow
 from conversations.i18n import Catalogues
 from conversations.reports import ReportCalendar
+from conversations.tips.handling import tip_handle_flow
+from conversations.tips.inbox import tip_read_flow
+from conversations.tips.report import tip_flow
+from conversations.tips.status import status_flow
 
 # Menu order; each member sees only the items the policy allows them (see conversations.policy).
 MAIN_MENU = [

@@ -15,7 +15,7 @@ from conversations.places import Place
 from conversations.policy import Grant, Role
 from conversations.reports import ReportReads
 from conversations.security_models import SecurityModelReads
-from conversations.tip_inbox import TipInboxReads
+from conversations.tips import TipInboxReads
 
 
 @dataclass(frozen=True)

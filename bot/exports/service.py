@@ -23,13 +23,13 @@ from bot.exports.compliance import (
 from bot.exports.writers import Book, Cell, open_book
 from conversations.exports import COVERAGE_TARGET, FILING_LABELS, coverage, filing_state
 from conversations.fields import format_tip_code
-from conversations.flows.status import STATUS_LABELS
-from conversations.flows.tip import CATEGORIES
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import LOCAL_TIME
 from conversations.places import KIND_LABELS, RESIDENTIAL, Place
 from conversations.reports import ReportCalendar
 from conversations.security_models import ACTIVITY_KINDS, MODEL_KINDS
+from conversations.tips.report import CATEGORIES
+from conversations.tips.status import STATUS_LABELS
 from storage.exports import (
     REPORT_FIGURES,
     REPORT_FIGURES_AT,

@@ -49,8 +49,8 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from conversations.flows.tip import CATEGORIES, IDENTITY, MAX_ATTACHMENTS
 from conversations.i18n import Catalogues
+from conversations.tips.report import CATEGORIES, IDENTITY, MAX_ATTACHMENTS
 
 LOCALE = "vi"
 MENU = (

@@ -45,9 +45,9 @@ from bot.channels.telegram import TelegramChannel
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from bot.settings import Settings
-from conversations.flows.tip import CATEGORIES, MAX_ATTACHMENTS
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
+from conversations.tips.report import CATEGORIES, MAX_ATTACHMENTS
 from tests.bench.databases import sqlite_database
 from tests.bench.reference_bot import ReferenceTipBot
 from tests.bench.report import Report, percentile

@@ -35,7 +35,7 @@ from conversations.ports import (
     TipStatus,
 )
 from conversations.replies import Inbound, Reply
-from conversations.tip_inbox import (
+from conversations.tips import (
     ACKNOWLEDGED,
     RECEIVED,
     ChangeTipStatus,

@@ -22,11 +22,10 @@ from bot.sealing import Sealer
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
-from conversations.flows.tip import CATEGORIES
 from conversations.i18n import N_, Catalogues
 from conversations.policy import Action, may
 from conversations.replies import Text
-from conversations.tip_inbox import (
+from conversations.tips import (
     FINAL,
     MAX_NOTE,
     REJECTED,
@@ -40,6 +39,7 @@ from conversations.tip_inbox import (
     note_required,
     status_after,
 )
+from conversations.tips.report import CATEGORIES
 from storage.areas import area_by_id
 from storage.audit import record_audit
 from storage.outbox import TIP_NOTICE, NewMessage, enqueue

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
-from bot.tip_inbox import category_label, render
+from bot.tips.handlers import category_label, render
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
 from storage.outbox import TIP_NOTICE

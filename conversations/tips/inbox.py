@@ -24,21 +24,13 @@ from conversations.fields import (
     normalise_tip_code,
 )
 from conversations.flow import FINISHED, Answers, Completion, Flow, FlowContext, Redirect, Step
-from conversations.flows.tip import CATEGORIES
-from conversations.flows.tip_inbox import (
-    Note,
-    TipAndAction,
-    act_on_tip,
-    action_options,
-    snapshot,
-)
 from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.parsing import fold
 from conversations.policy import Action, may, scopes
 from conversations.ports import Records
 from conversations.replies import Choices, Inbound, Media, MediaKind, Option, Reply, Text
-from conversations.tip_inbox import (
+from conversations.tips import (
     RECEIVED,
     REJECTIONS,
     STATUS_LABELS,
@@ -48,6 +40,14 @@ from conversations.tip_inbox import (
     InboxTip,
     allowed_actions,
 )
+from conversations.tips.handling import (
+    Note,
+    TipAndAction,
+    act_on_tip,
+    action_options,
+    snapshot,
+)
+from conversations.tips.report import CATEGORIES
 
 NEWEST = "list"  # not a tip code: codes have 8 characters
 MAX_LISTED = 10

@@ -10,15 +10,15 @@ from datetime import timedelta
 import pytest
 
 from bot.delivery.service import start_delivery
-from bot.escalation import TipEscalation, TipRouteErasure, tip_daily_jobs, tip_rules
 from bot.scheduler import DAILY_JOBS, RULES, DeliveryScheduler
 from bot.settings import Settings
+from bot.tips.rules import TipEscalation, TipRouteErasure, tip_daily_jobs, tip_rules
 from conversations.fields import format_tip_code
 from conversations.i18n import Catalogues
 from storage._sql import member_roles, outbox, tips
 from storage.database import Database
 from tests.bot.test_roles_processor import rows
-from tests.bot.test_tip_inbox import (
+from tests.bot.tips.test_handling import (
     ADMIN,
     OFFICER_A,
     act,

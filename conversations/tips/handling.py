@@ -24,13 +24,12 @@ from conversations.fields import (
     require_text,
 )
 from conversations.flow import Answers, Completion, Flow, FlowContext, Step
-from conversations.flows.tip import CATEGORIES
 from conversations.i18n import N_
 from conversations.parsing import fold
 from conversations.policy import Action, may
 from conversations.ports import Records
 from conversations.replies import Choices, Inbound, Option, Reply, Text
-from conversations.tip_inbox import (
+from conversations.tips import (
     ACTION_LABELS,
     ACTION_WORDS,
     MAX_NOTE,
@@ -42,6 +41,7 @@ from conversations.tip_inbox import (
     TakeTip,
     allowed_actions,
 )
+from conversations.tips.report import CATEGORIES
 
 
 def action_options(actions: list[str]) -> tuple[ChoiceOption, ...]:
