@@ -33,7 +33,7 @@ from storage.database import Database
 from storage.errors import is_transient
 from storage.invitations import DuplicateInvitationCode, InvitationTaken
 from storage.members import mark_identity_inactive, set_locale
-from storage.reports import ReportTaken
+from storage.monthly_reports import ReportTaken
 from storage.tips import DuplicateTipCode, NewAttachment, NewTip, insert_tip
 from storage.updates import claim_update
 

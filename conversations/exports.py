@@ -18,8 +18,8 @@ from typing import Protocol
 
 from conversations.effects import Effect
 from conversations.i18n import N_
+from conversations.monthly_reports import period_end, period_start, previous_period
 from conversations.places import Place, is_inside
-from conversations.reports import period_end, period_start, previous_period
 
 COVERAGE_TARGET = 0.8  # households that signed the safety pledge, per commune and area
 MODELS_TARGET = 1  # active self-managed models per commune

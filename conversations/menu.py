@@ -21,7 +21,6 @@ from conversations.flows.incident import incident_flow
 from conversations.flows.invite import invite_flow
 from conversations.flows.join import join_flow
 from conversations.flows.language import language_flow
-from conversations.flows.monthly_report import monthly_report_flow
 from conversations.flows.reminders import reminders_flow
 from conversations.flows.roles import roles_flow
 from conversations.flows.security_models import (
@@ -32,7 +31,8 @@ from conversations.flows.security_models import (
 )
 from conversations.flows.staff import revoke_flow, staff_flow
 from conversations.i18n import Catalogues
-from conversations.reports import ReportCalendar
+from conversations.monthly_reports import ReportCalendar
+from conversations.monthly_reports.update import monthly_report_flow
 from conversations.tips.handling import tip_handle_flow
 from conversations.tips.inbox import tip_read_flow
 from conversations.tips.report import tip_flow

@@ -11,9 +11,9 @@ from conversations.broadcasts import BroadcastReads
 from conversations.events import EventReads
 from conversations.exports import OverviewReads
 from conversations.incidents import IncidentReads
+from conversations.monthly_reports import ReportReads
 from conversations.places import Place
 from conversations.policy import Grant, Role
-from conversations.reports import ReportReads
 from conversations.security_models import SecurityModelReads
 from conversations.tips import TipInboxReads
 

@@ -411,7 +411,7 @@ class MonthlyReport(Base):
     """A residential area's monthly update (báo cáo tháng): one per area and period.
 
     The figure columns are named as the monthly update's fields in
-    ``conversations.reports.REPORT_FIELDS`` (a test keeps the two lists equal).
+    ``conversations.monthly_reports.REPORT_FIELDS`` (a test keeps the two lists equal).
     """
 
     __tablename__ = "monthly_reports"

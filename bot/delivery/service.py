@@ -21,7 +21,7 @@ from bot.channels.base import Channel
 from bot.delivery.limits import TELEGRAM_LIMITS, ZALO_LIMITS, ChannelLimits, RateLimiter
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transports import Transport
-from bot.reminders import report_daily_jobs, report_rules
+from bot.monthly_reports.rules import report_daily_jobs, report_rules
 from bot.scheduler import DAILY_JOBS, RULES, DeliveryScheduler, Rule
 from bot.tips.rules import tip_daily_jobs, tip_rules
 

@@ -25,8 +25,8 @@ from conversations.exports import COVERAGE_TARGET, FILING_LABELS, coverage, fili
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import LOCAL_TIME
+from conversations.monthly_reports import ReportCalendar
 from conversations.places import KIND_LABELS, RESIDENTIAL, Place
-from conversations.reports import ReportCalendar
 from conversations.security_models import ACTIVITY_KINDS, MODEL_KINDS
 from conversations.tips.report import CATEGORIES
 from conversations.tips.status import STATUS_LABELS

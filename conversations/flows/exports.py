@@ -22,9 +22,9 @@ from conversations.exports import (
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.monthly_reports import ReportCalendar, previous_period
 from conversations.policy import Action, scopes
 from conversations.replies import Text
-from conversations.reports import ReportCalendar, previous_period
 
 WHAT = Choice(
     ChoiceOption(

@@ -18,8 +18,8 @@ from bot.exports.service import ExportRequest, ExportSubject, write_export
 from bot.exports.writers import ExportTooLarge
 from bot.places import place_of
 from conversations.i18n import Catalogues
+from conversations.monthly_reports import ReportCalendar
 from conversations.places import Place
-from conversations.reports import ReportCalendar
 from storage._sql import audit_log, monthly_reports
 from storage.areas import area_by_code
 from storage.database import Database

@@ -10,17 +10,17 @@ from sqlalchemy import select
 
 from bot.delivery.quiet_hours import LOCAL_ZONE
 from bot.event_reminders import remind_event_participants
-from bot.reminders import OfficerDigest, ReportReminders
+from bot.monthly_reports.rules import OfficerDigest, ReportReminders
 from bot.scheduler import DeliveryScheduler, Rule
+from conversations.monthly_reports import REPORT_FIELDS, ReportCalendar
 from conversations.parsing import fold
-from conversations.reports import REPORT_FIELDS, ReportCalendar
 from storage._sql import outbox
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.events import NewEvent, insert_event, register
 from storage.members import find_or_create_member
+from storage.monthly_reports import NewReport, insert_report
 from storage.preferences import set_reminders
-from storage.reports import NewReport, insert_report
 from storage.roles import grant_role
 from storage.tips import NewTip, insert_tip
 from tests.bot.delivery.harness import FakeClock, local

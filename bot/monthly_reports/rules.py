@@ -25,11 +25,9 @@ from conversations.effects import Effect, SetReminders
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
+from conversations.monthly_reports import ReportCalendar, period_of, previous_period
 from conversations.places import RESIDENTIAL, is_inside
-from conversations.reports import ReportCalendar, period_of, previous_period
-from storage.outbox import DIGEST, REMINDER
-from storage.preferences import set_reminders
-from storage.reminders import (
+from storage.monthly_report_reminders import (
     AreaHolder,
     NewTipLine,
     filed_areas,
@@ -37,6 +35,8 @@ from storage.reminders import (
     new_tips_by_commune,
     residential_areas,
 )
+from storage.outbox import DIGEST, REMINDER
+from storage.preferences import set_reminders
 from storage.updates import claim_update
 
 Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from conversations.monthly_reports import REPORT_FIELDS, ReportCalendar, period_end
+from conversations.monthly_reports.fields import parse_amount
 from conversations.parsing import ParseError
-from conversations.report_fields import parse_amount
-from conversations.reports import REPORT_FIELDS, ReportCalendar, period_end
-from storage.reports import FIGURE_COLUMNS
+from storage.monthly_reports import FIGURE_COLUMNS
 
 NGHE_AN_HAMLET = "/40/17662/17662-001/"
 

@@ -6,11 +6,17 @@ from datetime import date
 
 import pytest
 
+from conversations.monthly_reports import REPORT_FIELDS
 from conversations.parsing import fold
-from conversations.reports import REPORT_FIELDS
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
-from storage.reports import NewReport, ReportTaken, correct_report, find_report, insert_report
+from storage.monthly_reports import (
+    NewReport,
+    ReportTaken,
+    correct_report,
+    find_report,
+    insert_report,
+)
 from storage.tables import utcnow
 
 VALUES = {name: 1 for name in REPORT_FIELDS} | {"notable_events": None, "proposals": "Đèn"}

@@ -15,10 +15,7 @@ from conversations.fields import FieldContext
 from conversations.flow import SUMMARY, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import shown
-from conversations.policy import Action
-from conversations.replies import Text
-from conversations.report_fields import Figures, LeaderArea, Money, leader_areas, optional_text
-from conversations.reports import (
+from conversations.monthly_reports import (
     MONEY_FIELD,
     PAGES,
     TEXT_FIELDS,
@@ -27,6 +24,15 @@ from conversations.reports import (
     ReportCalendar,
     period_start,
 )
+from conversations.monthly_reports.fields import (
+    Figures,
+    LeaderArea,
+    Money,
+    leader_areas,
+    optional_text,
+)
+from conversations.policy import Action
+from conversations.replies import Text
 
 AREA = "area"
 DRAFT_LIFETIME = timedelta(days=31)

@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.effects import EffectContext, EffectHandler
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
+from conversations.monthly_reports import FiledReport, FileMonthlyReport
 from conversations.policy import Action, may
-from conversations.reports import FiledReport, FileMonthlyReport
 from storage.areas import area_by_id
-from storage.reports import NewReport, correct_report, find_report, insert_report
+from storage.monthly_reports import NewReport, correct_report, find_report, insert_report
 
 
 class ReportRecords:

@@ -17,11 +17,11 @@ from conversations.fields import (
     require_text,
 )
 from conversations.i18n import N_
+from conversations.monthly_reports import Page
 from conversations.parsing import ParseError, fold, parse_integer
 from conversations.places import RESIDENTIAL
 from conversations.policy import Role
 from conversations.replies import Choices, Inbound, Option, Reply, Text
-from conversations.reports import Page
 
 NOTHING_WORDS = frozenset({"0", "khong", "ko", "k", "khong co", "none", "no", "nothing"})
 # Numbers of a page are separated by spaces, commas, semicolons or new lines; "1.200" stays
