@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.broadcast_fanout import fan_out_broadcasts, finish_broadcasts
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
-from bot.event_reminders import remind_event_participants
+from bot.events.rules import remind_event_participants
 from bot.rules import deliver_notices, forget_old_updates
 from storage.database import Database
 from storage.outbox import purge_finished

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.engine import Engine
+from conversations.events.cancel import cancel_event_flow
+from conversations.events.new import new_event_flow
+from conversations.events.registration import events_flow
+from conversations.events.turnout import turnout_flow
 from conversations.flows.areas import add_area_flow, rename_area_flow
 from conversations.flows.broadcast import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
 from conversations.flows.campaign_optout import (
@@ -12,10 +16,6 @@ from conversations.flows.campaign_optout import (
     campaigns_off_flow,
     campaigns_on_flow,
 )
-from conversations.flows.event_cancel import cancel_event_flow
-from conversations.flows.event_new import new_event_flow
-from conversations.flows.event_turnout import turnout_flow
-from conversations.flows.events import events_flow
 from conversations.flows.exports import export_flow, overview_flow
 from conversations.flows.incident import incident_flow
 from conversations.flows.invite import invite_flow

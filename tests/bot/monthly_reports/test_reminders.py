@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery.quiet_hours import LOCAL_ZONE
-from bot.event_reminders import remind_event_participants
+from bot.events.rules import remind_event_participants
 from bot.monthly_reports.rules import OfficerDigest, ReportReminders
 from bot.scheduler import DeliveryScheduler, Rule
 from conversations.monthly_reports import REPORT_FIELDS, ReportCalendar

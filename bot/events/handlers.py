@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effects import EffectContext, EffectHandler
-from bot.event_reminders import reminder_prefix
+from bot.events.rules import reminder_prefix
 from bot.places import place_of, place_of_record
 from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.events import MAX_LISTED, ReportTurnout, may_report_turnout
+from conversations.events.fields import CLOSE, EventList, chosen_event, listing, optional_note
 from conversations.fields import Number
 from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
-from conversations.flows.event_fields import CLOSE, EventList, chosen_event, listing, optional_note
 from conversations.i18n import N_
 from conversations.policy import Action, Role, scopes
 from conversations.replies import Text

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.events import MAX_LISTED, CancelEvent, EventView, may_cancel
+from conversations.events.fields import CLOSE, EventList, chosen_event, listing, optional_note
 from conversations.fields import FieldContext
 from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect, Step
-from conversations.flows.event_fields import CLOSE, EventList, chosen_event, listing, optional_note
 from conversations.i18n import N_
 from conversations.policy import Action, scopes
 from conversations.replies import Text

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.event_reminders import remind_event_participants
+from bot.events.rules import remind_event_participants
 from bot.scheduler import RULES, DeliveryScheduler
 from conversations.parsing import fold
 from storage._sql import outbox

@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from conversations.events import NGAY_HOI, CreateEvent, ngay_hoi_period
+from conversations.events.fields import EventArea, EventMoment, shown_moment
 from conversations.fields import Choice, ChoiceOption, FreeText
 from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
-from conversations.flows.event_fields import EventArea, EventMoment, shown_moment
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
 from conversations.policy import Action, may

@@ -11,9 +11,7 @@ from typing import Any
 
 from conversations.effects import Effect
 from conversations.events import MAX_LISTED, CancelRegistration, RegisterForEvent, SetHomeArea
-from conversations.fields import Choice, ChoiceOption
-from conversations.flow import FINISHED, Answers, Completion, Flow, FlowContext, Redirect, Step
-from conversations.flows.event_fields import (
+from conversations.events.fields import (
     CHANGE_PLACE,
     CLOSE,
     EventList,
@@ -21,6 +19,8 @@ from conversations.flows.event_fields import (
     chosen_event,
     listing,
 )
+from conversations.fields import Choice, ChoiceOption
+from conversations.flow import FINISHED, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.effects import EffectContext
-from bot.event_reminders import remind_event_participants
-from bot.events import cancel_event_for_everybody
+from bot.events.handlers import cancel_event_for_everybody
+from bot.events.rules import remind_event_participants
 from bot.places import place_of
 from bot.scheduler import DeliveryScheduler
 from bot.staff_effects import PolicyViolation

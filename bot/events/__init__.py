@@ -1,0 +1,1 @@
+"""The bot's side of events: registrations, cancellations, turnout, reminders."""
