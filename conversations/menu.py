@@ -23,16 +23,16 @@ from conversations.flows.join import join_flow
 from conversations.flows.language import language_flow
 from conversations.flows.reminders import reminders_flow
 from conversations.flows.roles import roles_flow
-from conversations.flows.security_models import (
+from conversations.flows.staff import revoke_flow, staff_flow
+from conversations.i18n import Catalogues
+from conversations.monthly_reports import ReportCalendar
+from conversations.monthly_reports.update import monthly_report_flow
+from conversations.security_models.fields import (
     model_activity_flow,
     model_end_flow,
     model_list_flow,
     model_register_flow,
 )
-from conversations.flows.staff import revoke_flow, staff_flow
-from conversations.i18n import Catalogues
-from conversations.monthly_reports import ReportCalendar
-from conversations.monthly_reports.update import monthly_report_flow
 from conversations.tips.handling import tip_handle_flow
 from conversations.tips.inbox import tip_read_flow
 from conversations.tips.report import tip_flow

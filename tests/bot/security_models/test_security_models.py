@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.effects import EffectContext
-from bot.security_models import log_model_activity
+from bot.security_models.handlers import log_model_activity
 from bot.staff_effects import PolicyViolation
 from conversations.parsing import fold
 from conversations.ports import Member

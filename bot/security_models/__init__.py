@@ -1,0 +1,1 @@
+"""The bot's side of self-managed security models and their activity logs."""
