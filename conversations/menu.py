@@ -17,7 +17,6 @@ from conversations.flows.campaign_optout import (
     campaigns_on_flow,
 )
 from conversations.flows.exports import export_flow, overview_flow
-from conversations.flows.incident import incident_flow
 from conversations.flows.invite import invite_flow
 from conversations.flows.join import join_flow
 from conversations.flows.language import language_flow
@@ -25,6 +24,7 @@ from conversations.flows.reminders import reminders_flow
 from conversations.flows.roles import roles_flow
 from conversations.flows.staff import revoke_flow, staff_flow
 from conversations.i18n import Catalogues
+from conversations.incidents.report import incident_flow
 from conversations.monthly_reports import ReportCalendar
 from conversations.monthly_reports.update import monthly_report_flow
 from conversations.security_models.fields import (

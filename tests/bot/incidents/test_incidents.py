@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.effects import EffectContext
-from bot.incidents import report_incident
+from bot.incidents.handlers import report_incident
 from bot.staff_effects import PolicyViolation
 from conversations.incidents import ReportIncident
 from conversations.parsing import fold
