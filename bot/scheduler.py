@@ -23,7 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcast_fanout import fan_out_broadcasts, finish_broadcasts
+from bot.broadcasts.rules import fan_out_broadcasts, finish_broadcasts
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
 from bot.events.rules import remind_event_participants

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from conversations.broadcasts.compose import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
 from conversations.engine import Engine
 from conversations.events.cancel import cancel_event_flow
 from conversations.events.new import new_event_flow
 from conversations.events.registration import events_flow
 from conversations.events.turnout import turnout_flow
 from conversations.flows.areas import add_area_flow, rename_area_flow
-from conversations.flows.broadcast import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
 from conversations.flows.campaign_optout import (
     campaigns_flow,
     campaigns_off_flow,

@@ -26,8 +26,8 @@ from sqlalchemy import delete, func, insert, select, update
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.broadcast_fanout import FANOUT_BATCH, fan_out_batch
-from bot.broadcasts import create_broadcast
+from bot.broadcasts.handlers import create_broadcast
+from bot.broadcasts.rules import FANOUT_BATCH, fan_out_batch
 from bot.delivery.limits import TELEGRAM_LIMITS, RateLimiter
 from bot.delivery.quiet_hours import LOCAL_ZONE
 from bot.delivery.sender import OutboxSender

@@ -8,7 +8,7 @@ import pytest
 
 from storage.broadcasts import audience_size, recipients_page
 from storage.database import Database
-from tests.bot.broadcast_tree import area_id, seed
+from tests.bot.broadcasts.harness import area_id, seed
 
 ALL_ROLES = ["resident", "leader", "model_lead", "officer", "admin"]
 BOTH = ["telegram", "zalo"]

@@ -10,8 +10,8 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.broadcast_fanout import fan_out_batch
-from bot.broadcasts import create_broadcast
+from bot.broadcasts.handlers import create_broadcast
+from bot.broadcasts.rules import fan_out_batch
 from bot.channels.zalo.client import ZaloClient
 from bot.delivery.limits import TELEGRAM_LIMITS, UNLIMITED, RateLimiter
 from bot.delivery.sender import OutboxSender
@@ -19,7 +19,7 @@ from bot.delivery.telegram_transport import MAX_CAPTION, TelegramTransport
 from bot.delivery.zalo_transport import ZaloTransport
 from conversations.broadcasts import Audience, CreateBroadcast
 from storage.database import Database
-from tests.bot.broadcast_tree import PEOPLE, area_id, seed
+from tests.bot.broadcasts.harness import PEOPLE, area_id, seed
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, local
 from tests.conversations.harness import CATALOGUES
 from tests.fakes.telegram_server import FakeTelegramServer

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from bot.cli import cli
 from storage.database import Database
-from tests.bot.broadcast_tree import seed
+from tests.bot.broadcasts.harness import seed
 
 
 def test_an_operator_creates_lists_shows_and_cancels_a_broadcast(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.broadcast_fanout import fan_out_broadcasts, finish_broadcasts
+from bot.broadcasts.rules import fan_out_broadcasts, finish_broadcasts
 from bot.delivery.limits import UNLIMITED, RateLimiter
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS
 from bot.delivery.sender import OutboxSender
@@ -16,7 +16,7 @@ from conversations.replies import MediaItem
 from storage._sql import broadcasts, outbox
 from storage.database import Database
 from storage.preferences import campaigns_enabled
-from tests.bot.broadcast_tree import ADMIN_USER, PEOPLE, seed
+from tests.bot.broadcasts.harness import ADMIN_USER, PEOPLE, seed
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, local
 from tests.bot.test_processor import Phone, make_processor
 from tests.conversations.harness import CATALOGUES, Clock, t

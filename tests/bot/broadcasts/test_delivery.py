@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, insert, select
 
-from bot.broadcast_fanout import fan_out_batch, fan_out_broadcasts, finish_broadcasts
-from bot.broadcasts import EFFECT_HANDLERS, create_broadcast
+from bot.broadcasts.handlers import EFFECT_HANDLERS, create_broadcast
+from bot.broadcasts.rules import fan_out_batch, fan_out_broadcasts, finish_broadcasts
 from bot.delivery.errors import RecipientBlocked
 from bot.delivery.limits import UNLIMITED, RateLimiter
 from bot.delivery.sender import OutboxSender
@@ -25,7 +25,7 @@ from conversations.replies import Inbound
 from storage._sql import broadcasts, identities, members, outbox
 from storage.database import Database
 from storage.preferences import set_campaigns
-from tests.bot.broadcast_tree import ADMIN_USER, area_id, seed
+from tests.bot.broadcasts.harness import ADMIN_USER, area_id, seed
 from tests.bot.delivery.harness import FakeClock, local
 from tests.bot.test_processor import SEALER, Phone, make_processor
 from tests.conversations.harness import Clock

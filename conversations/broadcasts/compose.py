@@ -20,15 +20,15 @@ from conversations.broadcasts import (
     CreateBroadcast,
     in_quiet_hours,
 )
-from conversations.fields import Choice, ChoiceOption, FreeText, Number
-from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
-from conversations.flows.broadcast_fields import (
+from conversations.broadcasts.fields import (
     AudiencePlaces,
     AudienceRoles,
     PhotoOrNone,
     SendTime,
     english_or_none,
 )
+from conversations.fields import Choice, ChoiceOption, FreeText, Number
+from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.policy import Action, may, scopes

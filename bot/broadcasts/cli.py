@@ -14,7 +14,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.areas_cli import in_transaction
-from bot.broadcasts import cancel_broadcast, create_broadcast, load_progress
+from bot.broadcasts.handlers import cancel_broadcast, create_broadcast, load_progress
 from conversations.broadcasts import (
     AUDIENCE_ROLES,
     CHANNELS,
@@ -24,8 +24,8 @@ from conversations.broadcasts import (
     BroadcastProgress,
     CreateBroadcast,
 )
+from conversations.broadcasts.fields import parse_send_time
 from conversations.fields import InvalidAnswer
-from conversations.flows.broadcast_fields import parse_send_time
 from conversations.localtime import local_today, shown
 from conversations.places import is_inside
 from storage.areas import area_by_code

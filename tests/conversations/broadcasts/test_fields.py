@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from conversations.broadcasts import SENDING, BroadcastProgress
+from conversations.broadcasts.fields import AudienceRoles, parse_send_time
 from conversations.fields import FieldContext, InvalidAnswer
-from conversations.flows.broadcast_fields import AudienceRoles, parse_send_time
 from conversations.replies import Inbound
 from tests.conversations.harness import CATALOGUES
 

@@ -1,0 +1,1 @@
+"""The bot's side of campaign messages: effects, fan-out and the command line."""
