@@ -10,7 +10,7 @@ import typer
 from bot import app as application
 from bot.areas_cli import areas_cli
 from bot.broadcasts.cli import broadcast_cli
-from bot.export_cli import export_cli
+from bot.exports.cli import export_cli
 from bot.roles_cli import admin_cli, invite_cli, roles_cli
 from bot.sealing import new_key
 from bot.settings import Settings

@@ -10,13 +10,13 @@ from conversations.events.cancel import cancel_event_flow
 from conversations.events.new import new_event_flow
 from conversations.events.registration import events_flow
 from conversations.events.turnout import turnout_flow
+from conversations.exports.export import export_flow, overview_flow
 from conversations.flows.areas import add_area_flow, rename_area_flow
 from conversations.flows.campaign_optout import (
     campaigns_flow,
     campaigns_off_flow,
     campaigns_on_flow,
 )
-from conversations.flows.exports import export_flow, overview_flow
 from conversations.flows.invite import invite_flow
 from conversations.flows.join import join_flow
 from conversations.flows.language import language_flow

@@ -23,7 +23,7 @@ from conversations.places import Place
 from storage._sql import audit_log, monthly_reports
 from storage.areas import area_by_code
 from storage.database import Database
-from tests.bot.export_data import PERIOD, TIPSTER_PHONE, seed_province
+from tests.bot.exports.harness import PERIOD, TIPSTER_PHONE, seed_province
 
 CATALOGUES = Catalogues.load()
 AFTER_DEADLINE = date(2026, 11, 20)

@@ -13,7 +13,7 @@ from conversations.places import RESIDENTIAL
 from storage._sql import areas
 from storage.database import Database
 from storage.exports import Sessions, iter_area_filings, iter_monthly_reports
-from tests.bot.export_data import PERIOD, seed_province
+from tests.bot.exports.harness import PERIOD, seed_province
 
 AREAS_BY_PATH = ["17641-001", "17662-001", "17662-002", "17662-003"]
 

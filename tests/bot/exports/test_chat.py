@@ -14,7 +14,7 @@ from storage.areas import area_by_code
 from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
-from tests.bot.export_data import seed_province
+from tests.bot.exports.harness import seed_province
 from tests.bot.test_processor import Phone, make_processor
 from tests.bot.test_roles_processor import at_menu
 from tests.conversations.harness import Clock, t
