@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from bot import app as application
-from bot.areas_cli import areas_cli
 from bot.broadcasts.cli import broadcast_cli
 from bot.exports.cli import export_cli
-from bot.roles_cli import admin_cli, invite_cli, roles_cli
+from bot.people.areas_cli import areas_cli
+from bot.people.cli import admin_cli, invite_cli, roles_cli
 from bot.sealing import new_key
 from bot.settings import Settings
 from conversations.fields import format_tip_code

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.areas import find_places
+from bot.people.areas import find_places
 from conversations.places import Place
 from conversations.policy import Grant, Role
 from conversations.ports import HeldRole, InvitationView, JoinAttempts, StaffTipView, TipListing

@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.effects import EffectContext
 from bot.locks import KeyedLocks
+from bot.people.handlers import apply_staff_effect
 from bot.places import load_grants
 from bot.records import EFFECT_HANDLERS, DatabaseRecords
 from bot.sealing import Sealer
-from bot.staff_effects import apply_staff_effect
 from bot.tips.handlers import announce_stored_tip
 from conversations.effects import Effect, SetLocale, StoreTip
 from conversations.engine import Engine, Outcome

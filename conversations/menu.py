@@ -11,22 +11,22 @@ from conversations.events.new import new_event_flow
 from conversations.events.registration import events_flow
 from conversations.events.turnout import turnout_flow
 from conversations.exports.export import export_flow, overview_flow
-from conversations.flows.areas import add_area_flow, rename_area_flow
-from conversations.flows.campaign_optout import (
-    campaigns_flow,
-    campaigns_off_flow,
-    campaigns_on_flow,
-)
-from conversations.flows.invite import invite_flow
-from conversations.flows.join import join_flow
-from conversations.flows.language import language_flow
-from conversations.flows.reminders import reminders_flow
-from conversations.flows.roles import roles_flow
-from conversations.flows.staff import revoke_flow, staff_flow
 from conversations.i18n import Catalogues
 from conversations.incidents.report import incident_flow
 from conversations.monthly_reports import ReportCalendar
 from conversations.monthly_reports.update import monthly_report_flow
+from conversations.people.areas import add_area_flow, rename_area_flow
+from conversations.people.campaign_optout import (
+    campaigns_flow,
+    campaigns_off_flow,
+    campaigns_on_flow,
+)
+from conversations.people.invite import invite_flow
+from conversations.people.join import join_flow
+from conversations.people.language import language_flow
+from conversations.people.reminders import reminders_flow
+from conversations.people.roles import roles_flow
+from conversations.people.staff import revoke_flow, staff_flow
 from conversations.security_models.fields import (
     model_activity_flow,
     model_end_flow,

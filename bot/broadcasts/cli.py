@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.areas_cli import in_transaction
 from bot.broadcasts.handlers import cancel_broadcast, create_broadcast, load_progress
+from bot.people.areas_cli import in_transaction
 from conversations.broadcasts import (
     AUDIENCE_ROLES,
     CHANNELS,

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.effects import EffectContext, EffectHandler
-from bot.staff_effects import PolicyViolation
+from bot.people.handlers import PolicyViolation
 from conversations.broadcasts import (
     CANCELLABLE,
     CANCELLED,

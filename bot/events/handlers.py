@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effects import EffectContext, EffectHandler
 from bot.events.rules import reminder_prefix
+from bot.people.handlers import PolicyViolation
 from bot.places import place_of, place_of_record
-from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.events import (
     CancelEvent,

@@ -25,8 +25,8 @@ from bot.exports.service import (
     write_export,
 )
 from bot.exports.writers import ExportTooLarge
+from bot.people.handlers import PolicyViolation
 from bot.places import place_of
-from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.exports import ComplianceTally, ExportKind, MakeExport
 from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effects import EffectContext, EffectHandler
+from bot.people.handlers import PolicyViolation
 from bot.places import place_of
-from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.incidents import IncidentRecipients, ReportIncident

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.effects import EffectContext, EffectHandler
-from bot.staff_effects import PolicyViolation
+from bot.people.handlers import PolicyViolation
 from conversations.effects import Effect
 from conversations.monthly_reports import FiledReport, FileMonthlyReport
 from conversations.policy import Action, may

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.areas import clean_name
 from bot.effects import EffectContext, EffectHandler
+from bot.people.areas import clean_name
+from bot.people.handlers import PolicyViolation
 from bot.places import place_of_record
-from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.parsing import fold
 from conversations.policy import Action, may

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
 from bot.effects import EffectContext, EffectHandler
+from bot.people.handlers import PolicyViolation
 from bot.sealing import Sealer
-from bot.staff_effects import PolicyViolation
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues

@@ -16,9 +16,9 @@ from bot.delivery.errors import RecipientBlocked
 from bot.delivery.limits import UNLIMITED, RateLimiter
 from bot.delivery.sender import OutboxSender
 from bot.effects import EffectContext
+from bot.people.handlers import PolicyViolation
 from bot.places import load_grants
 from bot.scheduler import DeliveryScheduler
-from bot.staff_effects import PolicyViolation
 from conversations.broadcasts import Audience, CreateBroadcast
 from conversations.ports import Member
 from conversations.replies import Inbound

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from bot.effects import EffectContext
 from bot.events.handlers import cancel_event_for_everybody
 from bot.events.rules import remind_event_participants
+from bot.people.handlers import PolicyViolation
 from bot.places import place_of
 from bot.scheduler import DeliveryScheduler
-from bot.staff_effects import PolicyViolation
 from conversations.events import CancelEvent
 from conversations.parsing import fold
 from conversations.policy import Grant, Role
@@ -24,8 +24,8 @@ from storage.database import Database
 from storage.members import find_or_create_member
 from storage.outbox import CANCELLED, NOTICE, REMINDER
 from storage.roles import grant_role
+from tests.bot.people.test_roles import at_menu, rows
 from tests.bot.test_processor import SEALER, Phone, make_processor
-from tests.bot.test_roles_processor import at_menu, rows
 from tests.conversations.harness import Clock, t
 
 TREE = [

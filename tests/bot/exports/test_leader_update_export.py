@@ -12,8 +12,8 @@ from bot.places import place_of
 from storage.areas import area_by_code
 from storage.database import Database
 from tests.bot.monthly_reports.test_update import PAGES, REST, fill
+from tests.bot.people.test_roles import invite_leader, tree  # noqa: F401 (fixture)
 from tests.bot.test_processor import Phone, make_processor
-from tests.bot.test_roles_processor import invite_leader, tree  # noqa: F401 (fixture)
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.effects import EffectContext
 from bot.incidents.handlers import report_incident
-from bot.staff_effects import PolicyViolation
+from bot.people.handlers import PolicyViolation
 from conversations.incidents import ReportIncident
 from conversations.parsing import fold
 from conversations.policy import Role
@@ -20,8 +20,8 @@ from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
+from tests.bot.people.test_roles import at_menu, rows
 from tests.bot.test_processor import SEALER, Phone, make_processor
-from tests.bot.test_roles_processor import at_menu, rows
 from tests.conversations.harness import Clock, t
 
 TREE = [

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.effects import EffectContext
+from bot.people.handlers import PolicyViolation
 from bot.security_models.handlers import log_model_activity
-from bot.staff_effects import PolicyViolation
 from conversations.parsing import fold
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound, MediaItem
@@ -21,8 +21,8 @@ from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
 from storage.security_models import NewSecurityModel, insert_security_model
+from tests.bot.people.test_roles import at_menu, rows
 from tests.bot.test_processor import SEALER, Phone, make_processor
-from tests.bot.test_roles_processor import at_menu, rows
 from tests.conversations.harness import Clock, t
 
 TREE = [

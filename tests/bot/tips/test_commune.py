@@ -10,8 +10,8 @@ from storage.areas import area_by_code, insert_areas
 from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
+from tests.bot.people.test_roles import TREE, at_menu, rows
 from tests.bot.test_processor import ANONYMOUS_PATH, DESCRIPTION, Phone, make_processor, walk
-from tests.bot.test_roles_processor import TREE, at_menu, rows
 from tests.conversations.harness import Clock, t
 
 UP_TO_COMMUNE = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.commune")

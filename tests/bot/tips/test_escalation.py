@@ -17,7 +17,7 @@ from conversations.fields import format_tip_code
 from conversations.i18n import Catalogues
 from storage._sql import member_roles, outbox, tips
 from storage.database import Database
-from tests.bot.test_roles_processor import rows
+from tests.bot.people.test_roles import rows
 from tests.bot.tips.test_handling import (
     ADMIN,
     OFFICER_A,

@@ -13,8 +13,8 @@ from storage.areas import area_by_code, insert_areas
 from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
+from tests.bot.people.test_roles import TREE, at_menu, rows
 from tests.bot.test_processor import CONTACT_PATH, DESCRIPTION, Phone, make_processor, walk
-from tests.bot.test_roles_processor import TREE, at_menu, rows
 from tests.bot.tips.test_commune import UP_TO_COMMUNE, tip_naming
 from tests.conversations.harness import ANONYMOUS_PATH, START, Clock, t
 

@@ -12,7 +12,7 @@ from tests.conversations.harness import (
     user_at_menu,
     walk,
 )
-from tests.conversations.test_join_and_roles import places
+from tests.conversations.people.test_join_and_roles import places
 from tests.memory import MemoryChat
 
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot.area_import import BadFile, import_areas
-from bot.areas import find_places, seed_official_areas
 from bot.cli import cli
+from bot.people.area_import import BadFile, import_areas
+from bot.people.areas import find_places, seed_official_areas
 from storage._sql import areas
 from storage.areas import area_by_code
 from storage.database import Database

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from bot.staff_effects import PolicyViolation, apply_staff_effect
+from bot.people.handlers import PolicyViolation, apply_staff_effect
 from conversations.effects import GiveUpRole
-from conversations.invitations import MAX_WRONG_CODES, format_invite_code, new_invite_code
 from conversations.parsing import fold
+from conversations.people.invitations import MAX_WRONG_CODES, format_invite_code, new_invite_code
 from conversations.ports import Member
 from conversations.replies import Choices
 from storage._sql import audit_log, invitations, join_attempts, member_roles, notices, tips

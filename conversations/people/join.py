@@ -11,7 +11,7 @@ from conversations.effects import AcceptInvitation, Effect, RecordJoinAttempts
 from conversations.fields import Accepted, Field, FieldContext, require_text
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
-from conversations.invitations import (
+from conversations.people.invitations import (
     LOCKOUT,
     MAX_WRONG_CODES,
     looks_like_invite_code,

@@ -11,8 +11,8 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.area_import import BadFile, ImportReport, import_areas
-from bot.areas import find_places, seed_official_areas
+from bot.people.area_import import BadFile, ImportReport, import_areas
+from bot.people.areas import find_places, seed_official_areas
 from bot.settings import Settings
 from storage.areas import count_by_kind
 from storage.database import Database

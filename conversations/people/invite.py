@@ -9,8 +9,13 @@ from conversations.effects import CreateInvitation
 from conversations.fields import Choice, ChoiceOption, FreeText
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
-from conversations.invitations import INVITE_TTL, deep_link, format_invite_code, new_invite_code
 from conversations.localtime import shown
+from conversations.people.invitations import (
+    INVITE_TTL,
+    deep_link,
+    format_invite_code,
+    new_invite_code,
+)
 from conversations.policy import GRANTABLE, ROLE_LABELS, ROLE_PLACES, Action, Role, may_grant
 from conversations.replies import Text
 

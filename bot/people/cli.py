@@ -13,16 +13,16 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.areas_cli import in_transaction
+from bot.people.areas_cli import in_transaction
 from bot.places import grant_of, place_of
 from bot.settings import Settings
-from conversations.invitations import (
+from conversations.localtime import shown
+from conversations.people.invitations import (
     INVITE_TTL,
     deep_link,
     format_invite_code,
     new_invite_code,
 )
-from conversations.localtime import shown
 from conversations.policy import GRANTABLE, ROLE_PLACES, Role, fits_place
 from storage.areas import area_by_code
 from storage.audit import INVITATION_CREATED, ROLE_GRANTED, ROLE_REVOKED, record_audit

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.areas import clean_name
+from bot.people.areas import clean_name
 from bot.places import grant_of, place_of
 from conversations.effects import (
     AcceptInvitation,

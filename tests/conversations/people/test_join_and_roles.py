@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from conversations.invitations import (
+from conversations.people.invitations import (
     INVITE_TTL,
     LOCKOUT,
     MAX_WRONG_CODES,

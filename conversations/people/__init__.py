@@ -1,0 +1,1 @@
+"""People, places and roles: areas, invitations, joining, staff and own settings."""
