@@ -8,19 +8,17 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import (
-    broadcasts,
-    events,
-    incidents,
-    overview,
-    reminders,
-    reports,
-    security_models,
-    tip_inbox,
-)
+from bot.broadcasts import handlers as broadcasts
 from bot.effects import EffectHandler
+from bot.events import handlers as events
+from bot.exports import handlers as overview
+from bot.incidents import handlers as incidents
+from bot.monthly_reports import handlers as reports
+from bot.monthly_reports import rules as reminders
 from bot.places import PlaceRecords
 from bot.sealing import Sealer
+from bot.security_models import handlers as security_models
+from bot.tips import handlers as tip_inbox
 from conversations.effects import Effect
 from conversations.ports import TipStatus
 from storage.tips import find_tip_by_code
