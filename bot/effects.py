@@ -1,35 +1,69 @@
-"""What an effect handler gets: the message's transaction and who, what and when."""
+"""The one effect table: every effect a flow may ask for, and the feature handler that does it.
+
+Each feature declares its handlers in ``bot/<feature>/handlers.py``; this module only puts
+them together. An effect type without a handler is a bug found at start-up
+(``require_handlers``), not when the first member triggers it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterable, Mapping
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.sealing import Sealer
-from conversations.ports import Member
-from conversations.replies import Inbound, Reply
-
-
-@dataclass(frozen=True)
-class EffectContext:
-    """The transaction an effect is performed in, the member whose message caused it, the
-    message itself (its channel and chat, never logged) and the time it was received.
-
-    A handler whose result the member must see at once (a file made from the database) adds
-    it to ``replies``: they are sent after the flow's own replies, once the transaction has
-    committed."""
-
-    session: AsyncSession
-    member: Member
-    message: Inbound
-    now: datetime
-    sealer: Sealer
-    replies: list[Reply] = field(default_factory=list)
+from bot.broadcasts import handlers as broadcasts
+from bot.effect_context import EffectHandler
+from bot.events import handlers as events
+from bot.exports import handlers as exports
+from bot.incidents import handlers as incidents
+from bot.monthly_reports import handlers as monthly_reports
+from bot.people import handlers as people
+from bot.security_models import handlers as security_models
+from bot.tips import handlers as tips
+from conversations.effects import Effect
 
 
-# A handler performs one kind of effect; it raises to roll the whole message back.
-EffectHandler = Callable[[EffectContext, Any], Awaitable[None]]
+def merged(*tables: Mapping[type[Effect], EffectHandler]) -> dict[type[Effect], EffectHandler]:
+    """One table from the features' tables; an effect handled twice is refused."""
+    table: dict[type[Effect], EffectHandler] = {}
+    for part in tables:
+        overlap = table.keys() & part.keys()
+        if overlap:
+            raise RuntimeError(f"effects handled twice: {sorted(t.__name__ for t in overlap)}")
+        table.update(part)
+    return table
+
+
+EFFECT_HANDLERS = merged(
+    tips.EFFECT_HANDLERS,
+    monthly_reports.EFFECT_HANDLERS,
+    events.EFFECT_HANDLERS,
+    security_models.EFFECT_HANDLERS,
+    incidents.EFFECT_HANDLERS,
+    broadcasts.EFFECT_HANDLERS,
+    exports.EFFECT_HANDLERS,
+    people.EFFECT_HANDLERS,
+)
+
+
+def effect_types() -> set[type[Effect]]:
+    """Every concrete effect type defined so far (the flows' modules define them on import)."""
+    found: set[type[Effect]] = set()
+    pending = list(Effect.__subclasses__())
+    while pending:
+        kind = pending.pop()
+        found.add(kind)
+        pending.extend(kind.__subclasses__())
+    return found
+
+
+def unhandled(
+    kinds: Iterable[type[Effect]], table: Mapping[type[Effect], EffectHandler]
+) -> list[str]:
+    """The names of the effect types ``table`` has no handler for, sorted."""
+    return sorted(kind.__name__ for kind in kinds if kind not in table)
+
+
+def require_handlers(table: Mapping[type[Effect], EffectHandler] = EFFECT_HANDLERS) -> None:
+    """Refuse to start when a flow could ask for an effect nothing performs."""
+    missing = unhandled(effect_types(), table)
+    if missing:
+        raise RuntimeError(f"effects without a handler: {', '.join(missing)}")

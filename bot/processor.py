@@ -12,14 +12,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.effects import EffectContext
+from bot.effect_context import EffectContext
+from bot.effects import EFFECT_HANDLERS, require_handlers
 from bot.locks import KeyedLocks
-from bot.people.handlers import apply_staff_effect
 from bot.places import load_grants
-from bot.records import EFFECT_HANDLERS, DatabaseRecords
+from bot.records import DatabaseRecords
 from bot.sealing import Sealer
-from bot.tips.handlers import announce_stored_tip
-from conversations.effects import Effect, SetLocale, StoreTip
+from conversations.effects import Effect
 from conversations.engine import Engine, Outcome
 from conversations.i18n import N_, Catalogues
 from conversations.ports import Member, SavedConversation
@@ -32,9 +31,9 @@ from storage.conversations import (
 from storage.database import Database
 from storage.errors import is_transient
 from storage.invitations import DuplicateInvitationCode, InvitationTaken
-from storage.members import mark_identity_inactive, set_locale
+from storage.members import mark_identity_inactive
 from storage.monthly_reports import ReportTaken
-from storage.tips import DuplicateTipCode, NewAttachment, NewTip, insert_tip
+from storage.tips import DuplicateTipCode
 from storage.updates import claim_update
 
 log = logging.getLogger(__name__)
@@ -62,6 +61,7 @@ class MessageProcessor:
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        require_handlers()
         self.database = database
         self.engine = engine
         self.sealer = sealer
@@ -168,49 +168,5 @@ class MessageProcessor:
         now: datetime,
         replies: list[Reply],
     ) -> None:
-        handler = EFFECT_HANDLERS.get(type(effect))
-        if handler is not None:
-            context = EffectContext(session, member, message, now, self.sealer, replies)
-            await handler(context, effect)
-        elif isinstance(effect, SetLocale):
-            await set_locale(session, member.id, effect.locale)
-        elif isinstance(effect, StoreTip):
-            await insert_tip(session, self._new_tip(message, member, effect, now))
-            await announce_stored_tip(session, effect.code, now)
-        else:
-            await apply_staff_effect(session, member, message.display_name, effect, now)
-
-    def _new_tip(self, message: Inbound, member: Member, tip: StoreTip, now: datetime) -> NewTip:
-        return NewTip(
-            code=tip.code,
-            category=tip.category,
-            description=tip.description,
-            place_text=tip.place_text,
-            latitude=tip.latitude,
-            longitude=tip.longitude,
-            place_unknown=tip.place_unknown,
-            occurred_date=tip.occurred_date,
-            occurred_time=tip.occurred_time,
-            occurred_unknown=tip.occurred_unknown,
-            anonymous=tip.anonymous,
-            member_id=None if tip.anonymous else member.id,
-            contact_phone=None if tip.anonymous else tip.contact_phone,
-            sender_proof=self.sealer.sender_proof(tip.code, member.id),
-            sender_route=self.sealer.seal_route(message.channel, message.chat_id),
-            locale=tip.locale,
-            received_at=now,
-            attachments=tuple(
-                NewAttachment(
-                    kind=item["kind"],
-                    channel=item["channel"],
-                    file_id=item["file_id"],
-                    file_unique_id=item.get("file_unique_id"),
-                    mime_type=item.get("mime_type"),
-                    size_bytes=item.get("size_bytes"),
-                    file_name=item.get("file_name"),
-                    duration_seconds=item.get("duration_seconds"),
-                )
-                for item in tip.attachments
-            ),
-            area_id=tip.area_id,
-        )
+        context = EffectContext(session, member, message, now, self.sealer, replies)
+        await EFFECT_HANDLERS[type(effect)](context, effect)

@@ -9,17 +9,14 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts import handlers as broadcasts
-from bot.effects import EffectHandler
 from bot.events import handlers as events
 from bot.exports import handlers as overview
 from bot.incidents import handlers as incidents
 from bot.monthly_reports import handlers as reports
-from bot.monthly_reports import rules as reminders
 from bot.places import PlaceRecords
 from bot.sealing import Sealer
 from bot.security_models import handlers as security_models
 from bot.tips import handlers as tip_inbox
-from conversations.effects import Effect
 from conversations.ports import TipStatus
 from storage.tips import find_tip_by_code
 
@@ -45,25 +42,3 @@ class DatabaseRecords(
         if tip is None or not self.sealer.proves(tip.sender_proof, code, member_id):
             return None
         return TipStatus(tip.code, tip.status, tip.received_at)
-
-
-def _merge(*tables: dict[type[Effect], EffectHandler]) -> dict[type[Effect], EffectHandler]:
-    merged: dict[type[Effect], EffectHandler] = {}
-    for table in tables:
-        overlap = merged.keys() & table.keys()
-        if overlap:
-            raise RuntimeError(f"effects handled twice: {sorted(t.__name__ for t in overlap)}")
-        merged.update(table)
-    return merged
-
-
-EFFECT_HANDLERS = _merge(
-    reports.EFFECT_HANDLERS,
-    reminders.EFFECT_HANDLERS,
-    incidents.EFFECT_HANDLERS,
-    security_models.EFFECT_HANDLERS,
-    events.EFFECT_HANDLERS,
-    tip_inbox.EFFECT_HANDLERS,
-    broadcasts.EFFECT_HANDLERS,
-    overview.EFFECT_HANDLERS,
-)

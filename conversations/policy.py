@@ -20,6 +20,10 @@ from conversations.i18n import N_
 from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place, is_inside
 
 
+class PolicyViolation(Exception):
+    """An effect the member is not allowed to perform reached the bot (a bug, never a user's)."""
+
+
 class Role(StrEnum):
     """The roles a member can hold; ``RESIDENT`` is everybody's and never stored."""
 

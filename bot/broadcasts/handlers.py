@@ -11,8 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.effects import EffectContext, EffectHandler
-from bot.people.handlers import PolicyViolation
+from bot.effect_context import EffectContext, EffectHandler
 from conversations.broadcasts import (
     CANCELLABLE,
     CANCELLED,
@@ -25,7 +24,7 @@ from conversations.broadcasts import (
 )
 from conversations.effects import Effect
 from conversations.places import is_inside
-from conversations.policy import Action, may
+from conversations.policy import Action, PolicyViolation, may
 from storage.areas import area_by_id
 from storage.audit import record_audit
 from storage.broadcasts import (

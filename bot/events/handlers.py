@@ -11,9 +11,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
-from bot.effects import EffectContext, EffectHandler
+from bot.effect_context import EffectContext, EffectHandler
 from bot.events.rules import reminder_prefix
-from bot.people.handlers import PolicyViolation
 from bot.places import place_of, place_of_record
 from conversations.effects import Effect
 from conversations.events import (
@@ -31,7 +30,7 @@ from conversations.events import (
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
 from conversations.places import Place
-from conversations.policy import Action, may
+from conversations.policy import Action, PolicyViolation, may
 from storage.areas import area_by_id
 from storage.events import (
     EventRecord,

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.effects import EffectContext, EffectHandler
+from bot.effect_context import EffectContext, EffectHandler
 from bot.exports.compliance import FixedDeadline, tally_compliance
 from bot.exports.service import (
     EXPORT_MADE,
@@ -25,14 +25,13 @@ from bot.exports.service import (
     write_export,
 )
 from bot.exports.writers import ExportTooLarge
-from bot.people.handlers import PolicyViolation
 from bot.places import place_of
 from conversations.effects import Effect
 from conversations.exports import ComplianceTally, ExportKind, MakeExport
 from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
 from conversations.localtime import local_today
 from conversations.places import Place
-from conversations.policy import Action, may
+from conversations.policy import Action, PolicyViolation, may
 from conversations.replies import Document, Text
 from storage.areas import area_by_code
 from storage.audit import record_audit

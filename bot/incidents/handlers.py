@@ -9,15 +9,14 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
-from bot.effects import EffectContext, EffectHandler
-from bot.people.handlers import PolicyViolation
+from bot.effect_context import EffectContext, EffectHandler
 from bot.places import place_of
 from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.incidents import IncidentRecipients, ReportIncident
 from conversations.localtime import shown
 from conversations.places import COMMUNE
-from conversations.policy import Action, Role, may
+from conversations.policy import Action, PolicyViolation, Role, may
 from storage.areas import area_by_code, area_by_id
 from storage.incidents import NewIncident, insert_incident
 from storage.outbox import URGENT

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.effects import EffectContext, EffectHandler
-from bot.people.handlers import PolicyViolation
+from bot.effect_context import EffectContext, EffectHandler
 from conversations.effects import Effect
 from conversations.monthly_reports import FiledReport, FileMonthlyReport
-from conversations.policy import Action, may
+from conversations.policy import Action, PolicyViolation, may
 from storage.areas import area_by_id
 from storage.monthly_reports import NewReport, correct_report, find_report, insert_report
 

@@ -20,8 +20,6 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
-from bot.effects import EffectContext, EffectHandler
-from conversations.effects import Effect, SetReminders
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
@@ -36,7 +34,6 @@ from storage.monthly_report_reminders import (
     residential_areas,
 )
 from storage.outbox import DIGEST, REMINDER
-from storage.preferences import set_reminders
 from storage.updates import claim_update
 
 Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]
@@ -269,10 +266,3 @@ def report_rules(calendar: ReportCalendar) -> list[Rule]:
 def report_daily_jobs(calendar: ReportCalendar) -> list[Rule]:
     """The morning jobs that need the report calendar."""
     return [OfficerDigest(calendar)]
-
-
-async def set_member_reminders(ctx: EffectContext, effect: SetReminders) -> None:
-    await set_reminders(ctx.session, ctx.member.id, effect.on, now=ctx.now)
-
-
-EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {SetReminders: set_member_reminders}

@@ -11,21 +11,24 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.effect_context import EffectContext, EffectHandler
 from bot.people.areas import clean_name
 from bot.places import grant_of, place_of
 from conversations.effects import (
     AcceptInvitation,
     AddArea,
     CreateInvitation,
+    Effect,
     GiveUpRole,
     RecordJoinAttempts,
     RecordTipView,
     RenameArea,
+    SetLocale,
+    SetReminders,
 )
 from conversations.i18n import N_
 from conversations.parsing import fold
-from conversations.policy import Action, may, may_grant, may_revoke
-from conversations.ports import Member
+from conversations.policy import Action, PolicyViolation, may, may_grant, may_revoke
 from storage.areas import NewArea, area_by_id, insert_areas, next_child_codes, rename_area
 from storage.audit import (
     AREA_ADDED,
@@ -39,52 +42,35 @@ from storage.audit import (
     record_audit,
 )
 from storage.invitations import claim_invitation, create_invitation, save_join_attempts
+from storage.members import set_locale
 from storage.notices import add_notice
+from storage.preferences import set_reminders
 from storage.roles import grant_role, revoke_role, role_by_id
 from storage.tips import find_tip_by_code
 
-StaffEffect = (
-    AcceptInvitation
-    | RecordJoinAttempts
-    | CreateInvitation
-    | GiveUpRole
-    | AddArea
-    | RenameArea
-    | RecordTipView
-)
+
+async def set_member_locale(ctx: EffectContext, effect: SetLocale) -> None:
+    await set_locale(ctx.session, ctx.member.id, effect.locale)
 
 
-class PolicyViolation(Exception):
-    """An effect the member is not allowed to perform reached the bot (a bug, never a user's)."""
+async def set_member_reminders(ctx: EffectContext, effect: SetReminders) -> None:
+    await set_reminders(ctx.session, ctx.member.id, effect.on, now=ctx.now)
 
 
-async def apply_staff_effect(
-    session: AsyncSession,
-    member: Member,
-    display_name: str | None,
-    effect: StaffEffect,
-    now: datetime,
-) -> None:
-    if isinstance(effect, AcceptInvitation):
-        await accept_invitation(session, member.id, display_name, effect.code, now)
-    elif isinstance(effect, RecordJoinAttempts):
-        await save_join_attempts(
-            session,
-            member.id,
-            failures=effect.failures,
-            locked_until=effect.locked_until,
-            now=now,
-        )
-    elif isinstance(effect, CreateInvitation):
-        await _create_invitation(session, member, effect, now)
-    elif isinstance(effect, GiveUpRole):
-        await _give_up_role(session, member, effect, now)
-    elif isinstance(effect, AddArea):
-        await _add_area(session, member, effect, now)
-    elif isinstance(effect, RenameArea):
-        await _rename_area(session, member, effect, now)
-    elif isinstance(effect, RecordTipView):
-        await _record_tip_view(session, member, effect, now)
+async def _accept_invitation(ctx: EffectContext, effect: AcceptInvitation) -> None:
+    await accept_invitation(
+        ctx.session, ctx.member.id, ctx.message.display_name, effect.code, ctx.now
+    )
+
+
+async def _record_join_attempts(ctx: EffectContext, effect: RecordJoinAttempts) -> None:
+    await save_join_attempts(
+        ctx.session,
+        ctx.member.id,
+        failures=effect.failures,
+        locked_until=effect.locked_until,
+        now=ctx.now,
+    )
 
 
 async def accept_invitation(
@@ -133,9 +119,8 @@ async def accept_invitation(
     return role_id
 
 
-async def _create_invitation(
-    session: AsyncSession, member: Member, effect: CreateInvitation, now: datetime
-) -> None:
+async def _create_invitation(ctx: EffectContext, effect: CreateInvitation) -> None:
+    session, member, now = ctx.session, ctx.member, ctx.now
     area = await area_by_id(session, effect.area_id)
     if area is None or not may_grant(member.roles, effect.role, place_of(area)):
         raise PolicyViolation("invitation outside the member's places")
@@ -160,9 +145,8 @@ async def _create_invitation(
     )
 
 
-async def _give_up_role(
-    session: AsyncSession, member: Member, effect: GiveUpRole, now: datetime
-) -> None:
+async def _give_up_role(ctx: EffectContext, effect: GiveUpRole) -> None:
+    session, member, now = ctx.session, ctx.member, ctx.now
     role = await role_by_id(session, effect.role_id)
     if role is None or role.revoked_at is not None:
         return  # already ended (a second tap): nothing to do
@@ -191,7 +175,8 @@ async def _give_up_role(
         )
 
 
-async def _add_area(session: AsyncSession, member: Member, effect: AddArea, now: datetime) -> None:
+async def _add_area(ctx: EffectContext, effect: AddArea) -> None:
+    session, member, now = ctx.session, ctx.member, ctx.now
     parent = await area_by_id(session, effect.parent_id)
     if parent is None or not may(member.roles, Action.MANAGE_AREAS, parent.path):
         raise PolicyViolation("adding a place outside the member's places")
@@ -221,9 +206,8 @@ async def _add_area(session: AsyncSession, member: Member, effect: AddArea, now:
     )
 
 
-async def _rename_area(
-    session: AsyncSession, member: Member, effect: RenameArea, now: datetime
-) -> None:
+async def _rename_area(ctx: EffectContext, effect: RenameArea) -> None:
+    session, member, now = ctx.session, ctx.member, ctx.now
     area = await area_by_id(session, effect.area_id)
     if area is None or not may(member.roles, Action.MANAGE_AREAS, area.path):
         raise PolicyViolation("renaming a place outside the member's places")
@@ -247,9 +231,8 @@ async def _rename_area(
     )
 
 
-async def _record_tip_view(
-    session: AsyncSession, member: Member, effect: RecordTipView, now: datetime
-) -> None:
+async def _record_tip_view(ctx: EffectContext, effect: RecordTipView) -> None:
+    session, member, now = ctx.session, ctx.member, ctx.now
     tip = await find_tip_by_code(session, effect.code)
     if tip is None:
         return
@@ -262,3 +245,16 @@ async def _record_tip_view(
         area_id=tip.area_id,
         at=now,
     )
+
+
+EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
+    SetLocale: set_member_locale,
+    SetReminders: set_member_reminders,
+    AcceptInvitation: _accept_invitation,
+    RecordJoinAttempts: _record_join_attempts,
+    CreateInvitation: _create_invitation,
+    GiveUpRole: _give_up_role,
+    AddArea: _add_area,
+    RenameArea: _rename_area,
+    RecordTipView: _record_tip_view,
+}

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.effects import EffectContext, EffectHandler
+from bot.effect_context import EffectContext, EffectHandler
 from bot.people.areas import clean_name
-from bot.people.handlers import PolicyViolation
 from bot.places import place_of_record
 from conversations.effects import Effect
 from conversations.parsing import fold
-from conversations.policy import Action, may
+from conversations.policy import Action, PolicyViolation, may
 from conversations.security_models import (
     EndModel,
     LogModelActivity,

@@ -17,13 +17,12 @@ from functools import cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
-from bot.effects import EffectContext, EffectHandler
-from bot.people.handlers import PolicyViolation
+from bot.effect_context import EffectContext, EffectHandler
 from bot.sealing import Sealer
-from conversations.effects import Effect
+from conversations.effects import Effect, StoreTip
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues
-from conversations.policy import Action, may
+from conversations.policy import Action, PolicyViolation, may
 from conversations.replies import Text
 from conversations.tips import (
     FINAL,
@@ -45,9 +44,12 @@ from storage.audit import record_audit
 from storage.outbox import TIP_NOTICE, NewMessage, enqueue
 from storage.roles import active_roles
 from storage.tips import (
+    NewAttachment,
+    NewTip,
     TipRecord,
     change_tip_status,
     find_tip_by_code,
+    insert_tip,
     last_outcome,
     list_inbox_within,
     member_display_name,
@@ -303,7 +305,51 @@ async def change_status(ctx: EffectContext, effect: ChangeTipStatus) -> None:
     await tell_sender(ctx.session, ctx.sealer, tip, effect.outcome, ctx.now)
 
 
+def new_tip(ctx: EffectContext, tip: StoreTip) -> NewTip:
+    """The row of a stored tip: an anonymous one keeps no member, no phone, no readable route."""
+    member, message, now = ctx.member, ctx.message, ctx.now
+    return NewTip(
+        code=tip.code,
+        category=tip.category,
+        description=tip.description,
+        place_text=tip.place_text,
+        latitude=tip.latitude,
+        longitude=tip.longitude,
+        place_unknown=tip.place_unknown,
+        occurred_date=tip.occurred_date,
+        occurred_time=tip.occurred_time,
+        occurred_unknown=tip.occurred_unknown,
+        anonymous=tip.anonymous,
+        member_id=None if tip.anonymous else member.id,
+        contact_phone=None if tip.anonymous else tip.contact_phone,
+        sender_proof=ctx.sealer.sender_proof(tip.code, member.id),
+        sender_route=ctx.sealer.seal_route(message.channel, message.chat_id),
+        locale=tip.locale,
+        received_at=now,
+        attachments=tuple(
+            NewAttachment(
+                kind=item["kind"],
+                channel=item["channel"],
+                file_id=item["file_id"],
+                file_unique_id=item.get("file_unique_id"),
+                mime_type=item.get("mime_type"),
+                size_bytes=item.get("size_bytes"),
+                file_name=item.get("file_name"),
+                duration_seconds=item.get("duration_seconds"),
+            )
+            for item in tip.attachments
+        ),
+        area_id=tip.area_id,
+    )
+
+
+async def store_tip(ctx: EffectContext, effect: StoreTip) -> None:
+    await insert_tip(ctx.session, new_tip(ctx, effect))
+    await announce_stored_tip(ctx.session, effect.code, ctx.now)
+
+
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
+    StoreTip: store_tip,
     TakeTip: take,
     ChangeTipStatus: change_status,
 }

@@ -5,63 +5,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from bot.app import configure_logging
-from bot.processor import MessageProcessor
-from bot.sealing import Sealer
-from conversations.menu import build_engine
 from conversations.replies import AskLocation, Choices, Inbound, MediaItem, Reply
 from storage.conversations import load_conversation
 from storage.database import Database
 from storage.tips import list_tips
+from tests.bot.harness import NAME, USER_ID, Phone, make_processor, walk
 from tests.conversations.harness import (
     ANONYMOUS_PATH,
-    CATALOGUES,
     CONTACT_PATH,
     DESCRIPTION,
-    Clock,
     t,
 )
 
-USER_ID = "7391846205"
 CHAT_ID = "7391846205"
-NAME = "Nguyễn Văn Báo"
-SEALER = Sealer(bytes(range(32)))
-
-
-def make_processor(database: Database, clock: Clock | None = None) -> MessageProcessor:
-    return MessageProcessor(
-        database, build_engine(CATALOGUES), SEALER, CATALOGUES, clock=clock or Clock()
-    )
-
-
-class Phone:
-    """A user's phone talking to a processor."""
-
-    def __init__(
-        self, processor: MessageProcessor, user_id: str = USER_ID, name: str = NAME
-    ) -> None:
-        self.processor = processor
-        self.user_id = user_id
-        self.name = name
-        self.replies: list[Reply] = []
-
-    async def send(self, **fields: Any) -> list[Reply]:
-        message = Inbound("telegram", self.user_id, self.user_id, display_name=self.name, **fields)
-        self.replies = await self.processor.process(message)
-        return self.replies
-
-    @property
-    def text(self) -> str:
-        return "\n".join(reply.text for reply in self.replies)
-
-    def asked(self, key: str) -> bool:
-        return t(key) in self.replies[-1].text
 
 
 async def to_tip_start(phone: Phone) -> None:
@@ -69,14 +31,6 @@ async def to_tip_start(phone: Phone) -> None:
     await phone.send(text="1")
     await phone.send(text="1")
     assert phone.asked("tip.ask.category")
-
-
-async def walk(
-    phone: Phone, path: list[tuple[str, dict[str, object]]], upto: int | None = None
-) -> None:
-    for key, answer in path[:upto]:
-        assert phone.asked(key), phone.text
-        await phone.send(**answer)
 
 
 async def test_a_tip_is_stored_with_its_attachments(database: Database) -> None:

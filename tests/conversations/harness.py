@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from conversations.engine import Engine
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
+from conversations.places import Place
 from conversations.replies import AskLocation, Choices, Inbound, Location, MediaItem, Reply, Text
 from tests.memory import MemoryChat
 
@@ -136,3 +137,13 @@ async def walk(
     for key, answer in path[:upto]:
         assert user.asked(key), f"expected {key!r}, got {user.question.text!r}"
         await user.send(**answer)
+
+
+def places(chat: MemoryChat) -> dict[str, Place]:
+    records = chat.records
+    nghe_an = records.add_place("40", "Nghệ An", "province")
+    do_luong = records.add_place("17662", "Xã Đô Lương", "commune", nghe_an)
+    thon_dong = records.add_place("17662-001", "Thôn Đông", "thon", do_luong)
+    luong_son = records.add_place("17641", "Xã Lương Sơn", "commune", nghe_an)
+    thon_bac = records.add_place("17641-001", "Thôn Bắc", "thon", luong_son)
+    return {p.code: p for p in (nghe_an, do_luong, thon_dong, luong_son, thon_bac)}

@@ -18,7 +18,7 @@ from storage.database import Database
 from storage.preferences import campaigns_enabled
 from tests.bot.broadcasts.harness import ADMIN_USER, PEOPLE, seed
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, local
-from tests.bot.test_processor import Phone, make_processor
+from tests.bot.harness import Phone, make_processor
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 TEXT = "Mời bà con dự họp thôn lúc 19:30 tối thứ Sáu tại nhà văn hoá."

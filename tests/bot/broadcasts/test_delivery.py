@@ -15,11 +15,11 @@ from bot.broadcasts.rules import fan_out_batch, fan_out_broadcasts, finish_broad
 from bot.delivery.errors import RecipientBlocked
 from bot.delivery.limits import UNLIMITED, RateLimiter
 from bot.delivery.sender import OutboxSender
-from bot.effects import EffectContext
-from bot.people.handlers import PolicyViolation
+from bot.effect_context import EffectContext
 from bot.places import load_grants
 from bot.scheduler import DeliveryScheduler
 from conversations.broadcasts import Audience, CreateBroadcast
+from conversations.policy import PolicyViolation
 from conversations.ports import Member
 from conversations.replies import Inbound
 from storage._sql import broadcasts, identities, members, outbox
@@ -27,7 +27,7 @@ from storage.database import Database
 from storage.preferences import set_campaigns
 from tests.bot.broadcasts.harness import ADMIN_USER, area_id, seed
 from tests.bot.delivery.harness import FakeClock, local
-from tests.bot.test_processor import SEALER, Phone, make_processor
+from tests.bot.harness import SEALER, Phone, make_processor
 from tests.conversations.harness import Clock
 
 NOW = local(2026, 11, 24, 9, 0)

@@ -28,7 +28,7 @@ from tests.bot.channels.harness import (
     polling_bot,
     webhook_bot,
 )
-from tests.bot.people.test_roles import TREE
+from tests.bot.harness import TREE
 from tests.conversations.harness import DESCRIPTION, t
 from tests.fakes.telegram_server import MAX_TEXT_LENGTH, FakeTelegramServer
 

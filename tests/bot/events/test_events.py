@@ -7,15 +7,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.effects import EffectContext
+from bot.effect_context import EffectContext
 from bot.events.handlers import cancel_event_for_everybody
 from bot.events.rules import remind_event_participants
-from bot.people.handlers import PolicyViolation
 from bot.places import place_of
 from bot.scheduler import DeliveryScheduler
 from conversations.events import CancelEvent
 from conversations.parsing import fold
-from conversations.policy import Grant, Role
+from conversations.policy import Grant, PolicyViolation, Role
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound
 from storage._sql import event_participants, events, member_roles, members, outbox
@@ -24,8 +23,7 @@ from storage.database import Database
 from storage.members import find_or_create_member
 from storage.outbox import CANCELLED, NOTICE, REMINDER
 from storage.roles import grant_role
-from tests.bot.people.test_roles import at_menu, rows
-from tests.bot.test_processor import SEALER, Phone, make_processor
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
 from tests.conversations.harness import Clock, t
 
 TREE = [

@@ -15,8 +15,7 @@ from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
 from tests.bot.exports.harness import seed_province
-from tests.bot.people.test_roles import at_menu
-from tests.bot.test_processor import Phone, make_processor
+from tests.bot.harness import Phone, at_menu, make_processor
 from tests.conversations.harness import Clock, t
 
 OFFICER = "7770001"

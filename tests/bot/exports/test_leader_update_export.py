@@ -11,13 +11,11 @@ from bot.exports.service import ExportRequest, ExportSubject, write_export
 from bot.places import place_of
 from storage.areas import area_by_code
 from storage.database import Database
-from tests.bot.monthly_reports.test_update import PAGES, REST, fill
-from tests.bot.people.test_roles import invite_leader, tree  # noqa: F401 (fixture)
-from tests.bot.test_processor import Phone, make_processor
+from tests.bot.harness import PAGES, REST, Phone, fill, invite_leader, make_processor
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 
-async def test_an_invited_leader_files_corrects_and_the_export_shows_it(tree: Database) -> None:  # noqa: F811
+async def test_an_invited_leader_files_corrects_and_the_export_shows_it(tree: Database) -> None:
     clock = Clock()
     code = await invite_leader(tree, clock)
     leader = Phone(make_processor(tree, clock), user_id="42", name="Trần Văn Đông")

@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.effects import EffectContext
+from bot.effect_context import EffectContext
 from bot.incidents.handlers import report_incident
-from bot.people.handlers import PolicyViolation
 from conversations.incidents import ReportIncident
 from conversations.parsing import fold
-from conversations.policy import Role
+from conversations.policy import PolicyViolation, Role
 from conversations.ports import Member
 from conversations.replies import AskLocation, Choices, Inbound, Location
 from storage._sql import incidents, outbox
@@ -20,8 +19,7 @@ from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
-from tests.bot.people.test_roles import at_menu, rows
-from tests.bot.test_processor import SEALER, Phone, make_processor
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
 from tests.conversations.harness import Clock, t
 
 TREE = [

@@ -251,7 +251,7 @@ async def test_a_quiet_morning_sends_officers_no_digest(
 async def test_a_member_turns_reminders_off_and_on_by_chat(database: Database) -> None:
     from storage._sql import identities
     from storage.preferences import reminders_enabled
-    from tests.bot.test_processor import Phone, make_processor
+    from tests.bot.harness import Phone, make_processor
     from tests.conversations.harness import Clock, t
 
     phone = Phone(make_processor(database, Clock()), user_id="555")

@@ -14,7 +14,7 @@ from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
-from tests.bot.test_processor import Phone, make_processor
+from tests.bot.harness import PAGES, REST, Phone, fill, make_processor
 from tests.conversations.harness import Clock, t
 
 TREE = [
@@ -25,10 +25,6 @@ TREE = [
 ]
 LEADER = "6100001"
 SECOND_LEADER = "6100002"
-
-# One answer per page, in order: 3 + 2 + 2 + 5 + 3 + 5 + 6 figures, money, two texts.
-PAGES = ["2 150 1", "120 100", "3 2", "0", "4 3 8", "1 0 0 2 0", "12 2 5 3 1 1"]
-REST = ["1,5 trieu", "khong", "Đề nghị lắp thêm đèn ở ngõ 3"]
 
 
 async def lead(database: Database, user_id: str, *codes: str, name: str) -> None:
@@ -69,11 +65,6 @@ async def stored(database: Database) -> list[dict[str, object]]:
     async with database.transaction() as session:
         result = await session.execute(select(monthly_reports).order_by(monthly_reports.c.id))
         return [dict(row._mapping) for row in result]
-
-
-async def fill(phone: Phone, pages: list[str] = PAGES, rest: list[str] = REST) -> None:
-    for answer in [*pages, *rest]:
-        await phone.send(text=answer)
 
 
 async def test_a_leader_files_the_update_in_a_dozen_messages(tree: Database) -> None:

@@ -3,73 +3,28 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from bot.people.handlers import PolicyViolation, apply_staff_effect
 from conversations.effects import GiveUpRole
-from conversations.parsing import fold
-from conversations.people.invitations import MAX_WRONG_CODES, format_invite_code, new_invite_code
+from conversations.people.invitations import MAX_WRONG_CODES, new_invite_code
+from conversations.policy import PolicyViolation
 from conversations.ports import Member
-from conversations.replies import Choices
 from storage._sql import audit_log, invitations, join_attempts, member_roles, notices, tips
-from storage.areas import NewArea, area_by_code, insert_areas
+from storage.areas import area_by_code
 from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
-from tests.bot.test_processor import ANONYMOUS_PATH, DESCRIPTION, Phone, make_processor, walk
-from tests.conversations.harness import Clock, t
-
-TREE = [
-    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
-    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
-    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
-    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
-]
-ADMIN_USER = "5550001"
-
-
-@pytest.fixture
-async def tree(database: Database) -> Database:
-    async with database.transaction() as session:
-        await insert_areas(session, TREE)
-        admin = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=ADMIN_USER,
-            chat_id=ADMIN_USER,
-            display_name="Chủ tịch xã",
-        )
-        commune = await area_by_code(session, "17662")
-        assert commune is not None
-        await grant_role(
-            session, member_id=admin.id, role="admin", area_id=commune.id, granted_by=None
-        )
-    return database
-
-
-async def rows(database: Database, table: object) -> list[dict[str, object]]:
-    async with database.transaction() as session:
-        result = await session.execute(select(table))  # type: ignore[call-overload]
-        return [dict(row._mapping) for row in result]
-
-
-async def at_menu(phone: Phone) -> None:
-    """Open the chat and, on a first contact, choose Vietnamese."""
-    await phone.send(text="/start")
-    last = phone.replies[-1]
-    if isinstance(last, Choices) and last.ref == "locale":
-        await phone.send(text="1")
-
-
-async def invite_leader(database: Database, clock: Clock) -> str:
-    admin = Phone(make_processor(database, clock), user_id=ADMIN_USER, name="Chủ tịch xã")
-    await at_menu(admin)
-    await admin.send(text="/invite")
-    await admin.send(text="1")
-    await admin.send(text="thon dong")
-    (invitation,) = await rows(database, invitations)
-    assert format_invite_code(str(invitation["code"])) in admin.text
-    return str(invitation["code"])
+from tests.bot.harness import (
+    ADMIN_USER,
+    Phone,
+    apply_effect,
+    at_menu,
+    invite_leader,
+    make_processor,
+    rows,
+    walk,
+)
+from tests.conversations.harness import ANONYMOUS_PATH, DESCRIPTION, Clock, t
 
 
 async def test_an_invited_leader_joins_by_deep_link_and_the_admin_is_told(tree: Database) -> None:
@@ -190,7 +145,7 @@ async def test_a_role_of_somebody_else_cannot_be_left_by_a_stale_effect(tree: Da
     (admin_role,) = await rows(tree, member_roles)
     async with tree.transaction() as session:
         with pytest.raises(PolicyViolation):
-            await apply_staff_effect(
+            await apply_effect(
                 session,
                 Member(999, "vi"),
                 None,

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.effects import EffectContext
-from bot.people.handlers import PolicyViolation
+from bot.effect_context import EffectContext
 from bot.security_models.handlers import log_model_activity
 from conversations.parsing import fold
+from conversations.policy import PolicyViolation
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound, MediaItem
 from conversations.security_models import LogModelActivity
@@ -21,8 +21,7 @@ from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
 from storage.security_models import NewSecurityModel, insert_security_model
-from tests.bot.people.test_roles import at_menu, rows
-from tests.bot.test_processor import SEALER, Phone, make_processor
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
 from tests.conversations.harness import Clock, t
 
 TREE = [

@@ -10,11 +10,9 @@ from storage.areas import area_by_code, insert_areas
 from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
-from tests.bot.people.test_roles import TREE, at_menu, rows
-from tests.bot.test_processor import ANONYMOUS_PATH, DESCRIPTION, Phone, make_processor, walk
-from tests.conversations.harness import Clock, t
-
-UP_TO_COMMUNE = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.commune")
+from tests.bot.harness import TREE, Phone, at_menu, make_processor, rows, walk
+from tests.bot.tips.harness import UP_TO_COMMUNE, tip_naming
+from tests.conversations.harness import ANONYMOUS_PATH, DESCRIPTION, Clock, t
 
 
 @pytest.fixture
@@ -45,20 +43,6 @@ async def officer(database: Database, user_id: str, commune_code: str) -> None:
         await grant_role(
             session, member_id=member.id, role="officer", area_id=commune.id, granted_by=None
         )
-
-
-async def tip_naming(database: Database, clock: Clock, *answers: dict[str, object]) -> Phone:
-    """File an anonymous tip whose commune step gets ``answers`` (one or more messages)."""
-    tipster = Phone(make_processor(database, clock), user_id="77")
-    await at_menu(tipster)
-    await tipster.send(text="1")
-    await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
-    assert tipster.asked("tip.ask.commune")
-    for answer in answers:
-        await tipster.send(**answer)
-    await walk(tipster, ANONYMOUS_PATH[UP_TO_COMMUNE + 1 :])
-    await tipster.send(text="1")  # confirm the summary
-    return tipster
 
 
 async def test_a_commune_typed_without_accents_is_stored_with_the_tip(places: Database) -> None:

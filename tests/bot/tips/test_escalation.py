@@ -17,20 +17,17 @@ from conversations.fields import format_tip_code
 from conversations.i18n import Catalogues
 from storage._sql import member_roles, outbox, tips
 from storage.database import Database
-from tests.bot.people.test_roles import rows
-from tests.bot.tips.test_handling import (
+from tests.bot.harness import rows
+from tests.bot.tips.harness import (
     ADMIN,
     OFFICER_A,
     act,
-    commune,
     member_id,
     new_tip,
     officer_phone,
     staff,
 )
 from tests.conversations.harness import Clock, t
-
-__all__ = ["commune"]  # the fixture, used by name
 
 
 async def escalations(database: Database) -> list[dict[str, object]]:

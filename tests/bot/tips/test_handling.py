@@ -3,90 +3,26 @@ commune's officers, one officer takes a tip, its status moves on, and the sender
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from conversations.fields import format_tip_code
 from conversations.replies import Choices, Media, MediaItem, Reply, Text
 from storage._sql import audit_log, outbox, tip_status_changes, tips
-from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
-from tests.bot.people.test_roles import TREE, at_menu, rows
-from tests.bot.test_processor import CONTACT_PATH, DESCRIPTION, Phone, make_processor, walk
-from tests.bot.tips.test_commune import UP_TO_COMMUNE, tip_naming
-from tests.conversations.harness import ANONYMOUS_PATH, START, Clock, t
-
-OFFICER_A = ("601", "Lê Văn An")
-OFFICER_B = ("602", "Phạm Thị Bình")
-ELSEWHERE = ("603", "Hoàng Văn Cường")
-ADMIN = ("604", "Chủ tịch xã")
-
-
-async def staff(database: Database, user: tuple[str, str], role: str, code: str) -> int:
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user[0],
-            chat_id=user[0],
-            display_name=user[1],
-        )
-        area = await area_by_code(session, code)
-        assert area is not None
-        await grant_role(session, member_id=member.id, role=role, area_id=area.id, granted_by=None)
-        return member.id
-
-
-@pytest.fixture
-async def commune(database: Database) -> Database:
-    async with database.transaction() as session:
-        await insert_areas(session, TREE)
-    await staff(database, OFFICER_A, "officer", "17662")
-    await staff(database, OFFICER_B, "officer", "17662")
-    await staff(database, ELSEWHERE, "officer", "17641")
-    await staff(database, ADMIN, "admin", "17662")
-    return database
-
-
-async def new_tip(database: Database, clock: Clock) -> str:
-    """An anonymous tip placed in Xã Đô Lương; its code."""
-    await tip_naming(database, clock, {"text": "do luong"})
-    (tip,) = await rows(database, tips)
-    return str(tip["code"])
-
-
-async def member_id(database: Database, user: tuple[str, str]) -> int:
-    return await staff_id(database, user[0])
-
-
-async def staff_id(database: Database, user_id: str) -> int:
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=None,
-        )
-        return member.id
-
-
-async def officer_phone(database: Database, clock: Clock, user: tuple[str, str]) -> Phone:
-    phone = Phone(make_processor(database, clock), user_id=user[0], name=user[1])
-    await at_menu(phone)
-    return phone
-
-
-async def act(phone: Phone, code: str, action: str, *notes: str) -> None:
-    await phone.send(text=f"/xuly {code}")
-    question = phone.replies[-1]
-    assert isinstance(question, Choices), phone.text
-    assert action in [option.id for option in question.options], phone.text
-    await phone.send(option=action, option_ref=question.ref)
-    for note in notes:
-        await phone.send(text=note)
+from tests.bot.harness import Phone, at_menu, make_processor, rows, walk
+from tests.bot.tips.harness import (
+    ADMIN,
+    ELSEWHERE,
+    OFFICER_A,
+    OFFICER_B,
+    UP_TO_COMMUNE,
+    act,
+    member_id,
+    new_tip,
+    officer_phone,
+    tip_naming,
+)
+from tests.conversations.harness import ANONYMOUS_PATH, CONTACT_PATH, DESCRIPTION, START, Clock, t
 
 
 async def notices_to_chat(database: Database, chat_id: str) -> list[str]:

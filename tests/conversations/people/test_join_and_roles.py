@@ -17,7 +17,7 @@ from conversations.places import Place
 from conversations.policy import Grant, Role
 from conversations.ports import InvitationView
 from conversations.replies import Choices
-from tests.conversations.harness import START, Clock, User, new_chat, t, user_at_menu
+from tests.conversations.harness import START, Clock, User, new_chat, places, t, user_at_menu
 from tests.memory import MemoryChat
 
 RESIDENT_MENU = ["tip", "status", "events", "language", "reminders", "campaigns", "help"]
@@ -37,16 +37,6 @@ LEADER_MENU = [
     "campaigns",
     "help",
 ]
-
-
-def places(chat: MemoryChat) -> dict[str, Place]:
-    records = chat.records
-    nghe_an = records.add_place("40", "Nghệ An", "province")
-    do_luong = records.add_place("17662", "Xã Đô Lương", "commune", nghe_an)
-    thon_dong = records.add_place("17662-001", "Thôn Đông", "thon", do_luong)
-    luong_son = records.add_place("17641", "Xã Lương Sơn", "commune", nghe_an)
-    thon_bac = records.add_place("17641-001", "Thôn Bắc", "thon", luong_son)
-    return {p.code: p for p in (nghe_an, do_luong, thon_dong, luong_son, thon_bac)}
 
 
 async def admin_of(chat: MemoryChat, place: Place, user_id: str = "900") -> User:

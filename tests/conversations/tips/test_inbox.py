@@ -8,11 +8,11 @@ from tests.conversations.harness import (
     ANONYMOUS_PATH,
     DESCRIPTION,
     new_chat,
+    places,
     t,
     user_at_menu,
     walk,
 )
-from tests.conversations.people.test_join_and_roles import places
 from tests.memory import MemoryChat
 
 

@@ -1,0 +1,35 @@
+"""What an effect handler gets: the message's transaction and who, what and when."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.sealing import Sealer
+from conversations.ports import Member
+from conversations.replies import Inbound, Reply
+
+
+@dataclass(frozen=True)
+class EffectContext:
+    """The transaction an effect is performed in, the member whose message caused it, the
+    message itself (its channel and chat, never logged) and the time it was received.
+
+    A handler whose result the member must see at once (a file made from the database) adds
+    it to ``replies``: they are sent after the flow's own replies, once the transaction has
+    committed."""
+
+    session: AsyncSession
+    member: Member
+    message: Inbound
+    now: datetime
+    sealer: Sealer
+    replies: list[Reply] = field(default_factory=list)
+
+
+# A handler performs one kind of effect; it raises to roll the whole message back.
+EffectHandler = Callable[[EffectContext, Any], Awaitable[None]]

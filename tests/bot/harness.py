@@ -1,0 +1,137 @@
+"""Helpers shared by the bot tests: a processor on a real database, a phone that talks to it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.effect_context import EffectContext
+from bot.effects import EFFECT_HANDLERS
+from bot.processor import MessageProcessor
+from bot.sealing import Sealer
+from conversations.effects import Effect
+from conversations.menu import build_engine
+from conversations.parsing import fold
+from conversations.people.invitations import format_invite_code
+from conversations.ports import Member
+from conversations.replies import Choices, Inbound, Reply
+from storage._sql import invitations
+from storage.areas import NewArea
+from storage.database import Database
+from tests.conversations.harness import (
+    CATALOGUES,
+    Clock,
+    t,
+)
+
+USER_ID = "7391846205"
+
+
+NAME = "Nguyễn Văn Báo"
+
+
+SEALER = Sealer(bytes(range(32)))
+
+
+def make_processor(database: Database, clock: Clock | None = None) -> MessageProcessor:
+    return MessageProcessor(
+        database, build_engine(CATALOGUES), SEALER, CATALOGUES, clock=clock or Clock()
+    )
+
+
+class Phone:
+    """A user's phone talking to a processor."""
+
+    def __init__(
+        self, processor: MessageProcessor, user_id: str = USER_ID, name: str = NAME
+    ) -> None:
+        self.processor = processor
+        self.user_id = user_id
+        self.name = name
+        self.replies: list[Reply] = []
+
+    async def send(self, **fields: Any) -> list[Reply]:
+        message = Inbound("telegram", self.user_id, self.user_id, display_name=self.name, **fields)
+        self.replies = await self.processor.process(message)
+        return self.replies
+
+    @property
+    def text(self) -> str:
+        return "\n".join(reply.text for reply in self.replies)
+
+    def asked(self, key: str) -> bool:
+        return t(key) in self.replies[-1].text
+
+
+TREE = [
+    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
+    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
+    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
+    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
+]
+
+
+ADMIN_USER = "5550001"
+
+
+async def rows(database: Database, table: object) -> list[dict[str, object]]:
+    async with database.transaction() as session:
+        result = await session.execute(select(table))  # type: ignore[call-overload]
+        return [dict(row._mapping) for row in result]
+
+
+async def at_menu(phone: Phone) -> None:
+    """Open the chat and, on a first contact, choose Vietnamese."""
+    await phone.send(text="/start")
+    last = phone.replies[-1]
+    if isinstance(last, Choices) and last.ref == "locale":
+        await phone.send(text="1")
+
+
+async def invite_leader(database: Database, clock: Clock) -> str:
+    admin = Phone(make_processor(database, clock), user_id=ADMIN_USER, name="Chủ tịch xã")
+    await at_menu(admin)
+    await admin.send(text="/invite")
+    await admin.send(text="1")
+    await admin.send(text="thon dong")
+    (invitation,) = await rows(database, invitations)
+    assert format_invite_code(str(invitation["code"])) in admin.text
+    return str(invitation["code"])
+
+
+# One answer per page, in order: 3 + 2 + 2 + 5 + 3 + 5 + 6 figures, money, two texts.
+PAGES = ["2 150 1", "120 100", "3 2", "0", "4 3 8", "1 0 0 2 0", "12 2 5 3 1 1"]
+
+
+REST = ["1,5 trieu", "khong", "Đề nghị lắp thêm đèn ở ngõ 3"]
+
+
+async def fill(phone: Phone, pages: list[str] = PAGES, rest: list[str] = REST) -> None:
+    for answer in [*pages, *rest]:
+        await phone.send(text=answer)
+
+
+async def apply_effect(
+    session: AsyncSession,
+    member: Member,
+    display_name: str | None,
+    effect: Effect,
+    now: datetime,
+) -> list[Reply]:
+    """Perform ``effect`` through the bot's one effect table, as the processor does for a
+    message of ``member`` on the console; the replies its handler added."""
+    message = Inbound(channel="console", chat_id="1", user_id="1", display_name=display_name)
+    context = EffectContext(session, member, message, now, SEALER)
+    await EFFECT_HANDLERS[type(effect)](context, effect)
+    return context.replies
+
+
+async def walk(
+    phone: Phone, path: list[tuple[str, dict[str, object]]], upto: int | None = None
+) -> None:
+    for key, answer in path[:upto]:
+        assert phone.asked(key), phone.text
+        await phone.send(**answer)

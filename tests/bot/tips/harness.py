@@ -1,0 +1,94 @@
+"""Helpers shared by the bot tests: a processor on a real database, a phone that talks to it."""
+
+from __future__ import annotations
+
+from conversations.replies import Choices
+from storage._sql import tips
+from storage.areas import area_by_code
+from storage.database import Database
+from storage.members import find_or_create_member
+from storage.roles import grant_role
+from tests.bot.harness import Phone, at_menu, make_processor, rows, walk
+from tests.conversations.harness import ANONYMOUS_PATH, Clock
+
+UP_TO_COMMUNE = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.commune")
+
+
+async def tip_naming(database: Database, clock: Clock, *answers: dict[str, object]) -> Phone:
+    """File an anonymous tip whose commune step gets ``answers`` (one or more messages)."""
+    tipster = Phone(make_processor(database, clock), user_id="77")
+    await at_menu(tipster)
+    await tipster.send(text="1")
+    await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
+    assert tipster.asked("tip.ask.commune")
+    for answer in answers:
+        await tipster.send(**answer)
+    await walk(tipster, ANONYMOUS_PATH[UP_TO_COMMUNE + 1 :])
+    await tipster.send(text="1")  # confirm the summary
+    return tipster
+
+
+OFFICER_A = ("601", "Lê Văn An")
+
+
+ADMIN = ("604", "Chủ tịch xã")
+
+
+async def staff(database: Database, user: tuple[str, str], role: str, code: str) -> int:
+    async with database.transaction() as session:
+        member = await find_or_create_member(
+            session,
+            channel="telegram",
+            platform_user_id=user[0],
+            chat_id=user[0],
+            display_name=user[1],
+        )
+        area = await area_by_code(session, code)
+        assert area is not None
+        await grant_role(session, member_id=member.id, role=role, area_id=area.id, granted_by=None)
+        return member.id
+
+
+async def new_tip(database: Database, clock: Clock) -> str:
+    """An anonymous tip placed in Xã Đô Lương; its code."""
+    await tip_naming(database, clock, {"text": "do luong"})
+    (tip,) = await rows(database, tips)
+    return str(tip["code"])
+
+
+async def member_id(database: Database, user: tuple[str, str]) -> int:
+    return await staff_id(database, user[0])
+
+
+async def staff_id(database: Database, user_id: str) -> int:
+    async with database.transaction() as session:
+        member = await find_or_create_member(
+            session,
+            channel="telegram",
+            platform_user_id=user_id,
+            chat_id=user_id,
+            display_name=None,
+        )
+        return member.id
+
+
+async def officer_phone(database: Database, clock: Clock, user: tuple[str, str]) -> Phone:
+    phone = Phone(make_processor(database, clock), user_id=user[0], name=user[1])
+    await at_menu(phone)
+    return phone
+
+
+async def act(phone: Phone, code: str, action: str, *notes: str) -> None:
+    await phone.send(text=f"/xuly {code}")
+    question = phone.replies[-1]
+    assert isinstance(question, Choices), phone.text
+    assert action in [option.id for option in question.options], phone.text
+    await phone.send(option=action, option_ref=question.ref)
+    for note in notes:
+        await phone.send(text=note)
+
+
+OFFICER_B = ("602", "Phạm Thị Bình")
+
+
+ELSEWHERE = ("603", "Hoàng Văn Cường")
