@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,7 +90,13 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if error:
         pytest.skip(f"PostgreSQL not reachable at {_postgres_location()}: {error}")
     name = f"antq_test_{secrets.token_hex(6)}"
-    await _admin_execute(f'CREATE DATABASE "{name}"')
+    if "database" in request.fixturenames:
+        # The test migrates it anyway: start from the migrated template (see _migrated_database).
+        template = await _migrated_template("postgresql")
+        await _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        _made_from_template.add(name)
+    else:
+        await _admin_execute(f'CREATE DATABASE "{name}"')
     try:
         url = _plain_postgres_url(POSTGRES_ADMIN_URL, name)
         yield url.replace("postgresql://", "postgresql+asyncpg://", 1)
@@ -97,12 +105,55 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 async def _migrated_database(url: str) -> Database:
+    """Migrate the empty database at ``url`` by copying a template migrated once per session.
+
+    Running every migration for each of some two thousand tests took most of the suite's time;
+    the migrations themselves are tested from an empty database in tests/storage."""
+    from sqlalchemy.engine import make_url
+
     from storage.database import Database
+
+    parsed = make_url(url)
+    template = await _migrated_template(parsed.get_backend_name())
+    if parsed.get_backend_name() == "sqlite":
+        shutil.copyfile(template, str(parsed.database))
+    elif parsed.database not in _made_from_template:
+        await _admin_execute(f'DROP DATABASE "{parsed.database}"')
+        await _admin_execute(f'CREATE DATABASE "{parsed.database}" TEMPLATE "{template}"')
+    return Database(url)
+
+
+# PostgreSQL databases database_url made from the template (it knew the test would migrate).
+_made_from_template: set[str] = set()
+# One migrated database per backend and session: a file for SQLite, a database for PostgreSQL.
+_templates: dict[str, str] = {}
+
+
+async def _migrated_template(backend: str) -> str:
     from storage.migrate import upgrade
 
-    # Alembic's env.py runs its own event loop, so it must run outside this one.
-    await asyncio.to_thread(upgrade, url)
-    return Database(url)
+    if backend not in _templates:
+        if backend == "sqlite":
+            folder = Path(tempfile.mkdtemp(prefix="antq-template-"))
+            name = str(folder / "template.sqlite3")
+            url = f"sqlite+aiosqlite:///{name}"
+        else:
+            name = f"antq_template_{secrets.token_hex(6)}"
+            await _admin_execute(f'CREATE DATABASE "{name}"')
+            url = _plain_postgres_url(POSTGRES_ADMIN_URL, name).replace(
+                "postgresql://", "postgresql+asyncpg://", 1
+            )
+        # Alembic's env.py runs its own event loop, so it must run outside this one.
+        await asyncio.to_thread(upgrade, url)
+        _templates[backend] = name
+    return _templates[backend]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the PostgreSQL template (the SQLite one lives in a temporary folder)."""
+    name = _templates.pop("postgresql", None)
+    if name is not None:
+        asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
