@@ -1,21 +1,49 @@
-"""The engine's reads about places, roles and invitations, bound to the current transaction."""
+"""Places as every feature of the bot uses them: records to ``Place``, roles to grants, the
+name search (accents optional), and the engine's reads of the area tree."""
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.people.areas import find_places
+from conversations.parsing import fold
 from conversations.places import Place
 from conversations.policy import Grant, Role
-from conversations.ports import HeldRole, InvitationView, JoinAttempts, StaffTipView, TipListing
-from storage.areas import AreaRecord, area_by_code, area_by_id
-from storage.invitations import find_invitation, load_join_attempts
-from storage.roles import RoleRecord, active_roles, roles_within
-from storage.tips import find_tip_by_code, list_tips_within
+from storage.areas import AreaRecord, area_by_code, find_areas
+from storage.roles import RoleRecord, active_roles
 
-__all__ = ["PlaceRecords", "grant_of", "load_grants", "place_of", "place_of_record"]
+__all__ = [
+    "PlaceRecords",
+    "clean_name",
+    "find_places",
+    "grant_of",
+    "load_grants",
+    "place_of",
+    "place_of_record",
+]
+
+
+def clean_name(text: str) -> str:
+    """A place name as stored: NFC (one form for Vietnamese marks), single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+async def find_places(
+    session: AsyncSession,
+    query: str,
+    *,
+    within_path: str | None = None,
+    kinds: frozenset[str] | None = None,
+    limit: int = 20,
+) -> list[AreaRecord]:
+    """Places whose name (or former name) contains ``query``, typed with or without accents."""
+    folded = fold(query)
+    if not folded:
+        return []
+    return await find_areas(session, folded, within_path=within_path, kinds=kinds, limit=limit)
 
 
 def place_of(area: AreaRecord) -> Place:
@@ -60,8 +88,9 @@ async def load_grants(session: AsyncSession, member_id: int) -> tuple[Grant, ...
     return tuple(grant_of(role) for role in await active_roles(session, member_id))
 
 
+@dataclass(frozen=True)
 class PlaceRecords:
-    """Reads of places, roles and invitations (mixed into the processor's records)."""
+    """Reads of the area tree."""
 
     session: AsyncSession
 
@@ -74,45 +103,3 @@ class PlaceRecords:
     ) -> list[Place]:
         found = await find_places(self.session, query, within_path=within, kinds=kinds, limit=limit)
         return [place_of(area) for area in found]
-
-    async def invitation(self, code: str) -> InvitationView | None:
-        record = await find_invitation(self.session, code)
-        if record is None:
-            return None
-        area = await area_by_id(self.session, record.area_id)
-        if area is None:
-            return None
-        return InvitationView(
-            Role(record.role), place_of(area), record.expires_at, record.used_at is not None
-        )
-
-    async def join_attempts(self, member_id: int) -> JoinAttempts:
-        failures, locked_until = await load_join_attempts(self.session, member_id)
-        return JoinAttempts(failures, locked_until)
-
-    async def roles_within(self, path: str) -> list[HeldRole]:
-        return [
-            HeldRole(grant_of(role), role.member_id, role.member_name)
-            for role in await roles_within(self.session, path)
-        ]
-
-    async def tip_for_staff(self, code: str) -> StaffTipView | None:
-        tip = await find_tip_by_code(self.session, code)
-        if tip is None:
-            return None
-        area = await area_by_id(self.session, tip.area_id) if tip.area_id is not None else None
-        return StaffTipView(
-            code=tip.code,
-            category=tip.category,
-            status=tip.status,
-            received_at=tip.received_at,
-            place_path=area.path if area is not None else "",
-            description=tip.description,
-            place_text=tip.place_text,
-            anonymous=tip.anonymous,
-            contact_phone=tip.contact_phone,
-        )
-
-    async def tips_within(self, path: str, *, limit: int) -> list[TipListing]:
-        found = await list_tips_within(self.session, path, limit=limit)
-        return [TipListing(*row) for row in found]

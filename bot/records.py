@@ -1,44 +1,35 @@
-"""The engine's read port bound to one transaction, and every effect handler, by feature.
+"""The engine's read port bound to one transaction: one reader per feature.
 
-Each feature keeps its reads (a mixin) and its effect handlers in its own ``bot`` module;
-this module only puts them together.
+Each feature keeps its reader in its own ``bot`` package; this module only puts them together
+(``records.events.upcoming_events(...)``), as ``conversations.ports.Records`` declares.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcasts import handlers as broadcasts
-from bot.events import handlers as events
-from bot.exports import handlers as overview
-from bot.incidents import handlers as incidents
-from bot.monthly_reports import handlers as reports
+from bot.broadcasts.handlers import BroadcastRecords
+from bot.events.handlers import EventRecords
+from bot.exports.handlers import OverviewRecords
+from bot.incidents.handlers import IncidentRecords
+from bot.monthly_reports.handlers import ReportRecords
+from bot.people.reads import PeopleRecords
 from bot.places import PlaceRecords
 from bot.sealing import Sealer
-from bot.security_models import handlers as security_models
-from bot.tips import handlers as tip_inbox
-from conversations.ports import TipStatus
-from storage.tips import find_tip_by_code
+from bot.security_models.handlers import SecurityModelRecords
+from bot.tips.handlers import TipInboxRecords
 
 
-class DatabaseRecords(
-    PlaceRecords,
-    reports.ReportRecords,
-    incidents.IncidentRecords,
-    security_models.SecurityModelRecords,
-    events.EventRecords,
-    tip_inbox.TipInboxRecords,
-    broadcasts.BroadcastRecords,
-    overview.OverviewRecords,
-):
+class DatabaseRecords:
     """The engine's read port, bound to the current transaction."""
 
     def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
-        self.session = session
-        self.sealer = sealer
-
-    async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
-        tip = await find_tip_by_code(self.session, code)
-        if tip is None or not self.sealer.proves(tip.sender_proof, code, member_id):
-            return None
-        return TipStatus(tip.code, tip.status, tip.received_at)
+        self.places = PlaceRecords(session)
+        self.people = PeopleRecords(session)
+        self.tips = TipInboxRecords(session, sealer)
+        self.monthly_reports = ReportRecords(session)
+        self.events = EventRecords(session)
+        self.security_models = SecurityModelRecords(session)
+        self.incidents = IncidentRecords(session)
+        self.broadcasts = BroadcastRecords(session)
+        self.exports = OverviewRecords(session)

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from conversations.monthly_reports import ReportCalendar
+from conversations.calendar import ReportCalendar
 from storage.database import DEFAULT_SQLITE_URL
 
 

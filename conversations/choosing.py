@@ -15,14 +15,14 @@ async def pick_place(
 ) -> Place | str:
     """The one place ``text`` names (a code, or part of a name, accents optional) among the
     places of ``kinds`` where the member may do ``action``; otherwise the explanation."""
-    by_code = await ctx.records.place_by_code(text)
+    by_code = await ctx.records.places.place_by_code(text)
     if by_code is not None and by_code.kind in kinds:
         if may(ctx.member.roles, action, by_code.path):
             return by_code
         return ctx.t(N_("place.outside"), place=by_code.full_name)
     found: dict[int, Place] = {}
     for scope in scopes(ctx.member.roles, action):
-        for place in await ctx.records.find_places(
+        for place in await ctx.records.places.find_places(
             text, within=scope.path, kinds=kinds, limit=MAX_SHOWN + 1
         ):
             found.setdefault(place.id, place)

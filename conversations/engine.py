@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.commands import Command, parse_command
-from conversations.effects import AcceptInvitation, Effect, GiveUpRole, SetLocale
+from conversations.effects import Effect
 from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, match_option
 from conversations.flow import EDIT, FINISHED, SUMMARY, Flow, FlowContext, Redirect, Step
 from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
 from conversations.localtime import local_today
 from conversations.parsing import ParseError, parse_integer
+from conversations.people import AcceptInvitation, GiveUpRole, SetLocale
 from conversations.policy import may
 from conversations.ports import Member, Records, SavedConversation
 from conversations.replies import Choices, Inbound, Option, Reply, Text

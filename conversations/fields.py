@@ -584,7 +584,7 @@ class Commune(Field):
         query = accepted.value.get("query")
         if query is None:
             return accepted
-        found = await records.find_places(
+        found = await records.places.find_places(
             query, within=None, kinds=frozenset({COMMUNE_KIND}), limit=MAX_COMMUNES_SHOWN + 1
         )
         if not found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations.broadcasts.compose import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
+from conversations.calendar import ReportCalendar
 from conversations.engine import Engine
 from conversations.events.cancel import cancel_event_flow
 from conversations.events.new import new_event_flow
@@ -13,7 +14,6 @@ from conversations.events.turnout import turnout_flow
 from conversations.exports.export import export_flow, overview_flow
 from conversations.i18n import Catalogues
 from conversations.incidents.report import incident_flow
-from conversations.monthly_reports import ReportCalendar
 from conversations.monthly_reports.update import monthly_report_flow
 from conversations.people.areas import add_area_flow, rename_area_flow
 from conversations.people.campaign_optout import (

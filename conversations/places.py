@@ -9,6 +9,7 @@ string prefix test.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from conversations.i18n import N_
 from conversations.parsing import fold
@@ -77,3 +78,17 @@ class Place:
     def full_name(self) -> str:
         """The name with its parent's ("Thôn Đông, Xã Đô Lương"), to tell namesakes apart."""
         return f"{self.name}, {self.parent_name}" if self.parent_name else self.name
+
+
+class PlaceReads(Protocol):
+    """Finding places of the area tree (every feature picks places through these)."""
+
+    async def place_by_code(self, code: str) -> Place | None:
+        """The place with this official or given code."""
+        ...
+
+    async def find_places(
+        self, query: str, *, within: str | None, kinds: frozenset[str] | None, limit: int
+    ) -> list[Place]:
+        """Places whose name contains ``query`` (accents optional), best matches first."""
+        ...

@@ -14,7 +14,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts.handlers import cancel_broadcast, create_broadcast, load_progress
-from bot.people.areas_cli import in_transaction
+from bot.commandline import in_transaction
 from conversations.broadcasts import (
     AUDIENCE_ROLES,
     CHANNELS,

@@ -1,12 +1,13 @@
 """The bot's side of admin broadcasts (campaign messages).
 
-Reads for the engine (a mixin of the processor's records) and the effects' handlers. The
+Reads for the engine (a reader the processor's records hold) and the effects' handlers. The
 handlers ask the policy again against the roles loaded in this transaction: a broadcast is
 stored only inside the admin's place, and only its admin's peers may cancel it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,6 @@ from conversations.broadcasts import (
     BroadcastProgress,
     CancelBroadcast,
     CreateBroadcast,
-    SetCampaigns,
 )
 from conversations.effects import Effect
 from conversations.places import is_inside
@@ -37,7 +37,7 @@ from storage.broadcasts import (
     set_broadcast_status,
 )
 from storage.outbox import cancel_broadcast_copies, count_by_broadcast
-from storage.preferences import campaigns_enabled, set_campaigns
+from storage.preferences import campaigns_enabled
 
 BROADCAST_CREATED = "broadcast.created"
 BROADCAST_CANCELLED = "broadcast.cancelled"
@@ -71,6 +71,7 @@ async def load_progress(
     return [progress_of(record, counts.get(record.id, {})) for record in records]
 
 
+@dataclass(frozen=True)
 class BroadcastRecords:
     """Reads of broadcasts and their audiences."""
 
@@ -173,12 +174,7 @@ async def _cancel(ctx: EffectContext, effect: CancelBroadcast) -> None:
     await cancel_broadcast(ctx.session, record.id, actor_member_id=ctx.member.id, now=ctx.now)
 
 
-async def _set_campaigns(ctx: EffectContext, effect: SetCampaigns) -> None:
-    await set_campaigns(ctx.session, ctx.member.id, effect.enabled, now=ctx.now)
-
-
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
     CreateBroadcast: _create,
     CancelBroadcast: _cancel,
-    SetCampaigns: _set_campaigns,
 }

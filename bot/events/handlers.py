@@ -1,11 +1,12 @@
 """The bot's side of events and their participants.
 
-Reads for the engine (a mixin of the processor's records) and the effects' handlers. The
+Reads for the engine (a reader the processor's records hold) and the effects' handlers. The
 handlers ask the policy again against the roles loaded in this very transaction, so a stale
 conversation never writes what the member may no longer do."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,6 +71,7 @@ def view_of(record: EventRecord) -> EventView:
     )
 
 
+@dataclass(frozen=True)
 class EventRecords:
     """Reads of events and their participants."""
 

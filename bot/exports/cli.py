@@ -24,9 +24,9 @@ from bot.exports.service import (
 )
 from bot.places import place_of
 from bot.settings import Settings
+from conversations.calendar import is_period, next_period, period_of
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
-from conversations.monthly_reports import is_period, next_period, period_of
 from conversations.places import Place
 from storage.areas import area_by_code
 from storage.audit import record_audit

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,6 +71,7 @@ def same_session(session: AsyncSession) -> Sessions:
     return opened
 
 
+@dataclass(frozen=True)
 class OverviewRecords:
     """Reads of the compliance overview."""
 

@@ -21,11 +21,11 @@ from bot.exports.compliance import (
     communes_of,
 )
 from bot.exports.writers import Book, Cell, open_book
+from conversations.calendar import ReportCalendar
 from conversations.exports import COVERAGE_TARGET, FILING_LABELS, coverage, filing_state
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import LOCAL_TIME
-from conversations.monthly_reports import ReportCalendar
 from conversations.places import KIND_LABELS, RESIDENTIAL, Place
 from conversations.security_models import ACTIVITY_KINDS, MODEL_KINDS
 from conversations.tips.report import CATEGORIES

@@ -1,10 +1,12 @@
 """The bot's side of urgent incident reports.
 
-Reads for the engine (a mixin of the processor's records) and the effect's handler: store the
+Reads for the engine (a reader the processor's records hold) and the effect's handler: store the
 incident and queue a message to every officer of the commune, in the same transaction, with a
 kind that goes out at night too."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,6 +56,7 @@ async def incident_recipients(session: AsyncSession, place_path: str) -> Inciden
     return IncidentRecipients(None, ())
 
 
+@dataclass(frozen=True)
 class IncidentRecords:
     """Reads of urgent incident reports."""
 

@@ -1,8 +1,10 @@
 """The bot's side of the monthly update of residential areas.
 
-Reads for the engine (a mixin of the processor's records) and the effects' handlers."""
+Reads for the engine (a reader the processor's records hold) and the effects' handlers."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +16,7 @@ from storage.areas import area_by_id
 from storage.monthly_reports import NewReport, correct_report, find_report, insert_report
 
 
+@dataclass(frozen=True)
 class ReportRecords:
     """Reads of the monthly update of residential areas."""
 

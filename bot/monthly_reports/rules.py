@@ -20,10 +20,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
+from conversations.calendar import ReportCalendar, period_of, previous_period
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
-from conversations.monthly_reports import ReportCalendar, period_of, previous_period
 from conversations.places import RESIDENTIAL, is_inside
 from storage.monthly_report_reminders import (
     AreaHolder,

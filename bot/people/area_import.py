@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.people.areas import clean_name
+from bot.places import clean_name
 from conversations.parsing import ParseError, fold, parse_integer
 from conversations.places import PROVINCE, RESIDENTIAL_KINDS, parse_residential_kind
 from storage.areas import (

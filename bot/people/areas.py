@@ -1,4 +1,4 @@
-"""Loading the official area list and searching places by name without accents.
+"""Loading the official area list (searching it is core: ``bot.places``).
 
 The 34 provinces and 3,321 communes (after the 1 July 2025 reform) come from the
 ``vietnam-provinces`` package with their official codes: provinces as two digits ("40"),
@@ -7,21 +7,15 @@ communes as five ("17662"), which is how official documents write them.
 
 from __future__ import annotations
 
-import unicodedata
-
 from sqlalchemy.ext.asyncio import AsyncSession
 from vietnam_provinces import Province, Ward
 
+from bot.places import clean_name
 from conversations.parsing import fold
 from conversations.places import COMMUNE, PROVINCE
-from storage.areas import AreaRecord, NewArea, SeedResult, find_areas, upsert_areas
+from storage.areas import NewArea, SeedResult, upsert_areas
 
-__all__ = ["clean_name", "find_places", "official_areas", "province_code", "seed_official_areas"]
-
-
-def clean_name(text: str) -> str:
-    """A place name as stored: NFC (one form for Vietnamese marks), single spaces."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+__all__ = ["official_areas", "province_code", "seed_official_areas"]
 
 
 def province_code(number: int) -> str:
@@ -60,18 +54,3 @@ def official_areas() -> list[NewArea]:
 async def seed_official_areas(session: AsyncSession) -> SeedResult:
     """Load the official provinces and communes; a second run changes nothing."""
     return await upsert_areas(session, official_areas())
-
-
-async def find_places(
-    session: AsyncSession,
-    query: str,
-    *,
-    within_path: str | None = None,
-    kinds: frozenset[str] | None = None,
-    limit: int = 20,
-) -> list[AreaRecord]:
-    """Places whose name (or former name) contains ``query``, typed with or without accents."""
-    folded = fold(query)
-    if not folded:
-        return []
-    return await find_areas(session, folded, within_path=within_path, kinds=kinds, limit=limit)

@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commandline import in_transaction
 from bot.people.area_import import BadFile, ImportReport, import_areas
-from bot.people.areas import find_places, seed_official_areas
-from bot.settings import Settings
+from bot.people.areas import seed_official_areas
+from bot.places import find_places
 from storage.areas import count_by_kind
-from storage.database import Database
 
 areas_cli = typer.Typer(
     help="The area tree: provinces, communes, residential areas.", no_args_is_help=True
 )
-
-T = TypeVar("T")
-
-
-def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``work`` in one transaction on the configured database."""
-
-    async def run() -> T:
-        database = Database(Settings().database_url)
-        try:
-            async with database.transaction() as session:
-                return await work(session)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
 
 
 @areas_cli.command("seed")

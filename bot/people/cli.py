@@ -13,7 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.people.areas_cli import in_transaction
+from bot.commandline import in_transaction
 from bot.places import grant_of, place_of
 from bot.settings import Settings
 from conversations.localtime import shown

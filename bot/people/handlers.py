@@ -12,23 +12,23 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.effect_context import EffectContext, EffectHandler
-from bot.people.areas import clean_name
-from bot.places import grant_of, place_of
-from conversations.effects import (
+from bot.places import clean_name, grant_of, place_of
+from conversations.effects import Effect
+from conversations.i18n import N_
+from conversations.parsing import fold
+from conversations.people import (
     AcceptInvitation,
     AddArea,
     CreateInvitation,
-    Effect,
     GiveUpRole,
     RecordJoinAttempts,
-    RecordTipView,
     RenameArea,
+    SetCampaigns,
     SetLocale,
     SetReminders,
 )
-from conversations.i18n import N_
-from conversations.parsing import fold
 from conversations.policy import Action, PolicyViolation, may, may_grant, may_revoke
+from conversations.tips import RecordTipView
 from storage.areas import NewArea, area_by_id, insert_areas, next_child_codes, rename_area
 from storage.audit import (
     AREA_ADDED,
@@ -44,7 +44,7 @@ from storage.audit import (
 from storage.invitations import claim_invitation, create_invitation, save_join_attempts
 from storage.members import set_locale
 from storage.notices import add_notice
-from storage.preferences import set_reminders
+from storage.preferences import set_campaigns, set_reminders
 from storage.roles import grant_role, revoke_role, role_by_id
 from storage.tips import find_tip_by_code
 
@@ -55,6 +55,10 @@ async def set_member_locale(ctx: EffectContext, effect: SetLocale) -> None:
 
 async def set_member_reminders(ctx: EffectContext, effect: SetReminders) -> None:
     await set_reminders(ctx.session, ctx.member.id, effect.on, now=ctx.now)
+
+
+async def set_member_campaigns(ctx: EffectContext, effect: SetCampaigns) -> None:
+    await set_campaigns(ctx.session, ctx.member.id, effect.enabled, now=ctx.now)
 
 
 async def _accept_invitation(ctx: EffectContext, effect: AcceptInvitation) -> None:
@@ -250,6 +254,7 @@ async def _record_tip_view(ctx: EffectContext, effect: RecordTipView) -> None:
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
     SetLocale: set_member_locale,
     SetReminders: set_member_reminders,
+    SetCampaigns: set_member_campaigns,
     AcceptInvitation: _accept_invitation,
     RecordJoinAttempts: _record_join_attempts,
     CreateInvitation: _create_invitation,

@@ -1,16 +1,17 @@
 """The bot's side of self-managed security models and their activity logs.
 
-Reads for the engine (a mixin of the processor's records) and the effects' handlers. Each
+Reads for the engine (a reader the processor's records hold) and the effects' handlers. Each
 handler asks the policy again, against the roles loaded in this very transaction, so a stale
 conversation never writes what the member may no longer do."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.effect_context import EffectContext, EffectHandler
-from bot.people.areas import clean_name
-from bot.places import place_of_record
+from bot.places import clean_name, place_of_record
 from conversations.effects import Effect
 from conversations.parsing import fold
 from conversations.policy import Action, PolicyViolation, may
@@ -52,6 +53,7 @@ def model_view(record: SecurityModelRecord) -> ModelView:
     )
 
 
+@dataclass(frozen=True)
 class SecurityModelRecords:
     """Reads of self-managed security models and their activity logs."""
 

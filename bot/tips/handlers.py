@@ -1,6 +1,6 @@
 """The bot's side of the officers' tip inbox.
 
-Reads for the engine (a mixin of the processor's records), the effects' handlers (take a tip,
+Reads for the engine (a reader the processor's records hold), the effects' handlers (take a tip,
 change its status) and the notices they cause: the sender told the new status in their
 language, never who the officer is; the officers of a commune told of a new tip at once.
 
@@ -11,6 +11,7 @@ raw parameters only. Nothing here logs a tip's text, a sender's route or a membe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
 from bot.sealing import Sealer
-from conversations.effects import Effect, StoreTip
+from conversations.effects import Effect
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues
 from conversations.policy import Action, PolicyViolation, may
@@ -33,7 +34,9 @@ from conversations.tips import (
     InboxAttachment,
     InboxLine,
     InboxTip,
+    StoreTip,
     TakeTip,
+    TipStatus,
     allowed_actions,
     note_required,
     status_after,
@@ -141,10 +144,18 @@ async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
     )
 
 
+@dataclass(frozen=True)
 class TipInboxRecords:
     """Reads of the officers' tip inbox."""
 
     session: AsyncSession
+    sealer: Sealer
+
+    async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
+        tip = await find_tip_by_code(self.session, code)
+        if tip is None or not self.sealer.proves(tip.sender_proof, code, member_id):
+            return None
+        return TipStatus(tip.code, tip.status, tip.received_at)
 
     async def inbox_tip(self, code: str) -> InboxTip | None:
         tip = await find_tip_by_code(self.session, code)

@@ -105,13 +105,6 @@ class CancelBroadcast(Effect):
 
 
 @dataclass(frozen=True)
-class SetCampaigns(Effect):
-    """Turn the member's campaign messages (broadcasts) on or off."""
-
-    enabled: bool
-
-
-@dataclass(frozen=True)
 class BroadcastProgress:
     """A broadcast as its admin follows it: state and counts of copies by outcome."""
 

@@ -72,7 +72,7 @@ async def show_preview(answers: dict[str, Any], ctx: FlowContext) -> Redirect | 
         return None
     if any(step not in answers for step in ("channels", "when")):
         return None
-    count = await ctx.records.broadcast_reach(audience_of(answers))
+    count = await ctx.records.broadcasts.broadcast_reach(audience_of(answers))
     place = answers["areas"]["within"]["own_name"]
     replies: list[Reply] = [Text(ctx.t(N_("broadcasts.reach"), count=count))]
     if count == 0:
@@ -94,7 +94,7 @@ async def create(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     if not may(ctx.member.roles, Action.BROADCAST, within["path"]):
         return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
     audience = audience_of(answers)
-    count = await ctx.records.broadcast_reach(audience)
+    count = await ctx.records.broadcasts.broadcast_reach(audience)
     if count == 0:
         return Completion(replies=[Text(ctx.t(N_("broadcasts.not_created_empty")))])
     moment = send_moment(answers, ctx.now)
@@ -221,7 +221,9 @@ async def skip_to_list(answers: dict[str, Any], ctx: FlowContext) -> Redirect | 
 async def list_broadcasts(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     found: dict[int, BroadcastProgress] = {}
     for scope in scopes(ctx.member.roles, Action.BROADCAST):
-        for progress in await ctx.records.broadcasts_within(scope.path, limit=MAX_LISTED):
+        for progress in await ctx.records.broadcasts.broadcasts_within(
+            scope.path, limit=MAX_LISTED
+        ):
             found.setdefault(progress.id, progress)
     newest = sorted(found.values(), key=lambda item: item.id, reverse=True)[:MAX_LISTED]
     if not newest:
@@ -250,7 +252,7 @@ def broadcasts_flow() -> Flow:
 
 
 async def _cancellable(answers: dict[str, Any], ctx: FlowContext) -> BroadcastProgress | str:
-    progress = await ctx.records.broadcast_progress(int(answers["number"]))
+    progress = await ctx.records.broadcasts.broadcast_progress(int(answers["number"]))
     if progress is None or not may(ctx.member.roles, Action.BROADCAST, progress.place_path):
         return ctx.t(N_("broadcasts.not_found"), number=answers["number"])
     if progress.status not in CANCELLABLE:

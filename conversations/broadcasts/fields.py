@@ -137,14 +137,14 @@ class AudiencePlaces(Field):
 
 async def _one_place(name: str, places: list[Place], records: Records) -> Place:
     """The one place inside the admin's ``places`` that ``name`` (a code or a name) means."""
-    by_code = await records.place_by_code(name)
+    by_code = await records.places.place_by_code(name)
     if by_code is not None:
         if any(is_inside(by_code.path, scope.path) for scope in places):
             return by_code
         raise InvalidAnswer(N_("place.outside"), place=by_code.full_name)
     found: dict[int, Place] = {}
     for scope in places:
-        for place in await records.find_places(
+        for place in await records.places.find_places(
             name, within=scope.path, kinds=None, limit=MAX_PLACES_SHOWN + 1
         ):
             found.setdefault(place.id, place)

@@ -24,7 +24,7 @@ MAX_REASON = 300
 
 
 async def _listing(ctx: FlowContext) -> dict[str, Any]:
-    found = await ctx.records.cancellable_events(
+    found = await ctx.records.events.cancellable_events(
         member_id=ctx.member.id,
         admin_paths=[place.path for place in scopes(ctx.member.roles, Action.MANAGE_EVENTS)],
         now=ctx.now,
@@ -37,7 +37,7 @@ async def _still_cancellable(answers: dict[str, Any], ctx: FlowContext) -> Event
     picked = chosen_event(answers.get(EVENT))
     if picked is None:
         return None
-    event = await ctx.records.event(picked["id"], member_id=ctx.member.id)
+    event = await ctx.records.events.event(picked["id"], member_id=ctx.member.id)
     if event is None or not may_cancel(ctx.member.roles, event, ctx.now):
         return None
     return event

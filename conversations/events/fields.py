@@ -294,10 +294,10 @@ class HomePlace(PlaceLookup):
     not_found = N_("events.home.not_found")
 
     async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
-        by_code = await records.place_by_code(query)
+        by_code = await records.places.place_by_code(query)
         if by_code is not None and by_code.kind in RESIDENTIAL | {COMMUNE}:
             return [by_code]
-        return await records.find_places(
+        return await records.places.find_places(
             query, within=None, kinds=RESIDENTIAL | {COMMUNE}, limit=MAX_CANDIDATES + 1
         )
 
@@ -311,7 +311,7 @@ class EventArea(PlaceLookup):
         return [_place_value(place) for place in scopes(ctx.roles, Action.MANAGE_EVENTS)]
 
     async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
-        by_code = await records.place_by_code(query)
+        by_code = await records.places.place_by_code(query)
         if by_code is not None:
             allowed = may(ctx.roles, Action.MANAGE_EVENTS, by_code.path)
             return [by_code] if allowed else []
@@ -319,7 +319,7 @@ class EventArea(PlaceLookup):
         for scope in scopes(ctx.roles, Action.MANAGE_EVENTS):
             if fold(query) in fold(scope.name):
                 found.setdefault(scope.id, scope)
-            for place in await records.find_places(
+            for place in await records.places.find_places(
                 query, within=scope.path, kinds=None, limit=MAX_CANDIDATES + 1
             ):
                 found.setdefault(place.id, place)

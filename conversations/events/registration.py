@@ -49,7 +49,7 @@ def picked_registered(answers: Answers) -> bool:
 
 
 async def _listing_for(home: dict[str, Any], ctx: FlowContext) -> dict[str, Any]:
-    events = await ctx.records.upcoming_events(
+    events = await ctx.records.events.upcoming_events(
         home["path"], member_id=ctx.member.id, now=ctx.now, limit=MAX_LISTED
     )
     return listing(events, home["name"])
@@ -57,7 +57,7 @@ async def _listing_for(home: dict[str, Any], ctx: FlowContext) -> dict[str, Any]
 
 async def begin(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
     """Straight to the list when the member's place is known; otherwise ask where they live."""
-    place = await ctx.records.home_area(ctx.member.id)
+    place = await ctx.records.events.home_area(ctx.member.id)
     if place is None and ctx.member.roles:
         place = ctx.member.roles[0].place
     if place is None:
@@ -77,7 +77,7 @@ async def event_picked(answers: dict[str, Any], ctx: FlowContext) -> Redirect | 
         return Redirect(step=HOME)
     if action == CLOSE.id:
         return Redirect(step=FINISHED)
-    event = await ctx.records.event(value["chosen"], member_id=ctx.member.id)
+    event = await ctx.records.events.event(value["chosen"], member_id=ctx.member.id)
     if event is None or not event.is_open(ctx.now):
         gone = Text(ctx.t(N_("events.gone")))
         return Redirect(
@@ -119,7 +119,7 @@ async def finish(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     wants = answers.get("unregister" if picked_registered(answers) else "register")
     if picked is None or wants != "yes":
         return Completion(effects=effects)
-    event = await ctx.records.event(picked["id"], member_id=ctx.member.id)
+    event = await ctx.records.events.event(picked["id"], member_id=ctx.member.id)
     if event is None or not event.is_open(ctx.now):
         return Completion(replies=[Text(ctx.t(N_("events.gone")))], effects=effects)
     shown = {"title": event.title, "when": event.when, "place": event.place_text}

@@ -20,7 +20,7 @@ EVENT = "event"
 
 async def begin(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
     roles = ctx.member.roles
-    found = await ctx.records.reportable_events(
+    found = await ctx.records.events.reportable_events(
         member_id=ctx.member.id,
         leader_paths=[grant.place.path for grant in roles if grant.role == Role.LEADER],
         admin_paths=[place.path for place in scopes(roles, Action.MANAGE_EVENTS)],
@@ -46,7 +46,7 @@ async def event_picked(answers: dict[str, Any], ctx: FlowContext) -> Redirect | 
 async def save(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     picked = chosen_event(answers[EVENT])
     assert picked is not None
-    event = await ctx.records.event(picked["id"], member_id=ctx.member.id)
+    event = await ctx.records.events.event(picked["id"], member_id=ctx.member.id)
     if (
         event is None
         or event.cancelled

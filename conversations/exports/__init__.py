@@ -16,9 +16,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from conversations.calendar import period_end, period_start, previous_period
 from conversations.effects import Effect
 from conversations.i18n import N_
-from conversations.monthly_reports import period_end, period_start, previous_period
 from conversations.places import Place, is_inside
 
 COVERAGE_TARGET = 0.8  # households that signed the safety pledge, per commune and area

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations.calendar import ReportCalendar, previous_period
 from conversations.exports import (
     COVERAGE_TARGET,
     RECENT_DAYS,
@@ -22,7 +23,6 @@ from conversations.exports import (
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
-from conversations.monthly_reports import ReportCalendar, previous_period
 from conversations.policy import Action, scopes
 from conversations.replies import Text
 
@@ -165,7 +165,7 @@ async def show_overview(
     texts = []
     for place in places:
         deadline = calendar.deadline(period, place.path)
-        tally = await ctx.records.compliance(place, period, ctx.today, deadline)
+        tally = await ctx.records.exports.compliance(place, period, ctx.today, deadline)
         texts.append(describe(tally, ctx))
     return Completion(replies=[Text("\n\n".join(texts))])
 

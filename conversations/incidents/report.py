@@ -105,7 +105,7 @@ async def report_incident(answers: dict[str, Any], ctx: FlowContext) -> Completi
     grant = _reporting_grant(answers, ctx)
     if grant is None:
         return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
-    recipients = await ctx.records.incident_recipients(grant.place.path)
+    recipients = await ctx.records.incidents.incident_recipients(grant.place.path)
     officers = recipients.besides(ctx.member.id)
     commune = recipients.commune.name if recipients.commune else grant.place.name
     if officers:

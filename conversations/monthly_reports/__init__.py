@@ -1,4 +1,5 @@
-"""The monthly update of a residential area: its calendar, fields, effects and reads.
+"""The monthly update of a residential area: its fields, effects and reads (the calendar of
+periods and deadlines is core: ``conversations.calendar``).
 
 The reads are a part of ``conversations.ports.Records``, so this module must not import
 ``conversations.ports``.
@@ -6,93 +7,13 @@ The reads are a part of ``conversations.ports.Records``, so this module must not
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from conversations.effects import Effect
 from conversations.i18n import N_
-
-
-def province_code(path: str) -> str | None:
-    """The province's code from a place's materialised path ("/40/17662/…" → "40")."""
-    parts = [part for part in path.split("/") if part]
-    return parts[0] if parts else None
-
-
-def period_of(day: date) -> str:
-    """The period (month) a day belongs to: "2026-11"."""
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def previous_period(period: str) -> str:
-    year, month = (int(part) for part in period.split("-"))
-    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
-
-
-def next_period(period: str) -> str:
-    year, month = (int(part) for part in period.split("-"))
-    return f"{year + 1:04d}-01" if month == 12 else f"{year:04d}-{month + 1:02d}"
-
-
-def period_start(period: str) -> date:
-    year, month = (int(part) for part in period.split("-"))
-    return date(year, month, 1)
-
-
-def period_end(period: str) -> date:
-    """The last day of the period's month."""
-    start = period_start(period)
-    return date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
-
-
-def is_period(text: str) -> bool:
-    """ "2026-10" is a period; "2026-13" and "10/2026" are not."""
-    try:
-        year, month = (int(part) for part in text.split("-"))
-    except ValueError:
-        return False
-    return len(text) == 7 and 2000 <= year <= 2999 and 1 <= month <= 12
-
-
-@dataclass(frozen=True)
-class ReportCalendar:
-    """When a monthly update is due (settings; local dates in Vietnam).
-
-    The update of a month is due by ``deadline_day`` of the following month, unless the
-    province has its own day. Until that deadline, and during the first ``previous_month_days``
-    days of a month (so that a late update can still be filed, and marked late), leaders file
-    for the month that just ended; after that, for the current month.
-    """
-
-    deadline_day: int = 5
-    province_deadline_days: Mapping[str, int] = field(default_factory=dict)
-    previous_month_days: int = 10
-
-    def period_for(self, today: date, place_path: str | None = None) -> str:
-        """The period a leader files for on ``today``: the month that just ended until its
-        deadline or the first ``previous_month_days`` days have passed, else this month."""
-        current = period_of(today)
-        previous = previous_period(current)
-        if today.day <= self.previous_month_days or today <= self.deadline(previous, place_path):
-            return previous
-        return current
-
-    def deadline(self, period: str, place_path: str | None = None) -> date:
-        """The last day on which the update of ``period`` counts as on time."""
-        day = self.deadline_day
-        province = province_code(place_path) if place_path else None
-        if province is not None:
-            day = self.province_deadline_days.get(province, day)
-        following = period_start(next_period(period))
-        last = calendar.monthrange(following.year, following.month)[1]
-        return following.replace(day=min(day, last))
-
-    def is_late(self, period: str, place_path: str | None, today: date) -> bool:
-        """Filed (or corrected) on ``today``, would the update of ``period`` be late?"""
-        return today > self.deadline(period, place_path)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from conversations.calendar import ReportCalendar, period_start
 from conversations.fields import FieldContext
 from conversations.flow import SUMMARY, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
@@ -21,8 +22,6 @@ from conversations.monthly_reports import (
     TEXT_FIELDS,
     FiledReport,
     FileMonthlyReport,
-    ReportCalendar,
-    period_start,
 )
 from conversations.monthly_reports.fields import (
     Figures,
@@ -88,7 +87,7 @@ class MonthlyReportFlow:
         """Start the update of ``area`` for the current period, or show the one filed."""
         period = self.calendar.period_for(ctx.today, area["path"])
         deadline = self.calendar.deadline(period, area["path"])
-        filed = await ctx.records.monthly_report(area["area_id"], period)
+        filed = await ctx.records.monthly_reports.monthly_report(area["area_id"], period)
         chosen = {**area, "period": period, "version": filed.version if filed else None}
         params = {
             "area": area["name"],
@@ -124,7 +123,7 @@ class MonthlyReportFlow:
         area = answers[AREA]
         period = area["period"]
         deadline = self.calendar.deadline(period, area["path"])
-        filed = await ctx.records.monthly_report(area["area_id"], period)
+        filed = await ctx.records.monthly_reports.monthly_report(area["area_id"], period)
         late = ctx.today > deadline
         params = {"area": area["name"], "period": shown_period(period)}
         if filed is not None and late:

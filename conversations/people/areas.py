@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.choosing import pick_place
-from conversations.effects import AddArea, RenameArea
 from conversations.fields import Choice, ChoiceOption, FreeText
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.people import AddArea, RenameArea
 from conversations.places import COMMUNE, RESIDENTIAL, RESIDENTIAL_KINDS
 from conversations.policy import Action
 from conversations.replies import Text

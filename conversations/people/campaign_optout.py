@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.broadcasts import SetCampaigns
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
+from conversations.people import SetCampaigns
 from conversations.policy import Action
 from conversations.replies import Text
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.choosing import pick_place
-from conversations.effects import CreateInvitation
 from conversations.fields import Choice, ChoiceOption, FreeText
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.localtime import shown
+from conversations.people import CreateInvitation
 from conversations.people.invitations import (
     INVITE_TTL,
     deep_link,

@@ -7,10 +7,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from conversations.effects import AcceptInvitation, Effect, RecordJoinAttempts
+from conversations.effects import Effect
 from conversations.fields import Accepted, Field, FieldContext, require_text
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.people import AcceptInvitation, RecordJoinAttempts
 from conversations.people.invitations import (
     LOCKOUT,
     MAX_WRONG_CODES,
@@ -33,12 +34,12 @@ class InviteCode(Field):
 
 
 async def redeem(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    attempts = await ctx.records.join_attempts(ctx.member.id)
+    attempts = await ctx.records.people.join_attempts(ctx.member.id)
     if attempts.locked_until is not None and ctx.now < attempts.locked_until:
         minutes = math.ceil((attempts.locked_until - ctx.now).total_seconds() / 60)
         return Completion(replies=[Text(ctx.t(N_("join.slow_down"), minutes=minutes))])
     code = answers["code"]
-    invitation = await ctx.records.invitation(code) if code else None
+    invitation = await ctx.records.people.invitation(code) if code else None
     if invitation is None or not invitation.usable(ctx.now):
         failures = attempts.failures + 1
         locked_until = ctx.now + LOCKOUT if failures >= MAX_WRONG_CODES else None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.effects import SetLocale
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.people import SetLocale
 from conversations.policy import Action
 from conversations.replies import Text
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.effects import GiveUpRole
 from conversations.fields import Accepted, Field, FieldContext, InvalidAnswer, require_text
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.people import GiveUpRole
 from conversations.policy import ROLE_LABELS, Action, Grant
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 

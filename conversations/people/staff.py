@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.choosing import pick_place
-from conversations.effects import GiveUpRole
 from conversations.fields import FreeText, Number
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.people import GiveUpRole, HeldRole
 from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL
 from conversations.policy import ROLE_LABELS, Action, may_revoke, scopes
-from conversations.ports import HeldRole
 from conversations.replies import Text
 
 ANY_PLACE = RESIDENTIAL | {COMMUNE, PROVINCE}
@@ -27,7 +26,7 @@ async def list_staff(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     place = await pick_place(ctx, answers["place"], Action.REVOKE_ROLE, ANY_PLACE)
     if isinstance(place, str):
         return Completion(replies=[Text(place)])
-    held = await ctx.records.roles_within(place.path)
+    held = await ctx.records.people.roles_within(place.path)
     if not held:
         return Completion(replies=[Text(ctx.t(N_("staff.none"), place=place.full_name))])
     lines = [ctx.t(N_("staff.list"), place=place.full_name)]
@@ -39,7 +38,7 @@ async def list_staff(answers: dict[str, Any], ctx: FlowContext) -> Completion:
 async def revoke(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     role_id = answers["role"]
     for scope in scopes(ctx.member.roles, Action.REVOKE_ROLE):
-        for held in await ctx.records.roles_within(scope.path):
+        for held in await ctx.records.people.roles_within(scope.path):
             if held.grant.id == role_id and may_revoke(
                 ctx.member.roles, ctx.member.id, held.member_id, held.grant
             ):

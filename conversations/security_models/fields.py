@@ -134,14 +134,14 @@ class ModelArea(Field):
         query = accepted.value.get("query")
         if query is None:
             return accepted
-        by_code = await records.place_by_code(query)
+        by_code = await records.places.place_by_code(query)
         if by_code is not None and by_code.kind in MODEL_PLACES:
             if not may(ctx.roles, Action.MANAGE_MODELS, by_code.path):
                 raise InvalidAnswer(N_("place.outside"), place=by_code.full_name)
             return Accepted(_area_answer(by_code))
         found: dict[int, Place] = {}
         for scope in scopes(ctx.roles, Action.MANAGE_MODELS):
-            for place in await records.find_places(
+            for place in await records.places.find_places(
                 query, within=scope.path, kinds=MODEL_PLACES, limit=MAX_SHOWN + 1
             ):
                 found.setdefault(place.id, place)
@@ -249,7 +249,9 @@ async def models_in_scope(
     """The active models inside the places where ``action`` is allowed, by name."""
     found: dict[int, ModelView] = {}
     for scope in scopes(grants, action):
-        for model in await records.models_within(scope.path, query=query, limit=limit):
+        for model in await records.security_models.models_within(
+            scope.path, query=query, limit=limit
+        ):
             found.setdefault(model.id, model)
     return sorted(found.values(), key=lambda model: (fold(model.name), model.id))[:limit]
 
@@ -302,7 +304,9 @@ async def register_model(answers: dict[str, Any], ctx: FlowContext) -> Completio
     if not may(ctx.member.roles, Action.MANAGE_MODELS, area["path"]):
         return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
     name = " ".join(answers["name"].split())
-    for model in await ctx.records.models_within(area["path"], query=name, limit=MAX_SHOWN):
+    for model in await ctx.records.security_models.models_within(
+        area["path"], query=name, limit=MAX_SHOWN
+    ):
         if model.place.id == area["id"] and fold(model.name) == fold(name):
             duplicate = ctx.t(N_("models.register.duplicate"), name=model.name, place=area["name"])
             return Completion(replies=[Text(duplicate)])
@@ -317,7 +321,7 @@ async def register_model(answers: dict[str, Any], ctx: FlowContext) -> Completio
 
 
 async def log_activity(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    model = await ctx.records.model_by_id(answers["model"]["id"])
+    model = await ctx.records.security_models.model_by_id(answers["model"]["id"])
     if model is None or not may_log_activity(ctx.member.id, ctx.member.roles, model):
         return Completion(replies=[Text(ctx.t(N_("models.activity.not_allowed")))])
     day = date.fromisoformat(answers["date"])
@@ -369,7 +373,7 @@ async def list_models(answers: dict[str, Any], ctx: FlowContext) -> Completion:
 
 
 async def end_model(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    model = await ctx.records.model_by_id(answers["model"]["id"])
+    model = await ctx.records.security_models.model_by_id(answers["model"]["id"])
     if model is None or not model.active:
         return Completion(replies=[Text(ctx.t(N_("models.end.already")))])
     if not may(ctx.member.roles, Action.END_MODELS, model.place.path):

@@ -16,9 +16,9 @@ The reads are a part of ``conversations.ports.Records``, so this module must not
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from conversations.effects import Effect
 from conversations.i18n import N_
@@ -185,7 +185,7 @@ class ChangeTipStatus(Effect):
     note: str | None = None
 
 
-class TipInboxReads(Protocol):
+class TipReads(Protocol):
     """Reads about tips as officers handle them."""
 
     async def inbox_tip(self, code: str) -> InboxTip | None:
@@ -195,3 +195,49 @@ class TipInboxReads(Protocol):
     async def inbox_lines(self, path: str, *, limit: int) -> list[InboxLine]:
         """Tips placed in ``path`` or below: unacknowledged first, then the newest."""
         ...
+
+    async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
+        """The tip's status if ``member_id`` sent the tip ``code``; None otherwise."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoreTip(Effect):
+    """Store a resident's tip under ``code``.
+
+    ``sender_member_id`` is always given so the bot can derive the sender's proof of ownership;
+    the bot keeps it in the tip row only when the tip is not anonymous.
+    """
+
+    code: str
+    category: str
+    description: str
+    place_text: str | None
+    latitude: float | None
+    longitude: float | None
+    place_unknown: bool
+    occurred_date: date | None
+    occurred_time: str | None
+    occurred_unknown: bool
+    anonymous: bool
+    contact_phone: str | None
+    sender_member_id: int
+    locale: str
+    attachments: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    area_id: int | None = None  # the commune the sender named; None when not known
+
+
+@dataclass(frozen=True)
+class RecordTipView(Effect):
+    """An officer or admin looked at the tip ``code``: audit it (who, which tip, when)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class TipStatus:
+    """A tip's progress as its sender may see it."""
+
+    code: str
+    status: str
+    received_at: datetime

@@ -87,7 +87,7 @@ class TipAndAction(Field):
         value = accepted.value
         if "action" in value or not value["code"]:
             return accepted
-        tip = await records.inbox_tip(value["code"])
+        tip = await records.tips.inbox_tip(value["code"])
         if tip is None or not may(ctx.roles, Action.READ_TIP, tip.place_path):
             return Accepted({"code": value["code"], "found": False})
         actions = list(allowed_actions(ctx.roles, tip))
@@ -165,7 +165,7 @@ async def act_on_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     if not chosen.get("found"):
         return Completion(replies=[Text(ctx.t(N_("tip_read.not_found")))])
     action = chosen.get("action")
-    tip = await ctx.records.inbox_tip(code)
+    tip = await ctx.records.tips.inbox_tip(code)
     if tip is None or action is None:
         # Found, but nothing this member may do with it now (another officer handles it).
         nothing = ctx.t(

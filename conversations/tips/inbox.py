@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from conversations.effects import RecordTipView
 from conversations.fields import (
     MEDIA_KIND_LABELS,
     Accepted,
@@ -38,6 +37,7 @@ from conversations.tips import (
     InboxAttachment,
     InboxLine,
     InboxTip,
+    RecordTipView,
     allowed_actions,
 )
 from conversations.tips.handling import (
@@ -90,7 +90,7 @@ async def list_newest(ctx: FlowContext) -> Completion:
     """The inbox: tips waiting for acknowledgement first, then the newest; no text, no place."""
     found: dict[str, InboxLine] = {}
     for scope in scopes(ctx.member.roles, Action.LIST_TIPS):
-        for tip in await ctx.records.inbox_lines(scope.path, limit=MAX_LISTED):
+        for tip in await ctx.records.tips.inbox_lines(scope.path, limit=MAX_LISTED):
             found.setdefault(tip.code, tip)
     listed = sorted(found.values(), key=lambda tip: tip.received_at, reverse=True)
     listed.sort(key=lambda tip: tip.status != RECEIVED)  # stable: newest first in each group
@@ -265,7 +265,7 @@ async def read_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     code = answers["code"]
     if code == NEWEST:
         return await list_newest(ctx)
-    tip = await ctx.records.inbox_tip(code) if code else None
+    tip = await ctx.records.tips.inbox_tip(code) if code else None
     if tip is None or not may(ctx.member.roles, Action.READ_TIP, tip.place_path):
         return Completion(replies=[Text(ctx.t(N_("tip_read.not_found")))])
     replies: list[Reply] = [Text(show_tip(tip, ctx)), *forwarded(tip, ctx)]

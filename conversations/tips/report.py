@@ -10,7 +10,6 @@ import secrets
 from datetime import date
 from typing import Any
 
-from conversations.effects import StoreTip
 from conversations.fields import (
     TIP_CODE_ALPHABET,
     Attachments,
@@ -27,6 +26,7 @@ from conversations.flow import Answers, Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
+from conversations.tips import StoreTip
 
 TIP_CODE_LENGTH = 8
 MIN_DESCRIPTION = 10

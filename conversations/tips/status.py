@@ -24,7 +24,7 @@ STATUS_LABELS = {
 
 async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     code = answers["code"]
-    found = await ctx.records.tip_status_for_sender(code, ctx.member.id) if code else None
+    found = await ctx.records.tips.tip_status_for_sender(code, ctx.member.id) if code else None
     if found is None:
         return Completion(replies=[Text(ctx.t(N_("status.not_found")))])
     label = STATUS_LABELS.get(found.status, N_("tip.status.received"))

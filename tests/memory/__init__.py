@@ -8,32 +8,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from conversations.effects import (
+from conversations.effects import Effect
+from conversations.engine import Engine
+from conversations.parsing import fold
+from conversations.people import (
     AcceptInvitation,
     AddArea,
     CreateInvitation,
-    Effect,
     GiveUpRole,
-    RecordJoinAttempts,
-    RecordTipView,
-    RenameArea,
-    SetLocale,
-    StoreTip,
-)
-from conversations.engine import Engine
-from conversations.parsing import fold
-from conversations.places import Place, child_path, is_inside
-from conversations.policy import Grant
-from conversations.ports import (
     HeldRole,
     InvitationView,
     JoinAttempts,
-    Member,
-    SavedConversation,
-    StaffTipView,
-    TipListing,
-    TipStatus,
+    RecordJoinAttempts,
+    RenameArea,
+    SetLocale,
 )
+from conversations.places import Place, child_path, is_inside
+from conversations.policy import Grant
+from conversations.ports import Member, SavedConversation
 from conversations.replies import Inbound, Reply
 from conversations.tips import (
     ACKNOWLEDGED,
@@ -42,7 +34,10 @@ from conversations.tips import (
     InboxAttachment,
     InboxLine,
     InboxTip,
+    RecordTipView,
+    StoreTip,
     TakeTip,
+    TipStatus,
     status_after,
 )
 from tests.memory.events import MemoryEventRecords
@@ -103,23 +98,6 @@ class MemoryRecords(MemoryEventRecords):
     async def roles_within(self, path: str) -> list[HeldRole]:
         return [role for role in self.held if is_inside(role.grant.place.path, path)]
 
-    async def tip_for_staff(self, code: str) -> StaffTipView | None:
-        tip = self.tips.get(code)
-        if tip is None:
-            return None
-        place = self.tip_places.get(code)
-        return StaffTipView(
-            code=code,
-            category=tip.category,
-            status=self.statuses.get(code, "received"),
-            received_at=self.received[code],
-            place_path=place.path if place else "",
-            description=tip.description,
-            place_text=tip.place_text,
-            anonymous=tip.anonymous,
-            contact_phone=tip.contact_phone,
-        )
-
     async def inbox_tip(self, code: str) -> InboxTip | None:
         tip = self.tips.get(code)
         if tip is None:
@@ -166,13 +144,17 @@ class MemoryRecords(MemoryEventRecords):
             )
         return lines
 
-    async def tips_within(self, path: str, *, limit: int) -> list[TipListing]:
-        found = [
-            TipListing(code, tip.category, self.statuses.get(code, "received"), self.received[code])
-            for code, tip in self.tips.items()
-            if code in self.tip_places and is_inside(self.tip_places[code].path, path)
-        ]
-        return sorted(found, key=lambda tip: tip.received_at, reverse=True)[:limit]
+
+class MemoryReads:
+    """The engine's read port over one ``MemoryRecords``: every feature's reader is the same
+    object, as the store answers all the reads flow tests need. Monthly reports, models,
+    incidents, broadcasts and the overview have no memory reads: their flows are tested on
+    the database (tests/bot)."""
+
+    def __init__(self, store: MemoryRecords) -> None:
+        self.places = self.people = self.tips = self.events = store
+        self.monthly_reports = self.security_models = self.incidents = store
+        self.broadcasts = self.exports = store
 
 
 @dataclass
@@ -204,7 +186,7 @@ class MemoryChat:
         member = self.member(message.user_id)
         now = self.clock()
         saved = self.conversations.get(member.id)
-        outcome = await self.engine.handle(member, saved, message, self.records, now)
+        outcome = await self.engine.handle(member, saved, message, MemoryReads(self.records), now)
         for effect in outcome.effects:
             self._apply(message.user_id, self.members[message.user_id], effect, now)
         state = outcome.state

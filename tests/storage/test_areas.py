@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from bot.people.areas import find_places, official_areas, seed_official_areas
+from bot.people.areas import official_areas, seed_official_areas
+from bot.places import find_places
 from conversations.places import is_inside
 from storage.areas import area_by_code, count_by_kind
 from storage.database import Database

@@ -176,8 +176,8 @@ async def test_a_sticker_gets_a_polite_request_to_type(
 
 async def test_a_webhook_without_the_right_secret_is_refused(sqlite_database: Database) -> None:
     async with running_bot(sqlite_database, "webhook") as bot:
-        assert bot.web.app is not None
-        assert bot.server.webhook_url == bot.web.app.url + WEBHOOK_PATH
+        assert bot.web is not None
+        assert bot.server.webhook_url == bot.web.url + WEBHOOK_PATH
         assert bot.server.webhook_secret == SECRET
         event = bot.server.text_event(USER, "/start")
         wrong = await bot.server.post_to_webhook(event, secret="not-the-secret")

@@ -17,8 +17,8 @@ from bot.cli import cli
 from bot.exports.service import ExportRequest, ExportSubject, write_export
 from bot.exports.writers import ExportTooLarge
 from bot.places import place_of
+from conversations.calendar import ReportCalendar
 from conversations.i18n import Catalogues
-from conversations.monthly_reports import ReportCalendar
 from conversations.places import Place
 from storage._sql import audit_log, monthly_reports
 from storage.areas import area_by_code

@@ -12,7 +12,8 @@ from bot.delivery.quiet_hours import LOCAL_ZONE
 from bot.events.rules import remind_event_participants
 from bot.monthly_reports.rules import OfficerDigest, ReportReminders
 from bot.scheduler import DeliveryScheduler, Rule
-from conversations.monthly_reports import REPORT_FIELDS, ReportCalendar
+from conversations.calendar import ReportCalendar
+from conversations.monthly_reports import REPORT_FIELDS
 from conversations.parsing import fold
 from storage._sql import outbox
 from storage.areas import NewArea, area_by_code, insert_areas

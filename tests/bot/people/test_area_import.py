@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from bot.cli import cli
 from bot.people.area_import import BadFile, import_areas
-from bot.people.areas import find_places, seed_official_areas
+from bot.people.areas import seed_official_areas
+from bot.places import find_places
 from storage._sql import areas
 from storage.areas import area_by_code
 from storage.database import Database

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from conversations.effects import GiveUpRole
+from conversations.people import GiveUpRole
 from conversations.people.invitations import MAX_WRONG_CODES, new_invite_code
 from conversations.policy import PolicyViolation
 from conversations.ports import Member

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from conversations.monthly_reports import REPORT_FIELDS, ReportCalendar, period_end
+from conversations.calendar import ReportCalendar, period_end
+from conversations.monthly_reports import REPORT_FIELDS
 from conversations.monthly_reports.fields import parse_amount
 from conversations.parsing import ParseError
 from storage.monthly_reports import FIGURE_COLUMNS

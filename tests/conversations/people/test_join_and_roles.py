@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from conversations.people import InvitationView
 from conversations.people.invitations import (
     INVITE_TTL,
     LOCKOUT,
@@ -15,7 +16,6 @@ from conversations.people.invitations import (
 )
 from conversations.places import Place
 from conversations.policy import Grant, Role
-from conversations.ports import InvitationView
 from conversations.replies import Choices
 from tests.conversations.harness import START, Clock, User, new_chat, places, t, user_at_menu
 from tests.memory import MemoryChat

@@ -1,0 +1,42 @@
+"""The engine's reads about invitations and roles, bound to the current transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.places import grant_of, place_of
+from conversations.people import HeldRole, InvitationView, JoinAttempts
+from conversations.policy import Role
+from storage.areas import area_by_id
+from storage.invitations import find_invitation, load_join_attempts
+from storage.roles import roles_within
+
+
+@dataclass(frozen=True)
+class PeopleRecords:
+    """Reads of invitations, wrong codes in a row and roles held in a place."""
+
+    session: AsyncSession
+
+    async def invitation(self, code: str) -> InvitationView | None:
+        record = await find_invitation(self.session, code)
+        if record is None:
+            return None
+        area = await area_by_id(self.session, record.area_id)
+        if area is None:
+            return None
+        return InvitationView(
+            Role(record.role), place_of(area), record.expires_at, record.used_at is not None
+        )
+
+    async def join_attempts(self, member_id: int) -> JoinAttempts:
+        failures, locked_until = await load_join_attempts(self.session, member_id)
+        return JoinAttempts(failures, locked_until)
+
+    async def roles_within(self, path: str) -> list[HeldRole]:
+        return [
+            HeldRole(grant_of(role), role.member_id, role.member_name)
+            for role in await roles_within(self.session, path)
+        ]
