@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcasts.handlers import BroadcastRecords
-from bot.events.handlers import EventRecords
-from bot.exports.handlers import OverviewRecords
-from bot.incidents.handlers import IncidentRecords
-from bot.monthly_reports.handlers import ReportRecords
+from bot.broadcasts.reads import BroadcastRecords
+from bot.events.reads import EventRecords
+from bot.exports.reads import OverviewRecords
+from bot.incidents.reads import IncidentRecords
+from bot.monthly_reports.reads import ReportRecords
 from bot.people.reads import PeopleRecords
 from bot.places import PlaceRecords
 from bot.sealing import Sealer
-from bot.security_models.handlers import SecurityModelRecords
-from bot.tips.handlers import TipInboxRecords
+from bot.security_models.reads import SecurityModelRecords
+from bot.tips.reads import TipInboxRecords
 
 
 class DatabaseRecords:

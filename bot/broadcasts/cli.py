@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcasts.handlers import cancel_broadcast, create_broadcast, load_progress
+from bot.broadcasts.handlers import cancel_broadcast, create_broadcast
+from bot.broadcasts.reads import load_progress
 from bot.commandline import in_transaction
 from conversations.broadcasts import (
     AUDIENCE_ROLES,

@@ -7,7 +7,6 @@ stored only inside the admin's place, and only its admin's peers may cancel it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +16,6 @@ from conversations.broadcasts import (
     CANCELLABLE,
     CANCELLED,
     SCHEDULED,
-    Audience,
-    BroadcastProgress,
     CancelBroadcast,
     CreateBroadcast,
 )
@@ -28,71 +25,16 @@ from conversations.policy import Action, PolicyViolation, may
 from storage.areas import area_by_id
 from storage.audit import record_audit
 from storage.broadcasts import (
-    BroadcastRecord,
     NewBroadcast,
     audience_size,
     broadcast_by_id,
     insert_broadcast,
-    list_broadcasts,
     set_broadcast_status,
 )
-from storage.outbox import cancel_broadcast_copies, count_by_broadcast
-from storage.preferences import campaigns_enabled
+from storage.outbox import cancel_broadcast_copies
 
 BROADCAST_CREATED = "broadcast.created"
 BROADCAST_CANCELLED = "broadcast.cancelled"
-
-
-def progress_of(record: BroadcastRecord, counts: dict[str, int]) -> BroadcastProgress:
-    return BroadcastProgress(
-        id=record.id,
-        status=record.status,
-        place_name=record.area_name,
-        place_path=record.area_path,
-        text_vi=record.text_vi,
-        send_at=record.send_at,
-        created_at=record.created_at,
-        started_at=record.started_at,
-        finished_at=record.finished_at,
-        recipients=record.recipients,
-        queued=counts.get("queued", 0),
-        sending=counts.get("sending", 0),
-        sent=counts.get("sent", 0),
-        failed=counts.get("failed", 0),
-        blocked=counts.get("blocked", 0),
-        cancelled=counts.get("cancelled", 0),
-    )
-
-
-async def load_progress(
-    session: AsyncSession, records: list[BroadcastRecord]
-) -> list[BroadcastProgress]:
-    counts = await count_by_broadcast(session, [record.id for record in records])
-    return [progress_of(record, counts.get(record.id, {})) for record in records]
-
-
-@dataclass(frozen=True)
-class BroadcastRecords:
-    """Reads of broadcasts and their audiences."""
-
-    session: AsyncSession
-
-    async def broadcast_reach(self, audience: Audience) -> int:
-        return await audience_size(self.session, audience.as_json())
-
-    async def broadcasts_within(self, path: str, *, limit: int) -> list[BroadcastProgress]:
-        found = await list_broadcasts(self.session, within_path=path, limit=limit)
-        return await load_progress(self.session, found)
-
-    async def broadcast_progress(self, broadcast_id: int) -> BroadcastProgress | None:
-        record = await broadcast_by_id(self.session, broadcast_id)
-        if record is None:
-            return None
-        (progress,) = await load_progress(self.session, [record])
-        return progress
-
-    async def campaigns_enabled(self, member_id: int) -> bool:
-        return await campaigns_enabled(self.session, member_id)
 
 
 async def create_broadcast(

@@ -6,15 +6,10 @@ conversation never writes what the member may no longer do."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
+from bot.events.reads import view_of
 from bot.events.rules import reminder_prefix
-from bot.places import place_of, place_of_record
 from conversations.effects import Effect
 from conversations.events import (
     CancelEvent,
@@ -24,103 +19,26 @@ from conversations.events import (
     RegisterForEvent,
     ReportTurnout,
     SetHomeArea,
-    ancestor_paths,
     may_cancel,
     may_report_turnout,
 )
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
-from conversations.places import Place
 from conversations.policy import Action, PolicyViolation, may
 from storage.areas import area_by_id
 from storage.events import (
-    EventRecord,
     NewEvent,
     cancel_event,
     cancel_registration,
-    cancellable_events,
     event_by_id,
-    home_area_id,
     insert_event,
     register,
     registered_member_ids,
-    reportable_events,
     set_home_area,
     set_turnout,
-    upcoming_events,
     withdraw_queued_messages,
 )
 from storage.outbox import NOTICE
-
-
-def view_of(record: EventRecord) -> EventView:
-    area = place_of_record(record)
-    return EventView(
-        id=record.id,
-        title=record.title,
-        description=record.description,
-        place_text=record.place_text,
-        starts_at=record.starts_at,
-        ends_at=record.ends_at,
-        area=area,
-        created_by=record.created_by,
-        cancelled=record.cancelled_at is not None,
-        turnout=record.turnout,
-        registered=record.registered,
-        participants=record.participants,
-    )
-
-
-@dataclass(frozen=True)
-class EventRecords:
-    """Reads of events and their participants."""
-
-    session: AsyncSession
-
-    async def home_area(self, member_id: int) -> Place | None:
-        area_id = await home_area_id(self.session, member_id)
-        area = await area_by_id(self.session, area_id) if area_id is not None else None
-        return None if area is None else place_of(area)
-
-    async def upcoming_events(
-        self, place_path: str, *, member_id: int, now: datetime, limit: int
-    ) -> list[EventView]:
-        found = await upcoming_events(
-            self.session, ancestor_paths(place_path), member_id=member_id, now=now, limit=limit
-        )
-        return [view_of(record) for record in found]
-
-    async def event(self, event_id: int, *, member_id: int) -> EventView | None:
-        record = await event_by_id(self.session, event_id, member_id=member_id)
-        return None if record is None else view_of(record)
-
-    async def reportable_events(
-        self,
-        *,
-        member_id: int,
-        leader_paths: list[str],
-        admin_paths: list[str],
-        now: datetime,
-        limit: int,
-    ) -> list[EventView]:
-        above_leaders = sorted({path for leader in leader_paths for path in ancestor_paths(leader)})
-        found = await reportable_events(
-            self.session,
-            member_id=member_id,
-            held_in_paths=above_leaders,
-            inside_paths=admin_paths,
-            now=now,
-            limit=limit,
-        )
-        return [view_of(record) for record in found]
-
-    async def cancellable_events(
-        self, *, member_id: int, admin_paths: list[str], now: datetime, limit: int
-    ) -> list[EventView]:
-        found = await cancellable_events(
-            self.session, member_id=member_id, inside_paths=admin_paths, now=now, limit=limit
-        )
-        return [view_of(record) for record in found]
 
 
 async def _event(ctx: EffectContext, event_id: int) -> EventView:

@@ -9,15 +9,11 @@ where exports are available.
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import date, timedelta
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from datetime import timedelta
 
 from bot.effect_context import EffectContext, EffectHandler
-from bot.exports.compliance import FixedDeadline, tally_compliance
+from bot.exports.compliance import FixedDeadline
+from bot.exports.reads import same_session
 from bot.exports.service import (
     EXPORT_MADE,
     ExportRequest,
@@ -28,7 +24,7 @@ from bot.exports.service import (
 from bot.exports.writers import ExportTooLarge
 from bot.places import place_of
 from conversations.effects import Effect
-from conversations.exports import ComplianceTally, ExportKind, MakeExport
+from conversations.exports import ExportKind, MakeExport
 from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
 from conversations.localtime import local_today
 from conversations.places import Place
@@ -36,7 +32,6 @@ from conversations.policy import Action, PolicyViolation, may
 from conversations.replies import Document, Text
 from storage.areas import area_by_code
 from storage.audit import record_audit
-from storage.exports import Sessions
 
 MAX_CHAT_ROWS = 20_000
 MAX_CHAT_BYTES = 20 * 1024 * 1024  # Telegram takes up to 50 MB from bots; keep well below
@@ -59,28 +54,6 @@ def catalogues() -> Catalogues:
     if _catalogues is None:
         _catalogues = Catalogues.load()
     return _catalogues
-
-
-def same_session(session: AsyncSession) -> Sessions:
-    """Pages read in the caller's transaction (a chat export is capped, so it stays short)."""
-
-    @asynccontextmanager
-    async def opened() -> AsyncIterator[AsyncSession]:
-        yield session
-
-    return opened
-
-
-@dataclass(frozen=True)
-class OverviewRecords:
-    """Reads of the compliance overview."""
-
-    session: AsyncSession
-
-    async def compliance(
-        self, place: Place, period: str, today: date, deadline: date
-    ) -> ComplianceTally:
-        return await tally_compliance(same_session(self.session), place, period, today, deadline)
 
 
 async def make_export(ctx: EffectContext, effect: MakeExport) -> None:

@@ -6,23 +6,18 @@ kind that goes out at night too."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
+from bot.incidents.reads import incident_recipients
 from bot.places import place_of
 from conversations.effects import Effect
 from conversations.i18n import N_
-from conversations.incidents import IncidentRecipients, ReportIncident
+from conversations.incidents import ReportIncident
 from conversations.localtime import shown
-from conversations.places import COMMUNE
 from conversations.policy import Action, PolicyViolation, Role, may
-from storage.areas import area_by_code, area_by_id
+from storage.areas import area_by_id
 from storage.incidents import NewIncident, insert_incident
 from storage.outbox import URGENT
-from storage.roles import roles_within
 
 # The officers' message, by the reporter's role and the severity: both are words, and the
 # message is rendered later in each officer's own language.
@@ -39,31 +34,6 @@ NOTICE_KEYS: dict[tuple[Role, str], str] = {
 def map_link(latitude: float, longitude: float) -> str:
     """A shared location as a link any phone opens in its map app."""
     return f"https://maps.google.com/?q={latitude:.6f},{longitude:.6f}"
-
-
-async def incident_recipients(session: AsyncSession, place_path: str) -> IncidentRecipients:
-    """The commune on ``place_path`` (itself or an ancestor) and its active officers."""
-    codes = [code for code in place_path.strip("/").split("/") if code]
-    for code in reversed(codes):
-        area = await area_by_code(session, code)
-        if area is not None and area.kind == COMMUNE:
-            officers = {
-                role.member_id
-                for role in await roles_within(session, area.path)
-                if role.role == Role.OFFICER and role.area_id == area.id
-            }
-            return IncidentRecipients(place_of(area), tuple(sorted(officers)))
-    return IncidentRecipients(None, ())
-
-
-@dataclass(frozen=True)
-class IncidentRecords:
-    """Reads of urgent incident reports."""
-
-    session: AsyncSession
-
-    async def incident_recipients(self, place_path: str) -> IncidentRecipients:
-        return await incident_recipients(self.session, place_path)
 
 
 async def report_incident(ctx: EffectContext, effect: ReportIncident) -> None:

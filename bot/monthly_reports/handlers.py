@@ -4,39 +4,12 @@ Reads for the engine (a reader the processor's records hold) and the effects' ha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.effect_context import EffectContext, EffectHandler
 from conversations.effects import Effect
-from conversations.monthly_reports import FiledReport, FileMonthlyReport
+from conversations.monthly_reports import FileMonthlyReport
 from conversations.policy import Action, PolicyViolation, may
 from storage.areas import area_by_id
-from storage.monthly_reports import NewReport, correct_report, find_report, insert_report
-
-
-@dataclass(frozen=True)
-class ReportRecords:
-    """Reads of the monthly update of residential areas."""
-
-    session: AsyncSession
-
-    async def monthly_report(self, area_id: int, period: str) -> FiledReport | None:
-        record = await find_report(self.session, area_id, period)
-        if record is None:
-            return None
-        return FiledReport(
-            id=record.id,
-            area_id=record.area_id,
-            period=record.period,
-            version=record.version,
-            late=record.late,
-            filed_at=record.filed_at,
-            filed_by_name=record.filed_by_name,
-            updated_at=record.updated_at,
-            values=record.values,
-        )
+from storage.monthly_reports import NewReport, correct_report, insert_report
 
 
 async def file_monthly_report(ctx: EffectContext, effect: FileMonthlyReport) -> None:

@@ -11,7 +11,6 @@ raw parameters only. Nothing here logs a tip's text, a sender's route or a membe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
 from bot.sealing import Sealer
+from bot.tips.reads import load_inbox_tip
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues
@@ -28,15 +28,11 @@ from conversations.replies import Text
 from conversations.tips import (
     FINAL,
     MAX_NOTE,
-    REJECTED,
     TAKE,
     ChangeTipStatus,
-    InboxAttachment,
-    InboxLine,
     InboxTip,
     StoreTip,
     TakeTip,
-    TipStatus,
     allowed_actions,
     note_required,
     status_after,
@@ -45,7 +41,6 @@ from conversations.tips.report import CATEGORIES
 from storage.areas import area_by_id
 from storage.audit import record_audit
 from storage.outbox import TIP_NOTICE, NewMessage, enqueue
-from storage.roles import active_roles
 from storage.tips import (
     NewAttachment,
     NewTip,
@@ -53,9 +48,6 @@ from storage.tips import (
     change_tip_status,
     find_tip_by_code,
     insert_tip,
-    last_outcome,
-    list_inbox_within,
-    member_display_name,
     staff_over,
     take_tip,
 )
@@ -90,83 +82,6 @@ def render(locale: str | None, key: str, **params: object) -> str:
 def category_label(locale: str | None, category: str) -> str:
     label = CATEGORIES.labels.get(category)
     return render(locale, label) if label else category
-
-
-def _occurred(tip: TipRecord) -> str | None:
-    parts = []
-    if tip.occurred_time:
-        parts.append(tip.occurred_time)
-    if tip.occurred_date:
-        parts.append(tip.occurred_date.strftime("%d/%m/%Y"))
-    return " ".join(parts) or None
-
-
-async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
-    """``tip`` as staff see it: place, handler and the reason of a rejection."""
-    area = await area_by_id(session, tip.area_id) if tip.area_id is not None else None
-    handler_name = None
-    handler_grants: frozenset[int] = frozenset()
-    if tip.handler_member_id is not None:
-        handler_name = await member_display_name(session, tip.handler_member_id)
-        roles = await active_roles(session, tip.handler_member_id)
-        handler_grants = frozenset(role.id for role in roles)
-    outcome = tip.status
-    if tip.status == REJECTED:
-        outcome = await last_outcome(session, tip.id) or REJECTED
-    place_name = None
-    if area is not None:
-        place_name = f"{area.name}, {area.parent_name}" if area.parent_name else area.name
-    return InboxTip(
-        code=tip.code,
-        category=tip.category,
-        status=tip.status,
-        outcome=outcome,
-        received_at=tip.received_at,
-        acknowledged_at=tip.acknowledged_at,
-        forwarded_at=tip.forwarded_at,
-        closed_at=tip.closed_at,
-        place_path=area.path if area is not None else "",
-        place_name=place_name,
-        description=tip.description,
-        place_text=tip.place_text,
-        latitude=tip.latitude,
-        longitude=tip.longitude,
-        occurred=_occurred(tip),
-        anonymous=tip.anonymous,
-        contact_phone=None if tip.anonymous else tip.contact_phone,
-        attachments=tuple(
-            InboxAttachment(item.kind, item.channel, item.file_id) for item in tip.attachments
-        ),
-        handler_name=handler_name,
-        handler_grant_ids=handler_grants,
-        has_handler=tip.handler_member_id is not None,
-        note=tip.status_note,
-    )
-
-
-@dataclass(frozen=True)
-class TipInboxRecords:
-    """Reads of the officers' tip inbox."""
-
-    session: AsyncSession
-    sealer: Sealer
-
-    async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
-        tip = await find_tip_by_code(self.session, code)
-        if tip is None or not self.sealer.proves(tip.sender_proof, code, member_id):
-            return None
-        return TipStatus(tip.code, tip.status, tip.received_at)
-
-    async def inbox_tip(self, code: str) -> InboxTip | None:
-        tip = await find_tip_by_code(self.session, code)
-        return None if tip is None else await load_inbox_tip(self.session, tip)
-
-    async def inbox_lines(self, path: str, *, limit: int) -> list[InboxLine]:
-        rows = await list_inbox_within(self.session, path, limit=limit)
-        return [
-            InboxLine(row.code, row.category, row.status, row.received_at, row.handler_name)
-            for row in rows
-        ]
 
 
 # -- notices --------------------------------------------------------------------------------

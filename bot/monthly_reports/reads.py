@@ -1,0 +1,33 @@
+"""The engine's reads of monthly updates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.monthly_reports import FiledReport
+from storage.monthly_reports import find_report
+
+
+@dataclass(frozen=True)
+class ReportRecords:
+    """Reads of the monthly update of residential areas."""
+
+    session: AsyncSession
+
+    async def monthly_report(self, area_id: int, period: str) -> FiledReport | None:
+        record = await find_report(self.session, area_id, period)
+        if record is None:
+            return None
+        return FiledReport(
+            id=record.id,
+            area_id=record.area_id,
+            period=record.period,
+            version=record.version,
+            late=record.late,
+            filed_at=record.filed_at,
+            filed_by_name=record.filed_by_name,
+            updated_at=record.updated_at,
+            values=record.values,
+        )
