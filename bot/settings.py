@@ -31,7 +31,6 @@ class Settings(BaseSettings):
         description="base64 32-byte key sealing tipsters' reply routes; required on PostgreSQL",
     )
     draft_ttl_hours: float = Field(24, gt=0, description="hours after which a draft expires")
-    default_locale: str = Field("vi", pattern="^(vi|en)$")
     report_deadline_day: int = Field(
         5, ge=1, le=28, description="day of the following month a monthly update is due by"
     )
@@ -93,7 +92,3 @@ class Settings(BaseSettings):
     @property
     def draft_ttl(self) -> timedelta:
         return timedelta(hours=self.draft_ttl_hours)
-
-    @property
-    def uses_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")

@@ -24,7 +24,6 @@ from conversations.parsing import (
     parse_integer,
     parse_moment,
     parse_phone,
-    parse_time,
 )
 from conversations.policy import Grant
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply, Text
@@ -299,20 +298,6 @@ class DateField(Field):
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return date.fromisoformat(value).strftime("%d/%m/%Y")
-
-
-class TimeField(Field):
-    """A time of day: 14h30, 14:30, "2h chiều"."""
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Text(text)
-
-    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        text = require_text(message)
-        try:
-            return Accepted(parse_time(text).strftime("%H:%M"))
-        except ParseError:
-            raise InvalidAnswer(N_("input.bad_time")) from None
 
 
 UNKNOWN_WORDS = (

@@ -75,14 +75,6 @@ class Audience:
             "channels": list(self.channels),
         }
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Audience:
-        return cls(
-            tuple(int(area_id) for area_id in data.get("area_ids", [])),
-            tuple(str(role) for role in data.get("roles", [])),
-            tuple(str(channel) for channel in data.get("channels", [])),
-        )
-
 
 @dataclass(frozen=True)
 class CreateBroadcast(Effect):

@@ -135,9 +135,15 @@ class MemoryRecords(MemoryEventRecords):
         )
 
     async def inbox_lines(self, path: str, *, limit: int) -> list[InboxLine]:
+        placed = [
+            code
+            for code in self.tips
+            if code in self.tip_places and is_inside(self.tip_places[code].path, path)
+        ]
+        newest = sorted(placed, key=lambda code: self.received[code], reverse=True)[:limit]
         lines = []
-        for listing in await self.tips_within(path, limit=limit):
-            tip = await self.inbox_tip(listing.code)
+        for code in newest:
+            tip = await self.inbox_tip(code)
             assert tip is not None
             lines.append(
                 InboxLine(tip.code, tip.category, tip.status, tip.received_at, tip.handler_name)
