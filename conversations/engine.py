@@ -74,6 +74,20 @@ class Turn:
     def say(self, reply: Reply) -> None:
         self.replies.append(reply)
 
+    def leave(self) -> None:
+        """Out of any flow, at the menu: no step, no answers, nothing being edited."""
+        self.flow, self.step, self.answers, self.editing, self.item = None, None, {}, False, None
+
+    def enter(self, flow: Flow) -> None:
+        """At the first step of ``flow``, with no answers yet."""
+        self.flow, self.step, self.answers, self.editing, self.item = (
+            flow,
+            flow.first_step,
+            {},
+            False,
+            None,
+        )
+
 
 class Engine:
     """Drives every flow. Built once per process; holds no per-user state."""
@@ -193,8 +207,8 @@ class Engine:
 
     async def _expire(self, turn: Turn, saved: SavedConversation) -> None:
         flow = self._saved_flow(saved)
-        turn.flow, turn.step, turn.answers, turn.editing, turn.draft = None, None, {}, False, None
-        turn.item = None
+        turn.leave()
+        turn.draft = None
         if flow is not None and flow.confirm:
             hours = int(self._ttl(flow).total_seconds() // 3600)
             expired = self._t(
@@ -309,8 +323,7 @@ class Engine:
                 "editing": turn.editing,
                 "item": turn.item,
             }
-        turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
-        turn.item = None
+        turn.leave()
 
     async def _start_flow(self, turn: Turn, flow: Flow, argument: str) -> None:
         if not self._allowed(turn, flow):
@@ -323,8 +336,7 @@ class Engine:
                 self._resume_draft(turn)
                 return
             turn.draft = None  # one draft at a time: starting another replaces it
-        turn.flow, turn.step, turn.answers, turn.editing = flow, flow.first_step, {}, False
-        turn.item = None
+        turn.enter(flow)
         if flow.begin is not None:
             redirect = await flow.begin(turn.answers, self._flow_context(turn))
             if redirect is not None:
@@ -349,7 +361,7 @@ class Engine:
         message = turn.message
         if not self._allowed(turn, flow):
             # The role that allowed this flow was revoked while it was under way.
-            turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
+            turn.leave()
             self._deny(turn)
             return
         if message.option is not None and message.option_ref != turn.step:
@@ -392,8 +404,7 @@ class Engine:
             await self._start_flow(turn, self.flows[command.name], command.argument)
 
     def _cancel(self, turn: Turn) -> None:
-        turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
-        turn.item = None
+        turn.leave()
         turn.say(Text(self._t(turn, N_("flow.cancelled"))))
         self._show_menu(turn)
 
@@ -439,8 +450,7 @@ class Engine:
         """Go where a hook or a completion sends the flow (see ``Redirect``)."""
         turn.replies.extend(redirect.replies)
         if redirect.stop:
-            turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
-            turn.item = None
+            turn.leave()
             self._show_menu(turn)
             return
         turn.answers.update(redirect.answers)
@@ -565,8 +575,7 @@ class Engine:
             if isinstance(effect, SetLocale):
                 turn.locale = effect.locale
             turn.member = member_after(turn.member, effect)
-        turn.flow, turn.step, turn.answers, turn.editing = None, None, {}, False
-        turn.item = None
+        turn.leave()
         if turn.member.locale is None and flow.name != self.language_flow:
             await self._start_flow(turn, self.flows[self.language_flow], argument="")
         else:
