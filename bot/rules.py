@@ -7,7 +7,7 @@ reads, its bookkeeping and the queued messages commit together.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,9 @@ from bot.delivery.queueing import MemberMessage
 from storage.notices import mark_notices_delivered, pending_notices
 from storage.updates import forget_updates_before
 
+# Reminders (monthly update, events) go out at this local time: late enough in the morning to
+# be read, early enough to act on the same day.
+REMIND_AT = time(9, 0)
 # Platforms stop redelivering an update within a day; a week of claims is plenty.
 KEEP_PROCESSED_UPDATES = timedelta(days=7)
 NOTICE_BATCH = 500

@@ -14,13 +14,12 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
+from bot.rules import REMIND_AT
 from conversations.events import shown_range
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
 from storage.events import participants_starting_between
 from storage.outbox import REMINDER
-
-REMIND_AT = time(9, 0)  # local time, the day before the event
 
 
 def reminder_prefix(event_id: int) -> str:

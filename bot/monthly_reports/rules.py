@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
+from bot.rules import REMIND_AT
 from conversations.calendar import ReportCalendar, period_of, previous_period
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
@@ -38,7 +39,6 @@ from storage.updates import claim_update
 
 Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]
 
-REMIND_AT = time(9, 0)
 DAYS_BEFORE = (3, 1, 0)
 # Officers' digests list an area's missing update for a week after the deadline.
 LATE_LISTED_FOR = timedelta(days=7)
