@@ -317,7 +317,7 @@ UNKNOWN_WORDS = (
 )
 
 
-class Moment(Field):
+class WhenHappened(Field):
     """When something happened: a date, a time, both, or "không rõ"."""
 
     unknown = ChoiceOption("unknown", N_("common.unknown"), UNKNOWN_WORDS)
@@ -361,7 +361,7 @@ def _unknown_words(ctx: FieldContext) -> set[str]:
     return words
 
 
-class Place(Field):
+class Whereabouts(Field):
     """Where: a shared location, a map link, an address or landmark, or "không nhớ rõ"."""
 
     unknown = ChoiceOption("unknown", N_("common.unknown_place"), UNKNOWN_WORDS)

@@ -15,10 +15,10 @@ from storage.tables import (
     Identity,
     Incident,
     Invitation,
-    JoinAttempts,
-    Member,
+    JoinAttemptsRow,
     MemberPreferences,
     MemberRole,
+    MemberRow,
     ModelActivity,
     MonthlyReport,
     Notice,
@@ -31,7 +31,7 @@ from storage.tables import (
 )
 
 # Core tables: the repositories use Core statements, which skip the ORM's per-row work.
-members: Table = Member.__table__  # type: ignore[assignment]
+members: Table = MemberRow.__table__  # type: ignore[assignment]
 identities: Table = Identity.__table__  # type: ignore[assignment]
 conversations: Table = Conversation.__table__  # type: ignore[assignment]
 tips: Table = Tip.__table__  # type: ignore[assignment]
@@ -40,7 +40,7 @@ processed_updates: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 areas: Table = Area.__table__  # type: ignore[assignment]
 member_roles: Table = MemberRole.__table__  # type: ignore[assignment]
 invitations: Table = Invitation.__table__  # type: ignore[assignment]
-join_attempts: Table = JoinAttempts.__table__  # type: ignore[assignment]
+join_attempts: Table = JoinAttemptsRow.__table__  # type: ignore[assignment]
 audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
 notices: Table = Notice.__table__  # type: ignore[assignment]
 outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]

@@ -38,10 +38,10 @@ __all__ = [
     "Identity",
     "Incident",
     "Invitation",
-    "JoinAttempts",
-    "Member",
+    "JoinAttemptsRow",
     "MemberPreferences",
     "MemberRole",
+    "MemberRow",
     "ModelActivity",
     "MonthlyReport",
     "Notice",
@@ -102,7 +102,7 @@ class Base(DeclarativeBase):
     type_annotation_map: dict[Any, Any] = {datetime: UtcDateTime()}  # noqa: RUF012
 
 
-class Member(Base):
+class MemberRow(Base):
     """One person, whatever channels they use."""
 
     __tablename__ = "members"
@@ -293,7 +293,7 @@ class Invitation(Base):
     used_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
 
 
-class JoinAttempts(Base):
+class JoinAttemptsRow(Base):
     """Wrong invitation codes in a row from one member, and until when they must wait."""
 
     __tablename__ = "join_attempts"

@@ -15,7 +15,7 @@ from conversations.fields import (
     FieldContext,
     FreeText,
     InvalidAnswer,
-    Place,
+    Whereabouts,
     require_text,
 )
 from conversations.flow import Answers, Completion, Flow, FlowContext, Step
@@ -70,7 +70,7 @@ class ReportingPlace(Field):
         return ""
 
 
-class Where(Place):
+class Where(Whereabouts):
     """Where it happens: a shared location or an address; "I don't remember" is no answer
     for officers who must go there."""
 

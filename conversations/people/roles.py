@@ -17,7 +17,7 @@ def describe(grant: Grant, ctx: FieldContext) -> str:
     return f"{ctx.t(ROLE_LABELS[grant.role])} — {grant.place.full_name}"
 
 
-class HeldRole(Field):
+class OwnRole(Field):
     """One of the member's roles, offered as choices."""
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
@@ -55,7 +55,7 @@ def roles_flow() -> Flow:
     return Flow(
         "roles",
         title=N_("menu.roles"),
-        steps=[Step("role", N_("roles.ask_leave"), HeldRole(), title=N_("roles.role"))],
+        steps=[Step("role", N_("roles.ask_leave"), OwnRole(), title=N_("roles.role"))],
         complete=leave_role,
         commands=("roles", "vaitro"),
         action=Action.MY_ROLES,

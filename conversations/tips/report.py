@@ -17,9 +17,9 @@ from conversations.fields import (
     ChoiceOption,
     Commune,
     FreeText,
-    Moment,
     Phone,
-    Place,
+    WhenHappened,
+    Whereabouts,
     format_tip_code,
 )
 from conversations.flow import Answers, Completion, Flow, FlowContext, Step
@@ -113,7 +113,7 @@ def tip_flow() -> Flow:
             Step(
                 "place",
                 N_("tip.ask.place"),
-                Place(),
+                Whereabouts(),
                 title=N_("tip.title.place"),
                 help=N_("tip.help.place"),
             ),
@@ -127,7 +127,7 @@ def tip_flow() -> Flow:
             Step(
                 "time",
                 N_("tip.ask.time"),
-                Moment(),
+                WhenHappened(),
                 title=N_("tip.title.time"),
                 help=N_("tip.help.time"),
             ),
