@@ -27,12 +27,10 @@ from conversations.people.language import language_flow
 from conversations.people.reminders import reminders_flow
 from conversations.people.roles import roles_flow
 from conversations.people.staff import revoke_flow, staff_flow
-from conversations.security_models.fields import (
-    model_activity_flow,
-    model_end_flow,
-    model_list_flow,
-    model_register_flow,
-)
+from conversations.security_models.activity import model_activity_flow
+from conversations.security_models.end import model_end_flow
+from conversations.security_models.listing import model_list_flow
+from conversations.security_models.register import model_register_flow
 from conversations.tips.handling import tip_handle_flow
 from conversations.tips.inbox import tip_read_flow
 from conversations.tips.report import tip_flow

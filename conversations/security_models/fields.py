@@ -1,4 +1,5 @@
-"""Self-managed security models in chat: register one, log what it did, list them, end one.
+"""The input kinds of the security model conversations: the model's place, its lead, one model
+picked from a list, photos and a name filter (register.py, activity.py, listing.py, end.py).
 
 Admins and leaders register a model of their place; the model's lead or the area's leader
 logs each activity (date, kind, participants, outcome, photos); everybody with a role sees the
@@ -7,38 +8,27 @@ models of their places and which ones have gone quiet.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from conversations.fields import (
     Accepted,
     Attachments,
     ChoiceOption,
-    DateField,
     Field,
     FieldContext,
-    FreeText,
     InvalidAnswer,
-    Number,
     match_option,
     require_text,
 )
-from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.parsing import fold
 from conversations.places import COMMUNE, RESIDENTIAL, Place
 from conversations.policy import Action, Grant, Role, may, scopes
 from conversations.ports import Records
-from conversations.replies import Choices, Inbound, Option, Reply, Text
+from conversations.replies import Choices, Inbound, Option, Reply
 from conversations.security_models import (
-    ACTIVITY_KINDS,
-    MAX_PHOTOS,
-    MODEL_KINDS,
-    EndModel,
-    LogModelActivity,
     ModelView,
-    RegisterModel,
-    may_log_activity,
 )
 
 MODEL_PLACES = RESIDENTIAL | {COMMUNE}
@@ -299,195 +289,4 @@ class NameFilter(Field):
 # -- completions ----------------------------------------------------------------------------------
 
 
-async def register_model(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    area = answers["area"]
-    if not may(ctx.member.roles, Action.MANAGE_MODELS, area["path"]):
-        return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
-    name = " ".join(answers["name"].split())
-    for model in await ctx.records.security_models.models_within(
-        area["path"], query=name, limit=MAX_SHOWN
-    ):
-        if model.place.id == area["id"] and fold(model.name) == fold(name):
-            duplicate = ctx.t(N_("models.register.duplicate"), name=model.name, place=area["name"])
-            return Completion(replies=[Text(duplicate)])
-    registered = ctx.t(
-        N_("models.register.done"),
-        name=name,
-        kind=MODEL_KINDS.display(answers["kind"], ctx.fields),
-        place=area["name"],
-    )
-    effect = RegisterModel(name, answers["kind"], area["id"], answers.get("lead") or None)
-    return Completion(replies=[Text(registered)], effects=[effect])
-
-
-async def log_activity(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    model = await ctx.records.security_models.model_by_id(answers["model"]["id"])
-    if model is None or not may_log_activity(ctx.member.id, ctx.member.roles, model):
-        return Completion(replies=[Text(ctx.t(N_("models.activity.not_allowed")))])
-    day = date.fromisoformat(answers["date"])
-    logged = ctx.t(
-        N_("models.activity.done"),
-        kind=ACTIVITY_KINDS.display(answers["kind"], ctx.fields),
-        date=day.strftime("%d/%m/%Y"),
-        name=model.name,
-    )
-    effect = LogModelActivity(
-        model_id=model.id,
-        activity_date=day,
-        kind=answers["kind"],
-        participants=int(answers["participants"]),
-        outcome=answers["outcome"],
-        photos=tuple(answers.get("photos") or ()),
-    )
-    return Completion(replies=[Text(logged)], effects=[effect])
-
-
-def _listing(model: ModelView, number: int, ctx: FlowContext) -> str:
-    kind = MODEL_KINDS.display(model.kind, ctx.fields)
-    if model.last_activity is None:
-        activity = ctx.t(N_("models.list.no_activity"))
-    else:
-        activity = ctx.t(
-            N_("models.list.last_activity"),
-            date=model.last_activity.strftime("%d/%m/%Y"),
-            count=model.activities,
-        )
-    line = f"{number}. {model.name} — {kind} — {model.place.full_name}\n   {activity}"
-    if model.last_activity is None or ctx.today - model.last_activity > QUIET_AFTER:
-        line += " " + ctx.t(N_("models.list.quiet"))
-    return line
-
-
-async def list_models(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    query = answers.get("filter") or None
-    found = await models_in_scope(
-        ctx.records, ctx.member.roles, Action.SEE_MODELS, query, MAX_LISTED + 1
-    )
-    if not found:
-        return Completion(replies=[Text(ctx.t(N_("models.list.empty")))])
-    lines = [ctx.t(N_("models.list.title"), count=min(len(found), MAX_LISTED))]
-    lines += [_listing(model, n, ctx) for n, model in enumerate(found[:MAX_LISTED], start=1)]
-    if len(found) > MAX_LISTED:
-        lines.append(ctx.t(N_("models.list.more"), count=MAX_LISTED))
-    return Completion(replies=[Text("\n".join(lines))])
-
-
-async def end_model(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    model = await ctx.records.security_models.model_by_id(answers["model"]["id"])
-    if model is None or not model.active:
-        return Completion(replies=[Text(ctx.t(N_("models.end.already")))])
-    if not may(ctx.member.roles, Action.END_MODELS, model.place.path):
-        return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
-    ended = ctx.t(N_("models.end.done"), name=model.name, place=model.place.full_name)
-    return Completion(replies=[Text(ended)], effects=[EndModel(model.id)])
-
-
 # -- flows --------------------------------------------------------------------------------------
-
-
-def model_register_flow() -> Flow:
-    return Flow(
-        "model_register",
-        title=N_("models.menu.register"),
-        commands=("mohinh", "newmodel"),
-        action=Action.MANAGE_MODELS,
-        complete=register_model,
-        steps=[
-            Step(
-                "name",
-                N_("models.ask.name"),
-                FreeText(min_length=MIN_NAME, max_length=MAX_NAME),
-                title=N_("models.title.name"),
-            ),
-            Step("kind", N_("models.ask.kind"), MODEL_KINDS, title=N_("models.title.kind")),
-            Step(
-                "area",
-                N_("models.ask.area"),
-                ModelArea(),
-                title=N_("models.title.area"),
-                help=N_("models.help.area"),
-            ),
-            Step("lead", N_("models.ask.lead"), LeadName(), title=N_("models.title.lead")),
-        ],
-    )
-
-
-def model_activity_flow() -> Flow:
-    return Flow(
-        "model_activity",
-        title=N_("models.menu.activity"),
-        commands=("hoatdong", "activity"),
-        action=Action.MODEL_ACTIVITY,
-        complete=log_activity,
-        steps=[
-            Step(
-                "model",
-                N_("models.ask.model"),
-                ModelPick(Action.MODEL_ACTIVITY),
-                title=N_("models.title.model"),
-            ),
-            Step(
-                "date",
-                N_("models.ask.date"),
-                DateField(),
-                title=N_("models.title.date"),
-                help=N_("models.help.date"),
-            ),
-            Step(
-                "kind",
-                N_("models.ask.activity_kind"),
-                ACTIVITY_KINDS,
-                title=N_("models.title.activity_kind"),
-            ),
-            Step(
-                "participants",
-                N_("models.ask.participants"),
-                Number(minimum=1, maximum=MAX_PARTICIPANTS),
-                title=N_("models.title.participants"),
-            ),
-            Step(
-                "outcome",
-                N_("models.ask.outcome"),
-                FreeText(min_length=MIN_OUTCOME, max_length=MAX_OUTCOME),
-                title=N_("models.title.outcome"),
-            ),
-            Step(
-                "photos",
-                N_("models.ask.photos"),
-                Photos(max_items=MAX_PHOTOS),
-                title=N_("models.title.photos"),
-            ),
-        ],
-    )
-
-
-def model_list_flow() -> Flow:
-    return Flow(
-        "model_list",
-        title=N_("models.menu.list"),
-        commands=("dsmohinh", "models"),
-        action=Action.SEE_MODELS,
-        complete=list_models,
-        confirm=False,
-        steps=[
-            Step("filter", N_("models.ask.filter"), NameFilter(), title=N_("models.title.name"))
-        ],
-    )
-
-
-def model_end_flow() -> Flow:
-    return Flow(
-        "model_end",
-        title=N_("models.menu.end"),
-        commands=("ketthucmohinh", "endmodel"),
-        action=Action.END_MODELS,
-        complete=end_model,
-        steps=[
-            Step(
-                "model",
-                N_("models.ask.model_to_end"),
-                ModelPick(Action.END_MODELS),
-                title=N_("models.title.model"),
-            )
-        ],
-    )
