@@ -20,8 +20,10 @@ from datetime import date, time, timedelta
 __all__ = [
     "Moment",
     "ParseError",
+    "coming_date",
     "fold",
     "is_emoji_only",
+    "parse_coming_moment",
     "parse_coordinates",
     "parse_date",
     "parse_integer",
@@ -585,3 +587,60 @@ def parse_coordinates(text: str) -> tuple[float, float] | None:
         if pair is not None:
             return pair
     return None
+
+
+# -- a coming moment: a date today or later and a time ---------------------------------------
+
+_COMING_DAYS = {"hom nay": 0, "nay": 0, "today": 0, "mai": 1, "ngay mai": 1, "tomorrow": 1}
+_COMING_DAYS |= {"ngay kia": 2, "mot": 2}
+_YEAR_GIVEN = re.compile(r"[0-9]{4}|[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}\s*[/.-]\s*[0-9]{2}\b|nam")
+
+
+def coming_date(text: str, *, today: date) -> date:
+    """A date on or after ``today``; a date without its year is the next such day."""
+    folded = fold(text)
+    if folded in _COMING_DAYS:
+        return today + timedelta(days=_COMING_DAYS[folded])
+    found = parse_date(text, today=today, allow_future=True)
+    # "1/7" typed in November means next July; "hôm qua" stays in the past.
+    if found < today and re.search(r"[0-9]", folded) and not _YEAR_GIVEN.search(folded):
+        try:
+            found = found.replace(year=found.year + 1)
+        except ValueError:  # 29/02 of a year without it
+            raise ParseError("bad_date") from None
+    return found
+
+
+def parse_coming_moment(text: str, *, today: date, max_words: int = 12) -> tuple[date, time]:
+    """ "08:00 01/07/2027", "1/7 lúc 8h", "8h sáng mai" → a day today or later and a time of
+    day, in either order (local wall clock).
+
+    Reasons: "needs_time" (a date alone), "needs_date" (a time alone), "past", "bad".
+    """
+    words = fold(text).replace(",", " ").split()
+    if not words or len(words) > max_words:
+        raise ParseError("bad")
+    for cut in range(1, len(words)):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        for date_text, time_text in ((head, tail), (tail, head)):
+            try:
+                day = coming_date(date_text, today=today)
+                clock = parse_time(time_text)
+            except ParseError:
+                continue
+            if day < today:
+                raise ParseError("past")
+            return day, clock
+    whole = " ".join(words)
+    try:
+        coming_date(whole, today=today)
+    except ParseError as error:
+        if error.reason == "future_date":
+            raise ParseError("past") from None
+    else:
+        raise ParseError("needs_time")
+    try:
+        parse_time(whole)
+    except ParseError:
+        raise ParseError("bad") from None
+    raise ParseError("needs_date")

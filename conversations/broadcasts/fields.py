@@ -4,7 +4,7 @@ the places, the roles (several at once, "1 3") and when to send ("ngay", "20:00 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from conversations.broadcasts import AUDIENCE_ROLES, MAX_TEXT
@@ -19,7 +19,7 @@ from conversations.fields import (
     require_text,
 )
 from conversations.i18n import N_
-from conversations.parsing import ParseError, fold, parse_date, parse_time
+from conversations.parsing import ParseError, fold, parse_coming_moment, parse_time
 from conversations.places import Place, is_inside
 from conversations.policy import ROLE_LABELS, Action, Role, scopes
 from conversations.replies import Choices, Inbound, Option, Reply
@@ -231,34 +231,21 @@ class SendTime(Field):
 
 
 def parse_send_time(text: str, today: date) -> datetime:
-    """A local wall-clock time to send at; a date without a year that has passed means next
-    year's. Raises ``InvalidAnswer``."""
+    """A local wall-clock time to send at: a time alone is today's; a date without a year that
+    has passed means next year's. Raises ``InvalidAnswer``."""
     words = fold(text).split()
-    if not words or len(words) > 8:
+    if not words or len(words) > MAX_WORDS:
         raise InvalidAnswer(N_("broadcasts.when.bad"))
     try:
         return datetime.combine(today, parse_time(" ".join(words)))
     except ParseError:
         pass
-    for cut in range(1, len(words)):
-        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-        for date_text, time_text in ((head, tail), (tail, head)):
-            try:
-                clock = parse_time(time_text)
-                day = parse_date(date_text, today=today, allow_future=True)
-            except ParseError:
-                continue
-            return _combine(day, clock, date_text, today)
-    raise InvalidAnswer(N_("broadcasts.when.bad"))
-
-
-# "25/11/2026", "2026-11-25": three numbers, so the year was typed.
-_YEAR_GIVEN = re.compile(r"[0-9]+[^0-9]+[0-9]+[^0-9]+[0-9]+")
-
-
-def _combine(day: date, clock: time, date_text: str, today: date) -> datetime:
-    if day < today:
-        if _YEAR_GIVEN.search(date_text):
-            raise InvalidAnswer(N_("broadcasts.when.past"))
-        day = day.replace(year=day.year + 1)
+    try:
+        day, clock = parse_coming_moment(text, today=today, max_words=MAX_WORDS)
+    except ParseError as problem:
+        key = "broadcasts.when.past" if problem.reason == "past" else "broadcasts.when.bad"
+        raise InvalidAnswer(key) from None
     return datetime.combine(day, clock)
+
+
+MAX_WORDS = 8

@@ -7,8 +7,7 @@ so a question can show them again after a wrong answer or a restart.
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from conversations.events import EventView
@@ -24,7 +23,7 @@ from conversations.fields import (
 )
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
-from conversations.parsing import ParseError, fold, parse_date, parse_time
+from conversations.parsing import ParseError, fold, parse_coming_moment
 from conversations.places import COMMUNE, RESIDENTIAL, Place
 from conversations.policy import Action, may, scopes
 from conversations.replies import Choices, Inbound, Option, Reply, Text
@@ -133,59 +132,14 @@ class EventList(Field):
 
 # -- a future moment: a date and a time ------------------------------------------------------
 
-_COMING_DAYS = {"hom nay": 0, "nay": 0, "today": 0, "mai": 1, "ngay mai": 1, "tomorrow": 1}
-_COMING_DAYS |= {"ngay kia": 2, "mot": 2}
-_YEAR_GIVEN = re.compile(r"[0-9]{4}|[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}\s*[/.-]\s*[0-9]{2}\b|nam")
-
-
-def coming_date(text: str, today: date) -> date:
-    """A date on or after ``today``; a date without its year is the next such day."""
-    folded = fold(text)
-    if folded in _COMING_DAYS:
-        return today + timedelta(days=_COMING_DAYS[folded])
-    found = parse_date(text, today=today, allow_future=True)
-    # "1/7" typed in November means next July; "hôm qua" stays in the past.
-    if found < today and re.search(r"[0-9]", folded) and not _YEAR_GIVEN.search(folded):
-        try:
-            found = found.replace(year=found.year + 1)
-        except ValueError:  # 29/02 of a year without it
-            raise ParseError("bad_date") from None
-    return found
-
 
 def parse_event_moment(text: str, today: date) -> datetime:
     """ "08:00 01/07/2027", "1/7 lúc 8h", "8h sáng mai" → the local moment, as aware UTC.
 
     Reasons: "needs_time" (a date alone), "needs_date" (a time alone), "past", "bad".
     """
-    words = fold(text).replace(",", " ").split()
-    if not words or len(words) > 12:
-        raise ParseError("bad")
-    for cut in range(1, len(words)):
-        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-        for date_text, time_text in ((head, tail), (tail, head)):
-            try:
-                day = coming_date(date_text, today)
-                clock = parse_time(time_text)
-            except ParseError:
-                continue
-            if day < today:
-                raise ParseError("past")
-            local = datetime.combine(day, clock, tzinfo=LOCAL_TIME)
-            return local.astimezone(UTC)
-    whole = " ".join(words)
-    try:
-        coming_date(whole, today)
-    except ParseError as error:
-        if error.reason == "future_date":
-            raise ParseError("past") from None
-    else:
-        raise ParseError("needs_time")
-    try:
-        parse_time(whole)
-    except ParseError:
-        raise ParseError("bad") from None
-    raise ParseError("needs_date")
+    day, clock = parse_coming_moment(text, today=today)
+    return datetime.combine(day, clock, tzinfo=LOCAL_TIME).astimezone(UTC)
 
 
 _MOMENT_PROBLEMS = {
