@@ -35,6 +35,7 @@ def test_a_sending_time_is_read_as_local_wall_clock(typed: str, expected: dateti
         ("mai", "broadcasts.when.bad"),
         ("25/11", "broadcasts.when.bad"),  # a date needs a time
         ("20:00 20/11/2026", "broadcasts.when.past"),
+        ("20:00 hom qua", "broadcasts.when.past"),  # yesterday is not next year
     ],
 )
 def test_an_unreadable_or_past_time_is_explained(typed: str, reason: str) -> None:
