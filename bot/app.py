@@ -1,9 +1,15 @@
-"""Builds the running application from settings: database, catalogues, engine, channels."""
+"""Builds the running application from settings: database, catalogues, engine, channels.
+
+It is the wiring: the only module that knows both the channels and delivery. It gives each
+channel the limiter its replies share with the outbox (``Application.limiters``), and delivery
+the channels' transports (``platform_transports``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 import sys
@@ -16,6 +22,7 @@ from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
 from bot.delivery.limits import RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
+from bot.delivery.transports import OpenTransport
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer, load_sealer
 from bot.settings import Settings
@@ -121,6 +128,21 @@ def platform_channels(app: Application) -> list[Channel]:
     return channels
 
 
+def platform_transports(settings: Settings) -> dict[str, OpenTransport]:
+    """How the outbox reaches each platform whose token is configured, by channel name."""
+    transports: dict[str, OpenTransport] = {}
+    # Imported here so that the console chat does not load the platform libraries.
+    if settings.telegram_token is not None:
+        from bot.channels.telegram import transport as telegram
+
+        transports["telegram"] = functools.partial(telegram.open_transport, settings)
+    if settings.zalo_token is not None:
+        from bot.channels.zalo import transport as zalo
+
+        transports["zalo"] = functools.partial(zalo.open_transport, settings)
+    return transports
+
+
 class WebServer(uvicorn.Server):
     """uvicorn, with the stop signals left to us.
 
@@ -180,7 +202,7 @@ async def _run_channels(
         for channel in channels:
             await channel.start()
             started.append(channel)
-        delivery = await start_delivery(app, channels)
+        delivery = await start_delivery(app, channels, transports=platform_transports(app.settings))
         await until()
     finally:
         if delivery is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from starlette.routing import BaseRoute
+
+TicketT = TypeVar("TicketT")
 
 
 class Channel(Protocol):
@@ -22,3 +24,16 @@ class Channel(Protocol):
     async def stop(self) -> None: ...
 
     def routes(self) -> list[BaseRoute]: ...
+
+
+class SharedLimiter(Protocol[TicketT]):
+    """The send budget a channel's replies share with the outbox sender of its platform.
+
+    The wiring passes one in (``bot.app.Application.limiters``); a reply ``acquire``s with
+    ``urgent=True`` so that it goes before any queued outbox message, and ``settle``s the
+    ticket when the platform has answered.
+    """
+
+    async def acquire(self, chat_id: str, *, urgent: bool = False) -> TicketT: ...
+
+    def settle(self, ticket: TicketT) -> None: ...

@@ -3,6 +3,10 @@
 - ``queueing``: put a message for a member in the outbox (quiet hours, opt-outs, dedup);
 - ``sender``: one ``OutboxSender`` per channel drains the outbox through a ``Transport``;
 - ``limits``: the per-channel token bucket (and per-chat gap) a sender keeps to;
-- ``transports``: the ``Transport`` protocol and its Telegram and Zalo adapters;
-- ``service``: ``start_delivery`` wires senders and the scheduler into ``antq run``.
+- ``transports``: the ``Transport`` protocol (each channel package has its adapter);
+- ``errors``: what a transport may raise;
+- ``service``: ``start_delivery`` runs the senders and the scheduler in ``antq run``.
+
+Delivery imports no channel and not ``bot.app``: the wiring (``bot.app``) gives it the
+channels' transports and gives the channels the limiters they share with the outbox.
 """

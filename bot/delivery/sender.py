@@ -6,7 +6,7 @@ from the channel's ``RateLimiter``) and records every outcome:
 - sent: the row is finished (and its text erased);
 - the user blocked the bot (403): the row is blocked and the identity marked inactive;
 - 429: the limiter pauses for ``retry_after`` and the row waits as long, the attempt not counted;
-- a temporary failure: retried with exponential backoff until ``RetryPolicy.max_attempts``;
+- a temporary failure: retried with backoff (``OUTBOX_RETRY``) until its attempts run out;
 - a permanent refusal: the row fails at once.
 
 Outcomes are written every ``flush_every`` messages, so a crash re-sends at most those not yet
@@ -34,6 +34,7 @@ from bot.delivery.errors import (
 from bot.delivery.limits import RateLimiter, Ticket
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
 from bot.delivery.transports import PhotoTransport, Transport
+from bot.retrying import RetryPolicy
 from storage.database import Database
 from storage.outbox import (
     ClaimedMessage,
@@ -56,18 +57,9 @@ MAX_BATCH = 500
 BATCH_SECONDS = 4.0
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How a message that failed for a passing reason is retried."""
-
-    max_attempts: int = 8
-    first_delay: timedelta = timedelta(seconds=30)
-    multiplier: float = 2.0
-    max_delay: timedelta = timedelta(hours=1)
-
-    def delay(self, attempts: int) -> timedelta:
-        """Wait after the ``attempts``-th failed attempt (1 for the first)."""
-        return min(self.first_delay * self.multiplier ** (attempts - 1), self.max_delay)
+# A message that failed for a passing reason is tried 8 times in all, waiting 30 s after the
+# first failure, twice as long after each next one, at most an hour.
+OUTBOX_RETRY = RetryPolicy(attempts=8, first_delay=30.0, multiplier=2.0, max_delay=3600.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +102,7 @@ class OutboxSender:
         self.limiter = limiter
         self.render = render
         self.quiet_hours = quiet_hours
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or OUTBOX_RETRY
         self.lease = lease
         self.batch_size = batch_size or default_batch_size(limiter)
         self.max_in_flight = max_in_flight
@@ -214,10 +206,11 @@ class OutboxSender:
         return self.render(message.locale, message.message_key, message.params)
 
     def _failed_for_now(self, message: ClaimedMessage, reason: str) -> _Outcome:
-        if message.attempts >= self.retry.max_attempts:
+        if message.attempts >= self.retry.attempts:
             log.warning("outbox %d: giving up after %d attempts", message.id, message.attempts)
             return _Outcome(message, "failed", error=reason)
-        later = self.clock() + self.retry.delay(message.attempts)
+        # ``attempts`` counts this failure too: the wait before retry number ``attempts``.
+        later = self.clock() + timedelta(seconds=self.retry.delay(message.attempts))
         log.info("outbox %d: %s, attempt %d; retrying", message.id, reason, message.attempts)
         return _Outcome(message, "retry", error=reason, not_before=later)
 

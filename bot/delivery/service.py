@@ -1,11 +1,10 @@
-"""Wiring delivery into ``antq run``: one outbox sender per platform channel, and the scheduler.
+"""Delivery in ``antq run``: one outbox sender per platform channel, and the scheduler.
 
-``bot.app.serve`` calls ``start_delivery(app, channels)`` once the channels run, and
-``await delivery.stop()`` before it stops them.
-
-The senders use their own Bot API connections (a plain ``telegram.Bot``, a ``ZaloClient``) so
-that 429s reach the sender instead of being slept on inside the library while a lease runs,
-and so that stopping a channel never pulls a connection from under a send.
+``bot.app`` calls ``start_delivery(app, channels, transports=...)`` once the channels run, and
+``await delivery.stop()`` before it stops them. ``transports`` open each platform's transport
+(the channels own them: ``bot.channels.<platform>.transport``) on connections of its own, so
+that 429s reach the sender instead of being slept on inside a library while a lease runs, and
+so that stopping a channel never pulls a connection from under a send.
 """
 
 from __future__ import annotations
@@ -13,20 +12,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from bot.channels.base import Channel
 from bot.delivery.limits import TELEGRAM_LIMITS, ZALO_LIMITS, ChannelLimits, RateLimiter
 from bot.delivery.sender import OutboxSender
-from bot.delivery.transports import Transport
+from bot.delivery.transports import Close, OpenTransport
 from bot.monthly_reports.rules import report_daily_jobs, report_rules
 from bot.scheduler import DAILY_JOBS, RULES, DeliveryScheduler, Rule
+from bot.settings import Settings
 from bot.tips.rules import tip_daily_jobs, tip_rules
-
-if TYPE_CHECKING:
-    from bot.app import Application
+from conversations.i18n import Catalogues
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +33,28 @@ MAX_IN_FLIGHT = 16
 # How long stop() lets the current pass finish before cancelling it (leases cover the rest).
 STOP_GRACE_SECONDS = 10.0
 
-Close = Callable[[], Awaitable[Any]]
+
+class DeliveryHost(Protocol):
+    """What delivery needs of the running application (``bot.app.Application``)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def database(self) -> Database: ...
+
+    @property
+    def catalogues(self) -> Catalogues: ...
+
+    @property
+    def limiters(self) -> Mapping[str, RateLimiter]: ...
+
+
+class NamedChannel(Protocol):
+    """A running channel, known here by its platform's name only."""
+
+    @property
+    def name(self) -> str: ...
 
 
 @dataclass
@@ -81,46 +100,17 @@ class Delivery:
         self._closers.clear()
 
 
-async def _telegram_transport(app: Application) -> tuple[Transport, Close]:
-    from telegram import Bot
-    from telegram.request import HTTPXRequest
-
-    from bot.delivery.telegram_transport import TelegramTransport
-
-    token = app.settings.telegram_token
-    assert token is not None
-    bot = Bot(
-        token.get_secret_value(),
-        base_url=app.settings.telegram_base_url,
-        request=HTTPXRequest(connection_pool_size=MAX_IN_FLIGHT),
-    )
-    await bot.initialize()
-    return TelegramTransport(bot), bot.shutdown
-
-
-async def _zalo_transport(app: Application) -> tuple[Transport, Close]:
-    from bot.channels.zalo.client import ZaloClient
-    from bot.delivery.zalo_transport import ZaloTransport
-
-    token = app.settings.zalo_token
-    assert token is not None
-    client = ZaloClient(
-        token.get_secret_value(),
-        base_url=app.settings.zalo_base_url,
-        max_connections=MAX_IN_FLIGHT,
-    )
-    return ZaloTransport(client), client.aclose
-
-
 async def start_delivery(
-    app: Application,
-    channels: Sequence[Channel],
+    app: DeliveryHost,
+    channels: Sequence[NamedChannel],
     *,
+    transports: Mapping[str, OpenTransport] | None = None,
     rules: Sequence[Rule] | None = None,
     daily_jobs: Sequence[Rule] | None = None,
     zalo_limits: ChannelLimits = ZALO_LIMITS,
 ) -> Delivery:
-    """Start an outbox sender for each platform channel in ``channels``, and the scheduler.
+    """Start an outbox sender for each channel in ``channels`` that ``transports`` can reach
+    (``OpenTransport`` by channel name), and the scheduler.
 
     Without ``rules``/``daily_jobs``, every rule runs, the report reminders with the
     deadlines of the settings and the tip escalation with its hours and retention."""
@@ -143,18 +133,15 @@ async def start_delivery(
     )
     delivery.scheduler.on_queued = delivery.wake
     names = {channel.name for channel in channels}
-    builders = (
-        ("telegram", _telegram_transport, TELEGRAM_LIMITS),
-        ("zalo", _zalo_transport, zalo_limits),
-    )
+    limits = {"telegram": TELEGRAM_LIMITS, "zalo": zalo_limits}
     try:
-        for name, build, limits in builders:
+        for name, open_transport in (transports or {}).items():
             if name not in names:
                 continue
-            transport, close = await build(app)
+            transport, close = await open_transport(MAX_IN_FLIGHT)
             delivery._closers.append(close)
             # The channel's replies take from the same limiter (see Application.limiters).
-            limiter = app.limiters.get(name) or RateLimiter(limits)
+            limiter = app.limiters.get(name) or RateLimiter(limits[name])
             delivery.limiters[name] = limiter
             delivery.senders.append(
                 OutboxSender(

@@ -1,12 +1,18 @@
 """The one thing a sender needs from a platform: send this text to that chat.
 
-Adapters (``telegram_transport``, ``zalo_transport``) turn the platform's errors into the
-``bot.delivery.errors`` tree; tests and benchmarks pass their own transports.
+Each platform channel has its adapter (``bot.channels.telegram.transport``,
+``bot.channels.zalo.transport``) that turns the platform's errors into the
+``bot.delivery.errors`` tree; the wiring (``bot.app``) hands them to ``start_delivery``, and
+tests and benchmarks pass their own transports.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
+
+# Closes a transport's connections once its sender has stopped.
+Close = Callable[[], Awaitable[object]]
 
 
 class Transport(Protocol):
@@ -25,3 +31,7 @@ class PhotoTransport(Protocol):
     async def send_text(self, chat_id: str, text: str) -> None: ...
 
     async def send_photo(self, chat_id: str, file_id: str, text: str) -> None: ...
+
+
+# Connects a transport with a pool of that many connections; gives it and its ``Close``.
+OpenTransport = Callable[[int], Awaitable[tuple[Transport, Close]]]

@@ -28,10 +28,10 @@ from telegram.request import HTTPXRequest
 
 from bot.broadcasts.handlers import create_broadcast
 from bot.broadcasts.rules import FANOUT_BATCH, fan_out_batch
+from bot.channels.telegram.transport import TelegramTransport
 from bot.delivery.limits import TELEGRAM_LIMITS, RateLimiter
 from bot.delivery.quiet_hours import LOCAL_ZONE
 from bot.delivery.sender import OutboxSender
-from bot.delivery.telegram_transport import TelegramTransport
 from conversations.broadcasts import Audience, CreateBroadcast
 from conversations.i18n import Catalogues
 from conversations.parsing import fold

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dtm
 import logging
 import re
-from collections.abc import Sequence
+from typing import Any
 
 from starlette.routing import BaseRoute
 from telegram import Update
@@ -18,15 +18,16 @@ from telegram.constants import UpdateType
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.channels.base import SharedLimiter
 from bot.channels.telegram.buttons import ButtonCodec
 from bot.channels.telegram.commands import publish_command_menu
 from bot.channels.telegram.replying import ReplySender
-from bot.channels.telegram.retries import DEFAULT_BACKOFF, RetryingRateLimiter
+from bot.channels.telegram.retries import DEFAULT_RETRY, RetryingRateLimiter
 from bot.channels.telegram.routing import DEFAULT_TYPING_AFTER, UpdateRouter
 from bot.channels.telegram.updates import CHANNEL, update_kind
 from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_route
-from bot.delivery.limits import RateLimiter
 from bot.processor import MessageProcessor
+from bot.retrying import RetryPolicy
 from bot.settings import Settings
 from conversations.i18n import Catalogues
 
@@ -61,11 +62,11 @@ class TelegramChannel:
         catalogues: Catalogues,
         settings: Settings,
         *,
-        backoff: Sequence[float] = DEFAULT_BACKOFF,
+        retry: RetryPolicy = DEFAULT_RETRY,
         poll_timeout: dtm.timedelta = DEFAULT_POLL_TIMEOUT,
         publish_commands: bool = True,
         typing_after: float = DEFAULT_TYPING_AFTER,
-        limiter: RateLimiter | None = None,
+        limiter: SharedLimiter[Any] | None = None,
     ) -> None:
         if settings.telegram_token is None:
             raise ValueError("ANTQ_TELEGRAM_TOKEN is not set")
@@ -87,7 +88,7 @@ class TelegramChannel:
             .token(settings.telegram_token.get_secret_value())
             .base_url(settings.telegram_base_url)
             .base_file_url(file_base_url(settings.telegram_base_url))
-            .rate_limiter(RetryingRateLimiter(backoff=backoff, shared=limiter))
+            .rate_limiter(RetryingRateLimiter(retry=retry, shared=limiter))
             # The processor serialises each user's messages and the router each chat's
             # replies, so updates of different users can be handled at once.
             .concurrent_updates(True)

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
-from bot.delivery.limits import RateLimiter
+from bot.channels.base import SharedLimiter
+from bot.retrying import NO_RETRY, RetryPolicy
 
 log = logging.getLogger(__name__)
 
-# Pauses before the 1st, 2nd ... retry of a failed request, in seconds.
-DEFAULT_BACKOFF: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
+# A failed request is tried 5 times in all, pausing 0.5, 1, 2 and 4 s before the retries.
+DEFAULT_RETRY = RetryPolicy(attempts=5, first_delay=0.5, multiplier=2.0, max_delay=4.0)
 # A 429 is waited out this many times before the request fails.
 DEFAULT_RATE_LIMIT_RETRIES = 5
 # The long poll has its own retry loop in PTB's Updater; retrying it here would only delay it.
@@ -40,9 +41,9 @@ class RetryingRateLimiter(AIORateLimiter):
     def __init__(
         self,
         *,
-        backoff: Sequence[float] = DEFAULT_BACKOFF,
+        retry: RetryPolicy = DEFAULT_RETRY,
         rate_limit_retries: int = DEFAULT_RATE_LIMIT_RETRIES,
-        shared: RateLimiter | None = None,
+        shared: SharedLimiter[Any] | None = None,
     ) -> None:
         if shared is None:
             super().__init__(max_retries=rate_limit_retries)
@@ -50,7 +51,7 @@ class RetryingRateLimiter(AIORateLimiter):
             # The overall rate is the shared limiter's, which the outbox sender takes from
             # too; PTB keeps only its per-group limit.
             super().__init__(max_retries=rate_limit_retries, overall_max_rate=0)
-        self.backoff = tuple(backoff)
+        self.retry = retry
         self.shared = shared
 
     async def process_request(
@@ -62,7 +63,8 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> JSONResult:
-        pauses = iter(() if endpoint in NOT_RETRIED else self.backoff)
+        retry = NO_RETRY if endpoint in NOT_RETRIED else self.retry
+        pauses = retry.delays()
         # AIORateLimiter reads ``data`` only to choose its limiters: without a chat id a
         # request passes none of them.
         limited_by = {} if endpoint in UNTHROTTLED else data

@@ -18,12 +18,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.channels.base import SharedLimiter
 from bot.channels.console import FILE_MARK, media_line, render
 from bot.channels.zalo.client import ZaloClient
-from bot.channels.zalo.errors import ZaloApiError, ZaloError
+from bot.channels.zalo.errors import BLOCKED_ERROR_CODES, ZaloApiError, ZaloError
 from bot.channels.zalo.inbound import CHANNEL, to_inbound
 from bot.channels.zalo.updates import PRIVATE_CHAT, ZaloMessage, ZaloUpdate, parse_update
-from bot.delivery.limits import RateLimiter
 from bot.locks import KeyedLocks
 from bot.processor import MessageProcessor
 from bot.settings import Settings
@@ -35,9 +35,6 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 SECRET_LENGTHS = range(8, 257)  # what setWebhook accepts
-# Zalo documents no "user blocked the bot" error; 403 is what such a refusal is on Telegram,
-# whose API Zalo's mirrors. Marking a member blocked only pauses sends until they write again.
-BLOCKED_ERROR_CODES = frozenset({403})
 REPLY_SEPARATOR = "\n\n"
 
 
@@ -62,7 +59,7 @@ class ZaloChannel:
         poll_max_delay: float = 30.0,
         blocked_error_codes: frozenset[int] = BLOCKED_ERROR_CODES,
         stop_grace: float = 10.0,
-        limiter: RateLimiter | None = None,
+        limiter: SharedLimiter[Any] | None = None,
     ) -> None:
         if settings.zalo_token is None:
             raise ValueError("ANTQ_ZALO_TOKEN is not set")

@@ -20,6 +20,7 @@ import httpx
 from bot.channels.zalo.errors import ZaloApiError, ZaloUnavailable
 from bot.channels.zalo.texts import MAX_TEXT_LENGTH, split_text
 from bot.channels.zalo.updates import ZaloUpdate, parse_update
+from bot.retrying import NO_RETRY, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -33,21 +34,8 @@ MAX_RETRY_AFTER = 30.0
 Sleep = Callable[[float], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how patiently a failing call is repeated (``attempts`` tries in all)."""
-
-    attempts: int = 4
-    first_delay: float = 0.5
-    multiplier: float = 2.0
-    max_delay: float = 8.0
-
-    def delay(self, retry: int) -> float:
-        """Seconds to wait before retry number ``retry`` (1 for the first retry)."""
-        return min(self.first_delay * self.multiplier ** (retry - 1), self.max_delay)
-
-
-NO_RETRY = RetryPolicy(attempts=1)
+# A failing call is tried 4 times in all, waiting 0.5, 1 and 2 s between the tries.
+DEFAULT_RETRY = RetryPolicy(attempts=4, first_delay=0.5, multiplier=2.0, max_delay=8.0)
 
 
 @dataclass(frozen=True)
@@ -93,7 +81,7 @@ class ZaloClient:
     ) -> None:
         self._prefix = f"{base_url.rstrip('/')}/bot{token}/"
         self.timeout = timeout
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or DEFAULT_RETRY
         self._sleep = sleep
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout),

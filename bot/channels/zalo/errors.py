@@ -5,6 +5,10 @@ Messages never contain the request URL, because the URL carries the bot token.
 
 from __future__ import annotations
 
+# Zalo documents no "user blocked the bot" error; 403 is what such a refusal is on Telegram,
+# whose API Zalo's mirrors. Marking a member blocked only pauses sends until they write again.
+BLOCKED_ERROR_CODES = frozenset({403})
+
 
 class ZaloError(Exception):
     """Any failure of a Zalo Bot API call."""

@@ -12,11 +12,11 @@ from telegram.request import HTTPXRequest
 
 from bot.broadcasts.handlers import create_broadcast
 from bot.broadcasts.rules import fan_out_batch
+from bot.channels.telegram.transport import MAX_CAPTION, TelegramTransport
 from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.transport import ZaloTransport
 from bot.delivery.limits import TELEGRAM_LIMITS, UNLIMITED, RateLimiter
 from bot.delivery.sender import OutboxSender
-from bot.delivery.telegram_transport import MAX_CAPTION, TelegramTransport
-from bot.delivery.zalo_transport import ZaloTransport
 from conversations.broadcasts import Audience, CreateBroadcast
 from storage.database import Database
 from tests.bot.broadcasts.harness import PEOPLE, area_id, seed

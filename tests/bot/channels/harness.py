@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.channels.telegram import TelegramChannel
 from bot.processor import MessageProcessor
+from bot.retrying import RetryPolicy
 from bot.sealing import Sealer
 from bot.settings import Settings
 from bot.web.app import build_web_app
@@ -26,7 +27,7 @@ from tests.fakes.telegram_server import FakeTelegramServer
 USER = 7391846205
 SECRET = "s3cret_Webhook-token"
 # Retries in tests pause for milliseconds, not seconds.
-FAST_BACKOFF = (0.01, 0.02, 0.05)
+FAST_RETRY = RetryPolicy(attempts=4, first_delay=0.01, multiplier=2.0, max_delay=0.05)
 
 
 def make_processor(database: Database) -> MessageProcessor:
@@ -55,7 +56,7 @@ def new_channel(
         make_processor(database),
         CATALOGUES,
         telegram_settings(server, webhook_base_url),
-        backoff=FAST_BACKOFF,
+        retry=FAST_RETRY,
         poll_timeout=dtm.timedelta(seconds=5),
         **options,
     )

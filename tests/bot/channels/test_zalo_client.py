@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.channels.zalo.client import RetryPolicy, ZaloClient
+from bot.channels.zalo.client import DEFAULT_RETRY, ZaloClient
 from bot.channels.zalo.errors import ZaloApiError, ZaloUnavailable
 from bot.channels.zalo.texts import MAX_TEXT_LENGTH, split_text
+from bot.retrying import RetryPolicy
 from tests.fakes.zalo_server import FakeZaloServer
 
 USER = "e4ea2cd5189df1c3a88c"
@@ -119,7 +120,7 @@ async def test_network_errors_are_retried_and_never_show_the_token(sleeps: Sleep
     async with ZaloClient(token, base_url=base_url, sleep=sleeps) as client:
         with pytest.raises(ZaloUnavailable) as caught:
             await client.get_me()
-    assert len(sleeps.delays) == RetryPolicy().attempts - 1
+    assert len(sleeps.delays) == DEFAULT_RETRY.attempts - 1
     assert "very-secret-token" not in str(caught.value)
     # Raised outside the except block: no httpx error (with the URL inside) is attached.
     assert caught.value.__context__ is None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.delivery.errors import DeliveryError
 from bot.delivery.limits import UNLIMITED, ChannelLimits, RateLimiter
 from bot.delivery.quiet_hours import LOCAL_ZONE
-from bot.delivery.sender import OutboxSender, RetryPolicy
+from bot.delivery.sender import OUTBOX_RETRY, OutboxSender
 from bot.delivery.transports import Transport
 from storage.database import Database
 from storage.members import MemberRecord, find_or_create_member
@@ -73,7 +73,7 @@ def sender(
     **options: object,
 ) -> OutboxSender:
     limiter = RateLimiter(limits, clock=clock.monotonic, sleep=clock.sleep)
-    options.setdefault("retry", RetryPolicy(max_attempts=3, first_delay=timedelta(seconds=10)))
+    options.setdefault("retry", replace(OUTBOX_RETRY, attempts=3, first_delay=10.0))
     return OutboxSender(
         database,
         channel,

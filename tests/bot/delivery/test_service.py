@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
+from bot.app import platform_transports
 from bot.delivery.limits import RateLimiter
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.service import start_delivery
@@ -48,7 +49,11 @@ async def test_start_delivery_sends_queued_messages_through_telegram(
             database_url=sqlite_database.url,
         )
         app = _App(settings, sqlite_database, Catalogues.load())
-        delivery = await start_delivery(app, [_Channel("telegram")])  # type: ignore[arg-type]
+        delivery = await start_delivery(
+            app,  # type: ignore[arg-type]
+            [_Channel("telegram")],
+            transports=platform_transports(settings),
+        )
         try:
             await server.wait_for_messages(1001, 1)
         finally:

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot.channels.telegram.transport import TelegramTransport
 from bot.delivery.limits import TELEGRAM_LIMITS
 from bot.delivery.queueing import MemberMessage, queue_for_member
-from bot.delivery.telegram_transport import TelegramTransport
 from storage._sql import identities, outbox
 from storage.database import Database
 from storage.outbox import REMINDER, count_by_status

@@ -1,7 +1,10 @@
-"""The outbox's way to Telegram: python-telegram-bot's ``Bot.send_message``.
+"""The outbox's way to Telegram: python-telegram-bot's ``Bot.send_message``, with Telegram's
+errors told as the ``bot.delivery.errors`` tree.
 
-Give it a plain ``telegram.Bot`` (no ``AIORateLimiter``): the sender keeps to the rate itself
-and wants to see a 429 rather than have the library sleep on it while the row's lease runs.
+Give it a plain ``telegram.Bot`` (no ``AIORateLimiter``, as ``open_transport`` does): the sender
+keeps to the rate itself and wants to see a 429 rather than have the library sleep on it while
+the row's lease runs. Its own connection, too, so that stopping the channel never pulls one from
+under a send.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.telegram.rendering import split_text
@@ -29,6 +33,8 @@ from bot.delivery.errors import (
     RecipientBlocked,
     TemporaryFailure,
 )
+from bot.delivery.transports import Close
+from bot.settings import Settings
 
 
 def _chat(chat_id: str) -> int | str:
@@ -87,3 +93,18 @@ class TelegramTransport:
             raise TemporaryFailure(type(error).__name__) from error
         except (NetworkError, TelegramError) as error:
             raise TemporaryFailure(type(error).__name__) from error
+
+
+async def open_transport(
+    settings: Settings, max_connections: int
+) -> tuple[TelegramTransport, Close]:
+    """A transport on its own ``telegram.Bot`` with ``max_connections``, and how to close it."""
+    token = settings.telegram_token
+    assert token is not None
+    bot = Bot(
+        token.get_secret_value(),
+        base_url=settings.telegram_base_url,
+        request=HTTPXRequest(connection_pool_size=max_connections),
+    )
+    await bot.initialize()
+    return TelegramTransport(bot), bot.shutdown

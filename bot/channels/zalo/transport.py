@@ -1,4 +1,5 @@
-"""The outbox's way to Zalo: our own ``ZaloClient.send_message``.
+"""The outbox's way to Zalo: our own ``ZaloClient.send_message``, with Zalo's errors told as
+the ``bot.delivery.errors`` tree.
 
 The client already retries network errors and 5xx answers a few times (waiting out a 429's
 retry_after); what still fails reaches the sender as a ``TemporaryFailure`` and is retried
@@ -9,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 
-from bot.channels.zalo.channel import BLOCKED_ERROR_CODES
 from bot.channels.zalo.client import ZaloClient
-from bot.channels.zalo.errors import ZaloApiError, ZaloError
+from bot.channels.zalo.errors import BLOCKED_ERROR_CODES, ZaloApiError, ZaloError
 from bot.channels.zalo.texts import MAX_TEXT_LENGTH
 from bot.delivery.errors import (
     PermanentFailure,
@@ -19,6 +19,8 @@ from bot.delivery.errors import (
     RecipientBlocked,
     TemporaryFailure,
 )
+from bot.delivery.transports import Close
+from bot.settings import Settings
 
 # A 429 that comes back as an ``ok: false`` answer: wait this long when it names no time.
 DEFAULT_RETRY_AFTER = 5.0
@@ -57,3 +59,13 @@ class ZaloTransport:
             raise PermanentFailure(reason) from error
         except ZaloError as error:
             raise TemporaryFailure(type(error).__name__) from error
+
+
+async def open_transport(settings: Settings, max_connections: int) -> tuple[ZaloTransport, Close]:
+    """A transport on its own ``ZaloClient`` with ``max_connections``, and how to close it."""
+    token = settings.zalo_token
+    assert token is not None
+    client = ZaloClient(
+        token.get_secret_value(), base_url=settings.zalo_base_url, max_connections=max_connections
+    )
+    return ZaloTransport(client), client.aclose
