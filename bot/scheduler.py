@@ -27,7 +27,10 @@ from bot.broadcasts.rules import fan_out_broadcasts, finish_broadcasts
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
 from bot.events.rules import remind_event_participants
+from bot.monthly_reports.rules import report_daily_jobs, report_rules
 from bot.rules import deliver_notices, forget_old_updates
+from bot.settings import Settings
+from bot.tips.rules import tip_daily_jobs, tip_rules
 from storage.database import Database
 from storage.outbox import purge_finished
 from storage.tables import utcnow
@@ -36,8 +39,7 @@ log = logging.getLogger(__name__)
 
 Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]
 
-# Rules checked every minute that need no settings; those that do (the monthly-update
-# reminders, the tip escalation) are built from the settings in bot.delivery.service.
+# Rules checked every minute that need no settings; ``scheduled_rules`` adds those that do.
 RULES: list[Rule] = [
     deliver_notices,
     remind_event_participants,
@@ -46,6 +48,24 @@ RULES: list[Rule] = [
 ]
 # Jobs run once a morning (the officers' digests).
 DAILY_JOBS: list[Rule] = [forget_old_updates]
+
+
+def scheduled_rules(settings: Settings) -> tuple[list[Rule], list[Rule]]:
+    """Every rule of every feature, the one place they are registered: those checked each
+    minute and the morning jobs, with the deadlines, hours and retention of the settings."""
+    calendar = settings.report_calendar
+    every_minute = [
+        *RULES,
+        *report_rules(calendar),
+        *tip_rules(settings.tip_escalate_after),
+    ]
+    every_morning = [
+        *DAILY_JOBS,
+        *report_daily_jobs(calendar),
+        *tip_daily_jobs(settings.tip_route_retention),
+    ]
+    return every_minute, every_morning
+
 
 TICK_EVERY = timedelta(minutes=1)
 # Local time of the daily jobs: the end of the quiet hours, so digests go out at once.

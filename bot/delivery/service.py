@@ -19,10 +19,8 @@ from typing import Any, Protocol
 from bot.delivery.limits import TELEGRAM_LIMITS, ZALO_LIMITS, ChannelLimits, RateLimiter
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transports import Close, OpenTransport
-from bot.monthly_reports.rules import report_daily_jobs, report_rules
-from bot.scheduler import DAILY_JOBS, RULES, DeliveryScheduler, Rule
+from bot.scheduler import DeliveryScheduler, Rule, scheduled_rules
 from bot.settings import Settings
-from bot.tips.rules import tip_daily_jobs, tip_rules
 from conversations.i18n import Catalogues
 from storage.database import Database
 
@@ -112,18 +110,11 @@ async def start_delivery(
     """Start an outbox sender for each channel in ``channels`` that ``transports`` can reach
     (``OpenTransport`` by channel name), and the scheduler.
 
-    Without ``rules``/``daily_jobs``, every rule runs, the report reminders with the
-    deadlines of the settings and the tip escalation with its hours and retention."""
+    Without ``rules``/``daily_jobs``, every rule runs (``bot.scheduler.scheduled_rules``)."""
     catalogues = app.catalogues
-    calendar = app.settings.report_calendar
-    if rules is None:
-        rules = [*RULES, *report_rules(calendar), *tip_rules(app.settings.tip_escalate_after)]
-    if daily_jobs is None:
-        daily_jobs = [
-            *DAILY_JOBS,
-            *report_daily_jobs(calendar),
-            *tip_daily_jobs(app.settings.tip_route_retention),
-        ]
+    every_minute, every_morning = scheduled_rules(app.settings)
+    rules = every_minute if rules is None else rules
+    daily_jobs = every_morning if daily_jobs is None else daily_jobs
 
     def render(locale: str | None, key: str, params: dict[str, Any]) -> str:
         return catalogues.text(locale, key, **params)
