@@ -39,10 +39,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import aiohttp
 from aiohttp import web
+
+from tests.fakes.loopback import LoopbackServer
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -500,7 +502,7 @@ def _plain_text(text: str, parse_mode: str | None) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-class FakeTelegramServer:
+class FakeTelegramServer(LoopbackServer):
     """Loopback Telegram Bot API server (aiohttp) for tests.
 
     Args:
@@ -525,6 +527,7 @@ class FakeTelegramServer:
         webhook_timeout: float = 10.0,
         spec_path: str | None = None,
     ) -> None:
+        super().__init__()
         self.token = token
         spec = load_spec(spec_path)
         self._methods: dict[str, dict[str, Any]] = spec["methods"]
@@ -550,8 +553,6 @@ class FakeTelegramServer:
         self.webhook_max_tries = webhook_max_tries
         self.webhook_timeout = webhook_timeout
 
-        self.host = "127.0.0.1"
-        self.port = 0
         self.requests: list[RecordedCall] = []
         self.rejected: list[RecordedCall] = []
         self.updates: list[dict[str, Any]] = []
@@ -585,7 +586,6 @@ class FakeTelegramServer:
         self._webhook_secret: str | None = None
         self._webhook_max_connections = 40
         self._webhook_queues: dict[Any, collections.deque[dict[str, Any]]] = {}
-        self._webhook_tasks: set[asyncio.Task[None]] = set()
         self._webhook_in_flight = 0
         self._webhook_semaphore: asyncio.Semaphore | None = None
         self._last_webhook_error: tuple[int, str] | None = None
@@ -597,9 +597,6 @@ class FakeTelegramServer:
         self._windows_chat: dict[int | str, _SlidingWindow] = {}
         self._windows_group: dict[int | str, _SlidingWindow] = {}
 
-        self._runner: web.AppRunner | None = None
-        self._session: aiohttp.ClientSession | None = None
-        self._closing = False
         self._chat_instance_salt = uuid.uuid4().hex[:8]
         # Messages sent with a reply keyboard or ReplyKeyboardRemove: Telegram edits only
         # messages without reply_markup or with an inline keyboard.
@@ -610,59 +607,38 @@ class FakeTelegramServer:
     @property
     def base_url(self) -> str:
         """Value for ``ApplicationBuilder.base_url`` (PTB appends the token)."""
-        return f"http://{self.host}:{self.port}/bot"
+        return f"{self.url}/bot"
 
     @property
     def base_file_url(self) -> str:
         """Value for ``ApplicationBuilder.base_file_url`` (PTB appends the token)."""
-        return f"http://{self.host}:{self.port}/file/bot"
+        return f"{self.url}/file/bot"
 
     @property
     def api_url(self) -> str:
         """Full API prefix including the token: ``{api_url}/{method}``."""
         return f"{self.base_url}{self.token}"
 
-    async def start(self) -> None:
-        """Bind to a free loopback port and start serving."""
-        self._closing = False
-        self._new_update = asyncio.Event()
-        self._webhook_semaphore = asyncio.Semaphore(self._webhook_max_connections)
+    def _make_app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_UPLOAD_SIZE + 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        self._session = aiohttp.ClientSession()
+        return app
 
-    async def stop(self) -> None:
-        """Stop serving: wake long polls, cancel webhook deliveries, close the socket."""
-        self._closing = True
+    def _prepare(self) -> None:
+        self._new_update = asyncio.Event()
+        self._webhook_semaphore = asyncio.Semaphore(self._webhook_max_connections)
+
+    def _wake(self) -> None:
         if self._new_update is not None:
             self._new_update.set()
-        for task in list(self._webhook_tasks):
-            task.cancel()
-        for task in list(self._webhook_tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+
+    async def stop(self) -> None:
+        """Stop serving (see :meth:`LoopbackServer.stop`), then cancel pending waits."""
+        await super().stop()
         for waiter in self._waiters:
             if not waiter.future.done():
                 waiter.future.cancel()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
     # ---------------------------------------------------------------- configuration
 
@@ -2117,9 +2093,7 @@ class FakeTelegramServer:
             return
         queue = collections.deque([update])
         self._webhook_queues[key] = queue
-        task = asyncio.get_running_loop().create_task(self._webhook_worker(key, queue))
-        self._webhook_tasks.add(task)
-        task.add_done_callback(self._webhook_tasks.discard)
+        self._spawn(self._webhook_worker(key, queue))
 
     async def _webhook_worker(self, key: Any, queue: collections.deque[dict[str, Any]]) -> None:
         try:

@@ -30,10 +30,12 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 import aiohttp
 from aiohttp import web
+
+from tests.fakes.loopback import LoopbackServer
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -117,7 +119,7 @@ def _new_id() -> str:
     return secrets.token_hex(10)  # Zalo ids look like "16f6366b3f02645a3d15"
 
 
-class FakeZaloServer:
+class FakeZaloServer(LoopbackServer):
     """Loopback Zalo Bot API server (aiohttp).
 
     Args:
@@ -148,6 +150,7 @@ class FakeZaloServer:
         webhook_max_connections: int = 100,
         known_chats_only: bool = False,
     ) -> None:
+        super().__init__()
         self.token = token
         self.poll_shape = poll_shape
         self.empty_poll = empty_poll
@@ -165,8 +168,6 @@ class FakeZaloServer:
             "can_join_groups": False,
         }
 
-        self.host = "127.0.0.1"
-        self.port = 0
         self.requests: list[RecordedCall] = []
         self.rejected: list[RecordedCall] = []
         self.events: list[dict[str, Any]] = []
@@ -180,55 +181,30 @@ class FakeZaloServer:
         self._webhook_secret: str | None = None
         self._webhook_updated_at = 0
         self._webhook_queues: dict[str, collections.deque[dict[str, Any]]] = {}
-        self._webhook_tasks: set[asyncio.Task[None]] = set()
         self._in_flight = 0
         self._changed = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._session: aiohttp.ClientSession | None = None
-        self._closing = False
 
     # ---------------------------------------------------------------- lifecycle
 
     @property
     def base_url(self) -> str:
         """Value for ``ANTQ_ZALO_BASE_URL`` (the client appends ``/bot<TOKEN>/<method>``)."""
-        return f"http://{self.host}:{self.port}"
+        return self.url
 
-    async def start(self) -> None:
-        """Bind to a free loopback port and serve."""
-        self._closing = False
-        self._changed = asyncio.Event()
+    def _make_app(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, 0).start()
-        self.port = self._runner.addresses[0][1]
+        return app
+
+    def _make_session(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(limit=self.webhook_max_connections)
-        self._session = aiohttp.ClientSession(connector=connector)
+        return aiohttp.ClientSession(connector=connector)
 
-    async def stop(self) -> None:
-        """Wake long polls, cancel webhook deliveries, close the socket."""
-        self._closing = True
+    def _prepare(self) -> None:
+        self._changed = asyncio.Event()
+
+    def _wake(self) -> None:
         self._notify()
-        for task in list(self._webhook_tasks):
-            task.cancel()
-        for task in list(self._webhook_tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
     # ---------------------------------------------------------------- configuration
 
@@ -625,9 +601,7 @@ class FakeZaloServer:
             return
         queue = collections.deque([event])
         self._webhook_queues[chat_id] = queue
-        task = asyncio.get_running_loop().create_task(self._webhook_worker(chat_id, queue))
-        self._webhook_tasks.add(task)
-        task.add_done_callback(self._webhook_tasks.discard)
+        self._spawn(self._webhook_worker(chat_id, queue))
 
     async def _webhook_worker(self, chat_id: str, queue: collections.deque[dict[str, Any]]) -> None:
         try:
