@@ -1,8 +1,11 @@
-"""Small SQL helpers shared by the repositories (Core tables, dialect checks)."""
+"""Small SQL helpers shared by the repositories: Core tables, the subtree test, a place's
+columns, dialect checks."""
 
 from __future__ import annotations
 
-from sqlalchemy import Table
+from typing import Any
+
+from sqlalchemy import ColumnElement, Join, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import (
@@ -58,3 +61,39 @@ broadcasts: Table = Broadcast.__table__  # type: ignore[assignment]
 def dialect_name(session: AsyncSession) -> str:
     """'sqlite' or 'postgresql', for the few statements that differ."""
     return session.get_bind().dialect.name
+
+
+def escape_like(text: str) -> str:
+    """``text`` with LIKE's wildcards escaped (escape character ``\\``), so they match only
+    themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def inside(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``, wildcards and all: for a materialised path, the place
+    at ``prefix`` and every place below it."""
+    return column.like(escape_like(prefix) + "%", escape="\\")
+
+
+# A place's parent, joined to name it: same-named places are told apart by their parent.
+_place_parent = areas.alias("place_parent")
+
+
+def place_columns() -> tuple[ColumnElement[Any], ...]:
+    """The place of a row, as ``area_id``, ``area_code``, ``area_name``, ``area_kind``,
+    ``area_path`` and ``parent_name``; select them from ``with_place``."""
+    return (
+        areas.c.id.label("area_id"),
+        areas.c.code.label("area_code"),
+        areas.c.name.label("area_name"),
+        areas.c.kind.label("area_kind"),
+        areas.c.path.label("area_path"),
+        _place_parent.c.name.label("parent_name"),
+    )
+
+
+def with_place(table: Table) -> Join:
+    """``table`` joined to its place (by its ``area_id``) and to the place's parent, if any."""
+    return table.join(areas, areas.c.id == table.c.area_id).outerjoin(
+        _place_parent, _place_parent.c.id == areas.c.parent_id
+    )

@@ -17,7 +17,7 @@ from sqlalchemy import Row, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage._sql import areas
+from storage._sql import areas, escape_like, inside
 from storage.tables import utcnow
 
 __all__ = [
@@ -105,10 +105,6 @@ async def area_by_id(session: AsyncSession, area_id: int) -> AreaRecord | None:
     return None if row is None else _record(row)
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 async def find_areas(
     session: AsyncSession,
     folded_query: str,
@@ -122,7 +118,7 @@ async def find_areas(
     Whole-name matches come first, then higher levels (a province before its communes),
     then shorter names.
     """
-    pattern = f"%{_escape_like(folded_query)}%"
+    pattern = f"%{escape_like(folded_query)}%"
     statement = _select_areas.where(
         or_(
             areas.c.name_folded.like(pattern, escape="\\"),
@@ -130,12 +126,12 @@ async def find_areas(
         )
     )
     if within_path is not None:
-        statement = statement.where(areas.c.path.like(f"{_escape_like(within_path)}%", escape="\\"))
+        statement = statement.where(inside(areas.c.path, within_path))
     if kinds is not None:
         statement = statement.where(areas.c.kind.in_(list(kinds)))
     exact = or_(
         areas.c.name_folded == folded_query,
-        areas.c.name_folded.like(f"% {_escape_like(folded_query)}", escape="\\"),
+        areas.c.name_folded.like(f"% {escape_like(folded_query)}", escape="\\"),
     )
     statement = statement.order_by(
         exact.desc(), func.length(areas.c.path), func.length(areas.c.name), areas.c.code

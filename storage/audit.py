@@ -5,10 +5,9 @@ Entries carry ids and role names only: never a tip's text, never who sent a tip.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import audit_log
@@ -23,8 +22,6 @@ __all__ = [
     "ROLE_LEFT",
     "ROLE_REVOKED",
     "TIP_VIEWED",
-    "AuditRecord",
-    "list_audit",
     "record_audit",
 ]
 
@@ -36,18 +33,6 @@ INVITATION_USED = "invitation.used"
 TIP_VIEWED = "tip.viewed"
 AREA_ADDED = "area.added"
 AREA_RENAMED = "area.renamed"
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    id: int
-    at: datetime
-    actor_member_id: int | None
-    action: str
-    subject_kind: str | None
-    subject_id: int | None
-    role: str | None
-    area_id: int | None
 
 
 async def record_audit(
@@ -73,11 +58,3 @@ async def record_audit(
             area_id=area_id,
         )
     )
-
-
-async def list_audit(session: AsyncSession, *, limit: int = 100) -> list[AuditRecord]:
-    """The newest entries first."""
-    rows = await session.execute(
-        select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(limit)
-    )
-    return [AuditRecord(**row._asdict()) for row in rows]

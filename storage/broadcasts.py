@@ -22,6 +22,7 @@ from storage._sql import (
     areas,
     broadcasts,
     identities,
+    inside,
     member_preferences,
     member_roles,
     members,
@@ -119,14 +120,10 @@ def _record(row: Any) -> BroadcastRecord:
     return BroadcastRecord(**row._asdict())
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _inside_any(paths: Sequence[str]) -> ColumnElement[bool]:
     if not paths:
         return false()
-    return or_(*(areas.c.path.like(f"{_escape_like(path)}%", escape="\\") for path in paths))
+    return or_(*(inside(areas.c.path, path) for path in paths))
 
 
 async def insert_broadcast(session: AsyncSession, broadcast: NewBroadcast) -> int:

@@ -13,9 +13,17 @@ from datetime import datetime
 from sqlalchemy import Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from storage._sql import areas, event_participants, events, members, outbox
+from storage._sql import (
+    areas,
+    event_participants,
+    events,
+    inside,
+    members,
+    outbox,
+    place_columns,
+    with_place,
+)
 from storage.outbox import CANCELLED, QUEUED
 
 __all__ = [
@@ -88,7 +96,6 @@ class ReminderDue:
     ends_at: datetime
 
 
-_parent = aliased(areas, name="event_parent")
 _active = event_participants.c.cancelled_at.is_(None)
 
 
@@ -114,22 +121,13 @@ def _select_events(member_id: int) -> Select[tuple[object, ...]]:
         events.c.place_text,
         events.c.starts_at,
         events.c.ends_at,
-        events.c.area_id,
-        areas.c.code.label("area_code"),
-        areas.c.name.label("area_name"),
-        areas.c.kind.label("area_kind"),
-        areas.c.path.label("area_path"),
-        _parent.c.name.label("parent_name"),
+        *place_columns(),
         events.c.created_by,
         events.c.cancelled_at,
         events.c.turnout,
         (mine > 0).label("registered"),
         everybody.label("participants"),
-    ).select_from(
-        events.join(areas, areas.c.id == events.c.area_id).outerjoin(
-            _parent, _parent.c.id == areas.c.parent_id
-        )
-    )
+    ).select_from(with_place(events))
 
 
 def _records(rows: Sequence[object]) -> list[EventRecord]:
@@ -190,11 +188,6 @@ async def upcoming_events(
     return _records(rows.all())
 
 
-def _like_prefix(path: str) -> str:
-    escaped = path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}%"
-
-
 async def reportable_events(
     session: AsyncSession,
     *,
@@ -209,7 +202,7 @@ async def reportable_events(
     where = [events.c.created_by == member_id]
     if held_in_paths:
         where.append(areas.c.path.in_(list(held_in_paths)))
-    where += [areas.c.path.like(_like_prefix(path), escape="\\") for path in inside_paths]
+    where += [inside(areas.c.path, path) for path in inside_paths]
     rows = await session.execute(
         _select_events(member_id)
         .where(or_(*where), events.c.cancelled_at.is_(None), events.c.starts_at <= now)
@@ -230,10 +223,10 @@ async def cancellable_events(
     """Events held inside one of ``inside_paths``, not cancelled and not over; nearest first."""
     if not inside_paths:
         return []
-    inside = [areas.c.path.like(_like_prefix(path), escape="\\") for path in inside_paths]
+    subtrees = [inside(areas.c.path, path) for path in inside_paths]
     rows = await session.execute(
         _select_events(member_id)
-        .where(or_(*inside), events.c.cancelled_at.is_(None), events.c.ends_at > now)
+        .where(or_(*subtrees), events.c.cancelled_at.is_(None), events.c.ends_at > now)
         .order_by(events.c.starts_at, events.c.id)
         .limit(limit)
     )
@@ -268,7 +261,7 @@ async def withdraw_queued_messages(
     result = await session.execute(
         update(outbox)
         .where(
-            outbox.c.dedup_key.like(_like_prefix(dedup_prefix), escape="\\"),
+            inside(outbox.c.dedup_key, dedup_prefix),
             outbox.c.status == QUEUED,
         )
         .values(status=CANCELLED, finished_at=now, text=None, params=None)

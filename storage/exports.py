@@ -35,13 +35,15 @@ from storage._sql import (
     areas,
     event_participants,
     events,
+    inside,
     model_activities,
     monthly_reports,
+    place_columns,
     security_models,
     tip_attachments,
     tips,
+    with_place,
 )
-from storage.areas import _escape_like
 
 __all__ = [
     "PAGE_SIZE",
@@ -91,10 +93,6 @@ def _after(
     return or_(key > value, and_(key == value, tiebreak > last_id))
 
 
-def _inside(path: str) -> ColumnElement[bool]:
-    return areas.c.path.like(_escape_like(path) + "%", escape="\\")
-
-
 async def _pages(
     sessions: Sessions,
     statement: Callable[[Row[Any] | None], Select[Any]],
@@ -141,14 +139,9 @@ async def _in_time_order(
 
 # -- monthly reports --------------------------------------------------------------------------
 
-_parent = areas.alias("report_parent")
 _report_columns = (
     monthly_reports.c.period,
-    areas.c.code.label("area_code"),
-    areas.c.name.label("area_name"),
-    areas.c.kind.label("area_kind"),
-    areas.c.path.label("area_path"),
-    _parent.c.name.label("parent_name"),
+    *place_columns(),
     monthly_reports.c.deadline,
     monthly_reports.c.late,
     monthly_reports.c.filed_at,
@@ -169,20 +162,16 @@ async def iter_monthly_reports(
 ) -> AsyncIterator[Row[Any]]:
     """The updates filed in the subtree at ``within`` for ``periods``, by period then place.
 
-    Each row has the columns of ``_report_columns``: period, the area's code, name, kind,
-    path and parent's name, deadline, late, filed_at, updated_at and every figure.
+    Each row has the columns of ``_report_columns``: period, the place (``place_columns``),
+    deadline, late, filed_at, updated_at and every figure.
     """
     for period in periods:
 
         def page(last: Row[Any] | None, period: str = period) -> Select[Any]:
             statement = (
                 select(*_report_columns)
-                .select_from(
-                    monthly_reports.join(areas, areas.c.id == monthly_reports.c.area_id).outerjoin(
-                        _parent, _parent.c.id == areas.c.parent_id
-                    )
-                )
-                .where(monthly_reports.c.period == period, _inside(within))
+                .select_from(with_place(monthly_reports))
+                .where(monthly_reports.c.period == period, inside(areas.c.path, within))
                 .order_by(areas.c.path)
             )
             if last is not None:
@@ -246,7 +235,7 @@ async def iter_area_filings(
                     ),
                 )
             )
-            .where(_inside(within), areas.c.kind.in_(sorted(kinds)))
+            .where(inside(areas.c.path, within), areas.c.kind.in_(sorted(kinds)))
             .order_by(areas.c.path)
         )
         if last is not None:
@@ -269,7 +258,7 @@ async def places_of_kind(
     in a province at most), by path."""
     statement = (
         select(areas.c.code, areas.c.name, areas.c.path)
-        .where(_inside(within), areas.c.kind == kind)
+        .where(inside(areas.c.path, within), areas.c.kind == kind)
         .order_by(areas.c.path)
     )
     return [(row.code, row.name, row.path) for row in await session.execute(statement)]
@@ -295,7 +284,7 @@ async def active_models_by_place(
         select(areas.c.path, func.count(security_models.c.id))
         .select_from(security_models.join(areas, areas.c.id == security_models.c.area_id))
         .where(
-            _inside(within),
+            inside(areas.c.path, within),
             or_(security_models.c.ended_at.is_(None), security_models.c.ended_at >= period_ends_at),
             active,
         )
@@ -344,7 +333,7 @@ def iter_tips(
         sessions,
         _tip_columns,
         tips.join(areas, areas.c.id == tips.c.area_id),
-        (_inside(within), received >= since, received < until),
+        (inside(areas.c.path, within), received >= since, received < until),
         received,
         tips.c.id,
         page_size,
@@ -380,7 +369,7 @@ def iter_activities(
         model_activities.join(
             security_models, security_models.c.id == model_activities.c.model_id
         ).join(areas, areas.c.id == security_models.c.area_id),
-        (_inside(within), dated >= date_from, dated <= date_to),
+        (inside(areas.c.path, within), dated >= date_from, dated <= date_to),
         dated,
         model_activities.c.id,
         page_size,
@@ -425,7 +414,7 @@ def iter_events(
         sessions,
         _event_columns,
         events.join(areas, areas.c.id == events.c.area_id),
-        (_inside(within), starts >= since, starts < until),
+        (inside(areas.c.path, within), starts >= since, starts < until),
         starts,
         events.c.id,
         page_size,

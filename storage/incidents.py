@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, incidents
-from storage.areas import _escape_like
+from storage._sql import areas, incidents, inside
 from storage.tables import utcnow
 
 __all__ = ["IncidentRecord", "NewIncident", "incidents_within", "insert_incident"]
@@ -72,7 +71,7 @@ async def incidents_within(
         incidents.c.severity,
         incidents.c.reported_at,
     ).select_from(incidents.join(areas, areas.c.id == incidents.c.area_id))
-    statement = statement.where(areas.c.path.like(f"{_escape_like(path)}%", escape="\\"))
+    statement = statement.where(inside(areas.c.path, path))
     if since is not None:
         statement = statement.where(incidents.c.reported_at >= since)
     statement = statement.order_by(incidents.c.reported_at.desc(), incidents.c.id.desc())

@@ -21,7 +21,6 @@ __all__ = [
     "correct_report",
     "find_report",
     "insert_report",
-    "reports_for_period",
 ]
 
 _BOOKKEEPING = frozenset(
@@ -164,13 +163,3 @@ async def correct_report(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ReportTaken
-
-
-async def reports_for_period(session: AsyncSession, period: str) -> dict[int, bool]:
-    """The areas that filed the update of ``period``, each with whether it was late."""
-    rows = await session.execute(
-        select(monthly_reports.c.area_id, monthly_reports.c.late).where(
-            monthly_reports.c.period == period
-        )
-    )
-    return {area_id: late for area_id, late in rows}

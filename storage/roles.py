@@ -7,9 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from storage._sql import areas, member_roles, members
+from storage._sql import areas, inside, member_roles, members, place_columns, with_place
 from storage.tables import utcnow
 
 __all__ = ["RoleRecord", "active_roles", "grant_role", "revoke_role", "role_by_id", "roles_within"]
@@ -34,26 +33,16 @@ class RoleRecord:
     revoked_at: datetime | None
 
 
-_parent = aliased(areas, name="role_parent")
 _select_roles = select(
     member_roles.c.id,
     member_roles.c.member_id,
     members.c.display_name.label("member_name"),
     member_roles.c.role,
-    member_roles.c.area_id,
-    areas.c.code.label("area_code"),
-    areas.c.name.label("area_name"),
-    areas.c.kind.label("area_kind"),
-    areas.c.path.label("area_path"),
-    _parent.c.name.label("parent_name"),
+    *place_columns(),
     member_roles.c.granted_at,
     member_roles.c.granted_by,
     member_roles.c.revoked_at,
-).select_from(
-    member_roles.join(areas, areas.c.id == member_roles.c.area_id)
-    .join(members, members.c.id == member_roles.c.member_id)
-    .outerjoin(_parent, _parent.c.id == areas.c.parent_id)
-)
+).select_from(with_place(member_roles).join(members, members.c.id == member_roles.c.member_id))
 # Built once: read for every message, and a prebuilt statement skips the construction and
 # the cache-key computation a fresh one costs on each execution.
 _select_active_roles = _select_roles.where(
@@ -133,11 +122,8 @@ async def active_roles(session: AsyncSession, member_id: int) -> list[RoleRecord
 
 async def roles_within(session: AsyncSession, path: str, *, limit: int = 200) -> list[RoleRecord]:
     """The active roles held in the place at ``path`` or below it."""
-    escaped = path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = await session.execute(
-        _select_roles.where(
-            areas.c.path.like(f"{escaped}%", escape="\\"), member_roles.c.revoked_at.is_(None)
-        )
+        _select_roles.where(inside(areas.c.path, path), member_roles.c.revoked_at.is_(None))
         .order_by(areas.c.path, member_roles.c.id)
         .limit(limit)
     )

@@ -13,10 +13,8 @@ from typing import Any
 
 from sqlalchemy import Row, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from storage._sql import areas, model_activities, security_models
-from storage.areas import _escape_like
+from storage._sql import areas, inside, model_activities, place_columns, security_models, with_place
 from storage.tables import utcnow
 
 __all__ = [
@@ -98,7 +96,6 @@ class ActivityRecord:
 
 MAX_PHOTOS = 5
 
-_parent = aliased(areas, name="model_parent")
 _log = (
     select(
         model_activities.c.model_id,
@@ -112,12 +109,7 @@ _select_models = select(
     security_models.c.id,
     security_models.c.name,
     security_models.c.kind,
-    security_models.c.area_id,
-    areas.c.code.label("area_code"),
-    areas.c.name.label("area_name"),
-    areas.c.kind.label("area_kind"),
-    areas.c.path.label("area_path"),
-    _parent.c.name.label("parent_name"),
+    *place_columns(),
     security_models.c.lead_member_id,
     security_models.c.lead_name,
     security_models.c.created_by,
@@ -125,19 +117,11 @@ _select_models = select(
     security_models.c.ended_at,
     func.coalesce(_log.c.activities, 0).label("activities"),
     _log.c.last_activity,
-).select_from(
-    security_models.join(areas, areas.c.id == security_models.c.area_id)
-    .outerjoin(_parent, _parent.c.id == areas.c.parent_id)
-    .outerjoin(_log, _log.c.model_id == security_models.c.id)
-)
+).select_from(with_place(security_models).outerjoin(_log, _log.c.model_id == security_models.c.id))
 
 
 def _record(row: Row[Any]) -> SecurityModelRecord:
     return SecurityModelRecord(**row._asdict())
-
-
-def _within(path: str) -> Any:
-    return areas.c.path.like(f"{_escape_like(path)}%", escape="\\")
 
 
 async def insert_security_model(
@@ -177,7 +161,7 @@ async def security_models_within(
     session: AsyncSession, path: str, *, include_ended: bool = False, limit: int = 500
 ) -> list[SecurityModelRecord]:
     """The models of the place at ``path`` and below it, by place then name."""
-    statement = _select_models.where(_within(path))
+    statement = _select_models.where(inside(areas.c.path, path))
     if not include_ended:
         statement = statement.where(security_models.c.ended_at.is_(None))
     statement = statement.order_by(areas.c.path, security_models.c.name, security_models.c.id)
@@ -208,7 +192,7 @@ async def active_models_within(
     )
     statement = (
         _select_models.where(
-            _within(path),
+            inside(areas.c.path, path),
             or_(
                 security_models.c.ended_at.is_(None),
                 security_models.c.ended_at >= ended_not_before,

@@ -186,7 +186,7 @@ class Tip(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column()
     forwarded_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
-    area_id: Mapped[int | None] = mapped_column(Integer)  # FK once areas exist
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
     # The officer who took the tip (one officer handles a tip; the others see who).
     handler_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL")

@@ -11,8 +11,15 @@ from sqlalchemy import Row, and_, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, member_roles, members, tip_attachments, tip_status_changes, tips
-from storage.areas import _escape_like
+from storage._sql import (
+    areas,
+    inside,
+    member_roles,
+    members,
+    tip_attachments,
+    tip_status_changes,
+    tips,
+)
 
 __all__ = [
     "TAKEN",
@@ -32,7 +39,6 @@ __all__ = [
     "last_outcome",
     "list_inbox_within",
     "list_tips",
-    "list_tips_within",
     "member_display_name",
     "staff_over",
     "take_tip",
@@ -211,25 +217,6 @@ async def list_tips(
     return await _with_attachments(session, rows)
 
 
-async def list_tips_within(
-    session: AsyncSession, path: str, *, limit: int = 10
-) -> list[tuple[str, str, str, datetime]]:
-    """(code, category, status, received_at) of the newest tips whose place lies in the
-    subtree at ``path``; tips without a place are in no subtree."""
-    pattern = _escape_like(path) + "%"
-    statement = (
-        select(tips.c.code, tips.c.category, tips.c.status, tips.c.received_at)
-        .join(areas, areas.c.id == tips.c.area_id)
-        .where(areas.c.path.like(pattern, escape="\\"))
-        .order_by(tips.c.received_at.desc(), tips.c.id.desc())
-        .limit(limit)
-    )
-    return [
-        (row.code, row.category, row.status, row.received_at)
-        for row in await session.execute(statement)
-    ]
-
-
 # -- handling: the officers' inbox, the 24-hour rule -------------------------------------------
 
 # The status recorded in a tip's history when an officer takes it (not a status of the tip).
@@ -249,7 +236,6 @@ class InboxRow:
 
 async def list_inbox_within(session: AsyncSession, path: str, *, limit: int = 10) -> list[InboxRow]:
     """Tips placed in the subtree at ``path``: the unacknowledged ones first, newest first."""
-    pattern = _escape_like(path) + "%"
     waiting_first = case((tips.c.acknowledged_at.is_(None), 0), else_=1)
     statement = (
         select(
@@ -261,7 +247,7 @@ async def list_inbox_within(session: AsyncSession, path: str, *, limit: int = 10
         )
         .join(areas, areas.c.id == tips.c.area_id)
         .outerjoin(members, members.c.id == tips.c.handler_member_id)
-        .where(areas.c.path.like(pattern, escape="\\"))
+        .where(inside(areas.c.path, path))
         .order_by(waiting_first, tips.c.received_at.desc(), tips.c.id.desc())
         .limit(limit)
     )
