@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import KW_ONLY, asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -87,51 +87,27 @@ class NewTip:
 
 
 @dataclass(frozen=True, slots=True)
-class AttachmentRecord:
-    """A stored attachment, in the order it was sent."""
+class AttachmentRecord(NewAttachment):
+    """A stored attachment: the file as it was sent, and its place in the order of sending."""
 
+    _: KW_ONLY
     position: int
-    kind: str
-    channel: str
-    file_id: str
-    file_unique_id: str | None
-    mime_type: str | None
-    size_bytes: int | None
-    file_name: str | None
-    duration_seconds: int | None
 
 
 @dataclass(frozen=True, slots=True)
-class TipRecord:
-    """A stored tip with its attachments."""
+class TipRecord(NewTip):
+    """A stored tip: what was stored (``NewTip``), its row id, and how it was handled since."""
 
+    _: KW_ONLY
     id: int
-    code: str
-    category: str
-    description: str
-    place_text: str | None
-    latitude: float | None
-    longitude: float | None
-    place_unknown: bool
-    occurred_date: date | None
-    occurred_time: str | None
-    occurred_unknown: bool
-    anonymous: bool
-    member_id: int | None
-    contact_phone: str | None
-    sender_proof: str
-    sender_route: bytes | None
-    locale: str
     status: str
-    received_at: datetime
-    acknowledged_at: datetime | None
-    forwarded_at: datetime | None
-    closed_at: datetime | None
-    area_id: int | None
+    acknowledged_at: datetime | None = None
+    forwarded_at: datetime | None = None
+    closed_at: datetime | None = None
     handler_member_id: int | None = None
     status_note: str | None = None
     escalated_at: datetime | None = None
-    attachments: tuple[AttachmentRecord, ...] = ()
+    attachments: tuple[AttachmentRecord, ...] = ()  # type: ignore[assignment]
 
 
 class DuplicateTipCode(Exception):
