@@ -6,11 +6,12 @@ the policy asked for each place in chat) and gives the places as ``Place`` value
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from operator import attrgetter
 from typing import IO, Any
 
 from bot.exports import columns as col
@@ -43,6 +44,9 @@ from storage.exports import (
 
 # The audit log's action for an export (who exported what place, and when; never the rows).
 EXPORT_MADE = "export.made"
+
+# A column of a sheet: its heading (a catalogue key) and how a row gives its cell.
+Column = tuple[str, Callable[[Any], Cell]]
 
 
 class ExportSubject(StrEnum):
@@ -279,131 +283,85 @@ class _Writer:
 
     async def tips(self) -> None:
         first, last = self.dates()
-        sheet = self.book.sheet(
-            self.t(col.SHEET_TIPS),
-            self.headers(
-                [
-                    col.TIP_CODE,
-                    col.CATEGORY,
-                    col.STATUS,
-                    col.RECEIVED_AT,
-                    col.ACKNOWLEDGED_AT,
-                    col.FORWARDED_AT,
-                    col.CLOSED_AT,
-                    col.AREA_CODE,
-                    col.AREA_NAME,
-                    col.PLACE_TEXT,
-                    col.DESCRIPTION,
-                    col.ATTACHMENTS,
-                ]
-            ),
-        )
         since, until = local_start(first), local_start(last + timedelta(days=1))
         category, status = self.labeller(CATEGORIES.labels), self.labeller(STATUS_LABELS)
-        append = sheet.append
-        for place in self.request.places:
-            async with aclosing(
-                iter_tips(self.sessions, place.path, since=since, until=until)
-            ) as rows:
-                async for row in rows:
-                    append(
-                        [
-                            format_tip_code(row.code),
-                            category(row.category),
-                            status(row.status),
-                            row.received_at,
-                            row.acknowledged_at,
-                            row.forwarded_at,
-                            row.closed_at,
-                            row.area_code,
-                            row.area_name,
-                            row.place_text,
-                            row.description,
-                            row.attachments,
-                        ]
-                    )
+        columns: list[Column] = [
+            (col.TIP_CODE, lambda row: format_tip_code(row.code)),
+            (col.CATEGORY, lambda row: category(row.category)),
+            (col.STATUS, lambda row: status(row.status)),
+            (col.RECEIVED_AT, attrgetter("received_at")),
+            (col.ACKNOWLEDGED_AT, attrgetter("acknowledged_at")),
+            (col.FORWARDED_AT, attrgetter("forwarded_at")),
+            (col.CLOSED_AT, attrgetter("closed_at")),
+            (col.AREA_CODE, attrgetter("area_code")),
+            (col.AREA_NAME, attrgetter("area_name")),
+            (col.PLACE_TEXT, attrgetter("place_text")),
+            (col.DESCRIPTION, attrgetter("description")),
+            (col.ATTACHMENTS, attrgetter("attachments")),
+        ]
+        await self._sheet(
+            col.SHEET_TIPS,
+            columns,
+            lambda place: iter_tips(self.sessions, place.path, since=since, until=until),
+        )
 
     async def activities(self) -> None:
         first, last = self.dates()
-        sheet = self.book.sheet(
-            self.t(col.SHEET_ACTIVITIES),
-            self.headers(
-                [
-                    col.ACTIVITY_DATE,
-                    col.MODEL_NAME,
-                    col.MODEL_KIND,
-                    col.ACTIVITY_KIND,
-                    col.PARTICIPANTS,
-                    col.OUTCOME,
-                    col.AREA_CODE,
-                    col.AREA_NAME,
-                ]
-            ),
+        model_kind = self.labeller(MODEL_KINDS.labels)
+        activity_kind = self.labeller(ACTIVITY_KINDS.labels)
+        columns: list[Column] = [
+            (col.ACTIVITY_DATE, attrgetter("activity_date")),
+            (col.MODEL_NAME, attrgetter("model_name")),
+            (col.MODEL_KIND, lambda row: model_kind(row.model_kind)),
+            (col.ACTIVITY_KIND, lambda row: activity_kind(row.kind)),
+            (col.PARTICIPANTS, attrgetter("participants")),
+            (col.OUTCOME, attrgetter("outcome")),
+            (col.AREA_CODE, attrgetter("area_code")),
+            (col.AREA_NAME, attrgetter("area_name")),
+        ]
+        await self._sheet(
+            col.SHEET_ACTIVITIES,
+            columns,
+            lambda place: iter_activities(self.sessions, place.path, date_from=first, date_to=last),
         )
-        model_kind, activity_kind = (
-            self.labeller(MODEL_KINDS.labels),
-            self.labeller(ACTIVITY_KINDS.labels),
-        )
-        append = sheet.append
-        for place in self.request.places:
-            async with aclosing(
-                iter_activities(self.sessions, place.path, date_from=first, date_to=last)
-            ) as rows:
-                async for row in rows:
-                    append(
-                        [
-                            row.activity_date,
-                            row.model_name,
-                            model_kind(row.model_kind),
-                            activity_kind(row.kind),
-                            row.participants,
-                            row.outcome,
-                            row.area_code,
-                            row.area_name,
-                        ]
-                    )
 
     async def events(self) -> None:
         first, last = self.dates()
-        sheet = self.book.sheet(
-            self.t(col.SHEET_EVENTS),
-            self.headers(
-                [
-                    col.EVENT_TITLE,
-                    col.STARTS_AT,
-                    col.ENDS_AT,
-                    col.PLACE_TEXT,
-                    col.AREA_CODE,
-                    col.AREA_NAME,
-                    col.CANCELLED,
-                    col.REGISTERED,
-                    col.TURNOUT,
-                    col.TURNOUT_NOTE,
-                ]
-            ),
-        )
         since, until = local_start(first), local_start(last + timedelta(days=1))
         no, yes = self.no, self.yes
+        columns: list[Column] = [
+            (col.EVENT_TITLE, attrgetter("title")),
+            (col.STARTS_AT, attrgetter("starts_at")),
+            (col.ENDS_AT, attrgetter("ends_at")),
+            (col.PLACE_TEXT, attrgetter("place_text")),
+            (col.AREA_CODE, attrgetter("area_code")),
+            (col.AREA_NAME, attrgetter("area_name")),
+            (col.CANCELLED, lambda row: no if row.cancelled_at is None else yes),
+            (col.REGISTERED, attrgetter("registered")),
+            (col.TURNOUT, attrgetter("turnout")),
+            (col.TURNOUT_NOTE, attrgetter("turnout_note")),
+        ]
+        await self._sheet(
+            col.SHEET_EVENTS,
+            columns,
+            lambda place: iter_events(self.sessions, place.path, since=since, until=until),
+        )
+
+    async def _sheet(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        rows_of: Callable[[Place], AsyncIterator[Any]],
+    ) -> None:
+        """One sheet of ``columns`` (heading key, getter), its rows read page by page for each
+        of the request's places."""
+        sheet = self.book.sheet(self.t(title), self.headers([key for key, _ in columns]))
+        getters = [get for _, get in columns]
         append = sheet.append
         for place in self.request.places:
-            async with aclosing(
-                iter_events(self.sessions, place.path, since=since, until=until)
-            ) as rows:
+            async with aclosing(rows_of(place)) as rows:
                 async for row in rows:
-                    append(
-                        [
-                            row.title,
-                            row.starts_at,
-                            row.ends_at,
-                            row.place_text,
-                            row.area_code,
-                            row.area_name,
-                            no if row.cancelled_at is None else yes,
-                            row.registered,
-                            row.turnout,
-                            row.turnout_note,
-                        ]
-                    )
+                    append([get(row) for get in getters])
 
 
 def _percent(share: float | None) -> Cell:
