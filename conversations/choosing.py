@@ -1,13 +1,28 @@
-"""Finding the place an admin means, by code or by name, inside the places they run."""
+"""Picking one thing: a place an admin means (by code or by name, inside the places they run),
+or an item of a numbered list a question shows (by a tap, its number or its name).
+
+A list read from records is kept in the field's answer (``keep_candidates``) so the question
+can show it again after a wrong answer or a restart (``kept_candidates``).
+"""
 
 from __future__ import annotations
 
-from conversations.flow import FlowContext
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from conversations.fields import Accepted, FieldContext, InvalidAnswer, require_text
 from conversations.i18n import N_
+from conversations.parsing import fold
 from conversations.places import Place
-from conversations.policy import Action, may, scopes
+from conversations.policy import ROLE_LABELS, Action, Grant, may, scopes
+from conversations.replies import Inbound
+
+if TYPE_CHECKING:
+    from conversations.flow import FlowContext
 
 MAX_SHOWN = 8
+
+Item = TypeVar("Item")
 
 
 async def pick_place(
@@ -33,3 +48,94 @@ async def pick_place(
         return place
     lines = [f"{place.code} — {place.full_name}" for place in list(found.values())[:MAX_SHOWN]]
     return ctx.t(N_("place.ambiguous"), places="\n".join(lines))
+
+
+# -- an item of a numbered list ----------------------------------------------------------------
+
+
+def choose_again(count: int) -> InvalidAnswer:
+    """The answer picks none of the ``count`` options shown."""
+    return InvalidAnswer(N_("input.choose_option"), count=count)
+
+
+def typed_number(message: Inbound) -> int | None:
+    """The number a message is ("2", "2.", "2)"), if it is one."""
+    number = fold(message.text or "").rstrip(".)")
+    return int(number) if number.isdigit() else None
+
+
+def item_picked(
+    message: Inbound,
+    items: Sequence[Item],
+    option_id: Callable[[Item], str],
+    *,
+    refuse_other_numbers: bool = False,
+) -> Item | None:
+    """The item a tap on its option or its typed number (1 is the first) picks, for a question
+    that takes more than the list (free text, other buttons): None when the message is
+    something else. A number beyond the list is something else too (a name, another button),
+    unless ``refuse_other_numbers``."""
+    if message.option is not None:
+        return next((item for item in items if option_id(item) == message.option), None)
+    number = typed_number(message)
+    if not items or number is None:
+        return None
+    if 1 <= number <= len(items):
+        return items[number - 1]
+    if refuse_other_numbers:
+        raise choose_again(len(items))
+    return None
+
+
+def pick_item(
+    message: Inbound,
+    items: Sequence[Item],
+    option_id: Callable[[Item], str],
+    *,
+    label: Callable[[Item], str] | None = None,
+) -> Item:
+    """The item a tap on its option or its typed number picks, for a question that takes only
+    the list; with ``label`` also its label typed (accents optional, or its first letters when
+    only one label starts so). Anything else is refused."""
+    if message.option is None:
+        require_text(message)
+    picked = item_picked(message, items, option_id, refuse_other_numbers=True)
+    if picked is None and label is not None and message.option is None:
+        picked = _by_label(fold(message.text or ""), items, label)
+    if picked is None:
+        raise choose_again(len(items))
+    return picked
+
+
+def _by_label(folded: str, items: Sequence[Item], label: Callable[[Item], str]) -> Item | None:
+    exact = [item for item in items if fold(label(item)) == folded]
+    if len(exact) == 1:
+        return exact[0]
+    prefixed = [item for item in items if len(folded) >= 3 and fold(label(item)).startswith(folded)]
+    return prefixed[0] if not exact and len(prefixed) == 1 else None
+
+
+def keep_candidates(candidates: list[dict[str, Any]], ack: str) -> Accepted:
+    """Keep the member on the step with ``candidates`` to pick from (namesakes found for what
+    they typed), explained by ``ack``."""
+    return Accepted({"candidates": candidates}, complete=False, ack=ack)
+
+
+def kept_candidates(current: Any) -> list[dict[str, Any]]:
+    """The candidates ``keep_candidates`` put in the answer so far; [] when there are none."""
+    if isinstance(current, dict):
+        return list(current.get("candidates") or [])
+    return []
+
+
+# -- one of the member's own roles -------------------------------------------------------------
+
+
+def describe_grant(grant: Grant, ctx: FieldContext) -> str:
+    """A role as one line: role — place, e.g. "Trưởng thôn — Thôn Đông, Xã Đô Lương"."""
+    return f"{ctx.t(ROLE_LABELS[grant.role])} — {grant.place.full_name}"
+
+
+def grant_option_id(grant: Grant) -> str:
+    """The id of a role's option when a question offers the member's roles."""
+    return str(grant.id)

@@ -327,7 +327,7 @@ class WhenHappened(Field):
         return Choices(text, (option,), ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        if message.option is not None or fold(message.text or "") in _unknown_words(ctx):
+        if message.option is not None or fold(message.text or "") in unknown_answer_words(ctx):
             match_option(message, (self.unknown,), ctx)
             return Accepted({"unknown": True})
         text = require_text(message)
@@ -355,7 +355,7 @@ class WhenHappened(Field):
         return " ".join(parts)
 
 
-def _unknown_words(ctx: FieldContext) -> set[str]:
+def unknown_answer_words(ctx: FieldContext) -> set[str]:
     words = {fold(word) for word in UNKNOWN_WORDS}
     words |= {fold(label) for label in ctx.catalogues.variants(N_("common.unknown"))}
     return words
@@ -378,7 +378,7 @@ class Whereabouts(Field):
         if message.location is not None:
             point = message.location
             return Accepted({"latitude": point.latitude, "longitude": point.longitude})
-        unknown_words = _unknown_words(ctx) | {
+        unknown_words = unknown_answer_words(ctx) | {
             fold(label) for label in ctx.catalogues.variants(self.unknown.label)
         }
         if message.option is not None or fold(message.text or "") in unknown_words:
@@ -515,89 +515,3 @@ class TipCode(Field):
         code = normalise_tip_code(text)
         # A malformed code is answered later exactly like an unknown one.
         return Accepted(code or "")
-
-
-COMMUNE_KIND = "commune"
-MAX_COMMUNES_SHOWN = 8
-
-
-class Commune(Field):
-    """Which commune (xã, phường, đặc khu): its name typed with or without accents, one of
-    several namesakes picked from a list, or "không rõ" to skip."""
-
-    unknown = ChoiceOption("unknown", N_("tip.commune.unknown"), (*UNKNOWN_WORDS, "bo qua", "skip"))
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = [
-            Option(f"area:{candidate['id']}", candidate["name"])
-            for candidate in _candidates(current)
-        ]
-        offered.append(Option(self.unknown.id, ctx.t(self.unknown.label)))
-        return Choices(text, tuple(offered), ref, allow_text=True)
-
-    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        candidates = _candidates(current)
-        if message.option is not None:
-            for candidate in candidates:
-                if message.option == f"area:{candidate['id']}":
-                    return Accepted({"area_id": candidate["id"], "name": candidate["name"]})
-            match_option(message, (self.unknown,), ctx)
-            return Accepted({"unknown": True})
-        unknown_words = _unknown_words(ctx) | {
-            fold(word)
-            for word in (*self.unknown.synonyms, *ctx.catalogues.variants(self.unknown.label))
-        }
-        text = require_text(message)
-        folded = fold(text)
-        if folded in unknown_words:
-            return Accepted({"unknown": True})
-        number = folded.rstrip(".)")
-        if candidates and number.isdigit():
-            index = int(number)
-            if 1 <= index <= len(candidates):
-                chosen = candidates[index - 1]
-                return Accepted({"area_id": chosen["id"], "name": chosen["name"]})
-            if index == len(candidates) + 1:
-                return Accepted({"unknown": True})
-        if len(folded) < 2:
-            raise InvalidAnswer(N_("input.too_short"), minimum=2)
-        if len(text) > 100:
-            raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
-        return Accepted({"query": text})
-
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
-        query = accepted.value.get("query")
-        if query is None:
-            return accepted
-        found = await records.places.find_places(
-            query, within=None, kinds=frozenset({COMMUNE_KIND}), limit=MAX_COMMUNES_SHOWN + 1
-        )
-        if not found:
-            raise InvalidAnswer(N_("tip.commune.not_found"), query=query)
-        folded = fold(query)
-        whole = [place for place in found if folded in _commune_names(place.name)]
-        if len(whole) == 1 or len(found) == 1:
-            (place,) = whole if len(whole) == 1 else found
-            return Accepted({"area_id": place.id, "name": place.full_name})
-        shown = [{"id": place.id, "name": place.full_name} for place in found[:MAX_COMMUNES_SHOWN]]
-        return Accepted({"candidates": shown}, complete=False, ack=N_("tip.commune.ambiguous"))
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        if isinstance(value, dict) and value.get("name") and value.get("area_id"):
-            return str(value["name"])
-        return ctx.t(self.unknown.label)
-
-
-_COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
-
-
-def _commune_names(name: str) -> set[str]:
-    """A commune's folded name with and without "xã", "phường" ...: what "the whole name" is."""
-    folded = fold(name)
-    return {folded} | {folded[len(p) :] for p in _COMMUNE_PREFIXES if folded.startswith(p)}
-
-
-def _candidates(current: Any) -> list[dict[str, Any]]:
-    if isinstance(current, dict):
-        return list(current.get("candidates") or [])
-    return []

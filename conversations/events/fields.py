@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from conversations.choosing import choose_again, item_picked, keep_candidates, kept_candidates
 from conversations.events import EventView
 from conversations.fields import (
     Accepted,
@@ -94,7 +95,7 @@ class EventList(Field):
                 lines.append(ctx.t(N_("events.list.heading"), place=place))
             lines += [self._line(n, event, ctx) for n, event in enumerate(events, start=1)]
         offered = [
-            Option(f"event:{event['id']}", f"{n}. {event['title']}")
+            Option(_event_option(event), f"{n}. {event['title']}")
             for n, event in enumerate(events, start=1)
         ]
         offered += [Option(extra.id, ctx.t(extra.label)) for extra in self.extras]
@@ -103,31 +104,26 @@ class EventList(Field):
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         value = dict(current) if isinstance(current, dict) else {"events": []}
         events = value.get("events", [])
-        options = tuple(
-            ChoiceOption(f"event:{event['id']}", event["title"], (str(n),))
-            for n, event in enumerate(events, start=1)
-        )
-        text = fold(message.text or "").rstrip(".)")
-        if message.option is None and text.isdigit() and 1 <= int(text) <= len(events):
-            picked = f"event:{events[int(text) - 1]['id']}"
-        elif message.option is not None and message.option.startswith("event:"):
-            picked = match_option(message, options, ctx)
-        else:
-            count = len(events) + len(self.extras)
-            try:
-                picked = match_option(message, self.extras, ctx)
-            except InvalidAnswer:
-                raise InvalidAnswer(N_("input.choose_option"), count=count) from None
+        event = item_picked(message, events, _event_option)
         value.pop("action", None)
-        if picked.startswith("event:"):
-            value["chosen"] = int(picked.removeprefix("event:"))
-        else:
-            value["action"] = picked
+        if event is not None:
+            value["chosen"] = event["id"]
+            return Accepted(value)
+        if message.option is not None and message.option.startswith("event:"):
+            raise choose_again(len(events))  # an event no longer listed
+        try:
+            value["action"] = match_option(message, self.extras, ctx)
+        except InvalidAnswer:
+            raise choose_again(len(events) + len(self.extras)) from None
         return Accepted(value)
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         event = chosen_event(value)
         return f"{event['title']} ({event['when']})" if event else ctx.t(N_("common.none"))
+
+
+def _event_option(event: dict[str, Any]) -> str:
+    return f"event:{event['id']}"
 
 
 # -- a future moment: a date and a time ------------------------------------------------------
@@ -181,10 +177,6 @@ def _place_value(place: Place) -> dict[str, Any]:
     return {"area_id": place.id, "name": place.full_name, "path": place.path}
 
 
-def _candidates(current: Any) -> list[dict[str, Any]]:
-    return list(current.get("candidates") or []) if isinstance(current, dict) else []
-
-
 class PlaceLookup(Field):
     """A place typed by name (accents optional) or code, namesakes picked from a list."""
 
@@ -196,21 +188,18 @@ class PlaceLookup(Field):
         return []
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        shown = _candidates(current) or self.offered(ctx)
-        options = tuple(Option(f"area:{place['area_id']}", place["name"]) for place in shown)
+        shown = kept_candidates(current) or self.offered(ctx)
+        options = tuple(Option(_place_option(place), place["name"]) for place in shown)
         return Choices(text, options, ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        shown = _candidates(current) or self.offered(ctx)
+        shown = kept_candidates(current) or self.offered(ctx)
+        place = item_picked(message, shown, _place_option)
+        if place is not None:
+            return Accepted(_chosen(place))
         if message.option is not None:
-            for place in shown:
-                if message.option == f"area:{place['area_id']}":
-                    return Accepted(_chosen(place))
-            raise InvalidAnswer(N_("input.choose_option"), count=len(shown))
+            raise choose_again(len(shown))
         text = require_text(message)
-        number = fold(text).rstrip(".)")
-        if shown and number.isdigit() and 1 <= int(number) <= len(shown):
-            return Accepted(_chosen(shown[int(number) - 1]))
         if len(fold(text)) < 2:
             raise InvalidAnswer(N_("input.too_short"), minimum=2)
         if len(text) > 100:
@@ -232,10 +221,14 @@ class PlaceLookup(Field):
         if len(found) == 1 or len(exact) == 1:
             return Accepted(_place_value(found[0] if len(found) == 1 else exact[0]))
         shown = [_place_value(place) for place in found[:MAX_CANDIDATES]]
-        return Accepted({"candidates": shown}, complete=False, ack=self.ambiguous)
+        return keep_candidates(shown, self.ambiguous)
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return str(value.get("name", "")) if isinstance(value, dict) else ""
+
+
+def _place_option(place: dict[str, Any]) -> str:
+    return f"area:{place['area_id']}"
 
 
 def _chosen(place: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations.choosing import describe_grant, grant_option_id, pick_item
 from conversations.fields import (
     Accepted,
     Field,
@@ -16,12 +17,11 @@ from conversations.fields import (
     FreeText,
     InvalidAnswer,
     Whereabouts,
-    require_text,
 )
 from conversations.flow import Answers, Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.incidents import SEVERITIES, ReportIncident, reporting_grants
-from conversations.policy import ROLE_LABELS, Action, Grant
+from conversations.policy import Action, Grant
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply, Text
 
 MIN_WHAT, MAX_WHAT = 5, 2000
@@ -39,34 +39,23 @@ class What(FreeText):
         return super().display(value.get("text", ""), ctx)
 
 
-def _describe(grant: Grant, ctx: FieldContext) -> str:
-    return f"{ctx.t(ROLE_LABELS[grant.role])} — {grant.place.full_name}"
-
-
 class ReportingPlace(Field):
     """Which of the member's places the incident is in (as role — place buttons)."""
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         offered = tuple(
-            Option(str(grant.id), _describe(grant, ctx)) for grant in reporting_grants(ctx.roles)
+            Option(grant_option_id(grant), describe_grant(grant, ctx))
+            for grant in reporting_grants(ctx.roles)
         )
         return Choices(text, offered, ref)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        ids = [str(grant.id) for grant in reporting_grants(ctx.roles)]
-        picked = message.option
-        if picked is None:
-            number = require_text(message).rstrip(".)")
-            if number.isdigit() and 1 <= int(number) <= len(ids):
-                picked = ids[int(number) - 1]
-        if picked not in ids:
-            raise InvalidAnswer(N_("input.choose_option"), count=len(ids))
-        return Accepted(int(picked))  # type: ignore[arg-type]
+        return Accepted(pick_item(message, reporting_grants(ctx.roles), grant_option_id).id)
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         for grant in reporting_grants(ctx.roles):
             if grant.id == value:
-                return _describe(grant, ctx)
+                return describe_grant(grant, ctx)
         return ""
 
 

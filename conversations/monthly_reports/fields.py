@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from conversations.choosing import pick_item
 from conversations.fields import (
     Accepted,
     ChoiceOption,
@@ -13,7 +14,6 @@ from conversations.fields import (
     FieldContext,
     InvalidAnswer,
     OptionalText,
-    match_option,
     require_text,
 )
 from conversations.i18n import N_
@@ -180,21 +180,23 @@ def leader_areas(ctx: FieldContext) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def _area_option(area: dict[str, Any]) -> str:
+    return str(area["area_id"])
+
+
+def _area_name(area: dict[str, Any]) -> str:
+    return str(area["name"])
+
+
 class LeaderArea(Field):
     """Which of the member's residential areas the update is for (asked only when several)."""
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = tuple(Option(str(area["area_id"]), area["name"]) for area in leader_areas(ctx))
+        offered = tuple(Option(_area_option(area), area["name"]) for area in leader_areas(ctx))
         return Choices(text, offered, ref)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        areas = leader_areas(ctx)
-        options = tuple(
-            ChoiceOption(str(area["area_id"]), area["name"], (fold(area["name"]),))
-            for area in areas
-        )
-        chosen = match_option(message, options, ctx)
-        return Accepted(next(area for area in areas if str(area["area_id"]) == chosen))
+        return Accepted(pick_item(message, leader_areas(ctx), _area_option, label=_area_name))
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return str(value["name"])

@@ -4,41 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.fields import Accepted, Field, FieldContext, InvalidAnswer, require_text
+from conversations.choosing import describe_grant, grant_option_id, pick_item
+from conversations.fields import Accepted, Field, FieldContext
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.people import GiveUpRole
-from conversations.policy import ROLE_LABELS, Action, Grant
+from conversations.policy import Action
 from conversations.replies import Choices, Inbound, Option, Reply, Text
-
-
-def describe(grant: Grant, ctx: FieldContext) -> str:
-    """A grant as one line: role — place, e.g. "Trưởng thôn — Thôn Đông, Xã Đô Lương"."""
-    return f"{ctx.t(ROLE_LABELS[grant.role])} — {grant.place.full_name}"
 
 
 class OwnRole(Field):
     """One of the member's roles, offered as choices."""
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = tuple(Option(str(grant.id), describe(grant, ctx)) for grant in ctx.roles)
+        offered = tuple(
+            Option(grant_option_id(grant), describe_grant(grant, ctx)) for grant in ctx.roles
+        )
         return Choices(text, offered, ref)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        ids = [str(grant.id) for grant in ctx.roles]
-        picked = message.option if message.option is not None else None
-        if picked is None:
-            number = require_text(message).rstrip(".)")
-            if number.isdigit() and 1 <= int(number) <= len(ids):
-                picked = ids[int(number) - 1]
-        if picked not in ids:
-            raise InvalidAnswer(N_("input.choose_option"), count=len(ids))
-        return Accepted(int(picked))  # type: ignore[arg-type]
+        return Accepted(pick_item(message, ctx.roles, grant_option_id).id)
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         for grant in ctx.roles:
             if grant.id == value:
-                return describe(grant, ctx)
+                return describe_grant(grant, ctx)
         return ctx.t(N_("roles.not_held"))
 
 
@@ -47,7 +37,7 @@ async def leave_role(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     held = next((grant for grant in ctx.member.roles if grant.id == role_id), None)
     if held is None:
         return Completion(replies=[Text(ctx.t(N_("roles.not_held")))])
-    left = ctx.t(N_("roles.left"), role=describe(held, ctx.fields))
+    left = ctx.t(N_("roles.left"), role=describe_grant(held, ctx.fields))
     return Completion(replies=[Text(left)], effects=[GiveUpRole(role_id, leaving=True)])
 
 

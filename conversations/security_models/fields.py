@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from conversations.choosing import choose_again, item_picked, keep_candidates, kept_candidates
 from conversations.fields import (
     Accepted,
     Attachments,
@@ -49,34 +50,6 @@ ALL_MODELS = ChoiceOption(
 )
 
 
-def _choose_again(count: int) -> InvalidAnswer:
-    return InvalidAnswer(N_("input.choose_option"), count=count)
-
-
-def _pick_by_tap_or_number(
-    message: Inbound, candidates: list[dict[str, Any]], prefix: str
-) -> dict[str, Any] | None:
-    """The candidate a tap or a typed number picks; None when the answer is something else."""
-    if message.option is not None:
-        for candidate in candidates:
-            if message.option == f"{prefix}:{candidate['id']}":
-                return candidate
-        return None
-    number = fold(message.text or "").rstrip(".)")
-    if candidates and number.isdigit():
-        index = int(number)
-        if not 1 <= index <= len(candidates):
-            raise _choose_again(len(candidates))
-        return candidates[index - 1]
-    return None
-
-
-def _candidates(current: Any) -> list[dict[str, Any]]:
-    if isinstance(current, dict):
-        return list(current.get("candidates") or [])
-    return []
-
-
 def _query_text(message: Inbound) -> str:
     text = require_text(message)
     if len(fold(text)) < 2:
@@ -102,22 +75,26 @@ def _area_answer(place: Place) -> dict[str, Any]:
     return {"id": place.id, "name": place.full_name, "path": place.path}
 
 
+def _area_option(area: dict[str, Any]) -> str:
+    return f"area:{area['id']}"
+
+
 class ModelArea(Field):
     """The place a model belongs to: one of the leader's areas, or a residential area or
     commune inside an admin's place found by its name (accents optional) or code."""
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = _candidates(current) or _own_areas(ctx)
-        options = tuple(Option(f"area:{area['id']}", area["name"]) for area in offered)
+        offered = kept_candidates(current) or _own_areas(ctx)
+        options = tuple(Option(_area_option(area), area["name"]) for area in offered)
         return Choices(text, options, ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        offered = _candidates(current) or _own_areas(ctx)
-        picked = _pick_by_tap_or_number(message, offered, "area")
+        offered = kept_candidates(current) or _own_areas(ctx)
+        picked = item_picked(message, offered, _area_option, refuse_other_numbers=True)
         if picked is not None:
             return Accepted({key: picked[key] for key in ("id", "name", "path")})
         if message.option is not None:
-            raise _choose_again(len(offered))
+            raise choose_again(len(offered))
         return Accepted({"query": _query_text(message)})
 
     async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
@@ -141,7 +118,7 @@ class ModelArea(Field):
             (place,) = found.values()
             return Accepted(_area_answer(place))
         shown = [_area_answer(place) for place in list(found.values())[:MAX_SHOWN]]
-        return Accepted({"candidates": shown}, complete=False, ack=N_("models.area.which"))
+        return keep_candidates(shown, N_("models.area.which"))
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return str(value.get("name", "")) if isinstance(value, dict) else str(value)
@@ -181,6 +158,10 @@ def _model_label(model: dict[str, Any]) -> str:
     return f"{model['name']} — {model['place']}"
 
 
+def _model_option(model: dict[str, Any]) -> str:
+    return f"model:{model['id']}"
+
+
 class ModelPick(Field):
     """One of the models of the member's places: a tap on the list, its number, or part of
     its name (accents optional)."""
@@ -189,21 +170,21 @@ class ModelPick(Field):
         self.action = action
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        candidates = _candidates(current)
+        candidates = kept_candidates(current)
         if candidates:
-            options = tuple(Option(f"model:{c['id']}", _model_label(c)) for c in candidates)
+            options = tuple(Option(_model_option(c), _model_label(c)) for c in candidates)
         else:
             options = (Option(ALL_MODELS.id, ctx.t(ALL_MODELS.label)),)
         return Choices(text, options, ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        candidates = _candidates(current)
-        picked = _pick_by_tap_or_number(message, candidates, "model")
+        candidates = kept_candidates(current)
+        picked = item_picked(message, candidates, _model_option, refuse_other_numbers=True)
         if picked is not None:
             return Accepted({key: picked[key] for key in ("id", "name", "place")})
         if message.option is not None or _means_all(message, ctx, offered=not candidates):
             if message.option is not None and message.option != ALL_MODELS.id:
-                raise _choose_again(max(len(candidates), 1))
+                raise choose_again(max(len(candidates), 1))
             return Accepted({"query": None})
         return Accepted({"query": _query_text(message)})
 
@@ -223,7 +204,7 @@ class ModelPick(Field):
             )
         key = N_("models.pick.many") if len(found) > MAX_SHOWN else N_("models.pick.which")
         shown = [_model_answer(model) for model in found[:MAX_SHOWN]]
-        return Accepted({"candidates": shown}, complete=False, ack=key)
+        return keep_candidates(shown, key)
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return _model_label(value) if isinstance(value, dict) and "name" in value else ""

@@ -15,7 +15,6 @@ from conversations.fields import (
     Attachments,
     Choice,
     ChoiceOption,
-    Commune,
     FreeText,
     Phone,
     WhenHappened,
@@ -27,6 +26,7 @@ from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.tips import StoreTip
+from conversations.tips.fields import Commune
 
 TIP_CODE_LENGTH = 8
 MIN_DESCRIPTION = 10

@@ -1,0 +1,106 @@
+"""The tip's own input kinds: the commune the tip is about."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from conversations.choosing import item_picked, keep_candidates, kept_candidates, typed_number
+from conversations.fields import (
+    UNKNOWN_WORDS,
+    Accepted,
+    ChoiceOption,
+    Field,
+    FieldContext,
+    InvalidAnswer,
+    match_option,
+    require_text,
+    unknown_answer_words,
+)
+from conversations.i18n import N_
+from conversations.parsing import (
+    fold,
+)
+from conversations.replies import Choices, Inbound, Option, Reply
+
+if TYPE_CHECKING:
+    from conversations.ports import Records
+
+
+COMMUNE_KIND = "commune"
+_COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
+
+
+MAX_COMMUNES_SHOWN = 8
+
+
+def _commune_names(name: str) -> set[str]:
+    """A commune's folded name with and without "xã", "phường" ...: what "the whole name" is."""
+    folded = fold(name)
+    return {folded} | {folded[len(p) :] for p in _COMMUNE_PREFIXES if folded.startswith(p)}
+
+
+def _commune_option(candidate: dict[str, Any]) -> str:
+    return f"area:{candidate['id']}"
+
+
+class Commune(Field):
+    """Which commune (xã, phường, đặc khu): its name typed with or without accents, one of
+    several namesakes picked from a list, or "không rõ" to skip."""
+
+    unknown = ChoiceOption("unknown", N_("tip.commune.unknown"), (*UNKNOWN_WORDS, "bo qua", "skip"))
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+
+        offered = [
+            Option(_commune_option(candidate), candidate["name"])
+            for candidate in kept_candidates(current)
+        ]
+        offered.append(Option(self.unknown.id, ctx.t(self.unknown.label)))
+        return Choices(text, tuple(offered), ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+
+        candidates = kept_candidates(current)
+        chosen = item_picked(message, candidates, _commune_option)
+        if chosen is not None:
+            return Accepted({"area_id": chosen["id"], "name": chosen["name"]})
+        if message.option is not None:
+            match_option(message, (self.unknown,), ctx)
+            return Accepted({"unknown": True})
+        unknown_words = unknown_answer_words(ctx) | {
+            fold(word)
+            for word in (*self.unknown.synonyms, *ctx.catalogues.variants(self.unknown.label))
+        }
+        text = require_text(message)
+        folded = fold(text)
+        # "Không rõ" is the button after the list.
+        if folded in unknown_words or (candidates and typed_number(message) == len(candidates) + 1):
+            return Accepted({"unknown": True})
+        if len(folded) < 2:
+            raise InvalidAnswer(N_("input.too_short"), minimum=2)
+        if len(text) > 100:
+            raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
+        return Accepted({"query": text})
+
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+        query = accepted.value.get("query")
+        if query is None:
+            return accepted
+        found = await records.places.find_places(
+            query, within=None, kinds=frozenset({COMMUNE_KIND}), limit=MAX_COMMUNES_SHOWN + 1
+        )
+        if not found:
+            raise InvalidAnswer(N_("tip.commune.not_found"), query=query)
+        folded = fold(query)
+        whole = [place for place in found if folded in _commune_names(place.name)]
+        if len(whole) == 1 or len(found) == 1:
+            (place,) = whole if len(whole) == 1 else found
+            return Accepted({"area_id": place.id, "name": place.full_name})
+
+        shown = [{"id": place.id, "name": place.full_name} for place in found[:MAX_COMMUNES_SHOWN]]
+        return keep_candidates(shown, N_("tip.commune.ambiguous"))
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        if isinstance(value, dict) and value.get("name") and value.get("area_id"):
+            return str(value["name"])
+        return ctx.t(self.unknown.label)
