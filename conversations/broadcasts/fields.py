@@ -243,8 +243,9 @@ def parse_send_time(text: str, today: date) -> datetime:
     try:
         day, clock = parse_coming_moment(text, today=today, max_words=MAX_WORDS)
     except ParseError as problem:
-        key = "broadcasts.when.past" if problem.reason == "past" else "broadcasts.when.bad"
-        raise InvalidAnswer(key) from None
+        if problem.reason == "past":
+            raise InvalidAnswer(N_("broadcasts.when.past")) from None
+        raise InvalidAnswer(N_("broadcasts.when.bad")) from None
     return datetime.combine(day, clock)
 
 
