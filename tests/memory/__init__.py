@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 from conversations.effects import Effect
 from conversations.engine import Engine
+from conversations.incidents import ReportIncident
+from conversations.monthly_reports import FileMonthlyReport
 from conversations.parsing import fold
 from conversations.people import (
     AcceptInvitation,
@@ -41,6 +43,8 @@ from conversations.tips import (
     status_after,
 )
 from tests.memory.events import MemoryEventRecords
+from tests.memory.incidents import MemoryIncidentReads, MemoryIncidents
+from tests.memory.monthly_reports import MemoryMonthlyReports
 
 
 @dataclass
@@ -59,6 +63,11 @@ class MemoryRecords(MemoryEventRecords):
     held: list[HeldRole] = field(default_factory=list)
     handlers: dict[str, int] = field(default_factory=dict)
     notes: dict[str, str | None] = field(default_factory=dict)
+    incidents: MemoryIncidents = field(default_factory=MemoryIncidents)
+    monthly_reports: MemoryMonthlyReports = field(default_factory=MemoryMonthlyReports)
+
+    def place_by_id(self, area_id: int) -> Place | None:
+        return next((p for p in self.places.values() if p.id == area_id), None)
 
     async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
         tip = self.tips.get(code)
@@ -152,15 +161,16 @@ class MemoryRecords(MemoryEventRecords):
 
 
 class MemoryReads:
-    """The engine's read port over one ``MemoryRecords``: every feature's reader is the same
-    object, as the store answers all the reads flow tests need. Monthly reports, models,
-    incidents, broadcasts and the overview have no memory reads: their flows are tested on
-    the database (tests/bot)."""
+    """The engine's read port over one ``MemoryRecords``: places, people, tips and events are
+    read from the store itself, other features from their own memory readers
+    (``tests.memory.<feature>``). Models, broadcasts and the overview have no memory reads
+    yet: their flows are tested on the database (tests/bot)."""
 
     def __init__(self, store: MemoryRecords) -> None:
         self.places = self.people = self.tips = self.events = store
-        self.monthly_reports = self.security_models = self.incidents = store
-        self.broadcasts = self.exports = store
+        self.monthly_reports = store.monthly_reports
+        self.incidents = MemoryIncidentReads(store.places, store.held)
+        self.security_models = self.broadcasts = self.exports = store
 
 
 @dataclass
@@ -241,6 +251,19 @@ class MemoryChat:
         elif isinstance(effect, ChangeTipStatus):
             records.statuses[effect.code] = effect.outcome
             records.notes[effect.code] = effect.note
+        elif isinstance(effect, ReportIncident):
+            reads = MemoryIncidentReads(records.places, records.held)
+            records.incidents.report(
+                effect, member_id=member.id, roles=member.roles, reads=reads, now=now
+            )
+        elif isinstance(effect, FileMonthlyReport):
+            records.monthly_reports.file(
+                effect,
+                area=records.place_by_id(effect.area_id),
+                roles=member.roles,
+                name=f"user {user_id}",
+                now=now,
+            )
         elif isinstance(effect, RenameArea):
             place = next(p for p in records.places.values() if p.id == effect.area_id)
             records.places[place.code] = replace(place, name=effect.name)
