@@ -42,9 +42,12 @@ from conversations.tips import (
     TipStatus,
     status_after,
 )
+from tests.memory.broadcasts import MemoryBroadcastReads, MemoryBroadcasts, apply_broadcast_effect
 from tests.memory.events import MemoryEventRecords
+from tests.memory.exports import MemoryOverviewReads
 from tests.memory.incidents import MemoryIncidentReads, MemoryIncidents
 from tests.memory.monthly_reports import MemoryMonthlyReports
+from tests.memory.security_models import MemorySecurityModels, apply_security_model_effect
 
 
 @dataclass
@@ -65,6 +68,8 @@ class MemoryRecords(MemoryEventRecords):
     notes: dict[str, str | None] = field(default_factory=dict)
     incidents: MemoryIncidents = field(default_factory=MemoryIncidents)
     monthly_reports: MemoryMonthlyReports = field(default_factory=MemoryMonthlyReports)
+    security_models: MemorySecurityModels = field(default_factory=MemorySecurityModels)
+    broadcasts: MemoryBroadcasts = field(default_factory=MemoryBroadcasts)
 
     def place_by_id(self, area_id: int) -> Place | None:
         return next((p for p in self.places.values() if p.id == area_id), None)
@@ -163,14 +168,17 @@ class MemoryRecords(MemoryEventRecords):
 class MemoryReads:
     """The engine's read port over one ``MemoryRecords``: places, people, tips and events are
     read from the store itself, other features from their own memory readers
-    (``tests.memory.<feature>``). Models, broadcasts and the overview have no memory reads
-    yet: their flows are tested on the database (tests/bot)."""
+    (``tests.memory.<feature>``)."""
 
     def __init__(self, store: MemoryRecords) -> None:
         self.places = self.people = self.tips = self.events = store
         self.monthly_reports = store.monthly_reports
         self.incidents = MemoryIncidentReads(store.places, store.held)
-        self.security_models = self.broadcasts = self.exports = store
+        self.security_models = store.security_models
+        self.broadcasts = MemoryBroadcastReads(store.broadcasts, store.places, store.held)
+        self.exports = MemoryOverviewReads(
+            store.places, store.monthly_reports, store.security_models
+        )
 
 
 @dataclass
@@ -264,6 +272,23 @@ class MemoryChat:
                 name=f"user {user_id}",
                 now=now,
             )
+        elif apply_security_model_effect(
+            records.security_models,
+            effect,
+            place_by_id=records.place_by_id,
+            member_id=member.id,
+            roles=member.roles,
+            now=now,
+        ) or apply_broadcast_effect(
+            records.broadcasts,
+            effect,
+            member_id=member.id,
+            roles=member.roles,
+            places=records.places,
+            held=records.held,
+            now=now,
+        ):
+            pass
         elif isinstance(effect, RenameArea):
             place = next(p for p in records.places.values() if p.id == effect.area_id)
             records.places[place.code] = replace(place, name=effect.name)
