@@ -66,6 +66,7 @@ def tip_events(server: FakeZaloServer, user_id: str, variant: int) -> list[dict[
         say(str(variant % 14 + 1)),  # category
         say(DESCRIPTIONS[variant % len(DESCRIPTIONS)]),
         say(PLACES[variant % len(PLACES)]),
+        say("khong ro"),  # the commune: skipped
         say(TIMES[variant % len(TIMES)]),
         server.image_event(user_id, **name),
         say("xong"),
