@@ -8,6 +8,7 @@ told the new status by the bot, never who the officer is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from conversations.fields import (
@@ -148,15 +149,35 @@ def _action(answers: Answers) -> str | None:
     return tip.get("action") if isinstance(tip, dict) else None
 
 
-def rejecting(answers: Answers) -> bool:
-    """A rejection must say why."""
-    return _action(answers) in REJECTIONS
+def reason_and_note(
+    chosen_action: Callable[[Answers], str | None], *, without_note: tuple[str, ...]
+) -> list[Step]:
+    """The questions after an action on a tip: a rejection must say why; any other change of
+    status may carry a note; the actions in ``without_note`` need neither."""
 
+    def rejecting(answers: Answers) -> bool:
+        return chosen_action(answers) in REJECTIONS
 
-def moving_on(answers: Answers) -> bool:
-    """Any other change of status may carry a note; taking a tip needs none."""
-    action = _action(answers)
-    return action is not None and action != TAKE and action not in REJECTIONS
+    def moving_on(answers: Answers) -> bool:
+        action = chosen_action(answers)
+        return action is not None and action not in (*without_note, *REJECTIONS)
+
+    return [
+        Step(
+            "reason",
+            N_("inbox.ask_reason"),
+            Note(optional=False),
+            title=N_("inbox.note_title"),
+            applies=rejecting,
+        ),
+        Step(
+            "note",
+            N_("inbox.ask_note"),
+            Note(optional=True),
+            title=N_("inbox.note_title"),
+            applies=moving_on,
+        ),
+    ]
 
 
 async def act_on_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
@@ -194,20 +215,8 @@ def tip_handle_flow() -> Flow:
         title=N_("menu.tip_handle"),
         steps=[
             Step("tip", N_("inbox.ask_code"), TipAndAction(), title=N_("status.code")),
-            Step(
-                "reason",
-                N_("inbox.ask_reason"),
-                Note(optional=False),
-                title=N_("inbox.note_title"),
-                applies=rejecting,
-            ),
-            Step(
-                "note",
-                N_("inbox.ask_note"),
-                Note(optional=True),
-                title=N_("inbox.note_title"),
-                applies=moving_on,
-            ),
+            # Taking a tip needs no note.
+            *reason_and_note(_action, without_note=(TAKE,)),
         ],
         complete=act_on_tip,
         confirm=False,

@@ -31,7 +31,6 @@ from conversations.ports import Records
 from conversations.replies import Choices, Inbound, Media, MediaKind, Option, Reply, Text
 from conversations.tips import (
     RECEIVED,
-    REJECTIONS,
     STATUS_LABELS,
     TAKE,
     InboxAttachment,
@@ -41,10 +40,10 @@ from conversations.tips import (
     allowed_actions,
 )
 from conversations.tips.handling import (
-    Note,
     TipAndAction,
     act_on_tip,
     action_options,
+    reason_and_note,
     snapshot,
 )
 from conversations.tips.report import CATEGORIES
@@ -208,17 +207,6 @@ def _chosen(answers: Answers) -> str | None:
     return answers["tip"].get("action") if opened(answers) else None
 
 
-def rejecting(answers: Answers) -> bool:
-    """A rejection must say why."""
-    return _chosen(answers) in REJECTIONS
-
-
-def noting(answers: Answers) -> bool:
-    """Any other change of status may carry a note; taking a tip, or leaving it, needs none."""
-    action = _chosen(answers)
-    return action is not None and action not in (TAKE, LATER, *REJECTIONS)
-
-
 class ActionOnOpenedTip(TipAndAction):
     """What to do with the tip just shown: one of the actions this member may take now, or
     "later". The answer keeps what ``/xuly`` keeps of the tip (no text, no sender); another
@@ -292,20 +280,8 @@ def tip_read_flow() -> Flow:
                 applies=opened,
                 after=open_typed_code,
             ),
-            Step(
-                "reason",
-                N_("inbox.ask_reason"),
-                Note(optional=False),
-                title=N_("inbox.note_title"),
-                applies=rejecting,
-            ),
-            Step(
-                "note",
-                N_("inbox.ask_note"),
-                Note(optional=True),
-                title=N_("inbox.note_title"),
-                applies=noting,
-            ),
+            # Taking a tip, or leaving it for later, needs no note.
+            *reason_and_note(_chosen, without_note=(TAKE, LATER)),
         ],
         complete=read_tip,
         confirm=False,
