@@ -1,7 +1,10 @@
 """Turns one inbound message into replies: load, run the engine, store, in one transaction.
 
-The conversation state, the effects (a stored tip, a changed language) and nothing else are
-written together, so a crash at any point leaves either the old or the new state, never half.
+The conversation state, the effects (a stored tip, a changed language) and the replies to send
+are written together, so a crash at any point leaves either the old state and no replies, or
+the new state with the replies that explain it (sent by the channel after the commit; see
+``bot.reply_path``). An update delivered again finds its stored replies instead of running the
+flow twice.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from bot.effects import EFFECT_HANDLERS, require_handlers
 from bot.locks import KeyedLocks
 from bot.places import load_grants
 from bot.records import DatabaseRecords
+from bot.reply_path import Batch
+from bot.reply_path.codec import decode_replies, encode_replies
 from bot.sealing import Sealer
 from conversations.effects import Effect
 from conversations.engine import Engine, Outcome
@@ -33,6 +38,7 @@ from storage.errors import is_transient
 from storage.invitations import DuplicateInvitationCode, InvitationTaken
 from storage.members import mark_identity_inactive
 from storage.monthly_reports import ReportTaken
+from storage.replies import replies_for_update, store_replies
 from storage.tips import DuplicateTipCode
 from storage.updates import claim_update
 
@@ -69,15 +75,16 @@ class MessageProcessor:
         self.clock = clock
         self.locks = KeyedLocks()
 
-    async def process(self, message: Inbound) -> list[Reply]:
-        """The replies to ``message``; on an internal error, a polite apology (never raises)."""
+    async def process(self, message: Inbound) -> Batch:
+        """The replies to ``message``, stored; on an internal error, a polite apology that is
+        not (never raises)."""
         return await self._run(message, opening=False)
 
-    async def open_chat(self, message: Inbound) -> list[Reply]:
+    async def open_chat(self, message: Inbound) -> Batch:
         """What to show when a chat window opens: the pending question, or the welcome."""
         return await self._run(message, opening=True)
 
-    async def _run(self, message: Inbound, *, opening: bool) -> list[Reply]:
+    async def _run(self, message: Inbound, *, opening: bool) -> Batch:
         async with self.locks.hold((message.channel, message.user_id)):
             busy_retries = MAX_BUSY_RETRIES
             for _ in range(MAX_ATTEMPTS):
@@ -104,20 +111,40 @@ class MessageProcessor:
                     # hide_parameters, and we log neither the message nor the user.
                     log.exception("processing a %s message failed", message.channel)
                     break
-        return [Text(self.catalogues.text(None, N_("error.internal")))]
+        apology = Text(self.catalogues.text(None, N_("error.internal")))
+        return self._unstored(message, (apology,))
 
     async def mark_blocked(self, channel: str, user_id: str) -> None:
         """The user blocked the bot: send them nothing more until they write again."""
         async with self.database.transaction() as session:
             await mark_identity_inactive(session, channel=channel, platform_user_id=user_id)
 
-    async def _process_once(self, message: Inbound, *, opening: bool) -> list[Reply]:
+    def _unstored(self, message: Inbound, replies: tuple[Reply, ...] = ()) -> Batch:
+        return Batch(None, message.channel, message.chat_id, message.user_id, self.clock(), replies)
+
+    async def _process_once(self, message: Inbound, *, opening: bool) -> Batch:
         now = self.clock()
         async with self.database.transaction() as session:
             if message.update_key is not None and not await claim_update(
                 session, channel=message.channel, update_key=message.update_key, now=now
             ):
-                return []  # delivered twice: the first delivery was answered
+                # Delivered again: the first delivery's replies, if some have not gone yet.
+                stored = await replies_for_update(
+                    session, channel=message.channel, update_key=message.update_key
+                )
+                if stored is None:
+                    return self._unstored(message)
+                return Batch(
+                    stored.id,
+                    stored.channel,
+                    stored.chat_id,
+                    stored.user_id,
+                    stored.created_at,
+                    tuple(decode_replies(stored.payload)),
+                    stored.locale,
+                    stored.parts_sent,
+                    stored.reply_keyboard,
+                )
             row, conversation = await load_member_and_conversation(
                 session,
                 channel=message.channel,
@@ -157,7 +184,29 @@ class MessageProcessor:
                     expected_version=conversation.version if conversation else None,
                     now=now,
                 )
-        return [*outcome.replies, *effect_replies]
+            replies = (*outcome.replies, *effect_replies)
+            if not replies:
+                return self._unstored(message)
+            batch_id = await store_replies(
+                session,
+                identity_id=row.identity_id,
+                channel=message.channel,
+                update_key=message.update_key,
+                locale=outcome.locale,
+                payload=encode_replies(list(replies)),
+                now=now,
+            )
+        return Batch(
+            batch_id,
+            message.channel,
+            message.chat_id,
+            message.user_id,
+            now,
+            replies,
+            outcome.locale,
+            reply_keyboard=row.reply_keyboard,
+            stale_tap=outcome.stale_tap,
+        )
 
     async def _apply(
         self,

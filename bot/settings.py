@@ -31,6 +31,9 @@ class Settings(BaseSettings):
         description="base64 32-byte key sealing tipsters' reply routes; required on PostgreSQL",
     )
     draft_ttl_hours: float = Field(24, gt=0, description="hours after which a draft expires")
+    reply_max_age_hours: float = Field(
+        24, gt=0, description="hours after which an unsent reply is dropped, not sent late"
+    )
     report_deadline_day: int = Field(
         5, ge=1, le=28, description="day of the following month a monthly update is due by"
     )
@@ -92,3 +95,7 @@ class Settings(BaseSettings):
     @property
     def draft_ttl(self) -> timedelta:
         return timedelta(hours=self.draft_ttl_hours)
+
+    @property
+    def reply_max_age(self) -> timedelta:
+        return timedelta(hours=self.reply_max_age_hours)

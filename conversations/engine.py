@@ -50,6 +50,10 @@ class Outcome:
     replies: list[Reply]
     effects: list[Effect]
     state: ConversationState
+    # The language the replies are written in (a language just chosen included).
+    locale: str = DEFAULT_LOCALE
+    # The message was a tap on a button of a question already answered: it changed nothing.
+    stale_tap: bool = False
 
 
 @dataclass
@@ -70,6 +74,7 @@ class Turn:
     item: int | None = None
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    stale_tap: bool = False
 
     def say(self, reply: Reply) -> None:
         self.replies.append(reply)
@@ -130,7 +135,7 @@ class Engine:
             await self._in_flow(turn, turn.flow)
         else:
             await self._at_home(turn)
-        return Outcome(turn.replies, turn.effects, self._state(turn))
+        return self._outcome(turn)
 
     async def open(
         self,
@@ -147,7 +152,9 @@ class Engine:
             if turn.flow.confirm:
                 turn.say(Text(self._t(turn, N_("draft.resumed"))))
             self._ask(turn)
-            return Outcome(turn.replies, turn.effects, self._state(turn))
+            return Outcome(
+                turn.replies, turn.effects, self._state(turn), turn.locale, turn.stale_tap
+            )
         start = Inbound(message.channel, message.chat_id, message.user_id, text="/start")
         return await self.handle(member, saved, start, records, now)
 
@@ -179,6 +186,11 @@ class Engine:
             draft=data.get("draft"),
             item=data.get("item") if flow else None,
         )
+
+    @staticmethod
+    def _outcome(turn: Turn) -> Outcome:
+        state = Engine._state(turn)
+        return Outcome(turn.replies, turn.effects, state, turn.locale, turn.stale_tap)
 
     @staticmethod
     def _state(turn: Turn) -> ConversationState:
@@ -225,6 +237,7 @@ class Engine:
     async def _at_home(self, turn: Turn) -> None:
         message = turn.message
         if message.option is not None and message.option_ref != MENU:
+            turn.stale_tap = True
             turn.say(Text(self._t(turn, N_("input.stale_button"))))
             self._show_menu(turn)
             return
@@ -365,6 +378,7 @@ class Engine:
             self._deny(turn)
             return
         if message.option is not None and message.option_ref != turn.step:
+            turn.stale_tap = True
             turn.say(Text(self._t(turn, N_("input.stale_button"))))
             self._ask(turn)
             return

@@ -26,6 +26,7 @@ from storage.tables import (
     MonthlyReport,
     Notice,
     OutboxMessage,
+    PendingReply,
     ProcessedUpdate,
     SecurityModel,
     Tip,
@@ -47,6 +48,7 @@ join_attempts: Table = JoinAttemptsRow.__table__  # type: ignore[assignment]
 audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
 notices: Table = Notice.__table__  # type: ignore[assignment]
 outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]
+pending_replies: Table = PendingReply.__table__  # type: ignore[assignment]
 member_preferences: Table = MemberPreferences.__table__  # type: ignore[assignment]
 monthly_reports: Table = MonthlyReport.__table__  # type: ignore[assignment]
 incidents: Table = Incident.__table__  # type: ignore[assignment]

@@ -41,6 +41,8 @@ class MemberRecord:
     identity_active: bool
     # Whether any role is in force: most members hold none, and then nobody needs to read them.
     holds_roles: bool
+    # The chat shows a keyboard the next message must take away (storage.replies).
+    reply_keyboard: bool = False
 
 
 IDENTITY_COLUMNS = (
@@ -48,6 +50,7 @@ IDENTITY_COLUMNS = (
     identities.c.active.label("identity_active"),
     identities.c.chat_id.label("identity_chat_id"),
     identities.c.last_seen_at.label("identity_last_seen_at"),
+    identities.c.reply_keyboard.label("identity_reply_keyboard"),
     members.c.id.label("member_id"),
     members.c.locale.label("member_locale"),
     members.c.display_name.label("member_display_name"),
@@ -112,6 +115,7 @@ async def refresh_identity(
         identity_id=row.identity_id,
         identity_active=True,
         holds_roles=bool(row.member_holds_roles),
+        reply_keyboard=bool(row.identity_reply_keyboard),
     )
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "MonthlyReport",
     "Notice",
     "OutboxMessage",
+    "PendingReply",
     "ProcessedUpdate",
     "SecurityModel",
     "Tip",
@@ -130,6 +131,10 @@ class Identity(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     # False once the user blocked the bot; true again when they write.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A keyboard that stays on the user's screen until a message takes it away (Telegram's
+    # "share my location" button) is showing: remembered across restarts, so that the next
+    # message removes it.
+    reply_keyboard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -391,6 +396,34 @@ class OutboxMessage(Base):
     broadcast_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
     )
+
+
+class PendingReply(Base):
+    """The replies to one inbound message, stored with the state that caused them and deleted
+    once the channel has sent them all (see DESIGN.md, "The reply path").
+
+    ``payload`` is the replies as the channel renders them (``bot.reply_path.codec``);
+    ``parts_sent`` counts the platform messages of the batch already sent, so that a batch cut
+    off half way resumes with the next one. ``update_key`` finds the batch when the platform
+    delivers the same update again.
+    """
+
+    __tablename__ = "pending_replies"
+    __table_args__ = (
+        Index("ix_pending_replies_channel_update", "channel", "update_key"),
+        Index("ix_pending_replies_channel_id", "channel", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identity_id: Mapped[int] = mapped_column(
+        ForeignKey("identities.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    update_key: Mapped[str | None] = mapped_column(String(128))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    payload: Mapped[list[Any]] = mapped_column(JSON)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MemberPreferences(Base):

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.processor import MessageProcessor
+from bot.reply_path import Batch
+from bot.reply_path.dispatcher import Progress, ReplyDispatcher, SendResult, Sent
 from conversations.i18n import N_, Catalogues
 from conversations.parsing import parse_coordinates
 from conversations.replies import (
@@ -122,21 +124,31 @@ class ConsoleChannel:
         self.user_id = user_id
         self.read_line = read_line
         self.write = write or stdout_writer()
+        self.replies = ReplyDispatcher(processor.database, CHANNEL, self, clock=processor.clock)
 
     async def run(self) -> None:
         """Chat until the input ends (Ctrl+D)."""
         self.write(self.catalogues.text(None, N_("console.banner"), user=self.user_id) + "\n\n")
+        # Opening the chat shows the pending question again: what the last run stored and
+        # may not have printed is not repeated before it.
+        await self.replies.discard(self.user_id)
         opening = Inbound(CHANNEL, self.user_id, self.user_id)
-        self._show(await self.processor.open_chat(opening))
+        await self.replies.deliver(await self.processor.open_chat(opening))
         while True:
             self.write(USER_PROMPT)
             line = await self.read_line()
             if line is None:
                 self.write("\n")
+                await self.replies.stop()
                 return
-            self._show(await self.processor.process(to_inbound(line, self.user_id)))
+            await self.replies.deliver(await self.processor.process(to_inbound(line, self.user_id)))
 
-    def _show(self, replies: list[Reply]) -> None:
+    async def send_batch(self, batch: Batch, progress: Progress) -> SendResult:
+        """Print the batch (``bot.reply_path.dispatcher.BatchSender``): a terminal never fails."""
+        self._show(batch.replies)
+        return SendResult(Sent.DONE, 1)
+
+    def _show(self, replies: tuple[Reply, ...]) -> None:
         for reply in replies:
             if isinstance(reply, Document):
                 reply = Text(f"{reply.text}\n{self._save(reply)}")

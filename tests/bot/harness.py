@@ -55,7 +55,7 @@ class Phone:
 
     async def send(self, **fields: Any) -> list[Reply]:
         message = Inbound("telegram", self.user_id, self.user_id, display_name=self.name, **fields)
-        self.replies = await self.processor.process(message)
+        self.replies = list((await self.processor.process(message)).replies)
         return self.replies
 
     @property

@@ -27,6 +27,7 @@ from bot.channels.telegram.routing import DEFAULT_TYPING_AFTER, UpdateRouter
 from bot.channels.telegram.updates import CHANNEL, update_kind
 from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_route
 from bot.processor import MessageProcessor
+from bot.reply_path.dispatcher import ReplyDispatcher
 from bot.retrying import RetryPolicy
 from bot.settings import Settings
 from conversations.i18n import Catalogues
@@ -99,9 +100,21 @@ class TelegramChannel:
         self.application: Application = builder.build()  # type: ignore[type-arg]
 
         self.codec = ButtonCodec()
-        self.sender = ReplySender(self.application.bot, self.codec, catalogues, self._blocked)
+        self.sender = ReplySender(self.application.bot, self.codec, catalogues)
+        self.replies = ReplyDispatcher(
+            processor.database,
+            CHANNEL,
+            self.sender,
+            max_age=settings.reply_max_age,
+            clock=processor.clock,
+        )
         self.router = UpdateRouter(
-            processor, catalogues, self.codec, self.sender, typing_after=typing_after
+            processor,
+            catalogues,
+            self.codec,
+            self.sender,
+            self.replies,
+            typing_after=typing_after,
         )
         self.application.add_handler(TypeHandler(Update, self.router.handle))
         self.application.add_error_handler(self._on_error)
@@ -121,6 +134,8 @@ class TelegramChannel:
                 # Only the menu beside the text field is missing; the bot works without it.
                 log.warning("setting the telegram command menu failed: %s", type(error).__name__)
         await application.start()
+        # What an earlier run stored and could not send goes first, before new answers.
+        await self.replies.start()
         if self.webhook_url is not None:
             await application.bot.set_webhook(
                 self.webhook_url,
@@ -149,15 +164,13 @@ class TelegramChannel:
             await application.updater.stop()
         if application.running:
             await application.stop()
+        await self.replies.stop()
         await application.shutdown()
 
     def routes(self) -> list[BaseRoute]:
         if self.webhook_secret is None:
             return []
         return [webhook_route(self.application, self.webhook_secret)]
-
-    async def _blocked(self, user_id: str) -> None:
-        await self.processor.mark_blocked(CHANNEL, user_id)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # The class only: an error's text may quote the message or name the user.

@@ -1,70 +1,111 @@
-"""Sending the engine's replies to one private chat, and tidying up keyboards on the way.
+"""Sending stored reply batches to one private chat, with as few requests as the chat allows.
 
 A reply keyboard (the "share my location" button) stays on the user's screen until a message
-tells the app to remove it, so the first message after it carries ``ReplyKeyboardRemove``.
-A message carries one keyboard only, and Telegram never lets a message sent with a reply
-keyboard or its removal be edited into one with buttons: when the first message is itself a
-question with an inline keyboard, a short language-neutral acknowledgement carries the removal.
+tells the app to remove it. A message carries one keyboard only, and Telegram never lets a
+message sent with a reply keyboard or its removal be edited into one with buttons; so the
+removal travels on the next message that has no buttons of its own (never on a message of its
+own), and whether a chat shows one is remembered across restarts (``identities.reply_keyboard``).
+
+A tapped question is edited in place to show what was chosen, which also takes its buttons
+away. A question answered by typing keeps its buttons: taking them away would cost one more
+request on every typed answer, and a late tap on them is harmless (the engine recognises a
+stale button and asks the current question again; that tap then takes the old buttons away).
 """
 
 from __future__ import annotations
 
+import datetime as dtm
 import logging
+import warnings
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InputFile, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InputFile,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.telegram.buttons import ButtonCodec
-from bot.channels.telegram.rendering import FILE_MARK, Outgoing, merge_texts, render
+from bot.channels.telegram.rendering import (
+    FILE_MARK,
+    MAX_TEXT_LENGTH,
+    Outgoing,
+    merge_texts,
+    render,
+    telegram_length,
+)
+from bot.reply_path import Batch
+from bot.reply_path.dispatcher import Progress, SendResult, Sent
 from conversations.i18n import N_, Catalogues
-from conversations.replies import Reply
 
 log = logging.getLogger(__name__)
 
-# Keyboards already removed, remembered so that two taps on one keyboard edit it once only
-# (a second edit would be refused by Telegram as "message is not modified").
+# Chats whose keyboard state this process knows; older ones are read from the stored batch.
+_REMEMBERED_CHATS = 65_536
+# Questions already closed, so that two taps on one keyboard edit it once only (a second
+# edit would be refused as "message is not modified").
 _REMEMBERED_CLOSED = 4096
-
-# Sent only to take a reply keyboard away when no other message can; an emoji reads the same
-# in every language.
-ANSWER_NOTED = "✅"
-
-OnBlocked = Callable[[str], Awaitable[None]]
 
 
 class ReplySender:
-    """Sends replies in order to private chats; stops at 403 and reports the user as blocked."""
+    """Sends batches in order to private chats (``bot.reply_path.dispatcher.BatchSender``)."""
 
-    def __init__(
-        self, bot: Bot, codec: ButtonCodec, catalogues: Catalogues, on_blocked: OnBlocked
-    ) -> None:
+    def __init__(self, bot: Bot, codec: ButtonCodec, catalogues: Catalogues) -> None:
         self.bot = bot
         self.codec = codec
         self.catalogues = catalogues
-        self.on_blocked = on_blocked
-        self._reply_keyboard_shown: set[int] = set()
+        self._keyboards: OrderedDict[int, bool] = OrderedDict()
         self._closed: OrderedDict[tuple[int, int], None] = OrderedDict()
 
-    async def send(self, chat_id: int, user_id: str, replies: list[Reply], locale: str) -> None:
-        """Send ``replies``; on 403 tell ``on_blocked`` and send nothing more to this chat."""
-        share_label = self.catalogues.text(locale, N_("telegram.share_location"))
-        rendered = [item for reply in replies for item in render(reply, self.codec, share_label)]
-        for outgoing in merge_texts(rendered):
-            try:
-                await self._send_one(chat_id, outgoing)
-            except Forbidden:
-                log.info("a telegram user blocked the bot; marking the identity inactive")
-                self._reply_keyboard_shown.discard(chat_id)
-                await self.on_blocked(user_id)
-                return
-            except TelegramError as error:
-                # Retries already happened below us (retries.py); the rest would arrive
-                # out of context, so this reply ends here.
-                log.warning("sending a telegram reply failed: %s", type(error).__name__)
-                return
+    def outgoing(self, batch: Batch) -> list[Outgoing]:
+        """The platform messages that show the batch, in order. The same batch always gives
+        the same messages (a batch cut off half way resumes by their count)."""
+        share_label = self.catalogues.text(batch.locale, N_("telegram.share_location"))
+        rendered = [
+            item for reply in batch.replies for item in render(reply, self.codec, share_label)
+        ]
+        return merge_texts(rendered, removal_pending=batch.reply_keyboard)
+
+    async def send_batch(self, batch: Batch, progress: Progress) -> SendResult:
+        chat_id = int(batch.chat_id)
+        shown_before = self._keyboards.get(chat_id, batch.reply_keyboard)
+        shown = shown_before
+        parts = self.outgoing(batch)
+        sent = batch.parts_sent
+        try:
+            for outgoing in parts[sent:]:
+                try:
+                    shown = await self._send_one(chat_id, outgoing, shown)
+                except BadRequest as error:
+                    # This message can never go (the chat is gone, say); the rest may.
+                    log.warning("telegram refused a reply: %s", type(error).__name__)
+                sent += 1
+                if sent < len(parts):
+                    await progress(sent)
+        except Forbidden:
+            log.info("a telegram user blocked the bot; marking the identity inactive")
+            self._remember(chat_id, False)
+            return SendResult(Sent.BLOCKED, sent, reply_keyboard=False)
+        except RetryAfter as error:
+            self._remember(chat_id, shown)
+            log.warning("telegram asked to wait before a reply; it stays stored until then")
+            return SendResult(Sent.RETRY, sent, retry_after=_retry_after(error))
+        except TelegramError as error:
+            # NetworkError, TimedOut, a 5xx: retries already happened below us (retries.py);
+            # the batch waits in storage for the platform to recover.
+            self._remember(chat_id, shown)
+            log.warning("sending a telegram reply failed: %s", type(error).__name__)
+            return SendResult(Sent.RETRY, sent)
+        self._remember(chat_id, shown)
+        return SendResult(
+            Sent.DONE, sent, reply_keyboard=shown if shown != batch.reply_keyboard else None
+        )
 
     async def send_text(self, chat_id: int, text: str) -> None:
         """One plain message outside a conversation (e.g. to a group); failures are logged."""
@@ -80,56 +121,66 @@ class ReplySender:
         except TelegramError as error:
             log.debug("typing indicator failed: %s", type(error).__name__)
 
-    async def close_question(self, chat_id: int, message_id: int) -> None:
-        """Remove the inline keyboard of an answered question so it cannot be tapped again."""
-        key = (chat_id, message_id)
+    async def close_question(
+        self, query: CallbackQuery, locale: str | None, *, taken: bool
+    ) -> None:
+        """Show on the tapped question what was chosen (``taken``), or else only take its
+        buttons away (a tap on an old question); either way it cannot be tapped again."""
+        message = query.message
+        if not isinstance(message, Message):
+            return  # too old for Telegram to show us: nothing to edit
+        key = (message.chat.id, message.message_id)
         if key in self._closed:
             return
         self._closed[key] = None
         while len(self._closed) > _REMEMBERED_CLOSED:
             self._closed.popitem(last=False)
+        label = _tapped_label(message, query.data) if taken else None
         try:
-            await self.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+            if label is not None and message.text:
+                chosen = self.catalogues.text(locale, N_("telegram.chosen"), answer=label)
+                await message.edit_text(_with_answer(message.text, chosen), reply_markup=None)
+            else:
+                await message.edit_reply_markup(reply_markup=None)
         except TelegramError as error:
             # Too old to edit, or deleted by the user: the engine still ignores stale taps.
-            log.debug("removing an answered keyboard failed: %s", type(error).__name__)
+            log.debug("closing an answered question failed: %s", type(error).__name__)
 
-    async def _send_one(self, chat_id: int, outgoing: Outgoing) -> None:
+    def _remember(self, chat_id: int, shown: bool) -> None:
+        self._keyboards[chat_id] = shown
+        self._keyboards.move_to_end(chat_id)
+        while len(self._keyboards) > _REMEMBERED_CHATS:
+            self._keyboards.popitem(last=False)
+
+    async def _send_one(self, chat_id: int, outgoing: Outgoing, shown: bool) -> bool:
+        """Send one message; whether a reply keyboard shows afterwards."""
         if outgoing.document is not None:
-            await self._send_document(chat_id, outgoing)
-            return
+            await self._send_document(chat_id, outgoing, shown)
+            return False
         if outgoing.media is not None:
-            await self._send_media(chat_id, outgoing)
-            return
+            return await self._send_media(chat_id, outgoing, shown)
         markup = outgoing.markup
-        if chat_id in self._reply_keyboard_shown and not isinstance(markup, ReplyKeyboardMarkup):
-            if markup is None:
-                await self.bot.send_message(
-                    chat_id, outgoing.text, reply_markup=ReplyKeyboardRemove()
-                )
-                self._reply_keyboard_shown.discard(chat_id)
-                return
-            # The question needs its inline keyboard, so the removal travels on a short
-            # acknowledgement of its own.
-            await self.bot.send_message(chat_id, ANSWER_NOTED, reply_markup=ReplyKeyboardRemove())
-            self._reply_keyboard_shown.discard(chat_id)
-        await self.bot.send_message(chat_id, outgoing.text, reply_markup=markup)
         if isinstance(markup, ReplyKeyboardMarkup):
-            self._reply_keyboard_shown.add(chat_id)
+            await self.bot.send_message(chat_id, outgoing.text, reply_markup=markup)
+            return True
+        if markup is None and shown:
+            await self.bot.send_message(chat_id, outgoing.text, reply_markup=ReplyKeyboardRemove())
+            return False
+        # Inline buttons (which cannot carry the removal) or nothing to remove.
+        await self.bot.send_message(chat_id, outgoing.text, reply_markup=markup)
+        return shown
 
-    async def _send_document(self, chat_id: int, outgoing: Outgoing) -> None:
+    async def _send_document(self, chat_id: int, outgoing: Outgoing, shown: bool) -> None:
         document = outgoing.document
         assert document is not None
-        removal = ReplyKeyboardRemove() if chat_id in self._reply_keyboard_shown else None
         await self.bot.send_document(
             chat_id,
             InputFile(document.data, filename=document.filename),
             caption=outgoing.text or None,
-            reply_markup=removal,
+            reply_markup=ReplyKeyboardRemove() if shown else None,
         )
-        self._reply_keyboard_shown.discard(chat_id)
 
-    async def _send_media(self, chat_id: int, outgoing: Outgoing) -> None:
+    async def _send_media(self, chat_id: int, outgoing: Outgoing, shown: bool) -> bool:
         """A stored file again, by its file id (or a Zalo photo by its URL). A file Telegram
         no longer has, or a picture it cannot fetch, becomes a line saying so: the rest of the
         answer (the buttons under it, say) still goes out."""
@@ -141,11 +192,43 @@ class ReplySender:
             "voice": self.bot.send_voice,
             "document": self.bot.send_document,
         }[media.kind]
-        removal = ReplyKeyboardRemove() if chat_id in self._reply_keyboard_shown else None
+        removal = ReplyKeyboardRemove() if shown else None
         try:
             await send(chat_id, media.file_id, caption=outgoing.text or None, reply_markup=removal)
         except BadRequest as error:
             log.info("a stored %s could not be sent again: %s", media.kind, type(error).__name__)
-            await self._send_one(chat_id, Outgoing(FILE_MARK + media.lost))
-            return
-        self._reply_keyboard_shown.discard(chat_id)
+            return await self._send_one(chat_id, Outgoing(FILE_MARK + media.lost), shown)
+        return False
+
+
+def _tapped_label(message: Message, data: str | None) -> str | None:
+    """The label of the button whose data came back with the tap."""
+    markup = message.reply_markup
+    if markup is None or data is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == data:
+                return button.text
+    return None
+
+
+def _with_answer(question: str, chosen: str) -> str:
+    """The question with the chosen answer under it, within Telegram's length."""
+    room = MAX_TEXT_LENGTH - telegram_length(chosen) - 2
+    if telegram_length(question) > room:
+        # Counted in UTF-16 units like Telegram; cut until it fits, then mark the cut.
+        while question and telegram_length(question) > room - 1:
+            question = question[: len(question) - max(1, telegram_length(question) - room)]
+        question += "…"
+    return f"{question}\n\n{chosen}"
+
+
+def _retry_after(error: RetryAfter) -> float:
+    # PTB 22 warns on reading retry_after as int until PTB_TIMEDELTA is set; either is read.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    if isinstance(value, dtm.timedelta):
+        return value.total_seconds()
+    return float(value)

@@ -1,15 +1,18 @@
 """What the bot does with each kind of Telegram update.
 
-Private messages and button taps go through the engine; the replies are sent while the chat's
-lock is held, so that two quick messages of one user are answered in order even though PTB
-handles updates concurrently. Groups get one polite pointer to the private chat; a user who
-blocks the bot is marked so; edited messages, channel posts and anything else are ignored.
+Private messages and button taps go through the engine, which stores the replies with the new
+state; the chat's batch is then handed to the reply dispatcher, which sends each chat's batches
+in order (``bot.reply_path``). The update is done once the commit is: a webhook is answered
+without waiting for Telegram to take the replies. Groups get one polite pointer to the private
+chat; a user who blocks the bot is marked so; edited messages, channel posts and anything else
+are ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import CallbackQuery, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -28,8 +31,10 @@ from bot.channels.telegram.updates import (
 )
 from bot.locks import KeyedLocks
 from bot.processor import MessageProcessor
+from bot.reply_path import Batch
+from bot.reply_path.dispatcher import ReplyDispatcher
 from conversations.i18n import N_, Catalogues
-from conversations.replies import Inbound, Reply
+from conversations.replies import Inbound
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +53,12 @@ class UpdateRouter:
         catalogues: Catalogues,
         codec: ButtonCodec,
         sender: ReplySender,
+        replies: ReplyDispatcher,
         *,
         typing_after: float = DEFAULT_TYPING_AFTER,
     ) -> None:
         self.processor = processor
+        self.replies = replies
         self.typing_after = typing_after
         self.catalogues = catalogues
         self.codec = codec
@@ -79,7 +86,7 @@ class UpdateRouter:
         if inbound is None:
             log.debug("ignoring a telegram service message")
             return
-        await self._converse(message.chat.id, inbound, telegram_locale(message.from_user))
+        await self._converse(message.chat.id, inbound)
 
     async def _on_tap(self, query: CallbackQuery, update_key: str) -> None:
         message = query.message
@@ -88,43 +95,37 @@ class UpdateRouter:
             return
         inbound = tap_inbound(query, self.codec.decode(query.data), update_key)
         chat_id = message.chat.id if message is not None else query.from_user.id
-        await self._converse(chat_id, inbound, telegram_locale(query.from_user), query)
+        await self._converse(chat_id, inbound, query)
 
     async def _converse(
-        self,
-        chat_id: int,
-        inbound: Inbound,
-        locale: str,
-        query: CallbackQuery | None = None,
+        self, chat_id: int, inbound: Inbound, query: CallbackQuery | None = None
     ) -> None:
         async with self.chats.hold(chat_id):
             working = asyncio.ensure_future(self.processor.process(inbound))
-            replies: list[Reply] = []
-            try:
-                # "typing…" only when the answer is not ready at once: most take milliseconds,
-                # and each request counts against the bot's limits at Telegram.
-                done, _ = await asyncio.wait({working}, timeout=self.typing_after)
-                if not done:
-                    await self.sender.show_typing(chat_id)
-                replies = await working
-            finally:
-                # No replies means a repeated delivery: its tap was answered the first time,
-                # and Telegram refuses a second answer.
-                if query is not None and replies:
-                    await self._answer(query)
-                    await self._close(query)
-            await self.sender.send(chat_id, inbound.user_id, replies, locale)
+            # "typing…" only when the answer is not ready at once: most take milliseconds,
+            # and each request counts against the bot's limits at Telegram.
+            done, _ = await asyncio.wait({working}, timeout=self.typing_after)
+            if not done:
+                await self.sender.show_typing(chat_id)
+            batch = await working
+            # Submitted under the chat's lock, so batches queue in the order of the messages.
+            # Nothing to send means a repeated delivery already answered: its tap was answered
+            # the first time, and Telegram refuses a second answer.
+            prelude = self._tap_prelude(query, batch) if query and batch.replies else None
+            self.replies.submit(batch, prelude)
+
+    def _tap_prelude(self, query: CallbackQuery, batch: Batch) -> Callable[[], Awaitable[None]]:
+        async def stop_spinner_and_close() -> None:
+            await self._answer(query)
+            await self.sender.close_question(query, batch.locale, taken=not batch.stale_tap)
+
+        return stop_spinner_and_close
 
     async def _answer(self, query: CallbackQuery) -> None:
         try:
             await query.answer()
         except TelegramError as error:
             log.debug("answering a callback query failed: %s", type(error).__name__)
-
-    async def _close(self, query: CallbackQuery) -> None:
-        message = query.message
-        if message is not None and message.is_accessible:
-            await self.sender.close_question(message.chat.id, message.message_id)
 
     async def _on_group_message(self, message: Message) -> None:
         chat_id = message.chat.id

@@ -2,9 +2,10 @@
 
 setWebhook registers a ``secret_token``; Telegram sends it back in the
 ``X-Telegram-Bot-Api-Secret-Token`` header of every delivery, so a request without it is not
-from Telegram. An update is handled before the request is answered: if the process dies on
-the way, Telegram delivers it again, and the processor's durable de-duplication makes sure it
-is answered once.
+from Telegram. An update is processed before the request is answered, and its replies stored
+with it; they are sent after the answer (``bot.reply_path``). If the process dies before the
+commit, Telegram delivers the update again; after it, the stored replies go out on restart and
+a redelivery finds them instead of running the flow twice.
 """
 
 from __future__ import annotations

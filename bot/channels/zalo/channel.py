@@ -23,9 +23,11 @@ from bot.channels.console import FILE_MARK, media_line, render
 from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.errors import BLOCKED_ERROR_CODES, ZaloApiError, ZaloError
 from bot.channels.zalo.inbound import CHANNEL, to_inbound
-from bot.channels.zalo.updates import PRIVATE_CHAT, ZaloMessage, ZaloUpdate, parse_update
+from bot.channels.zalo.updates import PRIVATE_CHAT, ZaloUpdate, parse_update
 from bot.locks import KeyedLocks
 from bot.processor import MessageProcessor
+from bot.reply_path import Batch
+from bot.reply_path.dispatcher import Progress, ReplyDispatcher, SendResult, Sent, utcnow
 from bot.settings import Settings
 from conversations.i18n import N_, Catalogues
 from conversations.replies import Media, Reply, Text
@@ -82,6 +84,13 @@ class ZaloChannel:
         self.blocked_error_codes = blocked_error_codes
         self.stop_grace = stop_grace
         self._chats = KeyedLocks()
+        self.replies = ReplyDispatcher(
+            processor.database,
+            CHANNEL,
+            self,
+            max_age=settings.reply_max_age,
+            clock=processor.clock,
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
 
@@ -90,6 +99,8 @@ class ZaloChannel:
     async def start(self) -> None:
         """Check the token, then register the webhook or start polling."""
         me = await self.client.get_me()
+        # What an earlier run stored and could not send goes first, before new answers.
+        await self.replies.start()
         if self.webhook_url is not None:
             if len(self._secret.decode()) not in SECRET_LENGTHS:
                 raise ValueError("Zalo needs ANTQ_WEBHOOK_SECRET of 8 to 256 characters")
@@ -114,12 +125,14 @@ class ZaloChannel:
         await self.drain(self.stop_grace)
         for task in list(self._tasks):
             task.cancel()
+        await self.replies.stop(self.stop_grace)
         await self.client.aclose()
 
     async def drain(self, seconds: float | None = None) -> None:
-        """Wait until every update received so far has been answered."""
+        """Wait until every update received so far has been answered and its replies sent."""
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=seconds)
+        await self.replies.drain(seconds)
 
     @property
     def polling(self) -> bool:
@@ -143,8 +156,8 @@ class ZaloChannel:
             return JSONResponse({"ok": False, "description": "Bad Request"}, status_code=400)
         update = parse_update(payload)
         if update is not None:
-            # Answered before the request returns, so Zalo's view of the latency is honest and
-            # stop() can wait for it like for a polled update.
+            # Processed (and its replies stored) before the request returns, so that Zalo
+            # delivers it again if we die first; the replies go out after the answer.
             await self._spawn(self.handle(update))
         return JSONResponse({"ok": True})
 
@@ -175,10 +188,11 @@ class ZaloChannel:
     # -- answering ---------------------------------------------------------------------------
 
     async def handle(self, update: ZaloUpdate) -> None:
-        """Answer one update (messages of one chat strictly in the order they arrive).
+        """Answer one update: process it (the replies are stored with the new state), then
+        hand the replies to the dispatcher, which sends each chat's in order.
 
         Never raises: the processor answers its own failures with an apology, and a
-        redelivery of the update would be dropped as a duplicate anyway.
+        redelivery of the update finds its stored replies.
         """
         try:
             await self._answer(update)
@@ -193,12 +207,18 @@ class ZaloChannel:
             if message.chat_type != PRIVATE_CHAT:
                 # A tip must never be given where others read along: send people to a 1:1 chat.
                 notice = self.catalogues.text(None, N_("zalo.private_only"))
-                await self._send(message, [Text(notice)])
+                self.replies.submit(
+                    Batch(
+                        None, CHANNEL, message.chat_id, message.user_id, utcnow(), (Text(notice),)
+                    )
+                )
                 return
-            replies = await self.processor.process(to_inbound(update))
-            await self._send(message, replies)
+            # Submitted under the chat's lock: batches queue in the order of the messages.
+            self.replies.submit(await self.processor.process(to_inbound(update)))
 
-    async def _send(self, message: ZaloMessage, replies: list[Reply]) -> None:
+    # -- sending (bot.reply_path.dispatcher.BatchSender) --------------------------------------
+
+    async def send_batch(self, batch: Batch, progress: Progress) -> SendResult:
         """Send the replies as one text (the client splits it past 2,000 characters), with a
         forwarded photo as a message of its own where it belongs.
 
@@ -206,34 +226,28 @@ class ZaloChannel:
         need a message of their own, and fewer calls keep us well under a rate limit that
         Zalo does not publish.
         """
-        lines: list[str] = []
-        for reply in replies:
-            if not isinstance(reply, Media):
-                lines.append(render(reply))
-            elif not shows_on_zalo(reply):
-                lines.append(media_line(reply, CHANNEL))
-            else:
-                if not await self._send_text(message, lines):
-                    return
-                lines = []
-                if not await self._send_photo(message, reply):
-                    return
-        await self._send_text(message, lines)
-
-    async def _send_text(self, message: ZaloMessage, lines: list[str]) -> bool:
-        """Send ``lines`` as one text; False when nothing more should be sent to this chat."""
-        text = REPLY_SEPARATOR.join(lines)
-        if not text.strip():
-            return True
-        try:
-            async with self._counted(message.chat_id):
-                await self.client.send_message(message.chat_id, text)
-        except ZaloApiError as error:
-            return await self._refused(message, "sendMessage", error)
-        except ZaloError as error:
-            log.warning("zalo sendMessage failed: %s", _reason(error))
-            return False
-        return True
+        parts = zalo_parts(batch.replies)
+        sent = batch.parts_sent
+        for part in parts[sent:]:
+            try:
+                async with self._counted(batch.chat_id):
+                    if isinstance(part, str):
+                        await self.client.send_message(batch.chat_id, part)
+                    else:
+                        await self._send_photo(batch.chat_id, part)
+            except ZaloApiError as error:
+                if error.error_code in self.blocked_error_codes:
+                    log.info("a zalo user blocked the bot; marked inactive")
+                    return SendResult(Sent.BLOCKED, sent)
+                # This message can never go as it is; the rest may.
+                log.warning("zalo refused a reply: %s", _reason(error))
+            except ZaloError as error:
+                log.warning("zalo send failed (%s); the reply stays stored", _reason(error))
+                return SendResult(Sent.RETRY, sent)
+            sent += 1
+            if sent < len(parts):
+                await progress(sent)
+        return SendResult(Sent.DONE, sent)
 
     @contextlib.asynccontextmanager
     async def _counted(self, chat_id: str) -> AsyncIterator[None]:
@@ -248,29 +262,39 @@ class ZaloChannel:
         finally:
             self.limiter.settle(ticket)
 
-    async def _send_photo(self, message: ZaloMessage, media: Media) -> bool:
+    async def _send_photo(self, chat_id: str, media: Media) -> None:
         """Send a forwarded photo by its URL; its caption line instead when Zalo refuses it
         (the picture expired, say)."""
         try:
-            async with self._counted(message.chat_id):
-                await self.client.send_photo(message.chat_id, media.file_id, media.text)
+            await self.client.send_photo(chat_id, media.file_id, media.text)
         except ZaloApiError as error:
             if error.error_code in self.blocked_error_codes:
-                return await self._refused(message, "sendPhoto", error)
+                raise
             log.info("zalo sendPhoto refused a stored photo: %s", _reason(error))
-            return await self._send_text(message, [FILE_MARK + media.lost])
-        except ZaloError as error:
-            log.warning("zalo sendPhoto failed: %s", _reason(error))
-            return False
-        return True
+            await self.client.send_message(chat_id, FILE_MARK + media.lost)
 
-    async def _refused(self, message: ZaloMessage, method: str, error: ZaloApiError) -> bool:
-        if error.error_code in self.blocked_error_codes:
-            log.info("a zalo user blocked the bot; marked inactive")
-            await self.processor.mark_blocked(CHANNEL, message.user_id)
+
+def zalo_parts(replies: tuple[Reply, ...]) -> list[str | Media]:
+    """The messages that show ``replies`` on Zalo: texts joined into one, photos apart."""
+    parts: list[str | Media] = []
+    lines: list[str] = []
+
+    def close_text() -> None:
+        text = REPLY_SEPARATOR.join(lines)
+        if text.strip():
+            parts.append(text)
+        lines.clear()
+
+    for reply in replies:
+        if not isinstance(reply, Media):
+            lines.append(render(reply))
+        elif not shows_on_zalo(reply):
+            lines.append(media_line(reply, CHANNEL))
         else:
-            log.warning("zalo %s refused: %s", method, _reason(error))
-        return False
+            close_text()
+            parts.append(reply)
+    close_text()
+    return parts
 
 
 def shows_on_zalo(media: Media) -> bool:

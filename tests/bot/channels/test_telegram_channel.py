@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import text
 
-from bot.channels.telegram.replying import ANSWER_NOTED
+from bot.channels.telegram.channel import TelegramChannel
+from bot.reply_path import Batch
 from conversations.fields import format_tip_code
 from conversations.replies import Choices, Inbound, Media, Option, Reply, Text
 from storage.areas import area_by_code, insert_areas
@@ -73,6 +75,12 @@ def secret_header(secret: str) -> dict[str, str]:
     return {"X-Telegram-Bot-Api-Secret-Token": secret}
 
 
+async def send_replies(channel: TelegramChannel, replies: list[Reply]) -> None:
+    """Send replies to USER through the channel's reply path, as after a processed message."""
+    batch = Batch(None, "telegram", str(USER), str(USER), datetime.now(UTC), tuple(replies), "vi")
+    await channel.replies.deliver(batch)
+
+
 async def member_ids(database: Database) -> list[int]:
     async with database.transaction() as session:
         return list((await session.execute(text("SELECT id FROM members"))).scalars())
@@ -97,9 +105,6 @@ async def send_a_whole_anonymous_tip(
     assert keyboard[0][0] == {"text": t("telegram.share_location"), "request_location": True}
     user.shares_location(21.0245, 105.8412)
     await user.reads("tip.ask.commune", buttons=True)
-    # The location keyboard is taken away once the question is answered.
-    noted = user.received[-2]
-    assert (noted["text"], noted["reply_markup"]) == (ANSWER_NOTED, {"remove_keyboard": True})
     user.says(commune)
     await user.reads("tip.ask.time", buttons=True)
     user.says("21h hôm qua")
@@ -111,9 +116,15 @@ async def send_a_whole_anonymous_tip(
     user.taps(identity, "tip.identity.anonymous")
     summary = await user.reads("summary.question", buttons=True)
     user.taps(summary, "summary.confirm")
-    # The thanks, the safety note and the menu arrive as one message (one request).
-    closing = await user.reads("menu.prompt", buttons=True)
+    await user.reads("menu.prompt", buttons=True)
+    # The location keyboard stayed (folded) until a message without buttons could take it
+    # away: the thanks with the safety note, apart from the menu. Never a message of its own.
+    closing = user.received[-2]
     assert t("tip.safety") in closing["text"]
+    assert closing["reply_markup"] == {"remove_keyboard": True}
+    assert [m for m in user.received if m.get("reply_markup") == {"remove_keyboard": True}] == [
+        closing
+    ]
     return [category, received, identity, summary]
 
 
@@ -247,7 +258,7 @@ async def test_a_long_reply_is_split_on_lines_within_the_limit(
 ) -> None:
     lines = [f"Dòng {number}: " + "nội dung dài " * 20 for number in range(100)]
     async with polling_bot(sqlite_database, server) as channel:
-        await channel.sender.send(USER, str(USER), [Text("\n".join(lines))], "vi")
+        await send_replies(channel, [Text("\n".join(lines))])
     sent = [m["text"] for m in server.sent_messages(USER)]
     assert len(sent) > 1
     assert all(len(piece) <= MAX_TEXT_LENGTH for piece in sent)
@@ -496,7 +507,7 @@ async def test_files_telegram_cannot_send_become_lines_and_the_buttons_still_com
         chat_id=USER,
     )
     async with polling_bot(sqlite_database, server) as channel:
-        await channel.sender.send(USER, str(USER), replies, "vi")
+        await send_replies(channel, replies)
     sent = server.sent_messages(USER)
     assert [(m["method"], m.get("text") or m.get("caption")) for m in sent] == [
         ("sendVoice", "Tệp 1"),

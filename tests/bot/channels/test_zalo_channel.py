@@ -12,6 +12,7 @@ import itertools
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import httpx
@@ -20,6 +21,7 @@ from sqlalchemy import text as sql
 
 from bot.channels.zalo.channel import WEBHOOK_PATH, ZaloChannel
 from bot.processor import MessageProcessor
+from bot.reply_path import Batch
 from bot.sealing import Sealer
 from bot.settings import Settings
 from bot.web.app import build_web_app
@@ -290,8 +292,9 @@ async def test_forwarded_zalo_photos_are_sent_and_other_files_become_lines(
         Choices("Chọn thao tác", (Option("take", "Nhận xử lý"),), "tip"),
     ]
 
-    async def answer(message: Inbound) -> list[Reply]:
-        return replies
+    async def answer(message: Inbound) -> Batch:
+        now = datetime.now(UTC)
+        return Batch(None, "zalo", message.chat_id, message.user_id, now, tuple(replies))
 
     async with running_bot(sqlite_database, "polling") as bot:
         bot.channel.processor.process = answer  # type: ignore[method-assign]

@@ -252,9 +252,10 @@ async def test_the_list_survives_a_restart(tree: Database) -> None:
     await resident.send(text="/sukien")
     await resident.send(text="thon dong")
     restarted = Phone(make_processor(tree, clock), user_id=RESIDENT)
-    restarted.replies = await restarted.processor.open_chat(
+    opened = await restarted.processor.open_chat(
         Inbound("telegram", RESIDENT, RESIDENT, text="/start")
     )
+    restarted.replies = list(opened.replies)
     assert TITLE in restarted.text
     await restarted.send(text="1")
     await restarted.send(text="1")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from conversations.replies import Document, Inbound
+from conversations.replies import Document, Inbound, Reply
 from storage._sql import audit_log
 from storage.areas import area_by_code
 from storage.database import Database
@@ -74,9 +74,9 @@ async def test_zalo_officers_are_told_where_exports_are_available(database: Data
             session, member_id=member.id, role="officer", area_id=commune.id, granted_by=None
         )
     processor = make_processor(database, Clock(NOW))
-    replies = []
+    replies: tuple[Reply, ...] = ()
     for text in ("/start", "1", "/export", "1", "2"):
-        replies = await processor.process(Inbound("zalo", "z1", "z1", text=text))
+        replies = (await processor.process(Inbound("zalo", "z1", "z1", text=text))).replies
     assert not any(isinstance(reply, Document) for reply in replies)
     assert t("export.no_files_here") == replies[-1].text
 

@@ -189,7 +189,7 @@ async def test_a_report_survives_a_restart_half_way(commune: Database) -> None:
     await phone.send(text=WHAT)
     clock.advance(minutes=3)
     restarted = Phone(make_processor(commune, clock), user_id=LEADER)
-    opened = await restarted.processor.open_chat(Inbound("telegram", LEADER, LEADER))
+    opened = (await restarted.processor.open_chat(Inbound("telegram", LEADER, LEADER))).replies
     assert t("incidents.ask.where") in opened[-1].text
     await restarted.send(text=WHERE)
     await restarted.send(text="3")

@@ -327,7 +327,7 @@ async def test_an_activity_log_survives_a_restart(commune: Database) -> None:
     await phone.send(text="hop")
     clock.advance(hours=2)
     restarted = Phone(make_processor(commune, clock), user_id=LEADER)
-    opened = await restarted.processor.open_chat(Inbound("telegram", LEADER, LEADER))
+    opened = (await restarted.processor.open_chat(Inbound("telegram", LEADER, LEADER))).replies
     assert t("models.ask.participants") in opened[-1].text
     for answer in ("30", OUTCOME, "xong", "1"):
         await restarted.send(text=answer)

@@ -1,0 +1,36 @@
+"""The reply path: replies stored with the state that caused them, sent after the commit.
+
+``bot.processor`` stores each answer's replies as one batch in the transaction that saves the
+conversation; a channel hands the batch to its ``ReplyDispatcher`` (``dispatcher.py``), which
+sends each chat's batches in order, deletes them once sent, waits out 429s and outages without
+dropping anything, and on start sends whatever an earlier run left unsent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from conversations.replies import Reply
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The replies to one inbound message, on their way to one chat.
+
+    ``id`` is the stored row (None for what is never stored: an apology after an internal
+    error, or nothing to say). ``parts_sent`` platform messages of it have gone out already;
+    ``reply_keyboard`` is whether the chat showed a keyboard to take away when it was stored.
+    """
+
+    id: int | None
+    channel: str
+    chat_id: str
+    user_id: str
+    created_at: datetime
+    replies: tuple[Reply, ...] = field(default_factory=tuple)
+    locale: str | None = None
+    parts_sent: int = 0
+    reply_keyboard: bool = False
+    # The message answered was a tap on an old question's button (it changed nothing).
+    stale_tap: bool = False

@@ -1,0 +1,342 @@
+"""Sends stored reply batches: each chat's in order, none lost to a 429 or an outage.
+
+A channel ``submit``s a batch right after the processor committed it. One worker per chat
+sends that chat's batches one after another through the channel's ``BatchSender``; a batch
+that went out (or whose user blocked the bot) is deleted from ``pending_replies``. When the
+platform fails (429, 5xx, a network cut) the batch stays stored and in the chat's queue: the
+worker waits — a 429's ``retry_after`` exactly, other failures with growing pauses cut short
+as soon as a send to anybody succeeds again — and tries again, however long it takes. A batch
+older than ``max_age`` is dropped with a log line rather than sent into a conversation that has
+moved on. ``start`` sends what an earlier run left unsent.
+
+Deletions of sent batches are written together, one transaction for all that finished while
+the previous one was being written: a busy bot pays about one write per burst, not per reply,
+and nothing waits for it (a crash in that window sends those replies once more, the unavoidable
+cost of a platform with no idempotency key).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Protocol
+
+from bot.reply_path import Batch
+from bot.reply_path.codec import decode_replies
+from bot.retrying import RetryPolicy
+from storage.database import Database
+from storage.members import mark_identity_inactive
+from storage.replies import finish_replies, record_progress, set_reply_keyboard, unsent_replies
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_AGE = timedelta(hours=24)
+# Pauses after a failed send that gave no retry_after: 1, 2, 4 ... up to 60 s, for ever.
+DEFAULT_BACKOFF = RetryPolicy(attempts=1, first_delay=1.0, multiplier=2.0, max_delay=60.0)
+# Stored batches read per query on start.
+RECOVERY_PAGE = 500
+
+Progress = Callable[[int], Awaitable[None]]
+Prelude = Callable[[], Awaitable[None]]
+
+
+class Sent(Enum):
+    DONE = "done"  # every part went out (a part the platform refused for good is skipped)
+    BLOCKED = "blocked"  # the user blocked the bot: nothing more goes to them
+    RETRY = "retry"  # the platform failed; try again later from ``parts_sent``
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Sent
+    parts_sent: int = 0
+    retry_after: float | None = None  # the platform's own wait, when it gave one
+    reply_keyboard: bool | None = None  # the chat's keyboard state afterwards, if it changed
+
+
+class BatchSender(Protocol):
+    """A channel's way to send one batch to its chat, starting at ``batch.parts_sent``.
+
+    Calls ``progress(n)`` after the n-th part when more parts follow, so that a batch cut
+    off half way resumes after what went. Never raises for a platform failure: it answers
+    ``Sent.RETRY``.
+    """
+
+    async def send_batch(self, batch: Batch, progress: Progress) -> SendResult: ...
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _Queued:
+    batch: Batch
+    prelude: Prelude | None = None
+    done: asyncio.Future[None] | None = None
+    attempts: int = 0
+
+
+class ReplyDispatcher:
+    """Per-chat ordered, durable sending of reply batches for one channel."""
+
+    def __init__(
+        self,
+        database: Database,
+        channel: str,
+        sender: BatchSender,
+        *,
+        max_age: timedelta = DEFAULT_MAX_AGE,
+        backoff: RetryPolicy = DEFAULT_BACKOFF,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.database = database
+        self.channel = channel
+        self.sender = sender
+        self.max_age = max_age
+        self.backoff = backoff
+        self.clock = clock
+        self._queues: dict[str, deque[_Queued]] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._known: set[int] = set()  # stored ids queued, being sent or being deleted
+        self._recovered = asyncio.Event()
+        self._troubled = 0  # workers waiting for the platform
+        self._finished: list[int] = []
+        self._keyboards: dict[str, bool] = {}
+        self._blocked: set[str] = set()  # users who blocked the bot, to mark inactive
+        self._flushing: asyncio.Task[None] | None = None
+
+    # -- intake ------------------------------------------------------------------------------
+
+    def submit(self, batch: Batch, prelude: Prelude | None = None) -> None:
+        """Send ``batch`` after everything already queued for its chat.
+
+        ``prelude`` runs once just before (Telegram answers the tapped button there). A stored
+        batch already queued (a redelivered update) is not queued twice.
+        """
+        self._enqueue(_Queued(batch, prelude))
+
+    async def deliver(self, batch: Batch) -> None:
+        """Submit ``batch`` and wait until it went (or waits for the platform to recover)."""
+        done = asyncio.get_running_loop().create_future()
+        if not self._enqueue(_Queued(batch, done=done)):
+            done.set_result(None)
+        await asyncio.shield(done)
+
+    def _enqueue(self, queued: _Queued) -> bool:
+        batch = queued.batch
+        if not batch.replies and queued.prelude is None:
+            return False
+        if batch.id is not None:
+            if batch.id in self._known:
+                return False
+            self._known.add(batch.id)
+        chat = batch.chat_id
+        self._queues.setdefault(chat, deque()).append(queued)
+        if chat not in self._workers:
+            self._workers[chat] = asyncio.create_task(
+                self._work(chat), name=f"replies-{self.channel}"
+            )
+        return True
+
+    async def start(self) -> int:
+        """Queue what earlier runs stored and did not send; the number of batches queued."""
+        queued = 0
+        after = 0
+        while True:
+            async with self.database.transaction() as session:
+                page = await unsent_replies(
+                    session, channel=self.channel, after_id=after, limit=RECOVERY_PAGE
+                )
+            for stored in page:
+                after = stored.id
+                batch = Batch(
+                    stored.id,
+                    stored.channel,
+                    stored.chat_id,
+                    stored.user_id,
+                    stored.created_at,
+                    tuple(decode_replies(stored.payload)),
+                    stored.locale,
+                    stored.parts_sent,
+                    stored.reply_keyboard,
+                )
+                queued += self._enqueue(_Queued(batch))
+            if len(page) < RECOVERY_PAGE:
+                break
+        if queued:
+            log.info("%s: sending %d stored reply batches left unsent", self.channel, queued)
+        return queued
+
+    async def discard(self, chat_id: str) -> None:
+        """Forget what earlier runs left unsent to ``chat_id``: for a chat that shows its
+        pending question again when it opens (the console), instead of repeating it."""
+        async with self.database.transaction() as session:
+            stale = [
+                stored.id
+                for stored in await unsent_replies(session, channel=self.channel, limit=10_000)
+                if stored.chat_id == chat_id
+            ]
+            await finish_replies(session, stale)
+
+    # -- sending -----------------------------------------------------------------------------
+
+    async def _work(self, chat: str) -> None:
+        queue = self._queues[chat]
+        try:
+            while queue:
+                queued = queue[0]
+                if await self._send(queued):
+                    # Its id stays known until its deletion is committed: a redelivery that
+                    # reads the row meanwhile must not queue it again.
+                    queue.popleft()
+                    if queued.done is not None and not queued.done.done():
+                        queued.done.set_result(None)
+        finally:
+            # No await between the last look at the queue and here: a batch submitted
+            # meanwhile would have found this worker alive and been taken by it.
+            del self._queues[chat]
+            del self._workers[chat]
+
+    async def _send(self, queued: _Queued) -> bool:
+        """One attempt at the batch; True when it is finished (sent, refused or too old)."""
+        batch = queued.batch
+        if self.clock() - batch.created_at > self.max_age:
+            log.warning(
+                "%s: dropped a reply batch stored %s ago, too old to send",
+                self.channel,
+                self.clock() - batch.created_at,
+            )
+            self._finish(batch, None)
+            return True
+        if queued.prelude is not None:
+            prelude, queued.prelude = queued.prelude, None
+            try:
+                await prelude()
+            except Exception:  # only the tapped button's tidying: the replies still go
+                log.exception("%s: preparing a reply failed", self.channel)
+        if not batch.replies:
+            return True
+        try:
+            result = await self.sender.send_batch(batch, self._progress_of(batch))
+        except Exception:
+            # A fault of ours, not the platform's: try again later like an outage, so that
+            # the reply is not lost; max_age ends it if it never goes.
+            log.exception("%s: sending a reply batch failed", self.channel)
+            result = SendResult(Sent.RETRY, batch.parts_sent)
+        if result.outcome is Sent.RETRY:
+            queued.batch = replace(batch, parts_sent=result.parts_sent)
+            queued.attempts += 1
+            await self._wait_for_platform(queued.attempts, result.retry_after)
+            return False
+        if self._troubled:
+            self._recovered.set()  # the platform answers again: stalled chats, try now
+            self._recovered = asyncio.Event()
+        if result.outcome is Sent.BLOCKED:
+            self._blocked.add(batch.user_id)
+        self._finish(batch, result.reply_keyboard)
+        return True
+
+    def _progress_of(self, batch: Batch) -> Progress:
+        async def progress(parts_sent: int) -> None:
+            if batch.id is None:
+                return
+            async with self.database.transaction() as session:
+                await record_progress(session, batch.id, parts_sent)
+
+        return progress
+
+    async def _wait_for_platform(self, attempts: int, retry_after: float | None) -> None:
+        if retry_after is not None:
+            # The platform said how long: earlier would only draw another 429.
+            await asyncio.sleep(retry_after)
+            return
+        recovered = self._recovered
+        self._troubled += 1
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(recovered.wait(), self.backoff.delay(attempts))
+        finally:
+            self._troubled -= 1
+
+    # -- recording ---------------------------------------------------------------------------
+
+    def _finish(self, batch: Batch, reply_keyboard: bool | None) -> None:
+        if batch.id is not None:
+            self._finished.append(batch.id)
+        if reply_keyboard is not None:
+            self._keyboards[batch.chat_id] = reply_keyboard
+        if self._to_record() and self._flushing is None:
+            self._flushing = asyncio.create_task(self._flush(), name=f"replies-{self.channel}-done")
+
+    def _to_record(self) -> bool:
+        return bool(self._finished or self._keyboards or self._blocked)
+
+    async def _flush(self) -> None:
+        try:
+            while self._to_record():
+                ids, self._finished = self._finished, []
+                keyboards, self._keyboards = self._keyboards, {}
+                blocked, self._blocked = self._blocked, set()
+                try:
+                    async with self.database.transaction() as session:
+                        await finish_replies(session, ids)
+                        for chat_id, shown in keyboards.items():
+                            await set_reply_keyboard(
+                                session, channel=self.channel, chat_id=chat_id, shown=shown
+                            )
+                        for user_id in blocked:
+                            await mark_identity_inactive(
+                                session, channel=self.channel, platform_user_id=user_id
+                            )
+                    self._known.difference_update(ids)
+                except Exception:
+                    # Not recorded: these replies would be sent again after a restart, which
+                    # is better than losing track; try with the next ones.
+                    log.exception("%s: recording sent replies failed", self.channel)
+                    self._finished[:0] = ids
+                    self._keyboards = {**keyboards, **self._keyboards}
+                    self._blocked |= blocked
+                    await asyncio.sleep(1.0)
+        finally:
+            self._flushing = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> int:
+        """Batches queued or being sent."""
+        return sum(len(queue) for queue in self._queues.values())
+
+    async def drain(self, seconds: float | None = None) -> bool:
+        """Wait until every queued batch went and was recorded; False after ``seconds``."""
+        loop = asyncio.get_running_loop()
+        deadline = None if seconds is None else loop.time() + seconds
+        while self._workers or self._flushing is not None:
+            waiting = [*self._workers.values()]
+            if self._flushing is not None:
+                waiting.append(self._flushing)
+            left = None if deadline is None else deadline - loop.time()
+            if left is not None and left <= 0:
+                return False
+            await asyncio.wait(waiting, timeout=left)
+        return True
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Let queued batches go for up to ``grace`` seconds; what is left stays stored."""
+        await self.drain(grace)
+        for task in list(self._workers.values()):
+            task.cancel()
+        for task in list(self._workers.values()):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._flushing is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flushing
+        self._known.clear()

@@ -1,0 +1,152 @@
+"""Replies waiting to be sent: written with the state that caused them, deleted once sent.
+
+The processor stores the replies to an inbound message in the transaction that saves the new
+conversation state (``store_replies``); the channel sends them after the commit and deletes
+them (``finish_replies``). What a crash, a 429 storm or an outage leaves behind is read again
+by ``unsent_replies`` and sent then. Deleting rather than marking keeps nothing of a sent
+reply (whose text may quote a tip) in the database or its backups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import identities, pending_replies
+
+__all__ = [
+    "StoredReplies",
+    "finish_replies",
+    "record_progress",
+    "replies_for_update",
+    "set_reply_keyboard",
+    "store_replies",
+    "unsent_replies",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReplies:
+    """One stored batch with where it goes: the identity's current chat."""
+
+    id: int
+    channel: str
+    chat_id: str
+    user_id: str
+    locale: str | None
+    payload: list[Any]
+    parts_sent: int
+    created_at: datetime
+    reply_keyboard: bool
+    update_key: str | None = None
+
+
+_insert = insert(pending_replies).returning(pending_replies.c.id)
+
+_stored = select(
+    pending_replies.c.id,
+    pending_replies.c.channel,
+    identities.c.chat_id,
+    identities.c.platform_user_id,
+    pending_replies.c.locale,
+    pending_replies.c.payload,
+    pending_replies.c.parts_sent,
+    pending_replies.c.created_at,
+    identities.c.reply_keyboard,
+    pending_replies.c.update_key,
+).select_from(pending_replies.join(identities, identities.c.id == pending_replies.c.identity_id))
+
+
+def _record(row: Any) -> StoredReplies:
+    return StoredReplies(
+        id=row.id,
+        channel=row.channel,
+        chat_id=row.chat_id,
+        user_id=row.platform_user_id,
+        locale=row.locale,
+        payload=row.payload,
+        parts_sent=row.parts_sent,
+        created_at=row.created_at,
+        reply_keyboard=row.reply_keyboard,
+        update_key=row.update_key,
+    )
+
+
+async def store_replies(
+    session: AsyncSession,
+    *,
+    identity_id: int,
+    channel: str,
+    update_key: str | None,
+    locale: str | None,
+    payload: list[Any],
+    now: datetime,
+) -> int:
+    """Store a batch in the caller's transaction; its id orders it among the chat's batches."""
+    values = {
+        "identity_id": identity_id,
+        "channel": channel,
+        "update_key": update_key,
+        "locale": locale,
+        "payload": payload,
+        "parts_sent": 0,
+        "created_at": now,
+    }
+    return int((await session.execute(_insert, values)).scalar_one())
+
+
+async def replies_for_update(
+    session: AsyncSession, *, channel: str, update_key: str
+) -> StoredReplies | None:
+    """The unsent batch that answered ``update_key``, if it has not all gone out yet."""
+    row = (
+        await session.execute(
+            _stored.where(
+                pending_replies.c.channel == channel, pending_replies.c.update_key == update_key
+            )
+        )
+    ).first()
+    return None if row is None else _record(row)
+
+
+async def unsent_replies(
+    session: AsyncSession, *, channel: str, after_id: int = 0, limit: int = 500
+) -> list[StoredReplies]:
+    """Unsent batches of ``channel`` in the order they were stored, ``limit`` at a time."""
+    rows = await session.execute(
+        _stored.where(pending_replies.c.channel == channel, pending_replies.c.id > after_id)
+        .order_by(pending_replies.c.id)
+        .limit(limit)
+    )
+    return [_record(row) for row in rows]
+
+
+async def finish_replies(session: AsyncSession, ids: Collection[int]) -> None:
+    """Forget batches that were sent (or given up on)."""
+    if ids:
+        await session.execute(delete(pending_replies).where(pending_replies.c.id.in_(ids)))
+
+
+async def record_progress(session: AsyncSession, reply_id: int, parts_sent: int) -> None:
+    """``parts_sent`` messages of the batch went out: a resumed send starts after them."""
+    await session.execute(
+        update(pending_replies)
+        .where(pending_replies.c.id == reply_id)
+        .values(parts_sent=parts_sent)
+    )
+
+
+async def set_reply_keyboard(
+    session: AsyncSession, *, channel: str, chat_id: str, shown: bool
+) -> None:
+    """Remember whether the chat shows a keyboard that the next message must take away."""
+    await session.execute(
+        update(identities)
+        .where(identities.c.channel == channel, identities.c.chat_id == chat_id)
+        .values(reply_keyboard=shown)
+    )
