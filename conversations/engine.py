@@ -15,7 +15,7 @@ from conversations.commands import Command, parse_command
 from conversations.effects import Effect
 from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, match_option
 from conversations.flow import EDIT, FINISHED, SUMMARY, Flow, FlowContext, Redirect, Step
-from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
+from conversations.i18n import DEFAULT_LOCALE, N_, SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
 from conversations.parsing import ParseError, parse_integer
 from conversations.people import AcceptInvitation, GiveUpRole, SetLocale
@@ -128,8 +128,13 @@ class Engine:
         if saved is not None and self._expired(saved, now):
             await self._expire(turn, saved)
         elif member.locale is None and turn.flow is None:
+            app_locale = supported_locale(message.language)
+            if app_locale is not None:
+                # The app's language is one we speak: answer in it, and say how to change it.
+                self._adopt_locale(turn, app_locale)
+                await self._at_home(turn)
             # A deep link's code is honoured at once; the language is asked right after.
-            if not await self._start_linked_flow(turn):
+            elif not await self._start_linked_flow(turn):
                 await self._start_flow(turn, self.flows[self.language_flow], argument="")
         elif turn.flow is not None:
             await self._in_flow(turn, turn.flow)
@@ -231,6 +236,13 @@ class Engine:
             await self._start_flow(turn, self.flows[self.language_flow], argument="")
         else:
             self._show_menu(turn)
+
+    def _adopt_locale(self, turn: Turn, locale: str) -> None:
+        effect = SetLocale(locale)
+        turn.effects.append(effect)
+        turn.member = member_after(turn.member, effect)
+        turn.locale = locale
+        turn.say(Text(self._t(turn, N_("language.from_app"))))
 
     # -- home --------------------------------------------------------------------------------
 
@@ -708,6 +720,12 @@ class Engine:
             now=turn.now,
             today=local_today(turn.now),
         )
+
+
+def supported_locale(language: str | None) -> str | None:
+    """The locale we speak for a platform's language tag (``vi``, ``en-US`` ...), if any."""
+    primary = (language or "").split("-")[0].split("_")[0].lower()
+    return primary if primary in SUPPORTED_LOCALES else None
 
 
 def member_after(member: Member, effect: Effect) -> Member:

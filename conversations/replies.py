@@ -41,7 +41,9 @@ class Inbound:
     ``option`` is the id of a tapped button and ``option_ref`` the question it belonged to, so a
     tap on an old keyboard cannot change an answer that was already given. ``update_key`` is the
     platform's id of the delivery (Telegram update id, Zalo message id): a delivery seen before
-    is not processed again.
+    is not processed again. ``language`` is the language the user's app is set to, where the
+    platform tells (Telegram's ``language_code``): a new member is answered in it when the bot
+    speaks it, instead of being asked first.
     """
 
     channel: str
@@ -55,6 +57,7 @@ class Inbound:
     media: MediaItem | None = None
     unsupported: str | None = None
     update_key: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,9 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -
             zalo.user_sends_text(ZALO_USER, "/start")
             (first_telegram,) = await telegram.wait_for_messages(TELEGRAM_USER, 1, timeout=20)
             (first_zalo,) = await zalo.wait_for_texts(ZALO_USER, 1, timeout=20)
-            # Both are asked to choose a language, each in their platform's way.
-            assert t("language.prompt") in first_telegram["text"]
+            # Telegram tells the app's language, which the bot speaks: no question; Zalo does
+            # not, so its user is asked. Each sees options in their platform's way.
+            assert t("language.from_app") in first_telegram["text"]
             assert "inline_keyboard" in first_telegram["reply_markup"]
             assert t("language.prompt") in first_zalo
             assert "1." in first_zalo  # a numbered list on Zalo

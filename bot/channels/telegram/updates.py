@@ -66,6 +66,7 @@ def message_inbound(message: Message, update_key: str) -> Inbound | None:
         user_id=str(user.id),
         display_name=user.full_name,
         update_key=update_key,
+        language=user.language_code,
     )
     if message.text is not None:
         return replace(base, text=message.text)
@@ -93,6 +94,7 @@ def tap_inbound(query: CallbackQuery, tap: Tap, update_key: str) -> Inbound:
         option=tap.option,
         option_ref=tap.ref,
         update_key=update_key,
+        language=user.language_code,
     )
 
 

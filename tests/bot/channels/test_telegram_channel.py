@@ -46,11 +46,12 @@ async def server() -> AsyncIterator[FakeTelegramServer]:
 
 
 async def at_menu(user: TelegramUser) -> dict[str, Any]:
-    """A new user opens the bot and picks Vietnamese; returns the menu message."""
+    """A new user whose app is in Vietnamese opens the bot; returns the menu message."""
     user.says("/start")
-    language = await user.reads("language.prompt", buttons=True)
-    user.taps(language, "language.vi")
-    return await user.reads("menu.prompt", buttons=True)
+    menu = await user.reads("menu.prompt", buttons=True)
+    # Not asked for a language: the app's is one the bot speaks, and they are told so.
+    assert t("language.from_app") in menu["text"]
+    return menu
 
 
 async def at_category(user: TelegramUser) -> dict[str, Any]:
@@ -198,7 +199,7 @@ async def test_webhook_refuses_requests_without_the_right_secret(
         right = await client.post(bot.url, json=update, headers=secret_header(SECRET))
     assert (missing.status_code, wrong.status_code, right.status_code) == (403, 403, 200)
     (reply,) = server.sent_messages(USER)
-    assert t("language.prompt") in reply["text"]
+    assert t("language.from_app") in reply["text"]
 
 
 async def test_an_update_pushed_twice_is_answered_once(
@@ -327,7 +328,7 @@ async def test_a_failed_send_is_retried_until_delivered(
         server.fail_next("sendMessage", status=502, chat_id=USER)
         server.fail_next("sendMessage", status=500, chat_id=USER)
         user.says("/start")
-        await user.reads("language.prompt", buttons=True)
+        await user.reads("menu.prompt", buttons=True)
     statuses = [call.status for call in server.calls("sendMessage")]
     assert statuses == [502, 500, 200]
 
@@ -341,7 +342,7 @@ async def test_too_many_requests_waits_retry_after(
     async with polling_bot(sqlite_database, server):
         server.fail_next("sendMessage", status=429, retry_after=1, chat_id=USER)
         user.says("/start")
-        await user.reads("language.prompt", buttons=True)
+        await user.reads("menu.prompt", buttons=True)
     first, second = server.calls("sendMessage")
     assert (first.status, second.status) == (429, 200)
     assert second.time - first.time >= 1.0
@@ -394,7 +395,7 @@ async def test_a_failing_update_is_logged_without_its_content_and_the_bot_goes_o
                 await asyncio.sleep(0.01)
         monkeypatch.undo()
         user.says("/start")
-        await user.reads("language.prompt", buttons=True)
+        await user.reads("menu.prompt", buttons=True)
     assert "handling a telegram message update failed: RuntimeError" in caplog.text
     assert "0912345678" not in caplog.text and str(USER) not in caplog.text
 
@@ -407,7 +408,7 @@ async def test_typing_shows_only_while_an_answer_is_slow(
     user = TelegramUser(server)
     async with polling_bot(sqlite_database, server, typing_after=5.0):
         user.says("/start")
-        await user.reads("language.prompt", buttons=True)
+        await user.reads("menu.prompt", buttons=True)
     assert not server.calls("sendChatAction")
 
     async with polling_bot(sqlite_database, server, typing_after=0.05) as channel:
@@ -519,3 +520,22 @@ async def test_files_telegram_cannot_send_become_lines_and_the_buttons_still_com
     assert sent[0]["voice"] == voice
     assert sent[2]["photo"] == "https://photo.zalo.example/abc.jpg"
     assert sent[-1]["reply_markup"]["inline_keyboard"][0][0]["text"] == "Nhận xử lý"
+
+
+async def test_a_new_user_is_answered_in_their_apps_language_or_asked_for_one(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    async with polling_bot(sqlite_database, server):
+        server.user_sends_text(USER, "/start", language_code="en-GB")
+        (english,) = await server.wait_for_messages(USER, 1)
+        assert t("language.from_app", "en") in english["text"]
+        assert t("menu.prompt", "en") in english["text"]
+        # The language stays changeable: the language flow is one command away.
+        server.user_sends_text(USER, "/ngonngu", language_code="en-GB")
+        changing = await server.wait_for_messages(USER, 2)
+        assert t("language.prompt", "en") in changing[-1]["text"]
+
+        other = USER + 1
+        server.user_sends_text(other, "/start", language_code="ru")
+        (asked,) = await server.wait_for_messages(other, 1)
+        assert t("language.prompt") in asked["text"]

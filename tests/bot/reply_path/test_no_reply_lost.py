@@ -92,8 +92,8 @@ async def test_a_reply_cut_off_by_a_kill_is_sent_once_after_the_restart(
 
         second = await start_bot(telegram, database_url, tmp_path)
         try:
-            (language,) = await telegram.wait_for_messages(USER, 1, timeout=30)
-            assert t("language.prompt") in language["text"]
+            (welcome,) = await telegram.wait_for_messages(USER, 1, timeout=30)
+            assert t("menu.prompt") in welcome["text"]
 
             async def recorded() -> bool:
                 return await pending_replies(database_url) == 0
@@ -113,14 +113,14 @@ async def test_a_429_storm_longer_than_the_retries_delays_the_reply_but_never_dr
         # Eight 429s in a row: more than the rate limiter waits out by itself.
         telegram.fail_next("sendMessage", status=429, retry_after=1, times=8)
         telegram.user_sends_text(USER, "/start")
-        (language,) = await telegram.wait_for_messages(USER, 1, timeout=30)
-        assert t("language.prompt") in language["text"]
+        (welcome,) = await telegram.wait_for_messages(USER, 1, timeout=30)
+        assert t("menu.prompt") in welcome["text"]
         refused = [call for call in telegram.calls("sendMessage") if call.status == 429]
         assert len(refused) == 8
-        # The user answers the question they did see, and the flow goes on.
-        telegram.user_taps_button(USER, language["message_id"], "1|locale|vi")
+        # The user answers the question they did see, and the conversation goes on.
+        telegram.user_sends_text(USER, "/help")
         messages = await telegram.wait_for_messages(USER, 2, timeout=10)
-        assert t("menu.prompt") in messages[-1]["text"]
+        assert t("help.home") in messages[-1]["text"]
     assert telegram.rejected == []
 
 
@@ -155,8 +155,8 @@ async def test_a_delivery_repeated_while_its_reply_waits_for_telegram_gets_it_on
                 answer = await client.post(bot.url, json=update, headers=secret_header(SECRET))
                 assert answer.status_code == 200
         telegram.clear_failures()
-        (language,) = await telegram.wait_for_messages(USER, 1, timeout=30)
-        assert t("language.prompt") in language["text"]
+        (welcome,) = await telegram.wait_for_messages(USER, 1, timeout=30)
+        assert t("menu.prompt") in welcome["text"]
         await bot.channel.replies.drain(30)
         assert len(telegram.sent_messages(USER)) == 1
 
