@@ -311,7 +311,10 @@ def create_engine(
     if poolclass is not None:
         kwargs["poolclass"] = poolclass
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+        # No pre-ping: it costs a round trip per transaction (two per message). A connection the
+        # server dropped fails its statement instead, is discarded by the pool, and the
+        # processor tries the message again (storage.errors.is_transient).
+        kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)
     return create_async_engine(resolved, **kwargs)
 
 

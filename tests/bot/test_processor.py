@@ -282,3 +282,28 @@ async def test_a_database_that_stays_busy_gets_the_apology(
     await phone.send(text="/start")
     assert len(attempts) == 2  # one more try, not a storm of them
     assert phone.text == t("error.internal")
+
+
+async def test_a_message_after_the_database_dropped_its_connections_is_still_answered(
+    database_url: str, database: Database
+) -> None:
+    """PostgreSQL restarted (or a proxy closed idle connections): the pooled connection is dead.
+    The message is tried again on a fresh one instead of getting an apology."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server to drop connections")
+    phone = Phone(make_processor(database))
+    await phone.send(text="/start")
+    admin = Database(database_url)
+    try:
+        async with admin.transaction() as session:
+            await session.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+    finally:
+        await admin.dispose()
+    await phone.send(text="/help")
+    assert t("error.internal") not in phone.text
+    assert t("language.prompt") in phone.text  # the help of the question under way

@@ -25,3 +25,9 @@ def test_wrong_requests_are_not() -> None:
     assert not is_transient(IntegrityError("x", None, sqlite3.IntegrityError("UNIQUE failed")))
     assert not is_transient(OperationalError("x", None, sqlite3.OperationalError("no such table")))
     assert not is_transient(ValueError("database is locked"))
+
+
+def test_a_lost_connection_is_transient() -> None:
+    lost = OperationalError("x", None, ConnectionResetError("connection was closed"))
+    lost.connection_invalidated = True
+    assert is_transient(lost)
