@@ -195,10 +195,12 @@ async def kill_restart(report: Report) -> None:
         url = f"sqlite:///{home / 'antq.sqlite3'}"
         async with FakeTelegramServer() as telegram:
             first = await _start_bot(telegram, url, home)
-            await _wait_until_polling(telegram)
-            owner_of = await _users_talking(telegram, users, time.monotonic() + seconds)
-            first.send_signal(signal.SIGKILL)
-            await first.wait()
+            try:
+                await _wait_until_polling(telegram)
+                owner_of = await _users_talking(telegram, users, time.monotonic() + seconds)
+            finally:
+                first.send_signal(signal.SIGKILL)
+                await first.wait()
             left = int(await _scalar(url, "SELECT count(*) FROM pending_replies"))
             sent_before = len(telegram.sent_messages())
             restarted = time.perf_counter()
