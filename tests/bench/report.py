@@ -32,7 +32,7 @@ class Target:
 
 @dataclass
 class Report:
-    """Collects and prints figures, skips and targets."""
+    """Collects and prints figures, skips, failures and targets."""
 
     out: TextIO = field(default_factory=lambda: sys.stdout)
     targets: list[Target] = field(default_factory=list)
@@ -45,6 +45,12 @@ class Report:
 
     def skipped(self, benchmark: str, reason: str) -> None:
         self._line(f"bench: {benchmark}: skipped ({reason})")
+
+    def failed(self, benchmark: str, error: BaseException) -> None:
+        """``benchmark`` raised ``error``: one line now, and a target not met at the end."""
+        message = " ".join(str(error).split())  # one line, whatever the message holds
+        self._line(f"bench: {benchmark}: failed ({type(error).__name__}: {message})")
+        self.target(benchmark, "runs to the end", met=False)
 
     def target(self, benchmark: str, description: str, met: bool) -> None:
         self.targets.append(Target(benchmark, description, met))

@@ -5,15 +5,17 @@ Every message goes the whole way a real one goes: a simulated user's message, bu
 shared location or photo is queued in the fake server (tests/fakes/telegram_server.py) as an
 update; the bot fetches it with getUpdates over loopback HTTP, runs it (ours: through the
 processor, the engine and a migrated SQLite database) and sends its answer with sendMessage;
-the user reads the answer, finds the buttons it offers, and only then does the next thing (a
-closed loop). A user is a new Telegram account going from /start to a stored tip with a
-location and a photo (12 or 13 messages); when one is done, a new one takes its place, so that
-``users`` conversations are always in flight. The latency of a message runs from its update
-being queued to the answer's last message (the next question) being received. Rates and
-latencies are taken over a window of ``seconds`` after a ``ramp`` (all users start at the
-same moment); the users still half-way at the end are abandoned.
+the user reads the answer, recognises the question by its text and finds the buttons it
+offers (answering.py), and only then does the next thing (a closed loop). A user is a new
+Telegram account going from /start to a stored tip with a location and a photo (11 to 13
+messages: our bot does not ask the language of an app set to Vietnamese); when one is done,
+a new one takes its place, so that ``users`` conversations are always in flight. The latency
+of a message runs from its update being queued to the answer's last message (the next
+question) being received. Rates and latencies are taken over a window of ``seconds`` after a
+``ramp`` (all users start at the same moment); the users still half-way at the end are
+abandoned.
 
-The same scripted users then talk to the yardstick (reference_bot.py): the same questions,
+The same simulated users then talk to the yardstick (reference_bot.py): the same questions,
 texts and keyboards on PTB's own ConversationHandler, in memory. Each bot gets a fresh fake
 server, in this process, so the fake's cost (it checks every request against the 900 KB Bot
 API description) weighs on both; the share of time spent on that check is printed. Target: our
@@ -33,10 +35,8 @@ import datetime as dtm
 import itertools
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from telegram.constants import FloodLimit
 from telegram.ext import AIORateLimiter
@@ -47,9 +47,20 @@ from bot.sealing import Sealer
 from bot.settings import Settings
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
-from conversations.tips.report import CATEGORIES, MAX_ATTACHMENTS
+from tests.bench.answering import (
+    LOCALE,
+    OPENING,
+    Choose,
+    Move,
+    Phrasebook,
+    SendPhoto,
+    ShareLocation,
+    TipFiler,
+    Type,
+    UserStuck,
+)
 from tests.bench.databases import sqlite_database
-from tests.bench.reference_bot import ReferenceTipBot
+from tests.bench.reference_bot import ANSWER_NOTED, ReferenceTipBot
 from tests.bench.report import Report, percentile
 from tests.bench.tip_flow import count_tips
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -62,20 +73,11 @@ WARM_UP_SECONDS = 3.0
 # User numbers (hence Telegram user ids) of the measured phase, after the warm-up's.
 MEASURED_USERS_FROM = 100_000
 TARGET_RATIO = 0.8
-LOCALE = "vi"
 FIRST_USER_ID = 6_100_000_000
 # Long enough for the slowest answer under load; a timeout means the bot lost a message.
 ANSWER_TIMEOUT = 60.0
 # Only matters when no update is waiting (at the start and the end of a run).
 POLL_TIMEOUT = dtm.timedelta(seconds=5)
-
-DESCRIPTIONS = (
-    "Có người lạ mặt hay đứng trước cổng trường",
-    "Nhóm thanh niên tụ tập đánh bạc ở bãi đất trống cuối ngõ 42 vào buổi tối",
-    "Nghi có người buôn bán ma tuý tại quán nước đầu hẻm, thường có xe máy lạ ra vào",
-)
-TIMES = ("hom nay 16h", "hom qua 21h", "20/11 21:00")
-PHONE = "0912345678"
 
 
 @dataclass(frozen=True)
@@ -96,43 +98,10 @@ class TipsNotStored(AssertionError):
     """The run did not end with one stored tip per user: the figures would be meaningless."""
 
 
-@dataclass(frozen=True)
-class Move:
-    """One thing a user does, and the text of the answer they wait for before the next one.
-
-    ``value`` is the text typed, or the label of the button tapped; locations and photos
-    need none."""
-
-    kind: Literal["text", "tap", "location", "photo"]
-    value: str
-    expect: str
-
-
-def tip_moves(t: Callable[..., str], variant: int) -> list[Move]:
-    """What a new user does to file one tip with a location and a photo (12 or 13 moves)."""
-    category = CATEGORIES.options[variant % len(CATEGORIES.options)]
-    received = t("input.attachment_received", count=1, maximum=MAX_ATTACHMENTS)
-    moves = [
-        Move("text", "/start", t("language.prompt")),
-        Move("tap", t("language.vi"), t("menu.prompt")),
-        Move("tap", t("menu.tip"), t("tip.ask.category")),
-        Move("tap", t(category.label), t("tip.ask.description")),
-        Move("text", DESCRIPTIONS[variant % len(DESCRIPTIONS)], t("tip.ask.place")),
-        Move("location", "", t("tip.ask.commune")),
-        Move("tap", t("tip.commune.unknown"), t("tip.ask.time")),
-        Move("text", TIMES[variant % len(TIMES)], t("tip.ask.attachments")),
-        Move("photo", "", received),
-        Move("tap", t("common.done"), t("tip.ask.identity")),
-    ]
-    if variant % 3 == 0:  # leaves a phone number
-        moves += [
-            Move("tap", t("tip.identity.contact"), t("tip.ask.phone")),
-            Move("text", PHONE, t("summary.question")),
-        ]
-    else:
-        moves.append(Move("tap", t("tip.identity.anonymous"), t("summary.question")))
-    moves.append(Move("tap", t("summary.confirm"), t("menu.prompt")))  # the tip is stored
-    return moves
+def button_labels(message: dict[str, Any]) -> list[str]:
+    """The labels of the inline buttons under ``message``."""
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [button["text"] for row in rows for button in row]
 
 
 def button_data(message: dict[str, Any], label: str) -> str:
@@ -141,55 +110,58 @@ def button_data(message: dict[str, Any], label: str) -> str:
         for button in row:
             if button["text"] == label:
                 return str(button["callback_data"])
-    raise TipsNotStored(f"no button {label!r} under {message.get('text', '')[:60]!r}")
+    raise UserStuck(f"no button {label!r} under {message.get('text', '')[:60]!r}")
 
 
 class SimulatedUser:
-    """One person in a private chat with the bot, reading each answer before going on."""
+    """One person in a private chat with the bot, reading each message before going on."""
 
-    def __init__(self, server: FakeTelegramServer, user_id: int, variant: int) -> None:
+    def __init__(self, server: FakeTelegramServer, user_id: int, filer: TipFiler) -> None:
         self.server = server
         self.user_id = user_id
-        self.variant = variant
+        self.filer = filer
         self._read = 0  # messages of the chat already read
-        self._last: dict[str, Any] = {}  # the last answer: its buttons are tapped
+        self._question: dict[str, Any] = {}  # the message asking what is answered next
 
-    async def file_a_tip(self, moves: list[Move], traffic: Traffic) -> None:
-        """Go through ``moves``, telling ``traffic`` when each answer came and how late."""
-        for move in moves:
+    async def file_a_tip(self, traffic: Traffic) -> None:
+        """Open the chat and answer until the tip is filed, telling ``traffic`` when each
+        question came and how late."""
+        move: Move | None = OPENING
+        while move is not None:
             if traffic.over():
                 return  # abandoned half-way
             queued = time.perf_counter()
             self._do(move)
-            self._last = await self._answer(move.expect)
+            self._question = await self._next_question()
             answered = time.perf_counter()
             traffic.answered(answered, answered - queued)
+            move = self.filer.next_move()
         traffic.users_done += 1
 
     def _do(self, move: Move) -> None:
         server, user = self.server, self.user_id
-        if move.kind == "text":
-            server.user_sends_text(user, move.value)
-        elif move.kind == "tap":
-            data = button_data(self._last, move.value)
-            server.user_taps_button(user, self._last["message_id"], data)
-        elif move.kind == "location":
-            spread = self.variant % 97 / 1000
-            server.user_shares_location(user, 21.0 + spread, 105.8 + spread)
-        else:
-            server.user_sends_photo(user, file_size=84_000)
+        match move:
+            case Type(text):
+                server.user_sends_text(user, text)
+            case Choose(label, _):
+                data = button_data(self._question, label)
+                server.user_taps_button(user, self._question["message_id"], data)
+            case ShareLocation(latitude, longitude):
+                server.user_shares_location(user, latitude, longitude)
+            case SendPhoto():
+                server.user_sends_photo(user, file_size=84_000)
 
-    async def _answer(self, expected: str) -> dict[str, Any]:
-        """The first unread message containing ``expected`` (waiting for it as long as needed)."""
+    async def _next_question(self) -> dict[str, Any]:
+        """The first unread message that asks something (waiting for it as long as needed);
+        the messages before it are read and passed over."""
         while True:
             received = await self.server.wait_for_messages(
                 self.user_id, self._read + 1, timeout=ANSWER_TIMEOUT
             )
-            for index in range(self._read, len(received)):
-                if expected in received[index].get("text", ""):
-                    self._read = index + 1
-                    return received[index]
-            self._read = len(received)
+            for message in received[self._read :]:
+                self._read += 1
+                if self.filer.read(message.get("text", ""), button_labels(message)):
+                    return message
 
 
 @dataclass
@@ -212,21 +184,23 @@ class Traffic:
 
 
 async def keep_users_coming(
-    server: FakeTelegramServer, slots: int, seconds: float, first: int
+    server: FakeTelegramServer, phrasebook: Phrasebook, slots: int, seconds: float, first: int
 ) -> Traffic:
     """For ``seconds``, ``slots`` users at once file a tip each; when one is done a new one
     takes its place. Then the users still half-way give up after their current message."""
-    t = Catalogues.load().text
     traffic = Traffic(stop_at=time.perf_counter() + seconds)
     numbers = itertools.count(first)
 
     async def slot() -> None:
         while not traffic.over():
             number = next(numbers)
-            user = SimulatedUser(server, FIRST_USER_ID + number, number)
-            await user.file_a_tip(tip_moves(partial(t, LOCALE), number), traffic)
+            filer = TipFiler(phrasebook, number, shares_location=True)
+            await SimulatedUser(server, FIRST_USER_ID + number, filer).file_a_tip(traffic)
 
-    await asyncio.gather(*(slot() for _ in range(slots)))
+    # A user who is stuck ends the run at once: the others are cancelled.
+    async with asyncio.TaskGroup() as slots_running:
+        for _ in range(slots):
+            slots_running.create_task(slot())
     return traffic
 
 
@@ -289,16 +263,24 @@ class Run:
         report.figure(benchmark, "spec-check-share", 100.0 * self.spec_check / self.elapsed, "%")
 
 
-async def measure(server: FakeTelegramServer, bot: PollingBot, settings: BenchSettings) -> Run:
+async def measure(
+    server: FakeTelegramServer, bot: PollingBot, phrasebook: Phrasebook, settings: BenchSettings
+) -> Run:
     """Warm ``bot`` up, then keep ``settings.users`` users at once filing tips through it."""
     await bot.start()
     try:
-        warm_up = await keep_users_coming(server, WARM_UP_USERS, WARM_UP_SECONDS, first=0)
+        warm_up = await keep_users_coming(
+            server, phrasebook, WARM_UP_USERS, WARM_UP_SECONDS, first=0
+        )
         clock = SpecCheckClock(server)
         first_request = len(server.requests)
         cpu, started = time.process_time(), time.perf_counter()
         traffic = await keep_users_coming(
-            server, settings.users, settings.ramp + settings.seconds, first=MEASURED_USERS_FROM
+            server,
+            phrasebook,
+            settings.users,
+            settings.ramp + settings.seconds,
+            first=MEASURED_USERS_FROM,
         )
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         requests = server.requests[first_request:]
@@ -340,7 +322,7 @@ def lift_overall_rate_limit(channel: TelegramChannel) -> None:
     limiter._base_limiter = None
 
 
-async def run_ours(catalogues: Catalogues, settings: BenchSettings) -> Run:
+async def run_ours(catalogues: Catalogues, phrasebook: Phrasebook, settings: BenchSettings) -> Run:
     async with sqlite_database() as database, FakeTelegramServer() as server:
         channel = TelegramChannel(
             MessageProcessor(
@@ -356,7 +338,7 @@ async def run_ours(catalogues: Catalogues, settings: BenchSettings) -> Run:
             poll_timeout=POLL_TIMEOUT,
         )
         lift_overall_rate_limit(channel)
-        run = await measure(server, channel, settings)
+        run = await measure(server, channel, phrasebook, settings)
         stored = await count_tips(database)
         error_text = catalogues.text(LOCALE, "error.internal")
         errors = sum(error_text in message.get("text", "") for message in server.sent_messages())
@@ -366,10 +348,12 @@ async def run_ours(catalogues: Catalogues, settings: BenchSettings) -> Run:
     return run
 
 
-async def run_reference(catalogues: Catalogues, settings: BenchSettings) -> Run:
+async def run_reference(
+    catalogues: Catalogues, phrasebook: Phrasebook, settings: BenchSettings
+) -> Run:
     async with FakeTelegramServer() as server:
         bot = ReferenceTipBot(server.token, server.base_url, catalogues, poll_timeout=POLL_TIMEOUT)
-        run = await measure(server, bot, settings)
+        run = await measure(server, bot, phrasebook, settings)
     check_tips(REFERENCE, len(bot.tips), run, settings)
     return run
 
@@ -378,8 +362,10 @@ async def run(report: Report) -> None:
     """The benchmark; figures go to ``report``."""
     settings = BenchSettings.from_env()
     catalogues = Catalogues.load()
-    reference = await run_reference(catalogues, settings)
-    ours = await run_ours(catalogues, settings)
+    # Both bots may send a bare acknowledgement to take the location keyboard away.
+    phrasebook = Phrasebook.load(catalogues, notices=(ANSWER_NOTED,))
+    reference = await run_reference(catalogues, phrasebook, settings)
+    ours = await run_ours(catalogues, phrasebook, settings)
     ours.report(report, BENCHMARK, settings.users)
     report.figure(BENCHMARK, "tips-filed", ours.users_done, "tips")
     report.figure(BENCHMARK, "cap-at-30-requests/s", ours.rate_limit_cap, "msg/s")

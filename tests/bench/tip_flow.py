@@ -3,8 +3,9 @@
 Every message goes through ``MessageProcessor.process`` exactly as a channel would send it:
 member and conversation loaded, the engine run, effects and state stored in one transaction.
 A user is one new platform account that goes from "/start" to a stored tip (12 or 13
-messages); each of the N concurrent *slots* runs one user after another, so N conversations
-are always in flight. Four phases per database, on the same database one after the other:
+messages), reading each reply to find what it asks (answering.py); each of the N concurrent
+*slots* runs one user after another, so N conversations are always in flight. Four phases
+per database, on the same database one after the other:
 
 - warm-up: a few conversations, not reported (SQL compilation caches, connection pool);
 - saturated: closed loop, each slot sends its next message as soon as the reply arrives; the
@@ -43,8 +44,18 @@ from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
-from conversations.replies import Inbound, Location, MediaItem, Reply, Text
+from conversations.replies import AskLocation, Choices, Inbound, Location, MediaItem, Reply
 from storage.database import Database
+from tests.bench.answering import (
+    OPENING,
+    Choose,
+    Move,
+    Phrasebook,
+    SendPhoto,
+    ShareLocation,
+    TipFiler,
+    Type,
+)
 from tests.bench.databases import DatabaseUnavailable, postgresql_database, sqlite_database
 from tests.bench.report import Report, percentile
 
@@ -53,15 +64,6 @@ WARM_UP_USERS = 20
 TARGET_RATE = 500.0  # messages/s, at least, in the paced phase
 TARGET_P99_MS = 20.0  # milliseconds, at most, in the paced phase
 TARGET_USERS = 200  # the target is stated for this many concurrent users
-
-DESCRIPTIONS = (
-    "Có người lạ mặt hay đứng trước cổng trường",
-    "Nhóm thanh niên tụ tập đánh bạc ở bãi đất trống cuối ngõ 42 vào buổi tối",
-    "Nghi có người buôn bán ma tuý tại quán nước đầu hẻm, thường có xe máy lạ ra vào",
-    "Nhận được cuộc gọi giả danh công an yêu cầu chuyển tiền để 'xác minh tài khoản'",
-)
-PLACES = ("Cổng trường Kim Liên", "Chợ Hôm, phố Huế", "Ngõ 42 Trần Duy Hưng")
-TIMES = ("hom nay 16h", "hom qua 21h", "20/11 21:00")
 
 
 @dataclass(frozen=True)
@@ -80,48 +82,36 @@ class BenchSettings:
         )
 
 
-def tip_script(user_id: str, variant: int) -> list[Inbound]:
-    """The messages a brand-new user sends to file one tip (varied by ``variant``)."""
+def option_labels(reply: Reply) -> tuple[str, ...]:
+    """The labels of the options a reply offers (numbered under it on the console)."""
+    if isinstance(reply, Choices | AskLocation):
+        return tuple(option.label for option in reply.options)
+    return ()
 
-    def say(
-        text: str | None = None,
-        *,
-        location: Location | None = None,
-        media: MediaItem | None = None,
-    ) -> Inbound:
-        return Inbound(
-            CHANNEL,
-            chat_id=user_id,
-            user_id=user_id,
-            display_name=f"Bench {user_id}",
-            text=text,
-            location=location,
-            media=media,
-        )
 
-    if variant % 2:
-        place = say(location=Location(21.0 + variant % 97 / 1000, 105.8 + variant % 89 / 1000))
-    else:
-        place = say(PLACES[variant % len(PLACES)])
-    photo = MediaItem("photo", f"photo-{user_id}", file_unique_id=f"u-{user_id}", size_bytes=84_000)
-    messages = [
-        say("/start"),  # a new member: the language question
-        say("1"),  # Tiếng Việt; the main menu
-        say("1"),  # Gửi tin báo
-        say(str(variant % 14 + 1)),  # category
-        say(DESCRIPTIONS[variant % len(DESCRIPTIONS)]),
-        place,
-        say("khong ro"),  # the commune: skipped
-        say(TIMES[variant % len(TIMES)]),
-        say(media=photo),
-        say("xong"),
-    ]
-    if variant % 3 == 0:
-        messages += [say("2"), say("0912345678")]  # leave a phone number
-    else:
-        messages.append(say("1"))  # anonymous
-    messages.append(say("1"))  # confirm the summary: the tip is stored
-    return messages
+def inbound(user_id: str, move: Move) -> Inbound:
+    """``move`` as the console channel would hand it to the processor: choices typed."""
+    text: str | None = None
+    location: Location | None = None
+    media: MediaItem | None = None
+    match move:
+        case Type(typed) | Choose(_, typed):
+            text = typed
+        case ShareLocation(latitude, longitude):
+            location = Location(latitude, longitude)
+        case SendPhoto():
+            media = MediaItem(
+                "photo", f"photo-{user_id}", file_unique_id=f"u-{user_id}", size_bytes=84_000
+            )
+    return Inbound(
+        CHANNEL,
+        chat_id=user_id,
+        user_id=user_id,
+        display_name=f"Bench {user_id}",
+        text=text,
+        location=location,
+        media=media,
+    )
 
 
 @dataclass
@@ -132,7 +122,6 @@ class PhaseResult:
     starts: list[float] = field(default_factory=list)
     ends: list[float] = field(default_factory=list)
     users: int = 0
-    errors: int = 0
     elapsed: float = 0.0
 
     def window(self, begin: float, end: float) -> tuple[float, list[float]]:
@@ -157,7 +146,7 @@ class TipFlowRunner:
 
     def __init__(self, processor: MessageProcessor, catalogues: Catalogues, seed: int) -> None:
         self.processor = processor
-        self.error_text = catalogues.text(None, "error.internal")
+        self.phrasebook = Phrasebook.load(catalogues)
         self.random = random.Random(seed)
 
     async def phase(
@@ -189,29 +178,33 @@ class TipFlowRunner:
                 stop_at is None or time.perf_counter() < stop_at
             ):
                 user_id = f"{name}-{index}-{done}"
-                for message in tip_script(user_id, variant=index * 31 + done):
+                variant = index * 31 + done
+                user = TipFiler(self.phrasebook, variant, shares_location=variant % 2 == 1)
+                move: Move | None = OPENING
+                while move is not None:
                     if mean_interval is not None:
                         delay = next_send - time.perf_counter()
                         if delay > 0:
                             await asyncio.sleep(delay)
                     start = time.perf_counter()
-                    replies = await self.processor.process(message)
+                    batch = await self.processor.process(inbound(user_id, move))
                     finish = time.perf_counter()
                     result.starts.append(start)
                     result.ends.append(finish)
-                    if self._is_error(replies):
-                        result.errors += 1
                     if mean_interval is not None:
                         next_send = start + interval()
+                    move = user.reply_to(
+                        (reply.text, option_labels(reply)) for reply in batch.replies
+                    )
                 done += 1
                 result.users += 1
 
-        await asyncio.gather(*(slot(index) for index in range(slots)))
+        # A user who is stuck ends the phase at once: the others are cancelled.
+        async with asyncio.TaskGroup() as slots_running:
+            for index in range(slots):
+                slots_running.create_task(slot(index))
         result.elapsed = time.perf_counter() - result.started_at
         return result
-
-    def _is_error(self, replies: list[Reply]) -> bool:
-        return any(isinstance(reply, Text) and reply.text == self.error_text for reply in replies)
 
 
 async def count_tips(database: Database) -> int:
@@ -220,18 +213,16 @@ async def count_tips(database: Database) -> int:
 
 
 class TipsNotStored(AssertionError):
-    """The script did not end in a stored tip for every user: the figures would be wrong."""
+    """Not every user who filed a tip has one stored: the figures would be wrong."""
 
 
 async def _checked(
     database: Database, result: PhaseResult, before: int, phase: str, benchmark: str
 ) -> int:
     after = await count_tips(database)
-    if result.errors:
-        raise TipsNotStored(f"{benchmark} {phase}: {result.errors} messages got the error reply")
     if after - before != result.users:
         raise TipsNotStored(
-            f"{benchmark} {phase}: {result.users} users finished the script but "
+            f"{benchmark} {phase}: {result.users} users filed a tip but "
             f"{after - before} tips were stored; has the tip flow changed?"
         )
     return after
@@ -326,5 +317,4 @@ __all__ = [
     "postgresql",
     "run_tip_flow",
     "sqlite",
-    "tip_script",
 ]

@@ -2,10 +2,12 @@
 
 Every message goes the whole way a real one goes: the fake Zalo server POSTs the event to our
 web app (uvicorn, Starlette) over loopback HTTP with the secret header; the channel runs it
-through the processor and the SQLite database and sends the replies back to the fake with our
-httpx client; the webhook request returns when the replies are sent. The latency of a message
-is that round trip, as Zalo would see it. All users run at once, each sending its next message
-as soon as the previous one was answered (a closed loop): messages/s is the throughput.
+through the processor and the SQLite database, which stores the replies with the new state,
+and its dispatcher sends them back to the fake with our httpx client. The latency of a message
+is the webhook round trip, as Zalo would see it; the replies may still be on their way when it
+ends. All users run at once, each waiting for the answer, reading it to find what it asks
+(answering.py: choices are numbered lists on Zalo, answered by number) and sending its next
+message at once (a closed loop): messages/s is the throughput.
 
 Settings (environment): ANTQ_BENCH_USERS (200).
 """
@@ -13,8 +15,12 @@ Settings (environment): ANTQ_BENCH_USERS (200).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import os
 import time
+from collections import defaultdict
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import text as sql
@@ -28,6 +34,17 @@ from bot.web.app import build_web_app
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
 from storage.database import Database
+from tests.bench.answering import (
+    Choose,
+    Move,
+    Phrasebook,
+    SendPhoto,
+    ShareLocation,
+    TipFiler,
+    Type,
+    UserStuck,
+    numbered_options,
+)
 from tests.bench.databases import sqlite_database
 from tests.bench.report import Report, percentile
 from tests.fakes.asgi_server import LoopbackASGIServer
@@ -38,45 +55,120 @@ DEFAULT_USERS = 200
 WARM_UP_USERS = 10
 SECRET = "bench-zalo-webhook-secret"
 WEBHOOK_TIMEOUT = 120.0
-
-DESCRIPTIONS = (
-    "Có người lạ mặt hay đứng trước cổng trường",
-    "Nhóm thanh niên tụ tập đánh bạc ở bãi đất trống cuối ngõ 42 vào buổi tối",
-    "Nghi có người buôn bán ma tuý tại quán nước đầu hẻm, thường có xe máy lạ ra vào",
-)
-PLACES = ("Cổng trường Kim Liên", "Chợ Hôm, phố Huế", "Ngõ 42 Trần Duy Hưng")
-TIMES = ("hom nay 16h", "hom qua 21h", "20/11 21:00")
+# How a new user opens the chat: Zalo has no /start.
+GREETING = "Xin chào"
+# Long enough for the slowest answer under load; a timeout means the bot lost a message.
+ANSWER_TIMEOUT = 60.0
+# How often the inbox looks at its flag when nothing happens (how long closing it takes).
+SORTER_PAUSE = 0.5
 
 
 class TipsNotStored(AssertionError):
     """The run did not end with one stored tip per user: the figures would be meaningless."""
 
 
-def tip_events(server: FakeZaloServer, user_id: str, variant: int) -> list[dict[str, Any]]:
-    """The Zalo events one new user sends to file one tip with a photo."""
-    name = {"display_name": f"Bench {variant}"}
+class Inbox:
+    """The texts the bot sent, per chat, as they come.
 
-    def say(text: str) -> dict[str, Any]:
-        return server.text_event(user_id, text, **name)
+    One task sorts the fake server's log of requests into chats and wakes the user of each
+    chat that got a text: a user waiting for an answer costs nothing while others are
+    answered (the fake's own ``wait_for`` would wake every waiting user on every request)."""
 
-    events = [
-        say("Xin chào"),  # a new member: the language question
-        say("1"),  # Tiếng Việt; the main menu
-        say("1"),  # Gửi tin báo
-        say(str(variant % 14 + 1)),  # category
-        say(DESCRIPTIONS[variant % len(DESCRIPTIONS)]),
-        say(PLACES[variant % len(PLACES)]),
-        say("khong ro"),  # the commune: skipped
-        say(TIMES[variant % len(TIMES)]),
-        server.image_event(user_id, **name),
-        say("xong"),
-    ]
-    if variant % 3 == 0:
-        events += [say("2"), say("0912345678")]  # leave a phone number
-    else:
-        events.append(say("1"))  # anonymous
-    events.append(say("1"))  # confirm the summary: the tip is stored
-    return events
+    def __init__(self, server: FakeZaloServer) -> None:
+        self.server = server
+        self._taken = 0  # requests of the log already sorted into chats
+        self._texts: defaultdict[str, list[str]] = defaultdict(list)
+        self._waiting: dict[str, asyncio.Future[None]] = {}
+        self._open = False
+
+    @contextlib.asynccontextmanager
+    async def open(self) -> AsyncIterator[Inbox]:
+        """Sort the texts into chats while the context is open."""
+        self._open = True
+        sorting = asyncio.create_task(self._sort_while_open())
+        try:
+            yield self
+        finally:
+            self._open = False
+            await sorting
+
+    async def texts(self, chat_id: str, read: int) -> list[str]:
+        """The texts sent to ``chat_id`` after the first ``read``; waits for one at least."""
+        self._sort()
+        while len(self._texts[chat_id]) <= read:
+            arrived = self._waiting[chat_id] = asyncio.get_running_loop().create_future()
+            try:
+                async with asyncio.timeout(ANSWER_TIMEOUT):
+                    await arrived
+            except TimeoutError:
+                raise TimeoutError(f"no answer to {chat_id} within {ANSWER_TIMEOUT}s") from None
+        return self._texts[chat_id][read:]
+
+    async def _sort_while_open(self) -> None:
+        # Ends by the flag, not by cancelling: the fake waits with asyncio.wait_for, which
+        # can swallow a cancellation on Python 3.11.
+        while self._open:
+            with contextlib.suppress(TimeoutError):
+                await self.server.wait_for(
+                    lambda: not self._open or len(self.server.requests) > self._taken,
+                    timeout=SORTER_PAUSE,
+                )
+            self._sort()
+
+    def _sort(self) -> None:
+        requests = self.server.requests
+        for call in itertools.islice(requests, self._taken, None):
+            if call.method == "sendMessage" and call.ok:
+                chat_id = str(call.params["chat_id"])
+                self._texts[chat_id].append(str(call.params["text"]))
+                waiting = self._waiting.pop(chat_id, None)
+                if waiting is not None and not waiting.done():
+                    waiting.set_result(None)
+        self._taken = len(requests)
+
+
+class ZaloUser:
+    """One person writing to the Official Account, reading each answer before going on."""
+
+    def __init__(self, server: FakeZaloServer, inbox: Inbox, user_id: str, filer: TipFiler) -> None:
+        self.server = server
+        self.inbox = inbox
+        self.user_id = user_id
+        self.filer = filer
+        self.profile = {"display_name": f"Bench {filer.variant}"}
+        self._read = 0  # texts of the chat already read
+
+    async def file_a_tip(self, latencies: list[float]) -> None:
+        """Greet the bot and answer until the tip is filed; the latency (s) of every message."""
+        event = self.server.text_event(self.user_id, GREETING, **self.profile)
+        while True:
+            delivery = await self.server.post_to_webhook(event)
+            if not delivery.ok:
+                raise TipsNotStored(f"webhook answered {delivery.status} ({delivery.error})")
+            latencies.append(delivery.seconds)
+            await self._next_question()
+            move = self.filer.next_move()
+            if move is None:
+                return
+            event = self._event(move)
+
+    async def _next_question(self) -> None:
+        """Read the new texts until one asks something (normally the one the webhook's
+        answer sent: Zalo gets each answer as one text)."""
+        while True:
+            for text in await self.inbox.texts(self.user_id, self._read):
+                self._read += 1
+                if self.filer.read(text, numbered_options(text)):
+                    return
+
+    def _event(self, move: Move) -> dict[str, Any]:
+        match move:
+            case Type(text) | Choose(_, text):
+                return self.server.text_event(self.user_id, text, **self.profile)
+            case SendPhoto():
+                return self.server.image_event(self.user_id, **self.profile)
+            case ShareLocation():
+                raise UserStuck("a Zalo user types the place: Zalo sends no locations")
 
 
 async def count_tips(database: Database) -> int:
@@ -84,18 +176,17 @@ async def count_tips(database: Database) -> int:
         return int((await session.execute(sql("SELECT count(*) FROM tips"))).scalar_one())
 
 
-async def run_users(server: FakeZaloServer, first: int, users: int) -> list[float]:
+async def run_users(
+    server: FakeZaloServer, inbox: Inbox, phrasebook: Phrasebook, first: int, users: int
+) -> list[float]:
     """Run ``users`` users at once; the latency (s) of every message, in completion order."""
     latencies: list[float] = []
-
-    async def user(index: int) -> None:
-        for event in tip_events(server, f"zalo-bench-{index:05d}", index):
-            delivery = await server.post_to_webhook(event)
-            if not delivery.ok:
-                raise TipsNotStored(f"webhook answered {delivery.status} ({delivery.error})")
-            latencies.append(delivery.seconds)
-
-    await asyncio.gather(*(user(index) for index in range(first, first + users)))
+    # A user who is stuck ends the run at once: the others are cancelled.
+    async with asyncio.TaskGroup() as users_running:
+        for index in range(first, first + users):
+            filer = TipFiler(phrasebook, index, shares_location=False)
+            user = ZaloUser(server, inbox, f"zalo-bench-{index:05d}", filer)
+            users_running.create_task(user.file_a_tip(latencies))
     return latencies
 
 
@@ -124,11 +215,13 @@ async def run(report: Report) -> None:
         channel = ZaloChannel(processor, catalogues, settings, client=client)
         await web.start(build_web_app(database, channel.routes()))
         await channel.start()
+        phrasebook = Phrasebook.load(catalogues)
         try:
-            await run_users(server, 0, WARM_UP_USERS)
-            started = time.perf_counter()
-            latencies = sorted(await run_users(server, WARM_UP_USERS, users))
-            elapsed = time.perf_counter() - started
+            async with Inbox(server).open() as inbox:
+                await run_users(server, inbox, phrasebook, 0, WARM_UP_USERS)
+                started = time.perf_counter()
+                latencies = sorted(await run_users(server, inbox, phrasebook, WARM_UP_USERS, users))
+                elapsed = time.perf_counter() - started
         finally:
             await channel.stop()
         stored = await count_tips(database)
