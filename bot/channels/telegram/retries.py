@@ -29,7 +29,7 @@ DEFAULT_RATE_LIMIT_RETRIES = 5
 NOT_RETRIED = frozenset({"getUpdates"})
 # Requests that deliver no message: they do not count against the ~30 messages a second, and
 # throttling them with the messages cut the bot to about 10 answered messages a second (every
-# answer also shows "typing…" and removes the tapped keyboard). A 429 is still waited out.
+# answer also shows "typing…" and edits the tapped question). A 429 is still waited out.
 UNTHROTTLED = frozenset(
     {"sendChatAction", "editMessageReplyMarkup", "editMessageText", "answerCallbackQuery"}
 )

@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 # Seconds an answer may take before the chat shows "typing…": a blink is not worth a request
 # (under load it would add one to every answer, when requests are what is short).
 DEFAULT_TYPING_AFTER = 1.0
+# With more answers than this under way at once, a slow answer is slow because the bot is busy:
+# "typing…" would add a request to each of them just when requests are what is short.
+TYPING_WHEN_AT_MOST = 8
 
 
 class UpdateRouter:
@@ -64,6 +67,7 @@ class UpdateRouter:
         self.codec = codec
         self.sender = sender
         self.chats = KeyedLocks()
+        self._working = 0  # answers being worked on
         # Groups told once (per process) that the bot works in private chats only.
         self._groups_told: set[int] = set()
 
@@ -102,12 +106,16 @@ class UpdateRouter:
     ) -> None:
         async with self.chats.hold(chat_id):
             working = asyncio.ensure_future(self.processor.process(inbound))
-            # "typing…" only when the answer is not ready at once: most take milliseconds,
-            # and each request counts against the bot's limits at Telegram.
-            done, _ = await asyncio.wait({working}, timeout=self.typing_after)
-            if not done:
-                await self.sender.show_typing(chat_id)
-            batch = await working
+            self._working += 1
+            try:
+                # "typing…" only when the answer is not ready at once (most take milliseconds)
+                # and the bot is not busy: each request counts against its limits at Telegram.
+                done, _ = await asyncio.wait({working}, timeout=self.typing_after)
+                if not done and self._working <= TYPING_WHEN_AT_MOST:
+                    await self.sender.show_typing(chat_id)
+                batch = await working
+            finally:
+                self._working -= 1
             # Submitted under the chat's lock, so batches queue in the order of the messages.
             # Nothing to send means a repeated delivery already answered: its tap was answered
             # the first time, and Telegram refuses a second answer.
