@@ -412,6 +412,8 @@ class PendingReply(Base):
     __table_args__ = (
         Index("ix_pending_replies_channel_update", "channel", "update_key"),
         Index("ix_pending_replies_channel_id", "channel", "id"),
+        # Ids never come back after a deletion: the dispatcher knows sent batches by id.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -41,6 +41,8 @@ DEFAULT_MAX_AGE = timedelta(hours=24)
 DEFAULT_BACKOFF = RetryPolicy(attempts=1, first_delay=1.0, multiplier=2.0, max_delay=60.0)
 # Stored batches read per query on start.
 RECOVERY_PAGE = 500
+# Deleted batch ids remembered against late redeliveries (ids only grow: an old one is done).
+REMEMBERED_GONE = 10_000
 
 Progress = Callable[[int], Awaitable[None]]
 Prelude = Callable[[], Awaitable[None]]
@@ -105,6 +107,9 @@ class ReplyDispatcher:
         self._queues: dict[str, deque[_Queued]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._known: set[int] = set()  # stored ids queued, being sent or being deleted
+        # Ids deleted lately: a redelivery whose transaction read the row just before the
+        # deletion committed must not send it again.
+        self._gone: OrderedDict[int, None] = OrderedDict()
         self._recovered = asyncio.Event()
         self._troubled = 0  # workers waiting for the platform
         self._finished: list[int] = []
@@ -134,7 +139,7 @@ class ReplyDispatcher:
         if not batch.replies and queued.prelude is None:
             return False
         if batch.id is not None:
-            if batch.id in self._known:
+            if batch.id in self._known or batch.id in self._gone:
                 return False
             self._known.add(batch.id)
         chat = batch.chat_id
@@ -296,6 +301,9 @@ class ReplyDispatcher:
                                 session, channel=self.channel, platform_user_id=user_id
                             )
                     self._known.difference_update(ids)
+                    self._gone.update(dict.fromkeys(ids))
+                    while len(self._gone) > REMEMBERED_GONE:
+                        self._gone.popitem(last=False)
                 except Exception:
                     # Not recorded: these replies would be sent again after a restart, which
                     # is better than losing track; try with the next ones.

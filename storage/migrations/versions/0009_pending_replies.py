@@ -36,6 +36,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_replies")),
+        # Ids never come back after a deletion (SQLite would reuse them without it): the
+        # dispatcher recognises a batch it already sent by its id.
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("pending_replies", schema=None) as batch_op:
         batch_op.create_index(
