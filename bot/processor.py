@@ -20,8 +20,8 @@ from bot.effects import EFFECT_HANDLERS, require_handlers
 from bot.locks import KeyedLocks
 from bot.places import load_grants
 from bot.records import DatabaseRecords
-from bot.reply_path import Batch
-from bot.reply_path.codec import decode_replies, encode_replies
+from bot.reply_path import Batch, stored_batch
+from bot.reply_path.codec import encode_replies
 from bot.sealing import Sealer
 from conversations.effects import Effect
 from conversations.engine import Engine, Outcome
@@ -132,19 +132,7 @@ class MessageProcessor:
                 stored = await replies_for_update(
                     session, channel=message.channel, update_key=message.update_key
                 )
-                if stored is None:
-                    return self._unstored(message)
-                return Batch(
-                    stored.id,
-                    stored.channel,
-                    stored.chat_id,
-                    stored.user_id,
-                    stored.created_at,
-                    tuple(decode_replies(stored.payload)),
-                    stored.locale,
-                    stored.parts_sent,
-                    stored.reply_keyboard,
-                )
+                return self._unstored(message) if stored is None else stored_batch(stored)
             row, conversation = await load_member_and_conversation(
                 session,
                 channel=message.channel,

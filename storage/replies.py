@@ -22,6 +22,7 @@ from storage._sql import identities, pending_replies
 __all__ = [
     "StoredReplies",
     "finish_replies",
+    "forget_unsent_replies",
     "record_progress",
     "replies_for_update",
     "set_reply_keyboard",
@@ -124,6 +125,18 @@ async def unsent_replies(
         .limit(limit)
     )
     return [_record(row) for row in rows]
+
+
+async def forget_unsent_replies(session: AsyncSession, *, channel: str, chat_id: str) -> None:
+    """Delete every batch waiting for ``chat_id`` on ``channel``."""
+    of_chat = select(identities.c.id).where(
+        identities.c.channel == channel, identities.c.chat_id == chat_id
+    )
+    await session.execute(
+        delete(pending_replies).where(
+            pending_replies.c.channel == channel, pending_replies.c.identity_id.in_(of_chat)
+        )
+    )
 
 
 async def finish_replies(session: AsyncSession, ids: Collection[int]) -> None:

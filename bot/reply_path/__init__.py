@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.reply_path.codec import decode_replies
 from conversations.replies import Reply
+from storage.replies import StoredReplies
 
 
 @dataclass(frozen=True)
@@ -34,3 +36,18 @@ class Batch:
     reply_keyboard: bool = False
     # The message answered was a tap on an old question's button (it changed nothing).
     stale_tap: bool = False
+
+
+def stored_batch(stored: StoredReplies) -> Batch:
+    """A batch read back from ``pending_replies`` (a restart, a redelivered update)."""
+    return Batch(
+        stored.id,
+        stored.channel,
+        stored.chat_id,
+        stored.user_id,
+        stored.created_at,
+        tuple(decode_replies(stored.payload)),
+        stored.locale,
+        stored.parts_sent,
+        stored.reply_keyboard,
+    )

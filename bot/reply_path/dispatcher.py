@@ -27,12 +27,17 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Protocol
 
-from bot.reply_path import Batch
-from bot.reply_path.codec import decode_replies
+from bot.reply_path import Batch, stored_batch
 from bot.retrying import RetryPolicy
 from storage.database import Database
 from storage.members import mark_identity_inactive
-from storage.replies import finish_replies, record_progress, set_reply_keyboard, unsent_replies
+from storage.replies import (
+    finish_replies,
+    forget_unsent_replies,
+    record_progress,
+    set_reply_keyboard,
+    unsent_replies,
+)
 
 log = logging.getLogger(__name__)
 
@@ -161,18 +166,7 @@ class ReplyDispatcher:
                 )
             for stored in page:
                 after = stored.id
-                batch = Batch(
-                    stored.id,
-                    stored.channel,
-                    stored.chat_id,
-                    stored.user_id,
-                    stored.created_at,
-                    tuple(decode_replies(stored.payload)),
-                    stored.locale,
-                    stored.parts_sent,
-                    stored.reply_keyboard,
-                )
-                queued += self._enqueue(_Queued(batch))
+                queued += self._enqueue(_Queued(stored_batch(stored)))
             if len(page) < RECOVERY_PAGE:
                 break
         if queued:
@@ -183,12 +177,7 @@ class ReplyDispatcher:
         """Forget what earlier runs left unsent to ``chat_id``: for a chat that shows its
         pending question again when it opens (the console), instead of repeating it."""
         async with self.database.transaction() as session:
-            stale = [
-                stored.id
-                for stored in await unsent_replies(session, channel=self.channel, limit=10_000)
-                if stored.chat_id == chat_id
-            ]
-            await finish_replies(session, stale)
+            await forget_unsent_replies(session, channel=self.channel, chat_id=chat_id)
 
     # -- sending -----------------------------------------------------------------------------
 
