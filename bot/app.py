@@ -143,6 +143,9 @@ def platform_transports(settings: Settings) -> dict[str, OpenTransport]:
     return transports
 
 
+IDLE_CONNECTION_SECONDS = 5
+
+
 class WebServer(uvicorn.Server):
     """uvicorn, with the stop signals left to us.
 
@@ -168,9 +171,15 @@ async def serve(app: Application, channels: list[Channel]) -> None:
     if not (routes or settings.webhook_mode):
         await _run_channels(app, channels, wait_for_stop_signal)
         return
-    web = build_web_app(app.database, routes)
+    web = build_web_app(app.database, routes, max_body_bytes=settings.web_max_body_bytes)
     config = uvicorn.Config(
-        web, host=settings.web_host, port=settings.web_port, log_level="warning"
+        web,
+        host=settings.web_host,
+        port=settings.web_port,
+        log_level="warning",
+        # An idle connection is closed after this; a body must arrive within the app's limit
+        # (bot.web.limits); headers are capped in size by h11 (16 KB).
+        timeout_keep_alive=IDLE_CONNECTION_SECONDS,
     )
     server = WebServer(config)
     loop = asyncio.get_running_loop()

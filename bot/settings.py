@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     web_host: str = Field("0.0.0.0", description="address the webhook server listens on")
     web_port: int = Field(8080, description="port the webhook server listens on")
+    web_max_body_bytes: int = Field(
+        1_000_000, gt=0, description="largest request body the web server reads (413 beyond)"
+    )
 
     @property
     def webhook_mode(self) -> bool:

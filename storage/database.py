@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import event, pool, text
+from sqlalchemy import event, inspect, pool, text
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import (
@@ -347,15 +347,21 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
-    async def ping(self) -> bool:
-        """True when the database answers ``SELECT 1`` (for /healthz); never raises."""
+    async def schema_revision(self) -> str | None:
+        """The migration revision the database is at: "" when it has none (empty, or never
+        migrated), None when it does not answer (for /healthz); never raises."""
         try:
             async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+                has_table = await connection.run_sync(
+                    lambda sync: inspect(sync).has_table("alembic_version")
+                )
+                if not has_table:
+                    return ""
+                revision = await connection.scalar(text("SELECT version_num FROM alembic_version"))
         except Exception:  # health checks report, they do not crash
-            log.warning("database ping failed", exc_info=True)
-            return False
-        return True
+            log.warning("database health check failed", exc_info=True)
+            return None
+        return str(revision or "")
 
     async def dispose(self) -> None:
         """Close all pooled connections (at shutdown)."""

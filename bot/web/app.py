@@ -3,21 +3,42 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from bot.web.limits import DEFAULT_MAX_BYTES, DEFAULT_READ_SECONDS, BoundedBodies
 from storage.database import Database
+from storage.migrate import head
 
 
-def build_web_app(database: Database, routes: list[BaseRoute]) -> Starlette:
-    """``GET /healthz`` (200 when the database answers, else 503) beside the channels' routes."""
+def build_web_app(
+    database: Database,
+    routes: list[BaseRoute],
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BYTES,
+    body_read_seconds: float = DEFAULT_READ_SECONDS,
+) -> Starlette:
+    """``GET /healthz`` beside the channels' routes, every request body bounded.
+
+    Healthy (200) only when the database answers *and* carries the schema this code expects:
+    a re-created, empty database answers a ping while every message would fail.
+    """
+    expected = head()
 
     async def healthz(request: Request) -> JSONResponse:
-        healthy = await database.ping()
-        return JSONResponse(
-            {"status": "ok" if healthy else "database unreachable"},
-            status_code=200 if healthy else 503,
-        )
+        revision = await database.schema_revision()
+        if revision == expected:
+            return JSONResponse({"status": "ok"})
+        problem = "database unreachable" if revision is None else "database not migrated"
+        return JSONResponse({"status": problem}, status_code=503)
 
-    return Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *routes])
+    bounded = Middleware(
+        BoundedBodies,  # type: ignore[arg-type]
+        max_bytes=max_body_bytes,
+        read_seconds=body_read_seconds,
+    )
+    return Starlette(
+        routes=[Route("/healthz", healthz, methods=["GET"]), *routes], middleware=[bounded]
+    )

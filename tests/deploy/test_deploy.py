@@ -31,6 +31,7 @@ from bot.settings import Settings
 from bot.web.app import build_web_app
 from conversations.i18n import LOCALES_DIR
 from storage.database import Database, async_url
+from storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -255,11 +256,25 @@ WEBHOOK_MODE = {
 }
 
 
-def test_healthcheck_passes_when_the_database_answers(tmp_path: Path) -> None:
-    with serving_healthz(f"sqlite+aiosqlite:///{tmp_path / 'antq.sqlite3'}") as port:
+def test_healthcheck_passes_when_the_database_answers_with_the_current_schema(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'antq.sqlite3'}"
+    upgrade(url)
+    with serving_healthz(url) as port:
         result = run_healthcheck(tmp_path, **WEBHOOK_MODE, ANTQ_WEB_PORT=str(port))
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"http://127.0.0.1:{port}/healthz: 200" in result.stdout
+
+
+def test_healthcheck_fails_on_a_database_that_answers_but_was_never_migrated(
+    tmp_path: Path,
+) -> None:
+    """A re-created, empty database answers every ping while every message would fail."""
+    with serving_healthz(f"sqlite+aiosqlite:///{tmp_path / 'antq.sqlite3'}") as port:
+        result = run_healthcheck(tmp_path, **WEBHOOK_MODE, ANTQ_WEB_PORT=str(port))
+    assert result.returncode == 1
+    assert "503" in result.stdout
 
 
 def test_healthcheck_fails_when_the_database_does_not_answer(tmp_path: Path) -> None:

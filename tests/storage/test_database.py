@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage._sql import identities, members
 from storage.database import Database, async_url
+from storage.migrate import head
 from storage.tables import utcnow
 
 
@@ -54,7 +55,7 @@ async def test_sqlite_creates_missing_directory(tmp_path: object) -> None:
     base = Path(str(tmp_path))
     database = Database(f"sqlite:///{base / 'nested' / 'dir' / 'antq.sqlite3'}")
     try:
-        assert await database.ping()
+        assert await database.schema_revision() == ""  # answers; nothing migrated yet
     finally:
         await database.dispose()
     assert (base / "nested" / "dir" / "antq.sqlite3").exists()
@@ -128,14 +129,14 @@ async def test_concurrent_read_then_write_transactions_do_not_fail(database: Dat
     assert final == "25"
 
 
-async def test_ping(database: Database) -> None:
-    assert await database.ping() is True
+async def test_a_migrated_database_reports_its_schema_revision(database: Database) -> None:
+    assert await database.schema_revision() == head()
     assert database.is_sqlite == database.url.startswith("sqlite")
 
 
-async def test_ping_reports_false_when_unreachable() -> None:
+async def test_an_unreachable_database_has_no_revision() -> None:
     database = Database("postgresql://postgres@127.0.0.1:1/none")
     try:
-        assert await database.ping() is False
+        assert await database.schema_revision() is None
     finally:
         await database.dispose()
