@@ -27,7 +27,7 @@ from conversations.effects import Effect
 from conversations.engine import Engine, Outcome
 from conversations.i18n import N_, Catalogues
 from conversations.ports import Member, SavedConversation
-from conversations.replies import Inbound, Reply, Text
+from conversations.replies import Inbound, Reply, Text, printable
 from storage.conversations import (
     ConcurrentUpdate,
     load_member_and_conversation,
@@ -85,6 +85,7 @@ class MessageProcessor:
         return await self._run(message, opening=True)
 
     async def _run(self, message: Inbound, *, opening: bool) -> Batch:
+        message = printable(message)
         async with self.locks.hold((message.channel, message.user_id)):
             busy_retries = MAX_BUSY_RETRIES
             for _ in range(MAX_ATTEMPTS):

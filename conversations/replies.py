@@ -6,7 +6,8 @@ choices become an inline keyboard on Telegram and a numbered list on Zalo and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 MediaKind = Literal["photo", "video", "voice", "document"]
@@ -126,3 +127,27 @@ class Media:
 
 
 Reply = Text | Choices | AskLocation | Document | Media
+
+
+# C0 controls except tab and line feed, DEL and the C1 block: nothing a person types, and
+# PostgreSQL refuses NUL in text outright (a draft holding one could never be stored).
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(value: str | None) -> str | None:
+    if value is None or not _CONTROL_CHARACTERS.search(value):
+        return value
+    return _CONTROL_CHARACTERS.sub("", value)
+
+
+def printable(message: Inbound) -> Inbound:
+    """``message`` without control characters in what the user wrote: text, name, file name."""
+    text, name = _printable(message.text), _printable(message.display_name)
+    media = message.media
+    if media is not None and media.file_name is not None:
+        file_name = _printable(media.file_name)
+        if file_name != media.file_name:
+            media = replace(media, file_name=file_name)
+    if (text, name, media) == (message.text, message.display_name, message.media):
+        return message
+    return replace(message, text=text, display_name=name, media=media)

@@ -307,3 +307,24 @@ async def test_a_message_after_the_database_dropped_its_connections_is_still_ans
     await phone.send(text="/help")
     assert t("error.internal") not in phone.text
     assert t("language.prompt") in phone.text  # the help of the question under way
+
+
+async def test_control_characters_in_a_text_or_a_name_never_stop_a_conversation(
+    database: Database,
+) -> None:
+    """PostgreSQL refuses NUL in text: a tip with one used to fail at every confirm, a name
+    with one made every message of that person fail."""
+    phone = Phone(make_processor(database), name="Nguyễn\x00 Văn\x07 Báo")
+    await to_tip_start(phone)
+    path = [
+        (key, {"text": DESCRIPTION[:20] + "\x00\x1b" + DESCRIPTION[20:]} if i == 1 else answer)
+        for i, (key, answer) in enumerate(ANONYMOUS_PATH)
+    ]
+    await walk(phone, path)
+    await phone.send(text="1")
+    assert t("error.internal") not in phone.text
+    async with database.transaction() as session:
+        (tip,) = await list_tips(session)
+        name = (await session.execute(text("SELECT display_name FROM members"))).scalar_one()
+    assert tip.description == DESCRIPTION
+    assert name == "Nguyễn Văn Báo"
