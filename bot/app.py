@@ -23,6 +23,7 @@ from bot.channels.console import ConsoleChannel
 from bot.delivery.limits import RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
 from bot.delivery.transports import OpenTransport
+from bot.private_files import keep_private
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer, load_sealer
 from bot.settings import Settings
@@ -237,6 +238,7 @@ async def run(settings: Settings, *, console_user: str = "1") -> None:
             "antq run: neither ANTQ_TELEGRAM_TOKEN nor ANTQ_ZALO_TOKEN is set, "
             "and the console chat needs a terminal (or use: antq chat)"
         )
+    keep_private(settings)
     await upgrade_database(settings)
     app = Application.build(settings)
     try:
@@ -251,6 +253,7 @@ async def run(settings: Settings, *, console_user: str = "1") -> None:
 
 async def chat(settings: Settings, user_id: str) -> None:
     """``antq chat``: the console chat as a given platform user id."""
+    keep_private(settings)
     await upgrade_database(settings)
     app = Application.build(settings)
     try:

@@ -9,6 +9,7 @@ import typer
 
 from bot import app as application
 from bot.broadcasts.cli import broadcast_cli
+from bot.channels.base import TokenRefused
 from bot.exports.cli import export_cli
 from bot.people.areas_cli import areas_cli
 from bot.people.cli import admin_cli, invite_cli, roles_cli
@@ -46,7 +47,10 @@ def run(
     console_user: Annotated[str, typer.Option(help="platform user id of the console chat")] = "1",
 ) -> None:
     """Migrate the database and serve the bot (a console chat when no token is configured)."""
-    asyncio.run(application.run(_settings(), console_user=console_user))
+    try:
+        asyncio.run(application.run(_settings(), console_user=console_user))
+    except TokenRefused as refused:
+        raise SystemExit(f"antq run: {refused}") from None
 
 
 @cli.command()

@@ -73,15 +73,22 @@ def is_file_sqlite(url: str) -> bool:
     return database not in ("", ":memory:") and not database.startswith("file::memory:")
 
 
-def ensure_sqlite_directory(url: str) -> None:
-    """Create the directory an SQLite database file will live in, if it is missing."""
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite database, or None (in memory, or not SQLite)."""
     if not is_file_sqlite(url):
-        return
+        return None
     database = make_url(url).database or ""
     if database.startswith("file:"):
         # URI filename (uri=true): strip the scheme and any query string.
         database = database[len("file:") :].split("?", 1)[0]
-    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return Path(database).expanduser()
+
+
+def ensure_sqlite_directory(url: str) -> None:
+    """Create the directory an SQLite database file will live in, if it is missing."""
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _dumps(value: Any) -> str:

@@ -9,6 +9,11 @@ from starlette.routing import BaseRoute
 TicketT = TypeVar("TicketT")
 
 
+class TokenRefused(Exception):
+    """The platform refused the bot's token at start. The message names the setting to check
+    and never the token (PTB's own ``InvalidToken`` message quotes it whole)."""
+
+
 class Channel(Protocol):
     """A running connection to one messaging platform.
 

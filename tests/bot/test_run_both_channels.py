@@ -99,3 +99,31 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -
         assert PHONE not in log
         assert str(TELEGRAM_USER) not in log and ZALO_USER not in log
         assert telegram.token.split(":")[1] not in log and zalo.token not in log
+
+
+async def test_a_refused_token_stops_the_bot_with_a_line_that_does_not_show_it(
+    tmp_path: Path,
+) -> None:
+    async with FakeTelegramServer() as telegram:
+        wrong = "123456789:" + "Z" * 35  # the fake accepts only its own token
+        environment = {
+            "PATH": os.environ.get("PATH", ""),
+            "ANTQ_DATABASE_URL": f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+            "ANTQ_DATA_DIR": str(tmp_path),
+            "ANTQ_TELEGRAM_TOKEN": wrong,
+            "ANTQ_TELEGRAM_BASE_URL": telegram.base_url,
+        }
+        process = await asyncio.create_subprocess_exec(
+            str(ANTQ),
+            "run",
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            env=environment,
+            cwd=tmp_path,
+        )
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    said = output.decode(errors="replace")
+    assert process.returncode == 1, said
+    assert "Telegram refused the bot token (ANTQ_TELEGRAM_TOKEN)" in said
+    assert "Z" * 35 not in said and "Traceback" not in said

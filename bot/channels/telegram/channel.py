@@ -15,10 +15,10 @@ from typing import Any
 from starlette.routing import BaseRoute
 from telegram import Update
 from telegram.constants import UpdateType
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.base import SharedLimiter
+from bot.channels.base import SharedLimiter, TokenRefused
 from bot.channels.telegram.buttons import ButtonCodec
 from bot.channels.telegram.commands import publish_command_menu
 from bot.channels.telegram.replying import ReplySender
@@ -126,7 +126,10 @@ class TelegramChannel:
     async def start(self) -> None:
         """Connect (getMe), set the command menu, then poll or register the webhook."""
         application = self.application
-        await application.initialize()
+        try:
+            await application.initialize()
+        except InvalidToken:
+            raise TokenRefused("Telegram refused the bot token (ANTQ_TELEGRAM_TOKEN)") from None
         if self.publish_commands:
             try:
                 await publish_command_menu(application.bot, self.catalogues)
