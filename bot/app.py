@@ -90,6 +90,10 @@ class Application:
         processor = MessageProcessor(database, engine, sealer, catalogues)
         return cls(settings, database, catalogues, engine, sealer, processor)
 
+    def open_route(self, sealed: bytes) -> str:
+        """The chat id in an anonymous tipster's sealed route, for the outbox sender only."""
+        return self.sealer.open_route(sealed)[1]
+
     async def close(self) -> None:
         await self.database.dispose()
 

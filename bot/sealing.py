@@ -50,6 +50,12 @@ class Sealer:
     def proves(self, proof: str, code: str, member_id: int) -> bool:
         return hmac.compare_digest(proof, self.sender_proof(code, member_id))
 
+    def opaque_key(self, text: str) -> str:
+        """A stable name for ``text`` that only the key can make: a dedup key that does not
+        say which tip a message is about."""
+        digest = hmac.new(self._proof_key, b"dedup:" + text.encode(), hashlib.sha256)
+        return digest.hexdigest()[:40]
+
     def seal_route(self, channel: str, chat_id: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
         plain = json.dumps({"channel": channel, "chat_id": chat_id}).encode()

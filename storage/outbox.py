@@ -74,8 +74,9 @@ FINISHED = frozenset({SENT, FAILED, BLOCKED, CANCELLED})
 class NewMessage:
     """A message to put in the outbox.
 
-    Give ``identity_id`` (a member's account on ``channel``) or ``chat_id`` (any other chat),
-    and ``text`` or ``message_key`` (+ ``params``), rendered in the member's language when sent.
+    Give ``identity_id`` (a member's account on ``channel``), ``chat_id`` (any other chat) or
+    ``sealed_route`` (an anonymous tipster's chat, sealed: the sender opens it), and ``text``
+    or ``message_key`` (+ ``params``), rendered in the member's language when sent.
     """
 
     channel: str
@@ -90,10 +91,14 @@ class NewMessage:
     dedup_key: str | None = None
     priority: int = 0
     broadcast_id: int | None = None
+    sealed_route: bytes | None = None
 
     def __post_init__(self) -> None:
-        if (self.identity_id is None) == (self.chat_id is None):
-            raise ValueError("an outbox message needs exactly one of identity_id and chat_id")
+        addresses = (self.identity_id, self.chat_id, self.sealed_route)
+        if sum(address is not None for address in addresses) != 1:
+            raise ValueError(
+                "an outbox message needs exactly one of identity_id, chat_id and sealed_route"
+            )
         if (self.text is None) == (self.message_key is None):
             raise ValueError("an outbox message needs exactly one of text and message_key")
 
@@ -104,7 +109,7 @@ class ClaimedMessage:
 
     id: int
     kind: str
-    chat_id: str
+    chat_id: str  # for a sealed route, filled in by the sender once it opened the route
     attempts: int  # including this one
     lease_until: datetime
     text: str | None = None
@@ -112,6 +117,7 @@ class ClaimedMessage:
     params: dict[str, Any] = field(default_factory=dict)
     locale: str | None = None
     identity_id: int | None = None
+    sealed_route: bytes | None = None
 
 
 def _values(message: NewMessage, now: datetime) -> dict[str, Any]:
@@ -120,6 +126,7 @@ def _values(message: NewMessage, now: datetime) -> dict[str, Any]:
         "member_id": message.member_id,
         "identity_id": message.identity_id,
         "chat_id": message.chat_id,
+        "sealed_route": message.sealed_route,
         "kind": message.kind,
         "dedup_key": message.dedup_key,
         "text": message.text,
@@ -265,6 +272,7 @@ async def claim_due(
                 outbox.c.params,
                 outbox.c.identity_id,
                 func.coalesce(outbox.c.chat_id, identities.c.chat_id).label("chat_id"),
+                outbox.c.sealed_route,
                 identities.c.active,
                 members.c.locale,
                 member_preferences.c.reminders,
@@ -294,7 +302,7 @@ async def claim_due(
                 ClaimedMessage(
                     id=row.id,
                     kind=row.kind,
-                    chat_id=row.chat_id,
+                    chat_id=row.chat_id or "",
                     attempts=row.attempts,
                     lease_until=lease_until,
                     text=row.text,
@@ -302,6 +310,7 @@ async def claim_due(
                     params=row.params or {},
                     locale=row.locale,
                     identity_id=row.identity_id,
+                    sealed_route=row.sealed_route,
                 )
             )
     for status, ids in ((BLOCKED, blocked), (CANCELLED, cancelled)):
@@ -329,7 +338,8 @@ async def _finish(
     now: datetime,
     error: str | None = None,
 ) -> None:
-    # The text is erased with the delivery: the outbox is no archive of what people were told.
+    # The text and a sealed route are erased with the delivery: the outbox is no archive of
+    # what people were told, nor of how to reach an anonymous tipster.
     await session.execute(
         update(outbox)
         .where(_held(ids, lease_until))
@@ -340,6 +350,7 @@ async def _finish(
             last_error=error,
             text=None,
             params=None,
+            sealed_route=None,
         )
     )
 
@@ -414,7 +425,7 @@ async def cancel_broadcast_copies(
     result = await session.execute(
         update(outbox)
         .where(outbox.c.broadcast_id == broadcast_id, outbox.c.status == QUEUED)
-        .values(status=CANCELLED, finished_at=now, text=None, params=None)
+        .values(status=CANCELLED, finished_at=now, text=None, params=None, sealed_route=None)
     )
     return result.rowcount or 0
 

@@ -377,6 +377,8 @@ class OutboxMessage(Base):
         ForeignKey("identities.id", ondelete="CASCADE"), index=True
     )
     chat_id: Mapped[str | None] = mapped_column(String(64))
+    # An anonymous tipster's chat, sealed with the server key: opened only to send, erased then.
+    sealed_route: Mapped[bytes | None] = mapped_column(LargeBinary)
     kind: Mapped[str] = mapped_column(String(16))  # tip_notice | reminder | digest | broadcast ...
     # Same key, same message: a rule that fires twice or a recipient listed twice is stored once.
     dedup_key: Mapped[str | None] = mapped_column(String(160), unique=True)

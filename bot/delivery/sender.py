@@ -21,7 +21,7 @@ import contextlib
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 # (locale, catalogue key, params) -> text; e.g. ``Catalogues.text`` with the params spread.
 Renderer = Callable[[str | None, str, dict[str, Any]], str]
 Clock = Callable[[], datetime]
+# Opens a sealed route to the chat id it holds (bot.sealing.Sealer, bound by the wiring).
+OpenRoute = Callable[[bytes], str]
 
 MAX_BATCH = 500
 # A batch holds about this many seconds of sending at the channel's rate, far below the lease.
@@ -95,6 +97,7 @@ class OutboxSender:
         flush_every: int = 50,
         idle_wait: float = 1.0,
         clock: Clock = utcnow,
+        open_route: OpenRoute | None = None,
     ) -> None:
         self.database = database
         self.channel = channel
@@ -109,6 +112,7 @@ class OutboxSender:
         self.flush_every = flush_every
         self.idle_wait = idle_wait
         self.clock = clock
+        self.open_route = open_route
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -133,6 +137,12 @@ class OutboxSender:
         in_flight = asyncio.Semaphore(self.max_in_flight)
         tasks: list[asyncio.Task[None]] = []
         for message in claimed:
+            if message.sealed_route is not None:
+                opened = self._opened(message)
+                if opened is None:
+                    outcomes.append(_Outcome(message, "failed", error="UnreadableRoute"))
+                    continue
+                message = opened
             gap = self.limiter.chat_wait(message.chat_id)
             if gap > 0:
                 # This chat had a message a moment ago: let it wait rather than every chat.
@@ -149,6 +159,18 @@ class OutboxSender:
         await asyncio.gather(*tasks)
         await self._record(outcomes)
         return len(claimed)
+
+    def _opened(self, message: ClaimedMessage) -> ClaimedMessage | None:
+        """The message with its sealed route opened, in memory only; None if it cannot be."""
+        assert message.sealed_route is not None
+        if self.open_route is None:
+            return None
+        try:
+            chat_id = self.open_route(message.sealed_route)
+        except Exception as error:  # a key changed since: nobody can be told
+            log.warning("an outbox route could not be opened: %s", type(error).__name__)
+            return None
+        return replace(message, chat_id=chat_id)
 
     async def _send(
         self,

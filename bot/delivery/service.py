@@ -47,6 +47,10 @@ class DeliveryHost(Protocol):
     @property
     def limiters(self) -> Mapping[str, RateLimiter]: ...
 
+    def open_route(self, sealed: bytes) -> str:
+        """The chat id an anonymous tipster's sealed route holds."""
+        ...
+
 
 class NamedChannel(Protocol):
     """A running channel, known here by its platform's name only."""
@@ -142,6 +146,7 @@ async def start_delivery(
                     limiter,
                     render=render,
                     max_in_flight=MAX_IN_FLIGHT,
+                    open_route=app.open_route,
                 )
             )
         delivery.start()

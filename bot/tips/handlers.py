@@ -100,7 +100,8 @@ async def tell_sender(
     if key is None:
         return False
     code = format_tip_code(tip.code)
-    dedup = f"tip-status:{tip.id}:{outcome}"
+    # Keyed: a stored dedup key does not say which tip its message was about.
+    dedup = sealer.opaque_key(f"tip-status:{tip.id}:{outcome}")
     if tip.member_id is not None:
         message = MemberMessage(
             tip.member_id, TIP_NOTICE, dedup, message_key=key, params={"code": code}
@@ -108,7 +109,9 @@ async def tell_sender(
         return await queue_for_member(session, message, now=now)
     if tip.sender_route is None:
         return False
-    channel, chat_id = sealer.open_route(tip.sender_route)
+    # Opened here for its channel only (which sender takes the row); the chat stays sealed in
+    # the row until the sender opens it to send, and the route is erased once it went.
+    channel, _ = sealer.open_route(tip.sender_route)
     if channel not in NOTIFIABLE_CHANNELS:
         return False
     return await enqueue(
@@ -117,7 +120,7 @@ async def tell_sender(
             channel=channel,
             kind=TIP_NOTICE,
             not_before=now,  # tip notices are exempt from the quiet hours
-            chat_id=chat_id,
+            sealed_route=tip.sender_route,
             text=render(tip.locale, key, code=code),
             dedup_key=dedup,
             priority=PRIORITIES[TIP_NOTICE],

@@ -9,7 +9,8 @@ from conversations.fields import format_tip_code
 from conversations.replies import Choices, Media, MediaItem, Reply, Text
 from storage._sql import audit_log, outbox, tip_status_changes, tips
 from storage.database import Database
-from tests.bot.harness import Phone, at_menu, make_processor, rows, walk
+from tests.bot.delivery.harness import FakeClock, RecordingTransport, sender
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows, walk
 from tests.bot.tips.harness import (
     ADMIN,
     ELSEWHERE,
@@ -25,8 +26,47 @@ from tests.bot.tips.harness import (
 from tests.conversations.harness import ANONYMOUS_PATH, CONTACT_PATH, DESCRIPTION, START, Clock, t
 
 
+def addressed_to(row: dict[str, object]) -> object:
+    """A row's chat, as the sender finds it: in the clear, or in the sealed route (with the key)."""
+    sealed = row["sealed_route"]
+    return SEALER.open_route(sealed)[1] if isinstance(sealed, bytes) else row["chat_id"]
+
+
 async def notices_to_chat(database: Database, chat_id: str) -> list[str]:
-    return [str(row["text"]) for row in await rows(database, outbox) if row["chat_id"] == chat_id]
+    return [
+        str(row["text"]) for row in await rows(database, outbox) if addressed_to(row) == chat_id
+    ]
+
+
+async def test_an_anonymous_senders_news_names_neither_their_chat_nor_the_tip(
+    commune: Database,
+) -> None:
+    """Without the key, the outbox row of an anonymous tipster's news leads nowhere: no chat
+    id, no tip id in its dedup key; and once sent it keeps no route at all."""
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    officer = await officer_phone(commune, clock, OFFICER_A)
+    await act(officer, code, "take")
+    (tip,) = await rows(commune, tips)
+    (news,) = [row for row in await rows(commune, outbox) if row["sealed_route"] is not None]
+    assert news["chat_id"] is None and news["identity_id"] is None and news["member_id"] is None
+    # A keyed digest: not "tip-status:<tip id>:acknowledged" (which one SELECT would join).
+    assert str(news["dedup_key"]) != f"tip-status:{tip['id']}:acknowledged"
+    assert ":" not in str(news["dedup_key"]) and "tip" not in str(news["dedup_key"])
+    assert "77" not in " ".join(str(value) for key, value in news.items() if key != "sealed_route")
+    # The sender opens the route with the key, in memory, to send; then it is gone.
+    transport = RecordingTransport()
+    outbox_sender = sender(
+        commune,
+        transport,
+        FakeClock(clock.now),
+        open_route=lambda sealed: SEALER.open_route(sealed)[1],
+    )
+    assert await outbox_sender.deliver_due() >= 1
+    assert any(format_tip_code(code) in text for text in transport.sent["77"])
+    (sent,) = [row for row in await rows(commune, outbox) if row["id"] == news["id"]]
+    assert sent["status"] == "sent"
+    assert sent["sealed_route"] is None and sent["text"] is None
 
 
 async def test_a_new_tip_is_announced_to_its_communes_officers_at_once(commune: Database) -> None:
