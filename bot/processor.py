@@ -124,7 +124,10 @@ class MessageProcessor:
         return Batch(None, message.channel, message.chat_id, message.user_id, self.clock(), replies)
 
     async def _process_once(self, message: Inbound, *, opening: bool) -> Batch:
-        now = self.clock()
+        # To the minute: every row this message writes (the conversation, the claimed update,
+        # a tip, its notices, the replies) carries the same coarse time, so that a tip's time
+        # cannot be matched to one sender's conversation by an exact timestamp.
+        now = self.clock().replace(second=0, microsecond=0)
         async with self.database.transaction() as session:
             if message.update_key is not None and not await claim_update(
                 session, channel=message.channel, update_key=message.update_key, now=now
