@@ -1,10 +1,13 @@
 """Keeping a tipster's identity out of readable storage.
 
 Two things are derived from the server key:
-- a *sender proof*: HMAC(key, code, member) stored with every tip, so the sender can follow the
-  tip up with /status while the row says nothing readable about who sent it;
-- a *sealed route*: the channel and chat id encrypted with AES-GCM, so an officer's reply can be
-  relayed to an anonymous sender without anyone reading where it goes.
+- a *sealed route*: the channel and chat id encrypted with AES-GCM, so an officer's news can be
+  relayed to an anonymous sender without anyone reading where it goes (erased after the tip's
+  retention: after that, nothing links the tip to anybody, even with the key);
+- *opaque keys*: keyed digests used as dedup keys that do not say which tip a message is about.
+
+Following a tip up takes its code alone (the code is the secret, with a lockout against
+guessing); no proof ties a tip to a member.
 """
 
 from __future__ import annotations
@@ -31,29 +34,23 @@ class MissingSecretKey(RuntimeError):
 
 
 class Sealer:
-    """Proofs and sealed routes under one server key."""
+    """Sealed routes and opaque keys under one server key."""
 
     def __init__(self, key: bytes) -> None:
         if len(key) != KEY_BYTES:
             raise ValueError("the server key must be 32 bytes")
-        self._proof_key = hmac.new(key, b"antq tip sender proof", hashlib.sha256).digest()
+        # The label predates the proofs' removal; changing it would change every opaque key.
+        self._digest_key = hmac.new(key, b"antq tip sender proof", hashlib.sha256).digest()
         self._aead = AESGCM(hmac.new(key, b"antq tip route", hashlib.sha256).digest())
 
     @classmethod
     def from_base64(cls, text: str) -> Sealer:
         return cls(base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4)))
 
-    def sender_proof(self, code: str, member_id: int) -> str:
-        message = f"{code}:{member_id}".encode()
-        return hmac.new(self._proof_key, message, hashlib.sha256).hexdigest()
-
-    def proves(self, proof: str, code: str, member_id: int) -> bool:
-        return hmac.compare_digest(proof, self.sender_proof(code, member_id))
-
     def opaque_key(self, text: str) -> str:
         """A stable name for ``text`` that only the key can make: a dedup key that does not
         say which tip a message is about."""
-        digest = hmac.new(self._proof_key, b"dedup:" + text.encode(), hashlib.sha256)
+        digest = hmac.new(self._digest_key, b"dedup:" + text.encode(), hashlib.sha256)
         return digest.hexdigest()[:40]
 
     def seal_route(self, channel: str, chat_id: str) -> bytes:

@@ -12,13 +12,14 @@ from storage.tables import (
     Area,
     AuditEntry,
     Broadcast,
+    CodeAttemptsRow,
+    ConsentDecision,
     Conversation,
     Event,
     EventParticipant,
     Identity,
     Incident,
     Invitation,
-    JoinAttemptsRow,
     MemberPreferences,
     MemberRole,
     MemberRow,
@@ -44,7 +45,8 @@ processed_updates: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 areas: Table = Area.__table__  # type: ignore[assignment]
 member_roles: Table = MemberRole.__table__  # type: ignore[assignment]
 invitations: Table = Invitation.__table__  # type: ignore[assignment]
-join_attempts: Table = JoinAttemptsRow.__table__  # type: ignore[assignment]
+code_attempts: Table = CodeAttemptsRow.__table__  # type: ignore[assignment]
+consent_decisions: Table = ConsentDecision.__table__  # type: ignore[assignment]
 audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
 notices: Table = Notice.__table__  # type: ignore[assignment]
 outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]

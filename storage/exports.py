@@ -300,7 +300,7 @@ _attachment_count = (
     .where(tip_attachments.c.tip_id == tips.c.id)
     .scalar_subquery()
 )
-# Deliberately no member_id, contact_phone, sender_proof or sender_route: who sent a tip is
+# Deliberately no member_id, contact_phone or sender_route: who sent a tip is
 # never exported.
 _tip_columns = (
     tips.c.id,

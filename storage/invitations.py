@@ -1,4 +1,4 @@
-"""One-time invitations and the count of wrong codes each member typed in a row."""
+"""One-time invitations: created, found, claimed by whoever redeems them first."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import invitations, join_attempts
+from storage._sql import invitations
 from storage.tables import utcnow
 
 __all__ = [
@@ -19,8 +19,6 @@ __all__ = [
     "claim_invitation",
     "create_invitation",
     "find_invitation",
-    "load_join_attempts",
-    "save_join_attempts",
 ]
 
 
@@ -103,32 +101,3 @@ async def claim_invitation(
     record = await find_invitation(session, code)
     assert record is not None
     return record
-
-
-async def load_join_attempts(session: AsyncSession, member_id: int) -> tuple[int, datetime | None]:
-    """(wrong codes in a row, locked until) for the member; (0, None) when none."""
-    row = (
-        await session.execute(
-            select(join_attempts.c.failures, join_attempts.c.locked_until).where(
-                join_attempts.c.member_id == member_id
-            )
-        )
-    ).one_or_none()
-    return (0, None) if row is None else (row.failures, row.locked_until)
-
-
-async def save_join_attempts(
-    session: AsyncSession,
-    member_id: int,
-    *,
-    failures: int,
-    locked_until: datetime | None,
-    now: datetime,
-) -> None:
-    """Store the member's count (the caller holds the member's conversation lock)."""
-    values = {"failures": failures, "locked_until": locked_until, "updated_at": now}
-    result = await session.execute(
-        update(join_attempts).where(join_attempts.c.member_id == member_id).values(values)
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        await session.execute(insert(join_attempts).values(member_id=member_id, **values))

@@ -32,13 +32,14 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Broadcast",
+    "CodeAttemptsRow",
+    "ConsentDecision",
     "Conversation",
     "Event",
     "EventParticipant",
     "Identity",
     "Incident",
     "Invitation",
-    "JoinAttemptsRow",
     "MemberPreferences",
     "MemberRole",
     "MemberRow",
@@ -107,7 +108,7 @@ class MemberRow(Base):
     """One person, whatever channels they use."""
 
     __tablename__ = "members"
-    # Never reuse a deleted member's id on SQLite: ids feed the callers' sender proofs.
+    # Never reuse an erased member's id on SQLite: the audit log names members by id.
     __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -115,7 +116,24 @@ class MemberRow(Base):
     display_name: Mapped[str | None] = mapped_column(String(128))
     # Where the member lives, when they told us (events of their place are shown to them).
     home_area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    # The version of the privacy notice the member agreed to; NULL: never agreed, refused or
+    # withdrew (the history is in consent_decisions). Read on every message, so kept here.
+    consent_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsentDecision(Base):
+    """A member's answer to the privacy notice: given, refused or withdrawn, with the notice's
+    version and the time, kept as the proof the law asks for (erased with the member)."""
+
+    __tablename__ = "consent_decisions"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))  # given | refused | withdrawn
+    notice_version: Mapped[int] = mapped_column(Integer)
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Identity(Base):
@@ -181,8 +199,6 @@ class Tip(Base):
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     contact_phone: Mapped[str | None] = mapped_column(String(16))
-    # HMAC hex digest computed by the caller: the sender can prove ownership, nobody can read it.
-    sender_proof: Mapped[str] = mapped_column(String(64), index=True)
     # Route back to the sender, sealed by the caller; erased after closing + retention.
     sender_route: Mapped[bytes | None] = mapped_column(LargeBinary)
     locale: Mapped[str] = mapped_column(String(5))
@@ -298,14 +314,16 @@ class Invitation(Base):
     used_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
 
 
-class JoinAttemptsRow(Base):
-    """Wrong invitation codes in a row from one member, and until when they must wait."""
+class CodeAttemptsRow(Base):
+    """Wrong secret codes in a row from one member, per kind of code (an invitation, a tip's
+    follow-up code), and until when they must wait before trying again."""
 
-    __tablename__ = "join_attempts"
+    __tablename__ = "code_attempts"
 
     member_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # invitation | tip
     failures: Mapped[int] = mapped_column(Integer)
     locked_until: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

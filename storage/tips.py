@@ -63,7 +63,7 @@ class NewAttachment:
 
 @dataclass(frozen=True, slots=True)
 class NewTip:
-    """A tip ready to be stored; ``sender_proof`` and ``sender_route`` come sealed by the caller."""
+    """A tip ready to be stored; ``sender_route`` comes sealed by the caller."""
 
     code: str
     category: str
@@ -78,7 +78,6 @@ class NewTip:
     anonymous: bool
     member_id: int | None
     contact_phone: str | None
-    sender_proof: str
     sender_route: bytes | None
     locale: str
     received_at: datetime

@@ -21,13 +21,13 @@ from conversations.people import (
     AddArea,
     CreateInvitation,
     GiveUpRole,
-    RecordJoinAttempts,
     RenameArea,
     SetCampaigns,
     SetLocale,
     SetReminders,
 )
 from conversations.policy import Action, PolicyViolation, may, may_grant, may_revoke
+from conversations.secret_codes import RecordCodeAttempts
 from conversations.tips import RecordTipView
 from storage.areas import NewArea, area_by_id, insert_areas, next_child_codes, rename_area
 from storage.audit import (
@@ -41,7 +41,8 @@ from storage.audit import (
     TIP_VIEWED,
     record_audit,
 )
-from storage.invitations import claim_invitation, create_invitation, save_join_attempts
+from storage.code_attempts import save_code_attempts
+from storage.invitations import claim_invitation, create_invitation
 from storage.members import set_locale
 from storage.notices import add_notice
 from storage.preferences import set_campaigns, set_reminders
@@ -67,10 +68,11 @@ async def _accept_invitation(ctx: EffectContext, effect: AcceptInvitation) -> No
     )
 
 
-async def _record_join_attempts(ctx: EffectContext, effect: RecordJoinAttempts) -> None:
-    await save_join_attempts(
+async def _record_code_attempts(ctx: EffectContext, effect: RecordCodeAttempts) -> None:
+    await save_code_attempts(
         ctx.session,
         ctx.member.id,
+        effect.kind,
         failures=effect.failures,
         locked_until=effect.locked_until,
         now=ctx.now,
@@ -256,7 +258,7 @@ EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
     SetReminders: set_member_reminders,
     SetCampaigns: set_member_campaigns,
     AcceptInvitation: _accept_invitation,
-    RecordJoinAttempts: _record_join_attempts,
+    RecordCodeAttempts: _record_code_attempts,
     CreateInvitation: _create_invitation,
     GiveUpRole: _give_up_role,
     AddArea: _add_area,

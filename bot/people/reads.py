@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.places import grant_of, place_of
-from conversations.people import HeldRole, InvitationView, JoinAttempts
+from conversations.people import HeldRole, InvitationView
 from conversations.policy import Role
+from conversations.secret_codes import CodeAttempts, CodeKind
 from storage.areas import area_by_id
-from storage.invitations import find_invitation, load_join_attempts
+from storage.code_attempts import load_code_attempts
+from storage.invitations import find_invitation
 from storage.roles import roles_within
 
 
@@ -31,9 +33,9 @@ class PeopleRecords:
             Role(record.role), place_of(area), record.expires_at, record.used_at is not None
         )
 
-    async def join_attempts(self, member_id: int) -> JoinAttempts:
-        failures, locked_until = await load_join_attempts(self.session, member_id)
-        return JoinAttempts(failures, locked_until)
+    async def code_attempts(self, member_id: int, kind: CodeKind) -> CodeAttempts:
+        failures, locked_until = await load_code_attempts(self.session, member_id, kind)
+        return CodeAttempts(failures, locked_until)
 
     async def roles_within(self, path: str) -> list[HeldRole]:
         return [

@@ -251,7 +251,6 @@ def new_tip(ctx: EffectContext, tip: StoreTip) -> NewTip:
         anonymous=tip.anonymous,
         member_id=None if tip.anonymous else member.id,
         contact_phone=None if tip.anonymous else tip.contact_phone,
-        sender_proof=ctx.sealer.sender_proof(tip.code, member.id),
         sender_route=ctx.sealer.seal_route(message.channel, message.chat_id),
         locale=tip.locale,
         received_at=now,

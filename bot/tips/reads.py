@@ -84,9 +84,9 @@ class TipInboxRecords:
     session: AsyncSession
     sealer: Sealer
 
-    async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
+    async def tip_status(self, code: str) -> TipStatus | None:
         tip = await find_tip_by_code(self.session, code)
-        if tip is None or not self.sealer.proves(tip.sender_proof, code, member_id):
+        if tip is None:
             return None
         return TipStatus(tip.code, tip.status, tip.received_at)
 

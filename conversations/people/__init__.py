@@ -10,6 +10,7 @@ from typing import Protocol
 from conversations.effects import Effect
 from conversations.places import Place
 from conversations.policy import Grant, Role
+from conversations.secret_codes import CodeAttempts, CodeKind
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,6 @@ class AcceptInvitation(Effect):
 
     code: str
     grant: Grant
-
-
-@dataclass(frozen=True)
-class RecordJoinAttempts(Effect):
-    """Remember the member's wrong codes in a row and until when they must wait."""
-
-    failures: int
-    locked_until: datetime | None
 
 
 @dataclass(frozen=True)
@@ -101,14 +94,6 @@ class InvitationView:
 
 
 @dataclass(frozen=True)
-class JoinAttempts:
-    """Wrong invitation codes in a row, and until when the member must wait."""
-
-    failures: int = 0
-    locked_until: datetime | None = None
-
-
-@dataclass(frozen=True)
 class HeldRole:
     """Somebody's role, as an admin sees it when revoking."""
 
@@ -124,8 +109,8 @@ class PeopleReads(Protocol):
         """The invitation with this code, used or not; None when there is none."""
         ...
 
-    async def join_attempts(self, member_id: int) -> JoinAttempts:
-        """The member's wrong invitation codes in a row."""
+    async def code_attempts(self, member_id: int, kind: CodeKind) -> CodeAttempts:
+        """The member's wrong codes of ``kind`` in a row."""
         ...
 
     async def roles_within(self, path: str) -> list[HeldRole]:

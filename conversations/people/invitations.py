@@ -1,8 +1,8 @@
 """One-time invitation codes: how they look, how long they live, how guessing is slowed down.
 
 A code is 10 Crockford base32 characters (50 bits, the tip codes' alphabet): it cannot be
-guessed, and after ``MAX_WRONG_CODES`` wrong codes in a row a member must wait
-``LOCKOUT`` before each further try. It travels in a Telegram deep link
+guessed, and wrong codes in a row slow the member down (``conversations.secret_codes``). It
+travels in a Telegram deep link
 (``https://t.me/<bot>?start=<code>``) or is typed, in any case and with or without the dash.
 """
 
@@ -16,8 +16,6 @@ from conversations.fields import TIP_CODE_ALPHABET
 
 INVITE_CODE_LENGTH = 10
 INVITE_TTL = timedelta(days=7)
-MAX_WRONG_CODES = 20
-LOCKOUT = timedelta(minutes=15)
 
 _ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _DIGITS = frozenset("0123456789")

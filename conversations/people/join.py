@@ -4,22 +4,17 @@ expired) gets the very same answer, and wrong codes in a row slow the member dow
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from conversations.effects import Effect
 from conversations.fields import Accepted, Field, FieldContext, require_text
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
-from conversations.people import AcceptInvitation, RecordJoinAttempts
-from conversations.people.invitations import (
-    LOCKOUT,
-    MAX_WRONG_CODES,
-    looks_like_invite_code,
-    normalise_invite_code,
-)
+from conversations.people import AcceptInvitation
+from conversations.people.invitations import looks_like_invite_code, normalise_invite_code
 from conversations.policy import ROLE_LABELS, Action, Grant
 from conversations.replies import Inbound, Reply, Text
+from conversations.secret_codes import CodeKind
 
 
 class InviteCode(Field):
@@ -34,23 +29,22 @@ class InviteCode(Field):
 
 
 async def redeem(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    attempts = await ctx.records.people.join_attempts(ctx.member.id)
-    if attempts.locked_until is not None and ctx.now < attempts.locked_until:
-        minutes = math.ceil((attempts.locked_until - ctx.now).total_seconds() / 60)
+    attempts = await ctx.records.people.code_attempts(ctx.member.id, CodeKind.INVITATION)
+    minutes = attempts.minutes_to_wait(ctx.now)
+    if minutes is not None:
         return Completion(replies=[Text(ctx.t(N_("join.slow_down"), minutes=minutes))])
     code = answers["code"]
     invitation = await ctx.records.people.invitation(code) if code else None
     if invitation is None or not invitation.usable(ctx.now):
-        failures = attempts.failures + 1
-        locked_until = ctx.now + LOCKOUT if failures >= MAX_WRONG_CODES else None
         return Completion(
             replies=[Text(ctx.t(N_("join.not_found")))],
-            effects=[RecordJoinAttempts(failures, locked_until)],
+            effects=[attempts.failed(CodeKind.INVITATION, ctx.now)],
         )
     grant = Grant(0, invitation.role, invitation.place)
-    effects: list[Effect] = [AcceptInvitation(code, grant)]
-    if attempts.failures:
-        effects.append(RecordJoinAttempts(0, None))
+    effects: list[Effect] = [
+        AcceptInvitation(code, grant),
+        *attempts.succeeded(CodeKind.INVITATION),
+    ]
     welcome = ctx.t(
         N_("join.welcome"),
         role=ctx.t(ROLE_LABELS[invitation.role]),

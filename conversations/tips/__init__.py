@@ -196,8 +196,9 @@ class TipReads(Protocol):
         """Tips placed in ``path`` or below: unacknowledged first, then the newest."""
         ...
 
-    async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
-        """The tip's status if ``member_id`` sent the tip ``code``; None otherwise."""
+    async def tip_status(self, code: str) -> TipStatus | None:
+        """The status of the tip ``code``; None when there is none. The code is the secret:
+        whoever holds it follows the tip up (the status flow guards against guessing)."""
         ...
 
 
@@ -205,8 +206,8 @@ class TipReads(Protocol):
 class StoreTip(Effect):
     """Store a resident's tip under ``code``.
 
-    ``sender_member_id`` is always given so the bot can derive the sender's proof of ownership;
-    the bot keeps it in the tip row only when the tip is not anonymous.
+    ``sender_member_id`` is always given so the bot can seal the route back to the sender; the
+    bot keeps it in the tip row only when the tip is not anonymous.
     """
 
     code: str

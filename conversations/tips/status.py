@@ -1,5 +1,7 @@
-"""Following up a tip by its code. Only the sender sees its status; any other code, wrong or
-someone else's, gets the very same "not found" answer."""
+"""Following up a tip by its code. The code is the secret, as on every tip line: nothing ties
+the tip to the member who sent it, so whoever holds the code sees its status. A wrong code
+and a malformed one get the same "not found", and wrong codes in a row lock the member out
+for a while (``conversations.secret_codes``), which makes guessing a code useless."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.policy import Action
 from conversations.replies import Text
+from conversations.secret_codes import CodeKind
 
 STATUS_LABELS = {
     "received": N_("tip.status.received"),
@@ -23,12 +26,20 @@ STATUS_LABELS = {
 
 
 async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    attempts = await ctx.records.people.code_attempts(ctx.member.id, CodeKind.TIP)
+    minutes = attempts.minutes_to_wait(ctx.now)
+    if minutes is not None:
+        return Completion(replies=[Text(ctx.t(N_("status.slow_down"), minutes=minutes))])
     code = answers["code"]
-    found = await ctx.records.tips.tip_status_for_sender(code, ctx.member.id) if code else None
+    found = await ctx.records.tips.tip_status(code) if code else None
     if found is None:
-        return Completion(replies=[Text(ctx.t(N_("status.not_found")))])
+        return Completion(
+            replies=[Text(ctx.t(N_("status.not_found")))],
+            effects=[attempts.failed(CodeKind.TIP, ctx.now)],
+        )
     label = STATUS_LABELS.get(found.status, N_("tip.status.received"))
     return Completion(
+        effects=attempts.succeeded(CodeKind.TIP),
         replies=[
             Text(
                 ctx.t(
@@ -38,7 +49,7 @@ async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completio
                     received=shown(found.received_at),
                 )
             )
-        ]
+        ],
     )
 
 

@@ -118,7 +118,6 @@ async def seed(database: Database, report_rows: int) -> Place:
                 "category": "theft",
                 "description": "Mất trộm xe máy " * 5,
                 "anonymous": True,
-                "sender_proof": "0" * 64,
                 "locale": "vi",
                 "status": "received",
                 "received_at": start + timedelta(minutes=2 * n),

@@ -12,6 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot.app import configure_logging
 from conversations.replies import AskLocation, Choices, Inbound, MediaItem, Reply
+from conversations.secret_codes import LOCKOUTS, CodeKind
+from conversations.tips.report import new_tip_code
 from storage.conversations import load_conversation
 from storage.database import Database
 from storage.tips import list_tips
@@ -89,7 +91,9 @@ async def test_a_named_tip_keeps_the_sender_and_phone_for_officers(database: Dat
     assert tip.contact_phone == "+84912345678"
 
 
-async def test_status_shows_to_the_sender_only(database: Database) -> None:
+async def test_status_takes_the_code_alone_and_guessing_is_locked_out_across_restarts(
+    database: Database,
+) -> None:
     processor = make_processor(database)
     sender, other = Phone(processor), Phone(processor, user_id="55", name="Khác")
     await to_tip_start(sender)
@@ -102,11 +106,16 @@ async def test_status_shows_to_the_sender_only(database: Database) -> None:
     assert t("tip.status.received") in sender.text
     await other.send(text="/start")
     await other.send(text="1")
-    await other.send(text=f"/status {tip.code}")
-    foreign = other.text
-    await other.send(text="/status 00000000")
-    assert foreign == other.text
-    assert t("status.not_found") in foreign
+    lockout = LOCKOUTS[CodeKind.TIP]
+    for _ in range(lockout.max_wrong):
+        await other.send(text=f"/status {new_tip_code()}")
+        assert t("status.not_found") in other.text
+
+    restarted = Phone(make_processor(database), user_id="55", name="Khác")
+    await restarted.send(text=f"/status {tip.code}")
+    minutes = int(lockout.wait.total_seconds() // 60)
+    assert t("status.slow_down", minutes=minutes) in restarted.text
+    assert t("tip.status.received") not in restarted.text
 
 
 async def test_a_restart_mid_flow_resumes_at_the_same_step_with_the_same_answers(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from conversations.fields import format_tip_code
+from conversations.secret_codes import LOCKOUTS, CodeKind
+from conversations.tips.report import new_tip_code
 from tests.conversations.harness import (
     ANONYMOUS_PATH,
+    Clock,
     User,
     new_chat,
     start_tip,
@@ -71,19 +74,48 @@ async def test_the_status_menu_item_asks_for_the_code() -> None:
     assert user.said("tip.status.received")
 
 
-async def test_someone_elses_code_gets_the_same_answer_as_a_wrong_one() -> None:
+async def test_the_code_is_the_secret_whoever_holds_it_follows_the_tip_up() -> None:
+    # A tipster who lost their phone follows the tip up from a new account with the code.
     chat = new_chat()
     sender = await user_at_menu(chat, user_id="1")
     code = await _tip_code(sender)
-    other = await user_at_menu(chat, user_id="2")
+    new_phone = await user_at_menu(chat, user_id="2")
 
-    await other.say(f"/status {code}")
-    foreign = other.text
-    await other.say("/status ZZZZZZZZ")
-    unknown = other.text
-    await other.say("/status xin chao")
-    malformed = other.text
+    await new_phone.say(f"/status {code}")
 
-    assert other.said("status.not_found")
-    assert foreign == unknown == malformed
-    assert t("tip.status.received") not in foreign
+    assert new_phone.said("tip.status.received")
+
+
+async def test_a_wrong_code_and_a_malformed_one_get_the_same_answer() -> None:
+    user = await user_at_menu(new_chat())
+    await user.say("/status ZZZZZZZZ")
+    unknown = user.text
+    await user.say("/status xin chao")
+    malformed = user.text
+
+    assert user.said("status.not_found")
+    assert unknown == malformed
+
+
+async def test_wrong_tip_codes_in_a_row_lock_the_guesser_out_even_from_a_real_code() -> None:
+    clock = Clock()
+    chat = new_chat(clock=clock)
+    sender = await user_at_menu(chat, user_id="1")
+    code = await _tip_code(sender)
+    guesser = await user_at_menu(chat, user_id="2")
+    lockout = LOCKOUTS[CodeKind.TIP]
+    for _ in range(lockout.max_wrong):
+        await guesser.say(f"/status {new_tip_code()}")
+        assert guesser.said("status.not_found")
+
+    await guesser.say(f"/status {code}")
+    minutes = int(lockout.wait.total_seconds() // 60)
+    assert guesser.said("status.slow_down", minutes=minutes)
+    assert not guesser.said("tip.status.received")
+
+    clock.advance(seconds=lockout.wait.total_seconds() + 1)
+    await guesser.say(f"/status {code}")
+    assert guesser.said("tip.status.received")
+    # The sender was never slowed down by somebody else's guesses.
+    await sender.say(f"/status {code}")
+    assert sender.said("tip.status.received")

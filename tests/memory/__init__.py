@@ -20,8 +20,6 @@ from conversations.people import (
     GiveUpRole,
     HeldRole,
     InvitationView,
-    JoinAttempts,
-    RecordJoinAttempts,
     RenameArea,
     SetLocale,
 )
@@ -29,6 +27,7 @@ from conversations.places import Place, child_path, is_inside
 from conversations.policy import Grant
 from conversations.ports import Member, SavedConversation
 from conversations.replies import Inbound, Reply
+from conversations.secret_codes import CodeAttempts, CodeKind, RecordCodeAttempts
 from conversations.tips import (
     ACKNOWLEDGED,
     RECEIVED,
@@ -52,7 +51,7 @@ from tests.memory.security_models import MemorySecurityModels, apply_security_mo
 
 @dataclass
 class MemoryRecords(MemoryEventRecords):
-    """Tips kept in a dict; the sender is remembered only to answer their status questions."""
+    """Tips kept in a dict, with what the flows read about them."""
 
     tips: dict[str, StoreTip] = field(default_factory=dict)
     statuses: dict[str, str] = field(default_factory=dict)
@@ -60,7 +59,7 @@ class MemoryRecords(MemoryEventRecords):
     places: dict[str, Place] = field(default_factory=dict)
     invitations: dict[str, InvitationView] = field(default_factory=dict)
     invited_by: dict[str, int] = field(default_factory=dict)
-    attempts: dict[int, JoinAttempts] = field(default_factory=dict)
+    attempts: dict[tuple[int, CodeKind], CodeAttempts] = field(default_factory=dict)
     tip_places: dict[str, Place] = field(default_factory=dict)
     tip_views: list[tuple[int, str]] = field(default_factory=list)
     held: list[HeldRole] = field(default_factory=list)
@@ -74,9 +73,8 @@ class MemoryRecords(MemoryEventRecords):
     def place_by_id(self, area_id: int) -> Place | None:
         return next((p for p in self.places.values() if p.id == area_id), None)
 
-    async def tip_status_for_sender(self, code: str, member_id: int) -> TipStatus | None:
-        tip = self.tips.get(code)
-        if tip is None or tip.sender_member_id != member_id:
+    async def tip_status(self, code: str) -> TipStatus | None:
+        if code not in self.tips:
             return None
         return TipStatus(code, self.statuses.get(code, "received"), self.received[code])
 
@@ -106,8 +104,8 @@ class MemoryRecords(MemoryEventRecords):
     async def invitation(self, code: str) -> InvitationView | None:
         return self.invitations.get(code)
 
-    async def join_attempts(self, member_id: int) -> JoinAttempts:
-        return self.attempts.get(member_id, JoinAttempts())
+    async def code_attempts(self, member_id: int, kind: CodeKind) -> CodeAttempts:
+        return self.attempts.get((member_id, kind), CodeAttempts())
 
     async def roles_within(self, path: str) -> list[HeldRole]:
         return [role for role in self.held if is_inside(role.grant.place.path, path)]
@@ -233,8 +231,10 @@ class MemoryChat:
             self.grant(user_id, effect.grant)
             if effect.code in records.invited_by:
                 self.notices.append((records.invited_by[effect.code], "notice.invitation_used"))
-        elif isinstance(effect, RecordJoinAttempts):
-            records.attempts[member.id] = JoinAttempts(effect.failures, effect.locked_until)
+        elif isinstance(effect, RecordCodeAttempts):
+            records.attempts[member.id, effect.kind] = CodeAttempts(
+                effect.failures, effect.locked_until
+            )
         elif isinstance(effect, CreateInvitation):
             place = next(p for p in records.places.values() if p.id == effect.area_id)
             records.invitations[effect.code] = InvitationView(

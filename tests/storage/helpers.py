@@ -24,7 +24,6 @@ def new_tip(**overrides: Any) -> NewTip:
         "anonymous": False,
         "member_id": None,
         "contact_phone": None,
-        "sender_proof": "0" * 64,
         "sender_route": None,
         "locale": "vi",
         "received_at": datetime(2025, 3, 1, 14, 0, tzinfo=UTC),

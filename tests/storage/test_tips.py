@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -168,15 +166,13 @@ async def test_anonymous_tip_row_holds_nothing_readable_about_its_sender(
         )
     assert sender.id == member_id
 
-    # What a caller does: an HMAC proof and a sealed route, both keyed by server secrets.
-    proof_key, route_key = os.urandom(32), AESGCM.generate_key(bit_length=256)
-    proof = hmac.new(proof_key, f"telegram:{platform_user_id}".encode(), hashlib.sha256)
+    # What a caller does: a route sealed by a server secret.
+    route_key = AESGCM.generate_key(bit_length=256)
     nonce = os.urandom(12)
     route = nonce + AESGCM(route_key).encrypt(nonce, f"telegram:{chat_id}".encode(), None)
     tip = new_tip(
         code="ANON7777",
         anonymous=True,
-        sender_proof=proof.hexdigest(),
         sender_route=route,
         attachments=(PHOTO, replace(VOICE, file_name="ghi-am.ogg")),
     )

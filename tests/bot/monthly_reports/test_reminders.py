@@ -82,7 +82,6 @@ async def tip_in(database: Database, code: str, tip_code: str, when: datetime) -
                 anonymous=True,
                 member_id=None,
                 contact_phone=None,
-                sender_proof="0" * 64,
                 sender_route=None,
                 locale="vi",
                 received_at=when,

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import text
 
 from conversations.people import GiveUpRole
-from conversations.people.invitations import MAX_WRONG_CODES, new_invite_code
+from conversations.people.invitations import new_invite_code
 from conversations.policy import PolicyViolation
 from conversations.ports import Member
-from storage._sql import audit_log, invitations, join_attempts, member_roles, notices, tips
+from conversations.secret_codes import LOCKOUTS, CodeKind
+from storage._sql import audit_log, code_attempts, invitations, member_roles, notices, tips
 from storage.areas import area_by_code
 from storage.database import Database
 from storage.members import find_or_create_member
@@ -77,10 +78,12 @@ async def test_the_slow_down_survives_a_restart(tree: Database) -> None:
     code = await invite_leader(tree, clock)
     guesser = Phone(make_processor(tree, clock), user_id="66")
     await at_menu(guesser)
-    for _ in range(MAX_WRONG_CODES):
+    max_wrong = LOCKOUTS[CodeKind.INVITATION].max_wrong
+    for _ in range(max_wrong):
         await guesser.send(text=f"/join {new_invite_code()}")
-    (attempts,) = await rows(tree, join_attempts)
-    assert attempts["failures"] == MAX_WRONG_CODES and attempts["locked_until"] is not None
+    (attempts,) = await rows(tree, code_attempts)
+    assert attempts["kind"] == "invitation"
+    assert attempts["failures"] == max_wrong and attempts["locked_until"] is not None
 
     restarted = Phone(make_processor(tree, clock), user_id="66")
     await restarted.send(text=f"/join {code}")

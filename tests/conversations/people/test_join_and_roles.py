@@ -7,16 +7,11 @@ from datetime import timedelta
 import pytest
 
 from conversations.people import InvitationView
-from conversations.people.invitations import (
-    INVITE_TTL,
-    LOCKOUT,
-    MAX_WRONG_CODES,
-    format_invite_code,
-    new_invite_code,
-)
+from conversations.people.invitations import INVITE_TTL, format_invite_code, new_invite_code
 from conversations.places import Place
 from conversations.policy import Grant, Role
 from conversations.replies import Choices
+from conversations.secret_codes import LOCKOUTS, CodeKind
 from tests.conversations.harness import START, Clock, User, new_chat, places, t, user_at_menu
 from tests.memory import MemoryChat
 
@@ -134,16 +129,17 @@ async def test_twenty_wrong_codes_in_a_row_slow_the_member_down() -> None:
     chat = new_chat(clock=clock)
     good = invitation(chat, places(chat)["17662-001"], expires_at=START + timedelta(days=30))
     user = await user_at_menu(chat)
-    for _ in range(MAX_WRONG_CODES):
+    lockout = LOCKOUTS[CodeKind.INVITATION]
+    for _ in range(lockout.max_wrong):
         await user.say(f"/join {new_invite_code()}")
         assert user.said("join.not_found")
     await user.say(f"/join {good}")  # even a good code waits
-    minutes = int(LOCKOUT.total_seconds() // 60)
+    minutes = int(lockout.wait.total_seconds() // 60)
     assert user.said("join.slow_down", minutes=minutes)
-    clock.advance(seconds=LOCKOUT.total_seconds() + 1)
+    clock.advance(seconds=lockout.wait.total_seconds() + 1)
     await user.say(f"/join {good}")
     assert user.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương")
-    assert chat.records.attempts[chat.members["1001"].id].failures == 0
+    assert chat.records.attempts[chat.members["1001"].id, CodeKind.INVITATION].failures == 0
 
 
 async def test_a_member_can_leave_a_role() -> None:
