@@ -16,6 +16,7 @@ from bot.exports import handlers as exports
 from bot.incidents import handlers as incidents
 from bot.monthly_reports import handlers as monthly_reports
 from bot.people import handlers as people
+from bot.privacy import handlers as privacy
 from bot.security_models import handlers as security_models
 from bot.tips import handlers as tips
 from conversations.effects import Effect
@@ -41,6 +42,7 @@ EFFECT_HANDLERS = merged(
     broadcasts.EFFECT_HANDLERS,
     exports.EFFECT_HANDLERS,
     people.EFFECT_HANDLERS,
+    privacy.EFFECT_HANDLERS,
 )
 
 

@@ -27,6 +27,7 @@ from conversations.effects import Effect
 from conversations.engine import Engine, Outcome
 from conversations.i18n import N_, Catalogues
 from conversations.ports import Member, SavedConversation
+from conversations.privacy import EraseMe
 from conversations.replies import Inbound, Reply, Text, printable
 from storage.conversations import (
     ConcurrentUpdate,
@@ -145,7 +146,7 @@ class MessageProcessor:
                 display_name=message.display_name,
             )
             grants = await load_grants(session, row.id) if row.holds_roles else ()
-            member = Member(row.id, row.locale, grants)
+            member = Member(row.id, row.locale, grants, row.consent_version)
             saved = None
             if conversation is not None:
                 saved = SavedConversation(
@@ -160,6 +161,11 @@ class MessageProcessor:
             effect_replies: list[Reply] = []
             for effect in outcome.effects:
                 await self._apply(session, message, member, effect, now, effect_replies)
+            if any(isinstance(effect, EraseMe) for effect in outcome.effects):
+                # Nothing of the member is left to save a conversation or replies against:
+                # the answer goes out once, unstored (a crash before it is sent loses only
+                # the confirmation, never the erasure).
+                return self._unstored(message, (*outcome.replies, *effect_replies))
             state = outcome.state
             unchanged = saved is not None and (state.flow, state.step, state.data) == (
                 saved.flow,

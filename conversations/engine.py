@@ -21,6 +21,8 @@ from conversations.parsing import ParseError, parse_integer
 from conversations.people import AcceptInvitation, GiveUpRole, SetLocale
 from conversations.policy import may
 from conversations.ports import Member, Records, SavedConversation
+from conversations.privacy import ConsentDecision, RecordConsent, has_consent
+from conversations.privacy.consent import THEN, THEN_ARGUMENT
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 
 MENU = "menu"
@@ -104,12 +106,14 @@ class Engine:
         *,
         menu: list[str],
         language_flow: str = "language",
+        consent_flow: str = "consent",
         draft_ttl: timedelta = timedelta(hours=24),
     ) -> None:
         self.flows = {flow.name: flow for flow in flows}
         self.catalogues = catalogues
         self.menu = menu
         self.language_flow = language_flow
+        self.consent_flow = consent_flow
         self.draft_ttl = draft_ttl
         self.flow_commands = {word: flow.name for flow in flows for word in flow.commands}
 
@@ -354,6 +358,9 @@ class Engine:
         if not self._allowed(turn, flow):
             self._deny(turn)
             return
+        if flow.needs_consent and not has_consent(turn.member.consent_version):
+            await self._ask_consent(turn, flow, argument)
+            return
         if turn.flow is not None:
             self._pause(turn)
         if flow.confirm and turn.draft is not None:
@@ -378,6 +385,15 @@ class Engine:
             return
         if flow.intro:
             turn.say(Text(self._t(turn, flow.intro)))
+        self._ask(turn)
+
+    async def _ask_consent(self, turn: Turn, then: Flow, argument: str) -> None:
+        """The privacy notice first; once agreed, ``then`` starts with ``argument``."""
+        consent = self.flows[self.consent_flow]
+        if turn.flow is not None:
+            self._pause(turn)
+        turn.enter(consent)
+        turn.answers = {THEN: then.name, THEN_ARGUMENT: argument}
         self._ask(turn)
 
     # -- inside a flow -----------------------------------------------------------------------
@@ -482,6 +498,10 @@ class Engine:
         turn.answers.update(redirect.answers)
         turn.editing, turn.item = False, None
         target = redirect.step or flow.first_unanswered(turn.answers)
+        if target in (SUMMARY, FINISHED):
+            # An answer the redirect made moot (a phone consent once the tip went anonymous)
+            # must not come back when the member edits from the summary.
+            turn.answers = flow.prune(turn.answers)
         if target == FINISHED:
             await self._complete(turn, flow)
             return
@@ -602,7 +622,10 @@ class Engine:
                 turn.locale = effect.locale
             turn.member = member_after(turn.member, effect)
         turn.leave()
-        if turn.member.locale is None and flow.name != self.language_flow:
+        if completion.next_flow is not None and completion.next_flow.name in self.flows:
+            following = self.flows[completion.next_flow.name]
+            await self._start_flow(turn, following, completion.next_flow.argument)
+        elif turn.member.locale is None and flow.name != self.language_flow:
             await self._start_flow(turn, self.flows[self.language_flow], argument="")
         else:
             self._show_menu(turn)
@@ -734,6 +757,9 @@ def member_after(member: Member, effect: Effect) -> Member:
         return replace(member, locale=effect.locale)
     if isinstance(effect, AcceptInvitation):
         return replace(member, roles=(*member.roles, effect.grant))
+    if isinstance(effect, RecordConsent):
+        agreed = effect.decision == ConsentDecision.GIVEN
+        return replace(member, consent_version=effect.notice_version if agreed else None)
     if isinstance(effect, GiveUpRole):
         return replace(
             member, roles=tuple(grant for grant in member.roles if grant.id != effect.role_id)

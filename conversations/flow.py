@@ -86,13 +86,23 @@ class FlowContext:
 
 
 @dataclass(frozen=True)
+class NextFlow:
+    """The flow to start once this one is done, with what the member typed after its command."""
+
+    name: str
+    argument: str = ""
+
+
+@dataclass(frozen=True)
 class Completion:
     """What finishing a flow says and does; with ``redirect`` the flow goes on instead
-    (what was about to be stored changed meanwhile, say)."""
+    (what was about to be stored changed meanwhile, say); with ``next_flow`` another flow
+    starts right after (the one the privacy notice interrupted)."""
 
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     redirect: Redirect | None = None
+    next_flow: NextFlow | None = None
 
 
 Complete = Callable[[dict[str, Any], FlowContext], Awaitable[Completion]]
@@ -119,7 +129,9 @@ class Flow:
     shown at the top of the summary; ``draft_ttl`` overrides how long an unfinished draft
     lives (a monthly update is filled over days). With ``edit_by_number`` "Edit" asks for
     the number of a summary line ("5", or "5 12" to change it at once) instead of offering
-    the steps as buttons: for flows with many lines.
+    the steps as buttons: for flows with many lines. With ``needs_consent`` the flow keeps
+    something about the member, so the engine asks for consent to the privacy notice first
+    (``conversations.privacy``).
     """
 
     def __init__(
@@ -138,6 +150,7 @@ class Flow:
         heading: Callable[[Answers, FieldContext], str] | None = None,
         draft_ttl: timedelta | None = None,
         edit_by_number: bool = False,
+        needs_consent: bool = False,
     ) -> None:
         self.name = name
         self.title = title
@@ -152,6 +165,7 @@ class Flow:
         self.heading = heading
         self.draft_ttl = draft_ttl
         self.edit_by_number = edit_by_number
+        self.needs_consent = needs_consent
         self.by_name = {step.name: step for step in self.steps}
         self.machine = self._build_machine()
 
@@ -257,6 +271,9 @@ class Flow:
 
     def prune(self, answers: dict[str, Any]) -> dict[str, Any]:
         """Only the answers of steps that apply: a phone given before switching to an
-        anonymous tip must not be kept."""
+        anonymous tip must not be kept. Names starting with "_" are the flow's own context
+        (what to do next), not answers, and stay."""
         keep = {step.name for step in self.applicable(answers)}
-        return {name: value for name, value in answers.items() if name in keep}
+        return {
+            name: value for name, value in answers.items() if name in keep or name.startswith("_")
+        }

@@ -27,6 +27,9 @@ from conversations.people.language import language_flow
 from conversations.people.reminders import reminders_flow
 from conversations.people.roles import roles_flow
 from conversations.people.staff import revoke_flow, staff_flow
+from conversations.privacy import PrivacyTerms
+from conversations.privacy.consent import consent_flow, withdraw_flow
+from conversations.privacy.my_data import erase_flow, my_data_flow
 from conversations.security_models.activity import model_activity_flow
 from conversations.security_models.end import model_end_flow
 from conversations.security_models.listing import model_list_flow
@@ -69,6 +72,7 @@ MAIN_MENU = [
     "language",
     "reminders",
     "campaigns",
+    "consent",
 ]
 
 
@@ -78,11 +82,13 @@ def build_engine(
     draft_ttl: timedelta = timedelta(hours=24),
     bot_username: str | None = None,
     report_calendar: ReportCalendar | None = None,
+    privacy_terms: PrivacyTerms | None = None,
 ) -> Engine:
     """The engine with every flow this release offers, in menu order.
 
     ``bot_username`` (Telegram, without "@") lets invitations carry a deep link;
-    ``report_calendar`` holds the monthly update's deadlines (settings).
+    ``report_calendar`` holds the monthly update's deadlines (settings); ``privacy_terms``
+    what the privacy notice says from the settings.
     """
     flows = [
         tip_flow(),
@@ -116,5 +122,9 @@ def build_engine(
         turnout_flow(),
         overview_flow(report_calendar),
         export_flow(report_calendar),
+        consent_flow(privacy_terms or PrivacyTerms()),
+        withdraw_flow(),
+        my_data_flow(),
+        erase_flow(),
     ]
     return Engine(flows, catalogues, menu=MAIN_MENU, draft_ttl=draft_ttl)

@@ -82,6 +82,7 @@ class Action(StrEnum):
     MANAGE_EVENTS = "event.manage"
     BROADCAST = "broadcast"
     EXPORT = "export"
+    MY_DATA = "privacy.mine"
 
 
 EVERYBODY = frozenset(Role)
@@ -89,6 +90,7 @@ STAFF = frozenset(GRANTABLE)
 
 RULES: dict[Action, frozenset[Role]] = {
     Action.SEND_TIP: EVERYBODY,
+    Action.MY_DATA: EVERYBODY,
     Action.FOLLOW_OWN_TIP: EVERYBODY,
     Action.CHOOSE_LANGUAGE: EVERYBODY,
     Action.CHOOSE_MESSAGES: EVERYBODY,

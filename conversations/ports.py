@@ -26,6 +26,8 @@ class Member:
     id: int
     locale: str | None
     roles: tuple[Grant, ...] = ()
+    # The privacy notice version the member agreed to; None: never, refused or withdrew.
+    consent_version: int | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ class MemberRecord:
     holds_roles: bool
     # The chat shows a keyboard the next message must take away (storage.replies).
     reply_keyboard: bool = False
+    # The privacy notice version the member agreed to (None: never, refused or withdrawn).
+    consent_version: int | None = None
 
 
 IDENTITY_COLUMNS = (
@@ -54,6 +56,7 @@ IDENTITY_COLUMNS = (
     members.c.id.label("member_id"),
     members.c.locale.label("member_locale"),
     members.c.display_name.label("member_display_name"),
+    members.c.consent_version.label("member_consent_version"),
     exists()
     .where(member_roles.c.member_id == members.c.id, member_roles.c.revoked_at.is_(None))
     .label("member_holds_roles"),
@@ -68,6 +71,12 @@ _find_member = (
     .select_from(identities.join(members, members.c.id == identities.c.member_id))
     .where(*IDENTITY_MATCH)
 )
+
+
+def _coarse_now() -> datetime:
+    """Now, to the minute: a member's or an identity's times must not single out the message
+    that wrote them (a tip's time is kept to the minute too)."""
+    return utcnow().replace(second=0, microsecond=0)
 
 
 def _clip_name(display_name: str | None) -> str | None:
@@ -88,9 +97,10 @@ async def refresh_identity(
 
     Reactivates a blocked identity (the user wrote again, so they unblocked the bot), follows a
     changed chat id, refreshes last_seen_at when older than LAST_SEEN_RESOLUTION and fills a
-    missing display name.
+    missing display name — only for a member who agreed to the privacy notice or holds a role
+    (a name is personal data the bot does not need to answer anybody else).
     """
-    now = now or utcnow()
+    now = now or _coarse_now()
     member_display_name = row.member_display_name
     if (
         not row.identity_active
@@ -103,7 +113,8 @@ async def refresh_identity(
             .values(active=True, chat_id=chat_id, last_seen_at=now)
         )
     name = _clip_name(display_name)
-    if member_display_name is None and name is not None:
+    may_keep_name = row.member_consent_version is not None or bool(row.member_holds_roles)
+    if member_display_name is None and name is not None and may_keep_name:
         await session.execute(
             update(members).where(members.c.id == row.member_id).values(display_name=name)
         )
@@ -116,6 +127,7 @@ async def refresh_identity(
         identity_active=True,
         holds_roles=bool(row.member_holds_roles),
         reply_keyboard=bool(row.identity_reply_keyboard),
+        consent_version=row.member_consent_version,
     )
 
 
@@ -130,15 +142,15 @@ async def create_member(
     """Create a member and its identity; if a concurrent message created them first, read those.
 
     The inserts run in a SAVEPOINT so a unique violation leaves the caller's transaction usable.
+    The display name is not kept yet: a new member has not agreed to the privacy notice.
     """
-    now = utcnow()
-    name = _clip_name(display_name)
+    now = _coarse_now()
     try:
         async with session.begin_nested():
             member_id = (
                 await session.execute(
                     insert(members)
-                    .values(locale=None, display_name=name, created_at=now)
+                    .values(locale=None, display_name=None, created_at=now)
                     .returning(members.c.id)
                 )
             ).scalar_one()
@@ -170,7 +182,7 @@ async def create_member(
     return MemberRecord(
         id=member_id,
         locale=None,
-        display_name=name,
+        display_name=None,
         identity_id=identity_id,
         identity_active=True,
         holds_roles=False,

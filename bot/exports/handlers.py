@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+from bot.channels import CHANNELS_WITHOUT_FILES
 from bot.effect_context import EffectContext, EffectHandler
 from bot.exports.compliance import FixedDeadline
 from bot.exports.reads import same_session
@@ -35,7 +36,6 @@ from storage.audit import record_audit
 
 MAX_CHAT_ROWS = 20_000
 MAX_CHAT_BYTES = 20 * 1024 * 1024  # Telegram takes up to 50 MB from bots; keep well below
-CHANNELS_WITHOUT_FILES = frozenset({"zalo"})
 
 SUBJECTS = {
     ExportKind.REPORTS_CURRENT: ExportSubject.REPORTS,

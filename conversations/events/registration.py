@@ -167,4 +167,6 @@ def events_flow() -> Flow:
         commands=("sukien", "events"),
         action=Action.SEE_EVENTS,
         begin=begin,
+        # Where the member lives and what they register for are kept: the notice comes first.
+        needs_consent=True,
     )

@@ -63,4 +63,6 @@ def join_flow() -> Flow:
         commands=("join", "mamoi", "thamgia"),
         action=Action.JOIN,
         recognise=looks_like_invite_code,
+        # A role keeps the member's name and place of work: the notice comes first.
+        needs_consent=True,
     )

@@ -21,7 +21,7 @@ from conversations.fields import (
     Whereabouts,
     format_tip_code,
 )
-from conversations.flow import Answers, Completion, Flow, FlowContext, Step
+from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
@@ -56,9 +56,31 @@ IDENTITY = Choice(
 )
 
 
-def wants_contact(answers: Answers) -> bool:
-    """The sender chose to leave a phone number for officers to call back."""
+PHONE_CONSENT = Choice(
+    ChoiceOption("agree", N_("privacy.agree"), ("dong y", "agree", "yes", "co", "ok")),
+    ChoiceOption("anonymous", N_("tip.phone_consent.anonymous"), ("an danh", "anonymous")),
+)
+
+
+def chose_contact(answers: Answers) -> bool:
+    """The sender picked "leave a phone number": they are asked to agree to it being kept."""
     return answers.get("identity") == "contact"
+
+
+def wants_contact(answers: Answers) -> bool:
+    """The sender chose to leave a phone number for officers to call back, and agreed to it
+    being kept with the tip."""
+    return chose_contact(answers) and answers.get("phone_consent") == "agree"
+
+
+async def _anonymous_unless_agreed(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+    if answers.get("phone_consent") == "agree":
+        return None
+    # Not agreeing to the phone being kept sends the tip anonymously: nothing else changes.
+    return Redirect(
+        answers={"identity": "anonymous"},
+        replies=[Text(ctx.t(N_("tip.phone_consent.went_anonymous")))],
+    )
 
 
 def new_tip_code() -> str:
@@ -143,6 +165,14 @@ def tip_flow() -> Flow:
                 IDENTITY,
                 title=N_("tip.title.identity"),
                 help=N_("tip.help.identity"),
+            ),
+            Step(
+                "phone_consent",
+                N_("tip.ask.phone_consent"),
+                PHONE_CONSENT,
+                title=N_("tip.title.phone_consent"),
+                applies=chose_contact,
+                after=_anonymous_unless_agreed,
             ),
             Step(
                 "phone",

@@ -83,12 +83,16 @@ async def rows(database: Database, table: object) -> list[dict[str, object]]:
         return [dict(row._mapping) for row in result]
 
 
-async def at_menu(phone: Phone) -> None:
-    """Open the chat and, on a first contact, choose Vietnamese."""
+async def at_menu(phone: Phone, *, consent: bool = True) -> None:
+    """Open the chat and, on a first contact, choose Vietnamese and (unless ``consent`` is
+    False) agree to the privacy notice."""
     await phone.send(text="/start")
     last = phone.replies[-1]
     if isinstance(last, Choices) and last.ref == "locale":
         await phone.send(text="1")
+        if consent:
+            await phone.send(text="/quyenriengtu")
+            await phone.send(text="1")
 
 
 async def invite_leader(database: Database, clock: Clock) -> str:

@@ -17,7 +17,7 @@ from conversations.tips.report import new_tip_code
 from storage.conversations import load_conversation
 from storage.database import Database
 from storage.tips import list_tips
-from tests.bot.harness import NAME, USER_ID, Phone, make_processor, walk
+from tests.bot.harness import NAME, USER_ID, Phone, at_menu, make_processor, walk
 from tests.conversations.harness import (
     ANONYMOUS_PATH,
     CONTACT_PATH,
@@ -324,7 +324,8 @@ async def test_control_characters_in_a_text_or_a_name_never_stop_a_conversation(
     """PostgreSQL refuses NUL in text: a tip with one used to fail at every confirm, a name
     with one made every message of that person fail."""
     phone = Phone(make_processor(database), name="Nguyễn\x00 Văn\x07 Báo")
-    await to_tip_start(phone)
+    await at_menu(phone)  # agrees to the privacy notice: a name is kept only with consent
+    await phone.send(text="/tinbao")
     path = [
         (key, {"text": DESCRIPTION[:20] + "\x00\x1b" + DESCRIPTION[20:]} if i == 1 else answer)
         for i, (key, answer) in enumerate(ANONYMOUS_PATH)

@@ -99,10 +99,17 @@ def new_chat(engine: Engine | None = None, clock: Clock | None = None) -> Memory
     return MemoryChat(engine or build_engine(CATALOGUES), clock=clock or Clock())
 
 
-async def user_at_menu(chat: MemoryChat, user_id: str = "1001", locale_choice: str = "1") -> User:
+async def user_at_menu(
+    chat: MemoryChat, user_id: str = "1001", locale_choice: str = "1", *, consented: bool = True
+) -> User:
+    """A member at the menu, their language chosen and (unless ``consented`` is False) the
+    privacy notice agreed to."""
     user = User(chat, user_id)
     await user.say("/start")
     await user.say(locale_choice)
+    if consented:
+        await user.say("/quyenriengtu")
+        await user.say("1")
     return user
 
 
@@ -121,6 +128,7 @@ ANONYMOUS_PATH: list[tuple[str, dict[str, object]]] = [
 CONTACT_PATH: list[tuple[str, dict[str, object]]] = [
     *ANONYMOUS_PATH[:-1],
     ("tip.ask.identity", {"text": "2"}),
+    ("tip.ask.phone_consent", {"text": "1"}),
     ("tip.ask.phone", {"text": "0912 345 678"}),
 ]
 

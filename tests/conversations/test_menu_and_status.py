@@ -26,7 +26,7 @@ async def test_the_first_message_asks_the_language_in_both_languages() -> None:
 
 async def test_the_language_is_asked_once_and_remembered() -> None:
     chat = new_chat()
-    user = await user_at_menu(chat)
+    user = await user_at_menu(chat, consented=False)
     assert user.said("home.welcome")
     await user.say("/start")
     assert user.question.ref == "menu"  # not the language question again

@@ -27,6 +27,7 @@ RESIDENT_CAN = {
     Action.CHOOSE_MESSAGES,
     Action.JOIN,
     Action.SEE_EVENTS,
+    Action.MY_DATA,
 }
 STAFF_CAN = {
     Role.LEADER: {

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from conversations.effects import Effect
-from conversations.engine import Engine
+from conversations.engine import Engine, member_after
 from conversations.incidents import ReportIncident
 from conversations.monthly_reports import FileMonthlyReport
 from conversations.parsing import fold
@@ -26,6 +26,7 @@ from conversations.people import (
 from conversations.places import Place, child_path, is_inside
 from conversations.policy import Grant
 from conversations.ports import Member, SavedConversation
+from conversations.privacy import ConsentDecision, RecordConsent
 from conversations.replies import Inbound, Reply
 from conversations.secret_codes import CodeAttempts, CodeKind, RecordCodeAttempts
 from conversations.tips import (
@@ -60,6 +61,7 @@ class MemoryRecords(MemoryEventRecords):
     invitations: dict[str, InvitationView] = field(default_factory=dict)
     invited_by: dict[str, int] = field(default_factory=dict)
     attempts: dict[tuple[int, CodeKind], CodeAttempts] = field(default_factory=dict)
+    consents: list[tuple[int, ConsentDecision]] = field(default_factory=list)
     tip_places: dict[str, Place] = field(default_factory=dict)
     tip_views: list[tuple[int, str]] = field(default_factory=list)
     held: list[HeldRole] = field(default_factory=list)
@@ -219,6 +221,9 @@ class MemoryChat:
         records = self.records
         if isinstance(effect, SetLocale):
             self.members[user_id] = replace(member, locale=effect.locale)
+        elif isinstance(effect, RecordConsent):
+            self.members[user_id] = member_after(member, effect)
+            records.consents.append((member.id, effect.decision))
         elif isinstance(effect, StoreTip):
             records.tips[effect.code] = effect
             records.received[effect.code] = now

@@ -14,6 +14,7 @@ from storage.members import (
     mark_identity_inactive,
     set_locale,
 )
+from storage.privacy import record_consent
 from storage.tables import utcnow
 
 
@@ -42,7 +43,6 @@ async def test_first_message_creates_a_member_and_later_ones_find_it(database: D
     again = await _member(database)
     assert first == again
     assert first.locale is None  # type: ignore[attr-defined]
-    assert first.display_name == "Nguyễn Thị Lan"  # type: ignore[attr-defined]
     assert first.identity_active is True  # type: ignore[attr-defined]
     assert await _count(database) == (1, 1)
 
@@ -101,6 +101,21 @@ async def test_changed_chat_id_is_followed(database: Database) -> None:
         assert (await session.execute(select(identities.c.chat_id))).scalar_one() == "777"
 
 
-async def test_long_display_name_is_clipped(database: Database) -> None:
-    member = await _member(database, display_name="Đ" * 300)
-    assert member.display_name == "Đ" * 128  # type: ignore[attr-defined]
+async def test_a_name_is_kept_only_once_the_member_agreed_to_the_privacy_notice(
+    database: Database,
+) -> None:
+    first = await _member(database)
+    assert first.display_name is None  # type: ignore[attr-defined]
+    async with database.transaction() as session:
+        await record_consent(
+            session,
+            first.id,  # type: ignore[attr-defined]
+            decision="given",
+            notice_version=1,
+            display_name=None,
+            now=utcnow(),
+        )
+    again = await _member(database, display_name="Đ" * 300)
+    assert again.display_name == "Đ" * 128  # type: ignore[attr-defined]  # clipped
+    async with database.session() as session:
+        assert (await session.execute(select(members.c.display_name))).scalar_one() == "Đ" * 128

@@ -8,12 +8,15 @@ import pytest
 from sqlalchemy import select
 
 from conversations.parsing import fold
+from conversations.privacy import NOTICE_VERSION
 from conversations.replies import Choices
 from storage._sql import monthly_reports
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.members import find_or_create_member
+from storage.privacy import record_consent
 from storage.roles import grant_role
+from storage.tables import utcnow
 from tests.bot.harness import PAGES, REST, Phone, fill, make_processor
 from tests.conversations.harness import Clock, t
 
@@ -35,6 +38,15 @@ async def lead(database: Database, user_id: str, *codes: str, name: str) -> None
             platform_user_id=user_id,
             chat_id=user_id,
             display_name=name,
+        )
+        # A leader who agreed to the privacy notice: their name is kept from then on.
+        await record_consent(
+            session,
+            member.id,
+            decision="given",
+            notice_version=NOTICE_VERSION,
+            display_name=name,
+            now=utcnow(),
         )
         for code in codes:
             area = await area_by_code(session, code)

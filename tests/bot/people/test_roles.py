@@ -33,6 +33,8 @@ async def test_an_invited_leader_joins_by_deep_link_and_the_admin_is_told(tree: 
     code = await invite_leader(tree, clock)
     leader = Phone(make_processor(tree, clock), user_id="42", name="Trần Văn Đông")
     await leader.send(text=f"/start {code}")
+    assert t("privacy.ask") in leader.text  # a role keeps a name: the notice comes first
+    await leader.send(text="1")
     assert t("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương") in leader.text
     await leader.send(text="1")  # the language, asked right after joining
     assert "roles" in [option.id for option in leader.replies[-1].options]  # type: ignore[union-attr]

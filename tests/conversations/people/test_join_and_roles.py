@@ -15,7 +15,16 @@ from conversations.secret_codes import LOCKOUTS, CodeKind
 from tests.conversations.harness import START, Clock, User, new_chat, places, t, user_at_menu
 from tests.memory import MemoryChat
 
-RESIDENT_MENU = ["tip", "status", "events", "language", "reminders", "campaigns", "help"]
+RESIDENT_MENU = [
+    "tip",
+    "status",
+    "events",
+    "language",
+    "reminders",
+    "campaigns",
+    "consent",
+    "help",
+]
 LEADER_MENU = [
     "tip",
     "incident",
@@ -30,6 +39,7 @@ LEADER_MENU = [
     "language",
     "reminders",
     "campaigns",
+    "consent",
     "help",
 ]
 
@@ -92,6 +102,8 @@ async def test_a_deep_link_joins_on_the_first_message_then_asks_the_language() -
     code = invitation(chat, places(chat)["17662-001"])
     user = User(chat, "1")
     await user.say(f"/start {code}")
+    assert user.said("privacy.ask")  # a role keeps a name: the notice comes first
+    await user.say("Đồng ý")
     assert user.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương")
     assert user.question.ref == "locale"
     await user.say("1")
@@ -217,7 +229,7 @@ async def test_an_admin_adds_and_renames_a_residential_area() -> None:
 
 
 BASE = ["tip", "status", "events"]
-OWN = ["roles", "language", "reminders", "campaigns", "help"]
+OWN = ["roles", "language", "reminders", "campaigns", "consent", "help"]
 MENUS = {
     None: RESIDENT_MENU,
     Role.LEADER: LEADER_MENU,

@@ -351,6 +351,8 @@ async def test_switching_to_contact_in_edit_asks_the_phone_then_summary() -> Non
     await user.say("2")
     await user.say("7")  # identity
     await user.say("2")  # leave a phone
+    assert user.asked("tip.ask.phone_consent")
+    await user.say("1")
     assert user.asked("tip.ask.phone")
     await user.say("0912345678")
     assert user.said("summary.question")
@@ -411,7 +413,7 @@ async def test_a_draft_within_a_day_is_kept() -> None:
 
 
 async def test_english_speakers_get_english_questions() -> None:
-    user = await user_at_menu(new_chat(), locale_choice="English")
+    user = await user_at_menu(new_chat(), locale_choice="English", consented=False)
     assert user.said("language.saved", locale="en")
     await user.say("Send a tip")
     assert user.asked("tip.ask.category", locale="en")

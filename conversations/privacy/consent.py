@@ -1,0 +1,112 @@
+"""The privacy notice and the answer to it: asked before the first thing that needs consent
+(the engine starts this flow, then the one the member asked for), or with /quyenriengtu at any
+time; /rutdongy withdraws at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.fields import Choice, ChoiceOption, FieldContext, yes_no
+from conversations.flow import FINISHED, Completion, Flow, FlowContext, NextFlow, Redirect, Step
+from conversations.i18n import N_
+from conversations.policy import Action
+from conversations.privacy import (
+    NOTICE_VERSION,
+    ConsentDecision,
+    PrivacyTerms,
+    RecordConsent,
+    has_consent,
+)
+from conversations.replies import Reply, Text
+
+# The flow the member asked for when the notice interrupted it, and its argument ("/join
+# CODE"): kept in the answers under names no step has, so the summary never shows them.
+THEN = "_then"
+THEN_ARGUMENT = "_then_argument"
+
+AGREE = "agree"
+REFUSE = "refuse"
+
+
+class ConsentAnswer(Choice):
+    """ "Đồng ý" or "Không đồng ý", asked below the whole notice."""
+
+    def __init__(self, terms: PrivacyTerms) -> None:
+        super().__init__(
+            ChoiceOption(AGREE, N_("privacy.agree"), ("dong y", "agree", "yes", "co", "ok")),
+            ChoiceOption(REFUSE, N_("privacy.refuse"), ("khong dong y", "khong", "no")),
+        )
+        self.terms = terms
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        notice = notice_text(self.terms, ctx)
+        return super().question(f"{notice}\n\n{text}", ref, ctx, current)
+
+
+def notice_text(terms: PrivacyTerms, ctx: FieldContext) -> str:
+    return ctx.t(
+        N_("privacy.notice"),
+        version=NOTICE_VERSION,
+        controller=terms.controller,
+        inactive_years=terms.inactive_years,
+    )
+
+
+async def record_answer(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    then = answers.get(THEN)
+    if answers["answer"] == REFUSE:
+        return Completion(
+            replies=[Text(ctx.t(N_("privacy.refused")))],
+            effects=[RecordConsent(ConsentDecision.REFUSED)],
+        )
+    return Completion(
+        replies=[Text(ctx.t(N_("privacy.given")))],
+        effects=[RecordConsent(ConsentDecision.GIVEN)],
+        next_flow=NextFlow(then, answers.get(THEN_ARGUMENT, "")) if then else None,
+    )
+
+
+def consent_flow(terms: PrivacyTerms) -> Flow:
+    return Flow(
+        "consent",
+        title=N_("menu.privacy"),
+        steps=[
+            Step(
+                "answer",
+                N_("privacy.ask"),
+                ConsentAnswer(terms),
+                title=N_("privacy.answer"),
+            )
+        ],
+        complete=record_answer,
+        confirm=False,
+        commands=("quyenriengtu", "privacy", "dongy", "consent"),
+        action=Action.MY_DATA,
+    )
+
+
+async def withdraw(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    if not has_consent(ctx.member.consent_version):
+        return Completion(replies=[Text(ctx.t(N_("privacy.nothing_to_withdraw")))])
+    return Completion(
+        replies=[Text(ctx.t(N_("privacy.withdrawn")))],
+        effects=[RecordConsent(ConsentDecision.WITHDRAWN)],
+    )
+
+
+async def _at_once(answers: dict[str, Any], ctx: FlowContext) -> Redirect:
+    return Redirect(answers={"confirm": "yes"}, step=FINISHED)
+
+
+def withdraw_flow() -> Flow:
+    """/rutdongy: withdrawn at once, and said so (a withdrawal must be as easy as consent)."""
+    return Flow(
+        "consent_withdraw",
+        title=N_("privacy.withdraw_title"),
+        steps=[Step("confirm", N_("privacy.withdraw_title"), yes_no(), title=N_("privacy.answer"))],
+        complete=withdraw,
+        confirm=False,
+        begin=_at_once,
+        commands=("rutdongy", "withdraw"),
+        action=Action.MY_DATA,
+    )
