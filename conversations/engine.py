@@ -543,23 +543,23 @@ class Engine:
     def _edit_by_number(self, turn: Turn, flow: Flow) -> None:
         """ "5" asks item 5 alone; "5 12" changes it at once; then the summary again."""
         items = self._summary_items(turn, flow)
-        number_text, _, rest = (turn.message.text or "").strip().partition(" ")
+        number_text, rest = split_line_number(turn.message.text)
         try:
-            number = parse_integer(number_text.rstrip(".:=)"), minimum=1, maximum=len(items))
+            number = parse_integer(number_text, minimum=1, maximum=len(items))
         except ParseError:
             turn.say(Text(self._t(turn, N_("summary.bad_item"), count=len(items))))
             self._ask(turn)
             return
         step, _ = items[number - 1]
-        if not step.field.several_items and not rest.strip():
+        if not step.field.several_items and not rest:
             # A question of its own (a text, an amount): ask it again, then the summary.
             turn.step = flow.move(EDIT, turn.answers, True, f"edit_{step.name}")
             turn.editing = True
             self._ask(turn)
             return
         turn.item = number
-        if rest.strip():
-            self._edit_item_answer(turn, flow, number, text=rest.strip().lstrip("=:").strip())
+        if rest:
+            self._edit_item_answer(turn, flow, number, text=rest)
         else:
             self._ask(turn)
 
@@ -572,6 +572,8 @@ class Engine:
             self._ask(turn)
             return
         step, index = items[number - 1]
+        if text is None:
+            text = without_item_number(turn.message.text, number)
         message = turn.message if text is None else replace(turn.message, text=text)
         try:
             value = step.field.edit_item(
@@ -720,6 +722,19 @@ class Engine:
             now=turn.now,
             today=local_today(turn.now),
         )
+
+
+def split_line_number(text: str | None) -> tuple[str, str]:
+    """ "5 380" → ("5", "380"); "5. = 380" → ("5", "380"); "380" → ("380", "")."""
+    first, _, rest = (text or "").strip().partition(" ")
+    return first.rstrip(".:=)"), rest.strip().lstrip("=:").strip()
+
+
+def without_item_number(text: str | None, number: int) -> str | None:
+    """The new value of line ``number`` when its number is typed again before the value
+    ("5 380" when line 5 alone was asked, as in the "Sửa" step); else None."""
+    first, rest = split_line_number(text)
+    return rest if first == str(number) and rest else None
 
 
 def supported_locale(language: str | None) -> str | None:

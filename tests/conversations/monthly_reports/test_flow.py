@@ -117,6 +117,20 @@ async def test_any_line_of_the_summary_is_changed_by_its_number() -> None:
     assert report.values["money_mobilised"] == 2_000_000
 
 
+async def test_the_line_number_may_be_typed_again_with_the_new_value() -> None:
+    chat, _ = tree()
+    user = await reporting(chat)
+    await fill(user)
+    await user.say("2")  # edit
+    await user.say("5 500")  # pledged above households: refused, line 5 asked alone
+    assert t("report.field.households_pledged") in user.question.text
+    await user.say("5 110")  # the leader repeats the line's number, as before
+    assert f"5. {t('report.field.households_pledged')}: 110" in user.question.text
+    await user.say("1")
+    (report,) = stored(chat)
+    assert report.values["households_pledged"] == 110
+
+
 async def test_the_draft_waits_through_days_of_silence() -> None:
     clock = Clock()
     chat, _ = tree(clock)
