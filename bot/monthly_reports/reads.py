@@ -27,6 +27,7 @@ class ReportRecords:
             version=record.version,
             late=record.late,
             filed_at=record.filed_at,
+            filed_by=record.filed_by,
             filed_by_name=record.filed_by_name,
             updated_at=record.updated_at,
             values=record.values,

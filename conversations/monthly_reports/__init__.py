@@ -144,6 +144,7 @@ class FiledReport:
     version: int
     late: bool
     filed_at: datetime
+    filed_by: int | None  # the member who filed it (None once they are erased)
     filed_by_name: str | None
     updated_at: datetime
     values: Mapping[str, Any]

@@ -66,6 +66,13 @@ def values_of(answers: Answers) -> dict[str, Any]:
     return values
 
 
+def filer(filed: FiledReport, ctx: FlowContext) -> str:
+    """Who filed an update, as the leader reading it is told: "anh/chị" for themselves."""
+    if filed.filed_by is not None and filed.filed_by == ctx.member.id:
+        return ctx.t(N_("report.you"))
+    return filed.filed_by_name or ctx.t(N_("report.someone"))
+
+
 class MonthlyReportFlow:
     """The flow's hooks, bound to the report calendar (deadlines are settings)."""
 
@@ -97,8 +104,7 @@ class MonthlyReportFlow:
         if filed is None:
             key = N_("report.late_start") if ctx.today > deadline else N_("report.start")
             return Redirect(answers={AREA: chosen}, replies=[Text(ctx.t(key, **params))])
-        who = filed.filed_by_name or ctx.t(N_("report.someone"))
-        params |= {"who": who, "filed_at": shown(filed.filed_at)}
+        params |= {"who": filer(filed, ctx), "filed_at": shown(filed.filed_at)}
         if ctx.today > deadline:
             closed = ctx.t(N_("report.filed_closed"), **params)
             return Redirect(replies=[Text(closed), Text(self.describe(filed, ctx))], stop=True)
@@ -131,8 +137,7 @@ class MonthlyReportFlow:
             return Completion(replies=[Text(closed), Text(self.describe(filed, ctx))])
         if filed is not None and filed.version != area["version"]:
             # Another leader of the area filed or corrected it meanwhile: show theirs.
-            who = filed.filed_by_name or ctx.t(N_("report.someone"))
-            changed = ctx.t(N_("report.changed_meanwhile"), who=who, **params)
+            changed = ctx.t(N_("report.changed_meanwhile"), who=filer(filed, ctx), **params)
             return Completion(
                 redirect=Redirect(
                     answers={AREA: {**area, "version": filed.version}, **answers_of(filed)},

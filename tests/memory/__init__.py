@@ -269,6 +269,7 @@ class MemoryChat:
                 effect,
                 area=records.place_by_id(effect.area_id),
                 roles=member.roles,
+                member_id=member.id,
                 name=f"user {user_id}",
                 now=now,
             )

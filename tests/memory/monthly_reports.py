@@ -31,6 +31,7 @@ class MemoryMonthlyReports:
         *,
         area: Place | None,
         roles: tuple[Grant, ...],
+        member_id: int,
         name: str | None,
         now: datetime,
     ) -> None:
@@ -49,6 +50,7 @@ class MemoryMonthlyReports:
                 version=1,
                 late=effect.late,
                 filed_at=now,
+                filed_by=member_id,
                 filed_by_name=name,
                 updated_at=now,
                 values=dict(effect.values),

@@ -175,6 +175,15 @@ async def test_a_second_leader_sees_the_update_filed_and_corrects_it(tree: Datab
     assert report["propaganda_sessions"] == 3 and report["version"] == 2
 
 
+async def test_the_leader_who_filed_is_told_they_did(tree: Database) -> None:
+    phone = await leader_phone(tree, Clock())
+    await phone.send(text="/baocao")
+    await fill(phone)
+    await phone.send(text="1")
+    await phone.send(text="/baocao")
+    assert "anh/chị đã gửi" in phone.text and "Trần Văn Đông" not in phone.text
+
+
 async def test_two_leaders_filing_at_once_keep_one_update(tree: Database) -> None:
     await lead(tree, SECOND_LEADER, "17662-001", name="Lê Thị Hoa")
     clock = Clock()

@@ -34,6 +34,7 @@ def file_october(chat: MemoryChat, area: Place, households: int, pledged: int) -
         version=1,
         late=False,
         filed_at=FILED,
+        filed_by=None,
         filed_by_name=None,
         updated_at=FILED,
         values={"households": households, "households_pledged": pledged},

@@ -166,6 +166,16 @@ async def test_a_second_leader_sees_the_update_filed_and_corrects_it() -> None:
     assert report.filed_by_name == f"user {LEADER}"  # the filer stays the first leader
 
 
+async def test_the_leader_who_filed_is_told_they_did() -> None:
+    chat, _ = tree()
+    user = await reporting(chat)
+    await fill(user)
+    await user.say("1")
+    await user.say("/baocao")
+    assert "anh/chị đã gửi" in user.text
+    assert t("report.someone") not in user.text and f"user {LEADER}" not in user.text
+
+
 async def test_two_leaders_filing_at_once_keep_one_update() -> None:
     chat, where = tree()
     chat.grant(SECOND_LEADER, Grant(0, Role.LEADER, where["17662-001"]))
