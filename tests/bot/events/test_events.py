@@ -471,5 +471,6 @@ async def test_cancel_at_the_summary_keeps_the_event(tree: Database) -> None:
     await register_resident(tree, clock, RESIDENT, "thon dong")
     await cancel_first_event(admin, "khong")
     await admin.send(text="huy")  # the summary's "Huỷ": drop this conversation, not the event
+    await admin.send(text="1")  # yes, discard the draft
     (event,) = await rows(tree, events)
     assert event["cancelled_at"] is None and await notices(tree) == []

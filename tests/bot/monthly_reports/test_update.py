@@ -223,6 +223,7 @@ async def test_an_update_can_be_corrected_until_the_deadline_only(tree: Database
     await phone.send(text="/baocao")
     assert "05/12/2026" in phone.text and t("summary.question") in phone.replies[-1].text
     await phone.send(text="/huy")
+    await phone.send(text="1")  # yes, discard what was being corrected
     clock.now = datetime(2026, 12, 5, 17, 30, tzinfo=UTC)  # 00:30 on 6 December
     await phone.send(text="/baocao")
     assert "không thể sửa" in phone.text

@@ -131,6 +131,21 @@ async def test_the_line_number_may_be_typed_again_with_the_new_value() -> None:
     assert report.values["households_pledged"] == 110
 
 
+async def test_cancel_asks_before_a_months_draft_is_discarded() -> None:
+    chat, _ = tree()
+    user = await reporting(chat)
+    await fill(user, PAGES[:3], [])
+    await user.say("/huy")
+    assert user.said("draft.discard_question", flow=t("menu.monthly_report"))
+    await user.say("2")  # keep it: the page where the leader stopped is asked again
+    assert user.asked("report.ask.incidents")
+    await user.say("/huy")
+    await user.say("1")
+    assert user.said("flow.cancelled")
+    await user.say("/baocao")  # nothing was kept: the update starts again
+    assert user.asked("report.ask.propaganda")
+
+
 async def test_the_draft_waits_through_days_of_silence() -> None:
     clock = Clock()
     chat, _ = tree(clock)
@@ -214,6 +229,7 @@ async def test_an_update_can_be_corrected_until_the_deadline_only() -> None:
     await user.say("/baocao")
     assert "05/12/2026" in user.text and t("summary.question") in user.question.text
     await user.say("/huy")
+    await user.say("1")  # yes, discard what was being corrected
     clock.now = datetime(2026, 12, 5, 17, 30, tzinfo=UTC)  # 00:30 on 6 December
     await user.say("/baocao")
     assert "không thể sửa" in user.text

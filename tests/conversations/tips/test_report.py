@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from conversations.engine import DISCARD, FEW_ANSWERS
 from conversations.fields import TIP_CODE_ALPHABET, format_tip_code
 from conversations.replies import AskLocation, Choices
 from tests.conversations.harness import (
@@ -280,10 +281,42 @@ async def test_cancel_at_every_step_stores_nothing_and_shows_the_menu(
     await start_tip(user)
     await walk(user, CONTACT_PATH, upto=step)
     await user.say(command)
+    if step > FEW_ANSWERS:  # a longer draft is discarded only when the tipster says so
+        assert user.question.ref == DISCARD
+        await user.say("1")
     assert user.said("flow.cancelled")
     assert user.question.ref == "menu"
     assert not user.chat.records.tips
     assert "resume" not in user.options
+
+
+async def test_a_longer_draft_is_kept_when_the_tipster_does_not_want_it_discarded() -> None:
+    user = await user_at_menu(new_chat())
+    await start_tip(user)
+    await walk(user, CONTACT_PATH, upto=4)
+    await user.say("/huy")
+    assert user.said("draft.discard_question", flow=t("menu.tip"))
+    assert user.options == ["discard", "keep"]
+    await user.say("2")  # keep it
+    assert user.said("draft.resumed") and user.asked("tip.ask.time")
+    await walk(user, CONTACT_PATH[4:])
+    await user.say("1")
+    assert len(user.chat.records.tips) == 1
+
+
+async def test_cancel_at_the_menu_asks_before_discarding_a_draft_put_aside() -> None:
+    user = await user_at_menu(new_chat())
+    await start_tip(user)
+    await walk(user, CONTACT_PATH, upto=4)
+    await user.say("/menu")
+    await user.say("/huy")
+    assert user.said("draft.discard_question", flow=t("menu.tip"))
+    await user.say("tiep tuc")
+    assert user.asked("tip.ask.time")
+    await user.say("/menu")
+    await user.say("/huy")
+    await user.say("huỷ bản nháp")
+    assert user.said("flow.cancelled") and "resume" not in user.options
 
 
 @pytest.mark.parametrize("step", range(len(CONTACT_PATH)))
