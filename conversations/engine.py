@@ -782,7 +782,9 @@ class Engine:
         return self.catalogues.text(turn.locale, key, **params)
 
     def _fields(self, turn: Turn) -> FieldContext:
-        return FieldContext(self.catalogues, turn.locale, local_today(turn.now), turn.member.roles)
+        return FieldContext(
+            self.catalogues, turn.locale, local_today(turn.now), turn.member.roles, turn.answers
+        )
 
     def _flow_context(self, turn: Turn) -> FlowContext:
         return FlowContext(

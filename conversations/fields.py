@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -53,13 +53,15 @@ class Accepted:
 
 @dataclass(frozen=True)
 class FieldContext:
-    """What a field needs to ask and to read: the member's language, today's local date and
-    the member's roles (a question may offer them as choices)."""
+    """What a field needs to ask and to read: the member's language, today's local date,
+    the member's roles (a question may offer them as choices) and the flow's answers so far
+    (a question may build on them: the figures already known of an area)."""
 
     catalogues: Catalogues
     locale: str
     today: date
     roles: tuple[Grant, ...] = ()
+    answers: Mapping[str, Any] = field(default_factory=dict)
 
     def t(self, key: str, **params: object) -> str:
         return self.catalogues.text(self.locale, key, **params)
@@ -257,17 +259,23 @@ class OptionalText(Field):
 
 
 class Number(Field):
-    """A whole number; "1.200" is read as 1200 and "không" as 0."""
+    """A whole number; "1.200" is read as 1200. With ``may_be_unknown`` "không rõ" is an
+    answer too, stored as None (no button: a typed number must never pick an option)."""
 
-    def __init__(self, *, minimum: int = 0, maximum: int | None = None) -> None:
+    def __init__(
+        self, *, minimum: int = 0, maximum: int | None = None, may_be_unknown: bool = False
+    ) -> None:
         self.minimum = minimum
         self.maximum = maximum
+        self.may_be_unknown = may_be_unknown
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         return Text(text)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
+        if self.may_be_unknown and fold(text) in unknown_answer_words(ctx):
+            return Accepted(None)
         try:
             return Accepted(parse_integer(text, minimum=self.minimum, maximum=self.maximum))
         except ParseError as error:
@@ -278,6 +286,8 @@ class Number(Field):
             raise InvalidAnswer(N_("input.not_a_number")) from None
 
     def display(self, value: Any, ctx: FieldContext) -> str:
+        if value is None:
+            return ctx.t(N_("common.unknown"))
         return f"{int(value):,}".replace(",", ".")
 
 

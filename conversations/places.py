@@ -16,6 +16,8 @@ from conversations.parsing import fold
 
 PROVINCE = "province"
 COMMUNE = "commune"
+# The most households one residential area may hold (a bigger figure is a typing slip).
+MAX_HOUSEHOLDS = 100_000
 
 
 @dataclass(frozen=True)

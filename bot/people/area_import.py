@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.places import clean_name
 from conversations.parsing import ParseError, fold, parse_integer
-from conversations.places import PROVINCE, RESIDENTIAL_KINDS, parse_residential_kind
+from conversations.places import (
+    MAX_HOUSEHOLDS,
+    PROVINCE,
+    RESIDENTIAL_KINDS,
+    parse_residential_kind,
+)
 from storage.areas import (
     AreaRecord,
     NewArea,
@@ -33,7 +38,6 @@ __all__ = ["ImportReport", "LineError", "import_areas", "read_area_lines"]
 REQUIRED_COLUMNS = ("parent_code", "name", "kind")
 OPTIONAL_COLUMNS = ("households", "former_name")
 MAX_NAME = 128
-MAX_HOUSEHOLDS = 100_000
 
 
 @dataclass(frozen=True)

@@ -171,3 +171,7 @@ class ReportReads(Protocol):
     async def monthly_report(self, area_id: int, period: str) -> FiledReport | None:
         """The update of the area for the period, if one was filed."""
         ...
+
+    async def area_households(self, area_id: int) -> int | None:
+        """The households of the area as imported with it (CSV or chat), if given."""
+        ...

@@ -23,6 +23,9 @@ from conversations.places import RESIDENTIAL
 from conversations.policy import Role
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 
+# The answers' key of the figures the area's records already hold (the households imported
+# with the area), offered so that a leader need not type them again.
+KNOWN_FIGURES = "known_figures"
 NOTHING_WORDS = frozenset({"0", "khong", "ko", "k", "khong co", "none", "no", "nothing"})
 # Numbers of a page are separated by spaces, commas, semicolons or new lines; "1.200" stays
 # one number (a dot groups thousands in Vietnamese).
@@ -43,29 +46,51 @@ class Figures(Field):
         self.page = page
         self.keys = tuple(figure.key for figure in page.figures)
 
+    def known(self, ctx: FieldContext) -> dict[str, int]:
+        """The figures of this page the area's records already hold."""
+        held = ctx.answers.get(KNOWN_FIGURES) or {}
+        return {key: int(held[key]) for key in self.keys if held.get(key) is not None}
+
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        known = {} if current else self.known(ctx)
         lines = [text]
         for number, figure in enumerate(self.page.figures, start=1):
-            lines.append(f"{number}) {ctx.t(figure.label)}")
+            line = f"{number}) {ctx.t(figure.label)}"
+            if figure.key in known:
+                held = ctx.t(N_("report.figures.known"), value=shown_number(known[figure.key]))
+                line = f"{line} {held}"
+            lines.append(line)
         if current:
             values = " ".join(str(current[key]) for key in self.keys)
             lines.append(ctx.t(N_("report.figures.current"), values=values))
         lines.append(ctx.t(N_("report.figures.hint"), count=len(self.keys)))
+        if known:
+            lines.append(ctx.t(N_("report.figures.known_hint")))
         return Text("\n".join(lines))
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
-        if fold(text) in NOTHING_WORDS:
-            return Accepted(dict.fromkeys(self.keys, 0))
         parts = [part for part in _SEPARATORS.split(text) if part]
-        if len(parts) != len(self.keys):
+        known = self.known(ctx)
+        # Only the figures not known yet: the known ones are kept ("100" → 120 households
+        # from the area's list, 100 pledged).
+        unknown_keys = tuple(key for key in self.keys if key not in known)
+        if known and len(parts) == len(unknown_keys) < len(self.keys):
+            values = dict(known)
+            for key, part in zip(unknown_keys, parts, strict=True):
+                values[key] = self._count(part, self.keys.index(key) + 1)
+            values = {key: values[key] for key in self.keys}
+        elif fold(text) in NOTHING_WORDS:
+            return Accepted(dict.fromkeys(self.keys, 0))
+        elif len(parts) != len(self.keys):
             raise InvalidAnswer(
                 N_("report.figures.wrong_count"), expected=len(self.keys), given=len(parts)
             )
-        values = {
-            key: self._count(part, position)
-            for position, (key, part) in enumerate(zip(self.keys, parts, strict=True), start=1)
-        }
+        else:
+            values = {
+                key: self._count(part, position)
+                for position, (key, part) in enumerate(zip(self.keys, parts, strict=True), 1)
+            }
         self.check(values, ctx)
         return Accepted(values)
 

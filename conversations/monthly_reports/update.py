@@ -24,6 +24,7 @@ from conversations.monthly_reports import (
     FileMonthlyReport,
 )
 from conversations.monthly_reports.fields import (
+    KNOWN_FIGURES,
     Figures,
     LeaderArea,
     Money,
@@ -103,7 +104,9 @@ class MonthlyReportFlow:
         }
         if filed is None:
             key = N_("report.late_start") if ctx.today > deadline else N_("report.start")
-            return Redirect(answers={AREA: chosen}, replies=[Text(ctx.t(key, **params))])
+            households = await ctx.records.monthly_reports.area_households(area["area_id"])
+            known = {KNOWN_FIGURES: {"households": households}} if households is not None else {}
+            return Redirect(answers={AREA: chosen, **known}, replies=[Text(ctx.t(key, **params))])
         params |= {"who": filer(filed, ctx), "filed_at": shown(filed.filed_at)}
         if ctx.today > deadline:
             closed = ctx.t(N_("report.filed_closed"), **params)

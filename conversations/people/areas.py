@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.choosing import pick_place
-from conversations.fields import Choice, ChoiceOption, FreeText
+from conversations.fields import Choice, ChoiceOption, FreeText, Number
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.people import AddArea, RenameArea
-from conversations.places import COMMUNE, RESIDENTIAL, RESIDENTIAL_KINDS
+from conversations.places import COMMUNE, MAX_HOUSEHOLDS, RESIDENTIAL, RESIDENTIAL_KINDS
 from conversations.policy import Action
 from conversations.replies import Text
 
@@ -25,7 +25,7 @@ async def add_area(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     added = ctx.t(N_("area.added"), name=name, parent=parent.full_name)
     return Completion(
         replies=[Text(added)],
-        effects=[AddArea(parent.id, name, answers["kind"], households=None)],
+        effects=[AddArea(parent.id, name, answers["kind"], households=answers["households"])],
     )
 
 
@@ -55,6 +55,12 @@ def add_area_flow() -> Flow:
                 N_("area.ask_name"),
                 FreeText(min_length=2, max_length=MAX_NAME),
                 title=N_("area.name"),
+            ),
+            Step(
+                "households",
+                N_("area.ask_households"),
+                Number(maximum=MAX_HOUSEHOLDS, may_be_unknown=True),
+                title=N_("area.households"),
             ),
         ],
         complete=add_area,

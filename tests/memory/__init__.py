@@ -249,7 +249,9 @@ class MemoryChat:
         elif isinstance(effect, AddArea):
             parent = next(p for p in records.places.values() if p.id == effect.parent_id)
             code = f"{parent.code}-{len(records.places) + 1:03d}"
-            records.add_place(code, effect.name, effect.kind, parent)
+            added = records.add_place(code, effect.name, effect.kind, parent)
+            if effect.households is not None:
+                records.monthly_reports.households[added.id] = effect.households
         elif isinstance(effect, RecordTipView):
             records.tip_views.append((member.id, effect.code))
         elif isinstance(effect, TakeTip):

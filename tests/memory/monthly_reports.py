@@ -21,9 +21,14 @@ class MemoryMonthlyReports:
 
     filed: dict[tuple[int, str], FiledReport] = field(default_factory=dict)
     deadlines: dict[tuple[int, str], date] = field(default_factory=dict)
+    # The households imported with each area, by area id.
+    households: dict[int, int] = field(default_factory=dict)
 
     async def monthly_report(self, area_id: int, period: str) -> FiledReport | None:
         return self.filed.get((area_id, period))
+
+    async def area_households(self, area_id: int) -> int | None:
+        return self.households.get(area_id)
 
     def file(
         self,

@@ -90,6 +90,23 @@ async def test_a_leader_files_the_update_in_a_dozen_messages(tree: Database) -> 
     assert report["late"] is False and report["version"] == 1
 
 
+async def test_the_households_imported_with_the_area_are_offered(tree: Database) -> None:
+    async with tree.transaction() as session:
+        await insert_areas(
+            session, [NewArea("17662-003", "Thôn Nam", fold("Thôn Nam"), "thon", "17662", 135)]
+        )
+    await lead(tree, "6100003", "17662-003", name="Phan Văn Nam")
+    phone = await leader_phone(tree, Clock(), "6100003")
+    await phone.send(text="/baocao")
+    await phone.send(text=PAGES[0])
+    assert t("report.figures.known", value="135") in phone.replies[-1].text
+    await phone.send(text="100")
+    await fill(phone, PAGES[2:])
+    await phone.send(text="1")
+    (report,) = await stored(tree)
+    assert (report["households"], report["households_pledged"]) == (135, 100)
+
+
 async def test_wrong_numbers_are_explained_and_nothing_given_is_lost(tree: Database) -> None:
     phone = await leader_phone(tree, Clock())
     await phone.send(text="/baocao")

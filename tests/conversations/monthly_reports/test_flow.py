@@ -146,6 +146,25 @@ async def test_cancel_asks_before_a_months_draft_is_discarded() -> None:
     assert user.asked("report.ask.propaganda")
 
 
+async def test_the_households_added_with_the_area_are_offered_as_the_default() -> None:
+    chat, where = tree()
+    admin = await user_at_menu(chat, user_id="6100009")
+    chat.grant("6100009", Grant(0, Role.ADMIN, where["17662"]))
+    for answer in ("/themdiaban", "do luong", "thôn", "Thôn Nam", "135", "1"):
+        await admin.say(answer)
+    (south,) = [p for p in chat.records.places.values() if p.name == "Thôn Nam"]
+    chat.grant(LEADER, Grant(0, Role.LEADER, south))
+    user = await reporting(chat)
+    await user.say("thon nam")
+    await user.say(PAGES[0])
+    assert user.asked("report.ask.households")
+    assert t("report.figures.known", value="135") in user.question.text
+    await user.say("100")  # only the pledged households: the list's 135 stays
+    await fill(user, PAGES[2:])
+    assert f"4. {t('report.field.households')}: 135" in user.question.text
+    assert f"5. {t('report.field.households_pledged')}: 100" in user.question.text
+
+
 async def test_the_draft_waits_through_days_of_silence() -> None:
     clock = Clock()
     chat, _ = tree(clock)

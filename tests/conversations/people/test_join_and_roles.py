@@ -208,6 +208,7 @@ async def test_an_admin_adds_and_renames_a_residential_area() -> None:
     await admin.say("do luong")
     await admin.say("tổ dân phố")
     await admin.say("Tổ dân phố 3")
+    await admin.say("không rõ")  # households
     await admin.say("1")  # confirm
     assert admin.said("area.added", name="Tổ dân phố 3", parent="Xã Đô Lương, Nghệ An")
     added = [p for p in chat.records.places.values() if p.name == "Tổ dân phố 3"]
