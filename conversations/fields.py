@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from conversations.i18n import N_, Catalogues
+from conversations.i18n import N_, Catalogues, shown_number
 from conversations.parsing import (
     ParseError,
     fold,
@@ -288,7 +288,7 @@ class Number(Field):
     def display(self, value: Any, ctx: FieldContext) -> str:
         if value is None:
             return ctx.t(N_("common.unknown"))
-        return f"{int(value):,}".replace(",", ".")
+        return shown_number(value, ctx.locale)
 
 
 class DateField(Field):

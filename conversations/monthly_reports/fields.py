@@ -16,7 +16,7 @@ from conversations.fields import (
     OptionalText,
     require_text,
 )
-from conversations.i18n import N_
+from conversations.i18n import N_, shown_number
 from conversations.monthly_reports import Page
 from conversations.parsing import ParseError, fold, parse_integer
 from conversations.places import RESIDENTIAL
@@ -30,11 +30,6 @@ NOTHING_WORDS = frozenset({"0", "khong", "ko", "k", "khong co", "none", "no", "n
 # Numbers of a page are separated by spaces, commas, semicolons or new lines; "1.200" stays
 # one number (a dot groups thousands in Vietnamese).
 _SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def shown_number(value: int) -> str:
-    """1200 → "1.200", as numbers are written in Vietnam."""
-    return f"{int(value):,}".replace(",", ".")
 
 
 class Figures(Field):
@@ -57,7 +52,8 @@ class Figures(Field):
         for number, figure in enumerate(self.page.figures, start=1):
             line = f"{number}) {ctx.t(figure.label)}"
             if figure.key in known:
-                held = ctx.t(N_("report.figures.known"), value=shown_number(known[figure.key]))
+                value = shown_number(known[figure.key], ctx.locale)
+                held = ctx.t(N_("report.figures.known"), value=value)
                 line = f"{line} {held}"
             lines.append(line)
         if current:
@@ -119,12 +115,15 @@ class Figures(Field):
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return ", ".join(
-            f"{ctx.t(figure.label)}: {shown_number(value[figure.key])}"
+            f"{ctx.t(figure.label)}: {shown_number(value[figure.key], ctx.locale)}"
             for figure in self.page.figures
         )
 
     def summary_items(self, value: Any, ctx: FieldContext) -> list[tuple[str | None, str]]:
-        return [(figure.label, shown_number(value[figure.key])) for figure in self.page.figures]
+        return [
+            (figure.label, shown_number(value[figure.key], ctx.locale))
+            for figure in self.page.figures
+        ]
 
     def item_label(self, index: int) -> str | None:
         return self.page.figures[index].label
@@ -169,7 +168,8 @@ class Money(Field):
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         if current is not None:
-            text = f"{text}\n{ctx.t(N_('report.figures.current'), values=shown_number(current))}"
+            entered = ctx.t(N_("report.figures.current"), values=shown_number(current, ctx.locale))
+            text = f"{text}\n{entered}"
         return Text(text)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
@@ -184,7 +184,7 @@ class Money(Field):
             raise InvalidAnswer(N_("report.money.invalid")) from None
 
     def display(self, value: Any, ctx: FieldContext) -> str:
-        return ctx.t(N_("report.money.shown"), amount=shown_number(value))
+        return ctx.t(N_("report.money.shown"), amount=shown_number(value, ctx.locale))
 
 
 def optional_text() -> OptionalText:

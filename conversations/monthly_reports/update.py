@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from conversations.calendar import ReportCalendar, period_start
+from conversations.calendar import ReportCalendar, shown_period
 from conversations.fields import FieldContext
 from conversations.flow import SUMMARY, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
@@ -36,12 +36,7 @@ from conversations.replies import Text
 
 AREA = "area"
 DRAFT_LIFETIME = timedelta(days=31)
-
-
-def shown_period(period: str) -> str:
-    """ "2026-10" → "10/2026"."""
-    start = period_start(period)
-    return f"{start.month:02d}/{start.year}"
+MAX_MODELS_COUNTED = 100  # more registered models than this in one area is not a hamlet
 
 
 def answers_of(report: FiledReport) -> dict[str, Any]:
@@ -104,8 +99,7 @@ class MonthlyReportFlow:
         }
         if filed is None:
             key = N_("report.late_start") if ctx.today > deadline else N_("report.start")
-            households = await ctx.records.monthly_reports.area_households(area["area_id"])
-            known = {KNOWN_FIGURES: {"households": households}} if households is not None else {}
+            known = {KNOWN_FIGURES: await self.known_figures(area, ctx)}
             return Redirect(answers={AREA: chosen, **known}, replies=[Text(ctx.t(key, **params))])
         params |= {"who": filer(filed, ctx), "filed_at": shown(filed.filed_at)}
         if ctx.today > deadline:
@@ -116,6 +110,21 @@ class MonthlyReportFlow:
             replies=[Text(ctx.t(N_("report.filed_correctable"), **params))],
             step=SUMMARY,
         )
+
+    @staticmethod
+    async def known_figures(area: dict[str, Any], ctx: FlowContext) -> dict[str, int]:
+        """What the records already say of the area: its households as imported, and its
+        registered models (so the update's figure agrees with them unless it changed)."""
+        known: dict[str, int] = {}
+        households = await ctx.records.monthly_reports.area_households(area["area_id"])
+        if households is not None:
+            known["households"] = households
+        models = await ctx.records.security_models.models_within(
+            area["path"], query=None, limit=MAX_MODELS_COUNTED
+        )
+        if models:
+            known["models_active"] = len(models)
+        return known
 
     def describe(self, filed: FiledReport, ctx: FlowContext) -> str:
         """A filed update as lines of text (when it can no longer be changed)."""

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from conversations.monthly_reports import FiledReport
 from conversations.places import Place
 from conversations.policy import Grant, Role
-from tests.conversations.harness import Clock, User, new_chat, places, t, user_at_menu
+from tests.conversations.harness import START, Clock, User, new_chat, places, t, user_at_menu
 from tests.memory import MemoryChat
 
 LEADER = "6100001"
@@ -163,6 +163,20 @@ async def test_the_households_added_with_the_area_are_offered_as_the_default() -
     await fill(user, PAGES[2:])
     assert f"4. {t('report.field.households')}: 135" in user.question.text
     assert f"5. {t('report.field.households_pledged')}: 100" in user.question.text
+
+
+async def test_the_registered_models_are_offered_for_the_models_figure() -> None:
+    chat, where = tree()
+    chat.records.security_models.add("Tổ liên gia xóm 3", where["17662-001"], now=START)
+    chat.records.security_models.add("Camera thôn Đông", where["17662-001"], now=START)
+    user = await reporting(chat)
+    await fill(user, PAGES[:6], [])
+    assert t("report.figures.known", value="2") in user.question.text
+    await user.say("12 2 5 3 1")  # the two registered models are kept
+    await fill(user, [], REST)
+    await user.say("1")
+    (report,) = stored(chat)
+    assert report.values["models_active"] == 2 and report.values["fire_points"] == 1
 
 
 async def test_the_draft_waits_through_days_of_silence() -> None:
