@@ -19,7 +19,7 @@ from conversations.fields import (
     require_text,
 )
 from conversations.i18n import N_
-from conversations.parsing import ParseError, fold, parse_coming_moment, parse_time
+from conversations.parsing import ParseError, example_day, fold, parse_coming_moment, parse_time
 from conversations.places import Place, is_inside
 from conversations.policy import ROLE_LABELS, Action, Role, scopes
 from conversations.replies import Choices, Inbound, Option, Reply
@@ -214,7 +214,9 @@ class SendTime(Field):
     now = ChoiceOption("now", N_("broadcasts.when.now"), ("ngay", "bay gio", "gui ngay", "now"))
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Choices(text, (Option(self.now.id, ctx.t(self.now.label)),), ref, allow_text=True)
+        example = ctx.t(N_("broadcasts.when.example"), day=example_send_day(ctx.today))
+        offered = (Option(self.now.id, ctx.t(self.now.label)),)
+        return Choices(f"{text} {example}", offered, ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         if _is_option(message, self.now, ctx):
@@ -230,12 +232,17 @@ class SendTime(Field):
         return datetime.fromisoformat(value["at"]).strftime("%H:%M %d/%m/%Y")
 
 
+def example_send_day(today: date) -> str:
+    """ "09/12": a coming day for the examples of a send time."""
+    return example_day(today).strftime("%d/%m")
+
+
 def parse_send_time(text: str, today: date) -> datetime:
     """A local wall-clock time to send at: a time alone is today's; a date without a year that
     has passed means next year's. Raises ``InvalidAnswer``."""
     words = fold(text).split()
     if not words or len(words) > MAX_WORDS:
-        raise InvalidAnswer(N_("broadcasts.when.bad"))
+        raise InvalidAnswer(N_("broadcasts.when.bad"), day=example_send_day(today))
     try:
         return datetime.combine(today, parse_time(" ".join(words)))
     except ParseError:
@@ -245,7 +252,7 @@ def parse_send_time(text: str, today: date) -> datetime:
     except ParseError as problem:
         if problem.reason == "past":
             raise InvalidAnswer(N_("broadcasts.when.past")) from None
-        raise InvalidAnswer(N_("broadcasts.when.bad")) from None
+        raise InvalidAnswer(N_("broadcasts.when.bad"), day=example_send_day(today)) from None
     return datetime.combine(day, clock)
 
 

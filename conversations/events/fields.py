@@ -24,7 +24,7 @@ from conversations.fields import (
 )
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
-from conversations.parsing import ParseError, fold, parse_coming_moment
+from conversations.parsing import ParseError, example_day, fold, parse_coming_moment
 from conversations.places import COMMUNE, RESIDENTIAL, Place
 from conversations.policy import Action, may, scopes
 from conversations.replies import Choices, Inbound, Option, Reply, Text
@@ -129,6 +129,11 @@ def _event_option(event: dict[str, Any]) -> str:
 # -- a future moment: a date and a time ------------------------------------------------------
 
 
+def example_event_day(today: date) -> str:
+    """ "09/12/2026": a coming day for the examples of an event's time."""
+    return example_day(today).strftime("%d/%m/%Y")
+
+
 def parse_event_moment(text: str, today: date) -> datetime:
     """ "08:00 01/07/2027", "1/7 lúc 8h", "8h sáng mai" → the local moment, as aware UTC.
 
@@ -150,16 +155,16 @@ class EventMoment(Field):
     """When an event starts or ends: a date and a time, today or later (stored as UTC ISO)."""
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Text(text)
+        example = ctx.t(N_("events.moment.example"), day=example_event_day(ctx.today))
+        return Text(f"{text} {example}")
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
         try:
             moment = parse_event_moment(text, ctx.today)
         except ParseError as error:
-            raise InvalidAnswer(
-                _MOMENT_PROBLEMS.get(error.reason, N_("events.moment.bad"))
-            ) from None
+            key = _MOMENT_PROBLEMS.get(error.reason, N_("events.moment.bad"))
+            raise InvalidAnswer(key, day=example_event_day(ctx.today)) from None
         return Accepted(moment.isoformat())
 
     def display(self, value: Any, ctx: FieldContext) -> str:
