@@ -11,12 +11,13 @@ from conversations.people import HeldRole, InvitationView, JoinAttempts
 from conversations.policy import Role
 from storage.areas import area_by_id
 from storage.invitations import find_invitation, load_join_attempts
+from storage.preferences import reminders_enabled
 from storage.roles import roles_within
 
 
 @dataclass(frozen=True)
 class PeopleRecords:
-    """Reads of invitations, wrong codes in a row and roles held in a place."""
+    """Reads of invitations, wrong codes in a row, roles held in a place and reminders."""
 
     session: AsyncSession
 
@@ -40,3 +41,6 @@ class PeopleRecords:
             HeldRole(grant_of(role), role.member_id, role.member_name)
             for role in await roles_within(self.session, path)
         ]
+
+    async def reminders_enabled(self, member_id: int) -> bool:
+        return await reminders_enabled(self.session, member_id)

@@ -17,7 +17,9 @@ ANY_PLACE = RESIDENTIAL | {COMMUNE, PROVINCE}
 
 
 def _line(held: HeldRole, ctx: FlowContext) -> str:
-    name = held.display_name or ctx.t(N_("common.unknown"))
+    # People who write in the console, or were made admins on the command line, have no
+    # name on record: their member number still tells them apart.
+    name = held.display_name or ctx.t(N_("staff.unnamed_member"), number=held.member_id)
     role = ctx.t(ROLE_LABELS[held.grant.role])
     return f"{held.grant.id}. {role} — {name} — {held.grant.place.full_name}"
 

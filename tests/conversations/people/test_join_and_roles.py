@@ -298,3 +298,13 @@ async def test_an_admin_lists_and_revokes_a_role_in_their_commune_only() -> None
         "staff.revoked", role=f"{leader.id}. {t('role.leader')} — user 1 — Thôn Đông, Xã Đô Lương"
     )
     assert chat.members["1"].roles == ()
+
+
+async def test_reminders_say_whether_they_are_on_before_asking() -> None:
+    user = await user_at_menu(new_chat())
+    await user.say("/nhacnho")
+    assert user.said("reminders.now_on") and user.asked("reminders.ask")
+    await user.say("tat")
+    assert user.said("reminders.turned_off")
+    await user.say("/nhacnho")
+    assert user.said("reminders.now_off") and not user.said("reminders.now_on")
