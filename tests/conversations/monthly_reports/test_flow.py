@@ -71,6 +71,16 @@ async def test_a_leader_files_the_update_page_by_page() -> None:
     assert report.filed_by_name == f"user {LEADER}"
 
 
+async def test_in_english_amounts_and_counts_are_written_the_english_way() -> None:
+    chat, _ = tree()
+    user = await user_at_menu(chat, user_id=LEADER, locale_choice="2")
+    await user.say("/report")
+    await fill(user, ["2 1500 1", *PAGES[1:]])
+    summary = user.question.text
+    assert "1,500,000 VND" in summary and "đồng" not in summary
+    assert f"2. {t('report.field.propaganda_attendees', 'en')}: 1,500" in summary
+
+
 async def test_wrong_numbers_are_explained_and_nothing_given_is_lost() -> None:
     chat, _ = tree()
     user = await reporting(chat)

@@ -45,6 +45,8 @@ async def test_anonymous_tip_is_stored_with_a_code_and_safety_notes() -> None:
     assert user.said("tip.stored", code=format_tip_code(code))
     assert "113" in user.text and "114" in user.text and "115" in user.text
     assert user.said("tip.safety")
+    assert user.said("tip.stored_anonymous")  # the code is the only way back to this tip
+    assert f"/tracuu {format_tip_code(code)}" in user.text
     assert len(code) == 8 and set(code) <= set(TIP_CODE_ALPHABET)
     assert user.question.ref == "menu"  # back at the menu afterwards
 
@@ -55,6 +57,8 @@ async def test_tip_with_contact_keeps_the_phone_in_international_form() -> None:
     tip = user.chat.records.tips[code]
     assert not tip.anonymous
     assert tip.contact_phone == "+84912345678"
+    assert user.said("tip.stored", code=format_tip_code(code))
+    assert not user.said("tip.stored_anonymous")  # officers may call back: not the only way
 
 
 async def test_codes_differ_from_tip_to_tip() -> None:
@@ -450,3 +454,11 @@ async def test_english_speakers_get_english_questions() -> None:
     assert user.asked("tip.ask.category", locale="en")
     assert isinstance(user.question, Choices)
     assert user.question.options[0].label == "Drugs"
+
+
+async def test_the_english_summary_says_how_the_tip_is_sent() -> None:
+    user = await user_at_menu(new_chat(), locale_choice="2")
+    await user.say("/tip")
+    for _, answer in ANONYMOUS_PATH:  # the answers read the same in English
+        await user.send(**answer)
+    assert f"{t('tip.title.identity', 'en')}: Anonymous" in user.question.text
