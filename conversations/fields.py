@@ -81,6 +81,18 @@ def require_text(message: Inbound) -> str:
     return text
 
 
+def check_length(text: str, minimum: int, maximum: int) -> None:
+    """Raise ``InvalidAnswer`` unless ``text`` has ``minimum`` letters or digits (a row of
+    dots says nothing) and at most ``maximum`` characters."""
+    meaningful = sum(character.isalnum() for character in text)
+    if meaningful == 0:
+        raise InvalidAnswer(N_("input.words_expected"))
+    if meaningful < minimum:
+        raise InvalidAnswer(N_("input.too_short"), minimum=minimum)
+    if len(text) > maximum:
+        raise InvalidAnswer(N_("input.too_long"), maximum=maximum, length=len(text))
+
+
 class Field(ABC):
     """One kind of input."""
 
@@ -189,7 +201,8 @@ def yes_no() -> Choice:
 
 
 class FreeText(Field):
-    """Free text between ``min_length`` and ``max_length`` characters."""
+    """Free text between ``min_length`` and ``max_length`` characters; the shortest length
+    counts letters and digits only, so that a row of dots says nothing."""
 
     def __init__(self, *, min_length: int = 1, max_length: int = 4000) -> None:
         self.min_length = min_length
@@ -200,10 +213,7 @@ class FreeText(Field):
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
-        if len(text) < self.min_length:
-            raise InvalidAnswer(N_("input.too_short"), minimum=self.min_length)
-        if len(text) > self.max_length:
-            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
+        check_length(text, self.min_length, self.max_length)
         return Accepted(text)
 
     def display(self, value: Any, ctx: FieldContext) -> str:
@@ -398,10 +408,7 @@ class Whereabouts(Field):
         coordinates = parse_coordinates(text)
         if coordinates is not None:
             return Accepted({"latitude": coordinates[0], "longitude": coordinates[1]})
-        if len(text) < self.min_length:
-            raise InvalidAnswer(N_("input.too_short"), minimum=self.min_length)
-        if len(text) > self.max_length:
-            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
+        check_length(text, self.min_length, self.max_length)
         return Accepted({"text": text})
 
     def display(self, value: Any, ctx: FieldContext) -> str:

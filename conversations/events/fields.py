@@ -19,6 +19,7 @@ from conversations.fields import (
     FieldContext,
     InvalidAnswer,
     OptionalText,
+    check_length,
     match_option,
     require_text,
 )
@@ -205,10 +206,7 @@ class PlaceLookup(Field):
         if message.option is not None:
             raise choose_again(len(shown))
         text = require_text(message)
-        if len(fold(text)) < 2:
-            raise InvalidAnswer(N_("input.too_short"), minimum=2)
-        if len(text) > 100:
-            raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
+        check_length(text, 2, 100)
         return Accepted({"query": text})
 
     async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:

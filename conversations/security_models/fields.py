@@ -19,6 +19,7 @@ from conversations.fields import (
     Field,
     FieldContext,
     InvalidAnswer,
+    check_length,
     match_option,
     require_text,
 )
@@ -52,10 +53,7 @@ ALL_MODELS = ChoiceOption(
 
 def _query_text(message: Inbound) -> str:
     text = require_text(message)
-    if len(fold(text)) < 2:
-        raise InvalidAnswer(N_("input.too_short"), minimum=2)
-    if len(text) > 100:
-        raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
+    check_length(text, 2, 100)
     return text
 
 
@@ -137,10 +135,7 @@ class LeadName(Field):
             match_option(message, (NO_LEAD,), ctx)
             return Accepted("")
         text = " ".join(require_text(message).split())
-        if len(text) < 2:
-            raise InvalidAnswer(N_("input.too_short"), minimum=2)
-        if len(text) > MAX_LEAD_NAME:
-            raise InvalidAnswer(N_("input.too_long"), maximum=MAX_LEAD_NAME, length=len(text))
+        check_length(text, 2, MAX_LEAD_NAME)
         return Accepted(text)
 
     def display(self, value: Any, ctx: FieldContext) -> str:

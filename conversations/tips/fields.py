@@ -12,6 +12,7 @@ from conversations.fields import (
     Field,
     FieldContext,
     InvalidAnswer,
+    check_length,
     match_option,
     require_text,
     unknown_answer_words,
@@ -76,10 +77,7 @@ class Commune(Field):
         # "Không rõ" is the button after the list.
         if folded in unknown_words or (candidates and typed_number(message) == len(candidates) + 1):
             return Accepted({"unknown": True})
-        if len(folded) < 2:
-            raise InvalidAnswer(N_("input.too_short"), minimum=2)
-        if len(text) > 100:
-            raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
+        check_length(text, 2, 100)
         return Accepted({"query": text})
 
     async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:

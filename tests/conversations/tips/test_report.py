@@ -462,3 +462,19 @@ async def test_the_english_summary_says_how_the_tip_is_sent() -> None:
     for _, answer in ANONYMOUS_PATH:  # the answers read the same in English
         await user.send(**answer)
     assert f"{t('tip.title.identity', 'en')}: Anonymous" in user.question.text
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [("...........", "input.words_expected"), ("!!! ??? ...", "input.words_expected")],
+)
+async def test_a_description_must_have_words_not_dots(answer: str, problem: str) -> None:
+    user = await user_at_menu(new_chat())
+    await start_tip(user)
+    await user.say("1")
+    await user.say(answer)
+    assert user.said(problem) and user.asked("tip.ask.description")
+    await user.say("Ma tuý . . . . . .")  # a few letters among the dots are still too few
+    assert user.said("input.too_short", minimum=10) and user.asked("tip.ask.description")
+    await user.say(DESCRIPTION)
+    assert user.asked("tip.ask.place")
