@@ -108,8 +108,12 @@ def _parse_line(line: int, row: dict[str, str | None]) -> AreaLine | LineError:
     if cell("households"):
         try:
             households = parse_integer(cell("households"), minimum=0, maximum=MAX_HOUSEHOLDS)
-        except ParseError:
-            return LineError(line, f"households {cell('households')!r} is not a whole number")
+        except ParseError as error:
+            problem = {
+                "too_small": "is negative",
+                "too_large": f"is more than {MAX_HOUSEHOLDS:,} for one area",
+            }.get(error.reason, "is not a whole number")
+            return LineError(line, f"households {cell('households')!r} {problem}")
     former_name = cell("former_name") or None
     if former_name is not None and len(former_name) > MAX_NAME:
         return LineError(line, f"former_name is longer than {MAX_NAME} characters")
