@@ -248,3 +248,19 @@ def test_the_command_line_defaults_to_the_month_leaders_file_and_counts_rows_rig
     )
     assert result.exit_code == 0, result.output
     assert f"wrote 1 row to {one}" in result.output
+
+
+async def test_an_xlsx_export_opens_with_a_bold_frozen_header_and_real_dates(
+    database: Database,
+) -> None:
+    await seed_province(database)
+    province = await place(database, "40")
+    data = await export(
+        database, ExportRequest(ExportSubject.REPORTS, (province,), periods=(PERIOD,))
+    )
+    areas = load_workbook(io.BytesIO(data))["Khu dân cư"]
+    assert areas.freeze_panes == "A2" and all(cell.font.b for cell in areas[1])
+    header = [cell.value for cell in areas[1]]
+    deadline = areas.cell(row=2, column=header.index("Hạn nộp") + 1)
+    assert deadline.is_date and deadline.value == datetime(2026, 11, 5)
+    assert all(areas.column_dimensions[letter].width >= 18 for letter in "ABCDE")
