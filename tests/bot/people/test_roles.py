@@ -174,8 +174,8 @@ async def test_an_admin_revokes_a_role_and_the_holder_is_told(tree: Database) ->
     assert (await rows(tree, audit_log))[-1]["action"] == "role.revoked"
     told = [n for n in await rows(tree, notices) if n["key"] == "notice.role_revoked"]
     assert [n["member_id"] for n in told] == [leader_role["member_id"]]
-    await leader.send(text="/start")
-    assert "roles" not in [option.id for option in leader.replies[-1].options]  # type: ignore[union-attr]
+    await leader.send(text="/vaitro")
+    assert t("roles.none") in leader.text  # a resident again
 
 
 async def test_staff_without_a_name_on_record_are_told_apart_by_number(tree: Database) -> None:

@@ -20,7 +20,7 @@ from conversations.replies import Choices
 from tests.conversations.harness import START, Clock, User, new_chat, places, t, user_at_menu
 from tests.memory import MemoryChat
 
-RESIDENT_MENU = ["tip", "status", "events", "language", "reminders", "campaigns", "help"]
+RESIDENT_MENU = ["tip", "status", "events", "roles", "language", "reminders", "campaigns", "help"]
 LEADER_MENU = [
     "tip",
     "incident",
@@ -100,7 +100,7 @@ async def test_a_deep_link_joins_on_the_first_message_then_asks_the_language() -
     assert user.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương")
     assert user.question.ref == "locale"
     await user.say("1")
-    assert "roles" in menu_items(user)
+    assert [grant.role for grant in chat.members["1"].roles] == [Role.LEADER]
 
 
 async def test_forged_reused_expired_and_malformed_codes_get_the_same_answer() -> None:
@@ -115,7 +115,7 @@ async def test_forged_reused_expired_and_malformed_codes_get_the_same_answer() -
         answers.append(user.text)
     assert user.said("join.not_found")
     assert len(set(answers)) == 1
-    assert "roles" not in menu_items(user)
+    assert chat.members[user.user_id].roles == ()
 
 
 async def test_a_code_can_be_redeemed_once() -> None:
@@ -163,10 +163,20 @@ async def test_a_member_can_leave_a_role() -> None:
 
 async def test_a_resident_asking_for_an_admin_flow_is_refused_politely() -> None:
     user = await user_at_menu(new_chat())
-    for command in ("/invite", "/themdiaban", "/roles"):
+    for command in ("/invite", "/themdiaban", "/canbo"):
         await user.say(command)
         assert user.said("policy.denied"), command
         assert user.question.ref == "menu"
+
+
+@pytest.mark.parametrize("command", ["/vaitro", "/roles"])
+async def test_a_resident_is_told_they_hold_no_other_role_and_how_to_get_one(
+    command: str,
+) -> None:
+    user = await user_at_menu(new_chat())
+    await user.say(command)
+    assert user.said("roles.none") and not user.said("policy.denied")
+    assert "/mamoi" in user.text and user.question.ref == "menu"
 
 
 async def test_a_revoked_role_ends_the_flow_it_allowed() -> None:
