@@ -10,7 +10,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from conversations.choosing import choose_again, item_picked, keep_candidates, kept_candidates
+from conversations.choosing import (
+    choose_again,
+    item_picked,
+    keep_candidates,
+    kept_candidates,
+    place_label,
+)
 from conversations.events import EventView
 from conversations.fields import (
     Accepted,
@@ -26,7 +32,7 @@ from conversations.fields import (
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
 from conversations.parsing import ParseError, example_day, fold, parse_coming_moment
-from conversations.places import COMMUNE, RESIDENTIAL, Place
+from conversations.places import COMMUNE, RESIDENTIAL, Place, split_by_name
 from conversations.policy import Action, may, scopes
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 
@@ -195,7 +201,9 @@ class PlaceLookup(Field):
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         shown = kept_candidates(current) or self.offered(ctx)
-        options = tuple(Option(_place_option(place), place["name"]) for place in shown)
+        options = tuple(
+            Option(_place_option(place), place.get("label") or place["name"]) for place in shown
+        )
         return Choices(text, options, ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
@@ -219,11 +227,13 @@ class PlaceLookup(Field):
         found = await self.search(query, ctx, records)
         if not found:
             raise InvalidAnswer(self.not_found, query=query)
-        folded = fold(query)
-        exact = [place for place in found if fold(place.name) == folded]
+        exact, similar = split_by_name(query, found)
         if len(found) == 1 or len(exact) == 1:
             return Accepted(_place_value(found[0] if len(found) == 1 else exact[0]))
-        shown = [_place_value(place) for place in found[:MAX_CANDIDATES]]
+        shown = [
+            {**_place_value(place), "label": place_label(place, query, ctx, exact)}
+            for place in [*exact, *similar][:MAX_CANDIDATES]
+        ]
         return keep_candidates(shown, self.ambiguous)
 
     def display(self, value: Any, ctx: FieldContext) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.choosing import pick_place
-from conversations.fields import FreeText, Number
+from conversations.choosing import ScopedPlace, pick_place
+from conversations.fields import Number
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.people import GiveUpRole, HeldRole
@@ -25,7 +25,8 @@ def _line(held: HeldRole, ctx: FlowContext) -> str:
 
 
 async def list_staff(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    place = await pick_place(ctx, answers["place"], Action.REVOKE_ROLE, ANY_PLACE)
+    # Asked again by code: the roles may have changed since the question was answered.
+    place = await pick_place(ctx, answers["place"]["code"], Action.REVOKE_ROLE, ANY_PLACE)
     if isinstance(place, str):
         return Completion(replies=[Text(place)])
     held = await ctx.records.people.roles_within(place.path)
@@ -58,7 +59,7 @@ def staff_flow() -> Flow:
             Step(
                 "place",
                 N_("staff.ask_place"),
-                FreeText(min_length=2, max_length=100),
+                ScopedPlace(Action.REVOKE_ROLE, ANY_PLACE),
                 title=N_("invite.place"),
             )
         ],

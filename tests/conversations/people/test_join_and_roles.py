@@ -318,3 +318,35 @@ async def test_reminders_say_whether_they_are_on_before_asking() -> None:
     assert user.said("reminders.turned_off")
     await user.say("/nhacnho")
     assert user.said("reminders.now_off") and not user.said("reminders.now_on")
+
+
+async def test_a_place_of_that_very_name_comes_before_similar_names() -> None:
+    chat = new_chat()
+    where = places(chat)
+    for code, name in (("17001", "Phường An Bình"), ("17002", "Phường Tân Bình")):
+        chat.records.add_place(code, name, "commune", where["40"])
+    chat.records.add_place("17003", "Xã Xuân Bình", "commune", where["40"])
+    admin = await admin_of(chat, where["40"])
+    await admin.say("/canbo")
+    await admin.say("an binh")  # Tân Bình and Xuân Bình only look alike: An Bình is meant
+    assert admin.said("staff.none", place="Phường An Bình, Nghệ An")
+
+
+async def test_staff_offers_the_places_found_as_choices() -> None:
+    chat = new_chat()
+    where = places(chat)
+    ward = chat.records.add_place("17670", "Phường Đô Lương", "commune", where["40"])
+    chat.grant(
+        "7", Grant(0, Role.LEADER, chat.records.add_place("17670-1", "Khối 1", "khu_pho", ward))
+    )
+    chat.records.add_place("17662-009", "Thôn Đô Lương Đông", "thon", where["17662"])
+    admin = await admin_of(chat, where["40"])
+    await admin.say("/canbo")
+    await admin.say("do luong")
+    assert admin.said("place.which")
+    labels = [option.label for option in admin.question.options]  # type: ignore[union-attr]
+    assert set(labels[:2]) == {"Xã Đô Lương, Nghệ An", "Phường Đô Lương, Nghệ An"}
+    assert labels[2:] == [t("place.similar", place="Thôn Đô Lương Đông, Xã Đô Lương")]
+    await admin.say(str(labels.index("Phường Đô Lương, Nghệ An") + 1))
+    assert admin.said("staff.list", place="Phường Đô Lương, Nghệ An")
+    assert "Khối 1" in admin.text and admin.question.ref == "menu"
