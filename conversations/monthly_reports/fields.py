@@ -26,6 +26,12 @@ from conversations.replies import Choices, Inbound, Option, Reply, Text
 # The answers' key of the figures the area's records already hold (the households imported
 # with the area), offered so that a leader need not type them again.
 KNOWN_FIGURES = "known_figures"
+# The answers' key of the area's figures of the month before, shown beside each question;
+# a page that did not change is answered with "như tháng trước".
+LAST_MONTH = "last_month"
+SAME_AS_LAST_MONTH = frozenset(
+    {"nhu thang truoc", "giong thang truoc", "nhu cu", "ntt", "same", "same as last month"}
+)
 NOTHING_WORDS = frozenset({"0", "khong", "ko", "k", "khong co", "none", "no", "nothing"})
 # Numbers of a page are separated by spaces, commas, semicolons or new lines; "1.200" stays
 # one number (a dot groups thousands in Vietnamese).
@@ -46,15 +52,23 @@ class Figures(Field):
         held = ctx.answers.get(KNOWN_FIGURES) or {}
         return {key: int(held[key]) for key in self.keys if held.get(key) is not None}
 
+    def last_month(self, ctx: FieldContext) -> dict[str, int]:
+        """This page's figures in the area's update of the month before (none: not filed)."""
+        filed = ctx.answers.get(LAST_MONTH) or {}
+        return {key: int(filed[key]) for key in self.keys if filed.get(key) is not None}
+
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         known = {} if current else self.known(ctx)
+        before = self.last_month(ctx)
         lines = [text]
         for number, figure in enumerate(self.page.figures, start=1):
             line = f"{number}) {ctx.t(figure.label)}"
             if figure.key in known:
                 value = shown_number(known[figure.key], ctx.locale)
-                held = ctx.t(N_("report.figures.known"), value=value)
-                line = f"{line} {held}"
+                line += " " + ctx.t(N_("report.figures.known"), value=value)
+            elif figure.key in before:
+                value = shown_number(before[figure.key], ctx.locale)
+                line += " " + ctx.t(N_("report.figures.last_month"), value=value)
             lines.append(line)
         if current:
             values = " ".join(str(current[key]) for key in self.keys)
@@ -62,10 +76,18 @@ class Figures(Field):
         lines.append(ctx.t(N_("report.figures.hint"), count=len(self.keys)))
         if known:
             lines.append(ctx.t(N_("report.figures.known_hint")))
+        if before:
+            lines.append(ctx.t(N_("report.figures.same_hint")))
         return Text("\n".join(lines))
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
+        if fold(text) in SAME_AS_LAST_MONTH:
+            before = self.last_month(ctx)
+            if len(before) != len(self.keys):
+                raise InvalidAnswer(N_("report.figures.no_last_month"))
+            self.check(before, ctx)
+            return Accepted(before)
         parts = [part for part in _SEPARATORS.split(text) if part]
         known = self.known(ctx)
         # Only the figures not known yet: the known ones are kept ("100" → 120 households

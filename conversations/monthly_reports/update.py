@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from conversations.calendar import ReportCalendar, shown_period
+from conversations.calendar import ReportCalendar, previous_period, shown_period
 from conversations.fields import FieldContext
 from conversations.flow import SUMMARY, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.monthly_reports import (
+    COUNT_FIELDS,
     MONEY_FIELD,
     PAGES,
     TEXT_FIELDS,
@@ -25,6 +26,7 @@ from conversations.monthly_reports import (
 )
 from conversations.monthly_reports.fields import (
     KNOWN_FIGURES,
+    LAST_MONTH,
     Figures,
     LeaderArea,
     Money,
@@ -99,7 +101,10 @@ class MonthlyReportFlow:
         }
         if filed is None:
             key = N_("report.late_start") if ctx.today > deadline else N_("report.start")
-            known = {KNOWN_FIGURES: await self.known_figures(area, ctx)}
+            known = {
+                KNOWN_FIGURES: await self.known_figures(area, ctx),
+                LAST_MONTH: await self.last_month(area, period, ctx),
+            }
             return Redirect(answers={AREA: chosen, **known}, replies=[Text(ctx.t(key, **params))])
         params |= {"who": filer(filed, ctx), "filed_at": shown(filed.filed_at)}
         if ctx.today > deadline:
@@ -110,6 +115,14 @@ class MonthlyReportFlow:
             replies=[Text(ctx.t(N_("report.filed_correctable"), **params))],
             step=SUMMARY,
         )
+
+    @staticmethod
+    async def last_month(area: dict[str, Any], period: str, ctx: FlowContext) -> dict[str, int]:
+        """The counts of the area's update of the month before, if it was filed."""
+        filed = await ctx.records.monthly_reports.monthly_report(
+            area["area_id"], previous_period(period)
+        )
+        return {key: filed.values[key] for key in COUNT_FIELDS} if filed is not None else {}
 
     @staticmethod
     async def known_figures(area: dict[str, Any], ctx: FlowContext) -> dict[str, int]:

@@ -189,6 +189,25 @@ async def test_the_registered_models_are_offered_for_the_models_figure() -> None
     assert report.values["models_active"] == 2 and report.values["fire_points"] == 1
 
 
+async def test_last_months_figures_are_shown_and_a_page_may_repeat_them() -> None:
+    clock = Clock(datetime(2026, 11, 3, 3, 0, tzinfo=UTC))  # leaders file October
+    chat, _ = tree(clock)
+    user = await reporting(chat)
+    await user.say("như tháng trước")  # there is no September to copy
+    assert user.said("report.figures.no_last_month")
+    await fill(user)
+    await user.say("1")
+    clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # now November
+    await user.say("/baocao")
+    assert t("report.figures.last_month", value="150") in user.question.text
+    assert t("report.figures.same_hint") in user.question.text
+    await user.say("nhu thang truoc")  # the propaganda page as in October
+    await fill(user, ["5 4", *PAGES[2:]])
+    await user.say("1")
+    november = chat.records.monthly_reports.filed[(chat.records.places["17662-001"].id, "2026-11")]
+    assert (november.values["propaganda_attendees"], november.values["households"]) == (150, 5)
+
+
 async def test_the_draft_waits_through_days_of_silence() -> None:
     clock = Clock()
     chat, _ = tree(clock)
