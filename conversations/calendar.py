@@ -23,6 +23,12 @@ def period_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def shown_period(period: str) -> str:
+    """ "2026-10" → "10/2026", as every text of the bot writes a month."""
+    year, month = period.split("-")
+    return f"{month}/{year}"
+
+
 def previous_period(period: str) -> str:
     year, month = (int(part) for part in period.split("-"))
     return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"

@@ -10,44 +10,133 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from conversations.fields import Accepted, FieldContext, InvalidAnswer, require_text
+from conversations.fields import (
+    Accepted,
+    Field,
+    FieldContext,
+    InvalidAnswer,
+    check_length,
+    require_text,
+)
 from conversations.i18n import N_
 from conversations.parsing import fold
-from conversations.places import Place
+from conversations.places import Place, same_name, split_by_name
 from conversations.policy import ROLE_LABELS, Action, Grant, may, scopes
-from conversations.replies import Inbound
+from conversations.replies import Choices, Inbound, Option, Reply
 
 if TYPE_CHECKING:
     from conversations.flow import FlowContext
+    from conversations.ports import Records
 
 MAX_SHOWN = 8
 
 Item = TypeVar("Item")
 
 
-async def pick_place(
-    ctx: FlowContext, text: str, action: Action, kinds: frozenset[str]
-) -> Place | str:
-    """The one place ``text`` names (a code, or part of a name, accents optional) among the
-    places of ``kinds`` where the member may do ``action``; otherwise the explanation."""
-    by_code = await ctx.records.places.place_by_code(text)
+async def places_named(
+    records: Records, roles: tuple[Grant, ...], text: str, action: Action, kinds: frozenset[str]
+) -> Place | list[Place]:
+    """The place ``text`` names (a code, or a name, accents optional) among the places of
+    ``kinds`` where the member may do ``action``: the one place meant, or those it could be,
+    the ones of that very name first, then similar names (none: nothing fits). Raises
+    ``InvalidAnswer`` for a code outside the member's places."""
+    by_code = await records.places.place_by_code(text)
     if by_code is not None and by_code.kind in kinds:
-        if may(ctx.member.roles, action, by_code.path):
+        if may(roles, action, by_code.path):
             return by_code
-        return ctx.t(N_("place.outside"), place=by_code.full_name)
+        raise InvalidAnswer(N_("place.outside"), place=by_code.full_name)
     found: dict[int, Place] = {}
-    for scope in scopes(ctx.member.roles, action):
-        for place in await ctx.records.places.find_places(
+    for scope in scopes(roles, action):
+        for place in await records.places.find_places(
             text, within=scope.path, kinds=kinds, limit=MAX_SHOWN + 1
         ):
             found.setdefault(place.id, place)
+    exact, similar = split_by_name(text, list(found.values()))
+    if len(exact) == 1 or len(found) == 1:
+        return exact[0] if exact else similar[0]
+    return [*exact, *similar][:MAX_SHOWN]
+
+
+def place_label(place: Place, query: str, ctx: FieldContext, exact: Sequence[Place]) -> str:
+    """A found place as a choice: its name, and "gần giống" when its name is only similar
+    to places of the very name found (``exact``); when none is, no name is marked."""
+    if not exact or place in exact:
+        return place.full_name
+    return ctx.t(N_("place.similar"), place=place.full_name)
+
+
+async def pick_place(
+    ctx: FlowContext, text: str, action: Action, kinds: frozenset[str]
+) -> Place | str:
+    """The one place ``text`` names (a code, or a name) among the places of ``kinds`` where
+    the member may do ``action``; otherwise the explanation. A flow's last check: the
+    question itself offers namesakes as choices (``ScopedPlace``)."""
+    try:
+        found = await places_named(ctx.records, ctx.member.roles, text, action, kinds)
+    except InvalidAnswer as problem:
+        return ctx.t(problem.key, **problem.params)
+    if isinstance(found, Place):
+        return found
     if not found:
         return ctx.t(N_("place.not_found"), query=text)
-    if len(found) == 1:
-        (place,) = found.values()
-        return place
-    lines = [f"{place.code} — {place.full_name}" for place in list(found.values())[:MAX_SHOWN]]
+    fields = ctx.fields
+    exact = [place for place in found if same_name(text, place)]
+    lines = [f"{place.code} — {place_label(place, text, fields, exact)}" for place in found]
     return ctx.t(N_("place.ambiguous"), places="\n".join(lines))
+
+
+def _place_option(place: dict[str, Any]) -> str:
+    return f"place:{place['code']}"
+
+
+class ScopedPlace(Field):
+    """A place where the member may do ``action``, typed as its code or name (accents
+    optional); when several fit, they are offered as choices, those of that very name
+    first and then those "gần giống" (similar), as the tip's commune is."""
+
+    def __init__(self, action: Action, kinds: frozenset[str]) -> None:
+        self.action = action
+        self.kinds = kinds
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        offered = tuple(
+            Option(_place_option(place), place["label"]) for place in kept_candidates(current)
+        )
+        return Choices(text, offered, ref, allow_text=True)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        candidates = kept_candidates(current)
+        picked = item_picked(message, candidates, _place_option, refuse_other_numbers=True)
+        if picked is not None:
+            return Accepted({"code": picked["code"], "name": picked["name"]})
+        if message.option is not None:
+            raise choose_again(len(candidates))
+        text = require_text(message)
+        check_length(text, 2, 100)
+        return Accepted({"query": text})
+
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+        query = accepted.value.get("query")
+        if query is None:
+            return accepted
+        found = await places_named(records, ctx.roles, query, self.action, self.kinds)
+        if isinstance(found, Place):
+            return Accepted({"code": found.code, "name": found.full_name})
+        if not found:
+            raise InvalidAnswer(N_("place.not_found"), query=query)
+        exact = [place for place in found if same_name(query, place)]
+        shown = [
+            {
+                "code": place.code,
+                "name": place.full_name,
+                "label": place_label(place, query, ctx, exact),
+            }
+            for place in found
+        ]
+        return keep_candidates(shown, N_("place.which"))
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return str(value.get("name", "")) if isinstance(value, dict) else str(value)
 
 
 # -- an item of a numbered list ----------------------------------------------------------------

@@ -28,6 +28,15 @@ from conversations.replies import Choices, Inbound, Option, Reply, Text
 MENU = "menu"
 HELP_ITEM = "help"
 RESUME_ITEM = "resume"
+# The question "discard the draft?" asked by /cancel, and how many answers a draft holds
+# before losing it is worth that question.
+DISCARD = "discard"
+FEW_ANSWERS = 2
+
+DISCARD_OPTIONS = (
+    ChoiceOption("discard", N_("draft.discard"), ("huy", "co", "yes")),
+    ChoiceOption("keep", N_("draft.keep"), ("tiep tuc", "khong", "no")),
+)
 
 SUMMARY_OPTIONS = (
     ChoiceOption("confirm", N_("summary.confirm"), ("gui", "xac nhan", "dong y", "ok", "yes")),
@@ -74,6 +83,8 @@ class Turn:
     draft: dict[str, Any] | None
     # The summary item being changed alone (flows whose summary lines are edited by number).
     item: int | None = None
+    # /cancel was sent with a draft worth keeping: "discard the draft?" waits for an answer.
+    discarding: bool = False
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     stale_tap: bool = False
@@ -84,6 +95,7 @@ class Turn:
     def leave(self) -> None:
         """Out of any flow, at the menu: no step, no answers, nothing being edited."""
         self.flow, self.step, self.answers, self.editing, self.item = None, None, {}, False, None
+        self.discarding = False
 
     def enter(self, flow: Flow) -> None:
         """At the first step of ``flow``, with no answers yet."""
@@ -94,6 +106,7 @@ class Turn:
             False,
             None,
         )
+        self.discarding = False
 
 
 class Engine:
@@ -194,6 +207,7 @@ class Engine:
             editing=bool(data.get("editing")) if flow else False,
             draft=data.get("draft"),
             item=data.get("item") if flow else None,
+            discarding=bool(data.get("discarding")) if flow else False,
         )
 
     @staticmethod
@@ -210,6 +224,8 @@ class Engine:
                 data["editing"] = True
             if turn.item is not None:
                 data["item"] = turn.item
+            if turn.discarding:
+                data["discarding"] = True
         if turn.draft is not None:
             data["draft"] = turn.draft
         return ConversationState(turn.flow.name if turn.flow else None, turn.step, data)
@@ -287,9 +303,7 @@ class Engine:
             turn.say(Text(self._t(turn, N_("help.home"))))
             self._show_menu(turn)
         elif command.name == "cancel" and turn.draft is not None:
-            turn.draft = None
-            turn.say(Text(self._t(turn, N_("flow.cancelled"))))
-            self._show_menu(turn)
+            self._cancel_draft(turn)
         elif command.name in self.flows:
             await self._start_flow(turn, self.flows[command.name], command.argument)
         else:
@@ -405,7 +419,7 @@ class Engine:
             turn.leave()
             self._deny(turn)
             return
-        if message.option is not None and message.option_ref != turn.step:
+        if message.option is not None and message.option_ref != self._question_ref(turn):
             turn.stale_tap = True
             turn.say(Text(self._t(turn, N_("input.stale_button"))))
             self._ask(turn)
@@ -413,6 +427,8 @@ class Engine:
         command = parse_command(message.text, self.flow_commands)
         if command is not None:
             await self._flow_command(turn, flow, command)
+        elif turn.discarding:
+            self._discard_answer(turn)
         elif turn.step == SUMMARY:
             await self._summary_answer(turn, flow)
         elif turn.step == EDIT and turn.item is not None:
@@ -423,11 +439,15 @@ class Engine:
             await self._answer_step(turn, flow, flow.by_name[turn.step or flow.first_step])
 
     async def _flow_command(self, turn: Turn, flow: Flow, command: Command) -> None:
+        if command.name != "cancel":
+            turn.discarding = False  # another command answers "discard the draft?" with no
         if not command.known:
             turn.say(Text(self._t(turn, N_("input.unknown_command"), command=command.name)))
             self._ask(turn)
+        elif command.name == "cancel" and turn.discarding:
+            self._cancel(turn)  # /cancel again: yes, discard it
         elif command.name == "cancel":
-            self._cancel(turn)
+            self._cancel_asked(turn, flow)
         elif command.name == "back":
             self._back(turn, flow)
         elif command.name == "help":
@@ -449,6 +469,45 @@ class Engine:
         turn.leave()
         turn.say(Text(self._t(turn, N_("flow.cancelled"))))
         self._show_menu(turn)
+
+    def _cancel_asked(self, turn: Turn, flow: Flow) -> None:
+        """/cancel: at once for a few answers; a longer draft is discarded only when the
+        member says so (a month's figures are not lost to one mistyped command)."""
+        answered = sum(1 for step in flow.steps if step.name in turn.answers)
+        if flow.confirm and answered > FEW_ANSWERS:
+            turn.discarding = True
+            self._ask(turn)
+        else:
+            self._cancel(turn)
+
+    def _cancel_draft(self, turn: Turn) -> None:
+        """/cancel at the menu: the draft put aside is taken up again to ask about it."""
+        draft = turn.draft or {}
+        flow = self.flows.get(draft.get("flow", ""))
+        if flow is None or not self._allowed(turn, flow):
+            turn.draft = None
+            turn.say(Text(self._t(turn, N_("flow.cancelled"))))
+            self._show_menu(turn)
+            return
+        turn.flow, turn.step = flow, draft["step"]
+        turn.answers = dict(draft.get("answers", {}))
+        turn.editing, turn.item = bool(draft.get("editing")), draft.get("item")
+        turn.draft = None
+        self._cancel_asked(turn, flow)
+
+    def _discard_answer(self, turn: Turn) -> None:
+        try:
+            choice = match_option(turn.message, DISCARD_OPTIONS, self._fields(turn))
+        except InvalidAnswer as problem:
+            turn.say(Text(self._t(turn, problem.key, **problem.params)))
+            self._ask(turn)
+            return
+        if choice == "discard":
+            self._cancel(turn)
+            return
+        turn.discarding = False
+        turn.say(Text(self._t(turn, N_("draft.resumed"))))
+        self._ask(turn)
 
     def _back(self, turn: Turn, flow: Flow) -> None:
         if turn.item is not None:  # from changing one item: back to the list of items
@@ -532,7 +591,7 @@ class Engine:
             turn.step = EDIT
             self._ask(turn)
         else:
-            self._cancel(turn)
+            self._cancel_asked(turn, flow)
 
     def _edit_answer(self, turn: Turn, flow: Flow) -> None:
         if flow.edit_by_number:
@@ -563,23 +622,23 @@ class Engine:
     def _edit_by_number(self, turn: Turn, flow: Flow) -> None:
         """ "5" asks item 5 alone; "5 12" changes it at once; then the summary again."""
         items = self._summary_items(turn, flow)
-        number_text, _, rest = (turn.message.text or "").strip().partition(" ")
+        number_text, rest = split_line_number(turn.message.text)
         try:
-            number = parse_integer(number_text.rstrip(".:=)"), minimum=1, maximum=len(items))
+            number = parse_integer(number_text, minimum=1, maximum=len(items))
         except ParseError:
             turn.say(Text(self._t(turn, N_("summary.bad_item"), count=len(items))))
             self._ask(turn)
             return
         step, _ = items[number - 1]
-        if not step.field.several_items and not rest.strip():
+        if not step.field.several_items and not rest:
             # A question of its own (a text, an amount): ask it again, then the summary.
             turn.step = flow.move(EDIT, turn.answers, True, f"edit_{step.name}")
             turn.editing = True
             self._ask(turn)
             return
         turn.item = number
-        if rest.strip():
-            self._edit_item_answer(turn, flow, number, text=rest.strip().lstrip("=:").strip())
+        if rest:
+            self._edit_item_answer(turn, flow, number, text=rest)
         else:
             self._ask(turn)
 
@@ -592,6 +651,8 @@ class Engine:
             self._ask(turn)
             return
         step, index = items[number - 1]
+        if text is None:
+            text = without_item_number(turn.message.text, number)
         message = turn.message if text is None else replace(turn.message, text=text)
         try:
             value = step.field.edit_item(
@@ -639,6 +700,13 @@ class Engine:
             self._show_menu(turn)
             return
         fields = self._fields(turn)
+        if turn.discarding:
+            offered = tuple(
+                Option(option.id, self._t(turn, option.label)) for option in DISCARD_OPTIONS
+            )
+            question = self._t(turn, N_("draft.discard_question"), flow=self._t(turn, flow.title))
+            turn.say(Choices(question, offered, DISCARD))
+            return
         if turn.step == SUMMARY:
             turn.say(self._summary(turn, flow, fields))
             return
@@ -694,6 +762,11 @@ class Engine:
         )
         return Choices("\n".join(lines), offered, SUMMARY)
 
+    @staticmethod
+    def _question_ref(turn: Turn) -> str | None:
+        """The ref of the buttons of the question now open (a tap on others is stale)."""
+        return DISCARD if turn.discarding else turn.step
+
     # -- policy ------------------------------------------------------------------------------
 
     @staticmethod
@@ -732,7 +805,9 @@ class Engine:
         return self.catalogues.text(turn.locale, key, **params)
 
     def _fields(self, turn: Turn) -> FieldContext:
-        return FieldContext(self.catalogues, turn.locale, local_today(turn.now), turn.member.roles)
+        return FieldContext(
+            self.catalogues, turn.locale, local_today(turn.now), turn.member.roles, turn.answers
+        )
 
     def _flow_context(self, turn: Turn) -> FlowContext:
         return FlowContext(
@@ -743,6 +818,19 @@ class Engine:
             now=turn.now,
             today=local_today(turn.now),
         )
+
+
+def split_line_number(text: str | None) -> tuple[str, str]:
+    """ "5 380" → ("5", "380"); "5. = 380" → ("5", "380"); "380" → ("380", "")."""
+    first, _, rest = (text or "").strip().partition(" ")
+    return first.rstrip(".:=)"), rest.strip().lstrip("=:").strip()
+
+
+def without_item_number(text: str | None, number: int) -> str | None:
+    """The new value of line ``number`` when its number is typed again before the value
+    ("5 380" when line 5 alone was asked, as in the "Sửa" step); else None."""
+    first, rest = split_line_number(text)
+    return rest if first == str(number) and rest else None
 
 
 def supported_locale(language: str | None) -> str | None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from conversations.i18n import N_, Catalogues
+from conversations.i18n import N_, Catalogues, shown_number
 from conversations.parsing import (
     ParseError,
     fold,
@@ -53,13 +53,15 @@ class Accepted:
 
 @dataclass(frozen=True)
 class FieldContext:
-    """What a field needs to ask and to read: the member's language, today's local date and
-    the member's roles (a question may offer them as choices)."""
+    """What a field needs to ask and to read: the member's language, today's local date,
+    the member's roles (a question may offer them as choices) and the flow's answers so far
+    (a question may build on them: the figures already known of an area)."""
 
     catalogues: Catalogues
     locale: str
     today: date
     roles: tuple[Grant, ...] = ()
+    answers: Mapping[str, Any] = field(default_factory=dict)
 
     def t(self, key: str, **params: object) -> str:
         return self.catalogues.text(self.locale, key, **params)
@@ -77,6 +79,18 @@ def require_text(message: Inbound) -> str:
     if is_emoji_only(text):
         raise InvalidAnswer(N_("input.emoji_only"))
     return text
+
+
+def check_length(text: str, minimum: int, maximum: int) -> None:
+    """Raise ``InvalidAnswer`` unless ``text`` has ``minimum`` letters or digits (a row of
+    dots says nothing) and at most ``maximum`` characters."""
+    meaningful = sum(character.isalnum() for character in text)
+    if meaningful == 0:
+        raise InvalidAnswer(N_("input.words_expected"))
+    if meaningful < minimum:
+        raise InvalidAnswer(N_("input.too_short"), minimum=minimum)
+    if len(text) > maximum:
+        raise InvalidAnswer(N_("input.too_long"), maximum=maximum, length=len(text))
 
 
 class Field(ABC):
@@ -187,7 +201,8 @@ def yes_no() -> Choice:
 
 
 class FreeText(Field):
-    """Free text between ``min_length`` and ``max_length`` characters."""
+    """Free text between ``min_length`` and ``max_length`` characters; the shortest length
+    counts letters and digits only, so that a row of dots says nothing."""
 
     def __init__(self, *, min_length: int = 1, max_length: int = 4000) -> None:
         self.min_length = min_length
@@ -198,10 +213,7 @@ class FreeText(Field):
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
-        if len(text) < self.min_length:
-            raise InvalidAnswer(N_("input.too_short"), minimum=self.min_length)
-        if len(text) > self.max_length:
-            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
+        check_length(text, self.min_length, self.max_length)
         return Accepted(text)
 
     def display(self, value: Any, ctx: FieldContext) -> str:
@@ -257,17 +269,23 @@ class OptionalText(Field):
 
 
 class Number(Field):
-    """A whole number; "1.200" is read as 1200 and "không" as 0."""
+    """A whole number; "1.200" is read as 1200. With ``may_be_unknown`` "không rõ" is an
+    answer too, stored as None (no button: a typed number must never pick an option)."""
 
-    def __init__(self, *, minimum: int = 0, maximum: int | None = None) -> None:
+    def __init__(
+        self, *, minimum: int = 0, maximum: int | None = None, may_be_unknown: bool = False
+    ) -> None:
         self.minimum = minimum
         self.maximum = maximum
+        self.may_be_unknown = may_be_unknown
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         return Text(text)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
+        if self.may_be_unknown and fold(text) in unknown_answer_words(ctx):
+            return Accepted(None)
         try:
             return Accepted(parse_integer(text, minimum=self.minimum, maximum=self.maximum))
         except ParseError as error:
@@ -278,7 +296,9 @@ class Number(Field):
             raise InvalidAnswer(N_("input.not_a_number")) from None
 
     def display(self, value: Any, ctx: FieldContext) -> str:
-        return f"{int(value):,}".replace(",", ".")
+        if value is None:
+            return ctx.t(N_("common.unknown"))
+        return shown_number(value, ctx.locale)
 
 
 class DateField(Field):
@@ -388,10 +408,7 @@ class Whereabouts(Field):
         coordinates = parse_coordinates(text)
         if coordinates is not None:
             return Accepted({"latitude": coordinates[0], "longitude": coordinates[1]})
-        if len(text) < self.min_length:
-            raise InvalidAnswer(N_("input.too_short"), minimum=self.min_length)
-        if len(text) > self.max_length:
-            raise InvalidAnswer(N_("input.too_long"), maximum=self.max_length, length=len(text))
+        check_length(text, self.min_length, self.max_length)
         return Accepted({"text": text})
 
     def display(self, value: Any, ctx: FieldContext) -> str:

@@ -25,6 +25,13 @@ SUPPORTED_LOCALES = ("vi", "en")
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 
+def shown_number(value: int, locale: str | None) -> str:
+    """A whole number as the member's language writes it: "1.500.000" in Vietnamese,
+    "1,500,000" in English."""
+    grouped = f"{int(value):,}"
+    return grouped if locale == "en" else grouped.replace(",", ".")
+
+
 def N_(key: str) -> str:
     """Mark a catalogue key for extraction; returns it unchanged."""
     return key

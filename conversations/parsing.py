@@ -596,6 +596,14 @@ _COMING_DAYS |= {"ngay kia": 2, "mot": 2}
 _YEAR_GIVEN = re.compile(r"[0-9]{4}|[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}\s*[/.-]\s*[0-9]{2}\b|nam")
 
 
+EXAMPLE_DAYS_AHEAD = 7
+
+
+def example_day(today: date) -> date:
+    """The day an example of a coming date shows: a week ahead, so it is never past."""
+    return today + timedelta(days=EXAMPLE_DAYS_AHEAD)
+
+
 def coming_date(text: str, *, today: date) -> date:
     """A date on or after ``today``; a date without its year is the next such day."""
     folded = fold(text)

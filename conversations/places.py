@@ -16,6 +16,8 @@ from conversations.parsing import fold
 
 PROVINCE = "province"
 COMMUNE = "commune"
+# The most households one residential area may hold (a bigger figure is a typing slip).
+MAX_HOUSEHOLDS = 100_000
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,39 @@ KIND_LABELS = {
     **{kind.id: kind.label for kind in RESIDENTIAL_KINDS},
 }
 _KIND_WORDS = {fold(word): kind.id for kind in RESIDENTIAL_KINDS for word in (*kind.words, kind.id)}
+
+
+# The words a place's name may start with that say its kind, not which one it is.
+_KIND_PREFIXES = tuple(
+    sorted(
+        {"xa", "phuong", "dac khu", "thi tran", "tinh", "thanh pho", "tp"}
+        | {fold(word) for kind in RESIDENTIAL_KINDS for word in kind.words},
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def bare_name(text: str) -> str:
+    """A name folded and without its kind: "Phường An Bình", "an binh" → "an binh"."""
+    folded = " ".join(fold(text).split())
+    for prefix in _KIND_PREFIXES:
+        if folded.startswith(prefix + " ") and len(folded) > len(prefix) + 1:
+            return folded[len(prefix) + 1 :]
+    return folded
+
+
+def same_name(query: str, place: Place) -> bool:
+    """True when ``query`` is the place's whole name (accents and its kind optional), not a
+    part of another name ("an binh" is Phường An Bình, not Tân Bình)."""
+    wanted = bare_name(query)
+    return wanted in (bare_name(place.name), fold(place.name))
+
+
+def split_by_name(query: str, places: list[Place]) -> tuple[list[Place], list[Place]]:
+    """The places found for ``query``: those of the very name first, then the similar."""
+    exact = [place for place in places if same_name(query, place)]
+    return exact, [place for place in places if place not in exact]
 
 
 def parse_residential_kind(text: str) -> str | None:

@@ -86,7 +86,6 @@ class Action(StrEnum):
 
 
 EVERYBODY = frozenset(Role)
-STAFF = frozenset(GRANTABLE)
 
 RULES: dict[Action, frozenset[Role]] = {
     Action.SEND_TIP: EVERYBODY,
@@ -96,7 +95,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CHOOSE_MESSAGES: EVERYBODY,
     Action.JOIN: EVERYBODY,
     Action.SEE_EVENTS: EVERYBODY,
-    Action.MY_ROLES: STAFF,
+    Action.MY_ROLES: EVERYBODY,  # a resident is told they hold no other role, and how to join
     Action.MONTHLY_UPDATE: frozenset({Role.LEADER}),
     Action.MODEL_ACTIVITY: frozenset({Role.LEADER, Role.MODEL_LEAD}),
     Action.MANAGE_MODELS: frozenset({Role.ADMIN, Role.LEADER}),

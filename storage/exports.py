@@ -58,6 +58,7 @@ __all__ = [
     "iter_monthly_reports",
     "iter_tips",
     "places_of_kind",
+    "registered_models",
 ]
 
 # Rows per page: large enough that a round trip is cheap per row, small enough that a page of
@@ -198,6 +199,7 @@ class AreaFiling:
     filed_at: datetime | None
     households: int | None
     households_pledged: int | None
+    models_active: int | None
 
 
 async def iter_area_filings(
@@ -225,6 +227,7 @@ async def iter_area_filings(
                 monthly_reports.c.filed_at,
                 monthly_reports.c.households,
                 monthly_reports.c.households_pledged,
+                monthly_reports.c.models_active,
             )
             .select_from(
                 areas.outerjoin(
@@ -291,6 +294,19 @@ async def active_models_by_place(
         .group_by(areas.c.path)
     )
     return {path: count for path, count in await session.execute(statement)}
+
+
+async def registered_models(session: AsyncSession, within: str, *, period_ends_at: datetime) -> int:
+    """Models registered in the subtree and not ended before the period's end (UTC)."""
+    statement = (
+        select(func.count(security_models.c.id))
+        .select_from(security_models.join(areas, areas.c.id == security_models.c.area_id))
+        .where(
+            inside(areas.c.path, within),
+            or_(security_models.c.ended_at.is_(None), security_models.c.ended_at >= period_ends_at),
+        )
+    )
+    return int((await session.execute(statement)).scalar_one())
 
 
 # -- tips, activities, events -----------------------------------------------------------------

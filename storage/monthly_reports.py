@@ -66,6 +66,7 @@ class ReportRecord:
     late: bool
     version: int
     filed_at: datetime
+    filed_by: int | None
     filed_by_name: str | None
     updated_at: datetime
     values: dict[str, Any]
@@ -101,6 +102,7 @@ async def find_report(session: AsyncSession, area_id: int, period: str) -> Repor
         late=data["late"],
         version=data["version"],
         filed_at=data["filed_at"],
+        filed_by=data["filed_by"],
         filed_by_name=data["filed_by_name"],
         updated_at=data["updated_at"],
         values={name: data[name] for name in FIGURE_COLUMNS},

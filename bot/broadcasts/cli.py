@@ -29,7 +29,7 @@ from conversations.broadcasts.fields import parse_send_time
 from conversations.fields import InvalidAnswer
 from conversations.localtime import local_today, shown
 from conversations.places import is_inside
-from storage.areas import area_by_code
+from storage.areas import area_by_code, area_by_id
 from storage.broadcasts import audience_size, broadcast_by_id, list_broadcasts
 from storage.tables import utcnow
 
@@ -73,7 +73,7 @@ def broadcast_create(
     ] = None,
     roles: Annotated[str, typer.Option(help="comma-separated roles")] = ",".join(AUDIENCE_ROLES),
     channels: Annotated[str, typer.Option(help="comma-separated channels")] = ",".join(CHANNELS),
-    at: Annotated[str | None, typer.Option(help='local time to send, e.g. "20:00 25/11"')] = None,
+    at: Annotated[str | None, typer.Option(help='local time to send, e.g. "20:00 25/12"')] = None,
 ) -> None:
     """Create a broadcast; it goes out now, or at --at (Asia/Ho_Chi_Minh)."""
     body = text_file.read_text(encoding="utf-8").strip() if text_file else (text or "").strip()
@@ -152,22 +152,33 @@ def broadcast_list(
 def broadcast_show(broadcast_id: int) -> None:
     """One broadcast: its audience, text and counts."""
 
-    async def work(session: AsyncSession) -> tuple[BroadcastProgress, dict[str, object]] | None:
+    async def work(session: AsyncSession) -> tuple[BroadcastProgress, list[str]] | None:
         record = await broadcast_by_id(session, broadcast_id)
         if record is None:
             return None
         (progress,) = await load_progress(session, [record])
-        return progress, {"audience": record.audience, "text_en": record.text_en}
+        audience = record.audience
+        places = []
+        for area_id in audience.get("area_ids", []):
+            area = await area_by_id(session, int(area_id))
+            places.append(f"{area.name} ({area.code})" if area else f"place #{area_id} (gone)")
+        lines = [
+            f"  places: {', '.join(places)}",
+            f"  roles: {', '.join(audience.get('roles', []))}",
+            f"  channels: {', '.join(audience.get('channels', []))}",
+            f"  text: {progress.text_vi}",
+        ]
+        if record.text_en:
+            lines.append(f"  english: {record.text_en}")
+        return progress, lines
 
     result = in_transaction(work)
     if result is None:
         raise _fail(f"no broadcast #{broadcast_id}")
-    progress, extra = result
+    progress, lines = result
     typer.echo(_describe(progress, utcnow()))
-    typer.echo(f"  audience: {extra['audience']}")
-    typer.echo(f"  text: {progress.text_vi}")
-    if extra["text_en"]:
-        typer.echo(f"  english: {extra['text_en']}")
+    for line in lines:
+        typer.echo(line)
 
 
 @broadcast_cli.command("cancel")

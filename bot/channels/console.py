@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.console_files import checked_file
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
 from bot.reply_path.dispatcher import Progress, ReplyDispatcher, SendResult, Sent
@@ -141,7 +143,14 @@ class ConsoleChannel:
                 self.write("\n")
                 await self.replies.stop()
                 return
-            await self.replies.deliver(await self.processor.process(to_inbound(line, self.user_id)))
+            message = to_inbound(line, self.user_id)
+            if message.media is not None:
+                checked = checked_file(message.media, self.catalogues)
+                if isinstance(checked, str):  # said at once: nothing reached the bot
+                    self._show((Text(checked),))
+                    continue
+                message = replace(message, media=checked)
+            await self.replies.deliver(await self.processor.process(message))
 
     async def send_batch(self, batch: Batch, progress: Progress) -> SendResult:
         """Print the batch (``bot.reply_path.dispatcher.BatchSender``): a terminal never fails."""

@@ -24,7 +24,7 @@ from bot.exports.service import (
 )
 from bot.places import place_of
 from bot.settings import Settings
-from conversations.calendar import is_period, next_period, period_of
+from conversations.calendar import is_period, next_period
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
 from conversations.places import Place
@@ -81,13 +81,14 @@ def periods_between(first: str, last: str) -> tuple[str, ...]:
 
 
 def _periods(
-    period: str | None, first: str | None, last: str | None, today: date
+    period: str | None, first: str | None, last: str | None, current: str
 ) -> tuple[str, ...]:
+    """The months asked for; ``current`` (the one leaders file now) when none is given."""
     if period is not None and (first or last):
         raise _fail("give either --period or --from/--to, not both")
     if period is not None:
         first = last = period
-    first = first or period_of(today)
+    first = first or current
     last = last or first
     for value, option in ((first, "--from"), (last, "--to")):
         if not is_period(value):
@@ -109,7 +110,7 @@ def _run_export(request_for: RequestFor, area: str, output: Path | None) -> None
             if found is None:
                 raise _fail(f"no place with code {area!r} (try: antq areas find NAME)")
             request = request_for(place_of(found))
-            path = output or Path(file_name(request, "zip" if _zipped(request) else request.format))
+            path = output_path(request, output)
             with path.open("wb") as target:
                 result = await write_export(
                     request,
@@ -132,7 +133,9 @@ def _run_export(request_for: RequestFor, area: str, output: Path | None) -> None
             await database.dispose()
 
     rows, path = asyncio.run(run())
-    typer.echo(f"wrote {rows} rows to {path}")
+    typer.echo(f"wrote {rows} {'row' if rows == 1 else 'rows'} to {path}")
+    if output is not None and path != output:
+        typer.echo(f"(several sheets: CSV files in one ZIP, so {path.name}, not {output.name})")
 
 
 def _zipped(request: ExportRequest) -> bool:
@@ -140,29 +143,52 @@ def _zipped(request: ExportRequest) -> bool:
     return request.format == "csv" and request.subject is ExportSubject.REPORTS
 
 
+def output_path(request: ExportRequest, output: Path | None) -> Path:
+    """Where the file goes: ``--output``, or a name that says what it holds; a ZIP always
+    ends in .zip, so that nobody opens a ZIP as a spreadsheet."""
+    suffix = "zip" if _zipped(request) else request.format
+    if output is None:
+        return Path(file_name(request, suffix))
+    return output if output.suffix.lower() == f".{suffix}" else output.with_suffix(f".{suffix}")
+
+
 class RequestFor:
     """Builds the request once the place is known (the place is read from the database)."""
 
-    def __init__(self, subject: ExportSubject, format: str, lang: str, **span: object) -> None:
+    def __init__(
+        self,
+        subject: ExportSubject,
+        format: str,
+        lang: str,
+        *,
+        periods_at: Callable[[Place], tuple[str, ...]] | None = None,
+        **span: object,
+    ) -> None:
         self.subject = subject
         self.format = format
         self.lang = lang
+        self.periods_at = periods_at  # the months depend on the place's province
         self.span = span
 
     def __call__(self, place: Place) -> ExportRequest:
+        span = dict(self.span)
+        if self.periods_at is not None:
+            span["periods"] = self.periods_at(place)
         return ExportRequest(
             self.subject,
             (place,),
             format=self.format,
             locale=self.lang,
-            **self.span,  # type: ignore[arg-type]
+            **span,  # type: ignore[arg-type]
         )
 
 
 @export_cli.command("reports")
 def export_reports(
     area: AreaOption,
-    period: Annotated[str | None, typer.Option(help="one month, YYYY-MM")] = None,
+    period: Annotated[
+        str | None, typer.Option(help="one month, YYYY-MM (default: the one leaders file now)")
+    ] = None,
     first: Annotated[str | None, typer.Option("--from", help="first month, YYYY-MM")] = None,
     last: Annotated[str | None, typer.Option("--to", help="last month, YYYY-MM")] = None,
     format: FormatOption = "xlsx",
@@ -172,8 +198,14 @@ def export_reports(
     """Monthly updates of the place's subtree, which areas filed on time, late or not at all,
     household pledge coverage against 80 % and active models per commune (target: one)."""
     _check(format, lang)
-    periods = _periods(period, first, last, local_today(utcnow()))
-    request_for = RequestFor(ExportSubject.REPORTS, format, lang, periods=periods)
+    today = local_today(utcnow())
+    calendar = Settings().report_calendar
+
+    def periods_at(place: Place) -> tuple[str, ...]:
+        # By default the month leaders of the place file now (last month early in a month).
+        return _periods(period, first, last, calendar.period_for(today, place.path))
+
+    request_for = RequestFor(ExportSubject.REPORTS, format, lang, periods_at=periods_at)
     _run_export(request_for, area, output)
 
 

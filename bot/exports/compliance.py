@@ -28,6 +28,7 @@ from storage.exports import (
     active_models_by_place,
     iter_area_filings,
     places_of_kind,
+    registered_models,
 )
 
 
@@ -144,10 +145,18 @@ async def tally_compliance(
     async with aclosing(iter_area_filings(sessions, place.path, period, RESIDENTIAL)) as filings:
         async for filing in filings:
             state = state_of(filing, period, today, FixedDeadline(deadline))
-            households = filing.households or 0 if filing.filed else 0
-            pledged = filing.households_pledged or 0 if filing.filed else 0
-            tally.add_area(filing.name, state, households, pledged)
+            if filing.filed:
+                households = filing.households or 0
+                pledged: int | None = filing.households_pledged or 0
+            else:
+                households, pledged = filing.area_households, None
+            tally.add_area(filing.name, state, households, pledged, filing.models_active)
     for commune in (await communes_of(sessions, place, period)).values():
         if is_inside(commune.path, place.path):
             tally.add_commune(commune.active_models)
+    _, last = activity_window(period)
+    async with sessions() as session:
+        tally.registered_models = await registered_models(
+            session, place.path, period_ends_at=end_of_period(last)
+        )
     return tally

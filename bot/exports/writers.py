@@ -8,7 +8,8 @@ as it is written, a few hundred rows at a time.
 XLSX is written here rather than with openpyxl: openpyxl builds an element tree for every
 cell, which made a province's year take minutes; a row here is one string. The file is laid
 out as openpyxl's write-only mode lays it out (inline strings, the same number formats for
-dates and times), so it opens the same in Excel, LibreOffice and openpyxl.
+dates), so it opens the same in Excel, LibreOffice and openpyxl; the header row is bold and
+stays in view, and columns are as wide as their headers.
 """
 
 from __future__ import annotations
@@ -110,22 +111,27 @@ _RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOCUMENT_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CONTENT = "application/vnd.openxmlformats-officedocument"
 
-# Cell styles (indexes into cellXfs below): dates and times as openpyxl formats them.
+# Cell styles (indexes into cellXfs below): dates, times to the minute (every stored time is
+# kept to the minute) and the bold header row.
 _DATE_STYLE = 1
 _DATETIME_STYLE = 2
+_HEADER_STYLE = 3
+_FONT = (
+    '<sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/>'
+)
 _STYLES = (
     _XML_DECLARATION + f'<styleSheet xmlns="{_MAIN}">'
     '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
-    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd h:mm:ss"/></numFmts>'
-    '<fonts count="1"><font><sz val="11"/><color theme="1"/><name val="Calibri"/>'
-    '<family val="2"/><scheme val="minor"/></font></fonts>'
+    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
+    f'<fonts count="2"><font>{_FONT}</font><font><b/>{_FONT}</font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
@@ -145,11 +151,36 @@ _APP = (
     + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
     "<Application>Microsoft Excel</Application></Properties>"
 )
+# The header row stays in view while the rows scroll under it.
 _SHEET_START = (
     _XML_DECLARATION + f'<worksheet xmlns="{_MAIN}">'
-    '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
-    '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/><sheetData>'
+    '<sheetViews><sheetView workbookViewId="0">'
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+    '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
 )
+# Column widths, in characters: a header's length, never so narrow that a date and time
+# ("2026-11-02 10:00") shows as ####, never wider than a long header needs.
+MIN_COLUMN_WIDTH = 18
+MAX_COLUMN_WIDTH = 50
+
+
+def _columns_xml(headers: Sequence[str]) -> str:
+    """The widths of the columns, which must come before the rows (they are known from the
+    headers: the rows have not been read yet)."""
+    if not headers:
+        return ""
+    columns = "".join(
+        f'<col min="{number}" max="{number}" width="{column_width(header)}" customWidth="1"/>'
+        for number, header in enumerate(headers, start=1)
+    )
+    return f"<cols>{columns}</cols>"
+
+
+def column_width(header: str) -> int:
+    return min(max(len(header) + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH)
+
+
 _SHEET_END = (
     '</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1"'
     ' header="0.5" footer="0.5"/></worksheet>'
@@ -388,8 +419,17 @@ class _XlsxSheet(Sheet):
         self.number = 0
         self.letters: list[str] = []
         self.templates: dict[tuple[type, ...], _RowTemplate | None] = {}
-        self.pending: list[str] = [_SHEET_START]
-        self._write(headers)
+        self.pending: list[str] = [_SHEET_START, _columns_xml(headers), "<sheetData>"]
+        self._header(headers)
+
+    def _header(self, headers: Sequence[str]) -> None:
+        self.number = 1
+        letters = self._columns(len(headers))
+        cells = "".join(
+            f'<c r="{letter}1" s="{_HEADER_STYLE}" t="inlineStr">{_xlsx_text(header)}</c>'
+            for letter, header in zip(letters, headers, strict=False)
+        )
+        self.pending.append(f'<row r="1">{cells}</row>')
 
     def _columns(self, width: int) -> list[str]:
         while len(self.letters) < width:

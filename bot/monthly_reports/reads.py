@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.monthly_reports import FiledReport
+from storage.areas import area_by_id
 from storage.monthly_reports import find_report
 
 
@@ -27,7 +28,12 @@ class ReportRecords:
             version=record.version,
             late=record.late,
             filed_at=record.filed_at,
+            filed_by=record.filed_by,
             filed_by_name=record.filed_by_name,
             updated_at=record.updated_at,
             values=record.values,
         )
+
+    async def area_households(self, area_id: int) -> int | None:
+        area = await area_by_id(self.session, area_id)
+        return area.households if area is not None else None

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
 from bot.rules import REMIND_AT
-from conversations.calendar import ReportCalendar, period_of, previous_period
+from conversations.calendar import ReportCalendar, period_of, previous_period, shown_period
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
@@ -45,11 +45,6 @@ LATE_LISTED_FOR = timedelta(days=7)
 # Names listed in one message; the rest are counted.
 NAMES_SHOWN = 15
 OCCASIONS = "scheduler"
-
-
-def shown_period(period: str) -> str:
-    year, month = period.split("-")
-    return f"{month}/{year}"
 
 
 def names_list(names: Sequence[str]) -> str:

@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.places import clean_name
 from conversations.parsing import ParseError, fold, parse_integer
-from conversations.places import PROVINCE, RESIDENTIAL_KINDS, parse_residential_kind
+from conversations.places import (
+    MAX_HOUSEHOLDS,
+    PROVINCE,
+    RESIDENTIAL_KINDS,
+    parse_residential_kind,
+)
 from storage.areas import (
     AreaRecord,
     NewArea,
@@ -33,7 +38,6 @@ __all__ = ["ImportReport", "LineError", "import_areas", "read_area_lines"]
 REQUIRED_COLUMNS = ("parent_code", "name", "kind")
 OPTIONAL_COLUMNS = ("households", "former_name")
 MAX_NAME = 128
-MAX_HOUSEHOLDS = 100_000
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,12 @@ def _parse_line(line: int, row: dict[str, str | None]) -> AreaLine | LineError:
     if cell("households"):
         try:
             households = parse_integer(cell("households"), minimum=0, maximum=MAX_HOUSEHOLDS)
-        except ParseError:
-            return LineError(line, f"households {cell('households')!r} is not a whole number")
+        except ParseError as error:
+            problem = {
+                "too_small": "is negative",
+                "too_large": f"is more than {MAX_HOUSEHOLDS:,} for one area",
+            }.get(error.reason, "is not a whole number")
+            return LineError(line, f"households {cell('households')!r} {problem}")
     former_name = cell("former_name") or None
     if former_name is not None and len(former_name) > MAX_NAME:
         return LineError(line, f"former_name is longer than {MAX_NAME} characters")

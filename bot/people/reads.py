@@ -13,12 +13,13 @@ from conversations.secret_codes import CodeAttempts, CodeKind
 from storage.areas import area_by_id
 from storage.code_attempts import load_code_attempts
 from storage.invitations import find_invitation
+from storage.preferences import reminders_enabled
 from storage.roles import roles_within
 
 
 @dataclass(frozen=True)
 class PeopleRecords:
-    """Reads of invitations, wrong codes in a row and roles held in a place."""
+    """Reads of invitations, wrong codes in a row, roles held in a place and reminders."""
 
     session: AsyncSession
 
@@ -42,3 +43,6 @@ class PeopleRecords:
             HeldRole(grant_of(role), role.member_id, role.member_name)
             for role in await roles_within(self.session, path)
         ]
+
+    async def reminders_enabled(self, member_id: int) -> bool:
+        return await reminders_enabled(self.session, member_id)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from conversations.broadcasts import AUDIENCE_ROLES, MAX_TEXT
+from conversations.choosing import place_label
 from conversations.fields import (
     Accepted,
     ChoiceOption,
@@ -19,8 +20,8 @@ from conversations.fields import (
     require_text,
 )
 from conversations.i18n import N_
-from conversations.parsing import ParseError, fold, parse_coming_moment, parse_time
-from conversations.places import Place, is_inside
+from conversations.parsing import ParseError, example_day, fold, parse_coming_moment, parse_time
+from conversations.places import Place, is_inside, split_by_name
 from conversations.policy import ROLE_LABELS, Action, Role, scopes
 from conversations.replies import Choices, Inbound, Option, Reply
 
@@ -110,7 +111,7 @@ class AudiencePlaces(Field):
         chosen: dict[int, Place] = {}
         for name in re.split(r"[,;\n]+", accepted.value["query"]):
             if name.strip():
-                place = await _one_place(name.strip(), places, records)
+                place = await _one_place(name.strip(), places, records, ctx)
                 chosen[place.id] = place
         if not chosen:
             raise InvalidAnswer(N_("input.empty"))
@@ -135,7 +136,7 @@ class AudiencePlaces(Field):
         return ", ".join(area["name"] for area in value.get("areas", []))
 
 
-async def _one_place(name: str, places: list[Place], records: Records) -> Place:
+async def _one_place(name: str, places: list[Place], records: Records, ctx: FieldContext) -> Place:
     """The one place inside the admin's ``places`` that ``name`` (a code or a name) means."""
     by_code = await records.places.place_by_code(name)
     if by_code is not None:
@@ -148,20 +149,16 @@ async def _one_place(name: str, places: list[Place], records: Records) -> Place:
             name, within=scope.path, kinds=None, limit=MAX_PLACES_SHOWN + 1
         ):
             found.setdefault(place.id, place)
-    folded = fold(name)
-    whole = [
-        place
-        for place in found.values()
-        if fold(place.name) == folded or fold(place.name).endswith(f" {folded}")
-    ]
-    if len(whole) == 1:
-        return whole[0]
+    exact, similar = split_by_name(name, list(found.values()))
+    if len(exact) == 1:
+        return exact[0]
     if len(found) == 1:
-        return next(iter(found.values()))
+        return similar[0]
     if not found:
         raise InvalidAnswer(N_("place.not_found"), query=name)
     lines = [
-        f"{place.code} — {place.full_name}" for place in list(found.values())[:MAX_PLACES_SHOWN]
+        f"{place.code} — {place_label(place, name, ctx, exact)}"
+        for place in [*exact, *similar][:MAX_PLACES_SHOWN]
     ]
     raise InvalidAnswer(N_("place.ambiguous"), places="\n".join(lines))
 
@@ -214,7 +211,9 @@ class SendTime(Field):
     now = ChoiceOption("now", N_("broadcasts.when.now"), ("ngay", "bay gio", "gui ngay", "now"))
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Choices(text, (Option(self.now.id, ctx.t(self.now.label)),), ref, allow_text=True)
+        example = ctx.t(N_("broadcasts.when.example"), day=example_send_day(ctx.today))
+        offered = (Option(self.now.id, ctx.t(self.now.label)),)
+        return Choices(f"{text} {example}", offered, ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         if _is_option(message, self.now, ctx):
@@ -230,12 +229,17 @@ class SendTime(Field):
         return datetime.fromisoformat(value["at"]).strftime("%H:%M %d/%m/%Y")
 
 
+def example_send_day(today: date) -> str:
+    """ "09/12": a coming day for the examples of a send time."""
+    return example_day(today).strftime("%d/%m")
+
+
 def parse_send_time(text: str, today: date) -> datetime:
     """A local wall-clock time to send at: a time alone is today's; a date without a year that
     has passed means next year's. Raises ``InvalidAnswer``."""
     words = fold(text).split()
     if not words or len(words) > MAX_WORDS:
-        raise InvalidAnswer(N_("broadcasts.when.bad"))
+        raise InvalidAnswer(N_("broadcasts.when.bad"), day=example_send_day(today))
     try:
         return datetime.combine(today, parse_time(" ".join(words)))
     except ParseError:
@@ -245,7 +249,7 @@ def parse_send_time(text: str, today: date) -> datetime:
     except ParseError as problem:
         if problem.reason == "past":
             raise InvalidAnswer(N_("broadcasts.when.past")) from None
-        raise InvalidAnswer(N_("broadcasts.when.bad")) from None
+        raise InvalidAnswer(N_("broadcasts.when.bad"), day=example_send_day(today)) from None
     return datetime.combine(day, clock)
 
 

@@ -10,7 +10,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from conversations.choosing import choose_again, item_picked, keep_candidates, kept_candidates
+from conversations.choosing import (
+    choose_again,
+    item_picked,
+    keep_candidates,
+    kept_candidates,
+    place_label,
+)
 from conversations.events import EventView
 from conversations.fields import (
     Accepted,
@@ -19,13 +25,14 @@ from conversations.fields import (
     FieldContext,
     InvalidAnswer,
     OptionalText,
+    check_length,
     match_option,
     require_text,
 )
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
-from conversations.parsing import ParseError, fold, parse_coming_moment
-from conversations.places import COMMUNE, RESIDENTIAL, Place
+from conversations.parsing import ParseError, example_day, fold, parse_coming_moment
+from conversations.places import COMMUNE, RESIDENTIAL, Place, split_by_name
 from conversations.policy import Action, may, scopes
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 
@@ -129,6 +136,11 @@ def _event_option(event: dict[str, Any]) -> str:
 # -- a future moment: a date and a time ------------------------------------------------------
 
 
+def example_event_day(today: date) -> str:
+    """ "09/12/2026": a coming day for the examples of an event's time."""
+    return example_day(today).strftime("%d/%m/%Y")
+
+
 def parse_event_moment(text: str, today: date) -> datetime:
     """ "08:00 01/07/2027", "1/7 lúc 8h", "8h sáng mai" → the local moment, as aware UTC.
 
@@ -150,16 +162,16 @@ class EventMoment(Field):
     """When an event starts or ends: a date and a time, today or later (stored as UTC ISO)."""
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Text(text)
+        example = ctx.t(N_("events.moment.example"), day=example_event_day(ctx.today))
+        return Text(f"{text} {example}")
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
         try:
             moment = parse_event_moment(text, ctx.today)
         except ParseError as error:
-            raise InvalidAnswer(
-                _MOMENT_PROBLEMS.get(error.reason, N_("events.moment.bad"))
-            ) from None
+            key = _MOMENT_PROBLEMS.get(error.reason, N_("events.moment.bad"))
+            raise InvalidAnswer(key, day=example_event_day(ctx.today)) from None
         return Accepted(moment.isoformat())
 
     def display(self, value: Any, ctx: FieldContext) -> str:
@@ -189,7 +201,9 @@ class PlaceLookup(Field):
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         shown = kept_candidates(current) or self.offered(ctx)
-        options = tuple(Option(_place_option(place), place["name"]) for place in shown)
+        options = tuple(
+            Option(_place_option(place), place.get("label") or place["name"]) for place in shown
+        )
         return Choices(text, options, ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
@@ -200,10 +214,7 @@ class PlaceLookup(Field):
         if message.option is not None:
             raise choose_again(len(shown))
         text = require_text(message)
-        if len(fold(text)) < 2:
-            raise InvalidAnswer(N_("input.too_short"), minimum=2)
-        if len(text) > 100:
-            raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
+        check_length(text, 2, 100)
         return Accepted({"query": text})
 
     async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
@@ -216,11 +227,13 @@ class PlaceLookup(Field):
         found = await self.search(query, ctx, records)
         if not found:
             raise InvalidAnswer(self.not_found, query=query)
-        folded = fold(query)
-        exact = [place for place in found if fold(place.name) == folded]
+        exact, similar = split_by_name(query, found)
         if len(found) == 1 or len(exact) == 1:
             return Accepted(_place_value(found[0] if len(found) == 1 else exact[0]))
-        shown = [_place_value(place) for place in found[:MAX_CANDIDATES]]
+        shown = [
+            {**_place_value(place), "label": place_label(place, query, ctx, exact)}
+            for place in [*exact, *similar][:MAX_CANDIDATES]
+        ]
         return keep_candidates(shown, self.ambiguous)
 
     def display(self, value: Any, ctx: FieldContext) -> str:

@@ -85,12 +85,29 @@ class ComplianceTally:
     not_yet: int = 0
     missing: int = 0
     missing_names: list[str] = field(default_factory=list)
+    # Households of every area: as filed, or as imported with an area that has not filed.
     households: int = 0
     pledged: int = 0
+    # Areas that have not filed: their pledges are unknown, their households known or not.
+    unfiled_households: int = 0
+    unfiled_without_households: int = 0
     communes: int = 0
     communes_with_model: int = 0
+    # Self-managed models: registered (not ended), with an activity in the window, and as
+    # the areas' leaders reported them in their updates.
+    registered_models: int = 0
+    active_models: int = 0
+    reported_models: int = 0
 
-    def add_area(self, name: str, state: FilingState, households: int, pledged: int) -> None:
+    def add_area(
+        self,
+        name: str,
+        state: FilingState,
+        households: int | None,
+        pledged: int | None,
+        reported_models: int | None = None,
+    ) -> None:
+        """Count one area; ``pledged`` is None when it has not filed (unknown, not 0)."""
         if state is FilingState.ON_TIME:
             self.on_time += 1
         elif state is FilingState.LATE:
@@ -102,11 +119,18 @@ class ComplianceTally:
         unfiled = state in (FilingState.NOT_YET, FilingState.MISSING)
         if unfiled and len(self.missing_names) < MISSING_NAMES_SHOWN:
             self.missing_names.append(name)
-        self.households += households
-        self.pledged += pledged
+        self.households += households or 0
+        if pledged is not None:
+            self.pledged += pledged
+        elif households is None:
+            self.unfiled_without_households += 1
+        else:
+            self.unfiled_households += households
+        self.reported_models += reported_models or 0
 
     def add_commune(self, active_models: int) -> None:
         self.communes += 1
+        self.active_models += active_models
         if active_models >= MODELS_TARGET:
             self.communes_with_model += 1
 
@@ -116,7 +140,19 @@ class ComplianceTally:
 
     @property
     def coverage(self) -> float | None:
+        """Pledged households over the households of every area (a floor while some
+        areas have not filed)."""
         return coverage(self.households, self.pledged)
+
+    @property
+    def coverage_met(self) -> bool | None:
+        """Whether the pledge target is met; None while unfiled areas could change it."""
+        share = self.coverage
+        if share is not None and share >= COVERAGE_TARGET and not self.unfiled_without_households:
+            return True  # the unfiled areas' pledges can only add to it
+        if self.unfiled_households or self.unfiled_without_households or share is None:
+            return None
+        return False
 
 
 class ExportKind(StrEnum):

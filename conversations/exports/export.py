@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.calendar import ReportCalendar, previous_period
+from conversations.calendar import ReportCalendar, previous_period, shown_period
 from conversations.exports import (
-    COVERAGE_TARGET,
     RECENT_DAYS,
     TIPS_DAYS,
     ComplianceTally,
@@ -22,7 +21,7 @@ from conversations.exports import (
 )
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import Completion, Flow, FlowContext, Step
-from conversations.i18n import N_
+from conversations.i18n import N_, shown_number
 from conversations.policy import Action, scopes
 from conversations.replies import Text
 
@@ -116,7 +115,7 @@ def percent(share: float, locale: str) -> str:
 def describe(tally: ComplianceTally, ctx: FlowContext) -> str:
     """A place's compliance in a few lines."""
     lines = [
-        ctx.t(N_("overview.title"), place=tally.place_name, period=tally.period),
+        ctx.t(N_("overview.title"), place=tally.place_name, period=shown_period(tally.period)),
         ctx.t(
             N_("overview.filing"),
             areas=tally.areas,
@@ -132,20 +131,15 @@ def describe(tally: ComplianceTally, ctx: FlowContext) -> str:
         if unfiled > len(tally.missing_names):
             names += ctx.t(N_("overview.and_more"), count=unfiled - len(tally.missing_names))
         lines.append(ctx.t(N_("overview.unfiled_names"), names=names))
-    share = tally.coverage
-    if share is None:
-        lines.append(ctx.t(N_("overview.coverage_unknown")))
-    else:
-        verdict = N_("overview.met") if share >= COVERAGE_TARGET else N_("overview.not_met")
-        lines.append(
-            ctx.t(
-                N_("overview.coverage"),
-                percent=percent(share, ctx.locale),
-                pledged=tally.pledged,
-                households=tally.households,
-                verdict=ctx.t(verdict),
-            )
+    lines += coverage_lines(tally, ctx)
+    lines.append(
+        ctx.t(
+            N_("overview.models_registered"),
+            registered=tally.registered_models,
+            active=tally.active_models,
+            reported=tally.reported_models,
         )
+    )
     if tally.communes:
         lines.append(
             ctx.t(
@@ -153,6 +147,44 @@ def describe(tally: ComplianceTally, ctx: FlowContext) -> str:
             )
         )
     return "\n".join(lines)
+
+
+COVERAGE_VERDICTS = {
+    True: N_("overview.met"),
+    False: N_("overview.not_met"),
+    None: N_("overview.undetermined"),
+}
+
+
+def coverage_lines(tally: ComplianceTally, ctx: FlowContext) -> list[str]:
+    """The pledge coverage over every area of the place; the areas that have not filed are
+    said to be unknown rather than left out."""
+    share = tally.coverage
+    if share is None:
+        return [ctx.t(N_("overview.coverage_unknown"))]
+    lines = [
+        ctx.t(
+            N_("overview.coverage"),
+            percent=percent(share, ctx.locale),
+            pledged=shown_number(tally.pledged, ctx.locale),
+            households=shown_number(tally.households, ctx.locale),
+            verdict=ctx.t(COVERAGE_VERDICTS[tally.coverage_met]),
+        )
+    ]
+    unfiled = tally.not_yet + tally.missing
+    if unfiled and tally.unfiled_without_households:
+        lines.append(
+            ctx.t(
+                N_("overview.coverage_unfiled_uncounted"),
+                areas=unfiled,
+                households=shown_number(tally.unfiled_households, ctx.locale),
+                uncounted=tally.unfiled_without_households,
+            )
+        )
+    elif unfiled:
+        households = shown_number(tally.unfiled_households, ctx.locale)
+        lines.append(ctx.t(N_("overview.coverage_unfiled"), areas=unfiled, households=households))
+    return lines
 
 
 async def show_overview(

@@ -144,6 +144,7 @@ class FiledReport:
     version: int
     late: bool
     filed_at: datetime
+    filed_by: int | None  # the member who filed it (None once they are erased)
     filed_by_name: str | None
     updated_at: datetime
     values: Mapping[str, Any]
@@ -169,4 +170,8 @@ class ReportReads(Protocol):
 
     async def monthly_report(self, area_id: int, period: str) -> FiledReport | None:
         """The update of the area for the period, if one was filed."""
+        ...
+
+    async def area_households(self, area_id: int) -> int | None:
+        """The households of the area as imported with it (CSV or chat), if given."""
         ...

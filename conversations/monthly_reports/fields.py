@@ -16,22 +16,26 @@ from conversations.fields import (
     OptionalText,
     require_text,
 )
-from conversations.i18n import N_
+from conversations.i18n import N_, shown_number
 from conversations.monthly_reports import Page
 from conversations.parsing import ParseError, fold, parse_integer
 from conversations.places import RESIDENTIAL
 from conversations.policy import Role
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 
+# The answers' key of the figures the area's records already hold (the households imported
+# with the area), offered so that a leader need not type them again.
+KNOWN_FIGURES = "known_figures"
+# The answers' key of the area's figures of the month before, shown beside each question;
+# a page that did not change is answered with "như tháng trước".
+LAST_MONTH = "last_month"
+SAME_AS_LAST_MONTH = frozenset(
+    {"nhu thang truoc", "giong thang truoc", "nhu cu", "ntt", "same", "same as last month"}
+)
 NOTHING_WORDS = frozenset({"0", "khong", "ko", "k", "khong co", "none", "no", "nothing"})
 # Numbers of a page are separated by spaces, commas, semicolons or new lines; "1.200" stays
 # one number (a dot groups thousands in Vietnamese).
 _SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def shown_number(value: int) -> str:
-    """1200 → "1.200", as numbers are written in Vietnam."""
-    return f"{int(value):,}".replace(",", ".")
 
 
 class Figures(Field):
@@ -43,29 +47,68 @@ class Figures(Field):
         self.page = page
         self.keys = tuple(figure.key for figure in page.figures)
 
+    def known(self, ctx: FieldContext) -> dict[str, int]:
+        """The figures of this page the area's records already hold."""
+        held = ctx.answers.get(KNOWN_FIGURES) or {}
+        return {key: int(held[key]) for key in self.keys if held.get(key) is not None}
+
+    def last_month(self, ctx: FieldContext) -> dict[str, int]:
+        """This page's figures in the area's update of the month before (none: not filed)."""
+        filed = ctx.answers.get(LAST_MONTH) or {}
+        return {key: int(filed[key]) for key in self.keys if filed.get(key) is not None}
+
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        known = {} if current else self.known(ctx)
+        before = self.last_month(ctx)
         lines = [text]
         for number, figure in enumerate(self.page.figures, start=1):
-            lines.append(f"{number}) {ctx.t(figure.label)}")
+            line = f"{number}) {ctx.t(figure.label)}"
+            if figure.key in known:
+                value = shown_number(known[figure.key], ctx.locale)
+                line += " " + ctx.t(N_("report.figures.known"), value=value)
+            elif figure.key in before:
+                value = shown_number(before[figure.key], ctx.locale)
+                line += " " + ctx.t(N_("report.figures.last_month"), value=value)
+            lines.append(line)
         if current:
             values = " ".join(str(current[key]) for key in self.keys)
             lines.append(ctx.t(N_("report.figures.current"), values=values))
         lines.append(ctx.t(N_("report.figures.hint"), count=len(self.keys)))
+        if known:
+            lines.append(ctx.t(N_("report.figures.known_hint")))
+        if before:
+            lines.append(ctx.t(N_("report.figures.same_hint")))
         return Text("\n".join(lines))
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
-        if fold(text) in NOTHING_WORDS:
-            return Accepted(dict.fromkeys(self.keys, 0))
+        if fold(text) in SAME_AS_LAST_MONTH:
+            before = self.last_month(ctx)
+            if len(before) != len(self.keys):
+                raise InvalidAnswer(N_("report.figures.no_last_month"))
+            self.check(before, ctx)
+            return Accepted(before)
         parts = [part for part in _SEPARATORS.split(text) if part]
-        if len(parts) != len(self.keys):
+        known = self.known(ctx)
+        # Only the figures not known yet: the known ones are kept ("100" → 120 households
+        # from the area's list, 100 pledged).
+        unknown_keys = tuple(key for key in self.keys if key not in known)
+        if known and len(parts) == len(unknown_keys) < len(self.keys):
+            values = dict(known)
+            for key, part in zip(unknown_keys, parts, strict=True):
+                values[key] = self._count(part, self.keys.index(key) + 1)
+            values = {key: values[key] for key in self.keys}
+        elif fold(text) in NOTHING_WORDS:
+            return Accepted(dict.fromkeys(self.keys, 0))
+        elif len(parts) != len(self.keys):
             raise InvalidAnswer(
                 N_("report.figures.wrong_count"), expected=len(self.keys), given=len(parts)
             )
-        values = {
-            key: self._count(part, position)
-            for position, (key, part) in enumerate(zip(self.keys, parts, strict=True), start=1)
-        }
+        else:
+            values = {
+                key: self._count(part, position)
+                for position, (key, part) in enumerate(zip(self.keys, parts, strict=True), 1)
+            }
         self.check(values, ctx)
         return Accepted(values)
 
@@ -94,12 +137,15 @@ class Figures(Field):
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return ", ".join(
-            f"{ctx.t(figure.label)}: {shown_number(value[figure.key])}"
+            f"{ctx.t(figure.label)}: {shown_number(value[figure.key], ctx.locale)}"
             for figure in self.page.figures
         )
 
     def summary_items(self, value: Any, ctx: FieldContext) -> list[tuple[str | None, str]]:
-        return [(figure.label, shown_number(value[figure.key])) for figure in self.page.figures]
+        return [
+            (figure.label, shown_number(value[figure.key], ctx.locale))
+            for figure in self.page.figures
+        ]
 
     def item_label(self, index: int) -> str | None:
         return self.page.figures[index].label
@@ -144,7 +190,8 @@ class Money(Field):
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         if current is not None:
-            text = f"{text}\n{ctx.t(N_('report.figures.current'), values=shown_number(current))}"
+            entered = ctx.t(N_("report.figures.current"), values=shown_number(current, ctx.locale))
+            text = f"{text}\n{entered}"
         return Text(text)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
@@ -159,7 +206,7 @@ class Money(Field):
             raise InvalidAnswer(N_("report.money.invalid")) from None
 
     def display(self, value: Any, ctx: FieldContext) -> str:
-        return ctx.t(N_("report.money.shown"), amount=shown_number(value))
+        return ctx.t(N_("report.money.shown"), amount=shown_number(value, ctx.locale))
 
 
 def optional_text() -> OptionalText:

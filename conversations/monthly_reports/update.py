@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from conversations.calendar import ReportCalendar, period_start
+from conversations.calendar import ReportCalendar, previous_period, shown_period
 from conversations.fields import FieldContext
 from conversations.flow import SUMMARY, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.monthly_reports import (
+    COUNT_FIELDS,
     MONEY_FIELD,
     PAGES,
     TEXT_FIELDS,
@@ -24,6 +25,8 @@ from conversations.monthly_reports import (
     FileMonthlyReport,
 )
 from conversations.monthly_reports.fields import (
+    KNOWN_FIGURES,
+    LAST_MONTH,
     Figures,
     LeaderArea,
     Money,
@@ -35,12 +38,7 @@ from conversations.replies import Text
 
 AREA = "area"
 DRAFT_LIFETIME = timedelta(days=31)
-
-
-def shown_period(period: str) -> str:
-    """ "2026-10" → "10/2026"."""
-    start = period_start(period)
-    return f"{start.month:02d}/{start.year}"
+MAX_MODELS_COUNTED = 100  # more registered models than this in one area is not a hamlet
 
 
 def answers_of(report: FiledReport) -> dict[str, Any]:
@@ -64,6 +62,13 @@ def values_of(answers: Answers) -> dict[str, Any]:
     for name in TEXT_FIELDS:
         values[name] = answers[name] or None
     return values
+
+
+def filer(filed: FiledReport, ctx: FlowContext) -> str:
+    """Who filed an update, as the leader reading it is told: "anh/chị" for themselves."""
+    if filed.filed_by is not None and filed.filed_by == ctx.member.id:
+        return ctx.t(N_("report.you"))
+    return filed.filed_by_name or ctx.t(N_("report.someone"))
 
 
 class MonthlyReportFlow:
@@ -96,9 +101,12 @@ class MonthlyReportFlow:
         }
         if filed is None:
             key = N_("report.late_start") if ctx.today > deadline else N_("report.start")
-            return Redirect(answers={AREA: chosen}, replies=[Text(ctx.t(key, **params))])
-        who = filed.filed_by_name or ctx.t(N_("report.someone"))
-        params |= {"who": who, "filed_at": shown(filed.filed_at)}
+            known = {
+                KNOWN_FIGURES: await self.known_figures(area, ctx),
+                LAST_MONTH: await self.last_month(area, period, ctx),
+            }
+            return Redirect(answers={AREA: chosen, **known}, replies=[Text(ctx.t(key, **params))])
+        params |= {"who": filer(filed, ctx), "filed_at": shown(filed.filed_at)}
         if ctx.today > deadline:
             closed = ctx.t(N_("report.filed_closed"), **params)
             return Redirect(replies=[Text(closed), Text(self.describe(filed, ctx))], stop=True)
@@ -107,6 +115,29 @@ class MonthlyReportFlow:
             replies=[Text(ctx.t(N_("report.filed_correctable"), **params))],
             step=SUMMARY,
         )
+
+    @staticmethod
+    async def last_month(area: dict[str, Any], period: str, ctx: FlowContext) -> dict[str, int]:
+        """The counts of the area's update of the month before, if it was filed."""
+        filed = await ctx.records.monthly_reports.monthly_report(
+            area["area_id"], previous_period(period)
+        )
+        return {key: filed.values[key] for key in COUNT_FIELDS} if filed is not None else {}
+
+    @staticmethod
+    async def known_figures(area: dict[str, Any], ctx: FlowContext) -> dict[str, int]:
+        """What the records already say of the area: its households as imported, and its
+        registered models (so the update's figure agrees with them unless it changed)."""
+        known: dict[str, int] = {}
+        households = await ctx.records.monthly_reports.area_households(area["area_id"])
+        if households is not None:
+            known["households"] = households
+        models = await ctx.records.security_models.models_within(
+            area["path"], query=None, limit=MAX_MODELS_COUNTED
+        )
+        if models:
+            known["models_active"] = len(models)
+        return known
 
     def describe(self, filed: FiledReport, ctx: FlowContext) -> str:
         """A filed update as lines of text (when it can no longer be changed)."""
@@ -131,8 +162,7 @@ class MonthlyReportFlow:
             return Completion(replies=[Text(closed), Text(self.describe(filed, ctx))])
         if filed is not None and filed.version != area["version"]:
             # Another leader of the area filed or corrected it meanwhile: show theirs.
-            who = filed.filed_by_name or ctx.t(N_("report.someone"))
-            changed = ctx.t(N_("report.changed_meanwhile"), who=who, **params)
+            changed = ctx.t(N_("report.changed_meanwhile"), who=filer(filed, ctx), **params)
             return Completion(
                 redirect=Redirect(
                     answers={AREA: {**area, "version": filed.version}, **answers_of(filed)},

@@ -103,7 +103,7 @@ class HeldRole:
 
 
 class PeopleReads(Protocol):
-    """Invitations, wrong codes in a row, and who holds roles where."""
+    """Invitations, wrong codes in a row, who holds roles where, and one's reminders."""
 
     async def invitation(self, code: str) -> InvitationView | None:
         """The invitation with this code, used or not; None when there is none."""
@@ -115,4 +115,8 @@ class PeopleReads(Protocol):
 
     async def roles_within(self, path: str) -> list[HeldRole]:
         """The active roles held in ``path`` and below it."""
+        ...
+
+    async def reminders_enabled(self, member_id: int) -> bool:
+        """True unless the member turned reminders off."""
         ...

@@ -4,33 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.choosing import pick_place
-from conversations.fields import Choice, ChoiceOption, FreeText
+from conversations.choosing import ScopedPlace, pick_place
+from conversations.fields import Choice, ChoiceOption, FreeText, Number
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.people import AddArea, RenameArea
-from conversations.places import COMMUNE, RESIDENTIAL, RESIDENTIAL_KINDS
+from conversations.places import COMMUNE, MAX_HOUSEHOLDS, RESIDENTIAL, RESIDENTIAL_KINDS
 from conversations.policy import Action
 from conversations.replies import Text
 
+PARENTS = RESIDENTIAL | {COMMUNE}
 KINDS = Choice(*(ChoiceOption(kind.id, kind.label, kind.words) for kind in RESIDENTIAL_KINDS))
 MAX_NAME = 128
 
 
 async def add_area(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    parent = await pick_place(ctx, answers["parent"], Action.MANAGE_AREAS, RESIDENTIAL | {COMMUNE})
+    parent = await pick_place(ctx, answers["parent"]["code"], Action.MANAGE_AREAS, PARENTS)
     if isinstance(parent, str):
         return Completion(replies=[Text(parent)])
     name = " ".join(answers["name"].split())
     added = ctx.t(N_("area.added"), name=name, parent=parent.full_name)
     return Completion(
         replies=[Text(added)],
-        effects=[AddArea(parent.id, name, answers["kind"], households=None)],
+        effects=[AddArea(parent.id, name, answers["kind"], households=answers["households"])],
     )
 
 
 async def rename_area(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    place = await pick_place(ctx, answers["place"], Action.MANAGE_AREAS, RESIDENTIAL)
+    place = await pick_place(ctx, answers["place"]["code"], Action.MANAGE_AREAS, RESIDENTIAL)
     if isinstance(place, str):
         return Completion(replies=[Text(place)])
     name = " ".join(answers["name"].split())
@@ -46,7 +47,7 @@ def add_area_flow() -> Flow:
             Step(
                 "parent",
                 N_("area.ask_parent"),
-                FreeText(min_length=2, max_length=100),
+                ScopedPlace(Action.MANAGE_AREAS, PARENTS),
                 title=N_("area.parent"),
             ),
             Step("kind", N_("area.ask_kind"), KINDS, title=N_("area.kind")),
@@ -55,6 +56,12 @@ def add_area_flow() -> Flow:
                 N_("area.ask_name"),
                 FreeText(min_length=2, max_length=MAX_NAME),
                 title=N_("area.name"),
+            ),
+            Step(
+                "households",
+                N_("area.ask_households"),
+                Number(maximum=MAX_HOUSEHOLDS, may_be_unknown=True),
+                title=N_("area.households"),
             ),
         ],
         complete=add_area,
@@ -71,7 +78,7 @@ def rename_area_flow() -> Flow:
             Step(
                 "place",
                 N_("area.ask_place"),
-                FreeText(min_length=2, max_length=100),
+                ScopedPlace(Action.MANAGE_AREAS, RESIDENTIAL),
                 title=N_("area.place"),
             ),
             Step(

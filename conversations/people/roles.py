@@ -6,7 +6,7 @@ from typing import Any
 
 from conversations.choosing import describe_grant, grant_option_id, pick_item
 from conversations.fields import Accepted, Field, FieldContext
-from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.people import GiveUpRole
 from conversations.policy import Action
@@ -32,6 +32,13 @@ class OwnRole(Field):
         return ctx.t(N_("roles.not_held"))
 
 
+async def say_when_none(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+    """A member without roles is a resident: say so, and how a role is given."""
+    if ctx.member.roles:
+        return None
+    return Redirect(replies=[Text(ctx.t(N_("roles.none")))], stop=True)
+
+
 async def leave_role(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     role_id = answers["role"]
     held = next((grant for grant in ctx.member.roles if grant.id == role_id), None)
@@ -47,6 +54,7 @@ def roles_flow() -> Flow:
         title=N_("menu.roles"),
         steps=[Step("role", N_("roles.ask_leave"), OwnRole(), title=N_("roles.role"))],
         complete=leave_role,
+        begin=say_when_none,
         commands=("roles", "vaitro"),
         action=Action.MY_ROLES,
     )

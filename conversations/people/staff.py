@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.choosing import pick_place
-from conversations.fields import FreeText, Number
+from conversations.choosing import ScopedPlace, pick_place
+from conversations.fields import Number
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.people import GiveUpRole, HeldRole
@@ -17,13 +17,16 @@ ANY_PLACE = RESIDENTIAL | {COMMUNE, PROVINCE}
 
 
 def _line(held: HeldRole, ctx: FlowContext) -> str:
-    name = held.display_name or ctx.t(N_("common.unknown"))
+    # People who write in the console, or were made admins on the command line, have no
+    # name on record: their member number still tells them apart.
+    name = held.display_name or ctx.t(N_("staff.unnamed_member"), number=held.member_id)
     role = ctx.t(ROLE_LABELS[held.grant.role])
     return f"{held.grant.id}. {role} — {name} — {held.grant.place.full_name}"
 
 
 async def list_staff(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    place = await pick_place(ctx, answers["place"], Action.REVOKE_ROLE, ANY_PLACE)
+    # Asked again by code: the roles may have changed since the question was answered.
+    place = await pick_place(ctx, answers["place"]["code"], Action.REVOKE_ROLE, ANY_PLACE)
     if isinstance(place, str):
         return Completion(replies=[Text(place)])
     held = await ctx.records.people.roles_within(place.path)
@@ -56,7 +59,7 @@ def staff_flow() -> Flow:
             Step(
                 "place",
                 N_("staff.ask_place"),
-                FreeText(min_length=2, max_length=100),
+                ScopedPlace(Action.REVOKE_ROLE, ANY_PLACE),
                 title=N_("invite.place"),
             )
         ],

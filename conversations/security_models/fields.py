@@ -11,7 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from conversations.choosing import choose_again, item_picked, keep_candidates, kept_candidates
+from conversations.choosing import (
+    choose_again,
+    item_picked,
+    keep_candidates,
+    kept_candidates,
+    place_label,
+)
 from conversations.fields import (
     Accepted,
     Attachments,
@@ -19,12 +25,13 @@ from conversations.fields import (
     Field,
     FieldContext,
     InvalidAnswer,
+    check_length,
     match_option,
     require_text,
 )
 from conversations.i18n import N_
 from conversations.parsing import fold
-from conversations.places import COMMUNE, RESIDENTIAL, Place
+from conversations.places import COMMUNE, RESIDENTIAL, Place, split_by_name
 from conversations.policy import Action, Grant, Role, may, scopes
 from conversations.ports import Records
 from conversations.replies import Choices, Inbound, Option, Reply
@@ -52,10 +59,7 @@ ALL_MODELS = ChoiceOption(
 
 def _query_text(message: Inbound) -> str:
     text = require_text(message)
-    if len(fold(text)) < 2:
-        raise InvalidAnswer(N_("input.too_short"), minimum=2)
-    if len(text) > 100:
-        raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
+    check_length(text, 2, 100)
     return text
 
 
@@ -85,7 +89,9 @@ class ModelArea(Field):
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         offered = kept_candidates(current) or _own_areas(ctx)
-        options = tuple(Option(_area_option(area), area["name"]) for area in offered)
+        options = tuple(
+            Option(_area_option(area), area.get("label") or area["name"]) for area in offered
+        )
         return Choices(text, options, ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
@@ -114,10 +120,13 @@ class ModelArea(Field):
                 found.setdefault(place.id, place)
         if not found:
             raise InvalidAnswer(N_("models.area.not_found"), query=query)
-        if len(found) == 1:
-            (place,) = found.values()
-            return Accepted(_area_answer(place))
-        shown = [_area_answer(place) for place in list(found.values())[:MAX_SHOWN]]
+        exact, similar = split_by_name(query, list(found.values()))
+        if len(exact) == 1 or len(found) == 1:
+            return Accepted(_area_answer(exact[0] if exact else similar[0]))
+        shown = [
+            {**_area_answer(place), "label": place_label(place, query, ctx, exact)}
+            for place in [*exact, *similar][:MAX_SHOWN]
+        ]
         return keep_candidates(shown, N_("models.area.which"))
 
     def display(self, value: Any, ctx: FieldContext) -> str:
@@ -137,10 +146,7 @@ class LeadName(Field):
             match_option(message, (NO_LEAD,), ctx)
             return Accepted("")
         text = " ".join(require_text(message).split())
-        if len(text) < 2:
-            raise InvalidAnswer(N_("input.too_short"), minimum=2)
-        if len(text) > MAX_LEAD_NAME:
-            raise InvalidAnswer(N_("input.too_long"), maximum=MAX_LEAD_NAME, length=len(text))
+        check_length(text, 2, MAX_LEAD_NAME)
         return Accepted(text)
 
     def display(self, value: Any, ctx: FieldContext) -> str:

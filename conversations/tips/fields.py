@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from conversations.choosing import item_picked, keep_candidates, kept_candidates, typed_number
+from conversations.choosing import (
+    item_picked,
+    keep_candidates,
+    kept_candidates,
+    place_label,
+    typed_number,
+)
 from conversations.fields import (
     UNKNOWN_WORDS,
     Accepted,
@@ -12,6 +18,7 @@ from conversations.fields import (
     Field,
     FieldContext,
     InvalidAnswer,
+    check_length,
     match_option,
     require_text,
     unknown_answer_words,
@@ -20,6 +27,7 @@ from conversations.i18n import N_
 from conversations.parsing import (
     fold,
 )
+from conversations.places import split_by_name
 from conversations.replies import Choices, Inbound, Option, Reply
 
 if TYPE_CHECKING:
@@ -27,16 +35,9 @@ if TYPE_CHECKING:
 
 
 COMMUNE_KIND = "commune"
-_COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
 
 
 MAX_COMMUNES_SHOWN = 8
-
-
-def _commune_names(name: str) -> set[str]:
-    """A commune's folded name with and without "xã", "phường" ...: what "the whole name" is."""
-    folded = fold(name)
-    return {folded} | {folded[len(p) :] for p in _COMMUNE_PREFIXES if folded.startswith(p)}
 
 
 def _commune_option(candidate: dict[str, Any]) -> str:
@@ -52,7 +53,7 @@ class Commune(Field):
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
 
         offered = [
-            Option(_commune_option(candidate), candidate["name"])
+            Option(_commune_option(candidate), candidate.get("label") or candidate["name"])
             for candidate in kept_candidates(current)
         ]
         offered.append(Option(self.unknown.id, ctx.t(self.unknown.label)))
@@ -76,10 +77,7 @@ class Commune(Field):
         # "Không rõ" is the button after the list.
         if folded in unknown_words or (candidates and typed_number(message) == len(candidates) + 1):
             return Accepted({"unknown": True})
-        if len(folded) < 2:
-            raise InvalidAnswer(N_("input.too_short"), minimum=2)
-        if len(text) > 100:
-            raise InvalidAnswer(N_("input.too_long"), maximum=100, length=len(text))
+        check_length(text, 2, 100)
         return Accepted({"query": text})
 
     async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
@@ -91,13 +89,18 @@ class Commune(Field):
         )
         if not found:
             raise InvalidAnswer(N_("tip.commune.not_found"), query=query)
-        folded = fold(query)
-        whole = [place for place in found if folded in _commune_names(place.name)]
-        if len(whole) == 1 or len(found) == 1:
-            (place,) = whole if len(whole) == 1 else found
+        exact, similar = split_by_name(query, found)
+        if len(exact) == 1 or len(found) == 1:
+            place = exact[0] if exact else similar[0]
             return Accepted({"area_id": place.id, "name": place.full_name})
-
-        shown = [{"id": place.id, "name": place.full_name} for place in found[:MAX_COMMUNES_SHOWN]]
+        shown = [
+            {
+                "id": place.id,
+                "name": place.full_name,
+                "label": place_label(place, query, ctx, exact),
+            }
+            for place in [*exact, *similar][:MAX_COMMUNES_SHOWN]
+        ]
         return keep_candidates(shown, N_("tip.commune.ambiguous"))
 
     def display(self, value: Any, ctx: FieldContext) -> str:

@@ -112,6 +112,9 @@ async def store_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         area_id=commune.get("area_id"),
     )
     thanks = ctx.t(N_("tip.stored"), code=format_tip_code(code))
+    if anonymous:
+        only_way = ctx.t(N_("tip.stored_anonymous"))
+        thanks = f"{thanks}\n{only_way}"
     return Completion(replies=[Text(thanks), Text(ctx.t(N_("tip.safety")))], effects=[tip])
 
 

@@ -28,10 +28,10 @@ RESIDENT_CAN = {
     Action.JOIN,
     Action.SEE_EVENTS,
     Action.MY_DATA,
+    Action.MY_ROLES,  # README: everybody may see their roles (a resident has none other)
 }
 STAFF_CAN = {
     Role.LEADER: {
-        Action.MY_ROLES,
         Action.MONTHLY_UPDATE,
         Action.MODEL_ACTIVITY,
         Action.EVENT_TURNOUT,
@@ -39,9 +39,8 @@ STAFF_CAN = {
         Action.SEE_MODELS,
         Action.URGENT_INCIDENT,
     },
-    Role.MODEL_LEAD: {Action.MY_ROLES, Action.MODEL_ACTIVITY, Action.SEE_MODELS},
+    Role.MODEL_LEAD: {Action.MODEL_ACTIVITY, Action.SEE_MODELS},
     Role.OFFICER: {
-        Action.MY_ROLES,
         Action.LIST_TIPS,
         Action.READ_TIP,
         Action.HANDLE_TIP,
@@ -51,7 +50,6 @@ STAFF_CAN = {
         Action.EXPORT,
     },
     Role.ADMIN: {
-        Action.MY_ROLES,
         Action.LIST_TIPS,
         Action.READ_TIP,
         Action.HANDLE_TIP,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from conversations.i18n import LOCALES_DIR, SUPPORTED_LOCALES, merged_catalog
+from bot.channels.console import MEDIA_COMMANDS
+from conversations.commands import UNIVERSAL
+from conversations.i18n import LOCALES_DIR, SUPPORTED_LOCALES, Catalogues, merged_catalog
+from conversations.menu import build_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("bot", "conversations")
@@ -64,3 +68,52 @@ def test_a_key_defined_in_two_files_is_refused(tmp_path: Path) -> None:
     (messages / "extra.po").write_text(entry, encoding="utf-8")
     with pytest.raises(ValueError, match="already defined"):
         merged_catalog(tmp_path, "vi")
+
+
+# The commands each language points people to (README: `/tracuu MÃ` (`/status`) …); both
+# work everywhere, but a text shows the reader's own.
+VIETNAMESE_COMMANDS = {
+    "tracuu": "status",
+    "bantin": "broadcasts",
+    "batlai": "subscribe",
+    "dunglai": "stop",
+    "xemtin": "readtip",
+    "baocao": "report",
+    "sukien": "events",
+    "nhacnho": "reminders",
+    "ngonngu": "language",
+    "thuhoi": "revoke",
+    "huy": "cancel",
+    "quaylai": "back",
+    "trogiup": "help",
+}
+# "/word" not inside another word ("xã/phường" is no command).
+_COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")
+
+
+def commands_in(messages: dict[str, str]) -> dict[str, set[str]]:
+    return {key: set(_COMMAND.findall(text)) for key, text in messages.items()}
+
+
+def test_every_command_a_text_names_is_one_the_bot_knows() -> None:
+    engine = build_engine(Catalogues.load())
+    known = set(engine.flow_commands) | {word for words in UNIVERSAL.values() for word in words}
+    known |= {*MEDIA_COMMANDS, "vitri", "location", "sticker"}  # what the console stands in for
+    for locale in SUPPORTED_LOCALES:
+        unknown = {key: words - known for key, words in commands_in(catalogue(locale)).items()}
+        assert not {key: words for key, words in unknown.items() if words}, locale
+
+
+def test_each_language_points_to_its_own_commands() -> None:
+    english = set(VIETNAMESE_COMMANDS.values())
+    in_vietnamese = commands_in(catalogue("vi"))
+    assert not {key: words & english for key, words in in_vietnamese.items() if words & english}
+    vietnamese = set(VIETNAMESE_COMMANDS)
+    in_english = commands_in(catalogue("en"))
+    assert not {key: words & vietnamese for key, words in in_english.items() if words & vietnamese}
+
+
+def test_official_forms_use_the_laws_words() -> None:
+    vi = catalogue("vi")
+    assert not [key for key, text in vi.items() if "thiếu niên hư" in text]
+    assert "Người chưa thành niên vi phạm pháp luật" in vi["report.field.managed_youth"]

@@ -22,6 +22,7 @@ from conversations.people import (
     InvitationView,
     RenameArea,
     SetLocale,
+    SetReminders,
 )
 from conversations.places import Place, child_path, is_inside
 from conversations.policy import Grant
@@ -65,6 +66,7 @@ class MemoryRecords(MemoryEventRecords):
     tip_places: dict[str, Place] = field(default_factory=dict)
     tip_views: list[tuple[int, str]] = field(default_factory=list)
     held: list[HeldRole] = field(default_factory=list)
+    reminders_off: set[int] = field(default_factory=set)
     handlers: dict[str, int] = field(default_factory=dict)
     notes: dict[str, str | None] = field(default_factory=dict)
     incidents: MemoryIncidents = field(default_factory=MemoryIncidents)
@@ -111,6 +113,9 @@ class MemoryRecords(MemoryEventRecords):
 
     async def roles_within(self, path: str) -> list[HeldRole]:
         return [role for role in self.held if is_inside(role.grant.place.path, path)]
+
+    async def reminders_enabled(self, member_id: int) -> bool:
+        return member_id not in self.reminders_off
 
     async def inbox_tip(self, code: str) -> InboxTip | None:
         tip = self.tips.get(code)
@@ -251,10 +256,17 @@ class MemoryChat:
             for holder, held in self.members.items():
                 kept = tuple(grant for grant in held.roles if grant.id != effect.role_id)
                 self.members[holder] = replace(held, roles=kept)
+        elif isinstance(effect, SetReminders):
+            if effect.on:
+                records.reminders_off.discard(member.id)
+            else:
+                records.reminders_off.add(member.id)
         elif isinstance(effect, AddArea):
             parent = next(p for p in records.places.values() if p.id == effect.parent_id)
             code = f"{parent.code}-{len(records.places) + 1:03d}"
-            records.add_place(code, effect.name, effect.kind, parent)
+            added = records.add_place(code, effect.name, effect.kind, parent)
+            if effect.households is not None:
+                records.monthly_reports.households[added.id] = effect.households
         elif isinstance(effect, RecordTipView):
             records.tip_views.append((member.id, effect.code))
         elif isinstance(effect, TakeTip):
@@ -274,6 +286,7 @@ class MemoryChat:
                 effect,
                 area=records.place_by_id(effect.area_id),
                 roles=member.roles,
+                member_id=member.id,
                 name=f"user {user_id}",
                 now=now,
             )

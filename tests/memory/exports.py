@@ -40,13 +40,18 @@ class MemoryOverviewReads:
                 deadline=self.monthly_reports.deadlines.get(key, deadline),
                 today=today,
             )
-            values = filed.values if filed is not None else {}
-            tally.add_area(
-                area.name,
-                state,
-                int(values.get("households") or 0),
-                int(values.get("households_pledged") or 0),
-            )
+            if filed is not None:
+                values = filed.values
+                tally.add_area(
+                    area.name,
+                    state,
+                    int(values.get("households") or 0),
+                    int(values.get("households_pledged") or 0),
+                    int(values.get("models_active") or 0),
+                )
+            else:
+                households = self.monthly_reports.households.get(area.id)
+                tally.add_area(area.name, state, households, None)
         first, last = activity_window(period)
         ends_at = end_of_period(last)
         active: dict[str, int] = {}
@@ -55,6 +60,7 @@ class MemoryOverviewReads:
                 continue
             if model.ended_at is not None and model.ended_at < ends_at:
                 continue
+            tally.registered_models += 1
             if any(
                 a.model_id == model.id and first <= a.activity_date <= last
                 for a in self.security_models.activities

@@ -21,9 +21,14 @@ class MemoryMonthlyReports:
 
     filed: dict[tuple[int, str], FiledReport] = field(default_factory=dict)
     deadlines: dict[tuple[int, str], date] = field(default_factory=dict)
+    # The households imported with each area, by area id.
+    households: dict[int, int] = field(default_factory=dict)
 
     async def monthly_report(self, area_id: int, period: str) -> FiledReport | None:
         return self.filed.get((area_id, period))
+
+    async def area_households(self, area_id: int) -> int | None:
+        return self.households.get(area_id)
 
     def file(
         self,
@@ -31,6 +36,7 @@ class MemoryMonthlyReports:
         *,
         area: Place | None,
         roles: tuple[Grant, ...],
+        member_id: int,
         name: str | None,
         now: datetime,
     ) -> None:
@@ -49,6 +55,7 @@ class MemoryMonthlyReports:
                 version=1,
                 late=effect.late,
                 filed_at=now,
+                filed_by=member_id,
                 filed_by_name=name,
                 updated_at=now,
                 values=dict(effect.values),

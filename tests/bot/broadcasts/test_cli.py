@@ -50,7 +50,9 @@ def test_an_operator_creates_lists_shows_and_cancels_a_broadcast(
     listed = runner.invoke(cli, ["broadcast", "list", "--area", "17662"])
     assert "#1 scheduled — Xã Đô Lương — 20:00 25/11/2099" in listed.output
     shown = runner.invoke(cli, ["broadcast", "show", "1"])
-    assert "Mời bà con dự họp thôn" in shown.output and "'resident', 'leader'" in shown.output
+    assert "Mời bà con dự họp thôn" in shown.output
+    assert "  places: Thôn Đông (17662-001)\n  roles: resident, leader\n" in shown.output
+    assert "  channels: telegram\n" in shown.output and "{" not in shown.output
 
     assert runner.invoke(cli, ["broadcast", "cancel", "1"]).exit_code == 0
     again = runner.invoke(cli, ["broadcast", "cancel", "1"])

@@ -141,7 +141,8 @@ async def test_bad_answers_are_explained_and_asked_again(database: Database) -> 
     await admin.send(text="nguoi dan")
     await admin.send(text="zalo")
     await admin.send(text="mai")
-    assert t("broadcasts.when.bad") in admin.text
+    assert t("broadcasts.when.bad", day="01/12") in admin.text  # the example is a week ahead
+    assert t("broadcasts.when.example", day="01/12") in admin.replies[-1].text
     await admin.send(text="20:00 25/11/2025")
     assert t("broadcasts.when.past") in admin.text
     await admin.send(text="gui ngay")

@@ -38,7 +38,15 @@ async def run_console(database: Database, lines: list[str]) -> str:
     return "".join(output)
 
 
-async def test_console_shows_numbered_choices_and_sends_a_tip(sqlite_database: Database) -> None:
+# The smallest PNG: its signature and nothing else a check needs.
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
+
+
+async def test_console_shows_numbered_choices_and_sends_a_tip(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    photo = tmp_path / "anh-chup.png"
+    photo.write_bytes(PNG)
     lines = [
         "1",
         "1",
@@ -47,7 +55,7 @@ async def test_console_shows_numbered_choices_and_sends_a_tip(sqlite_database: D
         "/vitri 21.0285, 105.8542",
         "không rõ",
         "hôm qua",
-        "/anh anh-chup.jpg",
+        f"/anh {photo}",
         "xong",
         "1",
         "1",
@@ -59,6 +67,22 @@ async def test_console_shows_numbered_choices_and_sends_a_tip(sqlite_database: D
     assert t("common.shared_location", lat=21.0285, lon=105.8542) in output
     assert t("input.attachment_received", count=1, maximum=5) in output
     assert "Mã tin báo:" in output
+
+
+async def test_a_photo_must_be_an_image_file_on_this_machine(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    text_file = tmp_path / "long.txt"
+    text_file.write_text("không phải ảnh")
+    missing = tmp_path / "khongco.jpg"
+    lines = ["1", "1", "2", DESCRIPTION, "không rõ", "không rõ", "hôm qua"]
+    lines += [f"/anh {missing}", f"/anh {text_file}", "xong"]
+    output = await run_console(sqlite_database, lines)
+    assert t("console.file_missing", name=str(missing)) in output
+    kind = t("media.photo")
+    assert t("console.file_not_of_kind", name=str(text_file), kind=kind) in output
+    assert t("input.attachment_received", count=1, maximum=5) not in output
+    assert t("tip.ask.identity").splitlines()[0] in output  # "xong": on with no file
 
 
 def test_typed_lines_become_locations_files_and_stickers() -> None:

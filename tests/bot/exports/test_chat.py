@@ -97,11 +97,15 @@ async def test_the_overview_answers_in_a_few_lines(database: Database) -> None:
     assert phone.asked("overview.ask_period")
     await phone.send(text="ky truoc")
     text = phone.replies[0].text
-    assert t("overview.title", period="2026-10", place="Xã Đô Lương, Nghệ An") in text
+    assert t("overview.title", period="10/2026", place="Xã Đô Lương, Nghệ An") in text
     assert t("overview.filing", areas=3, on_time=1, late=1, not_yet=0, missing=1) in text
     assert t("overview.unfiled_names", names="Thôn Nam") in text
-    verdict = t("overview.not_met")
+    # Thôn Nam (70 households) has not filed: counted, its pledges unknown, no verdict yet.
+    verdict = t("overview.undetermined")
     assert (
-        t("overview.coverage", percent="76,7", pledged=115, households=150, verdict=verdict) in text
+        t("overview.coverage", percent="52,3", pledged=115, households=220, verdict=verdict) in text
     )
+    assert t("overview.coverage_unfiled", areas=1, households=70) in text
+    # One model registered in Đô Lương, active; the two updates report one each.
+    assert t("overview.models_registered", registered=1, active=1, reported=2) in text
     assert t("overview.models", with_model=1, communes=1) in text

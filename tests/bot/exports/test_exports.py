@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -165,16 +165,18 @@ def test_the_command_line_exports_reports_and_activities(
             await database.dispose()
 
     asyncio.run(seed())
+    asked = tmp_path / "reports.csv"  # several sheets: what is written is a ZIP, named so
     target = tmp_path / "reports.zip"
     result = runner.invoke(
         cli,
         [
             *("export", "reports", "--area", "17662", "--period", PERIOD),
-            *("--format", "csv", "--lang", "en", "-o", str(target)),
+            *("--format", "csv", "--lang", "en", "-o", str(asked)),
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "wrote" in result.output
+    assert f"wrote 6 rows to {target}" in result.output and "ZIP" in result.output
+    assert not asked.exists()
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
         assert names == ["Monthly reports.csv", "Residential areas.csv", "Communes.csv"]
@@ -206,3 +208,59 @@ def test_the_command_line_exports_reports_and_activities(
             await database.dispose()
 
     assert asyncio.run(audited()) == 2
+
+
+def test_the_command_line_defaults_to_the_month_leaders_file_and_counts_rows_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from bot.exports import cli as export_cli
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
+    # 3 November: leaders still file October (the first ten days of a month).
+    monkeypatch.setattr(export_cli, "utcnow", lambda: datetime(2026, 11, 3, 3, 0, tzinfo=UTC))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+
+    async def seed() -> None:
+        database = Database(url)
+        try:
+            await seed_province(database)
+        finally:
+            await database.dispose()
+
+    asyncio.run(seed())
+    target = tmp_path / "reports.xlsx"
+    result = runner.invoke(cli, ["export", "reports", "--area", "17662", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    updates = sheets(target.read_bytes())["Báo cáo tháng"]
+    assert PERIOD == "2026-10" and {row[0] for row in updates[1:]} == {PERIOD}
+
+    one = tmp_path / "one.xlsx"
+    result = runner.invoke(
+        cli,
+        [
+            *("export", "activities", "--area", "40"),
+            *("--from", "2026-09-01", "--to", "2026-09-30", "-o", str(one)),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"wrote 1 row to {one}" in result.output
+
+
+async def test_an_xlsx_export_opens_with_a_bold_frozen_header_and_real_dates(
+    database: Database,
+) -> None:
+    await seed_province(database)
+    province = await place(database, "40")
+    data = await export(
+        database, ExportRequest(ExportSubject.REPORTS, (province,), periods=(PERIOD,))
+    )
+    areas = load_workbook(io.BytesIO(data))["Khu dân cư"]
+    assert areas.freeze_panes == "A2" and all(cell.font.b for cell in areas[1])
+    header = [cell.value for cell in areas[1]]
+    deadline = areas.cell(row=2, column=header.index("Hạn nộp") + 1)
+    assert deadline.is_date and deadline.value == datetime(2026, 11, 5)
+    assert all(areas.column_dimensions[letter].width >= 18 for letter in "ABCDE")

@@ -90,13 +90,29 @@ def test_an_xlsx_reads_back_as_written() -> None:
     assert first == second == EXPECTED
 
 
-def test_xlsx_dates_and_times_carry_openpyxls_formats_and_text_is_never_a_formula() -> None:
+def test_xlsx_dates_and_times_are_dates_and_text_is_never_a_formula() -> None:
     book = load_workbook(io.BytesIO(xlsx([ROW])))
     (cells,) = book.active.iter_rows(min_row=2)
     assert cells[2].data_type == "s"  # "=1+1 ...": text, not a formula
-    assert cells[12].number_format == "yyyy-mm-dd"
-    assert cells[13].number_format == "yyyy-mm-dd h:mm:ss"
+    assert cells[12].is_date and cells[12].number_format == "yyyy-mm-dd"
+    assert cells[13].is_date and cells[13].number_format == "yyyy-mm-dd hh:mm"
     assert cells[14].is_date
+
+
+def test_the_xlsx_header_is_bold_frozen_and_columns_fit_their_headers() -> None:
+    target = io.BytesIO()
+    book = open_book("xlsx", target)
+    long_header = "Số người chấp hành xong án phạt tù tái hoà nhập cộng đồng"
+    sheet = book.sheet("Sheet", ["Mã", "Số buổi tuyên truyền", long_header])
+    sheet.append(["17662-001", 2, 0])
+    book.close()
+    loaded = load_workbook(io.BytesIO(target.getvalue()))
+    sheet = loaded.active
+    assert sheet.freeze_panes == "A2"
+    assert [cell.font.b for cell in sheet[1]] == [True, True, True]
+    assert [cell.font.b for cell in sheet[2]] == [False, False, False]
+    widths = [sheet.column_dimensions[letter].width for letter in "ABC"]
+    assert widths == [writers.MIN_COLUMN_WIDTH, 22, writers.MAX_COLUMN_WIDTH]
 
 
 def test_xlsx_sheets_keep_their_titles_in_order() -> None:

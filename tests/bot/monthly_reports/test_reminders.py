@@ -258,7 +258,7 @@ async def test_a_member_turns_reminders_off_and_on_by_chat(database: Database) -
     await phone.send(text="/start")
     await phone.send(text="1")  # Vietnamese
     await phone.send(text="/nhacnho")
-    assert t("reminders.ask") in phone.text
+    assert t("reminders.now_on") in phone.text and t("reminders.ask") in phone.text
     await phone.send(text="tat")
     assert t("reminders.turned_off") in phone.text
     async with database.session() as session:
@@ -268,6 +268,7 @@ async def test_a_member_turns_reminders_off_and_on_by_chat(database: Database) -
         assert member_id is not None
         assert await reminders_enabled(session, member_id) is False
     await phone.send(text="/nhacnho")
+    assert t("reminders.now_off") in phone.text
     await phone.send(text="1")
     async with database.session() as session:
         assert await reminders_enabled(session, member_id) is True

@@ -102,6 +102,23 @@ async def test_a_leader_files_the_update_in_a_dozen_messages(tree: Database) -> 
     assert report["late"] is False and report["version"] == 1
 
 
+async def test_the_households_imported_with_the_area_are_offered(tree: Database) -> None:
+    async with tree.transaction() as session:
+        await insert_areas(
+            session, [NewArea("17662-003", "Thôn Nam", fold("Thôn Nam"), "thon", "17662", 135)]
+        )
+    await lead(tree, "6100003", "17662-003", name="Phan Văn Nam")
+    phone = await leader_phone(tree, Clock(), "6100003")
+    await phone.send(text="/baocao")
+    await phone.send(text=PAGES[0])
+    assert t("report.figures.known", value="135") in phone.replies[-1].text
+    await phone.send(text="100")
+    await fill(phone, PAGES[2:])
+    await phone.send(text="1")
+    (report,) = await stored(tree)
+    assert (report["households"], report["households_pledged"]) == (135, 100)
+
+
 async def test_wrong_numbers_are_explained_and_nothing_given_is_lost(tree: Database) -> None:
     phone = await leader_phone(tree, Clock())
     await phone.send(text="/baocao")
@@ -187,6 +204,15 @@ async def test_a_second_leader_sees_the_update_filed_and_corrects_it(tree: Datab
     assert report["propaganda_sessions"] == 3 and report["version"] == 2
 
 
+async def test_the_leader_who_filed_is_told_they_did(tree: Database) -> None:
+    phone = await leader_phone(tree, Clock())
+    await phone.send(text="/baocao")
+    await fill(phone)
+    await phone.send(text="1")
+    await phone.send(text="/baocao")
+    assert "anh/chị đã gửi" in phone.text and "Trần Văn Đông" not in phone.text
+
+
 async def test_two_leaders_filing_at_once_keep_one_update(tree: Database) -> None:
     await lead(tree, SECOND_LEADER, "17662-001", name="Lê Thị Hoa")
     clock = Clock()
@@ -226,6 +252,7 @@ async def test_an_update_can_be_corrected_until_the_deadline_only(tree: Database
     await phone.send(text="/baocao")
     assert "05/12/2026" in phone.text and t("summary.question") in phone.replies[-1].text
     await phone.send(text="/huy")
+    await phone.send(text="1")  # yes, discard what was being corrected
     clock.now = datetime(2026, 12, 5, 17, 30, tzinfo=UTC)  # 00:30 on 6 December
     await phone.send(text="/baocao")
     assert "không thể sửa" in phone.text

@@ -47,6 +47,17 @@ async def test_every_bad_line_is_reported_by_its_number(seeded: Database) -> Non
     assert (report.lines, report.valid, report.imported) == (10, 4, 0)
 
 
+async def test_a_wrong_household_count_is_called_what_it_is(seeded: Database) -> None:
+    text = "parent_code,name,kind,households\n17662,Thôn Đông,thôn,-5\n17662,Thôn Tây,thôn,200000\n"
+    async with seeded.transaction() as session:
+        report = await import_areas(session, text)
+    messages = [error.message for error in report.errors]
+    assert messages == [
+        "households '-5' is negative",
+        "households '200000' is more than 100,000 for one area",
+    ]
+
+
 async def test_nothing_is_imported_when_a_line_is_bad(seeded: Database) -> None:
     async with seeded.transaction() as session:
         await import_areas(session, SAMPLE.read_text(encoding="utf-8"))

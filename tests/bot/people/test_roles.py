@@ -179,5 +179,23 @@ async def test_an_admin_revokes_a_role_and_the_holder_is_told(tree: Database) ->
     assert (await rows(tree, audit_log))[-1]["action"] == "role.revoked"
     told = [n for n in await rows(tree, notices) if n["key"] == "notice.role_revoked"]
     assert [n["member_id"] for n in told] == [leader_role["member_id"]]
-    await leader.send(text="/start")
-    assert "roles" not in [option.id for option in leader.replies[-1].options]  # type: ignore[union-attr]
+    await leader.send(text="/vaitro")
+    assert t("roles.none") in leader.text  # a resident again
+
+
+async def test_staff_without_a_name_on_record_are_told_apart_by_number(tree: Database) -> None:
+    async with tree.transaction() as session:
+        console = await find_or_create_member(
+            session, channel="console", platform_user_id="an", chat_id="an", display_name=None
+        )
+        area = await area_by_code(session, "17662-001")
+        assert area is not None
+        await grant_role(
+            session, member_id=console.id, role="leader", area_id=area.id, granted_by=None
+        )
+    admin = Phone(make_processor(tree, Clock()), user_id=ADMIN_USER)
+    await at_menu(admin)
+    await admin.send(text="/canbo")
+    await admin.send(text="17662")
+    assert t("staff.unnamed_member", number=console.id) in admin.text
+    assert f"— {t('common.unknown')} —" not in admin.text

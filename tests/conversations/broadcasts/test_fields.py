@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from conversations.broadcasts import SENDING, BroadcastProgress
-from conversations.broadcasts.fields import AudienceRoles, parse_send_time
+from conversations.broadcasts.fields import AudienceRoles, SendTime, parse_send_time
 from conversations.fields import FieldContext, InvalidAnswer
 from conversations.replies import Inbound
 from tests.conversations.harness import CATALOGUES
@@ -42,6 +42,15 @@ def test_an_unreadable_or_past_time_is_explained(typed: str, reason: str) -> Non
     with pytest.raises(InvalidAnswer) as problem:
         parse_send_time(typed, TODAY)
     assert problem.value.key == reason
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 2), date(2026, 12, 30), date(2027, 2, 25)])
+def test_the_example_of_a_sending_time_is_a_coming_one_the_bot_accepts(today: date) -> None:
+    ctx = FieldContext(CATALOGUES, "vi", today)
+    question = SendTime().question("?", "when", ctx, None).text
+    example = f"20:00 {today + timedelta(days=7):%d/%m}"
+    assert example in question
+    assert parse_send_time(example, today).date() == today + timedelta(days=7)
 
 
 @pytest.mark.parametrize(

@@ -150,6 +150,8 @@ async def test_a_cancelled_report_tells_nobody() -> None:
     for answer in (WHAT, WHERE, "3"):
         await user.say(answer)
     await user.say("/huy")
+    await user.say("1")  # yes, discard the draft
+    assert user.said("flow.cancelled")
     assert chat.records.incidents.reported == [] and chat.records.incidents.queued == []
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from conversations.monthly_reports import FiledReport
 from conversations.places import Place
 from conversations.policy import Grant, Role
-from tests.conversations.harness import Clock, User, new_chat, places, t, user_at_menu
+from tests.conversations.harness import START, Clock, User, new_chat, places, t, user_at_menu
 from tests.memory import MemoryChat
 
 LEADER = "6100001"
@@ -71,6 +71,16 @@ async def test_a_leader_files_the_update_page_by_page() -> None:
     assert report.filed_by_name == f"user {LEADER}"
 
 
+async def test_in_english_amounts_and_counts_are_written_the_english_way() -> None:
+    chat, _ = tree()
+    user = await user_at_menu(chat, user_id=LEADER, locale_choice="2")
+    await user.say("/report")
+    await fill(user, ["2 1500 1", *PAGES[1:]])
+    summary = user.question.text
+    assert "1,500,000 VND" in summary and "đồng" not in summary
+    assert f"2. {t('report.field.propaganda_attendees', 'en')}: 1,500" in summary
+
+
 async def test_wrong_numbers_are_explained_and_nothing_given_is_lost() -> None:
     chat, _ = tree()
     user = await reporting(chat)
@@ -117,6 +127,87 @@ async def test_any_line_of_the_summary_is_changed_by_its_number() -> None:
     assert report.values["money_mobilised"] == 2_000_000
 
 
+async def test_the_line_number_may_be_typed_again_with_the_new_value() -> None:
+    chat, _ = tree()
+    user = await reporting(chat)
+    await fill(user)
+    await user.say("2")  # edit
+    await user.say("5 500")  # pledged above households: refused, line 5 asked alone
+    assert t("report.field.households_pledged") in user.question.text
+    await user.say("5 110")  # the leader repeats the line's number, as before
+    assert f"5. {t('report.field.households_pledged')}: 110" in user.question.text
+    await user.say("1")
+    (report,) = stored(chat)
+    assert report.values["households_pledged"] == 110
+
+
+async def test_cancel_asks_before_a_months_draft_is_discarded() -> None:
+    chat, _ = tree()
+    user = await reporting(chat)
+    await fill(user, PAGES[:3], [])
+    await user.say("/huy")
+    assert user.said("draft.discard_question", flow=t("menu.monthly_report"))
+    await user.say("2")  # keep it: the page where the leader stopped is asked again
+    assert user.asked("report.ask.incidents")
+    await user.say("/huy")
+    await user.say("1")
+    assert user.said("flow.cancelled")
+    await user.say("/baocao")  # nothing was kept: the update starts again
+    assert user.asked("report.ask.propaganda")
+
+
+async def test_the_households_added_with_the_area_are_offered_as_the_default() -> None:
+    chat, where = tree()
+    admin = await user_at_menu(chat, user_id="6100009")
+    chat.grant("6100009", Grant(0, Role.ADMIN, where["17662"]))
+    for answer in ("/themdiaban", "do luong", "thôn", "Thôn Nam", "135", "1"):
+        await admin.say(answer)
+    (south,) = [p for p in chat.records.places.values() if p.name == "Thôn Nam"]
+    chat.grant(LEADER, Grant(0, Role.LEADER, south))
+    user = await reporting(chat)
+    await user.say("thon nam")
+    await user.say(PAGES[0])
+    assert user.asked("report.ask.households")
+    assert t("report.figures.known", value="135") in user.question.text
+    await user.say("100")  # only the pledged households: the list's 135 stays
+    await fill(user, PAGES[2:])
+    assert f"4. {t('report.field.households')}: 135" in user.question.text
+    assert f"5. {t('report.field.households_pledged')}: 100" in user.question.text
+
+
+async def test_the_registered_models_are_offered_for_the_models_figure() -> None:
+    chat, where = tree()
+    chat.records.security_models.add("Tổ liên gia xóm 3", where["17662-001"], now=START)
+    chat.records.security_models.add("Camera thôn Đông", where["17662-001"], now=START)
+    user = await reporting(chat)
+    await fill(user, PAGES[:6], [])
+    assert t("report.figures.known", value="2") in user.question.text
+    await user.say("12 2 5 3 1")  # the two registered models are kept
+    await fill(user, [], REST)
+    await user.say("1")
+    (report,) = stored(chat)
+    assert report.values["models_active"] == 2 and report.values["fire_points"] == 1
+
+
+async def test_last_months_figures_are_shown_and_a_page_may_repeat_them() -> None:
+    clock = Clock(datetime(2026, 11, 3, 3, 0, tzinfo=UTC))  # leaders file October
+    chat, _ = tree(clock)
+    user = await reporting(chat)
+    await user.say("như tháng trước")  # there is no September to copy
+    assert user.said("report.figures.no_last_month")
+    await fill(user)
+    await user.say("1")
+    clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # now November
+    await user.say("/baocao")
+    assert t("report.figures.last_month", value="150") in user.question.text
+    assert t("report.figures.same_hint") in user.question.text
+    await user.say("nhu thang truoc")  # the propaganda page as in October
+    await fill(user, ["5 4", *PAGES[2:]])
+    await user.say("1")
+    november = chat.records.monthly_reports.filed[(chat.records.places["17662-001"].id, "2026-11")]
+    assert (november.values["propaganda_attendees"], november.values["households"]) == (150, 5)
+
+
 async def test_the_draft_waits_through_days_of_silence() -> None:
     clock = Clock()
     chat, _ = tree(clock)
@@ -150,6 +241,16 @@ async def test_a_second_leader_sees_the_update_filed_and_corrects_it() -> None:
     (report,) = stored(chat)
     assert report.values["propaganda_sessions"] == 3 and report.version == 2
     assert report.filed_by_name == f"user {LEADER}"  # the filer stays the first leader
+
+
+async def test_the_leader_who_filed_is_told_they_did() -> None:
+    chat, _ = tree()
+    user = await reporting(chat)
+    await fill(user)
+    await user.say("1")
+    await user.say("/baocao")
+    assert "anh/chị đã gửi" in user.text
+    assert t("report.someone") not in user.text and f"user {LEADER}" not in user.text
 
 
 async def test_two_leaders_filing_at_once_keep_one_update() -> None:
@@ -190,6 +291,7 @@ async def test_an_update_can_be_corrected_until_the_deadline_only() -> None:
     await user.say("/baocao")
     assert "05/12/2026" in user.text and t("summary.question") in user.question.text
     await user.say("/huy")
+    await user.say("1")  # yes, discard what was being corrected
     clock.now = datetime(2026, 12, 5, 17, 30, tzinfo=UTC)  # 00:30 on 6 December
     await user.say("/baocao")
     assert "không thể sửa" in user.text

@@ -19,6 +19,7 @@ RESIDENT_MENU = [
     "tip",
     "status",
     "events",
+    "roles",
     "language",
     "reminders",
     "campaigns",
@@ -107,7 +108,7 @@ async def test_a_deep_link_joins_on_the_first_message_then_asks_the_language() -
     assert user.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương")
     assert user.question.ref == "locale"
     await user.say("1")
-    assert "roles" in menu_items(user)
+    assert [grant.role for grant in chat.members["1"].roles] == [Role.LEADER]
 
 
 async def test_forged_reused_expired_and_malformed_codes_get_the_same_answer() -> None:
@@ -122,7 +123,7 @@ async def test_forged_reused_expired_and_malformed_codes_get_the_same_answer() -
         answers.append(user.text)
     assert user.said("join.not_found")
     assert len(set(answers)) == 1
-    assert "roles" not in menu_items(user)
+    assert chat.members[user.user_id].roles == ()
 
 
 async def test_a_code_can_be_redeemed_once() -> None:
@@ -171,10 +172,20 @@ async def test_a_member_can_leave_a_role() -> None:
 
 async def test_a_resident_asking_for_an_admin_flow_is_refused_politely() -> None:
     user = await user_at_menu(new_chat())
-    for command in ("/invite", "/themdiaban", "/roles"):
+    for command in ("/invite", "/themdiaban", "/canbo"):
         await user.say(command)
         assert user.said("policy.denied"), command
         assert user.question.ref == "menu"
+
+
+@pytest.mark.parametrize("command", ["/vaitro", "/roles"])
+async def test_a_resident_is_told_they_hold_no_other_role_and_how_to_get_one(
+    command: str,
+) -> None:
+    user = await user_at_menu(new_chat())
+    await user.say(command)
+    assert user.said("roles.none") and not user.said("policy.denied")
+    assert "/mamoi" in user.text and user.question.ref == "menu"
 
 
 async def test_a_revoked_role_ends_the_flow_it_allowed() -> None:
@@ -216,6 +227,7 @@ async def test_an_admin_adds_and_renames_a_residential_area() -> None:
     await admin.say("do luong")
     await admin.say("tổ dân phố")
     await admin.say("Tổ dân phố 3")
+    await admin.say("không rõ")  # households
     await admin.say("1")  # confirm
     assert admin.said("area.added", name="Tổ dân phố 3", parent="Xã Đô Lương, Nghệ An")
     added = [p for p in chat.records.places.values() if p.name == "Tổ dân phố 3"]
@@ -305,3 +317,45 @@ async def test_an_admin_lists_and_revokes_a_role_in_their_commune_only() -> None
         "staff.revoked", role=f"{leader.id}. {t('role.leader')} — user 1 — Thôn Đông, Xã Đô Lương"
     )
     assert chat.members["1"].roles == ()
+
+
+async def test_reminders_say_whether_they_are_on_before_asking() -> None:
+    user = await user_at_menu(new_chat())
+    await user.say("/nhacnho")
+    assert user.said("reminders.now_on") and user.asked("reminders.ask")
+    await user.say("tat")
+    assert user.said("reminders.turned_off")
+    await user.say("/nhacnho")
+    assert user.said("reminders.now_off") and not user.said("reminders.now_on")
+
+
+async def test_a_place_of_that_very_name_comes_before_similar_names() -> None:
+    chat = new_chat()
+    where = places(chat)
+    for code, name in (("17001", "Phường An Bình"), ("17002", "Phường Tân Bình")):
+        chat.records.add_place(code, name, "commune", where["40"])
+    chat.records.add_place("17003", "Xã Xuân Bình", "commune", where["40"])
+    admin = await admin_of(chat, where["40"])
+    await admin.say("/canbo")
+    await admin.say("an binh")  # Tân Bình and Xuân Bình only look alike: An Bình is meant
+    assert admin.said("staff.none", place="Phường An Bình, Nghệ An")
+
+
+async def test_staff_offers_the_places_found_as_choices() -> None:
+    chat = new_chat()
+    where = places(chat)
+    ward = chat.records.add_place("17670", "Phường Đô Lương", "commune", where["40"])
+    chat.grant(
+        "7", Grant(0, Role.LEADER, chat.records.add_place("17670-1", "Khối 1", "khu_pho", ward))
+    )
+    chat.records.add_place("17662-009", "Thôn Đô Lương Đông", "thon", where["17662"])
+    admin = await admin_of(chat, where["40"])
+    await admin.say("/canbo")
+    await admin.say("do luong")
+    assert admin.said("place.which")
+    labels = [option.label for option in admin.question.options]  # type: ignore[union-attr]
+    assert set(labels[:2]) == {"Xã Đô Lương, Nghệ An", "Phường Đô Lương, Nghệ An"}
+    assert labels[2:] == [t("place.similar", place="Thôn Đô Lương Đông, Xã Đô Lương")]
+    await admin.say(str(labels.index("Phường Đô Lương, Nghệ An") + 1))
+    assert admin.said("staff.list", place="Phường Đô Lương, Nghệ An")
+    assert "Khối 1" in admin.text and admin.question.ref == "menu"

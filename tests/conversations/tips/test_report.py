@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from conversations.engine import DISCARD, FEW_ANSWERS
 from conversations.fields import TIP_CODE_ALPHABET, format_tip_code
 from conversations.replies import AskLocation, Choices
 from tests.conversations.harness import (
@@ -44,6 +45,8 @@ async def test_anonymous_tip_is_stored_with_a_code_and_safety_notes() -> None:
     assert user.said("tip.stored", code=format_tip_code(code))
     assert "113" in user.text and "114" in user.text and "115" in user.text
     assert user.said("tip.safety")
+    assert user.said("tip.stored_anonymous")  # the code is the only way back to this tip
+    assert f"/tracuu {format_tip_code(code)}" in user.text
     assert len(code) == 8 and set(code) <= set(TIP_CODE_ALPHABET)
     assert user.question.ref == "menu"  # back at the menu afterwards
 
@@ -54,6 +57,8 @@ async def test_tip_with_contact_keeps_the_phone_in_international_form() -> None:
     tip = user.chat.records.tips[code]
     assert not tip.anonymous
     assert tip.contact_phone == "+84912345678"
+    assert user.said("tip.stored", code=format_tip_code(code))
+    assert not user.said("tip.stored_anonymous")  # officers may call back: not the only way
 
 
 async def test_codes_differ_from_tip_to_tip() -> None:
@@ -280,10 +285,42 @@ async def test_cancel_at_every_step_stores_nothing_and_shows_the_menu(
     await start_tip(user)
     await walk(user, CONTACT_PATH, upto=step)
     await user.say(command)
+    if step > FEW_ANSWERS:  # a longer draft is discarded only when the tipster says so
+        assert user.question.ref == DISCARD
+        await user.say("1")
     assert user.said("flow.cancelled")
     assert user.question.ref == "menu"
     assert not user.chat.records.tips
     assert "resume" not in user.options
+
+
+async def test_a_longer_draft_is_kept_when_the_tipster_does_not_want_it_discarded() -> None:
+    user = await user_at_menu(new_chat())
+    await start_tip(user)
+    await walk(user, CONTACT_PATH, upto=4)
+    await user.say("/huy")
+    assert user.said("draft.discard_question", flow=t("menu.tip"))
+    assert user.options == ["discard", "keep"]
+    await user.say("2")  # keep it
+    assert user.said("draft.resumed") and user.asked("tip.ask.time")
+    await walk(user, CONTACT_PATH[4:])
+    await user.say("1")
+    assert len(user.chat.records.tips) == 1
+
+
+async def test_cancel_at_the_menu_asks_before_discarding_a_draft_put_aside() -> None:
+    user = await user_at_menu(new_chat())
+    await start_tip(user)
+    await walk(user, CONTACT_PATH, upto=4)
+    await user.say("/menu")
+    await user.say("/huy")
+    assert user.said("draft.discard_question", flow=t("menu.tip"))
+    await user.say("tiep tuc")
+    assert user.asked("tip.ask.time")
+    await user.say("/menu")
+    await user.say("/huy")
+    await user.say("huỷ bản nháp")
+    assert user.said("flow.cancelled") and "resume" not in user.options
 
 
 @pytest.mark.parametrize("step", range(len(CONTACT_PATH)))
@@ -419,3 +456,27 @@ async def test_english_speakers_get_english_questions() -> None:
     assert user.asked("tip.ask.category", locale="en")
     assert isinstance(user.question, Choices)
     assert user.question.options[0].label == "Drugs"
+
+
+async def test_the_english_summary_says_how_the_tip_is_sent() -> None:
+    user = await user_at_menu(new_chat(), locale_choice="2")
+    await user.say("/tip")
+    for _, answer in ANONYMOUS_PATH:  # the answers read the same in English
+        await user.send(**answer)
+    assert f"{t('tip.title.identity', 'en')}: Anonymous" in user.question.text
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [("...........", "input.words_expected"), ("!!! ??? ...", "input.words_expected")],
+)
+async def test_a_description_must_have_words_not_dots(answer: str, problem: str) -> None:
+    user = await user_at_menu(new_chat())
+    await start_tip(user)
+    await user.say("1")
+    await user.say(answer)
+    assert user.said(problem) and user.asked("tip.ask.description")
+    await user.say("Ma tuý . . . . . .")  # a few letters among the dots are still too few
+    assert user.said("input.too_short", minimum=10) and user.asked("tip.ask.description")
+    await user.say(DESCRIPTION)
+    assert user.asked("tip.ask.place")
