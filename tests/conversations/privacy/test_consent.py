@@ -1,0 +1,112 @@
+"""Consent to the privacy notice: asked before what keeps data, refused, given, withdrawn."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conversations.privacy import NOTICE_VERSION, ConsentDecision, PrivacyTerms
+from tests.conversations.harness import (
+    ANONYMOUS_PATH,
+    CONTACT_PATH,
+    new_chat,
+    start_tip,
+    t,
+    user_at_menu,
+    walk,
+)
+
+
+async def test_registering_for_events_asks_for_consent_first_and_then_goes_on() -> None:
+    chat = new_chat()
+    user = await user_at_menu(chat, consented=False)
+    await user.say("/sukien")
+    assert user.asked("privacy.ask")
+    assert user.said(
+        "privacy.notice",
+        version=NOTICE_VERSION,
+        controller=PrivacyTerms().controller,
+        inactive_years=3,
+    )
+    await user.say("Đồng ý")
+    assert user.said("privacy.given")
+    assert user.asked("events.ask.home")  # the events flow the member asked for
+    assert chat.records.consents == [(1, ConsentDecision.GIVEN)]
+
+
+async def test_refusing_is_stored_and_still_lets_the_person_send_an_anonymous_tip() -> None:
+    chat = new_chat()
+    user = await user_at_menu(chat, consented=False)
+    await user.say("/sukien")
+    await user.say("Không đồng ý")
+    assert user.said("privacy.refused")
+    assert chat.records.consents == [(1, ConsentDecision.REFUSED)]
+    assert user.question.ref == "menu"
+
+    await start_tip(user)  # no notice before an anonymous tip
+    await walk(user, ANONYMOUS_PATH)
+    await user.say("1")
+    assert user.said("tip.safety")
+    (tip,) = chat.records.tips.values()
+    assert tip.anonymous
+
+    await user.say("/sukien")  # the person may change their mind: asked again
+    assert user.asked("privacy.ask")
+
+
+async def test_withdrawing_is_answered_at_once_and_the_next_registration_asks_again() -> None:
+    chat = new_chat()
+    user = await user_at_menu(chat)  # agreed
+    await user.say("/rutdongy")
+    assert user.said("privacy.withdrawn")
+    assert chat.records.consents[-1] == (1, ConsentDecision.WITHDRAWN)
+    assert chat.members["1001"].consent_version is None
+    await user.say("/sukien")
+    assert user.asked("privacy.ask")
+
+
+async def test_withdrawing_without_consent_says_there_is_nothing_to_withdraw() -> None:
+    user = await user_at_menu(new_chat(), consented=False)
+    await user.say("/rutdongy")
+    assert user.said("privacy.nothing_to_withdraw")
+
+
+async def test_a_new_notice_version_asks_again() -> None:
+    chat = new_chat()
+    user = await user_at_menu(chat)
+    chat.members["1001"] = replace(chat.members["1001"], consent_version=NOTICE_VERSION - 1)
+    await user.say("/sukien")
+    assert user.asked("privacy.ask")
+
+
+async def test_a_deep_link_code_survives_the_notice(  # the code typed after /join is kept
+) -> None:
+    chat = new_chat()
+    user = await user_at_menu(chat, consented=False)
+    await user.say("/join ABCD-EFGH-23")
+    assert user.asked("privacy.ask")
+    await user.say("1")
+    assert user.said("join.not_found")  # the code was tried, not lost
+
+
+async def test_leaving_a_phone_asks_for_that_phone_and_refusing_sends_the_tip_anonymously() -> None:
+    chat = new_chat()
+    user = await user_at_menu(chat, consented=False)
+    await start_tip(user)
+    await walk(user, CONTACT_PATH[:-2])
+    assert user.asked("tip.ask.phone_consent")
+    await user.say("2")  # no: send it anonymously
+    assert user.said("tip.phone_consent.went_anonymous")
+    assert user.said("summary.question")
+    assert t("tip.title.phone") not in user.text
+    await user.say("1")
+    (tip,) = chat.records.tips.values()
+    assert tip.anonymous and tip.contact_phone is None
+
+
+async def test_the_notice_is_in_english_for_english_speakers() -> None:
+    user = await user_at_menu(new_chat(), locale_choice="English", consented=False)
+    await user.say("/privacy")
+    assert user.asked("privacy.ask", locale="en")
+    assert "PERSONAL DATA NOTICE" in user.text
+    await user.say("I agree")
+    assert user.said("privacy.given", locale="en")
