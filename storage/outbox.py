@@ -202,7 +202,6 @@ async def reachable_identity(
             .where(
                 identities.c.member_id == member_id,
                 identities.c.active.is_(True),
-                identities.c.channel != "console",
             )
             .order_by(identities.c.last_seen_at.desc(), identities.c.id.desc())
             .limit(1)

@@ -6,6 +6,8 @@ from the channel's ``RateLimiter``) and records every outcome:
 - sent: the row is finished (and its text erased);
 - the user blocked the bot (403): the row is blocked and the identity marked inactive;
 - 429: the limiter pauses for ``retry_after`` and the row waits as long, the attempt not counted;
+- the recipient's chat is not open here (a terminal of another console user): the row waits
+  ``AWAY_WAIT``, the attempt not counted;
 - a temporary failure: retried with backoff (``OUTBOX_RETRY``) until its attempts run out;
 - a permanent refusal: the row fails at once.
 
@@ -29,6 +31,7 @@ from bot.delivery.errors import (
     DeliveryError,
     PermanentFailure,
     RateLimited,
+    RecipientAway,
     RecipientBlocked,
 )
 from bot.delivery.limits import RateLimiter, Ticket
@@ -62,12 +65,15 @@ BATCH_SECONDS = 4.0
 # A message that failed for a passing reason is tried 8 times in all, waiting 30 s after the
 # first failure, twice as long after each next one, at most an hour.
 OUTBOX_RETRY = RetryPolicy(attempts=8, first_delay=30.0, multiplier=2.0, max_delay=3600.0)
+# A message for a chat that is not open here is looked at again after this long, so that the
+# terminal showing that chat (its own sender) takes it soon after it opens.
+AWAY_WAIT = timedelta(seconds=5)
 
 
 @dataclass(frozen=True, slots=True)
 class _Outcome:
     message: ClaimedMessage
-    status: str  # sent | blocked | failed | retry | defer
+    status: str  # sent | blocked | failed | retry | wait | defer
     error: str | None = None
     not_before: datetime | None = None
 
@@ -200,6 +206,9 @@ class OutboxSender:
             log.warning("outbox %d: rate limited for %.1f s", message.id, error.retry_after)
             self.limiter.pause(error.retry_after)
             later = self.clock() + timedelta(seconds=error.retry_after)
+            return _Outcome(message, "wait", error=error.reason, not_before=later)
+        except RecipientAway as error:
+            later = self.clock() + AWAY_WAIT
             return _Outcome(message, "wait", error=error.reason, not_before=later)
         except PermanentFailure as error:
             log.warning("outbox %d: refused: %s", message.id, error.reason)

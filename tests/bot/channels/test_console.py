@@ -11,34 +11,27 @@ import sys
 import time
 from pathlib import Path
 
-from bot.channels.console import ConsoleChannel, render, to_inbound
-from bot.processor import MessageProcessor
-from bot.sealing import Sealer
-from conversations.menu import build_engine
+from bot.channels.console import render, to_inbound
 from conversations.replies import Media
 from storage.database import Database
-from tests.conversations.harness import CATALOGUES, DESCRIPTION, t
+from tests.bot.channels.harness import ConsoleUser, console_app, console_chat
+from tests.conversations.harness import DESCRIPTION, t
 
 ROOT = Path(__file__).resolve().parents[2]
 ANTQ = Path(sys.executable).parent / "antq"
 
 
-async def run_console(database: Database, lines: list[str]) -> str:
-    processor = MessageProcessor(database, build_engine(CATALOGUES), Sealer(bytes(32)), CATALOGUES)
-    pending = list(lines)
-    output: list[str] = []
-
-    async def read_line() -> str | None:
-        return pending.pop(0) if pending else None
-
-    console = ConsoleChannel(
-        processor, CATALOGUES, user_id="42", read_line=read_line, write=output.append
-    )
-    await console.run()
-    return "".join(output)
+async def run_console(database: Database, data_dir: Path, lines: list[str]) -> str:
+    """What the terminal shows when ``lines`` are typed one after another, then Ctrl+D."""
+    user = ConsoleUser()
+    async with console_chat(console_app(database, data_dir), user):
+        user.types(*lines)
+    return user.screen
 
 
-async def test_console_shows_numbered_choices_and_sends_a_tip(sqlite_database: Database) -> None:
+async def test_console_shows_numbered_choices_and_sends_a_tip(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
     lines = [
         "1",
         "1",
@@ -52,7 +45,7 @@ async def test_console_shows_numbered_choices_and_sends_a_tip(sqlite_database: D
         "1",
         "1",
     ]
-    output = await run_console(sqlite_database, lines)
+    output = await run_console(sqlite_database, tmp_path, lines)
     assert "1. Tiếng Việt" in output
     assert "  1. Gửi tin báo" in output
     assert "  14. Khác" in output
