@@ -193,10 +193,15 @@ class ConsoleChannel:
         """This chat as the outbox's way to its user (an ``OpenTransport``)."""
         return self, _nothing_to_close
 
+    @property
+    def chat_ids(self) -> frozenset[str]:
+        """The one chat this terminal shows (``bot.delivery.transports.ChatBoundTransport``)."""
+        return frozenset({self.user_id})
+
     async def send_text(self, chat_id: str, text: str) -> None:
         """Print a message the bot sends unprompted, between the prompts."""
         if chat_id != self.user_id:
-            # Another console user's: it waits for the terminal that chats as them.
+            # Another console user's (a sealed route, opened): it waits for their terminal.
             raise RecipientAway("ConsoleChatNotOpen")
         async with self._answering:
             marker = self.catalogues.text(self._locale, N_("console.unprompted"))

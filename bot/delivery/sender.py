@@ -6,8 +6,9 @@ from the channel's ``RateLimiter``) and records every outcome:
 - sent: the row is finished (and its text erased);
 - the user blocked the bot (403): the row is blocked and the identity marked inactive;
 - 429: the limiter pauses for ``retry_after`` and the row waits as long, the attempt not counted;
-- the recipient's chat is not open here (a terminal of another console user): the row waits
-  ``AWAY_WAIT``, the attempt not counted;
+- the recipient's chat is not open here (an anonymous tipster's sealed route to another
+  console user's terminal): the row waits ``AWAY_WAIT``, the attempt not counted (a transport
+  bound to its chats, ``ChatBoundTransport``, is not even given other chats' rows);
 - a temporary failure: retried with backoff (``OUTBOX_RETRY``) until its attempts run out;
 - a permanent refusal: the row fails at once.
 
@@ -36,7 +37,7 @@ from bot.delivery.errors import (
 )
 from bot.delivery.limits import RateLimiter, Ticket
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
-from bot.delivery.transports import PhotoTransport, Transport
+from bot.delivery.transports import ChatBoundTransport, PhotoTransport, Transport
 from bot.retrying import RetryPolicy
 from storage.database import Database
 from storage.outbox import (
@@ -119,6 +120,7 @@ class OutboxSender:
         self.idle_wait = idle_wait
         self.clock = clock
         self.open_route = open_route
+        self.chat_ids = transport.chat_ids if isinstance(transport, ChatBoundTransport) else None
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -136,6 +138,7 @@ class OutboxSender:
                 lease=self.lease,
                 limit=self.batch_size,
                 kinds=self.quiet_hours.exempt_kinds if quiet else None,
+                chat_ids=self.chat_ids,
             )
         if not claimed:
             return 0

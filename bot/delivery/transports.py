@@ -33,5 +33,16 @@ class PhotoTransport(Protocol):
     async def send_photo(self, chat_id: str, file_id: str, text: str) -> None: ...
 
 
+@runtime_checkable
+class ChatBoundTransport(Protocol):
+    """A transport that reaches only ``chat_ids`` (a terminal chat reaches its own user): its
+    sender claims only their messages, and sealed ones, which it must open to see whose."""
+
+    @property
+    def chat_ids(self) -> frozenset[str]: ...
+
+    async def send_text(self, chat_id: str, text: str) -> None: ...
+
+
 # Connects a transport with a pool of that many connections; gives it and its ``Close``.
 OpenTransport = Callable[[int], Awaitable[tuple[Transport, Close]]]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from bot.web.app import build_web_app
 from conversations.menu import build_engine
 from storage.database import Database
 from tests.bot.harness import SEALER
-from tests.conversations.harness import CATALOGUES, Clock, t
+from tests.conversations.harness import CATALOGUES, START, Clock, t
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.telegram_server import FakeTelegramServer
 
@@ -218,12 +219,24 @@ class ConsoleUser:
         return await self.reads(expected)
 
 
-def console_app(database: Database, data_dir: Path, clock: Clock | None = None) -> Application:
-    """The application ``antq run`` builds, on the test's database, data folder and clock (by
-    default 10:00 in Vietnam, outside the quiet hours)."""
+class RunningClock(Clock):
+    """A clock that starts at 10:00 in Vietnam (outside the quiet hours) and runs on: the
+    outbox looks again at what a terminal left for another one a few seconds later."""
+
+    def __init__(self) -> None:
+        self._started = time.monotonic()
+
+    def __call__(self) -> dtm.datetime:
+        return START + dtm.timedelta(seconds=time.monotonic() - self._started)
+
+
+def console_app(
+    database: Database, data_dir: Path, clock: Callable[[], dtm.datetime] | None = None
+) -> Application:
+    """The application ``antq run`` builds, on the test's database, data folder and clock."""
     settings = Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
     processor = MessageProcessor(
-        database, build_engine(CATALOGUES), SEALER, CATALOGUES, clock=clock or Clock()
+        database, build_engine(CATALOGUES), SEALER, CATALOGUES, clock=clock or RunningClock()
     )
     return Application(settings, database, CATALOGUES, processor.engine, SEALER, processor)
 
