@@ -128,6 +128,12 @@ class TelegramUser:
         self._seen = len(self.received)
         return self.server.user_sends_text(self.user_id, text, **kwargs)
 
+    def edits(self, update_id: int, text: str) -> int:
+        """Edit the text message sent as update ``update_id``."""
+        self._seen = len(self.received)
+        (update,) = [u for u in self.server.updates if u["update_id"] == update_id]
+        return self.server.user_edits_message(self.user_id, update["message"]["message_id"], text)
+
     def taps(self, message: dict[str, Any], label_key: str, *, stale: bool = False) -> int:
         """Tap the button labelled ``t(label_key)`` of ``message`` (a message the bot sent).
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pty
 import select
 import signal
 import subprocess
@@ -280,3 +281,71 @@ async def test_export_in_the_console_says_where_the_file_is(
     # The file's caption and where it is, before the menu; no promise of a file to come.
     saved = t("console.file_saved", path=path.resolve())
     assert shown == f"\n🛡  {t('export.ready', rows=0)}\n   {saved}\n🛡  {t('menu.prompt')}"
+
+
+# -- `antq run` in a terminal on a fresh machine --------------------------------------------
+
+
+def _run_in_a_terminal(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """``antq run`` on a new data folder, its input a terminal (as ``make run`` gives it) and
+    its output and errors read together, as a terminal shows both; and the terminal's end."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("ANTQ_SECRET_KEY", "ANTQ_TELEGRAM_TOKEN", "ANTQ_ZALO_TOKEN")
+    }
+    environment |= {
+        "ANTQ_DATABASE_URL": f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+        "ANTQ_DATA_DIR": str(tmp_path / "data"),
+    }
+    terminal, its_input = pty.openpty()
+    process = subprocess.Popen(
+        [str(ANTQ), "run"],
+        stdin=its_input,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        env=environment,
+    )
+    os.close(its_input)
+    return process, terminal
+
+
+def _type_in(terminal: int, *lines: str) -> None:
+    for line in lines:
+        os.write(terminal, line.encode() + b"\n")
+
+
+def test_the_first_run_finds_the_commune_a_newcomer_names(tmp_path: Path) -> None:
+    process, terminal = _run_in_a_terminal(tmp_path)
+    try:
+        opened = _read_until(process, "Please choose")
+        assert "first start: loaded 34 provinces and 3321 communes" in opened
+        _type_in(terminal, "1", "1", "2", DESCRIPTION, "Cổng chợ", "do luong")
+        # The commune is found: the next question comes, not "no commune called …".
+        _read_until(process, t("tip.ask.time"))
+    finally:
+        process.kill()
+        process.wait(10)
+        os.close(terminal)
+
+
+def test_logs_never_print_into_the_chat(tmp_path: Path) -> None:
+    process, terminal = _run_in_a_terminal(tmp_path)
+    try:
+        _read_until(process, "Please choose")
+        # "Back" at the first step is what made the transitions library warn into the chat.
+        _type_in(terminal, "1", "1", "/quaylai", "/huy")
+        os.write(terminal, b"\x04")  # Ctrl+D
+        assert process.stdout is not None
+        screen = _read_until(process, t("flow.first_step")) + process.stdout.read().decode()
+        assert process.wait(30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        os.close(terminal)
+    for logged in (" WARNING ", " ERROR ", "bot.sealing", "Can't trigger", "Traceback"):
+        assert logged not in screen
+    log = (tmp_path / "data" / "antq.log").read_text(encoding="utf-8")
+    assert "WARNING bot.sealing: ANTQ_SECRET_KEY is not set" in log
