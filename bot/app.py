@@ -2,7 +2,7 @@
 
 It is the wiring: the only module that knows both the channels and delivery. It gives each
 channel the limiter its replies share with the outbox (``Application.limiters``), and delivery
-the channels' transports (``platform_transports``).
+the channels' transports (``platform_transports``; the console chat is its own).
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ import functools
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import uvicorn
 
 from bot.channels.base import Channel
-from bot.channels.console import ConsoleChannel
+from bot.channels.console import ConsoleChannel, ReadLine, Write, read_stdin_line
 from bot.delivery.limits import RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
 from bot.delivery.transports import OpenTransport
+from bot.people.areas import seed_when_empty
 from bot.private_files import keep_private
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer, load_sealer
@@ -46,14 +48,27 @@ LOGGER_FLOORS = {
     "aiosqlite": logging.INFO,
     "sqlalchemy.engine": logging.WARNING,
     "telegram": logging.INFO,
-    "transitions": logging.WARNING,
+    # It warns of every trigger a state does not take, which flows fire on purpose ("back"
+    # at the first step is answered by the engine).
+    "transitions": logging.ERROR,
     "alembic": logging.WARNING,
 }
 
 
-def configure_logging(level: str | int) -> None:
-    """Log at ``level`` without ever logging secrets, tip text or user ids."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+# Where a console chat's logs go, under ANTQ_DATA_DIR: the terminal is the chat.
+CONSOLE_LOG_FILE = "antq.log"
+
+
+def configure_logging(level: str | int, *, file: Path | None = None) -> None:
+    """Log at ``level`` to standard error, or to ``file``, without ever logging secrets, tip
+    text or user ids."""
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        filename=file,
+        encoding="utf-8",
+        force=True,  # the command configured standard error before it knew the mode
+    )
     root_level = logging.getLogger().level
     for name, floor in LOGGER_FLOORS.items():
         logging.getLogger(name).setLevel(max(floor, root_level))
@@ -97,11 +112,32 @@ class Application:
     async def close(self) -> None:
         await self.database.dispose()
 
-    def console(self, user_id: str) -> ConsoleChannel:
+    async def seed_places_on_first_start(self) -> None:
+        """Load the official provinces and communes when there is no place yet, so that the
+        first conversation finds the commune it names; say so in one line."""
+        async with self.database.transaction() as session:
+            loaded = await seed_when_empty(session)
+        if loaded is not None:
+            print(
+                f"antq: first start: loaded {loaded.get('province', 0)} provinces and "
+                f"{loaded.get('commune', 0)} communes (antq areas seed)",
+                file=sys.stderr,
+            )
+
+    def console(
+        self,
+        user_id: str,
+        *,
+        read_line: ReadLine = read_stdin_line,
+        write: Write | None = None,
+    ) -> ConsoleChannel:
+        """The terminal chat as ``user_id`` (on standard input and output unless given)."""
         return ConsoleChannel(
             self.processor,
             self.catalogues,
             user_id=user_id,
+            read_line=read_line,
+            write=write,
             files_dir=self.settings.data_dir / "exports",
         )
 
@@ -173,8 +209,9 @@ async def serve(app: Application, channels: list[Channel]) -> None:
     """Run the channels (and the web server when they receive by webhook) until stopped."""
     settings = app.settings
     routes = [route for channel in channels for route in channel.routes()]
+    transports = platform_transports(settings)
     if not (routes or settings.webhook_mode):
-        await _run_channels(app, channels, wait_for_stop_signal)
+        await _run_channels(app, channels, wait_for_stop_signal, transports)
         return
     web = build_web_app(app.database, routes, max_body_bytes=settings.web_max_body_bytes)
     config = uvicorn.Config(
@@ -199,24 +236,31 @@ async def serve(app: Application, channels: list[Channel]) -> None:
         await serving  # re-raises why the server could not start (say, the port is taken)
         return
     try:
-        await _run_channels(app, channels, lambda: serving)
+        await _run_channels(app, channels, lambda: serving, transports)
     finally:
         server.should_exit = True
         await serving
 
 
 async def _run_channels(
-    app: Application, channels: list[Channel], until: Callable[[], Awaitable[object]]
+    app: Application,
+    channels: list[Channel],
+    until: Callable[[], Awaitable[object]],
+    transports: Mapping[str, OpenTransport],
 ) -> None:
-    """Start the channels and then the outbox senders and scheduler, wait for ``until()``,
-    stop delivery first (nothing half-sent) and then the channels that started."""
+    """Start the channels and then the outbox senders (over ``transports``) and scheduler,
+    wait for ``until()``, stop delivery first (nothing half-sent) and then the channels that
+    started."""
     started: list[Channel] = []
     delivery: Delivery | None = None
     try:
         for channel in channels:
             await channel.start()
             started.append(channel)
-        delivery = await start_delivery(app, channels, transports=platform_transports(app.settings))
+        # On the processor's clock: what a message and the outbox write agree on the time.
+        delivery = await start_delivery(
+            app, channels, transports=transports, clock=app.processor.clock
+        )
         await until()
     finally:
         if delivery is not None:
@@ -233,34 +277,53 @@ async def wait_for_stop_signal() -> None:
     await stop.wait()
 
 
+async def chat_in_console(app: Application, console: ConsoleChannel) -> None:
+    """The console chat with its outbox sender and the scheduler: what the bot says first
+    (status news, reminders, broadcasts) is printed between the prompts."""
+    transports = {console.name: console.open_transport}
+    await _run_channels(app, [console], console.converse, transports)
+
+
 async def run(settings: Settings, *, console_user: str = "1") -> None:
     """``antq run``: migrate, then serve every configured channel (the console when none)."""
-    if settings.telegram_token is None and settings.zalo_token is None and not sys.stdin.isatty():
+    in_console = settings.telegram_token is None and settings.zalo_token is None
+    if in_console and not sys.stdin.isatty():
         # In a container or under systemd a console chat would read EOF and exit at once, and
         # the supervisor would restart it forever; say what is missing instead.
         raise SystemExit(
             "antq run: neither ANTQ_TELEGRAM_TOKEN nor ANTQ_ZALO_TOKEN is set, "
             "and the console chat needs a terminal (or use: antq chat)"
         )
-    keep_private(settings)
-    await upgrade_database(settings)
-    app = Application.build(settings)
+    app = await _started(settings, in_console=in_console)
     try:
         channels = platform_channels(app)
         if channels:
             await serve(app, channels)
         else:
-            await app.console(console_user).run()
+            await chat_in_console(app, app.console(console_user))
     finally:
         await app.close()
 
 
 async def chat(settings: Settings, user_id: str) -> None:
     """``antq chat``: the console chat as a given platform user id."""
+    app = await _started(settings, in_console=True)
+    try:
+        await chat_in_console(app, app.console(user_id))
+    finally:
+        await app.close()
+
+
+async def _started(settings: Settings, *, in_console: bool) -> Application:
+    """Private files, logs out of the chat, the newest schema, the places on a first start."""
     keep_private(settings)
+    if in_console:
+        configure_logging(settings.log_level, file=settings.data_dir / CONSOLE_LOG_FILE)
     await upgrade_database(settings)
     app = Application.build(settings)
     try:
-        await app.console(user_id).run()
-    finally:
+        await app.seed_places_on_first_start()
+    except BaseException:
         await app.close()
+        raise
+    return app

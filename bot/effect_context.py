@@ -20,8 +20,8 @@ class EffectContext:
     message itself (its channel and chat, never logged) and the time it was received.
 
     A handler whose result the member must see at once (a file made from the database) adds
-    it to ``replies``: they are sent after the flow's own replies, once the transaction has
-    committed."""
+    it to ``replies``: they are sent after the flow's own replies and before the menu that
+    closes the conversation, once the transaction has committed."""
 
     session: AsyncSession
     member: Member

@@ -24,11 +24,11 @@ from bot.reply_path import Batch, stored_batch
 from bot.reply_path.codec import encode_replies
 from bot.sealing import Sealer
 from conversations.effects import Effect
-from conversations.engine import Engine, Outcome
+from conversations.engine import MENU, Engine, Outcome
 from conversations.i18n import N_, Catalogues
 from conversations.ports import Member, SavedConversation
 from conversations.privacy import EraseMe
-from conversations.replies import Inbound, Reply, Text, printable
+from conversations.replies import Choices, Inbound, Reply, Text, printable
 from storage.conversations import (
     ConcurrentUpdate,
     load_member_and_conversation,
@@ -54,6 +54,14 @@ MAX_BUSY_RETRIES = 1
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def with_effect_replies(said: list[Reply], effect_replies: list[Reply]) -> tuple[Reply, ...]:
+    """The flow's replies with what its effects said (a file made, a tipster told) placed
+    before the menu that closes the conversation, so that the result comes first."""
+    if said and isinstance(said[-1], Choices) and said[-1].ref == MENU:
+        return (*said[:-1], *effect_replies, said[-1])
+    return (*said, *effect_replies)
 
 
 class MessageProcessor:
@@ -145,6 +153,19 @@ class MessageProcessor:
                 chat_id=message.chat_id,
                 display_name=message.display_name,
             )
+            if message.edited:
+                # An answer changed after the flow moved on is not read again: the
+                # conversation stays where it is, and the user is told to write anew.
+                said = Text(self.catalogues.text(row.locale, N_("input.edited")))
+                return await self._stored(
+                    session,
+                    message,
+                    row.identity_id,
+                    (said,),
+                    now,
+                    locale=row.locale,
+                    reply_keyboard=row.reply_keyboard,
+                )
             grants = await load_grants(session, row.id) if row.holds_roles else ()
             member = Member(row.id, row.locale, grants, row.consent_version)
             saved = None
@@ -164,8 +185,11 @@ class MessageProcessor:
             if any(isinstance(effect, EraseMe) for effect in outcome.effects):
                 # Nothing of the member is left to save a conversation or replies against:
                 # the answer goes out once, unstored (a crash before it is sent loses only
-                # the confirmation, never the erasure).
-                return self._unstored(message, (*outcome.replies, *effect_replies))
+                # the confirmation, never the erasure). No menu: the person is gone.
+                said = [
+                    r for r in outcome.replies if not (isinstance(r, Choices) and r.ref == MENU)
+                ]
+                return self._unstored(message, (*said, *effect_replies))
             state = outcome.state
             unchanged = saved is not None and (state.flow, state.step, state.data) == (
                 saved.flow,
@@ -182,18 +206,42 @@ class MessageProcessor:
                     expected_version=conversation.version if conversation else None,
                     now=now,
                 )
-            replies = (*outcome.replies, *effect_replies)
+            replies = with_effect_replies(outcome.replies, effect_replies)
             if not replies:
                 return self._unstored(message)
-            batch_id = await store_replies(
+            return await self._stored(
                 session,
-                identity_id=row.identity_id,
-                channel=message.channel,
-                update_key=message.update_key,
+                message,
+                row.identity_id,
+                replies,
+                now,
                 locale=outcome.locale,
-                payload=encode_replies(list(replies)),
-                now=now,
+                reply_keyboard=row.reply_keyboard,
+                stale_tap=outcome.stale_tap,
             )
+
+    async def _stored(
+        self,
+        session: AsyncSession,
+        message: Inbound,
+        identity_id: int,
+        replies: tuple[Reply, ...],
+        now: datetime,
+        *,
+        locale: str | None = None,
+        reply_keyboard: bool = False,
+        stale_tap: bool = False,
+    ) -> Batch:
+        """``replies`` stored in the message's transaction, as the batch to send after it."""
+        batch_id = await store_replies(
+            session,
+            identity_id=identity_id,
+            channel=message.channel,
+            update_key=message.update_key,
+            locale=locale,
+            payload=encode_replies(list(replies)),
+            now=now,
+        )
         return Batch(
             batch_id,
             message.channel,
@@ -201,9 +249,9 @@ class MessageProcessor:
             message.user_id,
             now,
             replies,
-            outcome.locale,
-            reply_keyboard=row.reply_keyboard,
-            stale_tap=outcome.stale_tap,
+            locale,
+            reply_keyboard=reply_keyboard,
+            stale_tap=stale_tap,
         )
 
     async def _apply(

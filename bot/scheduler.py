@@ -14,6 +14,7 @@ used: APScheduler's SQLAlchemyJobStore is synchronous and cannot be shared by tw
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, time, timedelta
@@ -68,6 +69,8 @@ def scheduled_rules(settings: Settings) -> tuple[list[Rule], list[Rule]]:
 
 
 TICK_EVERY = timedelta(minutes=1)
+# How long stop() waits for a running tick.
+STOP_GRACE_SECONDS = 10.0
 # Local time of the daily jobs: the end of the quiet hours, so digests go out at once.
 DAILY_AT = time(7, 0)
 # Finished outbox rows are kept this long (for /metrics and questions), then deleted; their
@@ -99,6 +102,9 @@ class DeliveryScheduler:
         self.clock = clock
         self.on_queued = on_queued
         self._scheduler: AsyncIOScheduler | None = None
+        self._running = 0  # ticks and daily runs under way
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def tick(self) -> int:
         """Run every rule once; the number of messages newly queued."""
@@ -115,6 +121,16 @@ class DeliveryScheduler:
         return queued
 
     async def _run(self, rules: Sequence[Rule], now: datetime) -> int:
+        self._running += 1
+        self._idle.clear()
+        try:
+            return await self._run_rules(rules, now)
+        finally:
+            self._running -= 1
+            if self._running == 0:
+                self._idle.set()
+
+    async def _run_rules(self, rules: Sequence[Rule], now: datetime) -> int:
         queued = 0
         for rule in rules:
             # One transaction per rule: a failing rule neither blocks nor undoes the others.
@@ -156,11 +172,16 @@ class DeliveryScheduler:
         scheduler.start()
         self._scheduler = scheduler
 
-    def stop(self) -> None:
-        """Stop ticking; a running tick finishes on its own."""
+    async def stop(self) -> None:
+        """Stop ticking, and let a running tick finish: a chat that quits right after it
+        opened must not cut the first tick off half way (and log it as failed)."""
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
+        try:
+            await asyncio.wait_for(self._idle.wait(), STOP_GRACE_SECONDS)
+        except TimeoutError:  # a database that hangs: its transaction rolls back, whole
+            log.warning("stopping the scheduler: a tick did not finish in time")
 
 
 def _name(rule: Rule) -> str:

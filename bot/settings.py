@@ -52,7 +52,7 @@ class Settings(BaseSettings):
         90, ge=0, le=3650, description="days a closed tip keeps the sealed route to its sender"
     )
     log_level: str = Field(
-        "WARNING", description="INFO on a server; WARNING keeps the console chat clean"
+        "WARNING", description="INFO on a server; a console chat logs to ANTQ_DATA_DIR/antq.log"
     )
 
     telegram_token: SecretStr | None = None

@@ -44,7 +44,8 @@ class Inbound:
     platform's id of the delivery (Telegram update id, Zalo message id): a delivery seen before
     is not processed again. ``language`` is the language the user's app is set to, where the
     platform tells (Telegram's ``language_code``): a new member is answered in it when the bot
-    speaks it, instead of being asked first.
+    speaks it, instead of being asked first. ``edited`` marks a message the user changed after
+    sending it (Telegram): it is not read again, only answered once that it was not.
     """
 
     channel: str
@@ -59,6 +60,7 @@ class Inbound:
     unsupported: str | None = None
     update_key: str | None = None
     language: str | None = None
+    edited: bool = False
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,6 @@ async def reachable_identity(
             .where(
                 identities.c.member_id == member_id,
                 identities.c.active.is_(True),
-                identities.c.channel != "console",
             )
             .order_by(identities.c.last_seen_at.desc(), identities.c.id.desc())
             .limit(1)
@@ -219,11 +218,13 @@ async def claim_due(
     lease: timedelta,
     limit: int,
     kinds: Collection[str] | None = None,
+    chat_ids: Collection[str] | None = None,
 ) -> list[ClaimedMessage]:
     """Claim up to ``limit`` due messages of ``channel`` until ``now + lease``, best first.
 
     Due: queued with ``not_before <= now``, or claimed by a sender whose lease ran out.
-    ``kinds`` restricts the claim (during quiet hours). Claimed messages to an identity that
+    ``kinds`` restricts the claim (during quiet hours); ``chat_ids`` to messages for those
+    chats and sealed ones (whose chat only the sender can see). Claimed messages to an identity that
     no longer accepts messages are marked blocked, optional ones the member turned off are
     cancelled; neither is returned.
     """
@@ -235,6 +236,17 @@ async def claim_due(
     conditions = [outbox.c.channel == channel, due]
     if kinds is not None:
         conditions.append(outbox.c.kind.in_(list(kinds)))
+    if chat_ids is not None:
+        accounts = select(identities.c.id).where(
+            identities.c.channel == channel, identities.c.chat_id.in_(list(chat_ids))
+        )
+        conditions.append(
+            or_(
+                outbox.c.chat_id.in_(list(chat_ids)),
+                outbox.c.identity_id.in_(accounts),
+                outbox.c.sealed_route.is_not(None),
+            )
+        )
     candidates = (
         select(outbox.c.id)
         .where(*conditions)

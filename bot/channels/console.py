@@ -1,7 +1,11 @@
 """A chat in the terminal: the embedded default when no bot token is configured.
 
 Choices are shown as numbered lists and answered by number or words, as on Zalo. A few
-slash commands stand in for what a phone would send: a location, a photo, a sticker.
+slash commands stand in for what a phone would send: a location, a photo, a sticker. The
+channel is also the outbox's transport for its user (``send_text``): what the bot says first
+(a tip's status news, a reminder, a broadcast) is printed between the prompts, under a line
+saying the bot sent it unprompted. A file the bot makes is written under the data folder and
+its path printed.
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from starlette.routing import BaseRoute
+
 from bot.channels.console_files import checked_file
+from bot.delivery.errors import RecipientAway
+from bot.delivery.transports import Close
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
 from bot.reply_path.dispatcher import Progress, ReplyDispatcher, SendResult, Sent
@@ -107,8 +115,20 @@ def stdout_writer(stream: TextIO = sys.stdout) -> Write:
     return write
 
 
+async def _nothing_to_close() -> None:
+    return None
+
+
 class ConsoleChannel:
-    """Runs one terminal chat as the platform user ``user_id``."""
+    """Runs one terminal chat as the platform user ``user_id``.
+
+    ``start`` opens the chat (the banner and the pending question), ``converse`` answers the
+    typed lines until the input ends, ``stop`` finishes the replies; in between, the outbox
+    sender may print what the bot says first (``send_text``), never in the middle of an
+    answer.
+    """
+
+    name = CHANNEL
 
     def __init__(
         self,
@@ -127,21 +147,31 @@ class ConsoleChannel:
         self.read_line = read_line
         self.write = write or stdout_writer()
         self.replies = ReplyDispatcher(processor.database, CHANNEL, self, clock=processor.clock)
+        # Held while a typed line is answered: a message the bot sends unprompted waits, so
+        # that it never lands between the lines of an answer.
+        self._answering = asyncio.Lock()
+        self._at_prompt = False
+        self._locale: str | None = None  # of the last answer: the unprompted marker's
 
-    async def run(self) -> None:
-        """Chat until the input ends (Ctrl+D)."""
+    async def start(self) -> None:
+        """Open the chat: the banner, then the pending question (or the welcome)."""
         self.write(self.catalogues.text(None, N_("console.banner"), user=self.user_id) + "\n\n")
         # Opening the chat shows the pending question again: what the last run stored and
         # may not have printed is not repeated before it.
         await self.replies.discard(self.user_id)
         opening = Inbound(CHANNEL, self.user_id, self.user_id)
-        await self.replies.deliver(await self.processor.open_chat(opening))
+        async with self._answering:
+            await self.replies.deliver(await self.processor.open_chat(opening))
+
+    async def converse(self) -> None:
+        """Answer each typed line until the input ends (Ctrl+D)."""
         while True:
             self.write(USER_PROMPT)
+            self._at_prompt = True
             line = await self.read_line()
+            self._at_prompt = False
             if line is None:
                 self.write("\n")
-                await self.replies.stop()
                 return
             message = to_inbound(line, self.user_id)
             if message.media is not None:
@@ -150,17 +180,59 @@ class ConsoleChannel:
                     self._show((Text(checked),))
                     continue
                 message = replace(message, media=checked)
-            await self.replies.deliver(await self.processor.process(message))
+            async with self._answering:
+                batch = await self.processor.process(message)
+                await self.replies.deliver(batch)
+
+    async def stop(self) -> None:
+        await self.replies.stop()
+
+    def routes(self) -> list[BaseRoute]:
+        return []  # a terminal receives no webhook
 
     async def send_batch(self, batch: Batch, progress: Progress) -> SendResult:
         """Print the batch (``bot.reply_path.dispatcher.BatchSender``): a terminal never fails."""
+        self._locale = batch.locale
         self._show(batch.replies)
         return SendResult(Sent.DONE, 1)
+
+    # -- the outbox's transport (bot.delivery.transports) ------------------------------------
+
+    async def open_transport(self, max_connections: int) -> tuple[ConsoleChannel, Close]:
+        """This chat as the outbox's way to its user (an ``OpenTransport``)."""
+        return self, _nothing_to_close
+
+    @property
+    def chat_ids(self) -> frozenset[str]:
+        """The one chat this terminal shows (``bot.delivery.transports.ChatBoundTransport``)."""
+        return frozenset({self.user_id})
+
+    async def send_text(self, chat_id: str, text: str) -> None:
+        """Print a message the bot sends unprompted, between the prompts."""
+        if chat_id != self.user_id:
+            # Another console user's (a sealed route, opened): it waits for their terminal.
+            raise RecipientAway("ConsoleChatNotOpen")
+        async with self._answering:
+            marker = self.catalogues.text(self._locale, N_("console.unprompted"))
+            # At the prompt the user may be typing: the message goes below that line, and the
+            # prompt is shown again under it.
+            self.write(("\n" if self._at_prompt else "") + marker + "\n")
+            self._show((Text(text),))
+            if self._at_prompt:
+                self.write(USER_PROMPT)
+
+    async def send_photo(self, chat_id: str, file_id: str, text: str) -> None:
+        """A broadcast's photo sent from a terminal is a file name: printed under the text."""
+        name = file_id.removeprefix(CHANNEL + ":")
+        await self.send_text(chat_id, f"{text}\n{FILE_MARK}{name}")
 
     def _show(self, replies: tuple[Reply, ...]) -> None:
         for reply in replies:
             if isinstance(reply, Document):
-                reply = Text(f"{reply.text}\n{self._save(reply)}")
+                saved = self.catalogues.text(
+                    self._locale, N_("console.file_saved"), path=self._save(reply)
+                )
+                reply = Text(f"{reply.text}\n{saved}")
             text = render(reply).replace("\n", "\n" + " " * len(BOT_PREFIX))
             self.write(f"{BOT_PREFIX}{text}\n")
         self.write("\n")

@@ -27,6 +27,11 @@ class RateLimited(DeliveryError):
         self.retry_after = retry_after
 
 
+class RecipientAway(DeliveryError):
+    """The recipient's chat is not open where this transport can reach it (a terminal chat of
+    another console user): the message waits for it, its attempt not counted."""
+
+
 class TemporaryFailure(DeliveryError):
     """The network or the platform failed; the same message may go through later."""
 

@@ -64,6 +64,8 @@ TELEGRAM_LIMITS = ChannelLimits(per_second=30.0, chat_gap=1.0)
 # Zalo publishes no limit: throttle conservatively (callers pass their own setting).
 ZALO_LIMITS = ChannelLimits(per_second=10.0, chat_gap=1.0)
 UNLIMITED = ChannelLimits(per_second=math.inf)
+# A terminal takes whatever it is given at once.
+CONSOLE_LIMITS = UNLIMITED
 
 
 class RateLimiter:
@@ -167,4 +169,8 @@ class RateLimiter:
 
 def platform_limiters() -> dict[str, RateLimiter]:
     """A limiter for each platform, for one process's replies and outbox together."""
-    return {"telegram": RateLimiter(TELEGRAM_LIMITS), "zalo": RateLimiter(ZALO_LIMITS)}
+    return {
+        "telegram": RateLimiter(TELEGRAM_LIMITS),
+        "zalo": RateLimiter(ZALO_LIMITS),
+        "console": RateLimiter(CONSOLE_LIMITS),
+    }

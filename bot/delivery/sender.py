@@ -6,6 +6,9 @@ from the channel's ``RateLimiter``) and records every outcome:
 - sent: the row is finished (and its text erased);
 - the user blocked the bot (403): the row is blocked and the identity marked inactive;
 - 429: the limiter pauses for ``retry_after`` and the row waits as long, the attempt not counted;
+- the recipient's chat is not open here (an anonymous tipster's sealed route to another
+  console user's terminal): the row waits ``AWAY_WAIT``, the attempt not counted (a transport
+  bound to its chats, ``ChatBoundTransport``, is not even given other chats' rows);
 - a temporary failure: retried with backoff (``OUTBOX_RETRY``) until its attempts run out;
 - a permanent refusal: the row fails at once.
 
@@ -29,11 +32,12 @@ from bot.delivery.errors import (
     DeliveryError,
     PermanentFailure,
     RateLimited,
+    RecipientAway,
     RecipientBlocked,
 )
 from bot.delivery.limits import RateLimiter, Ticket
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
-from bot.delivery.transports import PhotoTransport, Transport
+from bot.delivery.transports import ChatBoundTransport, PhotoTransport, Transport
 from bot.retrying import RetryPolicy
 from storage.database import Database
 from storage.outbox import (
@@ -62,12 +66,15 @@ BATCH_SECONDS = 4.0
 # A message that failed for a passing reason is tried 8 times in all, waiting 30 s after the
 # first failure, twice as long after each next one, at most an hour.
 OUTBOX_RETRY = RetryPolicy(attempts=8, first_delay=30.0, multiplier=2.0, max_delay=3600.0)
+# A message for a chat that is not open here is looked at again after this long, so that the
+# terminal showing that chat (its own sender) takes it soon after it opens.
+AWAY_WAIT = timedelta(seconds=5)
 
 
 @dataclass(frozen=True, slots=True)
 class _Outcome:
     message: ClaimedMessage
-    status: str  # sent | blocked | failed | retry | defer
+    status: str  # sent | blocked | failed | retry | wait | defer
     error: str | None = None
     not_before: datetime | None = None
 
@@ -113,6 +120,7 @@ class OutboxSender:
         self.idle_wait = idle_wait
         self.clock = clock
         self.open_route = open_route
+        self.chat_ids = transport.chat_ids if isinstance(transport, ChatBoundTransport) else None
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -130,6 +138,7 @@ class OutboxSender:
                 lease=self.lease,
                 limit=self.batch_size,
                 kinds=self.quiet_hours.exempt_kinds if quiet else None,
+                chat_ids=self.chat_ids,
             )
         if not claimed:
             return 0
@@ -200,6 +209,9 @@ class OutboxSender:
             log.warning("outbox %d: rate limited for %.1f s", message.id, error.retry_after)
             self.limiter.pause(error.retry_after)
             later = self.clock() + timedelta(seconds=error.retry_after)
+            return _Outcome(message, "wait", error=error.reason, not_before=later)
+        except RecipientAway as error:
+            later = self.clock() + AWAY_WAIT
             return _Outcome(message, "wait", error=error.reason, not_before=later)
         except PermanentFailure as error:
             log.warning("outbox %d: refused: %s", message.id, error.reason)

@@ -1,4 +1,4 @@
-"""Delivery in ``antq run``: one outbox sender per platform channel, and the scheduler.
+"""Delivery in ``antq run``: one outbox sender per channel (the console's too), and the scheduler.
 
 ``bot.app`` calls ``start_delivery(app, channels, transports=...)`` once the channels run, and
 ``await delivery.stop()`` before it stops them. ``transports`` open each platform's transport
@@ -12,17 +12,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
-from bot.delivery.limits import TELEGRAM_LIMITS, ZALO_LIMITS, ChannelLimits, RateLimiter
+from bot.delivery.limits import (
+    CONSOLE_LIMITS,
+    TELEGRAM_LIMITS,
+    ZALO_LIMITS,
+    ChannelLimits,
+    RateLimiter,
+)
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transports import Close, OpenTransport
 from bot.scheduler import DeliveryScheduler, Rule, scheduled_rules
 from bot.settings import Settings
 from conversations.i18n import Catalogues
 from storage.database import Database
+from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +91,7 @@ class Delivery:
 
     async def stop(self) -> None:
         """Stop ticking, let the senders finish their pass, close their connections."""
-        self.scheduler.stop()
+        await self.scheduler.stop()
         for sender in self.senders:
             sender.stop()
         if self._tasks:
@@ -110,9 +118,10 @@ async def start_delivery(
     rules: Sequence[Rule] | None = None,
     daily_jobs: Sequence[Rule] | None = None,
     zalo_limits: ChannelLimits = ZALO_LIMITS,
+    clock: Callable[[], datetime] = utcnow,
 ) -> Delivery:
     """Start an outbox sender for each channel in ``channels`` that ``transports`` can reach
-    (``OpenTransport`` by channel name), and the scheduler.
+    (``OpenTransport`` by channel name), and the scheduler, both on ``clock``.
 
     Without ``rules``/``daily_jobs``, every rule runs (``bot.scheduler.scheduled_rules``)."""
     catalogues = app.catalogues
@@ -124,11 +133,11 @@ async def start_delivery(
         return catalogues.text(locale, key, **params)
 
     delivery = Delivery(
-        scheduler=DeliveryScheduler(app.database, rules=rules, daily_jobs=daily_jobs)
+        scheduler=DeliveryScheduler(app.database, rules=rules, daily_jobs=daily_jobs, clock=clock)
     )
     delivery.scheduler.on_queued = delivery.wake
     names = {channel.name for channel in channels}
-    limits = {"telegram": TELEGRAM_LIMITS, "zalo": zalo_limits}
+    limits = {"telegram": TELEGRAM_LIMITS, "zalo": zalo_limits, "console": CONSOLE_LIMITS}
     try:
         for name, open_transport in (transports or {}).items():
             if name not in names:
@@ -147,6 +156,7 @@ async def start_delivery(
                     render=render,
                     max_in_flight=MAX_IN_FLIGHT,
                     open_route=app.open_route,
+                    clock=clock,
                 )
             )
         delivery.start()

@@ -2,8 +2,10 @@
 
 Each platform channel has its adapter (``bot.channels.telegram.transport``,
 ``bot.channels.zalo.transport``) that turns the platform's errors into the
-``bot.delivery.errors`` tree; the wiring (``bot.app``) hands them to ``start_delivery``, and
-tests and benchmarks pass their own transports.
+``bot.delivery.errors`` tree, and the console chat is its own transport (a
+``ChatBoundTransport``: it prints its user's messages between the prompts); the wiring
+(``bot.app``) hands them to ``start_delivery``, and tests and benchmarks pass their own
+transports.
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ class PhotoTransport(Protocol):
     async def send_text(self, chat_id: str, text: str) -> None: ...
 
     async def send_photo(self, chat_id: str, file_id: str, text: str) -> None: ...
+
+
+@runtime_checkable
+class ChatBoundTransport(Protocol):
+    """A transport that reaches only ``chat_ids`` (a terminal chat reaches its own user): its
+    sender claims only their messages, and sealed ones, which it must open to see whose."""
+
+    @property
+    def chat_ids(self) -> frozenset[str]: ...
+
+    async def send_text(self, chat_id: str, text: str) -> None: ...
 
 
 # Connects a transport with a pool of that many connections; gives it and its ``Close``.

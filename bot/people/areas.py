@@ -13,9 +13,9 @@ from vietnam_provinces import Province, Ward
 from bot.places import clean_name
 from conversations.parsing import fold
 from conversations.places import COMMUNE, PROVINCE
-from storage.areas import NewArea, SeedResult, upsert_areas
+from storage.areas import NewArea, SeedResult, count_by_kind, upsert_areas
 
-__all__ = ["official_areas", "province_code", "seed_official_areas"]
+__all__ = ["official_areas", "province_code", "seed_official_areas", "seed_when_empty"]
 
 
 def province_code(number: int) -> str:
@@ -54,3 +54,13 @@ def official_areas() -> list[NewArea]:
 async def seed_official_areas(session: AsyncSession) -> SeedResult:
     """Load the official provinces and communes; a second run changes nothing."""
     return await upsert_areas(session, official_areas())
+
+
+async def seed_when_empty(session: AsyncSession) -> dict[str, int] | None:
+    """On the first start (no place at all yet), load the official provinces and communes, so
+    that a place named in the first conversation is found; what was loaded, by kind, or None
+    when the table already held places (a second start changes nothing)."""
+    if await count_by_kind(session):
+        return None
+    await seed_official_areas(session)
+    return await count_by_kind(session)

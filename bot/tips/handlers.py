@@ -65,8 +65,6 @@ SENDER_NOTICES = {
     "duplicate": N_("inbox.sender.duplicate"),
     "spam": N_("inbox.sender.spam"),
 }
-# Transports with an outbox sender; a console chat cannot be written to later.
-NOTIFIABLE_CHANNELS = frozenset({"telegram", "zalo"})
 
 
 @cache
@@ -112,8 +110,6 @@ async def tell_sender(
     # Opened here for its channel only (which sender takes the row); the chat stays sealed in
     # the row until the sender opens it to send, and the route is erased once it went.
     channel, _ = sealer.open_route(tip.sender_route)
-    if channel not in NOTIFIABLE_CHANNELS:
-        return False
     return await enqueue(
         session,
         NewMessage(

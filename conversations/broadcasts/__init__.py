@@ -21,7 +21,8 @@ from conversations.i18n import N_
 from conversations.policy import Role
 
 MAX_TEXT = 4000
-CHANNELS = ("telegram", "zalo")
+# "All channels" includes the terminal chat, whose members get copies printed between prompts.
+CHANNELS = ("telegram", "zalo", "console")
 AUDIENCE_ROLES = (Role.RESIDENT, Role.LEADER, Role.MODEL_LEAD, Role.OFFICER, Role.ADMIN)
 
 # The stored states of a broadcast, in the order it goes through them.

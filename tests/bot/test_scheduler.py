@@ -133,5 +133,5 @@ async def test_the_apscheduler_ticks_at_start_and_wakes_the_senders(database: Da
     try:
         await asyncio.wait_for(woken.wait(), 5)
     finally:
-        scheduler.stop()
+        await scheduler.stop()
     assert len(await _queued(database)) == 1

@@ -34,10 +34,12 @@ from conversations.i18n import Catalogues
 
 log = logging.getLogger(__name__)
 
-# Updates the bot acts on; Telegram does not even send the others (edited messages, channel
-# posts, reactions ...), and the router ignores them should they come anyway.
+# Updates the bot acts on (an edited message only to say it is not read); Telegram does not
+# even send the others (channel posts, reactions ...), and the router ignores them should they
+# come anyway.
 ALLOWED_UPDATES: tuple[str, ...] = (
     UpdateType.MESSAGE,
+    UpdateType.EDITED_MESSAGE,
     UpdateType.CALLBACK_QUERY,
     UpdateType.MY_CHAT_MEMBER,
 )

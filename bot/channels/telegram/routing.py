@@ -4,8 +4,9 @@ Private messages and button taps go through the engine, which stores the replies
 state; the chat's batch is then handed to the reply dispatcher, which sends each chat's batches
 in order (``bot.reply_path``). The update is done once the commit is: a webhook is answered
 without waiting for Telegram to take the replies. Groups get one polite pointer to the private
-chat; a user who blocks the bot is marked so; edited messages, channel posts and anything else
-are ignored.
+chat; a user who blocks the bot is marked so; a user who edits a message is told once that
+edits are not read (the conversation stays where it was); channel posts and anything else are
+ignored.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.channels.telegram.buttons import ButtonCodec
 from bot.channels.telegram.replying import ReplySender
 from bot.channels.telegram.updates import (
     CHANNEL,
+    edited_inbound,
     is_private,
     message_inbound,
     tap_inbound,
@@ -80,6 +82,9 @@ class UpdateRouter:
                 await self._on_private_message(update.message, update_key)
             else:
                 await self._on_group_message(update.message)
+        elif update.edited_message is not None:
+            if is_private(update.edited_message):
+                await self._on_edited_message(update.edited_message)
         elif update.my_chat_member is not None:
             await self._on_membership(update.my_chat_member)
         else:
@@ -91,6 +96,11 @@ class UpdateRouter:
             log.debug("ignoring a telegram service message")
             return
         await self._converse(message.chat.id, inbound)
+
+    async def _on_edited_message(self, message: Message) -> None:
+        inbound = edited_inbound(message)
+        if inbound is not None:
+            await self._converse(message.chat.id, inbound)
 
     async def _on_tap(self, query: CallbackQuery, update_key: str) -> None:
         message = query.message

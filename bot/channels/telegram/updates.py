@@ -82,6 +82,16 @@ def message_inbound(message: Message, update_key: str) -> Inbound | None:
     return None
 
 
+def edited_inbound(message: Message) -> Inbound | None:
+    """A user's edit of a message in a private chat, keyed by the message: however often it
+    is edited (and however often Telegram delivers the edits), it is answered once. None for a
+    live location moving on, which Telegram sends as edits too but nobody typed."""
+    if message.location is not None:
+        return None
+    inbound = message_inbound(message, f"edited:{message.chat.id}:{message.message_id}")
+    return None if inbound is None else replace(inbound, edited=True)
+
+
 def tap_inbound(query: CallbackQuery, tap: Tap, update_key: str) -> Inbound:
     """A tapped inline button of the bot's question in the private chat with ``query.from_user``."""
     user = query.from_user

@@ -9,7 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import cli
+from storage.areas import area_by_code
 from storage.database import Database
+from storage.members import find_or_create_member
+from storage.roles import grant_role
 from tests.bot.broadcasts.harness import seed
 
 
@@ -59,3 +62,39 @@ def test_an_operator_creates_lists_shows_and_cancels_a_broadcast(
     assert again.exit_code == 1 and "cancelled and cannot be cancelled" in again.output
     assert "#1 cancelled" in runner.invoke(cli, ["broadcast", "list"]).output
     assert runner.invoke(cli, ["broadcast", "show", "9"]).exit_code == 1
+
+
+def test_a_broadcast_to_the_console_counts_the_terminals_users(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+
+    async def seeded() -> None:
+        database = Database(url)
+        try:
+            await seed(database)
+            async with database.transaction() as session:  # as `antq admin add --channel console`
+                member = await find_or_create_member(
+                    session, channel="console", platform_user_id="1", chat_id="1", display_name=None
+                )
+                commune = await area_by_code(session, "17662")
+                assert commune is not None
+                await grant_role(
+                    session, member_id=member.id, role="admin", area_id=commune.id, granted_by=None
+                )
+        finally:
+            await database.dispose()
+
+    asyncio.run(seeded())
+    created = runner.invoke(
+        cli,
+        [
+            "broadcast", "create", "--area", "17662", "--roles", "admin",
+            "--channels", "console", "--text", "Mời bà con dự họp thôn",
+        ],
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    assert "broadcast #1: 1 recipients" in created.output

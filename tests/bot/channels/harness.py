@@ -1,17 +1,23 @@
-"""Test harness: our TelegramChannel, a real MessageProcessor and the fake Bot API server.
+"""Test harness: our TelegramChannel, a real MessageProcessor and the fake Bot API server; and
+the console chat with its outbox sender, as ``antq run`` wires it.
 
 ``TelegramUser`` plays a person with a phone: they write, tap buttons, share a location or a
 photo through the fake server, and wait for the bot's answer the way a person reads it.
+``ConsoleUser`` plays a person at the terminal: they type lines and read what is printed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dtm
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from bot.app import Application, chat_in_console
 from bot.channels.telegram import TelegramChannel
 from bot.processor import MessageProcessor
 from bot.retrying import RetryPolicy
@@ -20,7 +26,8 @@ from bot.settings import Settings
 from bot.web.app import build_web_app
 from conversations.menu import build_engine
 from storage.database import Database
-from tests.conversations.harness import CATALOGUES, t
+from tests.bot.harness import SEALER
+from tests.conversations.harness import CATALOGUES, START, Clock, t
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.telegram_server import FakeTelegramServer
 
@@ -121,6 +128,12 @@ class TelegramUser:
         self._seen = len(self.received)
         return self.server.user_sends_text(self.user_id, text, **kwargs)
 
+    def edits(self, update_id: int, text: str) -> int:
+        """Edit the text message sent as update ``update_id``."""
+        self._seen = len(self.received)
+        (update,) = [u for u in self.server.updates if u["update_id"] == update_id]
+        return self.server.user_edits_message(self.user_id, update["message"]["message_id"], text)
+
     def taps(self, message: dict[str, Any], label_key: str, *, stale: bool = False) -> int:
         """Tap the button labelled ``t(label_key)`` of ``message`` (a message the bot sent).
 
@@ -168,3 +181,79 @@ class TelegramUser:
         found: dict[str, Any] = await self.server.wait_for(arrived)
         self._seen = self.received.index(found) + 1
         return found
+
+
+class ConsoleUser:
+    """One person at a terminal chatting as console user ``user_id``."""
+
+    def __init__(self, user_id: str = "42") -> None:
+        self.user_id = user_id
+        self.screen = ""  # everything the terminal printed
+        self._read_up_to = 0
+        self._typed: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def write(self, text: str) -> None:
+        self.screen += text
+
+    async def read_line(self) -> str | None:
+        return await self._typed.get()
+
+    def types(self, *lines: str) -> None:
+        for line in lines:
+            self._typed.put_nowait(line)
+
+    def quits(self) -> None:
+        """Ctrl+D."""
+        self._typed.put_nowait(None)
+
+    async def reads(self, expected: str, timeout: float = 15.0) -> str:  # noqa: ASYNC109
+        """Wait until ``expected`` is printed after what was read; what was printed up to it."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while expected not in self.screen[self._read_up_to :]:
+            if asyncio.get_running_loop().time() > deadline:
+                unread = self.screen[self._read_up_to :]
+                raise AssertionError(f"never printed {expected!r}; printed:\n{unread}")
+            await asyncio.sleep(0.02)
+        end = self.screen.index(expected, self._read_up_to) + len(expected)
+        seen = self.screen[self._read_up_to : end]
+        self._read_up_to = end
+        return seen
+
+    async def answers(self, line: str, expected: str) -> str:
+        """Type ``line`` and wait for ``expected`` in the answer."""
+        self.types(line)
+        return await self.reads(expected)
+
+
+class RunningClock(Clock):
+    """A clock that starts at 10:00 in Vietnam (outside the quiet hours) and runs on: the
+    outbox looks again at what a terminal left for another one a few seconds later."""
+
+    def __init__(self) -> None:
+        self._started = time.monotonic()
+
+    def __call__(self) -> dtm.datetime:
+        return START + dtm.timedelta(seconds=time.monotonic() - self._started)
+
+
+def console_app(
+    database: Database, data_dir: Path, clock: Callable[[], dtm.datetime] | None = None
+) -> Application:
+    """The application ``antq run`` builds, on the test's database, data folder and clock."""
+    settings = Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
+    processor = MessageProcessor(
+        database, build_engine(CATALOGUES), SEALER, CATALOGUES, clock=clock or RunningClock()
+    )
+    return Application(settings, database, CATALOGUES, processor.engine, SEALER, processor)
+
+
+@asynccontextmanager
+async def console_chat(app: Application, user: ConsoleUser) -> AsyncIterator[None]:
+    """``user``'s terminal chat with its outbox sender and scheduler, until they quit."""
+    console = app.console(user.user_id, read_line=user.read_line, write=user.write)
+    chatting = asyncio.create_task(chat_in_console(app, console))
+    try:
+        yield
+    finally:
+        user.quits()
+        await asyncio.wait_for(chatting, 30)

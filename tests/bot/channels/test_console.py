@@ -3,7 +3,9 @@ surviving a SIGKILL in the middle of a tip."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import pty
 import select
 import signal
 import subprocess
@@ -11,31 +13,31 @@ import sys
 import time
 from pathlib import Path
 
-from bot.channels.console import ConsoleChannel, render, to_inbound
-from bot.processor import MessageProcessor
-from bot.sealing import Sealer
-from conversations.menu import build_engine
+from bot.broadcasts.rules import fan_out_broadcasts
+from bot.channels.console import render, to_inbound
+from bot.scheduler import DeliveryScheduler
+from conversations.fields import format_tip_code
 from conversations.replies import Media
+from storage._sql import outbox, tips
+from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from tests.conversations.harness import CATALOGUES, DESCRIPTION, t
+from storage.members import find_or_create_member
+from storage.roles import grant_role
+from tests.bot.channels.harness import ConsoleUser, RunningClock, console_app, console_chat
+from tests.bot.harness import TREE, rows
+from tests.bot.tips.harness import OFFICER_A, act, officer_phone, staff
+from tests.conversations.harness import DESCRIPTION, Clock, t
 
 ROOT = Path(__file__).resolve().parents[2]
 ANTQ = Path(sys.executable).parent / "antq"
 
 
-async def run_console(database: Database, lines: list[str]) -> str:
-    processor = MessageProcessor(database, build_engine(CATALOGUES), Sealer(bytes(32)), CATALOGUES)
-    pending = list(lines)
-    output: list[str] = []
-
-    async def read_line() -> str | None:
-        return pending.pop(0) if pending else None
-
-    console = ConsoleChannel(
-        processor, CATALOGUES, user_id="42", read_line=read_line, write=output.append
-    )
-    await console.run()
-    return "".join(output)
+async def run_console(database: Database, data_dir: Path, lines: list[str]) -> str:
+    """What the terminal shows when ``lines`` are typed one after another, then Ctrl+D."""
+    user = ConsoleUser()
+    async with console_chat(console_app(database, data_dir), user):
+        user.types(*lines)
+    return user.screen
 
 
 # The smallest PNG: its signature and nothing else a check needs.
@@ -60,7 +62,7 @@ async def test_console_shows_numbered_choices_and_sends_a_tip(
         "1",
         "1",
     ]
-    output = await run_console(sqlite_database, lines)
+    output = await run_console(sqlite_database, tmp_path, lines)
     assert "1. Tiếng Việt" in output
     assert "  1. Gửi tin báo" in output
     assert "  14. Khác" in output
@@ -77,7 +79,7 @@ async def test_a_photo_must_be_an_image_file_on_this_machine(
     missing = tmp_path / "khongco.jpg"
     lines = ["1", "1", "2", DESCRIPTION, "không rõ", "không rõ", "hôm qua"]
     lines += [f"/anh {missing}", f"/anh {text_file}", "xong"]
-    output = await run_console(sqlite_database, lines)
+    output = await run_console(sqlite_database, tmp_path, lines)
     assert t("console.file_missing", name=str(missing)) in output
     kind = t("media.photo")
     assert t("console.file_not_of_kind", name=str(text_file), kind=kind) in output
@@ -183,3 +185,189 @@ def test_run_without_a_token_or_a_terminal_says_what_is_missing(tmp_path: Path) 
     )
     assert result.returncode != 0
     assert "ANTQ_TELEGRAM_TOKEN" in result.stderr
+
+
+# -- what the bot says first, and files, in the terminal ------------------------------------
+
+TIP_LINES = ["1", "1", "2", DESCRIPTION, "Cổng chợ", "do luong", "hôm qua", "bỏ qua", "1", "1"]
+
+
+async def console_member(database: Database, user_id: str, role: str | None = None) -> None:
+    """A console user, as ``antq admin add --channel console`` makes one (with ``role`` in
+    Xã Đô Lương)."""
+    async with database.transaction() as session:
+        member = await find_or_create_member(
+            session, channel="console", platform_user_id=user_id, chat_id=user_id, display_name=None
+        )
+        if role is not None:
+            commune = await area_by_code(session, "17662")
+            assert commune is not None
+            await grant_role(
+                session, member_id=member.id, role=role, area_id=commune.id, granted_by=None
+            )
+
+
+async def file_a_tip(user: ConsoleUser, database: Database) -> str:
+    """``user`` files an anonymous tip in Xã Đô Lương; its code as shown."""
+    user.types(*TIP_LINES)
+    await user.reads("Mã tin báo:")
+    (tip,) = await rows(database, tips)
+    return format_tip_code(str(tip["code"]))
+
+
+async def test_a_console_tipster_sees_the_officers_news_between_prompts(
+    database: Database, tmp_path: Path
+) -> None:
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+    await staff(database, OFFICER_A, "officer", "17662")
+    tipster = ConsoleUser("42")
+    async with console_chat(console_app(database, tmp_path), tipster):
+        code = await file_a_tip(tipster, database)
+        officer = await officer_phone(database, Clock(), OFFICER_A)  # on Telegram
+        await act(officer, code.replace("-", ""), "take")
+        assert t("inbox.taken", code=code) in officer.text
+        news = await tipster.reads(t("inbox.sender.acknowledged", code=code))
+        # Below the prompt the tipster was at, marked as said unprompted; then the prompt again.
+        assert news.endswith(
+            f"> \n{t('console.unprompted')}\n🛡  {t('inbox.sender.acknowledged', code=code)}"
+        )
+        await tipster.reads("\n\n> ")
+
+
+async def test_news_for_another_console_user_waits_for_their_terminal(
+    database: Database, tmp_path: Path
+) -> None:
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+    await staff(database, OFFICER_A, "officer", "17662")
+    clock = RunningClock()
+    app = console_app(database, tmp_path, clock)
+    tipster = ConsoleUser("42")
+    async with console_chat(app, tipster):
+        code = await file_a_tip(tipster, database)
+    neighbour = ConsoleUser("43")
+    async with console_chat(app, neighbour):
+        await neighbour.reads("1. Tiếng Việt")
+        await act(await officer_phone(database, clock, OFFICER_A), code.replace("-", ""), "take")
+        for _ in range(300):  # the neighbour's terminal takes the news and leaves it queued
+            (news,) = [row for row in await rows(database, outbox) if row["sealed_route"]]
+            if news["last_error"] == "ConsoleChatNotOpen":
+                break
+            await asyncio.sleep(0.02)
+        assert (news["status"], news["attempts"]) == ("queued", 0)
+    assert t("inbox.sender.acknowledged", code=code) not in neighbour.screen
+    async with console_chat(app, tipster):
+        await tipster.reads(t("inbox.sender.acknowledged", code=code))
+
+
+async def test_a_broadcast_counts_console_members_and_is_printed_to_them(
+    database: Database, tmp_path: Path
+) -> None:
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+    await console_member(database, "1", "admin")
+    await console_member(database, "2", "officer")
+    app = console_app(database, tmp_path)
+    admin, officer = ConsoleUser("1"), ConsoleUser("2")
+    text = "Mời bà con dự họp thôn lúc 19:30 tối thứ Sáu tại nhà văn hoá."
+    async with console_chat(app, admin), console_chat(app, officer):
+        await officer.reads("1. Tiếng Việt")
+        admin.types("1", "/guithongbao", text, t("broadcasts.photo.none"))
+        admin.types(t("broadcasts.english.none"), t("broadcasts.areas.all"), "1", "1", "ngay")
+        await admin.reads(t("broadcasts.reach", count=2))
+        admin.types("1")
+        await admin.reads(t("broadcasts.created_now", count=2))
+        # The scheduler's next tick, as any process's would be.
+        await DeliveryScheduler(
+            database, rules=[fan_out_broadcasts], clock=app.processor.clock
+        ).tick()
+        copy = t("broadcasts.copy", text=text, place="Xã Đô Lương").replace("\n", "\n   ")
+        for user in (admin, officer):
+            assert (await user.reads(copy)).endswith(f"{t('console.unprompted')}\n🛡  {copy}")
+
+
+async def test_export_in_the_console_says_where_the_file_is(
+    database: Database, tmp_path: Path
+) -> None:
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+    await console_member(database, "1", "officer")
+    user = ConsoleUser("1")
+    async with console_chat(console_app(database, tmp_path), user):
+        user.types("1", "/export", "3", "2")  # tips of the last 30 days, as CSV
+        await user.reads(t("export.preparing"))
+        shown = await user.reads(t("menu.prompt"))
+    path = tmp_path / "exports" / "antq-tips-17662-20261025-20261123.csv"  # the 30 days
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # a CSV Excel opens as UTF-8
+    # The file's caption and where it is, before the menu; no promise of a file to come.
+    saved = t("console.file_saved", path=path.resolve())
+    assert shown == f"\n🛡  {t('export.ready', rows=0)}\n   {saved}\n🛡  {t('menu.prompt')}"
+
+
+# -- `antq run` in a terminal on a fresh machine --------------------------------------------
+
+
+def _run_in_a_terminal(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """``antq run`` on a new data folder, its input a terminal (as ``make run`` gives it) and
+    its output and errors read together, as a terminal shows both; and the terminal's end."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("ANTQ_SECRET_KEY", "ANTQ_TELEGRAM_TOKEN", "ANTQ_ZALO_TOKEN")
+    }
+    environment |= {
+        "ANTQ_DATABASE_URL": f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+        "ANTQ_DATA_DIR": str(tmp_path / "data"),
+    }
+    terminal, its_input = pty.openpty()
+    process = subprocess.Popen(
+        [str(ANTQ), "run"],
+        stdin=its_input,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        env=environment,
+    )
+    os.close(its_input)
+    return process, terminal
+
+
+def _type_in(terminal: int, *lines: str) -> None:
+    for line in lines:
+        os.write(terminal, line.encode() + b"\n")
+
+
+def test_the_first_run_finds_the_commune_a_newcomer_names(tmp_path: Path) -> None:
+    process, terminal = _run_in_a_terminal(tmp_path)
+    try:
+        opened = _read_until(process, "Please choose")
+        assert "first start: loaded 34 provinces and 3321 communes" in opened
+        _type_in(terminal, "1", "1", "2", DESCRIPTION, "Cổng chợ", "do luong")
+        # The commune is found: the next question comes, not "no commune called …".
+        _read_until(process, t("tip.ask.time"))
+    finally:
+        process.kill()
+        process.wait(10)
+        os.close(terminal)
+
+
+def test_logs_never_print_into_the_chat(tmp_path: Path) -> None:
+    process, terminal = _run_in_a_terminal(tmp_path)
+    try:
+        _read_until(process, "Please choose")
+        # "Back" at the first step is what made the transitions library warn into the chat.
+        _type_in(terminal, "1", "1", "/quaylai", "/huy")
+        os.write(terminal, b"\x04")  # Ctrl+D
+        assert process.stdout is not None
+        screen = _read_until(process, t("flow.first_step")) + process.stdout.read().decode()
+        assert process.wait(30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        os.close(terminal)
+    for logged in (" WARNING ", " ERROR ", "bot.sealing", "Can't trigger", "Traceback"):
+        assert logged not in screen
+    log = (tmp_path / "data" / "antq.log").read_text(encoding="utf-8")
+    assert "WARNING bot.sealing: ANTQ_SECRET_KEY is not set" in log

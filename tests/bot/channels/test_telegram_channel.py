@@ -213,12 +213,26 @@ async def test_an_update_pushed_twice_is_answered_once(
     assert len(server.sent_messages(USER)) == 1
 
 
-async def test_edited_messages_and_channel_posts_are_ignored(
+async def test_an_edited_message_is_answered_once_and_changes_nothing(
+    database: Database, server: FakeTelegramServer
+) -> None:
+    user = TelegramUser(server)
+    async with polling_bot(database, server):
+        await at_menu(user)
+        typed = user.says("/tinbao")
+        await user.reads("tip.ask.category", buttons=True)
+        user.edits(typed, "/sukien")
+        await user.reads("input.edited")
+        user.edits(typed, "/trogiup")  # edited again: nothing more is said
+        user.says("/trogiup")
+        await user.reads("help.step")  # still in the tip, at its first step
+    told = [m for m in user.received if t("input.edited") in m.get("text", "")]
+    assert len(told) == 1
+
+
+async def test_channel_posts_are_ignored(
     sqlite_database: Database, server: FakeTelegramServer
 ) -> None:
-    edited = private_update(1, text="/start")
-    edited["edited_message"] = edited.pop("message")
-    edited["edited_message"]["edit_date"] = 1_760_000_100
     post = {
         "update_id": 2,
         "channel_post": {
@@ -229,9 +243,8 @@ async def test_edited_messages_and_channel_posts_are_ignored(
         },
     }
     async with webhook_bot(sqlite_database, server) as bot, httpx.AsyncClient() as client:
-        for update in (edited, post):
-            response = await client.post(bot.url, json=update, headers=secret_header(SECRET))
-            assert response.status_code == 200
+        response = await client.post(bot.url, json=post, headers=secret_header(SECRET))
+        assert response.status_code == 200
     assert server.sent_messages() == []
     assert await member_ids(sqlite_database) == []
 

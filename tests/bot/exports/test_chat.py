@@ -50,8 +50,9 @@ async def test_an_officer_gets_an_xlsx_of_their_commune_only(database: Database)
     assert phone.asked("export.ask_format")
     await phone.send(text="excel")
     assert t("export.preparing") in phone.text
-    document = phone.replies[-1]
+    *_, document, menu = phone.replies  # the file first, then the menu
     assert isinstance(document, Document)
+    assert menu.text == t("menu.prompt")
     assert document.filename == "antq-reports-17662-2026-10.xlsx"
     assert t("export.ready", rows=6) == document.text  # 2 updates, 3 areas, 1 commune
     book = load_workbook(io.BytesIO(document.data), read_only=True)
@@ -78,7 +79,7 @@ async def test_zalo_officers_are_told_where_exports_are_available(database: Data
     for text in ("/start", "1", "/export", "1", "2"):
         replies = (await processor.process(Inbound("zalo", "z1", "z1", text=text))).replies
     assert not any(isinstance(reply, Document) for reply in replies)
-    assert t("export.no_files_here") == replies[-1].text
+    assert t("export.no_files_here") == replies[-2].text  # before the menu
 
 
 async def test_a_resident_cannot_export(database: Database) -> None:

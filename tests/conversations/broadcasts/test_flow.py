@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.broadcasts import CANCELLED, SCHEDULED, Audience, CancelBroadcast
+from conversations.broadcasts import CANCELLED, CHANNELS, SCHEDULED, Audience, CancelBroadcast
 from conversations.places import Place
 from conversations.policy import Grant, PolicyViolation, Role
 from tests.conversations.harness import START, User, new_chat, places, t, user_at_menu
@@ -68,7 +68,7 @@ async def test_an_admin_sees_the_reach_and_creates_a_broadcast() -> None:
         3,
     )
     assert broadcast.audience == Audience(
-        (where["17662"].id,), (Role.RESIDENT, Role.LEADER), ("telegram", "zalo")
+        (where["17662"].id,), (Role.RESIDENT, Role.LEADER), CHANNELS
     )
     assert (broadcast.text_vi, broadcast.text_en, broadcast.photo) == (TEXT, None, None)
     assert broadcast.send_at == START and broadcast.created_by == chat.member(ADMIN).id
