@@ -97,6 +97,7 @@ class Application:
             draft_ttl=settings.draft_ttl,
             bot_username=settings.telegram_bot_username,
             report_calendar=settings.report_calendar,
+            privacy_terms=settings.privacy_terms,
         )
         configured = settings.secret_key.get_secret_value() if settings.secret_key else None
         sealer = load_sealer(

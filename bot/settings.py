@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from conversations.calendar import ReportCalendar
+from conversations.privacy import PrivacyTerms
 from storage.database import DEFAULT_SQLITE_URL
 
 
@@ -51,6 +52,12 @@ class Settings(BaseSettings):
     tip_route_retention_days: int = Field(
         90, ge=0, le=3650, description="days a closed tip keeps the sealed route to its sender"
     )
+    data_controller: str = Field(
+        PrivacyTerms().controller,
+        min_length=3,
+        max_length=200,
+        description="the unit responsible for the personal data, named in the privacy notice",
+    )
     log_level: str = Field(
         "WARNING", description="INFO on a server; a console chat logs to ANTQ_DATA_DIR/antq.log"
     )
@@ -86,6 +93,10 @@ class Settings(BaseSettings):
             province_deadline_days=days,
             previous_month_days=self.report_previous_month_days,
         )
+
+    @property
+    def privacy_terms(self) -> PrivacyTerms:
+        return PrivacyTerms(controller=self.data_controller)
 
     @property
     def tip_escalate_after(self) -> timedelta:

@@ -38,6 +38,7 @@ __all__ = [
     "forget_profile",
     "member_chats",
     "member_data",
+    "member_of_identity",
     "record_consent",
     "sealed_routes",
 ]
@@ -223,6 +224,17 @@ class SealedRoute:
     sealed: bytes
 
 
+async def member_of_identity(session: AsyncSession, channel: str, user_id: str) -> int | None:
+    """The member behind a platform account, if the bot knows it."""
+    return (
+        await session.execute(
+            select(identities.c.member_id).where(
+                identities.c.channel == channel, identities.c.platform_user_id == user_id
+            )
+        )
+    ).scalar_one_or_none()
+
+
 async def member_chats(session: AsyncSession, member_id: int) -> set[tuple[str, str]]:
     """(channel, chat id) of each of the member's identities."""
     rows = await session.execute(
@@ -294,12 +306,19 @@ async def erase_member(
             )
         ).all()
     )
+    identified = set(
+        (await session.execute(select(tips.c.id).where(tips.c.member_id == member_id))).scalars()
+    )
     unlinked = await session.execute(
         update(tips)
         .where(tips.c.member_id == member_id)
         .values(member_id=None, contact_phone=None, sender_route=None)
     )
-    tip_ids = [route.row_id for route in routes_to_them if route.table == "tips"]
+    tip_ids = [
+        route.row_id
+        for route in routes_to_them
+        if route.table == "tips" and route.row_id not in identified
+    ]
     news_ids = [route.row_id for route in routes_to_them if route.table == "outbox"]
     if tip_ids:
         await session.execute(update(tips).where(tips.c.id.in_(tip_ids)).values(sender_route=None))

@@ -67,7 +67,7 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
         t(
             N_("privacy.my_data.profile"),
             name=data["display_name"] or nothing,
-            locale=data["locale"] or nothing,
+            language=data["locale"] or nothing,
             home=data["home_place"] or nothing,
             created=_when(data["created_at"], texts, locale),
         ),

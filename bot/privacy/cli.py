@@ -1,0 +1,110 @@
+"""``antq privacy``: a person's request that arrives on paper — see what is held about them,
+erase them — carried out by the operator exactly as the chat commands do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.commandline import in_transaction
+from bot.privacy.erasure import erase_person
+from bot.sealing import load_sealer
+from bot.settings import Settings
+from storage.database import Database
+from storage.privacy import ErasedMember, member_data, member_of_identity
+from storage.tables import utcnow
+
+privacy_cli = typer.Typer(help="Personal data requests: export, erase.", no_args_is_help=True)
+
+MemberOption = Annotated[int | None, typer.Option("--member", help="the member's id")]
+ChannelOption = Annotated[
+    str | None, typer.Option("--channel", help="console | telegram | zalo (with --user-id)")
+]
+UserOption = Annotated[
+    str | None, typer.Option("--user-id", help="the person's id on that channel")
+]
+
+
+def _who(member: int | None, channel: str | None, user_id: str | None) -> None:
+    if member is None and not (channel and user_id):
+        raise typer.BadParameter("give --member ID, or --channel and --user-id")
+
+
+async def _find(
+    session: AsyncSession, member: int | None, channel: str | None, user_id: str | None
+) -> int | None:
+    if member is not None:
+        return member
+    assert channel is not None and user_id is not None
+    return await member_of_identity(session, channel, user_id)
+
+
+@privacy_cli.command("export")
+def export(
+    member: MemberOption = None,
+    channel: ChannelOption = None,
+    user_id: UserOption = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="write the JSON here (0600)")
+    ] = None,
+) -> None:
+    """Everything held about one person, as JSON (the same as /dulieucuatoi in chat)."""
+    _who(member, channel, user_id)
+
+    async def work(session: AsyncSession) -> dict[str, object] | None:
+        found = await _find(session, member, channel, user_id)
+        return None if found is None else await member_data(session, found)
+
+    data = in_transaction(work)
+    if data is None:
+        typer.echo("no such member", err=True)
+        raise typer.Exit(1)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output is None:
+        typer.echo(text)
+        return
+    output.touch(mode=0o600, exist_ok=True)
+    output.chmod(0o600)  # a person's data: readable by the operator alone
+    output.write_text(text + "\n", encoding="utf-8")
+    typer.echo(f"wrote {output}")
+
+
+@privacy_cli.command("erase")
+def erase(
+    member: MemberOption = None,
+    channel: ChannelOption = None,
+    user_id: UserOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Erase one person (the same as /xoadulieu in chat): their tips stay, unlinked."""
+    _who(member, channel, user_id)
+    if not yes:
+        typer.confirm("Erase this person's data? This cannot be undone", abort=True)
+    settings = Settings()
+    configured = settings.secret_key.get_secret_value() if settings.secret_key else None
+    sealer = load_sealer(
+        configured,
+        data_dir=settings.data_dir,
+        allow_local_key=Database(settings.database_url).is_sqlite,
+    )
+
+    async def work(session: AsyncSession) -> ErasedMember | None:
+        found = await _find(session, member, channel, user_id)
+        if found is None:
+            return None
+        return await erase_person(session, sealer, found, actor_member_id=None, now=utcnow())
+
+    erased = in_transaction(work)
+    if erased is None:
+        typer.echo("no such member", err=True)
+        raise typer.Exit(1)
+    typer.echo(
+        f"erased member {erased.member_id}: {erased.identities} account(s), "
+        f"{erased.roles} role(s); {erased.tips_unlinked} tip(s) unlinked, "
+        f"{erased.routes_erased} sealed route(s) erased, "
+        f"{erased.news_dropped} queued message(s) dropped"
+    )
