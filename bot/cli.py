@@ -13,6 +13,7 @@ from bot.channels.base import TokenRefused
 from bot.exports.cli import export_cli
 from bot.people.areas_cli import areas_cli
 from bot.people.cli import admin_cli, invite_cli, roles_cli
+from bot.privacy.cli import privacy_cli
 from bot.sealing import new_key
 from bot.settings import Settings
 from conversations.fields import format_tip_code
@@ -34,6 +35,7 @@ cli.add_typer(admin_cli, name="admin")
 cli.add_typer(roles_cli, name="roles")
 cli.add_typer(broadcast_cli, name="broadcast")
 cli.add_typer(export_cli, name="export")
+cli.add_typer(privacy_cli, name="privacy")
 
 
 def _settings() -> Settings:

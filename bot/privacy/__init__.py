@@ -1,0 +1,1 @@
+"""The bot's side of personal data: the retention schedule and its report."""
