@@ -1,4 +1,4 @@
-"""What the scheduler checks: rules that say who should be told what, and daily upkeep.
+"""What the scheduler checks: rules that say who should be told what.
 
 Each rule runs in its own transaction and returns the messages to queue in it, so a rule's
 reads, its bookkeeping and the queued messages commit together.
@@ -7,19 +7,16 @@ reads, its bookkeeping and the queued messages commit together.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
 from storage.notices import mark_notices_delivered, pending_notices
-from storage.updates import forget_updates_before
 
 # Reminders (monthly update, events) go out at this local time: late enough in the morning to
 # be read, early enough to act on the same day.
 REMIND_AT = time(9, 0)
-# Platforms stop redelivering an update within a day; a week of claims is plenty.
-KEEP_PROCESSED_UPDATES = timedelta(days=7)
 NOTICE_BATCH = 500
 
 
@@ -40,9 +37,3 @@ async def deliver_notices(now: datetime, session: AsyncSession) -> Sequence[Memb
         )
         for notice in pending
     ]
-
-
-async def forget_old_updates(now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
-    """Drop de-duplication claims older than any platform's redelivery window."""
-    await forget_updates_before(session, now - KEEP_PROCESSED_UPDATES)
-    return []

@@ -1,7 +1,7 @@
 """The clock of ``antq run``: APScheduler only ticks; what is due is a query on the database.
 
 Every minute ``tick`` runs the registered rules; every morning ``run_daily`` runs the daily
-jobs (digests) and purges old finished outbox rows. A rule is a plain async function
+jobs (digests, the retention schedule). A rule is a plain async function
 ``due(now, session) -> [MemberMessage, ...]``: it reads the database and says who should be
 told what. The scheduler queues the answer in the same transaction, through
 ``queue_for_member`` (quiet hours, reminders turned off, de-duplication). Rules name each
@@ -29,11 +29,11 @@ from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
 from bot.events.rules import remind_event_participants
 from bot.monthly_reports.rules import report_daily_jobs, report_rules
-from bot.rules import deliver_notices, forget_old_updates
+from bot.privacy.retention import retention_daily_jobs
+from bot.rules import deliver_notices
 from bot.settings import Settings
-from bot.tips.rules import tip_daily_jobs, tip_rules
+from bot.tips.rules import tip_rules
 from storage.database import Database
-from storage.outbox import purge_finished
 from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,6 @@ RULES: list[Rule] = [
     fan_out_broadcasts,
     finish_broadcasts,
 ]
-# Jobs run once a morning (the officers' digests).
-DAILY_JOBS: list[Rule] = [forget_old_updates]
 
 
 def scheduled_rules(settings: Settings) -> tuple[list[Rule], list[Rule]]:
@@ -61,9 +59,8 @@ def scheduled_rules(settings: Settings) -> tuple[list[Rule], list[Rule]]:
         *tip_rules(settings.tip_escalate_after),
     ]
     every_morning = [
-        *DAILY_JOBS,
         *report_daily_jobs(calendar),
-        *tip_daily_jobs(settings.tip_route_retention),
+        *retention_daily_jobs(settings),
     ]
     return every_minute, every_morning
 
@@ -73,9 +70,6 @@ TICK_EVERY = timedelta(minutes=1)
 STOP_GRACE_SECONDS = 10.0
 # Local time of the daily jobs: the end of the quiet hours, so digests go out at once.
 DAILY_AT = time(7, 0)
-# Finished outbox rows are kept this long (for /metrics and questions), then deleted; their
-# dedup keys go with them, so this must outlast any rule's window.
-KEEP_FINISHED = timedelta(days=45)
 
 
 class DeliveryScheduler:
@@ -86,10 +80,9 @@ class DeliveryScheduler:
         database: Database,
         *,
         rules: Sequence[Rule] = RULES,
-        daily_jobs: Sequence[Rule] = DAILY_JOBS,
+        daily_jobs: Sequence[Rule] = (),
         quiet_hours: QuietHours = DEFAULT_QUIET_HOURS,
         daily_at: time = DAILY_AT,
-        keep_finished: timedelta = KEEP_FINISHED,
         clock: Callable[[], datetime] = utcnow,
         on_queued: Callable[[], None] | None = None,
     ) -> None:
@@ -98,7 +91,6 @@ class DeliveryScheduler:
         self.daily_jobs = daily_jobs
         self.quiet_hours = quiet_hours
         self.daily_at = daily_at
-        self.keep_finished = keep_finished
         self.clock = clock
         self.on_queued = on_queued
         self._scheduler: AsyncIOScheduler | None = None
@@ -111,14 +103,8 @@ class DeliveryScheduler:
         return await self._run(self.rules, self.clock())
 
     async def run_daily(self) -> int:
-        """Run the daily jobs and purge old finished outbox rows; messages newly queued."""
-        now = self.clock()
-        queued = await self._run(self.daily_jobs, now)
-        async with self.database.transaction() as session:
-            purged = await purge_finished(session, now - self.keep_finished)
-        if purged:
-            log.info("outbox: %d finished messages purged", purged)
-        return queued
+        """Run the daily jobs once; the number of messages newly queued."""
+        return await self._run(self.daily_jobs, self.clock())
 
     async def _run(self, rules: Sequence[Rule], now: datetime) -> int:
         self._running += 1

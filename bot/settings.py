@@ -49,8 +49,46 @@ class Settings(BaseSettings):
     tip_escalate_hours: int = Field(
         24, ge=1, le=168, description="hours after which an unacknowledged tip goes to the admins"
     )
-    tip_route_retention_days: int = Field(
-        90, ge=0, le=3650, description="days a closed tip keeps the sealed route to its sender"
+    # Retention (bot/privacy/retention.py erases what is past its period every morning; a
+    # draft's own lifetime is ANTQ_DRAFT_TTL_HOURS above).
+    retention_processed_updates_days: int = Field(
+        7,
+        ge=1,
+        le=365,
+        description="days a platform delivery is remembered against duplicates"
+        " (platforms redeliver within a day)",
+    )
+    retention_outbox_days: int = Field(
+        45,
+        ge=31,
+        le=3650,
+        description="days a sent, failed or cancelled outbox message is kept (for questions"
+        " and /metrics); at least a month, so that no monthly rule sends anything twice",
+    )
+    retention_tip_phones_days: int = Field(
+        90,
+        ge=0,
+        le=3650,
+        description="days a closed tip keeps the contact phone its sender left",
+    )
+    retention_tip_routes_days: int = Field(
+        90,
+        ge=0,
+        le=3650,
+        description="days a closed tip keeps the sealed route to its sender",
+    )
+    retention_audit_days: int = Field(
+        1825,
+        ge=365,
+        le=7300,
+        description="days an audit entry is kept (5 years: inspections and complaints)",
+    )
+    retention_inactive_members_days: int = Field(
+        1095,
+        ge=365,
+        le=7300,
+        description="days without a message after which a member holding no role is due"
+        " for erasure (3 years)",
     )
     data_controller: str = Field(
         PrivacyTerms().controller,
@@ -101,10 +139,6 @@ class Settings(BaseSettings):
     @property
     def tip_escalate_after(self) -> timedelta:
         return timedelta(hours=self.tip_escalate_hours)
-
-    @property
-    def tip_route_retention(self) -> timedelta:
-        return timedelta(days=self.tip_route_retention_days)
 
     @property
     def draft_ttl(self) -> timedelta:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.commands import Command, parse_command
+from conversations.drafts import DraftLifetimes, flow_of
 from conversations.effects import Effect
 from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, match_option
 from conversations.flow import EDIT, FINISHED, SUMMARY, Flow, FlowContext, Redirect, Step
@@ -127,7 +128,7 @@ class Engine:
         self.menu = menu
         self.language_flow = language_flow
         self.consent_flow = consent_flow
-        self.draft_ttl = draft_ttl
+        self.draft_lifetimes = DraftLifetimes.of_flows(draft_ttl, flows)
         self.flow_commands = {word: flow.name for flow in flows for word in flow.commands}
 
     # -- entry point -------------------------------------------------------------------------
@@ -231,23 +232,17 @@ class Engine:
         return ConversationState(turn.flow.name if turn.flow else None, turn.step, data)
 
     def _saved_flow(self, saved: SavedConversation) -> Flow | None:
-        """The flow of the conversation or of its draft put aside."""
-        name = saved.flow or (saved.data.get("draft") or {}).get("flow")
-        return self.flows.get(name or "")
-
-    def _ttl(self, flow: Flow | None) -> timedelta:
-        return flow.draft_ttl if flow is not None and flow.draft_ttl else self.draft_ttl
+        return self.flows.get(flow_of(saved) or "")
 
     def _expired(self, saved: SavedConversation, now: datetime) -> bool:
-        has_draft = saved.flow is not None or saved.data.get("draft") is not None
-        return has_draft and now - saved.updated_at > self._ttl(self._saved_flow(saved))
+        return self.draft_lifetimes.expired(saved, now)
 
     async def _expire(self, turn: Turn, saved: SavedConversation) -> None:
         flow = self._saved_flow(saved)
         turn.leave()
         turn.draft = None
         if flow is not None and flow.confirm:
-            hours = int(self._ttl(flow).total_seconds() // 3600)
+            hours = int(self.draft_lifetimes.of(flow.name).total_seconds() // 3600)
             expired = self._t(
                 turn, N_("draft.expired"), flow=self._t(turn, flow.title), hours=hours
             )

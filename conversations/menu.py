@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from conversations.broadcasts.compose import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
 from conversations.calendar import ReportCalendar
+from conversations.drafts import DraftLifetimes
 from conversations.engine import Engine
 from conversations.events.cancel import cancel_event_flow
 from conversations.events.new import new_event_flow
 from conversations.events.registration import events_flow
 from conversations.events.turnout import turnout_flow
 from conversations.exports.export import export_flow, overview_flow
+from conversations.flow import Flow
 from conversations.i18n import Catalogues
 from conversations.incidents.report import incident_flow
 from conversations.monthly_reports.update import monthly_report_flow
@@ -90,7 +92,23 @@ def build_engine(
     ``report_calendar`` holds the monthly update's deadlines (settings); ``privacy_terms``
     what the privacy notice says from the settings.
     """
-    flows = [
+    flows = menu_flows(bot_username, report_calendar, privacy_terms)
+    return Engine(flows, catalogues, menu=MAIN_MENU, draft_ttl=draft_ttl)
+
+
+def draft_lifetimes(draft_ttl: timedelta) -> DraftLifetimes:
+    """How long the drafts of this release's flows live (what ``build_engine``'s engine
+    expires), for erasing those nobody came back to."""
+    return DraftLifetimes.of_flows(draft_ttl, menu_flows())
+
+
+def menu_flows(
+    bot_username: str | None = None,
+    report_calendar: ReportCalendar | None = None,
+    privacy_terms: PrivacyTerms | None = None,
+) -> list[Flow]:
+    """Every flow this release offers, in menu order."""
+    return [
         tip_flow(),
         status_flow(),
         language_flow(),
@@ -127,4 +145,3 @@ def build_engine(
         my_data_flow(),
         erase_flow(),
     ]
-    return Engine(flows, catalogues, menu=MAIN_MENU, draft_ttl=draft_ttl)

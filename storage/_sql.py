@@ -29,6 +29,7 @@ from storage.tables import (
     OutboxMessage,
     PendingReply,
     ProcessedUpdate,
+    RetentionRun,
     SecurityModel,
     Tip,
     TipAttachment,
@@ -60,6 +61,7 @@ events: Table = Event.__table__  # type: ignore[assignment]
 event_participants: Table = EventParticipant.__table__  # type: ignore[assignment]
 tip_status_changes: Table = TipStatusChange.__table__  # type: ignore[assignment]
 broadcasts: Table = Broadcast.__table__  # type: ignore[assignment]
+retention_runs: Table = RetentionRun.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

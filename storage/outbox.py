@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,7 +43,6 @@ __all__ = [
     "mark_blocked",
     "mark_failed",
     "mark_sent",
-    "purge_finished",
     "reachable_identity",
     "retry_later",
 ]
@@ -417,17 +416,6 @@ async def retry_later(
     await session.execute(
         update(outbox).where(_held([message.id], message.lease_until)).values(**values)
     )
-
-
-async def purge_finished(session: AsyncSession, before: datetime) -> int:
-    """Delete messages that finished (sent, failed, blocked, cancelled) before ``before``.
-
-    Their dedup keys go with them, so purge only after any rule could have fired again.
-    """
-    result = await session.execute(
-        delete(outbox).where(outbox.c.finished_at < before, outbox.c.status.in_(FINISHED))
-    )
-    return result.rowcount or 0
 
 
 async def cancel_broadcast_copies(

@@ -49,6 +49,7 @@ __all__ = [
     "OutboxMessage",
     "PendingReply",
     "ProcessedUpdate",
+    "RetentionRun",
     "SecurityModel",
     "Tip",
     "TipAttachment",
@@ -664,3 +665,21 @@ class Broadcast(Base):
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
     cancelled_at: Mapped[datetime | None] = mapped_column()
+
+
+class RetentionRun(Base):
+    """What one run of the retention schedule erased in one category (counts only), so that
+    ``antq privacy report`` can show what was deleted and when."""
+
+    __tablename__ = "retention_runs"
+    __table_args__ = (
+        Index("ix_retention_runs_category_ran_at", "category", "ran_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column()
+    category: Mapped[str] = mapped_column(String(32))  # bot.privacy.retention's category names
+    erased: Mapped[int] = mapped_column(Integer)
+    # Past their period but left in place (members, until their erasure exists).
+    left_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

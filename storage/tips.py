@@ -33,7 +33,6 @@ __all__ = [
     "UnacknowledgedTip",
     "change_tip_status",
     "claim_unacknowledged",
-    "erase_routes_closed_before",
     "find_tip_by_code",
     "insert_tip",
     "last_outcome",
@@ -413,16 +412,6 @@ async def claim_unacknowledged(
         .order_by(tips.c.received_at, tips.c.id)
     )
     return [UnacknowledgedTip(**row._asdict()) for row in rows]
-
-
-async def erase_routes_closed_before(session: AsyncSession, before: datetime) -> int:
-    """Forget the sealed route back to the senders of tips closed before ``before``."""
-    result = await session.execute(
-        update(tips)
-        .where(tips.c.closed_at < before, tips.c.sender_route.is_not(None))
-        .values(sender_route=None)
-    )
-    return result.rowcount or 0
 
 
 async def member_display_name(session: AsyncSession, member_id: int) -> str | None:

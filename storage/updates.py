@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import dialect_name, processed_updates
 
-__all__ = ["claim_update", "forget_updates_before"]
+__all__ = ["claim_update"]
 
 
 async def claim_update(
@@ -33,11 +32,3 @@ async def claim_update(
     )
     result = await session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def forget_updates_before(session: AsyncSession, before: datetime) -> int:
-    """Delete claims older than ``before`` (platforms stop redelivering after a day)."""
-    result = await session.execute(
-        delete(processed_updates).where(processed_updates.c.processed_at < before)
-    )
-    return result.rowcount or 0

@@ -6,11 +6,9 @@ once: the admins of the nearest place above it that has admins (the commune's, e
 province's) are told its code, category and how long it has waited. The claim sets
 ``escalated_at`` in the rule's transaction, so two processes never escalate a tip twice.
 
-Also the daily upkeep DESIGN.md promises: the sealed route back to an anonymous sender is
-erased once the tip has been closed for ``ANTQ_TIP_ROUTE_RETENTION_DAYS``.
-
-Both need settings, so they are objects built from them (``tip_rules``, ``tip_daily_jobs``)
-that ``bot.delivery.service.start_delivery`` adds to the scheduler, like the report reminders.
+It needs the settings, so it is an object built from them (``tip_rules``) that
+``bot.delivery.service.start_delivery`` adds to the scheduler, like the report reminders.
+(The sealed route back to a sender is erased by the retention schedule, bot/privacy.)
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ from storage.outbox import TIP_NOTICE
 from storage.tips import (
     StaffMember,
     claim_unacknowledged,
-    erase_routes_closed_before,
     staff_over,
 )
 
@@ -86,27 +83,6 @@ class TipEscalation:
         return messages
 
 
-class TipRouteErasure:
-    """Forget how to reach the senders of tips closed more than ``retention`` ago; a daily
-    job that queues nothing."""
-
-    __qualname__ = "TipRouteErasure"
-
-    def __init__(self, retention: timedelta) -> None:
-        self.retention = retention
-
-    async def __call__(self, now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
-        erased = await erase_routes_closed_before(session, now - self.retention)
-        if erased:
-            log.info("erased the sender routes of %d closed tips", erased)
-        return []
-
-
 def tip_rules(escalate_after: timedelta) -> list[Rule]:
     """The rules checked on every tick that need the tip settings."""
     return [TipEscalation(escalate_after)]
-
-
-def tip_daily_jobs(route_retention: timedelta) -> list[Rule]:
-    """The morning jobs that need the tip settings."""
-    return [TipRouteErasure(route_retention)]

@@ -1,17 +1,13 @@
-"""The scheduler's built-in rules: notices reach the outbox once; old delivery claims go."""
+"""The scheduler's built-in rules: notices reach the outbox once."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import func, select
 
-from bot.rules import KEEP_PROCESSED_UPDATES
-from bot.scheduler import DAILY_JOBS, RULES, DeliveryScheduler
-from storage._sql import notices, processed_updates
+from bot.scheduler import RULES, DeliveryScheduler
+from storage._sql import notices
 from storage.database import Database
 from storage.notices import add_notice
-from storage.updates import claim_update
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, add_member, local, sender
 
 
@@ -37,16 +33,3 @@ async def test_a_notice_is_delivered_to_its_member_once(database: Database) -> N
         )
     assert pending == 0
     assert await first.tick() == 0
-
-
-async def test_delivery_claims_older_than_a_week_are_forgotten(database: Database) -> None:
-    now = local(2026, 11, 24, 7, 0)
-    async with database.transaction() as session:
-        old = now - KEEP_PROCESSED_UPDATES - timedelta(minutes=1)
-        await claim_update(session, channel="telegram", update_key="1", now=old)
-        await claim_update(session, channel="telegram", update_key="2", now=now)
-    scheduler = DeliveryScheduler(database, daily_jobs=DAILY_JOBS, clock=lambda: now)
-    await scheduler.run_daily()
-    async with database.session() as session:
-        keys = (await session.execute(select(processed_updates.c.update_key))).scalars().all()
-    assert keys == ["2"]

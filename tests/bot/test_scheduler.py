@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,19 +107,6 @@ async def test_a_late_evening_digest_waits_for_the_morning(database: Database) -
     async with database.session() as session:
         not_before = (await session.execute(select(outbox.c.not_before))).scalar_one()
     assert not_before == local(2026, 11, 25, 7, 0)
-
-
-async def test_old_finished_messages_are_purged_by_the_daily_run(database: Database) -> None:
-    member = await add_member(database, 1001)
-    clock = FakeClock(local(2026, 11, 24, 9, 0))
-    scheduler = DeliveryScheduler(
-        database, rules=[remind_at_nine([member.id])], clock=clock.now, keep_finished=timedelta(1)
-    )
-    await scheduler.tick()
-    await sender(database, RecordingTransport(), clock).deliver_due()
-    clock.advance(2 * 86400)
-    await scheduler.run_daily()
-    assert await _queued(database) == []
 
 
 async def test_the_apscheduler_ticks_at_start_and_wakes_the_senders(database: Database) -> None:

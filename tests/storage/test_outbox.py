@@ -18,11 +18,11 @@ from storage.outbox import (
     enqueue,
     enqueue_many,
     mark_sent,
-    purge_finished,
     reachable_identity,
     retry_later,
 )
 from storage.preferences import reminders_enabled, set_reminders
+from storage.retention import FINISHED_OUTBOX, erase_expired
 
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -201,5 +201,5 @@ async def test_sent_rows_lose_their_text_and_are_purged_later(database: Database
     async with database.transaction() as session:
         row = (await session.execute(select(outbox))).one()
         assert row.status == "sent" and row.text is None and row.finished_at == NOW
-        assert await purge_finished(session, NOW) == 0
-        assert await purge_finished(session, NOW + timedelta(seconds=1)) == 1
+        assert await erase_expired(session, FINISHED_OUTBOX, NOW) == 0
+        assert await erase_expired(session, FINISHED_OUTBOX, NOW + timedelta(seconds=1)) == 1

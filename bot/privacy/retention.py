@@ -1,0 +1,188 @@
+"""The retention schedule: how long each kind of personal data is kept, and the daily rule
+that erases what is past its period.
+
+The periods are settings (``ANTQ_RETENTION_*_DAYS``; a draft lives ``ANTQ_DRAFT_TTL_HOURS``, or
+its flow's own lifetime, as the engine says). ``storage.retention`` knows which rows are past
+their period. Every run keeps its counts in ``retention_runs`` for ``antq privacy report`` and
+logs one line of counts, never what was erased.
+
+Messages between a tipster and the handling officer (a tip's thread) are not stored yet; they
+get a category here when they are.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.delivery.queueing import MemberMessage
+from bot.settings import Settings
+from conversations.drafts import DraftLifetimes
+from conversations.i18n import N_
+from conversations.menu import draft_lifetimes
+from conversations.ports import SavedConversation
+from storage import privacy, retention
+from storage.retention import CategoryRun, IdleDraft, RunCount
+
+log = logging.getLogger(__name__)
+
+DRAFTS = "drafts"
+PROCESSED_UPDATES = "processed_updates"
+FINISHED_OUTBOX = "outbox"
+TIP_PHONES = "tip_phones"
+TIP_ROUTES = "tip_routes"
+AUDIT = "audit"
+INACTIVE_MEMBERS = "inactive_members"
+
+# The categories erased by a cut-off time, with what "past its period" means for each.
+EXPIRIES: Mapping[str, retention.Expiry] = {
+    PROCESSED_UPDATES: retention.PROCESSED_UPDATES,
+    FINISHED_OUTBOX: retention.FINISHED_OUTBOX,
+    TIP_PHONES: retention.CLOSED_TIP_PHONES,
+    TIP_ROUTES: retention.CLOSED_TIP_ROUTES,
+    AUDIT: retention.AUDIT_ENTRIES,
+}
+
+
+async def erase_inactive_member(session: AsyncSession, member_id: int, now: datetime) -> None:
+    """Erase a member nobody has heard from in years, as /xoadulieu does. The rule holds no
+    key, so routes sealed to them are not searched: those of closed tips go with the routes'
+    own period, and an identified tip loses its link and phone here."""
+    await privacy.erase_member(session, member_id, routes_to_them=[], actor_member_id=None, now=now)
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of personal data under the schedule, as the report names it."""
+
+    name: str
+    title: str  # catalogue key
+    period: str  # catalogue key with {days}: how long, counted from when
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category(DRAFTS, N_("retention.drafts"), N_("retention.drafts.period")),
+    Category(
+        PROCESSED_UPDATES,
+        N_("retention.processed_updates"),
+        N_("retention.processed_updates.period"),
+    ),
+    Category(FINISHED_OUTBOX, N_("retention.outbox"), N_("retention.outbox.period")),
+    Category(TIP_PHONES, N_("retention.tip_phones"), N_("retention.tip_phones.period")),
+    Category(TIP_ROUTES, N_("retention.tip_routes"), N_("retention.tip_routes.period")),
+    Category(AUDIT, N_("retention.audit"), N_("retention.audit.period")),
+    Category(
+        INACTIVE_MEMBERS,
+        N_("retention.inactive_members"),
+        N_("retention.inactive_members.period"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class RetentionSchedule:
+    """How long each category is kept: drafts by their lifetimes, the others by ``periods``."""
+
+    drafts: DraftLifetimes
+    periods: Mapping[str, timedelta]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RetentionSchedule:
+        days = {
+            PROCESSED_UPDATES: settings.retention_processed_updates_days,
+            FINISHED_OUTBOX: settings.retention_outbox_days,
+            TIP_PHONES: settings.retention_tip_phones_days,
+            TIP_ROUTES: settings.retention_tip_routes_days,
+            AUDIT: settings.retention_audit_days,
+            INACTIVE_MEMBERS: settings.retention_inactive_members_days,
+        }
+        periods = {name: timedelta(days=count) for name, count in days.items()}
+        return cls(draft_lifetimes(settings.draft_ttl), periods)
+
+
+async def expired_drafts(
+    session: AsyncSession, lifetimes: DraftLifetimes, now: datetime
+) -> list[IdleDraft]:
+    """The drafts the engine would discard if their members wrote now."""
+    idle = await retention.idle_drafts(session, now - lifetimes.shortest)
+    return [draft for draft in idle if lifetimes.expired(_saved(draft), now)]
+
+
+def _saved(draft: IdleDraft) -> SavedConversation:
+    return SavedConversation(draft.flow, None, draft.data, draft.updated_at)
+
+
+async def apply_schedule(
+    session: AsyncSession, schedule: RetentionSchedule, now: datetime
+) -> dict[str, RunCount]:
+    """Erase everything past its period at ``now``; what was erased, by category."""
+    drafts = await expired_drafts(session, schedule.drafts, now)
+    counts = {DRAFTS: RunCount(await retention.erase_drafts(session, drafts))}
+    for name, expiry in EXPIRIES.items():
+        cut_off = now - schedule.periods[name]
+        counts[name] = RunCount(await retention.erase_expired(session, expiry, cut_off))
+    inactive = await retention.inactive_members(session, now - schedule.periods[INACTIVE_MEMBERS])
+    for member_id in inactive:
+        await erase_inactive_member(session, member_id, now)
+    counts[INACTIVE_MEMBERS] = RunCount(len(inactive))
+    return counts
+
+
+async def due_now(
+    session: AsyncSession, schedule: RetentionSchedule, now: datetime
+) -> dict[str, int]:
+    """How many rows of each category are past their period at ``now``."""
+    due = {DRAFTS: len(await expired_drafts(session, schedule.drafts, now))}
+    for name, expiry in EXPIRIES.items():
+        due[name] = await retention.count_expired(session, expiry, now - schedule.periods[name])
+    cut_off = now - schedule.periods[INACTIVE_MEMBERS]
+    due[INACTIVE_MEMBERS] = len(await retention.inactive_members(session, cut_off))
+    return due
+
+
+@dataclass(frozen=True)
+class CategoryStatus:
+    """One category of the report: its last runs and what is due now."""
+
+    category: Category
+    runs: list[CategoryRun]
+    due: int
+
+
+async def retention_status(
+    session: AsyncSession, schedule: RetentionSchedule, now: datetime, *, runs: int
+) -> list[CategoryStatus]:
+    """Every category with its last ``runs`` runs, newest first, and what is due at ``now``."""
+    due = await due_now(session, schedule, now)
+    return [
+        CategoryStatus(
+            category, await retention.recent_runs(session, category.name, runs), due[category.name]
+        )
+        for category in CATEGORIES
+    ]
+
+
+class RetentionRule:
+    """Apply ``schedule`` and keep the run's counts; a daily job that queues nothing."""
+
+    __qualname__ = "RetentionRule"
+
+    def __init__(self, schedule: RetentionSchedule) -> None:
+        self.schedule = schedule
+
+    async def __call__(self, now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
+        counts = await apply_schedule(session, self.schedule, now)
+        await retention.record_run(session, now, counts)
+        erased = " ".join(f"{name}={count.erased}" for name, count in counts.items())
+        left = " ".join(f"{name}={c.left_due}" for name, c in counts.items() if c.left_due)
+        log.info("retention: erased %s; due but kept: %s", erased, left or "none")
+        return []
+
+
+def retention_daily_jobs(settings: Settings) -> list[RetentionRule]:
+    """The morning job that applies the schedule of the settings."""
+    return [RetentionRule(RetentionSchedule.from_settings(settings))]
