@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from conversations.choosing import numbered_tap
 from conversations.commands import Command, parse_command
 from conversations.effects import Effect
 from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, match_option
@@ -451,8 +452,11 @@ class Engine:
     async def _answer_step(self, turn: Turn, flow: Flow, step: Step) -> None:
         fields = self._fields(turn)
         current = turn.answers.get(step.name)
+        # The number of a listed option picks it, whatever else the step reads in text.
+        shown = step.field.question("", step.name, fields, current)
+        message = numbered_tap(turn.message, shown)
         try:
-            accepted = step.field.parse(turn.message, fields, current)
+            accepted = step.field.parse(message, fields, current)
             accepted = await step.field.resolve(accepted, fields, turn.records)
         except InvalidAnswer as problem:
             turn.say(Text(self._t(turn, problem.key, **problem.params)))

@@ -81,12 +81,15 @@ class Choices:
     """A question with options; ``ref`` names the question so stale taps can be recognised.
 
     ``allow_text`` tells channels that typed answers are welcome too (e.g. a date or a code).
+    Channels that number the options start at ``numbered_from``: a menu offers a pending
+    draft as 0, above its items, so that the items keep their numbers.
     """
 
     text: str
     options: tuple[Option, ...]
     ref: str
     allow_text: bool = False
+    numbered_from: int = 1
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from conversations.choosing import item_picked, keep_candidates, kept_candidates, typed_number
+from conversations.choosing import item_picked, keep_candidates, kept_candidates
 from conversations.fields import (
     UNKNOWN_WORDS,
     Accepted,
@@ -73,8 +73,7 @@ class Commune(Field):
         }
         text = require_text(message)
         folded = fold(text)
-        # "Không rõ" is the button after the list.
-        if folded in unknown_words or (candidates and typed_number(message) == len(candidates) + 1):
+        if folded in unknown_words:
             return Accepted({"unknown": True})
         if len(folded) < 2:
             raise InvalidAnswer(N_("input.too_short"), minimum=2)

@@ -11,12 +11,16 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.channels.console import ConsoleChannel, render, to_inbound
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from conversations.menu import build_engine
 from conversations.replies import Media
+from storage._sql import tips
 from storage.database import Database
+from tests.bot.harness import rows
 from tests.conversations.harness import CATALOGUES, DESCRIPTION, t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,3 +163,16 @@ def test_run_without_a_token_or_a_terminal_says_what_is_missing(tmp_path: Path) 
     )
     assert result.returncode != 0
     assert "ANTQ_TELEGRAM_TOKEN" in result.stderr
+
+
+@pytest.mark.parametrize(("language", "locale"), [("1", "vi"), ("2", "en")])
+async def test_typing_the_number_of_an_option_beside_free_text_answers_the_step(
+    sqlite_database: Database, language: str, locale: str
+) -> None:
+    # Place "1. Không nhớ rõ", commune by words, time "1. Không rõ", files "1. Bỏ qua".
+    lines = [language, "1", "2", DESCRIPTION, "1", "không rõ", "1", "1", "1", "1"]
+    output = await run_console(sqlite_database, lines)
+    for problem in ("input.too_short", "input.bad_moment", "input.media_expected"):
+        assert t(problem, locale, minimum=3) not in output
+    (tip,) = await rows(sqlite_database, tips)
+    assert (tip["place_unknown"], tip["occurred_unknown"]) == (True, True)

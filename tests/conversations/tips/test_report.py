@@ -417,3 +417,23 @@ async def test_english_speakers_get_english_questions() -> None:
     assert user.asked("tip.ask.category", locale="en")
     assert isinstance(user.question, Choices)
     assert user.question.options[0].label == "Drugs"
+
+
+@pytest.mark.parametrize("locale_choice", ["Tiếng Việt", "English"])
+async def test_the_number_of_the_listed_option_answers_the_free_text_steps(
+    locale_choice: str,
+) -> None:
+    user = await user_at_menu(new_chat(), locale_choice=locale_choice)
+    locale = "vi" if locale_choice == "Tiếng Việt" else "en"
+    await user.say("/tip")
+    await user.say("1")
+    await user.say(DESCRIPTION)
+    for asked in ("tip.ask.place", "tip.ask.commune", "tip.ask.time", "tip.ask.attachments"):
+        assert user.asked(asked, locale), user.question.text
+        await user.say("1")  # "Không nhớ rõ", "Không rõ", "Không rõ", "Bỏ qua"
+    assert user.asked("tip.ask.identity", locale)
+    await user.say("1")
+    await user.say("1")  # confirm
+    (tip,) = user.chat.records.tips.values()
+    assert (tip.place_unknown, tip.area_id, tip.occurred_unknown) == (True, None, True)
+    assert tip.attachments == ()
