@@ -28,6 +28,12 @@ MENU = "menu"
 HELP_ITEM = "help"
 RESUME_ITEM = "resume"
 
+# A channel whose buttons carry no numbers (Telegram) explains a wrong choice without them.
+BUTTON_WORDING = {
+    N_("input.choose_option"): N_("input.choose_button"),
+    N_("menu.not_understood"): N_("menu.not_understood_button"),
+}
+
 SUMMARY_OPTIONS = (
     ChoiceOption("confirm", N_("summary.confirm"), ("gui", "xac nhan", "dong y", "ok", "yes")),
     ChoiceOption("edit", N_("summary.edit"), ("sua",)),
@@ -161,7 +167,7 @@ class Engine:
             return Outcome(
                 turn.replies, turn.effects, self._state(turn), turn.locale, turn.stale_tap
             )
-        start = Inbound(message.channel, message.chat_id, message.user_id, text="/start")
+        start = replace(message, text="/start", option=None, option_ref=None)
         return await self.handle(member, saved, start, records, now)
 
     # -- state -------------------------------------------------------------------------------
@@ -266,7 +272,7 @@ class Engine:
             if recognising is not None:  # an invitation code typed at the menu
                 await self._start_flow(turn, recognising, message.text or "")
                 return
-            turn.say(Text(self._t(turn, N_("menu.not_understood"))))
+            turn.say(Text(self._explain(turn, N_("menu.not_understood"))))
             self._show_menu(turn)
             return
         await self._menu_choice(turn, choice)
@@ -372,8 +378,8 @@ class Engine:
                 return
         if argument:
             # "/status K7Q2M9XD" answers the first question at once.
-            turn.message = Inbound(
-                turn.message.channel, turn.message.chat_id, turn.message.user_id, text=argument
+            turn.message = replace(
+                turn.message, text=argument, option=None, option_ref=None, update_key=None
             )
             await self._answer_step(turn, flow, flow.by_name[flow.first_step])
             return
@@ -459,8 +465,7 @@ class Engine:
             accepted = step.field.parse(message, fields, current)
             accepted = await step.field.resolve(accepted, fields, turn.records)
         except InvalidAnswer as problem:
-            turn.say(Text(self._t(turn, problem.key, **problem.params)))
-            self._ask(turn)
+            self._ask_again(turn, problem)
             return
         turn.answers[step.name] = accepted.value
         ack = self._t(turn, accepted.ack, **(accepted.ack_params or {})) if accepted.ack else None
@@ -507,8 +512,7 @@ class Engine:
         try:
             choice = match_option(turn.message, SUMMARY_OPTIONS, self._fields(turn))
         except InvalidAnswer as problem:
-            turn.say(Text(self._t(turn, problem.key, **problem.params)))
-            self._ask(turn)
+            self._ask_again(turn, problem)
             return
         if choice == "confirm":
             await self._complete(turn, flow)
@@ -527,8 +531,7 @@ class Engine:
         try:
             choice = match_option(turn.message, options, self._fields(turn))
         except InvalidAnswer as problem:
-            turn.say(Text(self._t(turn, problem.key, **problem.params)))
-            self._ask(turn)
+            self._ask_again(turn, problem)
             return
         turn.step = flow.move(EDIT, turn.answers, True, f"edit_{choice}")
         turn.editing = True
@@ -582,9 +585,8 @@ class Engine:
                 turn.answers[step.name], index, message, self._fields(turn)
             )
         except InvalidAnswer as problem:
-            turn.say(Text(self._t(turn, problem.key, **problem.params)))
             turn.item = number
-            self._ask(turn)
+            self._ask_again(turn, problem)
             return
         turn.answers[step.name] = value
         turn.item = None
@@ -615,35 +617,48 @@ class Engine:
 
     def _ask(self, turn: Turn) -> None:
         """Ask the question of the current step (or show the summary)."""
-        flow = turn.flow
-        if flow is None:
+        if turn.flow is None:
             self._show_menu(turn)
             return
+        turn.say(self._question(turn, turn.flow))
+
+    def _ask_again(self, turn: Turn, problem: InvalidAnswer) -> None:
+        """Explain a wrong answer and ask again. Where the buttons of a question answered by
+        typing stay under it (Telegram), the explanation points to them and the question is
+        not sent a second time: a list of 14 options is not repeated after every slip."""
+        turn.say(Text(self._explain(turn, problem.key, **problem.params)))
+        if turn.flow is None:
+            self._show_menu(turn)
+            return
+        question = self._question(turn, turn.flow)
+        typed = turn.message.option is None
+        if turn.message.buttons and typed and isinstance(question, Choices) and question.options:
+            return
+        turn.say(question)
+
+    def _question(self, turn: Turn, flow: Flow) -> Reply:
+        """The question of the current step, the summary or the choice of what to edit."""
         fields = self._fields(turn)
         if turn.step == SUMMARY:
-            turn.say(self._summary(turn, flow, fields))
-            return
+            return self._summary(turn, flow, fields)
         if turn.step == EDIT and turn.item is not None:
-            turn.say(Text(self._item_question(turn, flow, turn.item)))
-            return
+            return Text(self._item_question(turn, flow, turn.item))
         if turn.step == EDIT and flow.edit_by_number:
             count = len(self._summary_items(turn, flow))
-            turn.say(Text(self._t(turn, N_("summary.which_item"), count=count)))
-            return
+            return Text(self._t(turn, N_("summary.which_item"), count=count))
         if turn.step == EDIT:
             offered = tuple(
                 Option(step.name, self._t(turn, step.title))
                 for step in flow.applicable(turn.answers)
             )
-            turn.say(Choices(self._t(turn, N_("summary.which_field")), offered, EDIT))
-            return
+            return Choices(self._t(turn, N_("summary.which_field")), offered, EDIT)
         step = flow.by_name[turn.step or flow.first_step]
         prompt = self._t(turn, step.prompt)
         position, total = flow.progress(step.name, turn.answers)
         if total > 1:  # "Bước 1/1" tells nothing (a flow whose other steps do not apply yet)
             progress = self._t(turn, N_("flow.progress"), position=position, total=total)
             prompt = f"{progress}\n{prompt}"
-        turn.say(step.field.question(prompt, step.name, fields, turn.answers.get(step.name)))
+        return step.field.question(prompt, step.name, fields, turn.answers.get(step.name))
 
     def _item_question(self, turn: Turn, flow: Flow, number: int) -> str:
         items = self._summary_items(turn, flow)
@@ -711,6 +726,12 @@ class Engine:
 
     def _t(self, turn: Turn, key: str, **params: object) -> str:
         return self.catalogues.text(turn.locale, key, **params)
+
+    def _explain(self, turn: Turn, key: str, **params: object) -> str:
+        """Why an answer was not taken, in the words of the member's channel."""
+        if turn.message.buttons and key in BUTTON_WORDING:
+            return self._t(turn, BUTTON_WORDING[key])
+        return self._t(turn, key, **params)
 
     def _fields(self, turn: Turn) -> FieldContext:
         return FieldContext(self.catalogues, turn.locale, local_today(turn.now), turn.member.roles)

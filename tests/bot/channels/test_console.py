@@ -176,3 +176,16 @@ async def test_typing_the_number_of_an_option_beside_free_text_answers_the_step(
         assert t(problem, locale, minimum=3) not in output
     (tip,) = await rows(sqlite_database, tips)
     assert (tip["place_unknown"], tip["occurred_unknown"]) == (True, True)
+
+
+@pytest.mark.parametrize(("language", "locale"), [("1", "vi"), ("2", "en")])
+async def test_a_wrong_choice_is_answered_with_the_numbers_and_invisible_characters_are_dropped(
+    sqlite_database: Database, language: str, locale: str
+) -> None:
+    lines = [language, "1", "xe may", "ma\u200btuy\x00", DESCRIPTION, "/huy"]
+    output = await run_console(sqlite_database, lines)
+    # A terminal shows numbers: the explanation gives them and the list comes again.
+    assert t("input.choose_option", locale, count=14) in output
+    assert output.count(f"  14. {t('tip.category.other', locale)}") == 2
+    assert t("tip.ask.description", locale) in output
+    assert t("input.too_short", locale, minimum=10) not in output
