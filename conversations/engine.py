@@ -79,6 +79,8 @@ class Turn:
     draft: dict[str, Any] | None
     # The summary item being changed alone (flows whose summary lines are edited by number).
     item: int | None = None
+    # Steps the flow answered itself when it began (the only area of a leader): not counted.
+    given: list[str] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     stale_tap: bool = False
@@ -89,6 +91,7 @@ class Turn:
     def leave(self) -> None:
         """Out of any flow, at the menu: no step, no answers, nothing being edited."""
         self.flow, self.step, self.answers, self.editing, self.item = None, None, {}, False, None
+        self.given = []
 
     def enter(self, flow: Flow) -> None:
         """At the first step of ``flow``, with no answers yet."""
@@ -99,6 +102,7 @@ class Turn:
             False,
             None,
         )
+        self.given = []
 
 
 class Engine:
@@ -197,6 +201,7 @@ class Engine:
             editing=bool(data.get("editing")) if flow else False,
             draft=data.get("draft"),
             item=data.get("item") if flow else None,
+            given=list(data.get("given", [])) if flow else [],
         )
 
     @staticmethod
@@ -213,6 +218,8 @@ class Engine:
                 data["editing"] = True
             if turn.item is not None:
                 data["item"] = turn.item
+            if turn.given:
+                data["given"] = turn.given
         if turn.draft is not None:
             data["draft"] = turn.draft
         return ConversationState(turn.flow.name if turn.flow else None, turn.step, data)
@@ -341,6 +348,7 @@ class Engine:
         turn.answers = dict(draft.get("answers", {}))
         turn.editing = bool(draft.get("editing"))
         turn.item = draft.get("item")
+        turn.given = list(draft.get("given", []))
         turn.draft = None
         turn.say(Text(self._t(turn, N_("draft.resumed"))))
         self._ask(turn)
@@ -354,6 +362,7 @@ class Engine:
                 "answers": turn.answers,
                 "editing": turn.editing,
                 "item": turn.item,
+                "given": turn.given,
             }
         turn.leave()
 
@@ -372,6 +381,11 @@ class Engine:
         if flow.begin is not None:
             redirect = await flow.begin(turn.answers, self._flow_context(turn))
             if redirect is not None:
+                turn.given = [
+                    name
+                    for name in redirect.answers
+                    if name in flow.by_name and name != redirect.step
+                ]
                 if flow.intro and not redirect.stop:
                     turn.say(Text(self._t(turn, flow.intro)))
                 await self._redirect(turn, flow, redirect)
@@ -654,9 +668,13 @@ class Engine:
             return Choices(self._t(turn, N_("summary.which_field")), offered, EDIT)
         step = flow.by_name[turn.step or flow.first_step]
         prompt = self._t(turn, step.prompt)
-        position, total = flow.progress(step.name, turn.answers)
-        if total > 1:  # "Bước 1/1" tells nothing (a flow whose other steps do not apply yet)
-            progress = self._t(turn, N_("flow.progress"), position=position, total=total)
+        counted = flow.progress(step.name, turn.answers, turn.given)
+        if counted is not None:
+            position, total = counted
+            if total is None:
+                progress = self._t(turn, N_("flow.progress_open"), position=position)
+            else:
+                progress = self._t(turn, N_("flow.progress"), position=position, total=total)
             prompt = f"{progress}\n{prompt}"
         return step.field.question(prompt, step.name, fields, turn.answers.get(step.name))
 

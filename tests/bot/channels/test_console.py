@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.console import ConsoleChannel, render, to_inbound
+from bot.channels.console import BOT_PREFIX, ConsoleChannel, render, to_inbound
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from conversations.menu import build_engine
@@ -189,3 +189,14 @@ async def test_a_wrong_choice_is_answered_with_the_numbers_and_invisible_charact
     assert output.count(f"  14. {t('tip.category.other', locale)}") == 2
     assert t("tip.ask.description", locale) in output
     assert t("input.too_short", locale, minimum=10) not in output
+
+
+@pytest.mark.parametrize(("language", "locale"), [("1", "vi"), ("2", "en")])
+async def test_the_step_count_never_changes_its_total(
+    sqlite_database: Database, language: str, locale: str
+) -> None:
+    lines = [language, "1", "1", DESCRIPTION, "1", "1", "1", "1", "2"]  # leaves a phone
+    output = await run_console(sqlite_database, lines)
+    assert f"{BOT_PREFIX}{t('flow.progress', locale, position=7, total=7)}\n" in output
+    assert f"{BOT_PREFIX}{t('flow.progress_open', locale, position=8)}\n" in output
+    assert t("flow.progress", locale, position=8, total=8) not in output

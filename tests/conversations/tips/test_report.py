@@ -62,14 +62,19 @@ async def test_codes_differ_from_tip_to_tip() -> None:
     assert len(codes) == 20
 
 
-async def test_progress_is_shown_and_grows_when_a_phone_is_asked() -> None:
-    user = await user_at_menu(new_chat())
-    await start_tip(user)
-    assert t("flow.progress", position=1, total=7) in user.question.text
-    await walk(user, CONTACT_PATH, upto=6)
-    assert t("flow.progress", position=7, total=7) in user.question.text
-    await user.say("2")
-    assert t("flow.progress", position=8, total=8) in user.question.text
+@pytest.mark.parametrize(("locale_choice", "locale"), [("1", "vi"), ("2", "en")])
+async def test_the_step_count_keeps_its_total_when_a_phone_is_asked(
+    locale_choice: str, locale: str
+) -> None:
+    user = await user_at_menu(new_chat(), locale_choice=locale_choice)
+    await user.say("/tip")
+    assert t("flow.progress", locale, position=1, total=7) in user.question.text
+    for answer in ("1", DESCRIPTION, "1", "1", "1", "1"):
+        await user.say(answer)
+    assert t("flow.progress", locale, position=7, total=7) in user.question.text
+    await user.say("2")  # leave a phone: one more step, the total is not rewritten
+    assert user.question.text.startswith(t("flow.progress_open", locale, position=8) + "\n")
+    assert t("flow.progress", locale, position=8, total=8) not in user.text
 
 
 async def test_choices_match_words_without_diacritics_and_numbers() -> None:
