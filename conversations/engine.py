@@ -7,26 +7,37 @@ stores the effects and the state in one transaction and sends the replies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from conversations.choosing import numbered_tap
+from conversations.choosing import numbered_tap, typed_number
 from conversations.commands import Command, parse_command
 from conversations.effects import Effect
 from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, match_option
 from conversations.flow import EDIT, FINISHED, SUMMARY, Flow, FlowContext, Redirect, Step
 from conversations.i18n import DEFAULT_LOCALE, N_, SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
+from conversations.menu_layout import (
+    HELP_ITEM,
+    MAIN_ITEM,
+    MENU,
+    RESUME_ITEM,
+    SECTION_PREFIX,
+    MenuEntry,
+    MenuScreen,
+    flat_items,
+    menu_screen,
+    section_of,
+)
 from conversations.parsing import ParseError, parse_integer
 from conversations.people import AcceptInvitation, GiveUpRole, SetLocale
 from conversations.policy import may
 from conversations.ports import Member, Records, SavedConversation
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 
-MENU = "menu"
-HELP_ITEM = "help"
-RESUME_ITEM = "resume"
+RESUME = ChoiceOption(RESUME_ITEM, N_("menu.resume"), ("tiep tuc", "resume"))
 
 # A channel whose buttons carry no numbers (Telegram) explains a wrong choice without them.
 BUTTON_WORDING = {
@@ -81,6 +92,8 @@ class Turn:
     item: int | None = None
     # Steps the flow answered itself when it began (the only area of a leader): not counted.
     given: list[str] = field(default_factory=list)
+    # The section of the menu shown, while at home (None: the main screen).
+    section: str | None = None
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     stale_tap: bool = False
@@ -91,7 +104,7 @@ class Turn:
     def leave(self) -> None:
         """Out of any flow, at the menu: no step, no answers, nothing being edited."""
         self.flow, self.step, self.answers, self.editing, self.item = None, None, {}, False, None
-        self.given = []
+        self.given, self.section = [], None
 
     def enter(self, flow: Flow) -> None:
         """At the first step of ``flow``, with no answers yet."""
@@ -113,7 +126,7 @@ class Engine:
         flows: list[Flow],
         catalogues: Catalogues,
         *,
-        menu: list[str],
+        menu: Sequence[MenuEntry],
         language_flow: str = "language",
         draft_ttl: timedelta = timedelta(hours=24),
     ) -> None:
@@ -202,6 +215,7 @@ class Engine:
             draft=data.get("draft"),
             item=data.get("item") if flow else None,
             given=list(data.get("given", [])) if flow else [],
+            section=None if flow else data.get("menu"),
         )
 
     @staticmethod
@@ -220,6 +234,8 @@ class Engine:
                 data["item"] = turn.item
             if turn.given:
                 data["given"] = turn.given
+        elif turn.section is not None:
+            data["menu"] = turn.section
         if turn.draft is not None:
             data["draft"] = turn.draft
         return ConversationState(turn.flow.name if turn.flow else None, turn.step, data)
@@ -262,7 +278,7 @@ class Engine:
 
     async def _at_home(self, turn: Turn) -> None:
         message = turn.message
-        if message.option is not None and message.option_ref != MENU:
+        if message.option is not None and not (message.option_ref or "").startswith(MENU):
             turn.stale_tap = True
             turn.say(Text(self._t(turn, N_("input.stale_button"))))
             self._show_menu(turn)
@@ -271,10 +287,15 @@ class Engine:
         if command is not None:
             await self._home_command(turn, command)
             return
-        options = self._menu_options(turn)
+        if message.option is not None:  # a tap answers the screen it was shown on
+            turn.section = section_of(message.option_ref)
+        options, first = self._menu_options(turn)
+        fields = self._fields(turn)
         try:
-            choice = match_option(message, options, self._fields(turn))
+            choice = match_option(message, options, fields, numbered_from=first)
         except InvalidAnswer:
+            choice = self._any_menu_item(turn)
+        if choice is None:
             recognising = self._recogniser(message.text or "")
             if recognising is not None:  # an invitation code typed at the menu
                 await self._start_flow(turn, recognising, message.text or "")
@@ -284,6 +305,21 @@ class Engine:
             return
         await self._menu_choice(turn, choice)
 
+    def _any_menu_item(self, turn: Turn) -> str | None:
+        """The item of another screen that a tap (an older menu's button) or its words name;
+        never a number, which belongs to the screen shown."""
+        if turn.message.option is None and typed_number(turn.message) is not None:
+            return None
+        everything = tuple(
+            ChoiceOption(name, self.flows[name].title)
+            for name in flat_items(self.menu)
+            if self._allowed(turn, self.flows[name])
+        )
+        try:
+            return match_option(turn.message, everything, self._fields(turn))
+        except InvalidAnswer:
+            return None
+
     async def _home_command(self, turn: Turn, command: Command) -> None:
         if not command.known:
             turn.say(Text(self._t(turn, N_("input.unknown_command"), command=command.name)))
@@ -291,6 +327,7 @@ class Engine:
         elif command.name == "start" and await self._start_linked_flow(turn):
             pass
         elif command.name == "start":
+            turn.section = None
             turn.say(Text(self._t(turn, N_("home.welcome"))))
             self._show_menu(turn)
         elif command.name == "help":
@@ -302,7 +339,8 @@ class Engine:
             self._show_menu(turn)
         elif command.name in self.flows:
             await self._start_flow(turn, self.flows[command.name], command.argument)
-        else:
+        else:  # /menu, /back: the main screen
+            turn.section = None
             self._show_menu(turn)
 
     async def _menu_choice(self, turn: Turn, choice: str) -> None:
@@ -311,31 +349,48 @@ class Engine:
         elif choice == HELP_ITEM:
             turn.say(Text(self._t(turn, N_("help.home"))))
             self._show_menu(turn)
+        elif choice.startswith(SECTION_PREFIX):
+            turn.section = choice.removeprefix(SECTION_PREFIX)
+            self._show_menu(turn)
+        elif choice == MAIN_ITEM:
+            turn.section = None
+            self._show_menu(turn)
         else:
             await self._start_flow(turn, self.flows[choice], argument="")
 
-    def _menu_options(self, turn: Turn) -> tuple[ChoiceOption, ...]:
-        options: list[ChoiceOption] = []
-        draft_flow = self.flows.get((turn.draft or {}).get("flow", ""))
-        if draft_flow is not None:
-            options.append(ChoiceOption(RESUME_ITEM, N_("menu.resume"), ("tiep tuc", "resume")))
-        options += [
-            ChoiceOption(name, self.flows[name].title)
-            for name in self.menu
-            if self._allowed(turn, self.flows[name])
-        ]
-        options.append(ChoiceOption(HELP_ITEM, N_("menu.help")))
-        return tuple(options)
+    def _menu_screen(self, turn: Turn) -> MenuScreen:
+        return menu_screen(
+            self.menu,
+            lambda name: self._allowed(turn, self.flows[name]),
+            lambda name: self.flows[name].title,
+            turn.section,
+        )
+
+    def _menu_options(self, turn: Turn) -> tuple[tuple[ChoiceOption, ...], int]:
+        """The options of the screen shown and the number of the first: a pending draft is
+        0, above the main screen's items, so that they keep their numbers."""
+        screen = self._menu_screen(turn)
+        if screen.section is None and self.flows.get((turn.draft or {}).get("flow", "")):
+            return (RESUME, *screen.options), 0
+        return screen.options, 1
 
     def _show_menu(self, turn: Turn) -> None:
+        screen = self._menu_screen(turn)
+        turn.section = screen.section.id if screen.section is not None else None
+        options, first = self._menu_options(turn)
         offered = []
-        for option in self._menu_options(turn):
+        for option in options:
             label = self._t(turn, option.label)
             if option.id == RESUME_ITEM and turn.draft is not None:
                 flow = self.flows[turn.draft["flow"]]
                 label = self._t(turn, option.label, flow=self._t(turn, flow.title))
             offered.append(Option(option.id, label))
-        turn.say(Choices(self._t(turn, N_("menu.prompt")), tuple(offered), MENU))
+        if screen.section is None:
+            prompt = self._t(turn, N_("menu.prompt"))
+        else:
+            title = self._t(turn, screen.section.title)
+            prompt = self._t(turn, N_("menu.section_prompt"), section=title)
+        turn.say(Choices(prompt, tuple(offered), screen.ref, numbered_from=first))
 
     def _resume_draft(self, turn: Turn) -> None:
         draft = turn.draft or {}

@@ -19,8 +19,11 @@ from bot.sealing import Sealer
 from conversations.menu import build_engine
 from conversations.replies import Media
 from storage._sql import tips
+from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from tests.bot.harness import rows
+from storage.members import find_or_create_member
+from storage.roles import grant_role
+from tests.bot.harness import TREE, rows
 from tests.conversations.harness import CATALOGUES, DESCRIPTION, t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,3 +203,28 @@ async def test_the_step_count_never_changes_its_total(
     assert f"{BOT_PREFIX}{t('flow.progress', locale, position=7, total=7)}\n" in output
     assert f"{BOT_PREFIX}{t('flow.progress_open', locale, position=8)}\n" in output
     assert t("flow.progress", locale, position=8, total=8) not in output
+
+
+@pytest.mark.parametrize(("language", "locale"), [("1", "vi"), ("2", "en")])
+async def test_a_draft_is_offered_as_0_above_the_menu_and_a_long_menu_has_sections(
+    sqlite_database: Database, language: str, locale: str
+) -> None:
+    async with sqlite_database.transaction() as session:
+        await insert_areas(session, TREE)
+        member = await find_or_create_member(
+            session, channel="console", platform_user_id="42", chat_id="42", display_name=None
+        )
+        commune = await area_by_code(session, "17662")
+        assert commune is not None
+        await grant_role(
+            session, member_id=member.id, role="admin", area_id=commune.id, granted_by=None
+        )
+    # A tip begun, the menu, its section of places and people (7), back (6), the draft (0).
+    lines = [language, "1", "/menu", "7", "6", "0"]
+    output = await run_console(sqlite_database, lines)
+    draft = t("menu.resume", locale, flow=t("menu.tip", locale))
+    assert f"  0. {draft}\n{' ' * len(BOT_PREFIX)}  1. {t('menu.tip', locale)}" in output
+    places = t("menu.section_prompt", locale, section=t("menu.section.places", locale))
+    assert places in output and f"  6. {t('menu.main', locale)}" in output
+    assert f"  9. {t('menu.help', locale)}" in output  # the last item, not the 24th
+    assert t("draft.resumed", locale) in output
