@@ -8,6 +8,7 @@ can show it again after a wrong answer or a restart (``kept_candidates``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from conversations.fields import (
@@ -22,7 +23,7 @@ from conversations.i18n import N_
 from conversations.parsing import fold
 from conversations.places import Place, same_name, split_by_name
 from conversations.policy import ROLE_LABELS, Action, Grant, may, scopes
-from conversations.replies import Choices, Inbound, Option, Reply
+from conversations.replies import AskLocation, Choices, Inbound, Option, Reply
 
 if TYPE_CHECKING:
     from conversations.flow import FlowContext
@@ -151,6 +152,20 @@ def typed_number(message: Inbound) -> int | None:
     """The number a message is ("2", "2.", "2)"), if it is one."""
     number = fold(message.text or "").rstrip(".)")
     return int(number) if number.isdigit() else None
+
+
+def numbered_tap(message: Inbound, question: Reply) -> Inbound:
+    """``message`` as a tap on the option whose number it is in ``question``, as a numbered
+    list shows it: "1" beside a free-text question picks option 1 ("Không rõ", "Bỏ qua"),
+    whatever the step reads in other text. Any other message is returned as it came."""
+    if message.option is not None or not isinstance(question, Choices | AskLocation):
+        return message
+    number = typed_number(message)
+    first = question.numbered_from if isinstance(question, Choices) else 1
+    if number is None or not first <= number < first + len(question.options):
+        return message
+    option = question.options[number - first]
+    return replace(message, text=None, option=option.id, option_ref=question.ref)
 
 
 def item_picked(

@@ -7,10 +7,12 @@ stores the effects and the state in one transaction and sends the replies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from conversations.choosing import numbered_tap, typed_number
 from conversations.commands import Command, parse_command
 from conversations.drafts import DraftLifetimes, flow_of
 from conversations.effects import Effect
@@ -18,6 +20,18 @@ from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, matc
 from conversations.flow import EDIT, FINISHED, SUMMARY, Flow, FlowContext, Redirect, Step
 from conversations.i18n import DEFAULT_LOCALE, N_, SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
+from conversations.menu_layout import (
+    HELP_ITEM,
+    MAIN_ITEM,
+    MENU,
+    RESUME_ITEM,
+    SECTION_PREFIX,
+    MenuEntry,
+    MenuScreen,
+    flat_items,
+    menu_screen,
+    section_of,
+)
 from conversations.parsing import ParseError, parse_integer
 from conversations.people import AcceptInvitation, GiveUpRole, SetLocale
 from conversations.policy import may
@@ -26,9 +40,6 @@ from conversations.privacy import ConsentDecision, RecordConsent, has_consent
 from conversations.privacy.consent import THEN, THEN_ARGUMENT
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 
-MENU = "menu"
-HELP_ITEM = "help"
-RESUME_ITEM = "resume"
 # The question "discard the draft?" asked by /cancel, and how many answers a draft holds
 # before losing it is worth that question.
 DISCARD = "discard"
@@ -38,6 +49,13 @@ DISCARD_OPTIONS = (
     ChoiceOption("discard", N_("draft.discard"), ("huy", "co", "yes")),
     ChoiceOption("keep", N_("draft.keep"), ("tiep tuc", "khong", "no")),
 )
+RESUME = ChoiceOption(RESUME_ITEM, N_("menu.resume"), ("tiep tuc", "resume"))
+
+# A channel whose buttons carry no numbers (Telegram) explains a wrong choice without them.
+BUTTON_WORDING = {
+    N_("input.choose_option"): N_("input.choose_button"),
+    N_("menu.not_understood"): N_("menu.not_understood_button"),
+}
 
 SUMMARY_OPTIONS = (
     ChoiceOption("confirm", N_("summary.confirm"), ("gui", "xac nhan", "dong y", "ok", "yes")),
@@ -86,6 +104,10 @@ class Turn:
     item: int | None = None
     # /cancel was sent with a draft worth keeping: "discard the draft?" waits for an answer.
     discarding: bool = False
+    # Steps the flow answered itself when it began (the only area of a leader): not counted.
+    given: list[str] = field(default_factory=list)
+    # The section of the menu shown, while at home (None: the main screen).
+    section: str | None = None
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     stale_tap: bool = False
@@ -97,6 +119,7 @@ class Turn:
         """Out of any flow, at the menu: no step, no answers, nothing being edited."""
         self.flow, self.step, self.answers, self.editing, self.item = None, None, {}, False, None
         self.discarding = False
+        self.given, self.section = [], None
 
     def enter(self, flow: Flow) -> None:
         """At the first step of ``flow``, with no answers yet."""
@@ -108,6 +131,7 @@ class Turn:
             None,
         )
         self.discarding = False
+        self.given = []
 
 
 class Engine:
@@ -118,7 +142,7 @@ class Engine:
         flows: list[Flow],
         catalogues: Catalogues,
         *,
-        menu: list[str],
+        menu: Sequence[MenuEntry],
         language_flow: str = "language",
         consent_flow: str = "consent",
         draft_ttl: timedelta = timedelta(hours=24),
@@ -178,7 +202,7 @@ class Engine:
             return Outcome(
                 turn.replies, turn.effects, self._state(turn), turn.locale, turn.stale_tap
             )
-        start = Inbound(message.channel, message.chat_id, message.user_id, text="/start")
+        start = replace(message, text="/start", option=None, option_ref=None)
         return await self.handle(member, saved, start, records, now)
 
     # -- state -------------------------------------------------------------------------------
@@ -209,6 +233,8 @@ class Engine:
             draft=data.get("draft"),
             item=data.get("item") if flow else None,
             discarding=bool(data.get("discarding")) if flow else False,
+            given=list(data.get("given", [])) if flow else [],
+            section=None if flow else data.get("menu"),
         )
 
     @staticmethod
@@ -227,6 +253,10 @@ class Engine:
                 data["item"] = turn.item
             if turn.discarding:
                 data["discarding"] = True
+            if turn.given:
+                data["given"] = turn.given
+        elif turn.section is not None:
+            data["menu"] = turn.section
         if turn.draft is not None:
             data["draft"] = turn.draft
         return ConversationState(turn.flow.name if turn.flow else None, turn.step, data)
@@ -263,7 +293,7 @@ class Engine:
 
     async def _at_home(self, turn: Turn) -> None:
         message = turn.message
-        if message.option is not None and message.option_ref != MENU:
+        if message.option is not None and not (message.option_ref or "").startswith(MENU):
             turn.stale_tap = True
             turn.say(Text(self._t(turn, N_("input.stale_button"))))
             self._show_menu(turn)
@@ -272,18 +302,38 @@ class Engine:
         if command is not None:
             await self._home_command(turn, command)
             return
-        options = self._menu_options(turn)
+        if message.option is not None:  # a tap answers the screen it was shown on
+            turn.section = section_of(message.option_ref)
+        options, first = self._menu_options(turn)
+        fields = self._fields(turn)
         try:
-            choice = match_option(message, options, self._fields(turn))
+            choice = match_option(message, options, fields, numbered_from=first)
         except InvalidAnswer:
+            choice = self._any_menu_item(turn)
+        if choice is None:
             recognising = self._recogniser(message.text or "")
             if recognising is not None:  # an invitation code typed at the menu
                 await self._start_flow(turn, recognising, message.text or "")
                 return
-            turn.say(Text(self._t(turn, N_("menu.not_understood"))))
+            turn.say(Text(self._explain(turn, N_("menu.not_understood"))))
             self._show_menu(turn)
             return
         await self._menu_choice(turn, choice)
+
+    def _any_menu_item(self, turn: Turn) -> str | None:
+        """The item of another screen that a tap (an older menu's button) or its words name;
+        never a number, which belongs to the screen shown."""
+        if turn.message.option is None and typed_number(turn.message) is not None:
+            return None
+        everything = tuple(
+            ChoiceOption(name, self.flows[name].title)
+            for name in flat_items(self.menu)
+            if self._allowed(turn, self.flows[name])
+        )
+        try:
+            return match_option(turn.message, everything, self._fields(turn))
+        except InvalidAnswer:
+            return None
 
     async def _home_command(self, turn: Turn, command: Command) -> None:
         if not command.known:
@@ -292,6 +342,7 @@ class Engine:
         elif command.name == "start" and await self._start_linked_flow(turn):
             pass
         elif command.name == "start":
+            turn.section = None
             turn.say(Text(self._t(turn, N_("home.welcome"))))
             self._show_menu(turn)
         elif command.name == "help":
@@ -301,7 +352,8 @@ class Engine:
             self._cancel_draft(turn)
         elif command.name in self.flows:
             await self._start_flow(turn, self.flows[command.name], command.argument)
-        else:
+        else:  # /menu, /back: the main screen
+            turn.section = None
             self._show_menu(turn)
 
     async def _menu_choice(self, turn: Turn, choice: str) -> None:
@@ -310,31 +362,48 @@ class Engine:
         elif choice == HELP_ITEM:
             turn.say(Text(self._t(turn, N_("help.home"))))
             self._show_menu(turn)
+        elif choice.startswith(SECTION_PREFIX):
+            turn.section = choice.removeprefix(SECTION_PREFIX)
+            self._show_menu(turn)
+        elif choice == MAIN_ITEM:
+            turn.section = None
+            self._show_menu(turn)
         else:
             await self._start_flow(turn, self.flows[choice], argument="")
 
-    def _menu_options(self, turn: Turn) -> tuple[ChoiceOption, ...]:
-        options: list[ChoiceOption] = []
-        draft_flow = self.flows.get((turn.draft or {}).get("flow", ""))
-        if draft_flow is not None:
-            options.append(ChoiceOption(RESUME_ITEM, N_("menu.resume"), ("tiep tuc", "resume")))
-        options += [
-            ChoiceOption(name, self.flows[name].title)
-            for name in self.menu
-            if self._allowed(turn, self.flows[name])
-        ]
-        options.append(ChoiceOption(HELP_ITEM, N_("menu.help")))
-        return tuple(options)
+    def _menu_screen(self, turn: Turn) -> MenuScreen:
+        return menu_screen(
+            self.menu,
+            lambda name: self._allowed(turn, self.flows[name]),
+            lambda name: self.flows[name].title,
+            turn.section,
+        )
+
+    def _menu_options(self, turn: Turn) -> tuple[tuple[ChoiceOption, ...], int]:
+        """The options of the screen shown and the number of the first: a pending draft is
+        0, above the main screen's items, so that they keep their numbers."""
+        screen = self._menu_screen(turn)
+        if screen.section is None and self.flows.get((turn.draft or {}).get("flow", "")):
+            return (RESUME, *screen.options), 0
+        return screen.options, 1
 
     def _show_menu(self, turn: Turn) -> None:
+        screen = self._menu_screen(turn)
+        turn.section = screen.section.id if screen.section is not None else None
+        options, first = self._menu_options(turn)
         offered = []
-        for option in self._menu_options(turn):
+        for option in options:
             label = self._t(turn, option.label)
             if option.id == RESUME_ITEM and turn.draft is not None:
                 flow = self.flows[turn.draft["flow"]]
                 label = self._t(turn, option.label, flow=self._t(turn, flow.title))
             offered.append(Option(option.id, label))
-        turn.say(Choices(self._t(turn, N_("menu.prompt")), tuple(offered), MENU))
+        if screen.section is None:
+            prompt = self._t(turn, N_("menu.prompt"))
+        else:
+            title = self._t(turn, screen.section.title)
+            prompt = self._t(turn, N_("menu.section_prompt"), section=title)
+        turn.say(Choices(prompt, tuple(offered), screen.ref, numbered_from=first))
 
     def _resume_draft(self, turn: Turn) -> None:
         draft = turn.draft or {}
@@ -347,6 +416,7 @@ class Engine:
         turn.answers = dict(draft.get("answers", {}))
         turn.editing = bool(draft.get("editing"))
         turn.item = draft.get("item")
+        turn.given = list(draft.get("given", []))
         turn.draft = None
         turn.say(Text(self._t(turn, N_("draft.resumed"))))
         self._ask(turn)
@@ -360,6 +430,7 @@ class Engine:
                 "answers": turn.answers,
                 "editing": turn.editing,
                 "item": turn.item,
+                "given": turn.given,
             }
         turn.leave()
 
@@ -381,14 +452,19 @@ class Engine:
         if flow.begin is not None:
             redirect = await flow.begin(turn.answers, self._flow_context(turn))
             if redirect is not None:
+                turn.given = [
+                    name
+                    for name in redirect.answers
+                    if name in flow.by_name and name != redirect.step
+                ]
                 if flow.intro and not redirect.stop:
                     turn.say(Text(self._t(turn, flow.intro)))
                 await self._redirect(turn, flow, redirect)
                 return
         if argument:
             # "/status K7Q2M9XD" answers the first question at once.
-            turn.message = Inbound(
-                turn.message.channel, turn.message.chat_id, turn.message.user_id, text=argument
+            turn.message = replace(
+                turn.message, text=argument, option=None, option_ref=None, update_key=None
             )
             await self._answer_step(turn, flow, flow.by_name[flow.first_step])
             return
@@ -521,12 +597,14 @@ class Engine:
     async def _answer_step(self, turn: Turn, flow: Flow, step: Step) -> None:
         fields = self._fields(turn)
         current = turn.answers.get(step.name)
+        # The number of a listed option picks it, whatever else the step reads in text.
+        shown = step.field.question("", step.name, fields, current)
+        message = numbered_tap(turn.message, shown)
         try:
-            accepted = step.field.parse(turn.message, fields, current)
+            accepted = step.field.parse(message, fields, current)
             accepted = await step.field.resolve(accepted, fields, turn.records)
         except InvalidAnswer as problem:
-            turn.say(Text(self._t(turn, problem.key, **problem.params)))
-            self._ask(turn)
+            self._ask_again(turn, problem)
             return
         turn.answers[step.name] = accepted.value
         ack = self._t(turn, accepted.ack, **(accepted.ack_params or {})) if accepted.ack else None
@@ -577,8 +655,7 @@ class Engine:
         try:
             choice = match_option(turn.message, SUMMARY_OPTIONS, self._fields(turn))
         except InvalidAnswer as problem:
-            turn.say(Text(self._t(turn, problem.key, **problem.params)))
-            self._ask(turn)
+            self._ask_again(turn, problem)
             return
         if choice == "confirm":
             await self._complete(turn, flow)
@@ -597,8 +674,7 @@ class Engine:
         try:
             choice = match_option(turn.message, options, self._fields(turn))
         except InvalidAnswer as problem:
-            turn.say(Text(self._t(turn, problem.key, **problem.params)))
-            self._ask(turn)
+            self._ask_again(turn, problem)
             return
         turn.step = flow.move(EDIT, turn.answers, True, f"edit_{choice}")
         turn.editing = True
@@ -654,9 +730,8 @@ class Engine:
                 turn.answers[step.name], index, message, self._fields(turn)
             )
         except InvalidAnswer as problem:
-            turn.say(Text(self._t(turn, problem.key, **problem.params)))
             turn.item = number
-            self._ask(turn)
+            self._ask_again(turn, problem)
             return
         turn.answers[step.name] = value
         turn.item = None
@@ -690,42 +765,58 @@ class Engine:
 
     def _ask(self, turn: Turn) -> None:
         """Ask the question of the current step (or show the summary)."""
-        flow = turn.flow
-        if flow is None:
+        if turn.flow is None:
             self._show_menu(turn)
             return
+        turn.say(self._question(turn, turn.flow))
+
+    def _ask_again(self, turn: Turn, problem: InvalidAnswer) -> None:
+        """Explain a wrong answer and ask again. Where the buttons of a question answered by
+        typing stay under it (Telegram), the explanation points to them and the question is
+        not sent a second time: a list of 14 options is not repeated after every slip."""
+        turn.say(Text(self._explain(turn, problem.key, **problem.params)))
+        if turn.flow is None:
+            self._show_menu(turn)
+            return
+        question = self._question(turn, turn.flow)
+        typed = turn.message.option is None
+        if turn.message.buttons and typed and isinstance(question, Choices) and question.options:
+            return
+        turn.say(question)
+
+    def _question(self, turn: Turn, flow: Flow) -> Reply:
+        """The question of the current step, the summary or the choice of what to edit."""
         fields = self._fields(turn)
         if turn.discarding:
             offered = tuple(
                 Option(option.id, self._t(turn, option.label)) for option in DISCARD_OPTIONS
             )
             question = self._t(turn, N_("draft.discard_question"), flow=self._t(turn, flow.title))
-            turn.say(Choices(question, offered, DISCARD))
-            return
+            return Choices(question, offered, DISCARD)
         if turn.step == SUMMARY:
-            turn.say(self._summary(turn, flow, fields))
-            return
+            return self._summary(turn, flow, fields)
         if turn.step == EDIT and turn.item is not None:
-            turn.say(Text(self._item_question(turn, flow, turn.item)))
-            return
+            return Text(self._item_question(turn, flow, turn.item))
         if turn.step == EDIT and flow.edit_by_number:
             count = len(self._summary_items(turn, flow))
-            turn.say(Text(self._t(turn, N_("summary.which_item"), count=count)))
-            return
+            return Text(self._t(turn, N_("summary.which_item"), count=count))
         if turn.step == EDIT:
             offered = tuple(
                 Option(step.name, self._t(turn, step.title))
                 for step in flow.applicable(turn.answers)
             )
-            turn.say(Choices(self._t(turn, N_("summary.which_field")), offered, EDIT))
-            return
+            return Choices(self._t(turn, N_("summary.which_field")), offered, EDIT)
         step = flow.by_name[turn.step or flow.first_step]
         prompt = self._t(turn, step.prompt)
-        position, total = flow.progress(step.name, turn.answers)
-        if total > 1:  # "Bước 1/1" tells nothing (a flow whose other steps do not apply yet)
-            progress = self._t(turn, N_("flow.progress"), position=position, total=total)
+        counted = flow.progress(step.name, turn.answers, turn.given)
+        if counted is not None:
+            position, total = counted
+            if total is None:
+                progress = self._t(turn, N_("flow.progress_open"), position=position)
+            else:
+                progress = self._t(turn, N_("flow.progress"), position=position, total=total)
             prompt = f"{progress}\n{prompt}"
-        turn.say(step.field.question(prompt, step.name, fields, turn.answers.get(step.name)))
+        return step.field.question(prompt, step.name, fields, turn.answers.get(step.name))
 
     def _item_question(self, turn: Turn, flow: Flow, number: int) -> str:
         items = self._summary_items(turn, flow)
@@ -798,6 +889,12 @@ class Engine:
 
     def _t(self, turn: Turn, key: str, **params: object) -> str:
         return self.catalogues.text(turn.locale, key, **params)
+
+    def _explain(self, turn: Turn, key: str, **params: object) -> str:
+        """Why an answer was not taken, in the words of the member's channel."""
+        if turn.message.buttons and key in BUTTON_WORDING:
+            return self._t(turn, BUTTON_WORDING[key])
+        return self._t(turn, key, **params)
 
     def _fields(self, turn: Turn) -> FieldContext:
         return FieldContext(

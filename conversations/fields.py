@@ -143,8 +143,15 @@ class ChoiceOption:
     synonyms: tuple[str, ...] = ()
 
 
-def match_option(message: Inbound, options: tuple[ChoiceOption, ...], ctx: FieldContext) -> str:
-    """The id of the option picked by a tap, its number, its id or its words in any language."""
+def match_option(
+    message: Inbound,
+    options: tuple[ChoiceOption, ...],
+    ctx: FieldContext,
+    *,
+    numbered_from: int = 1,
+) -> str:
+    """The id of the option picked by a tap, its number (counted from ``numbered_from``, as
+    the question shows them), its id or its words in any language."""
     if message.option is not None:
         if any(option.id == message.option for option in options):
             return message.option
@@ -153,9 +160,9 @@ def match_option(message: Inbound, options: tuple[ChoiceOption, ...], ctx: Field
     folded = fold(text)
     number = folded.rstrip(".)")
     if number.isdigit():
-        index = int(number)
-        if 1 <= index <= len(options):
-            return options[index - 1].id
+        index = int(number) - numbered_from
+        if 0 <= index < len(options):
+            return options[index].id
         raise InvalidAnswer(N_("input.choose_option"), count=len(options))
     exact: list[str] = []
     prefixed: list[str] = []

@@ -8,7 +8,7 @@ conversation is added to it as a model for the duration of one inbound message.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -255,12 +255,21 @@ class Flow:
     def applicable(self, answers: Answers) -> list[Step]:
         return [step for step in self.steps if step.applies_to(answers)]
 
-    def progress(self, step_name: str, answers: Answers) -> tuple[int, int]:
-        """(position, total) of a step among the steps that apply to these answers."""
-        applicable = self.applicable(answers)
-        names = [step.name for step in applicable]
-        position = names.index(step_name) + 1 if step_name in names else 1
-        return position, len(applicable)
+    def progress(
+        self, step_name: str, answers: Answers, given: Collection[str] = ()
+    ) -> tuple[int, int | None] | None:
+        """Where a step stands, as "Bước i/n" shows it: (position, total), or (position, None)
+        once a step that only sometimes applies does (the total never changes: it counts the
+        steps everybody is asked), or None where a count tells nothing (a step the flow
+        answered itself, ``given``, or a flow of one question)."""
+        asked = [step for step in self.steps if step.name not in given]
+        total = sum(1 for step in asked if step.applies is None)
+        applicable = [step.name for step in asked if step.applies_to(answers)]
+        if total <= 1 or step_name not in applicable:
+            return None
+        position = applicable.index(step_name) + 1
+        extra = any(step.applies is not None and step.name in applicable for step in asked)
+        return position, None if extra else total
 
     def first_unanswered(self, answers: Answers) -> str:
         """The first step that applies and has no answer yet; the summary when none is left."""

@@ -14,8 +14,9 @@ from conversations.events.registration import events_flow
 from conversations.events.turnout import turnout_flow
 from conversations.exports.export import export_flow, overview_flow
 from conversations.flow import Flow
-from conversations.i18n import Catalogues
+from conversations.i18n import N_, Catalogues
 from conversations.incidents.report import incident_flow
+from conversations.menu_layout import MenuEntry, MenuSection
 from conversations.monthly_reports.update import monthly_report_flow
 from conversations.people.areas import add_area_flow, rename_area_flow
 from conversations.people.campaign_optout import (
@@ -42,39 +43,34 @@ from conversations.tips.report import tip_flow
 from conversations.tips.status import status_flow
 
 # Menu order; each member sees only the items the policy allows them (see conversations.policy).
-MAIN_MENU = [
+# When those do not fit one screen, each section becomes a screen of its own.
+MAIN_MENU: list[MenuEntry] = [
     # everybody
     "tip",
     "incident",
     "status",
     "events",
-    # leaders and model leads
-    "monthly_report",
-    "model_activity",
-    "model_list",
-    "model_register",
-    "event_turnout",
-    # officers
-    "tip_read",
-    "tip_handle",
-    "overview",
-    "export",
-    # admins
-    "event_new",
-    "event_cancel",
-    "broadcast",
-    "broadcasts",
-    "model_end",
-    "invite",
-    "staff",
-    "area_add",
-    "area_rename",
-    # the member's own settings
-    "roles",
-    "language",
-    "reminders",
-    "campaigns",
-    "consent",
+    MenuSection(
+        "area",
+        N_("menu.section.area"),
+        ("monthly_report", "model_activity", "model_list", "model_register", "event_turnout"),
+    ),
+    MenuSection("tips", N_("menu.section.tips"), ("tip_read", "tip_handle", "overview", "export")),
+    MenuSection(
+        "campaigns",
+        N_("menu.section.campaigns"),
+        ("event_new", "event_cancel", "broadcast", "broadcasts"),
+    ),
+    MenuSection(
+        "places",
+        N_("menu.section.places"),
+        ("invite", "staff", "area_add", "area_rename", "model_end"),
+    ),
+    MenuSection(
+        "settings",
+        N_("menu.section.settings"),
+        ("roles", "language", "reminders", "campaigns", "consent"),
+    ),
 ]
 
 

@@ -46,6 +46,9 @@ class Inbound:
     platform tells (Telegram's ``language_code``): a new member is answered in it when the bot
     speaks it, instead of being asked first. ``edited`` marks a message the user changed after
     sending it (Telegram): it is not read again, only answered once that it was not.
+    ``buttons`` says that the channel shows a question's options as buttons without numbers,
+    which stay under a question answered by typing (Telegram): a wrong answer is explained
+    without numbers and the question is not sent again under it.
     """
 
     channel: str
@@ -61,6 +64,7 @@ class Inbound:
     update_key: str | None = None
     language: str | None = None
     edited: bool = False
+    buttons: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,12 +87,15 @@ class Choices:
     """A question with options; ``ref`` names the question so stale taps can be recognised.
 
     ``allow_text`` tells channels that typed answers are welcome too (e.g. a date or a code).
+    Channels that number the options start at ``numbered_from``: a menu offers a pending
+    draft as 0, above its items, so that the items keep their numbers.
     """
 
     text: str
     options: tuple[Option, ...]
     ref: str
     allow_text: bool = False
+    numbered_from: int = 1
 
 
 @dataclass(frozen=True)
@@ -134,16 +141,29 @@ Reply = Text | Choices | AskLocation | Document | Media
 # C0 controls except tab and line feed, DEL and the C1 block: nothing a person types, and
 # PostgreSQL refuses NUL in text outright (a draft holding one could never be stored).
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Invisible characters that copying from a web page or a keyboard app leaves in a word, so that
+# "ma\u200btuy" would match nothing: soft hyphen, zero-width (non-)joiners, word joiner, the
+# byte-order mark, and direction marks and embeddings. A joiner between two emoji builds one
+# picture (a family) and is kept.
+_INVISIBLE = re.compile(
+    "[\u00ad\u200c\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+    "|\u200d(?=[\\w\\s]|$)|(?:^|(?<=[\\w\\s]))\u200d"
+)
+# A zero-width space stands between two words: it becomes a space there, and nothing elsewhere.
+_ZERO_WIDTH_SPACE_BETWEEN_WORDS = re.compile("(?<=\\S)\u200b+(?=\\S)")
 
 
 def _printable(value: str | None) -> str | None:
-    if value is None or not _CONTROL_CHARACTERS.search(value):
+    if value is None:
         return value
-    return _CONTROL_CHARACTERS.sub("", value)
+    cleaned = _CONTROL_CHARACTERS.sub("", value)
+    cleaned = _INVISIBLE.sub("", cleaned)
+    return _ZERO_WIDTH_SPACE_BETWEEN_WORDS.sub(" ", cleaned).replace("\u200b", "")
 
 
 def printable(message: Inbound) -> Inbound:
-    """``message`` without control characters in what the user wrote: text, name, file name."""
+    """``message`` without control and invisible characters in what the user wrote (text,
+    name, file name): what is matched and stored is what the person sees."""
     text, name = _printable(message.text), _printable(message.display_name)
     media = message.media
     if media is not None and media.file_name is not None:

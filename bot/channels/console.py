@@ -66,7 +66,9 @@ def render(reply: Reply) -> str:
         return media_line(reply)
     lines = [reply.text]
     if isinstance(reply, Choices | AskLocation):
-        lines += [f"  {number}. {option.label}" for number, option in enumerate(reply.options, 1)]
+        first = reply.numbered_from if isinstance(reply, Choices) else 1
+        numbered = enumerate(reply.options, first)
+        lines += [f"  {number}. {option.label}" for number, option in numbered]
     return "\n".join(lines)
 
 

@@ -33,6 +33,8 @@ def encode_reply(reply: Reply) -> dict[str, Any]:
         }
         if reply.allow_text:
             encoded["allow_text"] = True
+        if reply.numbered_from != 1:
+            encoded["numbered_from"] = reply.numbered_from
         return encoded
     if isinstance(reply, AskLocation):
         return {
@@ -69,6 +71,7 @@ def decode_reply(item: dict[str, Any]) -> Reply:
             _read_options(item["options"]),
             item["ref"],
             allow_text=bool(item.get("allow_text")),
+            numbered_from=int(item.get("numbered_from", 1)),
         )
     if kind == "location":
         return AskLocation(item["text"], _read_options(item["options"]), item["ref"])

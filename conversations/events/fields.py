@@ -76,19 +76,20 @@ def chosen_event(value: Any) -> dict[str, Any] | None:
 
 class EventList(Field):
     """Pick one of the listed events by tap or number; ``extras`` are further buttons
-    (another place, close)."""
+    (another place, close). Each event is one option, numbered with the extras after it, so
+    that "3" is the third line shown whatever it is."""
 
     def __init__(self, *extras: ChoiceOption, turnout: bool = False) -> None:
         self.extras = extras
         self.turnout = turnout
 
-    def _line(self, number: int, event: dict[str, Any], ctx: FieldContext) -> str:
-        line = f"{number}. {event['title']}\n   {event['when']} · {event['place']}"
+    def _label(self, event: dict[str, Any], ctx: FieldContext) -> str:
+        label = f"{event['title']} · {event['when']} · {event['place']}"
         if self.turnout and event.get("turnout") is not None:
-            line += "\n   " + ctx.t(N_("events.list.turnout_given"), count=event["turnout"])
+            label += " · " + ctx.t(N_("events.list.turnout_given"), count=event["turnout"])
         elif not self.turnout and event.get("registered"):
-            line += "\n   " + ctx.t(N_("events.list.registered"))
-        return line
+            label += " · " + ctx.t(N_("events.list.registered"))
+        return label
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         value = current if isinstance(current, dict) else {}
@@ -97,14 +98,9 @@ class EventList(Field):
         lines = [text] if text else []
         if not events:
             lines.append(ctx.t(N_("events.list.empty"), place=place or ""))
-        else:
-            if place:
-                lines.append(ctx.t(N_("events.list.heading"), place=place))
-            lines += [self._line(n, event, ctx) for n, event in enumerate(events, start=1)]
-        offered = [
-            Option(_event_option(event), f"{n}. {event['title']}")
-            for n, event in enumerate(events, start=1)
-        ]
+        elif place:
+            lines.append(ctx.t(N_("events.list.heading"), place=place))
+        offered = [Option(_event_option(event), self._label(event, ctx)) for event in events]
         offered += [Option(extra.id, ctx.t(extra.label)) for extra in self.extras]
         return Choices("\n".join(lines), tuple(offered), ref)
 

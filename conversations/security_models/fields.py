@@ -188,7 +188,7 @@ class ModelPick(Field):
         picked = item_picked(message, candidates, _model_option, refuse_other_numbers=True)
         if picked is not None:
             return Accepted({key: picked[key] for key in ("id", "name", "place")})
-        if message.option is not None or _means_all(message, ctx, offered=not candidates):
+        if message.option is not None or _means_all(message, ctx):
             if message.option is not None and message.option != ALL_MODELS.id:
                 raise choose_again(max(len(candidates), 1))
             return Accepted({"query": None})
@@ -247,13 +247,11 @@ class Photos(Attachments):
             raise
 
 
-def _means_all(message: Inbound, ctx: FieldContext, *, offered: bool) -> bool:
-    """Typed "tất cả" (or "1" while that is the only button shown)."""
+def _means_all(message: Inbound, ctx: FieldContext) -> bool:
+    """Typed "tất cả" (its button's number is a tap: see ``choosing.numbered_tap``)."""
     words = {fold(word) for word in ALL_MODELS.synonyms}
     words |= {fold(label) for label in ctx.catalogues.variants(ALL_MODELS.label)}
-    if offered:
-        words.add("1")
-    return fold(message.text or "").rstrip(".)") in words
+    return fold(message.text or "") in words
 
 
 class NameFilter(Field):
@@ -264,7 +262,7 @@ class NameFilter(Field):
         return Choices(text, (option,), ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        if message.option is not None or _means_all(message, ctx, offered=True):
+        if message.option is not None or _means_all(message, ctx):
             match_option(message, (ALL_MODELS,), ctx)
             return Accepted("")
         return Accepted(_query_text(message))

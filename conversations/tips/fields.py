@@ -9,7 +9,6 @@ from conversations.choosing import (
     keep_candidates,
     kept_candidates,
     place_label,
-    typed_number,
 )
 from conversations.fields import (
     UNKNOWN_WORDS,
@@ -74,8 +73,7 @@ class Commune(Field):
         }
         text = require_text(message)
         folded = fold(text)
-        # "Không rõ" is the button after the list.
-        if folded in unknown_words or (candidates and typed_number(message) == len(candidates) + 1):
+        if folded in unknown_words:
             return Accepted({"unknown": True})
         check_length(text, 2, 100)
         return Accepted({"query": text})

@@ -60,7 +60,13 @@ class Phone:
 
     @property
     def text(self) -> str:
-        return "\n".join(reply.text for reply in self.replies)
+        """What the phone shows: the texts and the labels of their buttons."""
+        lines: list[str] = []
+        for reply in self.replies:
+            lines.append(reply.text)
+            if isinstance(reply, Choices):
+                lines += [option.label for option in reply.options]
+        return "\n".join(lines)
 
     def asked(self, key: str) -> bool:
         return t(key) in self.replies[-1].text

@@ -113,6 +113,21 @@ async def user_at_menu(
     return user
 
 
+async def menu_items(user: User) -> list[str]:
+    """Every item the member's menu offers, each section's items in its place (a section is
+    opened by a tap and left by its last option, back to the main screen)."""
+    assert isinstance(user.question, Choices) and user.question.ref == "menu"
+    items: list[str] = []
+    for option in user.options:
+        if not option.startswith("section:"):
+            items.append(option)
+            continue
+        await user.tap(option, "menu")
+        items += [item for item in user.options if item != "main"]
+        await user.tap("main")
+    return items
+
+
 DESCRIPTION = "Có hai thanh niên đi xe máy không biển số hay đứng bán ma tuý ở đầu ngõ 5."
 
 # The anonymous path, step by step: (prompt key of the step, a good answer).

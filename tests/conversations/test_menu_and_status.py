@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conversations.fields import format_tip_code
+from conversations.policy import Grant, Role
+from conversations.replies import Choices
 from conversations.secret_codes import LOCKOUTS, CodeKind
 from conversations.tips.report import new_tip_code
 from tests.conversations.harness import (
     ANONYMOUS_PATH,
     Clock,
     User,
+    menu_items,
     new_chat,
+    places,
     start_tip,
     t,
     user_at_menu,
@@ -119,3 +125,52 @@ async def test_wrong_tip_codes_in_a_row_lock_the_guesser_out_even_from_a_real_co
     # The sender was never slowed down by somebody else's guesses.
     await sender.say(f"/status {code}")
     assert sender.said("tip.status.received")
+
+
+@pytest.mark.parametrize(("locale_choice", "locale"), [("1", "vi"), ("2", "en")])
+async def test_a_pending_draft_is_offered_above_the_menu_and_the_items_keep_their_numbers(
+    locale_choice: str, locale: str
+) -> None:
+    user = await user_at_menu(new_chat(), locale_choice=locale_choice)
+    before = user.question
+    await user.say("/tip")
+    await user.say("1")
+    await user.say("/menu")
+    menu = user.question
+    assert isinstance(before, Choices) and isinstance(menu, Choices)
+    assert menu.numbered_from == 0 and menu.options[0].id == "resume"
+    assert menu.options[1:] == before.options  # every item where it was
+    await user.say("2")  # item 2 is still "Tra cứu tin báo"
+    assert user.asked("status.ask_code", locale)
+    await user.say("/menu")
+    await user.say("0")
+    assert user.said("draft.resumed", locale) and user.asked("tip.ask.description", locale)
+
+
+@pytest.mark.parametrize(("locale_choice", "locale"), [("1", "vi"), ("2", "en")])
+async def test_a_long_menu_is_grouped_into_sections_of_a_few_items_each(
+    locale_choice: str, locale: str
+) -> None:
+    chat = new_chat()
+    chat.grant("900", Grant(0, Role.ADMIN, places(chat)["17662"]))
+    admin = await user_at_menu(chat, user_id="900", locale_choice=locale_choice)
+    assert len(await menu_items(admin)) > 20  # everything is still reachable
+    main = admin.question
+    assert isinstance(main, Choices)
+    assert len([o for o in main.options if o.id != "help"]) <= 8
+    sections = [option.id for option in main.options if option.id.startswith("section:")]
+    assert len(sections) >= 3
+    for number, option in enumerate(main.options, start=1):
+        if not option.id.startswith("section:"):
+            continue
+        await admin.say(str(number))  # a section's screen, numbered from 1
+        screen = admin.question
+        assert isinstance(screen, Choices) and screen.ref == f"menu:{option.id[8:]}"
+        assert t("menu.section_prompt", locale, section=option.label) == screen.text
+        assert len(screen.options) <= 8 and screen.options[-1].id == "main"
+        await admin.say(str(len(screen.options)))  # back to the main screen
+        assert admin.question == main
+    campaigns = [option.id for option in main.options].index("section:campaigns") + 1
+    await admin.say(str(campaigns))
+    await admin.say("3")  # the campaigns screen's third item: a broadcast
+    assert admin.asked("broadcasts.ask.text", locale)

@@ -67,6 +67,7 @@ def message_inbound(message: Message, update_key: str) -> Inbound | None:
         display_name=user.full_name,
         update_key=update_key,
         language=user.language_code,
+        buttons=True,
     )
     if message.text is not None:
         return replace(base, text=message.text)
@@ -105,6 +106,7 @@ def tap_inbound(query: CallbackQuery, tap: Tap, update_key: str) -> Inbound:
         option_ref=tap.ref,
         update_key=update_key,
         language=user.language_code,
+        buttons=True,
     )
 
 

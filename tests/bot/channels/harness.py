@@ -134,14 +134,16 @@ class TelegramUser:
         (update,) = [u for u in self.server.updates if u["update_id"] == update_id]
         return self.server.user_edits_message(self.user_id, update["message"]["message_id"], text)
 
-    def taps(self, message: dict[str, Any], label_key: str, *, stale: bool = False) -> int:
+    def taps(
+        self, message: dict[str, Any], label_key: str, *, stale: bool = False, locale: str = "vi"
+    ) -> int:
         """Tap the button labelled ``t(label_key)`` of ``message`` (a message the bot sent).
 
         ``stale`` taps the keyboard the message was sent with, as an app that has not yet
         shown the removal would, even if the bot has removed it since."""
         self._seen = len(self.received)
         shown = message if stale else self.current(message)
-        data = button_data(shown, t(label_key))
+        data = button_data(shown, t(label_key, locale))
         return self.server.user_taps_button(
             self.user_id, message["message_id"], data, strict=not stale
         )
@@ -164,10 +166,12 @@ class TelegramUser:
         assert shown is not None
         return shown
 
-    async def reads(self, key: str, *, buttons: bool = False, **params: object) -> dict[str, Any]:
-        """Wait for a new message containing ``t(key)``; with ``buttons`` also for its inline
-        keyboard (which may come by an edit right after the message)."""
-        expected = t(key, **params)
+    async def reads(
+        self, key: str, *, buttons: bool = False, locale: str = "vi", **params: object
+    ) -> dict[str, Any]:
+        """Wait for a new message containing ``t(key)`` in ``locale``; with ``buttons`` also
+        for its inline keyboard (which may come by an edit right after the message)."""
+        expected = t(key, locale, **params)
 
         def arrived() -> dict[str, Any] | None:
             for message in self.received[self._seen :]:

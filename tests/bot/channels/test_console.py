@@ -13,8 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.broadcasts.rules import fan_out_broadcasts
-from bot.channels.console import render, to_inbound
+from bot.channels.console import BOT_PREFIX, render, to_inbound
 from bot.scheduler import DeliveryScheduler
 from conversations.fields import format_tip_code
 from conversations.replies import Media
@@ -85,6 +87,68 @@ async def test_a_photo_must_be_an_image_file_on_this_machine(
     assert t("console.file_not_of_kind", name=str(text_file), kind=kind) in output
     assert t("input.attachment_received", count=1, maximum=5) not in output
     assert t("tip.ask.identity").splitlines()[0] in output  # "xong": on with no file
+
+
+@pytest.mark.parametrize(("language", "locale"), [("1", "vi"), ("2", "en")])
+async def test_typing_the_number_of_an_option_beside_free_text_answers_the_step(
+    sqlite_database: Database, tmp_path: Path, language: str, locale: str
+) -> None:
+    # Place "1. Không nhớ rõ", commune by words, time "1. Không rõ", files "1. Bỏ qua".
+    lines = [language, "1", "2", DESCRIPTION, "1", "không rõ", "1", "1", "1", "1"]
+    output = await run_console(sqlite_database, tmp_path, lines)
+    for problem in ("input.too_short", "input.bad_moment", "input.media_expected"):
+        assert t(problem, locale, minimum=3) not in output
+    (tip,) = await rows(sqlite_database, tips)
+    assert (tip["place_unknown"], tip["occurred_unknown"]) == (True, True)
+
+
+@pytest.mark.parametrize(("language", "locale"), [("1", "vi"), ("2", "en")])
+async def test_a_wrong_choice_is_answered_with_the_numbers_and_invisible_characters_are_dropped(
+    sqlite_database: Database, tmp_path: Path, language: str, locale: str
+) -> None:
+    lines = [language, "1", "xe may", "ma\u200btuy\x00", DESCRIPTION, "/huy"]
+    output = await run_console(sqlite_database, tmp_path, lines)
+    # A terminal shows numbers: the explanation gives them and the list comes again.
+    assert t("input.choose_option", locale, count=14) in output
+    assert output.count(f"  14. {t('tip.category.other', locale)}") == 2
+    assert t("tip.ask.description", locale) in output
+    assert t("input.too_short", locale, minimum=10) not in output
+
+
+@pytest.mark.parametrize(("language", "locale"), [("1", "vi"), ("2", "en")])
+async def test_the_step_count_never_changes_its_total(
+    sqlite_database: Database, tmp_path: Path, language: str, locale: str
+) -> None:
+    lines = [language, "1", "1", DESCRIPTION, "1", "1", "1", "1", "2"]  # leaves a phone
+    output = await run_console(sqlite_database, tmp_path, lines)
+    assert f"{BOT_PREFIX}{t('flow.progress', locale, position=7, total=7)}\n" in output
+    assert f"{BOT_PREFIX}{t('flow.progress_open', locale, position=8)}\n" in output
+    assert t("flow.progress", locale, position=8, total=8) not in output
+
+
+@pytest.mark.parametrize(("language", "locale"), [("1", "vi"), ("2", "en")])
+async def test_a_draft_is_offered_as_0_above_the_menu_and_a_long_menu_has_sections(
+    sqlite_database: Database, tmp_path: Path, language: str, locale: str
+) -> None:
+    async with sqlite_database.transaction() as session:
+        await insert_areas(session, TREE)
+        member = await find_or_create_member(
+            session, channel="console", platform_user_id="42", chat_id="42", display_name=None
+        )
+        commune = await area_by_code(session, "17662")
+        assert commune is not None
+        await grant_role(
+            session, member_id=member.id, role="admin", area_id=commune.id, granted_by=None
+        )
+    # A tip begun, the menu, its section of places and people (7), back (6), the draft (0).
+    lines = [language, "1", "/menu", "7", "6", "0"]
+    output = await run_console(sqlite_database, tmp_path, lines)
+    draft = t("menu.resume", locale, flow=t("menu.tip", locale))
+    assert f"  0. {draft}\n{' ' * len(BOT_PREFIX)}  1. {t('menu.tip', locale)}" in output
+    places = t("menu.section_prompt", locale, section=t("menu.section.places", locale))
+    assert places in output and f"  6. {t('menu.main', locale)}" in output
+    assert f"  9. {t('menu.help', locale)}" in output  # the last item, not the 24th
+    assert t("draft.resumed", locale) in output
 
 
 def test_typed_lines_become_locations_files_and_stickers() -> None:

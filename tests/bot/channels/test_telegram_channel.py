@@ -299,10 +299,12 @@ async def test_a_sticker_gets_a_polite_answer(
 ) -> None:
     user = TelegramUser(server)
     async with polling_bot(sqlite_database, server):
-        await at_category(user)
+        category = await at_category(user)
         user.sends_sticker()
-        answer = await user.reads("input.unsupported", buttons=True)
-        assert t("tip.ask.category") in answer["text"]
+        answer = await user.reads("input.unsupported")
+        # The question's buttons are still on screen above: they are not sent again.
+        assert t("tip.ask.category") not in answer["text"] and "reply_markup" not in answer
+        assert "inline_keyboard" in user.current(category)["reply_markup"]
 
 
 async def test_a_blocked_user_is_marked_inactive_until_they_write_again(
@@ -552,3 +554,32 @@ async def test_a_new_user_is_answered_in_their_apps_language_or_asked_for_one(
         server.user_sends_text(other, "/start", language_code="ru")
         (asked,) = await server.wait_for_messages(other, 1)
         assert t("language.prompt") in asked["text"]
+
+
+@pytest.mark.parametrize("language_code", ["vi", "en"])
+async def test_a_wrong_choice_points_to_the_buttons_without_numbers_nor_the_list_again(
+    sqlite_database: Database, server: FakeTelegramServer, language_code: str
+) -> None:
+    user = TelegramUser(server)
+    locale = language_code
+    async with polling_bot(sqlite_database, server):
+        user.says("/start", language_code=language_code)
+        menu = await user.reads("menu.prompt", buttons=True, locale=locale)
+        user.taps(menu, "menu.tip", locale=locale)
+        category = await user.reads("tip.ask.category", buttons=True, locale=locale)
+        sent_before = len(user.received)
+        user.says("xe may", language_code=language_code)
+        answer = await user.reads("input.choose_button", locale=locale)
+        assert len(user.received) == sent_before + 1  # the explanation alone
+        assert t("input.choose_option", locale, count=14) not in answer["text"]
+        assert "reply_markup" not in answer
+        # The category's buttons are still there and still answer it.
+        user.taps(category, "tip.category.drugs", locale=locale)
+        await user.reads("tip.ask.description", locale=locale)
+        # A word typed with an invisible space in it matches too.
+        user.says("/huy", language_code=language_code)
+        menu = await user.reads("menu.prompt", buttons=True, locale=locale)
+        user.taps(menu, "menu.tip", locale=locale)
+        await user.reads("tip.ask.category", buttons=True, locale=locale)
+        user.says("ma\u200btuy\x07", language_code=language_code)
+        await user.reads("tip.ask.description", locale=locale)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.channels.console import render
 from bot.effect_context import EffectContext
 from bot.events.handlers import cancel_event_for_everybody
 from bot.events.rules import remind_event_participants
@@ -474,3 +475,28 @@ async def test_cancel_at_the_summary_keeps_the_event(tree: Database) -> None:
     await admin.send(text="1")  # yes, discard the draft
     (event,) = await rows(tree, events)
     assert event["cancelled_at"] is None and await notices(tree) == []
+
+
+@pytest.mark.parametrize(("language", "locale"), [("1", "vi"), ("2", "en")])
+async def test_the_list_shows_each_event_once_and_every_number_is_the_line_shown(
+    tree: Database, language: str, locale: str
+) -> None:
+    clock = Clock()
+    await create_custom_event(await phone_at_menu(tree, clock, ADMIN))
+    resident = Phone(make_processor(tree, clock), user_id=RESIDENT)
+    await resident.send(text="/start")
+    await resident.send(text=language)
+    await resident.send(text="/events")
+    await resident.send(text="1")  # agrees to the privacy notice
+    await resident.send(text="thon dong")
+    shown = render(resident.replies[-1])
+    assert shown.count(TITLE) == 1 and "1. 1." not in shown
+    assert f"  1. {TITLE}" in shown
+    assert f"  2. {t('events.option.change_place', locale)}" in shown
+    assert f"  3. {t('events.option.close', locale)}" in shown
+    await resident.send(text="2")  # change where I live
+    assert t("events.ask.home", locale) in resident.replies[-1].text
+    await resident.send(text="thon dong")
+    await resident.send(text="3")  # back to the menu
+    assert t("menu.prompt", locale) in resident.replies[-1].text
+    assert t("input.choose_option", locale, count=3) not in resident.text

@@ -37,6 +37,7 @@ async def test_an_invited_leader_joins_by_deep_link_and_the_admin_is_told(tree: 
     await leader.send(text="1")
     assert t("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương") in leader.text
     await leader.send(text="1")  # the language, asked right after joining
+    await leader.send(option="section:settings", option_ref="menu")
     assert "roles" in [option.id for option in leader.replies[-1].options]  # type: ignore[union-attr]
 
     (invitation,) = await rows(tree, invitations)

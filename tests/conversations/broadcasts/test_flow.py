@@ -121,3 +121,24 @@ async def test_cancelling_another_places_broadcast_is_refused() -> None:
     with pytest.raises(PolicyViolation):
         chat._apply(OTHER_ADMIN, other, CancelBroadcast(1), START)
     assert chat.records.broadcasts.stored[1].status == SCHEDULED
+
+
+@pytest.mark.parametrize("locale_choice", ["1", "2"])
+async def test_the_number_of_the_listed_option_answers_photo_english_and_places(
+    locale_choice: str,
+) -> None:
+    chat, where = commune()
+    admin = await user_at_menu(chat, ADMIN, locale_choice=locale_choice)
+    locale = "vi" if locale_choice == "1" else "en"
+    await admin.say("/broadcast")
+    await admin.say(TEXT)
+    for asked in ("broadcasts.ask.photo", "broadcasts.ask.english", "broadcasts.ask.areas"):
+        assert admin.asked(asked, locale), admin.question.text
+        await admin.say("1")  # no photo, no English version, the whole commune
+    assert admin.asked("broadcasts.ask.roles", locale)
+    for answer in ("2 3", "1", "1"):  # residents and leaders, every channel, now
+        await admin.say(answer)
+    await admin.say("1")  # confirm
+    (broadcast,) = chat.records.broadcasts.stored.values()
+    assert (broadcast.text_en, broadcast.photo) == (None, None)
+    assert broadcast.audience.area_ids == (where["17662"].id,)

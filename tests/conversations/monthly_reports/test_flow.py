@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from conversations.monthly_reports import FiledReport
 from conversations.places import Place
 from conversations.policy import Grant, Role
@@ -322,3 +324,16 @@ async def test_residents_are_not_offered_the_monthly_update() -> None:
     await user.say("/baocao")
     assert user.said("policy.denied")
     assert stored(chat) == []
+
+
+@pytest.mark.parametrize(("locale_choice", "locale"), [("1", "vi"), ("2", "en")])
+async def test_the_update_of_a_leaders_only_area_starts_at_step_one(
+    locale_choice: str, locale: str
+) -> None:
+    chat, _ = tree()
+    user = await user_at_menu(chat, user_id=LEADER, locale_choice=locale_choice)
+    await user.say("/report")
+    # The area is known, not asked: the seven pages, the money and two texts are ten steps.
+    assert user.question.text.startswith(t("flow.progress", locale, position=1, total=10))
+    await user.say(PAGES[0])
+    assert user.question.text.startswith(t("flow.progress", locale, position=2, total=10))

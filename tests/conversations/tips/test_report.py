@@ -67,14 +67,19 @@ async def test_codes_differ_from_tip_to_tip() -> None:
     assert len(codes) == 20
 
 
-async def test_progress_is_shown_and_grows_when_a_phone_is_asked() -> None:
-    user = await user_at_menu(new_chat())
-    await start_tip(user)
-    assert t("flow.progress", position=1, total=7) in user.question.text
-    await walk(user, CONTACT_PATH, upto=6)
-    assert t("flow.progress", position=7, total=7) in user.question.text
-    await user.say("2")
-    assert t("flow.progress", position=8, total=8) in user.question.text
+@pytest.mark.parametrize(("locale_choice", "locale"), [("1", "vi"), ("2", "en")])
+async def test_the_step_count_keeps_its_total_when_a_phone_is_asked(
+    locale_choice: str, locale: str
+) -> None:
+    user = await user_at_menu(new_chat(), locale_choice=locale_choice)
+    await user.say("/tip")
+    assert t("flow.progress", locale, position=1, total=7) in user.question.text
+    for answer in ("1", DESCRIPTION, "1", "1", "1", "1"):
+        await user.say(answer)
+    assert t("flow.progress", locale, position=7, total=7) in user.question.text
+    await user.say("2")  # leave a phone: one more step, the total is not rewritten
+    assert user.question.text.startswith(t("flow.progress_open", locale, position=8) + "\n")
+    assert t("flow.progress", locale, position=8, total=8) not in user.text
 
 
 async def test_choices_match_words_without_diacritics_and_numbers() -> None:
@@ -340,7 +345,7 @@ async def test_menu_mid_flow_keeps_the_draft_and_resume_continues_at_the_same_st
     await user.say("/menu")
     assert user.said("draft.kept")
     assert user.options[0] == "resume"
-    await user.say("1")
+    await user.say("0")  # above the menu's items, which keep their numbers
     assert user.said("draft.resumed")
     assert user.asked("tip.ask.time")
     await walk(user, ANONYMOUS_PATH[4:])
@@ -480,3 +485,23 @@ async def test_a_description_must_have_words_not_dots(answer: str, problem: str)
     assert user.said("input.too_short", minimum=10) and user.asked("tip.ask.description")
     await user.say(DESCRIPTION)
     assert user.asked("tip.ask.place")
+
+
+@pytest.mark.parametrize("locale_choice", ["Tiếng Việt", "English"])
+async def test_the_number_of_the_listed_option_answers_the_free_text_steps(
+    locale_choice: str,
+) -> None:
+    user = await user_at_menu(new_chat(), locale_choice=locale_choice)
+    locale = "vi" if locale_choice == "Tiếng Việt" else "en"
+    await user.say("/tip")
+    await user.say("1")
+    await user.say(DESCRIPTION)
+    for asked in ("tip.ask.place", "tip.ask.commune", "tip.ask.time", "tip.ask.attachments"):
+        assert user.asked(asked, locale), user.question.text
+        await user.say("1")  # "Không nhớ rõ", "Không rõ", "Không rõ", "Bỏ qua"
+    assert user.asked("tip.ask.identity", locale)
+    await user.say("1")
+    await user.say("1")  # confirm
+    (tip,) = user.chat.records.tips.values()
+    assert (tip.place_unknown, tip.area_id, tip.occurred_unknown) == (True, None, True)
+    assert tip.attachments == ()
