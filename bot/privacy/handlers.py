@@ -98,7 +98,7 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
                 revoked=until,
             )
         )
-    on, off = t(N_("reminders.on")), t(N_("reminders.off"))
+    on, off = t(N_("privacy.my_data.on")), t(N_("privacy.my_data.off"))
     preferences = data["preferences"]
     lines.append(
         t(

@@ -68,6 +68,7 @@ LABELS = (
     "menu.tip",
     "tip.commune.unknown",
     "common.done",
+    "privacy.agree",
     "summary.confirm",
     *IDENTITY_LABELS.values(),
     *(option.label for option in CATEGORIES.options),
@@ -287,6 +288,9 @@ class TipFiler:
     def _identity(self) -> Move:
         return self._choose(IDENTITY_LABELS["contact" if self.leaves_phone else "anonymous"])
 
+    def _phone_consent(self) -> Move:
+        return self._choose("privacy.agree")
+
     def _phone(self) -> Move:
         return Type(PHONE)
 
@@ -307,6 +311,7 @@ _ANSWERS: dict[str, Callable[[TipFiler], Move]] = {
     "attachments": TipFiler._attachments,
     MORE_FILES: TipFiler._more_files,
     "identity": TipFiler._identity,
+    "phone_consent": TipFiler._phone_consent,
     "phone": TipFiler._phone,
     SUMMARY: TipFiler._summary,
 }

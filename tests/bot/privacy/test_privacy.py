@@ -101,6 +101,8 @@ async def test_my_data_lists_what_is_held_as_a_message_and_a_json_file(database:
         assert shown in phone.text, shown
     assert PHONE_STORED in phone.text
     assert t("privacy.decision.given") in phone.text
+    on = t("privacy.my_data.on")
+    assert t("privacy.my_data.preferences", reminders=on, campaigns=on) in phone.text
     (file,) = [reply for reply in phone.replies if isinstance(reply, Document)]
     data = json.loads(file.data)
     assert data["display_name"] == NAME
