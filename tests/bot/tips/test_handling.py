@@ -3,6 +3,8 @@ commune's officers, one officer takes a tip, its status moves on, and the sender
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from conversations.fields import format_tip_code
@@ -53,7 +55,9 @@ async def test_an_anonymous_senders_news_names_neither_their_chat_nor_the_tip(
     # A keyed digest: not "tip-status:<tip id>:acknowledged" (which one SELECT would join).
     assert str(news["dedup_key"]) != f"tip-status:{tip['id']}:acknowledged"
     assert ":" not in str(news["dedup_key"]) and "tip" not in str(news["dedup_key"])
-    assert "77" not in " ".join(str(value) for key, value in news.items() if key != "sealed_route")
+    # The chat id "77" as a value of its own (a tip code or a digest may hold the digits).
+    readable = " ".join(str(value) for key, value in news.items() if key != "sealed_route")
+    assert not re.search(r"(?<![0-9A-Za-z])77(?![0-9A-Za-z])", readable)
     # The sender opens the route with the key, in memory, to send; then it is gone.
     transport = RecordingTransport()
     outbox_sender = sender(
