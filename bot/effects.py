@@ -1,6 +1,7 @@
 """The one effect table: every effect a flow may ask for, and the feature handler that does it.
 
-Each feature declares its handlers in ``bot/<feature>/handlers.py``; this module only puts
+Each feature declares its handlers in ``bot/<feature>/handlers.py`` (a tip's thread in
+``bot/tips/thread.py``); this module only puts
 them together. An effect type without a handler is a bug found at start-up
 (``require_handlers``), not when the first member triggers it.
 """
@@ -19,6 +20,7 @@ from bot.people import handlers as people
 from bot.privacy import handlers as privacy
 from bot.security_models import handlers as security_models
 from bot.tips import handlers as tips
+from bot.tips import thread as tip_thread
 from conversations.effects import Effect
 
 
@@ -35,6 +37,7 @@ def merged(*tables: Mapping[type[Effect], EffectHandler]) -> dict[type[Effect], 
 
 EFFECT_HANDLERS = merged(
     tips.EFFECT_HANDLERS,
+    tip_thread.EFFECT_HANDLERS,
     monthly_reports.EFFECT_HANDLERS,
     events.EFFECT_HANDLERS,
     security_models.EFFECT_HANDLERS,

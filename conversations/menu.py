@@ -37,6 +37,8 @@ from conversations.security_models.activity import model_activity_flow
 from conversations.security_models.end import model_end_flow
 from conversations.security_models.listing import model_list_flow
 from conversations.security_models.register import model_register_flow
+from conversations.tips.addition import addition_flow
+from conversations.tips.asking import asking_flow
 from conversations.tips.handling import tip_handle_flow
 from conversations.tips.inbox import tip_read_flow
 from conversations.tips.report import tip_flow
@@ -107,6 +109,7 @@ def menu_flows(
     return [
         tip_flow(),
         status_flow(),
+        addition_flow(),
         language_flow(),
         join_flow(),
         monthly_report_flow(report_calendar),
@@ -118,6 +121,7 @@ def menu_flows(
         model_end_flow(),
         tip_read_flow(),
         tip_handle_flow(),
+        asking_flow(),
         roles_flow(),
         invite_flow(bot_username),
         staff_flow(),

@@ -33,6 +33,7 @@ from storage.tables import (
     SecurityModel,
     Tip,
     TipAttachment,
+    TipMessage,
     TipStatusChange,
 )
 
@@ -42,6 +43,7 @@ identities: Table = Identity.__table__  # type: ignore[assignment]
 conversations: Table = Conversation.__table__  # type: ignore[assignment]
 tips: Table = Tip.__table__  # type: ignore[assignment]
 tip_attachments: Table = TipAttachment.__table__  # type: ignore[assignment]
+tip_messages: Table = TipMessage.__table__  # type: ignore[assignment]
 processed_updates: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 areas: Table = Area.__table__  # type: ignore[assignment]
 member_roles: Table = MemberRole.__table__  # type: ignore[assignment]

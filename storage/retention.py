@@ -39,6 +39,7 @@ from storage._sql import (
     outbox,
     processed_updates,
     retention_runs,
+    tip_messages,
     tips,
 )
 from storage.outbox import FINISHED
@@ -47,6 +48,7 @@ __all__ = [
     "AUDIT_ENTRIES",
     "CLOSED_TIP_PHONES",
     "CLOSED_TIP_ROUTES",
+    "CLOSED_TIP_THREADS",
     "FINISHED_OUTBOX",
     "PROCESSED_UPDATES",
     "CategoryRun",
@@ -88,6 +90,12 @@ CLOSED_TIP_ROUTES = Expiry(
     tips,
     lambda cut: and_(tips.c.closed_at < cut, tips.c.sender_route.is_not(None)),
     clears=("sender_route",),
+)
+# A closed tip's thread goes when its sealed route does (the same period): both are what
+# a tipster said to, and could be told by, the officers.
+CLOSED_TIP_THREADS = Expiry(
+    tip_messages,
+    lambda cut: tip_messages.c.tip_id.in_(select(tips.c.id).where(tips.c.closed_at < cut)),
 )
 AUDIT_ENTRIES = Expiry(audit_log, lambda cut: audit_log.c.at < cut)
 

@@ -53,6 +53,7 @@ __all__ = [
     "SecurityModel",
     "Tip",
     "TipAttachment",
+    "TipMessage",
     "TipStatusChange",
     "UtcDateTime",
     "utcnow",
@@ -235,6 +236,28 @@ class TipAttachment(Base):
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     file_name: Mapped[str | None] = mapped_column(String(256))
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
+
+
+class TipMessage(Base):
+    """A message of a tip's thread, between its tipster and the officers handling it.
+
+    Nothing says who wrote it: ``direction`` tells the tipster's side from the officers'.
+    ``created_at`` is kept to the minute, so the times shown cannot be matched to a platform's
+    own records of the sender's messages. Erased with the tip's sealed route (retention).
+    """
+
+    __tablename__ = "tip_messages"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(16))  # tipster | officer
+    text: Mapped[str | None] = mapped_column(Text)
+    # [{"kind", "channel", "file_id"}], as the tip's own attachments identify a file.
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column()
+    delivered_at: Mapped[datetime | None] = mapped_column()
+    read_at: Mapped[datetime | None] = mapped_column()
 
 
 class ProcessedUpdate(Base):

@@ -1,4 +1,5 @@
-"""Tips (tin báo) and their attachments: store a new tip, find one by its code, list them."""
+"""Tips (tin báo) and their attachments: store a new tip, find one by its code, list them;
+a tip's thread of messages between its tipster and its officers."""
 
 from __future__ import annotations
 
@@ -17,20 +18,25 @@ from storage._sql import (
     member_roles,
     members,
     tip_attachments,
+    tip_messages,
     tip_status_changes,
     tips,
 )
 
 __all__ = [
+    "OFFICER",
     "TAKEN",
+    "TIPSTER",
     "AttachmentRecord",
     "DuplicateTipCode",
     "InboxRow",
     "NewAttachment",
     "NewTip",
     "StaffMember",
+    "ThreadMessage",
     "TipRecord",
     "UnacknowledgedTip",
+    "add_tip_message",
     "change_tip_status",
     "claim_unacknowledged",
     "find_tip_by_code",
@@ -41,6 +47,7 @@ __all__ = [
     "member_display_name",
     "staff_over",
     "take_tip",
+    "tip_thread",
 ]
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -417,3 +424,68 @@ async def claim_unacknowledged(
 async def member_display_name(session: AsyncSession, member_id: int) -> str | None:
     """The name a member goes by on their platform (a handler's, shown to staff only)."""
     return await session.scalar(select(members.c.display_name).where(members.c.id == member_id))
+
+
+# -- a tip's thread ------------------------------------------------------------------------------
+
+# Who wrote a thread message: the tip's sender, or an officer. Never which officer or member.
+TIPSTER = "tipster"
+OFFICER = "officer"
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadMessage:
+    """A message of a tip's thread; ``attachments`` are {kind, channel, file_id} dicts."""
+
+    id: int
+    direction: str
+    text: str | None
+    attachments: list[dict[str, str]]
+    created_at: datetime
+    delivered_at: datetime | None
+    read_at: datetime | None
+
+
+async def add_tip_message(
+    session: AsyncSession,
+    tip_id: int,
+    *,
+    direction: str,
+    text: str | None,
+    attachments: list[dict[str, str]],
+    now: datetime,
+) -> int:
+    """Store a message of tip ``tip_id``'s thread; its id. The time is kept to the minute."""
+    if direction not in (TIPSTER, OFFICER):
+        raise ValueError(f"direction must be {TIPSTER!r} or {OFFICER!r}, got {direction!r}")
+    kept = [{key: item[key] for key in ("kind", "channel", "file_id")} for item in attachments]
+    statement = (
+        insert(tip_messages)
+        .values(
+            tip_id=tip_id,
+            direction=direction,
+            text=text,
+            attachments=kept,
+            created_at=now.replace(second=0, microsecond=0),
+        )
+        .returning(tip_messages.c.id)
+    )
+    return (await session.execute(statement)).scalar_one()
+
+
+async def tip_thread(session: AsyncSession, tip_id: int) -> list[ThreadMessage]:
+    """The messages of tip ``tip_id``'s thread, oldest first."""
+    rows = await session.execute(
+        select(
+            tip_messages.c.id,
+            tip_messages.c.direction,
+            tip_messages.c.text,
+            tip_messages.c.attachments,
+            tip_messages.c.created_at,
+            tip_messages.c.delivered_at,
+            tip_messages.c.read_at,
+        )
+        .where(tip_messages.c.tip_id == tip_id)
+        .order_by(tip_messages.c.created_at, tip_messages.c.id)
+    )
+    return [ThreadMessage(**row._asdict()) for row in rows]

@@ -6,8 +6,8 @@ its flow's own lifetime, as the engine says). ``storage.retention`` knows which 
 their period. Every run keeps its counts in ``retention_runs`` for ``antq privacy report`` and
 logs one line of counts, never what was erased.
 
-Messages between a tipster and the handling officer (a tip's thread) are not stored yet; they
-get a category here when they are.
+A closed tip's thread (the messages between its tipster and its officers) is erased with its
+sealed route, after the routes' period.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ PROCESSED_UPDATES = "processed_updates"
 FINISHED_OUTBOX = "outbox"
 TIP_PHONES = "tip_phones"
 TIP_ROUTES = "tip_routes"
+TIP_THREADS = "tip_threads"
 AUDIT = "audit"
 INACTIVE_MEMBERS = "inactive_members"
 
@@ -44,6 +45,7 @@ EXPIRIES: Mapping[str, retention.Expiry] = {
     FINISHED_OUTBOX: retention.FINISHED_OUTBOX,
     TIP_PHONES: retention.CLOSED_TIP_PHONES,
     TIP_ROUTES: retention.CLOSED_TIP_ROUTES,
+    TIP_THREADS: retention.CLOSED_TIP_THREADS,
     AUDIT: retention.AUDIT_ENTRIES,
 }
 
@@ -74,6 +76,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category(FINISHED_OUTBOX, N_("retention.outbox"), N_("retention.outbox.period")),
     Category(TIP_PHONES, N_("retention.tip_phones"), N_("retention.tip_phones.period")),
     Category(TIP_ROUTES, N_("retention.tip_routes"), N_("retention.tip_routes.period")),
+    Category(TIP_THREADS, N_("retention.tip_threads"), N_("retention.tip_routes.period")),
     Category(AUDIT, N_("retention.audit"), N_("retention.audit.period")),
     Category(
         INACTIVE_MEMBERS,
@@ -97,6 +100,7 @@ class RetentionSchedule:
             FINISHED_OUTBOX: settings.retention_outbox_days,
             TIP_PHONES: settings.retention_tip_phones_days,
             TIP_ROUTES: settings.retention_tip_routes_days,
+            TIP_THREADS: settings.retention_tip_routes_days,  # the thread goes with the route
             AUDIT: settings.retention_audit_days,
             INACTIVE_MEMBERS: settings.retention_inactive_members_days,
         }

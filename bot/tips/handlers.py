@@ -97,13 +97,28 @@ async def tell_sender(
     key = SENDER_NOTICES.get(outcome)
     if key is None:
         return False
-    code = format_tip_code(tip.code)
+    params = {"code": format_tip_code(tip.code)}
+    return await queue_to_sender(
+        session, sealer, tip, key, f"tip-status:{tip.id}:{outcome}", now, params
+    )
+
+
+async def queue_to_sender(
+    session: AsyncSession,
+    sealer: Sealer,
+    tip: TipRecord,
+    key: str,
+    occasion: str,
+    now: datetime,
+    params: dict[str, str],
+) -> bool:
+    """Queue the message ``key`` (with raw ``params``) to the tip's sender, in the tip's
+    language; True when queued. The one way anything reaches a tip's sender: a named one
+    through their account, an anonymous one through the tip's own sealed route only."""
     # Keyed: a stored dedup key does not say which tip its message was about.
-    dedup = sealer.opaque_key(f"tip-status:{tip.id}:{outcome}")
+    dedup = sealer.opaque_key(occasion)
     if tip.member_id is not None:
-        message = MemberMessage(
-            tip.member_id, TIP_NOTICE, dedup, message_key=key, params={"code": code}
-        )
+        message = MemberMessage(tip.member_id, TIP_NOTICE, dedup, message_key=key, params=params)
         return await queue_for_member(session, message, now=now)
     if tip.sender_route is None:
         return False
@@ -117,7 +132,7 @@ async def tell_sender(
             kind=TIP_NOTICE,
             not_before=now,  # tip notices are exempt from the quiet hours
             sealed_route=tip.sender_route,
-            text=render(tip.locale, key, code=code),
+            text=render(tip.locale, key, **params),
             dedup_key=dedup,
             priority=PRIORITIES[TIP_NOTICE],
         ),
@@ -158,11 +173,11 @@ async def announce_stored_tip(session: AsyncSession, code: str, now: datetime) -
 # -- effects ---------------------------------------------------------------------------------
 
 
-def _say(ctx: EffectContext, key: str, **params: object) -> None:
+def say(ctx: EffectContext, key: str, **params: object) -> None:
     ctx.replies.append(Text(render(ctx.member.locale, key, **params)))
 
 
-async def _tip_for(ctx: EffectContext, code: str) -> tuple[TipRecord, InboxTip] | None:
+async def tip_for(ctx: EffectContext, code: str) -> tuple[TipRecord, InboxTip] | None:
     tip = await find_tip_by_code(ctx.session, code)
     if tip is None:
         return None
@@ -185,7 +200,7 @@ async def _audit(ctx: EffectContext, action: str, tip: TipRecord) -> None:
 
 
 async def take(ctx: EffectContext, effect: TakeTip) -> None:
-    found = await _tip_for(ctx, effect.code)
+    found = await tip_for(ctx, effect.code)
     if found is None:
         return
     tip, view = found
@@ -194,7 +209,7 @@ async def take(ctx: EffectContext, effect: TakeTip) -> None:
     )
     if not taken:
         # Somebody else was quicker: the flow's confirmation was written before we knew.
-        _say(ctx, N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
+        say(ctx, N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
         return
     await _audit(ctx, TIP_TAKEN, tip)
     if tip.acknowledged_at is None:
@@ -202,7 +217,7 @@ async def take(ctx: EffectContext, effect: TakeTip) -> None:
 
 
 async def change_status(ctx: EffectContext, effect: ChangeTipStatus) -> None:
-    found = await _tip_for(ctx, effect.code)
+    found = await tip_for(ctx, effect.code)
     if found is None:
         return
     tip, view = found
@@ -224,7 +239,7 @@ async def change_status(ctx: EffectContext, effect: ChangeTipStatus) -> None:
         )
     )
     if not changed:
-        _say(ctx, N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
+        say(ctx, N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
         return
     await _audit(ctx, TIP_STATUS_CHANGED, tip)
     await tell_sender(ctx.session, ctx.sealer, tip, effect.outcome, ctx.now)

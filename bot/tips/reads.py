@@ -12,6 +12,7 @@ from conversations.tips import (
     InboxAttachment,
     InboxLine,
     InboxTip,
+    ThreadLine,
     TipStatus,
 )
 from storage.areas import area_by_id
@@ -22,6 +23,7 @@ from storage.tips import (
     last_outcome,
     list_inbox_within,
     member_display_name,
+    tip_thread,
 )
 
 
@@ -35,7 +37,7 @@ def _occurred(tip: TipRecord) -> str | None:
 
 
 async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
-    """``tip`` as staff see it: place, handler and the reason of a rejection."""
+    """``tip`` as staff see it: place, handler, the reason of a rejection and its thread."""
     area = await area_by_id(session, tip.area_id) if tip.area_id is not None else None
     handler_name = None
     handler_grants: frozenset[int] = frozenset()
@@ -74,6 +76,10 @@ async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
         handler_grant_ids=handler_grants,
         has_handler=tip.handler_member_id is not None,
         note=tip.status_note,
+        thread=tuple(
+            ThreadLine(m.direction, m.text, len(m.attachments), m.created_at)
+            for m in await tip_thread(session, tip.id)
+        ),
     )
 
 

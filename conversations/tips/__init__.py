@@ -52,6 +52,14 @@ FINAL = frozenset({CLOSED, REJECTED})
 
 MAX_NOTE = 500
 
+# A thread message (either side) is 1–2,000 characters, with up to 5 files from the tipster.
+MAX_THREAD_TEXT = 2000
+MAX_THREAD_FILES = 5
+
+# Who wrote a thread message, as officers see it: never which officer, never who the tipster is.
+TIPSTER = "tipster"
+OFFICER = "officer"
+
 # How staff see a status or an outcome (the sender is told in their own words: SENDER_NOTICES).
 STATUS_LABELS: dict[str, str] = {
     RECEIVED: N_("inbox.status.received"),
@@ -108,6 +116,17 @@ class InboxAttachment:
 
 
 @dataclass(frozen=True)
+class ThreadLine:
+    """A message of a tip's thread as officers see it: which side wrote it, when (to the
+    minute), what it said and how many files came with it; never who wrote it."""
+
+    direction: str  # TIPSTER | OFFICER
+    text: str | None
+    files: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class InboxTip:
     """A tip as the staff of its place see it: never who sent an anonymous tip.
 
@@ -137,6 +156,7 @@ class InboxTip:
     handler_grant_ids: frozenset[int]
     has_handler: bool
     note: str | None
+    thread: tuple[ThreadLine, ...] = ()  # oldest first
 
 
 @dataclass(frozen=True)
@@ -167,6 +187,36 @@ def allowed_actions(grants: tuple[Grant, ...], tip: InboxTip) -> tuple[str, ...]
     if mine or oversees:
         actions.extend(NEXT.get(tip.status, ()))
     return tuple(actions)
+
+
+def may_ask(grants: tuple[Grant, ...], tip: InboxTip) -> bool:
+    """May the member holding ``grants`` write to the tip's sender? Its handler, an officer of
+    its place while nobody has taken it, or one who oversees the place; not once it is over."""
+    if tip.status in FINAL or not may(grants, Action.HANDLE_TIP, tip.place_path):
+        return False
+    return (
+        handles(grants, tip)
+        or not tip.has_handler
+        or may(grants, Action.REASSIGN_TIP, tip.place_path)
+    )
+
+
+@dataclass(frozen=True)
+class AddToTip(Effect):
+    """The sender of tip ``code`` adds to it (text, files as {kind, channel, file_id}); the
+    bot stores it in the tip's thread, without who wrote it, and tells the officers."""
+
+    code: str
+    text: str | None
+    attachments: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class AskTipster(Effect):
+    """An officer writes ``text`` to the sender of tip ``code``, through the tip's own route."""
+
+    code: str
+    text: str
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from conversations.policy import Action, may, scopes
 from conversations.ports import Records
 from conversations.replies import Choices, Inbound, Media, MediaKind, Option, Reply, Text
 from conversations.tips import (
+    OFFICER,
     RECEIVED,
     STATUS_LABELS,
     TAKE,
@@ -37,6 +38,7 @@ from conversations.tips import (
     InboxLine,
     InboxTip,
     RecordTipView,
+    ThreadLine,
     allowed_actions,
 )
 from conversations.tips.handling import (
@@ -145,7 +147,20 @@ def show_tip(tip: InboxTip, ctx: FlowContext) -> str:
         lines.append(ctx.t(N_("inbox.forwarded_at"), at=shown(tip.forwarded_at)))
     if tip.note:
         lines.append(ctx.t(N_("inbox.note"), note=tip.note))
+    if tip.thread:
+        lines.append(ctx.t(N_("thread.title")))
+        lines.extend(thread_line(message, ctx) for message in tip.thread)
     return "\n".join(lines)
+
+
+def thread_line(message: ThreadLine, ctx: FlowContext) -> str:
+    """ "02/12/2026 09:41 — Người báo tin: …": the side that wrote, never who."""
+    side = N_("thread.officer") if message.direction == OFFICER else N_("thread.tipster")
+    said = message.text or ""
+    if message.files:
+        files = ctx.t(N_("thread.files"), count=message.files)
+        said = f"{said} {files}" if said else files
+    return ctx.t(N_("thread.line"), at=shown(message.created_at), side=ctx.t(side), text=said)
 
 
 # -- files sent with the tip -----------------------------------------------------------------

@@ -5,8 +5,10 @@ for a while (``conversations.secret_codes``), which makes guessing a code useles
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from conversations.effects import Effect
 from conversations.fields import TipCode, format_tip_code
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
@@ -14,6 +16,7 @@ from conversations.localtime import shown
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.secret_codes import CodeKind
+from conversations.tips import TipStatus
 
 STATUS_LABELS = {
     "received": N_("tip.status.received"),
@@ -25,21 +28,45 @@ STATUS_LABELS = {
 }
 
 
-async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+@dataclass(frozen=True)
+class CodeCheck:
+    """A tip code a tipster typed, checked against the lockout: the tip it opens, or the
+    answer to give instead (waiting, or "not found" with the failure counted)."""
+
+    tip: TipStatus | None
+    refusal: Completion | None = None
+    effects: list[Effect] = field(default_factory=list)  # when the code was right
+
+
+async def check_tip_code(code: str, ctx: FlowContext) -> CodeCheck:
+    """Every command that takes a tip's code from its sender (``/status``, ``/bosung``) checks
+    it here, so the same stored lockout guards them all and a wrong code is answered alike."""
     attempts = await ctx.records.people.code_attempts(ctx.member.id, CodeKind.TIP)
     minutes = attempts.minutes_to_wait(ctx.now)
     if minutes is not None:
-        return Completion(replies=[Text(ctx.t(N_("status.slow_down"), minutes=minutes))])
-    code = answers["code"]
+        waiting = Text(ctx.t(N_("status.slow_down"), minutes=minutes))
+        return CodeCheck(None, Completion(replies=[waiting]))
     found = await ctx.records.tips.tip_status(code) if code else None
     if found is None:
-        return Completion(
-            replies=[Text(ctx.t(N_("status.not_found")))],
-            effects=[attempts.failed(CodeKind.TIP, ctx.now)],
+        return CodeCheck(
+            None,
+            Completion(
+                replies=[Text(ctx.t(N_("status.not_found")))],
+                effects=[attempts.failed(CodeKind.TIP, ctx.now)],
+            ),
         )
+    return CodeCheck(found, effects=attempts.succeeded(CodeKind.TIP))
+
+
+async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    check = await check_tip_code(answers["code"], ctx)
+    if check.tip is None:
+        assert check.refusal is not None
+        return check.refusal
+    found = check.tip
     label = STATUS_LABELS.get(found.status, N_("tip.status.received"))
     return Completion(
-        effects=attempts.succeeded(CodeKind.TIP),
+        effects=check.effects,
         replies=[
             Text(
                 ctx.t(

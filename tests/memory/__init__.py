@@ -32,7 +32,11 @@ from conversations.replies import Inbound, Reply
 from conversations.secret_codes import CodeAttempts, CodeKind, RecordCodeAttempts
 from conversations.tips import (
     ACKNOWLEDGED,
+    OFFICER,
     RECEIVED,
+    TIPSTER,
+    AddToTip,
+    AskTipster,
     ChangeTipStatus,
     InboxAttachment,
     InboxLine,
@@ -40,6 +44,7 @@ from conversations.tips import (
     RecordTipView,
     StoreTip,
     TakeTip,
+    ThreadLine,
     TipStatus,
     status_after,
 )
@@ -69,6 +74,7 @@ class MemoryRecords(MemoryEventRecords):
     reminders_off: set[int] = field(default_factory=set)
     handlers: dict[str, int] = field(default_factory=dict)
     notes: dict[str, str | None] = field(default_factory=dict)
+    threads: dict[str, list[ThreadLine]] = field(default_factory=dict)
     incidents: MemoryIncidents = field(default_factory=MemoryIncidents)
     monthly_reports: MemoryMonthlyReports = field(default_factory=MemoryMonthlyReports)
     security_models: MemorySecurityModels = field(default_factory=MemorySecurityModels)
@@ -151,6 +157,7 @@ class MemoryRecords(MemoryEventRecords):
             handler_grant_ids=frozenset(role.grant.id for role in held),
             has_handler=handler is not None,
             note=self.notes.get(code),
+            thread=tuple(self.threads.get(code, ())),
         )
 
     async def inbox_lines(self, path: str, *, limit: int) -> list[InboxLine]:
@@ -273,6 +280,12 @@ class MemoryChat:
             records.handlers[effect.code] = member.id
             if records.statuses.get(effect.code, RECEIVED) == RECEIVED:
                 records.statuses[effect.code] = ACKNOWLEDGED
+        elif isinstance(effect, AddToTip):
+            line = ThreadLine(TIPSTER, effect.text, len(effect.attachments), now)
+            records.threads.setdefault(effect.code, []).append(line)
+        elif isinstance(effect, AskTipster):
+            line = ThreadLine(OFFICER, effect.text, 0, now)
+            records.threads.setdefault(effect.code, []).append(line)
         elif isinstance(effect, ChangeTipStatus):
             records.statuses[effect.code] = effect.outcome
             records.notes[effect.code] = effect.note

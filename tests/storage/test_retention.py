@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
-from storage._sql import audit_log, identities, members, outbox, processed_updates, tips
+from storage._sql import (
+    audit_log,
+    identities,
+    members,
+    outbox,
+    processed_updates,
+    tip_messages,
+    tips,
+)
 from storage.areas import area_by_code, insert_areas
 from storage.audit import TIP_VIEWED, record_audit
 from storage.conversations import load_conversation, save_conversation
@@ -17,6 +25,7 @@ from storage.retention import (
     AUDIT_ENTRIES,
     CLOSED_TIP_PHONES,
     CLOSED_TIP_ROUTES,
+    CLOSED_TIP_THREADS,
     FINISHED_OUTBOX,
     PROCESSED_UPDATES,
     RunCount,
@@ -29,7 +38,7 @@ from storage.retention import (
     record_run,
 )
 from storage.roles import grant_role
-from storage.tips import insert_tip
+from storage.tips import OFFICER, TIPSTER, add_tip_message, insert_tip, tip_thread
 from storage.updates import claim_update
 from tests.bot.harness import TREE
 from tests.storage.helpers import new_tip
@@ -129,6 +138,31 @@ async def test_a_closed_tip_loses_its_phone_and_route_but_stays(database: Databa
     assert len(rows) == 3
     assert rows[closed_long_ago].sender_route is None
     assert rows[closed_lately].sender_route == route and rows[still_open].sender_route == route
+
+
+async def test_a_closed_tips_thread_goes_with_its_route(database: Database) -> None:
+    async with database.transaction() as session:
+        closed_long_ago = await insert_tip(session, new_tip(code="OLD00001"))
+        still_open = await insert_tip(session, new_tip(code="OPEN0003"))
+        for tip_id in (closed_long_ago, still_open):
+            await add_tip_message(
+                session, tip_id, direction=OFFICER, text="Ở đâu?", attachments=[], now=BEFORE
+            )
+            await add_tip_message(
+                session, tip_id, direction=TIPSTER, text="Chợ Vinh", attachments=[], now=BEFORE
+            )
+        await session.execute(
+            update(tips)
+            .where(tips.c.id == closed_long_ago)
+            .values(status="closed", closed_at=BEFORE)
+        )
+        assert await count_expired(session, CLOSED_TIP_THREADS, CUT) == 2
+        assert await erase_expired(session, CLOSED_TIP_THREADS, CUT) == 2
+    async with database.session() as session:
+        assert await tip_thread(session, closed_long_ago) == []
+        assert [m.text for m in await tip_thread(session, still_open)] == ["Ở đâu?", "Chợ Vinh"]
+        assert len(list(await session.execute(select(tips)))) == 2
+        assert len(list(await session.execute(select(tip_messages)))) == 2
 
 
 async def test_audit_entries_go_after_their_period(database: Database) -> None:

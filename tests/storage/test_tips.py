@@ -15,11 +15,15 @@ from storage.database import Database
 from storage.members import find_or_create_member
 from storage.tables import utcnow
 from storage.tips import (
+    OFFICER,
+    TIPSTER,
     DuplicateTipCode,
     NewAttachment,
+    add_tip_message,
     find_tip_by_code,
     insert_tip,
     list_tips,
+    tip_thread,
 )
 from tests.storage.helpers import PHOTO, VOICE, new_tip
 
@@ -210,3 +214,28 @@ async def test_a_long_photo_url_is_kept_whole(database: Database) -> None:
         tip = await find_tip_by_code(session, "LONGURL1")
     assert tip is not None
     assert [attachment.file_id for attachment in tip.attachments] == [url]
+
+
+async def test_a_thread_is_kept_in_order_to_the_minute_without_its_writers(
+    database: Database,
+) -> None:
+    at = datetime(2026, 12, 2, 9, 41, 37, 123, tzinfo=UTC)
+    photo = {"kind": "photo", "channel": "telegram", "file_id": "AgAD1", "file_unique_id": "u"}
+    async with database.transaction() as session:
+        tip_id = await insert_tip(session, new_tip())
+        await add_tip_message(
+            session, tip_id, direction=OFFICER, text="Biển số xe?", attachments=[], now=at
+        )
+        await add_tip_message(
+            session, tip_id, direction=TIPSTER, text=None, attachments=[photo], now=at
+        )
+        with pytest.raises(ValueError, match="direction"):
+            await add_tip_message(
+                session, tip_id, direction="member:7", text="x", attachments=[], now=at
+            )
+    async with database.session() as session:
+        thread = await tip_thread(session, tip_id)
+    assert [(m.direction, m.text) for m in thread] == [(OFFICER, "Biển số xe?"), (TIPSTER, None)]
+    assert thread[0].created_at == datetime(2026, 12, 2, 9, 41, tzinfo=UTC)
+    assert thread[1].attachments == [{"kind": "photo", "channel": "telegram", "file_id": "AgAD1"}]
+    assert thread[0].delivered_at is None and thread[0].read_at is None

@@ -19,6 +19,7 @@ from bot.privacy.retention import (
     PROCESSED_UPDATES,
     TIP_PHONES,
     TIP_ROUTES,
+    TIP_THREADS,
     RetentionRule,
     RetentionSchedule,
 )
@@ -56,6 +57,7 @@ def test_the_periods_are_settings_with_defaults(monkeypatch: pytest.MonkeyPatch)
         FINISHED_OUTBOX: 45,
         TIP_PHONES: 90,
         TIP_ROUTES: 90,
+        TIP_THREADS: 90,
         AUDIT: 1825,
         INACTIVE_MEMBERS: 1095,
     }
@@ -269,6 +271,7 @@ async def test_each_run_is_recorded_and_logged_as_counts_only(
         FINISHED_OUTBOX: 0,
         TIP_PHONES: 1,
         TIP_ROUTES: 1,
+        TIP_THREADS: 0,
         AUDIT: 0,
         INACTIVE_MEMBERS: 0,
     }
