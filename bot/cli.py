@@ -16,11 +16,13 @@ from bot.people.cli import admin_cli, invite_cli, roles_cli
 from bot.privacy.cli import privacy_cli
 from bot.sealing import new_key
 from bot.settings import Settings
-from conversations.fields import format_tip_code
+from conversations.fields import format_tip_code, normalise_tip_code
 from conversations.localtime import shown
 from storage import migrate
+from storage.audit import TIP_VIEWED, record_audit
 from storage.database import Database
-from storage.tips import list_tips
+from storage.tables import utcnow
+from storage.tips import find_tip_by_code, list_tips, tip_thread
 
 cli = typer.Typer(
     help="antq-bot: tips, reports and reminders for the ANTQ movement.", no_args_is_help=True
@@ -108,6 +110,49 @@ def tips_list(
             )
 
     asyncio.run(fetch())
+
+
+@tips_cli.command("thread")
+def tips_thread(
+    code: Annotated[str, typer.Argument(help="the tip's code, e.g. K7Q2-M9XD")],
+) -> None:
+    """Print a tip's thread in order: who wrote (tipster or officer), when, what. Never shows
+    who the tipster is or which officer wrote; the reading is audited."""
+    canonical = normalise_tip_code(code)
+    if canonical is None:
+        raise typer.BadParameter(f"{code!r} is not a tip code (8 characters, e.g. K7Q2-M9XD)")
+
+    async def fetch() -> list[str] | None:
+        database = Database(_settings().database_url)
+        try:
+            async with database.transaction() as session:
+                tip = await find_tip_by_code(session, canonical)
+                if tip is None:
+                    return None
+                await record_audit(
+                    session,
+                    TIP_VIEWED,
+                    actor_member_id=None,
+                    subject_kind="tip",
+                    subject_id=tip.id,
+                    area_id=tip.area_id,
+                    at=utcnow(),
+                )
+                messages = await tip_thread(session, tip.id)
+        finally:
+            await database.dispose()
+        return [
+            f"{shown(message.created_at)}  {message.direction:<7}  "
+            f"{(message.text or '').replace(chr(10), ' ')}"
+            + (f"  files={len(message.attachments)}" if message.attachments else "")
+            for message in messages
+        ]
+
+    lines = asyncio.run(fetch())
+    if lines is None:
+        typer.echo("no tip with this code", err=True)
+        raise typer.Exit(1)
+    typer.echo("\n".join(lines) if lines else "no messages in this tip's thread")
 
 
 def main() -> None:

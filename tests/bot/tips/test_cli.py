@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from bot.cli import cli
 from storage.database import Database
-from storage.tips import insert_tip
+from storage.tips import add_tip_message, insert_tip
 from tests.storage.helpers import PHOTO, new_tip
 
 
@@ -58,3 +58,48 @@ def test_tips_are_listed_newest_first_without_who_sent_them(
 
     only_new = runner.invoke(cli, ["tips", "list", "--limit", "1"])
     assert only_new.output.count("\n") == 1 and "NEWE" in only_new.output
+
+
+def test_a_tips_thread_is_printed_in_order_without_who_wrote_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+
+    async def store() -> None:
+        database = Database(url)
+        start = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+        try:
+            async with database.transaction() as session:
+                tip_id = await insert_tip(
+                    session, new_tip(code="THREAD01", anonymous=True, received_at=start)
+                )
+                await add_tip_message(
+                    session,
+                    tip_id,
+                    direction="officer",
+                    text="Xe đỗ ở đâu?",
+                    attachments=[],
+                    now=start + timedelta(hours=1),
+                )
+                await add_tip_message(
+                    session,
+                    tip_id,
+                    direction="tipster",
+                    text="Trước cổng chợ",
+                    attachments=[{"kind": "photo", "channel": "telegram", "file_id": "AgAC"}],
+                    now=start + timedelta(hours=2),
+                )
+        finally:
+            await database.dispose()
+
+    asyncio.run(store())
+    result = runner.invoke(cli, ["tips", "thread", "thre-ad01"])
+    assert result.exit_code == 0, result.output
+    first, second = result.output.strip().splitlines()
+    assert "officer" in first and "Xe đỗ ở đâu?" in first
+    assert "tipster" in second and "Trước cổng chợ" in second and "files=1" in second
+    missing = runner.invoke(cli, ["tips", "thread", "ZZZZZZZZ"])
+    assert missing.exit_code == 1 and "no tip with this code" in missing.output
