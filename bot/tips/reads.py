@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.sealing import Sealer
 from conversations.tips import (
     REJECTED,
+    STATUS_THREAD_LINES,
     InboxAttachment,
     InboxLine,
     InboxTip,
@@ -94,7 +95,16 @@ class TipInboxRecords:
         tip = await find_tip_by_code(self.session, code)
         if tip is None:
             return None
-        return TipStatus(tip.code, tip.status, tip.received_at)
+        thread = await tip_thread(self.session, tip.id)
+        return TipStatus(
+            tip.code,
+            tip.status,
+            tip.received_at,
+            tuple(
+                ThreadLine(m.direction, m.text, len(m.attachments), m.created_at)
+                for m in thread[-STATUS_THREAD_LINES:]
+            ),
+        )
 
     async def inbox_tip(self, code: str) -> InboxTip | None:
         tip = await find_tip_by_code(self.session, code)

@@ -55,6 +55,8 @@ MAX_NOTE = 500
 # A thread message (either side) is 1–2,000 characters, with up to 5 files from the tipster.
 MAX_THREAD_TEXT = 2000
 MAX_THREAD_FILES = 5
+# /status shows the thread's last few messages under the tip's status.
+STATUS_THREAD_LINES = 3
 
 # Who wrote a thread message, as officers see it: never which officer, never who the tipster is.
 TIPSTER = "tipster"
@@ -292,3 +294,5 @@ class TipStatus:
     code: str
     status: str
     received_at: datetime
+    # The thread's last messages (STATUS_THREAD_LINES at most), oldest first.
+    thread: tuple[ThreadLine, ...] = ()

@@ -17,6 +17,7 @@ from conversations.policy import Action
 from conversations.replies import Text
 from conversations.secret_codes import CodeKind
 from conversations.tips import TipStatus
+from conversations.tips.inbox import thread_line
 
 STATUS_LABELS = {
     "received": N_("tip.status.received"),
@@ -65,19 +66,18 @@ async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completio
         return check.refusal
     found = check.tip
     label = STATUS_LABELS.get(found.status, N_("tip.status.received"))
-    return Completion(
-        effects=check.effects,
-        replies=[
-            Text(
-                ctx.t(
-                    N_("status.found"),
-                    code=format_tip_code(found.code),
-                    status=ctx.t(label),
-                    received=shown(found.received_at),
-                )
-            )
-        ],
-    )
+    lines = [
+        ctx.t(
+            N_("status.found"),
+            code=format_tip_code(found.code),
+            status=ctx.t(label),
+            received=shown(found.received_at),
+        )
+    ]
+    if found.thread:
+        lines.append(ctx.t(N_("status.thread_title")))
+        lines.extend(thread_line(message, ctx) for message in found.thread)
+    return Completion(effects=check.effects, replies=[Text("\n".join(lines))])
 
 
 def status_flow() -> Flow:

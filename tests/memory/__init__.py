@@ -34,6 +34,7 @@ from conversations.tips import (
     ACKNOWLEDGED,
     OFFICER,
     RECEIVED,
+    STATUS_THREAD_LINES,
     TIPSTER,
     AddToTip,
     AskTipster,
@@ -86,7 +87,8 @@ class MemoryRecords(MemoryEventRecords):
     async def tip_status(self, code: str) -> TipStatus | None:
         if code not in self.tips:
             return None
-        return TipStatus(code, self.statuses.get(code, "received"), self.received[code])
+        thread = tuple(self.threads.get(code, ())[-STATUS_THREAD_LINES:])
+        return TipStatus(code, self.statuses.get(code, "received"), self.received[code], thread)
 
     def add_place(self, code: str, name: str, kind: str, parent: Place | None = None) -> Place:
         path = child_path(parent.path, code) if parent else f"/{code}/"

@@ -116,3 +116,10 @@ async def test_a_question_goes_on_the_sealed_route_only_and_the_thread_reads_wit
     thread = shown[shown.index(t("thread.title")) :]
     assert OFFICER_A[1] not in thread and OFFICER_B[1] not in thread
     assert not re.search(r"(?<![0-9A-Za-z])77(?![0-9A-Za-z])", thread)
+    # The tipster sees the same exchange under the status, still naming no officer.
+    follower = await tipster(commune, clock)
+    await follower.send(text=f"/status {code}")
+    status = follower.text
+    assert t("status.thread_title") in status
+    assert f"{t('thread.officer')}: Xe thường đỗ ở đâu?" in status
+    assert OFFICER_A[1] not in status and OFFICER_B[1] not in status

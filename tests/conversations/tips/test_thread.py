@@ -124,3 +124,22 @@ async def test_an_officer_not_handling_the_tip_cannot_ask() -> None:
     await resident.say(f"/hoi {code}")
     assert resident.said("policy.denied")
     assert code not in chat.records.threads
+
+
+async def test_status_shows_the_threads_last_messages_to_whoever_holds_the_code() -> None:
+    chat = new_chat()
+    code = await _placed_tip(chat)
+    chat.grant("7", Grant(0, Role.OFFICER, places(chat)["17662"]))
+    officer = await user_at_menu(chat, user_id="7")
+    for question in ("Câu hỏi một?", "Câu hỏi hai?", "Câu hỏi ba?", "Câu hỏi bốn?"):
+        await officer.say(f"/hoi {code}")
+        await officer.say(question)
+    tipster = await user_at_menu(chat, user_id="1")
+    await tipster.say(f"/status {code}")
+    assert tipster.said("status.thread_title")
+    shown = tipster.text
+    # The last three, oldest first; the officer is "Cán bộ", never a name.
+    assert "Câu hỏi một?" not in shown
+    assert shown.index("Câu hỏi hai?") < shown.index("Câu hỏi ba?") < shown.index("Câu hỏi bốn?")
+    assert f"{t('thread.officer')}: Câu hỏi bốn?" in shown
+    assert "user 7" not in shown
