@@ -46,6 +46,16 @@ class Redirect:
 Hook = Callable[[dict[str, Any], "FlowContext"], Awaitable[Redirect | None]]
 
 
+def answered_at_once(step: str, value: Any) -> Hook:
+    """A ``begin`` hook for a command that acts at once (``/dunglai``, ``/rutdongy``): its one
+    step is answered with ``value`` and the flow completes without asking anything."""
+
+    async def begin(answers: dict[str, Any], ctx: FlowContext) -> Redirect:
+        return Redirect(answers={step: value}, step=FINISHED)
+
+    return begin
+
+
 @dataclass(frozen=True)
 class Step:
     """One question: its key in the answers, prompt, input kind, summary title, condition.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.fields import Choice, ChoiceOption
-from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
+from conversations.flow import Completion, Flow, FlowContext, Step, answered_at_once
 from conversations.i18n import N_
 from conversations.people import SetCampaigns
 from conversations.policy import Action
@@ -27,13 +27,6 @@ async def set_campaigns(answers: dict[str, Any], ctx: FlowContext) -> Completion
     return Completion(replies=[Text(ctx.t(said))], effects=[SetCampaigns(enabled)])
 
 
-def _answered(choice: str) -> Any:
-    async def begin(answers: dict[str, Any], ctx: FlowContext) -> Redirect:
-        return Redirect(answers={"choice": choice}, step=FINISHED)
-
-    return begin
-
-
 def _flow(name: str, commands: tuple[str, ...], choice: str | None) -> Flow:
     return Flow(
         name,
@@ -41,7 +34,7 @@ def _flow(name: str, commands: tuple[str, ...], choice: str | None) -> Flow:
         steps=[Step("choice", N_("campaigns.ask"), ON_OFF, title=N_("campaigns.menu"))],
         complete=set_campaigns,
         confirm=False,
-        begin=_answered(choice) if choice else None,
+        begin=answered_at_once("choice", choice) if choice else None,
         commands=commands,
         action=Action.CHOOSE_MESSAGES,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.fields import Choice, ChoiceOption, FieldContext, yes_no
-from conversations.flow import FINISHED, Completion, Flow, FlowContext, NextFlow, Redirect, Step
+from conversations.flow import Completion, Flow, FlowContext, NextFlow, Step, answered_at_once
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.privacy import (
@@ -94,10 +94,6 @@ async def withdraw(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     )
 
 
-async def _at_once(answers: dict[str, Any], ctx: FlowContext) -> Redirect:
-    return Redirect(answers={"confirm": "yes"}, step=FINISHED)
-
-
 def withdraw_flow() -> Flow:
     """/rutdongy: withdrawn at once, and said so (a withdrawal must be as easy as consent)."""
     return Flow(
@@ -106,7 +102,7 @@ def withdraw_flow() -> Flow:
         steps=[Step("confirm", N_("privacy.withdraw_title"), yes_no(), title=N_("privacy.answer"))],
         complete=withdraw,
         confirm=False,
-        begin=_at_once,
+        begin=answered_at_once("confirm", "yes"),
         commands=("rutdongy", "withdraw"),
         action=Action.MY_DATA,
     )

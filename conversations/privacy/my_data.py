@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.fields import Choice, ChoiceOption, yes_no
-from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
+from conversations.flow import Completion, Flow, FlowContext, Step, answered_at_once
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.privacy import EraseMe, SendMyData
@@ -18,10 +18,6 @@ async def send_my_data(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     return Completion(effects=[SendMyData()])
 
 
-async def _at_once(answers: dict[str, Any], ctx: FlowContext) -> Redirect:
-    return Redirect(answers={"what": "yes"}, step=FINISHED)
-
-
 def my_data_flow() -> Flow:
     return Flow(
         "my_data",
@@ -29,7 +25,7 @@ def my_data_flow() -> Flow:
         steps=[Step("what", N_("menu.my_data"), yes_no(), title=N_("menu.my_data"))],
         complete=send_my_data,
         confirm=False,
-        begin=_at_once,
+        begin=answered_at_once("what", "yes"),
         commands=("dulieucuatoi", "mydata"),
         action=Action.MY_DATA,
     )
