@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commandline import in_transaction
@@ -27,7 +28,6 @@ from bot.settings import Settings
 from conversations.i18n import N_, SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import shown
 from conversations.menu import menu_flows
-from storage.database import Database
 from storage.privacy import ErasedMember, member_data, member_of_identity
 from storage.tables import utcnow
 
@@ -105,7 +105,7 @@ def erase(
     sealer = load_sealer(
         configured,
         data_dir=settings.data_dir,
-        allow_local_key=Database(settings.database_url).is_sqlite,
+        allow_local_key=make_url(settings.database_url).get_backend_name() == "sqlite",
     )
 
     async def work(session: AsyncSession) -> ErasedMember | None:
