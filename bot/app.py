@@ -12,9 +12,12 @@ import contextlib
 import functools
 import logging
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
@@ -30,6 +33,7 @@ from bot.processor import MessageProcessor
 from bot.sealing import Sealer, load_sealer
 from bot.settings import Settings
 from bot.web.app import build_web_app
+from bot.web.console import ConsoleOptions, WebConsole
 from conversations.engine import Engine
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
@@ -98,6 +102,7 @@ class Application:
             bot_username=settings.telegram_bot_username,
             report_calendar=settings.report_calendar,
             privacy_terms=settings.privacy_terms,
+            web_base_url=settings.web_console_url,
         )
         configured = settings.secret_key.get_secret_value() if settings.secret_key else None
         sealer = load_sealer(
@@ -210,6 +215,7 @@ async def serve(app: Application, channels: list[Channel]) -> None:
     """Run the channels (and the web server when they receive by webhook) until stopped."""
     settings = app.settings
     routes = [route for channel in channels for route in channel.routes()]
+    routes += web_console(app).routes()
     transports = platform_transports(settings)
     if not (routes or settings.webhook_mode):
         await _run_channels(app, channels, wait_for_stop_signal, transports)
@@ -278,6 +284,46 @@ async def wait_for_stop_signal() -> None:
     await stop.wait()
 
 
+def web_console(app: Application) -> WebConsole:
+    """The officers' web console on the application's database, key and settings."""
+    settings = app.settings
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
+    options = ConsoleOptions(
+        session_lifetime=timedelta(hours=settings.web_session_hours),
+        report_calendar=settings.report_calendar,
+        telegram_token=token,
+        telegram_base_url=settings.telegram_base_url,
+        clock=app.processor.clock,
+    )
+    return WebConsole(app.database, app.sealer, app.catalogues, options)
+
+
+@contextlib.asynccontextmanager
+async def console_web_server(app: Application) -> AsyncIterator[None]:
+    """Beside the terminal chat, the web console on 127.0.0.1 (``ANTQ_WEB_PORT``), so that a
+    newcomer can try ``/web`` at once; when the port is taken the chat runs without it."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", app.settings.web_port))
+    except OSError:
+        listener.close()
+        log.warning("port %s is taken: the web console is not served", app.settings.web_port)
+        yield
+        return
+    web = build_web_app(app.database, web_console(app).routes())
+    config = uvicorn.Config(web, log_config=None, log_level="warning", access_log=False)
+    server = WebServer(config)
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(Exception):
+            await serving
+        listener.close()
+
+
 async def chat_in_console(app: Application, console: ConsoleChannel) -> None:
     """The console chat with its outbox sender and the scheduler: what the bot says first
     (status news, reminders, broadcasts) is printed between the prompts."""
@@ -301,7 +347,8 @@ async def run(settings: Settings, *, console_user: str = "1") -> None:
         if channels:
             await serve(app, channels)
         else:
-            await chat_in_console(app, app.console(console_user))
+            async with console_web_server(app):
+                await chat_in_console(app, app.console(console_user))
     finally:
         await app.close()
 
@@ -310,7 +357,8 @@ async def chat(settings: Settings, user_id: str) -> None:
     """``antq chat``: the console chat as a given platform user id."""
     app = await _started(settings, in_console=True)
     try:
-        await chat_in_console(app, app.console(user_id))
+        async with console_web_server(app):
+            await chat_in_console(app, app.console(user_id))
     finally:
         await app.close()
 

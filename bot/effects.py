@@ -21,6 +21,7 @@ from bot.privacy import handlers as privacy
 from bot.security_models import handlers as security_models
 from bot.tips import handlers as tips
 from bot.tips import thread as tip_thread
+from bot.web import handlers as web
 from conversations.effects import Effect
 
 
@@ -46,6 +47,7 @@ EFFECT_HANDLERS = merged(
     exports.EFFECT_HANDLERS,
     people.EFFECT_HANDLERS,
     privacy.EFFECT_HANDLERS,
+    web.EFFECT_HANDLERS,
 )
 
 

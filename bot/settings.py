@@ -114,6 +114,14 @@ class Settings(BaseSettings):
     web_max_body_bytes: int = Field(
         1_000_000, gt=0, description="largest request body the web server reads (413 beyond)"
     )
+    web_base_url: str | None = Field(
+        None,
+        description="public HTTPS address of the officers' web console, for /web login links"
+        " (default http://127.0.0.1:<web_port>)",
+    )
+    web_session_hours: float = Field(
+        8, gt=0, le=24 * 7, description="hours a web console session lasts after logging in"
+    )
 
     @property
     def webhook_mode(self) -> bool:
@@ -139,6 +147,11 @@ class Settings(BaseSettings):
     @property
     def tip_escalate_after(self) -> timedelta:
         return timedelta(hours=self.tip_escalate_hours)
+
+    @property
+    def web_console_url(self) -> str:
+        """Where login links point: ``ANTQ_WEB_BASE_URL``, or this machine's web port."""
+        return (self.web_base_url or f"http://127.0.0.1:{self.web_port}").rstrip("/")
 
     @property
     def draft_ttl(self) -> timedelta:

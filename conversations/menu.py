@@ -43,6 +43,7 @@ from conversations.tips.handling import tip_handle_flow
 from conversations.tips.inbox import tip_read_flow
 from conversations.tips.report import tip_flow
 from conversations.tips.status import status_flow
+from conversations.web.login import web_login_flow
 
 # Menu order; each member sees only the items the policy allows them (see conversations.policy).
 # When those do not fit one screen, each section becomes a screen of its own.
@@ -83,14 +84,16 @@ def build_engine(
     bot_username: str | None = None,
     report_calendar: ReportCalendar | None = None,
     privacy_terms: PrivacyTerms | None = None,
+    web_base_url: str | None = None,
 ) -> Engine:
     """The engine with every flow this release offers, in menu order.
 
     ``bot_username`` (Telegram, without "@") lets invitations carry a deep link;
     ``report_calendar`` holds the monthly update's deadlines (settings); ``privacy_terms``
-    what the privacy notice says from the settings.
+    what the privacy notice says from the settings; ``web_base_url`` where the officers' web
+    console answers (``ANTQ_WEB_BASE_URL``).
     """
-    flows = menu_flows(bot_username, report_calendar, privacy_terms)
+    flows = menu_flows(bot_username, report_calendar, privacy_terms, web_base_url)
     return Engine(flows, catalogues, menu=MAIN_MENU, draft_ttl=draft_ttl)
 
 
@@ -104,6 +107,7 @@ def menu_flows(
     bot_username: str | None = None,
     report_calendar: ReportCalendar | None = None,
     privacy_terms: PrivacyTerms | None = None,
+    web_base_url: str | None = None,
 ) -> list[Flow]:
     """Every flow this release offers, in menu order."""
     return [
@@ -144,4 +148,5 @@ def menu_flows(
         withdraw_flow(),
         my_data_flow(),
         erase_flow(),
+        web_login_flow(web_base_url),
     ]

@@ -83,6 +83,7 @@ class Action(StrEnum):
     BROADCAST = "broadcast"
     EXPORT = "export"
     MY_DATA = "privacy.mine"
+    WEB_CONSOLE = "web.console"
 
 
 EVERYBODY = frozenset(Role)
@@ -116,6 +117,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_EVENTS: frozenset({Role.ADMIN}),
     Action.BROADCAST: frozenset({Role.ADMIN}),
     Action.EXPORT: frozenset({Role.OFFICER, Role.ADMIN}),
+    # The officers' web console (bot/web): its pages ask the actions above again.
+    Action.WEB_CONSOLE: frozenset({Role.OFFICER, Role.ADMIN}),
 }
 
 

@@ -35,6 +35,8 @@ from storage.tables import (
     TipAttachment,
     TipMessage,
     TipStatusChange,
+    WebLoginLink,
+    WebSession,
 )
 
 # Core tables: the repositories use Core statements, which skip the ORM's per-row work.
@@ -64,6 +66,8 @@ event_participants: Table = EventParticipant.__table__  # type: ignore[assignmen
 tip_status_changes: Table = TipStatusChange.__table__  # type: ignore[assignment]
 broadcasts: Table = Broadcast.__table__  # type: ignore[assignment]
 retention_runs: Table = RetentionRun.__table__  # type: ignore[assignment]
+web_login_links: Table = WebLoginLink.__table__  # type: ignore[assignment]
+web_sessions: Table = WebSession.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

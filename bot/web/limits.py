@@ -9,7 +9,9 @@ handler. A client that goes away mid-request is a log line.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -103,3 +105,30 @@ async def _refuse(send: Send, status: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": b""})
+
+
+class AttemptLimiter:
+    """At most ``attempts`` requests per client within ``window_seconds`` (login links): a
+    guesser is slowed to a handful of tries, an officer opening their link never notices.
+
+    Kept in memory per process; the tokens are unguessable anyway, this bounds the cost."""
+
+    def __init__(
+        self, *, attempts: int = 20, window_seconds: float = 300.0, clock: Callable[[], float]
+    ) -> None:
+        self.attempts = attempts
+        self.window = window_seconds
+        self.clock = clock
+        self._seen: dict[str, collections.deque[float]] = {}
+
+    def allow(self, client: str) -> bool:
+        now = self.clock()
+        if len(self._seen) > 10_000:  # a flood of addresses: forget the quiet ones
+            self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - self.window}
+        seen = self._seen.setdefault(client, collections.deque())
+        while seen and seen[0] <= now - self.window:
+            seen.popleft()
+        if len(seen) >= self.attempts:
+            return False
+        seen.append(now)
+        return True

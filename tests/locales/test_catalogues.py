@@ -25,6 +25,13 @@ def used_keys() -> set[str]:
             ROOT / directory, method_map=[("**.py", "python")], keywords={"N_": None}
         ):
             keys.add(message)
+    # The web console's templates name their texts as t("key").
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        ROOT / "bot" / "web" / "templates",
+        method_map=[("**.html", "jinja2.ext:babel_extract")],
+        keywords={"t": None},
+    ):
+        keys.add(message)
     return keys
 
 

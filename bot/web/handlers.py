@@ -1,0 +1,40 @@
+"""The chat's side of the web console: ``/web`` answers with a one-time login link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+
+from bot.effect_context import EffectContext, EffectHandler
+from bot.web.auth import LOGIN_PATH, issue_login_link, may_use_console
+from conversations.effects import Effect
+from conversations.i18n import N_, Catalogues
+from conversations.policy import PolicyViolation
+from conversations.replies import Text
+from conversations.web import LOGIN_LINK_MINUTES, SendWebLoginLink
+from storage.audit import record_audit
+
+WEB_LINK_SENT = "web.link_sent"
+
+
+@cache
+def catalogues() -> Catalogues:
+    return Catalogues.load()
+
+
+async def send_login_link(ctx: EffectContext, effect: SendWebLoginLink) -> None:
+    if not may_use_console(ctx.member.roles):
+        raise PolicyViolation("a web console link for a member without a console role")
+    token = await issue_login_link(
+        ctx.session,
+        ctx.member.id,
+        now=ctx.now,
+        lifetime=timedelta(minutes=LOGIN_LINK_MINUTES),
+    )
+    await record_audit(ctx.session, WEB_LINK_SENT, actor_member_id=ctx.member.id, at=ctx.now)
+    url = f"{effect.base_url}{LOGIN_PATH}{token}"
+    said = catalogues().text(ctx.member.locale, N_("web.link"), url=url, minutes=LOGIN_LINK_MINUTES)
+    ctx.replies.append(Text(said))
+
+
+EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {SendWebLoginLink: send_login_link}

@@ -1,0 +1,294 @@
+"""The tip queue of one's places and one tip with its thread, in the browser.
+
+A tip is addressed by its code, and opened only when the policy lets the viewer read it where it
+lies: another commune's tip answers 404, as an unknown code does. Taking, moving and asking go
+through the chat's effects (``bot.web.acting``). Nothing of a tip's sender is shown: the thread
+says "Người báo tin"; a phone appears only when the sender chose to leave one (as in the chat).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.places import place_of
+from bot.records import DatabaseRecords
+from bot.web.acting import perform
+from bot.web.auth import Viewer
+from bot.web.console import WebConsole, form_text
+from bot.web.files import stream_attachment
+from bot.web.rendering import secured
+from conversations.exports import outermost
+from conversations.fields import normalise_tip_code
+from conversations.i18n import N_
+from conversations.places import COMMUNE, Place
+from conversations.policy import Action, may, scopes
+from conversations.tips import (
+    ACTION_LABELS,
+    MAX_NOTE,
+    MAX_THREAD_TEXT,
+    REJECTIONS,
+    STATUS_LABELS,
+    TAKE,
+    AskTipster,
+    ChangeTipStatus,
+    InboxTip,
+    RecordTipView,
+    TakeTip,
+    allowed_actions,
+    may_ask,
+)
+from conversations.tips.report import CATEGORIES
+from storage.areas import area_by_code
+from storage.exports import places_of_kind
+from storage.tips import find_tip_by_code, tip_thread
+from storage.web_queue import QueueFilter, tip_history, tip_queue
+
+PAGE_SIZE = 25
+STATUSES = ("received", "acknowledged", "verifying", "forwarded", "closed", "rejected")
+# The age filter: tips received at least this long ago.
+AGES = {"1d": timedelta(days=1), "2d": timedelta(days=2), "7d": timedelta(days=7)}
+# What the page says after an action went through (the chat's own confirmations).
+DONE = {
+    "take": N_("web.done.taken"),
+    "status": N_("web.done.changed"),
+    "ask": N_("web.done.asked"),
+}
+MIN_NOTE = 3
+
+
+def tip_routes(console: WebConsole) -> list[BaseRoute]:
+    pages = TipPages(console)
+    signed_in = console.signed_in
+    return [
+        Route("/web/tips", signed_in(pages.queue), methods=["GET"]),
+        Route("/web/tips/{code}", signed_in(pages.tip), methods=["GET"]),
+        Route("/web/tips/{code}/act", signed_in(pages.act, form=True), methods=["POST"]),
+        Route("/web/tips/{code}/ask", signed_in(pages.ask, form=True), methods=["POST"]),
+        Route("/web/tips/{code}/files/{ref}", signed_in(pages.file), methods=["GET"]),
+    ]
+
+
+class TipPages:
+    def __init__(self, console: WebConsole) -> None:
+        self.console = console
+
+    # -- the queue ------------------------------------------------------------------------
+
+    async def places_to_filter(self, session: AsyncSession, viewer: Viewer) -> list[Place]:
+        """The viewer's places and the communes inside them, for the place filter."""
+        places = outermost(scopes(viewer.grants, Action.LIST_TIPS))
+        offered = list(places)
+        for place in places:
+            if place.kind != COMMUNE:
+                for code, _name, _path in await places_of_kind(session, place.path, COMMUNE):
+                    area = await area_by_code(session, code)
+                    if area is not None:
+                        offered.append(place_of(area))
+        return offered
+
+    async def queue(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        query = request.query_params
+        places = await self.places_to_filter(session, viewer)
+        chosen = next((p for p in places if p.code == query.get("place")), None)
+        paths = [chosen.path] if chosen else [p.path for p in outermost(places)]
+        status = query.get("status") if query.get("status") in STATUSES else None
+        category = query.get("category") if query.get("category") in CATEGORIES.labels else None
+        age = AGES.get(query.get("age", ""))
+        oldest_first = query.get("sort", "oldest") != "newest"
+        wanted = QueueFilter(
+            paths=paths,
+            status=status,
+            category=category,
+            received_before=self.console.now() - age if age else None,
+            tipster_waiting=query.get("waiting") == "1",
+            oldest_first=oldest_first,
+        )
+        page = max(1, _int(query.get("page"), 1))
+        found = await tip_queue(session, wanted, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        pages = max(1, -(-found.total // PAGE_SIZE))
+        kept = {k: v for k, v in query.items() if k != "page" and v}
+        return self.console.page(
+            request,
+            "queue.html",
+            viewer,
+            lines=found.lines,
+            total=found.total,
+            page=page,
+            pages=pages,
+            link_to_page=lambda n: "/web/tips?" + urlencode({**kept, "page": n}),
+            places=places,
+            statuses=STATUSES,
+            categories=CATEGORIES.labels,
+            status_labels=STATUS_LABELS,
+            ages=AGES,
+            query=query,
+            now=self.console.now(),
+        )
+
+    # -- one tip --------------------------------------------------------------------------
+
+    async def readable(self, session: AsyncSession, viewer: Viewer, code: str) -> InboxTip | None:
+        """The tip ``code`` when the policy lets the viewer read it; None looks like no tip."""
+        normal = normalise_tip_code(code)
+        if normal is None:
+            return None
+        records = DatabaseRecords(session, self.console.sealer)
+        tip = await records.tips.inbox_tip(normal)
+        if tip is None or not may(viewer.grants, Action.READ_TIP, tip.place_path):
+            return None
+        return tip
+
+    async def tip(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        tip = await self.readable(session, viewer, request.path_params["code"])
+        if tip is None:
+            return self.console.not_found(request, viewer)
+        # Audited as /xemtin audits it: who opened which tip, when.
+        now = self.console.now()
+        await perform(session, viewer.member, RecordTipView(tip.code), now=now, sealer=self.console.sealer)
+        return await self.tip_page(request, session, viewer, tip)
+
+    async def tip_page(
+        self,
+        request: Request,
+        session: AsyncSession,
+        viewer: Viewer,
+        tip: InboxTip,
+        *,
+        said: list[str] | None = None,
+        errors: dict[str, str] | None = None,
+        typed: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Response:
+        record = await find_tip_by_code(session, tip.code)
+        thread = await tip_thread(session, record.id) if record is not None else []
+        done = DONE.get(request.query_params.get("done", ""))
+        if done is not None and not said:
+            said = [self.console.catalogues.text(self.console.locale_of(request, viewer), done)]
+        return self.console.page(
+            request,
+            "tip.html",
+            viewer,
+            status_code=status_code,
+            tip=tip,
+            category=CATEGORIES.labels.get(tip.category, tip.category),
+            status_labels=STATUS_LABELS,
+            action_labels=ACTION_LABELS,
+            actions=allowed_actions(viewer.grants, tip),
+            rejections=REJECTIONS,
+            may_ask=may_ask(viewer.grants, tip),
+            history=await tip_history(session, tip.code),
+            thread=thread,
+            attachments=_attachments(tip),
+            said=said or [],
+            errors=errors or {},
+            typed=typed or {},
+            max_note=MAX_NOTE,
+            max_text=MAX_THREAD_TEXT,
+        )
+
+    async def act(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        tip = await self.readable(session, viewer, request.path_params["code"])
+        if tip is None:
+            return self.console.not_found(request, viewer)
+        action = form_text(request, "action")
+        note = form_text(request, "note").strip()
+        if action not in allowed_actions(viewer.grants, tip):
+            said = [self.console.catalogues.text(
+                self.console.locale_of(request, viewer), N_("web.not_allowed_now")
+            )]
+            return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
+        problem = _note_problem(action, note)
+        if problem is not None:
+            return await self.tip_page(
+                request, session, viewer, tip, errors={"note": problem}, typed={"note": note},
+                status_code=400,
+            )
+        effect = TakeTip(tip.code) if action == TAKE else ChangeTipStatus(tip.code, action, note or None)
+        said = await perform(session, viewer.member, effect, now=self.console.now(), sealer=self.console.sealer)
+        if said:
+            return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
+        return _back_to(tip.code, "take" if action == TAKE else "status")
+
+    async def ask(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        tip = await self.readable(session, viewer, request.path_params["code"])
+        if tip is None:
+            return self.console.not_found(request, viewer)
+        text = form_text(request, "text").strip()
+        if not may_ask(viewer.grants, tip):
+            said = [self.console.catalogues.text(
+                self.console.locale_of(request, viewer), N_("web.not_allowed_now")
+            )]
+            return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
+        if not text or len(text) > MAX_THREAD_TEXT:
+            return await self.tip_page(
+                request, session, viewer, tip,
+                errors={"text": N_("web.error.text_length")}, typed={"text": text[:MAX_THREAD_TEXT * 2]},
+                status_code=400,
+            )
+        said = await perform(
+            session, viewer.member, AskTipster(tip.code, text), now=self.console.now(), sealer=self.console.sealer
+        )
+        if said:
+            return await self.tip_page(request, session, viewer, tip, said=said, typed={"text": text}, status_code=409)
+        return _back_to(tip.code, "ask")
+
+    async def file(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        tip = await self.readable(session, viewer, request.path_params["code"])
+        if tip is None:
+            return self.console.not_found(request, viewer)
+        record = await find_tip_by_code(session, tip.code)
+        thread = await tip_thread(session, record.id) if record is not None else []
+        found = _find_file(tip, thread, request.path_params["ref"])
+        if found is None:
+            return self.console.not_found(request, viewer)
+        return await stream_attachment(self.console.options, *found)
+
+
+def _back_to(code: str, done: str) -> Response:
+    return secured(RedirectResponse(f"/web/tips/{code}?done={done}#top", status_code=303))
+
+
+def _note_problem(action: str, note: str) -> str | None:
+    if action in REJECTIONS and not note:
+        return N_("web.error.reason_required")
+    if note and not MIN_NOTE <= len(note) <= MAX_NOTE:
+        return N_("web.error.note_length")
+    return None
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text or "")
+    except ValueError:
+        return default
+
+
+def _attachments(tip: InboxTip) -> list[dict[str, Any]]:
+    return [
+        {"ref": f"a{n}", "kind": item.kind, "channel": item.channel}
+        for n, item in enumerate(tip.attachments)
+    ]
+
+
+def _find_file(tip: InboxTip, thread: list[Any], ref: str) -> tuple[str, str, str] | None:
+    """(channel, file id, kind) of the file ``ref``: ``a<n>`` of the tip, ``m<id>-<n>`` of a
+    thread message."""
+    if ref.startswith("a") and ref[1:].isdigit():
+        index = int(ref[1:])
+        if index < len(tip.attachments):
+            item = tip.attachments[index]
+            return item.channel, item.file_id, item.kind
+    if ref.startswith("m") and "-" in ref:
+        message_id, _, index = ref[1:].partition("-")
+        for message in thread:
+            if str(message.id) == message_id and index.isdigit() and int(index) < len(message.attachments):
+                item = message.attachments[int(index)]
+                return item["channel"], item["file_id"], item["kind"]
+    return None
