@@ -1,0 +1,50 @@
+"""Helpers of the web console's tests: a console on the test database, a browser-less client,
+and logging in the way an officer does (``/web`` in chat, then the link)."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from bot.web.console import ConsoleOptions, WebConsole
+from bot.web.app import build_web_app
+from storage.database import Database
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor
+from tests.conversations.harness import CATALOGUES, Clock
+
+LINK = re.compile(r"https?://\S+/web/login/([A-Za-z0-9_-]+)")
+
+
+def console(database: Database, clock: Clock) -> WebConsole:
+    return WebConsole(database, SEALER, CATALOGUES, ConsoleOptions(clock=clock))
+
+
+def client(database: Database, clock: Clock) -> httpx.AsyncClient:
+    app = build_web_app(database, console(database, clock).routes())
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console")
+
+
+async def link_from_chat(database: Database, clock: Clock, user: tuple[str, str]) -> str | None:
+    """What ``/web`` in chat gives ``user``: the login token of the link, or None."""
+    phone = Phone(make_processor(database, clock), user_id=user[0], name=user[1])
+    await at_menu(phone)
+    await phone.send(text="/web")
+    found = LINK.search(phone.text)
+    return found.group(1) if found else None
+
+
+async def log_in(web: httpx.AsyncClient, token: str) -> httpx.Response:
+    """Open the link and press the button, as a browser would; the last response."""
+    page = await web.get(f"/web/login/{token}")
+    if page.status_code != 200:
+        return page
+    form = re.search(r'name="login_csrf" value="([^"]+)"', page.text)
+    assert form is not None, page.text
+    return await web.post("/web/login", data={"token": token, "login_csrf": form.group(1)})
+
+
+def csrf_of(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found is not None, page.text
+    return found.group(1)

@@ -1,0 +1,148 @@
+"""The console end to end in a real browser (Debian's Chromium, headless, via Playwright).
+
+An officer works a tip from the queue to closing, with a question to the anonymous tipster that
+leaves through the outbox; an admin reads the compliance of a commune with one late area. Each
+run writes screenshots of the main pages to tests/artifacts/web/ (not committed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conversations.fields import format_tip_code
+from conversations.monthly_reports import REPORT_FIELDS
+from storage.areas import area_by_code
+from storage.database import Database
+from storage.monthly_reports import NewReport, insert_report
+from tests.bot.delivery.harness import FakeClock, RecordingTransport, sender
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor
+from tests.bot.tips.harness import ADMIN, OFFICER_A, new_tip
+from tests.bot.web.harness import console, link_from_chat
+from tests.conversations.harness import Clock, t
+from tests.fakes.asgi_server import LoopbackASGIServer
+from bot.web.app import build_web_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[object]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+async def sqlite_commune(sqlite_database: Database) -> Database:
+    # One backend is enough in a browser: the console's queries run on both in test_console.
+    from storage.areas import insert_areas
+    from tests.bot.harness import TREE
+    from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, OFFICER_B, staff
+
+    async with sqlite_database.transaction() as session:
+        await insert_areas(session, TREE)
+    for user, role, code in (
+        (OFFICER_A, "officer", "17662"),
+        (OFFICER_B, "officer", "17662"),
+        (ELSEWHERE, "officer", "17641"),
+        (ADMIN, "admin", "17662"),
+    ):
+        await staff(sqlite_database, user, role, code)
+    return sqlite_database
+
+
+async def shoot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+async def test_an_officer_works_a_tip_from_the_queue_to_closing(
+    sqlite_commune: Database, browser: object
+) -> None:
+    database = sqlite_commune
+    clock = Clock()
+    code = await new_tip(database, clock)
+    token = await link_from_chat(database, clock, OFFICER_A)
+    assert token is not None
+    async with LoopbackASGIServer() as server:
+        await server.start(build_web_app(database, console(database, clock).routes()))
+        page = await browser.new_page()  # type: ignore[attr-defined]
+        await page.goto(f"{server.url}/web/login/{token}")
+        await shoot(page, "1-login")
+        await page.get_by_role("button", name=t("web.login.button")).click()
+        await page.wait_for_url("**/web/tips")
+        await page.select_option("select[name=status]", "received")
+        await page.get_by_role("button", name=t("web.filter.apply")).click()
+        await page.wait_for_url("**status=received**")
+        await shoot(page, "2-queue")
+        await page.get_by_role("link", name=format_tip_code(code)).click()
+        await page.wait_for_url(f"**/web/tips/{code}")
+        assert t("web.tip.anonymous") in await page.inner_text("dl.fields")
+
+        await page.get_by_role("button", name=t("inbox.action.take")).click()
+        await page.wait_for_url("**done=take**")
+        await page.fill("textarea[name=text]", "Xe đỗ ở đầu ngõ mấy giờ?")
+        await page.get_by_role("button", name=t("web.ask.send")).click()
+        await page.wait_for_url("**done=ask**")
+        thread = await page.inner_text("ol.thread")
+        assert t("web.thread.officer") in thread and "Xe đỗ ở đầu ngõ mấy giờ?" in thread
+        # The question leaves through the outbox on the tip's sealed route, to the tipster (77).
+        transport = RecordingTransport()
+        outbox = sender(
+            database, transport, FakeClock(clock()), open_route=lambda s: SEALER.open_route(s)[1]
+        )
+        assert await outbox.deliver_due() >= 1
+        assert any("Xe đỗ ở đầu ngõ mấy giờ?" in text for text in transport.sent["77"])
+        # The tipster answers in chat, by the tip's code; the officer reads it in the browser.
+        tipster = Phone(make_processor(database, clock), user_id="77")
+        await at_menu(tipster)
+        await tipster.send(text=f"/bosung {code}")
+        await tipster.send(text="Khoảng 22 giờ hằng đêm")
+        await tipster.send(text="xong")
+        await page.reload()
+        thread = await page.inner_text("ol.thread")
+        assert t("web.thread.tipster") in thread and "Khoảng 22 giờ hằng đêm" in thread
+        await shoot(page, "3-tip-thread")
+
+        await page.fill("textarea[name=note]", "Đã xác minh, chuyển công an xã")
+        await page.get_by_role("button", name=t("inbox.action.close")).click()
+        await page.wait_for_url("**done=status**")
+        assert t("inbox.status.closed") in await page.inner_text("dd.status")
+        await shoot(page, "4-tip-closed")
+
+
+async def test_an_admin_sees_a_communes_late_area(sqlite_commune: Database, browser: object) -> None:
+    database = sqlite_commune
+    clock = Clock()
+    async with database.transaction() as session:
+        area = await area_by_code(session, "17662-001")
+        assert area is not None
+        values = {name: 10 for name in REPORT_FIELDS} | {"households_pledged": 6, "notable_events": None, "proposals": None}
+        await insert_report(
+            session, NewReport(area.id, "2026-10", date(2026, 11, 5), True, None, values), now=clock()
+        )
+    token = await link_from_chat(database, clock, ADMIN)
+    assert token is not None
+    async with LoopbackASGIServer() as server:
+        await server.start(build_web_app(database, console(database, clock).routes()))
+        page = await browser.new_page()  # type: ignore[attr-defined]
+        await page.goto(f"{server.url}/web/login/{token}")
+        await page.get_by_role("button", name=t("web.login.button")).click()
+        await page.wait_for_url("**/web/tips")
+        await page.goto(f"{server.url}/web/compliance?place=17662&period=2026-10")
+        areas = await page.inner_text("table.areas")
+        assert "Thôn Đông" in areas and t("export.filing.late") in areas
+        assert await page.locator("svg").count() >= 2
+        await shoot(page, "5-compliance")

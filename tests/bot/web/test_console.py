@@ -1,0 +1,137 @@
+"""The web console without a browser: signing in by the chat's link, the security rules every
+page keeps, and acting on a tip with the chat's own effects."""
+
+from __future__ import annotations
+
+from storage._sql import audit_log, outbox, tip_messages, tips, web_sessions
+from storage.database import Database
+from tests.bot.harness import rows
+from tests.bot.tips.harness import ELSEWHERE, OFFICER_A, new_tip
+from tests.bot.web.harness import client, csrf_of, link_from_chat, log_in
+from tests.conversations.harness import Clock
+
+
+async def test_an_officer_signs_in_by_the_chats_link_and_the_cookie_is_guarded(
+    commune: Database,
+) -> None:
+    clock = Clock()
+    token = await link_from_chat(commune, clock, OFFICER_A)
+    assert token is not None
+    async with client(commune, clock) as web:
+        answer = await log_in(web, token)
+        assert answer.status_code == 303 and answer.headers["location"] == "/web/tips"
+        cookie = answer.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+        queue = await web.get("/web/tips")
+        assert queue.status_code == 200
+        assert queue.headers["x-frame-options"] == "DENY"
+        assert queue.headers["referrer-policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in queue.headers["content-security-policy"]
+
+
+async def test_a_link_works_once(commune: Database) -> None:
+    clock = Clock()
+    token = await link_from_chat(commune, clock, OFFICER_A)
+    assert token is not None
+    async with client(commune, clock) as first, client(commune, clock) as second:
+        assert (await log_in(first, token)).status_code == 303
+        assert (await log_in(second, token)).status_code == 403
+        assert (await second.get("/web/tips")).headers["location"] == "/web/signin"
+
+
+async def test_a_link_is_dead_after_ten_minutes(commune: Database) -> None:
+    clock = Clock()
+    token = await link_from_chat(commune, clock, OFFICER_A)
+    assert token is not None
+    clock.advance(minutes=11)
+    async with client(commune, clock) as web:
+        assert (await log_in(web, token)).status_code == 403
+
+
+async def test_a_resident_gets_no_link(commune: Database) -> None:
+    assert await link_from_chat(commune, Clock(), ("999", "Người dân")) is None
+
+
+async def test_a_form_without_its_csrf_token_is_refused(commune: Database) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    token = await link_from_chat(commune, clock, OFFICER_A)
+    assert token is not None
+    async with client(commune, clock) as web:
+        await log_in(web, token)
+        refused = await web.post(f"/web/tips/{code}/act", data={"action": "take"})
+        assert refused.status_code == 403
+        forged = await web.post(f"/web/tips/{code}/act", data={"action": "take", "csrf": "x"})
+        assert forged.status_code == 403
+    (tip,) = await rows(commune, tips)
+    assert tip["handler_member_id"] is None
+
+
+async def test_another_communes_tip_answers_404(commune: Database) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)  # in Xã Đô Lương
+    token = await link_from_chat(commune, clock, ELSEWHERE)  # an officer of Xã Lương Sơn
+    assert token is not None
+    async with client(commune, clock) as web:
+        await log_in(web, token)
+        assert (await web.get(f"/web/tips/{code}")).status_code == 404
+        assert code not in (await web.get("/web/tips")).text
+
+
+async def test_a_tip_is_worked_with_the_chats_effects_and_shows_nothing_of_its_sender(
+    commune: Database,
+) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    token = await link_from_chat(commune, clock, OFFICER_A)
+    assert token is not None
+    async with client(commune, clock) as web:
+        await log_in(web, token)
+        page = await web.get(f"/web/tips/{code}")
+        assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+        assert "77" not in page.text.replace(code, "")  # the sender's platform id
+        took = await web.post(f"/web/tips/{code}/act", data={"action": "take", "csrf": csrf_of(page)})
+        assert took.status_code == 303
+        page = await web.get(f"/web/tips/{code}")
+        asked = await web.post(
+            f"/web/tips/{code}/ask", data={"text": "Biển số xe là gì?", "csrf": csrf_of(page)}
+        )
+        assert asked.status_code == 303
+        no_reason = await web.post(
+            f"/web/tips/{code}/act", data={"action": "spam", "note": "", "csrf": csrf_of(page)}
+        )
+        assert no_reason.status_code == 400
+        closed = await web.post(
+            f"/web/tips/{code}/act", data={"action": "closed", "note": "Đã xử lý", "csrf": csrf_of(page)}
+        )
+        assert closed.status_code == 303
+    (tip,) = await rows(commune, tips)
+    assert tip["status"] == "closed"
+    (question,) = await rows(commune, tip_messages)
+    assert question["direction"] == "officer"
+    sent = [row for row in await rows(commune, outbox) if row["sealed_route"] is not None]
+    assert any("Biển số xe là gì?" in (row["text"] or "") for row in sent)
+    actions = [row["action"] for row in await rows(commune, audit_log)]
+    assert {"tip.viewed", "tip.taken", "tip.status_changed"} <= set(actions)
+
+
+async def test_revoking_a_role_ends_the_members_sessions(commune: Database) -> None:
+    from sqlalchemy import update
+
+    from storage._sql import member_roles
+    from tests.bot.tips.harness import member_id
+
+    clock = Clock()
+    token = await link_from_chat(commune, clock, OFFICER_A)
+    assert token is not None
+    async with client(commune, clock) as web:
+        await log_in(web, token)
+        assert (await web.get("/web/tips")).status_code == 200
+        officer = await member_id(commune, OFFICER_A)
+        async with commune.transaction() as session:
+            await session.execute(
+                update(member_roles).where(member_roles.c.member_id == officer).values(revoked_at=clock())
+            )
+        assert (await web.get("/web/tips")).headers["location"] == "/web/signin"
+    (ended,) = await rows(commune, web_sessions)
+    assert ended["ended_at"] is not None
