@@ -113,7 +113,9 @@ class HistoryStep:
 async def tip_history(session: AsyncSession, code: str) -> list[HistoryStep]:
     """The steps of the tip ``code``, oldest first."""
     rows = await session.execute(
-        select(tip_status_changes.c.status, tip_status_changes.c.note, tip_status_changes.c.changed_at)
+        select(
+            tip_status_changes.c.status, tip_status_changes.c.note, tip_status_changes.c.changed_at
+        )
         .join(tips, tips.c.id == tip_status_changes.c.tip_id)
         .where(tips.c.code == code)
         .order_by(tip_status_changes.c.id)

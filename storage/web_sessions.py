@@ -22,10 +22,10 @@ __all__ = [
     "end_member_sessions",
     "end_session",
     "login_link_member",
-    "web_member",
     "session_by_token",
     "start_session",
     "use_login_link",
+    "web_member",
 ]
 
 
@@ -51,7 +51,9 @@ def _usable(token_hash: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
 
 async def login_link_member(session: AsyncSession, token_hash: str, *, now: datetime) -> int | None:
     """The member a link that still works belongs to (the link stays unused)."""
-    return await session.scalar(select(web_login_links.c.member_id).where(*_usable(token_hash, now)))
+    return await session.scalar(
+        select(web_login_links.c.member_id).where(*_usable(token_hash, now))
+    )
 
 
 async def use_login_link(session: AsyncSession, token_hash: str, *, now: datetime) -> int | None:

@@ -142,4 +142,3 @@ async def viewer_of(
         keys.csrf(token),
         token,
     )
-

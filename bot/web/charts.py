@@ -39,7 +39,8 @@ def share_bars(bars: Sequence[Bar], *, target: float | None = None, title: str =
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end" font-size="12">'
             f"{escape(bar.label[:28])}</text>"
-            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="16" fill="{colour}"/>'
+            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="16" '
+            f'fill="{colour}"/>'
             f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + 15}" font-size="12">'
             f"{escape(bar.text)}</text>"
         )

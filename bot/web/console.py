@@ -117,7 +117,9 @@ class WebConsole:
 
     # -- signed-in pages ------------------------------------------------------------------
 
-    def signed_in(self, handler: Handler, *, form: bool = False) -> Callable[..., Awaitable[Response]]:
+    def signed_in(
+        self, handler: Handler, *, form: bool = False
+    ) -> Callable[..., Awaitable[Response]]:
         """``handler`` for a signed-in viewer, in one transaction; a form must carry the
         session's CSRF token (403 otherwise); nobody signed in is sent to the sign-in page."""
 

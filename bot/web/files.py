@@ -45,7 +45,9 @@ async def stream_attachment(
             await client.aclose()
             return secured(Response(status_code=404))
         file_base = base[: -len("/bot")] if base.endswith("/bot") else base
-        request = client.build_request("GET", f"{file_base}/file/bot{options.telegram_token}/{path}")
+        request = client.build_request(
+            "GET", f"{file_base}/file/bot{options.telegram_token}/{path}"
+        )
         upstream = await client.send(request, stream=True)
     except httpx.HTTPError as error:
         await client.aclose()

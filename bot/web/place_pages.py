@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.exports.compliance import communes_of, end_of_period, state_of
+from bot.exports.compliance import add_to_commune, communes_of, end_of_period, state_of
+from bot.exports.reads import same_session
 from bot.exports.service import EXPORT_MADE, ExportRequest, ExportSubject, file_name, write_export
 from bot.places import place_of
 from bot.records import DatabaseRecords
@@ -27,7 +28,13 @@ from bot.web.console import WebConsole, form_text
 from bot.web.rendering import secured
 from conversations.broadcasts import CancelBroadcast
 from conversations.calendar import period_start
-from conversations.exports import COVERAGE_TARGET, FILING_LABELS, MODELS_TARGET, FilingState, outermost
+from conversations.exports import (
+    COVERAGE_TARGET,
+    FILING_LABELS,
+    MODELS_TARGET,
+    FilingState,
+    outermost,
+)
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME, local_today
 from conversations.places import RESIDENTIAL, Place
@@ -45,7 +52,9 @@ def place_routes(console: WebConsole) -> list[BaseRoute]:
     return [
         Route("/web/compliance", signed_in(pages.compliance), methods=["GET"]),
         Route("/web/broadcasts", signed_in(pages.broadcasts), methods=["GET"]),
-        Route("/web/broadcasts/{id:int}/cancel", signed_in(pages.cancel, form=True), methods=["POST"]),
+        Route(
+            "/web/broadcasts/{id:int}/cancel", signed_in(pages.cancel, form=True), methods=["POST"]
+        ),
         Route("/web/exports", signed_in(pages.exports), methods=["GET"]),
         Route("/web/exports", signed_in(pages.start_export, form=True), methods=["POST"]),
         Route("/web/exports/{job}", signed_in(pages.download), methods=["GET"]),
@@ -93,13 +102,19 @@ class PlacePages:
         today = local_today(self.console.now())
         period = query.get("period") or f"{today:%Y-%m}"
         if len(period) == 4 and period.isdigit():
-            months = [f"{period}-{m:02d}" for m in range(1, MONTHS + 1) if f"{period}-{m:02d}" <= f"{today:%Y-%m}"]
-        elif len(period) == 7 and period[:4].isdigit() and period[5:].isdigit() and period[4] == "-":
+            months = [
+                f"{period}-{m:02d}"
+                for m in range(1, MONTHS + 1)
+                if f"{period}-{m:02d}" <= f"{today:%Y-%m}"
+            ]
+        elif (
+            len(period) == 7 and period[:4].isdigit() and period[5:].isdigit() and period[4] == "-"
+        ):
             months = [period]
         else:
             months = [f"{today:%Y-%m}"]
             period = months[0]
-        sessions = _same(session)
+        sessions = same_session(session)
         calendar = self.console.options.report_calendar
         summaries = []
         areas_of_last: list[tuple[str, FilingState]] = []
@@ -107,25 +122,33 @@ class PlacePages:
         for month in months:
             counts = {state.value: 0 for state in FilingState}
             states: list[tuple[str, FilingState]] = []
-            async with aclosing(iter_area_filings(sessions, place.path, month, RESIDENTIAL)) as filings:
+            async with aclosing(
+                iter_area_filings(sessions, place.path, month, RESIDENTIAL)
+            ) as filings:
                 async for filing in filings:
                     state = state_of(filing, month, today, calendar)
                     counts[state.value] += 1
                     states.append((filing.name, state))
             communes = await communes_of(sessions, place, month)
-            async with aclosing(iter_area_filings(sessions, place.path, month, RESIDENTIAL)) as filings:
-                from bot.exports.compliance import add_to_commune
-
+            async with aclosing(
+                iter_area_filings(sessions, place.path, month, RESIDENTIAL)
+            ) as filings:
                 async for filing in filings:
                     add_to_commune(communes, filing, state_of(filing, month, today, calendar))
-            summaries.append({"period": month, "counts": counts, "communes": list(communes.values())})
+            summaries.append(
+                {"period": month, "counts": counts, "communes": list(communes.values())}
+            )
             areas_of_last = states
         last = summaries[-1]
         t = self.console.catalogues.text
         locale = self.console.locale_of(request, viewer)
         coverage_chart = share_bars(
             [
-                Bar(c.name, c.coverage or 0.0, "–" if c.coverage is None else f"{c.coverage:.0%}".replace("%", " %"))
+                Bar(
+                    c.name,
+                    c.coverage or 0.0,
+                    "–" if c.coverage is None else f"{c.coverage:.0%}".replace("%", " %"),
+                )
                 for c in last["communes"]
             ],
             target=COVERAGE_TARGET,
@@ -138,7 +161,11 @@ class PlacePages:
         )
         first_day = period_start(months[0])
         since = datetime.combine(first_day, datetime.min.time(), LOCAL_TIME)
-        until = end_of_period(period_start(months[-1]) + timedelta(days=31) - timedelta(days=period_start(months[-1]).day))
+        until = end_of_period(
+            period_start(months[-1])
+            + timedelta(days=31)
+            - timedelta(days=period_start(months[-1]).day)
+        )
         events = []
         async with aclosing(iter_events(sessions, place.path, since=since, until=until)) as rows:
             async for row in rows:
@@ -172,11 +199,18 @@ class PlacePages:
         for place in outermost(scopes(viewer.grants, Action.BROADCAST)):
             for progress in await records.broadcasts.broadcasts_within(place.path, limit=30):
                 left = progress.seconds_left(now)
-                shown.append({"progress": progress, "minutes_left": None if left is None else max(1, round(left / 60))})
+                shown.append(
+                    {
+                        "progress": progress,
+                        "minutes_left": None if left is None else max(1, round(left / 60)),
+                    }
+                )
         if not may(viewer.grants, Action.BROADCAST):
             return self.console.message(request, viewer, "web.not_found", status_code=404)
         done = request.query_params.get("done") == "cancel"
-        return self.console.page(request, "broadcasts.html", viewer, broadcasts=shown, cancelled=done)
+        return self.console.page(
+            request, "broadcasts.html", viewer, broadcasts=shown, cancelled=done
+        )
 
     async def cancel(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         broadcast_id = request.path_params["id"]
@@ -188,7 +222,13 @@ class PlacePages:
         ]
         if broadcast_id not in mine:
             return self.console.not_found(request, viewer)
-        await perform(session, viewer.member, CancelBroadcast(broadcast_id), now=self.console.now(), sealer=self.console.sealer)
+        await perform(
+            session,
+            viewer.member,
+            CancelBroadcast(broadcast_id),
+            now=self.console.now(),
+            sealer=self.console.sealer,
+        )
         return secured(RedirectResponse("/web/broadcasts?done=cancel", status_code=303))
 
     # -- exports --------------------------------------------------------------------------
@@ -198,12 +238,22 @@ class PlacePages:
         jobs = {key: job for key, job in self.jobs.items() if job.member_id == viewer.member.id}
         working = any(not job.done for job in jobs.values())
         return self.console.page(
-            request, "exports.html", viewer, own=own, jobs=jobs, working=working,
-            subjects=list(ExportSubject), now=self.console.now(),
+            request,
+            "exports.html",
+            viewer,
+            own=own,
+            jobs=jobs,
+            working=working,
+            subjects=list(ExportSubject),
+            now=self.console.now(),
         )
 
-    async def start_export(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
-        place, _ = await self.chosen_place(session, viewer, form_text(request, "place"), Action.EXPORT)
+    async def start_export(
+        self, request: Request, session: AsyncSession, viewer: Viewer
+    ) -> Response:
+        place, _ = await self.chosen_place(
+            session, viewer, form_text(request, "place"), Action.EXPORT
+        )
         subject = form_text(request, "subject")
         if place is None or subject not in {s.value for s in ExportSubject}:
             return self.console.not_found(request, viewer)
@@ -222,7 +272,14 @@ class PlacePages:
         key = secrets.token_urlsafe(12)
         job = ExportJob(viewer.member.id, file_name(export, "xlsx"), now)
         self.jobs[key] = job
-        await record_audit(session, EXPORT_MADE, actor_member_id=viewer.member.id, subject_kind="export", area_id=place.id, at=now)
+        await record_audit(
+            session,
+            EXPORT_MADE,
+            actor_member_id=viewer.member.id,
+            subject_kind="export",
+            area_id=place.id,
+            at=now,
+        )
         task = asyncio.create_task(self._write(job, export, today))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
@@ -257,9 +314,3 @@ class PlacePages:
             headers={"Content-Disposition": f'attachment; filename="{job.name}"'},
         )
         return secured(response)
-
-
-def _same(session: AsyncSession):  # type: ignore[no-untyped-def]
-    from bot.exports.reads import same_session
-
-    return same_session(session)

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse, Response
 
 from conversations.fields import format_tip_code
-from conversations.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, N_, Catalogues, shown_number
+from conversations.i18n import DEFAULT_LOCALE, N_, SUPPORTED_LOCALES, Catalogues, shown_number
 from conversations.localtime import shown
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

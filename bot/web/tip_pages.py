@@ -151,7 +151,9 @@ class TipPages:
             return self.console.not_found(request, viewer)
         # Audited as /xemtin audits it: who opened which tip, when.
         now = self.console.now()
-        await perform(session, viewer.member, RecordTipView(tip.code), now=now, sealer=self.console.sealer)
+        await perform(
+            session, viewer.member, RecordTipView(tip.code), now=now, sealer=self.console.sealer
+        )
         return await self.tip_page(request, session, viewer, tip)
 
     async def tip_page(
@@ -200,18 +202,29 @@ class TipPages:
         action = form_text(request, "action")
         note = form_text(request, "note").strip()
         if action not in allowed_actions(viewer.grants, tip):
-            said = [self.console.catalogues.text(
-                self.console.locale_of(request, viewer), N_("web.not_allowed_now")
-            )]
+            said = [
+                self.console.catalogues.text(
+                    self.console.locale_of(request, viewer), N_("web.not_allowed_now")
+                )
+            ]
             return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
         problem = _note_problem(action, note)
         if problem is not None:
             return await self.tip_page(
-                request, session, viewer, tip, errors={"note": problem}, typed={"note": note},
+                request,
+                session,
+                viewer,
+                tip,
+                errors={"note": problem},
+                typed={"note": note},
                 status_code=400,
             )
-        effect = TakeTip(tip.code) if action == TAKE else ChangeTipStatus(tip.code, action, note or None)
-        said = await perform(session, viewer.member, effect, now=self.console.now(), sealer=self.console.sealer)
+        effect = (
+            TakeTip(tip.code) if action == TAKE else ChangeTipStatus(tip.code, action, note or None)
+        )
+        said = await perform(
+            session, viewer.member, effect, now=self.console.now(), sealer=self.console.sealer
+        )
         if said:
             return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
         return _back_to(tip.code, "take" if action == TAKE else "status")
@@ -222,21 +235,33 @@ class TipPages:
             return self.console.not_found(request, viewer)
         text = form_text(request, "text").strip()
         if not may_ask(viewer.grants, tip):
-            said = [self.console.catalogues.text(
-                self.console.locale_of(request, viewer), N_("web.not_allowed_now")
-            )]
+            said = [
+                self.console.catalogues.text(
+                    self.console.locale_of(request, viewer), N_("web.not_allowed_now")
+                )
+            ]
             return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
         if not text or len(text) > MAX_THREAD_TEXT:
             return await self.tip_page(
-                request, session, viewer, tip,
-                errors={"text": N_("web.error.text_length")}, typed={"text": text[:MAX_THREAD_TEXT * 2]},
+                request,
+                session,
+                viewer,
+                tip,
+                errors={"text": N_("web.error.text_length")},
+                typed={"text": text[: MAX_THREAD_TEXT * 2]},
                 status_code=400,
             )
         said = await perform(
-            session, viewer.member, AskTipster(tip.code, text), now=self.console.now(), sealer=self.console.sealer
+            session,
+            viewer.member,
+            AskTipster(tip.code, text),
+            now=self.console.now(),
+            sealer=self.console.sealer,
         )
         if said:
-            return await self.tip_page(request, session, viewer, tip, said=said, typed={"text": text}, status_code=409)
+            return await self.tip_page(
+                request, session, viewer, tip, said=said, typed={"text": text}, status_code=409
+            )
         return _back_to(tip.code, "ask")
 
     async def file(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
@@ -288,7 +313,11 @@ def _find_file(tip: InboxTip, thread: list[Any], ref: str) -> tuple[str, str, st
     if ref.startswith("m") and "-" in ref:
         message_id, _, index = ref[1:].partition("-")
         for message in thread:
-            if str(message.id) == message_id and index.isdigit() and int(index) < len(message.attachments):
+            if (
+                str(message.id) == message_id
+                and index.isdigit()
+                and int(index) < len(message.attachments)
+            ):
                 item = message.attachments[int(index)]
                 return item["channel"], item["file_id"], item["kind"]
     return None

@@ -7,8 +7,8 @@ import re
 
 import httpx
 
-from bot.web.console import ConsoleOptions, WebConsole
 from bot.web.app import build_web_app
+from bot.web.console import ConsoleOptions, WebConsole
 from storage.database import Database
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor
 from tests.conversations.harness import CATALOGUES, Clock

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.web.app import build_web_app
 from conversations.fields import format_tip_code
 from conversations.monthly_reports import REPORT_FIELDS
 from storage.areas import area_by_code
@@ -24,12 +25,13 @@ from tests.bot.tips.harness import ADMIN, OFFICER_A, new_tip
 from tests.bot.web.harness import console, link_from_chat
 from tests.conversations.harness import Clock, t
 from tests.fakes.asgi_server import LoopbackASGIServer
-from bot.web.app import build_web_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"
+)
 
 
 @pytest.fixture
@@ -123,15 +125,23 @@ async def test_an_officer_works_a_tip_from_the_queue_to_closing(
         await shoot(page, "4-tip-closed")
 
 
-async def test_an_admin_sees_a_communes_late_area(sqlite_commune: Database, browser: object) -> None:
+async def test_an_admin_sees_a_communes_late_area(
+    sqlite_commune: Database, browser: object
+) -> None:
     database = sqlite_commune
     clock = Clock()
     async with database.transaction() as session:
         area = await area_by_code(session, "17662-001")
         assert area is not None
-        values = {name: 10 for name in REPORT_FIELDS} | {"households_pledged": 6, "notable_events": None, "proposals": None}
+        values = {name: 10 for name in REPORT_FIELDS} | {
+            "households_pledged": 6,
+            "notable_events": None,
+            "proposals": None,
+        }
         await insert_report(
-            session, NewReport(area.id, "2026-10", date(2026, 11, 5), True, None, values), now=clock()
+            session,
+            NewReport(area.id, "2026-10", date(2026, 11, 5), True, None, values),
+            now=clock(),
         )
     token = await link_from_chat(database, clock, ADMIN)
     assert token is not None

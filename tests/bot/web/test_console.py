@@ -90,7 +90,9 @@ async def test_a_tip_is_worked_with_the_chats_effects_and_shows_nothing_of_its_s
         page = await web.get(f"/web/tips/{code}")
         assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
         assert "77" not in page.text.replace(code, "")  # the sender's platform id
-        took = await web.post(f"/web/tips/{code}/act", data={"action": "take", "csrf": csrf_of(page)})
+        took = await web.post(
+            f"/web/tips/{code}/act", data={"action": "take", "csrf": csrf_of(page)}
+        )
         assert took.status_code == 303
         page = await web.get(f"/web/tips/{code}")
         asked = await web.post(
@@ -102,7 +104,8 @@ async def test_a_tip_is_worked_with_the_chats_effects_and_shows_nothing_of_its_s
         )
         assert no_reason.status_code == 400
         closed = await web.post(
-            f"/web/tips/{code}/act", data={"action": "closed", "note": "Đã xử lý", "csrf": csrf_of(page)}
+            f"/web/tips/{code}/act",
+            data={"action": "closed", "note": "Đã xử lý", "csrf": csrf_of(page)},
         )
         assert closed.status_code == 303
     (tip,) = await rows(commune, tips)
@@ -130,7 +133,9 @@ async def test_revoking_a_role_ends_the_members_sessions(commune: Database) -> N
         officer = await member_id(commune, OFFICER_A)
         async with commune.transaction() as session:
             await session.execute(
-                update(member_roles).where(member_roles.c.member_id == officer).values(revoked_at=clock())
+                update(member_roles)
+                .where(member_roles.c.member_id == officer)
+                .values(revoked_at=clock())
             )
         assert (await web.get("/web/tips")).headers["location"] == "/web/signin"
     (ended,) = await rows(commune, web_sessions)
