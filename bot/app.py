@@ -292,6 +292,7 @@ def web_console(app: Application) -> WebConsole:
         report_calendar=settings.report_calendar,
         telegram_token=token,
         telegram_base_url=settings.telegram_base_url,
+        https_only=settings.web_console_url.startswith("https://"),
         clock=app.processor.clock,
     )
     return WebConsole(app.database, app.sealer, app.catalogues, options)

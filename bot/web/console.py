@@ -3,8 +3,8 @@
 Every page loads the viewer from the session cookie in its own transaction (roles afresh, as the
 chat loads them for every message), asks ``conversations.policy`` as the chat does, and answers
 with the console's security headers. Forms carry the session's CSRF token; a form without it is
-refused. Pages: ``bot.web.tip_pages``, ``bot.web.place_pages`` (compliance, broadcasts,
-exports).
+refused. Pages: ``bot.web.tip_pages``, ``bot.web.compliance_pages``,
+``bot.web.broadcast_pages``, ``bot.web.export_pages``.
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ class ConsoleOptions:
     report_calendar: ReportCalendar = field(default_factory=ReportCalendar)
     telegram_token: str | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
+    # Cookies only over HTTPS: the console's public address is https:// (behind a proxy the
+    # request itself may arrive over plain HTTP).
+    https_only: bool = False
     clock: Callable[[], datetime] = utcnow
 
 
@@ -144,6 +147,9 @@ class WebConsole:
 
     # -- signing in and out ---------------------------------------------------------------
 
+    def secure(self, request: Request) -> bool:
+        return self.options.https_only or request.url.scheme == "https"
+
     def _client(self, request: Request) -> str:
         return request.client.host if request.client else "?"
 
@@ -167,7 +173,7 @@ class WebConsole:
             form_token,
             max_age=600,
             httponly=True,
-            secure=request.url.scheme == "https",
+            secure=self.secure(request),
             samesite="strict",
             path="/web/login",
         )
@@ -198,7 +204,7 @@ class WebConsole:
             self.keys.signed(started[0]),
             max_age=int(self.options.session_lifetime.total_seconds()),
             httponly=True,
-            secure=request.url.scheme == "https",
+            secure=self.secure(request),
             samesite="lax",
             path="/web",
         )
@@ -231,7 +237,9 @@ class WebConsole:
 
     def routes(self) -> list[BaseRoute]:
         # Imported here: the page modules build on this class.
-        from bot.web.place_pages import place_routes
+        from bot.web.broadcast_pages import broadcast_routes
+        from bot.web.compliance_pages import compliance_routes
+        from bot.web.export_pages import export_routes
         from bot.web.tip_pages import tip_routes
 
         return [
@@ -243,7 +251,9 @@ class WebConsole:
             Route("/web/lang/{locale}", self.language, methods=["GET"]),
             Route("/web/static/console.css", self.stylesheet, methods=["GET"]),
             *tip_routes(self),
-            *place_routes(self),
+            *compliance_routes(self),
+            *broadcast_routes(self),
+            *export_routes(self),
         ]
 
 

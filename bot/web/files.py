@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
-# What a browser may be told a file is: images and media inline, anything else as a download.
-INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "video/mp4", "audio/ogg", "audio/mpeg")
+# Telegram sends every photo as a JPEG, shown in the page; any other file is a download, so
+# that nothing a sender chose is rendered by the browser as a page of the console.
+INLINE = {"photo": "image/jpeg"}
 
 
 async def stream_attachment(
@@ -58,7 +59,6 @@ async def stream_attachment(
         await upstream.aclose()
         await client.aclose()
         return secured(Response(status_code=404))
-    media_type = upstream.headers.get("content-type", "application/octet-stream")
 
     async def body() -> AsyncIterator[bytes]:
         try:
@@ -68,9 +68,7 @@ async def stream_attachment(
             await upstream.aclose()
             await client.aclose()
 
-    response = StreamingResponse(
-        body(), media_type=media_type if media_type in INLINE_TYPES else "application/octet-stream"
-    )
-    if media_type not in INLINE_TYPES:
+    response = StreamingResponse(body(), media_type=INLINE.get(kind, "application/octet-stream"))
+    if kind not in INLINE:
         response.headers["Content-Disposition"] = f'attachment; filename="{kind}"'
     return secured(response)

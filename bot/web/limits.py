@@ -114,7 +114,7 @@ class AttemptLimiter:
     Kept in memory per process; the tokens are unguessable anyway, this bounds the cost."""
 
     def __init__(
-        self, *, attempts: int = 20, window_seconds: float = 300.0, clock: Callable[[], float]
+        self, *, attempts: int = 30, window_seconds: float = 60.0, clock: Callable[[], float]
     ) -> None:
         self.attempts = attempts
         self.window = window_seconds

@@ -49,6 +49,7 @@ STAFF_CAN = {
         Action.SEE_MODELS,
         Action.URGENT_INCIDENT,
         Action.EXPORT,
+        Action.WEB_CONSOLE,
     },
     Role.ADMIN: {
         Action.LIST_TIPS,
@@ -66,6 +67,7 @@ STAFF_CAN = {
         Action.MANAGE_MODELS,
         Action.END_MODELS,
         Action.SEE_MODELS,
+        Action.WEB_CONSOLE,
     },
 }
 

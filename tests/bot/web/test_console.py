@@ -3,12 +3,14 @@ page keeps, and acting on a tip with the chat's own effects."""
 
 from __future__ import annotations
 
+import re
+
 from storage._sql import audit_log, outbox, tip_messages, tips, web_sessions
 from storage.database import Database
-from tests.bot.harness import rows
+from tests.bot.harness import NAME, rows
 from tests.bot.tips.harness import ELSEWHERE, OFFICER_A, new_tip
 from tests.bot.web.harness import client, csrf_of, link_from_chat, log_in
-from tests.conversations.harness import Clock
+from tests.conversations.harness import Clock, t
 
 
 async def test_an_officer_signs_in_by_the_chats_link_and_the_cookie_is_guarded(
@@ -89,7 +91,9 @@ async def test_a_tip_is_worked_with_the_chats_effects_and_shows_nothing_of_its_s
         await log_in(web, token)
         page = await web.get(f"/web/tips/{code}")
         assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
-        assert "77" not in page.text.replace(code, "")  # the sender's platform id
+        # Neither the sender's platform id (77) nor the name their app gave the bot.
+        assert not re.search(r"(?<![0-9A-Za-z])77(?![0-9A-Za-z])", page.text)
+        assert NAME not in page.text and t("web.tip.anonymous") in page.text
         took = await web.post(
             f"/web/tips/{code}/act", data={"action": "take", "csrf": csrf_of(page)}
         )

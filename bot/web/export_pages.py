@@ -1,0 +1,170 @@
+"""Exports in the browser: the same files as ``antq export``, written in the background while
+the page shows a progress line (it refreshes itself, no script), then downloaded once.
+
+A job lives in this process's memory only (a few per member, an hour at most): the file is the
+export's, never stored on disk, and gone once downloaded. Making it is audited as the chat's
+and the command line's exports are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.exports.service import EXPORT_MADE, ExportRequest, ExportSubject, file_name, write_export
+from bot.places import place_of
+from bot.web.auth import Viewer
+from bot.web.console import WebConsole, form_text
+from bot.web.rendering import secured
+from conversations.exports import outermost
+from conversations.localtime import local_today
+from conversations.places import Place
+from conversations.policy import Action, may, scopes
+from storage.areas import area_by_code
+from storage.audit import record_audit
+
+log = logging.getLogger(__name__)
+
+JOBS_PER_MEMBER = 3
+JOB_LIFETIME = timedelta(hours=1)
+DAYS = 30  # tips, activities and events of the last 30 days, as /export offers
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_routes(console: WebConsole) -> list[BaseRoute]:
+    pages = ExportPages(console)
+    signed_in = console.signed_in
+    return [
+        Route("/web/exports", signed_in(pages.exports), methods=["GET"]),
+        Route("/web/exports", signed_in(pages.start, form=True), methods=["POST"]),
+        Route("/web/exports/{job}", signed_in(pages.download), methods=["GET"]),
+    ]
+
+
+@dataclass
+class ExportJob:
+    """An export being written for one member."""
+
+    member_id: int
+    name: str
+    started_at: datetime
+    done: bool = False
+    failed: bool = False
+    rows: int = 0
+    data: bytes = field(default=b"", repr=False)
+
+
+def export_request(
+    subject: ExportSubject, place: Place, locale: str, period: str, today: date
+) -> ExportRequest:
+    if subject is ExportSubject.REPORTS:
+        return ExportRequest(subject, (place,), locale=locale, periods=(period,))
+    return ExportRequest(
+        subject,
+        (place,),
+        locale=locale,
+        date_from=today - timedelta(days=DAYS - 1),
+        date_to=today,
+    )
+
+
+class ExportPages:
+    def __init__(self, console: WebConsole) -> None:
+        self.console = console
+        self.jobs: dict[str, ExportJob] = {}
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def jobs_of(self, member_id: int) -> dict[str, ExportJob]:
+        now = self.console.now()
+        for key in [k for k, job in self.jobs.items() if now - job.started_at > JOB_LIFETIME]:
+            del self.jobs[key]
+        return {key: job for key, job in self.jobs.items() if job.member_id == member_id}
+
+    async def exports(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        jobs = self.jobs_of(viewer.member.id)
+        return self.console.page(
+            request,
+            "exports.html",
+            viewer,
+            own=outermost(scopes(viewer.grants, Action.EXPORT)),
+            jobs=jobs,
+            working=any(not job.done for job in jobs.values()),
+            subjects=list(ExportSubject),
+            now=self.console.now(),
+        )
+
+    async def start(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        area = await area_by_code(session, form_text(request, "place"))
+        subject = form_text(request, "subject")
+        if (
+            area is None
+            or not may(viewer.grants, Action.EXPORT, area.path)
+            or subject not in {s.value for s in ExportSubject}
+        ):
+            return self.console.not_found(request, viewer)
+        mine = self.jobs_of(viewer.member.id)
+        if len(mine) >= JOBS_PER_MEMBER:
+            oldest = min(mine, key=lambda key: mine[key].started_at)
+            del self.jobs[oldest]
+        now = self.console.now()
+        today = local_today(now)
+        place = place_of(area)
+        calendar = self.console.options.report_calendar
+        export = export_request(
+            ExportSubject(subject),
+            place,
+            self.console.locale_of(request, viewer),
+            calendar.period_for(today, place.path),
+            today,
+        )
+        job = ExportJob(viewer.member.id, file_name(export, "xlsx"), now)
+        self.jobs[secrets.token_urlsafe(16)] = job
+        await record_audit(
+            session,
+            EXPORT_MADE,
+            actor_member_id=viewer.member.id,
+            subject_kind="export",
+            area_id=place.id,
+            at=now,
+        )
+        task = asyncio.create_task(self._write(job, export, today))
+        self.tasks.add(task)  # kept until done, so that it is not collected half-way
+        task.add_done_callback(self.tasks.discard)
+        return secured(RedirectResponse("/web/exports", status_code=303))
+
+    async def _write(self, job: ExportJob, export: ExportRequest, today: date) -> None:
+        target = io.BytesIO()
+        try:
+            result = await write_export(
+                export,
+                self.console.database.transaction,
+                target,
+                catalogues=self.console.catalogues,
+                today=today,
+                calendar=self.console.options.report_calendar,
+            )
+        except Exception:
+            log.exception("a web console export failed")
+            job.failed = True
+        else:
+            job.rows = result.rows
+            job.data = target.getvalue()
+        job.done = True
+
+    async def download(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        key = request.path_params["job"]
+        job = self.jobs_of(viewer.member.id).get(key)
+        if job is None or not job.done or job.failed:
+            return self.console.not_found(request, viewer)
+        del self.jobs[key]
+        headers = {"Content-Disposition": f'attachment; filename="{job.name}"'}
+        return secured(Response(job.data, media_type=XLSX, headers=headers))

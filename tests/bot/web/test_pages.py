@@ -1,0 +1,233 @@
+"""The console's pages without a browser: the queue's filters and pages, English, logging out,
+the login rate limit, files streamed from Telegram, compliance, broadcasts and exports."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import httpx
+from openpyxl import load_workbook
+
+from bot.web.app import build_web_app
+from bot.web.console import ConsoleOptions, WebConsole
+from bot.web.limits import AttemptLimiter
+from storage._sql import broadcasts
+from storage.areas import area_by_code
+from storage.broadcasts import NewBroadcast, insert_broadcast
+from storage.database import Database
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
+from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip
+from tests.bot.web.harness import client, csrf_of, link_from_chat, log_in
+from tests.conversations.harness import CATALOGUES, Clock, t
+from tests.fakes.telegram_server import FakeTelegramServer
+
+
+@asynccontextmanager
+async def signed_in(
+    database: Database, clock: Clock, user: tuple[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    token = await link_from_chat(database, clock, user)
+    assert token is not None
+    async with client(database, clock) as web:
+        assert (await log_in(web, token)).status_code == 303
+        yield web
+
+
+def codes_on(page: httpx.Response) -> set[str]:
+    return set(re.findall(r'href="/web/tips/([A-Z0-9]+)"', page.text))
+
+
+async def test_the_queue_filters_by_status_and_by_a_tipster_awaiting_an_answer(
+    commune: Database,
+) -> None:
+    clock = Clock()
+    first = await new_tip(commune, clock)
+    clock.advance(hours=30)
+    async with signed_in(commune, clock, OFFICER_A) as web:
+        queue = await web.get("/web/tips")
+        assert codes_on(queue) == {first}
+        assert "/web/tips/" + first in queue.text
+        page = await web.get(f"/web/tips/{first}")
+        await web.post(f"/web/tips/{first}/act", data={"action": "take", "csrf": csrf_of(page)})
+        assert codes_on(await web.get("/web/tips?status=received")) == set()
+        assert codes_on(await web.get("/web/tips?status=acknowledged")) == {first}
+        assert codes_on(await web.get("/web/tips?age=1d")) == {first}
+        assert codes_on(await web.get("/web/tips?age=7d")) == set()
+        assert codes_on(await web.get("/web/tips?waiting=1")) == set()
+        tipster = Phone(make_processor(commune, clock), user_id="77")
+        await at_menu(tipster)
+        await tipster.send(text=f"/bosung {first}")
+        await tipster.send(text="Thêm: xe màu đen")
+        await tipster.send(text="xong")
+        assert codes_on(await web.get("/web/tips?waiting=1")) == {first}
+
+
+async def test_the_queue_comes_in_pages_of_25(commune: Database) -> None:
+    clock = Clock()
+    for _ in range(26):
+        await new_tip_quickly(commune, clock)
+    async with signed_in(commune, clock, OFFICER_A) as web:
+        first = await web.get("/web/tips")
+        assert len(codes_on(first)) == 25 and t("web.page.of", page=1, pages=2) in first.text
+        second = await web.get("/web/tips?page=2")
+        assert len(codes_on(second)) == 1 and not codes_on(second) & codes_on(first)
+
+
+async def new_tip_quickly(database: Database, clock: Clock) -> None:
+    """A tip of Xã Đô Lương stored directly (26 chats would take long)."""
+    from conversations.tips.report import new_tip_code
+    from storage.tips import NewTip, insert_tip
+
+    async with database.transaction() as session:
+        area = await area_by_code(session, "17662")
+        assert area is not None
+        await insert_tip(
+            session,
+            NewTip(
+                code=new_tip_code(), category="theft", description="Mất xe đạp", place_text=None,
+                latitude=None, longitude=None, place_unknown=True, occurred_date=None,
+                occurred_time=None, occurred_unknown=True, anonymous=True, member_id=None,
+                contact_phone=None, sender_route=SEALER.seal_route("telegram", "77"), locale="vi",
+                received_at=clock(), area_id=area.id,
+            ),
+        )  # fmt: skip
+    clock.advance(minutes=1)
+
+
+async def test_english_pages_say_everything_in_english(commune: Database) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    async with signed_in(commune, clock, OFFICER_A) as web:
+        await web.get("/web/lang/en")
+        page = await web.get(f"/web/tips/{code}")
+        english = CATALOGUES.text("en", "web.tip.history")
+        assert english in page.text and t("web.tip.history") not in page.text
+        assert not re.search(r">\s*web\.[a-z_.]+\s*<", page.text)  # no key left untranslated
+
+
+async def test_logging_out_ends_the_session(commune: Database) -> None:
+    clock = Clock()
+    async with signed_in(commune, clock, OFFICER_A) as web:
+        queue = await web.get("/web/tips")
+        cookie = web.cookies.get("antq_web")
+        assert (await web.post("/web/logout", data={"csrf": csrf_of(queue)})).status_code == 200
+        web.cookies.set("antq_web", cookie or "", path="/web")  # a copy kept of the cookie
+        assert (await web.get("/web/tips")).headers["location"] == "/web/signin"
+
+
+async def test_the_login_link_endpoint_is_rate_limited(commune: Database) -> None:
+    clock = Clock()
+    limiter = AttemptLimiter(attempts=3, window_seconds=60, clock=lambda: 0.0)
+    console = WebConsole(
+        commune, SEALER, CATALOGUES, ConsoleOptions(clock=clock), login_limiter=limiter
+    )
+    app = build_web_app(commune, console.routes())
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://c"
+    ) as web:
+        answers = [(await web.get(f"/web/login/guess{n}")).status_code for n in range(4)]
+    assert answers == [403, 403, 403, 429]
+
+
+async def test_a_telegram_file_is_streamed_through_without_the_token(commune: Database) -> None:
+    from storage.tips import NewAttachment, NewTip, insert_tip
+
+    clock = Clock()
+    async with FakeTelegramServer() as telegram:
+        photo = b"\xff\xd8\xff" + b"jpeg" * 100
+        file_id = telegram.add_file(photo, file_path="photos/file_1.jpg")
+        async with commune.transaction() as session:
+            area = await area_by_code(session, "17662")
+            assert area is not None
+            await insert_tip(
+                session,
+                NewTip(
+                    code="K7Q2M9XD", category="theft", description="Ảnh xe", place_text=None,
+                    latitude=None, longitude=None, place_unknown=True, occurred_date=None,
+                    occurred_time=None, occurred_unknown=True, anonymous=True, member_id=None,
+                    contact_phone=None, sender_route=None, locale="vi", received_at=clock(),
+                    attachments=(NewAttachment("photo", "telegram", file_id),), area_id=area.id,
+                ),
+            )  # fmt: skip
+        token = await link_from_chat(commune, clock, OFFICER_A)
+        assert token is not None
+        options = ConsoleOptions(
+            clock=clock, telegram_token=telegram.token, telegram_base_url=telegram.base_url
+        )
+        app = build_web_app(commune, WebConsole(commune, SEALER, CATALOGUES, options).routes())
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://c") as web:
+            await log_in(web, token)
+            page = await web.get("/web/tips/K7Q2M9XD")
+            assert telegram.token not in page.text and file_id not in page.text
+            shown = await web.get("/web/tips/K7Q2M9XD/files/a0")
+    assert shown.status_code == 200 and shown.content == photo
+    assert shown.headers["content-type"] == "image/jpeg"
+    assert shown.headers["cache-control"] == "no-store"
+
+
+async def test_compliance_of_another_commune_answers_404_and_a_year_lists_its_months(
+    commune: Database,
+) -> None:
+    clock = Clock()  # 23/11/2026
+    async with signed_in(commune, clock, ELSEWHERE) as web:
+        assert (await web.get("/web/compliance?place=17662")).status_code == 404
+    async with signed_in(commune, clock, ADMIN) as web:
+        year = await web.get("/web/compliance?place=17662&period=2026")
+        assert year.status_code == 200
+        assert "2026-01" in year.text and "2026-11" in year.text and "2026-12" not in year.text
+
+
+async def test_an_admin_cancels_a_broadcast_through_the_chats_effect(commune: Database) -> None:
+    clock = Clock()
+    async with commune.transaction() as session:
+        area = await area_by_code(session, "17662")
+        assert area is not None
+        broadcast_id = await insert_broadcast(
+            session,
+            NewBroadcast(
+                None, area.id, {"area_ids": [area.id], "roles": [], "channels": []},
+                "Họp dân tối thứ Bảy", None, None, "scheduled", clock() + timedelta(days=1),
+                None, clock(),
+            ),
+        )  # fmt: skip
+    async with signed_in(commune, clock, OFFICER_A) as web:  # an officer: no broadcasts
+        assert (await web.get("/web/broadcasts")).status_code == 404
+    async with signed_in(commune, clock, ADMIN) as web:
+        listed = await web.get("/web/broadcasts")
+        assert "Họp dân tối thứ Bảy" in listed.text
+        cancel = await web.post(
+            f"/web/broadcasts/{broadcast_id}/cancel", data={"csrf": csrf_of(listed)}
+        )
+        assert cancel.status_code == 303
+    (row,) = await rows(commune, broadcasts)
+    assert row["status"] == "cancelled"
+
+
+async def test_an_export_is_made_in_the_background_and_downloaded_once(commune: Database) -> None:
+    clock = Clock()
+    await new_tip(commune, clock)
+    async with signed_in(commune, clock, OFFICER_A) as web:
+        page = await web.get("/web/exports")
+        started = await web.post(
+            "/web/exports", data={"csrf": csrf_of(page), "place": "17662", "subject": "tips"}
+        )
+        assert started.status_code == 303
+        for _ in range(100):
+            page = await web.get("/web/exports")
+            link = re.search(r'href="(/web/exports/[^"]+)"', page.text)
+            if link:
+                break
+            assert 'http-equiv="refresh"' in page.text  # the progress line refreshes itself
+            await asyncio.sleep(0.05)
+        assert link is not None
+        file = await web.get(link.group(1))
+        assert file.status_code == 200
+        sheet = load_workbook(io.BytesIO(file.content)).active
+        assert sheet is not None and sheet.max_row == 2  # the heading and the one tip
+        assert (await web.get(link.group(1))).status_code == 404
