@@ -22,8 +22,17 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.places import load_grants
 from bot.sealing import Sealer
-from bot.web.auth import SESSION_COOKIE, Keys, Viewer, digest, log_in, viewer_of
+from bot.web.auth import (
+    SESSION_COOKIE,
+    Keys,
+    Viewer,
+    digest,
+    log_in,
+    may_use_console,
+    viewer_of,
+)
 from bot.web.limits import AttemptLimiter
 from bot.web.rendering import LOCALE_COOKIE, STATIC, Pages, page_locale, secured
 from conversations.calendar import ReportCalendar
@@ -127,20 +136,20 @@ class WebConsole:
         session's CSRF token (403 otherwise); nobody signed in is sent to the sign-in page."""
 
         async def endpoint(request: Request) -> Response:
+            # The body is read (within bot.web.limits' bounds) before the transaction opens.
+            data = await request.form() if form else None
             async with self.database.transaction() as session:
                 viewer = await viewer_of(
                     session, self.keys, request.cookies.get(SESSION_COOKIE), now=self.now()
                 )
-            if viewer is None:
-                if form:
-                    return self.message(request, None, "web.signed_out", status_code=403)
-                return secured(RedirectResponse("/web/signin", status_code=303))
-            if form:
-                data = await request.form()
-                if not self.keys.csrf_matches(viewer.session_token, _field(data, "csrf")):
-                    return self.message(request, viewer, "web.csrf_refused", status_code=403)
-                request.state.form = data
-            async with self.database.transaction() as session:
+                if viewer is None:
+                    if form:
+                        return self.message(request, None, "web.signed_out", status_code=403)
+                    return secured(RedirectResponse("/web/signin", status_code=303))
+                if data is not None:
+                    if not self.keys.csrf_matches(viewer.session_token, _field(data, "csrf")):
+                        return self.message(request, viewer, "web.csrf_refused", status_code=403)
+                    request.state.form = data
                 return await handler(request, session, viewer)
 
         return endpoint
@@ -164,7 +173,8 @@ class WebConsole:
         token = request.path_params["token"]
         async with self.database.transaction() as session:
             member_id = await login_link_member(session, digest(token), now=self.now())
-        if member_id is None:
+            grants = await load_grants(session, member_id) if member_id is not None else ()
+        if member_id is None or not may_use_console(grants):
             return self.message(request, None, "web.link_invalid", status_code=403)
         form_token = secrets.token_urlsafe(16)
         response = self.page(request, "login.html", None, token=token, login_csrf=form_token)
@@ -221,7 +231,11 @@ class WebConsole:
 
     async def language(self, request: Request) -> Response:
         locale = request.path_params["locale"]
-        response = secured(RedirectResponse("/web/tips", status_code=303))
+        back = request.query_params.get("next", "")
+        # Only a page of the console: never another site (an open redirect).
+        if not back.startswith("/web/") or back.startswith("//") or "\\" in back:
+            back = "/web/tips"
+        response = secured(RedirectResponse(back, status_code=303))
         if locale in SUPPORTED_LOCALES:
             response.set_cookie(
                 LOCALE_COOKIE, locale, max_age=365 * 86400, samesite="lax", path="/web"

@@ -8,6 +8,7 @@ says "Người báo tin"; a phone appears only when the sender chose to leave on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -17,7 +18,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.places import place_of
 from bot.records import DatabaseRecords
 from bot.web.acting import perform
 from bot.web.auth import Viewer
@@ -45,7 +45,6 @@ from conversations.tips import (
     may_ask,
 )
 from conversations.tips.report import CATEGORIES
-from storage.areas import area_by_code
 from storage.exports import places_of_kind
 from storage.tips import find_tip_by_code, tip_thread
 from storage.web_queue import QueueFilter, tip_history, tip_queue
@@ -81,23 +80,12 @@ class TipPages:
 
     # -- the queue ------------------------------------------------------------------------
 
-    async def places_to_filter(self, session: AsyncSession, viewer: Viewer) -> list[Place]:
-        """The viewer's places and the communes inside them, for the place filter."""
-        places = outermost(scopes(viewer.grants, Action.LIST_TIPS))
-        offered = list(places)
-        for place in places:
-            if place.kind != COMMUNE:
-                for code, _name, _path in await places_of_kind(session, place.path, COMMUNE):
-                    area = await area_by_code(session, code)
-                    if area is not None:
-                        offered.append(place_of(area))
-        return offered
-
     async def queue(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         query = request.query_params
-        places = await self.places_to_filter(session, viewer)
+        own = outermost(scopes(viewer.grants, Action.LIST_TIPS))
+        places = await places_to_filter(session, own)
         chosen = next((p for p in places if p.code == query.get("place")), None)
-        paths = [chosen.path] if chosen else [p.path for p in outermost(places)]
+        paths = [chosen.path] if chosen else [p.path for p in own]
         status = query.get("status") if query.get("status") in STATUSES else None
         category = query.get("category") if query.get("category") in CATEGORIES.labels else None
         age = AGES.get(query.get("age", ""))
@@ -274,6 +262,25 @@ class TipPages:
         if found is None:
             return self.console.not_found(request, viewer)
         return await stream_attachment(self.console.options, *found)
+
+
+@dataclass(frozen=True)
+class FilterPlace:
+    """A place the queue can be narrowed to."""
+
+    code: str
+    name: str
+    path: str
+
+
+async def places_to_filter(session: AsyncSession, own: list[Place]) -> list[FilterPlace]:
+    """The viewer's places and, for a province, the communes inside it."""
+    offered = [FilterPlace(place.code, place.name, place.path) for place in own]
+    for place in own:
+        if place.kind != COMMUNE:
+            found = await places_of_kind(session, place.path, COMMUNE)
+            offered.extend(FilterPlace(code, name, path) for code, name, path in found)
+    return offered
 
 
 def _back_to(code: str, done: str) -> Response:

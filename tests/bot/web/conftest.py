@@ -10,8 +10,7 @@ from tests.bot.harness import TREE
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, OFFICER_B, staff
 
 
-@pytest.fixture
-async def commune(database: Database) -> Database:
+async def staffed(database: Database) -> Database:
     async with database.transaction() as session:
         await insert_areas(session, TREE)
     await staff(database, OFFICER_A, "officer", "17662")
@@ -19,3 +18,15 @@ async def commune(database: Database) -> Database:
     await staff(database, ELSEWHERE, "officer", "17641")
     await staff(database, ADMIN, "admin", "17662")
     return database
+
+
+@pytest.fixture
+async def commune(database: Database) -> Database:
+    return await staffed(database)
+
+
+@pytest.fixture
+async def sqlite_commune(sqlite_database: Database) -> Database:
+    """The same on SQLite only: in a browser one backend is enough (the console's queries run
+    on both in the tests without a browser)."""
+    return await staffed(sqlite_database)

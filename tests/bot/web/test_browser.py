@@ -8,12 +8,13 @@ run writes screenshots of the main pages to tests/artifacts/web/ (not committed)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.web.app import build_web_app
+from bot.web.auth import issue_login_link
 from conversations.fields import format_tip_code
 from conversations.monthly_reports import REPORT_FIELDS
 from storage.areas import area_by_code
@@ -21,7 +22,7 @@ from storage.database import Database
 from storage.monthly_reports import NewReport, insert_report
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, sender
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor
-from tests.bot.tips.harness import ADMIN, OFFICER_A, new_tip
+from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip, staff_id
 from tests.bot.web.harness import console, link_from_chat
 from tests.conversations.harness import Clock, t
 from tests.fakes.asgi_server import LoopbackASGIServer
@@ -44,25 +45,6 @@ async def browser() -> AsyncIterator[object]:
             yield launched
         finally:
             await launched.close()
-
-
-@pytest.fixture
-async def sqlite_commune(sqlite_database: Database) -> Database:
-    # One backend is enough in a browser: the console's queries run on both in test_console.
-    from storage.areas import insert_areas
-    from tests.bot.harness import TREE
-    from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, OFFICER_B, staff
-
-    async with sqlite_database.transaction() as session:
-        await insert_areas(session, TREE)
-    for user, role, code in (
-        (OFFICER_A, "officer", "17662"),
-        (OFFICER_B, "officer", "17662"),
-        (ELSEWHERE, "officer", "17641"),
-        (ADMIN, "admin", "17662"),
-    ):
-        await staff(sqlite_database, user, role, code)
-    return sqlite_database
 
 
 async def shoot(page: object, name: str) -> None:
@@ -156,3 +138,40 @@ async def test_an_admin_sees_a_communes_late_area(
         assert "Thôn Đông" in areas and t("export.filing.late") in areas
         assert await page.locator("svg").count() >= 2
         await shoot(page, "5-compliance")
+
+
+async def test_the_browser_is_refused_what_it_may_not_have(
+    sqlite_commune: Database, browser: object
+) -> None:
+    database = sqlite_commune
+    clock = Clock()
+    code = await new_tip(database, clock)  # a tip of Xã Đô Lương
+    resident = Phone(make_processor(database, clock), user_id="901")
+    await at_menu(resident)
+    async with database.transaction() as session:
+        # A link made for a resident (the chat gives them none): the link itself opens nothing.
+        resident_token = await issue_login_link(
+            session, await staff_id(database, "901"), now=clock(), lifetime=timedelta(minutes=10)
+        )
+    token = await link_from_chat(database, clock, ELSEWHERE)  # an officer of Xã Lương Sơn
+    assert token is not None
+    async with LoopbackASGIServer() as server:
+        await server.start(build_web_app(database, console(database, clock).routes()))
+        page = await browser.new_page()  # type: ignore[attr-defined]
+        refused = await page.goto(f"{server.url}/web/login/{resident_token}")
+        assert refused.status == 403 and t("web.link_invalid") in await page.inner_text("main")
+
+        await page.goto(f"{server.url}/web/login/{token}")
+        await page.get_by_role("button", name=t("web.login.button")).click()
+        await page.wait_for_url("**/web/tips")
+        again = await (await browser.new_page()).goto(f"{server.url}/web/login/{token}")  # type: ignore[attr-defined]
+        assert again.status == 403  # the link was used
+
+        other = await page.goto(f"{server.url}/web/tips/{code}")
+        assert other.status == 404
+        await shoot(page, "6-another-communes-tip")
+        # The browser's own cookies, a form without its token.
+        posted = await page.context.request.post(
+            f"{server.url}/web/tips/{code}/act", form={"action": "take"}
+        )
+        assert posted.status == 403
