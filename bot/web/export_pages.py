@@ -37,7 +37,13 @@ log = logging.getLogger(__name__)
 JOBS_PER_MEMBER = 3
 JOB_LIFETIME = timedelta(hours=1)
 DAYS = 30  # tips, activities and events of the last 30 days, as /export offers
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("xlsx", "csv")
+# What a finished file is, by the extension the export gave it (CSV sheets come as one ZIP).
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
+}
 
 
 def export_routes(console: WebConsole) -> list[BaseRoute]:
@@ -55,22 +61,29 @@ class ExportJob:
     """An export being written for one member."""
 
     member_id: int
-    name: str
+    request: ExportRequest
     started_at: datetime
     done: bool = False
     failed: bool = False
     rows: int = 0
+    extension: str = ""
     data: bytes = field(default=b"", repr=False)
+
+    @property
+    def name(self) -> str:
+        return file_name(self.request, self.extension or self.request.format)
 
 
 def export_request(
-    subject: ExportSubject, place: Place, locale: str, period: str, today: date
+    subject: ExportSubject, format: str, place: Place, locale: str, period: str, today: date
 ) -> ExportRequest:
+    """What ``/export`` would make: the month leaders file now, or the last 30 days."""
     if subject is ExportSubject.REPORTS:
-        return ExportRequest(subject, (place,), locale=locale, periods=(period,))
+        return ExportRequest(subject, (place,), format=format, locale=locale, periods=(period,))
     return ExportRequest(
         subject,
         (place,),
+        format=format,
         locale=locale,
         date_from=today - timedelta(days=DAYS - 1),
         date_to=today,
@@ -99,16 +112,19 @@ class ExportPages:
             jobs=jobs,
             working=any(not job.done for job in jobs.values()),
             subjects=list(ExportSubject),
+            formats=FORMATS,
             now=self.console.now(),
         )
 
     async def start(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         area = await area_by_code(session, form_text(request, "place"))
         subject = form_text(request, "subject")
+        format = form_text(request, "format") or "xlsx"
         if (
             area is None
             or not may(viewer.grants, Action.EXPORT, area.path)
             or subject not in {s.value for s in ExportSubject}
+            or format not in FORMATS
         ):
             return self.console.not_found(request, viewer)
         mine = self.jobs_of(viewer.member.id)
@@ -121,12 +137,13 @@ class ExportPages:
         calendar = self.console.options.report_calendar
         export = export_request(
             ExportSubject(subject),
+            format,
             place,
             self.console.locale_of(request, viewer),
             calendar.period_for(today, place.path),
             today,
         )
-        job = ExportJob(viewer.member.id, file_name(export, "xlsx"), now)
+        job = ExportJob(viewer.member.id, export, now)
         self.jobs[secrets.token_urlsafe(16)] = job
         await record_audit(
             session,
@@ -157,6 +174,7 @@ class ExportPages:
             job.failed = True
         else:
             job.rows = result.rows
+            job.extension = result.extension
             job.data = target.getvalue()
         job.done = True
 
@@ -167,4 +185,5 @@ class ExportPages:
             return self.console.not_found(request, viewer)
         del self.jobs[key]
         headers = {"Content-Disposition": f'attachment; filename="{job.name}"'}
-        return secured(Response(job.data, media_type=XLSX, headers=headers))
+        media_type = MEDIA_TYPES.get(job.extension, "application/octet-stream")
+        return secured(Response(job.data, media_type=media_type, headers=headers))

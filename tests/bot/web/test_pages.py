@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import zipfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -209,25 +210,36 @@ async def test_an_admin_cancels_a_broadcast_through_the_chats_effect(commune: Da
     assert row["status"] == "cancelled"
 
 
+async def exported(web: httpx.AsyncClient, subject: str, format: str) -> httpx.Response:
+    """Start an export and download it once the page offers it."""
+    page = await web.get("/web/exports")
+    started = await web.post(
+        "/web/exports",
+        data={"csrf": csrf_of(page), "place": "17662", "subject": subject, "format": format},
+    )
+    assert started.status_code == 303
+    for _ in range(100):
+        page = await web.get("/web/exports")
+        link = re.search(r'href="(/web/exports/[^"]+)"', page.text)
+        if link:
+            file = await web.get(link.group(1))
+            assert (await web.get(link.group(1))).status_code == 404  # downloaded once only
+            return file
+        assert 'http-equiv="refresh"' in page.text  # the progress line refreshes itself
+        await asyncio.sleep(0.05)
+    raise AssertionError("the export never finished")
+
+
 async def test_an_export_is_made_in_the_background_and_downloaded_once(commune: Database) -> None:
     clock = Clock()
     await new_tip(commune, clock)
     async with signed_in(commune, clock, OFFICER_A) as web:
-        page = await web.get("/web/exports")
-        started = await web.post(
-            "/web/exports", data={"csrf": csrf_of(page), "place": "17662", "subject": "tips"}
-        )
-        assert started.status_code == 303
-        for _ in range(100):
-            page = await web.get("/web/exports")
-            link = re.search(r'href="(/web/exports/[^"]+)"', page.text)
-            if link:
-                break
-            assert 'http-equiv="refresh"' in page.text  # the progress line refreshes itself
-            await asyncio.sleep(0.05)
-        assert link is not None
-        file = await web.get(link.group(1))
+        file = await exported(web, "tips", "xlsx")
         assert file.status_code == 200
         sheet = load_workbook(io.BytesIO(file.content)).active
         assert sheet is not None and sheet.max_row == 2  # the heading and the one tip
-        assert (await web.get(link.group(1))).status_code == 404
+        reports = await exported(web, "reports", "csv")
+    # The monthly updates' sheets come as CSV files in one ZIP, as from the command line.
+    assert reports.headers["content-type"] == "application/zip"
+    assert "antq-reports-17662-" in reports.headers["content-disposition"]
+    assert zipfile.ZipFile(io.BytesIO(reports.content)).namelist()
