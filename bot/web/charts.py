@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 ROW = 26
+LEGEND_ROW = 18
 LABEL_WIDTH = 170
 BAR_WIDTH = 300
 COLOURS = {"on_time": "#2e7d32", "late": "#f9a825", "missing": "#c62828", "not_yet": "#9e9e9e"}
@@ -58,8 +59,9 @@ def filing_stack(counts: dict[str, int], labels: dict[str, str], *, title: str =
     """One stacked bar of the areas by filing state, with a legend under it."""
     total = sum(counts.values()) or 1
     width = 480
+    height = 34 + LEGEND_ROW * len(counts)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} 60" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
         f'width="100%" aria-label="{escape(title)}">'
     ]
     x = 0.0
@@ -69,13 +71,12 @@ def filing_stack(counts: dict[str, int], labels: dict[str, str], *, title: str =
             f'<rect x="{x:.1f}" y="0" width="{length:.1f}" height="24" fill="{COLOURS[state]}"/>'
         )
         x += length
-    legend_x = 0
-    for state, count in counts.items():
+    # The legend one state a line: the labels are long ("Chưa nộp (chưa đến hạn)").
+    for n, (state, count) in enumerate(counts.items()):
+        y = 34 + n * LEGEND_ROW
         parts.append(
-            f'<rect x="{legend_x}" y="36" width="12" height="12" fill="{COLOURS[state]}"/>'
-            f'<text x="{legend_x + 16}" y="47" font-size="12">'
-            f"{escape(labels[state])}: {count}</text>"
+            f'<rect x="0" y="{y}" width="12" height="12" fill="{COLOURS[state]}"/>'
+            f'<text x="18" y="{y + 11}" font-size="12">{escape(labels[state])}: {count}</text>'
         )
-        legend_x += 120
     parts.append("</svg>")
     return Markup("".join(parts))

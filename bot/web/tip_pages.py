@@ -9,7 +9,7 @@ says "Người báo tin"; a phone appears only when the sender chose to leave on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -118,6 +118,7 @@ class TipPages:
             ages=AGES,
             query=query,
             now=self.console.now(),
+            age=lambda received: waited(self.console, request, viewer, received),
         )
 
     # -- one tip --------------------------------------------------------------------------
@@ -281,6 +282,15 @@ async def places_to_filter(session: AsyncSession, own: list[Place]) -> list[Filt
             found = await places_of_kind(session, place.path, COMMUNE)
             offered.extend(FilterPlace(code, name, path) for code, name, path in found)
     return offered
+
+
+def waited(console: WebConsole, request: Request, viewer: Viewer, received: datetime) -> str:
+    """How long ago a tip came in: hours during its first two days (the 24-hour rule), then days."""
+    hours = int((console.now() - received).total_seconds() // 3600)
+    locale = console.locale_of(request, viewer)
+    if hours < 48:
+        return console.catalogues.text(locale, N_("web.queue.hours"), hours=hours)
+    return console.catalogues.text(locale, N_("web.queue.days"), days=hours // 24)
 
 
 def _back_to(code: str, done: str) -> Response:

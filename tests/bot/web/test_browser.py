@@ -105,6 +105,9 @@ async def test_an_officer_works_a_tip_from_the_queue_to_closing(
         await page.wait_for_url("**done=status**")
         assert t("inbox.status.closed") in await page.inner_text("dd.status")
         await shoot(page, "4-tip-closed")
+        await page.set_viewport_size({"width": 390, "height": 844})  # a phone
+        await page.goto(f"{server.url}/web/tips")
+        await shoot(page, "7-queue-on-a-phone")
 
 
 async def test_an_admin_sees_a_communes_late_area(
