@@ -123,6 +123,9 @@ class TipPages:
 
     # -- one tip --------------------------------------------------------------------------
 
+    def text(self, request: Request, viewer: Viewer, key: str) -> str:
+        return self.console.catalogues.text(self.console.locale_of(request, viewer), key)
+
     async def readable(self, session: AsyncSession, viewer: Viewer, code: str) -> InboxTip | None:
         """The tip ``code`` when the policy lets the viewer read it; None looks like no tip."""
         normal = normalise_tip_code(code)
@@ -161,7 +164,7 @@ class TipPages:
         thread = await tip_thread(session, record.id) if record is not None else []
         done = DONE.get(request.query_params.get("done", ""))
         if done is not None and not said:
-            said = [self.console.catalogues.text(self.console.locale_of(request, viewer), done)]
+            said = [self.text(request, viewer, done)]
         return self.console.page(
             request,
             "tip.html",
@@ -191,11 +194,7 @@ class TipPages:
         action = form_text(request, "action")
         note = form_text(request, "note").strip()
         if action not in allowed_actions(viewer.grants, tip):
-            said = [
-                self.console.catalogues.text(
-                    self.console.locale_of(request, viewer), N_("web.not_allowed_now")
-                )
-            ]
+            said = [self.text(request, viewer, N_("web.not_allowed_now"))]
             return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
         problem = _note_problem(action, note)
         if problem is not None:
@@ -215,7 +214,9 @@ class TipPages:
             session, viewer.member, effect, now=self.console.now(), sealer=self.console.sealer
         )
         if said:
-            return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
+            # The handler found the tip changed meanwhile: the page shows it as it is now.
+            fresh = await self.readable(session, viewer, tip.code) or tip
+            return await self.tip_page(request, session, viewer, fresh, said=said)
         return _back_to(tip.code, "take" if action == TAKE else "status")
 
     async def ask(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
@@ -224,11 +225,7 @@ class TipPages:
             return self.console.not_found(request, viewer)
         text = form_text(request, "text").strip()
         if not may_ask(viewer.grants, tip):
-            said = [
-                self.console.catalogues.text(
-                    self.console.locale_of(request, viewer), N_("web.not_allowed_now")
-                )
-            ]
+            said = [self.text(request, viewer, N_("web.not_allowed_now"))]
             return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
         if not text or len(text) > MAX_THREAD_TEXT:
             return await self.tip_page(
@@ -237,7 +234,7 @@ class TipPages:
                 viewer,
                 tip,
                 errors={"text": N_("web.error.text_length")},
-                typed={"text": text[: MAX_THREAD_TEXT * 2]},
+                typed={"text": text},
                 status_code=400,
             )
         said = await perform(
@@ -248,9 +245,8 @@ class TipPages:
             sealer=self.console.sealer,
         )
         if said:
-            return await self.tip_page(
-                request, session, viewer, tip, said=said, typed={"text": text}, status_code=409
-            )
+            fresh = await self.readable(session, viewer, tip.code) or tip
+            return await self.tip_page(request, session, viewer, fresh, said=said)
         return _back_to(tip.code, "ask")
 
     async def file(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from bot.web.app import build_web_app
 from bot.web.console import ConsoleOptions, WebConsole
 from bot.web.limits import AttemptLimiter
-from storage._sql import broadcasts
+from storage._sql import broadcasts, tips
 from storage.areas import area_by_code
 from storage.broadcasts import NewBroadcast, insert_broadcast
 from storage.database import Database
@@ -243,3 +243,21 @@ async def test_an_export_is_made_in_the_background_and_downloaded_once(commune: 
     assert reports.headers["content-type"] == "application/zip"
     assert "antq-reports-17662-" in reports.headers["content-disposition"]
     assert zipfile.ZipFile(io.BytesIO(reports.content)).namelist()
+
+
+async def test_a_tip_taken_in_chat_meanwhile_is_not_taken_again_from_the_page(
+    commune: Database,
+) -> None:
+    from tests.bot.tips.harness import OFFICER_B, act, member_id, officer_phone
+
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    async with signed_in(commune, clock, OFFICER_A) as web:
+        page = await web.get(f"/web/tips/{code}")  # the page offers "take"
+        await act(await officer_phone(commune, clock, OFFICER_B), code, "take")
+        late = await web.post(
+            f"/web/tips/{code}/act", data={"action": "take", "csrf": csrf_of(page)}
+        )
+        assert late.status_code == 409 and t("web.not_allowed_now") in late.text
+    (tip,) = await rows(commune, tips)
+    assert tip["handler_member_id"] == await member_id(commune, OFFICER_B)
