@@ -28,10 +28,17 @@ TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 INLINE = {"photo": "image/jpeg"}
 
 
+def viewable(channel: str, file_id: str) -> bool:
+    """Can the console show this file: a Telegram file, or a file at an HTTPS address (Zalo)?"""
+    return channel == "telegram" or file_id.startswith("https://")
+
+
 async def stream_attachment(
     options: ConsoleOptions, channel: str, file_id: str, kind: str
 ) -> Response:
-    if channel == "zalo" and file_id.startswith("https://"):
+    if channel != "telegram" and file_id.startswith("https://"):
+        # Zalo keeps a sender's files at addresses of its own; the browser fetches it there
+        # (no referrer is sent, so Zalo does not learn which tip it belongs to).
         return secured(RedirectResponse(file_id, status_code=303))
     if channel != "telegram" or not options.telegram_token:
         return secured(Response(status_code=404))

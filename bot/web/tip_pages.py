@@ -22,7 +22,7 @@ from bot.records import DatabaseRecords
 from bot.web.acting import perform
 from bot.web.auth import Viewer
 from bot.web.console import WebConsole, form_text
-from bot.web.files import stream_attachment
+from bot.web.files import stream_attachment, viewable
 from bot.web.rendering import secured
 from conversations.exports import outermost
 from conversations.fields import normalise_tip_code
@@ -46,7 +46,7 @@ from conversations.tips import (
 )
 from conversations.tips.report import CATEGORIES
 from storage.exports import places_of_kind
-from storage.tips import find_tip_by_code, tip_thread
+from storage.tips import ThreadMessage, find_tip_by_code, tip_thread
 from storage.web_queue import QueueFilter, tip_history, tip_queue
 
 PAGE_SIZE = 25
@@ -178,7 +178,7 @@ class TipPages:
             rejections=REJECTIONS,
             may_ask=may_ask(viewer.grants, tip),
             history=await tip_history(session, tip.code),
-            thread=thread,
+            thread=_thread(thread),
             attachments=_attachments(tip),
             said=said or [],
             errors=errors or {},
@@ -310,12 +310,37 @@ def _int(text: str | None, default: int) -> int:
 
 def _attachments(tip: InboxTip) -> list[dict[str, Any]]:
     return [
-        {"ref": f"a{n}", "kind": item.kind, "channel": item.channel}
+        {
+            "ref": f"a{n}",
+            "kind": item.kind,
+            "viewable": viewable(item.channel, item.file_id),
+            "inline": item.kind == "photo" and item.channel == "telegram",
+        }
         for n, item in enumerate(tip.attachments)
     ]
 
 
-def _find_file(tip: InboxTip, thread: list[Any], ref: str) -> tuple[str, str, str] | None:
+def _thread(messages: list[ThreadMessage]) -> list[dict[str, Any]]:
+    """The thread as the page shows it: side, time, text and the files one may open."""
+    return [
+        {
+            "direction": message.direction,
+            "created_at": message.created_at,
+            "text": message.text,
+            "files": [
+                {
+                    "ref": f"m{message.id}-{n}",
+                    "kind": item["kind"],
+                    "viewable": viewable(item["channel"], item["file_id"]),
+                }
+                for n, item in enumerate(message.attachments)
+            ],
+        }
+        for message in messages
+    ]
+
+
+def _find_file(tip: InboxTip, thread: list[ThreadMessage], ref: str) -> tuple[str, str, str] | None:
     """(channel, file id, kind) of the file ``ref``: ``a<n>`` of the tip, ``m<id>-<n>`` of a
     thread message."""
     if ref.startswith("a") and ref[1:].isdigit():

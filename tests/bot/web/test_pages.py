@@ -261,3 +261,29 @@ async def test_a_tip_taken_in_chat_meanwhile_is_not_taken_again_from_the_page(
         assert late.status_code == 409 and t("web.not_allowed_now") in late.text
     (tip,) = await rows(commune, tips)
     assert tip["handler_member_id"] == await member_id(commune, OFFICER_B)
+
+
+async def test_a_zalo_file_opens_at_its_own_address(commune: Database) -> None:
+    from storage.tips import NewAttachment, NewTip, insert_tip
+
+    clock = Clock()
+    address = "https://photo.zalo.example/f/abc.jpg"
+    async with commune.transaction() as session:
+        area = await area_by_code(session, "17662")
+        assert area is not None
+        await insert_tip(
+            session,
+            NewTip(
+                code="Z7Q2M9XD", category="theft", description="Ảnh xe", place_text=None,
+                latitude=None, longitude=None, place_unknown=True, occurred_date=None,
+                occurred_time=None, occurred_unknown=True, anonymous=True, member_id=None,
+                contact_phone=None, sender_route=None, locale="vi", received_at=clock(),
+                attachments=(NewAttachment("photo", "zalo", address),), area_id=area.id,
+            ),
+        )  # fmt: skip
+    async with signed_in(commune, clock, OFFICER_A) as web:
+        page = await web.get("/web/tips/Z7Q2M9XD")
+        assert 'href="/web/tips/Z7Q2M9XD/files/a0"' in page.text and address not in page.text
+        opened = await web.get("/web/tips/Z7Q2M9XD/files/a0")
+    assert opened.status_code == 303 and opened.headers["location"] == address
+    assert opened.headers["referrer-policy"] == "no-referrer"
