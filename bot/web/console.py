@@ -41,8 +41,8 @@ from storage.audit import record_audit
 from storage.database import Database
 from storage.web_sessions import end_session, login_link_member
 
-WEB_LOGGED_IN = "web.logged_in"
-WEB_LOGGED_OUT = "web.logged_out"
+WEB_LOGGED_IN = "console.login"
+WEB_LOGGED_OUT = "console.logout"
 LOGIN_CSRF_COOKIE = "antq_login"
 
 

@@ -14,7 +14,7 @@ from conversations.replies import Text
 from conversations.web import LOGIN_LINK_MINUTES, SendWebLoginLink
 from storage.audit import record_audit
 
-WEB_LINK_SENT = "web.link_sent"
+WEB_LINK_SENT = "console.link_sent"
 
 
 @cache

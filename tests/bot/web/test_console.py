@@ -120,6 +120,7 @@ async def test_a_tip_is_worked_with_the_chats_effects_and_shows_nothing_of_its_s
     assert any("Biển số xe là gì?" in (row["text"] or "") for row in sent)
     actions = [row["action"] for row in await rows(commune, audit_log)]
     assert {"tip.viewed", "tip.taken", "tip.status_changed"} <= set(actions)
+    assert {"console.link_sent", "console.login"} <= set(actions)  # who signed in, when
 
 
 async def test_revoking_a_role_ends_the_members_sessions(commune: Database) -> None:
