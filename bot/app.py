@@ -19,7 +19,7 @@ from pathlib import Path
 
 import uvicorn
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, health_problems
 from bot.channels.console import ConsoleChannel, ReadLine, Write, read_stdin_line
 from bot.delivery.limits import RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
@@ -162,7 +162,7 @@ def platform_channels(app: Application) -> list[Channel]:
             )
         )
     if settings.zalo_token is not None:
-        from bot.channels.zalo.channel import ZaloChannel
+        from bot.channels.zalo_bot.channel import ZaloChannel
 
         channels.append(
             ZaloChannel(app.processor, app.catalogues, settings, limiter=app.limiters["zalo"])
@@ -179,7 +179,7 @@ def platform_transports(settings: Settings) -> dict[str, OpenTransport]:
 
         transports["telegram"] = functools.partial(telegram.open_transport, settings)
     if settings.zalo_token is not None:
-        from bot.channels.zalo import transport as zalo
+        from bot.channels.zalo_bot import transport as zalo
 
         transports["zalo"] = functools.partial(zalo.open_transport, settings)
     return transports
@@ -214,7 +214,12 @@ async def serve(app: Application, channels: list[Channel]) -> None:
     if not (routes or settings.webhook_mode):
         await _run_channels(app, channels, wait_for_stop_signal, transports)
         return
-    web = build_web_app(app.database, routes, max_body_bytes=settings.web_max_body_bytes)
+    web = build_web_app(
+        app.database,
+        routes,
+        max_body_bytes=settings.web_max_body_bytes,
+        channel_problems=functools.partial(health_problems, channels),
+    )
     config = uvicorn.Config(
         web,
         host=settings.web_host,

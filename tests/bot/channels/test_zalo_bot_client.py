@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.channels.zalo.client import DEFAULT_RETRY, ZaloClient
-from bot.channels.zalo.errors import ZaloApiError, ZaloUnavailable
-from bot.channels.zalo.texts import MAX_TEXT_LENGTH, split_text
+from bot.channels.zalo_bot.client import DEFAULT_RETRY, ZaloClient
+from bot.channels.zalo_bot.errors import ZaloApiError, ZaloUnavailable
+from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH, split_text
 from bot.retrying import RetryPolicy
 from tests.fakes.zalo_server import FakeZaloServer
 
