@@ -26,6 +26,11 @@ def oa_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return database
 
 
+def database_bytes(path: Path) -> bytes:
+    """The database file with its write-ahead log (WAL mode keeps new pages there)."""
+    return b"".join(part.read_bytes() for part in path.parent.glob(path.name + "*"))
+
+
 async def invoke(*args: str, input: str | None = None) -> tuple[int, str]:
     # The command runs its own event loop: in a thread, beside the fake's.
     result = await asyncio.to_thread(CliRunner().invoke, cli, list(args), input=input)
@@ -48,7 +53,7 @@ async def test_a_pasted_refresh_token_connects_the_oa_and_is_stored_sealed(
         status, output = await invoke("zalo-oa", "status")
         assert "connected; access token until" in output
         # The database holds neither token readably.
-        stored = await asyncio.to_thread(oa_env.read_bytes)
+        stored = await asyncio.to_thread(database_bytes, oa_env)
         assert pasted.encode() not in stored
         assert all(token.encode() not in stored for token in server._state.access_tokens)
         # The same refresh token a second time: Zalo refuses it (single use); said plainly.
