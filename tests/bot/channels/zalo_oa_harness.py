@@ -89,6 +89,14 @@ class OaUser:
         self.texts = await self.server.wait_for(answered)
         return self.texts
 
+    async def tell(self, bot: OaBot, text: str) -> list[str]:
+        """Post ``text`` and wait until its replies went out; what they said."""
+        before = len(self.server.texts(self.user_id))
+        assert (await self.server.post(self.server.text_event(self.user_id, text))).ok
+        await bot.channel.drain(5)
+        self.texts = self.server.texts(self.user_id)[before:]
+        return self.texts
+
     async def say(self, text: str, expect: str) -> list[str]:
         return await self.send(self.server.text_event(self.user_id, text), expect)
 
