@@ -546,7 +546,14 @@ class FakeZaloOaServer(LoopbackServer):
         if last is None or self.now() - last > WINDOW_SECONDS:
             return self._envelope(call, -230)
         message_id = secrets.token_hex(10)
-        self.sent.append({"user_id": user_id, "message": message, "message_id": message_id})
+        self.sent.append(
+            {
+                "user_id": user_id,
+                "message": message,
+                "message_id": message_id,
+                "at": time.perf_counter(),  # when it was accepted, for latencies
+            }
+        )
         data = {
             "quota": {"quota_type": "reply", "remain": "8", "total": "8"},
             "message_id": message_id,
