@@ -138,3 +138,65 @@ async def test_the_access_token_expiring_mid_conversation_is_refreshed_once(
         assert 1 <= len(expired) <= 2
         await user.say("1", expect=t("tip.ask.category"))  # and it goes on
         assert bot.server.refreshes == refreshes + 1
+
+
+async def test_unfollowing_stops_messages_until_the_user_writes_again(
+    sqlite_database: Database,
+) -> None:
+    async with running_oa(sqlite_database) as bot:
+        user = OaUser(bot.server, USER)
+        await user.say("Xin chào", expect=t("language.prompt"))
+        assert (await bot.server.post(bot.server.follow_event(USER, follow=False))).ok
+        await bot.channel.drain(5)
+        async with sqlite_database.transaction() as session:
+            assert (await session.execute(select(identities.c.active))).scalar_one() is False
+        await user.say("1", expect=t("menu.prompt"))
+        async with sqlite_database.transaction() as session:
+            assert (await session.execute(select(identities.c.active))).scalar_one() is True
+
+
+async def test_the_oa_s_own_echoes_and_other_oas_events_are_not_answered(
+    sqlite_database: Database,
+) -> None:
+    async with running_oa(sqlite_database) as bot:
+        assert (await bot.server.post(bot.server.echo_event(USER, "Cảm ơn bạn"))).ok
+        other = bot.server.text_event(USER, "Xin chào")
+        other["recipient"] = {"id": "1111111111111111111"}
+        assert (await bot.server.post(other)).ok
+        await bot.channel.drain(5)
+        assert bot.server.sent == []
+
+
+async def test_the_wiring_serves_the_oa_and_its_outbox_when_configured(
+    sqlite_database: Database,
+) -> None:
+    from bot.app import platform_channels, platform_transports
+    from tests.bot.channels.zalo_oa_harness import oa_settings
+    from tests.fakes.zalo_oa_server import FakeZaloOaServer
+
+    async with FakeZaloOaServer() as server:
+        settings = oa_settings(server)
+        app = _application(sqlite_database, settings)
+        channels = platform_channels(app)
+        assert [channel.name for channel in channels] == ["zalo_oa"]
+        assert [route.path for route in channels[0].routes()] == ["/zalo-oa"]  # type: ignore[attr-defined]
+        assert "zalo_oa" in platform_transports(settings, channels)
+        await channels[0].stop()
+
+
+def _application(database: Database, settings: object) -> object:
+    from bot.app import Application
+    from bot.processor import MessageProcessor
+    from conversations.menu import build_engine
+    from tests.bot.channels.zalo_oa_harness import SEALER
+    from tests.conversations.harness import CATALOGUES
+
+    processor = MessageProcessor(database, build_engine(CATALOGUES), SEALER, CATALOGUES)
+    return Application(
+        settings,  # type: ignore[arg-type]
+        database,
+        CATALOGUES,
+        processor.engine,
+        SEALER,
+        processor,
+    )
