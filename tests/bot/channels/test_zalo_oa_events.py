@@ -90,3 +90,10 @@ def test_a_zalo_photo_goes_as_a_picture_and_a_telegram_file_as_a_line() -> None:
     parts = oa_parts((Text("Tin báo ABCD"), zalo, telegram))
     assert parts[0] == "Tin báo ABCD" and parts[1] is zalo
     assert isinstance(parts[2], str) and "telegram" in parts[2]
+
+
+def test_an_oa_photo_is_shown_to_officers_on_telegram_by_its_url() -> None:
+    from bot.channels.telegram.rendering import sendable
+
+    photo = Media("photo", "https://a.zdn.vn/p.jpg", "zalo_oa", "Tệp 1", "xem trên Zalo", "hết")
+    assert sendable(photo)
