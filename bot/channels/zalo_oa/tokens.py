@@ -137,7 +137,15 @@ class TokenKeeper:
         if stored is None:
             self.problem = "zalo_oa: not connected; run antq zalo-oa connect"
             raise ZaloOaNotConnected("no token pair is stored for this OA")
-        plain = json.loads(self.sealer.open_secret(PURPOSE, stored.sealed_pair))
+        try:
+            plain = json.loads(self.sealer.open_secret(PURPOSE, stored.sealed_pair))
+        except Exception as error:  # the server key changed since the pair was stored
+            self.problem = (
+                "zalo_oa: the stored tokens do not open with this server key; "
+                "run antq zalo-oa connect"
+            )
+            log.error("zalo oa: the stored token pair cannot be opened (%s)", type(error).__name__)
+            raise ZaloOaNotConnected("the stored pair cannot be opened") from None
         return _Pair(plain["access_token"], plain["refresh_token"], stored.access_expires_at)
 
     async def _refresh(self, pair: _Pair) -> _Pair:

@@ -110,3 +110,28 @@ async def test_without_a_stored_pair_the_channel_starts_and_says_so(
         assert bot.channel.health_problems() == ["zalo_oa: not connected; run antq zalo-oa connect"]
         with pytest.raises(ZaloOaNotConnected):
             await bot.channel.tokens.access_token()
+
+
+async def test_tokens_sealed_under_another_server_key_ask_for_a_reconnect(
+    sqlite_database: Database,
+) -> None:
+    from bot.sealing import Sealer
+
+    clock = Clock()
+    async with FakeZaloOaServer() as server:
+        tokens, client = keeper(sqlite_database, server, clock)
+        await tokens.connect(refresh_token=server.issue_refresh_token())
+        await client.aclose()
+        rotated = TokenKeeper(
+            sqlite_database,
+            Sealer(bytes(range(1, 33))),  # the operator changed ANTQ_SECRET_KEY
+            ZaloOaClient(api_url=server.base_url, oauth_url=server.base_url),
+            app_id=APP_ID,
+            app_secret=APP_SECRET,
+            oa_id=OA_ID,
+            clock=clock,
+        )
+        with pytest.raises(ZaloOaNotConnected):
+            await rotated.access_token()
+        assert rotated.problem is not None and "antq zalo-oa connect" in rotated.problem
+        await rotated.client.aclose()
