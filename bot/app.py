@@ -21,9 +21,9 @@ from pathlib import Path
 
 import uvicorn
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, health_problems
 from bot.channels.console import ConsoleChannel, ReadLine, Write, read_stdin_line
-from bot.delivery.limits import RateLimiter, platform_limiters
+from bot.delivery.limits import ChannelLimits, RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
 from bot.delivery.transports import OpenTransport
 from bot.people.areas import seed_when_empty
@@ -166,16 +166,24 @@ def platform_channels(app: Application) -> list[Channel]:
             )
         )
     if settings.zalo_token is not None:
-        from bot.channels.zalo.channel import ZaloChannel
+        from bot.channels.zalo_bot.channel import ZaloChannel
 
         channels.append(
             ZaloChannel(app.processor, app.catalogues, settings, limiter=app.limiters["zalo"])
         )
+    if settings.zalo_oa is not None:
+        from bot.channels.zalo_oa.channel import ZaloOaChannel
+
+        limiter = app.limiters.setdefault("zalo_oa", RateLimiter(ZALO_OA_LIMITS))
+        channels.append(ZaloOaChannel(app.processor, app.catalogues, settings, limiter=limiter))
     return channels
 
 
-def platform_transports(settings: Settings) -> dict[str, OpenTransport]:
-    """How the outbox reaches each platform whose token is configured, by channel name."""
+def platform_transports(
+    settings: Settings, channels: list[Channel] | None = None
+) -> dict[str, OpenTransport]:
+    """How the outbox reaches each platform whose token is configured, by channel name (the
+    Zalo OA's through its channel, which keeps the tokens)."""
     transports: dict[str, OpenTransport] = {}
     # Imported here so that the console chat does not load the platform libraries.
     if settings.telegram_token is not None:
@@ -183,11 +191,18 @@ def platform_transports(settings: Settings) -> dict[str, OpenTransport]:
 
         transports["telegram"] = functools.partial(telegram.open_transport, settings)
     if settings.zalo_token is not None:
-        from bot.channels.zalo import transport as zalo
+        from bot.channels.zalo_bot import transport as zalo
 
         transports["zalo"] = functools.partial(zalo.open_transport, settings)
+    for channel in channels or []:
+        if channel.name == "zalo_oa":
+            transports["zalo_oa"] = channel.open_transport  # type: ignore[attr-defined]
     return transports
 
+
+# The OA API allows an app 4,000 requests a minute (ZALO_OA.md §4); this leaves room for the
+# token refreshes and a second process. No per-chat limit is documented.
+ZALO_OA_LIMITS = ChannelLimits(per_second=50.0, chat_gap=0.5)
 
 IDLE_CONNECTION_SECONDS = 5
 
@@ -215,11 +230,16 @@ async def serve(app: Application, channels: list[Channel]) -> None:
     settings = app.settings
     routes = [route for channel in channels for route in channel.routes()]
     routes += web_console(app).routes()
-    transports = platform_transports(settings)
+    transports = platform_transports(settings, channels)
     if not (routes or settings.webhook_mode):
         await _run_channels(app, channels, wait_for_stop_signal, transports)
         return
-    web = build_web_app(app.database, routes, max_body_bytes=settings.web_max_body_bytes)
+    web = build_web_app(
+        app.database,
+        routes,
+        max_body_bytes=settings.web_max_body_bytes,
+        channel_problems=functools.partial(health_problems, channels),
+    )
     config = uvicorn.Config(
         web,
         host=settings.web_host,
@@ -333,7 +353,9 @@ async def chat_in_console(app: Application, console: ConsoleChannel) -> None:
 
 async def run(settings: Settings, *, console_user: str = "1") -> None:
     """``antq run``: migrate, then serve every configured channel (the console when none)."""
-    in_console = settings.telegram_token is None and settings.zalo_token is None
+    in_console = (
+        settings.telegram_token is None and settings.zalo_token is None and settings.zalo_oa is None
+    )
     if in_console and not sys.stdin.isatty():
         # In a container or under systemd a console chat would read EOF and exit at once, and
         # the supervisor would restart it forever; say what is missing instead.

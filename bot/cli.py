@@ -10,6 +10,7 @@ import typer
 from bot import app as application
 from bot.broadcasts.cli import broadcast_cli
 from bot.channels.base import TokenRefused
+from bot.channels.zalo_oa.cli import zalo_oa_cli
 from bot.exports.cli import export_cli
 from bot.people.areas_cli import areas_cli
 from bot.people.cli import admin_cli, invite_cli, roles_cli
@@ -38,6 +39,7 @@ cli.add_typer(roles_cli, name="roles")
 cli.add_typer(broadcast_cli, name="broadcast")
 cli.add_typer(export_cli, name="export")
 cli.add_typer(privacy_cli, name="privacy")
+cli.add_typer(zalo_oa_cli, name="zalo-oa")
 
 
 def _settings() -> Settings:

@@ -1,6 +1,6 @@
 """The one way to say how a failing action is retried: ``RetryPolicy``.
 
-Telegram requests (``bot.channels.telegram.retries``), Zalo calls (``bot.channels.zalo.client``)
+Telegram requests (``bot.channels.telegram.retries``), Zalo calls (``bot.channels.zalo_bot.client``)
 and outbox rows (``bot.delivery.sender``) each keep a policy of this type with their own numbers.
 """
 

@@ -1,10 +1,12 @@
-"""Keeping a tipster's identity out of readable storage.
+"""Keeping a tipster's identity, and the platform credentials, out of readable storage.
 
-Two things are derived from the server key:
+Three things are derived from the server key:
 - a *sealed route*: the channel and chat id encrypted with AES-GCM, so an officer's news can be
   relayed to an anonymous sender without anyone reading where it goes (erased after the tip's
   retention: after that, nothing links the tip to anybody, even with the key);
 - *opaque keys*: keyed digests used as dedup keys that do not say which tip a message is about.
+- *sealed secrets*: platform credentials the bot must store (the Zalo OA token pair),
+  encrypted with AES-GCM under their own derived key.
 
 Following a tip up takes its code alone (the code is the secret, with a lockout against
 guessing); no proof ties a tip to a member.
@@ -42,6 +44,7 @@ class Sealer:
         # The label predates the proofs' removal; changing it would change every opaque key.
         self._digest_key = hmac.new(key, b"antq tip sender proof", hashlib.sha256).digest()
         self._aead = AESGCM(hmac.new(key, b"antq tip route", hashlib.sha256).digest())
+        self._secrets = AESGCM(hmac.new(key, b"antq stored secret", hashlib.sha256).digest())
 
     @classmethod
     def from_base64(cls, text: str) -> Sealer:
@@ -62,6 +65,17 @@ class Sealer:
         plain = self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], b"route")
         route = json.loads(plain)
         return route["channel"], route["chat_id"]
+
+    def seal_secret(self, purpose: str, plain: str) -> bytes:
+        """``plain`` (a platform token, say) encrypted for storage; ``purpose`` must match
+        when it is opened, so that one sealed secret cannot be passed off as another."""
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._secrets.encrypt(nonce, plain.encode(), purpose.encode())
+
+    def open_secret(self, purpose: str, sealed: bytes) -> str:
+        return self._secrets.decrypt(
+            sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], purpose.encode()
+        ).decode()
 
 
 def new_key() -> str:

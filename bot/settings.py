@@ -6,6 +6,7 @@ environment only and are kept as ``SecretStr`` so they never show up in a log or
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +16,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from conversations.calendar import ReportCalendar
 from conversations.privacy import PrivacyTerms
 from storage.database import DEFAULT_SQLITE_URL
+
+
+@dataclass(frozen=True)
+class ZaloOaSettings:
+    """What the Zalo OA channel needs, all given (``Settings.zalo_oa``)."""
+
+    app_id: str
+    app_secret: str = field(repr=False)
+    secret_key: str = field(repr=False)
+    oa_id: str
+    api_url: str
+    oauth_url: str
 
 
 class Settings(BaseSettings):
@@ -107,6 +120,15 @@ class Settings(BaseSettings):
     )
     zalo_token: SecretStr | None = None
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
+    # The Zalo Official Account (webhook at <base>/zalo-oa; tokens by `antq zalo-oa connect`).
+    zalo_oa_app_id: str | None = Field(None, description="the Zalo app's id (developers.zalo.me)")
+    zalo_oa_app_secret: SecretStr | None = Field(None, description="the Zalo app's secret key")
+    zalo_oa_secret_key: SecretStr | None = Field(
+        None, description="the OA Secret Key from the app's Webhook page (signs the webhook)"
+    )
+    zalo_oa_id: str | None = Field(None, description="the Official Account's id")
+    zalo_oa_api_url: str = "https://openapi.zalo.me"
+    zalo_oa_oauth_url: str = "https://oauth.zaloapp.com"
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     web_host: str = Field("0.0.0.0", description="address the webhook server listens on")
@@ -122,6 +144,25 @@ class Settings(BaseSettings):
     web_session_hours: float = Field(
         8, gt=0, le=24 * 7, description="hours a web console session lasts after logging in"
     )
+
+    @property
+    def zalo_oa(self) -> ZaloOaSettings | None:
+        """The OA's settings when all four are set, else None (the channel is off)."""
+        if not (
+            self.zalo_oa_app_id
+            and self.zalo_oa_app_secret
+            and self.zalo_oa_secret_key
+            and self.zalo_oa_id
+        ):
+            return None
+        return ZaloOaSettings(
+            app_id=self.zalo_oa_app_id,
+            app_secret=self.zalo_oa_app_secret.get_secret_value(),
+            secret_key=self.zalo_oa_secret_key.get_secret_value(),
+            oa_id=self.zalo_oa_id,
+            api_url=self.zalo_oa_api_url,
+            oauth_url=self.zalo_oa_oauth_url,
+        )
 
     @property
     def webhook_mode(self) -> bool:

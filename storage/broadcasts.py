@@ -28,6 +28,7 @@ from storage._sql import (
     members,
     outbox,
 )
+from storage.zalo_oa_window import inside_window
 
 __all__ = [
     "BroadcastRecord",
@@ -237,8 +238,14 @@ async def _audience_paths(session: AsyncSession, area_ids: Sequence[int]) -> lis
     return [row.path for row in rows]
 
 
-def _eligible(paths: Sequence[str], roles: Sequence[str], channels: Sequence[str]) -> Any:
-    """The members in the audience, as a WHERE clause on ``members``."""
+def _eligible(
+    paths: Sequence[str],
+    roles: Sequence[str],
+    channels: Sequence[str],
+    now: datetime | None = None,
+) -> Any:
+    """The members in the audience, as a WHERE clause on ``members``; with ``now``, only those
+    reachable now (inside a channel's messaging window)."""
     in_audience: list[ColumnElement[bool]] = []
     if RESIDENT in roles:
         homes = select(areas.c.id).where(_inside_any(paths))
@@ -258,6 +265,7 @@ def _eligible(paths: Sequence[str], roles: Sequence[str], channels: Sequence[str
         identities.c.member_id == members.c.id,
         identities.c.active.is_(True),
         identities.c.channel.in_(list(channels)),
+        *([] if now is None else [inside_window(now)]),
     )
     opted_out = exists().where(
         member_preferences.c.member_id == members.c.id,
@@ -266,10 +274,13 @@ def _eligible(paths: Sequence[str], roles: Sequence[str], channels: Sequence[str
     return and_(or_(*in_audience) if in_audience else false(), reachable, ~opted_out)
 
 
-async def audience_size(session: AsyncSession, audience: dict[str, Any]) -> int:
-    """How many members the audience reaches now."""
+async def audience_size(
+    session: AsyncSession, audience: dict[str, Any], *, now: datetime | None = None
+) -> int:
+    """How many members the audience reaches now (``now``: also inside the messaging windows
+    of channels that have one, as a preview must count)."""
     paths = await _audience_paths(session, audience.get("area_ids", []))
-    where = _eligible(paths, audience.get("roles", []), audience.get("channels", []))
+    where = _eligible(paths, audience.get("roles", []), audience.get("channels", []), now)
     return int(await session.scalar(select(func.count()).select_from(members).where(where)) or 0)
 
 

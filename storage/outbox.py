@@ -29,6 +29,7 @@ __all__ = [
     "FINISHED",
     "NOTICE",
     "OPTIONAL_KINDS",
+    "OUTSIDE_WINDOW",
     "REMINDER",
     "TIP_NOTICE",
     "URGENT",
@@ -42,6 +43,7 @@ __all__ = [
     "enqueue_many",
     "mark_blocked",
     "mark_failed",
+    "mark_outside_window",
     "mark_sent",
     "reachable_identity",
     "retry_later",
@@ -66,7 +68,9 @@ SENT = "sent"
 FAILED = "failed"
 BLOCKED = "blocked"
 CANCELLED = "cancelled"
-FINISHED = frozenset({SENT, FAILED, BLOCKED, CANCELLED})
+# The platform takes messages to this user only for a while after they wrote (Zalo OA: 7 days).
+OUTSIDE_WINDOW = "outside_window"
+FINISHED = frozenset({SENT, FAILED, BLOCKED, CANCELLED, OUTSIDE_WINDOW})
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,6 +383,13 @@ async def mark_failed(
 ) -> None:
     """Give up on a message (refused for good, or out of attempts); ``error`` is a class name."""
     await _finish(session, [message_id], lease_until, status=FAILED, now=now, error=error)
+
+
+async def mark_outside_window(
+    session: AsyncSession, message_id: int, lease_until: datetime, *, now: datetime, error: str
+) -> None:
+    """The recipient is outside the platform's window: not sent, not retried, not blocked."""
+    await _finish(session, [message_id], lease_until, status=OUTSIDE_WINDOW, now=now, error=error)
 
 
 async def mark_blocked(

@@ -430,7 +430,7 @@ class OutboxMessage(Base):
     message_key: Mapped[str | None] = mapped_column(String(64))
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # queued | sending | sent | failed | blocked | cancelled
+    # queued | sending | sent | failed | blocked | cancelled | outside_window
     status: Mapped[str] = mapped_column(String(16), default="queued", server_default="queued")
     not_before: Mapped[datetime] = mapped_column()
     lease_until: Mapped[datetime | None] = mapped_column()
@@ -742,3 +742,20 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class ZaloOaToken(Base):
+    """The OAuth token pair of one Zalo Official Account, sealed with the server key.
+
+    The refresh token is single use: each refresh spends it and hands out a new pair, which is
+    stored before the new access token is used. ``generation`` counts the refreshes, so that a
+    process that waited for another's refresh sees it happened.
+    """
+
+    __tablename__ = "zalo_oa_tokens"
+
+    oa_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sealed_pair: Mapped[bytes] = mapped_column(LargeBinary)
+    access_expires_at: Mapped[datetime] = mapped_column()
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    refreshed_at: Mapped[datetime] = mapped_column()

@@ -18,6 +18,7 @@ from storage.broadcasts import (
 )
 from storage.outbox import count_by_broadcast
 from storage.preferences import campaigns_enabled
+from storage.tables import utcnow
 
 
 def progress_of(record: BroadcastRecord, counts: dict[str, int]) -> BroadcastProgress:
@@ -55,7 +56,8 @@ class BroadcastRecords:
     session: AsyncSession
 
     async def broadcast_reach(self, audience: Audience) -> int:
-        return await audience_size(self.session, audience.as_json())
+        # Counted as of now: Zalo OA users outside their 7-day window cannot be reached.
+        return await audience_size(self.session, audience.as_json(), now=utcnow())
 
     async def broadcasts_within(self, path: str, *, limit: int) -> list[BroadcastProgress]:
         found = await list_broadcasts(self.session, within_path=path, limit=limit)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 from starlette.routing import BaseRoute
 
@@ -29,6 +29,24 @@ class Channel(Protocol):
     async def stop(self) -> None: ...
 
     def routes(self) -> list[BaseRoute]: ...
+
+
+@runtime_checkable
+class ChannelHealth(Protocol):
+    """A channel that can be down for a reason only an operator can fix (a refused token):
+    /healthz names it."""
+
+    def health_problems(self) -> list[str]: ...
+
+
+def health_problems(channels: list[Channel]) -> list[str]:
+    """What the channels that can tell report, for /healthz."""
+    return [
+        problem
+        for channel in channels
+        if isinstance(channel, ChannelHealth)
+        for problem in channel.health_problems()
+    ]
 
 
 class SharedLimiter(Protocol[TicketT]):

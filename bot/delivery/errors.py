@@ -38,3 +38,9 @@ class TemporaryFailure(DeliveryError):
 
 class PermanentFailure(DeliveryError):
     """The platform refused this message for good (chat not found, bad request)."""
+
+
+class RecipientOutsideWindow(DeliveryError):
+    """The platform lets us write to this user only for a while after they last wrote (the
+    Zalo OA's 7-day customer-service window): the message is finished as "outside window",
+    not retried, and the identity is not marked blocked (it is reachable once they write)."""

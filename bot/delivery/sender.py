@@ -34,6 +34,7 @@ from bot.delivery.errors import (
     RateLimited,
     RecipientAway,
     RecipientBlocked,
+    RecipientOutsideWindow,
 )
 from bot.delivery.limits import RateLimiter, Ticket
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
@@ -45,6 +46,7 @@ from storage.outbox import (
     claim_due,
     mark_blocked,
     mark_failed,
+    mark_outside_window,
     mark_sent,
     retry_later,
 )
@@ -74,7 +76,7 @@ AWAY_WAIT = timedelta(seconds=5)
 @dataclass(frozen=True, slots=True)
 class _Outcome:
     message: ClaimedMessage
-    status: str  # sent | blocked | failed | retry | wait | defer
+    status: str  # sent | blocked | outside_window | failed | retry | wait | defer
     error: str | None = None
     not_before: datetime | None = None
 
@@ -205,6 +207,9 @@ class OutboxSender:
         except RecipientBlocked as error:
             log.info("outbox %d: the recipient blocked the bot", message.id)
             return _Outcome(message, "blocked", error=error.reason)
+        except RecipientOutsideWindow as error:
+            log.info("outbox %d: the recipient is outside the platform's window", message.id)
+            return _Outcome(message, "outside_window", error=error.reason)
         except RateLimited as error:
             log.warning("outbox %d: rate limited for %.1f s", message.id, error.retry_after)
             self.limiter.pause(error.retry_after)
@@ -260,6 +265,10 @@ class OutboxSender:
                     sent.setdefault(message.lease_until, []).append(message.id)
                 elif outcome.status == "blocked":
                     await mark_blocked(session, message, now=now, error=outcome.error or "")
+                elif outcome.status == "outside_window":
+                    await mark_outside_window(
+                        session, message.id, message.lease_until, now=now, error=outcome.error or ""
+                    )
                 elif outcome.status == "failed":
                     await mark_failed(
                         session, message.id, message.lease_until, now=now, error=outcome.error or ""

@@ -1,7 +1,7 @@
 """The one thing a sender needs from a platform: send this text to that chat.
 
 Each platform channel has its adapter (``bot.channels.telegram.transport``,
-``bot.channels.zalo.transport``) that turns the platform's errors into the
+``bot.channels.zalo_bot.transport``) that turns the platform's errors into the
 ``bot.delivery.errors`` tree, and the console chat is its own transport (a
 ``ChatBoundTransport``: it prints its user's messages between the prompts); the wiring
 (``bot.app``) hands them to ``start_delivery``, and tests and benchmarks pass their own

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -19,16 +21,22 @@ def build_web_app(
     *,
     max_body_bytes: int = DEFAULT_MAX_BYTES,
     body_read_seconds: float = DEFAULT_READ_SECONDS,
+    channel_problems: Callable[[], list[str]] | None = None,
 ) -> Starlette:
     """``GET /healthz`` beside the channels' routes, every request body bounded.
 
     Healthy (200) only when the database answers *and* carries the schema this code expects:
-    a re-created, empty database answers a ping while every message would fail.
+    a re-created, empty database answers a ping while every message would fail; and only
+    when no channel reports a problem an operator must fix (``channel_problems``, say a bot
+    token the platform refused).
     """
     expected = head()
 
     async def healthz(request: Request) -> JSONResponse:
         revision = await database.schema_revision()
+        problems = channel_problems() if channel_problems is not None else []
+        if revision == expected and problems:
+            return JSONResponse({"status": "; ".join(problems)}, status_code=503)
         if revision == expected:
             return JSONResponse({"status": "ok"})
         problem = "database unreachable" if revision is None else "database not migrated"

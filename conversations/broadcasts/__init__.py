@@ -22,7 +22,7 @@ from conversations.policy import Role
 
 MAX_TEXT = 4000
 # "All channels" includes the terminal chat, whose members get copies printed between prompts.
-CHANNELS = ("telegram", "zalo", "console")
+CHANNELS = ("telegram", "zalo", "console", "zalo_oa")
 AUDIENCE_ROLES = (Role.RESIDENT, Role.LEADER, Role.MODEL_LEAD, Role.OFFICER, Role.ADMIN)
 
 # The stored states of a broadcast, in the order it goes through them.

@@ -38,6 +38,7 @@ CHANNEL_CHOICE = Choice(
     ChoiceOption("all", N_("broadcasts.channels.all"), ("tat ca", "ca hai", "all", "both")),
     ChoiceOption("telegram", N_("broadcasts.channels.telegram"), ("telegram", "tele", "tg")),
     ChoiceOption("zalo", N_("broadcasts.channels.zalo"), ("zalo", "zl")),
+    ChoiceOption("zalo_oa", N_("broadcasts.channels.zalo_oa"), ("zalo oa", "oa")),
 )
 MAX_LISTED = 10
 

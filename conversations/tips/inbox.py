@@ -167,7 +167,7 @@ def thread_line(message: ThreadLine, ctx: FlowContext) -> str:
 
 MEDIA_KINDS: tuple[MediaKind, ...] = ("photo", "video", "voice", "document")
 # How a platform is named to the reader; platform names are not translated.
-PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "zalo_oa": "Zalo OA"}
 
 
 def _kind_label(kind: str, ctx: FlowContext) -> str:

@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, str] = {
     "tip-flow-postgresql": "tests.bench.tip_flow:postgresql",
     "telegram-polling-sqlite": "tests.bench.telegram_polling:run",
     "zalo-webhook-sqlite": "tests.bench.zalo_webhook:run",
+    "zalo-oa-webhook-sqlite": "tests.bench.zalo_oa_webhook:run",
     "reply-path-sqlite": "tests.bench.reply_path:sqlite",
     "reply-path-postgresql": "tests.bench.reply_path:postgresql",
     "reply-path-kill-restart": "tests.bench.reply_path:kill_restart",

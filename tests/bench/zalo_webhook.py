@@ -25,8 +25,8 @@ from typing import Any
 
 from sqlalchemy import text as sql
 
-from bot.channels.zalo.channel import ZaloChannel
-from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo_bot.channel import ZaloChannel
+from bot.channels.zalo_bot.client import ZaloClient
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from bot.settings import Settings

@@ -1,6 +1,6 @@
 """A loopback fake of the Zalo Bot Platform API for end-to-end tests and benchmarks.
 
-Our real :class:`bot.channels.zalo.client.ZaloClient` talks to :class:`FakeZaloServer` over
+Our real :class:`bot.channels.zalo_bot.client.ZaloClient` talks to :class:`FakeZaloServer` over
 HTTP, exactly as it would talk to ``https://bot-api.zaloplatforms.com``::
 
     async with FakeZaloServer() as server:
@@ -8,16 +8,21 @@ HTTP, exactly as it would talk to ``https://bot-api.zaloplatforms.com``::
         server.user_sends_text("u1", "xin chào")
         update = await client.get_updates(wait=1)
 
-What it enforces, as documented (../shared/PLATFORMS.md): every method is ``POST
-/bot<TOKEN>/<method>`` with a JSON object body; a wrong token is refused, as is an unknown
-method, a missing or mistyped parameter, a text outside 1–2,000 characters, a webhook secret
-outside 8–256 characters, and getUpdates while a webhook is set. Refused requests are kept in
+What it enforces, as documented (../shared/PLATFORMS.md, "checked against the platform's own
+documentation"): every method is ``/bot<TOKEN>/<method>``, by POST or GET, with a JSON object
+body (or query parameters); a wrong token is refused with 401, as is an unknown method, a
+missing or mistyped parameter, a text outside 1–2,000 characters, a webhook secret outside
+8–256 characters, and getUpdates while a webhook is set. Refused requests are kept in
 :attr:`FakeZaloServer.rejected` so a test can assert that the bot made none.
 
 Events built by ``user_sends_*`` are handed out by getUpdates one per call (a long poll waits
-for one), or, once a webhook is registered, POSTed to it with the ``X-Bot-Api-Secret-Token``
-header, in order per chat, retried when the webhook does not answer 2xx. :meth:`fail_next`
-makes the next calls of a method fail (``ok: false`` codes, 5xx pages, slow answers).
+for one), or, once a webhook is registered, POSTed to it in the ``{"ok": true, "result": ...}``
+envelope with the ``X-Bot-Api-Secret-Token`` header, in order per chat, retried when the
+webhook does not answer 2xx. An image event carries ``photo_url`` (``message_type:
+"CHAT_PHOTO"``) and its caption; a voice event ``voice_url``. :meth:`fail_next` makes the next
+calls of a method fail (``ok: false`` codes such as 401, 403 "Internal server error", 408 or
+429, 5xx pages, slow answers, or a send that is accepted but answered too late). Zalo
+documents no "user blocked the bot" answer, so the fake has none.
 """
 
 from __future__ import annotations
@@ -129,7 +134,8 @@ class FakeZaloServer(LoopbackServer):
         empty_poll: an empty long poll answers ``"null"`` (``result: null``) or ``"408"``
             (``ok: false, error_code: 408``), both seen from Zalo.
         max_poll_wait: cap on how long getUpdates waits, whatever timeout the bot asks for.
-        webhook_shape: body of a webhook POST, ``"bare"`` update or ``"envelope"``.
+        webhook_shape: body of a webhook POST: the ``"envelope"`` Zalo sends, or a ``"bare"``
+            update.
         webhook_max_tries / webhook_retry_delay / webhook_timeout: redelivery of an event the
             webhook did not accept with a 2xx answer.
         webhook_max_connections: concurrent webhook POSTs (across chats; one per chat).
@@ -143,7 +149,7 @@ class FakeZaloServer(LoopbackServer):
         poll_shape: Literal["envelope", "bare"] = "envelope",
         empty_poll: Literal["null", "408"] = "null",
         max_poll_wait: float | None = None,
-        webhook_shape: Literal["bare", "envelope"] = "bare",
+        webhook_shape: Literal["bare", "envelope"] = "envelope",
         webhook_max_tries: int = 3,
         webhook_retry_delay: float = 0.05,
         webhook_timeout: float = 10.0,
@@ -175,8 +181,8 @@ class FakeZaloServer(LoopbackServer):
         self._sent: list[dict[str, Any]] = []
         self._pending: collections.deque[dict[str, Any]] = collections.deque()
         self._failures: list[_Failure] = []
-        self._blocked: set[str] = set()
         self._known_chats: set[str] = set()
+        self._late: dict[str, tuple[float, int]] = {}
         self._webhook_url = ""
         self._webhook_secret: str | None = None
         self._webhook_updated_at = 0
@@ -228,9 +234,10 @@ class FakeZaloServer(LoopbackServer):
             _Failure(method, error_code, http_status, description, delay, remaining=times)
         )
 
-    def user_blocks_bot(self, user_id: str) -> None:
-        """From now on, sends to this user's chat are refused with error 403."""
-        self._blocked.add(user_id)
+    def answer_late(self, method: str, delay: float, *, times: int = 1) -> None:
+        """Carry out the next ``times`` calls of ``method`` (the message is delivered), then
+        wait ``delay`` before answering: a client that times out cannot know it went."""
+        self._late[method] = (delay, times)
 
     def add_chat(self, chat_id: str) -> None:
         """Make a chat known (for ``known_chats_only``) without an event."""
@@ -271,8 +278,17 @@ class FakeZaloServer(LoopbackServer):
     ) -> dict[str, Any]:
         photo = photo or f"https://photo-stal-9.zdn.vn/fake/{_new_id()}.jpg"
         return self.event(
-            "message.image.received", user_id, photo=photo, caption=caption, **options
+            "message.image.received",
+            user_id,
+            photo_url=photo,
+            message_type="CHAT_PHOTO",
+            caption=caption,
+            **options,
         )
+
+    def voice_event(self, user_id: str, voice: str | None = None, **options: Any) -> dict[str, Any]:
+        voice = voice or f"https://voice-stal.zdn.vn/fake/{_new_id()}.aac"
+        return self.event("message.voice.received", user_id, voice_url=voice, **options)
 
     def sticker_event(self, user_id: str, **options: Any) -> dict[str, Any]:
         return self.event("message.sticker.received", user_id, sticker=_new_id(), **options)
@@ -298,6 +314,9 @@ class FakeZaloServer(LoopbackServer):
         self, user_id: str, photo: str | None = None, caption: str | None = None, **options: Any
     ) -> str:
         return self.queue_event(self.image_event(user_id, photo, caption, **options))
+
+    def user_sends_voice(self, user_id: str, voice: str | None = None, **options: Any) -> str:
+        return self.queue_event(self.voice_event(user_id, voice, **options))
 
     def user_sends_sticker(self, user_id: str, **options: Any) -> str:
         return self.queue_event(self.sticker_event(user_id, **options))
@@ -393,8 +412,8 @@ class FakeZaloServer(LoopbackServer):
         method = request.match_info["method"]
         call = RecordedCall(method, {}, time.monotonic())
         try:
-            if request.method != "POST":
-                raise _Refusal(405, "Method Not Allowed: use POST")
+            if request.method not in ("GET", "POST"):
+                raise _Refusal(405, "Method Not Allowed")
             call.params = await self._read_body(request)
             if request.match_info["token"] != self.token:
                 raise _Refusal(401, "Unauthorized")
@@ -414,12 +433,20 @@ class FakeZaloServer(LoopbackServer):
         if isinstance(result, web.StreamResponse):
             return result
         self._record(call)
+        late = self._late.get(method)
+        if late is not None:
+            delay, times = late
+            if times <= 1:
+                del self._late[method]
+            else:
+                self._late[method] = (delay, times - 1)
+            await asyncio.sleep(delay)
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
     async def _read_body(request: web.Request) -> dict[str, Any]:
         if not request.can_read_body:
-            return {}
+            return dict(request.query)
         try:
             body = await request.json()
         except ValueError:
@@ -485,8 +512,6 @@ class FakeZaloServer(LoopbackServer):
             raise _Refusal(400, "Bad Request: chat_id is empty")
         if self.known_chats_only and chat_id not in self._known_chats:
             raise _Refusal(400, "Bad Request: chat not found")
-        if chat_id in self._blocked:
-            raise _Refusal(403, "Forbidden: the user has blocked the bot", invalid=False)
         return chat_id
 
     @staticmethod

@@ -34,6 +34,7 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 
 TELEGRAM = "telegram"
 ZALO = "zalo"
+ZALO_OA = "zalo_oa"
 FILE_MARK = "📎 "  # before the line that stands for a file that cannot be shown
 
 
@@ -125,8 +126,9 @@ def caption(text: str) -> str:
 
 def sendable(media: Media) -> bool:
     """Can our bot send this file to a Telegram chat? A Telegram file id, which only the bot
-    that received it can use, or a Zalo photo, which is a URL Telegram fetches itself."""
-    return media.channel == TELEGRAM or (media.channel == ZALO and media.kind == "photo")
+    that received it can use, or a Zalo photo (Bot Platform or OA), which is a URL Telegram
+    fetches itself."""
+    return media.channel == TELEGRAM or (media.channel in (ZALO, ZALO_OA) and media.kind == "photo")
 
 
 def render(reply: Reply, codec: ButtonCodec, share_label: str) -> list[Outgoing]:

@@ -13,8 +13,8 @@ from telegram.request import HTTPXRequest
 from bot.broadcasts.handlers import create_broadcast
 from bot.broadcasts.rules import fan_out_batch
 from bot.channels.telegram.transport import MAX_CAPTION, TelegramTransport
-from bot.channels.zalo.client import ZaloClient
-from bot.channels.zalo.transport import ZaloTransport
+from bot.channels.zalo_bot.client import ZaloClient
+from bot.channels.zalo_bot.transport import ZaloTransport
 from bot.delivery.limits import TELEGRAM_LIMITS, UNLIMITED, RateLimiter
 from bot.delivery.sender import OutboxSender
 from conversations.broadcasts import Audience, CreateBroadcast

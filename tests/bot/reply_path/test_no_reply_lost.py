@@ -21,7 +21,7 @@ from sqlalchemy import text
 from storage.database import Database
 from tests.bot.channels.harness import SECRET, USER, polling_bot, webhook_bot
 from tests.bot.channels.test_telegram_channel import private_update, secret_header
-from tests.bot.channels.test_zalo_channel import ZaloUser, running_bot
+from tests.bot.channels.test_zalo_bot_channel import ZaloUser, running_bot
 from tests.conversations.harness import t
 from tests.fakes.telegram_server import FakeTelegramServer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.channels.zalo.updates import (
+from bot.channels.zalo_bot.updates import (
     IMAGE_RECEIVED,
     STICKER_RECEIVED,
     TEXT_RECEIVED,
@@ -17,7 +17,8 @@ CHANNEL = "zalo"
 
 
 def to_inbound(update: ZaloUpdate) -> Inbound:
-    """What the user said: text, a photo (its URL), or the kind of message we cannot read."""
+    """What the user said: text, a photo (its URL, with the caption as the text beside it), a
+    voice message (its URL), or the kind of message we cannot read."""
     message = update.message
     base = Inbound(
         CHANNEL,
@@ -30,11 +31,11 @@ def to_inbound(update: ZaloUpdate) -> Inbound:
     if event == TEXT_RECEIVED:
         return _with(base, text=message.text or "")
     if event == IMAGE_RECEIVED and message.photo:
-        return _with(base, media=MediaItem("photo", message.photo))
+        return _with(base, media=MediaItem("photo", message.photo), text=message.caption or None)
     if event == STICKER_RECEIVED:
         return _with(base, unsupported="sticker")
-    if event == VOICE_RECEIVED:
-        return _with(base, unsupported="voice")
+    if event == VOICE_RECEIVED and message.voice:
+        return _with(base, media=MediaItem("voice", message.voice))
     return _with(base, unsupported=_kind(event))
 
 

@@ -8,9 +8,15 @@ from typing import Any
 
 import pytest
 
-from bot.channels.zalo.client import DEFAULT_RETRY, ZaloClient
-from bot.channels.zalo.errors import ZaloApiError, ZaloUnavailable
-from bot.channels.zalo.texts import MAX_TEXT_LENGTH, split_text
+from bot.channels.zalo_bot.client import DEFAULT_RETRY, ZaloClient
+from bot.channels.zalo_bot.errors import (
+    ZaloApiError,
+    ZaloMaybeSent,
+    ZaloQuotaExceeded,
+    ZaloTokenRejected,
+    ZaloUnavailable,
+)
+from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH, split_text
 from bot.retrying import RetryPolicy
 from tests.fakes.zalo_server import FakeZaloServer
 
@@ -198,3 +204,33 @@ async def test_photo_sticker_and_typing(server: FakeZaloServer, client: ZaloClie
     assert [m["method"] for m in server.sent_messages(USER)] == ["sendPhoto", "sendSticker"]
     assert server.calls("sendChatAction")[0].params == {"chat_id": USER, "action": "typing"}
     assert server.rejected == []
+
+
+async def test_a_403_is_zalo_s_own_fault_and_is_retried(
+    server: FakeZaloServer, client: ZaloClient, sleeps: Sleeps
+) -> None:
+    server.fail_next("sendMessage", error_code=403, description="Internal server error", times=2)
+    await client.send_message(USER, "xin chào")
+    assert [c.error_code for c in server.calls("sendMessage")] == [403, 403, None]
+    assert sleeps.delays == [0.5, 1.0]
+    assert server.sent_texts(USER) == ["xin chào"]
+
+
+@pytest.mark.parametrize(("code", "error"), [(401, ZaloTokenRejected), (429, ZaloQuotaExceeded)])
+async def test_a_refused_token_and_a_used_up_quota_are_raised_at_once(
+    server: FakeZaloServer, client: ZaloClient, code: int, error: type[Exception]
+) -> None:
+    server.fail_next("sendMessage", error_code=code, description="refused")
+    with pytest.raises(error):
+        await client.send_message(USER, "xin chào")
+    assert len(server.calls("sendMessage")) == 1  # not hammered
+
+
+async def test_a_send_whose_answer_timed_out_is_not_repeated(server: FakeZaloServer) -> None:
+    server.answer_late("sendPhoto", 1.0)
+    async with ZaloClient(server.token, base_url=server.base_url, timeout=0.2) as client:
+        body = {"chat_id": USER, "photo": "https://p/x.jpg"}
+        with pytest.raises(ZaloMaybeSent):
+            await client.call("sendPhoto", body, seconds=0.2)
+    assert len(server.calls("sendPhoto")) == 1
+    assert len(server.sent_messages(USER)) == 1  # it did go: a second send would be a duplicate

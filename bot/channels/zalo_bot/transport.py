@@ -1,39 +1,45 @@
 """The outbox's way to Zalo: our own ``ZaloClient.send_message``, with Zalo's errors told as
 the ``bot.delivery.errors`` tree.
 
-The client already retries network errors and 5xx answers a few times (waiting out a 429's
-retry_after); what still fails reaches the sender as a ``TemporaryFailure`` and is retried
-later with backoff.
+The client already retries network errors, 5xx, 403 and 408 a few times; what still fails
+reaches the sender as a ``TemporaryFailure`` and is retried later with backoff. Nothing Zalo
+says means "the user blocked the bot", so no outbox row is ever marked blocked here. A 401
+(the token was reset) and a 429 pause the whole channel, the rows kept and their attempts not
+counted; a send that timed out after it went out counts as sent (never twice).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable
 
-from bot.channels.zalo.client import ZaloClient
-from bot.channels.zalo.errors import BLOCKED_ERROR_CODES, ZaloApiError, ZaloError
-from bot.channels.zalo.texts import MAX_TEXT_LENGTH
-from bot.delivery.errors import (
-    PermanentFailure,
-    RateLimited,
-    RecipientBlocked,
-    TemporaryFailure,
+from bot.channels.zalo_bot.client import ZaloClient
+from bot.channels.zalo_bot.errors import (
+    ZaloApiError,
+    ZaloError,
+    ZaloMaybeSent,
+    ZaloQuotaExceeded,
+    ZaloTokenRejected,
 )
+from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH
+from bot.delivery.errors import PermanentFailure, RateLimited, TemporaryFailure
 from bot.delivery.transports import Close
 from bot.settings import Settings
 
-# A 429 that comes back as an ``ok: false`` answer: wait this long when it names no time.
-DEFAULT_RETRY_AFTER = 5.0
+log = logging.getLogger(__name__)
+
+# 429 names no wait: minutes, not seconds, so as not to hammer a used-up quota.
+QUOTA_WAIT = 300.0
+# With the token refused nothing can go until an operator sets a new one and restarts: the
+# outbox looks again this often, its rows kept.
+TOKEN_WAIT = 600.0
 
 
 class ZaloTransport:
     """Sends outbox texts through a ``ZaloClient`` (which splits texts over 2,000 characters)."""
 
-    def __init__(
-        self, client: ZaloClient, *, blocked_error_codes: frozenset[int] = BLOCKED_ERROR_CODES
-    ) -> None:
+    def __init__(self, client: ZaloClient) -> None:
         self.client = client
-        self.blocked_error_codes = blocked_error_codes
 
     async def send_text(self, chat_id: str, text: str) -> None:
         await self._call(self.client.send_message(chat_id, text))
@@ -50,13 +56,15 @@ class ZaloTransport:
     async def _call(self, request: Awaitable[object]) -> None:
         try:
             await request
+        except ZaloMaybeSent:
+            log.warning("a zalo outbox send timed out after it went out; not sent again")
+        except ZaloTokenRejected as error:
+            log.error("zalo refused the bot token (401): the outbox waits for a new token")
+            raise RateLimited("ZaloTokenRejected", TOKEN_WAIT) from error
+        except ZaloQuotaExceeded as error:
+            raise RateLimited("ZaloQuotaExceeded", QUOTA_WAIT) from error
         except ZaloApiError as error:
-            reason = f"ZaloApiError{error.error_code}"
-            if error.error_code in self.blocked_error_codes:
-                raise RecipientBlocked(reason) from error
-            if error.error_code == 429:
-                raise RateLimited(reason, DEFAULT_RETRY_AFTER) from error
-            raise PermanentFailure(reason) from error
+            raise PermanentFailure(f"ZaloApiError{error.error_code}") from error
         except ZaloError as error:
             raise TemporaryFailure(type(error).__name__) from error
 

@@ -1,7 +1,8 @@
 """Zalo updates as typed values: what getUpdates returns and what the webhook receives.
 
-An update is ``{"event_name": ..., "message": {...}}``. Both a bare update and one wrapped in
-an ``{"ok": true, "result": ...}`` envelope have been seen, so both are accepted; anything
+An update is ``{"event_name": ..., "message": {...}}``. A webhook body is always wrapped in an
+``{"ok": true, "result": ...}`` envelope; getUpdates has been seen answering both shapes, so
+both are accepted. A photo is ``photo_url`` (older samples: ``photo``) with a ``caption``; anything
 without a usable message is treated as "nothing happened" rather than as an error.
 """
 
@@ -14,7 +15,7 @@ TEXT_RECEIVED = "message.text.received"
 IMAGE_RECEIVED = "message.image.received"
 STICKER_RECEIVED = "message.sticker.received"
 UNSUPPORTED_RECEIVED = "message.unsupported.received"
-VOICE_RECEIVED = "message.voice.received"  # seen in some clients, not in the published docs
+VOICE_RECEIVED = "message.voice.received"  # in the newer docs, with ``voice_url``
 
 PRIVATE_CHAT = "PRIVATE"
 GROUP_CHAT = "GROUP"
@@ -32,7 +33,8 @@ class ZaloMessage:
     date_ms: int | None = None
     text: str | None = None
     photo: str | None = None
-    caption: str | None = None
+    caption: str | None = None  # the user's words about the photo
+    voice: str | None = None  # the recording's URL
     is_bot: bool = False
 
 
@@ -88,6 +90,7 @@ def parse_update(payload: Any) -> ZaloUpdate | None:
             text=_optional_str(message.get("text")),
             photo=_optional_str(message.get("photo") or message.get("photo_url")),
             caption=_optional_str(message.get("caption")),
+            voice=_optional_str(message.get("voice_url") or message.get("voice")),
             is_bot=bool(sender.get("is_bot", False)),
         ),
     )

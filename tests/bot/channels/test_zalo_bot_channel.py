@@ -19,14 +19,18 @@ import httpx
 import pytest
 from sqlalchemy import text as sql
 
-from bot.channels.zalo.channel import WEBHOOK_PATH, ZaloChannel
+from bot.channels.zalo_bot.channel import WEBHOOK_PATH, ZaloChannel
+from bot.channels.zalo_bot.client import ZaloClient
+from bot.channels.zalo_bot.inbound import to_inbound
+from bot.channels.zalo_bot.updates import parse_update
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
+from bot.retrying import RetryPolicy
 from bot.sealing import Sealer
 from bot.settings import Settings
 from bot.web.app import build_web_app
 from conversations.menu import build_engine
-from conversations.replies import Choices, Inbound, Media, Option, Reply, Text
+from conversations.replies import Choices, Inbound, Media, MediaItem, Option, Reply, Text
 from storage.database import Database
 from storage.tips import list_tips
 from tests.conversations.harness import ANONYMOUS_PATH, CATALOGUES, DESCRIPTION, Clock, t
@@ -55,6 +59,7 @@ async def running_bot(
     database: Database,
     mode: Mode,
     server_options: dict[str, Any] | None = None,
+    client_options: dict[str, Any] | None = None,
     **channel_options: Any,
 ) -> AsyncIterator[ZaloBot]:
     processor = MessageProcessor(
@@ -69,9 +74,15 @@ async def running_bot(
             webhook_base_url=web.url if mode == "webhook" else None,
             webhook_secret=SECRET if mode == "webhook" else None,  # type: ignore[arg-type]
         )
+        if client_options is not None:
+            channel_options["client"] = ZaloClient(
+                server.token, base_url=server.base_url, **client_options
+            )
         channel = ZaloChannel(processor, CATALOGUES, settings, poll_wait=1.0, **channel_options)
         if mode == "webhook":
-            await web.start(build_web_app(database, channel.routes()))
+            await web.start(
+                build_web_app(database, channel.routes(), channel_problems=channel.health_problems)
+            )
         await channel.start()
         try:
             yield ZaloBot(server, channel, web if mode == "webhook" else None)
@@ -209,26 +220,119 @@ async def test_a_group_message_is_sent_to_a_private_chat(sqlite_database: Databa
         group = bot.server.text_event(USER, "/start", chat_id="group-7", chat_type="GROUP")
         bot.server.queue_event(group)
         (notice,) = await bot.server.wait_for_texts("group-7", 1)
-        assert notice == t("zalo.private_only")
+        assert notice == t("zalo_bot.private_only")
         await user.say("/start", expect=t("language.prompt"))  # a private chat works
 
 
-async def test_a_user_who_blocked_the_bot_is_marked_inactive(sqlite_database: Database) -> None:
-    async with running_bot(sqlite_database, "polling") as bot:
+FAST_RETRY = {"retry": RetryPolicy(attempts=4, first_delay=0.01, multiplier=2.0, max_delay=0.05)}
+
+
+@pytest.mark.parametrize("code", [403, 408])
+async def test_a_403_or_408_is_a_passing_fault_retried_and_nobody_is_marked_blocked(
+    sqlite_database: Database, code: int
+) -> None:
+    # Zalo's 403 is "Internal server error", 408 a timeout: neither says the user left.
+    async with running_bot(sqlite_database, "polling", client_options=FAST_RETRY) as bot:
         user = ZaloUser(bot.server)
+        bot.server.fail_next("sendMessage", error_code=code, description="Internal server error")
         await user.say("Xin chào", expect=t("language.prompt"))
-        assert await identity_active(sqlite_database, USER)
-        bot.server.user_blocks_bot(USER)
-        bot.server.user_sends_text(USER, "1")
-        await bot.server.wait_for(
-            lambda: [c for c in bot.server.calls("sendMessage") if c.error_code == 403]
-        )
+        failed = [c.error_code for c in bot.server.calls("sendMessage") if c.error_code]
+        assert failed == [code]
+        assert len(bot.server.sent_texts(USER)) == 1
+        await user.say("1", expect=t("menu.prompt"))
+    assert await identity_active(sqlite_database, USER)
+
+
+async def test_a_refused_token_pauses_the_channel_and_loses_no_reply(
+    sqlite_database: Database,
+) -> None:
+    async with running_bot(sqlite_database, "webhook", token_wait=0.3) as bot:
+        assert bot.channel.health_problems() == []
+        bot.server.fail_next("sendMessage", error_code=401, description="Unauthorized", times=2)
+        assert bot.web is not None
+        async with httpx.AsyncClient() as http:
+            event = bot.server.text_event(USER, "Xin chào", display_name=NAME)
+            delivery = await bot.server.post_to_webhook(event)
+            assert delivery.ok  # the update is taken and its replies kept
+            await bot.server.wait_for(lambda: len(bot.server.calls("sendMessage")) >= 1)
+            await asyncio.sleep(0.05)
+            assert bot.channel.token_refused
+            health = await http.get(bot.web.url + "/healthz")
+            assert health.status_code == 503 and "ANTQ_ZALO_TOKEN" in health.text
+            # The operator sets a new token; the kept reply goes out once, in the end.
+            (prompt,) = await bot.server.wait_for_texts(USER, 1, timeout=5)
+            assert t("language.prompt") in prompt
+            await bot.channel.drain(5)
+            assert not bot.channel.token_refused
+            assert (await http.get(bot.web.url + "/healthz")).status_code == 200
+    assert await identity_active(sqlite_database, USER)
+
+
+async def test_a_send_that_timed_out_after_it_went_is_not_sent_again(
+    sqlite_database: Database,
+) -> None:
+    client_options = {"timeout": 0.3, **FAST_RETRY}
+    async with running_bot(sqlite_database, "polling", client_options=client_options) as bot:
+        user = ZaloUser(bot.server)
+        bot.server.answer_late("sendMessage", 1.0)
+        bot.server.user_sends_text(USER, "Xin chào", display_name=NAME)
+        await bot.server.wait_for(lambda: bot.server.sent_texts(USER))
         await bot.channel.drain(5)
-    assert not await identity_active(sqlite_database, USER)
+        await asyncio.sleep(1.0)  # what a blind retry would have sent meanwhile
+        assert len(bot.server.sent_texts(USER)) == 1
+        await user.say("1", expect=t("menu.prompt"))  # and the chat goes on
+
+
+def test_a_photo_s_caption_and_a_voice_message_are_read() -> None:
+    envelope = {
+        "ok": True,
+        "result": {
+            "event_name": "message.image.received",
+            "message": {
+                "message_id": "2f6a",
+                "date": 1733000000000,
+                "message_type": "CHAT_PHOTO",
+                "photo_url": PHOTO,
+                "caption": "Xe này đỗ trước nhà tôi",
+                "chat": {"id": USER, "chat_type": "PRIVATE"},
+                "from": {"id": USER, "display_name": NAME},
+            },
+        },
+    }
+    update = parse_update(envelope)
+    assert update is not None
+    inbound = to_inbound(update)
+    assert inbound.media is not None and inbound.media.file_id == PHOTO
+    assert inbound.text == "Xe này đỗ trước nhà tôi"
+    voice = {"event_name": "message.voice.received", "message": {**envelope["result"]["message"]}}
+    voice["message"] = {**voice["message"], "voice_url": "https://voice.example/v.aac"}
+    voice_update = parse_update(voice)
+    assert voice_update is not None
+    assert to_inbound(voice_update).media == MediaItem("voice", "https://voice.example/v.aac")
+
+
+async def test_a_voice_message_is_stored_with_the_tip(sqlite_database: Database) -> None:
+    async with running_bot(sqlite_database, "webhook") as bot:
+        user = ZaloUser(bot.server)
+        await start_a_tip(user)
+        for (_, answer), (next_key, _) in itertools.pairwise(ANONYMOUS_PATH[:6]):
+            await user.say(str(answer["text"]), expect=t(next_key))
+        voice = bot.server.voice_event(USER, "https://voice-stal.zdn.vn/fake/v1.aac")
+        await user.send(voice, expect=t("input.attachment_received", count=1, maximum=5))
+        await user.say("xong", expect=t("tip.ask.identity"))
+        await user.say("1", expect=t("summary.question"))
+        await user.say("1", expect=t("menu.prompt"))
+    async with sqlite_database.transaction() as session:
+        (tip,) = await list_tips(session)
+    assert [(a.kind, a.file_id) for a in tip.attachments] == [
+        ("voice", "https://voice-stal.zdn.vn/fake/v1.aac")
+    ]
 
 
 async def test_polling_outlasts_server_errors_and_empty_polls(sqlite_database: Database) -> None:
-    async with running_bot(sqlite_database, "polling", poll_first_delay=0.01) as bot:
+    async with running_bot(
+        sqlite_database, "polling", poll_first_delay=0.01, quota_wait=0.01
+    ) as bot:
         bot.server.fail_next("getUpdates", http_status=502, times=2)
         bot.server.fail_next("getUpdates", error_code=408, description="Request Timeout")
         bot.server.fail_next("getUpdates", error_code=429, description="Too Many Requests")

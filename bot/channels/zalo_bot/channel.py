@@ -20,10 +20,17 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.base import SharedLimiter
 from bot.channels.console import FILE_MARK, media_line, render
-from bot.channels.zalo.client import ZaloClient
-from bot.channels.zalo.errors import BLOCKED_ERROR_CODES, ZaloApiError, ZaloError
-from bot.channels.zalo.inbound import CHANNEL, to_inbound
-from bot.channels.zalo.updates import PRIVATE_CHAT, ZaloUpdate, parse_update
+from bot.channels.zalo_bot.client import ZaloClient
+from bot.channels.zalo_bot.errors import (
+    ZaloApiError,
+    ZaloError,
+    ZaloMaybeSent,
+    ZaloQuotaExceeded,
+    ZaloTokenRejected,
+)
+from bot.channels.zalo_bot.inbound import CHANNEL, to_inbound
+from bot.channels.zalo_bot.transport import QUOTA_WAIT, TOKEN_WAIT
+from bot.channels.zalo_bot.updates import PRIVATE_CHAT, ZaloUpdate, parse_update
 from bot.locks import KeyedLocks
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
@@ -59,8 +66,9 @@ class ZaloChannel:
         poll_wait: float = 30.0,
         poll_first_delay: float = 1.0,
         poll_max_delay: float = 30.0,
-        blocked_error_codes: frozenset[int] = BLOCKED_ERROR_CODES,
         stop_grace: float = 10.0,
+        quota_wait: float = QUOTA_WAIT,
+        token_wait: float = TOKEN_WAIT,
         limiter: SharedLimiter[Any] | None = None,
     ) -> None:
         if settings.zalo_token is None:
@@ -81,8 +89,11 @@ class ZaloChannel:
         self.poll_wait = poll_wait
         self.poll_first_delay = poll_first_delay
         self.poll_max_delay = poll_max_delay
-        self.blocked_error_codes = blocked_error_codes
+        # Set while Zalo refuses the token (401): nothing goes out, nothing is dropped.
+        self.token_refused = False
         self.stop_grace = stop_grace
+        self.quota_wait = quota_wait
+        self.token_wait = token_wait
         self._chats = KeyedLocks()
         self.replies = ReplyDispatcher(
             processor.database,
@@ -139,6 +150,12 @@ class ZaloChannel:
         """True while the long-polling loop runs."""
         return self._poller is not None and not self._poller.done()
 
+    def health_problems(self) -> list[str]:
+        """What an operator must fix, for /healthz (bot.channels.base.ChannelHealth)."""
+        if self.token_refused:
+            return ["zalo: the bot token was refused (401); set a new ANTQ_ZALO_TOKEN"]
+        return []
+
     def routes(self) -> list[BaseRoute]:
         if self.webhook_url is None:
             return []
@@ -166,6 +183,14 @@ class ZaloChannel:
         while True:
             try:
                 update = await self.client.get_updates(self.poll_wait)
+            except ZaloTokenRejected:
+                self._token_refused()
+                await asyncio.sleep(self.token_wait)
+                continue
+            except ZaloQuotaExceeded:
+                log.warning("zalo quota exceeded; polling again in %.0f s", self.quota_wait)
+                await asyncio.sleep(self.quota_wait)
+                continue
             except Exception as error:
                 # Network trouble and refusals are expected now and then (and a malformed
                 # answer must not end the bot's only way of hearing users): wait, poll again.
@@ -176,6 +201,7 @@ class ZaloChannel:
                 await asyncio.sleep(delay)
                 continue
             failures = 0
+            self.token_refused = False
             if update is not None:
                 self._spawn(self.handle(update))
 
@@ -206,7 +232,7 @@ class ZaloChannel:
         async with self._chats.hold(message.chat_id):
             if message.chat_type != PRIVATE_CHAT:
                 # A tip must never be given where others read along: send people to a 1:1 chat.
-                notice = self.catalogues.text(None, N_("zalo.private_only"))
+                notice = self.catalogues.text(None, N_("zalo_bot.private_only"))
                 self.replies.submit(
                     Batch(
                         None, CHANNEL, message.chat_id, message.user_id, utcnow(), (Text(notice),)
@@ -235,19 +261,34 @@ class ZaloChannel:
                         await self.client.send_message(batch.chat_id, part)
                     else:
                         await self._send_photo(batch.chat_id, part)
+            except ZaloMaybeSent:
+                # Zalo may have shown it: a second copy is worse than a missing one.
+                log.warning("a zalo reply timed out after it went out; not sent again")
+            except ZaloTokenRejected:
+                self._token_refused()
+                return SendResult(Sent.RETRY, sent, retry_after=self.token_wait)
+            except ZaloQuotaExceeded:
+                log.warning("zalo quota exceeded; replies wait %.0f s", self.quota_wait)
+                return SendResult(Sent.RETRY, sent, retry_after=self.quota_wait)
             except ZaloApiError as error:
-                if error.error_code in self.blocked_error_codes:
-                    log.info("a zalo user blocked the bot; marked inactive")
-                    return SendResult(Sent.BLOCKED, sent)
                 # This message can never go as it is; the rest may.
                 log.warning("zalo refused a reply: %s", _reason(error))
             except ZaloError as error:
                 log.warning("zalo send failed (%s); the reply stays stored", _reason(error))
                 return SendResult(Sent.RETRY, sent)
+            self.token_refused = False
             sent += 1
             if sent < len(parts):
                 await progress(sent)
         return SendResult(Sent.DONE, sent)
+
+    def _token_refused(self) -> None:
+        if not self.token_refused:
+            log.error(
+                "zalo refused the bot token (401, invalid or reset): the channel is paused, "
+                "replies and the outbox are kept; set a new ANTQ_ZALO_TOKEN and restart"
+            )
+        self.token_refused = True
 
     @contextlib.asynccontextmanager
     async def _counted(self, chat_id: str) -> AsyncIterator[None]:
@@ -268,8 +309,6 @@ class ZaloChannel:
         try:
             await self.client.send_photo(chat_id, media.file_id, media.text)
         except ZaloApiError as error:
-            if error.error_code in self.blocked_error_codes:
-                raise
             log.info("zalo sendPhoto refused a stored photo: %s", _reason(error))
             await self.client.send_message(chat_id, FILE_MARK + media.lost)
 

@@ -2,9 +2,11 @@
 
 Every method is ``POST {base_url}/bot{token}/{method}`` with a JSON body, answered with
 ``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": N, "description": "..."}``.
-Network errors, timeouts, 429 and 5xx answers are retried with exponential backoff; an
-``ok: false`` answer raises :class:`ZaloApiError` at once. The URL holds the bot token, so it
-is never logged nor put into an exception.
+Network errors, 5xx answers, 403 ("Internal server error" on this platform) and 408 are
+retried with exponential backoff; a send whose answer timed out is not (Zalo may have delivered
+it). 401 and 429 are raised at once as their own errors, other ``ok: false`` answers as
+:class:`ZaloApiError`. The URL holds the bot token, so it is never logged nor put into an
+exception.
 """
 
 from __future__ import annotations
@@ -17,9 +19,18 @@ from typing import Any, Self
 
 import httpx
 
-from bot.channels.zalo.errors import ZaloApiError, ZaloUnavailable
-from bot.channels.zalo.texts import MAX_TEXT_LENGTH, split_text
-from bot.channels.zalo.updates import ZaloUpdate, parse_update
+from bot.channels.zalo_bot.errors import (
+    PASSING_ERROR_CODES,
+    QUOTA_EXCEEDED,
+    TOKEN_REJECTED,
+    ZaloApiError,
+    ZaloMaybeSent,
+    ZaloQuotaExceeded,
+    ZaloTokenRejected,
+    ZaloUnavailable,
+)
+from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH, split_text
+from bot.channels.zalo_bot.updates import ZaloUpdate, parse_update
 from bot.retrying import NO_RETRY, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -28,8 +39,12 @@ DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 DEFAULT_POLL_TIMEOUT = 30.0
 # Zalo answers an empty long poll with this code instead of an empty result, at times.
 EMPTY_POLL_ERROR_CODE = 408
-# Retry-after hints longer than this are not waited for inside one call.
-MAX_RETRY_AFTER = 30.0
+# Zalo fetches a photo's URL before it answers sendPhoto: clients allow it this long.
+PHOTO_TIMEOUT = 150.0
+# Sends are not idempotent: after a timeout they are not repeated (a duplicate is worse).
+SENDS = frozenset({"sendMessage", "sendPhoto", "sendSticker"})
+# Failures that prove the request never reached Zalo, so that repeating a send is safe.
+NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -117,18 +132,13 @@ class ZaloClient:
         None when the poll ended empty. Not retried here: the polling loop decides how long
         to wait before the next poll.
         """
-        try:
-            result = await self.call(
-                "getUpdates",
-                # The published parameter table types timeout as a string.
-                {"timeout": str(round(wait))},
-                seconds=wait + self.timeout,
-                retry=NO_RETRY,
-            )
-        except ZaloApiError as error:
-            if error.error_code == EMPTY_POLL_ERROR_CODE:
-                return None
-            raise
+        result = await self.call(
+            "getUpdates",
+            # The published parameter table types timeout as a string.
+            {"timeout": str(round(wait))},
+            seconds=wait + self.timeout,
+            retry=NO_RETRY,
+        )
         return parse_update(result)
 
     async def set_webhook(self, url: str, secret_token: str) -> WebhookInfo:
@@ -155,7 +165,7 @@ class ZaloClient:
         body: dict[str, Any] = {"chat_id": chat_id, "photo": photo}
         if caption:
             body["caption"] = caption[:MAX_TEXT_LENGTH]
-        return self._sent(await self.call("sendPhoto", body))
+        return self._sent(await self.call("sendPhoto", body, seconds=PHOTO_TIMEOUT))
 
     async def send_sticker(self, chat_id: str, sticker: str) -> SentMessage:
         return self._sent(await self.call("sendSticker", {"chat_id": chat_id, "sticker": sticker}))
@@ -173,10 +183,13 @@ class ZaloClient:
         seconds: float | None = None,
         retry: RetryPolicy | None = None,
     ) -> Any:
-        """POST ``method`` and return its ``result``; raises ZaloApiError or ZaloUnavailable.
+        """POST ``method`` and return its ``result``.
 
-        ``seconds`` overrides the client's timeout (a long poll needs more), ``retry`` its
-        retry policy.
+        Raises ZaloApiError (refused for good), ZaloTokenRejected (401), ZaloQuotaExceeded
+        (429, not retried here: it names no wait), ZaloMaybeSent (a send that timed out after
+        it went out, never sent again blindly) or ZaloUnavailable (network errors, 5xx, 403 and
+        408 still failing after the retries). ``seconds`` overrides the client's timeout (a
+        long poll and sendPhoto need more), ``retry`` its retry policy.
         """
         policy = retry or self.retry
         problem = "no attempt made"
@@ -195,14 +208,20 @@ class ZaloClient:
                 # Only the class name: httpx errors may carry the request, and so the token.
                 problem = type(error).__name__
                 log.debug("zalo %s: %s (attempt %d)", method, problem, attempt)
+                if method in SENDS and not isinstance(error, NOT_SENT_ERRORS):
+                    raise ZaloMaybeSent(f"Zalo {method}: {problem}; it may have gone") from None
                 continue
             payload = _json_or_none(response)
-            if response.status_code >= 500 or response.status_code == 429:
-                problem = f"HTTP {response.status_code}"
+            code = _error_code(response.status_code, payload)
+            if code == EMPTY_POLL_ERROR_CODE and method == "getUpdates":
+                return None
+            if code == QUOTA_EXCEEDED:
+                raise ZaloQuotaExceeded(f"Zalo {method}: quota exceeded")
+            if code == TOKEN_REJECTED:
+                raise ZaloTokenRejected(f"Zalo {method}: the bot token was refused")
+            if response.status_code >= 500 or code in PASSING_ERROR_CODES:
+                problem = f"HTTP {response.status_code}" if code is None else f"error {code}"
                 log.debug("zalo %s: %s (attempt %d)", method, problem, attempt)
-                hint = _retry_after(payload)
-                if hint is not None and attempt < policy.attempts:
-                    await self._sleep(min(hint, MAX_RETRY_AFTER))
                 continue
             return _result(method, response.status_code, payload)
         raise ZaloUnavailable(f"Zalo {method} failed after {policy.attempts} attempt(s): {problem}")
@@ -231,12 +250,12 @@ def _json_or_none(response: httpx.Response) -> Any:
         return None
 
 
-def _retry_after(payload: Any) -> float | None:
-    if not isinstance(payload, dict):
-        return None
-    parameters = payload.get("parameters")
-    value = parameters.get("retry_after") if isinstance(parameters, dict) else None
-    return float(value) if isinstance(value, int | float) and value >= 0 else None
+def _error_code(status: int, payload: Any) -> int | None:
+    """The error an answer reports (its ``error_code``, else a 4xx/5xx status), or None."""
+    if isinstance(payload, dict) and payload.get("ok") is False:
+        code = payload.get("error_code")
+        return code if isinstance(code, int) else status
+    return status if status >= 400 else None
 
 
 def _result(method: str, status: int, payload: Any) -> Any:

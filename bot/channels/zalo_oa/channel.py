@@ -1,0 +1,283 @@
+"""The Zalo OA channel: the signed webhook in, customer-service messages out.
+
+``POST /zalo-oa`` on the shared web app: a body whose signature is wrong (or missing) gets 403
+and is not read further. A user's message is run through the processor, which stores the new
+state with the replies (and remembers the delivery's ``msg_id``, so a redelivery is answered
+once); the webhook answers 200 right after that commit, well within Zalo's 2 s, and the
+dispatcher sends the replies afterwards, each chat's in order. Every send uses the token
+keeper's access token; when the API says it expired, the keeper refreshes it (once, whoever
+asks) and the message is sent once more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.channels.base import SharedLimiter
+from bot.channels.console import FILE_MARK
+from bot.channels.zalo_oa.client import ZaloOaClient
+from bot.channels.zalo_oa.errors import (
+    ZaloOaApiError,
+    ZaloOaError,
+    ZaloOaMaybeSent,
+    ZaloOaNotConnected,
+    ZaloOaOutsideWindow,
+    ZaloOaRateLimited,
+    ZaloOaTokenExpired,
+)
+from bot.channels.zalo_oa.events import CHANNEL, UNFOLLOW, OaEvent, parse_event, to_inbound
+from bot.channels.zalo_oa.rendering import oa_parts
+from bot.channels.zalo_oa.signature import SIGNATURE_HEADER, is_signed
+from bot.channels.zalo_oa.tokens import TokenKeeper, with_fresh_token
+from bot.channels.zalo_oa.transport import ZaloOaTransport
+from bot.delivery.transports import Close
+from bot.locks import KeyedLocks
+from bot.processor import MessageProcessor
+from bot.reply_path import Batch
+from bot.reply_path.dispatcher import Progress, ReplyDispatcher, SendResult, Sent
+from bot.settings import Settings
+from conversations.i18n import Catalogues
+from conversations.replies import Inbound, Media
+from storage.members import mark_identity_inactive
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/zalo-oa"
+# -32 names no wait: the limit is per minute.
+RATE_LIMIT_WAIT = 60.0
+# Not connected, or the refresh token refused: an admin must act; look again this often.
+NOT_CONNECTED_WAIT = 600.0
+
+
+class ZaloOaChannel:
+    """One Zalo Official Account as a :class:`bot.channels.base.Channel` (webhook only)."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        processor: MessageProcessor,
+        catalogues: Catalogues,
+        settings: Settings,
+        *,
+        client: ZaloOaClient | None = None,
+        tokens: TokenKeeper | None = None,
+        limiter: SharedLimiter[Any] | None = None,
+        rate_limit_wait: float = RATE_LIMIT_WAIT,
+        not_connected_wait: float = NOT_CONNECTED_WAIT,
+        stop_grace: float = 10.0,
+    ) -> None:
+        oa = settings.zalo_oa
+        if oa is None:
+            raise ValueError(
+                "the Zalo OA needs ANTQ_ZALO_OA_APP_ID, ANTQ_ZALO_OA_APP_SECRET, "
+                "ANTQ_ZALO_OA_SECRET_KEY and ANTQ_ZALO_OA_ID"
+            )
+        self.processor = processor
+        self.catalogues = catalogues
+        self.app_id = oa.app_id
+        self.oa_id = oa.oa_id
+        self._secret_key = oa.secret_key
+        self.client = client or ZaloOaClient(api_url=oa.api_url, oauth_url=oa.oauth_url)
+        self.tokens = tokens or TokenKeeper(
+            processor.database,
+            processor.sealer,
+            self.client,
+            app_id=oa.app_id,
+            app_secret=oa.app_secret,
+            oa_id=oa.oa_id,
+            clock=processor.clock,
+        )
+        self.limiter = limiter
+        self.rate_limit_wait = rate_limit_wait
+        self.not_connected_wait = not_connected_wait
+        self.stop_grace = stop_grace
+        self._chats = KeyedLocks()
+        self.replies = ReplyDispatcher(
+            processor.database,
+            CHANNEL,
+            self,
+            max_age=settings.reply_max_age,
+            clock=processor.clock,
+        )
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check that a token pair is stored (refreshing it if due), then send what an earlier
+        run left unsent. A missing pair is logged and shown on /healthz, not fatal: messages
+        are still taken and answered once an admin connects the OA."""
+        try:
+            await self.tokens.access_token()
+            log.info("zalo oa receives by webhook at %s", WEBHOOK_PATH)
+        except ZaloOaNotConnected:
+            log.error("zalo oa: no usable token; run `antq zalo-oa connect` (see README)")
+        except ZaloOaError as error:
+            log.warning("zalo oa: the token endpoint failed at start (%s)", type(error).__name__)
+        await self.replies.start()
+
+    async def stop(self) -> None:
+        await self.drain(self.stop_grace)
+        for task in list(self._tasks):
+            task.cancel()
+        await self.replies.stop(self.stop_grace)
+        await self.client.aclose()
+
+    async def drain(self, seconds: float | None = None) -> None:
+        """Wait until every event received so far has been answered and its replies sent."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=seconds)
+        await self.replies.drain(seconds)
+
+    def routes(self) -> list[BaseRoute]:
+        return [Route(WEBHOOK_PATH, self._receive_webhook, methods=["POST"])]
+
+    async def open_transport(self, max_connections: int) -> tuple[ZaloOaTransport, Close]:
+        """The outbox's way to this OA: its own connections, this channel's token keeper (so
+        that one process refreshes once, whoever noticed)."""
+        client = ZaloOaClient(
+            api_url=self.client.api_url,
+            oauth_url=self.client.oauth_url,
+            max_connections=max_connections,
+        )
+        return ZaloOaTransport(client, self.tokens), client.aclose
+
+    def health_problems(self) -> list[str]:
+        problem = self.tokens.problem
+        return [problem] if problem else []
+
+    # -- receiving ---------------------------------------------------------------------------
+
+    async def _receive_webhook(self, request: Request) -> Response:
+        raw = await request.body()
+        try:
+            payload: Any = json.loads(raw)
+        except ValueError:
+            payload = None
+        signed = is_signed(
+            request.headers.get(SIGNATURE_HEADER),
+            raw,
+            payload,
+            app_id=self.app_id,
+            secret_key=self._secret_key,
+        )
+        if not signed:
+            return JSONResponse({"error": -403, "message": "Forbidden"}, status_code=403)
+        event = parse_event(payload)
+        if event is not None and self._for_this_oa(event):
+            # Processed (its replies stored) before the answer, so that Zalo delivers it
+            # again if we die first; the replies go out after the answer.
+            await self._spawn(self.handle(event))
+        return JSONResponse({"error": 0, "message": "Success"})
+
+    def _for_this_oa(self, event: OaEvent) -> bool:
+        """An event of the OA we serve (one app may be linked to several OAs)."""
+        if event.event_name in ("follow", "unfollow"):
+            oa = event.body.get("oa_id")
+        else:
+            recipient = event.body.get("recipient")
+            oa = recipient.get("id") if isinstance(recipient, dict) else None
+        return oa is None or str(oa) == self.oa_id
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def handle(self, event: OaEvent) -> None:
+        """Answer one event; never raises (the processor apologises for its own failures)."""
+        try:
+            if event.event_name == UNFOLLOW and event.user_id is not None:
+                # No more reminders to somebody who left, until they write again.
+                async with self.processor.database.transaction() as session:
+                    await mark_identity_inactive(
+                        session, channel=CHANNEL, platform_user_id=event.user_id
+                    )
+                return
+            inbound = to_inbound(event)
+            if inbound is not None:
+                await self._answer(inbound)
+        except Exception:
+            log.exception("answering a zalo oa event failed")
+
+    async def _answer(self, inbound: Inbound) -> None:
+        async with self._chats.hold(inbound.chat_id):
+            # Submitted under the chat's lock: batches queue in the order of the messages.
+            self.replies.submit(await self.processor.process(inbound))
+
+    # -- sending (bot.reply_path.dispatcher.BatchSender) --------------------------------------
+
+    async def send_batch(self, batch: Batch, progress: Progress) -> SendResult:
+        """Send the replies as few messages as the limits allow, resuming after the parts that
+        went; a reply is inside the 7-day window by nature (the user just wrote)."""
+        parts = oa_parts(batch.replies)
+        sent = batch.parts_sent
+        for part in parts[sent:]:
+            try:
+                async with self._counted(batch.chat_id):
+                    await self.send_part(batch.chat_id, part)
+            except ZaloOaMaybeSent:
+                log.warning("a zalo oa reply timed out after it went out; not sent again")
+            except ZaloOaOutsideWindow as error:
+                # Nothing more can reach this user until they write again.
+                log.info("a zalo oa reply is outside the user's window (error %d)", error.code)
+                return SendResult(Sent.DONE, sent)
+            except ZaloOaRateLimited:
+                log.warning("zalo oa rate limit; replies wait %.0f s", self.rate_limit_wait)
+                return SendResult(Sent.RETRY, sent, retry_after=self.rate_limit_wait)
+            except ZaloOaNotConnected:
+                return SendResult(Sent.RETRY, sent, retry_after=self.not_connected_wait)
+            except ZaloOaTokenExpired:  # even the renewed one
+                return SendResult(Sent.RETRY, sent)
+            except ZaloOaApiError as error:
+                # This message can never go as it is (even with a fresh token); the rest may.
+                log.warning("zalo oa refused a reply: error %d", error.code)
+            except ZaloOaError as error:
+                reason = type(error).__name__
+                log.warning("zalo oa send failed (%s); the reply stays stored", reason)
+                return SendResult(Sent.RETRY, sent)
+            sent += 1
+            if sent < len(parts):
+                await progress(sent)
+        return SendResult(Sent.DONE, sent)
+
+    async def send_part(self, user_id: str, part: str | Media) -> None:
+        """One message with a good token: refreshed and sent once more when the API says the
+        token expired (the error proves the message did not go)."""
+        await with_fresh_token(self.tokens, lambda token: self._send_with(token, user_id, part))
+
+    async def _send_with(self, token: str, user_id: str, part: str | Media) -> None:
+        if isinstance(part, str):
+            await self.client.send_text(token, user_id, part)
+            return
+        try:
+            await self.client.send_image(token, user_id, part.file_id, part.text or None)
+        except ZaloOaApiError as error:
+            if isinstance(error, ZaloOaTokenExpired | ZaloOaOutsideWindow | ZaloOaRateLimited):
+                raise
+            # The picture expired or cannot be fetched: its caption line instead.
+            log.info("zalo oa refused a stored photo: error %d", error.code)
+            await self.client.send_text(token, user_id, FILE_MARK + part.lost)
+
+    @contextlib.asynccontextmanager
+    async def _counted(self, chat_id: str) -> AsyncIterator[None]:
+        """One send, counted by the limiter the outbox shares (replies go first)."""
+        if self.limiter is None:
+            yield
+            return
+        ticket = await self.limiter.acquire(chat_id, urgent=True)
+        try:
+            yield
+        finally:
+            self.limiter.settle(ticket)

@@ -1,0 +1,70 @@
+"""What can go wrong when talking to the Zalo OA Open API: one small tree, ``ZaloOaError``.
+
+The API answers errors with HTTP 200 and ``{"error": <negative code>, "message": ...}``
+(ZALO_OA.md §0, §3). Messages never carry a token nor the API's description (it may echo what
+was sent).
+"""
+
+from __future__ import annotations
+
+# The access token expired or was revoked: refresh it and send once more (ZALO_OA.md §1).
+TOKEN_ERRORS = frozenset({-216, -220, -124})
+# The user is outside the 7-day customer-service window, or cannot be written to until they
+# write to the OA again (not following, inactive, restricted this type): Chatwoot's grouping.
+OUTSIDE_WINDOW_ERRORS = frozenset({-213, -217, -227, -230, -232, -244})
+# Over the app's 4,000 requests a minute.
+RATE_LIMITED = -32
+# Passing faults worth a later try: an expired upload (-100) and the night rule (-234), which
+# does not apply to customer-service replies but is not a reason to drop a message either.
+PASSING_ERRORS = frozenset({-100, -234})
+
+
+class ZaloOaError(Exception):
+    """Any failure of a Zalo OA call."""
+
+
+class ZaloOaApiError(ZaloOaError):
+    """The API refused the request with ``error`` (a bad parameter, say): not worth repeating."""
+
+    def __init__(self, code: int, where: str) -> None:
+        super().__init__(f"Zalo OA {where}: error {code}")
+        self.code = code
+
+
+class ZaloOaTokenExpired(ZaloOaApiError):
+    """-216 / -220 / -124: the access token is no longer good."""
+
+
+class ZaloOaOutsideWindow(ZaloOaApiError):
+    """The user has not interacted with the OA for 7 days (or cannot be written to now): a
+    customer-service message cannot reach them until they write again."""
+
+
+class ZaloOaRateLimited(ZaloOaApiError):
+    """-32: the app is over its request rate; wait and try again."""
+
+
+class ZaloOaUnavailable(ZaloOaError):
+    """The API could not be reached or kept failing (network, 5xx, passing codes) after the
+    retries; trying again later may work."""
+
+
+class ZaloOaMaybeSent(ZaloOaError):
+    """A send timed out after it went out: the OA may have delivered it, so it is not
+    repeated blindly."""
+
+
+class ZaloOaNotConnected(ZaloOaError):
+    """No usable token pair: the OA was never connected (``antq zalo-oa connect``), or the
+    refresh token was refused and an admin must consent again."""
+
+
+def api_error(code: int, where: str) -> ZaloOaApiError:
+    """The error class that says what ``code`` means to us."""
+    if code in TOKEN_ERRORS:
+        return ZaloOaTokenExpired(code, where)
+    if code in OUTSIDE_WINDOW_ERRORS:
+        return ZaloOaOutsideWindow(code, where)
+    if code == RATE_LIMITED:
+        return ZaloOaRateLimited(code, where)
+    return ZaloOaApiError(code, where)
