@@ -98,6 +98,7 @@ class Application:
             bot_username=settings.telegram_bot_username,
             report_calendar=settings.report_calendar,
             privacy_terms=settings.privacy_terms,
+            thread_messages_per_hour=settings.thread_messages_per_hour,
         )
         configured = settings.secret_key.get_secret_value() if settings.secret_key else None
         sealer = load_sealer(

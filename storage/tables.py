@@ -216,6 +216,10 @@ class Tip(Base):
     )
     status_note: Mapped[str | None] = mapped_column(Text)
     escalated_at: Mapped[datetime | None] = mapped_column()
+    # When an officer first wrote to the tipster in the tip's thread (the "first answer").
+    first_answer_at: Mapped[datetime | None] = mapped_column()
+    # When the tipster ended the dialogue: no officer's message is relayed after it.
+    thread_ended_at: Mapped[datetime | None] = mapped_column()
 
 
 class TipAttachment(Base):
@@ -258,6 +262,10 @@ class TipMessage(Base):
     created_at: Mapped[datetime] = mapped_column()
     delivered_at: Mapped[datetime | None] = mapped_column()
     read_at: Mapped[datetime | None] = mapped_column()
+    # An officer marked it as important (shown with a mark in the thread).
+    important: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A tipster's message nobody answered in time was escalated (once) to the admins.
+    escalated_at: Mapped[datetime | None] = mapped_column()
 
 
 class ProcessedUpdate(Base):

@@ -5,6 +5,8 @@ deployment's ``ANTQ_TIP_ESCALATE_HOURS``). A tip still unacknowledged after that
 once: the admins of the nearest place above it that has admins (the commune's, else the
 province's) are told its code, category and how long it has waited. The claim sets
 ``escalated_at`` in the rule's transaction, so two processes never escalate a tip twice.
+A tipster's message in the tip's thread that no officer answered within the same hours is
+escalated the same way, once per unanswered run of messages (``tip_messages.escalated_at``).
 
 It needs the settings, so it is an object built from them (``tip_rules``) that
 ``bot.delivery.service.start_delivery`` adds to the scheduler, like the report reminders.
@@ -27,6 +29,7 @@ from storage.outbox import TIP_NOTICE
 from storage.tips import (
     StaffMember,
     claim_unacknowledged,
+    claim_unanswered_messages,
     staff_over,
 )
 
@@ -80,6 +83,32 @@ class TipEscalation:
                 )
         if unreached:
             log.warning("%d unacknowledged tips have no admin above them to escalate to", unreached)
+        messages.extend(await self.unanswered(now, session))
+        return messages
+
+    async def unanswered(self, now: datetime, session: AsyncSession) -> list[MemberMessage]:
+        """Tipsters' messages nobody answered past ``after``: their tips' admins are told."""
+        messages: list[MemberMessage] = []
+        claimed = await claim_unanswered_messages(session, written_before=now - self.after, now=now)
+        for waiting in claimed:
+            hours = int((now - waiting.created_at).total_seconds() // 3600)
+            for admin in nearest(await staff_over(session, waiting.area_path, ("admin",))):
+                text = render(
+                    admin.locale,
+                    N_("inbox.notice.unanswered"),
+                    code=format_tip_code(waiting.code),
+                    category=category_label(admin.locale, waiting.category),
+                    hours=hours,
+                    command=f"/xemtin {waiting.code}",
+                )
+                messages.append(
+                    MemberMessage(
+                        admin.member_id,
+                        TIP_NOTICE,
+                        f"tip-unanswered:{waiting.id}:{admin.member_id}",
+                        text=text,
+                    )
+                )
         return messages
 
 

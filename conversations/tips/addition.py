@@ -16,34 +16,36 @@ from conversations.fields import (
     TipCode,
     format_tip_code,
 )
-from conversations.flow import FINISHED, Answers, Completion, Flow, FlowContext, Redirect, Step
+from conversations.flow import Answers, Complete, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
-from conversations.secret_codes import CodeKind
-from conversations.tips import FINAL, MAX_THREAD_FILES, MAX_THREAD_TEXT, AddToTip
-from conversations.tips.status import check_tip_code
+from conversations.tips import (
+    FINAL,
+    MAX_THREAD_FILES,
+    MAX_THREAD_TEXT,
+    THREAD_MESSAGES_PER_HOUR,
+    TIPSTER,
+    AddToTip,
+    thread_full,
+)
+from conversations.tips.status import check_tip_code, limit_reply, tipster_code_check
 
 SKIP_TEXT = ChoiceOption("skip", N_("common.skip"), FINISH_WORDS)
-
-
-async def refuse_unusable_code(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
-    """A code that is wrong, or typed while locked out, ends the flow at once; the completion
-    answers it as ``/status`` would (and counts the failure)."""
-    code = answers["code"]
-    attempts = await ctx.records.people.code_attempts(ctx.member.id, CodeKind.TIP)
-    if attempts.minutes_to_wait(ctx.now) is None and code:
-        found = await ctx.records.tips.tip_status(code)
-        if found is not None and found.status not in FINAL:
-            return None
-    return Redirect(answers={"refused": True}, step=FINISHED)
 
 
 def writing(answers: Answers) -> bool:
     return not answers.get("refused")
 
 
-async def add_to_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+def adding(per_hour: int) -> Complete:
+    async def add(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+        return await add_to_tip(answers, ctx, per_hour)
+
+    return add
+
+
+async def add_to_tip(answers: dict[str, Any], ctx: FlowContext, per_hour: int) -> Completion:
     check = await check_tip_code(answers["code"], ctx)
     if check.tip is None:
         assert check.refusal is not None
@@ -52,6 +54,8 @@ async def add_to_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     if check.tip.status in FINAL:
         closed = Text(ctx.t(N_("addition.closed"), code=code))
         return Completion(replies=[closed], effects=check.effects)
+    if await thread_full(ctx.records.tips, check.tip.code, TIPSTER, ctx.now, per_hour):
+        return Completion(replies=[limit_reply(check.tip.code, ctx, per_hour)])
     text = (answers.get("text") or "").strip() or None
     files = tuple(answers.get("attachments") or ())
     if text is None and not files:
@@ -63,7 +67,7 @@ async def add_to_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     )
 
 
-def addition_flow() -> Flow:
+def addition_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
     return Flow(
         "tip_add",
         title=N_("menu.tip_add"),
@@ -73,7 +77,7 @@ def addition_flow() -> Flow:
                 N_("status.ask_code"),
                 TipCode(),
                 title=N_("status.code"),
-                after=refuse_unusable_code,
+                after=tipster_code_check(per_hour),
             ),
             Step(
                 "text",
@@ -90,7 +94,7 @@ def addition_flow() -> Flow:
                 applies=writing,
             ),
         ],
-        complete=add_to_tip,
+        complete=adding(per_hour),
         confirm=False,
         commands=("bosung", "add", "themtin"),
         action=Action.FOLLOW_OWN_TIP,

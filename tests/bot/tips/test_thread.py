@@ -44,7 +44,8 @@ async def test_an_addition_reaches_the_handler_only_and_names_nobody(commune: Da
     (message,) = await rows(commune, tip_messages)
     assert message["direction"] == "tipster" and message["text"] == "Xe biển số 37A-123.45"
     assert set(message) == {
-        "id", "tip_id", "direction", "text", "attachments", "created_at", "delivered_at", "read_at"
+        "id", "tip_id", "direction", "text", "attachments", "created_at", "delivered_at", "read_at",
+        "important", "escalated_at",
     }  # fmt: skip
     (notice,) = await notices_of(commune, "addition.notice")
     assert notice["member_id"] == await member_id(commune, OFFICER_A)
@@ -84,6 +85,7 @@ async def test_a_question_goes_on_the_sealed_route_only_and_the_thread_reads_wit
     await act(officer, code, "take")
     await officer.send(text=f"/hoi {code}")
     await officer.send(text="Xe thường đỗ ở đâu?")
+    await officer.send(text="xong")  # no photos
     assert t("asking.sent", code=format_tip_code(code)) in officer.text
 
     (question,) = [

@@ -92,6 +92,8 @@ async def test_an_officer_asks_and_reads_the_thread_without_names() -> None:
     await officer.say(f"/hoi {code}")
     assert officer.said("asking.ask_question")
     await officer.say("Xe thường đỗ ở đâu?")
+    assert officer.said("asking.ask_attachments")
+    await officer.say("xong")
     assert officer.said("asking.sent", code=format_tip_code(code))
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say(f"/bosung {code}")
@@ -134,6 +136,7 @@ async def test_status_shows_the_threads_last_messages_to_whoever_holds_the_code(
     for question in ("Câu hỏi một?", "Câu hỏi hai?", "Câu hỏi ba?", "Câu hỏi bốn?"):
         await officer.say(f"/hoi {code}")
         await officer.say(question)
+        await officer.say("xong")
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say(f"/status {code}")
     assert tipster.said("status.thread_title")
