@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Table, select
 
+from bot.app import LOGGER_FLOORS
 from conversations.fields import format_tip_code
 from conversations.replies import MediaItem
 from storage._sql import pending_replies
@@ -80,6 +81,8 @@ async def test_no_row_ties_the_tip_or_its_thread_to_the_anonymous_tipster(
     commune: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    for name, floor in LOGGER_FLOORS.items():  # as ``antq run --log-level DEBUG`` logs
+        caplog.set_level(floor, logger=name)
     clock = Clock()
     code = await new_tip(commune, clock)
     officer = await officer_phone(commune, clock, OFFICER_A)
