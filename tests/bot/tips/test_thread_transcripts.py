@@ -128,31 +128,34 @@ async def test_a_three_message_exchange_in_the_console_across_a_restart(
     await console_member(database, "2", "officer")
     app = console_app(database, tmp_path)
     tipster, officer = ConsoleUser("42"), ConsoleUser("2")
+    async with console_chat(app, tipster):
+        code = await file_a_tip(tipster, database)
+    # One terminal at a time, as on a developer's machine: the officer's, then the tipster's.
     async with console_chat(app, officer):
         officer.types("1")  # Tiếng Việt
-        async with console_chat(app, tipster):
-            code = await file_a_tip(tipster, database)
-            await officer.reads(t("menu.prompt"))
-            officer.types(f"/hoi {code}", QUESTION, "xong")
-            await officer.reads(t("asking.sent", code=code))
-            question = t("asking.to_tipster", code=code, question=QUESTION)
-            await tipster.reads(question.replace("\n", "\n   "))
-        # The tipster's terminal closes and opens again: they answer as the question says.
-        tipster = ConsoleUser("42")
-        async with console_chat(app, tipster):
-            await tipster.reads("> ")
-            await tipster.answers(f"/traloi {code}", t("answering.ask_text"))
-            await tipster.answers(ANSWER, t("answering.sent", code=code))
-            await tipster.answers(f"/bosung {code}", t("addition.ask_text"))
-            await tipster.answers("bỏ qua", t("addition.ask_attachments"))
-            photo = tmp_path / "bien-so.png"
-            photo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(24))
-            await tipster.answers(
-                f"/anh {photo}", t("input.attachment_received", count=1, maximum=5)
-            )
-            await tipster.answers("xong", t("addition.sent", code=code))
+        await officer.reads(t("inbox.notice.new").split("{")[0])
+        officer.types(f"/hoi {code}", QUESTION, "xong")
+        await officer.reads(t("asking.sent", code=code))
+    # The tipster's terminal opens again (a restart): the question is printed, and they
+    # answer as it says.
+    tipster = ConsoleUser("42")
+    async with console_chat(app, tipster):
+        question = t("asking.to_tipster", code=code, question=QUESTION)
+        await tipster.reads(question.replace("\n", "\n   "))
+        await tipster.answers(f"/traloi {code}", t("answering.ask_text"))
+        await tipster.answers(ANSWER, t("answering.sent", code=code))
+        await tipster.answers(f"/bosung {code}", t("addition.ask_text"))
+        await tipster.answers("bỏ qua", t("addition.ask_attachments"))
+        photo = tmp_path / "bien-so.png"
+        photo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(24))
+        received = t("input.attachment_received", count=1, maximum=5)
+        await tipster.answers(f"/anh {photo}", received)
+        await tipster.answers("xong", t("addition.sent", code=code))
+    officer = ConsoleUser("2")
+    async with console_chat(app, officer):
         notice = t("addition.notice", code=code, command=f"/xemtin {code.replace('-', '')}")
         await officer.reads(notice)
-        shown = await officer.answers(f"/xemtin {code}", t("thread.tipster") + ": " + ANSWER)
+        shown = await officer.answers(f"/xemtin {code}", t("thread.files", count=1))
     assert f"{t('thread.officer')}: {QUESTION}" in shown
+    assert f"{t('thread.tipster')}: {ANSWER}" in shown
     assert "42" not in shown.split(t("thread.title"))[1]
