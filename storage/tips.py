@@ -33,6 +33,7 @@ __all__ = [
     "NewAttachment",
     "NewTip",
     "StaffMember",
+    "ThreadActivity",
     "ThreadMessage",
     "TipRecord",
     "UnacknowledgedTip",
@@ -55,6 +56,7 @@ __all__ = [
     "thread_messages_since",
     "tip_of_message",
     "tip_thread",
+    "tipster_messages_between",
 ]
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -671,3 +673,38 @@ async def claim_unanswered_messages(
         .order_by(tip_messages.c.id)
     )
     return [UnansweredMessage(**row._asdict()) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadActivity:
+    """How many messages a tipster wrote about an open placed tip in a period, and who hears."""
+
+    code: str
+    area_path: str
+    handler_member_id: int | None
+    messages: int
+
+
+async def tipster_messages_between(
+    session: AsyncSession, *, since: datetime, until: datetime
+) -> list[ThreadActivity]:
+    """Open placed tips whose tipster wrote in ``[since, until)``, oldest tip first."""
+    rows = await session.execute(
+        select(
+            tips.c.code,
+            areas.c.path.label("area_path"),
+            tips.c.handler_member_id,
+            func.count(tip_messages.c.id).label("messages"),
+        )
+        .join(tips, tips.c.id == tip_messages.c.tip_id)
+        .join(areas, areas.c.id == tips.c.area_id)
+        .where(
+            tip_messages.c.direction == TIPSTER,
+            tip_messages.c.created_at >= since,
+            tip_messages.c.created_at < until,
+            tips.c.status.not_in(("closed", "rejected")),
+        )
+        .group_by(tips.c.id, tips.c.code, areas.c.path, tips.c.handler_member_id)
+        .order_by(tips.c.id)
+    )
+    return [ThreadActivity(**row._asdict()) for row in rows]

@@ -14,7 +14,7 @@ from bot.delivery.transports import Transport
 from bot.processor import MessageProcessor
 from bot.scheduler import DeliveryScheduler
 from bot.tips.delivery import thread_messages_finished
-from bot.tips.rules import tip_rules
+from bot.tips.rules import tip_daily_jobs, tip_rules
 from conversations.commands import COMMAND_TAP
 from conversations.fields import format_tip_code
 from conversations.menu import build_engine
@@ -345,3 +345,25 @@ async def test_a_restart_between_writing_and_delivering_loses_nothing(commune: D
         "Trước khi khởi động lại?",
         "Sau khi khởi động lại",
     ]
+
+
+async def test_the_morning_digest_names_the_tips_whose_tipsters_wrote(commune: Database) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    await add(await tipster(commune, clock), code, "Một")
+    await add(await tipster(commune, clock), code, "Hai")
+    mornings = DeliveryScheduler(commune, rules=[], daily_jobs=tip_daily_jobs(), clock=clock)
+    clock.advance(hours=20)
+    assert await mornings.run_daily() == 2  # nobody took it: both officers of the commune
+    digests = await notices_of(commune, "digest.thread_messages")
+    assert {row["member_id"] for row in digests} == {
+        await member_id(commune, OFFICER_A),
+        await member_id(commune, OFFICER_B),
+    }
+    assert digests[0]["kind"] == "digest"
+    assert digests[0]["params"] == {"count": 2, "tips": 1, "codes": f"{format_tip_code(code)} (2)"}
+    assert "Một" not in str(digests[0]["params"])  # what they wrote is read with /xemtin
+    await act(await officer_phone(commune, clock, OFFICER_A), code, "take")
+    await add(await tipster(commune, clock), code, "Ba")
+    clock.advance(days=1)
+    assert await mornings.run_daily() == 1  # now only its handler
