@@ -266,6 +266,9 @@ class TipMessage(Base):
     important: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A tipster's message nobody answered in time was escalated (once) to the admins.
     escalated_at: Mapped[datetime | None] = mapped_column()
+    # A location the tipster shared with an addition.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
 
 class ProcessedUpdate(Base):

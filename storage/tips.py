@@ -456,6 +456,8 @@ class ThreadMessage:
     delivered_at: datetime | None
     read_at: datetime | None
     important: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def to_the_minute(moment: datetime) -> datetime:
@@ -471,6 +473,7 @@ async def add_tip_message(
     text: str | None,
     attachments: list[dict[str, str]],
     now: datetime,
+    location: tuple[float, float] | None = None,
 ) -> int:
     """Store a message of tip ``tip_id``'s thread; its id. The time is kept to the minute.
 
@@ -487,6 +490,8 @@ async def add_tip_message(
             text=text,
             attachments=kept,
             created_at=to_the_minute(now),
+            latitude=location[0] if location else None,
+            longitude=location[1] if location else None,
         )
         .returning(tip_messages.c.id)
     )
@@ -512,6 +517,8 @@ async def tip_thread(session: AsyncSession, tip_id: int) -> list[ThreadMessage]:
             tip_messages.c.delivered_at,
             tip_messages.c.read_at,
             tip_messages.c.important,
+            tip_messages.c.latitude,
+            tip_messages.c.longitude,
         )
         .where(tip_messages.c.tip_id == tip_id)
         .order_by(tip_messages.c.created_at, tip_messages.c.id)

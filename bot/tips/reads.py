@@ -34,7 +34,14 @@ from storage.tips import (
 def thread_lines(messages: list[ThreadMessage]) -> tuple[ThreadLine, ...]:
     """A thread as the conversations see it: the side, the text, how many files, when."""
     return tuple(
-        ThreadLine(m.direction, m.text, len(m.attachments), m.created_at, m.important)
+        ThreadLine(
+            m.direction,
+            m.text,
+            len(m.attachments),
+            m.created_at,
+            m.important,
+            None if m.latitude is None or m.longitude is None else (m.latitude, m.longitude),
+        )
         for m in messages
     )
 

@@ -84,6 +84,7 @@ async def add_to_tip(ctx: EffectContext, effect: AddToTip) -> None:
         text=effect.text,
         attachments=list(effect.attachments),
         now=ctx.now,
+        location=effect.location,
     )
     await tell_officers(
         ctx.session, tip, N_("addition.notice"), f"tip-addition:{message_id}", ctx.now

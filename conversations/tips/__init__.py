@@ -132,6 +132,7 @@ class ThreadLine:
     files: int
     created_at: datetime
     important: bool = False
+    location: tuple[float, float] | None = None  # a point the tipster shared
 
 
 def waiting_since(thread: Iterable[ThreadLine]) -> datetime | None:
@@ -238,6 +239,7 @@ class AddToTip(Effect):
     code: str
     text: str | None
     attachments: tuple[dict[str, Any], ...] = ()
+    location: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)

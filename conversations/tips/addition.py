@@ -10,7 +10,6 @@ from typing import Any
 
 from conversations.fields import (
     FINISH_WORDS,
-    Attachments,
     ChoiceOption,
     OptionalText,
     TipCode,
@@ -29,6 +28,7 @@ from conversations.tips import (
     AddToTip,
     thread_full,
 )
+from conversations.tips.fields import FilesAndPlace, files_of, shared_point
 from conversations.tips.status import check_tip_code, limit_reply, tipster_code_check
 
 SKIP_TEXT = ChoiceOption("skip", N_("common.skip"), FINISH_WORDS)
@@ -57,13 +57,14 @@ async def add_to_tip(answers: dict[str, Any], ctx: FlowContext, per_hour: int) -
     if await thread_full(ctx.records.tips, check.tip.code, TIPSTER, ctx.now, per_hour):
         return Completion(replies=[limit_reply(check.tip.code, ctx, per_hour)])
     text = (answers.get("text") or "").strip() or None
-    files = tuple(answers.get("attachments") or ())
-    if text is None and not files:
+    files = tuple(files_of(answers.get("attachments")))
+    point = shared_point(answers.get("attachments"))
+    if text is None and not files and point is None:
         empty = Text(ctx.t(N_("addition.empty")))
         return Completion(redirect=Redirect(replies=[empty], step="text"))
     sent = Text(ctx.t(N_("addition.sent"), code=code))
     return Completion(
-        replies=[sent], effects=[*check.effects, AddToTip(check.tip.code, text, files)]
+        replies=[sent], effects=[*check.effects, AddToTip(check.tip.code, text, files, point)]
     )
 
 
@@ -89,7 +90,7 @@ def addition_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
             Step(
                 "attachments",
                 N_("addition.ask_attachments"),
-                Attachments(max_items=MAX_THREAD_FILES),
+                FilesAndPlace(max_items=MAX_THREAD_FILES),
                 title=N_("tip.title.attachments"),
                 applies=writing,
             ),

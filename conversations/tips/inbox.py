@@ -184,6 +184,10 @@ def thread_line(message: ThreadLine, ctx: FlowContext, *, number: int | None = N
     if message.files:
         files = ctx.t(N_("thread.files"), count=message.files)
         said = f"{said} {files}" if said else files
+    if message.location is not None:
+        lat, lon = message.location
+        point = ctx.t(N_("common.shared_location"), lat=lat, lon=lon)
+        said = f"{said} — {point}" if said else point
     line = ctx.t(N_("thread.line"), at=shown(message.created_at), side=ctx.t(side), text=said)
     if number is None:
         return line

@@ -305,7 +305,9 @@ class MemoryChat:
             if records.statuses.get(effect.code, RECEIVED) == RECEIVED:
                 records.statuses[effect.code] = ACKNOWLEDGED
         elif isinstance(effect, AddToTip):
-            line = ThreadLine(TIPSTER, effect.text, len(effect.attachments), now)
+            line = ThreadLine(
+                TIPSTER, effect.text, len(effect.attachments), now, location=effect.location
+            )
             records.threads.setdefault(effect.code, []).append(line)
         elif isinstance(effect, AskTipster):
             line = ThreadLine(OFFICER, effect.text, len(effect.attachments), now)

@@ -1,5 +1,6 @@
 """A tip's thread as a dialogue: the tipster may end it, the first answer to the tipster is
-timed, officers mark messages as important, an unanswered tipster message is escalated once.
+timed, officers mark messages as important, an unanswered tipster message is escalated once,
+and a tipster's addition may carry a location.
 
 Revision ID: 0014
 Revises: 0013
@@ -28,10 +29,14 @@ def upgrade() -> None:
             sa.Column("important", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch.add_column(sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("latitude", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("longitude", sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("tip_messages") as batch:
+        batch.drop_column("longitude")
+        batch.drop_column("latitude")
         batch.drop_column("escalated_at")
         batch.drop_column("important")
     with op.batch_alter_table("tips") as batch:

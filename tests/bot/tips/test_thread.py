@@ -65,7 +65,7 @@ async def test_an_addition_reaches_the_handler_only_and_names_nobody(commune: Da
     assert message["direction"] == "tipster" and message["text"] == "Xe biển số 37A-123.45"
     assert set(message) == {
         "id", "tip_id", "direction", "text", "attachments", "created_at", "delivered_at", "read_at",
-        "important", "escalated_at",
+        "important", "escalated_at", "latitude", "longitude",
     }  # fmt: skip
     (notice,) = await notices_of(commune, "addition.notice")
     assert notice["member_id"] == await member_id(commune, OFFICER_A)

@@ -8,6 +8,7 @@ from conversations.fields import format_tip_code
 from conversations.localtime import shown
 from conversations.menu import build_engine
 from conversations.policy import Grant, Role
+from conversations.replies import AskLocation
 from conversations.secret_codes import LOCKOUTS, CodeKind
 from conversations.tips import OFFICER, TIPSTER
 from conversations.tips.report import new_tip_code
@@ -43,7 +44,7 @@ async def test_a_tipster_adds_text_and_photos_by_code() -> None:
     await tipster.say(f"/bosung {code}")
     assert tipster.said("addition.ask_text")
     await tipster.say("Xe biển số 37A-123.45, màu trắng")
-    assert tipster.said("addition.ask_attachments")
+    assert tipster.asked("addition.ask_attachments")
     await tipster.send_file("photo")
     await tipster.say("xong")
     assert tipster.said("addition.sent", code=format_tip_code(code))
@@ -327,3 +328,24 @@ async def test_an_officer_sends_photos_with_a_question() -> None:
     assert officer.said("asking.sent", code=format_tip_code(code))
     (line,) = chat.records.threads[code]
     assert (line.direction, line.text, line.files) == (OFFICER, "Có phải chiếc xe này?", 2)
+
+
+async def test_a_tipster_adds_a_location_shared_or_typed_and_officers_see_it() -> None:
+    chat = new_chat()
+    code = await _placed_tip(chat)
+    tipster = await user_at_menu(chat, user_id="1")
+    await tipster.say(f"/bosung {code}")
+    await tipster.say("bỏ qua")
+    assert isinstance(tipster.question, AskLocation)  # the "share location" button, where any
+    await tipster.share_location(21.0245, 105.8412)
+    assert t("addition.location_received", lat=21.0245, lon=105.8412) in tipster.text
+    await tipster.say("21.03, 105.85")  # typed again: the second point replaces the first
+    await tipster.send_file("photo")
+    await tipster.say("xong")
+    assert tipster.said("addition.sent", code=format_tip_code(code))
+    (line,) = chat.records.threads[code]
+    assert (line.text, line.files, line.location) == (None, 1, (21.03, 105.85))
+    chat.grant("7", Grant(0, Role.OFFICER, places(chat)["17662"]))
+    officer = await user_at_menu(chat, user_id="7")
+    await officer.say(f"/xemtin {code}")
+    assert t("common.shared_location", lat=21.03, lon=105.85) in officer.text
