@@ -156,9 +156,7 @@ class FilesAndPlace(Attachments):
         if point is None:
             return accepted
         item = {"kind": LOCATION, "latitude": point[0], "longitude": point[1]}
-        return Accepted(
-            [*accepted.value, item], accepted.complete, accepted.ack, accepted.ack_params
-        )
+        return replace(accepted, value=[*accepted.value, item])
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return super().display(files_of(value), ctx)
