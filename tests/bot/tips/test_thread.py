@@ -18,6 +18,7 @@ from bot.tips.rules import tip_daily_jobs, tip_rules
 from conversations.commands import COMMAND_TAP
 from conversations.fields import format_tip_code
 from conversations.menu import build_engine
+from conversations.replies import Location, MediaItem
 from conversations.tips.report import new_tip_code
 from storage._sql import code_attempts, outbox, tip_messages
 from storage.database import Database
@@ -367,3 +368,46 @@ async def test_the_morning_digest_names_the_tips_whose_tipsters_wrote(commune: D
     await add(await tipster(commune, clock), code, "Ba")
     clock.advance(days=1)
     assert await mornings.run_daily() == 1  # now only its handler
+
+
+async def test_a_location_and_an_officers_photos_travel_with_the_thread(commune: Database) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    officer = await officer_phone(commune, clock, OFFICER_A)
+    await act(officer, code, "take")
+    await officer.send(text=f"/hoi {code}")
+    await officer.send(text="Có phải chiếc xe này?")
+    await officer.send(media=MediaItem("photo", "AgACAgUAAxkBAAIBofficer_photo"))
+    await officer.send(text="xong")
+    photos = [row for row in await rows(commune, outbox) if (row["params"] or {}).get("photo")]
+    (photo,) = photos
+    assert photo["params"] == {"photo": "AgACAgUAAxkBAAIBofficer_photo"}
+    assert photo["sealed_route"] is not None and photo["member_id"] is None
+    assert t("asking.photo_caption", code=format_tip_code(code), number=1, count=1) == photo["text"]
+
+    phone = await tipster(commune, clock)
+    await phone.send(text=f"/bosung {code}")
+    await phone.send(text="bỏ qua")
+    await phone.send(location=Location(21.0245, 105.8412))
+    await phone.send(text="xong")
+    assert t("addition.sent", code=format_tip_code(code)) in phone.text
+    asked, added = await rows(commune, tip_messages)
+    assert len(asked["attachments"]) == 1  # type: ignore[arg-type]
+    assert (added["latitude"], added["longitude"], added["text"]) == (21.0245, 105.8412, None)
+    await officer.send(text=f"/xemtin {code}")
+    assert t("common.shared_location", lat=21.0245, lon=105.8412) in officer.text
+
+
+async def test_an_answer_to_a_tip_closed_meanwhile_is_refused_politely(commune: Database) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    officer = await officer_phone(commune, clock, OFFICER_A)
+    await act(officer, code, "take")
+    await ask(officer, code, "Còn gì nữa không?")
+    phone = await tipster(commune, clock)
+    await phone.send(text=f"/traloi {code}")
+    assert phone.asked("answering.ask_text")
+    await act(officer, code, "closed", "Đã xử lý xong")
+    await phone.send(text="Không còn gì")
+    assert t("addition.closed", code=format_tip_code(code)) in phone.text
+    assert [row["direction"] for row in await rows(commune, tip_messages)] == ["officer"]
