@@ -11,7 +11,6 @@ their own. Nothing here logs a message's text or a route.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +29,7 @@ from conversations.tips import (
     may_ask,
 )
 from storage.areas import area_by_id
-from storage.outbox import TIP_NOTICE
+from storage.outbox import TIP_NOTICE, reachable_identity
 from storage.tips import (
     OFFICER,
     TIPSTER,
@@ -115,8 +114,12 @@ async def ask_tipster(ctx: EffectContext, effect: AskTipster) -> None:
     message_id = await add_tip_message(
         ctx.session, tip.id, direction=OFFICER, text=effect.text, attachments=files, now=ctx.now
     )
-    key = N_("asking.to_tipster_with_files") if files else N_("asking.to_tipster")
-    params = {"code": code, "question": effect.text, "count": str(len(files))}
+    # Photos go as rows of their own after the question, where the tipster's platform can show
+    # them (a Telegram file id is re-sent by the Telegram bot only); the question counts those.
+    channel = await _sender_channel(ctx, tip)
+    photos = [f for f in files if f.get("kind") == "photo" and f.get("channel") == channel]
+    key = N_("asking.to_tipster_with_files") if photos else N_("asking.to_tipster")
+    params = {"code": code, "question": effect.text, "count": str(len(photos))}
     extras = {
         THREAD_MESSAGE: message_id,
         BUTTONS: answer_buttons(tip.locale, tip.code),
@@ -127,20 +130,8 @@ async def ask_tipster(ctx: EffectContext, effect: AskTipster) -> None:
     if not queued:
         say(ctx, N_("asking.undeliverable"), code=code)
         return
-    await _send_photos(ctx, tip, message_id, files)
-
-
-async def _send_photos(
-    ctx: EffectContext, tip: TipRecord, message_id: int, files: list[dict[str, Any]]
-) -> None:
-    """Each photo as a row of its own after the question, where the tipster's platform can
-    show it (a Telegram file id is re-sent by the Telegram bot only; the text said how many)."""
-    channel = _sender_channel(ctx, tip)
-    code = format_tip_code(tip.code)
-    for number, item in enumerate(files, 1):
-        if item.get("kind") != "photo" or item.get("channel") != channel:
-            continue
-        params = {"code": code, "number": str(number), "count": str(len(files))}
+    for number, photo in enumerate(photos, 1):
+        caption = {"code": code, "number": str(number), "count": str(len(photos))}
         await queue_to_sender(
             ctx.session,
             ctx.sealer,
@@ -148,15 +139,20 @@ async def _send_photos(
             N_("asking.photo_caption"),
             f"tip-question:{message_id}:photo-{number}",
             ctx.now,
-            params,
-            {"photo": item["file_id"]},
+            caption,
+            {"photo": photo["file_id"]},
         )
 
 
-def _sender_channel(ctx: EffectContext, tip: TipRecord) -> str | None:
+async def _sender_channel(ctx: EffectContext, tip: TipRecord) -> str | None:
+    """The platform the tip's sender is reached on: the sealed route's, or for a named sender
+    the account their news goes to."""
+    if tip.member_id is not None:  # as ``queue_to_sender`` reaches them
+        target = await reachable_identity(ctx.session, tip.member_id, kind=TIP_NOTICE)
+        return None if target is None else target[1]
     if tip.sender_route is not None:
         return ctx.sealer.open_route(tip.sender_route)[0]
-    return None  # a named sender: their latest account decides (photos of any channel skipped)
+    return None
 
 
 async def end_dialogue(ctx: EffectContext, effect: EndThread) -> None:
