@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,10 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.channels.telegram.transport import TelegramTransport
+from bot.channels.zalo.transport import open_transport as open_zalo_transport
 from bot.delivery.limits import UNLIMITED, RateLimiter
 from bot.delivery.sender import OutboxSender
+from bot.settings import Settings
 from bot.tips.delivery import thread_messages_finished
 from conversations.fields import format_tip_code
 from storage.areas import insert_areas
@@ -37,8 +40,14 @@ from tests.bot.channels.test_telegram_channel import (
     at_menu,
     send_a_whole_anonymous_tip,
 )
+from tests.bot.channels.test_zalo_channel import NAME as ZALO_NAME
+from tests.bot.channels.test_zalo_channel import PHOTO as ZALO_PHOTO
+from tests.bot.channels.test_zalo_channel import USER as ZALO_USER
+from tests.bot.channels.test_zalo_channel import ZaloUser, running_bot, start_a_tip
 from tests.bot.harness import SEALER, TREE
-from tests.conversations.harness import CATALOGUES, t
+from tests.bot.tips.harness import OFFICER_A, officer_phone, staff
+from tests.bot.tips.test_thread import ask
+from tests.conversations.harness import ANONYMOUS_PATH, CATALOGUES, Clock, t
 from tests.fakes.telegram_server import FakeTelegramServer
 
 QUESTION = "Xe thường đỗ ở đâu, mấy giờ?"
@@ -161,3 +170,62 @@ async def test_a_three_message_exchange_in_the_console_across_a_restart(
     assert f"{t('thread.officer')}: {QUESTION}" in shown
     assert f"{t('thread.tipster')}: {ANSWER}" in shown
     assert "42" not in shown.split(t("thread.title"))[1]
+
+
+async def test_a_three_message_exchange_on_zalo(database: Database) -> None:
+    """The anonymous tipster on Zalo (numbered lists, no buttons: the question names the
+    commands), the officer on Telegram; the outbox reaches Zalo through its own transport."""
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+    await staff(database, OFFICER_A, "officer", "17662")
+    clock = Clock(datetime.now(UTC))
+    async with running_bot(database, "polling") as zalo:
+        user = ZaloUser(zalo.server)
+        await start_a_tip(user)
+        path = [("tip.ask.category", {"text": "1"}), *ANONYMOUS_PATH[1:]]
+        path = [(key, {"text": "do luong"} if key == "tip.ask.commune" else a) for key, a in path]
+        for (_, answer), (next_key, _) in pairwise(path):
+            await user.say(str(answer["text"]), expect=t(next_key))
+        await user.say("1", expect=t("summary.question"))
+        await user.say("1", expect=t("menu.prompt"))
+        async with database.transaction() as session:
+            (tip,) = await list_tips(session)
+        code = format_tip_code(tip.code)
+
+        officer = await officer_phone(database, clock, OFFICER_A)
+        await ask(officer, tip.code, QUESTION)
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            zalo_token=zalo.server.token,  # type: ignore[arg-type]
+            zalo_base_url=zalo.server.base_url,
+        )
+        transport, close = await open_zalo_transport(settings, 4)
+        try:
+            sending = OutboxSender(
+                database,
+                "zalo",
+                transport,
+                RateLimiter(UNLIMITED),
+                open_route=lambda sealed: SEALER.open_route(sealed)[1],
+                on_finished=thread_messages_finished,
+                clock=lambda: datetime.now(UTC),
+            )
+            await sending.deliver_due()
+            question = t("asking.to_tipster", code=code, question=QUESTION)
+            await zalo.server.wait_for(lambda: question in zalo.server.sent_texts(ZALO_USER))
+        finally:
+            await close()
+        await user.say(f"/traloi {code}", expect=t("answering.ask_text"))
+        await user.say(ANSWER, expect=t("menu.prompt"))
+        assert t("answering.sent", code=code) in user.text
+        photo = zalo.server.image_event(ZALO_USER, photo=ZALO_PHOTO, display_name=ZALO_NAME)
+        await user.say(f"/bosung {code}", expect=t("addition.ask_text"))
+        await user.say("bỏ qua", expect=t("addition.ask_attachments"))
+        await user.send(photo, expect=t("input.attachment_received", count=1, maximum=5))
+        await user.say("xong", expect=t("menu.prompt"))
+    await officer.send(text=f"/xemtin {tip.code}")
+    assert f"{t('thread.officer')}: {QUESTION}" in officer.text
+    assert f"{t('thread.tipster')}: {ANSWER}" in officer.text
+    assert f"{t('thread.tipster')}: {t('thread.files', count=1)}" in officer.text
+    assert ZALO_USER not in officer.text and ZALO_NAME not in officer.text
+    assert OFFICER_A[1] not in "\n".join(zalo.server.sent_texts(ZALO_USER))
