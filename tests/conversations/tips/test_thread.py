@@ -349,3 +349,18 @@ async def test_a_tipster_adds_a_location_shared_or_typed_and_officers_see_it() -
     officer = await user_at_menu(chat, user_id="7")
     await officer.say(f"/xemtin {code}")
     assert t("common.shared_location", lat=21.03, lon=105.85) in officer.text
+
+
+async def test_answering_in_the_middle_of_a_new_tip_keeps_that_tips_draft() -> None:
+    chat = new_chat()
+    code = await _placed_tip(chat)
+    await _asked(chat, code)
+    tipster = await user_at_menu(chat, user_id="1")
+    await tipster.say("1")  # a new tip, two answers in
+    await walk(tipster, ANONYMOUS_PATH, upto=2)
+    await tipster.send(option=f"/traloi {code}", option_ref=COMMAND_TAP)
+    await tipster.say("Trước cổng chợ")
+    assert tipster.said("answering.sent", code=format_tip_code(code))
+    assert tipster.options[0] == "resume"  # the unfinished tip, as 0 above the menu
+    await tipster.say("0")
+    assert tipster.said("draft.resumed") and tipster.asked("tip.ask.place")
