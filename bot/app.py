@@ -102,6 +102,7 @@ class Application:
             report_calendar=settings.report_calendar,
             privacy_terms=settings.privacy_terms,
             web_base_url=settings.web_console_url,
+            thread_messages_per_hour=settings.thread_messages_per_hour,
         )
         configured = settings.secret_key.get_secret_value() if settings.secret_key else None
         sealer = load_sealer(

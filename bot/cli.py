@@ -147,6 +147,12 @@ def tips_thread(
             f"{shown(message.created_at)}  {message.direction:<7}  "
             f"{(message.text or '').replace(chr(10), ' ')}"
             + (f"  files={len(message.attachments)}" if message.attachments else "")
+            + (
+                f"  location={message.latitude},{message.longitude}"
+                if message.latitude is not None
+                else ""
+            )
+            + ("  important" if message.important else "")
             for message in messages
         ]
 

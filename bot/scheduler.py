@@ -32,7 +32,7 @@ from bot.monthly_reports.rules import report_daily_jobs, report_rules
 from bot.privacy.retention import retention_daily_jobs
 from bot.rules import deliver_notices
 from bot.settings import Settings
-from bot.tips.rules import tip_rules
+from bot.tips.rules import tip_daily_jobs, tip_rules
 from storage.database import Database
 from storage.tables import utcnow
 
@@ -61,6 +61,7 @@ def scheduled_rules(settings: Settings) -> tuple[list[Rule], list[Rule]]:
     every_morning = [
         *report_daily_jobs(calendar),
         *retention_daily_jobs(settings),
+        *tip_daily_jobs(),
     ]
     return every_minute, every_morning
 

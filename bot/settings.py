@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     tip_escalate_hours: int = Field(
         24, ge=1, le=168, description="hours after which an unacknowledged tip goes to the admins"
     )
+    thread_messages_per_hour: int = Field(
+        10, ge=1, le=200, description="messages each side of a tip's thread may write per hour"
+    )
     # Retention (bot/privacy/retention.py erases what is past its period every morning; a
     # draft's own lifetime is ANTQ_DRAFT_TTL_HOURS above).
     retention_processed_updates_days: int = Field(

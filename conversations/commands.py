@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conversations.parsing import fold
+from conversations.replies import Inbound
 
 UNIVERSAL = {
     "cancel": ("cancel", "huy"),
@@ -53,3 +54,16 @@ def parse_command(text: str | None, flow_commands: dict[str, str]) -> Command | 
         return Command(head, "", known=False)
     bare = BARE_WORDS.get(fold(stripped))
     return Command(bare, "", known=True) if bare else None
+
+
+# The ref of a button that stands for a command: a message the bot sent first, outside any
+# conversation, carries buttons whose option is a command ("Trả lời" under an officer's
+# question is "/traloi MÃ"). A tap on one is read as that command typed, in any conversation.
+COMMAND_TAP = "cmd"
+
+
+def tapped_command(message: Inbound) -> Inbound:
+    """``message`` with a tap on a command button turned into the command it stands for."""
+    if message.option_ref != COMMAND_TAP or not (message.option or "").startswith("/"):
+        return message
+    return replace(message, text=message.option, option=None, option_ref=None)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.choosing import numbered_tap, typed_number
-from conversations.commands import Command, parse_command
+from conversations.commands import Command, parse_command, tapped_command
 from conversations.drafts import DraftLifetimes, flow_of
 from conversations.effects import Effect
 from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, match_option
@@ -166,6 +166,7 @@ class Engine:
         now: datetime,
     ) -> Outcome:
         """Answer ``message``; never raises for anything a user can send."""
+        message = tapped_command(message)
         turn = self._restore(member, saved, message, records, now)
         if saved is not None and self._expired(saved, now):
             await self._expire(turn, saved)

@@ -37,10 +37,14 @@ from conversations.security_models.activity import model_activity_flow
 from conversations.security_models.end import model_end_flow
 from conversations.security_models.listing import model_list_flow
 from conversations.security_models.register import model_register_flow
+from conversations.tips import THREAD_MESSAGES_PER_HOUR
 from conversations.tips.addition import addition_flow
+from conversations.tips.answering import answering_flow
 from conversations.tips.asking import asking_flow
+from conversations.tips.ending import ending_flow
 from conversations.tips.handling import tip_handle_flow
 from conversations.tips.inbox import tip_read_flow
+from conversations.tips.marking import marking_flow
 from conversations.tips.report import tip_flow
 from conversations.tips.status import status_flow
 from conversations.web.login import web_login_flow
@@ -85,15 +89,23 @@ def build_engine(
     report_calendar: ReportCalendar | None = None,
     privacy_terms: PrivacyTerms | None = None,
     web_base_url: str | None = None,
+    thread_messages_per_hour: int = THREAD_MESSAGES_PER_HOUR,
 ) -> Engine:
     """The engine with every flow this release offers, in menu order.
 
     ``bot_username`` (Telegram, without "@") lets invitations carry a deep link;
     ``report_calendar`` holds the monthly update's deadlines (settings); ``privacy_terms``
     what the privacy notice says from the settings; ``web_base_url`` where the officers' web
-    console answers (``ANTQ_WEB_BASE_URL``).
+    console answers (``ANTQ_WEB_BASE_URL``); ``thread_messages_per_hour`` how many messages each
+    side of a tip's thread writes per hour.
     """
-    flows = menu_flows(bot_username, report_calendar, privacy_terms, web_base_url)
+    flows = menu_flows(
+        bot_username,
+        report_calendar,
+        privacy_terms,
+        web_base_url=web_base_url,
+        thread_messages_per_hour=thread_messages_per_hour,
+    )
     return Engine(flows, catalogues, menu=MAIN_MENU, draft_ttl=draft_ttl)
 
 
@@ -108,12 +120,16 @@ def menu_flows(
     report_calendar: ReportCalendar | None = None,
     privacy_terms: PrivacyTerms | None = None,
     web_base_url: str | None = None,
+    thread_messages_per_hour: int = THREAD_MESSAGES_PER_HOUR,
 ) -> list[Flow]:
     """Every flow this release offers, in menu order."""
+    per_hour = thread_messages_per_hour
     return [
         tip_flow(),
         status_flow(),
-        addition_flow(),
+        addition_flow(per_hour),
+        answering_flow(per_hour),
+        ending_flow(),
         language_flow(),
         join_flow(),
         monthly_report_flow(report_calendar),
@@ -125,7 +141,8 @@ def menu_flows(
         model_end_flow(),
         tip_read_flow(),
         tip_handle_flow(),
-        asking_flow(),
+        asking_flow(per_hour),
+        marking_flow(),
         roles_flow(),
         invite_flow(bot_username),
         staff_flow(),

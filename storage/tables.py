@@ -218,6 +218,10 @@ class Tip(Base):
     )
     status_note: Mapped[str | None] = mapped_column(Text)
     escalated_at: Mapped[datetime | None] = mapped_column()
+    # When an officer first wrote to the tipster in the tip's thread (the "first answer").
+    first_answer_at: Mapped[datetime | None] = mapped_column()
+    # When the tipster ended the dialogue: no officer's message is relayed after it.
+    thread_ended_at: Mapped[datetime | None] = mapped_column()
 
 
 class TipAttachment(Base):
@@ -260,6 +264,13 @@ class TipMessage(Base):
     created_at: Mapped[datetime] = mapped_column()
     delivered_at: Mapped[datetime | None] = mapped_column()
     read_at: Mapped[datetime | None] = mapped_column()
+    # An officer marked it as important (shown with a mark in the thread).
+    important: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A tipster's message nobody answered in time was escalated (once) to the admins.
+    escalated_at: Mapped[datetime | None] = mapped_column()
+    # A location the tipster shared with an addition.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
 
 class ProcessedUpdate(Base):

@@ -23,10 +23,12 @@ import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.errors import (
     DeliveryError,
@@ -38,7 +40,12 @@ from bot.delivery.errors import (
 )
 from bot.delivery.limits import RateLimiter, Ticket
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
-from bot.delivery.transports import ChatBoundTransport, PhotoTransport, Transport
+from bot.delivery.transports import (
+    ButtonTransport,
+    ChatBoundTransport,
+    PhotoTransport,
+    Transport,
+)
 from bot.retrying import RetryPolicy
 from storage.database import Database
 from storage.outbox import (
@@ -59,6 +66,9 @@ Renderer = Callable[[str | None, str, dict[str, Any]], str]
 Clock = Callable[[], datetime]
 # Opens a sealed route to the chat id it holds (bot.sealing.Sealer, bound by the wiring).
 OpenRoute = Callable[[bytes], str]
+# Told, in the transaction that records them, of the rows that went (sent) or will never go
+# (blocked, failed): a tip's thread keeps when its messages were delivered (bot.tips.delivery).
+Finished = Callable[[AsyncSession, list[tuple[ClaimedMessage, str]], datetime], Awaitable[None]]
 
 MAX_BATCH = 500
 # A batch holds about this many seconds of sending at the channel's rate, far below the lease.
@@ -107,6 +117,7 @@ class OutboxSender:
         idle_wait: float = 1.0,
         clock: Clock = utcnow,
         open_route: OpenRoute | None = None,
+        on_finished: Finished | None = None,
     ) -> None:
         self.database = database
         self.channel = channel
@@ -122,6 +133,7 @@ class OutboxSender:
         self.idle_wait = idle_wait
         self.clock = clock
         self.open_route = open_route
+        self.on_finished = on_finished
         self.chat_ids = transport.chat_ids if isinstance(transport, ChatBoundTransport) else None
         self._wake = asyncio.Event()
         self._stopping = False
@@ -232,8 +244,12 @@ class OutboxSender:
         # A broadcast copy may carry a photo (a file id of this channel's platform); a
         # transport that cannot send photos sends the text alone.
         photo = message.params.get("photo")
+        buttons = message.params.get("buttons")
         if isinstance(photo, str) and isinstance(self.transport, PhotoTransport):
             await self.transport.send_photo(message.chat_id, photo, text)
+        elif buttons and isinstance(self.transport, ButtonTransport):
+            pairs = [(str(label), str(command)) for label, command in buttons]
+            await self.transport.send_buttons(message.chat_id, text, pairs)
         else:
             await self.transport.send_text(message.chat_id, text)
 
@@ -284,6 +300,14 @@ class OutboxSender:
                     )
             for lease_until, ids in sent.items():
                 await mark_sent(session, ids, lease_until, now=now)
+            if self.on_finished is not None:
+                finished = [
+                    (outcome.message, outcome.status)
+                    for outcome in outcomes
+                    if outcome.status in ("sent", "blocked", "failed")
+                ]
+                if finished:
+                    await self.on_finished(session, finished, now)
 
     # -- running -----------------------------------------------------------------------------
 

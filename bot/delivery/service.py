@@ -28,6 +28,7 @@ from bot.delivery.sender import OutboxSender
 from bot.delivery.transports import Close, OpenTransport
 from bot.scheduler import DeliveryScheduler, Rule, scheduled_rules
 from bot.settings import Settings
+from bot.tips.delivery import thread_messages_finished
 from conversations.i18n import Catalogues
 from storage.database import Database
 from storage.tables import utcnow
@@ -157,6 +158,7 @@ async def start_delivery(
                     max_in_flight=MAX_IN_FLIGHT,
                     open_route=app.open_route,
                     clock=clock,
+                    on_finished=thread_messages_finished,
                 )
             )
         delivery.start()

@@ -36,6 +36,19 @@ class PhotoTransport(Protocol):
 
 
 @runtime_checkable
+class ButtonTransport(Protocol):
+    """A transport that can show buttons under a text: each (label, command) sends the command
+    when tapped (``conversations.commands.COMMAND_TAP``). Others send the text alone, which
+    names the commands itself."""
+
+    async def send_text(self, chat_id: str, text: str) -> None: ...
+
+    async def send_buttons(
+        self, chat_id: str, text: str, buttons: list[tuple[str, str]]
+    ) -> None: ...
+
+
+@runtime_checkable
 class ChatBoundTransport(Protocol):
     """A transport that reaches only ``chat_ids`` (a terminal chat reaches its own user): its
     sender claims only their messages, and sealed ones, which it must open to see whose."""

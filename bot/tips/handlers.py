@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -111,14 +112,20 @@ async def queue_to_sender(
     occasion: str,
     now: datetime,
     params: dict[str, str],
+    extras: dict[str, Any] | None = None,
 ) -> bool:
     """Queue the message ``key`` (with raw ``params``) to the tip's sender, in the tip's
     language; True when queued. The one way anything reaches a tip's sender: a named one
-    through their account, an anonymous one through the tip's own sealed route only."""
+    through their account, an anonymous one through the tip's own sealed route only.
+
+    ``extras`` go with the row for its sender, not into the text: a photo's file id, the
+    buttons under it, the thread message it carries (``bot.tips.delivery``)."""
     # Keyed: a stored dedup key does not say which tip its message was about.
     dedup = sealer.opaque_key(occasion)
     if tip.member_id is not None:
-        message = MemberMessage(tip.member_id, TIP_NOTICE, dedup, message_key=key, params=params)
+        message = MemberMessage(
+            tip.member_id, TIP_NOTICE, dedup, message_key=key, params={**params, **(extras or {})}
+        )
         return await queue_for_member(session, message, now=now)
     if tip.sender_route is None:
         return False
@@ -133,6 +140,7 @@ async def queue_to_sender(
             not_before=now,  # tip notices are exempt from the quiet hours
             sealed_route=tip.sender_route,
             text=render(tip.locale, key, **params),
+            params=extras or None,
             dedup_key=dedup,
             priority=PRIORITIES[TIP_NOTICE],
         ),
@@ -212,6 +220,9 @@ async def take(ctx: EffectContext, effect: TakeTip) -> None:
         say(ctx, N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
         return
     await _audit(ctx, TIP_TAKEN, tip)
+    if view.thread:
+        # Taking a tip hands its thread over: the tipster's next messages are told to the taker.
+        say(ctx, N_("thread.handed_over"), code=format_tip_code(tip.code), count=len(view.thread))
     if tip.acknowledged_at is None:
         await tell_sender(ctx.session, ctx.sealer, tip, "acknowledged", ctx.now)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,13 +20,30 @@ from conversations.tips import (
 from storage.areas import area_by_id
 from storage.roles import active_roles
 from storage.tips import (
+    ThreadMessage,
     TipRecord,
     find_tip_by_code,
     last_outcome,
     list_inbox_within,
     member_display_name,
+    thread_messages_since,
     tip_thread,
 )
+
+
+def thread_lines(messages: list[ThreadMessage]) -> tuple[ThreadLine, ...]:
+    """A thread as the conversations see it: the side, the text, how many files, when."""
+    return tuple(
+        ThreadLine(
+            m.direction,
+            m.text,
+            len(m.attachments),
+            m.created_at,
+            m.important,
+            None if m.latitude is None or m.longitude is None else (m.latitude, m.longitude),
+        )
+        for m in messages
+    )
 
 
 def _occurred(tip: TipRecord) -> str | None:
@@ -77,10 +95,9 @@ async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
         handler_grant_ids=handler_grants,
         has_handler=tip.handler_member_id is not None,
         note=tip.status_note,
-        thread=tuple(
-            ThreadLine(m.direction, m.text, len(m.attachments), m.created_at)
-            for m in await tip_thread(session, tip.id)
-        ),
+        thread=thread_lines(await tip_thread(session, tip.id)),
+        first_answer_at=tip.first_answer_at,
+        thread_ended_at=tip.thread_ended_at,
     )
 
 
@@ -100,11 +117,15 @@ class TipInboxRecords:
             tip.code,
             tip.status,
             tip.received_at,
-            tuple(
-                ThreadLine(m.direction, m.text, len(m.attachments), m.created_at)
-                for m in thread[-STATUS_THREAD_LINES:]
-            ),
+            thread_lines(thread[-STATUS_THREAD_LINES:]),
+            thread_ended=tip.thread_ended_at is not None,
         )
+
+    async def thread_messages_since(self, code: str, direction: str, since: datetime) -> int:
+        tip = await find_tip_by_code(self.session, code)
+        if tip is None:
+            return 0
+        return await thread_messages_since(self.session, tip.id, direction=direction, since=since)
 
     async def inbox_tip(self, code: str) -> InboxTip | None:
         tip = await find_tip_by_code(self.session, code)

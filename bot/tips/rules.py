@@ -5,6 +5,8 @@ deployment's ``ANTQ_TIP_ESCALATE_HOURS``). A tip still unacknowledged after that
 once: the admins of the nearest place above it that has admins (the commune's, else the
 province's) are told its code, category and how long it has waited. The claim sets
 ``escalated_at`` in the rule's transaction, so two processes never escalate a tip twice.
+A tipster's message in the tip's thread that no officer answered within the same hours is
+escalated the same way, once per unanswered run of messages (``tip_messages.escalated_at``).
 
 It needs the settings, so it is an object built from them (``tip_rules``) that
 ``bot.delivery.service.start_delivery`` adds to the scheduler, like the report reminders.
@@ -14,6 +16,7 @@ It needs the settings, so it is an object built from them (``tip_rules``) that
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -23,11 +26,14 @@ from bot.delivery.queueing import MemberMessage
 from bot.tips.handlers import category_label, render
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
-from storage.outbox import TIP_NOTICE
+from conversations.localtime import LOCAL_TIME
+from storage.outbox import DIGEST, TIP_NOTICE
 from storage.tips import (
     StaffMember,
     claim_unacknowledged,
+    claim_unanswered_messages,
     staff_over,
+    tipster_messages_between,
 )
 
 log = logging.getLogger(__name__)
@@ -80,9 +86,81 @@ class TipEscalation:
                 )
         if unreached:
             log.warning("%d unacknowledged tips have no admin above them to escalate to", unreached)
+        messages.extend(await self.unanswered(now, session))
+        return messages
+
+    async def unanswered(self, now: datetime, session: AsyncSession) -> list[MemberMessage]:
+        """Tipsters' messages nobody answered past ``after``: their tips' admins are told."""
+        messages: list[MemberMessage] = []
+        claimed = await claim_unanswered_messages(session, written_before=now - self.after, now=now)
+        for waiting in claimed:
+            hours = int((now - waiting.created_at).total_seconds() // 3600)
+            for admin in nearest(await staff_over(session, waiting.area_path, ("admin",))):
+                text = render(
+                    admin.locale,
+                    N_("inbox.notice.unanswered"),
+                    code=format_tip_code(waiting.code),
+                    category=category_label(admin.locale, waiting.category),
+                    hours=hours,
+                    command=f"/xemtin {waiting.code}",
+                )
+                messages.append(
+                    MemberMessage(
+                        admin.member_id,
+                        TIP_NOTICE,
+                        f"tip-unanswered:{waiting.id}:{admin.member_id}",
+                        text=text,
+                    )
+                )
         return messages
 
 
 def tip_rules(escalate_after: timedelta) -> list[Rule]:
     """The rules checked on every tick that need the tip settings."""
     return [TipEscalation(escalate_after)]
+
+
+# A digest names at most this many tips; the rest are counted.
+CODES_SHOWN = 10
+
+
+async def thread_digest(now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
+    """The morning job: each officer who hears of a tip's thread (its handler, or while nobody
+    took it, the officers of its commune and above) is told which tips' tipsters wrote since
+    yesterday morning and how many messages, one digest a day; never what they wrote."""
+    heard: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    locales: dict[int, str | None] = {}
+    for tip in await tipster_messages_between(session, since=now - timedelta(days=1), until=now):
+        if tip.handler_member_id is not None:
+            listeners = [tip.handler_member_id]
+        else:
+            officers = await staff_over(session, tip.area_path, ("officer",))
+            listeners = [officer.member_id for officer in officers]
+            locales.update({officer.member_id: officer.locale for officer in officers})
+        for member_id in dict.fromkeys(listeners):
+            heard[member_id].append((format_tip_code(tip.code), tip.messages))
+    today = now.astimezone(LOCAL_TIME).date().isoformat()
+    messages = []
+    for member_id, tips in heard.items():
+        shown = ", ".join(f"{code} ({count})" for code, count in tips[:CODES_SHOWN])
+        if len(tips) > CODES_SHOWN:
+            shown += f" (+{len(tips) - CODES_SHOWN})"
+        messages.append(
+            MemberMessage(
+                member_id,
+                DIGEST,
+                f"digest:{today}:tip-threads:member-{member_id}",
+                message_key=N_("digest.thread_messages"),
+                params={
+                    "count": sum(count for _, count in tips),
+                    "tips": len(tips),
+                    "codes": shown,
+                },
+            )
+        )
+    return messages
+
+
+def tip_daily_jobs() -> list[Rule]:
+    """The tip jobs of the morning run (with the officers' other digests)."""
+    return [thread_digest]

@@ -1,43 +1,75 @@
-"""The bot's side of a tip's thread: what a tipster adds reaches the tip's officers, what an
-officer asks reaches the tip's sender, and both are stored without who wrote them.
+"""The bot's side of a tip's thread: what a tipster adds or answers reaches the tip's officers,
+what an officer asks reaches the tip's sender, and both are stored without who wrote them.
 
 The tipster's side is never linked to a member: the message row holds the tip, the side and
 the time (to the minute). An officer's question goes out through ``queue_to_sender``, the one
-path the status news takes (the tip's own sealed route, an opaque dedup key). Nothing here
-logs a message's text or a route.
+path the status news takes (the tip's own sealed route, an opaque dedup key), with the
+buttons that answer it in place ("Trả lời", "Kết thúc trao đổi") and its photos as rows of
+their own. Nothing here logs a message's text or a route.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
-from bot.tips.handlers import queue_to_sender, say, tip_for
+from bot.tips.handlers import queue_to_sender, render, say, tip_for
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
-from conversations.tips import FINAL, AddToTip, AskTipster, may_ask
+from conversations.tips import (
+    FINAL,
+    AddToTip,
+    AskTipster,
+    EndThread,
+    MarkThreadMessage,
+    may_ask,
+)
 from storage.areas import area_by_id
-from storage.outbox import TIP_NOTICE
+from storage.outbox import TIP_NOTICE, reachable_identity
 from storage.tips import (
     OFFICER,
     TIPSTER,
     TipRecord,
     add_tip_message,
+    end_thread,
     find_tip_by_code,
+    mark_important,
     staff_over,
 )
 
+# The outbox row's extras: the thread message it carries (delivered_at is set when sent), and
+# the buttons under it as [label, command] (a tap is read as the command typed).
+THREAD_MESSAGE = "thread_message"
+BUTTONS = "buttons"
 
-async def officers_to_tell(ctx: EffectContext, tip: TipRecord) -> list[int]:
-    """Who hears of a tipster's message: the tip's handler, or while nobody has taken it, the
-    officers of its commune and of the places above it (as for a new tip)."""
+
+async def officers_to_tell(session: AsyncSession, tip: TipRecord) -> list[int]:
+    """Who hears of a tipster's message: the tip's handler (who took it last: taking a tip
+    over hands its thread over), or while nobody has taken it, the officers of its commune
+    and of the places above it (as for a new tip)."""
     if tip.handler_member_id is not None:
         return [tip.handler_member_id]
-    area = await area_by_id(ctx.session, tip.area_id) if tip.area_id is not None else None
+    area = await area_by_id(session, tip.area_id) if tip.area_id is not None else None
     if area is None:
         return []
-    officers = await staff_over(ctx.session, area.path, ("officer",))
+    officers = await staff_over(session, area.path, ("officer",))
     return [officer.member_id for officer in officers]
+
+
+async def tell_officers(
+    session: AsyncSession, tip: TipRecord, key: str, occasion: str, now: datetime
+) -> None:
+    """A tip notice to the officers who hear of its thread: at once, at any hour."""
+    params = {"code": format_tip_code(tip.code), "command": f"/xemtin {tip.code}"}
+    for officer_id in await officers_to_tell(session, tip):
+        notice = MemberMessage(
+            officer_id, TIP_NOTICE, f"{occasion}:{officer_id}", message_key=key, params=params
+        )
+        await queue_for_member(session, notice, now=now)
 
 
 async def add_to_tip(ctx: EffectContext, effect: AddToTip) -> None:
@@ -51,17 +83,19 @@ async def add_to_tip(ctx: EffectContext, effect: AddToTip) -> None:
         text=effect.text,
         attachments=list(effect.attachments),
         now=ctx.now,
+        location=effect.location,
     )
-    params = {"code": format_tip_code(tip.code), "command": f"/xemtin {tip.code}"}
-    for officer_id in await officers_to_tell(ctx, tip):
-        notice = MemberMessage(
-            officer_id,
-            TIP_NOTICE,
-            f"tip-addition:{message_id}:{officer_id}",
-            message_key=N_("addition.notice"),
-            params=params,
-        )
-        await queue_for_member(ctx.session, notice, now=ctx.now)
+    await tell_officers(
+        ctx.session, tip, N_("addition.notice"), f"tip-addition:{message_id}", ctx.now
+    )
+
+
+def answer_buttons(locale: str | None, code: str) -> list[list[str]]:
+    """[label, command] of the buttons under a question: answer it, or end the dialogue."""
+    return [
+        [render(locale, N_("asking.button.reply")), f"/traloi {code}"],
+        [render(locale, N_("asking.button.end")), f"/ketthuc {code}"],
+    ]
 
 
 async def ask_tipster(ctx: EffectContext, effect: AskTipster) -> None:
@@ -70,30 +104,80 @@ async def ask_tipster(ctx: EffectContext, effect: AskTipster) -> None:
         return
     tip, view = found
     code = format_tip_code(tip.code)
-    if not may_ask(ctx.member.roles, view):
+    if not may_ask(ctx.member.roles, view) or tip.thread_ended_at is not None:
         say(ctx, N_("inbox.changed_meanwhile"), code=code)
         return
     if tip.member_id is None and tip.sender_route is None:
         say(ctx, N_("asking.undeliverable"), code=code)
         return
+    files = list(effect.attachments)
     message_id = await add_tip_message(
-        ctx.session, tip.id, direction=OFFICER, text=effect.text, attachments=[], now=ctx.now
+        ctx.session, tip.id, direction=OFFICER, text=effect.text, attachments=files, now=ctx.now
     )
-    params = {"code": code, "question": effect.text}
+    # Photos go as rows of their own after the question, where the tipster's platform can show
+    # them (a Telegram file id is re-sent by the Telegram bot only); the question counts those.
+    channel = await _sender_channel(ctx, tip)
+    photos = [f for f in files if f.get("kind") == "photo" and f.get("channel") == channel]
+    key = N_("asking.to_tipster_with_files") if photos else N_("asking.to_tipster")
+    params = {"code": code, "question": effect.text, "count": str(len(photos))}
+    extras = {
+        THREAD_MESSAGE: message_id,
+        BUTTONS: answer_buttons(tip.locale, tip.code),
+    }
     queued = await queue_to_sender(
-        ctx.session,
-        ctx.sealer,
-        tip,
-        N_("asking.to_tipster"),
-        f"tip-question:{message_id}",
-        ctx.now,
-        params,
+        ctx.session, ctx.sealer, tip, key, f"tip-question:{message_id}", ctx.now, params, extras
     )
     if not queued:
         say(ctx, N_("asking.undeliverable"), code=code)
+        return
+    for number, photo in enumerate(photos, 1):
+        caption = {"code": code, "number": str(number), "count": str(len(photos))}
+        await queue_to_sender(
+            ctx.session,
+            ctx.sealer,
+            tip,
+            N_("asking.photo_caption"),
+            f"tip-question:{message_id}:photo-{number}",
+            ctx.now,
+            caption,
+            {"photo": photo["file_id"]},
+        )
+
+
+async def _sender_channel(ctx: EffectContext, tip: TipRecord) -> str | None:
+    """The platform the tip's sender is reached on: the sealed route's, or for a named sender
+    the account their news goes to."""
+    if tip.member_id is not None:  # as ``queue_to_sender`` reaches them
+        target = await reachable_identity(ctx.session, tip.member_id, kind=TIP_NOTICE)
+        return None if target is None else target[1]
+    if tip.sender_route is not None:
+        return ctx.sealer.open_route(tip.sender_route)[0]
+    return None
+
+
+async def end_dialogue(ctx: EffectContext, effect: EndThread) -> None:
+    tip = await find_tip_by_code(ctx.session, effect.code)
+    if tip is None:
+        return
+    if await end_thread(ctx.session, tip.id, now=ctx.now):
+        await tell_officers(
+            ctx.session, tip, N_("ending.notice"), f"tip-thread-ended:{tip.id}", ctx.now
+        )
+
+
+async def mark_message(ctx: EffectContext, effect: MarkThreadMessage) -> None:
+    found = await tip_for(ctx, effect.code)
+    if found is None:
+        return
+    tip, _ = found
+    code = format_tip_code(tip.code)
+    if not await mark_important(ctx.session, tip.id, effect.number, important=effect.important):
+        say(ctx, N_("marking.no_such_message"), code=code, number=effect.number)
 
 
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
     AddToTip: add_to_tip,
     AskTipster: ask_tipster,
+    EndThread: end_dialogue,
+    MarkThreadMessage: mark_message,
 }

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from conversations.effects import Effect
@@ -61,6 +61,11 @@ STATUS_THREAD_LINES = 3
 # Who wrote a thread message, as officers see it: never which officer, never who the tipster is.
 TIPSTER = "tipster"
 OFFICER = "officer"
+
+# Each side writes at most this many thread messages per tip within THREAD_WINDOW (the
+# deployment's ANTQ_THREAD_MESSAGES_PER_HOUR): a flood by either side is answered politely.
+THREAD_MESSAGES_PER_HOUR = 10
+THREAD_WINDOW = timedelta(hours=1)
 
 # How staff see a status or an outcome (the sender is told in their own words: SENDER_NOTICES).
 STATUS_LABELS: dict[str, str] = {
@@ -126,6 +131,20 @@ class ThreadLine:
     text: str | None
     files: int
     created_at: datetime
+    important: bool = False
+    location: tuple[float, float] | None = None  # a point the tipster shared
+
+
+def waiting_since(thread: Iterable[ThreadLine]) -> datetime | None:
+    """Since when the tipster waits for an answer: their first message after the officers'
+    last one; None when the officers wrote last (or nobody wrote)."""
+    since: datetime | None = None
+    for line in thread:
+        if line.direction == OFFICER:
+            since = None
+        elif since is None:
+            since = line.created_at
+    return since
 
 
 @dataclass(frozen=True)
@@ -159,6 +178,8 @@ class InboxTip:
     has_handler: bool
     note: str | None
     thread: tuple[ThreadLine, ...] = ()  # oldest first
+    first_answer_at: datetime | None = None  # an officer's first message in the thread
+    thread_ended_at: datetime | None = None  # the tipster ended the dialogue
 
 
 @dataclass(frozen=True)
@@ -203,6 +224,13 @@ def may_ask(grants: tuple[Grant, ...], tip: InboxTip) -> bool:
     )
 
 
+async def thread_full(
+    records: TipReads, code: str, direction: str, now: datetime, limit: int
+) -> bool:
+    """Has the ``direction`` side written ``limit`` messages about tip ``code`` this hour?"""
+    return await records.thread_messages_since(code, direction, now - THREAD_WINDOW) >= limit
+
+
 @dataclass(frozen=True)
 class AddToTip(Effect):
     """The sender of tip ``code`` adds to it (text, files as {kind, channel, file_id}); the
@@ -211,6 +239,7 @@ class AddToTip(Effect):
     code: str
     text: str | None
     attachments: tuple[dict[str, Any], ...] = ()
+    location: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +248,25 @@ class AskTipster(Effect):
 
     code: str
     text: str
+    attachments: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class EndThread(Effect):
+    """The sender of tip ``code`` ends the dialogue: officers are told; nothing more is
+    relayed to the sender."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class MarkThreadMessage(Effect):
+    """An officer marks message ``number`` (1: the oldest) of tip ``code``'s thread as
+    important, or takes the mark off."""
+
+    code: str
+    number: int
+    important: bool = True
 
 
 @dataclass(frozen=True)
@@ -251,6 +299,10 @@ class TipReads(Protocol):
     async def tip_status(self, code: str) -> TipStatus | None:
         """The status of the tip ``code``; None when there is none. The code is the secret:
         whoever holds it follows the tip up (the status flow guards against guessing)."""
+        ...
+
+    async def thread_messages_since(self, code: str, direction: str, since: datetime) -> int:
+        """How many messages the ``direction`` side wrote about tip ``code`` since ``since``."""
         ...
 
 
@@ -296,3 +348,4 @@ class TipStatus:
     received_at: datetime
     # The thread's last messages (STATUS_THREAD_LINES at most), oldest first.
     thread: tuple[ThreadLine, ...] = ()
+    thread_ended: bool = False  # the sender ended the dialogue

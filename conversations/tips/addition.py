@@ -10,40 +10,42 @@ from typing import Any
 
 from conversations.fields import (
     FINISH_WORDS,
-    Attachments,
     ChoiceOption,
     OptionalText,
     TipCode,
     format_tip_code,
 )
-from conversations.flow import FINISHED, Answers, Completion, Flow, FlowContext, Redirect, Step
+from conversations.flow import Answers, Complete, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
-from conversations.secret_codes import CodeKind
-from conversations.tips import FINAL, MAX_THREAD_FILES, MAX_THREAD_TEXT, AddToTip
-from conversations.tips.status import check_tip_code
+from conversations.tips import (
+    FINAL,
+    MAX_THREAD_FILES,
+    MAX_THREAD_TEXT,
+    THREAD_MESSAGES_PER_HOUR,
+    TIPSTER,
+    AddToTip,
+    thread_full,
+)
+from conversations.tips.fields import FilesAndPlace, files_of, shared_point
+from conversations.tips.status import check_tip_code, limit_reply, tipster_code_check
 
 SKIP_TEXT = ChoiceOption("skip", N_("common.skip"), FINISH_WORDS)
-
-
-async def refuse_unusable_code(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
-    """A code that is wrong, or typed while locked out, ends the flow at once; the completion
-    answers it as ``/status`` would (and counts the failure)."""
-    code = answers["code"]
-    attempts = await ctx.records.people.code_attempts(ctx.member.id, CodeKind.TIP)
-    if attempts.minutes_to_wait(ctx.now) is None and code:
-        found = await ctx.records.tips.tip_status(code)
-        if found is not None and found.status not in FINAL:
-            return None
-    return Redirect(answers={"refused": True}, step=FINISHED)
 
 
 def writing(answers: Answers) -> bool:
     return not answers.get("refused")
 
 
-async def add_to_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+def adding(per_hour: int) -> Complete:
+    async def add(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+        return await add_to_tip(answers, ctx, per_hour)
+
+    return add
+
+
+async def add_to_tip(answers: dict[str, Any], ctx: FlowContext, per_hour: int) -> Completion:
     check = await check_tip_code(answers["code"], ctx)
     if check.tip is None:
         assert check.refusal is not None
@@ -52,18 +54,21 @@ async def add_to_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     if check.tip.status in FINAL:
         closed = Text(ctx.t(N_("addition.closed"), code=code))
         return Completion(replies=[closed], effects=check.effects)
+    if await thread_full(ctx.records.tips, check.tip.code, TIPSTER, ctx.now, per_hour):
+        return Completion(replies=[limit_reply(check.tip.code, ctx, per_hour)])
     text = (answers.get("text") or "").strip() or None
-    files = tuple(answers.get("attachments") or ())
-    if text is None and not files:
+    files = tuple(files_of(answers.get("attachments")))
+    point = shared_point(answers.get("attachments"))
+    if text is None and not files and point is None:
         empty = Text(ctx.t(N_("addition.empty")))
         return Completion(redirect=Redirect(replies=[empty], step="text"))
     sent = Text(ctx.t(N_("addition.sent"), code=code))
     return Completion(
-        replies=[sent], effects=[*check.effects, AddToTip(check.tip.code, text, files)]
+        replies=[sent], effects=[*check.effects, AddToTip(check.tip.code, text, files, point)]
     )
 
 
-def addition_flow() -> Flow:
+def addition_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
     return Flow(
         "tip_add",
         title=N_("menu.tip_add"),
@@ -73,7 +78,7 @@ def addition_flow() -> Flow:
                 N_("status.ask_code"),
                 TipCode(),
                 title=N_("status.code"),
-                after=refuse_unusable_code,
+                after=tipster_code_check(per_hour),
             ),
             Step(
                 "text",
@@ -85,12 +90,12 @@ def addition_flow() -> Flow:
             Step(
                 "attachments",
                 N_("addition.ask_attachments"),
-                Attachments(max_items=MAX_THREAD_FILES),
+                FilesAndPlace(max_items=MAX_THREAD_FILES),
                 title=N_("tip.title.attachments"),
                 applies=writing,
             ),
         ],
-        complete=add_to_tip,
+        complete=adding(per_hour),
         confirm=False,
         commands=("bosung", "add", "themtin"),
         action=Action.FOLLOW_OWN_TIP,

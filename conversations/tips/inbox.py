@@ -9,6 +9,7 @@ same answer as an unknown code, so the answer never tells whether a tip exists e
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from conversations.fields import (
@@ -30,6 +31,7 @@ from conversations.policy import Action, may, scopes
 from conversations.ports import Records
 from conversations.replies import Choices, Inbound, Media, MediaKind, Option, Reply, Text
 from conversations.tips import (
+    FINAL,
     OFFICER,
     RECEIVED,
     STATUS_LABELS,
@@ -40,6 +42,7 @@ from conversations.tips import (
     RecordTipView,
     ThreadLine,
     allowed_actions,
+    waiting_since,
 )
 from conversations.tips.handling import (
     TipAndAction,
@@ -147,20 +150,51 @@ def show_tip(tip: InboxTip, ctx: FlowContext) -> str:
         lines.append(ctx.t(N_("inbox.forwarded_at"), at=shown(tip.forwarded_at)))
     if tip.note:
         lines.append(ctx.t(N_("inbox.note"), note=tip.note))
+    if tip.first_answer_at is not None:
+        lines.append(ctx.t(N_("inbox.first_answer_at"), at=shown(tip.first_answer_at)))
     if tip.thread:
         lines.append(ctx.t(N_("thread.title")))
-        lines.extend(thread_line(message, ctx) for message in tip.thread)
+        lines.extend(
+            thread_line(message, ctx, number=number) for number, message in enumerate(tip.thread, 1)
+        )
+    waiting = waiting_since(tip.thread)
+    if waiting is not None and tip.status not in FINAL:
+        lines.append(
+            ctx.t(N_("thread.waiting"), at=shown(waiting), waited=waited(waiting, ctx.now, ctx))
+        )
+    if tip.thread_ended_at is not None:
+        lines.append(ctx.t(N_("thread.ended"), at=shown(tip.thread_ended_at)))
     return "\n".join(lines)
 
 
-def thread_line(message: ThreadLine, ctx: FlowContext) -> str:
-    """ "02/12/2026 09:41 — Người báo tin: …": the side that wrote, never who."""
+def waited(since: datetime, now: datetime, ctx: FlowContext) -> str:
+    """ "3 giờ 20 phút": how long since ``since``, to the minute."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return ctx.t(N_("thread.waited_hours"), hours=hours, minutes=minutes)
+    return ctx.t(N_("thread.waited_minutes"), minutes=minutes)
+
+
+def thread_line(message: ThreadLine, ctx: FlowContext, *, number: int | None = None) -> str:
+    """ "02/12/2026 09:41 — Người báo tin: …": the side that wrote, never who. Officers see
+    each message numbered (to mark one) and the important ones marked; a tipster neither."""
     side = N_("thread.officer") if message.direction == OFFICER else N_("thread.tipster")
     said = message.text or ""
     if message.files:
         files = ctx.t(N_("thread.files"), count=message.files)
         said = f"{said} {files}" if said else files
-    return ctx.t(N_("thread.line"), at=shown(message.created_at), side=ctx.t(side), text=said)
+    if message.location is not None:
+        lat, lon = message.location
+        point = ctx.t(N_("common.shared_location"), lat=lat, lon=lon)
+        said = f"{said} — {point}" if said else point
+    line = ctx.t(N_("thread.line"), at=shown(message.created_at), side=ctx.t(side), text=said)
+    if number is None:
+        return line
+    if message.important:
+        mark = ctx.t(N_("thread.important"))
+        line = f"{line} {mark}"
+    return f"{number}. {line}"
 
 
 # -- files sent with the tip -----------------------------------------------------------------

@@ -10,13 +10,13 @@ from typing import Any
 
 from conversations.effects import Effect
 from conversations.fields import TipCode, format_tip_code
-from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.flow import FINISHED, Completion, Flow, FlowContext, Hook, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.secret_codes import CodeKind
-from conversations.tips import TipStatus
+from conversations.tips import FINAL, TIPSTER, TipStatus, thread_full
 from conversations.tips.inbox import thread_line
 
 STATUS_LABELS = {
@@ -59,6 +59,29 @@ async def check_tip_code(code: str, ctx: FlowContext) -> CodeCheck:
     return CodeCheck(found, effects=attempts.succeeded(CodeKind.TIP))
 
 
+def limit_reply(code: str, ctx: FlowContext, per_hour: int) -> Text:
+    return Text(ctx.t(N_("thread.limit"), code=format_tip_code(code), count=per_hour))
+
+
+def tipster_code_check(per_hour: int) -> Hook:
+    """The ``after`` hook of a tipster's code step: a wrong code, or one typed while locked
+    out, ends the flow at once (the completion answers it as ``/status`` would and counts the
+    failure); a tip over its hourly limit is said so before anything is written."""
+
+    async def check(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+        code = answers["code"]
+        attempts = await ctx.records.people.code_attempts(ctx.member.id, CodeKind.TIP)
+        if attempts.minutes_to_wait(ctx.now) is None and code:
+            found = await ctx.records.tips.tip_status(code)
+            if found is not None and found.status not in FINAL:
+                if await thread_full(ctx.records.tips, code, TIPSTER, ctx.now, per_hour):
+                    return Redirect(replies=[limit_reply(code, ctx, per_hour)], stop=True)
+                return None
+        return Redirect(answers={"refused": True}, step=FINISHED)
+
+    return check
+
+
 async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     check = await check_tip_code(answers["code"], ctx)
     if check.tip is None:
@@ -77,6 +100,8 @@ async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completio
     if found.thread:
         lines.append(ctx.t(N_("status.thread_title")))
         lines.extend(thread_line(message, ctx) for message in found.thread)
+    if found.thread_ended:
+        lines.append(ctx.t(N_("status.thread_ended")))
     return Completion(effects=check.effects, replies=[Text("\n".join(lines))])
 
 

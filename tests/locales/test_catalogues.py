@@ -93,6 +93,11 @@ VIETNAMESE_COMMANDS = {
     "huy": "cancel",
     "quaylai": "back",
     "trogiup": "help",
+    "traloi": "reply",
+    "ketthuc": "endthread",
+    "danhdau": "important",
+    "bosung": "add",
+    "hoi": "ask",
 }
 # "/word" not inside another word ("xã/phường" is no command).
 _COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")

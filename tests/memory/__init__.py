@@ -39,9 +39,11 @@ from conversations.tips import (
     AddToTip,
     AskTipster,
     ChangeTipStatus,
+    EndThread,
     InboxAttachment,
     InboxLine,
     InboxTip,
+    MarkThreadMessage,
     RecordTipView,
     StoreTip,
     TakeTip,
@@ -76,6 +78,7 @@ class MemoryRecords(MemoryEventRecords):
     handlers: dict[str, int] = field(default_factory=dict)
     notes: dict[str, str | None] = field(default_factory=dict)
     threads: dict[str, list[ThreadLine]] = field(default_factory=dict)
+    thread_ended: dict[str, datetime] = field(default_factory=dict)
     incidents: MemoryIncidents = field(default_factory=MemoryIncidents)
     monthly_reports: MemoryMonthlyReports = field(default_factory=MemoryMonthlyReports)
     security_models: MemorySecurityModels = field(default_factory=MemorySecurityModels)
@@ -88,7 +91,17 @@ class MemoryRecords(MemoryEventRecords):
         if code not in self.tips:
             return None
         thread = tuple(self.threads.get(code, ())[-STATUS_THREAD_LINES:])
-        return TipStatus(code, self.statuses.get(code, "received"), self.received[code], thread)
+        status = self.statuses.get(code, "received")
+        return TipStatus(
+            code, status, self.received[code], thread, thread_ended=code in self.thread_ended
+        )
+
+    async def thread_messages_since(self, code: str, direction: str, since: datetime) -> int:
+        return sum(
+            1
+            for line in self.threads.get(code, ())
+            if line.direction == direction and line.created_at >= since
+        )
 
     def add_place(self, code: str, name: str, kind: str, parent: Place | None = None) -> Place:
         path = child_path(parent.path, code) if parent else f"/{code}/"
@@ -160,6 +173,15 @@ class MemoryRecords(MemoryEventRecords):
             has_handler=handler is not None,
             note=self.notes.get(code),
             thread=tuple(self.threads.get(code, ())),
+            first_answer_at=next(
+                (
+                    line.created_at
+                    for line in self.threads.get(code, ())
+                    if line.direction == OFFICER
+                ),
+                None,
+            ),
+            thread_ended_at=self.thread_ended.get(code),
         )
 
     async def inbox_lines(self, path: str, *, limit: int) -> list[InboxLine]:
@@ -283,11 +305,20 @@ class MemoryChat:
             if records.statuses.get(effect.code, RECEIVED) == RECEIVED:
                 records.statuses[effect.code] = ACKNOWLEDGED
         elif isinstance(effect, AddToTip):
-            line = ThreadLine(TIPSTER, effect.text, len(effect.attachments), now)
+            line = ThreadLine(
+                TIPSTER, effect.text, len(effect.attachments), now, location=effect.location
+            )
             records.threads.setdefault(effect.code, []).append(line)
         elif isinstance(effect, AskTipster):
-            line = ThreadLine(OFFICER, effect.text, 0, now)
+            line = ThreadLine(OFFICER, effect.text, len(effect.attachments), now)
             records.threads.setdefault(effect.code, []).append(line)
+        elif isinstance(effect, EndThread):
+            records.thread_ended.setdefault(effect.code, now)
+        elif isinstance(effect, MarkThreadMessage):
+            thread = records.threads[effect.code]
+            thread[effect.number - 1] = replace(
+                thread[effect.number - 1], important=effect.important
+            )
         elif isinstance(effect, ChangeTipStatus):
             records.statuses[effect.code] = effect.outcome
             records.notes[effect.code] = effect.note

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Awaitable
 from datetime import timedelta
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -26,6 +26,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.channels.telegram.buttons import ButtonCodec
 from bot.channels.telegram.rendering import split_text
 from bot.delivery.errors import (
     PermanentFailure,
@@ -35,6 +36,7 @@ from bot.delivery.errors import (
 )
 from bot.delivery.transports import Close
 from bot.settings import Settings
+from conversations.commands import COMMAND_TAP
 
 
 def _chat(chat_id: str) -> int | str:
@@ -74,6 +76,22 @@ class TelegramTransport:
             return
         await self._call(self.bot.send_photo(chat, file_id))
         await self.send_text(chat_id, text)
+
+    async def send_buttons(self, chat_id: str, text: str, buttons: list[tuple[str, str]]) -> None:
+        """The text with a button a row for each (label, command): a tap sends the command
+        (callback data ``1|cmd|/traloi MÃ``, readable in any process, after any restart)."""
+        codec = ButtonCodec()
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(label, callback_data=codec.encode(COMMAND_TAP, command))]
+                for label, command in buttons
+            ]
+        )
+        *first, last = split_text(text) or [text]
+        chat = _chat(chat_id)
+        for part in first:
+            await self._send_one(chat, part)
+        await self._call(self.bot.send_message(chat, last, reply_markup=markup))
 
     async def _send_one(self, chat: int | str, text: str) -> None:
         await self._call(self.bot.send_message(chat, text))

@@ -52,6 +52,7 @@ async def test_a_tip_filed_on_the_oa_is_answered_through_its_thread(database: Da
         await act(officer, code, "take")
         await officer.send(text=f"/hoi {code}")
         await officer.send(text="Xe thường đỗ ở đâu?")
+        await officer.send(text="xong")  # no photos
 
         # The outbox opens the sealed route and the question reaches the OA user.
         transport, close = await bot.channel.open_transport(4)

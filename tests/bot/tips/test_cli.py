@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from bot.cli import cli
 from storage.database import Database
-from storage.tips import add_tip_message, insert_tip
+from storage.tips import add_tip_message, insert_tip, mark_important
 from tests.storage.helpers import PHOTO, new_tip
 
 
@@ -91,7 +91,9 @@ def test_a_tips_thread_is_printed_in_order_without_who_wrote_it(
                     text="Trước cổng chợ",
                     attachments=[{"kind": "photo", "channel": "telegram", "file_id": "AgAC"}],
                     now=start + timedelta(hours=2),
+                    location=(21.0245, 105.8412),
                 )
+                await mark_important(session, tip_id, 2)
         finally:
             await database.dispose()
 
@@ -101,5 +103,7 @@ def test_a_tips_thread_is_printed_in_order_without_who_wrote_it(
     first, second = result.output.strip().splitlines()
     assert "officer" in first and "Xe đỗ ở đâu?" in first
     assert "tipster" in second and "Trước cổng chợ" in second and "files=1" in second
+    assert "location=21.0245,105.8412" in second and "important" in second
+    assert "important" not in first
     missing = runner.invoke(cli, ["tips", "thread", "ZZZZZZZZ"])
     assert missing.exit_code == 1 and "no tip with this code" in missing.output
