@@ -31,10 +31,13 @@ from storage.tables import (
     ProcessedUpdate,
     RetentionRun,
     SecurityModel,
+    StandardRecognition,
+    StandardRegistration,
     Tip,
     TipAttachment,
     TipMessage,
     TipStatusChange,
+    UnitGrade,
 )
 
 # Core tables: the repositories use Core statements, which skip the ORM's per-row work.
@@ -64,6 +67,9 @@ event_participants: Table = EventParticipant.__table__  # type: ignore[assignmen
 tip_status_changes: Table = TipStatusChange.__table__  # type: ignore[assignment]
 broadcasts: Table = Broadcast.__table__  # type: ignore[assignment]
 retention_runs: Table = RetentionRun.__table__  # type: ignore[assignment]
+standard_registrations: Table = StandardRegistration.__table__  # type: ignore[assignment]
+standard_recognitions: Table = StandardRecognition.__table__  # type: ignore[assignment]
+unit_grades: Table = UnitGrade.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

@@ -1,0 +1,179 @@
+"""The movement's year: registrations for the "An toàn về ANTT" standard, recognitions and the
+units' grades, one row per place and year (a second filing corrects the first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import (
+    areas,
+    inside,
+    monthly_reports,
+    standard_recognitions,
+    standard_registrations,
+    unit_grades,
+)
+
+__all__ = [
+    "Registration",
+    "YearRecord",
+    "registration_of",
+    "report_texts",
+    "set_grade",
+    "set_recognition",
+    "set_registration",
+    "year_records",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    area_id: int
+    year: int
+    households_registered: int
+    registered_on: date
+    late: bool
+
+
+@dataclass(frozen=True, slots=True)
+class YearRecord:
+    """What the year's tables hold about one place (None: nothing recorded)."""
+
+    path: str
+    households_registered: int | None = None
+    registered_on: date | None = None
+    registration_late: bool = False
+    recognised: bool | None = None
+    grade: str | None = None
+
+
+async def _upsert(
+    session: AsyncSession, table: Table, area_id: int, year: int, values: dict[str, Any]
+) -> bool:
+    """Store the place's row of the year; True when it is new (not a correction)."""
+    key = (table.c.area_id == area_id, table.c.year == year)
+    changed = await session.execute(update(table).where(*key).values(**values))
+    if changed.rowcount:  # type: ignore[attr-defined]
+        return False
+    await session.execute(insert(table).values(area_id=area_id, year=year, **values))
+    return True
+
+
+async def set_registration(
+    session: AsyncSession,
+    area_id: int,
+    year: int,
+    *,
+    households: int,
+    registered_on: date,
+    late: bool,
+    member_id: int | None,
+    now: datetime,
+) -> bool:
+    """Record (or correct) the area's registration for the standard; True when new."""
+    values = {
+        "households_registered": households,
+        "registered_on": registered_on,
+        "late": late,
+        "registered_by": member_id,
+        "registered_at": now,
+    }
+    return await _upsert(session, standard_registrations, area_id, year, values)
+
+
+async def registration_of(session: AsyncSession, area_id: int, year: int) -> Registration | None:
+    table = standard_registrations
+    row = (
+        await session.execute(
+            select(
+                table.c.area_id,
+                table.c.year,
+                table.c.households_registered,
+                table.c.registered_on,
+                table.c.late,
+            ).where(table.c.area_id == area_id, table.c.year == year)
+        )
+    ).first()
+    return Registration(*row) if row is not None else None
+
+
+async def set_recognition(
+    session: AsyncSession,
+    area_id: int,
+    year: int,
+    *,
+    recognised: bool,
+    member_id: int | None,
+    now: datetime,
+) -> bool:
+    values = {"recognised": recognised, "decided_by": member_id, "decided_at": now}
+    return await _upsert(session, standard_recognitions, area_id, year, values)
+
+
+async def set_grade(
+    session: AsyncSession,
+    area_id: int,
+    year: int,
+    *,
+    grade: str,
+    member_id: int | None,
+    now: datetime,
+) -> bool:
+    values = {"grade": grade, "graded_by": member_id, "graded_at": now}
+    return await _upsert(session, unit_grades, area_id, year, values)
+
+
+async def year_records(session: AsyncSession, within: str, year: int) -> dict[str, YearRecord]:
+    """Per place path in the subtree, what the year's three tables hold (places with nothing
+    recorded are left out: a province has tens of thousands of areas, most silent)."""
+    found: dict[str, dict[str, Any]] = {}
+
+    async def read(table: Table, *columns: Any) -> list[Any]:
+        statement = (
+            select(areas.c.path, *columns)
+            .select_from(table.join(areas, areas.c.id == table.c.area_id))
+            .where(inside(areas.c.path, within), table.c.year == year)
+        )
+        return list(await session.execute(statement))
+
+    registrations = standard_registrations.c
+    for path, households, on, late in await read(
+        standard_registrations,
+        registrations.households_registered,
+        registrations.registered_on,
+        registrations.late,
+    ):
+        found.setdefault(path, {}).update(
+            households_registered=households, registered_on=on, registration_late=bool(late)
+        )
+    for path, recognised in await read(standard_recognitions, standard_recognitions.c.recognised):
+        found.setdefault(path, {})["recognised"] = bool(recognised)
+    for path, grade in await read(unit_grades, unit_grades.c.grade):
+        found.setdefault(path, {})["grade"] = grade
+    return {path: YearRecord(path, **values) for path, values in found.items()}
+
+
+async def report_texts(
+    session: AsyncSession, within: str, periods: list[str], column: str, *, limit: int = 50
+) -> list[tuple[str, str, str]]:
+    """(period, area name, text) of the updates' ``column`` ("proposals", "notable_events")
+    that say something, in the subtree and ``periods``, newest first."""
+    text = monthly_reports.c[column]
+    statement = (
+        select(monthly_reports.c.period, areas.c.name, text)
+        .select_from(monthly_reports.join(areas, areas.c.id == monthly_reports.c.area_id))
+        .where(
+            inside(areas.c.path, within),
+            monthly_reports.c.period.in_(periods),
+            text.is_not(None),
+            func.length(func.trim(text)) > 0,
+        )
+        .order_by(monthly_reports.c.period.desc(), areas.c.path)
+        .limit(limit)
+    )
+    return [(row[0], row[1], row[2]) for row in await session.execute(statement)]
