@@ -24,6 +24,7 @@ from bot.channels.console import ConsoleChannel, ReadLine, Write, read_stdin_lin
 from bot.delivery.limits import RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
 from bot.delivery.transports import OpenTransport
+from bot.movement_year.settings import configure_year
 from bot.people.areas import seed_when_empty
 from bot.private_files import keep_private
 from bot.processor import MessageProcessor
@@ -98,7 +99,9 @@ class Application:
             bot_username=settings.telegram_bot_username,
             report_calendar=settings.report_calendar,
             privacy_terms=settings.privacy_terms,
+            year_calendar=settings.year_calendar,
         )
+        configure_year(settings.target_book, settings.year_calendar)
         configured = settings.secret_key.get_secret_value() if settings.secret_key else None
         sealer = load_sealer(
             configured, data_dir=settings.data_dir, allow_local_key=database.is_sqlite

@@ -18,6 +18,9 @@ from conversations.i18n import N_, Catalogues
 from conversations.incidents.report import incident_flow
 from conversations.menu_layout import MenuEntry, MenuSection
 from conversations.monthly_reports.update import monthly_report_flow
+from conversations.movement_year.assessment import grading_flow, recognition_flow
+from conversations.movement_year.progress import report_draft_flow, standing_flow
+from conversations.movement_year.register import standard_register_flow
 from conversations.people.areas import add_area_flow, rename_area_flow
 from conversations.people.campaign_optout import (
     campaigns_flow,
@@ -37,6 +40,7 @@ from conversations.security_models.activity import model_activity_flow
 from conversations.security_models.end import model_end_flow
 from conversations.security_models.listing import model_list_flow
 from conversations.security_models.register import model_register_flow
+from conversations.targets import YearCalendar
 from conversations.tips.addition import addition_flow
 from conversations.tips.asking import asking_flow
 from conversations.tips.handling import tip_handle_flow
@@ -73,6 +77,17 @@ MAIN_MENU: list[MenuEntry] = [
         N_("menu.section.settings"),
         ("roles", "language", "reminders", "campaigns", "consent"),
     ),
+    MenuSection(
+        "year",
+        N_("menu.section.year"),
+        (
+            "standard_register",
+            "standing",
+            "standard_recognise",
+            "unit_grade",
+            "report_draft",
+        ),
+    ),
 ]
 
 
@@ -83,14 +98,16 @@ def build_engine(
     bot_username: str | None = None,
     report_calendar: ReportCalendar | None = None,
     privacy_terms: PrivacyTerms | None = None,
+    year_calendar: YearCalendar | None = None,
 ) -> Engine:
     """The engine with every flow this release offers, in menu order.
 
     ``bot_username`` (Telegram, without "@") lets invitations carry a deep link;
     ``report_calendar`` holds the monthly update's deadlines (settings); ``privacy_terms``
-    what the privacy notice says from the settings.
+    what the privacy notice says from the settings; ``year_calendar`` the movement's yearly
+    deadlines (settings).
     """
-    flows = menu_flows(bot_username, report_calendar, privacy_terms)
+    flows = menu_flows(bot_username, report_calendar, privacy_terms, year_calendar)
     return Engine(flows, catalogues, menu=MAIN_MENU, draft_ttl=draft_ttl)
 
 
@@ -104,6 +121,7 @@ def menu_flows(
     bot_username: str | None = None,
     report_calendar: ReportCalendar | None = None,
     privacy_terms: PrivacyTerms | None = None,
+    year_calendar: YearCalendar | None = None,
 ) -> list[Flow]:
     """Every flow this release offers, in menu order."""
     return [
@@ -144,4 +162,9 @@ def menu_flows(
         withdraw_flow(),
         my_data_flow(),
         erase_flow(),
+        standard_register_flow(year_calendar),
+        standing_flow(),
+        recognition_flow(year_calendar),
+        grading_flow(year_calendar),
+        report_draft_flow(),
     ]

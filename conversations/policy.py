@@ -83,6 +83,8 @@ class Action(StrEnum):
     BROADCAST = "broadcast"
     EXPORT = "export"
     MY_DATA = "privacy.mine"
+    REGISTER_STANDARD = "year.register"
+    ASSESS_UNITS = "year.assess"
 
 
 EVERYBODY = frozenset(Role)
@@ -116,6 +118,11 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_EVENTS: frozenset({Role.ADMIN}),
     Action.BROADCAST: frozenset({Role.ADMIN}),
     Action.EXPORT: frozenset({Role.OFFICER, Role.ADMIN}),
+    # The movement's year: leaders register their area for the "An toàn về ANTT" standard;
+    # admins record recognitions and grades (of the units below their place) and draft the
+    # 6-month and yearly reports.
+    Action.REGISTER_STANDARD: frozenset({Role.LEADER}),
+    Action.ASSESS_UNITS: frozenset({Role.ADMIN}),
 }
 
 

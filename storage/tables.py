@@ -724,9 +724,7 @@ class StandardRegistration(Base):
     households_registered: Mapped[int] = mapped_column(Integer)
     registered_on: Mapped[date] = mapped_column(Date)
     late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    registered_by: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
-    )
+    registered_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

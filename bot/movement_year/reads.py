@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import aclosing, asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.exports import activity_window
 from conversations.localtime import LOCAL_TIME
-from conversations.movement_year import SpanOfYear, Standing
+from conversations.movement_year import RegistrationView, SpanOfYear, Standing
 from conversations.movement_year.standing import AreaYear, CommuneYear, Filing, PlaceYear, judge
 from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place
 from conversations.targets import DEFAULT_TARGETS, TargetBook, YearCalendar
@@ -27,9 +28,9 @@ from storage.exports import (
     iter_area_filings,
     places_of_kind,
 )
-from storage.movement_year import year_records
+from storage.movement_year import registration_of, year_records
 
-__all__ = ["commune_of", "place_standing", "read_place_year"]
+__all__ = ["YearRecords", "commune_of", "place_standing", "read_place_year"]
 
 
 def same_session(session: AsyncSession) -> Sessions:
@@ -126,3 +127,16 @@ async def place_standing(
     """Where ``place`` (a commune or a province) stands in ``span`` on ``today``."""
     place_year = await read_place_year(session, place, span, today)
     return judge(place_year, span, today, book, calendar or YearCalendar())
+
+
+@dataclass(frozen=True)
+class YearRecords:
+    """The engine's reads of the movement's year."""
+
+    session: AsyncSession
+
+    async def registration(self, area_id: int, year: int) -> RegistrationView | None:
+        found = await registration_of(self.session, area_id, year)
+        if found is None:
+            return None
+        return RegistrationView(area_id, year, found.households_registered, found.registered_on)

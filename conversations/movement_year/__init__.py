@@ -6,19 +6,25 @@ commune's admin records which areas were recognised and grades each area, the pr
 grades each commune. A place's standing judges every target of a span (a month, a half-year,
 a year) as met, not met or unknown, and says what is missing for a verdict.
 
-This module holds the vocabulary (grades, spans, verdicts, effects); ``standing`` judges.
+This module holds the vocabulary (grades, spans, verdicts, effects, reads); ``standing``
+judges. The reads are a part of ``conversations.ports.Records``, so this module must not
+import ``conversations.ports``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from conversations.calendar import period_of
 from conversations.effects import Effect
 from conversations.fields import Choice, ChoiceOption
 from conversations.i18n import N_
+from conversations.places import Place, is_inside
+from conversations.policy import RULES, Action, Grant
 from conversations.targets import Span
 
 
@@ -214,3 +220,42 @@ class MakeReportDraft(Effect):
 
     place_path: str
     span: str  # SpanOfYear.key of a half-year or a year
+
+
+@dataclass(frozen=True)
+class RegistrationView:
+    """An area's registration for the standard, as the flows show it."""
+
+    area_id: int
+    year: int
+    households: int
+    registered_on: date
+
+
+class YearReads(Protocol):
+    """Reads of the movement's year."""
+
+    async def registration(self, area_id: int, year: int) -> RegistrationView | None:
+        """The area's registration for the standard of ``year``, if it registered."""
+        ...
+
+
+def may_assess(grants: Iterable[Grant], place: Place) -> bool:
+    """A unit is recognised and graded by an admin of a place above it: an area by its
+    commune's (or province's) admin, a commune by its province's; nobody grades their own."""
+    return any(
+        grant.role in RULES[Action.ASSESS_UNITS]
+        and grant.place.path != place.path
+        and is_inside(place.path, grant.place.path)
+        for grant in grants
+    )
+
+
+def outermost_places(places: Iterable[Place]) -> list[Place]:
+    """The places not inside another of them, so that nested roles count nothing twice."""
+    unique = {place.path: place for place in places}
+    return [
+        place
+        for path, place in sorted(unique.items())
+        if not any(other != path and is_inside(path, other) for other in unique)
+    ]
