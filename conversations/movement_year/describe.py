@@ -73,6 +73,14 @@ def names_text(names: tuple[str, ...], count: int, t: Translate) -> str:
 
 
 def target_lines(target: TargetStanding, t: Translate, locale: str) -> list[str]:
+    if target.figure is None:
+        line = t(
+            N_("year.target_line_no_data"),
+            mark=MARKS[target.verdict],
+            name=t(target.name),
+            threshold=threshold_text(target, t),
+        )
+        return [line]
     lines = [
         t(
             N_("year.target_line"),
