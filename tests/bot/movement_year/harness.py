@@ -3,13 +3,13 @@
 Xã Đô Lương (17662), Nghệ An (40); a second commune (Xã Lương Sơn) has no residential area;
 Hà Nội (01) holds a commune and nothing else (no data at all).
 
-| area      | households | updates filed                 | late      | standard          | grade     |
-|-----------|-----------:|-------------------------------|-----------|-------------------|-----------|
-| Thôn Một  | 100        | Jan–Nov, pledged 90           | –         | registered, recog.| excellent |
-| Thôn Hai  | 80         | Jan–Nov, pledged 60           | Mar, Jul  | registered, not   | good      |
-| Thôn Ba   | 60         | Jan–Jun, pledged 45           | –         | –                 | good      |
-| Thôn Bốn  | 50         | Jan–Nov, pledged 50           | Nov       | –                 | average   |
-| Thôn Năm  | 40         | never                         |           | –                 | weak      |
+| area     | households | updates filed       | late     | standard         | grade     |
+|----------|-----------:|---------------------|----------|------------------|-----------|
+| Thôn Một |        100 | Jan–Nov, pledged 90 | –        | registered, rec. | excellent |
+| Thôn Hai |         80 | Jan–Nov, pledged 60 | Mar, Jul | registered, not  | good      |
+| Thôn Ba  |         60 | Jan–Jun, pledged 45 | –        | –                | good      |
+| Thôn Bốn |         50 | Jan–Nov, pledged 50 | Nov      | –                | average   |
+| Thôn Năm |         40 | never               |          | –                | weak      |
 
 One model in Thôn Một with an activity on 12 October; tips in the commune: drugs acknowledged
 after 5 hours, theft after 30 hours, fraud never; the Ngày hội on 19 August with 150 people.
@@ -164,9 +164,7 @@ async def seed_year(database: Database) -> dict[str, int]:
         ):
             tip_id = await insert_tip(
                 session,
-                new_tip(
-                    code=code, category=category, received_at=received, area_id=ids["17662"]
-                ),
+                new_tip(code=code, category=category, received_at=received, area_id=ids["17662"]),
             )
             if hours is not None:
                 await session.execute(

@@ -144,7 +144,9 @@ async def test_the_chat_lines_name_each_targets_verdict(database: Database) -> N
     await seed_year(database)
     standing = await standing_of(database, "17662", SpanOfYear(Span.YEAR, YEAR))
     text = describe_standing(standing, t, "vi")
-    assert t("year.title", place="Xã Đô Lương, Nghệ An", span=t("year.span.year", year=YEAR)) in text
+    assert (
+        t("year.title", place="Xã Đô Lương, Nghệ An", span=t("year.span.year", year=YEAR)) in text
+    )
     assert "84,5% (245/290 hộ)" in text
     assert t("year.missing", names="Thôn Năm") in text
     assert "20,0% (1/5)" in text  # recognised
