@@ -59,9 +59,20 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "area",
         N_("menu.section.area"),
-        ("monthly_report", "model_activity", "model_list", "model_register", "event_turnout"),
+        (
+            "monthly_report",
+            "model_activity",
+            "model_list",
+            "model_register",
+            "event_turnout",
+            "standard_register",
+        ),
     ),
-    MenuSection("tips", N_("menu.section.tips"), ("tip_read", "tip_handle", "overview", "export")),
+    MenuSection(
+        "tips",
+        N_("menu.section.tips"),
+        ("tip_read", "tip_handle", "overview", "export", "report_draft"),
+    ),
     MenuSection(
         "campaigns",
         N_("menu.section.campaigns"),
@@ -70,23 +81,20 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "places",
         N_("menu.section.places"),
-        ("invite", "staff", "area_add", "area_rename", "model_end"),
+        (
+            "invite",
+            "staff",
+            "area_add",
+            "area_rename",
+            "model_end",
+            "standard_recognise",
+            "unit_grade",
+        ),
     ),
     MenuSection(
         "settings",
         N_("menu.section.settings"),
         ("roles", "language", "reminders", "campaigns", "consent"),
-    ),
-    MenuSection(
-        "year",
-        N_("menu.section.year"),
-        (
-            "standard_register",
-            "standing",
-            "standard_recognise",
-            "unit_grade",
-            "report_draft",
-        ),
     ),
 ]
 

@@ -39,6 +39,7 @@ STAFF_CAN = {
         Action.MANAGE_MODELS,
         Action.SEE_MODELS,
         Action.URGENT_INCIDENT,
+        Action.REGISTER_STANDARD,
     },
     Role.MODEL_LEAD: {Action.MODEL_ACTIVITY, Action.SEE_MODELS},
     Role.OFFICER: {
@@ -66,6 +67,7 @@ STAFF_CAN = {
         Action.MANAGE_MODELS,
         Action.END_MODELS,
         Action.SEE_MODELS,
+        Action.ASSESS_UNITS,
     },
 }
 
