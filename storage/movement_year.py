@@ -22,6 +22,7 @@ from storage._sql import (
 __all__ = [
     "Registration",
     "YearRecord",
+    "areas_with_rows",
     "registration_of",
     "report_texts",
     "set_grade",
@@ -177,3 +178,10 @@ async def report_texts(
         .limit(limit)
     )
     return [(row[0], row[1], row[2]) for row in await session.execute(statement)]
+
+
+async def areas_with_rows(session: AsyncSession, year: int, *, graded: bool) -> set[int]:
+    """The places registered for the standard of ``year`` (or, with ``graded``, graded)."""
+    table = unit_grades if graded else standard_registrations
+    rows = await session.execute(select(table.c.area_id).where(table.c.year == year))
+    return {row[0] for row in rows}
