@@ -24,12 +24,12 @@ from bot.channels.console import ConsoleChannel, ReadLine, Write, read_stdin_lin
 from bot.delivery.limits import RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
 from bot.delivery.transports import OpenTransport
-from bot.movement_year.settings import configure_year
 from bot.people.areas import seed_when_empty
 from bot.private_files import keep_private
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer, load_sealer
 from bot.settings import Settings
+from bot.targets import configure_year
 from bot.web.app import build_web_app
 from conversations.engine import Engine
 from conversations.i18n import Catalogues

@@ -3,11 +3,12 @@ units' grades, one row per place and year (a second filing corrects the first)."
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import (
@@ -18,11 +19,14 @@ from storage._sql import (
     standard_registrations,
     unit_grades,
 )
+from storage.exports import Sessions
 
 __all__ = [
     "Registration",
+    "UnitYear",
     "YearRecord",
     "areas_with_rows",
+    "iter_unit_years",
     "registration_of",
     "report_texts",
     "set_grade",
@@ -185,3 +189,59 @@ async def areas_with_rows(session: AsyncSession, year: int, *, graded: bool) -> 
     table = unit_grades if graded else standard_registrations
     rows = await session.execute(select(table.c.area_id).where(table.c.year == year))
     return {row[0] for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitYear:
+    """A commune or residential area with what the year's tables hold about it."""
+
+    code: str
+    name: str
+    kind: str
+    path: str
+    households_registered: int | None
+    registered_on: date | None
+    registration_late: bool | None
+    recognised: bool | None
+    grade: str | None
+
+
+async def iter_unit_years(
+    sessions: Sessions, within: str, year: int, kinds: frozenset[str], *, page_size: int = 2000
+) -> AsyncIterator[UnitYear]:
+    """Every place of ``kinds`` in the subtree, by path, with its registration, recognition
+    and grade of ``year`` (None where nothing is recorded), page by page."""
+    reg, rec, grade = standard_registrations, standard_recognitions, unit_grades
+    source = (
+        areas.outerjoin(reg, and_(reg.c.area_id == areas.c.id, reg.c.year == year))
+        .outerjoin(rec, and_(rec.c.area_id == areas.c.id, rec.c.year == year))
+        .outerjoin(grade, and_(grade.c.area_id == areas.c.id, grade.c.year == year))
+    )
+    last: str | None = None
+    while True:
+        statement = (
+            select(
+                areas.c.code,
+                areas.c.name,
+                areas.c.kind,
+                areas.c.path,
+                reg.c.households_registered,
+                reg.c.registered_on,
+                reg.c.late,
+                rec.c.recognised,
+                grade.c.grade,
+            )
+            .select_from(source)
+            .where(inside(areas.c.path, within), areas.c.kind.in_(sorted(kinds)))
+            .order_by(areas.c.path)
+            .limit(page_size)
+        )
+        if last is not None:
+            statement = statement.where(areas.c.path > last)
+        async with sessions() as session:
+            rows = (await session.execute(statement)).all()
+        for row in rows:
+            yield UnitYear(*row)
+        if len(rows) < page_size:
+            return
+        last = rows[-1].path

@@ -15,8 +15,8 @@ from bot.effect_context import EffectContext, EffectHandler
 from bot.movement_year.chart import coverage_chart, render_png
 from bot.movement_year.reads import place_standing
 from bot.movement_year.report import report_file_name, write_report
-from bot.movement_year.settings import IN_FORCE
 from bot.places import place_of
+from bot.targets import IN_FORCE
 from conversations.effects import Effect
 from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
 from conversations.localtime import local_today

@@ -166,6 +166,7 @@ class ExportKind(StrEnum):
     TIPS = "tips"
     ACTIVITIES = "activities"
     EVENTS = "events"
+    YEAR = "year"  # the movement's year: targets in force, standard, grades
 
 
 class ExportFormat(StrEnum):

@@ -41,6 +41,9 @@ WHAT = Choice(
         ExportKind.ACTIVITIES, N_("export.what.activities"), ("hoat dong", "mo hinh", "activities")
     ),
     ChoiceOption(ExportKind.EVENTS, N_("export.what.events"), ("su kien", "events")),
+    ChoiceOption(
+        ExportKind.YEAR, N_("export.what.year"), ("nam", "xep loai", "chi tieu", "grades")
+    ),
 )
 FORMAT = Choice(
     ChoiceOption(ExportFormat.XLSX, N_("export.format.xlsx"), ("excel", "xlsx", "xls")),
@@ -79,6 +82,9 @@ async def make_export(
         period = reporting_period(choice, calendar, ctx)
         # One province's deadline day holds for all of its places.
         deadline = calendar.deadline(period, places[0].path)
+    elif kind is ExportKind.YEAR:
+        # A year's review runs into January and February of the next.
+        period = str(ctx.today.year - 1 if ctx.today.month <= 2 else ctx.today.year)
     else:
         days = TIPS_DAYS if kind is ExportKind.TIPS else RECENT_DAYS
     effect = MakeExport(

@@ -1,5 +1,7 @@
-"""The targets and yearly deadlines in force, as the settings give them (``bot.app`` sets them
-once at start; tests and the command line run on the plan's defaults unless they set them)."""
+"""The plan's targets and the movement's yearly deadlines in force, as the settings give them:
+``bot.app`` sets them once at start; tests run on the plan's defaults unless they set them.
+
+A core module: the movement's year judges by them, the exports list them."""
 
 from __future__ import annotations
 
