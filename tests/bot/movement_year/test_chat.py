@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from pathlib import Path
 
 import docx
 
 from conversations.replies import Document, Text
 from storage._sql import standard_recognitions, standard_registrations, unit_grades
+from storage.areas import area_by_code
 from storage.database import Database
+from storage.members import find_or_create_member
+from storage.roles import grant_role
+from tests.bot.channels.harness import ConsoleUser, console_app, console_chat
 from tests.bot.harness import Phone, at_menu, make_processor, rows
 from tests.bot.movement_year.harness import ADMIN, LEADER, NOW, PROVINCE_ADMIN, YEAR, seed_year
 from tests.conversations.harness import Clock, t
@@ -128,3 +133,24 @@ async def test_a_leader_cannot_open_the_admins_flows(database: Database) -> None
     for command in ("/xeploai", "/congnhan", "/baocaonam"):
         await phone.send(text=command)
         assert phone.replies[0] == Text(t("policy.denied"))
+
+
+async def test_the_console_saves_the_chart_and_shows_where(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    await seed_year(sqlite_database)
+    async with sqlite_database.transaction() as session:
+        admin = await find_or_create_member(
+            session, channel="console", platform_user_id="42", chat_id="42", display_name=None
+        )
+        commune = await area_by_code(session, "17662")
+        assert commune is not None
+        await grant_role(
+            session, member_id=admin.id, role="admin", area_id=commune.id, granted_by=None
+        )
+    user = ConsoleUser()
+    async with console_chat(console_app(sqlite_database, tmp_path, Clock(NOW)), user):
+        user.types("1", "/tongquan", "ca nam")
+    saved = (tmp_path / "exports" / "chitieu-17662-2026.png").resolve()
+    assert t("console.file_saved", path=saved) in user.screen
+    assert saved.read_bytes().startswith(b"\x89PNG")
