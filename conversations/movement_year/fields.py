@@ -94,6 +94,14 @@ SPAN_OPTIONS = (
 )
 
 
+SPAN_KINDS = {
+    THIS_MONTH: Span.MONTH,
+    LAST_MONTH: Span.MONTH,
+    HALF_YEAR: Span.HALF_YEAR,
+    YEAR: Span.YEAR,
+}
+
+
 def span_of_choice(choice: str, today: date) -> SpanOfYear:
     if choice == THIS_MONTH:
         return SpanOfYear(Span.MONTH, today.year, today.month)
@@ -111,6 +119,8 @@ class SpanAnswer(Field):
 
     def __init__(self, spans: tuple[str, ...] = (THIS_MONTH, LAST_MONTH, HALF_YEAR, YEAR)):
         self.options = tuple(option for option in SPAN_OPTIONS if option.id in spans)
+        # The kinds of span a typed answer may name: a month only where months are offered.
+        self.spans = {SPAN_KINDS[choice] for choice in spans}
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         offered = tuple(Option(option.id, ctx.t(option.label)) for option in self.options)
@@ -119,11 +129,7 @@ class SpanAnswer(Field):
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         if message.option is None:
             typed = SpanOfYear.parse(fold(require_text(message)))
-            if typed is not None and any(
-                option.id == (YEAR if typed.span is Span.YEAR else HALF_YEAR)
-                or (typed.span is Span.MONTH and option.id in (THIS_MONTH, LAST_MONTH))
-                for option in self.options
-            ):
+            if typed is not None and typed.span in self.spans:
                 return Accepted(typed.key)
         choice = match_option(message, self.options, ctx)
         return Accepted(span_of_choice(choice, ctx.today).key)

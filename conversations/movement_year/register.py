@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from conversations.fields import DateField
+from conversations.fields import DateField, FieldContext
 from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_, shown_number
 from conversations.movement_year import RegisterForStandard
@@ -84,7 +84,7 @@ class Registration:
         return Completion(replies=[Text(done)], effects=[effect])
 
     @staticmethod
-    def heading(answers: Answers, fields: Any) -> str:
+    def heading(answers: Answers, fields: FieldContext) -> str:
         area = answers.get(AREA) or {}
         return fields.t(N_("year.register.heading"), area=area["name"]) if area else ""
 
