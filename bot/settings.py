@@ -9,12 +9,18 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from conversations.calendar import ReportCalendar
 from conversations.privacy import PrivacyTerms
-from conversations.targets import TargetBook, YearCalendar, month_day, target_book
+from conversations.targets import (
+    TargetBook,
+    YearCalendar,
+    month_day,
+    parse_overrides,
+    target_book,
+)
 from storage.database import DEFAULT_SQLITE_URL
 
 
@@ -129,6 +135,24 @@ class Settings(BaseSettings):
     web_max_body_bytes: int = Field(
         1_000_000, gt=0, description="largest request body the web server reads (413 beyond)"
     )
+
+    @field_validator("targets")
+    @classmethod
+    def _known_targets(cls, value: str) -> str:
+        parse_overrides(value)  # a wrong threshold is refused at start, with its reason
+        return value
+
+    @field_validator(
+        "standard_registration_deadline",
+        "area_grades_deadline",
+        "commune_grades_deadline",
+        "half_year_report_deadline",
+        "year_report_deadline",
+    )
+    @classmethod
+    def _day_of_year(cls, value: str) -> str:
+        month_day(value)
+        return value
 
     @property
     def webhook_mode(self) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from bot.movement_year.chart import coverage_chart, render_png
 from bot.movement_year.reads import place_standing
@@ -26,7 +27,7 @@ from conversations.localtime import local_today
 from conversations.movement_year import SpanOfYear
 from conversations.movement_year.describe import describe_standing, whole_percent
 from conversations.places import COMMUNE, PROVINCE, Place
-from conversations.targets import TARGETS, BadTargets, Measure, Span
+from conversations.targets import TARGETS, BadTargets, Measure, Span, read_overrides_file
 from storage.areas import area_by_code
 from storage.audit import record_audit
 from storage.database import Database
@@ -45,11 +46,10 @@ def _fail(message: str) -> typer.Exit:
 
 def _settings() -> Settings:
     try:
-        settings = Settings()
-        settings.target_book  # noqa: B018  (a bad override is refused here, with its reason)
-    except BadTargets as error:
-        raise _fail(f"ANTQ_TARGETS: {error}") from None
-    return settings
+        return Settings()
+    except ValidationError as error:  # a wrong threshold or deadline, with its reason
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise _fail(f"settings refused: {reasons}") from None
 
 
 async def _place(database: Database, code: str) -> Place:
@@ -203,3 +203,19 @@ def targets_show(
         name = catalogues.text(lang, target.name)
         when = catalogues.text(lang, target.period)
         typer.echo(f"{target.key:<17} {shown:>5}  {name} — {when}")
+
+
+@targets_cli.command("check")
+def targets_check(
+    file: Annotated[Path, typer.Argument(help="a TOML file: [40] then propaganda = 0.85")],
+) -> None:
+    """Read a file of provinces' thresholds as ANTQ_TARGETS_FILE would, and say what it sets
+    (or what is wrong with it, by province and target)."""
+    try:
+        overrides = read_overrides_file(file)
+    except BadTargets as error:
+        raise _fail(str(error)) from None
+    for province, own in sorted(overrides.items()):
+        shown = ", ".join(f"{key}={value:g}" for key, value in sorted(own.items()))
+        typer.echo(f"{province}: {shown}")
+    typer.echo(f"set ANTQ_TARGETS_FILE={file} to use it")
