@@ -3,8 +3,8 @@ report drafts, the web console's compliance pages).
 
 ``place_standing(session, place, span, today)`` reads what the place's units recorded and
 judges it (``conversations.movement_year.standing.judge``). Areas are read page by page for
-each month of the span; what is kept per area is a handful of numbers, so a province's year
-(tens of thousands of areas) stays a few megabytes.
+each month of the span; what is kept per area is its name and a few numbers per month filed
+(``tests/bench/standing.py`` measures a province's year).
 """
 
 from __future__ import annotations

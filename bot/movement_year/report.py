@@ -34,7 +34,7 @@ from conversations.localtime import LOCAL_TIME
 from conversations.movement_year import VERDICT_LABELS, SpanOfYear, Standing, Verdict
 from conversations.movement_year.describe import figure_text, span_title, threshold_text
 from conversations.movement_year.standing import PlaceYear, judge
-from conversations.places import Place
+from conversations.places import PROVINCE, Place
 from conversations.targets import TargetBook, YearCalendar
 from conversations.tips.report import CATEGORIES
 from storage.exports import iter_activities, iter_events, iter_tips
@@ -44,6 +44,7 @@ LOCALE = "vi"  # an administrative document of Vietnam is written in Vietnamese
 TIP_HOURS = 24  # commune police record a tip and pass it on within 24 hours
 FONT = "Times New Roman"
 PROPOSALS_SHOWN = 30
+NAMES_LISTED = 100  # areas named as not reporting; the rest are counted
 
 Translate = Callable[..., str]
 
@@ -211,6 +212,22 @@ def _situation(
             months=len(periods),
         ),
     )
+    if place_year.kind == PROVINCE:
+        _filing_by_commune(document, place_year, periods, t)
+    else:
+        _filing_by_area(document, place_year, periods, t)
+    never = [area.name for area in place_year.areas if not any(p in area.filings for p in periods)]
+    if never:
+        names = ", ".join(never[:NAMES_LISTED])
+        if len(never) > NAMES_LISTED:
+            names += t(N_("year.and_more"), count=len(never) - NAMES_LISTED)
+        _paragraph(document, t(N_("year.doc.never_filed"), names=names))
+
+
+def _filing_by_area(
+    document: DocxDocument, place_year: PlaceYear, periods: list[str], t: Translate
+) -> None:
+    """A commune's areas, each with the months it filed, late, and those it did not."""
     rows = []
     for area in place_year.areas:
         filed = [period for period in periods if period in area.filings]
@@ -231,9 +248,40 @@ def _situation(
         t(N_("year.doc.col.missing_months")),
     ]
     _table(document, header, rows)
-    never = [area.name for area in place_year.areas if not any(p in area.filings for p in periods)]
-    if never:
-        _paragraph(document, t(N_("year.doc.never_filed"), names=", ".join(never)))
+
+
+def _filing_by_commune(
+    document: DocxDocument, place_year: PlaceYear, periods: list[str], t: Translate
+) -> None:
+    """A province's communes (thousands of areas do not fit a page): areas, updates filed of
+    those due, late, and areas that filed none."""
+    totals: dict[str, list[int]] = {}
+    for area in place_year.areas:
+        filed = [period for period in periods if period in area.filings]
+        total = totals.setdefault(area.commune_path or "", [0, 0, 0, 0])
+        total[0] += 1
+        total[1] += len(filed)
+        total[2] += sum(area.filings[period].late for period in filed)
+        total[3] += not filed
+    rows = [
+        [
+            commune.name,
+            str(totals[commune.path][0]),
+            f"{totals[commune.path][1]}/{totals[commune.path][0] * len(periods)}",
+            str(totals[commune.path][2]),
+            str(totals[commune.path][3]),
+        ]
+        for commune in place_year.communes
+        if commune.path in totals
+    ]
+    header = [
+        t(N_("year.doc.col.commune")),
+        t(N_("year.doc.col.areas")),
+        t(N_("year.doc.col.updates_filed")),
+        t(N_("year.doc.col.late")),
+        t(N_("year.doc.col.never_filed")),
+    ]
+    _table(document, header, rows)
 
 
 def _results(document: DocxDocument, standing: Standing, png: bytes | None, t: Translate) -> None:

@@ -43,7 +43,7 @@ MISSING_SHOWN = 5
 EPSILON = 1e-9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Filing:
     """A monthly update's figures that the targets read."""
 
@@ -52,7 +52,7 @@ class Filing:
     late: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AreaYear:
     """A residential area with what it recorded: its updates by period, its registration,
     recognition and grade of the year."""
