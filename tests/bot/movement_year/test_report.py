@@ -22,9 +22,11 @@ def vi(key: str, **params: object) -> str:
     return CATALOGUES.text("vi", key, **params)
 
 
-async def draft(database: Database, span: SpanOfYear) -> docx.document.Document:
+async def draft(
+    database: Database, span: SpanOfYear, code: str = "17662"
+) -> docx.document.Document:
     async with database.transaction() as session:
-        area = await area_by_code(session, "17662")
+        area = await area_by_code(session, code)
         assert area is not None
         data = await write_report(
             session,
@@ -119,3 +121,12 @@ async def test_the_half_year_draft_covers_january_to_june(database: Database) ->
     text = text_of(document)
     assert vi("year.doc.no_events") in text  # the Ngày hội is in August
     assert vi("year.doc.tips", received=0, within=0, hours=24) in text  # the tips in September
+
+
+async def test_a_provinces_draft_counts_filing_by_commune(database: Database) -> None:
+    await seed_year(database)
+    document = await draft(database, SpanOfYear(Span.YEAR, YEAR), "40")
+    communes = table_headed(document, vi("year.doc.col.commune"))
+    # Five areas, 39 updates of the 60 due (11 + 11 + 6 + 11), 3 late (Hai twice, Bốn), Năm none.
+    assert communes[1:] == [["Xã Đô Lương", "5", "39/60", "3", "1"]]
+    assert "NGHỆ AN" in document.tables[0].rows[0].cells[0].text
