@@ -26,6 +26,8 @@ __all__ = [
     "UnitYear",
     "YearRecord",
     "areas_with_rows",
+    "iter_areas_of_kinds",
+    "iter_span_filings",
     "iter_unit_years",
     "registration_of",
     "report_texts",
@@ -245,3 +247,57 @@ async def iter_unit_years(
         if len(rows) < page_size:
             return
         last = rows[-1].path
+
+
+async def iter_areas_of_kinds(
+    sessions: Sessions, within: str, kinds: frozenset[str], *, page_size: int = 5000
+) -> AsyncIterator[tuple[str, str, int | None]]:
+    """(path, name, households as imported) of the subtree's places of ``kinds``, by path."""
+    last: str | None = None
+    while True:
+        statement = (
+            select(areas.c.path, areas.c.name, areas.c.households)
+            .where(inside(areas.c.path, within), areas.c.kind.in_(sorted(kinds)))
+            .order_by(areas.c.path)
+            .limit(page_size)
+        )
+        if last is not None:
+            statement = statement.where(areas.c.path > last)
+        async with sessions() as session:
+            rows = (await session.execute(statement)).all()
+        for row in rows:
+            yield row[0], row[1], row[2]
+        if len(rows) < page_size:
+            return
+        last = rows[-1][0]
+
+
+async def iter_span_filings(
+    sessions: Sessions, within: str, periods: list[str], *, page_size: int = 5000
+) -> AsyncIterator[tuple[str, str, int, int, bool]]:
+    """(area path, period, households, households pledged, late) of every update filed in
+    the subtree for ``periods``: one pass over the span, not one per month."""
+    report = monthly_reports.c
+    last = 0
+    while True:
+        statement = (
+            select(
+                report.id,
+                areas.c.path,
+                report.period,
+                report.households,
+                report.households_pledged,
+                report.late,
+            )
+            .select_from(monthly_reports.join(areas, areas.c.id == report.area_id))
+            .where(inside(areas.c.path, within), report.period.in_(periods), report.id > last)
+            .order_by(report.id)
+            .limit(page_size)
+        )
+        async with sessions() as session:
+            rows = (await session.execute(statement)).all()
+        for row in rows:
+            yield row[1], row[2], row[3], row[4], bool(row[5])
+        if len(rows) < page_size:
+            return
+        last = rows[-1][0]

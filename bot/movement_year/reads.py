@@ -2,9 +2,9 @@
 report drafts, the web console's compliance pages).
 
 ``place_standing(session, place, span, today)`` reads what the place's units recorded and
-judges it (``conversations.movement_year.standing.judge``). Areas are read page by page for
-each month of the span; what is kept per area is its name and a few numbers per month filed
-(``tests/bench/standing.py`` measures a province's year).
+judges it (``conversations.movement_year.standing.judge``). The areas, then the span's
+updates, are read page by page in one pass each; what is kept per area is its name and a few
+numbers per month filed (``tests/bench/standing.py`` measures a province's year).
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from conversations.movement_year import RegistrationView, SpanOfYear, Standing
 from conversations.movement_year.standing import AreaYear, CommuneYear, Filing, PlaceYear, judge
 from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place
 from conversations.targets import DEFAULT_TARGETS, TargetBook, YearCalendar
-from storage.exports import (
-    Sessions,
-    active_models_by_place,
-    iter_area_filings,
-    places_of_kind,
+from storage.exports import Sessions, active_models_by_place, places_of_kind
+from storage.movement_year import (
+    iter_areas_of_kinds,
+    iter_span_filings,
+    registration_of,
+    year_records,
 )
-from storage.movement_year import registration_of, year_records
 
 __all__ = ["YearRecords", "commune_of", "place_standing", "read_place_year"]
 
@@ -61,20 +61,18 @@ async def read_place_year(
     its communes with their active models at the span's last month."""
     periods = span.periods(today) or span.periods()[:1]
     records = await year_records(session, place.path, span.year)
-    filings: dict[str, dict[str, Filing]] = {}
+    sessions = same_session(session)
     names: dict[str, tuple[str, int | None]] = {}
-    for period in periods:
-        async with aclosing(
-            iter_area_filings(same_session(session), place.path, period, RESIDENTIAL)
-        ) as rows:
-            async for row in rows:
-                names.setdefault(row.path, (row.name, row.area_households))
-                if row.filed:
-                    filings.setdefault(row.path, {})[period] = Filing(
-                        row.households or 0, row.households_pledged or 0, row.late
-                    )
+    async with aclosing(iter_areas_of_kinds(sessions, place.path, RESIDENTIAL)) as rows:
+        async for path, name, households in rows:
+            names[path] = (name, households)
+    filings: dict[str, dict[str, Filing]] = {}
+    async with aclosing(iter_span_filings(sessions, place.path, periods)) as filed:
+        async for path, period, households, pledged, late in filed:
+            if path in names:  # an update of a residential area, not of another kind
+                filings.setdefault(path, {})[period] = Filing(households, pledged, late)
     areas = []
-    for path, (name, households) in sorted(names.items()):
+    for path, (name, households) in names.items():
         record = records.get(path)
         areas.append(
             AreaYear(
