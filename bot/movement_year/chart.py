@@ -41,6 +41,7 @@ class ChartData:
     threshold_label: str
     no_data_label: str
     left_out: int  # units not drawn (beyond MAX_BARS)
+    left_out_label: str
 
 
 def coverage_chart(standing: Standing, t: Translate) -> ChartData:
@@ -67,6 +68,7 @@ def coverage_chart(standing: Standing, t: Translate) -> ChartData:
         threshold_label=t(N_("year.chart.threshold"), percent=f"{threshold:.0f}%"),
         no_data_label=t(N_("year.no_data")),
         left_out=max(0, len(ordered) - MAX_BARS),
+        left_out_label=t(N_("year.chart.left_out"), count=max(0, len(ordered) - MAX_BARS)),
     )
 
 
@@ -111,7 +113,8 @@ def render_png(chart: ChartData) -> bytes:
     axes.set_yticks(positions, [bar.label for bar in bars], fontsize=10, family=FONT)
     axes.set_xlim(0, 115)
     axes.set_ylim(-0.6, len(bars) - 0.1)
-    axes.set_xlabel(chart.axis, fontsize=10, family=FONT)
+    axis = f"{chart.axis}\n{chart.left_out_label}" if chart.left_out else chart.axis
+    axes.set_xlabel(axis, fontsize=10, family=FONT)
     axes.set_title(chart.title, fontsize=12, family=FONT, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()

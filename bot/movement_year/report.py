@@ -73,7 +73,7 @@ class TipLine:
 
 
 @dataclass
-class Records:
+class YearActivity:
     """What the report reads besides the standing."""
 
     models: list[ModelLine]
@@ -83,9 +83,9 @@ class Records:
     notable: list[tuple[str, str, str]]
 
 
-async def read_records(
+async def read_activity(
     session: AsyncSession, place: Place, span: SpanOfYear, today: date
-) -> Records:
+) -> YearActivity:
     first, last = span.first_day, min(span.last_day, today)
     sessions = same_session(session)
     models: dict[tuple[str, str], ModelLine] = {}
@@ -128,7 +128,7 @@ async def read_records(
     notable = await report_texts(
         session, place.path, periods, "notable_events", limit=PROPOSALS_SHOWN
     )
-    return Records(
+    return YearActivity(
         sorted(models.values(), key=lambda m: (m.area, m.name)), events, tips, proposals, notable
     )
 
@@ -328,7 +328,7 @@ def _results(document: DocxDocument, standing: Standing, png: bytes | None, t: T
     )
 
 
-def _models(document: DocxDocument, records: Records, t: Translate) -> None:
+def _models(document: DocxDocument, records: YearActivity, t: Translate) -> None:
     _paragraph(document, t(N_("year.doc.section.models")), bold=True)
     if not records.models:
         _paragraph(document, t(N_("year.doc.no_activities")))
@@ -348,7 +348,7 @@ def _models(document: DocxDocument, records: Records, t: Translate) -> None:
     )
 
 
-def _events(document: DocxDocument, records: Records, t: Translate) -> None:
+def _events(document: DocxDocument, records: YearActivity, t: Translate) -> None:
     _paragraph(document, t(N_("year.doc.section.events")), bold=True)
     if not records.events:
         _paragraph(document, t(N_("year.doc.no_events")))
@@ -384,7 +384,7 @@ def _events(document: DocxDocument, records: Records, t: Translate) -> None:
         _paragraph(document, f"- {area} ({shown_period(period)}): {text}")
 
 
-def _tips(document: DocxDocument, records: Records, t: Translate) -> None:
+def _tips(document: DocxDocument, records: YearActivity, t: Translate) -> None:
     _paragraph(document, t(N_("year.doc.section.tips")), bold=True)
     received = sum(line.received for line in records.tips.values())
     within = sum(line.within for line in records.tips.values())
@@ -435,7 +435,7 @@ def _limitations(
     _paragraph(document, t(N_("year.doc.clerk_adds")), italic=True)
 
 
-def _proposals(document: DocxDocument, records: Records, t: Translate) -> None:
+def _proposals(document: DocxDocument, records: YearActivity, t: Translate) -> None:
     _paragraph(document, t(N_("year.doc.section.proposals")), bold=True)
     if not records.proposals:
         _paragraph(document, t(N_("year.doc.no_proposals")))
@@ -459,7 +459,7 @@ def build_document(
     today: date,
     place_year: PlaceYear,
     standing: Standing,
-    records: Records,
+    records: YearActivity,
     png: bytes | None,
     t: Translate,
 ) -> bytes:
@@ -507,7 +507,7 @@ async def write_report(
 
     place_year = await read_place_year(session, place, span, today)
     standing = judge(place_year, span, today, book, calendar)
-    records = await read_records(session, place, span, today)
+    records = await read_activity(session, place, span, today)
     png = (
         await asyncio.to_thread(render_png, coverage_chart(standing, t)) if standing.bars else None
     )
