@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from bot.movement_year.chart import coverage_chart, render_png
 from bot.movement_year.reads import place_standing
-from bot.movement_year.report import report_file_name, write_report
+from bot.movement_year.report import REPORT_DRAFTED, report_file_name, write_report
 from bot.places import place_of
 from bot.settings import Settings
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
@@ -32,8 +32,6 @@ from storage.areas import area_by_code
 from storage.audit import record_audit
 from storage.database import Database
 from storage.tables import utcnow
-
-REPORT_DRAFTED = "year.report"
 
 AreaOption = Annotated[str, typer.Option("--area", help="code of the commune or province")]
 LangOption = Annotated[str, typer.Option("--lang", help="vi or en")]

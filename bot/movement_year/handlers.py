@@ -14,7 +14,7 @@ from bot.channels import CHANNELS_WITHOUT_FILES
 from bot.effect_context import EffectContext, EffectHandler
 from bot.movement_year.chart import coverage_chart, render_png
 from bot.movement_year.reads import place_standing
-from bot.movement_year.report import report_file_name, write_report
+from bot.movement_year.report import REPORT_DRAFTED, report_file_name, write_report
 from bot.places import place_of
 from bot.targets import IN_FORCE
 from conversations.effects import Effect
@@ -39,7 +39,6 @@ from storage.movement_year import set_grade, set_recognition, set_registration
 
 GRADE_RECORDED = "year.grade"
 RECOGNITION_RECORDED = "year.recognition"
-REPORT_DRAFTED = "year.report"
 
 _catalogues: Catalogues | None = None
 

@@ -40,6 +40,8 @@ from conversations.tips.report import CATEGORIES
 from storage.exports import iter_activities, iter_events, iter_tips
 from storage.movement_year import report_texts
 
+# The audit log's action for a draft made (who drafted which place's report, and when).
+REPORT_DRAFTED = "year.report"
 LOCALE = "vi"  # an administrative document of Vietnam is written in Vietnamese
 TIP_HOURS = 24  # commune police record a tip and pass it on within 24 hours
 FONT = "Times New Roman"
