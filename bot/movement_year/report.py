@@ -185,15 +185,15 @@ def _header(document: DocxDocument, place: Place, span: SpanOfYear, t: Translate
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run(text).bold = bold
     lines_right = [
-        (t(N_("year.doc.motto_state")), True, False),
-        (t(N_("year.doc.motto")), True, False),
-        (t(N_("year.doc.date_line"), year=span.year), False, True),
+        (t(N_("year.doc.motto_state")), True, False, False),
+        (t(N_("year.doc.motto")), True, False, True),  # the motto is underlined
+        (t(N_("year.doc.date_line"), year=span.year), False, True, False),
     ]
-    for index, (text, bold, italic) in enumerate(lines_right):
+    for index, (text, bold, italic, underline) in enumerate(lines_right):
         paragraph = right.paragraphs[0] if index == 0 else right.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
+        run.bold, run.italic, run.underline = bold, italic, underline
 
 
 def _situation(
@@ -466,6 +466,11 @@ def build_document(
     t: Translate,
 ) -> bytes:
     document = Document()
+    # A4 with the margins of Decree 30/2020/NĐ-CP on administrative documents.
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     normal = document.styles["Normal"]
     normal.font.name = FONT  # type: ignore[attr-defined]
     normal.font.size = Pt(13)  # type: ignore[attr-defined]
