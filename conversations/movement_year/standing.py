@@ -131,9 +131,10 @@ def _share(
 def propaganda(
     target: Target, threshold: float, areas: Sequence[AreaYear], periods: Sequence[str]
 ) -> TargetStanding:
-    """Households that signed the pledge over the households of the areas, each area by its
-    latest update of the span; an area that filed none is unknown (its households may be
-    known from the import, its pledges are not)."""
+    """Households that signed the pledge over the households of every area, each area by its
+    latest update of the span, as the monthly overview counts it: an area that filed none
+    adds its households as imported (if known) and no pledge, so the figure is a floor while
+    areas have not filed, and the verdict waits for them unless even the floor is enough."""
     households = pledged = unfiled_known = 0
     missing: list[str] = []
     unfiled_uncounted = False
@@ -148,11 +149,11 @@ def propaganda(
             unfiled_uncounted = True
         else:
             unfiled_known += area.households
-    figure = pledged / households if households else None
     total = households + unfiled_known
+    figure = pledged / total if households else None
     verdict = Verdict.UNKNOWN
     if figure is not None:
-        floor = pledged / total
+        floor = figure
         ceiling = 1.0 if unfiled_uncounted else (pledged + unfiled_known) / total
         if floor + EPSILON >= threshold and not unfiled_uncounted:
             verdict = Verdict.MET
@@ -165,7 +166,7 @@ def propaganda(
         True,
         figure,
         pledged,
-        households,
+        total,
         verdict,
         tuple(missing[:MISSING_SHOWN]),
         len(missing),

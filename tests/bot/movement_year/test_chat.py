@@ -40,7 +40,7 @@ async def test_tongquan_for_the_year_answers_in_lines_and_a_chart(database: Data
     text = phone.text
     span = t("year.span.year", year=YEAR)
     assert t("year.title", place="Xã Đô Lương, Nghệ An", span=span) in text
-    assert "84,5% (245/290" in text
+    assert "74,2% (245/330" in text
     (chart,) = documents(phone)
     assert chart.filename == "chitieu-17662-2026.png"
     assert chart.data.startswith(b"\x89PNG")

@@ -55,7 +55,7 @@ def test_overview_prints_the_targets_and_writes_the_chart(
         cli, ["overview", "--area", "17662", "--period", "2026", "--chart", str(chart)]
     )
     assert result.exit_code == 0, result.output
-    assert "84,5% (245/290 hộ)" in result.output
+    assert "74,2% (245/330 hộ)" in result.output
     assert vi("year.missing", names="Thôn Năm") in result.output
     data = chart.read_bytes()
     assert data.startswith(b"\x89PNG")

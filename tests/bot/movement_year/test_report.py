@@ -75,7 +75,7 @@ async def test_the_targets_table_holds_the_years_figures_and_verdicts(database: 
     table = table_headed(document, vi("year.doc.col.target"))
     results = {row[0]: (row[1], row[3]) for row in table[1:]}
     assert results[vi("target.propaganda")] == (
-        "84,5% (245/290 hộ)",
+        "74,2% (245/330 hộ)",
         vi("year.verdict.unknown"),
     )
     assert results[vi("target.registered")] == ("40,0% (2/5)", vi("year.verdict.not_met"))
