@@ -31,6 +31,7 @@ from bot.private_files import keep_private
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer, load_sealer
 from bot.settings import Settings
+from bot.targets import configure_year
 from bot.web.app import build_web_app
 from bot.web.console import ConsoleOptions, WebConsole
 from conversations.engine import Engine
@@ -103,7 +104,9 @@ class Application:
             privacy_terms=settings.privacy_terms,
             web_base_url=settings.web_console_url,
             thread_messages_per_hour=settings.thread_messages_per_hour,
+            year_calendar=settings.year_calendar,
         )
+        configure_year(settings.target_book, settings.year_calendar)
         configured = settings.secret_key.get_secret_value() if settings.secret_key else None
         sealer = load_sealer(
             configured, data_dir=settings.data_dir, allow_local_key=database.is_sqlite

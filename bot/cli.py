@@ -12,6 +12,7 @@ from bot.broadcasts.cli import broadcast_cli
 from bot.channels.base import TokenRefused
 from bot.channels.zalo_oa.cli import zalo_oa_cli
 from bot.exports.cli import export_cli
+from bot.movement_year.cli import overview, report, targets_cli
 from bot.people.areas_cli import areas_cli
 from bot.people.cli import admin_cli, invite_cli, roles_cli
 from bot.privacy.cli import privacy_cli
@@ -40,6 +41,9 @@ cli.add_typer(broadcast_cli, name="broadcast")
 cli.add_typer(export_cli, name="export")
 cli.add_typer(privacy_cli, name="privacy")
 cli.add_typer(zalo_oa_cli, name="zalo-oa")
+cli.add_typer(targets_cli, name="targets")
+cli.command("overview")(overview)
+cli.command("report")(report)
 
 
 def _settings() -> Settings:

@@ -16,6 +16,7 @@ from bot.events import handlers as events
 from bot.exports import handlers as exports
 from bot.incidents import handlers as incidents
 from bot.monthly_reports import handlers as monthly_reports
+from bot.movement_year import handlers as movement_year
 from bot.people import handlers as people
 from bot.privacy import handlers as privacy
 from bot.security_models import handlers as security_models
@@ -48,6 +49,7 @@ EFFECT_HANDLERS = merged(
     people.EFFECT_HANDLERS,
     privacy.EFFECT_HANDLERS,
     web.EFFECT_HANDLERS,
+    movement_year.EFFECT_HANDLERS,
 )
 
 

@@ -13,6 +13,7 @@ from bot.events.reads import EventRecords
 from bot.exports.reads import OverviewRecords
 from bot.incidents.reads import IncidentRecords
 from bot.monthly_reports.reads import ReportRecords
+from bot.movement_year.reads import YearRecords
 from bot.people.reads import PeopleRecords
 from bot.places import PlaceRecords
 from bot.sealing import Sealer
@@ -33,3 +34,4 @@ class DatabaseRecords:
         self.incidents = IncidentRecords(session)
         self.broadcasts = BroadcastRecords(session)
         self.exports = OverviewRecords(session)
+        self.movement_year = YearRecords(session)

@@ -29,6 +29,7 @@ from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
 from bot.events.rules import remind_event_participants
 from bot.monthly_reports.rules import report_daily_jobs, report_rules
+from bot.movement_year.rules import year_rules
 from bot.privacy.retention import retention_daily_jobs
 from bot.rules import deliver_notices
 from bot.settings import Settings
@@ -57,6 +58,7 @@ def scheduled_rules(settings: Settings) -> tuple[list[Rule], list[Rule]]:
         *RULES,
         *report_rules(calendar),
         *tip_rules(settings.tip_escalate_after),
+        *year_rules(settings.year_calendar),
     ]
     every_morning = [
         *report_daily_jobs(calendar),

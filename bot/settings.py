@@ -10,11 +10,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from conversations.calendar import ReportCalendar
 from conversations.privacy import PrivacyTerms
+from conversations.targets import (
+    TargetBook,
+    YearCalendar,
+    month_day,
+    parse_overrides,
+    target_book,
+)
 from storage.database import DEFAULT_SQLITE_URL
 
 
@@ -59,6 +66,20 @@ class Settings(BaseSettings):
     report_previous_month_days: int = Field(
         10, ge=0, le=28, description="first days of a month in which leaders file last month"
     )
+    targets: str = Field(
+        "",
+        description="provinces' own target thresholds: 40:propaganda=0.85,recognised=0.75;01:…",
+    )
+    targets_file: Path | None = Field(
+        None, description="a TOML file of provinces' thresholds ([40] then propaganda = 0.85)"
+    )
+    standard_registration_deadline: str = Field(
+        "03-31", description="MM-DD: areas register for the 'An toàn về ANTT' standard by then"
+    )
+    area_grades_deadline: str = Field("11-20", description="MM-DD: residential areas graded by")
+    commune_grades_deadline: str = Field("11-30", description="MM-DD: communes graded by")
+    half_year_report_deadline: str = Field("06-14", description="MM-DD: the 6-month report")
+    year_report_deadline: str = Field("12-14", description="MM-DD: the yearly report")
     tip_escalate_hours: int = Field(
         24, ge=1, le=168, description="hours after which an unacknowledged tip goes to the admins"
     )
@@ -167,6 +188,24 @@ class Settings(BaseSettings):
             oauth_url=self.zalo_oa_oauth_url,
         )
 
+    @field_validator("targets")
+    @classmethod
+    def _known_targets(cls, value: str) -> str:
+        parse_overrides(value)  # a wrong threshold is refused at start, with its reason
+        return value
+
+    @field_validator(
+        "standard_registration_deadline",
+        "area_grades_deadline",
+        "commune_grades_deadline",
+        "half_year_report_deadline",
+        "year_report_deadline",
+    )
+    @classmethod
+    def _day_of_year(cls, value: str) -> str:
+        month_day(value)
+        return value
+
     @property
     def webhook_mode(self) -> bool:
         return bool(self.webhook_base_url and self.webhook_secret)
@@ -182,6 +221,20 @@ class Settings(BaseSettings):
             deadline_day=self.report_deadline_day,
             province_deadline_days=days,
             previous_month_days=self.report_previous_month_days,
+        )
+
+    @property
+    def target_book(self) -> TargetBook:
+        return target_book(self.targets, self.targets_file)
+
+    @property
+    def year_calendar(self) -> YearCalendar:
+        return YearCalendar(
+            registration=month_day(self.standard_registration_deadline),
+            area_grades=month_day(self.area_grades_deadline),
+            commune_grades=month_day(self.commune_grades_deadline),
+            half_year_report=month_day(self.half_year_report_deadline),
+            year_report=month_day(self.year_report_deadline),
         )
 
     @property

@@ -18,6 +18,9 @@ from conversations.i18n import N_, Catalogues
 from conversations.incidents.report import incident_flow
 from conversations.menu_layout import MenuEntry, MenuSection
 from conversations.monthly_reports.update import monthly_report_flow
+from conversations.movement_year.assessment import grading_flow, recognition_flow
+from conversations.movement_year.progress import report_draft_flow, standing_flow
+from conversations.movement_year.register import standard_register_flow
 from conversations.people.areas import add_area_flow, rename_area_flow
 from conversations.people.campaign_optout import (
     campaigns_flow,
@@ -37,6 +40,7 @@ from conversations.security_models.activity import model_activity_flow
 from conversations.security_models.end import model_end_flow
 from conversations.security_models.listing import model_list_flow
 from conversations.security_models.register import model_register_flow
+from conversations.targets import YearCalendar
 from conversations.tips import THREAD_MESSAGES_PER_HOUR
 from conversations.tips.addition import addition_flow
 from conversations.tips.answering import answering_flow
@@ -60,9 +64,20 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "area",
         N_("menu.section.area"),
-        ("monthly_report", "model_activity", "model_list", "model_register", "event_turnout"),
+        (
+            "monthly_report",
+            "model_activity",
+            "model_list",
+            "model_register",
+            "event_turnout",
+            "standard_register",
+        ),
     ),
-    MenuSection("tips", N_("menu.section.tips"), ("tip_read", "tip_handle", "overview", "export")),
+    MenuSection(
+        "tips",
+        N_("menu.section.tips"),
+        ("tip_read", "tip_handle", "overview", "export", "report_draft"),
+    ),
     MenuSection(
         "campaigns",
         N_("menu.section.campaigns"),
@@ -71,7 +86,15 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "places",
         N_("menu.section.places"),
-        ("invite", "staff", "area_add", "area_rename", "model_end"),
+        (
+            "invite",
+            "staff",
+            "area_add",
+            "area_rename",
+            "model_end",
+            "standard_recognise",
+            "unit_grade",
+        ),
     ),
     MenuSection(
         "settings",
@@ -90,6 +113,7 @@ def build_engine(
     privacy_terms: PrivacyTerms | None = None,
     web_base_url: str | None = None,
     thread_messages_per_hour: int = THREAD_MESSAGES_PER_HOUR,
+    year_calendar: YearCalendar | None = None,
 ) -> Engine:
     """The engine with every flow this release offers, in menu order.
 
@@ -97,7 +121,8 @@ def build_engine(
     ``report_calendar`` holds the monthly update's deadlines (settings); ``privacy_terms``
     what the privacy notice says from the settings; ``web_base_url`` where the officers' web
     console answers (``ANTQ_WEB_BASE_URL``); ``thread_messages_per_hour`` how many messages each
-    side of a tip's thread writes per hour.
+    side of a tip's thread writes per hour; ``year_calendar`` the movement's yearly deadlines
+    (settings).
     """
     flows = menu_flows(
         bot_username,
@@ -105,6 +130,7 @@ def build_engine(
         privacy_terms,
         web_base_url=web_base_url,
         thread_messages_per_hour=thread_messages_per_hour,
+        year_calendar=year_calendar,
     )
     return Engine(flows, catalogues, menu=MAIN_MENU, draft_ttl=draft_ttl)
 
@@ -121,6 +147,7 @@ def menu_flows(
     privacy_terms: PrivacyTerms | None = None,
     web_base_url: str | None = None,
     thread_messages_per_hour: int = THREAD_MESSAGES_PER_HOUR,
+    year_calendar: YearCalendar | None = None,
 ) -> list[Flow]:
     """Every flow this release offers, in menu order."""
     per_hour = thread_messages_per_hour
@@ -166,4 +193,9 @@ def menu_flows(
         my_data_flow(),
         erase_flow(),
         web_login_flow(web_base_url),
+        standard_register_flow(year_calendar),
+        standing_flow(),
+        recognition_flow(year_calendar),
+        grading_flow(year_calendar),
+        report_draft_flow(),
     ]

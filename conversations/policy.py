@@ -84,6 +84,8 @@ class Action(StrEnum):
     EXPORT = "export"
     MY_DATA = "privacy.mine"
     WEB_CONSOLE = "web.console"
+    REGISTER_STANDARD = "year.register"
+    ASSESS_UNITS = "year.assess"
 
 
 EVERYBODY = frozenset(Role)
@@ -119,6 +121,11 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.EXPORT: frozenset({Role.OFFICER, Role.ADMIN}),
     # The officers' web console (bot/web): its pages ask the actions above again.
     Action.WEB_CONSOLE: frozenset({Role.OFFICER, Role.ADMIN}),
+    # The movement's year: leaders register their area for the "An toàn về ANTT" standard;
+    # admins record recognitions and grades (of the units below their place) and draft the
+    # 6-month and yearly reports.
+    Action.REGISTER_STANDARD: frozenset({Role.LEADER}),
+    Action.ASSESS_UNITS: frozenset({Role.ADMIN}),
 }
 
 

@@ -12,6 +12,7 @@ from conversations.events import EventReads
 from conversations.exports import OverviewReads
 from conversations.incidents import IncidentReads
 from conversations.monthly_reports import ReportReads
+from conversations.movement_year import YearReads
 from conversations.people import PeopleReads
 from conversations.places import PlaceReads
 from conversations.policy import Grant
@@ -55,3 +56,4 @@ class Records(Protocol):
     incidents: IncidentReads
     broadcasts: BroadcastReads
     exports: OverviewReads
+    movement_year: YearReads

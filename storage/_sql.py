@@ -31,10 +31,13 @@ from storage.tables import (
     ProcessedUpdate,
     RetentionRun,
     SecurityModel,
+    StandardRecognition,
+    StandardRegistration,
     Tip,
     TipAttachment,
     TipMessage,
     TipStatusChange,
+    UnitGrade,
     WebLoginLink,
     WebSession,
 )
@@ -68,6 +71,9 @@ broadcasts: Table = Broadcast.__table__  # type: ignore[assignment]
 retention_runs: Table = RetentionRun.__table__  # type: ignore[assignment]
 web_login_links: Table = WebLoginLink.__table__  # type: ignore[assignment]
 web_sessions: Table = WebSession.__table__  # type: ignore[assignment]
+standard_registrations: Table = StandardRegistration.__table__  # type: ignore[assignment]
+standard_recognitions: Table = StandardRecognition.__table__  # type: ignore[assignment]
+unit_grades: Table = UnitGrade.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

@@ -24,6 +24,7 @@ from bot.exports.service import (
 )
 from bot.places import place_of
 from bot.settings import Settings
+from bot.targets import configure_year
 from conversations.calendar import is_period, next_period
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
@@ -140,7 +141,10 @@ def _run_export(request_for: RequestFor, area: str, output: Path | None) -> None
 
 def _zipped(request: ExportRequest) -> bool:
     # Several CSV sheets travel as one zip of CSV files.
-    return request.format == "csv" and request.subject is ExportSubject.REPORTS
+    return request.format == "csv" and request.subject in (
+        ExportSubject.REPORTS,
+        ExportSubject.YEAR,
+    )
 
 
 def output_path(request: ExportRequest, output: Path | None) -> Path:
@@ -238,3 +242,21 @@ _HELP = {
 }
 for _subject, _help in _HELP.items():
     export_cli.command(_subject.value, help=_help)(_dated(_subject))
+
+
+@export_cli.command("year")
+def export_year(
+    area: AreaOption,
+    year: Annotated[int | None, typer.Option(help="the year (default: this one)")] = None,
+    format: FormatOption = "xlsx",
+    lang: LangOption = "vi",
+    output: OutputOption = None,
+) -> None:
+    """The movement's year: the targets in force (a province's own where it set them) and
+    every commune and area with its registration for the standard, recognition and grade."""
+    _check(format, lang)
+    settings = Settings()
+    configure_year(settings.target_book, settings.year_calendar)
+    chosen = year or local_today(utcnow()).year
+    request_for = RequestFor(ExportSubject.YEAR, format, lang, periods=(f"{chosen:04d}",))
+    _run_export(request_for, area, output)

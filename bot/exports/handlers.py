@@ -43,6 +43,7 @@ SUBJECTS = {
     ExportKind.TIPS: ExportSubject.TIPS,
     ExportKind.ACTIVITIES: ExportSubject.ACTIVITIES,
     ExportKind.EVENTS: ExportSubject.EVENTS,
+    ExportKind.YEAR: ExportSubject.YEAR,
 }
 
 _catalogues: Catalogues | None = None

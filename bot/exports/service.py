@@ -22,13 +22,16 @@ from bot.exports.compliance import (
     communes_of,
 )
 from bot.exports.writers import Book, Cell, open_book
+from bot.targets import IN_FORCE
 from conversations.calendar import ReportCalendar
 from conversations.exports import COVERAGE_TARGET, FILING_LABELS, coverage, filing_state
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import LOCAL_TIME
-from conversations.places import KIND_LABELS, RESIDENTIAL, Place
+from conversations.movement_year import GRADE_LABELS
+from conversations.places import COMMUNE, KIND_LABELS, RESIDENTIAL, Place
 from conversations.security_models import ACTIVITY_KINDS, MODEL_KINDS
+from conversations.targets import TARGETS, Measure
 from conversations.tips.report import CATEGORIES
 from conversations.tips.status import STATUS_LABELS
 from storage.exports import (
@@ -41,6 +44,7 @@ from storage.exports import (
     iter_monthly_reports,
     iter_tips,
 )
+from storage.movement_year import iter_unit_years
 
 # The audit log's action for an export (who exported what place, and when; never the rows).
 EXPORT_MADE = "export.made"
@@ -54,6 +58,7 @@ class ExportSubject(StrEnum):
     TIPS = "tips"
     ACTIVITIES = "activities"
     EVENTS = "events"
+    YEAR = "year"  # the movement's year: targets in force, standard and grades ("2026")
 
 
 @dataclass(frozen=True)
@@ -347,6 +352,49 @@ class _Writer:
             lambda place: iter_events(self.sessions, place.path, since=since, until=until),
         )
 
+    # -- the movement's year ------------------------------------------------------------------
+
+    async def year(self) -> None:
+        """The targets in force for each place's province, then every commune and area with
+        its registration for the standard, recognition and grade of the year."""
+        year = int(self.request.periods[0])
+        targets = self.book.sheet(
+            self.t(col.SHEET_TARGETS),
+            self.headers([col.AREA_CODE, col.TARGET, col.THRESHOLD, col.TARGET_PERIOD]),
+        )
+        book = IN_FORCE.book
+        for place in self.request.places:
+            for target in TARGETS:
+                threshold = book.threshold(target.key, place.path)
+                shown = _percent(threshold) if target.measure is Measure.SHARE else threshold
+                targets.append([place.code, self.t(target.name), shown, self.t(target.period)])
+        kind, grade = self.labeller(KIND_LABELS), self.labeller(GRADE_LABELS)
+        columns: list[Column] = [
+            (col.YEAR, lambda row: year),
+            (col.AREA_CODE, attrgetter("code")),
+            (col.AREA_NAME, attrgetter("name")),
+            (col.AREA_KIND, lambda row: kind(row.kind)),
+            (col.HOUSEHOLDS_REGISTERED, attrgetter("households_registered")),
+            (col.REGISTERED_ON, attrgetter("registered_on")),
+            (
+                col.REGISTRATION_LATE,
+                lambda row: (
+                    None if row.registration_late is None else self.yes_no(row.registration_late)
+                ),
+            ),
+            (
+                col.RECOGNISED,
+                lambda row: None if row.recognised is None else self.yes_no(row.recognised),
+            ),
+            (col.GRADE, lambda row: grade(row.grade) if row.grade else None),
+        ]
+        units = RESIDENTIAL | {COMMUNE}
+        await self._sheet(
+            col.SHEET_GRADES,
+            columns,
+            lambda place: iter_unit_years(self.sessions, place.path, year, units),
+        )
+
     async def _sheet(
         self,
         title: str,
@@ -374,6 +422,7 @@ SHEETS: dict[ExportSubject, int] = {
     ExportSubject.TIPS: 1,
     ExportSubject.ACTIVITIES: 1,
     ExportSubject.EVENTS: 1,
+    ExportSubject.YEAR: 2,
 }
 
 
@@ -395,6 +444,7 @@ async def write_export(
         ExportSubject.TIPS: writer.tips,
         ExportSubject.ACTIVITIES: writer.activities,
         ExportSubject.EVENTS: writer.events,
+        ExportSubject.YEAR: writer.year,
     }
     try:
         await runs[request.subject]()

@@ -20,9 +20,12 @@ from conversations.calendar import period_end, period_start, previous_period
 from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.places import Place, is_inside
+from conversations.targets import DEFAULT_TARGETS, MODELS, PROPAGANDA
 
-COVERAGE_TARGET = 0.8  # households that signed the safety pledge, per commune and area
-MODELS_TARGET = 1  # active self-managed models per commune
+# Households that signed the safety pledge, per commune and area; active self-managed models
+# per commune (the plan's defaults, declared in conversations.targets).
+COVERAGE_TARGET = DEFAULT_TARGETS.threshold(PROPAGANDA)
+MODELS_TARGET = int(DEFAULT_TARGETS.threshold(MODELS))
 ACTIVE_MONTHS = 3  # a model is active with an activity in the 3 months ending with the period
 MISSING_NAMES_SHOWN = 5
 
@@ -163,6 +166,7 @@ class ExportKind(StrEnum):
     TIPS = "tips"
     ACTIVITIES = "activities"
     EVENTS = "events"
+    YEAR = "year"  # the movement's year: targets in force, standard, grades
 
 
 class ExportFormat(StrEnum):

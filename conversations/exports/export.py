@@ -20,7 +20,7 @@ from conversations.exports import (
     outermost,
 )
 from conversations.fields import Choice, ChoiceOption
-from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.flow import Completion, Flow, FlowContext, NextFlow, Step
 from conversations.i18n import N_, shown_number
 from conversations.policy import Action, scopes
 from conversations.replies import Text
@@ -41,6 +41,9 @@ WHAT = Choice(
         ExportKind.ACTIVITIES, N_("export.what.activities"), ("hoat dong", "mo hinh", "activities")
     ),
     ChoiceOption(ExportKind.EVENTS, N_("export.what.events"), ("su kien", "events")),
+    ChoiceOption(
+        ExportKind.YEAR, N_("export.what.year"), ("nam", "xep loai", "chi tieu", "grades")
+    ),
 )
 FORMAT = Choice(
     ChoiceOption(ExportFormat.XLSX, N_("export.format.xlsx"), ("excel", "xlsx", "xls")),
@@ -48,9 +51,15 @@ FORMAT = Choice(
 )
 
 CURRENT, PREVIOUS = "current", "previous"
+# The first half and the whole year are answered by the movement's year (the "standing" flow,
+# started by name: the features do not import one another).
+HALF_YEAR, YEAR = "half_year", "year"
+STANDING_FLOW = "standing"
 PERIOD = Choice(
     ChoiceOption(CURRENT, N_("overview.period.current"), ("ky nay", "thang nay", "hien tai")),
     ChoiceOption(PREVIOUS, N_("overview.period.previous"), ("ky truoc", "thang truoc")),
+    ChoiceOption(HALF_YEAR, N_("overview.period.half_year"), ("6 thang", "sau thang")),
+    ChoiceOption(YEAR, N_("overview.period.year"), ("ca nam", "nam nay", "nam")),
 )
 
 
@@ -73,6 +82,9 @@ async def make_export(
         period = reporting_period(choice, calendar, ctx)
         # One province's deadline day holds for all of its places.
         deadline = calendar.deadline(period, places[0].path)
+    elif kind is ExportKind.YEAR:
+        # A year's review runs into January and February of the next.
+        period = str(ctx.today.year - 1 if ctx.today.month <= 2 else ctx.today.year)
     else:
         days = TIPS_DAYS if kind is ExportKind.TIPS else RECENT_DAYS
     effect = MakeExport(
@@ -193,13 +205,19 @@ async def show_overview(
     places = outermost(scopes(ctx.member.roles, Action.LATE_REPORTS))
     if not places:
         return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
+    if answers["period"] in (HALF_YEAR, YEAR):
+        # "6 tháng" / "cả năm": the targets' standing of the span, with its chart.
+        year = ctx.today.year - 1 if ctx.today.month <= 2 else ctx.today.year
+        span = f"{year:04d}-H1" if answers["period"] == HALF_YEAR else f"{year:04d}"
+        return Completion(next_flow=NextFlow(STANDING_FLOW, span))
     period = reporting_period(answers["period"], calendar, ctx)
     texts = []
     for place in places:
         deadline = calendar.deadline(period, place.path)
         tally = await ctx.records.exports.compliance(place, period, ctx.today, deadline)
         texts.append(describe(tally, ctx))
-    return Completion(replies=[Text("\n\n".join(texts))])
+    # The month's targets and the chart follow (the movement's year's standing).
+    return Completion(replies=[Text("\n\n".join(texts))], next_flow=NextFlow(STANDING_FLOW, period))
 
 
 def overview_flow(calendar: ReportCalendar | None = None) -> Flow:

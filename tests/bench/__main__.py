@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, str] = {
     "outbox-sqlite": "tests.bench.outbox:run",
     "broadcast-sqlite": "tests.bench.broadcast:run",
     "export-sqlite": "tests.bench.exports:run",
+    "standing-sqlite": "tests.bench.standing:run",
 }
 
 

@@ -39,6 +39,7 @@ STAFF_CAN = {
         Action.MANAGE_MODELS,
         Action.SEE_MODELS,
         Action.URGENT_INCIDENT,
+        Action.REGISTER_STANDARD,
     },
     Role.MODEL_LEAD: {Action.MODEL_ACTIVITY, Action.SEE_MODELS},
     Role.OFFICER: {
@@ -68,6 +69,7 @@ STAFF_CAN = {
         Action.END_MODELS,
         Action.SEE_MODELS,
         Action.WEB_CONSOLE,
+        Action.ASSESS_UNITS,
     },
 }
 

@@ -12,6 +12,7 @@ from conversations.effects import Effect
 from conversations.engine import Engine, member_after
 from conversations.incidents import ReportIncident
 from conversations.monthly_reports import FileMonthlyReport
+from conversations.movement_year import RegisterForStandard, ShowStanding
 from conversations.parsing import fold
 from conversations.people import (
     AcceptInvitation,
@@ -56,6 +57,7 @@ from tests.memory.events import MemoryEventRecords
 from tests.memory.exports import MemoryOverviewReads
 from tests.memory.incidents import MemoryIncidentReads, MemoryIncidents
 from tests.memory.monthly_reports import MemoryMonthlyReports
+from tests.memory.movement_year import MemoryYearRecords
 from tests.memory.security_models import MemorySecurityModels, apply_security_model_effect
 
 
@@ -83,6 +85,7 @@ class MemoryRecords(MemoryEventRecords):
     monthly_reports: MemoryMonthlyReports = field(default_factory=MemoryMonthlyReports)
     security_models: MemorySecurityModels = field(default_factory=MemorySecurityModels)
     broadcasts: MemoryBroadcasts = field(default_factory=MemoryBroadcasts)
+    movement_year: MemoryYearRecords = field(default_factory=MemoryYearRecords)
 
     def place_by_id(self, area_id: int) -> Place | None:
         return next((p for p in self.places.values() if p.id == area_id), None)
@@ -215,6 +218,7 @@ class MemoryReads:
         self.exports = MemoryOverviewReads(
             store.places, store.monthly_reports, store.security_models
         )
+        self.movement_year = store.movement_year
 
 
 @dataclass
@@ -322,6 +326,8 @@ class MemoryChat:
         elif isinstance(effect, ChangeTipStatus):
             records.statuses[effect.code] = effect.outcome
             records.notes[effect.code] = effect.note
+        elif isinstance(effect, RegisterForStandard | ShowStanding):
+            records.movement_year.apply(effect)
         elif isinstance(effect, ReportIncident):
             reads = MemoryIncidentReads(records.places, records.held)
             records.incidents.report(

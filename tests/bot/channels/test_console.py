@@ -140,13 +140,13 @@ async def test_a_draft_is_offered_as_0_above_the_menu_and_a_long_menu_has_sectio
         await grant_role(
             session, member_id=member.id, role="admin", area_id=commune.id, granted_by=None
         )
-    # A tip begun, the menu, its section of places and people (7), back (6), the draft (0).
-    lines = [language, "1", "/menu", "7", "6", "0"]
+    # A tip begun, the menu, its section of places and people (7), back (8), the draft (0).
+    lines = [language, "1", "/menu", "7", "8", "0"]
     output = await run_console(sqlite_database, tmp_path, lines)
     draft = t("menu.resume", locale, flow=t("menu.tip", locale))
     assert f"  0. {draft}\n{' ' * len(BOT_PREFIX)}  1. {t('menu.tip', locale)}" in output
     places = t("menu.section_prompt", locale, section=t("menu.section.places", locale))
-    assert places in output and f"  6. {t('menu.main', locale)}" in output
+    assert places in output and f"  8. {t('menu.main', locale)}" in output
     assert f"  9. {t('menu.help', locale)}" in output  # the last item, not the 24th
     assert t("draft.resumed", locale) in output
 

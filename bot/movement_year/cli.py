@@ -1,0 +1,219 @@
+"""``antq overview``, ``antq report`` and ``antq targets``: where a place stands against the
+plan's targets (text, and a PNG chart), the 6-month or yearly report draft as DOCX, and the
+targets in force.
+
+The command line is the operator's: no role is needed; a report drafted here is audited with
+no actor, as exports are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from bot.movement_year.chart import coverage_chart, render_png
+from bot.movement_year.reads import place_standing
+from bot.movement_year.report import REPORT_DRAFTED, report_file_name, write_report
+from bot.places import place_of
+from bot.settings import Settings
+from conversations.i18n import SUPPORTED_LOCALES, Catalogues
+from conversations.localtime import local_today
+from conversations.movement_year import SpanOfYear
+from conversations.movement_year.describe import describe_standing, whole_percent
+from conversations.places import COMMUNE, PROVINCE, Place
+from conversations.targets import TARGETS, BadTargets, Measure, Span, read_overrides_file
+from storage.areas import area_by_code
+from storage.audit import record_audit
+from storage.database import Database
+from storage.tables import utcnow
+
+AreaOption = Annotated[str, typer.Option("--area", help="code of the commune or province")]
+LangOption = Annotated[str, typer.Option("--lang", help="vi or en")]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(1)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:  # a wrong threshold or deadline, with its reason
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise _fail(f"settings refused: {reasons}") from None
+
+
+async def _place(database: Database, code: str) -> Place:
+    async with database.transaction() as session:
+        area = await area_by_code(session, code)
+    if area is None or area.kind not in (COMMUNE, PROVINCE):
+        raise _fail(f"no commune or province with code {code!r} (antq areas find NAME)")
+    return place_of(area)
+
+
+def _span(text: str | None, today: date) -> SpanOfYear:
+    if text is None:
+        return SpanOfYear(Span.MONTH, today.year, today.month)
+    span = SpanOfYear.parse(text)
+    if span is None:
+        raise _fail(
+            f"--period is a year (2026), a first half (2026-H1) or a month (2026-05), not {text!r}"
+        )
+    return span
+
+
+def overview(
+    area: AreaOption,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="2026 (the year), 2026-H1 (the first half) or 2026-05 (default: this month)"
+        ),
+    ] = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="also write the chart as a PNG file")
+    ] = None,
+    lang: LangOption = "vi",
+) -> None:
+    """Where a commune or province stands against the plan's targets: each target's figure,
+    threshold and verdict (met, not met, or unknown and what is missing)."""
+    if lang not in SUPPORTED_LOCALES:
+        raise _fail(f"unknown language {lang!r}; one of: {', '.join(SUPPORTED_LOCALES)}")
+    settings = _settings()
+    catalogues = Catalogues.load()
+    today = local_today(utcnow())
+    span = _span(period, today)
+
+    def t(key: str, **params: object) -> str:
+        return catalogues.text(lang, key, **params)
+
+    async def run() -> None:
+        database = Database(settings.database_url)
+        try:
+            place = await _place(database, area)
+            async with database.transaction() as session:
+                standing = await place_standing(
+                    session,
+                    place,
+                    span,
+                    today,
+                    book=settings.target_book,
+                    calendar=settings.year_calendar,
+                )
+        finally:
+            await database.dispose()
+        typer.echo(describe_standing(standing, t, lang))
+        if chart is not None:
+            chart.write_bytes(render_png(coverage_chart(standing, t)))
+            typer.echo(f"chart: {chart}")
+
+    asyncio.run(run())
+
+
+class ReportKind(StrEnum):
+    HALF_YEAR = "half-year"
+    YEAR = "year"
+
+
+def report(
+    kind: Annotated[ReportKind, typer.Argument(help="half-year or year")],
+    area: AreaOption,
+    year: Annotated[int | None, typer.Option(help="the year (default: this one)")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file to write (default: a telling name)")
+    ] = None,
+) -> None:
+    """The draft of the 6-month or yearly report of a commune or province, as DOCX (in
+    Vietnamese, every figure from the database; the number and date lines left blank)."""
+    settings = _settings()
+    catalogues = Catalogues.load()
+    today = local_today(utcnow())
+    chosen = year or today.year
+    span = SpanOfYear(Span.HALF_YEAR if kind is ReportKind.HALF_YEAR else Span.YEAR, chosen)
+
+    async def run() -> Path:
+        database = Database(settings.database_url)
+        try:
+            place = await _place(database, area)
+            async with database.transaction() as session:
+                data = await write_report(
+                    session,
+                    place,
+                    span,
+                    today,
+                    catalogues,
+                    book=settings.target_book,
+                    calendar=settings.year_calendar,
+                )
+                await record_audit(
+                    session,
+                    REPORT_DRAFTED,
+                    actor_member_id=None,
+                    subject_kind="report",
+                    area_id=place.id,
+                    at=utcnow(),
+                )
+        finally:
+            await database.dispose()
+        target = output or Path(report_file_name(place, span))
+        target.write_bytes(data)
+        return target
+
+    typer.echo(f"report draft: {asyncio.run(run())}")
+
+
+targets_cli = typer.Typer(help="The movement plan's targets.", no_args_is_help=True)
+
+
+@targets_cli.command("show")
+def targets_show(
+    area: Annotated[
+        str | None, typer.Option("--area", help="a place whose province's thresholds to show")
+    ] = None,
+    lang: LangOption = "vi",
+) -> None:
+    """The targets in force: the plan's defaults, or a province's own (ANTQ_TARGETS,
+    ANTQ_TARGETS_FILE)."""
+    settings = _settings()
+    catalogues = Catalogues.load()
+    book = settings.target_book
+    path = f"/{area.split('-')[0]}/" if area else None
+    if area:
+
+        async def find() -> str:
+            database = Database(settings.database_url)
+            try:
+                return (await _place(database, area)).path
+            finally:
+                await database.dispose()
+
+        path = asyncio.run(find())
+    for target in TARGETS:
+        threshold = book.threshold(target.key, path)
+        shown = whole_percent(threshold) if target.measure is Measure.SHARE else f"{threshold:g}"
+        name = catalogues.text(lang, target.name)
+        when = catalogues.text(lang, target.period)
+        typer.echo(f"{target.key:<17} {shown:>5}  {name} — {when}")
+
+
+@targets_cli.command("check")
+def targets_check(
+    file: Annotated[Path, typer.Argument(help="a TOML file: [40] then propaganda = 0.85")],
+) -> None:
+    """Read a file of provinces' thresholds as ANTQ_TARGETS_FILE would, and say what it sets
+    (or what is wrong with it, by province and target)."""
+    try:
+        overrides = read_overrides_file(file)
+    except BadTargets as error:
+        raise _fail(str(error)) from None
+    for province, own in sorted(overrides.items()):
+        shown = ", ".join(f"{key}={value:g}" for key, value in sorted(own.items()))
+        typer.echo(f"{province}: {shown}")
+    typer.echo(f"set ANTQ_TARGETS_FILE={file} to use it")

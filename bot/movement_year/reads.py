@@ -1,0 +1,140 @@
+"""Where a place stands: the one reusable read of the movement's year (chat, command line,
+report drafts, the web console's compliance pages).
+
+``place_standing(session, place, span, today)`` reads what the place's units recorded and
+judges it (``conversations.movement_year.standing.judge``). The areas, then the span's
+updates, are read page by page in one pass each; what is kept per area is its name and a few
+numbers per month filed (``tests/bench/standing.py`` measures a province's year).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import aclosing, asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.exports import activity_window
+from conversations.localtime import LOCAL_TIME
+from conversations.movement_year import RegistrationView, SpanOfYear, Standing
+from conversations.movement_year.standing import AreaYear, CommuneYear, Filing, PlaceYear, judge
+from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place
+from conversations.targets import DEFAULT_TARGETS, TargetBook, YearCalendar
+from storage.exports import Sessions, active_models_by_place, places_of_kind
+from storage.movement_year import (
+    iter_areas_of_kinds,
+    iter_span_filings,
+    registration_of,
+    year_records,
+)
+
+__all__ = ["YearRecords", "commune_of", "place_standing", "read_place_year"]
+
+
+def same_session(session: AsyncSession) -> Sessions:
+    """Pages read in the caller's transaction."""
+
+    @asynccontextmanager
+    async def opened() -> AsyncIterator[AsyncSession]:
+        yield session
+
+    return opened
+
+
+def commune_of(path: str) -> str | None:
+    """The path of the commune a place lies in: its first two codes ("/40/17662/")."""
+    parts = [part for part in path.split("/") if part]
+    return f"/{parts[0]}/{parts[1]}/" if len(parts) >= 2 else None
+
+
+def end_of(day: date) -> datetime:
+    """The instant (UTC) a local day ends."""
+    return datetime.combine(day + timedelta(days=1), time(), LOCAL_TIME).astimezone(UTC)
+
+
+async def read_place_year(
+    session: AsyncSession, place: Place, span: SpanOfYear, today: date
+) -> PlaceYear:
+    """The place's areas with their updates of the span's months and the year's records, and
+    its communes with their active models at the span's last month."""
+    periods = span.periods(today) or span.periods()[:1]
+    records = await year_records(session, place.path, span.year)
+    sessions = same_session(session)
+    names: dict[str, tuple[str, int | None]] = {}
+    async with aclosing(iter_areas_of_kinds(sessions, place.path, RESIDENTIAL)) as rows:
+        async for path, name, households in rows:
+            names[path] = (name, households)
+    filings: dict[str, dict[str, Filing]] = {}
+    async with aclosing(iter_span_filings(sessions, place.path, periods)) as filed:
+        async for path, period, households, pledged, late in filed:
+            if path in names:  # an update of a residential area, not of another kind
+                filings.setdefault(path, {})[period] = Filing(households, pledged, late)
+    areas = []
+    for path, (name, households) in names.items():
+        record = records.get(path)
+        areas.append(
+            AreaYear(
+                name=name,
+                commune_path=commune_of(path),
+                households=households,
+                filings=filings.get(path, {}),
+                registered=record is not None and record.households_registered is not None,
+                recognised=record.recognised if record else None,
+                grade=record.grade if record else None,
+            )
+        )
+    if place.kind == PROVINCE:
+        communes = await places_of_kind(session, place.path, COMMUNE)
+    elif place.kind == COMMUNE:
+        communes = [(place.code, place.name, place.path)]
+    else:
+        communes = []
+    first, last = activity_window(periods[-1])
+    last = min(last, span.last_day)
+    models = await active_models_by_place(
+        session, place.path, active_from=first, period_end=last, period_ends_at=end_of(last)
+    )
+    active: dict[str, int] = {}
+    for path, count in models.items():
+        commune = commune_of(path)
+        if commune is not None:
+            active[commune] = active.get(commune, 0) + count
+    commune_years = [
+        CommuneYear(
+            name,
+            path,
+            active.get(path, 0),
+            records[path].grade if path in records else None,
+        )
+        for _code, name, path in communes
+    ]
+    return PlaceYear(place.full_name, place.kind, place.path, areas, commune_years)
+
+
+async def place_standing(
+    session: AsyncSession,
+    place: Place,
+    span: SpanOfYear,
+    today: date,
+    *,
+    book: TargetBook = DEFAULT_TARGETS,
+    calendar: YearCalendar | None = None,
+) -> Standing:
+    """Where ``place`` (a commune or a province) stands in ``span`` on ``today``."""
+    place_year = await read_place_year(session, place, span, today)
+    return judge(place_year, span, today, book, calendar or YearCalendar())
+
+
+@dataclass(frozen=True)
+class YearRecords:
+    """The engine's reads of the movement's year."""
+
+    session: AsyncSession
+
+    async def registration(self, area_id: int, year: int) -> RegistrationView | None:
+        found = await registration_of(self.session, area_id, year)
+        if found is None:
+            return None
+        return RegistrationView(area_id, year, found.households_registered, found.registered_on)

@@ -1,0 +1,523 @@
+"""The draft of a commune's (or province's) 6-month or yearly report, as a DOCX a clerk
+completes and signs: the national motto header, the unit's name, the number and date lines
+left blank, then the usual sections, every figure read from the database.
+
+Sections: I. the situation (areas, households, who filed their monthly updates and who did
+not); II. results by target (a table with figures, thresholds and verdicts, the chart, the
+months' trend); III. models and their activities; IV. the Ngày hội and other events with
+turnout; V. tips received and acknowledged within 24 hours, by category; VI. limitations
+(the targets not met or without data, the areas that did not report); VII. proposals, as
+the leaders wrote them in their updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Callable, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from docx.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.movement_year.chart import coverage_chart, render_png
+from bot.movement_year.reads import read_place_year, same_session
+from conversations.calendar import shown_period
+from conversations.i18n import N_, Catalogues, shown_number
+from conversations.localtime import LOCAL_TIME
+from conversations.movement_year import VERDICT_LABELS, SpanOfYear, Standing, Verdict
+from conversations.movement_year.describe import figure_text, span_title, threshold_text
+from conversations.movement_year.standing import PlaceYear, judge
+from conversations.places import PROVINCE, Place
+from conversations.targets import TargetBook, YearCalendar
+from conversations.tips.report import CATEGORIES
+from storage.exports import iter_activities, iter_events, iter_tips
+from storage.movement_year import report_texts
+
+# The audit log's action for a draft made (who drafted which place's report, and when).
+REPORT_DRAFTED = "year.report"
+LOCALE = "vi"  # an administrative document of Vietnam is written in Vietnamese
+TIP_HOURS = 24  # commune police record a tip and pass it on within 24 hours
+FONT = "Times New Roman"
+PROPOSALS_SHOWN = 30
+NAMES_LISTED = 100  # areas named as not reporting; the rest are counted
+
+Translate = Callable[..., str]
+
+
+def report_file_name(place: Place, span: SpanOfYear) -> str:
+    return f"bao-cao-{span.key}-{place.code}.docx"
+
+
+def local_start(day: date) -> datetime:
+    return datetime.combine(day, time(), LOCAL_TIME).astimezone(UTC)
+
+
+@dataclass
+class ModelLine:
+    name: str
+    area: str
+    activities: int = 0
+    participants: int = 0
+    kinds: set[str] = field(default_factory=set)
+
+
+@dataclass
+class TipLine:
+    received: int = 0
+    within: int = 0
+
+
+@dataclass
+class YearActivity:
+    """What the report reads besides the standing."""
+
+    models: list[ModelLine]
+    events: list[tuple[str, datetime, str, int, int | None, bool]]
+    tips: dict[str, TipLine]
+    proposals: list[tuple[str, str, str]]
+    notable: list[tuple[str, str, str]]
+
+
+async def read_activity(
+    session: AsyncSession, place: Place, span: SpanOfYear, today: date
+) -> YearActivity:
+    first, last = span.first_day, min(span.last_day, today)
+    sessions = same_session(session)
+    models: dict[tuple[str, str], ModelLine] = {}
+    async with aclosing(
+        iter_activities(sessions, place.path, date_from=first, date_to=last)
+    ) as activities:
+        async for row in activities:
+            line = models.setdefault(
+                (row.area_code, row.model_name), ModelLine(row.model_name, row.area_name)
+            )
+            line.activities += 1
+            line.participants += row.participants
+            line.kinds.add(row.kind)
+    since, until = local_start(first), local_start(last + timedelta(days=1))
+    events = []
+    async with aclosing(iter_events(sessions, place.path, since=since, until=until)) as rows:
+        async for row in rows:
+            events.append(
+                (
+                    row.title,
+                    row.starts_at,
+                    row.area_name,
+                    row.registered,
+                    row.turnout,
+                    row.cancelled_at is not None,
+                )
+            )
+    tips: dict[str, TipLine] = {}
+    async with aclosing(iter_tips(sessions, place.path, since=since, until=until)) as rows:
+        async for row in rows:
+            line = tips.setdefault(row.category, TipLine())
+            line.received += 1
+            acknowledged = row.acknowledged_at
+            if acknowledged is not None and acknowledged - row.received_at <= timedelta(
+                hours=TIP_HOURS
+            ):
+                line.within += 1
+    periods = span.periods(today)
+    proposals = await report_texts(session, place.path, periods, "proposals", limit=PROPOSALS_SHOWN)
+    notable = await report_texts(
+        session, place.path, periods, "notable_events", limit=PROPOSALS_SHOWN
+    )
+    return YearActivity(
+        sorted(models.values(), key=lambda m: (m.area, m.name)), events, tips, proposals, notable
+    )
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def _paragraph(
+    document: DocxDocument,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    centre: bool = False,
+    size: int | None = None,
+) -> None:
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold, italic
+    if size:
+        run.font.size = Pt(size)
+    if centre:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _table(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+    return table
+
+
+def _header(document: DocxDocument, place: Place, span: SpanOfYear, t: Translate) -> None:
+    """The national motto on the right, the unit on the left; number and date left blank."""
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.text = ""
+    lines_left = [
+        (t(N_("year.doc.committee")), False),
+        (place.name.upper(), True),
+        (t(N_("year.doc.number")), False),
+    ]
+    for index, (text, bold) in enumerate(lines_left):
+        paragraph = left.paragraphs[0] if index == 0 else left.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(text).bold = bold
+    lines_right = [
+        (t(N_("year.doc.motto_state")), True, False, False),
+        (t(N_("year.doc.motto")), True, False, True),  # the motto is underlined
+        (t(N_("year.doc.date_line"), year=span.year), False, True, False),
+    ]
+    for index, (text, bold, italic, underline) in enumerate(lines_right):
+        paragraph = right.paragraphs[0] if index == 0 else right.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+
+
+def _situation(
+    document: DocxDocument,
+    place_year: PlaceYear,
+    standing: Standing,
+    periods: list[str],
+    t: Translate,
+) -> None:
+    _paragraph(document, t(N_("year.doc.section.situation")), bold=True)
+    households = sum(area.households or 0 for area in place_year.areas)
+    _paragraph(
+        document,
+        t(
+            N_("year.doc.situation"),
+            areas=standing.areas,
+            households=shown_number(households, LOCALE),
+            months=len(periods),
+        ),
+    )
+    if place_year.kind == PROVINCE:
+        _filing_by_commune(document, place_year, periods, t)
+    else:
+        _filing_by_area(document, place_year, periods, t)
+    never = [area.name for area in place_year.areas if not any(p in area.filings for p in periods)]
+    if never:
+        names = ", ".join(never[:NAMES_LISTED])
+        if len(never) > NAMES_LISTED:
+            names += t(N_("year.and_more"), count=len(never) - NAMES_LISTED)
+        _paragraph(document, t(N_("year.doc.never_filed"), names=names))
+
+
+def _filing_by_area(
+    document: DocxDocument, place_year: PlaceYear, periods: list[str], t: Translate
+) -> None:
+    """A commune's areas, each with the months it filed, late, and those it did not."""
+    rows = []
+    for area in place_year.areas:
+        filed = [period for period in periods if period in area.filings]
+        late = sum(area.filings[period].late for period in filed)
+        missing = [shown_period(period) for period in periods if period not in area.filings]
+        rows.append(
+            [
+                area.name,
+                str(len(filed)),
+                str(late),
+                ", ".join(missing) if missing else t(N_("year.doc.none")),
+            ]
+        )
+    header = [
+        t(N_("year.doc.col.area")),
+        t(N_("year.doc.col.filed")),
+        t(N_("year.doc.col.late")),
+        t(N_("year.doc.col.missing_months")),
+    ]
+    _table(document, header, rows)
+
+
+def _filing_by_commune(
+    document: DocxDocument, place_year: PlaceYear, periods: list[str], t: Translate
+) -> None:
+    """A province's communes (thousands of areas do not fit a page): areas, updates filed of
+    those due, late, and areas that filed none."""
+    totals: dict[str, list[int]] = {}
+    for area in place_year.areas:
+        filed = [period for period in periods if period in area.filings]
+        total = totals.setdefault(area.commune_path or "", [0, 0, 0, 0])
+        total[0] += 1
+        total[1] += len(filed)
+        total[2] += sum(area.filings[period].late for period in filed)
+        total[3] += not filed
+    rows = [
+        [
+            commune.name,
+            str(totals[commune.path][0]),
+            f"{totals[commune.path][1]}/{totals[commune.path][0] * len(periods)}",
+            str(totals[commune.path][2]),
+            str(totals[commune.path][3]),
+        ]
+        for commune in place_year.communes
+        if commune.path in totals
+    ]
+    header = [
+        t(N_("year.doc.col.commune")),
+        t(N_("year.doc.col.areas")),
+        t(N_("year.doc.col.updates_filed")),
+        t(N_("year.doc.col.late")),
+        t(N_("year.doc.col.never_filed")),
+    ]
+    _table(document, header, rows)
+
+
+def _results(document: DocxDocument, standing: Standing, png: bytes | None, t: Translate) -> None:
+    _paragraph(document, t(N_("year.doc.section.results")), bold=True)
+    rows = [
+        [
+            t(target.name),
+            figure_text(target, t, LOCALE),
+            threshold_text(target, t),
+            t(VERDICT_LABELS[target.verdict]),
+        ]
+        for target in standing.targets
+    ]
+    header = [
+        t(N_("year.doc.col.target")),
+        t(N_("year.doc.col.result")),
+        t(N_("year.doc.col.threshold")),
+        t(N_("year.doc.col.verdict")),
+    ]
+    _table(document, header, rows)
+    if png is not None:
+        document.add_picture(io.BytesIO(png), width=Cm(16))
+    trend_rows = [
+        [
+            shown_period(point.period),
+            f"{point.filed}/{point.areas}",
+            str(point.late),
+            t(N_("year.no_data"))
+            if point.coverage is None
+            else f"{point.coverage * 100:.1f}".replace(".", ","),
+        ]
+        for point in standing.trend
+    ]
+    _paragraph(document, t(N_("year.doc.trend")), italic=True)
+    _table(
+        document,
+        [
+            t(N_("year.doc.col.month")),
+            t(N_("year.doc.col.filed_areas")),
+            t(N_("year.doc.col.late")),
+            t(N_("year.doc.col.coverage")),
+        ],
+        trend_rows,
+    )
+
+
+def _models(document: DocxDocument, records: YearActivity, t: Translate) -> None:
+    _paragraph(document, t(N_("year.doc.section.models")), bold=True)
+    if not records.models:
+        _paragraph(document, t(N_("year.doc.no_activities")))
+        return
+    _table(
+        document,
+        [
+            t(N_("year.doc.col.model")),
+            t(N_("year.doc.col.area")),
+            t(N_("year.doc.col.activities")),
+            t(N_("year.doc.col.participants")),
+        ],
+        [
+            [line.name, line.area, str(line.activities), shown_number(line.participants, LOCALE)]
+            for line in records.models
+        ],
+    )
+
+
+def _events(document: DocxDocument, records: YearActivity, t: Translate) -> None:
+    _paragraph(document, t(N_("year.doc.section.events")), bold=True)
+    if not records.events:
+        _paragraph(document, t(N_("year.doc.no_events")))
+    else:
+        rows = []
+        for title, starts_at, area, registered, turnout, cancelled in records.events:
+            shown_turnout = (
+                t(N_("year.doc.cancelled"))
+                if cancelled
+                else (t(N_("year.doc.not_reported")) if turnout is None else str(turnout))
+            )
+            rows.append(
+                [
+                    title,
+                    f"{starts_at.astimezone(LOCAL_TIME):%d/%m/%Y}",
+                    area,
+                    str(registered),
+                    shown_turnout,
+                ]
+            )
+        _table(
+            document,
+            [
+                t(N_("year.doc.col.event")),
+                t(N_("year.doc.col.date")),
+                t(N_("year.doc.col.area")),
+                t(N_("year.doc.col.registered")),
+                t(N_("year.doc.col.turnout")),
+            ],
+            rows,
+        )
+    for period, area, text in records.notable:
+        _paragraph(document, f"- {area} ({shown_period(period)}): {text}")
+
+
+def _tips(document: DocxDocument, records: YearActivity, t: Translate) -> None:
+    _paragraph(document, t(N_("year.doc.section.tips")), bold=True)
+    received = sum(line.received for line in records.tips.values())
+    within = sum(line.within for line in records.tips.values())
+    _paragraph(document, t(N_("year.doc.tips"), received=received, within=within, hours=TIP_HOURS))
+    if not records.tips:
+        return
+    labels = CATEGORIES.labels
+    rows = [
+        [
+            t(labels[category]) if category in labels else category,
+            str(line.received),
+            str(line.within),
+        ]
+        for category, line in sorted(records.tips.items(), key=lambda item: -item[1].received)
+    ]
+    rows.append([t(N_("year.doc.total")), str(received), str(within)])
+    _table(
+        document,
+        [
+            t(N_("year.doc.col.category")),
+            t(N_("year.doc.col.received")),
+            t(N_("year.doc.col.within"), hours=TIP_HOURS),
+        ],
+        rows,
+    )
+
+
+def _limitations(
+    document: DocxDocument,
+    standing: Standing,
+    place_year: PlaceYear,
+    periods: list[str],
+    t: Translate,
+) -> None:
+    _paragraph(document, t(N_("year.doc.section.limitations")), bold=True)
+    for target in standing.targets:
+        if target.verdict is Verdict.NOT_MET:
+            _paragraph(document, t(N_("year.doc.limit.not_met"), name=t(target.name)))
+        elif target.verdict is Verdict.UNKNOWN:
+            _paragraph(document, t(N_("year.doc.limit.unknown"), name=t(target.name)))
+    late = [
+        area.name
+        for area in place_year.areas
+        if any(area.filings[p].late for p in periods if p in area.filings)
+    ]
+    if late:
+        _paragraph(document, t(N_("year.doc.limit.late"), names=", ".join(late)))
+    _paragraph(document, t(N_("year.doc.clerk_adds")), italic=True)
+
+
+def _proposals(document: DocxDocument, records: YearActivity, t: Translate) -> None:
+    _paragraph(document, t(N_("year.doc.section.proposals")), bold=True)
+    if not records.proposals:
+        _paragraph(document, t(N_("year.doc.no_proposals")))
+    for period, area, text in records.proposals:
+        _paragraph(document, f"- {area} ({shown_period(period)}): {text}")
+    _paragraph(document, t(N_("year.doc.clerk_adds")), italic=True)
+
+
+def _signature(document: DocxDocument, t: Translate) -> None:
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.paragraphs[0].add_run(t(N_("year.doc.recipients"))).bold = True
+    left.add_paragraph(t(N_("year.doc.recipients_lines")))
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    right.paragraphs[0].add_run(t(N_("year.doc.signer"))).bold = True
+
+
+def build_document(
+    place: Place,
+    span: SpanOfYear,
+    today: date,
+    place_year: PlaceYear,
+    standing: Standing,
+    records: YearActivity,
+    png: bytes | None,
+    t: Translate,
+) -> bytes:
+    document = Document()
+    # A4 with the margins of Decree 30/2020/NĐ-CP on administrative documents.
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    normal = document.styles["Normal"]
+    normal.font.name = FONT  # type: ignore[attr-defined]
+    normal.font.size = Pt(13)  # type: ignore[attr-defined]
+    _header(document, place, span, t)
+    _paragraph(document, t(N_("year.doc.kind")), bold=True, centre=True, size=14)
+    _paragraph(
+        document,
+        t(N_("year.doc.subject"), span=span_title(span, t), place=place.full_name),
+        bold=True,
+        centre=True,
+    )
+    _paragraph(document, t(N_("year.doc.as_of"), day=f"{today:%d/%m/%Y}"), italic=True, centre=True)
+    periods = span.periods(today)
+    _situation(document, place_year, standing, periods, t)
+    _results(document, standing, png, t)
+    _models(document, records, t)
+    _events(document, records, t)
+    _tips(document, records, t)
+    _limitations(document, standing, place_year, periods, t)
+    _proposals(document, records, t)
+    _signature(document, t)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+async def write_report(
+    session: AsyncSession,
+    place: Place,
+    span: SpanOfYear,
+    today: date,
+    catalogues: Catalogues,
+    *,
+    book: TargetBook,
+    calendar: YearCalendar,
+) -> bytes:
+    """The DOCX draft of ``place``'s report of ``span``, as of ``today``."""
+
+    def t(key: str, **params: object) -> str:
+        return catalogues.text(LOCALE, key, **params)
+
+    place_year = await read_place_year(session, place, span, today)
+    standing = judge(place_year, span, today, book, calendar)
+    records = await read_activity(session, place, span, today)
+    png = (
+        await asyncio.to_thread(render_png, coverage_chart(standing, t)) if standing.bars else None
+    )
+    return await asyncio.to_thread(
+        build_document, place, span, today, place_year, standing, records, png, t
+    )

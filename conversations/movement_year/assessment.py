@@ -1,0 +1,117 @@
+"""/congnhan and /xeploai: at the year's end an admin records whether a registered area was
+recognised as meeting the "An toàn về ANTT" standard, and grades the units below their place
+(a commune's admin its areas, a province's admin its communes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.choosing import ScopedPlace, pick_place
+from conversations.fields import Choice, ChoiceOption
+from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.i18n import N_
+from conversations.movement_year import (
+    GRADE_LABELS,
+    GRADES,
+    Grade,
+    RecordGrade,
+    RecordRecognition,
+    may_assess,
+)
+from conversations.places import COMMUNE, RESIDENTIAL
+from conversations.policy import Action
+from conversations.replies import Text
+from conversations.targets import YearCalendar
+
+RECOGNISED, NOT_RECOGNISED = "recognised", "not_recognised"
+DECISION = Choice(
+    ChoiceOption(RECOGNISED, N_("year.recognise.yes"), ("cong nhan", "co", "dat", "yes")),
+    ChoiceOption(
+        NOT_RECOGNISED,
+        N_("year.recognise.no"),
+        ("khong cong nhan", "khong", "khong dat", "no"),
+    ),
+)
+GRADED_UNITS = RESIDENTIAL | {COMMUNE}
+
+
+def recognition_flow(calendar: YearCalendar | None = None) -> Flow:
+    calendar = calendar or YearCalendar()
+
+    async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+        area = await pick_place(ctx, answers["area"]["code"], Action.ASSESS_UNITS, RESIDENTIAL)
+        if isinstance(area, str):
+            return Completion(replies=[Text(area)])
+        if not may_assess(ctx.member.roles, area):
+            return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
+        year = calendar.assessed_year(ctx.today)
+        if await ctx.records.movement_year.registration(area.id, year) is None:
+            unregistered = ctx.t(
+                N_("year.recognise.not_registered"), area=area.full_name, year=year
+            )
+            return Completion(replies=[Text(unregistered)])
+        recognised = answers["decision"] == RECOGNISED
+        key = N_("year.recognise.done_yes") if recognised else N_("year.recognise.done_no")
+        return Completion(
+            replies=[Text(ctx.t(key, area=area.full_name, year=year))],
+            effects=[RecordRecognition(area.id, year, recognised)],
+        )
+
+    return Flow(
+        "standard_recognise",
+        title=N_("menu.standard_recognise"),
+        commands=("congnhan", "recognise"),
+        action=Action.ASSESS_UNITS,
+        complete=complete,
+        steps=[
+            Step(
+                "area",
+                N_("year.recognise.ask_area"),
+                ScopedPlace(Action.ASSESS_UNITS, RESIDENTIAL),
+                title=N_("year.recognise.title_area"),
+            ),
+            Step(
+                "decision",
+                N_("year.recognise.ask_decision"),
+                DECISION,
+                title=N_("year.recognise.title_decision"),
+            ),
+        ],
+    )
+
+
+def grading_flow(calendar: YearCalendar | None = None) -> Flow:
+    calendar = calendar or YearCalendar()
+
+    async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+        unit = await pick_place(ctx, answers["unit"]["code"], Action.ASSESS_UNITS, GRADED_UNITS)
+        if isinstance(unit, str):
+            return Completion(replies=[Text(unit)])
+        if not may_assess(ctx.member.roles, unit):
+            # A commune's admin cannot grade their own commune: its province does.
+            return Completion(
+                replies=[Text(ctx.t(N_("year.grade.not_above"), unit=unit.full_name))]
+            )
+        year = calendar.assessed_year(ctx.today)
+        grade = Grade(answers["grade"])
+        done = ctx.t(
+            N_("year.grade.done"), unit=unit.full_name, year=year, grade=ctx.t(GRADE_LABELS[grade])
+        )
+        return Completion(replies=[Text(done)], effects=[RecordGrade(unit.id, year, grade)])
+
+    return Flow(
+        "unit_grade",
+        title=N_("menu.unit_grade"),
+        commands=("xeploai", "grade"),
+        action=Action.ASSESS_UNITS,
+        complete=complete,
+        steps=[
+            Step(
+                "unit",
+                N_("year.grade.ask_unit"),
+                ScopedPlace(Action.ASSESS_UNITS, GRADED_UNITS),
+                title=N_("year.grade.title_unit"),
+            ),
+            Step("grade", N_("year.grade.ask_grade"), GRADES, title=N_("year.grade.title_grade")),
+        ],
+    )

@@ -1,0 +1,196 @@
+"""A year on the clock for a commune of five areas, for the movement's year's tests.
+
+Xã Đô Lương (17662), Nghệ An (40); a second commune (Xã Lương Sơn) has no residential area;
+Hà Nội (01) holds a commune and nothing else (no data at all).
+
+| area     | households | updates filed       | late     | standard         | grade     |
+|----------|-----------:|---------------------|----------|------------------|-----------|
+| Thôn Một |        100 | Jan–Nov, pledged 90 | –        | registered, rec. | excellent |
+| Thôn Hai |         80 | Jan–Nov, pledged 60 | Mar, Jul | registered, not  | good      |
+| Thôn Ba  |         60 | Jan–Jun, pledged 45 | –        | –                | good      |
+| Thôn Bốn |         50 | Jan–Nov, pledged 50 | Nov      | –                | average   |
+| Thôn Năm |         40 | never               |          | –                | weak      |
+
+One model in Thôn Một with an activity on 12 October; tips in the commune: drugs acknowledged
+after 5 hours, theft after 30 hours, fraud never; the Ngày hội on 19 August with 150 people.
+Thôn Hai proposes more cameras in its November update.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, update
+
+from conversations.parsing import fold
+from storage._sql import events, model_activities, monthly_reports, security_models, tips
+from storage.areas import NewArea, area_by_code, insert_areas
+from storage.database import Database
+from storage.exports import REPORT_FIGURES
+from storage.members import find_or_create_member
+from storage.movement_year import set_grade, set_recognition, set_registration
+from storage.roles import grant_role
+from storage.tips import insert_tip
+from tests.storage.helpers import new_tip
+
+YEAR = 2026
+# 10 December 2026, 10:00 local: November's updates are past their deadline (5 December).
+NOW = datetime(2026, 12, 10, 3, 0, tzinfo=UTC)
+TODAY = date(2026, 12, 10)
+COMMUNE = "17662"
+ADMIN = "7770010"
+PROVINCE_ADMIN = "7770011"
+LEADER = "7770012"
+
+TREE = [
+    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
+    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
+    NewArea("17662-001", "Thôn Một", fold("Thôn Một"), "thon", "17662", households=100),
+    NewArea("17662-002", "Thôn Hai", fold("Thôn Hai"), "thon", "17662", households=80),
+    NewArea("17662-003", "Thôn Ba", fold("Thôn Ba"), "thon", "17662", households=60),
+    NewArea("17662-004", "Thôn Bốn", fold("Thôn Bốn"), "thon", "17662", households=50),
+    NewArea("17662-005", "Thôn Năm", fold("Thôn Năm"), "thon", "17662", households=40),
+    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
+    NewArea("01", "Hà Nội", fold("Hà Nội"), "province", None),
+    NewArea("00004", "Phường Ba Đình", fold("Phường Ba Đình"), "commune", "01"),
+]
+
+# code: (households, pledged, months filed, late months)
+FILINGS = {
+    "17662-001": (100, 90, range(1, 12), ()),
+    "17662-002": (80, 60, range(1, 12), (3, 7)),
+    "17662-003": (60, 45, range(1, 7), ()),
+    "17662-004": (50, 50, range(1, 12), (11,)),
+}
+GRADES = {
+    "17662-001": "excellent",
+    "17662-002": "good",
+    "17662-003": "good",
+    "17662-004": "average",
+    "17662-005": "weak",
+}
+PROPOSAL = "Đề nghị lắp thêm camera ở ngã ba chợ."
+
+
+def update_values(
+    area_id: int, month: int, households: int, pledged: int, late: bool
+) -> dict[str, Any]:
+    figures: dict[str, Any] = {name: 0 for name in REPORT_FIGURES}
+    figures.update(
+        households=households,
+        households_pledged=pledged,
+        money_mobilised=0,
+        notable_events=None,
+        proposals=None,
+    )
+    deadline = date(YEAR + (month == 12), month % 12 + 1, 5)
+    filed_at = datetime.combine(deadline + timedelta(days=3 if late else -2), datetime.min.time())
+    return {
+        "area_id": area_id,
+        "period": f"{YEAR}-{month:02d}",
+        "deadline": deadline,
+        "late": late,
+        "filed_at": filed_at.replace(tzinfo=UTC),
+        "updated_at": filed_at.replace(tzinfo=UTC),
+        **figures,
+    }
+
+
+async def member(session: Any, user_id: str, name: str) -> int:
+    found = await find_or_create_member(
+        session, channel="telegram", platform_user_id=user_id, chat_id=user_id, display_name=name
+    )
+    return found.id
+
+
+async def seed_year(database: Database) -> dict[str, int]:
+    """The year above; returns the areas' ids by code."""
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+        ids = {}
+        for area in TREE:
+            found = await area_by_code(session, area.code)
+            assert found is not None
+            ids[area.code] = found.id
+        for code, (households, pledged, months, late) in FILINGS.items():
+            for month in months:
+                values = update_values(ids[code], month, households, pledged, month in late)
+                if code == "17662-002" and month == 11:
+                    values["proposals"] = PROPOSAL
+                await session.execute(insert(monthly_reports).values(values))
+        registered_at = datetime(2026, 3, 1, tzinfo=UTC)
+        for code, on in (("17662-001", date(2026, 2, 20)), ("17662-002", date(2026, 3, 10))):
+            await set_registration(
+                session,
+                ids[code],
+                YEAR,
+                households=70,
+                registered_on=on,
+                late=False,
+                member_id=None,
+                now=registered_at,
+            )
+        await set_recognition(
+            session, ids["17662-001"], YEAR, recognised=True, member_id=None, now=NOW
+        )
+        await set_recognition(
+            session, ids["17662-002"], YEAR, recognised=False, member_id=None, now=NOW
+        )
+        for code, grade in GRADES.items():
+            await set_grade(session, ids[code], YEAR, grade=grade, member_id=None, now=NOW)
+        model = (
+            await session.execute(
+                insert(security_models)
+                .values(name="Camera an ninh thôn Một", kind="camera", area_id=ids["17662-001"])
+                .returning(security_models.c.id)
+            )
+        ).scalar_one()
+        await session.execute(
+            insert(model_activities).values(
+                model_id=model,
+                activity_date=date(2026, 10, 12),
+                kind="patrol",
+                participants=8,
+                outcome="Tuần tra đêm.",
+                photos=[],
+            )
+        )
+        received = datetime(2026, 9, 1, 2, 0, tzinfo=UTC)
+        for code, category, hours in (
+            ("DRUG0001", "drugs", 5),
+            ("THEF0001", "theft", 30),
+            ("FRAU0001", "online_fraud", None),
+        ):
+            tip_id = await insert_tip(
+                session,
+                new_tip(code=code, category=category, received_at=received, area_id=ids["17662"]),
+            )
+            if hours is not None:
+                await session.execute(
+                    update(tips)
+                    .where(tips.c.id == tip_id)
+                    .values(acknowledged_at=received + timedelta(hours=hours))
+                )
+        await session.execute(
+            insert(events).values(
+                title="Ngày hội toàn dân bảo vệ ANTQ",
+                description="",
+                place_text="Nhà văn hoá thôn Một",
+                starts_at=datetime(2026, 8, 19, 1, 0, tzinfo=UTC),
+                ends_at=datetime(2026, 8, 19, 4, 0, tzinfo=UTC),
+                area_id=ids["17662"],
+                template="ngay_hoi",
+                turnout=150,
+            )
+        )
+        for user_id, name, role, code in (
+            (ADMIN, "Chủ tịch xã", "admin", "17662"),
+            (PROVINCE_ADMIN, "Văn phòng tỉnh", "admin", "40"),
+            (LEADER, "Trưởng thôn Ba", "leader", "17662-003"),
+        ):
+            member_id = await member(session, user_id, name)
+            await grant_role(
+                session, member_id=member_id, role=role, area_id=ids[code], granted_by=None
+            )
+    return ids
