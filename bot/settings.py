@@ -6,6 +6,7 @@ environment only and are kept as ``SecretStr`` so they never show up in a log or
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -113,6 +114,24 @@ class Settings(BaseSettings):
     web_port: int = Field(8080, description="port the webhook server listens on")
     web_max_body_bytes: int = Field(
         1_000_000, gt=0, description="largest request body the web server reads (413 beyond)"
+    )
+
+    # Several processes, one bot (bot/delivery, bot/processor.py).
+    worker_id: str = Field(
+        default_factory=socket.gethostname,
+        max_length=64,
+        description="this process's stable name among the bot's processes (default: the host"
+        " name; give each process on one host its own): restarted, it takes back at once the"
+        " outbox messages it had claimed and not sent",
+    )
+    inbound_limit_messages: int = Field(
+        20, ge=1, description="messages one user may send in ANTQ_INBOUND_LIMIT_SECONDS"
+    )
+    inbound_limit_seconds: float = Field(
+        10, gt=0, description="the window of the per-user inbound limit"
+    )
+    inbound_cooldown_seconds: float = Field(
+        30, gt=0, description="how long a user past the inbound limit is not read (one notice)"
     )
 
     @property

@@ -12,6 +12,7 @@ from storage.tables import (
     Area,
     AuditEntry,
     Broadcast,
+    ChatSendSlot,
     CodeAttemptsRow,
     ConsentDecision,
     Conversation,
@@ -31,10 +32,12 @@ from storage.tables import (
     ProcessedUpdate,
     RetentionRun,
     SecurityModel,
+    SendBudget,
     Tip,
     TipAttachment,
     TipMessage,
     TipStatusChange,
+    UserUpdateOrder,
 )
 
 # Core tables: the repositories use Core statements, which skip the ORM's per-row work.
@@ -64,6 +67,9 @@ event_participants: Table = EventParticipant.__table__  # type: ignore[assignmen
 tip_status_changes: Table = TipStatusChange.__table__  # type: ignore[assignment]
 broadcasts: Table = Broadcast.__table__  # type: ignore[assignment]
 retention_runs: Table = RetentionRun.__table__  # type: ignore[assignment]
+send_budgets: Table = SendBudget.__table__  # type: ignore[assignment]
+chat_send_slots: Table = ChatSendSlot.__table__  # type: ignore[assignment]
+user_update_order: Table = UserUpdateOrder.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

@@ -32,6 +32,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Broadcast",
+    "ChatSendSlot",
     "CodeAttemptsRow",
     "ConsentDecision",
     "Conversation",
@@ -51,10 +52,12 @@ __all__ = [
     "ProcessedUpdate",
     "RetentionRun",
     "SecurityModel",
+    "SendBudget",
     "Tip",
     "TipAttachment",
     "TipMessage",
     "TipStatusChange",
+    "UserUpdateOrder",
     "UtcDateTime",
     "utcnow",
 ]
@@ -440,6 +443,11 @@ class OutboxMessage(Base):
     broadcast_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
     )
+    # Who holds the lease of a row being sent: the sender's stable worker id (ANTQ_WORKER_ID)
+    # and the id of its run. A restarted worker takes back its own earlier run's rows at once;
+    # another worker only once the lease has run out.
+    lease_worker: Mapped[str | None] = mapped_column(String(64))
+    lease_boot: Mapped[str | None] = mapped_column(String(32))
 
 
 class PendingReply(Base):
@@ -706,3 +714,35 @@ class RetentionRun(Base):
     erased: Mapped[int] = mapped_column(Integer)
     # Past their period but left in place (members, until their erasure exists).
     left_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SendBudget(Base):
+    """One platform's sending budget, shared by every process on PostgreSQL: the time of the
+    next free send slot (``bot.delivery.shared_limits``). One row per channel."""
+
+    __tablename__ = "send_budgets"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column()
+
+
+class ChatSendSlot(Base):
+    """When one chat may get its next message (the platform's per-chat gap), for every
+    process; rows whose time has long passed are pruned."""
+
+    __tablename__ = "chat_send_slots"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class UserUpdateOrder(Base):
+    """The platform's order number (Telegram's update id) of the last update applied to a
+    user's conversation: an update older than it arrived late and does not move it back."""
+
+    __tablename__ = "user_update_order"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    platform_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_order: Mapped[int] = mapped_column(BigInteger)

@@ -24,12 +24,13 @@ from bot.delivery.limits import (
     ChannelLimits,
     RateLimiter,
 )
-from bot.delivery.sender import OutboxSender
+from bot.delivery.sender import OutboxSender, new_lease_owner
 from bot.delivery.transports import Close, OpenTransport
 from bot.scheduler import DeliveryScheduler, Rule, scheduled_rules
 from bot.settings import Settings
 from conversations.i18n import Catalogues
 from storage.database import Database
+from storage.outbox import LeaseOwner, lock_worker_name
 from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,7 @@ async def start_delivery(
     names = {channel.name for channel in channels}
     limits = {"telegram": TELEGRAM_LIMITS, "zalo": zalo_limits, "console": CONSOLE_LIMITS}
     try:
+        owner = await _lease_owner(app, delivery)
         for name, open_transport in (transports or {}).items():
             if name not in names:
                 continue
@@ -157,6 +159,7 @@ async def start_delivery(
                     max_in_flight=MAX_IN_FLIGHT,
                     open_route=app.open_route,
                     clock=clock,
+                    owner=owner,
                 )
             )
         delivery.start()
@@ -164,3 +167,21 @@ async def start_delivery(
         await delivery.stop()
         raise
     return delivery
+
+
+async def _lease_owner(app: DeliveryHost, delivery: Delivery) -> LeaseOwner:
+    """This run's outbox lease owner under ``ANTQ_WORKER_ID``. On PostgreSQL the name is
+    locked for the life of the run; if another live process holds it, this run stays
+    anonymous (it takes back nothing early) rather than take that process's rows."""
+    worker = app.settings.worker_id
+    if app.database.is_sqlite:
+        return new_lease_owner(worker)
+    connection = await app.database.engine.connect()
+    delivery._closers.append(connection.close)
+    if await lock_worker_name(connection, worker):
+        return new_lease_owner(worker)
+    log.warning(
+        "another running process is named %r (ANTQ_WORKER_ID): give each process its own name",
+        worker,
+    )
+    return new_lease_owner()
