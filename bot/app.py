@@ -24,6 +24,7 @@ from bot.channels.console import ConsoleChannel, ReadLine, Write, read_stdin_lin
 from bot.delivery.limits import RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
 from bot.delivery.transports import OpenTransport
+from bot.inbound_limits import InboundLimiter
 from bot.people.areas import seed_when_empty
 from bot.private_files import keep_private
 from bot.processor import MessageProcessor
@@ -103,7 +104,9 @@ class Application:
         sealer = load_sealer(
             configured, data_dir=settings.data_dir, allow_local_key=database.is_sqlite
         )
-        processor = MessageProcessor(database, engine, sealer, catalogues)
+        processor = MessageProcessor(
+            database, engine, sealer, catalogues, inbound=InboundLimiter(settings.inbound_limit)
+        )
         return cls(settings, database, catalogues, engine, sealer, processor)
 
     def open_route(self, sealed: bytes) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.effect_context import EffectContext
 from bot.effects import EFFECT_HANDLERS, require_handlers
+from bot.inbound_limits import InboundLimiter, Verdict
 from bot.locks import KeyedLocks
 from bot.places import load_grants
 from bot.records import DatabaseRecords
@@ -75,6 +76,7 @@ class MessageProcessor:
         catalogues: Catalogues,
         *,
         clock: Callable[[], datetime] = utcnow,
+        inbound: InboundLimiter | None = None,
     ) -> None:
         require_handlers()
         self.database = database
@@ -83,11 +85,24 @@ class MessageProcessor:
         self.catalogues = catalogues
         self.clock = clock
         self.locks = KeyedLocks()
+        self.inbound = inbound or InboundLimiter()
 
     async def process(self, message: Inbound) -> Batch:
         """The replies to ``message``, stored; on an internal error, a polite apology that is
-        not (never raises)."""
-        return await self._run(message, opening=False)
+        not (never raises). A user past the inbound limit is told once to slow down, and their
+        messages are dropped during the cool-down (``bot.inbound_limits``)."""
+        user = (message.channel, message.user_id)
+        verdict = self.inbound.admit(user)
+        if verdict is Verdict.DROP:
+            return self._unstored(message)
+        if verdict is Verdict.NOTICE:
+            log.info("a %s user went past the inbound limit; not read for a while", message.channel)
+            locale = self.inbound.locale_of(user)
+            notice = Text(self.catalogues.text(locale, N_("input.too_fast")))
+            return self._unstored(message, (notice,))
+        batch = await self._run(message, opening=False)
+        self.inbound.note_locale(user, batch.locale)
+        return batch
 
     async def open_chat(self, message: Inbound) -> Batch:
         """What to show when a chat window opens: the pending question, or the welcome."""

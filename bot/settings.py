@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.inbound_limits import InboundLimit
 from conversations.calendar import ReportCalendar
 from conversations.privacy import PrivacyTerms
 from storage.database import DEFAULT_SQLITE_URL
@@ -162,6 +163,12 @@ class Settings(BaseSettings):
     @property
     def draft_ttl(self) -> timedelta:
         return timedelta(hours=self.draft_ttl_hours)
+
+    @property
+    def inbound_limit(self) -> InboundLimit:
+        return InboundLimit(
+            self.inbound_limit_messages, self.inbound_limit_seconds, self.inbound_cooldown_seconds
+        )
 
     @property
     def reply_max_age(self) -> timedelta:

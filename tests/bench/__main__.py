@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, str] = {
     "outbox-sqlite": "tests.bench.outbox:run",
     "broadcast-sqlite": "tests.bench.broadcast:run",
     "export-sqlite": "tests.bench.exports:run",
+    "flood-fairness": "tests.bench.flood:run",
 }
 
 
