@@ -42,7 +42,7 @@ from storage.members import mark_identity_inactive
 from storage.monthly_reports import ReportTaken
 from storage.replies import replies_for_update, store_replies
 from storage.tips import DuplicateTipCode
-from storage.updates import claim_update
+from storage.updates import advance_update_order, claim_update, lock_user
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,16 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # A busy database (a lock held past SQLite's busy_timeout) is tried once more.
 MAX_BUSY_RETRIES = 1
+# Channels whose update keys are numbers in the platform's order (Telegram's update ids).
+ORDERED_CHANNELS = frozenset({"telegram"})
+
+
+def update_order(message: Inbound) -> int | None:
+    """The platform's order number of ``message``, where its channel numbers updates in order."""
+    key = message.update_key
+    if message.channel in ORDERED_CHANNELS and key is not None and key.isdigit():
+        return int(key)
+    return None
 
 
 def utcnow() -> datetime:
@@ -153,6 +163,9 @@ class MessageProcessor:
         # cannot be matched to one sender's conversation by an exact timestamp.
         now = self.clock().replace(second=0, microsecond=0)
         async with self.database.transaction() as session:
+            # One user's updates one at a time in every process: another process's update of
+            # this user waits here until this transaction ends.
+            await lock_user(session, channel=message.channel, platform_user_id=message.user_id)
             if message.update_key is not None and not await claim_update(
                 session, channel=message.channel, update_key=message.update_key, now=now
             ):
@@ -168,10 +181,16 @@ class MessageProcessor:
                 chat_id=message.chat_id,
                 display_name=message.display_name,
             )
-            if message.edited:
-                # An answer changed after the flow moved on is not read again: the
-                # conversation stays where it is, and the user is told to write anew.
-                said = Text(self.catalogues.text(row.locale, N_("input.edited")))
+            order = update_order(message)
+            late = order is not None and not await advance_update_order(
+                session, channel=message.channel, platform_user_id=message.user_id, order=order
+            )
+            if message.edited or late:
+                # An answer changed after the flow moved on is not read again, nor one that
+                # arrived after a later message was applied: the conversation stays where it
+                # is (never moves back), and the user is told to write anew.
+                key = N_("input.late") if late else N_("input.edited")
+                said = Text(self.catalogues.text(row.locale, key))
                 return await self._stored(
                     session,
                     message,

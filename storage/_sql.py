@@ -37,7 +37,6 @@ from storage.tables import (
     TipAttachment,
     TipMessage,
     TipStatusChange,
-    UserUpdateOrder,
 )
 
 # Core tables: the repositories use Core statements, which skip the ORM's per-row work.
@@ -69,7 +68,6 @@ broadcasts: Table = Broadcast.__table__  # type: ignore[assignment]
 retention_runs: Table = RetentionRun.__table__  # type: ignore[assignment]
 send_budgets: Table = SendBudget.__table__  # type: ignore[assignment]
 chat_send_slots: Table = ChatSendSlot.__table__  # type: ignore[assignment]
-user_update_order: Table = UserUpdateOrder.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

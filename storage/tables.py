@@ -57,7 +57,6 @@ __all__ = [
     "TipAttachment",
     "TipMessage",
     "TipStatusChange",
-    "UserUpdateOrder",
     "UtcDateTime",
     "utcnow",
 ]
@@ -160,6 +159,9 @@ class Identity(Base):
     reply_keyboard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The platform's order number (Telegram's update id) of the last update applied to this
+    # account's conversation: an older one arrived late and does not move it back.
+    last_update_order: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Conversation(Base):
@@ -735,14 +737,3 @@ class ChatSendSlot(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     next_at: Mapped[datetime] = mapped_column(index=True)
-
-
-class UserUpdateOrder(Base):
-    """The platform's order number (Telegram's update id) of the last update applied to a
-    user's conversation: an update older than it arrived late and does not move it back."""
-
-    __tablename__ = "user_update_order"
-
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    platform_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    last_order: Mapped[int] = mapped_column(BigInteger)

@@ -65,9 +65,7 @@ async def _other(telegram: FakeTelegramServer, user_id: int, until: float) -> li
         seen = len(telegram.sent_messages(user_id))
         started = time.monotonic()
         telegram.user_sends_text(user_id, "/help" if turn else "/start")
-        await telegram.wait_for(
-            lambda: len(telegram.sent_messages(user_id)) > seen or None, timeout=120
-        )
+        await telegram.wait_for(seen + 1, chat_id=user_id, timeout=120)
         latencies.append(time.monotonic() - started)
         turn += 1
         await asyncio.sleep(max(0.0, started + EVERY - time.monotonic()))

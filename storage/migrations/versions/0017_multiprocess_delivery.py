@@ -36,17 +36,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("channel", "chat_id", name=op.f("pk_chat_send_slots")),
     )
     op.create_index(op.f("ix_chat_send_slots_next_at"), "chat_send_slots", ["next_at"])
-    op.create_table(
-        "user_update_order",
-        sa.Column("channel", sa.String(length=16), nullable=False),
-        sa.Column("platform_user_id", sa.String(length=64), nullable=False),
-        sa.Column("last_order", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("channel", "platform_user_id", name=op.f("pk_user_update_order")),
-    )
+    with op.batch_alter_table("identities") as batch:
+        batch.add_column(sa.Column("last_update_order", sa.BigInteger(), nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_table("user_update_order")
+    with op.batch_alter_table("identities") as batch:
+        batch.drop_column("last_update_order")
     op.drop_index(op.f("ix_chat_send_slots_next_at"), table_name="chat_send_slots")
     op.drop_table("chat_send_slots")
     op.drop_table("send_budgets")
