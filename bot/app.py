@@ -23,6 +23,7 @@ from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel, ReadLine, Write, read_stdin_line
 from bot.delivery.limits import RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
+from bot.delivery.shared_limits import shared_platform_limiters
 from bot.delivery.transports import OpenTransport
 from bot.inbound_limits import InboundLimiter
 from bot.people.areas import seed_when_empty
@@ -107,13 +108,17 @@ class Application:
         processor = MessageProcessor(
             database, engine, sealer, catalogues, inbound=InboundLimiter(settings.inbound_limit)
         )
-        return cls(settings, database, catalogues, engine, sealer, processor)
+        # On PostgreSQL every process of the bot takes from one budget in the database.
+        limiters = shared_platform_limiters(database)
+        return cls(settings, database, catalogues, engine, sealer, processor, limiters)
 
     def open_route(self, sealed: bytes) -> str:
         """The chat id in an anonymous tipster's sealed route, for the outbox sender only."""
         return self.sealer.open_route(sealed)[1]
 
     async def close(self) -> None:
+        for limiter in self.limiters.values():
+            await limiter.close()
         await self.database.dispose()
 
     async def seed_places_on_first_start(self) -> None:

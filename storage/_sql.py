@@ -33,6 +33,7 @@ from storage.tables import (
     RetentionRun,
     SecurityModel,
     SendBudget,
+    SendLogEntry,
     Tip,
     TipAttachment,
     TipMessage,
@@ -67,6 +68,7 @@ tip_status_changes: Table = TipStatusChange.__table__  # type: ignore[assignment
 broadcasts: Table = Broadcast.__table__  # type: ignore[assignment]
 retention_runs: Table = RetentionRun.__table__  # type: ignore[assignment]
 send_budgets: Table = SendBudget.__table__  # type: ignore[assignment]
+send_log: Table = SendLogEntry.__table__  # type: ignore[assignment]
 chat_send_slots: Table = ChatSendSlot.__table__  # type: ignore[assignment]
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "RetentionRun",
     "SecurityModel",
     "SendBudget",
+    "SendLogEntry",
     "Tip",
     "TipAttachment",
     "TipMessage",
@@ -726,6 +727,21 @@ class SendBudget(Base):
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     next_at: Mapped[datetime] = mapped_column()
+    # The number of the last send claimed (each send's row in ``send_log`` has its number).
+    seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class SendLogEntry(Base):
+    """One recent send of a channel, from every process: when it started and when the
+    platform answered it. A send may start only a second after the one ``per_second`` places
+    before it was answered; old entries are pruned."""
+
+    __tablename__ = "send_log"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    started_at: Mapped[datetime] = mapped_column()
+    done_at: Mapped[datetime | None] = mapped_column()
 
 
 class ChatSendSlot(Base):

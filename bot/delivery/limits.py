@@ -148,6 +148,9 @@ class RateLimiter:
             ready = self._chat_ready.get(ticket.chat_id, 0.0)
             self._chat_ready[ticket.chat_id] = max(ready, now + self.limits.chat_gap)
 
+    async def close(self) -> None:
+        """Release what the limiter holds (nothing here; a shared one its connection)."""
+
     def _window_wait(self, now: float) -> float:
         """Seconds until the window has room: the send ``capacity`` places back must have
         been answered a whole window ago."""

@@ -26,7 +26,16 @@ def upgrade() -> None:
         "send_budgets",
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("next_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("seq", sa.BigInteger(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("channel", name=op.f("pk_send_budgets")),
+    )
+    op.create_table(
+        "send_log",
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("channel", "seq", name=op.f("pk_send_log")),
     )
     op.create_table(
         "chat_send_slots",
@@ -45,6 +54,7 @@ def downgrade() -> None:
         batch.drop_column("last_update_order")
     op.drop_index(op.f("ix_chat_send_slots_next_at"), table_name="chat_send_slots")
     op.drop_table("chat_send_slots")
+    op.drop_table("send_log")
     op.drop_table("send_budgets")
     with op.batch_alter_table("outbox") as batch:
         batch.drop_column("lease_boot")
