@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, str] = {
     "broadcast-sqlite": "tests.bench.broadcast:run",
     "export-sqlite": "tests.bench.exports:run",
     "flood-fairness": "tests.bench.flood:run",
+    "broadcast-two-processes-postgresql": "tests.bench.two_processes:run",
 }
 
 
