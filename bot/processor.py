@@ -95,23 +95,26 @@ class MessageProcessor:
         self.catalogues = catalogues
         self.clock = clock
         self.locks = KeyedLocks()
-        self.inbound = inbound or InboundLimiter()
+        # The per-user inbound limit (``antq run`` sets it from the settings; none without).
+        self.inbound = inbound
 
     async def process(self, message: Inbound) -> Batch:
         """The replies to ``message``, stored; on an internal error, a polite apology that is
         not (never raises). A user past the inbound limit is told once to slow down, and their
         messages are dropped during the cool-down (``bot.inbound_limits``)."""
+        inbound = self.inbound
+        if inbound is None:
+            return await self._run(message, opening=False)
         user = (message.channel, message.user_id)
-        verdict = self.inbound.admit(user)
+        verdict = inbound.admit(user)
         if verdict is Verdict.DROP:
             return self._unstored(message)
         if verdict is Verdict.NOTICE:
             log.info("a %s user went past the inbound limit; not read for a while", message.channel)
-            locale = self.inbound.locale_of(user)
-            notice = Text(self.catalogues.text(locale, N_("input.too_fast")))
+            notice = Text(self.catalogues.text(inbound.locale_of(user), N_("input.too_fast")))
             return self._unstored(message, (notice,))
         batch = await self._run(message, opening=False)
-        self.inbound.note_locale(user, batch.locale)
+        inbound.note_locale(user, batch.locale)
         return batch
 
     async def open_chat(self, message: Inbound) -> Batch:

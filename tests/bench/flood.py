@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot.delivery.limits import TELEGRAM_LIMITS, RateLimiter
+from bot.inbound_limits import InboundLimit, InboundLimiter
 from storage.database import Database
 from tests.bench.databases import sqlite_database
 from tests.bench.report import Report, percentile
@@ -55,6 +56,8 @@ async def _bot(database: Database) -> AsyncIterator[tuple[FakeTelegramServer, ob
         telegram.enforce_rate_limits(total_per_second=30, per_chat_per_second=1)
         limiter = RateLimiter(TELEGRAM_LIMITS)
         async with polling_bot(database, telegram, limiter=limiter) as channel:
+            # As ``antq run`` sets it up (Application.build): the default inbound limit.
+            channel.processor.inbound = InboundLimiter(InboundLimit())
             yield telegram, channel
 
 
@@ -92,7 +95,7 @@ async def flood_run(
         results = await asyncio.gather(*others, *flooding)
         latencies = sorted(value for result in results[:OTHERS] for value in result or [])
         refused = sum(1 for call in telegram.calls("sendMessage") if call.status == 429)
-        dropped = channel.processor.inbound.dropped  # type: ignore[attr-defined]
+        dropped = channel.processor.inbound.dropped  # type: ignore[attr-defined,union-attr]
     return FloodRun(latencies, dropped, refused)
 
 

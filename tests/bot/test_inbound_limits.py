@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from bot.app import Application
 from bot.inbound_limits import InboundLimit, InboundLimiter, Verdict
+from bot.settings import Settings
 from conversations.replies import Inbound, Text
 from storage.database import Database
 from tests.bot.harness import make_processor
@@ -58,4 +62,20 @@ async def test_a_flooder_is_told_in_their_language_and_their_messages_are_not_st
     assert notice.replies == (Text(t("input.too_fast", "en")),)
     later = [await processor.process(said("/help")) for _ in range(10)]
     assert all(batch.replies == () for batch in later)
-    assert processor.inbound.dropped == 10
+    assert processor.inbound.dropped == 10  # type: ignore[union-attr]
+
+
+async def test_antq_run_reads_the_limit_from_the_settings(tmp_path: Path) -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'antq.sqlite3'}",
+        inbound_limit_messages=3,
+        inbound_limit_seconds=5,
+    )
+    app = Application.build(settings)
+    try:
+        assert app.processor.inbound is not None
+        assert app.processor.inbound.limit == InboundLimit(3, 5.0, 30.0)
+    finally:
+        await app.close()

@@ -13,7 +13,6 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from bot.inbound_limits import InboundLimit, InboundLimiter
 from conversations.replies import Inbound, Text
 from storage.conversations import load_conversation
 from storage.database import Database
@@ -47,8 +46,6 @@ async def test_bursts_alternating_between_two_processes_keep_every_answer_on_its
     second = Database(database_url)
     try:
         processors = (make_processor(database), make_processor(second))
-        for processor in processors:  # a scripted burst, far past what a person types
-            processor.inbound = InboundLimiter(InboundLimit(messages=10_000))
         update_id = 1000
 
         async def deliver(text: str, to: int) -> None:
