@@ -49,6 +49,7 @@ __all__ = [
     "mark_sent",
     "reachable_identity",
     "retry_later",
+    "unlock_worker_name",
 ]
 
 # Kinds of messages. Only tip notices may break the quiet hours (bot.delivery.quiet_hours).
@@ -147,6 +148,15 @@ async def lock_worker_name(connection: AsyncConnection, worker: str) -> bool:
     )
     await connection.commit()
     return bool(locked)
+
+
+async def unlock_worker_name(connection: AsyncConnection, worker: str) -> None:
+    """Let go of the name (the pool keeps the connection, and a lock would stay with it)."""
+    await connection.execute(
+        text("SELECT pg_advisory_unlock(:lock_class, hashtext(:worker))"),
+        {"lock_class": _WORKER_LOCK_CLASS, "worker": worker},
+    )
+    await connection.commit()
 
 
 def _values(message: NewMessage, now: datetime) -> dict[str, Any]:
