@@ -55,9 +55,10 @@ log = logging.getLogger(__name__)
 SAFETY = 0.99
 CHAT_MARGIN = 0.1
 # While the send ``per_second`` places back is unanswered, look again this often; a send not
-# answered within ``UNSETTLED_FOR`` seconds (its process died) no longer holds the window.
+# answered within ``UNSETTLED_FOR`` seconds no longer holds the window: its process died, or
+# its answer could not be recorded, and the whole bot must not wait long for it.
 _POLL = 0.005
-UNSETTLED_FOR = 30.0
+UNSETTLED_FOR = 5.0
 # How far ahead a reply may claim a slot of the shared budget, and an outbox message (in
 # slots): a slot claimed only once it is free would lose a wake-up and a round trip each time.
 REPLY_HORIZON = 1.0
