@@ -4,7 +4,10 @@ The conversation state, the effects (a stored tip, a changed language) and the r
 are written together, so a crash at any point leaves either the old state and no replies, or
 the new state with the replies that explain it (sent by the channel after the commit; see
 ``bot.reply_path``). An update delivered again finds its stored replies instead of running the
-flow twice.
+flow twice. One user's updates are applied one at a time in every process (a lock per user in
+the process, and in the database on PostgreSQL), in the platform's order: one older than the
+last applied is answered as late and moves nothing back. A user past the inbound limit is told
+once to slow down and not read for a while (``bot.inbound_limits``).
 """
 
 from __future__ import annotations
