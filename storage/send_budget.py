@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 __all__ = [
     "Claim",
     "claim_chat_slot",
+    "claim_chat_slot_if_free",
     "claim_send_slot",
     "ensure_budget",
     "prune",
@@ -87,6 +88,21 @@ _CHAT = text(
     SET next_at = GREATEST(slot.next_at, statement_timestamp()) + make_interval(secs => :gap)
     RETURNING EXTRACT(EPOCH FROM slot.next_at - statement_timestamp()) - :gap
     """
+)
+# The chat's slot, taken only if it is free now (an outbox message defers a busy chat).
+_CHAT_IF_FREE = text(
+    """
+    INSERT INTO chat_send_slots AS slot (channel, chat_id, next_at)
+    VALUES (:channel, :chat_id, statement_timestamp() + make_interval(secs => :gap))
+    ON CONFLICT (channel, chat_id) DO UPDATE
+    SET next_at = statement_timestamp() + make_interval(secs => :gap)
+    WHERE slot.next_at <= statement_timestamp()
+    RETURNING 0
+    """
+)
+_CHAT_BUSY_FOR = text(
+    "SELECT EXTRACT(EPOCH FROM next_at - statement_timestamp()) FROM chat_send_slots"
+    " WHERE channel = :channel AND chat_id = :chat_id"
 )
 _PUSH_BACK = text(
     "UPDATE send_budgets SET next_at = GREATEST(next_at, statement_timestamp()"
@@ -177,6 +193,17 @@ async def claim_chat_slot(
     """Claim the chat's next slot; the seconds to wait for it (0 when it is free now)."""
     wait = await connection.scalar(_CHAT, {"channel": channel, "chat_id": chat_id, "gap": gap})
     return max(0.0, float(wait or 0.0))
+
+
+async def claim_chat_slot_if_free(
+    connection: AsyncConnection, channel: str, chat_id: str, *, gap: float
+) -> float:
+    """Claim the chat's slot if it is free now: 0; else the seconds until it is."""
+    values = {"channel": channel, "chat_id": chat_id, "gap": gap}
+    if (await connection.execute(_CHAT_IF_FREE, values)).first() is not None:
+        return 0.0
+    busy_for = await connection.scalar(_CHAT_BUSY_FOR, values)
+    return max(0.001, float(busy_for or 0.0))
 
 
 async def push_back(connection: AsyncConnection, channel: str, seconds: float) -> None:

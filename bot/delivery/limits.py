@@ -98,6 +98,12 @@ class RateLimiter:
         ready = self._chat_ready.get(chat_id)
         return 0.0 if ready is None else max(0.0, ready - self._clock())
 
+    async def claim_chat(self, chat_id: str) -> float:
+        """For a message that would rather wait than hold anybody up (the outbox): 0 when
+        ``chat_id`` may get it now (the chat is then counted as served), else the seconds
+        until it may."""
+        return self.chat_wait(chat_id)
+
     def pause(self, seconds: float) -> None:
         """Send nothing for ``seconds`` (the platform answered 429 with retry_after)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)

@@ -174,7 +174,7 @@ class OutboxSender:
                     )
                     continue
                 message = opened
-            gap = self.limiter.chat_wait(message.chat_id)
+            gap = await self.limiter.claim_chat(message.chat_id)
             if gap > 0:
                 # This chat had a message a moment ago: let it wait rather than every chat.
                 later = self.clock() + timedelta(seconds=gap)

@@ -1,8 +1,9 @@
 """One rate budget per bot token, shared by every process on PostgreSQL.
 
 ``SharedRateLimiter`` is the process's ``RateLimiter`` (its own priorities, pauses and chat
-gaps) that also takes every send's slot from the database (``storage.send_budget``): a reply
-its chat's slot first, then every send one of the channel's. So N processes behind one token
+gaps) that also takes every send's slot from the database (``storage.send_budget``): the
+chat's slot first (an outbox message defers a chat that is not free, a reply waits for it),
+then one of the channel's. So N processes behind one token
 send together at the platform's rate and never above it, and a reply still goes first: it may
 claim a slot up to ``REPLY_HORIZON`` ahead, an outbox message only one of the next two.
 
@@ -40,6 +41,7 @@ from bot.delivery.limits import (
 from storage.database import Database
 from storage.send_budget import (
     claim_chat_slot,
+    claim_chat_slot_if_free,
     claim_send_slot,
     ensure_budget,
     prune,
@@ -110,6 +112,19 @@ class SharedRateLimiter(RateLimiter):
         ticket.at = self._clock()  # it leaves now, not when the local token was taken
         return ticket
 
+    async def claim_chat(self, chat_id: str) -> float:
+        """The chat's slot in every process: a reply or outbox message another process sent
+        this chat a moment ago defers this one too."""
+        wait = await super().claim_chat(chat_id)
+        if wait > 0 or self.chat_gap <= 0:
+            return wait
+        try:
+            return await self._run(
+                claim_chat_slot_if_free, self.channel, chat_id, gap=self.chat_gap
+            )
+        except Exception:  # acquire will say the budget is away; this process's gap held
+            return 0.0
+
     def settle(self, ticket: Ticket) -> None:
         super().settle(ticket)
         seq = self._seqs.pop(id(ticket), None)
@@ -139,7 +154,7 @@ class SharedRateLimiter(RateLimiter):
     async def _take_shared_slot(self, chat_id: str, *, urgent: bool) -> int:
         """Wait for this send's turn in the shared budget; its number there."""
         if urgent and self.chat_gap > 0:
-            # The outbox defers a chat that is not free (in this process) instead.
+            # The outbox claimed its chat already (claim_chat), deferring a busy one.
             wait = await self._run(claim_chat_slot, self.channel, chat_id, gap=self.chat_gap)
             if wait > 0:
                 await self._sleep(wait)

@@ -133,3 +133,23 @@ async def test_two_processes_broadcast_together_at_the_limit_and_never_above(
     assert len(accepted) == RECIPIENTS
     assert 0.95 * 30 <= rate <= 30
     assert reply_waited < 0.3  # a conversation does not queue behind the broadcast
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_chat_just_answered_by_one_process_waits_its_gap_in_the_other(
+    database: Database, database_url: str
+) -> None:
+    other_process = Database(database_url)
+    here = SharedRateLimiter(TELEGRAM_LIMITS, database, "telegram")
+    there = SharedRateLimiter(TELEGRAM_LIMITS, other_process, "telegram")
+    try:
+        here.settle(await here.acquire("4242", urgent=True))  # a reply from this process
+        assert await there.claim_chat("4242") > 0.5  # the outbox there defers it
+        assert await there.claim_chat("4343") == 0  # any other chat goes at once
+        started = time.monotonic()
+        there.settle(await there.acquire("4242", urgent=True))  # a reply there waits its turn
+        assert time.monotonic() - started > 0.5
+    finally:
+        await here.close()
+        await there.close()
+        await other_process.dispose()
