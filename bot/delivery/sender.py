@@ -180,8 +180,14 @@ class OutboxSender:
                 later = self.clock() + timedelta(seconds=gap)
                 tasks.append(self._recorded(_Outcome(message, "defer", not_before=later)))
                 continue
-            ticket = await self.limiter.acquire(message.chat_id)
+            # A place in flight first: a slot of the rate is not to be taken and then wasted
+            # waiting for one.
             await in_flight.acquire()
+            try:
+                ticket = await self.limiter.acquire(message.chat_id)
+            except BaseException:
+                in_flight.release()
+                raise
             tasks.append(asyncio.ensure_future(self._send(message, ticket, in_flight)))
         await asyncio.gather(*tasks)
         return len(claimed)
