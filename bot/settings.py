@@ -6,7 +6,6 @@ environment only and are kept as ``SecretStr`` so they never show up in a log or
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -118,8 +117,8 @@ class Settings(BaseSettings):
     )
 
     # Several processes, one bot (bot/delivery, bot/processor.py).
-    worker_id: str = Field(
-        default_factory=socket.gethostname,
+    worker_id: str | None = Field(
+        None,
         max_length=64,
         description="this process's stable name among the bot's processes (default: the host"
         " name; give each process on one host its own): restarted, it takes back at once the"

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import fcntl
 import logging
+import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -176,7 +177,7 @@ async def _lease_owner(app: DeliveryHost, delivery: Delivery) -> LeaseOwner:
     of the run (a PostgreSQL advisory lock; on SQLite a lock file in the data folder): if
     another live process holds it, this run stays anonymous (it takes back nothing early)
     rather than take that process's rows as abandoned."""
-    worker = app.settings.worker_id
+    worker = app.settings.worker_id or socket.gethostname()
     if app.database.is_sqlite:
         locked = _lock_file(app.settings.data_dir, worker, delivery)
     else:
