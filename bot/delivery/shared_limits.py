@@ -65,8 +65,10 @@ UNSETTLED_FOR = 5.0
 # slots): a slot claimed only once it is free would lose a wake-up and a round trip each time.
 REPLY_HORIZON = 1.0
 OUTBOX_HORIZON_SLOTS = 2
-# Chat slots are pruned once every this many sends.
+# The log of sends is pruned once every this many sends, and chats whose gap passed (their
+# ids are personal data) at least this often (seconds).
 _PRUNE_EVERY = 5_000
+_PRUNE_CHATS_EVERY = 60.0
 
 
 class SharedRateLimiter(RateLimiter):
@@ -91,6 +93,7 @@ class SharedRateLimiter(RateLimiter):
         self._connection: AsyncConnection | None = None
         self._using = asyncio.Lock()
         self._failing = False
+        self._pruned_at = self._clock()
         self._background: set[asyncio.Task[None]] = set()
 
     async def acquire(self, chat_id: str, *, urgent: bool = False) -> Ticket:
@@ -181,7 +184,8 @@ class SharedRateLimiter(RateLimiter):
         wait = max(claim.wait, window_wait)
         if wait > 0:
             await self._sleep(wait)
-        if seq % _PRUNE_EVERY == 0:
+        if seq % _PRUNE_EVERY == 0 or self._clock() - self._pruned_at > _PRUNE_CHATS_EVERY:
+            self._pruned_at = self._clock()
             await self._run(prune, self.channel, below_seq=seq - _PRUNE_EVERY)
         return seq
 
