@@ -25,7 +25,9 @@ from bot.channels.base import Channel, health_problems
 from bot.channels.console import ConsoleChannel, ReadLine, Write, read_stdin_line
 from bot.delivery.limits import ChannelLimits, RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
+from bot.delivery.shared_limits import shared_platform_limiters
 from bot.delivery.transports import OpenTransport
+from bot.inbound_limits import InboundLimiter
 from bot.people.areas import seed_when_empty
 from bot.private_files import keep_private
 from bot.processor import MessageProcessor
@@ -111,14 +113,20 @@ class Application:
         sealer = load_sealer(
             configured, data_dir=settings.data_dir, allow_local_key=database.is_sqlite
         )
-        processor = MessageProcessor(database, engine, sealer, catalogues)
-        return cls(settings, database, catalogues, engine, sealer, processor)
+        processor = MessageProcessor(
+            database, engine, sealer, catalogues, inbound=InboundLimiter(settings.inbound_limit)
+        )
+        # On PostgreSQL every process of the bot takes from one budget in the database.
+        limiters = shared_platform_limiters(database)
+        return cls(settings, database, catalogues, engine, sealer, processor, limiters)
 
     def open_route(self, sealed: bytes) -> str:
         """The chat id in an anonymous tipster's sealed route, for the outbox sender only."""
         return self.sealer.open_route(sealed)[1]
 
     async def close(self) -> None:
+        for limiter in self.limiters.values():
+            await limiter.close()
         await self.database.dispose()
 
     async def seed_places_on_first_start(self) -> None:

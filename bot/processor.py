@@ -4,7 +4,10 @@ The conversation state, the effects (a stored tip, a changed language) and the r
 are written together, so a crash at any point leaves either the old state and no replies, or
 the new state with the replies that explain it (sent by the channel after the commit; see
 ``bot.reply_path``). An update delivered again finds its stored replies instead of running the
-flow twice.
+flow twice. One user's updates are applied one at a time in every process (a lock per user in
+the process, and in the database on PostgreSQL), in the platform's order: one older than the
+last applied is answered as late and moves nothing back. A user past the inbound limit is told
+once to slow down and not read for a while (``bot.inbound_limits``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.effect_context import EffectContext
 from bot.effects import EFFECT_HANDLERS, require_handlers
+from bot.inbound_limits import InboundLimiter, Verdict
 from bot.locks import KeyedLocks
 from bot.places import load_grants
 from bot.records import DatabaseRecords
@@ -41,7 +45,7 @@ from storage.members import mark_identity_inactive
 from storage.monthly_reports import ReportTaken
 from storage.replies import replies_for_update, store_replies
 from storage.tips import DuplicateTipCode
-from storage.updates import claim_update
+from storage.updates import advance_update_order, claim_update, lock_user
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,16 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # A busy database (a lock held past SQLite's busy_timeout) is tried once more.
 MAX_BUSY_RETRIES = 1
+# Channels whose update keys are numbers in the platform's order (Telegram's update ids).
+ORDERED_CHANNELS = frozenset({"telegram"})
+
+
+def update_order(message: Inbound) -> int | None:
+    """The platform's order number of ``message``, where its channel numbers updates in order."""
+    key = message.update_key
+    if message.channel in ORDERED_CHANNELS and key is not None and key.isdigit():
+        return int(key)
+    return None
 
 
 def utcnow() -> datetime:
@@ -75,6 +89,7 @@ class MessageProcessor:
         catalogues: Catalogues,
         *,
         clock: Callable[[], datetime] = utcnow,
+        inbound: InboundLimiter | None = None,
     ) -> None:
         require_handlers()
         self.database = database
@@ -83,11 +98,27 @@ class MessageProcessor:
         self.catalogues = catalogues
         self.clock = clock
         self.locks = KeyedLocks()
+        # The per-user inbound limit (``antq run`` sets it from the settings; none without).
+        self.inbound = inbound
 
     async def process(self, message: Inbound) -> Batch:
         """The replies to ``message``, stored; on an internal error, a polite apology that is
-        not (never raises)."""
-        return await self._run(message, opening=False)
+        not (never raises). A user past the inbound limit is told once to slow down, and their
+        messages are dropped during the cool-down (``bot.inbound_limits``)."""
+        inbound = self.inbound
+        if inbound is None:
+            return await self._run(message, opening=False)
+        user = (message.channel, message.user_id)
+        verdict = inbound.admit(user)
+        if verdict is Verdict.DROP:
+            return self._unstored(message)
+        if verdict is Verdict.NOTICE:
+            log.info("a %s user went past the inbound limit; not read for a while", message.channel)
+            notice = Text(self.catalogues.text(inbound.locale_of(user), N_("input.too_fast")))
+            return self._unstored(message, (notice,))
+        batch = await self._run(message, opening=False)
+        inbound.note_locale(user, batch.locale)
+        return batch
 
     async def open_chat(self, message: Inbound) -> Batch:
         """What to show when a chat window opens: the pending question, or the welcome."""
@@ -138,6 +169,9 @@ class MessageProcessor:
         # cannot be matched to one sender's conversation by an exact timestamp.
         now = self.clock().replace(second=0, microsecond=0)
         async with self.database.transaction() as session:
+            # One user's updates one at a time in every process: another process's update of
+            # this user waits here until this transaction ends.
+            await lock_user(session, channel=message.channel, platform_user_id=message.user_id)
             if message.update_key is not None and not await claim_update(
                 session, channel=message.channel, update_key=message.update_key, now=now
             ):
@@ -153,10 +187,16 @@ class MessageProcessor:
                 chat_id=message.chat_id,
                 display_name=message.display_name,
             )
-            if message.edited:
-                # An answer changed after the flow moved on is not read again: the
-                # conversation stays where it is, and the user is told to write anew.
-                said = Text(self.catalogues.text(row.locale, N_("input.edited")))
+            order = update_order(message)
+            late = order is not None and not await advance_update_order(
+                session, channel=message.channel, platform_user_id=message.user_id, order=order
+            )
+            if message.edited or late:
+                # An answer changed after the flow moved on is not read again, nor one that
+                # arrived after a later message was applied: the conversation stays where it
+                # is (never moves back), and the user is told to write anew.
+                key = N_("input.late") if late else N_("input.edited")
+                said = Text(self.catalogues.text(row.locale, key))
                 return await self._stored(
                     session,
                     message,

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.inbound_limits import InboundLimit
 from conversations.calendar import ReportCalendar
 from conversations.privacy import PrivacyTerms
 from conversations.targets import (
@@ -206,6 +207,24 @@ class Settings(BaseSettings):
         month_day(value)
         return value
 
+    # Several processes, one bot (bot/delivery, bot/processor.py).
+    worker_id: str | None = Field(
+        None,
+        max_length=64,
+        description="this process's stable name among the bot's processes (default: the host"
+        " name; give each process on one host its own): restarted, it takes back at once the"
+        " outbox messages it had claimed and not sent",
+    )
+    inbound_limit_messages: int = Field(
+        20, ge=1, description="messages one user may send in ANTQ_INBOUND_LIMIT_SECONDS"
+    )
+    inbound_limit_seconds: float = Field(
+        10, gt=0, description="the window of the per-user inbound limit"
+    )
+    inbound_cooldown_seconds: float = Field(
+        30, gt=0, description="how long a user past the inbound limit is not read (one notice)"
+    )
+
     @property
     def webhook_mode(self) -> bool:
         return bool(self.webhook_base_url and self.webhook_secret)
@@ -253,6 +272,12 @@ class Settings(BaseSettings):
     @property
     def draft_ttl(self) -> timedelta:
         return timedelta(hours=self.draft_ttl_hours)
+
+    @property
+    def inbound_limit(self) -> InboundLimit:
+        return InboundLimit(
+            self.inbound_limit_messages, self.inbound_limit_seconds, self.inbound_cooldown_seconds
+        )
 
     @property
     def reply_max_age(self) -> timedelta:

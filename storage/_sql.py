@@ -12,6 +12,7 @@ from storage.tables import (
     Area,
     AuditEntry,
     Broadcast,
+    ChatSendSlot,
     CodeAttemptsRow,
     ConsentDecision,
     Conversation,
@@ -31,6 +32,8 @@ from storage.tables import (
     ProcessedUpdate,
     RetentionRun,
     SecurityModel,
+    SendBudget,
+    SendLogEntry,
     StandardRecognition,
     StandardRegistration,
     Tip,
@@ -74,6 +77,9 @@ web_sessions: Table = WebSession.__table__  # type: ignore[assignment]
 standard_registrations: Table = StandardRegistration.__table__  # type: ignore[assignment]
 standard_recognitions: Table = StandardRecognition.__table__  # type: ignore[assignment]
 unit_grades: Table = UnitGrade.__table__  # type: ignore[assignment]
+send_budgets: Table = SendBudget.__table__  # type: ignore[assignment]
+send_log: Table = SendLogEntry.__table__  # type: ignore[assignment]
+chat_send_slots: Table = ChatSendSlot.__table__  # type: ignore[assignment]
 
 
 def dialect_name(session: AsyncSession) -> str:

@@ -3,7 +3,9 @@
 A message is enqueued in the caller's transaction, so it exists exactly when its cause does.
 A sender claims due rows with a lease (``status='sending'``, ``lease_until``): should it crash,
 the lease runs out and the rows become claimable again, so nothing is lost and at most the
-messages that were in flight are sent twice. On PostgreSQL the claim skips rows another sender
+messages that were in flight are sent twice. A claim names its ``LeaseOwner`` (a stable worker
+id and the id of this run): the same worker, started again, takes back its earlier run's rows at
+once instead of waiting for their lease. On PostgreSQL the claim skips rows another sender
 has locked (``FOR UPDATE SKIP LOCKED``); SQLite has one writer at a time and renders no
 ``FOR UPDATE``, so the same statement is safe there too.
 """
@@ -15,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage._sql import dialect_name, identities, member_preferences, members, outbox
 from storage.tables import utcnow
@@ -34,6 +36,7 @@ __all__ = [
     "TIP_NOTICE",
     "URGENT",
     "ClaimedMessage",
+    "LeaseOwner",
     "NewMessage",
     "cancel_broadcast_copies",
     "claim_due",
@@ -41,12 +44,14 @@ __all__ = [
     "count_by_status",
     "enqueue",
     "enqueue_many",
+    "lock_worker_name",
     "mark_blocked",
     "mark_failed",
     "mark_outside_window",
     "mark_sent",
     "reachable_identity",
     "retry_later",
+    "unlock_worker_name",
 ]
 
 # Kinds of messages. Only tip notices may break the quiet hours (bot.delivery.quiet_hours).
@@ -107,6 +112,16 @@ class NewMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class LeaseOwner:
+    """Who claims outbox rows: ``worker`` is stable across restarts of one process (its
+    ``ANTQ_WORKER_ID``), ``boot`` differs on every start. Rows leased by the same worker under
+    another boot were abandoned by a crash: the new run takes them back at once."""
+
+    worker: str
+    boot: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimedMessage:
     """A message claimed for sending, with everything needed to send it."""
 
@@ -121,6 +136,31 @@ class ClaimedMessage:
     locale: str | None = None
     identity_id: int | None = None
     sealed_route: bytes | None = None
+
+
+# The first key of the PostgreSQL advisory locks that say "a process named this is alive".
+_WORKER_LOCK_CLASS = 20_017
+
+
+async def lock_worker_name(connection: AsyncConnection, worker: str) -> bool:
+    """Hold a PostgreSQL session lock on the name ``worker`` for as long as ``connection``
+    stays open; False when another live process holds it (two processes given one name must
+    not take back each other's rows as abandoned)."""
+    locked = await connection.scalar(
+        text("SELECT pg_try_advisory_lock(:lock_class, hashtext(:worker))"),
+        {"lock_class": _WORKER_LOCK_CLASS, "worker": worker},
+    )
+    await connection.commit()
+    return bool(locked)
+
+
+async def unlock_worker_name(connection: AsyncConnection, worker: str) -> None:
+    """Let go of the name (the pool keeps the connection, and a lock would stay with it)."""
+    await connection.execute(
+        text("SELECT pg_advisory_unlock(:lock_class, hashtext(:worker))"),
+        {"lock_class": _WORKER_LOCK_CLASS, "worker": worker},
+    )
+    await connection.commit()
 
 
 def _values(message: NewMessage, now: datetime) -> dict[str, Any]:
@@ -222,10 +262,12 @@ async def claim_due(
     limit: int,
     kinds: Collection[str] | None = None,
     chat_ids: Collection[str] | None = None,
+    owner: LeaseOwner | None = None,
 ) -> list[ClaimedMessage]:
     """Claim up to ``limit`` due messages of ``channel`` until ``now + lease``, best first.
 
-    Due: queued with ``not_before <= now``, or claimed by a sender whose lease ran out.
+    Due: queued with ``not_before <= now``, claimed by a sender whose lease ran out, or claimed
+    by ``owner``'s worker in an earlier run (it crashed: nobody is sending them).
     ``kinds`` restricts the claim (during quiet hours); ``chat_ids`` to messages for those
     chats and sealed ones (whose chat only the sender can see). Claimed messages to an identity that
     no longer accepts messages are marked blocked, optional ones the member turned off are
@@ -235,6 +277,17 @@ async def claim_due(
     due = or_(
         and_(outbox.c.status == QUEUED, outbox.c.not_before <= now),
         and_(outbox.c.status == SENDING, outbox.c.lease_until <= now),
+        *(
+            []
+            if owner is None
+            else [
+                and_(
+                    outbox.c.status == SENDING,
+                    outbox.c.lease_worker == owner.worker,
+                    outbox.c.lease_boot != owner.boot,
+                )
+            ]
+        ),
     )
     conditions = [outbox.c.channel == channel, due]
     if kinds is not None:
@@ -267,7 +320,13 @@ async def claim_due(
             await session.execute(
                 update(outbox)
                 .where(outbox.c.id.in_(list(candidate_ids)), due)
-                .values(status=SENDING, lease_until=lease_until, attempts=outbox.c.attempts + 1)
+                .values(
+                    status=SENDING,
+                    lease_until=lease_until,
+                    attempts=outbox.c.attempts + 1,
+                    lease_worker=None if owner is None else owner.worker,
+                    lease_boot=None if owner is None else owner.boot,
+                )
                 .returning(outbox.c.id)
             )
         )

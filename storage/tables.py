@@ -32,6 +32,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Broadcast",
+    "ChatSendSlot",
     "CodeAttemptsRow",
     "ConsentDecision",
     "Conversation",
@@ -51,6 +52,8 @@ __all__ = [
     "ProcessedUpdate",
     "RetentionRun",
     "SecurityModel",
+    "SendBudget",
+    "SendLogEntry",
     "StandardRecognition",
     "StandardRegistration",
     "Tip",
@@ -162,6 +165,9 @@ class Identity(Base):
     reply_keyboard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The platform's order number (Telegram's update id) of the last update applied to this
+    # account's conversation: an older one arrived late and does not move it back.
+    last_update_order: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Conversation(Base):
@@ -456,6 +462,11 @@ class OutboxMessage(Base):
     broadcast_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
     )
+    # Who holds the lease of a row being sent: the sender's stable worker id (ANTQ_WORKER_ID)
+    # and the id of its run. A restarted worker takes back its own earlier run's rows at once;
+    # another worker only once the lease has run out.
+    lease_worker: Mapped[str | None] = mapped_column(String(64))
+    lease_boot: Mapped[str | None] = mapped_column(String(32))
 
 
 class PendingReply(Base):
@@ -820,3 +831,39 @@ class UnitGrade(Base):
     grade: Mapped[str] = mapped_column(String(16))  # excellent | good | average | weak
     graded_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     graded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SendBudget(Base):
+    """One platform's sending budget, shared by every process on PostgreSQL: the time of the
+    next free send slot (``bot.delivery.shared_limits``). One row per channel."""
+
+    __tablename__ = "send_budgets"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column()
+    # The number of the last send claimed (each send's row in ``send_log`` has its number).
+    seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class SendLogEntry(Base):
+    """One recent send of a channel, from every process: when it started and when the
+    platform answered it. A send may start only a second after the one ``per_second`` places
+    before it was answered; old entries are pruned."""
+
+    __tablename__ = "send_log"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    started_at: Mapped[datetime] = mapped_column()
+    done_at: Mapped[datetime | None] = mapped_column()
+
+
+class ChatSendSlot(Base):
+    """When one chat may get its next message (the platform's per-chat gap), for every
+    process; rows whose time has long passed are pruned."""
+
+    __tablename__ = "chat_send_slots"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,16 +1,28 @@
-"""Durable de-duplication of platform deliveries: each update is processed once."""
+"""Platform deliveries: each update processed once, one user's at a time, in the platform's order.
+
+- ``claim_update``: a delivery seen before is not processed again;
+- ``lock_user``: on PostgreSQL a transaction-scoped advisory lock per platform user, so that
+  two processes never apply one user's updates at once (an update that arrives while an
+  earlier one is being applied waits for it); SQLite has one writer at a time already;
+- ``advance_update_order``: the platform's order number (Telegram's update id) of the last
+  update applied to an account; an older one arrived late.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import dialect_name, processed_updates
+from storage._sql import dialect_name, identities, processed_updates
 
-__all__ = ["claim_update"]
+__all__ = ["advance_update_order", "claim_update", "lock_user"]
+
+# The first key of the advisory locks on platform users (another class locks worker names).
+_USER_LOCK_CLASS = 20_020
 
 
 async def claim_update(
@@ -31,4 +43,34 @@ async def claim_update(
         )
     )
     result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def lock_user(session: AsyncSession, *, channel: str, platform_user_id: str) -> None:
+    """Hold the user's lock until the transaction ends (PostgreSQL; nothing on SQLite, whose
+    transactions take the one write lock as they begin)."""
+    if dialect_name(session) != "postgresql":
+        return
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:user_key))"),
+        {"lock_class": _USER_LOCK_CLASS, "user_key": f"{channel}:{platform_user_id}"},
+    )
+
+
+async def advance_update_order(
+    session: AsyncSession, *, channel: str, platform_user_id: str, order: int
+) -> bool:
+    """Record ``order`` as the account's last applied update; False when a later one was
+    applied already (this one arrived late). Call it under ``lock_user``, once the account
+    exists."""
+    column = identities.c.last_update_order
+    result = await session.execute(
+        update(identities)
+        .where(
+            identities.c.channel == channel,
+            identities.c.platform_user_id == platform_user_id,
+            or_(column.is_(None), column < order),
+        )
+        .values(last_update_order=order)
+    )
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -3,7 +3,10 @@
 One ``RateLimiter`` per channel and process, shared by the outbox sender and the channel's
 direct replies (``bot.app.Application.limiters``). Replies pass ``urgent=True``:
 they never queue behind the outbox, and while one waits the outbox holds back, so a running
-broadcast never delays a conversation.
+broadcast never delays a conversation. A reply waits for its own chat's gap before it takes a
+token (each chat's replies go from a queue of their own, ``bot.reply_path``): a user who writes
+faster than the platform lets the bot answer one chat waits alone, and never draws the 429
+that would pause every chat. The gap counts from the platform's answer to the chat's last send.
 
 The bucket keeps sends evenly spaced; it holds a few tokens (``burst``) so that a send that
 wakes a millisecond late is not a token lost (with one token the rate fell to ~29/s). The
@@ -39,10 +42,11 @@ _POLL = 0.002
 class Ticket:
     """One send counted by the limiter: when it started, or when it was answered."""
 
-    __slots__ = ("at", "settled")
+    __slots__ = ("at", "chat_id", "settled")
 
-    def __init__(self, at: float) -> None:
+    def __init__(self, at: float, chat_id: str = "") -> None:
         self.at = at
+        self.chat_id = chat_id
         self.settled = False
 
 
@@ -94,6 +98,12 @@ class RateLimiter:
         ready = self._chat_ready.get(chat_id)
         return 0.0 if ready is None else max(0.0, ready - self._clock())
 
+    async def claim_chat(self, chat_id: str) -> float:
+        """For a message that would rather wait than hold anybody up (the outbox): 0 when
+        ``chat_id`` may get it now (the chat is then counted as served), else the seconds
+        until it may."""
+        return self.chat_wait(chat_id)
+
     def pause(self, seconds: float) -> None:
         """Send nothing for ``seconds`` (the platform answered 429 with retry_after)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
@@ -102,9 +112,12 @@ class RateLimiter:
         """Wait until one message to ``chat_id`` may go, and count it; ``settle`` the ticket
         when the platform has answered.
 
-        The per-chat gap is not waited for here: the sender defers such a message instead of
-        holding up every other chat, and a reply must not wait for it at all.
+        A reply (``urgent``) first waits for its chat's gap, alone; the outbox sender does not
+        wait for it here but defers such a message, holding up no other chat.
         """
+        if urgent:
+            while (gap := self.chat_wait(chat_id)) > 0:
+                await self._sleep(gap)
         if urgent:
             self._urgent_waiting += 1
         try:
@@ -133,8 +146,16 @@ class RateLimiter:
 
     def settle(self, ticket: Ticket) -> None:
         """The platform answered the send ``ticket`` counted: it counts from now on."""
-        ticket.at = self._clock()
+        now = self._clock()
+        ticket.at = now
         ticket.settled = True
+        if self.limits.chat_gap > 0 and ticket.chat_id:
+            # The platform saw this send no later than now: the chat's gap runs from here.
+            ready = self._chat_ready.get(ticket.chat_id, 0.0)
+            self._chat_ready[ticket.chat_id] = max(ready, now + self.limits.chat_gap)
+
+    async def close(self) -> None:
+        """Release what the limiter holds (nothing here; a shared one its connection)."""
 
     def _window_wait(self, now: float) -> float:
         """Seconds until the window has room: the send ``capacity`` places back must have
@@ -156,7 +177,7 @@ class RateLimiter:
 
     def _take(self, chat_id: str) -> Ticket:
         now = self._clock()
-        ticket = Ticket(now)
+        ticket = Ticket(now, chat_id)
         if not self.limits.unlimited:
             self._tokens -= 1
             self._sent.append(ticket)

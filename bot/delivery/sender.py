@@ -12,8 +12,13 @@ from the channel's ``RateLimiter``) and records every outcome:
 - a temporary failure: retried with backoff (``OUTBOX_RETRY``) until its attempts run out;
 - a permanent refusal: the row fails at once.
 
-Outcomes are written every ``flush_every`` messages, so a crash re-sends at most those not yet
-recorded; a row whose sender died is claimed again when its lease runs out.
+Each outcome is written as soon as it is known (those that come in while one write is under
+way go together in the next), and a send keeps its place among the ``max_in_flight`` until its
+outcome is committed: so at the instant of a crash at most ``max_in_flight`` messages have been
+handed to the platform without their outcome stored, and only those can go twice after a
+restart (the platforms have no idempotency key). The rows a crashed sender had claimed and not
+sent are taken back at once by the same worker started again (``LeaseOwner``), by another
+worker when their lease runs out.
 Logs name rows by id and errors by class: never a text, never a chat id.
 """
 
@@ -23,6 +28,8 @@ import asyncio
 import contextlib
 import logging
 import math
+import secrets
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -50,6 +57,7 @@ from bot.retrying import RetryPolicy
 from storage.database import Database
 from storage.outbox import (
     ClaimedMessage,
+    LeaseOwner,
     claim_due,
     mark_blocked,
     mark_failed,
@@ -81,6 +89,8 @@ OUTBOX_RETRY = RetryPolicy(attempts=8, first_delay=30.0, multiplier=2.0, max_del
 # A message for a chat that is not open here is looked at again after this long, so that the
 # terminal showing that chat (its own sender) takes it soon after it opens.
 AWAY_WAIT = timedelta(seconds=5)
+# Outcomes that could not be written (the database restarting) are tried again after this.
+RECORD_RETRY_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +99,13 @@ class _Outcome:
     status: str  # sent | blocked | outside_window | failed | retry | wait | defer
     error: str | None = None
     not_before: datetime | None = None
+
+
+def new_lease_owner(worker: str | None = None) -> LeaseOwner:
+    """This run's lease owner: ``worker`` (stable across restarts, e.g. ANTQ_WORKER_ID) and a
+    new boot id. Without a worker id the run is anonymous and never takes rows back early."""
+    boot = secrets.token_hex(8)
+    return LeaseOwner(worker or f"{socket.gethostname()}/{boot}"[:64], boot)
 
 
 def default_batch_size(limiter: RateLimiter) -> int:
@@ -113,11 +130,11 @@ class OutboxSender:
         lease: timedelta = timedelta(minutes=2),
         batch_size: int | None = None,
         max_in_flight: int = 16,
-        flush_every: int = 50,
         idle_wait: float = 1.0,
         clock: Clock = utcnow,
         open_route: OpenRoute | None = None,
         on_finished: Finished | None = None,
+        owner: LeaseOwner | None = None,
     ) -> None:
         self.database = database
         self.channel = channel
@@ -129,7 +146,7 @@ class OutboxSender:
         self.lease = lease
         self.batch_size = batch_size or default_batch_size(limiter)
         self.max_in_flight = max_in_flight
-        self.flush_every = flush_every
+        self.owner = owner or new_lease_owner()
         self.idle_wait = idle_wait
         self.clock = clock
         self.open_route = open_route
@@ -137,6 +154,9 @@ class OutboxSender:
         self.chat_ids = transport.chat_ids if isinstance(transport, ChatBoundTransport) else None
         self._wake = asyncio.Event()
         self._stopping = False
+        # Outcomes waiting to be written, each with the future its send waits on.
+        self._unrecorded: list[tuple[_Outcome, asyncio.Future[None]]] = []
+        self._recording: asyncio.Task[None] | None = None
 
     # -- one pass ----------------------------------------------------------------------------
 
@@ -153,34 +173,37 @@ class OutboxSender:
                 limit=self.batch_size,
                 kinds=self.quiet_hours.exempt_kinds if quiet else None,
                 chat_ids=self.chat_ids,
+                owner=self.owner,
             )
         if not claimed:
             return 0
-        outcomes: list[_Outcome] = []
         in_flight = asyncio.Semaphore(self.max_in_flight)
-        tasks: list[asyncio.Task[None]] = []
+        tasks: list[asyncio.Future[None]] = []
         for message in claimed:
             if message.sealed_route is not None:
                 opened = self._opened(message)
                 if opened is None:
-                    outcomes.append(_Outcome(message, "failed", error="UnreadableRoute"))
+                    tasks.append(
+                        self._recorded(_Outcome(message, "failed", error="UnreadableRoute"))
+                    )
                     continue
                 message = opened
-            gap = self.limiter.chat_wait(message.chat_id)
+            gap = await self.limiter.claim_chat(message.chat_id)
             if gap > 0:
                 # This chat had a message a moment ago: let it wait rather than every chat.
                 later = self.clock() + timedelta(seconds=gap)
-                outcomes.append(_Outcome(message, "defer", not_before=later))
+                tasks.append(self._recorded(_Outcome(message, "defer", not_before=later)))
                 continue
-            ticket = await self.limiter.acquire(message.chat_id)
+            # A place in flight first: a slot of the rate is not to be taken and then wasted
+            # waiting for one.
             await in_flight.acquire()
-            tasks.append(asyncio.create_task(self._send(message, ticket, in_flight, outcomes)))
-            if len(outcomes) >= self.flush_every:
-                done = list(outcomes)
-                outcomes.clear()  # the running sends append to this same list
-                await self._record(done)
+            try:
+                ticket = await self.limiter.acquire(message.chat_id)
+            except BaseException:
+                in_flight.release()
+                raise
+            tasks.append(asyncio.ensure_future(self._send(message, ticket, in_flight)))
         await asyncio.gather(*tasks)
-        await self._record(outcomes)
         return len(claimed)
 
     def _opened(self, message: ClaimedMessage) -> ClaimedMessage | None:
@@ -196,16 +219,17 @@ class OutboxSender:
         return replace(message, chat_id=chat_id)
 
     async def _send(
-        self,
-        message: ClaimedMessage,
-        ticket: Ticket,
-        in_flight: asyncio.Semaphore,
-        outcomes: list[_Outcome],
+        self, message: ClaimedMessage, ticket: Ticket, in_flight: asyncio.Semaphore
     ) -> None:
         try:
-            outcomes.append(await self._attempt(message))
+            try:
+                outcome = await self._attempt(message)
+            finally:
+                self.limiter.settle(ticket)
+            # The place in flight is held until the outcome is stored: what a crash can send
+            # again is never more than ``max_in_flight`` messages.
+            await self._recorded(outcome)
         finally:
-            self.limiter.settle(ticket)
             in_flight.release()
 
     async def _attempt(self, message: ClaimedMessage) -> _Outcome:
@@ -268,6 +292,38 @@ class OutboxSender:
         later = self.clock() + timedelta(seconds=self.retry.delay(message.attempts))
         log.info("outbox %d: %s, attempt %d; retrying", message.id, reason, message.attempts)
         return _Outcome(message, "retry", error=reason, not_before=later)
+
+    def _recorded(self, outcome: _Outcome) -> asyncio.Future[None]:
+        """Store ``outcome`` with the next write; the future is done once it is committed."""
+        done = asyncio.get_running_loop().create_future()
+        self._unrecorded.append((outcome, done))
+        if self._recording is None:
+            self._recording = asyncio.create_task(
+                self._record_all(), name=f"outbox-record-{self.channel}"
+            )
+        return done
+
+    async def _record_all(self) -> None:
+        """Write outcomes until none wait: one transaction for all that came in meanwhile."""
+        try:
+            while self._unrecorded:
+                waiting, self._unrecorded = self._unrecorded, []
+                try:
+                    await self._record([outcome for outcome, _ in waiting])
+                except Exception as error:  # the database may be restarting: keep them
+                    log.warning(
+                        "outbox sender %s: recording outcomes failed: %s",
+                        self.channel,
+                        type(error).__name__,
+                    )
+                    self._unrecorded[:0] = waiting
+                    await asyncio.sleep(RECORD_RETRY_SECONDS)
+                    continue
+                for _, done in waiting:
+                    if not done.done():
+                        done.set_result(None)
+        finally:
+            self._recording = None
 
     async def _record(self, outcomes: list[_Outcome]) -> None:
         if not outcomes:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
+import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from bot.delivery.limits import (
@@ -24,13 +27,14 @@ from bot.delivery.limits import (
     ChannelLimits,
     RateLimiter,
 )
-from bot.delivery.sender import OutboxSender
+from bot.delivery.sender import OutboxSender, new_lease_owner
 from bot.delivery.transports import Close, OpenTransport
 from bot.scheduler import DeliveryScheduler, Rule, scheduled_rules
 from bot.settings import Settings
 from bot.tips.delivery import thread_messages_finished
 from conversations.i18n import Catalogues
 from storage.database import Database
+from storage.outbox import LeaseOwner, lock_worker_name, unlock_worker_name
 from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -140,6 +144,7 @@ async def start_delivery(
     names = {channel.name for channel in channels}
     limits = {"telegram": TELEGRAM_LIMITS, "zalo": zalo_limits, "console": CONSOLE_LIMITS}
     try:
+        owner = await _lease_owner(app, delivery)
         for name, open_transport in (transports or {}).items():
             if name not in names:
                 continue
@@ -159,6 +164,7 @@ async def start_delivery(
                     open_route=app.open_route,
                     clock=clock,
                     on_finished=thread_messages_finished,
+                    owner=owner,
                 )
             )
         delivery.start()
@@ -166,3 +172,53 @@ async def start_delivery(
         await delivery.stop()
         raise
     return delivery
+
+
+async def _lease_owner(app: DeliveryHost, delivery: Delivery) -> LeaseOwner:
+    """This run's outbox lease owner under ``ANTQ_WORKER_ID``. The name is locked for the life
+    of the run (a PostgreSQL advisory lock; on SQLite a lock file in the data folder): if
+    another live process holds it, this run stays anonymous (it takes back nothing early)
+    rather than take that process's rows as abandoned."""
+    worker = app.settings.worker_id or socket.gethostname()
+    if app.database.is_sqlite:
+        locked = _lock_file(app.settings.data_dir, worker, delivery)
+    else:
+        connection = await app.database.engine.connect()
+        locked = await lock_worker_name(connection, worker)
+
+        async def release() -> None:
+            try:
+                if locked:
+                    await unlock_worker_name(connection, worker)
+            finally:
+                await connection.close()
+
+        delivery._closers.append(release)
+    if locked:
+        return new_lease_owner(worker)
+    log.warning(
+        "another running process is named %r (ANTQ_WORKER_ID): give each process its own name",
+        worker,
+    )
+    return new_lease_owner()
+
+
+def _lock_file(data_dir: Path, worker: str, delivery: Delivery) -> bool:
+    """Hold an exclusive lock on ``data_dir/worker-<name>.lock`` until delivery stops."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in worker)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handle = (data_dir / f"worker-{safe}.lock").open("a")
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return False
+
+    async def release() -> None:
+        handle.close()  # closing drops the lock
+
+    delivery._closers.append(release)
+    return True

@@ -32,6 +32,8 @@ BENCHMARKS: dict[str, str] = {
     "broadcast-sqlite": "tests.bench.broadcast:run",
     "export-sqlite": "tests.bench.exports:run",
     "standing-sqlite": "tests.bench.standing:run",
+    "flood-fairness": "tests.bench.flood:run",
+    "broadcast-two-processes-postgresql": "tests.bench.two_processes:run",
 }
 
 

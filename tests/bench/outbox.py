@@ -100,7 +100,6 @@ async def run(report: Report) -> None:
             RateLimiter(UNLIMITED),
             clock=lambda: NOW,
             max_in_flight=64,
-            flush_every=500,
         )
         started = time.perf_counter()
         while await sender.deliver_due():

@@ -3,7 +3,8 @@
 - ``reply-path-sqlite`` / ``reply-path-postgresql``: messages processed and their replies sent
   per second through ``MessageProcessor`` and a ``ReplyDispatcher`` whose platform answers at
   once, with the replies stored (as in production) and, for comparison, with the store left
-  out; the difference is the extra cost per message of storing replies.
+  out; the difference is the extra cost per message of storing replies. On PostgreSQL also
+  without the per-user advisory lock (issue 20), for its cost per message.
 - ``reply-path-kill-restart``: the real ``antq run`` against the loopback Telegram API, with
   ANTQ_BENCH_KILL_USERS (200) users each answering the bot's last message as soon as it
   arrives; after ANTQ_BENCH_KILL_SECONDS (4) of load the process is SIGKILLed, then started
@@ -62,18 +63,24 @@ async def _not_stored(*args: Any, **kwargs: Any) -> None:
     return None
 
 
-async def _throughput(database: Database, *, users: int, store: bool) -> tuple[float, float]:
-    """(messages/s, CPU ms per message) for ``users`` concurrent users of the menu."""
+async def _throughput(
+    database: Database, *, users: int, store: bool, lock: bool = True
+) -> tuple[float, float]:
+    """(messages/s, CPU ms per message) for ``users`` concurrent users of the menu; without
+    ``store`` the replies are not stored, without ``lock`` no per-user lock is taken in the
+    database (PostgreSQL's advisory lock, ``storage.updates.lock_user``)."""
     catalogues = Catalogues.load()
     processor = MessageProcessor(
         database, build_engine(catalogues), Sealer(bytes(range(32))), catalogues
     )
     platform = InstantPlatform()
     dispatcher = ReplyDispatcher(database, "console", platform)
-    original = bot.processor.store_replies
+    original, original_lock = bot.processor.store_replies, bot.processor.lock_user
     if not store:
         bot.processor.store_replies = _not_stored  # type: ignore[assignment]
-    tag = "stored" if store else "unstored"
+    if not lock:
+        bot.processor.lock_user = _not_stored  # type: ignore[assignment]
+    tag = ("stored" if store else "unstored") + ("" if lock else "-unlocked")
 
     async def user(index: int) -> None:
         for saying in SAYINGS * 3:
@@ -89,6 +96,7 @@ async def _throughput(database: Database, *, users: int, store: bool) -> tuple[f
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     finally:
         bot.processor.store_replies = original  # type: ignore[assignment]
+        bot.processor.lock_user = original_lock  # type: ignore[assignment]
     messages = users * len(SAYINGS) * 3
     return messages / wall, cpu * 1000 / messages
 
@@ -102,6 +110,10 @@ async def _throughput_on(
             stored_rate, stored_cpu = await _throughput(database, users=users, store=True)
         async with factory() as database:
             plain_rate, plain_cpu = await _throughput(database, users=users, store=False)
+        async with factory() as database:
+            unlocked_rate, unlocked_cpu = await _throughput(
+                database, users=users, store=True, lock=False
+            )
     except DatabaseUnavailable as error:
         report.skipped(name, str(error))
         return
@@ -110,6 +122,12 @@ async def _throughput_on(
     report.figure(name, "CPU per message, replies stored", stored_cpu, "ms")
     report.figure(name, "CPU per message, not stored", plain_cpu, "ms")
     report.figure(name, "extra CPU per message for storing", stored_cpu - plain_cpu, "ms")
+    if name.endswith("postgresql"):
+        # SQLite takes no lock of its own (one writer at a time already).
+        report.figure(name, "the same stored, without the per-user lock", unlocked_rate, "msg/s")
+        report.figure(
+            name, "extra CPU per message for the per-user lock", stored_cpu - unlocked_cpu, "ms"
+        )
 
 
 async def sqlite(report: Report) -> None:

@@ -182,9 +182,7 @@ async def test_a_sender_killed_mid_way_and_restarted_sends_each_copy_once(
     clock = FakeClock(NOW)
 
     first = SlowTransport(stall_at=57)
-    dying = asyncio.create_task(
-        sender(database, first, clock, flush_every=10, max_in_flight=4).deliver_due()
-    )
+    dying = asyncio.create_task(sender(database, first, clock, max_in_flight=4).deliver_due())
     await asyncio.wait_for(first.stalled.wait(), timeout=10)
     dying.cancel()  # killed: outcomes since the last flush are never recorded
     with pytest.raises(asyncio.CancelledError):

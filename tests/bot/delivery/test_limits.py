@@ -73,3 +73,19 @@ async def test_telegram_replies_take_from_the_limiter_the_outbox_uses() -> None:
     # The reply counted (a chat action does not): the outbox waits its turn for chat 42.
     assert len(shared._sent) == 1 and shared._sent[0].settled
     assert shared.chat_wait("42") > 0
+
+
+async def test_a_reply_waits_for_its_own_chats_gap_and_no_other_chat_waits_with_it() -> None:
+    clock = ManualClock()
+    limiter = RateLimiter(
+        ChannelLimits(per_second=30, chat_gap=1.0), clock=clock, sleep=clock.sleep
+    )
+    first = await limiter.acquire("flooder", urgent=True)
+    clock.now += 0.2  # the platform answers 200 ms later: the gap counts from then
+    limiter.settle(first)
+    answered = clock.now
+    other = await limiter.acquire("somebody", urgent=True)
+    assert other.at - answered < 0.1  # not held up by the flooder's chat
+    limiter.settle(other)
+    again = await limiter.acquire("flooder", urgent=True)
+    assert again.at >= answered + 1.0

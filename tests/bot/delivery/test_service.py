@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import SecretStr
 
@@ -64,3 +65,36 @@ async def test_start_delivery_sends_queued_messages_through_telegram(
     assert [m["text"] for m in server.sent_messages(1001)] == ["Tin báo ABC123 đã được tiếp nhận"]
     async with sqlite_database.session() as session:
         assert await count_by_status(session) == {"sent": 1}
+
+
+async def test_two_live_processes_given_one_name_do_not_both_claim_it(
+    database: Database, tmp_path: Path
+) -> None:
+    async with FakeTelegramServer() as server:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            telegram_token=SecretStr(server.token),
+            telegram_base_url=server.base_url,
+            database_url=database.url,
+            data_dir=tmp_path,
+            worker_id="bot-1",
+        )
+        app = _App(settings, database, Catalogues.load())
+        channels, transports = [_Channel("telegram")], platform_transports(settings)
+        first = await start_delivery(app, channels, transports=transports)  # type: ignore[arg-type]
+        try:
+            second = await start_delivery(app, channels, transports=transports)  # type: ignore[arg-type]
+            try:
+                assert first.senders[0].owner.worker == "bot-1"
+                # Anonymous: it would otherwise take the first one's rows as abandoned.
+                assert second.senders[0].owner.worker != "bot-1"
+            finally:
+                await second.stop()
+        finally:
+            await first.stop()
+        # Once the first has stopped, a process under that name takes it again.
+        third = await start_delivery(app, channels, transports=transports)  # type: ignore[arg-type]
+        try:
+            assert third.senders[0].owner.worker == "bot-1"
+        finally:
+            await third.stop()

@@ -1,0 +1,226 @@
+"""A sender that dies mid-broadcast: at most the sends in flight go twice, and its own restart
+takes the rest back at once (another worker only after the lease).
+
+The subprocess test SIGKILLs the real ``antq run`` in the middle of 320 reminders to the fake
+Telegram server and starts it again under the same ANTQ_WORKER_ID.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import collections
+import os
+import signal
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+
+from bot.delivery.queueing import MemberMessage, queue_for_member
+from bot.delivery.sender import new_lease_owner
+from storage._sql import identities, members
+from storage.database import Database
+from storage.outbox import REMINDER, URGENT, count_by_status
+from tests.bot.delivery.harness import FakeClock, add_member, local, sender
+from tests.fakes.telegram_server import FakeTelegramServer
+
+MORNING = local(2026, 11, 24, 9, 0)
+ANTQ = Path(sys.executable).parent / "antq"
+CHECKOUT = Path(__file__).resolve().parents[3]
+
+
+class DyingTransport:
+    """Takes sends; from the ``dies_at``-th on, a send never returns (the process is dying)."""
+
+    def __init__(self, dies_at: int | None = None) -> None:
+        self.sent: dict[str, list[str]] = collections.defaultdict(list)
+        self.dies_at = dies_at
+        self.dying = asyncio.Event()
+        self.count = 0
+
+    async def send_text(self, chat_id: str, text: str) -> None:
+        self.count += 1
+        # The platform got it: it counts as delivered even if the answer never comes back.
+        self.sent[chat_id].append(text)
+        await asyncio.sleep(0.001)
+        if self.dies_at is not None and self.count >= self.dies_at:
+            self.dying.set()
+            await asyncio.Event().wait()
+
+
+async def _queue_reminders(database: Database, clock: FakeClock, people: int) -> None:
+    added = [await add_member(database, 5000 + n) for n in range(people)]
+    async with database.transaction() as session:
+        for member in added:
+            message = MemberMessage(member.id, REMINDER, f"r:{member.id}", text="Nhắc")
+            await queue_for_member(session, message, now=clock.now())
+
+
+async def _statuses(database: Database) -> dict[str, int]:
+    async with database.session() as session:
+        return await count_by_status(session)
+
+
+async def _kill_mid_way(database: Database, clock: FakeClock, worker: str) -> DyingTransport:
+    first = DyingTransport(dies_at=57)
+    dying = asyncio.create_task(
+        sender(database, first, clock, max_in_flight=4, owner=new_lease_owner(worker)).deliver_due()
+    )
+    await asyncio.wait_for(first.dying.wait(), timeout=10)
+    await asyncio.sleep(0.05)  # whatever could still be recorded is
+    dying.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await dying
+    return first
+
+
+async def test_a_restarted_worker_takes_its_rows_back_at_once_and_repeats_only_those_in_flight(
+    database: Database,
+) -> None:
+    clock = FakeClock(MORNING)
+    await _queue_reminders(database, clock, 120)
+    first = await _kill_mid_way(database, clock, "host-a")
+
+    # Started again on the same host, at once: the clock has not moved, no lease ran out.
+    second = DyingTransport()
+    restarted = sender(database, second, clock, owner=new_lease_owner("host-a"))
+    while await restarted.deliver_due():
+        pass
+
+    assert await _statuses(database) == {"sent": 120}
+    twice = [chat for chat in second.sent if chat in first.sent]
+    assert 1 <= len(twice) <= 4  # the sends in flight at the kill, never more
+    assert all(len(first.sent[c]) + len(second.sent[c]) <= 2 for c in first.sent)
+
+
+async def test_another_worker_takes_a_dead_workers_rows_only_after_the_lease(
+    database: Database,
+) -> None:
+    clock = FakeClock(MORNING)
+    await _queue_reminders(database, clock, 80)
+    await _kill_mid_way(database, clock, "host-a")
+    left = (await _statuses(database)).get("sending", 0)
+    assert left > 0
+
+    other = DyingTransport()
+    elsewhere = sender(database, other, clock, owner=new_lease_owner("host-b"))
+    while await elsewhere.deliver_due():
+        pass
+    assert (await _statuses(database)).get("sending") == left  # still leased to host-a
+
+    clock.advance(timedelta(minutes=3).total_seconds())
+    while await elsewhere.deliver_due():
+        pass
+    assert await _statuses(database) == {"sent": 80}
+
+
+# -- the real process, SIGKILLed ----------------------------------------------------------
+
+
+async def _seed_recipients(database_url: str, people: int) -> list[int]:
+    from bot.app import upgrade_database
+    from bot.settings import Settings
+
+    await upgrade_database(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
+    database = Database(database_url)
+    chats = [900_000_000 + n for n in range(people)]
+    try:
+        async with database.transaction() as session:
+            now = MORNING
+            await session.execute(
+                insert(members), [{"locale": "vi", "created_at": now} for _ in chats]
+            )
+            member_ids = (await session.execute(members.select())).scalars().all()
+            await session.execute(
+                insert(identities),
+                [
+                    {
+                        "member_id": member_id,
+                        "channel": "telegram",
+                        "platform_user_id": str(chat),
+                        "chat_id": str(chat),
+                        "active": True,
+                        "created_at": now,
+                        "last_seen_at": now,
+                    }
+                    for member_id, chat in zip(member_ids, chats, strict=True)
+                ],
+            )
+        clock = FakeClock(MORNING)
+        async with database.transaction() as session:
+            for member_id in member_ids:
+                # Urgent: the real process runs on the real clock, maybe in the quiet hours.
+                message = MemberMessage(member_id, URGENT, f"crash:{member_id}", text="Khẩn")
+                await queue_for_member(session, message, now=clock.now())
+    finally:
+        await database.dispose()
+    return chats
+
+
+async def _start_bot(telegram: FakeTelegramServer, database_url: str, home: Path) -> object:
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        # This checkout's code, not whichever the entry point was installed from.
+        "PYTHONPATH": str(CHECKOUT),
+        "ANTQ_DATABASE_URL": database_url,
+        "ANTQ_DATA_DIR": str(home),
+        "ANTQ_SECRET_KEY": base64.b64encode(bytes(range(32))).decode(),
+        "ANTQ_TELEGRAM_TOKEN": telegram.token,
+        "ANTQ_TELEGRAM_BASE_URL": telegram.base_url,
+        "ANTQ_WORKER_ID": "bot-1",
+    }
+    return await asyncio.create_subprocess_exec(
+        str(ANTQ),
+        "run",
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=None if os.environ.get("ANTQ_TEST_VERBOSE") else asyncio.subprocess.DEVNULL,
+        env=environment,
+        cwd=home,
+    )
+
+
+async def test_antq_run_killed_mid_broadcast_repeats_at_most_its_sends_in_flight(
+    database_url: str, tmp_path: Path
+) -> None:
+    from bot.delivery.service import MAX_IN_FLIGHT
+
+    people = 320
+    chats = await _seed_recipients(database_url, people)
+    async with FakeTelegramServer() as telegram:
+        telegram.enforce_rate_limits(total_per_second=30, per_chat_per_second=1)
+        first = await _start_bot(telegram, database_url, tmp_path)
+        try:
+            await telegram.wait_for(
+                lambda: len(telegram.sent_messages()) >= 150 or None, timeout=60
+            )
+        finally:
+            first.send_signal(signal.SIGKILL)  # type: ignore[attr-defined]
+            await first.wait()  # type: ignore[attr-defined]
+        at_kill = len(telegram.sent_messages())
+        restarted = time.monotonic()
+        second = await _start_bot(telegram, database_url, tmp_path)
+        try:
+            await telegram.wait_for(
+                lambda: {int(m["chat_id"]) for m in telegram.sent_messages()} >= set(chats) or None,
+                timeout=60,
+            )
+            took = time.monotonic() - restarted
+            await asyncio.sleep(1.0)  # nothing more follows
+        finally:
+            second.send_signal(signal.SIGTERM)  # type: ignore[attr-defined]
+            await second.wait()  # type: ignore[attr-defined]
+        copies = collections.Counter(int(m["chat_id"]) for m in telegram.sent_messages())
+        refused = [call for call in telegram.calls("sendMessage") if call.status == 429]
+    twice = sum(1 for count in copies.values() if count > 1)
+    print(f"killed after {at_kill} sent; sent twice: {twice} (bound {MAX_IN_FLIGHT})")
+    assert set(copies) == set(chats)
+    assert max(copies.values()) <= 2
+    assert twice <= MAX_IN_FLIGHT
+    # The rest went at 30/s from the restart, not after the 2-minute lease.
+    assert took < (people - at_kill) / 30 + 30
+    assert refused == []

@@ -1,0 +1,101 @@
+"""One user's updates are applied in the platform's order, whichever process receives them.
+
+Two processes (two processors, each with its own engine pool) on one PostgreSQL database get
+one user's updates alternately, 15 ms apart, as a load balancer hands them out: every tip ends
+with each answer on its own question. An update older than one already applied is answered as
+late and does not move the conversation back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+
+from conversations.replies import Inbound, Text
+from storage.conversations import load_conversation
+from storage.database import Database
+from storage.tips import list_tips
+from tests.bot.harness import USER_ID, make_processor
+from tests.conversations.harness import t
+
+TIPS = 20
+GAP = 0.015
+
+
+def tip_answers(number: int) -> list[str]:
+    """One whole anonymous tip from the menu to its confirmation, numbered in every answer."""
+    return [
+        "1",  # menu: send a tip
+        "1",  # category
+        f"Mô tả số {number}: có người lạ hay đứng bán hàng cấm ở đầu ngõ {number}.",
+        f"Đầu ngõ {number}, phố Kim Liên",
+        "không rõ",  # commune
+        f"{number % 12 + 1}h hôm qua",
+        "bỏ qua",  # attachments
+        "1",  # anonymous
+        "1",  # confirm
+    ]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_bursts_alternating_between_two_processes_keep_every_answer_on_its_question(
+    database: Database, database_url: str
+) -> None:
+    second = Database(database_url)
+    try:
+        processors = (make_processor(database), make_processor(second))
+        update_id = 1000
+
+        async def deliver(text: str, to: int) -> None:
+            nonlocal update_id
+            update_id += 1
+            message = Inbound("telegram", USER_ID, USER_ID, text=text, update_key=str(update_id))
+            await processors[to].process(message)
+
+        await deliver("/start", 0)
+        await deliver("1", 1)  # Vietnamese: the menu
+        for number in range(TIPS):
+            burst = []
+            for index, text in enumerate(tip_answers(number)):
+                burst.append(asyncio.create_task(deliver(text, index % 2)))
+                await asyncio.sleep(GAP)
+            await asyncio.gather(*burst)
+        async with database.transaction() as session:
+            tips = await list_tips(session, limit=100)
+    finally:
+        await second.dispose()
+    assert len(tips) == TIPS
+    by_description = {tip.description: tip for tip in tips}
+    for number in range(TIPS):
+        answers = tip_answers(number)
+        tip = by_description[answers[2]]
+        hour = f"{number % 12 + 1:02d}:00"  # "3h hôm qua" is stored as 03:00
+        assert (tip.place_text, tip.occurred_time) == (answers[3], hour)
+
+
+async def test_an_update_older_than_the_last_applied_is_answered_late_and_changes_nothing(
+    database: Database,
+) -> None:
+    processor = make_processor(database)
+
+    async def deliver(text: str, update_id: int) -> tuple[object, ...]:
+        message = Inbound("telegram", USER_ID, USER_ID, text=text, update_key=str(update_id))
+        return (await processor.process(message)).replies
+
+    await deliver("/start", 10)
+    await deliver("1", 11)  # the menu
+    await deliver("1", 13)  # a tip: the category question
+    async with database.transaction() as session:
+        member_id = (await session.execute(text("SELECT id FROM members"))).scalar_one()
+        before = await load_conversation(session, member_id)
+    late = await deliver("/menu", 12)  # sent before update 13, arrived after it
+    assert late == (Text(t("input.late")),)
+    async with database.transaction() as session:
+        after = await load_conversation(session, member_id)
+    assert before is not None and after is not None
+    assert (after.flow, after.step, after.version) == (before.flow, before.step, before.version)
+    # Delivered again: its stored answer, not a second run.
+    again = await deliver("/menu", 12)
+    assert again in ((), late)
