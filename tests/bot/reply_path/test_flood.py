@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.inbound_limits import InboundLimit
 from tests.bench.databases import sqlite_database
-from tests.bench.flood import FLOODER, _bot, flood_run
+from tests.bench.flood import FLOODER, NOISE, _bot, flood_run
 from tests.conversations.harness import t
 
 
@@ -21,10 +21,11 @@ async def test_a_flooder_does_not_slow_the_other_users() -> None:
     print(f"others' p50/p99 calm: {calm.p50:.3f}/{calm.p99:.3f} s")
     print(f"others' p50/p99 flooded: {flooded.p50:.3f}/{flooded.p99:.3f} s")
     assert len(flooded.latencies) >= 50  # every other user was answered all along
-    # Without per-user limits every other user waited 50-56 s. What a user notices is seconds,
-    # so the bound is absolute: a busy CI machine doubles the figures, which made a comparison
-    # with the calm run fail by chance (``make bench`` prints that comparison, ``fair``).
-    assert flooded.p50 < 1.0 and flooded.p99 < 3.0, (calm.p99, flooded.p50, flooded.p99)
+    # Without per-user limits every other user waited 50-56 s. The median stays within 2x of the
+    # calm run's (the issue's measure, with the noise floor of a loaded machine); the slowest
+    # answers, which a busy CI machine scatters, are bounded in seconds a user would notice.
+    assert flooded.p50 <= max(2 * calm.p50, calm.p50 + NOISE), (calm.p50, flooded.p50)
+    assert flooded.p99 < 3.0, (calm.p99, flooded.p99)
     assert flooded.dropped >= 400 - 2 * InboundLimit().messages
     assert calm.refused == flooded.refused == 0
 
