@@ -117,9 +117,10 @@ def code_of(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 
-async def place_groups(session: AsyncSession, own: list[Place]) -> list[PlaceGroup]:
+async def place_groups(session: AsyncSession, own: list[Place], shown: Place) -> list[PlaceGroup]:
     """The picker's places: each own place, then the communes of a province (a few hundred
-    at most) or the residential areas of a commune."""
+    at most) or the residential areas of a commune; and the place shown, when it was asked
+    for by its code and is none of these (a hamlet of a province), so that it stays chosen."""
     groups = []
     for place in own:
         options = [(place.code, place.full_name)]
@@ -131,6 +132,8 @@ async def place_groups(session: AsyncSession, own: list[Place]) -> list[PlaceGro
                 iter_areas_of_kinds(same_session(session), place.path, RESIDENTIAL)
             ) as rows:
                 options += [(code_of(path), name) async for path, name, _households in rows]
+        if is_inside(shown.path, place.path) and shown.code not in dict(options):
+            options.append((shown.code, shown.full_name))
         groups.append(PlaceGroup(place.full_name, options))
     return groups
 
@@ -256,7 +259,7 @@ class CompliancePages:
             "compliance.html",
             viewer,
             place=place,
-            groups=await place_groups(session, own),
+            groups=await place_groups(session, own, place),
             period=span.key,
             periods=period_choices(today, t),
             span_title=span_title(span, t),

@@ -15,7 +15,7 @@ from storage.database import Database
 from storage.monthly_reports import NewReport, insert_report
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, staff
 from tests.bot.web.test_pages import signed_in
-from tests.conversations.harness import Clock, t
+from tests.conversations.harness import CATALOGUES, Clock, t
 
 PROVINCE_ADMIN = ("605", "Giám đốc Công an tỉnh")
 ZERO_PERCENT = re.compile(r"(?<![\d,.])0([,.]0)?\s?%")  # "0 %", "0,0%": never for no data
@@ -121,6 +121,26 @@ async def test_the_place_picker_lists_the_viewers_places_and_those_below(
     assert re.findall(r'value="(\d+)"', group.group(1)) == ["40", "17641", "17662"]
     assert 'value="17641" selected' in group.group(1)
     assert "17662-001" not in group.group(1)  # a province lists its communes, not hamlets
+    async with signed_in(commune, clock, PROVINCE_ADMIN) as web:
+        hamlet = await web.get("/web/compliance?place=17662-001")
+    assert places_offered(hamlet)[-1] == "17662-001"  # asked for by its code: kept chosen
+    assert 'value="17662-001" selected' in hamlet.text
+    # A hamlet's filing is shown; the targets are judged for communes and provinces only.
+    assert t("web.compliance.standing_places") in hamlet.text
+    assert '<table class="targets">' not in hamlet.text
     async with signed_in(commune, clock, ELSEWHERE) as web:
         page = await web.get("/web/compliance")
     assert places_offered(page) == ["17641"]
+
+
+async def test_the_page_in_english_says_everything_in_english(commune: Database) -> None:
+    clock = Clock()
+    await filed_october(commune, clock)
+    async with signed_in(commune, clock, ADMIN) as web:
+        await web.get("/web/lang/en")
+        page = await web.get("/web/compliance?place=17662&period=2026-H1")
+    english = CATALOGUES.text("en", "target.propaganda")
+    assert english in targets_table(page) and t("target.propaganda") not in page.text
+    assert CATALOGUES.text("en", "year.no_data") in targets_table(page)
+    assert CATALOGUES.text("en", "year.span.half_year", year=2026) in page.text
+    assert not re.search(r">\s*(web|year|target)\.[a-z_.]+\s*<", page.text)
