@@ -14,7 +14,7 @@ the communes of a province or the residential areas of a commune.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -52,7 +52,7 @@ from conversations.exports import (
 )
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME, local_today
-from conversations.movement_year import VERDICT_LABELS, SpanOfYear
+from conversations.movement_year import VERDICT_LABELS, SpanOfYear, TargetStanding
 from conversations.movement_year.describe import (
     Translate,
     figure_text,
@@ -187,7 +187,7 @@ class TargetRow:
     missing: str
 
 
-def target_rows(targets: Any, t: Translate, locale: str) -> list[TargetRow]:
+def target_rows(targets: Iterable[TargetStanding], t: Translate, locale: str) -> list[TargetRow]:
     return [
         TargetRow(
             target.verdict.value,
