@@ -3,7 +3,10 @@ page keeps, and acting on a tip with the chat's own effects."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+
+import pytest
 
 from storage._sql import audit_log, outbox, tip_messages, tips, web_sessions
 from storage.database import Database
@@ -168,3 +171,28 @@ async def test_an_admin_revoking_a_role_in_chat_ends_the_members_sessions_at_onc
         (ended,) = await rows(commune, web_sessions)
         assert ended["ended_at"] is not None
         assert (await web.get("/web/tips")).headers["location"] == "/web/signin"
+
+
+async def test_antq_roles_revoke_ends_the_members_sessions_at_once(
+    sqlite_commune: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import cli
+    from storage._sql import member_roles
+    from tests.bot.tips.harness import member_id
+
+    clock = Clock()
+    token = await link_from_chat(sqlite_commune, clock, OFFICER_A)
+    assert token is not None
+    async with client(sqlite_commune, clock) as web:
+        await log_in(web, token)
+        officer = await member_id(sqlite_commune, OFFICER_A)
+        (role,) = [r for r in await rows(sqlite_commune, member_roles) if r["member_id"] == officer]
+        monkeypatch.setenv("ANTQ_DATABASE_URL", sqlite_commune.url)
+        revoked = await asyncio.to_thread(
+            CliRunner().invoke, cli, ["roles", "revoke", str(role["id"])]
+        )
+        assert revoked.exit_code == 0, revoked.output
+        (ended,) = await rows(sqlite_commune, web_sessions)
+        assert ended["ended_at"] is not None
