@@ -29,6 +29,7 @@ from storage._sql import (
     tips,
 )
 from storage.audit import record_audit
+from storage.web_sessions import open_sessions
 
 __all__ = [
     "MEMBER_ERASED",
@@ -88,8 +89,11 @@ def _moment(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-async def member_data(session: AsyncSession, member_id: int) -> dict[str, Any] | None:
-    """Everything held about the member, as plain JSON-ready data; None when there is none."""
+async def member_data(
+    session: AsyncSession, member_id: int, *, now: datetime
+) -> dict[str, Any] | None:
+    """Everything held about the member, as plain JSON-ready data; None when there is none.
+    Their web console sessions open at ``now`` are listed by their times (never a token)."""
     member = (
         await session.execute(
             select(members, areas.c.name.label("home_name"))
@@ -147,6 +151,7 @@ async def member_data(session: AsyncSession, member_id: int) -> dict[str, Any] |
             .order_by(consent_decisions.c.id)
         )
     ).all()
+    web = await open_sessions(session, member_id, now=now)
     drafts = []
     if conversation is not None:
         if conversation.flow:
@@ -211,6 +216,10 @@ async def member_data(session: AsyncSession, member_id: int) -> dict[str, Any] |
                 "at": _moment(row.decided_at),
             }
             for row in consent_rows
+        ],
+        "web_sessions": [
+            {"started_at": _moment(each.created_at), "expires_at": _moment(each.expires_at)}
+            for each in web
         ],
     }
 

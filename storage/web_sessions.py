@@ -14,19 +14,34 @@ from sqlalchemy import ColumnElement, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import members, web_login_links, web_sessions
+from storage.retention import Expiry
 
 __all__ = [
+    "DEAD_LOGIN_LINKS",
+    "DEAD_SESSIONS",
+    "OpenWebSession",
     "WebMember",
     "WebSessionRecord",
     "create_login_link",
     "end_member_sessions",
     "end_session",
     "login_link_member",
+    "open_sessions",
     "session_by_token",
     "start_session",
     "use_login_link",
     "web_member",
 ]
+
+# For the daily retention run (``bot.privacy.retention``): a link or a session that opens
+# nothing any more is only a trace of a sign-in, deleted the first morning after.
+DEAD_LOGIN_LINKS = Expiry(
+    web_login_links,
+    lambda cut: or_(web_login_links.c.expires_at <= cut, web_login_links.c.used_at <= cut),
+)
+DEAD_SESSIONS = Expiry(
+    web_sessions, lambda cut: or_(web_sessions.c.expires_at <= cut, web_sessions.c.ended_at <= cut)
+)
 
 
 async def create_login_link(
@@ -144,6 +159,30 @@ async def end_member_sessions(session: AsyncSession, member_id: int, *, now: dat
         .values(ended_at=now)
     )
     return result.rowcount or 0
+
+
+@dataclass(frozen=True, slots=True)
+class OpenWebSession:
+    """A session still in force, as the member's own data lists it: times only."""
+
+    created_at: datetime
+    expires_at: datetime
+
+
+async def open_sessions(
+    session: AsyncSession, member_id: int, *, now: datetime
+) -> list[OpenWebSession]:
+    """The member's sessions not ended nor past their time at ``now``, oldest first."""
+    rows = await session.execute(
+        select(web_sessions.c.created_at, web_sessions.c.expires_at)
+        .where(
+            web_sessions.c.member_id == member_id,
+            web_sessions.c.ended_at.is_(None),
+            web_sessions.c.expires_at > now,
+        )
+        .order_by(web_sessions.c.id)
+    )
+    return [OpenWebSession(row.created_at, row.expires_at) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

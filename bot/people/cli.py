@@ -30,6 +30,7 @@ from storage.invitations import DuplicateInvitationCode, create_invitation
 from storage.members import find_or_create_member
 from storage.roles import grant_role, revoke_role, roles_within
 from storage.tables import utcnow
+from storage.web_sessions import end_member_sessions
 
 invite_cli = typer.Typer(help="One-time invitations to a role.", no_args_is_help=True)
 admin_cli = typer.Typer(help="Administrators.", no_args_is_help=True)
@@ -199,6 +200,7 @@ def roles_revoke(
         role = await revoke_role(session, role_id, by=None)
         if role is None:
             raise CommandError(f"no active role {role_id}")
+        await end_member_sessions(session, role.member_id, now=utcnow())
         await record_audit(
             session,
             ROLE_REVOKED,

@@ -48,6 +48,7 @@ from storage.notices import add_notice
 from storage.preferences import set_campaigns, set_reminders
 from storage.roles import grant_role, revoke_role, role_by_id
 from storage.tips import find_tip_by_code
+from storage.web_sessions import end_member_sessions
 
 
 async def set_member_locale(ctx: EffectContext, effect: SetLocale) -> None:
@@ -161,6 +162,8 @@ async def _give_up_role(ctx: EffectContext, effect: GiveUpRole) -> None:
     if not may_revoke(member.roles, member.id, role.member_id, grant_of(role)):
         raise PolicyViolation("revoking a role outside the member's places")
     await revoke_role(session, role.id, by=member.id, now=now)
+    # Their browsers lose the web console now, not at their next page.
+    await end_member_sessions(session, role.member_id, now=now)
     await record_audit(
         session,
         ROLE_LEFT if role.member_id == member.id else ROLE_REVOKED,

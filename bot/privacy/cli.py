@@ -73,7 +73,7 @@ def export(
 
     async def work(session: AsyncSession) -> dict[str, object] | None:
         found = await _find(session, member, channel, user_id)
-        return None if found is None else await member_data(session, found)
+        return None if found is None else await member_data(session, found, now=utcnow())
 
     data = in_transaction(work)
     if data is None:

@@ -138,6 +138,14 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
                 at=_when(decision["at"], texts, locale),
             )
         )
+    for web in data["web_sessions"]:
+        lines.append(
+            t(
+                N_("privacy.my_data.web_session"),
+                started=_when(web["started_at"], texts, locale),
+                expires=_when(web["expires_at"], texts, locale),
+            )
+        )
     lines.append(t(N_("privacy.my_data.anonymous_tips")))
     lines.append(t(N_("privacy.my_data.rights")))
     return "\n".join(lines)
@@ -150,7 +158,7 @@ def my_data_file(data: dict[str, Any]) -> bytes:
 async def _send_my_data(ctx: EffectContext, effect: SendMyData) -> None:
     locale = ctx.member.locale or DEFAULT_LOCALE
     texts = catalogues()
-    data = await member_data(ctx.session, ctx.member.id)
+    data = await member_data(ctx.session, ctx.member.id, now=ctx.now)
     if data is None:
         return
     ctx.replies.append(Text(my_data_text(data, texts, locale)))

@@ -25,7 +25,7 @@ from conversations.drafts import DraftLifetimes
 from conversations.i18n import N_
 from conversations.menu import draft_lifetimes
 from conversations.ports import SavedConversation
-from storage import privacy, retention
+from storage import privacy, retention, web_sessions
 from storage.retention import CategoryRun, IdleDraft, RunCount
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,10 @@ TIP_ROUTES = "tip_routes"
 TIP_THREADS = "tip_threads"
 AUDIT = "audit"
 INACTIVE_MEMBERS = "inactive_members"
+WEB_LOGIN_LINKS = "web_login_links"
+WEB_SESSIONS = "web_sessions"
+# Not settings: a used or expired login link and an ended or expired session open nothing.
+AT_ONCE = timedelta(0)
 
 # The categories erased by a cut-off time, with what "past its period" means for each.
 EXPIRIES: Mapping[str, retention.Expiry] = {
@@ -47,6 +51,8 @@ EXPIRIES: Mapping[str, retention.Expiry] = {
     TIP_ROUTES: retention.CLOSED_TIP_ROUTES,
     TIP_THREADS: retention.CLOSED_TIP_THREADS,
     AUDIT: retention.AUDIT_ENTRIES,
+    WEB_LOGIN_LINKS: web_sessions.DEAD_LOGIN_LINKS,
+    WEB_SESSIONS: web_sessions.DEAD_SESSIONS,
 }
 
 
@@ -83,6 +89,8 @@ CATEGORIES: tuple[Category, ...] = (
         N_("retention.inactive_members"),
         N_("retention.inactive_members.period"),
     ),
+    Category(WEB_LOGIN_LINKS, N_("retention.web_login_links"), N_("retention.web.period")),
+    Category(WEB_SESSIONS, N_("retention.web_sessions"), N_("retention.web.period")),
 )
 
 
@@ -105,6 +113,7 @@ class RetentionSchedule:
             INACTIVE_MEMBERS: settings.retention_inactive_members_days,
         }
         periods = {name: timedelta(days=count) for name, count in days.items()}
+        periods |= {WEB_LOGIN_LINKS: AT_ONCE, WEB_SESSIONS: AT_ONCE}
         return cls(draft_lifetimes(settings.draft_ttl), periods)
 
 

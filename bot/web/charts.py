@@ -20,8 +20,8 @@ COLOURS = {"on_time": "#2e7d32", "late": "#f9a825", "missing": "#c62828", "not_y
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float  # a share, 0..1
-    text: str  # what is written at the bar's end ("82 %")
+    value: float | None  # a share, 0..1; None: no data (no bar, greyed text)
+    text: str  # what is written at the bar's end ("82 %", "chưa có số liệu")
 
 
 def share_bars(bars: Sequence[Bar], *, target: float | None = None, title: str = "") -> Markup:
@@ -34,16 +34,22 @@ def share_bars(bars: Sequence[Bar], *, target: float | None = None, title: str =
     ]
     for n, bar in enumerate(bars):
         y = n * ROW + 5
-        length = max(0.0, min(bar.value, 1.0)) * BAR_WIDTH
-        met = target is None or bar.value >= target
+        length = 0.0 if bar.value is None else max(0.0, min(bar.value, 1.0)) * BAR_WIDTH
+        met = target is None or (bar.value is not None and bar.value >= target)
         colour = "#2e7d32" if met else "#c62828"
+        text_colour = "#757575" if bar.value is None else "#000"
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end" font-size="12">'
             f"{escape(bar.label[:28])}</text>"
-            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="16" '
-            f'fill="{colour}"/>'
-            f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + 15}" font-size="12">'
-            f"{escape(bar.text)}</text>"
+        )
+        if bar.value is not None:
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="16" '
+                f'fill="{colour}"/>'
+            )
+        parts.append(
+            f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + 15}" font-size="12" '
+            f'fill="{text_colour}">{escape(bar.text)}</text>'
         )
     if target is not None:
         x = LABEL_WIDTH + target * BAR_WIDTH

@@ -1,18 +1,26 @@
-"""The compliance of a place for a month or a year, as tables and SVG charts.
+"""The compliance of a place for a month, the first half or a year, as tables and SVG charts.
 
 The figures are the export's and /tongquan's (``bot.exports.compliance``): areas filed on time,
 late, not yet or not at all, pledge coverage per commune against 80 %, active models per
 commune against one; and the period's events with their turnout. Areas are read page by page;
-only one month's list of areas is kept (the last one shown).
+only one month's list of areas is kept (the last one shown). For a commune or a province the
+page also says where it stands against the plan's targets, through the one function the chat
+and the reports use (``bot.movement_year.reads.place_standing``) and the chart's own data
+(``bot.movement_year.chart.coverage_chart``), drawn here as SVG.
+
+The place is chosen from a list of the places the viewer may see: their own, and below them
+the communes of a province or the residential areas of a commune.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,7 +35,10 @@ from bot.exports.compliance import (
     state_of,
 )
 from bot.exports.reads import same_session
+from bot.movement_year.chart import ChartData, coverage_chart
+from bot.movement_year.reads import place_standing
 from bot.places import place_of
+from bot.targets import IN_FORCE
 from bot.web.auth import Viewer
 from bot.web.charts import Bar, filing_stack, share_bars
 from bot.web.console import WebConsole
@@ -41,10 +52,20 @@ from conversations.exports import (
 )
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME, local_today
-from conversations.places import RESIDENTIAL, Place, is_inside
+from conversations.movement_year import VERDICT_LABELS, SpanOfYear, TargetStanding
+from conversations.movement_year.describe import (
+    Translate,
+    figure_text,
+    names_text,
+    span_title,
+    threshold_text,
+)
+from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place, is_inside
 from conversations.policy import Action, may, scopes
+from conversations.targets import Span
 from storage.areas import area_by_code
-from storage.exports import Sessions, iter_area_filings, iter_events
+from storage.exports import Sessions, iter_area_filings, iter_events, places_of_kind
+from storage.movement_year import iter_areas_of_kinds
 
 
 def compliance_routes(console: WebConsole) -> list[BaseRoute]:
@@ -62,21 +83,59 @@ class MonthFigures:
     communes: list[CommuneTotals]
 
 
-def months_of(period: str | None, today: date) -> tuple[str, list[str]]:
-    """The period asked for ("2026-10", or a year "2026": its months up to this one) and its
-    months; this month when ``period`` is missing or not a period."""
-    this_month = f"{today:%Y-%m}"
-    text = (period or "").strip()
-    if len(text) == 4 and text.isdigit():
-        months = [f"{text}-{m:02d}" for m in range(1, 13) if f"{text}-{m:02d}" <= this_month]
-        if months:
-            return text, months
-    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:] in _MONTHS:
-        return text, [text]
-    return this_month, [this_month]
+def span_of(period: str | None, today: date) -> tuple[SpanOfYear, list[str]]:
+    """The span asked for ("2026-10", "2026-H1" or "2026") and its months up to this one;
+    this month when ``period`` is missing, not a span, or wholly in the future."""
+    span = SpanOfYear.parse(period or "")
+    months = span.periods(today) if span is not None else []
+    if span is None or not months:
+        span = SpanOfYear(Span.MONTH, today.year, today.month)
+        months = span.periods()
+    return span, months
 
 
-_MONTHS = {f"{m:02d}" for m in range(1, 13)}
+def period_choices(today: date, t: Translate) -> list[tuple[str, str]]:
+    """(key, label) of the spans the selector offers: this year and the last, each as the
+    year, its first half, then its months, the newest first; nothing after this month."""
+    choices = []
+    for year in (today.year, today.year - 1):
+        spans = [SpanOfYear(Span.YEAR, year), SpanOfYear(Span.HALF_YEAR, year)]
+        spans += [SpanOfYear(Span.MONTH, year, month) for month in range(12, 0, -1)]
+        choices += [(span.key, span_title(span, t)) for span in spans if span.periods(today)]
+    return choices
+
+
+@dataclass(frozen=True)
+class PlaceGroup:
+    """One of the viewer's own places and the places below it the picker offers."""
+
+    label: str
+    options: list[tuple[str, str]]  # (code, name)
+
+
+def code_of(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+async def place_groups(session: AsyncSession, own: list[Place], shown: Place) -> list[PlaceGroup]:
+    """The picker's places: each own place, then the communes of a province (a few hundred
+    at most) or the residential areas of a commune; and the place shown, when it was asked
+    for by its code and is none of these (a hamlet of a province), so that it stays chosen."""
+    groups = []
+    for place in own:
+        options = [(place.code, place.full_name)]
+        if place.kind == PROVINCE:
+            communes = await places_of_kind(session, place.path, COMMUNE)
+            options += [(code, name) for code, name, _path in communes]
+        elif place.kind == COMMUNE:
+            async with aclosing(
+                iter_areas_of_kinds(same_session(session), place.path, RESIDENTIAL)
+            ) as rows:
+                options += [(code_of(path), name) async for path, name, _households in rows]
+        if is_inside(shown.path, place.path) and shown.code not in dict(options):
+            options.append((shown.code, shown.full_name))
+        groups.append(PlaceGroup(place.full_name, options))
+    return groups
 
 
 async def month_figures(
@@ -107,8 +166,48 @@ async def events_of(sessions: Sessions, place: Place, months: list[str]) -> list
     return found
 
 
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.0f} %"
+def percent_of(no_data: str) -> Callable[[float | None], str]:
+    """A share as the page writes it: "82 %", or ``no_data`` ("chưa có số liệu"), never 0 %."""
+
+    def percent(share: float | None) -> str:
+        return no_data if share is None else f"{share * 100:.0f} %"
+
+    return percent
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target of the standing as the table shows it."""
+
+    verdict: str  # met / not_met / unknown: the row's class
+    name: str
+    figure: str
+    threshold: str
+    verdict_label: str
+    missing: str
+
+
+def target_rows(targets: Iterable[TargetStanding], t: Translate, locale: str) -> list[TargetRow]:
+    return [
+        TargetRow(
+            target.verdict.value,
+            t(target.name),
+            figure_text(target, t, locale),
+            threshold_text(target, t),
+            t(VERDICT_LABELS[target.verdict]),
+            names_text(target.missing, target.missing_count, t) if target.missing_count else "",
+        )
+        for target in targets
+    ]
+
+
+def standing_chart(chart: ChartData, percent: Callable[[float | None], str]) -> Markup:
+    """The standing's coverage chart (the PNG's data) as SVG bars against the target line."""
+    bars = []
+    for bar in chart.bars:
+        share = None if bar.percent is None else bar.percent / 100
+        bars.append(Bar(bar.label, share, percent(share)))
+    return share_bars(bars, target=chart.threshold_percent / 100, title=chart.title)
 
 
 class CompliancePages:
@@ -127,18 +226,19 @@ class CompliancePages:
         if place is None:
             return self.console.not_found(request, viewer)
         today = local_today(self.console.now())
-        period, months = months_of(query.get("period"), today)
+        span, months = span_of(query.get("period"), today)
         sessions = same_session(session)
         calendar = self.console.options.report_calendar
         figures = [await month_figures(sessions, place, m, today, calendar) for m in months]
         last = figures[-1]
         locale = self.console.locale_of(request, viewer)
 
-        def t(key: str) -> str:
-            return self.console.catalogues.text(locale, key)
+        def t(key: str, **params: object) -> str:
+            return self.console.catalogues.text(locale, key, **params)
 
-        coverage_chart = share_bars(
-            [Bar(c.name, c.coverage or 0.0, percent(c.coverage)) for c in last.communes],
+        percent = percent_of(t(N_("year.no_data")))
+        coverage_chart_svg = share_bars(
+            [Bar(c.name, c.coverage, percent(c.coverage)) for c in last.communes],
             target=COVERAGE_TARGET,
             title=t(N_("web.compliance.coverage")),
         )
@@ -147,21 +247,34 @@ class CompliancePages:
             {state.value: t(FILING_LABELS[state]) for state in FilingState},
             title=t(N_("web.compliance.filing")),
         )
+        standing = targets = chart = None
+        if place.kind in (COMMUNE, PROVINCE):
+            standing = await place_standing(
+                session, place, span, today, book=IN_FORCE.book, calendar=IN_FORCE.calendar
+            )
+            targets = target_rows(standing.targets, t, locale)
+            chart = coverage_chart(standing, t)
         return self.console.page(
             request,
             "compliance.html",
             viewer,
             place=place,
-            own=own,
-            period=period,
+            groups=await place_groups(session, own, place),
+            period=span.key,
+            periods=period_choices(today, t),
+            span_title=span_title(span, t),
             figures=figures,
             last=last,
             filing_labels=FILING_LABELS,
             states=list(FilingState),
-            coverage_chart=coverage_chart,
+            coverage_chart=coverage_chart_svg,
             filing_chart=filing_chart,
             percent=percent,
             coverage_target=COVERAGE_TARGET,
             models_target=MODELS_TARGET,
             events=await events_of(sessions, place, months),
+            standing=standing,
+            targets=targets,
+            standing_chart=standing_chart(chart, percent) if chart and chart.bars else None,
+            chart_data=chart,
         )

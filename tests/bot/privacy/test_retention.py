@@ -20,6 +20,8 @@ from bot.privacy.retention import (
     TIP_PHONES,
     TIP_ROUTES,
     TIP_THREADS,
+    WEB_LOGIN_LINKS,
+    WEB_SESSIONS,
     RetentionRule,
     RetentionSchedule,
 )
@@ -60,6 +62,8 @@ def test_the_periods_are_settings_with_defaults(monkeypatch: pytest.MonkeyPatch)
         TIP_THREADS: 90,
         AUDIT: 1825,
         INACTIVE_MEMBERS: 1095,
+        WEB_LOGIN_LINKS: 0,  # gone the first morning they open nothing
+        WEB_SESSIONS: 0,
     }
     assert schedule.drafts.default == timedelta(hours=24)
     assert schedule.drafts.of("monthly_report") == timedelta(days=31)
@@ -274,6 +278,8 @@ async def test_each_run_is_recorded_and_logged_as_counts_only(
         TIP_THREADS: 0,
         AUDIT: 0,
         INACTIVE_MEMBERS: 0,
+        WEB_LOGIN_LINKS: 0,
+        WEB_SESSIONS: 0,
     }
     assert "tip_phones=1" in caplog.text and "tip_routes=1" in caplog.text
     assert "912345678" not in caplog.text and code not in caplog.text and "99" not in caplog.text

@@ -139,7 +139,9 @@ async def test_an_admin_sees_a_communes_late_area(
         await page.goto(f"{server.url}/web/compliance?place=17662&period=2026-10")
         areas = await page.inner_text("table.areas")
         assert "Thôn Đông" in areas and t("export.filing.late") in areas
-        assert await page.locator("svg").count() >= 2
+        assert await page.locator("svg").count() >= 3  # filing, coverage, and the standing's
+        targets = await page.inner_text("table.targets")
+        assert t("target.propaganda") in targets and t("year.verdict.not_met") in targets
         await shoot(page, "5-compliance")
 
 
