@@ -1,0 +1,80 @@
+"""SQLAlchemy models: the shape of every table the bot stores (Alembic migrates them).
+
+Each feature's tables live in the module of its name (``storage/tables/tips.py`` ...); this
+package imports them all, so that ``Base.metadata`` (what Alembic compares against) holds every
+table, and re-exports them, so that ``from storage.tables import X`` works for any of them.
+"""
+
+from __future__ import annotations
+
+from storage.tables._base import NAMING_CONVENTION, Base, UtcDateTime, utcnow
+from storage.tables.audit import AuditEntry
+from storage.tables.broadcasts import Broadcast
+from storage.tables.channels import ZaloOaToken
+from storage.tables.conversations import Conversation
+from storage.tables.delivery import ChatSendSlot, OutboxMessage, SendBudget, SendLogEntry
+from storage.tables.events import Event, EventParticipant
+from storage.tables.incidents import Incident
+from storage.tables.monthly_reports import MonthlyReport
+from storage.tables.movement_year import StandardRecognition, StandardRegistration, UnitGrade
+from storage.tables.notices import Notice
+from storage.tables.people import (
+    CodeAttemptsRow,
+    Identity,
+    Invitation,
+    MemberPreferences,
+    MemberRole,
+    MemberRow,
+)
+from storage.tables.places import Area
+from storage.tables.privacy import ConsentDecision, RetentionRun
+from storage.tables.reply_path import PendingReply, ProcessedUpdate
+from storage.tables.security_models import ModelActivity, SecurityModel
+from storage.tables.tips import Tip, TipAttachment, TipMessage, TipStatusChange
+from storage.tables.web import WebLoginLink, WebSession
+
+# The metadata of every table above (Alembic's target).
+metadata = Base.metadata
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Area",
+    "AuditEntry",
+    "Base",
+    "Broadcast",
+    "ChatSendSlot",
+    "CodeAttemptsRow",
+    "ConsentDecision",
+    "Conversation",
+    "Event",
+    "EventParticipant",
+    "Identity",
+    "Incident",
+    "Invitation",
+    "MemberPreferences",
+    "MemberRole",
+    "MemberRow",
+    "ModelActivity",
+    "MonthlyReport",
+    "Notice",
+    "OutboxMessage",
+    "PendingReply",
+    "ProcessedUpdate",
+    "RetentionRun",
+    "SecurityModel",
+    "SendBudget",
+    "SendLogEntry",
+    "StandardRecognition",
+    "StandardRegistration",
+    "Tip",
+    "TipAttachment",
+    "TipMessage",
+    "TipStatusChange",
+    "UnitGrade",
+    "UtcDateTime",
+    "WebLoginLink",
+    "WebSession",
+    "ZaloOaToken",
+    "metadata",
+    "utcnow",
+]
