@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage._sql import areas, escape_like, inside
+from storage.errors import InvalidRecord
 from storage.tables import utcnow
 
 __all__ = [
@@ -192,7 +193,7 @@ def _depths(rows: Sequence[NewArea], known: dict[str, Row[Any]]) -> list[list[Ne
         elif row.parent_code in depth:
             level = depth[row.parent_code] + 1
         else:
-            raise ValueError(f"area {row.code}: unknown parent {row.parent_code}")
+            raise InvalidRecord(f"area {row.code}: unknown parent {row.parent_code}")
         depth[row.code] = level
         levels[level].append(row)
     return [levels[level] for level in sorted(levels)]

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import conversations, dialect_name, identities, members
+from storage.errors import ConcurrentUpdate
 from storage.members import (
     IDENTITY_COLUMNS,
     IDENTITY_MATCH,
@@ -39,10 +40,6 @@ class ConversationRecord:
     data: dict[str, Any]
     version: int
     updated_at: datetime
-
-
-class ConcurrentUpdate(Exception):
-    """Another process saved this conversation first."""
 
 
 _CONVERSATION_COLUMNS = (

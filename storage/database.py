@@ -29,6 +29,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.errors import UnsupportedDatabase
+
 __all__ = [
     "DEFAULT_SQLITE_URL",
     "Database",
@@ -60,7 +62,9 @@ def async_url(url: str) -> str:
     elif backend == "sqlite":
         parsed = parsed.set(drivername="sqlite+aiosqlite")
     else:
-        raise ValueError(f"unsupported database backend {backend!r}; use sqlite or postgresql")
+        raise UnsupportedDatabase(
+            f"unsupported database backend {backend!r}; use sqlite or postgresql"
+        )
     return parsed.render_as_string(hide_password=False)
 
 

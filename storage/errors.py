@@ -1,10 +1,69 @@
-"""Which database errors are worth one more try: the database was busy, not the request wrong."""
+"""What storage raises, as one tree: catch ``StorageError`` for any of it, ``Conflict`` for what
+running the work again fixes, ``InvalidRecord`` for a caller's bug.
+
+The feature modules re-export the classes they raise (``from storage.tips import
+DuplicateTipCode`` works), and ``is_transient`` says which of the driver's own errors are worth
+another try.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError
 
-__all__ = ["is_transient"]
+__all__ = [
+    "ConcurrentUpdate",
+    "Conflict",
+    "DuplicateInvitationCode",
+    "DuplicateTipCode",
+    "InvalidRecord",
+    "InvitationTaken",
+    "ReportTaken",
+    "StorageError",
+    "UnsupportedDatabase",
+    "is_transient",
+]
+
+
+class StorageError(Exception):
+    """Something storage refused to do; the root of every error raised by ``storage``."""
+
+
+class Conflict(StorageError):
+    """Another transaction wrote first: the caller's transaction stored nothing of what it was
+    doing, and the same work run again (reading afresh) will succeed."""
+
+
+class ConcurrentUpdate(Conflict):
+    """Another process saved this member's conversation between reading and saving it."""
+
+
+class ReportTaken(Conflict):
+    """Another leader filed or corrected the same monthly update first: run the message again."""
+
+
+class InvitationTaken(Conflict):
+    """The invitation was used (or expired) between reading and redeeming it: run again."""
+
+
+class DuplicateTipCode(Conflict):
+    """The new tip's random code is taken; the caller's transaction is intact, retry with
+    another code."""
+
+
+class DuplicateInvitationCode(Conflict):
+    """The new invitation's random code is taken; the caller's transaction is intact, retry
+    with another code."""
+
+
+class InvalidRecord(StorageError, ValueError):
+    """A record handed to storage breaks a rule of its table (an anonymous tip that names its
+    sender, a time not written HH:MM, an unknown severity ...): a caller's bug, never worth a
+    retry. A ``ValueError`` too, as a bad argument is."""
+
+
+class UnsupportedDatabase(StorageError, ValueError):
+    """The database URL names a backend other than SQLite or PostgreSQL."""
+
 
 # PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
 _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})

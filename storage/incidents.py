@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import areas, incidents, inside
+from storage.errors import InvalidRecord
 from storage.tables import utcnow
 
 __all__ = ["IncidentRecord", "NewIncident", "incidents_within", "insert_incident"]
@@ -46,7 +47,7 @@ async def insert_incident(
 ) -> int:
     """Store an incident; its id."""
     if incident.severity not in SEVERITIES:
-        raise ValueError(f"unknown severity {incident.severity!r}")
+        raise InvalidRecord(f"unknown severity {incident.severity!r}")
     incident_id: int = (
         await session.execute(
             insert(incidents)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import invitations
+from storage.errors import DuplicateInvitationCode, InvitationTaken
 from storage.tables import utcnow
 
 __all__ = [
@@ -33,14 +34,6 @@ class InvitationRecord:
     expires_at: datetime
     used_at: datetime | None
     used_by: int | None
-
-
-class DuplicateInvitationCode(Exception):
-    """The code is taken; the caller's transaction is intact, retry with another code."""
-
-
-class InvitationTaken(Exception):
-    """The invitation was used (or expired) between reading and redeeming it: run again."""
 
 
 async def create_invitation(

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import members, monthly_reports
+from storage.errors import InvalidRecord, ReportTaken
 
 __all__ = [
     "FIGURE_COLUMNS",
@@ -43,10 +44,6 @@ FIGURE_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
-class ReportTaken(Exception):
-    """Another leader filed or corrected the same update first: run the message again."""
-
-
 @dataclass(frozen=True, slots=True)
 class NewReport:
     area_id: int
@@ -75,10 +72,10 @@ class ReportRecord:
 def _figures(values: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(FIGURE_COLUMNS)
     if unknown:
-        raise ValueError(f"not columns of a monthly report: {sorted(unknown)}")
+        raise InvalidRecord(f"not columns of a monthly report: {sorted(unknown)}")
     missing = set(FIGURE_COLUMNS) - set(values)
     if missing:
-        raise ValueError(f"monthly report lacks: {sorted(missing)}")
+        raise InvalidRecord(f"monthly report lacks: {sorted(missing)}")
     return dict(values)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage._sql import dialect_name, identities, member_preferences, members, outbox
+from storage.errors import InvalidRecord
 from storage.tables import utcnow
 
 __all__ = [
@@ -104,11 +105,11 @@ class NewMessage:
     def __post_init__(self) -> None:
         addresses = (self.identity_id, self.chat_id, self.sealed_route)
         if sum(address is not None for address in addresses) != 1:
-            raise ValueError(
+            raise InvalidRecord(
                 "an outbox message needs exactly one of identity_id, chat_id and sealed_route"
             )
         if (self.text is None) == (self.message_key is None):
-            raise ValueError("an outbox message needs exactly one of text and message_key")
+            raise InvalidRecord("an outbox message needs exactly one of text and message_key")
 
 
 @dataclass(frozen=True, slots=True)

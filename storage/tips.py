@@ -22,6 +22,7 @@ from storage._sql import (
     tip_status_changes,
     tips,
 )
+from storage.errors import DuplicateTipCode, InvalidRecord
 
 __all__ = [
     "OFFICER",
@@ -126,10 +127,6 @@ class TipRecord(NewTip):
     attachments: tuple[AttachmentRecord, ...] = ()  # type: ignore[assignment]
 
 
-class DuplicateTipCode(Exception):
-    """The tip code is taken; the caller's transaction is intact, retry with another code."""
-
-
 _TIP_COLUMNS = tuple(tips.c[f.name] for f in fields(TipRecord) if f.name != "attachments")
 _ATTACHMENT_COLUMNS = tuple(tip_attachments.c[f.name] for f in fields(AttachmentRecord))
 _ATTACHMENT_NAMES = tuple(f.name for f in fields(AttachmentRecord))
@@ -138,17 +135,17 @@ _ATTACHMENT_NAMES = tuple(f.name for f in fields(AttachmentRecord))
 def _validate(tip: NewTip) -> None:
     # A tipster's safety depends on anonymous tips carrying nothing that points back to them.
     if tip.anonymous and tip.member_id is not None:
-        raise ValueError("an anonymous tip must not carry a member_id")
+        raise InvalidRecord("an anonymous tip must not carry a member_id")
     if tip.anonymous and tip.contact_phone is not None:
-        raise ValueError("an anonymous tip must not carry a contact_phone")
+        raise InvalidRecord("an anonymous tip must not carry a contact_phone")
     if tip.occurred_time is not None and not _TIME.match(tip.occurred_time):
-        raise ValueError(f"occurred_time must be HH:MM, got {tip.occurred_time!r}")
+        raise InvalidRecord(f"occurred_time must be HH:MM, got {tip.occurred_time!r}")
 
 
 async def insert_tip(session: AsyncSession, tip: NewTip) -> int:
     """Store a tip and its attachments; return its id.
 
-    Raises ValueError when an anonymous tip carries a member id or phone, and DuplicateTipCode
+    Raises InvalidRecord when an anonymous tip carries a member id or phone, and DuplicateTipCode
     when the code is taken (inside a SAVEPOINT, so the caller's transaction stays usable).
     """
     _validate(tip)
@@ -480,7 +477,7 @@ async def add_tip_message(
     An officer's first message is the tip's first answer to its tipster (``first_answer_at``).
     """
     if direction not in (TIPSTER, OFFICER):
-        raise ValueError(f"direction must be {TIPSTER!r} or {OFFICER!r}, got {direction!r}")
+        raise InvalidRecord(f"direction must be {TIPSTER!r} or {OFFICER!r}, got {direction!r}")
     kept = [{key: item[key] for key in ("kind", "channel", "file_id")} for item in attachments]
     statement = (
         insert(tip_messages)
