@@ -1,11 +1,12 @@
-"""Small SQL helpers shared by the repositories: Core tables, the subtree test, a place's
-columns, dialect checks."""
+"""Small SQL helpers shared by the repositories: Core tables, the subtree test and a place's
+ancestors, a place's columns, claiming due rows, dialect checks."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Join, Table
+from sqlalchemy import ColumnElement, Join, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import (
@@ -97,6 +98,51 @@ def inside(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
     """``column`` starts with ``prefix``, wildcards and all: for a materialised path, the place
     at ``prefix`` and every place below it."""
     return column.like(escape_like(prefix) + "%", escape="\\")
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the place at ``path`` and of every place above it, the root first:
+    "/40/17662/17662-001/" → ["/40/", "/40/17662/", "/40/17662/17662-001/"]."""
+    codes = [code for code in path.split("/") if code]
+    return ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
+
+
+async def claim_ids(
+    session: AsyncSession,
+    table: Table,
+    waiting: ColumnElement[bool],
+    *,
+    values: Mapping[str, Any],
+    order_by: Sequence[ColumnElement[Any]],
+    limit: int,
+    among: Sequence[ColumnElement[bool]] = (),
+) -> list[int]:
+    """Set ``values`` on up to ``limit`` rows of ``table`` that are ``waiting`` (and match
+    ``among``), the first by ``order_by``; the ids of the rows this transaction claimed.
+
+    The candidates are read first, locked with SKIP LOCKED on PostgreSQL, then updated by id
+    under ``waiting`` again, so two processes never claim one row: ``waiting`` must stop being
+    true once ``values`` are set (an ``escalated_at IS NULL`` set to a time). Read apart
+    because inside ``IN (…)`` PostgreSQL may run a ``LIMIT … FOR UPDATE SKIP LOCKED`` subquery
+    more than once and claim far beyond ``limit``.
+    """
+    candidates = (
+        select(table.c.id)
+        .where(waiting, *among)
+        .order_by(*order_by)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    candidate_ids = list((await session.execute(candidates)).scalars())
+    if not candidate_ids:
+        return []
+    claimed = await session.execute(
+        update(table)
+        .where(table.c.id.in_(candidate_ids), waiting)
+        .values(dict(values))
+        .returning(table.c.id)
+    )
+    return list(claimed.scalars())
 
 
 # A place's parent, joined to name it: same-named places are told apart by their parent.

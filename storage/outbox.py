@@ -21,7 +21,14 @@ from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage._sql import dialect_name, identities, member_preferences, members, outbox
+from storage._sql import (
+    claim_ids,
+    dialect_name,
+    identities,
+    member_preferences,
+    members,
+    outbox,
+)
 from storage.errors import InvalidRecord
 from storage.tables import utcnow
 
@@ -290,49 +297,34 @@ async def claim_due(
             ]
         ),
     )
-    conditions = [outbox.c.channel == channel, due]
+    among = [outbox.c.channel == channel]
     if kinds is not None:
-        conditions.append(outbox.c.kind.in_(list(kinds)))
+        among.append(outbox.c.kind.in_(list(kinds)))
     if chat_ids is not None:
         accounts = select(identities.c.id).where(
             identities.c.channel == channel, identities.c.chat_id.in_(list(chat_ids))
         )
-        conditions.append(
+        among.append(
             or_(
                 outbox.c.chat_id.in_(list(chat_ids)),
                 outbox.c.identity_id.in_(accounts),
                 outbox.c.sealed_route.is_not(None),
             )
         )
-    candidates = (
-        select(outbox.c.id)
-        .where(*conditions)
-        .order_by(outbox.c.priority.desc(), outbox.c.not_before, outbox.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    # The candidates are read first and updated by id: inside ``IN (…)`` PostgreSQL may run a
-    # LIMIT … FOR UPDATE SKIP LOCKED subquery more than once and claim far beyond ``limit``.
-    candidate_ids = (await session.execute(candidates)).scalars().all()
-    if not candidate_ids:
-        return []
-    claimed_ids = (
-        (
-            await session.execute(
-                update(outbox)
-                .where(outbox.c.id.in_(list(candidate_ids)), due)
-                .values(
-                    status=SENDING,
-                    lease_until=lease_until,
-                    attempts=outbox.c.attempts + 1,
-                    lease_worker=None if owner is None else owner.worker,
-                    lease_boot=None if owner is None else owner.boot,
-                )
-                .returning(outbox.c.id)
-            )
-        )
-        .scalars()
-        .all()
+    claimed_ids = await claim_ids(
+        session,
+        outbox,
+        due,
+        among=among,
+        values={
+            "status": SENDING,
+            "lease_until": lease_until,
+            "attempts": outbox.c.attempts + 1,
+            "lease_worker": None if owner is None else owner.worker,
+            "lease_boot": None if owner is None else owner.boot,
+        },
+        order_by=(outbox.c.priority.desc(), outbox.c.not_before, outbox.c.id),
+        limit=limit,
     )
     if not claimed_ids:
         return []
