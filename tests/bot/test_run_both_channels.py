@@ -112,6 +112,9 @@ async def test_a_refused_token_stops_the_bot_with_a_line_that_does_not_show_it(
             "ANTQ_DATA_DIR": str(tmp_path),
             "ANTQ_TELEGRAM_TOKEN": wrong,
             "ANTQ_TELEGRAM_BASE_URL": telegram.base_url,
+            # Polling still serves /healthz: on any free port, beside other tests' bots.
+            "ANTQ_WEB_HOST": "127.0.0.1",
+            "ANTQ_WEB_PORT": "0",
         }
         process = await asyncio.create_subprocess_exec(
             str(ANTQ),

@@ -172,6 +172,9 @@ async def _start_bot(telegram: FakeTelegramServer, database_url: str, home: Path
         "ANTQ_TELEGRAM_TOKEN": telegram.token,
         "ANTQ_TELEGRAM_BASE_URL": telegram.base_url,
         "ANTQ_WORKER_ID": "bot-1",
+        # Polling still serves the web console: on any free port, beside other tests' bots.
+        "ANTQ_WEB_HOST": "127.0.0.1",
+        "ANTQ_WEB_PORT": "0",
     }
     return await asyncio.create_subprocess_exec(
         str(ANTQ),
