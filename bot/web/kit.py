@@ -23,9 +23,11 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.sealing import Sealer
 from bot.targets import YearSettings
+from bot.web.acting import perform
 from bot.web.auth import SESSION_COOKIE, Keys, Viewer, viewer_of
 from bot.web.rendering import LOCALE_COOKIE, Pages, page_locale, secured
 from conversations.calendar import ReportCalendar
+from conversations.effects import Effect
 from conversations.i18n import Catalogues
 from storage.database import Database
 
@@ -73,6 +75,19 @@ class ConsoleKit:
 
     def now(self) -> datetime:
         return self.options.clock()
+
+    async def perform(self, session: AsyncSession, viewer: Viewer, effect: Effect) -> list[str]:
+        """Perform ``effect`` as the chat would for the viewer (``bot.web.acting``), in the
+        page's transaction; what its handler said."""
+        return await perform(
+            session,
+            viewer.member,
+            effect,
+            now=self.now(),
+            sealer=self.sealer,
+            catalogues=self.catalogues,
+            year=self.options.year,
+        )
 
     # -- responses ------------------------------------------------------------------------
 

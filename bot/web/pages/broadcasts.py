@@ -11,7 +11,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.records import DatabaseRecords
-from bot.web.acting import perform
 from bot.web.auth import Viewer
 from bot.web.kit import ConsoleKit
 from bot.web.rendering import secured
@@ -60,5 +59,5 @@ class BroadcastPages:
         if progress is None or not may(viewer.grants, Action.BROADCAST, progress.place_path):
             return self.kit.not_found(request, viewer)
         effect = CancelBroadcast(progress.id)
-        await perform(session, viewer.member, effect, now=self.kit.now(), sealer=self.kit.sealer)
+        await self.kit.perform(session, viewer, effect)
         return secured(RedirectResponse("/web/broadcasts?done=cancel", status_code=303))

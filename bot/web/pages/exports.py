@@ -168,6 +168,7 @@ class ExportPages:
                 catalogues=self.kit.catalogues,
                 today=today,
                 calendar=self.kit.options.report_calendar,
+                targets=self.kit.options.year.book,
             )
         except Exception:
             log.exception("a web console export failed")

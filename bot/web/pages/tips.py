@@ -19,7 +19,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.records import DatabaseRecords
-from bot.web.acting import perform
 from bot.web.auth import Viewer
 from bot.web.files import stream_attachment, viewable
 from bot.web.kit import ConsoleKit, form_text
@@ -139,10 +138,7 @@ class TipPages:
         if tip is None:
             return self.kit.not_found(request, viewer)
         # Audited as /xemtin audits it: who opened which tip, when.
-        now = self.kit.now()
-        await perform(
-            session, viewer.member, RecordTipView(tip.code), now=now, sealer=self.kit.sealer
-        )
+        await self.kit.perform(session, viewer, RecordTipView(tip.code))
         return await self.tip_page(request, session, viewer, tip)
 
     async def tip_page(
@@ -207,9 +203,7 @@ class TipPages:
         effect = (
             TakeTip(tip.code) if action == TAKE else ChangeTipStatus(tip.code, action, note or None)
         )
-        said = await perform(
-            session, viewer.member, effect, now=self.kit.now(), sealer=self.kit.sealer
-        )
+        said = await self.kit.perform(session, viewer, effect)
         if said:
             # The handler found the tip changed meanwhile: the page shows it as it is now.
             fresh = await self.readable(session, viewer, tip.code) or tip
@@ -234,13 +228,7 @@ class TipPages:
                 typed={"text": text},
                 status_code=400,
             )
-        said = await perform(
-            session,
-            viewer.member,
-            AskTipster(tip.code, text),
-            now=self.kit.now(),
-            sealer=self.kit.sealer,
-        )
+        said = await self.kit.perform(session, viewer, AskTipster(tip.code, text))
         if said:
             fresh = await self.readable(session, viewer, tip.code) or tip
             return await self.tip_page(request, session, viewer, fresh, said=said)
