@@ -28,6 +28,7 @@ from bot.exports.writers import (
     xlsx_cell,
 )
 from bot.exports.writers import xlsx as xlsx_writer
+from bot.exports.writers.book import MAX_SHAPES
 
 LONG = "x" * 40_000
 ROW: list[Cell] = [
