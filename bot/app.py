@@ -33,7 +33,7 @@ from bot.private_files import keep_private
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer, load_sealer
 from bot.settings import Settings
-from bot.targets import configure_year
+from bot.targets import YearSettings
 from bot.web.app import build_web_app
 from bot.web.console import ConsoleOptions, WebConsole
 from conversations.engine import Engine
@@ -108,13 +108,17 @@ class Application:
             thread_messages_per_hour=settings.thread_messages_per_hour,
             year_calendar=settings.year_calendar,
         )
-        configure_year(settings.target_book, settings.year_calendar)
         configured = settings.secret_key.get_secret_value() if settings.secret_key else None
         sealer = load_sealer(
             configured, data_dir=settings.data_dir, allow_local_key=database.is_sqlite
         )
         processor = MessageProcessor(
-            database, engine, sealer, catalogues, inbound=InboundLimiter(settings.inbound_limit)
+            database,
+            engine,
+            sealer,
+            catalogues,
+            inbound=InboundLimiter(settings.inbound_limit),
+            year=YearSettings.of(settings),
         )
         # On PostgreSQL every process of the bot takes from one budget in the database.
         limiters = shared_platform_limiters(database)
@@ -322,6 +326,7 @@ def web_console(app: Application) -> WebConsole:
     options = ConsoleOptions(
         session_lifetime=timedelta(hours=settings.web_session_hours),
         report_calendar=settings.report_calendar,
+        year=app.processor.year,
         telegram_token=token,
         telegram_base_url=settings.telegram_base_url,
         https_only=settings.web_console_url.startswith("https://"),

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sealing import Sealer
+from bot.targets import YearSettings
+from conversations.i18n import Catalogues
 from conversations.ports import Member
 from conversations.replies import Inbound, Reply
 
@@ -21,7 +23,11 @@ class EffectContext:
 
     A handler whose result the member must see at once (a file made from the database) adds
     it to ``replies``: they are sent after the flow's own replies and before the menu that
-    closes the conversation, once the transaction has committed."""
+    closes the conversation, once the transaction has committed.
+
+    What handlers are configured with is built once by the wiring and handed in here, never
+    read from a module's globals: the catalogues a handler writes its texts with, and the
+    plan's targets and yearly deadlines in force."""
 
     session: AsyncSession
     member: Member
@@ -29,6 +35,8 @@ class EffectContext:
     now: datetime
     sealer: Sealer
     replies: list[Reply] = field(default_factory=list)
+    catalogues: Catalogues = field(kw_only=True)
+    year: YearSettings = field(default_factory=YearSettings, kw_only=True)
 
 
 # A handler performs one kind of effect; it raises to roll the whole message back.

@@ -27,6 +27,7 @@ from bot.records import DatabaseRecords
 from bot.reply_path import Batch, stored_batch
 from bot.reply_path.codec import encode_replies
 from bot.sealing import Sealer
+from bot.targets import YearSettings
 from conversations.effects import Effect
 from conversations.engine import MENU, Engine, Outcome
 from conversations.i18n import N_, Catalogues
@@ -90,12 +91,15 @@ class MessageProcessor:
         *,
         clock: Callable[[], datetime] = utcnow,
         inbound: InboundLimiter | None = None,
+        year: YearSettings | None = None,
     ) -> None:
         require_handlers()
         self.database = database
         self.engine = engine
         self.sealer = sealer
         self.catalogues = catalogues
+        # The plan's targets and yearly deadlines handlers judge by (the plan's defaults without).
+        self.year = year or YearSettings()
         self.clock = clock
         self.locks = KeyedLocks()
         # The per-user inbound limit (``antq run`` sets it from the settings; none without).
@@ -303,5 +307,14 @@ class MessageProcessor:
         now: datetime,
         replies: list[Reply],
     ) -> None:
-        context = EffectContext(session, member, message, now, self.sealer, replies)
+        context = EffectContext(
+            session,
+            member,
+            message,
+            now,
+            self.sealer,
+            replies,
+            catalogues=self.catalogues,
+            year=self.year,
+        )
         await EFFECT_HANDLERS[type(effect)](context, effect)

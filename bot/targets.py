@@ -1,24 +1,26 @@
-"""The plan's targets and the movement's yearly deadlines in force, as the settings give them:
-``bot.app`` sets them once at start; tests run on the plan's defaults unless they set them.
+"""The plan's targets and the movement's yearly deadlines in force, as the settings give them.
 
-A core module: the movement's year judges by them, the exports list them."""
+Built once by the wiring (``bot.app``, a command of ``antq``) and handed to what judges by them:
+effect handlers through their context (``bot.effect_context``), the web console through its
+options, the exports as an argument. Tests run on the plan's defaults unless they pass others.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from conversations.targets import DEFAULT_TARGETS, TargetBook, YearCalendar
 
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
-@dataclass
+
+@dataclass(frozen=True)
 class YearSettings:
     book: TargetBook = DEFAULT_TARGETS
     calendar: YearCalendar = field(default_factory=YearCalendar)
 
-
-IN_FORCE = YearSettings()
-
-
-def configure_year(book: TargetBook, calendar: YearCalendar) -> None:
-    IN_FORCE.book = book
-    IN_FORCE.calendar = calendar
+    @classmethod
+    def of(cls, settings: Settings) -> YearSettings:
+        return cls(settings.target_book, settings.year_calendar)

@@ -24,7 +24,6 @@ from bot.exports.service import (
 )
 from bot.places import place_of
 from bot.settings import Settings
-from bot.targets import configure_year
 from conversations.calendar import is_period, next_period
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
@@ -120,6 +119,7 @@ def _run_export(request_for: RequestFor, area: str, output: Path | None) -> None
                     catalogues=catalogues,
                     today=local_today(utcnow()),
                     calendar=settings.report_calendar,
+                    targets=settings.target_book,
                 )
             async with database.transaction() as session:
                 await record_audit(
@@ -255,8 +255,6 @@ def export_year(
     """The movement's year: the targets in force (a province's own where it set them) and
     every commune and area with its registration for the standard, recognition and grade."""
     _check(format, lang)
-    settings = Settings()
-    configure_year(settings.target_book, settings.year_calendar)
     chosen = year or local_today(utcnow()).year
     request_for = RequestFor(ExportSubject.YEAR, format, lang, periods=(f"{chosen:04d}",))
     _run_export(request_for, area, output)

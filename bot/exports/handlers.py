@@ -26,7 +26,7 @@ from bot.exports.writers import ExportTooLarge
 from bot.places import place_of
 from conversations.effects import Effect
 from conversations.exports import ExportKind, MakeExport
-from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
+from conversations.i18n import DEFAULT_LOCALE, N_
 from conversations.localtime import local_today
 from conversations.places import Place
 from conversations.policy import Action, PolicyViolation, may
@@ -46,20 +46,10 @@ SUBJECTS = {
     ExportKind.YEAR: ExportSubject.YEAR,
 }
 
-_catalogues: Catalogues | None = None
-
-
-def catalogues() -> Catalogues:
-    """The catalogues, loaded once (headings of chat exports)."""
-    global _catalogues
-    if _catalogues is None:
-        _catalogues = Catalogues.load()
-    return _catalogues
-
 
 async def make_export(ctx: EffectContext, effect: MakeExport) -> None:
     locale = ctx.member.locale or DEFAULT_LOCALE
-    texts = catalogues()
+    texts = ctx.catalogues
     if ctx.message.channel in CHANNELS_WITHOUT_FILES:
         ctx.replies.append(Text(texts.text(locale, N_("export.no_files_here"))))
         return
@@ -89,6 +79,7 @@ async def make_export(ctx: EffectContext, effect: MakeExport) -> None:
             catalogues=texts,
             today=today,
             calendar=FixedDeadline(effect.deadline or today),
+            targets=ctx.year.book,
             max_rows=MAX_CHAT_ROWS,
         )
     except ExportTooLarge:

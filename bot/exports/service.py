@@ -22,7 +22,6 @@ from bot.exports.compliance import (
     communes_of,
 )
 from bot.exports.writers import Book, Cell, open_book
-from bot.targets import IN_FORCE
 from conversations.calendar import ReportCalendar
 from conversations.exports import COVERAGE_TARGET, FILING_LABELS, coverage, filing_state
 from conversations.fields import format_tip_code
@@ -31,7 +30,7 @@ from conversations.localtime import LOCAL_TIME
 from conversations.movement_year import GRADE_LABELS
 from conversations.places import COMMUNE, KIND_LABELS, RESIDENTIAL, Place
 from conversations.security_models import ACTIVITY_KINDS, MODEL_KINDS
-from conversations.targets import TARGETS, Measure
+from conversations.targets import DEFAULT_TARGETS, TARGETS, Measure, TargetBook
 from conversations.tips.report import CATEGORIES
 from conversations.tips.status import STATUS_LABELS
 from storage.exports import (
@@ -100,6 +99,7 @@ class _Writer:
         catalogues: Catalogues,
         today: date,
         calendar: Deadlines,
+        targets: TargetBook,
     ) -> None:
         self.request = request
         self.sessions = sessions
@@ -107,6 +107,7 @@ class _Writer:
         self.catalogues = catalogues
         self.today = today
         self.calendar = calendar
+        self.targets = targets
 
         # Looked up once per export: a lookup per row was a good part of the time.
         self.no, self.yes = self.t(N_("common.no")), self.t(N_("common.yes"))
@@ -362,10 +363,9 @@ class _Writer:
             self.t(col.SHEET_TARGETS),
             self.headers([col.AREA_CODE, col.TARGET, col.THRESHOLD, col.TARGET_PERIOD]),
         )
-        book = IN_FORCE.book
         for place in self.request.places:
             for target in TARGETS:
-                threshold = book.threshold(target.key, place.path)
+                threshold = self.targets.threshold(target.key, place.path)
                 shown = _percent(threshold) if target.measure is Measure.SHARE else threshold
                 targets.append([place.code, self.t(target.name), shown, self.t(target.period)])
         kind, grade = self.labeller(KIND_LABELS), self.labeller(GRADE_LABELS)
@@ -434,11 +434,15 @@ async def write_export(
     catalogues: Catalogues,
     today: date,
     calendar: Deadlines | None = None,
+    targets: TargetBook = DEFAULT_TARGETS,
     max_rows: int | None = None,
 ) -> ExportResult:
-    """Write the export into ``target``; raises ``ExportTooLarge`` past ``max_rows`` rows."""
+    """Write the export into ``target``; raises ``ExportTooLarge`` past ``max_rows`` rows.
+    ``targets``: the plan's targets in force (the year's export lists them)."""
     book = open_book(request.format, target, sheets=SHEETS[request.subject], max_rows=max_rows)
-    writer = _Writer(request, sessions, book, catalogues, today, calendar or ReportCalendar())
+    writer = _Writer(
+        request, sessions, book, catalogues, today, calendar or ReportCalendar(), targets
+    )
     runs: dict[ExportSubject, Callable[[], Any]] = {
         ExportSubject.REPORTS: writer.reports,
         ExportSubject.TIPS: writer.tips,

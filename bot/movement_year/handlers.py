@@ -16,9 +16,8 @@ from bot.movement_year.chart import coverage_chart, render_png
 from bot.movement_year.reads import place_standing
 from bot.movement_year.report import REPORT_DRAFTED, report_file_name, write_report
 from bot.places import place_of
-from bot.targets import IN_FORCE
 from conversations.effects import Effect
-from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
+from conversations.i18n import DEFAULT_LOCALE, N_
 from conversations.localtime import local_today
 from conversations.movement_year import (
     MakeReportDraft,
@@ -39,15 +38,6 @@ from storage.movement_year import set_grade, set_recognition, set_registration
 
 GRADE_RECORDED = "year.grade"
 RECOGNITION_RECORDED = "year.recognition"
-
-_catalogues: Catalogues | None = None
-
-
-def catalogues() -> Catalogues:
-    global _catalogues
-    if _catalogues is None:
-        _catalogues = Catalogues.load()
-    return _catalogues
 
 
 async def register_for_standard(ctx: EffectContext, effect: RegisterForStandard) -> None:
@@ -120,7 +110,7 @@ async def allowed_place(ctx: EffectContext, path: str, action: Action) -> Place:
 
 async def show_standing(ctx: EffectContext, effect: ShowStanding) -> None:
     locale = ctx.member.locale or DEFAULT_LOCALE
-    texts = catalogues()
+    texts = ctx.catalogues
     span = SpanOfYear.parse(effect.span)
     if span is None:
         raise ValueError(f"not a span: {effect.span!r}")
@@ -132,8 +122,9 @@ async def show_standing(ctx: EffectContext, effect: ShowStanding) -> None:
     files = ctx.message.channel not in CHANNELS_WITHOUT_FILES
     for path in effect.place_paths:
         place = await allowed_place(ctx, path, Action.LATE_REPORTS)
+        year = ctx.year
         standing = await place_standing(
-            ctx.session, place, span, today, book=IN_FORCE.book, calendar=IN_FORCE.calendar
+            ctx.session, place, span, today, book=year.book, calendar=year.calendar
         )
         ctx.replies.append(Text(describe_standing(standing, t, locale)))
         if files and standing.bars:
@@ -146,7 +137,7 @@ async def show_standing(ctx: EffectContext, effect: ShowStanding) -> None:
 
 async def make_report_draft(ctx: EffectContext, effect: MakeReportDraft) -> None:
     locale = ctx.member.locale or DEFAULT_LOCALE
-    texts = catalogues()
+    texts = ctx.catalogues
     if ctx.message.channel in CHANNELS_WITHOUT_FILES:
         ctx.replies.append(Text(texts.text(locale, N_("year.no_files_here"))))
         return
@@ -160,8 +151,8 @@ async def make_report_draft(ctx: EffectContext, effect: MakeReportDraft) -> None
         span,
         local_today(ctx.now),
         texts,
-        book=IN_FORCE.book,
-        calendar=IN_FORCE.calendar,
+        book=ctx.year.book,
+        calendar=ctx.year.calendar,
     )
     await record_audit(
         ctx.session,

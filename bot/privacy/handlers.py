@@ -25,16 +25,6 @@ DECISION_LABELS = {
     ConsentDecision.WITHDRAWN: N_("privacy.decision.withdrawn"),
 }
 
-_catalogues: Catalogues | None = None
-
-
-def catalogues() -> Catalogues:
-    """The catalogues, loaded once (the lines of /dulieucuatoi)."""
-    global _catalogues
-    if _catalogues is None:
-        _catalogues = Catalogues.load()
-    return _catalogues
-
 
 async def _record_consent(ctx: EffectContext, effect: RecordConsent) -> None:
     await record_consent(
@@ -157,7 +147,7 @@ def my_data_file(data: dict[str, Any]) -> bytes:
 
 async def _send_my_data(ctx: EffectContext, effect: SendMyData) -> None:
     locale = ctx.member.locale or DEFAULT_LOCALE
-    texts = catalogues()
+    texts = ctx.catalogues
     data = await member_data(ctx.session, ctx.member.id, now=ctx.now)
     if data is None:
         return

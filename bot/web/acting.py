@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.effect_context import EffectContext
 from bot.effects import EFFECT_HANDLERS
 from bot.sealing import Sealer
+from bot.targets import YearSettings
 from conversations.effects import Effect
+from conversations.i18n import Catalogues
 from conversations.ports import Member
 from conversations.replies import Inbound
 
@@ -25,11 +27,18 @@ WEB_CHANNEL = "web"
 
 
 async def perform(
-    session: AsyncSession, member: Member, effect: Effect, *, now: datetime, sealer: Sealer
+    session: AsyncSession,
+    member: Member,
+    effect: Effect,
+    *,
+    now: datetime,
+    sealer: Sealer,
+    catalogues: Catalogues,
+    year: YearSettings,
 ) -> list[str]:
     """Perform ``effect`` for ``member`` in ``session``'s transaction; what its handler said."""
     caller = str(member.id)
     message = Inbound(WEB_CHANNEL, chat_id=caller, user_id=caller)
-    context = EffectContext(session, member, message, now, sealer)
+    context = EffectContext(session, member, message, now, sealer, catalogues=catalogues, year=year)
     await EFFECT_HANDLERS[type(effect)](context, effect)
     return [reply.text for reply in context.replies]

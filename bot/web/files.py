@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from bot.web.rendering import secured
 
 if TYPE_CHECKING:
-    from bot.web.console import ConsoleOptions
+    from bot.web.kit import ConsoleOptions
 
 log = logging.getLogger(__name__)
 

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
 
 from bot.effect_context import EffectContext, EffectHandler
 from bot.web.auth import LOGIN_PATH, issue_login_link, may_use_console
 from conversations.effects import Effect
-from conversations.i18n import N_, Catalogues
+from conversations.i18n import N_
 from conversations.policy import PolicyViolation
 from conversations.replies import Text
 from conversations.web import LOGIN_LINK_MINUTES, SendWebLoginLink
 from storage.audit import record_audit
 
 WEB_LINK_SENT = "console.link_sent"
-
-
-@cache
-def catalogues() -> Catalogues:
-    return Catalogues.load()
 
 
 async def send_login_link(ctx: EffectContext, effect: SendWebLoginLink) -> None:
@@ -33,7 +27,9 @@ async def send_login_link(ctx: EffectContext, effect: SendWebLoginLink) -> None:
     )
     await record_audit(ctx.session, WEB_LINK_SENT, actor_member_id=ctx.member.id, at=ctx.now)
     url = f"{effect.base_url}{LOGIN_PATH}{token}"
-    said = catalogues().text(ctx.member.locale, N_("web.link"), url=url, minutes=LOGIN_LINK_MINUTES)
+    said = ctx.catalogues.text(
+        ctx.member.locale, N_("web.link"), url=url, minutes=LOGIN_LINK_MINUTES
+    )
     ctx.replies.append(Text(said))
 
 

@@ -102,7 +102,7 @@ BUILT_KEYS = (
     N_("web.exports.subject.tips"),
     N_("web.exports.subject.activities"),
     N_("web.exports.subject.events"),
-    # Pages that only say one thing (``WebConsole.message``).
+    # Pages that only say one thing (``ConsoleKit.message``).
     N_("web.not_found"),
     N_("web.link_invalid"),
     N_("web.too_many"),

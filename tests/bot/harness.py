@@ -134,7 +134,7 @@ async def apply_effect(
     """Perform ``effect`` through the bot's one effect table, as the processor does for a
     message of ``member`` on the console; the replies its handler added."""
     message = Inbound(channel="console", chat_id="1", user_id="1", display_name=display_name)
-    context = EffectContext(session, member, message, now, SEALER)
+    context = EffectContext(session, member, message, now, SEALER, catalogues=CATALOGUES)
     await EFFECT_HANDLERS[type(effect)](context, effect)
     return context.replies
 

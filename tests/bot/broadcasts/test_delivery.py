@@ -28,7 +28,7 @@ from storage.preferences import set_campaigns
 from tests.bot.broadcasts.harness import ADMIN_USER, area_id, seed
 from tests.bot.delivery.harness import FakeClock, local
 from tests.bot.harness import SEALER, Phone, make_processor
-from tests.conversations.harness import Clock
+from tests.conversations.harness import CATALOGUES, Clock
 
 NOW = local(2026, 11, 24, 9, 0)
 CROWD = 120
@@ -257,6 +257,7 @@ async def test_the_bot_refuses_a_broadcast_outside_the_admins_place(database: Da
             Inbound("telegram", ADMIN_USER, ADMIN_USER),
             datetime(2026, 11, 24, 2, 0, tzinfo=UTC),
             SEALER,
+            catalogues=CATALOGUES,
         )
         for place, audience_area in ((outside, outside), (commune, outside)):
             effect = CreateBroadcast(

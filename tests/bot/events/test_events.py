@@ -25,7 +25,7 @@ from storage.members import find_or_create_member
 from storage.outbox import CANCELLED, NOTICE, REMINDER
 from storage.roles import grant_role
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
-from tests.conversations.harness import Clock, t
+from tests.conversations.harness import CATALOGUES, Clock, t
 
 TREE = [
     NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
@@ -458,6 +458,7 @@ async def test_the_handler_refuses_a_stale_cancellation(
             Inbound("telegram", ADMIN, ADMIN),
             clock.now,
             SEALER,
+            catalogues=CATALOGUES,
         )
         with pytest.raises(PolicyViolation):
             await cancel_event_for_everybody(context, CancelEvent(int(event["id"]), ""))

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import to_excel
 
-from bot.exports import writers
 from bot.exports.writers import (
     Cell,
     ExportTooLarge,
@@ -28,6 +27,8 @@ from bot.exports.writers import (
     open_book,
     xlsx_cell,
 )
+from bot.exports.writers import xlsx as xlsx_writer
+from bot.exports.writers.book import MAX_SHAPES
 
 LONG = "x" * 40_000
 ROW: list[Cell] = [
@@ -112,7 +113,7 @@ def test_the_xlsx_header_is_bold_frozen_and_columns_fit_their_headers() -> None:
     assert [cell.font.b for cell in sheet[1]] == [True, True, True]
     assert [cell.font.b for cell in sheet[2]] == [False, False, False]
     widths = [sheet.column_dimensions[letter].width for letter in "ABC"]
-    assert widths == [writers.MIN_COLUMN_WIDTH, 22, writers.MAX_COLUMN_WIDTH]
+    assert widths == [xlsx_writer.MIN_COLUMN_WIDTH, 22, xlsx_writer.MAX_COLUMN_WIDTH]
 
 
 def test_xlsx_sheets_keep_their_titles_in_order() -> None:
@@ -128,7 +129,7 @@ def test_xlsx_sheets_keep_their_titles_in_order() -> None:
 
 def test_rows_of_more_shapes_than_are_templated_are_still_written_right() -> None:
     # Each row has its blank in another column: a shape of its own.
-    width = writers._MAX_SHAPES + 20
+    width = MAX_SHAPES + 20
     rows: list[list[Cell]] = [
         [None if column == blank else column for column in range(width)] for blank in range(width)
     ]
@@ -164,8 +165,8 @@ cell_values = st.one_of(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(cell_values, max_size=12))
 def test_a_templated_row_is_the_row_written_cell_by_cell(row: list[Cell]) -> None:
-    letters = [writers.get_column_letter(column + 1) for column in range(len(row))]
-    template = writers._row_template(letters, tuple(map(type, row)))
+    letters = [xlsx_writer.get_column_letter(column + 1) for column in range(len(row))]
+    template = xlsx_writer._row_template(letters, tuple(map(type, row)))
     assert template is not None
     by_cell = "".join(
         xlsx_cell(f"{letter}17", value) for letter, value in zip(letters, row, strict=True)

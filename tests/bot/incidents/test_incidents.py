@@ -20,7 +20,7 @@ from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
-from tests.conversations.harness import Clock, t
+from tests.conversations.harness import CATALOGUES, Clock, t
 
 TREE = [
     NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
@@ -255,6 +255,7 @@ async def test_the_handler_refuses_a_place_the_member_holds_no_role_in(
             Inbound("telegram", "1", "1"),
             datetime(2026, 11, 23, 3, 0, tzinfo=UTC),
             SEALER,
+            catalogues=CATALOGUES,
         )
         effect = ReportIncident(area.id, Role.LEADER, WHAT, WHERE, None, None, "low")
         with pytest.raises(PolicyViolation):

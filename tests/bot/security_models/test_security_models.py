@@ -22,7 +22,7 @@ from storage.members import find_or_create_member
 from storage.roles import grant_role
 from storage.security_models import NewSecurityModel, insert_security_model
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
-from tests.conversations.harness import Clock, t
+from tests.conversations.harness import CATALOGUES, Clock, t
 
 TREE = [
     NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
@@ -383,6 +383,7 @@ async def test_the_handler_refuses_a_member_who_does_not_run_the_model(
             Inbound("telegram", "1", "1"),
             datetime(2026, 11, 23, 3, 0, tzinfo=UTC),
             SEALER,
+            catalogues=CATALOGUES,
         )
         effect = LogModelActivity(model_id, YESTERDAY, "patrol", 3, OUTCOME)
         with pytest.raises(PolicyViolation):

@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Route
 from bot.exports.service import EXPORT_MADE, ExportRequest, ExportSubject, file_name, write_export
 from bot.places import place_of
 from bot.web.auth import Viewer
-from bot.web.console import WebConsole, form_text
+from bot.web.kit import ConsoleKit, form_text
 from bot.web.rendering import secured
 from conversations.exports import outermost
 from conversations.localtime import local_today
@@ -46,9 +46,9 @@ MEDIA_TYPES = {
 }
 
 
-def export_routes(console: WebConsole) -> list[BaseRoute]:
-    pages = ExportPages(console)
-    signed_in = console.signed_in
+def export_routes(kit: ConsoleKit) -> list[BaseRoute]:
+    pages = ExportPages(kit)
+    signed_in = kit.signed_in
     return [
         Route("/web/exports", signed_in(pages.exports), methods=["GET"]),
         Route("/web/exports", signed_in(pages.start, form=True), methods=["POST"]),
@@ -91,20 +91,20 @@ def export_request(
 
 
 class ExportPages:
-    def __init__(self, console: WebConsole) -> None:
-        self.console = console
+    def __init__(self, kit: ConsoleKit) -> None:
+        self.kit = kit
         self.jobs: dict[str, ExportJob] = {}
         self.tasks: set[asyncio.Task[None]] = set()
 
     def jobs_of(self, member_id: int) -> dict[str, ExportJob]:
-        now = self.console.now()
+        now = self.kit.now()
         for key in [k for k, job in self.jobs.items() if now - job.started_at > JOB_LIFETIME]:
             del self.jobs[key]
         return {key: job for key, job in self.jobs.items() if job.member_id == member_id}
 
     async def exports(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         jobs = self.jobs_of(viewer.member.id)
-        return self.console.page(
+        return self.kit.page(
             request,
             "exports.html",
             viewer,
@@ -113,7 +113,7 @@ class ExportPages:
             working=any(not job.done for job in jobs.values()),
             subjects=list(ExportSubject),
             formats=FORMATS,
-            now=self.console.now(),
+            now=self.kit.now(),
         )
 
     async def start(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
@@ -126,20 +126,20 @@ class ExportPages:
             or subject not in {s.value for s in ExportSubject}
             or format not in FORMATS
         ):
-            return self.console.not_found(request, viewer)
+            return self.kit.not_found(request, viewer)
         mine = self.jobs_of(viewer.member.id)
         if len(mine) >= JOBS_PER_MEMBER:
             oldest = min(mine, key=lambda key: mine[key].started_at)
             del self.jobs[oldest]
-        now = self.console.now()
+        now = self.kit.now()
         today = local_today(now)
         place = place_of(area)
-        calendar = self.console.options.report_calendar
+        calendar = self.kit.options.report_calendar
         export = export_request(
             ExportSubject(subject),
             format,
             place,
-            self.console.locale_of(request, viewer),
+            self.kit.locale_of(request, viewer),
             calendar.period_for(today, place.path),
             today,
         )
@@ -163,11 +163,12 @@ class ExportPages:
         try:
             result = await write_export(
                 export,
-                self.console.database.transaction,
+                self.kit.database.transaction,
                 target,
-                catalogues=self.console.catalogues,
+                catalogues=self.kit.catalogues,
                 today=today,
-                calendar=self.console.options.report_calendar,
+                calendar=self.kit.options.report_calendar,
+                targets=self.kit.options.year.book,
             )
         except Exception:
             log.exception("a web console export failed")
@@ -182,7 +183,7 @@ class ExportPages:
         key = request.path_params["job"]
         job = self.jobs_of(viewer.member.id).get(key)
         if job is None or not job.done or job.failed:
-            return self.console.not_found(request, viewer)
+            return self.kit.not_found(request, viewer)
         del self.jobs[key]
         headers = {"Content-Disposition": f'attachment; filename="{job.name}"'}
         media_type = MEDIA_TYPES.get(job.extension, "application/octet-stream")

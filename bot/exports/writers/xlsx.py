@@ -1,9 +1,4 @@
-"""Workbooks written row by row: XLSX and CSV.
-
-A workbook has named sheets. XLSX keeps them in one file; CSV has no sheets, so a CSV export
-of one sheet is a plain ``.csv`` and one of several sheets a ``.zip`` holding a ``.csv`` per
-sheet. Neither keeps rows in memory: each sheet streams into its zip member (or the target)
-as it is written, a few hundred rows at a time.
+"""XLSX written row by row, one string a row, as openpyxl's write-only mode lays it out.
 
 XLSX is written here rather than with openpyxl: openpyxl builds an element tree for every
 cell, which made a province's year take minutes; a row here is one string. The file is laid
@@ -14,13 +9,9 @@ stays in view, and columns are as wide as their headers.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zipfile
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
@@ -34,76 +25,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.writer.theme import theme_xml
 
+from bot.exports.writers.book import COMPRESSLEVEL, MAX_SHAPES, Book, Cell, Sheet
 from conversations.localtime import LOCAL_TIME
-
-Cell = str | int | float | date | datetime | None
 
 # Control characters that XML (and so XLSX) cannot hold; people paste them rarely, but a
 # single one would make the file unreadable.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # A string needs more than copying when it holds one of these (most strings hold none).
 _XML_SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f&<>]")
-# A cell a spreadsheet would run as a formula: user text (a tip, a note) is never run.
-_FORMULA_START = ("=", "+", "-", "@")
 SHEET_TITLE_LENGTH = 31  # Excel's limit
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
 CELL_TEXT_LENGTH = 32_767  # Excel's limit; openpyxl cut longer text there too
 # Rows gathered before they go to the file: one write per batch instead of per row.
 _BATCH_ROWS = 500
-# Deflate level of the zip (XLSX, or CSV sheets): level 1 makes files about a fifth larger
-# than the default 6 and compresses several times faster, which was a third of the time.
-_COMPRESSLEVEL = 1
-
-
-class ExportTooLarge(Exception):
-    """More rows than the caller allowed (a chat export has a cap; the CLI has none)."""
-
-
-def local(moment: datetime) -> datetime:
-    """A stored UTC time as Vietnam's wall-clock time, without a zone (XLSX has none)."""
-    return moment.astimezone(LOCAL_TIME).replace(tzinfo=None)
-
-
-class Sheet(ABC):
-    """One table: a header row, then rows appended in order."""
-
-    def __init__(self, book: Book) -> None:
-        self.book = book
-
-    def append(self, row: Sequence[Cell]) -> None:
-        book = self.book
-        book.rows += 1
-        if book.max_rows is not None and book.rows > book.max_rows:
-            raise ExportTooLarge(book.max_rows)
-        self._write(row)
-
-    @abstractmethod
-    def _write(self, row: Sequence[Cell]) -> None: ...
-
-
-class Book(ABC):
-    """Sheets written into ``target``, a binary file; ``close`` finishes the file."""
-
-    extension: str
-
-    def __init__(self, target: IO[bytes], *, max_rows: int | None = None) -> None:
-        self.target = target
-        self.max_rows = max_rows
-        self.rows = 0
-
-    @abstractmethod
-    def sheet(self, title: str, headers: Sequence[str]) -> Sheet: ...
-
-    @abstractmethod
-    def close(self) -> None: ...
-
-    def discard(self) -> None:
-        """Ends an export that failed: open zip members are closed (the file is unused)."""
-        with suppress(Exception):
-            self.close()
-
-
-# -- XLSX ---------------------------------------------------------------------------------------
 
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -347,9 +281,6 @@ _XLSX_KINDS: dict[type, tuple[str, Callable[[Any], str] | None]] = {
     date: (f' s="{_DATE_STYLE}" t="n"><v>{{}}</v>', _xlsx_day),
     bool: (' t="b"><v>{}</v>', lambda value: "1" if value else "0"),
 }
-# Rows of one sheet come in a few shapes (the kinds of their cells, blanks included); each
-# shape gets a template once. A sheet with more shapes than this writes the rest cell by cell.
-_MAX_SHAPES = 512
 
 
 # Stands for the row's number in a template; no cell holds it (XML cannot, and text loses
@@ -440,7 +371,7 @@ class _XlsxSheet(Sheet):
         self.number += 1
         shape = tuple(map(type, row))
         template = self.templates.get(shape)
-        if template is None and len(self.templates) < _MAX_SHAPES and shape not in self.templates:
+        if template is None and len(self.templates) < MAX_SHAPES and shape not in self.templates:
             template = self.templates[shape] = _row_template(self._columns(len(row)), shape)
         if template is not None:
             self.pending.append(template.render(str(self.number), row))
@@ -479,7 +410,7 @@ class XlsxBook(Book):
     def __init__(self, target: IO[bytes], *, max_rows: int | None = None) -> None:
         super().__init__(target, max_rows=max_rows)
         self.archive = zipfile.ZipFile(
-            target, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESSLEVEL
+            target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL
         )
         self.titles: list[str] = []
         self.current: _XlsxSheet | None = None
@@ -525,150 +456,3 @@ class XlsxBook(Book):
 
 
 # -- CSV ----------------------------------------------------------------------------------------
-
-
-def csv_text(value: Cell) -> str:
-    """A cell as CSV text: local times, and user text that cannot run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        shown = local(value) if value.tzinfo is not None else value
-        return shown.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_START) else value
-    return str(value)
-
-
-def _csv_datetime(value: datetime) -> str:
-    if value.tzinfo is not None:
-        value = value.astimezone(LOCAL_TIME)
-    if value.year < 1000:  # isoformat pads years, strftime does not
-        return csv_text(value)
-    return value.replace(tzinfo=None).isoformat(" ", "minutes")
-
-
-def _csv_string(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-# By exact type: what the csv module would not write as ``csv_text`` does. Numbers and None
-# it writes itself (str() and nothing), so they pass through untouched.
-_CSV_CONVERSIONS: dict[type, Callable[[object], object]] = {
-    str: _csv_string,  # type: ignore[dict-item]
-    datetime: _csv_datetime,  # type: ignore[dict-item]
-    date: date.isoformat,  # type: ignore[dict-item]
-}
-_CSV_PLAIN = frozenset({int, float, type(None)})
-
-
-def _csv_plan(kinds: Sequence[type]) -> tuple[tuple[int, Callable[[Any], object]], ...] | None:
-    """Which cells of rows with ``kinds`` need converting, and how; None: some kind is odd."""
-    plan: list[tuple[int, Callable[[Any], object]]] = []
-    for index, kind in enumerate(kinds):
-        if kind in _CSV_PLAIN or kind is bool:
-            continue
-        convert = _CSV_CONVERSIONS.get(kind)
-        if convert is None:
-            return None
-        plan.append((index, convert))
-    return tuple(plan)
-
-
-def csv_cells(row: Sequence[Cell]) -> list[object]:
-    """A row as the csv module should write it; the same text as ``csv_text`` gives."""
-    cells: list[object] = []
-    for value in row:
-        kind = type(value)
-        if kind in _CSV_PLAIN:
-            cells.append(value)
-        else:
-            convert = _CSV_CONVERSIONS.get(kind)
-            cells.append(convert(value) if convert is not None else csv_text(value))
-    return cells
-
-
-class _CsvSheet(Sheet):
-    def __init__(self, book: CsvBook, stream: io.TextIOWrapper, headers: Sequence[str]) -> None:
-        super().__init__(book)
-        self.stream = stream
-        self.writer = csv.writer(stream)
-        self.writer.writerow(headers)
-        # As for XLSX: rows come in a few shapes, and a shape says which cells to convert.
-        self.plans: dict[tuple[type, ...], tuple[tuple[int, Callable[[Any], object]], ...] | None]
-        self.plans = {}
-
-    def _write(self, row: Sequence[Cell]) -> None:
-        shape = tuple(map(type, row))
-        plan = self.plans.get(shape)
-        if plan is None and len(self.plans) < _MAX_SHAPES and shape not in self.plans:
-            plan = self.plans[shape] = _csv_plan(shape)
-        if plan is None:
-            self.writer.writerow(csv_cells(row))
-            return
-        cells = list(row)
-        for index, convert in plan:
-            cells[index] = convert(cells[index])
-        self.writer.writerow(cells)
-
-    def finish(self) -> None:
-        self.stream.flush()
-        self.stream.detach()
-
-
-class CsvBook(Book):
-    """One sheet: a UTF-8 CSV with a byte-order mark (so Excel reads Vietnamese right).
-    Several sheets: a zip of such files, named after their sheets."""
-
-    def __init__(self, target: IO[bytes], *, sheets: int = 1, max_rows: int | None = None) -> None:
-        super().__init__(target, max_rows=max_rows)
-        self.extension = "csv" if sheets == 1 else "zip"
-        self.archive = (
-            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESSLEVEL)
-            if sheets > 1
-            else None
-        )
-        self.current: _CsvSheet | None = None
-        self.member: IO[bytes] | None = None
-
-    def sheet(self, title: str, headers: Sequence[str]) -> Sheet:
-        self._finish_current()
-        if self.archive is not None:
-            self.member = self.archive.open(f"{_file_name(title)}.csv", "w", force_zip64=True)
-            raw: IO[bytes] = self.member
-        elif self.current is None:
-            raw = self.target
-        else:
-            raise ValueError("a CSV file holds one sheet; ask for several up front")
-        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
-        self.current = _CsvSheet(self, stream, headers)
-        return self.current
-
-    def _finish_current(self) -> None:
-        if self.current is not None:
-            self.current.finish()
-        if self.member is not None:
-            self.member.close()
-            self.member = None
-
-    def close(self) -> None:
-        self._finish_current()
-        if self.archive is not None:
-            self.archive.close()
-
-
-def _file_name(title: str) -> str:
-    cleaned = re.sub(r"[^\w\- ]+", "", title, flags=re.UNICODE).strip()
-    return cleaned or "sheet"
-
-
-def open_book(
-    format: str, target: IO[bytes], *, sheets: int = 1, max_rows: int | None = None
-) -> Book:
-    """A workbook of ``format`` ("xlsx" or "csv") writing into ``target``."""
-    if format == "xlsx":
-        return XlsxBook(target, max_rows=max_rows)
-    if format == "csv":
-        return CsvBook(target, sheets=sheets, max_rows=max_rows)
-    raise ValueError(f"unknown export format {format!r}")

@@ -19,10 +19,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.records import DatabaseRecords
-from bot.web.acting import perform
 from bot.web.auth import Viewer
-from bot.web.console import WebConsole, form_text
 from bot.web.files import stream_attachment, viewable
+from bot.web.kit import ConsoleKit, form_text
 from bot.web.rendering import secured
 from conversations.exports import outermost
 from conversations.fields import normalise_tip_code
@@ -62,9 +61,9 @@ DONE = {
 MIN_NOTE = 3
 
 
-def tip_routes(console: WebConsole) -> list[BaseRoute]:
-    pages = TipPages(console)
-    signed_in = console.signed_in
+def tip_routes(kit: ConsoleKit) -> list[BaseRoute]:
+    pages = TipPages(kit)
+    signed_in = kit.signed_in
     return [
         Route("/web/tips", signed_in(pages.queue), methods=["GET"]),
         Route("/web/tips/{code}", signed_in(pages.tip), methods=["GET"]),
@@ -75,8 +74,8 @@ def tip_routes(console: WebConsole) -> list[BaseRoute]:
 
 
 class TipPages:
-    def __init__(self, console: WebConsole) -> None:
-        self.console = console
+    def __init__(self, kit: ConsoleKit) -> None:
+        self.kit = kit
 
     # -- the queue ------------------------------------------------------------------------
 
@@ -94,7 +93,7 @@ class TipPages:
             paths=paths,
             status=status,
             category=category,
-            received_before=self.console.now() - age if age else None,
+            received_before=self.kit.now() - age if age else None,
             tipster_waiting=query.get("waiting") == "1",
             oldest_first=oldest_first,
         )
@@ -102,7 +101,7 @@ class TipPages:
         found = await tip_queue(session, wanted, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         pages = max(1, -(-found.total // PAGE_SIZE))
         kept = {k: v for k, v in query.items() if k != "page" and v}
-        return self.console.page(
+        return self.kit.page(
             request,
             "queue.html",
             viewer,
@@ -117,21 +116,18 @@ class TipPages:
             status_labels=STATUS_LABELS,
             ages=AGES,
             query=query,
-            now=self.console.now(),
-            age=lambda received: waited(self.console, request, viewer, received),
+            now=self.kit.now(),
+            age=lambda received: waited(self.kit, request, viewer, received),
         )
 
     # -- one tip --------------------------------------------------------------------------
-
-    def text(self, request: Request, viewer: Viewer, key: str) -> str:
-        return self.console.catalogues.text(self.console.locale_of(request, viewer), key)
 
     async def readable(self, session: AsyncSession, viewer: Viewer, code: str) -> InboxTip | None:
         """The tip ``code`` when the policy lets the viewer read it; None looks like no tip."""
         normal = normalise_tip_code(code)
         if normal is None:
             return None
-        records = DatabaseRecords(session, self.console.sealer)
+        records = DatabaseRecords(session, self.kit.sealer)
         tip = await records.tips.inbox_tip(normal)
         if tip is None or not may(viewer.grants, Action.READ_TIP, tip.place_path):
             return None
@@ -140,12 +136,9 @@ class TipPages:
     async def tip(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         tip = await self.readable(session, viewer, request.path_params["code"])
         if tip is None:
-            return self.console.not_found(request, viewer)
+            return self.kit.not_found(request, viewer)
         # Audited as /xemtin audits it: who opened which tip, when.
-        now = self.console.now()
-        await perform(
-            session, viewer.member, RecordTipView(tip.code), now=now, sealer=self.console.sealer
-        )
+        await self.kit.perform(session, viewer, RecordTipView(tip.code))
         return await self.tip_page(request, session, viewer, tip)
 
     async def tip_page(
@@ -164,8 +157,8 @@ class TipPages:
         thread = await tip_thread(session, record.id) if record is not None else []
         done = DONE.get(request.query_params.get("done", ""))
         if done is not None and not said:
-            said = [self.text(request, viewer, done)]
-        return self.console.page(
+            said = [self.kit.text(request, viewer, done)]
+        return self.kit.page(
             request,
             "tip.html",
             viewer,
@@ -190,11 +183,11 @@ class TipPages:
     async def act(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         tip = await self.readable(session, viewer, request.path_params["code"])
         if tip is None:
-            return self.console.not_found(request, viewer)
+            return self.kit.not_found(request, viewer)
         action = form_text(request, "action")
         note = form_text(request, "note").strip()
         if action not in allowed_actions(viewer.grants, tip):
-            said = [self.text(request, viewer, N_("web.not_allowed_now"))]
+            said = [self.kit.text(request, viewer, N_("web.not_allowed_now"))]
             return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
         problem = _note_problem(action, note)
         if problem is not None:
@@ -210,9 +203,7 @@ class TipPages:
         effect = (
             TakeTip(tip.code) if action == TAKE else ChangeTipStatus(tip.code, action, note or None)
         )
-        said = await perform(
-            session, viewer.member, effect, now=self.console.now(), sealer=self.console.sealer
-        )
+        said = await self.kit.perform(session, viewer, effect)
         if said:
             # The handler found the tip changed meanwhile: the page shows it as it is now.
             fresh = await self.readable(session, viewer, tip.code) or tip
@@ -222,10 +213,10 @@ class TipPages:
     async def ask(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         tip = await self.readable(session, viewer, request.path_params["code"])
         if tip is None:
-            return self.console.not_found(request, viewer)
+            return self.kit.not_found(request, viewer)
         text = form_text(request, "text").strip()
         if not may_ask(viewer.grants, tip):
-            said = [self.text(request, viewer, N_("web.not_allowed_now"))]
+            said = [self.kit.text(request, viewer, N_("web.not_allowed_now"))]
             return await self.tip_page(request, session, viewer, tip, said=said, status_code=409)
         if not text or len(text) > MAX_THREAD_TEXT:
             return await self.tip_page(
@@ -237,13 +228,7 @@ class TipPages:
                 typed={"text": text},
                 status_code=400,
             )
-        said = await perform(
-            session,
-            viewer.member,
-            AskTipster(tip.code, text),
-            now=self.console.now(),
-            sealer=self.console.sealer,
-        )
+        said = await self.kit.perform(session, viewer, AskTipster(tip.code, text))
         if said:
             fresh = await self.readable(session, viewer, tip.code) or tip
             return await self.tip_page(request, session, viewer, fresh, said=said)
@@ -252,13 +237,13 @@ class TipPages:
     async def file(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         tip = await self.readable(session, viewer, request.path_params["code"])
         if tip is None:
-            return self.console.not_found(request, viewer)
+            return self.kit.not_found(request, viewer)
         record = await find_tip_by_code(session, tip.code)
         thread = await tip_thread(session, record.id) if record is not None else []
         found = _find_file(tip, thread, request.path_params["ref"])
         if found is None:
-            return self.console.not_found(request, viewer)
-        return await stream_attachment(self.console.options, *found)
+            return self.kit.not_found(request, viewer)
+        return await stream_attachment(self.kit.options, *found)
 
 
 @dataclass(frozen=True)
@@ -280,13 +265,12 @@ async def places_to_filter(session: AsyncSession, own: list[Place]) -> list[Filt
     return offered
 
 
-def waited(console: WebConsole, request: Request, viewer: Viewer, received: datetime) -> str:
+def waited(kit: ConsoleKit, request: Request, viewer: Viewer, received: datetime) -> str:
     """How long ago a tip came in: hours during its first two days (the 24-hour rule), then days."""
-    hours = int((console.now() - received).total_seconds() // 3600)
-    locale = console.locale_of(request, viewer)
+    hours = int((kit.now() - received).total_seconds() // 3600)
     if hours < 48:
-        return console.catalogues.text(locale, N_("web.queue.hours"), hours=hours)
-    return console.catalogues.text(locale, N_("web.queue.days"), days=hours // 24)
+        return kit.text(request, viewer, N_("web.queue.hours"), hours=hours)
+    return kit.text(request, viewer, N_("web.queue.days"), days=hours // 24)
 
 
 def _back_to(code: str, done: str) -> Response:

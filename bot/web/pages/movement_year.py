@@ -1,4 +1,5 @@
-"""The compliance of a place for a month, the first half or a year, as tables and SVG charts.
+"""The movement's year in the browser: the compliance of a place for a month, the first half
+or a year, as tables and SVG charts.
 
 The figures are the export's and /tongquan's (``bot.exports.compliance``): areas filed on time,
 late, not yet or not at all, pledge coverage per commune against 80 %, active models per
@@ -38,10 +39,9 @@ from bot.exports.reads import same_session
 from bot.movement_year.chart import ChartData, coverage_chart
 from bot.movement_year.reads import place_standing
 from bot.places import place_of
-from bot.targets import IN_FORCE
 from bot.web.auth import Viewer
 from bot.web.charts import Bar, filing_stack, share_bars
-from bot.web.console import WebConsole
+from bot.web.kit import ConsoleKit
 from conversations.calendar import period_end, period_start
 from conversations.exports import (
     COVERAGE_TARGET,
@@ -68,9 +68,9 @@ from storage.exports import Sessions, iter_area_filings, iter_events, places_of_
 from storage.movement_year import iter_areas_of_kinds
 
 
-def compliance_routes(console: WebConsole) -> list[BaseRoute]:
-    pages = CompliancePages(console)
-    return [Route("/web/compliance", console.signed_in(pages.compliance), methods=["GET"])]
+def movement_year_routes(kit: ConsoleKit) -> list[BaseRoute]:
+    pages = MovementYearPages(kit)
+    return [Route("/web/compliance", kit.signed_in(pages.compliance), methods=["GET"])]
 
 
 @dataclass
@@ -210,9 +210,9 @@ def standing_chart(chart: ChartData, percent: Callable[[float | None], str]) -> 
     return share_bars(bars, target=chart.threshold_percent / 100, title=chart.title)
 
 
-class CompliancePages:
-    def __init__(self, console: WebConsole) -> None:
-        self.console = console
+class MovementYearPages:
+    def __init__(self, kit: ConsoleKit) -> None:
+        self.kit = kit
 
     async def compliance(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         query = request.query_params
@@ -224,17 +224,17 @@ class CompliancePages:
             allowed = area is not None and may(viewer.grants, Action.LATE_REPORTS, area.path)
             place = place_of(area) if allowed and area is not None else None
         if place is None:
-            return self.console.not_found(request, viewer)
-        today = local_today(self.console.now())
+            return self.kit.not_found(request, viewer)
+        today = local_today(self.kit.now())
         span, months = span_of(query.get("period"), today)
         sessions = same_session(session)
-        calendar = self.console.options.report_calendar
+        calendar = self.kit.options.report_calendar
         figures = [await month_figures(sessions, place, m, today, calendar) for m in months]
         last = figures[-1]
-        locale = self.console.locale_of(request, viewer)
+        locale = self.kit.locale_of(request, viewer)
 
         def t(key: str, **params: object) -> str:
-            return self.console.catalogues.text(locale, key, **params)
+            return self.kit.catalogues.text(locale, key, **params)
 
         percent = percent_of(t(N_("year.no_data")))
         coverage_chart_svg = share_bars(
@@ -249,12 +249,13 @@ class CompliancePages:
         )
         standing = targets = chart = None
         if place.kind in (COMMUNE, PROVINCE):
+            year = self.kit.options.year
             standing = await place_standing(
-                session, place, span, today, book=IN_FORCE.book, calendar=IN_FORCE.calendar
+                session, place, span, today, book=year.book, calendar=year.calendar
             )
             targets = target_rows(standing.targets, t, locale)
             chart = coverage_chart(standing, t)
-        return self.console.page(
+        return self.kit.page(
             request,
             "compliance.html",
             viewer,

@@ -11,9 +11,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.records import DatabaseRecords
-from bot.web.acting import perform
 from bot.web.auth import Viewer
-from bot.web.console import WebConsole
+from bot.web.kit import ConsoleKit
 from bot.web.rendering import secured
 from conversations.broadcasts import CancelBroadcast
 from conversations.exports import outermost
@@ -22,27 +21,27 @@ from conversations.policy import Action, may, scopes
 SHOWN = 30
 
 
-def broadcast_routes(console: WebConsole) -> list[BaseRoute]:
-    pages = BroadcastPages(console)
+def broadcast_routes(kit: ConsoleKit) -> list[BaseRoute]:
+    pages = BroadcastPages(kit)
     return [
-        Route("/web/broadcasts", console.signed_in(pages.broadcasts), methods=["GET"]),
+        Route("/web/broadcasts", kit.signed_in(pages.broadcasts), methods=["GET"]),
         Route(
             "/web/broadcasts/{id:int}/cancel",
-            console.signed_in(pages.cancel, form=True),
+            kit.signed_in(pages.cancel, form=True),
             methods=["POST"],
         ),
     ]
 
 
 class BroadcastPages:
-    def __init__(self, console: WebConsole) -> None:
-        self.console = console
+    def __init__(self, kit: ConsoleKit) -> None:
+        self.kit = kit
 
     async def broadcasts(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         if not may(viewer.grants, Action.BROADCAST):
-            return self.console.not_found(request, viewer)
-        records = DatabaseRecords(session, self.console.sealer)
-        now = self.console.now()
+            return self.kit.not_found(request, viewer)
+        records = DatabaseRecords(session, self.kit.sealer)
+        now = self.kit.now()
         shown: list[dict[str, Any]] = []
         for place in outermost(scopes(viewer.grants, Action.BROADCAST)):
             for progress in await records.broadcasts.broadcasts_within(place.path, limit=SHOWN):
@@ -50,17 +49,15 @@ class BroadcastPages:
                 minutes = None if left is None else max(1, round(left / 60))
                 shown.append({"progress": progress, "minutes_left": minutes})
         cancelled = request.query_params.get("done") == "cancel"
-        return self.console.page(
+        return self.kit.page(
             request, "broadcasts.html", viewer, broadcasts=shown, cancelled=cancelled
         )
 
     async def cancel(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
-        records = DatabaseRecords(session, self.console.sealer)
+        records = DatabaseRecords(session, self.kit.sealer)
         progress = await records.broadcasts.broadcast_progress(request.path_params["id"])
         if progress is None or not may(viewer.grants, Action.BROADCAST, progress.place_path):
-            return self.console.not_found(request, viewer)
+            return self.kit.not_found(request, viewer)
         effect = CancelBroadcast(progress.id)
-        await perform(
-            session, viewer.member, effect, now=self.console.now(), sealer=self.console.sealer
-        )
+        await self.kit.perform(session, viewer, effect)
         return secured(RedirectResponse("/web/broadcasts?done=cancel", status_code=303))
