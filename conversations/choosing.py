@@ -26,8 +26,8 @@ from conversations.policy import ROLE_LABELS, Action, Grant, may, scopes
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply
 
 if TYPE_CHECKING:
+    from conversations.fields import Reads
     from conversations.flow import FlowContext
-    from conversations.ports import Records
 
 MAX_SHOWN = 8
 
@@ -35,7 +35,7 @@ Item = TypeVar("Item")
 
 
 async def places_named(
-    records: Records, roles: tuple[Grant, ...], text: str, action: Action, kinds: frozenset[str]
+    records: Reads, roles: tuple[Grant, ...], text: str, action: Action, kinds: frozenset[str]
 ) -> Place | list[Place]:
     """The place ``text`` names (a code, or a name, accents optional) among the places of
     ``kinds`` where the member may do ``action``: the one place meant, or those it could be,
@@ -116,7 +116,7 @@ class ScopedPlace(Field):
         check_length(text, 2, 100)
         return Accepted({"query": text})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         query = accepted.value.get("query")
         if query is None:
             return accepted

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from conversations.i18n import N_, Catalogues, shown_number
 from conversations.parsing import (
@@ -25,11 +25,22 @@ from conversations.parsing import (
     parse_moment,
     parse_phone,
 )
+from conversations.places import PlaceReads
 from conversations.policy import Grant
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply, Text
 
-if TYPE_CHECKING:
-    from conversations.ports import Records
+
+class Reads(Protocol):
+    """Read access to stored records, bound to the message's transaction, as fields and flows
+    get it: ``records.places`` for the core, and each feature's reader under the feature's
+    name (``records.tips``, ``records.events``), declared by that feature.
+
+    ``conversations.ports.Records`` names every feature's reader for ``bot`` and the engine;
+    the core does not, so that a feature never reaches another (nor the port) through it."""
+
+    places: PlaceReads
+
+    def __getattr__(self, feature: str) -> Any: ...
 
 
 class InvalidAnswer(Exception):
@@ -108,7 +119,7 @@ class Field(ABC):
         """The answer as shown in a summary."""
         return str(value)
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         """A parsed answer checked against stored records (a place's name); may raise
         ``InvalidAnswer``. Most fields need no records and keep the answer as parsed."""
         return accepted

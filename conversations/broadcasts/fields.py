@@ -26,7 +26,7 @@ from conversations.policy import ROLE_LABELS, Action, Role, scopes
 from conversations.replies import Choices, Inbound, Option, Reply
 
 if TYPE_CHECKING:
-    from conversations.ports import Records
+    from conversations.fields import Reads
 
 SKIP_WORDS = ("khong", "ko", "k", "bo qua", "khong co", "no", "none", "skip")
 MAX_PLACES_SHOWN = 8
@@ -98,7 +98,7 @@ class AudiencePlaces(Field):
             raise InvalidAnswer(N_("input.too_long"), maximum=500, length=len(text))
         return Accepted({"query": text})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         places = scopes(ctx.roles, Action.BROADCAST)
         if not places:
             raise InvalidAnswer(N_("policy.denied"))
@@ -136,7 +136,7 @@ class AudiencePlaces(Field):
         return ", ".join(area["name"] for area in value.get("areas", []))
 
 
-async def _one_place(name: str, places: list[Place], records: Records, ctx: FieldContext) -> Place:
+async def _one_place(name: str, places: list[Place], records: Reads, ctx: FieldContext) -> Place:
     """The one place inside the admin's ``places`` that ``name`` (a code or a name) means."""
     by_code = await records.places.place_by_code(name)
     if by_code is not None:

@@ -37,7 +37,7 @@ from conversations.policy import Action, may, scopes
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 
 if TYPE_CHECKING:
-    from conversations.ports import Records
+    from conversations.fields import Reads
 
 MAX_CANDIDATES = 8
 
@@ -213,10 +213,10 @@ class PlaceLookup(Field):
         check_length(text, 2, 100)
         return Accepted({"query": text})
 
-    async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
+    async def search(self, query: str, ctx: FieldContext, records: Reads) -> list[Place]:
         raise NotImplementedError
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         query = accepted.value.get("query")
         if query is None:
             return accepted
@@ -249,7 +249,7 @@ class HomePlace(PlaceLookup):
 
     not_found = N_("events.home.not_found")
 
-    async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
+    async def search(self, query: str, ctx: FieldContext, records: Reads) -> list[Place]:
         by_code = await records.places.place_by_code(query)
         if by_code is not None and by_code.kind in RESIDENTIAL | {COMMUNE}:
             return [by_code]
@@ -266,7 +266,7 @@ class EventArea(PlaceLookup):
     def offered(self, ctx: FieldContext) -> list[dict[str, Any]]:
         return [_place_value(place) for place in scopes(ctx.roles, Action.MANAGE_EVENTS)]
 
-    async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
+    async def search(self, query: str, ctx: FieldContext, records: Reads) -> list[Place]:
         by_code = await records.places.place_by_code(query)
         if by_code is not None:
             allowed = may(ctx.roles, Action.MANAGE_EVENTS, by_code.path)

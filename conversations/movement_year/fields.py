@@ -27,7 +27,7 @@ from conversations.replies import Choices, Inbound, Option, Reply
 from conversations.targets import Span
 
 if TYPE_CHECKING:
-    from conversations.ports import Records
+    from conversations.fields import Reads
 
 AREA = "area"
 
@@ -73,7 +73,7 @@ class RegisteredHouseholds(Number):
     def __init__(self) -> None:
         super().__init__(minimum=1, maximum=MAX_HOUSEHOLDS)
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         area = ctx.answers.get(AREA) or {}
         if not area:
             return accepted

@@ -25,6 +25,7 @@ from conversations.fields import (
     Field,
     FieldContext,
     InvalidAnswer,
+    Reads,
     check_length,
     match_option,
     require_text,
@@ -33,7 +34,6 @@ from conversations.i18n import N_
 from conversations.parsing import fold
 from conversations.places import COMMUNE, RESIDENTIAL, Place, split_by_name
 from conversations.policy import Action, Grant, Role, may, scopes
-from conversations.ports import Records
 from conversations.replies import Choices, Inbound, Option, Reply
 from conversations.security_models import (
     ModelView,
@@ -103,7 +103,7 @@ class ModelArea(Field):
             raise choose_again(len(offered))
         return Accepted({"query": _query_text(message)})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         query = accepted.value.get("query")
         if query is None:
             return accepted
@@ -194,7 +194,7 @@ class ModelPick(Field):
             return Accepted({"query": None})
         return Accepted({"query": _query_text(message)})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         if "query" not in accepted.value:
             return accepted
         query = accepted.value["query"]
@@ -217,7 +217,7 @@ class ModelPick(Field):
 
 
 async def models_in_scope(
-    records: Records,
+    records: Reads,
     grants: tuple[Grant, ...],
     action: Action,
     query: str | None,

@@ -33,7 +33,7 @@ from conversations.places import split_by_name
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply
 
 if TYPE_CHECKING:
-    from conversations.ports import Records
+    from conversations.fields import Reads
 
 
 COMMUNE_KIND = "commune"
@@ -81,7 +81,7 @@ class Commune(Field):
         check_length(text, 2, 100)
         return Accepted({"query": text})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         query = accepted.value.get("query")
         if query is None:
             return accepted
