@@ -21,8 +21,8 @@ from conversations.fields import (
 )
 from conversations.i18n import N_
 from conversations.parsing import fold
-from conversations.places import Place, same_name, split_by_name
-from conversations.policy import ROLE_LABELS, Action, Grant, may, scopes
+from conversations.places import Place, is_inside, same_name, split_by_name
+from conversations.policy import ROLE_LABELS, Action, Grant, scopes
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply
 
 if TYPE_CHECKING:
@@ -34,28 +34,43 @@ MAX_SHOWN = 8
 Item = TypeVar("Item")
 
 
-async def places_named(
-    records: Reads, roles: tuple[Grant, ...], text: str, action: Action, kinds: frozenset[str]
+async def places_found(
+    records: Reads,
+    text: str,
+    *,
+    within: Sequence[Place] | None,
+    kinds: frozenset[str] | None,
+    limit: int = MAX_SHOWN,
+    codes: bool = True,
 ) -> Place | list[Place]:
     """The place ``text`` names (a code, or a name, accents optional) among the places of
-    ``kinds`` where the member may do ``action``: the one place meant, or those it could be,
-    the ones of that very name first, then similar names (none: nothing fits). Raises
-    ``InvalidAnswer`` for a code outside the member's places."""
-    by_code = await records.places.place_by_code(text)
-    if by_code is not None and by_code.kind in kinds:
-        if may(roles, action, by_code.path):
+    ``kinds`` (None: of any kind) inside the subtrees ``within`` (None: anywhere): the one
+    place meant, or those it could be, the ones of that very name first, then similar names
+    (none: nothing fits). Raises ``InvalidAnswer`` for a code outside ``within``; without
+    ``codes``, a code is read as a name (residents know names, not codes). Every feature that
+    lets a person name a place finds it here."""
+    by_code = await records.places.place_by_code(text) if codes else None
+    if by_code is not None and (kinds is None or by_code.kind in kinds):
+        if within is None or any(is_inside(by_code.path, scope.path) for scope in within):
             return by_code
         raise InvalidAnswer(N_("place.outside"), place=by_code.full_name)
     found: dict[int, Place] = {}
-    for scope in scopes(roles, action):
+    for path in [None] if within is None else [scope.path for scope in within]:
         for place in await records.places.find_places(
-            text, within=scope.path, kinds=kinds, limit=MAX_SHOWN + 1
+            text, within=path, kinds=kinds, limit=limit + 1
         ):
             found.setdefault(place.id, place)
     exact, similar = split_by_name(text, list(found.values()))
     if len(exact) == 1 or len(found) == 1:
         return exact[0] if exact else similar[0]
-    return [*exact, *similar][:MAX_SHOWN]
+    return [*exact, *similar][:limit]
+
+
+async def places_named(
+    records: Reads, roles: tuple[Grant, ...], text: str, action: Action, kinds: frozenset[str]
+) -> Place | list[Place]:
+    """``places_found`` among the places where the member may do ``action``."""
+    return await places_found(records, text, within=scopes(roles, action), kinds=kinds)
 
 
 def place_label(place: Place, query: str, ctx: FieldContext, exact: Sequence[Place]) -> str:
@@ -66,24 +81,53 @@ def place_label(place: Place, query: str, ctx: FieldContext, exact: Sequence[Pla
     return ctx.t(N_("place.similar"), place=place.full_name)
 
 
+def place_candidates(
+    query: str,
+    found: Sequence[Place],
+    ctx: FieldContext,
+    answer: Callable[[Place], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The places found for ``query`` as candidates to keep (``keep_candidates``): each its
+    ``answer`` and the label its choice shows."""
+    exact = [place for place in found if same_name(query, place)]
+    return [{**answer(place), "label": place_label(place, query, ctx, exact)} for place in found]
+
+
+async def one_place(
+    records: Reads,
+    text: str,
+    ctx: FieldContext,
+    *,
+    within: Sequence[Place] | None,
+    kinds: frozenset[str] | None,
+) -> Place:
+    """The one place ``text`` names (see ``places_found``); when none or several fit, raises
+    ``InvalidAnswer`` saying so, the several each with its code to type instead."""
+    found = await places_found(records, text, within=within, kinds=kinds)
+    if isinstance(found, Place):
+        return found
+    if not found:
+        raise InvalidAnswer(N_("place.not_found"), query=text)
+    exact = [place for place in found if same_name(text, place)]
+    lines = [f"{place.code} — {place_label(place, text, ctx, exact)}" for place in found]
+    raise InvalidAnswer(N_("place.ambiguous"), places="\n".join(lines))
+
+
 async def pick_place(
     ctx: FlowContext, text: str, action: Action, kinds: frozenset[str]
 ) -> Place | str:
     """The one place ``text`` names (a code, or a name) among the places of ``kinds`` where
     the member may do ``action``; otherwise the explanation. A flow's last check: the
     question itself offers namesakes as choices (``ScopedPlace``)."""
+    within = scopes(ctx.member.roles, action)
     try:
-        found = await places_named(ctx.records, ctx.member.roles, text, action, kinds)
+        return await one_place(ctx.records, text, ctx.fields, within=within, kinds=kinds)
     except InvalidAnswer as problem:
         return ctx.t(problem.key, **problem.params)
-    if isinstance(found, Place):
-        return found
-    if not found:
-        return ctx.t(N_("place.not_found"), query=text)
-    fields = ctx.fields
-    exact = [place for place in found if same_name(text, place)]
-    lines = [f"{place.code} — {place_label(place, text, fields, exact)}" for place in found]
-    return ctx.t(N_("place.ambiguous"), places="\n".join(lines))
+
+
+def _code_and_name(place: Place) -> dict[str, Any]:
+    return {"code": place.code, "name": place.full_name}
 
 
 def _place_option(place: dict[str, Any]) -> str:
@@ -125,15 +169,7 @@ class ScopedPlace(Field):
             return Accepted({"code": found.code, "name": found.full_name})
         if not found:
             raise InvalidAnswer(N_("place.not_found"), query=query)
-        exact = [place for place in found if same_name(query, place)]
-        shown = [
-            {
-                "code": place.code,
-                "name": place.full_name,
-                "label": place_label(place, query, ctx, exact),
-            }
-            for place in found
-        ]
+        shown = place_candidates(query, found, ctx, _code_and_name)
         return keep_candidates(shown, N_("place.which"))
 
     def display(self, value: Any, ctx: FieldContext) -> str:

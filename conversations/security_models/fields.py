@@ -16,7 +16,8 @@ from conversations.choosing import (
     item_picked,
     keep_candidates,
     kept_candidates,
-    place_label,
+    place_candidates,
+    places_named,
 )
 from conversations.fields import (
     Accepted,
@@ -32,7 +33,7 @@ from conversations.fields import (
 )
 from conversations.i18n import N_
 from conversations.parsing import fold
-from conversations.places import COMMUNE, RESIDENTIAL, Place, split_by_name
+from conversations.places import COMMUNE, RESIDENTIAL, Place
 from conversations.policy import Action, Grant, Role, may, scopes
 from conversations.replies import Choices, Inbound, Option, Reply
 from conversations.security_models import (
@@ -107,26 +108,12 @@ class ModelArea(Field):
         query = accepted.value.get("query")
         if query is None:
             return accepted
-        by_code = await records.places.place_by_code(query)
-        if by_code is not None and by_code.kind in MODEL_PLACES:
-            if not may(ctx.roles, Action.MANAGE_MODELS, by_code.path):
-                raise InvalidAnswer(N_("place.outside"), place=by_code.full_name)
-            return Accepted(_area_answer(by_code))
-        found: dict[int, Place] = {}
-        for scope in scopes(ctx.roles, Action.MANAGE_MODELS):
-            for place in await records.places.find_places(
-                query, within=scope.path, kinds=MODEL_PLACES, limit=MAX_SHOWN + 1
-            ):
-                found.setdefault(place.id, place)
+        found = await places_named(records, ctx.roles, query, Action.MANAGE_MODELS, MODEL_PLACES)
+        if isinstance(found, Place):
+            return Accepted(_area_answer(found))
         if not found:
             raise InvalidAnswer(N_("models.area.not_found"), query=query)
-        exact, similar = split_by_name(query, list(found.values()))
-        if len(exact) == 1 or len(found) == 1:
-            return Accepted(_area_answer(exact[0] if exact else similar[0]))
-        shown = [
-            {**_area_answer(place), "label": place_label(place, query, ctx, exact)}
-            for place in [*exact, *similar][:MAX_SHOWN]
-        ]
+        shown = place_candidates(query, found, ctx, _area_answer)
         return keep_candidates(shown, N_("models.area.which"))
 
     def display(self, value: Any, ctx: FieldContext) -> str:
