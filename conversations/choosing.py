@@ -7,6 +7,7 @@ can show it again after a wrong answer or a restart (``kept_candidates``).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,11 +20,12 @@ from conversations.fields import (
     check_length,
     require_text,
 )
+from conversations.flow import Redirect
 from conversations.i18n import N_
 from conversations.parsing import fold
-from conversations.places import Place, is_inside, same_name, split_by_name
-from conversations.policy import ROLE_LABELS, Action, Grant, scopes
-from conversations.replies import AskLocation, Choices, Inbound, Option, Reply
+from conversations.places import RESIDENTIAL, Place, is_inside, same_name, split_by_name
+from conversations.policy import ROLE_LABELS, Action, Grant, Role, scopes
+from conversations.replies import AskLocation, Choices, Inbound, Option, Reply, Text
 
 if TYPE_CHECKING:
     from conversations.fields import Reads
@@ -279,3 +281,74 @@ def describe_grant(grant: Grant, ctx: FieldContext) -> str:
 def grant_option_id(grant: Grant) -> str:
     """The id of a role's option when a question offers the member's roles."""
     return str(grant.id)
+
+
+# -- one of the residential areas the member leads -----------------------------------------
+
+# The answer that holds the area a flow about one led area is for.
+LED_AREA = "area"
+
+
+def led_areas(ctx: FieldContext) -> list[dict[str, Any]]:
+    """The residential areas the member leads, as stored in an answer."""
+    seen: dict[int, dict[str, Any]] = {}
+    for grant in ctx.roles:
+        if grant.role is Role.LEADER and grant.place.kind in RESIDENTIAL:
+            place = grant.place
+            seen.setdefault(
+                place.id, {"area_id": place.id, "name": place.full_name, "path": place.path}
+            )
+    return list(seen.values())
+
+
+def _led_area_option(area: dict[str, Any]) -> str:
+    return str(area["area_id"])
+
+
+def _led_area_name(area: dict[str, Any]) -> str:
+    return str(area["name"])
+
+
+class LedArea(Field):
+    """Which of the member's residential areas a flow is for (asked only when several: see
+    ``ForOneLedArea``). ``in_summary=False`` leaves it to the summary's heading."""
+
+    def __init__(self, *, in_summary: bool = True) -> None:
+        self.in_summary = in_summary
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        offered = tuple(Option(_led_area_option(area), area["name"]) for area in led_areas(ctx))
+        return Choices(text, offered, ref)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        areas = led_areas(ctx)
+        return Accepted(pick_item(message, areas, _led_area_option, label=_led_area_name))
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return str(value["name"])
+
+    def summary_items(self, value: Any, ctx: FieldContext) -> list[tuple[str | None, str]]:
+        return super().summary_items(value, ctx) if self.in_summary else []
+
+
+class ForOneLedArea(ABC):
+    """The hooks of a flow about one area the member leads (a monthly update, the year's
+    registration): with none, ``no_area`` is said and the flow stops; with one, it is opened
+    at once; with several, the flow's first step (``LedArea``) asks which."""
+
+    no_area: str
+
+    async def begin(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+        areas = led_areas(ctx.fields)
+        if not areas:
+            return Redirect(replies=[Text(ctx.t(self.no_area))], stop=True)
+        if len(areas) > 1:
+            return None  # the first question asks which area
+        return await self.open_area(areas[0], ctx)
+
+    async def area_chosen(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+        return await self.open_area(answers[LED_AREA], ctx)
+
+    @abstractmethod
+    async def open_area(self, area: dict[str, Any], ctx: FlowContext) -> Redirect:
+        """Start on ``area`` (a ``led_areas`` item), or show what was filed for it."""
