@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from conversations.i18n import N_, Catalogues, shown_number
+from conversations.localtime import shown_date, shown_time
 from conversations.parsing import (
     ParseError,
     fold,
@@ -335,7 +336,7 @@ class DateField(Field):
             raise InvalidAnswer(N_("input.bad_date")) from None
 
     def display(self, value: Any, ctx: FieldContext) -> str:
-        return date.fromisoformat(value).strftime("%d/%m/%Y")
+        return shown_date(date.fromisoformat(value))
 
 
 UNKNOWN_WORDS = (
@@ -378,7 +379,7 @@ class WhenHappened(Field):
         return Accepted(
             {
                 "date": moment.date.isoformat() if moment.date else None,
-                "time": moment.time.strftime("%H:%M") if moment.time else None,
+                "time": shown_time(moment.time) if moment.time else None,
             }
         )
 
@@ -389,7 +390,7 @@ class WhenHappened(Field):
         if value.get("time"):
             parts.append(value["time"])
         if value.get("date"):
-            parts.append(date.fromisoformat(value["date"]).strftime("%d/%m/%Y"))
+            parts.append(shown_date(date.fromisoformat(value["date"])))
         return " ".join(parts)
 
 

@@ -20,6 +20,7 @@ from conversations.fields import (
     require_text,
 )
 from conversations.i18n import N_
+from conversations.localtime import shown
 from conversations.parsing import ParseError, example_day, fold, parse_coming_moment, parse_time
 from conversations.places import Place, is_inside
 from conversations.policy import ROLE_LABELS, Action, Role, scopes
@@ -199,7 +200,7 @@ class SendTime(Field):
     def display(self, value: Any, ctx: FieldContext) -> str:
         if value.get("now"):
             return ctx.t(self.now.label)
-        return datetime.fromisoformat(value["at"]).strftime("%H:%M %d/%m/%Y")
+        return shown(datetime.fromisoformat(value["at"]))
 
 
 def example_send_day(today: date) -> str:

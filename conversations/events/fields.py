@@ -31,7 +31,7 @@ from conversations.fields import (
     require_text,
 )
 from conversations.i18n import N_
-from conversations.localtime import LOCAL_TIME
+from conversations.localtime import LOCAL_TIME, shown, shown_date
 from conversations.parsing import ParseError, example_day, parse_coming_moment
 from conversations.places import COMMUNE, RESIDENTIAL, Place
 from conversations.policy import Action, scopes
@@ -135,7 +135,7 @@ def _event_option(event: dict[str, Any]) -> str:
 
 def example_event_day(today: date) -> str:
     """ "09/12/2026": a coming day for the examples of an event's time."""
-    return example_day(today).strftime("%d/%m/%Y")
+    return shown_date(example_day(today))
 
 
 def parse_event_moment(text: str, today: date) -> datetime:
@@ -176,7 +176,7 @@ class EventMoment(Field):
 
 
 def shown_moment(value: str) -> str:
-    return datetime.fromisoformat(value).astimezone(LOCAL_TIME).strftime("%H:%M %d/%m/%Y")
+    return shown(datetime.fromisoformat(value))
 
 
 # -- places: the one an event is for, the one a member lives in ----------------------------

@@ -16,7 +16,7 @@ from conversations.choosing import LED_AREA, ForOneLedArea, LedArea
 from conversations.fields import FieldContext
 from conversations.flow import SUMMARY, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
-from conversations.localtime import shown
+from conversations.localtime import shown, shown_date
 from conversations.monthly_reports import (
     COUNT_FIELDS,
     MONEY_FIELD,
@@ -87,7 +87,7 @@ class MonthlyReportFlow(ForOneLedArea):
         params = {
             "area": area["name"],
             "period": shown_period(period),
-            "deadline": deadline.strftime("%d/%m/%Y"),
+            "deadline": shown_date(deadline),
         }
         if filed is None:
             key = N_("report.late_start") if ctx.today > deadline else N_("report.start")

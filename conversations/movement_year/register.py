@@ -14,6 +14,7 @@ from conversations.choosing import LED_AREA, ForOneLedArea, LedArea
 from conversations.fields import DateField, FieldContext
 from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_, shown_number
+from conversations.localtime import shown_date
 from conversations.movement_year import RegisterForStandard
 from conversations.movement_year.fields import RegisteredHouseholds
 from conversations.policy import Action, may
@@ -33,7 +34,7 @@ class Registration(ForOneLedArea):
         year = ctx.today.year
         deadline = self.calendar.registration_deadline(year)
         filed = await ctx.records.movement_year.registration(area["area_id"], year)
-        params = {"area": area["name"], "year": year, "deadline": f"{deadline:%d/%m/%Y}"}
+        params = {"area": area["name"], "year": year, "deadline": shown_date(deadline)}
         if filed is None:
             key = (
                 N_("year.register.late_start")
@@ -44,7 +45,7 @@ class Registration(ForOneLedArea):
         already = ctx.t(
             N_("year.register.already"),
             households=shown_number(filed.households, ctx.locale),
-            on=f"{filed.registered_on:%d/%m/%Y}",
+            on=shown_date(filed.registered_on),
             **params,
         )
         return Redirect(answers={LED_AREA: area}, replies=[Text(already)])
