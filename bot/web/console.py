@@ -13,7 +13,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +37,7 @@ from bot.web.limits import AttemptLimiter
 from bot.web.rendering import LOCALE_COOKIE, STATIC, Pages, page_locale, secured
 from conversations.calendar import ReportCalendar
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
+from conversations.localtime import utcnow
 from storage.audit import record_audit
 from storage.database import Database
 from storage.web_sessions import end_session, login_link_member
@@ -44,10 +45,6 @@ from storage.web_sessions import end_session, login_link_member
 WEB_LOGGED_IN = "console.login"
 WEB_LOGGED_OUT = "console.logout"
 LOGIN_CSRF_COOKIE = "antq_login"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -26,12 +26,6 @@ NGAY_HOI_END = (8, 19, time(17, 0))
 MAX_LISTED = 10
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of a place and of every place above it: "/40/17662/" → ["/40/", "/40/17662/"]."""
-    parts = [part for part in path.split("/") if part]
-    return ["/" + "/".join(parts[: index + 1]) + "/" for index in range(len(parts))]
-
-
 def ngay_hoi_period(now: datetime) -> tuple[datetime, datetime]:
     """This year's Ngày hội (UTC start and end), or next year's once this year's has begun."""
     year = now.astimezone(LOCAL_TIME).year
