@@ -83,6 +83,25 @@ def place_label(place: Place, query: str, ctx: FieldContext, exact: Sequence[Pla
     return ctx.t(N_("place.similar"), place=place.full_name)
 
 
+def answer_found(
+    found: Place | list[Place],
+    query: str,
+    ctx: FieldContext,
+    answer: Callable[[Place], dict[str, Any]],
+    *,
+    not_found: str,
+    which: str,
+) -> Accepted:
+    """What a place question takes from ``places_found``: the one place as ``answer`` makes
+    it, or the namesakes kept as candidates (explained by ``which``); nothing found raises
+    ``not_found``."""
+    if isinstance(found, Place):
+        return Accepted(answer(found))
+    if not found:
+        raise InvalidAnswer(not_found, query=query)
+    return keep_candidates(place_candidates(query, found, ctx, answer), which)
+
+
 def place_candidates(
     query: str,
     found: Sequence[Place],
@@ -167,12 +186,14 @@ class ScopedPlace(Field):
         if query is None:
             return accepted
         found = await places_named(records, ctx.roles, query, self.action, self.kinds)
-        if isinstance(found, Place):
-            return Accepted({"code": found.code, "name": found.full_name})
-        if not found:
-            raise InvalidAnswer(N_("place.not_found"), query=query)
-        shown = place_candidates(query, found, ctx, _code_and_name)
-        return keep_candidates(shown, N_("place.which"))
+        return answer_found(
+            found,
+            query,
+            ctx,
+            _code_and_name,
+            not_found=N_("place.not_found"),
+            which=N_("place.which"),
+        )
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return str(value.get("name", "")) if isinstance(value, dict) else str(value)

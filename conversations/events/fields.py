@@ -11,11 +11,10 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from conversations.choosing import (
+    answer_found,
     choose_again,
     item_picked,
-    keep_candidates,
     kept_candidates,
-    place_candidates,
     places_found,
 )
 from conversations.events import EventView
@@ -227,11 +226,9 @@ class PlaceLookup(Field):
         found = await places_found(
             records, query, within=self.within(ctx), kinds=self.kinds, limit=MAX_CANDIDATES
         )
-        if isinstance(found, Place):
-            return Accepted(_place_value(found))
-        if not found:
-            raise InvalidAnswer(self.not_found, query=query)
-        return keep_candidates(place_candidates(query, found, ctx, _place_value), self.ambiguous)
+        return answer_found(
+            found, query, ctx, _place_value, not_found=self.not_found, which=self.ambiguous
+        )
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return str(value.get("name", "")) if isinstance(value, dict) else ""

@@ -12,11 +12,11 @@ from datetime import timedelta
 from typing import Any
 
 from conversations.choosing import (
+    answer_found,
     choose_again,
     item_picked,
     keep_candidates,
     kept_candidates,
-    place_candidates,
     places_named,
 )
 from conversations.fields import (
@@ -109,12 +109,14 @@ class ModelArea(Field):
         if query is None:
             return accepted
         found = await places_named(records, ctx.roles, query, Action.MANAGE_MODELS, MODEL_PLACES)
-        if isinstance(found, Place):
-            return Accepted(_area_answer(found))
-        if not found:
-            raise InvalidAnswer(N_("models.area.not_found"), query=query)
-        shown = place_candidates(query, found, ctx, _area_answer)
-        return keep_candidates(shown, N_("models.area.which"))
+        return answer_found(
+            found,
+            query,
+            ctx,
+            _area_answer,
+            not_found=N_("models.area.not_found"),
+            which=N_("models.area.which"),
+        )
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return str(value.get("name", "")) if isinstance(value, dict) else str(value)

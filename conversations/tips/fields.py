@@ -102,6 +102,7 @@ class Commune(Field):
             return Accepted({"area_id": found.id, "name": found.full_name})
         if not found:
             raise InvalidAnswer(N_("tip.commune.not_found"), query=query)
+        # Candidates keep the shape stored in conversations under way ("id", not "area_id").
         shown = place_candidates(query, found, ctx, _commune_candidate)
         return keep_candidates(shown, N_("tip.commune.ambiguous"))
 
