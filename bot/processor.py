@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +31,7 @@ from bot.targets import YearSettings
 from conversations.effects import Effect
 from conversations.engine import MENU, Engine, Outcome
 from conversations.i18n import N_, Catalogues
+from conversations.localtime import utcnow
 from conversations.ports import Member, SavedConversation
 from conversations.privacy import EraseMe
 from conversations.replies import Choices, Inbound, Reply, Text, printable
@@ -65,10 +66,6 @@ def update_order(message: Inbound) -> int | None:
     if message.channel in ORDERED_CHANNELS and key is not None and key.isdigit():
         return int(key)
     return None
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def with_effect_replies(said: list[Reply], effect_replies: list[Reply]) -> tuple[Reply, ...]:

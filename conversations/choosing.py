@@ -7,6 +7,7 @@ can show it again after a wrong answer or a restart (``kept_candidates``).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,43 +20,59 @@ from conversations.fields import (
     check_length,
     require_text,
 )
+from conversations.flow import Redirect
 from conversations.i18n import N_
 from conversations.parsing import fold
-from conversations.places import Place, same_name, split_by_name
-from conversations.policy import ROLE_LABELS, Action, Grant, may, scopes
-from conversations.replies import AskLocation, Choices, Inbound, Option, Reply
+from conversations.places import RESIDENTIAL, Place, is_inside, same_name, split_by_name
+from conversations.policy import ROLE_LABELS, Action, Grant, Role, scopes
+from conversations.replies import AskLocation, Choices, Inbound, Option, Reply, Text
 
 if TYPE_CHECKING:
+    from conversations.fields import Reads
     from conversations.flow import FlowContext
-    from conversations.ports import Records
 
 MAX_SHOWN = 8
 
 Item = TypeVar("Item")
 
 
-async def places_named(
-    records: Records, roles: tuple[Grant, ...], text: str, action: Action, kinds: frozenset[str]
+async def places_found(
+    records: Reads,
+    text: str,
+    *,
+    within: Sequence[Place] | None,
+    kinds: frozenset[str] | None,
+    limit: int = MAX_SHOWN,
+    codes: bool = True,
 ) -> Place | list[Place]:
     """The place ``text`` names (a code, or a name, accents optional) among the places of
-    ``kinds`` where the member may do ``action``: the one place meant, or those it could be,
-    the ones of that very name first, then similar names (none: nothing fits). Raises
-    ``InvalidAnswer`` for a code outside the member's places."""
-    by_code = await records.places.place_by_code(text)
-    if by_code is not None and by_code.kind in kinds:
-        if may(roles, action, by_code.path):
+    ``kinds`` (None: of any kind) inside the subtrees ``within`` (None: anywhere): the one
+    place meant, or those it could be, the ones of that very name first, then similar names
+    (none: nothing fits). Raises ``InvalidAnswer`` for a code outside ``within``; without
+    ``codes``, a code is read as a name (residents know names, not codes). Every feature that
+    lets a person name a place finds it here."""
+    by_code = await records.places.place_by_code(text) if codes else None
+    if by_code is not None and (kinds is None or by_code.kind in kinds):
+        if within is None or any(is_inside(by_code.path, scope.path) for scope in within):
             return by_code
         raise InvalidAnswer(N_("place.outside"), place=by_code.full_name)
     found: dict[int, Place] = {}
-    for scope in scopes(roles, action):
+    for path in [None] if within is None else [scope.path for scope in within]:
         for place in await records.places.find_places(
-            text, within=scope.path, kinds=kinds, limit=MAX_SHOWN + 1
+            text, within=path, kinds=kinds, limit=limit + 1
         ):
             found.setdefault(place.id, place)
     exact, similar = split_by_name(text, list(found.values()))
     if len(exact) == 1 or len(found) == 1:
         return exact[0] if exact else similar[0]
-    return [*exact, *similar][:MAX_SHOWN]
+    return [*exact, *similar][:limit]
+
+
+async def places_named(
+    records: Reads, roles: tuple[Grant, ...], text: str, action: Action, kinds: frozenset[str]
+) -> Place | list[Place]:
+    """``places_found`` among the places where the member may do ``action``."""
+    return await places_found(records, text, within=scopes(roles, action), kinds=kinds)
 
 
 def place_label(place: Place, query: str, ctx: FieldContext, exact: Sequence[Place]) -> str:
@@ -66,24 +83,72 @@ def place_label(place: Place, query: str, ctx: FieldContext, exact: Sequence[Pla
     return ctx.t(N_("place.similar"), place=place.full_name)
 
 
+def answer_found(
+    found: Place | list[Place],
+    query: str,
+    ctx: FieldContext,
+    answer: Callable[[Place], dict[str, Any]],
+    *,
+    not_found: str,
+    which: str,
+) -> Accepted:
+    """What a place question takes from ``places_found``: the one place as ``answer`` makes
+    it, or the namesakes kept as candidates (explained by ``which``); nothing found raises
+    ``not_found``."""
+    if isinstance(found, Place):
+        return Accepted(answer(found))
+    if not found:
+        raise InvalidAnswer(not_found, query=query)
+    return keep_candidates(place_candidates(query, found, ctx, answer), which)
+
+
+def place_candidates(
+    query: str,
+    found: Sequence[Place],
+    ctx: FieldContext,
+    answer: Callable[[Place], dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The places found for ``query`` as candidates to keep (``keep_candidates``): each its
+    ``answer`` and the label its choice shows."""
+    exact = [place for place in found if same_name(query, place)]
+    return [{**answer(place), "label": place_label(place, query, ctx, exact)} for place in found]
+
+
+async def one_place(
+    records: Reads,
+    text: str,
+    ctx: FieldContext,
+    *,
+    within: Sequence[Place] | None,
+    kinds: frozenset[str] | None,
+) -> Place:
+    """The one place ``text`` names (see ``places_found``); when none or several fit, raises
+    ``InvalidAnswer`` saying so, the several each with its code to type instead."""
+    found = await places_found(records, text, within=within, kinds=kinds)
+    if isinstance(found, Place):
+        return found
+    if not found:
+        raise InvalidAnswer(N_("place.not_found"), query=text)
+    exact = [place for place in found if same_name(text, place)]
+    lines = [f"{place.code} — {place_label(place, text, ctx, exact)}" for place in found]
+    raise InvalidAnswer(N_("place.ambiguous"), places="\n".join(lines))
+
+
 async def pick_place(
     ctx: FlowContext, text: str, action: Action, kinds: frozenset[str]
 ) -> Place | str:
     """The one place ``text`` names (a code, or a name) among the places of ``kinds`` where
     the member may do ``action``; otherwise the explanation. A flow's last check: the
     question itself offers namesakes as choices (``ScopedPlace``)."""
+    within = scopes(ctx.member.roles, action)
     try:
-        found = await places_named(ctx.records, ctx.member.roles, text, action, kinds)
+        return await one_place(ctx.records, text, ctx.fields, within=within, kinds=kinds)
     except InvalidAnswer as problem:
         return ctx.t(problem.key, **problem.params)
-    if isinstance(found, Place):
-        return found
-    if not found:
-        return ctx.t(N_("place.not_found"), query=text)
-    fields = ctx.fields
-    exact = [place for place in found if same_name(text, place)]
-    lines = [f"{place.code} — {place_label(place, text, fields, exact)}" for place in found]
-    return ctx.t(N_("place.ambiguous"), places="\n".join(lines))
+
+
+def _code_and_name(place: Place) -> dict[str, Any]:
+    return {"code": place.code, "name": place.full_name}
 
 
 def _place_option(place: dict[str, Any]) -> str:
@@ -116,25 +181,19 @@ class ScopedPlace(Field):
         check_length(text, 2, 100)
         return Accepted({"query": text})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         query = accepted.value.get("query")
         if query is None:
             return accepted
         found = await places_named(records, ctx.roles, query, self.action, self.kinds)
-        if isinstance(found, Place):
-            return Accepted({"code": found.code, "name": found.full_name})
-        if not found:
-            raise InvalidAnswer(N_("place.not_found"), query=query)
-        exact = [place for place in found if same_name(query, place)]
-        shown = [
-            {
-                "code": place.code,
-                "name": place.full_name,
-                "label": place_label(place, query, ctx, exact),
-            }
-            for place in found
-        ]
-        return keep_candidates(shown, N_("place.which"))
+        return answer_found(
+            found,
+            query,
+            ctx,
+            _code_and_name,
+            not_found=N_("place.not_found"),
+            which=N_("place.which"),
+        )
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return str(value.get("name", "")) if isinstance(value, dict) else str(value)
@@ -243,3 +302,74 @@ def describe_grant(grant: Grant, ctx: FieldContext) -> str:
 def grant_option_id(grant: Grant) -> str:
     """The id of a role's option when a question offers the member's roles."""
     return str(grant.id)
+
+
+# -- one of the residential areas the member leads -----------------------------------------
+
+# The answer that holds the area a flow about one led area is for.
+LED_AREA = "area"
+
+
+def led_areas(ctx: FieldContext) -> list[dict[str, Any]]:
+    """The residential areas the member leads, as stored in an answer."""
+    seen: dict[int, dict[str, Any]] = {}
+    for grant in ctx.roles:
+        if grant.role is Role.LEADER and grant.place.kind in RESIDENTIAL:
+            place = grant.place
+            seen.setdefault(
+                place.id, {"area_id": place.id, "name": place.full_name, "path": place.path}
+            )
+    return list(seen.values())
+
+
+def _led_area_option(area: dict[str, Any]) -> str:
+    return str(area["area_id"])
+
+
+def _led_area_name(area: dict[str, Any]) -> str:
+    return str(area["name"])
+
+
+class LedArea(Field):
+    """Which of the member's residential areas a flow is for (asked only when several: see
+    ``ForOneLedArea``). ``in_summary=False`` leaves it to the summary's heading."""
+
+    def __init__(self, *, in_summary: bool = True) -> None:
+        self.in_summary = in_summary
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        offered = tuple(Option(_led_area_option(area), area["name"]) for area in led_areas(ctx))
+        return Choices(text, offered, ref)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        areas = led_areas(ctx)
+        return Accepted(pick_item(message, areas, _led_area_option, label=_led_area_name))
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return str(value["name"])
+
+    def summary_items(self, value: Any, ctx: FieldContext) -> list[tuple[str | None, str]]:
+        return super().summary_items(value, ctx) if self.in_summary else []
+
+
+class ForOneLedArea(ABC):
+    """The hooks of a flow about one area the member leads (a monthly update, the year's
+    registration): with none, ``no_area`` is said and the flow stops; with one, it is opened
+    at once; with several, the flow's first step (``LedArea``) asks which."""
+
+    no_area: str
+
+    async def begin(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+        areas = led_areas(ctx.fields)
+        if not areas:
+            return Redirect(replies=[Text(ctx.t(self.no_area))], stop=True)
+        if len(areas) > 1:
+            return None  # the first question asks which area
+        return await self.open_area(areas[0], ctx)
+
+    async def area_chosen(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+        return await self.open_area(answers[LED_AREA], ctx)
+
+    @abstractmethod
+    async def open_area(self, area: dict[str, Any], ctx: FlowContext) -> Redirect:
+        """Start on ``area`` (a ``led_areas`` item), or show what was filed for it."""

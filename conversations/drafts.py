@@ -13,7 +13,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from conversations.flow import Flow
-from conversations.ports import SavedConversation
+
+
+@dataclass(frozen=True)
+class SavedConversation:
+    """A conversation as it was stored after the member's previous message."""
+
+    flow: str | None
+    step: str | None
+    data: dict[str, Any]
+    updated_at: datetime
 
 
 @dataclass(frozen=True)

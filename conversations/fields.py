@@ -12,9 +12,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from conversations.i18n import N_, Catalogues, shown_number
+from conversations.localtime import shown_date, shown_time
 from conversations.parsing import (
     ParseError,
     fold,
@@ -25,11 +26,22 @@ from conversations.parsing import (
     parse_moment,
     parse_phone,
 )
+from conversations.places import PlaceReads
 from conversations.policy import Grant
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply, Text
 
-if TYPE_CHECKING:
-    from conversations.ports import Records
+
+class Reads(Protocol):
+    """Read access to stored records, bound to the message's transaction, as fields and flows
+    get it: ``records.places`` for the core, and each feature's reader under the feature's
+    name (``records.tips``, ``records.events``), declared by that feature.
+
+    ``conversations.ports.Records`` names every feature's reader for ``bot`` and the engine;
+    the core does not, so that a feature never reaches another (nor the port) through it."""
+
+    places: PlaceReads
+
+    def __getattr__(self, feature: str) -> Any: ...
 
 
 class InvalidAnswer(Exception):
@@ -108,7 +120,7 @@ class Field(ABC):
         """The answer as shown in a summary."""
         return str(value)
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         """A parsed answer checked against stored records (a place's name); may raise
         ``InvalidAnswer``. Most fields need no records and keep the answer as parsed."""
         return accepted
@@ -324,7 +336,7 @@ class DateField(Field):
             raise InvalidAnswer(N_("input.bad_date")) from None
 
     def display(self, value: Any, ctx: FieldContext) -> str:
-        return date.fromisoformat(value).strftime("%d/%m/%Y")
+        return shown_date(date.fromisoformat(value))
 
 
 UNKNOWN_WORDS = (
@@ -367,7 +379,7 @@ class WhenHappened(Field):
         return Accepted(
             {
                 "date": moment.date.isoformat() if moment.date else None,
-                "time": moment.time.strftime("%H:%M") if moment.time else None,
+                "time": shown_time(moment.time) if moment.time else None,
             }
         )
 
@@ -378,7 +390,7 @@ class WhenHappened(Field):
         if value.get("time"):
             parts.append(value["time"])
         if value.get("date"):
-            parts.append(date.fromisoformat(value["date"]).strftime("%d/%m/%Y"))
+            parts.append(shown_date(date.fromisoformat(value["date"])))
         return " ".join(parts)
 
 

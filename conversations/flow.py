@@ -16,10 +16,9 @@ from typing import Any
 from transitions import EventData, Machine
 
 from conversations.effects import Effect
-from conversations.fields import Field, FieldContext
+from conversations.fields import Field, FieldContext, Reads
 from conversations.i18n import Catalogues
-from conversations.policy import Action
-from conversations.ports import Member, Records
+from conversations.policy import Action, Member
 from conversations.replies import Reply
 
 Answers = Mapping[str, Any]
@@ -83,7 +82,7 @@ class FlowContext:
     member: Member
     locale: str
     catalogues: Catalogues
-    records: Records
+    records: Reads
     now: datetime
     today: date
 

@@ -93,6 +93,23 @@ def child_path(parent_path: str, code: str) -> str:
     return f"{parent_path}{code}/"
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a place and of every place above it: "/40/17662/" → ["/40/", "/40/17662/"]."""
+    codes = [code for code in path.split("/") if code]
+    return ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
+
+
+def commune_path(path: str) -> str | None:
+    """The path of the commune a place lies in (province > commune > ...): its first two
+    codes, "/40/17662/"; None above a commune."""
+    # The usual "/40/17662/…/" without building a list (this runs once per area).
+    second = path.find("/", path.find("/", 1) + 1)
+    if path.startswith("/") and second > 0 and "//" not in path[: second + 1]:
+        return path[: second + 1]
+    codes = [code for code in path.split("/") if code]
+    return f"/{codes[0]}/{codes[1]}/" if len(codes) >= 2 else None
+
+
 def is_inside(path: str, ancestor_path: str) -> bool:
     """True when the place at ``path`` is ``ancestor_path`` itself or lies below it."""
     return bool(path) and bool(ancestor_path) and path.startswith(ancestor_path)

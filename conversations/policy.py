@@ -176,3 +176,14 @@ def fits_place(role: Role, place: Place) -> bool:
 def may_revoke(grants: Iterable[Grant], member_id: int, holder_id: int, target: Grant) -> bool:
     """A member may leave their own role; an admin may revoke a role inside their place."""
     return holder_id == member_id or may(grants, Action.REVOKE_ROLE, target.place.path)
+
+
+@dataclass(frozen=True)
+class Member:
+    """The person writing, as the engine needs to know them."""
+
+    id: int
+    locale: str | None
+    roles: tuple[Grant, ...] = ()
+    # The privacy notice version the member agreed to; None: never, refused or withdrew.
+    consent_version: int | None = None

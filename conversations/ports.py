@@ -1,13 +1,16 @@
 """What the engine may read from storage; ``bot`` passes in an implementation bound to the
-current transaction, tests use the in-memory one in ``tests.memory``."""
+current transaction, tests use the in-memory one in ``tests.memory``.
+
+Only the composition (the engine, ``bot``) imports this module: a feature or a core module
+that did would reach every other feature through it (fields and flows read through
+``conversations.fields.Reads``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from conversations.broadcasts import BroadcastReads
+from conversations.drafts import SavedConversation
 from conversations.events import EventReads
 from conversations.exports import OverviewReads
 from conversations.incidents import IncidentReads
@@ -15,37 +18,18 @@ from conversations.monthly_reports import ReportReads
 from conversations.movement_year import YearReads
 from conversations.people import PeopleReads
 from conversations.places import PlaceReads
-from conversations.policy import Grant
+from conversations.policy import Member
 from conversations.security_models import SecurityModelReads
 from conversations.tips import TipReads
 
-
-@dataclass(frozen=True)
-class Member:
-    """The person writing, as the engine needs to know them."""
-
-    id: int
-    locale: str | None
-    roles: tuple[Grant, ...] = ()
-    # The privacy notice version the member agreed to; None: never, refused or withdrew.
-    consent_version: int | None = None
-
-
-@dataclass(frozen=True)
-class SavedConversation:
-    """A conversation as it was stored after the member's previous message."""
-
-    flow: str | None
-    step: str | None
-    data: dict[str, Any]
-    updated_at: datetime
+__all__ = ["Member", "Records", "SavedConversation"]
 
 
 class Records(Protocol):
     """The reads the conversations need, one reader per feature, bound to the message's
     transaction: ``records.events.upcoming_events(...)``, ``records.places.find_places(...)``.
 
-    This module is the one place that names every feature's reads (import-linter lets it)."""
+    This module is the one place that names every feature's reads (no feature imports it)."""
 
     places: PlaceReads
     people: PeopleReads

@@ -19,7 +19,6 @@ from bot.commandline import in_transaction
 from conversations.broadcasts import (
     AUDIENCE_ROLES,
     CHANNELS,
-    LOCAL_ZONE,
     MAX_TEXT,
     Audience,
     BroadcastProgress,
@@ -27,7 +26,7 @@ from conversations.broadcasts import (
 )
 from conversations.broadcasts.fields import parse_send_time
 from conversations.fields import InvalidAnswer
-from conversations.localtime import local_today, shown
+from conversations.localtime import LOCAL_TIME, local_today, shown
 from conversations.places import is_inside
 from storage.areas import area_by_code, area_by_id
 from storage.broadcasts import audience_size, broadcast_by_id, list_broadcasts
@@ -88,7 +87,7 @@ def broadcast_create(
             local = parse_send_time(at, local_today(now))
         except InvalidAnswer:
             raise typer.BadParameter(f"cannot read the time {at!r}") from None
-        send_at = max(now, local.replace(tzinfo=LOCAL_ZONE).astimezone(UTC))
+        send_at = max(now, local.replace(tzinfo=LOCAL_TIME).astimezone(UTC))
 
     async def work(session: AsyncSession) -> tuple[int, int] | str:
         place = await area_by_code(session, area)

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from conversations.localtime import LOCAL_TIME
 from storage.outbox import TIP_NOTICE, URGENT
 
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCAL_ZONE = LOCAL_TIME
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from conversations.events import (
     may_report_turnout,
 )
 from conversations.i18n import N_
-from conversations.localtime import LOCAL_TIME
+from conversations.localtime import shown
 from conversations.policy import Action, PolicyViolation, may
 from storage.areas import area_by_id
 from storage.events import (
@@ -96,7 +96,7 @@ async def cancel_event_for_everybody(ctx: EffectContext, effect: CancelEvent) ->
     reason = " ".join(effect.reason.split())
     params = {
         "title": event.title,
-        "starts": event.starts_at.astimezone(LOCAL_TIME).strftime("%H:%M %d/%m/%Y"),
+        "starts": shown(event.starts_at),
     }
     key = N_("events.cancelled.notice")
     if reason:

@@ -10,9 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.places import place_of, place_of_record
 from conversations.events import (
     EventView,
-    ancestor_paths,
 )
-from conversations.places import Place
+from conversations.places import Place, ancestor_paths
 from storage.areas import area_by_id
 from storage.events import (
     EventRecord,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import aclosing
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Protocol
 
 from conversations.exports import (
@@ -20,8 +20,8 @@ from conversations.exports import (
     coverage,
     filing_state,
 )
-from conversations.localtime import LOCAL_TIME
-from conversations.places import COMMUNE, RESIDENTIAL, Place, is_inside
+from conversations.localtime import end_of_day as end_of_period
+from conversations.places import COMMUNE, RESIDENTIAL, Place, commune_path, is_inside
 from storage.exports import (
     AreaFiling,
     Sessions,
@@ -59,21 +59,6 @@ class CommuneTotals:
     @property
     def models_met(self) -> bool:
         return self.active_models >= MODELS_TARGET
-
-
-def commune_path(path: str) -> str | None:
-    """The path of the commune a place lies in (province > commune > ...), if any."""
-    # The usual "/40/17662/…/" without building a list (this runs once per area).
-    second = path.find("/", path.find("/", 1) + 1)
-    if path.startswith("/") and second > 0 and "//" not in path[: second + 1]:
-        return path[: second + 1]
-    parts = [part for part in path.split("/") if part]
-    return f"/{parts[0]}/{parts[1]}/" if len(parts) >= 2 else None
-
-
-def end_of_period(period_last_day: date) -> datetime:
-    """The instant (UTC) a period ends: local midnight after its last day."""
-    return datetime.combine(period_last_day + timedelta(days=1), time(), LOCAL_TIME).astimezone(UTC)
 
 
 async def communes_of(sessions: Sessions, place: Place, period: str) -> dict[str, CommuneTotals]:

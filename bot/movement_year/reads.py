@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.exports import activity_window
-from conversations.localtime import LOCAL_TIME
+from conversations.localtime import end_of_day as end_of
 from conversations.movement_year import RegistrationView, SpanOfYear, Standing
 from conversations.movement_year.standing import AreaYear, CommuneYear, Filing, PlaceYear, judge
 from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place
+from conversations.places import commune_path as commune_of
 from conversations.targets import DEFAULT_TARGETS, TargetBook, YearCalendar
 from storage.exports import Sessions, active_models_by_place, places_of_kind
 from storage.movement_year import (
@@ -41,17 +42,6 @@ def same_session(session: AsyncSession) -> Sessions:
         yield session
 
     return opened
-
-
-def commune_of(path: str) -> str | None:
-    """The path of the commune a place lies in: its first two codes ("/40/17662/")."""
-    parts = [part for part in path.split("/") if part]
-    return f"/{parts[0]}/{parts[1]}/" if len(parts) >= 2 else None
-
-
-def end_of(day: date) -> datetime:
-    """The instant (UTC) a local day ends."""
-    return datetime.combine(day + timedelta(days=1), time(), LOCAL_TIME).astimezone(UTC)
 
 
 async def read_place_year(

@@ -30,7 +30,7 @@ from bot.movement_year.chart import coverage_chart, render_png
 from bot.movement_year.reads import read_place_year, same_session
 from conversations.calendar import shown_period
 from conversations.i18n import N_, Catalogues, shown_number
-from conversations.localtime import LOCAL_TIME
+from conversations.localtime import LOCAL_TIME, shown_date
 from conversations.movement_year import VERDICT_LABELS, SpanOfYear, Standing, Verdict
 from conversations.movement_year.describe import figure_text, span_title, threshold_text
 from conversations.movement_year.standing import PlaceYear, judge
@@ -365,7 +365,7 @@ def _events(document: DocxDocument, records: YearActivity, t: Translate) -> None
             rows.append(
                 [
                     title,
-                    f"{starts_at.astimezone(LOCAL_TIME):%d/%m/%Y}",
+                    shown_date(starts_at),
                     area,
                     str(registered),
                     shown_turnout,
@@ -482,7 +482,7 @@ def build_document(
         bold=True,
         centre=True,
     )
-    _paragraph(document, t(N_("year.doc.as_of"), day=f"{today:%d/%m/%Y}"), italic=True, centre=True)
+    _paragraph(document, t(N_("year.doc.as_of"), day=shown_date(today)), italic=True, centre=True)
     periods = span.periods(today)
     _situation(document, place_year, standing, periods, t)
     _results(document, standing, png, t)

@@ -23,12 +23,13 @@ import logging
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Protocol
 
 from bot.reply_path import Batch, stored_batch
 from bot.retrying import RetryPolicy
+from conversations.localtime import utcnow
 from storage.database import Database
 from storage.members import mark_identity_inactive
 from storage.replies import (
@@ -76,10 +77,6 @@ class BatchSender(Protocol):
     """
 
     async def send_batch(self, batch: Batch, progress: Progress) -> SendResult: ...
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

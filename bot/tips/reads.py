@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sealing import Sealer
+from conversations.localtime import shown_date
 from conversations.tips import (
     REJECTED,
     STATUS_THREAD_LINES,
@@ -51,7 +52,7 @@ def _occurred(tip: TipRecord) -> str | None:
     if tip.occurred_time:
         parts.append(tip.occurred_time)
     if tip.occurred_date:
-        parts.append(tip.occurred_date.strftime("%d/%m/%Y"))
+        parts.append(shown_date(tip.occurred_date))
     return " ".join(parts) or None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,11 +29,8 @@ from bot.web.rendering import LOCALE_COOKIE, Pages, page_locale, secured
 from conversations.calendar import ReportCalendar
 from conversations.effects import Effect
 from conversations.i18n import Catalogues
+from conversations.localtime import utcnow
 from storage.database import Database
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

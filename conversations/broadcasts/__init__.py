@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from conversations.effects import Effect
 from conversations.i18n import N_
+from conversations.localtime import LOCAL_TIME
 from conversations.policy import Role
 
 MAX_TEXT = 4000
@@ -53,11 +53,10 @@ NOMINAL_RATE_PER_SECOND = 30.0
 # only to warn the admin that a broadcast set for the night waits until the morning.
 QUIET_START = time(21, 0)
 QUIET_END = time(7, 0)
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def in_quiet_hours(moment: datetime) -> bool:
-    local = moment.astimezone(LOCAL_ZONE).time()
+    local = moment.astimezone(LOCAL_TIME).time()
     return local >= QUIET_START or local < QUIET_END
 
 

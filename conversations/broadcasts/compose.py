@@ -11,7 +11,6 @@ from conversations.broadcasts import (
     CANCELLABLE,
     CHANNELS,
     COPY_KEY,
-    LOCAL_ZONE,
     MAX_TEXT,
     STATUS_LABELS,
     Audience,
@@ -30,7 +29,7 @@ from conversations.broadcasts.fields import (
 from conversations.fields import Choice, ChoiceOption, FreeText, Number
 from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
-from conversations.localtime import shown
+from conversations.localtime import LOCAL_TIME, shown
 from conversations.policy import Action, may, scopes
 from conversations.replies import Reply, Text
 
@@ -57,7 +56,7 @@ def send_moment(answers: dict[str, Any], now: datetime) -> datetime:
     when = answers["when"]
     if when.get("now"):
         return now
-    chosen = datetime.fromisoformat(when["at"]).replace(tzinfo=LOCAL_ZONE).astimezone(UTC)
+    chosen = datetime.fromisoformat(when["at"]).replace(tzinfo=LOCAL_TIME).astimezone(UTC)
     return max(chosen, now)
 
 

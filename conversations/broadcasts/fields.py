@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from conversations.broadcasts import AUDIENCE_ROLES, MAX_TEXT
-from conversations.choosing import place_label
+from conversations.choosing import one_place
 from conversations.fields import (
     Accepted,
     ChoiceOption,
@@ -20,13 +20,14 @@ from conversations.fields import (
     require_text,
 )
 from conversations.i18n import N_
+from conversations.localtime import shown
 from conversations.parsing import ParseError, example_day, fold, parse_coming_moment, parse_time
-from conversations.places import Place, is_inside, split_by_name
+from conversations.places import Place, is_inside
 from conversations.policy import ROLE_LABELS, Action, Role, scopes
 from conversations.replies import Choices, Inbound, Option, Reply
 
 if TYPE_CHECKING:
-    from conversations.ports import Records
+    from conversations.fields import Reads
 
 SKIP_WORDS = ("khong", "ko", "k", "bo qua", "khong co", "no", "none", "skip")
 MAX_PLACES_SHOWN = 8
@@ -98,7 +99,7 @@ class AudiencePlaces(Field):
             raise InvalidAnswer(N_("input.too_long"), maximum=500, length=len(text))
         return Accepted({"query": text})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         places = scopes(ctx.roles, Action.BROADCAST)
         if not places:
             raise InvalidAnswer(N_("policy.denied"))
@@ -111,7 +112,7 @@ class AudiencePlaces(Field):
         chosen: dict[int, Place] = {}
         for name in re.split(r"[,;\n]+", accepted.value["query"]):
             if name.strip():
-                place = await _one_place(name.strip(), places, records, ctx)
+                place = await one_place(records, name.strip(), ctx, within=places, kinds=None)
                 chosen[place.id] = place
         if not chosen:
             raise InvalidAnswer(N_("input.empty"))
@@ -134,33 +135,6 @@ class AudiencePlaces(Field):
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return ", ".join(area["name"] for area in value.get("areas", []))
-
-
-async def _one_place(name: str, places: list[Place], records: Records, ctx: FieldContext) -> Place:
-    """The one place inside the admin's ``places`` that ``name`` (a code or a name) means."""
-    by_code = await records.places.place_by_code(name)
-    if by_code is not None:
-        if any(is_inside(by_code.path, scope.path) for scope in places):
-            return by_code
-        raise InvalidAnswer(N_("place.outside"), place=by_code.full_name)
-    found: dict[int, Place] = {}
-    for scope in places:
-        for place in await records.places.find_places(
-            name, within=scope.path, kinds=None, limit=MAX_PLACES_SHOWN + 1
-        ):
-            found.setdefault(place.id, place)
-    exact, similar = split_by_name(name, list(found.values()))
-    if len(exact) == 1:
-        return exact[0]
-    if len(found) == 1:
-        return similar[0]
-    if not found:
-        raise InvalidAnswer(N_("place.not_found"), query=name)
-    lines = [
-        f"{place.code} — {place_label(place, name, ctx, exact)}"
-        for place in [*exact, *similar][:MAX_PLACES_SHOWN]
-    ]
-    raise InvalidAnswer(N_("place.ambiguous"), places="\n".join(lines))
 
 
 EVERYONE = "everyone"
@@ -226,7 +200,7 @@ class SendTime(Field):
     def display(self, value: Any, ctx: FieldContext) -> str:
         if value.get("now"):
             return ctx.t(self.now.label)
-        return datetime.fromisoformat(value["at"]).strftime("%H:%M %d/%m/%Y")
+        return shown(datetime.fromisoformat(value["at"]))
 
 
 def example_send_day(today: date) -> str:

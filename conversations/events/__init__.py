@@ -14,7 +14,7 @@ from datetime import datetime, time
 from typing import Protocol
 
 from conversations.effects import Effect
-from conversations.localtime import LOCAL_TIME
+from conversations.localtime import LOCAL_TIME, shown, shown_time
 from conversations.places import Place, is_inside
 from conversations.policy import Action, Grant, Role, may
 
@@ -24,12 +24,6 @@ NGAY_HOI_START = (7, 1, time(8, 0))
 NGAY_HOI_END = (8, 19, time(17, 0))
 # Lists on a phone stay short.
 MAX_LISTED = 10
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of a place and of every place above it: "/40/17662/" → ["/40/", "/40/17662/"]."""
-    parts = [part for part in path.split("/") if part]
-    return ["/" + "/".join(parts[: index + 1]) + "/" for index in range(len(parts))]
 
 
 def ngay_hoi_period(now: datetime) -> tuple[datetime, datetime]:
@@ -49,8 +43,8 @@ def shown_range(starts: datetime, ends: datetime) -> str:
     """ "08:00 01/07/2027 – 17:00 19/08/2027", or "08:00 – 11:30 05/12/2026" on one day."""
     start, end = starts.astimezone(LOCAL_TIME), ends.astimezone(LOCAL_TIME)
     if start.date() == end.date():
-        return f"{start:%H:%M} – {end:%H:%M %d/%m/%Y}"
-    return f"{start:%H:%M %d/%m/%Y} – {end:%H:%M %d/%m/%Y}"
+        return f"{shown_time(start)} – {shown(end)}"
+    return f"{shown(start)} – {shown(end)}"
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from conversations.choosing import (
+    answer_found,
     choose_again,
     item_picked,
-    keep_candidates,
     kept_candidates,
-    place_label,
+    places_found,
 )
 from conversations.events import EventView
 from conversations.fields import (
@@ -30,14 +30,14 @@ from conversations.fields import (
     require_text,
 )
 from conversations.i18n import N_
-from conversations.localtime import LOCAL_TIME
-from conversations.parsing import ParseError, example_day, fold, parse_coming_moment
-from conversations.places import COMMUNE, RESIDENTIAL, Place, split_by_name
-from conversations.policy import Action, may, scopes
+from conversations.localtime import LOCAL_TIME, shown, shown_date
+from conversations.parsing import ParseError, example_day, parse_coming_moment
+from conversations.places import COMMUNE, RESIDENTIAL, Place
+from conversations.policy import Action, scopes
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 
 if TYPE_CHECKING:
-    from conversations.ports import Records
+    from conversations.fields import Reads
 
 MAX_CANDIDATES = 8
 
@@ -134,7 +134,7 @@ def _event_option(event: dict[str, Any]) -> str:
 
 def example_event_day(today: date) -> str:
     """ "09/12/2026": a coming day for the examples of an event's time."""
-    return example_day(today).strftime("%d/%m/%Y")
+    return shown_date(example_day(today))
 
 
 def parse_event_moment(text: str, today: date) -> datetime:
@@ -175,7 +175,7 @@ class EventMoment(Field):
 
 
 def shown_moment(value: str) -> str:
-    return datetime.fromisoformat(value).astimezone(LOCAL_TIME).strftime("%H:%M %d/%m/%Y")
+    return shown(datetime.fromisoformat(value))
 
 
 # -- places: the one an event is for, the one a member lives in ----------------------------
@@ -190,6 +190,8 @@ class PlaceLookup(Field):
 
     not_found = N_("events.place.not_found")
     ambiguous = N_("events.place.ambiguous")
+    # The kinds of place found (None: any).
+    kinds: frozenset[str] | None = None
 
     def offered(self, ctx: FieldContext) -> list[dict[str, Any]]:
         """Places offered as buttons before anything is typed."""
@@ -213,24 +215,20 @@ class PlaceLookup(Field):
         check_length(text, 2, 100)
         return Accepted({"query": text})
 
-    async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
-        raise NotImplementedError
+    def within(self, ctx: FieldContext) -> list[Place] | None:
+        """The subtrees searched (None: anywhere)."""
+        return None
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         query = accepted.value.get("query")
         if query is None:
             return accepted
-        found = await self.search(query, ctx, records)
-        if not found:
-            raise InvalidAnswer(self.not_found, query=query)
-        exact, similar = split_by_name(query, found)
-        if len(found) == 1 or len(exact) == 1:
-            return Accepted(_place_value(found[0] if len(found) == 1 else exact[0]))
-        shown = [
-            {**_place_value(place), "label": place_label(place, query, ctx, exact)}
-            for place in [*exact, *similar][:MAX_CANDIDATES]
-        ]
-        return keep_candidates(shown, self.ambiguous)
+        found = await places_found(
+            records, query, within=self.within(ctx), kinds=self.kinds, limit=MAX_CANDIDATES
+        )
+        return answer_found(
+            found, query, ctx, _place_value, not_found=self.not_found, which=self.ambiguous
+        )
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return str(value.get("name", "")) if isinstance(value, dict) else ""
@@ -249,13 +247,7 @@ class HomePlace(PlaceLookup):
 
     not_found = N_("events.home.not_found")
 
-    async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
-        by_code = await records.places.place_by_code(query)
-        if by_code is not None and by_code.kind in RESIDENTIAL | {COMMUNE}:
-            return [by_code]
-        return await records.places.find_places(
-            query, within=None, kinds=RESIDENTIAL | {COMMUNE}, limit=MAX_CANDIDATES + 1
-        )
+    kinds = RESIDENTIAL | {COMMUNE}
 
 
 class EventArea(PlaceLookup):
@@ -266,20 +258,8 @@ class EventArea(PlaceLookup):
     def offered(self, ctx: FieldContext) -> list[dict[str, Any]]:
         return [_place_value(place) for place in scopes(ctx.roles, Action.MANAGE_EVENTS)]
 
-    async def search(self, query: str, ctx: FieldContext, records: Records) -> list[Place]:
-        by_code = await records.places.place_by_code(query)
-        if by_code is not None:
-            allowed = may(ctx.roles, Action.MANAGE_EVENTS, by_code.path)
-            return [by_code] if allowed else []
-        found: dict[int, Place] = {}
-        for scope in scopes(ctx.roles, Action.MANAGE_EVENTS):
-            if fold(query) in fold(scope.name):
-                found.setdefault(scope.id, scope)
-            for place in await records.places.find_places(
-                query, within=scope.path, kinds=None, limit=MAX_CANDIDATES + 1
-            ):
-                found.setdefault(place.id, place)
-        return list(found.values())
+    def within(self, ctx: FieldContext) -> list[Place] | None:
+        return scopes(ctx.roles, Action.MANAGE_EVENTS)
 
 
 # -- an optional note ----------------------------------------------------------------------

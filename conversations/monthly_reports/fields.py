@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conversations.choosing import pick_item
 from conversations.fields import (
     Accepted,
     ChoiceOption,
@@ -19,9 +18,7 @@ from conversations.fields import (
 from conversations.i18n import N_, shown_number
 from conversations.monthly_reports import Page
 from conversations.parsing import ParseError, fold, parse_integer
-from conversations.places import RESIDENTIAL
-from conversations.policy import Role
-from conversations.replies import Choices, Inbound, Option, Reply, Text
+from conversations.replies import Inbound, Reply, Text
 
 # The answers' key of the figures the area's records already hold (the households imported
 # with the area), offered so that a leader need not type them again.
@@ -213,40 +210,3 @@ def optional_text() -> OptionalText:
     """A text of the update that may be left empty with "không" (or "0")."""
     none = ChoiceOption("none", N_("report.text.none"), tuple(sorted(NOTHING_WORDS)))
     return OptionalText(none, offer_skip=False, none_label=N_("report.text.none"))
-
-
-def leader_areas(ctx: FieldContext) -> list[dict[str, Any]]:
-    """The residential areas the member leads, as stored in an answer."""
-    seen: dict[int, dict[str, Any]] = {}
-    for grant in ctx.roles:
-        if grant.role is Role.LEADER and grant.place.kind in RESIDENTIAL:
-            place = grant.place
-            seen.setdefault(
-                place.id, {"area_id": place.id, "name": place.full_name, "path": place.path}
-            )
-    return list(seen.values())
-
-
-def _area_option(area: dict[str, Any]) -> str:
-    return str(area["area_id"])
-
-
-def _area_name(area: dict[str, Any]) -> str:
-    return str(area["name"])
-
-
-class LeaderArea(Field):
-    """Which of the member's residential areas the update is for (asked only when several)."""
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = tuple(Option(_area_option(area), area["name"]) for area in leader_areas(ctx))
-        return Choices(text, offered, ref)
-
-    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        return Accepted(pick_item(message, leader_areas(ctx), _area_option, label=_area_name))
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        return str(value["name"])
-
-    def summary_items(self, value: Any, ctx: FieldContext) -> list[tuple[str | None, str]]:
-        return []  # shown in the summary's heading; changing it means another report

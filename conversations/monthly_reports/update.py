@@ -12,10 +12,11 @@ from datetime import timedelta
 from typing import Any
 
 from conversations.calendar import ReportCalendar, previous_period, shown_period
+from conversations.choosing import LED_AREA, ForOneLedArea, LedArea
 from conversations.fields import FieldContext
 from conversations.flow import SUMMARY, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
-from conversations.localtime import shown
+from conversations.localtime import shown, shown_date
 from conversations.monthly_reports import (
     COUNT_FIELDS,
     MONEY_FIELD,
@@ -28,15 +29,13 @@ from conversations.monthly_reports.fields import (
     KNOWN_FIGURES,
     LAST_MONTH,
     Figures,
-    LeaderArea,
     Money,
-    leader_areas,
     optional_text,
 )
 from conversations.policy import Action
 from conversations.replies import Text
 
-AREA = "area"
+AREA = LED_AREA
 DRAFT_LIFETIME = timedelta(days=31)
 MAX_MODELS_COUNTED = 100  # more registered models than this in one area is not a hamlet
 
@@ -71,22 +70,13 @@ def filer(filed: FiledReport, ctx: FlowContext) -> str:
     return filed.filed_by_name or ctx.t(N_("report.someone"))
 
 
-class MonthlyReportFlow:
+class MonthlyReportFlow(ForOneLedArea):
     """The flow's hooks, bound to the report calendar (deadlines are settings)."""
 
     def __init__(self, calendar: ReportCalendar) -> None:
         self.calendar = calendar
 
-    async def begin(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
-        areas = leader_areas(ctx.fields)
-        if not areas:
-            return Redirect(replies=[Text(ctx.t(N_("report.no_area")))], stop=True)
-        if len(areas) > 1:
-            return None  # the first question asks which area
-        return await self.open_area(areas[0], ctx)
-
-    async def area_chosen(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
-        return await self.open_area(answers[AREA], ctx)
+    no_area = N_("report.no_area")
 
     async def open_area(self, area: dict[str, Any], ctx: FlowContext) -> Redirect:
         """Start the update of ``area`` for the current period, or show the one filed."""
@@ -97,7 +87,7 @@ class MonthlyReportFlow:
         params = {
             "area": area["name"],
             "period": shown_period(period),
-            "deadline": deadline.strftime("%d/%m/%Y"),
+            "deadline": shown_date(deadline),
         }
         if filed is None:
             key = N_("report.late_start") if ctx.today > deadline else N_("report.start")
@@ -202,7 +192,8 @@ def report_steps(hooks: MonthlyReportFlow) -> list[Step]:
         Step(
             AREA,
             N_("report.ask.area"),
-            LeaderArea(),
+            # Shown in the summary's heading: another area is another report.
+            LedArea(in_summary=False),
             title=N_("report.title.area"),
             after=hooks.area_chosen,
         )

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from conversations.calendar import previous_period
-from conversations.choosing import pick_item
+from conversations.choosing import LED_AREA
 from conversations.fields import (
     Accepted,
     ChoiceOption,
@@ -21,49 +21,14 @@ from conversations.i18n import N_
 from conversations.movement_year import SpanOfYear
 from conversations.movement_year.describe import span_title
 from conversations.parsing import fold
-from conversations.places import MAX_HOUSEHOLDS, RESIDENTIAL
-from conversations.policy import Role
+from conversations.places import MAX_HOUSEHOLDS
 from conversations.replies import Choices, Inbound, Option, Reply
 from conversations.targets import Span
 
 if TYPE_CHECKING:
-    from conversations.ports import Records
+    from conversations.fields import Reads
 
-AREA = "area"
-
-
-def led_areas(ctx: FieldContext) -> list[dict[str, Any]]:
-    """The residential areas the member leads, as stored in an answer."""
-    seen: dict[int, dict[str, Any]] = {}
-    for grant in ctx.roles:
-        if grant.role is Role.LEADER and grant.place.kind in RESIDENTIAL:
-            place = grant.place
-            seen.setdefault(
-                place.id, {"area_id": place.id, "name": place.full_name, "path": place.path}
-            )
-    return list(seen.values())
-
-
-def _area_option(area: dict[str, Any]) -> str:
-    return str(area["area_id"])
-
-
-def _area_name(area: dict[str, Any]) -> str:
-    return str(area["name"])
-
-
-class LedArea(Field):
-    """Which of the member's residential areas registers (asked only when several)."""
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = tuple(Option(_area_option(area), area["name"]) for area in led_areas(ctx))
-        return Choices(text, offered, ref)
-
-    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        return Accepted(pick_item(message, led_areas(ctx), _area_option, label=_area_name))
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        return str(value["name"])
+AREA = LED_AREA
 
 
 class RegisteredHouseholds(Number):
@@ -73,7 +38,7 @@ class RegisteredHouseholds(Number):
     def __init__(self) -> None:
         super().__init__(minimum=1, maximum=MAX_HOUSEHOLDS)
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         area = ctx.answers.get(AREA) or {}
         if not area:
             return accepted

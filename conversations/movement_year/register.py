@@ -10,55 +10,48 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from conversations.choosing import LED_AREA, ForOneLedArea, LedArea
 from conversations.fields import DateField, FieldContext
 from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_, shown_number
+from conversations.localtime import shown_date
 from conversations.movement_year import RegisterForStandard
-from conversations.movement_year.fields import AREA, LedArea, RegisteredHouseholds, led_areas
+from conversations.movement_year.fields import RegisteredHouseholds
 from conversations.policy import Action, may
 from conversations.replies import Text
 from conversations.targets import YearCalendar
 
 
-class Registration:
+class Registration(ForOneLedArea):
     """The flow's hooks, bound to the year's calendar (the deadline is a setting)."""
 
     def __init__(self, calendar: YearCalendar) -> None:
         self.calendar = calendar
 
-    async def begin(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
-        areas = led_areas(ctx.fields)
-        if not areas:
-            return Redirect(replies=[Text(ctx.t(N_("year.register.no_area")))], stop=True)
-        if len(areas) > 1:
-            return None  # the first question asks which area
-        return await self.open_area(areas[0], ctx)
-
-    async def area_chosen(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
-        return await self.open_area(answers[AREA], ctx)
+    no_area = N_("year.register.no_area")
 
     async def open_area(self, area: dict[str, Any], ctx: FlowContext) -> Redirect:
         year = ctx.today.year
         deadline = self.calendar.registration_deadline(year)
         filed = await ctx.records.movement_year.registration(area["area_id"], year)
-        params = {"area": area["name"], "year": year, "deadline": f"{deadline:%d/%m/%Y}"}
+        params = {"area": area["name"], "year": year, "deadline": shown_date(deadline)}
         if filed is None:
             key = (
                 N_("year.register.late_start")
                 if ctx.today > deadline
                 else N_("year.register.start")
             )
-            return Redirect(answers={AREA: area}, replies=[Text(ctx.t(key, **params))])
+            return Redirect(answers={LED_AREA: area}, replies=[Text(ctx.t(key, **params))])
         already = ctx.t(
             N_("year.register.already"),
             households=shown_number(filed.households, ctx.locale),
-            on=f"{filed.registered_on:%d/%m/%Y}",
+            on=shown_date(filed.registered_on),
             **params,
         )
-        return Redirect(answers={AREA: area}, replies=[Text(already)])
+        return Redirect(answers={LED_AREA: area}, replies=[Text(already)])
 
     async def complete(self, answers: dict[str, Any], ctx: FlowContext) -> Completion:
-        area = answers[AREA]
+        area = answers[LED_AREA]
         if not may(ctx.member.roles, Action.REGISTER_STANDARD, area["path"]):
             return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
         year = ctx.today.year
@@ -85,7 +78,7 @@ class Registration:
 
     @staticmethod
     def heading(answers: Answers, fields: FieldContext) -> str:
-        area = answers.get(AREA) or {}
+        area = answers.get(LED_AREA) or {}
         return fields.t(N_("year.register.heading"), area=area["name"]) if area else ""
 
 
@@ -101,7 +94,7 @@ def standard_register_flow(calendar: YearCalendar | None = None) -> Flow:
         complete=hooks.complete,
         steps=[
             Step(
-                AREA,
+                LED_AREA,
                 N_("year.register.ask_area"),
                 LedArea(),
                 title=N_("year.register.title_area"),

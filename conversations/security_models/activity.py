@@ -12,6 +12,7 @@ from conversations.fields import (
 )
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.localtime import shown_date
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.security_models import (
@@ -37,7 +38,7 @@ async def log_activity(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     logged = ctx.t(
         N_("models.activity.done"),
         kind=ACTIVITY_KINDS.display(answers["kind"], ctx.fields),
-        date=day.strftime("%d/%m/%Y"),
+        date=shown_date(day),
         name=model.name,
     )
     effect = LogModelActivity(

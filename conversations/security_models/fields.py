@@ -12,11 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from conversations.choosing import (
+    answer_found,
     choose_again,
     item_picked,
     keep_candidates,
     kept_candidates,
-    place_label,
+    places_named,
 )
 from conversations.fields import (
     Accepted,
@@ -25,15 +26,15 @@ from conversations.fields import (
     Field,
     FieldContext,
     InvalidAnswer,
+    Reads,
     check_length,
     match_option,
     require_text,
 )
 from conversations.i18n import N_
 from conversations.parsing import fold
-from conversations.places import COMMUNE, RESIDENTIAL, Place, split_by_name
+from conversations.places import COMMUNE, RESIDENTIAL, Place
 from conversations.policy import Action, Grant, Role, may, scopes
-from conversations.ports import Records
 from conversations.replies import Choices, Inbound, Option, Reply
 from conversations.security_models import (
     ModelView,
@@ -103,31 +104,19 @@ class ModelArea(Field):
             raise choose_again(len(offered))
         return Accepted({"query": _query_text(message)})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         query = accepted.value.get("query")
         if query is None:
             return accepted
-        by_code = await records.places.place_by_code(query)
-        if by_code is not None and by_code.kind in MODEL_PLACES:
-            if not may(ctx.roles, Action.MANAGE_MODELS, by_code.path):
-                raise InvalidAnswer(N_("place.outside"), place=by_code.full_name)
-            return Accepted(_area_answer(by_code))
-        found: dict[int, Place] = {}
-        for scope in scopes(ctx.roles, Action.MANAGE_MODELS):
-            for place in await records.places.find_places(
-                query, within=scope.path, kinds=MODEL_PLACES, limit=MAX_SHOWN + 1
-            ):
-                found.setdefault(place.id, place)
-        if not found:
-            raise InvalidAnswer(N_("models.area.not_found"), query=query)
-        exact, similar = split_by_name(query, list(found.values()))
-        if len(exact) == 1 or len(found) == 1:
-            return Accepted(_area_answer(exact[0] if exact else similar[0]))
-        shown = [
-            {**_area_answer(place), "label": place_label(place, query, ctx, exact)}
-            for place in [*exact, *similar][:MAX_SHOWN]
-        ]
-        return keep_candidates(shown, N_("models.area.which"))
+        found = await places_named(records, ctx.roles, query, Action.MANAGE_MODELS, MODEL_PLACES)
+        return answer_found(
+            found,
+            query,
+            ctx,
+            _area_answer,
+            not_found=N_("models.area.not_found"),
+            which=N_("models.area.which"),
+        )
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return str(value.get("name", "")) if isinstance(value, dict) else str(value)
@@ -194,7 +183,7 @@ class ModelPick(Field):
             return Accepted({"query": None})
         return Accepted({"query": _query_text(message)})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         if "query" not in accepted.value:
             return accepted
         query = accepted.value["query"]
@@ -217,7 +206,7 @@ class ModelPick(Field):
 
 
 async def models_in_scope(
-    records: Records,
+    records: Reads,
     grants: tuple[Grant, ...],
     action: Action,
     query: str | None,

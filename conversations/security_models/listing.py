@@ -6,6 +6,7 @@ from typing import Any
 
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
+from conversations.localtime import shown_date
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.security_models import (
@@ -27,7 +28,7 @@ def _listing(model: ModelView, number: int, ctx: FlowContext) -> str:
     else:
         activity = ctx.t(
             N_("models.list.last_activity"),
-            date=model.last_activity.strftime("%d/%m/%Y"),
+            date=shown_date(model.last_activity),
             count=model.activities,
         )
     line = f"{number}. {model.name} — {kind} — {model.place.full_name}\n   {activity}"

@@ -12,7 +12,6 @@ from conversations.fields import (
     FINISH_WORDS,
     ChoiceOption,
     OptionalText,
-    TipCode,
     format_tip_code,
 )
 from conversations.flow import Answers, Complete, Completion, Flow, FlowContext, Redirect, Step
@@ -20,16 +19,13 @@ from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.tips import (
-    FINAL,
     MAX_THREAD_FILES,
     MAX_THREAD_TEXT,
     THREAD_MESSAGES_PER_HOUR,
-    TIPSTER,
     AddToTip,
-    thread_full,
 )
 from conversations.tips.fields import FilesAndPlace, files_of, shared_point
-from conversations.tips.status import check_tip_code, limit_reply, tipster_code_check
+from conversations.tips.status import tipster_code_step, writable_tip
 
 SKIP_TEXT = ChoiceOption("skip", N_("common.skip"), FINISH_WORDS)
 
@@ -46,25 +42,18 @@ def adding(per_hour: int) -> Complete:
 
 
 async def add_to_tip(answers: dict[str, Any], ctx: FlowContext, per_hour: int) -> Completion:
-    check = await check_tip_code(answers["code"], ctx)
-    if check.tip is None:
-        assert check.refusal is not None
-        return check.refusal
-    code = format_tip_code(check.tip.code)
-    if check.tip.status in FINAL:
-        closed = Text(ctx.t(N_("addition.closed"), code=code))
-        return Completion(replies=[closed], effects=check.effects)
-    if await thread_full(ctx.records.tips, check.tip.code, TIPSTER, ctx.now, per_hour):
-        return Completion(replies=[limit_reply(check.tip.code, ctx, per_hour)])
+    tip = await writable_tip(answers["code"], ctx, per_hour)
+    if isinstance(tip, Completion):
+        return tip
     text = (answers.get("text") or "").strip() or None
     files = tuple(files_of(answers.get("attachments")))
     point = shared_point(answers.get("attachments"))
     if text is None and not files and point is None:
         empty = Text(ctx.t(N_("addition.empty")))
         return Completion(redirect=Redirect(replies=[empty], step="text"))
-    sent = Text(ctx.t(N_("addition.sent"), code=code))
+    sent = Text(ctx.t(N_("addition.sent"), code=format_tip_code(tip.code)))
     return Completion(
-        replies=[sent], effects=[*check.effects, AddToTip(check.tip.code, text, files, point)]
+        replies=[sent], effects=[*tip.effects, AddToTip(tip.code, text, files, point)]
     )
 
 
@@ -73,13 +62,7 @@ def addition_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
         "tip_add",
         title=N_("menu.tip_add"),
         steps=[
-            Step(
-                "code",
-                N_("status.ask_code"),
-                TipCode(),
-                title=N_("status.code"),
-                after=tipster_code_check(per_hour),
-            ),
+            tipster_code_step(per_hour),
             Step(
                 "text",
                 N_("addition.ask_text"),

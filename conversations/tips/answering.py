@@ -12,37 +12,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.fields import FreeText, TipCode, format_tip_code
+from conversations.fields import FreeText, format_tip_code
 from conversations.flow import Complete, Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.tips import (
-    FINAL,
     MAX_THREAD_TEXT,
     THREAD_MESSAGES_PER_HOUR,
-    TIPSTER,
     AddToTip,
-    thread_full,
 )
-from conversations.tips.status import check_tip_code, limit_reply, tipster_code_check
+from conversations.tips.status import tipster_code_step, writable_tip
 
 
 def answering(per_hour: int) -> Complete:
     async def answer(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-        check = await check_tip_code(answers["code"], ctx)
-        if check.tip is None:
-            assert check.refusal is not None
-            return check.refusal
-        code = format_tip_code(check.tip.code)
-        if check.tip.status in FINAL:
-            closed = Text(ctx.t(N_("addition.closed"), code=code))
-            return Completion(replies=[closed], effects=check.effects)
-        if await thread_full(ctx.records.tips, check.tip.code, TIPSTER, ctx.now, per_hour):
-            return Completion(replies=[limit_reply(check.tip.code, ctx, per_hour)])
-        sent = Text(ctx.t(N_("answering.sent"), code=code))
+        tip = await writable_tip(answers["code"], ctx, per_hour)
+        if isinstance(tip, Completion):
+            return tip
+        sent = Text(ctx.t(N_("answering.sent"), code=format_tip_code(tip.code)))
         text = answers["text"].strip()
-        return Completion(replies=[sent], effects=[*check.effects, AddToTip(check.tip.code, text)])
+        return Completion(replies=[sent], effects=[*tip.effects, AddToTip(tip.code, text)])
 
     return answer
 
@@ -52,13 +42,7 @@ def answering_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
         "tip_reply",
         title=N_("menu.tip_reply"),
         steps=[
-            Step(
-                "code",
-                N_("status.ask_code"),
-                TipCode(),
-                title=N_("status.code"),
-                after=tipster_code_check(per_hour),
-            ),
+            tipster_code_step(per_hour),
             Step(
                 "text",
                 N_("answering.ask_text"),

@@ -9,7 +9,8 @@ from conversations.choosing import (
     item_picked,
     keep_candidates,
     kept_candidates,
-    place_label,
+    place_candidates,
+    places_found,
 )
 from conversations.fields import (
     UNKNOWN_WORDS,
@@ -29,17 +30,21 @@ from conversations.parsing import (
     fold,
     parse_coordinates,
 )
-from conversations.places import split_by_name
+from conversations.places import Place
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply
 
 if TYPE_CHECKING:
-    from conversations.ports import Records
+    from conversations.fields import Reads
 
 
 COMMUNE_KIND = "commune"
 
 
 MAX_COMMUNES_SHOWN = 8
+
+
+def _commune_candidate(place: Place) -> dict[str, Any]:
+    return {"id": place.id, "name": place.full_name}
 
 
 def _commune_option(candidate: dict[str, Any]) -> str:
@@ -81,27 +86,24 @@ class Commune(Field):
         check_length(text, 2, 100)
         return Accepted({"query": text})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         query = accepted.value.get("query")
         if query is None:
             return accepted
-        found = await records.places.find_places(
-            query, within=None, kinds=frozenset({COMMUNE_KIND}), limit=MAX_COMMUNES_SHOWN + 1
+        found = await places_found(
+            records,
+            query,
+            within=None,
+            kinds=frozenset({COMMUNE_KIND}),
+            limit=MAX_COMMUNES_SHOWN,
+            codes=False,
         )
+        if isinstance(found, Place):
+            return Accepted({"area_id": found.id, "name": found.full_name})
         if not found:
             raise InvalidAnswer(N_("tip.commune.not_found"), query=query)
-        exact, similar = split_by_name(query, found)
-        if len(exact) == 1 or len(found) == 1:
-            place = exact[0] if exact else similar[0]
-            return Accepted({"area_id": place.id, "name": place.full_name})
-        shown = [
-            {
-                "id": place.id,
-                "name": place.full_name,
-                "label": place_label(place, query, ctx, exact),
-            }
-            for place in [*exact, *similar][:MAX_COMMUNES_SHOWN]
-        ]
+        # Candidates keep the shape stored in conversations under way ("id", not "area_id").
+        shown = place_candidates(query, found, ctx, _commune_candidate)
         return keep_candidates(shown, N_("tip.commune.ambiguous"))
 
     def display(self, value: Any, ctx: FieldContext) -> str:

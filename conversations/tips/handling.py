@@ -19,6 +19,7 @@ from conversations.fields import (
     FieldContext,
     FreeText,
     InvalidAnswer,
+    Reads,
     format_tip_code,
     match_option,
     normalise_tip_code,
@@ -28,7 +29,6 @@ from conversations.flow import Answers, Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.parsing import fold
 from conversations.policy import Action, may
-from conversations.ports import Records
 from conversations.replies import Choices, Inbound, Option, Reply, Text
 from conversations.tips import (
     ACTION_LABELS,
@@ -84,7 +84,7 @@ class TipAndAction(Field):
             return Accepted({**current, "action": action})
         return Accepted({"code": normalise_tip_code(require_text(message)) or ""})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         value = accepted.value
         if "action" in value or not value["code"]:
             return accepted

@@ -18,6 +18,7 @@ from conversations.fields import (
     ChoiceOption,
     FieldContext,
     InvalidAnswer,
+    Reads,
     TipCode,
     format_tip_code,
     match_option,
@@ -28,7 +29,6 @@ from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.parsing import fold
 from conversations.policy import Action, may, scopes
-from conversations.ports import Records
 from conversations.replies import Choices, Inbound, Media, MediaKind, Option, Reply, Text
 from conversations.tips import (
     FINAL,
@@ -280,7 +280,7 @@ class ActionOnOpenedTip(TipAndAction):
                 raise
             return Accepted({"code": code})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Records) -> Accepted:
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         return accepted  # a newly typed code is opened (and audited) by the completion
 
 

@@ -82,6 +82,41 @@ def tipster_code_check(per_hour: int) -> Hook:
     return check
 
 
+def tipster_code_step(per_hour: int) -> Step:
+    """The first step of a tipster writing to their tip (``/bosung``, ``/traloi``): its code,
+    checked at once (``tipster_code_check``)."""
+    return Step(
+        "code",
+        N_("status.ask_code"),
+        TipCode(),
+        title=N_("status.code"),
+        after=tipster_code_check(per_hour),
+    )
+
+
+@dataclass(frozen=True)
+class WritableTip:
+    """A tip its tipster may write to now: its stored code and the lockout's effects."""
+
+    code: str
+    effects: list[Effect]
+
+
+async def writable_tip(code: str, ctx: FlowContext, per_hour: int) -> WritableTip | Completion:
+    """The tip ``code`` opens when its tipster may add to its thread; otherwise the answer
+    that says why not (a wrong code, the tip closed, the hour's messages used up)."""
+    check = await check_tip_code(code, ctx)
+    if check.tip is None:
+        assert check.refusal is not None
+        return check.refusal
+    if check.tip.status in FINAL:
+        closed = Text(ctx.t(N_("addition.closed"), code=format_tip_code(check.tip.code)))
+        return Completion(replies=[closed], effects=check.effects)
+    if await thread_full(ctx.records.tips, check.tip.code, TIPSTER, ctx.now, per_hour):
+        return Completion(replies=[limit_reply(check.tip.code, ctx, per_hour)])
+    return WritableTip(check.tip.code, check.effects)
+
+
 async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     check = await check_tip_code(answers["code"], ctx)
     if check.tip is None:

@@ -22,7 +22,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.zalo_oa.client import TokenPair, ZaloOaClient
 from bot.channels.zalo_oa.errors import ZaloOaApiError, ZaloOaNotConnected, ZaloOaTokenExpired
 from bot.sealing import Sealer
+from conversations.localtime import utcnow
 from storage.database import Database
 from storage.zalo_oa_tokens import StoredTokens, read_tokens, store_tokens
 
@@ -43,10 +44,6 @@ DEFAULT_LIFETIME = timedelta(hours=25)
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
