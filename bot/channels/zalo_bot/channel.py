@@ -22,6 +22,8 @@ from bot.channels.base import SharedLimiter
 from bot.channels.console import FILE_MARK, media_line, render
 from bot.channels.zalo_bot.client import ZaloClient
 from bot.channels.zalo_bot.errors import (
+    QUOTA_WAIT,
+    TOKEN_WAIT,
     ZaloApiError,
     ZaloError,
     ZaloMaybeSent,
@@ -29,7 +31,6 @@ from bot.channels.zalo_bot.errors import (
     ZaloTokenRejected,
 )
 from bot.channels.zalo_bot.inbound import CHANNEL, to_inbound
-from bot.channels.zalo_bot.transport import QUOTA_WAIT, TOKEN_WAIT
 from bot.channels.zalo_bot.updates import PRIVATE_CHAT, ZaloUpdate, parse_update
 from bot.locks import KeyedLocks
 from bot.processor import MessageProcessor

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.channels.zalo_bot.client import DEFAULT_RETRY, ZaloClient
+from bot.channels.http_api import DEFAULT_RETRY
+from bot.channels.zalo_bot.client import ZaloClient
 from bot.channels.zalo_bot.errors import (
     ZaloApiError,
     ZaloMaybeSent,
