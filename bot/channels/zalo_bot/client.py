@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Unpack
 import httpx
 
 from bot.channels.http_api import ClientOptions, HttpApiClient, TryAgain
+from bot.channels.texts import split_text
 from bot.channels.zalo_bot.errors import (
     PASSING_ERROR_CODES,
     QUOTA_EXCEEDED,
@@ -27,7 +28,7 @@ from bot.channels.zalo_bot.errors import (
     ZaloTokenRejected,
     ZaloUnavailable,
 )
-from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH, split_text
+from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH
 from bot.channels.zalo_bot.updates import ZaloUpdate, parse_update
 from bot.retrying import NO_RETRY, RetryPolicy
 

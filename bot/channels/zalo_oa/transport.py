@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.channels.zalo_bot.texts import split_text
+from bot.channels.texts import split_text
 from bot.channels.zalo_oa.client import MAX_TEXT_LENGTH, ZaloOaClient
 from bot.channels.zalo_oa.errors import ZaloOaMaybeSent
 from bot.channels.zalo_oa.tokens import TokenKeeper, with_fresh_token
