@@ -238,6 +238,11 @@ class WebhookQueues:
         """Updates queued or being delivered."""
         return sum(len(queue) for queue in self._queues.values()) + self._in_flight
 
+    def clear(self) -> None:
+        """Drop every update still queued (the bot asked to drop pending updates)."""
+        for queue in self._queues.values():
+            queue.clear()
+
     def put(self, chat: Hashable, update: Update) -> None:
         queue = self._queues.get(chat)
         if queue is not None:
