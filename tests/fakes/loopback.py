@@ -23,7 +23,14 @@ from typing import Any, Protocol, Self, TypeVar
 import aiohttp
 from aiohttp import web
 
-__all__ = ["LOOPBACK_HOSTS", "LoopbackServer", "Posted", "WebhookQueues", "take_failure"]
+__all__ = [
+    "LOOPBACK_HOSTS",
+    "LoopbackServer",
+    "Posted",
+    "RegisteredWebhook",
+    "WebhookQueues",
+    "take_failure",
+]
 
 # Hosts a fake accepts in a plain-http webhook URL (the real platforms want https).
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -209,6 +216,23 @@ class LoopbackServer:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
+
+
+class RegisteredWebhook:
+    """The webhook a bot registered with the platform (``setWebhook``): "" and None when none."""
+
+    _webhook_url: str = ""
+    _webhook_secret: str | None = None
+
+    @property
+    def webhook_url(self) -> str:
+        """The URL registered ("" when none)."""
+        return self._webhook_url
+
+    @property
+    def webhook_secret(self) -> str | None:
+        """The secret registered with it."""
+        return self._webhook_secret
 
 
 class WebhookQueues:

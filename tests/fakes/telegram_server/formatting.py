@@ -6,9 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from tests.fakes.telegram_server.records import (
-    bad_request,
-)
+from tests.fakes.telegram_server.records import bad_request
 from tests.fakes.telegram_server.spec import (
     HTML_TAGS,
     MDV2_RESERVED,

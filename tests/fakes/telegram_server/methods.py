@@ -1,4 +1,4 @@
-"""The Bot API's methods (``_m_<method>``) and what they share."""
+"""The fake's Bot API methods (``_m_<method>``) and what they share."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.loopback import LOOPBACK_HOSTS
-from tests.fakes.telegram_server.formatting import (
-    plain_text,
-)
+from tests.fakes.telegram_server.formatting import plain_text
 from tests.fakes.telegram_server.records import (
     ApiError,
     RecordedCall,

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.loopback import LoopbackServer, WebhookQueues
+from tests.fakes.loopback import LoopbackServer, RegisteredWebhook, WebhookQueues
 from tests.fakes.telegram_server.methods import TelegramMethods
 from tests.fakes.telegram_server.records import (
     ApiError,
@@ -43,6 +43,7 @@ class FakeTelegramServer(
     TelegramValidation,
     TelegramMethods,
     TelegramWebhooks,
+    RegisteredWebhook,
     LoopbackServer,
 ):
     """Loopback Telegram Bot API server (aiohttp) for tests.
@@ -315,16 +316,6 @@ class FakeTelegramServer(
     def pending_update_count(self) -> int:
         """Updates not yet confirmed by getUpdates or delivered to the webhook."""
         return len(self._pending) + self._webhook_queues.waiting
-
-    @property
-    def webhook_url(self) -> str:
-        """The URL registered with setWebhook ("" when none)."""
-        return self._webhook_url
-
-    @property
-    def webhook_secret(self) -> str | None:
-        """The secret_token registered with setWebhook."""
-        return self._webhook_secret
 
     # ---------------------------------------------------------------- HTTP plumbing
 

@@ -1,4 +1,4 @@
-"""What users do (``user_sends_text``, ``user_taps_button`` ...) as updates, and how the"""
+"""What users do (``user_sends_text``, ``user_taps_button`` ...) as Telegram updates."""
 
 from __future__ import annotations
 
@@ -6,12 +6,8 @@ import time
 import uuid
 from typing import Any
 
-from tests.fakes.telegram_server.records import (
-    FileRecord,
-)
-from tests.fakes.telegram_server.spec import (
-    DEEP_LINK_RE,
-)
+from tests.fakes.telegram_server.records import FileRecord
+from tests.fakes.telegram_server.spec import DEEP_LINK_RE
 
 
 class TelegramUsers:

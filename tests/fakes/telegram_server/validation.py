@@ -1,4 +1,4 @@
-"""How a request is checked against the Bot API description: parameters, types, keyboards."""
+"""How the fake checks a request against the Bot API description: parameters, keyboards."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import json
 import re
 from typing import Any
 
-from tests.fakes.telegram_server.formatting import (
-    plain_text,
-)
+from tests.fakes.telegram_server.formatting import plain_text
 from tests.fakes.telegram_server.records import (
     ApiError,
     UploadedFile,

@@ -9,9 +9,7 @@ from tests.fakes.telegram_server.records import (
     WebhookDelivery,
     compact_json,
 )
-from tests.fakes.telegram_server.spec import (
-    DEFAULT_ALLOWED_UPDATES_EXCLUDED,
-)
+from tests.fakes.telegram_server.spec import DEFAULT_ALLOWED_UPDATES_EXCLUDED
 
 
 class TelegramWebhooks:

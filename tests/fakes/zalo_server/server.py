@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from tests.fakes.loopback import LoopbackServer, WebhookQueues, take_failure
+from tests.fakes.loopback import LoopbackServer, RegisteredWebhook, WebhookQueues, take_failure
 from tests.fakes.zalo_server.events import ZaloUsers
 from tests.fakes.zalo_server.methods import ZaloMethods
 from tests.fakes.zalo_server.records import (
@@ -25,7 +25,7 @@ from tests.fakes.zalo_server.records import (
 )
 
 
-class FakeZaloServer(ZaloUsers, ZaloMethods, LoopbackServer):
+class FakeZaloServer(ZaloUsers, ZaloMethods, RegisteredWebhook, LoopbackServer):
     """Loopback Zalo Bot API server (aiohttp).
 
     Args:
@@ -148,14 +148,6 @@ class FakeZaloServer(ZaloUsers, ZaloMethods, LoopbackServer):
 
     def sent_texts(self, chat_id: str | None = None) -> list[str]:
         return [m["text"] for m in self.sent_messages(chat_id) if m["method"] == "sendMessage"]
-
-    @property
-    def webhook_url(self) -> str:
-        return self._webhook_url
-
-    @property
-    def webhook_secret(self) -> str | None:
-        return self._webhook_secret
 
     @property
     def pending_event_count(self) -> int:
