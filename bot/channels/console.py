@@ -20,6 +20,7 @@ from typing import TextIO
 from starlette.routing import BaseRoute
 
 from bot.channels.console_files import checked_file
+from bot.channels.texts import FILE_MARK, as_text
 from bot.delivery.errors import RecipientAway
 from bot.delivery.transports import Close
 from bot.processor import MessageProcessor
@@ -28,8 +29,6 @@ from bot.reply_path.dispatcher import Progress, ReplyDispatcher, SendResult, Sen
 from conversations.i18n import N_, Catalogues
 from conversations.parsing import parse_coordinates
 from conversations.replies import (
-    AskLocation,
-    Choices,
     Document,
     Inbound,
     Location,
@@ -41,7 +40,6 @@ from conversations.replies import (
 
 CHANNEL = "console"
 BOT_PREFIX = "🛡  "
-FILE_MARK = "📎 "
 USER_PROMPT = "> "
 
 ReadLine = Callable[[], Awaitable[str | None]]
@@ -60,16 +58,7 @@ MEDIA_COMMANDS: dict[str, str] = {
 
 def render(reply: Reply) -> str:
     """A reply as plain text with numbered options; a file as a line of its own."""
-    if isinstance(reply, Text):
-        return reply.text
-    if isinstance(reply, Media):
-        return media_line(reply)
-    lines = [reply.text]
-    if isinstance(reply, Choices | AskLocation):
-        first = reply.numbered_from if isinstance(reply, Choices) else 1
-        numbered = enumerate(reply.options, first)
-        lines += [f"  {number}. {option.label}" for number, option in numbered]
-    return "\n".join(lines)
+    return as_text(reply, media_line)
 
 
 def media_line(media: Media, here: str = CHANNEL) -> str:

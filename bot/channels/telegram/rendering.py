@@ -18,7 +18,9 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
+from bot.channels import texts
 from bot.channels.telegram.buttons import ButtonCodec
+from bot.channels.texts import FILE_MARK
 from conversations.replies import AskLocation, Choices, Document, Media, Option, Reply
 
 MAX_TEXT_LENGTH = 4096
@@ -35,7 +37,6 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 TELEGRAM = "telegram"
 ZALO = "zalo"
 ZALO_OA = "zalo_oa"
-FILE_MARK = "📎 "  # before the line that stands for a file that cannot be shown
 
 
 @dataclass(frozen=True)
@@ -54,41 +55,9 @@ def telegram_length(text: str) -> int:
 
 
 def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
-    """``text`` in pieces of at most ``limit``, cut at line ends (inside a line only if a single
-    line is longer than the limit, then at a space when there is one)."""
-    if telegram_length(text) <= limit:
-        return [text] if text.strip() else []
-    pieces: list[str] = []
-    current: str | None = None  # the piece being filled; None before its first line
-    for line in text.split("\n"):
-        candidate = line if current is None else f"{current}\n{line}"
-        if telegram_length(candidate) <= limit:
-            current = candidate
-            continue
-        if current is not None:
-            pieces.append(current)
-        parts = _split_line(line, limit)
-        pieces.extend(parts[:-1])
-        current = parts[-1]
-    if current is not None:
-        pieces.append(current)
-    # Blank pieces (a run of empty lines at a cut) cannot be sent: Telegram refuses empty text.
-    return [piece for piece in pieces if piece.strip()]
-
-
-def _split_line(line: str, limit: int) -> list[str]:
-    parts: list[str] = []
-    while telegram_length(line) > limit:
-        cut = limit
-        while telegram_length(line[:cut]) > limit:
-            cut -= 1
-        space = line.rfind(" ", 0, cut)
-        if space > cut // 2:
-            cut = space
-        parts.append(line[:cut])
-        line = line[cut:].lstrip(" ")
-    parts.append(line)
-    return parts
+    """``text`` in pieces Telegram takes (``bot.channels.texts.split_text``, its length counted
+    as Telegram does)."""
+    return texts.split_text(text, limit, length=telegram_length)
 
 
 def _rows(

@@ -19,9 +19,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.base import SharedLimiter
-from bot.channels.console import FILE_MARK, media_line, render
+from bot.channels.texts import FILE_MARK, text_parts
 from bot.channels.zalo_bot.client import ZaloClient
 from bot.channels.zalo_bot.errors import (
+    QUOTA_WAIT,
+    TOKEN_WAIT,
     ZaloApiError,
     ZaloError,
     ZaloMaybeSent,
@@ -29,7 +31,6 @@ from bot.channels.zalo_bot.errors import (
     ZaloTokenRejected,
 )
 from bot.channels.zalo_bot.inbound import CHANNEL, to_inbound
-from bot.channels.zalo_bot.transport import QUOTA_WAIT, TOKEN_WAIT
 from bot.channels.zalo_bot.updates import PRIVATE_CHAT, ZaloUpdate, parse_update
 from bot.locks import KeyedLocks
 from bot.processor import MessageProcessor
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 SECRET_LENGTHS = range(8, 257)  # what setWebhook accepts
-REPLY_SEPARATOR = "\n\n"
 
 
 class ZaloChannel:
@@ -315,25 +315,7 @@ class ZaloChannel:
 
 def zalo_parts(replies: tuple[Reply, ...]) -> list[str | Media]:
     """The messages that show ``replies`` on Zalo: texts joined into one, photos apart."""
-    parts: list[str | Media] = []
-    lines: list[str] = []
-
-    def close_text() -> None:
-        text = REPLY_SEPARATOR.join(lines)
-        if text.strip():
-            parts.append(text)
-        lines.clear()
-
-    for reply in replies:
-        if not isinstance(reply, Media):
-            lines.append(render(reply))
-        elif not shows_on_zalo(reply):
-            lines.append(media_line(reply, CHANNEL))
-        else:
-            close_text()
-            parts.append(reply)
-    close_text()
-    return parts
+    return text_parts(replies, shows=shows_on_zalo)
 
 
 def shows_on_zalo(media: Media) -> bool:

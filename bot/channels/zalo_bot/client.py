@@ -11,14 +11,13 @@ exception.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, ClassVar, Unpack
 
 import httpx
 
+from bot.channels.http_api import ClientOptions, HttpApiClient, TryAgain
+from bot.channels.texts import split_text
 from bot.channels.zalo_bot.errors import (
     PASSING_ERROR_CODES,
     QUOTA_EXCEEDED,
@@ -29,11 +28,9 @@ from bot.channels.zalo_bot.errors import (
     ZaloTokenRejected,
     ZaloUnavailable,
 )
-from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH, split_text
+from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH
 from bot.channels.zalo_bot.updates import ZaloUpdate, parse_update
 from bot.retrying import NO_RETRY, RetryPolicy
-
-log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 DEFAULT_POLL_TIMEOUT = 30.0
@@ -43,14 +40,6 @@ EMPTY_POLL_ERROR_CODE = 408
 PHOTO_TIMEOUT = 150.0
 # Sends are not idempotent: after a timeout they are not repeated (a duplicate is worse).
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendSticker"})
-# Failures that prove the request never reached Zalo, so that repeating a send is safe.
-NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-Sleep = Callable[[float], Awaitable[None]]
-
-
-# A failing call is tried 4 times in all, waiting 0.5, 1 and 2 s between the tries.
-DEFAULT_RETRY = RetryPolicy(attempts=4, first_delay=0.5, multiplier=2.0, max_delay=8.0)
 
 
 @dataclass(frozen=True)
@@ -79,41 +68,23 @@ class SentMessage:
     date_ms: int | None = None
 
 
-class ZaloClient:
+class ZaloClient(HttpApiClient):
     """The Zalo Bot API for one bot token. Use as ``async with ZaloClient(token) as client``
     or call :meth:`aclose` when done."""
+
+    platform: ClassVar[str] = "Zalo"
+    unavailable = ZaloUnavailable
+    maybe_sent = ZaloMaybeSent
 
     def __init__(
         self,
         token: str,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        max_connections: int = 100,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Sleep = asyncio.sleep,
+        **options: Unpack[ClientOptions],
     ) -> None:
+        super().__init__(**options)
         self._prefix = f"{base_url.rstrip('/')}/bot{token}/"
-        self.timeout = timeout
-        self.retry = retry or DEFAULT_RETRY
-        self._sleep = sleep
-        self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
-            transport=transport,
-        )
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
     # -- the API -----------------------------------------------------------------------------
 
@@ -191,40 +162,28 @@ class ZaloClient:
         408 still failing after the retries). ``seconds`` overrides the client's timeout (a
         long poll and sendPhoto need more), ``retry`` its retry policy.
         """
-        policy = retry or self.retry
-        problem = "no attempt made"
-        for attempt in range(1, policy.attempts + 1):
-            if attempt > 1:
-                await self._sleep(policy.delay(attempt - 1))
-            try:
-                response = await self._http.post(
-                    self._prefix + method,
-                    json=body or {},
-                    timeout=httpx.Timeout(seconds)
-                    if seconds is not None
-                    else httpx.USE_CLIENT_DEFAULT,
-                )
-            except httpx.TransportError as error:
-                # Only the class name: httpx errors may carry the request, and so the token.
-                problem = type(error).__name__
-                log.debug("zalo %s: %s (attempt %d)", method, problem, attempt)
-                if method in SENDS and not isinstance(error, NOT_SENT_ERRORS):
-                    raise ZaloMaybeSent(f"Zalo {method}: {problem}; it may have gone") from None
-                continue
-            payload = _json_or_none(response)
-            code = _error_code(response.status_code, payload)
-            if code == EMPTY_POLL_ERROR_CODE and method == "getUpdates":
-                return None
-            if code == QUOTA_EXCEEDED:
-                raise ZaloQuotaExceeded(f"Zalo {method}: quota exceeded")
-            if code == TOKEN_REJECTED:
-                raise ZaloTokenRejected(f"Zalo {method}: the bot token was refused")
-            if response.status_code >= 500 or code in PASSING_ERROR_CODES:
-                problem = f"HTTP {response.status_code}" if code is None else f"error {code}"
-                log.debug("zalo %s: %s (attempt %d)", method, problem, attempt)
-                continue
-            return _result(method, response.status_code, payload)
-        raise ZaloUnavailable(f"Zalo {method} failed after {policy.attempts} attempt(s): {problem}")
+        return await self.request(
+            "POST",
+            self._prefix + method,
+            where=method,
+            is_send=method in SENDS,
+            retry=retry,
+            seconds=seconds,
+            json=body or {},
+        )
+
+    def answer(self, where: str, response: httpx.Response, payload: Any) -> Any:
+        """The ``result``; None for an empty poll; TryAgain for 5xx, 403 and 408."""
+        code = _error_code(response.status_code, payload)
+        if code == EMPTY_POLL_ERROR_CODE and where == "getUpdates":
+            return None
+        if code == QUOTA_EXCEEDED:
+            raise ZaloQuotaExceeded(f"Zalo {where}: quota exceeded")
+        if code == TOKEN_REJECTED:
+            raise ZaloTokenRejected(f"Zalo {where}: the bot token was refused")
+        if response.status_code >= 500 or code in PASSING_ERROR_CODES:
+            raise TryAgain(f"HTTP {response.status_code}" if code is None else f"error {code}")
+        return _result(where, response.status_code, payload)
 
     @staticmethod
     def _webhook_info(result: Any) -> WebhookInfo:
@@ -241,13 +200,6 @@ class ZaloClient:
         return SentMessage(
             str(result.get("message_id", "")), date if isinstance(date, int) else None
         )
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
 
 
 def _error_code(status: int, payload: Any) -> int | None:

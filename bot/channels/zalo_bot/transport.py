@@ -1,10 +1,10 @@
-"""The outbox's way to Zalo: our own ``ZaloClient.send_message``, with Zalo's errors told as
-the ``bot.delivery.errors`` tree.
+"""The outbox's way to Zalo: our own ``ZaloClient.send_message``.
 
-The client already retries network errors, 5xx, 403 and 408 a few times; what still fails
-reaches the sender as a ``TemporaryFailure`` and is retried later with backoff. Nothing Zalo
-says means "the user blocked the bot", so no outbox row is ever marked blocked here. A 401
-(the token was reset) and a 429 pause the whole channel, the rows kept and their attempts not
+Zalo's errors are already kinds of the ``bot.delivery.errors`` tree, so the sender reads them
+as they come: the client has retried network errors, 5xx, 403 and 408 a few times, and what
+still fails is a ``TemporaryFailure`` the sender retries later with backoff. Nothing Zalo says
+means "the user blocked the bot", so no outbox row is ever marked blocked here. A 401 (the
+token was reset) and a 429 pause the whole channel, the rows kept and their attempts not
 counted; a send that timed out after it went out counts as sent (never twice).
 """
 
@@ -14,25 +14,12 @@ import logging
 from collections.abc import Awaitable
 
 from bot.channels.zalo_bot.client import ZaloClient
-from bot.channels.zalo_bot.errors import (
-    ZaloApiError,
-    ZaloError,
-    ZaloMaybeSent,
-    ZaloQuotaExceeded,
-    ZaloTokenRejected,
-)
+from bot.channels.zalo_bot.errors import ZaloMaybeSent, ZaloTokenRejected
 from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH
-from bot.delivery.errors import PermanentFailure, RateLimited, TemporaryFailure
 from bot.delivery.transports import Close
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# 429 names no wait: minutes, not seconds, so as not to hammer a used-up quota.
-QUOTA_WAIT = 300.0
-# With the token refused nothing can go until an operator sets a new one and restarts: the
-# outbox looks again this often, its rows kept.
-TOKEN_WAIT = 600.0
 
 
 class ZaloTransport:
@@ -58,15 +45,9 @@ class ZaloTransport:
             await request
         except ZaloMaybeSent:
             log.warning("a zalo outbox send timed out after it went out; not sent again")
-        except ZaloTokenRejected as error:
+        except ZaloTokenRejected:
             log.error("zalo refused the bot token (401): the outbox waits for a new token")
-            raise RateLimited("ZaloTokenRejected", TOKEN_WAIT) from error
-        except ZaloQuotaExceeded as error:
-            raise RateLimited("ZaloQuotaExceeded", QUOTA_WAIT) from error
-        except ZaloApiError as error:
-            raise PermanentFailure(f"ZaloApiError{error.error_code}") from error
-        except ZaloError as error:
-            raise TemporaryFailure(type(error).__name__) from error
+            raise
 
 
 async def open_transport(settings: Settings, max_connections: int) -> tuple[ZaloTransport, Close]:

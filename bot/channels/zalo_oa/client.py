@@ -13,38 +13,27 @@ it went out is not (it may have been delivered). Error codes become the classes 
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Self
+from typing import Any, ClassVar, Unpack
 
 import httpx
 
+from bot.channels.http_api import ClientOptions, HttpApiClient, TryAgain, json_or_none
 from bot.channels.zalo_oa.errors import (
     PASSING_ERRORS,
-    ZaloOaApiError,
     ZaloOaMaybeSent,
+    ZaloOaRefused,
     ZaloOaUnavailable,
     api_error,
 )
-from bot.retrying import RetryPolicy
-
-log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://openapi.zalo.me"
 DEFAULT_OAUTH_URL = "https://oauth.zaloapp.com"
 CS_MESSAGE_PATH = "/v3.0/oa/message/cs"
 TOKEN_PATH = "/v4/oa/access_token"
 MAX_TEXT_LENGTH = 2000  # "Giới hạn tối đa là 2.000 ký tự"
-# A failing call is tried 4 times in all, waiting 0.5, 1 and 2 s between the tries.
-DEFAULT_RETRY = RetryPolicy(attempts=4, first_delay=0.5, multiplier=2.0, max_delay=8.0)
-# Failures that prove the request never reached Zalo, so that repeating a send is safe.
-NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -62,41 +51,23 @@ class SentMessage:
     message_id: str
 
 
-class ZaloOaClient:
+class ZaloOaClient(HttpApiClient):
     """The OA Open API and its token endpoint. ``async with`` it, or :meth:`aclose` it."""
+
+    platform: ClassVar[str] = "Zalo OA"
+    unavailable = ZaloOaUnavailable
+    maybe_sent = ZaloOaMaybeSent
 
     def __init__(
         self,
         *,
         api_url: str = DEFAULT_API_URL,
         oauth_url: str = DEFAULT_OAUTH_URL,
-        timeout: float = 10.0,
-        retry: RetryPolicy | None = None,
-        max_connections: int = 100,
-        transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Sleep = asyncio.sleep,
+        **options: Unpack[ClientOptions],
     ) -> None:
+        super().__init__(**options)
         self.api_url = api_url.rstrip("/")
         self.oauth_url = oauth_url.rstrip("/")
-        self.retry = retry or DEFAULT_RETRY
-        self._sleep = sleep
-        self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
-            transport=transport,
-        )
-        self.requests = 0  # every HTTP request made, for the benchmarks
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
     # -- messages ----------------------------------------------------------------------------
 
@@ -176,13 +147,13 @@ class ZaloOaClient:
             raise ZaloOaUnavailable(f"Zalo OA token endpoint: {type(error).__name__}") from None
         if response.status_code >= 500:
             raise ZaloOaUnavailable(f"Zalo OA token endpoint: HTTP {response.status_code}")
-        payload = _json_or_none(response)
+        payload = json_or_none(response)
         if not isinstance(payload, dict):
-            raise ZaloOaApiError(response.status_code, "token endpoint")
+            raise ZaloOaRefused(response.status_code, "token endpoint")
         access, refresh = payload.get("access_token"), payload.get("refresh_token")
         if not access or not refresh:
             code = payload.get("error")
-            raise ZaloOaApiError(code if isinstance(code, int) else -1, "token endpoint")
+            raise ZaloOaRefused(code if isinstance(code, int) else -1, "token endpoint")
         try:
             seconds = float(payload.get("expires_in") or 0)
         except (TypeError, ValueError):
@@ -204,43 +175,32 @@ class ZaloOaClient:
         """One API call; the envelope's ``data``, or the error it reports.
 
         Raises the classes of ``errors.py``: ZaloOaTokenExpired, ZaloOaOutsideWindow,
-        ZaloOaRateLimited, ZaloOaApiError (refused), ZaloOaMaybeSent (a send that timed out
+        ZaloOaRateLimited, ZaloOaRefused, ZaloOaMaybeSent (a send that timed out
         after it went), ZaloOaUnavailable (still failing after the retries).
         """
         params = {"data": json.dumps(query, separators=(",", ":"))} if query else None
-        problem = "no attempt made"
-        for attempt in range(1, self.retry.attempts + 1):
-            if attempt > 1:
-                await self._sleep(self.retry.delay(attempt - 1))
-            try:
-                self.requests += 1
-                response = await self._http.request(
-                    verb,
-                    self.api_url + path,
-                    json=body,
-                    params=params,
-                    headers={"access_token": access_token},
-                )
-            except httpx.TransportError as error:
-                problem = type(error).__name__
-                log.debug("zalo oa %s: %s (attempt %d)", path, problem, attempt)
-                if is_send and not isinstance(error, NOT_SENT_ERRORS):
-                    raise ZaloOaMaybeSent(f"Zalo OA {path}: {problem}; it may have gone") from None
-                continue
-            if response.status_code >= 500:
-                problem = f"HTTP {response.status_code}"
-                continue
-            payload = _json_or_none(response)
-            if not isinstance(payload, dict):
-                raise ZaloOaApiError(response.status_code, path)
-            code = _code(payload.get("error", 0))
-            if code == 0:
-                return payload.get("data")
-            if code in PASSING_ERRORS:
-                raise ZaloOaUnavailable(f"Zalo OA {path}: error {code}")
-            raise api_error(code, path)
-        tries = self.retry.attempts
-        raise ZaloOaUnavailable(f"Zalo OA {path} failed after {tries} tries: {problem}")
+        return await self.request(
+            verb,
+            self.api_url + path,
+            where=path,
+            is_send=is_send,
+            json=body,
+            params=params,
+            headers={"access_token": access_token},
+        )
+
+    def answer(self, where: str, response: httpx.Response, payload: Any) -> Any:
+        """The envelope's ``data``; TryAgain for a 5xx; the error class of a code."""
+        if response.status_code >= 500:
+            raise TryAgain(f"HTTP {response.status_code}")
+        if not isinstance(payload, dict):
+            raise ZaloOaRefused(response.status_code, where)
+        code = _code(payload.get("error", 0))
+        if code == 0:
+            return payload.get("data")
+        if code in PASSING_ERRORS:
+            raise ZaloOaUnavailable(f"Zalo OA {where}: error {code}")
+        raise api_error(code, where)
 
 
 def _code(value: Any) -> int:
@@ -251,10 +211,3 @@ def _code(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None

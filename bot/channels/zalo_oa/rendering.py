@@ -8,14 +8,12 @@ the number (or the words) answers it, as on the Bot Platform and the console.
 
 from __future__ import annotations
 
-from bot.channels.console import media_line, render
+from bot.channels.texts import text_parts
 from bot.channels.zalo_bot.inbound import CHANNEL as ZALO_BOT_CHANNEL
-from bot.channels.zalo_bot.texts import split_text
 from bot.channels.zalo_oa.client import MAX_TEXT_LENGTH
 from bot.channels.zalo_oa.events import CHANNEL
 from conversations.replies import Media, Reply
 
-REPLY_SEPARATOR = "\n\n"
 # Both Zalo products hold a photo as an https URL any sender can hand to the OA.
 URL_PHOTO_CHANNELS = frozenset({CHANNEL, ZALO_BOT_CHANNEL})
 
@@ -23,23 +21,7 @@ URL_PHOTO_CHANNELS = frozenset({CHANNEL, ZALO_BOT_CHANNEL})
 def oa_parts(replies: tuple[Reply, ...]) -> list[str | Media]:
     """The messages that show ``replies`` on the OA: texts of at most 2,000 characters and
     pictures apart."""
-    parts: list[str | Media] = []
-    lines: list[str] = []
-
-    def close_text() -> None:
-        parts.extend(split_text(REPLY_SEPARATOR.join(lines), MAX_TEXT_LENGTH))
-        lines.clear()
-
-    for reply in replies:
-        if not isinstance(reply, Media):
-            lines.append(render(reply))
-        elif not shows_on_oa(reply):
-            lines.append(media_line(reply, CHANNEL))
-        else:
-            close_text()
-            parts.append(reply)
-    close_text()
-    return parts
+    return text_parts(replies, shows=shows_on_oa, limit=MAX_TEXT_LENGTH)
 
 
 def shows_on_oa(media: Media) -> bool:

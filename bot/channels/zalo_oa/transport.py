@@ -1,4 +1,5 @@
-"""The outbox's way to the OA, with the OA's errors told as the ``bot.delivery.errors`` tree.
+"""The outbox's way to the OA. The OA's errors are kinds of the ``bot.delivery.errors`` tree,
+so the sender reads them as they come.
 
 A reminder or a broadcast is a customer-service message too, so it reaches only users who
 wrote to the OA in the last 7 days: past that the API refuses it (-230 and kin) and the row is
@@ -12,29 +13,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.channels.zalo_bot.texts import split_text
+from bot.channels.texts import split_text
 from bot.channels.zalo_oa.client import MAX_TEXT_LENGTH, ZaloOaClient
-from bot.channels.zalo_oa.errors import (
-    ZaloOaApiError,
-    ZaloOaError,
-    ZaloOaMaybeSent,
-    ZaloOaNotConnected,
-    ZaloOaOutsideWindow,
-    ZaloOaRateLimited,
-    ZaloOaTokenExpired,
-)
+from bot.channels.zalo_oa.errors import ZaloOaMaybeSent
 from bot.channels.zalo_oa.tokens import TokenKeeper, with_fresh_token
-from bot.delivery.errors import (
-    PermanentFailure,
-    RateLimited,
-    RecipientOutsideWindow,
-    TemporaryFailure,
-)
 
 log = logging.getLogger(__name__)
-
-RATE_LIMIT_WAIT = 60.0
-NOT_CONNECTED_WAIT = 600.0
 
 
 class ZaloOaTransport:
@@ -64,15 +48,3 @@ class ZaloOaTransport:
             await with_fresh_token(self.tokens, send)
         except ZaloOaMaybeSent:
             log.warning("a zalo oa outbox send timed out after it went out; not sent again")
-        except ZaloOaOutsideWindow as error:
-            raise RecipientOutsideWindow(f"ZaloOaError{error.code}") from error
-        except ZaloOaRateLimited as error:
-            raise RateLimited("ZaloOaRateLimited", RATE_LIMIT_WAIT) from error
-        except ZaloOaNotConnected as error:
-            raise RateLimited("ZaloOaNotConnected", NOT_CONNECTED_WAIT) from error
-        except ZaloOaTokenExpired as error:  # even the renewed one: try later
-            raise TemporaryFailure("ZaloOaTokenExpired") from error
-        except ZaloOaApiError as error:
-            raise PermanentFailure(f"ZaloOaError{error.code}") from error
-        except ZaloOaError as error:
-            raise TemporaryFailure(type(error).__name__) from error

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.channels.zalo_bot.client import DEFAULT_RETRY, ZaloClient
+from bot.channels.http_api import DEFAULT_RETRY
+from bot.channels.zalo_bot.client import ZaloClient
 from bot.channels.zalo_bot.errors import (
     ZaloApiError,
     ZaloMaybeSent,
@@ -16,7 +17,7 @@ from bot.channels.zalo_bot.errors import (
     ZaloTokenRejected,
     ZaloUnavailable,
 )
-from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH, split_text
+from bot.channels.zalo_bot.texts import MAX_TEXT_LENGTH
 from bot.retrying import RetryPolicy
 from tests.fakes.zalo_server import FakeZaloServer
 
@@ -145,18 +146,6 @@ async def test_a_long_text_goes_out_in_parts_cut_between_lines(
     assert all(len(part) <= MAX_TEXT_LENGTH for part in parts)
     assert "\n".join(parts) == text  # nothing lost, every cut at a line end
     assert server.rejected == []
-
-
-def test_split_text_keeps_short_texts_whole() -> None:
-    assert split_text("a" * MAX_TEXT_LENGTH) == ["a" * MAX_TEXT_LENGTH]
-    assert split_text("   ") == []
-
-
-def test_split_text_cuts_an_overlong_line_at_a_space_or_hard() -> None:
-    words = split_text("từ " * 1000, limit=100)
-    assert all(len(part) <= 100 for part in words)
-    assert " ".join(words).split() == ["từ"] * 1000
-    assert split_text("x" * 250, limit=100) == ["x" * 100, "x" * 100, "x" * 50]
 
 
 @pytest.mark.parametrize(

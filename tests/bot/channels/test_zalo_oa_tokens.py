@@ -4,6 +4,8 @@ time however many ask (across processes on PostgreSQL), and an admin told when i
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
@@ -13,6 +15,7 @@ from sqlalchemy import select
 from bot.channels.zalo_oa.client import ZaloOaClient
 from bot.channels.zalo_oa.errors import ZaloOaNotConnected
 from bot.channels.zalo_oa.tokens import TokenKeeper
+from bot.sealing import Sealer
 from storage.database import Database
 from storage.zalo_oa_tokens import zalo_oa_tokens
 from tests.bot.channels.zalo_oa_harness import SEALER, running_oa
@@ -20,41 +23,37 @@ from tests.conversations.harness import Clock
 from tests.fakes.zalo_oa_server import APP_ID, APP_SECRET, OA_ID, FakeZaloOaServer
 
 
-def keeper(
-    database: Database, server: FakeZaloOaServer, clock: Clock
-) -> tuple[TokenKeeper, ZaloOaClient]:
-    client = ZaloOaClient(api_url=server.base_url, oauth_url=server.base_url)
-    tokens = TokenKeeper(
-        database, SEALER, client, app_id=APP_ID, app_secret=APP_SECRET, oa_id=OA_ID, clock=clock
-    )
-    return tokens, client
+@contextlib.asynccontextmanager
+async def keeper(
+    database: Database, server: FakeZaloOaServer, clock: Clock, sealer: Sealer = SEALER
+) -> AsyncIterator[TokenKeeper]:
+    """The token keeper of one process, on its own client."""
+    async with ZaloOaClient(api_url=server.base_url, oauth_url=server.base_url) as client:
+        yield TokenKeeper(
+            database, sealer, client, app_id=APP_ID, app_secret=APP_SECRET, oa_id=OA_ID, clock=clock
+        )
 
 
 async def test_the_token_is_refreshed_ahead_of_its_expiry_and_the_pair_stored_sealed(
     database: Database,
 ) -> None:
     clock = Clock()
-    async with FakeZaloOaServer() as server:
-        tokens, client = keeper(database, server, clock)
-        try:
-            await tokens.connect(refresh_token=server.issue_refresh_token())
-            first = await tokens.access_token()
-            clock.advance(hours=19)
-            assert await tokens.access_token() == first  # 6 h left: still good
-            clock.advance(hours=2)
-            second = await tokens.access_token()  # 4 h left: refreshed ahead
-            assert second != first and server.refreshes == 2
-            async with database.transaction() as session:
-                (row,) = (await session.execute(select(zalo_oa_tokens))).all()
-            assert row.generation == 1
-            assert first.encode() not in row.sealed_pair and second.encode() not in row.sealed_pair
-            assert row.access_expires_at == clock() + timedelta(hours=25)
-            # A restarted process reads the stored pair and needs no refresh.
-            again, other = keeper(database, server, clock)
+    async with FakeZaloOaServer() as server, keeper(database, server, clock) as tokens:
+        await tokens.connect(refresh_token=server.issue_refresh_token())
+        first = await tokens.access_token()
+        clock.advance(hours=19)
+        assert await tokens.access_token() == first  # 6 h left: still good
+        clock.advance(hours=2)
+        second = await tokens.access_token()  # 4 h left: refreshed ahead
+        assert second != first and server.refreshes == 2
+        async with database.transaction() as session:
+            (row,) = (await session.execute(select(zalo_oa_tokens))).all()
+        assert row.generation == 1
+        assert first.encode() not in row.sealed_pair and second.encode() not in row.sealed_pair
+        assert row.access_expires_at == clock() + timedelta(hours=25)
+        # A restarted process reads the stored pair and needs no refresh.
+        async with keeper(database, server, clock) as again:
             assert await again.access_token() == second and server.refreshes == 2
-            await other.aclose()
-        finally:
-            await client.aclose()
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -63,9 +62,11 @@ async def test_two_processes_refreshing_at_once_make_one_refresh(
 ) -> None:
     clock = Clock()
     second_process = Database(database_url)  # its own engine and connections
-    async with FakeZaloOaServer(refresh_delay=0.3) as server:
-        one, client_one = keeper(database, server, clock)
-        two, client_two = keeper(second_process, server, clock)
+    async with (
+        FakeZaloOaServer(refresh_delay=0.3) as server,
+        keeper(database, server, clock) as one,
+        keeper(second_process, server, clock) as two,
+    ):
         try:
             await one.connect(refresh_token=server.issue_refresh_token())
             stale = await two.access_token()
@@ -79,8 +80,6 @@ async def test_two_processes_refreshing_at_once_make_one_refresh(
             assert await one.renew(renewed[0]) not in (stale, renewed[0])
             assert server.refreshes == 3
         finally:
-            await client_one.aclose()
-            await client_two.aclose()
             await second_process.dispose()
 
 
@@ -115,23 +114,12 @@ async def test_without_a_stored_pair_the_channel_starts_and_says_so(
 async def test_tokens_sealed_under_another_server_key_ask_for_a_reconnect(
     sqlite_database: Database,
 ) -> None:
-    from bot.sealing import Sealer
-
     clock = Clock()
     async with FakeZaloOaServer() as server:
-        tokens, client = keeper(sqlite_database, server, clock)
-        await tokens.connect(refresh_token=server.issue_refresh_token())
-        await client.aclose()
-        rotated = TokenKeeper(
-            sqlite_database,
-            Sealer(bytes(range(1, 33))),  # the operator changed ANTQ_SECRET_KEY
-            ZaloOaClient(api_url=server.base_url, oauth_url=server.base_url),
-            app_id=APP_ID,
-            app_secret=APP_SECRET,
-            oa_id=OA_ID,
-            clock=clock,
-        )
-        with pytest.raises(ZaloOaNotConnected):
-            await rotated.access_token()
+        async with keeper(sqlite_database, server, clock) as tokens:
+            await tokens.connect(refresh_token=server.issue_refresh_token())
+        # The operator changed ANTQ_SECRET_KEY.
+        async with keeper(sqlite_database, server, clock, Sealer(bytes(range(1, 33)))) as rotated:
+            with pytest.raises(ZaloOaNotConnected):
+                await rotated.access_token()
         assert rotated.problem is not None and "antq zalo-oa connect" in rotated.problem
-        await rotated.client.aclose()
