@@ -26,7 +26,6 @@ from storage.tables import (
     MemberRow,
     ModelActivity,
     MonthlyReport,
-    Notice,
     OutboxMessage,
     PendingReply,
     ProcessedUpdate,
@@ -59,7 +58,6 @@ invitations: Table = Invitation.__table__  # type: ignore[assignment]
 code_attempts: Table = CodeAttemptsRow.__table__  # type: ignore[assignment]
 consent_decisions: Table = ConsentDecision.__table__  # type: ignore[assignment]
 audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
-notices: Table = Notice.__table__  # type: ignore[assignment]
 outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]
 pending_replies: Table = PendingReply.__table__  # type: ignore[assignment]
 member_preferences: Table = MemberPreferences.__table__  # type: ignore[assignment]

@@ -46,7 +46,6 @@ __all__ = [
     "MemberRow",
     "ModelActivity",
     "MonthlyReport",
-    "Notice",
     "OutboxMessage",
     "PendingReply",
     "ProcessedUpdate",
@@ -395,26 +394,6 @@ class AuditEntry(Base):
     subject_id: Mapped[int | None] = mapped_column(Integer)
     role: Mapped[str | None] = mapped_column(String(16))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
-
-
-class Notice(Base):
-    """A message to a member that is not a direct reply, waiting to be delivered.
-
-    A stand-in until the outbox exists: the outbox sender will drain undelivered notices.
-    """
-
-    __tablename__ = "notices"
-    __table_args__ = (
-        Index("ix_notices_delivered_at_created_at", "delivered_at", "created_at"),
-        {"sqlite_autoincrement": True},
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(64))  # catalogue key of the message
-    params: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column()
 
 
 class OutboxMessage(Base):
