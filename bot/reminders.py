@@ -30,7 +30,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
 from conversations.localtime import LOCAL_TIME
-from storage.monthly_report_reminders import AreaHolder
 from storage.outbox import REMINDER
 from storage.updates import claim_update
 
@@ -180,8 +179,3 @@ def names_list(names: Sequence[str], shown: int = NAMES_SHOWN) -> str:
     """``names`` for a message: the first ``shown`` of them, and how many more."""
     listed = ", ".join(names[:shown])
     return listed if len(names) <= shown else f"{listed} (+{len(names) - shown})"
-
-
-def place_name(holder: AreaHolder) -> str:
-    """The place of a role holder as a reminder names it: "Thôn Đông, Xã Đô Lương"."""
-    return f"{holder.area_name}, {holder.parent_name}" if holder.parent_name else holder.area_name

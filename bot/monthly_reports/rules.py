@@ -18,16 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
-from bot.reminders import (
-    Campaign,
-    CampaignRule,
-    Occasion,
-    Recipient,
-    Reminder,
-    Unit,
-    names_list,
-    place_name,
-)
+from bot.reminders import Campaign, CampaignRule, Occasion, Recipient, Reminder, Unit, names_list
 from bot.rules import REMIND_AT, Rule
 from conversations.calendar import ReportCalendar, period_of, previous_period, shown_period
 from conversations.fields import format_tip_code
@@ -95,7 +86,7 @@ class ReportAudiences:
                         f"reminder:report:{period}:area-{leader.area_id}:{label}:"
                         f"member-{leader.member_id}",
                         {
-                            "area": place_name(leader),
+                            "area": leader.place_name,
                             "period": shown_period(period),
                             "deadline": occasion.day.strftime("%d/%m/%Y"),
                             "days": days,
@@ -212,40 +203,32 @@ class OfficerDigest:
     def _digest(
         self, officer: AreaHolder, tips: Sequence[NewTipLine], late: Sequence[LateArea], today: date
     ) -> list[MemberMessage]:
-        key = f"digest:{today.isoformat()}:place-{officer.area_id}:member-{officer.member_id}"
-        messages = []
         codes = [
             format_tip_code(tip.code) for tip in tips if is_inside(tip.commune_path, officer.path)
         ]
+        # Each part of the digest: (what the dedup key ends with, the message, its params).
+        told: list[tuple[str, str, dict[str, Any]]] = []
         if codes:
-            messages.append(
-                MemberMessage(
-                    member_id=officer.member_id,
-                    kind=DIGEST,
-                    dedup_key=f"{key}:tips",
-                    message_key=N_("digest.new_tips"),
-                    params={
-                        "commune": officer.area_name,
-                        "count": len(codes),
-                        "codes": names_list(codes),
-                    },
-                )
-            )
+            counted = {
+                "commune": officer.area_name,
+                "count": len(codes),
+                "codes": names_list(codes),
+            }
+            told.append(("tips", N_("digest.new_tips"), counted))
         by_period: dict[str, list[str]] = defaultdict(list)
         for area in late:
             if is_inside(area.path, officer.path):
                 by_period[area.period].append(area.name)
         for period, names in sorted(by_period.items()):
-            messages.append(
-                MemberMessage(
-                    member_id=officer.member_id,
-                    kind=DIGEST,
-                    dedup_key=f"{key}:late-{period}",
-                    message_key=N_("digest.late_areas"),
-                    params=late_params(officer, period, names),
-                )
+            late_here = late_params(officer, period, names)
+            told.append((f"late-{period}", N_("digest.late_areas"), late_here))
+        key = f"digest:{today.isoformat()}:place-{officer.area_id}:member-{officer.member_id}"
+        return [
+            MemberMessage(
+                officer.member_id, DIGEST, f"{key}:{part}", message_key=message, params=params
             )
-        return messages
+            for part, message, params in told
+        ]
 
 
 def report_rules(calendar: ReportCalendar) -> list[Rule]:

@@ -11,19 +11,12 @@ Asia/Ho_Chi_Minh time, 7 days and 1 day before each deadline of the ``YearCalend
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.reminders import (
-    Campaign,
-    CampaignRule,
-    FallsOn,
-    Occasion,
-    Recipient,
-    Reminder,
-    Unit,
-    names_list,
-    place_name,
-)
+from bot.reminders import Campaign, CampaignRule, Occasion, Recipient, Reminder, Unit, names_list
 from bot.rules import REMIND_AT, Rule
 from conversations.i18n import N_
 from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, is_inside
@@ -45,36 +38,43 @@ ADMINS = "admins of communes and provinces"
 
 DAYS_BEFORE = (7, 1)
 YEAR_REMINDERS = tuple(
-    Reminder(f"{relative_to} in {days} days", relative_to, -days, Unit.DAYS, REMIND_AT, *told)
-    for relative_to, told in (
-        (REGISTRATION, (LEADERS_NOT_REGISTERED, N_("reminder.year.register"))),
-        (AREA_GRADES, (COMMUNE_ADMINS_NOT_GRADED, N_("reminder.year.grades"))),
-        (COMMUNE_GRADES, (PROVINCE_ADMINS_NOT_GRADED, N_("reminder.year.grades"))),
-        (HALF_YEAR_REPORT, (ADMINS, N_("reminder.year.half_year_report"))),
-        (YEAR_REPORT, (ADMINS, N_("reminder.year.year_report"))),
+    Reminder(
+        f"{deadline} in {days} days", deadline, -days, Unit.DAYS, REMIND_AT, audience, template
+    )
+    for deadline, audience, template in (
+        (REGISTRATION, LEADERS_NOT_REGISTERED, N_("reminder.year.register")),
+        (AREA_GRADES, COMMUNE_ADMINS_NOT_GRADED, N_("reminder.year.grades")),
+        (COMMUNE_GRADES, PROVINCE_ADMINS_NOT_GRADED, N_("reminder.year.grades")),
+        (HALF_YEAR_REPORT, ADMINS, N_("reminder.year.half_year_report")),
+        (YEAR_REPORT, ADMINS, N_("reminder.year.year_report")),
     )
     for days in DAYS_BEFORE
 )
 
 
-def _params(holder: AreaHolder, occasion: Occasion, key: str) -> dict[str, object]:
-    return {
-        key: place_name(holder),
-        "year": occasion.day.year,
-        "deadline": f"{occasion.day:%d/%m/%Y}",
-        "days": occasion.days_left,
-    }
+def recipient(
+    holder: AreaHolder, occasion: Occasion, what: str, by: str = "place", **more: object
+) -> Recipient:
+    """``holder`` as a recipient of the reminder ``what`` of the occasion's year, for their
+    place (``by``: "area" or "place", as the message names it)."""
+    year, days = occasion.day.year, occasion.days_left
+    return Recipient(
+        holder.member_id,
+        f"reminder:{what}:{year}:{by}-{holder.area_id}:d-{days}:member-{holder.member_id}",
+        {
+            by: holder.place_name,
+            "year": year,
+            "deadline": f"{occasion.day:%d/%m/%Y}",
+            "days": days,
+            **more,
+        },
+    )
 
 
 async def leaders_not_registered(session: AsyncSession, occasion: Occasion) -> list[Recipient]:
-    year, days = occasion.day.year, occasion.days_left
-    registered = await areas_with_rows(session, year, graded=False)
+    registered = await areas_with_rows(session, occasion.day.year, graded=False)
     return [
-        Recipient(
-            leader.member_id,
-            f"reminder:standard:{year}:area-{leader.area_id}:d-{days}:member-{leader.member_id}",
-            _params(leader, occasion, "area"),
-        )
+        recipient(leader, occasion, "standard", "area")
         for leader in await holders_of(session, "leader")
         if leader.area_id not in registered
     ]
@@ -85,8 +85,7 @@ async def admins_not_graded(
 ) -> list[Recipient]:
     """Admins of ``admin_kind`` places whose units (areas of a commune, communes of a
     province) are not all graded, with the units' names."""
-    year, days = occasion.day.year, occasion.days_left
-    graded = await areas_with_rows(session, year, graded=True)
+    graded = await areas_with_rows(session, occasion.day.year, graded=True)
     areas = await residential_areas(session, RESIDENTIAL)
     if admin_kind == COMMUNE:
         units = areas
@@ -108,14 +107,8 @@ async def admins_not_graded(
             if unit_id not in graded and is_inside(path, admin.path) and path != admin.path
         ]
         if names:
-            params = _params(admin, occasion, "place")
             found.append(
-                Recipient(
-                    admin.member_id,
-                    f"reminder:grades:{year}:place-{admin.area_id}:d-{days}:"
-                    f"member-{admin.member_id}",
-                    params | {"count": len(names), "units": names_list(names)},
-                )
+                recipient(admin, occasion, "grades", count=len(names), units=names_list(names))
             )
     return found
 
@@ -130,26 +123,21 @@ async def province_admins_not_graded(session: AsyncSession, occasion: Occasion) 
 
 async def admins(session: AsyncSession, occasion: Occasion) -> list[Recipient]:
     """The admins of communes and provinces (who file the 6-month and yearly reports)."""
-    year, days, key = occasion.day.year, occasion.days_left, occasion.reminder.template
     places = {path for _id, _name, path in await residential_areas(session, {COMMUNE, PROVINCE})}
     return [
-        Recipient(
-            admin.member_id,
-            f"reminder:{key}:{year}:place-{admin.area_id}:d-{days}:member-{admin.member_id}",
-            _params(admin, occasion, "place"),
-        )
+        recipient(admin, occasion, occasion.reminder.template)
         for admin in await holders_of(session, "admin")
         if admin.path in places
     ]
 
 
-def _falls_on(calendar: YearCalendar, which: tuple[int, int]) -> FallsOn:
-    return lambda day: calendar.day(which, day.year) == day
+def falls_on(calendar: YearCalendar, deadline: tuple[int, int], day: date) -> bool:
+    return calendar.day(deadline, day.year) == day
 
 
 def year_campaign(calendar: YearCalendar) -> Campaign:
-    dates: dict[str, FallsOn | None] = {
-        name: _falls_on(calendar, getattr(calendar, name))
+    dates = {
+        name: partial(falls_on, calendar, getattr(calendar, name))
         for name in (REGISTRATION, AREA_GRADES, COMMUNE_GRADES, HALF_YEAR_REPORT, YEAR_REPORT)
     }
     return Campaign(
