@@ -25,7 +25,8 @@ from conversations.fields import format_tip_code
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
 from conversations.places import RESIDENTIAL, is_inside
-from storage.monthly_report_reminders import (
+from storage.outbox import DIGEST
+from storage.reminders import (
     AreaHolder,
     NewTipLine,
     filed_areas,
@@ -33,7 +34,6 @@ from storage.monthly_report_reminders import (
     new_tips_by_commune,
     residential_areas,
 )
-from storage.outbox import DIGEST
 
 # What the reminders are relative to: each area's deadline of a period (areas far away may
 # have a later one, see ``ReportCalendar``).

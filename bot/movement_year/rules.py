@@ -21,8 +21,8 @@ from bot.rules import REMIND_AT, Rule
 from conversations.i18n import N_
 from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, is_inside
 from conversations.targets import YearCalendar
-from storage.monthly_report_reminders import AreaHolder, holders_of, residential_areas
 from storage.movement_year import areas_with_rows
+from storage.reminders import AreaHolder, holders_of, residential_areas
 
 # The dates the reminders are relative to: the fields of ``YearCalendar``.
 REGISTRATION = "registration"
