@@ -1,39 +1,30 @@
 """What the scheduler checks: rules that say who should be told what.
 
-Each rule runs in its own transaction and returns the messages to queue in it, so a rule's
-reads, its bookkeeping and the queued messages commit together.
+A rule is an async callable ``rule(now, session) -> [MemberMessage, ...]``. Each rule runs in
+its own transaction and returns the messages to queue in it, so a rule's reads, its
+bookkeeping and the queued messages commit together. A rule object may carry a ``name``
+(a reminder campaign, the officers' digest): the logs call it by that name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
-from storage.notices import mark_notices_delivered, pending_notices
 
-# Reminders (monthly update, events) go out at this local time: late enough in the morning to
-# be read, early enough to act on the same day.
+Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]
+
+# Reminders (monthly update, the movement's year, events) go out at this local time: late
+# enough in the morning to be read, early enough to act on the same day.
 REMIND_AT = time(9, 0)
-NOTICE_BATCH = 500
 
 
-async def deliver_notices(now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
-    """Move notices written by chat flows (an invitation used, a role revoked) to the outbox.
-
-    The dedup key makes a second process that read the same notices queue nothing twice.
-    """
-    pending = await pending_notices(session, limit=NOTICE_BATCH)
-    await mark_notices_delivered(session, [notice.id for notice in pending], now=now)
-    return [
-        MemberMessage(
-            member_id=notice.member_id,
-            kind="notice",
-            dedup_key=f"notice:{notice.id}",
-            message_key=notice.key,
-            params=notice.params,
-        )
-        for notice in pending
-    ]
+def rule_name(rule: Rule) -> str:
+    """What the logs call ``rule``: its ``name``, else the function's own name."""
+    name = getattr(rule, "name", None)
+    if isinstance(name, str):
+        return name
+    return getattr(rule, "__qualname__", type(rule).__name__)

@@ -1,9 +1,10 @@
 """The clock of ``antq run``: APScheduler only ticks; what is due is a query on the database.
 
 Every minute ``tick`` runs the registered rules; every morning ``run_daily`` runs the daily
-jobs (digests, the retention schedule). A rule is a plain async function
+jobs (digests, the retention schedule). A rule (``bot.rules``) is an async callable
 ``due(now, session) -> [MemberMessage, ...]``: it reads the database and says who should be
-told what. The scheduler queues the answer in the same transaction, through
+told what; reminders are rows of campaigns, each campaign one rule (``bot.reminders``). The
+scheduler queues the answer in the same transaction, through
 ``queue_for_member`` (quiet hours, reminders turned off, de-duplication). Rules name each
 occasion with a ``dedup_key``, so a rule that fires on every tick, or in two processes on one
 database, still queues each message once.
@@ -16,22 +17,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts.rules import fan_out_broadcasts, finish_broadcasts
-from bot.delivery.queueing import MemberMessage, queue_for_member
+from bot.delivery.queueing import queue_for_member
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
 from bot.events.rules import remind_event_participants
 from bot.monthly_reports.rules import report_daily_jobs, report_rules
 from bot.movement_year.rules import year_rules
 from bot.privacy.retention import retention_daily_jobs
-from bot.rules import deliver_notices
+from bot.rules import Rule, rule_name
 from bot.settings import Settings
 from bot.tips.rules import tip_daily_jobs, tip_rules
 from storage.database import Database
@@ -39,11 +39,8 @@ from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 
-Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]
-
 # Rules checked every minute that need no settings; ``scheduled_rules`` adds those that do.
 RULES: list[Rule] = [
-    deliver_notices,
     remind_event_participants,
     fan_out_broadcasts,
     finish_broadcasts,
@@ -131,7 +128,7 @@ class DeliveryScheduler:
                         ):
                             queued += 1
             except Exception as error:
-                log.exception("rule %s failed: %s", _name(rule), type(error).__name__)
+                log.exception("rule %s failed: %s", rule_name(rule), type(error).__name__)
         if queued and self.on_queued is not None:
             self.on_queued()
         return queued
@@ -171,7 +168,3 @@ class DeliveryScheduler:
             await asyncio.wait_for(self._idle.wait(), STOP_GRACE_SECONDS)
         except TimeoutError:  # a database that hangs: its transaction rolls back, whole
             log.warning("stopping the scheduler: a tick did not finish in time")
-
-
-def _name(rule: Rule) -> str:
-    return getattr(rule, "__qualname__", repr(rule))

@@ -27,7 +27,6 @@ from storage.tables import (
     MemberRow,
     ModelActivity,
     MonthlyReport,
-    Notice,
     OutboxMessage,
     PendingReply,
     ProcessedUpdate,
@@ -60,7 +59,6 @@ invitations: Table = Invitation.__table__  # type: ignore[assignment]
 code_attempts: Table = CodeAttemptsRow.__table__  # type: ignore[assignment]
 consent_decisions: Table = ConsentDecision.__table__  # type: ignore[assignment]
 audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
-notices: Table = Notice.__table__  # type: ignore[assignment]
 outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]
 pending_replies: Table = PendingReply.__table__  # type: ignore[assignment]
 member_preferences: Table = MemberPreferences.__table__  # type: ignore[assignment]

@@ -1,7 +1,8 @@
 """Putting a message for a member in the outbox: which account, when, and only once.
 
-Everything that speaks first (scheduler rules, tip notices, broadcasts) goes through
-``queue_for_member`` inside the transaction of its cause.
+Everything the bot tells a member unprompted (reminders and digests of the scheduler's rules,
+tip news, notices such as "your role was revoked", broadcasts) goes into the outbox inside the
+transaction of its cause, through ``queue_for_member``: there is no other path.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
 from bot.places import clean_name, grant_of, place_of
 from conversations.effects import Effect
@@ -44,7 +45,7 @@ from storage.audit import (
 from storage.code_attempts import save_code_attempts
 from storage.invitations import claim_invitation, create_invitation
 from storage.members import set_locale
-from storage.notices import add_notice
+from storage.outbox import NOTICE
 from storage.preferences import set_campaigns, set_reminders
 from storage.roles import grant_role, revoke_role, role_by_id
 from storage.tips import find_tip_by_code
@@ -116,13 +117,14 @@ async def accept_invitation(
     if invitation.created_by is not None:
         area = await area_by_id(session, invitation.area_id)
         place = place_of(area).full_name if area is not None else ""
-        await add_notice(
-            session,
+        notice = MemberMessage(
             invitation.created_by,
-            N_("notice.invitation_used"),
-            {"name": display_name or "", "role": invitation.role, "place": place},
-            now=now,
+            NOTICE,
+            f"notice:invitation-used:{invitation.id}",
+            message_key=N_("notice.invitation_used"),
+            params={"name": display_name or "", "role": invitation.role, "place": place},
         )
+        await queue_for_member(session, notice, now=now)
     return role_id
 
 
@@ -175,13 +177,14 @@ async def _give_up_role(ctx: EffectContext, effect: GiveUpRole) -> None:
         at=now,
     )
     if role.member_id != member.id:
-        await add_notice(
-            session,
+        notice = MemberMessage(
             role.member_id,
-            N_("notice.role_revoked"),
-            {"role": role.role, "place": grant_of(role).place.full_name},
-            now=now,
+            NOTICE,
+            f"notice:role-revoked:{role.id}",
+            message_key=N_("notice.role_revoked"),
+            params={"role": role.role, "place": grant_of(role).place.full_name},
         )
+        await queue_for_member(session, notice, now=now)
 
 
 async def _add_area(ctx: EffectContext, effect: AddArea) -> None:

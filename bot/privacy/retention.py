@@ -182,7 +182,7 @@ async def retention_status(
 class RetentionRule:
     """Apply ``schedule`` and keep the run's counts; a daily job that queues nothing."""
 
-    __qualname__ = "RetentionRule"
+    name = "retention"
 
     def __init__(self, schedule: RetentionSchedule) -> None:
         self.schedule = schedule

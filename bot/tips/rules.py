@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
+from bot.reminders import names_list
+from bot.rules import Rule
 from bot.tips.handlers import category_label, render
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
@@ -30,6 +32,8 @@ from conversations.localtime import LOCAL_TIME
 from storage.outbox import DIGEST, TIP_NOTICE
 from storage.tips import (
     StaffMember,
+    UnacknowledgedTip,
+    UnansweredMessage,
     claim_unacknowledged,
     claim_unanswered_messages,
     staff_over,
@@ -37,8 +41,6 @@ from storage.tips import (
 )
 
 log = logging.getLogger(__name__)
-
-Rule = Callable[[datetime, AsyncSession], Awaitable[Sequence[MemberMessage]]]
 
 
 def nearest(admins: list[StaffMember]) -> list[StaffMember]:
@@ -49,11 +51,34 @@ def nearest(admins: list[StaffMember]) -> list[StaffMember]:
     return [admin for admin in admins if len(admin.area_path) == depth]
 
 
+def tell_admin(
+    admin: StaffMember,
+    key: str,
+    tip: UnacknowledgedTip | UnansweredMessage,
+    hours: int,
+    occasion: str,
+) -> MemberMessage:
+    """A tip notice to ``admin`` that ``tip`` waited ``hours``: its code and category only."""
+    text = render(
+        admin.locale,
+        key,
+        code=format_tip_code(tip.code),
+        category=category_label(admin.locale, tip.category),
+        hours=hours,
+        command=f"/xemtin {tip.code}",
+    )
+    return MemberMessage(admin.member_id, TIP_NOTICE, f"{occasion}:{admin.member_id}", text=text)
+
+
+def waited(now: datetime, since: datetime) -> int:
+    return int((now - since).total_seconds() // 3600)
+
+
 class TipEscalation:
     """Claim the tips waiting past ``after`` and tell their admins (once per tip); a rule run
     on every tick."""
 
-    __qualname__ = "TipEscalation"
+    name = "tip-escalation"
 
     def __init__(self, after: timedelta) -> None:
         self.after = after
@@ -66,24 +91,9 @@ class TipEscalation:
             admins = nearest(await staff_over(session, tip.area_path, ("admin",)))
             if not admins:
                 unreached += 1
-            hours = int((now - tip.received_at).total_seconds() // 3600)
-            for admin in admins:
-                text = render(
-                    admin.locale,
-                    N_("inbox.notice.escalated"),
-                    code=format_tip_code(tip.code),
-                    category=category_label(admin.locale, tip.category),
-                    hours=hours,
-                    command=f"/xemtin {tip.code}",
-                )
-                messages.append(
-                    MemberMessage(
-                        admin.member_id,
-                        TIP_NOTICE,
-                        f"tip-escalated:{tip.id}:{admin.member_id}",
-                        text=text,
-                    )
-                )
+            hours = waited(now, tip.received_at)
+            key, occasion = N_("inbox.notice.escalated"), f"tip-escalated:{tip.id}"
+            messages += [tell_admin(admin, key, tip, hours, occasion) for admin in admins]
         if unreached:
             log.warning("%d unacknowledged tips have no admin above them to escalate to", unreached)
         messages.extend(await self.unanswered(now, session))
@@ -93,25 +103,11 @@ class TipEscalation:
         """Tipsters' messages nobody answered past ``after``: their tips' admins are told."""
         messages: list[MemberMessage] = []
         claimed = await claim_unanswered_messages(session, written_before=now - self.after, now=now)
-        for waiting in claimed:
-            hours = int((now - waiting.created_at).total_seconds() // 3600)
-            for admin in nearest(await staff_over(session, waiting.area_path, ("admin",))):
-                text = render(
-                    admin.locale,
-                    N_("inbox.notice.unanswered"),
-                    code=format_tip_code(waiting.code),
-                    category=category_label(admin.locale, waiting.category),
-                    hours=hours,
-                    command=f"/xemtin {waiting.code}",
-                )
-                messages.append(
-                    MemberMessage(
-                        admin.member_id,
-                        TIP_NOTICE,
-                        f"tip-unanswered:{waiting.id}:{admin.member_id}",
-                        text=text,
-                    )
-                )
+        for message in claimed:
+            hours = waited(now, message.created_at)
+            key, occasion = N_("inbox.notice.unanswered"), f"tip-unanswered:{message.id}"
+            admins = nearest(await staff_over(session, message.area_path, ("admin",)))
+            messages += [tell_admin(admin, key, message, hours, occasion) for admin in admins]
         return messages
 
 
@@ -142,9 +138,7 @@ async def thread_digest(now: datetime, session: AsyncSession) -> Sequence[Member
     today = now.astimezone(LOCAL_TIME).date().isoformat()
     messages = []
     for member_id, tips in heard.items():
-        shown = ", ".join(f"{code} ({count})" for code, count in tips[:CODES_SHOWN])
-        if len(tips) > CODES_SHOWN:
-            shown += f" (+{len(tips) - CODES_SHOWN})"
+        shown = names_list([f"{code} ({count})" for code, count in tips], CODES_SHOWN)
         messages.append(
             MemberMessage(
                 member_id,

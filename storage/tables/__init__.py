@@ -17,7 +17,6 @@ from storage.tables.events import Event, EventParticipant
 from storage.tables.incidents import Incident
 from storage.tables.monthly_reports import MonthlyReport
 from storage.tables.movement_year import StandardRecognition, StandardRegistration, UnitGrade
-from storage.tables.notices import Notice
 from storage.tables.people import (
     CodeAttemptsRow,
     Identity,
@@ -56,7 +55,6 @@ __all__ = [
     "MemberRow",
     "ModelActivity",
     "MonthlyReport",
-    "Notice",
     "OutboxMessage",
     "PendingReply",
     "ProcessedUpdate",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.delivery.quiet_hours import LOCAL_ZONE
 from bot.events.rules import remind_event_participants
-from bot.monthly_reports.rules import OfficerDigest, ReportReminders
+from bot.monthly_reports.rules import OfficerDigest, report_rules
 from bot.scheduler import DeliveryScheduler, Rule
 from conversations.calendar import ReportCalendar
 from conversations.monthly_reports import REPORT_FIELDS
@@ -122,7 +122,7 @@ async def commune(database: Database) -> dict[str, int]:
 
 
 def scheduler(database: Database, clock: FakeClock, *, events: bool = False) -> DeliveryScheduler:
-    rules: list[Rule] = [ReportReminders(CALENDAR)]
+    rules: list[Rule] = report_rules(CALENDAR)
     if events:
         rules.append(remind_event_participants)
     return DeliveryScheduler(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from bot.movement_year.rules import YearReminders
+from bot.movement_year.rules import year_rules
 from bot.scheduler import DeliveryScheduler
 from conversations.targets import YearCalendar
 from storage._sql import identities, outbox, unit_grades
@@ -19,7 +19,7 @@ from tests.bot.movement_year.harness import ADMIN, LEADER, PROVINCE_ADMIN, seed_
 async def live_through(database: Database, start: datetime, until: datetime) -> None:
     clock = FakeClock(start)
     ticking = DeliveryScheduler(
-        database, rules=[YearReminders(YearCalendar())], daily_jobs=[], clock=clock.now
+        database, rules=year_rules(YearCalendar()), daily_jobs=[], clock=clock.now
     )
     while clock.current < until:
         await ticking.tick()

@@ -10,7 +10,7 @@ from conversations.people.invitations import new_invite_code
 from conversations.policy import PolicyViolation
 from conversations.ports import Member
 from conversations.secret_codes import LOCKOUTS, CodeKind
-from storage._sql import audit_log, code_attempts, invitations, member_roles, notices, tips
+from storage._sql import audit_log, code_attempts, invitations, member_roles, outbox, tips
 from storage.areas import area_by_code
 from storage.database import Database
 from storage.members import find_or_create_member
@@ -51,9 +51,9 @@ async def test_an_invited_leader_joins_by_deep_link_and_the_admin_is_told(tree: 
         "invitation.used",
         "role.granted",
     ]
-    (notice,) = await rows(tree, notices)
+    (notice,) = await rows(tree, outbox)  # queued with the join, in its transaction
     assert notice["member_id"] == roles[0]["member_id"]
-    assert notice["key"] == "notice.invitation_used"
+    assert notice["message_key"] == "notice.invitation_used"
     assert notice["params"] == {
         "name": "Trần Văn Đông",
         "role": "leader",
@@ -178,7 +178,7 @@ async def test_an_admin_revokes_a_role_and_the_holder_is_told(tree: Database) ->
     assert revoked["revoked_at"] is not None
     assert revoked["revoked_by"] == (await rows(tree, member_roles))[0]["member_id"]
     assert (await rows(tree, audit_log))[-1]["action"] == "role.revoked"
-    told = [n for n in await rows(tree, notices) if n["key"] == "notice.role_revoked"]
+    told = [n for n in await rows(tree, outbox) if n["message_key"] == "notice.role_revoked"]
     assert [n["member_id"] for n in told] == [leader_role["member_id"]]
     await leader.send(text="/vaitro")
     assert t("roles.none") in leader.text  # a resident again

@@ -32,6 +32,11 @@ class AreaHolder:
     parent_name: str | None
     path: str
 
+    @property
+    def place_name(self) -> str:
+        """The place as a reminder names it: "Thôn Đông, Xã Đô Lương"."""
+        return f"{self.area_name}, {self.parent_name}" if self.parent_name else self.area_name
+
 
 @dataclass(frozen=True, slots=True)
 class NewTipLine:
