@@ -11,7 +11,7 @@ fan-out that stopped half-way resumes after the last member it queued.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -66,22 +66,14 @@ class NewBroadcast:
 
 
 @dataclass(frozen=True, slots=True)
-class BroadcastRecord:
-    """A stored broadcast with the name and path of the place it was sent within."""
+class BroadcastRecord(NewBroadcast):
+    """A stored broadcast (``NewBroadcast``) with its id, the name and path of the place it was
+    sent within, and when its sending started, finished or was cancelled."""
 
+    _: KW_ONLY
     id: int
-    created_by: int | None
-    area_id: int
     area_name: str
     area_path: str
-    audience: dict[str, Any]
-    text_vi: str
-    text_en: str | None
-    photo: dict[str, str] | None
-    status: str
-    send_at: datetime
-    recipients: int | None
-    created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
     cancelled_at: datetime | None

@@ -44,6 +44,7 @@ from storage._sql import (
     tips,
     with_place,
 )
+from storage.monthly_reports import FIGURE_COLUMNS
 
 __all__ = [
     "PAGE_SIZE",
@@ -69,21 +70,7 @@ PAGE_SIZE = 2000
 Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 # The monthly update's figure and text columns, in the order of the update.
-_BOOKKEEPING = {
-    "id",
-    "area_id",
-    "period",
-    "deadline",
-    "late",
-    "filed_by",
-    "filed_at",
-    "updated_by",
-    "updated_at",
-    "version",
-}
-REPORT_FIGURES: tuple[str, ...] = tuple(
-    column.name for column in monthly_reports.columns if column.name not in _BOOKKEEPING
-)
+REPORT_FIGURES: tuple[str, ...] = FIGURE_COLUMNS
 
 
 def _after(
@@ -112,30 +99,51 @@ async def _pages(
         last = rows[-1]
 
 
-async def _in_time_order(
-    sessions: Sessions,
-    columns: tuple[Any, ...],
-    source: FromClause,
-    where: tuple[ColumnElement[bool], ...],
-    moment: ColumnElement[Any],
-    key: ColumnElement[int],
-    page_size: int,
-) -> AsyncIterator[Row[Any]]:
-    """Rows of ``source`` meeting ``where``, in (moment, key) order, page by page."""
+@dataclass(frozen=True, slots=True)
+class _TimeOrdered:
+    """A listing of one kind of record in a subtree, in (moment, key) order, page by page:
+    ``listing(sessions, within, since=..., until=...)`` yields the rows whose moment is in
+    [since, until)."""
 
-    def page(last: Row[Any] | None) -> Select[Any]:
-        statement = select(*columns).select_from(source).where(*where).order_by(moment, key)
-        if last is not None:
-            moment_name = moment.name  # type: ignore[attr-defined]
-            key_name = key.name  # type: ignore[attr-defined]
-            statement = statement.where(
-                _after(moment, getattr(last, moment_name), key, getattr(last, key_name))
+    columns: tuple[Any, ...]
+    source: FromClause
+    moment: ColumnElement[Any]
+    key: ColumnElement[int]
+
+    def __call__(
+        self,
+        sessions: Sessions,
+        within: str,
+        *,
+        since: Any,
+        until: Any,
+        until_included: bool = False,
+        page_size: int = PAGE_SIZE,
+    ) -> AsyncIterator[Row[Any]]:
+        before = self.moment <= until if until_included else self.moment < until
+        where = (inside(areas.c.path, within), self.moment >= since, before)
+        return self._rows(sessions, where, page_size)
+
+    async def _rows(
+        self, sessions: Sessions, where: tuple[ColumnElement[bool], ...], page_size: int
+    ) -> AsyncIterator[Row[Any]]:
+        moment, key = self.moment, self.key
+
+        def page(last: Row[Any] | None) -> Select[Any]:
+            statement = (
+                select(*self.columns).select_from(self.source).where(*where).order_by(moment, key)
             )
-        return statement
+            if last is not None:
+                moment_name = moment.name  # type: ignore[attr-defined]
+                key_name = key.name  # type: ignore[attr-defined]
+                statement = statement.where(
+                    _after(moment, getattr(last, moment_name), key, getattr(last, key_name))
+                )
+            return statement
 
-    async with aclosing(_pages(sessions, page, page_size)) as rows:
-        async for row in rows:
-            yield row
+        async with aclosing(_pages(sessions, page, page_size)) as rows:
+            async for row in rows:
+                yield row
 
 
 # -- monthly reports --------------------------------------------------------------------------
@@ -335,25 +343,10 @@ _tip_columns = (
 )
 
 
-def iter_tips(
-    sessions: Sessions,
-    within: str,
-    *,
-    since: datetime,
-    until: datetime,
-    page_size: int = PAGE_SIZE,
-) -> AsyncIterator[Row[Any]]:
-    """Tips placed in the subtree and received in [since, until), oldest first."""
-    received = tips.c.received_at
-    return _in_time_order(
-        sessions,
-        _tip_columns,
-        tips.join(areas, areas.c.id == tips.c.area_id),
-        (inside(areas.c.path, within), received >= since, received < until),
-        received,
-        tips.c.id,
-        page_size,
-    )
+# Tips placed in the subtree and received in [since, until), oldest first.
+iter_tips = _TimeOrdered(
+    _tip_columns, tips.join(areas, areas.c.id == tips.c.area_id), tips.c.received_at, tips.c.id
+)
 
 
 _activity_columns = (
@@ -369,6 +362,16 @@ _activity_columns = (
 )
 
 
+_activities = _TimeOrdered(
+    _activity_columns,
+    model_activities.join(
+        security_models, security_models.c.id == model_activities.c.model_id
+    ).join(areas, areas.c.id == security_models.c.area_id),
+    model_activities.c.activity_date,
+    model_activities.c.id,
+)
+
+
 def iter_activities(
     sessions: Sessions,
     within: str,
@@ -378,17 +381,8 @@ def iter_activities(
     page_size: int = PAGE_SIZE,
 ) -> AsyncIterator[Row[Any]]:
     """Activities of the subtree's models dated ``date_from`` to ``date_to``, by date."""
-    dated = model_activities.c.activity_date
-    return _in_time_order(
-        sessions,
-        _activity_columns,
-        model_activities.join(
-            security_models, security_models.c.id == model_activities.c.model_id
-        ).join(areas, areas.c.id == security_models.c.area_id),
-        (inside(areas.c.path, within), dated >= date_from, dated <= date_to),
-        dated,
-        model_activities.c.id,
-        page_size,
+    return _activities(
+        sessions, within, since=date_from, until=date_to, until_included=True, page_size=page_size
     )
 
 
@@ -416,22 +410,10 @@ _event_columns = (
 )
 
 
-def iter_events(
-    sessions: Sessions,
-    within: str,
-    *,
-    since: datetime,
-    until: datetime,
-    page_size: int = PAGE_SIZE,
-) -> AsyncIterator[Row[Any]]:
-    """Events for the subtree starting in [since, until), by start."""
-    starts = events.c.starts_at
-    return _in_time_order(
-        sessions,
-        _event_columns,
-        events.join(areas, areas.c.id == events.c.area_id),
-        (inside(areas.c.path, within), starts >= since, starts < until),
-        starts,
-        events.c.id,
-        page_size,
-    )
+# Events for the subtree starting in [since, until), by start.
+iter_events = _TimeOrdered(
+    _event_columns,
+    events.join(areas, areas.c.id == events.c.area_id),
+    events.c.starts_at,
+    events.c.id,
+)
