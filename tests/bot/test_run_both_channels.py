@@ -17,7 +17,7 @@ import httpx
 from tests.conversations.harness import t
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
-from tests.harness import antq_environment, wait_until
+from tests.harness import PATIENCE, antq_environment, wait_until
 
 ANTQ = Path(sys.executable).parent / "antq"
 SECRET = "both-channels-webhook-secret"
@@ -67,8 +67,8 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -
 
             telegram.user_sends_text(TELEGRAM_USER, "/start")
             zalo.user_sends_text(ZALO_USER, "/start")
-            (first_telegram,) = await telegram.wait_for_messages(TELEGRAM_USER, 1, timeout=20)
-            (first_zalo,) = await zalo.wait_for_texts(ZALO_USER, 1, timeout=20)
+            (first_telegram,) = await telegram.wait_for_messages(TELEGRAM_USER, 1, timeout=PATIENCE)
+            (first_zalo,) = await zalo.wait_for_texts(ZALO_USER, 1, timeout=PATIENCE)
             # Telegram tells the app's language, which the bot speaks: no question; Zalo does
             # not, so its user is asked. Each sees options in their platform's way.
             assert t("language.from_app") in first_telegram["text"]
@@ -78,7 +78,7 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -
 
             # A phone number typed at a menu must never reach the log, even at DEBUG.
             zalo.user_sends_text(ZALO_USER, PHONE)
-            await zalo.wait_for_texts(ZALO_USER, 2, timeout=20)
+            await zalo.wait_for_texts(ZALO_USER, 2, timeout=PATIENCE)
 
             async with httpx.AsyncClient() as client:
                 health = await client.get(f"http://127.0.0.1:{port}/healthz")
@@ -87,7 +87,7 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
-            output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+            output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
         log = output.decode(errors="replace")
         assert process.returncode == 0, log
         assert PHONE not in log
@@ -115,7 +115,7 @@ async def test_a_refused_token_stops_the_bot_with_a_line_that_does_not_show_it(
             env=environment,
             cwd=tmp_path,
         )
-        output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
     said = output.decode(errors="replace")
     assert process.returncode == 1, said
     assert "Telegram refused the bot token (ANTQ_TELEGRAM_TOKEN)" in said

@@ -72,7 +72,7 @@ async def _kill_mid_way(database: Database, clock: FakeClock, worker: str) -> Dy
     dying = asyncio.create_task(
         sender(database, first, clock, max_in_flight=4, owner=new_lease_owner(worker)).deliver_due()
     )
-    await asyncio.wait_for(first.dying.wait(), timeout=10)
+    await asyncio.wait_for(first.dying.wait(), timeout=PATIENCE)
     await asyncio.sleep(0.05)  # whatever could still be recorded is
     dying.cancel()
     with pytest.raises(asyncio.CancelledError):
