@@ -7,7 +7,6 @@ fakes deliver updates to its web server exactly as the platforms would.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -18,6 +17,7 @@ import httpx
 from tests.conversations.harness import t
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
+from tests.harness import PATIENCE, antq_environment, wait_until
 
 ANTQ = Path(sys.executable).parent / "antq"
 SECRET = "both-channels-webhook-secret"
@@ -27,35 +27,27 @@ PHONE = "0987654321"
 
 
 def free_port() -> int:
+    """A port free now (the webhook URL names the port before the bot listens on it)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-async def wait_until(condition: object, timeout: float = 30.0) -> None:  # noqa: ASYNC109
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():  # type: ignore[operator]
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.1)
-
-
 async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -> None:
     port = free_port()
     async with FakeTelegramServer() as telegram, FakeZaloServer() as zalo:
-        environment = {
-            "PATH": os.environ.get("PATH", ""),
-            "ANTQ_DATABASE_URL": f"sqlite:///{tmp_path / 'antq.sqlite3'}",
-            "ANTQ_DATA_DIR": str(tmp_path),
-            "ANTQ_TELEGRAM_TOKEN": telegram.token,
-            "ANTQ_TELEGRAM_BASE_URL": telegram.base_url,
-            "ANTQ_ZALO_TOKEN": zalo.token,
-            "ANTQ_ZALO_BASE_URL": zalo.base_url,
-            "ANTQ_WEBHOOK_BASE_URL": f"http://127.0.0.1:{port}",
-            "ANTQ_WEBHOOK_SECRET": SECRET,
-            "ANTQ_WEB_HOST": "127.0.0.1",
-            "ANTQ_WEB_PORT": str(port),
-            "ANTQ_LOG_LEVEL": "DEBUG",
-        }
+        environment = antq_environment(
+            ANTQ_DATABASE_URL=f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+            ANTQ_DATA_DIR=str(tmp_path),
+            ANTQ_TELEGRAM_TOKEN=telegram.token,
+            ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
+            ANTQ_ZALO_TOKEN=zalo.token,
+            ANTQ_ZALO_BASE_URL=zalo.base_url,
+            ANTQ_WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
+            ANTQ_WEBHOOK_SECRET=SECRET,
+            ANTQ_WEB_PORT=str(port),
+            ANTQ_LOG_LEVEL="DEBUG",
+        )
         process = await asyncio.create_subprocess_exec(
             str(ANTQ),
             "run",
@@ -66,15 +58,17 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -
             cwd=tmp_path,
         )
         try:
-            await wait_until(lambda: telegram.webhook_url and zalo.webhook_url)
+            await wait_until(
+                lambda: telegram.webhook_url and zalo.webhook_url, what="both webhooks set"
+            )
             assert telegram.webhook_url == f"http://127.0.0.1:{port}/telegram"
             assert zalo.webhook_url == f"http://127.0.0.1:{port}/zalo"
             assert telegram.webhook_secret == zalo.webhook_secret == SECRET
 
             telegram.user_sends_text(TELEGRAM_USER, "/start")
             zalo.user_sends_text(ZALO_USER, "/start")
-            (first_telegram,) = await telegram.wait_for_messages(TELEGRAM_USER, 1, timeout=20)
-            (first_zalo,) = await zalo.wait_for_texts(ZALO_USER, 1, timeout=20)
+            (first_telegram,) = await telegram.wait_for_messages(TELEGRAM_USER, 1, timeout=PATIENCE)
+            (first_zalo,) = await zalo.wait_for_texts(ZALO_USER, 1, timeout=PATIENCE)
             # Telegram tells the app's language, which the bot speaks: no question; Zalo does
             # not, so its user is asked. Each sees options in their platform's way.
             assert t("language.from_app") in first_telegram["text"]
@@ -84,7 +78,7 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -
 
             # A phone number typed at a menu must never reach the log, even at DEBUG.
             zalo.user_sends_text(ZALO_USER, PHONE)
-            await zalo.wait_for_texts(ZALO_USER, 2, timeout=20)
+            await zalo.wait_for_texts(ZALO_USER, 2, timeout=PATIENCE)
 
             async with httpx.AsyncClient() as client:
                 health = await client.get(f"http://127.0.0.1:{port}/healthz")
@@ -93,7 +87,7 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
-            output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+            output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
         log = output.decode(errors="replace")
         assert process.returncode == 0, log
         assert PHONE not in log
@@ -106,16 +100,12 @@ async def test_a_refused_token_stops_the_bot_with_a_line_that_does_not_show_it(
 ) -> None:
     async with FakeTelegramServer() as telegram:
         wrong = "123456789:" + "Z" * 35  # the fake accepts only its own token
-        environment = {
-            "PATH": os.environ.get("PATH", ""),
-            "ANTQ_DATABASE_URL": f"sqlite:///{tmp_path / 'antq.sqlite3'}",
-            "ANTQ_DATA_DIR": str(tmp_path),
-            "ANTQ_TELEGRAM_TOKEN": wrong,
-            "ANTQ_TELEGRAM_BASE_URL": telegram.base_url,
-            # Polling still serves /healthz: on any free port, beside other tests' bots.
-            "ANTQ_WEB_HOST": "127.0.0.1",
-            "ANTQ_WEB_PORT": "0",
-        }
+        environment = antq_environment(
+            ANTQ_DATABASE_URL=f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+            ANTQ_DATA_DIR=str(tmp_path),
+            ANTQ_TELEGRAM_TOKEN=wrong,
+            ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
+        )
         process = await asyncio.create_subprocess_exec(
             str(ANTQ),
             "run",
@@ -125,7 +115,7 @@ async def test_a_refused_token_stops_the_bot_with_a_line_that_does_not_show_it(
             env=environment,
             cwd=tmp_path,
         )
-        output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
     said = output.decode(errors="replace")
     assert process.returncode == 1, said
     assert "Telegram refused the bot token (ANTQ_TELEGRAM_TOKEN)" in said

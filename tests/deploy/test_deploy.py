@@ -32,6 +32,7 @@ from bot.web.app import build_web_app
 from conversations.i18n import LOCALES_DIR
 from storage.database import Database, async_url
 from storage.migrate import upgrade
+from tests.harness import PATIENCE
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -223,8 +224,8 @@ def serving_healthz(database_url: str) -> Iterator[int]:
 
     thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
     thread.start()
-    assert started.wait(10)
-    deadline = time.monotonic() + 10
+    assert started.wait(PATIENCE)
+    deadline = time.monotonic() + PATIENCE
     while server is not None and not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)

@@ -14,6 +14,7 @@ from storage._sql import outbox
 from storage.database import Database
 from storage.outbox import REMINDER, TIP_NOTICE, claim_due, count_by_status
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, add_member, local, sender
+from tests.harness import PATIENCE, wait_until
 
 MORNING = local(2026, 11, 24, 9, 0)
 
@@ -179,17 +180,15 @@ async def test_run_sends_until_stopped_and_wakes_on_demand(database: Database) -
     clock = FakeClock(MORNING)
     member = await add_member(database, 1001)
     transport = RecordingTransport()
-    outbox_sender = sender(database, transport, clock, idle_wait=30.0)
+    # Idle, it would look again only after far longer than the test waits for the message.
+    outbox_sender = sender(database, transport, clock, idle_wait=10 * PATIENCE)
     running = asyncio.create_task(outbox_sender.run())
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0.05)  # most likely idle by now (if not, it finds the message anyway)
     await _queue(database, clock, MemberMessage(member.id, TIP_NOTICE, "t", text="Tin"))
     outbox_sender.wake()
-    for _ in range(100):
-        if transport.count:
-            break
-        await asyncio.sleep(0.02)
+    await wait_until(lambda: transport.count, what="the woken sender sending")
     outbox_sender.stop()
-    await asyncio.wait_for(running, 5)
+    await asyncio.wait_for(running, PATIENCE)
     assert transport.sent == {"1001": ["Tin"]}
 
 

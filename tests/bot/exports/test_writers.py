@@ -128,17 +128,19 @@ def test_xlsx_sheets_keep_their_titles_in_order() -> None:
 
 
 def test_rows_of_more_shapes_than_are_templated_are_still_written_right() -> None:
-    # Each row has its blank in another column: a shape of its own.
-    width = MAX_SHAPES + 20
-    rows: list[list[Cell]] = [
-        [None if column == blank else column for column in range(width)] for blank in range(width)
-    ]
-    sheet = load_workbook(io.BytesIO(xlsx(rows)), read_only=True).active
-    read = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert len(read) == width
-    for blank, row in enumerate(read):
+    # Row n has its blanks where n's binary digits are 1: a shape of its own in few columns.
+    count = MAX_SHAPES + 20
+    width = count.bit_length()
+
+    def row_of(number: int) -> list[Cell]:
+        return [None if number >> column & 1 else column for column in range(width)]
+
+    book = load_workbook(io.BytesIO(xlsx([row_of(n) for n in range(count)])), read_only=True)
+    read = list(book.active.iter_rows(min_row=2, values_only=True))  # type: ignore[union-attr]
+    assert len(read) == count
+    for number, row in enumerate(read):
         padded = list(row) + [None] * (width - len(row))
-        assert padded == [None if column == blank else column for column in range(width)]
+        assert padded == row_of(number)
 
 
 def test_an_excel_serial_is_openpyxls() -> None:

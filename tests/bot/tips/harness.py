@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from bot.delivery.sender import OutboxSender
+from bot.delivery.transports import Transport
+from bot.tips.delivery import thread_messages_finished
 from conversations.replies import Choices
 from storage._sql import tips
 from storage.areas import area_by_code
 from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
-from tests.bot.harness import Phone, at_menu, make_processor, rows, walk
+from tests.bot.delivery.harness import FakeClock, sender
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows, walk
 from tests.conversations.harness import ANONYMOUS_PATH, Clock
 
 UP_TO_COMMUNE = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.commune")
@@ -92,3 +96,21 @@ OFFICER_B = ("602", "Phạm Thị Bình")
 
 
 ELSEWHERE = ("603", "Hoàng Văn Cường")
+
+
+async def ask(officer: Phone, code: str, question: str) -> None:
+    """``officer`` asks the tipster of ``code`` ``question`` (/hoi), without photos."""
+    await officer.send(text=f"/hoi {code}")
+    await officer.send(text=question)
+    await officer.send(text="xong")  # no photos
+
+
+def thread_sender(database: Database, clock: Clock, transport: Transport) -> OutboxSender:
+    """The outbox sender as ``antq run`` wires it: it opens sealed routes and tells the thread."""
+    return sender(
+        database,
+        transport,
+        FakeClock(clock.now),
+        open_route=lambda sealed: SEALER.open_route(sealed)[1],
+        on_finished=thread_messages_finished,
+    )

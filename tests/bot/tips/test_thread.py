@@ -9,11 +9,8 @@ import re
 from datetime import timedelta
 
 from bot.delivery.errors import RecipientBlocked
-from bot.delivery.sender import OutboxSender
-from bot.delivery.transports import Transport
 from bot.processor import MessageProcessor
 from bot.scheduler import DeliveryScheduler
-from bot.tips.delivery import thread_messages_finished
 from bot.tips.rules import tip_daily_jobs, tip_rules
 from conversations.commands import COMMAND_TAP
 from conversations.fields import format_tip_code
@@ -30,9 +27,11 @@ from tests.bot.tips.harness import (
     OFFICER_A,
     OFFICER_B,
     act,
+    ask,
     member_id,
     new_tip,
     officer_phone,
+    thread_sender,
 )
 from tests.conversations.harness import CATALOGUES, Clock, t
 
@@ -149,23 +148,6 @@ async def test_a_question_goes_on_the_sealed_route_only_and_the_thread_reads_wit
 
 
 # -- the dialogue: answering in place, delivery, ending, handing over, escalation ------------
-
-
-async def ask(officer: Phone, code: str, question: str) -> None:
-    await officer.send(text=f"/hoi {code}")
-    await officer.send(text=question)
-    await officer.send(text="xong")  # no photos
-
-
-def thread_sender(database: Database, clock: Clock, transport: Transport) -> OutboxSender:
-    """The outbox sender as ``antq run`` wires it: it opens sealed routes and tells the thread."""
-    return sender(
-        database,
-        transport,
-        FakeClock(clock.now),
-        open_route=lambda sealed: SEALER.open_route(sealed)[1],
-        on_finished=thread_messages_finished,
-    )
 
 
 async def test_a_delivered_question_is_timed_and_the_tipster_answers_it_in_place(

@@ -45,8 +45,7 @@ from tests.bot.channels.test_zalo_bot_channel import PHOTO as ZALO_PHOTO
 from tests.bot.channels.test_zalo_bot_channel import USER as ZALO_USER
 from tests.bot.channels.test_zalo_bot_channel import ZaloUser, running_bot, start_a_tip
 from tests.bot.harness import SEALER, TREE
-from tests.bot.tips.harness import OFFICER_A, officer_phone, staff
-from tests.bot.tips.test_thread import ask
+from tests.bot.tips.harness import OFFICER_A, ask, officer_phone, staff
 from tests.conversations.harness import ANONYMOUS_PATH, CATALOGUES, Clock, t
 from tests.fakes.telegram_server import FakeTelegramServer
 

@@ -19,9 +19,9 @@ from storage._sql import pending_replies
 from storage.database import Database
 from storage.replies import finish_replies
 from storage.tables import Base
+from tests.bot.delivery.harness import RecordingTransport
 from tests.bot.harness import NAME, Phone, at_menu, make_processor, rows
-from tests.bot.tips.harness import OFFICER_A, act, new_tip, officer_phone
-from tests.bot.tips.test_thread import RecordingTransport, ask, thread_sender
+from tests.bot.tips.harness import OFFICER_A, act, ask, new_tip, officer_phone, thread_sender
 from tests.conversations.harness import Clock, t
 
 CHAT = "77"  # the tipster's Telegram user and chat id (``new_tip`` files the tip as user 77)

@@ -14,6 +14,7 @@ from tests.bot.channels.harness import SECRET, USER, webhook_bot
 from tests.bot.channels.test_telegram_channel import private_update, secret_header
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.harness import wait_until
 
 
 async def test_a_webhook_body_over_the_limit_gets_413_and_the_bot_goes_on(
@@ -90,6 +91,5 @@ async def test_a_client_that_goes_away_is_a_log_line(
             await writer.drain()
             writer.close()
             await writer.wait_closed()
-            await asyncio.sleep(0.5)
-    assert "went away" in caplog.text
+            await wait_until(lambda: "went away" in caplog.text, what="the log line")
     assert "Traceback" not in caplog.text

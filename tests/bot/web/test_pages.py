@@ -3,12 +3,9 @@ the login rate limit, files streamed from Telegram, compliance, broadcasts and e
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 import zipfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
@@ -23,20 +20,10 @@ from storage.broadcasts import NewBroadcast, insert_broadcast
 from storage.database import Database
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip
-from tests.bot.web.harness import client, csrf_of, link_from_chat, log_in
+from tests.bot.web.harness import csrf_of, link_from_chat, log_in, signed_in
 from tests.conversations.harness import CATALOGUES, Clock, t
 from tests.fakes.telegram_server import FakeTelegramServer
-
-
-@asynccontextmanager
-async def signed_in(
-    database: Database, clock: Clock, user: tuple[str, str]
-) -> AsyncIterator[httpx.AsyncClient]:
-    token = await link_from_chat(database, clock, user)
-    assert token is not None
-    async with client(database, clock) as web:
-        assert (await log_in(web, token)).status_code == 303
-        yield web
+from tests.harness import wait_until
 
 
 def codes_on(page: httpx.Response) -> set[str]:
@@ -218,16 +205,18 @@ async def exported(web: httpx.AsyncClient, subject: str, format: str) -> httpx.R
         data={"csrf": csrf_of(page), "place": "17662", "subject": subject, "format": format},
     )
     assert started.status_code == 303
-    for _ in range(100):
+
+    async def ready_link() -> str | None:
         page = await web.get("/web/exports")
         link = re.search(r'href="(/web/exports/[^"]+)"', page.text)
-        if link:
-            file = await web.get(link.group(1))
-            assert (await web.get(link.group(1))).status_code == 404  # downloaded once only
-            return file
-        assert 'http-equiv="refresh"' in page.text  # the progress line refreshes itself
-        await asyncio.sleep(0.05)
-    raise AssertionError("the export never finished")
+        if link is None:
+            assert 'http-equiv="refresh"' in page.text  # the progress line refreshes itself
+        return link.group(1) if link else None
+
+    link = await wait_until(ready_link, what="the export finishing")
+    file = await web.get(link)
+    assert (await web.get(link)).status_code == 404  # downloaded once only
+    return file
 
 
 async def test_an_export_is_made_in_the_background_and_downloaded_once(commune: Database) -> None:

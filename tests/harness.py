@@ -1,0 +1,52 @@
+"""Helpers of every test folder: waiting for something to happen, and starting ``antq``.
+
+A test never checks after a fixed sleep: it waits for the event it expects, with a deadline
+generous enough for a machine busy with other work (a busy machine is slow, not wrong).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# How long a test waits for something that takes milliseconds on a quiet machine.
+PATIENCE = 60.0
+
+
+async def wait_until(
+    predicate: Callable[[], T | Awaitable[T]],
+    timeout: float = PATIENCE,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
+    *,
+    interval: float = 0.05,
+    what: str = "the condition",
+) -> T:
+    """``predicate()``'s first truthy value (awaited when it is a coroutine), checked every
+    ``interval`` seconds; an AssertionError naming ``what`` when ``timeout`` passes first."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = predicate()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value  # type: ignore[return-value]
+        if loop.time() >= deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:.0f} s")
+        await asyncio.sleep(interval)
+
+
+def antq_environment(**settings: str) -> dict[str, str]:
+    """The environment of an ``antq`` process a test starts: only ``settings`` (ANTQ_...) and
+    PATH, and its web server on a free port of 127.0.0.1, so that bots of tests running side
+    by side (or of another run on the same machine) never fight over a port."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "ANTQ_WEB_HOST": "127.0.0.1",
+        "ANTQ_WEB_PORT": "0",
+        **settings,
+    }
