@@ -14,6 +14,7 @@ from bot.targets import YearSettings
 from conversations.i18n import Catalogues
 from conversations.ports import Member
 from conversations.replies import Inbound, Reply
+from storage.audit import record_audit
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,27 @@ class EffectContext:
     replies: list[Reply] = field(default_factory=list)
     catalogues: Catalogues = field(kw_only=True)
     year: YearSettings = field(default_factory=YearSettings, kw_only=True)
+
+    async def audit(
+        self,
+        action: str,
+        *,
+        subject_kind: str | None = None,
+        subject_id: int | None = None,
+        role: str | None = None,
+        area_id: int | None = None,
+    ) -> None:
+        """Log that the member did ``action`` now, in the message's transaction."""
+        await record_audit(
+            self.session,
+            action,
+            actor_member_id=self.member.id,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            role=role,
+            area_id=area_id,
+            at=self.now,
+        )
 
 
 # A handler performs one kind of effect; it raises to roll the whole message back.

@@ -32,7 +32,6 @@ from conversations.places import Place
 from conversations.policy import Action, PolicyViolation, may
 from conversations.replies import Document, Text
 from storage.areas import area_by_code
-from storage.audit import record_audit
 
 MAX_CHAT_ROWS = 20_000
 MAX_CHAT_BYTES = 20 * 1024 * 1024  # Telegram takes up to 50 MB from bots; keep well below
@@ -91,14 +90,7 @@ async def make_export(ctx: EffectContext, effect: MakeExport) -> None:
         ctx.replies.append(Text(texts.text(locale, N_("export.too_large"), rows=MAX_CHAT_ROWS)))
         return
     for place in places:
-        await record_audit(
-            ctx.session,
-            EXPORT_MADE,
-            actor_member_id=ctx.member.id,
-            subject_kind="export",
-            area_id=place.id,
-            at=ctx.now,
-        )
+        await ctx.audit(EXPORT_MADE, subject_kind="export", area_id=place.id)
     caption = texts.text(locale, N_("export.ready"), rows=result.rows)
     ctx.replies.append(Document(caption, file_name(request, result.extension), data))
 

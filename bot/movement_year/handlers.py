@@ -33,7 +33,6 @@ from conversations.places import Place
 from conversations.policy import Action, PolicyViolation, may
 from conversations.replies import Document, Text
 from storage.areas import area_by_code, area_by_id
-from storage.audit import record_audit
 from storage.movement_year import set_grade, set_recognition, set_registration
 
 GRADE_RECORDED = "year.grade"
@@ -73,14 +72,8 @@ async def record_recognition(ctx: EffectContext, effect: RecordRecognition) -> N
         member_id=ctx.member.id,
         now=ctx.now,
     )
-    await record_audit(
-        ctx.session,
-        RECOGNITION_RECORDED,
-        actor_member_id=ctx.member.id,
-        subject_kind="area",
-        subject_id=place.id,
-        area_id=place.id,
-        at=ctx.now,
+    await ctx.audit(
+        RECOGNITION_RECORDED, subject_kind="area", subject_id=place.id, area_id=place.id
     )
 
 
@@ -89,15 +82,7 @@ async def record_grade(ctx: EffectContext, effect: RecordGrade) -> None:
     await set_grade(
         ctx.session, place.id, effect.year, grade=effect.grade, member_id=ctx.member.id, now=ctx.now
     )
-    await record_audit(
-        ctx.session,
-        GRADE_RECORDED,
-        actor_member_id=ctx.member.id,
-        subject_kind="area",
-        subject_id=place.id,
-        area_id=place.id,
-        at=ctx.now,
-    )
+    await ctx.audit(GRADE_RECORDED, subject_kind="area", subject_id=place.id, area_id=place.id)
 
 
 async def allowed_place(ctx: EffectContext, path: str, action: Action) -> Place:
@@ -154,14 +139,7 @@ async def make_report_draft(ctx: EffectContext, effect: MakeReportDraft) -> None
         book=ctx.year.book,
         calendar=ctx.year.calendar,
     )
-    await record_audit(
-        ctx.session,
-        REPORT_DRAFTED,
-        actor_member_id=ctx.member.id,
-        subject_kind="report",
-        area_id=place.id,
-        at=ctx.now,
-    )
+    await ctx.audit(REPORT_DRAFTED, subject_kind="report", area_id=place.id)
     caption = texts.text(locale, N_("year.report.ready"), place=place.full_name)
     ctx.replies.append(Document(caption, report_file_name(place, span), data))
 

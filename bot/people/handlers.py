@@ -140,15 +140,12 @@ async def _create_invitation(ctx: EffectContext, effect: CreateInvitation) -> No
         expires_at=effect.expires_at,
         now=now,
     )
-    await record_audit(
-        session,
+    await ctx.audit(
         INVITATION_CREATED,
-        actor_member_id=member.id,
         subject_kind="invitation",
         subject_id=invitation_id,
         role=effect.role,
         area_id=effect.area_id,
-        at=now,
     )
 
 
@@ -164,15 +161,12 @@ async def _give_up_role(ctx: EffectContext, effect: GiveUpRole) -> None:
     await revoke_role(session, role.id, by=member.id, now=now)
     # Their browsers lose the web console now, not at their next page.
     await end_member_sessions(session, role.member_id, now=now)
-    await record_audit(
-        session,
+    await ctx.audit(
         ROLE_LEFT if role.member_id == member.id else ROLE_REVOKED,
-        actor_member_id=member.id,
         subject_kind="member",
         subject_id=role.member_id,
         role=role.role,
         area_id=role.area_id,
-        at=now,
     )
     if role.member_id != member.id:
         await add_notice(
@@ -205,18 +199,11 @@ async def _add_area(ctx: EffectContext, effect: AddArea) -> None:
         ],
         now=now,
     )
-    await record_audit(
-        session,
-        AREA_ADDED,
-        actor_member_id=member.id,
-        area_id=parent.id,
-        subject_kind="area",
-        at=now,
-    )
+    await ctx.audit(AREA_ADDED, area_id=parent.id, subject_kind="area")
 
 
 async def _rename_area(ctx: EffectContext, effect: RenameArea) -> None:
-    session, member, now = ctx.session, ctx.member, ctx.now
+    session, member = ctx.session, ctx.member
     area = await area_by_id(session, effect.area_id)
     if area is None or not may(member.roles, Action.MANAGE_AREAS, area.path):
         raise PolicyViolation("renaming a place outside the member's places")
@@ -229,31 +216,14 @@ async def _rename_area(ctx: EffectContext, effect: RenameArea) -> None:
         former_name=area.name,
         former_name_folded=fold(area.name),
     )
-    await record_audit(
-        session,
-        AREA_RENAMED,
-        actor_member_id=member.id,
-        subject_kind="area",
-        subject_id=area.id,
-        area_id=area.id,
-        at=now,
-    )
+    await ctx.audit(AREA_RENAMED, subject_kind="area", subject_id=area.id, area_id=area.id)
 
 
 async def _record_tip_view(ctx: EffectContext, effect: RecordTipView) -> None:
-    session, member, now = ctx.session, ctx.member, ctx.now
-    tip = await find_tip_by_code(session, effect.code)
+    tip = await find_tip_by_code(ctx.session, effect.code)
     if tip is None:
         return
-    await record_audit(
-        session,
-        TIP_VIEWED,
-        actor_member_id=member.id,
-        subject_kind="tip",
-        subject_id=tip.id,
-        area_id=tip.area_id,
-        at=now,
-    )
+    await ctx.audit(TIP_VIEWED, subject_kind="tip", subject_id=tip.id, area_id=tip.area_id)
 
 
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
