@@ -26,7 +26,7 @@ from conversations.people import (
     SetLocale,
     SetReminders,
 )
-from conversations.policy import Action, PolicyViolation, may, may_grant, may_revoke
+from conversations.policy import Action, PolicyViolation, may_grant, may_revoke
 from conversations.secret_codes import RecordCodeAttempts
 from conversations.tips import RecordTipView
 from storage.areas import NewArea, area_by_id, insert_areas, next_child_codes, rename_area
@@ -179,14 +179,12 @@ async def _give_up_role(ctx: EffectContext, effect: GiveUpRole) -> None:
 
 
 async def _add_area(ctx: EffectContext, effect: AddArea) -> None:
-    session, member, now = ctx.session, ctx.member, ctx.now
-    parent = await area_by_id(session, effect.parent_id)
-    if parent is None or not may(member.roles, Action.MANAGE_AREAS, parent.path):
-        raise PolicyViolation("adding a place outside the member's places")
-    (code,) = await next_child_codes(session, parent.code, 1)
+    refused = "adding a place outside the member's places"
+    parent = await ctx.place_where(Action.MANAGE_AREAS, refused, area_id=effect.parent_id)
+    (code,) = await next_child_codes(ctx.session, parent.code, 1)
     name = clean_name(effect.name)
     await insert_areas(
-        session,
+        ctx.session,
         [
             NewArea(
                 code=code,
@@ -197,19 +195,17 @@ async def _add_area(ctx: EffectContext, effect: AddArea) -> None:
                 households=effect.households,
             )
         ],
-        now=now,
+        now=ctx.now,
     )
     await ctx.audit(AREA_ADDED, area_id=parent.id, subject_kind="area")
 
 
 async def _rename_area(ctx: EffectContext, effect: RenameArea) -> None:
-    session, member = ctx.session, ctx.member
-    area = await area_by_id(session, effect.area_id)
-    if area is None or not may(member.roles, Action.MANAGE_AREAS, area.path):
-        raise PolicyViolation("renaming a place outside the member's places")
+    refused = "renaming a place outside the member's places"
+    area = await ctx.place_where(Action.MANAGE_AREAS, refused, area_id=effect.area_id)
     name = clean_name(effect.name)
     await rename_area(
-        session,
+        ctx.session,
         area.id,
         name=name,
         name_folded=fold(name),
