@@ -8,7 +8,7 @@ import re
 import httpx
 
 from bot.web.app import build_web_app
-from bot.web.console import ConsoleOptions, WebConsole
+from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
 from storage.database import Database
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor
 from tests.conversations.harness import CATALOGUES, Clock
@@ -17,7 +17,7 @@ LINK = re.compile(r"https?://\S+/web/login/([A-Za-z0-9_-]+)")
 
 
 def console(database: Database, clock: Clock) -> WebConsole:
-    return WebConsole(database, SEALER, CATALOGUES, ConsoleOptions(clock=clock))
+    return WebConsole(ConsoleKit(database, SEALER, CATALOGUES, ConsoleOptions(clock=clock)))
 
 
 def client(database: Database, clock: Clock) -> httpx.AsyncClient:

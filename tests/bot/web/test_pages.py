@@ -15,7 +15,7 @@ import httpx
 from openpyxl import load_workbook
 
 from bot.web.app import build_web_app
-from bot.web.console import ConsoleOptions, WebConsole
+from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
 from bot.web.limits import AttemptLimiter
 from storage._sql import broadcasts, tips
 from storage.areas import area_by_code
@@ -124,9 +124,8 @@ async def test_logging_out_ends_the_session(commune: Database) -> None:
 async def test_the_login_link_endpoint_is_rate_limited(commune: Database) -> None:
     clock = Clock()
     limiter = AttemptLimiter(attempts=3, window_seconds=60, clock=lambda: 0.0)
-    console = WebConsole(
-        commune, SEALER, CATALOGUES, ConsoleOptions(clock=clock), login_limiter=limiter
-    )
+    kit = ConsoleKit(commune, SEALER, CATALOGUES, ConsoleOptions(clock=clock))
+    console = WebConsole(kit, login_limiter=limiter)
     app = build_web_app(commune, console.routes())
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://c"
@@ -160,7 +159,8 @@ async def test_a_telegram_file_is_streamed_through_without_the_token(commune: Da
         options = ConsoleOptions(
             clock=clock, telegram_token=telegram.token, telegram_base_url=telegram.base_url
         )
-        app = build_web_app(commune, WebConsole(commune, SEALER, CATALOGUES, options).routes())
+        kit = ConsoleKit(commune, SEALER, CATALOGUES, options)
+        app = build_web_app(commune, WebConsole(kit).routes())
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://c") as web:
             await log_in(web, token)
