@@ -245,6 +245,19 @@ async def test_an_export_is_made_in_the_background_and_downloaded_once(commune: 
     assert zipfile.ZipFile(io.BytesIO(reports.content)).namelist()
 
 
+async def test_the_movements_year_is_offered_by_its_name_and_exported_for_this_year(
+    commune: Database,
+) -> None:
+    clock = Clock()
+    async with signed_in(commune, clock, OFFICER_A) as web:
+        page = await web.get("/web/exports")
+        assert "web.exports.subject" not in page.text  # every subject by its name
+        year = await exported(web, "year", "xlsx")
+    assert f"antq-year-17662-{clock().year}.xlsx" in year.headers["content-disposition"]
+    sheets = load_workbook(io.BytesIO(year.content)).sheetnames
+    assert len(sheets) == 2  # the targets in force, then the units' year
+
+
 async def test_a_tip_taken_in_chat_meanwhile_is_not_taken_again_from_the_page(
     commune: Database,
 ) -> None:
