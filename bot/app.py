@@ -35,7 +35,7 @@ from bot.sealing import Sealer, load_sealer
 from bot.settings import Settings
 from bot.targets import YearSettings
 from bot.web.app import build_web_app
-from bot.web.console import ConsoleOptions, WebConsole
+from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
 from conversations.engine import Engine
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
@@ -332,7 +332,7 @@ def web_console(app: Application) -> WebConsole:
         https_only=settings.web_console_url.startswith("https://"),
         clock=app.processor.clock,
     )
-    return WebConsole(app.database, app.sealer, app.catalogues, options)
+    return WebConsole(ConsoleKit(app.database, app.sealer, app.catalogues, options))
 
 
 @contextlib.asynccontextmanager

@@ -23,16 +23,12 @@ from bot.exports.service import (
     write_export,
 )
 from bot.exports.writers import ExportTooLarge
-from bot.places import place_of
 from conversations.effects import Effect
 from conversations.exports import ExportKind, MakeExport
-from conversations.i18n import DEFAULT_LOCALE, N_
+from conversations.i18n import N_
 from conversations.localtime import local_today
-from conversations.places import Place
-from conversations.policy import Action, PolicyViolation, may
-from conversations.replies import Document, Text
-from storage.areas import area_by_code
-from storage.audit import record_audit
+from conversations.policy import Action
+from conversations.replies import Document
 
 MAX_CHAT_ROWS = 20_000
 MAX_CHAT_BYTES = 20 * 1024 * 1024  # Telegram takes up to 50 MB from bots; keep well below
@@ -48,24 +44,19 @@ SUBJECTS = {
 
 
 async def make_export(ctx: EffectContext, effect: MakeExport) -> None:
-    locale = ctx.member.locale or DEFAULT_LOCALE
-    texts = ctx.catalogues
     if ctx.message.channel in CHANNELS_WITHOUT_FILES:
-        ctx.replies.append(Text(texts.text(locale, N_("export.no_files_here"))))
+        ctx.say(N_("export.no_files_here"))
         return
-    places: list[Place] = []
-    for path in effect.place_paths:
-        code = path.rstrip("/").rsplit("/", 1)[-1]
-        area = await area_by_code(ctx.session, code)
-        if area is None or not may(ctx.member.roles, Action.EXPORT, area.path):
-            raise PolicyViolation("export outside the member's places")
-        places.append(place_of(area))
+    refused = "export outside the member's places"
+    places = [
+        await ctx.place_where(Action.EXPORT, refused, path=path) for path in effect.place_paths
+    ]
     today = local_today(ctx.now)
     request = ExportRequest(
         SUBJECTS[effect.kind],
         tuple(places),
         format=effect.format,
-        locale=locale,
+        locale=ctx.locale,
         periods=(effect.period,) if effect.period else (),
         date_from=today - timedelta(days=(effect.days or 1) - 1) if effect.days else None,
         date_to=today if effect.days else None,
@@ -76,30 +67,22 @@ async def make_export(ctx: EffectContext, effect: MakeExport) -> None:
             request,
             same_session(ctx.session),
             target,
-            catalogues=texts,
+            catalogues=ctx.catalogues,
             today=today,
             calendar=FixedDeadline(effect.deadline or today),
             targets=ctx.year.book,
             max_rows=MAX_CHAT_ROWS,
         )
     except ExportTooLarge:
-        too_large = texts.text(locale, N_("export.too_large"), rows=MAX_CHAT_ROWS)
-        ctx.replies.append(Text(too_large))
+        ctx.say(N_("export.too_large"), rows=MAX_CHAT_ROWS)
         return
     data = target.getvalue()
     if len(data) > MAX_CHAT_BYTES:
-        ctx.replies.append(Text(texts.text(locale, N_("export.too_large"), rows=MAX_CHAT_ROWS)))
+        ctx.say(N_("export.too_large"), rows=MAX_CHAT_ROWS)
         return
     for place in places:
-        await record_audit(
-            ctx.session,
-            EXPORT_MADE,
-            actor_member_id=ctx.member.id,
-            subject_kind="export",
-            area_id=place.id,
-            at=ctx.now,
-        )
-    caption = texts.text(locale, N_("export.ready"), rows=result.rows)
+        await ctx.audit(EXPORT_MADE, subject_kind="export", area_id=place.id)
+    caption = ctx.text(N_("export.ready"), rows=result.rows)
     ctx.replies.append(Document(caption, file_name(request, result.extension), data))
 
 

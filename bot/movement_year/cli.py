@@ -8,7 +8,6 @@ no actor, as exports are.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -16,21 +15,23 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commandline import in_transaction
 from bot.movement_year.chart import coverage_chart, render_png
 from bot.movement_year.reads import place_standing
 from bot.movement_year.report import REPORT_DRAFTED, report_file_name, write_report
 from bot.places import place_of
 from bot.settings import Settings
+from bot.targets import YearSettings
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
-from conversations.movement_year import SpanOfYear
+from conversations.movement_year import SpanOfYear, Standing
 from conversations.movement_year.describe import describe_standing, whole_percent
 from conversations.places import COMMUNE, PROVINCE, Place
 from conversations.targets import TARGETS, BadTargets, Measure, Span, read_overrides_file
 from storage.areas import area_by_code
 from storage.audit import record_audit
-from storage.database import Database
 from storage.tables import utcnow
 
 AreaOption = Annotated[str, typer.Option("--area", help="code of the commune or province")]
@@ -50,9 +51,8 @@ def _settings() -> Settings:
         raise _fail(f"settings refused: {reasons}") from None
 
 
-async def _place(database: Database, code: str) -> Place:
-    async with database.transaction() as session:
-        area = await area_by_code(session, code)
+async def _place(session: AsyncSession, code: str) -> Place:
+    area = await area_by_code(session, code)
     if area is None or area.kind not in (COMMUNE, PROVINCE):
         raise _fail(f"no commune or province with code {code!r} (antq areas find NAME)")
     return place_of(area)
@@ -94,27 +94,19 @@ def overview(
     def t(key: str, **params: object) -> str:
         return catalogues.text(lang, key, **params)
 
-    async def run() -> None:
-        database = Database(settings.database_url)
-        try:
-            place = await _place(database, area)
-            async with database.transaction() as session:
-                standing = await place_standing(
-                    session,
-                    place,
-                    span,
-                    today,
-                    book=settings.target_book,
-                    calendar=settings.year_calendar,
-                )
-        finally:
-            await database.dispose()
-        typer.echo(describe_standing(standing, t, lang))
-        if chart is not None:
-            chart.write_bytes(render_png(coverage_chart(standing, t)))
-            typer.echo(f"chart: {chart}")
+    year = YearSettings.of(settings)
 
-    asyncio.run(run())
+    async def read(session: AsyncSession) -> Standing:
+        place = await _place(session, area)
+        return await place_standing(
+            session, place, span, today, book=year.book, calendar=year.calendar
+        )
+
+    standing = in_transaction(read)
+    typer.echo(describe_standing(standing, t, lang))
+    if chart is not None:
+        chart.write_bytes(render_png(coverage_chart(standing, t)))
+        typer.echo(f"chart: {chart}")
 
 
 class ReportKind(StrEnum):
@@ -138,35 +130,22 @@ def report(
     chosen = year or today.year
     span = SpanOfYear(Span.HALF_YEAR if kind is ReportKind.HALF_YEAR else Span.YEAR, chosen)
 
-    async def run() -> Path:
-        database = Database(settings.database_url)
-        try:
-            place = await _place(database, area)
-            async with database.transaction() as session:
-                data = await write_report(
-                    session,
-                    place,
-                    span,
-                    today,
-                    catalogues,
-                    book=settings.target_book,
-                    calendar=settings.year_calendar,
-                )
-                await record_audit(
-                    session,
-                    REPORT_DRAFTED,
-                    actor_member_id=None,
-                    subject_kind="report",
-                    area_id=place.id,
-                    at=utcnow(),
-                )
-        finally:
-            await database.dispose()
-        target = output or Path(report_file_name(place, span))
-        target.write_bytes(data)
-        return target
+    year = YearSettings.of(settings)
 
-    typer.echo(f"report draft: {asyncio.run(run())}")
+    async def draft(session: AsyncSession) -> tuple[Place, bytes]:
+        place = await _place(session, area)
+        data = await write_report(
+            session, place, span, today, catalogues, book=year.book, calendar=year.calendar
+        )
+        await record_audit(
+            session, REPORT_DRAFTED, actor_member_id=None, subject_kind="report", area_id=place.id
+        )
+        return place, data
+
+    place, data = in_transaction(draft)
+    target = output or Path(report_file_name(place, span))
+    target.write_bytes(data)
+    typer.echo(f"report draft: {target}")
 
 
 targets_cli = typer.Typer(help="The movement plan's targets.", no_args_is_help=True)
@@ -187,14 +166,10 @@ def targets_show(
     path = f"/{area.split('-')[0]}/" if area else None
     if area:
 
-        async def find() -> str:
-            database = Database(settings.database_url)
-            try:
-                return (await _place(database, area)).path
-            finally:
-                await database.dispose()
+        async def find(session: AsyncSession) -> str:
+            return (await _place(session, area)).path
 
-        path = asyncio.run(find())
+        path = in_transaction(find)
     for target in TARGETS:
         threshold = book.threshold(target.key, path)
         shown = whole_percent(threshold) if target.measure is Measure.SHARE else f"{threshold:g}"

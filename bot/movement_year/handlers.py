@@ -17,7 +17,7 @@ from bot.movement_year.reads import place_standing
 from bot.movement_year.report import REPORT_DRAFTED, report_file_name, write_report
 from bot.places import place_of
 from conversations.effects import Effect
-from conversations.i18n import DEFAULT_LOCALE, N_
+from conversations.i18n import N_
 from conversations.localtime import local_today
 from conversations.movement_year import (
     MakeReportDraft,
@@ -30,20 +30,19 @@ from conversations.movement_year import (
 )
 from conversations.movement_year.describe import describe_standing
 from conversations.places import Place
-from conversations.policy import Action, PolicyViolation, may
+from conversations.policy import Action, PolicyViolation
 from conversations.replies import Document, Text
-from storage.areas import area_by_code, area_by_id
-from storage.audit import record_audit
+from storage.areas import area_by_id
 from storage.movement_year import set_grade, set_recognition, set_registration
 
 GRADE_RECORDED = "year.grade"
 RECOGNITION_RECORDED = "year.recognition"
+OUTSIDE = "a standing outside the member's places"
 
 
 async def register_for_standard(ctx: EffectContext, effect: RegisterForStandard) -> None:
-    area = await area_by_id(ctx.session, effect.area_id)
-    if area is None or not may(ctx.member.roles, Action.REGISTER_STANDARD, area.path):
-        raise PolicyViolation("registering an area the member does not lead")
+    refused = "registering an area the member does not lead"
+    area = await ctx.place_where(Action.REGISTER_STANDARD, refused, area_id=effect.area_id)
     await set_registration(
         ctx.session,
         area.id,
@@ -73,14 +72,8 @@ async def record_recognition(ctx: EffectContext, effect: RecordRecognition) -> N
         member_id=ctx.member.id,
         now=ctx.now,
     )
-    await record_audit(
-        ctx.session,
-        RECOGNITION_RECORDED,
-        actor_member_id=ctx.member.id,
-        subject_kind="area",
-        subject_id=place.id,
-        area_id=place.id,
-        at=ctx.now,
+    await ctx.audit(
+        RECOGNITION_RECORDED, subject_kind="area", subject_id=place.id, area_id=place.id
     )
 
 
@@ -89,59 +82,36 @@ async def record_grade(ctx: EffectContext, effect: RecordGrade) -> None:
     await set_grade(
         ctx.session, place.id, effect.year, grade=effect.grade, member_id=ctx.member.id, now=ctx.now
     )
-    await record_audit(
-        ctx.session,
-        GRADE_RECORDED,
-        actor_member_id=ctx.member.id,
-        subject_kind="area",
-        subject_id=place.id,
-        area_id=place.id,
-        at=ctx.now,
-    )
-
-
-async def allowed_place(ctx: EffectContext, path: str, action: Action) -> Place:
-    code = path.rstrip("/").rsplit("/", 1)[-1]
-    area = await area_by_code(ctx.session, code)
-    if area is None or not may(ctx.member.roles, action, area.path):
-        raise PolicyViolation("a standing outside the member's places")
-    return place_of(area)
+    await ctx.audit(GRADE_RECORDED, subject_kind="area", subject_id=place.id, area_id=place.id)
 
 
 async def show_standing(ctx: EffectContext, effect: ShowStanding) -> None:
-    locale = ctx.member.locale or DEFAULT_LOCALE
-    texts = ctx.catalogues
     span = SpanOfYear.parse(effect.span)
     if span is None:
         raise ValueError(f"not a span: {effect.span!r}")
 
-    def t(key: str, **params: object) -> str:
-        return texts.text(locale, key, **params)
-
     today = local_today(ctx.now)
     files = ctx.message.channel not in CHANNELS_WITHOUT_FILES
     for path in effect.place_paths:
-        place = await allowed_place(ctx, path, Action.LATE_REPORTS)
+        place = await ctx.place_where(Action.LATE_REPORTS, OUTSIDE, path=path)
         year = ctx.year
         standing = await place_standing(
             ctx.session, place, span, today, book=year.book, calendar=year.calendar
         )
-        ctx.replies.append(Text(describe_standing(standing, t, locale)))
+        ctx.replies.append(Text(describe_standing(standing, ctx.text, ctx.locale)))
         if files and standing.bars:
-            png = await asyncio.to_thread(render_png, coverage_chart(standing, t))
-            caption = t(N_("year.chart.caption"), place=standing.place_name)
+            png = await asyncio.to_thread(render_png, coverage_chart(standing, ctx.text))
+            caption = ctx.text(N_("year.chart.caption"), place=standing.place_name)
             ctx.replies.append(Document(caption, f"chitieu-{place.code}-{span.key}.png", png))
     if not files:
-        ctx.replies.append(Text(t(N_("year.no_files_here"))))
+        ctx.say(N_("year.no_files_here"))
 
 
 async def make_report_draft(ctx: EffectContext, effect: MakeReportDraft) -> None:
-    locale = ctx.member.locale or DEFAULT_LOCALE
-    texts = ctx.catalogues
     if ctx.message.channel in CHANNELS_WITHOUT_FILES:
-        ctx.replies.append(Text(texts.text(locale, N_("year.no_files_here"))))
+        ctx.say(N_("year.no_files_here"))
         return
-    place = await allowed_place(ctx, effect.place_path, Action.ASSESS_UNITS)
+    place = await ctx.place_where(Action.ASSESS_UNITS, OUTSIDE, path=effect.place_path)
     span = SpanOfYear.parse(effect.span)
     if span is None:
         raise ValueError(f"not a span: {effect.span!r}")
@@ -150,19 +120,12 @@ async def make_report_draft(ctx: EffectContext, effect: MakeReportDraft) -> None
         place,
         span,
         local_today(ctx.now),
-        texts,
+        ctx.catalogues,
         book=ctx.year.book,
         calendar=ctx.year.calendar,
     )
-    await record_audit(
-        ctx.session,
-        REPORT_DRAFTED,
-        actor_member_id=ctx.member.id,
-        subject_kind="report",
-        area_id=place.id,
-        at=ctx.now,
-    )
-    caption = texts.text(locale, N_("year.report.ready"), place=place.full_name)
+    await ctx.audit(REPORT_DRAFTED, subject_kind="report", area_id=place.id)
+    caption = ctx.text(N_("year.report.ready"), place=place.full_name)
     ctx.replies.append(Document(caption, report_file_name(place, span), data))
 
 

@@ -27,7 +27,7 @@ from conversations.people import (
     SetLocale,
     SetReminders,
 )
-from conversations.policy import Action, PolicyViolation, may, may_grant, may_revoke
+from conversations.policy import Action, PolicyViolation, may_grant, may_revoke
 from conversations.secret_codes import RecordCodeAttempts
 from conversations.tips import RecordTipView
 from storage.areas import NewArea, area_by_id, insert_areas, next_child_codes, rename_area
@@ -142,15 +142,12 @@ async def _create_invitation(ctx: EffectContext, effect: CreateInvitation) -> No
         expires_at=effect.expires_at,
         now=now,
     )
-    await record_audit(
-        session,
+    await ctx.audit(
         INVITATION_CREATED,
-        actor_member_id=member.id,
         subject_kind="invitation",
         subject_id=invitation_id,
         role=effect.role,
         area_id=effect.area_id,
-        at=now,
     )
 
 
@@ -166,15 +163,12 @@ async def _give_up_role(ctx: EffectContext, effect: GiveUpRole) -> None:
     await revoke_role(session, role.id, by=member.id, now=now)
     # Their browsers lose the web console now, not at their next page.
     await end_member_sessions(session, role.member_id, now=now)
-    await record_audit(
-        session,
+    await ctx.audit(
         ROLE_LEFT if role.member_id == member.id else ROLE_REVOKED,
-        actor_member_id=member.id,
         subject_kind="member",
         subject_id=role.member_id,
         role=role.role,
         area_id=role.area_id,
-        at=now,
     )
     if role.member_id != member.id:
         notice = MemberMessage(
@@ -188,14 +182,12 @@ async def _give_up_role(ctx: EffectContext, effect: GiveUpRole) -> None:
 
 
 async def _add_area(ctx: EffectContext, effect: AddArea) -> None:
-    session, member, now = ctx.session, ctx.member, ctx.now
-    parent = await area_by_id(session, effect.parent_id)
-    if parent is None or not may(member.roles, Action.MANAGE_AREAS, parent.path):
-        raise PolicyViolation("adding a place outside the member's places")
-    (code,) = await next_child_codes(session, parent.code, 1)
+    refused = "adding a place outside the member's places"
+    parent = await ctx.place_where(Action.MANAGE_AREAS, refused, area_id=effect.parent_id)
+    (code,) = await next_child_codes(ctx.session, parent.code, 1)
     name = clean_name(effect.name)
     await insert_areas(
-        session,
+        ctx.session,
         [
             NewArea(
                 code=code,
@@ -206,57 +198,31 @@ async def _add_area(ctx: EffectContext, effect: AddArea) -> None:
                 households=effect.households,
             )
         ],
-        now=now,
+        now=ctx.now,
     )
-    await record_audit(
-        session,
-        AREA_ADDED,
-        actor_member_id=member.id,
-        area_id=parent.id,
-        subject_kind="area",
-        at=now,
-    )
+    await ctx.audit(AREA_ADDED, area_id=parent.id, subject_kind="area")
 
 
 async def _rename_area(ctx: EffectContext, effect: RenameArea) -> None:
-    session, member, now = ctx.session, ctx.member, ctx.now
-    area = await area_by_id(session, effect.area_id)
-    if area is None or not may(member.roles, Action.MANAGE_AREAS, area.path):
-        raise PolicyViolation("renaming a place outside the member's places")
+    refused = "renaming a place outside the member's places"
+    area = await ctx.place_where(Action.MANAGE_AREAS, refused, area_id=effect.area_id)
     name = clean_name(effect.name)
     await rename_area(
-        session,
+        ctx.session,
         area.id,
         name=name,
         name_folded=fold(name),
         former_name=area.name,
         former_name_folded=fold(area.name),
     )
-    await record_audit(
-        session,
-        AREA_RENAMED,
-        actor_member_id=member.id,
-        subject_kind="area",
-        subject_id=area.id,
-        area_id=area.id,
-        at=now,
-    )
+    await ctx.audit(AREA_RENAMED, subject_kind="area", subject_id=area.id, area_id=area.id)
 
 
 async def _record_tip_view(ctx: EffectContext, effect: RecordTipView) -> None:
-    session, member, now = ctx.session, ctx.member, ctx.now
-    tip = await find_tip_by_code(session, effect.code)
+    tip = await find_tip_by_code(ctx.session, effect.code)
     if tip is None:
         return
-    await record_audit(
-        session,
-        TIP_VIEWED,
-        actor_member_id=member.id,
-        subject_kind="tip",
-        subject_id=tip.id,
-        area_id=tip.area_id,
-        at=now,
-    )
+    await ctx.audit(TIP_VIEWED, subject_kind="tip", subject_id=tip.id, area_id=tip.area_id)
 
 
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {

@@ -11,7 +11,7 @@ from bot.effect_context import EffectContext, EffectHandler
 from bot.privacy.erasure import erase_person
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
-from conversations.i18n import DEFAULT_LOCALE, N_, Catalogues
+from conversations.i18n import N_, Catalogues
 from conversations.localtime import shown
 from conversations.policy import ROLE_LABELS, Role
 from conversations.privacy import ConsentDecision, EraseMe, RecordConsent, SendMyData
@@ -146,14 +146,12 @@ def my_data_file(data: dict[str, Any]) -> bytes:
 
 
 async def _send_my_data(ctx: EffectContext, effect: SendMyData) -> None:
-    locale = ctx.member.locale or DEFAULT_LOCALE
-    texts = ctx.catalogues
     data = await member_data(ctx.session, ctx.member.id, now=ctx.now)
     if data is None:
         return
-    ctx.replies.append(Text(my_data_text(data, texts, locale)))
+    ctx.replies.append(Text(my_data_text(data, ctx.catalogues, ctx.locale)))
     if ctx.message.channel not in CHANNELS_WITHOUT_FILES:
-        caption = texts.text(locale, N_("privacy.my_data.file"))
+        caption = ctx.text(N_("privacy.my_data.file"))
         ctx.replies.append(
             Document(caption, f"du-lieu-cua-toi-{ctx.member.id}.json", my_data_file(data))
         )

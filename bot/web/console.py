@@ -11,7 +11,6 @@ import time
 
 from starlette.routing import BaseRoute
 
-from bot.sealing import Sealer
 from bot.web.kit import ConsoleKit, ConsoleOptions
 from bot.web.limits import AttemptLimiter
 from bot.web.pages.broadcasts import broadcast_routes
@@ -19,25 +18,16 @@ from bot.web.pages.exports import export_routes
 from bot.web.pages.movement_year import movement_year_routes
 from bot.web.pages.tips import tip_routes
 from bot.web.signin import signin_routes
-from conversations.i18n import Catalogues
-from storage.database import Database
 
-__all__ = ["ConsoleOptions", "WebConsole"]
+__all__ = ["ConsoleKit", "ConsoleOptions", "WebConsole"]
 
 
 class WebConsole:
-    """The console on one database, key and catalogues: its routes, for ``bot.web.app``."""
+    """The console's pages on one kit (database, key, catalogues, options): its routes, for
+    ``bot.web.app``; sign-in attempts counted by ``login_limiter``."""
 
-    def __init__(
-        self,
-        database: Database,
-        sealer: Sealer,
-        catalogues: Catalogues,
-        options: ConsoleOptions | None = None,
-        *,
-        login_limiter: AttemptLimiter | None = None,
-    ) -> None:
-        self.kit = ConsoleKit(database, sealer, catalogues, options)
+    def __init__(self, kit: ConsoleKit, *, login_limiter: AttemptLimiter | None = None) -> None:
+        self.kit = kit
         self.login_limiter = login_limiter or AttemptLimiter(clock=time.monotonic)
 
     def routes(self) -> list[BaseRoute]:

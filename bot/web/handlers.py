@@ -9,9 +9,7 @@ from bot.web.auth import LOGIN_PATH, issue_login_link, may_use_console
 from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.policy import PolicyViolation
-from conversations.replies import Text
 from conversations.web import LOGIN_LINK_MINUTES, SendWebLoginLink
-from storage.audit import record_audit
 
 WEB_LINK_SENT = "console.link_sent"
 
@@ -25,12 +23,9 @@ async def send_login_link(ctx: EffectContext, effect: SendWebLoginLink) -> None:
         now=ctx.now,
         lifetime=timedelta(minutes=LOGIN_LINK_MINUTES),
     )
-    await record_audit(ctx.session, WEB_LINK_SENT, actor_member_id=ctx.member.id, at=ctx.now)
+    await ctx.audit(WEB_LINK_SENT)
     url = f"{effect.base_url}{LOGIN_PATH}{token}"
-    said = ctx.catalogues.text(
-        ctx.member.locale, N_("web.link"), url=url, minutes=LOGIN_LINK_MINUTES
-    )
-    ctx.replies.append(Text(said))
+    ctx.say(N_("web.link"), url=url, minutes=LOGIN_LINK_MINUTES)
 
 
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {SendWebLoginLink: send_login_link}

@@ -102,6 +102,7 @@ BUILT_KEYS = (
     N_("web.exports.subject.tips"),
     N_("web.exports.subject.activities"),
     N_("web.exports.subject.events"),
+    N_("web.exports.subject.year"),
     # Pages that only say one thing (``ConsoleKit.message``).
     N_("web.not_found"),
     N_("web.link_invalid"),

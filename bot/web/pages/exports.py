@@ -77,9 +77,13 @@ class ExportJob:
 def export_request(
     subject: ExportSubject, format: str, place: Place, locale: str, period: str, today: date
 ) -> ExportRequest:
-    """What ``/export`` would make: the month leaders file now, or the last 30 days."""
+    """What ``/export`` would make: the month leaders file now, this year of the movement, or
+    the last 30 days."""
     if subject is ExportSubject.REPORTS:
         return ExportRequest(subject, (place,), format=format, locale=locale, periods=(period,))
+    if subject is ExportSubject.YEAR:
+        year = f"{today.year:04d}"
+        return ExportRequest(subject, (place,), format=format, locale=locale, periods=(year,))
     return ExportRequest(
         subject,
         (place,),

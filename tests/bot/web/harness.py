@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 
 import httpx
 
+from bot.targets import YearSettings
 from bot.web.app import build_web_app
-from bot.web.console import ConsoleOptions, WebConsole
+from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
 from storage.database import Database
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor
 from tests.conversations.harness import CATALOGUES, Clock
@@ -18,12 +19,14 @@ from tests.conversations.harness import CATALOGUES, Clock
 LINK = re.compile(r"https?://\S+/web/login/([A-Za-z0-9_-]+)")
 
 
-def console(database: Database, clock: Clock) -> WebConsole:
-    return WebConsole(database, SEALER, CATALOGUES, ConsoleOptions(clock=clock))
+def console(database: Database, clock: Clock, year: YearSettings | None = None) -> WebConsole:
+    options = ConsoleOptions(clock=clock, year=year or YearSettings())
+    return WebConsole(ConsoleKit(database, SEALER, CATALOGUES, options))
 
 
-def client(database: Database, clock: Clock) -> httpx.AsyncClient:
-    app = build_web_app(database, console(database, clock).routes())
+def client(database: Database, clock: Clock, year: YearSettings | None = None) -> httpx.AsyncClient:
+    """A client of the console; ``year``: the targets the settings put in force."""
+    app = build_web_app(database, console(database, clock, year).routes())
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console")
 
 

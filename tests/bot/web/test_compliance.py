@@ -9,12 +9,14 @@ from datetime import date
 
 import httpx
 
+from bot.targets import YearSettings
 from conversations.monthly_reports import REPORT_FIELDS
+from conversations.targets import target_book
 from storage.areas import area_by_code
 from storage.database import Database
 from storage.monthly_reports import NewReport, insert_report
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, staff
-from tests.bot.web.harness import signed_in
+from tests.bot.web.harness import client, link_from_chat, log_in, signed_in
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 PROVINCE_ADMIN = ("605", "Giám đốc Công an tỉnh")
@@ -73,6 +75,22 @@ async def test_a_month_shows_each_target_with_its_figure_and_verdict(commune: Da
     assert not ZERO_PERCENT.search(table)
     chart = page.text.split(t("year.chart.threshold", percent="80%"))[0]
     assert "<svg" in chart and "Thôn Đông" in chart and "60 %" in chart
+
+
+async def test_a_provinces_own_threshold_in_the_settings_judges_its_communes(
+    commune: Database,
+) -> None:
+    clock = Clock()
+    await filed_october(commune, clock)
+    token = await link_from_chat(commune, clock, ADMIN)
+    assert token is not None
+    # ANTQ_TARGETS=40:propaganda=0.5: the province asks half its households, not 80 %.
+    year = YearSettings(book=target_book("40:propaganda=0.5"))
+    async with client(commune, clock, year) as web:
+        assert (await log_in(web, token)).status_code == 303
+        page = await web.get("/web/compliance?place=17662&period=2026-10")
+    propaganda = row_of(targets_table(page), t("target.propaganda"))
+    assert "60,0" in propaganda and t("year.verdict.met") in propaganda
 
 
 async def test_the_first_half_with_nothing_filed_says_no_data_never_zero(

@@ -12,7 +12,7 @@ import httpx
 from openpyxl import load_workbook
 
 from bot.web.app import build_web_app
-from bot.web.console import ConsoleOptions, WebConsole
+from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
 from bot.web.limits import AttemptLimiter
 from storage._sql import broadcasts, tips
 from storage.areas import area_by_code
@@ -111,9 +111,8 @@ async def test_logging_out_ends_the_session(commune: Database) -> None:
 async def test_the_login_link_endpoint_is_rate_limited(commune: Database) -> None:
     clock = Clock()
     limiter = AttemptLimiter(attempts=3, window_seconds=60, clock=lambda: 0.0)
-    console = WebConsole(
-        commune, SEALER, CATALOGUES, ConsoleOptions(clock=clock), login_limiter=limiter
-    )
+    kit = ConsoleKit(commune, SEALER, CATALOGUES, ConsoleOptions(clock=clock))
+    console = WebConsole(kit, login_limiter=limiter)
     app = build_web_app(commune, console.routes())
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://c"
@@ -147,7 +146,8 @@ async def test_a_telegram_file_is_streamed_through_without_the_token(commune: Da
         options = ConsoleOptions(
             clock=clock, telegram_token=telegram.token, telegram_base_url=telegram.base_url
         )
-        app = build_web_app(commune, WebConsole(commune, SEALER, CATALOGUES, options).routes())
+        kit = ConsoleKit(commune, SEALER, CATALOGUES, options)
+        app = build_web_app(commune, WebConsole(kit).routes())
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://c") as web:
             await log_in(web, token)
@@ -232,6 +232,19 @@ async def test_an_export_is_made_in_the_background_and_downloaded_once(commune: 
     assert reports.headers["content-type"] == "application/zip"
     assert "antq-reports-17662-" in reports.headers["content-disposition"]
     assert zipfile.ZipFile(io.BytesIO(reports.content)).namelist()
+
+
+async def test_the_movements_year_is_offered_by_its_name_and_exported_for_this_year(
+    commune: Database,
+) -> None:
+    clock = Clock()
+    async with signed_in(commune, clock, OFFICER_A) as web:
+        page = await web.get("/web/exports")
+        assert "web.exports.subject" not in page.text  # every subject by its name
+        year = await exported(web, "year", "xlsx")
+    assert f"antq-year-17662-{clock().year}.xlsx" in year.headers["content-disposition"]
+    sheets = load_workbook(io.BytesIO(year.content)).sheetnames
+    assert len(sheets) == 2  # the targets in force, then the units' year
 
 
 async def test_a_tip_taken_in_chat_meanwhile_is_not_taken_again_from_the_page(
