@@ -24,17 +24,9 @@ from tests.conversations.harness import (
 )
 from tests.memory import MemoryChat
 
-RESIDENT_MENU = [
-    "tip",
-    "status",
-    "events",
-    "roles",
-    "language",
-    "reminders",
-    "campaigns",
-    "consent",
-    "help",
-]
+# Everybody's own items close every menu.
+PERSONAL_ITEMS = ["roles", "language", "reminders", "campaigns", "consent", "help"]
+RESIDENT_MENU = ["tip", "status", "events", *PERSONAL_ITEMS]
 LEADER_MENU = [
     "tip",
     "incident",
@@ -46,12 +38,7 @@ LEADER_MENU = [
     "model_register",
     "event_turnout",
     "standard_register",
-    "roles",
-    "language",
-    "reminders",
-    "campaigns",
-    "consent",
-    "help",
+    *PERSONAL_ITEMS,
 ]
 
 
