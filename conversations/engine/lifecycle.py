@@ -8,12 +8,7 @@ from datetime import datetime
 
 from conversations.drafts import flow_of
 from conversations.engine.parts import EngineParts
-from conversations.engine.turn import (
-    DISCARD_OPTIONS,
-    FEW_ANSWERS,
-    Turn,
-    member_after,
-)
+from conversations.engine.turn import DISCARD_OPTIONS, FEW_ANSWERS, Turn, member_after
 from conversations.fields import InvalidAnswer, match_option
 from conversations.flow import Completion, Flow, Refused
 from conversations.i18n import N_
