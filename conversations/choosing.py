@@ -20,7 +20,7 @@ from conversations.fields import (
     check_length,
     require_text,
 )
-from conversations.flow import Redirect
+from conversations.flow import Redirect, Refused
 from conversations.i18n import N_
 from conversations.parsing import fold
 from conversations.places import RESIDENTIAL, Place, is_inside, same_name, split_by_name
@@ -134,17 +134,15 @@ async def one_place(
     raise InvalidAnswer(N_("place.ambiguous"), places="\n".join(lines))
 
 
-async def pick_place(
-    ctx: FlowContext, text: str, action: Action, kinds: frozenset[str]
-) -> Place | str:
+async def pick_place(ctx: FlowContext, text: str, action: Action, kinds: frozenset[str]) -> Place:
     """The one place ``text`` names (a code, or a name) among the places of ``kinds`` where
-    the member may do ``action``; otherwise the explanation. A flow's last check: the
-    question itself offers namesakes as choices (``ScopedPlace``)."""
+    the member may do ``action``; otherwise ``Refused`` with the explanation. A completion's
+    last check: the question itself offers namesakes as choices (``ScopedPlace``)."""
     within = scopes(ctx.member.roles, action)
     try:
         return await one_place(ctx.records, text, ctx.fields, within=within, kinds=kinds)
     except InvalidAnswer as problem:
-        return ctx.t(problem.key, **problem.params)
+        raise Refused(ctx.t(problem.key, **problem.params)) from None
 
 
 def _code_and_name(place: Place) -> dict[str, Any]:

@@ -114,6 +114,16 @@ class Completion:
     next_flow: NextFlow | None = None
 
 
+class Refused(Exception):
+    """A completion that cannot go on (the place typed is not the member's, say): ``text``
+    says why, and the flow ends with that reply alone, nothing stored. Raised by the checks
+    a completion shares (``choosing.pick_place``), so each completion need not relay them."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
 Complete = Callable[[dict[str, Any], FlowContext], Awaitable[Completion]]
 
 

@@ -6,12 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from conversations.engine.parts import EngineParts
-from conversations.engine.turn import (
-    DISCARD,
-    DISCARD_OPTIONS,
-    SUMMARY_OPTIONS,
-    Turn,
-)
+from conversations.engine.turn import DISCARD, DISCARD_OPTIONS, SUMMARY_OPTIONS, Turn
 from conversations.fields import ChoiceOption, FieldContext, InvalidAnswer, match_option
 from conversations.flow import EDIT, SUMMARY, Flow, Step
 from conversations.i18n import N_

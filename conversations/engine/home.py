@@ -6,11 +6,7 @@ from __future__ import annotations
 from conversations.choosing import typed_number
 from conversations.commands import Command, parse_command
 from conversations.engine.parts import EngineParts
-from conversations.engine.turn import (
-    RESUME,
-    Turn,
-    member_after,
-)
+from conversations.engine.turn import RESUME, Turn, member_after
 from conversations.fields import ChoiceOption, InvalidAnswer, match_option
 from conversations.i18n import N_
 from conversations.menu_layout import (

@@ -8,14 +8,9 @@ from datetime import datetime
 
 from conversations.drafts import flow_of
 from conversations.engine.parts import EngineParts
-from conversations.engine.turn import (
-    DISCARD_OPTIONS,
-    FEW_ANSWERS,
-    Turn,
-    member_after,
-)
+from conversations.engine.turn import DISCARD_OPTIONS, FEW_ANSWERS, Turn, member_after
 from conversations.fields import InvalidAnswer, match_option
-from conversations.flow import Flow
+from conversations.flow import Completion, Flow, Refused
 from conversations.i18n import N_
 from conversations.people import SetLocale
 from conversations.ports import SavedConversation
@@ -154,7 +149,10 @@ class Lifecycle(EngineParts):
 
     async def _complete(self, turn: Turn, flow: Flow) -> None:
         answers = flow.prune(turn.answers)
-        completion = await flow.complete(answers, self._flow_context(turn))
+        try:
+            completion = await flow.complete(answers, self._flow_context(turn))
+        except Refused as refusal:
+            completion = Completion(replies=[Text(refusal.text)])
         if completion.redirect is not None:
             turn.effects.extend(completion.effects)
             turn.replies.extend(completion.replies)

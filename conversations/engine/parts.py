@@ -8,18 +8,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from conversations.drafts import DraftLifetimes
-from conversations.engine.turn import (
-    BUTTON_WORDING,
-    DISCARD,
-    Turn,
-)
+from conversations.engine.turn import BUTTON_WORDING, DISCARD, Turn
 from conversations.fields import FieldContext, InvalidAnswer
 from conversations.flow import Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import local_today
-from conversations.menu_layout import (
-    MenuEntry,
-)
+from conversations.menu_layout import MenuEntry
 from conversations.policy import may
 from conversations.replies import Text
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 from conversations.choosing import numbered_tap
 from conversations.commands import Command, parse_command
 from conversations.engine.parts import EngineParts
-from conversations.engine.turn import (
-    Turn,
-)
+from conversations.engine.turn import Turn
 from conversations.fields import InvalidAnswer
 from conversations.flow import EDIT, FINISHED, SUMMARY, Flow, Redirect, Step
 from conversations.i18n import N_

@@ -11,9 +11,7 @@ from conversations.effects import Effect
 from conversations.fields import ChoiceOption
 from conversations.flow import Flow
 from conversations.i18n import DEFAULT_LOCALE, N_, SUPPORTED_LOCALES
-from conversations.menu_layout import (
-    RESUME_ITEM,
-)
+from conversations.menu_layout import RESUME_ITEM
 from conversations.people import AcceptInvitation, GiveUpRole, SetLocale
 from conversations.ports import Member, Records
 from conversations.privacy import ConsentDecision, RecordConsent

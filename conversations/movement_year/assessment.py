@@ -40,8 +40,6 @@ def recognition_flow(calendar: YearCalendar | None = None) -> Flow:
 
     async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         area = await pick_place(ctx, answers["area"]["code"], Action.ASSESS_UNITS, RESIDENTIAL)
-        if isinstance(area, str):
-            return Completion(replies=[Text(area)])
         if not may_assess(ctx.member.roles, area):
             return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
         year = calendar.assessed_year(ctx.today)
@@ -85,8 +83,6 @@ def grading_flow(calendar: YearCalendar | None = None) -> Flow:
 
     async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         unit = await pick_place(ctx, answers["unit"]["code"], Action.ASSESS_UNITS, GRADED_UNITS)
-        if isinstance(unit, str):
-            return Completion(replies=[Text(unit)])
         if not may_assess(ctx.member.roles, unit):
             # A commune's admin cannot grade their own commune: its province does.
             return Completion(

@@ -61,8 +61,6 @@ async def only_place(answers: dict[str, Any], ctx: FlowContext) -> Redirect | No
 
 async def make_report(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     place = await pick_place(ctx, answers["place"]["code"], Action.ASSESS_UNITS, REPORTED_PLACES)
-    if isinstance(place, str):
-        return Completion(replies=[Text(place)])
     span = SpanOfYear.parse(answers["span"])
     assert span is not None  # SpanAnswer stores only what it parses
     return Completion(

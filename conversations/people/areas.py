@@ -20,8 +20,6 @@ MAX_NAME = 128
 
 async def add_area(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     parent = await pick_place(ctx, answers["parent"]["code"], Action.MANAGE_AREAS, PARENTS)
-    if isinstance(parent, str):
-        return Completion(replies=[Text(parent)])
     name = " ".join(answers["name"].split())
     added = ctx.t(N_("area.added"), name=name, parent=parent.full_name)
     return Completion(
@@ -32,8 +30,6 @@ async def add_area(answers: dict[str, Any], ctx: FlowContext) -> Completion:
 
 async def rename_area(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     place = await pick_place(ctx, answers["place"]["code"], Action.MANAGE_AREAS, RESIDENTIAL)
-    if isinstance(place, str):
-        return Completion(replies=[Text(place)])
     name = " ".join(answers["name"].split())
     renamed = ctx.t(N_("area.renamed"), old=place.name, name=name)
     return Completion(replies=[Text(renamed)], effects=[RenameArea(place.id, name)])

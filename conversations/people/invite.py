@@ -34,8 +34,6 @@ def invite_flow(bot_username: str | None = None) -> Flow:
     async def create(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         role = Role(answers["role"])
         place = await pick_place(ctx, answers["place"], Action.INVITE, ROLE_PLACES[role])
-        if isinstance(place, str):
-            return Completion(replies=[Text(place)])
         if not may_grant(ctx.member.roles, role, place):
             return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
         code = new_invite_code()

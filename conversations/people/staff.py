@@ -27,8 +27,6 @@ def _line(held: HeldRole, ctx: FlowContext) -> str:
 async def list_staff(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     # Asked again by code: the roles may have changed since the question was answered.
     place = await pick_place(ctx, answers["place"]["code"], Action.REVOKE_ROLE, ANY_PLACE)
-    if isinstance(place, str):
-        return Completion(replies=[Text(place)])
     held = await ctx.records.people.roles_within(place.path)
     if not held:
         return Completion(replies=[Text(ctx.t(N_("staff.none"), place=place.full_name))])

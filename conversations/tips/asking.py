@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.fields import Attachments, FreeText, TipCode, format_tip_code
+from conversations.fields import Attachments, FreeText, format_tip_code
 from conversations.flow import Complete, Completion, Flow, FlowContext, Hook, Redirect, Step
 from conversations.i18n import N_
 from conversations.policy import Action, may
@@ -27,7 +27,7 @@ from conversations.tips import (
     may_ask,
     thread_full,
 )
-from conversations.tips.status import limit_reply
+from conversations.tips.status import code_step, limit_reply
 
 
 async def _refusal(code: str, ctx: FlowContext, per_hour: int) -> Text | None:
@@ -73,13 +73,7 @@ def asking_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
         "tip_ask",
         title=N_("menu.tip_ask"),
         steps=[
-            Step(
-                "code",
-                N_("inbox.ask_code"),
-                TipCode(),
-                title=N_("status.code"),
-                after=refuse_early(per_hour),
-            ),
+            code_step(N_("inbox.ask_code"), refuse_early(per_hour)),
             Step(
                 "question",
                 N_("asking.ask_question"),

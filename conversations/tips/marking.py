@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.fields import Number, TipCode, format_tip_code
+from conversations.fields import Number, format_tip_code
 from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.policy import Action, may
 from conversations.replies import Text
 from conversations.tips import MarkThreadMessage
+from conversations.tips.status import code_step
 
 
 async def refuse_unknown(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
@@ -46,13 +47,7 @@ def marking_flow() -> Flow:
         "tip_mark",
         title=N_("menu.tip_mark"),
         steps=[
-            Step(
-                "code",
-                N_("inbox.ask_code"),
-                TipCode(),
-                title=N_("status.code"),
-                after=refuse_unknown,
-            ),
+            code_step(N_("inbox.ask_code"), refuse_unknown),
             Step("number", N_("marking.ask_number"), Number(minimum=1), title=N_("marking.number")),
         ],
         complete=mark,

@@ -82,16 +82,15 @@ def tipster_code_check(per_hour: int) -> Hook:
     return check
 
 
+def code_step(prompt: str, after: Hook) -> Step:
+    """The step that takes a tip's code (a tipster's or an officer's), checked by ``after``."""
+    return Step("code", prompt, TipCode(), title=N_("status.code"), after=after)
+
+
 def tipster_code_step(per_hour: int) -> Step:
     """The first step of a tipster writing to their tip (``/bosung``, ``/traloi``): its code,
     checked at once (``tipster_code_check``)."""
-    return Step(
-        "code",
-        N_("status.ask_code"),
-        TipCode(),
-        title=N_("status.code"),
-        after=tipster_code_check(per_hour),
-    )
+    return code_step(N_("status.ask_code"), tipster_code_check(per_hour))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from conversations.engine import Engine
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
 from conversations.places import Place
+from conversations.policy import Grant, Role
 from conversations.replies import AskLocation, Choices, Inbound, Location, MediaItem, Reply, Text
 from tests.memory import MemoryChat
 
@@ -170,3 +171,9 @@ def places(chat: MemoryChat) -> dict[str, Place]:
     luong_son = records.add_place("17641", "Xã Lương Sơn", "commune", nghe_an)
     thon_bac = records.add_place("17641-001", "Thôn Bắc", "thon", luong_son)
     return {p.code: p for p in (nghe_an, do_luong, thon_dong, luong_son, thon_bac)}
+
+
+async def user_with_role(chat: MemoryChat, role: Role, place_code: str, user_id: str = "7") -> User:
+    """A member holding ``role`` in the place of ``place_code``, at the menu."""
+    chat.grant(user_id, Grant(0, role, places(chat)[place_code]))
+    return await user_at_menu(chat, user_id=user_id)

@@ -20,20 +20,13 @@ from tests.conversations.harness import (
     places,
     t,
     user_at_menu,
+    user_with_role,
 )
 from tests.memory import MemoryChat
 
-RESIDENT_MENU = [
-    "tip",
-    "status",
-    "events",
-    "roles",
-    "language",
-    "reminders",
-    "campaigns",
-    "consent",
-    "help",
-]
+# Everybody's own items close every menu.
+PERSONAL_ITEMS = ["roles", "language", "reminders", "campaigns", "consent", "help"]
+RESIDENT_MENU = ["tip", "status", "events", *PERSONAL_ITEMS]
 LEADER_MENU = [
     "tip",
     "incident",
@@ -45,12 +38,7 @@ LEADER_MENU = [
     "model_register",
     "event_turnout",
     "standard_register",
-    "roles",
-    "language",
-    "reminders",
-    "campaigns",
-    "consent",
-    "help",
+    *PERSONAL_ITEMS,
 ]
 
 
@@ -161,9 +149,8 @@ async def test_twenty_wrong_codes_in_a_row_slow_the_member_down() -> None:
 
 async def test_a_member_can_leave_a_role() -> None:
     chat = new_chat()
-    where = places(chat)
-    chat.grant("1", Grant(0, Role.LEADER, where["17662-001"]))
-    user = await user_at_menu(chat, user_id="1")
+    places(chat)
+    user = await user_with_role(chat, Role.LEADER, "17662-001", user_id="1")
     await user.say("/roles")
     assert user.asked("roles.ask_leave")
     await user.say("1")

@@ -12,6 +12,7 @@ from tests.conversations.harness import (
     places,
     t,
     user_at_menu,
+    user_with_role,
     walk,
 )
 from tests.memory import MemoryChat
@@ -33,8 +34,7 @@ async def test_an_officer_reads_a_tip_of_their_commune_and_it_is_recorded() -> N
     where = places(chat)
     code = await _tip(chat)
     chat.records.tip_places[code] = where["17662-001"]
-    chat.grant("7", Grant(0, Role.OFFICER, where["17662"]))
-    officer = await user_at_menu(chat, user_id="7")
+    officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     assert "tip_read" in await menu_items(officer)
     await officer.say(f"/xemtin {format_tip_code(code)}")
     assert DESCRIPTION in officer.text
@@ -47,8 +47,7 @@ async def test_outside_the_place_a_tip_looks_like_an_unknown_code() -> None:
     code = await _tip(chat)
     chat.records.tip_places[code] = where["17662-001"]
     unplaced = await _tip(chat, user_id="2")
-    chat.grant("8", Grant(0, Role.OFFICER, where["17641"]))
-    officer = await user_at_menu(chat, user_id="8")
+    officer = await user_with_role(chat, Role.OFFICER, "17641", user_id="8")
     answers = []
     for typed in (code, unplaced, "ZZZZZZZZ"):
         await officer.say(f"/xemtin {typed}")
@@ -118,7 +117,7 @@ async def test_namesakes_are_offered_and_skipping_leaves_the_tip_unplaced() -> N
 
 async def test_an_officer_lists_the_newest_tips_of_their_commune_without_senders() -> None:
     chat = new_chat()
-    where = places(chat)
+    places(chat)
     ours = await _tip_in(chat, {"text": "do luong"})
     tipster = await user_at_menu(chat, user_id="2")
     await tipster.say("1")
@@ -127,8 +126,7 @@ async def test_an_officer_lists_the_newest_tips_of_their_commune_without_senders
     await walk(tipster, ANONYMOUS_PATH[COMMUNE_STEP + 1 :])
     await tipster.say("1")
     (theirs,) = set(chat.records.tips) - {ours}
-    chat.grant("7", Grant(0, Role.OFFICER, where["17662"]))
-    officer = await user_at_menu(chat, user_id="7")
+    officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     await officer.say("/xemtin")
     assert "list" in officer.options
     await officer.tap("list")
@@ -142,18 +140,16 @@ async def test_an_officer_lists_the_newest_tips_of_their_commune_without_senders
 
 async def test_an_officer_with_no_placed_tips_is_told_so() -> None:
     chat = new_chat()
-    where = places(chat)
+    places(chat)
     await _tip_in(chat, {"text": "khong ro"})
-    chat.grant("7", Grant(0, Role.OFFICER, where["17662"]))
-    officer = await user_at_menu(chat, user_id="7")
+    officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     await officer.say("/xemtin moi")
     assert officer.said("tip_read.list_empty")
 
 
 async def test_asking_for_a_code_shows_no_step_count_of_one() -> None:
     chat = new_chat()
-    chat.grant("7", Grant(0, Role.OFFICER, places(chat)["17662"]))
-    officer = await user_at_menu(chat, user_id="7")
+    officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     await officer.say("/xemtin")
     assert officer.replies[-1].text.startswith(t("tip_read.ask_code").split("\n")[0])
     assert t("flow.progress", position=1, total=1) not in officer.text

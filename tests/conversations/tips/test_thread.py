@@ -21,6 +21,7 @@ from tests.conversations.harness import (
     places,
     t,
     user_at_menu,
+    user_with_role,
     walk,
 )
 from tests.memory import MemoryChat
@@ -94,8 +95,7 @@ async def test_a_wrong_code_is_not_found_at_once_and_counts_toward_the_lockout()
 async def test_an_officer_asks_and_reads_the_thread_without_names() -> None:
     chat = new_chat()
     code = await _placed_tip(chat)
-    chat.grant("7", Grant(0, Role.OFFICER, places(chat)["17662"]))
-    officer = await user_at_menu(chat, user_id="7")
+    officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     await officer.say(f"/hoi {code}")
     assert officer.said("asking.ask_question")
     await officer.say("Xe thường đỗ ở đâu?")
@@ -138,8 +138,7 @@ async def test_an_officer_not_handling_the_tip_cannot_ask() -> None:
 async def test_status_shows_the_threads_last_messages_to_whoever_holds_the_code() -> None:
     chat = new_chat()
     code = await _placed_tip(chat)
-    chat.grant("7", Grant(0, Role.OFFICER, places(chat)["17662"]))
-    officer = await user_at_menu(chat, user_id="7")
+    officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     for question in ("Câu hỏi một?", "Câu hỏi hai?", "Câu hỏi ba?", "Câu hỏi bốn?"):
         await officer.say(f"/hoi {code}")
         await officer.say(question)
@@ -303,8 +302,7 @@ async def test_officers_see_the_first_answer_and_how_long_the_tipster_has_waited
     await tipster.say("xong")
     written = clock.now
     clock.advance(hours=3, minutes=20, seconds=40)
-    chat.grant("7", Grant(0, Role.OFFICER, places(chat)["17662"]))
-    officer = await user_at_menu(chat, user_id="7")
+    officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     await officer.say(f"/xemtin {code}")
     waited = t("thread.waited_hours", hours=3, minutes=20)
     assert officer.said("thread.waiting", at=shown(written), waited=waited)
@@ -318,8 +316,7 @@ async def test_officers_see_the_first_answer_and_how_long_the_tipster_has_waited
 async def test_an_officer_sends_photos_with_a_question() -> None:
     chat = new_chat()
     code = await _placed_tip(chat)
-    chat.grant("7", Grant(0, Role.OFFICER, places(chat)["17662"]))
-    officer = await user_at_menu(chat, user_id="7")
+    officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     await officer.say(f"/ask {code}")
     await officer.say("Có phải chiếc xe này?")
     await officer.send_file("photo", n=1)
@@ -345,8 +342,7 @@ async def test_a_tipster_adds_a_location_shared_or_typed_and_officers_see_it() -
     assert tipster.said("addition.sent", code=format_tip_code(code))
     (line,) = chat.records.threads[code]
     assert (line.text, line.files, line.location) == (None, 1, (21.03, 105.85))
-    chat.grant("7", Grant(0, Role.OFFICER, places(chat)["17662"]))
-    officer = await user_at_menu(chat, user_id="7")
+    officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     await officer.say(f"/xemtin {code}")
     assert t("common.shared_location", lat=21.03, lon=105.85) in officer.text
 
