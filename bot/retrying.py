@@ -1,7 +1,8 @@
 """The one way to say how a failing action is retried: ``RetryPolicy``.
 
-Telegram requests (``bot.channels.telegram.retries``), Zalo calls (``bot.channels.zalo_bot.client``)
-and outbox rows (``bot.delivery.sender``) each keep a policy of this type with their own numbers.
+Telegram requests (``bot.channels.telegram.retries``), the calls of our own HTTP API clients (the
+one loop of ``bot.channels.http_api``, under both Zalo clients) and outbox rows
+(``bot.delivery.sender``) each keep a policy of this type with their own numbers.
 """
 
 from __future__ import annotations

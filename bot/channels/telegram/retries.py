@@ -9,8 +9,9 @@ does, with growing pauses, so that a reply is not lost to a blip.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError
@@ -70,45 +71,35 @@ class RetryingRateLimiter(AIORateLimiter):
         # AIORateLimiter reads ``data`` only to choose its limiters: without a chat id a
         # request passes none of them.
         limited_by = {} if endpoint in UNTHROTTLED else data
-        chat_id = limited_by.get("chat_id")
-        if self.shared is not None and chat_id is not None:
-            # A reply goes before any queued outbox message (urgent), and counts for it.
-            ticket = await self.shared.acquire(str(chat_id), urgent=True)
-            try:
-                return await self._with_retries(
-                    callback, args, kwargs, endpoint, limited_by, rate_limit_args, pauses
-                )
-            finally:
-                self.shared.settle(ticket)
-        return await self._with_retries(
-            callback, args, kwargs, endpoint, limited_by, rate_limit_args, pauses
-        )
+        async with self._counted(limited_by.get("chat_id")):
+            while True:
+                try:
+                    return await super().process_request(
+                        callback, args, kwargs, endpoint, limited_by, rate_limit_args
+                    )
+                except BadRequest:
+                    raise  # a NetworkError subclass, but asking again would not change the answer
+                except NetworkError as error:
+                    pause = next(pauses, None)
+                    if pause is None:
+                        raise
+                    log.warning(
+                        "telegram %s failed (%s); retrying in %.1f s",
+                        endpoint,
+                        type(error).__name__,
+                        pause,
+                    )
+                    await asyncio.sleep(pause)
 
-    async def _with_retries(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, JSONResult]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        limited_by: dict[str, Any],
-        rate_limit_args: int | None,
-        pauses: Iterator[float],
-    ) -> JSONResult:
-        while True:
-            try:
-                return await super().process_request(
-                    callback, args, kwargs, endpoint, limited_by, rate_limit_args
-                )
-            except BadRequest:
-                raise  # a NetworkError subclass, but asking again would not change the answer
-            except NetworkError as error:
-                pause = next(pauses, None)
-                if pause is None:
-                    raise
-                log.warning(
-                    "telegram %s failed (%s); retrying in %.1f s",
-                    endpoint,
-                    type(error).__name__,
-                    pause,
-                )
-                await asyncio.sleep(pause)
+    @contextlib.asynccontextmanager
+    async def _counted(self, chat_id: object) -> AsyncIterator[None]:
+        """A request to ``chat_id`` counted by the shared limiter, when there is one: a reply
+        goes before any queued outbox message (urgent), and counts for it."""
+        if self.shared is None or chat_id is None:
+            yield
+            return
+        ticket = await self.shared.acquire(str(chat_id), urgent=True)
+        try:
+            yield
+        finally:
+            self.shared.settle(ticket)

@@ -23,9 +23,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.base import SharedLimiter
-from bot.channels.console import FILE_MARK
+from bot.channels.texts import FILE_MARK
 from bot.channels.zalo_oa.client import ZaloOaClient
 from bot.channels.zalo_oa.errors import (
+    NOT_CONNECTED_WAIT,
+    RATE_LIMIT_WAIT,
     ZaloOaApiError,
     ZaloOaError,
     ZaloOaMaybeSent,
@@ -52,10 +54,6 @@ from storage.members import mark_identity_inactive
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/zalo-oa"
-# -32 names no wait: the limit is per minute.
-RATE_LIMIT_WAIT = 60.0
-# Not connected, or the refresh token refused: an admin must act; look again this often.
-NOT_CONNECTED_WAIT = 600.0
 
 
 class ZaloOaChannel:
