@@ -1,12 +1,13 @@
 """Small SQL helpers shared by the repositories: Core tables, the subtree test and a place's
-ancestors, a place's columns, claiming due rows, dialect checks."""
+ancestors, a place's columns, claiming due rows, reading page by page, dialect checks."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from sqlalchemy import ColumnElement, Join, Table, select, update
+from sqlalchemy import ColumnElement, Join, Row, Select, Table, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import (
@@ -167,3 +168,54 @@ def with_place(table: Table) -> Join:
     return table.join(areas, areas.c.id == table.c.area_id).outerjoin(
         _place_parent, _place_parent.c.id == areas.c.parent_id
     )
+
+
+# Opens a session for one page (a transaction of its own, or the caller's).
+Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+
+def after(
+    key: ColumnElement[Any], value: Any, tiebreak: ColumnElement[Any], last: Any
+) -> ColumnElement[bool]:
+    """Rows after (value, last) in (key, tiebreak) order; spelled out rather than as a row
+    value so that the key column's type (UTC datetimes) converts ``value``."""
+    return or_(key > value, and_(key == value, tiebreak > last))
+
+
+async def pages(
+    sessions: Sessions,
+    statement: Callable[[Row[Any] | None], Select[Any]],
+    page_size: int,
+) -> AsyncIterator[Row[Any]]:
+    """Rows of successive pages (keyset pagination, each page in a session of its own);
+    ``statement(last_row)`` builds the page after ``last_row`` (None: the first page)."""
+    last: Row[Any] | None = None
+    while True:
+        async with sessions() as session:
+            # ``all()`` fetches the page in one call; iterating the result fetched row by row.
+            rows = (await session.execute(statement(last).limit(page_size))).all()
+        for row in rows:
+            yield row
+        if len(rows) < page_size:
+            return
+        last = rows[-1]
+
+
+async def pages_by(
+    sessions: Sessions,
+    statement: Select[Any],
+    key: ColumnElement[Any],
+    *,
+    page_size: int,
+    key_name: str | None = None,
+) -> AsyncIterator[Row[Any]]:
+    """Rows of ``statement`` in the order of ``key``, a column unique per row (a place's
+    path), page by page; ``key`` is selected as ``key_name`` (by default its own name)."""
+    name: str = key_name or key.name  # type: ignore[attr-defined]
+    ordered = statement.order_by(key)
+
+    def page(last: Row[Any] | None) -> Select[Any]:
+        return ordered if last is None else ordered.where(key > last._mapping[name])
+
+    async for row in pages(sessions, page, page_size):
+        yield row
