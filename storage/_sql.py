@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import KW_ONLY, dataclass, fields
 from typing import Any
 
 from sqlalchemy import ColumnElement, Join, Row, Select, Table, and_, or_, select, update
@@ -150,15 +151,43 @@ async def claim_ids(
 _place_parent = areas.alias("place_parent")
 
 
+@dataclass(frozen=True, slots=True)
+class PlacedRecord:
+    """The place of a stored row as ``place_columns`` selects it: the records of rows that
+    belong to a place extend it (its fields are keyword-only, after the record's own)."""
+
+    _: KW_ONLY
+    area_id: int
+    area_code: str
+    area_name: str
+    area_kind: str
+    area_path: str
+    parent_name: str | None
+
+
+def record_columns(
+    record: type, table: Table, **others: ColumnElement[Any]
+) -> tuple[ColumnElement[Any], ...]:
+    """The columns to select for the dataclass ``record``, in the order of its fields:
+    ``others[name]`` labelled ``name`` where given, else ``table``'s column of that name; so
+    that ``record(**row._asdict())`` builds it and its fields are declared once."""
+    return tuple(
+        others[field.name].label(field.name) if field.name in others else table.c[field.name]
+        for field in fields(record)
+    )
+
+
+def labelled(table: Table, prefix: str, names: Sequence[str]) -> tuple[ColumnElement[Any], ...]:
+    """``table``'s columns ``names``, each labelled ``<prefix>_<name>``: to select them beside
+    another table's columns of the same names."""
+    return tuple(table.c[name].label(f"{prefix}_{name}") for name in names)
+
+
 def place_columns() -> tuple[ColumnElement[Any], ...]:
     """The place of a row, as ``area_id``, ``area_code``, ``area_name``, ``area_kind``,
-    ``area_path`` and ``parent_name``; select them from ``with_place``."""
+    ``area_path`` and ``parent_name`` (a ``PlacedRecord``); select them from ``with_place``."""
     return (
-        areas.c.id.label("area_id"),
-        areas.c.code.label("area_code"),
-        areas.c.name.label("area_name"),
-        areas.c.kind.label("area_kind"),
-        areas.c.path.label("area_path"),
+        *labelled(areas, "area", ("id", "code", "name", "kind", "path")),
         _place_parent.c.name.label("parent_name"),
     )
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import (
+    PlacedRecord,
     areas,
     event_participants,
     events,
@@ -62,7 +63,7 @@ class NewEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class EventRecord:
+class EventRecord(PlacedRecord):
     """A stored event with its place and, for the member asked about, their registration."""
 
     id: int
@@ -71,12 +72,6 @@ class EventRecord:
     place_text: str
     starts_at: datetime
     ends_at: datetime
-    area_id: int
-    area_code: str
-    area_name: str
-    area_kind: str
-    area_path: str
-    parent_name: str | None
     created_by: int | None
     cancelled_at: datetime | None
     turnout: int | None

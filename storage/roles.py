@@ -8,26 +8,28 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, inside, member_roles, members, place_columns, with_place
+from storage._sql import (
+    PlacedRecord,
+    areas,
+    inside,
+    member_roles,
+    members,
+    place_columns,
+    with_place,
+)
 from storage.tables import utcnow
 
 __all__ = ["RoleRecord", "active_roles", "grant_role", "revoke_role", "role_by_id", "roles_within"]
 
 
 @dataclass(frozen=True, slots=True)
-class RoleRecord:
+class RoleRecord(PlacedRecord):
     """An active or revoked role with its place."""
 
     id: int
     member_id: int
     member_name: str | None
     role: str
-    area_id: int
-    area_code: str
-    area_name: str
-    area_kind: str
-    area_path: str
-    parent_name: str | None
     granted_at: datetime
     granted_by: int | None
     revoked_at: datetime | None

@@ -7,14 +7,22 @@ the lists read that from here.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, inside, model_activities, place_columns, security_models, with_place
+from storage._sql import (
+    PlacedRecord,
+    areas,
+    inside,
+    model_activities,
+    place_columns,
+    security_models,
+    with_place,
+)
 from storage.tables import utcnow
 
 __all__ = [
@@ -45,18 +53,12 @@ class NewSecurityModel:
 
 
 @dataclass(frozen=True, slots=True)
-class SecurityModelRecord:
+class SecurityModelRecord(PlacedRecord):
     """A model with its place and a summary of its activity log."""
 
     id: int
     name: str
     kind: str
-    area_id: int
-    area_code: str
-    area_name: str
-    area_kind: str
-    area_path: str
-    parent_name: str | None
     lead_member_id: int | None
     lead_name: str | None
     created_by: int | None
@@ -80,17 +82,11 @@ class NewModelActivity:
 
 
 @dataclass(frozen=True, slots=True)
-class ActivityRecord:
-    """A logged activity."""
+class ActivityRecord(NewModelActivity):
+    """A logged activity: what was logged (``NewModelActivity``), its id and when."""
 
+    _: KW_ONLY
     id: int
-    model_id: int
-    activity_date: date
-    kind: str
-    participants: int
-    outcome: str
-    photos: list[dict[str, Any]]
-    logged_by: int | None
     logged_at: datetime
 
 
