@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import KW_ONLY, dataclass, fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, Join, Row, Select, Table, and_, or_, select, update
+from sqlalchemy import ColumnElement, Join, Row, Select, Table, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import (
@@ -107,6 +107,12 @@ def ancestor_paths(path: str) -> list[str]:
     "/40/17662/17662-001/" → ["/40/", "/40/17662/", "/40/17662/17662-001/"]."""
     codes = [code for code in path.split("/") if code]
     return ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
+
+
+async def insert_row(session: AsyncSession, table: Table, values: Mapping[str, Any]) -> int:
+    """Insert one row of ``table`` (which has an ``id`` column); its id."""
+    statement = insert(table).values(dict(values)).returning(table.c.id)
+    return int((await session.execute(statement)).scalar_one())
 
 
 async def claim_ids(

@@ -11,17 +11,18 @@ fan-out that stopped half-way resumes after the last member it queued.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import (
     areas,
     broadcasts,
     identities,
+    insert_row,
     inside,
     member_preferences,
     member_roles,
@@ -120,23 +121,8 @@ def _inside_any(paths: Sequence[str]) -> ColumnElement[bool]:
 
 
 async def insert_broadcast(session: AsyncSession, broadcast: NewBroadcast) -> int:
-    values = {
-        "created_by": broadcast.created_by,
-        "area_id": broadcast.area_id,
-        "audience": broadcast.audience,
-        "text_vi": broadcast.text_vi,
-        "text_en": broadcast.text_en,
-        "photo": broadcast.photo,
-        "status": broadcast.status,
-        "send_at": broadcast.send_at,
-        "recipients": broadcast.recipients,
-        "created_at": broadcast.created_at,
-    }
-    return int(
-        (
-            await session.execute(insert(broadcasts).values(**values).returning(broadcasts.c.id))
-        ).scalar_one()
-    )
+    """Store a new broadcast; its id."""
+    return await insert_row(session, broadcasts, asdict(broadcast))
 
 
 async def broadcast_by_id(session: AsyncSession, broadcast_id: int) -> BroadcastRecord | None:

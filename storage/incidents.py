@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, incidents, inside
+from storage._sql import areas, incidents, insert_row, inside
 from storage.errors import InvalidRecord
 from storage.tables import utcnow
 
@@ -48,14 +48,9 @@ async def insert_incident(
     """Store an incident; its id."""
     if incident.severity not in SEVERITIES:
         raise InvalidRecord(f"unknown severity {incident.severity!r}")
-    incident_id: int = (
-        await session.execute(
-            insert(incidents)
-            .values(**asdict(incident), reported_at=now or utcnow())
-            .returning(incidents.c.id)
-        )
-    ).scalar_one()
-    return incident_id
+    return await insert_row(
+        session, incidents, {**asdict(incident), "reported_at": now or utcnow()}
+    )
 
 
 async def incidents_within(

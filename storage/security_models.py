@@ -11,12 +11,13 @@ from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, or_, select, update
+from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import (
     PlacedRecord,
     areas,
+    insert_row,
     inside,
     model_activities,
     place_columns,
@@ -124,14 +125,9 @@ async def insert_security_model(
     session: AsyncSession, model: NewSecurityModel, *, now: datetime | None = None
 ) -> int:
     """Register a model; its id."""
-    model_id: int = (
-        await session.execute(
-            insert(security_models)
-            .values(**asdict(model), created_at=now or utcnow())
-            .returning(security_models.c.id)
-        )
-    ).scalar_one()
-    return model_id
+    return await insert_row(
+        session, security_models, {**asdict(model), "created_at": now or utcnow()}
+    )
 
 
 async def end_security_model(
@@ -208,14 +204,7 @@ async def insert_model_activity(
     """Log one activity; its id. At most ``MAX_PHOTOS`` photos are kept."""
     values = asdict(activity)
     values["photos"] = list(activity.photos)[:MAX_PHOTOS]
-    activity_id: int = (
-        await session.execute(
-            insert(model_activities)
-            .values(**values, logged_at=now or utcnow())
-            .returning(model_activities.c.id)
-        )
-    ).scalar_one()
-    return activity_id
+    return await insert_row(session, model_activities, {**values, "logged_at": now or utcnow()})
 
 
 async def model_activities_of(
