@@ -28,6 +28,7 @@ from storage._sql import (
     member_roles,
     members,
     outbox,
+    record_columns,
 )
 from storage.zalo_oa_window import inside_window
 
@@ -91,22 +92,7 @@ class Recipient:
 
 
 _select_broadcasts = select(
-    broadcasts.c.id,
-    broadcasts.c.created_by,
-    broadcasts.c.area_id,
-    areas.c.name.label("area_name"),
-    areas.c.path.label("area_path"),
-    broadcasts.c.audience,
-    broadcasts.c.text_vi,
-    broadcasts.c.text_en,
-    broadcasts.c.photo,
-    broadcasts.c.status,
-    broadcasts.c.send_at,
-    broadcasts.c.recipients,
-    broadcasts.c.created_at,
-    broadcasts.c.started_at,
-    broadcasts.c.finished_at,
-    broadcasts.c.cancelled_at,
+    *record_columns(BroadcastRecord, broadcasts, area_name=areas.c.name, area_path=areas.c.path)
 ).select_from(broadcasts.join(areas, areas.c.id == broadcasts.c.area_id))
 
 
