@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, incidents, insert_row, inside
+from storage._sql import areas, incidents, insert_row, inside, record_columns
 from storage.errors import InvalidRecord
 from storage.tables import utcnow
 
@@ -29,16 +29,12 @@ class NewIncident:
 
 
 @dataclass(frozen=True, slots=True)
-class IncidentRecord:
-    """A stored incident with its place's path."""
+class IncidentRecord(NewIncident):
+    """A stored incident (``NewIncident``) with its id, its place's path and when it came."""
 
+    _: KW_ONLY
     id: int
-    area_id: int
     area_path: str
-    reported_by: int | None
-    what: str
-    place_text: str
-    severity: str
     reported_at: datetime
 
 
@@ -58,14 +54,7 @@ async def incidents_within(
 ) -> list[IncidentRecord]:
     """The incidents of the place at ``path`` and below it, newest first."""
     statement = select(
-        incidents.c.id,
-        incidents.c.area_id,
-        areas.c.path.label("area_path"),
-        incidents.c.reported_by,
-        incidents.c.what,
-        incidents.c.place_text,
-        incidents.c.severity,
-        incidents.c.reported_at,
+        *record_columns(IncidentRecord, incidents, area_path=areas.c.path)
     ).select_from(incidents.join(areas, areas.c.id == incidents.c.area_id))
     statement = statement.where(inside(areas.c.path, path))
     if since is not None:
