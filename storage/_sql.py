@@ -1,12 +1,14 @@
 """Small SQL helpers shared by the repositories: Core tables, the subtree test and a place's
-ancestors, a place's columns, claiming due rows, dialect checks."""
+ancestors, a place's columns, claiming due rows, reading page by page, dialect checks."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import KW_ONLY, dataclass, fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, Join, Table, select, update
+from sqlalchemy import ColumnElement, Join, Row, Select, Table, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import (
@@ -105,6 +107,12 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
 
 
+async def insert_row(session: AsyncSession, table: Table, values: Mapping[str, Any]) -> int:
+    """Insert one row of ``table`` (which has an ``id`` column); its id."""
+    statement = insert(table).values(dict(values)).returning(table.c.id)
+    return int((await session.execute(statement)).scalar_one())
+
+
 async def claim_ids(
     session: AsyncSession,
     table: Table,
@@ -147,15 +155,43 @@ async def claim_ids(
 _place_parent = areas.alias("place_parent")
 
 
+@dataclass(frozen=True, slots=True)
+class PlacedRecord:
+    """The place of a stored row as ``place_columns`` selects it: the records of rows that
+    belong to a place extend it (its fields are keyword-only, after the record's own)."""
+
+    _: KW_ONLY
+    area_id: int
+    area_code: str
+    area_name: str
+    area_kind: str
+    area_path: str
+    parent_name: str | None
+
+
+def record_columns(
+    record: type, table: Table, **others: ColumnElement[Any]
+) -> tuple[ColumnElement[Any], ...]:
+    """The columns to select for the dataclass ``record``, in the order of its fields:
+    ``others[name]`` labelled ``name`` where given, else ``table``'s column of that name; so
+    that ``record(**row._asdict())`` builds it and its fields are declared once."""
+    return tuple(
+        others[field.name].label(field.name) if field.name in others else table.c[field.name]
+        for field in fields(record)
+    )
+
+
+def labelled(table: Table, prefix: str, names: Sequence[str]) -> tuple[ColumnElement[Any], ...]:
+    """``table``'s columns ``names``, each labelled ``<prefix>_<name>``: to select them beside
+    another table's columns of the same names."""
+    return tuple(table.c[name].label(f"{prefix}_{name}") for name in names)
+
+
 def place_columns() -> tuple[ColumnElement[Any], ...]:
     """The place of a row, as ``area_id``, ``area_code``, ``area_name``, ``area_kind``,
-    ``area_path`` and ``parent_name``; select them from ``with_place``."""
+    ``area_path`` and ``parent_name`` (a ``PlacedRecord``); select them from ``with_place``."""
     return (
-        areas.c.id.label("area_id"),
-        areas.c.code.label("area_code"),
-        areas.c.name.label("area_name"),
-        areas.c.kind.label("area_kind"),
-        areas.c.path.label("area_path"),
+        *labelled(areas, "area", ("id", "code", "name", "kind", "path")),
         _place_parent.c.name.label("parent_name"),
     )
 
@@ -165,3 +201,54 @@ def with_place(table: Table) -> Join:
     return table.join(areas, areas.c.id == table.c.area_id).outerjoin(
         _place_parent, _place_parent.c.id == areas.c.parent_id
     )
+
+
+# Opens a session for one page (a transaction of its own, or the caller's).
+Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+
+def after(
+    key: ColumnElement[Any], value: Any, tiebreak: ColumnElement[Any], last: Any
+) -> ColumnElement[bool]:
+    """Rows after (value, last) in (key, tiebreak) order; spelled out rather than as a row
+    value so that the key column's type (UTC datetimes) converts ``value``."""
+    return or_(key > value, and_(key == value, tiebreak > last))
+
+
+async def pages(
+    sessions: Sessions,
+    statement: Callable[[Row[Any] | None], Select[Any]],
+    page_size: int,
+) -> AsyncIterator[Row[Any]]:
+    """Rows of successive pages (keyset pagination, each page in a session of its own);
+    ``statement(last_row)`` builds the page after ``last_row`` (None: the first page)."""
+    last: Row[Any] | None = None
+    while True:
+        async with sessions() as session:
+            # ``all()`` fetches the page in one call; iterating the result fetched row by row.
+            rows = (await session.execute(statement(last).limit(page_size))).all()
+        for row in rows:
+            yield row
+        if len(rows) < page_size:
+            return
+        last = rows[-1]
+
+
+async def pages_by(
+    sessions: Sessions,
+    statement: Select[Any],
+    key: ColumnElement[Any],
+    *,
+    page_size: int,
+    key_name: str | None = None,
+) -> AsyncIterator[Row[Any]]:
+    """Rows of ``statement`` in the order of ``key``, a column unique per row (a place's
+    path), page by page; ``key`` is selected as ``key_name`` (by default its own name)."""
+    name: str = key_name or key.name  # type: ignore[attr-defined]
+    ordered = statement.order_by(key)
+
+    def page(last: Row[Any] | None) -> Select[Any]:
+        return ordered if last is None else ordered.where(key > last._mapping[name])
+
+    async for row in pages(sessions, page, page_size):
+        yield row

@@ -11,22 +11,24 @@ fan-out that stopped half-way resumes after the last member it queued.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import (
     areas,
     broadcasts,
     identities,
+    insert_row,
     inside,
     member_preferences,
     member_roles,
     members,
     outbox,
+    record_columns,
 )
 from storage.zalo_oa_window import inside_window
 
@@ -90,22 +92,7 @@ class Recipient:
 
 
 _select_broadcasts = select(
-    broadcasts.c.id,
-    broadcasts.c.created_by,
-    broadcasts.c.area_id,
-    areas.c.name.label("area_name"),
-    areas.c.path.label("area_path"),
-    broadcasts.c.audience,
-    broadcasts.c.text_vi,
-    broadcasts.c.text_en,
-    broadcasts.c.photo,
-    broadcasts.c.status,
-    broadcasts.c.send_at,
-    broadcasts.c.recipients,
-    broadcasts.c.created_at,
-    broadcasts.c.started_at,
-    broadcasts.c.finished_at,
-    broadcasts.c.cancelled_at,
+    *record_columns(BroadcastRecord, broadcasts, area_name=areas.c.name, area_path=areas.c.path)
 ).select_from(broadcasts.join(areas, areas.c.id == broadcasts.c.area_id))
 
 
@@ -120,23 +107,8 @@ def _inside_any(paths: Sequence[str]) -> ColumnElement[bool]:
 
 
 async def insert_broadcast(session: AsyncSession, broadcast: NewBroadcast) -> int:
-    values = {
-        "created_by": broadcast.created_by,
-        "area_id": broadcast.area_id,
-        "audience": broadcast.audience,
-        "text_vi": broadcast.text_vi,
-        "text_en": broadcast.text_en,
-        "photo": broadcast.photo,
-        "status": broadcast.status,
-        "send_at": broadcast.send_at,
-        "recipients": broadcast.recipients,
-        "created_at": broadcast.created_at,
-    }
-    return int(
-        (
-            await session.execute(insert(broadcasts).values(**values).returning(broadcasts.c.id))
-        ).scalar_one()
-    )
+    """Store a new broadcast; its id."""
+    return await insert_row(session, broadcasts, asdict(broadcast))
 
 
 async def broadcast_by_id(session: AsyncSession, broadcast_id: int) -> BroadcastRecord | None:

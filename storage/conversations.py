@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import conversations, dialect_name, identities, members
+from storage._sql import conversations, dialect_name, identities, labelled, members
 from storage.errors import ConcurrentUpdate
 from storage.members import (
     IDENTITY_COLUMNS,
@@ -42,13 +42,9 @@ class ConversationRecord:
     updated_at: datetime
 
 
-_CONVERSATION_COLUMNS = (
-    conversations.c.flow.label("conversation_flow"),
-    conversations.c.step.label("conversation_step"),
-    conversations.c.data.label("conversation_data"),
-    conversations.c.version.label("conversation_version"),
-    conversations.c.updated_at.label("conversation_updated_at"),
-)
+_CONVERSATION_FIELDS = tuple(field.name for field in fields(ConversationRecord))
+_CONVERSATION_COLUMNS = labelled(conversations, "conversation", _CONVERSATION_FIELDS)
+_CONVERSATION_LABELS = tuple(column.name for column in _CONVERSATION_COLUMNS)
 
 _load_both = (
     select(*IDENTITY_COLUMNS, *_CONVERSATION_COLUMNS)
@@ -70,13 +66,8 @@ _update_if_unchanged = update(conversations).where(
 def _record(row: Row[Any]) -> ConversationRecord | None:
     if row.conversation_version is None:
         return None
-    return ConversationRecord(
-        flow=row.conversation_flow,
-        step=row.conversation_step,
-        data=row.conversation_data,
-        version=row.conversation_version,
-        updated_at=row.conversation_updated_at,
-    )
+    values = row._mapping
+    return ConversationRecord(*(values[label] for label in _CONVERSATION_LABELS))
 
 
 async def load_conversation(session: AsyncSession, member_id: int) -> ConversationRecord | None:

@@ -7,7 +7,7 @@ every place above it) is the conversations' business.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, func, insert, or_, select, update
@@ -15,9 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import (
+    PlacedRecord,
     areas,
     event_participants,
     events,
+    insert_row,
     inside,
     members,
     outbox,
@@ -62,7 +64,7 @@ class NewEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class EventRecord:
+class EventRecord(PlacedRecord):
     """A stored event with its place and, for the member asked about, their registration."""
 
     id: int
@@ -71,12 +73,6 @@ class EventRecord:
     place_text: str
     starts_at: datetime
     ends_at: datetime
-    area_id: int
-    area_code: str
-    area_name: str
-    area_kind: str
-    area_path: str
-    parent_name: str | None
     created_by: int | None
     cancelled_at: datetime | None
     turnout: int | None
@@ -141,24 +137,7 @@ def _records(rows: Sequence[object]) -> list[EventRecord]:
 
 async def insert_event(session: AsyncSession, event: NewEvent, *, now: datetime) -> int:
     """Store a new event; its id."""
-    event_id: int = (
-        await session.execute(
-            insert(events)
-            .values(
-                title=event.title,
-                description=event.description,
-                place_text=event.place_text,
-                starts_at=event.starts_at,
-                ends_at=event.ends_at,
-                area_id=event.area_id,
-                template=event.template,
-                created_by=event.created_by,
-                created_at=now,
-            )
-            .returning(events.c.id)
-        )
-    ).scalar_one()
-    return event_id
+    return await insert_row(session, events, {**asdict(event), "created_at": now})
 
 
 async def event_by_id(

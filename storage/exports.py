@@ -12,8 +12,8 @@ Tips are listed without their sender, ever: no member id, contact phone, proof o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, aclosing
+from collections.abc import AsyncIterator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -32,12 +32,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import FromClause
 
 from storage._sql import (
+    Sessions,
+    after,
     areas,
     event_participants,
     events,
     inside,
     model_activities,
     monthly_reports,
+    pages,
+    pages_by,
     place_columns,
     security_models,
     tip_attachments,
@@ -66,37 +70,9 @@ __all__ = [
 # the widest rows (monthly reports with their texts) stays well under a few megabytes.
 PAGE_SIZE = 2000
 
-# Opens a session for one page (a transaction of its own, or the caller's).
-Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 # The monthly update's figure and text columns, in the order of the update.
 REPORT_FIGURES: tuple[str, ...] = FIGURE_COLUMNS
-
-
-def _after(
-    key: ColumnElement[Any], value: Any, tiebreak: ColumnElement[int], last_id: int
-) -> ColumnElement[bool]:
-    """Rows after (value, last_id) in (key, id) order; spelled out rather than as a row
-    value so that the key column's type (UTC datetimes) converts ``value``."""
-    return or_(key > value, and_(key == value, tiebreak > last_id))
-
-
-async def _pages(
-    sessions: Sessions,
-    statement: Callable[[Row[Any] | None], Select[Any]],
-    page_size: int,
-) -> AsyncIterator[Row[Any]]:
-    """Rows of successive pages; ``statement(last_row)`` builds the page after ``last_row``."""
-    last: Row[Any] | None = None
-    while True:
-        async with sessions() as session:
-            # ``all()`` fetches the page in one call; iterating the result fetched row by row.
-            rows = (await session.execute(statement(last).limit(page_size))).all()
-        for row in rows:
-            yield row
-        if len(rows) < page_size:
-            return
-        last = rows[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +113,11 @@ class _TimeOrdered:
                 moment_name = moment.name  # type: ignore[attr-defined]
                 key_name = key.name  # type: ignore[attr-defined]
                 statement = statement.where(
-                    _after(moment, getattr(last, moment_name), key, getattr(last, key_name))
+                    after(moment, getattr(last, moment_name), key, getattr(last, key_name))
                 )
             return statement
 
-        async with aclosing(_pages(sessions, page, page_size)) as rows:
+        async with aclosing(pages(sessions, page, page_size)) as rows:
             async for row in rows:
                 yield row
 
@@ -175,19 +151,15 @@ async def iter_monthly_reports(
     deadline, late, filed_at, updated_at and every figure.
     """
     for period in periods:
-
-        def page(last: Row[Any] | None, period: str = period) -> Select[Any]:
-            statement = (
-                select(*_report_columns)
-                .select_from(with_place(monthly_reports))
-                .where(monthly_reports.c.period == period, inside(areas.c.path, within))
-                .order_by(areas.c.path)
-            )
-            if last is not None:
-                statement = statement.where(areas.c.path > last.area_path)
-            return statement
-
-        async with aclosing(_pages(sessions, page, page_size)) as rows:
+        statement = (
+            select(*_report_columns)
+            .select_from(with_place(monthly_reports))
+            .where(monthly_reports.c.period == period, inside(areas.c.path, within))
+        )
+        by_path = pages_by(
+            sessions, statement, areas.c.path, key_name="area_path", page_size=page_size
+        )
+        async with aclosing(by_path) as rows:
             async for row in rows:
                 yield row
 
@@ -220,40 +192,34 @@ async def iter_area_filings(
 ) -> AsyncIterator[AreaFiling]:
     """Every place of ``kinds`` (the residential kinds) in the subtree, by path, with its
     update of ``period`` when there is one: on time, late, or none at all."""
-
-    def page(last: Row[Any] | None) -> Select[Any]:
-        statement = (
-            select(
-                areas.c.code,
-                areas.c.name,
-                areas.c.kind,
-                areas.c.path,
-                areas.c.households.label("area_households"),
-                monthly_reports.c.id.label("report_id"),
-                monthly_reports.c.late,
-                monthly_reports.c.deadline,
-                monthly_reports.c.filed_at,
-                monthly_reports.c.households,
-                monthly_reports.c.households_pledged,
-                monthly_reports.c.models_active,
-            )
-            .select_from(
-                areas.outerjoin(
-                    monthly_reports,
-                    and_(
-                        monthly_reports.c.area_id == areas.c.id,
-                        monthly_reports.c.period == period,
-                    ),
-                )
-            )
-            .where(inside(areas.c.path, within), areas.c.kind.in_(sorted(kinds)))
-            .order_by(areas.c.path)
+    statement = (
+        select(
+            areas.c.code,
+            areas.c.name,
+            areas.c.kind,
+            areas.c.path,
+            areas.c.households.label("area_households"),
+            monthly_reports.c.id.label("report_id"),
+            monthly_reports.c.late,
+            monthly_reports.c.deadline,
+            monthly_reports.c.filed_at,
+            monthly_reports.c.households,
+            monthly_reports.c.households_pledged,
+            monthly_reports.c.models_active,
         )
-        if last is not None:
-            statement = statement.where(areas.c.path > last.path)
-        return statement
-
-    async with aclosing(_pages(sessions, page, page_size)) as rows:
+        .select_from(
+            areas.outerjoin(
+                monthly_reports,
+                and_(
+                    monthly_reports.c.area_id == areas.c.id,
+                    monthly_reports.c.period == period,
+                ),
+            )
+        )
+        .where(inside(areas.c.path, within), areas.c.kind.in_(sorted(kinds)))
+    )
+    by_path = pages_by(sessions, statement, areas.c.path, page_size=page_size)
+    async with aclosing(by_path) as rows:
         async for row in rows:
             # Positional: the columns are selected in the fields' order (a row per area counts).
             code, name, kind, path, area_households, report_id, late, *filing = row

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, incidents, inside
+from storage._sql import areas, incidents, insert_row, inside, record_columns
 from storage.errors import InvalidRecord
 from storage.tables import utcnow
 
@@ -29,16 +29,12 @@ class NewIncident:
 
 
 @dataclass(frozen=True, slots=True)
-class IncidentRecord:
-    """A stored incident with its place's path."""
+class IncidentRecord(NewIncident):
+    """A stored incident (``NewIncident``) with its id, its place's path and when it came."""
 
+    _: KW_ONLY
     id: int
-    area_id: int
     area_path: str
-    reported_by: int | None
-    what: str
-    place_text: str
-    severity: str
     reported_at: datetime
 
 
@@ -48,14 +44,9 @@ async def insert_incident(
     """Store an incident; its id."""
     if incident.severity not in SEVERITIES:
         raise InvalidRecord(f"unknown severity {incident.severity!r}")
-    incident_id: int = (
-        await session.execute(
-            insert(incidents)
-            .values(**asdict(incident), reported_at=now or utcnow())
-            .returning(incidents.c.id)
-        )
-    ).scalar_one()
-    return incident_id
+    return await insert_row(
+        session, incidents, {**asdict(incident), "reported_at": now or utcnow()}
+    )
 
 
 async def incidents_within(
@@ -63,14 +54,7 @@ async def incidents_within(
 ) -> list[IncidentRecord]:
     """The incidents of the place at ``path`` and below it, newest first."""
     statement = select(
-        incidents.c.id,
-        incidents.c.area_id,
-        areas.c.path.label("area_path"),
-        incidents.c.reported_by,
-        incidents.c.what,
-        incidents.c.place_text,
-        incidents.c.severity,
-        incidents.c.reported_at,
+        *record_columns(IncidentRecord, incidents, area_path=areas.c.path)
     ).select_from(incidents.join(areas, areas.c.id == incidents.c.area_id))
     statement = statement.where(inside(areas.c.path, path))
     if since is not None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import invitations
+from storage._sql import insert_row, invitations
 from storage.errors import DuplicateInvitationCode, InvitationTaken
 from storage.tables import utcnow
 
@@ -49,20 +49,18 @@ async def create_invitation(
     """Store a new invitation; raises DuplicateInvitationCode (inside a SAVEPOINT)."""
     try:
         async with session.begin_nested():
-            invitation_id: int = (
-                await session.execute(
-                    insert(invitations)
-                    .values(
-                        code=code,
-                        role=role,
-                        area_id=area_id,
-                        created_by=created_by,
-                        created_at=now or utcnow(),
-                        expires_at=expires_at,
-                    )
-                    .returning(invitations.c.id)
-                )
-            ).scalar_one()
+            invitation_id = await insert_row(
+                session,
+                invitations,
+                {
+                    "code": code,
+                    "role": role,
+                    "area_id": area_id,
+                    "created_by": created_by,
+                    "created_at": now or utcnow(),
+                    "expires_at": expires_at,
+                },
+            )
     except IntegrityError as error:
         raise DuplicateInvitationCode(code) from error
     return invitation_id

@@ -4,22 +4,26 @@ units' grades, one row per place and year (a second filing corrects the first)."
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import (
+    Sessions,
+    after,
     areas,
     inside,
     monthly_reports,
+    pages,
+    pages_by,
     standard_recognitions,
     standard_registrations,
     unit_grades,
 )
-from storage.exports import Sessions
 
 __all__ = [
     "Registration",
@@ -219,34 +223,24 @@ async def iter_unit_years(
         .outerjoin(rec, and_(rec.c.area_id == areas.c.id, rec.c.year == year))
         .outerjoin(grade, and_(grade.c.area_id == areas.c.id, grade.c.year == year))
     )
-    last: str | None = None
-    while True:
-        statement = (
-            select(
-                areas.c.code,
-                areas.c.name,
-                areas.c.kind,
-                areas.c.path,
-                reg.c.households_registered,
-                reg.c.registered_on,
-                reg.c.late,
-                rec.c.recognised,
-                grade.c.grade,
-            )
-            .select_from(source)
-            .where(inside(areas.c.path, within), areas.c.kind.in_(sorted(kinds)))
-            .order_by(areas.c.path)
-            .limit(page_size)
+    statement = (
+        select(
+            areas.c.code,
+            areas.c.name,
+            areas.c.kind,
+            areas.c.path,
+            reg.c.households_registered,
+            reg.c.registered_on,
+            reg.c.late,
+            rec.c.recognised,
+            grade.c.grade,
         )
-        if last is not None:
-            statement = statement.where(areas.c.path > last)
-        async with sessions() as session:
-            rows = (await session.execute(statement)).all()
-        for row in rows:
+        .select_from(source)
+        .where(inside(areas.c.path, within), areas.c.kind.in_(sorted(kinds)))
+    )
+    async with aclosing(pages_by(sessions, statement, areas.c.path, page_size=page_size)) as rows:
+        async for row in rows:
             yield UnitYear(*row)
-        if len(rows) < page_size:
-            return
-        last = rows[-1].path
 
 
 def in_subtree(within: str) -> ColumnElement[bool]:
@@ -261,23 +255,12 @@ async def iter_areas_of_kinds(
     sessions: Sessions, within: str, kinds: frozenset[str], *, page_size: int = 5000
 ) -> AsyncIterator[tuple[str, str, int | None]]:
     """(path, name, households as imported) of the subtree's places of ``kinds``, by path."""
-    last: str | None = None
-    while True:
-        statement = (
-            select(areas.c.path, areas.c.name, areas.c.households)
-            .where(in_subtree(within), areas.c.kind.in_(sorted(kinds)))
-            .order_by(areas.c.path)
-            .limit(page_size)
-        )
-        if last is not None:
-            statement = statement.where(areas.c.path > last)
-        async with sessions() as session:
-            rows = (await session.execute(statement)).all()
-        for row in rows:
+    statement = select(areas.c.path, areas.c.name, areas.c.households).where(
+        in_subtree(within), areas.c.kind.in_(sorted(kinds))
+    )
+    async with aclosing(pages_by(sessions, statement, areas.c.path, page_size=page_size)) as rows:
+        async for row in rows:
             yield row[0], row[1], row[2]
-        if len(rows) < page_size:
-            return
-        last = rows[-1][0]
 
 
 async def iter_span_filings(
@@ -287,30 +270,24 @@ async def iter_span_filings(
     the subtree for ``periods``, by area and period: one pass over the span, not one per
     month. Pages follow the areas' path index, so each page costs its own rows only."""
     report = monthly_reports.c
-    last: tuple[str, str] | None = None
-    while True:
-        statement = (
-            select(
-                areas.c.path,
-                report.period,
-                report.households,
-                report.households_pledged,
-                report.late,
-            )
-            .select_from(areas.join(monthly_reports, report.area_id == areas.c.id))
-            .where(in_subtree(within), report.period.in_(periods))
-            .order_by(areas.c.path, report.period)
-            .limit(page_size)
+    statement = (
+        select(
+            areas.c.path,
+            report.period,
+            report.households,
+            report.households_pledged,
+            report.late,
         )
-        if last is not None:
-            path, period = last
-            statement = statement.where(
-                or_(areas.c.path > path, and_(areas.c.path == path, report.period > period))
-            )
-        async with sessions() as session:
-            rows = (await session.execute(statement)).all()
-        for row in rows:
+        .select_from(areas.join(monthly_reports, report.area_id == areas.c.id))
+        .where(in_subtree(within), report.period.in_(periods))
+        .order_by(areas.c.path, report.period)
+    )
+
+    def page(last: Row[Any] | None) -> Select[Any]:
+        if last is None:
+            return statement
+        return statement.where(after(areas.c.path, last.path, report.period, last.period))
+
+    async with aclosing(pages(sessions, page, page_size)) as rows:
+        async for row in rows:
             yield row[0], row[1], row[2], row[3], bool(row[4])
-        if len(rows) < page_size:
-            return
-        last = (rows[-1][0], rows[-1][1])

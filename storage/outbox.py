@@ -223,6 +223,13 @@ async def enqueue_many(
     )
 
 
+# The kinds a member may turn off, and the preference that does it (no row: wanted).
+_CHOICES = (
+    (OPTIONAL_KINDS, member_preferences.c.reminders),
+    (CAMPAIGN_KINDS, member_preferences.c.campaigns),
+)
+
+
 async def reachable_identity(
     session: AsyncSession, member_id: int, *, kind: str
 ) -> tuple[int, str] | None:
@@ -231,22 +238,13 @@ async def reachable_identity(
     None when the member has no identity that still accepts messages, or turned ``kind`` off.
     The identity the member used last is chosen: it is the app they are most likely to read.
     """
-    if kind in OPTIONAL_KINDS:
-        wanted = await session.scalar(
-            select(member_preferences.c.reminders).where(
-                member_preferences.c.member_id == member_id
+    for kinds, choice in _CHOICES:
+        if kind in kinds:
+            wanted = await session.scalar(
+                select(choice).where(member_preferences.c.member_id == member_id)
             )
-        )
-        if wanted is False:
-            return None
-    if kind in CAMPAIGN_KINDS:
-        wanted = await session.scalar(
-            select(member_preferences.c.campaigns).where(
-                member_preferences.c.member_id == member_id
-            )
-        )
-        if wanted is False:
-            return None
+            if wanted is False:
+                return None
     row = (
         await session.execute(
             select(identities.c.id, identities.c.channel)

@@ -38,6 +38,7 @@ from storage._sql import (
     members,
     outbox,
     processed_updates,
+    record_columns,
     retention_runs,
     tip_messages,
     tips,
@@ -132,13 +133,7 @@ class IdleDraft:
 async def idle_drafts(session: AsyncSession, saved_before: datetime) -> list[IdleDraft]:
     """Conversations holding a flow or a draft, untouched since ``saved_before``."""
     rows = await session.execute(
-        select(
-            conversations.c.member_id,
-            conversations.c.flow,
-            conversations.c.data,
-            conversations.c.updated_at,
-            conversations.c.version,
-        ).where(
+        select(*record_columns(IdleDraft, conversations)).where(
             conversations.c.updated_at < saved_before,
             # Nothing in progress is stored as flow NULL and data {} (the engine's state).
             or_(conversations.c.flow.is_not(None), cast(conversations.c.data, Text) != "{}"),

@@ -5,29 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, inside, member_roles, members, place_columns, with_place
+from storage._sql import (
+    PlacedRecord,
+    areas,
+    insert_row,
+    inside,
+    member_roles,
+    members,
+    place_columns,
+    with_place,
+)
 from storage.tables import utcnow
 
 __all__ = ["RoleRecord", "active_roles", "grant_role", "revoke_role", "role_by_id", "roles_within"]
 
 
 @dataclass(frozen=True, slots=True)
-class RoleRecord:
+class RoleRecord(PlacedRecord):
     """An active or revoked role with its place."""
 
     id: int
     member_id: int
     member_name: str | None
     role: str
-    area_id: int
-    area_code: str
-    area_name: str
-    area_kind: str
-    area_path: str
-    parent_name: str | None
     granted_at: datetime
     granted_by: int | None
     revoked_at: datetime | None
@@ -75,20 +78,8 @@ async def grant_role(
     ).scalar_one_or_none()
     if held is not None:
         return held, False
-    role_id: int = (
-        await session.execute(
-            insert(member_roles)
-            .values(
-                member_id=member_id,
-                role=role,
-                area_id=area_id,
-                granted_by=granted_by,
-                granted_at=now or utcnow(),
-            )
-            .returning(member_roles.c.id)
-        )
-    ).scalar_one()
-    return role_id, True
+    granted = {"member_id": member_id, "role": role, "area_id": area_id, "granted_by": granted_by}
+    return await insert_row(session, member_roles, {**granted, "granted_at": now or utcnow()}), True
 
 
 async def revoke_role(

@@ -7,14 +7,23 @@ the lists read that from here.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, or_, select, update
+from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, inside, model_activities, place_columns, security_models, with_place
+from storage._sql import (
+    PlacedRecord,
+    areas,
+    insert_row,
+    inside,
+    model_activities,
+    place_columns,
+    security_models,
+    with_place,
+)
 from storage.tables import utcnow
 
 __all__ = [
@@ -45,18 +54,12 @@ class NewSecurityModel:
 
 
 @dataclass(frozen=True, slots=True)
-class SecurityModelRecord:
+class SecurityModelRecord(PlacedRecord):
     """A model with its place and a summary of its activity log."""
 
     id: int
     name: str
     kind: str
-    area_id: int
-    area_code: str
-    area_name: str
-    area_kind: str
-    area_path: str
-    parent_name: str | None
     lead_member_id: int | None
     lead_name: str | None
     created_by: int | None
@@ -80,17 +83,11 @@ class NewModelActivity:
 
 
 @dataclass(frozen=True, slots=True)
-class ActivityRecord:
-    """A logged activity."""
+class ActivityRecord(NewModelActivity):
+    """A logged activity: what was logged (``NewModelActivity``), its id and when."""
 
+    _: KW_ONLY
     id: int
-    model_id: int
-    activity_date: date
-    kind: str
-    participants: int
-    outcome: str
-    photos: list[dict[str, Any]]
-    logged_by: int | None
     logged_at: datetime
 
 
@@ -128,14 +125,9 @@ async def insert_security_model(
     session: AsyncSession, model: NewSecurityModel, *, now: datetime | None = None
 ) -> int:
     """Register a model; its id."""
-    model_id: int = (
-        await session.execute(
-            insert(security_models)
-            .values(**asdict(model), created_at=now or utcnow())
-            .returning(security_models.c.id)
-        )
-    ).scalar_one()
-    return model_id
+    return await insert_row(
+        session, security_models, {**asdict(model), "created_at": now or utcnow()}
+    )
 
 
 async def end_security_model(
@@ -212,14 +204,7 @@ async def insert_model_activity(
     """Log one activity; its id. At most ``MAX_PHOTOS`` photos are kept."""
     values = asdict(activity)
     values["photos"] = list(activity.photos)[:MAX_PHOTOS]
-    activity_id: int = (
-        await session.execute(
-            insert(model_activities)
-            .values(**values, logged_at=now or utcnow())
-            .returning(model_activities.c.id)
-        )
-    ).scalar_one()
-    return activity_id
+    return await insert_row(session, model_activities, {**values, "logged_at": now or utcnow()})
 
 
 async def model_activities_of(

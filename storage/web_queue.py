@@ -13,7 +13,15 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, inside, members, tip_messages, tip_status_changes, tips
+from storage._sql import (
+    areas,
+    inside,
+    members,
+    record_columns,
+    tip_messages,
+    tip_status_changes,
+    tips,
+)
 
 __all__ = ["HistoryStep", "QueueFilter", "QueueLine", "QueuePage", "tip_history", "tip_queue"]
 
@@ -82,14 +90,13 @@ async def tip_queue(
     order = tips.c.received_at.asc() if wanted.oldest_first else tips.c.received_at.desc()
     statement = (
         select(
-            tips.c.code,
-            tips.c.category,
-            tips.c.status,
-            tips.c.received_at,
-            tips.c.acknowledged_at,
-            areas.c.name.label("place_name"),
-            members.c.display_name.label("handler_name"),
-            last_side.label("last_side"),
+            *record_columns(
+                QueueLine,
+                tips,
+                place_name=areas.c.name,
+                handler_name=members.c.display_name,
+                last_side=last_side,
+            )
         )
         .select_from(joined.outerjoin(members, members.c.id == tips.c.handler_member_id))
         .where(*conditions)
@@ -113,9 +120,7 @@ class HistoryStep:
 async def tip_history(session: AsyncSession, code: str) -> list[HistoryStep]:
     """The steps of the tip ``code``, oldest first."""
     rows = await session.execute(
-        select(
-            tip_status_changes.c.status, tip_status_changes.c.note, tip_status_changes.c.changed_at
-        )
+        select(*record_columns(HistoryStep, tip_status_changes))
         .join(tips, tips.c.id == tip_status_changes.c.tip_id)
         .where(tips.c.code == code)
         .order_by(tip_status_changes.c.id)

@@ -17,6 +17,7 @@ from storage._sql import (
     inside,
     member_roles,
     members,
+    record_columns,
     tip_status_changes,
     tips,
 )
@@ -40,13 +41,7 @@ async def list_inbox_within(session: AsyncSession, path: str, *, limit: int = 10
     """Tips placed in the subtree at ``path``: the unacknowledged ones first, newest first."""
     waiting_first = case((tips.c.acknowledged_at.is_(None), 0), else_=1)
     statement = (
-        select(
-            tips.c.code,
-            tips.c.category,
-            tips.c.status,
-            tips.c.received_at,
-            members.c.display_name.label("handler_name"),
-        )
+        select(*record_columns(InboxRow, tips, handler_name=members.c.display_name))
         .join(areas, areas.c.id == tips.c.area_id)
         .outerjoin(members, members.c.id == tips.c.handler_member_id)
         .where(inside(areas.c.path, path))
@@ -211,13 +206,7 @@ async def claim_unacknowledged(
     if not claimed:
         return []
     rows = await session.execute(
-        select(
-            tips.c.id,
-            tips.c.code,
-            tips.c.category,
-            tips.c.received_at,
-            areas.c.path.label("area_path"),
-        )
+        select(*record_columns(UnacknowledgedTip, tips, area_path=areas.c.path))
         .join(areas, areas.c.id == tips.c.area_id)
         .where(tips.c.id.in_(claimed))
         .order_by(tips.c.received_at, tips.c.id)

@@ -12,7 +12,7 @@ from sqlalchemy import Row, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import tip_attachments, tips
+from storage._sql import insert_row, tip_attachments, tips
 from storage.errors import DuplicateTipCode, InvalidRecord
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -108,9 +108,7 @@ async def insert_tip(session: AsyncSession, tip: NewTip) -> int:
     values.pop("attachments")
     try:
         async with session.begin_nested():
-            tip_id: int = (
-                await session.execute(insert(tips).values(values).returning(tips.c.id))
-            ).scalar_one()
+            tip_id = await insert_row(session, tips, values)
             if tip.attachments:
                 await session.execute(
                     insert(tip_attachments),

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, claim_ids, tip_messages, tips
+from storage._sql import areas, claim_ids, record_columns, tip_messages, tips
 from storage.errors import InvalidRecord
 from storage.tips.records import TipRecord, find_tip_by_code
 
@@ -83,18 +83,7 @@ async def add_tip_message(
 async def tip_thread(session: AsyncSession, tip_id: int) -> list[ThreadMessage]:
     """The messages of tip ``tip_id``'s thread, oldest first."""
     rows = await session.execute(
-        select(
-            tip_messages.c.id,
-            tip_messages.c.direction,
-            tip_messages.c.text,
-            tip_messages.c.attachments,
-            tip_messages.c.created_at,
-            tip_messages.c.delivered_at,
-            tip_messages.c.read_at,
-            tip_messages.c.important,
-            tip_messages.c.latitude,
-            tip_messages.c.longitude,
-        )
+        select(*record_columns(ThreadMessage, tip_messages))
         .where(tip_messages.c.tip_id == tip_id)
         .order_by(tip_messages.c.created_at, tip_messages.c.id)
     )
@@ -228,12 +217,13 @@ async def claim_unanswered_messages(
         return []
     rows = await session.execute(
         select(
-            tip_messages.c.id,
-            tip_messages.c.tip_id,
-            tips.c.code,
-            tips.c.category,
-            tip_messages.c.created_at,
-            areas.c.path.label("area_path"),
+            *record_columns(
+                UnansweredMessage,
+                tip_messages,
+                code=tips.c.code,
+                category=tips.c.category,
+                area_path=areas.c.path,
+            )
         )
         .join(tips, tips.c.id == tip_messages.c.tip_id)
         .join(areas, areas.c.id == tips.c.area_id)

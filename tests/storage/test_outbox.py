@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import identities, outbox
 from storage.database import Database
@@ -12,6 +13,7 @@ from storage.members import find_or_create_member
 from storage.outbox import (
     REMINDER,
     TIP_NOTICE,
+    ClaimedMessage,
     NewMessage,
     claim_due,
     count_by_status,
@@ -52,6 +54,21 @@ def _message(identity_id: int, member_id: int, **changes: object) -> NewMessage:
     }
     values.update(changes)
     return NewMessage(**values)  # type: ignore[arg-type]
+
+
+async def _one_queued(database: Database) -> tuple[int, int]:
+    """A member's identity with one reminder queued for it: (member id, identity id)."""
+    member_id, identity_id = await _identity(database)
+    async with database.transaction() as session:
+        await enqueue(session, _message(identity_id, member_id), now=NOW)
+    return member_id, identity_id
+
+
+async def _claim(
+    session: AsyncSession, *, now: datetime = NOW, limit: int = 1, channel: str = "telegram"
+) -> list[ClaimedMessage]:
+    """What a sender of ``channel`` claims at ``now``, with the tests' lease."""
+    return await claim_due(session, channel=channel, now=now, lease=LEASE, limit=limit)
 
 
 async def test_a_message_enqueued_twice_with_one_key_is_stored_once(database: Database) -> None:
@@ -104,36 +121,23 @@ async def test_claim_takes_due_rows_best_first_and_only_once(database: Database)
             session, _message(identity_id, member_id, dedup_key="c", not_before=later), now=NOW
         )
     async with database.transaction() as session:
-        first = await claim_due(session, channel="telegram", now=NOW, lease=LEASE, limit=10)
+        first = await _claim(session, limit=10)
     async with database.transaction() as session:
-        again = await claim_due(session, channel="telegram", now=NOW, lease=LEASE, limit=10)
-        other_channel = await claim_due(session, channel="zalo", now=NOW, lease=LEASE, limit=10)
+        again = await _claim(session, limit=10)
+        other_channel = await _claim(session, limit=10, channel="zalo")
     assert [m.kind for m in first] == [TIP_NOTICE, REMINDER]
     assert first[0].chat_id == "1001" and first[0].attempts == 1
     assert again == [] and other_channel == []
 
 
 async def test_an_expired_lease_makes_the_row_claimable_again(database: Database) -> None:
-    member_id, identity_id = await _identity(database)
+    await _one_queued(database)
     async with database.transaction() as session:
-        await enqueue(session, _message(identity_id, member_id), now=NOW)
+        (crashed,) = await _claim(session)
     async with database.transaction() as session:
-        (crashed,) = await claim_due(session, channel="telegram", now=NOW, lease=LEASE, limit=1)
+        assert await _claim(session, now=NOW + LEASE - timedelta(seconds=1)) == []
     async with database.transaction() as session:
-        assert (
-            await claim_due(
-                session,
-                channel="telegram",
-                now=NOW + LEASE - timedelta(seconds=1),
-                lease=LEASE,
-                limit=1,
-            )
-            == []
-        )
-    async with database.transaction() as session:
-        (reclaimed,) = await claim_due(
-            session, channel="telegram", now=NOW + LEASE, lease=LEASE, limit=1
-        )
+        (reclaimed,) = await _claim(session, now=NOW + LEASE)
         # The crashed sender's late outcome no longer applies: the row is someone else's now.
         await mark_sent(session, [crashed.id], crashed.lease_until, now=NOW + LEASE)
     assert reclaimed.id == crashed.id and reclaimed.attempts == 2
@@ -142,18 +146,16 @@ async def test_an_expired_lease_makes_the_row_claimable_again(database: Database
 
 
 async def test_waiting_out_a_rate_limit_uses_no_attempt(database: Database) -> None:
-    member_id, identity_id = await _identity(database)
+    await _one_queued(database)
     async with database.transaction() as session:
-        await enqueue(session, _message(identity_id, member_id), now=NOW)
-    async with database.transaction() as session:
-        (message,) = await claim_due(session, channel="telegram", now=NOW, lease=LEASE, limit=1)
+        (message,) = await _claim(session)
         later = NOW + timedelta(seconds=3)
         await retry_later(
             session, message, not_before=later, error="RetryAfter", count_attempt=False
         )
     async with database.transaction() as session:
-        assert await claim_due(session, channel="telegram", now=NOW, lease=LEASE, limit=1) == []
-        (again,) = await claim_due(session, channel="telegram", now=later, lease=LEASE, limit=1)
+        assert await _claim(session) == []
+        (again,) = await _claim(session, now=later)
     assert again.attempts == 1
 
 
@@ -163,7 +165,7 @@ async def test_rows_to_a_blocked_identity_are_not_handed_out(database: Database)
         await enqueue(session, _message(identity_id, member_id), now=NOW)
         await session.execute(update(identities).values(active=False))
     async with database.transaction() as session:
-        assert await claim_due(session, channel="telegram", now=NOW, lease=LEASE, limit=5) == []
+        assert await _claim(session, limit=5) == []
     async with database.session() as session:
         assert await count_by_status(session) == {"blocked": 1}
 
@@ -184,7 +186,7 @@ async def test_a_member_who_turned_reminders_off_gets_none(database: Database) -
             identity_id,
             "telegram",
         )
-        claimed = await claim_due(session, channel="telegram", now=NOW, lease=LEASE, limit=5)
+        claimed = await _claim(session, limit=5)
     assert [m.kind for m in claimed] == [TIP_NOTICE]
     async with database.transaction() as session:
         await set_reminders(session, member_id, True, now=NOW)
@@ -192,11 +194,9 @@ async def test_a_member_who_turned_reminders_off_gets_none(database: Database) -
 
 
 async def test_sent_rows_lose_their_text_and_are_purged_later(database: Database) -> None:
-    member_id, identity_id = await _identity(database)
+    await _one_queued(database)
     async with database.transaction() as session:
-        await enqueue(session, _message(identity_id, member_id), now=NOW)
-    async with database.transaction() as session:
-        (message,) = await claim_due(session, channel="telegram", now=NOW, lease=LEASE, limit=1)
+        (message,) = await _claim(session)
         await mark_sent(session, [message.id], message.lease_until, now=NOW)
     async with database.transaction() as session:
         row = (await session.execute(select(outbox))).one()

@@ -41,7 +41,7 @@ from storage.roles import grant_role
 from storage.tips import OFFICER, TIPSTER, add_tip_message, insert_tip, tip_thread
 from storage.updates import claim_update
 from tests.bot.harness import TREE
-from tests.storage.helpers import new_tip
+from tests.storage.harness import new_tip
 
 CUT = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
 BEFORE = CUT - timedelta(minutes=1)

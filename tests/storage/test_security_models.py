@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.incidents import NewIncident, incidents_within, insert_incident
@@ -65,6 +67,19 @@ async def _log(database: Database, model_id: int, day: date, photos: int = 0) ->
         )
 
 
+async def _active_in_commune(session: AsyncSession, first: date, last: date) -> list[str]:
+    """The names of the commune's models active from ``first`` to ``last`` and not ended before
+    the end of ``last`` (17:00 UTC is midnight in Vietnam)."""
+    models = await active_models_within(
+        session,
+        "/40/17662/",
+        activity_from=first,
+        activity_to=last,
+        ended_not_before=datetime(last.year, last.month, last.day, 17, 0, tzinfo=UTC),
+    )
+    return [model.name for model in models]
+
+
 async def test_active_models_have_an_activity_in_the_window_and_were_not_ended_before(
     database: Database,
 ) -> None:
@@ -76,23 +91,10 @@ async def test_active_models_have_an_activity_in_the_window_and_were_not_ended_b
     async with database.transaction() as session:
         # Ended after the period: it still counted for November.
         await end_security_model(session, ids["Tổ liên gia"], now=datetime(2026, 12, 3, tzinfo=UTC))
-        active = await active_models_within(
-            session,
-            "/40/17662/",
-            activity_from=date(2026, 9, 1),
-            activity_to=date(2026, 11, 30),
-            ended_not_before=datetime(2026, 11, 30, 17, 0, tzinfo=UTC),
-        )
-        assert [model.name for model in active] == ["Camera an ninh", "Tổ liên gia"]
+        active = await _active_in_commune(session, date(2026, 9, 1), date(2026, 11, 30))
+        assert active == ["Camera an ninh", "Tổ liên gia"]
         # Ended before the period's end: no longer counted.
-        active = await active_models_within(
-            session,
-            "/40/17662/",
-            activity_from=date(2026, 10, 1),
-            activity_to=date(2026, 12, 31),
-            ended_not_before=datetime(2026, 12, 31, 17, 0, tzinfo=UTC),
-        )
-        assert active == []
+        assert await _active_in_commune(session, date(2026, 10, 1), date(2026, 12, 31)) == []
 
 
 async def test_listing_skips_ended_models_and_summarises_the_log(database: Database) -> None:

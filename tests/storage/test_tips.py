@@ -25,7 +25,7 @@ from storage.tips import (
     list_tips,
     tip_thread,
 )
-from tests.storage.helpers import PHOTO, VOICE, new_tip
+from tests.storage.harness import PHOTO, VOICE, new_tip
 
 
 async def test_insert_then_find_with_attachments(database: Database) -> None:

@@ -13,7 +13,7 @@ from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.exports import REPORT_FIGURES
 from storage.tips import insert_tip
-from tests.storage.helpers import PHOTO, new_tip
+from tests.storage.harness import PHOTO, new_tip
 
 PERIOD = "2026-10"
 TIPSTER_PHONE = "0912345678"

@@ -32,7 +32,7 @@ from storage.members import find_or_create_member
 from storage.movement_year import set_grade, set_recognition, set_registration
 from storage.roles import grant_role
 from storage.tips import insert_tip
-from tests.storage.helpers import new_tip
+from tests.storage.harness import new_tip
 
 YEAR = 2026
 # 10 December 2026, 10:00 local: November's updates are past their deadline (5 December).

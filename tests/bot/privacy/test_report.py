@@ -21,7 +21,7 @@ from storage.tips import insert_tip
 from storage.updates import claim_update
 from tests.bot.privacy.harness import settings
 from tests.conversations.harness import t
-from tests.storage.helpers import new_tip
+from tests.storage.harness import new_tip
 
 
 def blocks(report: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from storage.database import Database
 from storage.tips import add_tip_message, insert_tip, mark_important
-from tests.storage.helpers import PHOTO, new_tip
+from tests.storage.harness import PHOTO, new_tip
 
 
 async def _store_tips(url: str) -> None:

@@ -1,4 +1,4 @@
-"""Builders shared by the storage tests."""
+"""Builders shared by the storage tests (and by bot tests that store tips)."""
 
 from __future__ import annotations
 
