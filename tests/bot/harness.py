@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +20,10 @@ from conversations.people.invitations import format_invite_code
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound, Reply
 from storage._sql import invitations
-from storage.areas import NewArea
+from storage.areas import NewArea, area_by_code
 from storage.database import Database
+from storage.members import find_or_create_member
+from storage.roles import grant_role
 from tests.conversations.harness import (
     CATALOGUES,
     Clock,
@@ -81,6 +84,41 @@ TREE = [
 
 
 ADMIN_USER = "5550001"
+
+
+async def member_with_roles(
+    database: Database,
+    user_id: str,
+    roles: Sequence[tuple[str, str]] = (),
+    *,
+    display_name: str | None = None,
+    channel: str = "telegram",
+) -> int:
+    """The member writing as ``user_id`` (made if new), given each (role, area code) of
+    ``roles``; their id."""
+    async with database.transaction() as session:
+        member = await find_or_create_member(
+            session,
+            channel=channel,
+            platform_user_id=user_id,
+            chat_id=user_id,
+            display_name=display_name,
+        )
+        for role, code in roles:
+            area = await area_by_code(session, code)
+            assert area is not None, code
+            await grant_role(
+                session, member_id=member.id, role=role, area_id=area.id, granted_by=None
+            )
+        return member.id
+
+
+async def area_id(database: Database, code: str) -> int:
+    """The id of the area ``code``."""
+    async with database.session() as session:
+        area = await area_by_code(session, code)
+    assert area is not None, code
+    return area.id
 
 
 async def rows(database: Database, table: object) -> list[dict[str, object]]:
