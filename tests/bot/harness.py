@@ -1,14 +1,18 @@
-"""Helpers shared by the bot tests: a processor on a real database, a phone that talks to it."""
+"""Helpers shared by the bot tests: a processor on a real database, a phone that talks to it,
+members with roles, and the command line."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typer.testing import CliRunner, Result
 
+from bot.cli import cli
 from bot.effect_context import EffectContext
 from bot.effects import EFFECT_HANDLERS
 from bot.processor import MessageProcessor
@@ -29,6 +33,8 @@ from tests.conversations.harness import (
     Clock,
     t,
 )
+
+T = TypeVar("T")
 
 USER_ID = "7391846205"
 
@@ -183,3 +189,27 @@ async def walk(
     for key, answer in path[:upto]:
         assert phone.asked(key), phone.text
         await phone.send(**answer)
+
+
+class CommandLine:
+    """``antq`` run in this process (typer's CliRunner) on a migrated SQLite database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *arguments: str, input: str | None = None) -> Result:
+        """``antq arguments...``, with ``input`` typed at its prompts."""
+        return self.runner.invoke(cli, list(arguments), input=input)
+
+    def on_database(self, work: Callable[[Database], Awaitable[T]]) -> T:
+        """What ``work`` returns, run on the command line's database (to fill or read it)."""
+
+        async def run() -> T:
+            database = Database(self.url)
+            try:
+                return await work(database)
+            finally:
+                await database.dispose()
+
+        return asyncio.run(run())
