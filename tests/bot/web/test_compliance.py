@@ -14,7 +14,7 @@ from storage.areas import area_by_code
 from storage.database import Database
 from storage.monthly_reports import NewReport, insert_report
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, staff
-from tests.bot.web.harness import signed_in
+from tests.bot.web.test_pages import signed_in
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 PROVINCE_ADMIN = ("605", "Giám đốc Công an tỉnh")
