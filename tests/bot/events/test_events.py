@@ -21,7 +21,6 @@ from conversations.replies import Choices, Inbound
 from storage._sql import event_participants, events, member_roles, members, outbox
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
 from storage.outbox import CANCELLED, NOTICE, REMINDER
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows
 from tests.conversations.harness import Clock, t
@@ -282,18 +281,6 @@ async def register_resident(database: Database, clock: Clock, user_id: str, home
     return resident
 
 
-async def member_of(database: Database, user_id: str) -> int:
-    async with database.session() as session:
-        found = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=None,
-        )
-    return found.id
-
-
 async def notices(database: Database) -> list[dict[str, object]]:
     return [row for row in await rows(database, outbox) if row["kind"] == NOTICE]
 
@@ -351,7 +338,7 @@ async def test_an_admin_cancels_an_event_and_its_participants_are_told_once(
     (event,) = await rows(tree, events)
     assert event["cancelled_at"] == clock.now
 
-    going_id = await member_of(tree, RESIDENT)
+    going_id = await member_with_roles(tree, RESIDENT)
     (notice,) = await notices(tree)
     assert notice["member_id"] == going_id
     assert notice["dedup_key"] == f"event:{event['id']}:cancelled:member:{going_id}"
@@ -432,7 +419,7 @@ async def test_the_handler_refuses_a_stale_cancellation(
     clock = Clock()
     await create_custom_event(await phone_at_menu(tree, clock, ADMIN))
     (event,) = await rows(tree, events)
-    admin_id = await member_of(tree, ADMIN)
+    admin_id = await member_with_roles(tree, ADMIN)
     async with tree.transaction() as session:
         area = await area_by_code(session, area_code)
         assert area is not None

@@ -15,10 +15,8 @@ from conversations.fields import format_tip_code
 from conversations.privacy import NOTICE_VERSION
 from conversations.replies import Document
 from storage._sql import audit_log, consent_decisions, members, tips
-from storage.areas import area_by_code, insert_areas
+from storage.areas import insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
 from storage.tables import Base
 from tests.bot.harness import (
     NAME,
@@ -29,6 +27,7 @@ from tests.bot.harness import (
     Phone,
     at_menu,
     make_processor,
+    member_with_roles,
     rows,
     walk,
 )
@@ -43,19 +42,7 @@ async def _seeded(database: Database) -> Phone:
         await insert_areas(session, TREE)
     phone = Phone(make_processor(database))
     await at_menu(phone)
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=USER_ID,
-            chat_id=USER_ID,
-            display_name=NAME,
-        )
-        area = await area_by_code(session, "17662-001")
-        assert area is not None
-        await grant_role(
-            session, member_id=member.id, role="leader", area_id=area.id, granted_by=None
-        )
+    await member_with_roles(database, USER_ID, [("leader", "17662-001")], display_name=NAME)
     for path in (CONTACT_PATH, ANONYMOUS_PATH):
         await phone.send(text="/tinbao")
         await walk(phone, path)
