@@ -290,3 +290,12 @@ async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
         yield db
     finally:
         await db.dispose()
+
+
+@pytest.fixture
+def migrated_sqlite_url(tmp_path: Path) -> str:
+    """URL of a migrated SQLite file, for a test that runs the command line on it itself."""
+    template = asyncio.run(_migrated_template("sqlite"))
+    url = _sqlite_url(tmp_path)
+    shutil.copyfile(template, tmp_path / "antq-test.sqlite3")
+    return url

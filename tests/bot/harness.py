@@ -1,13 +1,18 @@
-"""Helpers shared by the bot tests: a processor on a real database, a phone that talks to it."""
+"""Helpers shared by the bot tests: a processor on a real database, a phone that talks to it,
+members with roles, and the command line."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typer.testing import CliRunner, Result
 
+from bot.cli import cli
 from bot.effect_context import EffectContext
 from bot.effects import EFFECT_HANDLERS
 from bot.processor import MessageProcessor
@@ -19,13 +24,17 @@ from conversations.people.invitations import format_invite_code
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound, Reply
 from storage._sql import invitations
-from storage.areas import NewArea
+from storage.areas import NewArea, area_by_code
 from storage.database import Database
+from storage.members import find_or_create_member
+from storage.roles import grant_role
 from tests.conversations.harness import (
     CATALOGUES,
     Clock,
     t,
 )
+
+T = TypeVar("T")
 
 USER_ID = "7391846205"
 
@@ -81,6 +90,41 @@ TREE = [
 
 
 ADMIN_USER = "5550001"
+
+
+async def member_with_roles(
+    database: Database,
+    user_id: str,
+    roles: Sequence[tuple[str, str]] = (),
+    *,
+    display_name: str | None = None,
+    channel: str = "telegram",
+) -> int:
+    """The member writing as ``user_id`` (made if new), given each (role, area code) of
+    ``roles``; their id."""
+    async with database.transaction() as session:
+        member = await find_or_create_member(
+            session,
+            channel=channel,
+            platform_user_id=user_id,
+            chat_id=user_id,
+            display_name=display_name,
+        )
+        for role, code in roles:
+            area = await area_by_code(session, code)
+            assert area is not None, code
+            await grant_role(
+                session, member_id=member.id, role=role, area_id=area.id, granted_by=None
+            )
+        return member.id
+
+
+async def area_id(database: Database, code: str) -> int:
+    """The id of the area ``code``."""
+    async with database.session() as session:
+        area = await area_by_code(session, code)
+    assert area is not None, code
+    return area.id
 
 
 async def rows(database: Database, table: object) -> list[dict[str, object]]:
@@ -145,3 +189,27 @@ async def walk(
     for key, answer in path[:upto]:
         assert phone.asked(key), phone.text
         await phone.send(**answer)
+
+
+class CommandLine:
+    """``antq`` run in this process (typer's CliRunner) on a migrated SQLite database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *arguments: str, input: str | None = None) -> Result:
+        """``antq arguments...``, with ``input`` typed at its prompts."""
+        return self.runner.invoke(cli, list(arguments), input=input)
+
+    def on_database(self, work: Callable[[Database], Awaitable[T]]) -> T:
+        """What ``work`` returns, run on the command line's database (to fill or read it)."""
+
+        async def run() -> T:
+            database = Database(self.url)
+            try:
+                return await work(database)
+            finally:
+                await database.dispose()
+
+        return asyncio.run(run())

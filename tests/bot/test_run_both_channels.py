@@ -14,6 +14,9 @@ from pathlib import Path
 
 import httpx
 
+from storage.areas import insert_areas
+from storage.database import Database
+from tests.bot.harness import TREE
 from tests.conversations.harness import t
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
@@ -33,11 +36,21 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -> None:
+async def places_only(database: Database) -> str:
+    """``database``'s URL, with a few places in it: the process neither migrates nor loads the
+    whole country on its first start."""
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+    return database.url
+
+
+async def test_one_process_serves_telegram_and_zalo_by_webhook(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
     port = free_port()
     async with FakeTelegramServer() as telegram, FakeZaloServer() as zalo:
         environment = antq_environment(
-            ANTQ_DATABASE_URL=f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+            ANTQ_DATABASE_URL=await places_only(sqlite_database),
             ANTQ_DATA_DIR=str(tmp_path),
             ANTQ_TELEGRAM_TOKEN=telegram.token,
             ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
@@ -96,12 +109,12 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(tmp_path: Path) -
 
 
 async def test_a_refused_token_stops_the_bot_with_a_line_that_does_not_show_it(
-    tmp_path: Path,
+    sqlite_database: Database, tmp_path: Path
 ) -> None:
     async with FakeTelegramServer() as telegram:
         wrong = "123456789:" + "Z" * 35  # the fake accepts only its own token
         environment = antq_environment(
-            ANTQ_DATABASE_URL=f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+            ANTQ_DATABASE_URL=await places_only(sqlite_database),
             ANTQ_DATA_DIR=str(tmp_path),
             ANTQ_TELEGRAM_TOKEN=wrong,
             ANTQ_TELEGRAM_BASE_URL=telegram.base_url,

@@ -1,14 +1,16 @@
 """One user's updates are applied in the platform's order, whichever process receives them.
 
 Two processes (two processors, each with its own engine pool) on one PostgreSQL database get
-one user's updates alternately, 15 ms apart, as a load balancer hands them out: every tip ends
-with each answer on its own question. An update older than one already applied is answered as
-late and does not move the conversation back.
+one user's updates alternately, as a load balancer hands them out, each as soon as the one
+before it waits at the user's lock (so that which one gets there first is the platform's order,
+not the luck of a busy machine): every tip ends with each answer on its own question. An update
+older than one already applied is answered as late and does not move the conversation back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 
 import pytest
 from sqlalchemy import text
@@ -19,9 +21,11 @@ from storage.database import Database
 from storage.tips import list_tips
 from tests.bot.harness import USER_ID, make_processor
 from tests.conversations.harness import t
+from tests.harness import wait_until
 
 TIPS = 20
-GAP = 0.015
+# The class of the advisory lock a processor takes for one user (storage.updates.lock_user).
+USER_LOCK_CLASS = 20_020
 
 
 def tip_answers(number: int) -> list[str]:
@@ -54,13 +58,32 @@ async def test_bursts_alternating_between_two_processes_keep_every_answer_on_its
             message = Inbound("telegram", USER_ID, USER_ID, text=text, update_key=str(update_id))
             await processors[to].process(message)
 
+        async def queued_at_the_lock(burst: list[asyncio.Task[None]]) -> bool:
+            """Whether the newest update of ``burst`` is done, or holds or waits for the
+            user's lock (as every update before it that is not done yet)."""
+            if burst[-1].done():
+                return True
+            unfinished = sum(1 for update in burst if not update.done())
+            async with database.session() as session:
+                statement = text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND classid = :lock_class AND database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())"
+                )
+                queued = await session.scalar(statement, {"lock_class": USER_LOCK_CLASS})
+            return queued >= unfinished
+
         await deliver("/start", 0)
         await deliver("1", 1)  # Vietnamese: the menu
         for number in range(TIPS):
-            burst = []
-            for index, text in enumerate(tip_answers(number)):
-                burst.append(asyncio.create_task(deliver(text, index % 2)))
-                await asyncio.sleep(GAP)
+            burst: list[asyncio.Task[None]] = []
+            for index, answer in enumerate(tip_answers(number)):
+                burst.append(asyncio.create_task(deliver(answer, index % 2)))
+                await wait_until(
+                    functools.partial(queued_at_the_lock, burst),
+                    interval=0.002,
+                    what="the update queued at the user's lock",
+                )
             await asyncio.gather(*burst)
         async with database.transaction() as session:
             tips = await list_tips(session, limit=100)

@@ -83,10 +83,3 @@ async def seed(database: Database) -> dict[str, int]:
             .values(active=False)
         )
     return ids
-
-
-async def area_id(database: Database, code: str) -> int:
-    async with database.session() as session:
-        area = await area_by_code(session, code)
-    assert area is not None
-    return area.id

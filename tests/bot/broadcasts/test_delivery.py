@@ -25,9 +25,9 @@ from conversations.replies import Inbound
 from storage._sql import broadcasts, identities, members, outbox
 from storage.database import Database
 from storage.preferences import set_campaigns
-from tests.bot.broadcasts.harness import ADMIN_USER, area_id, seed
+from tests.bot.broadcasts.harness import ADMIN_USER, seed
 from tests.bot.delivery.harness import FakeClock, local
-from tests.bot.harness import SEALER, Phone, make_processor
+from tests.bot.harness import SEALER, Phone, area_id, make_processor
 from tests.conversations.harness import CATALOGUES, Clock
 
 NOW = local(2026, 11, 24, 9, 0)

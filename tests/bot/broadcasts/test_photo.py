@@ -19,8 +19,9 @@ from bot.delivery.limits import TELEGRAM_LIMITS, UNLIMITED, RateLimiter
 from bot.delivery.sender import OutboxSender
 from conversations.broadcasts import Audience, CreateBroadcast
 from storage.database import Database
-from tests.bot.broadcasts.harness import PEOPLE, area_id, seed
+from tests.bot.broadcasts.harness import PEOPLE, seed
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, local
+from tests.bot.harness import area_id
 from tests.conversations.harness import CATALOGUES
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer

@@ -22,9 +22,11 @@ from sqlalchemy import insert
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.sender import new_lease_owner
 from storage._sql import identities, members
+from storage.areas import insert_areas
 from storage.database import Database
 from storage.outbox import REMINDER, URGENT, count_by_status
 from tests.bot.delivery.harness import FakeClock, add_member, local, sender
+from tests.bot.harness import TREE
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.harness import PATIENCE, antq_environment, wait_until
 
@@ -127,6 +129,8 @@ async def _seed_recipients(database: Database, people: int) -> list[int]:
     """``people`` residents on Telegram, each with an urgent notice due now; their chats."""
     chats = [900_000_000 + n for n in range(people)]
     async with database.transaction() as session:
+        # Places there already: ``antq run`` does not load the whole country on its first start.
+        await insert_areas(session, TREE)
         now = MORNING
         await session.execute(insert(members), [{"locale": "vi", "created_at": now} for _ in chats])
         member_ids = (await session.execute(members.select())).scalars().all()

@@ -21,10 +21,8 @@ from conversations.replies import Choices, Inbound
 from storage._sql import event_participants, events, member_roles, members, outbox
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
 from storage.outbox import CANCELLED, NOTICE, REMINDER
-from storage.roles import grant_role
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 TREE = [
@@ -40,26 +38,12 @@ RESIDENT = "5550003"
 TITLE = "Hội nghị Công an lắng nghe ý kiến Nhân dân"
 
 
-async def _staff(database: Database, user_id: str, role: str, area_code: str) -> None:
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=None,
-        )
-        area = await area_by_code(session, area_code)
-        assert area is not None
-        await grant_role(session, member_id=member.id, role=role, area_id=area.id, granted_by=None)
-
-
 @pytest.fixture
 async def tree(database: Database) -> Database:
     async with database.transaction() as session:
         await insert_areas(session, TREE)
-    await _staff(database, ADMIN, "admin", "17662")
-    await _staff(database, LEADER, "leader", "17662-001")
+    await member_with_roles(database, ADMIN, [("admin", "17662")])
+    await member_with_roles(database, LEADER, [("leader", "17662-001")])
     return database
 
 
@@ -274,7 +258,7 @@ async def test_residents_may_neither_create_events_nor_report_turnout(tree: Data
 async def test_a_leader_elsewhere_has_no_event_to_report(tree: Database) -> None:
     clock = Clock()
     await create_custom_event(await phone_at_menu(tree, clock, ADMIN))
-    await _staff(tree, "5550009", "leader", "17641")  # not a hamlet of Đô Lương
+    await member_with_roles(tree, "5550009", [("leader", "17641")])  # not a hamlet of Đô Lương
     clock.now = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
     other = await phone_at_menu(tree, clock, "5550009")
     await other.send(text="/sochonguoi")
@@ -295,18 +279,6 @@ async def register_resident(database: Database, clock: Clock, user_id: str, home
     when = "08:00 – 11:30 05/12/2026"
     assert t("events.registered", title=TITLE, when=when, place="Nhà văn hoá") in resident.text
     return resident
-
-
-async def member_of(database: Database, user_id: str) -> int:
-    async with database.session() as session:
-        found = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=None,
-        )
-    return found.id
 
 
 async def notices(database: Database) -> list[dict[str, object]]:
@@ -366,7 +338,7 @@ async def test_an_admin_cancels_an_event_and_its_participants_are_told_once(
     (event,) = await rows(tree, events)
     assert event["cancelled_at"] == clock.now
 
-    going_id = await member_of(tree, RESIDENT)
+    going_id = await member_with_roles(tree, RESIDENT)
     (notice,) = await notices(tree)
     assert notice["member_id"] == going_id
     assert notice["dedup_key"] == f"event:{event['id']}:cancelled:member:{going_id}"
@@ -395,7 +367,7 @@ async def test_an_admin_cancels_an_event_and_its_participants_are_told_once(
 
 async def test_two_admins_cancelling_at_once_tell_the_participants_once(tree: Database) -> None:
     clock = Clock()
-    await _staff(tree, "5550005", "admin", "40")  # the province's admin
+    await member_with_roles(tree, "5550005", [("admin", "40")])  # the province's admin
     first = await phone_at_menu(tree, clock, ADMIN)
     await create_custom_event(first)
     await register_resident(tree, clock, RESIDENT, "thon dong")
@@ -418,7 +390,7 @@ async def test_a_leader_or_an_admin_of_another_commune_cannot_cancel(tree: Datab
     leader = await phone_at_menu(tree, clock, LEADER)
     await leader.send(text="/huysukien")
     assert t("policy.denied") in leader.text
-    await _staff(tree, "5550009", "admin", "17641")  # Lương Sơn, not Đô Lương
+    await member_with_roles(tree, "5550009", [("admin", "17641")])  # Lương Sơn, not Đô Lương
     elsewhere = await phone_at_menu(tree, clock, "5550009")
     await elsewhere.send(text="/cancelevent")
     assert t("events.cancel.none") in elsewhere.text
@@ -447,7 +419,7 @@ async def test_the_handler_refuses_a_stale_cancellation(
     clock = Clock()
     await create_custom_event(await phone_at_menu(tree, clock, ADMIN))
     (event,) = await rows(tree, events)
-    admin_id = await member_of(tree, ADMIN)
+    admin_id = await member_with_roles(tree, ADMIN)
     async with tree.transaction() as session:
         area = await area_by_code(session, area_code)
         assert area is not None

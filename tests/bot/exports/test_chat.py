@@ -10,12 +10,9 @@ from sqlalchemy import select
 
 from conversations.replies import Document, Inbound, Reply
 from storage._sql import audit_log
-from storage.areas import area_by_code
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
 from tests.bot.exports.harness import seed_province
-from tests.bot.harness import Phone, at_menu, make_processor
+from tests.bot.harness import Phone, at_menu, make_processor, member_with_roles
 from tests.conversations.harness import Clock, t
 
 OFFICER = "7770001"
@@ -25,19 +22,7 @@ NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
 async def seed_officer(database: Database) -> None:
     await seed_province(database)
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=OFFICER,
-            chat_id=OFFICER,
-            display_name="Công an xã",
-        )
-        commune = await area_by_code(session, "17662")
-        assert commune is not None
-        await grant_role(
-            session, member_id=member.id, role="officer", area_id=commune.id, granted_by=None
-        )
+    await member_with_roles(database, OFFICER, [("officer", "17662")], display_name="Công an xã")
 
 
 async def test_an_officer_gets_an_xlsx_of_their_commune_only(database: Database) -> None:
@@ -65,15 +50,7 @@ async def test_an_officer_gets_an_xlsx_of_their_commune_only(database: Database)
 
 async def test_zalo_officers_are_told_where_exports_are_available(database: Database) -> None:
     await seed_province(database)
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session, channel="zalo", platform_user_id="z1", chat_id="z1", display_name=None
-        )
-        commune = await area_by_code(session, "17662")
-        assert commune is not None
-        await grant_role(
-            session, member_id=member.id, role="officer", area_id=commune.id, granted_by=None
-        )
+    await member_with_roles(database, "z1", [("officer", "17662")], channel="zalo")
     processor = make_processor(database, Clock(NOW))
     replies: tuple[Reply, ...] = ()
     for text in ("/start", "1", "/export", "1", "2"):

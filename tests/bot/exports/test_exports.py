@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
-from bot.cli import cli
 from bot.exports.service import ExportRequest, ExportSubject, write_export
 from bot.exports.writers import ExportTooLarge
 from bot.places import place_of
@@ -24,6 +22,7 @@ from storage._sql import audit_log, monthly_reports
 from storage.areas import area_by_code
 from storage.database import Database
 from tests.bot.exports.harness import PERIOD, TIPSTER_PHONE, seed_province
+from tests.bot.harness import CommandLine, rows
 
 CATALOGUES = Catalogues.load()
 AFTER_DEADLINE = date(2026, 11, 20)
@@ -147,32 +146,13 @@ async def test_a_capped_export_stops_instead_of_growing(sqlite_database: Databas
         )
 
 
-def test_the_command_line_exports_reports_and_activities(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import asyncio
-
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-
-    async def seed() -> None:
-        database = Database(url)
-        try:
-            await seed_province(database)
-        finally:
-            await database.dispose()
-
-    asyncio.run(seed())
+def test_the_command_line_exports_reports_and_activities(antq: CommandLine, tmp_path: Path) -> None:
+    antq.on_database(seed_province)
     asked = tmp_path / "reports.csv"  # several sheets: what is written is a ZIP, named so
     target = tmp_path / "reports.zip"
-    result = runner.invoke(
-        cli,
-        [
-            *("export", "reports", "--area", "17662", "--period", PERIOD),
-            *("--format", "csv", "--lang", "en", "-o", str(asked)),
-        ],
+    result = antq(
+        *("export", "reports", "--area", "17662", "--period", PERIOD),
+        *("--format", "csv", "--lang", "en", "-o", str(asked)),
     )
     assert result.exit_code == 0, result.output
     assert f"wrote 6 rows to {target}" in result.output and "ZIP" in result.output
@@ -184,67 +164,42 @@ def test_the_command_line_exports_reports_and_activities(
     assert len(updates) == 3  # header and Đô Lương's two updates
 
     activities = tmp_path / "activities.xlsx"
-    result = runner.invoke(
-        cli,
-        [
-            *("export", "activities", "--area", "40"),
-            *("--from", "2026-08-01", "--to", "2026-09-30", "-o", str(activities)),
-        ],
+    result = antq(
+        *("export", "activities", "--area", "40"),
+        *("--from", "2026-08-01", "--to", "2026-09-30", "-o", str(activities)),
     )
     assert result.exit_code == 0, result.output
     (sheet,) = sheets(activities.read_bytes()).values()
     # XLSX has no plain dates: openpyxl reads them back as midnight datetimes.
     assert [row[0] for row in sheet[1:]] == [datetime(2026, 8, 20), datetime(2026, 9, 10)]
 
-    unknown = runner.invoke(cli, ["export", "tips", "--area", "99999"])
+    unknown = antq("export", "tips", "--area", "99999")
     assert unknown.exit_code == 1 and "no place with code" in unknown.output
 
-    async def audited() -> int:
-        database = Database(url)
-        try:
-            async with database.transaction() as session:
-                return len(list(await session.execute(select(audit_log))))
-        finally:
-            await database.dispose()
+    async def audited(database: Database) -> int:
+        return len(await rows(database, audit_log))
 
-    assert asyncio.run(audited()) == 2
+    assert antq.on_database(audited) == 2
 
 
 def test_the_command_line_defaults_to_the_month_leaders_file_and_counts_rows_right(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    antq: CommandLine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import asyncio
-
     from bot.exports import cli as export_cli
 
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
     # 3 November: leaders still file October (the first ten days of a month).
     monkeypatch.setattr(export_cli, "utcnow", lambda: datetime(2026, 11, 3, 3, 0, tzinfo=UTC))
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-
-    async def seed() -> None:
-        database = Database(url)
-        try:
-            await seed_province(database)
-        finally:
-            await database.dispose()
-
-    asyncio.run(seed())
+    antq.on_database(seed_province)
     target = tmp_path / "reports.xlsx"
-    result = runner.invoke(cli, ["export", "reports", "--area", "17662", "-o", str(target)])
+    result = antq("export", "reports", "--area", "17662", "-o", str(target))
     assert result.exit_code == 0, result.output
     updates = sheets(target.read_bytes())["Báo cáo tháng"]
     assert PERIOD == "2026-10" and {row[0] for row in updates[1:]} == {PERIOD}
 
     one = tmp_path / "one.xlsx"
-    result = runner.invoke(
-        cli,
-        [
-            *("export", "activities", "--area", "40"),
-            *("--from", "2026-09-01", "--to", "2026-09-30", "-o", str(one)),
-        ],
+    result = antq(
+        *("export", "activities", "--area", "40"),
+        *("--from", "2026-09-01", "--to", "2026-09-30", "-o", str(one)),
     )
     assert result.exit_code == 0, result.output
     assert f"wrote 1 row to {one}" in result.output

@@ -18,8 +18,7 @@ from storage._sql import incidents, outbox
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.members import find_or_create_member
-from storage.roles import grant_role
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 TREE = [
@@ -38,32 +37,14 @@ WHAT = "Hai nhóm thanh niên đánh nhau trước nhà văn hoá, có hung khí
 WHERE = "Nhà văn hoá thôn Đông"
 
 
-async def _member_with_roles(database: Database, user_id: str, roles: list[tuple[str, str]]) -> int:
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=f"Người {user_id}",
-        )
-        for role, code in roles:
-            area = await area_by_code(session, code)
-            assert area is not None
-            await grant_role(
-                session, member_id=member.id, role=role, area_id=area.id, granted_by=None
-            )
-        return member.id
-
-
 @pytest.fixture
 async def commune(database: Database) -> Database:
     async with database.transaction() as session:
         await insert_areas(session, TREE)
-    await _member_with_roles(database, LEADER, [("leader", "17662-001")])
+    await member_with_roles(database, LEADER, [("leader", "17662-001")])
     for officer in OFFICERS:
-        await _member_with_roles(database, officer, [("officer", "17662")])
-    await _member_with_roles(database, OTHER_OFFICER, [("officer", "17641")])
+        await member_with_roles(database, officer, [("officer", "17662")])
+    await member_with_roles(database, OTHER_OFFICER, [("officer", "17641")])
     return database
 
 
@@ -202,7 +183,7 @@ async def test_an_officer_with_two_places_says_which_and_is_not_told_themself(
     commune: Database,
 ) -> None:
     both = "6300001"
-    await _member_with_roles(commune, both, [("leader", "17641-001"), ("officer", "17662")])
+    await member_with_roles(commune, both, [("leader", "17641-001"), ("officer", "17662")])
     phone = await _reporter(commune, Clock(), user_id=both)
     await phone.send(text=WHAT)
     assert phone.asked("incidents.ask.place")
@@ -223,7 +204,7 @@ async def test_an_officer_with_two_places_says_which_and_is_not_told_themself(
 
 async def test_a_commune_without_officers_is_told_to_call_113(commune: Database) -> None:
     lonely = "6400001"
-    await _member_with_roles(commune, lonely, [("leader", "17650-001")])
+    await member_with_roles(commune, lonely, [("leader", "17650-001")])
     phone = await _reporter(commune, Clock(), user_id=lonely)
     for answer in (WHAT, WHERE, "1", "1"):
         await phone.send(text=answer)

@@ -22,6 +22,7 @@ from tests.bot.harness import (
     at_menu,
     invite_leader,
     make_processor,
+    member_with_roles,
     rows,
     walk,
 )
@@ -185,18 +186,10 @@ async def test_an_admin_revokes_a_role_and_the_holder_is_told(tree: Database) ->
 
 
 async def test_staff_without_a_name_on_record_are_told_apart_by_number(tree: Database) -> None:
-    async with tree.transaction() as session:
-        console = await find_or_create_member(
-            session, channel="console", platform_user_id="an", chat_id="an", display_name=None
-        )
-        area = await area_by_code(session, "17662-001")
-        assert area is not None
-        await grant_role(
-            session, member_id=console.id, role="leader", area_id=area.id, granted_by=None
-        )
+    console = await member_with_roles(tree, "an", [("leader", "17662-001")], channel="console")
     admin = Phone(make_processor(tree, Clock()), user_id=ADMIN_USER)
     await at_menu(admin)
     await admin.send(text="/canbo")
     await admin.send(text="17662")
-    assert t("staff.unnamed_member", number=console.id) in admin.text
+    assert t("staff.unnamed_member", number=console) in admin.text
     assert f"— {t('common.unknown')} —" not in admin.text

@@ -3,7 +3,6 @@ lists what is held, /xoadulieu and ``antq privacy erase`` leave nothing of the p
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 from pathlib import Path
@@ -11,26 +10,24 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from bot.cli import cli
 from conversations.fields import format_tip_code
 from conversations.privacy import NOTICE_VERSION
 from conversations.replies import Document
 from storage._sql import audit_log, consent_decisions, members, tips
-from storage.areas import area_by_code, insert_areas
+from storage.areas import insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
 from storage.tables import Base
 from tests.bot.harness import (
     NAME,
     SEALER,
     TREE,
     USER_ID,
+    CommandLine,
     Phone,
     at_menu,
     make_processor,
+    member_with_roles,
     rows,
     walk,
 )
@@ -45,19 +42,7 @@ async def _seeded(database: Database) -> Phone:
         await insert_areas(session, TREE)
     phone = Phone(make_processor(database))
     await at_menu(phone)
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=USER_ID,
-            chat_id=USER_ID,
-            display_name=NAME,
-        )
-        area = await area_by_code(session, "17662-001")
-        assert area is not None
-        await grant_role(
-            session, member_id=member.id, role="leader", area_id=area.id, granted_by=None
-        )
+    await member_with_roles(database, USER_ID, [("leader", "17662-001")], display_name=NAME)
     for path in (CONTACT_PATH, ANONYMOUS_PATH):
         await phone.send(text="/tinbao")
         await walk(phone, path)
@@ -170,45 +155,29 @@ async def test_keeping_the_data_at_the_question_erases_nothing(database: Databas
 
 
 def test_a_paper_request_is_exported_and_erased_from_the_command_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    antq: CommandLine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'privacy.sqlite3'}"
-    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
     monkeypatch.setenv("ANTQ_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("ANTQ_SECRET_KEY", base64.urlsafe_b64encode(bytes(range(32))).decode())
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-
-    async def seed() -> None:
-        database = Database(url)
-        try:
-            await _seeded(database)
-        finally:
-            await database.dispose()
-
-    asyncio.run(seed())
+    antq.on_database(_seeded)
     target = tmp_path / "request.json"
-    exported = runner.invoke(
-        cli, ["privacy", "export", "--channel", "telegram", "--user-id", USER_ID, "-o", str(target)]
+    exported = antq(
+        "privacy", "export", "--channel", "telegram", "--user-id", USER_ID, "-o", str(target)
     )
     assert exported.exit_code == 0, exported.output
     assert json.loads(target.read_text())["display_name"] == NAME
     assert target.stat().st_mode & 0o777 == 0o600
 
-    refused = runner.invoke(cli, ["privacy", "erase", "--member", "1"], input="n\n")
+    refused = antq("privacy", "erase", "--member", "1", input="n\n")
     assert refused.exit_code != 0
-    erased = runner.invoke(cli, ["privacy", "erase", "--member", "1", "--yes"])
+    erased = antq("privacy", "erase", "--member", "1", "--yes")
     assert erased.exit_code == 0, erased.output
     assert "2 tip(s) unlinked" not in erased.output  # one identified tip, one anonymous route
     assert "1 tip(s) unlinked, 1 sealed route(s) erased" in erased.output
 
-    async def left() -> list[str]:
-        database = Database(url)
-        try:
-            return _traces(await _everything(database))
-        finally:
-            await database.dispose()
+    async def left(database: Database) -> list[str]:
+        return _traces(await _everything(database))
 
-    assert asyncio.run(left()) == []
-    again = runner.invoke(cli, ["privacy", "export", "--member", "1"])
+    assert antq.on_database(left) == []
+    again = antq("privacy", "export", "--member", "1")
     assert again.exit_code == 1 and "no such member" in again.output

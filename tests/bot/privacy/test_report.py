@@ -3,15 +3,11 @@ dates) and what is past its period now, in words a clerk reads."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
-from typer.testing import CliRunner
 
-from bot.cli import cli
 from bot.privacy.retention import RetentionRule, RetentionSchedule
 from conversations.localtime import shown
 from storage._sql import tips
@@ -19,6 +15,7 @@ from storage.database import Database
 from storage.tables import utcnow
 from storage.tips import insert_tip
 from storage.updates import claim_update
+from tests.bot.harness import CommandLine
 from tests.bot.privacy.harness import settings
 from tests.conversations.harness import t
 from tests.storage.harness import new_tip
@@ -40,44 +37,32 @@ async def _closed_tip(database: Database, code: str, days_ago: int) -> None:
         )
 
 
-async def _history(url: str) -> str:
+async def _history(database: Database) -> str:
     """A run two days ago erased a claim and a phone; since then one of each fell due."""
-    database = Database(url)
     now = utcnow()
     ran_at = now - timedelta(days=2)
-    try:
-        async with database.transaction() as session:
-            await claim_update(
-                session, channel="telegram", update_key="1", now=ran_at - timedelta(days=8)
-            )
-        await _closed_tip(database, "OLD00001", 100)
-        async with database.transaction() as session:
-            await RetentionRule(RetentionSchedule.from_settings(settings()))(ran_at, session)
-        async with database.transaction() as session:
-            await claim_update(
-                session, channel="telegram", update_key="2", now=now - timedelta(days=8)
-            )
-            await claim_update(session, channel="telegram", update_key="3", now=now)
-        await _closed_tip(database, "NEW00002", 95)
-        await _closed_tip(database, "NOW00003", 10)
-    finally:
-        await database.dispose()
+    async with database.transaction() as session:
+        await claim_update(
+            session, channel="telegram", update_key="1", now=ran_at - timedelta(days=8)
+        )
+    await _closed_tip(database, "OLD00001", 100)
+    async with database.transaction() as session:
+        await RetentionRule(RetentionSchedule.from_settings(settings()))(ran_at, session)
+    async with database.transaction() as session:
+        await claim_update(session, channel="telegram", update_key="2", now=now - timedelta(days=8))
+        await claim_update(session, channel="telegram", update_key="3", now=now)
+    await _closed_tip(database, "NEW00002", 95)
+    await _closed_tip(database, "NOW00003", 10)
     return shown(ran_at)
 
 
-def test_the_report_shows_periods_erased_and_due(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'report.sqlite3'}"
-    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-    empty = runner.invoke(cli, ["privacy", "report"])
+def test_the_report_shows_periods_erased_and_due(antq: CommandLine) -> None:
+    empty = antq("privacy", "report")
     assert empty.exit_code == 0, empty.output
     assert t("retention.report.never_run") in empty.output
 
-    ran_at = asyncio.run(_history(url))
-    result = runner.invoke(cli, ["privacy", "report"])
+    ran_at = antq.on_database(_history)
+    result = antq("privacy", "report")
     assert result.exit_code == 0, result.output
     report = blocks(result.output)
     assert result.output.startswith(t("retention.report.title"))
@@ -99,15 +84,12 @@ def test_the_report_shows_periods_erased_and_due(
 
 
 def test_the_report_speaks_english_and_refuses_an_unknown_language(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    antq: CommandLine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ANTQ_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'en.sqlite3'}")
     monkeypatch.setenv("ANTQ_RETENTION_AUDIT_DAYS", "730")
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-    result = runner.invoke(cli, ["privacy", "report", "--lang", "en"])
+    result = antq("privacy", "report", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(t("retention.report.title", "en"))
     assert t("retention.audit.period", "en", days=730) in result.output
-    refused = runner.invoke(cli, ["privacy", "report", "--lang", "fr"])
+    refused = antq("privacy", "report", "--lang", "fr")
     assert refused.exit_code == 1 and "unknown language" in refused.output

@@ -18,10 +18,8 @@ from conversations.security_models import LogModelActivity
 from storage._sql import model_activities, security_models
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
 from storage.security_models import NewSecurityModel, insert_security_model
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 TREE = [
@@ -40,24 +38,6 @@ OUTCOME = "Tuần tra đêm 3 tuyến đường, nhắc 12 hộ khoá cửa, kh�
 YESTERDAY = date(2026, 11, 22)  # the scripted clock is 10:00 on 23/11/2026 in Vietnam
 
 
-async def _member(database: Database, user_id: str, roles: list[tuple[str, str]]) -> int:
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=None,
-        )
-        for role, code in roles:
-            area = await area_by_code(session, code)
-            assert area is not None
-            await grant_role(
-                session, member_id=member.id, role=role, area_id=area.id, granted_by=None
-            )
-        return member.id
-
-
 async def _model(database: Database, name: str, code: str, kind: str = "fire_group") -> int:
     async with database.transaction() as session:
         area = await area_by_code(session, code)
@@ -73,10 +53,10 @@ async def _model(database: Database, name: str, code: str, kind: str = "fire_gro
 async def commune(database: Database) -> Database:
     async with database.transaction() as session:
         await insert_areas(session, TREE)
-    await _member(database, ADMIN, [("admin", "17662")])
-    await _member(database, LEADER, [("leader", "17662-001")])
-    await _member(database, OTHER_LEADER, [("leader", "17662-002")])
-    await _member(database, MODEL_LEAD, [("model_lead", "17662")])
+    await member_with_roles(database, ADMIN, [("admin", "17662")])
+    await member_with_roles(database, LEADER, [("leader", "17662-001")])
+    await member_with_roles(database, OTHER_LEADER, [("leader", "17662-002")])
+    await member_with_roles(database, MODEL_LEAD, [("model_lead", "17662")])
     return database
 
 
@@ -206,7 +186,7 @@ async def test_the_same_model_is_not_registered_twice(commune: Database) -> None
 
 async def test_residents_and_officers_cannot_register_models(commune: Database) -> None:
     officer = "7400001"
-    await _member(commune, officer, [("officer", "17662")])
+    await member_with_roles(commune, officer, [("officer", "17662")])
     for user_id in ("7999999", officer):
         phone = await _phone(commune, user_id)
         await phone.send(text="/mohinh")

@@ -7,12 +7,9 @@ from bot.delivery.transports import Transport
 from bot.tips.delivery import thread_messages_finished
 from conversations.replies import Choices
 from storage._sql import tips
-from storage.areas import area_by_code
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
 from tests.bot.delivery.harness import FakeClock, sender
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows, walk
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows, walk
 from tests.conversations.harness import ANONYMOUS_PATH, Clock
 
 UP_TO_COMMUNE = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.commune")
@@ -39,18 +36,8 @@ ADMIN = ("604", "Chủ tịch xã")
 
 
 async def staff(database: Database, user: tuple[str, str], role: str, code: str) -> int:
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user[0],
-            chat_id=user[0],
-            display_name=user[1],
-        )
-        area = await area_by_code(session, code)
-        assert area is not None
-        await grant_role(session, member_id=member.id, role=role, area_id=area.id, granted_by=None)
-        return member.id
+    """``user`` (id, name) with ``role`` in the area ``code``; their member id."""
+    return await member_with_roles(database, user[0], [(role, code)], display_name=user[1])
 
 
 async def new_tip(database: Database, clock: Clock) -> str:
@@ -65,15 +52,7 @@ async def member_id(database: Database, user: tuple[str, str]) -> int:
 
 
 async def staff_id(database: Database, user_id: str) -> int:
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=None,
-        )
-        return member.id
+    return await member_with_roles(database, user_id)
 
 
 async def officer_phone(database: Database, clock: Clock, user: tuple[str, str]) -> Phone:

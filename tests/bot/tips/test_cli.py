@@ -2,53 +2,39 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from bot.cli import cli
 from storage.database import Database
 from storage.tips import add_tip_message, insert_tip, mark_important
+from tests.bot.harness import CommandLine
 from tests.storage.harness import PHOTO, new_tip
 
-
-async def _store_tips(url: str) -> None:
-    database = Database(url)
-    start = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
-    try:
-        async with database.transaction() as session:
-            await insert_tip(
-                session,
-                new_tip(code="OLDER001", received_at=start, contact_phone="0912345678"),
-            )
-            await insert_tip(
-                session,
-                new_tip(
-                    code="NEWER002",
-                    anonymous=True,
-                    category="fraud",
-                    received_at=start + timedelta(hours=3),
-                    attachments=(PHOTO,),
-                ),
-            )
-    finally:
-        await database.dispose()
+START = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
 
-def test_tips_are_listed_newest_first_without_who_sent_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(cli, ["tips", "list"]).output.strip() == "no tips"
+async def _store_tips(database: Database) -> None:
+    async with database.transaction() as session:
+        await insert_tip(
+            session,
+            new_tip(code="OLDER001", received_at=START, contact_phone="0912345678"),
+        )
+        await insert_tip(
+            session,
+            new_tip(
+                code="NEWER002",
+                anonymous=True,
+                category="fraud",
+                received_at=START + timedelta(hours=3),
+                attachments=(PHOTO,),
+            ),
+        )
 
-    asyncio.run(_store_tips(url))
-    result = runner.invoke(cli, ["tips", "list"])
+
+def test_tips_are_listed_newest_first_without_who_sent_them(antq: CommandLine) -> None:
+    assert antq("tips", "list").output.strip() == "no tips"
+
+    antq.on_database(_store_tips)
+    result = antq("tips", "list")
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 2
@@ -56,54 +42,43 @@ def test_tips_are_listed_newest_first_without_who_sent_them(
     assert "OLDE" in lines[1] and "with contact" in lines[1]
     assert "0912345678" not in result.output  # the contact phone is for officers only
 
-    only_new = runner.invoke(cli, ["tips", "list", "--limit", "1"])
+    only_new = antq("tips", "list", "--limit", "1")
     assert only_new.output.count("\n") == 1 and "NEWE" in only_new.output
 
 
-def test_a_tips_thread_is_printed_in_order_without_who_wrote_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+async def _store_a_thread(database: Database) -> None:
+    async with database.transaction() as session:
+        tip_id = await insert_tip(
+            session, new_tip(code="THREAD01", anonymous=True, received_at=START)
+        )
+        await add_tip_message(
+            session,
+            tip_id,
+            direction="officer",
+            text="Xe đỗ ở đâu?",
+            attachments=[],
+            now=START + timedelta(hours=1),
+        )
+        await add_tip_message(
+            session,
+            tip_id,
+            direction="tipster",
+            text="Trước cổng chợ",
+            attachments=[{"kind": "photo", "channel": "telegram", "file_id": "AgAC"}],
+            now=START + timedelta(hours=2),
+            location=(21.0245, 105.8412),
+        )
+        await mark_important(session, tip_id, 2)
 
-    async def store() -> None:
-        database = Database(url)
-        start = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
-        try:
-            async with database.transaction() as session:
-                tip_id = await insert_tip(
-                    session, new_tip(code="THREAD01", anonymous=True, received_at=start)
-                )
-                await add_tip_message(
-                    session,
-                    tip_id,
-                    direction="officer",
-                    text="Xe đỗ ở đâu?",
-                    attachments=[],
-                    now=start + timedelta(hours=1),
-                )
-                await add_tip_message(
-                    session,
-                    tip_id,
-                    direction="tipster",
-                    text="Trước cổng chợ",
-                    attachments=[{"kind": "photo", "channel": "telegram", "file_id": "AgAC"}],
-                    now=start + timedelta(hours=2),
-                    location=(21.0245, 105.8412),
-                )
-                await mark_important(session, tip_id, 2)
-        finally:
-            await database.dispose()
 
-    asyncio.run(store())
-    result = runner.invoke(cli, ["tips", "thread", "thre-ad01"])
+def test_a_tips_thread_is_printed_in_order_without_who_wrote_it(antq: CommandLine) -> None:
+    antq.on_database(_store_a_thread)
+    result = antq("tips", "thread", "thre-ad01")
     assert result.exit_code == 0, result.output
     first, second = result.output.strip().splitlines()
     assert "officer" in first and "Xe đỗ ở đâu?" in first
     assert "tipster" in second and "Trước cổng chợ" in second and "files=1" in second
     assert "location=21.0245,105.8412" in second and "important" in second
     assert "important" not in first
-    missing = runner.invoke(cli, ["tips", "thread", "ZZZZZZZZ"])
+    missing = antq("tips", "thread", "ZZZZZZZZ")
     assert missing.exit_code == 1 and "no tip with this code" in missing.output

@@ -6,11 +6,18 @@ import pytest
 
 from conversations.replies import Choices
 from storage._sql import tips
-from storage.areas import area_by_code, insert_areas
+from storage.areas import insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
-from tests.bot.harness import TREE, Phone, at_menu, make_processor, rows, walk
+from tests.bot.harness import (
+    TREE,
+    Phone,
+    area_id,
+    at_menu,
+    make_processor,
+    member_with_roles,
+    rows,
+    walk,
+)
 from tests.bot.tips.harness import UP_TO_COMMUNE, tip_naming
 from tests.conversations.harness import ANONYMOUS_PATH, DESCRIPTION, Clock, t
 
@@ -20,29 +27,6 @@ async def places(database: Database) -> Database:
     async with database.transaction() as session:
         await insert_areas(session, TREE)
     return database
-
-
-async def area_id(database: Database, code: str) -> int:
-    async with database.transaction() as session:
-        area = await area_by_code(session, code)
-    assert area is not None
-    return area.id
-
-
-async def officer(database: Database, user_id: str, commune_code: str) -> None:
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=None,
-        )
-        commune = await area_by_code(session, commune_code)
-        assert commune is not None
-        await grant_role(
-            session, member_id=member.id, role="officer", area_id=commune.id, granted_by=None
-        )
 
 
 async def test_a_commune_typed_without_accents_is_stored_with_the_tip(places: Database) -> None:
@@ -97,8 +81,8 @@ async def test_only_officers_of_the_tips_commune_can_read_it(places: Database) -
     clock = Clock()
     await tip_naming(places, clock, {"text": "do luong"})
     (tip,) = await rows(places, tips)
-    await officer(places, "88", "17662")
-    await officer(places, "99", "17641")
+    await member_with_roles(places, "88", [("officer", "17662")])
+    await member_with_roles(places, "99", [("officer", "17641")])
 
     ours = Phone(make_processor(places, clock), user_id="88")
     await at_menu(ours)
@@ -116,8 +100,8 @@ async def test_officers_list_the_newest_tips_of_their_commune_only(places: Datab
     clock = Clock()
     await tip_naming(places, clock, {"text": "do luong"})
     (tip,) = await rows(places, tips)
-    await officer(places, "88", "17662")
-    await officer(places, "99", "17641")
+    await member_with_roles(places, "88", [("officer", "17662")])
+    await member_with_roles(places, "99", [("officer", "17641")])
 
     ours = Phone(make_processor(places, clock), user_id="88")
     await at_menu(ours)

@@ -4,8 +4,6 @@ and logging in the way an officer does (``/web`` in chat, then the link)."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 
@@ -53,15 +51,3 @@ def csrf_of(page: httpx.Response) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert found is not None, page.text
     return found.group(1)
-
-
-@asynccontextmanager
-async def signed_in(
-    database: Database, clock: Clock, user: tuple[str, str]
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser-less client logged in as ``user``, by the link ``/web`` in chat gives."""
-    token = await link_from_chat(database, clock, user)
-    assert token is not None
-    async with client(database, clock) as web:
-        assert (await log_in(web, token)).status_code == 303
-        yield web

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
@@ -20,10 +22,21 @@ from storage.broadcasts import NewBroadcast, insert_broadcast
 from storage.database import Database
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip
-from tests.bot.web.harness import csrf_of, link_from_chat, log_in, signed_in
+from tests.bot.web.harness import client, csrf_of, link_from_chat, log_in
 from tests.conversations.harness import CATALOGUES, Clock, t
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.harness import wait_until
+
+
+@asynccontextmanager
+async def signed_in(
+    database: Database, clock: Clock, user: tuple[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    token = await link_from_chat(database, clock, user)
+    assert token is not None
+    async with client(database, clock) as web:
+        assert (await log_in(web, token)).status_code == 303
+        yield web
 
 
 def codes_on(page: httpx.Response) -> set[str]:
