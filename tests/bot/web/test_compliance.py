@@ -90,8 +90,10 @@ async def test_a_provinces_own_threshold_in_the_settings_judges_its_communes(
     async with client(commune, clock, year) as web:
         assert (await log_in(web, token)).status_code == 303
         page = await web.get("/web/compliance?place=17662&period=2026-10")
-    propaganda = row_of(targets_table(page), t("target.propaganda"))
-    assert "60,0" in propaganda and t("year.verdict.met") in propaganda
+    table = targets_table(page)
+    propaganda = row_of(table, t("target.propaganda"))
+    assert "60,0" in propaganda and "≥ 50%" in propaganda  # against the province's own
+    assert f'<tr class="met"><td>{t("target.propaganda")}</td>' in table
 
 
 async def test_the_first_half_with_nothing_filed_says_no_data_never_zero(
