@@ -5,40 +5,19 @@ số liệu" where nothing was filed, and the place picker of the viewer's own p
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import httpx
 
 from bot.targets import YearSettings
-from conversations.monthly_reports import REPORT_FIELDS
 from conversations.targets import target_book
-from storage.areas import area_by_code
 from storage.database import Database
-from storage.monthly_reports import NewReport, insert_report
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, staff
-from tests.bot.web.harness import client, link_from_chat, log_in
+from tests.bot.web.harness import client, filed_october, link_from_chat, log_in
 from tests.bot.web.test_pages import signed_in
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 PROVINCE_ADMIN = ("605", "Giám đốc Công an tỉnh")
 ZERO_PERCENT = re.compile(r"(?<![\d,.])0([,.]0)?\s?%")  # "0 %", "0,0%": never for no data
-
-
-async def filed_october(database: Database, clock: Clock) -> None:
-    """Thôn Đông, the commune's one area, filed October: 6 of its 10 households pledged."""
-    async with database.transaction() as session:
-        area = await area_by_code(session, "17662-001")
-        assert area is not None
-        values = {name: 10 for name in REPORT_FIELDS} | {
-            "households_pledged": 6,
-            "notable_events": None,
-            "proposals": None,
-        }
-        await insert_report(
-            session,
-            NewReport(area.id, "2026-10", date(2026, 11, 5), False, None, values),
-            now=clock(),
-        )
 
 
 def targets_table(page: httpx.Response) -> str:
