@@ -4,6 +4,8 @@ logging in the way an officer does (``/web`` in chat, then the link), and what p
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 
 import httpx
@@ -50,6 +52,18 @@ async def log_in(web: httpx.AsyncClient, token: str) -> httpx.Response:
     form = re.search(r'name="login_csrf" value="([^"]+)"', page.text)
     assert form is not None, page.text
     return await web.post("/web/login", data={"token": token, "login_csrf": form.group(1)})
+
+
+@asynccontextmanager
+async def signed_in(
+    database: Database, clock: Clock, user: tuple[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the console that ``user`` has logged in to by the link from the chat."""
+    token = await link_from_chat(database, clock, user)
+    assert token is not None
+    async with client(database, clock) as web:
+        assert (await log_in(web, token)).status_code == 303
+        yield web
 
 
 def csrf_of(page: httpx.Response) -> str:

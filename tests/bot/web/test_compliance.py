@@ -12,8 +12,7 @@ from bot.targets import YearSettings
 from conversations.targets import target_book
 from storage.database import Database
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, staff
-from tests.bot.web.harness import client, filed_october, link_from_chat, log_in
-from tests.bot.web.test_pages import signed_in
+from tests.bot.web.harness import client, filed_october, link_from_chat, log_in, signed_in
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 PROVINCE_ADMIN = ("605", "Giám đốc Công an tỉnh")

@@ -7,8 +7,6 @@ import asyncio
 import io
 import re
 import zipfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
@@ -25,20 +23,9 @@ from storage.database import Database
 from storage.tips import NewAttachment
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip
-from tests.bot.web.harness import client, csrf_of, link_from_chat, log_in, stored_tip
+from tests.bot.web.harness import csrf_of, link_from_chat, log_in, signed_in, stored_tip
 from tests.conversations.harness import CATALOGUES, Clock, t
 from tests.fakes.telegram_server import FakeTelegramServer
-
-
-@asynccontextmanager
-async def signed_in(
-    database: Database, clock: Clock, user: tuple[str, str]
-) -> AsyncIterator[httpx.AsyncClient]:
-    token = await link_from_chat(database, clock, user)
-    assert token is not None
-    async with client(database, clock) as web:
-        assert (await log_in(web, token)).status_code == 303
-        yield web
 
 
 def codes_on(page: httpx.Response) -> set[str]:
