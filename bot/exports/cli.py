@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from bot.commandline import audit_operator
 from bot.exports.service import (
     EXPORT_MADE,
     ExportRequest,
@@ -29,7 +30,6 @@ from conversations.i18n import SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
 from conversations.places import Place
 from storage.areas import area_by_code
-from storage.audit import record_audit
 from storage.database import Database
 from storage.tables import utcnow
 
@@ -122,13 +122,7 @@ def _run_export(request_for: RequestFor, area: str, output: Path | None) -> None
                     targets=settings.target_book,
                 )
             async with database.transaction() as session:
-                await record_audit(
-                    session,
-                    EXPORT_MADE,
-                    actor_member_id=None,
-                    subject_kind="export",
-                    area_id=found.id,
-                )
+                await audit_operator(session, EXPORT_MADE, "export", area_id=found.id)
             return result.rows, path
         finally:
             await database.dispose()

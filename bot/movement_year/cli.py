@@ -17,7 +17,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commandline import in_transaction
+from bot.commandline import audit_operator, in_transaction
 from bot.movement_year.chart import coverage_chart, render_png
 from bot.movement_year.reads import place_standing
 from bot.movement_year.report import REPORT_DRAFTED, report_file_name, write_report
@@ -31,7 +31,6 @@ from conversations.movement_year.describe import describe_standing, whole_percen
 from conversations.places import COMMUNE, PROVINCE, Place
 from conversations.targets import TARGETS, BadTargets, Measure, Span, read_overrides_file
 from storage.areas import area_by_code
-from storage.audit import record_audit
 from storage.tables import utcnow
 
 AreaOption = Annotated[str, typer.Option("--area", help="code of the commune or province")]
@@ -137,9 +136,7 @@ def report(
         data = await write_report(
             session, place, span, today, catalogues, book=year.book, calendar=year.calendar
         )
-        await record_audit(
-            session, REPORT_DRAFTED, actor_member_id=None, subject_kind="report", area_id=place.id
-        )
+        await audit_operator(session, REPORT_DRAFTED, "report", area_id=place.id)
         return place, data
 
     place, data = in_transaction(draft)

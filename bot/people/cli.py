@@ -13,7 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commandline import in_transaction
+from bot.commandline import audit_operator, in_transaction
 from bot.places import grant_of, place_of
 from bot.settings import Settings
 from conversations.localtime import shown
@@ -25,7 +25,7 @@ from conversations.people.invitations import (
 )
 from conversations.policy import GRANTABLE, ROLE_PLACES, Role, fits_place
 from storage.areas import area_by_code
-from storage.audit import INVITATION_CREATED, ROLE_GRANTED, ROLE_REVOKED, record_audit
+from storage.audit import INVITATION_CREATED, ROLE_GRANTED, ROLE_REVOKED
 from storage.invitations import DuplicateInvitationCode, create_invitation
 from storage.members import find_or_create_member
 from storage.roles import grant_role, revoke_role, roles_within
@@ -91,12 +91,11 @@ async def create_invitation_for(
             )
         except DuplicateInvitationCode:
             continue
-        await record_audit(
+        await audit_operator(
             session,
             INVITATION_CREATED,
-            actor_member_id=None,
-            subject_kind="invitation",
-            subject_id=invitation_id,
+            "invitation",
+            invitation_id,
             role=role,
             area_id=area.id,
             at=now,
@@ -150,14 +149,8 @@ def admin_add(
         )
         if not new:
             return f"already an admin of {place_of(place).full_name} (role {role_id})"
-        await record_audit(
-            session,
-            ROLE_GRANTED,
-            actor_member_id=None,
-            subject_kind="member",
-            subject_id=member.id,
-            role=Role.ADMIN,
-            area_id=place.id,
+        await audit_operator(
+            session, ROLE_GRANTED, "member", member.id, role=Role.ADMIN, area_id=place.id
         )
         return f"member {member.id} is now an admin of {place_of(place).full_name} (role {role_id})"
 
@@ -201,14 +194,8 @@ def roles_revoke(
         if role is None:
             raise CommandError(f"no active role {role_id}")
         await end_member_sessions(session, role.member_id, now=utcnow())
-        await record_audit(
-            session,
-            ROLE_REVOKED,
-            actor_member_id=None,
-            subject_kind="member",
-            subject_id=role.member_id,
-            role=role.role,
-            area_id=role.area_id,
+        await audit_operator(
+            session, ROLE_REVOKED, "member", role.member_id, role=role.role, area_id=role.area_id
         )
         return (
             f"revoked: {role.role} of member {role.member_id} in {grant_of(role).place.full_name}"

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commandline import in_transaction
+from bot.commandline import audit_operator, in_transaction
 from conversations.fields import format_tip_code, normalise_tip_code
 from conversations.localtime import shown
-from storage.audit import TIP_VIEWED, record_audit
+from storage.audit import TIP_VIEWED
 from storage.tables import utcnow
 from storage.tips import ThreadMessage, TipRecord, find_tip_by_code, list_tips, tip_thread
 
@@ -64,12 +64,11 @@ def tips_thread(
         tip = await find_tip_by_code(session, canonical)
         if tip is None:
             return None
-        await record_audit(
+        await audit_operator(
             session,
             TIP_VIEWED,
-            actor_member_id=None,
-            subject_kind="tip",
-            subject_id=tip.id,
+            "tip",
+            tip.id,
             area_id=tip.area_id,
             at=utcnow(),
         )

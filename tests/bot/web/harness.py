@@ -1,16 +1,23 @@
 """Helpers of the web console's tests: a console on the test database, a browser-less client,
-and logging in the way an officer does (``/web`` in chat, then the link)."""
+logging in the way an officer does (``/web`` in chat, then the link), and what pages show."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
 
 import httpx
 
 from bot.targets import YearSettings
 from bot.web.app import build_web_app
 from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
+from conversations.monthly_reports import REPORT_FIELDS
+from storage.areas import area_by_code
 from storage.database import Database
+from storage.monthly_reports import NewReport, insert_report
+from storage.tips import NewAttachment, NewTip, insert_tip
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor
 from tests.conversations.harness import CATALOGUES, Clock
 
@@ -47,7 +54,60 @@ async def log_in(web: httpx.AsyncClient, token: str) -> httpx.Response:
     return await web.post("/web/login", data={"token": token, "login_csrf": form.group(1)})
 
 
+@asynccontextmanager
+async def signed_in(
+    database: Database, clock: Clock, user: tuple[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the console that ``user`` has logged in to by the link from the chat."""
+    token = await link_from_chat(database, clock, user)
+    assert token is not None
+    async with client(database, clock) as web:
+        assert (await log_in(web, token)).status_code == 303
+        yield web
+
+
 def csrf_of(page: httpx.Response) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert found is not None, page.text
     return found.group(1)
+
+
+async def filed_october(database: Database, clock: Clock, *, late: bool = False) -> None:
+    """Thôn Đông, the commune's one area, filed October: 6 of its 10 households pledged."""
+    async with database.transaction() as session:
+        area = await area_by_code(session, "17662-001")
+        assert area is not None
+        values = {name: 10 for name in REPORT_FIELDS} | {
+            "households_pledged": 6,
+            "notable_events": None,
+            "proposals": None,
+        }
+        await insert_report(
+            session,
+            NewReport(area.id, "2026-10", date(2026, 11, 5), late, None, values),
+            now=clock(),
+        )
+
+
+async def stored_tip(
+    database: Database,
+    clock: Clock,
+    code: str,
+    *,
+    attachments: tuple[NewAttachment, ...] = (),
+    sender_route: bytes | None = None,
+) -> None:
+    """An anonymous tip of Xã Đô Lương stored directly (a chat per tip would take long)."""
+    async with database.transaction() as session:
+        area = await area_by_code(session, "17662")
+        assert area is not None
+        await insert_tip(
+            session,
+            NewTip(
+                code=code, category="theft", description="Mất xe đạp", place_text=None,
+                latitude=None, longitude=None, place_unknown=True, occurred_date=None,
+                occurred_time=None, occurred_unknown=True, anonymous=True, member_id=None,
+                contact_phone=None, sender_route=sender_route, locale="vi", received_at=clock(),
+                attachments=attachments, area_id=area.id,
+            ),
+        )  # fmt: skip

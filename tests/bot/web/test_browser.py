@@ -8,7 +8,7 @@ run writes screenshots of the main pages to tests/artifacts/web/ (not committed)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,14 +16,11 @@ import pytest
 from bot.web.app import build_web_app
 from bot.web.auth import issue_login_link
 from conversations.fields import format_tip_code
-from conversations.monthly_reports import REPORT_FIELDS
-from storage.areas import area_by_code
 from storage.database import Database
-from storage.monthly_reports import NewReport, insert_report
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, sender
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip, staff_id
-from tests.bot.web.harness import console, link_from_chat
+from tests.bot.web.harness import console, filed_october, link_from_chat
 from tests.conversations.harness import Clock, t
 from tests.fakes.asgi_server import LoopbackASGIServer
 
@@ -115,19 +112,7 @@ async def test_an_admin_sees_a_communes_late_area(
 ) -> None:
     database = sqlite_commune
     clock = Clock()
-    async with database.transaction() as session:
-        area = await area_by_code(session, "17662-001")
-        assert area is not None
-        values = {name: 10 for name in REPORT_FIELDS} | {
-            "households_pledged": 6,
-            "notable_events": None,
-            "proposals": None,
-        }
-        await insert_report(
-            session,
-            NewReport(area.id, "2026-10", date(2026, 11, 5), True, None, values),
-            now=clock(),
-        )
+    await filed_october(database, clock, late=True)
     token = await link_from_chat(database, clock, ADMIN)
     assert token is not None
     async with LoopbackASGIServer() as server:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
@@ -16,27 +14,18 @@ from openpyxl import load_workbook
 from bot.web.app import build_web_app
 from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
 from bot.web.limits import AttemptLimiter
+from conversations.tips.report import new_tip_code
 from storage._sql import broadcasts, tips
 from storage.areas import area_by_code
 from storage.broadcasts import NewBroadcast, insert_broadcast
 from storage.database import Database
+from storage.tips import NewAttachment
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip
-from tests.bot.web.harness import client, csrf_of, link_from_chat, log_in
+from tests.bot.web.harness import csrf_of, link_from_chat, log_in, signed_in, stored_tip
 from tests.conversations.harness import CATALOGUES, Clock, t
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.harness import wait_until
-
-
-@asynccontextmanager
-async def signed_in(
-    database: Database, clock: Clock, user: tuple[str, str]
-) -> AsyncIterator[httpx.AsyncClient]:
-    token = await link_from_chat(database, clock, user)
-    assert token is not None
-    async with client(database, clock) as web:
-        assert (await log_in(web, token)).status_code == 303
-        yield web
 
 
 def codes_on(page: httpx.Response) -> set[str]:
@@ -80,23 +69,9 @@ async def test_the_queue_comes_in_pages_of_25(commune: Database) -> None:
 
 
 async def new_tip_quickly(database: Database, clock: Clock) -> None:
-    """A tip of Xã Đô Lương stored directly (26 chats would take long)."""
-    from conversations.tips.report import new_tip_code
-    from storage.tips import NewTip, insert_tip
-
-    async with database.transaction() as session:
-        area = await area_by_code(session, "17662")
-        assert area is not None
-        await insert_tip(
-            session,
-            NewTip(
-                code=new_tip_code(), category="theft", description="Mất xe đạp", place_text=None,
-                latitude=None, longitude=None, place_unknown=True, occurred_date=None,
-                occurred_time=None, occurred_unknown=True, anonymous=True, member_id=None,
-                contact_phone=None, sender_route=SEALER.seal_route("telegram", "77"), locale="vi",
-                received_at=clock(), area_id=area.id,
-            ),
-        )  # fmt: skip
+    """A tip of Xã Đô Lương from a tipster on Telegram, a minute after the last one."""
+    route = SEALER.seal_route("telegram", "77")
+    await stored_tip(database, clock, new_tip_code(), sender_route=route)
     clock.advance(minutes=1)
 
 
@@ -135,25 +110,12 @@ async def test_the_login_link_endpoint_is_rate_limited(commune: Database) -> Non
 
 
 async def test_a_telegram_file_is_streamed_through_without_the_token(commune: Database) -> None:
-    from storage.tips import NewAttachment, NewTip, insert_tip
-
     clock = Clock()
     async with FakeTelegramServer() as telegram:
         photo = b"\xff\xd8\xff" + b"jpeg" * 100
         file_id = telegram.add_file(photo, file_path="photos/file_1.jpg")
-        async with commune.transaction() as session:
-            area = await area_by_code(session, "17662")
-            assert area is not None
-            await insert_tip(
-                session,
-                NewTip(
-                    code="K7Q2M9XD", category="theft", description="Ảnh xe", place_text=None,
-                    latitude=None, longitude=None, place_unknown=True, occurred_date=None,
-                    occurred_time=None, occurred_unknown=True, anonymous=True, member_id=None,
-                    contact_phone=None, sender_route=None, locale="vi", received_at=clock(),
-                    attachments=(NewAttachment("photo", "telegram", file_id),), area_id=area.id,
-                ),
-            )  # fmt: skip
+        attachments = (NewAttachment("photo", "telegram", file_id),)
+        await stored_tip(commune, clock, "K7Q2M9XD", attachments=attachments)
         token = await link_from_chat(commune, clock, OFFICER_A)
         assert token is not None
         options = ConsoleOptions(
@@ -279,23 +241,10 @@ async def test_a_tip_taken_in_chat_meanwhile_is_not_taken_again_from_the_page(
 
 
 async def test_a_zalo_file_opens_at_its_own_address(commune: Database) -> None:
-    from storage.tips import NewAttachment, NewTip, insert_tip
-
     clock = Clock()
     address = "https://photo.zalo.example/f/abc.jpg"
-    async with commune.transaction() as session:
-        area = await area_by_code(session, "17662")
-        assert area is not None
-        await insert_tip(
-            session,
-            NewTip(
-                code="Z7Q2M9XD", category="theft", description="Ảnh xe", place_text=None,
-                latitude=None, longitude=None, place_unknown=True, occurred_date=None,
-                occurred_time=None, occurred_unknown=True, anonymous=True, member_id=None,
-                contact_phone=None, sender_route=None, locale="vi", received_at=clock(),
-                attachments=(NewAttachment("photo", "zalo", address),), area_id=area.id,
-            ),
-        )  # fmt: skip
+    attachments = (NewAttachment("photo", "zalo", address),)
+    await stored_tip(commune, clock, "Z7Q2M9XD", attachments=attachments)
     async with signed_in(commune, clock, OFFICER_A) as web:
         page = await web.get("/web/tips/Z7Q2M9XD")
         assert 'href="/web/tips/Z7Q2M9XD/files/a0"' in page.text and address not in page.text
