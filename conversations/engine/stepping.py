@@ -118,24 +118,21 @@ class Stepping(EngineParts):
             return
         turn.answers.update(redirect.answers)
         turn.editing, turn.item = False, None
-        target = redirect.step or flow.first_unanswered(turn.answers)
+        await self._go_to(turn, flow, redirect.step or flow.first_unanswered(turn.answers))
+
+    async def _advance(self, turn: Turn, flow: Flow) -> None:
+        after = flow.move(turn.step or flow.first_step, turn.answers, turn.editing, "advance")
+        await self._go_to(turn, flow, after)
+
+    async def _go_to(self, turn: Turn, flow: Flow, target: str) -> None:
+        """Ask ``target``'s question; at the summary or the end, the answers the flow no longer
+        asks are dropped first (a phone consent once the tip went anonymous must not come
+        back when the member edits from the summary)."""
         if target in (SUMMARY, FINISHED):
-            # An answer the redirect made moot (a phone consent once the tip went anonymous)
-            # must not come back when the member edits from the summary.
+            turn.editing = False
             turn.answers = flow.prune(turn.answers)
         if target == FINISHED:
             await self._complete(turn, flow)
             return
         turn.step = target
-        self._ask(turn)
-
-    async def _advance(self, turn: Turn, flow: Flow) -> None:
-        after = flow.move(turn.step or flow.first_step, turn.answers, turn.editing, "advance")
-        if after in (SUMMARY, FINISHED):
-            turn.editing = False
-            turn.answers = flow.prune(turn.answers)
-        if after == FINISHED:
-            await self._complete(turn, flow)
-            return
-        turn.step = after
         self._ask(turn)
