@@ -23,39 +23,30 @@ from bot.channels.zalo_oa.errors import (
     ZaloOaUnavailable,
     api_error,
 )
-from bot.delivery.errors import (
-    CredentialsRefused,
-    DeliveryError,
-    MaybeSent,
-    PermanentFailure,
-    PlatformError,
-    RateLimited,
-    RecipientOutsideWindow,
-    TemporaryFailure,
-)
+from bot.delivery import errors as kinds
 
 
 @pytest.mark.parametrize(
     ("error", "kind", "reason"),
     [
-        (ZaloApiError(400, "chat not found"), PermanentFailure, "ZaloApiError400"),
-        (ZaloUnavailable("Zalo getMe failed"), TemporaryFailure, "ZaloUnavailable"),
-        (ZaloMaybeSent("Zalo sendMessage: ReadTimeout"), MaybeSent, "ZaloMaybeSent"),
-        (ZaloQuotaExceeded("Zalo sendMessage"), RateLimited, "ZaloQuotaExceeded"),
-        (ZaloTokenRejected("Zalo sendMessage"), CredentialsRefused, "ZaloTokenRejected"),
-        (api_error(-201, "/cs"), PermanentFailure, "ZaloOaError-201"),
-        (api_error(-230, "/cs"), RecipientOutsideWindow, "ZaloOaError-230"),
-        (api_error(-32, "/cs"), RateLimited, "ZaloOaRateLimited"),
-        (api_error(-216, "/cs"), TemporaryFailure, "ZaloOaTokenExpired"),
-        (ZaloOaUnavailable("Zalo OA /cs: HTTP 502"), TemporaryFailure, "ZaloOaUnavailable"),
-        (ZaloOaMaybeSent("Zalo OA /cs: ReadTimeout"), MaybeSent, "ZaloOaMaybeSent"),
-        (ZaloOaNotConnected("no pair"), CredentialsRefused, "ZaloOaNotConnected"),
+        (ZaloApiError(400, "chat not found"), kinds.PermanentFailure, "ZaloApiError400"),
+        (ZaloUnavailable("Zalo getMe failed"), kinds.TemporaryFailure, "ZaloUnavailable"),
+        (ZaloMaybeSent("Zalo sendMessage: ReadTimeout"), kinds.MaybeSent, "ZaloMaybeSent"),
+        (ZaloQuotaExceeded("Zalo sendMessage"), kinds.RateLimited, "ZaloQuotaExceeded"),
+        (ZaloTokenRejected("Zalo sendMessage"), kinds.CredentialsRefused, "ZaloTokenRejected"),
+        (api_error(-201, "/cs"), kinds.PermanentFailure, "ZaloOaError-201"),
+        (api_error(-230, "/cs"), kinds.RecipientOutsideWindow, "ZaloOaError-230"),
+        (api_error(-32, "/cs"), kinds.RateLimited, "ZaloOaRateLimited"),
+        (api_error(-216, "/cs"), kinds.TemporaryFailure, "ZaloOaTokenExpired"),
+        (ZaloOaUnavailable("Zalo OA /cs: HTTP 502"), kinds.TemporaryFailure, "ZaloOaUnavailable"),
+        (ZaloOaMaybeSent("Zalo OA /cs: ReadTimeout"), kinds.MaybeSent, "ZaloOaMaybeSent"),
+        (ZaloOaNotConnected("no pair"), kinds.CredentialsRefused, "ZaloOaNotConnected"),
     ],
 )
 def test_a_platform_error_is_its_kind_and_keeps_its_reason(
-    error: PlatformError, kind: type[DeliveryError], reason: str
+    error: kinds.PlatformError, kind: type[kinds.DeliveryError], reason: str
 ) -> None:
-    assert isinstance(error, kind) and isinstance(error, PlatformError)
+    assert isinstance(error, kind) and isinstance(error, kinds.PlatformError)
     assert error.reason == reason
 
 
@@ -71,7 +62,7 @@ def test_a_wait_the_platform_does_not_name_is_the_platform_s_default() -> None:
     assert ZaloTokenRejected("token").retry_after == 600
     assert ZaloOaRateLimited(-32, "/cs").retry_after == 60
     assert ZaloOaNotConnected("no pair").retry_after == 600
-    assert RateLimited("RetryAfter", 7).retry_after == 7
+    assert kinds.RateLimited("RetryAfter", 7).retry_after == 7
 
 
 def test_the_description_is_shown_but_never_kept_as_the_reason() -> None:
