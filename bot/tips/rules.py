@@ -71,6 +71,7 @@ def tell_admin(
 
 
 def waited(now: datetime, since: datetime) -> int:
+    """Whole hours from ``since`` to ``now``, as the notice tells them."""
     return int((now - since).total_seconds() // 3600)
 
 

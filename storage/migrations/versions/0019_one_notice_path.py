@@ -25,64 +25,34 @@ down_revision: str | Sequence[str] | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The tables as this revision knows them (the models change later; a migration must not).
-_notices = sa.table(
-    "notices",
-    sa.column("id", sa.Integer()),
-    sa.column("member_id", sa.Integer()),
-    sa.column("key", sa.String()),
-    sa.column("params", sa.JSON()),
-    sa.column("created_at", sa.DateTime(timezone=True)),
-    sa.column("delivered_at", sa.DateTime(timezone=True)),
-)
-_identities = sa.table(
-    "identities",
-    sa.column("id", sa.Integer()),
-    sa.column("member_id", sa.Integer()),
-    sa.column("channel", sa.String()),
-    sa.column("active", sa.Boolean()),
-    sa.column("last_seen_at", sa.DateTime(timezone=True)),
-)
-_outbox = sa.table(
-    "outbox",
-    sa.column("channel", sa.String()),
-    sa.column("member_id", sa.Integer()),
-    sa.column("identity_id", sa.Integer()),
-    sa.column("kind", sa.String()),
-    sa.column("dedup_key", sa.String()),
-    sa.column("message_key", sa.String()),
-    sa.column("params", sa.JSON()),
-    sa.column("priority", sa.Integer()),
-    sa.column("status", sa.String()),
-    sa.column("not_before", sa.DateTime(timezone=True)),
-    sa.column("attempts", sa.Integer()),
-    sa.column("created_at", sa.DateTime(timezone=True)),
-)
-
 
 def _move_pending_notices(connection: sa.Connection) -> None:
+    # The tables as the database has them at this revision (the models change later).
+    found = sa.MetaData()
+    notices, identities, outbox = (
+        sa.Table(name, found, autoload_with=connection)
+        for name in ("notices", "identities", "outbox")
+    )
     now = datetime.now(UTC)
     pending = connection.execute(
-        sa.select(_notices.c.id, _notices.c.member_id, _notices.c.key, _notices.c.params)
-        .where(_notices.c.delivered_at.is_(None))
-        .order_by(_notices.c.created_at, _notices.c.id)
+        sa.select(notices.c.id, notices.c.member_id, notices.c.key, notices.c.params)
+        .where(notices.c.delivered_at.is_(None))
+        .order_by(notices.c.created_at, notices.c.id)
     ).all()
     for notice in pending:
         dedup_key = f"notice:{notice.id}"
-        if connection.scalar(
-            sa.select(_outbox.c.dedup_key).where(_outbox.c.dedup_key == dedup_key)
-        ):
+        if connection.scalar(sa.select(outbox.c.dedup_key).where(outbox.c.dedup_key == dedup_key)):
             continue
         target = connection.execute(
-            sa.select(_identities.c.id, _identities.c.channel)
-            .where(_identities.c.member_id == notice.member_id, _identities.c.active.is_(True))
-            .order_by(_identities.c.last_seen_at.desc(), _identities.c.id.desc())
+            sa.select(identities.c.id, identities.c.channel)
+            .where(identities.c.member_id == notice.member_id, identities.c.active.is_(True))
+            .order_by(identities.c.last_seen_at.desc(), identities.c.id.desc())
             .limit(1)
         ).first()
         if target is None:
             continue
         connection.execute(
-            sa.insert(_outbox).values(
+            sa.insert(outbox).values(
                 channel=target.channel,
                 member_id=notice.member_id,
                 identity_id=target.id,
