@@ -93,3 +93,13 @@ def thread_sender(database: Database, clock: Clock, transport: Transport) -> Out
         open_route=lambda sealed: SEALER.open_route(sealed)[1],
         on_finished=thread_messages_finished,
     )
+
+
+async def taken_tip(database: Database) -> tuple[Clock, str, Phone]:
+    """A new anonymous tip in Xã Đô Lương that OFFICER_A took: the scripted clock, the tip's
+    code and the officer's phone."""
+    clock = Clock()
+    code = await new_tip(database, clock)
+    officer = await officer_phone(database, clock, OFFICER_A)
+    await act(officer, code, "take")
+    return clock, code, officer
