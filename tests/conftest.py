@@ -31,6 +31,14 @@ _POSTGRES_TIMEOUT_SECONDS = 2.0
 _postgres_error: str | None = None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Every bot a test runs, in this process or as an ``antq`` it starts, serves its web
+    console on a free port of 127.0.0.1: tests running side by side (and another test run on
+    the same machine) never fight over the default 8080."""
+    os.environ.setdefault("ANTQ_WEB_HOST", "127.0.0.1")
+    os.environ.setdefault("ANTQ_WEB_PORT", "0")
+
+
 def _plain_postgres_url(url: str, database: str | None = None) -> str:
     """``url`` as asyncpg accepts it (no +driver), optionally pointing at another database."""
     from sqlalchemy.engine import make_url

@@ -9,27 +9,34 @@ photo through the fake server, and wait for the bot's answer the way a person re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dtm
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bot.app import Application, chat_in_console
 from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo_bot.channel import ZaloChannel
+from bot.channels.zalo_bot.client import ZaloClient
 from bot.processor import MessageProcessor
 from bot.retrying import RetryPolicy
 from bot.sealing import Sealer
 from bot.settings import Settings
 from bot.web.app import build_web_app
+from conversations.fields import format_tip_code
 from conversations.menu import build_engine
+from storage._sql import tips
+from storage.areas import insert_areas
 from storage.database import Database
-from tests.bot.harness import SEALER
-from tests.conversations.harness import CATALOGUES, START, Clock, t
+from tests.bot.harness import SEALER, TREE, member_with_roles, rows
+from tests.conversations.harness import CATALOGUES, DESCRIPTION, START, Clock, t
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.fakes.zalo_server import FakeZaloServer
 
 USER = 7391846205
 SECRET = "s3cret_Webhook-token"
@@ -261,3 +268,202 @@ async def console_chat(app: Application, user: ConsoleUser) -> AsyncIterator[Non
     finally:
         user.quits()
         await asyncio.wait_for(chatting, 30)
+
+
+# -- Telegram: a whole tip, an officer, raw updates -------------------------------------------
+
+PHOTO_FILE_ID = "AgACAgUAAxkBAAIBQ2antq_tip_photo"
+
+
+async def at_menu(user: TelegramUser) -> dict[str, Any]:
+    """A new user whose app is in Vietnamese opens the bot; returns the menu message."""
+    user.says("/start")
+    menu = await user.reads("menu.prompt", buttons=True)
+    # Not asked for a language: the app's is one the bot speaks, and they are told so.
+    assert t("language.from_app") in menu["text"]
+    return menu
+
+
+async def at_category(user: TelegramUser) -> dict[str, Any]:
+    menu = await at_menu(user)
+    user.taps(menu, "menu.tip")
+    return await user.reads("tip.ask.category", buttons=True)
+
+
+def private_update(update_id: int, **content: Any) -> dict[str, Any]:
+    """An update as Telegram would push it: a message from USER in their private chat."""
+    message = {
+        "message_id": update_id,
+        "date": 1_760_000_000,
+        "chat": {"id": USER, "type": "private", "first_name": "Báo"},
+        "from": {"id": USER, "is_bot": False, "first_name": "Báo", "language_code": "vi"},
+        **content,
+    }
+    return {"update_id": update_id, "message": message}
+
+
+def secret_header(secret: str) -> dict[str, str]:
+    return {"X-Telegram-Bot-Api-Secret-Token": secret}
+
+
+async def send_a_whole_anonymous_tip(
+    user: TelegramUser, commune: str = "không rõ"
+) -> list[dict[str, Any]]:
+    """Tap and type through the tip flow with a location and a photo; returns the questions
+    whose buttons were tapped."""
+    category = await at_category(user)
+    user.taps(category, "tip.category.drugs")
+    await user.reads("tip.ask.description")
+    user.says(DESCRIPTION)
+    place = await user.reads("tip.ask.place")
+    keyboard = place["reply_markup"]["keyboard"]
+    assert keyboard[0][0] == {"text": t("telegram.share_location"), "request_location": True}
+    user.shares_location(21.0245, 105.8412)
+    await user.reads("tip.ask.commune", buttons=True)
+    user.says(commune)
+    await user.reads("tip.ask.time", buttons=True)
+    user.says("21h hôm qua")
+    await user.reads("tip.ask.attachments", buttons=True)
+    user.sends_photo(file_id=PHOTO_FILE_ID, file_size=350_000)
+    received = await user.reads("input.attachment_received", buttons=True, count=1, maximum=5)
+    user.taps(received, "common.done")
+    identity = await user.reads("tip.ask.identity", buttons=True)
+    user.taps(identity, "tip.identity.anonymous")
+    summary = await user.reads("summary.question", buttons=True)
+    user.taps(summary, "summary.confirm")
+    await user.reads("menu.prompt", buttons=True)
+    # The location keyboard stayed (folded) until a message without buttons could take it
+    # away: the thanks with the safety note, apart from the menu. Never a message of its own.
+    closing = user.received[-2]
+    assert t("tip.safety") in closing["text"]
+    assert closing["reply_markup"] == {"remove_keyboard": True}
+    assert [m for m in user.received if m.get("reply_markup") == {"remove_keyboard": True}] == [
+        closing
+    ]
+    return [category, received, identity, summary]
+
+
+OFFICER = 5550601
+
+
+async def an_officer_of_do_luong(database: Database) -> int:
+    """Xã Đô Lương with its officer (a Telegram user); the officer's member id."""
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+    return await member_with_roles(
+        database, str(OFFICER), [("officer", "17662")], display_name="Lê Văn An"
+    )
+
+
+# -- the console: its members and a tip typed in ----------------------------------------------
+
+TIP_LINES = ["1", "1", "2", DESCRIPTION, "Cổng chợ", "do luong", "hôm qua", "bỏ qua", "1", "1"]
+
+
+async def console_member(database: Database, user_id: str, role: str | None = None) -> None:
+    """A console user, as ``antq admin add --channel console`` makes one (with ``role`` in
+    Xã Đô Lương)."""
+    roles = [(role, "17662")] if role is not None else []
+    await member_with_roles(database, user_id, roles, channel="console")
+
+
+async def file_a_tip(user: ConsoleUser, database: Database) -> str:
+    """``user`` files an anonymous tip in Xã Đô Lương; its code as shown."""
+    user.types(*TIP_LINES)
+    await user.reads("Mã tin báo:")
+    (tip,) = await rows(database, tips)
+    return format_tip_code(str(tip["code"]))
+
+
+# -- Zalo Bot Platform: our channel on the fake Zalo API, a person in the Zalo app -------------
+
+Mode = Literal["polling", "webhook"]
+MODES: list[Mode] = ["polling", "webhook"]
+ZALO_SECRET = "zalo-webhook-secret-for-tests"
+ZALO_USER = "5b6e1f0c2a9d4e7f8a01"
+ZALO_NAME = "Trần Thị Tin"
+ZALO_PHOTO = "https://photo-stal-9.zdn.vn/fake/0a1b2c3d4e5f.jpg"
+
+
+@dataclass
+class ZaloBot:
+    """The fake Zalo API, our channel talking to it, and (in webhook mode) our web server."""
+
+    server: FakeZaloServer
+    channel: ZaloChannel
+    web: LoopbackASGIServer | None
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    database: Database,
+    mode: Mode,
+    server_options: dict[str, Any] | None = None,
+    client_options: dict[str, Any] | None = None,
+    **channel_options: Any,
+) -> AsyncIterator[ZaloBot]:
+    processor = MessageProcessor(
+        database, build_engine(CATALOGUES), Sealer(bytes(range(32))), CATALOGUES, clock=Clock()
+    )
+    options = {"max_poll_wait": 1.0, **(server_options or {})}
+    async with FakeZaloServer(**options) as server, LoopbackASGIServer() as web:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            zalo_token=server.token,  # type: ignore[arg-type]
+            zalo_base_url=server.base_url,
+            webhook_base_url=web.url if mode == "webhook" else None,
+            webhook_secret=ZALO_SECRET if mode == "webhook" else None,  # type: ignore[arg-type]
+        )
+        if client_options is not None:
+            channel_options["client"] = ZaloClient(
+                server.token, base_url=server.base_url, **client_options
+            )
+        channel = ZaloChannel(processor, CATALOGUES, settings, poll_wait=1.0, **channel_options)
+        if mode == "webhook":
+            await web.start(
+                build_web_app(database, channel.routes(), channel_problems=channel.health_problems)
+            )
+        await channel.start()
+        try:
+            yield ZaloBot(server, channel, web if mode == "webhook" else None)
+        finally:
+            await channel.stop()
+
+
+class ZaloUser:
+    """A person chatting with the bot in the Zalo app."""
+
+    def __init__(
+        self, server: FakeZaloServer, user_id: str = ZALO_USER, name: str = ZALO_NAME
+    ) -> None:
+        self.server = server
+        self.user_id = user_id
+        self.name = name
+        self.texts: list[str] = []
+
+    async def send(self, event: dict[str, Any], expect: str) -> list[str]:
+        """Send ``event``; wait for the answer that contains ``expect`` (always its last part)."""
+        before = len(self.server.sent_texts(self.user_id))
+        self.server.queue_event(event)
+
+        def answered() -> list[str] | None:
+            new = self.server.sent_texts(self.user_id)[before:]
+            return new if new and expect in new[-1] else None
+
+        self.texts = await self.server.wait_for(answered)
+        return self.texts
+
+    async def say(self, text: str, expect: str) -> list[str]:
+        return await self.send(
+            self.server.text_event(self.user_id, text, display_name=self.name), expect
+        )
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+
+async def start_a_tip(user: ZaloUser) -> None:
+    await user.say("Xin chào", expect=t("language.prompt"))
+    await user.say("1", expect=t("menu.prompt"))
+    await user.say("1", expect=t("tip.ask.category"))

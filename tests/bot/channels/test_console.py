@@ -18,14 +18,20 @@ import pytest
 from bot.broadcasts.rules import fan_out_broadcasts
 from bot.channels.console import BOT_PREFIX, render, to_inbound
 from bot.scheduler import DeliveryScheduler
-from conversations.fields import format_tip_code
 from conversations.replies import Media
 from storage._sql import outbox, tips
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
 from storage.members import find_or_create_member
 from storage.roles import grant_role
-from tests.bot.channels.harness import ConsoleUser, RunningClock, console_app, console_chat
+from tests.bot.channels.harness import (
+    ConsoleUser,
+    RunningClock,
+    console_app,
+    console_chat,
+    console_member,
+    file_a_tip,
+)
 from tests.bot.harness import TREE, rows
 from tests.bot.tips.harness import OFFICER_A, act, officer_phone, staff
 from tests.conversations.harness import DESCRIPTION, Clock, t
@@ -252,31 +258,6 @@ def test_run_without_a_token_or_a_terminal_says_what_is_missing(tmp_path: Path) 
 
 
 # -- what the bot says first, and files, in the terminal ------------------------------------
-
-TIP_LINES = ["1", "1", "2", DESCRIPTION, "Cổng chợ", "do luong", "hôm qua", "bỏ qua", "1", "1"]
-
-
-async def console_member(database: Database, user_id: str, role: str | None = None) -> None:
-    """A console user, as ``antq admin add --channel console`` makes one (with ``role`` in
-    Xã Đô Lương)."""
-    async with database.transaction() as session:
-        member = await find_or_create_member(
-            session, channel="console", platform_user_id=user_id, chat_id=user_id, display_name=None
-        )
-        if role is not None:
-            commune = await area_by_code(session, "17662")
-            assert commune is not None
-            await grant_role(
-                session, member_id=member.id, role=role, area_id=commune.id, granted_by=None
-            )
-
-
-async def file_a_tip(user: ConsoleUser, database: Database) -> str:
-    """``user`` files an anonymous tip in Xã Đô Lương; its code as shown."""
-    user.types(*TIP_LINES)
-    await user.reads("Mã tin báo:")
-    (tip,) = await rows(database, tips)
-    return format_tip_code(str(tip["code"]))
 
 
 async def test_a_console_tipster_sees_the_officers_news_between_prompts(

@@ -17,24 +17,26 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.reply_path import Batch
 from conversations.fields import format_tip_code
 from conversations.replies import Choices, Inbound, Media, Option, Reply, Text
-from storage.areas import area_by_code, insert_areas
 from storage.conversations import load_conversation
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
 from storage.tips import find_tip_by_code, list_tips
 from tests.bot.channels.harness import (
+    OFFICER,
+    PHOTO_FILE_ID,
     SECRET,
     USER,
     TelegramUser,
+    an_officer_of_do_luong,
+    at_category,
+    at_menu,
     polling_bot,
+    private_update,
+    secret_header,
+    send_a_whole_anonymous_tip,
     webhook_bot,
 )
-from tests.bot.harness import TREE
 from tests.conversations.harness import DESCRIPTION, t
 from tests.fakes.telegram_server import MAX_TEXT_LENGTH, FakeTelegramServer
-
-PHOTO_FILE_ID = "AgACAgUAAxkBAAIBQ2antq_tip_photo"
 
 
 @pytest.fixture
@@ -43,37 +45,6 @@ async def server() -> AsyncIterator[FakeTelegramServer]:
         yield fake
         # Whatever the test did, our bot never made a request the real API would refuse.
         assert fake.rejected == [], [(c.method, c.description) for c in fake.rejected]
-
-
-async def at_menu(user: TelegramUser) -> dict[str, Any]:
-    """A new user whose app is in Vietnamese opens the bot; returns the menu message."""
-    user.says("/start")
-    menu = await user.reads("menu.prompt", buttons=True)
-    # Not asked for a language: the app's is one the bot speaks, and they are told so.
-    assert t("language.from_app") in menu["text"]
-    return menu
-
-
-async def at_category(user: TelegramUser) -> dict[str, Any]:
-    menu = await at_menu(user)
-    user.taps(menu, "menu.tip")
-    return await user.reads("tip.ask.category", buttons=True)
-
-
-def private_update(update_id: int, **content: Any) -> dict[str, Any]:
-    """An update as Telegram would push it: a message from USER in their private chat."""
-    message = {
-        "message_id": update_id,
-        "date": 1_760_000_000,
-        "chat": {"id": USER, "type": "private", "first_name": "Báo"},
-        "from": {"id": USER, "is_bot": False, "first_name": "Báo", "language_code": "vi"},
-        **content,
-    }
-    return {"update_id": update_id, "message": message}
-
-
-def secret_header(secret: str) -> dict[str, str]:
-    return {"X-Telegram-Bot-Api-Secret-Token": secret}
 
 
 async def send_replies(channel: TelegramChannel, replies: list[Reply]) -> None:
@@ -90,43 +61,6 @@ async def member_ids(database: Database) -> list[int]:
 async def identity_active(database: Database) -> bool:
     async with database.transaction() as session:
         return bool((await session.execute(text("SELECT active FROM identities"))).scalar_one())
-
-
-async def send_a_whole_anonymous_tip(
-    user: TelegramUser, commune: str = "không rõ"
-) -> list[dict[str, Any]]:
-    """Tap and type through the tip flow with a location and a photo; returns the questions
-    whose buttons were tapped."""
-    category = await at_category(user)
-    user.taps(category, "tip.category.drugs")
-    await user.reads("tip.ask.description")
-    user.says(DESCRIPTION)
-    place = await user.reads("tip.ask.place")
-    keyboard = place["reply_markup"]["keyboard"]
-    assert keyboard[0][0] == {"text": t("telegram.share_location"), "request_location": True}
-    user.shares_location(21.0245, 105.8412)
-    await user.reads("tip.ask.commune", buttons=True)
-    user.says(commune)
-    await user.reads("tip.ask.time", buttons=True)
-    user.says("21h hôm qua")
-    await user.reads("tip.ask.attachments", buttons=True)
-    user.sends_photo(file_id=PHOTO_FILE_ID, file_size=350_000)
-    received = await user.reads("input.attachment_received", buttons=True, count=1, maximum=5)
-    user.taps(received, "common.done")
-    identity = await user.reads("tip.ask.identity", buttons=True)
-    user.taps(identity, "tip.identity.anonymous")
-    summary = await user.reads("summary.question", buttons=True)
-    user.taps(summary, "summary.confirm")
-    await user.reads("menu.prompt", buttons=True)
-    # The location keyboard stayed (folded) until a message without buttons could take it
-    # away: the thanks with the safety note, apart from the menu. Never a message of its own.
-    closing = user.received[-2]
-    assert t("tip.safety") in closing["text"]
-    assert closing["reply_markup"] == {"remove_keyboard": True}
-    assert [m for m in user.received if m.get("reply_markup") == {"remove_keyboard": True}] == [
-        closing
-    ]
-    return [category, received, identity, summary]
 
 
 async def assert_the_tip_was_stored(database: Database, user: TelegramUser) -> None:
@@ -437,28 +371,6 @@ async def test_typing_shows_only_while_an_answer_is_slow(
         user.says("/menu")
         await server.wait_for_messages(user.user_id, 2)
     assert server.calls("sendChatAction")
-
-
-OFFICER = 5550601
-
-
-async def an_officer_of_do_luong(database: Database) -> int:
-    """Xã Đô Lương with its officer (a Telegram user); the officer's member id."""
-    async with database.transaction() as session:
-        await insert_areas(session, TREE)
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=str(OFFICER),
-            chat_id=str(OFFICER),
-            display_name="Lê Văn An",
-        )
-        area = await area_by_code(session, "17662")
-        assert area is not None
-        await grant_role(
-            session, member_id=member.id, role="officer", area_id=area.id, granted_by=None
-        )
-        return member.id
 
 
 async def test_an_officer_opening_a_tip_gets_its_photo_and_takes_it_with_one_tap(

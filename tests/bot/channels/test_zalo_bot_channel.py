@@ -7,20 +7,16 @@ Each scenario runs in polling and in webhook mode; those touching storage run on
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import re
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import text as sql
 
 from bot.channels.zalo_bot.channel import WEBHOOK_PATH, ZaloChannel
-from bot.channels.zalo_bot.client import ZaloClient
 from bot.channels.zalo_bot.inbound import to_inbound
 from bot.channels.zalo_bot.updates import parse_update
 from bot.processor import MessageProcessor
@@ -28,103 +24,17 @@ from bot.reply_path import Batch
 from bot.retrying import RetryPolicy
 from bot.sealing import Sealer
 from bot.settings import Settings
-from bot.web.app import build_web_app
 from conversations.menu import build_engine
 from conversations.replies import Choices, Inbound, Media, MediaItem, Option, Reply, Text
 from storage.database import Database
 from storage.tips import list_tips
-from tests.conversations.harness import ANONYMOUS_PATH, CATALOGUES, DESCRIPTION, Clock, t
-from tests.fakes.asgi_server import LoopbackASGIServer
+from tests.bot.channels.harness import MODES, Mode, ZaloUser, running_bot, start_a_tip
+from tests.bot.channels.harness import ZALO_NAME as NAME
+from tests.bot.channels.harness import ZALO_PHOTO as PHOTO
+from tests.bot.channels.harness import ZALO_SECRET as SECRET
+from tests.bot.channels.harness import ZALO_USER as USER
+from tests.conversations.harness import ANONYMOUS_PATH, CATALOGUES, DESCRIPTION, t
 from tests.fakes.zalo_server import SECRET_HEADER, FakeZaloServer
-
-Mode = Literal["polling", "webhook"]
-MODES: list[Mode] = ["polling", "webhook"]
-SECRET = "zalo-webhook-secret-for-tests"
-USER = "5b6e1f0c2a9d4e7f8a01"
-NAME = "Trần Thị Tin"
-PHOTO = "https://photo-stal-9.zdn.vn/fake/0a1b2c3d4e5f.jpg"
-
-
-@dataclass
-class ZaloBot:
-    """The fake Zalo API, our channel talking to it, and (in webhook mode) our web server."""
-
-    server: FakeZaloServer
-    channel: ZaloChannel
-    web: LoopbackASGIServer | None
-
-
-@contextlib.asynccontextmanager
-async def running_bot(
-    database: Database,
-    mode: Mode,
-    server_options: dict[str, Any] | None = None,
-    client_options: dict[str, Any] | None = None,
-    **channel_options: Any,
-) -> AsyncIterator[ZaloBot]:
-    processor = MessageProcessor(
-        database, build_engine(CATALOGUES), Sealer(bytes(range(32))), CATALOGUES, clock=Clock()
-    )
-    options = {"max_poll_wait": 1.0, **(server_options or {})}
-    async with FakeZaloServer(**options) as server, LoopbackASGIServer() as web:
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            zalo_token=server.token,  # type: ignore[arg-type]
-            zalo_base_url=server.base_url,
-            webhook_base_url=web.url if mode == "webhook" else None,
-            webhook_secret=SECRET if mode == "webhook" else None,  # type: ignore[arg-type]
-        )
-        if client_options is not None:
-            channel_options["client"] = ZaloClient(
-                server.token, base_url=server.base_url, **client_options
-            )
-        channel = ZaloChannel(processor, CATALOGUES, settings, poll_wait=1.0, **channel_options)
-        if mode == "webhook":
-            await web.start(
-                build_web_app(database, channel.routes(), channel_problems=channel.health_problems)
-            )
-        await channel.start()
-        try:
-            yield ZaloBot(server, channel, web if mode == "webhook" else None)
-        finally:
-            await channel.stop()
-
-
-class ZaloUser:
-    """A person chatting with the bot in the Zalo app."""
-
-    def __init__(self, server: FakeZaloServer, user_id: str = USER, name: str = NAME) -> None:
-        self.server = server
-        self.user_id = user_id
-        self.name = name
-        self.texts: list[str] = []
-
-    async def send(self, event: dict[str, Any], expect: str) -> list[str]:
-        """Send ``event``; wait for the answer that contains ``expect`` (always its last part)."""
-        before = len(self.server.sent_texts(self.user_id))
-        self.server.queue_event(event)
-
-        def answered() -> list[str] | None:
-            new = self.server.sent_texts(self.user_id)[before:]
-            return new if new and expect in new[-1] else None
-
-        self.texts = await self.server.wait_for(answered)
-        return self.texts
-
-    async def say(self, text: str, expect: str) -> list[str]:
-        return await self.send(
-            self.server.text_event(self.user_id, text, display_name=self.name), expect
-        )
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.texts)
-
-
-async def start_a_tip(user: ZaloUser) -> None:
-    await user.say("Xin chào", expect=t("language.prompt"))
-    await user.say("1", expect=t("menu.prompt"))
-    await user.say("1", expect=t("tip.ask.category"))
 
 
 async def identity_active(database: Database, user_id: str) -> bool:

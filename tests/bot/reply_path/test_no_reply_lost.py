@@ -19,9 +19,16 @@ import httpx
 from sqlalchemy import text
 
 from storage.database import Database
-from tests.bot.channels.harness import SECRET, USER, polling_bot, webhook_bot
-from tests.bot.channels.test_telegram_channel import private_update, secret_header
-from tests.bot.channels.test_zalo_bot_channel import ZaloUser, running_bot
+from tests.bot.channels.harness import (
+    SECRET,
+    USER,
+    ZaloUser,
+    polling_bot,
+    private_update,
+    running_bot,
+    secret_header,
+    webhook_bot,
+)
 from tests.conversations.harness import t
 from tests.fakes.telegram_server import FakeTelegramServer
 
@@ -49,6 +56,8 @@ async def start_bot(
         "ANTQ_SECRET_KEY": base64.b64encode(bytes(range(32))).decode(),
         "ANTQ_TELEGRAM_TOKEN": telegram.token,
         "ANTQ_TELEGRAM_BASE_URL": telegram.base_url,
+        "ANTQ_WEB_HOST": "127.0.0.1",  # the web console on any free port: bots of tests
+        "ANTQ_WEB_PORT": "0",  # running side by side must not fight over 8080
     }
     return await asyncio.create_subprocess_exec(
         str(ANTQ),

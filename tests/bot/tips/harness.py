@@ -7,9 +7,19 @@ from bot.delivery.transports import Transport
 from bot.tips.delivery import thread_messages_finished
 from conversations.replies import Choices
 from storage._sql import tips
+from storage.areas import insert_areas
 from storage.database import Database
 from tests.bot.delivery.harness import FakeClock, sender
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows, walk
+from tests.bot.harness import (
+    SEALER,
+    TREE,
+    Phone,
+    at_menu,
+    make_processor,
+    member_with_roles,
+    rows,
+    walk,
+)
 from tests.conversations.harness import ANONYMOUS_PATH, Clock
 
 UP_TO_COMMUNE = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.commune")
@@ -93,3 +103,24 @@ def thread_sender(database: Database, clock: Clock, transport: Transport) -> Out
         open_route=lambda sealed: SEALER.open_route(sealed)[1],
         on_finished=thread_messages_finished,
     )
+
+
+async def taken_tip(database: Database) -> tuple[Clock, str, Phone]:
+    """A new anonymous tip in Xã Đô Lương that OFFICER_A took: the scripted clock, the tip's
+    code and the officer's phone."""
+    clock = Clock()
+    code = await new_tip(database, clock)
+    officer = await officer_phone(database, clock, OFFICER_A)
+    await act(officer, code, "take")
+    return clock, code, officer
+
+
+async def staffed(database: Database) -> Database:
+    """Xã Đô Lương with two officers and an admin, and an officer of Xã Lương Sơn."""
+    async with database.transaction() as session:
+        await insert_areas(session, TREE)
+    await staff(database, OFFICER_A, "officer", "17662")
+    await staff(database, OFFICER_B, "officer", "17662")
+    await staff(database, ELSEWHERE, "officer", "17641")
+    await staff(database, ADMIN, "admin", "17662")
+    return database

@@ -77,41 +77,34 @@ async def test_an_unknown_commune_is_asked_again(places: Database) -> None:
     assert tipster.asked("tip.ask.commune")
 
 
-async def test_only_officers_of_the_tips_commune_can_read_it(places: Database) -> None:
+async def a_tip_and_two_officers(places: Database) -> tuple[str, Phone, Phone]:
+    """A tip filed in Xã Đô Lương; its code, and at the menu an officer of that commune and
+    one of Xã Lương Sơn."""
     clock = Clock()
     await tip_naming(places, clock, {"text": "do luong"})
     (tip,) = await rows(places, tips)
-    await member_with_roles(places, "88", [("officer", "17662")])
-    await member_with_roles(places, "99", [("officer", "17641")])
+    officers = []
+    for user_id, commune in (("88", "17662"), ("99", "17641")):
+        await member_with_roles(places, user_id, [("officer", commune)])
+        officers.append(Phone(make_processor(places, clock), user_id=user_id))
+        await at_menu(officers[-1])
+    return str(tip["code"]), officers[0], officers[1]
 
-    ours = Phone(make_processor(places, clock), user_id="88")
-    await at_menu(ours)
-    await ours.send(text=f"/xemtin {tip['code']}")
+
+async def test_only_officers_of_the_tips_commune_can_read_it(places: Database) -> None:
+    code, ours, theirs = await a_tip_and_two_officers(places)
+    await ours.send(text=f"/xemtin {code}")
     assert DESCRIPTION in ours.text
-
-    theirs = Phone(make_processor(places, clock), user_id="99")
-    await at_menu(theirs)
-    await theirs.send(text=f"/xemtin {tip['code']}")
+    await theirs.send(text=f"/xemtin {code}")
     assert DESCRIPTION not in theirs.text
     assert t("tip_read.not_found") in theirs.text
 
 
 async def test_officers_list_the_newest_tips_of_their_commune_only(places: Database) -> None:
-    clock = Clock()
-    await tip_naming(places, clock, {"text": "do luong"})
-    (tip,) = await rows(places, tips)
-    await member_with_roles(places, "88", [("officer", "17662")])
-    await member_with_roles(places, "99", [("officer", "17641")])
-
-    ours = Phone(make_processor(places, clock), user_id="88")
-    await at_menu(ours)
+    code, ours, theirs = await a_tip_and_two_officers(places)
     await ours.send(text="/xemtin moi")
-    code = str(tip["code"])
     assert f"{code[:4]}-{code[4:]}" in ours.text
     assert DESCRIPTION not in ours.text
-
-    theirs = Phone(make_processor(places, clock), user_id="99")
-    await at_menu(theirs)
     await theirs.send(text="/xemtin moi")
     assert code[:4] not in theirs.text
     assert t("tip_read.list_empty") in theirs.text

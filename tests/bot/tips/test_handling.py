@@ -23,6 +23,7 @@ from tests.bot.tips.harness import (
     member_id,
     new_tip,
     officer_phone,
+    taken_tip,
     tip_naming,
 )
 from tests.conversations.harness import ANONYMOUS_PATH, CONTACT_PATH, DESCRIPTION, START, Clock, t
@@ -45,10 +46,7 @@ async def test_an_anonymous_senders_news_names_neither_their_chat_nor_the_tip(
 ) -> None:
     """Without the key, the outbox row of an anonymous tipster's news leads nowhere: no chat
     id, no tip id in its dedup key; and once sent it keeps no route at all."""
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    clock, code, _officer = await taken_tip(commune)
     (tip,) = await rows(commune, tips)
     (news,) = [row for row in await rows(commune, outbox) if row["sealed_route"] is not None]
     assert news["chat_id"] is None and news["identity_id"] is None and news["member_id"] is None
@@ -135,10 +133,7 @@ async def test_other_officers_see_who_handles_a_tip_and_cannot_change_it(
 async def test_the_handler_forwards_a_tip_with_a_note_and_the_times_are_kept(
     commune: Database,
 ) -> None:
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    clock, code, officer = await taken_tip(commune)
     clock.advance(hours=5)
     await act(officer, code, "forwarded", "Đã chuyển Đội điều tra")
     assert t("inbox.changed", code=format_tip_code(code), status=t("inbox.status.forwarded")) in (
@@ -159,10 +154,7 @@ async def test_the_handler_forwards_a_tip_with_a_note_and_the_times_are_kept(
 async def test_a_note_is_optional_for_verification_and_skipped_with_khong(
     commune: Database,
 ) -> None:
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    _clock, code, officer = await taken_tip(commune)
     await act(officer, code, "verifying")
     assert t("inbox.ask_note") in officer.text
     await officer.send(text="khong")
@@ -171,10 +163,7 @@ async def test_a_note_is_optional_for_verification_and_skipped_with_khong(
 
 
 async def test_a_rejection_needs_a_reason_and_closes_the_tip(commune: Database) -> None:
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    _clock, code, officer = await taken_tip(commune)
     await act(officer, code, "spam")
     assert t("inbox.ask_reason") in officer.text
     await officer.send(text="x")
@@ -357,10 +346,7 @@ async def test_the_handler_moves_the_opened_tip_on_with_a_note_typed_without_acc
 
 
 async def test_a_rejection_from_the_opened_tip_asks_its_reason(commune: Database) -> None:
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    _clock, code, officer = await taken_tip(commune)
     await officer.send(text=f"/xemtin {code}")
     await officer.send(option="spam", option_ref=action_question(officer.replies).ref)
     assert t("inbox.ask_reason") in officer.text

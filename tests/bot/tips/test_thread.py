@@ -31,6 +31,7 @@ from tests.bot.tips.harness import (
     member_id,
     new_tip,
     officer_phone,
+    taken_tip,
     thread_sender,
 )
 from tests.conversations.harness import CATALOGUES, Clock, t
@@ -99,10 +100,7 @@ async def test_a_wrong_code_gets_not_found_and_is_counted(commune: Database) -> 
 async def test_a_question_goes_on_the_sealed_route_only_and_the_thread_reads_without_names(
     commune: Database,
 ) -> None:
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    clock, code, officer = await taken_tip(commune)
     await officer.send(text=f"/hoi {code}")
     await officer.send(text="Xe thường đỗ ở đâu?")
     await officer.send(text="xong")  # no photos
@@ -153,10 +151,7 @@ async def test_a_question_goes_on_the_sealed_route_only_and_the_thread_reads_wit
 async def test_a_delivered_question_is_timed_and_the_tipster_answers_it_in_place(
     commune: Database,
 ) -> None:
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    clock, code, officer = await taken_tip(commune)
     await ask(officer, code, "Xe thường đỗ ở đâu?")
     (question,) = await rows(commune, tip_messages)
     assert question["delivered_at"] is None
@@ -188,10 +183,7 @@ async def test_a_delivered_question_is_timed_and_the_tipster_answers_it_in_place
 async def test_the_officer_is_told_once_when_the_tipster_blocked_the_bot(
     commune: Database,
 ) -> None:
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    clock, code, officer = await taken_tip(commune)
     transport = RecordingTransport()
     outbox_sender = thread_sender(commune, clock, transport)
     await outbox_sender.deliver_due()  # the tipster is told it was acknowledged
@@ -205,10 +197,7 @@ async def test_the_officer_is_told_once_when_the_tipster_blocked_the_bot(
 
 
 async def test_ending_the_dialogue_tells_the_handler_and_stops_questions(commune: Database) -> None:
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    clock, code, officer = await taken_tip(commune)
     await ask(officer, code, "Xe màu gì?")
     phone = await tipster(commune, clock)
     await phone.send(text=f"/ketthuc {code}")
@@ -353,10 +342,7 @@ async def test_the_morning_digest_names_the_tips_whose_tipsters_wrote(commune: D
 
 
 async def test_a_location_and_an_officers_photos_travel_with_the_thread(commune: Database) -> None:
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    clock, code, officer = await taken_tip(commune)
     await officer.send(text=f"/hoi {code}")
     await officer.send(text="Có phải chiếc xe này?")
     await officer.send(media=MediaItem("photo", "AgACAgUAAxkBAAIBofficer_photo"))
@@ -381,10 +367,7 @@ async def test_a_location_and_an_officers_photos_travel_with_the_thread(commune:
 
 
 async def test_an_answer_to_a_tip_closed_meanwhile_is_refused_politely(commune: Database) -> None:
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    clock, code, officer = await taken_tip(commune)
     await ask(officer, code, "Còn gì nữa không?")
     phone = await tipster(commune, clock)
     await phone.send(text=f"/traloi {code}")

@@ -26,24 +26,25 @@ from storage.areas import insert_areas
 from storage.database import Database
 from storage.tips import list_tips
 from tests.bot.channels.harness import (
+    OFFICER,
     USER,
+    ZALO_NAME,
+    ZALO_PHOTO,
+    ZALO_USER,
     ConsoleUser,
     TelegramUser,
-    console_app,
-    console_chat,
-    polling_bot,
-)
-from tests.bot.channels.test_console import console_member, file_a_tip
-from tests.bot.channels.test_telegram_channel import (
-    OFFICER,
+    ZaloUser,
     an_officer_of_do_luong,
     at_menu,
+    console_app,
+    console_chat,
+    console_member,
+    file_a_tip,
+    polling_bot,
+    running_bot,
     send_a_whole_anonymous_tip,
+    start_a_tip,
 )
-from tests.bot.channels.test_zalo_bot_channel import NAME as ZALO_NAME
-from tests.bot.channels.test_zalo_bot_channel import PHOTO as ZALO_PHOTO
-from tests.bot.channels.test_zalo_bot_channel import USER as ZALO_USER
-from tests.bot.channels.test_zalo_bot_channel import ZaloUser, running_bot, start_a_tip
 from tests.bot.harness import SEALER, TREE
 from tests.bot.tips.harness import OFFICER_A, ask, officer_phone, staff
 from tests.conversations.harness import ANONYMOUS_PATH, CATALOGUES, Clock, t

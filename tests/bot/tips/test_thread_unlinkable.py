@@ -21,8 +21,12 @@ from storage.replies import finish_replies
 from storage.tables import Base
 from tests.bot.delivery.harness import RecordingTransport
 from tests.bot.harness import NAME, Phone, at_menu, make_processor, rows
-from tests.bot.tips.harness import OFFICER_A, act, ask, new_tip, officer_phone, thread_sender
-from tests.conversations.harness import Clock, t
+from tests.bot.tips.harness import (
+    ask,
+    taken_tip,
+    thread_sender,
+)
+from tests.conversations.harness import t
 
 CHAT = "77"  # the tipster's Telegram user and chat id (``new_tip`` files the tip as user 77)
 _CHAT_ID = re.compile(rf"(?<![0-9A-Za-z]){CHAT}(?![0-9A-Za-z])")
@@ -83,10 +87,7 @@ async def test_no_row_ties_the_tip_or_its_thread_to_the_anonymous_tipster(
     caplog.set_level(logging.DEBUG)
     for name, floor in LOGGER_FLOORS.items():  # as ``antq run --log-level DEBUG`` logs
         caplog.set_level(floor, logger=name)
-    clock = Clock()
-    code = await new_tip(commune, clock)
-    officer = await officer_phone(commune, clock, OFFICER_A)
-    await act(officer, code, "take")
+    clock, code, officer = await taken_tip(commune)
     await ask(officer, code, "Xe thường đỗ ở đâu?")
     transport = RecordingTransport()
     outbox_sender = thread_sender(commune, clock, transport)

@@ -4,20 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from storage.areas import insert_areas
 from storage.database import Database
-from tests.bot.harness import TREE
-from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, OFFICER_B, staff
-
-
-async def staffed(database: Database) -> Database:
-    async with database.transaction() as session:
-        await insert_areas(session, TREE)
-    await staff(database, OFFICER_A, "officer", "17662")
-    await staff(database, OFFICER_B, "officer", "17662")
-    await staff(database, ELSEWHERE, "officer", "17641")
-    await staff(database, ADMIN, "admin", "17662")
-    return database
+from tests.bot.tips.harness import staffed
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ import pytest
 
 from bot.web.app import build_web_app
 from storage.database import Database
-from tests.bot.channels.harness import SECRET, USER, webhook_bot
-from tests.bot.channels.test_telegram_channel import private_update, secret_header
+from tests.bot.channels.harness import SECRET, USER, private_update, secret_header, webhook_bot
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.harness import wait_until
