@@ -25,14 +25,13 @@ from storage.preferences import set_reminders
 from storage.roles import grant_role
 from storage.tips import NewTip, insert_tip
 from tests.bot.delivery.harness import FakeClock, local
+from tests.bot.harness import TREE as BOT_TREE
 
+# The bot tests' tree, with three more areas: two in Đô Lương, one in Lương Sơn.
 TREE = [
-    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
-    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
-    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
+    *BOT_TREE,
     NewArea("17662-002", "Thôn Tây", fold("Thôn Tây"), "thon", "17662"),
     NewArea("17662-003", "Thôn Nam", fold("Thôn Nam"), "thon", "17662"),
-    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
     NewArea("17641-001", "Thôn Bắc", fold("Thôn Bắc"), "thon", "17641"),
 ]
 CALENDAR = ReportCalendar()
