@@ -19,34 +19,26 @@ from storage._sql import outbox
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.events import NewEvent, insert_event, register
-from storage.members import find_or_create_member
 from storage.monthly_reports import NewReport, insert_report
 from storage.preferences import set_reminders
 from storage.roles import grant_role
 from storage.tips import NewTip, insert_tip
-from tests.bot.delivery.harness import FakeClock, local
+from tests.bot.delivery.harness import FakeClock, add_member, local
+from tests.bot.harness import TREE as BOT_TREE
 
+# The bot tests' tree, with three more areas: two in Đô Lương, one in Lương Sơn.
 TREE = [
-    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
-    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
-    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
+    *BOT_TREE,
     NewArea("17662-002", "Thôn Tây", fold("Thôn Tây"), "thon", "17662"),
     NewArea("17662-003", "Thôn Nam", fold("Thôn Nam"), "thon", "17662"),
-    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
     NewArea("17641-001", "Thôn Bắc", fold("Thôn Bắc"), "thon", "17641"),
 ]
 CALENDAR = ReportCalendar()
 
 
 async def holder(database: Database, user_id: int, role: str, code: str) -> int:
+    member = await add_member(database, user_id)
     async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=str(user_id),
-            chat_id=str(user_id),
-            display_name=f"User {user_id}",
-        )
         area = await area_by_code(session, code)
         assert area is not None
         await grant_role(session, member_id=member.id, role=role, area_id=area.id, granted_by=None)
