@@ -160,8 +160,8 @@ class Identity(Base):
     # False once the user blocked the bot; true again when they write.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # A keyboard that stays on the user's screen until a message takes it away (Telegram's
-    # "share my location" button) is showing: remembered across restarts, so that the next
-    # message removes it.
+    # "share my location" button) shows once the stored replies went: decided with them in the
+    # processor's transaction, so that the next batch knows it owes the removal.
     reply_keyboard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -497,6 +497,8 @@ class PendingReply(Base):
     payload: Mapped[list[Any]] = mapped_column(JSON)
     parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The chat showed a reply keyboard before this batch: its first plain message removes it.
+    removal_owed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class MemberPreferences(Base):

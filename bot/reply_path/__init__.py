@@ -8,6 +8,7 @@ dropping anything, and on start sends whatever an earlier run left unsent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,7 +23,8 @@ class Batch:
 
     ``id`` is the stored row (None for what is never stored: an apology after an internal
     error, or nothing to say). ``parts_sent`` platform messages of it have gone out already;
-    ``reply_keyboard`` is whether the chat showed a keyboard to take away when it was stored.
+    ``removal_owed``: the chat shows a reply keyboard before this batch, which its first plain
+    message takes away (decided when the batch was stored, see ``ScreenRule``).
     """
 
     id: int | None
@@ -33,7 +35,7 @@ class Batch:
     replies: tuple[Reply, ...] = field(default_factory=tuple)
     locale: str | None = None
     parts_sent: int = 0
-    reply_keyboard: bool = False
+    removal_owed: bool = False
     # The message answered was a tap on an old question's button (it changed nothing).
     stale_tap: bool = False
 
@@ -49,5 +51,18 @@ def stored_batch(stored: StoredReplies) -> Batch:
         tuple(decode_replies(stored.payload)),
         stored.locale,
         stored.parts_sent,
-        stored.reply_keyboard,
+        stored.removal_owed,
     )
+
+
+ScreenRule = Callable[[bool, tuple[Reply, ...]], bool]
+"""What a chat shows after replies: given whether it shows a reply keyboard before them (one
+that stays until a message takes it away, as Telegram's "share my location" button), whether
+it shows one once they went. The processor asks the channel's rule in the transaction that
+stores the replies, so that the next batch knows whether it owes the removal before the
+previous one was even sent; the sender only follows what the batch says."""
+
+
+def no_reply_keyboard(shown: bool, replies: tuple[Reply, ...]) -> bool:
+    """The rule of a platform without reply keyboards (Zalo, the console)."""
+    return False

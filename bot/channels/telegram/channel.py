@@ -19,15 +19,15 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.base import SharedLimiter, TokenRefused
+from bot.channels.runtime import DEFAULT_TYPING_AFTER, ChannelRuntime
 from bot.channels.telegram.buttons import ButtonCodec
 from bot.channels.telegram.commands import publish_command_menu
 from bot.channels.telegram.replying import ReplySender
 from bot.channels.telegram.retries import DEFAULT_RETRY, RetryingRateLimiter
-from bot.channels.telegram.routing import DEFAULT_TYPING_AFTER, UpdateRouter
+from bot.channels.telegram.routing import UpdateRouter
 from bot.channels.telegram.updates import CHANNEL, update_kind
 from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_route
 from bot.processor import MessageProcessor
-from bot.reply_path.dispatcher import ReplyDispatcher
 from bot.retrying import RetryPolicy
 from bot.settings import Settings
 from conversations.i18n import Catalogues
@@ -92,7 +92,7 @@ class TelegramChannel:
             .base_url(settings.telegram_base_url)
             .base_file_url(file_base_url(settings.telegram_base_url))
             .rate_limiter(RetryingRateLimiter(retry=retry, shared=limiter))
-            # The processor serialises each user's messages and the router each chat's
+            # The processor serialises each user's messages and the runtime each chat's
             # replies, so updates of different users can be handled at once.
             .concurrent_updates(True)
             .job_queue(None)
@@ -103,21 +103,17 @@ class TelegramChannel:
 
         self.codec = ButtonCodec()
         self.sender = ReplySender(self.application.bot, self.codec, catalogues)
-        self.replies = ReplyDispatcher(
-            processor.database,
+        self.runtime = ChannelRuntime(
+            processor,
             CHANNEL,
             self.sender,
             max_age=settings.reply_max_age,
-            clock=processor.clock,
-        )
-        self.router = UpdateRouter(
-            processor,
-            catalogues,
-            self.codec,
-            self.sender,
-            self.replies,
+            screen=self.sender.keyboard_after,
+            show_typing=self.sender.show_typing,
             typing_after=typing_after,
         )
+        self.replies = self.runtime.replies
+        self.router = UpdateRouter(self.runtime, catalogues, self.codec, self.sender)
         self.application.add_handler(TypeHandler(Update, self.router.handle))
         self.application.add_error_handler(self._on_error)
 
@@ -140,7 +136,7 @@ class TelegramChannel:
                 log.warning("setting the telegram command menu failed: %s", type(error).__name__)
         await application.start()
         # What an earlier run stored and could not send goes first, before new answers.
-        await self.replies.start()
+        await self.runtime.start()
         if self.webhook_url is not None:
             await application.bot.set_webhook(
                 self.webhook_url,
@@ -169,7 +165,7 @@ class TelegramChannel:
             await application.updater.stop()
         if application.running:
             await application.stop()
-        await self.replies.stop()
+        await self.runtime.stop()
         await application.shutdown()
 
     def routes(self) -> list[BaseRoute]:
