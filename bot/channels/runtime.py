@@ -78,14 +78,20 @@ class ChannelRuntime:
         batches."""
         return await self.replies.start()
 
-    async def answer(self, inbound: Inbound, prelude: PreludeFor | None = None) -> Batch:
+    async def answer(
+        self, inbound: Inbound, prelude: PreludeFor | None = None, *, wait: bool = False
+    ) -> Batch:
         """Process ``inbound`` (its replies stored with the new state) and queue its replies.
 
         ``prelude`` gives, for the stored batch, what to do just before it is sent (Telegram
-        answers a tapped button there)."""
+        answers a tapped button there); with ``wait``, return once the replies went (a
+        terminal prints them before its next prompt)."""
         async with self._chats.hold(inbound.chat_id):
             batch = await self._process(inbound)
-            self.replies.submit(batch, None if prelude is None else prelude(batch))
+            if wait:
+                await self.replies.deliver(batch)
+            else:
+                self.replies.submit(batch, None if prelude is None else prelude(batch))
         return batch
 
     async def say(self, chat_id: str, user_id: str, replies: tuple[Reply, ...]) -> None:

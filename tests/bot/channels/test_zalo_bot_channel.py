@@ -396,7 +396,7 @@ async def test_forwarded_zalo_photos_are_sent_and_other_files_become_lines(
         Choices("Chọn thao tác", (Option("take", "Nhận xử lý"),), "tip"),
     ]
 
-    async def answer(message: Inbound) -> Batch:
+    async def answer(message: Inbound, *rules: object) -> Batch:
         now = datetime.now(UTC)
         return Batch(None, "zalo", message.chat_id, message.user_id, now, tuple(replies))
 
