@@ -40,19 +40,15 @@ class Batch:
     stale_tap: bool = False
 
 
+# What a stored batch keeps under the same name; its payload is decoded into ``replies``.
+_STORED_AS_IS = ("id", "channel", "chat_id", "user_id", "created_at", "locale")
+_STORED_AS_IS += ("parts_sent", "removal_owed")
+
+
 def stored_batch(stored: StoredReplies) -> Batch:
     """A batch read back from ``pending_replies`` (a restart, a redelivered update)."""
-    return Batch(
-        stored.id,
-        stored.channel,
-        stored.chat_id,
-        stored.user_id,
-        stored.created_at,
-        tuple(decode_replies(stored.payload)),
-        stored.locale,
-        stored.parts_sent,
-        stored.removal_owed,
-    )
+    same = {name: getattr(stored, name) for name in _STORED_AS_IS}
+    return Batch(**same, replies=tuple(decode_replies(stored.payload)))
 
 
 ScreenRule = Callable[[bool, tuple[Reply, ...]], bool]

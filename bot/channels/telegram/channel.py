@@ -18,7 +18,7 @@ from telegram.constants import UpdateType
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.base import SharedLimiter, TokenRefused
+from bot.channels.base import SharedLimiter, TokenRefused, webhook_address
 from bot.channels.runtime import DEFAULT_TYPING_AFTER, ChannelRuntime
 from bot.channels.telegram.buttons import ButtonCodec
 from bot.channels.telegram.commands import publish_command_menu
@@ -77,14 +77,11 @@ class TelegramChannel:
         self.catalogues = catalogues
         self.poll_timeout = poll_timeout
         self.publish_commands = publish_commands
-        self.webhook_url: str | None = None
-        self.webhook_secret: str | None = None
-        if settings.webhook_mode:
-            assert settings.webhook_base_url is not None and settings.webhook_secret is not None
-            self.webhook_url = settings.webhook_base_url.rstrip("/") + WEBHOOK_PATH
-            self.webhook_secret = settings.webhook_secret.get_secret_value()
-            if not WEBHOOK_SECRET_PATTERN.fullmatch(self.webhook_secret):
-                raise ValueError("ANTQ_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+        webhook = webhook_address(settings, WEBHOOK_PATH)
+        self.webhook_url, self.webhook_secret = webhook or (None, None)
+        secret = self.webhook_secret
+        if secret is not None and not WEBHOOK_SECRET_PATTERN.fullmatch(secret):
+            raise ValueError("ANTQ_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
 
         builder = (
             ApplicationBuilder()

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.base import SharedLimiter
+from bot.channels.base import SharedLimiter, webhook_address
 from bot.channels.console import FILE_MARK, media_line, render
 from bot.channels.runtime import DEFAULT_STOP_GRACE, ChannelRuntime, counted
 from bot.channels.zalo_bot.client import ZaloClient
@@ -80,12 +80,9 @@ class ZaloChannel:
         )
         # Shared with the outbox sender (bot.app.Application.limiters): replies go first.
         self.limiter = limiter
-        self.webhook_url: str | None = None
-        self._secret = b""
-        if settings.webhook_mode:
-            assert settings.webhook_base_url is not None and settings.webhook_secret is not None
-            self.webhook_url = settings.webhook_base_url.rstrip("/") + WEBHOOK_PATH
-            self._secret = settings.webhook_secret.get_secret_value().encode()
+        webhook = webhook_address(settings, WEBHOOK_PATH)
+        self.webhook_url, secret = webhook or (None, "")
+        self._secret = secret.encode()
         self.poll_wait = poll_wait
         self.poll_first_delay = poll_first_delay
         self.poll_max_delay = poll_max_delay
