@@ -149,7 +149,7 @@ class ConsoleChannel:
         self.user_id = user_id
         self.read_line = read_line
         self.write = write or stdout_writer()
-        self.runtime = ChannelRuntime(processor, CHANNEL, self)
+        self.runtime = ChannelRuntime(processor, self, channel=CHANNEL)
         self.replies = self.runtime.replies
         # Held while a typed line is answered: a message the bot sends unprompted waits, so
         # that it never lands between the lines of an answer.

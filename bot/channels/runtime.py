@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -41,8 +42,16 @@ DEFAULT_TYPING_AFTER = 1.0
 TYPING_WHEN_AT_MOST = 8
 DEFAULT_STOP_GRACE = 10.0
 
-ShowTyping = Callable[[str], Awaitable[None]]
 PreludeFor = Callable[[Batch], Prelude | None]
+
+
+@dataclass(frozen=True)
+class Typing:
+    """How a chat shows that a slow answer is being worked on: ``show(chat_id)`` once the
+    answer took ``after`` seconds."""
+
+    show: Callable[[str], Awaitable[None]]
+    after: float = DEFAULT_TYPING_AFTER
 
 
 class ChannelRuntime:
@@ -51,20 +60,17 @@ class ChannelRuntime:
     def __init__(
         self,
         processor: MessageProcessor,
-        channel: str,
         sender: BatchSender,
         *,
-        max_age: timedelta = DEFAULT_MAX_AGE,
+        channel: str,
         screen: ScreenRule = no_reply_keyboard,
-        show_typing: ShowTyping | None = None,
-        typing_after: float = DEFAULT_TYPING_AFTER,
+        typing: Typing | None = None,
+        max_age: timedelta = DEFAULT_MAX_AGE,
         stop_grace: float = DEFAULT_STOP_GRACE,
     ) -> None:
         self.processor = processor
-        self.channel = channel
         self.screen = screen
-        self.show_typing = show_typing
-        self.typing_after = typing_after
+        self.typing = typing
         self.stop_grace = stop_grace
         self.replies = ReplyDispatcher(
             processor.database, channel, sender, max_age=max_age, clock=processor.clock
@@ -97,21 +103,23 @@ class ChannelRuntime:
     async def say(self, chat_id: str, user_id: str, replies: tuple[Reply, ...]) -> None:
         """Replies that change nothing and are not stored (a pointer to the private chat), in
         the chat's order."""
-        batch = Batch(None, self.channel, chat_id, user_id, self.processor.clock(), replies)
+        channel = self.replies.channel
+        batch = Batch(None, channel, chat_id, user_id, self.processor.clock(), replies)
         async with self._chats.hold(chat_id):
             self.replies.submit(batch)
 
     async def _process(self, inbound: Inbound) -> Batch:
-        if self.show_typing is None:
+        typing = self.typing
+        if typing is None:
             return await self.processor.process(inbound, self.screen)
         working = asyncio.ensure_future(self.processor.process(inbound, self.screen))
         self._working += 1
         try:
             # "typing…" only when the answer is not ready at once (most take milliseconds)
             # and the bot is not busy: each request counts against the platform's limits.
-            done, _ = await asyncio.wait({working}, timeout=self.typing_after)
+            done, _ = await asyncio.wait({working}, timeout=typing.after)
             if not done and self._working <= TYPING_WHEN_AT_MOST:
-                await self.show_typing(inbound.chat_id)
+                await typing.show(inbound.chat_id)
             return await working
         finally:
             self._working -= 1

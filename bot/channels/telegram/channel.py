@@ -19,7 +19,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.base import SharedLimiter, TokenRefused, webhook_address
-from bot.channels.runtime import DEFAULT_TYPING_AFTER, ChannelRuntime
+from bot.channels.runtime import DEFAULT_TYPING_AFTER, ChannelRuntime, Typing
 from bot.channels.telegram.buttons import ButtonCodec
 from bot.channels.telegram.commands import publish_command_menu
 from bot.channels.telegram.replying import ReplySender
@@ -102,12 +102,11 @@ class TelegramChannel:
         self.sender = ReplySender(self.application.bot, self.codec, catalogues)
         self.runtime = ChannelRuntime(
             processor,
-            CHANNEL,
             self.sender,
-            max_age=settings.reply_max_age,
+            channel=CHANNEL,
             screen=self.sender.keyboard_after,
-            show_typing=self.sender.show_typing,
-            typing_after=typing_after,
+            typing=Typing(self.sender.show_typing, typing_after),
+            max_age=settings.reply_max_age,
         )
         self.replies = self.runtime.replies
         self.router = UpdateRouter(self.runtime, catalogues, self.codec, self.sender)

@@ -91,7 +91,7 @@ class ZaloChannel:
         self.quota_wait = quota_wait
         self.token_wait = token_wait
         self.runtime = ChannelRuntime(
-            processor, CHANNEL, self, max_age=settings.reply_max_age, stop_grace=stop_grace
+            processor, self, channel=CHANNEL, max_age=settings.reply_max_age, stop_grace=stop_grace
         )
         self.replies = self.runtime.replies
         self._poller: asyncio.Task[None] | None = None

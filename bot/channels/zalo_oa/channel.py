@@ -98,7 +98,7 @@ class ZaloOaChannel:
         self.rate_limit_wait = rate_limit_wait
         self.not_connected_wait = not_connected_wait
         self.runtime = ChannelRuntime(
-            processor, CHANNEL, self, max_age=settings.reply_max_age, stop_grace=stop_grace
+            processor, self, channel=CHANNEL, max_age=settings.reply_max_age, stop_grace=stop_grace
         )
         self.replies = self.runtime.replies
 
