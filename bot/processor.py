@@ -24,7 +24,7 @@ from bot.inbound_limits import InboundLimiter, Verdict
 from bot.locks import KeyedLocks
 from bot.places import load_grants
 from bot.records import DatabaseRecords
-from bot.reply_path import Batch, stored_batch
+from bot.reply_path import Batch, ScreenRule, no_reply_keyboard, stored_batch
 from bot.reply_path.codec import encode_replies
 from bot.sealing import Sealer
 from bot.targets import YearSettings
@@ -102,13 +102,16 @@ class MessageProcessor:
         # The per-user inbound limit (``antq run`` sets it from the settings; none without).
         self.inbound = inbound
 
-    async def process(self, message: Inbound) -> Batch:
+    async def process(self, message: Inbound, screen: ScreenRule = no_reply_keyboard) -> Batch:
         """The replies to ``message``, stored; on an internal error, a polite apology that is
         not (never raises). A user past the inbound limit is told once to slow down, and their
-        messages are dropped during the cool-down (``bot.inbound_limits``)."""
+        messages are dropped during the cool-down (``bot.inbound_limits``).
+
+        ``screen`` is the channel's rule for what the chat shows after the replies: decided
+        here, with them, and stored for the next batch (``bot.reply_path.ScreenRule``)."""
         inbound = self.inbound
         if inbound is None:
-            return await self._run(message, opening=False)
+            return await self._run(message, screen, opening=False)
         user = (message.channel, message.user_id)
         verdict = inbound.admit(user)
         if verdict is Verdict.DROP:
@@ -117,21 +120,21 @@ class MessageProcessor:
             log.info("a %s user went past the inbound limit; not read for a while", message.channel)
             notice = Text(self.catalogues.text(inbound.locale_of(user), N_("input.too_fast")))
             return self._unstored(message, (notice,))
-        batch = await self._run(message, opening=False)
+        batch = await self._run(message, screen, opening=False)
         inbound.note_locale(user, batch.locale)
         return batch
 
     async def open_chat(self, message: Inbound) -> Batch:
         """What to show when a chat window opens: the pending question, or the welcome."""
-        return await self._run(message, opening=True)
+        return await self._run(message, no_reply_keyboard, opening=True)
 
-    async def _run(self, message: Inbound, *, opening: bool) -> Batch:
+    async def _run(self, message: Inbound, screen: ScreenRule, *, opening: bool) -> Batch:
         message = printable(message)
         async with self.locks.hold((message.channel, message.user_id)):
             busy_retries = MAX_BUSY_RETRIES
             for _ in range(MAX_ATTEMPTS):
                 try:
-                    return await self._process_once(message, opening=opening)
+                    return await self._process_once(message, screen, opening=opening)
                 except (
                     ConcurrentUpdate,
                     DuplicateTipCode,
@@ -164,7 +167,7 @@ class MessageProcessor:
     def _unstored(self, message: Inbound, replies: tuple[Reply, ...] = ()) -> Batch:
         return Batch(None, message.channel, message.chat_id, message.user_id, self.clock(), replies)
 
-    async def _process_once(self, message: Inbound, *, opening: bool) -> Batch:
+    async def _process_once(self, message: Inbound, screen: ScreenRule, *, opening: bool) -> Batch:
         # To the minute: every row this message writes (the conversation, the claimed update,
         # a tip, its notices, the replies) carries the same coarse time, so that a tip's time
         # cannot be matched to one sender's conversation by an exact timestamp.
@@ -205,7 +208,8 @@ class MessageProcessor:
                     (said,),
                     now,
                     locale=row.locale,
-                    reply_keyboard=row.reply_keyboard,
+                    removal_owed=row.reply_keyboard,
+                    screen=screen,
                 )
             grants = await load_grants(session, row.id) if row.holds_roles else ()
             member = Member(row.id, row.locale, grants, row.consent_version)
@@ -257,7 +261,8 @@ class MessageProcessor:
                 replies,
                 now,
                 locale=outcome.locale,
-                reply_keyboard=row.reply_keyboard,
+                removal_owed=row.reply_keyboard,
+                screen=screen,
                 stale_tap=outcome.stale_tap,
             )
 
@@ -269,11 +274,16 @@ class MessageProcessor:
         replies: tuple[Reply, ...],
         now: datetime,
         *,
-        locale: str | None = None,
-        reply_keyboard: bool = False,
+        locale: str | None,
+        removal_owed: bool,
+        screen: ScreenRule,
         stale_tap: bool = False,
     ) -> Batch:
-        """``replies`` stored in the message's transaction, as the batch to send after it."""
+        """``replies`` stored in the message's transaction, as the batch to send after it.
+
+        ``removal_owed``: the chat shows a reply keyboard before them (as the identity
+        remembers it); the identity keeps what the chat shows once they went, by the channel's
+        ``screen`` rule, for the next batch."""
         batch_id = await store_replies(
             session,
             identity_id=identity_id,
@@ -282,6 +292,8 @@ class MessageProcessor:
             locale=locale,
             payload=encode_replies(list(replies)),
             now=now,
+            removal_owed=removal_owed,
+            reply_keyboard=screen(removal_owed, replies),
         )
         return Batch(
             batch_id,
@@ -291,7 +303,7 @@ class MessageProcessor:
             now,
             replies,
             locale,
-            reply_keyboard=reply_keyboard,
+            removal_owed=removal_owed,
             stale_tap=stale_tap,
         )
 

@@ -25,7 +25,6 @@ __all__ = [
     "forget_unsent_replies",
     "record_progress",
     "replies_for_update",
-    "set_reply_keyboard",
     "store_replies",
     "unsent_replies",
 ]
@@ -43,7 +42,7 @@ class StoredReplies:
     payload: list[Any]
     parts_sent: int
     created_at: datetime
-    reply_keyboard: bool
+    removal_owed: bool
     update_key: str | None = None
 
 
@@ -58,7 +57,7 @@ _stored = select(
     pending_replies.c.payload,
     pending_replies.c.parts_sent,
     pending_replies.c.created_at,
-    identities.c.reply_keyboard,
+    pending_replies.c.removal_owed,
     pending_replies.c.update_key,
 ).select_from(pending_replies.join(identities, identities.c.id == pending_replies.c.identity_id))
 
@@ -73,7 +72,7 @@ def _record(row: Any) -> StoredReplies:
         payload=row.payload,
         parts_sent=row.parts_sent,
         created_at=row.created_at,
-        reply_keyboard=row.reply_keyboard,
+        removal_owed=row.removal_owed,
         update_key=row.update_key,
     )
 
@@ -87,8 +86,13 @@ async def store_replies(
     locale: str | None,
     payload: list[Any],
     now: datetime,
+    removal_owed: bool = False,
+    reply_keyboard: bool = False,
 ) -> int:
-    """Store a batch in the caller's transaction; its id orders it among the chat's batches."""
+    """Store a batch in the caller's transaction; its id orders it among the chat's batches.
+
+    ``removal_owed``: the chat shows a reply keyboard before the batch; ``reply_keyboard``:
+    it shows one once the batch went (kept on the identity for the next batch)."""
     values = {
         "identity_id": identity_id,
         "channel": channel,
@@ -97,8 +101,16 @@ async def store_replies(
         "payload": payload,
         "parts_sent": 0,
         "created_at": now,
+        "removal_owed": removal_owed,
     }
-    return int((await session.execute(_insert, values)).scalar_one())
+    batch_id = int((await session.execute(_insert, values)).scalar_one())
+    if reply_keyboard != removal_owed:  # most batches change nothing: no second write
+        await session.execute(
+            update(identities)
+            .where(identities.c.id == identity_id)
+            .values(reply_keyboard=reply_keyboard)
+        )
+    return batch_id
 
 
 async def replies_for_update(
@@ -151,15 +163,4 @@ async def record_progress(session: AsyncSession, reply_id: int, parts_sent: int)
         update(pending_replies)
         .where(pending_replies.c.id == reply_id)
         .values(parts_sent=parts_sent)
-    )
-
-
-async def set_reply_keyboard(
-    session: AsyncSession, *, channel: str, chat_id: str, shown: bool
-) -> None:
-    """Remember whether the chat shows a keyboard that the next message must take away."""
-    await session.execute(
-        update(identities)
-        .where(identities.c.channel == channel, identities.c.chat_id == chat_id)
-        .values(reply_keyboard=shown)
     )

@@ -6,6 +6,8 @@ from typing import Protocol, TypeVar, runtime_checkable
 
 from starlette.routing import BaseRoute
 
+from bot.settings import Settings
+
 TicketT = TypeVar("TicketT")
 
 
@@ -60,3 +62,13 @@ class SharedLimiter(Protocol[TicketT]):
     async def acquire(self, chat_id: str, *, urgent: bool = False) -> TicketT: ...
 
     def settle(self, ticket: TicketT) -> None: ...
+
+
+def webhook_address(settings: Settings, path: str) -> tuple[str, str] | None:
+    """Where the platform is to push updates (our public base URL and ``path``) and the secret
+    it sends back with each, in webhook mode; None when the channel polls."""
+    if not settings.webhook_mode:
+        return None
+    assert settings.webhook_base_url is not None and settings.webhook_secret is not None
+    url = settings.webhook_base_url.rstrip("/") + path
+    return url, settings.webhook_secret.get_secret_value()

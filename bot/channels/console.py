@@ -20,12 +20,13 @@ from typing import TextIO
 from starlette.routing import BaseRoute
 
 from bot.channels.console_files import checked_file
+from bot.channels.runtime import ChannelRuntime
 from bot.channels.texts import FILE_MARK, as_text
 from bot.delivery.errors import RecipientAway
 from bot.delivery.transports import Close
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
-from bot.reply_path.dispatcher import Progress, ReplyDispatcher, SendResult, Sent
+from bot.reply_path.dispatcher import Progress, SendResult, Sent
 from conversations.i18n import N_, Catalogues
 from conversations.parsing import parse_coordinates
 from conversations.replies import (
@@ -137,7 +138,8 @@ class ConsoleChannel:
         self.user_id = user_id
         self.read_line = read_line
         self.write = write or stdout_writer()
-        self.replies = ReplyDispatcher(processor.database, CHANNEL, self, clock=processor.clock)
+        self.runtime = ChannelRuntime(processor, self, channel=CHANNEL)
+        self.replies = self.runtime.replies
         # Held while a typed line is answered: a message the bot sends unprompted waits, so
         # that it never lands between the lines of an answer.
         self._answering = asyncio.Lock()
@@ -172,11 +174,10 @@ class ConsoleChannel:
                     continue
                 message = replace(message, media=checked)
             async with self._answering:
-                batch = await self.processor.process(message)
-                await self.replies.deliver(batch)
+                await self.runtime.answer(message, wait=True)
 
     async def stop(self) -> None:
-        await self.replies.stop()
+        await self.runtime.stop()
 
     def routes(self) -> list[BaseRoute]:
         return []  # a terminal receives no webhook

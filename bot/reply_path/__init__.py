@@ -8,6 +8,7 @@ dropping anything, and on start sends whatever an earlier run left unsent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,7 +23,8 @@ class Batch:
 
     ``id`` is the stored row (None for what is never stored: an apology after an internal
     error, or nothing to say). ``parts_sent`` platform messages of it have gone out already;
-    ``reply_keyboard`` is whether the chat showed a keyboard to take away when it was stored.
+    ``removal_owed``: the chat shows a reply keyboard before this batch, which its first plain
+    message takes away (decided when the batch was stored, see ``ScreenRule``).
     """
 
     id: int | None
@@ -33,21 +35,30 @@ class Batch:
     replies: tuple[Reply, ...] = field(default_factory=tuple)
     locale: str | None = None
     parts_sent: int = 0
-    reply_keyboard: bool = False
+    removal_owed: bool = False
     # The message answered was a tap on an old question's button (it changed nothing).
     stale_tap: bool = False
 
 
+# What a stored batch keeps under the same name; its payload is decoded into ``replies``.
+_STORED_AS_IS = ("id", "channel", "chat_id", "user_id", "created_at", "locale")
+_STORED_AS_IS += ("parts_sent", "removal_owed")
+
+
 def stored_batch(stored: StoredReplies) -> Batch:
     """A batch read back from ``pending_replies`` (a restart, a redelivered update)."""
-    return Batch(
-        stored.id,
-        stored.channel,
-        stored.chat_id,
-        stored.user_id,
-        stored.created_at,
-        tuple(decode_replies(stored.payload)),
-        stored.locale,
-        stored.parts_sent,
-        stored.reply_keyboard,
-    )
+    same = {name: getattr(stored, name) for name in _STORED_AS_IS}
+    return Batch(**same, replies=tuple(decode_replies(stored.payload)))
+
+
+ScreenRule = Callable[[bool, tuple[Reply, ...]], bool]
+"""What a chat shows after replies: given whether it shows a reply keyboard before them (one
+that stays until a message takes it away, as Telegram's "share my location" button), whether
+it shows one once they went. The processor asks the channel's rule in the transaction that
+stores the replies, so that the next batch knows whether it owes the removal before the
+previous one was even sent; the sender only follows what the batch says."""
+
+
+def no_reply_keyboard(shown: bool, replies: tuple[Reply, ...]) -> bool:
+    """The rule of a platform without reply keyboards (Zalo, the console)."""
+    return False

@@ -21,11 +21,11 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.reply_path import Batch, stored_batch
 from bot.retrying import RetryPolicy
@@ -36,7 +36,6 @@ from storage.replies import (
     finish_replies,
     forget_unsent_replies,
     record_progress,
-    set_reply_keyboard,
     unsent_replies,
 )
 
@@ -51,6 +50,7 @@ RECOVERY_PAGE = 500
 REMEMBERED_GONE = 10_000
 
 Progress = Callable[[int], Awaitable[None]]
+PartT = TypeVar("PartT")
 Prelude = Callable[[], Awaitable[None]]
 
 
@@ -65,7 +65,6 @@ class SendResult:
     outcome: Sent
     parts_sent: int = 0
     retry_after: float | None = None  # the platform's own wait, when it gave one
-    reply_keyboard: bool | None = None  # the chat's keyboard state afterwards, if it changed
 
 
 class BatchSender(Protocol):
@@ -77,6 +76,30 @@ class BatchSender(Protocol):
     """
 
     async def send_batch(self, batch: Batch, progress: Progress) -> SendResult: ...
+
+
+async def send_parts(
+    batch: Batch,
+    parts: Sequence[PartT],
+    send: Callable[[PartT], Awaitable[SendResult | None]],
+    progress: Progress,
+) -> SendResult:
+    """The loop of every ``BatchSender``: ``parts`` (the platform messages that show ``batch``)
+    sent one after another from ``batch.parts_sent`` on, the count recorded after each so that
+    a batch cut off half way resumes after what went.
+
+    ``send`` answers None when its part is done (it went, or can never go and is skipped), or
+    the result that ends the batch here (a retry, a blocked user; its ``parts_sent`` is set to
+    the parts that went)."""
+    sent = batch.parts_sent
+    for part in parts[sent:]:
+        stop = await send(part)
+        if stop is not None:
+            return replace(stop, parts_sent=sent)
+        sent += 1
+        if sent < len(parts):
+            await progress(sent)
+    return SendResult(Sent.DONE, sent)
 
 
 @dataclass
@@ -115,7 +138,6 @@ class ReplyDispatcher:
         self._recovered = asyncio.Event()
         self._troubled = 0  # workers waiting for the platform
         self._finished: list[int] = []
-        self._keyboards: dict[str, bool] = {}
         self._blocked: set[str] = set()  # users who blocked the bot, to mark inactive
         self._flushing: asyncio.Task[None] | None = None
 
@@ -204,7 +226,7 @@ class ReplyDispatcher:
                 self.channel,
                 self.clock() - batch.created_at,
             )
-            self._finish(batch, None)
+            self._finish(batch)
             return True
         if queued.prelude is not None:
             prelude, queued.prelude = queued.prelude, None
@@ -231,7 +253,7 @@ class ReplyDispatcher:
             self._recovered = asyncio.Event()
         if result.outcome is Sent.BLOCKED:
             self._blocked.add(batch.user_id)
-        self._finish(batch, result.reply_keyboard)
+        self._finish(batch)
         return True
 
     def _progress_of(self, batch: Batch) -> Progress:
@@ -258,30 +280,23 @@ class ReplyDispatcher:
 
     # -- recording ---------------------------------------------------------------------------
 
-    def _finish(self, batch: Batch, reply_keyboard: bool | None) -> None:
+    def _finish(self, batch: Batch) -> None:
         if batch.id is not None:
             self._finished.append(batch.id)
-        if reply_keyboard is not None:
-            self._keyboards[batch.chat_id] = reply_keyboard
         if self._to_record() and self._flushing is None:
             self._flushing = asyncio.create_task(self._flush(), name=f"replies-{self.channel}-done")
 
     def _to_record(self) -> bool:
-        return bool(self._finished or self._keyboards or self._blocked)
+        return bool(self._finished or self._blocked)
 
     async def _flush(self) -> None:
         try:
             while self._to_record():
                 ids, self._finished = self._finished, []
-                keyboards, self._keyboards = self._keyboards, {}
                 blocked, self._blocked = self._blocked, set()
                 try:
                     async with self.database.transaction() as session:
                         await finish_replies(session, ids)
-                        for chat_id, shown in keyboards.items():
-                            await set_reply_keyboard(
-                                session, channel=self.channel, chat_id=chat_id, shown=shown
-                            )
                         for user_id in blocked:
                             await mark_identity_inactive(
                                 session, channel=self.channel, platform_user_id=user_id
@@ -295,7 +310,6 @@ class ReplyDispatcher:
                     # is better than losing track; try with the next ones.
                     log.exception("%s: recording sent replies failed", self.channel)
                     self._finished[:0] = ids
-                    self._keyboards = {**keyboards, **self._keyboards}
                     self._blocked |= blocked
                     await asyncio.sleep(1.0)
         finally:

@@ -53,8 +53,8 @@ class Identity(Base):
     # False once the user blocked the bot; true again when they write.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # A keyboard that stays on the user's screen until a message takes it away (Telegram's
-    # "share my location" button) is showing: remembered across restarts, so that the next
-    # message removes it.
+    # "share my location" button) shows once the stored replies went: decided with them in the
+    # processor's transaction, so that the next batch knows it owes the removal.
     reply_keyboard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

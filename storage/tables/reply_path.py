@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables._base import Base, utcnow
@@ -53,3 +53,5 @@ class PendingReply(Base):
     payload: Mapped[list[Any]] = mapped_column(JSON)
     parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The chat showed a reply keyboard before this batch: its first plain message removes it.
+    removal_owed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from bot.app import configure_logging
+from bot.reply_path import ScreenRule
 from conversations.replies import AskLocation, Choices, Inbound, MediaItem, Reply
 from conversations.secret_codes import LOCKOUTS, CodeKind
 from conversations.tips.report import new_tip_code
 from storage.conversations import load_conversation
 from storage.database import Database
+from storage.replies import unsent_replies
 from storage.tips import list_tips
 from tests.bot.harness import NAME, USER_ID, Phone, at_menu, make_processor, walk
 from tests.conversations.harness import (
@@ -234,6 +237,37 @@ async def test_a_delivery_seen_twice_is_answered_and_stored_once(
         await second.dispose()
 
 
+def leaves_a_keyboard(shown: bool, replies: tuple[Reply, ...]) -> bool:
+    return True
+
+
+def takes_it_away(shown: bool, replies: tuple[Reply, ...]) -> bool:
+    return False
+
+
+async def test_what_a_chat_shows_is_decided_with_the_replies_before_any_is_sent(
+    database: Database,
+) -> None:
+    """Nothing is sent here: the reply keyboard a batch leaves on the screen is stored with it,
+    so the next batch owes its removal however late the first one goes."""
+    processor = make_processor(database)
+
+    async def answer(text: str, key: str, screen: ScreenRule) -> bool:
+        message = Inbound("telegram", CHAT_ID, USER_ID, text=text, update_key=key)
+        return (await processor.process(message, screen)).removal_owed
+
+    assert await answer("/start", "1", leaves_a_keyboard) is False
+    assert await answer("/help", "2", leaves_a_keyboard) is True
+    assert await answer("/help", "3", takes_it_away) is True
+    assert await answer("/help", "4", takes_it_away) is False
+    # A delivery seen again, and a restart, find the batch as it was decided.
+    again = Inbound("telegram", CHAT_ID, USER_ID, text="/help", update_key="3")
+    assert (await processor.process(again, takes_it_away)).removal_owed is True
+    async with database.transaction() as session:
+        stored = await unsent_replies(session, channel="telegram")
+    assert [batch.removal_owed for batch in stored] == [False, True, True, False]
+
+
 async def test_a_user_who_blocked_the_bot_is_inactive_until_they_write_again(
     database: Database,
 ) -> None:
@@ -263,11 +297,11 @@ async def test_a_busy_database_is_tried_again_before_apologising(
     real = processor._process_once
     attempts: list[int] = []
 
-    async def busy_once(message: Inbound, *, opening: bool) -> list[Reply]:
+    async def busy_once(message: Inbound, *rules: Any, opening: bool) -> list[Reply]:
         attempts.append(1)
         if len(attempts) == 1:
             raise _busy()
-        return await real(message, opening=opening)
+        return await real(message, *rules, opening=opening)
 
     monkeypatch.setattr(processor, "_process_once", busy_once)
     phone = Phone(processor)
@@ -282,7 +316,7 @@ async def test_a_database_that_stays_busy_gets_the_apology(
     processor = make_processor(sqlite_database)
     attempts: list[int] = []
 
-    async def always_busy(message: Inbound, *, opening: bool) -> list[Reply]:
+    async def always_busy(message: Inbound, *rules: Any, opening: bool) -> list[Reply]:
         attempts.append(1)
         raise _busy()
 

@@ -18,16 +18,16 @@ from telegram.constants import UpdateType
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.base import SharedLimiter, TokenRefused
+from bot.channels.base import SharedLimiter, TokenRefused, webhook_address
+from bot.channels.runtime import DEFAULT_TYPING_AFTER, ChannelRuntime, Typing
 from bot.channels.telegram.buttons import ButtonCodec
 from bot.channels.telegram.commands import publish_command_menu
 from bot.channels.telegram.replying import ReplySender
 from bot.channels.telegram.retries import DEFAULT_RETRY, RetryingRateLimiter
-from bot.channels.telegram.routing import DEFAULT_TYPING_AFTER, UpdateRouter
+from bot.channels.telegram.routing import UpdateRouter
 from bot.channels.telegram.updates import CHANNEL, update_kind
 from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_route
 from bot.processor import MessageProcessor
-from bot.reply_path.dispatcher import ReplyDispatcher
 from bot.retrying import RetryPolicy
 from bot.settings import Settings
 from conversations.i18n import Catalogues
@@ -77,14 +77,11 @@ class TelegramChannel:
         self.catalogues = catalogues
         self.poll_timeout = poll_timeout
         self.publish_commands = publish_commands
-        self.webhook_url: str | None = None
-        self.webhook_secret: str | None = None
-        if settings.webhook_mode:
-            assert settings.webhook_base_url is not None and settings.webhook_secret is not None
-            self.webhook_url = settings.webhook_base_url.rstrip("/") + WEBHOOK_PATH
-            self.webhook_secret = settings.webhook_secret.get_secret_value()
-            if not WEBHOOK_SECRET_PATTERN.fullmatch(self.webhook_secret):
-                raise ValueError("ANTQ_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+        webhook = webhook_address(settings, WEBHOOK_PATH)
+        self.webhook_url, self.webhook_secret = webhook or (None, None)
+        secret = self.webhook_secret
+        if secret is not None and not WEBHOOK_SECRET_PATTERN.fullmatch(secret):
+            raise ValueError("ANTQ_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
 
         builder = (
             ApplicationBuilder()
@@ -92,7 +89,7 @@ class TelegramChannel:
             .base_url(settings.telegram_base_url)
             .base_file_url(file_base_url(settings.telegram_base_url))
             .rate_limiter(RetryingRateLimiter(retry=retry, shared=limiter))
-            # The processor serialises each user's messages and the router each chat's
+            # The processor serialises each user's messages and the runtime each chat's
             # replies, so updates of different users can be handled at once.
             .concurrent_updates(True)
             .job_queue(None)
@@ -103,21 +100,16 @@ class TelegramChannel:
 
         self.codec = ButtonCodec()
         self.sender = ReplySender(self.application.bot, self.codec, catalogues)
-        self.replies = ReplyDispatcher(
-            processor.database,
-            CHANNEL,
-            self.sender,
-            max_age=settings.reply_max_age,
-            clock=processor.clock,
-        )
-        self.router = UpdateRouter(
+        self.runtime = ChannelRuntime(
             processor,
-            catalogues,
-            self.codec,
             self.sender,
-            self.replies,
-            typing_after=typing_after,
+            channel=CHANNEL,
+            screen=self.sender.keyboard_after,
+            typing=Typing(self.sender.show_typing, typing_after),
+            max_age=settings.reply_max_age,
         )
+        self.replies = self.runtime.replies
+        self.router = UpdateRouter(self.runtime, catalogues, self.codec, self.sender)
         self.application.add_handler(TypeHandler(Update, self.router.handle))
         self.application.add_error_handler(self._on_error)
 
@@ -140,7 +132,7 @@ class TelegramChannel:
                 log.warning("setting the telegram command menu failed: %s", type(error).__name__)
         await application.start()
         # What an earlier run stored and could not send goes first, before new answers.
-        await self.replies.start()
+        await self.runtime.start()
         if self.webhook_url is not None:
             await application.bot.set_webhook(
                 self.webhook_url,
@@ -169,7 +161,7 @@ class TelegramChannel:
             await application.updater.stop()
         if application.running:
             await application.stop()
-        await self.replies.stop()
+        await self.runtime.stop()
         await application.shutdown()
 
     def routes(self) -> list[BaseRoute]:

@@ -4,7 +4,9 @@ A reply keyboard (the "share my location" button) stays on the user's screen unt
 tells the app to remove it. A message carries one keyboard only, and Telegram never lets a
 message sent with a reply keyboard or its removal be edited into one with buttons; so the
 removal travels on the next message that has no buttons of its own (never on a message of its
-own), and whether a chat shows one is remembered across restarts (``identities.reply_keyboard``).
+own). Whether a batch owes that removal is decided when the batch is stored, by
+``keyboard_after`` (the channel's ``bot.reply_path.ScreenRule``), in the processor's
+transaction: the sender only follows ``Batch.removal_owed`` and remembers nothing.
 
 A tapped question is edited in place to show what was chosen, which also takes its buttons
 away. A question answered by typing keeps its buttons: taking them away would cost one more
@@ -22,6 +24,7 @@ from collections import OrderedDict
 from telegram import (
     Bot,
     CallbackQuery,
+    InlineKeyboardMarkup,
     InputFile,
     Message,
     ReplyKeyboardMarkup,
@@ -41,13 +44,12 @@ from bot.channels.telegram.rendering import (
     telegram_length,
 )
 from bot.reply_path import Batch
-from bot.reply_path.dispatcher import Progress, SendResult, Sent
+from bot.reply_path.dispatcher import Progress, SendResult, Sent, send_parts
 from conversations.i18n import N_, Catalogues
+from conversations.replies import Reply
 
 log = logging.getLogger(__name__)
 
-# Chats whose keyboard state this process knows; older ones are read from the stored batch.
-_REMEMBERED_CHATS = 65_536
 # Questions already closed, so that two taps on one keyboard edit it once only (a second
 # edit would be refused as "message is not modified").
 _REMEMBERED_CLOSED = 4096
@@ -60,52 +62,59 @@ class ReplySender:
         self.bot = bot
         self.codec = codec
         self.catalogues = catalogues
-        self._keyboards: OrderedDict[int, bool] = OrderedDict()
         self._closed: OrderedDict[tuple[int, int], None] = OrderedDict()
 
     def outgoing(self, batch: Batch) -> list[Outgoing]:
         """The platform messages that show the batch, in order. The same batch always gives
         the same messages (a batch cut off half way resumes by their count)."""
-        share_label = self.catalogues.text(batch.locale, N_("telegram.share_location"))
-        rendered = [
-            item for reply in batch.replies for item in render(reply, self.codec, share_label)
-        ]
-        return merge_texts(rendered, removal_pending=batch.reply_keyboard)
+        return self._outgoing(batch.replies, batch.locale, batch.removal_owed)
+
+    def _outgoing(
+        self, replies: tuple[Reply, ...], locale: str | None, removal_owed: bool
+    ) -> list[Outgoing]:
+        share_label = self.catalogues.text(locale, N_("telegram.share_location"))
+        rendered = [item for reply in replies for item in render(reply, self.codec, share_label)]
+        return merge_texts(rendered, removal_pending=removal_owed)
+
+    def keyboard_after(self, shown: bool, replies: tuple[Reply, ...]) -> bool:
+        """Whether the chat shows a reply keyboard once ``replies`` went, given whether it
+        showed one before (``bot.reply_path.ScreenRule``): the very messages the sender will
+        send, followed through."""
+        for outgoing in self._outgoing(replies, None, shown):
+            shown = shows_keyboard_after(outgoing, shown)
+        return shown
 
     async def send_batch(self, batch: Batch, progress: Progress) -> SendResult:
         chat_id = int(batch.chat_id)
-        shown_before = self._keyboards.get(chat_id, batch.reply_keyboard)
-        shown = shown_before
         parts = self.outgoing(batch)
-        sent = batch.parts_sent
-        try:
-            for outgoing in parts[sent:]:
-                try:
-                    shown = await self._send_one(chat_id, outgoing, shown)
-                except BadRequest as error:
-                    # This message can never go (the chat is gone, say); the rest may.
-                    log.warning("telegram refused a reply: %s", type(error).__name__)
-                sent += 1
-                if sent < len(parts):
-                    await progress(sent)
-        except Forbidden:
-            log.info("a telegram user blocked the bot; marking the identity inactive")
-            self._remember(chat_id, False)
-            return SendResult(Sent.BLOCKED, sent, reply_keyboard=False)
-        except RetryAfter as error:
-            self._remember(chat_id, shown)
-            log.warning("telegram asked to wait before a reply; it stays stored until then")
-            return SendResult(Sent.RETRY, sent, retry_after=_retry_after(error))
-        except TelegramError as error:
-            # NetworkError, TimedOut, a 5xx: retries already happened below us (retries.py);
-            # the batch waits in storage for the platform to recover.
-            self._remember(chat_id, shown)
-            log.warning("sending a telegram reply failed: %s", type(error).__name__)
-            return SendResult(Sent.RETRY, sent)
-        self._remember(chat_id, shown)
-        return SendResult(
-            Sent.DONE, sent, reply_keyboard=shown if shown != batch.reply_keyboard else None
-        )
+        # What the chat shows when the next part goes: the batch's start, followed through
+        # the parts that went before a cut.
+        shown = batch.removal_owed
+        for outgoing in parts[: batch.parts_sent]:
+            shown = shows_keyboard_after(outgoing, shown)
+
+        async def send(outgoing: Outgoing) -> SendResult | None:
+            nonlocal shown
+            try:
+                await self._send_one(chat_id, outgoing, shown)
+            except BadRequest as error:
+                # This message can never go (the chat is gone, say); the rest may.
+                log.warning("telegram refused a reply: %s", type(error).__name__)
+            except Forbidden:
+                log.info("a telegram user blocked the bot; marking the identity inactive")
+                return SendResult(Sent.BLOCKED)
+            except RetryAfter as error:
+                log.warning("telegram asked to wait before a reply; it stays stored until then")
+                return SendResult(Sent.RETRY, retry_after=_retry_after(error))
+            except TelegramError as error:
+                # NetworkError, TimedOut, a 5xx: retries already happened below us
+                # (retries.py); the batch waits in storage for the platform to recover.
+                log.warning("sending a telegram reply failed: %s", type(error).__name__)
+                return SendResult(Sent.RETRY)
+            shown = shows_keyboard_after(outgoing, shown)
+            return None
+
+        return await send_parts(batch, parts, send, progress)
 
     async def send_text(self, chat_id: int, text: str) -> None:
         """One plain message outside a conversation (e.g. to a group); failures are logged."""
@@ -114,10 +123,10 @@ class ReplySender:
         except TelegramError as error:
             log.warning("sending a telegram notice failed: %s", type(error).__name__)
 
-    async def show_typing(self, chat_id: int) -> None:
+    async def show_typing(self, chat_id: str) -> None:
         """ "typing…" in the chat while a message is being worked on; a failure is harmless."""
         try:
-            await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await self.bot.send_chat_action(int(chat_id), ChatAction.TYPING)
         except TelegramError as error:
             log.debug("typing indicator failed: %s", type(error).__name__)
 
@@ -146,29 +155,20 @@ class ReplySender:
             # Too old to edit, or deleted by the user: the engine still ignores stale taps.
             log.debug("closing an answered question failed: %s", type(error).__name__)
 
-    def _remember(self, chat_id: int, shown: bool) -> None:
-        self._keyboards[chat_id] = shown
-        self._keyboards.move_to_end(chat_id)
-        while len(self._keyboards) > _REMEMBERED_CHATS:
-            self._keyboards.popitem(last=False)
-
-    async def _send_one(self, chat_id: int, outgoing: Outgoing, shown: bool) -> bool:
-        """Send one message; whether a reply keyboard shows afterwards."""
+    async def _send_one(self, chat_id: int, outgoing: Outgoing, shown: bool) -> None:
+        """Send one message to a chat that shows a reply keyboard (``shown``) or not."""
         if outgoing.document is not None:
             await self._send_document(chat_id, outgoing, shown)
-            return False
+            return
         if outgoing.media is not None:
-            return await self._send_media(chat_id, outgoing, shown)
+            await self._send_media(chat_id, outgoing, shown)
+            return
         markup = outgoing.markup
-        if isinstance(markup, ReplyKeyboardMarkup):
-            await self.bot.send_message(chat_id, outgoing.text, reply_markup=markup)
-            return True
         if markup is None and shown:
             await self.bot.send_message(chat_id, outgoing.text, reply_markup=ReplyKeyboardRemove())
-            return False
-        # Inline buttons (which cannot carry the removal) or nothing to remove.
+            return
+        # A new reply keyboard, inline buttons (which cannot carry the removal), or nothing.
         await self.bot.send_message(chat_id, outgoing.text, reply_markup=markup)
-        return shown
 
     async def _send_document(self, chat_id: int, outgoing: Outgoing, shown: bool) -> None:
         document = outgoing.document
@@ -180,7 +180,7 @@ class ReplySender:
             reply_markup=ReplyKeyboardRemove() if shown else None,
         )
 
-    async def _send_media(self, chat_id: int, outgoing: Outgoing, shown: bool) -> bool:
+    async def _send_media(self, chat_id: int, outgoing: Outgoing, shown: bool) -> None:
         """A stored file again, by its file id (or a Zalo photo by its URL). A file Telegram
         no longer has, or a picture it cannot fetch, becomes a line saying so: the rest of the
         answer (the buttons under it, say) still goes out."""
@@ -197,8 +197,18 @@ class ReplySender:
             await send(chat_id, media.file_id, caption=outgoing.text or None, reply_markup=removal)
         except BadRequest as error:
             log.info("a stored %s could not be sent again: %s", media.kind, type(error).__name__)
-            return await self._send_one(chat_id, Outgoing(FILE_MARK + media.lost), shown)
-        return False
+            await self._send_one(chat_id, Outgoing(FILE_MARK + media.lost), shown)
+
+
+def shows_keyboard_after(outgoing: Outgoing, shown: bool) -> bool:
+    """Whether a reply keyboard shows once ``outgoing`` went to a chat that showed one or not
+    (``shown``): a location question brings one; inline buttons leave the screen as it was
+    (they cannot carry the removal); any other message (a text, a file) takes it away."""
+    if isinstance(outgoing.markup, ReplyKeyboardMarkup):
+        return True
+    if isinstance(outgoing.markup, InlineKeyboardMarkup):
+        return shown
+    return False
 
 
 def _tapped_label(message: Message, data: str | None) -> str | None:

@@ -1,8 +1,9 @@
 """The Zalo channel: receives updates by long polling or webhook and answers through the engine.
 
 Zalo has no buttons, so every reply is plain text and choices are numbered lists answered by
-number or words, as on the console. Messages of one chat are handled one after another, so
-replies keep the order of the messages they answer; different chats run concurrently.
+number or words, as on the console. The channel runtime (``bot.channels.runtime``) answers a
+chat's messages one after another, so replies keep the order of the messages they answer;
+different chats run concurrently.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import asyncio
 import contextlib
 import hmac
 import logging
-from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.base import SharedLimiter
+from bot.channels.base import SharedLimiter, webhook_address
+from bot.channels.runtime import DEFAULT_STOP_GRACE, ChannelRuntime, counted
 from bot.channels.texts import FILE_MARK, text_parts
 from bot.channels.zalo_bot.client import ZaloClient
 from bot.channels.zalo_bot.errors import (
@@ -32,10 +33,9 @@ from bot.channels.zalo_bot.errors import (
 )
 from bot.channels.zalo_bot.inbound import CHANNEL, to_inbound
 from bot.channels.zalo_bot.updates import PRIVATE_CHAT, ZaloUpdate, parse_update
-from bot.locks import KeyedLocks
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
-from bot.reply_path.dispatcher import Progress, ReplyDispatcher, SendResult, Sent, utcnow
+from bot.reply_path.dispatcher import Progress, SendResult, Sent, send_parts
 from bot.settings import Settings
 from conversations.i18n import N_, Catalogues
 from conversations.replies import Media, Reply, Text
@@ -66,7 +66,7 @@ class ZaloChannel:
         poll_wait: float = 30.0,
         poll_first_delay: float = 1.0,
         poll_max_delay: float = 30.0,
-        stop_grace: float = 10.0,
+        stop_grace: float = DEFAULT_STOP_GRACE,
         quota_wait: float = QUOTA_WAIT,
         token_wait: float = TOKEN_WAIT,
         limiter: SharedLimiter[Any] | None = None,
@@ -80,29 +80,20 @@ class ZaloChannel:
         )
         # Shared with the outbox sender (bot.app.Application.limiters): replies go first.
         self.limiter = limiter
-        self.webhook_url: str | None = None
-        self._secret = b""
-        if settings.webhook_mode:
-            assert settings.webhook_base_url is not None and settings.webhook_secret is not None
-            self.webhook_url = settings.webhook_base_url.rstrip("/") + WEBHOOK_PATH
-            self._secret = settings.webhook_secret.get_secret_value().encode()
+        webhook = webhook_address(settings, WEBHOOK_PATH)
+        self.webhook_url, secret = webhook or (None, "")
+        self._secret = secret.encode()
         self.poll_wait = poll_wait
         self.poll_first_delay = poll_first_delay
         self.poll_max_delay = poll_max_delay
         # Set while Zalo refuses the token (401): nothing goes out, nothing is dropped.
         self.token_refused = False
-        self.stop_grace = stop_grace
         self.quota_wait = quota_wait
         self.token_wait = token_wait
-        self._chats = KeyedLocks()
-        self.replies = ReplyDispatcher(
-            processor.database,
-            CHANNEL,
-            self,
-            max_age=settings.reply_max_age,
-            clock=processor.clock,
+        self.runtime = ChannelRuntime(
+            processor, self, channel=CHANNEL, max_age=settings.reply_max_age, stop_grace=stop_grace
         )
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.replies = self.runtime.replies
         self._poller: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -110,8 +101,7 @@ class ZaloChannel:
     async def start(self) -> None:
         """Check the token, then register the webhook or start polling."""
         me = await self.client.get_me()
-        # What an earlier run stored and could not send goes first, before new answers.
-        await self.replies.start()
+        await self.runtime.start()
         if self.webhook_url is not None:
             if len(self._secret.decode()) not in SECRET_LENGTHS:
                 raise ValueError("Zalo needs ANTQ_WEBHOOK_SECRET of 8 to 256 characters")
@@ -133,17 +123,12 @@ class ZaloChannel:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
             self._poller = None
-        await self.drain(self.stop_grace)
-        for task in list(self._tasks):
-            task.cancel()
-        await self.replies.stop(self.stop_grace)
+        await self.runtime.stop()
         await self.client.aclose()
 
-    async def drain(self, seconds: float | None = None) -> None:
+    async def drain(self, seconds: float | None = None) -> bool:
         """Wait until every update received so far has been answered and its replies sent."""
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=seconds)
-        await self.replies.drain(seconds)
+        return await self.runtime.drain(seconds)
 
     @property
     def polling(self) -> bool:
@@ -175,7 +160,7 @@ class ZaloChannel:
         if update is not None:
             # Processed (and its replies stored) before the request returns, so that Zalo
             # delivers it again if we die first; the replies go out after the answer.
-            await self._spawn(self.handle(update))
+            await self.runtime.spawn(self.handle(update))
         return JSONResponse({"ok": True})
 
     async def _poll(self) -> None:
@@ -203,13 +188,7 @@ class ZaloChannel:
             failures = 0
             self.token_refused = False
             if update is not None:
-                self._spawn(self.handle(update))
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+                self.runtime.spawn(self.handle(update))
 
     # -- answering ---------------------------------------------------------------------------
 
@@ -229,18 +208,12 @@ class ZaloChannel:
         message = update.message
         if message.is_bot:
             return
-        async with self._chats.hold(message.chat_id):
-            if message.chat_type != PRIVATE_CHAT:
-                # A tip must never be given where others read along: send people to a 1:1 chat.
-                notice = self.catalogues.text(None, N_("zalo_bot.private_only"))
-                self.replies.submit(
-                    Batch(
-                        None, CHANNEL, message.chat_id, message.user_id, utcnow(), (Text(notice),)
-                    )
-                )
-                return
-            # Submitted under the chat's lock: batches queue in the order of the messages.
-            self.replies.submit(await self.processor.process(to_inbound(update)))
+        if message.chat_type != PRIVATE_CHAT:
+            # A tip must never be given where others read along: send people to a 1:1 chat.
+            notice = Text(self.catalogues.text(None, N_("zalo_bot.private_only")))
+            await self.runtime.say(message.chat_id, message.user_id, (notice,))
+            return
+        await self.runtime.answer(to_inbound(update))
 
     # -- sending (bot.reply_path.dispatcher.BatchSender) --------------------------------------
 
@@ -252,11 +225,10 @@ class ZaloChannel:
         need a message of their own, and fewer calls keep us well under a rate limit that
         Zalo does not publish.
         """
-        parts = zalo_parts(batch.replies)
-        sent = batch.parts_sent
-        for part in parts[sent:]:
+
+        async def send(part: str | Media) -> SendResult | None:
             try:
-                async with self._counted(batch.chat_id):
+                async with counted(self.limiter, batch.chat_id):
                     if isinstance(part, str):
                         await self.client.send_message(batch.chat_id, part)
                     else:
@@ -266,21 +238,20 @@ class ZaloChannel:
                 log.warning("a zalo reply timed out after it went out; not sent again")
             except ZaloTokenRejected:
                 self._token_refused()
-                return SendResult(Sent.RETRY, sent, retry_after=self.token_wait)
+                return SendResult(Sent.RETRY, retry_after=self.token_wait)
             except ZaloQuotaExceeded:
                 log.warning("zalo quota exceeded; replies wait %.0f s", self.quota_wait)
-                return SendResult(Sent.RETRY, sent, retry_after=self.quota_wait)
+                return SendResult(Sent.RETRY, retry_after=self.quota_wait)
             except ZaloApiError as error:
                 # This message can never go as it is; the rest may.
                 log.warning("zalo refused a reply: %s", _reason(error))
             except ZaloError as error:
                 log.warning("zalo send failed (%s); the reply stays stored", _reason(error))
-                return SendResult(Sent.RETRY, sent)
+                return SendResult(Sent.RETRY)
             self.token_refused = False
-            sent += 1
-            if sent < len(parts):
-                await progress(sent)
-        return SendResult(Sent.DONE, sent)
+            return None
+
+        return await send_parts(batch, zalo_parts(batch.replies), send, progress)
 
     def _token_refused(self) -> None:
         if not self.token_refused:
@@ -289,19 +260,6 @@ class ZaloChannel:
                 "replies and the outbox are kept; set a new ANTQ_ZALO_TOKEN and restart"
             )
         self.token_refused = True
-
-    @contextlib.asynccontextmanager
-    async def _counted(self, chat_id: str) -> AsyncIterator[None]:
-        """One send, counted by the limiter the outbox shares (a reply never waits behind
-        queued outbox messages)."""
-        if self.limiter is None:
-            yield
-            return
-        ticket = await self.limiter.acquire(chat_id, urgent=True)
-        try:
-            yield
-        finally:
-            self.limiter.settle(ticket)
 
     async def _send_photo(self, chat_id: str, media: Media) -> None:
         """Send a forwarded photo by its URL; its caption line instead when Zalo refuses it

@@ -11,11 +11,8 @@ asks) and the message is sent once more.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from starlette.requests import Request
@@ -23,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.base import SharedLimiter
+from bot.channels.runtime import DEFAULT_STOP_GRACE, ChannelRuntime, counted
 from bot.channels.texts import FILE_MARK
 from bot.channels.zalo_oa.client import ZaloOaClient
 from bot.channels.zalo_oa.errors import (
@@ -42,13 +40,12 @@ from bot.channels.zalo_oa.signature import SIGNATURE_HEADER, is_signed
 from bot.channels.zalo_oa.tokens import TokenKeeper, with_fresh_token
 from bot.channels.zalo_oa.transport import ZaloOaTransport
 from bot.delivery.transports import Close
-from bot.locks import KeyedLocks
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
-from bot.reply_path.dispatcher import Progress, ReplyDispatcher, SendResult, Sent
+from bot.reply_path.dispatcher import Progress, SendResult, Sent, send_parts
 from bot.settings import Settings
 from conversations.i18n import Catalogues
-from conversations.replies import Inbound, Media
+from conversations.replies import Media
 from storage.members import mark_identity_inactive
 
 log = logging.getLogger(__name__)
@@ -72,7 +69,7 @@ class ZaloOaChannel:
         limiter: SharedLimiter[Any] | None = None,
         rate_limit_wait: float = RATE_LIMIT_WAIT,
         not_connected_wait: float = NOT_CONNECTED_WAIT,
-        stop_grace: float = 10.0,
+        stop_grace: float = DEFAULT_STOP_GRACE,
     ) -> None:
         oa = settings.zalo_oa
         if oa is None:
@@ -98,16 +95,10 @@ class ZaloOaChannel:
         self.limiter = limiter
         self.rate_limit_wait = rate_limit_wait
         self.not_connected_wait = not_connected_wait
-        self.stop_grace = stop_grace
-        self._chats = KeyedLocks()
-        self.replies = ReplyDispatcher(
-            processor.database,
-            CHANNEL,
-            self,
-            max_age=settings.reply_max_age,
-            clock=processor.clock,
+        self.runtime = ChannelRuntime(
+            processor, self, channel=CHANNEL, max_age=settings.reply_max_age, stop_grace=stop_grace
         )
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.replies = self.runtime.replies
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -122,20 +113,15 @@ class ZaloOaChannel:
             log.error("zalo oa: no usable token; run `antq zalo-oa connect` (see README)")
         except ZaloOaError as error:
             log.warning("zalo oa: the token endpoint failed at start (%s)", type(error).__name__)
-        await self.replies.start()
+        await self.runtime.start()
 
     async def stop(self) -> None:
-        await self.drain(self.stop_grace)
-        for task in list(self._tasks):
-            task.cancel()
-        await self.replies.stop(self.stop_grace)
+        await self.runtime.stop()
         await self.client.aclose()
 
-    async def drain(self, seconds: float | None = None) -> None:
+    async def drain(self, seconds: float | None = None) -> bool:
         """Wait until every event received so far has been answered and its replies sent."""
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=seconds)
-        await self.replies.drain(seconds)
+        return await self.runtime.drain(seconds)
 
     def routes(self) -> list[BaseRoute]:
         return [Route(WEBHOOK_PATH, self._receive_webhook, methods=["POST"])]
@@ -175,7 +161,7 @@ class ZaloOaChannel:
         if event is not None and self._for_this_oa(event):
             # Processed (its replies stored) before the answer, so that Zalo delivers it
             # again if we die first; the replies go out after the answer.
-            await self._spawn(self.handle(event))
+            await self.runtime.spawn(self.handle(event))
         return JSONResponse({"error": 0, "message": "Success"})
 
     def _for_this_oa(self, event: OaEvent) -> bool:
@@ -186,12 +172,6 @@ class ZaloOaChannel:
             recipient = event.body.get("recipient")
             oa = recipient.get("id") if isinstance(recipient, dict) else None
         return oa is None or str(oa) == self.oa_id
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
 
     async def handle(self, event: OaEvent) -> None:
         """Answer one event; never raises (the processor apologises for its own failures)."""
@@ -205,50 +185,43 @@ class ZaloOaChannel:
                 return
             inbound = to_inbound(event)
             if inbound is not None:
-                await self._answer(inbound)
+                await self.runtime.answer(inbound)
         except Exception:
             log.exception("answering a zalo oa event failed")
-
-    async def _answer(self, inbound: Inbound) -> None:
-        async with self._chats.hold(inbound.chat_id):
-            # Submitted under the chat's lock: batches queue in the order of the messages.
-            self.replies.submit(await self.processor.process(inbound))
 
     # -- sending (bot.reply_path.dispatcher.BatchSender) --------------------------------------
 
     async def send_batch(self, batch: Batch, progress: Progress) -> SendResult:
         """Send the replies as few messages as the limits allow, resuming after the parts that
         went; a reply is inside the 7-day window by nature (the user just wrote)."""
-        parts = oa_parts(batch.replies)
-        sent = batch.parts_sent
-        for part in parts[sent:]:
+
+        async def send(part: str | Media) -> SendResult | None:
             try:
-                async with self._counted(batch.chat_id):
+                async with counted(self.limiter, batch.chat_id):
                     await self.send_part(batch.chat_id, part)
             except ZaloOaMaybeSent:
                 log.warning("a zalo oa reply timed out after it went out; not sent again")
             except ZaloOaOutsideWindow as error:
                 # Nothing more can reach this user until they write again.
                 log.info("a zalo oa reply is outside the user's window (error %d)", error.code)
-                return SendResult(Sent.DONE, sent)
+                return SendResult(Sent.DONE)
             except ZaloOaRateLimited:
                 log.warning("zalo oa rate limit; replies wait %.0f s", self.rate_limit_wait)
-                return SendResult(Sent.RETRY, sent, retry_after=self.rate_limit_wait)
+                return SendResult(Sent.RETRY, retry_after=self.rate_limit_wait)
             except ZaloOaNotConnected:
-                return SendResult(Sent.RETRY, sent, retry_after=self.not_connected_wait)
+                return SendResult(Sent.RETRY, retry_after=self.not_connected_wait)
             except ZaloOaTokenExpired:  # even the renewed one
-                return SendResult(Sent.RETRY, sent)
+                return SendResult(Sent.RETRY)
             except ZaloOaApiError as error:
                 # This message can never go as it is (even with a fresh token); the rest may.
                 log.warning("zalo oa refused a reply: error %d", error.code)
             except ZaloOaError as error:
                 reason = type(error).__name__
                 log.warning("zalo oa send failed (%s); the reply stays stored", reason)
-                return SendResult(Sent.RETRY, sent)
-            sent += 1
-            if sent < len(parts):
-                await progress(sent)
-        return SendResult(Sent.DONE, sent)
+                return SendResult(Sent.RETRY)
+            return None
+
+        return await send_parts(batch, oa_parts(batch.replies), send, progress)
 
     async def send_part(self, user_id: str, part: str | Media) -> None:
         """One message with a good token: refreshed and sent once more when the API says the
@@ -267,15 +240,3 @@ class ZaloOaChannel:
             # The picture expired or cannot be fetched: its caption line instead.
             log.info("zalo oa refused a stored photo: error %d", error.code)
             await self.client.send_text(token, user_id, FILE_MARK + part.lost)
-
-    @contextlib.asynccontextmanager
-    async def _counted(self, chat_id: str) -> AsyncIterator[None]:
-        """One send, counted by the limiter the outbox shares (replies go first)."""
-        if self.limiter is None:
-            yield
-            return
-        ticket = await self.limiter.acquire(chat_id, urgent=True)
-        try:
-            yield
-        finally:
-            self.limiter.settle(ticket)

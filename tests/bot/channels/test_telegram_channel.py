@@ -100,6 +100,53 @@ async def test_a_whole_anonymous_tip_by_webhook(
     assert server.unanswered_callback_queries() == []
 
 
+async def test_answers_processed_before_the_location_question_went_still_remove_its_keyboard(
+    database: Database, server: FakeTelegramServer
+) -> None:
+    """The user answers faster than Telegram takes the bot's messages: every update after the
+    location question is processed while that question still waits to be sent. What the chat
+    shows was decided with each batch, so the thanks still goes apart from the menu and takes
+    the location keyboard away."""
+    user = TelegramUser(server)
+    async with webhook_bot(database, server) as bot:
+        category = await at_category(user)
+        user.taps(category, "tip.category.drugs")
+        await user.reads("tip.ask.description")
+        sender, send_batch = bot.channel.sender, bot.channel.sender.send_batch
+        telegram_takes_messages = asyncio.Event()
+
+        async def held_back(batch: Batch, progress: Any) -> Any:
+            await telegram_takes_messages.wait()
+            return await send_batch(batch, progress)
+
+        sender.send_batch = held_back  # type: ignore[method-assign]
+        before = len(user.received)
+        user.says(DESCRIPTION)
+        user.shares_location(21.0245, 105.8412)
+        user.says("không rõ")
+        user.says("21h hôm qua")
+        user.sends_photo(file_id=PHOTO_FILE_ID, file_size=350_000)
+        user.says(t("common.done"))
+        user.says(t("tip.identity.anonymous"))
+        user.says(t("summary.confirm"))
+        # Each webhook delivery returns once its update is committed: all are processed now.
+        await server.wait_for_updates_consumed(timeout=30)
+        assert len(user.received) == before
+
+        telegram_takes_messages.set()
+        await user.reads("menu.prompt", buttons=True)
+        await bot.channel.replies.drain(10)
+    (place,) = [m for m in user.received if t("tip.ask.place") in m.get("text", "")]
+    assert place["reply_markup"]["keyboard"][0][0]["request_location"] is True
+    closing, menu = user.received[-2:]
+    assert t("tip.safety") in closing["text"]
+    assert closing["reply_markup"] == {"remove_keyboard": True}
+    assert t("tip.safety") not in menu["text"] and "inline_keyboard" in menu["reply_markup"]
+    removals = [m for m in user.received if m.get("reply_markup") == {"remove_keyboard": True}]
+    assert removals == [closing]
+    await assert_the_tip_was_stored(database, user)
+
+
 async def test_a_second_tap_on_an_answered_question_changes_nothing(
     sqlite_database: Database, server: FakeTelegramServer
 ) -> None:
@@ -332,7 +379,7 @@ async def test_a_failing_update_is_logged_without_its_content_and_the_bot_goes_o
     user = TelegramUser(server)
     async with polling_bot(sqlite_database, server) as channel:
 
-        async def broken(message: Inbound) -> list[Reply]:
+        async def broken(message: Inbound, *rules: object) -> list[Reply]:
             raise RuntimeError(f"failed on {message.text} from {message.user_id}")
 
         monkeypatch.setattr(channel.processor, "process", broken)
@@ -363,9 +410,9 @@ async def test_typing_shows_only_while_an_answer_is_slow(
     async with polling_bot(sqlite_database, server, typing_after=0.05) as channel:
         process = channel.router.processor.process
 
-        async def slowly(message: Any) -> Any:
+        async def slowly(message: Any, *rules: Any) -> Any:
             await asyncio.sleep(0.3)
-            return await process(message)
+            return await process(message, *rules)
 
         channel.router.processor.process = slowly  # type: ignore[method-assign]
         user.says("/menu")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -153,6 +154,14 @@ async def test_a_403_or_408_is_a_passing_fault_retried_and_nobody_is_marked_bloc
     assert await identity_active(sqlite_database, USER)
 
 
+async def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    """Wait until ``condition()`` holds (something the channel sets, not the fake server)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
 async def test_a_refused_token_pauses_the_channel_and_loses_no_reply(
     sqlite_database: Database,
 ) -> None:
@@ -165,8 +174,7 @@ async def test_a_refused_token_pauses_the_channel_and_loses_no_reply(
             delivery = await bot.server.post_to_webhook(event)
             assert delivery.ok  # the update is taken and its replies kept
             await bot.server.wait_for(lambda: len(bot.server.calls("sendMessage")) >= 1)
-            await asyncio.sleep(0.05)
-            assert bot.channel.token_refused
+            await eventually(lambda: bot.channel.token_refused)
             health = await http.get(bot.web.url + "/healthz")
             assert health.status_code == 503 and "ANTQ_ZALO_TOKEN" in health.text
             # The operator sets a new token; the kept reply goes out once, in the end.
@@ -187,8 +195,9 @@ async def test_a_send_that_timed_out_after_it_went_is_not_sent_again(
         bot.server.answer_late("sendMessage", 1.0)
         bot.server.user_sends_text(USER, "Xin chào", display_name=NAME)
         await bot.server.wait_for(lambda: bot.server.sent_texts(USER))
-        await bot.channel.drain(5)
-        await asyncio.sleep(1.0)  # what a blind retry would have sent meanwhile
+        # The batch is done once the send gave up: a blind retry would have reached the fake
+        # (which records a message as it takes it) before that.
+        assert await bot.channel.drain(5)
         assert len(bot.server.sent_texts(USER)) == 1
         await user.say("1", expect=t("menu.prompt"))  # and the chat goes on
 
@@ -306,7 +315,7 @@ async def test_forwarded_zalo_photos_are_sent_and_other_files_become_lines(
         Choices("Chọn thao tác", (Option("take", "Nhận xử lý"),), "tip"),
     ]
 
-    async def answer(message: Inbound) -> Batch:
+    async def answer(message: Inbound, *rules: object) -> Batch:
         now = datetime.now(UTC)
         return Batch(None, "zalo", message.chat_id, message.user_id, now, tuple(replies))
 

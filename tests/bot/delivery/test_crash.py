@@ -24,7 +24,7 @@ from bot.delivery.sender import new_lease_owner
 from storage._sql import identities, members
 from storage.areas import insert_areas
 from storage.database import Database
-from storage.outbox import REMINDER, URGENT, count_by_status
+from storage.outbox import QUEUED, REMINDER, SENDING, URGENT, count_by_status
 from tests.bot.delivery.harness import FakeClock, add_member, local, sender
 from tests.bot.harness import TREE
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -156,6 +156,18 @@ async def _seed_recipients(database: Database, people: int) -> list[int]:
             message = MemberMessage(member_id, URGENT, f"crash:{member_id}", text="Khẩn")
             await queue_for_member(session, message, now=clock.now())
     return chats
+
+
+async def _every_row_sent(database_url: str, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+    """Wait until no outbox row is left to send (queued, or being sent)."""
+    database = Database(database_url)
+    deadline = asyncio.get_running_loop().time() + timeout
+    try:
+        while (statuses := await _statuses(database)).keys() & {QUEUED, SENDING}:
+            assert asyncio.get_running_loop().time() < deadline, statuses
+            await asyncio.sleep(0.1)
+    finally:
+        await database.dispose()
 
 
 async def _start_bot(telegram: FakeTelegramServer, database_url: str, home: Path) -> object:
