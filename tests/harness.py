@@ -86,3 +86,21 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def plain_postgres_url(url: str, database: str | None = None) -> str:
+    """``url`` as asyncpg takes it (no ``+driver``), optionally naming another database."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+def postgres_location(url: str) -> str:
+    """Where the server of ``url`` is (host:port), to say so without its credentials."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
