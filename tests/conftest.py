@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.harness import plain_postgres_url, postgres_location
+
 if TYPE_CHECKING:
     import asyncpg
 
@@ -39,23 +41,6 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("ANTQ_WEB_PORT", "0")
 
 
-def _plain_postgres_url(url: str, database: str | None = None) -> str:
-    """``url`` as asyncpg accepts it (no +driver), optionally pointing at another database."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url).set(drivername="postgresql")
-    if database is not None:
-        parsed = parsed.set(database=database)
-    return parsed.render_as_string(hide_password=False)
-
-
-def _postgres_location() -> str:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(POSTGRES_ADMIN_URL)
-    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
-
-
 async def _postgres_unreachable() -> str:
     """The reason PostgreSQL cannot be used, or "" when it can (probed once per session)."""
     global _postgres_error
@@ -64,7 +49,7 @@ async def _postgres_unreachable() -> str:
 
         try:
             connection = await asyncpg.connect(
-                _plain_postgres_url(POSTGRES_ADMIN_URL), timeout=_POSTGRES_TIMEOUT_SECONDS
+                plain_postgres_url(POSTGRES_ADMIN_URL), timeout=_POSTGRES_TIMEOUT_SECONDS
             )
         except Exception as error:  # any failure means "skip", with the reason shown
             _postgres_error = f"{type(error).__name__}: {error}"
@@ -79,7 +64,7 @@ async def _connect(database: str | None = None) -> asyncpg.Connection:
     import asyncpg
 
     return await asyncpg.connect(
-        _plain_postgres_url(POSTGRES_ADMIN_URL, database), timeout=_POSTGRES_TIMEOUT_SECONDS
+        plain_postgres_url(POSTGRES_ADMIN_URL, database), timeout=_POSTGRES_TIMEOUT_SECONDS
     )
 
 
@@ -111,7 +96,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         return
     error = await _postgres_unreachable()
     if error:
-        pytest.skip(f"PostgreSQL not reachable at {_postgres_location()}: {error}")
+        pytest.skip(f"PostgreSQL not reachable at {postgres_location(POSTGRES_ADMIN_URL)}: {error}")
     if "database" in request.fixturenames:
         # The test migrates it anyway: lend it a migrated one (see _migrated_database).
         name = await _lend_migrated_postgres()
@@ -119,7 +104,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         name = f"antq_test_{secrets.token_hex(6)}"
         await _create_postgres(name)
     try:
-        url = _plain_postgres_url(POSTGRES_ADMIN_URL, name)
+        url = plain_postgres_url(POSTGRES_ADMIN_URL, name)
         yield url.replace("postgresql://", "postgresql+asyncpg://", 1)
     finally:
         if name in _migrated_postgres:
@@ -262,7 +247,7 @@ async def _migrated_template(backend: str) -> str:
         else:
             name = f"antq_template_{secrets.token_hex(6)}"
             await _create_postgres(name)
-            url = _plain_postgres_url(POSTGRES_ADMIN_URL, name).replace(
+            url = plain_postgres_url(POSTGRES_ADMIN_URL, name).replace(
                 "postgresql://", "postgresql+asyncpg://", 1
             )
         # Alembic's env.py runs its own event loop, so it must run outside this one.

@@ -7,15 +7,23 @@ generous enough for a machine busy with other work (a busy machine is slow, not 
 from __future__ import annotations
 
 import asyncio
+import base64
 import inspect
 import os
+import socket
+import sys
+from asyncio.subprocess import DEVNULL, PIPE, STDOUT, Process
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
 
 # How long a test waits for something that takes milliseconds on a quiet machine.
 PATIENCE = 60.0
+# The command this checkout installed, and a server key for the processes it starts.
+ANTQ = Path(sys.executable).parent / "antq"
+SECRET_KEY = base64.b64encode(bytes(range(32))).decode()
 
 
 async def wait_until(
@@ -50,3 +58,49 @@ def antq_environment(**settings: str) -> dict[str, str]:
         "ANTQ_WEB_PORT": "0",
         **settings,
     }
+
+
+async def start_antq_run(
+    home: Path, *, read_output: bool = False, show_errors: bool = False, **settings: str
+) -> Process:
+    """``antq run`` working in ``home``, with ``settings`` (see ``antq_environment``). With
+    ``read_output`` its output and errors are the process's stdout, in order; else they are
+    dropped, but for the errors when ``show_errors``."""
+    if read_output:
+        stdout, stderr = PIPE, STDOUT
+    else:
+        stdout, stderr = DEVNULL, None if show_errors else DEVNULL
+    return await asyncio.create_subprocess_exec(
+        str(ANTQ),
+        "run",
+        stdin=DEVNULL,
+        stdout=stdout,
+        stderr=stderr,
+        env=antq_environment(**settings),
+        cwd=home,
+    )
+
+
+def free_port() -> int:
+    """A port free now: for a bot whose webhook URL must name its port before it listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def plain_postgres_url(url: str, database: str | None = None) -> str:
+    """``url`` as asyncpg takes it (no ``+driver``), optionally naming another database."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+def postgres_location(url: str) -> str:
+    """Where the server of ``url`` is (host:port), to say so without its credentials."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}"

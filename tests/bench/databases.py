@@ -16,10 +16,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
 from storage.database import Database
 from storage.migrate import upgrade
+from tests.harness import plain_postgres_url, postgres_location
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "ANTQ_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -31,22 +31,9 @@ class DatabaseUnavailable(Exception):
     """The database server cannot be used; the message says why (no credentials in it)."""
 
 
-def _plain_postgres_url(url: str, database: str | None = None) -> str:
-    """``url`` as asyncpg takes it (no ``+driver``), optionally naming another database."""
-    parsed = make_url(url).set(drivername="postgresql")
-    if database is not None:
-        parsed = parsed.set(database=database)
-    return parsed.render_as_string(hide_password=False)
-
-
-def _postgres_location() -> str:
-    parsed = make_url(POSTGRES_ADMIN_URL)
-    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
-
-
 async def _admin_execute(sql: str) -> None:
     connection = await asyncpg.connect(
-        _plain_postgres_url(POSTGRES_ADMIN_URL), timeout=_CONNECT_TIMEOUT_SECONDS
+        plain_postgres_url(POSTGRES_ADMIN_URL), timeout=_CONNECT_TIMEOUT_SECONDS
     )
     try:
         await connection.execute(sql)
@@ -79,11 +66,12 @@ async def postgresql_database() -> AsyncIterator[Database]:
     try:
         await _admin_execute(f'CREATE DATABASE "{name}"')
     except (TimeoutError, OSError, asyncpg.PostgresError) as error:
+        where = postgres_location(POSTGRES_ADMIN_URL)
         raise DatabaseUnavailable(
-            f"PostgreSQL not usable at {_postgres_location()}: {type(error).__name__}: {error}"
+            f"PostgreSQL not usable at {where}: {type(error).__name__}: {error}"
         ) from error
     try:
-        url = _plain_postgres_url(POSTGRES_ADMIN_URL, name)
+        url = plain_postgres_url(POSTGRES_ADMIN_URL, name)
         database = await _migrated(url.replace("postgresql://", "postgresql+asyncpg://", 1))
         try:
             yield database

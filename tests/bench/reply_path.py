@@ -16,10 +16,8 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import os
 import signal
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -42,8 +40,8 @@ from storage.database import Database
 from tests.bench.databases import DatabaseUnavailable, postgresql_database, sqlite_database
 from tests.bench.report import Report
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.harness import SECRET_KEY, start_antq_run
 
-ANTQ = Path(sys.executable).parent / "antq"
 # What a user says, in turn: each is answered with one message (the menu under it).
 SAYINGS = ("/start", "/help", "/menu", "/help", "xin chao", "/menu")
 
@@ -142,23 +140,15 @@ async def postgresql(report: Report) -> None:
 
 
 async def _start_bot(telegram: FakeTelegramServer, url: str, home: Path) -> Any:
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "ANTQ_DATABASE_URL": url,
-        "ANTQ_DATA_DIR": str(home),
-        "ANTQ_SECRET_KEY": base64.b64encode(bytes(range(32))).decode(),
-        "ANTQ_TELEGRAM_TOKEN": telegram.token,
-        "ANTQ_TELEGRAM_BASE_URL": telegram.base_url,
-        "ANTQ_LOG_LEVEL": "WARNING",
-    }
-    return await asyncio.create_subprocess_exec(
-        str(ANTQ),
-        "run",
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=None if os.environ.get("ANTQ_BENCH_VERBOSE") else asyncio.subprocess.DEVNULL,
-        env=environment,
-        cwd=home,
+    return await start_antq_run(
+        home,
+        show_errors=bool(os.environ.get("ANTQ_BENCH_VERBOSE")),
+        ANTQ_DATABASE_URL=url,
+        ANTQ_DATA_DIR=str(home),
+        ANTQ_SECRET_KEY=SECRET_KEY,
+        ANTQ_TELEGRAM_TOKEN=telegram.token,
+        ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
+        ANTQ_LOG_LEVEL="WARNING",
     )
 
 

@@ -14,11 +14,8 @@ Targets (issue 20): no 429; 95-100 % of 30/s.
 from __future__ import annotations
 
 import asyncio
-import base64
 import os
 import signal
-import socket
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -35,10 +32,10 @@ from storage.tables import utcnow
 from tests.bench.databases import DatabaseUnavailable, postgresql_database
 from tests.bench.report import Report
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.harness import SECRET_KEY, free_port, start_antq_run
 
 BENCHMARK = "broadcast-two-processes-postgresql"
 CHECKOUT = Path(__file__).resolve().parents[2]
-ANTQ = Path(sys.executable).parent / "antq"
 SECRET = "bench_two_processes"
 COST_SENDS = 2_000
 
@@ -81,38 +78,23 @@ async def _seed(database: Database, recipients: int) -> None:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def _start(telegram: FakeTelegramServer, url: str, home: Path, number: int) -> Any:
-    port = _free_port()
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(CHECKOUT),
-        "ANTQ_DATABASE_URL": url,
-        "ANTQ_DATA_DIR": str(home / f"process-{number}"),
-        "ANTQ_SECRET_KEY": base64.b64encode(bytes(range(32))).decode(),
-        "ANTQ_TELEGRAM_TOKEN": telegram.token,
-        "ANTQ_TELEGRAM_BASE_URL": telegram.base_url,
-        "ANTQ_WEBHOOK_BASE_URL": f"http://127.0.0.1:{port}",
-        "ANTQ_WEBHOOK_SECRET": SECRET,
-        "ANTQ_WEB_HOST": "127.0.0.1",
-        "ANTQ_WEB_PORT": str(port),
-        "ANTQ_WORKER_ID": f"bench-{number}",
-        "ANTQ_LOG_LEVEL": "WARNING",
-    }
+    port = free_port()
     (home / f"process-{number}").mkdir()
-    return await asyncio.create_subprocess_exec(
-        str(ANTQ),
-        "run",
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=None if os.environ.get("ANTQ_BENCH_VERBOSE") else asyncio.subprocess.DEVNULL,
-        env=environment,
-        cwd=home,
+    return await start_antq_run(
+        home,
+        show_errors=bool(os.environ.get("ANTQ_BENCH_VERBOSE")),
+        PYTHONPATH=str(CHECKOUT),
+        ANTQ_DATABASE_URL=url,
+        ANTQ_DATA_DIR=str(home / f"process-{number}"),
+        ANTQ_SECRET_KEY=SECRET_KEY,
+        ANTQ_TELEGRAM_TOKEN=telegram.token,
+        ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
+        ANTQ_WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
+        ANTQ_WEBHOOK_SECRET=SECRET,
+        ANTQ_WEB_PORT=str(port),
+        ANTQ_WORKER_ID=f"bench-{number}",
+        ANTQ_LOG_LEVEL="WARNING",
     )
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
-import sys
 from pathlib import Path
 
 import httpx
@@ -20,20 +18,12 @@ from tests.bot.harness import TREE
 from tests.conversations.harness import t
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
-from tests.harness import PATIENCE, antq_environment, wait_until
+from tests.harness import PATIENCE, free_port, start_antq_run, wait_until
 
-ANTQ = Path(sys.executable).parent / "antq"
 SECRET = "both-channels-webhook-secret"
 TELEGRAM_USER = 700_100_200
 ZALO_USER = "9f8e7d6c5b4a39281706"
 PHONE = "0987654321"
-
-
-def free_port() -> int:
-    """A port free now (the webhook URL names the port before the bot listens on it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def places_only(database: Database) -> str:
@@ -49,7 +39,9 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(
 ) -> None:
     port = free_port()
     async with FakeTelegramServer() as telegram, FakeZaloServer() as zalo:
-        environment = antq_environment(
+        process = await start_antq_run(
+            tmp_path,
+            read_output=True,
             ANTQ_DATABASE_URL=await places_only(sqlite_database),
             ANTQ_DATA_DIR=str(tmp_path),
             ANTQ_TELEGRAM_TOKEN=telegram.token,
@@ -60,15 +52,6 @@ async def test_one_process_serves_telegram_and_zalo_by_webhook(
             ANTQ_WEBHOOK_SECRET=SECRET,
             ANTQ_WEB_PORT=str(port),
             ANTQ_LOG_LEVEL="DEBUG",
-        )
-        process = await asyncio.create_subprocess_exec(
-            str(ANTQ),
-            "run",
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            env=environment,
-            cwd=tmp_path,
         )
         try:
             await wait_until(
@@ -113,20 +96,13 @@ async def test_a_refused_token_stops_the_bot_with_a_line_that_does_not_show_it(
 ) -> None:
     async with FakeTelegramServer() as telegram:
         wrong = "123456789:" + "Z" * 35  # the fake accepts only its own token
-        environment = antq_environment(
+        process = await start_antq_run(
+            tmp_path,
+            read_output=True,
             ANTQ_DATABASE_URL=await places_only(sqlite_database),
             ANTQ_DATA_DIR=str(tmp_path),
             ANTQ_TELEGRAM_TOKEN=wrong,
             ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
-        )
-        process = await asyncio.create_subprocess_exec(
-            str(ANTQ),
-            "run",
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            env=environment,
-            cwd=tmp_path,
         )
         output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
     said = output.decode(errors="replace")

@@ -4,11 +4,8 @@ other platform get the text alone."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.broadcasts.handlers import create_broadcast
 from bot.broadcasts.rules import fan_out_batch
@@ -27,20 +24,6 @@ from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
 
 NOW = local(2026, 11, 24, 9, 0)
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeTelegramServer]:
-    async with FakeTelegramServer() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(server: FakeTelegramServer) -> AsyncIterator[Bot]:
-    async with Bot(
-        server.token, base_url=server.base_url, request=HTTPXRequest(connection_pool_size=8)
-    ) as telegram_bot:
-        yield telegram_bot
 
 
 def _sender(database: Database, transport: object, channel: str, limits: object) -> OutboxSender:

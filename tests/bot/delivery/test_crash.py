@@ -8,11 +8,10 @@ Telegram server and starts it again under the same ANTQ_WORKER_ID.
 from __future__ import annotations
 
 import asyncio
-import base64
 import collections
 import os
 import signal
-import sys
+from asyncio.subprocess import Process
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,16 +23,15 @@ from bot.delivery.sender import new_lease_owner
 from storage._sql import identities, members
 from storage.areas import insert_areas
 from storage.database import Database
-from storage.outbox import QUEUED, REMINDER, SENDING, URGENT, count_by_status
+from storage.outbox import REMINDER, URGENT, count_by_status
 from tests.bot.delivery.harness import FakeClock, add_member, local, sender
 from tests.bot.harness import TREE
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.harness import PATIENCE, antq_environment, wait_until
+from tests.harness import PATIENCE, SECRET_KEY, start_antq_run, wait_until
 
 MORNING = local(2026, 11, 24, 9, 0)
 # How long a sender's claim on its rows lasts (OutboxSender's default).
 LEASE = timedelta(minutes=2)
-ANTQ = Path(sys.executable).parent / "antq"
 CHECKOUT = Path(__file__).resolve().parents[3]
 
 
@@ -158,37 +156,18 @@ async def _seed_recipients(database: Database, people: int) -> list[int]:
     return chats
 
 
-async def _every_row_sent(database_url: str, timeout: float = 30.0) -> None:  # noqa: ASYNC109
-    """Wait until no outbox row is left to send (queued, or being sent)."""
-    database = Database(database_url)
-    deadline = asyncio.get_running_loop().time() + timeout
-    try:
-        while (statuses := await _statuses(database)).keys() & {QUEUED, SENDING}:
-            assert asyncio.get_running_loop().time() < deadline, statuses
-            await asyncio.sleep(0.1)
-    finally:
-        await database.dispose()
-
-
-async def _start_bot(telegram: FakeTelegramServer, database_url: str, home: Path) -> object:
-    environment = antq_environment(
+async def _start_bot(telegram: FakeTelegramServer, database_url: str, home: Path) -> Process:
+    return await start_antq_run(
+        home,
+        show_errors=bool(os.environ.get("ANTQ_TEST_VERBOSE")),
         # This checkout's code, not whichever the entry point was installed from.
         PYTHONPATH=str(CHECKOUT),
         ANTQ_DATABASE_URL=database_url,
         ANTQ_DATA_DIR=str(home),
-        ANTQ_SECRET_KEY=base64.b64encode(bytes(range(32))).decode(),
+        ANTQ_SECRET_KEY=SECRET_KEY,
         ANTQ_TELEGRAM_TOKEN=telegram.token,
         ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
         ANTQ_WORKER_ID="bot-1",
-    )
-    return await asyncio.create_subprocess_exec(
-        str(ANTQ),
-        "run",
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=None if os.environ.get("ANTQ_TEST_VERBOSE") else asyncio.subprocess.DEVNULL,
-        env=environment,
-        cwd=home,
     )
 
 
@@ -207,8 +186,8 @@ async def test_antq_run_killed_mid_broadcast_repeats_at_most_its_sends_in_flight
                 lambda: len(telegram.sent_messages()) >= people // 3 or None, timeout=PATIENCE
             )
         finally:
-            first.send_signal(signal.SIGKILL)  # type: ignore[attr-defined]
-            await first.wait()  # type: ignore[attr-defined]
+            first.send_signal(signal.SIGKILL)
+            await first.wait()
         at_kill = len(telegram.sent_messages())
         second = await _start_bot(telegram, database_url, tmp_path)
         try:
@@ -221,8 +200,8 @@ async def test_antq_run_killed_mid_broadcast_repeats_at_most_its_sends_in_flight
             # Every row is sent: nothing more can follow.
             await wait_until(lambda: _all_sent(database, people), what="every row marked sent")
         finally:
-            second.send_signal(signal.SIGTERM)  # type: ignore[attr-defined]
-            await second.wait()  # type: ignore[attr-defined]
+            second.send_signal(signal.SIGTERM)
+            await second.wait()
         copies = collections.Counter(int(m["chat_id"]) for m in telegram.sent_messages())
         refused = [call for call in telegram.calls("sendMessage") if call.status == 429]
     twice = sum(1 for count in copies.values() if count > 1)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.channels.telegram.transport import TelegramTransport
 from bot.delivery.limits import TELEGRAM_LIMITS
@@ -21,22 +19,6 @@ from tests.bot.delivery.harness import FakeClock, add_member, local, sender
 from tests.fakes.telegram_server import FakeTelegramServer
 
 MORNING = local(2026, 11, 24, 9, 0)
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeTelegramServer]:
-    async with FakeTelegramServer() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(server: FakeTelegramServer) -> AsyncIterator[Bot]:
-    async with Bot(
-        server.token,
-        base_url=server.base_url,
-        request=HTTPXRequest(connection_pool_size=16),
-    ) as telegram_bot:
-        yield telegram_bot
 
 
 async def _queue_reminders(database: Database, clock: FakeClock, user_ids: list[int]) -> None:

@@ -6,14 +6,11 @@ the bot is restarted between the question and the answer. Neither side sees the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
-import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.channels.telegram.transport import TelegramTransport
 from bot.channels.zalo_bot.transport import open_transport as open_zalo_transport
@@ -52,18 +49,6 @@ from tests.fakes.telegram_server import FakeTelegramServer
 
 QUESTION = "Xe thường đỗ ở đâu, mấy giờ?"
 ANSWER = "Trước cổng chợ Đô Lương, khoảng 21 giờ"
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeTelegramServer]:
-    async with FakeTelegramServer() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot(server: FakeTelegramServer) -> AsyncIterator[Bot]:
-    async with Bot(server.token, base_url=server.base_url, request=HTTPXRequest()) as client:
-        yield client
 
 
 def outbox_sender(database: Database, bot: Bot) -> OutboxSender:
