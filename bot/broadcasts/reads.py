@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.rows import from_row
 from conversations.broadcasts import (
     Audience,
     BroadcastProgress,
@@ -20,25 +21,17 @@ from storage.outbox import count_by_broadcast
 from storage.preferences import campaigns_enabled
 from storage.tables import utcnow
 
+# The outbox statuses a broadcast's progress counts its copies by.
+COUNTED = ("queued", "sending", "sent", "failed", "blocked", "cancelled")
+
 
 def progress_of(record: BroadcastRecord, counts: dict[str, int]) -> BroadcastProgress:
-    return BroadcastProgress(
-        id=record.id,
-        status=record.status,
+    return from_row(
+        BroadcastProgress,
+        record,
         place_name=record.area_name,
         place_path=record.area_path,
-        text_vi=record.text_vi,
-        send_at=record.send_at,
-        created_at=record.created_at,
-        started_at=record.started_at,
-        finished_at=record.finished_at,
-        recipients=record.recipients,
-        queued=counts.get("queued", 0),
-        sending=counts.get("sending", 0),
-        sent=counts.get("sent", 0),
-        failed=counts.get("failed", 0),
-        blocked=counts.get("blocked", 0),
-        cancelled=counts.get("cancelled", 0),
+        **{status: counts.get(status, 0) for status in COUNTED},
     )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.places import place_of, place_of_record
+from bot.rows import from_row
 from conversations.events import (
     EventView,
 )
@@ -24,20 +25,11 @@ from storage.events import (
 
 
 def view_of(record: EventRecord) -> EventView:
-    area = place_of_record(record)
-    return EventView(
-        id=record.id,
-        title=record.title,
-        description=record.description,
-        place_text=record.place_text,
-        starts_at=record.starts_at,
-        ends_at=record.ends_at,
-        area=area,
-        created_by=record.created_by,
+    return from_row(
+        EventView,
+        record,
+        area=place_of_record(record),
         cancelled=record.cancelled_at is not None,
-        turnout=record.turnout,
-        registered=record.registered,
-        participants=record.participants,
     )
 
 

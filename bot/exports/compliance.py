@@ -20,7 +20,7 @@ from conversations.exports import (
     coverage,
     filing_state,
 )
-from conversations.localtime import end_of_day as end_of_period
+from conversations.localtime import end_of_day
 from conversations.places import COMMUNE, RESIDENTIAL, Place, commune_path, is_inside
 from storage.exports import (
     AreaFiling,
@@ -71,7 +71,7 @@ async def communes_of(sessions: Sessions, place: Place, period: str) -> dict[str
             place.path,
             active_from=first,
             period_end=last,
-            period_ends_at=end_of_period(last),
+            period_ends_at=end_of_day(last),
         )
     totals = {path: CommuneTotals(code, name, path) for code, name, path in communes}
     for path, count in models.items():
@@ -142,6 +142,6 @@ async def tally_compliance(
     _, last = activity_window(period)
     async with sessions() as session:
         tally.registered_models = await registered_models(
-            session, place.path, period_ends_at=end_of_period(last)
+            session, place.path, period_ends_at=end_of_day(last)
         )
     return tally

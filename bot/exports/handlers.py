@@ -14,7 +14,6 @@ from datetime import timedelta
 from bot.channels import CHANNELS_WITHOUT_FILES
 from bot.effect_context import EffectContext, EffectHandler
 from bot.exports.compliance import FixedDeadline
-from bot.exports.reads import same_session
 from bot.exports.service import (
     EXPORT_MADE,
     ExportRequest,
@@ -23,6 +22,7 @@ from bot.exports.service import (
     write_export,
 )
 from bot.exports.writers import ExportTooLarge
+from bot.rows import same_session
 from conversations.effects import Effect
 from conversations.exports import ExportKind, MakeExport
 from conversations.i18n import N_

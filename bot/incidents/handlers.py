@@ -6,6 +6,8 @@ kind that goes out at night too."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
 from bot.incidents.reads import incident_recipients
@@ -14,7 +16,7 @@ from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.incidents import ReportIncident
 from conversations.localtime import shown
-from conversations.policy import Action, PolicyViolation, Role, may
+from conversations.policy import Action, Grant, PolicyViolation, Role, may
 from storage.areas import area_by_id
 from storage.incidents import NewIncident, insert_incident
 from storage.outbox import URGENT
@@ -36,19 +38,28 @@ def map_link(latitude: float, longitude: float) -> str:
     return f"https://maps.google.com/?q={latitude:.6f},{longitude:.6f}"
 
 
-async def report_incident(ctx: EffectContext, effect: ReportIncident) -> None:
-    held = any(
-        grant.role == effect.role and grant.place.id == effect.area_id for grant in ctx.member.roles
-    )
-    area = await area_by_id(ctx.session, effect.area_id)
-    if area is None or not held or not may(ctx.member.roles, Action.URGENT_INCIDENT, area.path):
+def check_reporter(roles: Iterable[Grant], effect: ReportIncident, area_path: str | None) -> None:
+    """Refuse an incident from a place (``None``: not found) the member holds no role in."""
+    roles = tuple(roles)
+    held = any(grant.role == effect.role and grant.place.id == effect.area_id for grant in roles)
+    if area_path is None or not held or not may(roles, Action.URGENT_INCIDENT, area_path):
         raise PolicyViolation("an incident reported from a place the member holds no role in")
+
+
+def where_of(effect: ReportIncident) -> str:
+    """Where it happens as the officers read it: the typed text, else a map link, else "-"."""
     if effect.place_text:
-        where = effect.place_text
-    elif effect.latitude is not None and effect.longitude is not None:
-        where = map_link(effect.latitude, effect.longitude)
-    else:
-        where = "-"
+        return effect.place_text
+    if effect.latitude is not None and effect.longitude is not None:
+        return map_link(effect.latitude, effect.longitude)
+    return "-"
+
+
+async def report_incident(ctx: EffectContext, effect: ReportIncident) -> None:
+    area = await area_by_id(ctx.session, effect.area_id)
+    check_reporter(ctx.member.roles, effect, None if area is None else area.path)
+    assert area is not None  # checked just above
+    where = where_of(effect)
     incident_id = await insert_incident(
         ctx.session,
         NewIncident(

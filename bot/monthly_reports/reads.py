@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.rows import from_row
 from conversations.monthly_reports import FiledReport
 from storage.areas import area_by_id
 from storage.monthly_reports import find_report
@@ -19,20 +20,7 @@ class ReportRecords:
 
     async def monthly_report(self, area_id: int, period: str) -> FiledReport | None:
         record = await find_report(self.session, area_id, period)
-        if record is None:
-            return None
-        return FiledReport(
-            id=record.id,
-            area_id=record.area_id,
-            period=record.period,
-            version=record.version,
-            late=record.late,
-            filed_at=record.filed_at,
-            filed_by=record.filed_by,
-            filed_by_name=record.filed_by_name,
-            updated_at=record.updated_at,
-            values=record.values,
-        )
+        return None if record is None else from_row(FiledReport, record)
 
     async def area_households(self, area_id: int) -> int | None:
         area = await area_by_id(self.session, area_id)

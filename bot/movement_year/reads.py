@@ -9,21 +9,20 @@ numbers per month filed (``tests/bench/standing.py`` measures a province's year)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import aclosing, asynccontextmanager
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.rows import same_session
 from conversations.exports import activity_window
-from conversations.localtime import end_of_day as end_of
+from conversations.localtime import end_of_day
 from conversations.movement_year import RegistrationView, SpanOfYear, Standing
 from conversations.movement_year.standing import AreaYear, CommuneYear, Filing, PlaceYear, judge
-from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place
-from conversations.places import commune_path as commune_of
+from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place, commune_path
 from conversations.targets import DEFAULT_TARGETS, TargetBook, YearCalendar
-from storage.exports import Sessions, active_models_by_place, places_of_kind
+from storage.exports import active_models_by_place, places_of_kind
 from storage.movement_year import (
     iter_areas_of_kinds,
     iter_span_filings,
@@ -31,17 +30,7 @@ from storage.movement_year import (
     year_records,
 )
 
-__all__ = ["YearRecords", "commune_of", "place_standing", "read_place_year"]
-
-
-def same_session(session: AsyncSession) -> Sessions:
-    """Pages read in the caller's transaction."""
-
-    @asynccontextmanager
-    async def opened() -> AsyncIterator[AsyncSession]:
-        yield session
-
-    return opened
+__all__ = ["YearRecords", "place_standing", "read_place_year"]
 
 
 async def read_place_year(
@@ -67,7 +56,7 @@ async def read_place_year(
         areas.append(
             AreaYear(
                 name=name,
-                commune_path=commune_of(path),
+                commune_path=commune_path(path),
                 households=households,
                 filings=filings.get(path, {}),
                 registered=record is not None and record.households_registered is not None,
@@ -84,11 +73,11 @@ async def read_place_year(
     first, last = activity_window(periods[-1])
     last = min(last, span.last_day)
     models = await active_models_by_place(
-        session, place.path, active_from=first, period_end=last, period_ends_at=end_of(last)
+        session, place.path, active_from=first, period_end=last, period_ends_at=end_of_day(last)
     )
     active: dict[str, int] = {}
     for path, count in models.items():
-        commune = commune_of(path)
+        commune = commune_path(path)
         if commune is not None:
             active[commune] = active.get(commune, 0) + count
     commune_years = [

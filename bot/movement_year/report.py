@@ -27,7 +27,8 @@ from docx.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.movement_year.chart import coverage_chart, render_png
-from bot.movement_year.reads import read_place_year, same_session
+from bot.movement_year.reads import read_place_year
+from bot.rows import same_session
 from conversations.calendar import shown_period
 from conversations.i18n import N_, Catalogues, shown_number
 from conversations.localtime import LOCAL_TIME, shown_date

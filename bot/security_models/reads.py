@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.places import place_of_record
+from bot.rows import from_row
 from conversations.parsing import fold
 from conversations.security_models import (
     ModelView,
@@ -22,18 +23,7 @@ MAX_SCANNED = 2000
 
 
 def model_view(record: SecurityModelRecord) -> ModelView:
-    place = place_of_record(record)
-    return ModelView(
-        id=record.id,
-        name=record.name,
-        kind=record.kind,
-        place=place,
-        lead_member_id=record.lead_member_id,
-        lead_name=record.lead_name,
-        ended_at=record.ended_at,
-        activities=record.activities,
-        last_activity=record.last_activity,
-    )
+    return from_row(ModelView, record, place=place_of_record(record))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from bot.rows import from_row
 from conversations.broadcasts import (
     CANCELLABLE,
     CANCELLED,
@@ -74,17 +75,13 @@ class MemoryBroadcasts:
     def progress(self, broadcast: StoredBroadcast) -> BroadcastProgress:
         """No scheduler runs in memory: a broadcast is never fanned out to the outbox, so it
         has no copies to count (a test may set ``queued`` state by hand)."""
-        return BroadcastProgress(
-            id=broadcast.id,
-            status=broadcast.status,
+        return from_row(
+            BroadcastProgress,
+            broadcast,
             place_name=broadcast.area.name,
             place_path=broadcast.area.path,
-            text_vi=broadcast.text_vi,
-            send_at=broadcast.send_at,
-            created_at=broadcast.created_at,
             started_at=None,
             finished_at=broadcast.cancelled_at,
-            recipients=broadcast.recipients,
         )
 
     def create(

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from bot.exports.compliance import commune_path, end_of_period
 from conversations.exports import ComplianceTally, activity_window, filing_state
-from conversations.places import COMMUNE, RESIDENTIAL, Place, is_inside
+from conversations.localtime import end_of_day
+from conversations.places import COMMUNE, RESIDENTIAL, Place, commune_path, is_inside
 from tests.memory.monthly_reports import MemoryMonthlyReports
 from tests.memory.security_models import MemorySecurityModels
 
@@ -53,7 +53,7 @@ class MemoryOverviewReads:
                 households = self.monthly_reports.households.get(area.id)
                 tally.add_area(area.name, state, households, None)
         first, last = activity_window(period)
-        ends_at = end_of_period(last)
+        ends_at = end_of_day(last)
         active: dict[str, int] = {}
         for model in self.security_models.models.values():
             if not is_inside(model.area.path, place.path):

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.incidents.handlers import NOTICE_KEYS, map_link
+from bot.incidents.handlers import NOTICE_KEYS, check_reporter, where_of
 from conversations.incidents import IncidentRecipients, ReportIncident
 from conversations.localtime import shown
 from conversations.people import HeldRole
 from conversations.places import COMMUNE, Place
-from conversations.policy import Action, Grant, PolicyViolation, Role, may
+from conversations.policy import Grant, Role
 
 
 @dataclass(frozen=True)
@@ -82,17 +82,9 @@ class MemoryIncidents:
     ) -> None:
         """What ``bot.incidents.handlers.report_incident`` does, without a database."""
         area = next((p for p in reads.places.values() if p.id == effect.area_id), None)
-        held = any(
-            grant.role == effect.role and grant.place.id == effect.area_id for grant in roles
-        )
-        if area is None or not held or not may(roles, Action.URGENT_INCIDENT, area.path):
-            raise PolicyViolation("an incident reported from a place the member holds no role in")
-        if effect.place_text:
-            where = effect.place_text
-        elif effect.latitude is not None and effect.longitude is not None:
-            where = map_link(effect.latitude, effect.longitude)
-        else:
-            where = "-"
+        check_reporter(roles, effect, None if area is None else area.path)
+        assert area is not None  # checked just above
+        where = where_of(effect)
         incident = StoredIncident(
             len(self.reported) + 1, area.id, member_id, effect.what, where, effect.severity, now
         )

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.places import clean_name
+from bot.rows import from_row
 from conversations.parsing import fold
 from conversations.places import Place, is_inside
 from conversations.policy import Action, Grant, PolicyViolation, may
@@ -79,14 +80,10 @@ class MemorySecurityModels:
 
     def view(self, model: StoredModel) -> ModelView:
         logged = [a.activity_date for a in self.activities if a.model_id == model.id]
-        return ModelView(
-            id=model.id,
-            name=model.name,
-            kind=model.kind,
+        return from_row(
+            ModelView,
+            model,
             place=model.area,
-            lead_member_id=model.lead_member_id,
-            lead_name=model.lead_name,
-            ended_at=model.ended_at,
             activities=len(logged),
             last_activity=max(logged, default=None),
         )

@@ -32,13 +32,12 @@ from bot.exports.compliance import (
     Deadlines,
     add_to_commune,
     communes_of,
-    end_of_period,
     state_of,
 )
-from bot.exports.reads import same_session
 from bot.movement_year.chart import ChartData, coverage_chart
 from bot.movement_year.reads import place_standing
 from bot.places import place_of
+from bot.rows import same_session
 from bot.web.auth import Viewer
 from bot.web.charts import Bar, filing_stack, share_bars
 from bot.web.kit import ConsoleKit
@@ -51,7 +50,7 @@ from conversations.exports import (
     outermost,
 )
 from conversations.i18n import N_
-from conversations.localtime import LOCAL_TIME, local_today
+from conversations.localtime import LOCAL_TIME, end_of_day, local_today
 from conversations.movement_year import VERDICT_LABELS, SpanOfYear, TargetStanding
 from conversations.movement_year.describe import (
     Translate,
@@ -157,7 +156,7 @@ async def month_figures(
 async def events_of(sessions: Sessions, place: Place, months: list[str]) -> list[Any]:
     """The events of the months (not cancelled), with their registrations and turnout."""
     since = datetime.combine(period_start(months[0]), time(), LOCAL_TIME)
-    until = end_of_period(period_end(months[-1]))
+    until = end_of_day(period_end(months[-1]))
     found = []
     async with aclosing(iter_events(sessions, place.path, since=since, until=until)) as rows:
         async for row in rows:
