@@ -151,10 +151,11 @@ class ChannelRuntime:
 
 
 @contextlib.asynccontextmanager
-async def counted(limiter: SharedLimiter[Any] | None, chat_id: str) -> AsyncIterator[None]:
+async def counted(limiter: SharedLimiter[Any] | None, chat_id: str | None) -> AsyncIterator[None]:
     """One send of a reply, counted by the limiter its platform's outbox shares: urgent, so
-    that a reply never waits behind queued outbox messages."""
-    if limiter is None:
+    that a reply never waits behind queued outbox messages. A request to no chat
+    (``chat_id`` None) is not counted."""
+    if limiter is None or chat_id is None:
         yield
         return
     ticket = await limiter.acquire(chat_id, urgent=True)

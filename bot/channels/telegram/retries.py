@@ -9,15 +9,15 @@ does, with growing pauses, so that a reply is not lost to a blip.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
 from bot.channels.base import SharedLimiter
+from bot.channels.runtime import counted
 from bot.retrying import NO_RETRY, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,8 @@ class RetryingRateLimiter(AIORateLimiter):
         # AIORateLimiter reads ``data`` only to choose its limiters: without a chat id a
         # request passes none of them.
         limited_by = {} if endpoint in UNTHROTTLED else data
-        async with self._counted(limited_by.get("chat_id")):
+        chat_id = limited_by.get("chat_id")
+        async with counted(self.shared, None if chat_id is None else str(chat_id)):
             while True:
                 try:
                     return await super().process_request(
@@ -90,16 +91,3 @@ class RetryingRateLimiter(AIORateLimiter):
                         pause,
                     )
                     await asyncio.sleep(pause)
-
-    @contextlib.asynccontextmanager
-    async def _counted(self, chat_id: object) -> AsyncIterator[None]:
-        """A request to ``chat_id`` counted by the shared limiter, when there is one: a reply
-        goes before any queued outbox message (urgent), and counts for it."""
-        if self.shared is None or chat_id is None:
-            yield
-            return
-        ticket = await self.shared.acquire(str(chat_id), urgent=True)
-        try:
-            yield
-        finally:
-            self.shared.settle(ticket)
