@@ -1,8 +1,9 @@
-"""Stored rows made into what the conversations read, the same way for every feature.
+"""Records of one layer made into those of another, the same way for every feature.
 
-A view (``EventView``, ``ModelView``…) names most of its fields as the storage record does;
-``from_row`` copies those by name so a field is declared once, in the view, and only what
-differs (a place, a count, a redacted phone) is written at the call. ``same_session`` lends
+A view (``EventView``, ``ModelView``…) names most of its fields as the storage record does,
+and a new row (``NewEvent``…) as the effect that asks for it; ``from_row`` copies those by
+name so a field is declared once, and only what differs (a place, a count, the member) is
+written at the call. ``same_session`` lends
 the caller's transaction to the page-by-page readers of ``storage.exports``.
 """
 

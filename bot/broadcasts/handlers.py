@@ -103,9 +103,8 @@ async def cancel_broadcast(
 
 
 async def _create(ctx: EffectContext, effect: CreateBroadcast) -> None:
-    place = await area_by_id(ctx.session, effect.area_id)
-    if place is None or not may(ctx.member.roles, Action.BROADCAST, place.path):
-        raise PolicyViolation("a broadcast outside the member's places")
+    refused = "a broadcast outside the member's places"
+    await ctx.place_where(Action.BROADCAST, refused, area_id=effect.area_id)
     await create_broadcast(ctx.session, ctx.member.id, effect, ctx.now)
 
 

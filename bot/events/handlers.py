@@ -10,6 +10,7 @@ from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
 from bot.events.reads import view_of
 from bot.events.rules import reminder_prefix
+from bot.rows import from_row
 from conversations.effects import Effect
 from conversations.events import (
     CancelEvent,
@@ -49,25 +50,12 @@ async def _event(ctx: EffectContext, event_id: int) -> EventView:
 
 
 async def create_event(ctx: EffectContext, effect: CreateEvent) -> None:
-    area = await area_by_id(ctx.session, effect.area_id)
-    if area is None or not may(ctx.member.roles, Action.MANAGE_EVENTS, area.path):
-        raise PolicyViolation("creating an event outside the member's places")
+    refused = "creating an event outside the member's places"
+    await ctx.place_where(Action.MANAGE_EVENTS, refused, area_id=effect.area_id)
     if effect.ends_at <= effect.starts_at:
         raise PolicyViolation("an event that ends before it starts")
-    await insert_event(
-        ctx.session,
-        NewEvent(
-            title=effect.title,
-            description=effect.description,
-            place_text=effect.place_text,
-            starts_at=effect.starts_at,
-            ends_at=effect.ends_at,
-            area_id=effect.area_id,
-            template=effect.template,
-            created_by=ctx.member.id,
-        ),
-        now=ctx.now,
-    )
+    event = from_row(NewEvent, effect, created_by=ctx.member.id)
+    await insert_event(ctx.session, event, now=ctx.now)
 
 
 async def register_for_event(ctx: EffectContext, effect: RegisterForEvent) -> None:

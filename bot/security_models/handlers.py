@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.effect_context import EffectContext, EffectHandler
 from bot.places import clean_name
+from bot.rows import from_row
 from bot.security_models.reads import model_view
 from conversations.effects import Effect
 from conversations.policy import Action, PolicyViolation, may
@@ -17,7 +18,6 @@ from conversations.security_models import (
     RegisterModel,
     may_log_activity,
 )
-from storage.areas import area_by_id
 from storage.security_models import (
     NewModelActivity,
     NewSecurityModel,
@@ -29,9 +29,8 @@ from storage.security_models import (
 
 
 async def register_model(ctx: EffectContext, effect: RegisterModel) -> None:
-    area = await area_by_id(ctx.session, effect.area_id)
-    if area is None or not may(ctx.member.roles, Action.MANAGE_MODELS, area.path):
-        raise PolicyViolation("registering a model outside the member's places")
+    refused = "registering a model outside the member's places"
+    area = await ctx.place_where(Action.MANAGE_MODELS, refused, area_id=effect.area_id)
     await insert_security_model(
         ctx.session,
         NewSecurityModel(
@@ -50,19 +49,9 @@ async def log_model_activity(ctx: EffectContext, effect: LogModelActivity) -> No
     record = await security_model_by_id(ctx.session, effect.model_id)
     if record is None or not may_log_activity(ctx.member.id, ctx.member.roles, model_view(record)):
         raise PolicyViolation("logging an activity of a model the member does not run")
-    await insert_model_activity(
-        ctx.session,
-        NewModelActivity(
-            model_id=record.id,
-            activity_date=effect.activity_date,
-            kind=effect.kind,
-            participants=effect.participants,
-            outcome=effect.outcome,
-            photos=[dict(photo) for photo in effect.photos],
-            logged_by=ctx.member.id,
-        ),
-        now=ctx.now,
-    )
+    photos = [dict(photo) for photo in effect.photos]
+    activity = from_row(NewModelActivity, effect, photos=photos, logged_by=ctx.member.id)
+    await insert_model_activity(ctx.session, activity, now=ctx.now)
 
 
 async def end_model(ctx: EffectContext, effect: EndModel) -> None:
