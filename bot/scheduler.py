@@ -34,6 +34,7 @@ from bot.privacy.retention import retention_daily_jobs
 from bot.rules import Rule, rule_name
 from bot.settings import Settings
 from bot.tips.rules import tip_daily_jobs, tip_rules
+from conversations.i18n import Catalogues
 from storage.database import Database
 from storage.tables import utcnow
 
@@ -47,14 +48,15 @@ RULES: list[Rule] = [
 ]
 
 
-def scheduled_rules(settings: Settings) -> tuple[list[Rule], list[Rule]]:
+def scheduled_rules(settings: Settings, catalogues: Catalogues) -> tuple[list[Rule], list[Rule]]:
     """Every rule of every feature, the one place they are registered: those checked each
-    minute and the morning jobs, with the deadlines, hours and retention of the settings."""
+    minute and the morning jobs, with the deadlines, hours and retention of the settings and
+    the catalogues their notices are written with."""
     calendar = settings.report_calendar
     every_minute = [
         *RULES,
         *report_rules(calendar),
-        *tip_rules(settings.tip_escalate_after),
+        *tip_rules(settings.tip_escalate_after, catalogues),
         *year_rules(settings.year_calendar),
     ]
     every_morning = [

@@ -11,21 +11,15 @@ raw parameters only. Nothing here logs a tip's text, a sender's route or a membe
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import cache
 from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
-from bot.sealing import Sealer
 from bot.tips.reads import load_inbox_tip
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues
 from conversations.policy import Action, PolicyViolation, may
-from conversations.replies import Text
 from conversations.tips import (
     FINAL,
     MAX_NOTE,
@@ -68,27 +62,15 @@ SENDER_NOTICES = {
 }
 
 
-@cache
-def catalogues() -> Catalogues:
-    """The catalogues notices are written with (loaded once per process)."""
-    return Catalogues.load()
-
-
-def render(locale: str | None, key: str, **params: object) -> str:
-    return catalogues().text(locale, key, **params)
-
-
-def category_label(locale: str | None, category: str) -> str:
+def category_label(catalogues: Catalogues, locale: str | None, category: str) -> str:
     label = CATEGORIES.labels.get(category)
-    return render(locale, label) if label else category
+    return catalogues.text(locale, label) if label else category
 
 
 # -- notices --------------------------------------------------------------------------------
 
 
-async def tell_sender(
-    session: AsyncSession, sealer: Sealer, tip: TipRecord, outcome: str, now: datetime
-) -> bool:
+async def tell_sender(ctx: EffectContext, tip: TipRecord, outcome: str) -> bool:
     """Queue the tip's new status to its sender (in the tip's language); True when queued.
 
     A named sender is reached through their member account. An anonymous one only through the
@@ -99,18 +81,14 @@ async def tell_sender(
     if key is None:
         return False
     params = {"code": format_tip_code(tip.code)}
-    return await queue_to_sender(
-        session, sealer, tip, key, f"tip-status:{tip.id}:{outcome}", now, params
-    )
+    return await queue_to_sender(ctx, tip, key, f"tip-status:{tip.id}:{outcome}", params)
 
 
 async def queue_to_sender(
-    session: AsyncSession,
-    sealer: Sealer,
+    ctx: EffectContext,
     tip: TipRecord,
     key: str,
     occasion: str,
-    now: datetime,
     params: dict[str, str],
     extras: dict[str, Any] | None = None,
 ) -> bool:
@@ -120,6 +98,7 @@ async def queue_to_sender(
 
     ``extras`` go with the row for its sender, not into the text: a photo's file id, the
     buttons under it, the thread message it carries (``bot.tips.delivery``)."""
+    session, sealer, now = ctx.session, ctx.sealer, ctx.now
     # Keyed: a stored dedup key does not say which tip its message was about.
     dedup = sealer.opaque_key(occasion)
     if tip.member_id is not None:
@@ -139,7 +118,7 @@ async def queue_to_sender(
             kind=TIP_NOTICE,
             not_before=now,  # tip notices are exempt from the quiet hours
             sealed_route=tip.sender_route,
-            text=render(tip.locale, key, **params),
+            text=ctx.catalogues.text(tip.locale, key, **params),
             params=extras or None,
             dedup_key=dedup,
             priority=PRIORITIES[TIP_NOTICE],
@@ -148,19 +127,20 @@ async def queue_to_sender(
     )
 
 
-async def announce_new_tip(session: AsyncSession, tip: TipRecord, now: datetime) -> int:
+async def announce_new_tip(ctx: EffectContext, tip: TipRecord) -> int:
     """Tell the officers of the tip's commune (and of places above it) that it arrived:
     its code and category only. The number of notices queued."""
+    session, now, catalogues = ctx.session, ctx.now, ctx.catalogues
     area = await area_by_id(session, tip.area_id) if tip.area_id is not None else None
     if area is None:
         return 0
     queued = 0
     for officer in await staff_over(session, area.path, ("officer",)):
-        text = render(
+        text = catalogues.text(
             officer.locale,
             N_("inbox.notice.new"),
             code=format_tip_code(tip.code),
-            category=category_label(officer.locale, tip.category),
+            category=category_label(catalogues, officer.locale, tip.category),
             command=f"/xemtin {tip.code}",
         )
         message = MemberMessage(
@@ -171,18 +151,14 @@ async def announce_new_tip(session: AsyncSession, tip: TipRecord, now: datetime)
     return queued
 
 
-async def announce_stored_tip(session: AsyncSession, code: str, now: datetime) -> None:
-    """The hook the processor calls right after storing a tip, in the same transaction."""
-    tip = await find_tip_by_code(session, code)
+async def announce_stored_tip(ctx: EffectContext, code: str) -> None:
+    """Announce the tip stored under ``code`` in this transaction."""
+    tip = await find_tip_by_code(ctx.session, code)
     if tip is not None:
-        await announce_new_tip(session, tip, now)
+        await announce_new_tip(ctx, tip)
 
 
 # -- effects ---------------------------------------------------------------------------------
-
-
-def say(ctx: EffectContext, key: str, **params: object) -> None:
-    ctx.replies.append(Text(render(ctx.member.locale, key, **params)))
 
 
 async def tip_for(ctx: EffectContext, code: str) -> tuple[TipRecord, InboxTip] | None:
@@ -217,14 +193,14 @@ async def take(ctx: EffectContext, effect: TakeTip) -> None:
     )
     if not taken:
         # Somebody else was quicker: the flow's confirmation was written before we knew.
-        say(ctx, N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
+        ctx.say(N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
         return
     await _audit(ctx, TIP_TAKEN, tip)
     if view.thread:
         # Taking a tip hands its thread over: the tipster's next messages are told to the taker.
-        say(ctx, N_("thread.handed_over"), code=format_tip_code(tip.code), count=len(view.thread))
+        ctx.say(N_("thread.handed_over"), code=format_tip_code(tip.code), count=len(view.thread))
     if tip.acknowledged_at is None:
-        await tell_sender(ctx.session, ctx.sealer, tip, "acknowledged", ctx.now)
+        await tell_sender(ctx, tip, "acknowledged")
 
 
 async def change_status(ctx: EffectContext, effect: ChangeTipStatus) -> None:
@@ -250,10 +226,10 @@ async def change_status(ctx: EffectContext, effect: ChangeTipStatus) -> None:
         )
     )
     if not changed:
-        say(ctx, N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
+        ctx.say(N_("inbox.changed_meanwhile"), code=format_tip_code(tip.code))
         return
     await _audit(ctx, TIP_STATUS_CHANGED, tip)
-    await tell_sender(ctx.session, ctx.sealer, tip, effect.outcome, ctx.now)
+    await tell_sender(ctx, tip, effect.outcome)
 
 
 def new_tip(ctx: EffectContext, tip: StoreTip) -> NewTip:
@@ -295,7 +271,7 @@ def new_tip(ctx: EffectContext, tip: StoreTip) -> NewTip:
 
 async def store_tip(ctx: EffectContext, effect: StoreTip) -> None:
     await insert_tip(ctx.session, new_tip(ctx, effect))
-    await announce_stored_tip(ctx.session, effect.code, ctx.now)
+    await announce_stored_tip(ctx, effect.code)
 
 
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {

@@ -25,9 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.queueing import MemberMessage
 from bot.reminders import names_list
 from bot.rules import Rule
-from bot.tips.handlers import category_label, render
+from bot.tips.handlers import category_label
 from conversations.fields import format_tip_code
-from conversations.i18n import N_
+from conversations.i18n import N_, Catalogues
 from conversations.localtime import LOCAL_TIME
 from storage.outbox import DIGEST, TIP_NOTICE
 from storage.tips import (
@@ -52,6 +52,7 @@ def nearest(admins: list[StaffMember]) -> list[StaffMember]:
 
 
 def tell_admin(
+    catalogues: Catalogues,
     admin: StaffMember,
     key: str,
     tip: UnacknowledgedTip | UnansweredMessage,
@@ -59,11 +60,11 @@ def tell_admin(
     occasion: str,
 ) -> MemberMessage:
     """A tip notice to ``admin`` that ``tip`` waited ``hours``: its code and category only."""
-    text = render(
+    text = catalogues.text(
         admin.locale,
         key,
         code=format_tip_code(tip.code),
-        category=category_label(admin.locale, tip.category),
+        category=category_label(catalogues, admin.locale, tip.category),
         hours=hours,
         command=f"/xemtin {tip.code}",
     )
@@ -81,8 +82,9 @@ class TipEscalation:
 
     name = "tip-escalation"
 
-    def __init__(self, after: timedelta) -> None:
+    def __init__(self, after: timedelta, catalogues: Catalogues) -> None:
         self.after = after
+        self.catalogues = catalogues
 
     async def __call__(self, now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
         messages: list[MemberMessage] = []
@@ -94,7 +96,9 @@ class TipEscalation:
                 unreached += 1
             hours = waited(now, tip.received_at)
             key, occasion = N_("inbox.notice.escalated"), f"tip-escalated:{tip.id}"
-            messages += [tell_admin(admin, key, tip, hours, occasion) for admin in admins]
+            messages += [
+                tell_admin(self.catalogues, admin, key, tip, hours, occasion) for admin in admins
+            ]
         if unreached:
             log.warning("%d unacknowledged tips have no admin above them to escalate to", unreached)
         messages.extend(await self.unanswered(now, session))
@@ -108,13 +112,17 @@ class TipEscalation:
             hours = waited(now, message.created_at)
             key, occasion = N_("inbox.notice.unanswered"), f"tip-unanswered:{message.id}"
             admins = nearest(await staff_over(session, message.area_path, ("admin",)))
-            messages += [tell_admin(admin, key, message, hours, occasion) for admin in admins]
+            messages += [
+                tell_admin(self.catalogues, admin, key, message, hours, occasion)
+                for admin in admins
+            ]
         return messages
 
 
-def tip_rules(escalate_after: timedelta) -> list[Rule]:
-    """The rules checked on every tick that need the tip settings."""
-    return [TipEscalation(escalate_after)]
+def tip_rules(escalate_after: timedelta, catalogues: Catalogues | None = None) -> list[Rule]:
+    """The rules checked on every tick that need the tip settings and the catalogues the
+    admins' notices are written with (the shipped ones unless the wiring passes its own)."""
+    return [TipEscalation(escalate_after, catalogues or Catalogues.load())]
 
 
 # A digest names at most this many tips; the rest are counted.

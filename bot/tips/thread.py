@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
-from bot.tips.handlers import queue_to_sender, render, say, tip_for
+from bot.tips.handlers import queue_to_sender, tip_for
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
-from conversations.i18n import N_
+from conversations.i18n import N_, Catalogues
 from conversations.tips import (
     FINAL,
     AddToTip,
@@ -90,11 +90,11 @@ async def add_to_tip(ctx: EffectContext, effect: AddToTip) -> None:
     )
 
 
-def answer_buttons(locale: str | None, code: str) -> list[list[str]]:
+def answer_buttons(catalogues: Catalogues, locale: str | None, code: str) -> list[list[str]]:
     """[label, command] of the buttons under a question: answer it, or end the dialogue."""
     return [
-        [render(locale, N_("asking.button.reply")), f"/traloi {code}"],
-        [render(locale, N_("asking.button.end")), f"/ketthuc {code}"],
+        [catalogues.text(locale, N_("asking.button.reply")), f"/traloi {code}"],
+        [catalogues.text(locale, N_("asking.button.end")), f"/ketthuc {code}"],
     ]
 
 
@@ -105,10 +105,10 @@ async def ask_tipster(ctx: EffectContext, effect: AskTipster) -> None:
     tip, view = found
     code = format_tip_code(tip.code)
     if not may_ask(ctx.member.roles, view) or tip.thread_ended_at is not None:
-        say(ctx, N_("inbox.changed_meanwhile"), code=code)
+        ctx.say(N_("inbox.changed_meanwhile"), code=code)
         return
     if tip.member_id is None and tip.sender_route is None:
-        say(ctx, N_("asking.undeliverable"), code=code)
+        ctx.say(N_("asking.undeliverable"), code=code)
         return
     files = list(effect.attachments)
     message_id = await add_tip_message(
@@ -122,23 +122,19 @@ async def ask_tipster(ctx: EffectContext, effect: AskTipster) -> None:
     params = {"code": code, "question": effect.text, "count": str(len(photos))}
     extras = {
         THREAD_MESSAGE: message_id,
-        BUTTONS: answer_buttons(tip.locale, tip.code),
+        BUTTONS: answer_buttons(ctx.catalogues, tip.locale, tip.code),
     }
-    queued = await queue_to_sender(
-        ctx.session, ctx.sealer, tip, key, f"tip-question:{message_id}", ctx.now, params, extras
-    )
+    queued = await queue_to_sender(ctx, tip, key, f"tip-question:{message_id}", params, extras)
     if not queued:
-        say(ctx, N_("asking.undeliverable"), code=code)
+        ctx.say(N_("asking.undeliverable"), code=code)
         return
     for number, photo in enumerate(photos, 1):
         caption = {"code": code, "number": str(number), "count": str(len(photos))}
         await queue_to_sender(
-            ctx.session,
-            ctx.sealer,
+            ctx,
             tip,
             N_("asking.photo_caption"),
             f"tip-question:{message_id}:photo-{number}",
-            ctx.now,
             caption,
             {"photo": photo["file_id"]},
         )
@@ -172,7 +168,7 @@ async def mark_message(ctx: EffectContext, effect: MarkThreadMessage) -> None:
     tip, _ = found
     code = format_tip_code(tip.code)
     if not await mark_important(ctx.session, tip.id, effect.number, important=effect.important):
-        say(ctx, N_("marking.no_such_message"), code=code, number=effect.number)
+        ctx.say(N_("marking.no_such_message"), code=code, number=effect.number)
 
 
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
