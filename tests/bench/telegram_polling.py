@@ -60,9 +60,9 @@ from tests.bench.answering import (
     UserStuck,
 )
 from tests.bench.databases import sqlite_database
+from tests.bench.driving import TipsNotStored, count_tips
 from tests.bench.reference_bot import ANSWER_NOTED, ReferenceTipBot
 from tests.bench.report import Report, percentile
-from tests.bench.tip_flow import count_tips
 from tests.fakes.telegram_server import FakeTelegramServer
 
 BENCHMARK = "telegram-polling-sqlite"
@@ -92,10 +92,6 @@ class BenchSettings:
             users=int(os.environ.get("ANTQ_BENCH_USERS", DEFAULT_USERS)),
             seconds=float(os.environ.get("ANTQ_BENCH_SECONDS", 20.0)),
         )
-
-
-class TipsNotStored(AssertionError):
-    """The run did not end with one stored tip per user: the figures would be meaningless."""
 
 
 def button_labels(message: dict[str, Any]) -> list[str]:

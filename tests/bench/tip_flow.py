@@ -38,8 +38,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
-from sqlalchemy import text as sql
-
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from conversations.i18n import Catalogues
@@ -57,6 +55,7 @@ from tests.bench.answering import (
     Type,
 )
 from tests.bench.databases import DatabaseUnavailable, postgresql_database, sqlite_database
+from tests.bench.driving import TipsNotStored, count_tips
 from tests.bench.report import Report, percentile
 
 CHANNEL = "console"
@@ -205,15 +204,6 @@ class TipFlowRunner:
                 slots_running.create_task(slot(index))
         result.elapsed = time.perf_counter() - result.started_at
         return result
-
-
-async def count_tips(database: Database) -> int:
-    async with database.transaction() as session:
-        return int((await session.execute(sql("SELECT count(*) FROM tips"))).scalar_one())
-
-
-class TipsNotStored(AssertionError):
-    """Not every user who filed a tip has one stored: the figures would be wrong."""
 
 
 async def _checked(

@@ -22,14 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import os
 import time
-from collections import defaultdict
-from collections.abc import AsyncIterator
 from typing import Any
-
-from sqlalchemy import text as sql
 
 from bot.channels.zalo_oa.channel import WEBHOOK_PATH, ZaloOaChannel
 from bot.channels.zalo_oa.client import ZaloOaClient
@@ -39,7 +34,6 @@ from bot.settings import Settings
 from bot.web.app import build_web_app
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
-from storage.database import Database
 from tests.bench.answering import (
     Choose,
     Move,
@@ -51,6 +45,7 @@ from tests.bench.answering import (
     numbered_options,
 )
 from tests.bench.databases import sqlite_database
+from tests.bench.driving import Inbox, TipsNotStored, count_tips
 from tests.bench.report import Report, percentile
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.zalo_oa_server import APP_ID, APP_SECRET, OA_ID, OA_SECRET_KEY, FakeZaloOaServer
@@ -60,71 +55,19 @@ DEFAULT_USERS = 200
 WARM_UP_USERS = 10
 GREETING = "Xin chào"
 WEBHOOK_TIMEOUT = 120.0  # generous: measure slow answers instead of redelivering them
-ANSWER_TIMEOUT = 60.0
-SORTER_PAUSE = 0.5
 PHOTO = "https://s120-ava-talk.zadn.vn/bench/{user}.jpg"
-
-
-class TipsNotStored(AssertionError):
-    """The run did not end with one stored tip per user: the figures would be meaningless."""
-
-
-class Inbox:
-    """The texts the OA accepted, per user, with when each was accepted (one sorting task;
-    a waiting user costs nothing while others are answered)."""
-
-    def __init__(self, server: FakeZaloOaServer) -> None:
-        self.server = server
-        self._taken = 0
-        self._texts: defaultdict[str, list[tuple[str, float]]] = defaultdict(list)
-        self._waiting: dict[str, asyncio.Future[None]] = {}
-        self._open = False
-
-    @contextlib.asynccontextmanager
-    async def open(self) -> AsyncIterator[Inbox]:
-        self._open = True
-        sorting = asyncio.create_task(self._sort_while_open())
-        try:
-            yield self
-        finally:
-            self._open = False
-            await sorting
-
-    async def texts(self, user_id: str, read: int) -> list[tuple[str, float]]:
-        """The (text, accepted at) after the first ``read``; waits for one at least."""
-        self._sort()
-        while len(self._texts[user_id]) <= read:
-            arrived = self._waiting[user_id] = asyncio.get_running_loop().create_future()
-            try:
-                async with asyncio.timeout(ANSWER_TIMEOUT):
-                    await arrived
-            except TimeoutError:
-                raise TimeoutError(f"no answer to {user_id} within {ANSWER_TIMEOUT}s") from None
-        return self._texts[user_id][read:]
-
-    async def _sort_while_open(self) -> None:
-        while self._open:
-            with contextlib.suppress(TimeoutError):
-                await self.server.wait_for(
-                    lambda: not self._open or len(self.server.sent) > self._taken,
-                    timeout=SORTER_PAUSE,
-                )
-            self._sort()
-
-    def _sort(self) -> None:
-        for sent in itertools.islice(self.server.sent, self._taken, None):
-            user_id = sent["user_id"]
-            self._texts[user_id].append((str(sent["message"].get("text", "")), sent["at"]))
-            waiting = self._waiting.pop(user_id, None)
-            if waiting is not None and not waiting.done():
-                waiting.set_result(None)
-        self._taken = len(self.server.sent)
 
 
 class OaUser:
     """One resident writing to the OA, reading each answer before going on."""
 
-    def __init__(self, server: FakeZaloOaServer, inbox: Inbox, user_id: str, filer: TipFiler):
+    def __init__(
+        self,
+        server: FakeZaloOaServer,
+        inbox: Inbox[tuple[str, float]],
+        user_id: str,
+        filer: TipFiler,
+    ):
         self.server = server
         self.inbox = inbox
         self.user_id = user_id
@@ -165,13 +108,21 @@ class OaUser:
                 return self.server.location_event(self.user_id, str(latitude), str(longitude))
 
 
-async def count_tips(database: Database) -> int:
-    async with database.transaction() as session:
-        return int((await session.execute(sql("SELECT count(*) FROM tips"))).scalar_one())
+def oa_inbox(server: FakeZaloOaServer) -> Inbox[tuple[str, float]]:
+    """The (text, accepted at) the OA accepted, per user: the fake's log of sent messages."""
+
+    def sort(sent: dict[str, Any]) -> tuple[str, tuple[str, float]]:
+        return sent["user_id"], (str(sent["message"].get("text", "")), sent["at"])
+
+    return Inbox(server.wait_for, lambda: server.sent, sort)
 
 
 async def run_users(
-    server: FakeZaloOaServer, inbox: Inbox, phrasebook: Phrasebook, first: int, users: int
+    server: FakeZaloOaServer,
+    inbox: Inbox[tuple[str, float]],
+    phrasebook: Phrasebook,
+    first: int,
+    users: int,
 ) -> tuple[list[float], list[float]]:
     latencies: list[float] = []
     webhook: list[float] = []
@@ -217,7 +168,7 @@ async def run(report: Report) -> None:
         await channel.start()
         phrasebook = Phrasebook.load(catalogues)
         try:
-            async with Inbox(server).open() as inbox:
+            async with oa_inbox(server).open() as inbox:
                 await run_users(server, inbox, phrasebook, 0, WARM_UP_USERS)
                 before_requests = len(server.requests)
                 before_refreshes = server.refreshes

@@ -15,15 +15,9 @@ Settings (environment): ANTQ_BENCH_USERS (200).
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import itertools
 import os
 import time
-from collections import defaultdict
-from collections.abc import AsyncIterator
 from typing import Any
-
-from sqlalchemy import text as sql
 
 from bot.channels.zalo_bot.channel import ZaloChannel
 from bot.channels.zalo_bot.client import ZaloClient
@@ -33,7 +27,6 @@ from bot.settings import Settings
 from bot.web.app import build_web_app
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
-from storage.database import Database
 from tests.bench.answering import (
     Choose,
     Move,
@@ -46,6 +39,7 @@ from tests.bench.answering import (
     numbered_options,
 )
 from tests.bench.databases import sqlite_database
+from tests.bench.driving import Inbox, TipsNotStored, count_tips
 from tests.bench.report import Report, percentile
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.zalo_server import FakeZaloServer
@@ -57,80 +51,14 @@ SECRET = "bench-zalo-webhook-secret"
 WEBHOOK_TIMEOUT = 120.0
 # How a new user opens the chat: Zalo has no /start.
 GREETING = "Xin chào"
-# Long enough for the slowest answer under load; a timeout means the bot lost a message.
-ANSWER_TIMEOUT = 60.0
-# How often the inbox looks at its flag when nothing happens (how long closing it takes).
-SORTER_PAUSE = 0.5
-
-
-class TipsNotStored(AssertionError):
-    """The run did not end with one stored tip per user: the figures would be meaningless."""
-
-
-class Inbox:
-    """The texts the bot sent, per chat, as they come.
-
-    One task sorts the fake server's log of requests into chats and wakes the user of each
-    chat that got a text: a user waiting for an answer costs nothing while others are
-    answered (the fake's own ``wait_for`` would wake every waiting user on every request)."""
-
-    def __init__(self, server: FakeZaloServer) -> None:
-        self.server = server
-        self._taken = 0  # requests of the log already sorted into chats
-        self._texts: defaultdict[str, list[str]] = defaultdict(list)
-        self._waiting: dict[str, asyncio.Future[None]] = {}
-        self._open = False
-
-    @contextlib.asynccontextmanager
-    async def open(self) -> AsyncIterator[Inbox]:
-        """Sort the texts into chats while the context is open."""
-        self._open = True
-        sorting = asyncio.create_task(self._sort_while_open())
-        try:
-            yield self
-        finally:
-            self._open = False
-            await sorting
-
-    async def texts(self, chat_id: str, read: int) -> list[str]:
-        """The texts sent to ``chat_id`` after the first ``read``; waits for one at least."""
-        self._sort()
-        while len(self._texts[chat_id]) <= read:
-            arrived = self._waiting[chat_id] = asyncio.get_running_loop().create_future()
-            try:
-                async with asyncio.timeout(ANSWER_TIMEOUT):
-                    await arrived
-            except TimeoutError:
-                raise TimeoutError(f"no answer to {chat_id} within {ANSWER_TIMEOUT}s") from None
-        return self._texts[chat_id][read:]
-
-    async def _sort_while_open(self) -> None:
-        # Ends by the flag, not by cancelling: the fake waits with asyncio.wait_for, which
-        # can swallow a cancellation on Python 3.11.
-        while self._open:
-            with contextlib.suppress(TimeoutError):
-                await self.server.wait_for(
-                    lambda: not self._open or len(self.server.requests) > self._taken,
-                    timeout=SORTER_PAUSE,
-                )
-            self._sort()
-
-    def _sort(self) -> None:
-        requests = self.server.requests
-        for call in itertools.islice(requests, self._taken, None):
-            if call.method == "sendMessage" and call.ok:
-                chat_id = str(call.params["chat_id"])
-                self._texts[chat_id].append(str(call.params["text"]))
-                waiting = self._waiting.pop(chat_id, None)
-                if waiting is not None and not waiting.done():
-                    waiting.set_result(None)
-        self._taken = len(requests)
 
 
 class ZaloUser:
     """One person writing to the Official Account, reading each answer before going on."""
 
-    def __init__(self, server: FakeZaloServer, inbox: Inbox, user_id: str, filer: TipFiler) -> None:
+    def __init__(
+        self, server: FakeZaloServer, inbox: Inbox[str], user_id: str, filer: TipFiler
+    ) -> None:
         self.server = server
         self.inbox = inbox
         self.user_id = user_id
@@ -171,13 +99,19 @@ class ZaloUser:
                 raise UserStuck("a Zalo user types the place: Zalo sends no locations")
 
 
-async def count_tips(database: Database) -> int:
-    async with database.transaction() as session:
-        return int((await session.execute(sql("SELECT count(*) FROM tips"))).scalar_one())
+def zalo_inbox(server: FakeZaloServer) -> Inbox[str]:
+    """The texts the bot sent, per chat: the fake's log of accepted ``sendMessage`` calls."""
+
+    def sort(call: Any) -> tuple[str, str] | None:
+        if call.method != "sendMessage" or not call.ok:
+            return None
+        return str(call.params["chat_id"]), str(call.params["text"])
+
+    return Inbox(server.wait_for, lambda: server.requests, sort)
 
 
 async def run_users(
-    server: FakeZaloServer, inbox: Inbox, phrasebook: Phrasebook, first: int, users: int
+    server: FakeZaloServer, inbox: Inbox[str], phrasebook: Phrasebook, first: int, users: int
 ) -> list[float]:
     """Run ``users`` users at once; the latency (s) of every message, in completion order."""
     latencies: list[float] = []
@@ -217,7 +151,7 @@ async def run(report: Report) -> None:
         await channel.start()
         phrasebook = Phrasebook.load(catalogues)
         try:
-            async with Inbox(server).open() as inbox:
+            async with zalo_inbox(server).open() as inbox:
                 await run_users(server, inbox, phrasebook, 0, WARM_UP_USERS)
                 started = time.perf_counter()
                 latencies = sorted(await run_users(server, inbox, phrasebook, WARM_UP_USERS, users))
