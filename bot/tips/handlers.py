@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
+from bot.rows import from_row
 from bot.tips.reads import load_inbox_tip
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
@@ -234,24 +235,14 @@ async def change_status(ctx: EffectContext, effect: ChangeTipStatus) -> None:
 
 def new_tip(ctx: EffectContext, tip: StoreTip) -> NewTip:
     """The row of a stored tip: an anonymous one keeps no member, no phone, no readable route."""
-    member, message, now = ctx.member, ctx.message, ctx.now
-    return NewTip(
-        code=tip.code,
-        category=tip.category,
-        description=tip.description,
-        place_text=tip.place_text,
-        latitude=tip.latitude,
-        longitude=tip.longitude,
-        place_unknown=tip.place_unknown,
-        occurred_date=tip.occurred_date,
-        occurred_time=tip.occurred_time,
-        occurred_unknown=tip.occurred_unknown,
-        anonymous=tip.anonymous,
-        member_id=None if tip.anonymous else member.id,
+    message = ctx.message
+    return from_row(
+        NewTip,
+        tip,
+        member_id=None if tip.anonymous else ctx.member.id,
         contact_phone=None if tip.anonymous else tip.contact_phone,
         sender_route=ctx.sealer.seal_route(message.channel, message.chat_id),
-        locale=tip.locale,
-        received_at=now,
+        received_at=ctx.now,
         attachments=tuple(
             NewAttachment(
                 kind=item["kind"],
@@ -265,7 +256,6 @@ def new_tip(ctx: EffectContext, tip: StoreTip) -> NewTip:
             )
             for item in tip.attachments
         ),
-        area_id=tip.area_id,
     )
 
 
