@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,12 @@ from conversations.targets import (
     target_book,
 )
 from storage.database import DEFAULT_SQLITE_URL
+
+
+def retention_days(default: int, least: int, most: int, what: str) -> Any:
+    """A retention period: whole days within [``least``, ``most``], described as "days
+    ``what``" (bot/privacy/retention.py reads them)."""
+    return Field(default, ge=least, le=most, description=f"days {what}")
 
 
 @dataclass(frozen=True)
@@ -89,44 +96,33 @@ class Settings(BaseSettings):
     )
     # Retention (bot/privacy/retention.py erases what is past its period every morning; a
     # draft's own lifetime is ANTQ_DRAFT_TTL_HOURS above).
-    retention_processed_updates_days: int = Field(
+    retention_processed_updates_days: int = retention_days(
         7,
-        ge=1,
-        le=365,
-        description="days a platform delivery is remembered against duplicates"
-        " (platforms redeliver within a day)",
+        1,
+        365,
+        "a platform delivery is remembered against duplicates (platforms redeliver within a day)",
     )
-    retention_outbox_days: int = Field(
+    retention_outbox_days: int = retention_days(
         45,
-        ge=31,
-        le=3650,
-        description="days a sent, failed or cancelled outbox message is kept (for questions"
-        " and /metrics); at least a month, so that no monthly rule sends anything twice",
+        31,
+        3650,
+        "a sent, failed or cancelled outbox message is kept (for questions and"
+        " /metrics); at least a month, so that no monthly rule sends anything twice",
     )
-    retention_tip_phones_days: int = Field(
-        90,
-        ge=0,
-        le=3650,
-        description="days a closed tip keeps the contact phone its sender left",
+    retention_tip_phones_days: int = retention_days(
+        90, 0, 3650, "a closed tip keeps the contact phone its sender left"
     )
-    retention_tip_routes_days: int = Field(
-        90,
-        ge=0,
-        le=3650,
-        description="days a closed tip keeps the sealed route to its sender",
+    retention_tip_routes_days: int = retention_days(
+        90, 0, 3650, "a closed tip keeps the sealed route to its sender"
     )
-    retention_audit_days: int = Field(
-        1825,
-        ge=365,
-        le=7300,
-        description="days an audit entry is kept (5 years: inspections and complaints)",
+    retention_audit_days: int = retention_days(
+        1825, 365, 7300, "an audit entry is kept (5 years: inspections and complaints)"
     )
-    retention_inactive_members_days: int = Field(
+    retention_inactive_members_days: int = retention_days(
         1095,
-        ge=365,
-        le=7300,
-        description="days without a message after which a member holding no role is due"
-        " for erasure (3 years)",
+        365,
+        7300,
+        "without a message after which a member holding no role is due for erasure (3 years)",
     )
     data_controller: str = Field(
         PrivacyTerms().controller,
