@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conversations.parsing import fold
 from conversations.places import Place
 from conversations.policy import Grant, Role
-from storage.areas import AreaRecord, area_by_code, find_areas
+from storage.areas import AreaRecord, NewArea, area_by_code, find_areas
 from storage.roles import RoleRecord, active_roles
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "find_places",
     "grant_of",
     "load_grants",
+    "new_area",
     "place_of",
     "place_of_record",
 ]
@@ -29,6 +30,31 @@ __all__ = [
 def clean_name(text: str) -> str:
     """A place name as stored: NFC (one form for Vietnamese marks), single spaces."""
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def new_area(
+    code: str,
+    name: str,
+    kind: str,
+    parent_code: str | None,
+    *,
+    households: int | None = None,
+    former_name: str | None = None,
+) -> NewArea:
+    """A place to store, its name (and former name) clean and searchable without accents: the
+    one way the seeding, the admins' /themdiaban and the list import name a new place."""
+    name = clean_name(name)
+    former_name = clean_name(former_name) if former_name else None
+    return NewArea(
+        code=code,
+        name=name,
+        name_folded=fold(name),
+        kind=kind,
+        parent_code=parent_code,
+        households=households,
+        former_name=former_name,
+        former_name_folded=fold(former_name) if former_name else None,
+    )
 
 
 async def find_places(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.places import clean_name
+from bot.places import clean_name, new_area
 from conversations.parsing import ParseError, fold, parse_integer
 from conversations.places import (
     MAX_HOUSEHOLDS,
@@ -198,15 +198,13 @@ async def _new_areas(session: AsyncSession, lines: list[AreaLine]) -> list[NewAr
         codes = await next_child_codes(session, parent_code, len(children))
         for code, line in zip(codes, children, strict=True):
             rows.append(
-                NewArea(
-                    code=code,
-                    name=line.name,
-                    name_folded=fold(line.name),
-                    kind=line.kind,
-                    parent_code=parent_code,
+                new_area(
+                    code,
+                    line.name,
+                    line.kind,
+                    parent_code,
                     households=line.households,
                     former_name=line.former_name,
-                    former_name_folded=fold(line.former_name) if line.former_name else None,
                 )
             )
     return rows

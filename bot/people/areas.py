@@ -10,8 +10,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from vietnam_provinces import Province, Ward
 
-from bot.places import clean_name
-from conversations.parsing import fold
+from bot.places import new_area
 from conversations.places import COMMUNE, PROVINCE
 from storage.areas import NewArea, SeedResult, count_by_kind, upsert_areas
 
@@ -29,22 +28,15 @@ def commune_code(number: int) -> str:
 def official_areas() -> list[NewArea]:
     """Every province, then every commune, as the package ships them."""
     provinces = [
-        NewArea(
-            code=province_code(int(province.code)),
-            name=clean_name(province.name),
-            name_folded=fold(province.name),
-            kind=PROVINCE,
-            parent_code=None,
-        )
+        new_area(province_code(int(province.code)), province.name, PROVINCE, None)
         for province in sorted(Province.iter_all(), key=lambda p: int(p.code))
     ]
     communes = [
-        NewArea(
-            code=commune_code(int(ward.code)),
-            name=clean_name(ward.name),
-            name_folded=fold(ward.name),
-            kind=COMMUNE,
-            parent_code=province_code(int(ward.province_code)),
+        new_area(
+            commune_code(int(ward.code)),
+            ward.name,
+            COMMUNE,
+            province_code(int(ward.province_code)),
         )
         for ward in sorted(Ward.iter_all(), key=lambda w: int(w.code))
     ]

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
-from bot.places import clean_name, grant_of, place_of
+from bot.places import clean_name, grant_of, new_area, place_of
 from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.parsing import fold
@@ -30,7 +30,7 @@ from conversations.people import (
 from conversations.policy import Action, PolicyViolation, may_grant, may_revoke
 from conversations.secret_codes import RecordCodeAttempts
 from conversations.tips import RecordTipView
-from storage.areas import NewArea, area_by_id, insert_areas, next_child_codes, rename_area
+from storage.areas import area_by_id, insert_areas, next_child_codes, rename_area
 from storage.audit import (
     AREA_ADDED,
     AREA_RENAMED,
@@ -185,21 +185,8 @@ async def _add_area(ctx: EffectContext, effect: AddArea) -> None:
     refused = "adding a place outside the member's places"
     parent = await ctx.place_where(Action.MANAGE_AREAS, refused, area_id=effect.parent_id)
     (code,) = await next_child_codes(ctx.session, parent.code, 1)
-    name = clean_name(effect.name)
-    await insert_areas(
-        ctx.session,
-        [
-            NewArea(
-                code=code,
-                name=name,
-                name_folded=fold(name),
-                kind=effect.kind,
-                parent_code=parent.code,
-                households=effect.households,
-            )
-        ],
-        now=ctx.now,
-    )
+    area = new_area(code, effect.name, effect.kind, parent.code, households=effect.households)
+    await insert_areas(ctx.session, [area], now=ctx.now)
     await ctx.audit(AREA_ADDED, area_id=parent.id, subject_kind="area")
 
 
