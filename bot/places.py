@@ -44,17 +44,9 @@ def new_area(
     """A place to store, its name (and former name) clean and searchable without accents: the
     one way the seeding, the admins' /themdiaban and the list import name a new place."""
     name = clean_name(name)
-    former_name = clean_name(former_name) if former_name else None
-    return NewArea(
-        code=code,
-        name=name,
-        name_folded=fold(name),
-        kind=kind,
-        parent_code=parent_code,
-        households=households,
-        former_name=former_name,
-        former_name_folded=fold(former_name) if former_name else None,
-    )
+    former = clean_name(former_name) if former_name else None
+    former_folded = fold(former) if former else None
+    return NewArea(code, name, fold(name), kind, parent_code, households, former, former_folded)
 
 
 async def find_places(
