@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.rows import from_row
 from bot.sealing import Sealer
 from conversations.localtime import shown_date
 from conversations.tips import (
@@ -71,23 +72,13 @@ async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
     place_name = None
     if area is not None:
         place_name = f"{area.name}, {area.parent_name}" if area.parent_name else area.name
-    return InboxTip(
-        code=tip.code,
-        category=tip.category,
-        status=tip.status,
+    return from_row(
+        InboxTip,
+        tip,
         outcome=outcome,
-        received_at=tip.received_at,
-        acknowledged_at=tip.acknowledged_at,
-        forwarded_at=tip.forwarded_at,
-        closed_at=tip.closed_at,
         place_path=area.path if area is not None else "",
         place_name=place_name,
-        description=tip.description,
-        place_text=tip.place_text,
-        latitude=tip.latitude,
-        longitude=tip.longitude,
         occurred=_occurred(tip),
-        anonymous=tip.anonymous,
         contact_phone=None if tip.anonymous else tip.contact_phone,
         attachments=tuple(
             InboxAttachment(item.kind, item.channel, item.file_id) for item in tip.attachments
@@ -97,8 +88,6 @@ async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
         has_handler=tip.handler_member_id is not None,
         note=tip.status_note,
         thread=thread_lines(await tip_thread(session, tip.id)),
-        first_answer_at=tip.first_answer_at,
-        thread_ended_at=tip.thread_ended_at,
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from bot.rows import from_row
 from conversations.effects import Effect
 from conversations.engine import Engine, member_after
 from conversations.incidents import ReportIncident
@@ -149,9 +150,10 @@ class MemoryRecords(MemoryEventRecords):
         handler = self.handlers.get(code)
         held = [role for role in self.held if role.member_id == handler]
         status = self.statuses.get(code, RECEIVED)
-        return InboxTip(
+        return from_row(
+            InboxTip,
+            tip,
             code=code,
-            category=tip.category,
             status=status_after(status),
             outcome=status,
             received_at=self.received[code],
@@ -160,13 +162,7 @@ class MemoryRecords(MemoryEventRecords):
             closed_at=None,
             place_path=place.path if place else "",
             place_name=place.full_name if place else None,
-            description=tip.description,
-            place_text=tip.place_text,
-            latitude=tip.latitude,
-            longitude=tip.longitude,
             occurred=None,
-            anonymous=tip.anonymous,
-            contact_phone=tip.contact_phone,
             attachments=tuple(
                 InboxAttachment(item["kind"], item["channel"], item["file_id"])
                 for item in tip.attachments
