@@ -134,6 +134,14 @@ class Crash(Exception):
     """The process died here."""
 
 
+async def a_broadcast_to_a_crowd(database: Database) -> tuple[int, list[str]]:
+    """The seeded people and CROWD more residents of Thôn Đông, and a broadcast to Thôn Đông
+    by the admin: its id and the crowd's chat ids."""
+    people = await seed(database)
+    crowd = await add_crowd(database, "17662-001", CROWD)
+    return await new_broadcast(database, people["admin"]), crowd
+
+
 async def crash_during_fan_out(database: Database, broadcast_id: int) -> None:
     async with database.transaction() as session:
         await fan_out_batch(session, broadcast_id, now=NOW, limit=50)
@@ -143,9 +151,7 @@ async def crash_during_fan_out(database: Database, broadcast_id: int) -> None:
 async def test_a_fan_out_that_dies_half_way_resumes_without_doubles_or_gaps(
     database: Database,
 ) -> None:
-    people = await seed(database)
-    crowd = await add_crowd(database, "17662-001", CROWD)
-    broadcast_id = await new_broadcast(database, people["admin"])
+    broadcast_id, crowd = await a_broadcast_to_a_crowd(database)
     async with database.transaction() as session:
         assert await fan_out_batch(session, broadcast_id, now=NOW, limit=50) == 50
     with pytest.raises(Crash):
@@ -174,9 +180,7 @@ async def test_a_fan_out_that_dies_half_way_resumes_without_doubles_or_gaps(
 async def test_a_sender_killed_mid_way_and_restarted_sends_each_copy_once(
     database: Database,
 ) -> None:
-    people = await seed(database)
-    crowd = await add_crowd(database, "17662-001", CROWD)
-    broadcast_id = await new_broadcast(database, people["admin"])
+    broadcast_id, crowd = await a_broadcast_to_a_crowd(database)
     async with database.transaction() as session:
         await fan_out_batch(session, broadcast_id, now=NOW, limit=1000)
     clock = FakeClock(NOW)
@@ -206,9 +210,7 @@ async def test_a_sender_killed_mid_way_and_restarted_sends_each_copy_once(
 
 
 async def test_cancelling_mid_way_stops_the_copies_not_yet_sent(database: Database) -> None:
-    people = await seed(database)
-    await add_crowd(database, "17662-001", CROWD)
-    broadcast_id = await new_broadcast(database, people["admin"])
+    broadcast_id, _crowd = await a_broadcast_to_a_crowd(database)
     clock = Clock(NOW)
     scheduler = DeliveryScheduler(
         database, rules=[fan_out_broadcasts, finish_broadcasts], clock=clock
