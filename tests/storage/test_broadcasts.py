@@ -8,7 +8,8 @@ import pytest
 
 from storage.broadcasts import audience_size, recipients_page
 from storage.database import Database
-from tests.bot.broadcasts.harness import area_id, seed
+from tests.bot.broadcasts.harness import seed
+from tests.bot.harness import area_id
 
 ALL_ROLES = ["resident", "leader", "model_lead", "officer", "admin"]
 BOTH = ["telegram", "zalo"]
