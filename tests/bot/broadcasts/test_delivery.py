@@ -29,6 +29,7 @@ from tests.bot.broadcasts.harness import ADMIN_USER, seed
 from tests.bot.delivery.harness import FakeClock, local
 from tests.bot.harness import SEALER, Phone, area_id, make_processor
 from tests.conversations.harness import Clock
+from tests.harness import PATIENCE
 
 NOW = local(2026, 11, 24, 9, 0)
 CROWD = 120
@@ -187,7 +188,7 @@ async def test_a_sender_killed_mid_way_and_restarted_sends_each_copy_once(
 
     first = SlowTransport(stall_at=57)
     dying = asyncio.create_task(sender(database, first, clock, max_in_flight=4).deliver_due())
-    await asyncio.wait_for(first.stalled.wait(), timeout=10)
+    await asyncio.wait_for(first.stalled.wait(), timeout=PATIENCE)
     dying.cancel()  # killed: outcomes since the last flush are never recorded
     with pytest.raises(asyncio.CancelledError):
         await dying
