@@ -36,7 +36,6 @@ from tests.bot.harness import TREE, rows
 from tests.bot.tips.harness import OFFICER_A, act, officer_phone, staff
 from tests.conversations.harness import DESCRIPTION, Clock, t
 
-ROOT = Path(__file__).resolve().parents[2]
 ANTQ = Path(sys.executable).parent / "antq"
 
 
