@@ -26,8 +26,8 @@ from conversations.replies import Choices, Inbound, Reply
 from storage._sql import invitations
 from storage.areas import NewArea, area_by_code
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role
 from tests.conversations.harness import (
     CATALOGUES,
     Clock,

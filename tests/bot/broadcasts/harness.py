@@ -17,9 +17,9 @@ from sqlalchemy import update
 from storage._sql import identities, members
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member, set_locale
-from storage.preferences import set_campaigns
-from storage.roles import grant_role
+from storage.people.members import find_or_create_member, set_locale
+from storage.people.preferences import set_campaigns
+from storage.people.roles import grant_role
 from tests.bot.harness import THON_TAY
 from tests.bot.harness import TREE as BOT_TREE
 

@@ -24,7 +24,7 @@ from conversations.ports import Member
 from conversations.replies import Inbound
 from storage._sql import broadcasts, identities, members, outbox
 from storage.database import Database
-from storage.preferences import set_campaigns
+from storage.people.preferences import set_campaigns
 from tests.bot.broadcasts.harness import ADMIN_USER, seed
 from tests.bot.delivery.harness import FakeClock, local
 from tests.bot.harness import SEALER, Phone, area_id, make_processor

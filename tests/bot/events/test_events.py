@@ -20,7 +20,7 @@ from conversations.replies import Choices, Inbound
 from storage._sql import event_participants, events, member_roles, members, outbox
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.outbox import CANCELLED, NOTICE, REMINDER
+from storage.delivery.outbox import CANCELLED, NOTICE, REMINDER
 from tests.bot.harness import (
     SEALER,
     THON_TAY,

@@ -16,7 +16,7 @@ from conversations.replies import AskLocation, Choices, Inbound, Location
 from storage._sql import incidents, outbox
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
+from storage.people.members import find_or_create_member
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, place, rows
 from tests.bot.harness import TREE as BOT_TREE
 from tests.conversations.harness import CATALOGUES, Clock, t

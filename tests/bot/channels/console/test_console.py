@@ -22,8 +22,8 @@ from conversations.replies import Media
 from storage._sql import outbox, tips
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role
 from tests.bot.channels.harness import (
     ConsoleUser,
     RunningClock,
