@@ -16,7 +16,7 @@ from typing import Any
 from transitions import EventData, Machine
 
 from conversations.effects import Effect
-from conversations.fields import Field, FieldContext, Reads
+from conversations.fields import Field, FieldContext, Reads, yes_no
 from conversations.i18n import Catalogues
 from conversations.policy import Action, Member
 from conversations.replies import Reply
@@ -187,6 +187,55 @@ class Flow:
         self.needs_consent = needs_consent
         self.by_name = {step.name: step for step in self.steps}
         self.machine = self._build_machine()
+
+    @classmethod
+    def one_question(
+        cls,
+        name: str,
+        title: str,
+        question: Step,
+        complete: Complete,
+        *,
+        commands: tuple[str, ...],
+        action: Action | None,
+        confirm: bool = False,
+        begin: Hook | None = None,
+        **options: Any,
+    ) -> Flow:
+        """A flow of one question, acted on as soon as it is answered unless ``confirm``
+        (``/trangthai``, ``/ngonngu``, ``/mamoi``)."""
+        return cls(
+            name,
+            title=title,
+            steps=[question],
+            complete=complete,
+            confirm=confirm,
+            begin=begin,
+            commands=commands,
+            action=action,
+            **options,
+        )
+
+    @classmethod
+    def at_once(
+        cls,
+        name: str,
+        title: str,
+        complete: Complete,
+        *,
+        step: str,
+        commands: tuple[str, ...],
+        action: Action | None,
+        answer_title: str | None = None,
+    ) -> Flow:
+        """A command that acts at once (``/web``, ``/dulieucuatoi``, ``/rutdongy``): its one
+        yes/no step (``step``, titled ``answer_title`` in a draft) is answered "yes" when it
+        starts, so nothing is asked."""
+        question = Step(step, title, yes_no(), title=answer_title or title)
+        begin = answered_at_once(step, "yes")
+        return cls.one_question(
+            name, title, question, complete, commands=commands, action=action, begin=begin
+        )
 
     def _build_machine(self) -> Machine:
         names = [step.name for step in self.steps]

@@ -54,15 +54,15 @@ async def redeem(answers: dict[str, Any], ctx: FlowContext) -> Completion:
 
 
 def join_flow() -> Flow:
-    return Flow(
+    code = Step("code", N_("join.ask_code"), InviteCode(), title=N_("join.code"))
+    # A role keeps the member's name and place of work: the notice comes first.
+    return Flow.one_question(
         "join",
-        title=N_("menu.join"),
-        steps=[Step("code", N_("join.ask_code"), InviteCode(), title=N_("join.code"))],
-        complete=redeem,
-        confirm=False,
+        N_("menu.join"),
+        code,
+        redeem,
         commands=("join", "mamoi", "thamgia"),
         action=Action.JOIN,
         recognise=looks_like_invite_code,
-        # A role keeps the member's name and place of work: the notice comes first.
         needs_consent=True,
     )
