@@ -207,6 +207,11 @@ class ScopedPlace(PlaceByName):
         check_length(text, 2, 100)
         return Accepted({"query": text})
 
+    async def picked(self, ctx: FlowContext, answer: dict[str, Any]) -> Place:
+        """The place this question's ``answer`` names, checked again when the flow completes
+        with the question's own scope (``pick_place``)."""
+        return await pick_place(ctx, answer["code"], self.action, self.kinds)
+
 
 # -- an item of a numbered list ----------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.choosing import ScopedPlace, pick_place
+from conversations.choosing import ScopedPlace
 from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.movement_year import (
@@ -22,6 +22,7 @@ from conversations.replies import Text
 
 STANDING_FLOW = "standing"
 REPORTED_PLACES = frozenset({COMMUNE, PROVINCE})
+REPORTED_PLACE = ScopedPlace(Action.ASSESS_UNITS, REPORTED_PLACES)
 
 
 async def show_standing(answers: dict[str, Any], ctx: FlowContext) -> Completion:
@@ -60,7 +61,7 @@ async def only_place(answers: dict[str, Any], ctx: FlowContext) -> Redirect | No
 
 
 async def make_report(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    place = await pick_place(ctx, answers["place"]["code"], Action.ASSESS_UNITS, REPORTED_PLACES)
+    place = await REPORTED_PLACE.picked(ctx, answers["place"])
     span = SpanOfYear.parse(answers["span"])
     assert span is not None  # SpanAnswer stores only what it parses
     return Completion(
@@ -82,7 +83,7 @@ def report_draft_flow() -> Flow:
             Step(
                 "place",
                 N_("year.report.ask_place"),
-                ScopedPlace(Action.ASSESS_UNITS, REPORTED_PLACES),
+                REPORTED_PLACE,
                 title=N_("year.report.title_place"),
             ),
             Step(
