@@ -8,7 +8,7 @@ conversation is added to it as a model for the duration of one inbound message.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -254,24 +254,8 @@ class Flow:
                     }
                 )
             transitions.append({"trigger": "advance", "source": source, "dest": end})
-            for target in reversed(self.steps[:index]):
-                transitions.append(
-                    {
-                        "trigger": "back",
-                        "source": source,
-                        "dest": target.name,
-                        "conditions": [self._applies(target)],
-                    }
-                )
-        for target in reversed(self.steps):
-            transitions.append(
-                {
-                    "trigger": "back",
-                    "source": SUMMARY,
-                    "dest": target.name,
-                    "conditions": [self._applies(target)],
-                }
-            )
+            transitions.extend(self._back(source, reversed(self.steps[:index])))
+        transitions.extend(self._back(SUMMARY, reversed(self.steps)))
         transitions.append({"trigger": "edit", "source": SUMMARY, "dest": EDIT})
         transitions.append({"trigger": "back", "source": EDIT, "dest": SUMMARY})
         transitions.append({"trigger": "review", "source": "*", "dest": SUMMARY})
@@ -286,6 +270,19 @@ class Flow:
             auto_transitions=False,
             ignore_invalid_triggers=True,
         )
+
+    @classmethod
+    def _back(cls, source: str, targets: Iterable[Step]) -> list[dict[str, Any]]:
+        """ "back" from ``source``: to the first of ``targets`` (nearest first) that applies."""
+        return [
+            {
+                "trigger": "back",
+                "source": source,
+                "dest": target.name,
+                "conditions": [cls._applies(target)],
+            }
+            for target in targets
+        ]
 
     @staticmethod
     def _applies(step: Step) -> Callable[[EventData], bool]:
