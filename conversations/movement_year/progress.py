@@ -13,10 +13,9 @@ from conversations.movement_year import (
     MakeReportDraft,
     ShowStanding,
     SpanOfYear,
-    outermost_places,
 )
 from conversations.movement_year.fields import HALF_YEAR, YEAR, SpanAnswer
-from conversations.places import COMMUNE, PROVINCE
+from conversations.places import COMMUNE, PROVINCE, outermost
 from conversations.policy import Action, scopes
 from conversations.replies import Text
 
@@ -26,7 +25,7 @@ REPORTED_PLACE = ScopedPlace(Action.ASSESS_UNITS, REPORTED_PLACES)
 
 
 async def show_standing(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    places = outermost_places(scopes(ctx.member.roles, Action.LATE_REPORTS))
+    places = outermost(scopes(ctx.member.roles, Action.LATE_REPORTS))
     places = [place for place in places if place.kind in REPORTED_PLACES]
     if not places:
         return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
@@ -52,7 +51,7 @@ async def only_place(answers: dict[str, Any], ctx: FlowContext) -> Redirect | No
     """An admin of one commune or province is not asked which."""
     places = [
         place
-        for place in outermost_places(scopes(ctx.member.roles, Action.ASSESS_UNITS))
+        for place in outermost(scopes(ctx.member.roles, Action.ASSESS_UNITS))
         if place.kind in REPORTED_PLACES
     ]
     if len(places) != 1:
