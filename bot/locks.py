@@ -1,8 +1,8 @@
 """Per-user ordering inside one process: two messages of one user are never handled at once.
 
 Across processes a PostgreSQL advisory lock per user does the same job for the length of the
-transaction (``storage.updates.lock_user``), and the conversation row's version check catches
-anything else (see processor.py).
+transaction (``storage.reply_path.updates.lock_user``), and the conversation row's version
+check catches anything else (see processor.py).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from conversations.parsing import fold
 from conversations.places import Place
 from conversations.policy import Grant, Role
 from storage.areas import AreaRecord, NewArea, area_by_code, find_areas
-from storage.roles import RoleRecord, active_roles
+from storage.people.roles import RoleRecord, active_roles
 
 __all__ = [
     "PlaceRecords",

@@ -42,12 +42,12 @@ from storage.conversations import (
 )
 from storage.database import Database
 from storage.errors import is_transient
-from storage.invitations import DuplicateInvitationCode, InvitationTaken
-from storage.members import mark_identity_inactive
 from storage.monthly_reports import ReportTaken
-from storage.replies import replies_for_update, store_replies
+from storage.people.invitations import DuplicateInvitationCode, InvitationTaken
+from storage.people.members import mark_identity_inactive
+from storage.reply_path.replies import replies_for_update, store_replies
+from storage.reply_path.updates import advance_update_order, claim_update, lock_user
 from storage.tips import DuplicateTipCode
-from storage.updates import advance_update_order, claim_update, lock_user
 
 log = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
 from conversations.localtime import LOCAL_TIME
-from storage.outbox import REMINDER
-from storage.updates import claim_update
+from storage.delivery.outbox import REMINDER
+from storage.reply_path.updates import claim_update
 
 log = logging.getLogger(__name__)
 

@@ -153,14 +153,42 @@ def _place_option(place: dict[str, Any]) -> str:
     return f"place:{place['code']}"
 
 
-class ScopedPlace(Field):
+class PlaceByName(Field):
+    """The base of a question answered by a place's name or code (accents optional), searched
+    among the places of ``kinds`` where the member may do ``action``: ``answer`` is what is kept
+    of the place found; ``not_found`` and ``which`` are said when none or several fit. A
+    subclass says how the question is put and read (``query``: the text to search)."""
+
+    not_found = N_("place.not_found")
+    which = N_("place.which")
+
+    def __init__(
+        self,
+        action: Action,
+        kinds: frozenset[str],
+        answer: Callable[[Place], dict[str, Any]] = _code_and_name,
+    ) -> None:
+        self.action = action
+        self.kinds = kinds
+        self.answer = answer
+
+    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
+        query = accepted.value.get("query")
+        if query is None:
+            return accepted
+        found = await places_named(records, ctx.roles, query, self.action, self.kinds)
+        return answer_found(
+            found, query, ctx, self.answer, not_found=self.not_found, which=self.which
+        )
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        return str(value.get("name", "")) if isinstance(value, dict) else str(value)
+
+
+class ScopedPlace(PlaceByName):
     """A place where the member may do ``action``, typed as its code or name (accents
     optional); when several fit, they are offered as choices, those of that very name
     first and then those "gần giống" (similar), as the tip's commune is."""
-
-    def __init__(self, action: Action, kinds: frozenset[str]) -> None:
-        self.action = action
-        self.kinds = kinds
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         offered = tuple(
@@ -179,22 +207,10 @@ class ScopedPlace(Field):
         check_length(text, 2, 100)
         return Accepted({"query": text})
 
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
-        query = accepted.value.get("query")
-        if query is None:
-            return accepted
-        found = await places_named(records, ctx.roles, query, self.action, self.kinds)
-        return answer_found(
-            found,
-            query,
-            ctx,
-            _code_and_name,
-            not_found=N_("place.not_found"),
-            which=N_("place.which"),
-        )
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        return str(value.get("name", "")) if isinstance(value, dict) else str(value)
+    async def picked(self, ctx: FlowContext, answer: dict[str, Any]) -> Place:
+        """The place this question's ``answer`` names, checked again when the flow completes
+        with the question's own scope (``pick_place``)."""
+        return await pick_place(ctx, answer["code"], self.action, self.kinds)
 
 
 # -- an item of a numbered list ----------------------------------------------------------------

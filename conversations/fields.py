@@ -108,9 +108,11 @@ def check_length(text: str, minimum: int, maximum: int) -> None:
 class Field(ABC):
     """One kind of input."""
 
-    @abstractmethod
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        """The reply that asks for this field; ``text`` is the translated prompt."""
+        """The reply that asks for this field; ``text`` is the translated prompt. Most fields
+        are answered by typing and ask with the prompt alone; a field that offers choices, or
+        a location button, says so here."""
+        return Text(text)
 
     @abstractmethod
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
@@ -227,9 +229,6 @@ class FreeText(Field):
         self.min_length = min_length
         self.max_length = max_length
 
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Text(text)
-
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
         check_length(text, self.min_length, self.max_length)
@@ -298,9 +297,6 @@ class Number(Field):
         self.maximum = maximum
         self.may_be_unknown = may_be_unknown
 
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Text(text)
-
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
         if self.may_be_unknown and fold(text) in unknown_answer_words(ctx):
@@ -322,9 +318,6 @@ class Number(Field):
 
 class DateField(Field):
     """A past or present date: dd/mm/yyyy, d/m, "hôm nay", "hôm qua"."""
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Text(text)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
@@ -509,9 +502,6 @@ MEDIA_KIND_LABELS = {
 class Phone(Field):
     """A Vietnamese phone number, stored as +84…."""
 
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Text(text)
-
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
         try:
@@ -542,9 +532,6 @@ def format_tip_code(code: str) -> str:
 
 class TipCode(Field):
     """A tip's code as the user typed it (any case, with or without the dash)."""
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Text(text)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)

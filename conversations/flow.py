@@ -8,7 +8,7 @@ conversation is added to it as a model for the duration of one inbound message.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from transitions import EventData, Machine
 
 from conversations.effects import Effect
-from conversations.fields import Field, FieldContext, Reads
+from conversations.fields import Field, FieldContext, Reads, yes_no
 from conversations.i18n import Catalogues
 from conversations.policy import Action, Member
 from conversations.replies import Reply
@@ -188,6 +188,55 @@ class Flow:
         self.by_name = {step.name: step for step in self.steps}
         self.machine = self._build_machine()
 
+    @classmethod
+    def one_question(
+        cls,
+        name: str,
+        title: str,
+        question: Step,
+        complete: Complete,
+        *,
+        commands: tuple[str, ...],
+        action: Action | None,
+        confirm: bool = False,
+        begin: Hook | None = None,
+        **options: Any,
+    ) -> Flow:
+        """A flow of one question, acted on as soon as it is answered unless ``confirm``
+        (``/trangthai``, ``/ngonngu``, ``/mamoi``)."""
+        return cls(
+            name,
+            title=title,
+            steps=[question],
+            complete=complete,
+            confirm=confirm,
+            begin=begin,
+            commands=commands,
+            action=action,
+            **options,
+        )
+
+    @classmethod
+    def at_once(
+        cls,
+        name: str,
+        title: str,
+        complete: Complete,
+        *,
+        step: str,
+        commands: tuple[str, ...],
+        action: Action | None,
+        answer_title: str | None = None,
+    ) -> Flow:
+        """A command that acts at once (``/web``, ``/dulieucuatoi``, ``/rutdongy``): its one
+        yes/no step (``step``, titled ``answer_title`` in a draft) is answered "yes" when it
+        starts, so nothing is asked."""
+        question = Step(step, title, yes_no(), title=answer_title or title)
+        begin = answered_at_once(step, "yes")
+        return cls.one_question(
+            name, title, question, complete, commands=commands, action=action, begin=begin
+        )
+
     def _build_machine(self) -> Machine:
         names = [step.name for step in self.steps]
         end = SUMMARY if self.confirm else FINISHED
@@ -205,24 +254,8 @@ class Flow:
                     }
                 )
             transitions.append({"trigger": "advance", "source": source, "dest": end})
-            for target in reversed(self.steps[:index]):
-                transitions.append(
-                    {
-                        "trigger": "back",
-                        "source": source,
-                        "dest": target.name,
-                        "conditions": [self._applies(target)],
-                    }
-                )
-        for target in reversed(self.steps):
-            transitions.append(
-                {
-                    "trigger": "back",
-                    "source": SUMMARY,
-                    "dest": target.name,
-                    "conditions": [self._applies(target)],
-                }
-            )
+            transitions.extend(self._back(source, reversed(self.steps[:index])))
+        transitions.extend(self._back(SUMMARY, reversed(self.steps)))
         transitions.append({"trigger": "edit", "source": SUMMARY, "dest": EDIT})
         transitions.append({"trigger": "back", "source": EDIT, "dest": SUMMARY})
         transitions.append({"trigger": "review", "source": "*", "dest": SUMMARY})
@@ -237,6 +270,19 @@ class Flow:
             auto_transitions=False,
             ignore_invalid_triggers=True,
         )
+
+    @classmethod
+    def _back(cls, source: str, targets: Iterable[Step]) -> list[dict[str, Any]]:
+        """ "back" from ``source``: to the first of ``targets`` (nearest first) that applies."""
+        return [
+            {
+                "trigger": "back",
+                "source": source,
+                "dest": target.name,
+                "conditions": [cls._applies(target)],
+            }
+            for target in targets
+        ]
 
     @staticmethod
     def _applies(step: Step) -> Callable[[EventData], bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TypedDict, Unpack
 
 from conversations.broadcasts.compose import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
 from conversations.calendar import ReportCalendar
@@ -104,16 +105,22 @@ MAIN_MENU: list[MenuEntry] = [
 ]
 
 
+class FlowSettings(TypedDict, total=False):
+    """What a deployment's settings say to the flows (``build_engine`` says what each is)."""
+
+    bot_username: str | None
+    report_calendar: ReportCalendar | None
+    privacy_terms: PrivacyTerms | None
+    web_base_url: str | None
+    thread_messages_per_hour: int
+    year_calendar: YearCalendar | None
+
+
 def build_engine(
     catalogues: Catalogues,
     *,
     draft_ttl: timedelta = timedelta(hours=24),
-    bot_username: str | None = None,
-    report_calendar: ReportCalendar | None = None,
-    privacy_terms: PrivacyTerms | None = None,
-    web_base_url: str | None = None,
-    thread_messages_per_hour: int = THREAD_MESSAGES_PER_HOUR,
-    year_calendar: YearCalendar | None = None,
+    **settings: Unpack[FlowSettings],
 ) -> Engine:
     """The engine with every flow this release offers, in menu order.
 
@@ -124,15 +131,7 @@ def build_engine(
     side of a tip's thread writes per hour; ``year_calendar`` the movement's yearly deadlines
     (settings).
     """
-    flows = menu_flows(
-        bot_username,
-        report_calendar,
-        privacy_terms,
-        web_base_url=web_base_url,
-        thread_messages_per_hour=thread_messages_per_hour,
-        year_calendar=year_calendar,
-    )
-    return Engine(flows, catalogues, menu=MAIN_MENU, draft_ttl=draft_ttl)
+    return Engine(menu_flows(**settings), catalogues, menu=MAIN_MENU, draft_ttl=draft_ttl)
 
 
 def draft_lifetimes(draft_ttl: timedelta) -> DraftLifetimes:
@@ -141,16 +140,11 @@ def draft_lifetimes(draft_ttl: timedelta) -> DraftLifetimes:
     return DraftLifetimes.of_flows(draft_ttl, menu_flows())
 
 
-def menu_flows(
-    bot_username: str | None = None,
-    report_calendar: ReportCalendar | None = None,
-    privacy_terms: PrivacyTerms | None = None,
-    web_base_url: str | None = None,
-    thread_messages_per_hour: int = THREAD_MESSAGES_PER_HOUR,
-    year_calendar: YearCalendar | None = None,
-) -> list[Flow]:
+def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
     """Every flow this release offers, in menu order."""
-    per_hour = thread_messages_per_hour
+    per_hour = settings.get("thread_messages_per_hour", THREAD_MESSAGES_PER_HOUR)
+    report_calendar = settings.get("report_calendar")
+    year_calendar = settings.get("year_calendar")
     return [
         tip_flow(),
         status_flow(),
@@ -171,7 +165,7 @@ def menu_flows(
         asking_flow(per_hour),
         marking_flow(),
         roles_flow(),
-        invite_flow(bot_username),
+        invite_flow(settings.get("bot_username")),
         staff_flow(),
         revoke_flow(),
         add_area_flow(),
@@ -188,11 +182,11 @@ def menu_flows(
         turnout_flow(),
         overview_flow(report_calendar),
         export_flow(report_calendar),
-        consent_flow(privacy_terms or PrivacyTerms()),
+        consent_flow(settings.get("privacy_terms") or PrivacyTerms()),
         withdraw_flow(),
         my_data_flow(),
         erase_flow(),
-        web_login_flow(web_base_url),
+        web_login_flow(settings.get("web_base_url")),
         standard_register_flow(year_calendar),
         standing_flow(),
         recognition_flow(year_calendar),

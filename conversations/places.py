@@ -8,6 +8,7 @@ string prefix test.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -113,6 +114,16 @@ def commune_path(path: str) -> str | None:
 def is_inside(path: str, ancestor_path: str) -> bool:
     """True when the place at ``path`` is ``ancestor_path`` itself or lies below it."""
     return bool(path) and bool(ancestor_path) and path.startswith(ancestor_path)
+
+
+def outermost(places: Iterable[Place]) -> list[Place]:
+    """The places not inside another of them, so that nested roles count nothing twice."""
+    unique = {place.path: place for place in places}
+    return [
+        place
+        for path, place in sorted(unique.items())
+        if not any(other != path and is_inside(path, other) for other in unique)
+    ]
 
 
 @dataclass(frozen=True)

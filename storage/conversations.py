@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import conversations, dialect_name, identities, labelled, members
 from storage.errors import ConcurrentUpdate
-from storage.members import (
+from storage.people.members import (
     IDENTITY_COLUMNS,
     IDENTITY_MATCH,
     MemberRecord,

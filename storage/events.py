@@ -26,7 +26,7 @@ from storage._sql import (
     place_columns,
     with_place,
 )
-from storage.outbox import CANCELLED, QUEUED
+from storage.delivery.outbox import CANCELLED, QUEUED
 
 __all__ = [
     "EventRecord",

@@ -43,7 +43,7 @@ from storage._sql import (
     tip_messages,
     tips,
 )
-from storage.outbox import FINISHED
+from storage.delivery.outbox import FINISHED
 
 __all__ = [
     "AUDIT_ENTRIES",

@@ -31,7 +31,7 @@ from storage.broadcasts import (
     insert_broadcast,
     set_broadcast_status,
 )
-from storage.outbox import cancel_broadcast_copies
+from storage.delivery.outbox import cancel_broadcast_copies
 
 BROADCAST_CREATED = "broadcast.created"
 BROADCAST_CANCELLED = "broadcast.cancelled"

@@ -17,8 +17,8 @@ from storage.broadcasts import (
     broadcast_by_id,
     list_broadcasts,
 )
-from storage.outbox import count_by_broadcast
-from storage.preferences import campaigns_enabled
+from storage.delivery.outbox import count_by_broadcast
+from storage.people.preferences import campaigns_enabled
 from storage.tables import utcnow
 
 # The outbox statuses a broadcast's progress counts its copies by.

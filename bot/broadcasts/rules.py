@@ -32,7 +32,7 @@ from storage.broadcasts import (
     recipients_page,
     set_broadcast_status,
 )
-from storage.outbox import BROADCAST, NOTICE, NewMessage, count_by_broadcast, enqueue_many
+from storage.delivery.outbox import BROADCAST, NOTICE, NewMessage, count_by_broadcast, enqueue_many
 
 # Copies written per tick: a minute of Telegram's 30/s is 1,800, so the senders never wait.
 FANOUT_BATCH = 5_000

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
-from storage.outbox import (
+from storage.delivery.outbox import (
     BROADCAST,
     TIP_NOTICE,
     URGENT,

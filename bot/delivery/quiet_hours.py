@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from conversations.localtime import LOCAL_TIME
-from storage.outbox import TIP_NOTICE, URGENT
+from storage.delivery.outbox import TIP_NOTICE, URGENT
 
 LOCAL_ZONE = LOCAL_TIME
 

@@ -55,7 +55,7 @@ from bot.delivery.transports import (
 )
 from bot.retrying import RetryPolicy
 from storage.database import Database
-from storage.outbox import (
+from storage.delivery.outbox import (
     ClaimedMessage,
     LeaseOwner,
     claim_due,

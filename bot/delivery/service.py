@@ -34,7 +34,7 @@ from bot.settings import Settings
 from bot.tips.delivery import thread_messages_finished
 from conversations.i18n import Catalogues
 from storage.database import Database
-from storage.outbox import LeaseOwner, lock_worker_name, unlock_worker_name
+from storage.delivery.outbox import LeaseOwner, lock_worker_name, unlock_worker_name
 from storage.tables import utcnow
 
 log = logging.getLogger(__name__)

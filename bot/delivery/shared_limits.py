@@ -1,7 +1,7 @@
 """One rate budget per bot token, shared by every process on PostgreSQL.
 
 ``SharedRateLimiter`` is the process's ``RateLimiter`` (its own priorities, pauses and chat
-gaps) that also takes every send's slot from the database (``storage.send_budget``): the
+gaps) that also takes every send's slot from the database (``storage.delivery.send_budget``): the
 chat's slot first (an outbox message defers a chat that is not free, a reply waits for it),
 then one of the channel's. So N processes behind one token
 send together at the platform's rate and never above it, and a reply still goes first: it may
@@ -39,7 +39,7 @@ from bot.delivery.limits import (
     platform_limiters,
 )
 from storage.database import Database
-from storage.send_budget import (
+from storage.delivery.send_budget import (
     claim_chat_slot,
     claim_chat_slot_if_free,
     claim_send_slot,

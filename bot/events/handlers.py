@@ -27,6 +27,7 @@ from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.policy import Action, PolicyViolation, may
 from storage.areas import area_by_id
+from storage.delivery.outbox import NOTICE
 from storage.events import (
     NewEvent,
     cancel_event,
@@ -39,7 +40,6 @@ from storage.events import (
     set_turnout,
     withdraw_queued_messages,
 )
-from storage.outbox import NOTICE
 
 
 async def _event(ctx: EffectContext, event_id: int) -> EventView:

@@ -18,8 +18,8 @@ from conversations.incidents import ReportIncident
 from conversations.localtime import shown
 from conversations.policy import Action, Grant, PolicyViolation, Role, may
 from storage.areas import area_by_id
+from storage.delivery.outbox import URGENT
 from storage.incidents import NewIncident, insert_incident
-from storage.outbox import URGENT
 
 # The officers' message, by the reporter's role and the severity: both are words, and the
 # message is rendered later in each officer's own language.

@@ -11,7 +11,7 @@ from conversations.incidents import IncidentRecipients
 from conversations.places import COMMUNE
 from conversations.policy import Role
 from storage.areas import area_by_code
-from storage.roles import roles_within
+from storage.people.roles import roles_within
 
 
 async def incident_recipients(session: AsyncSession, place_path: str) -> IncidentRecipients:

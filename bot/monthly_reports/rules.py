@@ -25,7 +25,7 @@ from conversations.fields import format_tip_code
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
 from conversations.places import RESIDENTIAL, is_inside
-from storage.outbox import DIGEST
+from storage.delivery.outbox import DIGEST
 from storage.reminders import (
     AreaHolder,
     NewTipLine,

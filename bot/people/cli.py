@@ -26,9 +26,9 @@ from conversations.people.invitations import (
 from conversations.policy import GRANTABLE, ROLE_PLACES, Role, fits_place
 from storage.areas import area_by_code
 from storage.audit import INVITATION_CREATED, ROLE_GRANTED, ROLE_REVOKED
-from storage.invitations import DuplicateInvitationCode, create_invitation
-from storage.members import find_or_create_member
-from storage.roles import grant_role, revoke_role, roles_within
+from storage.people.invitations import DuplicateInvitationCode, create_invitation
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role, revoke_role, roles_within
 from storage.tables import utcnow
 from storage.web_sessions import end_member_sessions
 

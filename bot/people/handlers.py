@@ -43,11 +43,11 @@ from storage.audit import (
     record_audit,
 )
 from storage.code_attempts import save_code_attempts
-from storage.invitations import claim_invitation, create_invitation
-from storage.members import set_locale
-from storage.outbox import NOTICE
-from storage.preferences import set_campaigns, set_reminders
-from storage.roles import grant_role, revoke_role, role_by_id
+from storage.delivery.outbox import NOTICE
+from storage.people.invitations import claim_invitation, create_invitation
+from storage.people.members import set_locale
+from storage.people.preferences import set_campaigns, set_reminders
+from storage.people.roles import grant_role, revoke_role, role_by_id
 from storage.tips import find_tip_by_code
 from storage.web_sessions import end_member_sessions
 

@@ -12,9 +12,9 @@ from conversations.policy import Role
 from conversations.secret_codes import CodeAttempts, CodeKind
 from storage.areas import area_by_id
 from storage.code_attempts import load_code_attempts
-from storage.invitations import find_invitation
-from storage.preferences import reminders_enabled
-from storage.roles import roles_within
+from storage.people.invitations import find_invitation
+from storage.people.preferences import reminders_enabled
+from storage.people.roles import roles_within
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.reply_path.codec import decode_replies
 from conversations.replies import Reply
-from storage.replies import StoredReplies
+from storage.reply_path.replies import StoredReplies
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Replies as JSON, for storing them until they are sent (``storage.replies``).
+"""Replies as JSON, for storing them until they are sent (``storage.reply_path.replies``).
 
 Every reply type of ``conversations.replies`` round-trips exactly; a file made for the user (an
 export, at most ``bot.exports.handlers.MAX_CHAT_BYTES``) travels as base64 beside its caption

@@ -31,8 +31,8 @@ from bot.reply_path import Batch, stored_batch
 from bot.retrying import RetryPolicy
 from conversations.localtime import utcnow
 from storage.database import Database
-from storage.members import mark_identity_inactive
-from storage.replies import (
+from storage.people.members import mark_identity_inactive
+from storage.reply_path.replies import (
     finish_replies,
     forget_unsent_replies,
     record_progress,

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.tips.thread import THREAD_MESSAGE, tell_officers
 from conversations.i18n import N_
-from storage.outbox import ClaimedMessage
+from storage.delivery.outbox import ClaimedMessage
 from storage.tips import mark_thread_delivered, tip_of_message
 
 

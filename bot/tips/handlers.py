@@ -36,7 +36,7 @@ from conversations.tips import (
 from conversations.tips.report import CATEGORIES
 from storage.areas import area_by_id
 from storage.audit import record_audit
-from storage.outbox import TIP_NOTICE, NewMessage, enqueue
+from storage.delivery.outbox import TIP_NOTICE, NewMessage, enqueue
 from storage.tips import (
     NewAttachment,
     NewTip,

@@ -20,7 +20,7 @@ from conversations.tips import (
     TipStatus,
 )
 from storage.areas import area_by_id
-from storage.roles import active_roles
+from storage.people.roles import active_roles
 from storage.tips import (
     ThreadMessage,
     TipRecord,

@@ -29,7 +29,7 @@ from bot.tips.handlers import category_label
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import LOCAL_TIME
-from storage.outbox import DIGEST, TIP_NOTICE
+from storage.delivery.outbox import DIGEST, TIP_NOTICE
 from storage.tips import (
     StaffMember,
     UnacknowledgedTip,

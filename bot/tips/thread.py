@@ -29,7 +29,7 @@ from conversations.tips import (
     may_ask,
 )
 from storage.areas import area_by_id
-from storage.outbox import TIP_NOTICE, reachable_identity
+from storage.delivery.outbox import TIP_NOTICE, reachable_identity
 from storage.tips import (
     OFFICER,
     TIPSTER,

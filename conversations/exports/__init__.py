@@ -10,7 +10,6 @@ The reads are a part of ``conversations.ports.Records``, so this module must not
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -19,7 +18,8 @@ from typing import Protocol
 from conversations.calendar import period_end, period_start, previous_period
 from conversations.effects import Effect
 from conversations.i18n import N_
-from conversations.places import Place, is_inside
+from conversations.places import Place
+from conversations.places import outermost as outermost  # the web pages import it from here
 from conversations.targets import DEFAULT_TARGETS, MODELS, PROPAGANDA
 
 # Households that signed the safety pledge, per commune and area; active self-managed models
@@ -65,16 +65,6 @@ def activity_window(period: str) -> tuple[date, date]:
 def coverage(households: int, pledged: int) -> float | None:
     """Pledged households as a share of households; None when there are no households."""
     return pledged / households if households > 0 else None
-
-
-def outermost(places: Iterable[Place]) -> list[Place]:
-    """The places not inside another of them, so that nested roles count nothing twice."""
-    unique = {place.path: place for place in places}
-    return [
-        place
-        for path, place in sorted(unique.items())
-        if not any(other != path and is_inside(path, other) for other in unique)
-    ]
 
 
 @dataclass

@@ -7,6 +7,7 @@ every place where the member's roles allow it, nested places counted once.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from conversations.calendar import ReportCalendar, previous_period, shown_period
@@ -99,11 +100,7 @@ async def make_export(
 
 
 def export_flow(calendar: ReportCalendar | None = None) -> Flow:
-    calendar = calendar or ReportCalendar()
-
-    async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-        return await make_export(answers, ctx, calendar)
-
+    complete = partial(make_export, calendar=calendar or ReportCalendar())
     return Flow(
         "export",
         title=N_("menu.export"),
@@ -221,11 +218,7 @@ async def show_overview(
 
 
 def overview_flow(calendar: ReportCalendar | None = None) -> Flow:
-    calendar = calendar or ReportCalendar()
-
-    async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-        return await show_overview(answers, ctx, calendar)
-
+    complete = partial(show_overview, calendar=calendar or ReportCalendar())
     return Flow(
         "overview",
         title=N_("menu.overview"),

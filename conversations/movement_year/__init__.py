@@ -249,13 +249,3 @@ def may_assess(grants: Iterable[Grant], place: Place) -> bool:
         and is_inside(place.path, grant.place.path)
         for grant in grants
     )
-
-
-def outermost_places(places: Iterable[Place]) -> list[Place]:
-    """The places not inside another of them, so that nested roles count nothing twice."""
-    unique = {place.path: place for place in places}
-    return [
-        place
-        for path, place in sorted(unique.items())
-        if not any(other != path and is_inside(path, other) for other in unique)
-    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.choosing import ScopedPlace, pick_place
+from conversations.choosing import ScopedPlace
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
@@ -33,13 +33,15 @@ DECISION = Choice(
     ),
 )
 GRADED_UNITS = RESIDENTIAL | {COMMUNE}
+RECOGNISED_AREA = ScopedPlace(Action.ASSESS_UNITS, RESIDENTIAL)
+GRADED_UNIT = ScopedPlace(Action.ASSESS_UNITS, GRADED_UNITS)
 
 
 def recognition_flow(calendar: YearCalendar | None = None) -> Flow:
     calendar = calendar or YearCalendar()
 
     async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-        area = await pick_place(ctx, answers["area"]["code"], Action.ASSESS_UNITS, RESIDENTIAL)
+        area = await RECOGNISED_AREA.picked(ctx, answers["area"])
         if not may_assess(ctx.member.roles, area):
             return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
         year = calendar.assessed_year(ctx.today)
@@ -65,7 +67,7 @@ def recognition_flow(calendar: YearCalendar | None = None) -> Flow:
             Step(
                 "area",
                 N_("year.recognise.ask_area"),
-                ScopedPlace(Action.ASSESS_UNITS, RESIDENTIAL),
+                RECOGNISED_AREA,
                 title=N_("year.recognise.title_area"),
             ),
             Step(
@@ -82,7 +84,7 @@ def grading_flow(calendar: YearCalendar | None = None) -> Flow:
     calendar = calendar or YearCalendar()
 
     async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-        unit = await pick_place(ctx, answers["unit"]["code"], Action.ASSESS_UNITS, GRADED_UNITS)
+        unit = await GRADED_UNIT.picked(ctx, answers["unit"])
         if not may_assess(ctx.member.roles, unit):
             # A commune's admin cannot grade their own commune: its province does.
             return Completion(
@@ -102,12 +104,7 @@ def grading_flow(calendar: YearCalendar | None = None) -> Flow:
         action=Action.ASSESS_UNITS,
         complete=complete,
         steps=[
-            Step(
-                "unit",
-                N_("year.grade.ask_unit"),
-                ScopedPlace(Action.ASSESS_UNITS, GRADED_UNITS),
-                title=N_("year.grade.title_unit"),
-            ),
+            Step("unit", N_("year.grade.ask_unit"), GRADED_UNIT, title=N_("year.grade.title_unit")),
             Step("grade", N_("year.grade.ask_grade"), GRADES, title=N_("year.grade.title_grade")),
         ],
     )

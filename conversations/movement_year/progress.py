@@ -6,26 +6,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.choosing import ScopedPlace, pick_place
+from conversations.choosing import ScopedPlace
 from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.movement_year import (
     MakeReportDraft,
     ShowStanding,
     SpanOfYear,
-    outermost_places,
 )
 from conversations.movement_year.fields import HALF_YEAR, YEAR, SpanAnswer
-from conversations.places import COMMUNE, PROVINCE
+from conversations.places import COMMUNE, PROVINCE, outermost
 from conversations.policy import Action, scopes
 from conversations.replies import Text
 
 STANDING_FLOW = "standing"
 REPORTED_PLACES = frozenset({COMMUNE, PROVINCE})
+REPORTED_PLACE = ScopedPlace(Action.ASSESS_UNITS, REPORTED_PLACES)
 
 
 async def show_standing(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    places = outermost_places(scopes(ctx.member.roles, Action.LATE_REPORTS))
+    places = outermost(scopes(ctx.member.roles, Action.LATE_REPORTS))
     places = [place for place in places if place.kind in REPORTED_PLACES]
     if not places:
         return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
@@ -51,7 +51,7 @@ async def only_place(answers: dict[str, Any], ctx: FlowContext) -> Redirect | No
     """An admin of one commune or province is not asked which."""
     places = [
         place
-        for place in outermost_places(scopes(ctx.member.roles, Action.ASSESS_UNITS))
+        for place in outermost(scopes(ctx.member.roles, Action.ASSESS_UNITS))
         if place.kind in REPORTED_PLACES
     ]
     if len(places) != 1:
@@ -60,7 +60,7 @@ async def only_place(answers: dict[str, Any], ctx: FlowContext) -> Redirect | No
 
 
 async def make_report(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    place = await pick_place(ctx, answers["place"]["code"], Action.ASSESS_UNITS, REPORTED_PLACES)
+    place = await REPORTED_PLACE.picked(ctx, answers["place"])
     span = SpanOfYear.parse(answers["span"])
     assert span is not None  # SpanAnswer stores only what it parses
     return Completion(
@@ -82,7 +82,7 @@ def report_draft_flow() -> Flow:
             Step(
                 "place",
                 N_("year.report.ask_place"),
-                ScopedPlace(Action.ASSESS_UNITS, REPORTED_PLACES),
+                REPORTED_PLACE,
                 title=N_("year.report.title_place"),
             ),
             Step(

@@ -114,17 +114,24 @@ def _share(
     missing: Sequence[str],
 ) -> TargetStanding:
     figure, verdict = share_verdict(yes, no, len(missing), threshold)
+    return _share_standing(
+        target, threshold, figure, yes, yes + no + len(missing), verdict, missing
+    )
+
+
+def _share_standing(
+    target: Target,
+    threshold: float,
+    figure: float | None,
+    count: int,
+    total: int,
+    verdict: Verdict,
+    missing: Sequence[str],
+) -> TargetStanding:
+    """A share target's standing: ``count`` of ``total``, naming the first missing areas."""
+    shown = tuple(missing[:MISSING_SHOWN])
     return TargetStanding(
-        target.key,
-        target.name,
-        threshold,
-        True,
-        figure,
-        yes,
-        yes + no + len(missing),
-        verdict,
-        tuple(missing[:MISSING_SHOWN]),
-        len(missing),
+        target.key, target.name, threshold, True, figure, count, total, verdict, shown, len(missing)
     )
 
 
@@ -159,18 +166,7 @@ def propaganda(
             verdict = Verdict.MET
         elif ceiling + EPSILON < threshold:
             verdict = Verdict.NOT_MET
-    return TargetStanding(
-        target.key,
-        target.name,
-        threshold,
-        True,
-        figure,
-        pledged,
-        total,
-        verdict,
-        tuple(missing[:MISSING_SHOWN]),
-        len(missing),
-    )
+    return _share_standing(target, threshold, figure, pledged, total, verdict, missing)
 
 
 def registered(

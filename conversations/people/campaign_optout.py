@@ -28,15 +28,18 @@ async def set_campaigns(answers: dict[str, Any], ctx: FlowContext) -> Completion
 
 
 def _flow(name: str, commands: tuple[str, ...], choice: str | None) -> Flow:
-    return Flow(
+    title = N_("campaigns.menu")
+    question = Step("choice", N_("campaigns.ask"), ON_OFF, title=title)
+    # /dunglai and its opposite act at once with their choice; the menu item asks.
+    begin = answered_at_once("choice", choice) if choice else None
+    return Flow.one_question(
         name,
-        title=N_("campaigns.menu"),
-        steps=[Step("choice", N_("campaigns.ask"), ON_OFF, title=N_("campaigns.menu"))],
-        complete=set_campaigns,
-        confirm=False,
-        begin=answered_at_once("choice", choice) if choice else None,
+        title,
+        question,
+        set_campaigns,
         commands=commands,
         action=Action.CHOOSE_MESSAGES,
+        begin=begin,
     )
 
 

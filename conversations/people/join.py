@@ -13,15 +13,12 @@ from conversations.i18n import N_
 from conversations.people import AcceptInvitation
 from conversations.people.invitations import looks_like_invite_code, normalise_invite_code
 from conversations.policy import ROLE_LABELS, Action, Grant
-from conversations.replies import Inbound, Reply, Text
+from conversations.replies import Inbound, Text
 from conversations.secret_codes import CodeKind
 
 
 class InviteCode(Field):
     """An invitation code as typed: any case, with or without the dash."""
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        return Text(text)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         # A malformed code is answered later exactly like an unknown one.
@@ -54,15 +51,15 @@ async def redeem(answers: dict[str, Any], ctx: FlowContext) -> Completion:
 
 
 def join_flow() -> Flow:
-    return Flow(
+    code = Step("code", N_("join.ask_code"), InviteCode(), title=N_("join.code"))
+    # A role keeps the member's name and place of work: the notice comes first.
+    return Flow.one_question(
         "join",
-        title=N_("menu.join"),
-        steps=[Step("code", N_("join.ask_code"), InviteCode(), title=N_("join.code"))],
-        complete=redeem,
-        confirm=False,
+        N_("menu.join"),
+        code,
+        redeem,
         commands=("join", "mamoi", "thamgia"),
         action=Action.JOIN,
         recognise=looks_like_invite_code,
-        # A role keeps the member's name and place of work: the notice comes first.
         needs_consent=True,
     )

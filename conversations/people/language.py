@@ -26,12 +26,13 @@ async def save_language(answers: dict[str, Any], ctx: FlowContext) -> Completion
 
 
 def language_flow() -> Flow:
-    return Flow(
+    title = N_("menu.language")
+    locale = Step("locale", N_("language.prompt"), LANGUAGES, title=title)
+    return Flow.one_question(
         "language",
-        title=N_("menu.language"),
-        steps=[Step("locale", N_("language.prompt"), LANGUAGES, title=N_("menu.language"))],
-        complete=save_language,
-        confirm=False,
+        title,
+        locale,
+        save_language,
         commands=("language", "ngonngu", "lang"),
         action=Action.CHOOSE_LANGUAGE,
     )

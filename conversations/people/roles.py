@@ -49,12 +49,14 @@ async def leave_role(answers: dict[str, Any], ctx: FlowContext) -> Completion:
 
 
 def roles_flow() -> Flow:
-    return Flow(
+    role = Step("role", N_("roles.ask_leave"), OwnRole(), title=N_("roles.role"))
+    return Flow.one_question(
         "roles",
-        title=N_("menu.roles"),
-        steps=[Step("role", N_("roles.ask_leave"), OwnRole(), title=N_("roles.role"))],
-        complete=leave_role,
-        begin=say_when_none,
+        N_("menu.roles"),
+        role,
+        leave_role,
         commands=("roles", "vaitro"),
         action=Action.MY_ROLES,
+        confirm=True,
+        begin=say_when_none,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.choosing import ScopedPlace, pick_place
+from conversations.choosing import ScopedPlace
 from conversations.fields import Number
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
@@ -14,6 +14,7 @@ from conversations.policy import ROLE_LABELS, Action, may_revoke, scopes
 from conversations.replies import Text
 
 ANY_PLACE = RESIDENTIAL | {COMMUNE, PROVINCE}
+STAFF_PLACE = ScopedPlace(Action.REVOKE_ROLE, ANY_PLACE)
 
 
 def _line(held: HeldRole, ctx: FlowContext) -> str:
@@ -26,7 +27,7 @@ def _line(held: HeldRole, ctx: FlowContext) -> str:
 
 async def list_staff(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     # Asked again by code: the roles may have changed since the question was answered.
-    place = await pick_place(ctx, answers["place"]["code"], Action.REVOKE_ROLE, ANY_PLACE)
+    place = await STAFF_PLACE.picked(ctx, answers["place"])
     held = await ctx.records.people.roles_within(place.path)
     if not held:
         return Completion(replies=[Text(ctx.t(N_("staff.none"), place=place.full_name))])
@@ -53,14 +54,7 @@ def staff_flow() -> Flow:
     return Flow(
         "staff",
         title=N_("menu.staff"),
-        steps=[
-            Step(
-                "place",
-                N_("staff.ask_place"),
-                ScopedPlace(Action.REVOKE_ROLE, ANY_PLACE),
-                title=N_("invite.place"),
-            )
-        ],
+        steps=[Step("place", N_("staff.ask_place"), STAFF_PLACE, title=N_("invite.place"))],
         complete=list_staff,
         confirm=False,
         commands=("canbo", "staff"),

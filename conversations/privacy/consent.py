@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.fields import Choice, ChoiceOption, FieldContext, yes_no
-from conversations.flow import Completion, Flow, FlowContext, NextFlow, Step, answered_at_once
+from conversations.fields import Choice, ChoiceOption, FieldContext
+from conversations.flow import Completion, Flow, FlowContext, NextFlow, Step
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.privacy import (
@@ -96,13 +96,14 @@ async def withdraw(answers: dict[str, Any], ctx: FlowContext) -> Completion:
 
 def withdraw_flow() -> Flow:
     """/rutdongy: withdrawn at once, and said so (a withdrawal must be as easy as consent)."""
-    return Flow(
+    commands = ("rutdongy", "withdraw")
+    title, answer = N_("privacy.withdraw_title"), N_("privacy.answer")
+    return Flow.at_once(
         "consent_withdraw",
-        title=N_("privacy.withdraw_title"),
-        steps=[Step("confirm", N_("privacy.withdraw_title"), yes_no(), title=N_("privacy.answer"))],
-        complete=withdraw,
-        confirm=False,
-        begin=answered_at_once("confirm", "yes"),
-        commands=("rutdongy", "withdraw"),
+        title,
+        withdraw,
+        step="confirm",
+        answer_title=answer,
+        commands=commands,
         action=Action.MY_DATA,
     )

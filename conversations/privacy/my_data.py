@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.fields import Choice, ChoiceOption, yes_no
-from conversations.flow import Completion, Flow, FlowContext, Step, answered_at_once
+from conversations.fields import Choice, ChoiceOption
+from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.privacy import EraseMe, SendMyData
@@ -19,14 +19,13 @@ async def send_my_data(answers: dict[str, Any], ctx: FlowContext) -> Completion:
 
 
 def my_data_flow() -> Flow:
-    return Flow(
+    commands = ("dulieucuatoi", "mydata")
+    return Flow.at_once(
         "my_data",
-        title=N_("menu.my_data"),
-        steps=[Step("what", N_("menu.my_data"), yes_no(), title=N_("menu.my_data"))],
-        complete=send_my_data,
-        confirm=False,
-        begin=answered_at_once("what", "yes"),
-        commands=("dulieucuatoi", "mydata"),
+        N_("menu.my_data"),
+        send_my_data,
+        step="what",
+        commands=commands,
         action=Action.MY_DATA,
     )
 
@@ -44,12 +43,13 @@ async def erase(answers: dict[str, Any], ctx: FlowContext) -> Completion:
 
 
 def erase_flow() -> Flow:
-    return Flow(
+    title = N_("menu.erase")
+    confirm = Step("confirm", N_("privacy.erase.ask"), ERASE_CHOICE, title=title)
+    return Flow.one_question(
         "erase",
-        title=N_("menu.erase"),
-        steps=[Step("confirm", N_("privacy.erase.ask"), ERASE_CHOICE, title=N_("menu.erase"))],
-        complete=erase,
-        confirm=False,
+        title,
+        confirm,
+        erase,
         commands=("xoadulieu", "erase", "xoataikhoan"),
         action=Action.MY_DATA,
     )

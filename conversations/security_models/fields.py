@@ -12,12 +12,11 @@ from datetime import timedelta
 from typing import Any
 
 from conversations.choosing import (
-    answer_found,
+    PlaceByName,
     choose_again,
     item_picked,
     keep_candidates,
     kept_candidates,
-    places_named,
 )
 from conversations.fields import (
     Accepted,
@@ -84,9 +83,15 @@ def _area_option(area: dict[str, Any]) -> str:
     return f"area:{area['id']}"
 
 
-class ModelArea(Field):
+class ModelArea(PlaceByName):
     """The place a model belongs to: one of the leader's areas, or a residential area or
     commune inside an admin's place found by its name (accents optional) or code."""
+
+    not_found = N_("models.area.not_found")
+    which = N_("models.area.which")
+
+    def __init__(self) -> None:
+        super().__init__(Action.MANAGE_MODELS, MODEL_PLACES, answer=_area_answer)
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         offered = kept_candidates(current) or _own_areas(ctx)
@@ -103,23 +108,6 @@ class ModelArea(Field):
         if message.option is not None:
             raise choose_again(len(offered))
         return Accepted({"query": _query_text(message)})
-
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
-        query = accepted.value.get("query")
-        if query is None:
-            return accepted
-        found = await places_named(records, ctx.roles, query, Action.MANAGE_MODELS, MODEL_PLACES)
-        return answer_found(
-            found,
-            query,
-            ctx,
-            _area_answer,
-            not_found=N_("models.area.not_found"),
-            which=N_("models.area.which"),
-        )
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        return str(value.get("name", "")) if isinstance(value, dict) else str(value)
 
 
 class LeadName(Field):

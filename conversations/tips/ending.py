@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.fields import TipCode, format_tip_code
-from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.fields import format_tip_code
+from conversations.flow import Completion, Flow, FlowContext
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.tips import EndThread
-from conversations.tips.status import check_tip_code
+from conversations.tips.status import check_tip_code, tip_code_question
 
 
 async def end_thread(answers: dict[str, Any], ctx: FlowContext) -> Completion:
@@ -37,12 +37,12 @@ async def end_thread(answers: dict[str, Any], ctx: FlowContext) -> Completion:
 
 
 def ending_flow() -> Flow:
-    return Flow(
+    commands = ("ketthuc", "endthread")
+    return Flow.one_question(
         "tip_end_thread",
-        title=N_("menu.tip_end_thread"),
-        steps=[Step("code", N_("status.ask_code"), TipCode(), title=N_("status.code"))],
-        complete=end_thread,
-        confirm=False,
-        commands=("ketthuc", "endthread"),
+        N_("menu.tip_end_thread"),
+        tip_code_question(),
+        end_thread,
+        commands=commands,
         action=Action.FOLLOW_OWN_TIP,
     )

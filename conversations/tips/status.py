@@ -82,6 +82,11 @@ def tipster_code_check(per_hour: int) -> Hook:
     return check
 
 
+def tip_code_question() -> Step:
+    """A tipster's question for their tip's code, checked by the flow's completion."""
+    return Step("code", N_("status.ask_code"), TipCode(), title=N_("status.code"))
+
+
 def code_step(prompt: str, after: Hook) -> Step:
     """The step that takes a tip's code (a tipster's or an officer's), checked by ``after``."""
     return Step("code", prompt, TipCode(), title=N_("status.code"), after=after)
@@ -140,12 +145,12 @@ async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completio
 
 
 def status_flow() -> Flow:
-    return Flow(
+    commands = ("status", "tracuu", "trangthai")
+    return Flow.one_question(
         "status",
-        title=N_("menu.status"),
-        steps=[Step("code", N_("status.ask_code"), TipCode(), title=N_("status.code"))],
-        complete=look_up_status,
-        confirm=False,
-        commands=("status", "tracuu", "trangthai"),
+        N_("menu.status"),
+        tip_code_question(),
+        look_up_status,
+        commands=commands,
         action=Action.FOLLOW_OWN_TIP,
     )

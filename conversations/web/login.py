@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.fields import yes_no
-from conversations.flow import Completion, Flow, FlowContext, Step, answered_at_once
+from conversations.flow import Completion, Flow, FlowContext
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.web import SendWebLoginLink
@@ -22,13 +21,12 @@ def web_login_flow(base_url: str | None = None) -> Flow:
         # The bot makes the link and says it (the reply carries the one-time token).
         return Completion(effects=[SendWebLoginLink(address)])
 
-    return Flow(
+    commands = ("web", "trangquanly")
+    return Flow.at_once(
         "web_login",
-        title=N_("web.menu"),
-        steps=[Step("link", N_("web.menu"), yes_no(), title=N_("web.menu"))],
-        complete=send_link,
-        confirm=False,
-        begin=answered_at_once("link", "yes"),
-        commands=("web", "trangquanly"),
+        N_("web.menu"),
+        send_link,
+        step="link",
+        commands=commands,
         action=Action.WEB_CONSOLE,
     )

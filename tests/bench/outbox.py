@@ -21,7 +21,7 @@ from bot.delivery.quiet_hours import LOCAL_ZONE
 from bot.delivery.sender import OutboxSender
 from storage._sql import identities, members, outbox
 from storage.database import Database
-from storage.outbox import REMINDER, NewMessage, enqueue_many
+from storage.delivery.outbox import REMINDER, NewMessage, enqueue_many
 from tests.bench.databases import sqlite_database
 from tests.bench.report import Report
 

@@ -66,7 +66,7 @@ async def _throughput(
 ) -> tuple[float, float]:
     """(messages/s, CPU ms per message) for ``users`` concurrent users of the menu; without
     ``store`` the replies are not stored, without ``lock`` no per-user lock is taken in the
-    database (PostgreSQL's advisory lock, ``storage.updates.lock_user``)."""
+    database (PostgreSQL's advisory lock, ``storage.reply_path.updates.lock_user``)."""
     catalogues = Catalogues.load()
     processor = MessageProcessor(
         database, build_engine(catalogues), Sealer(bytes(range(32))), catalogues

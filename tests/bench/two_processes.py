@@ -27,7 +27,7 @@ from bot.delivery.limits import ChannelLimits, RateLimiter
 from bot.delivery.shared_limits import SharedRateLimiter
 from storage._sql import identities, members, outbox
 from storage.database import Database
-from storage.outbox import URGENT, NewMessage, enqueue_many
+from storage.delivery.outbox import URGENT, NewMessage, enqueue_many
 from storage.tables import utcnow
 from tests.bench.databases import DatabaseUnavailable, postgresql_database
 from tests.bench.report import Report

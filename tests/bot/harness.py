@@ -26,8 +26,8 @@ from conversations.replies import Choices, Inbound, Reply
 from storage._sql import invitations
 from storage.areas import NewArea, area_by_code
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role
 from tests.conversations.harness import (
     CATALOGUES,
     Clock,
@@ -81,12 +81,19 @@ class Phone:
         return t(key) in self.replies[-1].text
 
 
+def place(code: str, name: str, kind: str, parent: str | None) -> NewArea:
+    """A place of the test's tree, found by its name without accents as a real one is."""
+    return NewArea(code, name, fold(name), kind, parent)
+
+
 TREE = [
-    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
-    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
-    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
-    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
+    place("40", "Nghệ An", "province", None),
+    place("17662", "Xã Đô Lương", "commune", "40"),
+    place("17662-001", "Thôn Đông", "thon", "17662"),
+    place("17641", "Xã Lương Sơn", "commune", "40"),
 ]
+# Đô Lương's second hamlet, in the trees of the features that tell hamlets apart.
+THON_TAY = place("17662-002", "Thôn Tây", "thon", "17662")
 
 
 ADMIN_USER = "5550001"

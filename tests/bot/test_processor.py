@@ -18,7 +18,7 @@ from conversations.secret_codes import LOCKOUTS, CodeKind
 from conversations.tips.report import new_tip_code
 from storage.conversations import load_conversation
 from storage.database import Database
-from storage.replies import unsent_replies
+from storage.reply_path.replies import unsent_replies
 from storage.tips import list_tips
 from tests.bot.harness import NAME, USER_ID, Phone, at_menu, make_processor, walk
 from tests.conversations.harness import (

@@ -14,9 +14,9 @@ from bot.delivery.quiet_hours import LOCAL_ZONE
 from bot.scheduler import DeliveryScheduler, Rule
 from storage._sql import outbox
 from storage.database import Database
-from storage.members import mark_identity_inactive
-from storage.outbox import DIGEST, REMINDER
-from storage.preferences import set_reminders
+from storage.delivery.outbox import DIGEST, REMINDER
+from storage.people.members import mark_identity_inactive
+from storage.people.preferences import set_reminders
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, add_member, local, sender
 
 

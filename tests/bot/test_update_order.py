@@ -24,7 +24,8 @@ from tests.conversations.harness import t
 from tests.harness import wait_until
 
 TIPS = 20
-# The class of the advisory lock a processor takes for one user (storage.updates.lock_user).
+# The class of the advisory lock a processor takes for one user
+# (storage.reply_path.updates.lock_user).
 USER_LOCK_CLASS = 20_020
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from conversations.engine import Engine
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
+from conversations.parsing import ParseError
 from conversations.places import Place
 from conversations.policy import Grant, Role
 from conversations.replies import AskLocation, Choices, Inbound, Location, MediaItem, Reply, Text
@@ -177,3 +181,10 @@ async def user_with_role(chat: MemoryChat, role: Role, place_code: str, user_id:
     """A member holding ``role`` in the place of ``place_code``, at the menu."""
     chat.grant(user_id, Grant(0, role, places(chat)[place_code]))
     return await user_at_menu(chat, user_id=user_id)
+
+
+def refusal(parse: Callable[..., object], text: str, **options: object) -> str:
+    """Why ``parse`` refuses ``text``: the reason of its ``ParseError`` (fails if it accepts)."""
+    with pytest.raises(ParseError) as caught:
+        parse(text, **options)
+    return caught.value.reason

@@ -17,7 +17,7 @@ from storage.conversations import (
     save_conversation,
 )
 from storage.database import Database
-from storage.members import find_or_create_member
+from storage.people.members import find_or_create_member
 from storage.tables import utcnow
 
 ANSWERS: dict[str, Any] = {

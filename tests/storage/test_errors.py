@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 import storage
-from storage import conversations, invitations, monthly_reports, tips
+from storage import conversations, monthly_reports, tips
 from storage.errors import Conflict, InvalidRecord, StorageError, is_transient
+from storage.people import invitations
 
 
 @dataclass

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from storage._sql import identities, members
 from storage.database import Database
-from storage.members import (
+from storage.people.members import (
     find_or_create_member,
     mark_identity_inactive,
     set_locale,

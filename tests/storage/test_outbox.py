@@ -9,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import identities, outbox
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.outbox import (
+from storage.delivery.outbox import (
     REMINDER,
     TIP_NOTICE,
     ClaimedMessage,
@@ -23,7 +22,8 @@ from storage.outbox import (
     reachable_identity,
     retry_later,
 )
-from storage.preferences import reminders_enabled, set_reminders
+from storage.people.members import find_or_create_member
+from storage.people.preferences import reminders_enabled, set_reminders
 from storage.retention import FINISHED_OUTBOX, erase_expired
 
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)

@@ -20,7 +20,9 @@ from storage.areas import area_by_code, insert_areas
 from storage.audit import TIP_VIEWED, record_audit
 from storage.conversations import load_conversation, save_conversation
 from storage.database import Database
-from storage.members import find_or_create_member
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role
+from storage.reply_path.updates import claim_update
 from storage.retention import (
     AUDIT_ENTRIES,
     CLOSED_TIP_PHONES,
@@ -37,9 +39,7 @@ from storage.retention import (
     recent_runs,
     record_run,
 )
-from storage.roles import grant_role
 from storage.tips import OFFICER, TIPSTER, add_tip_message, insert_tip, tip_thread
-from storage.updates import claim_update
 from tests.bot.harness import TREE
 from tests.storage.harness import new_tip
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select, text
 
 from storage._sql import identities, members, tips
 from storage.database import Database
-from storage.members import find_or_create_member
+from storage.people.members import find_or_create_member
 from storage.tables import utcnow
 from storage.tips import (
     OFFICER,

@@ -46,7 +46,7 @@ from bot.reply_path.dispatcher import Progress, SendResult, Sent, send_parts
 from bot.settings import Settings
 from conversations.i18n import Catalogues
 from conversations.replies import Media
-from storage.members import mark_identity_inactive
+from storage.people.members import mark_identity_inactive
 
 log = logging.getLogger(__name__)
 

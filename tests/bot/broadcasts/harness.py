@@ -14,21 +14,16 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from conversations.parsing import fold
 from storage._sql import identities, members
-from storage.areas import NewArea, area_by_code, insert_areas
+from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member, set_locale
-from storage.preferences import set_campaigns
-from storage.roles import grant_role
+from storage.people.members import find_or_create_member, set_locale
+from storage.people.preferences import set_campaigns
+from storage.people.roles import grant_role
+from tests.bot.harness import THON_TAY
+from tests.bot.harness import TREE as BOT_TREE
 
-TREE = [
-    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
-    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
-    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
-    NewArea("17662-002", "Thôn Tây", fold("Thôn Tây"), "thon", "17662"),
-    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
-]
+TREE = [*BOT_TREE, THON_TAY]
 
 # name: (platform user id, channel, home area code, role and its area code, locale)
 PEOPLE: dict[str, tuple[str, str, str | None, tuple[str, str] | None, str]] = {

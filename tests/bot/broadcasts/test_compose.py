@@ -15,7 +15,7 @@ from conversations.i18n import N_
 from conversations.replies import MediaItem
 from storage._sql import broadcasts, outbox
 from storage.database import Database
-from storage.preferences import campaigns_enabled
+from storage.people.preferences import campaigns_enabled
 from tests.bot.broadcasts.harness import ADMIN_USER, PEOPLE, seed
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, local
 from tests.bot.harness import Phone, make_processor

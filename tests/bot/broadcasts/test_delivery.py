@@ -24,11 +24,12 @@ from conversations.ports import Member
 from conversations.replies import Inbound
 from storage._sql import broadcasts, identities, members, outbox
 from storage.database import Database
-from storage.preferences import set_campaigns
+from storage.people.preferences import set_campaigns
 from tests.bot.broadcasts.harness import ADMIN_USER, seed
 from tests.bot.delivery.harness import FakeClock, local
 from tests.bot.harness import SEALER, Phone, area_id, make_processor
 from tests.conversations.harness import CATALOGUES, Clock
+from tests.harness import PATIENCE
 
 NOW = local(2026, 11, 24, 9, 0)
 CROWD = 120
@@ -134,6 +135,14 @@ class Crash(Exception):
     """The process died here."""
 
 
+async def a_broadcast_to_a_crowd(database: Database) -> tuple[int, list[str]]:
+    """The seeded people and CROWD more residents of Thôn Đông, and a broadcast to Thôn Đông
+    by the admin: its id and the crowd's chat ids."""
+    people = await seed(database)
+    crowd = await add_crowd(database, "17662-001", CROWD)
+    return await new_broadcast(database, people["admin"]), crowd
+
+
 async def crash_during_fan_out(database: Database, broadcast_id: int) -> None:
     async with database.transaction() as session:
         await fan_out_batch(session, broadcast_id, now=NOW, limit=50)
@@ -143,9 +152,7 @@ async def crash_during_fan_out(database: Database, broadcast_id: int) -> None:
 async def test_a_fan_out_that_dies_half_way_resumes_without_doubles_or_gaps(
     database: Database,
 ) -> None:
-    people = await seed(database)
-    crowd = await add_crowd(database, "17662-001", CROWD)
-    broadcast_id = await new_broadcast(database, people["admin"])
+    broadcast_id, crowd = await a_broadcast_to_a_crowd(database)
     async with database.transaction() as session:
         assert await fan_out_batch(session, broadcast_id, now=NOW, limit=50) == 50
     with pytest.raises(Crash):
@@ -174,16 +181,14 @@ async def test_a_fan_out_that_dies_half_way_resumes_without_doubles_or_gaps(
 async def test_a_sender_killed_mid_way_and_restarted_sends_each_copy_once(
     database: Database,
 ) -> None:
-    people = await seed(database)
-    crowd = await add_crowd(database, "17662-001", CROWD)
-    broadcast_id = await new_broadcast(database, people["admin"])
+    broadcast_id, crowd = await a_broadcast_to_a_crowd(database)
     async with database.transaction() as session:
         await fan_out_batch(session, broadcast_id, now=NOW, limit=1000)
     clock = FakeClock(NOW)
 
     first = SlowTransport(stall_at=57)
     dying = asyncio.create_task(sender(database, first, clock, max_in_flight=4).deliver_due())
-    await asyncio.wait_for(first.stalled.wait(), timeout=10)
+    await asyncio.wait_for(first.stalled.wait(), timeout=PATIENCE)
     dying.cancel()  # killed: outcomes since the last flush are never recorded
     with pytest.raises(asyncio.CancelledError):
         await dying
@@ -206,9 +211,7 @@ async def test_a_sender_killed_mid_way_and_restarted_sends_each_copy_once(
 
 
 async def test_cancelling_mid_way_stops_the_copies_not_yet_sent(database: Database) -> None:
-    people = await seed(database)
-    await add_crowd(database, "17662-001", CROWD)
-    broadcast_id = await new_broadcast(database, people["admin"])
+    broadcast_id, _crowd = await a_broadcast_to_a_crowd(database)
     clock = Clock(NOW)
     scheduler = DeliveryScheduler(
         database, rules=[fan_out_broadcasts, finish_broadcasts], clock=clock

@@ -13,7 +13,7 @@ from bot.delivery.quiet_hours import LOCAL_ZONE
 from bot.delivery.sender import OUTBOX_RETRY, OutboxSender
 from bot.delivery.transports import Transport
 from storage.database import Database
-from storage.members import MemberRecord, find_or_create_member
+from storage.people.members import MemberRecord, find_or_create_member
 
 
 def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -88,7 +88,7 @@ def sender(
 async def add_member(
     database: Database, user_id: int, *, channel: str = "telegram", locale: str | None = None
 ) -> MemberRecord:
-    from storage.members import set_locale
+    from storage.people.members import set_locale
 
     async with database.transaction() as session:
         member = await find_or_create_member(

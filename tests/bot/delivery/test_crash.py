@@ -23,7 +23,7 @@ from bot.delivery.sender import new_lease_owner
 from storage._sql import identities, members
 from storage.areas import insert_areas
 from storage.database import Database
-from storage.outbox import REMINDER, URGENT, count_by_status
+from storage.delivery.outbox import REMINDER, URGENT, count_by_status
 from tests.bot.delivery.harness import FakeClock, add_member, local, sender
 from tests.bot.harness import TREE
 from tests.fakes.telegram_server import FakeTelegramServer

@@ -12,7 +12,7 @@ from bot.delivery.errors import PermanentFailure, TemporaryFailure
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from storage._sql import outbox
 from storage.database import Database
-from storage.outbox import REMINDER, TIP_NOTICE, claim_due, count_by_status
+from storage.delivery.outbox import REMINDER, TIP_NOTICE, claim_due, count_by_status
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, add_member, local, sender
 from tests.harness import PATIENCE, wait_until
 
@@ -84,7 +84,7 @@ async def test_the_sender_claims_nothing_but_tip_notices_while_it_is_quiet(
     clock = FakeClock(local(2026, 11, 24, 22, 0))
     member = await add_member(database, 1001)
     async with database.transaction() as session:
-        from storage.outbox import NewMessage, enqueue
+        from storage.delivery.outbox import NewMessage, enqueue
 
         await enqueue(
             session,

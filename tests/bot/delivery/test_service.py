@@ -14,7 +14,7 @@ from bot.delivery.service import start_delivery
 from bot.settings import Settings
 from conversations.i18n import Catalogues
 from storage.database import Database
-from storage.outbox import TIP_NOTICE, count_by_status
+from storage.delivery.outbox import TIP_NOTICE, count_by_status
 from storage.tables import utcnow
 from tests.bot.delivery.harness import add_member
 from tests.fakes.telegram_server import FakeTelegramServer

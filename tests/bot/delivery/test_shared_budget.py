@@ -26,7 +26,7 @@ from bot.delivery.sender import OutboxSender
 from bot.delivery.shared_limits import SharedRateLimiter
 from storage._sql import identities, members, outbox
 from storage.database import Database
-from storage.outbox import BROADCAST, NewMessage, enqueue_many
+from storage.delivery.outbox import BROADCAST, NewMessage, enqueue_many
 from tests.bot.delivery.harness import local
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.harness import PATIENCE, wait_until

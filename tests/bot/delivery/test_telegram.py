@@ -14,7 +14,7 @@ from bot.delivery.limits import TELEGRAM_LIMITS
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from storage._sql import identities, outbox
 from storage.database import Database
-from storage.outbox import REMINDER, count_by_status
+from storage.delivery.outbox import REMINDER, count_by_status
 from tests.bot.delivery.harness import FakeClock, add_member, local, sender
 from tests.fakes.telegram_server import FakeTelegramServer
 

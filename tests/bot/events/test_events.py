@@ -14,24 +14,26 @@ from bot.events.rules import remind_event_participants
 from bot.places import place_of
 from bot.scheduler import DeliveryScheduler
 from conversations.events import CancelEvent
-from conversations.parsing import fold
 from conversations.policy import Grant, PolicyViolation, Role
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound
 from storage._sql import event_participants, events, member_roles, members, outbox
-from storage.areas import NewArea, area_by_code, insert_areas
+from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.outbox import CANCELLED, NOTICE, REMINDER
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows
+from storage.delivery.outbox import CANCELLED, NOTICE, REMINDER
+from tests.bot.harness import (
+    SEALER,
+    THON_TAY,
+    Phone,
+    at_menu,
+    make_processor,
+    member_with_roles,
+    rows,
+)
+from tests.bot.harness import TREE as BOT_TREE
 from tests.conversations.harness import CATALOGUES, Clock, t
 
-TREE = [
-    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
-    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
-    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
-    NewArea("17662-002", "Thôn Tây", fold("Thôn Tây"), "thon", "17662"),
-    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
-]
+TREE = [*BOT_TREE, THON_TAY]
 ADMIN = "5550001"
 LEADER = "5550002"
 RESIDENT = "5550003"

@@ -13,7 +13,7 @@ from storage._sql import outbox
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.events import NewEvent, cancel_registration, insert_event, register
-from storage.preferences import set_reminders
+from storage.people.preferences import set_reminders
 from tests.bot.delivery.harness import add_member, local
 
 

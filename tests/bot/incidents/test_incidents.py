@@ -10,25 +10,22 @@ import pytest
 from bot.effect_context import EffectContext
 from bot.incidents.handlers import report_incident
 from conversations.incidents import ReportIncident
-from conversations.parsing import fold
 from conversations.policy import PolicyViolation, Role
 from conversations.ports import Member
 from conversations.replies import AskLocation, Choices, Inbound, Location
 from storage._sql import incidents, outbox
-from storage.areas import NewArea, area_by_code, insert_areas
+from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows
+from storage.people.members import find_or_create_member
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, place, rows
+from tests.bot.harness import TREE as BOT_TREE
 from tests.conversations.harness import CATALOGUES, Clock, t
 
 TREE = [
-    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
-    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
-    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
-    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
-    NewArea("17641-001", "Thôn Bắc", fold("Thôn Bắc"), "thon", "17641"),
-    NewArea("17650", "Xã Hiến Sơn", fold("Xã Hiến Sơn"), "commune", "40"),
-    NewArea("17650-001", "Thôn Nam", fold("Thôn Nam"), "thon", "17650"),
+    *BOT_TREE,
+    place("17641-001", "Thôn Bắc", "thon", "17641"),
+    place("17650", "Xã Hiến Sơn", "commune", "40"),
+    place("17650-001", "Thôn Nam", "thon", "17650"),
 ]
 LEADER = "6100001"
 OFFICERS = ("6200001", "6200002")

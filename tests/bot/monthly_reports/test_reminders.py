@@ -20,8 +20,8 @@ from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.events import NewEvent, insert_event, register
 from storage.monthly_reports import NewReport, insert_report
-from storage.preferences import set_reminders
-from storage.roles import grant_role
+from storage.people.preferences import set_reminders
+from storage.people.roles import grant_role
 from storage.tips import NewTip, insert_tip
 from tests.bot.delivery.harness import FakeClock, add_member, local
 from tests.bot.harness import TREE as BOT_TREE
@@ -242,7 +242,7 @@ async def test_a_quiet_morning_sends_officers_no_digest(
 
 async def test_a_member_turns_reminders_off_and_on_by_chat(database: Database) -> None:
     from storage._sql import identities
-    from storage.preferences import reminders_enabled
+    from storage.people.preferences import reminders_enabled
     from tests.bot.harness import Phone, make_processor
     from tests.conversations.harness import Clock, t
 

@@ -13,9 +13,9 @@ from conversations.replies import Choices
 from storage._sql import monthly_reports
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role
 from storage.privacy import record_consent
-from storage.roles import grant_role
 from storage.tables import utcnow
 from tests.bot.harness import PAGES, REST, Phone, fill, make_processor
 from tests.conversations.harness import Clock, t

@@ -28,9 +28,9 @@ from storage._sql import events, model_activities, monthly_reports, security_mod
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.exports import REPORT_FIGURES
-from storage.members import find_or_create_member
 from storage.movement_year import set_grade, set_recognition, set_registration
-from storage.roles import grant_role
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role
 from storage.tips import insert_tip
 from tests.storage.harness import new_tip
 

@@ -13,8 +13,8 @@ from conversations.replies import Document, Text
 from storage._sql import standard_recognitions, standard_registrations, unit_grades
 from storage.areas import area_by_code
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role
 from tests.bot.channels.harness import ConsoleUser, console_app, console_chat
 from tests.bot.harness import Phone, at_menu, make_processor, rows
 from tests.bot.movement_year.harness import ADMIN, LEADER, NOW, PROVINCE_ADMIN, YEAR, seed_year

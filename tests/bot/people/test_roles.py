@@ -13,8 +13,8 @@ from conversations.secret_codes import LOCKOUTS, CodeKind
 from storage._sql import audit_log, code_attempts, invitations, member_roles, outbox, tips
 from storage.areas import area_by_code
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role
 from tests.bot.harness import (
     ADMIN_USER,
     Phone,

@@ -12,9 +12,9 @@ from bot.privacy.retention import RetentionRule, RetentionSchedule
 from conversations.localtime import shown
 from storage._sql import tips
 from storage.database import Database
+from storage.reply_path.updates import claim_update
 from storage.tables import utcnow
 from storage.tips import insert_tip
-from storage.updates import claim_update
 from tests.bot.harness import CommandLine
 from tests.bot.privacy.harness import settings
 from tests.conversations.harness import t

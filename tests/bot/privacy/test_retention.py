@@ -39,9 +39,9 @@ from storage._sql import (
 from storage.audit import TIP_VIEWED, record_audit
 from storage.conversations import save_conversation
 from storage.database import Database
-from storage.outbox import REMINDER, NewMessage, claim_due, enqueue, mark_sent
+from storage.delivery.outbox import REMINDER, NewMessage, claim_due, enqueue, mark_sent
+from storage.reply_path.updates import claim_update
 from storage.tables import utcnow
-from storage.updates import claim_update
 from tests.bot.harness import Phone, at_menu, make_processor, rows
 from tests.bot.privacy.harness import PHONE, mornings, settings, tip_row, tip_with_phone
 from tests.bot.tips.harness import OFFICER_A, act, officer_phone, staff_id

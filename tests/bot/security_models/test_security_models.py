@@ -10,26 +10,28 @@ import pytest
 
 from bot.effect_context import EffectContext
 from bot.security_models.handlers import log_model_activity
-from conversations.parsing import fold
 from conversations.policy import PolicyViolation
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound, MediaItem
 from conversations.security_models import LogModelActivity
 from storage._sql import model_activities, security_models
-from storage.areas import NewArea, area_by_code, insert_areas
+from storage.areas import area_by_code, insert_areas
 from storage.database import Database
 from storage.security_models import NewSecurityModel, insert_security_model
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows
+from tests.bot.harness import (
+    SEALER,
+    THON_TAY,
+    Phone,
+    at_menu,
+    make_processor,
+    member_with_roles,
+    place,
+    rows,
+)
+from tests.bot.harness import TREE as BOT_TREE
 from tests.conversations.harness import CATALOGUES, Clock, t
 
-TREE = [
-    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
-    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
-    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
-    NewArea("17662-002", "Thôn Tây", fold("Thôn Tây"), "thon", "17662"),
-    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
-    NewArea("17641-001", "Thôn Đông Bắc", fold("Thôn Đông Bắc"), "thon", "17641"),
-]
+TREE = [*BOT_TREE, THON_TAY, place("17641-001", "Thôn Đông Bắc", "thon", "17641")]
 ADMIN = "7100001"  # admin of Xã Đô Lương
 LEADER = "7200001"  # leader of Thôn Đông
 OTHER_LEADER = "7200002"  # leader of Thôn Tây

@@ -19,7 +19,7 @@ from conversations.replies import Location, MediaItem
 from conversations.tips.report import new_tip_code
 from storage._sql import code_attempts, outbox, tip_messages
 from storage.database import Database
-from storage.outbox import claim_due
+from storage.delivery.outbox import claim_due
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, sender
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
 from tests.bot.tips.harness import (

@@ -17,7 +17,7 @@ from conversations.fields import format_tip_code
 from conversations.replies import MediaItem
 from storage._sql import pending_replies
 from storage.database import Database
-from storage.replies import finish_replies
+from storage.reply_path.replies import finish_replies
 from storage.tables import Base
 from tests.bot.delivery.harness import RecordingTransport
 from tests.bot.harness import NAME, Phone, at_menu, make_processor, rows

@@ -8,11 +8,11 @@ import pytest
 
 from conversations.parsing import (
     Moment,
-    ParseError,
     parse_date,
     parse_moment,
     parse_time,
 )
+from tests.conversations.harness import refusal
 
 TODAY = date(2026, 11, 23)
 
@@ -96,9 +96,7 @@ def test_parse_date_allow_future(text: str, expected: date) -> None:
     ],
 )
 def test_parse_date_rejects(text: str, reason: str) -> None:
-    with pytest.raises(ParseError) as caught:
-        parse_date(text, today=TODAY)
-    assert caught.value.reason == reason
+    assert refusal(parse_date, text, today=TODAY) == reason
 
 
 # ---------------------------------------------------------------------------
@@ -177,9 +175,7 @@ def test_parse_time_accepts(text: str, expected: time) -> None:
     ],
 )
 def test_parse_time_rejects(text: str) -> None:
-    with pytest.raises(ParseError) as caught:
-        parse_time(text)
-    assert caught.value.reason == "bad_time"
+    assert refusal(parse_time, text) == "bad_time"
 
 
 # ---------------------------------------------------------------------------
@@ -233,6 +229,4 @@ def test_parse_moment_accepts(text: str, expected: Moment) -> None:
     ],
 )
 def test_parse_moment_rejects(text: str, reason: str) -> None:
-    with pytest.raises(ParseError) as caught:
-        parse_moment(text, today=TODAY)
-    assert caught.value.reason == reason
+    assert refusal(parse_moment, text, today=TODAY) == reason

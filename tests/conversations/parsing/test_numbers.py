@@ -14,6 +14,7 @@ from conversations.parsing import (
     parse_integer,
     parse_phone,
 )
+from tests.conversations.harness import refusal
 
 TODAY = date(2026, 11, 23)
 
@@ -83,9 +84,7 @@ def test_parse_integer_accepts(text: str, expected: int) -> None:
     ],
 )
 def test_parse_integer_rejects_not_a_number(text: str) -> None:
-    with pytest.raises(ParseError) as caught:
-        parse_integer(text)
-    assert caught.value.reason == "not_a_number"
+    assert refusal(parse_integer, text) == "not_a_number"
 
 
 @pytest.mark.parametrize(
@@ -102,9 +101,7 @@ def test_parse_integer_rejects_not_a_number(text: str) -> None:
 def test_parse_integer_bounds(
     text: str, minimum: int | None, maximum: int | None, reason: str
 ) -> None:
-    with pytest.raises(ParseError) as caught:
-        parse_integer(text, minimum=minimum, maximum=maximum)
-    assert caught.value.reason == reason
+    assert refusal(parse_integer, text, minimum=minimum, maximum=maximum) == reason
 
 
 def test_parse_integer_bounds_can_be_disabled() -> None:
@@ -114,9 +111,7 @@ def test_parse_integer_bounds_can_be_disabled() -> None:
 
 def test_parse_integer_huge_input_is_too_large() -> None:
     # How fast it gives up is measured by ``make bench``, not asserted here.
-    with pytest.raises(ParseError) as caught:
-        parse_integer("9" * 10_000)
-    assert caught.value.reason == "too_large"
+    assert refusal(parse_integer, "9" * 10_000) == "too_large"
     with pytest.raises(ParseError):
         parse_integer("1." + "000." * 3000 + "000")
 
@@ -199,9 +194,7 @@ def test_parse_phone_accepts(text: str, expected: str) -> None:
     ],
 )
 def test_parse_phone_rejects(text: str) -> None:
-    with pytest.raises(ParseError) as caught:
-        parse_phone(text)
-    assert caught.value.reason == "bad_phone"
+    assert refusal(parse_phone, text) == "bad_phone"
 
 
 @given(

@@ -27,20 +27,21 @@ from tests.conversations.harness import (
 from tests.memory import MemoryChat
 
 
-async def _placed_tip(chat: MemoryChat) -> str:
-    """An anonymous tip from user 1, placed in a residential area of commune 17662."""
+async def _placed_tip(chat: MemoryChat | None = None) -> tuple[MemoryChat, str]:
+    """A chat (a new one by default) with an anonymous tip from user 1, placed in a
+    residential area of commune 17662: the chat and the tip's code."""
+    chat = chat if chat is not None else new_chat()
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say("1")
     await walk(tipster, ANONYMOUS_PATH)
     await tipster.say("1")
     (code,) = chat.records.tips
     chat.records.tip_places[code] = places(chat)["17662-001"]
-    return code
+    return chat, code
 
 
 async def test_a_tipster_adds_text_and_photos_by_code() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say(f"/bosung {code}")
     assert tipster.said("addition.ask_text")
@@ -58,8 +59,7 @@ async def test_a_tipster_adds_text_and_photos_by_code() -> None:
 
 
 async def test_an_empty_addition_is_asked_again_and_photos_alone_do() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say(f"/add {code}")
     await tipster.say("bỏ qua")
@@ -74,8 +74,7 @@ async def test_an_empty_addition_is_asked_again_and_photos_alone_do() -> None:
 
 
 async def test_a_wrong_code_is_not_found_at_once_and_counts_toward_the_lockout() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     guesser = await user_at_menu(chat, user_id="2")
     lockout = LOCKOUTS[CodeKind.TIP]
     for _ in range(lockout.max_wrong):
@@ -93,8 +92,7 @@ async def test_a_wrong_code_is_not_found_at_once_and_counts_toward_the_lockout()
 
 
 async def test_an_officer_asks_and_reads_the_thread_without_names() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     await officer.say(f"/hoi {code}")
     assert officer.said("asking.ask_question")
@@ -117,8 +115,7 @@ async def test_an_officer_asks_and_reads_the_thread_without_names() -> None:
 
 
 async def test_an_officer_not_handling_the_tip_cannot_ask() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     commune = places(chat)["17662"]
     chat.grant("7", Grant(0, Role.OFFICER, commune))
     chat.grant("8", Grant(0, Role.OFFICER, commune))
@@ -136,8 +133,7 @@ async def test_an_officer_not_handling_the_tip_cannot_ask() -> None:
 
 
 async def test_status_shows_the_threads_last_messages_to_whoever_holds_the_code() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     for question in ("Câu hỏi một?", "Câu hỏi hai?", "Câu hỏi ba?", "Câu hỏi bốn?"):
         await officer.say(f"/hoi {code}")
@@ -170,8 +166,7 @@ async def _asked(chat: MemoryChat, code: str, question: str = "Xe đỗ ở đâ
 
 
 async def test_the_tipster_answers_in_place_by_the_reply_button_or_by_typing() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     await _asked(chat, code)
     tipster = await user_at_menu(chat, user_id="1")
     # "Trả lời" under the question is a command button: its tap is the command typed.
@@ -189,8 +184,7 @@ async def test_the_tipster_answers_in_place_by_the_reply_button_or_by_typing() -
 
 
 async def test_a_bad_answer_is_explained_and_asked_again_with_nothing_lost() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     await _asked(chat, code)
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say(f"/traloi {code}")
@@ -212,8 +206,7 @@ async def test_a_bad_answer_is_explained_and_asked_again_with_nothing_lost() -> 
 
 
 async def test_a_wrong_code_to_answer_is_not_found_before_the_answer_is_asked() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     guesser = await user_at_menu(chat, user_id="2")
     wrong = next(c for c in (new_tip_code() for _ in range(9)) if c != code)
     await guesser.say(f"/traloi {wrong}")
@@ -223,8 +216,7 @@ async def test_a_wrong_code_to_answer_is_not_found_before_the_answer_is_asked() 
 
 
 async def test_the_tipster_ends_the_dialogue_and_no_question_is_relayed_after() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     officer = await _asked(chat, code)
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.send(option=f"/ketthuc {code}", option_ref=COMMAND_TAP)
@@ -246,7 +238,7 @@ async def test_the_tipster_ends_the_dialogue_and_no_question_is_relayed_after() 
 async def test_each_side_writes_at_most_the_hourly_limit_and_is_told_politely() -> None:
     clock = Clock()
     chat = new_chat(build_engine(CATALOGUES, thread_messages_per_hour=2), clock)
-    code = await _placed_tip(chat)
+    _, code = await _placed_tip(chat)
     await _asked(chat, code, "Một?")
     officer = await _asked(chat, code, "Hai?")
     await officer.say(f"/hoi {code}")
@@ -267,8 +259,7 @@ async def test_each_side_writes_at_most_the_hourly_limit_and_is_told_politely() 
 
 
 async def test_an_officer_marks_a_message_important_and_the_tipster_never_sees_it() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     officer = await _asked(chat, code)
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say(f"/traloi {code}")
@@ -295,7 +286,7 @@ async def test_an_officer_marks_a_message_important_and_the_tipster_never_sees_i
 async def test_officers_see_the_first_answer_and_how_long_the_tipster_has_waited() -> None:
     clock = Clock()
     chat = new_chat(clock=clock)
-    code = await _placed_tip(chat)
+    _, code = await _placed_tip(chat)
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say(f"/bosung {code}")
     await tipster.say("Họ lại đến tối nay")
@@ -314,8 +305,7 @@ async def test_officers_see_the_first_answer_and_how_long_the_tipster_has_waited
 
 
 async def test_an_officer_sends_photos_with_a_question() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     await officer.say(f"/ask {code}")
     await officer.say("Có phải chiếc xe này?")
@@ -328,8 +318,7 @@ async def test_an_officer_sends_photos_with_a_question() -> None:
 
 
 async def test_a_tipster_adds_a_location_shared_or_typed_and_officers_see_it() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say(f"/bosung {code}")
     await tipster.say("bỏ qua")
@@ -348,8 +337,7 @@ async def test_a_tipster_adds_a_location_shared_or_typed_and_officers_see_it() -
 
 
 async def test_answering_in_the_middle_of_a_new_tip_keeps_that_tips_draft() -> None:
-    chat = new_chat()
-    code = await _placed_tip(chat)
+    chat, code = await _placed_tip()
     await _asked(chat, code)
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say("1")  # a new tip, two answers in

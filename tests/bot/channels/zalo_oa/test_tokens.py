@@ -18,7 +18,7 @@ from bot.channels.zalo_oa.tokens import TokenKeeper
 from bot.sealing import Sealer
 from storage.database import Database
 from storage.zalo_oa_tokens import zalo_oa_tokens
-from tests.bot.channels.zalo_oa_harness import SEALER, running_oa
+from tests.bot.channels.zalo_oa.harness import SEALER, running_oa
 from tests.conversations.harness import Clock
 from tests.fakes.zalo_oa_server import APP_ID, APP_SECRET, OA_ID, FakeZaloOaServer
 

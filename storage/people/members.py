@@ -41,7 +41,7 @@ class MemberRecord:
     identity_active: bool
     # Whether any role is in force: most members hold none, and then nobody needs to read them.
     holds_roles: bool
-    # The chat shows a keyboard the next message must take away (storage.replies).
+    # The chat shows a keyboard the next message must take away (storage.reply_path.replies).
     reply_keyboard: bool = False
     # The privacy notice version the member agreed to (None: never, refused or withdrawn).
     consent_version: int | None = None

@@ -13,10 +13,10 @@ from bot.delivery.sender import OutboxSender
 from storage._sql import identities, members, outbox
 from storage.broadcasts import audience_size
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.outbox import OUTSIDE_WINDOW, REMINDER, NewMessage, enqueue
+from storage.delivery.outbox import OUTSIDE_WINDOW, REMINDER, NewMessage, enqueue
+from storage.people.members import find_or_create_member
 from tests.bot.broadcasts.harness import seed
-from tests.bot.channels.zalo_oa_harness import OaUser, running_oa
+from tests.bot.channels.zalo_oa.harness import OaUser, running_oa
 from tests.bot.delivery.harness import FakeClock
 from tests.bot.harness import area_id
 from tests.conversations.harness import Clock, t

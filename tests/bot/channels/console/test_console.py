@@ -22,8 +22,8 @@ from conversations.replies import Media
 from storage._sql import outbox, tips
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
-from storage.roles import grant_role
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role
 from tests.bot.channels.harness import (
     ConsoleUser,
     RunningClock,
@@ -36,7 +36,6 @@ from tests.bot.harness import TREE, rows
 from tests.bot.tips.harness import OFFICER_A, act, officer_phone, staff
 from tests.conversations.harness import DESCRIPTION, Clock, t
 
-ROOT = Path(__file__).resolve().parents[2]
 ANTQ = Path(sys.executable).parent / "antq"
 
 

@@ -13,11 +13,11 @@ from conversations.privacy import NOTICE_VERSION
 from storage._sql import monthly_reports, tips
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.members import find_or_create_member
+from storage.people.members import find_or_create_member
+from storage.people.roles import grant_role
 from storage.privacy import record_consent
-from storage.roles import grant_role
 from storage.tables import utcnow
-from tests.bot.channels.zalo_oa_harness import SEALER, OaUser, running_oa
+from tests.bot.channels.zalo_oa.harness import SEALER, OaUser, running_oa
 from tests.bot.harness import PAGES, REST, TREE
 from tests.bot.tips.harness import OFFICER_A, act, officer_phone, staff
 from tests.conversations.harness import ANONYMOUS_PATH, Clock, t

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from storage._sql import identities, tip_attachments
 from storage.database import Database
 from storage.tips import list_tips
-from tests.bot.channels.zalo_oa_harness import OaUser, running_oa
+from tests.bot.channels.zalo_oa.harness import OaUser, running_oa
 from tests.conversations.harness import ANONYMOUS_PATH, DESCRIPTION, t
 from tests.fakes.zalo_oa_server import APP_ID, APP_SECRET, OA_SECRET_KEY, sign
 
@@ -184,7 +184,7 @@ async def test_the_wiring_serves_the_oa_and_its_outbox_when_configured(
     sqlite_database: Database,
 ) -> None:
     from bot.app import platform_channels, platform_transports
-    from tests.bot.channels.zalo_oa_harness import oa_settings
+    from tests.bot.channels.zalo_oa.harness import oa_settings
     from tests.fakes.zalo_oa_server import FakeZaloOaServer
 
     async with FakeZaloOaServer() as server:
@@ -201,7 +201,7 @@ def _application(database: Database, settings: object) -> object:
     from bot.app import Application
     from bot.processor import MessageProcessor
     from conversations.menu import build_engine
-    from tests.bot.channels.zalo_oa_harness import SEALER
+    from tests.bot.channels.zalo_oa.harness import SEALER
     from tests.conversations.harness import CATALOGUES
 
     processor = MessageProcessor(database, build_engine(CATALOGUES), SEALER, CATALOGUES)

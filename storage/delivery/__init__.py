@@ -1,0 +1,1 @@
+"""Delivery: the outbox and the send budget every process shares."""

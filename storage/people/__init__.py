@@ -1,0 +1,1 @@
+"""People: members and their identities on each channel, roles, invitations, preferences."""
