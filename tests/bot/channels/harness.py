@@ -37,6 +37,7 @@ from tests.conversations.harness import CATALOGUES, DESCRIPTION, START, Clock, t
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
+from tests.harness import PATIENCE
 
 USER = 7391846205
 SECRET = "s3cret_Webhook-token"
@@ -217,7 +218,7 @@ class ConsoleUser:
         """Ctrl+D."""
         self._typed.put_nowait(None)
 
-    async def reads(self, expected: str, timeout: float = 15.0) -> str:  # noqa: ASYNC109
+    async def reads(self, expected: str, timeout: float = PATIENCE) -> str:  # noqa: ASYNC109
         """Wait until ``expected`` is printed after what was read; what was printed up to it."""
         deadline = asyncio.get_running_loop().time() + timeout
         while expected not in self.screen[self._read_up_to :]:
