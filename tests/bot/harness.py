@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner, Result
 
@@ -23,10 +23,9 @@ from conversations.parsing import fold
 from conversations.people.invitations import format_invite_code
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound, Reply
-from storage._sql import events, invitations, model_activities, security_models
+from storage._sql import invitations
 from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
-from storage.exports import REPORT_FIGURES
 from storage.people.members import find_or_create_member
 from storage.people.roles import grant_role
 from tests.conversations.harness import (
@@ -104,33 +103,6 @@ LUONG_SON = place("17641", "Xã Lương Sơn", "commune", "40")
 TREE = [NGHE_AN, DO_LUONG, place("17662-001", "Thôn Đông", "thon", "17662"), LUONG_SON]
 
 
-def monthly_report(
-    area_id: int,
-    period: str,
-    deadline: date,
-    filed_at: datetime,
-    *,
-    late: bool,
-    households: int,
-    pledged: int,
-    every_figure: int = 0,
-    **figures: Any,
-) -> dict[str, Any]:
-    """A row of ``monthly_reports`` filed at ``filed_at``: every figure ``every_figure`` but
-    the households, those pledged and the ``figures`` named; no proposals unless named."""
-    values: dict[str, Any] = dict.fromkeys(REPORT_FIGURES, every_figure)
-    values.update(households=households, households_pledged=pledged, proposals=None, **figures)
-    return {
-        "area_id": area_id,
-        "period": period,
-        "deadline": deadline,
-        "late": late,
-        "filed_at": filed_at,
-        "updated_at": filed_at,
-        **values,
-    }
-
-
 async def insert_tree(session: AsyncSession, tree: Sequence[NewArea]) -> dict[str, int]:
     """Store ``tree``; returns the places' ids by code."""
     await insert_areas(session, tree)
@@ -174,58 +146,6 @@ async def member_with_roles(
                 session, member_id=member.id, role=role, area_id=area.id, granted_by=None
             )
         return member.id
-
-
-async def add_camera_model(
-    session: AsyncSession, name: str, area_id: int, *, ended_at: datetime | None = None
-) -> int:
-    """A camera security model of ``area_id``; returns its id."""
-    result = await session.execute(
-        insert(security_models)
-        .values(name=name, kind="camera", area_id=area_id, ended_at=ended_at)
-        .returning(security_models.c.id)
-    )
-    return int(result.scalar_one())
-
-
-async def add_patrol(
-    session: AsyncSession, model_id: int, day: date, *, participants: int, outcome: str
-) -> None:
-    """A patrol of the model on ``day``, without photos."""
-    await session.execute(
-        insert(model_activities).values(
-            model_id=model_id,
-            activity_date=day,
-            kind="patrol",
-            participants=participants,
-            outcome=outcome,
-            photos=[],
-        )
-    )
-
-
-async def add_ngay_hoi(
-    session: AsyncSession,
-    area_id: int,
-    day: date,
-    *,
-    place_text: str,
-    turnout: int,
-    template: str | None = None,
-) -> None:
-    """The Ngày hội of ``area_id``, 08:00 to 11:00 local on ``day``, with ``turnout`` people."""
-    await session.execute(
-        insert(events).values(
-            title="Ngày hội toàn dân bảo vệ ANTQ",
-            description="",
-            place_text=place_text,
-            starts_at=datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC),
-            ends_at=datetime(day.year, day.month, day.day, 4, 0, tzinfo=UTC),
-            area_id=area_id,
-            template=template,
-            turnout=turnout,
-        )
-    )
 
 
 async def area_id(database: Database, code: str) -> int:

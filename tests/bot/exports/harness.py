@@ -9,19 +9,15 @@ from sqlalchemy import insert
 from storage._sql import monthly_reports
 from storage.database import Database
 from storage.tips import insert_tip
-from tests.bot.harness import (
-    DO_LUONG,
-    LUONG_SON,
-    NGHE_AN,
+from tests.bot.harness import DO_LUONG, LUONG_SON, NGHE_AN, hamlets, insert_tree, place
+from tests.storage.harness import (
+    PHOTO,
     add_camera_model,
     add_ngay_hoi,
     add_patrol,
-    hamlets,
-    insert_tree,
     monthly_report,
-    place,
+    new_tip,
 )
-from tests.storage.harness import PHOTO, new_tip
 
 PERIOD = "2026-10"
 TIPSTER_PHONE = "0912345678"
@@ -86,10 +82,4 @@ async def seed_province(database: Database) -> None:
                 area_id=ids["17662"],
             ),
         )
-        await add_ngay_hoi(
-            session,
-            ids["17662"],
-            date(2026, 10, 20),
-            place_text="Nhà văn hoá thôn Đông",
-            turnout=120,
-        )
+        await add_ngay_hoi(session, ids["17662"], date(2026, 10, 20), turnout=120)

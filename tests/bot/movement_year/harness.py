@@ -29,19 +29,14 @@ from storage.movement_year import set_grade, set_recognition, set_registration
 from storage.people.members import find_or_create_member
 from storage.people.roles import grant_role
 from storage.tips import insert_tip
-from tests.bot.harness import (
-    DO_LUONG,
-    LUONG_SON,
-    NGHE_AN,
+from tests.bot.harness import DO_LUONG, LUONG_SON, NGHE_AN, hamlets, insert_tree, place
+from tests.storage.harness import (
     add_camera_model,
     add_ngay_hoi,
     add_patrol,
-    hamlets,
-    insert_tree,
     monthly_report,
-    place,
+    new_tip,
 )
-from tests.storage.harness import new_tip
 
 YEAR = 2026
 # 10 December 2026, 10:00 local: November's updates are past their deadline (5 December).
@@ -154,12 +149,7 @@ async def seed_year(database: Database) -> dict[str, int]:
                     .values(acknowledged_at=received + timedelta(hours=hours))
                 )
         await add_ngay_hoi(
-            session,
-            ids["17662"],
-            date(2026, 8, 19),
-            place_text="Nhà văn hoá thôn Một",
-            turnout=150,
-            template="ngay_hoi",
+            session, ids[COMMUNE], date(2026, 8, 19), turnout=150, template="ngay_hoi"
         )
         for user_id, name, role, code in (
             (ADMIN, "Chủ tịch xã", "admin", "17662"),
