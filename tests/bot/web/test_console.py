@@ -68,10 +68,7 @@ async def test_a_resident_gets_no_link(commune: Database) -> None:
 async def test_a_form_without_its_csrf_token_is_refused(commune: Database) -> None:
     clock = Clock()
     code = await new_tip(commune, clock)
-    token = await link_from_chat(commune, clock, OFFICER_A)
-    assert token is not None
-    async with client(commune, clock) as web:
-        await log_in(web, token)
+    async with signed_in(commune, clock, OFFICER_A) as web:
         refused = await web.post(f"/web/tips/{code}/act", data={"action": "take"})
         assert refused.status_code == 403
         forged = await web.post(f"/web/tips/{code}/act", data={"action": "take", "csrf": "x"})
@@ -83,10 +80,7 @@ async def test_a_form_without_its_csrf_token_is_refused(commune: Database) -> No
 async def test_another_communes_tip_answers_404(commune: Database) -> None:
     clock = Clock()
     code = await new_tip(commune, clock)  # in Xã Đô Lương
-    token = await link_from_chat(commune, clock, ELSEWHERE)  # an officer of Xã Lương Sơn
-    assert token is not None
-    async with client(commune, clock) as web:
-        await log_in(web, token)
+    async with signed_in(commune, clock, ELSEWHERE) as web:  # an officer of Xã Lương Sơn
         assert (await web.get(f"/web/tips/{code}")).status_code == 404
         assert code not in (await web.get("/web/tips")).text
 
@@ -96,10 +90,7 @@ async def test_a_tip_is_worked_with_the_chats_effects_and_shows_nothing_of_its_s
 ) -> None:
     clock = Clock()
     code = await new_tip(commune, clock)
-    token = await link_from_chat(commune, clock, OFFICER_A)
-    assert token is not None
-    async with client(commune, clock) as web:
-        await log_in(web, token)
+    async with signed_in(commune, clock, OFFICER_A) as web:
         page = await web.get(f"/web/tips/{code}")
         assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
         # Neither the sender's platform id (77) nor the name their app gave the bot.
