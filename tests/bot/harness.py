@@ -4,7 +4,8 @@ members with roles, and the command line."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -79,6 +80,19 @@ class Phone:
 
     def asked(self, key: str) -> bool:
         return t(key) in self.replies[-1].text
+
+
+@asynccontextmanager
+async def two_processes(
+    database_url: str, database: Database
+) -> AsyncIterator[tuple[MessageProcessor, MessageProcessor]]:
+    """Two bot processes on one database, as two ``antq run`` would be: the second with its
+    own engine and connections."""
+    second = Database(database_url)
+    try:
+        yield make_processor(database), make_processor(second)
+    finally:
+        await second.dispose()
 
 
 def place(

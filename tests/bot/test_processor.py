@@ -20,7 +20,7 @@ from storage.conversations import load_conversation
 from storage.database import Database
 from storage.reply_path.replies import unsent_replies
 from storage.tips import list_tips
-from tests.bot.harness import NAME, USER_ID, Phone, at_menu, make_processor, walk
+from tests.bot.harness import NAME, USER_ID, Phone, at_menu, make_processor, two_processes, walk
 from tests.conversations.harness import (
     ANONYMOUS_PATH,
     CONTACT_PATH,
@@ -153,9 +153,7 @@ async def test_a_restart_mid_flow_resumes_at_the_same_step_with_the_same_answers
 async def test_messages_of_one_user_are_handled_one_at_a_time_across_processes(
     database_url: str, database: Database
 ) -> None:
-    second = Database(database_url)
-    try:
-        first_process, second_process = make_processor(database), make_processor(second)
+    async with two_processes(database_url, database) as (first_process, second_process):
         phone = Phone(first_process)
         await to_tip_start(phone)
         # Both processes receive messages of the same user at once.
@@ -175,8 +173,6 @@ async def test_messages_of_one_user_are_handled_one_at_a_time_across_processes(
         # /start, language, menu choice, then 8 messages: each one saved exactly once, in turn.
         assert conversation.version == 3 + len(texts)
         assert conversation.step == "category"  # none of them was a category
-    finally:
-        await second.dispose()
 
 
 async def test_choices_and_location_questions_reach_the_channel_as_such(database: Database) -> None:
@@ -212,9 +208,7 @@ async def test_a_delivery_seen_twice_is_answered_and_stored_once(
     database_url: str, database: Database
 ) -> None:
     """A webhook retry (even into a second process) changes nothing and sends nothing twice."""
-    second = Database(database_url)
-    try:
-        first_process, second_process = make_processor(database), make_processor(second)
+    async with two_processes(database_url, database) as (first_process, second_process):
         phone = Phone(first_process)
         await to_tip_start(phone)
         delivery = Inbound("telegram", CHAT_ID, USER_ID, text="1", update_key="900001")
@@ -233,8 +227,6 @@ async def test_a_delivery_seen_twice_is_answered_and_stored_once(
             Inbound("telegram", CHAT_ID, USER_ID, text="/back", update_key="900002")
         )
         assert t("tip.ask.category") in batch.replies[-1].text
-    finally:
-        await second.dispose()
 
 
 def leaves_a_keyboard(shown: bool, replies: tuple[Reply, ...]) -> bool:
