@@ -38,6 +38,15 @@ async def to_tip_start(phone: Phone) -> None:
     assert phone.asked("tip.ask.category")
 
 
+async def sent_tip(database: Database, path: list[tuple[str, dict[str, object]]]) -> Phone:
+    """The phone of someone who answered ``path`` from the menu and sent the tip."""
+    phone = Phone(make_processor(database))
+    await to_tip_start(phone)
+    await walk(phone, path)
+    await phone.send(text="1")
+    return phone
+
+
 async def test_a_tip_is_stored_with_its_attachments(database: Database) -> None:
     phone = Phone(make_processor(database))
     await to_tip_start(phone)
@@ -62,10 +71,7 @@ async def test_a_tip_is_stored_with_its_attachments(database: Database) -> None:
 
 
 async def test_an_anonymous_tip_holds_no_readable_sender_identity(database: Database) -> None:
-    phone = Phone(make_processor(database))
-    await to_tip_start(phone)
-    await walk(phone, ANONYMOUS_PATH)
-    await phone.send(text="1")
+    await sent_tip(database, ANONYMOUS_PATH)
 
     async with database.transaction() as session:
         tips = (await session.execute(text("SELECT * FROM tips"))).mappings().all()
@@ -84,10 +90,7 @@ async def test_an_anonymous_tip_holds_no_readable_sender_identity(database: Data
 
 
 async def test_a_named_tip_keeps_the_sender_and_phone_for_officers(database: Database) -> None:
-    phone = Phone(make_processor(database))
-    await to_tip_start(phone)
-    await walk(phone, CONTACT_PATH)
-    await phone.send(text="1")
+    await sent_tip(database, CONTACT_PATH)
     async with database.transaction() as session:
         (tip,) = await list_tips(session)
     assert not tip.anonymous and tip.member_id is not None
@@ -154,8 +157,7 @@ async def test_messages_of_one_user_are_handled_one_at_a_time_across_processes(
     database_url: str, database: Database
 ) -> None:
     async with two_processes(database_url, database) as (first_process, second_process):
-        phone = Phone(first_process)
-        await to_tip_start(phone)
+        await to_tip_start(Phone(first_process))
         # Both processes receive messages of the same user at once.
         texts = [f"tin nhắn số {n} về việc mua bán ma tuý" for n in range(8)]
         await asyncio.gather(
@@ -209,8 +211,7 @@ async def test_a_delivery_seen_twice_is_answered_and_stored_once(
 ) -> None:
     """A webhook retry (even into a second process) changes nothing and sends nothing twice."""
     async with two_processes(database_url, database) as (first_process, second_process):
-        phone = Phone(first_process)
-        await to_tip_start(phone)
+        await to_tip_start(Phone(first_process))
         delivery = Inbound("telegram", CHAT_ID, USER_ID, text="1", update_key="900001")
         first, again, elsewhere = await asyncio.gather(
             first_process.process(delivery),
