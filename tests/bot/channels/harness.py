@@ -468,3 +468,12 @@ async def start_a_tip(user: ZaloUser) -> None:
     await user.say("Xin chào", expect=t("language.prompt"))
     await user.say("1", expect=t("menu.prompt"))
     await user.say("1", expect=t("tip.ask.category"))
+
+
+@contextlib.asynccontextmanager
+async def at_tip_start(database: Database, mode: Mode) -> AsyncIterator[tuple[ZaloBot, ZaloUser]]:
+    """A Zalo bot running in ``mode`` and a user it has just asked for the tip's category."""
+    async with running_bot(database, mode) as bot:
+        user = ZaloUser(bot.server)
+        await start_a_tip(user)
+        yield bot, user

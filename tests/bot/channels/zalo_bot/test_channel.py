@@ -29,7 +29,7 @@ from conversations.menu import build_engine
 from conversations.replies import Choices, Inbound, Media, MediaItem, Option, Reply, Text
 from storage.database import Database
 from storage.tips import list_tips
-from tests.bot.channels.harness import MODES, Mode, ZaloUser, running_bot, start_a_tip
+from tests.bot.channels.harness import MODES, Mode, ZaloUser, at_tip_start, running_bot
 from tests.bot.channels.harness import ZALO_NAME as NAME
 from tests.bot.channels.harness import ZALO_PHOTO as PHOTO
 from tests.bot.channels.harness import ZALO_SECRET as SECRET
@@ -48,9 +48,7 @@ async def identity_active(database: Database, user_id: str) -> bool:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_an_anonymous_tip_with_a_photo_is_stored(database: Database, mode: Mode) -> None:
-    async with running_bot(database, mode) as bot:
-        user = ZaloUser(bot.server)
-        await start_a_tip(user)
+    async with at_tip_start(database, mode) as (bot, user):
         assert re.search(r"^  1\. ", user.texts[-1], re.MULTILINE)  # choices as a numbered list
         for (_, answer), (next_key, _) in itertools.pairwise(ANONYMOUS_PATH[:6]):
             await user.say(str(answer["text"]), expect=t(next_key))
@@ -73,9 +71,7 @@ async def test_an_anonymous_tip_with_a_photo_is_stored(database: Database, mode:
 async def test_the_same_event_delivered_twice_is_answered_once(
     sqlite_database: Database, mode: Mode
 ) -> None:
-    async with running_bot(sqlite_database, mode) as bot:
-        user = ZaloUser(bot.server)
-        await start_a_tip(user)
+    async with at_tip_start(sqlite_database, mode) as (bot, user):
         choose_drugs = bot.server.text_event(USER, "1")
         await user.send(choose_drugs, expect=t("tip.ask.description"))
         bot.server.queue_event(choose_drugs)  # Zalo delivers the same message again
@@ -89,9 +85,7 @@ async def test_the_same_event_delivered_twice_is_answered_once(
 async def test_a_sticker_gets_a_polite_request_to_type(
     sqlite_database: Database, mode: Mode
 ) -> None:
-    async with running_bot(sqlite_database, mode) as bot:
-        user = ZaloUser(bot.server)
-        await start_a_tip(user)
+    async with at_tip_start(sqlite_database, mode) as (bot, user):
         await user.send(bot.server.sticker_event(USER), expect=t("tip.ask.category"))
         assert t("input.unsupported") in user.text
         await user.send(bot.server.unsupported_event(USER), expect=t("tip.ask.category"))
@@ -231,9 +225,7 @@ def test_a_photo_s_caption_and_a_voice_message_are_read() -> None:
 
 
 async def test_a_voice_message_is_stored_with_the_tip(sqlite_database: Database) -> None:
-    async with running_bot(sqlite_database, "webhook") as bot:
-        user = ZaloUser(bot.server)
-        await start_a_tip(user)
+    async with at_tip_start(sqlite_database, "webhook") as (bot, user):
         for (_, answer), (next_key, _) in itertools.pairwise(ANONYMOUS_PATH[:6]):
             await user.say(str(answer["text"]), expect=t(next_key))
         voice = bot.server.voice_event(USER, "https://voice-stal.zdn.vn/fake/v1.aac")
