@@ -29,6 +29,7 @@ from bot.settings import Settings
 from bot.web.app import build_web_app
 from conversations.fields import format_tip_code
 from conversations.menu import build_engine
+from conversations.replies import Media
 from storage._sql import tips
 from storage.areas import insert_areas
 from storage.database import Database
@@ -477,3 +478,17 @@ async def at_tip_start(database: Database, mode: Mode) -> AsyncIterator[tuple[Za
         user = ZaloUser(bot.server)
         await start_a_tip(user)
         yield bot, user
+
+
+def numbered_file(kind: str, file_id: str, channel: str, number: int) -> Media:
+    """A file of a tip received through ``channel``, with the lines that stand for it:
+    "Tệp N" above it, "Tệp N ở <channel>" where another channel cannot send it, "Tệp N không
+    còn" where the platform no longer has it."""
+    return Media(
+        kind,  # type: ignore[arg-type]
+        file_id,
+        channel,
+        text=f"Tệp {number}",
+        elsewhere=f"Tệp {number} ở {channel}",
+        lost=f"Tệp {number} không còn",
+    )

@@ -26,10 +26,17 @@ from bot.retrying import RetryPolicy
 from bot.sealing import Sealer
 from bot.settings import Settings
 from conversations.menu import build_engine
-from conversations.replies import Choices, Inbound, Media, MediaItem, Option, Reply, Text
+from conversations.replies import Choices, Inbound, MediaItem, Option, Reply, Text
 from storage.database import Database
 from storage.tips import list_tips
-from tests.bot.channels.harness import MODES, Mode, ZaloUser, at_tip_start, running_bot
+from tests.bot.channels.harness import (
+    MODES,
+    Mode,
+    ZaloUser,
+    at_tip_start,
+    numbered_file,
+    running_bot,
+)
 from tests.bot.channels.harness import ZALO_NAME as NAME
 from tests.bot.channels.harness import ZALO_PHOTO as PHOTO
 from tests.bot.channels.harness import ZALO_SECRET as SECRET
@@ -284,26 +291,15 @@ async def test_a_webhook_secret_zalo_would_refuse_stops_the_start(
         assert server.webhook_url == ""
 
 
-def _file(kind: str, file_id: str, channel: str, number: int) -> Media:
-    return Media(
-        kind,  # type: ignore[arg-type]
-        file_id,
-        channel,
-        text=f"Tệp {number}",
-        elsewhere=f"Tệp {number} gửi qua {channel}",
-        lost=f"Tệp {number} không còn",
-    )
-
-
 async def test_forwarded_zalo_photos_are_sent_and_other_files_become_lines(
     sqlite_database: Database,
 ) -> None:
     expired = "https://photo-stal-9.zdn.vn/fake/expired.jpg"
     replies: list[Reply] = [
         Text("Tin báo K7Q2-M9XD"),
-        _file("photo", expired, "zalo", 1),  # Zalo refuses it below
-        _file("photo", PHOTO, "zalo", 2),
-        _file("photo", "AgACAgUAAxkBAAIBQ2", "telegram", 3),  # a Telegram file id: no
+        numbered_file("photo", expired, "zalo", 1),  # Zalo refuses it below
+        numbered_file("photo", PHOTO, "zalo", 2),
+        numbered_file("photo", "AgACAgUAAxkBAAIBQ2", "telegram", 3),  # a Telegram file id: no
         Choices("Chọn thao tác", (Option("take", "Nhận xử lý"),), "tip"),
     ]
 
@@ -323,7 +319,7 @@ async def test_forwarded_zalo_photos_are_sent_and_other_files_become_lines(
         ("sendMessage", "Tin báo K7Q2-M9XD"),
         ("sendMessage", "📎 Tệp 1 không còn"),
         ("sendPhoto", "Tệp 2"),
-        ("sendMessage", "📎 Tệp 3 gửi qua telegram\n\nChọn thao tác\n  1. Nhận xử lý"),
+        ("sendMessage", "📎 Tệp 3 ở telegram\n\nChọn thao tác\n  1. Nhận xử lý"),
     ]
     assert photos == [PHOTO]
 
