@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import events, model_activities, security_models
 from storage.exports import REPORT_FIGURES
+from storage.people.members import find_or_create_member
 from storage.tips import NewAttachment, NewTip
 
 
@@ -134,3 +135,12 @@ async def add_ngay_hoi(
             turnout=turnout,
         )
     )
+
+
+async def telegram_member(session: AsyncSession, user_id: str, name: str | None = None) -> int:
+    """The id of the member writing on Telegram as ``user_id`` from the chat of that id (made
+    if new)."""
+    member = await find_or_create_member(
+        session, channel="telegram", platform_user_id=user_id, chat_id=user_id, display_name=name
+    )
+    return member.id

@@ -16,10 +16,10 @@ from conversations.replies import AskLocation, Choices, Inbound, Location
 from storage._sql import incidents, outbox
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.people.members import find_or_create_member
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, place, rows
 from tests.bot.harness import TREE as BOT_TREE
 from tests.conversations.harness import CATALOGUES, Clock, t
+from tests.storage.harness import telegram_member
 
 TREE = [
     *BOT_TREE,
@@ -57,14 +57,7 @@ async def _officer_ids(database: Database) -> list[int]:
     async with database.transaction() as session:
         found = []
         for user_id in OFFICERS:
-            member = await find_or_create_member(
-                session,
-                channel="telegram",
-                platform_user_id=user_id,
-                chat_id=user_id,
-                display_name=None,
-            )
-            found.append(member.id)
+            found.append(await telegram_member(session, user_id))
         return found
 
 

@@ -12,12 +12,12 @@ from conversations.replies import Choices
 from storage._sql import monthly_reports
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.people.members import find_or_create_member
 from storage.people.roles import grant_role
 from storage.privacy import record_consent
 from storage.tables import utcnow
 from tests.bot.harness import DO_LUONG, NGHE_AN, PAGES, REST, Phone, fill, make_processor, place
 from tests.conversations.harness import Clock, t
+from tests.storage.harness import telegram_member
 
 TREE = [
     NGHE_AN,
@@ -31,17 +31,11 @@ SECOND_LEADER = "6100002"
 
 async def lead(database: Database, user_id: str, *codes: str, name: str) -> None:
     async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=name,
-        )
+        member_id = await telegram_member(session, user_id, name)
         # A leader who agreed to the privacy notice: their name is kept from then on.
         await record_consent(
             session,
-            member.id,
+            member_id,
             decision="given",
             notice_version=NOTICE_VERSION,
             display_name=name,
@@ -51,7 +45,7 @@ async def lead(database: Database, user_id: str, *codes: str, name: str) -> None
             area = await area_by_code(session, code)
             assert area is not None
             await grant_role(
-                session, member_id=member.id, role="leader", area_id=area.id, granted_by=None
+                session, member_id=member_id, role="leader", area_id=area.id, granted_by=None
             )
 
 

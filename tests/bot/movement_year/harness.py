@@ -19,14 +19,12 @@ Thôn Hai proposes more cameras in its November update.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import insert, update
 
 from storage._sql import monthly_reports, tips
 from storage.database import Database
 from storage.movement_year import set_grade, set_recognition, set_registration
-from storage.people.members import find_or_create_member
 from storage.people.roles import grant_role
 from storage.tips import insert_tip
 from tests.bot.harness import DO_LUONG, LUONG_SON, NGHE_AN, hamlets, insert_tree, place
@@ -36,6 +34,7 @@ from tests.storage.harness import (
     add_patrol,
     monthly_report,
     new_tip,
+    telegram_member,
 )
 
 YEAR = 2026
@@ -78,13 +77,6 @@ GRADES = {
     "17662-005": "weak",
 }
 PROPOSAL = "Đề nghị lắp thêm camera ở ngã ba chợ."
-
-
-async def member(session: Any, user_id: str, name: str) -> int:
-    found = await find_or_create_member(
-        session, channel="telegram", platform_user_id=user_id, chat_id=user_id, display_name=name
-    )
-    return found.id
 
 
 async def seed_year(database: Database) -> dict[str, int]:
@@ -156,7 +148,7 @@ async def seed_year(database: Database) -> dict[str, int]:
             (PROVINCE_ADMIN, "Văn phòng tỉnh", "admin", "40"),
             (LEADER, "Trưởng thôn Ba", "leader", "17662-003"),
         ):
-            member_id = await member(session, user_id, name)
+            member_id = await telegram_member(session, user_id, name)
             await grant_role(
                 session, member_id=member_id, role=role, area_id=ids[code], granted_by=None
             )
