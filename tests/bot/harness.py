@@ -162,6 +162,18 @@ async def member_with_roles(
         return member.id
 
 
+async def tree_with_roles(
+    database: Database, tree: Sequence[NewArea], *roles: tuple[str, str, str]
+) -> Database:
+    """``database`` with ``tree`` stored and each (user id, role, area code) of ``roles``
+    granted to the member writing as that user id."""
+    async with database.transaction() as session:
+        await insert_areas(session, tree)
+    for user_id, role, code in roles:
+        await member_with_roles(database, user_id, [(role, code)])
+    return database
+
+
 async def area_id(database: Database, code: str) -> int:
     """The id of the area ``code``."""
     async with database.session() as session:

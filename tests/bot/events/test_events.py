@@ -18,7 +18,7 @@ from conversations.policy import Grant, PolicyViolation, Role
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound
 from storage._sql import event_participants, events, member_roles, members, outbox
-from storage.areas import area_by_code, insert_areas
+from storage.areas import area_by_code
 from storage.database import Database
 from storage.delivery.outbox import CANCELLED, NOTICE, REMINDER
 from tests.bot.harness import (
@@ -29,6 +29,7 @@ from tests.bot.harness import (
     make_processor,
     member_with_roles,
     rows,
+    tree_with_roles,
 )
 from tests.bot.harness import TREE as BOT_TREE
 from tests.conversations.harness import CATALOGUES, Clock, t
@@ -42,11 +43,9 @@ TITLE = "Hội nghị Công an lắng nghe ý kiến Nhân dân"
 
 @pytest.fixture
 async def tree(database: Database) -> Database:
-    async with database.transaction() as session:
-        await insert_areas(session, TREE)
-    await member_with_roles(database, ADMIN, [("admin", "17662")])
-    await member_with_roles(database, LEADER, [("leader", "17662-001")])
-    return database
+    return await tree_with_roles(
+        database, TREE, (ADMIN, "admin", "17662"), (LEADER, "leader", "17662-001")
+    )
 
 
 def options(phone: Phone) -> list[str]:

@@ -14,9 +14,18 @@ from conversations.policy import PolicyViolation, Role
 from conversations.ports import Member
 from conversations.replies import AskLocation, Choices, Inbound, Location
 from storage._sql import incidents, outbox
-from storage.areas import area_by_code, insert_areas
+from storage.areas import area_by_code
 from storage.database import Database
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, place, rows
+from tests.bot.harness import (
+    SEALER,
+    Phone,
+    at_menu,
+    make_processor,
+    member_with_roles,
+    place,
+    rows,
+    tree_with_roles,
+)
 from tests.bot.harness import TREE as BOT_TREE
 from tests.conversations.harness import CATALOGUES, Clock, t
 from tests.storage.harness import telegram_member
@@ -36,13 +45,13 @@ WHERE = "Nhà văn hoá thôn Đông"
 
 @pytest.fixture
 async def commune(database: Database) -> Database:
-    async with database.transaction() as session:
-        await insert_areas(session, TREE)
-    await member_with_roles(database, LEADER, [("leader", "17662-001")])
-    for officer in OFFICERS:
-        await member_with_roles(database, officer, [("officer", "17662")])
-    await member_with_roles(database, OTHER_OFFICER, [("officer", "17641")])
-    return database
+    return await tree_with_roles(
+        database,
+        TREE,
+        (LEADER, "leader", "17662-001"),
+        *((officer, "officer", "17662") for officer in OFFICERS),
+        (OTHER_OFFICER, "officer", "17641"),
+    )
 
 
 async def _reporter(database: Database, clock: Clock, user_id: str = LEADER) -> Phone:

@@ -15,7 +15,7 @@ from conversations.ports import Member
 from conversations.replies import Choices, Inbound, MediaItem
 from conversations.security_models import LogModelActivity
 from storage._sql import model_activities, security_models
-from storage.areas import area_by_code, insert_areas
+from storage.areas import area_by_code
 from storage.database import Database
 from storage.security_models import NewSecurityModel, insert_security_model
 from tests.bot.harness import (
@@ -27,6 +27,7 @@ from tests.bot.harness import (
     member_with_roles,
     place,
     rows,
+    tree_with_roles,
 )
 from tests.bot.harness import TREE as BOT_TREE
 from tests.conversations.harness import CATALOGUES, Clock, t
@@ -53,13 +54,14 @@ async def _model(database: Database, name: str, code: str, kind: str = "fire_gro
 
 @pytest.fixture
 async def commune(database: Database) -> Database:
-    async with database.transaction() as session:
-        await insert_areas(session, TREE)
-    await member_with_roles(database, ADMIN, [("admin", "17662")])
-    await member_with_roles(database, LEADER, [("leader", "17662-001")])
-    await member_with_roles(database, OTHER_LEADER, [("leader", "17662-002")])
-    await member_with_roles(database, MODEL_LEAD, [("model_lead", "17662")])
-    return database
+    return await tree_with_roles(
+        database,
+        TREE,
+        (ADMIN, "admin", "17662"),
+        (LEADER, "leader", "17662-001"),
+        (OTHER_LEADER, "leader", "17662-002"),
+        (MODEL_LEAD, "model_lead", "17662"),
+    )
 
 
 async def _phone(database: Database, user_id: str, clock: Clock | None = None) -> Phone:
