@@ -8,8 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.console import render
-from bot.effect_context import EffectContext
-from bot.events.handlers import cancel_event_for_everybody
 from bot.events.rules import remind_event_participants
 from bot.places import place_of
 from bot.scheduler import DeliveryScheduler
@@ -22,9 +20,9 @@ from storage.areas import area_by_code
 from storage.database import Database
 from storage.delivery.outbox import CANCELLED, NOTICE, REMINDER
 from tests.bot.harness import (
-    SEALER,
     THON_TAY,
     Phone,
+    apply_effect,
     at_menu,
     make_processor,
     member_with_roles,
@@ -32,7 +30,7 @@ from tests.bot.harness import (
     tree_with_roles,
 )
 from tests.bot.harness import TREE as BOT_TREE
-from tests.conversations.harness import CATALOGUES, Clock, t
+from tests.conversations.harness import Clock, t
 
 TREE = [*BOT_TREE, THON_TAY]
 ADMIN = "5550001"
@@ -424,17 +422,10 @@ async def test_the_handler_refuses_a_stale_cancellation(
     async with tree.transaction() as session:
         area = await area_by_code(session, area_code)
         assert area is not None
-        grant = Grant(0, Role(role), place_of(area))
-        context = EffectContext(
-            session,
-            Member(id=admin_id, locale="vi", roles=(grant,)),
-            Inbound("telegram", ADMIN, ADMIN),
-            clock.now,
-            SEALER,
-            catalogues=CATALOGUES,
-        )
+        admin = Member(id=admin_id, locale="vi", roles=(Grant(0, Role(role), place_of(area)),))
+        cancel = CancelEvent(int(event["id"]), "")
         with pytest.raises(PolicyViolation):
-            await cancel_event_for_everybody(context, CancelEvent(int(event["id"]), ""))
+            await apply_effect(session, admin, None, cancel, clock.now)
     (event,) = await rows(tree, events)
     assert event["cancelled_at"] is None
 

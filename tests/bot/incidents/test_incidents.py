@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.effect_context import EffectContext
-from bot.incidents.handlers import report_incident
 from conversations.incidents import ReportIncident
 from conversations.policy import PolicyViolation, Role
 from conversations.ports import Member
@@ -16,9 +14,10 @@ from conversations.replies import AskLocation, Choices, Inbound, Location
 from storage._sql import incidents, outbox
 from storage.areas import area_by_code
 from storage.database import Database
+from tests.bot.harness import TREE as BOT_TREE
 from tests.bot.harness import (
-    SEALER,
     Phone,
+    apply_effect,
     at_menu,
     make_processor,
     member_with_roles,
@@ -26,8 +25,7 @@ from tests.bot.harness import (
     rows,
     tree_with_roles,
 )
-from tests.bot.harness import TREE as BOT_TREE
-from tests.conversations.harness import CATALOGUES, Clock, t
+from tests.conversations.harness import Clock, t
 from tests.storage.harness import telegram_member
 
 TREE = [
@@ -39,19 +37,18 @@ TREE = [
 LEADER = "6100001"
 OFFICERS = ("6200001", "6200002")
 OTHER_OFFICER = "6200009"  # an officer of another commune: never told
+ROLES = [
+    (LEADER, "leader", "17662-001"),
+    *((officer, "officer", "17662") for officer in OFFICERS),
+    (OTHER_OFFICER, "officer", "17641"),
+]
 WHAT = "Hai nhóm thanh niên đánh nhau trước nhà văn hoá, có hung khí."
 WHERE = "Nhà văn hoá thôn Đông"
 
 
 @pytest.fixture
 async def commune(database: Database) -> Database:
-    return await tree_with_roles(
-        database,
-        TREE,
-        (LEADER, "leader", "17662-001"),
-        *((officer, "officer", "17662") for officer in OFFICERS),
-        (OTHER_OFFICER, "officer", "17641"),
-    )
+    return await tree_with_roles(database, TREE, *ROLES)
 
 
 async def _reporter(database: Database, clock: Clock, user_id: str = LEADER) -> Phone:
@@ -229,14 +226,7 @@ async def test_the_handler_refuses_a_place_the_member_holds_no_role_in(
         area = await area_by_code(session, "17662-001")
         assert area is not None
         stranger = Member(id=1, locale="vi", roles=())
-        context = EffectContext(
-            session,
-            stranger,
-            Inbound("telegram", "1", "1"),
-            datetime(2026, 11, 23, 3, 0, tzinfo=UTC),
-            SEALER,
-            catalogues=CATALOGUES,
-        )
         effect = ReportIncident(area.id, Role.LEADER, WHAT, WHERE, None, None, "low")
+        now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
         with pytest.raises(PolicyViolation):
-            await report_incident(context, effect)
+            await apply_effect(session, stranger, None, effect, now)

@@ -8,8 +8,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.effect_context import EffectContext
-from bot.security_models.handlers import log_model_activity
 from conversations.policy import PolicyViolation
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound, MediaItem
@@ -19,9 +17,9 @@ from storage.areas import area_by_code
 from storage.database import Database
 from storage.security_models import NewSecurityModel, insert_security_model
 from tests.bot.harness import (
-    SEALER,
     THON_TAY,
     Phone,
+    apply_effect,
     at_menu,
     make_processor,
     member_with_roles,
@@ -30,13 +28,19 @@ from tests.bot.harness import (
     tree_with_roles,
 )
 from tests.bot.harness import TREE as BOT_TREE
-from tests.conversations.harness import CATALOGUES, Clock, t
+from tests.conversations.harness import Clock, t
 
 TREE = [*BOT_TREE, THON_TAY, place("17641-001", "Thôn Đông Bắc", "thon", "17641")]
 ADMIN = "7100001"  # admin of Xã Đô Lương
 LEADER = "7200001"  # leader of Thôn Đông
 OTHER_LEADER = "7200002"  # leader of Thôn Tây
 MODEL_LEAD = "7300001"  # model lead of the whole commune
+ROLES = [
+    (ADMIN, "admin", "17662"),
+    (LEADER, "leader", "17662-001"),
+    (OTHER_LEADER, "leader", "17662-002"),
+    (MODEL_LEAD, "model_lead", "17662"),
+]
 OUTCOME = "Tuần tra đêm 3 tuyến đường, nhắc 12 hộ khoá cửa, không phát hiện vụ việc."
 YESTERDAY = date(2026, 11, 22)  # the scripted clock is 10:00 on 23/11/2026 in Vietnam
 
@@ -54,14 +58,7 @@ async def _model(database: Database, name: str, code: str, kind: str = "fire_gro
 
 @pytest.fixture
 async def commune(database: Database) -> Database:
-    return await tree_with_roles(
-        database,
-        TREE,
-        (ADMIN, "admin", "17662"),
-        (LEADER, "leader", "17662-001"),
-        (OTHER_LEADER, "leader", "17662-002"),
-        (MODEL_LEAD, "model_lead", "17662"),
-    )
+    return await tree_with_roles(database, TREE, *ROLES)
 
 
 async def _phone(database: Database, user_id: str, clock: Clock | None = None) -> Phone:
@@ -360,18 +357,11 @@ async def test_the_handler_refuses_a_member_who_does_not_run_the_model(
     commune: Database,
 ) -> None:
     model_id = await _model(commune, "Tổ liên gia xóm 3", "17662-001")
+    effect = LogModelActivity(model_id, YESTERDAY, "patrol", 3, OUTCOME)
+    now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
     async with commune.transaction() as session:
-        context = EffectContext(
-            session,
-            Member(id=1, locale="vi", roles=()),
-            Inbound("telegram", "1", "1"),
-            datetime(2026, 11, 23, 3, 0, tzinfo=UTC),
-            SEALER,
-            catalogues=CATALOGUES,
-        )
-        effect = LogModelActivity(model_id, YESTERDAY, "patrol", 3, OUTCOME)
         with pytest.raises(PolicyViolation):
-            await log_model_activity(context, effect)
+            await apply_effect(session, Member(id=1, locale="vi", roles=()), None, effect, now)
 
 
 # -- listing and ending ---------------------------------------------------------------------------
