@@ -200,6 +200,13 @@ async def at_menu(phone: Phone, *, consent: bool = True) -> None:
             await phone.send(text="1")
 
 
+async def phone_at_menu(database: Database, clock: Clock, user_id: str) -> Phone:
+    """The phone of ``user_id`` that started the bot and sees the main menu."""
+    phone = Phone(make_processor(database, clock), user_id=user_id)
+    await at_menu(phone)
+    return phone
+
+
 async def invite_leader(database: Database, clock: Clock) -> str:
     admin = Phone(make_processor(database, clock), user_id=ADMIN_USER, name="Chủ tịch xã")
     await at_menu(admin)

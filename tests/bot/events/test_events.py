@@ -23,9 +23,9 @@ from tests.bot.harness import (
     THON_TAY,
     Phone,
     apply_effect,
-    at_menu,
     make_processor,
     member_with_roles,
+    phone_at_menu,
     rows,
     tree_with_roles,
 )
@@ -49,12 +49,6 @@ async def tree(database: Database) -> Database:
 def options(phone: Phone) -> list[str]:
     last = phone.replies[-1]
     return [option.id for option in last.options] if isinstance(last, Choices) else []
-
-
-async def phone_at_menu(database: Database, clock: Clock, user_id: str) -> Phone:
-    phone = Phone(make_processor(database, clock), user_id=user_id)
-    await at_menu(phone)
-    return phone
 
 
 async def create_custom_event(admin: Phone) -> None:

@@ -21,6 +21,7 @@ from tests.bot.harness import (
     at_menu,
     make_processor,
     member_with_roles,
+    phone_at_menu,
     place,
     rows,
     tree_with_roles,
@@ -52,8 +53,7 @@ async def commune(database: Database) -> Database:
 
 
 async def _reporter(database: Database, clock: Clock, user_id: str = LEADER) -> Phone:
-    phone = Phone(make_processor(database, clock), user_id=user_id)
-    await at_menu(phone)
+    phone = await phone_at_menu(database, clock, user_id)
     await phone.send(text="/khancap")
     assert phone.asked("incidents.ask.what"), phone.text
     return phone

@@ -20,9 +20,9 @@ from tests.bot.harness import (
     THON_TAY,
     Phone,
     apply_effect,
-    at_menu,
     make_processor,
     member_with_roles,
+    phone_at_menu,
     place,
     rows,
     tree_with_roles,
@@ -62,9 +62,7 @@ async def commune(database: Database) -> Database:
 
 
 async def _phone(database: Database, user_id: str, clock: Clock | None = None) -> Phone:
-    phone = Phone(make_processor(database, clock or Clock()), user_id=user_id)
-    await at_menu(phone)
-    return phone
+    return await phone_at_menu(database, clock or Clock(), user_id)
 
 
 def _options(phone: Phone) -> list[str]:
