@@ -18,7 +18,6 @@ from tests.bot.harness import TREE as BOT_TREE
 from tests.bot.harness import (
     Phone,
     apply_effect,
-    at_menu,
     make_processor,
     member_with_roles,
     phone_at_menu,
@@ -211,8 +210,7 @@ async def test_a_commune_without_officers_is_told_to_call_113(commune: Database)
 
 
 async def test_residents_cannot_report_urgent_incidents(commune: Database) -> None:
-    phone = Phone(make_processor(commune, Clock()), user_id="6999999")
-    await at_menu(phone)
+    phone = await phone_at_menu(commune, Clock(), "6999999")
     assert "incident" not in [o.id for o in phone.replies[-1].options]  # type: ignore[union-attr]
     await phone.send(text="/khancap")
     assert t("policy.denied") in phone.text

@@ -17,6 +17,7 @@ from tests.bot.harness import (
     at_menu,
     make_processor,
     member_with_roles,
+    phone_at_menu,
     rows,
     walk,
 )
@@ -27,8 +28,7 @@ UP_TO_COMMUNE = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.commune")
 
 async def tip_naming(database: Database, clock: Clock, *answers: dict[str, object]) -> Phone:
     """File an anonymous tip whose commune step gets ``answers`` (one or more messages)."""
-    tipster = Phone(make_processor(database, clock), user_id="77")
-    await at_menu(tipster)
+    tipster = await phone_at_menu(database, clock, "77")
     await tipster.send(text="1")
     await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
     assert tipster.asked("tip.ask.commune")

@@ -15,6 +15,7 @@ from tests.bot.harness import (
     at_menu,
     make_processor,
     member_with_roles,
+    phone_at_menu,
     rows,
     walk,
 )
@@ -44,8 +45,7 @@ async def test_not_sure_leaves_the_tip_without_a_commune(places: Database) -> No
 
 async def test_namesakes_are_offered_as_choices(places: Database) -> None:
     clock = Clock()
-    tipster = Phone(make_processor(places, clock), user_id="77")
-    await at_menu(tipster)
+    tipster = await phone_at_menu(places, clock, "77")
     await tipster.send(text="1")
     await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
     await tipster.send(text="luong")  # Đô Lương and Lương Sơn
@@ -68,8 +68,7 @@ async def test_namesakes_are_offered_as_choices(places: Database) -> None:
 
 
 async def test_an_unknown_commune_is_asked_again(places: Database) -> None:
-    tipster = Phone(make_processor(places, Clock()), user_id="77")
-    await at_menu(tipster)
+    tipster = await phone_at_menu(places, Clock(), "77")
     await tipster.send(text="1")
     await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
     await tipster.send(text="xa khong co that")
