@@ -207,6 +207,14 @@ async def phone_at_menu(database: Database, clock: Clock, user_id: str) -> Phone
     return phone
 
 
+async def after_restart(database: Database, clock: Clock, user_id: str) -> Phone:
+    """``user_id``'s phone on a bot started anew, showing what reopening the chat shows."""
+    phone = Phone(make_processor(database, clock), user_id=user_id)
+    opened = await phone.processor.open_chat(Inbound("telegram", user_id, user_id))
+    phone.replies = list(opened.replies)
+    return phone
+
+
 async def invite_leader(database: Database, clock: Clock) -> str:
     admin = Phone(make_processor(database, clock), user_id=ADMIN_USER, name="Chủ tịch xã")
     await at_menu(admin)

@@ -10,15 +10,15 @@ import pytest
 from conversations.incidents import ReportIncident
 from conversations.policy import PolicyViolation, Role
 from conversations.ports import Member
-from conversations.replies import AskLocation, Choices, Inbound, Location
+from conversations.replies import AskLocation, Choices, Location
 from storage._sql import incidents, outbox
 from storage.areas import area_by_code
 from storage.database import Database
 from tests.bot.harness import TREE as BOT_TREE
 from tests.bot.harness import (
     Phone,
+    after_restart,
     apply_effect,
-    make_processor,
     member_with_roles,
     phone_at_menu,
     place,
@@ -164,9 +164,8 @@ async def test_a_report_survives_a_restart_half_way(commune: Database) -> None:
     phone = await _reporter(commune, clock)
     await phone.send(text=WHAT)
     clock.advance(minutes=3)
-    restarted = Phone(make_processor(commune, clock), user_id=LEADER)
-    opened = (await restarted.processor.open_chat(Inbound("telegram", LEADER, LEADER))).replies
-    assert t("incidents.ask.where") in opened[-1].text
+    restarted = await after_restart(commune, clock, LEADER)
+    assert restarted.asked("incidents.ask.where")
     await restarted.send(text=WHERE)
     await restarted.send(text="3")
     await restarted.send(text="1")

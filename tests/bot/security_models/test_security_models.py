@@ -10,7 +10,7 @@ import pytest
 
 from conversations.policy import PolicyViolation
 from conversations.ports import Member
-from conversations.replies import Choices, Inbound, MediaItem
+from conversations.replies import Choices, MediaItem
 from conversations.security_models import LogModelActivity
 from storage._sql import model_activities, security_models
 from storage.areas import area_by_code
@@ -19,8 +19,8 @@ from storage.security_models import NewSecurityModel, insert_security_model
 from tests.bot.harness import (
     THON_TAY,
     Phone,
+    after_restart,
     apply_effect,
-    make_processor,
     member_with_roles,
     phone_at_menu,
     place,
@@ -305,9 +305,8 @@ async def test_an_activity_log_survives_a_restart(commune: Database) -> None:
     await phone.send(text="hom nay")
     await phone.send(text="hop")
     clock.advance(hours=2)
-    restarted = Phone(make_processor(commune, clock), user_id=LEADER)
-    opened = (await restarted.processor.open_chat(Inbound("telegram", LEADER, LEADER))).replies
-    assert t("models.ask.participants") in opened[-1].text
+    restarted = await after_restart(commune, clock, LEADER)
+    assert restarted.asked("models.ask.participants")
     for answer in ("30", OUTCOME, "xong", "1"):
         await restarted.send(text=answer)
     (activity,) = await rows(commune, model_activities)
