@@ -200,9 +200,9 @@ async def at_menu(phone: Phone, *, consent: bool = True) -> None:
             await phone.send(text="1")
 
 
-async def phone_at_menu(database: Database, clock: Clock, user_id: str) -> Phone:
+async def phone_at_menu(database: Database, clock: Clock, user_id: str, name: str = NAME) -> Phone:
     """The phone of ``user_id`` that started the bot and sees the main menu."""
-    phone = Phone(make_processor(database, clock), user_id=user_id)
+    phone = Phone(make_processor(database, clock), user_id=user_id, name=name)
     await at_menu(phone)
     return phone
 

@@ -14,8 +14,6 @@ from tests.bot.harness import (
     SEALER,
     TREE,
     Phone,
-    at_menu,
-    make_processor,
     member_with_roles,
     phone_at_menu,
     rows,
@@ -66,8 +64,7 @@ async def staff_id(database: Database, user_id: str) -> int:
 
 
 async def officer_phone(database: Database, clock: Clock, user: tuple[str, str]) -> Phone:
-    phone = Phone(make_processor(database, clock), user_id=user[0], name=user[1])
-    await at_menu(phone)
+    phone = await phone_at_menu(database, clock, user[0], user[1])
     return phone
 
 

@@ -12,8 +12,6 @@ from tests.bot.harness import (
     TREE,
     Phone,
     area_id,
-    at_menu,
-    make_processor,
     member_with_roles,
     phone_at_menu,
     rows,
@@ -85,8 +83,7 @@ async def a_tip_and_two_officers(places: Database) -> tuple[str, Phone, Phone]:
     officers = []
     for user_id, commune in (("88", "17662"), ("99", "17641")):
         await member_with_roles(places, user_id, [("officer", commune)])
-        officers.append(Phone(make_processor(places, clock), user_id=user_id))
-        await at_menu(officers[-1])
+        officers.append(await phone_at_menu(places, clock, user_id))
     return str(tip["code"]), officers[0], officers[1]
 
 
