@@ -4,7 +4,8 @@ members with roles, and the command line."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -24,7 +25,7 @@ from conversations.people.invitations import format_invite_code
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound, Reply
 from storage._sql import invitations
-from storage.areas import NewArea, area_by_code
+from storage.areas import NewArea, area_by_code, insert_areas
 from storage.database import Database
 from storage.people.members import find_or_create_member
 from storage.people.roles import grant_role
@@ -81,17 +82,52 @@ class Phone:
         return t(key) in self.replies[-1].text
 
 
-def place(code: str, name: str, kind: str, parent: str | None) -> NewArea:
+@asynccontextmanager
+async def two_processes(
+    database_url: str, database: Database
+) -> AsyncIterator[tuple[MessageProcessor, MessageProcessor]]:
+    """Two bot processes on one database, as two ``antq run`` would be: the second with its
+    own engine and connections."""
+    second = Database(database_url)
+    try:
+        yield make_processor(database), make_processor(second)
+    finally:
+        await second.dispose()
+
+
+def place(
+    code: str, name: str, kind: str, parent: str | None, households: int | None = None
+) -> NewArea:
     """A place of the test's tree, found by its name without accents as a real one is."""
-    return NewArea(code, name, fold(name), kind, parent)
+    return NewArea(code, name, fold(name), kind, parent, households)
 
 
-TREE = [
-    place("40", "Nghệ An", "province", None),
-    place("17662", "Xã Đô Lương", "commune", "40"),
-    place("17662-001", "Thôn Đông", "thon", "17662"),
-    place("17641", "Xã Lương Sơn", "commune", "40"),
-]
+def hamlets(commune: str, *households_by_name: tuple[str, int]) -> list[NewArea]:
+    """The ``thon`` of ``commune``, coded ``<commune>-001`` onwards in the order given."""
+    return [
+        place(f"{commune}-{number:03d}", name, "thon", commune, households)
+        for number, (name, households) in enumerate(households_by_name, start=1)
+    ]
+
+
+# The province and its two communes, in every feature's tree; the hamlets differ.
+NGHE_AN = place("40", "Nghệ An", "province", None)
+DO_LUONG = place("17662", "Xã Đô Lương", "commune", "40")
+LUONG_SON = place("17641", "Xã Lương Sơn", "commune", "40")
+TREE = [NGHE_AN, DO_LUONG, place("17662-001", "Thôn Đông", "thon", "17662"), LUONG_SON]
+
+
+async def insert_tree(session: AsyncSession, tree: Sequence[NewArea]) -> dict[str, int]:
+    """Store ``tree``; returns the places' ids by code."""
+    await insert_areas(session, tree)
+    ids = {}
+    for area in tree:
+        found = await area_by_code(session, area.code)
+        assert found is not None
+        ids[area.code] = found.id
+    return ids
+
+
 # Đô Lương's second hamlet, in the trees of the features that tell hamlets apart.
 THON_TAY = place("17662-002", "Thôn Tây", "thon", "17662")
 
@@ -126,6 +162,18 @@ async def member_with_roles(
         return member.id
 
 
+async def tree_with_roles(
+    database: Database, tree: Sequence[NewArea], *roles: tuple[str, str, str]
+) -> Database:
+    """``database`` with ``tree`` stored and each (user id, role, area code) of ``roles``
+    granted to the member writing as that user id."""
+    async with database.transaction() as session:
+        await insert_areas(session, tree)
+    for user_id, role, code in roles:
+        await member_with_roles(database, user_id, [(role, code)])
+    return database
+
+
 async def area_id(database: Database, code: str) -> int:
     """The id of the area ``code``."""
     async with database.session() as session:
@@ -150,6 +198,21 @@ async def at_menu(phone: Phone, *, consent: bool = True) -> None:
         if consent:
             await phone.send(text="/quyenriengtu")
             await phone.send(text="1")
+
+
+async def phone_at_menu(database: Database, clock: Clock, user_id: str, name: str = NAME) -> Phone:
+    """The phone of ``user_id`` that started the bot and sees the main menu."""
+    phone = Phone(make_processor(database, clock), user_id=user_id, name=name)
+    await at_menu(phone)
+    return phone
+
+
+async def after_restart(database: Database, clock: Clock, user_id: str) -> Phone:
+    """``user_id``'s phone on a bot started anew, showing what reopening the chat shows."""
+    phone = Phone(make_processor(database, clock), user_id=user_id)
+    opened = await phone.processor.open_chat(Inbound("telegram", user_id, user_id))
+    phone.replies = list(opened.replies)
+    return phone
 
 
 async def invite_leader(database: Database, clock: Clock) -> str:

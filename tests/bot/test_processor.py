@@ -20,7 +20,7 @@ from storage.conversations import load_conversation
 from storage.database import Database
 from storage.reply_path.replies import unsent_replies
 from storage.tips import list_tips
-from tests.bot.harness import NAME, USER_ID, Phone, at_menu, make_processor, walk
+from tests.bot.harness import NAME, USER_ID, Phone, at_menu, make_processor, two_processes, walk
 from tests.conversations.harness import (
     ANONYMOUS_PATH,
     CONTACT_PATH,
@@ -36,6 +36,15 @@ async def to_tip_start(phone: Phone) -> None:
     await phone.send(text="1")
     await phone.send(text="1")
     assert phone.asked("tip.ask.category")
+
+
+async def sent_tip(database: Database, path: list[tuple[str, dict[str, object]]]) -> Phone:
+    """The phone of someone who answered ``path`` from the menu and sent the tip."""
+    phone = Phone(make_processor(database))
+    await to_tip_start(phone)
+    await walk(phone, path)
+    await phone.send(text="1")
+    return phone
 
 
 async def test_a_tip_is_stored_with_its_attachments(database: Database) -> None:
@@ -62,10 +71,7 @@ async def test_a_tip_is_stored_with_its_attachments(database: Database) -> None:
 
 
 async def test_an_anonymous_tip_holds_no_readable_sender_identity(database: Database) -> None:
-    phone = Phone(make_processor(database))
-    await to_tip_start(phone)
-    await walk(phone, ANONYMOUS_PATH)
-    await phone.send(text="1")
+    await sent_tip(database, ANONYMOUS_PATH)
 
     async with database.transaction() as session:
         tips = (await session.execute(text("SELECT * FROM tips"))).mappings().all()
@@ -84,10 +90,7 @@ async def test_an_anonymous_tip_holds_no_readable_sender_identity(database: Data
 
 
 async def test_a_named_tip_keeps_the_sender_and_phone_for_officers(database: Database) -> None:
-    phone = Phone(make_processor(database))
-    await to_tip_start(phone)
-    await walk(phone, CONTACT_PATH)
-    await phone.send(text="1")
+    await sent_tip(database, CONTACT_PATH)
     async with database.transaction() as session:
         (tip,) = await list_tips(session)
     assert not tip.anonymous and tip.member_id is not None
@@ -153,11 +156,8 @@ async def test_a_restart_mid_flow_resumes_at_the_same_step_with_the_same_answers
 async def test_messages_of_one_user_are_handled_one_at_a_time_across_processes(
     database_url: str, database: Database
 ) -> None:
-    second = Database(database_url)
-    try:
-        first_process, second_process = make_processor(database), make_processor(second)
-        phone = Phone(first_process)
-        await to_tip_start(phone)
+    async with two_processes(database_url, database) as (first_process, second_process):
+        await to_tip_start(Phone(first_process))
         # Both processes receive messages of the same user at once.
         texts = [f"tin nhắn số {n} về việc mua bán ma tuý" for n in range(8)]
         await asyncio.gather(
@@ -175,8 +175,6 @@ async def test_messages_of_one_user_are_handled_one_at_a_time_across_processes(
         # /start, language, menu choice, then 8 messages: each one saved exactly once, in turn.
         assert conversation.version == 3 + len(texts)
         assert conversation.step == "category"  # none of them was a category
-    finally:
-        await second.dispose()
 
 
 async def test_choices_and_location_questions_reach_the_channel_as_such(database: Database) -> None:
@@ -212,11 +210,8 @@ async def test_a_delivery_seen_twice_is_answered_and_stored_once(
     database_url: str, database: Database
 ) -> None:
     """A webhook retry (even into a second process) changes nothing and sends nothing twice."""
-    second = Database(database_url)
-    try:
-        first_process, second_process = make_processor(database), make_processor(second)
-        phone = Phone(first_process)
-        await to_tip_start(phone)
+    async with two_processes(database_url, database) as (first_process, second_process):
+        await to_tip_start(Phone(first_process))
         delivery = Inbound("telegram", CHAT_ID, USER_ID, text="1", update_key="900001")
         first, again, elsewhere = await asyncio.gather(
             first_process.process(delivery),
@@ -233,8 +228,6 @@ async def test_a_delivery_seen_twice_is_answered_and_stored_once(
             Inbound("telegram", CHAT_ID, USER_ID, text="/back", update_key="900002")
         )
         assert t("tip.ask.category") in batch.replies[-1].text
-    finally:
-        await second.dispose()
 
 
 def leaves_a_keyboard(shown: bool, replies: tuple[Reply, ...]) -> bool:

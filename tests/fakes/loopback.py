@@ -23,6 +23,8 @@ from typing import Any, Protocol, Self, TypeVar
 import aiohttp
 from aiohttp import web
 
+from tests.harness import PATIENCE
+
 __all__ = [
     "LOOPBACK_HOSTS",
     "LoopbackServer",
@@ -115,7 +117,7 @@ class LoopbackServer:
         self,
         predicate: Callable[[], Any],
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
+        timeout: float = PATIENCE,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
     ) -> Any:
         """Wait until ``predicate()`` is truthy (checked after every request and delivery)."""
         deadline = time.monotonic() + timeout

@@ -20,7 +20,6 @@ from storage.areas import area_by_code, insert_areas
 from storage.audit import TIP_VIEWED, record_audit
 from storage.conversations import load_conversation, save_conversation
 from storage.database import Database
-from storage.people.members import find_or_create_member
 from storage.people.roles import grant_role
 from storage.reply_path.updates import claim_update
 from storage.retention import (
@@ -41,7 +40,7 @@ from storage.retention import (
 )
 from storage.tips import OFFICER, TIPSTER, add_tip_message, insert_tip, tip_thread
 from tests.bot.harness import TREE
-from tests.storage.harness import new_tip
+from tests.storage.harness import new_tip, telegram_member
 
 CUT = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
 BEFORE = CUT - timedelta(minutes=1)
@@ -50,22 +49,16 @@ AFTER = CUT + timedelta(minutes=1)
 
 async def _member(database: Database, user_id: str, *, last_seen: datetime) -> int:
     async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=None,
-        )
+        member_id = await telegram_member(session, user_id)
         await session.execute(
             update(identities)
-            .where(identities.c.member_id == member.id)
+            .where(identities.c.member_id == member_id)
             .values(last_seen_at=last_seen)
         )
         await session.execute(
-            update(members).where(members.c.id == member.id).values(created_at=last_seen)
+            update(members).where(members.c.id == member_id).values(created_at=last_seen)
         )
-        return member.id
+        return member_id
 
 
 async def test_delivery_claims_go_only_past_the_cut_off(database: Database) -> None:

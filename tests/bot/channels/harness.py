@@ -29,6 +29,7 @@ from bot.settings import Settings
 from bot.web.app import build_web_app
 from conversations.fields import format_tip_code
 from conversations.menu import build_engine
+from conversations.replies import Media
 from storage._sql import tips
 from storage.areas import insert_areas
 from storage.database import Database
@@ -37,6 +38,7 @@ from tests.conversations.harness import CATALOGUES, DESCRIPTION, START, Clock, t
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.zalo_server import FakeZaloServer
+from tests.harness import PATIENCE
 
 USER = 7391846205
 SECRET = "s3cret_Webhook-token"
@@ -217,7 +219,7 @@ class ConsoleUser:
         """Ctrl+D."""
         self._typed.put_nowait(None)
 
-    async def reads(self, expected: str, timeout: float = 15.0) -> str:  # noqa: ASYNC109
+    async def reads(self, expected: str, timeout: float = PATIENCE) -> str:  # noqa: ASYNC109
         """Wait until ``expected`` is printed after what was read; what was printed up to it."""
         deadline = asyncio.get_running_loop().time() + timeout
         while expected not in self.screen[self._read_up_to :]:
@@ -467,3 +469,26 @@ async def start_a_tip(user: ZaloUser) -> None:
     await user.say("Xin chào", expect=t("language.prompt"))
     await user.say("1", expect=t("menu.prompt"))
     await user.say("1", expect=t("tip.ask.category"))
+
+
+@contextlib.asynccontextmanager
+async def at_tip_start(database: Database, mode: Mode) -> AsyncIterator[tuple[ZaloBot, ZaloUser]]:
+    """A Zalo bot running in ``mode`` and a user it has just asked for the tip's category."""
+    async with running_bot(database, mode) as bot:
+        user = ZaloUser(bot.server)
+        await start_a_tip(user)
+        yield bot, user
+
+
+def numbered_file(kind: str, file_id: str, channel: str, number: int) -> Media:
+    """A file of a tip received through ``channel``, with the lines that stand for it:
+    "Tệp N" above it, "Tệp N ở <channel>" where another channel cannot send it, "Tệp N không
+    còn" where the platform no longer has it."""
+    return Media(
+        kind,  # type: ignore[arg-type]
+        file_id,
+        channel,
+        text=f"Tệp {number}",
+        elsewhere=f"Tệp {number} ở {channel}",
+        lost=f"Tệp {number} không còn",
+    )

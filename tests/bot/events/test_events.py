@@ -8,8 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.console import render
-from bot.effect_context import EffectContext
-from bot.events.handlers import cancel_event_for_everybody
 from bot.events.rules import remind_event_participants
 from bot.places import place_of
 from bot.scheduler import DeliveryScheduler
@@ -18,20 +16,21 @@ from conversations.policy import Grant, PolicyViolation, Role
 from conversations.ports import Member
 from conversations.replies import Choices, Inbound
 from storage._sql import event_participants, events, member_roles, members, outbox
-from storage.areas import area_by_code, insert_areas
+from storage.areas import area_by_code
 from storage.database import Database
 from storage.delivery.outbox import CANCELLED, NOTICE, REMINDER
 from tests.bot.harness import (
-    SEALER,
     THON_TAY,
     Phone,
-    at_menu,
+    apply_effect,
     make_processor,
     member_with_roles,
+    phone_at_menu,
     rows,
+    tree_with_roles,
 )
 from tests.bot.harness import TREE as BOT_TREE
-from tests.conversations.harness import CATALOGUES, Clock, t
+from tests.conversations.harness import Clock, t
 
 TREE = [*BOT_TREE, THON_TAY]
 ADMIN = "5550001"
@@ -42,22 +41,14 @@ TITLE = "Hội nghị Công an lắng nghe ý kiến Nhân dân"
 
 @pytest.fixture
 async def tree(database: Database) -> Database:
-    async with database.transaction() as session:
-        await insert_areas(session, TREE)
-    await member_with_roles(database, ADMIN, [("admin", "17662")])
-    await member_with_roles(database, LEADER, [("leader", "17662-001")])
-    return database
+    return await tree_with_roles(
+        database, TREE, (ADMIN, "admin", "17662"), (LEADER, "leader", "17662-001")
+    )
 
 
 def options(phone: Phone) -> list[str]:
     last = phone.replies[-1]
     return [option.id for option in last.options] if isinstance(last, Choices) else []
-
-
-async def phone_at_menu(database: Database, clock: Clock, user_id: str) -> Phone:
-    phone = Phone(make_processor(database, clock), user_id=user_id)
-    await at_menu(phone)
-    return phone
 
 
 async def create_custom_event(admin: Phone) -> None:
@@ -425,17 +416,10 @@ async def test_the_handler_refuses_a_stale_cancellation(
     async with tree.transaction() as session:
         area = await area_by_code(session, area_code)
         assert area is not None
-        grant = Grant(0, Role(role), place_of(area))
-        context = EffectContext(
-            session,
-            Member(id=admin_id, locale="vi", roles=(grant,)),
-            Inbound("telegram", ADMIN, ADMIN),
-            clock.now,
-            SEALER,
-            catalogues=CATALOGUES,
-        )
+        admin = Member(id=admin_id, locale="vi", roles=(Grant(0, Role(role), place_of(area)),))
+        cancel = CancelEvent(int(event["id"]), "")
         with pytest.raises(PolicyViolation):
-            await cancel_event_for_everybody(context, CancelEvent(int(event["id"]), ""))
+            await apply_effect(session, admin, None, cancel, clock.now)
     (event,) = await rows(tree, events)
     assert event["cancelled_at"] is None
 

@@ -8,21 +8,19 @@ from sqlalchemy import select
 
 from bot.events.rules import remind_event_participants
 from bot.scheduler import RULES, DeliveryScheduler
-from conversations.parsing import fold
 from storage._sql import outbox
-from storage.areas import NewArea, area_by_code, insert_areas
+from storage.areas import area_by_code, insert_areas
 from storage.database import Database
 from storage.events import NewEvent, cancel_registration, insert_event, register
 from storage.people.preferences import set_reminders
 from tests.bot.delivery.harness import add_member, local
+from tests.bot.harness import place
 
 
 async def add_event(database: Database, starts: datetime, ends: datetime) -> int:
     async with database.transaction() as session:
         if await area_by_code(session, "17662") is None:
-            await insert_areas(
-                session, [NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", None)]
-            )
+            await insert_areas(session, [place("17662", "Xã Đô Lương", "commune", None)])
         area = await area_by_code(session, "17662")
         assert area is not None
         return await insert_event(

@@ -12,7 +12,7 @@ from conversations.replies import Document, Inbound, Reply
 from storage._sql import audit_log
 from storage.database import Database
 from tests.bot.exports.harness import seed_province
-from tests.bot.harness import Phone, at_menu, make_processor, member_with_roles
+from tests.bot.harness import make_processor, member_with_roles, phone_at_menu
 from tests.conversations.harness import Clock, t
 
 OFFICER = "7770001"
@@ -27,8 +27,7 @@ async def seed_officer(database: Database) -> None:
 
 async def test_an_officer_gets_an_xlsx_of_their_commune_only(database: Database) -> None:
     await seed_officer(database)
-    phone = Phone(make_processor(database, Clock(NOW)), user_id=OFFICER)
-    await at_menu(phone)
+    phone = await phone_at_menu(database, Clock(NOW), OFFICER)
     await phone.send(text="/xuatfile")
     assert phone.asked("export.ask_what")
     await phone.send(text="thang truoc")  # no diacritics
@@ -61,16 +60,14 @@ async def test_zalo_officers_are_told_where_exports_are_available(database: Data
 
 async def test_a_resident_cannot_export(database: Database) -> None:
     await seed_province(database)
-    phone = Phone(make_processor(database, Clock(NOW)), user_id="123")
-    await at_menu(phone)
+    phone = await phone_at_menu(database, Clock(NOW), "123")
     await phone.send(text="/export")
     assert t("policy.denied") in phone.text
 
 
 async def test_the_overview_answers_in_a_few_lines(database: Database) -> None:
     await seed_officer(database)
-    phone = Phone(make_processor(database, Clock(NOW)), user_id=OFFICER)
-    await at_menu(phone)
+    phone = await phone_at_menu(database, Clock(NOW), OFFICER)
     await phone.send(text="/tongquan")
     assert phone.asked("overview.ask_period")
     await phone.send(text="ky truoc")

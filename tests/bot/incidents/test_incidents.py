@@ -7,19 +7,26 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.effect_context import EffectContext
-from bot.incidents.handlers import report_incident
 from conversations.incidents import ReportIncident
 from conversations.policy import PolicyViolation, Role
 from conversations.ports import Member
-from conversations.replies import AskLocation, Choices, Inbound, Location
+from conversations.replies import AskLocation, Choices, Location
 from storage._sql import incidents, outbox
-from storage.areas import area_by_code, insert_areas
+from storage.areas import area_by_code
 from storage.database import Database
-from storage.people.members import find_or_create_member
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, place, rows
 from tests.bot.harness import TREE as BOT_TREE
-from tests.conversations.harness import CATALOGUES, Clock, t
+from tests.bot.harness import (
+    Phone,
+    after_restart,
+    apply_effect,
+    member_with_roles,
+    phone_at_menu,
+    place,
+    rows,
+    tree_with_roles,
+)
+from tests.conversations.harness import Clock, t
+from tests.storage.harness import telegram_member
 
 TREE = [
     *BOT_TREE,
@@ -30,24 +37,22 @@ TREE = [
 LEADER = "6100001"
 OFFICERS = ("6200001", "6200002")
 OTHER_OFFICER = "6200009"  # an officer of another commune: never told
+ROLES = [
+    (LEADER, "leader", "17662-001"),
+    *((officer, "officer", "17662") for officer in OFFICERS),
+    (OTHER_OFFICER, "officer", "17641"),
+]
 WHAT = "Hai nhóm thanh niên đánh nhau trước nhà văn hoá, có hung khí."
 WHERE = "Nhà văn hoá thôn Đông"
 
 
 @pytest.fixture
 async def commune(database: Database) -> Database:
-    async with database.transaction() as session:
-        await insert_areas(session, TREE)
-    await member_with_roles(database, LEADER, [("leader", "17662-001")])
-    for officer in OFFICERS:
-        await member_with_roles(database, officer, [("officer", "17662")])
-    await member_with_roles(database, OTHER_OFFICER, [("officer", "17641")])
-    return database
+    return await tree_with_roles(database, TREE, *ROLES)
 
 
 async def _reporter(database: Database, clock: Clock, user_id: str = LEADER) -> Phone:
-    phone = Phone(make_processor(database, clock), user_id=user_id)
-    await at_menu(phone)
+    phone = await phone_at_menu(database, clock, user_id)
     await phone.send(text="/khancap")
     assert phone.asked("incidents.ask.what"), phone.text
     return phone
@@ -57,14 +62,7 @@ async def _officer_ids(database: Database) -> list[int]:
     async with database.transaction() as session:
         found = []
         for user_id in OFFICERS:
-            member = await find_or_create_member(
-                session,
-                channel="telegram",
-                platform_user_id=user_id,
-                chat_id=user_id,
-                display_name=None,
-            )
-            found.append(member.id)
+            found.append(await telegram_member(session, user_id))
         return found
 
 
@@ -166,9 +164,8 @@ async def test_a_report_survives_a_restart_half_way(commune: Database) -> None:
     phone = await _reporter(commune, clock)
     await phone.send(text=WHAT)
     clock.advance(minutes=3)
-    restarted = Phone(make_processor(commune, clock), user_id=LEADER)
-    opened = (await restarted.processor.open_chat(Inbound("telegram", LEADER, LEADER))).replies
-    assert t("incidents.ask.where") in opened[-1].text
+    restarted = await after_restart(commune, clock, LEADER)
+    assert restarted.asked("incidents.ask.where")
     await restarted.send(text=WHERE)
     await restarted.send(text="3")
     await restarted.send(text="1")
@@ -212,8 +209,7 @@ async def test_a_commune_without_officers_is_told_to_call_113(commune: Database)
 
 
 async def test_residents_cannot_report_urgent_incidents(commune: Database) -> None:
-    phone = Phone(make_processor(commune, Clock()), user_id="6999999")
-    await at_menu(phone)
+    phone = await phone_at_menu(commune, Clock(), "6999999")
     assert "incident" not in [o.id for o in phone.replies[-1].options]  # type: ignore[union-attr]
     await phone.send(text="/khancap")
     assert t("policy.denied") in phone.text
@@ -227,14 +223,7 @@ async def test_the_handler_refuses_a_place_the_member_holds_no_role_in(
         area = await area_by_code(session, "17662-001")
         assert area is not None
         stranger = Member(id=1, locale="vi", roles=())
-        context = EffectContext(
-            session,
-            stranger,
-            Inbound("telegram", "1", "1"),
-            datetime(2026, 11, 23, 3, 0, tzinfo=UTC),
-            SEALER,
-            catalogues=CATALOGUES,
-        )
         effect = ReportIncident(area.id, Role.LEADER, WHAT, WHERE, None, None, "low")
+        now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
         with pytest.raises(PolicyViolation):
-            await report_incident(context, effect)
+            await apply_effect(session, stranger, None, effect, now)

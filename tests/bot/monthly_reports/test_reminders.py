@@ -14,9 +14,8 @@ from bot.monthly_reports.rules import OfficerDigest, report_rules
 from bot.scheduler import DeliveryScheduler, Rule
 from conversations.calendar import ReportCalendar
 from conversations.monthly_reports import REPORT_FIELDS
-from conversations.parsing import fold
 from storage._sql import outbox
-from storage.areas import NewArea, area_by_code, insert_areas
+from storage.areas import area_by_code, insert_areas
 from storage.database import Database
 from storage.events import NewEvent, insert_event, register
 from storage.monthly_reports import NewReport, insert_report
@@ -25,13 +24,14 @@ from storage.people.roles import grant_role
 from storage.tips import NewTip, insert_tip
 from tests.bot.delivery.harness import FakeClock, add_member, local
 from tests.bot.harness import TREE as BOT_TREE
+from tests.bot.harness import place
 
 # The bot tests' tree, with three more areas: two in Đô Lương, one in Lương Sơn.
 TREE = [
     *BOT_TREE,
-    NewArea("17662-002", "Thôn Tây", fold("Thôn Tây"), "thon", "17662"),
-    NewArea("17662-003", "Thôn Nam", fold("Thôn Nam"), "thon", "17662"),
-    NewArea("17641-001", "Thôn Bắc", fold("Thôn Bắc"), "thon", "17641"),
+    place("17662-002", "Thôn Tây", "thon", "17662"),
+    place("17662-003", "Thôn Nam", "thon", "17662"),
+    place("17641-001", "Thôn Bắc", "thon", "17641"),
 ]
 CALENDAR = ReportCalendar()
 

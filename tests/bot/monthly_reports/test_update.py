@@ -7,24 +7,23 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from conversations.parsing import fold
 from conversations.privacy import NOTICE_VERSION
 from conversations.replies import Choices
 from storage._sql import monthly_reports
-from storage.areas import NewArea, area_by_code, insert_areas
+from storage.areas import area_by_code, insert_areas
 from storage.database import Database
-from storage.people.members import find_or_create_member
 from storage.people.roles import grant_role
 from storage.privacy import record_consent
 from storage.tables import utcnow
-from tests.bot.harness import PAGES, REST, Phone, fill, make_processor
+from tests.bot.harness import DO_LUONG, NGHE_AN, PAGES, REST, Phone, fill, make_processor, place
 from tests.conversations.harness import Clock, t
+from tests.storage.harness import telegram_member
 
 TREE = [
-    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
-    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
-    NewArea("17662-001", "Thôn Đông", fold("Thôn Đông"), "thon", "17662"),
-    NewArea("17662-002", "Thôn Tây", fold("Thôn Tây"), "thon", "17662"),
+    NGHE_AN,
+    DO_LUONG,
+    place("17662-001", "Thôn Đông", "thon", "17662"),
+    place("17662-002", "Thôn Tây", "thon", "17662"),
 ]
 LEADER = "6100001"
 SECOND_LEADER = "6100002"
@@ -32,17 +31,11 @@ SECOND_LEADER = "6100002"
 
 async def lead(database: Database, user_id: str, *codes: str, name: str) -> None:
     async with database.transaction() as session:
-        member = await find_or_create_member(
-            session,
-            channel="telegram",
-            platform_user_id=user_id,
-            chat_id=user_id,
-            display_name=name,
-        )
+        member_id = await telegram_member(session, user_id, name)
         # A leader who agreed to the privacy notice: their name is kept from then on.
         await record_consent(
             session,
-            member.id,
+            member_id,
             decision="given",
             notice_version=NOTICE_VERSION,
             display_name=name,
@@ -52,7 +45,7 @@ async def lead(database: Database, user_id: str, *codes: str, name: str) -> None
             area = await area_by_code(session, code)
             assert area is not None
             await grant_role(
-                session, member_id=member.id, role="leader", area_id=area.id, granted_by=None
+                session, member_id=member_id, role="leader", area_id=area.id, granted_by=None
             )
 
 
@@ -105,7 +98,7 @@ async def test_a_leader_files_the_update_in_a_dozen_messages(tree: Database) -> 
 async def test_the_households_imported_with_the_area_are_offered(tree: Database) -> None:
     async with tree.transaction() as session:
         await insert_areas(
-            session, [NewArea("17662-003", "Thôn Nam", fold("Thôn Nam"), "thon", "17662", 135)]
+            session, [place("17662-003", "Thôn Nam", "thon", "17662", households=135)]
         )
     await lead(tree, "6100003", "17662-003", name="Phan Văn Nam")
     phone = await leader_phone(tree, Clock(), "6100003")

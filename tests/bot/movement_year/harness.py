@@ -19,20 +19,23 @@ Thôn Hai proposes more cameras in its November update.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import insert, update
 
-from conversations.parsing import fold
-from storage._sql import events, model_activities, monthly_reports, security_models, tips
-from storage.areas import NewArea, area_by_code, insert_areas
+from storage._sql import monthly_reports, tips
 from storage.database import Database
-from storage.exports import REPORT_FIGURES
 from storage.movement_year import set_grade, set_recognition, set_registration
-from storage.people.members import find_or_create_member
 from storage.people.roles import grant_role
 from storage.tips import insert_tip
-from tests.storage.harness import new_tip
+from tests.bot.harness import DO_LUONG, LUONG_SON, NGHE_AN, hamlets, insert_tree, place
+from tests.storage.harness import (
+    add_camera_model,
+    add_ngay_hoi,
+    add_patrol,
+    monthly_report,
+    new_tip,
+    telegram_member,
+)
 
 YEAR = 2026
 # 10 December 2026, 10:00 local: November's updates are past their deadline (5 December).
@@ -44,16 +47,19 @@ PROVINCE_ADMIN = "7770011"
 LEADER = "7770012"
 
 TREE = [
-    NewArea("40", "Nghệ An", fold("Nghệ An"), "province", None),
-    NewArea("17662", "Xã Đô Lương", fold("Xã Đô Lương"), "commune", "40"),
-    NewArea("17662-001", "Thôn Một", fold("Thôn Một"), "thon", "17662", households=100),
-    NewArea("17662-002", "Thôn Hai", fold("Thôn Hai"), "thon", "17662", households=80),
-    NewArea("17662-003", "Thôn Ba", fold("Thôn Ba"), "thon", "17662", households=60),
-    NewArea("17662-004", "Thôn Bốn", fold("Thôn Bốn"), "thon", "17662", households=50),
-    NewArea("17662-005", "Thôn Năm", fold("Thôn Năm"), "thon", "17662", households=40),
-    NewArea("17641", "Xã Lương Sơn", fold("Xã Lương Sơn"), "commune", "40"),
-    NewArea("01", "Hà Nội", fold("Hà Nội"), "province", None),
-    NewArea("00004", "Phường Ba Đình", fold("Phường Ba Đình"), "commune", "01"),
+    NGHE_AN,
+    DO_LUONG,
+    *hamlets(
+        COMMUNE,
+        ("Thôn Một", 100),
+        ("Thôn Hai", 80),
+        ("Thôn Ba", 60),
+        ("Thôn Bốn", 50),
+        ("Thôn Năm", 40),
+    ),
+    LUONG_SON,
+    place("01", "Hà Nội", "province", None),
+    place("00004", "Phường Ba Đình", "commune", "01"),
 ]
 
 # code: (households, pledged, months filed, late months)
@@ -73,49 +79,24 @@ GRADES = {
 PROPOSAL = "Đề nghị lắp thêm camera ở ngã ba chợ."
 
 
-def update_values(
-    area_id: int, month: int, households: int, pledged: int, late: bool
-) -> dict[str, Any]:
-    figures: dict[str, Any] = {name: 0 for name in REPORT_FIGURES}
-    figures.update(
-        households=households,
-        households_pledged=pledged,
-        money_mobilised=0,
-        notable_events=None,
-        proposals=None,
-    )
-    deadline = date(YEAR + (month == 12), month % 12 + 1, 5)
-    filed_at = datetime.combine(deadline + timedelta(days=3 if late else -2), datetime.min.time())
-    return {
-        "area_id": area_id,
-        "period": f"{YEAR}-{month:02d}",
-        "deadline": deadline,
-        "late": late,
-        "filed_at": filed_at.replace(tzinfo=UTC),
-        "updated_at": filed_at.replace(tzinfo=UTC),
-        **figures,
-    }
-
-
-async def member(session: Any, user_id: str, name: str) -> int:
-    found = await find_or_create_member(
-        session, channel="telegram", platform_user_id=user_id, chat_id=user_id, display_name=name
-    )
-    return found.id
-
-
 async def seed_year(database: Database) -> dict[str, int]:
     """The year above; returns the areas' ids by code."""
     async with database.transaction() as session:
-        await insert_areas(session, TREE)
-        ids = {}
-        for area in TREE:
-            found = await area_by_code(session, area.code)
-            assert found is not None
-            ids[area.code] = found.id
+        ids = await insert_tree(session, TREE)
         for code, (households, pledged, months, late) in FILINGS.items():
             for month in months:
-                values = update_values(ids[code], month, households, pledged, month in late)
+                deadline = date(YEAR + (month == 12), month % 12 + 1, 5)
+                filed_on = deadline + timedelta(days=3 if month in late else -2)
+                values = monthly_report(
+                    ids[code],
+                    f"{YEAR}-{month:02d}",
+                    deadline,
+                    datetime.combine(filed_on, datetime.min.time(), tzinfo=UTC),
+                    late=month in late,
+                    households=households,
+                    pledged=pledged,
+                    notable_events=None,
+                )
                 if code == "17662-002" and month == 11:
                     values["proposals"] = PROPOSAL
                 await session.execute(insert(monthly_reports).values(values))
@@ -139,22 +120,9 @@ async def seed_year(database: Database) -> dict[str, int]:
         )
         for code, grade in GRADES.items():
             await set_grade(session, ids[code], YEAR, grade=grade, member_id=None, now=NOW)
-        model = (
-            await session.execute(
-                insert(security_models)
-                .values(name="Camera an ninh thôn Một", kind="camera", area_id=ids["17662-001"])
-                .returning(security_models.c.id)
-            )
-        ).scalar_one()
-        await session.execute(
-            insert(model_activities).values(
-                model_id=model,
-                activity_date=date(2026, 10, 12),
-                kind="patrol",
-                participants=8,
-                outcome="Tuần tra đêm.",
-                photos=[],
-            )
+        model = await add_camera_model(session, "Camera an ninh thôn Một", ids["17662-001"])
+        await add_patrol(
+            session, model, date(2026, 10, 12), participants=8, outcome="Tuần tra đêm."
         )
         received = datetime(2026, 9, 1, 2, 0, tzinfo=UTC)
         for code, category, hours in (
@@ -172,24 +140,15 @@ async def seed_year(database: Database) -> dict[str, int]:
                     .where(tips.c.id == tip_id)
                     .values(acknowledged_at=received + timedelta(hours=hours))
                 )
-        await session.execute(
-            insert(events).values(
-                title="Ngày hội toàn dân bảo vệ ANTQ",
-                description="",
-                place_text="Nhà văn hoá thôn Một",
-                starts_at=datetime(2026, 8, 19, 1, 0, tzinfo=UTC),
-                ends_at=datetime(2026, 8, 19, 4, 0, tzinfo=UTC),
-                area_id=ids["17662"],
-                template="ngay_hoi",
-                turnout=150,
-            )
+        await add_ngay_hoi(
+            session, ids[COMMUNE], date(2026, 8, 19), turnout=150, template="ngay_hoi"
         )
         for user_id, name, role, code in (
             (ADMIN, "Chủ tịch xã", "admin", "17662"),
             (PROVINCE_ADMIN, "Văn phòng tỉnh", "admin", "40"),
             (LEADER, "Trưởng thôn Ba", "leader", "17662-003"),
         ):
-            member_id = await member(session, user_id, name)
+            member_id = await telegram_member(session, user_id, name)
             await grant_role(
                 session, member_id=member_id, role=role, area_id=ids[code], granted_by=None
             )

@@ -16,14 +16,13 @@ from storage.database import Database
 from storage.people.members import find_or_create_member
 from storage.people.roles import grant_role
 from tests.bot.channels.harness import ConsoleUser, console_app, console_chat
-from tests.bot.harness import Phone, at_menu, make_processor, rows
+from tests.bot.harness import Phone, phone_at_menu, rows
 from tests.bot.movement_year.harness import ADMIN, LEADER, NOW, PROVINCE_ADMIN, YEAR, seed_year
 from tests.conversations.harness import Clock, t
 
 
 async def phone_of(database: Database, user_id: str, now: datetime = NOW) -> Phone:
-    phone = Phone(make_processor(database, Clock(now)), user_id=user_id)
-    await at_menu(phone)
+    phone = await phone_at_menu(database, Clock(now), user_id)
     return phone
 
 

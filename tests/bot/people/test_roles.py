@@ -23,6 +23,7 @@ from tests.bot.harness import (
     invite_leader,
     make_processor,
     member_with_roles,
+    phone_at_menu,
     rows,
     walk,
 )
@@ -80,8 +81,7 @@ async def test_a_used_code_gets_the_same_answer_as_an_unknown_one(tree: Database
 async def test_the_slow_down_survives_a_restart(tree: Database) -> None:
     clock = Clock()
     code = await invite_leader(tree, clock)
-    guesser = Phone(make_processor(tree, clock), user_id="66")
-    await at_menu(guesser)
+    guesser = await phone_at_menu(tree, clock, "66")
     max_wrong = LOCKOUTS[CodeKind.INVITATION].max_wrong
     for _ in range(max_wrong):
         await guesser.send(text=f"/join {new_invite_code()}")
@@ -99,8 +99,7 @@ async def test_the_slow_down_survives_a_restart(tree: Database) -> None:
 async def test_leaving_a_role_is_audited(tree: Database) -> None:
     clock = Clock()
     code = await invite_leader(tree, clock)
-    leader = Phone(make_processor(tree, clock), user_id="42")
-    await at_menu(leader)
+    leader = await phone_at_menu(tree, clock, "42")
     await leader.send(text=code)
     await leader.send(text="/roles")
     await leader.send(text="1")
@@ -114,8 +113,7 @@ async def test_leaving_a_role_is_audited(tree: Database) -> None:
 
 async def test_an_officers_look_at_a_tip_is_audited_without_its_text(tree: Database) -> None:
     clock = Clock()
-    tipster = Phone(make_processor(tree, clock), user_id="77")
-    await at_menu(tipster)
+    tipster = await phone_at_menu(tree, clock, "77")
     await tipster.send(text="1")
     await walk(tipster, ANONYMOUS_PATH)
     await tipster.send(text="1")
@@ -132,8 +130,7 @@ async def test_an_officers_look_at_a_tip_is_audited_without_its_text(tree: Datab
             session, member_id=officer.id, role="officer", area_id=commune.id, granted_by=None
         )
     (tip,) = await rows(tree, tips)
-    reader = Phone(make_processor(tree, clock), user_id="88")
-    await at_menu(reader)
+    reader = await phone_at_menu(tree, clock, "88")
     await reader.send(text=f"/xemtin {tip['code']}")
     assert DESCRIPTION in reader.text
 
@@ -187,8 +184,7 @@ async def test_an_admin_revokes_a_role_and_the_holder_is_told(tree: Database) ->
 
 async def test_staff_without_a_name_on_record_are_told_apart_by_number(tree: Database) -> None:
     console = await member_with_roles(tree, "an", [("leader", "17662-001")], channel="console")
-    admin = Phone(make_processor(tree, Clock()), user_id=ADMIN_USER)
-    await at_menu(admin)
+    admin = await phone_at_menu(tree, Clock(), ADMIN_USER)
     await admin.send(text="/canbo")
     await admin.send(text="17662")
     assert t("staff.unnamed_member", number=console) in admin.text

@@ -10,7 +10,7 @@ from bot.scheduler import DeliveryScheduler
 from bot.settings import Settings
 from storage._sql import tips
 from storage.database import Database
-from tests.bot.harness import Phone, at_menu, make_processor, rows, walk
+from tests.bot.harness import phone_at_menu, rows, walk
 from tests.bot.tips.harness import UP_TO_COMMUNE
 from tests.conversations.harness import CONTACT_PATH, Clock
 
@@ -30,8 +30,7 @@ def mornings(database: Database, clock: Clock, **periods: Any) -> DeliverySchedu
 
 async def tip_with_phone(database: Database, clock: Clock, user_id: str) -> str:
     """A tip placed in Xã Đô Lương whose sender left their phone; its code."""
-    tipster = Phone(make_processor(database, clock), user_id=user_id)
-    await at_menu(tipster)
+    tipster = await phone_at_menu(database, clock, user_id)
     await tipster.send(text="1")
     await walk(tipster, CONTACT_PATH, upto=UP_TO_COMMUNE)
     await tipster.send(text="do luong")

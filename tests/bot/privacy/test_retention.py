@@ -42,7 +42,7 @@ from storage.database import Database
 from storage.delivery.outbox import REMINDER, NewMessage, claim_due, enqueue, mark_sent
 from storage.reply_path.updates import claim_update
 from storage.tables import utcnow
-from tests.bot.harness import Phone, at_menu, make_processor, rows
+from tests.bot.harness import Phone, at_menu, make_processor, phone_at_menu, rows
 from tests.bot.privacy.harness import PHONE, mornings, settings, tip_row, tip_with_phone
 from tests.bot.tips.harness import OFFICER_A, act, officer_phone, staff_id
 from tests.conversations.harness import DESCRIPTION, Clock
@@ -101,8 +101,7 @@ async def test_an_unfinished_tip_is_erased_the_first_morning_after_its_lifetime(
     commune: Database,
 ) -> None:
     clock = Clock()
-    tipster = Phone(make_processor(commune, clock), user_id="77")
-    await at_menu(tipster)
+    tipster = await phone_at_menu(commune, clock, "77")
     await tipster.send(text="1")
     await tipster.send(text="1")
     await tipster.send(text=DESCRIPTION)  # and goes away

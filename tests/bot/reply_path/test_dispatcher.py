@@ -17,6 +17,7 @@ from bot.retrying import RetryPolicy
 from conversations.replies import AskLocation, Choices, Document, Inbound, Media, Option, Text
 from storage.database import Database
 from tests.bot.harness import make_processor
+from tests.harness import PATIENCE, wait_until
 
 FAST = RetryPolicy(attempts=1, first_delay=0.01, max_delay=0.05)
 
@@ -26,12 +27,14 @@ class ScriptedPlatform:
 
     def __init__(self) -> None:
         self.down = False
+        self.refused = 0  # parts answered RETRY while down
         self.received: list[tuple[str, str]] = []  # (chat, text)
 
     async def send_batch(self, batch: Batch, progress: Progress) -> SendResult:
         sent = batch.parts_sent
         for reply in batch.replies[sent:]:
             if self.down:
+                self.refused += 1
                 return SendResult(Sent.RETRY, sent)
             await asyncio.sleep(0)
             self.received.append((batch.chat_id, getattr(reply, "text", "")))
@@ -76,7 +79,7 @@ async def test_each_chats_replies_go_in_order_and_are_then_forgotten(database: D
     for said in ("/start", "1", "/help"):
         dispatcher.submit(await answer(database, "c1", said))
     dispatcher.submit(await answer(database, "c2", "/start"))
-    assert await dispatcher.drain(10)
+    assert await dispatcher.drain(PATIENCE)
     first_chat = [text for chat, text in platform.received if chat == "c1"]
     assert len(first_chat) >= 3
     assert "English" in first_chat[0] or "ngôn ngữ" in first_chat[0]
@@ -91,10 +94,10 @@ async def test_an_outage_keeps_replies_stored_until_the_platform_answers(
     dispatcher = dispatcher_for(database, platform)
     dispatcher.submit(await answer(database, "c1", "/start"))
     dispatcher.submit(await answer(database, "c1", "1"))
-    await asyncio.sleep(0.2)
+    await wait_until(lambda: platform.refused, what="a send refused by the platform")
     assert platform.received == [] and await stored_count(database) == 2
     platform.down = False
-    assert await dispatcher.drain(10)
+    assert await dispatcher.drain(PATIENCE)
     assert len(platform.received) >= 2
     assert await stored_count(database) == 0
 
@@ -112,7 +115,7 @@ async def test_replies_left_by_a_stopped_run_go_out_at_the_next_start(
     platform.down = False
     second = dispatcher_for(database, platform)
     assert await second.start() == 1
-    assert await second.drain(10)
+    assert await second.drain(PATIENCE)
     assert [text for _, text in platform.received] == [r.text for r in batch.replies]  # type: ignore[union-attr]
     assert await stored_count(database) == 0
 
@@ -128,7 +131,7 @@ async def test_a_reply_older_than_the_limit_is_dropped_with_a_log_line(
     )
     with caplog.at_level(logging.WARNING):
         assert await dispatcher.start() == 1
-        assert await dispatcher.drain(10)
+        assert await dispatcher.drain(PATIENCE)
     assert platform.received == []
     assert "too old to send" in caplog.text
     assert await stored_count(database) == 0
@@ -154,9 +157,9 @@ async def test_a_batch_cut_off_half_way_resumes_after_what_went(database: Databa
     platform = FailsAfterOne()
     dispatcher = dispatcher_for(database, platform)
     dispatcher.submit(Batch(batch.id, "telegram", "c1", "c1", batch.created_at, replies))
-    await asyncio.sleep(0.1)
+    await wait_until(lambda: platform.received, what="the first part sent")
     await dispatcher.stop(grace=0.1)
     again = dispatcher_for(database, platform)
     await again.start()
-    assert await again.drain(10)
+    assert await again.drain(PATIENCE)
     assert [text for _, text in platform.received] == ["một", "hai", "ba"]

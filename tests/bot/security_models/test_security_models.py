@@ -8,34 +8,39 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.effect_context import EffectContext
-from bot.security_models.handlers import log_model_activity
 from conversations.policy import PolicyViolation
 from conversations.ports import Member
-from conversations.replies import Choices, Inbound, MediaItem
+from conversations.replies import Choices, MediaItem
 from conversations.security_models import LogModelActivity
 from storage._sql import model_activities, security_models
-from storage.areas import area_by_code, insert_areas
+from storage.areas import area_by_code
 from storage.database import Database
 from storage.security_models import NewSecurityModel, insert_security_model
 from tests.bot.harness import (
-    SEALER,
     THON_TAY,
     Phone,
-    at_menu,
-    make_processor,
+    after_restart,
+    apply_effect,
     member_with_roles,
+    phone_at_menu,
     place,
     rows,
+    tree_with_roles,
 )
 from tests.bot.harness import TREE as BOT_TREE
-from tests.conversations.harness import CATALOGUES, Clock, t
+from tests.conversations.harness import Clock, t
 
 TREE = [*BOT_TREE, THON_TAY, place("17641-001", "Thôn Đông Bắc", "thon", "17641")]
 ADMIN = "7100001"  # admin of Xã Đô Lương
 LEADER = "7200001"  # leader of Thôn Đông
 OTHER_LEADER = "7200002"  # leader of Thôn Tây
 MODEL_LEAD = "7300001"  # model lead of the whole commune
+ROLES = [
+    (ADMIN, "admin", "17662"),
+    (LEADER, "leader", "17662-001"),
+    (OTHER_LEADER, "leader", "17662-002"),
+    (MODEL_LEAD, "model_lead", "17662"),
+]
 OUTCOME = "Tuần tra đêm 3 tuyến đường, nhắc 12 hộ khoá cửa, không phát hiện vụ việc."
 YESTERDAY = date(2026, 11, 22)  # the scripted clock is 10:00 on 23/11/2026 in Vietnam
 
@@ -53,19 +58,11 @@ async def _model(database: Database, name: str, code: str, kind: str = "fire_gro
 
 @pytest.fixture
 async def commune(database: Database) -> Database:
-    async with database.transaction() as session:
-        await insert_areas(session, TREE)
-    await member_with_roles(database, ADMIN, [("admin", "17662")])
-    await member_with_roles(database, LEADER, [("leader", "17662-001")])
-    await member_with_roles(database, OTHER_LEADER, [("leader", "17662-002")])
-    await member_with_roles(database, MODEL_LEAD, [("model_lead", "17662")])
-    return database
+    return await tree_with_roles(database, TREE, *ROLES)
 
 
 async def _phone(database: Database, user_id: str, clock: Clock | None = None) -> Phone:
-    phone = Phone(make_processor(database, clock or Clock()), user_id=user_id)
-    await at_menu(phone)
-    return phone
+    return await phone_at_menu(database, clock or Clock(), user_id)
 
 
 def _options(phone: Phone) -> list[str]:
@@ -308,9 +305,8 @@ async def test_an_activity_log_survives_a_restart(commune: Database) -> None:
     await phone.send(text="hom nay")
     await phone.send(text="hop")
     clock.advance(hours=2)
-    restarted = Phone(make_processor(commune, clock), user_id=LEADER)
-    opened = (await restarted.processor.open_chat(Inbound("telegram", LEADER, LEADER))).replies
-    assert t("models.ask.participants") in opened[-1].text
+    restarted = await after_restart(commune, clock, LEADER)
+    assert restarted.asked("models.ask.participants")
     for answer in ("30", OUTCOME, "xong", "1"):
         await restarted.send(text=answer)
     (activity,) = await rows(commune, model_activities)
@@ -358,18 +354,11 @@ async def test_the_handler_refuses_a_member_who_does_not_run_the_model(
     commune: Database,
 ) -> None:
     model_id = await _model(commune, "Tổ liên gia xóm 3", "17662-001")
+    effect = LogModelActivity(model_id, YESTERDAY, "patrol", 3, OUTCOME)
+    now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
     async with commune.transaction() as session:
-        context = EffectContext(
-            session,
-            Member(id=1, locale="vi", roles=()),
-            Inbound("telegram", "1", "1"),
-            datetime(2026, 11, 23, 3, 0, tzinfo=UTC),
-            SEALER,
-            catalogues=CATALOGUES,
-        )
-        effect = LogModelActivity(model_id, YESTERDAY, "patrol", 3, OUTCOME)
         with pytest.raises(PolicyViolation):
-            await log_model_activity(context, effect)
+            await apply_effect(session, Member(id=1, locale="vi", roles=()), None, effect, now)
 
 
 # -- listing and ending ---------------------------------------------------------------------------

@@ -14,9 +14,8 @@ from tests.bot.harness import (
     SEALER,
     TREE,
     Phone,
-    at_menu,
-    make_processor,
     member_with_roles,
+    phone_at_menu,
     rows,
     walk,
 )
@@ -27,8 +26,7 @@ UP_TO_COMMUNE = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.commune")
 
 async def tip_naming(database: Database, clock: Clock, *answers: dict[str, object]) -> Phone:
     """File an anonymous tip whose commune step gets ``answers`` (one or more messages)."""
-    tipster = Phone(make_processor(database, clock), user_id="77")
-    await at_menu(tipster)
+    tipster = await phone_at_menu(database, clock, "77")
     await tipster.send(text="1")
     await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
     assert tipster.asked("tip.ask.commune")
@@ -66,8 +64,7 @@ async def staff_id(database: Database, user_id: str) -> int:
 
 
 async def officer_phone(database: Database, clock: Clock, user: tuple[str, str]) -> Phone:
-    phone = Phone(make_processor(database, clock), user_id=user[0], name=user[1])
-    await at_menu(phone)
+    phone = await phone_at_menu(database, clock, user[0], user[1])
     return phone
 
 

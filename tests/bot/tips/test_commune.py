@@ -12,9 +12,8 @@ from tests.bot.harness import (
     TREE,
     Phone,
     area_id,
-    at_menu,
-    make_processor,
     member_with_roles,
+    phone_at_menu,
     rows,
     walk,
 )
@@ -44,8 +43,7 @@ async def test_not_sure_leaves_the_tip_without_a_commune(places: Database) -> No
 
 async def test_namesakes_are_offered_as_choices(places: Database) -> None:
     clock = Clock()
-    tipster = Phone(make_processor(places, clock), user_id="77")
-    await at_menu(tipster)
+    tipster = await phone_at_menu(places, clock, "77")
     await tipster.send(text="1")
     await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
     await tipster.send(text="luong")  # Đô Lương and Lương Sơn
@@ -68,8 +66,7 @@ async def test_namesakes_are_offered_as_choices(places: Database) -> None:
 
 
 async def test_an_unknown_commune_is_asked_again(places: Database) -> None:
-    tipster = Phone(make_processor(places, Clock()), user_id="77")
-    await at_menu(tipster)
+    tipster = await phone_at_menu(places, Clock(), "77")
     await tipster.send(text="1")
     await walk(tipster, ANONYMOUS_PATH, upto=UP_TO_COMMUNE)
     await tipster.send(text="xa khong co that")
@@ -86,8 +83,7 @@ async def a_tip_and_two_officers(places: Database) -> tuple[str, Phone, Phone]:
     officers = []
     for user_id, commune in (("88", "17662"), ("99", "17641")):
         await member_with_roles(places, user_id, [("officer", commune)])
-        officers.append(Phone(make_processor(places, clock), user_id=user_id))
-        await at_menu(officers[-1])
+        officers.append(await phone_at_menu(places, clock, user_id))
     return str(tip["code"]), officers[0], officers[1]
 
 

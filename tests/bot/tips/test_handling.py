@@ -12,7 +12,7 @@ from conversations.replies import Choices, Media, MediaItem, Reply, Text
 from storage._sql import audit_log, outbox, tip_status_changes, tips
 from storage.database import Database
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, sender
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows, walk
+from tests.bot.harness import SEALER, phone_at_menu, rows, walk
 from tests.bot.tips.harness import (
     ADMIN,
     ELSEWHERE,
@@ -202,8 +202,7 @@ async def test_an_admin_of_the_commune_takes_a_tip_over(commune: Database) -> No
 
 async def test_a_named_sender_is_told_through_their_account(commune: Database) -> None:
     clock = Clock()
-    tipster = Phone(make_processor(commune, clock), user_id="78")
-    await at_menu(tipster)
+    tipster = await phone_at_menu(commune, clock, "78")
     await tipster.send(text="1")
     path = list(CONTACT_PATH)
     path[UP_TO_COMMUNE] = ("tip.ask.commune", {"text": "do luong"})
@@ -251,8 +250,7 @@ UP_TO_FILES = [key for key, _ in ANONYMOUS_PATH].index("tip.ask.attachments")
 
 async def new_tip_with_files(database: Database, clock: Clock) -> str:
     """An anonymous tip placed in Xã Đô Lương, sent on Telegram with a photo and a voice note."""
-    tipster = Phone(make_processor(database, clock), user_id="77")
-    await at_menu(tipster)
+    tipster = await phone_at_menu(database, clock, "77")
     await tipster.send(text="1")
     path = list(ANONYMOUS_PATH)
     path[UP_TO_COMMUNE] = ("tip.ask.commune", {"text": "do luong"})

@@ -21,7 +21,7 @@ from storage._sql import code_attempts, outbox, tip_messages
 from storage.database import Database
 from storage.delivery.outbox import claim_due
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, sender
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, phone_at_menu, rows
 from tests.bot.tips.harness import (
     ADMIN,
     OFFICER_A,
@@ -39,8 +39,7 @@ from tests.conversations.harness import CATALOGUES, Clock, t
 
 async def tipster(database: Database, clock: Clock) -> Phone:
     """The anonymous sender of the tip (user 77, as ``new_tip`` files it)."""
-    phone = Phone(make_processor(database, clock), user_id="77")
-    await at_menu(phone)
+    phone = await phone_at_menu(database, clock, "77")
     return phone
 
 
@@ -86,8 +85,7 @@ async def test_an_addition_to_a_tip_nobody_took_reaches_the_communes_officers(
 async def test_a_wrong_code_gets_not_found_and_is_counted(commune: Database) -> None:
     clock = Clock()
     code = await new_tip(commune, clock)
-    guesser = Phone(make_processor(commune, clock), user_id="88")
-    await at_menu(guesser)
+    guesser = await phone_at_menu(commune, clock, "88")
     wrong = next(c for c in (new_tip_code() for _ in range(9)) if c != code)
     await guesser.send(text=f"/bosung {wrong}")
     assert t("status.not_found") in guesser.text

@@ -20,7 +20,7 @@ from storage.database import Database
 from storage.reply_path.replies import finish_replies
 from storage.tables import Base
 from tests.bot.delivery.harness import RecordingTransport
-from tests.bot.harness import NAME, Phone, at_menu, make_processor, rows
+from tests.bot.harness import NAME, phone_at_menu, rows
 from tests.bot.tips.harness import (
     ask,
     taken_tip,
@@ -94,8 +94,7 @@ async def test_no_row_ties_the_tip_or_its_thread_to_the_anonymous_tipster(
     await outbox_sender.deliver_due()
     assert any("Xe thường đỗ ở đâu?" in text for text in transport.sent[CHAT])
 
-    tipster = Phone(make_processor(commune, clock), user_id=CHAT)
-    await at_menu(tipster)
+    tipster = await phone_at_menu(commune, clock, CHAT)
     await tipster.send(text=f"/traloi {code}")
     await tipster.send(text="Trước cổng chợ")
     await tipster.send(text=f"/bosung {code}")

@@ -14,11 +14,12 @@ from bot.targets import YearSettings
 from bot.web.app import build_web_app
 from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
 from conversations.monthly_reports import REPORT_FIELDS
+from storage._sql import member_roles, web_sessions
 from storage.areas import area_by_code
 from storage.database import Database
 from storage.monthly_reports import NewReport, insert_report
 from storage.tips import NewAttachment, NewTip, insert_tip
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows
 from tests.conversations.harness import CATALOGUES, Clock
 
 LINK = re.compile(r"https?://\S+/web/login/([A-Za-z0-9_-]+)")
@@ -64,6 +65,19 @@ async def signed_in(
     async with client(database, clock) as web:
         assert (await log_in(web, token)).status_code == 303
         yield web
+
+
+async def only_role(database: Database, user: tuple[str, str]) -> int:
+    """The id of ``user``'s one role."""
+    member = await member_with_roles(database, user[0])
+    (role,) = [row for row in await rows(database, member_roles) if row["member_id"] == member]
+    return int(role["id"])  # type: ignore[call-overload]
+
+
+async def session_ended(database: Database) -> bool:
+    """Whether the console's one session has ended."""
+    (session,) = await rows(database, web_sessions)
+    return session["ended_at"] is not None
 
 
 def csrf_of(page: httpx.Response) -> str:

@@ -18,7 +18,7 @@ from bot.web.auth import issue_login_link
 from conversations.fields import format_tip_code
 from storage.database import Database
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, sender
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor
+from tests.bot.harness import SEALER, phone_at_menu
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip, staff_id
 from tests.bot.web.harness import console, filed_october, link_from_chat
 from tests.conversations.harness import Clock, t
@@ -87,8 +87,7 @@ async def test_an_officer_works_a_tip_from_the_queue_to_closing(
         assert await outbox.deliver_due() >= 1
         assert any("Xe đỗ ở đầu ngõ mấy giờ?" in text for text in transport.sent["77"])
         # The tipster answers in chat, by the tip's code; the officer reads it in the browser.
-        tipster = Phone(make_processor(database, clock), user_id="77")
-        await at_menu(tipster)
+        tipster = await phone_at_menu(database, clock, "77")
         await tipster.send(text=f"/bosung {code}")
         await tipster.send(text="Khoảng 22 giờ hằng đêm")
         await tipster.send(text="xong")
@@ -136,8 +135,7 @@ async def test_the_browser_is_refused_what_it_may_not_have(
     database = sqlite_commune
     clock = Clock()
     code = await new_tip(database, clock)  # a tip of Xã Đô Lương
-    resident = Phone(make_processor(database, clock), user_id="901")
-    await at_menu(resident)
+    await phone_at_menu(database, clock, "901")  # a resident
     async with database.transaction() as session:
         # A link made for a resident (the chat gives them none): the link itself opens nothing.
         resident_token = await issue_login_link(

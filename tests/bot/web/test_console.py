@@ -8,11 +8,19 @@ import re
 
 import pytest
 
-from storage._sql import audit_log, outbox, tip_messages, tips, web_sessions
+from storage._sql import audit_log, outbox, tip_messages, tips
 from storage.database import Database
 from tests.bot.harness import NAME, Phone, at_menu, make_processor, rows
 from tests.bot.tips.harness import ELSEWHERE, OFFICER_A, new_tip
-from tests.bot.web.harness import client, csrf_of, link_from_chat, log_in
+from tests.bot.web.harness import (
+    client,
+    csrf_of,
+    link_from_chat,
+    log_in,
+    only_role,
+    session_ended,
+    signed_in,
+)
 from tests.conversations.harness import Clock, t
 
 
@@ -60,10 +68,7 @@ async def test_a_resident_gets_no_link(commune: Database) -> None:
 async def test_a_form_without_its_csrf_token_is_refused(commune: Database) -> None:
     clock = Clock()
     code = await new_tip(commune, clock)
-    token = await link_from_chat(commune, clock, OFFICER_A)
-    assert token is not None
-    async with client(commune, clock) as web:
-        await log_in(web, token)
+    async with signed_in(commune, clock, OFFICER_A) as web:
         refused = await web.post(f"/web/tips/{code}/act", data={"action": "take"})
         assert refused.status_code == 403
         forged = await web.post(f"/web/tips/{code}/act", data={"action": "take", "csrf": "x"})
@@ -75,10 +80,7 @@ async def test_a_form_without_its_csrf_token_is_refused(commune: Database) -> No
 async def test_another_communes_tip_answers_404(commune: Database) -> None:
     clock = Clock()
     code = await new_tip(commune, clock)  # in Xã Đô Lương
-    token = await link_from_chat(commune, clock, ELSEWHERE)  # an officer of Xã Lương Sơn
-    assert token is not None
-    async with client(commune, clock) as web:
-        await log_in(web, token)
+    async with signed_in(commune, clock, ELSEWHERE) as web:  # an officer of Xã Lương Sơn
         assert (await web.get(f"/web/tips/{code}")).status_code == 404
         assert code not in (await web.get("/web/tips")).text
 
@@ -88,10 +90,7 @@ async def test_a_tip_is_worked_with_the_chats_effects_and_shows_nothing_of_its_s
 ) -> None:
     clock = Clock()
     code = await new_tip(commune, clock)
-    token = await link_from_chat(commune, clock, OFFICER_A)
-    assert token is not None
-    async with client(commune, clock) as web:
-        await log_in(web, token)
+    async with signed_in(commune, clock, OFFICER_A) as web:
         page = await web.get(f"/web/tips/{code}")
         assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
         # Neither the sender's platform id (77) nor the name their app gave the bot.
@@ -130,46 +129,33 @@ async def test_revoking_a_role_ends_the_members_sessions(commune: Database) -> N
     from sqlalchemy import update
 
     from storage._sql import member_roles
-    from tests.bot.tips.harness import member_id
 
     clock = Clock()
-    token = await link_from_chat(commune, clock, OFFICER_A)
-    assert token is not None
-    async with client(commune, clock) as web:
-        await log_in(web, token)
+    async with signed_in(commune, clock, OFFICER_A) as web:
         assert (await web.get("/web/tips")).status_code == 200
-        officer = await member_id(commune, OFFICER_A)
+        role = await only_role(commune, OFFICER_A)
         async with commune.transaction() as session:
             await session.execute(
-                update(member_roles)
-                .where(member_roles.c.member_id == officer)
-                .values(revoked_at=clock())
+                update(member_roles).where(member_roles.c.id == role).values(revoked_at=clock())
             )
         assert (await web.get("/web/tips")).headers["location"] == "/web/signin"
-    (ended,) = await rows(commune, web_sessions)
-    assert ended["ended_at"] is not None
+    assert await session_ended(commune)
 
 
 async def test_an_admin_revoking_a_role_in_chat_ends_the_members_sessions_at_once(
     commune: Database,
 ) -> None:
-    from storage._sql import member_roles
-    from tests.bot.tips.harness import ADMIN, member_id
+    from tests.bot.tips.harness import ADMIN
 
     clock = Clock()
-    token = await link_from_chat(commune, clock, OFFICER_A)
-    assert token is not None
-    async with client(commune, clock) as web:
-        await log_in(web, token)
+    async with signed_in(commune, clock, OFFICER_A) as web:
         assert (await web.get("/web/tips")).status_code == 200
-        officer = await member_id(commune, OFFICER_A)
-        (role,) = [r for r in await rows(commune, member_roles) if r["member_id"] == officer]
+        role = await only_role(commune, OFFICER_A)
         admin = Phone(make_processor(commune, clock), user_id=ADMIN[0], name=ADMIN[1])
         await at_menu(admin)
-        await admin.send(text=f"/thuhoi {role['id']}")
+        await admin.send(text=f"/thuhoi {role}")
         # Ended by the revocation itself, before the browser asks for another page.
-        (ended,) = await rows(commune, web_sessions)
-        assert ended["ended_at"] is not None
+        assert await session_ended(commune)
         assert (await web.get("/web/tips")).headers["location"] == "/web/signin"
 
 
@@ -179,20 +165,10 @@ async def test_antq_roles_revoke_ends_the_members_sessions_at_once(
     from typer.testing import CliRunner
 
     from bot.cli import cli
-    from storage._sql import member_roles
-    from tests.bot.tips.harness import member_id
 
-    clock = Clock()
-    token = await link_from_chat(sqlite_commune, clock, OFFICER_A)
-    assert token is not None
-    async with client(sqlite_commune, clock) as web:
-        await log_in(web, token)
-        officer = await member_id(sqlite_commune, OFFICER_A)
-        (role,) = [r for r in await rows(sqlite_commune, member_roles) if r["member_id"] == officer]
+    async with signed_in(sqlite_commune, Clock(), OFFICER_A):
+        role = await only_role(sqlite_commune, OFFICER_A)
         monkeypatch.setenv("ANTQ_DATABASE_URL", sqlite_commune.url)
-        revoked = await asyncio.to_thread(
-            CliRunner().invoke, cli, ["roles", "revoke", str(role["id"])]
-        )
+        revoked = await asyncio.to_thread(CliRunner().invoke, cli, ["roles", "revoke", str(role)])
         assert revoked.exit_code == 0, revoked.output
-        (ended,) = await rows(sqlite_commune, web_sessions)
-        assert ended["ended_at"] is not None
+        assert await session_ended(sqlite_commune)

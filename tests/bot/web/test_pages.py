@@ -20,7 +20,7 @@ from storage.areas import area_by_code
 from storage.broadcasts import NewBroadcast, insert_broadcast
 from storage.database import Database
 from storage.tips import NewAttachment
-from tests.bot.harness import SEALER, Phone, at_menu, make_processor, rows
+from tests.bot.harness import SEALER, phone_at_menu, rows
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip
 from tests.bot.web.harness import csrf_of, link_from_chat, log_in, signed_in, stored_tip
 from tests.conversations.harness import CATALOGUES, Clock, t
@@ -49,8 +49,7 @@ async def test_the_queue_filters_by_status_and_by_a_tipster_awaiting_an_answer(
         assert codes_on(await web.get("/web/tips?age=1d")) == {first}
         assert codes_on(await web.get("/web/tips?age=7d")) == set()
         assert codes_on(await web.get("/web/tips?waiting=1")) == set()
-        tipster = Phone(make_processor(commune, clock), user_id="77")
-        await at_menu(tipster)
+        tipster = await phone_at_menu(commune, clock, "77")
         await tipster.send(text=f"/bosung {first}")
         await tipster.send(text="Thêm: xe màu đen")
         await tipster.send(text="xong")

@@ -11,6 +11,7 @@ from tests.fakes.telegram_server.records import (
     RecordedCall,
     Waiter,
 )
+from tests.harness import PATIENCE
 
 
 class TelegramWaiting:
@@ -23,7 +24,7 @@ class TelegramWaiting:
         predicate: Callable[[], Any] | int,
         *,
         chat_id: int | str | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
+        timeout: float = PATIENCE,  # noqa: ASYNC109 - a deadline for the condition, not for I/O
     ) -> Any:
         """Wait until ``predicate()`` is truthy (re-checked after every request and delivery).
 
@@ -57,7 +58,7 @@ class TelegramWaiting:
         chat_id: int | str,
         count: int = 1,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = PATIENCE,  # noqa: ASYNC109
     ) -> list[dict[str, Any]]:
         """Wait until at least ``count`` messages were sent to ``chat_id``; return them all."""
         key = self._chat_key(chat_id)
@@ -84,7 +85,7 @@ class TelegramWaiting:
         method: str,
         count: int = 1,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = PATIENCE,  # noqa: ASYNC109
     ) -> list[RecordedCall]:
         """Wait until ``method`` was called at least ``count`` times; return those calls."""
         name = self._canonical(method) or method
@@ -93,7 +94,7 @@ class TelegramWaiting:
             timeout=timeout,
         )
 
-    async def wait_for_updates_consumed(self, *, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_for_updates_consumed(self, *, timeout: float = PATIENCE) -> None:  # noqa: ASYNC109
         """Wait until every queued update was confirmed (getUpdates) or delivered (webhook)."""
         await self.wait_for(lambda: self.pending_update_count == 0, timeout=timeout)
 

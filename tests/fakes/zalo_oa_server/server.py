@@ -27,6 +27,7 @@ from tests.fakes.zalo_oa_server.records import (
     OaDelivery,
     State,
 )
+from tests.harness import PATIENCE
 
 
 class FakeZaloOaServer(OaUsers, OaEndpoints, LoopbackServer):
@@ -166,7 +167,7 @@ class FakeZaloOaServer(OaUsers, OaEndpoints, LoopbackServer):
         user_id: str,
         count: int,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = PATIENCE,  # noqa: ASYNC109
     ) -> list[str]:
         return await self.wait_for(
             lambda: (texts := self.texts(user_id)) and len(texts) >= count and texts,

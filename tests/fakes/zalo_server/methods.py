@@ -29,6 +29,7 @@ class ZaloMethods:
 
     known_chats_only: bool
     max_poll_wait: float | None
+    poll_waits: list[float]
     empty_poll: Literal["null", "408"]
     poll_shape: Literal["envelope", "bare"]
     _known_chats: set[str]
@@ -84,6 +85,7 @@ class ZaloMethods:
             raise Refusal(400, "Bad Request: timeout must be a number of seconds") from None
         if self.max_poll_wait is not None:
             wait = min(wait, self.max_poll_wait)
+        self.poll_waits.append(wait)
         deadline = time.monotonic() + max(wait, 0.0)
         while not self._pending and not self._closing and not self._webhook_url:
             remaining = deadline - time.monotonic()

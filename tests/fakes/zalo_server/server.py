@@ -23,6 +23,7 @@ from tests.fakes.zalo_server.records import (
     Refusal,
     WebhookDelivery,
 )
+from tests.harness import PATIENCE
 
 
 class FakeZaloServer(ZaloUsers, ZaloMethods, RegisteredWebhook, LoopbackServer):
@@ -75,6 +76,8 @@ class FakeZaloServer(ZaloUsers, ZaloMethods, RegisteredWebhook, LoopbackServer):
         }
 
         self.requests: list[RecordedCall] = []
+        # How long each getUpdates was held open at most, after max_poll_wait's cap.
+        self.poll_waits: list[float] = []
         self.rejected: list[RecordedCall] = []
         self.events: list[dict[str, Any]] = []
         self.webhook_deliveries: list[WebhookDelivery] = []
@@ -159,7 +162,7 @@ class FakeZaloServer(ZaloUsers, ZaloMethods, RegisteredWebhook, LoopbackServer):
         chat_id: str,
         count: int,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = PATIENCE,  # noqa: ASYNC109
     ) -> list[str]:
         """Wait until at least ``count`` texts were sent to ``chat_id``; return them all."""
         return await self.wait_for(

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from bot.channels.telegram.channel import TelegramChannel
 from bot.reply_path import Batch
 from conversations.fields import format_tip_code
-from conversations.replies import Choices, Inbound, Media, Option, Reply, Text
+from conversations.replies import Choices, Inbound, Option, Reply, Text
 from storage.conversations import load_conversation
 from storage.database import Database
 from storage.tips import find_tip_by_code, list_tips
@@ -29,6 +29,7 @@ from tests.bot.channels.harness import (
     an_officer_of_do_luong,
     at_category,
     at_menu,
+    numbered_file,
     polling_bot,
     private_update,
     secret_header,
@@ -452,27 +453,16 @@ async def test_an_officer_opening_a_tip_gets_its_photo_and_takes_it_with_one_tap
     assert server.unanswered_callback_queries() == []
 
 
-def _file(kind: str, file_id: str, channel: str, number: int) -> Media:
-    return Media(
-        kind,  # type: ignore[arg-type]
-        file_id,
-        channel,
-        text=f"Tệp {number}",
-        elsewhere=f"Tệp {number} ở {channel}",
-        lost=f"Tệp {number} không còn",
-    )
-
-
 async def test_files_telegram_cannot_send_become_lines_and_the_buttons_still_come(
     sqlite_database: Database, server: FakeTelegramServer
 ) -> None:
     voice = server.add_file(file_id="AwACAgUAAxkBAAIBvoice", file_size=9_000)
     expired = server.add_file(file_id="AgACAgUAAxkBAAIBexpired", file_size=1_000)
     replies: list[Reply] = [
-        _file("voice", voice, "telegram", 1),
-        _file("photo", expired, "telegram", 2),  # Telegram refuses it below
-        _file("photo", "https://photo.zalo.example/abc.jpg", "zalo", 3),  # a URL: fetched
-        _file("voice", "https://voice.zalo.example/v.aac", "zalo", 4),  # not by URL
+        numbered_file("voice", voice, "telegram", 1),
+        numbered_file("photo", expired, "telegram", 2),  # Telegram refuses it below
+        numbered_file("photo", "https://photo.zalo.example/abc.jpg", "zalo", 3),  # a URL: fetched
+        numbered_file("voice", "https://voice.zalo.example/v.aac", "zalo", 4),  # not by URL
         Choices("Chọn thao tác", (Option("take", "Nhận xử lý"),), "tip"),
     ]
     server.fail_next(

@@ -26,10 +26,17 @@ from bot.retrying import RetryPolicy
 from bot.sealing import Sealer
 from bot.settings import Settings
 from conversations.menu import build_engine
-from conversations.replies import Choices, Inbound, Media, MediaItem, Option, Reply, Text
+from conversations.replies import Choices, Inbound, MediaItem, Option, Reply, Text
 from storage.database import Database
 from storage.tips import list_tips
-from tests.bot.channels.harness import MODES, Mode, ZaloUser, running_bot, start_a_tip
+from tests.bot.channels.harness import (
+    MODES,
+    Mode,
+    ZaloUser,
+    at_tip_start,
+    numbered_file,
+    running_bot,
+)
 from tests.bot.channels.harness import ZALO_NAME as NAME
 from tests.bot.channels.harness import ZALO_PHOTO as PHOTO
 from tests.bot.channels.harness import ZALO_SECRET as SECRET
@@ -48,9 +55,7 @@ async def identity_active(database: Database, user_id: str) -> bool:
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_an_anonymous_tip_with_a_photo_is_stored(database: Database, mode: Mode) -> None:
-    async with running_bot(database, mode) as bot:
-        user = ZaloUser(bot.server)
-        await start_a_tip(user)
+    async with at_tip_start(database, mode) as (bot, user):
         assert re.search(r"^  1\. ", user.texts[-1], re.MULTILINE)  # choices as a numbered list
         for (_, answer), (next_key, _) in itertools.pairwise(ANONYMOUS_PATH[:6]):
             await user.say(str(answer["text"]), expect=t(next_key))
@@ -73,9 +78,7 @@ async def test_an_anonymous_tip_with_a_photo_is_stored(database: Database, mode:
 async def test_the_same_event_delivered_twice_is_answered_once(
     sqlite_database: Database, mode: Mode
 ) -> None:
-    async with running_bot(sqlite_database, mode) as bot:
-        user = ZaloUser(bot.server)
-        await start_a_tip(user)
+    async with at_tip_start(sqlite_database, mode) as (bot, user):
         choose_drugs = bot.server.text_event(USER, "1")
         await user.send(choose_drugs, expect=t("tip.ask.description"))
         bot.server.queue_event(choose_drugs)  # Zalo delivers the same message again
@@ -89,9 +92,7 @@ async def test_the_same_event_delivered_twice_is_answered_once(
 async def test_a_sticker_gets_a_polite_request_to_type(
     sqlite_database: Database, mode: Mode
 ) -> None:
-    async with running_bot(sqlite_database, mode) as bot:
-        user = ZaloUser(bot.server)
-        await start_a_tip(user)
+    async with at_tip_start(sqlite_database, mode) as (bot, user):
         await user.send(bot.server.sticker_event(USER), expect=t("tip.ask.category"))
         assert t("input.unsupported") in user.text
         await user.send(bot.server.unsupported_event(USER), expect=t("tip.ask.category"))
@@ -231,9 +232,7 @@ def test_a_photo_s_caption_and_a_voice_message_are_read() -> None:
 
 
 async def test_a_voice_message_is_stored_with_the_tip(sqlite_database: Database) -> None:
-    async with running_bot(sqlite_database, "webhook") as bot:
-        user = ZaloUser(bot.server)
-        await start_a_tip(user)
+    async with at_tip_start(sqlite_database, "webhook") as (bot, user):
         for (_, answer), (next_key, _) in itertools.pairwise(ANONYMOUS_PATH[:6]):
             await user.say(str(answer["text"]), expect=t(next_key))
         voice = bot.server.voice_event(USER, "https://voice-stal.zdn.vn/fake/v1.aac")
@@ -292,26 +291,15 @@ async def test_a_webhook_secret_zalo_would_refuse_stops_the_start(
         assert server.webhook_url == ""
 
 
-def _file(kind: str, file_id: str, channel: str, number: int) -> Media:
-    return Media(
-        kind,  # type: ignore[arg-type]
-        file_id,
-        channel,
-        text=f"Tệp {number}",
-        elsewhere=f"Tệp {number} gửi qua {channel}",
-        lost=f"Tệp {number} không còn",
-    )
-
-
 async def test_forwarded_zalo_photos_are_sent_and_other_files_become_lines(
     sqlite_database: Database,
 ) -> None:
     expired = "https://photo-stal-9.zdn.vn/fake/expired.jpg"
     replies: list[Reply] = [
         Text("Tin báo K7Q2-M9XD"),
-        _file("photo", expired, "zalo", 1),  # Zalo refuses it below
-        _file("photo", PHOTO, "zalo", 2),
-        _file("photo", "AgACAgUAAxkBAAIBQ2", "telegram", 3),  # a Telegram file id: no
+        numbered_file("photo", expired, "zalo", 1),  # Zalo refuses it below
+        numbered_file("photo", PHOTO, "zalo", 2),
+        numbered_file("photo", "AgACAgUAAxkBAAIBQ2", "telegram", 3),  # a Telegram file id: no
         Choices("Chọn thao tác", (Option("take", "Nhận xử lý"),), "tip"),
     ]
 
@@ -331,7 +319,7 @@ async def test_forwarded_zalo_photos_are_sent_and_other_files_become_lines(
         ("sendMessage", "Tin báo K7Q2-M9XD"),
         ("sendMessage", "📎 Tệp 1 không còn"),
         ("sendPhoto", "Tệp 2"),
-        ("sendMessage", "📎 Tệp 3 gửi qua telegram\n\nChọn thao tác\n  1. Nhận xử lý"),
+        ("sendMessage", "📎 Tệp 3 ở telegram\n\nChọn thao tác\n  1. Nhận xử lý"),
     ]
     assert photos == [PHOTO]
 

@@ -4,8 +4,10 @@ into our web app, a database (SQLite, and PostgreSQL where the ``database`` fixt
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from storage._sql import identities, tip_attachments
 from storage.database import Database
 from storage.tips import list_tips
-from tests.bot.channels.zalo_oa.harness import OaUser, running_oa
+from tests.bot.channels.zalo_oa.harness import OaBot, OaUser, running_oa
 from tests.conversations.harness import ANONYMOUS_PATH, DESCRIPTION, t
 from tests.fakes.zalo_oa_server import APP_ID, APP_SECRET, OA_SECRET_KEY, sign
 
@@ -28,12 +30,19 @@ async def start_a_tip(user: OaUser) -> None:
     await user.say("1", expect=t("tip.ask.category"))
 
 
-async def test_an_anonymous_tip_with_a_captioned_photo_is_filed_through_the_oa(
-    database: Database,
-) -> None:
+@contextlib.asynccontextmanager
+async def at_tip_start(database: Database) -> AsyncIterator[tuple[OaBot, OaUser]]:
+    """The OA running and a user it has just asked for the tip's category."""
     async with running_oa(database) as bot:
         user = OaUser(bot.server, USER)
         await start_a_tip(user)
+        yield bot, user
+
+
+async def test_an_anonymous_tip_with_a_captioned_photo_is_filed_through_the_oa(
+    database: Database,
+) -> None:
+    async with at_tip_start(database) as (bot, user):
         assert "  1. " in user.texts[-1]  # choices as a numbered list
         for (_, answer), (next_key, _) in itertools.pairwise(ANONYMOUS_PATH[:6]):
             await user.say(str(answer["text"]), expect=t(next_key))
@@ -116,9 +125,7 @@ async def test_a_rightly_signed_post_is_answered_before_its_replies_are_sent(
 async def test_the_same_event_delivered_twice_is_answered_once(
     sqlite_database: Database,
 ) -> None:
-    async with running_oa(sqlite_database) as bot:
-        user = OaUser(bot.server, USER)
-        await start_a_tip(user)
+    async with at_tip_start(sqlite_database) as (bot, user):
         choose = bot.server.text_event(USER, "1")
         await user.send(choose, expect=t("tip.ask.description"))
         assert (await bot.server.post(choose)).ok  # Zalo delivers it again (same msg_id)
