@@ -35,19 +35,12 @@ from conversations.localtime import utcnow
 from conversations.ports import Member, SavedConversation
 from conversations.privacy import EraseMe
 from conversations.replies import Choices, Inbound, Reply, Text, printable
-from storage.conversations import (
-    ConcurrentUpdate,
-    load_member_and_conversation,
-    save_conversation,
-)
+from storage.conversations import load_member_and_conversation, save_conversation
 from storage.database import Database
-from storage.errors import is_transient
-from storage.monthly_reports import ReportTaken
-from storage.people.invitations import DuplicateInvitationCode, InvitationTaken
+from storage.errors import Conflict, is_transient
 from storage.people.members import mark_identity_inactive
 from storage.reply_path.replies import replies_for_update, store_replies
 from storage.reply_path.updates import advance_update_order, claim_update, lock_user
-from storage.tips import DuplicateTipCode
 
 log = logging.getLogger(__name__)
 
@@ -135,13 +128,8 @@ class MessageProcessor:
             for _ in range(MAX_ATTEMPTS):
                 try:
                     return await self._process_once(message, screen, opening=opening)
-                except (
-                    ConcurrentUpdate,
-                    DuplicateTipCode,
-                    InvitationTaken,
-                    DuplicateInvitationCode,
-                    ReportTaken,
-                ):
+                except Conflict:
+                    # Another transaction wrote first; run the message again, reading afresh.
                     continue
                 except Exception as error:
                     if is_transient(error) and busy_retries > 0:
