@@ -119,10 +119,10 @@ class TipEscalation:
         return messages
 
 
-def tip_rules(escalate_after: timedelta, catalogues: Catalogues | None = None) -> list[Rule]:
+def tip_rules(escalate_after: timedelta, catalogues: Catalogues) -> list[Rule]:
     """The rules checked on every tick that need the tip settings and the catalogues the
-    admins' notices are written with (the shipped ones unless the wiring passes its own)."""
-    return [TipEscalation(escalate_after, catalogues or Catalogues.load())]
+    admins' notices are written with (the wiring's, like every other handler's)."""
+    return [TipEscalation(escalate_after, catalogues)]
 
 
 # A digest names at most this many tips; the rest are counted.

@@ -27,7 +27,7 @@ from tests.bot.tips.harness import (
     officer_phone,
     staff,
 )
-from tests.conversations.harness import Clock, t
+from tests.conversations.harness import CATALOGUES, Clock, t
 
 
 async def escalations(database: Database) -> list[dict[str, object]]:
@@ -39,7 +39,9 @@ async def escalations(database: Database) -> list[dict[str, object]]:
 
 
 def scheduler(database: Database, clock: Clock, *, hours: int = 24) -> DeliveryScheduler:
-    return DeliveryScheduler(database, rules=tip_rules(timedelta(hours=hours)), clock=clock)
+    return DeliveryScheduler(
+        database, rules=tip_rules(timedelta(hours=hours), CATALOGUES), clock=clock
+    )
 
 
 @dataclass

@@ -227,7 +227,9 @@ async def test_an_unanswered_tipster_message_is_escalated_once_per_wait(commune:
     code = await new_tip(commune, clock)
     officer = await officer_phone(commune, clock, OFFICER_A)
     await act(officer, code, "take")  # acknowledged: the tip itself is not escalated
-    ticks = DeliveryScheduler(commune, rules=tip_rules(timedelta(hours=24)), clock=clock)
+    ticks = DeliveryScheduler(
+        commune, rules=tip_rules(timedelta(hours=24), CATALOGUES), clock=clock
+    )
     await add(await tipster(commune, clock), code, "Họ lại đến")
     clock.advance(hours=1)
     await add(await tipster(commune, clock), code, "Và hôm nay nữa")
