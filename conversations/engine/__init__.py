@@ -94,9 +94,7 @@ class Engine(Home, Stepping, Asking, Lifecycle):
             if turn.flow.confirm:
                 turn.say(Text(self._t(turn, N_("draft.resumed"))))
             self._ask(turn)
-            return Outcome(
-                turn.replies, turn.effects, self._state(turn), turn.locale, turn.stale_tap
-            )
+            return self._outcome(turn)
         start = replace(message, text="/start", option=None, option_ref=None)
         return await self.handle(member, saved, start, records, now)
 
