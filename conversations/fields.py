@@ -74,6 +74,7 @@ class FieldContext:
     today: date
     roles: tuple[Grant, ...] = ()
     answers: Mapping[str, Any] = field(default_factory=dict)
+    member_id: int | None = None  # who asks: a tip's handler is told "đồng chí", not a name
 
     def t(self, key: str, **params: object) -> str:
         return self.catalogues.text(self.locale, key, **params)

@@ -91,7 +91,9 @@ class FlowContext:
 
     @property
     def fields(self) -> FieldContext:
-        return FieldContext(self.catalogues, self.locale, self.today, self.member.roles)
+        return FieldContext(
+            self.catalogues, self.locale, self.today, self.member.roles, member_id=self.member.id
+        )
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ class QueueLine:
     received_at: datetime
     acknowledged_at: datetime | None
     place_name: str
+    handler_member_id: int | None
     handler_name: str | None
     last_side: str | None  # "tipster" | "officer" | None: who wrote last in the thread
 

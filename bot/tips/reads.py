@@ -17,7 +17,9 @@ from conversations.tips import (
     InboxLine,
     InboxTip,
     ThreadLine,
+    TipHandler,
     TipStatus,
+    handler_role,
 )
 from storage.areas import area_by_id
 from storage.people.roles import active_roles
@@ -60,12 +62,14 @@ def _occurred(tip: TipRecord) -> str | None:
 async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
     """``tip`` as staff see it: place, handler, the reason of a rejection and its thread."""
     area = await area_by_id(session, tip.area_id) if tip.area_id is not None else None
-    handler_name = None
+    handler = None
     handler_grants: frozenset[int] = frozenset()
     if tip.handler_member_id is not None:
-        handler_name = await member_display_name(session, tip.handler_member_id)
+        name = await member_display_name(session, tip.handler_member_id)
         roles = await active_roles(session, tip.handler_member_id)
         handler_grants = frozenset(role.id for role in roles)
+        role = handler_role(held.role for held in roles)
+        handler = TipHandler(tip.handler_member_id, name, role)
     outcome = tip.status
     if tip.status == REJECTED:
         outcome = await last_outcome(session, tip.id) or REJECTED
@@ -83,12 +87,22 @@ async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
         attachments=tuple(
             InboxAttachment(item.kind, item.channel, item.file_id) for item in tip.attachments
         ),
-        handler_name=handler_name,
+        handler=handler,
         handler_grant_ids=handler_grants,
-        has_handler=tip.handler_member_id is not None,
         note=tip.status_note,
         thread=thread_lines(await tip_thread(session, tip.id)),
+        reachable=tip.member_id is not None or tip.sender_route is not None,
     )
+
+
+async def tip_handler(session: AsyncSession, member_id: int | None, name: str | None) -> TipHandler | None:
+    """The handler ``member_id`` (named ``name``) as staff see them; an unnamed one by role."""
+    if member_id is None:
+        return None
+    role = None
+    if not name:
+        role = handler_role(held.role for held in await active_roles(session, member_id))
+    return TipHandler(member_id, name, role)
 
 
 @dataclass(frozen=True)
@@ -124,6 +138,12 @@ class TipInboxRecords:
     async def inbox_lines(self, path: str, *, limit: int) -> list[InboxLine]:
         rows = await list_inbox_within(self.session, path, limit=limit)
         return [
-            InboxLine(row.code, row.category, row.status, row.received_at, row.handler_name)
+            InboxLine(
+                row.code,
+                row.category,
+                row.status,
+                row.received_at,
+                await tip_handler(self.session, row.handler_member_id, row.handler_name),
+            )
             for row in rows
         ]

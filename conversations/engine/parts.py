@@ -50,7 +50,12 @@ class EngineParts:
 
     def _fields(self, turn: Turn) -> FieldContext:
         return FieldContext(
-            self.catalogues, turn.locale, local_today(turn.now), turn.member.roles, turn.answers
+            self.catalogues,
+            turn.locale,
+            local_today(turn.now),
+            turn.member.roles,
+            turn.answers,
+            member_id=turn.member.id,
         )
 
     def _flow_context(self, turn: Turn) -> FlowContext:

@@ -15,14 +15,14 @@ The reads are a part of ``conversations.ports.Records``, so this module must not
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from conversations.effects import Effect
 from conversations.i18n import N_
-from conversations.policy import Action, Grant, may
+from conversations.policy import ROLE_LABELS, Action, Grant, Role, may
 
 RECEIVED = "received"
 ACKNOWLEDGED = "acknowledged"
@@ -147,12 +147,52 @@ def waiting_since(thread: Iterable[ThreadLine]) -> datetime | None:
     return since
 
 
+# The role an officer who gave no name is shown by, most fitting first.
+HANDLER_ROLES = (Role.OFFICER, Role.ADMIN, Role.LEADER, Role.MODEL_LEAD)
+
+
+@dataclass(frozen=True)
+class TipHandler:
+    """Who handles a tip, as staff see it: the member, the name their platform gave (None on
+    the console, Zalo or a command-line admin) and the role they hold now (None once they
+    hold none), which shows an unnamed officer."""
+
+    member_id: int
+    name: str | None
+    role: str | None
+
+
+def handler_role(roles: Iterable[str]) -> str | None:
+    """The role a handler holding ``roles`` is shown by."""
+    held = set(roles)
+    return next((role.value for role in HANDLER_ROLES if role.value in held), None)
+
+
+def describe_handler(
+    handler: TipHandler | None, viewer_id: int | None, t: Callable[..., str]
+) -> str:
+    """ "Đang do đồng chí xử lý" to the handler themself (known by their member id, not by a
+    name), "Đang do cán bộ X xử lý" to others, an unnamed officer by their role; or that
+    nobody has taken the tip yet."""
+    if handler is None:
+        return t(N_("inbox.no_handler"))
+    if handler.member_id == viewer_id:
+        return t(N_("inbox.handled_by_you"))
+    if handler.name:
+        return t(N_("inbox.handled_by"), name=handler.name)
+    if handler.role in ROLE_LABELS:
+        return t(N_("inbox.handled_by_role"), role=t(ROLE_LABELS[Role(handler.role)]))
+    return t(N_("inbox.handled_by"), name=t(N_("inbox.someone")))
+
+
 @dataclass(frozen=True)
 class InboxTip:
     """A tip as the staff of its place see it: never who sent an anonymous tip.
 
     ``handler_grant_ids`` are the role ids the handler holds now, so that a member can tell
-    "this is mine" from the roles they carry.
+    "this is mine" from the roles they carry. ``reachable``: a route back to the sender is
+    still kept (an anonymous tip's sealed route, a named sender's account), so officers may
+    write to them; the sender erased their data, or the route expired, otherwise.
     """
 
     code: str
@@ -173,13 +213,17 @@ class InboxTip:
     anonymous: bool
     contact_phone: str | None
     attachments: tuple[InboxAttachment, ...]
-    handler_name: str | None
+    handler: TipHandler | None
     handler_grant_ids: frozenset[int]
-    has_handler: bool
     note: str | None
     thread: tuple[ThreadLine, ...] = ()  # oldest first
     first_answer_at: datetime | None = None  # an officer's first message in the thread
     thread_ended_at: datetime | None = None  # the tipster ended the dialogue
+    reachable: bool = True
+
+    @property
+    def has_handler(self) -> bool:
+        return self.handler is not None
 
 
 @dataclass(frozen=True)
@@ -190,7 +234,7 @@ class InboxLine:
     category: str
     status: str
     received_at: datetime
-    handler_name: str | None
+    handler: TipHandler | None
 
 
 def handles(grants: Iterable[Grant], tip: InboxTip) -> bool:

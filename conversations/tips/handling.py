@@ -40,7 +40,9 @@ from conversations.tips import (
     ChangeTipStatus,
     InboxTip,
     TakeTip,
+    TipHandler,
     allowed_actions,
+    describe_handler,
 )
 from conversations.tips.report import CATEGORIES
 
@@ -100,20 +102,22 @@ class TipAndAction(Field):
 
 
 def handler_text(snapshot: dict[str, Any], ctx: FieldContext) -> str:
-    if not snapshot.get("has_handler"):
-        return ctx.t(N_("inbox.no_handler"))
-    return ctx.t(N_("inbox.handled_by"), name=snapshot["handler"] or ctx.t(N_("inbox.someone")))
+    kept = snapshot.get("handler")
+    handler = TipHandler(**kept) if isinstance(kept, dict) else None
+    return describe_handler(handler, ctx.member_id, ctx.t)
 
 
 def snapshot(tip: InboxTip, actions: list[str]) -> dict[str, Any]:
     """What the conversation keeps of the tip between messages: no text, no sender."""
+    handler = tip.handler
     return {
         "code": tip.code,
         "found": True,
         "category": tip.category,
         "status": tip.outcome,
-        "has_handler": tip.has_handler,
-        "handler": tip.handler_name,
+        "handler": None
+        if handler is None
+        else {"member_id": handler.member_id, "name": handler.name, "role": handler.role},
         "actions": actions,
     }
 

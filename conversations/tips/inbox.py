@@ -42,6 +42,7 @@ from conversations.tips import (
     RecordTipView,
     ThreadLine,
     allowed_actions,
+    describe_handler,
     waiting_since,
 )
 from conversations.tips.handling import (
@@ -78,12 +79,8 @@ class TipCodeOrNewest(TipCode):
 
 
 def handler_line(tip: InboxTip | InboxLine, ctx: FlowContext) -> str:
-    """ "Đang do cán bộ X xử lý", or that nobody has taken the tip yet."""
-    if isinstance(tip, InboxTip) and not tip.has_handler:
-        return ctx.t(N_("inbox.no_handler"))
-    if tip.handler_name is None and isinstance(tip, InboxLine):
-        return ctx.t(N_("inbox.no_handler"))
-    return ctx.t(N_("inbox.handled_by"), name=tip.handler_name or ctx.t(N_("inbox.someone")))
+    """ "Đang do cán bộ X xử lý" (or "đồng chí" to the handler), or that nobody has taken it."""
+    return describe_handler(tip.handler, ctx.member.id, ctx.t)
 
 
 def status_label(status: str, ctx: FlowContext) -> str:

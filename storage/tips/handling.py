@@ -34,6 +34,7 @@ class InboxRow:
     category: str
     status: str
     received_at: datetime
+    handler_member_id: int | None
     handler_name: str | None
 
 

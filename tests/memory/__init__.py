@@ -50,7 +50,9 @@ from conversations.tips import (
     StoreTip,
     TakeTip,
     ThreadLine,
+    TipHandler,
     TipStatus,
+    handler_role,
     status_after,
 )
 from tests.memory.broadcasts import MemoryBroadcastReads, MemoryBroadcasts, apply_broadcast_effect
@@ -167,9 +169,14 @@ class MemoryRecords(MemoryEventRecords):
                 InboxAttachment(item["kind"], item["channel"], item["file_id"])
                 for item in tip.attachments
             ),
-            handler_name=held[0].display_name if held else None,
+            handler=None
+            if handler is None
+            else TipHandler(
+                handler,
+                held[0].display_name if held else None,
+                handler_role(role.grant.role for role in held),
+            ),
             handler_grant_ids=frozenset(role.grant.id for role in held),
-            has_handler=handler is not None,
             note=self.notes.get(code),
             thread=tuple(self.threads.get(code, ())),
             first_answer_at=next(
@@ -195,7 +202,7 @@ class MemoryRecords(MemoryEventRecords):
             tip = await self.inbox_tip(code)
             assert tip is not None
             lines.append(
-                InboxLine(tip.code, tip.category, tip.status, tip.received_at, tip.handler_name)
+                InboxLine(tip.code, tip.category, tip.status, tip.received_at, tip.handler)
             )
         return lines
 

@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.records import DatabaseRecords
+from bot.tips.reads import tip_handler
 from bot.web.auth import Viewer
 from bot.web.files import stream_attachment, viewable
 from bot.web.kit import ConsoleKit, form_text
@@ -27,7 +28,7 @@ from conversations.exports import outermost
 from conversations.fields import normalise_tip_code
 from conversations.i18n import N_
 from conversations.places import COMMUNE, Place
-from conversations.policy import Action, may, scopes
+from conversations.policy import ROLE_LABELS, Action, Role, may, scopes
 from conversations.tips import (
     ACTION_LABELS,
     MAX_NOTE,
@@ -40,6 +41,7 @@ from conversations.tips import (
     InboxTip,
     RecordTipView,
     TakeTip,
+    TipHandler,
     allowed_actions,
     may_ask,
 )
@@ -99,6 +101,15 @@ class TipPages:
         )
         page = max(1, _int(query.get("page"), 1))
         found = await tip_queue(session, wanted, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        handlers = {
+            line.code: handler_shown(
+                self.kit,
+                request,
+                viewer,
+                await tip_handler(session, line.handler_member_id, line.handler_name),
+            )
+            for line in found.lines
+        }
         pages = max(1, -(-found.total // PAGE_SIZE))
         kept = {k: v for k, v in query.items() if k != "page" and v}
         return self.kit.page(
@@ -106,6 +117,7 @@ class TipPages:
             "queue.html",
             viewer,
             lines=found.lines,
+            handlers=handlers,
             total=found.total,
             page=page,
             pages=pages,
@@ -164,12 +176,14 @@ class TipPages:
             viewer,
             status_code=status_code,
             tip=tip,
+            handler=handler_shown(self.kit, request, viewer, tip.handler),
             category=CATEGORIES.labels.get(tip.category, tip.category),
             status_labels=STATUS_LABELS,
             action_labels=ACTION_LABELS,
             actions=allowed_actions(viewer.grants, tip),
             rejections=REJECTIONS,
-            may_ask=may_ask(viewer.grants, tip),
+            # No form to write to a sender nobody can reach any more (they erased their data).
+            may_ask=may_ask(viewer.grants, tip) and tip.reachable,
             history=await tip_history(session, tip.code),
             thread=_thread(thread),
             attachments=_attachments(tip),
@@ -271,6 +285,23 @@ def waited(kit: ConsoleKit, request: Request, viewer: Viewer, received: datetime
     if hours < 48:
         return kit.text(request, viewer, N_("web.queue.hours"), hours=hours)
     return kit.text(request, viewer, N_("web.queue.days"), days=hours // 24)
+
+
+def handler_shown(
+    kit: ConsoleKit, request: Request, viewer: Viewer, handler: TipHandler | None
+) -> str:
+    """Who handles a tip, in a table cell: "Đồng chí" to the handler (known by member id), the
+    officer's name, an unnamed officer's role, or a dash when nobody has taken it."""
+    if handler is None:
+        return "–"
+    if handler.member_id == viewer.member.id:
+        return kit.text(request, viewer, N_("web.tip.handler_you"))
+    if handler.name:
+        return handler.name
+    if handler.role in ROLE_LABELS:
+        role = kit.text(request, viewer, ROLE_LABELS[Role(handler.role)])
+        return kit.text(request, viewer, N_("web.tip.handler_unnamed"), role=role)
+    return kit.text(request, viewer, N_("web.tip.handler_other"))
 
 
 def _back_to(code: str, done: str) -> Response:

@@ -23,6 +23,7 @@ from tests.bot.tips.harness import (
     member_id,
     new_tip,
     officer_phone,
+    staff,
     taken_tip,
     tip_naming,
 )
@@ -182,7 +183,7 @@ async def test_a_rejection_needs_a_reason_and_closes_the_tip(commune: Database) 
             "inbox.nothing_to_do",
             code=format_tip_code(code),
             status=t("inbox.status.spam"),
-            handler=t("inbox.handled_by", name=OFFICER_A[1]),
+            handler=t("inbox.handled_by_you"),
         )
         in officer.text
     )
@@ -237,7 +238,7 @@ async def test_the_inbox_lists_unacknowledged_tips_first_with_their_handler(
     await officer.send(text="/xemtin moi")
     listing = officer.text
     assert listing.index(format_tip_code(second)) < listing.index(format_tip_code(first))
-    assert t("inbox.handled_by", name=OFFICER_A[1]) in listing
+    assert t("inbox.handled_by_you") in listing
     assert DESCRIPTION not in listing
 
 
@@ -401,3 +402,38 @@ async def test_no_buttons_for_a_tip_another_officer_handles(commune: Database) -
     assert DESCRIPTION in other.text
     assert other.replies[-1].text == t("menu.prompt")
     assert all(not isinstance(r, Choices) or r.ref != "tip" for r in other.replies)
+
+
+# -- an officer whose platform gave no name ---------------------------------------------------
+
+UNNAMED = ("605", "")  # the console and Zalo give no name
+
+
+async def test_an_unnamed_officer_sees_the_tip_is_theirs_and_others_see_their_role(
+    commune: Database,
+) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    await staff(commune, UNNAMED, "officer", "17662")
+    officer = await officer_phone(commune, clock, UNNAMED)
+    await act(officer, code, "take")
+    someone_else = t("inbox.handled_by", name=t("inbox.someone"))
+    await officer.send(text=f"/xuly {code}")
+    assert t("inbox.handled_by_you") in officer.text and someone_else not in officer.text
+    await officer.send(text="/xemtin moi")
+    assert t("inbox.handled_by_you") in officer.text
+    assert t("inbox.no_handler") not in officer.text
+    other = await officer_phone(commune, clock, OFFICER_B)
+    await other.send(text=f"/xemtin {code}")
+    assert t("inbox.handled_by_role", role=t("role.officer")) in other.text
+    await other.send(text="/xemtin moi")
+    assert t("inbox.handled_by_role", role=t("role.officer")) in other.text
+
+
+async def test_a_named_officer_is_told_the_tip_is_theirs_not_by_their_name(
+    commune: Database,
+) -> None:
+    _clock, code, officer = await taken_tip(commune)
+    await officer.send(text=f"/xemtin {code}")
+    assert t("inbox.handled_by_you") in officer.text
+    assert t("inbox.handled_by", name=OFFICER_A[1]) not in officer.text
