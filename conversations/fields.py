@@ -511,7 +511,13 @@ class Phone(Field):
             raise InvalidAnswer(N_("input.bad_phone")) from None
 
     def display(self, value: Any, ctx: FieldContext) -> str:
-        return "0" + str(value)[3:] if str(value).startswith("+84") else str(value)
+        return shown_phone(str(value))
+
+
+def shown_phone(value: str) -> str:
+    """A phone as it is shown everywhere (chat, web, one's own data): the domestic form
+    Vietnamese users write, 0912345678, although it is stored as +84912345678."""
+    return "0" + value[3:] if value.startswith("+84") else value
 
 
 TIP_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -10,7 +10,7 @@ from bot.channels import CHANNELS_WITHOUT_FILES
 from bot.effect_context import EffectContext, EffectHandler
 from bot.privacy.erasure import erase_person
 from conversations.effects import Effect
-from conversations.fields import format_tip_code
+from conversations.fields import format_tip_code, shown_phone
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import shown
 from conversations.policy import ROLE_LABELS, Role
@@ -69,7 +69,6 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
                 channel=identity["channel"],
                 platform_user_id=identity["platform_user_id"],
                 created=_when(identity["created_at"], texts, locale),
-                last_seen=_when(identity["last_seen_at"], texts, locale),
             )
         )
     for role in data["roles"]:
@@ -103,7 +102,7 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
         lines.append(
             t(
                 N_("privacy.my_data.tip"),
-                phone=tip["contact_phone"] or nothing,
+                phone=shown_phone(tip["contact_phone"]) if tip["contact_phone"] else nothing,
                 code=format_tip_code(tip["code"]),
                 status=t(STATUS_LABELS.get(tip["status"], STATUS_LABELS["received"])),
                 received=_when(tip["received_at"], texts, locale),

@@ -22,6 +22,7 @@ from conversations.tips import (
     handler_role,
 )
 from storage.areas import area_by_id
+from storage.delivery.outbox import TIP_NOTICE, reachable_identity
 from storage.people.roles import active_roles
 from storage.tips import (
     ThreadMessage,
@@ -91,8 +92,17 @@ async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
         handler_grant_ids=handler_grants,
         note=tip.status_note,
         thread=thread_lines(await tip_thread(session, tip.id)),
-        reachable=tip.member_id is not None or tip.sender_route is not None,
+        reachable=await sender_reachable(session, tip),
     )
+
+
+async def sender_reachable(session: AsyncSession, tip: TipRecord) -> bool:
+    """Does anything still reach the tip's sender: a named sender's account that accepts tip
+    news, or an anonymous tip's sealed route? Not once they erased their data, blocked the
+    bot on every account, or the route was erased after the tip was closed."""
+    if tip.member_id is not None:
+        return await reachable_identity(session, tip.member_id, kind=TIP_NOTICE) is not None
+    return tip.sender_route is not None
 
 
 async def tip_handler(session: AsyncSession, member_id: int | None, name: str | None) -> TipHandler | None:

@@ -107,7 +107,7 @@ async def ask_tipster(ctx: EffectContext, effect: AskTipster) -> None:
     if not may_ask(ctx.member.roles, view) or tip.thread_ended_at is not None:
         ctx.say(N_("inbox.changed_meanwhile"), code=code)
         return
-    if tip.member_id is None and tip.sender_route is None:
+    if not view.reachable:  # the flow said so already, unless it changed meanwhile
         ctx.say(N_("asking.undeliverable"), code=code)
         return
     files = list(effect.attachments)

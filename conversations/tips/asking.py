@@ -5,8 +5,8 @@ nobody has taken it, or one who oversees the place). The bot stores the question
 thread and sends it through the tip's own sealed route, never to whoever typed its code; the
 tipster is never told who asked. A tip outside the officer's places looks like an unknown code.
 Up to 5 photos may go with the question. Once the tipster ended the dialogue, or when the
-officers' side wrote the hourly limit about the tip, the question is refused politely before
-it is written.
+officers' side wrote the hourly limit about the tip, or when nothing reaches its sender any
+more (they erased their data), the question is refused politely before it is written.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ async def _refusal(code: str, ctx: FlowContext, per_hour: int) -> Text | None:
         return Text(ctx.t(N_("asking.not_yours"), code=format_tip_code(code)))
     if tip.thread_ended_at is not None:
         return Text(ctx.t(N_("asking.ended"), code=format_tip_code(code)))
+    if not tip.reachable:
+        # Said before the question is written, and instead of "sent", never after it.
+        return Text(ctx.t(N_("asking.undeliverable"), code=format_tip_code(code)))
     if await thread_full(ctx.records.tips, code, OFFICER, ctx.now, per_hour):
         return limit_reply(code, ctx, per_hour)
     return None

@@ -23,6 +23,7 @@ from conversations.fields import (
     format_tip_code,
     match_option,
     normalise_tip_code,
+    shown_phone,
 )
 from conversations.flow import FINISHED, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
@@ -118,11 +119,12 @@ def _place(tip: InboxTip, ctx: FlowContext) -> str:
 
 def show_tip(tip: InboxTip, ctx: FlowContext) -> str:
     """Everything staff may see of a tip, one fact a line."""
-    sender = (
-        ctx.t(N_("tip.identity.anonymous"))
-        if tip.anonymous
-        else ctx.t(N_("tip_read.contact"), phone=tip.contact_phone or "-")
-    )
+    if tip.anonymous:
+        sender = ctx.t(N_("tip.identity.anonymous"))
+    elif tip.contact_phone:
+        sender = ctx.t(N_("tip_read.contact"), phone=shown_phone(tip.contact_phone))
+    else:  # the sender erased their data: the phone went with it
+        sender = ctx.t(N_("tip_read.no_phone"))
     lines = [
         ctx.t(
             N_("tip_read.shown"),
@@ -141,6 +143,8 @@ def show_tip(tip: InboxTip, ctx: FlowContext) -> str:
         files = ctx.t(N_("common.files"), count=len(tip.attachments), kinds=kinds)
         lines.append(ctx.t(N_("inbox.attachments"), files=files))
     lines.append(handler_line(tip, ctx))
+    if not tip.reachable:
+        lines.append(ctx.t(N_("tip_read.unreachable")))
     if tip.acknowledged_at is not None:
         lines.append(ctx.t(N_("inbox.acknowledged_at"), at=shown(tip.acknowledged_at)))
     if tip.forwarded_at is not None:

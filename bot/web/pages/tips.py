@@ -25,7 +25,7 @@ from bot.web.files import stream_attachment, viewable
 from bot.web.kit import ConsoleKit, form_text
 from bot.web.rendering import secured
 from conversations.exports import outermost
-from conversations.fields import normalise_tip_code
+from conversations.fields import normalise_tip_code, shown_phone
 from conversations.i18n import N_
 from conversations.places import COMMUNE, Place
 from conversations.policy import ROLE_LABELS, Action, Role, may, scopes
@@ -177,6 +177,7 @@ class TipPages:
             status_code=status_code,
             tip=tip,
             handler=handler_shown(self.kit, request, viewer, tip.handler),
+            phone=shown_phone(tip.contact_phone) if tip.contact_phone else None,
             category=CATEGORIES.labels.get(tip.category, tip.category),
             status_labels=STATUS_LABELS,
             action_labels=ACTION_LABELS,
