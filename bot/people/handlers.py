@@ -15,7 +15,7 @@ from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
 from bot.places import clean_name, grant_of, new_area, place_of
 from conversations.effects import Effect
-from conversations.i18n import N_
+from conversations.i18n import N_, Catalogues
 from conversations.parsing import fold
 from conversations.people import (
     AcceptInvitation,
@@ -27,7 +27,14 @@ from conversations.people import (
     SetLocale,
     SetReminders,
 )
-from conversations.policy import Action, PolicyViolation, may_grant, may_revoke
+from conversations.policy import (
+    ROLE_LABELS,
+    Action,
+    PolicyViolation,
+    Role,
+    may_grant,
+    may_revoke,
+)
 from conversations.secret_codes import RecordCodeAttempts
 from conversations.tips import RecordTipView
 from storage.areas import area_by_id, insert_areas, next_child_codes, rename_area
@@ -45,7 +52,7 @@ from storage.audit import (
 from storage.code_attempts import save_code_attempts
 from storage.delivery.outbox import NOTICE
 from storage.people.invitations import claim_invitation, create_invitation
-from storage.people.members import set_locale
+from storage.people.members import member_locale, set_locale
 from storage.people.preferences import set_campaigns, set_reminders
 from storage.people.roles import grant_role, revoke_role, role_by_id
 from storage.tips import find_tip_by_code
@@ -66,7 +73,7 @@ async def set_member_campaigns(ctx: EffectContext, effect: SetCampaigns) -> None
 
 async def _accept_invitation(ctx: EffectContext, effect: AcceptInvitation) -> None:
     await accept_invitation(
-        ctx.session, ctx.member.id, ctx.message.display_name, effect.code, ctx.now
+        ctx.session, ctx.member.id, ctx.message.display_name, effect.code, ctx.now, ctx.catalogues
     )
 
 
@@ -82,7 +89,12 @@ async def _record_code_attempts(ctx: EffectContext, effect: RecordCodeAttempts) 
 
 
 async def accept_invitation(
-    session: AsyncSession, member_id: int, display_name: str | None, code: str, now: datetime
+    session: AsyncSession,
+    member_id: int,
+    display_name: str | None,
+    code: str,
+    now: datetime,
+    catalogues: Catalogues,
 ) -> int:
     """Redeem ``code`` for the member, grant the role, audit it and tell the creator.
 
@@ -117,12 +129,18 @@ async def accept_invitation(
     if invitation.created_by is not None:
         area = await area_by_id(session, invitation.area_id)
         place = place_of(area).full_name if area is not None else ""
+        # Written out in the creator's language: the role's label is itself translated (the
+        # outbox fills a key with raw parameters only).
+        locale = await member_locale(session, invitation.created_by)
+        name = clean_name(display_name or "") or catalogues.text(
+            locale, N_("staff.unnamed_member"), number=member_id
+        )
+        role = catalogues.text(locale, ROLE_LABELS[Role(invitation.role)])
+        text = catalogues.text(
+            locale, N_("notice.invitation_used"), name=name, role=role, place=place
+        )
         notice = MemberMessage(
-            invitation.created_by,
-            NOTICE,
-            f"notice:invitation-used:{invitation.id}",
-            message_key=N_("notice.invitation_used"),
-            params={"name": display_name or "", "role": invitation.role, "place": place},
+            invitation.created_by, NOTICE, f"notice:invitation-used:{invitation.id}", text=text
         )
         await queue_for_member(session, notice, now=now)
     return role_id

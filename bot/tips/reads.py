@@ -105,7 +105,9 @@ async def sender_reachable(session: AsyncSession, tip: TipRecord) -> bool:
     return tip.sender_route is not None
 
 
-async def tip_handler(session: AsyncSession, member_id: int | None, name: str | None) -> TipHandler | None:
+async def tip_handler(
+    session: AsyncSession, member_id: int | None, name: str | None
+) -> TipHandler | None:
     """The handler ``member_id`` (named ``name``) as staff see them; an unnamed one by role."""
     if member_id is None:
         return None

@@ -21,6 +21,7 @@ __all__ = [
     "MemberRecord",
     "find_or_create_member",
     "mark_identity_inactive",
+    "member_locale",
     "set_locale",
 ]
 
@@ -231,3 +232,8 @@ async def mark_identity_inactive(
         )
         .values(active=False)
     )
+
+
+async def member_locale(session: AsyncSession, member_id: int) -> str | None:
+    """The language the member chose (None until they choose): a notice is written in it."""
+    return await session.scalar(select(members.c.locale).where(members.c.id == member_id))

@@ -55,12 +55,32 @@ async def test_an_invited_leader_joins_by_deep_link_and_the_admin_is_told(tree: 
     ]
     (notice,) = await rows(tree, outbox)  # queued with the join, in its transaction
     assert notice["member_id"] == roles[0]["member_id"]
-    assert notice["message_key"] == "notice.invitation_used"
-    assert notice["params"] == {
-        "name": "Trần Văn Đông",
-        "role": "leader",
-        "place": "Thôn Đông, Xã Đô Lương",
-    }
+    assert notice["text"] == t(
+        "notice.invitation_used",
+        name="Trần Văn Đông",
+        role=t("role.leader"),
+        place="Thôn Đông, Xã Đô Lương",
+    )
+
+
+async def test_the_admin_is_told_who_joined_without_a_name_and_the_role_in_words(
+    tree: Database,
+) -> None:
+    clock = Clock()
+    code = await invite_leader(tree, clock)
+    leader = Phone(make_processor(tree, clock), user_id="42", name="")  # console, Zalo
+    await leader.send(text=f"/start {code}")
+    await leader.send(text="1")
+    joined = await member_with_roles(tree, "42")
+    (notice,) = await rows(tree, outbox)
+    told = str(notice["text"])
+    assert told == t(
+        "notice.invitation_used",
+        name=t("staff.unnamed_member", number=joined),
+        role=t("role.leader"),
+        place="Thôn Đông, Xã Đô Lương",
+    )
+    assert " leader " not in told
 
 
 async def test_a_used_code_gets_the_same_answer_as_an_unknown_one(tree: Database) -> None:

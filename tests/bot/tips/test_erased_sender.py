@@ -3,13 +3,13 @@ any more (once, before a question is written), and no phone line or message form
 
 from __future__ import annotations
 
+from conversations.fields import format_tip_code
 from storage._sql import tip_messages, tips
 from storage.database import Database
 from tests.bot.harness import phone_at_menu, rows, walk
 from tests.bot.tips.harness import OFFICER_A, UP_TO_COMMUNE, act, officer_phone
 from tests.bot.web.harness import signed_in
 from tests.conversations.harness import CONTACT_PATH, Clock, t
-from conversations.fields import format_tip_code
 
 
 async def named_tip_then_erased(database: Database, clock: Clock) -> str:
