@@ -109,6 +109,11 @@ def check_length(text: str, minimum: int, maximum: int) -> None:
 class Field(ABC):
     """One kind of input."""
 
+    def prompt(self, key: str, ctx: FieldContext, current: Any) -> str:
+        """The translated prompt of the step (catalogue ``key``); a field that already holds
+        part of an answer (``current``: files attached) may ask in its own words."""
+        return ctx.t(key)
+
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         """The reply that asks for this field; ``text`` is the translated prompt. Most fields
         are answered by typing and ask with the prompt alone; a field that offers choices, or
@@ -441,9 +446,24 @@ class Attachments(Field):
     finish = ChoiceOption("done", N_("common.done"), FINISH_WORDS)
     skip = ChoiceOption("done", N_("common.skip"), FINISH_WORDS)
 
-    def __init__(self, *, max_items: int = 5, max_bytes: int = 50 * 1024 * 1024) -> None:
+    def __init__(
+        self, *, max_items: int = 5, max_bytes: int = 50 * 1024 * 1024, more: str | None = None
+    ) -> None:
         self.max_items = max_items
         self.max_bytes = max_bytes
+        # Asked again with files attached (back at this step): what is attached and the
+        # option that goes on, named as it is offered ({files}, {maximum}, {done}).
+        self.more = more
+
+    def prompt(self, key: str, ctx: FieldContext, current: Any) -> str:
+        if not current or self.more is None:
+            return ctx.t(key)
+        return ctx.t(
+            self.more,
+            files=self.display(current, ctx),
+            maximum=self.max_items,
+            done=ctx.t(self.finish.label),
+        )
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         option = self.finish if current else self.skip

@@ -324,19 +324,18 @@ class Flow:
 
     def progress(
         self, step_name: str, answers: Answers, given: Collection[str] = ()
-    ) -> tuple[int, int | None] | None:
-        """Where a step stands, as "Bước i/n" shows it: (position, total), or (position, None)
-        once a step that only sometimes applies does (the total never changes: it counts the
-        steps everybody is asked), or None where a count tells nothing (a step the flow
-        answered itself, ``given``, or a flow of one question)."""
+    ) -> tuple[int, int] | None:
+        """Where a step stands, as "Bước i/n" shows it: (position, total), the total counting
+        the steps that apply to the answers so far (choosing to leave a phone adds its two
+        steps: "Bước 8/9", never "Bước 8" after "Bước 7/7" with no total); or None where a
+        count tells nothing (a step the flow answered itself, ``given``, such as a code typed
+        after the command, or a flow of one question)."""
         asked = [step for step in self.steps if step.name not in given]
-        total = sum(1 for step in asked if step.applies is None)
+        everybody = sum(1 for step in asked if step.applies is None)
         applicable = [step.name for step in asked if step.applies_to(answers)]
-        if total <= 1 or step_name not in applicable:
+        if everybody <= 1 or step_name not in applicable:
             return None
-        position = applicable.index(step_name) + 1
-        extra = any(step.applies is not None and step.name in applicable for step in asked)
-        return position, None if extra else total
+        return applicable.index(step_name) + 1, len(applicable)
 
     def first_unanswered(self, answers: Answers) -> str:
         """The first step that applies and has no answer yet; the summary when none is left."""

@@ -142,7 +142,7 @@ async def announce_new_tip(ctx: EffectContext, tip: TipRecord) -> int:
             N_("inbox.notice.new"),
             code=format_tip_code(tip.code),
             category=category_label(catalogues, officer.locale, tip.category),
-            command=f"/xemtin {tip.code}",
+            command=f"/xemtin {format_tip_code(tip.code)}",
         )
         message = MemberMessage(
             officer.member_id, TIP_NOTICE, f"tip-new:{tip.id}:{officer.member_id}", text=text

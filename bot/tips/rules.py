@@ -66,7 +66,7 @@ def tell_admin(
         code=format_tip_code(tip.code),
         category=category_label(catalogues, admin.locale, tip.category),
         hours=hours,
-        command=f"/xemtin {tip.code}",
+        command=f"/xemtin {format_tip_code(tip.code)}",
     )
     return MemberMessage(admin.member_id, TIP_NOTICE, f"{occasion}:{admin.member_id}", text=text)
 

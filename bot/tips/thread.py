@@ -64,7 +64,8 @@ async def tell_officers(
     session: AsyncSession, tip: TipRecord, key: str, occasion: str, now: datetime
 ) -> None:
     """A tip notice to the officers who hear of its thread: at once, at any hour."""
-    params = {"code": format_tip_code(tip.code), "command": f"/xemtin {tip.code}"}
+    code = format_tip_code(tip.code)  # shown as everywhere else, dash included
+    params = {"code": code, "command": f"/xemtin {code}"}
     for officer_id in await officers_to_tell(session, tip):
         notice = MemberMessage(
             officer_id, TIP_NOTICE, f"{occasion}:{officer_id}", message_key=key, params=params
@@ -85,9 +86,8 @@ async def add_to_tip(ctx: EffectContext, effect: AddToTip) -> None:
         now=ctx.now,
         location=effect.location,
     )
-    await tell_officers(
-        ctx.session, tip, N_("addition.notice"), f"tip-addition:{message_id}", ctx.now
-    )
+    key = N_("answering.notice") if effect.answer else N_("addition.notice")
+    await tell_officers(ctx.session, tip, key, f"tip-addition:{message_id}", ctx.now)
 
 
 def answer_buttons(catalogues: Catalogues, locale: str | None, code: str) -> list[list[str]]:

@@ -61,14 +61,11 @@ class Asking(EngineParts):
             )
             return Choices(self._t(turn, N_("summary.which_field")), offered, EDIT)
         step = flow.by_name[turn.step or flow.first_step]
-        prompt = self._t(turn, step.prompt)
+        prompt = step.field.prompt(step.prompt, fields, turn.answers.get(step.name))
         counted = flow.progress(step.name, turn.answers, turn.given)
         if counted is not None:
             position, total = counted
-            if total is None:
-                progress = self._t(turn, N_("flow.progress_open"), position=position)
-            else:
-                progress = self._t(turn, N_("flow.progress"), position=position, total=total)
+            progress = self._t(turn, N_("flow.progress"), position=position, total=total)
             prompt = f"{progress}\n{prompt}"
         return step.field.question(prompt, step.name, fields, turn.answers.get(step.name))
 

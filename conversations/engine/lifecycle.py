@@ -84,10 +84,12 @@ class Lifecycle(EngineParts):
                 await self._redirect(turn, flow, redirect)
                 return
         if argument:
-            # "/status K7Q2M9XD" answers the first question at once.
+            # "/status K7Q2M9XD" answers the first question at once: it is never asked, so
+            # "Bước i/n" counts from the next one ("/hoi MÃ" starts at "Bước 1/2").
             turn.message = replace(
                 turn.message, text=argument, option=None, option_ref=None, update_key=None
             )
+            turn.given = [flow.first_step]
             await self._answer_step(turn, flow, flow.by_name[flow.first_step])
             return
         if flow.intro:

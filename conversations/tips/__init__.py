@@ -284,6 +284,7 @@ class AddToTip(Effect):
     text: str | None
     attachments: tuple[dict[str, Any], ...] = ()
     location: tuple[float, float] | None = None
+    answer: bool = False  # an answer to the officers' question (/traloi), not an addition
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,9 @@ def answering(per_hour: int) -> Complete:
             return tip
         sent = Text(ctx.t(N_("answering.sent"), code=format_tip_code(tip.code)))
         text = answers["text"].strip()
-        return Completion(replies=[sent], effects=[*tip.effects, AddToTip(tip.code, text)])
+        return Completion(
+            replies=[sent], effects=[*tip.effects, AddToTip(tip.code, text, answer=True)]
+        )
 
     return answer
 

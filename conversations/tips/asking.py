@@ -86,7 +86,7 @@ def asking_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
             Step(
                 "attachments",
                 N_("asking.ask_attachments"),
-                Attachments(max_items=MAX_THREAD_FILES),
+                Attachments(max_items=MAX_THREAD_FILES, more=N_("asking.ask_attachments_more")),
                 title=N_("tip.title.attachments"),
             ),
         ],

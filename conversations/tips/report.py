@@ -159,7 +159,7 @@ def tip_flow() -> Flow:
             Step(
                 "attachments",
                 N_("tip.ask.attachments"),
-                Attachments(max_items=MAX_ATTACHMENTS),
+                Attachments(max_items=MAX_ATTACHMENTS, more=N_("tip.ask.attachments_more")),
                 title=N_("tip.title.attachments"),
             ),
             Step(

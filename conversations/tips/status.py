@@ -137,7 +137,10 @@ async def look_up_status(answers: dict[str, Any], ctx: FlowContext) -> Completio
         )
     ]
     if found.thread:
-        lines.append(ctx.t(N_("status.thread_title")))
+        # A closed tip takes no more answers: /traloi is not suggested.
+        over = found.status in FINAL or found.thread_ended
+        title = N_("status.thread_title_closed") if over else N_("status.thread_title")
+        lines.append(ctx.t(title))
         lines.extend(thread_line(message, ctx) for message in found.thread)
     if found.thread_ended:
         lines.append(ctx.t(N_("status.thread_ended")))

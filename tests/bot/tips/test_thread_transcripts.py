@@ -102,7 +102,7 @@ async def test_a_three_message_exchange_on_telegram_across_a_restart(
         tipster.says(t("common.done"))
         await tipster.reads("addition.sent", code=code)
         await sending.deliver_due()
-        await officer.reads("addition.notice", code=code, command=f"/xemtin {tip.code}")
+        await officer.reads("addition.notice", code=code, command=f"/xemtin {code}")
         officer.says(f"/xemtin {code}")
         shown = await officer.reads("thread.title")
     thread = shown["text"][shown["text"].index(t("thread.title")) :]
@@ -149,7 +149,7 @@ async def test_a_three_message_exchange_in_the_console_across_a_restart(
         await tipster.answers("xong", t("addition.sent", code=code))
     officer = ConsoleUser("2")
     async with console_chat(app, officer):
-        notice = t("addition.notice", code=code, command=f"/xemtin {code.replace('-', '')}")
+        notice = t("addition.notice", code=code, command=f"/xemtin {code}")
         await officer.reads(notice)
         shown = await officer.answers(f"/xemtin {code}", t("thread.files", count=1))
     assert f"{t('thread.officer')}: {QUESTION}" in shown

@@ -68,7 +68,7 @@ async def test_codes_differ_from_tip_to_tip() -> None:
 
 
 @pytest.mark.parametrize(("locale_choice", "locale"), [("1", "vi"), ("2", "en")])
-async def test_the_step_count_keeps_its_total_when_a_phone_is_asked(
+async def test_the_step_count_adds_the_phone_steps_to_its_total(
     locale_choice: str, locale: str
 ) -> None:
     user = await user_at_menu(new_chat(), locale_choice=locale_choice)
@@ -77,9 +77,10 @@ async def test_the_step_count_keeps_its_total_when_a_phone_is_asked(
     for answer in ("1", DESCRIPTION, "1", "1", "1", "1"):
         await user.say(answer)
     assert t("flow.progress", locale, position=7, total=7) in user.question.text
-    await user.say("2")  # leave a phone: one more step, the total is not rewritten
-    assert user.question.text.startswith(t("flow.progress_open", locale, position=8) + "\n")
-    assert t("flow.progress", locale, position=8, total=8) not in user.text
+    await user.say("2")  # leave a phone: the consent and the phone make 9 steps
+    assert user.question.text.startswith(t("flow.progress", locale, position=8, total=9) + "\n")
+    await user.say("1")
+    assert user.question.text.startswith(t("flow.progress", locale, position=9, total=9) + "\n")
 
 
 async def test_choices_match_words_without_diacritics_and_numbers() -> None:
