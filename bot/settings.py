@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     report_previous_month_days: int = Field(
         10, ge=0, le=28, description="first days of a month in which leaders file last month"
     )
+    report_correction_hours: int = Field(
+        72,
+        ge=0,
+        le=720,
+        description="hours after filing in which a monthly update may be corrected, even late",
+    )
     targets: str = Field(
         "",
         description="provinces' own target thresholds: 40:propaganda=0.85,recognised=0.75;01:…",
@@ -236,6 +242,7 @@ class Settings(BaseSettings):
             deadline_day=self.report_deadline_day,
             province_deadline_days=days,
             previous_month_days=self.report_previous_month_days,
+            correction_hours=self.report_correction_hours,
         )
 
     @property

@@ -9,7 +9,9 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
+
+from conversations.localtime import end_of_day
 
 
 def province_code(path: str) -> str | None:
@@ -67,11 +69,16 @@ class ReportCalendar:
     province has its own day. Until that deadline, and during the first ``previous_month_days``
     days of a month (so that a late update can still be filed, and marked late), leaders file
     for the month that just ended; after that, for the current month.
+
+    A filed update may be corrected until the end of its deadline day, and in any case for
+    ``correction_hours`` after it was filed (so that an update filed late, or just before
+    the deadline, can still have a mistake put right).
     """
 
     deadline_day: int = 5
     province_deadline_days: Mapping[str, int] = field(default_factory=dict)
     previous_month_days: int = 10
+    correction_hours: int = 72
 
     def period_for(self, today: date, place_path: str | None = None) -> str:
         """The period a leader files for on ``today``: the month that just ended until its
@@ -81,6 +88,18 @@ class ReportCalendar:
         if today.day <= self.previous_month_days or today <= self.deadline(previous, place_path):
             return previous
         return current
+
+    def default_period(
+        self, today: date, place_path: str | None = None, latest_filed: str | None = None
+    ) -> str:
+        """The month whose figures are shown when none is asked for (/tongquan, ``antq
+        overview``, the web console, exports): the latest month whose updates are due — the
+        one leaders of the place are asked to file now (``period_for``) — or already filed.
+        ``latest_filed``: the latest period with an update filed in the place, if any."""
+        due = self.period_for(today, place_path)
+        if latest_filed is not None and due < latest_filed <= period_of(today):
+            return latest_filed
+        return due
 
     def deadline(self, period: str, place_path: str | None = None) -> date:
         """The last day on which the update of ``period`` counts as on time."""
@@ -95,3 +114,12 @@ class ReportCalendar:
     def is_late(self, period: str, place_path: str | None, today: date) -> bool:
         """Filed (or corrected) on ``today``, would the update of ``period`` be late?"""
         return today > self.deadline(period, place_path)
+
+    def correctable_until(
+        self, period: str, place_path: str | None, filed_at: datetime
+    ) -> datetime:
+        """The instant (UTC) after which an update filed at ``filed_at`` can no longer be
+        corrected: the end of its deadline day or ``correction_hours`` after it was filed,
+        whichever is later."""
+        window = filed_at + timedelta(hours=self.correction_hours)
+        return max(end_of_day(self.deadline(period, place_path)), window)

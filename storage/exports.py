@@ -62,6 +62,7 @@ __all__ = [
     "iter_events",
     "iter_monthly_reports",
     "iter_tips",
+    "latest_period_filed",
     "places_of_kind",
     "registered_models",
 ]
@@ -226,6 +227,16 @@ async def iter_area_filings(
             yield AreaFiling(
                 code, name, kind, path, area_households, report_id is not None, bool(late), *filing
             )
+
+
+async def latest_period_filed(session: AsyncSession, within: str, up_to: str) -> str | None:
+    """The latest period, not after ``up_to``, of an update filed in the subtree at ``within``."""
+    statement = (
+        select(func.max(monthly_reports.c.period))
+        .select_from(monthly_reports.join(areas, areas.c.id == monthly_reports.c.area_id))
+        .where(inside(areas.c.path, within), monthly_reports.c.period <= up_to)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
 
 
 async def places_of_kind(

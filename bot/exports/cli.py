@@ -25,12 +25,13 @@ from bot.exports.service import (
 )
 from bot.places import place_of
 from bot.settings import Settings
-from conversations.calendar import is_period, next_period
+from conversations.calendar import is_period, next_period, period_of
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
 from conversations.places import Place
 from storage.areas import area_by_code
 from storage.database import Database
+from storage.exports import latest_period_filed
 from storage.tables import utcnow
 
 export_cli = typer.Typer(
@@ -83,7 +84,7 @@ def periods_between(first: str, last: str) -> tuple[str, ...]:
 def _periods(
     period: str | None, first: str | None, last: str | None, current: str
 ) -> tuple[str, ...]:
-    """The months asked for; ``current`` (the one leaders file now) when none is given."""
+    """The months asked for; ``current`` (the month shown by default) when none is given."""
     if period is not None and (first or last):
         raise _fail("give either --period or --from/--to, not both")
     if period is not None:
@@ -105,11 +106,14 @@ def _run_export(request_for: RequestFor, area: str, output: Path | None) -> None
     async def run() -> tuple[int, Path]:
         database = Database(settings.database_url)
         try:
+            today = local_today(utcnow())
             async with database.transaction() as session:
                 found = await area_by_code(session, area)
-            if found is None:
-                raise _fail(f"no place with code {area!r} (try: antq areas find NAME)")
-            request = request_for(place_of(found))
+                if found is None:
+                    raise _fail(f"no place with code {area!r} (try: antq areas find NAME)")
+                latest = await latest_period_filed(session, found.path, period_of(today))
+            default = settings.report_calendar.default_period(today, found.path, latest)
+            request = request_for(place_of(found), default)
             path = output_path(request, output)
             with path.open("wb") as target:
                 result = await write_export(
@@ -117,7 +121,7 @@ def _run_export(request_for: RequestFor, area: str, output: Path | None) -> None
                     database.transaction,
                     target,
                     catalogues=catalogues,
-                    today=local_today(utcnow()),
+                    today=today,
                     calendar=settings.report_calendar,
                     targets=settings.target_book,
                 )
@@ -159,19 +163,20 @@ class RequestFor:
         format: str,
         lang: str,
         *,
-        periods_at: Callable[[Place], tuple[str, ...]] | None = None,
+        periods_from: Callable[[str], tuple[str, ...]] | None = None,
         **span: object,
     ) -> None:
         self.subject = subject
         self.format = format
         self.lang = lang
-        self.periods_at = periods_at  # the months depend on the place's province
+        self.periods_from = periods_from  # the months, given the place's default one
         self.span = span
 
-    def __call__(self, place: Place) -> ExportRequest:
+    def __call__(self, place: Place, default: str) -> ExportRequest:
+        """The request for ``place``; ``default``: its month shown by default."""
         span = dict(self.span)
-        if self.periods_at is not None:
-            span["periods"] = self.periods_at(place)
+        if self.periods_from is not None:
+            span["periods"] = self.periods_from(default)
         return ExportRequest(
             self.subject,
             (place,),
@@ -185,7 +190,8 @@ class RequestFor:
 def export_reports(
     area: AreaOption,
     period: Annotated[
-        str | None, typer.Option(help="one month, YYYY-MM (default: the one leaders file now)")
+        str | None,
+        typer.Option(help="one month, YYYY-MM (default: the latest due or filed, as /tongquan)"),
     ] = None,
     first: Annotated[str | None, typer.Option("--from", help="first month, YYYY-MM")] = None,
     last: Annotated[str | None, typer.Option("--to", help="last month, YYYY-MM")] = None,
@@ -196,14 +202,12 @@ def export_reports(
     """Monthly updates of the place's subtree, which areas filed on time, late or not at all,
     household pledge coverage against 80 % and active models per commune (target: one)."""
     _check(format, lang)
-    today = local_today(utcnow())
-    calendar = Settings().report_calendar
 
-    def periods_at(place: Place) -> tuple[str, ...]:
-        # By default the month leaders of the place file now (last month early in a month).
-        return _periods(period, first, last, calendar.period_for(today, place.path))
+    def periods_from(default: str) -> tuple[str, ...]:
+        # By default the month /tongquan shows: the latest due or filed in the place.
+        return _periods(period, first, last, default)
 
-    request_for = RequestFor(ExportSubject.REPORTS, format, lang, periods_at=periods_at)
+    request_for = RequestFor(ExportSubject.REPORTS, format, lang, periods_from=periods_from)
     _run_export(request_for, area, output)
 
 

@@ -24,6 +24,7 @@ from bot.movement_year.report import REPORT_DRAFTED, report_file_name, write_rep
 from bot.places import place_of
 from bot.settings import Settings
 from bot.targets import YearSettings
+from conversations.calendar import ReportCalendar, period_of
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
 from conversations.movement_year import SpanOfYear, Standing
@@ -31,6 +32,7 @@ from conversations.movement_year.describe import describe_standing, whole_percen
 from conversations.places import COMMUNE, PROVINCE, Place
 from conversations.targets import TARGETS, BadTargets, Measure, Span, read_overrides_file
 from storage.areas import area_by_code
+from storage.exports import latest_period_filed
 from storage.tables import utcnow
 
 AreaOption = Annotated[str, typer.Option("--area", help="code of the commune or province")]
@@ -57,9 +59,16 @@ async def _place(session: AsyncSession, code: str) -> Place:
     return place_of(area)
 
 
-def _span(text: str | None, today: date) -> SpanOfYear:
-    if text is None:
-        return SpanOfYear(Span.MONTH, today.year, today.month)
+async def default_span(
+    session: AsyncSession, place: Place, today: date, calendar: ReportCalendar
+) -> SpanOfYear:
+    """The month shown when none is asked for, as the chat and the web console show it
+    (``ReportCalendar.default_period``)."""
+    latest = await latest_period_filed(session, place.path, period_of(today))
+    return SpanOfYear.of_period(calendar.default_period(today, place.path, latest))
+
+
+def _span(text: str) -> SpanOfYear:
     span = SpanOfYear.parse(text)
     if span is None:
         raise _fail(
@@ -73,7 +82,8 @@ def overview(
     period: Annotated[
         str | None,
         typer.Option(
-            help="2026 (the year), 2026-H1 (the first half) or 2026-05 (default: this month)"
+            help="2026 (the year), 2026-H1 (the first half) or 2026-05 (default: the latest"
+            " month whose updates are due or filed, as /tongquan and the web console)"
         ),
     ] = None,
     chart: Annotated[
@@ -88,7 +98,7 @@ def overview(
     settings = _settings()
     catalogues = Catalogues.load()
     today = local_today(utcnow())
-    span = _span(period, today)
+    asked = _span(period) if period is not None else None
 
     def t(key: str, **params: object) -> str:
         return catalogues.text(lang, key, **params)
@@ -97,6 +107,7 @@ def overview(
 
     async def read(session: AsyncSession) -> Standing:
         place = await _place(session, area)
+        span = asked or await default_span(session, place, today, settings.report_calendar)
         return await place_standing(
             session, place, span, today, book=year.book, calendar=year.calendar
         )

@@ -193,3 +193,7 @@ class OverviewReads(Protocol):
         """The period's filing, pledge coverage and active models in ``place``'s subtree;
         an area without an update is "not yet" until ``deadline`` and "missing" after."""
         ...
+
+    async def latest_filed(self, place: Place, up_to: str) -> str | None:
+        """The latest period, not after ``up_to``, of an update filed in ``place``'s subtree."""
+        ...

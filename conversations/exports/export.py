@@ -10,7 +10,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from conversations.calendar import ReportCalendar, previous_period, shown_period
+from conversations.calendar import (
+    ReportCalendar,
+    period_of,
+    previous_period,
+    shown_period,
+)
 from conversations.exports import (
     RECENT_DAYS,
     TIPS_DAYS,
@@ -23,6 +28,7 @@ from conversations.exports import (
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import Completion, Flow, FlowContext, NextFlow, Step
 from conversations.i18n import N_, shown_number
+from conversations.places import Place
 from conversations.policy import Action, scopes
 from conversations.replies import Text
 
@@ -64,10 +70,21 @@ PERIOD = Choice(
 )
 
 
-def reporting_period(choice: str, calendar: ReportCalendar, ctx: FlowContext) -> str:
-    """The period leaders are filing for today, or the one before it."""
-    current = calendar.period_for(ctx.today)
-    return current if choice == CURRENT else previous_period(current)
+async def reporting_period(
+    choice: str, places: list[Place], calendar: ReportCalendar, ctx: FlowContext
+) -> str:
+    """The month shown by default in the member's places (``ReportCalendar.default_period``,
+    the latest of them), or the one before it."""
+    current = period_of(ctx.today)
+    shown = max(
+        [
+            calendar.default_period(
+                ctx.today, place.path, await ctx.records.exports.latest_filed(place, current)
+            )
+            for place in places
+        ]
+    )
+    return shown if choice == CURRENT else previous_period(shown)
 
 
 async def make_export(
@@ -80,7 +97,7 @@ async def make_export(
     period = deadline = days = None
     if kind in (ExportKind.REPORTS_CURRENT, ExportKind.REPORTS_PREVIOUS):
         choice = CURRENT if kind is ExportKind.REPORTS_CURRENT else PREVIOUS
-        period = reporting_period(choice, calendar, ctx)
+        period = await reporting_period(choice, places, calendar, ctx)
         # One province's deadline day holds for all of its places.
         deadline = calendar.deadline(period, places[0].path)
     elif kind is ExportKind.YEAR:
@@ -207,7 +224,7 @@ async def show_overview(
         year = ctx.today.year - 1 if ctx.today.month <= 2 else ctx.today.year
         span = f"{year:04d}-H1" if answers["period"] == HALF_YEAR else f"{year:04d}"
         return Completion(next_flow=NextFlow(STANDING_FLOW, span))
-    period = reporting_period(answers["period"], calendar, ctx)
+    period = await reporting_period(answers["period"], places, calendar, ctx)
     texts = []
     for place in places:
         deadline = calendar.deadline(period, place.path)

@@ -3,7 +3,9 @@
 Counts come a page at a time ("3 120 2"), an amount of money and two optional texts follow,
 then a summary whose every line can be changed by its number. One update per area and month:
 a leader who opens the update of an area already filed sees it and may correct it until the
-deadline; after it, the update is shown and closed. A draft lives a month, across restarts.
+end of the deadline day, or for the calendar's ``correction_hours`` after it was filed when
+that is later (a late update can still be put right); after that, it is shown and closed.
+A draft lives a month, across restarts.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from conversations.choosing import LED_AREA, ForOneLedArea, LedArea
 from conversations.fields import FieldContext
 from conversations.flow import SUMMARY, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
-from conversations.localtime import shown, shown_date
+from conversations.localtime import end_of_day, shown, shown_date
 from conversations.monthly_reports import (
     COUNT_FIELDS,
     MONEY_FIELD,
@@ -96,13 +98,25 @@ class MonthlyReportFlow(ForOneLedArea):
                 LAST_MONTH: await self.last_month(area, period, ctx),
             }
             return Redirect(answers={AREA: chosen, **known}, replies=[Text(ctx.t(key, **params))])
-        params |= {"who": filer(filed, ctx), "filed_at": shown(filed.filed_at)}
-        if ctx.today > deadline:
+        until = self.calendar.correctable_until(period, area["path"], filed.filed_at)
+        params |= {
+            "who": filer(filed, ctx),
+            "filed_at": shown(filed.filed_at),
+            "hours": self.calendar.correction_hours,
+            "until": shown(until),
+        }
+        if ctx.now >= until:
             closed = ctx.t(N_("report.filed_closed"), **params)
             return Redirect(replies=[Text(closed), Text(self.describe(filed, ctx))], stop=True)
+        # Within the deadline the day is what a leader remembers; past it, the hours left.
+        key = (
+            N_("report.filed_correctable")
+            if until == end_of_day(deadline)
+            else N_("report.filed_correctable_after_deadline")
+        )
         return Redirect(
             answers={AREA: chosen, **answers_of(filed)},
-            replies=[Text(ctx.t(N_("report.filed_correctable"), **params))],
+            replies=[Text(ctx.t(key, **params))],
             step=SUMMARY,
         )
 
@@ -147,8 +161,15 @@ class MonthlyReportFlow(ForOneLedArea):
         filed = await ctx.records.monthly_reports.monthly_report(area["area_id"], period)
         late = ctx.today > deadline
         params = {"area": area["name"], "period": shown_period(period)}
-        if filed is not None and late:
-            closed = ctx.t(N_("report.correction_closed"), **params)
+        if filed is not None and ctx.now >= self.calendar.correctable_until(
+            period, area["path"], filed.filed_at
+        ):
+            closed = ctx.t(
+                N_("report.correction_closed"),
+                deadline=shown_date(deadline),
+                hours=self.calendar.correction_hours,
+                **params,
+            )
             return Completion(replies=[Text(closed), Text(self.describe(filed, ctx))])
         if filed is not None and filed.version != area["version"]:
             # Another leader of the area filed or corrected it meanwhile: show theirs.

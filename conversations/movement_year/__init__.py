@@ -94,6 +94,12 @@ class SpanOfYear:
         return date.fromordinal(following.toordinal() - 1)
 
     @classmethod
+    def of_period(cls, period: str) -> SpanOfYear:
+        """The month of a monthly period ("2026-11")."""
+        year, month = period.split("-")
+        return cls(Span.MONTH, int(year), int(month))
+
+    @classmethod
     def parse(cls, text: str) -> SpanOfYear | None:
         """ "2026", "2026-H1" (or "2026-h1", "2026-6t"), "2026-05"; None otherwise."""
         text = text.strip().lower()

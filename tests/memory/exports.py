@@ -23,6 +23,11 @@ class MemoryOverviewReads:
     monthly_reports: MemoryMonthlyReports
     security_models: MemorySecurityModels
 
+    async def latest_filed(self, place: Place, up_to: str) -> str | None:
+        ids = {p.id for p in self.places.values() if is_inside(p.path, place.path)}
+        periods = [period for area_id, period in self.monthly_reports.filed if area_id in ids]
+        return max((p for p in periods if p <= up_to), default=None)
+
     async def compliance(
         self, place: Place, period: str, today: date, deadline: date
     ) -> ComplianceTally:

@@ -25,12 +25,14 @@ from bot.places import place_of
 from bot.web.auth import Viewer
 from bot.web.kit import ConsoleKit, form_text
 from bot.web.rendering import secured
+from conversations.calendar import period_of
 from conversations.exports import outermost
 from conversations.localtime import local_today
 from conversations.places import Place
 from conversations.policy import Action, may, scopes
 from storage.areas import area_by_code
 from storage.audit import record_audit
+from storage.exports import latest_period_filed
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +79,8 @@ class ExportJob:
 def export_request(
     subject: ExportSubject, format: str, place: Place, locale: str, period: str, today: date
 ) -> ExportRequest:
-    """What ``/export`` would make: the month leaders file now, this year of the movement, or
-    the last 30 days."""
+    """What ``/export`` would make: the month shown by default
+    (``ReportCalendar.default_period``), this year of the movement, or the last 30 days."""
     if subject is ExportSubject.REPORTS:
         return ExportRequest(subject, (place,), format=format, locale=locale, periods=(period,))
     if subject is ExportSubject.YEAR:
@@ -138,13 +140,13 @@ class ExportPages:
         now = self.kit.now()
         today = local_today(now)
         place = place_of(area)
-        calendar = self.kit.options.report_calendar
+        latest = await latest_period_filed(session, place.path, period_of(today))
         export = export_request(
             ExportSubject(subject),
             format,
             place,
             self.kit.locale_of(request, viewer),
-            calendar.period_for(today, place.path),
+            self.kit.options.report_calendar.default_period(today, place.path, latest),
             today,
         )
         job = ExportJob(viewer.member.id, export, now)

@@ -41,7 +41,7 @@ from bot.rows import same_session
 from bot.web.auth import Viewer
 from bot.web.charts import Bar, filing_stack, share_bars
 from bot.web.kit import ConsoleKit
-from conversations.calendar import period_end, period_start
+from conversations.calendar import period_end, period_of, period_start
 from conversations.exports import (
     COVERAGE_TARGET,
     FILING_LABELS,
@@ -63,7 +63,13 @@ from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place, is_insid
 from conversations.policy import Action, may, scopes
 from conversations.targets import Span
 from storage.areas import area_by_code
-from storage.exports import Sessions, iter_area_filings, iter_events, places_of_kind
+from storage.exports import (
+    Sessions,
+    iter_area_filings,
+    iter_events,
+    latest_period_filed,
+    places_of_kind,
+)
 from storage.movement_year import iter_areas_of_kinds
 
 
@@ -82,13 +88,14 @@ class MonthFigures:
     communes: list[CommuneTotals]
 
 
-def span_of(period: str | None, today: date) -> tuple[SpanOfYear, list[str]]:
+def span_of(period: str | None, today: date, default: str) -> tuple[SpanOfYear, list[str]]:
     """The span asked for ("2026-10", "2026-H1" or "2026") and its months up to this one;
-    this month when ``period`` is missing, not a span, or wholly in the future."""
+    the ``default`` month (``ReportCalendar.default_period``, as /tongquan and ``antq
+    overview``) when ``period`` is missing, not a span, or wholly in the future."""
     span = SpanOfYear.parse(period or "")
     months = span.periods(today) if span is not None else []
     if span is None or not months:
-        span = SpanOfYear(Span.MONTH, today.year, today.month)
+        span = SpanOfYear.of_period(default)
         months = span.periods()
     return span, months
 
@@ -225,9 +232,11 @@ class MovementYearPages:
         if place is None:
             return self.kit.not_found(request, viewer)
         today = local_today(self.kit.now())
-        span, months = span_of(query.get("period"), today)
-        sessions = same_session(session)
         calendar = self.kit.options.report_calendar
+        latest = await latest_period_filed(session, place.path, period_of(today))
+        default = calendar.default_period(today, place.path, latest)
+        span, months = span_of(query.get("period"), today, default)
+        sessions = same_session(session)
         figures = [await month_figures(sessions, place, m, today, calendar) for m in months]
         last = figures[-1]
         locale = self.kit.locale_of(request, viewer)

@@ -7,16 +7,29 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.processor import MessageProcessor
+from conversations.calendar import ReportCalendar
+from conversations.menu import build_engine
 from conversations.privacy import NOTICE_VERSION
 from conversations.replies import Choices
-from storage._sql import monthly_reports
+from storage._sql import audit_log, monthly_reports
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
 from storage.people.roles import grant_role
 from storage.privacy import record_consent
 from storage.tables import utcnow
-from tests.bot.harness import DO_LUONG, NGHE_AN, PAGES, REST, Phone, fill, make_processor, place
-from tests.conversations.harness import Clock, t
+from tests.bot.harness import (
+    DO_LUONG,
+    NGHE_AN,
+    PAGES,
+    REST,
+    SEALER,
+    Phone,
+    fill,
+    make_processor,
+    place,
+)
+from tests.conversations.harness import CATALOGUES, Clock, t
 from tests.storage.harness import telegram_member
 
 TREE = [
@@ -251,6 +264,96 @@ async def test_an_update_can_be_corrected_until_the_deadline_only(tree: Database
     assert "không thể sửa" in phone.text
     assert f"{t('report.field.households')}: 120" in phone.text
     assert t("summary.question") not in phone.replies[-1].text
+
+
+async def audited(database: Database) -> list[str]:
+    async with database.transaction() as session:
+        result = await session.execute(select(audit_log.c.action).order_by(audit_log.c.id))
+        return list(result.scalars())
+
+
+async def late_leader(database: Database, clock: Clock, correction_hours: int) -> Phone:
+    """A leader on a bot whose correction window is ``correction_hours`` (the setting)."""
+    calendar = ReportCalendar(correction_hours=correction_hours)
+    engine = build_engine(CATALOGUES, report_calendar=calendar)
+    processor = MessageProcessor(database, engine, SEALER, CATALOGUES, clock=clock)
+    phone = Phone(processor, user_id=LEADER, name=f"user {LEADER}")
+    await phone.send(text="/start")
+    last = phone.replies[-1]
+    if isinstance(last, Choices) and last.ref == "locale":
+        await phone.send(text="1")
+    return phone
+
+
+async def test_a_late_update_can_be_corrected_for_the_settings_hours(tree: Database) -> None:
+    clock = Clock(datetime(2026, 12, 7, 3, 0, tzinfo=UTC))  # 10:00 on 7 December: 2 days late
+    phone = await late_leader(tree, clock, correction_hours=6)
+    await phone.send(text="/baocao")
+    await fill(phone)
+    await phone.send(text="1")
+    clock.advance(minutes=5)
+    await phone.send(text="/baocao")
+    # The window is the setting's, said in the text: 6 hours, until 16:00 the same day.
+    params = {
+        "area": "Thôn Đông, Xã Đô Lương",
+        "period": "11/2026",
+        "who": t("report.you"),
+        "filed_at": "10:00 07/12/2026",
+        "deadline": "05/12/2026",
+        "hours": 6,
+        "until": "16:00 07/12/2026",
+    }
+    assert t("report.filed_correctable_after_deadline", **params) in phone.text
+    assert t("summary.question") in phone.replies[-1].text
+    await phone.send(text="2")
+    await phone.send(text="1 3")
+    await phone.send(text="1")
+    assert t("report.corrected", area="Thôn Đông, Xã Đô Lương", period="11/2026") in phone.text
+    (report,) = await stored(tree)
+    assert report["propaganda_sessions"] == 3 and report["version"] == 2
+    assert report["late"] is True  # still an update filed late
+    assert await audited(tree) == ["report.corrected_late"]
+
+
+async def test_after_the_window_a_late_update_is_closed_saying_for_how_long(
+    tree: Database,
+) -> None:
+    clock = Clock(datetime(2026, 12, 7, 3, 0, tzinfo=UTC))
+    phone = await late_leader(tree, clock, correction_hours=6)
+    await phone.send(text="/baocao")
+    await fill(phone)
+    await phone.send(text="1")
+    await phone.send(text="/baocao")
+    await phone.send(text="2")  # correcting, while the window closes
+    clock.advance(hours=6)
+    await phone.send(text="1 3")
+    await phone.send(text="1")
+    closed = t(
+        "report.correction_closed",
+        area="Thôn Đông, Xã Đô Lương",
+        period="11/2026",
+        deadline="05/12/2026",
+        hours=6,
+    )
+    assert closed in phone.text
+    await phone.send(text="/baocao")
+    assert "6" in phone.text and t("summary.question") not in phone.replies[-1].text
+    (report,) = await stored(tree)
+    assert report["propaganda_sessions"] == 2 and report["version"] == 1
+    assert await audited(tree) == []
+
+
+async def test_a_correction_before_the_deadline_is_audited_too(tree: Database) -> None:
+    clock = Clock()
+    phone = await leader_phone(tree, clock)
+    await phone.send(text="/baocao")
+    await fill(phone)
+    await phone.send(text="1")
+    await phone.send(text="/baocao")
+    await phone.send(text="2")
+    await phone.send(text="1 3")
+    await phone.send(text="1")
+    assert await audited(tree) == ["report.corrected"]
 
 
 async def test_a_leader_of_two_areas_chooses_which(tree: Database) -> None:
