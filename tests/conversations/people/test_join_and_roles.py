@@ -135,7 +135,9 @@ async def test_a_member_changing_language_who_types_a_code_joins_in_their_langua
     user = await user_at_menu(chat, user_id="1", locale_choice="2")
     await user.say("/ngonngu")
     await user.say(code)
-    assert user.said("join.welcome", "en", role=t("role.leader", "en"), place="Thôn Đông, Xã Đô Lương")
+    assert user.said(
+        "join.welcome", "en", role=t("role.leader", "en"), place="Thôn Đông, Xã Đô Lương"
+    )
     assert chat.members["1"].locale == "en"
 
 
