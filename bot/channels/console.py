@@ -70,16 +70,28 @@ def media_line(media: Media, here: str = CHANNEL) -> str:
     return f"{FILE_MARK}{media.elsewhere}"
 
 
+class UnreadableLocation(ValueError):
+    """``/vitri`` without a latitude and a longitude in range: a phone never shares such a
+    place, so nothing reaches the bot and the question stays open."""
+
+    def __init__(self, command: str, typed: str) -> None:
+        super().__init__(command)
+        self.command = command
+        self.typed = typed
+
+
 def to_inbound(line: str, user_id: str) -> Inbound:
-    """What a typed line stands for: text, or a simulated location / file / sticker."""
+    """What a typed line stands for: text, or a simulated location / file / sticker; raises
+    ``UnreadableLocation`` for a location that cannot be one."""
     base = {"channel": CHANNEL, "chat_id": user_id, "user_id": user_id}
     stripped = line.strip()
     head, _, rest = stripped.partition(" ")
     command = head[1:].lower() if head.startswith("/") else ""
     if command in ("vitri", "location"):
         point = parse_coordinates(rest)
-        if point is not None:
-            return Inbound(**base, location=Location(*point))
+        if point is None:
+            raise UnreadableLocation(head, rest.strip())
+        return Inbound(**base, location=Location(*point))
     if command in MEDIA_COMMANDS:
         name = rest.strip() or "file"
         media = MediaItem(
@@ -166,7 +178,15 @@ class ConsoleChannel:
             if line is None:
                 self.write("\n")
                 return
-            message = to_inbound(line, self.user_id)
+            try:
+                message = to_inbound(line, self.user_id)
+            except UnreadableLocation as problem:  # said at once: nothing reached the bot
+                key = N_("console.location_unreadable")
+                said = self.catalogues.text(
+                    self._locale, key, command=problem.command, typed=problem.typed
+                )
+                self._show((Text(said),))
+                continue
             if message.media is not None:
                 checked = checked_file(message.media, self.catalogues)
                 if isinstance(checked, str):  # said at once: nothing reached the bot

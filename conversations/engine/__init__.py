@@ -72,7 +72,10 @@ class Engine(Home, Stepping, Asking, Lifecycle):
                 await self._at_home(turn)
             # A deep link's code is honoured at once; the language is asked right after.
             elif not await self._start_linked_flow(turn):
-                await self._start_flow(turn, self.flows[self.language_flow], argument="")
+                # A code sent as the first message answers the language question itself.
+                typed = message.text or ""
+                argument = typed if self._recogniser(typed) is not None else ""
+                await self._start_flow(turn, self.flows[self.language_flow], argument)
         elif turn.flow is not None:
             await self._in_flow(turn, turn.flow)
         else:

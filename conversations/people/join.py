@@ -16,6 +16,8 @@ from conversations.policy import ROLE_LABELS, Action, Grant
 from conversations.replies import Inbound, Text
 from conversations.secret_codes import CodeKind
 
+JOIN_FLOW = "join"
+
 
 class InviteCode(Field):
     """An invitation code as typed: any case, with or without the dash."""
@@ -54,7 +56,7 @@ def join_flow() -> Flow:
     code = Step("code", N_("join.ask_code"), InviteCode(), title=N_("join.code"))
     # A role keeps the member's name and place of work: the notice comes first.
     return Flow.one_question(
-        "join",
+        JOIN_FLOW,
         N_("menu.join"),
         code,
         redeem,

@@ -103,6 +103,54 @@ async def test_a_deep_link_joins_on_the_first_message_then_asks_the_language() -
     assert "roles" in await menu_items(user)
 
 
+async def test_a_code_typed_at_the_language_question_joins_in_vietnamese() -> None:
+    chat = new_chat()
+    code = invitation(chat, places(chat)["17662-001"])
+    user = User(chat, "1")
+    await user.say("/start")
+    assert user.question.ref == "locale"
+    await user.say(format_invite_code(code).lower())
+    assert user.said("language.default_for_code")
+    assert user.said("privacy.ask")  # the code is kept while the notice is read
+    await user.say("Đồng ý")
+    assert user.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương")
+    assert chat.members["1"].locale == "vi"
+    assert "roles" in await menu_items(user)  # the menu, not the language question again
+
+
+async def test_a_code_sent_as_the_first_message_is_redeemed_not_lost() -> None:
+    chat = new_chat()
+    code = invitation(chat, places(chat)["17662-001"])
+    user = User(chat, "1")
+    await user.say(code)
+    assert user.said("language.default_for_code")
+    await user.say("Đồng ý")
+    assert user.said("join.welcome", role=t("role.leader"), place="Thôn Đông, Xã Đô Lương")
+    assert "roles" in await menu_items(user)
+
+
+async def test_a_member_changing_language_who_types_a_code_joins_in_their_language() -> None:
+    chat = new_chat()
+    code = invitation(chat, places(chat)["17662-001"])
+    user = await user_at_menu(chat, user_id="1", locale_choice="2")
+    await user.say("/ngonngu")
+    await user.say(code)
+    assert user.said(
+        "join.welcome", "en", role=t("role.leader", "en"), place="Thôn Đông, Xã Đô Lương"
+    )
+    assert chat.members["1"].locale == "en"
+
+
+async def test_a_wrong_code_at_the_language_question_gets_the_usual_answer_once() -> None:
+    chat = new_chat()
+    user = User(chat, "1")
+    await user.say("/start")
+    await user.say(format_invite_code(new_invite_code()))
+    await user.say("Đồng ý")
+    assert user.said("join.not_found")
+    assert not user.asked("language.prompt")
+
+
 async def test_forged_reused_expired_and_malformed_codes_get_the_same_answer() -> None:
     chat = new_chat()
     where = places(chat)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.broadcasts.rules import fan_out_broadcasts
-from bot.channels.console import BOT_PREFIX, render, to_inbound
+from bot.channels.console import BOT_PREFIX, UnreadableLocation, render, to_inbound
 from bot.scheduler import DeliveryScheduler
 from conversations.replies import Media
 from storage._sql import outbox, tips
@@ -160,7 +160,22 @@ def test_typed_lines_become_locations_files_and_stickers() -> None:
     photo = to_inbound("/anh cong.jpg", "9").media
     assert photo is not None and photo.kind == "photo" and photo.file_name == "cong.jpg"
     assert to_inbound("/sticker", "9").unsupported == "sticker"
-    assert to_inbound("/vitri khong ro", "9").text == "/vitri khong ro"
+    for unreadable in ("/vitri khong ro", "/vitri 999,999", "/location 21.0, 999"):
+        with pytest.raises(UnreadableLocation):
+            to_inbound(unreadable, "9")
+
+
+async def test_a_location_out_of_range_is_explained_and_the_question_stays_open(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    lines = ["1", "1", "2", DESCRIPTION, "/vitri 999,999", "/vitri 21.0285, 105.8542"]
+    output = await run_console(sqlite_database, tmp_path, lines)
+    said = t("console.location_unreadable", command="/vitri", typed="999,999")
+    assert said in output
+    assert t("input.unknown_command", command="vitri") not in output
+    # The place is still the question open: the right location then answers it.
+    before, after = output.split(said)
+    assert t("tip.ask.commune") not in before and t("tip.ask.commune") in after
 
 
 def test_a_forwarded_file_is_a_line_of_its_own() -> None:
