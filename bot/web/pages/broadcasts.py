@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.records import DatabaseRecords
 from bot.web.auth import Viewer
-from bot.web.kit import ConsoleKit
+from bot.web.kit import ConsoleKit, row_id
 from bot.web.rendering import secured
 from conversations.broadcasts import CancelBroadcast
 from conversations.exports import outermost
@@ -26,7 +26,7 @@ def broadcast_routes(kit: ConsoleKit) -> list[BaseRoute]:
     return [
         Route("/web/broadcasts", kit.signed_in(pages.broadcasts), methods=["GET"]),
         Route(
-            "/web/broadcasts/{id:int}/cancel",
+            "/web/broadcasts/{id}/cancel",
             kit.signed_in(pages.cancel, form=True),
             methods=["POST"],
         ),
@@ -54,8 +54,11 @@ class BroadcastPages:
         )
 
     async def cancel(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        broadcast_id = row_id(request.path_params["id"])
+        if broadcast_id is None:
+            return self.kit.not_found(request, viewer)
         records = DatabaseRecords(session, self.kit.sealer)
-        progress = await records.broadcasts.broadcast_progress(request.path_params["id"])
+        progress = await records.broadcasts.broadcast_progress(broadcast_id)
         if progress is None or not may(viewer.grants, Action.BROADCAST, progress.place_path):
             return self.kit.not_found(request, viewer)
         effect = CancelBroadcast(progress.id)

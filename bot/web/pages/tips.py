@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 from bot.records import DatabaseRecords
 from bot.web.auth import Viewer
 from bot.web.files import stream_attachment, viewable
-from bot.web.kit import ConsoleKit, form_text
+from bot.web.kit import MAX_ROW_ID, ConsoleKit, form_text
 from bot.web.rendering import secured
 from conversations.exports import outermost
 from conversations.fields import normalise_tip_code
@@ -98,8 +98,13 @@ class TipPages:
             oldest_first=oldest_first,
         )
         page = max(1, _int(query.get("page"), 1))
-        found = await tip_queue(session, wanted, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        offset = (page - 1) * PAGE_SIZE
+        if offset > MAX_ROW_ID:  # no queue is that long (nor can a query skip that far)
+            return self.kit.not_found(request, viewer)
+        found = await tip_queue(session, wanted, offset=offset, limit=PAGE_SIZE)
         pages = max(1, -(-found.total // PAGE_SIZE))
+        if page > pages:
+            return self.kit.not_found(request, viewer)
         kept = {k: v for k, v in query.items() if k != "page" and v}
         return self.kit.page(
             request,

@@ -30,10 +30,18 @@ def console(database: Database, clock: Clock, year: YearSettings | None = None) 
     return WebConsole(ConsoleKit(database, SEALER, CATALOGUES, options))
 
 
-def client(database: Database, clock: Clock, year: YearSettings | None = None) -> httpx.AsyncClient:
-    """A client of the console; ``year``: the targets the settings put in force."""
+def client(
+    database: Database,
+    clock: Clock,
+    year: YearSettings | None = None,
+    *,
+    raise_app_exceptions: bool = True,
+) -> httpx.AsyncClient:
+    """A client of the console; ``year``: the targets the settings put in force. With
+    ``raise_app_exceptions`` off, an unhandled error comes back as the server's 500."""
     app = build_web_app(database, console(database, clock, year).routes())
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console")
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
+    return httpx.AsyncClient(transport=transport, base_url="http://console")
 
 
 async def link_from_chat(database: Database, clock: Clock, user: tuple[str, str]) -> str | None:
@@ -57,12 +65,12 @@ async def log_in(web: httpx.AsyncClient, token: str) -> httpx.Response:
 
 @asynccontextmanager
 async def signed_in(
-    database: Database, clock: Clock, user: tuple[str, str]
+    database: Database, clock: Clock, user: tuple[str, str], *, raise_app_exceptions: bool = True
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the console that ``user`` has logged in to by the link from the chat."""
     token = await link_from_chat(database, clock, user)
     assert token is not None
-    async with client(database, clock) as web:
+    async with client(database, clock, raise_app_exceptions=raise_app_exceptions) as web:
         assert (await log_in(web, token)).status_code == 303
         yield web
 
