@@ -24,12 +24,13 @@ from bot.web.files import stream_attachment, viewable
 from bot.web.kit import MAX_ROW_ID, ConsoleKit, form_text
 from bot.web.rendering import secured
 from conversations.exports import outermost
-from conversations.fields import normalise_tip_code
+from conversations.fields import format_tip_code, normalise_tip_code
 from conversations.i18n import N_
 from conversations.places import COMMUNE, Place
 from conversations.policy import Action, may, scopes
 from conversations.tips import (
     ACTION_LABELS,
+    FINAL,
     MAX_NOTE,
     MAX_THREAD_TEXT,
     REJECTIONS,
@@ -42,6 +43,7 @@ from conversations.tips import (
     TakeTip,
     allowed_actions,
     may_ask,
+    status_after,
 )
 from conversations.tips.report import CATEGORIES
 from storage.exports import places_of_kind
@@ -205,6 +207,8 @@ class TipPages:
                 typed={"note": note},
                 status_code=400,
             )
+        if status_after(action) in FINAL and form_text(request, "confirm") != "1":
+            return self.confirm_final(request, viewer, tip, action, note)
         effect = (
             TakeTip(tip.code) if action == TAKE else ChangeTipStatus(tip.code, action, note or None)
         )
@@ -214,6 +218,26 @@ class TipPages:
             fresh = await self.readable(session, viewer, tip.code) or tip
             return await self.tip_page(request, session, viewer, fresh, said=said)
         return _back_to(tip.code, "take" if action == TAKE else "status")
+
+    def confirm_final(
+        self, request: Request, viewer: Viewer, tip: InboxTip, action: str, note: str
+    ) -> Response:
+        """Closing or rejecting cannot be undone: a page that asks once more, its form
+        carrying the same action and note (and the session's form token)."""
+        kit = self.kit
+        label = kit.text(request, viewer, ACTION_LABELS[action])
+        code = format_tip_code(tip.code)
+        note_label = kit.text(request, viewer, N_("web.confirm.note"))
+        return kit.page(
+            request,
+            "confirm.html",
+            viewer,
+            question=kit.text(request, viewer, N_("web.confirm.tip"), code=code, action=label),
+            action=f"/web/tips/{tip.code}/act",
+            fields={"action": action, "note": note},
+            details=[(note_label, note)] if note else [],
+            back=f"/web/tips/{tip.code}",
+        )
 
     async def ask(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         tip = await self.readable(session, viewer, request.path_params["code"])
