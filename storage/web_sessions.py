@@ -47,8 +47,17 @@ DEAD_SESSIONS = Expiry(
 async def create_login_link(
     session: AsyncSession, member_id: int, token_hash: str, *, now: datetime, lifetime: timedelta
 ) -> None:
-    """Store a new link for ``member_id``; links past their time are deleted on the way."""
-    await session.execute(delete(web_login_links).where(web_login_links.c.expires_at <= now))
+    """Store a new link for ``member_id``, the only one of theirs that works: their earlier
+    links not used yet are revoked (a link left in a chat opens nothing once a newer one was
+    asked for). Links past their time are deleted on the way."""
+    await session.execute(
+        delete(web_login_links).where(
+            or_(
+                web_login_links.c.expires_at <= now,
+                (web_login_links.c.member_id == member_id) & web_login_links.c.used_at.is_(None),
+            )
+        )
+    )
     await session.execute(
         insert(web_login_links).values(
             token_hash=token_hash, member_id=member_id, created_at=now, expires_at=now + lifetime

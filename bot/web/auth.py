@@ -44,7 +44,19 @@ def new_token() -> str:
 
 def digest(token: str) -> str:
     """What the database keeps of a token."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    return hashlib.sha256(_bytes(token)).hexdigest()
+
+
+def same_secret(expected: str, sent: str) -> bool:
+    """Whether ``sent`` is ``expected``, compared in constant time. Whatever a stranger sends
+    (letters beyond ASCII too, which ``hmac.compare_digest`` refuses as text) is compared as
+    bytes, so that a forged value is a mismatch, never an error."""
+    return hmac.compare_digest(_bytes(expected), _bytes(sent))
+
+
+def _bytes(text: str) -> bytes:
+    # A lone surrogate (from a badly encoded request) is kept, not an error.
+    return text.encode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True)
@@ -76,13 +88,13 @@ class Keys:
         if not token or not signature:
             return None
         expected = self.sealer.opaque_key("web-session:" + token)
-        return token if hmac.compare_digest(expected, signature) else None
+        return token if same_secret(expected, signature) else None
 
     def csrf(self, token: str) -> str:
         return self.sealer.opaque_key("web-csrf:" + token)
 
     def csrf_matches(self, token: str, sent: str | None) -> bool:
-        return bool(sent) and hmac.compare_digest(self.csrf(token), sent or "")
+        return bool(sent) and same_secret(self.csrf(token), sent or "")
 
 
 async def issue_login_link(

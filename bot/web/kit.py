@@ -11,6 +11,7 @@ carry the session's CSRF token; a form without it is refused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,6 +51,13 @@ class ConsoleOptions:
 
 
 Handler = Callable[[Request, AsyncSession, Viewer], Awaitable[Response]]
+
+# The largest id a row has: the tables' ids are PostgreSQL ``integer``s. A number past it in a
+# link names no row (and a query with it would fail), as a page past it is no page.
+MAX_ROW_ID = 2**31 - 1
+# Characters no page of the console puts in a link or a form: a NUL (PostgreSQL refuses it in
+# text) and the other control characters but tab and line breaks.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ConsoleKit:
@@ -127,6 +135,10 @@ class ConsoleKit:
     def not_found(self, request: Request, viewer: Viewer | None) -> Response:
         return self.message(request, viewer, "web.not_found", status_code=404)
 
+    def bad_request(self, request: Request) -> Response:
+        """What a request no page of the console made gets (see ``malformed``)."""
+        return self.message(request, None, "web.bad_request", status_code=400)
+
     # -- signed-in pages ------------------------------------------------------------------
 
     def signed_in(
@@ -138,6 +150,8 @@ class ConsoleKit:
         async def endpoint(request: Request) -> Response:
             # The body is read (within bot.web.limits' bounds) before the transaction opens.
             data = await request.form() if form else None
+            if malformed(request, data):
+                return self.bad_request(request)
             async with self.database.transaction() as session:
                 viewer = await viewer_of(
                     session, self.keys, request.cookies.get(SESSION_COOKIE), now=self.now()
@@ -153,6 +167,24 @@ class ConsoleKit:
                 return await handler(request, session, viewer)
 
         return endpoint
+
+
+def malformed(request: Request, data: FormData | None = None) -> bool:
+    """Whether the request's link or form carries a character no page of the console would
+    put there (``_CONTROLS``): such a request is refused before anything reads it."""
+    values = [value for _, value in request.query_params.multi_items()]
+    values += [str(value) for value in request.path_params.values()]
+    if data is not None:
+        values += [value for _, value in data.multi_items() if isinstance(value, str)]
+    return any(_CONTROLS.search(value) for value in values)
+
+
+def row_id(text: str) -> int | None:
+    """The id of a row named in a link ("42"), or None when ``text`` can name none."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ROW_ID)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ROW_ID else None
 
 
 def form_field(data: FormData, name: str) -> str | None:

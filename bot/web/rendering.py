@@ -105,6 +105,7 @@ BUILT_KEYS = (
     N_("web.exports.subject.year"),
     # Pages that only say one thing (``ConsoleKit.message``).
     N_("web.not_found"),
+    N_("web.bad_request"),
     N_("web.link_invalid"),
     N_("web.too_many"),
     N_("web.csrf_refused"),

@@ -11,8 +11,8 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.places import load_grants
-from bot.web.auth import SESSION_COOKIE, Viewer, digest, log_in, may_use_console
-from bot.web.kit import ConsoleKit, form_field
+from bot.web.auth import SESSION_COOKIE, Viewer, digest, log_in, may_use_console, same_secret
+from bot.web.kit import ConsoleKit, form_field, malformed
 from bot.web.limits import AttemptLimiter
 from bot.web.rendering import LOCALE_COOKIE, STATIC, secured
 from conversations.i18n import SUPPORTED_LOCALES
@@ -57,6 +57,8 @@ class SigninPages:
         kit = self.kit
         if not self.login_limiter.allow(self._client(request)):
             return kit.message(request, None, "web.too_many", status_code=429)
+        if malformed(request):
+            return kit.bad_request(request)
         token = request.path_params["token"]
         async with kit.database.transaction() as session:
             member_id = await login_link_member(session, digest(token), now=kit.now())
@@ -81,8 +83,10 @@ class SigninPages:
         if not self.login_limiter.allow(self._client(request)):
             return kit.message(request, None, "web.too_many", status_code=429)
         data = await request.form()
+        if malformed(request, data):
+            return kit.bad_request(request)
         sent = form_field(data, "login_csrf")
-        if not sent or not secrets.compare_digest(sent, request.cookies.get(LOGIN_CSRF_COOKIE, "")):
+        if not sent or not same_secret(sent, request.cookies.get(LOGIN_CSRF_COOKIE, "")):
             return kit.message(request, None, "web.csrf_refused", status_code=403)
         now = kit.now()
         lifetime = kit.options.session_lifetime

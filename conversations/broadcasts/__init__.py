@@ -123,9 +123,13 @@ class BroadcastProgress:
         return self.queued + self.sending
 
     def seconds_left(self, now: datetime) -> float | None:
-        """An estimate of the time to finish, from the rate seen so far; None when done."""
+        """An estimate of the time to finish, from the rate seen so far (and, for one not due
+        yet, the wait until it is); None when done."""
         if self.status in (DONE, CANCELLED):
             return None
+        waiting_to_start = 0.0
+        if self.status == SCHEDULED and self.send_at > now:
+            waiting_to_start = (self.send_at - now).total_seconds()
         remaining = self.waiting
         if self.status in (SCHEDULED, QUEUEING):
             remaining = max(remaining, (self.recipients or 0) - self.finished)
@@ -134,7 +138,7 @@ class BroadcastProgress:
             elapsed = (now - self.started_at).total_seconds()
             if elapsed > 0:
                 rate = max(self.finished / elapsed, 0.1)
-        return remaining / rate
+        return waiting_to_start + remaining / rate
 
     @property
     def finished(self) -> int:

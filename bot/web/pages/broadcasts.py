@@ -12,10 +12,11 @@ from starlette.routing import BaseRoute, Route
 
 from bot.records import DatabaseRecords
 from bot.web.auth import Viewer
-from bot.web.kit import ConsoleKit
+from bot.web.kit import ConsoleKit, form_text, row_id
 from bot.web.rendering import secured
-from conversations.broadcasts import CancelBroadcast
+from conversations.broadcasts import BroadcastProgress, CancelBroadcast
 from conversations.exports import outermost
+from conversations.i18n import N_
 from conversations.policy import Action, may, scopes
 
 SHOWN = 30
@@ -26,7 +27,7 @@ def broadcast_routes(kit: ConsoleKit) -> list[BaseRoute]:
     return [
         Route("/web/broadcasts", kit.signed_in(pages.broadcasts), methods=["GET"]),
         Route(
-            "/web/broadcasts/{id:int}/cancel",
+            "/web/broadcasts/{id}/cancel",
             kit.signed_in(pages.cancel, form=True),
             methods=["POST"],
         ),
@@ -46,18 +47,55 @@ class BroadcastPages:
         for place in outermost(scopes(viewer.grants, Action.BROADCAST)):
             for progress in await records.broadcasts.broadcasts_within(place.path, limit=SHOWN):
                 left = progress.seconds_left(now)
-                minutes = None if left is None else max(1, round(left / 60))
-                shown.append({"progress": progress, "minutes_left": minutes})
+                shown.append({"progress": progress, "left": self.time_left(request, viewer, left)})
         cancelled = request.query_params.get("done") == "cancel"
         return self.kit.page(
             request, "broadcasts.html", viewer, broadcasts=shown, cancelled=cancelled
         )
 
+    def confirm_cancel(
+        self, request: Request, viewer: Viewer, progress: BroadcastProgress
+    ) -> Response:
+        """Cancelling cannot be undone: a page that asks once more."""
+        kit = self.kit
+        text_label = kit.text(request, viewer, N_("web.broadcasts.text"))
+        return kit.page(
+            request,
+            "confirm.html",
+            viewer,
+            question=kit.text(request, viewer, N_("web.confirm.broadcast"), number=progress.id),
+            action=f"/web/broadcasts/{progress.id}/cancel",
+            fields={},
+            details=[(text_label, progress.text_vi)],
+            back="/web/broadcasts",
+        )
+
+    def time_left(self, request: Request, viewer: Viewer, seconds: float | None) -> str | None:
+        """Time left as a person says it: minutes within the hour, hours and minutes within two
+        days, then days and hours."""
+        if seconds is None:
+            return None
+        minutes = max(1, round(seconds / 60))
+        if minutes < 60:
+            return self.kit.text(request, viewer, N_("web.broadcasts.minutes"), minutes=minutes)
+        hours, minutes = divmod(minutes, 60)
+        if hours < 48:
+            return self.kit.text(
+                request, viewer, N_("web.broadcasts.hours"), hours=hours, minutes=minutes
+            )
+        days, hours = divmod(round(seconds / 3600), 24)
+        return self.kit.text(request, viewer, N_("web.broadcasts.days"), days=days, hours=hours)
+
     async def cancel(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
+        broadcast_id = row_id(request.path_params["id"])
+        if broadcast_id is None:
+            return self.kit.not_found(request, viewer)
         records = DatabaseRecords(session, self.kit.sealer)
-        progress = await records.broadcasts.broadcast_progress(request.path_params["id"])
+        progress = await records.broadcasts.broadcast_progress(broadcast_id)
         if progress is None or not may(viewer.grants, Action.BROADCAST, progress.place_path):
             return self.kit.not_found(request, viewer)
+        if form_text(request, "confirm") != "1":
+            return self.confirm_cancel(request, viewer, progress)
         effect = CancelBroadcast(progress.id)
         await self.kit.perform(session, viewer, effect)
         return secured(RedirectResponse("/web/broadcasts?done=cancel", status_code=303))

@@ -1,5 +1,6 @@
 """Exports in the browser: the same files as ``antq export``, written in the background while
-the page shows a progress line (it refreshes itself, no script), then downloaded once.
+the page shows a progress line (with a link to look again: a page that reloads itself would
+move a screen reader back to its top every time), then downloaded once.
 
 A job lives in this process's memory only (a few per member, an hour at most): the file is the
 export's, never stored on disk, and gone once downloaded. Making it is audited as the chat's

@@ -22,15 +22,16 @@ from bot.records import DatabaseRecords
 from bot.tips.reads import tip_handler
 from bot.web.auth import Viewer
 from bot.web.files import stream_attachment, viewable
-from bot.web.kit import ConsoleKit, form_text
+from bot.web.kit import MAX_ROW_ID, ConsoleKit, form_text
 from bot.web.rendering import secured
 from conversations.exports import outermost
-from conversations.fields import normalise_tip_code, shown_phone
+from conversations.fields import format_tip_code, normalise_tip_code, shown_phone
 from conversations.i18n import N_
 from conversations.places import COMMUNE, Place
 from conversations.policy import ROLE_LABELS, Action, Role, may, scopes
 from conversations.tips import (
     ACTION_LABELS,
+    FINAL,
     MAX_NOTE,
     MAX_THREAD_TEXT,
     REJECTIONS,
@@ -44,6 +45,7 @@ from conversations.tips import (
     TipHandler,
     allowed_actions,
     may_ask,
+    status_after,
 )
 from conversations.tips.report import CATEGORIES
 from storage.exports import places_of_kind
@@ -100,7 +102,10 @@ class TipPages:
             oldest_first=oldest_first,
         )
         page = max(1, _int(query.get("page"), 1))
-        found = await tip_queue(session, wanted, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        offset = (page - 1) * PAGE_SIZE
+        if offset > MAX_ROW_ID:  # no queue is that long (nor can a query skip that far)
+            return self.kit.not_found(request, viewer)
+        found = await tip_queue(session, wanted, offset=offset, limit=PAGE_SIZE)
         handlers = {
             line.code: handler_shown(
                 self.kit,
@@ -111,6 +116,8 @@ class TipPages:
             for line in found.lines
         }
         pages = max(1, -(-found.total // PAGE_SIZE))
+        if page > pages:
+            return self.kit.not_found(request, viewer)
         kept = {k: v for k, v in query.items() if k != "page" and v}
         return self.kit.page(
             request,
@@ -215,6 +222,8 @@ class TipPages:
                 typed={"note": note},
                 status_code=400,
             )
+        if status_after(action) in FINAL and form_text(request, "confirm") != "1":
+            return self.confirm_final(request, viewer, tip, action, note)
         effect = (
             TakeTip(tip.code) if action == TAKE else ChangeTipStatus(tip.code, action, note or None)
         )
@@ -224,6 +233,26 @@ class TipPages:
             fresh = await self.readable(session, viewer, tip.code) or tip
             return await self.tip_page(request, session, viewer, fresh, said=said)
         return _back_to(tip.code, "take" if action == TAKE else "status")
+
+    def confirm_final(
+        self, request: Request, viewer: Viewer, tip: InboxTip, action: str, note: str
+    ) -> Response:
+        """Closing or rejecting cannot be undone: a page that asks once more, its form
+        carrying the same action and note (and the session's form token)."""
+        kit = self.kit
+        label = kit.text(request, viewer, ACTION_LABELS[action])
+        code = format_tip_code(tip.code)
+        note_label = kit.text(request, viewer, N_("web.confirm.note"))
+        return kit.page(
+            request,
+            "confirm.html",
+            viewer,
+            question=kit.text(request, viewer, N_("web.confirm.tip"), code=code, action=label),
+            action=f"/web/tips/{tip.code}/act",
+            fields={"action": action, "note": note},
+            details=[(note_label, note)] if note else [],
+            back=f"/web/tips/{tip.code}",
+        )
 
     async def ask(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         tip = await self.readable(session, viewer, request.path_params["code"])

@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from bot.targets import YearSettings
 from bot.web.app import build_web_app
@@ -16,11 +19,20 @@ from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
 from conversations.monthly_reports import REPORT_FIELDS
 from storage._sql import member_roles, web_sessions
 from storage.areas import area_by_code
+from storage.broadcasts import NewBroadcast, insert_broadcast
 from storage.database import Database
 from storage.monthly_reports import NewReport, insert_report
 from storage.tips import NewAttachment, NewTip, insert_tip
 from tests.bot.harness import SEALER, Phone, at_menu, make_processor, member_with_roles, rows
 from tests.conversations.harness import CATALOGUES, Clock
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
+NEEDS_CHROMIUM = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"
+)
+# A phone's screen, in CSS pixels.
+PHONE = {"width": 390, "height": 844}
 
 LINK = re.compile(r"https?://\S+/web/login/([A-Za-z0-9_-]+)")
 
@@ -30,10 +42,18 @@ def console(database: Database, clock: Clock, year: YearSettings | None = None) 
     return WebConsole(ConsoleKit(database, SEALER, CATALOGUES, options))
 
 
-def client(database: Database, clock: Clock, year: YearSettings | None = None) -> httpx.AsyncClient:
-    """A client of the console; ``year``: the targets the settings put in force."""
+def client(
+    database: Database,
+    clock: Clock,
+    year: YearSettings | None = None,
+    *,
+    raise_app_exceptions: bool = True,
+) -> httpx.AsyncClient:
+    """A client of the console; ``year``: the targets the settings put in force. With
+    ``raise_app_exceptions`` off, an unhandled error comes back as the server's 500."""
     app = build_web_app(database, console(database, clock, year).routes())
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console")
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
+    return httpx.AsyncClient(transport=transport, base_url="http://console")
 
 
 async def link_from_chat(database: Database, clock: Clock, user: tuple[str, str]) -> str | None:
@@ -57,12 +77,12 @@ async def log_in(web: httpx.AsyncClient, token: str) -> httpx.Response:
 
 @asynccontextmanager
 async def signed_in(
-    database: Database, clock: Clock, user: tuple[str, str]
+    database: Database, clock: Clock, user: tuple[str, str], *, raise_app_exceptions: bool = True
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the console that ``user`` has logged in to by the link from the chat."""
     token = await link_from_chat(database, clock, user)
     assert token is not None
-    async with client(database, clock) as web:
+    async with client(database, clock, raise_app_exceptions=raise_app_exceptions) as web:
         assert (await log_in(web, token)).status_code == 303
         yield web
 
@@ -110,6 +130,8 @@ async def stored_tip(
     *,
     attachments: tuple[NewAttachment, ...] = (),
     sender_route: bytes | None = None,
+    description: str = "Mất xe đạp",
+    place_text: str | None = None,
 ) -> None:
     """An anonymous tip of Xã Đô Lương stored directly (a chat per tip would take long)."""
     async with database.transaction() as session:
@@ -118,10 +140,45 @@ async def stored_tip(
         await insert_tip(
             session,
             NewTip(
-                code=code, category="theft", description="Mất xe đạp", place_text=None,
+                code=code, category="theft", description=description, place_text=place_text,
                 latitude=None, longitude=None, place_unknown=True, occurred_date=None,
                 occurred_time=None, occurred_unknown=True, anonymous=True, member_id=None,
                 contact_phone=None, sender_route=sender_route, locale="vi", received_at=clock(),
                 attachments=attachments, area_id=area.id,
+            ),
+        )  # fmt: skip
+
+
+async def shoot(page: object, name: str) -> None:
+    """A full-page screenshot in tests/artifacts/web/ (not committed), to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+async def browser_signed_in(
+    browser: object, url: str, database: Database, clock: Clock, user: tuple[str, str], **page: Any
+) -> Any:
+    """A new page of ``browser`` (``page``: Playwright's options, say a phone's viewport) that
+    ``user`` has signed in on by the chat's link, at the queue."""
+    token = await link_from_chat(database, clock, user)
+    assert token is not None
+    context = await browser.new_context(**page)  # type: ignore[attr-defined]
+    opened = await context.new_page()
+    await opened.goto(f"{url}/web/login/{token}")
+    await opened.get_by_role("button", name=CATALOGUES.text("vi", "web.login.button")).click()
+    await opened.wait_for_url("**/web/tips")
+    return opened
+
+
+async def scheduled_broadcast(database: Database, clock: Clock, text: str, *, days: int) -> int:
+    """A broadcast of Xã Đô Lương to go out ``days`` from now; its id."""
+    async with database.transaction() as session:
+        area = await area_by_code(session, "17662")
+        assert area is not None
+        return await insert_broadcast(
+            session,
+            NewBroadcast(
+                None, area.id, {"area_ids": [area.id], "roles": [], "channels": []},
+                text, None, None, "scheduled", clock() + timedelta(days=days), None, clock(),
             ),
         )  # fmt: skip

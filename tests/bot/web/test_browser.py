@@ -7,11 +7,7 @@ run writes screenshots of the main pages to tests/artifacts/web/ (not committed)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.web.app import build_web_app
 from bot.web.auth import issue_login_link
@@ -20,33 +16,11 @@ from storage.database import Database
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, sender
 from tests.bot.harness import SEALER, phone_at_menu
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip, staff_id
-from tests.bot.web.harness import console, filed_october, link_from_chat
+from tests.bot.web.harness import NEEDS_CHROMIUM, console, filed_october, link_from_chat, shoot
 from tests.conversations.harness import Clock, t
 from tests.fakes.asgi_server import LoopbackASGIServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"
-)
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[object]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-async def shoot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+pytestmark = NEEDS_CHROMIUM
 
 
 async def test_an_officer_works_a_tip_from_the_queue_to_closing(
@@ -98,6 +72,7 @@ async def test_an_officer_works_a_tip_from_the_queue_to_closing(
 
         await page.fill("textarea[name=note]", "Đã xác minh, chuyển công an xã")
         await page.get_by_role("button", name=t("inbox.action.close")).click()
+        await page.get_by_role("button", name=t("web.confirm.yes")).click()  # cannot be undone
         await page.wait_for_url("**done=status**")
         assert t("inbox.status.closed") in await page.inner_text("dd.status")
         await shoot(page, "4-tip-closed")

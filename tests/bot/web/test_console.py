@@ -111,7 +111,7 @@ async def test_a_tip_is_worked_with_the_chats_effects_and_shows_nothing_of_its_s
         assert no_reason.status_code == 400
         closed = await web.post(
             f"/web/tips/{code}/act",
-            data={"action": "closed", "note": "Đã xử lý", "csrf": csrf_of(page)},
+            data={"action": "closed", "note": "Đã xử lý", "csrf": csrf_of(page), "confirm": "1"},
         )
         assert closed.status_code == 303
     (tip,) = await rows(commune, tips)

@@ -164,7 +164,7 @@ async def test_an_admin_cancels_a_broadcast_through_the_chats_effect(commune: Da
         listed = await web.get("/web/broadcasts")
         assert "Họp dân tối thứ Bảy" in listed.text
         cancel = await web.post(
-            f"/web/broadcasts/{broadcast_id}/cancel", data={"csrf": csrf_of(listed)}
+            f"/web/broadcasts/{broadcast_id}/cancel", data={"csrf": csrf_of(listed), "confirm": "1"}
         )
         assert cancel.status_code == 303
     (row,) = await rows(commune, broadcasts)
@@ -183,8 +183,9 @@ async def exported(web: httpx.AsyncClient, subject: str, format: str) -> httpx.R
     async def ready_link() -> str | None:
         page = await web.get("/web/exports")
         link = re.search(r'href="(/web/exports/[^"]+)"', page.text)
-        if link is None:
-            assert 'http-equiv="refresh"' in page.text  # the progress line refreshes itself
+        if link is None:  # still being written: a link to look again, no reloading page
+            assert 'http-equiv="refresh"' not in page.text
+            assert t("web.exports.refresh") in page.text
         return link.group(1) if link else None
 
     link = await wait_until(ready_link, what="the export finishing")
