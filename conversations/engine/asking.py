@@ -61,7 +61,7 @@ class Asking(EngineParts):
             )
             return Choices(self._t(turn, N_("summary.which_field")), offered, EDIT)
         step = flow.by_name[turn.step or flow.first_step]
-        prompt = self._t(turn, step.prompt)
+        prompt = self._t(turn, step.prompt, **step.text_params)
         counted = flow.progress(step.name, turn.answers, turn.given)
         if counted is not None:
             position, total = counted

@@ -92,14 +92,14 @@ ACTION_LABELS: dict[str, str] = {
     SPAM: N_("inbox.action.spam"),
 }
 ACTION_WORDS: dict[str, tuple[str, ...]] = {
-    TAKE: ("nhan", "nhan xu ly", "take"),
-    ACKNOWLEDGED: ("tiep nhan", "acknowledge", "ack"),
+    TAKE: ("nhan", "nhan xu ly", "nhan phu trach", "phu trach", "take"),
+    ACKNOWLEDGED: ("tiep nhan", "xac nhan tiep nhan", "xac nhan", "acknowledge", "ack"),
     VERIFYING: ("xac minh", "verify"),
     FORWARDED: ("chuyen", "forward"),
     CLOSED: ("xong", "dong", "close"),
     UNFOUNDED: ("khong co co so", "unfounded"),
     DUPLICATE: ("trung", "trung lap", "duplicate"),
-    SPAM: ("rac", "tin rac", "spam"),
+    SPAM: ("rac", "tin rac", "khong thuoc antt", "spam"),
 }
 
 

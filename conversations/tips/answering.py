@@ -16,6 +16,7 @@ from conversations.fields import FreeText, format_tip_code
 from conversations.flow import Complete, Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.policy import Action
+from conversations.privacy import PrivacyTerms
 from conversations.replies import Text
 from conversations.tips import (
     MAX_THREAD_TEXT,
@@ -37,7 +38,11 @@ def answering(per_hour: int) -> Complete:
     return answer
 
 
-def answering_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
+def answering_flow(
+    per_hour: int = THREAD_MESSAGES_PER_HOUR, terms: PrivacyTerms | None = None
+) -> Flow:
+    """``terms`` say how many days after the tip is closed its sealed route back is erased."""
+    route_days = (terms or PrivacyTerms()).route_days
     return Flow(
         "tip_reply",
         title=N_("menu.tip_reply"),
@@ -49,6 +54,7 @@ def answering_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
                 FreeText(min_length=1, max_length=MAX_THREAD_TEXT),
                 title=N_("answering.text"),
                 applies=lambda answers: not answers.get("refused"),
+                params=(("days", route_days),),
             ),
         ],
         complete=answering(per_hour),

@@ -24,6 +24,7 @@ from conversations.fields import (
 from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.policy import Action
+from conversations.privacy import PrivacyTerms
 from conversations.replies import Text
 from conversations.tips import StoreTip
 from conversations.tips.fields import Commune
@@ -118,7 +119,10 @@ async def store_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     return Completion(replies=[Text(thanks), Text(ctx.t(N_("tip.safety")))], effects=[tip])
 
 
-def tip_flow() -> Flow:
+def tip_flow(terms: PrivacyTerms | None = None) -> Flow:
+    """The tip flow; ``terms`` say (from the settings) how many days after a tip is closed its
+    sender's phone and sealed route back are erased, as the texts promise."""
+    terms = terms or PrivacyTerms()
     return Flow(
         "tip",
         title=N_("menu.tip"),
@@ -168,6 +172,7 @@ def tip_flow() -> Flow:
                 IDENTITY,
                 title=N_("tip.title.identity"),
                 help=N_("tip.help.identity"),
+                params=(("days", terms.route_days),),
             ),
             Step(
                 "phone_consent",
@@ -176,6 +181,7 @@ def tip_flow() -> Flow:
                 title=N_("tip.title.phone_consent"),
                 applies=chose_contact,
                 after=_anonymous_unless_agreed,
+                params=(("days", terms.phone_days),),
             ),
             Step(
                 "phone",
