@@ -147,10 +147,10 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
     year_calendar = settings.get("year_calendar")
     terms = settings.get("privacy_terms") or PrivacyTerms()
     return [
-        tip_flow(terms),
+        tip_flow(terms.route_days, terms.phone_days),
         status_flow(),
         addition_flow(per_hour),
-        answering_flow(per_hour, terms),
+        answering_flow(per_hour, terms.route_days),
         ending_flow(),
         language_flow(),
         join_flow(),

@@ -16,9 +16,9 @@ from conversations.fields import FreeText, format_tip_code
 from conversations.flow import Complete, Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.policy import Action
-from conversations.privacy import PrivacyTerms
 from conversations.replies import Text
 from conversations.tips import (
+    KEPT_AFTER_CLOSING_DAYS,
     MAX_THREAD_TEXT,
     THREAD_MESSAGES_PER_HOUR,
     AddToTip,
@@ -39,10 +39,9 @@ def answering(per_hour: int) -> Complete:
 
 
 def answering_flow(
-    per_hour: int = THREAD_MESSAGES_PER_HOUR, terms: PrivacyTerms | None = None
+    per_hour: int = THREAD_MESSAGES_PER_HOUR, route_days: int = KEPT_AFTER_CLOSING_DAYS
 ) -> Flow:
-    """``terms`` say how many days after the tip is closed its sealed route back is erased."""
-    route_days = (terms or PrivacyTerms()).route_days
+    """``route_days``: how many days after the tip is closed its sealed route back is erased."""
     return Flow(
         "tip_reply",
         title=N_("menu.tip_reply"),

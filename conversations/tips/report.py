@@ -24,9 +24,8 @@ from conversations.fields import (
 from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.policy import Action
-from conversations.privacy import PrivacyTerms
 from conversations.replies import Text
-from conversations.tips import StoreTip
+from conversations.tips import KEPT_AFTER_CLOSING_DAYS, StoreTip
 from conversations.tips.fields import Commune
 
 TIP_CODE_LENGTH = 8
@@ -119,10 +118,12 @@ async def store_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     return Completion(replies=[Text(thanks), Text(ctx.t(N_("tip.safety")))], effects=[tip])
 
 
-def tip_flow(terms: PrivacyTerms | None = None) -> Flow:
-    """The tip flow; ``terms`` say (from the settings) how many days after a tip is closed its
-    sender's phone and sealed route back are erased, as the texts promise."""
-    terms = terms or PrivacyTerms()
+def tip_flow(
+    route_days: int = KEPT_AFTER_CLOSING_DAYS, phone_days: int = KEPT_AFTER_CLOSING_DAYS
+) -> Flow:
+    """The tip flow; ``route_days`` and ``phone_days`` say (from the settings) how many days
+    after a tip is closed its sender's sealed route back and phone are erased, as the texts
+    promise."""
     return Flow(
         "tip",
         title=N_("menu.tip"),
@@ -172,7 +173,7 @@ def tip_flow(terms: PrivacyTerms | None = None) -> Flow:
                 IDENTITY,
                 title=N_("tip.title.identity"),
                 help=N_("tip.help.identity"),
-                params=(("days", terms.route_days),),
+                params=(("days", route_days),),
             ),
             Step(
                 "phone_consent",
@@ -181,7 +182,7 @@ def tip_flow(terms: PrivacyTerms | None = None) -> Flow:
                 title=N_("tip.title.phone_consent"),
                 applies=chose_contact,
                 after=_anonymous_unless_agreed,
-                params=(("days", terms.phone_days),),
+                params=(("days", phone_days),),
             ),
             Step(
                 "phone",
