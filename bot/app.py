@@ -380,6 +380,8 @@ async def run(settings: Settings, *, console_user: str = "1") -> None:
             "antq run: neither ANTQ_TELEGRAM_TOKEN nor ANTQ_ZALO_TOKEN is set, "
             "and the console chat needs a terminal (or use: antq chat)"
         )
+    if not in_console:
+        warn_of_placeholders(settings)
     app = await _started(settings, in_console=in_console)
     try:
         channels = platform_channels(app)
@@ -390,6 +392,17 @@ async def run(settings: Settings, *, console_user: str = "1") -> None:
                 await chat_in_console(app, app.console(console_user))
     finally:
         await app.close()
+
+
+def warn_of_placeholders(settings: Settings) -> None:
+    """A bot serving people must name the unit responsible for their data: the privacy
+    notice they agree to names it, and the placeholder names nobody."""
+    if not settings.privacy_terms.named:
+        log.warning(
+            "ANTQ_DATA_CONTROLLER is still the placeholder %r: set it to the unit responsible"
+            " for the personal data (the privacy notice people agree to names it)",
+            settings.data_controller,
+        )
 
 
 async def chat(settings: Settings, user_id: str) -> None:

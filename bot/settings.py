@@ -261,7 +261,12 @@ class Settings(BaseSettings):
 
     @property
     def privacy_terms(self) -> PrivacyTerms:
-        return PrivacyTerms(controller=self.data_controller)
+        return PrivacyTerms(
+            controller=self.data_controller,
+            inactive_days=self.retention_inactive_members_days,
+            phone_days=self.retention_tip_phones_days,
+            route_days=self.retention_tip_routes_days,
+        )
 
     @property
     def tip_escalate_after(self) -> timedelta:

@@ -109,10 +109,11 @@ def check_length(text: str, minimum: int, maximum: int) -> None:
 class Field(ABC):
     """One kind of input."""
 
-    def prompt(self, key: str, ctx: FieldContext, current: Any) -> str:
-        """The translated prompt of the step (catalogue ``key``); a field that already holds
-        part of an answer (``current``: files attached) may ask in its own words."""
-        return ctx.t(key)
+    def prompt(self, key: str, ctx: FieldContext, current: Any, **params: object) -> str:
+        """The translated prompt of the step (catalogue ``key`` with the step's ``params``); a
+        field that already holds part of an answer (``current``: files attached) may ask in its
+        own words."""
+        return ctx.t(key, **params)
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         """The reply that asks for this field; ``text`` is the translated prompt. Most fields
@@ -455,9 +456,9 @@ class Attachments(Field):
         # option that goes on, named as it is offered ({files}, {maximum}, {done}).
         self.more = more
 
-    def prompt(self, key: str, ctx: FieldContext, current: Any) -> str:
+    def prompt(self, key: str, ctx: FieldContext, current: Any, **params: object) -> str:
         if not current or self.more is None:
-            return ctx.t(key)
+            return ctx.t(key, **params)
         return ctx.t(
             self.more,
             files=self.display(current, ctx),

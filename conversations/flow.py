@@ -60,7 +60,8 @@ class Step:
     """One question: its key in the answers, prompt, input kind, summary title, condition.
 
     ``after`` runs once the step is answered and may redirect the flow (an answer that finds
-    a stored record, say).
+    a stored record, say). ``params`` fill the prompt's and the help's ``{slots}`` with what
+    the settings say (a retention period, say), as ``(name, value)`` pairs.
     """
 
     name: str
@@ -70,6 +71,11 @@ class Step:
     applies: Condition | None = None
     help: str | None = None
     after: Hook | None = None
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def text_params(self) -> dict[str, object]:
+        return dict(self.params)
 
     def applies_to(self, answers: Answers) -> bool:
         return self.applies is None or self.applies(answers)

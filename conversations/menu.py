@@ -35,7 +35,7 @@ from conversations.people.reminders import reminders_flow
 from conversations.people.roles import roles_flow
 from conversations.people.staff import revoke_flow, staff_flow
 from conversations.privacy import PrivacyTerms
-from conversations.privacy.consent import consent_flow, withdraw_flow
+from conversations.privacy.consent import consent_flow, notice_flow, withdraw_flow
 from conversations.privacy.my_data import erase_flow, my_data_flow
 from conversations.security_models.activity import model_activity_flow
 from conversations.security_models.end import model_end_flow
@@ -145,11 +145,12 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
     per_hour = settings.get("thread_messages_per_hour", THREAD_MESSAGES_PER_HOUR)
     report_calendar = settings.get("report_calendar")
     year_calendar = settings.get("year_calendar")
+    terms = settings.get("privacy_terms") or PrivacyTerms()
     return [
-        tip_flow(),
+        tip_flow(terms.route_days, terms.phone_days),
         status_flow(),
         addition_flow(per_hour),
-        answering_flow(per_hour),
+        answering_flow(per_hour, terms.route_days),
         ending_flow(),
         language_flow(),
         join_flow(),
@@ -182,7 +183,8 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         turnout_flow(),
         overview_flow(report_calendar),
         export_flow(report_calendar),
-        consent_flow(settings.get("privacy_terms") or PrivacyTerms()),
+        consent_flow(terms),
+        notice_flow(terms),
         withdraw_flow(),
         my_data_flow(),
         erase_flow(),

@@ -154,7 +154,6 @@ class ReportWriter:
             lines.append("   " + self.t(N_("retention.report.kept"), period=self.period(status)))
             lines.append("   " + self.t(N_("retention.report.erased"), runs=self.runs(status)))
             lines.append("   " + self.t(N_("retention.report.due"), count=status.due))
-        lines += ["", self.t(N_("retention.report.not_kept_yet"))]
         return "\n".join(lines)
 
     def period(self, status: CategoryStatus) -> str:

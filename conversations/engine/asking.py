@@ -61,7 +61,9 @@ class Asking(EngineParts):
             )
             return Choices(self._t(turn, N_("summary.which_field")), offered, EDIT)
         step = flow.by_name[turn.step or flow.first_step]
-        prompt = step.field.prompt(step.prompt, fields, turn.answers.get(step.name))
+        prompt = step.field.prompt(
+            step.prompt, fields, turn.answers.get(step.name), **step.text_params
+        )
         counted = flow.progress(step.name, turn.answers, turn.given)
         if counted is not None:
             position, total = counted

@@ -56,8 +56,10 @@ class Stepping(EngineParts):
             self._back(turn, flow)
         elif command.name == "help":
             step = flow.by_name.get(turn.step or "")
-            key = step.help if step is not None and step.help else N_("help.step")
-            turn.say(Text(self._t(turn, key)))
+            if step is not None and step.help:
+                turn.say(Text(self._t(turn, step.help, **step.text_params)))
+            else:
+                turn.say(Text(self._t(turn, N_("help.step"))))
             self._ask(turn)
         elif command.name == "start" and self._recogniser(command.argument) is not None:
             await self._start_linked_flow(turn)

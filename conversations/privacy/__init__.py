@@ -17,7 +17,7 @@ from conversations.effects import Effect
 
 # Bump with every change of the notice's meaning (locales: privacy.notice): everybody who
 # agreed to an older version is asked again before the next thing that needs consent.
-NOTICE_VERSION = 1
+NOTICE_VERSION = 2
 
 
 class ConsentDecision(StrEnum):
@@ -26,13 +26,31 @@ class ConsentDecision(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# What ANTQ_DATA_CONTROLLER says until a deployment names its unit (``antq run`` warns).
+PLACEHOLDER_CONTROLLER = "Công an xã/phường nơi triển khai hệ thống"
+
+
 @dataclass(frozen=True)
 class PrivacyTerms:
-    """What the notice tells people that comes from the settings: who is responsible for the
-    data, and how long an account nobody uses is kept."""
+    """What the notices tell people that comes from the settings: who is responsible for the
+    data, how long an account nobody uses is kept, and how many days after a tip is closed
+    its sender's phone and sealed route back are erased (ANTQ_RETENTION_*)."""
 
-    controller: str = "Công an xã, phường nơi triển khai hệ thống"
-    inactive_years: int = 3
+    controller: str = PLACEHOLDER_CONTROLLER
+    inactive_days: int = 1095
+    phone_days: int = 90
+    route_days: int = 90
+
+    @property
+    def inactive_years(self) -> int | None:
+        """The inactivity period in whole years, when it is one (else None: say days)."""
+        years, rest = divmod(self.inactive_days, 365)
+        return years if years and not rest else None
+
+    @property
+    def named(self) -> bool:
+        """Whether the deployment named its controller (not the placeholder)."""
+        return self.controller.strip() != PLACEHOLDER_CONTROLLER
 
 
 @dataclass(frozen=True)

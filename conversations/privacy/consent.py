@@ -1,6 +1,6 @@
-"""The privacy notice and the answer to it: asked before the first thing that needs consent
-(the engine starts this flow, then the one the member asked for), or with /quyenriengtu at any
-time; /rutdongy withdraws at once."""
+"""The privacy notice and the answer to it: a short notice asked before the first thing that
+needs consent (the engine starts this flow, then the one the member asked for), or with /dongy
+at any time; the whole notice with /quyenriengtu; /rutdongy withdraws at once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from conversations.fields import Choice, ChoiceOption, FieldContext
 from conversations.flow import Completion, Flow, FlowContext, NextFlow, Step
-from conversations.i18n import N_
+from conversations.i18n import N_, shown_number
 from conversations.policy import Action
 from conversations.privacy import (
     NOTICE_VERSION,
@@ -43,12 +43,33 @@ class ConsentAnswer(Choice):
         return super().question(f"{notice}\n\n{text}", ref, ctx, current)
 
 
-def notice_text(terms: PrivacyTerms, ctx: FieldContext) -> str:
+def inactive_period(terms: PrivacyTerms, ctx: FieldContext | FlowContext) -> str:
+    """How long an unused account is kept, as the settings say: "3 năm", or "1.000 ngày"."""
+    years = terms.inactive_years
+    if years is not None:
+        return ctx.t(N_("privacy.period.years"), years=years)
+    return ctx.t(N_("privacy.period.days"), days=shown_number(terms.inactive_days, ctx.locale))
+
+
+def notice_text(terms: PrivacyTerms, ctx: FieldContext | FlowContext) -> str:
+    """The short notice (≤ 600 characters) asked under: who, what, why, how long, rights."""
     return ctx.t(
         N_("privacy.notice"),
         version=NOTICE_VERSION,
         controller=terms.controller,
-        inactive_years=terms.inactive_years,
+        inactive=inactive_period(terms, ctx),
+    )
+
+
+def full_notice_text(terms: PrivacyTerms, ctx: FieldContext | FlowContext) -> str:
+    """The whole notice (/quyenriengtu): every purpose, every period from the settings."""
+    return ctx.t(
+        N_("privacy.notice.full"),
+        version=NOTICE_VERSION,
+        controller=terms.controller,
+        inactive=inactive_period(terms, ctx),
+        phone_days=terms.phone_days,
+        route_days=terms.route_days,
     )
 
 
@@ -80,7 +101,23 @@ def consent_flow(terms: PrivacyTerms) -> Flow:
         ],
         complete=record_answer,
         confirm=False,
-        commands=("quyenriengtu", "privacy", "dongy", "consent"),
+        commands=("dongy", "consent"),
+        action=Action.MY_DATA,
+    )
+
+
+def notice_flow(terms: PrivacyTerms) -> Flow:
+    """/quyenriengtu: the whole notice, at once, whether or not the member agreed."""
+
+    async def show(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+        return Completion(replies=[Text(full_notice_text(terms, ctx))])
+
+    return Flow.at_once(
+        "privacy_notice",
+        N_("privacy.notice_title"),
+        show,
+        step="read",
+        commands=("quyenriengtu", "privacy"),
         action=Action.MY_DATA,
     )
 

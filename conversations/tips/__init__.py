@@ -67,6 +67,10 @@ OFFICER = "officer"
 THREAD_MESSAGES_PER_HOUR = 10
 THREAD_WINDOW = timedelta(hours=1)
 
+# Days after a tip is closed before its sender's sealed route back and phone are erased, as
+# the tipster is told (the settings' ANTQ_RETENTION_TIP_ROUTES_DAYS / _PHONES_DAYS default).
+KEPT_AFTER_CLOSING_DAYS = 90
+
 # How staff see a status or an outcome (the sender is told in their own words: SENDER_NOTICES).
 STATUS_LABELS: dict[str, str] = {
     RECEIVED: N_("inbox.status.received"),
@@ -92,14 +96,14 @@ ACTION_LABELS: dict[str, str] = {
     SPAM: N_("inbox.action.spam"),
 }
 ACTION_WORDS: dict[str, tuple[str, ...]] = {
-    TAKE: ("nhan", "nhan xu ly", "take"),
-    ACKNOWLEDGED: ("tiep nhan", "acknowledge", "ack"),
+    TAKE: ("nhan", "nhan xu ly", "nhan phu trach", "phu trach", "take"),
+    ACKNOWLEDGED: ("tiep nhan", "xac nhan tiep nhan", "xac nhan", "acknowledge", "ack"),
     VERIFYING: ("xac minh", "verify"),
     FORWARDED: ("chuyen", "forward"),
     CLOSED: ("xong", "dong", "close"),
     UNFOUNDED: ("khong co co so", "unfounded"),
     DUPLICATE: ("trung", "trung lap", "duplicate"),
-    SPAM: ("rac", "tin rac", "spam"),
+    SPAM: ("rac", "tin rac", "khong thuoc antt", "spam"),
 }
 
 

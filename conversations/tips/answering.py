@@ -18,6 +18,7 @@ from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.tips import (
+    KEPT_AFTER_CLOSING_DAYS,
     MAX_THREAD_TEXT,
     THREAD_MESSAGES_PER_HOUR,
     AddToTip,
@@ -39,7 +40,10 @@ def answering(per_hour: int) -> Complete:
     return answer
 
 
-def answering_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
+def answering_flow(
+    per_hour: int = THREAD_MESSAGES_PER_HOUR, route_days: int = KEPT_AFTER_CLOSING_DAYS
+) -> Flow:
+    """``route_days``: how many days after the tip is closed its sealed route back is erased."""
     return Flow(
         "tip_reply",
         title=N_("menu.tip_reply"),
@@ -51,6 +55,7 @@ def answering_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
                 FreeText(min_length=1, max_length=MAX_THREAD_TEXT),
                 title=N_("answering.text"),
                 applies=lambda answers: not answers.get("refused"),
+                params=(("days", route_days),),
             ),
         ],
         complete=answering(per_hour),

@@ -25,7 +25,7 @@ from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect,
 from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
-from conversations.tips import StoreTip
+from conversations.tips import KEPT_AFTER_CLOSING_DAYS, StoreTip
 from conversations.tips.fields import Commune
 
 TIP_CODE_LENGTH = 8
@@ -118,7 +118,12 @@ async def store_tip(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     return Completion(replies=[Text(thanks), Text(ctx.t(N_("tip.safety")))], effects=[tip])
 
 
-def tip_flow() -> Flow:
+def tip_flow(
+    route_days: int = KEPT_AFTER_CLOSING_DAYS, phone_days: int = KEPT_AFTER_CLOSING_DAYS
+) -> Flow:
+    """The tip flow; ``route_days`` and ``phone_days`` say (from the settings) how many days
+    after a tip is closed its sender's sealed route back and phone are erased, as the texts
+    promise."""
     return Flow(
         "tip",
         title=N_("menu.tip"),
@@ -168,6 +173,7 @@ def tip_flow() -> Flow:
                 IDENTITY,
                 title=N_("tip.title.identity"),
                 help=N_("tip.help.identity"),
+                params=(("days", route_days),),
             ),
             Step(
                 "phone_consent",
@@ -176,6 +182,7 @@ def tip_flow() -> Flow:
                 title=N_("tip.title.phone_consent"),
                 applies=chose_contact,
                 after=_anonymous_unless_agreed,
+                params=(("days", phone_days),),
             ),
             Step(
                 "phone",

@@ -196,7 +196,7 @@ async def at_menu(phone: Phone, *, consent: bool = True) -> None:
     if isinstance(last, Choices) and last.ref == "locale":
         await phone.send(text="1")
         if consent:
-            await phone.send(text="/quyenriengtu")
+            await phone.send(text="/dongy")
             await phone.send(text="1")
 
 

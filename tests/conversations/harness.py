@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -89,8 +90,11 @@ class User:
         )
 
     def asked(self, key: str, locale: str = "vi") -> bool:
-        """True when the last reply asks the question whose prompt is ``key``."""
-        return t(key, locale) in self.question.text
+        """True when the last reply asks the question whose prompt is ``key`` (a prompt whose
+        ``{slots}`` the settings fill: every part around them)."""
+        template = CATALOGUES.text(locale, key)
+        parts = [part for part in re.split(r"\{\w+\}", template) if part]
+        return all(part in self.question.text for part in parts)
 
     def said(self, key: str, locale: str = "vi", **params: object) -> bool:
         return any(
@@ -113,7 +117,7 @@ async def user_at_menu(
     await user.say("/start")
     await user.say(locale_choice)
     if consented:
-        await user.say("/quyenriengtu")
+        await user.say("/dongy")
         await user.say("1")
     return user
 

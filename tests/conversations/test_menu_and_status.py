@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from conversations.fields import format_tip_code
@@ -110,13 +112,17 @@ async def test_wrong_tip_codes_in_a_row_lock_the_guesser_out_even_from_a_real_co
     code = await _tip_code(sender)
     guesser = await user_at_menu(chat, user_id="2")
     lockout = LOCKOUTS[CodeKind.TIP]
+    clock.advance(minutes=7)  # the lock runs from the last wrong code: 10:07 in Vietnam
     for _ in range(lockout.max_wrong):
         await guesser.say(f"/status {new_tip_code()}")
         assert guesser.said("status.not_found")
 
+    clock.advance(minutes=30)
     await guesser.say(f"/status {code}")
-    minutes = int(lockout.wait.total_seconds() // 60)
-    assert guesser.said("status.slow_down", minutes=minutes)
+    # Until when, in Vietnam's time, from the lock's own end (not "in N minutes").
+    assert lockout.wait == timedelta(hours=1)
+    assert guesser.said("status.slow_down", count=lockout.max_wrong, until="11:07 23/11/2026")
+    assert f"{lockout.max_wrong} lần" in guesser.text and "11:07 23/11/2026" in guesser.text
     assert not guesser.said("tip.status.received")
 
     clock.advance(seconds=lockout.wait.total_seconds() + 1)

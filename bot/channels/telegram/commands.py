@@ -20,6 +20,7 @@ COMMAND_MENU: tuple[tuple[str, str], ...] = (
     ("cancel", N_("telegram.command.cancel")),
     ("help", N_("telegram.command.help")),
     ("language", N_("telegram.command.language")),
+    ("privacy", N_("telegram.command.privacy")),
 )
 # The default list (no language_code) is Vietnamese; these get their own.
 OTHER_LANGUAGES = ("en",)

@@ -58,7 +58,7 @@ async def test_consent_is_stored_with_its_version_and_the_name_kept_from_then(
     await phone.send(text="/start")
     await phone.send(text="1")
     assert [row["display_name"] for row in await rows(database, members)] == [None]
-    await phone.send(text="/quyenriengtu")
+    await phone.send(text="/dongy")
     await phone.send(text="Đồng ý")
     (decision,) = await rows(database, consent_decisions)
     assert decision["decision"] == "given" and decision["notice_version"] == NOTICE_VERSION

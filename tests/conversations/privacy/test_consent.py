@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from conversations.menu import build_engine
 from conversations.privacy import NOTICE_VERSION, ConsentDecision, PrivacyTerms
 from tests.conversations.harness import (
     ANONYMOUS_PATH,
+    CATALOGUES,
     CONTACT_PATH,
     new_chat,
     start_tip,
@@ -25,7 +27,7 @@ async def test_registering_for_events_asks_for_consent_first_and_then_goes_on() 
         "privacy.notice",
         version=NOTICE_VERSION,
         controller=PrivacyTerms().controller,
-        inactive_years=3,
+        inactive=t("privacy.period.years", years=3),
     )
     await user.say("Đồng ý")
     assert user.said("privacy.given")
@@ -105,8 +107,53 @@ async def test_leaving_a_phone_asks_for_that_phone_and_refusing_sends_the_tip_an
 
 async def test_the_notice_is_in_english_for_english_speakers() -> None:
     user = await user_at_menu(new_chat(), locale_choice="English", consented=False)
-    await user.say("/privacy")
+    await user.say("/consent")
     assert user.asked("privacy.ask", locale="en")
     assert "PERSONAL DATA NOTICE" in user.text
     await user.say("I agree")
     assert user.said("privacy.given", locale="en")
+
+
+SHORT_NOTICE_LIMIT = 600  # about 16 lines on a cheap phone
+
+
+async def test_the_notice_asked_under_is_short_and_says_what_a_person_must_know() -> None:
+    user = await user_at_menu(new_chat(), consented=False)
+    await user.say("/sukien")
+    assert user.asked("privacy.ask")
+    notice = t(
+        "privacy.notice",
+        version=NOTICE_VERSION,
+        controller=PrivacyTerms().controller,
+        inactive=t("privacy.period.years", years=3),
+    )
+    assert notice in user.text
+    assert len(notice) <= SHORT_NOTICE_LIMIT
+    for needed in (
+        "/dulieucuatoi",
+        "/xoadulieu",
+        "/rutdongy",
+        "/quyenriengtu",
+        "113",
+        "114",
+        "115",
+    ):
+        assert needed in notice, needed
+    assert "ẩn danh không cần đồng ý" in notice  # anonymous tips need no consent
+    assert "Mục đích" in notice and "tin báo" in notice  # why: tips have a purpose
+
+
+async def test_the_whole_notice_is_behind_its_command_with_the_periods_of_the_settings() -> None:
+    terms = PrivacyTerms(
+        controller="Công an xã Đô Lương", inactive_days=1000, phone_days=45, route_days=30
+    )
+    chat = new_chat(build_engine(CATALOGUES, privacy_terms=terms))
+    user = await user_at_menu(chat, consented=False)
+    await user.say("/quyenriengtu")
+    whole = user.text
+    assert "Công an xã Đô Lương" in whole
+    assert "45 ngày" in whole and "30 ngày" in whole and "1.000 ngày" in whole
+    assert not user.asked("privacy.ask")  # reading it asks nothing
+    assert chat.records.consents == []
+    await user.say("/privacy")
+    assert "PERSONAL DATA NOTICE" in user.text or "THÔNG BÁO" in user.text

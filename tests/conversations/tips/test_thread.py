@@ -15,6 +15,7 @@ from conversations.tips.report import new_tip_code
 from tests.conversations.harness import (
     ANONYMOUS_PATH,
     CATALOGUES,
+    START,
     Clock,
     User,
     new_chat,
@@ -82,12 +83,12 @@ async def test_a_wrong_code_is_not_found_at_once_and_counts_toward_the_lockout()
         assert guesser.replies[0].text == t("status.not_found")
         assert not guesser.said("addition.ask_text")
     await guesser.say(f"/themtin {code}")
-    minutes = int(lockout.wait.total_seconds() // 60)
-    assert guesser.said("status.slow_down", minutes=minutes)
+    until = shown(START + lockout.wait)
+    assert guesser.said("status.slow_down", count=lockout.max_wrong, until=until)
     assert not guesser.said("addition.ask_text")
     # /status shares the lockout: guessing through /bosung does not reset it.
     await guesser.say(f"/status {code}")
-    assert guesser.said("status.slow_down", minutes=minutes)
+    assert guesser.said("status.slow_down", count=lockout.max_wrong, until=until)
     assert code not in chat.records.threads
 
 
