@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.settings import Settings
 from storage.database import async_url, sqlite_path
@@ -30,6 +31,18 @@ def keep_private(settings: Settings) -> None:
             companion = database.with_name(database.name + suffix)
             if companion.exists():
                 companion.chmod(0o600)
+
+
+def open_private(path: Path) -> BinaryIO:
+    """``path`` opened to be written anew, readable by the bot's user only (0600) whatever the
+    umask, also when a more open file of that name was there before."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "wb")
 
 
 def _tighten(folder: Path) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import audit_log
-from storage.tables import utcnow
+from storage.tables import day_stamp, utcnow
 
 __all__ = [
     "AREA_ADDED",
@@ -46,10 +46,13 @@ async def record_audit(
     area_id: int | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Append one entry (in the caller's transaction, so it exists exactly when its cause does)."""
+    """Append one entry (in the caller's transaction, so it exists exactly when its cause does).
+
+    Kept to the day (``day_stamp``): an entry names its actor, and a finer time could be
+    matched to an anonymous tip's."""
     await session.execute(
         insert(audit_log).values(
-            at=at or utcnow(),
+            at=day_stamp(at or utcnow()),
             actor_member_id=actor_member_id,
             action=action,
             subject_kind=subject_kind,

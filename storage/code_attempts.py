@@ -8,6 +8,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import code_attempts
+from storage.tables import day_stamp
 
 __all__ = ["load_code_attempts", "save_code_attempts"]
 
@@ -36,7 +37,8 @@ async def save_code_attempts(
     now: datetime,
 ) -> None:
     """Store the member's count (the caller holds the member's conversation lock)."""
-    values = {"failures": failures, "locked_until": locked_until, "updated_at": now}
+    # The lock needs its time; when the count changed is kept to the day (a member's row).
+    values = {"failures": failures, "locked_until": locked_until, "updated_at": day_stamp(now)}
     result = await session.execute(
         update(code_attempts)
         .where(code_attempts.c.member_id == member_id, code_attempts.c.kind == kind)

@@ -21,6 +21,7 @@ from storage.people.members import (
     create_member,
     refresh_identity,
 )
+from storage.tables import day_end
 
 __all__ = [
     "ConcurrentUpdate",
@@ -120,6 +121,10 @@ async def save_conversation(
 ) -> int:
     """Save the member's conversation and return its new version.
 
+    ``updated_at`` keeps only the day (``day_end``: the midnight after ``now``): a member's row
+    must not carry a time an anonymous tip's could be matched to. A draft therefore lives at
+    least its lifetime, and at most a day longer.
+
     ``expected_version`` is the version that was loaded (None when there was no row). If the
     row changed in the meantime (or appeared), raise ConcurrentUpdate: another message of the
     same member was processed first, and this one must be retried from a fresh load.
@@ -136,7 +141,7 @@ async def save_conversation(
             "step": step,
             "data": data,
             "version": new_version,
-            "updated_at": now,
+            "updated_at": day_end(now),
         },
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -159,7 +164,7 @@ async def _insert(
         "step": step,
         "data": data,
         "version": 1,
-        "updated_at": now,
+        "updated_at": day_end(now),
     }
     dialect = dialect_name(session)
     if dialect in ("sqlite", "postgresql"):

@@ -27,6 +27,7 @@ from storage._sql import (
     with_place,
 )
 from storage.delivery.outbox import CANCELLED, QUEUED
+from storage.tables import day_stamp
 
 __all__ = [
     "EventRecord",
@@ -243,7 +244,13 @@ async def withdraw_queued_messages(
             inside(outbox.c.dedup_key, dedup_prefix),
             outbox.c.status == QUEUED,
         )
-        .values(status=CANCELLED, finished_at=now, text=None, params=None)
+        .values(
+            status=CANCELLED,
+            not_before=day_stamp(now),
+            finished_at=day_stamp(now),
+            text=None,
+            params=None,
+        )
     )
     return result.rowcount or 0
 

@@ -29,6 +29,7 @@ from storage._sql import (
     tips,
 )
 from storage.audit import record_audit
+from storage.tables import day_stamp
 from storage.web_sessions import open_sessions
 
 __all__ = [
@@ -60,7 +61,10 @@ async def record_consent(
     member who agrees has their display name kept from now on."""
     await session.execute(
         consent_decisions.insert().values(
-            member_id=member_id, decision=decision, notice_version=notice_version, decided_at=now
+            member_id=member_id,
+            decision=decision,
+            notice_version=notice_version,
+            decided_at=day_stamp(now),
         )
     )
     values: dict[str, Any] = {"consent_version": notice_version if decision == "given" else None}

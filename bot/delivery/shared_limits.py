@@ -13,6 +13,10 @@ platform's window: a send starts only a second after the send ``per_second`` pla
 being counted from the claim. If the database does not answer, a send keeps to this process's
 own limiter (and says so once in the log) rather than stop.
 
+A chat's slot row holds the chat id (personal data: an anonymous tipster's too) and the exact
+time of a send, so it goes with the send: once the send was answered and its gap has passed,
+it is forgotten; a process that stops forgets at once the chats it still holds.
+
 SQLite is one process: it keeps the plain ``RateLimiter``.
 """
 
@@ -22,6 +26,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Coroutine
 from typing import Any
 
@@ -44,6 +49,8 @@ from storage.delivery.send_budget import (
     claim_chat_slot_if_free,
     claim_send_slot,
     ensure_budget,
+    forget_chat,
+    forget_chats,
     prune,
     push_back,
     send_answered_wait,
@@ -65,8 +72,8 @@ UNSETTLED_FOR = 5.0
 # slots): a slot claimed only once it is free would lose a wake-up and a round trip each time.
 REPLY_HORIZON = 1.0
 OUTBOX_HORIZON_SLOTS = 2
-# The log of sends is pruned once every this many sends, and chats whose gap passed (their
-# ids are personal data) at least this often (seconds).
+# The log of sends is pruned once every this many sends, and chats whose gap passed (those a
+# stopped process left) at least this often (seconds).
 _PRUNE_EVERY = 5_000
 _PRUNE_CHATS_EVERY = 60.0
 
@@ -95,6 +102,9 @@ class SharedRateLimiter(RateLimiter):
         self._failing = False
         self._pruned_at = self._clock()
         self._background: set[asyncio.Task[None]] = set()
+        # Chats whose slot row this process claimed and has not forgotten yet (by claims).
+        self._held: Counter[str] = Counter()
+        self._forgetting: set[asyncio.Task[None]] = set()
 
     async def acquire(self, chat_id: str, *, urgent: bool = False) -> Ticket:
         ticket = await super().acquire(chat_id, urgent=urgent)
@@ -122,17 +132,24 @@ class SharedRateLimiter(RateLimiter):
         if wait > 0 or self.chat_gap <= 0:
             return wait
         try:
-            return await self._run(
+            wait = await self._run(
                 claim_chat_slot_if_free, self.channel, chat_id, gap=self.chat_gap
             )
         except Exception:  # acquire will say the budget is away; this process's gap held
             return 0.0
+        if wait == 0:
+            self._held[chat_id] += 1
+        return wait
 
     def settle(self, ticket: Ticket) -> None:
         super().settle(ticket)
         seq = self._seqs.pop(id(ticket), None)
         if seq is not None:
             self._in_background(self._settle(seq))
+        if self._held[ticket.chat_id] > 0:
+            task = asyncio.get_running_loop().create_task(self._forget(ticket.chat_id))
+            self._forgetting.add(task)
+            task.add_done_callback(self._forgetting.discard)
 
     def pause(self, seconds: float) -> None:
         """The platform answered 429: every process holds back (the budget moves on)."""
@@ -145,8 +162,32 @@ class SharedRateLimiter(RateLimiter):
         task.add_done_callback(self._background.discard)
 
     async def close(self) -> None:
+        """Forget the chats this process still holds (a gap of theirs not yet passed is given
+        up: the process sends nothing more) and release the connection."""
+        for task in list(self._forgetting):
+            task.cancel()
+        await asyncio.gather(*self._forgetting, return_exceptions=True)
+        held = sorted(chat for chat, claims in self._held.items() if claims > 0)
+        self._held.clear()
+        if held:
+            try:
+                await self._run(forget_chats, self.channel, held)
+            except Exception as error:  # the next process's prune forgets them
+                log.warning("%s: could not forget the chats sent to: %s", self.channel, error)
         async with self._using:
             await self._drop_connection()
+
+    async def _forget(self, chat_id: str) -> None:
+        """Once the send's gap has passed, the chat's row goes (``forget_chat``)."""
+        await self._sleep(self.chat_gap)
+        try:
+            await self._run(forget_chat, self.channel, chat_id)
+        except Exception as error:  # a prune or this process's close forgets it
+            log.warning("%s: could not forget a chat sent to: %s", self.channel, error)
+            return
+        self._held[chat_id] -= 1
+        if self._held[chat_id] <= 0:
+            del self._held[chat_id]
 
     async def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None
@@ -159,6 +200,7 @@ class SharedRateLimiter(RateLimiter):
         if urgent and self.chat_gap > 0:
             # The outbox claimed its chat already (claim_chat), deferring a busy one.
             wait = await self._run(claim_chat_slot, self.channel, chat_id, gap=self.chat_gap)
+            self._held[chat_id] += 1
             if wait > 0:
                 await self._sleep(wait)
         horizon = REPLY_HORIZON if urgent else OUTBOX_HORIZON_SLOTS * self.spacing

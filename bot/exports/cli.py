@@ -24,6 +24,7 @@ from bot.exports.service import (
     write_export,
 )
 from bot.places import place_of
+from bot.private_files import open_private
 from bot.settings import Settings
 from conversations.calendar import is_period, next_period, period_of
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
@@ -115,7 +116,7 @@ def _run_export(request_for: RequestFor, area: str, output: Path | None) -> None
             default = settings.report_calendar.default_period(today, found.path, latest)
             request = request_for(place_of(found), default)
             path = output_path(request, output)
-            with path.open("wb") as target:
+            with open_private(path) as target:
                 result = await write_export(
                     request,
                     database.transaction,

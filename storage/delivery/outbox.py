@@ -30,7 +30,7 @@ from storage._sql import (
     outbox,
 )
 from storage.errors import InvalidRecord
-from storage.tables import utcnow
+from storage.tables import day_stamp, utcnow
 
 __all__ = [
     "BROADCAST",
@@ -189,7 +189,9 @@ def _values(message: NewMessage, now: datetime) -> dict[str, Any]:
         "lease_until": None,
         "attempts": 0,
         "last_error": None,
-        "created_at": now,
+        # Kept to the day: a row addressed to a person keeps no finer time than it needs
+        # (``not_before`` until it is sent), so none an anonymous tip's could be matched to.
+        "created_at": day_stamp(now),
         "finished_at": None,
         "broadcast_id": message.broadcast_id,
     }
@@ -404,14 +406,16 @@ async def _finish(
     error: str | None = None,
 ) -> None:
     # The text and a sealed route are erased with the delivery: the outbox is no archive of
-    # what people were told, nor of how to reach an anonymous tipster.
+    # what people were told, nor of how to reach an anonymous tipster. Its times go to the day:
+    # a finished row needs none finer, and a finer one could be matched to a tip's.
     await session.execute(
         update(outbox)
         .where(_held(ids, lease_until))
         .values(
             status=status,
             lease_until=None,
-            finished_at=now,
+            not_before=day_stamp(now),
+            finished_at=day_stamp(now),
             last_error=error,
             text=None,
             params=None,
@@ -486,7 +490,14 @@ async def cancel_broadcast_copies(
     result = await session.execute(
         update(outbox)
         .where(outbox.c.broadcast_id == broadcast_id, outbox.c.status == QUEUED)
-        .values(status=CANCELLED, finished_at=now, text=None, params=None, sealed_route=None)
+        .values(
+            status=CANCELLED,
+            not_before=day_stamp(now),
+            finished_at=day_stamp(now),
+            text=None,
+            params=None,
+            sealed_route=None,
+        )
     )
     return result.rowcount or 0
 

@@ -11,15 +11,17 @@ Evenly spaced slots are not enough where the network or a busy process delays on
 not the next: the platform counts arrivals. So the claim also answers when the send
 ``capacity`` places before this one was answered (``settle_send`` records it): one second
 after that, the platform's window has room whatever the delays. ``chat_send_slots`` keeps the
-per-chat gap the same way as the slots. The database's clock is the only clock: processes on
-several hosts need not agree.
+per-chat gap the same way as the slots; a chat's row names the person it was sent to with the
+exact time of the send, so it lives only as long as its gap (``forget_chat`` once the send's
+gap passed, ``forget_chats`` when a process stops). The database's clock is the only clock:
+processes on several hosts need not agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "claim_chat_slot_if_free",
     "claim_send_slot",
     "ensure_budget",
+    "forget_chat",
+    "forget_chats",
     "prune",
     "push_back",
     "send_answered_wait",
@@ -108,9 +112,14 @@ _PUSH_BACK = text(
     "UPDATE send_budgets SET next_at = GREATEST(next_at, statement_timestamp()"
     " + make_interval(secs => :seconds)) WHERE channel = :channel"
 )
-_PRUNE_CHATS = text(
-    "DELETE FROM chat_send_slots WHERE next_at < statement_timestamp() - make_interval(secs => 60)"
+_FORGET_CHAT = text(
+    "DELETE FROM chat_send_slots WHERE channel = :channel AND chat_id = :chat_id"
+    " AND next_at <= statement_timestamp()"
 )
+_FORGET_CHATS = text(
+    "DELETE FROM chat_send_slots WHERE channel = :channel AND chat_id IN :chat_ids"
+).bindparams(bindparam("chat_ids", expanding=True))
+_PRUNE_CHATS = text("DELETE FROM chat_send_slots WHERE next_at <= statement_timestamp()")
 _PRUNE_LOG = text("DELETE FROM send_log WHERE channel = :channel AND seq < :below")
 
 
@@ -206,12 +215,24 @@ async def claim_chat_slot_if_free(
     return max(0.001, float(busy_for or 0.0))
 
 
+async def forget_chat(connection: AsyncConnection, channel: str, chat_id: str) -> None:
+    """Forget the chat once its gap has passed (a later claim's row stays for its own send)."""
+    await connection.execute(_FORGET_CHAT, {"channel": channel, "chat_id": chat_id})
+
+
+async def forget_chats(connection: AsyncConnection, channel: str, chat_ids: list[str]) -> None:
+    """Forget these chats now, gap or not: the process that sent to them stops."""
+    if chat_ids:
+        await connection.execute(_FORGET_CHATS, {"channel": channel, "chat_ids": chat_ids})
+
+
 async def push_back(connection: AsyncConnection, channel: str, seconds: float) -> None:
     """Nothing goes on ``channel`` for ``seconds`` (the platform answered 429), in any process."""
     await connection.execute(_PUSH_BACK, {"channel": channel, "seconds": seconds})
 
 
 async def prune(connection: AsyncConnection, channel: str, *, below_seq: int) -> None:
-    """Forget chats whose gap passed a minute ago, and sends numbered below ``below_seq``."""
+    """Forget chats whose gap passed (a stopped process's), and sends numbered below
+    ``below_seq``."""
     await connection.execute(_PRUNE_CHATS)
     await connection.execute(_PRUNE_LOG, {"channel": channel, "below": below_seq})

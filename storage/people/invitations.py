@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import insert_row, invitations
 from storage.errors import DuplicateInvitationCode, InvitationTaken
-from storage.tables import utcnow
+from storage.tables import day_stamp, utcnow
 
 __all__ = [
     "DuplicateInvitationCode",
@@ -85,7 +85,7 @@ async def claim_invitation(
             invitations.c.used_at.is_(None),
             invitations.c.expires_at > now,
         )
-        .values(used_at=now, used_by=member_id)
+        .values(used_at=day_stamp(now), used_by=member_id)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise InvitationTaken(code)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, exists, insert, select, update
@@ -14,10 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import identities, member_roles, members
-from storage.tables import utcnow
+from storage.tables import day_stamp, utcnow
 
 __all__ = [
-    "LAST_SEEN_RESOLUTION",
     "MemberRecord",
     "find_or_create_member",
     "mark_identity_inactive",
@@ -25,8 +24,6 @@ __all__ = [
     "set_locale",
 ]
 
-# last_seen_at is refreshed at most this often, so most messages cost no write.
-LAST_SEEN_RESOLUTION = timedelta(hours=1)
 
 _DISPLAY_NAME_MAX = 128
 
@@ -74,10 +71,10 @@ _find_member = (
 )
 
 
-def _coarse_now() -> datetime:
-    """Now, to the minute: a member's or an identity's times must not single out the message
-    that wrote them (a tip's time is kept to the minute too)."""
-    return utcnow().replace(second=0, microsecond=0)
+def _today(now: datetime | None = None) -> datetime:
+    """``now`` (or now), to the day: a member's or an identity's times must not single out the
+    message that wrote them, whatever the traffic of that day (``day_stamp``)."""
+    return day_stamp(now or utcnow())
 
 
 def _clip_name(display_name: str | None) -> str | None:
@@ -97,16 +94,17 @@ async def refresh_identity(
     """Turn a row of ``IDENTITY_COLUMNS`` into a record, writing only what changed.
 
     Reactivates a blocked identity (the user wrote again, so they unblocked the bot), follows a
-    changed chat id, refreshes last_seen_at when older than LAST_SEEN_RESOLUTION and fills a
+    changed chat id, refreshes last_seen_at on a new day and fills a
     missing display name — only for a member who agreed to the privacy notice or holds a role
     (a name is personal data the bot does not need to answer anybody else).
     """
-    now = now or _coarse_now()
+    now = _today(now)
     member_display_name = row.member_display_name
     if (
         not row.identity_active
         or row.identity_chat_id != chat_id
-        or now - row.identity_last_seen_at >= LAST_SEEN_RESOLUTION
+        # Kept to the day: written once a day at most, so most messages cost no write.
+        or row.identity_last_seen_at != now
     ):
         await session.execute(
             update(identities)
@@ -145,7 +143,7 @@ async def create_member(
     The inserts run in a SAVEPOINT so a unique violation leaves the caller's transaction usable.
     The display name is not kept yet: a new member has not agreed to the privacy notice.
     """
-    now = _coarse_now()
+    now = _today()
     try:
         async with session.begin_nested():
             member_id = (

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import member_preferences
-from storage.tables import utcnow
+from storage.tables import day_stamp, utcnow
 
 __all__ = ["campaigns_enabled", "reminders_enabled", "set_campaigns", "set_reminders"]
 
@@ -26,7 +26,7 @@ async def set_reminders(
     session: AsyncSession, member_id: int, enabled: bool, *, now: datetime | None = None
 ) -> None:
     """Turn the member's reminders on or off; queued reminders follow the new choice."""
-    stamp = now or utcnow()
+    stamp = day_stamp(now or utcnow())  # a member's row keeps no time finer than the day
     changed = await session.execute(
         update(member_preferences)
         .where(member_preferences.c.member_id == member_id)
@@ -63,7 +63,7 @@ async def set_campaigns(
 ) -> None:
     """Turn the member's campaign messages on or off; queued copies follow the new choice
     (the sender cancels them when it claims them)."""
-    stamp = now or utcnow()
+    stamp = day_stamp(now or utcnow())
     values = {"campaigns": enabled, "updated_at": stamp}
     where = member_preferences.c.member_id == member_id
     if (await session.execute(update(member_preferences).where(where).values(**values))).rowcount:

@@ -18,7 +18,7 @@ from storage._sql import (
     place_columns,
     with_place,
 )
-from storage.tables import utcnow
+from storage.tables import day_stamp, utcnow
 
 __all__ = ["RoleRecord", "active_roles", "grant_role", "revoke_role", "role_by_id", "roles_within"]
 
@@ -79,7 +79,9 @@ async def grant_role(
     if held is not None:
         return held, False
     granted = {"member_id": member_id, "role": role, "area_id": area_id, "granted_by": granted_by}
-    return await insert_row(session, member_roles, {**granted, "granted_at": now or utcnow()}), True
+    return await insert_row(
+        session, member_roles, {**granted, "granted_at": day_stamp(now or utcnow())}
+    ), True
 
 
 async def revoke_role(
@@ -92,7 +94,7 @@ async def revoke_role(
     await session.execute(
         update(member_roles)
         .where(member_roles.c.id == role_id, member_roles.c.revoked_at.is_(None))
-        .values(revoked_at=now or utcnow(), revoked_by=by)
+        .values(revoked_at=day_stamp(now or utcnow()), revoked_by=by)
     )
     return record
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import dialect_name, identities, processed_updates
+from storage.tables import day_stamp
 
 __all__ = ["advance_update_order", "claim_update", "lock_user"]
 
@@ -32,12 +33,14 @@ async def claim_update(
 
     The claim commits or rolls back with the caller's transaction: a crash before commit leaves
     the update unclaimed, so the platform's redelivery is processed then. One statement (ON
-    CONFLICT DO NOTHING) and no savepoint: it runs for every platform message.
+    CONFLICT DO NOTHING) and no savepoint: it runs for every platform message. Kept to the
+    day: the key is the account's ``last_update_order`` on Telegram, so a finer time would date
+    that person's message, and could be matched to an anonymous tip's.
     """
     make_insert = sqlite_insert if dialect_name(session) == "sqlite" else pg_insert
     statement = (
         make_insert(processed_updates)
-        .values(channel=channel, update_key=update_key, processed_at=now)
+        .values(channel=channel, update_key=update_key, processed_at=day_stamp(now))
         .on_conflict_do_nothing(
             index_elements=[processed_updates.c.channel, processed_updates.c.update_key]
         )

@@ -7,7 +7,15 @@ table, and re-exports them, so that ``from storage.tables import X`` works for a
 
 from __future__ import annotations
 
-from storage.tables._base import NAMING_CONVENTION, Base, UtcDateTime, utcnow
+from storage.tables._base import (
+    DAY,
+    NAMING_CONVENTION,
+    Base,
+    UtcDateTime,
+    day_end,
+    day_stamp,
+    utcnow,
+)
 from storage.tables.audit import AuditEntry
 from storage.tables.broadcasts import Broadcast
 from storage.tables.channels import ZaloOaToken
@@ -36,6 +44,7 @@ from storage.tables.web import WebLoginLink, WebSession
 metadata = Base.metadata
 
 __all__ = [
+    "DAY",
     "NAMING_CONVENTION",
     "Area",
     "AuditEntry",
@@ -73,6 +82,8 @@ __all__ = [
     "WebLoginLink",
     "WebSession",
     "ZaloOaToken",
+    "day_end",
+    "day_stamp",
     "metadata",
     "utcnow",
 ]

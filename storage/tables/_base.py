@@ -3,7 +3,7 @@ UTC column type and the clock its defaults read."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
@@ -23,6 +23,23 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+DAY = timedelta(days=1)
+
+
+def day_stamp(moment: datetime) -> datetime:
+    """The start (midnight UTC) of ``moment``'s day: the finest time a row that names a person
+    keeps. A finer one would tell which of the people who wrote that day sent an anonymous tip,
+    by matching it to the tip's own times; to the day it says only "one of them"."""
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def day_end(moment: datetime) -> datetime:
+    """The first midnight (UTC) not before ``moment``: a day stamp for a time that a lifetime
+    is counted from (a draft's), so that rounding never cuts the lifetime short."""
+    start = day_stamp(moment)
+    return start if start == moment else start + DAY
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -15,7 +15,7 @@ from storage.people.members import (
     set_locale,
 )
 from storage.privacy import record_consent
-from storage.tables import utcnow
+from storage.tables import day_stamp, utcnow
 
 
 async def _member(database: Database, user: str = "1001", **kwargs: object) -> object:
@@ -77,20 +77,21 @@ async def test_blocked_identity_becomes_active_when_the_user_writes(database: Da
         assert (await session.execute(select(identities.c.active))).scalar_one() is True
 
 
-async def test_last_seen_is_refreshed_only_when_stale(database: Database) -> None:
+async def test_last_seen_is_kept_to_the_day_and_refreshed_once_a_day(database: Database) -> None:
     await _member(database)
     async with database.session() as session:
         seen = (await session.execute(select(identities.c.last_seen_at))).scalar_one()
+    assert seen == day_stamp(seen)  # no time of day: it would date the message
     await _member(database)
     async with database.session() as session:
         assert (await session.execute(select(identities.c.last_seen_at))).scalar_one() == seen
-    old = utcnow() - timedelta(hours=2)
+    old = seen - timedelta(days=1)
     async with database.transaction() as session:
         await session.execute(identities.update().values(last_seen_at=old))
     await _member(database)
     async with database.session() as session:
         refreshed = (await session.execute(select(identities.c.last_seen_at))).scalar_one()
-    assert refreshed > old + timedelta(hours=1)
+    assert refreshed == seen
     assert refreshed.tzinfo is not None
 
 

@@ -200,6 +200,9 @@ async def test_sent_rows_lose_their_text_and_are_purged_later(database: Database
         await mark_sent(session, [message.id], message.lease_until, now=NOW)
     async with database.transaction() as session:
         row = (await session.execute(select(outbox))).one()
-        assert row.status == "sent" and row.text is None and row.finished_at == NOW
-        assert await erase_expired(session, FINISHED_OUTBOX, NOW) == 0
-        assert await erase_expired(session, FINISHED_OUTBOX, NOW + timedelta(seconds=1)) == 1
+        assert row.status == "sent" and row.text is None
+        # A sent row keeps only its day: no time a tip's could be matched to.
+        today = datetime(2026, 11, 24, tzinfo=UTC)
+        assert row.finished_at == row.not_before == today
+        assert await erase_expired(session, FINISHED_OUTBOX, today) == 0
+        assert await erase_expired(session, FINISHED_OUTBOX, today + timedelta(seconds=1)) == 1

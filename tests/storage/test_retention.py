@@ -182,7 +182,8 @@ async def test_an_idle_draft_is_emptied_unless_saved_meanwhile(database: Databas
                 step="description" if flow else None,
                 data=answers,
                 expected_version=None,
-                now=BEFORE,
+                # Kept to the day, a draft counts from the day's end: the day before the cut.
+                now=BEFORE - timedelta(days=1),
             )
     async with database.session() as session:
         drafts = await idle_drafts(session, CUT)

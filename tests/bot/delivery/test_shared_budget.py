@@ -24,7 +24,7 @@ from bot.channels.telegram.transport import TelegramTransport
 from bot.delivery.limits import TELEGRAM_LIMITS
 from bot.delivery.sender import OutboxSender
 from bot.delivery.shared_limits import SharedRateLimiter
-from storage._sql import identities, members, outbox
+from storage._sql import chat_send_slots, identities, members, outbox
 from storage.database import Database
 from storage.delivery.outbox import BROADCAST, NewMessage, enqueue_many
 from tests.bot.delivery.harness import local
@@ -171,3 +171,38 @@ async def test_a_chat_just_answered_by_one_process_waits_its_gap_in_the_other(
         await here.close()
         await there.close()
         await other_process.dispose()
+
+
+async def chats_held(database: Database) -> list[str]:
+    async with database.session() as session:
+        return list((await session.execute(select(chat_send_slots.c.chat_id))).scalars())
+
+
+async def no_chat_held(database: Database) -> bool:
+    return await chats_held(database) == []
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_chats_slot_goes_with_the_send_once_its_gap_has_passed(database: Database) -> None:
+    # The row names the person sent to (an anonymous tipster too) with the send's exact time.
+    limiter = SharedRateLimiter(replace(TELEGRAM_LIMITS, chat_gap=0.05), database, "telegram")
+    try:
+        limiter.settle(await limiter.acquire("4242", urgent=True))  # a reply
+        assert await limiter.claim_chat("4343") == 0  # an outbox message
+        limiter.settle(await limiter.acquire("4343"))
+        await wait_until(lambda: no_chat_held(database), what="the chats forgotten")
+    finally:
+        await limiter.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_process_that_stops_leaves_no_chat_it_sent_to(database: Database) -> None:
+    limiter = SharedRateLimiter(replace(TELEGRAM_LIMITS, chat_gap=60.0), database, "telegram")
+    limiter.settle(await limiter.acquire("4242", urgent=True))
+    assert await limiter.claim_chat("4343") == 0
+    limiter.settle(await limiter.acquire("4343"))
+    assert sorted(await chats_held(database)) == ["4242", "4343"]  # their gaps still run
+
+    await limiter.close()
+
+    assert await chats_held(database) == []

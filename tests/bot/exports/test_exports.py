@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -180,6 +182,29 @@ def test_the_command_line_exports_reports_and_activities(antq: CommandLine, tmp_
         return len(await rows(database, audit_log))
 
     assert antq.on_database(audited) == 2
+
+
+def test_a_tips_export_written_to_disk_is_the_operators_alone_whatever_the_umask(
+    antq: CommandLine, tmp_path: Path
+) -> None:
+    antq.on_database(seed_province)
+    fresh = tmp_path / "tips.csv"
+    earlier = tmp_path / "earlier.csv"  # a file of that name, readable by all, was there
+    earlier.write_bytes(b"old")
+    earlier.chmod(0o666)
+    previous = os.umask(0o000)
+    try:
+        for target in (fresh, earlier):
+            result = antq(
+                *("export", "tips", "--area", "40", "--format", "csv"),
+                *("--from", "2026-10-01", "--to", "2026-10-31", "-o", str(target)),
+            )
+            assert result.exit_code == 0, result.output
+    finally:
+        os.umask(previous)
+    for target in (fresh, earlier):
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600, target
+        assert "AB12-CD34" in target.read_text("utf-8-sig")
 
 
 def test_the_command_line_defaults_to_the_month_leaders_file_and_counts_rows_right(
