@@ -31,11 +31,11 @@ from typing import Any
 
 import aiosqlite
 import asyncpg
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage._sql import conversations, pending_replies
+from storage._sql import conversations, identities, insert_row, members, pending_replies
 from storage.database import Database, create_engine
 from tests.bench.databases import DatabaseUnavailable, postgresql_database, sqlite_database
 from tests.bench.report import Report
@@ -96,23 +96,23 @@ class Floor:
 
 async def _seed(database: Database, users: int) -> list[int]:
     """``users`` members, each with an identity and a conversation; their member ids."""
-    now = datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    now = _now()
     ids: list[int] = []
     async with database.transaction() as session:
         for index in range(users):
-            member_id = (
-                await session.execute(
-                    text("INSERT INTO members (created_at) VALUES (:now) RETURNING id"),
-                    {"now": now},
-                )
-            ).scalar_one()
-            await session.execute(
-                text(
-                    "INSERT INTO identities (member_id, channel, platform_user_id, chat_id,"
-                    " active, created_at, last_seen_at, reply_keyboard)"
-                    " VALUES (:m, 'console', :u, :u, true, :now, :now, false)"
-                ),
-                {"m": member_id, "u": f"floor-{index}", "now": now},
+            member_id = await insert_row(session, members, {"created_at": now})
+            await insert_row(
+                session,
+                identities,
+                {
+                    "member_id": member_id,
+                    "channel": "console",
+                    "platform_user_id": f"floor-{index}",
+                    "chat_id": f"floor-{index}",
+                    "active": True,
+                    "created_at": now,
+                    "last_seen_at": now,
+                },
             )
             await session.execute(
                 insert(conversations).values(
@@ -130,7 +130,7 @@ async def _seed(database: Database, users: int) -> list[int]:
 
 async def _identity_ids(database: Database) -> dict[int, int]:
     async with database.transaction() as session:
-        rows = await session.execute(text("SELECT member_id, id FROM identities"))
+        rows = await session.execute(select(identities.c.member_id, identities.c.id))
         return {member_id: identity_id for member_id, identity_id in rows}
 
 
@@ -201,7 +201,12 @@ _INSERT = (
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    return datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    """``moment`` as SQLAlchemy stores a UTC time in SQLite."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 class RawSQLite(Floor):
@@ -223,7 +228,7 @@ class RawSQLite(Floor):
                 async with db.execute(self.select, (member_id,)) as cursor:
                     flow, step, data, version = await cursor.fetchone()  # type: ignore[misc]
                 data = json.loads(data)
-                now = _now().isoformat(sep=" ")
+                now = _sqlite_time(_now())
                 await db.execute(
                     self.update,
                     (flow, step, _dumps(data), version + 1, now, member_id, version),
