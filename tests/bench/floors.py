@@ -221,22 +221,24 @@ class RawSQLite(Floor):
         self.insert = _INSERT.format("?", "?", "?")
 
     async def step(self, member_id: int) -> int:  # type: ignore[override]
+        # One trip to aiosqlite's thread per statement (execute_fetchall runs and fetches in
+        # one), as lean as the driver goes.
         async with self.lock:
             db = self.connection
             await db.execute("BEGIN IMMEDIATE")
             try:
-                async with db.execute(self.select, (member_id,)) as cursor:
-                    flow, step, data, version = await cursor.fetchone()  # type: ignore[misc]
+                rows = await db.execute_fetchall(self.select, (member_id,))
+                flow, step, data, version = next(iter(rows))
                 data = json.loads(data)
                 now = _sqlite_time(_now())
                 await db.execute(
                     self.update,
                     (flow, step, _dumps(data), version + 1, now, member_id, version),
                 )
-                async with db.execute(
+                inserted = await db.execute_fetchall(
                     self.insert, (self.identities[member_id], PAYLOAD_JSON, now)
-                ) as cursor:
-                    (batch_id,) = await cursor.fetchone()  # type: ignore[misc]
+                )
+                (batch_id,) = next(iter(inserted))
                 await db.commit()
             except BaseException:
                 await db.rollback()
