@@ -58,7 +58,10 @@ class GroupCommit:
         """``work(session)`` in a transaction, committed before this returns."""
         if not self.database.is_sqlite:
             async with self.database.transaction() as session:
-                return await work(session)
+                result = await work(session)
+            self.groups += 1
+            self.grouped += 1
+            return result
         job: _Job[Result] = _Job(work, asyncio.get_running_loop().create_future())
         self._waiting.append(job)
         if self._writer is None or self._writer.done():
