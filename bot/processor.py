@@ -38,6 +38,7 @@ from conversations.replies import Choices, Inbound, Reply, Text, printable
 from storage.conversations import load_member_and_conversation, save_conversation
 from storage.database import Database
 from storage.errors import Conflict, is_transient
+from storage.group_commit import GroupCommit
 from storage.people.members import mark_identity_inactive
 from storage.reply_path.replies import replies_for_update, store_replies
 from storage.reply_path.updates import advance_update_order, claim_update, lock_user
@@ -92,6 +93,7 @@ class MessageProcessor:
         self.year = year or YearSettings()
         self.clock = clock
         self.locks = KeyedLocks()
+        self.writer = GroupCommit(database)
         # The per-user inbound limit (``antq run`` sets it from the settings; none without).
         self.inbound = inbound
 
@@ -160,99 +162,114 @@ class MessageProcessor:
         # a tip, its notices, the replies) carries the same coarse time, so that a tip's time
         # cannot be matched to one sender's conversation by an exact timestamp.
         now = self.clock().replace(second=0, microsecond=0)
-        async with self.database.transaction() as session:
-            # One user's updates one at a time in every process: another process's update of
-            # this user waits here until this transaction ends.
-            await lock_user(session, channel=message.channel, platform_user_id=message.user_id)
-            if message.update_key is not None and not await claim_update(
-                session, channel=message.channel, update_key=message.update_key, now=now
-            ):
-                # Delivered again: the first delivery's replies, if some have not gone yet.
-                stored = await replies_for_update(
-                    session, channel=message.channel, update_key=message.update_key
-                )
-                return self._unstored(message) if stored is None else stored_batch(stored)
-            row, conversation = await load_member_and_conversation(
-                session,
-                channel=message.channel,
-                platform_user_id=message.user_id,
-                chat_id=message.chat_id,
-                display_name=message.display_name,
+
+        async def work(session: AsyncSession) -> Batch:
+            return await self._process_in(session, message, screen, now, opening=opening)
+
+        # On SQLite, with the messages of other users waiting at the same moment: one
+        # transaction, one commit (storage.group_commit); this message's state, effects and
+        # replies are stored together or not at all, as in a transaction of its own.
+        return await self.writer.run(work)
+
+    async def _process_in(
+        self,
+        session: AsyncSession,
+        message: Inbound,
+        screen: ScreenRule,
+        now: datetime,
+        *,
+        opening: bool,
+    ) -> Batch:
+        # One user's updates one at a time in every process: another process's update of
+        # this user waits here until this transaction ends.
+        await lock_user(session, channel=message.channel, platform_user_id=message.user_id)
+        if message.update_key is not None and not await claim_update(
+            session, channel=message.channel, update_key=message.update_key, now=now
+        ):
+            # Delivered again: the first delivery's replies, if some have not gone yet.
+            stored = await replies_for_update(
+                session, channel=message.channel, update_key=message.update_key
             )
-            order = update_order(message)
-            late = order is not None and not await advance_update_order(
-                session, channel=message.channel, platform_user_id=message.user_id, order=order
-            )
-            if message.edited or late:
-                # An answer changed after the flow moved on is not read again, nor one that
-                # arrived after a later message was applied: the conversation stays where it
-                # is (never moves back), and the user is told to write anew.
-                key = N_("input.late") if late else N_("input.edited")
-                said = Text(self.catalogues.text(row.locale, key))
-                return await self._stored(
-                    session,
-                    message,
-                    row.identity_id,
-                    (said,),
-                    now,
-                    locale=row.locale,
-                    removal_owed=row.reply_keyboard,
-                    screen=screen,
-                )
-            grants = await load_grants(session, row.id) if row.holds_roles else ()
-            member = Member(row.id, row.locale, grants, row.consent_version)
-            saved = None
-            if conversation is not None:
-                saved = SavedConversation(
-                    conversation.flow, conversation.step, conversation.data, conversation.updated_at
-                )
-            records = DatabaseRecords(session, self.sealer)
-            outcome: Outcome
-            if opening:
-                outcome = await self.engine.open(member, saved, message, records, now)
-            else:
-                outcome = await self.engine.handle(member, saved, message, records, now)
-            effect_replies: list[Reply] = []
-            for effect in outcome.effects:
-                await self._apply(session, message, member, effect, now, effect_replies)
-            if any(isinstance(effect, EraseMe) for effect in outcome.effects):
-                # Nothing of the member is left to save a conversation or replies against:
-                # the answer goes out once, unstored (a crash before it is sent loses only
-                # the confirmation, never the erasure). No menu: the person is gone.
-                said = [
-                    r for r in outcome.replies if not (isinstance(r, Choices) and r.ref == MENU)
-                ]
-                return self._unstored(message, (*said, *effect_replies))
-            state = outcome.state
-            unchanged = saved is not None and (state.flow, state.step, state.data) == (
-                saved.flow,
-                saved.step,
-                saved.data,
-            )
-            if not (opening and unchanged):
-                await save_conversation(
-                    session,
-                    member.id,
-                    flow=state.flow,
-                    step=state.step,
-                    data=state.data,
-                    expected_version=conversation.version if conversation else None,
-                    now=now,
-                )
-            replies = with_effect_replies(outcome.replies, effect_replies)
-            if not replies:
-                return self._unstored(message)
+            return self._unstored(message) if stored is None else stored_batch(stored)
+        row, conversation = await load_member_and_conversation(
+            session,
+            channel=message.channel,
+            platform_user_id=message.user_id,
+            chat_id=message.chat_id,
+            display_name=message.display_name,
+        )
+        order = update_order(message)
+        late = order is not None and not await advance_update_order(
+            session, channel=message.channel, platform_user_id=message.user_id, order=order
+        )
+        if message.edited or late:
+            # An answer changed after the flow moved on is not read again, nor one that
+            # arrived after a later message was applied: the conversation stays where it
+            # is (never moves back), and the user is told to write anew.
+            key = N_("input.late") if late else N_("input.edited")
+            said = Text(self.catalogues.text(row.locale, key))
             return await self._stored(
                 session,
                 message,
                 row.identity_id,
-                replies,
+                (said,),
                 now,
-                locale=outcome.locale,
+                locale=row.locale,
                 removal_owed=row.reply_keyboard,
                 screen=screen,
-                stale_tap=outcome.stale_tap,
             )
+        grants = await load_grants(session, row.id) if row.holds_roles else ()
+        member = Member(row.id, row.locale, grants, row.consent_version)
+        saved = None
+        if conversation is not None:
+            saved = SavedConversation(
+                conversation.flow, conversation.step, conversation.data, conversation.updated_at
+            )
+        records = DatabaseRecords(session, self.sealer)
+        outcome: Outcome
+        if opening:
+            outcome = await self.engine.open(member, saved, message, records, now)
+        else:
+            outcome = await self.engine.handle(member, saved, message, records, now)
+        effect_replies: list[Reply] = []
+        for effect in outcome.effects:
+            await self._apply(session, message, member, effect, now, effect_replies)
+        if any(isinstance(effect, EraseMe) for effect in outcome.effects):
+            # Nothing of the member is left to save a conversation or replies against:
+            # the answer goes out once, unstored (a crash before it is sent loses only
+            # the confirmation, never the erasure). No menu: the person is gone.
+            said = [r for r in outcome.replies if not (isinstance(r, Choices) and r.ref == MENU)]
+            return self._unstored(message, (*said, *effect_replies))
+        state = outcome.state
+        unchanged = saved is not None and (state.flow, state.step, state.data) == (
+            saved.flow,
+            saved.step,
+            saved.data,
+        )
+        if not (opening and unchanged):
+            await save_conversation(
+                session,
+                member.id,
+                flow=state.flow,
+                step=state.step,
+                data=state.data,
+                expected_version=conversation.version if conversation else None,
+                now=now,
+            )
+        replies = with_effect_replies(outcome.replies, effect_replies)
+        if not replies:
+            return self._unstored(message)
+        return await self._stored(
+            session,
+            message,
+            row.identity_id,
+            replies,
+            now,
+            locale=outcome.locale,
+            removal_owed=row.reply_keyboard,
+            screen=screen,
+            stale_tap=outcome.stale_tap,
+        )
 
     async def _stored(
         self,

@@ -2,6 +2,7 @@
 
     python -m tests.bench                 # all
     python -m tests.bench tip-flow-sqlite # one
+    python -m tests.bench tip_flow        # a group: the floors and the tip flow, both databases
 
 Every benchmark runs, even after one fails: a failure is printed (one line, then the traceback
 on stderr) and counts as a target not met. Exit status 1 when a stated target is not met or a
@@ -20,6 +21,8 @@ from tests.bench.report import Report
 
 # name -> "module:function"; each function takes the Report and prints its own figures.
 BENCHMARKS: dict[str, str] = {
+    "floor-sqlite": "tests.bench.floors:sqlite",
+    "floor-postgresql": "tests.bench.floors:postgresql",
     "tip-flow-sqlite": "tests.bench.tip_flow:sqlite",
     "tip-flow-postgresql": "tests.bench.tip_flow:postgresql",
     "telegram-polling-sqlite": "tests.bench.telegram_polling:run",
@@ -36,6 +39,11 @@ BENCHMARKS: dict[str, str] = {
     "broadcast-two-processes-postgresql": "tests.bench.two_processes:run",
 }
 
+# name -> benchmarks run together (in BENCHMARKS' order): figures that are ratios to each other.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "tip_flow": ("floor-sqlite", "floor-postgresql", "tip-flow-sqlite", "tip-flow-postgresql"),
+}
+
 
 def _load(target: str) -> Callable[[Report], Awaitable[None]]:
     module_name, function_name = target.split(":")
@@ -43,9 +51,11 @@ def _load(target: str) -> Callable[[Report], Awaitable[None]]:
 
 
 async def main(names: list[str]) -> int:
+    names = [member for name in names for member in GROUPS.get(name, (name,))]
     unknown = sorted(set(names) - BENCHMARKS.keys())
     if unknown:
-        print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+        known = ", ".join([*BENCHMARKS, *GROUPS])
+        print(f"unknown benchmark(s): {', '.join(unknown)}; known: {known}")
         return 2
     report = Report()
     for name, target in BENCHMARKS.items():

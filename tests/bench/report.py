@@ -36,12 +36,18 @@ class Report:
 
     out: TextIO = field(default_factory=lambda: sys.stdout)
     targets: list[Target] = field(default_factory=list)
+    # Every figure printed, for ratios to a figure of another benchmark of the same run.
+    values: dict[tuple[str, str], float] = field(default_factory=dict)
 
-    def figure(self, benchmark: str, metric: str, value: float, unit: str) -> None:
-        digits = 0 if float(value).is_integer() and abs(value) >= 100 else 1
-        if 0 < abs(value) < 1:
-            digits = 3
-        self._line(f"bench: {benchmark}: {metric} = {value:.{digits}f} {unit}")
+    def figure(
+        self, benchmark: str, metric: str, value: float, unit: str, digits: int | None = None
+    ) -> None:
+        self.values[benchmark, metric] = value
+        if digits is None:
+            digits = 0 if float(value).is_integer() and abs(value) >= 100 else 1
+            if 0 < abs(value) < 1:
+                digits = 3
+        self._line(f"bench: {benchmark}: {metric} = {value:.{digits}f} {unit}".rstrip())
 
     def skipped(self, benchmark: str, reason: str) -> None:
         self._line(f"bench: {benchmark}: skipped ({reason})")

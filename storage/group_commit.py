@@ -1,0 +1,120 @@
+"""Group commit: on SQLite, the work of several callers waiting at the same moment written in
+one transaction and committed once.
+
+SQLite has one writer at a time. Each caller opening its own transaction pays a commit, a
+session and a connection of the pool, and waits for the write lock in SQLite's busy handler,
+which sleeps in steps of milliseconds while the lock is free again. Here one task per process
+writes: it takes every piece of work waiting (up to ``MAX_GROUP``), runs them one after the
+other in one transaction and commits; each caller gets its own result once the commit is done.
+A piece of work is all-or-nothing as before: when one of a group raises (or the commit fails),
+the transaction is rolled back and every piece of that group runs again alone, in a
+transaction of its own, so that only the one that fails fails. On PostgreSQL, where writers
+run side by side, each piece of work simply has a transaction of its own.
+
+A piece of work must not open another transaction of the same database (the writer holds the
+write lock), and may run more than once, as it may already after a ``Conflict``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.database import Database
+
+__all__ = ["MAX_GROUP", "GroupCommit"]
+
+# Enough to take most of the saving (one commit for many messages) while keeping the time the
+# last of a group waits for the others short.
+MAX_GROUP = 32
+
+Result = TypeVar("Result")
+Work = Callable[[AsyncSession], Awaitable[Result]]
+
+
+@dataclass
+class _Job(Generic[Result]):
+    work: Work[Result]
+    done: asyncio.Future[Result]
+
+
+class GroupCommit:
+    """Runs pieces of work in transactions, grouped on SQLite (see the module)."""
+
+    def __init__(self, database: Database, *, max_group: int = MAX_GROUP) -> None:
+        self.database = database
+        self.max_group = max_group
+        self._waiting: list[_Job[Any]] = []
+        self._writer: asyncio.Task[None] | None = None
+        # Groups committed and pieces of work in them, for the bench and the tests.
+        self.groups = 0
+        self.grouped = 0
+
+    async def run(self, work: Work[Result]) -> Result:
+        """``work(session)`` in a transaction, committed before this returns."""
+        if not self.database.is_sqlite:
+            async with self.database.transaction() as session:
+                result = await work(session)
+            self.groups += 1
+            self.grouped += 1
+            return result
+        job: _Job[Result] = _Job(work, asyncio.get_running_loop().create_future())
+        self._waiting.append(job)
+        if self._writer is None or self._writer.done():
+            # Started on demand and ended when nothing waits: no task outlives the work.
+            self._writer = asyncio.create_task(self._write())
+        return await job.done
+
+    async def _write(self) -> None:
+        while self._waiting:
+            group = [job for job in self._waiting[: self.max_group] if not job.done.done()]
+            del self._waiting[: self.max_group]
+            try:
+                if len(group) == 1:
+                    await self._alone(group[0])
+                elif group:
+                    await self._together(group)
+            except BaseException:
+                # The writer itself was stopped: its callers must not wait forever.
+                for job in (*group, *self._waiting):
+                    if not job.done.done():
+                        job.done.cancel()
+                self._waiting.clear()
+                raise
+
+    async def _together(self, group: list[_Job[Any]]) -> None:
+        results: list[Any] = []
+        try:
+            async with self.database.transaction() as session:
+                for job in group:
+                    results.append(await job.work(session))
+        except Exception:
+            # Nothing of the group was stored: each piece again alone, so that only the one
+            # that fails fails (and a conflict is retried by its caller as before).
+            for job in group:
+                await self._alone(job)
+            return
+        self.groups += 1
+        self.grouped += len(group)
+        for job, result in zip(group, results, strict=True):
+            if not job.done.done():
+                job.done.set_result(result)
+
+    async def _alone(self, job: _Job[Any]) -> None:
+        if job.done.done():  # its caller went away meanwhile
+            return
+        try:
+            async with self.database.transaction() as session:
+                result = await job.work(session)
+        except Exception as error:
+            if not job.done.done():
+                job.done.set_exception(error)
+            return
+        self.groups += 1
+        self.grouped += 1
+        if not job.done.done():
+            job.done.set_result(result)

@@ -1,0 +1,53 @@
+"""Where the tip flow's time goes: its saturated phase under pyinstrument (issue 28).
+
+    python -m tests.bench.profiling sqlite|postgresql [seconds] [users]
+
+Prints pyinstrument's call tree of the event loop's thread (what limits the throughput: the
+database's own work runs in aiosqlite's thread or the server). For a whole-process view,
+py-spy records the same run from outside: ``py-spy record -o profile.svg -- python -m
+tests.bench.profiling sqlite``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from pyinstrument import Profiler
+
+from bot.processor import MessageProcessor
+from bot.sealing import Sealer
+from conversations.i18n import Catalogues
+from conversations.menu import build_engine
+from tests.bench.databases import postgresql_database, sqlite_database
+from tests.bench.tip_flow import TipFlowRunner
+
+
+async def profile(database_name: str, seconds: float, users: int) -> None:
+    factory = sqlite_database if database_name == "sqlite" else postgresql_database
+    async with factory() as database:
+        catalogues = Catalogues.load()
+        processor = MessageProcessor(
+            database, build_engine(catalogues), Sealer(os.urandom(32)), catalogues
+        )
+        runner = TipFlowRunner(processor, catalogues, seed=1)
+        await runner.phase("warm", slots=20, users_per_slot=1)
+        profiler = Profiler(interval=0.0005, async_mode="disabled")
+        profiler.start()
+        result = await runner.phase("sat", slots=users, stop_after=seconds)
+        profiler.stop()
+        rate, _ = result.everything()
+        print(f"{database_name}: {rate:.1f} msg/s over {len(result.ends)} messages")
+        print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    asyncio.run(
+        profile(
+            arguments[0] if arguments else "sqlite",
+            float(arguments[1]) if len(arguments) > 1 else 8.0,
+            int(arguments[2]) if len(arguments) > 2 else 200,
+        )
+    )

@@ -1,0 +1,72 @@
+"""Group commit: several callers' work in one transaction on SQLite, each still all-or-nothing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import members
+from storage.database import Database
+from storage.group_commit import GroupCommit
+from storage.tables import utcnow
+
+
+class Refused(Exception):
+    """What the failing piece of work raises."""
+
+
+def _member_named(name: str, *, fail: bool = False):  # type: ignore[no-untyped-def]
+    async def work(session: AsyncSession) -> str:
+        await session.execute(members.insert().values(display_name=name, created_at=utcnow()))
+        if fail:
+            raise Refused(name)
+        return name
+
+    return work
+
+
+async def _stored_names(database: Database) -> set[str]:
+    async with database.transaction() as session:
+        return set((await session.execute(select(members.c.display_name))).scalars())
+
+
+async def test_work_waiting_at_the_same_moment_is_stored_and_answered_each(
+    database: Database,
+) -> None:
+    writer = GroupCommit(database)
+    names = [f"member {index}" for index in range(12)]
+    answers = await asyncio.gather(*(writer.run(_member_named(name)) for name in names))
+    assert answers == names
+    assert await _stored_names(database) == set(names)
+    assert writer.grouped == len(names)
+    if database.is_sqlite:
+        # The first waits alone; all who came meanwhile share one commit.
+        assert writer.groups < len(names)
+    else:
+        assert writer.groups == len(names)
+
+
+async def test_one_failing_piece_of_work_fails_alone(database: Database) -> None:
+    writer = GroupCommit(database)
+    works = [_member_named(f"member {index}", fail=index == 3) for index in range(8)]
+    outcomes = await asyncio.gather(*(writer.run(work) for work in works), return_exceptions=True)
+    assert isinstance(outcomes[3], Refused)
+    assert [outcome for index, outcome in enumerate(outcomes) if index != 3] == [
+        f"member {index}" for index in range(8) if index != 3
+    ]
+    assert await _stored_names(database) == {f"member {index}" for index in range(8) if index != 3}
+
+
+async def test_a_caller_that_went_away_before_its_turn_stores_nothing(database: Database) -> None:
+    if not database.is_sqlite:
+        pytest.skip("only SQLite's work waits for a writer")
+    writer = GroupCommit(database)
+    first = asyncio.ensure_future(writer.run(_member_named("first")))
+    gone = asyncio.ensure_future(writer.run(_member_named("gone")))
+    await asyncio.sleep(0)  # both wait; the writer has not started the second
+    gone.cancel()
+    assert await first == "first"
+    assert await _stored_names(database) == {"first"}
