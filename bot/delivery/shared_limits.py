@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.delivery.limits import (
-    TELEGRAM_LIMITS,
+    DEFAULT_CHAT_BURST,
     WINDOW,
     ZALO_LIMITS,
     ChannelLimits,
@@ -37,6 +37,7 @@ from bot.delivery.limits import (
     Sleep,
     Ticket,
     platform_limiters,
+    telegram_limits,
 )
 from storage.database import Database
 from storage.delivery.send_budget import (
@@ -88,6 +89,7 @@ class SharedRateLimiter(RateLimiter):
         self.channel = channel
         self.spacing = 1.0 / (limits.per_second * SAFETY)
         self.chat_gap = limits.chat_gap + CHAT_MARGIN if limits.chat_gap > 0 else 0.0
+        self.chat_burst = max(1, limits.chat_burst)
         self.capacity = max(1, int(limits.per_second * WINDOW))
         self._seqs: dict[int, int] = {}  # id(ticket) -> its send's number in the budget
         self._connection: AsyncConnection | None = None
@@ -123,7 +125,11 @@ class SharedRateLimiter(RateLimiter):
             return wait
         try:
             return await self._run(
-                claim_chat_slot_if_free, self.channel, chat_id, gap=self.chat_gap
+                claim_chat_slot_if_free,
+                self.channel,
+                chat_id,
+                gap=self.chat_gap,
+                burst=self.chat_burst,
             )
         except Exception:  # acquire will say the budget is away; this process's gap held
             return 0.0
@@ -158,7 +164,9 @@ class SharedRateLimiter(RateLimiter):
         """Wait for this send's turn in the shared budget; its number there."""
         if urgent and self.chat_gap > 0:
             # The outbox claimed its chat already (claim_chat), deferring a busy one.
-            wait = await self._run(claim_chat_slot, self.channel, chat_id, gap=self.chat_gap)
+            wait = await self._run(
+                claim_chat_slot, self.channel, chat_id, gap=self.chat_gap, burst=self.chat_burst
+            )
             if wait > 0:
                 await self._sleep(wait)
         horizon = REPLY_HORIZON if urgent else OUTBOX_HORIZON_SLOTS * self.spacing
@@ -218,12 +226,14 @@ class SharedRateLimiter(RateLimiter):
                 raise
 
 
-def shared_platform_limiters(database: Database) -> dict[str, RateLimiter]:
+def shared_platform_limiters(
+    database: Database, chat_burst: int = DEFAULT_CHAT_BURST
+) -> dict[str, RateLimiter]:
     """The platforms' limiters for a process that shares its database with others: Telegram
     and Zalo take from the database budget, the console (one terminal) does not."""
-    limiters = platform_limiters()
+    limiters = platform_limiters(chat_burst)
     if database.is_sqlite:
         return limiters
-    limiters["telegram"] = SharedRateLimiter(TELEGRAM_LIMITS, database, "telegram")
+    limiters["telegram"] = SharedRateLimiter(telegram_limits(chat_burst), database, "telegram")
     limiters["zalo"] = SharedRateLimiter(ZALO_LIMITS, database, "zalo")
     return limiters
