@@ -121,7 +121,7 @@ class Application:
             year=YearSettings.of(settings),
         )
         # On PostgreSQL every process of the bot takes from one budget in the database.
-        limiters = shared_platform_limiters(database)
+        limiters = shared_platform_limiters(database, settings.chat_burst)
         return cls(settings, database, catalogues, engine, sealer, processor, limiters)
 
     def open_route(self, sealed: bytes) -> str:

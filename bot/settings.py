@@ -226,6 +226,13 @@ class Settings(BaseSettings):
     inbound_cooldown_seconds: float = Field(
         30, gt=0, description="how long a user past the inbound limit is not read (one notice)"
     )
+    chat_burst: int = Field(
+        3,
+        ge=1,
+        le=10,
+        description="messages the bot may send one Telegram chat at once before spacing them"
+        " a second apart (Telegram allows short bursts): a two-message answer arrives whole",
+    )
 
     @property
     def webhook_mode(self) -> bool:

@@ -8,6 +8,13 @@ token (each chat's replies go from a queue of their own, ``bot.reply_path``): a 
 faster than the platform lets the bot answer one chat waits alone, and never draws the 429
 that would pause every chat. The gap counts from the platform's answer to the chat's last send.
 
+A chat may take a short burst (``chat_burst``, Telegram allows a few messages at once) before
+the gap applies: a two-message answer (thanks, then the menu) arrives as one. Each chat keeps
+its "theoretical arrival time" (a token bucket of ``chat_burst`` sends refilled one per
+``chat_gap``) twice: as reserved when a send starts, and as the platform can have counted it,
+from the answers (each no earlier than the platform received the send). A send may start
+while the reserved time is less than ``chat_burst - 1`` gaps ahead.
+
 The bucket keeps sends evenly spaced; it holds a few tokens (``burst``) so that a send that
 wakes a millisecond late is not a token lost (with one token the rate fell to ~29/s). The
 platforms count in sliding windows, so a second guard keeps at most ``per_second`` sends in any
@@ -24,7 +31,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -52,19 +59,23 @@ class Ticket:
 
 @dataclass(frozen=True)
 class ChannelLimits:
-    """A platform's sending limits: ``per_second`` in total, one message per ``chat_gap`` s."""
+    """A platform's sending limits: ``per_second`` in total, one message per ``chat_gap`` s
+    to a chat after a burst of ``chat_burst``."""
 
     per_second: float
     chat_gap: float = 0.0
     burst: float = 3.0
+    chat_burst: int = 1
 
     @property
     def unlimited(self) -> bool:
         return math.isinf(self.per_second)
 
 
-# Telegram: about 30 messages a second in total, 1 a second to one chat (PLATFORMS.md).
-TELEGRAM_LIMITS = ChannelLimits(per_second=30.0, chat_gap=1.0)
+# Telegram: about 30 messages a second in total, 1 a second to one chat after a short burst
+# (PLATFORMS.md; ``ANTQ_CHAT_BURST`` sets the burst).
+DEFAULT_CHAT_BURST = 3
+TELEGRAM_LIMITS = ChannelLimits(per_second=30.0, chat_gap=1.0, chat_burst=DEFAULT_CHAT_BURST)
 # Zalo publishes no limit: throttle conservatively (callers pass their own setting).
 ZALO_LIMITS = ChannelLimits(per_second=10.0, chat_gap=1.0)
 UNLIMITED = ChannelLimits(per_second=math.inf)
@@ -88,7 +99,10 @@ class RateLimiter:
         self._tokens = limits.burst
         self._updated = clock()
         self._paused_until = 0.0
-        self._chat_ready: dict[str, float] = {}
+        # chat -> [reserved, answered]: when its bucket is empty again, counted from the
+        # sends' starts and from their answers.
+        self._chat_ready: dict[str, list[float]] = {}
+        self._chat_ahead = max(0, limits.chat_burst - 1) * limits.chat_gap
         self._urgent_waiting = 0
         self._capacity = 0 if limits.unlimited else max(1, math.floor(limits.per_second * WINDOW))
         self._sent: deque[Ticket] = deque()
@@ -96,7 +110,7 @@ class RateLimiter:
     def chat_wait(self, chat_id: str) -> float:
         """Seconds until ``chat_id`` may get its next message (0 when it may now)."""
         ready = self._chat_ready.get(chat_id)
-        return 0.0 if ready is None else max(0.0, ready - self._clock())
+        return 0.0 if ready is None else max(0.0, ready[0] - self._chat_ahead - self._clock())
 
     async def claim_chat(self, chat_id: str) -> float:
         """For a message that would rather wait than hold anybody up (the outbox): 0 when
@@ -151,8 +165,9 @@ class RateLimiter:
         ticket.settled = True
         if self.limits.chat_gap > 0 and ticket.chat_id:
             # The platform saw this send no later than now: the chat's gap runs from here.
-            ready = self._chat_ready.get(ticket.chat_id, 0.0)
-            self._chat_ready[ticket.chat_id] = max(ready, now + self.limits.chat_gap)
+            ready = self._chat_ready.setdefault(ticket.chat_id, [0.0, 0.0])
+            ready[1] = max(ready[1], now) + self.limits.chat_gap
+            ready[0] = max(ready[0], ready[1])
 
     async def close(self) -> None:
         """Release what the limiter holds (nothing here; a shared one its connection)."""
@@ -183,15 +198,21 @@ class RateLimiter:
             self._sent.append(ticket)
         if self.limits.chat_gap > 0:
             if len(self._chat_ready) >= _PRUNE_AT:
-                self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
-            self._chat_ready[chat_id] = now + self.limits.chat_gap
+                self._chat_ready = {c: t for c, t in self._chat_ready.items() if t[0] > now}
+            ready = self._chat_ready.setdefault(chat_id, [0.0, 0.0])
+            ready[0] = max(ready[0], now) + self.limits.chat_gap
         return ticket
 
 
-def platform_limiters() -> dict[str, RateLimiter]:
+def telegram_limits(chat_burst: int = DEFAULT_CHAT_BURST) -> ChannelLimits:
+    """Telegram's limits with a chat's burst of ``chat_burst`` messages."""
+    return replace(TELEGRAM_LIMITS, chat_burst=chat_burst)
+
+
+def platform_limiters(chat_burst: int = DEFAULT_CHAT_BURST) -> dict[str, RateLimiter]:
     """A limiter for each platform, for one process's replies and outbox together."""
     return {
-        "telegram": RateLimiter(TELEGRAM_LIMITS),
+        "telegram": RateLimiter(telegram_limits(chat_burst)),
         "zalo": RateLimiter(ZALO_LIMITS),
         "console": RateLimiter(CONSOLE_LIMITS),
     }

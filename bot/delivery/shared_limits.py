@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.delivery.limits import (
-    TELEGRAM_LIMITS,
+    DEFAULT_CHAT_BURST,
     WINDOW,
     ZALO_LIMITS,
     ChannelLimits,
@@ -42,6 +42,7 @@ from bot.delivery.limits import (
     Sleep,
     Ticket,
     platform_limiters,
+    telegram_limits,
 )
 from storage.database import Database
 from storage.delivery.send_budget import (
@@ -95,6 +96,7 @@ class SharedRateLimiter(RateLimiter):
         self.channel = channel
         self.spacing = 1.0 / (limits.per_second * SAFETY)
         self.chat_gap = limits.chat_gap + CHAT_MARGIN if limits.chat_gap > 0 else 0.0
+        self.chat_burst = max(1, limits.chat_burst)
         self.capacity = max(1, int(limits.per_second * WINDOW))
         self._seqs: dict[int, int] = {}  # id(ticket) -> its send's number in the budget
         self._connection: AsyncConnection | None = None
@@ -133,7 +135,11 @@ class SharedRateLimiter(RateLimiter):
             return wait
         try:
             wait = await self._run(
-                claim_chat_slot_if_free, self.channel, chat_id, gap=self.chat_gap
+                claim_chat_slot_if_free,
+                self.channel,
+                chat_id,
+                gap=self.chat_gap,
+                burst=self.chat_burst,
             )
         except Exception:  # acquire will say the budget is away; this process's gap held
             return 0.0
@@ -199,7 +205,9 @@ class SharedRateLimiter(RateLimiter):
         """Wait for this send's turn in the shared budget; its number there."""
         if urgent and self.chat_gap > 0:
             # The outbox claimed its chat already (claim_chat), deferring a busy one.
-            wait = await self._run(claim_chat_slot, self.channel, chat_id, gap=self.chat_gap)
+            wait = await self._run(
+                claim_chat_slot, self.channel, chat_id, gap=self.chat_gap, burst=self.chat_burst
+            )
             self._held[chat_id] += 1
             if wait > 0:
                 await self._sleep(wait)
@@ -260,12 +268,14 @@ class SharedRateLimiter(RateLimiter):
                 raise
 
 
-def shared_platform_limiters(database: Database) -> dict[str, RateLimiter]:
+def shared_platform_limiters(
+    database: Database, chat_burst: int = DEFAULT_CHAT_BURST
+) -> dict[str, RateLimiter]:
     """The platforms' limiters for a process that shares its database with others: Telegram
     and Zalo take from the database budget, the console (one terminal) does not."""
-    limiters = platform_limiters()
+    limiters = platform_limiters(chat_burst)
     if database.is_sqlite:
         return limiters
-    limiters["telegram"] = SharedRateLimiter(TELEGRAM_LIMITS, database, "telegram")
+    limiters["telegram"] = SharedRateLimiter(telegram_limits(chat_burst), database, "telegram")
     limiters["zalo"] = SharedRateLimiter(ZALO_LIMITS, database, "zalo")
     return limiters

@@ -90,7 +90,7 @@ _CHAT = text(
     VALUES (:channel, :chat_id, statement_timestamp() + make_interval(secs => :gap))
     ON CONFLICT (channel, chat_id) DO UPDATE
     SET next_at = GREATEST(slot.next_at, statement_timestamp()) + make_interval(secs => :gap)
-    RETURNING EXTRACT(EPOCH FROM slot.next_at - statement_timestamp()) - :gap
+    RETURNING EXTRACT(EPOCH FROM slot.next_at - statement_timestamp()) - :gap - :ahead
     """
 )
 # The chat's slot, taken only if it is free now (an outbox message defers a busy chat).
@@ -99,14 +99,14 @@ _CHAT_IF_FREE = text(
     INSERT INTO chat_send_slots AS slot (channel, chat_id, next_at)
     VALUES (:channel, :chat_id, statement_timestamp() + make_interval(secs => :gap))
     ON CONFLICT (channel, chat_id) DO UPDATE
-    SET next_at = statement_timestamp() + make_interval(secs => :gap)
-    WHERE slot.next_at <= statement_timestamp()
+    SET next_at = GREATEST(slot.next_at, statement_timestamp()) + make_interval(secs => :gap)
+    WHERE slot.next_at <= statement_timestamp() + make_interval(secs => :ahead)
     RETURNING 0
     """
 )
 _CHAT_BUSY_FOR = text(
-    "SELECT EXTRACT(EPOCH FROM next_at - statement_timestamp()) FROM chat_send_slots"
-    " WHERE channel = :channel AND chat_id = :chat_id"
+    "SELECT EXTRACT(EPOCH FROM next_at - statement_timestamp()) - :ahead"
+    " FROM chat_send_slots WHERE channel = :channel AND chat_id = :chat_id"
 )
 _PUSH_BACK = text(
     "UPDATE send_budgets SET next_at = GREATEST(next_at, statement_timestamp()"
@@ -197,18 +197,21 @@ async def settle_send(connection: AsyncConnection, channel: str, seq: int) -> No
 
 
 async def claim_chat_slot(
-    connection: AsyncConnection, channel: str, chat_id: str, *, gap: float
+    connection: AsyncConnection, channel: str, chat_id: str, *, gap: float, burst: int = 1
 ) -> float:
-    """Claim the chat's next slot; the seconds to wait for it (0 when it is free now)."""
-    wait = await connection.scalar(_CHAT, {"channel": channel, "chat_id": chat_id, "gap": gap})
+    """Claim the chat's next slot; the seconds to wait for it (0 when it is free now). A chat
+    takes ``burst`` sends at once before they are ``gap`` apart (its slot's ``next_at`` is
+    when its bucket is full again)."""
+    values = {"channel": channel, "chat_id": chat_id, "gap": gap, "ahead": gap * (burst - 1)}
+    wait = await connection.scalar(_CHAT, values)
     return max(0.0, float(wait or 0.0))
 
 
 async def claim_chat_slot_if_free(
-    connection: AsyncConnection, channel: str, chat_id: str, *, gap: float
+    connection: AsyncConnection, channel: str, chat_id: str, *, gap: float, burst: int = 1
 ) -> float:
     """Claim the chat's slot if it is free now: 0; else the seconds until it is."""
-    values = {"channel": channel, "chat_id": chat_id, "gap": gap}
+    values = {"channel": channel, "chat_id": chat_id, "gap": gap, "ahead": gap * (burst - 1)}
     if (await connection.execute(_CHAT_IF_FREE, values)).first() is not None:
         return 0.0
     busy_for = await connection.scalar(_CHAT_BUSY_FOR, values)

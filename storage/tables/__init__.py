@@ -22,6 +22,7 @@ from storage.tables.channels import ZaloOaToken
 from storage.tables.conversations import Conversation
 from storage.tables.delivery import ChatSendSlot, OutboxMessage, SendBudget, SendLogEntry
 from storage.tables.events import Event, EventParticipant
+from storage.tables.inbox import InboxTurn, InboxUpdate
 from storage.tables.incidents import Incident
 from storage.tables.monthly_reports import MonthlyReport
 from storage.tables.movement_year import StandardRecognition, StandardRegistration, UnitGrade
@@ -57,6 +58,8 @@ __all__ = [
     "Event",
     "EventParticipant",
     "Identity",
+    "InboxTurn",
+    "InboxUpdate",
     "Incident",
     "Invitation",
     "MemberPreferences",

@@ -244,8 +244,9 @@ async def test_blocked_user(server: FakeTelegramServer, bot: telegram.Bot) -> No
 
 @pytest.mark.filterwarnings(_RETRY_AFTER_WARNING)
 async def test_rate_limits(server: FakeTelegramServer, bot: telegram.Bot) -> None:
-    """Over 1 message per second to one chat answers 429 and counts throttled."""
-    server.enforce_rate_limits(total_per_second=30, per_chat_per_second=1)
+    """Over 1 message per second to one chat, after a short burst, answers 429 and counts
+    throttled."""
+    server.enforce_rate_limits(total_per_second=30, per_chat_per_second=1, per_chat_burst=1)
     await bot.send_message(USER, "1")
     with pytest.raises(RetryAfter) as caught:
         await bot.send_message(USER, "2")
@@ -253,6 +254,12 @@ async def test_rate_limits(server: FakeTelegramServer, bot: telegram.Bot) -> Non
     await bot.send_message(USER + 1, "other chat is fine")
     assert server.throttled == 1
     assert server.rejected == []
+    server.enforce_rate_limits(total_per_second=30, per_chat_per_second=1)  # a burst of 3
+    for text in ("a", "b", "c"):
+        await bot.send_message(USER + 2, text)
+    with pytest.raises(RetryAfter):
+        await bot.send_message(USER + 2, "d")
+    assert server.throttled == 2
 
 
 async def test_edit_and_callback_flow(server: FakeTelegramServer, bot: telegram.Bot) -> None:

@@ -89,3 +89,52 @@ async def test_a_reply_waits_for_its_own_chats_gap_and_no_other_chat_waits_with_
     limiter.settle(other)
     again = await limiter.acquire("flooder", urgent=True)
     assert again.at >= answered + 1.0
+
+
+async def test_a_two_message_answer_goes_at_once_and_a_longer_one_is_spaced_after_the_burst() -> (
+    None
+):
+    clock = ManualClock()
+    limiter = RateLimiter(
+        ChannelLimits(per_second=30, chat_gap=1.0, chat_burst=3), clock=clock, sleep=clock.sleep
+    )
+    started = clock.now
+    answered: list[float] = []
+    for _ in range(6):
+        ticket = await limiter.acquire("chat", urgent=True)
+        clock.now += 0.05  # the platform answers 50 ms later
+        limiter.settle(ticket)
+        answered.append(ticket.at)
+    # Thanks and the menu (and a third) leave at once, as the person would see them together.
+    assert answered[2] - started < 0.2
+    # Then one a second (the chat's bucket of 3 refills one a second from the first answer).
+    assert answered[3] >= answered[0] + 1.0
+    for index in range(4, 6):
+        assert answered[index] - answered[index - 1] >= 1.0
+
+
+async def test_the_burst_counts_from_the_platforms_answers_not_the_starts() -> None:
+    """A bucket the platform refills from when it received the sends (no earlier than their
+    starts, no later than their answers) is never overdrawn."""
+    clock = ManualClock()
+    limits = ChannelLimits(per_second=30, chat_gap=1.0, chat_burst=3)
+    limiter = RateLimiter(limits, clock=clock, sleep=clock.sleep)
+    platform_full_at = 0.0
+    for _ in range(12):
+        ticket = await limiter.acquire("chat", urgent=True)
+        clock.now += 0.3  # a slow network: the platform receives the send 300 ms later
+        received = clock.now
+        assert platform_full_at - received <= 2.0 + 1e-9  # the platform's bucket has room
+        platform_full_at = max(platform_full_at, received) + 1.0
+        limiter.settle(ticket)
+
+
+async def test_the_outbox_also_takes_a_chats_burst_before_deferring_it() -> None:
+    clock = ManualClock()
+    limiter = RateLimiter(
+        ChannelLimits(per_second=30, chat_gap=1.0, chat_burst=2), clock=clock, sleep=clock.sleep
+    )
+    limiter.settle(await limiter.acquire("chat", urgent=True))
+    assert await limiter.claim_chat("chat") == 0.0
+    limiter.settle(await limiter.acquire("chat"))
+    assert await limiter.claim_chat("chat") > 0.5

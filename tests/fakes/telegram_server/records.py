@@ -136,6 +136,27 @@ class SlidingWindow:
         self._events.append(now)
 
 
+class ChatBucket:
+    """One chat's allowance: ``burst`` sends at once, refilled at ``rate`` a second (how
+    Telegram lets a chat take a short burst). With ``burst`` 1 it is one send a second."""
+
+    __slots__ = ("burst", "full_at", "rate")
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.full_at = 0.0  # when the bucket is full again
+
+    def allows(self, now: float) -> bool:
+        return self.full_at - now <= (self.burst - 1) / self.rate + 1e-9
+
+    def retry_after(self, now: float) -> int:
+        return max(1, math.ceil(self.full_at - (self.burst - 1) / self.rate - now))
+
+    def add(self, now: float) -> None:
+        self.full_at = max(self.full_at, now) + 1 / self.rate
+
+
 # --------------------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from tests.fakes.loopback import LoopbackServer, RegisteredWebhook, WebhookQueue
 from tests.fakes.telegram_server.methods import TelegramMethods
 from tests.fakes.telegram_server.records import (
     ApiError,
+    ChatBucket,
     FailureRule,
     FileRecord,
     RecordedCall,
@@ -142,7 +143,8 @@ class FakeTelegramServer(
         self._rate_chat: float | None = None
         self._rate_group_minute: float | None = None
         self._window_total = SlidingWindow(1.0)
-        self._windows_chat: dict[int | str, SlidingWindow] = {}
+        self._windows_chat: dict[int | str, ChatBucket] = {}
+        self._chat_burst = 3
         self._windows_group: dict[int | str, SlidingWindow] = {}
 
         self._chat_instance_salt = uuid.uuid4().hex[:8]
@@ -233,10 +235,14 @@ class FakeTelegramServer(
         total_per_second: float = 30,
         per_chat_per_second: float = 1,
         per_group_per_minute: float | None = 20,
+        per_chat_burst: int = 3,
     ) -> None:
-        """Answer sends beyond these rates (sliding windows) with 429 and count them."""
+        """Answer sends beyond these rates (sliding windows; a chat's as a bucket of
+        ``per_chat_burst``) with 429 and count them."""
         self._rate_total = total_per_second
         self._rate_chat = per_chat_per_second
+        self._chat_burst = per_chat_burst
+        self._windows_chat.clear()
         self._rate_group_minute = per_group_per_minute
 
     def disable_rate_limits(self) -> None:
@@ -471,9 +477,21 @@ class FakeTelegramServer(
         checks: list[tuple[SlidingWindow, float]] = []
         if self._rate_total is not None:
             checks.append((self._window_total, max(1.0, self._rate_total)))
+        bucket = None
         if self._rate_chat is not None:
-            window = self._windows_chat.setdefault(chat_key, SlidingWindow(1.0))
-            checks.append((window, max(1.0, self._rate_chat)))
+            bucket = self._windows_chat.get(chat_key)
+            if bucket is None:
+                bucket = ChatBucket(self._rate_chat, self._chat_burst)
+                self._windows_chat[chat_key] = bucket
+            if not bucket.allows(now):
+                self.throttled += 1
+                retry = bucket.retry_after(now)
+                raise ApiError(
+                    429,
+                    f"Too Many Requests: retry after {retry}",
+                    parameters={"retry_after": retry},
+                    invalid=False,
+                )
         is_group = isinstance(chat_key, int) and chat_key < 0
         if self._rate_group_minute is not None and is_group:
             window = self._windows_group.setdefault(chat_key, SlidingWindow(60.0))
@@ -490,6 +508,8 @@ class FakeTelegramServer(
                 )
         for window, _capacity in checks:
             window.add(now)
+        if bucket is not None:
+            bucket.add(now)
 
     @staticmethod
     def _is_sending(method: str) -> bool:
