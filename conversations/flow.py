@@ -60,7 +60,9 @@ class Step:
     """One question: its key in the answers, prompt, input kind, summary title, condition.
 
     ``after`` runs once the step is answered and may redirect the flow (an answer that finds
-    a stored record, say).
+    a stored record, say). A conditional step ``counted_ahead`` counts in the total of
+    "Bước i/n" while a question before it is still to be answered (it may yet be asked), so
+    that the total never grows on the way: "Bước 7/9", then the summary or "Bước 8/9".
     """
 
     name: str
@@ -70,6 +72,7 @@ class Step:
     applies: Condition | None = None
     help: str | None = None
     after: Hook | None = None
+    counted_ahead: bool = False
 
     def applies_to(self, answers: Answers) -> bool:
         return self.applies is None or self.applies(answers)
@@ -325,17 +328,27 @@ class Flow:
     def progress(
         self, step_name: str, answers: Answers, given: Collection[str] = ()
     ) -> tuple[int, int] | None:
-        """Where a step stands, as "Bước i/n" shows it: (position, total), the total counting
-        the steps that apply to the answers so far (choosing to leave a phone adds its two
-        steps: "Bước 8/9", never "Bước 8" after "Bước 7/7" with no total); or None where a
+        """Where a step stands, as "Bước i/n" shows it: (position, total), or None where a
         count tells nothing (a step the flow answered itself, ``given``, such as a code typed
-        after the command, or a flow of one question)."""
+        after the command, or a flow of one question).
+
+        The total counts the steps that apply to the answers so far, and the ``counted_ahead``
+        steps that a question still to answer before them may open: it never grows on the way
+        (a tip is "Bước 7/9" at the choice to leave a phone, whichever is chosen)."""
         asked = [step for step in self.steps if step.name not in given]
         everybody = sum(1 for step in asked if step.applies is None)
         applicable = [step.name for step in asked if step.applies_to(answers)]
         if everybody <= 1 or step_name not in applicable:
             return None
-        return applicable.index(step_name) + 1, len(applicable)
+        total = 0
+        open_before = False  # a question before this step that applies is still unanswered
+        for step in asked:
+            if step.applies_to(answers):
+                total += 1
+                open_before = open_before or step.name not in answers
+            elif step.counted_ahead and open_before:
+                total += 1
+        return applicable.index(step_name) + 1, total
 
     def first_unanswered(self, answers: Answers) -> str:
         """The first step that applies and has no answer yet; the summary when none is left."""

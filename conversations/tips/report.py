@@ -175,6 +175,7 @@ def tip_flow() -> Flow:
                 PHONE_CONSENT,
                 title=N_("tip.title.phone_consent"),
                 applies=chose_contact,
+                counted_ahead=True,
                 after=_anonymous_unless_agreed,
             ),
             Step(
@@ -183,6 +184,7 @@ def tip_flow() -> Flow:
                 Phone(),
                 title=N_("tip.title.phone"),
                 applies=wants_contact,
+                counted_ahead=True,
             ),
         ],
     )
