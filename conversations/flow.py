@@ -63,7 +63,10 @@ class Step:
 
     ``after`` runs once the step is answered and may redirect the flow (an answer that finds
     a stored record, say). ``params`` fill the prompt's and the help's ``{slots}`` with what
-    the settings say (a retention period, say), as ``(name, value)`` pairs.
+    the settings say (a retention period, say), as ``(name, value)`` pairs. A conditional step
+    ``counted_ahead`` counts in the total of "Bước i/n" while a question before it is still to
+    be answered (it may yet be asked), so that the total never grows on the way: "Bước 7/9",
+    then the summary or "Bước 8/9".
     """
 
     name: str
@@ -74,6 +77,7 @@ class Step:
     help: str | None = None
     after: Hook | None = None
     params: tuple[tuple[str, object], ...] = ()
+    counted_ahead: bool = False
 
     @property
     def text_params(self) -> dict[str, object]:
@@ -340,17 +344,27 @@ class Flow:
     def progress(
         self, step_name: str, answers: Answers, given: Collection[str] = ()
     ) -> tuple[int, int] | None:
-        """Where a step stands, as "Bước i/n" shows it: (position, total), the total counting
-        the steps that apply to the answers so far (choosing to leave a phone adds its two
-        steps: "Bước 8/9", never "Bước 8" after "Bước 7/7" with no total); or None where a
+        """Where a step stands, as "Bước i/n" shows it: (position, total), or None where a
         count tells nothing (a step the flow answered itself, ``given``, such as a code typed
-        after the command, or a flow of one question)."""
+        after the command, or a flow of one question).
+
+        The total counts the steps that apply to the answers so far, and the ``counted_ahead``
+        steps that a question still to answer before them may open: it never grows on the way
+        (a tip is "Bước 7/9" at the choice to leave a phone, whichever is chosen)."""
         asked = [step for step in self.steps if step.name not in given]
         everybody = sum(1 for step in asked if step.applies is None)
         applicable = [step.name for step in asked if step.applies_to(answers)]
         if everybody <= 1 or step_name not in applicable:
             return None
-        return applicable.index(step_name) + 1, len(applicable)
+        total = 0
+        open_before = False  # a question before this step that applies is still unanswered
+        for step in asked:
+            if step.applies_to(answers):
+                total += 1
+                open_before = open_before or step.name not in answers
+            elif step.counted_ahead and open_before:
+                total += 1
+        return applicable.index(step_name) + 1, total
 
     def first_unanswered(self, answers: Answers) -> str:
         """The first step that applies and has no answer yet; the summary when none is left."""

@@ -104,6 +104,9 @@ class TipAndAction(Field):
 def handler_text(snapshot: dict[str, Any], ctx: FieldContext) -> str:
     kept = snapshot.get("handler")
     handler = TipHandler(**kept) if isinstance(kept, dict) else None
+    if handler is None and snapshot.get("has_handler"):
+        # Kept by a conversation begun before handlers were kept by member: a name or nothing.
+        handler = TipHandler(0, kept if isinstance(kept, str) else None, None)
     return describe_handler(handler, ctx.member_id, ctx.t)
 
 

@@ -181,6 +181,7 @@ def tip_flow(
                 PHONE_CONSENT,
                 title=N_("tip.title.phone_consent"),
                 applies=chose_contact,
+                counted_ahead=True,
                 after=_anonymous_unless_agreed,
                 params=(("days", phone_days),),
             ),
@@ -190,6 +191,7 @@ def tip_flow(
                 Phone(),
                 title=N_("tip.title.phone"),
                 applies=wants_contact,
+                counted_ahead=True,
             ),
         ],
     )

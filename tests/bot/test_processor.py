@@ -140,7 +140,7 @@ async def test_a_restart_mid_flow_resumes_at_the_same_step_with_the_same_answers
         opened = list((await processor.open_chat(Inbound("telegram", CHAT_ID, USER_ID))).replies)
         assert t("draft.resumed") in opened[0].text
         assert t("tip.ask.time") in opened[-1].text
-        assert t("flow.progress", position=5, total=7) in opened[-1].text
+        assert t("flow.progress", position=5, total=9) in opened[-1].text
         phone = Phone(processor)
         phone.replies = opened
         await walk(phone, ANONYMOUS_PATH[4:])

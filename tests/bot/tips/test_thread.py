@@ -173,7 +173,7 @@ async def test_a_delivered_question_is_timed_and_the_tipster_answers_it_in_place
     assert t("answering.sent", code=format_tip_code(code)) in phone.text
     answer = (await rows(commune, tip_messages))[-1]
     assert (answer["direction"], answer["text"]) == ("tipster", "Trước cổng chợ")
-    (notice,) = await notices_of(commune, "addition.notice")
+    (notice,) = await notices_of(commune, "answering.notice")  # an answer, not an addition
     assert notice["member_id"] == await member_id(commune, OFFICER_A)
     assert notice["kind"] == "tip_notice"  # at once, whatever the hour
 

@@ -68,16 +68,16 @@ async def test_codes_differ_from_tip_to_tip() -> None:
 
 
 @pytest.mark.parametrize(("locale_choice", "locale"), [("1", "vi"), ("2", "en")])
-async def test_the_step_count_adds_the_phone_steps_to_its_total(
+async def test_the_step_count_counts_the_phone_steps_from_the_start_and_never_grows(
     locale_choice: str, locale: str
 ) -> None:
     user = await user_at_menu(new_chat(), locale_choice=locale_choice)
     await user.say("/tip")
-    assert t("flow.progress", locale, position=1, total=7) in user.question.text
+    assert t("flow.progress", locale, position=1, total=9) in user.question.text
     for answer in ("1", DESCRIPTION, "1", "1", "1", "1"):
         await user.say(answer)
-    assert t("flow.progress", locale, position=7, total=7) in user.question.text
-    await user.say("2")  # leave a phone: the consent and the phone make 9 steps
+    assert t("flow.progress", locale, position=7, total=9) in user.question.text
+    await user.say("2")  # leave a phone: the consent and the phone are steps 8 and 9
     assert user.question.text.startswith(t("flow.progress", locale, position=8, total=9) + "\n")
     await user.say("1")
     assert user.question.text.startswith(t("flow.progress", locale, position=9, total=9) + "\n")
@@ -442,7 +442,7 @@ async def test_a_draft_expires_after_a_day_and_the_user_is_told() -> None:
     assert user.said("draft.expired", flow=t("menu.tip"), hours=24)
     assert user.question.ref == "menu"
     await start_tip(user)
-    assert t("flow.progress", position=1, total=7) in user.question.text
+    assert t("flow.progress", position=1, total=9) in user.question.text
 
 
 async def test_a_draft_within_a_day_is_kept() -> None:

@@ -44,7 +44,7 @@ async def test_back_at_the_files_step_the_attached_photo_and_the_done_option_are
     assert again in user.question.text
     assert t("tip.ask.attachments") not in user.question.text  # "chọn «Bỏ qua»" is not offered
     assert [option.label for option in user.question.options] == [t("common.done")]  # type: ignore[union-attr]
-    assert user.question.text.startswith(t("flow.progress", position=6, total=7) + "\n")
+    assert user.question.text.startswith(t("flow.progress", position=6, total=9) + "\n")
 
 
 async def test_a_code_typed_after_hoi_is_not_counted_as_a_step() -> None:

@@ -121,12 +121,12 @@ async def test_a_wrong_choice_is_answered_with_the_numbers_and_invisible_charact
 
 
 @pytest.mark.parametrize(("language", "locale"), [("1", "vi"), ("2", "en")])
-async def test_the_step_count_counts_the_phone_steps_once_a_phone_is_left(
+async def test_the_step_count_counts_the_phone_steps_and_never_grows(
     sqlite_database: Database, tmp_path: Path, language: str, locale: str
 ) -> None:
     lines = [language, "1", "1", DESCRIPTION, "1", "1", "1", "1", "2"]  # leaves a phone
     output = await run_console(sqlite_database, tmp_path, lines)
-    assert f"{BOT_PREFIX}{t('flow.progress', locale, position=7, total=7)}\n" in output
+    assert f"{BOT_PREFIX}{t('flow.progress', locale, position=7, total=9)}\n" in output
     assert f"{BOT_PREFIX}{t('flow.progress', locale, position=8, total=9)}\n" in output
 
 
@@ -239,7 +239,7 @@ def test_sigkill_mid_flow_then_restart_resumes_the_same_step(tmp_path: Path) -> 
     try:
         shown = _read_until(second, t("tip.ask.place"))
         assert t("draft.resumed") in shown
-        assert t("flow.progress", position=3, total=7) in shown
+        assert t("flow.progress", position=3, total=9) in shown
         for line in ["Cổng chợ", "không rõ", "hôm nay", "bỏ qua", "1"]:
             _type(second, line)
         summary = _read_until(second, t("summary.question"))
