@@ -195,30 +195,42 @@ def _table(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequenc
     return table
 
 
+HEADER_WIDTHS = (Cm(6.5), Cm(9.5))  # the national title fits one line in the right column
+HEADER_SIZE = 12
+
+
 def _header(document: DocxDocument, place: Place, span: SpanOfYear, t: Translate) -> None:
-    """The national motto on the right, the unit on the left; number and date left blank."""
+    """Decree 30/2020/NĐ-CP's header: on the left the body the committee answers to (upright)
+    above the issuing committee (bold) and the number; on the right the national title (bold)
+    above the motto (bold, underlined) and the place and date (italic); number and date blank."""
     table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    for column, width in zip(table.columns, HEADER_WIDTHS, strict=True):
+        column.width = width  # the grid LibreOffice lays out by; Word reads the cells'
+        for cell in column.cells:
+            cell.width = width
     left, right = table.rows[0].cells
-    left.text = ""
     lines_left = [
-        (t(N_("year.doc.committee")), False),
-        (place.name.upper(), True),
+        (t(N_("year.doc.managing_body"), place=place.name.upper()), False),
+        (t(N_("year.doc.committee")), True),
         (t(N_("year.doc.number")), False),
     ]
     for index, (text, bold) in enumerate(lines_left):
         paragraph = left.paragraphs[0] if index == 0 else left.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(text).bold = bold
+        run = paragraph.add_run(text)
+        run.bold, run.font.size = bold, Pt(HEADER_SIZE)
     lines_right = [
-        (t(N_("year.doc.motto_state")), True, False, False),
-        (t(N_("year.doc.motto")), True, False, True),  # the motto is underlined
-        (t(N_("year.doc.date_line"), year=span.year), False, True, False),
+        (t(N_("year.doc.motto_state")), True, False, False, HEADER_SIZE),
+        (t(N_("year.doc.motto")), True, False, True, 13),  # the motto is underlined
+        (t(N_("year.doc.date_line"), year=span.year), False, True, False, 13),
     ]
-    for index, (text, bold, italic, underline) in enumerate(lines_right):
+    for index, (text, bold, italic, underline, size) in enumerate(lines_right):
         paragraph = right.paragraphs[0] if index == 0 else right.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(text)
         run.bold, run.italic, run.underline = bold, italic, underline
+        run.font.size = Pt(size)
 
 
 def _situation(
