@@ -32,8 +32,16 @@ from tests.conversations.harness import Clock, t
 from tests.harness import wait_until
 
 ADMIN = ("7770002", "Chủ tịch xã")
-# 20 November 2026, 10:00 in Vietnam.
-NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+# 10 January 2027, 10:00 in Vietnam: December's updates are being filed, and 2026 is the
+# movement's year being assessed (a year's review runs into the next).
+NOW = datetime(2027, 1, 10, 3, 0, tzinfo=UTC)
+# What every channel names the file of a subject whose span is not a count of days.
+SAME_NAME = {
+    ("reports", "xlsx"): "antq-reports-17662-2026-12.xlsx",
+    ("reports", "csv"): "antq-reports-17662-2026-12.zip",
+    ("year", "xlsx"): "antq-year-17662-2026.xlsx",
+    ("year", "csv"): "antq-year-17662-2026.zip",
+}
 # Where /xuatfile lists each subject, and each format.
 CHAT_WHAT = {
     ExportSubject.REPORTS: "1",
@@ -113,21 +121,20 @@ async def by_command_line(
     monkeypatch.setenv("ANTQ_DATABASE_URL", database.url)
     for module in (export_cli, year_cli):
         monkeypatch.setattr(module, "utcnow", lambda: NOW)
+    monkeypatch.chdir(folder)  # where the command writes, under a name of its own
     if format == "docx":
-        target = folder / "draft.docx"
-        args = ["report", subject.removeprefix("report-"), "--area", "17662", "-o", str(target)]
+        args = ["report", subject.removeprefix("report-"), "--area", "17662", "--year", "2026"]
     else:
-        target = folder / f"export.{format}"
-        args = ["export", subject, "--area", "17662", "--format", format, "-o", str(target)]
+        args = ["export", subject, "--area", "17662", "--format", format]
     # The command runs its own event loop: in a thread, beside this test's.
     result = await asyncio.to_thread(CliRunner().invoke, cli, args)
     assert result.exit_code == 0, result.output
-    return await asyncio.to_thread(written_file, folder, target.stem)
+    return await asyncio.to_thread(written_file, folder)
 
 
-def written_file(folder: Path, stem: str) -> tuple[str, bytes]:
-    """The one file the command wrote (CSV sheets: a ZIP, whatever ``-o`` said)."""
-    (written,) = [path for path in folder.iterdir() if path.stem == stem]
+def written_file(folder: Path) -> tuple[str, bytes]:
+    """The one file the command wrote."""
+    (written,) = list(folder.iterdir())
     return written.name, written.read_bytes()
 
 
@@ -171,7 +178,10 @@ async def test_every_export_is_made_and_opens(
     if channel == "chat":
         name, data = await by_chat(sqlite_database, subject, format)
     elif channel == "cli":
-        name, data = await by_command_line(sqlite_database, subject, format, tmp_path, monkeypatch)
+        folder = tmp_path / "files"
+        folder.mkdir()
+        name, data = await by_command_line(sqlite_database, subject, format, folder, monkeypatch)
     else:
         name, data = await by_web(sqlite_database, subject, format)
     assert opened(name, data) > 0
+    assert name == SAME_NAME.get((subject, format), name)
