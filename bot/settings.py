@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     commune_grades_deadline: str = Field("11-30", description="MM-DD: communes graded by")
     half_year_report_deadline: str = Field("06-14", description="MM-DD: the 6-month report")
     year_report_deadline: str = Field("12-14", description="MM-DD: the yearly report")
+    year_report_recipients: str = Field(
+        "",
+        description="'Nơi nhận' of the 6-month and yearly report drafts, separated by ';'"
+        " (default: the steering committee of the level above)",
+    )
     tip_escalate_hours: int = Field(
         24, ge=1, le=168, description="hours after which an unacknowledged tip goes to the admins"
     )
@@ -250,6 +255,15 @@ class Settings(BaseSettings):
             province_deadline_days=days,
             previous_month_days=self.report_previous_month_days,
             correction_hours=self.report_correction_hours,
+        )
+
+    @property
+    def report_recipients(self) -> tuple[str, ...]:
+        """The report drafts' recipients as the setting names them, in its order."""
+        return tuple(
+            name.strip().rstrip(";.")
+            for name in self.year_report_recipients.split(";")
+            if name.strip()
         )
 
     @property

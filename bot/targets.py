@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from conversations.calendar import ReportCalendar
 from conversations.targets import DEFAULT_TARGETS, TargetBook, YearCalendar
 
 if TYPE_CHECKING:
@@ -20,7 +21,15 @@ if TYPE_CHECKING:
 class YearSettings:
     book: TargetBook = DEFAULT_TARGETS
     calendar: YearCalendar = field(default_factory=YearCalendar)
+    # When each month's update is due: a report counts a month as missing only once it is.
+    reports: ReportCalendar = field(default_factory=ReportCalendar)
+    recipients: tuple[str, ...] = ()  # "Nơi nhận" of the report drafts, when the settings name it
 
     @classmethod
     def of(cls, settings: Settings) -> YearSettings:
-        return cls(settings.target_book, settings.year_calendar)
+        return cls(
+            settings.target_book,
+            settings.year_calendar,
+            settings.report_calendar,
+            settings.report_recipients,
+        )

@@ -253,14 +253,15 @@ def in_subtree(within: str) -> ColumnElement[bool]:
 
 async def iter_areas_of_kinds(
     sessions: Sessions, within: str, kinds: frozenset[str], *, page_size: int = 5000
-) -> AsyncIterator[tuple[str, str, int | None]]:
-    """(path, name, households as imported) of the subtree's places of ``kinds``, by path."""
-    statement = select(areas.c.path, areas.c.name, areas.c.households).where(
+) -> AsyncIterator[tuple[str, str, int | None, datetime]]:
+    """(path, name, households as imported, when it was added) of the subtree's places of
+    ``kinds``, by path."""
+    statement = select(areas.c.path, areas.c.name, areas.c.households, areas.c.created_at).where(
         in_subtree(within), areas.c.kind.in_(sorted(kinds))
     )
     async with aclosing(pages_by(sessions, statement, areas.c.path, page_size=page_size)) as rows:
         async for row in rows:
-            yield row[0], row[1], row[2]
+            yield row[0], row[1], row[2], row[3]
 
 
 async def iter_span_filings(

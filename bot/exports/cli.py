@@ -246,7 +246,10 @@ for _subject, _help in _HELP.items():
 @export_cli.command("year")
 def export_year(
     area: AreaOption,
-    year: Annotated[int | None, typer.Option(help="the year (default: this one)")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(help="the year (default: the one being assessed, last year until March)"),
+    ] = None,
     format: FormatOption = "xlsx",
     lang: LangOption = "vi",
     output: OutputOption = None,
@@ -254,6 +257,7 @@ def export_year(
     """The movement's year: the targets in force (a province's own where it set them) and
     every commune and area with its registration for the standard, recognition and grade."""
     _check(format, lang)
-    chosen = year or local_today(utcnow()).year
+    # By default the year being assessed: the previous one in January and February.
+    chosen = year or Settings().year_calendar.assessed_year(local_today(utcnow()))
     request_for = RequestFor(ExportSubject.YEAR, format, lang, periods=(f"{chosen:04d}",))
     _run_export(request_for, area, output)

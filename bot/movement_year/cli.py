@@ -145,7 +145,15 @@ def report(
     async def draft(session: AsyncSession) -> tuple[Place, bytes]:
         place = await _place(session, area)
         data = await write_report(
-            session, place, span, today, catalogues, book=year.book, calendar=year.calendar
+            session,
+            place,
+            span,
+            today,
+            catalogues,
+            book=year.book,
+            calendar=year.calendar,
+            reports=year.reports,
+            recipients=year.recipients,
         )
         await audit_operator(session, REPORT_DRAFTED, "report", area_id=place.id)
         return place, data

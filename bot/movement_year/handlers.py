@@ -123,6 +123,8 @@ async def make_report_draft(ctx: EffectContext, effect: MakeReportDraft) -> None
         ctx.catalogues,
         book=ctx.year.book,
         calendar=ctx.year.calendar,
+        reports=ctx.year.reports,
+        recipients=ctx.year.recipients,
     )
     await ctx.audit(REPORT_DRAFTED, subject_kind="report", area_id=place.id)
     caption = ctx.text(N_("year.report.ready"), place=place.full_name)

@@ -16,8 +16,9 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rows import same_session
+from conversations.calendar import period_of
 from conversations.exports import activity_window
-from conversations.localtime import end_of_day
+from conversations.localtime import end_of_day, local_today
 from conversations.movement_year import RegistrationView, SpanOfYear, Standing
 from conversations.movement_year.standing import AreaYear, CommuneYear, Filing, PlaceYear, judge
 from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place, commune_path
@@ -41,27 +42,30 @@ async def read_place_year(
     periods = span.periods(today) or span.periods()[:1]
     records = await year_records(session, place.path, span.year)
     sessions = same_session(session)
-    names: dict[str, tuple[str, int | None]] = {}
+    names: dict[str, tuple[str, int | None, str]] = {}
     async with aclosing(iter_areas_of_kinds(sessions, place.path, RESIDENTIAL)) as rows:
-        async for path, name, households in rows:
-            names[path] = (name, households)
+        async for path, name, households, added_at in rows:
+            names[path] = (name, households, period_of(local_today(added_at)))
     filings: dict[str, dict[str, Filing]] = {}
     async with aclosing(iter_span_filings(sessions, place.path, periods)) as filed:
         async for path, period, households, pledged, late in filed:
             if path in names:  # an update of a residential area, not of another kind
                 filings.setdefault(path, {})[period] = Filing(households, pledged, late)
     areas = []
-    for path, (name, households) in names.items():
+    for path, (name, households, added) in names.items():
         record = records.get(path)
+        filed = filings.get(path, {})
         areas.append(
             AreaYear(
                 name=name,
                 commune_path=commune_path(path),
                 households=households,
-                filings=filings.get(path, {}),
+                filings=filed,
                 registered=record is not None and record.households_registered is not None,
                 recognised=record.recognised if record else None,
                 grade=record.grade if record else None,
+                # An area added after the fact may have filed before it: it existed then.
+                since=min([added, *filed]),
             )
         )
     if place.kind == PROVINCE:

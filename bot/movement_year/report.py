@@ -29,12 +29,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.movement_year.chart import coverage_chart, render_png
 from bot.movement_year.reads import read_place_year
 from bot.rows import same_session
-from conversations.calendar import shown_period
+from conversations.calendar import ReportCalendar, shown_period
 from conversations.i18n import N_, Catalogues, shown_number
 from conversations.localtime import LOCAL_TIME, shown_date
 from conversations.movement_year import VERDICT_LABELS, SpanOfYear, Standing, Verdict
 from conversations.movement_year.describe import figure_text, span_title, threshold_text
-from conversations.movement_year.standing import PlaceYear, judge
+from conversations.movement_year.standing import AreaYear, PlaceYear, judge
 from conversations.places import PROVINCE, Place
 from conversations.targets import TargetBook, YearCalendar
 from conversations.tips.report import CATEGORIES
@@ -58,6 +58,30 @@ def report_file_name(place: Place, span: SpanOfYear) -> str:
 
 def local_start(day: date) -> datetime:
     return datetime.combine(day, time(), LOCAL_TIME).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class MonthsDue:
+    """Which months of the span an area owed an update on the draft's day: those it was in
+    the records for (``AreaYear.since``) and whose deadline has passed, or that it filed."""
+
+    periods: Sequence[str]
+    today: date
+    reports: ReportCalendar
+    path: str  # the place drafted: one province, one deadline day
+
+    def passed(self) -> list[str]:
+        """The span's months whose deadline has passed."""
+        return [p for p in self.periods if self.reports.is_late(p, self.path, self.today)]
+
+    def of(self, area: AreaYear) -> list[str]:
+        passed = set(self.passed())
+        return [
+            period
+            for period in self.periods
+            if period in area.filings
+            or (period in passed and (area.since is None or period >= area.since))
+        ]
 
 
 @dataclass
@@ -171,37 +195,50 @@ def _table(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequenc
     return table
 
 
+HEADER_WIDTHS = (Cm(6.5), Cm(9.5))  # the national title fits one line in the right column
+HEADER_SIZE = 12
+
+
 def _header(document: DocxDocument, place: Place, span: SpanOfYear, t: Translate) -> None:
-    """The national motto on the right, the unit on the left; number and date left blank."""
+    """Decree 30/2020/NĐ-CP's header: on the left the body the committee answers to (upright)
+    above the issuing committee (bold) and the number; on the right the national title (bold)
+    above the motto (bold, underlined) and the place and date (italic); number and date blank."""
     table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    for column, width in zip(table.columns, HEADER_WIDTHS, strict=True):
+        column.width = width  # the grid LibreOffice lays out by; Word reads the cells'
+        for cell in column.cells:
+            cell.width = width
     left, right = table.rows[0].cells
-    left.text = ""
     lines_left = [
-        (t(N_("year.doc.committee")), False),
-        (place.name.upper(), True),
+        (t(N_("year.doc.managing_body"), place=place.name.upper()), False),
+        (t(N_("year.doc.committee")), True),
         (t(N_("year.doc.number")), False),
     ]
     for index, (text, bold) in enumerate(lines_left):
         paragraph = left.paragraphs[0] if index == 0 else left.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(text).bold = bold
+        run = paragraph.add_run(text)
+        run.bold, run.font.size = bold, Pt(HEADER_SIZE)
     lines_right = [
-        (t(N_("year.doc.motto_state")), True, False, False),
-        (t(N_("year.doc.motto")), True, False, True),  # the motto is underlined
-        (t(N_("year.doc.date_line"), year=span.year), False, True, False),
+        (t(N_("year.doc.motto_state")), True, False, False, HEADER_SIZE),
+        (t(N_("year.doc.motto")), True, False, True, 13),  # the motto is underlined
+        (t(N_("year.doc.date_line"), year=span.year), False, True, False, 13),
     ]
-    for index, (text, bold, italic, underline) in enumerate(lines_right):
+    for index, (text, bold, italic, underline, size) in enumerate(lines_right):
         paragraph = right.paragraphs[0] if index == 0 else right.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(text)
         run.bold, run.italic, run.underline = bold, italic, underline
+        run.font.size = Pt(size)
 
 
 def _situation(
     document: DocxDocument,
     place_year: PlaceYear,
     standing: Standing,
-    periods: list[str],
+    due: MonthsDue,
+    records: YearActivity,
     t: Translate,
 ) -> None:
     _paragraph(document, t(N_("year.doc.section.situation")), bold=True)
@@ -212,30 +249,38 @@ def _situation(
             N_("year.doc.situation"),
             areas=standing.areas,
             households=shown_number(households, LOCALE),
-            months=len(periods),
+            months=len(due.passed()),
         ),
     )
     if place_year.kind == PROVINCE:
-        _filing_by_commune(document, place_year, periods, t)
+        _filing_by_commune(document, place_year, due, t)
     else:
-        _filing_by_area(document, place_year, periods, t)
-    never = [area.name for area in place_year.areas if not any(p in area.filings for p in periods)]
+        _filing_by_area(document, place_year, due, t)
+    never = [area.name for area in place_year.areas if due.of(area) and not area.filings]
     if never:
         names = ", ".join(never[:NAMES_LISTED])
         if len(never) > NAMES_LISTED:
             names += t(N_("year.and_more"), count=len(never) - NAMES_LISTED)
         _paragraph(document, t(N_("year.doc.never_filed"), names=names))
+    # What the leaders wrote as notable in their updates belongs to the situation, not to
+    # the events the movement organised.
+    if records.notable:
+        _paragraph(document, t(N_("year.doc.notable")))
+        for period, area, text in records.notable:
+            _paragraph(document, f"- {area} ({shown_period(period)}): {text}")
 
 
 def _filing_by_area(
-    document: DocxDocument, place_year: PlaceYear, periods: list[str], t: Translate
+    document: DocxDocument, place_year: PlaceYear, due: MonthsDue, t: Translate
 ) -> None:
-    """A commune's areas, each with the months it filed, late, and those it did not."""
+    """A commune's areas, each with the months it filed, late, and those it owed and did not
+    file (never a month before the area was in the records, nor one not yet due)."""
     rows = []
     for area in place_year.areas:
-        filed = [period for period in periods if period in area.filings]
+        owed = due.of(area)
+        filed = [period for period in owed if period in area.filings]
         late = sum(area.filings[period].late for period in filed)
-        missing = [shown_period(period) for period in periods if period not in area.filings]
+        missing = [shown_period(period) for period in owed if period not in area.filings]
         rows.append(
             [
                 area.name,
@@ -254,23 +299,25 @@ def _filing_by_area(
 
 
 def _filing_by_commune(
-    document: DocxDocument, place_year: PlaceYear, periods: list[str], t: Translate
+    document: DocxDocument, place_year: PlaceYear, due: MonthsDue, t: Translate
 ) -> None:
     """A province's communes (thousands of areas do not fit a page): areas, updates filed of
-    those due, late, and areas that filed none."""
+    those due, late, and areas that owed updates and filed none."""
     totals: dict[str, list[int]] = {}
     for area in place_year.areas:
-        filed = [period for period in periods if period in area.filings]
-        total = totals.setdefault(area.commune_path or "", [0, 0, 0, 0])
+        owed = due.of(area)
+        filed = [period for period in owed if period in area.filings]
+        total = totals.setdefault(area.commune_path or "", [0, 0, 0, 0, 0])
         total[0] += 1
         total[1] += len(filed)
         total[2] += sum(area.filings[period].late for period in filed)
-        total[3] += not filed
+        total[3] += bool(owed) and not filed
+        total[4] += len(owed)
     rows = [
         [
             commune.name,
             str(totals[commune.path][0]),
-            f"{totals[commune.path][1]}/{totals[commune.path][0] * len(periods)}",
+            f"{totals[commune.path][1]}/{totals[commune.path][4]}",
             str(totals[commune.path][2]),
             str(totals[commune.path][3]),
         ]
@@ -383,8 +430,6 @@ def _events(document: DocxDocument, records: YearActivity, t: Translate) -> None
             ],
             rows,
         )
-    for period, area, text in records.notable:
-        _paragraph(document, f"- {area} ({shown_period(period)}): {text}")
 
 
 def _tips(document: DocxDocument, records: YearActivity, t: Translate) -> None:
@@ -419,7 +464,7 @@ def _limitations(
     document: DocxDocument,
     standing: Standing,
     place_year: PlaceYear,
-    periods: list[str],
+    periods: Sequence[str],
     t: Translate,
 ) -> None:
     _paragraph(document, t(N_("year.doc.section.limitations")), bold=True)
@@ -447,11 +492,40 @@ def _proposals(document: DocxDocument, records: YearActivity, t: Translate) -> N
     _paragraph(document, t(N_("year.doc.clerk_adds")), italic=True)
 
 
-def _signature(document: DocxDocument, t: Translate) -> None:
+ABOVE_PROVINCE = N_("year.doc.recipient.ministry")
+
+
+def recipients(place: Place, configured: Sequence[str], t: Translate) -> list[str]:
+    """ "Nơi nhận" as Decree 30/2020/NĐ-CP lays it out for a report (no "Kính gửi", so no
+    "Như trên"): the recipients the settings name, else the steering committee of the level
+    above (a commune's province; above a province, the Ministry's movement department), then
+    the archive."""
+    if configured:
+        lines = [f"- {name};" for name in configured]
+    elif place.kind == PROVINCE or not place.parent_name:
+        lines = [t(ABOVE_PROVINCE)]
+    else:
+        lines = [t(N_("year.doc.recipient.steering"), place=lower_kind(place.parent_name))]
+    return [*lines, t(N_("year.doc.recipients_lines"))]
+
+
+def lower_kind(name: str) -> str:
+    """ "Tỉnh Nghệ An" → "tỉnh Nghệ An", as a name reads inside a sentence."""
+    for kind in ("Tỉnh ", "Thành phố "):
+        if name.startswith(kind):
+            return kind.lower() + name[len(kind) :]
+    return name
+
+
+def _signature(
+    document: DocxDocument, place: Place, configured: Sequence[str], t: Translate
+) -> None:
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
-    left.paragraphs[0].add_run(t(N_("year.doc.recipients"))).bold = True
-    left.add_paragraph(t(N_("year.doc.recipients_lines")))
+    run = left.paragraphs[0].add_run(t(N_("year.doc.recipients")))
+    run.bold, run.italic = True, True
+    for line in recipients(place, configured, t):
+        left.add_paragraph().add_run(line).font.size = Pt(11)
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     right.paragraphs[0].add_run(t(N_("year.doc.signer"))).bold = True
 
@@ -465,6 +539,8 @@ def build_document(
     records: YearActivity,
     png: bytes | None,
     t: Translate,
+    due: MonthsDue,
+    configured_recipients: Sequence[str] = (),
 ) -> bytes:
     document = Document()
     # A4 with the margins of Decree 30/2020/NĐ-CP on administrative documents.
@@ -485,14 +561,14 @@ def build_document(
     )
     _paragraph(document, t(N_("year.doc.as_of"), day=shown_date(today)), italic=True, centre=True)
     periods = span.periods(today)
-    _situation(document, place_year, standing, periods, t)
+    _situation(document, place_year, standing, due, records, t)
     _results(document, standing, png, t)
     _models(document, records, t)
     _events(document, records, t)
     _tips(document, records, t)
     _limitations(document, standing, place_year, periods, t)
     _proposals(document, records, t)
-    _signature(document, t)
+    _signature(document, place, configured_recipients, t)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
@@ -507,8 +583,11 @@ async def write_report(
     *,
     book: TargetBook,
     calendar: YearCalendar,
+    reports: ReportCalendar | None = None,
+    recipients: Sequence[str] = (),
 ) -> bytes:
-    """The DOCX draft of ``place``'s report of ``span``, as of ``today``."""
+    """The DOCX draft of ``place``'s report of ``span``, as of ``today``; ``reports``: when
+    the monthly updates are due; ``recipients``: its "Nơi nhận" (settings), if named."""
 
     def t(key: str, **params: object) -> str:
         return catalogues.text(LOCALE, key, **params)
@@ -519,6 +598,17 @@ async def write_report(
     png = (
         await asyncio.to_thread(render_png, coverage_chart(standing, t)) if standing.bars else None
     )
+    due = MonthsDue(span.periods(today), today, reports or ReportCalendar(), place.path)
     return await asyncio.to_thread(
-        build_document, place, span, today, place_year, standing, records, png, t
+        build_document,
+        place,
+        span,
+        today,
+        place_year,
+        standing,
+        records,
+        png,
+        t,
+        due,
+        recipients,
     )

@@ -64,6 +64,7 @@ class AreaYear:
     registered: bool = False
     recognised: bool | None = None
     grade: str | None = None
+    since: str | None = None  # the first period the area was in the records ("2026-06")
 
     def latest(self, periods: Sequence[str]) -> Filing | None:
         for period in reversed(periods):

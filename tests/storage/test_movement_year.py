@@ -53,7 +53,7 @@ async def test_every_place_and_filing_comes_once_in_order(
 
     places = [
         path
-        async for path, _, _ in iter_areas_of_kinds(
+        async for path, _, _, _ in iter_areas_of_kinds(
             database.transaction, "/40/", hamlets, page_size=page_size
         )
     ]

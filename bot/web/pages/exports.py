@@ -78,15 +78,22 @@ class ExportJob:
 
 
 def export_request(
-    subject: ExportSubject, format: str, place: Place, locale: str, period: str, today: date
+    subject: ExportSubject,
+    format: str,
+    place: Place,
+    locale: str,
+    period: str,
+    today: date,
+    year: int,
 ) -> ExportRequest:
     """What ``/export`` would make: the month shown by default
-    (``ReportCalendar.default_period``), this year of the movement, or the last 30 days."""
+    (``ReportCalendar.default_period``), the movement's ``year`` being assessed, or the last
+    30 days."""
     if subject is ExportSubject.REPORTS:
         return ExportRequest(subject, (place,), format=format, locale=locale, periods=(period,))
     if subject is ExportSubject.YEAR:
-        year = f"{today.year:04d}"
-        return ExportRequest(subject, (place,), format=format, locale=locale, periods=(year,))
+        periods = (f"{year:04d}",)
+        return ExportRequest(subject, (place,), format=format, locale=locale, periods=periods)
     return ExportRequest(
         subject,
         (place,),
@@ -149,6 +156,8 @@ class ExportPages:
             self.kit.locale_of(request, viewer),
             self.kit.options.report_calendar.default_period(today, place.path, latest),
             today,
+            # A year's review runs into the next (January, February), as /xuatfile's.
+            self.kit.options.year.calendar.assessed_year(today),
         )
         job = ExportJob(viewer.member.id, export, now)
         self.jobs[secrets.token_urlsafe(16)] = job

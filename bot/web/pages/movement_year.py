@@ -137,7 +137,7 @@ async def place_groups(session: AsyncSession, own: list[Place], shown: Place) ->
             async with aclosing(
                 iter_areas_of_kinds(same_session(session), place.path, RESIDENTIAL)
             ) as rows:
-                options += [(code_of(path), name) async for path, name, _households in rows]
+                options += [(code_of(path), name) async for path, name, *_ in rows]
         if is_inside(shown.path, place.path) and shown.code not in dict(options):
             options.append((shown.code, shown.full_name))
         groups.append(PlaceGroup(place.full_name, options))

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, update
 
-from storage._sql import monthly_reports, tips
+from storage._sql import areas, monthly_reports, tips
 from storage.database import Database
 from storage.movement_year import set_grade, set_recognition, set_registration
 from storage.people.roles import grant_role
@@ -77,12 +77,15 @@ GRADES = {
     "17662-005": "weak",
 }
 PROPOSAL = "Đề nghị lắp thêm camera ở ngã ba chợ."
+ADDED_AT = datetime(2025, 12, 1, tzinfo=UTC)
 
 
 async def seed_year(database: Database) -> dict[str, int]:
     """The year above; returns the areas' ids by code."""
     async with database.transaction() as session:
         ids = await insert_tree(session, TREE)
+        # Every place was in the records before the year began.
+        await session.execute(update(areas).values(created_at=ADDED_AT))
         for code, (households, pledged, months, late) in FILINGS.items():
             for month in months:
                 deadline = date(YEAR + (month == 12), month % 12 + 1, 5)
