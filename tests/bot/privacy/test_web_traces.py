@@ -22,13 +22,14 @@ async def test_the_morning_run_deletes_dead_links_and_sessions_and_keeps_open_on
     commune: Database,
 ) -> None:
     clock = Clock()
-    unused = await link_from_chat(commune, clock, OFFICER_A)
-    first = await link_from_chat(commune, clock, OFFICER_A)
-    second = await link_from_chat(commune, clock, OFFICER_A)
-    assert unused and first and second
+    # A member's new link revokes their unused ones: each is used before the next is asked.
     async with client(commune, clock) as leaving, client(commune, clock) as staying:
-        await log_in(leaving, first)
-        await log_in(staying, second)
+        first = await link_from_chat(commune, clock, OFFICER_A)
+        assert first and (await log_in(leaving, first)).status_code == 303
+        second = await link_from_chat(commune, clock, OFFICER_A)
+        assert second and (await log_in(staying, second)).status_code == 303
+        unused = await link_from_chat(commune, clock, OFFICER_A)
+        assert unused
         queue = await leaving.get("/web/tips")
         await leaving.post("/web/logout", data={"csrf": csrf_of(queue)})
         runs = mornings(commune, clock)

@@ -170,8 +170,10 @@ async def browser_signed_in(
     return opened
 
 
-async def scheduled_broadcast(database: Database, clock: Clock, text: str, *, days: int) -> int:
-    """A broadcast of Xã Đô Lương to go out ``days`` from now; its id."""
+async def scheduled_broadcast(
+    database: Database, clock: Clock, text: str, *, days: float = 0, hours: float = 0
+) -> int:
+    """A broadcast of Xã Đô Lương to go out ``days`` and ``hours`` from now; its id."""
     async with database.transaction() as session:
         area = await area_by_code(session, "17662")
         assert area is not None
@@ -179,6 +181,7 @@ async def scheduled_broadcast(database: Database, clock: Clock, text: str, *, da
             session,
             NewBroadcast(
                 None, area.id, {"area_ids": [area.id], "roles": [], "channels": []},
-                text, None, None, "scheduled", clock() + timedelta(days=days), None, clock(),
+                text, None, None, "scheduled", clock() + timedelta(days=days, hours=hours),
+                None, clock(),
             ),
         )  # fmt: skip

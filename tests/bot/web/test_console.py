@@ -11,7 +11,7 @@ import pytest
 from storage._sql import audit_log, outbox, tip_messages, tips
 from storage.database import Database
 from tests.bot.harness import NAME, Phone, at_menu, make_processor, rows
-from tests.bot.tips.harness import ELSEWHERE, OFFICER_A, new_tip
+from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip
 from tests.bot.web.harness import (
     client,
     csrf_of,
@@ -172,3 +172,24 @@ async def test_antq_roles_revoke_ends_the_members_sessions_at_once(
         revoked = await asyncio.to_thread(CliRunner().invoke, cli, ["roles", "revoke", str(role)])
         assert revoked.exit_code == 0, revoked.output
         assert await session_ended(sqlite_commune)
+
+
+async def test_a_new_link_revokes_the_members_earlier_unused_ones(commune: Database) -> None:
+    clock = Clock()
+    first = await link_from_chat(commune, clock, OFFICER_A)
+    clock.advance(minutes=2)
+    second = await link_from_chat(commune, clock, OFFICER_A)
+    assert first is not None and second is not None and first != second
+    async with client(commune, clock) as web:
+        assert (await web.get(f"/web/login/{first}")).status_code == 403
+        assert (await log_in(web, first)).status_code == 403
+        assert (await log_in(web, second)).status_code == 303
+
+
+async def test_a_new_link_leaves_other_members_links_alone(commune: Database) -> None:
+    clock = Clock()
+    officers = await link_from_chat(commune, clock, OFFICER_A)
+    await link_from_chat(commune, clock, ADMIN)
+    assert officers is not None
+    async with client(commune, clock) as web:
+        assert (await log_in(web, officers)).status_code == 303

@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from datetime import timedelta
+from types import SimpleNamespace
 
 import httpx
 from openpyxl import load_workbook
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from bot.web.app import build_web_app
 from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
 from bot.web.limits import AttemptLimiter
+from bot.web.rendering import Pages
 from conversations.tips.report import new_tip_code
 from storage._sql import broadcasts, tips
 from storage.areas import area_by_code
@@ -22,7 +24,14 @@ from storage.database import Database
 from storage.tips import NewAttachment
 from tests.bot.harness import SEALER, phone_at_menu, rows
 from tests.bot.tips.harness import ADMIN, ELSEWHERE, OFFICER_A, new_tip
-from tests.bot.web.harness import csrf_of, link_from_chat, log_in, signed_in, stored_tip
+from tests.bot.web.harness import (
+    csrf_of,
+    link_from_chat,
+    log_in,
+    scheduled_broadcast,
+    signed_in,
+    stored_tip,
+)
 from tests.conversations.harness import CATALOGUES, Clock, t
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.harness import wait_until
@@ -251,3 +260,47 @@ async def test_a_zalo_file_opens_at_its_own_address(commune: Database) -> None:
         opened = await web.get("/web/tips/Z7Q2M9XD/files/a0")
     assert opened.status_code == 303 and opened.headers["location"] == address
     assert opened.headers["referrer-policy"] == "no-referrer"
+
+
+async def test_a_broadcast_due_in_days_shows_days_left_not_a_minute(commune: Database) -> None:
+    clock = Clock()
+    await scheduled_broadcast(commune, clock, "Ngày hội toàn dân", days=18, hours=3)
+    await scheduled_broadcast(commune, clock, "Họp dân", hours=3)
+    async with signed_in(commune, clock, ADMIN) as web:
+        listed = await web.get("/web/broadcasts")
+    assert t("web.broadcasts.days", days=18, hours=3) in listed.text
+    assert t("web.broadcasts.hours", hours=3, minutes=0) in listed.text
+    assert t("web.broadcasts.minutes", minutes=1) not in listed.text
+
+
+async def test_the_exports_page_never_reloads_itself_and_offers_a_link_to_look_again() -> None:
+    working = SimpleNamespace(
+        name="antq-tips-17662.xlsx", failed=False, done=False, started_at=Clock()()
+    )
+    page = Pages(CATALOGUES).render(
+        "exports.html", "vi", viewer=None, csrf="", path="/web/exports", own=[],
+        jobs={"key": working}, working=True, subjects=[], formats=(), now=Clock()(),
+    )  # fmt: skip
+    html = page.body.decode()
+    assert 'http-equiv="refresh"' not in html
+    assert f'<a href="/web/exports" class="refresh">{t("web.exports.refresh")}</a>' in html
+
+
+def headings(page: httpx.Response) -> list[str]:
+    """The text of every column heading of the page (hidden text included)."""
+    found = re.findall(r"<th[^>]*>(.*?)</th>", page.text, re.S)
+    return [re.sub(r"<[^>]+>", "", heading).strip() for heading in found]
+
+
+async def test_every_table_column_has_a_heading(commune: Database) -> None:
+    clock = Clock()
+    code = await new_tip(commune, clock)
+    await scheduled_broadcast(commune, clock, "Họp dân", days=1)
+    pages = ("/web/tips", f"/web/tips/{code}", "/web/compliance", "/web/broadcasts")
+    async with signed_in(commune, clock, ADMIN) as web:
+        for path in (*pages, "/web/exports"):
+            page = await web.get(path)
+            assert page.status_code == 200, path
+            assert all(headings(page)), (path, headings(page))
+        broadcasts_page = await web.get("/web/broadcasts")
+    assert t("web.broadcasts.actions") in headings(broadcasts_page)
