@@ -4,6 +4,7 @@ members with roles, and the command line."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -79,7 +80,9 @@ class Phone:
         return "\n".join(lines)
 
     def asked(self, key: str) -> bool:
-        return t(key) in self.replies[-1].text
+        """The last reply asks ``key`` (with the settings filling its ``{slots}``, if any)."""
+        parts = [part for part in re.split(r"\{\w+\}", t(key)) if part]
+        return all(part in self.replies[-1].text for part in parts)
 
 
 @asynccontextmanager

@@ -98,6 +98,13 @@ VIETNAMESE_COMMANDS = {
     "danhdau": "important",
     "bosung": "add",
     "hoi": "ask",
+    "quyenriengtu": "privacy",
+    "dongy": "consent",
+    "rutdongy": "withdraw",
+    "dulieucuatoi": "mydata",
+    "xoadulieu": "erase",
+    "tinbao": "tip",
+    "vaitro": "roles",
 }
 # "/word" not inside another word ("xã/phường" is no command).
 _COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")

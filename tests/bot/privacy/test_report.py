@@ -64,6 +64,8 @@ def test_the_report_shows_periods_erased_and_due(antq: CommandLine) -> None:
     ran_at = antq.on_database(_history)
     result = antq("privacy", "report")
     assert result.exit_code == 0, result.output
+    # Thread messages are kept and on the schedule: no line says the system does not keep them.
+    assert "chưa lưu" not in result.output and "retention.report" not in result.output
     report = blocks(result.output)
     assert result.output.startswith(t("retention.report.title"))
 

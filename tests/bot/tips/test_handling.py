@@ -177,6 +177,11 @@ async def test_a_rejection_needs_a_reason_and_closes_the_tip(commune: Database) 
     assert steps == ["taken", "spam"]
     told = await notices_to_chat(commune, "77")
     assert told[-1] == t("inbox.sender.spam", code=format_tip_code(code))
+    # Refused by nobody (art. 145): reviewed, and told where such matters and complaints go.
+    assert told[-1].startswith(f"Tin báo {format_tip_code(code)} đã được xem xét")
+    assert "Ủy ban nhân dân xã/phường" in told[-1]
+    assert "tố cáo hành vi vi phạm của cán bộ, công chức" in told[-1]
+    assert "không được xử lý" not in told[-1]
     await officer.send(text=f"/xuly {code}")
     assert (
         t(

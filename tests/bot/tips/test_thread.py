@@ -36,6 +36,11 @@ from tests.bot.tips.harness import (
 )
 from tests.conversations.harness import CATALOGUES, Clock, t
 
+NO_OBLIGATION = (
+    "Anh/chị không có nghĩa vụ phải trả lời. Công an không bao giờ yêu cầu chuyển tiền, cung cấp"
+    " mã OTP, mật khẩu hay gọi video."
+)
+
 
 async def tipster(database: Database, clock: Clock) -> Phone:
     """The anonymous sender of the tip (user 77, as ``new_tip`` files it)."""
@@ -122,6 +127,9 @@ async def test_a_question_goes_on_the_sealed_route_only_and_the_thread_reads_wit
     assert await outbox_sender.deliver_due() >= 1
     expected = t("asking.to_tipster", code=format_tip_code(code), question="Xe thường đỗ ở đâu?")
     assert expected in transport.sent["77"]
+    # A question arriving unprompted is what scammers imitate: it ends saying so.
+    (delivered,) = [text for text in transport.sent["77"] if "Xe thường đỗ ở đâu?" in text]
+    assert delivered.endswith(NO_OBLIGATION)
 
     clock.advance(minutes=3)
     await add(await tipster(commune, clock), code, "Trước cổng chợ")
@@ -352,6 +360,8 @@ async def test_a_location_and_an_officers_photos_travel_with_the_thread(commune:
     assert photo["params"] == {"photo": "AgACAgUAAxkBAAIBofficer_photo"}
     assert photo["sealed_route"] is not None and photo["member_id"] is None
     assert t("asking.photo_caption", code=format_tip_code(code), number=1, count=1) == photo["text"]
+    (question,) = [row for row in await rows(commune, outbox) if "Có phải chiếc xe" in row["text"]]
+    assert question["text"].endswith(NO_OBLIGATION)
 
     phone = await tipster(commune, clock)
     await phone.send(text=f"/bosung {code}")

@@ -19,6 +19,7 @@ from bot.delivery.sender import OutboxSender
 from bot.settings import Settings
 from bot.tips.delivery import thread_messages_finished
 from conversations.fields import format_tip_code
+from conversations.tips import KEPT_AFTER_CLOSING_DAYS
 from storage.areas import insert_areas
 from storage.database import Database
 from storage.tips import list_tips
@@ -88,7 +89,7 @@ async def test_a_three_message_exchange_on_telegram_across_a_restart(
     # The bot stops here and starts again: the question's buttons still work.
     async with polling_bot(database, server):
         tipster.taps(asked, "asking.button.reply")
-        await tipster.reads("answering.ask_text")
+        await tipster.reads("answering.ask_text", days=KEPT_AFTER_CLOSING_DAYS)
         tipster.says(ANSWER)
         await tipster.reads("answering.sent", code=code)
         tipster.says(f"/bosung {code}")
@@ -138,7 +139,9 @@ async def test_a_three_message_exchange_in_the_console_across_a_restart(
     async with console_chat(app, tipster):
         question = t("asking.to_tipster", code=code, question=QUESTION)
         await tipster.reads(question.replace("\n", "\n   "))
-        await tipster.answers(f"/traloi {code}", t("answering.ask_text"))
+        await tipster.answers(
+            f"/traloi {code}", t("answering.ask_text", days=KEPT_AFTER_CLOSING_DAYS)
+        )
         await tipster.answers(ANSWER, t("answering.sent", code=code))
         await tipster.answers(f"/bosung {code}", t("addition.ask_text"))
         await tipster.answers("bỏ qua", t("addition.ask_attachments"))
@@ -200,7 +203,9 @@ async def test_a_three_message_exchange_on_zalo(database: Database) -> None:
             await zalo.server.wait_for(lambda: question in zalo.server.sent_texts(ZALO_USER))
         finally:
             await close()
-        await user.say(f"/traloi {code}", expect=t("answering.ask_text"))
+        await user.say(
+            f"/traloi {code}", expect=t("answering.ask_text", days=KEPT_AFTER_CLOSING_DAYS)
+        )
         await user.say(ANSWER, expect=t("menu.prompt"))
         assert t("answering.sent", code=code) in user.text
         photo = zalo.server.image_event(ZALO_USER, photo=ZALO_PHOTO, display_name=ZALO_NAME)
