@@ -39,6 +39,8 @@ TO_THE_DAY: tuple[tuple[str, str, str], ...] = (
     ("invitations", "used_at", "true"),
     ("code_attempts", "updated_at", "true"),
     ("member_preferences", "updated_at", "true"),
+    ("event_participants", "registered_at", "true"),
+    ("event_participants", "cancelled_at", "true"),
 )
 
 
