@@ -197,6 +197,7 @@ class MessageProcessor:
             platform_user_id=message.user_id,
             chat_id=message.chat_id,
             display_name=message.display_name,
+            now=now,
         )
         order = update_order(message)
         late = order is not None and not await advance_update_order(

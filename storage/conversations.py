@@ -88,15 +88,19 @@ async def load_member_and_conversation(
     platform_user_id: str,
     chat_id: str,
     display_name: str | None,
+    now: datetime | None = None,
 ) -> tuple[MemberRecord, ConversationRecord | None]:
-    """Hot path: identity, member and conversation in one SELECT (creates a new member)."""
+    """Hot path: identity, member and conversation in one SELECT (creates a new member);
+    ``now`` dates what is written (to the day)."""
     row = (
         await session.execute(
             _load_both, {"channel": channel, "platform_user_id": platform_user_id}
         )
     ).one_or_none()
     if row is not None:
-        member = await refresh_identity(session, row, chat_id=chat_id, display_name=display_name)
+        member = await refresh_identity(
+            session, row, chat_id=chat_id, display_name=display_name, now=now
+        )
         return member, _record(row)
     member = await create_member(
         session,
@@ -104,6 +108,7 @@ async def load_member_and_conversation(
         platform_user_id=platform_user_id,
         chat_id=chat_id,
         display_name=display_name,
+        now=now,
     )
     # A concurrent first message may have won the race and saved a conversation already.
     return member, await load_conversation(session, member.id)

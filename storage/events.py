@@ -256,7 +256,9 @@ async def withdraw_queued_messages(
 
 
 async def register(session: AsyncSession, event_id: int, member_id: int, *, now: datetime) -> bool:
-    """Register the member (again); False when they already were."""
+    """Register the member (again); False when they already were. Kept to the day, as every
+    time on a row that names a person (``day_stamp``)."""
+    now = day_stamp(now)
     changed = await session.execute(
         update(event_participants)
         .where(
@@ -283,7 +285,8 @@ async def register(session: AsyncSession, event_id: int, member_id: int, *, now:
 async def cancel_registration(
     session: AsyncSession, event_id: int, member_id: int, *, now: datetime
 ) -> bool:
-    """Cancel the member's registration; False when there was none in force."""
+    """Cancel the member's registration (kept to the day); False when there was none in force."""
+    now = day_stamp(now)
     changed = await session.execute(
         update(event_participants)
         .where(

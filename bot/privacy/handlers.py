@@ -12,7 +12,7 @@ from bot.privacy.erasure import erase_person
 from conversations.effects import Effect
 from conversations.fields import format_tip_code, shown_phone
 from conversations.i18n import N_, Catalogues
-from conversations.localtime import shown
+from conversations.localtime import shown, shown_date
 from conversations.policy import ROLE_LABELS, Role
 from conversations.privacy import ConsentDecision, EraseMe, RecordConsent, SendMyData
 from conversations.replies import Document, Text
@@ -45,6 +45,14 @@ def _when(value: str | None, texts: Catalogues, locale: str) -> str:
     return shown(datetime.fromisoformat(value))
 
 
+def _day(value: str | None, texts: Catalogues, locale: str) -> str:
+    """A time kept to the day (``storage.tables.day_stamp``: a row that names a person keeps
+    no finer one) as the date it stands for, never as a time of day it does not know."""
+    if value is None:
+        return texts.text(locale, N_("privacy.my_data.nothing"))
+    return shown_date(datetime.fromisoformat(value).date())
+
+
 def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
     """The member's data as lines a person reads on a phone."""
 
@@ -59,7 +67,7 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
             name=data["display_name"] or nothing,
             language=data["locale"] or nothing,
             home=data["home_place"] or nothing,
-            created=_when(data["created_at"], texts, locale),
+            created=_day(data["created_at"], texts, locale),
         ),
     ]
     for identity in data["identities"]:
@@ -68,13 +76,13 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
                 N_("privacy.my_data.identity"),
                 channel=identity["channel"],
                 platform_user_id=identity["platform_user_id"],
-                created=_when(identity["created_at"], texts, locale),
+                created=_day(identity["created_at"], texts, locale),
             )
         )
     for role in data["roles"]:
         revoked = role["revoked_at"]
         until = (
-            t(N_("privacy.my_data.role_revoked"), revoked=_when(revoked, texts, locale))
+            t(N_("privacy.my_data.role_revoked"), revoked=_day(revoked, texts, locale))
             if revoked
             else ""
         )
@@ -83,7 +91,7 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
                 N_("privacy.my_data.role"),
                 role=t(ROLE_LABELS[Role(role["role"])]),
                 place=role["place"],
-                granted=_when(role["granted_at"], texts, locale),
+                granted=_day(role["granted_at"], texts, locale),
                 revoked=until,
             )
         )
@@ -124,7 +132,7 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
                 N_("privacy.my_data.consent"),
                 decision=t(DECISION_LABELS[ConsentDecision(decision["decision"])]),
                 version=decision["notice_version"],
-                at=_when(decision["at"], texts, locale),
+                at=_day(decision["at"], texts, locale),
             )
         )
     for web in data["web_sessions"]:

@@ -137,13 +137,14 @@ async def create_member(
     platform_user_id: str,
     chat_id: str,
     display_name: str | None,
+    now: datetime | None = None,
 ) -> MemberRecord:
     """Create a member and its identity; if a concurrent message created them first, read those.
 
     The inserts run in a SAVEPOINT so a unique violation leaves the caller's transaction usable.
     The display name is not kept yet: a new member has not agreed to the privacy notice.
     """
-    now = _today()
+    now = _today(now)
     try:
         async with session.begin_nested():
             member_id = (
@@ -177,7 +178,9 @@ async def create_member(
         ).one_or_none()
         if row is None:
             raise
-        return await refresh_identity(session, row, chat_id=chat_id, display_name=display_name)
+        return await refresh_identity(
+            session, row, chat_id=chat_id, display_name=display_name, now=now
+        )
     return MemberRecord(
         id=member_id,
         locale=None,

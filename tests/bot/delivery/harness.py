@@ -70,9 +70,11 @@ def sender(
     *,
     channel: str = "telegram",
     limits: ChannelLimits = UNLIMITED,
+    limiter: RateLimiter | None = None,
     **options: object,
 ) -> OutboxSender:
-    limiter = RateLimiter(limits, clock=clock.monotonic, sleep=clock.sleep)
+    """An outbox sender on ``clock``, by default with a limiter of ``limits`` on it too."""
+    limiter = limiter or RateLimiter(limits, clock=clock.monotonic, sleep=clock.sleep)
     options.setdefault("retry", replace(OUTBOX_RETRY, attempts=3, first_delay=10.0))
     return OutboxSender(
         database,

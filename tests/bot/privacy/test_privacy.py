@@ -34,6 +34,7 @@ from tests.bot.harness import (
 from tests.conversations.harness import ANONYMOUS_PATH, CONTACT_PATH, t
 
 PHONE_TYPED, PHONE_STORED = "0912 345 678", "+84912345678"
+DAY = "23/11/2026"  # the day of the harness's clock
 
 
 async def _seeded(database: Database) -> Phone:
@@ -88,6 +89,17 @@ async def test_my_data_lists_what_is_held_as_a_message_and_a_json_file(database:
     assert t("privacy.decision.given") in phone.text
     on = t("privacy.my_data.on")
     assert t("privacy.my_data.preferences", reminders=on, campaigns=on) in phone.text
+    # Times on the person's own rows are kept to the day, and shown as the day.
+    given, version = t("privacy.decision.given"), NOTICE_VERSION
+    assert t("privacy.my_data.consent", decision=given, version=version, at=DAY) in phone.text
+    seen = t(
+        "privacy.my_data.identity",
+        channel="telegram",
+        platform_user_id=USER_ID,
+        created=DAY,
+        last_seen=DAY,
+    )
+    assert seen in phone.text
     (file,) = [reply for reply in phone.replies if isinstance(reply, Document)]
     data = json.loads(file.data)
     assert data["display_name"] == NAME

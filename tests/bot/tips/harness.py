@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.delivery.limits import RateLimiter
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transports import Transport
 from bot.tips.delivery import thread_messages_finished
@@ -91,12 +92,15 @@ async def ask(officer: Phone, code: str, question: str) -> None:
     await officer.send(text="xong")  # no photos
 
 
-def thread_sender(database: Database, clock: Clock, transport: Transport) -> OutboxSender:
+def thread_sender(
+    database: Database, clock: Clock, transport: Transport, limiter: RateLimiter | None = None
+) -> OutboxSender:
     """The outbox sender as ``antq run`` wires it: it opens sealed routes and tells the thread."""
     return sender(
         database,
         transport,
         FakeClock(clock.now),
+        limiter=limiter,
         open_route=lambda sealed: SEALER.open_route(sealed)[1],
         on_finished=thread_messages_finished,
     )
