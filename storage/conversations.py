@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.base import Executable
 
 from storage._sql import conversations, dialect_name, identities, labelled, members
 from storage.errors import ConcurrentUpdate
@@ -25,6 +26,7 @@ from storage.people.members import (
 __all__ = [
     "ConcurrentUpdate",
     "ConversationRecord",
+    "conversation_update",
     "load_conversation",
     "load_member_and_conversation",
     "save_conversation",
@@ -108,6 +110,33 @@ async def load_member_and_conversation(
     return member, await load_conversation(session, member.id)
 
 
+def _saved(
+    *, flow: str | None, step: str | None, data: dict[str, Any], version: int, now: datetime
+) -> dict[str, Any]:
+    """The columns a save writes: the one place their values (the time included) are made."""
+    return {"flow": flow, "step": step, "data": data, "version": version, "updated_at": now}
+
+
+def conversation_update(
+    member_id: int,
+    *,
+    flow: str | None,
+    step: str | None,
+    data: dict[str, Any],
+    expected_version: int,
+    now: datetime,
+) -> tuple[Executable, dict[str, Any]]:
+    """The statement (and its parameters) that saves a conversation loaded at
+    ``expected_version``, for ``storage._sql.run_together``; it changes one row, or none when
+    another message saved first (then raise ``ConcurrentUpdate``, see ``save_conversation``)."""
+    values = _saved(flow=flow, step=step, data=data, version=expected_version + 1, now=now)
+    return _update_if_unchanged, {
+        "member_id_": member_id,
+        "expected_version": expected_version,
+        **values,
+    }
+
+
 async def save_conversation(
     session: AsyncSession,
     member_id: int,
@@ -126,22 +155,13 @@ async def save_conversation(
     """
     if expected_version is None:
         return await _insert(session, member_id, flow=flow, step=step, data=data, now=now)
-    new_version = expected_version + 1
-    result = await session.execute(
-        _update_if_unchanged,
-        {
-            "member_id_": member_id,
-            "expected_version": expected_version,
-            "flow": flow,
-            "step": step,
-            "data": data,
-            "version": new_version,
-            "updated_at": now,
-        },
+    statement, parameters = conversation_update(
+        member_id, flow=flow, step=step, data=data, expected_version=expected_version, now=now
     )
+    result = await session.execute(statement, parameters)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ConcurrentUpdate(f"conversation of member {member_id} changed meanwhile")
-    return new_version
+    return expected_version + 1
 
 
 async def _insert(
@@ -153,14 +173,7 @@ async def _insert(
     data: dict[str, Any],
     now: datetime,
 ) -> int:
-    values = {
-        "member_id": member_id,
-        "flow": flow,
-        "step": step,
-        "data": data,
-        "version": 1,
-        "updated_at": now,
-    }
+    values = {"member_id": member_id, **_saved(flow=flow, step=step, data=data, version=1, now=now)}
     dialect = dialect_name(session)
     if dialect in ("sqlite", "postgresql"):
         # ON CONFLICT DO NOTHING: one statement and no savepoint on the hot path.
