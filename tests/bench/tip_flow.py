@@ -25,8 +25,10 @@ is stored; the count of rows in ``tips`` is checked after each phase.
 
 The statements per message are counted over the saturated phase (every statement the
 database engine runs, with SQLAlchemy's ``before_cursor_execute`` event, plus those the hot
-path sends to the driver itself, ``storage.hot_path.STATEMENTS``). With the floors measured
-before (``tests.bench.floors``), the saturated rate is also printed as a ratio to floor-raw.
+path sends to the driver itself, ``storage._sql.statements_past_sqlalchemy``), and so is the
+CPU per message. With the floors measured before (``tests.bench.floors``), the saturated rate
+is also printed as a ratio to floor-raw's, and floor-raw's CPU per message as a ratio to the
+tip flow's (steadier than rates on a machine others load too).
 
 Settings (environment): ANTQ_BENCH_USERS (200), ANTQ_BENCH_RATE (500 msg/s offered in the
 paced phase), ANTQ_BENCH_SECONDS (10, the measured window of each phase).
@@ -52,6 +54,7 @@ from bot.sealing import Sealer
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
 from conversations.replies import AskLocation, Choices, Inbound, Location, MediaItem, Reply
+from storage._sql import statements_past_sqlalchemy
 from storage.database import Database
 from tests.bench.answering import (
     OPENING,
@@ -272,11 +275,7 @@ class StatementCounter:
 
 def _driver_statements() -> int:
     """Statements the hot path sent to the driver without SQLAlchemy (if it does)."""
-    try:
-        from storage import hot_path
-    except ImportError:
-        return 0
-    return int(getattr(hot_path, "STATEMENTS", [0])[0])
+    return statements_past_sqlalchemy[0]
 
 
 async def _run_phases(
@@ -293,8 +292,10 @@ async def _run_phases(
     tips = await _checked(database, warm_up, tips, "warm-up", benchmark)
 
     driver_before = _driver_statements()
+    cpu_before = time.process_time()
     with StatementCounter(database) as counter:
         saturated = await runner.phase("sat", slots=settings.users, stop_after=window_end)
+    cpu_ms = (time.process_time() - cpu_before) * 1000.0 / max(len(saturated.ends), 1)
     statements = counter.count + _driver_statements() - driver_before
     tips = await _checked(database, saturated, tips, "saturated", benchmark)
     saturated_rate, latencies = saturated.window(settings.ramp, window_end)
@@ -303,6 +304,7 @@ async def _run_phases(
     report.figure(name, "messages/s", saturated_rate, "msg/s")
     report.figure(name, "p50-saturated", percentile(latencies, 0.50), "ms")
     report.figure(name, "p99-saturated", percentile(latencies, 0.99), "ms")
+    report.figure(name, "cpu-per-message", cpu_ms, "ms")
     report.figure(
         benchmark, "statements-per-message", statements / max(len(saturated.ends), 1), "", digits=2
     )
@@ -312,6 +314,12 @@ async def _run_phases(
     if floor:
         ratio = saturated_rate / floor
         report.figure(name, "ratio-to-floor-raw", ratio, "x", digits=2)
+        # CPU per message is steadier than a rate on a machine others load too.
+        floor_cpu = report.values.get((floor_name, "cpu-per-message"))
+        if floor_cpu:
+            report.figure(
+                name, "cpu-ratio-floor-raw-to-tip-flow", floor_cpu / cpu_ms, "x", digits=2
+            )
         core = report.values.get(
             ("floor-core-" + benchmark.removeprefix("tip-flow-"), "messages/s")
         )
