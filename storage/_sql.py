@@ -267,8 +267,8 @@ statements_past_sqlalchemy = [0]
 
 @dataclass(frozen=True, slots=True)
 class TripOutcome:
-    """What one statement of ``run_together`` did: rows changed, and the rows it returned as
-    the driver gives them (no type conversion: ids and counts)."""
+    """What one statement of ``run_together`` did: rows changed, and the rows it returned
+    (plain tuples, in the order of the statement's columns, converted as SQLAlchemy would)."""
 
     rowcount: int
     rows: Sequence[tuple[Any, ...]]
@@ -281,6 +281,8 @@ class _DriverSQL:
     names: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]
     compiled: Compiled
+    # How each column of a returned row is converted (JSON, UTC times, booleans).
+    results: tuple[Callable[[Any], Any] | None, ...]
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         full = self.compiled.construct_params(dict(values))
@@ -288,6 +290,17 @@ class _DriverSQL:
             full[name] if process is None else process(full[name])
             for name, process in zip(self.names, self.processors, strict=True)
         )
+
+    def rows(self, rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+        if not any(self.results):
+            return [tuple(row) for row in rows]
+        return [
+            tuple(
+                value if process is None or value is None else process(value)
+                for value, process in zip(row, self.results, strict=True)
+            )
+            for row in rows
+        ]
 
 
 _driver_sql: dict[tuple[int, tuple[str, ...]], _DriverSQL] = {}
@@ -307,7 +320,11 @@ def _compiled_for_driver(
     processors = tuple(
         compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     )
-    made = _DriverSQL(statement, str(compiled), names, processors, compiled)
+    columns = getattr(statement, "exported_columns", ())
+    results = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+    )
+    made = _DriverSQL(statement, str(compiled), names, processors, compiled, results)
     _driver_sql[key] = made
     return made
 
@@ -347,10 +364,16 @@ async def run_together(
             rows = [tuple(row) for row in result.all()] if result.returns_rows else []
             outcomes.append(TripOutcome(result.rowcount, rows))  # type: ignore[attr-defined]
         return outcomes
-    prepared = []
-    for statement, values in steps:
-        sql = _compiled_for_driver(statement, connection.dialect, tuple(values))
-        prepared.append((sql.sql, sql.parameters(values)))
+    compiled = [
+        _compiled_for_driver(statement, connection.dialect, tuple(values))
+        for statement, values in steps
+    ]
+    prepared = [
+        (sql.sql, sql.parameters(values)) for sql, (_, values) in zip(compiled, steps, strict=True)
+    ]
     statements_past_sqlalchemy[0] += len(prepared)
     done = await run(_statements_on_thread, prepared)
-    return [TripOutcome(rowcount, rows) for rowcount, rows in done]
+    return [
+        TripOutcome(rowcount, sql.rows(rows))
+        for sql, (rowcount, rows) in zip(compiled, done, strict=True)
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.base import Executable
 
-from storage._sql import conversations, dialect_name, identities, labelled, members
+from storage._sql import conversations, dialect_name, identities, labelled, members, run_together
 from storage.errors import ConcurrentUpdate
 from storage.people.members import (
     IDENTITY_COLUMNS,
@@ -65,11 +66,15 @@ _update_if_unchanged = update(conversations).where(
 )
 
 
-def _record(row: Row[Any]) -> ConversationRecord | None:
+# A row of ``_load_both`` by its labels, as ``run_together`` returns it (a tuple).
+_LOADED_LABELS = [column.key for column in _load_both.selected_columns]
+_LoadedRow = namedtuple("_LoadedRow", _LOADED_LABELS)  # type: ignore[misc]
+
+
+def _record(row: Row[Any] | _LoadedRow) -> ConversationRecord | None:
     if row.conversation_version is None:
         return None
-    values = row._mapping
-    return ConversationRecord(*(values[label] for label in _CONVERSATION_LABELS))
+    return ConversationRecord(*(getattr(row, label) for label in _CONVERSATION_LABELS))
 
 
 async def load_conversation(session: AsyncSession, member_id: int) -> ConversationRecord | None:
@@ -91,12 +96,12 @@ async def load_member_and_conversation(
     display_name: str | None,
 ) -> tuple[MemberRecord, ConversationRecord | None]:
     """Hot path: identity, member and conversation in one SELECT (creates a new member)."""
-    row = (
-        await session.execute(
-            _load_both, {"channel": channel, "platform_user_id": platform_user_id}
-        )
-    ).one_or_none()
-    if row is not None:
+    # Past the session's execution layer: on SQLite one trip, no compile or result machinery.
+    (loaded,) = await run_together(
+        session, [(_load_both, {"channel": channel, "platform_user_id": platform_user_id})]
+    )
+    if loaded.rows:
+        row = _LoadedRow(*loaded.rows[0])
         member = await refresh_identity(session, row, chat_id=chat_id, display_name=display_name)
         return member, _record(row)
     member = await create_member(
