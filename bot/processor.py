@@ -15,8 +15,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.base import Executable
 
 from bot.effect_context import EffectContext
 from bot.effects import EFFECT_HANDLERS, require_handlers
@@ -35,7 +37,11 @@ from conversations.localtime import utcnow
 from conversations.ports import Member, SavedConversation
 from conversations.privacy import EraseMe
 from conversations.replies import Choices, Inbound, Reply, Text, printable
-from storage.conversations import load_member_and_conversation, save_conversation
+from storage.conversations import (
+    conversation_update,
+    load_member_and_conversation,
+    save_conversation,
+)
 from storage.database import Database
 from storage.errors import Conflict, is_transient
 from storage.group_commit import GroupCommit
@@ -247,19 +253,33 @@ class MessageProcessor:
             saved.step,
             saved.data,
         )
-        if not (opening and unchanged):
+        save = not (opening and unchanged)
+        expected_version = conversation.version if conversation else None
+        replies = with_effect_replies(outcome.replies, effect_replies)
+        if save and (expected_version is None or not replies):
             await save_conversation(
                 session,
                 member.id,
                 flow=state.flow,
                 step=state.step,
                 data=state.data,
-                expected_version=conversation.version if conversation else None,
+                expected_version=expected_version,
                 now=now,
             )
-        replies = with_effect_replies(outcome.replies, effect_replies)
+            save = False
         if not replies:
             return self._unstored(message)
+        saving = None
+        if save and expected_version is not None:
+            # The usual message: the state saved in the same trip as its replies.
+            saving = conversation_update(
+                member.id,
+                flow=state.flow,
+                step=state.step,
+                data=state.data,
+                expected_version=expected_version,
+                now=now,
+            )
         return await self._stored(
             session,
             message,
@@ -270,6 +290,7 @@ class MessageProcessor:
             removal_owed=row.reply_keyboard,
             screen=screen,
             stale_tap=outcome.stale_tap,
+            saving=saving,
         )
 
     async def _stored(
@@ -284,12 +305,14 @@ class MessageProcessor:
         removal_owed: bool,
         screen: ScreenRule,
         stale_tap: bool = False,
+        saving: tuple[Executable, dict[str, Any]] | None = None,
     ) -> Batch:
         """``replies`` stored in the message's transaction, as the batch to send after it.
 
         ``removal_owed``: the chat shows a reply keyboard before them (as the identity
         remembers it); the identity keeps what the chat shows once they went, by the channel's
-        ``screen`` rule, for the next batch."""
+        ``screen`` rule, for the next batch. ``saving``: the conversation's save, written with
+        them (``storage.conversations.conversation_update``)."""
         batch_id = await store_replies(
             session,
             identity_id=identity_id,
@@ -300,6 +323,7 @@ class MessageProcessor:
             now=now,
             removal_owed=removal_owed,
             reply_keyboard=screen(removal_owed, replies),
+            saving=saving,
         )
         return Batch(
             batch_id,

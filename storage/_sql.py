@@ -1,5 +1,6 @@
 """Small SQL helpers shared by the repositories: Core tables, the subtree test and a place's
-ancestors, a place's columns, claiming due rows, reading page by page, dialect checks."""
+ancestors, a place's columns, claiming due rows, reading page by page, dialect checks, and the
+hot path's writes in one trip to SQLite's thread (``run_together``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from dataclasses import KW_ONLY, dataclass, fields
 from typing import Any
 
 from sqlalchemy import ColumnElement, Join, Row, Select, Table, and_, insert, or_, select, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.compiler import Compiled
 
 from storage.tables import (
     Area,
@@ -252,3 +256,124 @@ async def pages_by(
 
     async for row in pages(sessions, page, page_size):
         yield row
+
+
+# --- the hot path's writes, one trip to SQLite's thread ----------------------------------------
+
+# Statements the hot path sent to the driver past SQLAlchemy's execution (the bench counts them
+# beside those SQLAlchemy's events see).
+statements_past_sqlalchemy = [0]
+
+
+@dataclass(frozen=True, slots=True)
+class TripOutcome:
+    """What one statement of ``run_together`` did: rows changed, and the rows it returned
+    (plain tuples, in the order of the statement's columns, converted as SQLAlchemy would)."""
+
+    rowcount: int
+    rows: Sequence[tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _DriverSQL:
+    statement: Executable
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    compiled: Compiled
+    # How each column of a returned row is converted (JSON, UTC times, booleans).
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        full = self.compiled.construct_params(dict(values))
+        return tuple(
+            full[name] if process is None else process(full[name])
+            for name, process in zip(self.names, self.processors, strict=True)
+        )
+
+    def rows(self, rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+        if not any(self.results):
+            return [tuple(row) for row in rows]
+        return [
+            tuple(
+                value if process is None or value is None else process(value)
+                for value, process in zip(row, self.results, strict=True)
+            )
+            for row in rows
+        ]
+
+
+_driver_sql: dict[tuple[int, tuple[str, ...]], _DriverSQL] = {}
+
+
+def _compiled_for_driver(
+    statement: Executable, dialect: Dialect, keys: tuple[str, ...]
+) -> _DriverSQL:
+    """``statement`` compiled once for ``dialect`` and the parameter names ``keys``, with the
+    value conversions of its columns' types (JSON text, UTC times) as SQLAlchemy applies them."""
+    key = (id(statement), keys)
+    found = _driver_sql.get(key)
+    if found is not None and found.statement is statement:
+        return found
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    names = tuple(compiled.positiontup or ())
+    processors = tuple(
+        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    )
+    columns = getattr(statement, "exported_columns", ())
+    results = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
+    )
+    made = _DriverSQL(statement, str(compiled), names, processors, compiled, results)
+    _driver_sql[key] = made
+    return made
+
+
+def _statements_on_thread(
+    connection: Any, steps: Sequence[tuple[str, tuple[Any, ...]]]
+) -> list[tuple[int, list[Any]]]:
+    outcomes: list[tuple[int, list[Any]]] = []
+    for sql, parameters in steps:
+        cursor = connection.execute(sql, parameters)
+        try:
+            rows = cursor.fetchall() if cursor.description else []
+            outcomes.append((cursor.rowcount, rows))
+        finally:
+            cursor.close()
+    return outcomes
+
+
+async def run_together(
+    session: AsyncSession, steps: Sequence[tuple[Executable, Mapping[str, Any]]]
+) -> list[TripOutcome]:
+    """Run Core ``steps`` (statement, parameters) in order in the session's transaction.
+
+    On SQLite all of them go to the driver's thread in one trip, compiled once and converted
+    as SQLAlchemy would (each trip costs thread switches and an event-loop wake-up, more than
+    a small statement itself). Elsewhere they run one by one through the session. Every
+    statement runs, whatever the one before did: a caller that finds one did not do its part
+    (an optimistic lock missed) raises, and the transaction is rolled back."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    run = getattr(driver, "run", None)
+    if connection.dialect.name != "sqlite" or run is None:
+        outcomes = []
+        for statement, values in steps:
+            result = await session.execute(statement, dict(values))
+            rows = [tuple(row) for row in result.all()] if result.returns_rows else []
+            outcomes.append(TripOutcome(result.rowcount, rows))  # type: ignore[attr-defined]
+        return outcomes
+    compiled = [
+        _compiled_for_driver(statement, connection.dialect, tuple(values))
+        for statement, values in steps
+    ]
+    prepared = [
+        (sql.sql, sql.parameters(values)) for sql, (_, values) in zip(compiled, steps, strict=True)
+    ]
+    statements_past_sqlalchemy[0] += len(prepared)
+    done = await run(_statements_on_thread, prepared)
+    return [
+        TripOutcome(rowcount, sql.rows(rows))
+        for sql, (rowcount, rows) in zip(compiled, done, strict=True)
+    ]

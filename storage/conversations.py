@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -11,8 +12,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.base import Executable
 
-from storage._sql import conversations, dialect_name, identities, labelled, members
+from storage._sql import conversations, dialect_name, identities, labelled, members, run_together
 from storage.errors import ConcurrentUpdate
 from storage.people.members import (
     IDENTITY_COLUMNS,
@@ -26,6 +28,7 @@ from storage.tables import day_end
 __all__ = [
     "ConcurrentUpdate",
     "ConversationRecord",
+    "conversation_update",
     "load_conversation",
     "load_member_and_conversation",
     "save_conversation",
@@ -64,11 +67,15 @@ _update_if_unchanged = update(conversations).where(
 )
 
 
-def _record(row: Row[Any]) -> ConversationRecord | None:
+# A row of ``_load_both`` by its labels, as ``run_together`` returns it (a tuple).
+_LOADED_LABELS = [column.key for column in _load_both.selected_columns]
+_LoadedRow = namedtuple("_LoadedRow", _LOADED_LABELS)  # type: ignore[misc]
+
+
+def _record(row: Row[Any] | _LoadedRow) -> ConversationRecord | None:
     if row.conversation_version is None:
         return None
-    values = row._mapping
-    return ConversationRecord(*(values[label] for label in _CONVERSATION_LABELS))
+    return ConversationRecord(*(getattr(row, label) for label in _CONVERSATION_LABELS))
 
 
 async def load_conversation(session: AsyncSession, member_id: int) -> ConversationRecord | None:
@@ -92,12 +99,12 @@ async def load_member_and_conversation(
 ) -> tuple[MemberRecord, ConversationRecord | None]:
     """Hot path: identity, member and conversation in one SELECT (creates a new member);
     ``now`` dates what is written (to the day)."""
-    row = (
-        await session.execute(
-            _load_both, {"channel": channel, "platform_user_id": platform_user_id}
-        )
-    ).one_or_none()
-    if row is not None:
+    # Past the session's execution layer: on SQLite one trip, no compile or result machinery.
+    (loaded,) = await run_together(
+        session, [(_load_both, {"channel": channel, "platform_user_id": platform_user_id})]
+    )
+    if loaded.rows:
+        row = _LoadedRow(*loaded.rows[0])
         member = await refresh_identity(
             session, row, chat_id=chat_id, display_name=display_name, now=now
         )
@@ -112,6 +119,39 @@ async def load_member_and_conversation(
     )
     # A concurrent first message may have won the race and saved a conversation already.
     return member, await load_conversation(session, member.id)
+
+
+def _saved(
+    *, flow: str | None, step: str | None, data: dict[str, Any], version: int, now: datetime
+) -> dict[str, Any]:
+    """The columns a save writes: the one place their values (the time included) are made."""
+    return {
+        "flow": flow,
+        "step": step,
+        "data": data,
+        "version": version,
+        "updated_at": day_end(now),
+    }
+
+
+def conversation_update(
+    member_id: int,
+    *,
+    flow: str | None,
+    step: str | None,
+    data: dict[str, Any],
+    expected_version: int,
+    now: datetime,
+) -> tuple[Executable, dict[str, Any]]:
+    """The statement (and its parameters) that saves a conversation loaded at
+    ``expected_version``, for ``storage._sql.run_together``; it changes one row, or none when
+    another message saved first (then raise ``ConcurrentUpdate``, see ``save_conversation``)."""
+    values = _saved(flow=flow, step=step, data=data, version=expected_version + 1, now=now)
+    return _update_if_unchanged, {
+        "member_id_": member_id,
+        "expected_version": expected_version,
+        **values,
+    }
 
 
 async def save_conversation(
@@ -136,22 +176,13 @@ async def save_conversation(
     """
     if expected_version is None:
         return await _insert(session, member_id, flow=flow, step=step, data=data, now=now)
-    new_version = expected_version + 1
-    result = await session.execute(
-        _update_if_unchanged,
-        {
-            "member_id_": member_id,
-            "expected_version": expected_version,
-            "flow": flow,
-            "step": step,
-            "data": data,
-            "version": new_version,
-            "updated_at": day_end(now),
-        },
+    statement, parameters = conversation_update(
+        member_id, flow=flow, step=step, data=data, expected_version=expected_version, now=now
     )
+    result = await session.execute(statement, parameters)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ConcurrentUpdate(f"conversation of member {member_id} changed meanwhile")
-    return new_version
+    return expected_version + 1
 
 
 async def _insert(
@@ -163,14 +194,7 @@ async def _insert(
     data: dict[str, Any],
     now: datetime,
 ) -> int:
-    values = {
-        "member_id": member_id,
-        "flow": flow,
-        "step": step,
-        "data": data,
-        "version": 1,
-        "updated_at": day_end(now),
-    }
+    values = {"member_id": member_id, **_saved(flow=flow, step=step, data=data, version=1, now=now)}
     dialect = dialect_name(session)
     if dialect in ("sqlite", "postgresql"):
         # ON CONFLICT DO NOTHING: one statement and no savepoint on the hot path.

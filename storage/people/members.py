@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, exists, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -85,13 +85,14 @@ def _clip_name(display_name: str | None) -> str | None:
 
 async def refresh_identity(
     session: AsyncSession,
-    row: Row[Any],
+    row: Any,
     *,
     chat_id: str,
     display_name: str | None,
     now: datetime | None = None,
 ) -> MemberRecord:
-    """Turn a row of ``IDENTITY_COLUMNS`` into a record, writing only what changed.
+    """Turn a row of ``IDENTITY_COLUMNS`` (its values by label, as attributes) into a record,
+    writing only what changed.
 
     Reactivates a blocked identity (the user wrote again, so they unblocked the bot), follows a
     changed chat id, refreshes last_seen_at on a new day and fills a

@@ -9,15 +9,17 @@ reply (whose text may quote a tip) in the database or its backups.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.base import Executable
 
-from storage._sql import identities, pending_replies
+from storage._sql import identities, pending_replies, run_together
+from storage.errors import ConcurrentUpdate
 
 __all__ = [
     "StoredReplies",
@@ -47,6 +49,11 @@ class StoredReplies:
 
 
 _insert = insert(pending_replies).returning(pending_replies.c.id)
+_keyboard_shown = (
+    update(identities)
+    .where(identities.c.id == bindparam("identity_id_"))
+    .values(reply_keyboard=bindparam("shown"))
+)
 
 _stored = select(
     pending_replies.c.id,
@@ -88,11 +95,14 @@ async def store_replies(
     now: datetime,
     removal_owed: bool = False,
     reply_keyboard: bool = False,
+    saving: tuple[Executable, Mapping[str, Any]] | None = None,
 ) -> int:
     """Store a batch in the caller's transaction; its id orders it among the chat's batches.
 
     ``removal_owed``: the chat shows a reply keyboard before the batch; ``reply_keyboard``:
-    it shows one once the batch went (kept on the identity for the next batch)."""
+    it shows one once the batch went (kept on the identity for the next batch). ``saving``:
+    the conversation's save (``storage.conversations.conversation_update``), written in the
+    same trip to the database; raises ``ConcurrentUpdate`` when it missed."""
     values = {
         "identity_id": identity_id,
         "channel": channel,
@@ -103,14 +113,15 @@ async def store_replies(
         "created_at": now,
         "removal_owed": removal_owed,
     }
-    batch_id = int((await session.execute(_insert, values)).scalar_one())
-    if reply_keyboard != removal_owed:  # most batches change nothing: no second write
-        await session.execute(
-            update(identities)
-            .where(identities.c.id == identity_id)
-            .values(reply_keyboard=reply_keyboard)
-        )
-    return batch_id
+    steps: list[tuple[Executable, Mapping[str, Any]]] = [] if saving is None else [saving]
+    inserted = len(steps)
+    steps.append((_insert, values))
+    if reply_keyboard != removal_owed:  # most batches change nothing: no third write
+        steps.append((_keyboard_shown, {"identity_id_": identity_id, "shown": reply_keyboard}))
+    outcomes = await run_together(session, steps)
+    if saving is not None and outcomes[0].rowcount != 1:
+        raise ConcurrentUpdate("the conversation changed meanwhile")
+    return int(outcomes[inserted].rows[0][0])
 
 
 async def replies_for_update(

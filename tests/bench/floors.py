@@ -414,3 +414,25 @@ async def sqlite(report: Report) -> None:
 
 async def postgresql(report: Report) -> None:
     await run_floors(report, "postgresql", postgresql_database, _raw_postgres)
+
+
+class AdjacentFloor:
+    """floor-raw taken on a benchmark's own database, right before and after the phase it
+    bounds: on a machine others load too, a floor measured minutes apart says little."""
+
+    def __init__(self, database: Database, member_ids: list[int], identities: dict[int, int]):
+        self.database = database
+        self.member_ids = member_ids
+        self.identities = identities
+
+    @classmethod
+    async def seeded(cls, database: Database, users: int) -> AdjacentFloor:
+        member_ids = await _seed(database, users)
+        identity_ids = await _identity_ids(database)
+        return cls(database, member_ids, {m: identity_ids[m] for m in member_ids})
+
+    async def measure(self, seconds: float) -> FloorFigures:
+        raw = _raw_sqlite if self.database.is_sqlite else _raw_postgres
+        settings = FloorSettings(users=len(self.member_ids), seconds=seconds, ramp=0.5)
+        async with raw(self.database, self.identities) as floor:
+            return await _drive(floor, self.member_ids, settings)

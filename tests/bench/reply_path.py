@@ -36,6 +36,7 @@ from bot.sealing import Sealer
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
 from conversations.replies import Inbound
+from storage._sql import run_together
 from storage.database import Database
 from tests.bench.databases import DatabaseUnavailable, postgresql_database, sqlite_database
 from tests.bench.report import Report
@@ -61,6 +62,12 @@ async def _not_stored(*args: Any, **kwargs: Any) -> None:
     return None
 
 
+async def _state_only(session: Any, *, saving: Any = None, **kwargs: Any) -> None:
+    """``store_replies`` without the replies: the conversation's save it carries still runs."""
+    if saving is not None:
+        await run_together(session, [saving])
+
+
 async def _throughput(
     database: Database, *, users: int, store: bool, lock: bool = True
 ) -> tuple[float, float]:
@@ -75,7 +82,7 @@ async def _throughput(
     dispatcher = ReplyDispatcher(database, "console", platform)
     original, original_lock = bot.processor.store_replies, bot.processor.lock_user
     if not store:
-        bot.processor.store_replies = _not_stored  # type: ignore[assignment]
+        bot.processor.store_replies = _state_only  # type: ignore[assignment]
     if not lock:
         bot.processor.lock_user = _not_stored  # type: ignore[assignment]
     tag = ("stored" if store else "unstored") + ("" if lock else "-unlocked")
