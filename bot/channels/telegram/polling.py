@@ -52,7 +52,7 @@ class Poller:
         self.offset: int | None = None
         self._confirmed: int | None = None
         self._task: asyncio.Task[None] | None = None
-        self._fetching = False
+        self._fetching = asyncio.Event()  # set while waiting for Telegram, not applying
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run())
@@ -60,7 +60,7 @@ class Poller:
     async def run(self) -> None:
         failures = 0
         while True:
-            self._fetching = True
+            self._fetching.set()
             try:
                 updates = await self.bot.get_updates(
                     offset=self.offset,
@@ -76,7 +76,7 @@ class Poller:
                 await self._sleep(delay)
                 continue
             finally:
-                self._fetching = False
+                self._fetching.clear()
             failures = 0
             self._confirmed = self.offset
             if updates:
@@ -103,16 +103,12 @@ class Poller:
         task, self._task = self._task, None
         if task is None:
             return
-        if not self._fetching:
-            with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._until_fetching(task)), grace)
+        with contextlib.suppress(TimeoutError):
+            # The batch being applied finishes first (the poller then waits on Telegram).
+            await asyncio.wait_for(self._fetching.wait(), grace)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
         if self.offset is not None and self.offset != self._confirmed:
             with contextlib.suppress(TelegramError):
                 await self.bot.get_updates(offset=self.offset, timeout=0, limit=1)
-
-    async def _until_fetching(self, task: asyncio.Task[None]) -> None:
-        while not self._fetching and not task.done():
-            await asyncio.sleep(0.01)
