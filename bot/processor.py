@@ -56,8 +56,11 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # A busy database (a lock held past SQLite's busy_timeout) is tried once more.
 MAX_BUSY_RETRIES = 1
-# Channels whose update keys are numbers in the platform's order (Telegram's update ids).
-ORDERED_CHANNELS = frozenset({"telegram"})
+# Channels whose update keys are numbers in the platform's order, an older one refused as
+# late. None now: the inbox (``bot.inbox``) and the Telegram poller apply each user's updates
+# in the platform's order, and one that still comes late is applied as it comes, so that
+# nobody is asked to send a message again.
+ORDERED_CHANNELS: frozenset[str] = frozenset()
 
 
 def update_order(message: Inbound) -> int | None:

@@ -37,6 +37,7 @@ BENCHMARKS: dict[str, str] = {
     "standing-sqlite": "tests.bench.standing:run",
     "flood-fairness": "tests.bench.flood:run",
     "broadcast-two-processes-postgresql": "tests.bench.two_processes:run",
+    "burst-two-processes-postgresql": "tests.bench.burst_two_processes:run",
 }
 
 # name -> benchmarks run together (in BENCHMARKS' order): figures that are ratios to each other.

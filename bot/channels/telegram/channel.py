@@ -8,8 +8,10 @@ shared web app serves, and ``start()`` registers it with setWebhook.
 from __future__ import annotations
 
 import datetime as dtm
+import json
 import logging
 import re
+import socket
 from typing import Any
 
 from starlette.routing import BaseRoute
@@ -22,11 +24,13 @@ from bot.channels.base import SharedLimiter, TokenRefused, webhook_address
 from bot.channels.runtime import DEFAULT_TYPING_AFTER, ChannelRuntime, Typing
 from bot.channels.telegram.buttons import ButtonCodec
 from bot.channels.telegram.commands import publish_command_menu
+from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.replying import ReplySender
 from bot.channels.telegram.retries import DEFAULT_RETRY, RetryingRateLimiter
 from bot.channels.telegram.routing import UpdateRouter
 from bot.channels.telegram.updates import CHANNEL, update_kind
 from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_route
+from bot.inbox import Inbox
 from bot.processor import MessageProcessor
 from bot.retrying import RetryPolicy
 from bot.settings import Settings
@@ -93,9 +97,10 @@ class TelegramChannel:
             # replies, so updates of different users can be handled at once.
             .concurrent_updates(True)
             .job_queue(None)
+            # Updates come by webhook into the inbox, or from our own poller (``Poller``),
+            # which confirms them only once they are applied.
+            .updater(None)
         )
-        if self.webhook_url is not None:
-            builder = builder.updater(None)
         self.application: Application = builder.build()  # type: ignore[type-arg]
 
         self.codec = ButtonCodec()
@@ -112,6 +117,14 @@ class TelegramChannel:
         self.router = UpdateRouter(self.runtime, catalogues, self.codec, self.sender)
         self.application.add_handler(TypeHandler(Update, self.router.handle))
         self.application.add_error_handler(self._on_error)
+        self.inbox = Inbox(
+            processor.database,
+            CHANNEL,
+            self._apply_stored,
+            spawn=self.runtime.spawn,
+            holder=settings.worker_id or socket.gethostname(),
+        )
+        self.poller: Poller | None = None
 
     @property
     def webhook_mode(self) -> bool:
@@ -134,6 +147,7 @@ class TelegramChannel:
         # What an earlier run stored and could not send goes first, before new answers.
         await self.runtime.start()
         if self.webhook_url is not None:
+            await self.inbox.start()
             await application.bot.set_webhook(
                 self.webhook_url,
                 secret_token=self.webhook_secret,
@@ -141,13 +155,15 @@ class TelegramChannel:
             )
             log.info("telegram: receiving by webhook")
         else:
-            assert application.updater is not None
-            # start_polling deletes any webhook first: Telegram refuses getUpdates beside one.
-            await application.updater.start_polling(
-                poll_interval=0,
-                timeout=self.poll_timeout,
-                allowed_updates=list(ALLOWED_UPDATES),
+            # Telegram refuses getUpdates beside a webhook.
+            await application.bot.delete_webhook()
+            self.poller = Poller(
+                application.bot,
+                application.process_update,
+                timeout=int(self.poll_timeout.total_seconds()),
+                allowed_updates=ALLOWED_UPDATES,
             )
+            self.poller.start()
             log.info("telegram: receiving by long polling")
 
     async def stop(self) -> None:
@@ -157,8 +173,9 @@ class TelegramChannel:
         delivers them when the bot is back.
         """
         application = self.application
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+        if self.poller is not None:
+            await self.poller.stop(self.runtime.stop_grace)
+        await self.inbox.stop()
         if application.running:
             await application.stop()
         await self.runtime.stop()
@@ -167,7 +184,12 @@ class TelegramChannel:
     def routes(self) -> list[BaseRoute]:
         if self.webhook_secret is None:
             return []
-        return [webhook_route(self.application, self.webhook_secret)]
+        return [webhook_route(self.inbox.receive, self.webhook_secret, self.application.bot)]
+
+    async def _apply_stored(self, payload: str) -> None:
+        """Apply one update the inbox stored (its user's turn, in their order)."""
+        update = Update.de_json(json.loads(payload), self.application.bot)
+        await self.application.process_update(update)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # The class only: an error's text may quote the message or name the user.

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
+import socket
 from typing import Any
 
 from starlette.requests import Request
@@ -33,6 +35,7 @@ from bot.channels.zalo_bot.errors import (
 )
 from bot.channels.zalo_bot.inbound import CHANNEL, to_inbound
 from bot.channels.zalo_bot.updates import PRIVATE_CHAT, ZaloUpdate, parse_update
+from bot.inbox import Delivery, Inbox
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
 from bot.reply_path.dispatcher import Progress, SendResult, Sent, send_parts
@@ -95,6 +98,13 @@ class ZaloChannel:
         )
         self.replies = self.runtime.replies
         self._poller: asyncio.Task[None] | None = None
+        self.inbox = Inbox(
+            processor.database,
+            CHANNEL,
+            self._apply_stored,
+            spawn=self.runtime.spawn,
+            holder=settings.worker_id or socket.gethostname(),
+        )
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -106,6 +116,7 @@ class ZaloChannel:
             if len(self._secret.decode()) not in SECRET_LENGTHS:
                 raise ValueError("Zalo needs ANTQ_WEBHOOK_SECRET of 8 to 256 characters")
             await self.client.set_webhook(self.webhook_url, self._secret.decode())
+            await self.inbox.start()
             log.info("zalo bot %s receives by webhook", me.account_name)
         else:
             # getUpdates answers nothing while a webhook is registered (say, by an earlier run).
@@ -123,6 +134,7 @@ class ZaloChannel:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
             self._poller = None
+        await self.inbox.stop()
         await self.runtime.stop()
         await self.client.aclose()
 
@@ -158,10 +170,22 @@ class ZaloChannel:
             return JSONResponse({"ok": False, "description": "Bad Request"}, status_code=400)
         update = parse_update(payload)
         if update is not None:
-            # Processed (and its replies stored) before the request returns, so that Zalo
-            # delivers it again if we die first; the replies go out after the answer.
-            await self.runtime.spawn(self.handle(update))
+            # Stored before the request returns, so that Zalo delivers it again if we die
+            # first; applied after it, in the user's order (``bot.inbox``).
+            message = update.message
+            delivery = Delivery(
+                message.user_id,
+                update.delivery_key,
+                message.date_ms or 0,
+                json.dumps(payload, ensure_ascii=False),
+            )
+            await self.inbox.receive(delivery)
         return JSONResponse({"ok": True})
+
+    async def _apply_stored(self, payload: str) -> None:
+        update = parse_update(json.loads(payload))
+        if update is not None:
+            await self.handle(update)
 
     async def _poll(self) -> None:
         failures = 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from typing import Any
 
 from starlette.requests import Request
@@ -34,12 +35,20 @@ from bot.channels.zalo_oa.errors import (
     ZaloOaRateLimited,
     ZaloOaTokenExpired,
 )
-from bot.channels.zalo_oa.events import CHANNEL, UNFOLLOW, OaEvent, parse_event, to_inbound
+from bot.channels.zalo_oa.events import (
+    CHANNEL,
+    UNFOLLOW,
+    OaEvent,
+    parse_event,
+    to_inbound,
+    update_key,
+)
 from bot.channels.zalo_oa.rendering import oa_parts
 from bot.channels.zalo_oa.signature import SIGNATURE_HEADER, is_signed
 from bot.channels.zalo_oa.tokens import TokenKeeper, with_fresh_token
 from bot.channels.zalo_oa.transport import ZaloOaTransport
 from bot.delivery.transports import Close
+from bot.inbox import Delivery, Inbox
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
 from bot.reply_path.dispatcher import Progress, SendResult, Sent, send_parts
@@ -98,6 +107,13 @@ class ZaloOaChannel:
         self.runtime = ChannelRuntime(
             processor, self, channel=CHANNEL, max_age=settings.reply_max_age, stop_grace=stop_grace
         )
+        self.inbox = Inbox(
+            processor.database,
+            CHANNEL,
+            self._apply_stored,
+            spawn=self.runtime.spawn,
+            holder=settings.worker_id or socket.gethostname(),
+        )
         self.replies = self.runtime.replies
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -114,8 +130,10 @@ class ZaloOaChannel:
         except ZaloOaError as error:
             log.warning("zalo oa: the token endpoint failed at start (%s)", type(error).__name__)
         await self.runtime.start()
+        await self.inbox.start()
 
     async def stop(self) -> None:
+        await self.inbox.stop()
         await self.runtime.stop()
         await self.client.aclose()
 
@@ -159,10 +177,20 @@ class ZaloOaChannel:
             return JSONResponse({"error": -403, "message": "Forbidden"}, status_code=403)
         event = parse_event(payload)
         if event is not None and self._for_this_oa(event):
-            # Processed (its replies stored) before the answer, so that Zalo delivers it
-            # again if we die first; the replies go out after the answer.
-            await self.runtime.spawn(self.handle(event))
+            key = update_key(event)
+            if key is not None and event.user_id is not None:
+                # Stored before the answer, so that Zalo delivers it again if we die first;
+                # applied after it, in the user's order (``bot.inbox``).
+                delivery = Delivery(event.user_id, key, _position(event), raw.decode())
+                await self.inbox.receive(delivery)
+            else:
+                await self.runtime.spawn(self.handle(event))
         return JSONResponse({"error": 0, "message": "Success"})
+
+    async def _apply_stored(self, payload: str) -> None:
+        event = parse_event(json.loads(payload))
+        if event is not None:
+            await self.handle(event)
 
     def _for_this_oa(self, event: OaEvent) -> bool:
         """An event of the OA we serve (one app may be linked to several OAs)."""
@@ -240,3 +268,12 @@ class ZaloOaChannel:
             # The picture expired or cannot be fetched: its caption line instead.
             log.info("zalo oa refused a stored photo: error %d", error.code)
             await self.client.send_text(token, user_id, FILE_MARK + part.lost)
+
+
+def _position(event: OaEvent) -> int:
+    """The event's place among the user's: Zalo's timestamp (milliseconds)."""
+    stamp = event.body.get("timestamp")
+    try:
+        return int(stamp)
+    except (TypeError, ValueError):
+        return 0
