@@ -66,21 +66,21 @@ class MonthsDue:
     the records for (``AreaYear.since``) and whose deadline has passed, or that it filed."""
 
     periods: Sequence[str]
-    today: date
-    reports: ReportCalendar
-    path: str  # the place drafted: one province, one deadline day
+    passed: frozenset[str]  # the span's months whose deadline has passed
 
-    def passed(self) -> list[str]:
-        """The span's months whose deadline has passed."""
-        return [p for p in self.periods if self.reports.is_late(p, self.path, self.today)]
+    @classmethod
+    def on(
+        cls, periods: Sequence[str], today: date, reports: ReportCalendar, path: str
+    ) -> MonthsDue:
+        """On ``today``, for the place at ``path`` (one province: one deadline day)."""
+        return cls(periods, frozenset(p for p in periods if reports.is_late(p, path, today)))
 
     def of(self, area: AreaYear) -> list[str]:
-        passed = set(self.passed())
         return [
             period
             for period in self.periods
             if period in area.filings
-            or (period in passed and (area.since is None or period >= area.since))
+            or (period in self.passed and (area.since is None or period >= area.since))
         ]
 
 
@@ -249,7 +249,7 @@ def _situation(
             N_("year.doc.situation"),
             areas=standing.areas,
             households=shown_number(households, LOCALE),
-            months=len(due.passed()),
+            months=len(due.passed),
         ),
     )
     if place_year.kind == PROVINCE:
@@ -598,7 +598,7 @@ async def write_report(
     png = (
         await asyncio.to_thread(render_png, coverage_chart(standing, t)) if standing.bars else None
     )
-    due = MonthsDue(span.periods(today), today, reports or ReportCalendar(), place.path)
+    due = MonthsDue.on(span.periods(today), today, reports or ReportCalendar(), place.path)
     return await asyncio.to_thread(
         build_document,
         place,

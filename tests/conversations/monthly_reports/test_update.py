@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -83,3 +83,31 @@ def test_amounts_are_read_the_way_people_write_them(text: str, amount: int) -> N
 def test_what_is_not_an_amount_is_refused(text: str) -> None:
     with pytest.raises(ParseError):
         parse_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("today", "latest_filed", "shown"),
+    [
+        (date(2026, 12, 7), "2026-11", "2026-11"),  # November is being filed (late now)
+        (date(2026, 12, 7), None, "2026-11"),  # due, though nobody filed it yet
+        (date(2026, 11, 20), "2026-10", "2026-11"),  # leaders file November from the 11th
+        (date(2026, 12, 3), "2026-12", "2026-12"),  # a month already filed is shown
+        (date(2026, 12, 3), "2027-01", "2026-11"),  # never a month still to come
+    ],
+)
+def test_the_default_period_is_the_latest_due_or_filed(
+    today: date, latest_filed: str | None, shown: str
+) -> None:
+    assert ReportCalendar().default_period(today, NGHE_AN_HAMLET, latest_filed) == shown
+
+
+def test_an_update_is_correctable_until_its_deadline_or_hours_after_filing() -> None:
+    calendar = ReportCalendar(correction_hours=48)
+    # Filed on time, long before the deadline: until the end of 5 December (local).
+    early = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+    assert calendar.correctable_until("2026-11", None, early) == datetime(
+        2026, 12, 5, 17, 0, tzinfo=UTC
+    )
+    # Filed two days late: 48 hours from then.
+    late = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
+    assert calendar.correctable_until("2026-11", None, late) == late + timedelta(hours=48)
