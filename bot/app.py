@@ -22,7 +22,7 @@ from pathlib import Path
 import uvicorn
 
 from bot.channels.base import Channel, health_problems
-from bot.channels.console import ConsoleChannel, ReadLine, Write, read_stdin_line
+from bot.channels.console import ConsoleChannel, ReadLine, Write, stopped_by_signals
 from bot.delivery.limits import ChannelLimits, RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
 from bot.delivery.shared_limits import shared_platform_limiters
@@ -149,7 +149,7 @@ class Application:
         self,
         user_id: str,
         *,
-        read_line: ReadLine = read_stdin_line,
+        read_line: ReadLine | None = None,
         write: Write | None = None,
     ) -> ConsoleChannel:
         """The terminal chat as ``user_id`` (on standard input and output unless given)."""
@@ -361,11 +361,16 @@ async def console_web_server(app: Application) -> AsyncIterator[None]:
         listener.close()
 
 
-async def chat_in_console(app: Application, console: ConsoleChannel) -> None:
+async def chat_in_console(
+    app: Application, console: ConsoleChannel, *, stop_on_signals: bool = False
+) -> None:
     """The console chat with its outbox sender and the scheduler: what the bot says first
-    (status news, reminders, broadcasts) is printed between the prompts."""
+    (status news, reminders, broadcasts) is printed between the prompts. With
+    ``stop_on_signals`` Ctrl+C (or SIGTERM) ends it at once and cleanly, as Ctrl+D does."""
     transports = {console.name: console.open_transport}
-    await _run_channels(app, [console], console.converse, transports)
+    stop = asyncio.Event()
+    with stopped_by_signals(stop) if stop_on_signals else contextlib.nullcontext():
+        await _run_channels(app, [console], functools.partial(console.converse, stop), transports)
 
 
 async def run(settings: Settings, *, console_user: str = "1") -> None:
@@ -389,7 +394,8 @@ async def run(settings: Settings, *, console_user: str = "1") -> None:
             await serve(app, channels)
         else:
             async with console_web_server(app):
-                await chat_in_console(app, app.console(console_user))
+                console = app.console(console_user)
+                await chat_in_console(app, console, stop_on_signals=True)
     finally:
         await app.close()
 
@@ -406,13 +412,29 @@ def warn_of_placeholders(settings: Settings) -> None:
 
 
 async def chat(settings: Settings, user_id: str) -> None:
-    """``antq chat``: the console chat as a given platform user id."""
-    app = await _started(settings, in_console=True)
+    """``antq chat``: the console chat as a given platform user id, alone or beside a running
+    bot (``make run``) to try several users at once. It serves no web console (that is the
+    bot's, on ``ANTQ_WEB_PORT``) and sends under a worker name of its own, so that it never
+    contends with the bot's process for either."""
+    app = await _started(chat_settings(settings, user_id), in_console=True)
     try:
-        async with console_web_server(app):
-            await chat_in_console(app, app.console(user_id))
+        await chat_in_console(app, app.console(user_id), stop_on_signals=True)
     finally:
         await app.close()
+
+
+def chat_settings(settings: Settings, user_id: str) -> Settings:
+    """The settings of ``antq chat --user-id N``: the worker name ``<ANTQ_WORKER_ID or host
+    name>-chat-N``, stable across its restarts and apart from the bot's own and from another
+    user's terminal."""
+    suffix = f"-chat-{user_id}"
+    worker = settings.worker_id or socket.gethostname()
+    name = (worker[: max(0, WORKER_NAME_LENGTH - len(suffix))] + suffix)[:WORKER_NAME_LENGTH]
+    return settings.model_copy(update={"worker_id": name})
+
+
+# The longest worker name the outbox keeps (``outbox.lease_worker``).
+WORKER_NAME_LENGTH = 64
 
 
 async def _started(settings: Settings, *, in_console: bool) -> Application:

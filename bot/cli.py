@@ -40,6 +40,10 @@ cli.command("overview")(overview)
 cli.command("report")(report)
 
 
+# The exit status of a command stopped by Ctrl+C before it could stop on its own (128 + SIGINT).
+INTERRUPTED = 130
+
+
 def _settings() -> Settings:
     settings = Settings()
     application.configure_logging(settings.log_level)
@@ -55,6 +59,8 @@ def run(
         asyncio.run(application.run(_settings(), console_user=console_user))
     except TokenRefused as refused:
         raise SystemExit(f"antq run: {refused}") from None
+    except KeyboardInterrupt:
+        raise SystemExit(INTERRUPTED) from None  # Ctrl+C while starting: nothing to show
 
 
 @cli.command()
@@ -62,7 +68,10 @@ def chat(
     user_id: Annotated[str, typer.Option("--user-id", help="platform user id to chat as")] = "1",
 ) -> None:
     """Chat with the bot in this terminal as a given user."""
-    asyncio.run(application.chat(_settings(), user_id))
+    try:
+        asyncio.run(application.chat(_settings(), user_id))
+    except KeyboardInterrupt:
+        raise SystemExit(INTERRUPTED) from None
 
 
 @cli.command("secret-key")

@@ -99,6 +99,7 @@ class DeliveryScheduler:
         self._running = 0  # ticks and daily runs under way
         self._idle = asyncio.Event()
         self._idle.set()
+        self._stopped = False
 
     async def tick(self) -> int:
         """Run every rule once; the number of messages newly queued."""
@@ -109,6 +110,10 @@ class DeliveryScheduler:
         return await self._run(self.daily_jobs, self.clock())
 
     async def _run(self, rules: Sequence[Rule], now: datetime) -> int:
+        if self._stopped:
+            # A tick the scheduler submitted just before stop() and that starts only now: the
+            # database may already be closed, and the next start runs it anyway.
+            return 0
         self._running += 1
         self._idle.clear()
         try:
@@ -159,14 +164,20 @@ class DeliveryScheduler:
         )
         scheduler.start()
         self._scheduler = scheduler
+        self._stopped = False
 
     async def stop(self) -> None:
         """Stop ticking, and let a running tick finish: a chat that quits right after it
         opened must not cut the first tick off half way (and log it as failed)."""
-        if self._scheduler is not None and self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
-        self._scheduler = None
+        scheduler, self._scheduler = self._scheduler, None
+        self._stopped = True
+        if scheduler is not None and scheduler.running:
+            # Paused, not shut down yet: APScheduler's shutdown cancels the jobs under way.
+            scheduler.pause()
         try:
             await asyncio.wait_for(self._idle.wait(), STOP_GRACE_SECONDS)
         except TimeoutError:  # a database that hangs: its transaction rolls back, whole
             log.warning("stopping the scheduler: a tick did not finish in time")
+        await asyncio.sleep(0)  # a tick submitted but not yet started ends at once (_stopped)
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)

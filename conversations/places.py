@@ -1,7 +1,7 @@
 """The area tree's vocabulary: kinds of places and the materialised path that places them.
 
 Provinces and communes come from the official list; below a commune live the residential
-areas (thôn, xóm, bản, ấp, tổ dân phố, khu phố) that admins add, to any depth. A place's
+areas (thôn, xóm, bản, ấp, tổ dân phố, khu phố, khối) that admins add, to any depth. A place's
 ``path`` lists the codes from the root, "/40/17662/17662-001/", so "is X inside Y" is a
 string prefix test.
 """
@@ -37,6 +37,8 @@ RESIDENTIAL_KINDS = (
     PlaceKind("ap", N_("area.kind.ap"), ("ap",)),
     PlaceKind("to_dan_pho", N_("area.kind.to_dan_pho"), ("to dan pho", "tdp", "to")),
     PlaceKind("khu_pho", N_("area.kind.khu_pho"), ("khu pho", "kp", "khu")),
+    # The urban residential area of Nghệ An's towns and wards ("Khối 5, phường ...").
+    PlaceKind("khoi", N_("area.kind.khoi"), ("khoi",)),
 )
 RESIDENTIAL = frozenset(kind.id for kind in RESIDENTIAL_KINDS)
 KIND_LABELS = {

@@ -11,8 +11,12 @@ its path printed.
 from __future__ import annotations
 
 import asyncio
+import codecs
+import contextlib
+import os
+import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -105,10 +109,69 @@ def to_inbound(line: str, user_id: str) -> Inbound:
     return Inbound(**base, text=line)
 
 
-async def read_stdin_line() -> str | None:
-    """One line from standard input without blocking the event loop; None at end of input."""
-    line = await asyncio.to_thread(sys.stdin.readline)
-    return line.rstrip("\n") if line else None
+class TerminalInput:
+    """The lines typed on standard input, waited for on the event loop itself (a ``ReadLine``).
+
+    No thread sits in ``readline``: one would keep the process alive after Ctrl+C until the
+    next Enter. Input redirected from a regular file, which cannot be waited on (and never
+    makes a read wait), is read directly."""
+
+    CHUNK = 65536
+
+    def __init__(self, fd: int | None = None) -> None:
+        self.fd = sys.stdin.fileno() if fd is None else fd
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._pending = ""
+        self._ended = False
+
+    async def __call__(self) -> str | None:
+        """The next line without its end; None at the end of the input (Ctrl+D)."""
+        while "\n" not in self._pending and not self._ended:
+            chunk = await self._chunk()
+            self._ended = not chunk
+            self._pending += self._decoder.decode(chunk, final=self._ended)
+        if not self._pending:
+            return None
+        line, _, self._pending = self._pending.partition("\n")
+        return line.removesuffix("\r")
+
+    async def _chunk(self) -> bytes:
+        loop = asyncio.get_running_loop()
+        readable: asyncio.Future[None] = loop.create_future()
+
+        def ready() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        try:
+            loop.add_reader(self.fd, ready)
+        except (OSError, ValueError, NotImplementedError):
+            return os.read(self.fd, self.CHUNK)  # a regular file: ready at any time
+        try:
+            await readable
+        finally:
+            loop.remove_reader(self.fd)
+        return os.read(self.fd, self.CHUNK)
+
+
+# What stops a terminal chat at once, as Ctrl+D does: Ctrl+C, or a supervisor's stop.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def stopped_by_signals(stop: asyncio.Event) -> Iterator[None]:
+    """Set ``stop`` on Ctrl+C or SIGTERM while inside; the former handlers come back after
+    (so that a second Ctrl+C while the bot shuts down still interrupts it)."""
+    loop = asyncio.get_running_loop()
+    former = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    for signum in STOP_SIGNALS:
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        yield
+    finally:
+        for signum, handler in former.items():
+            loop.remove_signal_handler(signum)
+            signal.signal(signum, handler)
 
 
 def stdout_writer(stream: TextIO = sys.stdout) -> Write:
@@ -140,7 +203,7 @@ class ConsoleChannel:
         catalogues: Catalogues,
         *,
         user_id: str = "1",
-        read_line: ReadLine = read_stdin_line,
+        read_line: ReadLine | None = None,
         write: Write | None = None,
         files_dir: Path = Path("data") / "exports",
     ) -> None:
@@ -148,7 +211,7 @@ class ConsoleChannel:
         self.processor = processor
         self.catalogues = catalogues
         self.user_id = user_id
-        self.read_line = read_line
+        self.read_line = read_line or TerminalInput()
         self.write = write or stdout_writer()
         self.runtime = ChannelRuntime(processor, self, channel=CHANNEL)
         self.replies = self.runtime.replies
@@ -168,12 +231,14 @@ class ConsoleChannel:
         async with self._answering:
             await self.replies.deliver(await self.processor.open_chat(opening))
 
-    async def converse(self) -> None:
-        """Answer each typed line until the input ends (Ctrl+D)."""
-        while True:
+    async def converse(self, stop: asyncio.Event | None = None) -> None:
+        """Answer each typed line until the input ends (Ctrl+D) or ``stop`` is set (Ctrl+C:
+        at once at the prompt, else once the line being answered is answered)."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
             self.write(USER_PROMPT)
             self._at_prompt = True
-            line = await self.read_line()
+            line = await self._next_line(stop)
             self._at_prompt = False
             if line is None:
                 self.write("\n")
@@ -195,6 +260,21 @@ class ConsoleChannel:
                 message = replace(message, media=checked)
             async with self._answering:
                 await self.runtime.answer(message, wait=True)
+
+    async def _next_line(self, stop: asyncio.Event) -> str | None:
+        """The next typed line; None at the end of the input or once ``stop`` is set."""
+        reading = asyncio.ensure_future(self.read_line())
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait((reading, stopping), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in (reading, stopping):
+                waiting.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await waiting
+        if stop.is_set() or reading.cancelled():
+            return None
+        return reading.result()
 
     async def stop(self) -> None:
         await self.runtime.stop()

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
+from bot.places import place_of
 from bot.rows import from_row
 from bot.tips.reads import load_inbox_tip
 from conversations.effects import Effect
@@ -155,8 +156,32 @@ async def announce_new_tip(ctx: EffectContext, tip: TipRecord) -> int:
 async def announce_stored_tip(ctx: EffectContext, code: str) -> None:
     """Announce the tip stored under ``code`` in this transaction."""
     tip = await find_tip_by_code(ctx.session, code)
-    if tip is not None:
-        await announce_new_tip(ctx, tip)
+    if tip is not None and await announce_new_tip(ctx, tip) == 0:
+        await tell_nobody_heard(ctx, tip)
+
+
+async def tell_nobody_heard(ctx: EffectContext, tip: TipRecord) -> None:
+    """No officer was told of a new tip (none holds a role over its place yet): the admins of
+    its commune and province are told at once, and the sender, below the thanks, that an
+    urgent matter is for 113."""
+    session, now, catalogues = ctx.session, ctx.now, ctx.catalogues
+    ctx.say(N_("tip.stored_no_officer"))
+    area = await area_by_id(session, tip.area_id) if tip.area_id is not None else None
+    if area is None:
+        return
+    for admin in await staff_over(session, area.path, ("admin",)):
+        text = catalogues.text(
+            admin.locale,
+            N_("inbox.notice.no_officer"),
+            code=format_tip_code(tip.code),
+            category=category_label(catalogues, admin.locale, tip.category),
+            place=place_of(area).full_name,
+            command=f"/xemtin {tip.code}",
+        )
+        occasion = f"tip-no-officer:{tip.id}:{admin.member_id}"
+        await queue_for_member(
+            session, MemberMessage(admin.member_id, TIP_NOTICE, occasion, text=text), now=now
+        )
 
 
 # -- effects ---------------------------------------------------------------------------------

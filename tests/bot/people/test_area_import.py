@@ -109,6 +109,16 @@ async def test_semicolons_and_a_bom_are_accepted(seeded: Database) -> None:
     assert report.imported == 1
 
 
+async def test_a_khoi_is_a_kind_of_residential_area(seeded: Database) -> None:
+    text = "parent_code,name,kind,households\n17662,Khối 5,Khối,120\n17662,Khối 6,khoi,\n"
+    async with seeded.transaction() as session:
+        report = await import_areas(session, text)
+    assert (report.imported, report.errors) == (2, [])
+    async with seeded.transaction() as session:
+        found = await find_places(session, "khoi 5", within_path="/40/17662/")
+    assert [(area.name, area.kind, area.households) for area in found] == [("Khối 5", "khoi", 120)]
+
+
 async def test_a_file_without_the_required_columns_is_refused(seeded: Database) -> None:
     async with seeded.transaction() as session:
         with pytest.raises(BadFile, match="kind"):

@@ -258,6 +258,21 @@ async def test_a_province_admin_invites_an_officer_of_any_commune_in_it() -> Non
     assert chat.records.invitations[code].role == Role.OFFICER
 
 
+async def test_an_admin_adds_a_khoi_as_nghe_an_towns_call_their_areas() -> None:
+    chat = new_chat()
+    admin = await admin_of(chat, places(chat)["17662"])
+    await admin.say("/themdiaban")
+    await admin.say("do luong")
+    assert admin.asked("area.ask_kind") and "khoi" in admin.options
+    await admin.say("khoi")
+    await admin.say("Khối 5")
+    await admin.say("120")  # households
+    await admin.say("1")  # confirm
+    assert admin.said("area.added", name="Khối 5", parent="Xã Đô Lương, Nghệ An")
+    (added,) = [p for p in chat.records.places.values() if p.name == "Khối 5"]
+    assert added.kind == "khoi"
+
+
 async def test_an_admin_adds_and_renames_a_residential_area() -> None:
     chat = new_chat()
     where = places(chat)

@@ -8,6 +8,7 @@ import os
 import pty
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -35,6 +36,7 @@ from tests.bot.channels.harness import (
 from tests.bot.harness import TREE, rows
 from tests.bot.tips.harness import OFFICER_A, act, officer_phone, staff
 from tests.conversations.harness import DESCRIPTION, Clock, t
+from tests.harness import PATIENCE
 
 ANTQ = Path(sys.executable).parent / "antq"
 
@@ -429,3 +431,77 @@ def test_logs_never_print_into_the_chat(tmp_path: Path) -> None:
         assert logged not in screen
     log = (tmp_path / "data" / "antq.log").read_text(encoding="utf-8")
     assert "WARNING bot.sealing: ANTQ_SECRET_KEY is not set" in log
+
+
+def test_ctrl_c_ends_the_terminal_chat_at_once_and_cleanly(tmp_path: Path) -> None:
+    process, terminal = _run_in_a_terminal(tmp_path)
+    try:
+        _read_until(process, "\n> ", PATIENCE)  # the language asked, and a line waited for
+        process.send_signal(signal.SIGINT)  # what Ctrl+C sends; no Enter follows
+        assert process.wait(PATIENCE) == 0
+        assert process.stdout is not None
+        screen = process.stdout.read().decode()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        os.close(terminal)
+    assert "Traceback" not in screen and "KeyboardInterrupt" not in screen
+
+
+def test_a_second_user_s_chat_beside_the_running_bot_starts_without_warnings(
+    tmp_path: Path,
+) -> None:
+    """README: `antq chat --user-id N` beside `make run` tries several users. The chat serves
+    no web console (the bot's port stays the bot's) and sends under a worker name of its own."""
+    bot, terminal = _run_in_a_terminal(tmp_path)
+    with socket.socket() as bots_web_port:  # the port the running bot serves its console on
+        bots_web_port.bind(("127.0.0.1", 0))
+        bots_web_port.listen()
+        port = str(bots_web_port.getsockname()[1])
+        environment = {
+            name: value
+            for name, value in os.environ.items()
+            if name not in ("ANTQ_SECRET_KEY", "ANTQ_TELEGRAM_TOKEN", "ANTQ_ZALO_TOKEN")
+        }
+        environment |= {
+            "ANTQ_DATABASE_URL": f"sqlite:///{tmp_path / 'antq.sqlite3'}",
+            "ANTQ_DATA_DIR": str(tmp_path / "data"),
+            "ANTQ_WEB_PORT": port,
+        }
+        try:
+            _read_until(bot, "Please choose", PATIENCE)
+            second = subprocess.Popen(
+                [str(ANTQ), "chat", "--user-id", "2"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                cwd=tmp_path,
+                env=environment,
+            )
+            try:
+                _read_until(second, "Please choose", PATIENCE)
+                _type(second, "1")
+                # Answered: its outbox sender and scheduler run (they start before the chat reads).
+                screen = _read_until(second, t("menu.prompt"), PATIENCE)
+                assert second.stdin is not None
+                second.stdin.close()  # Ctrl+D
+                assert second.wait(PATIENCE) == 0
+            finally:
+                if second.poll() is None:
+                    second.kill()
+                    second.wait(10)
+        finally:
+            os.write(terminal, b"\x04")  # Ctrl+D
+            try:
+                bot.wait(PATIENCE)
+            finally:
+                if bot.poll() is None:
+                    bot.kill()
+                    bot.wait(10)
+                os.close(terminal)
+    assert "WARNING" not in screen
+    log = (tmp_path / "data" / "antq.log").read_text(encoding="utf-8")
+    assert "is taken" not in log
+    assert "another running process" not in log
+    assert "Traceback" not in log  # each quit cleanly
