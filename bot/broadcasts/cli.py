@@ -23,6 +23,7 @@ from conversations.broadcasts import (
     Audience,
     BroadcastProgress,
     CreateBroadcast,
+    TimeLeft,
 )
 from conversations.broadcasts.fields import parse_send_time
 from conversations.fields import InvalidAnswer
@@ -48,9 +49,17 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _time_left(left: TimeLeft) -> str:
+    if left.days:
+        return f"{left.days} d {left.hours} h"
+    if left.hours:
+        return f"{left.hours} h {left.minutes} min"
+    return f"{left.minutes} min"
+
+
 def _describe(progress: BroadcastProgress, now: datetime) -> str:
-    left = progress.seconds_left(now)
-    eta = "" if left is None else f", about {max(1, round(left / 60))} min left"
+    seconds = progress.seconds_left(now)
+    eta = "" if seconds is None else f", about {_time_left(TimeLeft.of(seconds))} left"
     return (
         f"#{progress.id} {progress.status} — {progress.place_name} — {shown(progress.send_at)}\n"
         f"  recipients {progress.recipients or 0}: queued {progress.waiting}, sent {progress.sent},"

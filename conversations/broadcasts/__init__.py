@@ -145,6 +145,27 @@ class BroadcastProgress:
         return self.sent + self.failed + self.blocked
 
 
+@dataclass(frozen=True)
+class TimeLeft:
+    """A time left (``BroadcastProgress.seconds_left``) as people say it: minutes within the
+    hour, hours and minutes within two days, then days and hours."""
+
+    days: int = 0
+    hours: int = 0
+    minutes: int = 0
+
+    @classmethod
+    def of(cls, seconds: float) -> TimeLeft:
+        minutes = max(1, round(seconds / 60))
+        if minutes < 60:
+            return cls(minutes=minutes)
+        hours, minutes = divmod(minutes, 60)
+        if hours < 48:
+            return cls(hours=hours, minutes=minutes)
+        days, hours = divmod(round(seconds / 3600), 24)
+        return cls(days=days, hours=hours)
+
+
 def choose_text(text_vi: str, text_en: str | None, locale: str | None) -> str:
     """The version a recipient reads: English for members who chose English, when given."""
     return text_en if locale == "en" and text_en else text_vi

@@ -17,6 +17,7 @@ from conversations.broadcasts import (
     BroadcastProgress,
     CancelBroadcast,
     CreateBroadcast,
+    TimeLeft,
     in_quiet_hours,
 )
 from conversations.broadcasts.fields import (
@@ -202,10 +203,16 @@ def describe(progress: BroadcastProgress, ctx: FlowContext) -> str:
             blocked=progress.blocked,
         ),
     ]
-    left = progress.seconds_left(ctx.now)
-    if left is not None:
-        minutes = max(1, round(left / 60))
-        lines.append(ctx.t(N_("broadcasts.eta"), minutes=minutes))
+    seconds = progress.seconds_left(ctx.now)
+    if seconds is not None:
+        left = TimeLeft.of(seconds)
+        if left.days:
+            key = N_("broadcasts.eta_days")
+        elif left.hours:
+            key = N_("broadcasts.eta_hours")
+        else:
+            key = N_("broadcasts.eta")
+        lines.append(ctx.t(key, days=left.days, hours=left.hours, minutes=left.minutes))
     return "\n".join(lines)
 
 

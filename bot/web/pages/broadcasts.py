@@ -14,7 +14,7 @@ from bot.records import DatabaseRecords
 from bot.web.auth import Viewer
 from bot.web.kit import ConsoleKit, form_text, row_id
 from bot.web.rendering import secured
-from conversations.broadcasts import BroadcastProgress, CancelBroadcast
+from conversations.broadcasts import BroadcastProgress, CancelBroadcast, TimeLeft
 from conversations.exports import outermost
 from conversations.i18n import N_
 from conversations.policy import Action, may, scopes
@@ -71,20 +71,19 @@ class BroadcastPages:
         )
 
     def time_left(self, request: Request, viewer: Viewer, seconds: float | None) -> str | None:
-        """Time left as a person says it: minutes within the hour, hours and minutes within two
-        days, then days and hours."""
+        """The time left in days and hours, hours and minutes, or minutes (``TimeLeft``)."""
         if seconds is None:
             return None
-        minutes = max(1, round(seconds / 60))
-        if minutes < 60:
-            return self.kit.text(request, viewer, N_("web.broadcasts.minutes"), minutes=minutes)
-        hours, minutes = divmod(minutes, 60)
-        if hours < 48:
-            return self.kit.text(
-                request, viewer, N_("web.broadcasts.hours"), hours=hours, minutes=minutes
-            )
-        days, hours = divmod(round(seconds / 3600), 24)
-        return self.kit.text(request, viewer, N_("web.broadcasts.days"), days=days, hours=hours)
+        left = TimeLeft.of(seconds)
+        if left.days:
+            key = N_("web.broadcasts.days")
+        elif left.hours:
+            key = N_("web.broadcasts.hours")
+        else:
+            key = N_("web.broadcasts.minutes")
+        return self.kit.text(
+            request, viewer, key, days=left.days, hours=left.hours, minutes=left.minutes
+        )
 
     async def cancel(self, request: Request, session: AsyncSession, viewer: Viewer) -> Response:
         broadcast_id = row_id(request.path_params["id"])

@@ -24,6 +24,7 @@ def test_an_operator_creates_lists_shows_and_cancels_a_broadcast(antq: CommandLi
 
     listed = antq("broadcast", "list", "--area", "17662")
     assert "#1 scheduled — Xã Đô Lương — 20:00 25/11/2099" in listed.output
+    assert " d " in listed.output and " min left" not in listed.output  # decades, in days
     shown = antq("broadcast", "show", "1")
     assert "Mời bà con dự họp thôn" in shown.output
     assert "  places: Thôn Đông (17662-001)\n  roles: resident, leader\n" in shown.output

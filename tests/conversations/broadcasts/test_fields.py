@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from conversations.broadcasts import SENDING, BroadcastProgress
+from conversations.broadcasts import SCHEDULED, SENDING, BroadcastProgress, TimeLeft
 from conversations.broadcasts.fields import AudienceRoles, SendTime, parse_send_time
 from conversations.fields import FieldContext, InvalidAnswer
 from conversations.replies import Inbound
@@ -85,3 +85,29 @@ def test_the_time_left_follows_the_rate_seen_so_far() -> None:
         sent=1800,
     )
     assert progress.seconds_left(start + timedelta(minutes=2)) == pytest.approx(80)
+
+
+def test_a_scheduled_broadcast_has_its_wait_until_sending_left() -> None:
+    start = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    progress = BroadcastProgress(
+        id=1, status=SCHEDULED, place_name="Xã Đô Lương", place_path="/40/17662/", text_vi="…",
+        send_at=start + timedelta(days=18, hours=5), created_at=start, started_at=None,
+        finished_at=None, recipients=60,
+    )  # fmt: skip
+    left = progress.seconds_left(start)
+    assert left is not None and left > timedelta(days=18, hours=5).total_seconds()
+    assert TimeLeft.of(left) == TimeLeft(days=18, hours=5)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [
+        (20, TimeLeft(minutes=1)),
+        (59 * 60, TimeLeft(minutes=59)),
+        (3 * 3600 + 20 * 60, TimeLeft(hours=3, minutes=20)),
+        (47 * 3600, TimeLeft(hours=47)),
+        (18 * 86400 + 30 * 60, TimeLeft(days=18, hours=0)),
+    ],
+)
+def test_the_time_left_is_said_in_days_hours_or_minutes(seconds: float, said: TimeLeft) -> None:
+    assert TimeLeft.of(seconds) == said

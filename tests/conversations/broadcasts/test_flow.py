@@ -44,11 +44,11 @@ def commune() -> tuple[MemoryChat, dict[str, Place]]:
     return chat, where
 
 
-async def compose(chat: MemoryChat, *, channels: str = "1") -> User:
+async def compose(chat: MemoryChat, *, channels: str = "1", when: str = "ngay") -> User:
     admin = await user_at_menu(chat, ADMIN)
     await admin.say("/guithongbao")
     assert admin.asked("broadcasts.ask.text")
-    for answer in (TEXT, "khong", "khong", "tat ca", "2 3", channels, "ngay"):
+    for answer in (TEXT, "khong", "khong", "tat ca", "2 3", channels, when):
         await admin.say(answer)
     return admin
 
@@ -111,6 +111,15 @@ async def test_the_list_shows_the_broadcast_and_it_can_be_cancelled() -> None:
     await admin.say("1")
     status = t("broadcasts.status.cancelled")
     assert admin.said("broadcasts.not_cancellable", number=1, status=status)
+
+
+async def test_the_list_says_the_days_left_until_a_broadcast_weeks_ahead() -> None:
+    chat, _ = commune()
+    admin = await compose(chat, when="10:00 11/12/2026")  # 18 days after START
+    await admin.say("1")
+    await admin.say("/broadcasts")
+    assert admin.said("broadcasts.eta_days", days=18, hours=0)
+    assert not admin.said("broadcasts.eta", minutes=1)
 
 
 async def test_cancelling_another_places_broadcast_is_refused() -> None:
