@@ -46,7 +46,9 @@ MAX_CANDIDATES = 8
 CHANGE_PLACE = ChoiceOption(
     "place", N_("events.option.change_place"), ("doi noi o", "noi khac", "doi", "place")
 )
-CLOSE = ChoiceOption("close", N_("events.option.close"), ("thoat", "dong", "close", "xong"))
+CLOSE = ChoiceOption(
+    "close", N_("events.option.close"), ("thoat", "dong", "close", "xong", "ve menu", "menu")
+)
 
 
 def listing(events: list[EventView], place: str | None = None) -> dict[str, Any]:

@@ -111,6 +111,14 @@ def test_the_buttons_that_take_and_acknowledge_a_tip_read_differently() -> None:
         assert vi[f"inbox.status.{reason}"].startswith("Đã xem xét: ")
 
 
+def test_exports_and_screens_name_the_times_of_a_tip_alike() -> None:
+    vi = catalogue("vi")
+    assert vi["export.column.received_at"] == vi["web.tip.received"] == "Hệ thống nhận lúc"
+    assert vi["export.column.acknowledged_at"] == vi["web.tip.acknowledged"]
+    assert vi["web.tip.acknowledged"] == "Cán bộ tiếp nhận lúc"
+    assert vi["status.found"].split("\n")[1].startswith("Gửi lúc: ")  # the tipster's side
+
+
 def test_english_says_bot_nowhere_and_translates_every_key() -> None:
     vi, en = catalogue("vi"), catalogue("en")
     assert not [key for key in vi if not en.get(key, "").strip()]

@@ -31,8 +31,8 @@ async def test_the_anonymity_help_says_when_the_sealed_route_is_erased_from_the_
     help_text = user.replies[0].text
     assert help_text == t("tip.help.identity", days=17)
     assert "17 ngày sau khi kết thúc xử lý" in help_text
-    assert "không thấy tên hay tài khoản" in help_text  # what officers never see
-    assert "không ghi tên" in help_text  # and what the sender should not write
+    assert "không thấy họ tên hay tài khoản" in help_text  # what officers never see
+    assert "không ghi họ tên" in help_text  # and what the sender should not write
     assert "không lưu thông tin nào" not in help_text  # the old promise the code did not keep
 
 
