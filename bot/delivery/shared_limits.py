@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
-from collections import Counter
 from collections.abc import Coroutine
 from typing import Any
 
@@ -50,8 +50,8 @@ from storage.delivery.send_budget import (
     claim_chat_slot_if_free,
     claim_send_slot,
     ensure_budget,
-    forget_chat,
     forget_chats,
+    forget_chats_passed,
     prune,
     push_back,
     send_answered_wait,
@@ -104,9 +104,12 @@ class SharedRateLimiter(RateLimiter):
         self._failing = False
         self._pruned_at = self._clock()
         self._background: set[asyncio.Task[None]] = set()
-        # Chats whose slot row this process claimed and has not forgotten yet (by claims).
-        self._held: Counter[str] = Counter()
-        self._forgetting: set[asyncio.Task[None]] = set()
+        # Chats whose slot row this process claimed and has not forgotten yet, with the number
+        # of the latest claim; those whose send was answered, to forget once their gap passed.
+        self._claims = itertools.count(1)
+        self._held: dict[str, int] = {}
+        self._settled: dict[str, int] = {}
+        self._forgetter: asyncio.Task[None] | None = None
 
     async def acquire(self, chat_id: str, *, urgent: bool = False) -> Ticket:
         ticket = await super().acquire(chat_id, urgent=urgent)
@@ -144,7 +147,7 @@ class SharedRateLimiter(RateLimiter):
         except Exception:  # acquire will say the budget is away; this process's gap held
             return 0.0
         if wait == 0:
-            self._held[chat_id] += 1
+            self._held[chat_id] = next(self._claims)
         return wait
 
     def settle(self, ticket: Ticket) -> None:
@@ -152,10 +155,11 @@ class SharedRateLimiter(RateLimiter):
         seq = self._seqs.pop(id(ticket), None)
         if seq is not None:
             self._in_background(self._settle(seq))
-        if self._held[ticket.chat_id] > 0:
-            task = asyncio.get_running_loop().create_task(self._forget(ticket.chat_id))
-            self._forgetting.add(task)
-            task.add_done_callback(self._forgetting.discard)
+        claim = self._held.get(ticket.chat_id)
+        if claim is not None:
+            self._settled[ticket.chat_id] = claim
+            if self._forgetter is None or self._forgetter.done():
+                self._forgetter = asyncio.get_running_loop().create_task(self._forget_settled())
 
     def pause(self, seconds: float) -> None:
         """The platform answered 429: every process holds back (the budget moves on)."""
@@ -170,11 +174,14 @@ class SharedRateLimiter(RateLimiter):
     async def close(self) -> None:
         """Forget the chats this process still holds (a gap of theirs not yet passed is given
         up: the process sends nothing more) and release the connection."""
-        for task in list(self._forgetting):
-            task.cancel()
-        await asyncio.gather(*self._forgetting, return_exceptions=True)
-        held = sorted(chat for chat, claims in self._held.items() if claims > 0)
+        if self._forgetter is not None:
+            self._forgetter.cancel()
+            await asyncio.gather(self._forgetter, return_exceptions=True)
+            async with self._using:  # a statement cut off may have left it unusable
+                await self._drop_connection()
+        held = sorted(self._held)
         self._held.clear()
+        self._settled.clear()
         if held:
             try:
                 await self._run(forget_chats, self.channel, held)
@@ -183,17 +190,25 @@ class SharedRateLimiter(RateLimiter):
         async with self._using:
             await self._drop_connection()
 
-    async def _forget(self, chat_id: str) -> None:
-        """Once the send's gap has passed, the chat's row goes (``forget_chat``)."""
-        await self._sleep(self.chat_gap)
-        try:
-            await self._run(forget_chat, self.channel, chat_id)
-        except Exception as error:  # a prune or this process's close forgets it
-            log.warning("%s: could not forget a chat sent to: %s", self.channel, error)
-            return
-        self._held[chat_id] -= 1
-        if self._held[chat_id] <= 0:
-            del self._held[chat_id]
+    async def _forget_settled(self) -> None:
+        """Forget the chats whose send was answered once their gap has passed, a batch per
+        gap in one statement (``forget_chats_passed``); a chat whose row a later claim moved
+        on is tried again, or left to that claim's own send."""
+        while self._settled:
+            await self._sleep(self.chat_gap)
+            batch, self._settled = self._settled, {}
+            try:
+                forgotten = await self._run(forget_chats_passed, self.channel, sorted(batch))
+            except Exception as error:  # they stay held: the close or a prune forgets them
+                log.warning("%s: could not forget the chats sent to: %s", self.channel, error)
+                continue
+            for chat, claim in batch.items():
+                if self._held.get(chat) != claim:
+                    continue  # claimed again here: that send forgets it
+                if chat in forgotten:
+                    del self._held[chat]
+                else:
+                    self._settled.setdefault(chat, claim)
 
     async def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None
@@ -208,7 +223,7 @@ class SharedRateLimiter(RateLimiter):
             wait = await self._run(
                 claim_chat_slot, self.channel, chat_id, gap=self.chat_gap, burst=self.chat_burst
             )
-            self._held[chat_id] += 1
+            self._held[chat_id] = next(self._claims)
             if wait > 0:
                 await self._sleep(wait)
         horizon = REPLY_HORIZON if urgent else OUTBOX_HORIZON_SLOTS * self.spacing

@@ -12,7 +12,7 @@ not the next: the platform counts arrivals. So the claim also answers when the s
 ``capacity`` places before this one was answered (``settle_send`` records it): one second
 after that, the platform's window has room whatever the delays. ``chat_send_slots`` keeps the
 per-chat gap the same way as the slots; a chat's row names the person it was sent to with the
-exact time of the send, so it lives only as long as its gap (``forget_chat`` once the send's
+exact time of the send, so it lives only as long as its gap (``forget_chats_passed`` once the send's
 gap passed, ``forget_chats`` when a process stops). The database's clock is the only clock:
 processes on several hosts need not agree.
 """
@@ -30,8 +30,8 @@ __all__ = [
     "claim_chat_slot_if_free",
     "claim_send_slot",
     "ensure_budget",
-    "forget_chat",
     "forget_chats",
+    "forget_chats_passed",
     "prune",
     "push_back",
     "send_answered_wait",
@@ -112,10 +112,10 @@ _PUSH_BACK = text(
     "UPDATE send_budgets SET next_at = GREATEST(next_at, statement_timestamp()"
     " + make_interval(secs => :seconds)) WHERE channel = :channel"
 )
-_FORGET_CHAT = text(
-    "DELETE FROM chat_send_slots WHERE channel = :channel AND chat_id = :chat_id"
-    " AND next_at <= statement_timestamp()"
-)
+_FORGET_PASSED = text(
+    "DELETE FROM chat_send_slots WHERE channel = :channel AND chat_id IN :chat_ids"
+    " AND next_at <= statement_timestamp() RETURNING chat_id"
+).bindparams(bindparam("chat_ids", expanding=True))
 _FORGET_CHATS = text(
     "DELETE FROM chat_send_slots WHERE channel = :channel AND chat_id IN :chat_ids"
 ).bindparams(bindparam("chat_ids", expanding=True))
@@ -218,9 +218,13 @@ async def claim_chat_slot_if_free(
     return max(0.001, float(busy_for or 0.0))
 
 
-async def forget_chat(connection: AsyncConnection, channel: str, chat_id: str) -> None:
-    """Forget the chat once its gap has passed (a later claim's row stays for its own send)."""
-    await connection.execute(_FORGET_CHAT, {"channel": channel, "chat_id": chat_id})
+async def forget_chats_passed(
+    connection: AsyncConnection, channel: str, chat_ids: list[str]
+) -> set[str]:
+    """Forget those of the chats whose gap has passed (a row a later claim moved on stays);
+    the chats forgotten."""
+    result = await connection.execute(_FORGET_PASSED, {"channel": channel, "chat_ids": chat_ids})
+    return set(result.scalars())
 
 
 async def forget_chats(connection: AsyncConnection, channel: str, chat_ids: list[str]) -> None:

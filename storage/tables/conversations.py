@@ -23,4 +23,6 @@ class Conversation(Base):
     step: Mapped[str | None] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer)  # optimistic lock
+    # Kept to the day (``day_end``: the midnight after the save), never finer: a draft's
+    # lifetime counts from it, and a finer time could be matched to an anonymous tip's.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

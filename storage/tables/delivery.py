@@ -90,7 +90,8 @@ class SendLogEntry(Base):
 
 class ChatSendSlot(Base):
     """When one chat may get its next message (the platform's per-chat gap), for every
-    process; rows whose time has long passed are pruned."""
+    process. The row names a person with a send's exact time: it is deleted once that send's
+    gap has passed (``storage.delivery.send_budget.forget_chats_passed``)."""
 
     __tablename__ = "chat_send_slots"
 

@@ -56,6 +56,7 @@ class Identity(Base):
     # "share my location" button) shows once the stored replies went: decided with them in the
     # processor's transaction, so that the next batch knows it owes the removal.
     reply_keyboard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Both kept to the day (``day_stamp``), as every time on a row that names a person.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The platform's order number (Telegram's update id) of the last update applied to this

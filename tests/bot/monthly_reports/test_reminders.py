@@ -125,14 +125,21 @@ def scheduler(database: Database, clock: FakeClock, *, events: bool = False) -> 
     )
 
 
-async def live_through(database: Database, clock: FakeClock, until: datetime) -> None:
-    """Tick every 10 minutes and run the morning jobs at 07:00, as ``antq run`` does."""
+async def live_through(
+    database: Database, clock: FakeClock, until: datetime
+) -> dict[str, datetime]:
+    """Tick every 10 minutes and run the morning jobs at 07:00, as ``antq run`` does; when each
+    outbox message was queued, by dedup key (a row keeps only the day: it names a person)."""
     ticking = scheduler(database, clock, events=True)
+    queued_at: dict[str, datetime] = {}
     while clock.current < until:
         await ticking.tick()
         if clock.current.astimezone(LOCAL_ZONE).strftime("%H:%M") == "07:00":
             await ticking.run_daily()
+        for _, dedup_key, _, _ in await keys(database):
+            queued_at.setdefault(dedup_key, clock.current)
         clock.advance(600)
+    return queued_at
 
 
 async def keys(database: Database) -> list[tuple[int, str, str, datetime]]:
@@ -152,7 +159,7 @@ async def test_a_month_on_the_clock_reminds_reports_and_digests_once(
     await tip_in(database, "17662", "K7Q2M9XD", local(2026, 12, 3, 10))
     await event_with(database, participant=commune["west"], starts=local(2026, 12, 7, 8))
     clock = FakeClock(local(2026, 11, 30, 0, 0))
-    await live_through(database, clock, local(2026, 12, 8, 12, 0))
+    queued_at = await live_through(database, clock, local(2026, 12, 8, 12, 0))
     queued = await keys(database)
     by_member: dict[int, list[str]] = {}
     for member_id, _, message_key, _ in queued:
@@ -168,7 +175,7 @@ async def test_a_month_on_the_clock_reminds_reports_and_digests_once(
     assert officer.count("digest.late_areas") == 3  # 6, 7 and 8 December
     assert "digest.new_tips" not in by_member[commune["other_officer"]]
     sent_at = {
-        (member_id, key): created.astimezone(LOCAL_ZONE) for member_id, key, _, created in queued
+        (member_id, key): queued_at[key].astimezone(LOCAL_ZONE) for member_id, key, _, _ in queued
     }
     east = commune["east"]
     due_days = sorted(
