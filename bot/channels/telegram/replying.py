@@ -9,17 +9,22 @@ own). Whether a batch owes that removal is decided when the batch is stored, by
 transaction: the sender only follows ``Batch.removal_owed`` and remembers nothing.
 
 A tapped question is edited in place to show what was chosen, which also takes its buttons
-away. A question answered by typing keeps its buttons: taking them away would cost one more
-request on every typed answer, and a late tap on them is harmless (the engine recognises a
+away. When the answer's first message is a plain text or a question with buttons (what an
+edit can carry), that one edit carries it too, under the chosen answer: the person sees the
+same words and buttons, in one message, for one request less; and the tap's spinner is
+stopped by an answerCallbackQuery sent at the same moment (``take_tap``). A question answered
+by typing keeps its buttons: taking them away would cost one more request on every typed answer, and a late tap on them is harmless (the engine recognises a
 stale button and asks the current question again; that tap then takes the old buttons away).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dtm
 import logging
 import warnings
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from telegram import (
     Bot,
@@ -55,6 +60,15 @@ log = logging.getLogger(__name__)
 _REMEMBERED_CLOSED = 4096
 
 
+@dataclass(frozen=True)
+class _Tap:
+    """A tapped question whose closing edit carries the answer's first message."""
+
+    query: CallbackQuery
+    message: Message
+    closed_text: str  # the question with the chosen answer under it
+
+
 class ReplySender:
     """Sends batches in order to private chats (``bot.reply_path.dispatcher.BatchSender``)."""
 
@@ -63,6 +77,47 @@ class ReplySender:
         self.codec = codec
         self.catalogues = catalogues
         self._closed: OrderedDict[tuple[int, int], None] = OrderedDict()
+        # Stored batches (chat, batch id) whose first message goes as the tap's edit.
+        self._taps: dict[tuple[str, int], _Tap] = {}
+
+    async def take_tap(self, query: CallbackQuery, batch: Batch, *, taken: bool) -> None:
+        """Just before ``batch`` (the answer to a tap on ``query``) goes: stop the spinner and
+        close the question. When the question's closing edit can carry the batch's first
+        message, it is left to ``send_batch`` to send both as one edit (with the spinner's
+        answer at the same moment); else both go now, at once."""
+        tap = self._mergeable(query, batch) if taken else None
+        if tap is not None and batch.id is not None:
+            self._taps[(batch.chat_id, batch.id)] = tap
+            return
+        await asyncio.gather(
+            answer_quietly(query), self.close_question(query, batch.locale, taken=taken)
+        )
+
+    def _mergeable(self, query: CallbackQuery, batch: Batch) -> _Tap | None:
+        message = query.message
+        if not isinstance(message, Message) or not message.text or batch.removal_owed:
+            return None
+        key = (message.chat.id, message.message_id)
+        label = _tapped_label(message, query.data)
+        parts = self.outgoing(batch)
+        if key in self._closed or label is None or batch.parts_sent or not parts:
+            return None
+        first = parts[0]
+        if first.document is not None or first.media is not None:
+            return None
+        if first.markup is not None and not isinstance(first.markup, InlineKeyboardMarkup):
+            return None
+        chosen = self.catalogues.text(batch.locale, N_("telegram.chosen"), answer=label)
+        closed = _with_answer(message.text, chosen)
+        if telegram_length(closed) + 2 + telegram_length(first.text) > MAX_TEXT_LENGTH:
+            return None
+        self._remember_closed(key)
+        return _Tap(query, message, closed)
+
+    def _remember_closed(self, key: tuple[int, int]) -> None:
+        self._closed[key] = None
+        while len(self._closed) > _REMEMBERED_CLOSED:
+            self._closed.popitem(last=False)
 
     def outgoing(self, batch: Batch) -> list[Outgoing]:
         """The platform messages that show the batch, in order. The same batch always gives
@@ -93,10 +148,18 @@ class ReplySender:
         for outgoing in parts[: batch.parts_sent]:
             shown = shows_keyboard_after(outgoing, shown)
 
+        tap = None
+        if batch.id is not None:
+            tap = self._taps.pop((batch.chat_id, batch.id), None)
+
         async def send(outgoing: Outgoing) -> SendResult | None:
-            nonlocal shown
+            nonlocal shown, tap
             try:
-                await self._send_one(chat_id, outgoing, shown)
+                if tap is not None:
+                    merged, tap = tap, None
+                    await self._send_with_tap(chat_id, merged, outgoing, shown)
+                else:
+                    await self._send_one(chat_id, outgoing, shown)
             except BadRequest as error:
                 # This message can never go (the chat is gone, say); the rest may.
                 log.warning("telegram refused a reply: %s", type(error).__name__)
@@ -115,6 +178,21 @@ class ReplySender:
             return None
 
         return await send_parts(batch, parts, send, progress)
+
+    async def _send_with_tap(
+        self, chat_id: int, tap: _Tap, outgoing: Outgoing, shown: bool
+    ) -> None:
+        """The tapped question closed and ``outgoing`` under it, in one edit, the spinner
+        stopped at the same moment; a question Telegram no longer lets us edit gets the
+        message sent as usual."""
+        text = f"{tap.closed_text}\n\n{outgoing.text}"
+        edit = tap.message.edit_text(text, reply_markup=outgoing.markup)
+        _, edited = await asyncio.gather(answer_quietly(tap.query), edit, return_exceptions=True)
+        if isinstance(edited, BadRequest):
+            log.debug("a tapped question could not carry the answer: %s", type(edited).__name__)
+            await self._send_one(chat_id, outgoing, shown)
+        elif isinstance(edited, BaseException):
+            raise edited
 
     async def send_text(self, chat_id: int, text: str) -> None:
         """One plain message outside a conversation (e.g. to a group); failures are logged."""
@@ -141,9 +219,7 @@ class ReplySender:
         key = (message.chat.id, message.message_id)
         if key in self._closed:
             return
-        self._closed[key] = None
-        while len(self._closed) > _REMEMBERED_CLOSED:
-            self._closed.popitem(last=False)
+        self._remember_closed(key)
         label = _tapped_label(message, query.data) if taken else None
         try:
             if label is not None and message.text:
@@ -198,6 +274,14 @@ class ReplySender:
         except BadRequest as error:
             log.info("a stored %s could not be sent again: %s", media.kind, type(error).__name__)
             await self._send_one(chat_id, Outgoing(FILE_MARK + media.lost), shown)
+
+
+async def answer_quietly(query: CallbackQuery) -> None:
+    """Stop the tap's spinner; a failure (too old a tap) changes nothing."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.debug("answering a callback query failed: %s", type(error).__name__)
 
 
 def shows_keyboard_after(outgoing: Outgoing, shown: bool) -> bool:

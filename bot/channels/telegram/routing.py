@@ -99,8 +99,7 @@ class UpdateRouter:
             return None
 
         async def stop_spinner_and_close() -> None:
-            await self._answer(query)
-            await self.sender.close_question(query, batch.locale, taken=not batch.stale_tap)
+            await self.sender.take_tap(query, batch, taken=not batch.stale_tap)
 
         return stop_spinner_and_close
 

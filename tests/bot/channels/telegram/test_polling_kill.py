@@ -1,8 +1,9 @@
 """Long polling confirms an update to Telegram only once it is stored.
 
-The real ``antq run`` fetches a person's message by getUpdates; the database is held (another
-writer has its lock) so the message cannot be committed; the process is SIGKILLed. Started
-again, it gets the message again from Telegram and answers it, once.
+The real ``antq run`` fetches a person's message by getUpdates; the person's lock in the
+database is held (as by another process applying their previous message) so the message cannot
+be committed; the process is SIGKILLed. Started again, it gets the message again from Telegram
+and answers it, once.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 from asyncio.subprocess import Process
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from storage._sql import processed_updates
 from storage.areas import insert_areas
@@ -26,6 +26,11 @@ from tests.harness import PATIENCE, SECRET_KEY, start_antq_run, wait_until
 
 CHECKOUT = Path(__file__).resolve().parents[4]
 USER = 7391846205
+# The class of the advisory lock a processor takes for one user
+# (storage.reply_path.updates.lock_user).
+USER_LOCK_CLASS = 20_020
+HOLD = text("SELECT pg_advisory_lock(:lock_class, hashtext(:user_key))")
+RELEASE = text("SELECT pg_advisory_unlock(:lock_class, hashtext(:user_key))")
 
 
 async def _start_bot(telegram: FakeTelegramServer, database_url: str, home: Path) -> Process:
@@ -51,19 +56,20 @@ def _fetched(telegram: FakeTelegramServer, update_id: int) -> bool:
     return False
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_an_update_fetched_but_not_stored_when_the_process_dies_is_answered_once_after(
     database: Database, database_url: str, tmp_path: Path
 ) -> None:
     async with database.transaction() as session:
         await insert_areas(session, TREE)  # no loading of the whole country at the first start
-    path = database_url.split("///", 1)[1]
     async with FakeTelegramServer() as telegram:
         first = await _start_bot(telegram, database_url, tmp_path)
-        holder = sqlite3.connect(path, isolation_level=None, timeout=PATIENCE)
+        holder = await database.engine.connect()
+        values = {"lock_class": USER_LOCK_CLASS, "user_key": f"telegram:{USER}"}
         try:
             await telegram.wait_for_call("getUpdates", timeout=PATIENCE)
-            holder.execute("BEGIN IMMEDIATE")  # the bot cannot commit from now on
+            # The bot cannot apply the person's message from now on.
+            await holder.execute(HOLD, values)
             update_id = telegram.user_sends_text(USER, "/start")
             await wait_until(lambda: _fetched(telegram, update_id), what="the update fetched")
             # Whatever the process would ask Telegram next, it asks it now.
@@ -71,8 +77,8 @@ async def test_an_update_fetched_but_not_stored_when_the_process_dies_is_answere
         finally:
             first.send_signal(signal.SIGKILL)
             await first.wait()
-            holder.execute("ROLLBACK")
-            holder.close()
+            await holder.execute(RELEASE, values)
+            await holder.close()
         assert not telegram.sent_messages()
         second = await _start_bot(telegram, database_url, tmp_path)
         try:
