@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from conversations.fields import format_tip_code
 from conversations.i18n import DEFAULT_LOCALE, N_, SUPPORTED_LOCALES, Catalogues, shown_number
 from conversations.localtime import shown
+from conversations.web import LOGIN_LINK_MINUTES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -61,6 +62,8 @@ class Pages:
         )
         self.environment.filters["when"] = _when
         self.environment.filters["tipcode"] = format_tip_code
+        # How long a sign-in link works, which the sign-in texts say ({minutes}).
+        self.environment.globals["login_minutes"] = LOGIN_LINK_MINUTES
 
     def render(
         self, name: str, locale: str, *, status_code: int = 200, **context: Any

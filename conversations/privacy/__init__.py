@@ -28,6 +28,8 @@ class ConsentDecision(StrEnum):
 
 # What ANTQ_DATA_CONTROLLER says until a deployment names its unit (``antq run`` warns).
 PLACEHOLDER_CONTROLLER = "Công an xã/phường nơi triển khai hệ thống"
+# The placeholder as earlier releases' .env.example spelled it (copied into many .env files).
+PLACEHOLDERS = frozenset({PLACEHOLDER_CONTROLLER, "Công an xã, phường nơi triển khai hệ thống"})
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class PrivacyTerms:
     @property
     def named(self) -> bool:
         """Whether the deployment named its controller (not the placeholder)."""
-        return self.controller.strip() != PLACEHOLDER_CONTROLLER
+        return self.controller.strip() not in PLACEHOLDERS
 
 
 @dataclass(frozen=True)

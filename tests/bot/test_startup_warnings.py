@@ -54,3 +54,11 @@ async def test_a_named_controller_starts_without_that_warning(
     named = settings(tmp_path, data_controller="Công an phường Vinh Phú, tỉnh Nghệ An")
     warnings = await run_until_started(named, monkeypatch, caplog)
     assert not [w for w in warnings if "ANTQ_DATA_CONTROLLER" in w]
+
+
+async def test_the_placeholder_copied_from_an_older_env_example_also_warns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    older = settings(tmp_path, data_controller="Công an xã, phường nơi triển khai hệ thống")
+    warnings = await run_until_started(older, monkeypatch, caplog)
+    assert [w for w in warnings if "ANTQ_DATA_CONTROLLER" in w]

@@ -119,6 +119,28 @@ def test_exports_and_screens_name_the_times_of_a_tip_alike() -> None:
     assert vi["status.found"].split("\n")[1].startswith("Gửi lúc: ")  # the tipster's side
 
 
+# Texts that state how long something lasts: the period comes from the settings (a slot).
+PERIOD_TEXTS = {
+    "tip.help.identity": "days",
+    "answering.ask_text": "days",
+    "tip.ask.phone_consent": "days",
+    "status.slow_down": "until",
+    "privacy.notice": "inactive",
+    "privacy.notice.full": "route_days",
+    "web.signin.how": "minutes",
+    "web.link_invalid": "minutes",
+}
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_a_text_that_states_a_period_takes_it_from_the_settings(locale: str) -> None:
+    messages = catalogue(locale)
+    for key, slot in PERIOD_TEXTS.items():
+        assert "{" + slot + "}" in messages[key], key
+        typed = re.search(r"\d+ ?(phút|giờ|ngày|năm|minutes?|hours?|days?|years?)\b", messages[key])
+        assert typed is None, f"{key}: {typed}"
+
+
 def test_english_says_bot_nowhere_and_translates_every_key() -> None:
     vi, en = catalogue("vi"), catalogue("en")
     assert not [key for key in vi if not en.get(key, "").strip()]

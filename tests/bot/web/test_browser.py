@@ -12,6 +12,7 @@ from datetime import timedelta
 from bot.web.app import build_web_app
 from bot.web.auth import issue_login_link
 from conversations.fields import format_tip_code
+from conversations.web import LOGIN_LINK_MINUTES
 from storage.database import Database
 from tests.bot.delivery.harness import FakeClock, RecordingTransport, sender
 from tests.bot.harness import SEALER, phone_at_menu
@@ -122,7 +123,9 @@ async def test_the_browser_is_refused_what_it_may_not_have(
         await server.start(build_web_app(database, console(database, clock).routes()))
         page = await browser.new_page()  # type: ignore[attr-defined]
         refused = await page.goto(f"{server.url}/web/login/{resident_token}")
-        assert refused.status == 403 and t("web.link_invalid") in await page.inner_text("main")
+        assert refused.status == 403 and t(
+            "web.link_invalid", minutes=LOGIN_LINK_MINUTES
+        ) in await page.inner_text("main")
 
         await page.goto(f"{server.url}/web/login/{token}")
         await page.get_by_role("button", name=t("web.login.button")).click()

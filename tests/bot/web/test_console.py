@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from conversations.web import LOGIN_LINK_MINUTES
 from storage._sql import audit_log, outbox, tip_messages, tips
 from storage.database import Database
 from tests.bot.harness import NAME, Phone, at_menu, make_processor, rows
@@ -58,7 +59,12 @@ async def test_a_link_is_dead_after_ten_minutes(commune: Database) -> None:
     assert token is not None
     clock.advance(minutes=11)
     async with client(commune, clock) as web:
-        assert (await log_in(web, token)).status_code == 403
+        refused = await log_in(web, token)
+        assert refused.status_code == 403
+        # The page says how long a link works, from the same number the link is made with.
+        assert f"quá {LOGIN_LINK_MINUTES} phút" in refused.text and "{minutes}" not in refused.text
+        signin = await web.get("/web/signin")
+        assert f"trong {LOGIN_LINK_MINUTES} phút" in signin.text
 
 
 async def test_a_resident_gets_no_link(commune: Database) -> None:
