@@ -35,10 +35,15 @@ async def profile(database_name: str, seconds: float, users: int) -> None:
         await runner.phase("warm", slots=20, users_per_slot=1)
         profiler = Profiler(interval=0.0005, async_mode="disabled")
         profiler.start()
-        result = await runner.phase("sat", slots=users, stop_after=seconds)
-        profiler.stop()
-        rate, _ = result.everything()
-        print(f"{database_name}: {rate:.1f} msg/s over {len(result.ends)} messages")
+        try:
+            result = await runner.phase("sat", slots=users, stop_after=seconds)
+        except Exception as error:  # a stuck user: the profile still says where time went
+            print(f"{database_name}: the phase ended early: {type(error).__name__}")
+        else:
+            rate, _ = result.everything()
+            print(f"{database_name}: {rate:.1f} msg/s over {len(result.ends)} messages")
+        finally:
+            profiler.stop()
         print(profiler.output_text(unicode=False, color=False, show_all=False))
 
 
