@@ -7,7 +7,7 @@ written before to the day too. A conversation's time goes to the end of its day
 (``day_end``), so that no draft's lifetime is cut short; finished outbox rows lose their due
 time; chats' send slots whose gap has passed go. The finer times cannot come back.
 
-Revision ID: 0021_unlinkable
+Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-07 09:40:00.000000
 """
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0021_unlinkable"
+revision: str = "0021"
 down_revision: str | Sequence[str] | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

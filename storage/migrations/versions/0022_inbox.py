@@ -1,7 +1,7 @@
 """The inbox: webhook updates stored before the answer, applied in each user's order.
 
-Revision ID: 0021_inbox
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07 09:30:00.000000
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0021_inbox"
-down_revision: str | Sequence[str] | None = "0020"
+revision: str = "0022"
+down_revision: str | Sequence[str] | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
