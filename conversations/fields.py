@@ -106,6 +106,13 @@ def check_length(text: str, minimum: int, maximum: int) -> None:
         raise InvalidAnswer(N_("input.too_long"), maximum=maximum, length=len(text))
 
 
+def _length_limits(minimum: int, maximum: int, ctx: FieldContext) -> dict[str, object]:
+    return {
+        "minimum": shown_number(minimum, ctx.locale),
+        "maximum": shown_number(maximum, ctx.locale),
+    }
+
+
 class Field(ABC):
     """One kind of input."""
 
@@ -113,7 +120,12 @@ class Field(ABC):
         """The translated prompt of the step (catalogue ``key`` with the step's ``params``); a
         field that already holds part of an answer (``current``: files attached) may ask in its
         own words."""
-        return ctx.t(key, **params)
+        return ctx.t(key, **{**self.limits(ctx), **params})
+
+    def limits(self, ctx: FieldContext) -> dict[str, object]:
+        """The field's own limits as its prompt's ``{minimum}`` and ``{maximum}``: a prompt
+        states the limit the code checks, never a number typed into the catalogue."""
+        return {}
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         """The reply that asks for this field; ``text`` is the translated prompt. Most fields
@@ -157,11 +169,16 @@ class Field(ABC):
 
 @dataclass(frozen=True)
 class ChoiceOption:
-    """An option: a stable id, a catalogue key for its label, words that also pick it."""
+    """An option: a stable id, a catalogue key for its label, words that also pick it, and
+    the values of the label's ``{slots}`` (a period from the code, say) as ``(name, value)``."""
 
     id: str
     label: str
     synonyms: tuple[str, ...] = ()
+    params: tuple[tuple[str, object], ...] = ()
+
+    def text(self, ctx: FieldContext) -> str:
+        return ctx.t(self.label, **dict(self.params))
 
 
 def match_option(
@@ -207,17 +224,18 @@ class Choice(Field):
     def __init__(self, *options: ChoiceOption) -> None:
         self.options = options
         self.labels = {option.id: option.label for option in options}
+        self.by_id = {option.id: option for option in options}
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = tuple(Option(option.id, ctx.t(option.label)) for option in self.options)
+        offered = tuple(Option(option.id, option.text(ctx)) for option in self.options)
         return Choices(text, offered, ref)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         return Accepted(match_option(message, self.options, ctx))
 
     def display(self, value: Any, ctx: FieldContext) -> str:
-        label = self.labels.get(value)
-        return ctx.t(label) if label else str(value)
+        option = self.by_id.get(value)
+        return option.text(ctx) if option else str(value)
 
 
 def yes_no() -> Choice:
@@ -235,6 +253,9 @@ class FreeText(Field):
     def __init__(self, *, min_length: int = 1, max_length: int = 4000) -> None:
         self.min_length = min_length
         self.max_length = max_length
+
+    def limits(self, ctx: FieldContext) -> dict[str, object]:
+        return _length_limits(self.min_length, self.max_length, ctx)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         text = require_text(message)
@@ -264,6 +285,9 @@ class OptionalText(Field):
         self.offer_skip = offer_skip
         self.none_label = none_label
         self.shown_up_to = shown_up_to
+
+    def limits(self, ctx: FieldContext) -> dict[str, object]:
+        return {"maximum": shown_number(self.max_length, ctx.locale)}
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         if not self.offer_skip:
@@ -409,6 +433,9 @@ class Whereabouts(Field):
         self.min_length = min_length
         self.max_length = max_length
 
+    def limits(self, ctx: FieldContext) -> dict[str, object]:
+        return _length_limits(self.min_length, self.max_length, ctx)
+
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
         option = Option(self.unknown.id, ctx.t(self.unknown.label))
         return AskLocation(text, (option,), ref)
@@ -456,9 +483,12 @@ class Attachments(Field):
         # option that goes on, named as it is offered ({files}, {maximum}, {done}).
         self.more = more
 
+    def limits(self, ctx: FieldContext) -> dict[str, object]:
+        return {"maximum": self.max_items}
+
     def prompt(self, key: str, ctx: FieldContext, current: Any, **params: object) -> str:
         if not current or self.more is None:
-            return ctx.t(key, **params)
+            return super().prompt(key, ctx, current, **params)
         return ctx.t(
             self.more,
             files=self.display(current, ctx),

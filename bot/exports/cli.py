@@ -27,6 +27,7 @@ from bot.places import place_of
 from bot.private_files import open_private
 from bot.settings import Settings
 from conversations.calendar import is_period, next_period, period_of
+from conversations.exports import recent_days
 from conversations.i18n import SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import local_today
 from conversations.places import Place
@@ -40,7 +41,6 @@ export_cli = typer.Typer(
 )
 
 FORMATS = ("xlsx", "csv")
-DEFAULT_DAYS = 30
 
 AreaOption = Annotated[str, typer.Option("--area", help="code of the province, commune or area")]
 FormatOption = Annotated[str, typer.Option("--format", help="xlsx or csv")]
@@ -50,7 +50,11 @@ OutputOption = Annotated[
     typer.Option("--output", "-o", help="file to write (default: a name that says what it holds)"),
 ]
 FromOption = Annotated[
-    str | None, typer.Option("--from", help="first day, YYYY-MM-DD (default: 30 days ago)")
+    str | None,
+    typer.Option(
+        "--from",
+        help="first day, YYYY-MM-DD (default: tips 30 days back, activities and events 90)",
+    ),
 ]
 ToOption = Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM-DD (default: today)")]
 
@@ -224,7 +228,8 @@ def _dated(subject: ExportSubject) -> Callable[..., None]:
         _check(format, lang)
         today = local_today(utcnow())
         date_to = _day(last, "--to") if last else today
-        date_from = _day(first, "--from") if first else date_to - timedelta(days=DEFAULT_DAYS - 1)
+        days = recent_days(subject.value)
+        date_from = _day(first, "--from") if first else date_to - timedelta(days=days - 1)
         if date_to < date_from:
             raise _fail("--to comes before --from")
         request_for = RequestFor(subject, format, lang, date_from=date_from, date_to=date_to)

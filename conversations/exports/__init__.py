@@ -164,8 +164,15 @@ class ExportFormat(StrEnum):
     CSV = "csv"
 
 
-TIPS_DAYS = 30  # a chat export of tips covers the last 30 days
+TIPS_DAYS = 30  # an export of tips covers the last 30 days
 RECENT_DAYS = 90  # activities and events: the last 90 days
+
+
+def recent_days(subject: str) -> int:
+    """The days a dated export covers by default, the same in the chat, the web console and
+    ``antq export``: tips the last ``TIPS_DAYS``, activities and events the last
+    ``RECENT_DAYS``."""
+    return TIPS_DAYS if subject == ExportKind.TIPS.value else RECENT_DAYS
 
 
 @dataclass(frozen=True)

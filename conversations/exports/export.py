@@ -17,13 +17,12 @@ from conversations.calendar import (
     shown_period,
 )
 from conversations.exports import (
-    RECENT_DAYS,
-    TIPS_DAYS,
     ComplianceTally,
     ExportFormat,
     ExportKind,
     MakeExport,
     outermost,
+    recent_days,
 )
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import Completion, Flow, FlowContext, NextFlow, Step
@@ -43,11 +42,24 @@ WHAT = Choice(
         N_("export.what.reports_previous"),
         ("thang truoc", "ky truoc", "previous"),
     ),
-    ChoiceOption(ExportKind.TIPS, N_("export.what.tips"), ("tin bao", "tips")),
     ChoiceOption(
-        ExportKind.ACTIVITIES, N_("export.what.activities"), ("hoat dong", "mo hinh", "activities")
+        ExportKind.TIPS,
+        N_("export.what.tips"),
+        ("tin bao", "tips"),
+        params=(("days", recent_days(ExportKind.TIPS)),),
     ),
-    ChoiceOption(ExportKind.EVENTS, N_("export.what.events"), ("su kien", "events")),
+    ChoiceOption(
+        ExportKind.ACTIVITIES,
+        N_("export.what.activities"),
+        ("hoat dong", "mo hinh", "activities"),
+        params=(("days", recent_days(ExportKind.ACTIVITIES)),),
+    ),
+    ChoiceOption(
+        ExportKind.EVENTS,
+        N_("export.what.events"),
+        ("su kien", "events"),
+        params=(("days", recent_days(ExportKind.EVENTS)),),
+    ),
     ChoiceOption(
         ExportKind.YEAR, N_("export.what.year"), ("nam", "xep loai", "chi tieu", "grades")
     ),
@@ -104,7 +116,7 @@ async def make_export(
         # A year's review runs into January and February of the next.
         period = str(ctx.today.year - 1 if ctx.today.month <= 2 else ctx.today.year)
     else:
-        days = TIPS_DAYS if kind is ExportKind.TIPS else RECENT_DAYS
+        days = recent_days(kind.value)
     effect = MakeExport(
         kind=kind,
         format=ExportFormat(answers["format"]),

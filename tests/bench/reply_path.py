@@ -41,7 +41,7 @@ from storage.database import Database
 from tests.bench.databases import DatabaseUnavailable, postgresql_database, sqlite_database
 from tests.bench.report import Report
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.harness import SECRET_KEY, start_antq_run
+from tests.harness import PATIENCE, SECRET_KEY, start_antq_run
 
 # What a user says, in turn: each is answered with one message (the menu under it).
 SAYINGS = ("/start", "/help", "/menu", "/help", "xin chao", "/menu")
@@ -244,10 +244,10 @@ async def kill_restart(report: Report) -> None:
 
 async def _wait_until_polling(telegram: FakeTelegramServer) -> None:
     # Polling starts right after deleteWebhook (a long poll is recorded only when answered).
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + PATIENCE
     while not telegram.calls("deleteWebhook"):
         if time.monotonic() > deadline:
-            raise TimeoutError("the bot did not start polling within 30 s")
+            raise TimeoutError(f"the bot did not start polling within {PATIENCE} s")
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.2)
 

@@ -97,11 +97,13 @@ class User:
         return all(part in self.question.text for part in parts)
 
     def said(self, key: str, locale: str = "vi", **params: object) -> bool:
-        return any(
-            t(key, locale, **params) in reply.text
-            for reply in self.replies
-            if isinstance(reply, Text | Choices)
-        )
+        """True when a reply says ``key`` with ``params``; without them, every part around the
+        text's ``{slots}`` (a limit the field fills, say)."""
+        texts = [reply.text for reply in self.replies if isinstance(reply, Text | Choices)]
+        if params:
+            return any(t(key, locale, **params) in text for text in texts)
+        parts = [part for part in re.split(r"\{\w+\}", CATALOGUES.text(locale, key)) if part]
+        return any(all(part in text for part in parts) for text in texts)
 
 
 def new_chat(engine: Engine | None = None, clock: Clock | None = None) -> MemoryChat:

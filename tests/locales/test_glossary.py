@@ -39,6 +39,10 @@ BANNED: list[tuple[str, str]] = [
     (r"(?i)(?<![qQgG])u[ỳýỷỹỵ](?!\w)", "tone marks as documents place them: hủy, túy, thủy"),
     (r"[\"“”]", "one quotation style: «…»"),
     (r"114(?! \(Cứu hỏa, cứu nạn cứu hộ\))(?!, 115)", "114 is «Cứu hỏa, cứu nạn cứu hộ»"),
+    (
+        r"(?i)tối đa \d|\d\.\d{3} ký tự|(?<!trong )\d+ ngày (qua|gần nhất)",
+        "a limit or a period comes from the code or the settings ({maximum}, {days})",
+    ),
 ]
 
 # "tiếp nhận" is an officer taking a tip up: a text the public reads says it only of officers.

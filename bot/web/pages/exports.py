@@ -27,7 +27,7 @@ from bot.web.auth import Viewer
 from bot.web.kit import ConsoleKit, form_text
 from bot.web.rendering import secured
 from conversations.calendar import period_of
-from conversations.exports import outermost
+from conversations.exports import outermost, recent_days
 from conversations.localtime import local_today
 from conversations.places import Place
 from conversations.policy import Action, may, scopes
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 JOBS_PER_MEMBER = 3
 JOB_LIFETIME = timedelta(hours=1)
-DAYS = 30  # tips, activities and events of the last 30 days, as /export offers
 FORMATS = ("xlsx", "csv")
 # What a finished file is, by the extension the export gave it (CSV sheets come as one ZIP).
 MEDIA_TYPES = {
@@ -87,8 +86,8 @@ def export_request(
     year: int,
 ) -> ExportRequest:
     """What ``/export`` would make: the month shown by default
-    (``ReportCalendar.default_period``), the movement's ``year`` being assessed, or the last
-    30 days."""
+    (``ReportCalendar.default_period``), the movement's ``year`` being assessed, or the days
+    ``recent_days`` gives the subject."""
     if subject is ExportSubject.REPORTS:
         return ExportRequest(subject, (place,), format=format, locale=locale, periods=(period,))
     if subject is ExportSubject.YEAR:
@@ -99,7 +98,7 @@ def export_request(
         (place,),
         format=format,
         locale=locale,
-        date_from=today - timedelta(days=DAYS - 1),
+        date_from=today - timedelta(days=recent_days(subject.value) - 1),
         date_to=today,
     )
 
@@ -126,6 +125,7 @@ class ExportPages:
             jobs=jobs,
             working=any(not job.done for job in jobs.values()),
             subjects=list(ExportSubject),
+            subject_days={subject.value: recent_days(subject.value) for subject in ExportSubject},
             formats=FORMATS,
             now=self.kit.now(),
         )

@@ -269,7 +269,7 @@ async def console_chat(app: Application, user: ConsoleUser) -> AsyncIterator[Non
         yield
     finally:
         user.quits()
-        await asyncio.wait_for(chatting, 30)
+        await asyncio.wait_for(chatting, PATIENCE)
 
 
 # -- Telegram: a whole tip, an officer, raw updates -------------------------------------------

@@ -42,6 +42,12 @@ SAME_NAME = {
     ("year", "xlsx"): "antq-year-17662-2026.xlsx",
     ("year", "csv"): "antq-year-17662-2026.zip",
 }
+# The days a dated subject covers, the same in every channel (as its menu says).
+SAME_SPAN = {
+    "tips": "-20261212-20270110",
+    "activities": "-20261013-20270110",
+    "events": "-20261013-20270110",
+}
 # Where /xuatfile lists each subject, and each format.
 CHAT_WHAT = {
     ExportSubject.REPORTS: "1",
@@ -185,3 +191,4 @@ async def test_every_export_is_made_and_opens(
         name, data = await by_web(sqlite_database, subject, format)
     assert opened(name, data) > 0
     assert name == SAME_NAME.get((subject, format), name)
+    assert SAME_SPAN.get(subject, "") in name

@@ -32,6 +32,7 @@ from tests.bot.channels.harness import (
 )
 from tests.conversations.harness import t
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.harness import PATIENCE
 
 ANTQ = Path(sys.executable).parent / "antq"
 
@@ -71,7 +72,7 @@ async def start_bot(
     )
 
 
-async def eventually(condition: object, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+async def eventually(condition: object, timeout: float = PATIENCE) -> None:  # noqa: ASYNC109
     deadline = time.monotonic() + timeout
     while not await condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"
@@ -102,7 +103,7 @@ async def test_a_reply_cut_off_by_a_kill_is_sent_once_after_the_restart(
 
         second = await start_bot(telegram, database_url, tmp_path)
         try:
-            (welcome,) = await telegram.wait_for_messages(USER, 1, timeout=30)
+            (welcome,) = await telegram.wait_for_messages(USER, 1, timeout=PATIENCE)
             assert t("menu.prompt") in welcome["text"]
 
             async def recorded() -> bool:
@@ -123,13 +124,13 @@ async def test_a_429_storm_longer_than_the_retries_delays_the_reply_but_never_dr
         # Eight 429s in a row: more than the rate limiter waits out by itself.
         telegram.fail_next("sendMessage", status=429, retry_after=1, times=8)
         telegram.user_sends_text(USER, "/start")
-        (welcome,) = await telegram.wait_for_messages(USER, 1, timeout=30)
+        (welcome,) = await telegram.wait_for_messages(USER, 1, timeout=PATIENCE)
         assert t("menu.prompt") in welcome["text"]
         refused = [call for call in telegram.calls("sendMessage") if call.status == 429]
         assert len(refused) == 8
         # The user answers the question they did see, and the conversation goes on.
         telegram.user_sends_text(USER, "/help")
-        messages = await telegram.wait_for_messages(USER, 2, timeout=10)
+        messages = await telegram.wait_for_messages(USER, 2, timeout=PATIENCE)
         assert t("help.home") in messages[-1]["text"]
     assert telegram.rejected == []
 
@@ -165,9 +166,9 @@ async def test_a_delivery_repeated_while_its_reply_waits_for_telegram_gets_it_on
                 answer = await client.post(bot.url, json=update, headers=secret_header(SECRET))
                 assert answer.status_code == 200
         telegram.clear_failures()
-        (welcome,) = await telegram.wait_for_messages(USER, 1, timeout=30)
+        (welcome,) = await telegram.wait_for_messages(USER, 1, timeout=PATIENCE)
         assert t("menu.prompt") in welcome["text"]
-        await bot.channel.replies.drain(30)
+        await bot.channel.replies.drain(PATIENCE)
         assert len(telegram.sent_messages(USER)) == 1
 
 

@@ -53,7 +53,7 @@ async def test_a_code_typed_after_hoi_is_not_counted_as_a_step() -> None:
     officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
     await officer.say(f"/hoi {code}")
     assert officer.question.text.startswith(t("flow.progress", position=1, total=2) + "\n")
-    assert officer.said("asking.ask_question")
+    assert officer.asked("asking.ask_question")
     await officer.say("Xe thường đỗ ở đâu?")
     assert officer.question.text.startswith(t("flow.progress", position=2, total=2) + "\n")
 

@@ -3,8 +3,10 @@ code is the key, files can give a sender away, where other matters go."""
 
 from __future__ import annotations
 
+from conversations.i18n import shown_number
 from conversations.menu import build_engine
 from conversations.privacy import PrivacyTerms
+from conversations.tips import MAX_THREAD_TEXT
 from tests.conversations.harness import (
     ANONYMOUS_PATH,
     CATALOGUES,
@@ -51,7 +53,7 @@ async def test_answering_an_officer_says_what_officers_see_and_when_the_route_go
     tipster = await user_at_menu(chat, user_id="1")
     await tipster.say(f"/traloi {code}")
     prompt = tipster.question.text
-    assert t("answering.ask_text", days=17) in prompt
+    assert t("answering.ask_text", days=17, maximum=shown_number(MAX_THREAD_TEXT, "vi")) in prompt
     assert "sẽ không biết anh/chị là ai" not in prompt  # untrue once a phone was left
 
 

@@ -205,7 +205,7 @@ def _start_chat(tmp_path: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def _read_until(process: subprocess.Popen[bytes], needle: str, timeout: float = 30) -> str:
+def _read_until(process: subprocess.Popen[bytes], needle: str, timeout: float = PATIENCE) -> str:
     assert process.stdout is not None
     seen = b""
     deadline = time.monotonic() + timeout
@@ -421,7 +421,7 @@ def test_logs_never_print_into_the_chat(tmp_path: Path) -> None:
         os.write(terminal, b"\x04")  # Ctrl+D
         assert process.stdout is not None
         screen = _read_until(process, t("flow.first_step")) + process.stdout.read().decode()
-        assert process.wait(30) == 0
+        assert process.wait(PATIENCE) == 0
     finally:
         if process.poll() is None:
             process.kill()

@@ -38,6 +38,7 @@ from tests.bot.channels.harness import (
 )
 from tests.conversations.harness import DESCRIPTION, t
 from tests.fakes.telegram_server import MAX_TEXT_LENGTH, FakeTelegramServer
+from tests.harness import PATIENCE
 
 
 @pytest.fixture
@@ -131,7 +132,7 @@ async def test_answers_processed_before_the_location_question_went_still_remove_
         user.says(t("tip.identity.anonymous"))
         user.says(t("summary.confirm"))
         # Each webhook delivery returns once its update is committed: all are processed now.
-        await server.wait_for_updates_consumed(timeout=30)
+        await server.wait_for_updates_consumed(timeout=PATIENCE)
         assert len(user.received) == before
 
         telegram_takes_messages.set()
