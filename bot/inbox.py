@@ -30,15 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.database import Database
-from storage.inbox import (
-    give_turn,
-    remove,
-    store,
-    store_many,
-    take_turn,
-    users_waiting,
-    waiting,
-)
+from storage.inbox import give_turn, remove, store, take_turn, users_waiting, waiting
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +42,7 @@ DEFAULT_SETTLE = 0.05
 DEFAULT_LEASE = 15.0
 DEFAULT_SWEEP_EVERY = 5.0
 
-# Applies one stored update: its key and the platform's JSON.
-Apply = Callable[[str, str], Awaitable[None]]
+Apply = Callable[[str], Awaitable[None]]
 Spawn = Callable[[Coroutine[Any, Any, None]], object]
 
 
@@ -110,22 +101,6 @@ class Inbox:
             payload=delivery.payload,
         )
         self.wake(delivery.user_key)
-
-    async def receive_many(self, deliveries: list[Delivery]) -> None:
-        """Store ``deliveries`` in one transaction (a poller's batch), then start applying
-        each user's."""
-        rows = [
-            {
-                "user_key": item.user_key,
-                "update_key": item.update_key,
-                "position": item.position,
-                "payload": item.payload,
-            }
-            for item in deliveries
-        ]
-        await store_many(self.database, channel=self.channel, rows=rows)
-        for user_key in dict.fromkeys(item.user_key for item in deliveries):
-            self.wake(user_key)
 
     def wake(self, user_key: str) -> None:
         """Apply what waits for ``user_key`` (at once, or after the pass under way)."""
@@ -209,7 +184,7 @@ class Inbox:
             try:
                 for row in rows:
                     try:
-                        await self.apply(row.update_key, row.payload)
+                        await self.apply(row.payload)
                     except Exception:
                         # The channel's handler answers its own failures; one that escapes
                         # must not hold the user's later updates back forever.

@@ -21,7 +21,6 @@ __all__ = [
     "give_turn",
     "remove",
     "store",
-    "store_many",
     "take_turn",
     "users_waiting",
     "waiting",
@@ -66,21 +65,6 @@ async def store(
     async with database.engine.begin() as connection:
         result = await connection.execute(statement)
     return bool(result.rowcount)
-
-
-async def store_many(
-    database: Database, *, channel: str, rows: Sequence[dict[str, object]]
-) -> None:
-    """Store several deliveries (``user_key``, ``update_key``, ``position``, ``payload``) in
-    one transaction; those stored already are left as they are."""
-    if not rows:
-        return
-    make_insert = sqlite_insert if database.is_sqlite else pg_insert
-    statement = make_insert(inbox).on_conflict_do_nothing(
-        index_elements=[inbox.c.channel, inbox.c.update_key]
-    )
-    async with database.engine.begin() as connection:
-        await connection.execute(statement, [{"channel": channel, **row} for row in rows])
 
 
 async def waiting(database: Database, *, channel: str, user_key: str) -> list[Waiting]:

@@ -12,7 +12,6 @@ import json
 import logging
 import re
 import socket
-from collections.abc import Sequence
 from typing import Any
 
 from starlette.routing import BaseRoute
@@ -30,7 +29,7 @@ from bot.channels.telegram.replying import ReplySender
 from bot.channels.telegram.retries import DEFAULT_RETRY, RetryingRateLimiter
 from bot.channels.telegram.routing import UpdateRouter
 from bot.channels.telegram.updates import CHANNEL, update_kind
-from bot.channels.telegram.webhook import WEBHOOK_PATH, delivery_of, webhook_route
+from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_route
 from bot.inbox import Inbox
 from bot.processor import MessageProcessor
 from bot.retrying import RetryPolicy
@@ -126,7 +125,6 @@ class TelegramChannel:
             holder=settings.worker_id or socket.gethostname(),
         )
         self.poller: Poller | None = None
-        self._fetched: dict[str, Update] = {}
 
     @property
     def webhook_mode(self) -> bool:
@@ -159,10 +157,9 @@ class TelegramChannel:
         else:
             # Telegram refuses getUpdates beside a webhook.
             await application.bot.delete_webhook()
-            await self.inbox.start()
             self.poller = Poller(
                 application.bot,
-                self._store_fetched,
+                application.process_update,
                 timeout=int(self.poll_timeout.total_seconds()),
                 allowed_updates=ALLOWED_UPDATES,
             )
@@ -189,19 +186,10 @@ class TelegramChannel:
             return []
         return [webhook_route(self.inbox.receive, self.webhook_secret, self.application.bot)]
 
-    async def _apply_stored(self, update_key: str, payload: str) -> None:
-        """Apply one update the inbox stored (its user's turn, in their order); one this
-        process fetched itself is not read again from its JSON."""
-        update = self._fetched.pop(update_key, None)
-        if update is None:
-            update = Update.de_json(json.loads(payload), self.application.bot)
+    async def _apply_stored(self, payload: str) -> None:
+        """Apply one update the inbox stored (its user's turn, in their order)."""
+        update = Update.de_json(json.loads(payload), self.application.bot)
         await self.application.process_update(update)
-
-    async def _store_fetched(self, updates: Sequence[Update]) -> None:
-        """A batch getUpdates returned, stored before the next call confirms it."""
-        for update in updates:
-            self._fetched[str(update.update_id)] = update
-        await self.inbox.receive_many([delivery_of(update, update.to_json()) for update in updates])
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # The class only: an error's text may quote the message or name the user.

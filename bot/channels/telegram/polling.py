@@ -1,13 +1,12 @@
-"""Long polling that confirms an update only once it is stored.
+"""Long polling that confirms an update only once it is applied.
 
 Telegram takes an update as confirmed as soon as getUpdates is called with an offset above
 its id. python-telegram-bot's own poller asks for the next updates while the last ones are
 still being handled, so a process killed between fetch and commit lost them. Here each batch
-is stored first (the channel puts it in the inbox, ``bot.inbox``, in one transaction, and
-applies it from there, each user's updates in their order) and only then is the next batch
-asked for, its offset confirming the stored one. A process killed before the batch was stored
-gets it again on restart; after, the inbox applies it on restart, and the updates already
-applied are found claimed (``storage.reply_path.updates.claim_update``).
+is applied first (each user's updates in their order, different users at once; the processor
+commits each with its replies) and only then is the next batch asked for, its offset
+confirming the applied one. A process killed half way gets the batch again on restart, and
+the updates it had applied are found claimed (``storage.reply_path.updates.claim_update``).
 """
 
 from __future__ import annotations
@@ -22,8 +21,7 @@ from telegram.error import InvalidToken, TelegramError
 
 log = logging.getLogger(__name__)
 
-# Stores (or applies) a batch of updates: the next getUpdates confirms them.
-Apply = Callable[[Sequence[Update]], Awaitable[None]]
+Apply = Callable[[Update], Awaitable[None]]
 FIRST_RETRY_DELAY = 1.0
 MAX_RETRY_DELAY = 30.0
 
@@ -82,13 +80,22 @@ class Poller:
             failures = 0
             self._confirmed = self.offset
             if updates:
-                try:
-                    await self.apply(updates)
-                except Exception as error:  # not stored: the next call asks for it again
-                    log.warning("storing telegram updates failed: %s", type(error).__name__)
-                    await self._sleep(FIRST_RETRY_DELAY)
-                    continue
+                await self.apply_batch(updates)
                 self.offset = updates[-1].update_id + 1
+
+    async def apply_batch(self, updates: Sequence[Update]) -> None:
+        """Apply ``updates``: each user's in order, different users' at once."""
+        by_user: dict[str, list[Update]] = {}
+        for update in sorted(updates, key=lambda item: item.update_id):
+            by_user.setdefault(user_key(update), []).append(update)
+        await asyncio.gather(*(self._in_order(batch) for batch in by_user.values()))
+
+    async def _in_order(self, updates: list[Update]) -> None:
+        for update in updates:
+            try:
+                await self.apply(update)
+            except Exception:  # PTB's error handler saw it; the next one still goes
+                log.exception("applying a telegram update failed")
 
     async def stop(self, grace: float) -> None:
         """Stop polling: a batch being applied may finish within ``grace`` seconds; what was

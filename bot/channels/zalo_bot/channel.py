@@ -182,7 +182,7 @@ class ZaloChannel:
             await self.inbox.receive(delivery)
         return JSONResponse({"ok": True})
 
-    async def _apply_stored(self, update_key: str, payload: str) -> None:
+    async def _apply_stored(self, payload: str) -> None:
         update = parse_update(json.loads(payload))
         if update is not None:
             await self.handle(update)

@@ -187,7 +187,7 @@ class ZaloOaChannel:
                 await self.runtime.spawn(self.handle(event))
         return JSONResponse({"error": 0, "message": "Success"})
 
-    async def _apply_stored(self, update_key: str, payload: str) -> None:
+    async def _apply_stored(self, payload: str) -> None:
         event = parse_event(json.loads(payload))
         if event is not None:
             await self.handle(event)
