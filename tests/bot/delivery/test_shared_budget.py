@@ -157,7 +157,7 @@ async def test_a_chat_just_answered_by_one_process_waits_its_gap_in_the_other(
     database: Database, database_url: str
 ) -> None:
     # A gap far longer than any pause of a busy machine: the wait asked for is the gap's.
-    limits = replace(TELEGRAM_LIMITS, chat_gap=60.0)
+    limits = replace(TELEGRAM_LIMITS, chat_gap=60.0, chat_burst=1)
     other_process = Database(database_url)
     here = SharedRateLimiter(limits, database, "telegram")
     there = SharedRateLimiter(limits, other_process, "telegram", sleep=(waits := RecordingSleep()))
@@ -206,3 +206,24 @@ async def test_a_process_that_stops_leaves_no_chat_it_sent_to(database: Database
     await limiter.close()
 
     assert await chats_held(database) == []
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_chat_takes_its_short_burst_across_processes_then_waits_its_gap(
+    database: Database, database_url: str
+) -> None:
+    limits = replace(TELEGRAM_LIMITS, chat_gap=60.0, chat_burst=3)
+    other_process = Database(database_url)
+    here = SharedRateLimiter(limits, database, "telegram")
+    there = SharedRateLimiter(limits, other_process, "telegram", sleep=(waits := RecordingSleep()))
+    try:
+        here.settle(await here.acquire("4242", urgent=True))  # thanks
+        here.settle(await here.acquire("4242", urgent=True))  # and the menu, at once
+        assert await there.claim_chat("4242") == 0  # a third message may still go
+        there.settle(await there.acquire("4242"))
+        assert await here.claim_chat("4242") > 30  # the burst is spent in every process
+        assert not waits.asked or max(waits.asked) < 30
+    finally:
+        await here.close()
+        await there.close()
+        await other_process.dispose()

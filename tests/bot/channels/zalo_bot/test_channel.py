@@ -43,6 +43,7 @@ from tests.bot.channels.harness import ZALO_SECRET as SECRET
 from tests.bot.channels.harness import ZALO_USER as USER
 from tests.conversations.harness import ANONYMOUS_PATH, CATALOGUES, DESCRIPTION, t
 from tests.fakes.zalo_server import SECRET_HEADER, FakeZaloServer
+from tests.harness import PATIENCE, wait_until
 
 
 async def identity_active(database: Database, user_id: str) -> bool:
@@ -112,7 +113,10 @@ async def test_a_webhook_without_the_right_secret_is_refused(sqlite_database: Da
                 bot.server.webhook_url, json=event, headers={SECRET_HEADER: SECRET}
             )
         assert (wrong.status, missing.status_code, right.status_code) == (403, 403, 200)
-        assert len(bot.server.sent_texts(USER)) == 1  # only the rightful request was answered
+        # Applied after the answer (the inbox): only the rightful request is.
+        await wait_until(lambda: bot.server.sent_texts(USER), what="the answer sent")
+        assert await bot.channel.drain(PATIENCE)
+        assert len(bot.server.sent_texts(USER)) == 1
 
 
 @pytest.mark.parametrize(
