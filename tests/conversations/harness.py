@@ -23,7 +23,13 @@ START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
 
 
 def t(key: str, locale: str = "vi", **params: object) -> str:
-    return CATALOGUES.text(locale, key, **params)
+    """The text of ``key``; a text whose ``{slots}`` the code fills (a field's limit, a period
+    from the settings) and that is asked for without ``params`` stands for its longest fixed
+    part, which every filled text contains."""
+    text = CATALOGUES.text(locale, key, **params)
+    if params or not re.search(r"\{\w+\}", text):
+        return text
+    return max(re.split(r"\{\w+\}", text), key=len)
 
 
 @dataclass
