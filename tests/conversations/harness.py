@@ -22,12 +22,17 @@ CATALOGUES = Catalogues.load()
 START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
 
 
+class _KeepSlots(dict[str, object]):
+    def __missing__(self, name: str) -> str:
+        return "{" + name + "}"
+
+
 def t(key: str, locale: str = "vi", **params: object) -> str:
-    """The text of ``key``; a text whose ``{slots}`` the code fills (a field's limit, a period
-    from the settings) and that is asked for without ``params`` stands for its longest fixed
-    part, which every filled text contains."""
-    text = CATALOGUES.text(locale, key, **params)
-    if params or not re.search(r"\{\w+\}", text):
+    """The text of ``key`` with ``params``; a text whose other ``{slots}`` the code fills (a
+    field's limit, a period from the settings) stands for its longest fixed part, which every
+    filled text contains."""
+    text = CATALOGUES.text(locale, key).format_map(_KeepSlots(params))
+    if not re.search(r"\{\w+\}", text):
         return text
     return max(re.split(r"\{\w+\}", text), key=len)
 

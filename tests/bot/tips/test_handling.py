@@ -27,7 +27,15 @@ from tests.bot.tips.harness import (
     taken_tip,
     tip_naming,
 )
-from tests.conversations.harness import ANONYMOUS_PATH, CONTACT_PATH, DESCRIPTION, START, Clock, t
+from tests.conversations.harness import (
+    ANONYMOUS_PATH,
+    CATALOGUES,
+    CONTACT_PATH,
+    DESCRIPTION,
+    START,
+    Clock,
+    t,
+)
 
 
 def addressed_to(row: dict[str, object]) -> object:
@@ -388,7 +396,10 @@ async def test_a_code_typed_instead_of_an_action_opens_that_tip(commune: Databas
     officer = await officer_phone(commune, clock, OFFICER_A)
     await officer.send(text=f"/xemtin {first}")
     await officer.send(text=format_tip_code(second))
-    assert t("tip_read.shown").split("{code}")[0] + format_tip_code(second) in officer.text
+    assert (
+        CATALOGUES.text("vi", "tip_read.shown").split("{code}")[0] + format_tip_code(second)
+        in officer.text
+    )
     question = action_question(officer.replies)
     assert format_tip_code(second) in question.text
     await officer.send(option="take", option_ref=question.ref)
