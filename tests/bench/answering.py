@@ -59,6 +59,7 @@ NOTICES = (
     "home.welcome",
     "tip.intro",
     "tip.safety",
+    "tip.stored_no_officer",  # the bench's communes have no officer: call 113 if urgent
 )
 PROGRESS = "flow.progress"  # "Bước 3/8": left out of a question's first line
 IDENTITY_LABELS = {option.id: option.label for option in IDENTITY.options}
