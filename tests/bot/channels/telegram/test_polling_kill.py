@@ -67,8 +67,8 @@ async def test_an_update_fetched_but_not_stored_when_the_process_dies_is_answere
         holder = await database.engine.connect()
         values = {"lock_class": USER_LOCK_CLASS, "user_key": f"telegram:{USER}"}
         try:
-            await telegram.wait_for_call("getUpdates", timeout=PATIENCE)
-            # The bot cannot apply the person's message from now on.
+            # The bot cannot apply the person's message from now on. (No waiting for a first
+            # getUpdates: the fake records a long poll once it returns, after its timeout.)
             await holder.execute(HOLD, values)
             update_id = telegram.user_sends_text(USER, "/start")
             await wait_until(lambda: _fetched(telegram, update_id), what="the update fetched")
