@@ -255,14 +255,19 @@ async def serve(app: Application, channels: list[Channel]) -> None:
         routes,
         max_body_bytes=settings.web_max_body_bytes,
         channel_problems=functools.partial(health_problems, channels),
+        trusted_proxies=settings.trusted_proxies,
     )
     config = uvicorn.Config(
         web,
         host=settings.web_host,
         port=settings.web_port,
         log_level="warning",
-        # An idle connection is closed after this; a body must arrive within the app's limit
-        # (bot.web.limits); headers are capped in size by h11 (16 KB).
+        # Forwarded headers are believed by the app, from ANTQ_TRUSTED_PROXIES only.
+        proxy_headers=False,
+        # A connection idle *between* requests is closed after this; a body must arrive within
+        # the app's limit (bot.web.limits); headers are capped in size by h11 (16 KB). uvicorn
+        # has no time limit on reading a request's headers: the proxy's client_header_timeout
+        # (deploy/nginx/antq.conf) is what closes a connection that never finishes one.
         timeout_keep_alive=IDLE_CONNECTION_SECONDS,
     )
     server = WebServer(config)
@@ -348,8 +353,12 @@ async def console_web_server(app: Application) -> AsyncIterator[None]:
         log.warning("port %s is taken: the web console is not served", app.settings.web_port)
         yield
         return
-    web = build_web_app(app.database, web_console(app).routes())
-    config = uvicorn.Config(web, log_config=None, log_level="warning", access_log=False)
+    web = build_web_app(
+        app.database, web_console(app).routes(), trusted_proxies=app.settings.trusted_proxies
+    )
+    config = uvicorn.Config(
+        web, log_config=None, log_level="warning", access_log=False, proxy_headers=False
+    )
     server = WebServer(config)
     serving = asyncio.create_task(server.serve(sockets=[listener]))
     try:

@@ -176,6 +176,12 @@ class Settings(BaseSettings):
     web_session_hours: float = Field(
         8, gt=0, le=24 * 7, description="hours a web console session lasts after logging in"
     )
+    # Behind a reverse proxy (deploy/README.md, "Put HTTPS in front"; bot/web/headers.py).
+    trusted_proxies: str = Field(
+        "127.0.0.1",
+        description="addresses or networks (comma separated) whose X-Forwarded-For and"
+        " X-Forwarded-Proto are believed: only a proxy that sets them itself; empty: nobody",
+    )
 
     @property
     def zalo_oa(self) -> ZaloOaSettings | None:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from bot.web.headers import SecurityHeaders, trusting_proxies
 from bot.web.limits import DEFAULT_MAX_BYTES, DEFAULT_READ_SECONDS, BoundedBodies
 from storage.database import Database
 from storage.migrate import head
@@ -22,8 +23,11 @@ def build_web_app(
     max_body_bytes: int = DEFAULT_MAX_BYTES,
     body_read_seconds: float = DEFAULT_READ_SECONDS,
     channel_problems: Callable[[], list[str]] | None = None,
+    trusted_proxies: str = "",
 ) -> Starlette:
-    """``GET /healthz`` beside the channels' routes, every request body bounded.
+    """``GET /healthz`` beside the channels' routes, every request body bounded, every
+    response with the security headers (``bot.web.headers``), forwarded headers believed only
+    from ``trusted_proxies`` (``ANTQ_TRUSTED_PROXIES``; uvicorn's own handling is off).
 
     Healthy (200) only when the database answers *and* carries the schema this code expects:
     a re-created, empty database answers a ping while every message would fail; and only
@@ -47,6 +51,15 @@ def build_web_app(
         max_bytes=max_body_bytes,
         read_seconds=body_read_seconds,
     )
-    return Starlette(
-        routes=[Route("/healthz", healthz, methods=["GET"]), *routes], middleware=[bounded]
+    app = Starlette(
+        routes=[Route("/healthz", healthz, methods=["GET"]), *routes],
+        middleware=[
+            Middleware(SecurityHeaders),  # type: ignore[arg-type]
+            Middleware(trusting_proxies, trusted_proxies=trusted_proxies),  # type: ignore[arg-type]
+            bounded,
+        ],
     )
+    # "/web/tips/" is not found rather than redirected: Starlette would build the redirect's
+    # address from the request's Host header, which the client chooses.
+    app.router.redirect_slashes = False
+    return app

@@ -108,10 +108,14 @@ async def _refuse(send: Send, status: int) -> None:
 
 
 class AttemptLimiter:
-    """At most ``attempts`` requests per client within ``window_seconds`` (login links): a
-    guesser is slowed to a handful of tries, an officer opening their link never notices.
+    """At most ``attempts`` *failed* sign-in attempts per client within ``window_seconds``
+    (login links that open nothing): a guesser is slowed to a handful of tries, while an
+    officer opening a good link, however often, is never counted.
 
-    Kept in memory per process; the tokens are unguessable anyway, this bounds the cost."""
+    The client is the address the request came from, or the one a trusted proxy forwarded
+    (``ANTQ_TRUSTED_PROXIES``, ``bot.web.app``): behind the proxy each real client is counted
+    alone, so one guesser locks out nobody else. Kept in memory per process; the tokens are
+    unguessable anyway, this bounds the cost."""
 
     def __init__(
         self, *, attempts: int = 30, window_seconds: float = 60.0, clock: Callable[[], float]
@@ -119,16 +123,25 @@ class AttemptLimiter:
         self.attempts = attempts
         self.window = window_seconds
         self.clock = clock
-        self._seen: dict[str, collections.deque[float]] = {}
+        self._failed: dict[str, collections.deque[float]] = {}
 
-    def allow(self, client: str) -> bool:
+    def blocked(self, client: str) -> bool:
+        """Whether ``client`` failed ``attempts`` times within the window (then: 429)."""
+        return len(self._recent(client, self.clock())) >= self.attempts
+
+    def failed(self, client: str) -> None:
+        """Count a failed attempt of ``client``."""
         now = self.clock()
-        if len(self._seen) > 10_000:  # a flood of addresses: forget the quiet ones
-            self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - self.window}
-        seen = self._seen.setdefault(client, collections.deque())
+        if len(self._failed) > 10_000:  # a flood of addresses: forget the quiet ones
+            self._failed = {
+                key: seen
+                for key, seen in self._failed.items()
+                if seen and seen[-1] > now - self.window
+            }
+        self._recent(client, now).append(now)
+
+    def _recent(self, client: str, now: float) -> collections.deque[float]:
+        seen = self._failed.setdefault(client, collections.deque())
         while seen and seen[0] <= now - self.window:
             seen.popleft()
-        if len(seen) >= self.attempts:
-            return False
-        seen.append(now)
-        return True
+        return seen

@@ -28,6 +28,7 @@ def signin_routes(kit: ConsoleKit, login_limiter: AttemptLimiter) -> list[BaseRo
     pages = SigninPages(kit, login_limiter)
     return [
         Route("/web", pages.home, methods=["GET"]),
+        Route("/web/", pages.home, methods=["GET"]),
         Route("/web/signin", pages.signin, methods=["GET"]),
         Route("/web/login/{token}", pages.login_link, methods=["GET"]),
         Route("/web/login", pages.login, methods=["POST"]),
@@ -46,6 +47,7 @@ class SigninPages:
         return self.kit.options.https_only or request.url.scheme == "https"
 
     def _client(self, request: Request) -> str:
+        # The forwarded address when a trusted proxy sent the request (bot.web.app).
         return request.client.host if request.client else "?"
 
     async def signin(self, request: Request) -> Response:
@@ -55,7 +57,8 @@ class SigninPages:
         """The link from the chat: a page with one button. Opening the link spends nothing
         (a chat app's link preview opens it too); the button does."""
         kit = self.kit
-        if not self.login_limiter.allow(self._client(request)):
+        client = self._client(request)
+        if self.login_limiter.blocked(client):
             return kit.message(request, None, "web.too_many", status_code=429)
         if malformed(request):
             return kit.bad_request(request)
@@ -64,6 +67,7 @@ class SigninPages:
             member_id = await login_link_member(session, digest(token), now=kit.now())
             grants = await load_grants(session, member_id) if member_id is not None else ()
         if member_id is None or not may_use_console(grants):
+            self.login_limiter.failed(client)
             return kit.message(request, None, "web.link_invalid", status_code=403)
         form_token = secrets.token_urlsafe(16)
         response = kit.page(request, "login.html", None, token=token, login_csrf=form_token)
@@ -80,7 +84,8 @@ class SigninPages:
 
     async def login(self, request: Request) -> Response:
         kit = self.kit
-        if not self.login_limiter.allow(self._client(request)):
+        client = self._client(request)
+        if self.login_limiter.blocked(client):
             return kit.message(request, None, "web.too_many", status_code=429)
         data = await request.form()
         if malformed(request, data):
@@ -96,6 +101,7 @@ class SigninPages:
             if started is not None:
                 await record_audit(session, WEB_LOGGED_IN, actor_member_id=started[1], at=now)
         if started is None:
+            self.login_limiter.failed(client)
             return kit.message(request, None, "web.link_invalid", status_code=403)
         response = secured(RedirectResponse("/web/tips", status_code=303))
         response.set_cookie(
