@@ -80,6 +80,29 @@ def test_env_example_lists_every_setting_exactly_once() -> None:
     assert sorted(listed) == expected
 
 
+# Where the code names the settings it reads: the packages, and deploy/'s own files.
+CODE = [
+    *(
+        path
+        for package in ("bot", "conversations", "storage")
+        for path in (ROOT / package).rglob("*.py")
+    ),
+    HEALTHCHECK,
+    DOCKERFILE,
+    COMPOSE,
+    UNIT,
+]
+# A whole name (ANTQ_RETENTION_ alone is a prefix the code builds names from).
+SETTING_NAME = re.compile(r"\bANTQ_[A-Z0-9_]*[A-Z0-9]\b")
+
+
+def test_every_setting_the_code_names_is_a_setting_listed_in_env_example() -> None:
+    named = {name for path in CODE for name in SETTING_NAME.findall(path.read_text("utf-8"))}
+    listed = {name for name, _, _ in env_example_settings()}
+    assert len(named) > 10, "no setting named in the code: has the check gone stale?"
+    assert named <= listed, f"named in the code, not in .env.example: {sorted(named - listed)}"
+
+
 def test_env_example_leaves_every_secret_empty() -> None:
     secrets = {
         env_name(field)
