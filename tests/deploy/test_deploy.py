@@ -408,6 +408,8 @@ def test_compose_bot_waits_for_a_healthy_database(
 
 # --- the systemd unit ---------------------------------------------------------------------
 
+INSTANCES = DEPLOY / "antq@.service.d" / "instance.conf"
+
 
 def read_unit() -> configparser.ConfigParser:
     # strict=False: systemd allows a key more than once (SystemCallFilter=); the last one wins
@@ -438,17 +440,27 @@ def test_systemd_unit_is_confined_to_its_working_directory() -> None:
     assert unit["Install"]["WantedBy"] == "multi-user.target"
 
 
-def test_systemd_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
+def installed_unit(folder: Path, name: str) -> Path:
+    """deploy/antq.service copied to ``folder`` as ``name``, as the README installs it, with
+    this checkout's `antq` for /opt/antq/bin/antq (verify insists that ExecStart exists)."""
     if shutil.which("systemd-analyze") is None:
         pytest.skip("systemd-analyze is not installed: the unit was only parsed")
-    # verify insists that ExecStart exists; point it at this checkout's `antq`.
     antq = shutil.which("antq", path=str(Path(sys.executable).parent)) or shutil.which("antq")
     if antq is None:
         pytest.skip("no `antq` executable to stand in for /opt/antq/bin/antq")
     text = UNIT.read_text(encoding="utf-8")
     assert "ExecStart=/opt/antq/bin/antq " in text
-    unit = tmp_path / UNIT.name
+    unit = folder / name
     unit.write_text(text.replace("ExecStart=/opt/antq/bin/antq ", f"ExecStart={antq} "))
+    return unit
+
+
+@pytest.mark.parametrize("name", ["antq.service", "antq@.service"])
+def test_systemd_unit_passes_systemd_analyze_verify(tmp_path: Path, name: str) -> None:
+    unit = installed_unit(tmp_path, name)
+    if "@" in name:  # a template, with its drop-in, verified as the instance antq@8081
+        shutil.copytree(DEPLOY / "antq@.service.d", tmp_path / "antq@.service.d")
+        unit = tmp_path / "antq@8081.service"
     result = subprocess.run(
         ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60
     )
@@ -456,3 +468,21 @@ def test_systemd_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     assert result.returncode == 0 and not (result.stdout + result.stderr).strip(), (
         result.stdout + result.stderr
     )
+
+
+def test_the_two_instances_are_the_ports_nginx_shares_the_requests_between() -> None:
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    started = re.findall(r"systemctl enable --now antq@(\d+)", readme)
+    upstreams = re.findall(
+        r"server 127\.0\.0\.1:(\d+) ", (DEPLOY / "nginx" / "antq.conf").read_text()
+    )
+    assert started == upstreams and len(started) == 2
+    drop_in = configparser.ConfigParser(interpolation=None)
+    drop_in.optionxform = str  # type: ignore[assignment,method-assign]
+    drop_in.read_string(INSTANCES.read_text(encoding="utf-8"))
+    settings = dict(item.split("=", 1) for item in drop_in["Service"]["Environment"].split())
+    assert settings == {
+        "ANTQ_WEB_HOST": "127.0.0.1",
+        "ANTQ_WEB_PORT": "%i",
+        "ANTQ_WORKER_ID": "antq-%i",
+    }
