@@ -9,11 +9,19 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp
 
 from bot.web.headers import SecurityHeaders, trusting_proxies
 from bot.web.limits import DEFAULT_MAX_BYTES, DEFAULT_READ_SECONDS, BoundedBodies
 from storage.database import Database
 from storage.migrate import head
+
+
+class WebApp(Starlette):
+    """Starlette with the security headers outside everything, the server's own 500 too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def build_web_app(
@@ -51,10 +59,9 @@ def build_web_app(
         max_bytes=max_body_bytes,
         read_seconds=body_read_seconds,
     )
-    app = Starlette(
+    app = WebApp(
         routes=[Route("/healthz", healthz, methods=["GET"]), *routes],
         middleware=[
-            Middleware(SecurityHeaders),  # type: ignore[arg-type]
             Middleware(trusting_proxies, trusted_proxies=trusted_proxies),  # type: ignore[arg-type]
             bounded,
         ],

@@ -2,7 +2,7 @@
 
 The console's pages set their own headers (``bot.web.rendering.secured``); this middleware
 adds the same security headers to every other response — the webhooks' answers, /healthz,
-and the framework's own 404 and 405 — without overriding what a page set.
+and the framework's own 404, 405 and 500 — without overriding what a page set.
 
 Behind a reverse proxy every request comes from the proxy's address; the proxy names the real
 client in ``X-Forwarded-For`` and the scheme in ``X-Forwarded-Proto``. Those headers are taken

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from bot.settings import Settings
 from bot.web.app import build_web_app
@@ -126,6 +129,19 @@ async def test_every_response_carries_the_security_headers(
     async with behind_proxy(commune, Clock(), client=PROXY) as web:
         response = await web.request(method, path)
     assert response.status_code == status
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, name
+
+
+async def test_the_servers_own_error_page_carries_them_too(commune: Database) -> None:
+    async def broken(request: Request) -> Response:
+        raise RuntimeError("a bug")
+
+    app = build_web_app(commune, [Route("/broken", broken)])
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://console") as web:
+        response = await web.get("/broken")
+    assert response.status_code == 500
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, name
 
