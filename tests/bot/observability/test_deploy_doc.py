@@ -49,14 +49,72 @@ async def test_every_metric_the_readme_names_is_on_the_page(sqlite_database: Dat
     assert named <= served, named - served
 
 
-@pytest.mark.skipif(
+NEEDS_PROMTOOL = pytest.mark.skipif(
     shutil.which("promtool") is None, reason="no promtool (apt-get install prometheus)"
 )
+
+
+def promtool(*args: str) -> str:
+    done = subprocess.run(["promtool", *args], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@NEEDS_PROMTOOL
 def test_the_readme_alert_rules_load_in_prometheus(tmp_path: Path) -> None:
     rules = tmp_path / "antq-alerts.yml"
     rules.write_text(alert_rules(), encoding="utf-8")
-    checked = subprocess.run(
-        ["promtool", "check", "rules", str(rules)], capture_output=True, text=True, check=False
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "SUCCESS: 5 rules found" in checked.stdout
+    assert "SUCCESS: 5 rules found" in promtool("check", "rules", str(rules))
+
+
+# A process that goes down at 10 min; a reply stored at 0 and never sent; the outbox failing a
+# message a minute; 429s five a minute; a rule that fails at 21 min. Each alert fires then, and
+# not before.
+SCENARIO = """
+rule_files: [antq-alerts.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'up{job="antq",instance="a"}'
+        values: '1x9 0x30'
+      - series: 'antq_database_up{job="antq",instance="a"}'
+        values: '1x40'
+      - series: 'antq_replies_unsent_oldest_timestamp_seconds{instance="a",channel="telegram"}'
+        values: '0x40'
+      - series: 'antq_outbox_outcomes_total{instance="a",channel="zalo",result="failed"}'
+        values: '0+1x40'
+      - series: 'antq_rate_limited_total{instance="a",channel="telegram",kind="reply"}'
+        values: '0+5x40'
+      - series: 'antq_scheduler_rule_runs_total{instance="a",result="failed"}'
+        values: '0x20 1x20'
+    alert_rule_test:
+      - {eval_time: 5m, alertname: AntqNotServing, exp_alerts: []}
+      - eval_time: 20m
+        alertname: AntqNotServing
+        exp_alerts: [{exp_labels: {job: antq, instance: a}}]
+      - {eval_time: 8m, alertname: AntqRepliesStuck, exp_alerts: []}
+      - eval_time: 20m
+        alertname: AntqRepliesStuck
+        exp_alerts: [{exp_labels: {channel: telegram}}]
+      - {eval_time: 10m, alertname: AntqOutboxFailing, exp_alerts: []}
+      - eval_time: 35m
+        alertname: AntqOutboxFailing
+        exp_alerts: [{exp_labels: {channel: zalo}}]
+      - {eval_time: 10m, alertname: AntqRateLimited, exp_alerts: []}
+      - eval_time: 20m
+        alertname: AntqRateLimited
+        exp_alerts: [{exp_labels: {channel: telegram}}]
+      - {eval_time: 15m, alertname: AntqSchedulerFailing, exp_alerts: []}
+      - eval_time: 25m
+        alertname: AntqSchedulerFailing
+        exp_alerts: [{exp_labels: {}}]
+"""
+
+
+@NEEDS_PROMTOOL
+def test_each_readme_alert_fires_when_its_trouble_comes(tmp_path: Path) -> None:
+    (tmp_path / "antq-alerts.yml").write_text(alert_rules(), encoding="utf-8")
+    scenario = tmp_path / "scenario.yml"
+    scenario.write_text(SCENARIO, encoding="utf-8")
+    assert "SUCCESS" in promtool("test", "rules", str(scenario))
