@@ -28,6 +28,8 @@ from bot.delivery.service import Delivery, start_delivery
 from bot.delivery.shared_limits import shared_platform_limiters
 from bot.delivery.transports import OpenTransport
 from bot.inbound_limits import InboundLimiter
+from bot.observability.json_logs import use_json_format
+from bot.observability.server import MetricsServer
 from bot.people.areas import seed_when_empty
 from bot.private_files import keep_private
 from bot.processor import MessageProcessor
@@ -65,9 +67,11 @@ LOGGER_FLOORS = {
 CONSOLE_LOG_FILE = "antq.log"
 
 
-def configure_logging(level: str | int, *, file: Path | None = None) -> None:
+def configure_logging(
+    level: str | int, *, file: Path | None = None, log_format: str = "text"
+) -> None:
     """Log at ``level`` to standard error, or to ``file``, without ever logging secrets, tip
-    text or user ids."""
+    text or user ids; as JSON lines with ``log_format`` "json"."""
     logging.basicConfig(
         level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -75,6 +79,8 @@ def configure_logging(level: str | int, *, file: Path | None = None) -> None:
         encoding="utf-8",
         force=True,  # the command configured standard error before it knew the mode
     )
+    if log_format == "json":
+        use_json_format(logging.getLogger())
     root_level = logging.getLogger().level
     for name, floor in LOGGER_FLOORS.items():
         logging.getLogger(name).setLevel(max(floor, root_level))
@@ -397,7 +403,9 @@ async def run(settings: Settings, *, console_user: str = "1") -> None:
     if not in_console:
         warn_of_placeholders(settings)
     app = await _started(settings, in_console=in_console)
+    metrics = MetricsServer(settings, app.database)
     try:
+        await metrics.start()
         channels = platform_channels(app)
         if channels:
             await serve(app, channels)
@@ -406,6 +414,7 @@ async def run(settings: Settings, *, console_user: str = "1") -> None:
                 console = app.console(console_user)
                 await chat_in_console(app, console, stop_on_signals=True)
     finally:
+        await metrics.stop()
         await app.close()
 
 
@@ -450,7 +459,8 @@ async def _started(settings: Settings, *, in_console: bool) -> Application:
     """Private files, logs out of the chat, the newest schema, the places on a first start."""
     keep_private(settings)
     if in_console:
-        configure_logging(settings.log_level, file=settings.data_dir / CONSOLE_LOG_FILE)
+        log_file = settings.data_dir / CONSOLE_LOG_FILE
+        configure_logging(settings.log_level, file=log_file, log_format=settings.log_format)
     await upgrade_database(settings)
     app = Application.build(settings)
     try:

@@ -46,7 +46,7 @@ INTERRUPTED = 130
 
 def _settings() -> Settings:
     settings = Settings()
-    application.configure_logging(settings.log_level)
+    application.configure_logging(settings.log_level, log_format=settings.log_format)
     return settings
 
 

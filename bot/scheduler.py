@@ -30,6 +30,7 @@ from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
 from bot.events.rules import remind_event_participants
 from bot.monthly_reports.rules import report_daily_jobs, report_rules
 from bot.movement_year.rules import year_rules
+from bot.observability import metrics
 from bot.privacy.retention import retention_daily_jobs
 from bot.rules import Rule, rule_name
 from bot.settings import Settings
@@ -134,8 +135,10 @@ class DeliveryScheduler:
                             session, message, now=now, quiet_hours=self.quiet_hours
                         ):
                             queued += 1
+                metrics.rule_ran(ok=True)
             except Exception as error:
                 log.exception("rule %s failed: %s", rule_name(rule), type(error).__name__)
+                metrics.rule_ran(ok=False)
         if queued and self.on_queued is not None:
             self.on_queued()
         return queued

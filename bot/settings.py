@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -243,6 +243,24 @@ class Settings(BaseSettings):
         le=10,
         description="messages the bot may send one Telegram chat at once before spacing them"
         " a second apart (Telegram allows short bursts): a two-message answer arrives whole",
+    )
+
+    # Numbers to watch and logs to collect (bot/observability; deploy/README.md).
+    metrics_port: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="port of this process's /metrics (Prometheus text format); unset: none",
+    )
+    metrics_host: str = Field(
+        "127.0.0.1",
+        description="address /metrics listens on; any but a loopback one needs ANTQ_METRICS_TOKEN",
+    )
+    metrics_token: SecretStr | None = Field(
+        None, description="when set, a scrape of /metrics must send Authorization: Bearer <it>"
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="json: one JSON object a line (journald, log collectors)"
     )
 
     @property

@@ -24,6 +24,7 @@ from typing import Any
 
 from bot.channels.base import SharedLimiter
 from bot.locks import KeyedLocks
+from bot.observability import metrics
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch, ScreenRule, no_reply_keyboard
 from bot.reply_path.dispatcher import (
@@ -92,8 +93,10 @@ class ChannelRuntime:
         ``prelude`` gives, for the stored batch, what to do just before it is sent (Telegram
         answers a tapped button there); with ``wait``, return once the replies went (a
         terminal prints them before its next prompt)."""
+        started = metrics.update_in(inbound)
         async with self._chats.hold(inbound.chat_id):
             batch = await self._process(inbound)
+            metrics.answered(inbound.channel, started)
             if wait:
                 await self.replies.deliver(batch)
             else:

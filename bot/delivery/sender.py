@@ -53,6 +53,7 @@ from bot.delivery.transports import (
     PhotoTransport,
     Transport,
 )
+from bot.observability import metrics
 from bot.retrying import RetryPolicy
 from storage.database import Database
 from storage.delivery.outbox import (
@@ -248,6 +249,7 @@ class OutboxSender:
             return _Outcome(message, "outside_window", error=error.reason)
         except RateLimited as error:
             log.warning("outbox %d: rate limited for %.1f s", message.id, error.retry_after)
+            metrics.outbox_rate_limited(self.channel, error)
             self.limiter.pause(error.retry_after)
             later = self.clock() + timedelta(seconds=error.retry_after)
             return _Outcome(message, "wait", error=error.reason, not_before=later)
@@ -295,6 +297,7 @@ class OutboxSender:
 
     def _recorded(self, outcome: _Outcome) -> asyncio.Future[None]:
         """Store ``outcome`` with the next write; the future is done once it is committed."""
+        metrics.outbox_outcome(self.channel, outcome.status)
         done = asyncio.get_running_loop().create_future()
         self._unrecorded.append((outcome, done))
         if self._recording is None:

@@ -44,6 +44,7 @@ from bot.delivery.limits import (
     platform_limiters,
     telegram_limits,
 )
+from bot.observability import metrics
 from storage.database import Database
 from storage.delivery.send_budget import (
     claim_chat_slot,
@@ -225,6 +226,7 @@ class SharedRateLimiter(RateLimiter):
             )
             self._held[chat_id] = next(self._claims)
             if wait > 0:
+                metrics.budget_waited(self.channel, wait)
                 await self._sleep(wait)
         horizon = REPLY_HORIZON if urgent else OUTBOX_HORIZON_SLOTS * self.spacing
         while True:
@@ -248,6 +250,7 @@ class SharedRateLimiter(RateLimiter):
         # ``wait`` and ``window_wait`` were both measured when the claim began.
         wait = max(claim.wait, window_wait)
         if wait > 0:
+            metrics.budget_waited(self.channel, wait)
             await self._sleep(wait)
         if seq % _PRUNE_EVERY == 0 or self._clock() - self._pruned_at > _PRUNE_CHATS_EVERY:
             self._pruned_at = self._clock()

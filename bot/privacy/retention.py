@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
+from bot.observability import metrics
 from bot.settings import Settings
 from conversations.drafts import DraftLifetimes
 from conversations.i18n import N_
@@ -190,6 +191,7 @@ class RetentionRule:
     async def __call__(self, now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
         counts = await apply_schedule(session, self.schedule, now)
         await retention.record_run(session, now, counts)
+        metrics.retention_ran({name: count.erased for name, count in counts.items()})
         erased = " ".join(f"{name}={count.erased}" for name, count in counts.items())
         left = " ".join(f"{name}={c.left_due}" for name, c in counts.items() if c.left_due)
         log.info("retention: erased %s; due but kept: %s", erased, left or "none")

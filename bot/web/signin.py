@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.observability import metrics
 from bot.places import load_grants
 from bot.web.auth import SESSION_COOKIE, Viewer, digest, log_in, may_use_console, same_secret
 from bot.web.kit import ConsoleKit, form_field, malformed
@@ -100,6 +101,7 @@ class SigninPages:
             started = await log_in(session, token, now=now, lifetime=lifetime)
             if started is not None:
                 await record_audit(session, WEB_LOGGED_IN, actor_member_id=started[1], at=now)
+        metrics.web_signin("failure" if started is None else "success")
         if started is None:
             self.login_limiter.failed(client)
             return kit.message(request, None, "web.link_invalid", status_code=403)

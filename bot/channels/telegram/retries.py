@@ -13,11 +13,12 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 
 from bot.channels.base import SharedLimiter
 from bot.channels.runtime import counted
+from bot.observability import metrics
 from bot.retrying import NO_RETRY, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> JSONResult:
+        callback = _counting_429s(callback)
         retry = NO_RETRY if endpoint in NOT_RETRIED else self.retry
         pauses = retry.delays()
         # AIORateLimiter reads ``data`` only to choose its limiters: without a chat id a
@@ -91,3 +93,19 @@ class RetryingRateLimiter(AIORateLimiter):
                         pause,
                     )
                     await asyncio.sleep(pause)
+
+
+def _counting_429s(
+    callback: Callable[..., Coroutine[Any, Any, JSONResult]],
+) -> Callable[..., Coroutine[Any, Any, JSONResult]]:
+    """The request, each 429 Telegram answers it counted (``antq_rate_limited``), also those
+    that ``AIORateLimiter`` waits out and asks again."""
+
+    async def request(*args: Any, **kwargs: Any) -> JSONResult:
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter:
+            metrics.rate_limited("telegram", "reply")
+            raise
+
+    return request

@@ -36,6 +36,7 @@ from bot.channels.zalo_bot.errors import (
 from bot.channels.zalo_bot.inbound import CHANNEL, to_inbound
 from bot.channels.zalo_bot.updates import PRIVATE_CHAT, ZaloUpdate, parse_update
 from bot.inbox import Delivery, Inbox
+from bot.observability import metrics
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
 from bot.reply_path.dispatcher import Progress, SendResult, Sent, send_parts
@@ -265,6 +266,7 @@ class ZaloChannel:
                 return SendResult(Sent.RETRY, retry_after=self.token_wait)
             except ZaloQuotaExceeded:
                 log.warning("zalo quota exceeded; replies wait %.0f s", self.quota_wait)
+                metrics.rate_limited(CHANNEL, "reply")
                 return SendResult(Sent.RETRY, retry_after=self.quota_wait)
             except ZaloApiError as error:
                 # This message can never go as it is; the rest may.

@@ -49,6 +49,7 @@ from bot.channels.zalo_oa.tokens import TokenKeeper, with_fresh_token
 from bot.channels.zalo_oa.transport import ZaloOaTransport
 from bot.delivery.transports import Close
 from bot.inbox import Delivery, Inbox
+from bot.observability import metrics
 from bot.processor import MessageProcessor
 from bot.reply_path import Batch
 from bot.reply_path.dispatcher import Progress, SendResult, Sent, send_parts
@@ -235,6 +236,7 @@ class ZaloOaChannel:
                 return SendResult(Sent.DONE)
             except ZaloOaRateLimited:
                 log.warning("zalo oa rate limit; replies wait %.0f s", self.rate_limit_wait)
+                metrics.rate_limited(self.name, "reply")
                 return SendResult(Sent.RETRY, retry_after=self.rate_limit_wait)
             except ZaloOaNotConnected:
                 return SendResult(Sent.RETRY, retry_after=self.not_connected_wait)
