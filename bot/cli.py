@@ -13,10 +13,10 @@ from bot.channels.base import TokenRefused
 from bot.channels.zalo_oa.cli import zalo_oa_cli
 from bot.exports.cli import export_cli
 from bot.movement_year.cli import overview, report, targets_cli
+from bot.operations.cli import backup, restore, secret_key_cli
 from bot.people.areas_cli import areas_cli
 from bot.people.cli import admin_cli, invite_cli, roles_cli
 from bot.privacy.cli import privacy_cli
-from bot.sealing import new_key
 from bot.settings import Settings
 from bot.tips.cli import tips_cli
 from storage import migrate
@@ -38,6 +38,10 @@ cli.add_typer(zalo_oa_cli, name="zalo-oa")
 cli.add_typer(targets_cli, name="targets")
 cli.command("overview")(overview)
 cli.command("report")(report)
+# Upkeep: backups and the server key (deploy/README.md, "Backups", "Replacing the server key").
+cli.add_typer(secret_key_cli, name="secret-key")
+cli.command("backup")(backup)
+cli.command("restore")(restore)
 
 
 # The exit status of a command stopped by Ctrl+C before it could stop on its own (128 + SIGINT).
@@ -72,12 +76,6 @@ def chat(
         asyncio.run(application.chat(_settings(), user_id))
     except KeyboardInterrupt:
         raise SystemExit(INTERRUPTED) from None
-
-
-@cli.command("secret-key")
-def secret_key() -> None:
-    """Print a new value for ANTQ_SECRET_KEY."""
-    typer.echo(new_key())
 
 
 @db_cli.command("upgrade")

@@ -9,14 +9,42 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import async_url, create_engine, ensure_sqlite_directory
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "current", "head", "upgrade"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "current",
+    "head",
+    "hold_first_start_lock",
+    "lock_first_start",
+    "upgrade",
+]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# The PostgreSQL advisory lock (class, key) under which processes started together migrate
+# and load the first data one after another: the second finds the work done instead of
+# racing the first into a unique constraint. SQLite needs none: a transaction there takes the
+# database's one write lock as it begins.
+_FIRST_START_LOCK = text("SELECT pg_advisory_xact_lock(20031, 1)")
+
+
+def lock_first_start(connection: Connection) -> None:
+    """Hold the first-start lock until ``connection``'s transaction ends (PostgreSQL only)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_FIRST_START_LOCK)
+
+
+async def hold_first_start_lock(session: AsyncSession) -> None:
+    """``lock_first_start`` for a session's transaction: wrap a check-then-insert of the first
+    start ("no place yet: load them") in it."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(_FIRST_START_LOCK)
 
 
 def alembic_config(url: str) -> Config:

@@ -24,6 +24,9 @@ PATIENCE = 60.0
 # The command this checkout installed, and a server key for the processes it starts.
 ANTQ = Path(sys.executable).parent / "antq"
 SECRET_KEY = base64.b64encode(bytes(range(32))).decode()
+# This checkout: on an ``antq`` process's PYTHONPATH, its code runs, not whichever checkout
+# the entry point was installed from.
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 async def wait_until(
@@ -104,3 +107,25 @@ def postgres_location(url: str) -> str:
 
     parsed = make_url(url)
     return f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+
+
+async def answers_healthy(port: int) -> bool:
+    """Whether the bot serving on ``port`` of 127.0.0.1 answers ``/healthz`` with 200 (its
+    database migrated and reachable); False while it is still starting."""
+    import httpx
+
+    try:
+        async with httpx.AsyncClient() as client:
+            response = await client.get(f"http://127.0.0.1:{port}/healthz", timeout=PATIENCE)
+    except httpx.TransportError:
+        return False
+    return response.status_code == 200
+
+
+async def stop_antq(process: Process) -> str:
+    """Stop ``process`` as systemd would (SIGTERM) unless it stopped already; what it wrote
+    when started with ``read_output``, else ""."""
+    if process.returncode is None:
+        process.terminate()
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
+    return (output or b"").decode(errors="replace")

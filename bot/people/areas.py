@@ -13,6 +13,7 @@ from vietnam_provinces import Province, Ward
 from bot.places import new_area
 from conversations.places import COMMUNE, PROVINCE
 from storage.areas import NewArea, SeedResult, count_by_kind, upsert_areas
+from storage.migrate import hold_first_start_lock
 
 __all__ = ["official_areas", "province_code", "seed_official_areas", "seed_when_empty"]
 
@@ -51,7 +52,9 @@ async def seed_official_areas(session: AsyncSession) -> SeedResult:
 async def seed_when_empty(session: AsyncSession) -> dict[str, int] | None:
     """On the first start (no place at all yet), load the official provinces and communes, so
     that a place named in the first conversation is found; what was loaded, by kind, or None
-    when the table already held places (a second start changes nothing)."""
+    when the table already held places (a second start changes nothing). Processes started
+    together load them once: the others wait for it, then find the places there."""
+    await hold_first_start_lock(session)
     if await count_by_kind(session):
         return None
     await seed_official_areas(session)

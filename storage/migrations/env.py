@@ -14,6 +14,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 
 from storage.database import DEFAULT_SQLITE_URL, create_engine
+from storage.migrate import lock_first_start
 from storage.tables import Base
 
 config = context.config
@@ -39,6 +40,9 @@ def _do_run_migrations(connection: Connection) -> None:
         transactional_ddl=True,
     )
     with context.begin_transaction():
+        # Before reading the schema's revision: a process started beside another waits for
+        # its migrations to commit, then finds nothing left to do.
+        lock_first_start(connection)
         context.run_migrations()
         if is_sqlite:
             # Foreign keys are off during migrations (see below); make sure none were broken.

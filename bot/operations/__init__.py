@@ -1,0 +1,1 @@
+"""Running the bot for years: backups that restore and a server key that can be replaced."""
