@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -40,9 +41,10 @@ from bot.channels.zalo_oa.events import (
     UNFOLLOW,
     OaEvent,
     parse_event,
-    to_inbound,
+    to_inbounds,
     update_key,
 )
+from bot.channels.zalo_oa.officers import OfficerConversations
 from bot.channels.zalo_oa.rendering import oa_parts
 from bot.channels.zalo_oa.signature import SIGNATURE_HEADER, is_signed
 from bot.channels.zalo_oa.tokens import TokenKeeper, with_fresh_token
@@ -115,6 +117,10 @@ class ZaloOaChannel:
             holder=settings.worker_id or socket.gethostname(),
         )
         self.replies = self.runtime.replies
+        self.officers = OfficerConversations(
+            timedelta(minutes=settings.zalo_oa_officer_pause_minutes), processor.clock
+        )
+        self.anonymous_messages = 0  # since start: how many could not be answered
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -166,6 +172,12 @@ class ZaloOaChannel:
             payload: Any = json.loads(raw)
         except ValueError:
             payload = None
+        event = parse_event(payload)
+        if event is None:
+            # The developers' console posts a test when the URL is saved: nothing to read,
+            # and a refusal would keep the URL from being saved.
+            log.info("zalo oa webhook: a POST without an event answered 200, not processed")
+            return JSONResponse({"error": 0, "message": "Success"})
         signed = is_signed(
             request.headers.get(SIGNATURE_HEADER),
             raw,
@@ -174,9 +186,11 @@ class ZaloOaChannel:
             secret_key=self._secret_key,
         )
         if not signed:
+            log.warning(
+                "zalo oa webhook: a %s event with a wrong signature refused (403)", event.event_name
+            )
             return JSONResponse({"error": -403, "message": "Forbidden"}, status_code=403)
-        event = parse_event(payload)
-        if event is not None and self._for_this_oa(event):
+        if event.to_handle and self._for_this_oa(event):
             key = update_key(event)
             if key is not None and event.user_id is not None:
                 # Stored before the answer, so that Zalo delivers it again if we die first;
@@ -196,6 +210,9 @@ class ZaloOaChannel:
         """An event of the OA we serve (one app may be linked to several OAs)."""
         if event.event_name in ("follow", "unfollow"):
             oa = event.body.get("oa_id")
+        elif event.from_oa:
+            sender = event.body.get("sender")
+            oa = sender.get("id") if isinstance(sender, dict) else None
         else:
             recipient = event.body.get("recipient")
             oa = recipient.get("id") if isinstance(recipient, dict) else None
@@ -211,8 +228,20 @@ class ZaloOaChannel:
                         session, channel=CHANNEL, platform_user_id=event.user_id
                     )
                 return
-            inbound = to_inbound(event)
-            if inbound is not None:
+            if event.officer_wrote and event.user_id is not None:
+                self.officers.wrote_to(event.user_id)
+                return
+            if event.anonymous:
+                # Their id is not a user id the customer-service API can write to (the v2
+                # API for anonymous senders is shut down): the OA's own automatic reply tells
+                # them to follow the OA (deploy/README.md).
+                self.anonymous_messages += 1
+                log.info("zalo oa: a message from an anonymous sender, not answerable by the API")
+                return
+            if event.user_id is not None and self.officers.talking_to(event.user_id):
+                log.info("zalo oa: a message left to the officer talking to its sender")
+                return
+            for inbound in to_inbounds(event):
                 await self.runtime.answer(inbound)
         except Exception:
             log.exception("answering a zalo oa event failed")
