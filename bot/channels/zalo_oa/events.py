@@ -87,6 +87,8 @@ def parse_event(payload: Any) -> OaEvent | None:
     """The event in a webhook body, or None when the body is not one."""
     if not isinstance(payload, dict) or not isinstance(payload.get("event_name"), str):
         return None
+    if not payload["event_name"].strip():
+        return None
     name = payload["event_name"]
     message = payload.get("message") if isinstance(payload.get("message"), dict) else {}
     msg_id = message.get("msg_id") if isinstance(message, dict) else None
