@@ -11,9 +11,12 @@ asks) and the message is sent once more.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import socket
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -62,6 +65,8 @@ from storage.people.members import mark_identity_inactive
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/zalo-oa"
+# The scheduled refresh looks again at least this many seconds later.
+MIN_REFRESH_WAIT = 60.0
 
 
 class ZaloOaChannel:
@@ -81,6 +86,7 @@ class ZaloOaChannel:
         rate_limit_wait: float = RATE_LIMIT_WAIT,
         not_connected_wait: float = NOT_CONNECTED_WAIT,
         stop_grace: float = DEFAULT_STOP_GRACE,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         oa = settings.zalo_oa
         if oa is None:
@@ -121,6 +127,9 @@ class ZaloOaChannel:
             timedelta(minutes=settings.zalo_oa_officer_pause_minutes), processor.clock
         )
         self.anonymous_messages = 0  # since start: how many could not be answered
+        self.warn_before = timedelta(days=settings.zalo_oa_refresh_token_warn_days)
+        self._sleep = sleep
+        self._keeping_fresh: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -137,8 +146,28 @@ class ZaloOaChannel:
             log.warning("zalo oa: the token endpoint failed at start (%s)", type(error).__name__)
         await self.runtime.start()
         await self.inbox.start()
+        self._keeping_fresh = asyncio.create_task(self._keep_fresh(), name="zalo-oa-tokens")
+
+    async def _keep_fresh(self) -> None:
+        """Refresh the token pair when it is due even when nobody writes: each refresh hands
+        out a new refresh token, so a quiet OA does not lose its pair after 3 months."""
+        while True:
+            try:
+                await self.tokens.access_token()
+                wait = max(MIN_REFRESH_WAIT, self.tokens.next_refresh_in().total_seconds())
+            except ZaloOaError as error:
+                log.warning(
+                    "zalo oa: the scheduled token refresh failed (%s)", type(error).__name__
+                )
+                wait = self.not_connected_wait
+            await self._sleep(wait)
 
     async def stop(self) -> None:
+        if self._keeping_fresh is not None:
+            self._keeping_fresh.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeping_fresh
+            self._keeping_fresh = None
         await self.inbox.stop()
         await self.runtime.stop()
         await self.client.aclose()
@@ -161,8 +190,8 @@ class ZaloOaChannel:
         return ZaloOaTransport(client, self.tokens), client.aclose
 
     def health_problems(self) -> list[str]:
-        problem = self.tokens.problem
-        return [problem] if problem else []
+        problems = [self.tokens.problem, self.tokens.lapse_warning(self.warn_before)]
+        return [problem for problem in problems if problem]
 
     # -- receiving ---------------------------------------------------------------------------
 
