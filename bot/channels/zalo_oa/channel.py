@@ -17,7 +17,7 @@ import json
 import logging
 import socket
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -30,12 +30,14 @@ from bot.channels.texts import FILE_MARK
 from bot.channels.zalo_oa.client import ZaloOaClient
 from bot.channels.zalo_oa.errors import (
     NOT_CONNECTED_WAIT,
+    QUOTA_WAIT,
     RATE_LIMIT_WAIT,
     ZaloOaApiError,
     ZaloOaError,
     ZaloOaMaybeSent,
     ZaloOaNotConnected,
     ZaloOaOutsideWindow,
+    ZaloOaQuotaExceeded,
     ZaloOaRateLimited,
     ZaloOaTokenExpired,
 )
@@ -128,6 +130,8 @@ class ZaloOaChannel:
         )
         self.anonymous_messages = 0  # since start: how many could not be answered
         self.warn_before = timedelta(days=settings.zalo_oa_refresh_token_warn_days)
+        self.paid_messages = settings.zalo_oa_paid_messages
+        self.quota_until: datetime | None = None
         self._sleep = sleep
         self._keeping_fresh: asyncio.Task[None] | None = None
 
@@ -187,10 +191,23 @@ class ZaloOaChannel:
             oauth_url=self.client.oauth_url,
             max_connections=max_connections,
         )
-        return ZaloOaTransport(client, self.tokens), client.aclose
+        transport = ZaloOaTransport(
+            client, self.tokens, paid_messages=self.paid_messages, on_quota=self.quota_spent
+        )
+        return transport, client.aclose
+
+    def quota_spent(self) -> None:
+        """Zalo answered -211: the OA's sends pause, and /healthz says so until it is over."""
+        self.quota_until = self.processor.clock() + timedelta(seconds=QUOTA_WAIT)
+        log.error("zalo oa: the OA's message quota is spent (-211); its sends pause")
 
     def health_problems(self) -> list[str]:
         problems = [self.tokens.problem, self.tokens.lapse_warning(self.warn_before)]
+        if self.quota_until is not None and self.processor.clock() < self.quota_until:
+            problems.append(
+                f"zalo_oa: the OA's message quota is spent (-211); sends paused until "
+                f"{self.quota_until:%Y-%m-%d %H:%M} UTC (see README: what costs what)"
+            )
         return [problem for problem in problems if problem]
 
     # -- receiving ---------------------------------------------------------------------------
@@ -291,6 +308,9 @@ class ZaloOaChannel:
                 # Nothing more can reach this user until they write again.
                 log.info("a zalo oa reply is outside the user's window (error %d)", error.code)
                 return SendResult(Sent.DONE)
+            except ZaloOaQuotaExceeded:
+                self.quota_spent()
+                return SendResult(Sent.RETRY, retry_after=QUOTA_WAIT)
             except ZaloOaRateLimited:
                 log.warning("zalo oa rate limit; replies wait %.0f s", self.rate_limit_wait)
                 return SendResult(Sent.RETRY, retry_after=self.rate_limit_wait)
@@ -321,7 +341,8 @@ class ZaloOaChannel:
         try:
             await self.client.send_image(token, user_id, part.file_id, part.text or None)
         except ZaloOaApiError as error:
-            if isinstance(error, ZaloOaTokenExpired | ZaloOaOutsideWindow | ZaloOaRateLimited):
+            passing = ZaloOaTokenExpired | ZaloOaOutsideWindow | ZaloOaRateLimited
+            if isinstance(error, passing | ZaloOaQuotaExceeded):
                 raise
             # The picture expired or cannot be fetched: its caption line instead.
             log.info("zalo oa refused a stored photo: error %d", error.code)
