@@ -23,6 +23,7 @@ import uvicorn
 
 from bot.channels.base import Channel, health_problems
 from bot.channels.console import ConsoleChannel, ReadLine, Write, stopped_by_signals
+from bot.channels.supervision import supervised
 from bot.delivery.limits import ChannelLimits, RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
 from bot.delivery.shared_limits import shared_platform_limiters
@@ -198,7 +199,8 @@ def platform_channels(app: Application) -> list[Channel]:
 
         limiter = app.limiters.setdefault("zalo_oa", RateLimiter(ZALO_OA_LIMITS))
         channels.append(ZaloOaChannel(app.processor, app.catalogues, settings, limiter=limiter))
-    return channels
+    # One channel failing to start stops none of the others: retried, named on /healthz.
+    return supervised(channels)
 
 
 def platform_transports(

@@ -161,6 +161,25 @@ class Settings(BaseSettings):
     zalo_oa_id: str | None = Field(None, description="the Official Account's id")
     zalo_oa_api_url: str = "https://openapi.zalo.me"
     zalo_oa_oauth_url: str = "https://oauth.zaloapp.com"
+    # -- Zalo OA in service (issue 31) --
+    zalo_oa_refresh_token_warn_days: int = Field(
+        21,
+        ge=1,
+        le=80,
+        description="days before the OA's refresh token would lapse that /healthz and "
+        "`antq zalo-oa status` warn",
+    )
+    zalo_oa_paid_messages: bool = Field(
+        False,
+        description="let the OA outbox send outside the free reply window (48 h) as paid "
+        "messages: needs a verified OA with credit",
+    )
+    zalo_oa_officer_pause_minutes: int = Field(
+        30,
+        ge=0,
+        description="minutes the bot leaves a user to an officer who wrote to them from the "
+        "OA's own manager (no automated reply meanwhile)",
+    )
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     web_host: str = Field("0.0.0.0", description="address the webhook server listens on")

@@ -523,6 +523,7 @@ class Attachments(Field):
                 "size_bytes": media.size_bytes,
                 "file_name": media.file_name,
                 "duration_seconds": media.duration_seconds,
+                "caption": media.caption,
             }
         )
         if len(items) >= self.max_items:

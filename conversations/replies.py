@@ -32,6 +32,9 @@ class MediaItem:
     size_bytes: int | None = None
     file_name: str | None = None
     duration_seconds: int | None = None
+    # The words the user sent with the file (a photo's caption): part of what they said
+    # about it, never read as a command or an answer of its own.
+    caption: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,13 +166,13 @@ def _printable(value: str | None) -> str | None:
 
 def printable(message: Inbound) -> Inbound:
     """``message`` without control and invisible characters in what the user wrote (text,
-    name, file name): what is matched and stored is what the person sees."""
+    name, file name, caption): what is matched and stored is what the person sees."""
     text, name = _printable(message.text), _printable(message.display_name)
     media = message.media
-    if media is not None and media.file_name is not None:
-        file_name = _printable(media.file_name)
-        if file_name != media.file_name:
-            media = replace(media, file_name=file_name)
+    if media is not None:
+        file_name, caption = _printable(media.file_name), _printable(media.caption)
+        if (file_name, caption) != (media.file_name, media.caption):
+            media = replace(media, file_name=file_name, caption=caption or None)
     if (text, name, media) == (message.text, message.display_name, message.media):
         return message
     return replace(message, text=text, display_name=name, media=media)

@@ -278,6 +278,7 @@ def new_tip(ctx: EffectContext, tip: StoreTip) -> NewTip:
                 size_bytes=item.get("size_bytes"),
                 file_name=item.get("file_name"),
                 duration_seconds=item.get("duration_seconds"),
+                caption=item.get("caption"),
             )
             for item in tip.attachments
         ),

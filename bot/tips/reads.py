@@ -86,7 +86,8 @@ async def load_inbox_tip(session: AsyncSession, tip: TipRecord) -> InboxTip:
         occurred=_occurred(tip),
         contact_phone=None if tip.anonymous else tip.contact_phone,
         attachments=tuple(
-            InboxAttachment(item.kind, item.channel, item.file_id) for item in tip.attachments
+            InboxAttachment(item.kind, item.channel, item.file_id, item.caption)
+            for item in tip.attachments
         ),
         handler=handler,
         handler_grant_ids=handler_grants,

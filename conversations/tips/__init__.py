@@ -124,6 +124,7 @@ class InboxAttachment:
     kind: str  # photo | video | voice | document
     channel: str
     file_id: str
+    caption: str | None = None  # the sender's words with it
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,8 @@ def _kind_label(kind: str, ctx: FlowContext) -> str:
 
 def forwarded(tip: InboxTip, ctx: FlowContext) -> list[Reply]:
     """The tip's files as they were sent, each with a caption naming the tip and its place
-    among the files; the channel decides whether it can show a file of that platform."""
+    among the files (and the words the sender wrote with it); the channel decides whether it
+    can show a file of that platform."""
     replies: list[Reply] = []
     count = len(tip.attachments)
     for number, item in enumerate(tip.attachments, 1):
@@ -229,13 +230,16 @@ def _media(item: InboxAttachment, number: int, count: int, code: str, ctx: FlowC
         "kind": _kind_label(item.kind, ctx),
         "platform": platform,
     }
+    words = ""
+    if item.caption:
+        words = "\n" + ctx.t(N_("inbox.attachment.words"), words=item.caption)
     return Media(
         kind=kind,
         file_id=item.file_id,
         channel=item.channel,
-        text=ctx.t(N_("inbox.attachment.caption"), **params),
-        elsewhere=ctx.t(N_("inbox.attachment.elsewhere"), **params),
-        lost=ctx.t(N_("inbox.attachment.lost"), **params),
+        text=ctx.t(N_("inbox.attachment.caption"), **params) + words,
+        elsewhere=ctx.t(N_("inbox.attachment.elsewhere"), **params) + words,
+        lost=ctx.t(N_("inbox.attachment.lost"), **params) + words,
     )
 
 

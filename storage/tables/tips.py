@@ -91,6 +91,8 @@ class TipAttachment(Base):
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     file_name: Mapped[str | None] = mapped_column(String(256))
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    # The words the sender wrote with the file (a photo's caption), kept with it.
+    caption: Mapped[str | None] = mapped_column(Text)
 
 
 class TipMessage(Base):

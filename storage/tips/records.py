@@ -30,6 +30,7 @@ class NewAttachment:
     size_bytes: int | None = None
     file_name: str | None = None
     duration_seconds: int | None = None
+    caption: str | None = None  # the sender's words with the file
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,9 @@ def message_inbound(message: Message, update_key: str) -> Inbound | None:
         return replace(base, location=Location(point.latitude, point.longitude))
     media = media_of(message)
     if media is not None:
-        return replace(base, media=media)
+        # The caption is the user's words about the file: kept with it, never read as a
+        # command or an answer of its own.
+        return replace(base, media=replace(media, caption=message.caption or None))
     kind = unsupported_kind(message)
     if kind is not None:
         return replace(base, unsupported=kind)

@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 SECRET_LENGTHS = range(8, 257)  # what setWebhook accepts
+# How deleteWebhook answers a bot that has no webhook to delete.
+NO_WEBHOOK_CODES = frozenset({400, 404})
 
 
 class ZaloChannel:
@@ -110,20 +112,33 @@ class ZaloChannel:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Check the token, then register the webhook or start polling."""
+        """Check the token, register the webhook or clear it for polling, then send what an
+        earlier run left unsent and start receiving. What can fail on the platform's side
+        comes first: a start that failed can be tried again (``bot.channels.supervision``)."""
         me = await self.client.get_me()
-        await self.runtime.start()
         if self.webhook_url is not None:
             if len(self._secret.decode()) not in SECRET_LENGTHS:
                 raise ValueError("Zalo needs ANTQ_WEBHOOK_SECRET of 8 to 256 characters")
             await self.client.set_webhook(self.webhook_url, self._secret.decode())
+        else:
+            await self._clear_webhook()
+        await self.runtime.start()
+        if self.webhook_url is not None:
             await self.inbox.start()
             log.info("zalo bot %s receives by webhook", me.account_name)
         else:
-            # getUpdates answers nothing while a webhook is registered (say, by an earlier run).
-            await self.client.delete_webhook()
             self._poller = asyncio.create_task(self._poll(), name="zalo-polling")
             log.info("zalo bot %s receives by long polling", me.account_name)
+
+    async def _clear_webhook(self) -> None:
+        """getUpdates answers nothing while a webhook is registered (say, by an earlier run).
+        A bot that never had one is answered 400 or 404: nothing to clear."""
+        try:
+            await self.client.delete_webhook()
+        except ZaloApiError as error:
+            if error.error_code not in NO_WEBHOOK_CODES:
+                raise
+            log.info("zalo bot: no webhook to delete (error %d)", error.error_code)
 
     async def stop(self) -> None:
         """Stop polling, let updates being answered finish (up to ``stop_grace``), disconnect.

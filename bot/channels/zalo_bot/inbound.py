@@ -17,7 +17,7 @@ CHANNEL = "zalo"
 
 
 def to_inbound(update: ZaloUpdate) -> Inbound:
-    """What the user said: text, a photo (its URL, with the caption as the text beside it), a
+    """What the user said: text, a photo (its URL, with its caption), a
     voice message (its URL), or the kind of message we cannot read."""
     message = update.message
     base = Inbound(
@@ -31,7 +31,9 @@ def to_inbound(update: ZaloUpdate) -> Inbound:
     if event == TEXT_RECEIVED:
         return _with(base, text=message.text or "")
     if event == IMAGE_RECEIVED and message.photo:
-        return _with(base, media=MediaItem("photo", message.photo), text=message.caption or None)
+        # The caption is the user's words about the photo: kept with it, never read as a
+        # command or an answer of its own.
+        return _with(base, media=MediaItem("photo", message.photo, caption=message.caption or None))
     if event == STICKER_RECEIVED:
         return _with(base, unsupported="sticker")
     if event == VOICE_RECEIVED and message.voice:

@@ -11,9 +11,13 @@ asks) and the message is sent once more.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import socket
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -26,12 +30,14 @@ from bot.channels.texts import FILE_MARK
 from bot.channels.zalo_oa.client import ZaloOaClient
 from bot.channels.zalo_oa.errors import (
     NOT_CONNECTED_WAIT,
+    QUOTA_WAIT,
     RATE_LIMIT_WAIT,
     ZaloOaApiError,
     ZaloOaError,
     ZaloOaMaybeSent,
     ZaloOaNotConnected,
     ZaloOaOutsideWindow,
+    ZaloOaQuotaExceeded,
     ZaloOaRateLimited,
     ZaloOaTokenExpired,
 )
@@ -40,9 +46,10 @@ from bot.channels.zalo_oa.events import (
     UNFOLLOW,
     OaEvent,
     parse_event,
-    to_inbound,
+    to_inbounds,
     update_key,
 )
+from bot.channels.zalo_oa.officers import OfficerConversations
 from bot.channels.zalo_oa.rendering import oa_parts
 from bot.channels.zalo_oa.signature import SIGNATURE_HEADER, is_signed
 from bot.channels.zalo_oa.tokens import TokenKeeper, with_fresh_token
@@ -61,6 +68,8 @@ from storage.people.members import mark_identity_inactive
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/zalo-oa"
+# The scheduled refresh looks again at least this many seconds later.
+MIN_REFRESH_WAIT = 60.0
 
 
 class ZaloOaChannel:
@@ -80,6 +89,7 @@ class ZaloOaChannel:
         rate_limit_wait: float = RATE_LIMIT_WAIT,
         not_connected_wait: float = NOT_CONNECTED_WAIT,
         stop_grace: float = DEFAULT_STOP_GRACE,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         oa = settings.zalo_oa
         if oa is None:
@@ -116,6 +126,15 @@ class ZaloOaChannel:
             holder=settings.worker_id or socket.gethostname(),
         )
         self.replies = self.runtime.replies
+        self.officers = OfficerConversations(
+            timedelta(minutes=settings.zalo_oa_officer_pause_minutes), processor.clock
+        )
+        self.anonymous_messages = 0  # since start: how many could not be answered
+        self.warn_before = timedelta(days=settings.zalo_oa_refresh_token_warn_days)
+        self.paid_messages = settings.zalo_oa_paid_messages
+        self.quota_until: datetime | None = None
+        self._sleep = sleep
+        self._keeping_fresh: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -132,8 +151,28 @@ class ZaloOaChannel:
             log.warning("zalo oa: the token endpoint failed at start (%s)", type(error).__name__)
         await self.runtime.start()
         await self.inbox.start()
+        self._keeping_fresh = asyncio.create_task(self._keep_fresh(), name="zalo-oa-tokens")
+
+    async def _keep_fresh(self) -> None:
+        """Refresh the token pair when it is due even when nobody writes: each refresh hands
+        out a new refresh token, so a quiet OA does not lose its pair after 3 months."""
+        while True:
+            try:
+                await self.tokens.access_token()
+                wait = max(MIN_REFRESH_WAIT, self.tokens.next_refresh_in().total_seconds())
+            except ZaloOaError as error:
+                log.warning(
+                    "zalo oa: the scheduled token refresh failed (%s)", type(error).__name__
+                )
+                wait = self.not_connected_wait
+            await self._sleep(wait)
 
     async def stop(self) -> None:
+        if self._keeping_fresh is not None:
+            self._keeping_fresh.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeping_fresh
+            self._keeping_fresh = None
         await self.inbox.stop()
         await self.runtime.stop()
         await self.client.aclose()
@@ -153,11 +192,24 @@ class ZaloOaChannel:
             oauth_url=self.client.oauth_url,
             max_connections=max_connections,
         )
-        return ZaloOaTransport(client, self.tokens), client.aclose
+        transport = ZaloOaTransport(
+            client, self.tokens, paid_messages=self.paid_messages, on_quota=self.quota_spent
+        )
+        return transport, client.aclose
+
+    def quota_spent(self) -> None:
+        """Zalo answered -211: the OA's sends pause, and /healthz says so until it is over."""
+        self.quota_until = self.processor.clock() + timedelta(seconds=QUOTA_WAIT)
+        log.error("zalo oa: the OA's message quota is spent (-211); its sends pause")
 
     def health_problems(self) -> list[str]:
-        problem = self.tokens.problem
-        return [problem] if problem else []
+        problems = [self.tokens.problem, self.tokens.lapse_warning(self.warn_before)]
+        if self.quota_until is not None and self.processor.clock() < self.quota_until:
+            problems.append(
+                f"zalo_oa: the OA's message quota is spent (-211); sends paused until "
+                f"{self.quota_until:%Y-%m-%d %H:%M} UTC (see README: what costs what)"
+            )
+        return [problem for problem in problems if problem]
 
     # -- receiving ---------------------------------------------------------------------------
 
@@ -167,6 +219,12 @@ class ZaloOaChannel:
             payload: Any = json.loads(raw)
         except ValueError:
             payload = None
+        event = parse_event(payload)
+        if event is None:
+            # The developers' console posts a test when the URL is saved: nothing to read,
+            # and a refusal would keep the URL from being saved.
+            log.info("zalo oa webhook: a POST without an event answered 200, not processed")
+            return JSONResponse({"error": 0, "message": "Success"})
         signed = is_signed(
             request.headers.get(SIGNATURE_HEADER),
             raw,
@@ -175,9 +233,11 @@ class ZaloOaChannel:
             secret_key=self._secret_key,
         )
         if not signed:
+            log.warning(
+                "zalo oa webhook: a %s event with a wrong signature refused (403)", event.event_name
+            )
             return JSONResponse({"error": -403, "message": "Forbidden"}, status_code=403)
-        event = parse_event(payload)
-        if event is not None and self._for_this_oa(event):
+        if event.to_handle and self._for_this_oa(event):
             key = update_key(event)
             if key is not None and event.user_id is not None:
                 # Stored before the answer, so that Zalo delivers it again if we die first;
@@ -197,6 +257,9 @@ class ZaloOaChannel:
         """An event of the OA we serve (one app may be linked to several OAs)."""
         if event.event_name in ("follow", "unfollow"):
             oa = event.body.get("oa_id")
+        elif event.from_oa:
+            sender = event.body.get("sender")
+            oa = sender.get("id") if isinstance(sender, dict) else None
         else:
             recipient = event.body.get("recipient")
             oa = recipient.get("id") if isinstance(recipient, dict) else None
@@ -212,8 +275,20 @@ class ZaloOaChannel:
                         session, channel=CHANNEL, platform_user_id=event.user_id
                     )
                 return
-            inbound = to_inbound(event)
-            if inbound is not None:
+            if event.officer_wrote and event.user_id is not None:
+                self.officers.wrote_to(event.user_id)
+                return
+            if event.anonymous:
+                # Their id is not a user id the customer-service API can write to (the v2
+                # API for anonymous senders is shut down): the OA's own automatic reply tells
+                # them to follow the OA (deploy/README.md).
+                self.anonymous_messages += 1
+                log.info("zalo oa: a message from an anonymous sender, not answerable by the API")
+                return
+            if event.user_id is not None and self.officers.talking_to(event.user_id):
+                log.info("zalo oa: a message left to the officer talking to its sender")
+                return
+            for inbound in to_inbounds(event):
                 await self.runtime.answer(inbound)
         except Exception:
             log.exception("answering a zalo oa event failed")
@@ -234,6 +309,9 @@ class ZaloOaChannel:
                 # Nothing more can reach this user until they write again.
                 log.info("a zalo oa reply is outside the user's window (error %d)", error.code)
                 return SendResult(Sent.DONE)
+            except ZaloOaQuotaExceeded:
+                self.quota_spent()
+                return SendResult(Sent.RETRY, retry_after=QUOTA_WAIT)
             except ZaloOaRateLimited:
                 log.warning("zalo oa rate limit; replies wait %.0f s", self.rate_limit_wait)
                 metrics.rate_limited(self.name, "reply")
@@ -265,7 +343,8 @@ class ZaloOaChannel:
         try:
             await self.client.send_image(token, user_id, part.file_id, part.text or None)
         except ZaloOaApiError as error:
-            if isinstance(error, ZaloOaTokenExpired | ZaloOaOutsideWindow | ZaloOaRateLimited):
+            passing = ZaloOaTokenExpired | ZaloOaOutsideWindow | ZaloOaRateLimited
+            if isinstance(error, passing | ZaloOaQuotaExceeded):
                 raise
             # The picture expired or cannot be fetched: its caption line instead.
             log.info("zalo oa refused a stored photo: error %d", error.code)

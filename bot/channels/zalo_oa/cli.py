@@ -14,6 +14,7 @@ import asyncio
 import base64
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -21,10 +22,10 @@ import typer
 
 from bot.channels.zalo_oa.client import ZaloOaClient
 from bot.channels.zalo_oa.errors import ZaloOaError
-from bot.channels.zalo_oa.tokens import TokenKeeper
+from bot.channels.zalo_oa.tokens import REFRESH_TOKEN_LIFETIME, TokenKeeper
 from bot.sealing import load_sealer
 from bot.settings import Settings, ZaloOaSettings
-from conversations.localtime import shown
+from conversations.localtime import shown, utcnow
 from storage import migrate
 from storage.database import Database
 from storage.zalo_oa_tokens import read_tokens
@@ -44,6 +45,10 @@ def _oa_settings(settings: Settings) -> ZaloOaSettings:
     return oa
 
 
+# 32 random bytes: a verifier of 43 characters, as the official SDKs make it.
+VERIFIER_BYTES = 32
+
+
 def code_challenge(verifier: str) -> str:
     """PKCE S256: base64url of the verifier's SHA-256, without padding."""
     digest = hashlib.sha256(verifier.encode()).digest()
@@ -59,7 +64,7 @@ def authorize_url(
     """Print the page where an OA admin lets the app act for the OA, and the code verifier
     to give `antq zalo-oa connect --code-verifier` with the code that comes back."""
     oa = _oa_settings(Settings())
-    verifier = secrets.token_urlsafe(48)
+    verifier = secrets.token_urlsafe(VERIFIER_BYTES)
     query = urlencode(
         {
             "app_id": oa.app_id,
@@ -145,9 +150,18 @@ def status() -> None:
             await database.dispose()
         if stored is None:
             return f"OA {oa.oa_id}: not connected (antq zalo-oa connect)"
-        return (
+        lapses_at = stored.refreshed_at + REFRESH_TOKEN_LIFETIME
+        line = (
             f"OA {oa.oa_id}: connected; access token until {shown(stored.access_expires_at)}, "
-            f"refreshed {stored.generation} time(s), last at {shown(stored.refreshed_at)}"
+            f"refreshed {stored.generation} time(s), last at {shown(stored.refreshed_at)}; "
+            f"refresh token lapses about {shown(lapses_at)}"
         )
+        warn_before = timedelta(days=settings.zalo_oa_refresh_token_warn_days)
+        if utcnow() >= lapses_at - warn_before:
+            line += (
+                "\nWARNING: the refresh token lapses soon and no refresh succeeded lately: "
+                "is the bot running? Else run antq zalo-oa connect"
+            )
+        return line
 
     typer.echo(asyncio.run(read()))

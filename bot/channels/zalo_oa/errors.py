@@ -27,12 +27,16 @@ TOKEN_ERRORS = frozenset({-216, -220, -124})
 OUTSIDE_WINDOW_ERRORS = frozenset({-213, -217, -227, -230, -232, -244})
 # Over the app's 4,000 requests a minute.
 RATE_LIMITED = -32
+# The OA's message quota is spent (paid messages without credit, or the free count).
+QUOTA_EXCEEDED = -211
 # Passing faults worth a later try: an expired upload (-100) and the night rule (-234), which
 # does not apply to customer-service replies but is not a reason to drop a message either.
 PASSING_ERRORS = frozenset({-100, -234})
 
 # -32 names no wait: a minute.
 RATE_LIMIT_WAIT = 60.0
+# -211 names no wait: the OA's sends pause an hour (or until an admin adds credit).
+QUOTA_WAIT = 3600.0
 # No usable token pair: until an admin reconnects, what is owed is looked at this often.
 NOT_CONNECTED_WAIT = 600.0
 
@@ -78,6 +82,20 @@ class ZaloOaRateLimited(ZaloOaApiError, RateLimited):
     retry_after = RATE_LIMIT_WAIT
 
 
+class ZaloOaQuotaExceeded(ZaloOaApiError, RateLimited):
+    """-211: the OA's message quota is spent. Not this message's fault: the OA's sends
+    pause (``retry_after``), the messages are kept, and /healthz says so."""
+
+    reason_names_code = False
+    retry_after = QUOTA_WAIT
+
+
+class ZaloOaOutsideFreeWindow(ZaloOaError, RecipientOutsideWindow):
+    """The user last wrote more than 48 h ago: a message now would be a paid one, which the
+    OA is not set to send (``ANTQ_ZALO_OA_PAID_MESSAGES``). Not sent; nothing was asked of
+    Zalo."""
+
+
 class ZaloOaUnavailable(ZaloOaError, TemporaryFailure):
     """The API could not be reached or kept failing (network, 5xx, passing codes) after the
     retries; trying again later may work."""
@@ -103,4 +121,6 @@ def api_error(code: int, where: str) -> ZaloOaApiError:
         return ZaloOaOutsideWindow(code, where)
     if code == RATE_LIMITED:
         return ZaloOaRateLimited(code, where)
+    if code == QUOTA_EXCEEDED:
+        return ZaloOaQuotaExceeded(code, where)
     return ZaloOaRefused(code, where)

@@ -3,8 +3,13 @@
 A user's message is ``{"app_id", "event_name": "user_send_*", "timestamp", "sender": {"id"},
 "recipient": {"id": <oa_id>}, "message": {"msg_id", "text"?, "attachments"?: [{"type",
 "payload"}]}}``; ids and the timestamp are strings (they can exceed 2^53). ``follow`` and
-``unfollow`` name the user as ``follower.id``. Events the OA sends itself (``oa_send_*``) and
-receipts are not messages to answer.
+``unfollow`` name the user as ``follower.id``. Receipts are not messages to answer.
+
+Events the OA sends itself (``oa_send_*``) name the OA as the sender and the user as the
+recipient; one carries ``sender.admin_id`` when an officer wrote it in the OA's own manager
+(oa.zalo.me), not the bot through the API: the channel then leaves that user to the officer
+for a while. A user who writes without following or sharing their id (``anonymous_send_*``)
+is named by an anonymous id the customer-service API cannot answer.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ CHANNEL = "zalo_oa"
 FOLLOW = "follow"
 UNFOLLOW = "unfollow"
 SUBMIT_INFO = "user_submit_info"
+USER_SENT = "user_send_"
+OA_SENT = "oa_send_"
+ANONYMOUS_SENT = "anonymous_send_"
 # Attachments kept with a tip, by the event that carries them, and what they are to us.
 MEDIA_EVENTS: dict[str, MediaKind] = {
     "user_send_image": "photo",
@@ -45,12 +53,41 @@ class OaEvent:
 
     @property
     def from_user(self) -> bool:
-        return self.event_name.startswith("user_send_") or self.event_name == SUBMIT_INFO
+        return self.event_name.startswith(USER_SENT) or self.event_name == SUBMIT_INFO
+
+    @property
+    def anonymous(self) -> bool:
+        """A message from somebody who writes to the OA without following it."""
+        return self.event_name.startswith(ANONYMOUS_SENT)
+
+    @property
+    def from_oa(self) -> bool:
+        return self.event_name.startswith(OA_SENT)
+
+    @property
+    def officer_wrote(self) -> bool:
+        """A message an officer sent from the OA's own manager (it names the admin); the
+        bot's own messages through the API name none."""
+        sender = self.body.get("sender")
+        return self.from_oa and isinstance(sender, dict) and bool(sender.get("admin_id"))
+
+    @property
+    def to_handle(self) -> bool:
+        """Worth keeping and applying in the user's order: what a user did, and an officer's
+        message; the echo of the bot's own reply and receipts are not."""
+        return (
+            self.from_user
+            or self.anonymous
+            or self.officer_wrote
+            or self.event_name in (FOLLOW, UNFOLLOW)
+        )
 
 
 def parse_event(payload: Any) -> OaEvent | None:
     """The event in a webhook body, or None when the body is not one."""
     if not isinstance(payload, dict) or not isinstance(payload.get("event_name"), str):
+        return None
+    if not payload["event_name"].strip():
         return None
     name = payload["event_name"]
     message = payload.get("message") if isinstance(payload.get("message"), dict) else {}
@@ -59,6 +96,9 @@ def parse_event(payload: Any) -> OaEvent | None:
     if name in (FOLLOW, UNFOLLOW):
         follower = payload.get("follower")
         user = follower.get("id") if isinstance(follower, dict) else None
+    elif name.startswith(OA_SENT):  # the OA wrote: the user is the recipient
+        recipient = payload.get("recipient")
+        user = recipient.get("id") if isinstance(recipient, dict) else None
     else:
         sender = payload.get("sender")
         user = sender.get("id") if isinstance(sender, dict) else None
@@ -79,48 +119,64 @@ def update_key(event: OaEvent) -> str | None:
     return f"{event.event_name}:{event.user_id}:{stamp}" if stamp else None
 
 
-def to_inbound(event: OaEvent) -> Inbound | None:
-    """What the user said, or None for an event that is nobody's answer."""
+def to_inbounds(event: OaEvent) -> tuple[Inbound, ...]:
+    """What the user said, in the order they said it: one message, or each file of an album
+    (several photos sent at once) as a message of its own, the caption with the first; none
+    for an event that is nobody's answer."""
     if not event.from_user or event.user_id is None:
-        return None
+        return ()
     user = event.user_id
-    base = Inbound(CHANNEL, chat_id=user, user_id=user, update_key=update_key(event))
+    key = update_key(event)
+    base = Inbound(CHANNEL, chat_id=user, user_id=user, update_key=key)
     message = event.body.get("message")
     message = message if isinstance(message, dict) else {}
     text = message.get("text")
     text = str(text) if isinstance(text, str) and text.strip() else None
-    payload = _first_payload(message)
+    payloads = _payloads(message)
+    payload = payloads[0] if payloads else {}
     name = event.event_name
     if name == "user_send_text":
-        return replace(base, text=text or "")
+        return (replace(base, text=text or ""),)
     if name == SUBMIT_INFO:
-        return _shared_info(base, event.body.get("info"))
+        return (_shared_info(base, event.body.get("info")),)
     if name == "user_send_location":
         point = _location(payload)
-        return replace(base, location=point) if point else replace(base, unsupported="location")
+        return (replace(base, location=point) if point else replace(base, unsupported="location"),)
     if name == "user_send_link":
         url = payload.get("url")
-        return replace(base, text=str(url)) if url else replace(base, unsupported="link")
+        return (replace(base, text=str(url)) if url else replace(base, unsupported="link"),)
     kind = MEDIA_EVENTS.get(name)
-    if kind is not None and payload.get("url"):
-        media = MediaItem(
-            kind,
-            str(payload["url"]),
-            size_bytes=_int(payload.get("size")),
-            file_name=str(payload["name"]) if payload.get("name") else None,
+    files = [item for item in payloads if item.get("url")] if kind is not None else []
+    if kind is None or not files:
+        return (replace(base, unsupported=UNSUPPORTED_EVENTS.get(name, "unsupported")),)
+    # The caption is the user's words about the files: kept with the first, never read as a
+    # command or an answer of its own. Each further file has a key of its own against
+    # duplicates.
+    return tuple(
+        replace(
+            base,
+            media=MediaItem(
+                kind,
+                str(item["url"]),
+                size_bytes=_int(item.get("size")),
+                file_name=str(item["name"]) if item.get("name") else None,
+                caption=text if number == 0 else None,
+            ),
+            update_key=key if number == 0 or key is None else f"{key}:{number}",
         )
-        # A photo's caption is the user's words about it: kept beside the picture.
-        return replace(base, media=media, text=text if kind == "photo" else None)
-    return replace(base, unsupported=UNSUPPORTED_EVENTS.get(name, "unsupported"))
+        for number, item in enumerate(files)
+    )
 
 
-def _first_payload(message: dict[str, Any]) -> dict[str, Any]:
+def _payloads(message: dict[str, Any]) -> list[dict[str, Any]]:
     attachments = message.get("attachments")
-    if isinstance(attachments, list) and attachments and isinstance(attachments[0], dict):
-        payload = attachments[0].get("payload")
-        if isinstance(payload, dict):
-            return payload
-    return {}
+    if not isinstance(attachments, list):
+        return []
+    return [
+        item["payload"]
+        for item in attachments
+        if isinstance(item, dict) and isinstance(item.get("payload"), dict)
+    ]
 
 
 def _location(payload: dict[str, Any]) -> Location | None:

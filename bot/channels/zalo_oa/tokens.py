@@ -41,6 +41,9 @@ PURPOSE = "zalo_oa.token_pair"
 REFRESH_AHEAD = timedelta(hours=5)
 # What an answer without ``expires_in`` is taken to mean: the documented lifetime.
 DEFAULT_LIFETIME = timedelta(hours=25)
+# A refresh token lapses about 3 months after it was handed out (each refresh hands out a
+# new one); Zalo no longer says when, so it is counted from the last refresh.
+REFRESH_TOKEN_LIFETIME = timedelta(days=90)
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -82,6 +85,8 @@ class TokenKeeper:
         self.problem: str | None = None
         self._cached: _Pair | None = None
         self._lock = asyncio.Lock()
+        # When the refresh token in use was handed out (the last refresh or connect).
+        self.refresh_token_since: datetime | None = None
 
     # -- handing out -------------------------------------------------------------------------
 
@@ -97,6 +102,27 @@ class TokenKeeper:
         """A new access token after the API refused ``stale``; when another send (or another
         process) already replaced it, the replacement, without a second refresh."""
         return await self._renew(stale=stale)
+
+    def next_refresh_in(self) -> timedelta:
+        """How long until the access token in use is due for a refresh (zero when unknown)."""
+        cached = self._cached
+        if cached is None:
+            return timedelta(0)
+        return max(timedelta(0), cached.expires_at - self.refresh_ahead - self.clock())
+
+    def lapse_warning(self, warn_before: timedelta) -> str | None:
+        """For /healthz: the refresh token lapses within ``warn_before`` (refreshes failed
+        for that long, or the bot did not run); then only an admin's consent mends it."""
+        since = self.refresh_token_since
+        if since is None:
+            return None
+        lapses_at = since + REFRESH_TOKEN_LIFETIME
+        if self.clock() < lapses_at - warn_before:
+            return None
+        return (
+            f"zalo_oa: the refresh token lapses about {lapses_at:%Y-%m-%d} unless a refresh "
+            "succeeds first; check the token endpoint, or run antq zalo-oa connect"
+        )
 
     def _due(self, pair: _Pair) -> bool:
         return self.clock() >= pair.expires_at - self.refresh_ahead
@@ -118,6 +144,7 @@ class TokenKeeper:
                     async with self.database.transaction() as session:
                         await self._store(session, fresh)
                     pair = fresh
+                    self.refresh_token_since = self.clock()
             else:
                 async with self.database.transaction() as session:
                     # Held until commit: another process's refresh waits here.
@@ -126,6 +153,7 @@ class TokenKeeper:
                     if self._needs_refresh(pair, stale):
                         pair = await self._refresh(pair)
                         await self._store(session, pair)
+                        self.refresh_token_since = self.clock()
             self._cached = pair
             self.problem = None
             return pair.access_token
@@ -143,6 +171,7 @@ class TokenKeeper:
             )
             log.error("zalo oa: the stored token pair cannot be opened (%s)", type(error).__name__)
             raise ZaloOaNotConnected("the stored pair cannot be opened") from None
+        self.refresh_token_since = stored.refreshed_at
         return _Pair(plain["access_token"], plain["refresh_token"], stored.access_expires_at)
 
     async def _refresh(self, pair: _Pair) -> _Pair:
@@ -199,6 +228,7 @@ class TokenKeeper:
                 await self._store(session, pair)
             self._cached = pair
             self.problem = None
+            self.refresh_token_since = self.clock()
 
 
 async def with_fresh_token(keeper: TokenKeeper, call: Callable[[str], Awaitable[T]]) -> T:

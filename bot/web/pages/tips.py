@@ -360,6 +360,7 @@ def _attachments(tip: InboxTip) -> list[dict[str, Any]]:
             "kind": item.kind,
             "viewable": viewable(item.channel, item.file_id),
             "inline": item.kind == "photo" and item.channel == "telegram",
+            "caption": item.caption,
         }
         for n, item in enumerate(tip.attachments)
     ]
@@ -377,6 +378,7 @@ def _thread(messages: list[ThreadMessage]) -> list[dict[str, Any]]:
                     "ref": f"m{message.id}-{n}",
                     "kind": item["kind"],
                     "viewable": viewable(item["channel"], item["file_id"]),
+                    "caption": item.get("caption"),
                 }
                 for n, item in enumerate(message.attachments)
             ],

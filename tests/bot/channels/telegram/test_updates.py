@@ -62,8 +62,14 @@ def test_the_largest_photo_size_is_kept() -> None:
     inbound = message_inbound(message(photo=sizes, caption="ảnh"), "1")
     assert inbound is not None
     assert inbound.media == MediaItem(
-        "photo", "big", file_unique_id="b", mime_type="image/jpeg", size_bytes=99_000
+        "photo",
+        "big",
+        file_unique_id="b",
+        mime_type="image/jpeg",
+        size_bytes=99_000,
+        caption="ảnh",
     )
+    assert inbound.text is None  # a caption is never read as a command or an answer
 
 
 def test_video_voice_and_document_keep_their_metadata() -> None:

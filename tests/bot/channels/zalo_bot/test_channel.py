@@ -226,8 +226,8 @@ def test_a_photo_s_caption_and_a_voice_message_are_read() -> None:
     update = parse_update(envelope)
     assert update is not None
     inbound = to_inbound(update)
-    assert inbound.media is not None and inbound.media.file_id == PHOTO
-    assert inbound.text == "Xe này đỗ trước nhà tôi"
+    assert inbound.media == MediaItem("photo", PHOTO, caption="Xe này đỗ trước nhà tôi")
+    assert inbound.text is None  # a caption is never read as a command or an answer
     voice = {"event_name": "message.voice.received", "message": {**envelope["result"]["message"]}}
     voice["message"] = {**voice["message"], "voice_url": "https://voice.example/v.aac"}
     voice_update = parse_update(voice)

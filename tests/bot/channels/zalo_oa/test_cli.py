@@ -88,4 +88,5 @@ async def test_the_consent_page_carries_the_app_and_a_pkce_challenge(oa_env: Pat
     assert url.netloc == "oauth.zaloapp.com" and url.path == "/v4/oa/permission"
     assert query["app_id"] == [APP_ID]
     verifier = verifier_line.split(": ", 1)[1]
+    assert len(verifier) == 43  # the official SDKs' length
     assert query["code_challenge"] == [code_challenge(verifier)]
