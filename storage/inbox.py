@@ -2,6 +2,12 @@
 
 Each runs in its own short transaction on a Core connection (no ORM session): a webhook is
 answered right after ``store`` commits, so it must cost one statement and nothing more.
+
+Where the platform numbers a bot's updates one by one (Telegram's update id), an applied
+update keeps its row, emptied, for the last ``keep`` numbers (``mark_applied``): a number
+below a waiting update that has no row is an update still on its way (``unknown_below``),
+and one that never comes is recorded as given up (``give_up_unknown``), so that nobody waits
+for it again.
 """
 
 from __future__ import annotations
@@ -9,7 +15,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Table, delete, select, text
+from sqlalchemy import (
+    BigInteger,
+    Table,
+    case,
+    delete,
+    distinct,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -17,11 +34,15 @@ from storage.database import Database
 from storage.tables import InboxUpdate
 
 __all__ = [
+    "Unknown",
     "Waiting",
     "give_turn",
+    "give_up_unknown",
+    "mark_applied",
     "remove",
     "store",
     "take_turn",
+    "unknown_below",
     "users_waiting",
     "waiting",
 ]
@@ -71,7 +92,7 @@ async def waiting(database: Database, *, channel: str, user_key: str) -> list[Wa
     """The user's waiting updates in the platform's order."""
     statement = (
         select(inbox.c.id, inbox.c.update_key, inbox.c.position, inbox.c.payload)
-        .where(inbox.c.channel == channel, inbox.c.user_key == user_key)
+        .where(inbox.c.channel == channel, inbox.c.user_key == user_key, ~inbox.c.applied)
         .order_by(inbox.c.position, inbox.c.id)
     )
     async with database.engine.connect() as connection:
@@ -87,9 +108,97 @@ async def remove(database: Database, ids: Sequence[int]) -> None:
         await connection.execute(delete(inbox).where(inbox.c.id.in_(list(ids))))
 
 
+async def mark_applied(database: Database, *, channel: str, ids: Sequence[int], keep: int) -> None:
+    """Mark updates applied, their payloads forgotten, their places kept; and forget the
+    places of applied updates more than ``keep`` numbers below the newest of them."""
+    if not ids:
+        return
+    newest = select(func.max(inbox.c.position)).where(inbox.c.id.in_(list(ids)))
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            update(inbox).where(inbox.c.id.in_(list(ids))).values(applied=True, payload="")
+        )
+        horizon = (await connection.execute(newest)).scalar_one() - keep
+        await connection.execute(
+            delete(inbox).where(
+                inbox.c.channel == channel, inbox.c.applied, inbox.c.position < horizon
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Numbers below a waiting update with no row: ``count`` of those above ``low``."""
+
+    low: int
+    count: int
+
+
+async def unknown_below(
+    database: Database, *, channel: str, user_key: str, first: int, last: int, window: int
+) -> Unknown:
+    """How many numbers up to ``last`` and above the user's update before ``first`` (at most
+    ``window`` below ``first``, and not below the first number the channel kept) have no row:
+    updates still on their way, any user's. One statement."""
+    positions = inbox.c.position
+    previous = (
+        select(func.max(positions))
+        .where(inbox.c.channel == channel, inbox.c.user_key == user_key, positions < first)
+        .scalar_subquery()
+    )
+    earliest = select(func.min(positions) - 1).where(inbox.c.channel == channel).scalar_subquery()
+    floor = literal(first - window - 1, BigInteger)
+    floor = case((earliest > floor, earliest), else_=floor)
+    low = case((previous > floor, previous), else_=floor)
+    known = (
+        select(func.count(distinct(positions)))
+        .where(inbox.c.channel == channel, positions > low, positions < last)
+        .scalar_subquery()
+    )
+    async with database.engine.connect() as connection:
+        row = (await connection.execute(select(low.label("low"), known.label("known")))).one()
+    low_number = int(row.low) if row.low is not None else last - 1
+    return Unknown(low_number, max(0, last - low_number - 1 - int(row.known)))
+
+
+async def give_up_unknown(database: Database, *, channel: str, low: int, position: int) -> int:
+    """Record the numbers between ``low`` and ``position`` with no row as given up (an update
+    Telegram never sent, or not to this address): nobody waits for them again. If one comes
+    after all, it is stored beside its record and applied as it comes. How many there were."""
+    known_statement = (
+        select(inbox.c.position)
+        .where(inbox.c.channel == channel, inbox.c.position > low, inbox.c.position < position)
+        .distinct()
+    )
+    async with database.engine.begin() as connection:
+        known = set((await connection.execute(known_statement)).scalars())
+        missing = [number for number in range(low + 1, position) if number not in known]
+        if missing:
+            make_insert = sqlite_insert if database.is_sqlite else pg_insert
+            await connection.execute(
+                make_insert(inbox).on_conflict_do_nothing(
+                    index_elements=[inbox.c.channel, inbox.c.update_key]
+                ),
+                [
+                    {
+                        "channel": channel,
+                        "user_key": "",
+                        "update_key": f"gap:{number}",
+                        "position": number,
+                        "payload": "",
+                        "applied": True,
+                    }
+                    for number in missing
+                ],
+            )
+    return len(missing)
+
+
 async def users_waiting(database: Database, *, channel: str) -> list[str]:
     """Users with updates waiting (after a restart, or a process that died holding a turn)."""
-    statement = select(inbox.c.user_key).where(inbox.c.channel == channel).distinct()
+    statement = (
+        select(inbox.c.user_key).where(inbox.c.channel == channel, ~inbox.c.applied).distinct()
+    )
     async with database.engine.connect() as connection:
         return list((await connection.execute(statement)).scalars())
 
