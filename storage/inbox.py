@@ -1,7 +1,9 @@
 """The inbox's statements: store a delivery, read a user's waiting updates, take their turn.
 
 Each runs in its own short transaction on a Core connection (no ORM session): a webhook is
-answered right after ``store`` commits, so it must cost one statement and nothing more.
+answered right after ``store`` commits, so it must cost one statement and nothing more. On
+SQLite the writes go through the database's one writer (``storage.group_commit``), a store
+ahead of the messages waiting: it never waits for SQLite's lock behind them.
 
 Where the platform numbers a bot's updates one by one (Telegram's update id), an applied
 update keeps its row, emptied, for the last ``keep`` numbers (``mark_applied``): a number
@@ -12,8 +14,9 @@ for it again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -29,8 +32,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.database import Database
+from storage.group_commit import writer_for
 from storage.tables import InboxUpdate
 
 __all__ = [
@@ -48,6 +53,7 @@ __all__ = [
 ]
 
 inbox: Table = InboxUpdate.__table__  # type: ignore[assignment]
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,11 @@ async def store(
         )
         .on_conflict_do_nothing(index_elements=[inbox.c.channel, inbox.c.update_key])
     )
-    async with database.engine.begin() as connection:
-        result = await connection.execute(statement)
-    return bool(result.rowcount)
+
+    async def insert(connection: AsyncConnection) -> bool:
+        return bool((await connection.execute(statement)).rowcount)
+
+    return await _write(database, insert, first=True)
 
 
 async def waiting(database: Database, *, channel: str, user_key: str) -> list[Waiting]:
@@ -104,8 +112,11 @@ async def remove(database: Database, ids: Sequence[int]) -> None:
     """Forget updates that were applied (their claims keep a redelivery from running twice)."""
     if not ids:
         return
-    async with database.engine.begin() as connection:
+
+    async def forget(connection: AsyncConnection) -> None:
         await connection.execute(delete(inbox).where(inbox.c.id.in_(list(ids))))
+
+    await _write(database, forget)
 
 
 async def mark_applied(database: Database, *, channel: str, ids: Sequence[int], keep: int) -> None:
@@ -114,7 +125,8 @@ async def mark_applied(database: Database, *, channel: str, ids: Sequence[int], 
     if not ids:
         return
     newest = select(func.max(inbox.c.position)).where(inbox.c.id.in_(list(ids)))
-    async with database.engine.begin() as connection:
+
+    async def mark(connection: AsyncConnection) -> None:
         await connection.execute(
             update(inbox).where(inbox.c.id.in_(list(ids))).values(applied=True, payload="")
         )
@@ -124,6 +136,8 @@ async def mark_applied(database: Database, *, channel: str, ids: Sequence[int], 
                 inbox.c.channel == channel, inbox.c.applied, inbox.c.position < horizon
             )
         )
+
+    await _write(database, mark)
 
 
 @dataclass(frozen=True)
@@ -170,7 +184,8 @@ async def give_up_unknown(database: Database, *, channel: str, low: int, positio
         .where(inbox.c.channel == channel, inbox.c.position > low, inbox.c.position < position)
         .distinct()
     )
-    async with database.engine.begin() as connection:
+
+    async def record(connection: AsyncConnection) -> int:
         known = set((await connection.execute(known_statement)).scalars())
         missing = [number for number in range(low + 1, position) if number not in known]
         if missing:
@@ -191,7 +206,26 @@ async def give_up_unknown(database: Database, *, channel: str, low: int, positio
                     for number in missing
                 ],
             )
-    return len(missing)
+        return len(missing)
+
+    return await _write(database, record)
+
+
+async def _write(
+    database: Database,
+    write: Callable[[AsyncConnection], Awaitable[Result]],
+    *,
+    first: bool = False,
+) -> Result:
+    """``write`` in a transaction of its own (PostgreSQL) or in the writer's (SQLite)."""
+    if not database.is_sqlite:
+        async with database.engine.begin() as connection:
+            return await write(connection)
+
+    async def in_session(session: AsyncSession) -> Result:
+        return await write(await session.connection())
+
+    return await writer_for(database).run(in_session, first=first)
 
 
 async def users_waiting(database: Database, *, channel: str) -> list[str]:
