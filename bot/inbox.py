@@ -9,10 +9,16 @@ processor's transaction, its replies stored with the new state), and forgets wha
 
 Several processes behind one address (PostgreSQL) share each user's turn through the database
 (``storage.inbox.take_turn``, a lease renewed every pass): a process that finds the turn held
-leaves its update to the holder, which looks again before it lets go. Before each pass the
-holder waits ``settle`` seconds, so that an earlier update still on its way through the other
-process (received there, not yet stored) is stored by then and goes first. An update later
-still is applied as it comes, after the ones before it: nobody is asked to send it again.
+leaves its update to the holder, which looks again before it lets go.
+
+An earlier update may still be on its way through another process (received there, not yet
+stored) when the holder looks. Telegram numbers a bot's updates one by one, so the holder
+knows: it applies the user's waiting updates only once every number below the newest of them
+(down to the user's update before) has a row, waiting or applied, anybody's; a number still
+missing after ``gap_wait`` seconds (an update Telegram never sent here) is recorded as given up
+and waited for no more. Where the numbers say nothing (Zalo's timestamps), the holder waits
+``settle`` seconds before each pass instead. An update later still is applied as it comes,
+after the ones before it: nobody is asked to send it again.
 
 Crash safety stays the processor's: a delivery is claimed in the transaction that applies it
 (``storage.reply_path.updates.claim_update``), so an update applied and not yet forgotten when
@@ -25,12 +31,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 from storage.database import Database
-from storage.inbox import give_turn, remove, store, take_turn, users_waiting, waiting
+from storage.inbox import (
+    Waiting,
+    give_turn,
+    give_up_unknown,
+    mark_applied,
+    remove,
+    store,
+    take_turn,
+    unknown_below,
+    users_waiting,
+    waiting,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +59,18 @@ DEFAULT_SETTLE = 0.05
 # process looks for users whose updates wait with nobody applying them.
 DEFAULT_LEASE = 15.0
 DEFAULT_SWEEP_EVERY = 5.0
+# Channels that number a bot's updates one by one (Telegram's update id): a number missing
+# below a waiting update is an update on its way.
+NUMBERED_CHANNELS = frozenset({"telegram"})
+# How long a missing number is waited for before it is given up; how far below a user's
+# first waiting update missing numbers are looked for (when their update before is older);
+# how many numbers of applied updates are kept.
+DEFAULT_GAP_WAIT = 5.0
+GAP_WINDOW = 5_000
+KEEP_NUMBERS = 20_000
+# The first and the longest pause between looks while a number is missing.
+FIRST_PAUSE = 0.005
+LONGEST_PAUSE = 0.1
 
 Apply = Callable[[str], Awaitable[None]]
 Spawn = Callable[[Coroutine[Any, Any, None]], object]
@@ -72,14 +102,20 @@ class Inbox:
         lease: float = DEFAULT_LEASE,
         sweep_every: float = DEFAULT_SWEEP_EVERY,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        numbered: bool | None = None,
+        gap_wait: float = DEFAULT_GAP_WAIT,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.database = database
         self.channel = channel
         self.apply = apply
         self.shared = not database.is_sqlite
         self.holder = holder
+        self.numbered = channel in NUMBERED_CHANNELS if numbered is None else numbered
+        self.gap_wait = gap_wait
+        self._clock = clock
         if settle is None:
-            settle = DEFAULT_SETTLE if self.shared else 0.0
+            settle = DEFAULT_SETTLE if self.shared and not self.numbered else 0.0
         self.settle = settle
         self.lease = lease
         self.sweep_every = sweep_every
@@ -176,7 +212,9 @@ class Inbox:
             rows = await waiting(self.database, channel=self.channel, user_key=user_key)
             if not rows:
                 return
-            if self.settle > 0:
+            if self.numbered:
+                rows = await self._in_order(user_key, rows)
+            elif self.settle > 0:
                 # An earlier update may still be on its way through another process.
                 await self._sleep(self.settle)
                 rows = await waiting(self.database, channel=self.channel, user_key=user_key)
@@ -191,9 +229,52 @@ class Inbox:
                         log.exception("%s inbox: applying an update failed", self.channel)
                     applied.append(row.id)
             finally:
-                await remove(self.database, applied)
+                await self._forget(applied)
             if self.shared and not await self._take_turn(user_key):
                 return  # the lease ran out and another process took over
+
+    async def _in_order(self, user_key: str, rows: list[Waiting]) -> list[Waiting]:
+        """The user's waiting updates once no number below the newest of them is missing
+        (or a missing one was given up): none of theirs can still come before them."""
+        give_up_at: float | None = None
+        pause = FIRST_PAUSE
+        while rows:
+            first, last = rows[0].position, rows[-1].position
+            unknown = await unknown_below(
+                self.database,
+                channel=self.channel,
+                user_key=user_key,
+                first=first,
+                last=last,
+                window=GAP_WINDOW,
+            )
+            if unknown.count == 0:
+                # Every number below is stored: the user's among them are read now.
+                rows = await waiting(self.database, channel=self.channel, user_key=user_key)
+                return [row for row in rows if row.position <= last]
+            now = self._clock()
+            if give_up_at is None:
+                give_up_at = now + self.gap_wait
+            elif now >= give_up_at:
+                given_up = await give_up_unknown(
+                    self.database, channel=self.channel, low=unknown.low, position=last
+                )
+                log.warning(
+                    "%s inbox: %d update numbers never came; applying without them",
+                    self.channel,
+                    given_up,
+                )
+                continue
+            await self._sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE)
+            rows = await waiting(self.database, channel=self.channel, user_key=user_key)
+        return rows  # applied meanwhile by a process that took the turn over
+
+    async def _forget(self, ids: list[int]) -> None:
+        if self.numbered:
+            await mark_applied(self.database, channel=self.channel, ids=ids, keep=KEEP_NUMBERS)
+        else:
+            await remove(self.database, ids)
 
 
 def _create_task(work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:

@@ -44,7 +44,7 @@ from storage.conversations import (
 )
 from storage.database import Database
 from storage.errors import Conflict, is_transient
-from storage.group_commit import GroupCommit
+from storage.group_commit import writer_for
 from storage.people.members import mark_identity_inactive
 from storage.reply_path.replies import replies_for_update, store_replies
 from storage.reply_path.updates import advance_update_order, claim_update, lock_user
@@ -102,7 +102,7 @@ class MessageProcessor:
         self.year = year or YearSettings()
         self.clock = clock
         self.locks = KeyedLocks()
-        self.writer = GroupCommit(database)
+        self.writer = writer_for(database)
         # The per-user inbound limit (``antq run`` sets it from the settings; none without).
         self.inbound = inbound
 

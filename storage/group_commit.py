@@ -13,11 +13,17 @@ run side by side, each piece of work simply has a transaction of its own.
 
 A piece of work must not open another transaction of the same database (the writer holds the
 write lock), and may run more than once, as it may already after a ``Conflict``.
+
+Every writer of a process shares the database's one ``GroupCommit`` (``writer_for``): two of
+them would only fight for SQLite's lock, and the one that waits in the busy handler loses to
+the one that starts its next transaction at once. A short write that somebody waits for (a
+webhook answered once its update is stored) goes ``first``, ahead of the queued messages.
 """
 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -26,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
 
-__all__ = ["MAX_GROUP", "GroupCommit"]
+__all__ = ["MAX_GROUP", "GroupCommit", "writer_for"]
 
 # Enough to take most of the saving (one commit for many messages) while keeping the time the
 # last of a group waits for the others short.
@@ -54,8 +60,9 @@ class GroupCommit:
         self.groups = 0
         self.grouped = 0
 
-    async def run(self, work: Work[Result]) -> Result:
-        """``work(session)`` in a transaction, committed before this returns."""
+    async def run(self, work: Work[Result], *, first: bool = False) -> Result:
+        """``work(session)`` in a transaction, committed before this returns; ``first``: in
+        the next group, ahead of the work already waiting."""
         if not self.database.is_sqlite:
             async with self.database.transaction() as session:
                 result = await work(session)
@@ -63,7 +70,10 @@ class GroupCommit:
             self.grouped += 1
             return result
         job: _Job[Result] = _Job(work, asyncio.get_running_loop().create_future())
-        self._waiting.append(job)
+        if first:
+            self._waiting.insert(0, job)
+        else:
+            self._waiting.append(job)
         if self._writer is None or self._writer.done():
             # Started on demand and ended when nothing waits: no task outlives the work.
             self._writer = asyncio.create_task(self._write())
@@ -118,3 +128,14 @@ class GroupCommit:
         self.grouped += 1
         if not job.done.done():
             job.done.set_result(result)
+
+
+_writers: weakref.WeakKeyDictionary[Database, GroupCommit] = weakref.WeakKeyDictionary()
+
+
+def writer_for(database: Database) -> GroupCommit:
+    """The process's one ``GroupCommit`` of ``database``."""
+    writer = _writers.get(database)
+    if writer is None:
+        writer = _writers[database] = GroupCommit(database)
+    return writer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables._base import Base
@@ -16,12 +16,16 @@ class InboxUpdate(Base):
 
     ``position`` is the platform's order of the user's updates (Telegram's update id, Zalo's
     timestamp); ``payload`` the delivery's JSON, read only by the process that applies it.
+    Where the platform numbers updates one by one (Telegram), an applied update keeps its row,
+    ``applied`` and emptied of its payload, for a while: a number missing below a waiting
+    update is then one still on its way (``bot.inbox``).
     """
 
     __tablename__ = "inbox"
     __table_args__ = (
         UniqueConstraint("channel", "update_key"),
         Index("ix_inbox_channel_user", "channel", "user_key", "position"),
+        Index("ix_inbox_channel_position", "channel", "position"),
         {"sqlite_autoincrement": True},
     )
 
@@ -31,6 +35,7 @@ class InboxUpdate(Base):
     update_key: Mapped[str] = mapped_column(String(128))
     position: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[str] = mapped_column(Text)
+    applied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class InboxTurn(Base):

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import members
 from storage.database import Database
-from storage.group_commit import GroupCommit
+from storage.group_commit import GroupCommit, writer_for
 from storage.tables import utcnow
 
 
@@ -70,3 +70,34 @@ async def test_a_caller_that_went_away_before_its_turn_stores_nothing(database: 
     gone.cancel()
     assert await first == "first"
     assert await _stored_names(database) == {"first"}
+
+
+async def test_a_short_write_somebody_waits_for_goes_ahead_of_the_queued_work(
+    database: Database,
+) -> None:
+    if not database.is_sqlite:
+        pytest.skip("only SQLite's work waits for a writer")
+    writer = writer_for(database)
+    assert writer_for(database) is writer  # one per database: no two fight for the lock
+    order: list[str] = []
+    may_go = asyncio.Event()
+
+    async def busy(session: AsyncSession) -> None:
+        await may_go.wait()  # the writer is in the middle of a group
+
+    def noting(name: str):  # type: ignore[no-untyped-def]
+        async def work(session: AsyncSession) -> str:
+            order.append(name)
+            return await _member_named(name)(session)
+
+        return work
+
+    under_way = asyncio.ensure_future(writer.run(busy))
+    await asyncio.sleep(0)
+    queued = [asyncio.ensure_future(writer.run(noting(f"message {i}"))) for i in range(5)]
+    urgent = asyncio.ensure_future(writer.run(noting("webhook"), first=True))
+    await asyncio.sleep(0)
+    may_go.set()
+    await asyncio.gather(under_way, urgent, *queued)
+    assert order[0] == "webhook"
+    assert await _stored_names(database) == {"webhook", *(f"message {i}" for i in range(5))}
