@@ -74,9 +74,12 @@ MAIN_MENU: list[MenuEntry] = [
             "model_register",
             "event_turnout",
             "standard_register",
+            # Agencies, businesses and schools: their head's and the admin's.
+            "unit_register",
+            "unit_reach",
+            "unit_add",
         ),
     ),
-    MenuSection("unit", N_("menu.section.unit"), ("unit_register", "unit_reach")),
     MenuSection(
         "tips",
         N_("menu.section.tips"),
@@ -95,7 +98,6 @@ MAIN_MENU: list[MenuEntry] = [
             "staff",
             "area_add",
             "area_rename",
-            "unit_add",
             "model_end",
             "standard_recognise",
             "unit_grade",
