@@ -22,6 +22,7 @@ from bot.privacy import handlers as privacy
 from bot.security_models import handlers as security_models
 from bot.tips import handlers as tips
 from bot.tips import thread as tip_thread
+from bot.units import handlers as units
 from bot.web import handlers as web
 from conversations.effects import Effect
 
@@ -50,6 +51,7 @@ EFFECT_HANDLERS = merged(
     privacy.EFFECT_HANDLERS,
     web.EFFECT_HANDLERS,
     movement_year.EFFECT_HANDLERS,
+    units.EFFECT_HANDLERS,
 )
 
 

@@ -19,6 +19,7 @@ from bot.places import PlaceRecords
 from bot.sealing import Sealer
 from bot.security_models.reads import SecurityModelRecords
 from bot.tips.reads import TipInboxRecords
+from bot.units.reads import UnitRecords
 
 
 class DatabaseRecords:
@@ -35,3 +36,4 @@ class DatabaseRecords:
         self.broadcasts = BroadcastRecords(session)
         self.exports = OverviewRecords(session)
         self.movement_year = YearRecords(session)
+        self.units = UnitRecords(session)

@@ -35,6 +35,7 @@ from bot.privacy.retention import retention_daily_jobs
 from bot.rules import Rule, rule_name
 from bot.settings import Settings
 from bot.tips.rules import tip_daily_jobs, tip_rules
+from bot.units.rules import unit_rules
 from conversations.i18n import Catalogues
 from storage.database import Database
 from storage.tables import utcnow
@@ -59,6 +60,7 @@ def scheduled_rules(settings: Settings, catalogues: Catalogues) -> tuple[list[Ru
         *report_rules(calendar),
         *tip_rules(settings.tip_escalate_after, catalogues),
         *year_rules(settings.year_calendar),
+        *unit_rules(settings.year_calendar),
     ]
     every_morning = [
         *report_daily_jobs(calendar),

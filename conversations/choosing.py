@@ -324,11 +324,14 @@ def grant_option_id(grant: Grant) -> str:
 LED_AREA = "area"
 
 
-def led_areas(ctx: FieldContext) -> list[dict[str, Any]]:
-    """The residential areas the member leads, as stored in an answer."""
+def led_areas(
+    ctx: FieldContext, role: Role = Role.LEADER, kinds: frozenset[str] = RESIDENTIAL
+) -> list[dict[str, Any]]:
+    """The residential areas the member leads (or the places of ``kinds`` where they hold
+    ``role``: the units a unit's head heads), as stored in an answer."""
     seen: dict[int, dict[str, Any]] = {}
     for grant in ctx.roles:
-        if grant.role is Role.LEADER and grant.place.kind in RESIDENTIAL:
+        if grant.role is role and grant.place.kind in kinds:
             place = grant.place
             seen.setdefault(
                 place.id, {"area_id": place.id, "name": place.full_name, "path": place.path}
@@ -348,15 +351,24 @@ class LedArea(Field):
     """Which of the member's residential areas a flow is for (asked only when several: see
     ``ForOneLedArea``). ``in_summary=False`` leaves it to the summary's heading."""
 
-    def __init__(self, *, in_summary: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        in_summary: bool = True,
+        role: Role = Role.LEADER,
+        kinds: frozenset[str] = RESIDENTIAL,
+    ) -> None:
         self.in_summary = in_summary
+        self.role = role
+        self.kinds = kinds
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = tuple(Option(_led_area_option(area), area["name"]) for area in led_areas(ctx))
+        areas = led_areas(ctx, self.role, self.kinds)
+        offered = tuple(Option(_led_area_option(area), area["name"]) for area in areas)
         return Choices(text, offered, ref)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        areas = led_areas(ctx)
+        areas = led_areas(ctx, self.role, self.kinds)
         return Accepted(pick_item(message, areas, _led_area_option, label=_led_area_name))
 
     def display(self, value: Any, ctx: FieldContext) -> str:
@@ -372,9 +384,11 @@ class ForOneLedArea(ABC):
     at once; with several, the flow's first step (``LedArea``) asks which."""
 
     no_area: str
+    role: Role = Role.LEADER
+    kinds: frozenset[str] = RESIDENTIAL
 
     async def begin(self, answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
-        areas = led_areas(ctx.fields)
+        areas = led_areas(ctx.fields, self.role, self.kinds)
         if not areas:
             return Redirect(replies=[Text(ctx.t(self.no_area))], stop=True)
         if len(areas) > 1:

@@ -52,6 +52,8 @@ from conversations.tips.inbox import tip_read_flow
 from conversations.tips.marking import marking_flow
 from conversations.tips.report import tip_flow
 from conversations.tips.status import status_flow
+from conversations.units.admin import add_unit_flow
+from conversations.units.year import unit_reach_flow, unit_register_flow
 from conversations.web.login import web_login_flow
 
 # Menu order; each member sees only the items the policy allows them (see conversations.policy).
@@ -72,6 +74,10 @@ MAIN_MENU: list[MenuEntry] = [
             "model_register",
             "event_turnout",
             "standard_register",
+            # Agencies, businesses and schools: their head's and the admin's.
+            "unit_register",
+            "unit_reach",
+            "unit_add",
         ),
     ),
     MenuSection(
@@ -194,4 +200,8 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         recognition_flow(year_calendar),
         grading_flow(year_calendar),
         report_draft_flow(),
+        # Agencies, businesses and schools.
+        add_unit_flow(),
+        unit_register_flow(year_calendar),
+        unit_reach_flow(year_calendar),
     ]

@@ -46,6 +46,16 @@ KIND_LABELS = {
     COMMUNE: N_("area.kind.commune"),
     **{kind.id: kind.label for kind in RESIDENTIAL_KINDS},
 }
+# The movement's agencies, businesses and schools ("units"), places beside the residential
+# areas: below a commune, or below the province for a provincial body.
+AGENCY, BUSINESS, SCHOOL = "agency", "business", "school"
+UNIT_KINDS = (
+    PlaceKind(AGENCY, N_("unit.kind.agency"), ("co quan", "agency")),
+    PlaceKind(BUSINESS, N_("unit.kind.business"), ("doanh nghiep", "cong ty", "business")),
+    PlaceKind(SCHOOL, N_("unit.kind.school"), ("co so giao duc", "truong", "school")),
+)
+UNITS = frozenset(kind.id for kind in UNIT_KINDS)
+KIND_LABELS.update({kind.id: kind.label for kind in UNIT_KINDS})
 _KIND_WORDS = {fold(word): kind.id for kind in RESIDENTIAL_KINDS for word in (*kind.words, kind.id)}
 
 

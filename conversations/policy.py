@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from conversations.i18n import N_
-from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place, is_inside
+from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, UNITS, Place, is_inside
 
 
 class PolicyViolation(Exception):
@@ -32,9 +32,11 @@ class Role(StrEnum):
     MODEL_LEAD = "model_lead"
     OFFICER = "officer"
     ADMIN = "admin"
+    # The person responsible for security work of an agency, business or school.
+    UNIT_HEAD = "unit_head"
 
 
-GRANTABLE = (Role.LEADER, Role.MODEL_LEAD, Role.OFFICER, Role.ADMIN)
+GRANTABLE = (Role.LEADER, Role.MODEL_LEAD, Role.OFFICER, Role.ADMIN, Role.UNIT_HEAD)
 
 ROLE_LABELS = {
     Role.RESIDENT: N_("role.resident"),
@@ -42,15 +44,17 @@ ROLE_LABELS = {
     Role.MODEL_LEAD: N_("role.model_lead"),
     Role.OFFICER: N_("role.officer"),
     Role.ADMIN: N_("role.admin"),
+    Role.UNIT_HEAD: N_("role.unit_head"),
 }
 
 # The kinds of place each role is held in: a leader heads a residential area, an officer
 # serves a commune, an admin runs a commune or a province.
 ROLE_PLACES: dict[Role, frozenset[str]] = {
     Role.LEADER: RESIDENTIAL,
-    Role.MODEL_LEAD: RESIDENTIAL | {COMMUNE},
+    Role.MODEL_LEAD: RESIDENTIAL | {COMMUNE} | UNITS,
     Role.OFFICER: frozenset({COMMUNE}),
     Role.ADMIN: frozenset({COMMUNE, PROVINCE}),
+    Role.UNIT_HEAD: UNITS,
 }
 
 
@@ -86,6 +90,7 @@ class Action(StrEnum):
     WEB_CONSOLE = "web.console"
     REGISTER_STANDARD = "year.register"
     ASSESS_UNITS = "year.assess"
+    UNIT_YEAR = "unit.year"
 
 
 EVERYBODY = frozenset(Role)
@@ -126,6 +131,9 @@ RULES: dict[Action, frozenset[Role]] = {
     # 6-month and yearly reports.
     Action.REGISTER_STANDARD: frozenset({Role.LEADER}),
     Action.ASSESS_UNITS: frozenset({Role.ADMIN}),
+    # Agencies, businesses and schools: the unit's head registers it for the standard and
+    # reports its propaganda reach (admins record them for a unit on the web console).
+    Action.UNIT_YEAR: frozenset({Role.UNIT_HEAD}),
 }
 
 

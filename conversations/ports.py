@@ -21,6 +21,7 @@ from conversations.places import PlaceReads
 from conversations.policy import Member
 from conversations.security_models import SecurityModelReads
 from conversations.tips import TipReads
+from conversations.units import UnitReads
 
 __all__ = ["Member", "Records", "SavedConversation"]
 
@@ -41,3 +42,4 @@ class Records(Protocol):
     broadcasts: BroadcastReads
     exports: OverviewReads
     movement_year: YearReads
+    units: UnitReads

@@ -47,6 +47,7 @@ class Target:
     measure: Measure
     spans: frozenset[Span]
     period: str  # what the plan says about when: a catalogue key
+    of: str = "areas"  # whom it counts: AREAS (residential areas, communes) or UNITS
 
 
 ALL_SPANS = frozenset(Span)
@@ -111,6 +112,86 @@ TARGETS: tuple[Target, ...] = (
         N_("target.period.grading"),
     ),
 )
+
+# Agencies, businesses and schools (Bình Phước 31/KH-UBND): their own thresholds, judged over
+# the units of a place beside the areas' (a unit's propaganda reach is reported for the
+# 6-month and the yearly report, so it is judged in those spans only).
+AREAS, UNITS = "areas", "units"
+UNIT_PROPAGANDA = "unit_propaganda"
+UNIT_REGISTERED = "unit_registered"
+UNIT_RECOGNISED = "unit_recognised"
+UNIT_MODELS = "unit_models"
+UNIT_GRADED_AVERAGE = "unit_graded_average"
+UNIT_GRADED_GOOD = "unit_graded_good"
+UNIT_GRADED_EXCELLENT = "unit_graded_excellent"
+REPORTED_SPANS = frozenset({Span.HALF_YEAR, Span.YEAR})
+UNIT_TARGETS: tuple[Target, ...] = (
+    Target(
+        UNIT_PROPAGANDA,
+        N_("target.unit_propaganda"),
+        0.9,
+        Measure.SHARE,
+        REPORTED_SPANS,
+        N_("target.period.unit_reach"),
+        UNITS,
+    ),
+    Target(
+        UNIT_REGISTERED,
+        N_("target.unit_registered"),
+        1.0,
+        Measure.SHARE,
+        ALL_SPANS,
+        N_("target.period.quarter_one"),
+        UNITS,
+    ),
+    Target(
+        UNIT_RECOGNISED,
+        N_("target.unit_recognised"),
+        0.7,
+        Measure.SHARE,
+        YEAR_ONLY,
+        N_("target.period.year_end"),
+        UNITS,
+    ),
+    Target(
+        UNIT_MODELS,
+        N_("target.unit_models"),
+        1,
+        Measure.COUNT,
+        ALL_SPANS,
+        N_("target.period.kept"),
+        UNITS,
+    ),
+    Target(
+        UNIT_GRADED_AVERAGE,
+        N_("target.unit_graded_average"),
+        0.8,
+        Measure.SHARE,
+        YEAR_ONLY,
+        N_("target.period.grading"),
+        UNITS,
+    ),
+    Target(
+        UNIT_GRADED_GOOD,
+        N_("target.unit_graded_good"),
+        0.5,
+        Measure.SHARE,
+        YEAR_ONLY,
+        N_("target.period.grading"),
+        UNITS,
+    ),
+    Target(
+        UNIT_GRADED_EXCELLENT,
+        N_("target.unit_graded_excellent"),
+        0.3,
+        Measure.SHARE,
+        YEAR_ONLY,
+        N_("target.period.grading"),
+        UNITS,
+    ),
+)
+TARGETS += UNIT_TARGETS
+
 BY_KEY = {target.key: target for target in TARGETS}
 
 
@@ -140,12 +221,15 @@ class TargetBook:
         own = self.by_province.get(province or "", {})
         return own.get(key, BY_KEY[key].threshold)
 
-    def targets(self, span: Span, place_path: str | None = None) -> list[tuple[Target, float]]:
-        """The targets judged in ``span`` with the threshold in force for the place."""
+    def targets(
+        self, span: Span, place_path: str | None = None, of: str = AREAS
+    ) -> list[tuple[Target, float]]:
+        """The targets judged in ``span`` with the threshold in force for the place, of the
+        areas or (``of=UNITS``) of the agencies, businesses and schools."""
         return [
             (target, self.threshold(target.key, place_path))
             for target in TARGETS
-            if span in target.spans
+            if span in target.spans and target.of == of
         ]
 
 

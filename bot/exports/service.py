@@ -28,11 +28,12 @@ from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import LOCAL_TIME
 from conversations.movement_year import GRADE_LABELS
-from conversations.places import COMMUNE, KIND_LABELS, RESIDENTIAL, Place
+from conversations.places import COMMUNE, KIND_LABELS, RESIDENTIAL, UNITS, Place
 from conversations.security_models import ACTIVITY_KINDS, MODEL_KINDS
 from conversations.targets import DEFAULT_TARGETS, TARGETS, Measure, TargetBook
 from conversations.tips.report import CATEGORIES
 from conversations.tips.status import STATUS_LABELS
+from conversations.units import SCHOOL_LEVELS
 from storage.exports import (
     REPORT_FIGURES,
     REPORT_FIGURES_AT,
@@ -44,6 +45,7 @@ from storage.exports import (
     iter_tips,
 )
 from storage.movement_year import iter_unit_years
+from storage.units import ReachRow, iter_units_of_year
 
 # The audit log's action for an export (who exported what place, and when; never the rows).
 EXPORT_MADE = "export.made"
@@ -388,11 +390,46 @@ class _Writer:
             ),
             (col.GRADE, lambda row: grade(row.grade) if row.grade else None),
         ]
-        units = RESIDENTIAL | {COMMUNE}
+        units = RESIDENTIAL | {COMMUNE} | UNITS
         await self._sheet(
             col.SHEET_GRADES,
             columns,
             lambda place: iter_unit_years(self.sessions, place.path, year, units),
+        )
+        await self.unit_reach(year)
+
+    async def unit_reach(self, year: int) -> None:
+        """The agencies, businesses and schools with their people and the propaganda reach
+        of their 6-month and yearly reports, with the documents these rest on."""
+        kind, level = self.labeller(KIND_LABELS), self.labeller(SCHOOL_LEVELS.labels)
+
+        def reach(pick: Callable[[Any], ReachRow | None]) -> Callable[[Any], str | None]:
+            def shown(row: Any) -> str | None:
+                found = pick(row)
+                return None if found is None else f"{found.reached}/{found.total}"
+
+            return shown
+
+        def document(row: Any) -> str | None:
+            found = row.year or row.half_year
+            return found.document if found is not None else None
+
+        columns: list[Column] = [
+            (col.YEAR, lambda row: year),
+            (col.AREA_CODE, attrgetter("code")),
+            (col.AREA_NAME, attrgetter("name")),
+            (col.AREA_KIND, lambda row: kind(row.kind)),
+            (N_("unit.export.level"), lambda row: level(row.level) if row.level else None),
+            (N_("unit.export.staff"), attrgetter("staff")),
+            (N_("unit.export.students"), attrgetter("students")),
+            (N_("unit.export.half_year_reach"), reach(attrgetter("half_year"))),
+            (N_("unit.export.year_reach"), reach(attrgetter("year"))),
+            (N_("unit.export.document"), document),
+        ]
+        await self._sheet(
+            N_("unit.export.sheet"),
+            columns,
+            lambda place: iter_units_of_year(self.sessions, place.path, year, UNITS),
         )
 
     async def _sheet(

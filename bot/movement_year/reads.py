@@ -21,7 +21,8 @@ from conversations.exports import activity_window
 from conversations.localtime import end_of_day, local_today
 from conversations.movement_year import RegistrationView, SpanOfYear, Standing
 from conversations.movement_year.standing import AreaYear, CommuneYear, Filing, PlaceYear, judge
-from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, Place, commune_path
+from conversations.movement_year.units import HALF_YEAR_REPORT, YEAR_REPORT, Reach, UnitRecord
+from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, UNITS, Place, commune_path
 from conversations.targets import DEFAULT_TARGETS, TargetBook, YearCalendar
 from storage.exports import active_models_by_place, places_of_kind
 from storage.movement_year import (
@@ -30,6 +31,7 @@ from storage.movement_year import (
     registration_of,
     year_records,
 )
+from storage.units import iter_units_of_year
 
 __all__ = ["YearRecords", "place_standing", "read_place_year"]
 
@@ -93,7 +95,43 @@ async def read_place_year(
         )
         for _code, name, path in communes
     ]
-    return PlaceYear(place.full_name, place.kind, place.path, areas, commune_years)
+    units = await read_units(session, place, span.year, models)
+    return PlaceYear(place.full_name, place.kind, place.path, areas, commune_years, units)
+
+
+async def read_units(
+    session: AsyncSession, place: Place, year: int, models: dict[str, int]
+) -> list[UnitRecord]:
+    """The agencies, businesses and schools of the place, with their year and their active
+    models (``models``: active models per place path, as read for the communes)."""
+    units = []
+    async with aclosing(iter_units_of_year(same_session(session), place.path, year, UNITS)) as rows:
+        async for row in rows:
+            reach = {}
+            if row.half_year is not None:
+                reach[HALF_YEAR_REPORT] = Reach(
+                    row.half_year.reached, row.half_year.total, row.half_year.late
+                )
+            if row.year is not None:
+                reach[YEAR_REPORT] = Reach(row.year.reached, row.year.total, row.year.late)
+            people = (
+                None
+                if row.staff is None and row.students is None
+                else ((row.staff or 0) + (row.students or 0))
+            )
+            units.append(
+                UnitRecord(
+                    row.name,
+                    row.kind,
+                    people,
+                    reach,
+                    registered=row.registered,
+                    recognised=row.recognised,
+                    grade=row.grade,
+                    active_models=models.get(row.path, 0),
+                )
+            )
+    return units
 
 
 async def place_standing(

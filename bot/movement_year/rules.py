@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.reminders import Campaign, CampaignRule, Occasion, Recipient, Reminder, Unit, names_list
 from bot.rules import REMIND_AT, Rule
 from conversations.i18n import N_
-from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, is_inside
+from conversations.places import COMMUNE, PROVINCE, RESIDENTIAL, UNITS, is_inside
 from conversations.targets import YearCalendar
 from storage.movement_year import areas_with_rows
 from storage.reminders import AreaHolder, holders_of, residential_areas
@@ -86,7 +86,8 @@ async def admins_not_graded(
     """Admins of ``admin_kind`` places whose units (areas of a commune, communes of a
     province) are not all graded, with the units' names."""
     graded = await areas_with_rows(session, occasion.day.year, graded=True)
-    areas = await residential_areas(session, RESIDENTIAL)
+    # A commune's agencies, businesses and schools are graded beside its areas.
+    areas = await residential_areas(session, RESIDENTIAL | UNITS)
     if admin_kind == COMMUNE:
         units = areas
     else:  # a province's communes that have areas in the bot

@@ -9,15 +9,14 @@ skipped; a dry run checks and counts without writing.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.csv_import import BadFile, ImportReport, LineError, read_csv_rows
 from bot.places import clean_name, new_area
-from conversations.parsing import ParseError, fold, parse_integer
+from conversations.parsing import ParseError, parse_integer
 from conversations.places import (
     MAX_HOUSEHOLDS,
     PROVINCE,
@@ -33,22 +32,11 @@ from storage.areas import (
     next_child_codes,
 )
 
-__all__ = ["ImportReport", "LineError", "import_areas", "read_area_lines"]
+__all__ = ["BadFile", "ImportReport", "LineError", "import_areas", "read_area_lines"]
 
 REQUIRED_COLUMNS = ("parent_code", "name", "kind")
 OPTIONAL_COLUMNS = ("households", "former_name")
 MAX_NAME = 128
-
-
-@dataclass(frozen=True)
-class LineError:
-    """A problem with one line of the file (line 1 is the header)."""
-
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -61,30 +49,6 @@ class AreaLine:
     kind: str
     households: int | None
     former_name: str | None
-
-
-@dataclass
-class ImportReport:
-    """What an import found and did."""
-
-    lines: int = 0
-    errors: list[LineError] = field(default_factory=list)
-    valid: int = 0
-    imported: int = 0
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class BadFile(ValueError):
-    """The file as a whole cannot be read (no header, missing columns, not UTF-8)."""
-
-
-def _delimiter(header: str) -> str:
-    counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
-    return max(counts, key=lambda delimiter: counts[delimiter])
 
 
 def _parse_line(line: int, row: dict[str, str | None]) -> AreaLine | LineError:
@@ -122,28 +86,11 @@ def _parse_line(line: int, row: dict[str, str | None]) -> AreaLine | LineError:
 
 def read_area_lines(text: str) -> tuple[list[AreaLine], list[LineError], int]:
     """Parse the file's text: (good lines, errors, number of data lines)."""
-    text = text.removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
-    if not first.strip():
-        raise BadFile("the file is empty or has no header row")
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    columns = [fold(name or "").replace(" ", "_") for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        raise BadFile(f"the header lacks the column(s): {', '.join(missing)}")
-    reader.fieldnames = columns
+    rows, count = read_csv_rows(text, REQUIRED_COLUMNS)
     good: list[AreaLine] = []
     errors: list[LineError] = []
-    count = 0
-    for row in reader:
-        line = reader.line_num
-        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
-            continue  # blank lines are harmless
-        count += 1
-        if row.get(None):  # type: ignore[call-overload]
-            errors.append(LineError(line, "more columns than the header"))
-            continue
-        parsed = _parse_line(line, row)  # type: ignore[arg-type]
+    for line, row in rows:
+        parsed = row if isinstance(row, LineError) else _parse_line(line, row)
         (errors if isinstance(parsed, LineError) else good).append(parsed)  # type: ignore[arg-type]
     return good, errors, count
 

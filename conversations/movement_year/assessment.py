@@ -18,7 +18,7 @@ from conversations.movement_year import (
     RecordRecognition,
     may_assess,
 )
-from conversations.places import COMMUNE, RESIDENTIAL
+from conversations.places import COMMUNE, RESIDENTIAL, UNITS
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.targets import YearCalendar
@@ -32,8 +32,9 @@ DECISION = Choice(
         ("khong cong nhan", "khong", "khong dat", "no"),
     ),
 )
-GRADED_UNITS = RESIDENTIAL | {COMMUNE}
-RECOGNISED_AREA = ScopedPlace(Action.ASSESS_UNITS, RESIDENTIAL)
+# Agencies, businesses and schools are recognised and graded as areas are.
+GRADED_UNITS = RESIDENTIAL | {COMMUNE} | UNITS
+RECOGNISED_AREA = ScopedPlace(Action.ASSESS_UNITS, RESIDENTIAL | UNITS)
 GRADED_UNIT = ScopedPlace(Action.ASSESS_UNITS, GRADED_UNITS)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from conversations.movement_year import (
     Grade,
@@ -37,6 +38,9 @@ from conversations.targets import (
     TargetBook,
     YearCalendar,
 )
+
+if TYPE_CHECKING:
+    from conversations.movement_year.units import UnitRecord
 
 MISSING_SHOWN = 5
 # Shares are compared with a little slack, so that 4/5 meets 0.8 whatever the float says.
@@ -90,6 +94,8 @@ class PlaceYear:
     path: str
     areas: Sequence[AreaYear]
     communes: Sequence[CommuneYear]
+    # Its agencies, businesses and schools (conversations.movement_year.units.UnitRecord).
+    units: Sequence[UnitRecord] = ()
 
 
 def share_verdict(
@@ -300,6 +306,11 @@ def judge(
             judged.append(graded(target, threshold, GRADE_FLOORS[target.key], units))
         elif target.measure is Measure.SHARE:  # a target this code does not count yet
             judged.append(_share(target, threshold, 0, 0, []))
+    # The agencies, businesses and schools beside the areas, against their own thresholds
+    # (that module counts with this one's functions, hence imported here).
+    from conversations.movement_year.units import judge_units
+
+    judged += judge_units(place.units, span, today, book, calendar, place.path)
     never = [area.name for area in areas if area.latest(periods) is None]
     place_with_bars = PlaceYear(place.name, place.kind, place.path, areas, communes)
     return Standing(

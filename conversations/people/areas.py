@@ -9,7 +9,7 @@ from conversations.fields import Choice, ChoiceOption, FreeText, Number
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
 from conversations.people import AddArea, RenameArea
-from conversations.places import COMMUNE, MAX_HOUSEHOLDS, RESIDENTIAL, RESIDENTIAL_KINDS
+from conversations.places import COMMUNE, MAX_HOUSEHOLDS, RESIDENTIAL, RESIDENTIAL_KINDS, UNITS
 from conversations.policy import Action
 from conversations.replies import Text
 
@@ -17,7 +17,7 @@ PARENTS = RESIDENTIAL | {COMMUNE}
 KINDS = Choice(*(ChoiceOption(kind.id, kind.label, kind.words) for kind in RESIDENTIAL_KINDS))
 MAX_NAME = 128
 PARENT = ScopedPlace(Action.MANAGE_AREAS, PARENTS)
-AREA = ScopedPlace(Action.MANAGE_AREAS, RESIDENTIAL)
+AREA = ScopedPlace(Action.MANAGE_AREAS, RESIDENTIAL | UNITS)  # units are renamed alike
 AREA_NAME = FreeText(min_length=2, max_length=MAX_NAME)
 
 

@@ -24,6 +24,11 @@ ROLES = Choice(
     ChoiceOption(Role.MODEL_LEAD, ROLE_LABELS[Role.MODEL_LEAD], ("mo hinh", "model")),
     ChoiceOption(Role.OFFICER, ROLE_LABELS[Role.OFFICER], ("cong an", "officer")),
     ChoiceOption(Role.ADMIN, ROLE_LABELS[Role.ADMIN], ("quan tri", "admin")),
+    ChoiceOption(
+        Role.UNIT_HEAD,
+        ROLE_LABELS[Role.UNIT_HEAD],
+        ("phu trach an ninh", "thu truong", "don vi", "unit head"),
+    ),
 )
 assert {option.id for option in ROLES.options} == set(GRANTABLE)
 

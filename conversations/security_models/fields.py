@@ -32,14 +32,14 @@ from conversations.fields import (
 )
 from conversations.i18n import N_
 from conversations.parsing import fold
-from conversations.places import COMMUNE, RESIDENTIAL, Place
+from conversations.places import COMMUNE, RESIDENTIAL, UNITS, Place
 from conversations.policy import Action, Grant, Role, may, scopes
 from conversations.replies import Choices, Inbound, Option, Reply
 from conversations.security_models import (
     ModelView,
 )
 
-MODEL_PLACES = RESIDENTIAL | {COMMUNE}
+MODEL_PLACES = RESIDENTIAL | {COMMUNE} | UNITS  # a unit keeps its own models
 MAX_SHOWN = 8
 MAX_LISTED = 30
 MIN_NAME, MAX_NAME = 3, 200

@@ -39,6 +39,7 @@ from storage.tables.privacy import ConsentDecision, RetentionRun
 from storage.tables.reply_path import PendingReply, ProcessedUpdate
 from storage.tables.security_models import ModelActivity, SecurityModel
 from storage.tables.tips import Tip, TipAttachment, TipMessage, TipStatusChange
+from storage.tables.units import UnitProfile, UnitReach
 from storage.tables.web import WebLoginLink, WebSession
 
 # The metadata of every table above (Alembic's target).
@@ -81,6 +82,8 @@ __all__ = [
     "TipMessage",
     "TipStatusChange",
     "UnitGrade",
+    "UnitProfile",
+    "UnitReach",
     "UtcDateTime",
     "WebLoginLink",
     "WebSession",

@@ -317,6 +317,7 @@ MENUS = {
         "model_list",
         "model_register",
         "event_turnout",
+        "unit_add",
         "tip_read",
         "tip_handle",
         "overview",

@@ -1,0 +1,1 @@
+"""Agencies, businesses and schools: their reads, effects, list import and command line."""

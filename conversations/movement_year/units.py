@@ -1,0 +1,146 @@
+"""Judging the agencies, businesses and schools of a place (its "units") against their own
+targets (``conversations.targets.UNIT_TARGETS``), beside its residential areas.
+
+A unit's propaganda reach is what it reported for the span (the yearly report, or the 6-month
+one while the year's is not in); the share is over the people of every unit, a unit that
+reported nothing adding its staff and students as recorded with it, so the figure is a floor
+and the verdict waits for it, as the areas' households do. Registration, recognition and the
+grades are counted as the areas' are; "≥ 1 model" is the share of units keeping as many active.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from conversations.movement_year import SpanOfYear, TargetStanding, Verdict
+from conversations.movement_year.standing import (
+    EPSILON,
+    GRADE_FLOORS,
+    AreaYear,
+    Filing,
+    graded,
+    propaganda,
+    recognised,
+    registered,
+    share_verdict,
+)
+from conversations.targets import (
+    GRADED_AVERAGE,
+    GRADED_EXCELLENT,
+    GRADED_GOOD,
+    UNIT_GRADED_AVERAGE,
+    UNIT_GRADED_EXCELLENT,
+    UNIT_GRADED_GOOD,
+    UNIT_MODELS,
+    UNIT_PROPAGANDA,
+    UNIT_RECOGNISED,
+    UNIT_REGISTERED,
+    UNITS,
+    Span,
+    Target,
+    TargetBook,
+    YearCalendar,
+)
+
+HALF_YEAR_REPORT, YEAR_REPORT = "H1", "year"
+UNIT_GRADE_FLOORS = {
+    UNIT_GRADED_AVERAGE: GRADE_FLOORS[GRADED_AVERAGE],
+    UNIT_GRADED_GOOD: GRADE_FLOORS[GRADED_GOOD],
+    UNIT_GRADED_EXCELLENT: GRADE_FLOORS[GRADED_EXCELLENT],
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Staff and students reached of the unit's total, as one report gave them."""
+
+    reached: int
+    total: int
+    late: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRecord:
+    """An agency, business or school with what it recorded for the year."""
+
+    name: str
+    kind: str
+    people: int | None  # staff and students as recorded with the unit
+    reach: dict[str, Reach]  # by report: HALF_YEAR_REPORT, YEAR_REPORT
+    registered: bool = False
+    recognised: bool | None = None
+    grade: str | None = None
+    active_models: int = 0
+
+    def reach_of(self, span: SpanOfYear) -> Reach | None:
+        """The report the span rests on: the year's (else the 6 months') for a year."""
+        if span.span is Span.YEAR:
+            return self.reach.get(YEAR_REPORT) or self.reach.get(HALF_YEAR_REPORT)
+        if span.span is Span.HALF_YEAR:
+            return self.reach.get(HALF_YEAR_REPORT)
+        return None
+
+
+def as_area(unit: UnitRecord, span: SpanOfYear) -> AreaYear:
+    """The unit counted like an area: its people as households, its reach as its pledge."""
+    reach = unit.reach_of(span)
+    filings = {span.key: Filing(reach.total, reach.reached, reach.late)} if reach else {}
+    return AreaYear(
+        unit.name,
+        None,
+        unit.people,
+        filings,
+        registered=unit.registered,
+        recognised=unit.recognised,
+        grade=unit.grade,
+    )
+
+
+def with_models(target: Target, threshold: float, units: Sequence[UnitRecord]) -> TargetStanding:
+    """The share of units keeping at least ``threshold`` active models."""
+    yes = sum(unit.active_models + EPSILON >= threshold for unit in units)
+    missing = tuple(unit.name for unit in units if unit.active_models + EPSILON < threshold)
+    figure, verdict = share_verdict(yes, len(units) - yes, 0, 1.0)
+    return TargetStanding(
+        target.key,
+        target.name,
+        threshold,
+        True,
+        figure,
+        yes,
+        len(units),
+        verdict if figure is not None else Verdict.UNKNOWN,
+        missing[:5],
+        len(missing),
+    )
+
+
+def judge_units(
+    units: Sequence[UnitRecord],
+    span: SpanOfYear,
+    today: date,
+    book: TargetBook,
+    calendar: YearCalendar,
+    place_path: str,
+) -> list[TargetStanding]:
+    """The unit targets of ``span`` over ``units`` (none at all: no unit lines)."""
+    if not units:
+        return []
+    areas = [as_area(unit, span) for unit in units]
+    still_open = today <= calendar.registration_deadline(span.year)
+    judged = []
+    for target, threshold in book.targets(span.span, place_path, of=UNITS):
+        if target.key == UNIT_PROPAGANDA:
+            judged.append(propaganda(target, threshold, areas, [span.key]))
+        elif target.key == UNIT_REGISTERED:
+            judged.append(registered(target, threshold, areas, still_open))
+        elif target.key == UNIT_RECOGNISED:
+            judged.append(recognised(target, threshold, areas))
+        elif target.key == UNIT_MODELS:
+            judged.append(with_models(target, threshold, units))
+        elif target.key in UNIT_GRADE_FLOORS:
+            grades = [(unit.name, unit.grade) for unit in units]
+            judged.append(graded(target, threshold, UNIT_GRADE_FLOORS[target.key], grades))
+    return judged
