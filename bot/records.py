@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts.reads import BroadcastRecords
+from bot.commendations.reads import CommendationRecords
 from bot.events.reads import EventRecords
 from bot.exports.reads import OverviewRecords
 from bot.incidents.reads import IncidentRecords
@@ -35,3 +36,4 @@ class DatabaseRecords:
         self.broadcasts = BroadcastRecords(session)
         self.exports = OverviewRecords(session)
         self.movement_year = YearRecords(session)
+        self.commendations = CommendationRecords(session)

@@ -7,6 +7,9 @@ from typing import TypedDict, Unpack
 
 from conversations.broadcasts.compose import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
 from conversations.calendar import ReportCalendar
+from conversations.commendations.exemplary import exemplary_flow
+from conversations.commendations.propose import propose_flow
+from conversations.commendations.review import review_flow
 from conversations.drafts import DraftLifetimes
 from conversations.engine import Engine
 from conversations.events.cancel import cancel_event_flow
@@ -96,6 +99,11 @@ MAIN_MENU: list[MenuEntry] = [
             "standard_recognise",
             "unit_grade",
         ),
+    ),
+    MenuSection(
+        "commendations",
+        N_("menu.section.commendations"),
+        ("commendation_propose", "commendation_review", "exemplary"),
     ),
     MenuSection(
         "settings",
@@ -194,4 +202,7 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         recognition_flow(year_calendar),
         grading_flow(year_calendar),
         report_draft_flow(),
+        propose_flow(year_calendar),
+        review_flow(),
+        exemplary_flow(year_calendar),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from conversations.broadcasts import BroadcastReads
+from conversations.commendations import CommendationReads
 from conversations.drafts import SavedConversation
 from conversations.events import EventReads
 from conversations.exports import OverviewReads
@@ -41,3 +42,4 @@ class Records(Protocol):
     broadcasts: BroadcastReads
     exports: OverviewReads
     movement_year: YearReads
+    commendations: CommendationReads
