@@ -40,6 +40,8 @@ __all__ = [
     "commendations",
     "commendations_of_member",
     "commendations_of_year",
+    "commune_paths_within",
+    "exemplary_by_commune",
     "exemplary_of_year",
     "exemplary_units",
     "insert_commendation",
@@ -422,11 +424,25 @@ async def exemplary_of_year(
     return [ExemplaryRecord(**row._asdict()) for row in await session.execute(statement)]
 
 
-async def recognised_by_commune(
+async def exemplary_by_commune(
     session: AsyncSession, path: str, year: int
-) -> dict[int, Counter[str]]:
-    """The recognised exemplary units of each commune at ``path`` or below, by kind."""
-    counts: dict[int, Counter[str]] = {}
-    for record in await exemplary_of_year(session, path, year, recognised_only=True):
-        counts.setdefault(record.commune_id, Counter())[record.kind] += 1
-    return counts
+) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+    """The exemplary units of each commune at ``path`` or below (by the commune's path), by
+    kind: those recorded (proposed or recognised), and those recognised."""
+    recorded: dict[str, Counter[str]] = {}
+    recognised: dict[str, Counter[str]] = {}
+    for record in await exemplary_of_year(session, path, year):
+        recorded.setdefault(record.commune_path, Counter())[record.kind] += 1
+        if record.status == RECOGNISED:
+            recognised.setdefault(record.commune_path, Counter())[record.kind] += 1
+    return recorded, recognised
+
+
+async def commune_paths_within(session: AsyncSession, path: str) -> list[str]:
+    """The paths of the communes at ``path`` or below it (a commune's own, for a commune)."""
+    statement = (
+        select(areas.c.path)
+        .where(areas.c.kind == "commune", inside(areas.c.path, path))
+        .order_by(areas.c.path)
+    )
+    return list((await session.execute(statement)).scalars())

@@ -293,7 +293,8 @@ PER_COMMUNE = {
 
 @dataclass(frozen=True)
 class ExemplaryLine:
-    """One target: how many meet it of how many, the threshold, and whether it is met."""
+    """One target: how many communes meet it of how many, the threshold, and the verdict
+    (None: nothing of that kind was recorded in the place, so there is no figure)."""
 
     key: str
     name: str
@@ -301,33 +302,35 @@ class ExemplaryLine:
     threshold: float
     count: int  # communes recognised (share), or communes with enough units (count)
     of: int  # communes
-    met: bool
+    met: bool | None
 
 
 def judge_exemplary(
-    communes: Sequence[int],
-    recognised: Mapping[int, Counter[str]],
+    communes: Sequence[str],
+    recorded: Mapping[str, Counter[str]],
+    recognised: Mapping[str, Counter[str]],
     book: TargetBook,
     place_path: str,
 ) -> list[ExemplaryLine]:
-    """The exemplary targets of a province (or a commune: ``communes`` is then itself): the
-    share of communes recognised exemplary, and for each kind of unit the communes with at
-    least the plan's count of exemplary ones."""
+    """The exemplary targets of a province (or of a commune: ``communes`` is then itself), by
+    the communes' paths: the share of communes recognised exemplary, and for each kind of
+    unit the communes with at least the plan's count of recognised ones. ``recorded`` counts
+    what was proposed or recognised, ``recognised`` what was recognised, by commune and kind."""
     total = len(communes)
+    none: Counter[str] = Counter()
     lines: list[ExemplaryLine] = []
-    target = BY_KEY[EXEMPLARY_COMMUNES]
-    threshold = book.threshold(EXEMPLARY_COMMUNES, place_path)
-    count = sum(1 for commune in communes if recognised.get(commune, Counter())["commune"])
-    met = total > 0 and count / total >= threshold - 1e-9
-    lines.append(
-        ExemplaryLine(target.key, target.name, target.measure, threshold, count, total, met)
-    )
-    for kind, key in PER_COMMUNE.items():
+    for kind, key in ((ExemplaryKind.COMMUNE, EXEMPLARY_COMMUNES), *PER_COMMUNE.items()):
         target = BY_KEY[key]
         threshold = book.threshold(key, place_path)
-        count = sum(
-            1 for commune in communes if recognised.get(commune, Counter())[kind] >= threshold
-        )
+        if kind is ExemplaryKind.COMMUNE:
+            count = sum(1 for commune in communes if recognised.get(commune, none)[kind])
+            reached = total > 0 and count / total >= threshold - 1e-9
+        else:
+            count = sum(
+                1 for commune in communes if recognised.get(commune, none)[kind] >= threshold
+            )
+            reached = total > 0 and count == total
+        known = total > 0 and any(recorded.get(commune, none)[kind] for commune in communes)
         lines.append(
             ExemplaryLine(
                 key,
@@ -336,7 +339,7 @@ def judge_exemplary(
                 threshold,
                 count,
                 total,
-                total > 0 and count == total,
+                reached if known else None,
             )
         )
     return lines
