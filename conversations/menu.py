@@ -85,7 +85,16 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "campaigns",
         N_("menu.section.campaigns"),
-        ("event_new", "event_cancel", "broadcast", "broadcasts"),
+        (
+            "event_new",
+            "event_cancel",
+            "broadcast",
+            "broadcasts",
+            # commendations (issue 29): handed out at the review conferences
+            "commendation_propose",
+            "commendation_review",
+            "exemplary",
+        ),
     ),
     MenuSection(
         "places",
@@ -99,11 +108,6 @@ MAIN_MENU: list[MenuEntry] = [
             "standard_recognise",
             "unit_grade",
         ),
-    ),
-    MenuSection(
-        "commendations",
-        N_("menu.section.commendations"),
-        ("commendation_propose", "commendation_review", "exemplary"),
     ),
     MenuSection(
         "settings",
