@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from bot.broadcasts import handlers as broadcasts
+from bot.commendations import handlers as commendations
 from bot.effect_context import EffectHandler
 from bot.events import handlers as events
 from bot.exports import handlers as exports
@@ -52,6 +53,7 @@ EFFECT_HANDLERS = merged(
     web.EFFECT_HANDLERS,
     movement_year.EFFECT_HANDLERS,
     units.EFFECT_HANDLERS,
+    commendations.EFFECT_HANDLERS,
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts.reads import BroadcastRecords
+from bot.commendations.reads import CommendationRecords
 from bot.events.reads import EventRecords
 from bot.exports.reads import OverviewRecords
 from bot.incidents.reads import IncidentRecords
@@ -37,3 +38,4 @@ class DatabaseRecords:
         self.exports = OverviewRecords(session)
         self.movement_year = YearRecords(session)
         self.units = UnitRecords(session)
+        self.commendations = CommendationRecords(session)

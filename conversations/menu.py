@@ -7,6 +7,9 @@ from typing import TypedDict, Unpack
 
 from conversations.broadcasts.compose import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
 from conversations.calendar import ReportCalendar
+from conversations.commendations.exemplary import exemplary_flow
+from conversations.commendations.propose import propose_flow
+from conversations.commendations.review import review_flow
 from conversations.drafts import DraftLifetimes
 from conversations.engine import Engine
 from conversations.events.cancel import cancel_event_flow
@@ -88,7 +91,16 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "campaigns",
         N_("menu.section.campaigns"),
-        ("event_new", "event_cancel", "broadcast", "broadcasts"),
+        (
+            "event_new",
+            "event_cancel",
+            "broadcast",
+            "broadcasts",
+            # commendations (issue 29): handed out at the review conferences
+            "commendation_propose",
+            "commendation_review",
+            "exemplary",
+        ),
     ),
     MenuSection(
         "places",
@@ -204,4 +216,7 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         add_unit_flow(),
         unit_register_flow(year_calendar),
         unit_reach_flow(year_calendar),
+        propose_flow(year_calendar),
+        review_flow(),
+        exemplary_flow(year_calendar),
     ]

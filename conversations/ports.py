@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from conversations.broadcasts import BroadcastReads
+from conversations.commendations import CommendationReads
 from conversations.drafts import SavedConversation
 from conversations.events import EventReads
 from conversations.exports import OverviewReads
@@ -43,3 +44,4 @@ class Records(Protocol):
     exports: OverviewReads
     movement_year: YearReads
     units: UnitReads
+    commendations: CommendationReads

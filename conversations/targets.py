@@ -194,6 +194,24 @@ TARGETS += UNIT_TARGETS
 
 BY_KEY = {target.key: target for target in TARGETS}
 
+# -- exemplary units ("điển hình", Nghệ An 104/KH-UBND): at least 15 % of communes, and in each
+# commune at least one agency, one business and two schools; judged at the year's end.
+EXEMPLARY_COMMUNES = "exemplary_communes"
+EXEMPLARY_AGENCIES = "exemplary_agencies"
+EXEMPLARY_BUSINESSES = "exemplary_businesses"
+EXEMPLARY_SCHOOLS = "exemplary_schools"
+EXEMPLARY_TARGETS: tuple[Target, ...] = tuple(
+    Target(key, name, threshold, measure, YEAR_ONLY, N_("target.period.year_end"))
+    for key, name, threshold, measure in (
+        (EXEMPLARY_COMMUNES, N_("target.exemplary_communes"), 0.15, Measure.SHARE),
+        (EXEMPLARY_AGENCIES, N_("target.exemplary_agencies"), 1, Measure.COUNT),
+        (EXEMPLARY_BUSINESSES, N_("target.exemplary_businesses"), 1, Measure.COUNT),
+        (EXEMPLARY_SCHOOLS, N_("target.exemplary_schools"), 2, Measure.COUNT),
+    )
+)
+# Overridable per province like the others (judged apart: ``conversations.commendations``).
+BY_KEY.update({target.key: target for target in EXEMPLARY_TARGETS})
+
 
 class BadTargets(ValueError):
     """An override names an unknown target or a threshold out of range."""

@@ -105,3 +105,13 @@ REGISTERED_ON = N_("export.column.registered_on")
 REGISTRATION_LATE = N_("export.column.registration_late")
 RECOGNISED = N_("export.column.recognised")
 GRADE = N_("export.column.grade")
+
+# The year's commendations (issue 29): who, which form, for what, on which figures, decided.
+SHEET_COMMENDATIONS = N_("export.sheet.commendations")
+COMMENDED_KIND = N_("export.column.commended_kind")
+COMMENDED = N_("export.column.commended")
+COMMENDATION_FORM = N_("export.column.commendation_form")
+ACHIEVEMENT = N_("export.column.achievement")
+GROUNDS = N_("export.column.grounds")
+COMMENDATION_STATUS = N_("export.column.commendation_status")
+DECLINE_REASON = N_("export.column.decline_reason")

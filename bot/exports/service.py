@@ -6,6 +6,7 @@ the policy asked for each place in chat) and gives the places as ``Place`` value
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from bot.exports.compliance import (
 )
 from bot.exports.writers import Book, Cell, open_book
 from conversations.calendar import ReportCalendar
+from conversations.commendations import STATUS_LABELS as COMMENDATION_STATUS
+from conversations.commendations import SUBJECT_LABELS as COMMENDATION_SUBJECTS
+from conversations.commendations import form_label, grounds_text
 from conversations.exports import COVERAGE_TARGET, FILING_LABELS, coverage, filing_state
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues
@@ -34,6 +38,7 @@ from conversations.targets import DEFAULT_TARGETS, TARGETS, Measure, TargetBook
 from conversations.tips.report import CATEGORIES
 from conversations.tips.status import STATUS_LABELS
 from conversations.units import SCHOOL_LEVELS
+from storage.commendations import commendations_of_year
 from storage.exports import (
     REPORT_FIGURES,
     REPORT_FIGURES_AT,
@@ -397,6 +402,7 @@ class _Writer:
             lambda place: iter_unit_years(self.sessions, place.path, year, units),
         )
         await self.unit_reach(year)
+        await self.commendations(year)
 
     async def unit_reach(self, year: int) -> None:
         """The agencies, businesses and schools with their people and the propaganda reach
@@ -432,6 +438,33 @@ class _Writer:
             lambda place: iter_units_of_year(self.sessions, place.path, year, UNITS),
         )
 
+    async def commendations(self, year: int) -> None:
+        """The year's commendations, proposed, approved and declined."""
+        kind, status = self.labeller(COMMENDATION_SUBJECTS), self.labeller(COMMENDATION_STATUS)
+        columns: list[Column] = [
+            (col.YEAR, attrgetter("year")),
+            (col.AREA_CODE, lambda row: row.area_path.rstrip("/").rsplit("/", 1)[-1]),
+            (col.AREA_NAME, attrgetter("area_name")),
+            (col.COMMENDED_KIND, lambda row: kind(row.subject_kind)),
+            (col.COMMENDED, attrgetter("shown_name")),
+            (
+                col.COMMENDATION_FORM,
+                lambda row: self.t(form_label(row.form, row.area_path)),
+            ),
+            (col.ACHIEVEMENT, attrgetter("achievement")),
+            (col.GROUNDS, lambda row: grounds_text(row.subject_kind, _figures(row), self.t)),
+            (col.COMMENDATION_STATUS, lambda row: status(row.status)),
+            (col.DECLINE_REASON, attrgetter("decline_reason")),
+        ]
+
+        async def rows_of(place: Place) -> AsyncIterator[Any]:
+            async with self.sessions() as session:
+                found = await commendations_of_year(session, place.path, year, status=None)
+            for record in found:
+                yield record
+
+        await self._sheet(col.SHEET_COMMENDATIONS, columns, rows_of)
+
     async def _sheet(
         self,
         title: str,
@@ -449,6 +482,14 @@ class _Writer:
                     append([get(row) for get in getters])
 
 
+def _figures(record: Any) -> dict[str, int]:
+    try:
+        loaded = json.loads(record.grounds)
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
 def _percent(share: float | None) -> Cell:
     """A share as a percentage with one decimal (80.0), blank when unknown."""
     return None if share is None else round(share * 100, 1)
@@ -459,7 +500,7 @@ SHEETS: dict[ExportSubject, int] = {
     ExportSubject.TIPS: 1,
     ExportSubject.ACTIVITIES: 1,
     ExportSubject.EVENTS: 1,
-    ExportSubject.YEAR: 2,
+    ExportSubject.YEAR: 3,
 }
 
 

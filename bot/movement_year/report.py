@@ -27,6 +27,12 @@ from docx.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.movement_year.chart import coverage_chart, render_png
+from bot.movement_year.honours import (
+    YearHonours,
+    commendation_rows,
+    exemplary_sentence,
+    read_honours,
+)
 from bot.movement_year.reads import read_place_year
 from bot.rows import same_session
 from conversations.calendar import ReportCalendar, shown_period
@@ -36,7 +42,7 @@ from conversations.movement_year import VERDICT_LABELS, SpanOfYear, Standing, Ve
 from conversations.movement_year.describe import figure_text, span_title, threshold_text
 from conversations.movement_year.standing import AreaYear, PlaceYear, judge
 from conversations.places import PROVINCE, Place
-from conversations.targets import TargetBook, YearCalendar
+from conversations.targets import DEFAULT_TARGETS, Span, TargetBook, YearCalendar
 from conversations.tips.report import CATEGORIES
 from storage.exports import iter_activities, iter_events, iter_tips
 from storage.movement_year import report_texts
@@ -108,6 +114,8 @@ class YearActivity:
     tips: dict[str, TipLine]
     proposals: list[tuple[str, str, str]]
     notable: list[tuple[str, str, str]]
+    # The yearly report's exemplary units and commendations (issue 29): empty for a half-year.
+    honours: YearHonours | None = None
 
 
 async def read_activity(
@@ -156,7 +164,12 @@ async def read_activity(
         session, place.path, periods, "notable_events", limit=PROPOSALS_SHOWN
     )
     return YearActivity(
-        sorted(models.values(), key=lambda m: (m.area, m.name)), events, tips, proposals, notable
+        sorted(models.values(), key=lambda m: (m.area, m.name)),
+        events,
+        tips,
+        proposals,
+        notable,
+        await read_honours(session, place, span.year) if span.span is Span.YEAR else None,
     )
 
 
@@ -432,6 +445,31 @@ def _events(document: DocxDocument, records: YearActivity, t: Translate) -> None
         )
 
 
+def _honours(
+    document: DocxDocument, honours: YearHonours, book: TargetBook, place: Place, t: Translate
+) -> None:
+    """The year's exemplary units against the plan's targets, and its commendations."""
+    _paragraph(document, t(N_("honours.heading"), year=honours.year), bold=True, italic=True)
+    for line in honours.judged(book, place):
+        _paragraph(document, "- " + exemplary_sentence(line, t))
+    if honours.exemplary:
+        names = ", ".join(record.name for record in honours.exemplary)
+        _paragraph(document, t(N_("honours.exemplary_named"), names=names))
+    rows = commendation_rows(honours, t)
+    if not rows:
+        _paragraph(document, t(N_("honours.none")))
+        return
+    _paragraph(document, t(N_("honours.commendations"), count=len(rows)))
+    header = [
+        t(N_("honours.col.number")),
+        t(N_("honours.col.who")),
+        t(N_("honours.col.form")),
+        t(N_("honours.col.achievement")),
+        t(N_("honours.col.grounds")),
+    ]
+    _table(document, header, rows)
+
+
 def _tips(document: DocxDocument, records: YearActivity, t: Translate) -> None:
     _paragraph(document, t(N_("year.doc.section.tips")), bold=True)
     received = sum(line.received for line in records.tips.values())
@@ -541,6 +579,7 @@ def build_document(
     t: Translate,
     due: MonthsDue,
     configured_recipients: Sequence[str] = (),
+    book: TargetBook = DEFAULT_TARGETS,
 ) -> bytes:
     document = Document()
     # A4 with the margins of Decree 30/2020/NĐ-CP on administrative documents.
@@ -565,6 +604,8 @@ def build_document(
     _results(document, standing, png, t)
     _models(document, records, t)
     _events(document, records, t)
+    if records.honours is not None:
+        _honours(document, records.honours, book, place, t)
     _tips(document, records, t)
     _limitations(document, standing, place_year, periods, t)
     _proposals(document, records, t)
@@ -611,4 +652,5 @@ async def write_report(
         t,
         due,
         recipients,
+        book,
     )

@@ -39,6 +39,27 @@ def ngay_hoi_period(now: datetime) -> tuple[datetime, datetime]:
     raise AssertionError("unreachable: next year's festival is always ahead")
 
 
+# -- the year's other events: "Ngày hội Đại đoàn kết toàn dân tộc" (18 November) and the
+# conferences that review the half-year and the year (sơ kết, tổng kết), where the year's
+# commendations are handed out.
+DAI_DOAN_KET = "dai_doan_ket"
+DAI_DOAN_KET_DAY = (11, 18, time(8, 0), time(11, 30))
+SO_KET = "so_ket"
+TONG_KET = "tong_ket"
+
+
+def dai_doan_ket_period(now: datetime) -> tuple[datetime, datetime]:
+    """This year's 18 November morning (UTC start and end), or next year's once it began."""
+    month, day, start, end = DAI_DOAN_KET_DAY
+    year = now.astimezone(LOCAL_TIME).year
+    for candidate in (year, year + 1):
+        starts = datetime(candidate, month, day, start.hour, start.minute, tzinfo=LOCAL_TIME)
+        if starts > now:
+            ends = datetime(candidate, month, day, end.hour, end.minute, tzinfo=LOCAL_TIME)
+            return starts.astimezone(now.tzinfo), ends.astimezone(now.tzinfo)
+    raise AssertionError("unreachable: next year's day is always ahead")
+
+
 def shown_range(starts: datetime, ends: datetime) -> str:
     """ "08:00 01/07/2027 – 17:00 19/08/2027", or "08:00 – 11:30 05/12/2026" on one day."""
     start, end = starts.astimezone(LOCAL_TIME), ends.astimezone(LOCAL_TIME)

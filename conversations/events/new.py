@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from conversations.events import NGAY_HOI, CreateEvent, ngay_hoi_period
+from conversations.events import (
+    DAI_DOAN_KET,
+    NGAY_HOI,
+    SO_KET,
+    TONG_KET,
+    CreateEvent,
+    dai_doan_ket_period,
+    ngay_hoi_period,
+)
 from conversations.events.fields import EventArea, EventMoment, shown_moment
 from conversations.fields import Choice, ChoiceOption, FreeText
 from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
@@ -21,10 +29,39 @@ from conversations.replies import Text
 TEMPLATES = Choice(
     ChoiceOption(NGAY_HOI, N_("events.template.ngay_hoi"), ("ngay hoi", "ngay hoi antq")),
     ChoiceOption("custom", N_("events.template.custom"), ("khac", "tu tao", "custom", "other")),
+    ChoiceOption(
+        DAI_DOAN_KET, N_("events.template.dai_doan_ket"), ("dai doan ket", "18/11", "18 11")
+    ),
+    ChoiceOption(SO_KET, N_("events.template.so_ket"), ("so ket", "hoi nghi so ket")),
+    ChoiceOption(TONG_KET, N_("events.template.tong_ket"), ("tong ket", "hoi nghi tong ket")),
 )
 
 
+# Review conferences: the title and the description are filled, the times asked.
+CONFERENCES = {
+    SO_KET: (N_("events.template.so_ket.title"), N_("events.template.so_ket.description")),
+    TONG_KET: (N_("events.template.tong_ket.title"), N_("events.template.tong_ket.description")),
+}
+
+
 async def template_chosen(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+    if answers["template"] in CONFERENCES:
+        title, description = CONFERENCES[answers["template"]]
+        year = ctx.now.astimezone(LOCAL_TIME).year
+        return Redirect(
+            answers={"title": ctx.t(title, year=year), "description": ctx.t(description)}
+        )
+    if answers["template"] == DAI_DOAN_KET:
+        starts, ends = dai_doan_ket_period(ctx.now)
+        prefilled = {
+            "title": ctx.t(
+                N_("events.template.dai_doan_ket.title"), year=starts.astimezone(LOCAL_TIME).year
+            ),
+            "description": ctx.t(N_("events.template.dai_doan_ket.description")),
+            "starts": starts.isoformat(),
+            "ends": ends.isoformat(),
+        }
+        return Redirect(answers=prefilled)
     if answers["template"] != NGAY_HOI:
         return None
     starts, ends = ngay_hoi_period(ctx.now)
@@ -83,7 +120,7 @@ async def create(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         starts_at=starts,
         ends_at=ends,
         area_id=area["area_id"],
-        template=answers["template"] if answers["template"] == NGAY_HOI else None,
+        template=answers["template"] if answers["template"] != "custom" else None,
     )
     created = ctx.t(
         N_("events.created"),

@@ -19,6 +19,7 @@ from storage.tables._base import (
 from storage.tables.audit import AuditEntry
 from storage.tables.broadcasts import Broadcast
 from storage.tables.channels import ZaloOaToken
+from storage.tables.commendations import Commendation, ExemplaryUnit
 from storage.tables.conversations import Conversation
 from storage.tables.delivery import ChatSendSlot, OutboxMessage, SendBudget, SendLogEntry
 from storage.tables.events import Event, EventParticipant
@@ -54,10 +55,12 @@ __all__ = [
     "Broadcast",
     "ChatSendSlot",
     "CodeAttemptsRow",
+    "Commendation",
     "ConsentDecision",
     "Conversation",
     "Event",
     "EventParticipant",
+    "ExemplaryUnit",
     "Identity",
     "InboxTurn",
     "InboxUpdate",

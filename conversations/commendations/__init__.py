@@ -1,0 +1,345 @@
+"""Commendations (thi đua, khen thưởng) and the year's exemplary units (điển hình).
+
+An admin proposes a collective — an area, a unit, a model, a commune's police, each a kind and
+the id of what it is — or an individual — a member, or a person the admin names with their
+role in their unit — for a form of commendation (the forms are data, per province:
+``forms.json``), with the achievement in a few lines; the bot adds the figures it holds (models'
+activities, monthly updates on time, events' turnout). Never a tip: a proposal cannot name one,
+and a tipster is commended only by their own choice. The level above the proposer approves or
+declines with a reason; the proposer and the commended are told.
+
+A commune, agency, business or school proposed and recognised as exemplary for the year counts
+against the plan's targets (``conversations.targets``: ≥ 15 % of communes; in each commune at
+least one agency, one business and two schools — Nghệ An 104/KH-UBND).
+
+The reads are a part of ``conversations.ports.Records``, so this module must not import
+``conversations.ports``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+from conversations.calendar import province_code
+from conversations.effects import Effect
+from conversations.i18n import N_
+from conversations.places import PROVINCE, is_inside
+from conversations.policy import Grant, Role
+from conversations.targets import (
+    BY_KEY,
+    EXEMPLARY_AGENCIES,
+    EXEMPLARY_BUSINESSES,
+    EXEMPLARY_COMMUNES,
+    EXEMPLARY_SCHOOLS,
+    Measure,
+    TargetBook,
+)
+
+FORMS_FILE = Path(__file__).with_name("forms.json")
+MAX_LISTED = 10
+MAX_ACHIEVEMENT = 1000
+MAX_REASON = 500
+
+
+class SubjectKind(StrEnum):
+    """Who a commendation is for: a collective (kind and the id of what it is) or a person."""
+
+    AREA = "area"
+    UNIT = "unit"  # an agency, business or school: lands with the units' module
+    MODEL = "model"
+    COMMUNE_POLICE = "commune_police"
+    MEMBER = "member"
+    PERSON = "person"
+
+
+COLLECTIVES = frozenset(
+    {SubjectKind.AREA, SubjectKind.UNIT, SubjectKind.MODEL, SubjectKind.COMMUNE_POLICE}
+)
+SUBJECT_LABELS = {
+    SubjectKind.AREA: N_("commendation.kind.area"),
+    SubjectKind.UNIT: N_("commendation.kind.unit"),
+    SubjectKind.MODEL: N_("commendation.kind.model"),
+    SubjectKind.COMMUNE_POLICE: N_("commendation.kind.commune_police"),
+    SubjectKind.MEMBER: N_("commendation.kind.member"),
+    SubjectKind.PERSON: N_("commendation.kind.person"),
+}
+
+
+class Status(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+STATUS_LABELS = {
+    Status.PROPOSED: N_("commendation.status.proposed"),
+    Status.APPROVED: N_("commendation.status.approved"),
+    Status.DECLINED: N_("commendation.status.declined"),
+}
+
+
+# -- the forms of commendation (data) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommendationForm:
+    """A form of commendation: its key, its label (a catalogue key) and who decides it."""
+
+    key: str
+    label: str
+    level: str  # commune | province | ministry
+
+
+# The labels of the default forms (forms.json names them; a province's own list may too).
+FORM_LABELS = (
+    N_("commendation.form.giay_khen_chu_tich_xa"),
+    N_("commendation.form.giay_khen_giam_doc_cong_an_tinh"),
+    N_("commendation.form.bang_khen_chu_tich_tinh"),
+    N_("commendation.form.bang_khen_bo_truong"),
+)
+
+
+class BadForms(ValueError):
+    """The forms' data file is not what it must be."""
+
+
+def parse_forms(document: Mapping[str, object]) -> dict[str, tuple[CommendationForm, ...]]:
+    """The forms of each province ("default" for the others) from the data file's content."""
+    parsed: dict[str, tuple[CommendationForm, ...]] = {}
+    for province, entries in document.items():
+        if province == "about":
+            continue
+        if not isinstance(entries, list) or not entries:
+            raise BadForms(f"{province}: a list of forms, at least one")
+        parsed[province] = tuple(
+            CommendationForm(str(entry["key"]), str(entry["label"]), str(entry["level"]))
+            for entry in entries
+        )
+    if "default" not in parsed:
+        raise BadForms("the forms name no 'default' list")
+    return parsed
+
+
+@cache
+def all_forms(file: Path = FORMS_FILE) -> dict[str, tuple[CommendationForm, ...]]:
+    return parse_forms(json.loads(file.read_text(encoding="utf-8")))
+
+
+def forms_of(place_path: str) -> tuple[CommendationForm, ...]:
+    """The forms a place's province offers (its own list, or the default one)."""
+    forms = all_forms()
+    return forms.get(province_code(place_path) or "", forms["default"])
+
+
+def form_label(key: str, place_path: str) -> str:
+    """The catalogue key of a form's label; the key itself for a form no longer listed."""
+    for form in (*forms_of(place_path), *all_forms()["default"]):
+        if form.key == key:
+            return form.label
+    return key
+
+
+# -- who reviews ------------------------------------------------------------------------------
+
+
+def may_review(
+    grants: Iterable[Grant],
+    member_id: int,
+    *,
+    area_path: str,
+    proposer_path: str,
+    proposer_member_id: int | None,
+) -> bool:
+    """The level above the proposer decides: an admin of a place that holds the commended and
+    lies above the place the proposal was made in. A province's own proposal (nothing above it
+    in the bot: the Ministry decides its own forms outside) is recorded by another admin of
+    the province, never by its proposer."""
+    for grant in grants:
+        if grant.role is not Role.ADMIN or not is_inside(area_path, grant.place.path):
+            continue
+        if grant.place.path != proposer_path and is_inside(proposer_path, grant.place.path):
+            return True
+        own_province = grant.place.path == proposer_path and grant.place.kind == PROVINCE
+        if own_province and proposer_member_id != member_id:
+            return True
+    return False
+
+
+# -- effects ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposeCommendation(Effect):
+    """An admin proposes a commendation of ``year``: ``area_id`` is the place the commended
+    belong to; ``ref_id`` the model (or unit) of a collective; ``member_id`` the member; a
+    named person's ``person_name`` and ``person_role``."""
+
+    kind: str
+    area_id: int
+    ref_id: int | None
+    member_id: int | None
+    person_name: str | None
+    person_role: str | None
+    form: str
+    achievement: str
+    year: int
+
+
+@dataclass(frozen=True)
+class ReviewCommendation(Effect):
+    """The level above approves or declines (with ``reason``) a proposal."""
+
+    proposal_id: int
+    approved: bool
+    reason: str
+
+
+class ExemplaryKind(StrEnum):
+    COMMUNE = "commune"
+    AGENCY = "agency"
+    BUSINESS = "business"
+    SCHOOL = "school"
+
+
+EXEMPLARY_LABELS = {
+    ExemplaryKind.COMMUNE: N_("exemplary.kind.commune"),
+    ExemplaryKind.AGENCY: N_("exemplary.kind.agency"),
+    ExemplaryKind.BUSINESS: N_("exemplary.kind.business"),
+    ExemplaryKind.SCHOOL: N_("exemplary.kind.school"),
+}
+
+
+@dataclass(frozen=True)
+class ProposeExemplary(Effect):
+    """An admin proposes a commune (a unit, once units exist) as exemplary for ``year``."""
+
+    kind: str
+    ref_id: int
+    year: int
+
+
+@dataclass(frozen=True)
+class RecogniseExemplary(Effect):
+    """The level above recognises a proposed exemplary unit."""
+
+    kind: str
+    ref_id: int
+    year: int
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """A proposal as the review lists and checks it."""
+
+    id: int
+    year: int
+    subject: str  # who is commended, as shown
+    kind: str
+    form: str  # catalogue key of the form's label
+    achievement: str
+    figures: Mapping[str, int]  # what the proposal rests on: ``grounds_text``
+    status: str
+    area_name: str
+    area_path: str
+    proposer_path: str
+    proposed_by: int | None
+
+
+GROUNDS_KEYS = {
+    SubjectKind.MODEL: N_("commendation.grounds.model"),
+    SubjectKind.MEMBER: N_("commendation.grounds.member"),
+}
+PLACE_GROUNDS = N_("commendation.grounds.place")
+FIGURES = ("updates_filed", "updates_on_time", "activities", "participants", "events", "turnout")
+
+
+def grounds_text(kind: str, figures: Mapping[str, int], t: Callable[..., str]) -> str:
+    """The figures a proposal rests on, in a sentence (the same for the reviewer and the
+    yearly report)."""
+    key = GROUNDS_KEYS.get(SubjectKind(kind), PLACE_GROUNDS)
+    return t(key, **{name: int(figures.get(name, 0)) for name in FIGURES})
+
+
+class CommendationReads(Protocol):
+    """Reads of the proposals."""
+
+    async def pending(self, paths: Sequence[str], *, limit: int) -> list[ProposalView]:
+        """Proposals waiting for a decision whose place lies inside one of ``paths``."""
+        ...
+
+    async def proposal(self, proposal_id: int) -> ProposalView | None:
+        """One proposal, decided or not."""
+        ...
+
+
+# -- exemplary units against the plan's targets ----------------------------------------------
+
+PER_COMMUNE = {
+    ExemplaryKind.AGENCY: EXEMPLARY_AGENCIES,
+    ExemplaryKind.BUSINESS: EXEMPLARY_BUSINESSES,
+    ExemplaryKind.SCHOOL: EXEMPLARY_SCHOOLS,
+}
+
+
+@dataclass(frozen=True)
+class ExemplaryLine:
+    """One target: how many communes meet it of how many, the threshold, and the verdict
+    (None: nothing of that kind was recorded in the place, so there is no figure)."""
+
+    key: str
+    name: str
+    measure: Measure
+    threshold: float
+    count: int  # communes recognised (share), or communes with enough units (count)
+    of: int  # communes
+    met: bool | None
+
+
+def judge_exemplary(
+    communes: Sequence[str],
+    recorded: Mapping[str, Counter[str]],
+    recognised: Mapping[str, Counter[str]],
+    book: TargetBook,
+    place_path: str,
+) -> list[ExemplaryLine]:
+    """The exemplary targets of a province (or of a commune: ``communes`` is then itself), by
+    the communes' paths: the share of communes recognised exemplary, and for each kind of
+    unit the communes with at least the plan's count of recognised ones. ``recorded`` counts
+    what was proposed or recognised, ``recognised`` what was recognised, by commune and kind."""
+    total = len(communes)
+    none: Counter[str] = Counter()
+    lines: list[ExemplaryLine] = []
+    for kind, key in ((ExemplaryKind.COMMUNE, EXEMPLARY_COMMUNES), *PER_COMMUNE.items()):
+        target = BY_KEY[key]
+        threshold = book.threshold(key, place_path)
+        if kind is ExemplaryKind.COMMUNE:
+            count = sum(1 for commune in communes if recognised.get(commune, none)[kind])
+            reached = total > 0 and count / total >= threshold - 1e-9
+        else:
+            count = sum(
+                1 for commune in communes if recognised.get(commune, none)[kind] >= threshold
+            )
+            reached = total > 0 and count == total
+        known = total > 0 and any(recorded.get(commune, none)[kind] for commune in communes)
+        lines.append(
+            ExemplaryLine(
+                key,
+                target.name,
+                target.measure,
+                threshold,
+                count,
+                total,
+                reached if known else None,
+            )
+        )
+    return lines
