@@ -20,6 +20,7 @@ from bot.movement_year import handlers as movement_year
 from bot.people import handlers as people
 from bot.privacy import handlers as privacy
 from bot.security_models import handlers as security_models
+from bot.surveys import handlers as surveys
 from bot.tips import handlers as tips
 from bot.tips import thread as tip_thread
 from bot.web import handlers as web
@@ -50,6 +51,7 @@ EFFECT_HANDLERS = merged(
     privacy.EFFECT_HANDLERS,
     web.EFFECT_HANDLERS,
     movement_year.EFFECT_HANDLERS,
+    surveys.EFFECT_HANDLERS,
 )
 
 

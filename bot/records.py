@@ -18,6 +18,7 @@ from bot.people.reads import PeopleRecords
 from bot.places import PlaceRecords
 from bot.sealing import Sealer
 from bot.security_models.reads import SecurityModelRecords
+from bot.surveys.reads import SurveyRecords
 from bot.tips.reads import TipInboxRecords
 
 
@@ -35,3 +36,4 @@ class DatabaseRecords:
         self.broadcasts = BroadcastRecords(session)
         self.exports = OverviewRecords(session)
         self.movement_year = YearRecords(session)
+        self.surveys = SurveyRecords(session, sealer)

@@ -41,6 +41,10 @@ from conversations.security_models.activity import model_activity_flow
 from conversations.security_models.end import model_end_flow
 from conversations.security_models.listing import model_list_flow
 from conversations.security_models.register import model_register_flow
+from conversations.surveys.answer import survey_answer_flow
+from conversations.surveys.compose import survey_flow
+from conversations.surveys.rating import tip_rating_flow
+from conversations.surveys.results import survey_results_flow, surveys_flow
 from conversations.targets import YearCalendar
 from conversations.tips import THREAD_MESSAGES_PER_HOUR
 from conversations.tips.addition import addition_flow
@@ -82,7 +86,7 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "campaigns",
         N_("menu.section.campaigns"),
-        ("event_new", "event_cancel", "broadcast", "broadcasts"),
+        ("event_new", "event_cancel", "broadcast", "broadcasts", "survey", "surveys"),
     ),
     MenuSection(
         "places",
@@ -194,4 +198,10 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         recognition_flow(year_calendar),
         grading_flow(year_calendar),
         report_draft_flow(),
+        # surveys
+        survey_flow(),
+        surveys_flow(),
+        survey_results_flow(),
+        survey_answer_flow(),
+        tip_rating_flow(),
     ]

@@ -20,6 +20,7 @@ from conversations.people import PeopleReads
 from conversations.places import PlaceReads
 from conversations.policy import Member
 from conversations.security_models import SecurityModelReads
+from conversations.surveys import SurveyReads
 from conversations.tips import TipReads
 
 __all__ = ["Member", "Records", "SavedConversation"]
@@ -41,3 +42,4 @@ class Records(Protocol):
     broadcasts: BroadcastReads
     exports: OverviewReads
     movement_year: YearReads
+    surveys: SurveyReads

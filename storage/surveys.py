@@ -23,12 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage._sql import areas, insert_row, inside, members, record_columns
 from storage.broadcasts import audience_includes
 from storage.tables import day_stamp
-from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRating
+from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
 
 surveys: Table = Survey.__table__  # type: ignore[assignment]
 survey_responses: Table = SurveyResponse.__table__  # type: ignore[assignment]
 survey_answered: Table = SurveyAnswered.__table__  # type: ignore[assignment]
 tip_ratings: Table = TipRating.__table__  # type: ignore[assignment]
+tip_rated: Table = TipRated.__table__  # type: ignore[assignment]
 
 OPEN = "open"
 CLOSED = "closed"
@@ -53,7 +54,9 @@ __all__ = [
     "ratings_within",
     "record_response",
     "response_pages",
+    "set_survey_broadcast",
     "survey_by_id",
+    "tip_was_rated",
 ]
 
 
@@ -105,6 +108,13 @@ _select_surveys = select(
 
 async def insert_survey(session: AsyncSession, survey: NewSurvey) -> int:
     return await insert_row(session, surveys, asdict(survey))
+
+
+async def set_survey_broadcast(session: AsyncSession, survey_id: int, broadcast_id: int) -> None:
+    """The broadcast that carries the survey's invitation."""
+    await session.execute(
+        update(surveys).where(surveys.c.id == survey_id).values(broadcast_id=broadcast_id)
+    )
 
 
 async def survey_by_id(session: AsyncSession, survey_id: int) -> SurveyRecord | None:
@@ -262,10 +272,25 @@ async def close_survey(session: AsyncSession, survey_id: int, *, now: datetime) 
 # -- tipsters' ratings ------------------------------------------------------------------------
 
 
+async def tip_was_rated(session: AsyncSession, digest: str) -> bool:
+    found = await session.scalar(select(tip_rated.c.digest).where(tip_rated.c.digest == digest))
+    return found is not None
+
+
 async def insert_rating(
-    session: AsyncSession, *, area_id: int | None, month: date, score: int, comment: str | None
-) -> None:
-    """Store a rating with nothing but its commune and month (random id)."""
+    session: AsyncSession,
+    *,
+    digest: str,
+    area_id: int | None,
+    month: date,
+    score: int,
+    comment: str | None,
+) -> bool:
+    """Store a rating with nothing but its commune and month (random id), and mark the tip
+    (``digest``, keyed) as rated; False when it was rated already."""
+    if await tip_was_rated(session, digest):
+        return False
+    await session.execute(tip_rated.insert().values(digest=digest))
     await session.execute(
         tip_ratings.insert().values(
             id=secrets.token_hex(16),
@@ -275,6 +300,7 @@ async def insert_rating(
             comment=comment,
         )
     )
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ from storage.tables.places import Area
 from storage.tables.privacy import ConsentDecision, RetentionRun
 from storage.tables.reply_path import PendingReply, ProcessedUpdate
 from storage.tables.security_models import ModelActivity, SecurityModel
-from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRating
+from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
 from storage.tables.tips import Tip, TipAttachment, TipMessage, TipStatusChange
 from storage.tables.web import WebLoginLink, WebSession
 
@@ -81,9 +81,10 @@ __all__ = [
     "SurveyAnswered",
     "SurveyResponse",
     "Tip",
-    "TipRating",
     "TipAttachment",
     "TipMessage",
+    "TipRated",
+    "TipRating",
     "TipStatusChange",
     "UnitGrade",
     "UtcDateTime",

@@ -100,3 +100,13 @@ class TipRating(Base):
     month: Mapped[Any] = mapped_column(Date)  # the first day of the month
     score: Mapped[int] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class TipRated(Base):
+    """The tips whose tipster has rated their handling (a keyed digest of the tip's code),
+    so that a tip is rated once; nothing here points to the rating itself."""
+
+    __tablename__ = "tip_rated"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -115,9 +115,16 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_index("ix_tip_ratings_area_month", "tip_ratings", ["area_id", "month"])
+    op.create_table(
+        "tip_rated",
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("digest", name=op.f("pk_tip_rated")),
+        sqlite_with_rowid=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("tip_rated")
     op.drop_index("ix_tip_ratings_area_month", table_name="tip_ratings")
     op.drop_table("tip_ratings")
     op.drop_table("survey_answered")
