@@ -21,6 +21,7 @@ from bot.movement_year import handlers as movement_year
 from bot.people import handlers as people
 from bot.privacy import handlers as privacy
 from bot.security_models import handlers as security_models
+from bot.surveys import handlers as surveys
 from bot.tips import handlers as tips
 from bot.tips import thread as tip_thread
 from bot.units import handlers as units
@@ -54,6 +55,7 @@ EFFECT_HANDLERS = merged(
     movement_year.EFFECT_HANDLERS,
     units.EFFECT_HANDLERS,
     commendations.EFFECT_HANDLERS,
+    surveys.EFFECT_HANDLERS,
 )
 
 

@@ -19,6 +19,7 @@ from bot.people.reads import PeopleRecords
 from bot.places import PlaceRecords
 from bot.sealing import Sealer
 from bot.security_models.reads import SecurityModelRecords
+from bot.surveys.reads import SurveyRecords
 from bot.tips.reads import TipInboxRecords
 from bot.units.reads import UnitRecords
 
@@ -39,3 +40,4 @@ class DatabaseRecords:
         self.movement_year = YearRecords(session)
         self.units = UnitRecords(session)
         self.commendations = CommendationRecords(session)
+        self.surveys = SurveyRecords(session, sealer)

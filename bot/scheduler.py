@@ -33,7 +33,9 @@ from bot.movement_year.rules import year_rules
 from bot.observability import metrics
 from bot.privacy.retention import retention_daily_jobs
 from bot.rules import Rule, rule_name
+from bot.sealing import Sealer
 from bot.settings import Settings
+from bot.surveys.rules import survey_rules
 from bot.tips.rules import tip_daily_jobs, tip_rules
 from bot.units.rules import unit_rules
 from conversations.i18n import Catalogues
@@ -50,10 +52,13 @@ RULES: list[Rule] = [
 ]
 
 
-def scheduled_rules(settings: Settings, catalogues: Catalogues) -> tuple[list[Rule], list[Rule]]:
+def scheduled_rules(
+    settings: Settings, catalogues: Catalogues, *, sealer: Sealer | None = None
+) -> tuple[list[Rule], list[Rule]]:
     """Every rule of every feature, the one place they are registered: those checked each
     minute and the morning jobs, with the deadlines, hours and retention of the settings and
-    the catalogues their notices are written with."""
+    the catalogues their notices are written with. Rules that need the server key (surveys'
+    reminders) run only when ``sealer`` is given."""
     calendar = settings.report_calendar
     every_minute = [
         *RULES,
@@ -61,6 +66,7 @@ def scheduled_rules(settings: Settings, catalogues: Catalogues) -> tuple[list[Ru
         *tip_rules(settings.tip_escalate_after, catalogues),
         *year_rules(settings.year_calendar),
         *unit_rules(settings.year_calendar),
+        *(survey_rules(sealer) if sealer is not None else []),
     ]
     every_morning = [
         *report_daily_jobs(calendar),

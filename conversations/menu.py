@@ -44,6 +44,10 @@ from conversations.security_models.activity import model_activity_flow
 from conversations.security_models.end import model_end_flow
 from conversations.security_models.listing import model_list_flow
 from conversations.security_models.register import model_register_flow
+from conversations.surveys.answer import survey_answer_flow
+from conversations.surveys.compose import survey_flow
+from conversations.surveys.rating import tip_rating_flow
+from conversations.surveys.results import survey_results_flow, surveys_flow
 from conversations.targets import YearCalendar
 from conversations.tips import THREAD_MESSAGES_PER_HOUR
 from conversations.tips.addition import addition_flow
@@ -100,6 +104,9 @@ MAIN_MENU: list[MenuEntry] = [
             "commendation_propose",
             "commendation_review",
             "exemplary",
+            # surveys (issue 30)
+            "survey",
+            "surveys",
         ),
     ),
     MenuSection(
@@ -219,4 +226,10 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         propose_flow(year_calendar),
         review_flow(),
         exemplary_flow(year_calendar),
+        # surveys
+        survey_flow(),
+        surveys_flow(),
+        survey_results_flow(),
+        survey_answer_flow(),
+        tip_rating_flow(),
     ]

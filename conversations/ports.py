@@ -21,6 +21,7 @@ from conversations.people import PeopleReads
 from conversations.places import PlaceReads
 from conversations.policy import Member
 from conversations.security_models import SecurityModelReads
+from conversations.surveys import SurveyReads
 from conversations.tips import TipReads
 from conversations.units import UnitReads
 
@@ -45,3 +46,4 @@ class Records(Protocol):
     movement_year: YearReads
     units: UnitReads
     commendations: CommendationReads
+    surveys: SurveyReads

@@ -36,6 +36,7 @@ __all__ = [
     "BroadcastRecord",
     "NewBroadcast",
     "Recipient",
+    "audience_includes",
     "audience_size",
     "broadcast_by_id",
     "due_broadcasts",
@@ -246,6 +247,16 @@ async def audience_size(
     paths = await _audience_paths(session, audience.get("area_ids", []))
     where = _eligible(paths, audience.get("roles", []), audience.get("channels", []), now)
     return int(await session.scalar(select(func.count()).select_from(members).where(where)) or 0)
+
+
+async def audience_includes(
+    session: AsyncSession, audience: dict[str, Any], member_id: int
+) -> bool:
+    """Whether the member is in the audience today (a survey's: who may answer it)."""
+    paths = await _audience_paths(session, audience.get("area_ids", []))
+    where = _eligible(paths, audience.get("roles", []), audience.get("channels", []))
+    found = await session.scalar(select(members.c.id).where(members.c.id == member_id, where))
+    return found is not None
 
 
 async def recipients_page(

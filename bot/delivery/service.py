@@ -130,7 +130,7 @@ async def start_delivery(
 
     Without ``rules``/``daily_jobs``, every rule runs (``bot.scheduler.scheduled_rules``)."""
     catalogues = app.catalogues
-    every_minute, every_morning = scheduled_rules(app.settings, catalogues)
+    every_minute, every_morning = scheduled_rules(app.settings, catalogues, sealer=app.sealer)
     rules = every_minute if rules is None else rules
     daily_jobs = every_morning if daily_jobs is None else daily_jobs
 

@@ -256,6 +256,10 @@ async def change_status(ctx: EffectContext, effect: ChangeTipStatus) -> None:
         return
     await _audit(ctx, TIP_STATUS_CHANGED, tip)
     await tell_sender(ctx, tip, effect.outcome)
+    if status == "closed":
+        # Surveys: the tipster may rate how the tip was handled (``/danhgia``), anonymously.
+        params = {"code": format_tip_code(tip.code)}
+        await queue_to_sender(ctx, tip, N_("surveys.rating.invite"), f"tip-rating:{tip.id}", params)
 
 
 def new_tip(ctx: EffectContext, tip: StoreTip) -> NewTip:

@@ -12,18 +12,20 @@ The reads are a part of ``conversations.ports.Records``, so this module must not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Protocol
 
+# Who a broadcast goes to is shared with surveys; named here too, where callers look for it.
+from conversations.audience import AUDIENCE_ROLES as AUDIENCE_ROLES
+from conversations.audience import CHANNELS as CHANNELS
+from conversations.audience import QUIET_END as QUIET_END
+from conversations.audience import QUIET_START as QUIET_START
+from conversations.audience import Audience as Audience
+from conversations.audience import in_quiet_hours as in_quiet_hours
 from conversations.effects import Effect
 from conversations.i18n import N_
-from conversations.localtime import LOCAL_TIME
-from conversations.policy import Role
 
 MAX_TEXT = 4000
-# "All channels" includes the terminal chat, whose members get copies printed between prompts.
-CHANNELS = ("telegram", "zalo", "console", "zalo_oa")
-AUDIENCE_ROLES = (Role.RESIDENT, Role.LEADER, Role.MODEL_LEAD, Role.OFFICER, Role.ADMIN)
 
 # The stored states of a broadcast, in the order it goes through them.
 DRAFT = "draft"
@@ -48,32 +50,6 @@ COPY_KEY = N_("broadcasts.copy")
 
 # Telegram's total rate: what a broadcast is estimated at before any copy went out.
 NOMINAL_RATE_PER_SECOND = 30.0
-
-# Quiet hours as bot.delivery.quiet_hours declares them (a test keeps the two equal); here
-# only to warn the admin that a broadcast set for the night waits until the morning.
-QUIET_START = time(21, 0)
-QUIET_END = time(7, 0)
-
-
-def in_quiet_hours(moment: datetime) -> bool:
-    local = moment.astimezone(LOCAL_TIME).time()
-    return local >= QUIET_START or local < QUIET_END
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Who a broadcast is for: places (each with its subtree), roles and channels."""
-
-    area_ids: tuple[int, ...]
-    roles: tuple[str, ...]
-    channels: tuple[str, ...]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "area_ids": list(self.area_ids),
-            "roles": list(self.roles),
-            "channels": list(self.channels),
-        }
 
 
 @dataclass(frozen=True)

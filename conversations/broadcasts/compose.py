@@ -7,13 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from conversations.audience import CHANNEL_CHOICE, audience_of
 from conversations.broadcasts import (
     CANCELLABLE,
-    CHANNELS,
     COPY_KEY,
     MAX_TEXT,
     STATUS_LABELS,
-    Audience,
     BroadcastProgress,
     CancelBroadcast,
     CreateBroadcast,
@@ -27,29 +26,14 @@ from conversations.broadcasts.fields import (
     SendTime,
     english_or_none,
 )
-from conversations.fields import Choice, ChoiceOption, FreeText, Number
+from conversations.fields import FreeText, Number
 from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME, shown
 from conversations.policy import Action, may, scopes
 from conversations.replies import Reply, Text
 
-CHANNEL_CHOICE = Choice(
-    ChoiceOption("all", N_("broadcasts.channels.all"), ("tat ca", "ca hai", "all", "both")),
-    ChoiceOption("telegram", N_("broadcasts.channels.telegram"), ("telegram", "tele", "tg")),
-    ChoiceOption("zalo", N_("broadcasts.channels.zalo"), ("zalo", "zl")),
-    ChoiceOption("zalo_oa", N_("broadcasts.channels.zalo_oa"), ("zalo oa", "oa")),
-)
 MAX_LISTED = 10
-
-
-def audience_of(answers: dict[str, Any]) -> Audience:
-    channels = CHANNELS if answers["channels"] == "all" else (answers["channels"],)
-    return Audience(
-        area_ids=tuple(area["id"] for area in answers["areas"]["areas"]),
-        roles=tuple(answers["roles"]),
-        channels=tuple(channels),
-    )
 
 
 def send_moment(answers: dict[str, Any], now: datetime) -> datetime:

@@ -3,12 +3,14 @@ the places, the roles (several at once, "1 3") and when to send ("ngay", "20:00 
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from conversations.broadcasts import AUDIENCE_ROLES, MAX_TEXT
-from conversations.choosing import one_place
+# The audience's questions are shared with surveys; named here too, where callers look for them.
+from conversations.audience import AudiencePlaces as AudiencePlaces
+from conversations.audience import AudienceRoles as AudienceRoles
+from conversations.audience import is_option
+from conversations.broadcasts import MAX_TEXT
 from conversations.fields import (
     Accepted,
     ChoiceOption,
@@ -16,30 +18,15 @@ from conversations.fields import (
     FieldContext,
     InvalidAnswer,
     OptionalText,
-    match_option,
     require_text,
 )
 from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.parsing import ParseError, example_day, fold, parse_coming_moment, parse_time
-from conversations.places import Place, is_inside
-from conversations.policy import ROLE_LABELS, Action, Role, scopes
 from conversations.replies import Choices, Inbound, Option, Reply
-
-if TYPE_CHECKING:
-    from conversations.fields import Reads
 
 SKIP_WORDS = ("khong", "ko", "k", "bo qua", "khong co", "no", "none", "skip")
 MAX_PLACES_SHOWN = 8
-
-
-def _is_option(message: Inbound, option: ChoiceOption, ctx: FieldContext) -> bool:
-    """Did the member tap ``option`` or type one of its words?"""
-    if message.option is not None:
-        return message.option == option.id
-    words = {fold(word) for word in option.synonyms}
-    words |= {fold(label) for label in ctx.catalogues.variants(option.label)}
-    return fold(message.text or "") in words
 
 
 class PhotoOrNone(Field):
@@ -56,7 +43,7 @@ class PhotoOrNone(Field):
             if media.kind != "photo":
                 raise InvalidAnswer(N_("broadcasts.photo.only_photo"))
             return Accepted({"channel": message.channel, "file_id": media.file_id})
-        if _is_option(message, self.none, ctx):
+        if is_option(message, self.none, ctx):
             return Accepted({})
         require_text(message)
         raise InvalidAnswer(N_("broadcasts.photo.expected"))
@@ -71,114 +58,6 @@ def english_or_none() -> OptionalText:
     return OptionalText(none, max_length=MAX_TEXT)
 
 
-def place_answer(place: Place) -> dict[str, Any]:
-    # "name" is shown to the admin (with its parent, to tell namesakes apart); "own_name" is
-    # how recipients see the sender, as the copies in the outbox name it.
-    return {"id": place.id, "name": place.full_name, "own_name": place.name, "path": place.path}
-
-
-class AudiencePlaces(Field):
-    """The places a broadcast goes to: the admin's whole place, or names and codes of places
-    inside it, separated by commas."""
-
-    whole = ChoiceOption(
-        "all", N_("broadcasts.areas.all"), ("tat ca", "toan bo", "ca dia ban", "all", "whole")
-    )
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        option = Option(self.whole.id, ctx.t(self.whole.label))
-        return Choices(text, (option,), ref, allow_text=True)
-
-    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        if _is_option(message, self.whole, ctx):
-            return Accepted({"all": True})
-        if message.option is not None:
-            raise InvalidAnswer(N_("input.choose_option"), count=1)
-        text = require_text(message)
-        if len(text) > 500:
-            raise InvalidAnswer(N_("input.too_long"), maximum=500, length=len(text))
-        return Accepted({"query": text})
-
-    async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
-        places = scopes(ctx.roles, Action.BROADCAST)
-        if not places:
-            raise InvalidAnswer(N_("policy.denied"))
-        if accepted.value.get("all"):
-            if len(places) > 1:
-                names = ", ".join(place.full_name for place in places)
-                raise InvalidAnswer(N_("broadcasts.areas.several"), places=names)
-            (place,) = places
-            return Accepted({"within": place_answer(place), "areas": [place_answer(place)]})
-        chosen: dict[int, Place] = {}
-        for name in re.split(r"[,;\n]+", accepted.value["query"]):
-            if name.strip():
-                place = await one_place(records, name.strip(), ctx, within=places, kinds=None)
-                chosen[place.id] = place
-        if not chosen:
-            raise InvalidAnswer(N_("input.empty"))
-        within = next(
-            (
-                scope
-                for scope in places
-                if all(is_inside(place.path, scope.path) for place in chosen.values())
-            ),
-            None,
-        )
-        if within is None:
-            raise InvalidAnswer(N_("broadcasts.areas.one_place"))
-        return Accepted(
-            {
-                "within": place_answer(within),
-                "areas": [place_answer(place) for place in chosen.values()],
-            }
-        )
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        return ", ".join(area["name"] for area in value.get("areas", []))
-
-
-EVERYONE = "everyone"
-ROLE_OPTIONS = (
-    ChoiceOption(
-        EVERYONE, N_("broadcasts.roles.everyone"), ("tat ca", "moi nguoi", "all", "everyone")
-    ),
-    ChoiceOption(Role.RESIDENT, ROLE_LABELS[Role.RESIDENT], ("nguoi dan", "dan", "residents")),
-    ChoiceOption(Role.LEADER, ROLE_LABELS[Role.LEADER], ("truong thon", "to truong", "leaders")),
-    ChoiceOption(Role.MODEL_LEAD, ROLE_LABELS[Role.MODEL_LEAD], ("mo hinh", "model leads")),
-    ChoiceOption(Role.OFFICER, ROLE_LABELS[Role.OFFICER], ("cong an", "officers")),
-    ChoiceOption(Role.ADMIN, ROLE_LABELS[Role.ADMIN], ("quan tri", "admins")),
-)
-
-
-class AudienceRoles(Field):
-    """Whom among the people of those places: one or several options ("1 3", "2, 5")."""
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = tuple(Option(option.id, ctx.t(option.label)) for option in ROLE_OPTIONS)
-        return Choices(text, offered, ref, allow_text=True)
-
-    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        if message.option is not None:
-            picked = [match_option(message, ROLE_OPTIONS, ctx)]
-        else:
-            text = require_text(message)
-            parts = [part for part in re.split(r"[,;]+|\s+(?:va|và|and)\s+", text) if part.strip()]
-            numbers = re.split(r"[\s,;.]+", fold(text).strip(" ,;."))
-            if all(number.isdigit() for number in numbers):
-                parts = numbers
-            picked = [
-                match_option(Inbound(message.channel, "", "", text=part), ROLE_OPTIONS, ctx)
-                for part in parts
-            ]
-        roles = {str(role) for role in AUDIENCE_ROLES} if EVERYONE in picked else set(picked)
-        return Accepted([str(role) for role in AUDIENCE_ROLES if str(role) in roles])
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        if set(value) == {str(role) for role in AUDIENCE_ROLES}:
-            return ctx.t(N_("broadcasts.roles.everyone"))
-        return ", ".join(ctx.t(ROLE_LABELS[Role(role)]) for role in value)
-
-
 class SendTime(Field):
     """Now, or a local date and time: "20:00 25/11", "25/11 8h sáng", "20h" (today)."""
 
@@ -190,7 +69,7 @@ class SendTime(Field):
         return Choices(f"{text} {example}", offered, ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        if _is_option(message, self.now, ctx):
+        if is_option(message, self.now, ctx):
             return Accepted({"now": True})
         if message.option is not None:
             raise InvalidAnswer(N_("input.choose_option"), count=1)

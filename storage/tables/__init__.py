@@ -39,6 +39,7 @@ from storage.tables.places import Area
 from storage.tables.privacy import ConsentDecision, RetentionRun
 from storage.tables.reply_path import PendingReply, ProcessedUpdate
 from storage.tables.security_models import ModelActivity, SecurityModel
+from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
 from storage.tables.tips import Tip, TipAttachment, TipMessage, TipStatusChange
 from storage.tables.units import UnitProfile, UnitReach
 from storage.tables.web import WebLoginLink, WebSession
@@ -80,9 +81,14 @@ __all__ = [
     "SendLogEntry",
     "StandardRecognition",
     "StandardRegistration",
+    "Survey",
+    "SurveyAnswered",
+    "SurveyResponse",
     "Tip",
     "TipAttachment",
     "TipMessage",
+    "TipRated",
+    "TipRating",
     "TipStatusChange",
     "UnitGrade",
     "UnitProfile",

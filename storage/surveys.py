@@ -1,0 +1,343 @@
+"""Surveys: the rows, who may answer, the answers and their tallies; tipsters' ratings.
+
+Unlinkable answers (an anonymous survey): ``record_response`` writes two rows that share
+nothing but the survey: the response (random id, answers, home area, the day) and the keyed
+digest of (survey, member) that says "this person has answered" (made by the caller under the
+server key, so that the table alone names nobody). Neither row has a member id or a time finer
+than the day, and both tables are kept without SQLite's hidden row id, so the order of writing
+is not kept either. Whoever holds the key can tell who answered (the reminder must), never
+what they answered.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import KW_ONLY, asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage._sql import areas, insert_row, inside, members, record_columns
+from storage.broadcasts import audience_includes
+from storage.tables import day_stamp
+from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
+
+surveys: Table = Survey.__table__  # type: ignore[assignment]
+survey_responses: Table = SurveyResponse.__table__  # type: ignore[assignment]
+survey_answered: Table = SurveyAnswered.__table__  # type: ignore[assignment]
+tip_ratings: Table = TipRating.__table__  # type: ignore[assignment]
+tip_rated: Table = TipRated.__table__  # type: ignore[assignment]
+
+OPEN = "open"
+CLOSED = "closed"
+
+__all__ = [
+    "CLOSED",
+    "OPEN",
+    "NewSurvey",
+    "ResponseRow",
+    "SurveyRecord",
+    "answered_among",
+    "audience_includes",
+    "close_survey",
+    "due_to_close",
+    "due_to_remind",
+    "has_answered",
+    "home_area_of",
+    "insert_rating",
+    "insert_survey",
+    "list_surveys",
+    "mark_reminded",
+    "ratings_within",
+    "record_response",
+    "response_pages",
+    "set_survey_broadcast",
+    "survey_by_id",
+    "tip_was_rated",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class NewSurvey:
+    """A survey to store (see ``storage.tables.surveys.Survey``)."""
+
+    created_by: int | None
+    area_id: int
+    broadcast_id: int | None
+    audience: dict[str, Any]
+    title_vi: str
+    title_en: str | None
+    questions: list[dict[str, Any]]
+    anonymous: bool
+    status: str
+    closes_at: datetime
+    remind_at: datetime
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyRecord(NewSurvey):
+    """A stored survey with its id and the name and path of the place it was sent within."""
+
+    _: KW_ONLY
+    id: int
+    area_name: str
+    area_path: str
+    reminded_at: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRow:
+    """One response as the results read it: the answers, the place, and (named surveys only)
+    the respondent's name."""
+
+    answers: list[Any]
+    area_id: int | None
+    area_name: str | None
+    member_name: str | None
+
+
+_select_surveys = select(
+    *record_columns(SurveyRecord, surveys, area_name=areas.c.name, area_path=areas.c.path)
+).select_from(surveys.join(areas, areas.c.id == surveys.c.area_id))
+
+
+async def insert_survey(session: AsyncSession, survey: NewSurvey) -> int:
+    return await insert_row(session, surveys, asdict(survey))
+
+
+async def set_survey_broadcast(session: AsyncSession, survey_id: int, broadcast_id: int) -> None:
+    """The broadcast that carries the survey's invitation."""
+    await session.execute(
+        update(surveys).where(surveys.c.id == survey_id).values(broadcast_id=broadcast_id)
+    )
+
+
+async def survey_by_id(session: AsyncSession, survey_id: int) -> SurveyRecord | None:
+    row = (await session.execute(_select_surveys.where(surveys.c.id == survey_id))).one_or_none()
+    return None if row is None else SurveyRecord(**row._asdict())
+
+
+async def list_surveys(
+    session: AsyncSession, *, within_path: str | None = None, limit: int = 20
+) -> list[SurveyRecord]:
+    """The newest surveys, optionally only those sent within a place's subtree."""
+    statement = _select_surveys
+    if within_path is not None:
+        statement = statement.where(inside(areas.c.path, within_path))
+    statement = statement.order_by(surveys.c.id.desc()).limit(limit)
+    return [SurveyRecord(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def home_area_of(session: AsyncSession, member_id: int) -> int | None:
+    return await session.scalar(select(members.c.home_area_id).where(members.c.id == member_id))
+
+
+async def has_answered(session: AsyncSession, survey_id: int, digest: str) -> bool:
+    found = await session.scalar(
+        select(survey_answered.c.digest).where(
+            survey_answered.c.survey_id == survey_id, survey_answered.c.digest == digest
+        )
+    )
+    return found is not None
+
+
+async def answered_among(session: AsyncSession, survey_id: int, digests: Sequence[str]) -> set[str]:
+    """Which of ``digests`` have answered the survey."""
+    if not digests:
+        return set()
+    rows = await session.execute(
+        select(survey_answered.c.digest).where(
+            survey_answered.c.survey_id == survey_id,
+            survey_answered.c.digest.in_(list(digests)),
+        )
+    )
+    return set(rows.scalars())
+
+
+async def record_response(
+    session: AsyncSession,
+    survey_id: int,
+    *,
+    digest: str,
+    answers: list[Any],
+    area_id: int | None,
+    member_id: int | None,
+    now: datetime,
+) -> bool:
+    """Store one person's answers and mark them as having answered; False (nothing stored)
+    when they had answered already. ``member_id`` only for a named survey."""
+    if await has_answered(session, survey_id, digest):
+        return False
+    # The marker first: two processes racing on one person fail on its primary key.
+    await session.execute(survey_answered.insert().values(survey_id=survey_id, digest=digest))
+    await session.execute(
+        survey_responses.insert().values(
+            id=secrets.token_hex(16),
+            survey_id=survey_id,
+            area_id=area_id,
+            member_id=member_id,
+            answers=answers,
+            answered_on=day_stamp(now),
+        )
+    )
+    return True
+
+
+async def count_responses(session: AsyncSession, survey_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(survey_responses)
+            .where(survey_responses.c.survey_id == survey_id)
+        )
+        or 0
+    )
+
+
+async def response_pages(
+    session: AsyncSession, survey_id: int, *, page: int = 5_000
+) -> AsyncIterator[list[ResponseRow]]:
+    """The survey's responses, a page at a time (keyset on the random id)."""
+    after = ""
+    while True:
+        statement = (
+            select(
+                survey_responses.c.id,
+                survey_responses.c.answers,
+                survey_responses.c.area_id,
+                areas.c.name.label("area_name"),
+                members.c.display_name.label("member_name"),
+            )
+            .select_from(
+                survey_responses.outerjoin(
+                    areas, areas.c.id == survey_responses.c.area_id
+                ).outerjoin(members, members.c.id == survey_responses.c.member_id)
+            )
+            .where(survey_responses.c.survey_id == survey_id, survey_responses.c.id > after)
+            .order_by(survey_responses.c.id)
+            .limit(page)
+        )
+        rows = (await session.execute(statement)).all()
+        if not rows:
+            return
+        yield [
+            ResponseRow(row.answers, row.area_id, row.area_name, row.member_name) for row in rows
+        ]
+        if len(rows) < page:
+            return
+        after = rows[-1].id
+
+
+async def due_to_remind(session: AsyncSession, *, now: datetime) -> list[SurveyRecord]:
+    statement = _select_surveys.where(
+        surveys.c.status == OPEN,
+        surveys.c.reminded_at.is_(None),
+        surveys.c.remind_at <= now,
+        surveys.c.closes_at > now,
+    ).order_by(surveys.c.id)
+    return [SurveyRecord(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def mark_reminded(session: AsyncSession, survey_id: int, *, now: datetime) -> bool:
+    result = await session.execute(
+        update(surveys)
+        .where(surveys.c.id == survey_id, surveys.c.reminded_at.is_(None))
+        .values(reminded_at=now)
+    )
+    return bool(result.rowcount)
+
+
+async def due_to_close(session: AsyncSession, *, now: datetime) -> list[SurveyRecord]:
+    statement = _select_surveys.where(
+        surveys.c.status == OPEN, surveys.c.closes_at <= now
+    ).order_by(surveys.c.id)
+    return [SurveyRecord(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def close_survey(session: AsyncSession, survey_id: int, *, now: datetime) -> bool:
+    """Stop taking answers; False when it was closed already (another process did)."""
+    result = await session.execute(
+        update(surveys)
+        .where(surveys.c.id == survey_id, surveys.c.status == OPEN)
+        .values(status=CLOSED, closed_at=now)
+    )
+    return bool(result.rowcount)
+
+
+# -- tipsters' ratings ------------------------------------------------------------------------
+
+
+async def tip_was_rated(session: AsyncSession, digest: str) -> bool:
+    found = await session.scalar(select(tip_rated.c.digest).where(tip_rated.c.digest == digest))
+    return found is not None
+
+
+async def insert_rating(
+    session: AsyncSession,
+    *,
+    digest: str,
+    area_id: int | None,
+    month: date,
+    score: int,
+    comment: str | None,
+) -> bool:
+    """Store a rating with nothing but its commune and month (random id), and mark the tip
+    (``digest``, keyed) as rated; False when it was rated already."""
+    if await tip_was_rated(session, digest):
+        return False
+    await session.execute(tip_rated.insert().values(digest=digest))
+    await session.execute(
+        tip_ratings.insert().values(
+            id=secrets.token_hex(16),
+            area_id=area_id,
+            month=month.replace(day=1),
+            score=score,
+            comment=comment,
+        )
+    )
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class RatingFigures:
+    """The ratings of one commune in one month."""
+
+    area_id: int
+    area_name: str
+    month: date
+    count: int
+    average: float
+    comments: int
+
+
+async def ratings_within(
+    session: AsyncSession, path: str, *, since: date | None = None
+) -> list[RatingFigures]:
+    """Ratings counted by commune and month, within a place's subtree, newest month first."""
+    statement = (
+        select(
+            tip_ratings.c.area_id,
+            areas.c.name,
+            tip_ratings.c.month,
+            func.count().label("count"),
+            func.avg(tip_ratings.c.score).label("average"),
+            func.count(tip_ratings.c.comment).label("comments"),
+        )
+        .select_from(tip_ratings.join(areas, areas.c.id == tip_ratings.c.area_id))
+        .where(inside(areas.c.path, path))
+        .group_by(tip_ratings.c.area_id, areas.c.name, tip_ratings.c.month)
+        .order_by(tip_ratings.c.month.desc(), areas.c.name)
+    )
+    if since is not None:
+        statement = statement.where(and_(tip_ratings.c.month >= since))
+    return [
+        RatingFigures(
+            row.area_id, row.name, row.month, int(row.count), float(row.average), int(row.comments)
+        )
+        for row in await session.execute(statement)
+    ]
