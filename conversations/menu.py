@@ -90,7 +90,7 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "tips",
         N_("menu.section.tips"),
-        ("tip_read", "tip_handle", "overview", "export", "report_draft"),
+        ("tip_read", "tip_handle", "overview", "export", "report_draft", "survey", "surveys"),
     ),
     MenuSection(
         "campaigns",
@@ -100,13 +100,10 @@ MAIN_MENU: list[MenuEntry] = [
             "event_cancel",
             "broadcast",
             "broadcasts",
-            # commendations (issue 29): handed out at the review conferences
+            # commendations: handed out at the review conferences
             "commendation_propose",
             "commendation_review",
             "exemplary",
-            # surveys (issue 30)
-            "survey",
-            "surveys",
         ),
     ),
     MenuSection(
