@@ -127,6 +127,8 @@ class AttemptLimiter:
 
     def blocked(self, client: str) -> bool:
         """Whether ``client`` failed ``attempts`` times within the window (then: 429)."""
+        if client not in self._failed:  # nothing kept of a client that never failed
+            return False
         return len(self._recent(client, self.clock())) >= self.attempts
 
     def failed(self, client: str) -> None:

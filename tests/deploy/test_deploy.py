@@ -387,6 +387,8 @@ def test_compose_bot_reads_its_settings_from_the_env_file(
     assert environment["ANTQ_TELEGRAM_TOKEN"] == "123:token"
     assert environment["ANTQ_WEBHOOK_SECRET"] == "webhook-secret"
     assert "ANTQ_ZALO_TOKEN" not in environment  # commented out: the channel stays off
+    # The host's proxy arrives from the project network's gateway, a private address.
+    assert environment["ANTQ_TRUSTED_PROXIES"] == "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
     url = environment["ANTQ_DATABASE_URL"]
     assert url == "postgresql+asyncpg://antq:pw-from-env@db:5432/antq"
     assert async_url(url) == url

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from bot.web.app import build_web_app
+from bot.web.limits import AttemptLimiter
 from storage.database import Database
 from tests.bot.channels.harness import SECRET, USER, private_update, secret_header, webhook_bot
 from tests.fakes.asgi_server import LoopbackASGIServer
@@ -92,3 +93,14 @@ async def test_a_client_that_goes_away_is_a_log_line(
             await writer.wait_closed()
             await wait_until(lambda: "went away" in caplog.text, what="the log line")
     assert "Traceback" not in caplog.text
+
+
+def test_failed_sign_ins_stop_counting_once_the_window_has_passed() -> None:
+    now = [0.0]
+    limiter = AttemptLimiter(attempts=2, window_seconds=60, clock=lambda: now[0])
+    limiter.failed("198.51.100.1")
+    now[0] = 30.0
+    limiter.failed("198.51.100.1")
+    assert limiter.blocked("198.51.100.1") and not limiter.blocked("198.51.100.2")
+    now[0] = 60.0  # the first failure is a minute old
+    assert not limiter.blocked("198.51.100.1")
