@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
@@ -23,6 +23,8 @@ from prometheus_client.process_collector import ProcessCollector
 from bot.delivery.errors import CredentialsRefused, RateLimited
 from conversations.replies import Inbound
 
+# No ``*_created`` series beside each counter: twice the lines, and nothing an alert reads.
+disable_created_metrics()
 REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)
 PlatformCollector(registry=REGISTRY)

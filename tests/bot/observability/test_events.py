@@ -12,13 +12,19 @@ from bot.delivery.queueing import MemberMessage
 from bot.scheduler import DeliveryScheduler
 from storage._sql import conversations
 from storage.database import Database
-from tests.bot.channels.harness import TelegramUser, at_menu, polling_bot
+from tests.bot.channels.harness import (
+    TelegramUser,
+    ZaloUser,
+    at_menu,
+    polling_bot,
+    running_bot,
+)
 from tests.bot.harness import phone_at_menu, rows
 from tests.bot.observability.harness import moved, scrape, value
 from tests.bot.privacy.harness import mornings
 from tests.bot.tips.harness import OFFICER_A, staffed
 from tests.bot.web.harness import client, link_from_chat, log_in
-from tests.conversations.harness import DESCRIPTION, Clock
+from tests.conversations.harness import DESCRIPTION, Clock, t
 from tests.fakes.telegram_server import FakeTelegramServer
 
 
@@ -32,6 +38,18 @@ async def test_a_429_to_a_reply_is_counted_and_the_reply_still_goes(
     after = await scrape(sqlite_database)
     assert moved(before, after, "antq_rate_limited_total", channel="telegram", kind="reply") == 1
     assert moved(before, after, "antq_updates_total", channel="telegram", kind="text") == 1
+
+
+async def test_a_used_up_zalo_quota_on_a_reply_is_counted_and_the_reply_still_goes(
+    sqlite_database: Database,
+) -> None:
+    before = await scrape(sqlite_database)
+    async with running_bot(sqlite_database, "polling", quota_wait=0.01) as bot:
+        bot.server.fail_next("sendMessage", error_code=429, description="Too Many Requests")
+        await ZaloUser(bot.server).say("/start", expect=t("language.prompt"))
+    after = await scrape(sqlite_database)
+    assert moved(before, after, "antq_rate_limited_total", channel="zalo", kind="reply") == 1
+    assert moved(before, after, "antq_updates_total", channel="zalo", kind="text") == 1
 
 
 async def ok(now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
