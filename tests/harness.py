@@ -129,3 +129,21 @@ async def stop_antq(process: Process) -> str:
         process.terminate()
     output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
     return (output or b"").decode(errors="replace")
+
+
+async def run_antq(*arguments: str, home: Path, **settings: str) -> tuple[int, str]:
+    """``antq arguments...`` run to its end in ``home`` with ``settings`` (see
+    ``antq_environment``) and this checkout's code: its exit status and its output (errors
+    included)."""
+    process = await asyncio.create_subprocess_exec(
+        str(ANTQ),
+        *arguments,
+        stdin=DEVNULL,
+        stdout=PIPE,
+        stderr=STDOUT,
+        env=antq_environment(PYTHONPATH=str(CHECKOUT), **settings),
+        cwd=home,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
+    assert process.returncode is not None
+    return process.returncode, output.decode(errors="replace")
