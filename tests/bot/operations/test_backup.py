@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
+from bot.operations import backup as commands
 from bot.operations.backup import BackupError, backup, restore
 from conversations.fields import format_tip_code
 from storage._sql import pending_replies
@@ -30,6 +31,7 @@ from tests.bot.tips.harness import act as act_on
 from tests.conversations.harness import Clock, t
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.harness import (
+    CHECKOUT,
     PATIENCE,
     SECRET_KEY,
     plain_postgres_url,
@@ -220,3 +222,18 @@ async def test_a_backup_never_overwrites_and_a_restore_needs_a_new_database(
         await asyncio.to_thread(restore, database.url, made)
     async with database.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(pending_replies)) == 0
+
+
+def test_the_readme_gives_the_pg_dump_and_pg_restore_lines_antq_runs() -> None:
+    readme = " ".join((CHECKOUT / "deploy" / "README.md").read_text().replace("\\\n", " ").split())
+    url = "postgresql://antq@127.0.0.1:5432/antq"
+    for command in (
+        commands.pg_dump_command(url, Path("antq.dump")),
+        commands.pg_restore_command(url, Path("antq.dump")),
+    ):
+        where = ("--file=", "--dbname=")  # the README names its own file and database
+        flags = [
+            part for part in command[1:] if part.startswith("--") and not part.startswith(where)
+        ]
+        written = " ".join([Path(command[0]).name, *flags])
+        assert written in readme, written
