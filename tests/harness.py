@@ -53,10 +53,12 @@ async def wait_until(
 
 def antq_environment(**settings: str) -> dict[str, str]:
     """The environment of an ``antq`` process a test starts: only ``settings`` (ANTQ_...) and
-    PATH, and its web server on a free port of 127.0.0.1, so that bots of tests running side
-    by side (or of another run on the same machine) never fight over a port."""
+    PATH, this checkout's code (PYTHONPATH), and its web server on a free port of 127.0.0.1, so
+    that bots of tests running side by side (or of another run on the same machine) never
+    fight over a port."""
     return {
         "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(CHECKOUT),
         "ANTQ_WEB_HOST": "127.0.0.1",
         "ANTQ_WEB_PORT": "0",
         **settings,
@@ -141,7 +143,7 @@ async def run_antq(*arguments: str, home: Path, **settings: str) -> tuple[int, s
         stdin=DEVNULL,
         stdout=PIPE,
         stderr=STDOUT,
-        env=antq_environment(PYTHONPATH=str(CHECKOUT), **settings),
+        env=antq_environment(**settings),
         cwd=home,
     )
     output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
