@@ -89,8 +89,12 @@ class Sealer:
     def opaque_key(self, text: str) -> str:
         """A stable name for ``text`` that only the key can make: a dedup key that does not
         say which tip a message is about (made with the newest key)."""
-        digest = hmac.new(self._newest.digest_key, b"dedup:" + text.encode(), hashlib.sha256)
-        return digest.hexdigest()[:40]
+        return _opaque_key(self._newest, text)
+
+    def opaque_keys(self, text: str) -> list[str]:
+        """``text``'s opaque key under each listed key, the newest first: to check a signature
+        made before the key was replaced (a console session's cookie)."""
+        return [_opaque_key(uses, text) for uses in self._keys]
 
     def seal_route(self, channel: str, chat_id: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
@@ -136,6 +140,11 @@ class Sealer:
             (lambda uses: uses.secrets.decrypt(nonce, body, purpose.encode())), self._keys
         )
         return plain.decode(), uses
+
+
+def _opaque_key(uses: _KeyUses, text: str) -> str:
+    digest = hmac.new(uses.digest_key, b"dedup:" + text.encode(), hashlib.sha256)
+    return digest.hexdigest()[:40]
 
 
 def _first_opening(

@@ -53,10 +53,12 @@ async def wait_until(
 
 def antq_environment(**settings: str) -> dict[str, str]:
     """The environment of an ``antq`` process a test starts: only ``settings`` (ANTQ_...) and
-    PATH, and its web server on a free port of 127.0.0.1, so that bots of tests running side
-    by side (or of another run on the same machine) never fight over a port."""
+    PATH, this checkout's code (PYTHONPATH), and its web server on a free port of 127.0.0.1, so
+    that bots of tests running side by side (or of another run on the same machine) never
+    fight over a port."""
     return {
         "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(CHECKOUT),
         "ANTQ_WEB_HOST": "127.0.0.1",
         "ANTQ_WEB_PORT": "0",
         **settings,
@@ -129,3 +131,21 @@ async def stop_antq(process: Process) -> str:
         process.terminate()
     output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
     return (output or b"").decode(errors="replace")
+
+
+async def run_antq(*arguments: str, home: Path, **settings: str) -> tuple[int, str]:
+    """``antq arguments...`` run to its end in ``home`` with ``settings`` (see
+    ``antq_environment``) and this checkout's code: its exit status and its output (errors
+    included)."""
+    process = await asyncio.create_subprocess_exec(
+        str(ANTQ),
+        *arguments,
+        stdin=DEVNULL,
+        stdout=PIPE,
+        stderr=STDOUT,
+        env=antq_environment(**settings),
+        cwd=home,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
+    assert process.returncode is not None
+    return process.returncode, output.decode(errors="replace")

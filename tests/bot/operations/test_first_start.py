@@ -17,7 +17,6 @@ from storage.database import Database
 from tests.conversations.harness import t
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.harness import (
-    CHECKOUT,
     PATIENCE,
     SECRET_KEY,
     answers_healthy,
@@ -40,7 +39,6 @@ async def _start(
     return await start_antq_run(
         home,
         read_output=True,
-        PYTHONPATH=str(CHECKOUT),
         ANTQ_DATABASE_URL=url,
         ANTQ_DATA_DIR=str(home / f"process-{number}"),
         ANTQ_SECRET_KEY=SECRET_KEY,

@@ -10,6 +10,7 @@ import asyncio
 import base64
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -18,7 +19,8 @@ from sqlalchemy import select
 from bot.channels.zalo_oa.tokens import PURPOSE
 from bot.operations.secret_key import rotate
 from bot.processor import MessageProcessor
-from bot.sealing import Sealer
+from bot.sealing import Sealer, load_sealer
+from bot.web.auth import Keys
 from conversations.fields import format_tip_code
 from conversations.menu import build_engine
 from storage._sql import outbox, tips
@@ -187,3 +189,23 @@ def test_the_command_reports_counts_per_kind_and_fails_while_a_value_needs_the_o
     assert "Zalo OA token pairs: 0 re-sealed" in rotated.output
     assert "the older ones can be removed" in rotated.output
     assert _text(NEW_KEY) not in rotated.output and _text(OLD_KEY) not in rotated.output
+
+
+def test_a_local_key_file_lists_keys_the_same_way(tmp_path: Path) -> None:
+    (tmp_path / "secret.key").write_text(f"{_text(NEW_KEY)},{_text(OLD_KEY)}\n")
+    sealer = load_sealer(None, data_dir=tmp_path, allow_local_key=True)
+    assert sealer.key_count == 2
+    assert sealer.open_route(OLD.seal_route("console", "1")) == ("console", "1")
+    assert NEW_ONLY.open_route(sealer.seal_route("console", "1")) == ("console", "1")
+
+
+def test_an_officer_signed_in_before_the_new_key_stays_signed_in_while_the_old_is_listed() -> None:
+    cookie = Keys(OLD).signed("session-token")
+    form_token = Keys(OLD).csrf("session-token")
+    assert Keys(BOTH).unsigned(cookie) == "session-token"
+    assert Keys(BOTH).csrf_matches("session-token", form_token)
+    # Once the old key is gone, so is what it signed (the session lasts hours, not days).
+    assert Keys(NEW_ONLY).unsigned(cookie) is None
+    assert not Keys(NEW_ONLY).csrf_matches("session-token", form_token)
+    # New cookies are signed with the new key.
+    assert Keys(NEW_ONLY).unsigned(Keys(BOTH).signed("later")) == "later"
