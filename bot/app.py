@@ -21,7 +21,7 @@ from pathlib import Path
 
 import uvicorn
 
-from bot.channels.base import Channel, health_problems
+from bot.channels.base import Channel, health_problems, health_warnings
 from bot.channels.console import ConsoleChannel, ReadLine, Write, stopped_by_signals
 from bot.channels.supervision import supervised
 from bot.delivery.limits import ChannelLimits, RateLimiter, platform_limiters
@@ -264,6 +264,7 @@ async def serve(app: Application, channels: list[Channel]) -> None:
         max_body_bytes=settings.web_max_body_bytes,
         channel_problems=functools.partial(health_problems, channels),
         trusted_proxies=settings.trusted_proxies,
+        channel_warnings=functools.partial(health_warnings, channels),
     )
     config = uvicorn.Config(
         web,

@@ -51,6 +51,24 @@ def health_problems(channels: list[Channel]) -> list[str]:
     ]
 
 
+@runtime_checkable
+class ChannelWarnings(Protocol):
+    """A channel that can see trouble coming (a token that lapses in weeks): /healthz lists
+    it and stays 200."""
+
+    def health_warnings(self) -> list[str]: ...
+
+
+def health_warnings(channels: list[Channel]) -> list[str]:
+    """What the channels that can tell see coming, for /healthz."""
+    return [
+        warning
+        for channel in channels
+        if isinstance(channel, ChannelWarnings)
+        for warning in channel.health_warnings()
+    ]
+
+
 class SharedLimiter(Protocol[TicketT]):
     """The send budget a channel's replies share with the outbox sender of its platform.
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from bot.channels.base import Channel, ChannelHealth
+from bot.channels.base import Channel, ChannelHealth, ChannelWarnings
 from bot.retrying import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,10 @@ class Supervised:
 
     def routes(self) -> list[BaseRoute]:
         return self.channel.routes()
+
+    def health_warnings(self) -> list[str]:
+        inner = self.channel
+        return inner.health_warnings() if isinstance(inner, ChannelWarnings) else []
 
     def health_problems(self) -> list[str]:
         own = [self._problem] if self._problem else []

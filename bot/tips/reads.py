@@ -46,6 +46,7 @@ def thread_lines(messages: list[ThreadMessage]) -> tuple[ThreadLine, ...]:
             m.created_at,
             m.important,
             None if m.latitude is None or m.longitude is None else (m.latitude, m.longitude),
+            tuple(str(f["caption"]) for f in m.attachments if f.get("caption")),
         )
         for m in messages
     )

@@ -32,6 +32,7 @@ def build_web_app(
     body_read_seconds: float = DEFAULT_READ_SECONDS,
     channel_problems: Callable[[], list[str]] | None = None,
     trusted_proxies: str = "",
+    channel_warnings: Callable[[], list[str]] | None = None,
 ) -> Starlette:
     """``GET /healthz`` beside the channels' routes, every request body bounded, every
     response with the security headers (``bot.web.headers``), forwarded headers believed only
@@ -40,7 +41,8 @@ def build_web_app(
     Healthy (200) only when the database answers *and* carries the schema this code expects:
     a re-created, empty database answers a ping while every message would fail; and only
     when no channel reports a problem an operator must fix (``channel_problems``, say a bot
-    token the platform refused).
+    token the platform refused). What an operator should see to before it becomes a problem
+    (``channel_warnings``, say a token that lapses in weeks) is listed beside a 200.
     """
     expected = head()
 
@@ -50,6 +52,9 @@ def build_web_app(
         if revision == expected and problems:
             return JSONResponse({"status": "; ".join(problems)}, status_code=503)
         if revision == expected:
+            warnings = channel_warnings() if channel_warnings is not None else []
+            if warnings:
+                return JSONResponse({"status": "ok", "warnings": warnings})
             return JSONResponse({"status": "ok"})
         problem = "database unreachable" if revision is None else "database not migrated"
         return JSONResponse({"status": problem}, status_code=503)

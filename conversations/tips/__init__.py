@@ -138,6 +138,7 @@ class ThreadLine:
     created_at: datetime
     important: bool = False
     location: tuple[float, float] | None = None  # a point the tipster shared
+    captions: tuple[str, ...] = ()  # the words sent with its files (a photo's caption)
 
 
 def waiting_since(thread: Iterable[ThreadLine]) -> datetime | None:

@@ -185,6 +185,8 @@ def thread_line(message: ThreadLine, ctx: FlowContext, *, number: int | None = N
     if message.files:
         files = ctx.t(N_("thread.files"), count=message.files)
         said = f"{said} {files}" if said else files
+    for caption in message.captions:
+        said = f"{said} {ctx.t(N_('inbox.attachment.words'), words=caption)}"
     if message.location is not None:
         lat, lon = message.location
         point = ctx.t(N_("common.shared_location"), lat=lat, lon=lon)

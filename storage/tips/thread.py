@@ -56,7 +56,12 @@ async def add_tip_message(
     """
     if direction not in (TIPSTER, OFFICER):
         raise InvalidRecord(f"direction must be {TIPSTER!r} or {OFFICER!r}, got {direction!r}")
-    kept = [{key: item[key] for key in ("kind", "channel", "file_id")} for item in attachments]
+    # A file as the tip's own attachments identify it, and the words sent with it if any.
+    kept = [
+        {key: item[key] for key in ("kind", "channel", "file_id")}
+        | ({"caption": item["caption"]} if item.get("caption") else {})
+        for item in attachments
+    ]
     statement = (
         insert(tip_messages)
         .values(

@@ -202,8 +202,13 @@ class ZaloOaChannel:
         self.quota_until = self.processor.clock() + timedelta(seconds=QUOTA_WAIT)
         log.error("zalo oa: the OA's message quota is spent (-211); its sends pause")
 
+    def health_warnings(self) -> list[str]:
+        """The refresh token lapses soon (no refresh succeeded for weeks): still serving."""
+        warning = self.tokens.lapse_warning(self.warn_before)
+        return [warning] if warning else []
+
     def health_problems(self) -> list[str]:
-        problems = [self.tokens.problem, self.tokens.lapse_warning(self.warn_before)]
+        problems = [self.tokens.problem]
         if self.quota_until is not None and self.processor.clock() < self.quota_until:
             problems.append(
                 f"zalo_oa: the OA's message quota is spent (-211); sends paused until "

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from conversations.fields import format_tip_code
+from conversations.tips import MAX_THREAD_FILES
 from storage.database import Database
 from storage.tips import list_tips
 from tests.bot.channels.harness import (
@@ -18,6 +19,7 @@ from tests.bot.channels.harness import (
     at_category,
     at_menu,
     polling_bot,
+    send_a_whole_anonymous_tip,
 )
 from tests.conversations.harness import DESCRIPTION, t
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -81,3 +83,29 @@ async def test_a_captioned_photo_keeps_its_caption_and_the_officer_reads_it(
                 t("inbox.attachment.words", words=CAPTION),
             )
         )
+
+
+async def test_a_caption_sent_with_an_addition_is_in_the_thread_the_officer_reads(
+    sqlite_database: Database, server: FakeTelegramServer
+) -> None:
+    await an_officer_of_do_luong(sqlite_database)
+    tipster, officer = TelegramUser(server), TelegramUser(server, OFFICER)
+    async with polling_bot(sqlite_database, server):
+        await send_a_whole_anonymous_tip(tipster, commune="do luong")
+        async with sqlite_database.transaction() as session:
+            (tip,) = await list_tips(session)
+        code = format_tip_code(tip.code)
+        tipster.says(f"/bosung {code}")
+        await tipster.reads("addition.ask_text")
+        tipster.says("Thêm một ảnh")
+        await tipster.reads("addition.ask_attachments", maximum=MAX_THREAD_FILES)
+        tipster.sends_photo(caption=CAPTION)
+        await tipster.reads("input.attachment_received", count=1, maximum=MAX_THREAD_FILES)
+        tipster.says(t("common.done"))
+        await tipster.reads("addition.sent", code=code)
+
+        await at_menu(officer)
+        officer.says(f"/xemtin {code}")
+        await officer.reads("inbox.ask_action_opened", buttons=True, code=code)
+        shown = "\n".join(m.get("text", "") for m in officer.received)
+        assert t("inbox.attachment.words", words=CAPTION) in shown

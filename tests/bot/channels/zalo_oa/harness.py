@@ -59,7 +59,12 @@ async def running_oa(
             await channel.tokens.connect(refresh_token=server.issue_refresh_token())
         server.webhook_url = web.url + WEBHOOK_PATH
         await web.start(
-            build_web_app(database, channel.routes(), channel_problems=channel.health_problems)
+            build_web_app(
+                database,
+                channel.routes(),
+                channel_problems=channel.health_problems,
+                channel_warnings=channel.health_warnings,
+            )
         )
         await channel.start()
         try:

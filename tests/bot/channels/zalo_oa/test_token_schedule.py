@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import httpx
+
 from storage.database import Database
-from tests.bot.channels.zalo_oa.harness import running_oa
+from tests.bot.channels.zalo_oa.harness import OaBot, running_oa
 from tests.conversations.harness import Clock
 from tests.harness import PATIENCE
 
@@ -42,13 +44,23 @@ async def test_nobody_writes_for_ten_weeks_and_the_tokens_are_refreshed_and_the_
     async with running_oa(sqlite_database, clock=clock, sleep=held.sleep) as bot:
         # Connected just now: the next look is when the 25 h access token is due (after 20 h).
         assert await held.next_wait() == timedelta(hours=20).total_seconds()
-        assert bot.channel.health_problems() == []
+        assert await healthz(bot) == {"status": "ok"}
 
         clock.now += timedelta(days=70)  # the bot asleep: 20 days before the pair would lapse
-        (warning,) = bot.channel.health_problems()
+        health = await healthz(bot)
+        (warning,) = health.pop("warnings")
+        assert health == {"status": "ok"}  # still serving: a warning, not a problem
         assert warning.startswith("zalo_oa: the refresh token lapses about")
 
         held.let_pass()
         await held.next_wait()
         assert bot.channel.tokens.refreshes == 1
-        assert bot.channel.health_problems() == []  # a new refresh token, 3 months ahead
+        assert await healthz(bot) == {"status": "ok"}  # a new refresh token, 3 months ahead
+
+
+async def healthz(bot: OaBot) -> dict[str, object]:
+    async with httpx.AsyncClient() as http:
+        answer = await http.get(bot.web.url + "/healthz")
+    assert answer.status_code == 200
+    body: dict[str, object] = answer.json()
+    return body
