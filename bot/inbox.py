@@ -146,11 +146,11 @@ class Inbox:
             self._spawn(self._drain(user_key))
 
     async def start(self) -> None:
-        """Apply what earlier runs stored and did not apply; with other processes, look for
-        updates left waiting by a process that died, every ``sweep_every`` seconds."""
+        """Apply what earlier runs stored and did not apply; then, every ``sweep_every``
+        seconds, look for updates left waiting (by a process that died, or a pass that failed
+        when the database was away for a moment)."""
         await self.sweep()
-        if self.shared:
-            self._sweeper = asyncio.create_task(self._sweep_forever())
+        self._sweeper = asyncio.create_task(self._sweep_forever())
 
     async def stop(self) -> None:
         sweeper, self._sweeper = self._sweeper, None
