@@ -114,8 +114,8 @@ class Inbox:
         self.shared = not database.is_sqlite
         self.holder = holder
         if numbered is None:
-            # One process receives every update in the order the platform sends them (one
-            # chat's at a time): only several processes need to look for missing numbers.
+            # Only several processes look for missing numbers (see the module): one alone
+            # would hold every pass back for any other user's update in flight.
             numbered = self.shared and channel in NUMBERED_CHANNELS
         self.numbered = numbered
         self.gap_wait = gap_wait
