@@ -63,12 +63,16 @@ class GroupCommit:
         self.grouped = 0
         # Pieces of work at the front of ``_waiting`` that went ``first``.
         self._urgent = 0
+        self._semaphore: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     async def run(self, work: Work[Result], *, first: bool = False) -> Result:
         """``work(session)`` in a transaction, committed before this returns; ``first``: in
         the next group, ahead of the work already waiting."""
         if not self.database.is_sqlite:
-            async with self.database.transaction() as session:
+            # No more transactions at once than the pool keeps connections for: the others
+            # wait here, in turn, instead of for a connection (the pool gives up after 30 s),
+            # and the pool's overflow stays free for short writes and reads.
+            async with self._slots(), self.database.transaction() as session:
                 result = await work(session)
             self.groups += 1
             self.grouped += 1
@@ -83,6 +87,13 @@ class GroupCommit:
             # Started on demand and ended when nothing waits: no task outlives the work.
             self._writer = asyncio.create_task(self._write())
         return await job.done
+
+    def _slots(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._semaphore is None or self._semaphore[0] is not loop:
+            size = getattr(self.database.engine.pool, "size", None)
+            self._semaphore = (loop, asyncio.Semaphore(size() if callable(size) else 10))
+        return self._semaphore[1]
 
     async def _write(self) -> None:
         while self._waiting:
