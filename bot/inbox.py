@@ -12,13 +12,15 @@ Several processes behind one address (PostgreSQL) share each user's turn through
 leaves its update to the holder, which looks again before it lets go.
 
 An earlier update may still be on its way through another process (received there, not yet
-stored) when the holder looks. Telegram numbers a bot's updates one by one, so the holder
-knows: it applies the user's waiting updates only once every number below the newest of them
-(down to the user's update before) has a row, waiting or applied, anybody's; a number still
-missing after ``gap_wait`` seconds (an update Telegram never sent here) is recorded as given up
-and waited for no more. Where the numbers say nothing (Zalo's timestamps), the holder waits
-``settle`` seconds before each pass instead. An update later still is applied as it comes,
-after the ones before it: nobody is asked to send it again.
+stored) when the holder looks. Telegram numbers a bot's updates one by one, so with several
+processes (PostgreSQL) the holder knows: it applies the user's waiting updates only once
+every number below the newest of them (down to the user's update before) has a row, waiting
+or applied, anybody's; a number still missing after ``gap_wait`` seconds (an update Telegram
+never sent here) is recorded as given up and waited for no more. Where the numbers say
+nothing (Zalo's timestamps), the holder waits ``settle`` seconds before each pass instead;
+one process alone (SQLite) applies them in the order it stored them, without waiting: there
+every other user's update in flight would hold each pass back. An update later still is
+applied as it comes, after the ones before it: nobody is asked to send it again.
 
 Crash safety stays the processor's: a delivery is claimed in the transaction that applies it
 (``storage.reply_path.updates.claim_update``), so an update applied and not yet forgotten when
@@ -111,7 +113,11 @@ class Inbox:
         self.apply = apply
         self.shared = not database.is_sqlite
         self.holder = holder
-        self.numbered = channel in NUMBERED_CHANNELS if numbered is None else numbered
+        if numbered is None:
+            # Only several processes look for missing numbers (see the module): one alone
+            # would hold every pass back for any other user's update in flight.
+            numbered = self.shared and channel in NUMBERED_CHANNELS
+        self.numbered = numbered
         self.gap_wait = gap_wait
         self._clock = clock
         if settle is None:
@@ -146,11 +152,11 @@ class Inbox:
             self._spawn(self._drain(user_key))
 
     async def start(self) -> None:
-        """Apply what earlier runs stored and did not apply; with other processes, look for
-        updates left waiting by a process that died, every ``sweep_every`` seconds."""
+        """Apply what earlier runs stored and did not apply; then, every ``sweep_every``
+        seconds, look for updates left waiting (by a process that died, or a pass that failed
+        when the database was away for a moment)."""
         await self.sweep()
-        if self.shared:
-            self._sweeper = asyncio.create_task(self._sweep_forever())
+        self._sweeper = asyncio.create_task(self._sweep_forever())
 
     async def stop(self) -> None:
         sweeper, self._sweeper = self._sweeper, None

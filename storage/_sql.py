@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Join, Row, Select, Table, and_, insert, or_, select, update
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import Compiled
 
@@ -377,3 +377,22 @@ async def run_together(
         TripOutcome(rowcount, sql.rows(rows))
         for sql, (rowcount, rows) in zip(compiled, done, strict=True)
     ]
+
+
+async def read_rows(
+    connection: AsyncConnection, statement: Executable, values: Mapping[str, Any]
+) -> list[tuple[Any, ...]]:
+    """The rows of one SELECT, which must be built once (a module's constant: compiled once).
+
+    On SQLite it runs outside any transaction, straight on the driver's thread: every
+    transaction here begins with ``BEGIN IMMEDIATE`` and so waits for the writer, while a
+    plain read of a WAL database waits for nobody. Elsewhere it runs as usual."""
+    raw = await connection.get_raw_connection()
+    run = getattr(raw.driver_connection, "run", None)
+    if connection.dialect.name != "sqlite" or run is None:
+        result = await connection.execute(statement, dict(values))
+        return [tuple(row) for row in result.all()]
+    sql = _compiled_for_driver(statement, connection.dialect, tuple(values))
+    statements_past_sqlalchemy[0] += 1
+    ((_, rows),) = await run(_statements_on_thread, [(sql.sql, sql.parameters(values))])
+    return sql.rows(rows)

@@ -17,7 +17,9 @@ write lock), and may run more than once, as it may already after a ``Conflict``.
 Every writer of a process shares the database's one ``GroupCommit`` (``writer_for``): two of
 them would only fight for SQLite's lock, and the one that waits in the busy handler loses to
 the one that starts its next transaction at once. A short write that somebody waits for (a
-webhook answered once its update is stored) goes ``first``, ahead of the queued messages.
+webhook answered once its update is stored) goes ``first``, ahead of the queued messages,
+and the group under way commits after its current piece of work: it waits for one message,
+not for a whole group.
 """
 
 from __future__ import annotations
@@ -59,19 +61,26 @@ class GroupCommit:
         # Groups committed and pieces of work in them, for the bench and the tests.
         self.groups = 0
         self.grouped = 0
+        # Pieces of work at the front of ``_waiting`` that went ``first``.
+        self._urgent = 0
+        self._semaphore: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     async def run(self, work: Work[Result], *, first: bool = False) -> Result:
         """``work(session)`` in a transaction, committed before this returns; ``first``: in
         the next group, ahead of the work already waiting."""
         if not self.database.is_sqlite:
-            async with self.database.transaction() as session:
+            # No more transactions at once than the pool keeps connections for: the others
+            # wait here, in turn, instead of for a connection (the pool gives up after 30 s),
+            # and the pool's overflow stays free for short writes and reads.
+            async with self._slots(), self.database.transaction() as session:
                 result = await work(session)
             self.groups += 1
             self.grouped += 1
             return result
         job: _Job[Result] = _Job(work, asyncio.get_running_loop().create_future())
         if first:
-            self._waiting.insert(0, job)
+            self._waiting.insert(self._urgent, job)
+            self._urgent += 1
         else:
             self._waiting.append(job)
         if self._writer is None or self._writer.done():
@@ -79,10 +88,19 @@ class GroupCommit:
             self._writer = asyncio.create_task(self._write())
         return await job.done
 
+    def _slots(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._semaphore is None or self._semaphore[0] is not loop:
+            size = getattr(self.database.engine.pool, "size", None)
+            self._semaphore = (loop, asyncio.Semaphore(size() if callable(size) else 10))
+        return self._semaphore[1]
+
     async def _write(self) -> None:
         while self._waiting:
-            group = [job for job in self._waiting[: self.max_group] if not job.done.done()]
+            taken = self._waiting[: self.max_group]
             del self._waiting[: self.max_group]
+            self._urgent = max(0, self._urgent - len(taken))
+            group = [job for job in taken if not job.done.done()]
             try:
                 if len(group) == 1:
                     await self._alone(group[0])
@@ -101,6 +119,8 @@ class GroupCommit:
         try:
             async with self.database.transaction() as session:
                 for job in group:
+                    if self._urgent and results:
+                        break  # somebody waits for a short write: commit what is done
                     results.append(await job.work(session))
         except Exception:
             # Nothing of the group was stored: each piece again alone, so that only the one
@@ -108,6 +128,9 @@ class GroupCommit:
             for job in group:
                 await self._alone(job)
             return
+        # Cut short: the rest go right after the urgent work, ahead of what came after them.
+        self._waiting[self._urgent : self._urgent] = group[len(results) :]
+        group = group[: len(results)]
         self.groups += 1
         self.grouped += len(group)
         for job, result in zip(group, results, strict=True):

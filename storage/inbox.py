@@ -16,16 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     BigInteger,
+    Select,
     Table,
+    bindparam,
     case,
     delete,
     distinct,
     func,
-    literal,
     select,
     text,
     update,
@@ -34,6 +35,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from storage._sql import read_rows
 from storage.database import Database
 from storage.group_commit import writer_for
 from storage.tables import InboxUpdate
@@ -96,16 +98,22 @@ async def store(
     return await _write(database, insert, first=True)
 
 
+_WAITING = (
+    select(inbox.c.id, inbox.c.update_key, inbox.c.position, inbox.c.payload)
+    .where(
+        inbox.c.channel == bindparam("channel"),
+        inbox.c.user_key == bindparam("user_key"),
+        ~inbox.c.applied,
+    )
+    .order_by(inbox.c.position, inbox.c.id)
+)
+
+
 async def waiting(database: Database, *, channel: str, user_key: str) -> list[Waiting]:
     """The user's waiting updates in the platform's order."""
-    statement = (
-        select(inbox.c.id, inbox.c.update_key, inbox.c.position, inbox.c.payload)
-        .where(inbox.c.channel == channel, inbox.c.user_key == user_key, ~inbox.c.applied)
-        .order_by(inbox.c.position, inbox.c.id)
-    )
     async with database.engine.connect() as connection:
-        rows = (await connection.execute(statement)).all()
-    return [Waiting(row.id, row.update_key, row.position, row.payload) for row in rows]
+        rows = await read_rows(connection, _WAITING, {"channel": channel, "user_key": user_key})
+    return [Waiting(*row) for row in rows]
 
 
 async def remove(database: Database, ids: Sequence[int]) -> None:
@@ -148,31 +156,48 @@ class Unknown:
     count: int
 
 
+def _unknown_below() -> Select[Any]:
+    positions = inbox.c.position
+    channel, first = bindparam("channel"), bindparam("first", type_=BigInteger)
+    previous = (
+        select(func.max(positions))
+        .where(inbox.c.channel == channel, inbox.c.user_key == bindparam("user_key"))
+        .where(positions < first)
+        .scalar_subquery()
+    )
+    earliest = select(func.min(positions) - 1).where(inbox.c.channel == channel).scalar_subquery()
+    floor = bindparam("floor", type_=BigInteger)
+    floor = case((earliest > floor, earliest), else_=floor)
+    low = case((previous > floor, previous), else_=floor)
+    known = (
+        select(func.count(distinct(positions)))
+        .where(inbox.c.channel == channel, positions > low)
+        .where(positions < bindparam("last", type_=BigInteger))
+        .scalar_subquery()
+    )
+    return select(low.label("low"), known.label("known"))
+
+
+_UNKNOWN_BELOW = _unknown_below()
+
+
 async def unknown_below(
     database: Database, *, channel: str, user_key: str, first: int, last: int, window: int
 ) -> Unknown:
     """How many numbers up to ``last`` and above the user's update before ``first`` (at most
     ``window`` below ``first``, and not below the first number the channel kept) have no row:
     updates still on their way, any user's. One statement."""
-    positions = inbox.c.position
-    previous = (
-        select(func.max(positions))
-        .where(inbox.c.channel == channel, inbox.c.user_key == user_key, positions < first)
-        .scalar_subquery()
-    )
-    earliest = select(func.min(positions) - 1).where(inbox.c.channel == channel).scalar_subquery()
-    floor = literal(first - window - 1, BigInteger)
-    floor = case((earliest > floor, earliest), else_=floor)
-    low = case((previous > floor, previous), else_=floor)
-    known = (
-        select(func.count(distinct(positions)))
-        .where(inbox.c.channel == channel, positions > low, positions < last)
-        .scalar_subquery()
-    )
+    values = {
+        "channel": channel,
+        "user_key": user_key,
+        "first": first,
+        "last": last,
+        "floor": first - window - 1,
+    }
     async with database.engine.connect() as connection:
-        row = (await connection.execute(select(low.label("low"), known.label("known")))).one()
-    low_number = int(row.low) if row.low is not None else last - 1
-    return Unknown(low_number, max(0, last - low_number - 1 - int(row.known)))
+        ((low, known),) = await read_rows(connection, _UNKNOWN_BELOW, values)
+    low_number = int(low) if low is not None else last - 1
+    return Unknown(low_number, max(0, last - low_number - 1 - int(known)))
 
 
 async def give_up_unknown(database: Database, *, channel: str, low: int, position: int) -> int:
@@ -228,13 +253,18 @@ async def _write(
     return await writer_for(database).run(in_session, first=first)
 
 
+_USERS_WAITING = (
+    select(inbox.c.user_key)
+    .where(inbox.c.channel == bindparam("channel"), ~inbox.c.applied)
+    .distinct()
+)
+
+
 async def users_waiting(database: Database, *, channel: str) -> list[str]:
     """Users with updates waiting (after a restart, or a process that died holding a turn)."""
-    statement = (
-        select(inbox.c.user_key).where(inbox.c.channel == channel, ~inbox.c.applied).distinct()
-    )
     async with database.engine.connect() as connection:
-        return list((await connection.execute(statement)).scalars())
+        rows = await read_rows(connection, _USERS_WAITING, {"channel": channel})
+    return [user_key for (user_key,) in rows]
 
 
 _TAKE_TURN = text(

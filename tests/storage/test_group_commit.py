@@ -101,3 +101,43 @@ async def test_a_short_write_somebody_waits_for_goes_ahead_of_the_queued_work(
     await asyncio.gather(under_way, urgent, *queued)
     assert order[0] == "webhook"
     assert await _stored_names(database) == {"webhook", *(f"message {i}" for i in range(5))}
+
+
+async def test_a_group_under_way_commits_early_for_a_short_write_somebody_waits_for(
+    database: Database,
+) -> None:
+    if not database.is_sqlite:
+        pytest.skip("only SQLite's work waits for a writer")
+    writer = GroupCommit(database)
+    order: list[str] = []
+    alone_may_go, a_started, a_may_go = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    def noting(
+        name: str, started: asyncio.Event | None = None, may_go: asyncio.Event | None = None
+    ):  # type: ignore[no-untyped-def]
+        async def work(session: AsyncSession) -> str:
+            if started is not None:
+                started.set()
+            if may_go is not None:
+                await may_go.wait()
+            order.append(name)
+            return await _member_named(name)(session)
+
+        return work
+
+    alone = asyncio.ensure_future(writer.run(noting("alone", may_go=alone_may_go)))
+    await asyncio.sleep(0)
+    group = [
+        asyncio.ensure_future(writer.run(noting("a", a_started, a_may_go))),
+        asyncio.ensure_future(writer.run(noting("b"))),
+        asyncio.ensure_future(writer.run(noting("c"))),
+    ]
+    await asyncio.sleep(0)
+    alone_may_go.set()
+    await asyncio.wait_for(a_started.wait(), 60)  # the group of a, b and c is under way
+    urgent = asyncio.ensure_future(writer.run(noting("webhook"), first=True))
+    await asyncio.sleep(0)
+    a_may_go.set()
+    await asyncio.gather(alone, urgent, *group)
+    assert order == ["alone", "a", "webhook", "b", "c"]
+    assert await _stored_names(database) == {"alone", "a", "webhook", "b", "c"}
