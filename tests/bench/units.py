@@ -1,11 +1,12 @@
 """A province with agencies, businesses and schools beside its areas, on SQLite: its year
 judged (``place_standing``) and drafted (``write_report``) with 2,000 units, against the same
-province before the units were added, in the same run. The target: at most twice the time.
+province without units, in the same run. The target: at most twice the time.
 
 The province is ``tests.bench.exports``' (10,000 areas at the default size, a year of monthly
 updates); the units are spread over its communes (schools, agencies, businesses in turn),
 with their figures, most registered, half with a 6-month and a yearly reach, a quarter
-recognised, most graded. Each measure is the best of ``ROUNDS``, as the machine is shared.
+recognised, most graded. The two provinces are seeded alike in two databases and measured in
+turn, ``ROUNDS`` times; the best round of each counts, as the machine is shared.
 
 Settings (environment): ANTQ_BENCH_UNITS_SIZE ("120000" monthly updates, "2000" units:
 "120000,2000").
@@ -35,7 +36,7 @@ from tests.bench.report import Report
 BENCHMARK = "units-sqlite"
 TODAY = date(2026, 12, 20)
 SPAN = SpanOfYear(Span.YEAR, 2026)
-ROUNDS = 2
+ROUNDS = 3
 RATIO_TARGET = 2.0
 KINDS = ("school", "agency", "business")
 GRADES = ("excellent", "good", "average", "weak")
@@ -124,43 +125,47 @@ async def add_units(database: Database, count: int) -> None:
 async def timed(
     database: Database, province: Place, catalogues: Catalogues
 ) -> tuple[float, float, Standing]:
-    """The best of ``ROUNDS`` seconds to judge the year and to draft its report."""
-    judged = drafted = float("inf")
-    standing = None
-    for _ in range(ROUNDS):
-        async with database.transaction() as session:
-            started = time.perf_counter()
-            standing = await place_standing(session, province, SPAN, TODAY)
-            judged = min(judged, time.perf_counter() - started)
-            started = time.perf_counter()
-            await write_report(
-                session, province, SPAN, TODAY, catalogues,
-                book=DEFAULT_TARGETS, calendar=YearCalendar(),
-            )  # fmt: skip
-            drafted = min(drafted, time.perf_counter() - started)
-    assert standing is not None
-    return judged, drafted, standing
+    """Seconds to judge the year and to draft its report, once."""
+    async with database.transaction() as session:
+        started = time.perf_counter()
+        standing = await place_standing(session, province, SPAN, TODAY)
+        judged = time.perf_counter() - started
+        started = time.perf_counter()
+        await write_report(
+            session, province, SPAN, TODAY, catalogues,
+            book=DEFAULT_TARGETS, calendar=YearCalendar(),
+        )  # fmt: skip
+        return judged, time.perf_counter() - started, standing
 
 
 async def run(report: Report) -> None:
     rows_text, _, units_text = os.environ.get("ANTQ_BENCH_UNITS_SIZE", "120000,2000").partition(",")
     report_rows, unit_count = int(rows_text), int(units_text or 2000)
     catalogues = Catalogues.load()
-    async with sqlite_database() as database:
-        province = await seed(database, report_rows)
-        judged_before, drafted_before, before = await timed(database, province, catalogues)
-        await add_units(database, unit_count)
-        judged_after, drafted_after, after = await timed(database, province, catalogues)
+    async with sqlite_database() as without, sqlite_database() as with_units:
+        province = await seed(without, report_rows)
+        await seed(with_units, report_rows)
+        await add_units(with_units, unit_count)
+        # The two provinces are measured in turn, so that a busy moment of the shared machine
+        # falls on both alike; the best of the rounds counts.
+        best: dict[str, list[float]] = {"without": [], "with": []}
+        standings: dict[str, Standing] = {}
+        for _ in range(ROUNDS):
+            for name, database in (("without", without), ("with", with_units)):
+                judged, drafted, standings[name] = await timed(database, province, catalogues)
+                if not best[name] or judged + drafted < sum(best[name]):
+                    best[name] = [judged, drafted]
+    before, after = standings["without"], standings["with"]
     unit_lines = [target for target in after.targets if target.key.startswith("unit_")]
     if len(after.targets) <= len(before.targets) or not unit_lines:
         raise AssertionError("the units' targets are missing from the province's standing")
     label = f"{report_rows // 12}-areas-{unit_count}-units"
+    (judged_before, drafted_before), (judged_after, drafted_after) = best["without"], best["with"]
     report.figure(BENCHMARK, f"standing-seconds-without-units-{label}", judged_before, "s")
     report.figure(BENCHMARK, f"standing-seconds-with-units-{label}", judged_after, "s")
     report.figure(BENCHMARK, f"report-seconds-without-units-{label}", drafted_before, "s")
     report.figure(BENCHMARK, f"report-seconds-with-units-{label}", drafted_after, "s")
-    before_total, after_total = judged_before + drafted_before, judged_after + drafted_after
-    ratio = after_total / before_total
+    ratio = (judged_after + drafted_after) / (judged_before + drafted_before)
     report.figure(BENCHMARK, "judged-and-drafted-ratio-with-to-without-units", ratio, "x", 2)
     report.target(
         BENCHMARK,
