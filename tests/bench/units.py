@@ -5,8 +5,9 @@ province without units, in the same run. The target: at most twice the time.
 The province is ``tests.bench.exports``' (10,000 areas at the default size, a year of monthly
 updates); the units are spread over its communes (schools, agencies, businesses in turn),
 with their figures, most registered, half with a 6-month and a yearly reach, a quarter
-recognised, most graded. The two provinces are seeded alike in two databases and measured in
-turn, ``ROUNDS`` times; the best round of each counts, as the machine is shared.
+recognised, most graded. The province is measured without and with its units in turn (the
+units added, then taken away again), ``ROUNDS`` times; the best round of each counts, as the
+machine is shared.
 
 Settings (environment): ANTQ_BENCH_UNITS_SIZE ("120000" monthly updates, "2000" units:
 "120000,2000").
@@ -18,7 +19,7 @@ import os
 import time
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.movement_year.reads import place_standing
 from bot.movement_year.report import write_report
@@ -138,23 +139,39 @@ async def timed(
         return judged, time.perf_counter() - started, standing
 
 
+async def remove_units(database: Database) -> None:
+    """Take the units and their year away again (the province as it was)."""
+    async with database.transaction() as session:
+        ids = select(areas.c.id).where(areas.c.kind.in_(KINDS)).scalar_subquery()
+        for table in (
+            unit_grades,
+            standard_recognitions,
+            unit_reach,
+            standard_registrations,
+            unit_profiles,
+        ):
+            await session.execute(delete(table).where(table.c.area_id.in_(ids)))
+        await session.execute(delete(areas).where(areas.c.kind.in_(KINDS)))
+
+
 async def run(report: Report) -> None:
     rows_text, _, units_text = os.environ.get("ANTQ_BENCH_UNITS_SIZE", "120000,2000").partition(",")
     report_rows, unit_count = int(rows_text), int(units_text or 2000)
     catalogues = Catalogues.load()
-    async with sqlite_database() as without, sqlite_database() as with_units:
-        province = await seed(without, report_rows)
-        await seed(with_units, report_rows)
-        await add_units(with_units, unit_count)
-        # The two provinces are measured in turn, so that a busy moment of the shared machine
-        # falls on both alike; the best of the rounds counts.
+    async with sqlite_database() as database:
+        province = await seed(database, report_rows)
+        # Without and with the units in turn, on the same database, so that a busy moment of
+        # the shared machine falls on both alike; the best round of each counts.
         best: dict[str, list[float]] = {"without": [], "with": []}
         standings: dict[str, Standing] = {}
         for _ in range(ROUNDS):
-            for name, database in (("without", without), ("with", with_units)):
+            for name in ("without", "with"):
+                if name == "with":
+                    await add_units(database, unit_count)
                 judged, drafted, standings[name] = await timed(database, province, catalogues)
                 if not best[name] or judged + drafted < sum(best[name]):
                     best[name] = [judged, drafted]
+            await remove_units(database)
     before, after = standings["without"], standings["with"]
     unit_lines = [target for target in after.targets if target.key.startswith("unit_")]
     if len(after.targets) <= len(before.targets) or not unit_lines:
