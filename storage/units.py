@@ -83,6 +83,13 @@ class UnitYearRow:
     half_year: ReachRow | None
     year: ReachRow | None
 
+    @property
+    def people(self) -> int | None:
+        """Staff and students together (None when neither is known)."""
+        if self.staff is None and self.students is None:
+            return None
+        return (self.staff or 0) + (self.students or 0)
+
 
 async def set_profile(
     session: AsyncSession,
