@@ -38,6 +38,8 @@ async def add_school_by_chat(admin: Phone) -> None:
     await admin.send(text="thcs")
     await admin.send(text="Trường THCS Đô Lương")
     assert admin.asked("unit.ask_staff")
+    await admin.send(text="bốn mươi")  # not a number: said so, and asked again
+    assert t("input.not_a_number") in admin.text and admin.asked("unit.ask_staff")
     await admin.send(text="40")
     assert admin.asked("unit.ask_students")
     await admin.send(text="760")
