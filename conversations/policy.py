@@ -105,10 +105,13 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.SEE_EVENTS: EVERYBODY,
     Action.MY_ROLES: EVERYBODY,  # a resident is told they hold no other role, and how to join
     Action.MONTHLY_UPDATE: frozenset({Role.LEADER}),
-    Action.MODEL_ACTIVITY: frozenset({Role.LEADER, Role.MODEL_LEAD}),
-    Action.MANAGE_MODELS: frozenset({Role.ADMIN, Role.LEADER}),
+    # A unit's head keeps the unit's own models as a leader keeps an area's.
+    Action.MODEL_ACTIVITY: frozenset({Role.LEADER, Role.MODEL_LEAD, Role.UNIT_HEAD}),
+    Action.MANAGE_MODELS: frozenset({Role.ADMIN, Role.LEADER, Role.UNIT_HEAD}),
     Action.END_MODELS: frozenset({Role.ADMIN}),
-    Action.SEE_MODELS: frozenset({Role.LEADER, Role.MODEL_LEAD, Role.OFFICER, Role.ADMIN}),
+    Action.SEE_MODELS: frozenset(
+        {Role.LEADER, Role.MODEL_LEAD, Role.OFFICER, Role.ADMIN, Role.UNIT_HEAD}
+    ),
     Action.URGENT_INCIDENT: frozenset({Role.LEADER, Role.OFFICER}),
     # Organisers (admins) too; which events each may report on: conversations.events.
     Action.EVENT_TURNOUT: frozenset({Role.LEADER, Role.ADMIN}),

@@ -69,6 +69,7 @@ class ReachRow:
 class UnitYearRow:
     """A unit of a subtree with its figures and what the year's tables hold about it."""
 
+    area_id: int
     code: str
     name: str
     kind: str
@@ -81,6 +82,13 @@ class UnitYearRow:
     grade: str | None
     half_year: ReachRow | None
     year: ReachRow | None
+
+    @property
+    def people(self) -> int | None:
+        """Staff and students together (None when neither is known)."""
+        if self.staff is None and self.students is None:
+            return None
+        return (self.staff or 0) + (self.students or 0)
 
 
 async def set_profile(
@@ -202,6 +210,7 @@ async def iter_units_of_year(
     ]
     statement = (
         select(
+            areas.c.id,
             areas.c.code,
             areas.c.name,
             areas.c.kind,
@@ -220,6 +229,7 @@ async def iter_units_of_year(
     async with aclosing(pages_by(sessions, statement, areas.c.path, page_size=page_size)) as rows:
         async for row in rows:
             yield UnitYearRow(
+                row.id,
                 row.code,
                 row.name,
                 row.kind,

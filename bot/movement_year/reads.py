@@ -114,16 +114,11 @@ async def read_units(
                 )
             if row.year is not None:
                 reach[YEAR_REPORT] = Reach(row.year.reached, row.year.total, row.year.late)
-            people = (
-                None
-                if row.staff is None and row.students is None
-                else ((row.staff or 0) + (row.students or 0))
-            )
             units.append(
                 UnitRecord(
                     row.name,
                     row.kind,
-                    people,
+                    row.people,
                     reach,
                     registered=row.registered,
                     recognised=row.recognised,

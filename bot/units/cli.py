@@ -120,9 +120,9 @@ def units_list(
         lines = []
         async for unit in iter_units_of_year(same_session(session), found.path, year, UNITS):
             reach = unit.year or unit.half_year
-            people = (unit.staff or 0) + (unit.students or 0)
+            people = "-" if unit.people is None else unit.people
             lines.append(
-                f"{unit.code:<14} {unit.kind:<9} {unit.name} | people {people or '-'}"
+                f"{unit.code:<14} {unit.kind:<9} {unit.name} | people {people}"
                 f" | registered {'yes' if unit.registered else 'no'}"
                 f" | reach {f'{reach.reached}/{reach.total}' if reach else '-'}"
                 f" | recognised {'-' if unit.recognised is None else unit.recognised}"

@@ -17,6 +17,7 @@ from bot.web.pages.broadcasts import broadcast_routes
 from bot.web.pages.exports import export_routes
 from bot.web.pages.movement_year import movement_year_routes
 from bot.web.pages.tips import tip_routes
+from bot.web.pages.units import unit_routes
 from bot.web.signin import signin_routes
 
 __all__ = ["ConsoleKit", "ConsoleOptions", "WebConsole"]
@@ -37,4 +38,5 @@ class WebConsole:
             *movement_year_routes(self.kit),
             *broadcast_routes(self.kit),
             *export_routes(self.kit),
+            *unit_routes(self.kit),
         ]

@@ -67,11 +67,13 @@ def _query_text(message: Inbound) -> str:
 
 
 def _own_areas(ctx: FieldContext) -> list[dict[str, Any]]:
-    """A leader's residential areas, offered as buttons (admins type a name instead)."""
+    """A leader's residential areas (a unit head's unit), offered as buttons (admins type a
+    name instead)."""
     return [
         _area_answer(grant.place)
         for grant in ctx.roles
-        if grant.role == Role.LEADER and may(ctx.roles, Action.MANAGE_MODELS, grant.place.path)
+        if grant.role in (Role.LEADER, Role.UNIT_HEAD)
+        and may(ctx.roles, Action.MANAGE_MODELS, grant.place.path)
     ]
 
 

@@ -163,7 +163,7 @@ def unit_register_flow(calendar: YearCalendar | None = None) -> Flow:
     )
 
 
-class UnitReach(ForOneLedArea):
+class ReachReport(ForOneLedArea):
     role = Role.UNIT_HEAD
     kinds = UNITS
     no_area = N_("unit.no_unit")
@@ -206,7 +206,7 @@ class UnitReach(ForOneLedArea):
 
 
 def unit_reach_flow(calendar: YearCalendar | None = None) -> Flow:
-    hooks = UnitReach(calendar or YearCalendar())
+    hooks = ReachReport(calendar or YearCalendar())
     return Flow(
         "unit_reach",
         title=N_("menu.unit_reach"),

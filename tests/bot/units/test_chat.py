@@ -6,7 +6,14 @@ the units' targets beside the areas'."""
 
 from __future__ import annotations
 
-from storage._sql import areas, invitations, standard_recognitions, unit_grades
+from storage._sql import (
+    areas,
+    invitations,
+    model_activities,
+    security_models,
+    standard_recognitions,
+    unit_grades,
+)
 from storage.database import Database
 from storage.units import unit_profiles, unit_reach
 from tests.bot.harness import Phone, make_processor, phone_at_menu, rows
@@ -14,6 +21,11 @@ from tests.bot.units.harness import ADMIN, HEAD, YEAR, local, seed_commune
 from tests.conversations.harness import Clock, t
 
 SCHOOL = "Trường THCS Đô Lương, Xã Đô Lương"
+
+
+def school_id(places: list[dict[str, object]]) -> object:
+    (school,) = [place for place in places if place["kind"] == "school"]
+    return school["id"]
 
 
 async def add_school_by_chat(admin: Phone) -> None:
@@ -26,6 +38,8 @@ async def add_school_by_chat(admin: Phone) -> None:
     await admin.send(text="thcs")
     await admin.send(text="Trường THCS Đô Lương")
     assert admin.asked("unit.ask_staff")
+    await admin.send(text="bốn mươi")  # not a number: said so, and asked again
+    assert t("input.not_a_number") in admin.text and admin.asked("unit.ask_staff")
     await admin.send(text="40")
     assert admin.asked("unit.ask_students")
     await admin.send(text="760")
@@ -101,6 +115,20 @@ async def test_a_schools_year_by_chat_ends_in_the_overview(database: Database) -
     assert half in head.text
 
     clock.now = local(12, 5)
+    # Its own model, registered and kept by its head, as a leader keeps an area's.
+    await head.send(text="/mohinh")
+    await head.send(text="An toàn trường học THCS Đô Lương")
+    await head.send(text="an toan truong hoc")
+    assert head.asked("models.ask.area") and SCHOOL in head.text  # its unit offered
+    for answer in ("1", "khong", "1"):
+        await head.send(text=answer)
+    (model,) = await rows(database, security_models)
+    assert model["area_id"] == school_id(await rows(database, areas))
+    await head.send(text="/hoatdong")
+    for answer in ("1", "hom nay", "tuyen truyen", "120", "Ngoại khóa về pháp luật", "xong", "1"):
+        await head.send(text=answer)
+    assert len(await rows(database, model_activities)) == 1
+
     await head.send(text="/tuyentruyendonvi")
     for answer in ("ca nam", "760", "800", "Báo cáo số 30/BC-THCS ngày 01/12/2026", "1"):
         await head.send(text=answer)
@@ -151,8 +179,18 @@ async def test_a_schools_year_by_chat_ends_in_the_overview(database: Database) -
         )
         in text
     )
-    # No model in the school: the units' model target is not met.
-    assert t("target.unit_models") in text
+    # The school keeps its model: every unit has one.
+    assert (
+        t(
+            "year.target_line",
+            mark="✅",
+            name=t("target.unit_models"),
+            figure=t("year.figure.units", percent="100,0", count=1, units=1),
+            threshold=t("unit.threshold.models", count=1),
+            verdict=met,
+        )
+        in text
+    )
     # The area filed nothing: its propaganda line says so, beside the school's figure.
     assert (
         t(
