@@ -102,7 +102,7 @@ async def test_a_proposal_approved_above_is_told_and_drafted(database: Database)
     table = table_headed(document, t("honours.col.number"))
     assert table[1][:3] == [
         "1",
-        f"{t('commendation.kind.area')}: Thôn Ba, Xã Đô Lương",
+        f"Thôn Ba, Xã Đô Lương ({t('commendation.short.collective')})",
         t(GIAY_KHEN_XA),
     ]
     assert table[1][3] == ACHIEVEMENT

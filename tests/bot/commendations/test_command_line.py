@@ -94,7 +94,7 @@ def test_a_commune_police_is_proposed_approved_and_drafted(
         if table.rows[0].cells[0].text == t("honours.col.number")
         for row in table.rows
     ]
-    assert rows[1][1] == f"{t('commendation.kind.commune_police')}: Xã Đô Lương, Nghệ An"
+    assert rows[1][1] == f"Xã Đô Lương, Nghệ An ({t('commendation.short.commune_police')})"
     assert rows[1][2] == t("commendation.form.giay_khen_giam_doc_cong_an_tinh")
     assert rows[1][4] == grounds
 

@@ -65,7 +65,7 @@ async def test_a_commended_member_sees_it_and_erasing_them_unnames_it(
     (row,) = await rows(database, commendations)
     assert row["recipient_member_id"] is None and row["subject_name"] == ""
     table = table_headed(await yearly_draft(database, "17662"), t("honours.col.number"))
-    assert table[1][1] == f"{t('commendation.kind.member')}: —"
+    assert table[1][1] == f"— ({t('commendation.short.person')})"
 
 
 async def test_a_named_persons_name_and_role_go_after_the_period(database: Database) -> None:
