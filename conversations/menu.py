@@ -10,6 +10,7 @@ from conversations.calendar import ReportCalendar
 from conversations.commendations.exemplary import exemplary_flow
 from conversations.commendations.propose import propose_flow
 from conversations.commendations.review import review_flow
+from conversations.commendations.story import story_flow
 from conversations.drafts import DraftLifetimes
 from conversations.engine import Engine
 from conversations.events.cancel import cancel_event_flow
@@ -80,7 +81,7 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "tips",
         N_("menu.section.tips"),
-        ("tip_read", "tip_handle", "overview", "export", "report_draft"),
+        ("tip_read", "tip_handle", "overview", "export", "report_draft", "exemplary"),
     ),
     MenuSection(
         "campaigns",
@@ -93,7 +94,7 @@ MAIN_MENU: list[MenuEntry] = [
             # commendations (issue 29): handed out at the review conferences
             "commendation_propose",
             "commendation_review",
-            "exemplary",
+            "good_deed_story",
         ),
     ),
     MenuSection(
@@ -209,4 +210,5 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         propose_flow(year_calendar),
         review_flow(),
         exemplary_flow(year_calendar),
+        story_flow(),
     ]
