@@ -228,7 +228,7 @@ async def test_the_movements_year_is_offered_by_its_name_and_exported_for_this_y
         year = await exported(web, "year", "xlsx")
     assert f"antq-year-17662-{clock().year}.xlsx" in year.headers["content-disposition"]
     sheets = load_workbook(io.BytesIO(year.content)).sheetnames
-    assert len(sheets) == 2  # the targets in force, then the units' year
+    assert len(sheets) == 3  # the targets in force, the units' year, the commendations
 
 
 async def test_a_tip_taken_in_chat_meanwhile_is_not_taken_again_from_the_page(
