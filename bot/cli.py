@@ -11,6 +11,7 @@ from bot import app as application
 from bot.broadcasts.cli import broadcast_cli
 from bot.channels.base import TokenRefused
 from bot.channels.zalo_oa.cli import zalo_oa_cli
+from bot.commendations.cli import commendations_cli
 from bot.exports.cli import export_cli
 from bot.movement_year.cli import overview, report, targets_cli
 from bot.operations.cli import backup, restore, secret_key_cli
@@ -38,6 +39,7 @@ cli.add_typer(privacy_cli, name="privacy")
 cli.add_typer(zalo_oa_cli, name="zalo-oa")
 cli.add_typer(targets_cli, name="targets")
 cli.add_typer(units_cli, name="units")
+cli.add_typer(commendations_cli, name="commendations")
 cli.command("overview")(overview)
 cli.command("report")(report)
 # Upkeep: backups and the server key (deploy/README.md, "Backups", "Replacing the server key").

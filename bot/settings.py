@@ -129,6 +129,12 @@ class Settings(BaseSettings):
     retention_audit_days: int = retention_days(
         1825, 365, 7300, "an audit entry is kept (5 years: inspections and complaints)"
     )
+    retention_commended_persons_days: int = retention_days(
+        1825,
+        365,
+        7300,
+        "a decided commendation keeps the name and role of a person who is not a member",
+    )
     retention_inactive_members_days: int = retention_days(
         1095,
         365,

@@ -10,6 +10,7 @@ from conversations.calendar import ReportCalendar
 from conversations.commendations.exemplary import exemplary_flow
 from conversations.commendations.propose import propose_flow
 from conversations.commendations.review import review_flow
+from conversations.commendations.story import story_flow
 from conversations.drafts import DraftLifetimes
 from conversations.engine import Engine
 from conversations.events.cancel import cancel_event_flow
@@ -85,6 +86,8 @@ MAIN_MENU: list[MenuEntry] = [
             "unit_register",
             "unit_reach",
             "unit_add",
+            "area_add",
+            "area_rename",
         ),
     ),
     MenuSection(
@@ -103,7 +106,7 @@ MAIN_MENU: list[MenuEntry] = [
             # commendations: handed out at the review conferences
             "commendation_propose",
             "commendation_review",
-            "exemplary",
+            "good_deed_story",
         ),
     ),
     MenuSection(
@@ -112,11 +115,10 @@ MAIN_MENU: list[MenuEntry] = [
         (
             "invite",
             "staff",
-            "area_add",
-            "area_rename",
             "model_end",
             "standard_recognise",
             "unit_grade",
+            "exemplary",
         ),
     ),
     MenuSection(
@@ -229,4 +231,5 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         survey_results_flow(),
         survey_answer_flow(),
         tip_rating_flow(),
+        story_flow(),
     ]

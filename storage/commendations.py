@@ -124,7 +124,7 @@ class CommendationRecord:
     def shown_name(self) -> str:
         """Who is commended, as lists show it (a named person with their role)."""
         if self.subject_kind == "member":
-            return self.recipient_name or self.subject_name
+            return self.recipient_name or self.subject_name or "—"  # "—": erased since
         if self.subject_kind == "person":
             if self.person_name is None:
                 return "—"  # cleared by the retention schedule

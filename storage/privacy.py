@@ -29,6 +29,8 @@ from storage._sql import (
     tips,
 )
 from storage.audit import record_audit
+from storage.commendations import commendations as commendation_rows
+from storage.commendations import commendations_of_member
 from storage.tables import day_stamp
 from storage.web_sessions import open_sessions
 
@@ -156,6 +158,7 @@ async def member_data(
         )
     ).all()
     web = await open_sessions(session, member_id, now=now)
+    commended = await commendations_of_member(session, member_id)
     drafts = []
     if conversation is not None:
         if conversation.flow:
@@ -220,6 +223,16 @@ async def member_data(
                 "at": _moment(row.decided_at),
             }
             for row in consent_rows
+        ],
+        "commendations": [
+            {
+                "year": each.year,
+                "form": each.form,
+                "status": each.status,
+                "achievement": each.achievement,
+                "proposed_at": _moment(each.proposed_at),
+            }
+            for each in commended
         ],
         "web_sessions": [
             {"started_at": _moment(each.created_at), "expires_at": _moment(each.expires_at)}
@@ -337,6 +350,12 @@ async def erase_member(
         await session.execute(update(tips).where(tips.c.id.in_(tip_ids)).values(sender_route=None))
     if news_ids:
         await session.execute(delete(outbox).where(outbox.c.id.in_(news_ids)))
+    # A commendation of the member keeps its record (the yearly report), not their name.
+    await session.execute(
+        update(commendation_rows)
+        .where(commendation_rows.c.recipient_member_id == member_id)
+        .values(subject_name="")
+    )
     # A model's lead may be named by text as well as by member.
     await session.execute(
         update(security_models)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conversations.commendations import (
-    SUBJECT_LABELS,
+    SUBJECT_SHORT,
     ExemplaryLine,
     SubjectKind,
     form_label,
@@ -96,7 +96,7 @@ def commendation_rows(honours: YearHonours, t: Translate) -> list[list[str]]:
         rows.append(
             [
                 str(number),
-                f"{t(SUBJECT_LABELS[kind])}: {record.shown_name}",
+                f"{record.shown_name} ({t(SUBJECT_SHORT[kind])})",
                 t(form_label(record.form, record.area_path)),
                 record.achievement,
                 grounds_text(kind, figures, t),

@@ -467,7 +467,15 @@ def _honours(
         t(N_("honours.col.achievement")),
         t(N_("honours.col.grounds")),
     ]
-    _table(document, header, rows)
+    table = _table(document, header, rows)
+    table.autofit = False
+    for column, width in zip(table.columns, HONOURS_WIDTHS, strict=True):
+        column.width = width  # LibreOffice lays out by the grid, Word by the cells
+        for cell in column.cells:
+            cell.width = width
+
+
+HONOURS_WIDTHS = (Cm(1.3), Cm(3.6), Cm(3.0), Cm(3.8), Cm(4.3))  # 16 cm: the A4 text width
 
 
 def _tips(document: DocxDocument, records: YearActivity, t: Translate) -> None:

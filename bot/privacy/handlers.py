@@ -9,6 +9,9 @@ from typing import Any
 from bot.channels import CHANNELS_WITHOUT_FILES
 from bot.effect_context import EffectContext, EffectHandler
 from bot.privacy.erasure import erase_person
+from conversations.commendations import STATUS_LABELS as COMMENDATION_STATUS
+from conversations.commendations import Status as CommendationStatus
+from conversations.commendations import form_label
 from conversations.effects import Effect
 from conversations.fields import format_tip_code, shown_phone
 from conversations.i18n import N_, Catalogues
@@ -124,6 +127,15 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
                 title=registration["event"],
                 starts=_when(registration["starts_at"], texts, locale),
                 cancelled=t(N_("privacy.my_data.event_cancelled")) if cancelled else "",
+            )
+        )
+    for commendation in data.get("commendations", []):
+        lines.append(
+            t(
+                N_("privacy.my_data.commendation"),
+                year=commendation["year"],
+                form=t(form_label(commendation["form"], "")),
+                status=t(COMMENDATION_STATUS[CommendationStatus(commendation["status"])]),
             )
         )
     for decision in data["consent_history"]:

@@ -26,7 +26,7 @@ from conversations.drafts import DraftLifetimes
 from conversations.i18n import N_
 from conversations.menu import draft_lifetimes
 from conversations.ports import SavedConversation
-from storage import privacy, retention, web_sessions
+from storage import commendations, privacy, retention, web_sessions
 from storage.retention import CategoryRun, IdleDraft, RunCount
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ AUDIT = "audit"
 INACTIVE_MEMBERS = "inactive_members"
 WEB_LOGIN_LINKS = "web_login_links"
 WEB_SESSIONS = "web_sessions"
+COMMENDED_PERSONS = "commended_persons"
 # Not settings: a used or expired login link and an ended or expired session open nothing.
 AT_ONCE = timedelta(0)
 
@@ -54,6 +55,7 @@ EXPIRIES: Mapping[str, retention.Expiry] = {
     AUDIT: retention.AUDIT_ENTRIES,
     WEB_LOGIN_LINKS: web_sessions.DEAD_LOGIN_LINKS,
     WEB_SESSIONS: web_sessions.DEAD_SESSIONS,
+    COMMENDED_PERSONS: commendations.COMMENDED_PERSONS,
 }
 
 
@@ -92,6 +94,11 @@ CATEGORIES: tuple[Category, ...] = (
     ),
     Category(WEB_LOGIN_LINKS, N_("retention.web_login_links"), N_("retention.web.period")),
     Category(WEB_SESSIONS, N_("retention.web_sessions"), N_("retention.web.period")),
+    Category(
+        COMMENDED_PERSONS,
+        N_("retention.commended_persons"),
+        N_("retention.commended_persons.period"),
+    ),
 )
 
 
@@ -112,6 +119,7 @@ class RetentionSchedule:
             TIP_THREADS: settings.retention_tip_routes_days,  # the thread goes with the route
             AUDIT: settings.retention_audit_days,
             INACTIVE_MEMBERS: settings.retention_inactive_members_days,
+            COMMENDED_PERSONS: settings.retention_commended_persons_days,
         }
         periods = {name: timedelta(days=count) for name, count in days.items()}
         periods |= {WEB_LOGIN_LINKS: AT_ONCE, WEB_SESSIONS: AT_ONCE}

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 from bot.web.kit import ConsoleKit, ConsoleOptions
 from bot.web.limits import AttemptLimiter
 from bot.web.pages.broadcasts import broadcast_routes
+from bot.web.pages.commendations import commendation_routes
 from bot.web.pages.exports import export_routes
 from bot.web.pages.movement_year import movement_year_routes
 from bot.web.pages.tips import tip_routes
@@ -39,4 +40,5 @@ class WebConsole:
             *broadcast_routes(self.kit),
             *export_routes(self.kit),
             *unit_routes(self.kit),
+            *commendation_routes(self.kit),
         ]

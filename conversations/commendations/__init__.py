@@ -72,6 +72,17 @@ SUBJECT_LABELS = {
 }
 
 
+# How a list names the kind after the name: "Thôn Một, Xã Đô Lương (tập thể)".
+SUBJECT_SHORT = {
+    SubjectKind.AREA: N_("commendation.short.collective"),
+    SubjectKind.UNIT: N_("commendation.short.collective"),
+    SubjectKind.MODEL: N_("commendation.short.model"),
+    SubjectKind.COMMUNE_POLICE: N_("commendation.short.commune_police"),
+    SubjectKind.MEMBER: N_("commendation.short.person"),
+    SubjectKind.PERSON: N_("commendation.short.person"),
+}
+
+
 class Status(StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"

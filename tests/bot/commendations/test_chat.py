@@ -102,7 +102,7 @@ async def test_a_proposal_approved_above_is_told_and_drafted(database: Database)
     table = table_headed(document, t("honours.col.number"))
     assert table[1][:3] == [
         "1",
-        f"{t('commendation.kind.area')}: Thôn Ba, Xã Đô Lương",
+        f"Thôn Ba, Xã Đô Lương ({t('commendation.short.collective')})",
         t(GIAY_KHEN_XA),
     ]
     assert table[1][3] == ACHIEVEMENT
@@ -167,3 +167,14 @@ async def test_a_leader_cannot_propose(database: Database) -> None:
     leader = await phone_of(database, LEADER)
     await leader.send(text="/denghikhenthuong")
     assert leader.replies[0].text == t("policy.denied")
+
+
+async def test_a_good_deed_story_goes_out_through_the_broadcast_flow(database: Database) -> None:
+    await seed_year(database)
+    admin = await phone_of(database, ADMIN)
+    await admin.send(text="/guongtot")
+    assert admin.asked("commendation.story.ask_title")
+    await admin.send(text="Anh Nguyễn Văn Tâm trả lại ví cho người đánh rơi")
+    await admin.send(text="Ngày 5/12, anh Tâm nhặt được chiếc ví có 5 triệu đồng và giấy tờ.")
+    # The story is the broadcast's text: the broadcast flow goes on with its next question.
+    assert admin.asked("broadcasts.ask.photo")

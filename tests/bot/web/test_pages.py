@@ -228,9 +228,9 @@ async def test_the_movements_year_is_offered_by_its_name_and_exported_for_this_y
         year = await exported(web, "year", "xlsx")
     assert f"antq-year-17662-{clock().year}.xlsx" in year.headers["content-disposition"]
     sheets = load_workbook(io.BytesIO(year.content)).sheetnames
-    # The targets in force, the year of the areas and communes, then the agencies, businesses
-    # and schools with their reach.
-    assert len(sheets) == 3
+    # The targets in force, the year of the areas and communes, the agencies, businesses and
+    # schools with their reach, then the year's commendations.
+    assert len(sheets) == 4
 
 
 async def test_a_tip_taken_in_chat_meanwhile_is_not_taken_again_from_the_page(
