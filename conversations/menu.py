@@ -43,7 +43,7 @@ from conversations.security_models.listing import model_list_flow
 from conversations.security_models.register import model_register_flow
 from conversations.surveys.answer import survey_answer_flow
 from conversations.surveys.compose import survey_flow
-from conversations.surveys.rating import tip_rating_flow
+from conversations.surveys.rating import tip_rating_flow, tip_ratings_flow
 from conversations.surveys.results import survey_results_flow, surveys_flow
 from conversations.targets import YearCalendar
 from conversations.tips import THREAD_MESSAGES_PER_HOUR
@@ -81,7 +81,7 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "tips",
         N_("menu.section.tips"),
-        ("tip_read", "tip_handle", "overview", "export", "report_draft"),
+        ("tip_read", "tip_handle", "overview", "export", "report_draft", "tip_ratings"),
     ),
     MenuSection(
         "campaigns",
@@ -204,4 +204,5 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         survey_results_flow(),
         survey_answer_flow(),
         tip_rating_flow(),
+        tip_ratings_flow(),
     ]

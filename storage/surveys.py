@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Table, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, insert_row, inside, members, record_columns
+from storage._sql import areas, insert_row, inside, members, record_columns, tips
 from storage.broadcasts import audience_includes
 from storage.tables import day_stamp
 from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
@@ -56,6 +56,7 @@ __all__ = [
     "response_pages",
     "set_survey_broadcast",
     "survey_by_id",
+    "tip_times_within",
     "tip_was_rated",
 ]
 
@@ -309,6 +310,7 @@ class RatingFigures:
 
     area_id: int
     area_name: str
+    area_path: str
     month: date
     count: int
     average: float
@@ -323,6 +325,7 @@ async def ratings_within(
         select(
             tip_ratings.c.area_id,
             areas.c.name,
+            areas.c.path,
             tip_ratings.c.month,
             func.count().label("count"),
             func.avg(tip_ratings.c.score).label("average"),
@@ -330,14 +333,43 @@ async def ratings_within(
         )
         .select_from(tip_ratings.join(areas, areas.c.id == tip_ratings.c.area_id))
         .where(inside(areas.c.path, path))
-        .group_by(tip_ratings.c.area_id, areas.c.name, tip_ratings.c.month)
+        .group_by(tip_ratings.c.area_id, areas.c.name, areas.c.path, tip_ratings.c.month)
         .order_by(tip_ratings.c.month.desc(), areas.c.name)
     )
     if since is not None:
         statement = statement.where(and_(tip_ratings.c.month >= since))
     return [
         RatingFigures(
-            row.area_id, row.name, row.month, int(row.count), float(row.average), int(row.comments)
+            row.area_id,
+            row.name,
+            row.path,
+            row.month,
+            int(row.count),
+            float(row.average),
+            int(row.comments),
         )
+        for row in await session.execute(statement)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class TipTimes:
+    """When a tip inside a place came in and was acknowledged, and its place's path."""
+
+    area_path: str
+    received_at: datetime
+    acknowledged_at: datetime | None
+
+
+async def tip_times_within(session: AsyncSession, path: str, *, since: datetime) -> list[TipTimes]:
+    """The tips received within a place's subtree since ``since`` (for the 24-hour figures
+    shown beside the ratings)."""
+    statement = (
+        select(areas.c.path, tips.c.received_at, tips.c.acknowledged_at)
+        .select_from(tips.join(areas, areas.c.id == tips.c.area_id))
+        .where(inside(areas.c.path, path), tips.c.received_at >= since)
+    )
+    return [
+        TipTimes(row.path, row.received_at, row.acknowledged_at)
         for row in await session.execute(statement)
     ]
