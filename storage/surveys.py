@@ -18,10 +18,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, insert_row, inside, members, record_columns, tips
-from storage.broadcasts import audience_includes
+from storage._sql import areas, dialect_name, insert_row, inside, members, record_columns, tips
+from storage.broadcasts import AudienceMember, audience_member
 from storage.tables import day_stamp
 from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
 
@@ -37,16 +39,16 @@ CLOSED = "closed"
 __all__ = [
     "CLOSED",
     "OPEN",
+    "AudienceMember",
     "NewSurvey",
     "ResponseRow",
     "SurveyRecord",
     "answered_among",
-    "audience_includes",
+    "audience_member",
     "close_survey",
     "due_to_close",
     "due_to_remind",
     "has_answered",
-    "home_area_of",
     "insert_rating",
     "insert_survey",
     "list_surveys",
@@ -134,10 +136,6 @@ async def list_surveys(
     return [SurveyRecord(**row._asdict()) for row in await session.execute(statement)]
 
 
-async def home_area_of(session: AsyncSession, member_id: int) -> int | None:
-    return await session.scalar(select(members.c.home_area_id).where(members.c.id == member_id))
-
-
 async def has_answered(session: AsyncSession, survey_id: int, digest: str) -> bool:
     found = await session.scalar(
         select(survey_answered.c.digest).where(
@@ -172,10 +170,10 @@ async def record_response(
 ) -> bool:
     """Store one person's answers and mark them as having answered; False (nothing stored)
     when they had answered already. ``member_id`` only for a named survey."""
-    if await has_answered(session, survey_id, digest):
+    # The mark first, in one statement that also says whether it was there: two processes
+    # racing on one person store one response.
+    if not await _insert_new(session, survey_answered, {"survey_id": survey_id, "digest": digest}):
         return False
-    # The marker first: two processes racing on one person fail on its primary key.
-    await session.execute(survey_answered.insert().values(survey_id=survey_id, digest=digest))
     await session.execute(
         survey_responses.insert().values(
             id=secrets.token_hex(16),
@@ -187,6 +185,19 @@ async def record_response(
         )
     )
     return True
+
+
+async def _insert_new(session: AsyncSession, table: Table, values: dict[str, Any]) -> bool:
+    """INSERT a row unless its primary key is stored already; whether it was inserted."""
+    make_insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
+    keys = list(table.primary_key.columns)
+    statement = (
+        make_insert(table)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(keys[0])
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 async def count_responses(session: AsyncSession, survey_id: int) -> int:
@@ -289,9 +300,8 @@ async def insert_rating(
 ) -> bool:
     """Store a rating with nothing but its commune and month (random id), and mark the tip
     (``digest``, keyed) as rated; False when it was rated already."""
-    if await tip_was_rated(session, digest):
+    if not await _insert_new(session, tip_rated, {"digest": digest}):
         return False
-    await session.execute(tip_rated.insert().values(digest=digest))
     await session.execute(
         tip_ratings.insert().values(
             id=secrets.token_hex(16),

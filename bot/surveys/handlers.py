@@ -41,8 +41,7 @@ from storage.broadcasts import NewBroadcast, audience_size, insert_broadcast
 from storage.surveys import (
     OPEN,
     NewSurvey,
-    audience_includes,
-    home_area_of,
+    audience_member,
     insert_rating,
     insert_survey,
     record_response,
@@ -129,7 +128,10 @@ def valid_answers(questions: list[Question], answers: tuple[Any, ...]) -> bool:
 
 async def _submit(ctx: EffectContext, effect: SubmitSurveyAnswers) -> None:
     record = await survey_by_id(ctx.session, effect.survey_id)
-    if record is None or not await audience_includes(ctx.session, record.audience, ctx.member.id):
+    person = None
+    if record is not None:
+        person = await audience_member(ctx.session, record.audience, ctx.member.id)
+    if record is None or person is None:
         ctx.say(N_("surveys.answer.not_found"), number=effect.survey_id)
         return
     if not is_open(record, ctx.now):
@@ -143,7 +145,7 @@ async def _submit(ctx: EffectContext, effect: SubmitSurveyAnswers) -> None:
         record.id,
         digest=answered_digest(ctx.sealer, record.id, ctx.member.id),
         answers=list(effect.answers),
-        area_id=await home_area_of(ctx.session, ctx.member.id),
+        area_id=person.home_area_id,
         member_id=None if record.anonymous else ctx.member.id,
         now=ctx.now,
     )

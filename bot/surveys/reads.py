@@ -29,7 +29,7 @@ from storage.broadcasts import audience_size
 from storage.surveys import (
     OPEN,
     SurveyRecord,
-    audience_includes,
+    audience_member,
     count_responses,
     has_answered,
     list_surveys,
@@ -83,7 +83,10 @@ class SurveyRecords:
         self, survey_id: int, member_id: int, now: datetime
     ) -> SurveyToAnswer | str:
         record = await survey_by_id(self.session, survey_id)
-        if record is None or not await audience_includes(self.session, record.audience, member_id):
+        if (
+            record is None
+            or await audience_member(self.session, record.audience, member_id) is None
+        ):
             return N_("surveys.answer.not_found")
         if not is_open(record, now):
             return N_("surveys.answer.closed")

@@ -39,6 +39,7 @@ BENCHMARKS: dict[str, str] = {
     "broadcast-two-processes-postgresql": "tests.bench.two_processes:run",
     "burst-two-processes-postgresql": "tests.bench.burst_two_processes:run",
     "telegram-webhook-sqlite": "tests.bench.telegram_webhook:run",
+    "surveys-sqlite": "tests.bench.surveys:run",
 }
 
 # name -> benchmarks run together (in BENCHMARKS' order): figures that are ratios to each other.
