@@ -16,6 +16,7 @@ from bot.web.limits import AttemptLimiter
 from bot.web.pages.broadcasts import broadcast_routes
 from bot.web.pages.exports import export_routes
 from bot.web.pages.movement_year import movement_year_routes
+from bot.web.pages.surveys import survey_routes
 from bot.web.pages.tips import tip_routes
 from bot.web.signin import signin_routes
 
@@ -37,4 +38,5 @@ class WebConsole:
             *movement_year_routes(self.kit),
             *broadcast_routes(self.kit),
             *export_routes(self.kit),
+            *survey_routes(self.kit),
         ]
