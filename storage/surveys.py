@@ -101,6 +101,7 @@ class ResponseRow:
     answers: list[Any]
     area_id: int | None
     area_name: str | None
+    member_id: int | None
     member_name: str | None
 
 
@@ -223,6 +224,7 @@ async def response_pages(
                 survey_responses.c.answers,
                 survey_responses.c.area_id,
                 areas.c.name.label("area_name"),
+                survey_responses.c.member_id,
                 members.c.display_name.label("member_name"),
             )
             .select_from(
@@ -238,7 +240,8 @@ async def response_pages(
         if not rows:
             return
         yield [
-            ResponseRow(row.answers, row.area_id, row.area_name, row.member_name) for row in rows
+            ResponseRow(row.answers, row.area_id, row.area_name, row.member_id, row.member_name)
+            for row in rows
         ]
         if len(rows) < page:
             return

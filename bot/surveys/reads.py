@@ -28,6 +28,7 @@ from storage.areas import area_by_code
 from storage.broadcasts import audience_size
 from storage.surveys import (
     OPEN,
+    ResponseRow,
     SurveyRecord,
     audience_member,
     count_responses,
@@ -50,7 +51,15 @@ def is_open(record: SurveyRecord, now: datetime) -> bool:
 
 async def _pages(session: AsyncSession, survey_id: int) -> AsyncIterator[list[Response]]:
     async for page in response_pages(session, survey_id):
-        yield [Response(row.answers, row.area_name, row.member_name) for row in page]
+        yield [Response(row.answers, row.area_name, author(row)) for row in page]
+
+
+def author(row: ResponseRow) -> str | None:
+    """Who wrote a named survey's response: their name, or their member number when they
+    never gave one (an anonymous response has neither)."""
+    if row.member_id is None:
+        return None
+    return row.member_name or f"#{row.member_id}"
 
 
 async def load_results(session: AsyncSession, record: SurveyRecord) -> SurveyResults:
