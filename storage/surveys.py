@@ -49,6 +49,7 @@ __all__ = [
     "due_to_close",
     "due_to_remind",
     "has_answered",
+    "home_area_of",
     "insert_rating",
     "insert_survey",
     "list_surveys",
@@ -135,6 +136,11 @@ async def list_surveys(
         statement = statement.where(inside(areas.c.path, within_path))
     statement = statement.order_by(surveys.c.id.desc()).limit(limit)
     return [SurveyRecord(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def home_area_of(session: AsyncSession, member_id: int) -> int | None:
+    """The place the member lives in (None: never said)."""
+    return await session.scalar(select(members.c.home_area_id).where(members.c.id == member_id))
 
 
 async def has_answered(session: AsyncSession, survey_id: int, digest: str) -> bool:

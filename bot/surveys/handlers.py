@@ -41,7 +41,7 @@ from storage.broadcasts import NewBroadcast, audience_size, insert_broadcast
 from storage.surveys import (
     OPEN,
     NewSurvey,
-    audience_member,
+    home_area_of,
     insert_rating,
     insert_survey,
     record_response,
@@ -127,11 +127,11 @@ def valid_answers(questions: list[Question], answers: tuple[Any, ...]) -> bool:
 
 
 async def _submit(ctx: EffectContext, effect: SubmitSurveyAnswers) -> None:
+    """Who may answer was asked when the answering started (``survey_to_answer``, the only
+    way to the effect); here what may have changed since: the closing, and an answer given
+    meanwhile from another chat of the same person (the "answered" mark, in one statement)."""
     record = await survey_by_id(ctx.session, effect.survey_id)
-    person = None
-    if record is not None:
-        person = await audience_member(ctx.session, record.audience, ctx.member.id)
-    if record is None or person is None:
+    if record is None:
         ctx.say(N_("surveys.answer.not_found"), number=effect.survey_id)
         return
     if not is_open(record, ctx.now):
@@ -145,7 +145,7 @@ async def _submit(ctx: EffectContext, effect: SubmitSurveyAnswers) -> None:
         record.id,
         digest=answered_digest(ctx.sealer, record.id, ctx.member.id),
         answers=list(effect.answers),
-        area_id=person.home_area_id,
+        area_id=await home_area_of(ctx.session, ctx.member.id),
         member_id=None if record.anonymous else ctx.member.id,
         now=ctx.now,
     )
