@@ -47,7 +47,7 @@ from conversations.security_models.listing import model_list_flow
 from conversations.security_models.register import model_register_flow
 from conversations.surveys.answer import survey_answer_flow
 from conversations.surveys.compose import survey_flow
-from conversations.surveys.rating import tip_rating_flow
+from conversations.surveys.rating import tip_rating_flow, tip_ratings_flow
 from conversations.surveys.results import survey_results_flow, surveys_flow
 from conversations.targets import YearCalendar
 from conversations.tips import THREAD_MESSAGES_PER_HOUR
@@ -80,6 +80,7 @@ MAIN_MENU: list[MenuEntry] = [
             "model_activity",
             "model_list",
             "model_register",
+            "model_end",
             "event_turnout",
             "standard_register",
             # Agencies, businesses and schools: their head's and the admin's.
@@ -93,7 +94,7 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "tips",
         N_("menu.section.tips"),
-        ("tip_read", "tip_handle", "overview", "export", "report_draft", "survey", "surveys"),
+        ("tip_read", "tip_handle", "tip_ratings", "overview", "export", "report_draft"),
     ),
     MenuSection(
         "campaigns",
@@ -103,9 +104,8 @@ MAIN_MENU: list[MenuEntry] = [
             "event_cancel",
             "broadcast",
             "broadcasts",
-            # commendations: handed out at the review conferences
-            "commendation_propose",
-            "commendation_review",
+            "survey",
+            "surveys",
             "good_deed_story",
         ),
     ),
@@ -115,10 +115,12 @@ MAIN_MENU: list[MenuEntry] = [
         (
             "invite",
             "staff",
-            "model_end",
             "standard_recognise",
             "unit_grade",
             "exemplary",
+            # commendations: handed out at the review conferences
+            "commendation_propose",
+            "commendation_review",
         ),
     ),
     MenuSection(
@@ -232,4 +234,5 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         survey_answer_flow(),
         tip_rating_flow(),
         story_flow(),
+        tip_ratings_flow(),
     ]

@@ -33,10 +33,11 @@ from storage._sql import (
 from storage.zalo_oa_window import inside_window
 
 __all__ = [
+    "AudienceMember",
     "BroadcastRecord",
     "NewBroadcast",
     "Recipient",
-    "audience_includes",
+    "audience_member",
     "audience_size",
     "broadcast_by_id",
     "due_broadcasts",
@@ -249,14 +250,26 @@ async def audience_size(
     return int(await session.scalar(select(func.count()).select_from(members).where(where)) or 0)
 
 
-async def audience_includes(
+@dataclass(frozen=True, slots=True)
+class AudienceMember:
+    """A member found in an audience, with the place they live in (None: never said)."""
+
+    member_id: int
+    home_area_id: int | None
+
+
+async def audience_member(
     session: AsyncSession, audience: dict[str, Any], member_id: int
-) -> bool:
-    """Whether the member is in the audience today (a survey's: who may answer it)."""
+) -> AudienceMember | None:
+    """The member if they are in the audience today (a survey's: who may answer it)."""
     paths = await _audience_paths(session, audience.get("area_ids", []))
     where = _eligible(paths, audience.get("roles", []), audience.get("channels", []))
-    found = await session.scalar(select(members.c.id).where(members.c.id == member_id, where))
-    return found is not None
+    row = (
+        await session.execute(
+            select(members.c.id, members.c.home_area_id).where(members.c.id == member_id, where)
+        )
+    ).first()
+    return None if row is None else AudienceMember(row.id, row.home_area_id)
 
 
 async def recipients_page(

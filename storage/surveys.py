@@ -18,10 +18,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, insert_row, inside, members, record_columns
-from storage.broadcasts import audience_includes
+from storage._sql import areas, dialect_name, insert_row, inside, members, record_columns, tips
+from storage.broadcasts import AudienceMember, audience_member
 from storage.tables import day_stamp
 from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
 
@@ -37,11 +39,12 @@ CLOSED = "closed"
 __all__ = [
     "CLOSED",
     "OPEN",
+    "AudienceMember",
     "NewSurvey",
     "ResponseRow",
     "SurveyRecord",
     "answered_among",
-    "audience_includes",
+    "audience_member",
     "close_survey",
     "due_to_close",
     "due_to_remind",
@@ -56,6 +59,7 @@ __all__ = [
     "response_pages",
     "set_survey_broadcast",
     "survey_by_id",
+    "tip_times_within",
     "tip_was_rated",
 ]
 
@@ -98,6 +102,7 @@ class ResponseRow:
     answers: list[Any]
     area_id: int | None
     area_name: str | None
+    member_id: int | None
     member_name: str | None
 
 
@@ -134,6 +139,7 @@ async def list_surveys(
 
 
 async def home_area_of(session: AsyncSession, member_id: int) -> int | None:
+    """The place the member lives in (None: never said)."""
     return await session.scalar(select(members.c.home_area_id).where(members.c.id == member_id))
 
 
@@ -171,10 +177,10 @@ async def record_response(
 ) -> bool:
     """Store one person's answers and mark them as having answered; False (nothing stored)
     when they had answered already. ``member_id`` only for a named survey."""
-    if await has_answered(session, survey_id, digest):
+    # The mark first, in one statement that also says whether it was there: two processes
+    # racing on one person store one response.
+    if not await _insert_new(session, survey_answered, {"survey_id": survey_id, "digest": digest}):
         return False
-    # The marker first: two processes racing on one person fail on its primary key.
-    await session.execute(survey_answered.insert().values(survey_id=survey_id, digest=digest))
     await session.execute(
         survey_responses.insert().values(
             id=secrets.token_hex(16),
@@ -186,6 +192,19 @@ async def record_response(
         )
     )
     return True
+
+
+async def _insert_new(session: AsyncSession, table: Table, values: dict[str, Any]) -> bool:
+    """INSERT a row unless its primary key is stored already; whether it was inserted."""
+    make_insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
+    keys = list(table.primary_key.columns)
+    statement = (
+        make_insert(table)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(keys[0])
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 async def count_responses(session: AsyncSession, survey_id: int) -> int:
@@ -211,6 +230,7 @@ async def response_pages(
                 survey_responses.c.answers,
                 survey_responses.c.area_id,
                 areas.c.name.label("area_name"),
+                survey_responses.c.member_id,
                 members.c.display_name.label("member_name"),
             )
             .select_from(
@@ -226,7 +246,8 @@ async def response_pages(
         if not rows:
             return
         yield [
-            ResponseRow(row.answers, row.area_id, row.area_name, row.member_name) for row in rows
+            ResponseRow(row.answers, row.area_id, row.area_name, row.member_id, row.member_name)
+            for row in rows
         ]
         if len(rows) < page:
             return
@@ -288,9 +309,8 @@ async def insert_rating(
 ) -> bool:
     """Store a rating with nothing but its commune and month (random id), and mark the tip
     (``digest``, keyed) as rated; False when it was rated already."""
-    if await tip_was_rated(session, digest):
+    if not await _insert_new(session, tip_rated, {"digest": digest}):
         return False
-    await session.execute(tip_rated.insert().values(digest=digest))
     await session.execute(
         tip_ratings.insert().values(
             id=secrets.token_hex(16),
@@ -309,6 +329,7 @@ class RatingFigures:
 
     area_id: int
     area_name: str
+    area_path: str
     month: date
     count: int
     average: float
@@ -323,6 +344,7 @@ async def ratings_within(
         select(
             tip_ratings.c.area_id,
             areas.c.name,
+            areas.c.path,
             tip_ratings.c.month,
             func.count().label("count"),
             func.avg(tip_ratings.c.score).label("average"),
@@ -330,14 +352,43 @@ async def ratings_within(
         )
         .select_from(tip_ratings.join(areas, areas.c.id == tip_ratings.c.area_id))
         .where(inside(areas.c.path, path))
-        .group_by(tip_ratings.c.area_id, areas.c.name, tip_ratings.c.month)
+        .group_by(tip_ratings.c.area_id, areas.c.name, areas.c.path, tip_ratings.c.month)
         .order_by(tip_ratings.c.month.desc(), areas.c.name)
     )
     if since is not None:
         statement = statement.where(and_(tip_ratings.c.month >= since))
     return [
         RatingFigures(
-            row.area_id, row.name, row.month, int(row.count), float(row.average), int(row.comments)
+            row.area_id,
+            row.name,
+            row.path,
+            row.month,
+            int(row.count),
+            float(row.average),
+            int(row.comments),
         )
+        for row in await session.execute(statement)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class TipTimes:
+    """When a tip inside a place came in and was acknowledged, and its place's path."""
+
+    area_path: str
+    received_at: datetime
+    acknowledged_at: datetime | None
+
+
+async def tip_times_within(session: AsyncSession, path: str, *, since: datetime) -> list[TipTimes]:
+    """The tips received within a place's subtree since ``since`` (for the 24-hour figures
+    shown beside the ratings)."""
+    statement = (
+        select(areas.c.path, tips.c.received_at, tips.c.acknowledged_at)
+        .select_from(tips.join(areas, areas.c.id == tips.c.area_id))
+        .where(inside(areas.c.path, path), tips.c.received_at >= since)
+    )
+    return [
+        TipTimes(row.path, row.received_at, row.acknowledged_at)
         for row in await session.execute(statement)
     ]

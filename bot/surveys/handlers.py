@@ -41,7 +41,6 @@ from storage.broadcasts import NewBroadcast, audience_size, insert_broadcast
 from storage.surveys import (
     OPEN,
     NewSurvey,
-    audience_includes,
     home_area_of,
     insert_rating,
     insert_survey,
@@ -128,8 +127,11 @@ def valid_answers(questions: list[Question], answers: tuple[Any, ...]) -> bool:
 
 
 async def _submit(ctx: EffectContext, effect: SubmitSurveyAnswers) -> None:
+    """Who may answer was asked when the answering started (``survey_to_answer``, the only
+    way to the effect); here what may have changed since: the closing, and an answer given
+    meanwhile from another chat of the same person (the "answered" mark, in one statement)."""
     record = await survey_by_id(ctx.session, effect.survey_id)
-    if record is None or not await audience_includes(ctx.session, record.audience, ctx.member.id):
+    if record is None:
         ctx.say(N_("surveys.answer.not_found"), number=effect.survey_id)
         return
     if not is_open(record, ctx.now):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,24 +12,32 @@ from bot.sealing import Sealer
 from bot.surveys import answered_digest, rated_digest
 from conversations.audience import Audience
 from conversations.i18n import N_
+from conversations.localtime import LOCAL_TIME
+from conversations.places import commune_path
 from conversations.surveys import (
+    ACKNOWLEDGE_WITHIN,
     Question,
     Response,
+    ServiceFigures,
     SurveyResults,
     SurveySummary,
     SurveyToAnswer,
     Tally,
 )
+from storage.areas import area_by_code
 from storage.broadcasts import audience_size
 from storage.surveys import (
     OPEN,
+    ResponseRow,
     SurveyRecord,
-    audience_includes,
+    audience_member,
     count_responses,
     has_answered,
     list_surveys,
+    ratings_within,
     response_pages,
     survey_by_id,
+    tip_times_within,
     tip_was_rated,
 )
 from storage.tips.records import find_tip_by_code
@@ -43,7 +51,15 @@ def is_open(record: SurveyRecord, now: datetime) -> bool:
 
 async def _pages(session: AsyncSession, survey_id: int) -> AsyncIterator[list[Response]]:
     async for page in response_pages(session, survey_id):
-        yield [Response(row.answers, row.area_name, row.member_name) for row in page]
+        yield [Response(row.answers, row.area_name, author(row)) for row in page]
+
+
+def author(row: ResponseRow) -> str | None:
+    """Who wrote a named survey's response: their name, or their member number when they
+    never gave one (an anonymous response has neither)."""
+    if row.member_id is None:
+        return None
+    return row.member_name or f"#{row.member_id}"
 
 
 async def load_results(session: AsyncSession, record: SurveyRecord) -> SurveyResults:
@@ -76,7 +92,10 @@ class SurveyRecords:
         self, survey_id: int, member_id: int, now: datetime
     ) -> SurveyToAnswer | str:
         record = await survey_by_id(self.session, survey_id)
-        if record is None or not await audience_includes(self.session, record.audience, member_id):
+        if (
+            record is None
+            or await audience_member(self.session, record.audience, member_id) is None
+        ):
             return N_("surveys.answer.not_found")
         if not is_open(record, now):
             return N_("surveys.answer.closed")
@@ -125,3 +144,60 @@ class SurveyRecords:
         if await tip_was_rated(self.session, rated_digest(self.sealer, code)):
             return N_("surveys.rating.already")
         return None
+
+    async def service_figures(self, path: str, since: date) -> list[ServiceFigures]:
+        return await service_figures(self.session, path, since)
+
+
+def month_of(moment: datetime) -> date:
+    return moment.astimezone(LOCAL_TIME).date().replace(day=1)
+
+
+@dataclass
+class _Month:
+    ratings: int = 0
+    average: float | None = None
+    comments: int = 0
+    tips: int = 0
+    in_time: int = 0
+
+
+async def service_figures(session: AsyncSession, path: str, since: date) -> list[ServiceFigures]:
+    """The ratings by commune and month, beside the tips received there that month and those
+    acknowledged within ``ACKNOWLEDGE_WITHIN``."""
+    months: dict[tuple[str, date], _Month] = {}
+    names: dict[str, str] = {}
+    for rating in await ratings_within(session, path, since=since):
+        names[rating.area_path] = rating.area_name
+        months[(rating.area_path, rating.month)] = _Month(
+            rating.count, rating.average, rating.comments
+        )
+    start = datetime.combine(since, time(0), tzinfo=LOCAL_TIME).astimezone(UTC)
+    for tip in await tip_times_within(session, path, since=start):
+        commune = commune_path(tip.area_path) or tip.area_path
+        month = months.setdefault((commune, month_of(tip.received_at)), _Month())
+        month.tips += 1
+        acknowledged = tip.acknowledged_at
+        if acknowledged is not None and acknowledged - tip.received_at <= ACKNOWLEDGE_WITHIN:
+            month.in_time += 1
+    for commune, _ in months:
+        if commune not in names:
+            names[commune] = await commune_name(session, commune)
+    ordered = sorted(months.items(), key=lambda item: (-item[0][1].toordinal(), names[item[0][0]]))
+    return [
+        ServiceFigures(
+            names[commune],
+            day,
+            month.ratings,
+            month.average,
+            month.comments,
+            month.tips,
+            month.in_time,
+        )
+        for (commune, day), month in ordered
+    ]
+
+
+async def commune_name(session: AsyncSession, path: str) -> str:
+    area = await area_by_code(session, path.rstrip("/").rsplit("/", 1)[-1])
+    return area.name if area is not None else path

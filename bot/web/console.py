@@ -17,6 +17,7 @@ from bot.web.pages.broadcasts import broadcast_routes
 from bot.web.pages.commendations import commendation_routes
 from bot.web.pages.exports import export_routes
 from bot.web.pages.movement_year import movement_year_routes
+from bot.web.pages.surveys import survey_routes
 from bot.web.pages.tips import tip_routes
 from bot.web.pages.units import unit_routes
 from bot.web.signin import signin_routes
@@ -41,4 +42,5 @@ class WebConsole:
             *export_routes(self.kit),
             *unit_routes(self.kit),
             *commendation_routes(self.kit),
+            *survey_routes(self.kit),
         ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from conversations.audience import Audience
@@ -37,6 +37,11 @@ TEXT = "text"
 # The text of the invitation (a broadcast's text) and of the one reminder.
 INVITATION_KEY = N_("surveys.invitation")
 REMINDER_KEY = N_("surveys.reminder")
+
+# A tip is to be acknowledged within this time (the 24-hour figures beside the ratings).
+ACKNOWLEDGE_WITHIN = timedelta(hours=24)
+# How many months of ratings an officer sees.
+RATING_MONTHS = 12
 
 # A tipster's rating of how their tip was handled.
 RATING_SCORES = (1, 2, 3, 4, 5)
@@ -245,6 +250,20 @@ class Tally:
                     result.texts.append((None if anonymous else response.author, str(value)))
 
 
+@dataclass(frozen=True)
+class ServiceFigures:
+    """One commune in one month: the tipsters' ratings, and the tips received and those
+    acknowledged within ``ACKNOWLEDGE_WITHIN``."""
+
+    commune: str
+    month: date
+    ratings: int
+    average: float | None
+    comments: int
+    tips: int
+    acknowledged_in_time: int
+
+
 class SurveyReads(Protocol):
     """Reads about surveys."""
 
@@ -266,6 +285,11 @@ class SurveyReads(Protocol):
 
     async def survey_results(self, survey_id: int, locale: str) -> SurveyResults | None:
         """The results so far; the caller asks the policy about ``place_path``."""
+        ...
+
+    async def service_figures(self, path: str, since: date) -> list[ServiceFigures]:
+        """Ratings and tips by commune and month within ``path`` from ``since``, newest
+        month first."""
         ...
 
     async def tip_to_rate(self, code: str) -> str | None:

@@ -4,15 +4,24 @@ The rating is kept with the tip's commune and month only, never the tip nor the 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from conversations.fields import Choice, ChoiceOption, OptionalText, TipCode
 from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import shown
+from conversations.places import outermost
+from conversations.policy import Action, scopes
 from conversations.replies import Text
 from conversations.secret_codes import LOCKOUTS, CodeKind
-from conversations.surveys import MAX_RATING_COMMENT, RateTipHandling
+from conversations.surveys import (
+    ACKNOWLEDGE_WITHIN,
+    MAX_RATING_COMMENT,
+    RATING_MONTHS,
+    RateTipHandling,
+    ServiceFigures,
+)
 from conversations.surveys.fields import SKIP_WORDS
 
 REFUSAL = "_refusal"  # why the tip cannot be rated; an answer the flow keeps, not a step
@@ -82,4 +91,53 @@ def tip_rating_flow() -> Flow:
         complete=rate,
         confirm=False,
         commands=("danhgia", "rate"),
+    )
+
+
+# -- the figures, for officers and admins ------------------------------------------------------
+
+
+def describe_figures(figures: ServiceFigures, ctx: FlowContext) -> str:
+    average = "–" if figures.average is None else f"{figures.average:.1f}"
+    if ctx.locale != "en":
+        average = average.replace(".", ",")
+    return ctx.t(
+        N_("surveys.ratings.line"),
+        commune=figures.commune,
+        month=figures.month.strftime("%m/%Y"),
+        ratings=figures.ratings,
+        average=average,
+        comments=figures.comments,
+        tips=figures.tips,
+        in_time=figures.acknowledged_in_time,
+        hours=int(ACKNOWLEDGE_WITHIN.total_seconds() // 3600),
+    )
+
+
+def months_back(today: date, months: int) -> date:
+    """The first day of the month ``months - 1`` months before ``today``'s."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+async def show_figures(answers: dict[str, Any], ctx: FlowContext) -> Completion:
+    since = months_back(ctx.today, RATING_MONTHS)
+    lines: list[str] = []
+    for scope in outermost(scopes(ctx.member.roles, Action.LIST_TIPS)):
+        for figures in await ctx.records.surveys.service_figures(scope.path, since):
+            lines.append(describe_figures(figures, ctx))
+    if not lines:
+        return Completion(replies=[Text(ctx.t(N_("surveys.ratings.none")))])
+    text = ctx.t(N_("surveys.ratings.title"), months=RATING_MONTHS)
+    return Completion(replies=[Text("\n".join([text, *lines]))])
+
+
+def tip_ratings_flow() -> Flow:
+    return Flow.at_once(
+        "tip_ratings",
+        N_("surveys.menu.ratings"),
+        show_figures,
+        step="show",
+        commands=("danhgiaxuly", "ratings"),
+        action=Action.LIST_TIPS,
     )

@@ -40,6 +40,7 @@ BENCHMARKS: dict[str, str] = {
     "burst-two-processes-postgresql": "tests.bench.burst_two_processes:run",
     "telegram-webhook-sqlite": "tests.bench.telegram_webhook:run",
     "units-sqlite": "tests.bench.units:run",
+    "surveys-sqlite": "tests.bench.surveys:run",
 }
 
 # name -> benchmarks run together (in BENCHMARKS' order): figures that are ratios to each other.

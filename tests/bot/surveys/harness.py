@@ -58,7 +58,12 @@ async def seed(database: Database, now: Any) -> dict[str, int]:
             await session.execute(
                 update(members).where(members.c.id == member.id).values(home_area_id=home.id)
             )
+        # Everybody agreed to the privacy notice, and so has their name kept.
         await session.execute(update(members).values(consent_version=NOTICE_VERSION))
+        for name, member_id in ids.items():
+            await session.execute(
+                update(members).where(members.c.id == member_id).values(display_name=name)
+            )
         # Everybody wrote lately: a Zalo OA user is reachable inside the OA's window only.
         await session.execute(update(identities).values(last_seen_at=now))
     return ids
