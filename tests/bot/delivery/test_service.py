@@ -26,6 +26,7 @@ class _App:
     database: Database
     catalogues: Catalogues
     limiters: dict[str, RateLimiter] = field(default_factory=dict)
+    sealer: None = None  # no survey reminders in these tests
 
     def open_route(self, sealed: bytes) -> str:
         raise AssertionError("no sealed route in these tests")

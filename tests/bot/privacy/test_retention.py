@@ -89,6 +89,7 @@ async def test_antq_run_schedules_the_retention_with_the_settings(
         settings = settings(database_url=sqlite_database.url, retention_audit_days=400)
         database = sqlite_database
         catalogues = Catalogues.load()
+        sealer = None  # no survey reminders here
 
     delivery = await start_delivery(App(), [])  # type: ignore[arg-type]
     try:

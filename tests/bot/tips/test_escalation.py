@@ -49,6 +49,7 @@ class _App:
     settings: Settings
     database: Database
     catalogues: Catalogues
+    sealer: None = None  # no survey reminders in these tests
 
 
 def test_the_period_defaults_to_24_hours(monkeypatch: pytest.MonkeyPatch) -> None:
