@@ -4,6 +4,7 @@ a model or a member found by name inside the admin's places, and a proposal of a
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING, Any
 
 from conversations.choosing import (
@@ -96,8 +97,9 @@ class FoundByName(Field):
         check_length(text, 2, 100)
         return Accepted({"query": text})
 
+    @abstractmethod
     async def found(self, query: str, ctx: FieldContext, records: Reads) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        """What ``query`` finds, each with its ``id``, ``name``, ``area_id`` and ``label``."""
 
     async def resolve(self, accepted: Accepted, ctx: FieldContext, records: Reads) -> Accepted:
         query = accepted.value.get("query")
