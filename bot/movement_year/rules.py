@@ -97,6 +97,8 @@ async def admins_not_graded(
             for unit in await residential_areas(session, {COMMUNE})
             if unit[2].split("/")[2] in with_areas
         ]
+        # The provincial bodies (agencies, businesses, schools right below the province).
+        units += [unit for unit in areas if unit[2].count("/") == 3]
     places = {path for _id, _name, path in await residential_areas(session, {admin_kind})}
     found = []
     for admin in await holders_of(session, "admin"):

@@ -18,7 +18,7 @@ from storage._sql import identities, outbox
 from storage.database import Database
 from storage.people.roles import grant_role
 from tests.bot.delivery.harness import FakeClock, local
-from tests.bot.units.harness import ADMIN, HEAD, seed_commune
+from tests.bot.units.harness import ADMIN, HEAD, PROVINCE_ADMIN, seed_commune
 from tests.storage.harness import telegram_member
 
 
@@ -99,3 +99,25 @@ async def test_the_grading_reminder_names_the_unit_not_graded(database: Database
         grading = [(who, params["units"]) for who, key, params in rows if key.endswith("grades")]
     # Thôn Một and the school, both ungraded, named to the commune's admin.
     assert grading == [(admin, "Thôn Một, Trường THCS Đô Lương")]
+
+
+async def test_the_province_admin_is_reminded_of_a_provincial_body(database: Database) -> None:
+    await school_with_head(database)
+    async with database.transaction() as session:
+        figures = UnitFigures("40", "Sở Tư pháp Nghệ An", "agency", staff=90)
+        await add_units(session, [figures], now=local(2026, 1, 5, 9))
+    # 23 November: 7 days before the communes' (and provincial bodies') grading date.
+    await live_through(database, local(2026, 11, 23, 6), local(2026, 11, 23, 12))
+    async with database.session() as session:
+        province_admin = (
+            await session.execute(
+                select(identities.c.member_id).where(
+                    identities.c.platform_user_id == PROVINCE_ADMIN
+                )
+            )
+        ).scalar_one()
+        rows = await session.execute(
+            select(outbox.c.member_id, outbox.c.message_key, outbox.c.params)
+        )
+        grading = [(who, params["units"]) for who, key, params in rows if key.endswith("grades")]
+    assert grading == [(province_admin, "Xã Đô Lương, Sở Tư pháp Nghệ An")]
