@@ -1,7 +1,7 @@
 """Commendations (thi đua, khen thưởng) and the year's exemplary units (điển hình).
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-07 12:45:00.000000
 """
 

@@ -1,7 +1,7 @@
 """Surveys, their responses and who answered; the tipsters' ratings of their tip's handling.
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0024
 Create Date: 2026-12-07 12:45:00.000000
 """
 

@@ -1,8 +1,8 @@
 """The inbox keeps applied updates' places (not their content) for a while: a gap below a
 waiting update is one still on its way.
 
-Revision ID: 0028
-Revises: 0022
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-07 12:30:00.000000
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0028"
-down_revision: str | Sequence[str] | None = "0027"
+revision: str = "0027"
+down_revision: str | Sequence[str] | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

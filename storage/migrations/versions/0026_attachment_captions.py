@@ -1,7 +1,7 @@
 """A tip's file keeps the words its sender wrote with it (a photo's caption).
 
-Revision ID: 0027
-Revises: 0022
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07 12:30:00.000000
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0027"
+revision: str = "0026"
 down_revision: str | Sequence[str] | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
