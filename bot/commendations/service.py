@@ -3,8 +3,8 @@ a decision stored and told (to the proposer, and to the commended where the bot 
 them), exemplary units proposed and recognised.
 
 Who is told of an approved commendation: a member commended, the leaders of an area, the
-officers of a commune's police, a model's lead. A person named by an admin is not a member:
-their unit hands the commendation over.
+heads of an agency, business or school, the officers of a commune's police, a model's lead.
+A person named by an admin is not a member: their unit hands the commendation over.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ async def propose(
     ``CommendationRefused`` for what does not fit (a form the province does not offer, a
     model outside the place, an empty name)."""
     if kind not in IMPLEMENTED:
-        raise CommendationRefused(f"a proposal for a {kind} lands with the units' module")
+        raise CommendationRefused(f"a proposal for a {kind} is not accepted")
     if form not in {known.key for known in forms_of(place.path)}:
         raise CommendationRefused(f"{form!r} is not a form of commendation of this province")
     if not is_inside(place.path, proposer_place.path):
