@@ -206,5 +206,8 @@ async def test_exemplary_agencies_businesses_and_schools_count_by_kind(
 
     text = text_of(await yearly_draft(database, "17662"))
     assert line("target.exemplary_schools", 1, 1, two, "honours.verdict.met") in text
+    # The recognised ones are named (by kind, then name); the agency only proposed is not.
+    named = ", ".join(f"{name}, Xã Đô Lương" for name in (MAY, THCS, HOA_SEN))
+    assert t("honours.exemplary_named", names=named) in text
     assert line("target.exemplary_businesses", 1, 1, one, "honours.verdict.met") in text
     assert line("target.exemplary_agencies", 0, 1, one, "honours.verdict.not_met") in text
