@@ -9,7 +9,7 @@ turnout.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from storage._sql import (
 )
 from storage.retention import Expiry
 from storage.tables import Commendation, ExemplaryUnit, day_stamp
+from storage.units import reach_of
 
 __all__ = [
     "COMMENDED_PERSONS",
@@ -52,6 +53,7 @@ __all__ = [
     "propose_exemplary",
     "recognise_exemplary",
     "review_commendation",
+    "unit_figures",
 ]
 
 commendations: Table = Commendation.__table__  # type: ignore[assignment]
@@ -238,6 +240,9 @@ class Figures:
     participants: int = 0
     events: int = 0
     turnout: int = 0
+    reached: int = 0  # a unit: people its propaganda reached, of ``reach_total``
+    reach_total: int = 0
+    reach_half: int = 0  # 1: the reach is the 6-month report's (no yearly report yet)
 
 
 def _year_periods(year: int) -> tuple[str, str]:
@@ -305,6 +310,26 @@ async def place_figures(
         )
     ).one()
     return Figures(filed, on_time, activities, participants, int(held[0]), int(held[1]))
+
+
+async def unit_figures(
+    session: AsyncSession,
+    unit_id: int,
+    path: str,
+    year: int,
+    *,
+    since: datetime,
+    until: datetime,
+) -> Figures:
+    """An agency's, business's or school's year: its models' activities and its events (as
+    for any place, at ``path`` and below) and the propaganda reach of its yearly report, or of
+    its 6-month report while the yearly one is not in."""
+    held = await place_figures(session, path, year, since=since, until=until)
+    for span, half in (("year", 0), ("H1", 1)):
+        reach = await reach_of(session, unit_id, year, span)
+        if reach is not None:
+            return replace(held, reached=reach.reached, reach_total=reach.total, reach_half=half)
+    return held
 
 
 async def model_figures(session: AsyncSession, model_id: int, year: int) -> Figures:

@@ -30,7 +30,7 @@ from conversations.commendations import (
 )
 from conversations.i18n import Catalogues
 from conversations.localtime import local_today
-from conversations.places import COMMUNE, PROVINCE, Place
+from conversations.places import COMMUNE, UNITS, Place
 from storage.areas import area_by_code
 from storage.commendations import (
     commendation_by_id,
@@ -77,7 +77,9 @@ def forms(area: AreaOption = "") -> None:
 
 @commendations_cli.command("propose")
 def propose(
-    area: AreaOption,
+    area: Annotated[
+        str, typer.Option("--area", help="code of a place (kind unit: of the unit itself)")
+    ],
     kind: Annotated[SubjectKind, typer.Option(help="who is commended")],
     form: Annotated[str, typer.Option(help="a form's key (antq commendations forms)")],
     achievement: Annotated[str, typer.Option(help="the achievement, in a few lines")],
@@ -92,8 +94,8 @@ def propose(
 
     async def work(session: AsyncSession) -> tuple[int, str]:
         place = await _place(session, area)
-        proposer = place if place.kind == PROVINCE else await service.commune_of(session, place)
         try:
+            proposer = await service.proposing_place(session, place)
             proposal_id, counted = await service.propose(
                 session,
                 kind=kind,
@@ -186,30 +188,42 @@ def list_year(
 
 @commendations_cli.command("exemplary")
 def exemplary(
-    commune: Annotated[str, typer.Option("--commune", help="the commune's code")],
+    commune: Annotated[str | None, typer.Option("--commune", help="the commune's code")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="an agency's, business's or school's code")
+    ] = None,
     recognise: Annotated[bool, typer.Option(help="recognise (default: propose)")] = False,
     year: YearOption = None,
 ) -> None:
-    """Propose a commune as exemplary of the year, or recognise it (the level above's)."""
+    """Propose a commune, or an agency, business or school of a commune, as exemplary of the
+    year, or recognise it (the level above the commune's)."""
     chosen = _year(year)
+    if (commune is None) == (unit is None):
+        raise _fail("give either --commune or --unit")
+    code = commune or unit or ""
 
     async def work(session: AsyncSession) -> bool:
-        place = await _place(session, commune)
-        if place.kind != COMMUNE:
-            raise _fail(f"{commune} is not a commune")
-        return await service.exemplary(
-            session,
-            ExemplaryKind.COMMUNE,
-            place,
-            chosen,
-            recognise=recognise,
-            by=None,
-            now=utcnow(),
-        )
+        place = await _place(session, code)
+        if commune is not None and place.kind != COMMUNE:
+            raise _fail(f"{code} is not a commune")
+        if unit is not None and place.kind not in UNITS:
+            raise _fail(f"{code} is not an agency, business or school (antq units list)")
+        try:
+            return await service.exemplary(
+                session,
+                ExemplaryKind(place.kind),
+                place,
+                chosen,
+                recognise=recognise,
+                by=None,
+                now=utcnow(),
+            )
+        except CommendationRefused as refused:
+            raise _fail(f"not recorded: {refused}") from None
 
     changed = in_transaction(work)
     done = "recognised" if recognise else "proposed"
-    typer.echo(f"{commune} {done} for {chosen}" if changed else "nothing changed")
+    typer.echo(f"{code} {done} for {chosen}" if changed else "nothing changed")
 
 
 @commendations_cli.command("targets")

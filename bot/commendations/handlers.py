@@ -20,7 +20,7 @@ from conversations.commendations import (
     grounds_text,
     may_review,
 )
-from conversations.commendations.exemplary import above
+from conversations.commendations.exemplary import above, judged_path
 from conversations.commendations.fields import ACTION
 from conversations.effects import Effect
 from conversations.i18n import N_
@@ -121,7 +121,7 @@ async def propose_exemplary(ctx: EffectContext, effect: ProposeExemplary) -> Non
 
 async def recognise_exemplary(ctx: EffectContext, effect: RecogniseExemplary) -> None:
     place = await ctx.place_where(ACTION, OUTSIDE, area_id=effect.ref_id)
-    if not above(ctx.member.roles, place.path):
+    if not above(ctx.member.roles, judged_path(place)):
         raise PolicyViolation("recognising a unit the member is not above")
     try:
         changed = await service.exemplary(

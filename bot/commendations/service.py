@@ -3,8 +3,8 @@ a decision stored and told (to the proposer, and to the commended where the bot 
 them), exemplary units proposed and recognised.
 
 Who is told of an approved commendation: a member commended, the leaders of an area, the
-officers of a commune's police, a model's lead. A person named by an admin is not a member:
-their unit hands the commendation over.
+heads of an agency, business or school, the officers of a commune's police, a model's lead.
+A person named by an admin is not a member: their unit hands the commendation over.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from conversations.commendations import (
 )
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import LOCAL_TIME
-from conversations.places import COMMUNE, Place, commune_path, is_inside
+from conversations.places import COMMUNE, PROVINCE, UNITS, Place, commune_path, is_inside
 from conversations.policy import Role
 from storage.areas import area_by_code, area_by_id
 from storage.commendations import (
@@ -40,6 +40,7 @@ from storage.commendations import (
     propose_exemplary,
     recognise_exemplary,
     review_commendation,
+    unit_figures,
 )
 from storage.delivery.outbox import NOTICE
 from storage.people.members import member_locale
@@ -50,9 +51,9 @@ PROPOSED = "commendation.proposed"
 REVIEWED = "commendation.reviewed"
 EXEMPLARY_PROPOSED = "exemplary.proposed"
 EXEMPLARY_RECOGNISED = "exemplary.recognised"
-# Kinds a proposal can name today; "unit" lands with the units' module.
-IMPLEMENTED = frozenset(SubjectKind) - {SubjectKind.UNIT}
-IMPLEMENTED_EXEMPLARY = frozenset({ExemplaryKind.COMMUNE})
+# Kinds a proposal can name: every one (a unit is an agency, business or school place).
+IMPLEMENTED = frozenset(SubjectKind)
+IMPLEMENTED_EXEMPLARY = frozenset(ExemplaryKind)
 
 
 class CommendationRefused(ValueError):
@@ -76,6 +77,24 @@ async def commune_of(session: AsyncSession, place: Place) -> Place:
     return place_of(area)
 
 
+async def proposing_place(session: AsyncSession, place: Place) -> Place:
+    """The place a proposal made from the command line is made in: the commune of the place,
+    the province for a province or a provincial body (an agency, business or school right
+    below the province)."""
+    if place.kind == PROVINCE:
+        return place
+    if place.kind not in UNITS:
+        return await commune_of(session, place)
+    try:
+        return await commune_of(session, place)
+    except CommendationRefused:
+        pass  # a provincial body
+    province = await area_by_code(session, place.path.strip("/").split("/")[0])
+    if province is None or province.kind != PROVINCE:
+        raise CommendationRefused(f"{place.full_name} lies in no commune nor province")
+    return place_of(province)
+
+
 async def figures(
     session: AsyncSession,
     kind: SubjectKind,
@@ -89,6 +108,8 @@ async def figures(
     if kind is SubjectKind.MEMBER and member_id is not None:
         return await member_figures(session, member_id, year)
     since, until = year_bounds(year)
+    if kind is SubjectKind.UNIT:
+        return await unit_figures(session, place.id, place.path, year, since=since, until=until)
     return await place_figures(session, place.path, year, since=since, until=until)
 
 
@@ -112,7 +133,7 @@ async def propose(
     ``CommendationRefused`` for what does not fit (a form the province does not offer, a
     model outside the place, an empty name)."""
     if kind not in IMPLEMENTED:
-        raise CommendationRefused(f"a proposal for a {kind} lands with the units' module")
+        raise CommendationRefused(f"a proposal for a {kind} is not accepted")
     if form not in {known.key for known in forms_of(place.path)}:
         raise CommendationRefused(f"{form!r} is not a form of commendation of this province")
     if not is_inside(place.path, proposer_place.path):
@@ -121,6 +142,10 @@ async def propose(
     if kind is SubjectKind.COMMUNE_POLICE:
         place = await commune_of(session, place)
         subject = place.full_name
+    elif kind is SubjectKind.UNIT:
+        if place.kind not in UNITS:
+            raise CommendationRefused(f"{place.full_name} is not an agency, business or school")
+        ref_id = place.id
     elif kind is SubjectKind.MODEL:
         model = await security_model_by_id(session, ref_id or 0)
         if model is None or not is_inside(model.area_path, proposer_place.path):
@@ -176,7 +201,11 @@ async def recipients(session: AsyncSession, record: CommendationRecord) -> list[
     if kind is SubjectKind.MODEL:
         model = await security_model_by_id(session, record.subject_ref_id or 0)
         return [model.lead_member_id] if model and model.lead_member_id else []
-    role = {SubjectKind.AREA: Role.LEADER, SubjectKind.COMMUNE_POLICE: Role.OFFICER}.get(kind)
+    role = {
+        SubjectKind.AREA: Role.LEADER,
+        SubjectKind.COMMUNE_POLICE: Role.OFFICER,
+        SubjectKind.UNIT: Role.UNIT_HEAD,
+    }.get(kind)
     if role is None:
         return []
     area = await area_by_id(session, record.area_id)
@@ -262,35 +291,27 @@ async def exemplary(
     by: int | None,
     now: datetime,
 ) -> bool:
-    """Propose (or recognise, once proposed) a commune as exemplary; False when nothing
-    changed (proposed already; not proposed, or recognised already)."""
-    if kind not in IMPLEMENTED_EXEMPLARY or place.kind != COMMUNE:
-        raise CommendationRefused(f"an exemplary {kind} lands with the units' module")
-    if recognise:
-        # The level above may recognise a commune nobody proposed: it is proposed by them.
-        await propose_exemplary(
-            session,
-            kind=kind,
-            ref_id=place.id,
-            name=place.full_name,
-            commune_id=place.id,
-            year=year,
-            by=by,
-            now=now,
-        )
-        return await recognise_exemplary(
-            session, kind=kind, ref_id=place.id, year=year, by=by, now=now
-        )
-    return await propose_exemplary(
+    """Propose (or recognise, once proposed) a commune, or an agency, business or school of a
+    commune (it counts for that commune), as exemplary; False when nothing changed (proposed
+    already; not proposed, or recognised already). A provincial body lies in no commune: the
+    plan's targets count per commune, so it is refused."""
+    if kind not in IMPLEMENTED_EXEMPLARY or place.kind != kind:
+        raise CommendationRefused(f"{place.full_name} is not a {kind}")
+    commune = place if kind is ExemplaryKind.COMMUNE else await commune_of(session, place)
+    proposed = await propose_exemplary(
         session,
         kind=kind,
         ref_id=place.id,
         name=place.full_name,
-        commune_id=place.id,
+        commune_id=commune.id,
         year=year,
         by=by,
         now=now,
     )
+    if not recognise:
+        return proposed
+    # The level above may recognise a unit nobody proposed: it is proposed by them.
+    return await recognise_exemplary(session, kind=kind, ref_id=place.id, year=year, by=by, now=now)
 
 
 __all__ = [

@@ -119,8 +119,8 @@ class _Writer:
         # Looked up once per export: a lookup per row was a good part of the time.
         self.no, self.yes = self.t(N_("common.no")), self.t(N_("common.yes"))
 
-    def t(self, key: str) -> str:
-        return self.catalogues.text(self.request.locale, key)
+    def t(self, key: str, **params: object) -> str:
+        return self.catalogues.text(self.request.locale, key, **params)
 
     def labeller(self, labels: dict[str, str]) -> Callable[[str | None], str]:
         """Shows a stored value by its label in the export's language, or as it is."""

@@ -52,7 +52,7 @@ class SubjectKind(StrEnum):
     """Who a commendation is for: a collective (kind and the id of what it is) or a person."""
 
     AREA = "area"
-    UNIT = "unit"  # an agency, business or school: lands with the units' module
+    UNIT = "unit"  # an agency, business or school (a place of ``conversations.places.UNITS``)
     MODEL = "model"
     COMMUNE_POLICE = "commune_police"
     MEMBER = "member"
@@ -229,7 +229,8 @@ EXEMPLARY_LABELS = {
 
 @dataclass(frozen=True)
 class ProposeExemplary(Effect):
-    """An admin proposes a commune (a unit, once units exist) as exemplary for ``year``."""
+    """An admin proposes a commune, an agency, a business or a school (``ref_id``: its place)
+    as exemplary for ``year``."""
 
     kind: str
     ref_id: int
@@ -271,14 +272,37 @@ GROUNDS_KEYS = {
     SubjectKind.MEMBER: N_("commendation.grounds.member"),
 }
 PLACE_GROUNDS = N_("commendation.grounds.place")
-FIGURES = ("updates_filed", "updates_on_time", "activities", "participants", "events", "turnout")
+FIGURES = (
+    "updates_filed",
+    "updates_on_time",
+    "activities",
+    "participants",
+    "events",
+    "turnout",
+    "reached",
+    "reach_total",
+)
+# A unit's grounds: the propaganda reach of its latest report of the year (the yearly one,
+# else the 6-month one: ``reach_half`` is 1), its models' activities and its events.
+UNIT_GROUNDS = N_("commendation.grounds.unit")
+UNIT_GROUNDS_NO_REACH = N_("commendation.grounds.unit_no_reach")
+REACH_REPORTS = {
+    0: N_("commendation.reach_report.year"),
+    1: N_("commendation.reach_report.half"),
+}
 
 
 def grounds_text(kind: str, figures: Mapping[str, int], t: Callable[..., str]) -> str:
     """The figures a proposal rests on, in a sentence (the same for the reviewer and the
     yearly report)."""
+    counts = {name: int(figures.get(name, 0)) for name in FIGURES}
+    if SubjectKind(kind) is SubjectKind.UNIT:
+        if not counts["reach_total"]:
+            return t(UNIT_GROUNDS_NO_REACH, **counts)
+        report = t(REACH_REPORTS[1 if figures.get("reach_half") else 0])
+        return t(UNIT_GROUNDS, report=report, **counts)
     key = GROUNDS_KEYS.get(SubjectKind(kind), PLACE_GROUNDS)
-    return t(key, **{name: int(figures.get(name, 0)) for name in FIGURES})
+    return t(key, **counts)
 
 
 class CommendationReads(Protocol):

@@ -1,6 +1,7 @@
-"""/diemhinh: a commune proposed as exemplary of the movement for the year ("điển hình"), and
-recognised by the level above (a province's admin). Agencies, businesses and schools are
-proposed the same way once the units' module lands (``ExemplaryKind``)."""
+"""/diemhinh: a commune, or an agency, business or school of a commune, proposed as exemplary
+of the movement for the year ("điển hình"), and recognised by the level above the commune (a
+province's admin). A unit counts for its commune against the plan's targets; a provincial body
+(a unit right below the province) lies in no commune and is not counted."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from conversations.commendations.fields import ACTION
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
-from conversations.places import COMMUNE, is_inside
+from conversations.places import COMMUNE, UNITS, Place, commune_path, is_inside
 from conversations.policy import Grant, Role
 from conversations.replies import Text
 from conversations.targets import YearCalendar
@@ -22,7 +23,7 @@ DECISIONS = Choice(
     ChoiceOption(PROPOSE, N_("exemplary.propose"), ("de nghi", "propose")),
     ChoiceOption(RECOGNISE, N_("exemplary.recognise"), ("cong nhan", "recognise")),
 )
-COMMUNE_PICKED = ScopedPlace(ACTION, frozenset({COMMUNE}))
+EXEMPLARY_PICKED = ScopedPlace(ACTION, frozenset({COMMUNE}) | UNITS)
 
 
 def above(grants: tuple[Grant, ...], path: str) -> bool:
@@ -33,23 +34,35 @@ def above(grants: tuple[Grant, ...], path: str) -> bool:
     )
 
 
+def judged_path(place: Place) -> str:
+    """The path the level above is reckoned from: the commune's, for a unit of a commune."""
+    return (commune_path(place.path) or place.path) if place.kind in UNITS else place.path
+
+
+def provincial_body(place: Place) -> bool:
+    """A unit right below the province ("/40/CODE/"): it lies in no commune."""
+    return place.kind in UNITS and len([code for code in place.path.split("/") if code]) < 3
+
+
 def exemplary_flow(calendar: YearCalendar | None = None) -> Flow:
     calendar = calendar or YearCalendar()
 
     async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-        commune = await COMMUNE_PICKED.picked(ctx, answers["commune"])
+        unit = await EXEMPLARY_PICKED.picked(ctx, answers["commune"])
         year = calendar.assessed_year(ctx.today)
+        kind = ExemplaryKind(unit.kind)
+        if provincial_body(unit):
+            refused = ctx.t(N_("exemplary.provincial_body"), unit=unit.full_name)
+            return Completion(replies=[Text(refused)])
         if answers["decision"] == RECOGNISE:
-            if not above(ctx.member.roles, commune.path):
-                refused = ctx.t(N_("exemplary.not_above"), unit=commune.full_name)
+            if not above(ctx.member.roles, judged_path(unit)):
+                refused = ctx.t(N_("exemplary.not_above"), unit=unit.full_name)
                 return Completion(replies=[Text(refused)])
-            done = ctx.t(N_("exemplary.recognised"), unit=commune.full_name, year=year)
-            effect: ProposeExemplary | RecogniseExemplary = RecogniseExemplary(
-                ExemplaryKind.COMMUNE, commune.id, year
-            )
+            done = ctx.t(N_("exemplary.recognised"), unit=unit.full_name, year=year)
+            effect: ProposeExemplary | RecogniseExemplary = RecogniseExemplary(kind, unit.id, year)
         else:
-            done = ctx.t(N_("exemplary.proposed"), unit=commune.full_name, year=year)
-            effect = ProposeExemplary(ExemplaryKind.COMMUNE, commune.id, year)
+            done = ctx.t(N_("exemplary.proposed"), unit=unit.full_name, year=year)
+            effect = ProposeExemplary(kind, unit.id, year)
         return Completion(replies=[Text(done)], effects=[effect])
 
     return Flow(
@@ -62,7 +75,7 @@ def exemplary_flow(calendar: YearCalendar | None = None) -> Flow:
             Step(
                 "commune",
                 N_("exemplary.ask_commune"),
-                COMMUNE_PICKED,
+                EXEMPLARY_PICKED,
                 N_("exemplary.title.commune"),
             ),
             Step(

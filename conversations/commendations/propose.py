@@ -1,6 +1,7 @@
 """/denghikhenthuong: an admin proposes a collective or a person for a form of commendation.
 
-The commended is an area (a residential area or a commune), a model, a commune's police, a
+The commended is an area (a residential area or a commune), an agency, a business or a school
+(a unit), a model, a commune's police, a
 member holding a role in the admin's places, or a person the admin names with their role in
 their unit. The bot adds to the proposal the figures it holds (``bot.commendations``); it never
 asks for, nor shows, a tip.
@@ -26,12 +27,17 @@ from conversations.commendations.fields import (
 from conversations.fields import Choice, ChoiceOption, FreeText
 from conversations.flow import Answers, Completion, Flow, FlowContext, Step
 from conversations.i18n import N_
-from conversations.places import COMMUNE, RESIDENTIAL
+from conversations.places import COMMUNE, RESIDENTIAL, UNITS
 from conversations.replies import Text
 from conversations.targets import YearCalendar
 
 KINDS = Choice(
     ChoiceOption(SubjectKind.AREA, SUBJECT_LABELS[SubjectKind.AREA], ("khu dan cu", "thon", "xa")),
+    ChoiceOption(
+        SubjectKind.UNIT,
+        SUBJECT_LABELS[SubjectKind.UNIT],
+        ("co quan", "doanh nghiep", "truong", "unit"),
+    ),
     ChoiceOption(SubjectKind.MODEL, SUBJECT_LABELS[SubjectKind.MODEL], ("mo hinh", "model")),
     ChoiceOption(
         SubjectKind.COMMUNE_POLICE,
@@ -42,6 +48,7 @@ KINDS = Choice(
     ChoiceOption(SubjectKind.PERSON, SUBJECT_LABELS[SubjectKind.PERSON], ("ca nhan", "person")),
 )
 PLACE = ScopedPlace(ACTION, RESIDENTIAL | {COMMUNE})
+UNIT = ScopedPlace(ACTION, UNITS)
 NAME_LIMIT = 120
 
 
@@ -53,6 +60,7 @@ def _kind_in(*kinds: SubjectKind) -> Any:
 
 
 needs_place = _kind_in(SubjectKind.AREA, SubjectKind.COMMUNE_POLICE, SubjectKind.PERSON)
+is_unit = _kind_in(SubjectKind.UNIT)
 is_model = _kind_in(SubjectKind.MODEL)
 is_member = _kind_in(SubjectKind.MEMBER)
 is_person = _kind_in(SubjectKind.PERSON)
@@ -72,6 +80,9 @@ def propose_flow(calendar: YearCalendar | None = None) -> Flow:
         elif kind is SubjectKind.MEMBER:
             area_id, member_id = answers["member"]["area_id"], answers["member"]["id"]
             subject = answers["member"]["name"]
+        elif kind is SubjectKind.UNIT:
+            unit = await UNIT.picked(ctx, answers["unit"])
+            area_id, ref_id, subject = unit.id, unit.id, unit.full_name
         else:
             place = await PLACE.picked(ctx, answers["place"])
             area_id, subject = place.id, place.full_name
@@ -112,6 +123,13 @@ def propose_flow(calendar: YearCalendar | None = None) -> Flow:
                 PLACE,
                 N_("commendation.title.place"),
                 applies=needs_place,
+            ),
+            Step(
+                "unit",
+                N_("commendation.ask_unit"),
+                UNIT,
+                N_("commendation.title.unit"),
+                applies=is_unit,
             ),
             Step(
                 "model",

@@ -99,7 +99,7 @@ def test_a_commune_police_is_proposed_approved_and_drafted(
     assert rows[1][4] == grounds
 
 
-def test_a_unit_kind_waits_for_the_units_module(runner: CliRunner) -> None:
+def test_a_unit_kind_needs_an_agency_business_or_school(runner: CliRunner) -> None:
     refused = runner.invoke(
         cli,
         [
@@ -115,7 +115,8 @@ def test_a_unit_kind_waits_for_the_units_module(runner: CliRunner) -> None:
             "Trường học an toàn về an ninh, trật tự trong cả năm học.",
         ],
     )
-    assert refused.exit_code == 1 and "lands with the units' module" in refused.output
+    assert refused.exit_code == 1
+    assert "Xã Đô Lương, Nghệ An is not an agency, business or school" in refused.output
 
 
 def test_exemplary_communes_against_the_targets(runner: CliRunner) -> None:
