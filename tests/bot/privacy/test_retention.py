@@ -42,7 +42,7 @@ from storage.database import Database
 from storage.delivery.outbox import REMINDER, NewMessage, claim_due, enqueue, mark_sent
 from storage.reply_path.updates import claim_update
 from storage.tables import utcnow
-from tests.bot.harness import Phone, at_menu, make_processor, phone_at_menu, rows
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, phone_at_menu, rows
 from tests.bot.privacy.harness import PHONE, mornings, settings, tip_row, tip_with_phone
 from tests.bot.tips.harness import OFFICER_A, act, officer_phone, staff_id
 from tests.conversations.harness import DESCRIPTION, Clock
@@ -87,6 +87,7 @@ async def test_antq_run_schedules_the_retention_with_the_settings(
         settings = settings(database_url=sqlite_database.url, retention_audit_days=400)
         database = sqlite_database
         catalogues = Catalogues.load()
+        sealer = SEALER  # the surveys' reminder rule needs the server key
 
     delivery = await start_delivery(App(), [])  # type: ignore[arg-type]
     try:
