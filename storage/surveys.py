@@ -43,6 +43,7 @@ __all__ = [
     "NewSurvey",
     "ResponseRow",
     "SurveyRecord",
+    "advance_reminder",
     "answered_among",
     "audience_member",
     "close_survey",
@@ -53,7 +54,7 @@ __all__ = [
     "insert_rating",
     "insert_survey",
     "list_surveys",
-    "mark_reminded",
+    "lock_survey",
     "ratings_within",
     "record_response",
     "response_pages",
@@ -90,6 +91,7 @@ class SurveyRecord(NewSurvey):
     id: int
     area_name: str
     area_path: str
+    reminded_through: int
     reminded_at: datetime | None
     closed_at: datetime | None
 
@@ -264,13 +266,23 @@ async def due_to_remind(session: AsyncSession, *, now: datetime) -> list[SurveyR
     return [SurveyRecord(**row._asdict()) for row in await session.execute(statement)]
 
 
-async def mark_reminded(session: AsyncSession, survey_id: int, *, now: datetime) -> bool:
-    result = await session.execute(
-        update(surveys)
-        .where(surveys.c.id == survey_id, surveys.c.reminded_at.is_(None))
-        .values(reminded_at=now)
+async def advance_reminder(
+    session: AsyncSession, survey_id: int, *, through: int, done: bool, now: datetime
+) -> None:
+    """The reminder reached every member up to ``through``; ``done``: everybody."""
+    values: dict[str, Any] = {"reminded_through": through}
+    if done:
+        values["reminded_at"] = now
+    await session.execute(update(surveys).where(surveys.c.id == survey_id).values(values))
+
+
+async def lock_survey(session: AsyncSession, survey_id: int) -> bool:
+    """Hold the survey's row until the transaction ends; False when another process holds
+    it (PostgreSQL; SQLite has one writer at a time)."""
+    row = await session.execute(
+        select(surveys.c.id).where(surveys.c.id == survey_id).with_for_update(skip_locked=True)
     )
-    return bool(result.rowcount)
+    return row.first() is not None
 
 
 async def due_to_close(session: AsyncSession, *, now: datetime) -> list[SurveyRecord]:

@@ -51,7 +51,7 @@ from storage.surveys import (
 from storage.tips.records import find_tip_by_code
 
 SURVEY_CREATED = "survey.created"
-FILE_TYPES = {"png": "png", "csv": "csv", "xlsx": "xlsx"}
+WRITERS = {"png": render_png, "csv": write_csv, "xlsx": write_xlsx}
 
 
 async def _create(ctx: EffectContext, effect: CreateSurvey) -> None:
@@ -156,15 +156,16 @@ async def _results(ctx: EffectContext, effect: SendSurveyResults) -> None:
     record = await survey_by_id(ctx.session, effect.survey_id)
     if record is None or not may(ctx.member.roles, Action.BROADCAST, record.area_path):
         raise PolicyViolation("survey results outside the member's places")
+    if effect.format not in WRITERS:
+        raise PolicyViolation("survey results in an unknown format")
     if ctx.message.channel in CHANNELS_WITHOUT_FILES:
         ctx.say(N_("surveys.no_files_here"), number=record.id)
         return
     results = await load_results(ctx.session, record)
     if ctx.locale == "en" and record.title_en:
         results.title = record.title_en
-    writer = {"png": render_png, "csv": write_csv, "xlsx": write_xlsx}[effect.format]
-    data = await asyncio.to_thread(writer, results, ctx.locale, ctx.text)
-    name = f"khaosat-{record.id}.{FILE_TYPES[effect.format]}"
+    data = await asyncio.to_thread(WRITERS[effect.format], results, ctx.locale, ctx.text)
+    name = f"khaosat-{record.id}.{effect.format}"
     caption = ctx.text(N_("surveys.file.caption"), number=record.id, count=results.respondents)
     ctx.replies.append(Document(caption, name, data))
 

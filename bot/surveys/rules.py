@@ -4,8 +4,9 @@ closing (its admin is told how many answered).
 The invitation itself is a broadcast row: the broadcasts' rules send it. The reminder reads
 the audience in pages by member id, as a broadcast's fan-out does, skips those whose
 "answered" digest is stored, and writes a page of outbox rows at a time (campaign messages:
-opt-outs, quiet hours and the platform's rate apply); each survey is reminded once, claimed
-by ``mark_reminded`` in the same transaction.
+opt-outs, quiet hours and the platform's rate apply); each survey is reminded once, a page
+a tick, resumable after the last member reached (``reminded_through``), as a broadcast's
+fan-out resumes.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from storage.broadcasts import recipients_page
 from storage.delivery.outbox import BROADCAST, NOTICE, NewMessage, enqueue_many
 from storage.surveys import (
     SurveyRecord,
+    advance_reminder,
     answered_among,
     close_survey,
     count_responses,
     due_to_close,
     due_to_remind,
-    mark_reminded,
+    lock_survey,
+    survey_by_id,
 )
 
 REMIND_BATCH = 5_000
@@ -42,7 +45,7 @@ def reminder_dedup_key(survey_id: int, member_id: int) -> str:
     return f"survey:{survey_id}:remind:{member_id}"
 
 
-async def remind(
+async def remind_page(
     session: AsyncSession,
     sealer: Sealer,
     record: SurveyRecord,
@@ -51,52 +54,59 @@ async def remind(
     quiet_hours: QuietHours = DEFAULT_QUIET_HOURS,
     batch: int = REMIND_BATCH,
 ) -> int:
-    """Queue the reminder of ``record`` for everyone in its audience who has not answered;
-    how many were queued."""
-    after, queued = 0, 0
+    """Queue the reminder of ``record`` for the next page of its audience (by member id, after
+    the last one reached) who have not answered; how many members were read. A short page
+    finishes the reminder."""
+    page = await recipients_page(
+        session, record.audience, after_member_id=record.reminded_through, limit=batch
+    )
+    digests = {
+        person.member_id: answered_digest(sealer, record.id, person.member_id) for person in page
+    }
+    answered = await answered_among(session, record.id, list(digests.values()))
     not_before = quiet_hours.not_before(BROADCAST, now)
-    while True:
-        page = await recipients_page(session, record.audience, after_member_id=after, limit=batch)
-        if not page:
-            return queued
-        after = page[-1].member_id
-        digests = {
-            person.member_id: answered_digest(sealer, record.id, person.member_id)
-            for person in page
-        }
-        answered = await answered_among(session, record.id, list(digests.values()))
-        messages = [
-            NewMessage(
-                channel=person.channel,
-                kind=BROADCAST,
-                not_before=not_before,
-                identity_id=person.identity_id,
-                member_id=person.member_id,
-                message_key=REMINDER_KEY,
-                params={
-                    "title": pick(record.title_vi, record.title_en, person.locale),
-                    "number": record.id,
-                    "closes": shown(record.closes_at),
-                },
-                dedup_key=reminder_dedup_key(record.id, person.member_id),
-                priority=PRIORITIES[BROADCAST],
-            )
-            for person in page
-            if digests[person.member_id] not in answered
-        ]
-        await enqueue_many(session, messages, now=now)
-        queued += len(messages)
-        if len(page) < batch:
-            return queued
+    messages = [
+        NewMessage(
+            channel=person.channel,
+            kind=BROADCAST,
+            not_before=not_before,
+            identity_id=person.identity_id,
+            member_id=person.member_id,
+            message_key=REMINDER_KEY,
+            params={
+                "title": pick(record.title_vi, record.title_en, person.locale),
+                "number": record.id,
+                "closes": shown(record.closes_at),
+            },
+            dedup_key=reminder_dedup_key(record.id, person.member_id),
+            priority=PRIORITIES[BROADCAST],
+        )
+        for person in page
+        if digests[person.member_id] not in answered
+    ]
+    await enqueue_many(session, messages, now=now)
+    through = page[-1].member_id if page else record.reminded_through
+    await advance_reminder(session, record.id, through=through, done=len(page) < batch, now=now)
+    return len(page)
 
 
-def remind_surveys(sealer: Sealer, quiet_hours: QuietHours = DEFAULT_QUIET_HOURS) -> Rule:
-    """Rule: the one reminder of each survey whose reminder time has come."""
+def remind_surveys(
+    sealer: Sealer, quiet_hours: QuietHours = DEFAULT_QUIET_HOURS, batch: int = REMIND_BATCH
+) -> Rule:
+    """Rule: the next page of the one reminder of a survey whose reminder time has come (a
+    page a tick, as a broadcast's fan-out: the write lock is never held for long, and a crash
+    or a second process neither skips nor repeats anybody)."""
 
     async def remind_surveys(now: datetime, session: AsyncSession) -> Sequence[MemberMessage]:
-        for record in await due_to_remind(session, now=now):
-            if await mark_reminded(session, record.id, now=now):
-                await remind(session, sealer, record, now=now, quiet_hours=quiet_hours)
+        for due in await due_to_remind(session, now=now):
+            if not await lock_survey(session, due.id):
+                continue  # another process is writing its page
+            record = await survey_by_id(session, due.id)  # read again, under the lock
+            if record is not None and record.reminded_at is None:
+                await remind_page(
+                    session, sealer, record, now=now, quiet_hours=quiet_hours, batch=batch
+                )
+            break
         return []
 
     return remind_surveys

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.fields import Number
-from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
+from conversations.flow import Answers, Completion, Condition, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.replies import Text
@@ -16,8 +16,8 @@ from conversations.surveys import MAX_QUESTIONS, SubmitSurveyAnswers, SurveyToAn
 from conversations.surveys.fields import SurveyAnswer
 
 
-def _has_question(index: int) -> Any:
-    def condition(answers: dict[str, Any]) -> bool:
+def _has_question(index: int) -> Condition:
+    def condition(answers: Answers) -> bool:
         return len(answers.get("_survey", {}).get("questions", [])) > index
 
     return condition

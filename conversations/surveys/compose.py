@@ -16,7 +16,15 @@ from conversations.audience import (
     in_quiet_hours,
 )
 from conversations.fields import Choice, ChoiceOption, FreeText, OptionalText
-from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
+from conversations.flow import (
+    Answers,
+    Completion,
+    Condition,
+    Flow,
+    FlowContext,
+    Redirect,
+    Step,
+)
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME, shown
 from conversations.policy import Action, may
@@ -43,10 +51,10 @@ ANONYMITY_CHOICE = Choice(
 )
 
 
-def _may_ask(number: int) -> Any:
+def _may_ask(number: int) -> Condition:
     """Question ``number`` is asked once every one before it was a question (not "xong")."""
 
-    def condition(answers: dict[str, Any]) -> bool:
+    def condition(answers: Answers) -> bool:
         for earlier in range(1, number):
             value = answers.get(f"q{earlier}")
             if value is None or value.get("done"):
@@ -56,8 +64,8 @@ def _may_ask(number: int) -> Any:
     return condition
 
 
-def _needs_kind(number: int) -> Any:
-    def condition(answers: dict[str, Any]) -> bool:
+def _needs_kind(number: int) -> Condition:
+    def condition(answers: Answers) -> bool:
         value = answers.get(f"q{number}")
         return (
             _may_ask(number)(answers)
@@ -69,15 +77,15 @@ def _needs_kind(number: int) -> Any:
     return condition
 
 
-def _is_question(number: int) -> Any:
-    def condition(answers: dict[str, Any]) -> bool:
+def _is_question(number: int) -> Condition:
+    def condition(answers: Answers) -> bool:
         value = answers.get(f"q{number}")
         return _may_ask(number)(answers) and value is not None and not value.get("done")
 
     return condition
 
 
-def questions_of(answers: dict[str, Any]) -> tuple[Question, ...]:
+def questions_of(answers: Answers) -> tuple[Question, ...]:
     found: list[Question] = []
     for number in range(1, MAX_QUESTIONS + 1):
         if not _is_question(number)(answers):

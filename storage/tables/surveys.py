@@ -47,6 +47,8 @@ class Survey(Base):
     status: Mapped[str] = mapped_column(String(16))  # open | closed
     closes_at: Mapped[datetime] = mapped_column()
     remind_at: Mapped[datetime] = mapped_column()
+    # The reminder is queued a page a tick, by member id: the last member it reached so far.
+    reminded_through: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reminded_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts.rules import FANOUT_BATCH, fan_out_batch
@@ -38,14 +38,22 @@ from bot.places import load_grants
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from bot.surveys.reads import load_results
-from bot.surveys.rules import remind
+from bot.surveys.rules import remind_page
 from conversations.audience import Audience
 from conversations.i18n import Catalogues
 from conversations.menu import build_engine
 from conversations.policy import Member
 from conversations.privacy import NOTICE_VERSION
 from conversations.replies import Inbound
-from conversations.surveys import CHOICE, NUMBER, TEXT, CreateSurvey, Question, SubmitSurveyAnswers
+from conversations.surveys import (
+    CHOICE,
+    NUMBER,
+    REMINDER_KEY,
+    TEXT,
+    CreateSurvey,
+    Question,
+    SubmitSurveyAnswers,
+)
 from storage._sql import broadcasts, identities, members, outbox
 from storage.database import Database
 from storage.group_commit import GroupCommit
@@ -139,10 +147,20 @@ async def _fan_out(database: Database, broadcast_id: int) -> int:
 
 
 async def _remind(database: Database, survey_id: int) -> int:
-    async with database.transaction() as session:
-        record = await survey_by_id(session, survey_id)
-        assert record is not None
-        return await remind(session, SEALER, record, now=NOW)
+    """Queue the whole reminder, a page a transaction as the rule does tick after tick; the
+    number queued."""
+    while True:
+        async with database.transaction() as session:
+            record = await survey_by_id(session, survey_id)
+            assert record is not None
+            if record.reminded_at is not None:
+                break
+            await remind_page(session, SEALER, record, now=NOW)
+    async with database.session() as session:
+        queued = await session.scalar(
+            select(func.count()).select_from(outbox).where(outbox.c.message_key == REMINDER_KEY)
+        )
+    return int(queued or 0)
 
 
 async def _peak(work: Callable[[], Awaitable[int]]) -> tuple[float, int]:

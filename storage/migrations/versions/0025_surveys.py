@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("closes_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("remind_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reminded_through", sa.Integer(), server_default="0", nullable=False),
         sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -11,12 +11,14 @@ from bot.app import platform_transports
 from bot.delivery.limits import RateLimiter
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.delivery.service import start_delivery
+from bot.sealing import Sealer
 from bot.settings import Settings
 from conversations.i18n import Catalogues
 from storage.database import Database
 from storage.delivery.outbox import TIP_NOTICE, count_by_status
 from storage.tables import utcnow
 from tests.bot.delivery.harness import add_member
+from tests.bot.harness import SEALER
 from tests.fakes.telegram_server import FakeTelegramServer
 
 
@@ -26,7 +28,7 @@ class _App:
     database: Database
     catalogues: Catalogues
     limiters: dict[str, RateLimiter] = field(default_factory=dict)
-    sealer: None = None  # no survey reminders in these tests
+    sealer: Sealer = SEALER  # the surveys' reminder rule needs the server key
 
     def open_route(self, sealed: bytes) -> str:
         raise AssertionError("no sealed route in these tests")

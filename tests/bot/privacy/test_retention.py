@@ -13,7 +13,6 @@ from sqlalchemy import update
 from bot.delivery.service import start_delivery
 from bot.privacy.retention import (
     AUDIT,
-    COMMENDED_PERSONS,
     DRAFTS,
     FINISHED_OUTBOX,
     INACTIVE_MEMBERS,
@@ -43,7 +42,7 @@ from storage.database import Database
 from storage.delivery.outbox import REMINDER, NewMessage, claim_due, enqueue, mark_sent
 from storage.reply_path.updates import claim_update
 from storage.tables import utcnow
-from tests.bot.harness import Phone, at_menu, make_processor, phone_at_menu, rows
+from tests.bot.harness import SEALER, Phone, at_menu, make_processor, phone_at_menu, rows
 from tests.bot.privacy.harness import PHONE, mornings, settings, tip_row, tip_with_phone
 from tests.bot.tips.harness import OFFICER_A, act, officer_phone, staff_id
 from tests.conversations.harness import DESCRIPTION, Clock
@@ -65,7 +64,6 @@ def test_the_periods_are_settings_with_defaults(monkeypatch: pytest.MonkeyPatch)
         INACTIVE_MEMBERS: 1095,
         WEB_LOGIN_LINKS: 0,  # gone the first morning they open nothing
         WEB_SESSIONS: 0,
-        COMMENDED_PERSONS: 1825,
     }
     assert schedule.drafts.default == timedelta(hours=24)
     assert schedule.drafts.of("monthly_report") == timedelta(days=31)
@@ -89,7 +87,7 @@ async def test_antq_run_schedules_the_retention_with_the_settings(
         settings = settings(database_url=sqlite_database.url, retention_audit_days=400)
         database = sqlite_database
         catalogues = Catalogues.load()
-        sealer = None  # no survey reminders here
+        sealer = SEALER  # the surveys' reminder rule needs the server key
 
     delivery = await start_delivery(App(), [])  # type: ignore[arg-type]
     try:
@@ -287,7 +285,6 @@ async def test_each_run_is_recorded_and_logged_as_counts_only(
         INACTIVE_MEMBERS: 0,
         WEB_LOGIN_LINKS: 0,
         WEB_SESSIONS: 0,
-        COMMENDED_PERSONS: 0,
     }
     assert "tip_phones=1" in caplog.text and "tip_routes=1" in caplog.text
     assert "912345678" not in caplog.text and code not in caplog.text and "99" not in caplog.text

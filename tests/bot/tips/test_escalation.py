@@ -11,13 +11,14 @@ import pytest
 
 from bot.delivery.service import start_delivery
 from bot.scheduler import RULES, DeliveryScheduler
+from bot.sealing import Sealer
 from bot.settings import Settings
 from bot.tips.rules import TipEscalation, tip_rules
 from conversations.fields import format_tip_code
 from conversations.i18n import Catalogues
 from storage._sql import member_roles, outbox, tips
 from storage.database import Database
-from tests.bot.harness import rows
+from tests.bot.harness import SEALER, rows
 from tests.bot.tips.harness import (
     ADMIN,
     OFFICER_A,
@@ -49,7 +50,7 @@ class _App:
     settings: Settings
     database: Database
     catalogues: Catalogues
-    sealer: None = None  # no survey reminders in these tests
+    sealer: Sealer = SEALER  # the surveys' reminder rule needs the server key
 
 
 def test_the_period_defaults_to_24_hours(monkeypatch: pytest.MonkeyPatch) -> None:
