@@ -43,10 +43,15 @@ _FILLED = ("locale", "display_name", "home_area_id", "consent_version")
 
 
 async def store_link_code(
-    session: AsyncSession, member_id: int, code: str, expires_at: datetime
+    session: AsyncSession, member_id: int, code: str, expires_at: datetime, now: datetime
 ) -> None:
-    """Keep ``code`` for the member until ``expires_at``; a code they had before is gone."""
-    await session.execute(delete(link_codes).where(link_codes.c.member_id == member_id))
+    """Keep ``code`` for the member until ``expires_at``; a code they had before is gone, and
+    so are everybody's expired ones (a code's exact time names its member: it must not stay)."""
+    await session.execute(
+        delete(link_codes).where(
+            (link_codes.c.member_id == member_id) | (link_codes.c.expires_at <= now)
+        )
+    )
     await session.execute(
         insert(link_codes).values(code=code, member_id=member_id, expires_at=expires_at)
     )

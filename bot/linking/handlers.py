@@ -43,7 +43,7 @@ async def _identity_writing(ctx: EffectContext) -> int:
 
 
 async def _create_link_code(ctx: EffectContext, effect: CreateLinkCode) -> None:
-    await store_link_code(ctx.session, ctx.member.id, effect.code, effect.expires_at)
+    await store_link_code(ctx.session, ctx.member.id, effect.code, effect.expires_at, ctx.now)
 
 
 async def _use_link_code(ctx: EffectContext, effect: UseLinkCode) -> None:

@@ -16,7 +16,7 @@ from conversations.linking import LINK_CODE_LENGTH
 from conversations.replies import Inbound, Reply
 from storage._sql import identities, members, outbox, tips
 from storage.database import Database
-from storage.delivery.outbox import NOTICE
+from storage.delivery.outbox import BROADCAST, NOTICE
 from tests.bot.harness import (
     Phone,
     at_menu,
@@ -200,3 +200,17 @@ async def test_an_anonymous_tip_stays_linked_to_nobody(tree: Database) -> None:
     assert t("linking.linked") in console.text
     (tip,) = await rows(database, tips)
     assert tip["member_id"] is None
+
+
+async def test_choices_made_on_the_first_account_follow_to_the_second(tree: Database) -> None:
+    database, clock = tree, Clock()
+    telegram, console = await two_accounts(database, clock)
+    await telegram.send(text="/dunglai")  # campaign messages off, on Telegram
+    await console.send(text=f"/lienket {await code_from(telegram)}")
+    assert t("linking.linked") in console.text
+    person = (await owners(database))[("console", CONSOLE_USER)]
+    async with database.transaction() as session:
+        queued = await queue_for_member(
+            session, MemberMessage(person, BROADCAST, "campaign", text="x"), now=clock.now
+        )
+    assert not queued  # the choice made on Telegram holds for the console too
