@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from conversations.linking import LINK_CODE_LENGTH
 from conversations.replies import Inbound, Reply
-from storage._sql import identities, members, outbox, tips
+from storage._sql import identities, member_preferences, members, outbox, tips
 from storage.database import Database
 from storage.delivery.outbox import BROADCAST, NOTICE
 from tests.bot.harness import (
@@ -214,3 +214,16 @@ async def test_choices_made_on_the_first_account_follow_to_the_second(tree: Data
             session, MemberMessage(person, BROADCAST, "campaign", text="x"), now=clock.now
         )
     assert not queued  # the choice made on Telegram holds for the console too
+
+
+async def test_a_choice_both_accounts_made_is_kept_once(tree: Database) -> None:
+    database, clock = tree, Clock()
+    telegram, console = await two_accounts(database, clock)
+    await telegram.send(text="/dunglai")
+    await console.send(text="/dunglai")
+    assert len(await rows(database, member_preferences)) == 2
+    await console.send(text=f"/lienket {await code_from(telegram)}")
+    assert t("linking.linked") in console.text
+    person = (await owners(database))[("console", CONSOLE_USER)]
+    (kept,) = await rows(database, member_preferences)
+    assert kept["member_id"] == person and kept["campaigns"] is False
