@@ -209,8 +209,9 @@ async def note_account_used(session: AsyncSession, member_id: int, identity_id: 
     )
 
 
-def notice_account_first(member_id: int) -> ColumnElement[int]:
-    """An ORDER BY term putting the account the member's notices go to first."""
+def notice_account_first(member_id: int | ColumnElement[int]) -> ColumnElement[int]:
+    """An ORDER BY term putting the account the member's notices go to first (``member_id``: a
+    number, or the column of the query's rows)."""
     wanted = (
         select(notice_accounts.c.identity_id)
         .where(notice_accounts.c.member_id == member_id)

@@ -15,10 +15,12 @@ from bot.delivery.queueing import MemberMessage, queue_for_member
 from conversations.linking import LINK_CODE_LENGTH
 from conversations.replies import Inbound, Reply
 from storage._sql import identities, member_preferences, members, outbox, tips
+from storage.broadcasts import recipients_page
 from storage.database import Database
 from storage.delivery.outbox import BROADCAST, NOTICE
 from tests.bot.harness import (
     Phone,
+    area_id,
     at_menu,
     make_processor,
     member_with_roles,
@@ -227,3 +229,26 @@ async def test_a_choice_both_accounts_made_is_kept_once(tree: Database) -> None:
     person = (await owners(database))[("console", CONSOLE_USER)]
     (kept,) = await rows(database, member_preferences)
     assert kept["member_id"] == person and kept["campaigns"] is False
+
+
+async def test_a_broadcast_reaches_a_linked_person_once_on_the_account_used_last(
+    tree: Database,
+) -> None:
+    database, clock = tree, Clock()
+    telegram, console = await two_accounts(database, clock)
+    await member_with_roles(database, TELEGRAM_USER, [("leader", THON_DONG)])
+    await console.send(text=f"/lienket {await code_from(telegram)}")
+    chosen = {
+        "area_ids": [await area_id(database, "17662")],
+        "roles": ["leader"],
+        "channels": ["telegram", "console"],
+    }
+
+    async def copies() -> list[str]:
+        async with database.session() as session:
+            page = await recipients_page(session, chosen, after_member_id=0, limit=100)
+        return [recipient.channel for recipient in page]
+
+    assert await copies() == ["console"]
+    await telegram.send(text="/menu")
+    assert await copies() == ["telegram"]
