@@ -24,6 +24,7 @@ __all__ = [
     "choose_notice_account",
     "holds_roles",
     "identity_count",
+    "link_codes",
     "merge_members",
     "note_account_used",
     "notice_account_first",

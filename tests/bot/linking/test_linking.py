@@ -7,17 +7,28 @@ erasure cover every linked account; an anonymous tip stays linked to nobody."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
+from bot.privacy.retention import (
+    AT_ONCE,
+    EXPIRIES,
+    INACTIVE_MEMBERS,
+    LINK_CODES,
+    RetentionSchedule,
+    apply_schedule,
+)
 from conversations.linking import LINK_CODE_LENGTH
+from conversations.menu import draft_lifetimes
 from conversations.replies import Inbound, Reply
 from storage._sql import identities, member_preferences, members, outbox, tips
 from storage.broadcasts import recipients_page
 from storage.database import Database
 from storage.delivery.outbox import BROADCAST, NOTICE
+from storage.linking import link_codes
 from tests.bot.harness import (
     Phone,
     area_id,
@@ -252,3 +263,20 @@ async def test_a_broadcast_reaches_a_linked_person_once_on_the_account_used_last
     assert await copies() == ["console"]
     await telegram.send(text="/menu")
     assert await copies() == ["telegram"]
+
+
+async def test_an_unused_code_is_gone_the_first_morning_after_it_expired(tree: Database) -> None:
+    database, clock = tree, Clock()
+    telegram, _console = await two_accounts(database, clock)
+    await code_from(telegram)
+    assert len(await rows(database, link_codes)) == 1
+    long = timedelta(days=3650)
+    periods = {name: long for name in EXPIRIES} | {INACTIVE_MEMBERS: long, LINK_CODES: AT_ONCE}
+    schedule = RetentionSchedule(draft_lifetimes(timedelta(hours=24)), periods)
+    async with database.transaction() as session:
+        await apply_schedule(session, schedule, clock.now)
+    assert len(await rows(database, link_codes)) == 1  # still good: kept
+    clock.advance(minutes=11)
+    async with database.transaction() as session:
+        await apply_schedule(session, schedule, clock.now)
+    assert await rows(database, link_codes) == []
