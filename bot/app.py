@@ -114,6 +114,7 @@ class Application:
             web_base_url=settings.web_console_url,
             thread_messages_per_hour=settings.thread_messages_per_hour,
             year_calendar=settings.year_calendar,
+            link_code_minutes=settings.link_code_minutes,
         )
         configured = settings.secret_key.get_secret_value() if settings.secret_key else None
         sealer = load_sealer(

@@ -16,6 +16,7 @@ from bot.effect_context import EffectHandler
 from bot.events import handlers as events
 from bot.exports import handlers as exports
 from bot.incidents import handlers as incidents
+from bot.linking import handlers as linking
 from bot.monthly_reports import handlers as monthly_reports
 from bot.movement_year import handlers as movement_year
 from bot.people import handlers as people
@@ -56,6 +57,7 @@ EFFECT_HANDLERS = merged(
     units.EFFECT_HANDLERS,
     commendations.EFFECT_HANDLERS,
     surveys.EFFECT_HANDLERS,
+    linking.EFFECT_HANDLERS,
 )
 
 

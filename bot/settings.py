@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     thread_messages_per_hour: int = Field(
         10, ge=1, le=200, description="messages each side of a tip's thread may write per hour"
     )
+    # One person, several accounts (conversations.linking).
+    link_code_minutes: int = Field(
+        10, ge=1, le=60, description="minutes a code for linking a second account stays valid"
+    )
     # Retention (bot/privacy/retention.py erases what is past its period every morning; a
     # draft's own lifetime is ANTQ_DRAFT_TTL_HOURS above).
     retention_processed_updates_days: int = retention_days(

@@ -21,6 +21,8 @@ from conversations.exports.export import export_flow, overview_flow
 from conversations.flow import Flow
 from conversations.i18n import N_, Catalogues
 from conversations.incidents.report import incident_flow
+from conversations.linking import DEFAULT_LINK_CODE_MINUTES
+from conversations.linking.flows import link_flow, unlink_flow
 from conversations.menu_layout import MenuEntry, MenuSection
 from conversations.monthly_reports.update import monthly_report_flow
 from conversations.movement_year.assessment import grading_flow, recognition_flow
@@ -126,7 +128,7 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "settings",
         N_("menu.section.settings"),
-        ("roles", "language", "reminders", "campaigns", "consent"),
+        ("roles", "language", "reminders", "campaigns", "consent", "link"),
     ),
 ]
 
@@ -140,6 +142,7 @@ class FlowSettings(TypedDict, total=False):
     web_base_url: str | None
     thread_messages_per_hour: int
     year_calendar: YearCalendar | None
+    link_code_minutes: int
 
 
 def build_engine(
@@ -235,4 +238,7 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         tip_rating_flow(),
         story_flow(),
         tip_ratings_flow(),
+        # one person, several accounts
+        link_flow(settings.get("link_code_minutes", DEFAULT_LINK_CODE_MINUTES)),
+        unlink_flow(),
     ]

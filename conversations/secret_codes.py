@@ -15,6 +15,7 @@ from conversations.effects import Effect
 class CodeKind(StrEnum):
     INVITATION = "invitation"
     TIP = "tip"
+    LINK = "link"  # linking a second account (conversations.linking)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Lockout:
 LOCKOUTS = {
     CodeKind.INVITATION: Lockout(20, timedelta(minutes=15)),
     CodeKind.TIP: Lockout(5, timedelta(hours=1)),
+    # A link code has 40 bits and lives minutes: ten tries, then a quarter of an hour's wait.
+    CodeKind.LINK: Lockout(10, timedelta(minutes=15)),
 }
 
 

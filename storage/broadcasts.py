@@ -30,6 +30,7 @@ from storage._sql import (
     outbox,
     record_columns,
 )
+from storage.linking import notice_account_first
 from storage.zalo_oa_window import inside_window
 
 __all__ = [
@@ -298,7 +299,13 @@ async def recipients_page(
             identities.c.channel.in_(channels),
         )
         # The account used last first: the app the member is most likely to read.
-        .order_by(identities.c.member_id, identities.c.last_seen_at.desc(), identities.c.id.desc())
+        .order_by(
+            identities.c.member_id,
+            # A linked member's chosen or last used account (storage.linking).
+            notice_account_first(identities.c.member_id),
+            identities.c.last_seen_at.desc(),
+            identities.c.id.desc(),
+        )
     )
     chosen: dict[int, Recipient] = {}
     for row in accounts:

@@ -26,7 +26,7 @@ from conversations.drafts import DraftLifetimes
 from conversations.i18n import N_
 from conversations.menu import draft_lifetimes
 from conversations.ports import SavedConversation
-from storage import commendations, privacy, retention, web_sessions
+from storage import commendations, linking, privacy, retention, web_sessions
 from storage.retention import CategoryRun, IdleDraft, RunCount
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ INACTIVE_MEMBERS = "inactive_members"
 WEB_LOGIN_LINKS = "web_login_links"
 WEB_SESSIONS = "web_sessions"
 COMMENDED_PERSONS = "commended_persons"
+LINK_CODES = "link_codes"  # one person, several accounts (storage.linking)
 # Not settings: a used or expired login link and an ended or expired session open nothing.
 AT_ONCE = timedelta(0)
 
@@ -56,6 +57,10 @@ EXPIRIES: Mapping[str, retention.Expiry] = {
     WEB_LOGIN_LINKS: web_sessions.DEAD_LOGIN_LINKS,
     WEB_SESSIONS: web_sessions.DEAD_SESSIONS,
     COMMENDED_PERSONS: commendations.COMMENDED_PERSONS,
+    # A link code past its expiry opens nothing, and its exact time names its member.
+    LINK_CODES: retention.Expiry(
+        linking.link_codes, lambda cut: linking.link_codes.c.expires_at <= cut
+    ),
 }
 
 
@@ -99,6 +104,7 @@ CATEGORIES: tuple[Category, ...] = (
         N_("retention.commended_persons"),
         N_("retention.commended_persons.period"),
     ),
+    Category(LINK_CODES, N_("retention.link_codes"), N_("retention.link_codes.period")),
 )
 
 
@@ -123,6 +129,7 @@ class RetentionSchedule:
         }
         periods = {name: timedelta(days=count) for name, count in days.items()}
         periods |= {WEB_LOGIN_LINKS: AT_ONCE, WEB_SESSIONS: AT_ONCE}
+        periods |= {LINK_CODES: AT_ONCE}
         return cls(draft_lifetimes(settings.draft_ttl), periods)
 
 

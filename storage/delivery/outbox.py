@@ -30,6 +30,7 @@ from storage._sql import (
     outbox,
 )
 from storage.errors import InvalidRecord
+from storage.linking import notice_account_first
 from storage.tables import day_stamp, utcnow
 
 __all__ = [
@@ -254,7 +255,12 @@ async def reachable_identity(
                 identities.c.member_id == member_id,
                 identities.c.active.is_(True),
             )
-            .order_by(identities.c.last_seen_at.desc(), identities.c.id.desc())
+            .order_by(
+                # A linked member's chosen or last used account (storage.linking) first.
+                notice_account_first(member_id),
+                identities.c.last_seen_at.desc(),
+                identities.c.id.desc(),
+            )
             .limit(1)
         )
     ).first()

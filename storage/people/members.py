@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import identities, member_roles, members
+from storage.linking import note_account_used, notice_accounts
 from storage.tables import day_stamp, utcnow
 
 __all__ = [
@@ -58,6 +59,11 @@ IDENTITY_COLUMNS = (
     exists()
     .where(member_roles.c.member_id == members.c.id, member_roles.c.revoked_at.is_(None))
     .label("member_holds_roles"),
+    # A linked member's account their notices follow (storage.linking); None for most.
+    select(notice_accounts.c.identity_id)
+    .where(notice_accounts.c.member_id == members.c.id, notice_accounts.c.chosen.is_(False))
+    .scalar_subquery()
+    .label("member_notice_identity"),
 )
 IDENTITY_MATCH = (
     identities.c.channel == bindparam("channel"),
@@ -112,6 +118,9 @@ async def refresh_identity(
             .where(identities.c.id == row.identity_id)
             .values(active=True, chat_id=chat_id, last_seen_at=now)
         )
+    notice_identity = getattr(row, "member_notice_identity", None)
+    if notice_identity is not None and notice_identity != row.identity_id:
+        await note_account_used(session, row.member_id, row.identity_id)
     name = _clip_name(display_name)
     may_keep_name = row.member_consent_version is not None or bool(row.member_holds_roles)
     if member_display_name is None and name is not None and may_keep_name:

@@ -25,6 +25,7 @@ from storage.tables.delivery import ChatSendSlot, OutboxMessage, SendBudget, Sen
 from storage.tables.events import Event, EventParticipant
 from storage.tables.inbox import InboxTurn, InboxUpdate
 from storage.tables.incidents import Incident
+from storage.tables.linking import LinkCode, NoticeAccount  # one person, several accounts
 from storage.tables.monthly_reports import MonthlyReport
 from storage.tables.movement_year import StandardRecognition, StandardRegistration, UnitGrade
 from storage.tables.people import (
@@ -67,11 +68,13 @@ __all__ = [
     "InboxUpdate",
     "Incident",
     "Invitation",
+    "LinkCode",
     "MemberPreferences",
     "MemberRole",
     "MemberRow",
     "ModelActivity",
     "MonthlyReport",
+    "NoticeAccount",
     "OutboxMessage",
     "PendingReply",
     "ProcessedUpdate",

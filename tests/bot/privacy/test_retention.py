@@ -13,9 +13,11 @@ from sqlalchemy import update
 from bot.delivery.service import start_delivery
 from bot.privacy.retention import (
     AUDIT,
+    COMMENDED_PERSONS,
     DRAFTS,
     FINISHED_OUTBOX,
     INACTIVE_MEMBERS,
+    LINK_CODES,
     PROCESSED_UPDATES,
     TIP_PHONES,
     TIP_ROUTES,
@@ -64,6 +66,8 @@ def test_the_periods_are_settings_with_defaults(monkeypatch: pytest.MonkeyPatch)
         INACTIVE_MEMBERS: 1095,
         WEB_LOGIN_LINKS: 0,  # gone the first morning they open nothing
         WEB_SESSIONS: 0,
+        COMMENDED_PERSONS: 1825,
+        LINK_CODES: 0,
     }
     assert schedule.drafts.default == timedelta(hours=24)
     assert schedule.drafts.of("monthly_report") == timedelta(days=31)
@@ -285,6 +289,8 @@ async def test_each_run_is_recorded_and_logged_as_counts_only(
         INACTIVE_MEMBERS: 0,
         WEB_LOGIN_LINKS: 0,
         WEB_SESSIONS: 0,
+        COMMENDED_PERSONS: 0,
+        LINK_CODES: 0,
     }
     assert "tip_phones=1" in caplog.text and "tip_routes=1" in caplog.text
     assert "912345678" not in caplog.text and code not in caplog.text and "99" not in caplog.text

@@ -1,0 +1,1 @@
+"""One person, several accounts: performing the link effects (``conversations.linking``)."""
