@@ -87,7 +87,9 @@ def rotate_command() -> None:
             f"{rekeyed.current} already under the newest key"
         )
         if rekeyed.unmatched:
-            line += f", {rekeyed.unmatched} made from nothing at hand (erased members)"
+            line += (
+                f", {rekeyed.unmatched} made from nothing at hand (of members or tips erased since)"
+            )
         typer.echo(line)
     for kind, counts in done.items():
         line = (

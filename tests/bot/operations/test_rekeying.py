@@ -5,8 +5,10 @@ the marks (no member id stored); once the old key is removed they count still.""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.effect_context import EffectContext
@@ -22,7 +24,7 @@ from storage.database import Database
 from storage.surveys import survey_answered, survey_responses, tip_rated, tip_ratings
 from storage.tips.records import find_tip_by_code
 from tests.bot.delivery.harness import local
-from tests.bot.harness import SEALER, Phone, at_menu, rows
+from tests.bot.harness import SEALER, CommandLine, Phone, at_menu, rows
 from tests.bot.surveys.harness import ChannelPhone, seed, write_survey
 from tests.bot.tips.harness import act, staffed, taken_tip
 from tests.conversations.harness import CATALOGUES, Clock, t
@@ -149,3 +151,32 @@ async def test_a_tip_rated_and_told_before_the_key_was_replaced_is_not_again(
         renamed = {NEW_ONLY.opaque_key(occasion) for occasion in recurring_occasions(tip.id)}
         keys = set((await session.execute(select(outbox.c.dedup_key))).scalars())
     assert len(keys & renamed) == done["tip_notice_keys"].rekeyed
+
+
+async def _answered_under_the_old_key(database: Database) -> None:
+    await seed(database, START)
+    old = _processor(database, SEALER, Clock(START))
+    admin = ChannelPhone.of(old, "admin")
+    await write_survey(admin)
+    await admin.send("1")
+    assert t("surveys.answer.thanks") in await _answer(old, "dan_tay")
+
+
+def _text(key: bytes) -> str:
+    return base64.urlsafe_b64encode(key).decode()
+
+
+def test_the_command_reports_the_marks_it_re_keyed_per_kind(
+    antq: CommandLine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    antq.on_database(_answered_under_the_old_key)
+    monkeypatch.setenv("ANTQ_SECRET_KEY", f"{_text(NEW_KEY)},{_text(OLD_KEY)}")
+    rotated = antq("secret-key", "rotate")
+    assert rotated.exit_code == 0, rotated.output
+    assert "open surveys' answered marks: 1 re-keyed, 0 already under" in rotated.output
+    assert "tips' rated marks: 0 re-keyed" in rotated.output
+    assert "dedup keys of notices to tipsters: 0 re-keyed" in rotated.output
+
+    monkeypatch.setenv("ANTQ_SECRET_KEY", _text(NEW_KEY))
+    again = antq("secret-key", "rotate")
+    assert "open surveys' answered marks: 0 re-keyed, 1 already under" in again.output
