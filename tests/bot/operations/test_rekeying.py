@@ -11,11 +11,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.broadcasts.rules import fan_out_broadcasts
 from bot.effect_context import EffectContext
 from bot.operations.rekeying import rekey
 from bot.operations.secret_key import rotate
 from bot.processor import MessageProcessor
+from bot.scheduler import DeliveryScheduler
 from bot.sealing import Sealer
+from bot.surveys.rules import remind_surveys
 from bot.tips.handlers import recurring_occasions, tell_sender
 from conversations.menu import build_engine
 from conversations.replies import Inbound
@@ -25,7 +28,7 @@ from storage.surveys import survey_answered, survey_responses, tip_rated, tip_ra
 from storage.tips.records import find_tip_by_code
 from tests.bot.delivery.harness import local
 from tests.bot.harness import SEALER, CommandLine, Phone, at_menu, rows
-from tests.bot.surveys.harness import ChannelPhone, seed, write_survey
+from tests.bot.surveys.harness import RESIDENTS, ChannelPhone, seed, write_survey
 from tests.bot.tips.harness import act, staffed, taken_tip
 from tests.conversations.harness import CATALOGUES, Clock, t
 
@@ -180,3 +183,28 @@ def test_the_command_reports_the_marks_it_re_keyed_per_kind(
     monkeypatch.setenv("ANTQ_SECRET_KEY", _text(NEW_KEY))
     again = antq("secret-key", "rotate")
     assert "open surveys' answered marks: 0 re-keyed, 1 already under" in again.output
+
+
+async def test_who_answered_before_the_key_was_replaced_is_not_reminded(
+    database: Database,
+) -> None:
+    clock = Clock(START)
+    ids = await seed(database, START)
+    old = _processor(database, SEALER, clock)
+    admin = ChannelPhone.of(old, "admin")
+    await write_survey(admin)
+    await admin.send("1")
+    assert t("surveys.answer.thanks") in await _answer(old, "dan_tay")
+
+    ticking = DeliveryScheduler(
+        database, rules=[fan_out_broadcasts, remind_surveys(BOTH)], clock=clock
+    )
+    clock.now = local(2026, 11, 26, 17, 1)
+    for _ in range(3):
+        await ticking.tick()
+    async with database.session() as session:
+        reminded = await session.execute(
+            select(outbox.c.member_id).where(outbox.c.message_key == "surveys.reminder")
+        )
+        members = sorted(reminded.scalars())
+    assert members == sorted(ids[name] for name in RESIDENTS if name != "dan_tay")
