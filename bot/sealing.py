@@ -93,7 +93,8 @@ class Sealer:
 
     def opaque_keys(self, text: str) -> list[str]:
         """``text``'s opaque key under each listed key, the newest first: to check a signature
-        made before the key was replaced (a console session's cookie)."""
+        made before the key was replaced (a console session's cookie), or to find a stored
+        keyed mark made before it (``bot.operations.rekeying``)."""
         return [_opaque_key(uses, text) for uses in self._keys]
 
     def seal_route(self, channel: str, chat_id: str) -> bytes:

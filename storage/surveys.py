@@ -145,13 +145,9 @@ async def home_area_of(session: AsyncSession, member_id: int) -> int | None:
     return await session.scalar(select(members.c.home_area_id).where(members.c.id == member_id))
 
 
-async def has_answered(session: AsyncSession, survey_id: int, digest: str) -> bool:
-    found = await session.scalar(
-        select(survey_answered.c.digest).where(
-            survey_answered.c.survey_id == survey_id, survey_answered.c.digest == digest
-        )
-    )
-    return found is not None
+async def has_answered(session: AsyncSession, survey_id: int, digests: Sequence[str]) -> bool:
+    """Whether the person of ``digests`` (their mark under each listed key) has answered."""
+    return bool(await answered_among(session, survey_id, digests))
 
 
 async def answered_among(session: AsyncSession, survey_id: int, digests: Sequence[str]) -> set[str]:
@@ -171,17 +167,22 @@ async def record_response(
     session: AsyncSession,
     survey_id: int,
     *,
-    digest: str,
+    digests: Sequence[str],
     answers: list[Any],
     area_id: int | None,
     member_id: int | None,
     now: datetime,
 ) -> bool:
     """Store one person's answers and mark them as having answered; False (nothing stored)
-    when they had answered already. ``member_id`` only for a named survey."""
+    when they had answered already. ``digests``: their mark under each listed server key, the
+    newest first (the newest is stored; an older one found means answered before the key was
+    replaced). ``member_id`` only for a named survey."""
+    newest, *older = digests
+    if older and await has_answered(session, survey_id, older):
+        return False
     # The mark first, in one statement that also says whether it was there: two processes
     # racing on one person store one response.
-    if not await _insert_new(session, survey_answered, {"survey_id": survey_id, "digest": digest}):
+    if not await _insert_new(session, survey_answered, {"survey_id": survey_id, "digest": newest}):
         return False
     await session.execute(
         survey_responses.insert().values(
@@ -305,23 +306,30 @@ async def close_survey(session: AsyncSession, survey_id: int, *, now: datetime) 
 # -- tipsters' ratings ------------------------------------------------------------------------
 
 
-async def tip_was_rated(session: AsyncSession, digest: str) -> bool:
-    found = await session.scalar(select(tip_rated.c.digest).where(tip_rated.c.digest == digest))
+async def tip_was_rated(session: AsyncSession, digests: Sequence[str]) -> bool:
+    """Whether the tip of ``digests`` (its mark under each listed key) was rated."""
+    found = await session.scalar(
+        select(tip_rated.c.digest).where(tip_rated.c.digest.in_(list(digests))).limit(1)
+    )
     return found is not None
 
 
 async def insert_rating(
     session: AsyncSession,
     *,
-    digest: str,
+    digests: Sequence[str],
     area_id: int | None,
     month: date,
     score: int,
     comment: str | None,
 ) -> bool:
     """Store a rating with nothing but its commune and month (random id), and mark the tip
-    (``digest``, keyed) as rated; False when it was rated already."""
-    if not await _insert_new(session, tip_rated, {"digest": digest}):
+    as rated (``digests``: its keyed mark under each listed key, the newest stored); False
+    when it was rated already."""
+    newest, *older = digests
+    if older and await tip_was_rated(session, older):
+        return False
+    if not await _insert_new(session, tip_rated, {"digest": newest}):
         return False
     await session.execute(
         tip_ratings.insert().values(

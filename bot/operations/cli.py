@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from bot.operations.backup import BackupError
 from bot.operations.backup import backup as make_backup
 from bot.operations.backup import restore as bring_back
+from bot.operations.rekeying import Rekeyed, rekey
 from bot.operations.secret_key import Resealed, rotate
 from bot.sealing import Sealer, load_sealer, new_key
 from bot.settings import Settings
@@ -31,6 +32,12 @@ KIND_NAMES = {
     "tip_routes": "tip routes",
     "outbox_routes": "queued messages to tipsters",
     "zalo_oa_tokens": "Zalo OA token pairs",
+}
+# ... and each kind of keyed mark (bot.operations.rekeying).
+MARK_NAMES = {
+    "survey_marks": "open surveys' answered marks",
+    "rating_marks": "tips' rated marks",
+    "tip_notice_keys": "dedup keys of notices to tipsters",
 }
 
 
@@ -64,16 +71,26 @@ def rotate_command() -> None:
     except ValueError as error:
         raise _fail(f"antq secret-key rotate: {error}") from None
 
-    async def work() -> dict[str, Resealed]:
+    async def work() -> tuple[dict[str, Resealed], dict[str, Rekeyed]]:
         database = Database(settings.database_url)
         try:
-            return await rotate(database, sealer)
+            return await rotate(database, sealer), await rekey(database, sealer)
         finally:
             await database.dispose()
 
     if sealer.key_count == 1:
         typer.echo("one key is listed: values sealed under another key cannot be re-sealed")
-    done = asyncio.run(work())
+    done, marks = asyncio.run(work())
+    for kind, rekeyed in marks.items():
+        line = (
+            f"{MARK_NAMES[kind]}: {rekeyed.rekeyed} re-keyed, "
+            f"{rekeyed.current} already under the newest key"
+        )
+        if rekeyed.unmatched:
+            line += (
+                f", {rekeyed.unmatched} made from nothing at hand (of members or tips erased since)"
+            )
+        typer.echo(line)
     for kind, counts in done.items():
         line = (
             f"{KIND_NAMES[kind]}: {counts.resealed} re-sealed, "

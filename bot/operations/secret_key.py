@@ -4,7 +4,9 @@ The operator lists the new key before the old one (``ANTQ_SECRET_KEY=NEW,OLD``) 
 process, restarts them, runs ``antq secret-key rotate``, and once it reports nothing left
 under the old key, removes the old key (deploy/README.md, "Replacing the server key"). The
 bot keeps serving meanwhile: values are re-sealed a page at a time, each page in a short
-transaction of its own, and a value a process changed meanwhile is read again.
+transaction of its own, and a value a process changed meanwhile is read again. The keyed marks
+(who answered a survey, which tips were rated, tip notices' dedup keys) are re-keyed by
+``bot.operations.rekeying`` in the same command.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.channels import CHANNELS_WITHOUT_FILES
 from bot.effect_context import EffectContext, EffectHandler
-from bot.surveys import answered_digest, rated_digest
+from bot.surveys import answered_digests, rated_digests
 from bot.surveys.files import render_png, write_csv, write_xlsx
 from bot.surveys.reads import is_open, load_results
 from conversations.broadcasts import SCHEDULED
@@ -143,7 +143,7 @@ async def _submit(ctx: EffectContext, effect: SubmitSurveyAnswers) -> None:
     stored = await record_response(
         ctx.session,
         record.id,
-        digest=answered_digest(ctx.sealer, record.id, ctx.member.id),
+        digests=answered_digests(ctx.sealer, record.id, ctx.member.id),
         answers=list(effect.answers),
         area_id=await home_area_of(ctx.session, ctx.member.id),
         member_id=None if record.anonymous else ctx.member.id,
@@ -183,7 +183,7 @@ async def _rate(ctx: EffectContext, effect: RateTipHandling) -> None:
             commune_id = found.id if found is not None else None
     await insert_rating(
         ctx.session,
-        digest=rated_digest(ctx.sealer, effect.tip_code),
+        digests=rated_digests(ctx.sealer, effect.tip_code),
         area_id=commune_id,
         month=ctx.now.astimezone(LOCAL_TIME).date(),
         score=effect.score,

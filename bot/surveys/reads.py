@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sealing import Sealer
-from bot.surveys import answered_digest, rated_digest
+from bot.surveys import answered_digests, rated_digests
 from conversations.audience import Audience
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
@@ -99,8 +99,8 @@ class SurveyRecords:
             return N_("surveys.answer.not_found")
         if not is_open(record, now):
             return N_("surveys.answer.closed")
-        digest = answered_digest(self.sealer, survey_id, member_id)
-        if await has_answered(self.session, survey_id, digest):
+        digests = answered_digests(self.sealer, survey_id, member_id)
+        if await has_answered(self.session, survey_id, digests):
             return N_("surveys.answer.already")
         return SurveyToAnswer(
             record.id,
@@ -141,7 +141,7 @@ class SurveyRecords:
             return N_("surveys.rating.unknown")
         if tip.status != CLOSED_TIP:
             return N_("surveys.rating.not_closed")
-        if await tip_was_rated(self.session, rated_digest(self.sealer, code)):
+        if await tip_was_rated(self.session, rated_digests(self.sealer, code)):
             return N_("surveys.rating.already")
         return None
 

@@ -20,7 +20,7 @@ from bot.delivery.queueing import PRIORITIES, MemberMessage
 from bot.delivery.quiet_hours import DEFAULT_QUIET_HOURS, QuietHours
 from bot.rules import Rule
 from bot.sealing import Sealer
-from bot.surveys import answered_digest
+from bot.surveys import answered_digests
 from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.surveys import REMINDER_KEY, pick
@@ -60,10 +60,11 @@ async def remind_page(
     page = await recipients_page(
         session, record.audience, after_member_id=record.reminded_through, limit=batch
     )
+    # Each person's mark under every listed key: one made before the key was replaced counts.
     digests = {
-        person.member_id: answered_digest(sealer, record.id, person.member_id) for person in page
+        person.member_id: answered_digests(sealer, record.id, person.member_id) for person in page
     }
-    answered = await answered_among(session, record.id, list(digests.values()))
+    answered = await answered_among(session, record.id, [d for ds in digests.values() for d in ds])
     not_before = quiet_hours.not_before(BROADCAST, now)
     messages = [
         NewMessage(
@@ -82,7 +83,7 @@ async def remind_page(
             priority=PRIORITIES[BROADCAST],
         )
         for person in page
-        if digests[person.member_id] not in answered
+        if answered.isdisjoint(digests[person.member_id])
     ]
     await enqueue_many(session, messages, now=now)
     through = page[-1].member_id if page else record.reminded_through

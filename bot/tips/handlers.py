@@ -37,7 +37,7 @@ from conversations.tips import (
 from conversations.tips.report import CATEGORIES
 from storage.areas import area_by_id
 from storage.audit import record_audit
-from storage.delivery.outbox import TIP_NOTICE, NewMessage, enqueue
+from storage.delivery.outbox import TIP_NOTICE, NewMessage, dedup_key_taken, enqueue
 from storage.tips import (
     NewAttachment,
     NewTip,
@@ -83,7 +83,26 @@ async def tell_sender(ctx: EffectContext, tip: TipRecord, outcome: str) -> bool:
     if key is None:
         return False
     params = {"code": format_tip_code(tip.code)}
-    return await queue_to_sender(ctx, tip, key, f"tip-status:{tip.id}:{outcome}", params)
+    return await queue_to_sender(ctx, tip, key, status_occasion(tip.id, outcome), params)
+
+
+def status_occasion(tip_id: int, outcome: str) -> str:
+    """What the tip's sender was told of (``outcome``): at most once, by a keyed dedup key."""
+    return f"tip-status:{tip_id}:{outcome}"
+
+
+def rating_occasion(tip_id: int) -> str:
+    """The invitation to rate the tip's handling, sent once whatever reopens and closes it."""
+    return f"tip-rating:{tip_id}"
+
+
+def recurring_occasions(tip_id: int) -> list[str]:
+    """The occasions of a tip that can come again (a tip reopened and closed again), whose
+    keyed dedup keys ``antq secret-key rotate`` re-keys; a thread question's occasion names
+    its own message and never comes again."""
+    return [status_occasion(tip_id, outcome) for outcome in SENDER_NOTICES] + [
+        rating_occasion(tip_id)
+    ]
 
 
 async def queue_to_sender(
@@ -101,8 +120,11 @@ async def queue_to_sender(
     ``extras`` go with the row for its sender, not into the text: a photo's file id, the
     buttons under it, the thread message it carries (``bot.tips.delivery``)."""
     session, sealer, now = ctx.session, ctx.sealer, ctx.now
-    # Keyed: a stored dedup key does not say which tip its message was about.
-    dedup = sealer.opaque_key(occasion)
+    # Keyed: a stored dedup key does not say which tip its message was about. While the server
+    # key is being replaced, one made under an older listed key counts as well.
+    dedup, *older = sealer.opaque_keys(occasion)
+    if older and await dedup_key_taken(session, older):
+        return False
     if tip.member_id is not None:
         message = MemberMessage(
             tip.member_id, TIP_NOTICE, dedup, message_key=key, params={**params, **(extras or {})}
@@ -259,7 +281,9 @@ async def change_status(ctx: EffectContext, effect: ChangeTipStatus) -> None:
     if status == "closed":
         # Surveys: the tipster may rate how the tip was handled (``/danhgia``), anonymously.
         params = {"code": format_tip_code(tip.code)}
-        await queue_to_sender(ctx, tip, N_("surveys.rating.invite"), f"tip-rating:{tip.id}", params)
+        await queue_to_sender(
+            ctx, tip, N_("surveys.rating.invite"), rating_occasion(tip.id), params
+        )
 
 
 def new_tip(ctx: EffectContext, tip: StoreTip) -> NewTip:

@@ -51,6 +51,7 @@ __all__ = [
     "claim_due",
     "count_by_broadcast",
     "count_by_status",
+    "dedup_key_taken",
     "enqueue",
     "enqueue_many",
     "lock_worker_name",
@@ -212,6 +213,15 @@ async def enqueue(
     statement = _insert_ignoring_duplicates(session).returning(outbox.c.id)
     row = (await session.execute(statement, _values(message, now or utcnow()))).first()
     return row is not None
+
+
+async def dedup_key_taken(session: AsyncSession, keys: Sequence[str]) -> bool:
+    """Whether any of ``keys`` is an outbox row's dedup_key (a keyed dedup key made under each
+    listed server key, while the key is being replaced)."""
+    found = await session.scalar(
+        select(outbox.c.id).where(outbox.c.dedup_key.in_(list(keys))).limit(1)
+    )
+    return found is not None
 
 
 async def enqueue_many(
