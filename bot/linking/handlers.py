@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.effect_context import EffectContext, EffectHandler
+from bot.linking.marks import carry_member_marks
 from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.linking import ChooseNoticeAccount, CreateLinkCode, UnlinkAccount, UseLinkCode
@@ -71,6 +72,8 @@ async def _use_link_code(ctx: EffectContext, effect: UseLinkCode) -> None:
     if await holds_roles(session, owner) and await holds_roles(session, member_id):
         ctx.say(N_("linking.both_hold_roles"))
         return
+    # Keyed marks of the absorbed id (answered surveys) first: they are made from its id.
+    await carry_member_marks(session, ctx.sealer, into=member_id, absorbed=owner)
     await merge_members(session, into=member_id, absorbed=owner)
     # Notices follow the account used last: this one, until the person writes from another.
     await choose_notice_account(session, member_id, await _identity_writing(ctx), chosen=False)
