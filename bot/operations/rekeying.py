@@ -12,6 +12,9 @@ What cannot be made again stays under the old key and stops matching once the ol
 removed (deploy/README.md, "Replacing the server key"): the marks of a member since erased
 (who can no longer answer), and a thread question's dedup key (it names its own message and
 never comes again). The marks of closed surveys are left as they are: nothing looks them up.
+
+A new kind of mark made from a member id must also be carried when two members are merged
+by linking (``bot.linking.marks``), or a linked person's mark stops matching.
 """
 
 from __future__ import annotations
