@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage._sql import dialect_name, identities, processed_updates
 from storage.tables import day_stamp
 
-__all__ = ["advance_update_order", "claim_update", "lock_and_claim", "lock_user"]
+__all__ = ["advance_update_order", "claim_update", "is_claimed", "lock_and_claim", "lock_user"]
 
 # The first key of the advisory locks on platform users (another class locks worker names).
 _USER_LOCK_CLASS = 20_020
@@ -92,6 +92,16 @@ async def lock_and_claim(
         },
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def is_claimed(session: AsyncSession, *, channel: str, update_key: str) -> bool:
+    """Whether ``update_key`` was claimed already (a read: ``claim_update`` is the write)."""
+    found = await session.execute(
+        select(processed_updates.c.update_key).where(
+            processed_updates.c.channel == channel, processed_updates.c.update_key == update_key
+        )
+    )
+    return found.first() is not None
 
 
 async def lock_user(session: AsyncSession, *, channel: str, platform_user_id: str) -> None:
