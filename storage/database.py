@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.errors import UnsupportedDatabase
+from storage.errors import StorageError, UnsupportedDatabase
 
 __all__ = [
     "DEFAULT_SQLITE_URL",
@@ -277,7 +277,7 @@ def _sqlite_connector(url: URL) -> Callable[[], Awaitable[aiosqlite.Connection]]
 _READING = "antq_reading"
 
 
-class WriteInReadTransaction(Exception):
+class WriteInReadTransaction(StorageError):
     """A statement other than a SELECT was about to run in ``Database.reading``."""
 
 
