@@ -47,7 +47,7 @@ from storage.errors import Conflict, is_transient
 from storage.group_commit import writer_for
 from storage.people.members import mark_identity_inactive
 from storage.reply_path.replies import replies_for_update, store_replies
-from storage.reply_path.updates import advance_update_order, claim_update, lock_user
+from storage.reply_path.updates import advance_update_order, lock_and_claim, lock_user
 
 log = logging.getLogger(__name__)
 
@@ -191,9 +191,15 @@ class MessageProcessor:
     ) -> Batch:
         # One user's updates one at a time in every process: another process's update of
         # this user waits here until this transaction ends.
-        await lock_user(session, channel=message.channel, platform_user_id=message.user_id)
-        if message.update_key is not None and not await claim_update(
-            session, channel=message.channel, update_key=message.update_key, now=now
+        # With an update key, the lock and the claim are one statement (one round trip).
+        if message.update_key is None:
+            await lock_user(session, channel=message.channel, platform_user_id=message.user_id)
+        elif not await lock_and_claim(
+            session,
+            channel=message.channel,
+            platform_user_id=message.user_id,
+            update_key=message.update_key,
+            now=now,
         ):
             # Delivered again: the first delivery's replies, if some have not gone yet.
             stored = await replies_for_update(

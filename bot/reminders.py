@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.queueing import MemberMessage
 from conversations.localtime import LOCAL_TIME
 from storage.delivery.outbox import REMINDER
-from storage.reply_path.updates import claim_update
+from storage.reply_path.updates import claim_update, is_claimed
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +144,10 @@ class CampaignRule:
 
     async def _claim(self, session: AsyncSession, today: date, hour: time, now: datetime) -> bool:
         occasion = f"{self.name}:{today.isoformat()}:{hour:%H%M}"
+        # Read first: every tick after the hour finds it claimed and so writes nothing (the
+        # scheduler asks in a read transaction, which does not wait for the bot's writer).
+        if await is_claimed(session, channel=OCCASIONS, update_key=occasion):
+            return False
         return await claim_update(session, channel=OCCASIONS, update_key=occasion, now=now)
 
     async def _run(

@@ -39,7 +39,7 @@ from bot.surveys.rules import survey_rules
 from bot.tips.rules import tip_daily_jobs, tip_rules
 from bot.units.rules import unit_rules
 from conversations.i18n import Catalogues
-from storage.database import Database
+from storage.database import Database, WriteInReadTransaction
 from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -137,6 +137,9 @@ class DeliveryScheduler:
         for rule in rules:
             # One transaction per rule: a failing rule neither blocks nor undoes the others.
             try:
+                if await self._nothing_due(rule, now):
+                    metrics.rule_ran(ok=True)
+                    continue
                 async with self.database.transaction() as session:
                     for message in await rule(now, session):
                         if await queue_for_member(
@@ -150,6 +153,17 @@ class DeliveryScheduler:
         if queued and self.on_queued is not None:
             self.on_queued()
         return queued
+
+    async def _nothing_due(self, rule: Rule, now: datetime) -> bool:
+        """Whether ``rule`` has nothing to do now, asked in a read transaction, which does
+        not wait for the bot's writer (most ticks find nothing). A rule that queues a message
+        or writes anything (its bookkeeping) is run again, from its first read, in a write
+        transaction: its reads, its writes and its messages still commit together."""
+        try:
+            async with self.database.reading() as session:
+                return not await rule(now, session)
+        except WriteInReadTransaction:
+            return False
 
     def start(self) -> None:
         """Start ticking on the running event loop (call from inside it)."""

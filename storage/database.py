@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.errors import UnsupportedDatabase
+from storage.errors import StorageError, UnsupportedDatabase
 
 __all__ = [
     "DEFAULT_SQLITE_URL",
@@ -194,11 +194,18 @@ class _SQLiteConnection(aiosqlite.Connection):
 
     def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
         super().__init__(connector, iter_chunk_size=64)
-        self._begin_pending = False
+        self._begin_pending: str | None = None
+        # The transaction under way holds the write lock (it began BEGIN IMMEDIATE).
+        self._writing = False
 
     def begin_immediate(self) -> None:
         """Start a BEGIN IMMEDIATE transaction with the next statement."""
-        self._begin_pending = True
+        self._begin_pending = "BEGIN IMMEDIATE"
+
+    def begin_reading(self) -> None:
+        """Start a read transaction (a plain BEGIN) with the next statement: in WAL mode it
+        reads one snapshot and waits for no writer (``Database.reading``)."""
+        self._begin_pending = "BEGIN"
 
     def cursor(self) -> _OneTripCursor:  # type: ignore[override]
         return _OneTripCursor(self)
@@ -206,38 +213,43 @@ class _SQLiteConnection(aiosqlite.Connection):
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """``function(sqlite3_connection, *args)`` on the worker thread; or at once, on the
         event loop's thread, inside a transaction that holds the write lock already."""
-        begin, self._begin_pending = self._begin_pending, False
-        if not begin and self._conn.in_transaction:
+        begin, self._begin_pending = self._begin_pending, None
+        if begin is not None:
+            self._writing = begin == "BEGIN IMMEDIATE"
+        if begin is None and self._writing and self._conn.in_transaction:
             # BEGIN IMMEDIATE took the write lock: nothing this statement does waits for
             # another connection (WAL readers never block a writer), so it costs what SQLite
             # does, tens of microseconds, instead of a trip to the thread and back, which on
             # a loaded machine is milliseconds of waiting for the thread to be scheduled.
             # Only BEGIN (which may wait for the lock) and COMMIT (which may checkpoint)
-            # still go to the thread.
+            # still go to the thread, and so does every statement of a read transaction
+            # (one that wrote would wait for the lock).
             return function(self._conn, *args)
         return await self._execute(_run_on_thread, self._conn, begin, function, args)
 
     async def commit(self) -> None:
-        if self._begin_pending:
-            self._begin_pending = False
+        self._writing = False
+        if self._begin_pending is not None:
+            self._begin_pending = None
         elif self._conn.in_transaction:
             await super().commit()
 
     async def rollback(self) -> None:
-        if self._begin_pending:
-            self._begin_pending = False
+        self._writing = False
+        if self._begin_pending is not None:
+            self._begin_pending = None
         elif self._conn.in_transaction:
             await super().rollback()
 
 
 def _run_on_thread(
     connection: sqlite3.Connection,
-    begin: bool,
+    begin: str | None,
     function: Callable[..., Any],
     args: tuple[Any, ...],
 ) -> Any:
-    if begin:
-        connection.execute("BEGIN IMMEDIATE")
+    if begin is not None:
+        connection.execute(begin)
     return function(connection, *args)
 
 
@@ -258,6 +270,24 @@ def _sqlite_connector(url: URL) -> Callable[[], Awaitable[aiosqlite.Connection]]
         return await connection
 
     return open_connection
+
+
+# The execution option of ``Database.reading``'s connections: their SQLite transactions
+# begin with a plain BEGIN.
+_READING = "antq_reading"
+
+
+class WriteInReadTransaction(StorageError):
+    """A statement other than a SELECT was about to run in ``Database.reading``."""
+
+
+def _refuse_writes(
+    _connection: Any, _cursor: Any, statement: str, _parameters: Any, _context: Any, _many: bool
+) -> None:
+    # Only a plain SELECT: anything else (a write; a CTE, which may write) is refused before
+    # it reaches the database, so a read transaction never queues for SQLite's write lock.
+    if not statement.lstrip()[:6].upper() == "SELECT":
+        raise WriteInReadTransaction("only SELECT statements run in a read transaction")
 
 
 def configure_sqlite(engine: Engine, *, file_database: bool, foreign_keys: bool = True) -> None:
@@ -292,10 +322,15 @@ def configure_sqlite(engine: Engine, *, file_database: bool, foreign_keys: bool 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         driver_connection = connection.connection.driver_connection
+        reading = connection.get_execution_options().get(_READING, False)
         if isinstance(driver_connection, _SQLiteConnection):
-            driver_connection.begin_immediate()  # sent with the first statement
+            # Sent with the first statement.
+            if reading:
+                driver_connection.begin_reading()
+            else:
+                driver_connection.begin_immediate()
         else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def create_engine(
@@ -348,6 +383,12 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine, expire_on_commit=False, class_=AsyncSession
         )
+        reading = self.engine.execution_options(**{_READING: True})
+        # Listened on the reading engine only: the other connections pay nothing for it.
+        event.listen(reading.sync_engine, "before_cursor_execute", _refuse_writes)
+        self._reading_sessions = async_sessionmaker(
+            reading, expire_on_commit=False, class_=AsyncSession
+        )
 
     def __repr__(self) -> str:
         # Never show the password (repr ends up in logs and tracebacks).
@@ -366,6 +407,19 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: commits on success, rolls back on error."""
         async with self._sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only, in one transaction that waits for no writer.
+
+        On SQLite it begins with a plain BEGIN, not BEGIN IMMEDIATE: in WAL mode it reads one
+        snapshot while the writer goes on, instead of queueing for the write lock (and failing
+        after the busy timeout when the bot is busy). Nothing may be written in it: a write
+        would wait for the lock, or fail when the snapshot is older than the last commit, so
+        a statement other than a SELECT raises ``WriteInReadTransaction`` before it runs
+        (on PostgreSQL too: one behaviour on both). Elsewhere it is an ordinary transaction."""
+        async with self._reading_sessions() as session, session.begin():
             yield session
 
     async def schema_revision(self) -> str | None:

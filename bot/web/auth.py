@@ -132,12 +132,18 @@ async def log_in(
 
 
 async def viewer_of(
-    session: AsyncSession, keys: Keys, cookie: str | None, *, now: datetime
+    session: AsyncSession,
+    keys: Keys,
+    cookie: str | None,
+    *,
+    now: datetime,
+    revoked: list[int] | None = None,
 ) -> Viewer | None:
     """The member signed in with ``cookie``, with their roles now; None when nobody is.
 
     A session whose roles were revoked since it began ends here, with every other session of
-    its member."""
+    its member; with ``revoked`` given (a read transaction, which writes nothing), the member's
+    id is added to it instead, and the caller ends them (``end_member_sessions``)."""
     token = keys.unsigned(cookie)
     if token is None:
         return None
@@ -147,7 +153,10 @@ async def viewer_of(
     grants = await load_grants(session, record.member_id)
     held = {grant.id for grant in grants}
     if not set(record.role_ids) <= held or not may_use_console(grants):
-        await end_member_sessions(session, record.member_id, now=now)
+        if revoked is None:
+            await end_member_sessions(session, record.member_id, now=now)
+        else:
+            revoked.append(record.member_id)
         return None
     member = await web_member(session, record.member_id)
     if member is None:

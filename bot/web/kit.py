@@ -32,6 +32,7 @@ from conversations.effects import Effect
 from conversations.i18n import Catalogues
 from conversations.localtime import utcnow
 from storage.database import Database
+from storage.web_sessions import end_member_sessions
 
 
 @dataclass
@@ -142,16 +143,23 @@ class ConsoleKit:
     # -- signed-in pages ------------------------------------------------------------------
 
     def signed_in(
-        self, handler: Handler, *, form: bool = False
+        self, handler: Handler, *, form: bool = False, reads: bool = False
     ) -> Callable[..., Awaitable[Response]]:
         """``handler`` for a signed-in viewer, in one transaction; a form must carry the
-        session's CSRF token (403 otherwise); nobody signed in is sent to the sign-in page."""
+        session's CSRF token (403 otherwise); nobody signed in is sent to the sign-in page.
+
+        ``reads``: the page writes nothing (no audit, no change), so it runs in a read
+        transaction (``Database.reading``) that does not wait for the bot's writer."""
+        if reads and form:
+            raise ValueError("a form writes: it cannot run in a read transaction")
 
         async def endpoint(request: Request) -> Response:
             # The body is read (within bot.web.limits' bounds) before the transaction opens.
             data = await request.form() if form else None
             if malformed(request, data):
                 return self.bad_request(request)
+            if reads:
+                return await self._reading(request, handler)
             async with self.database.transaction() as session:
                 viewer = await viewer_of(
                     session, self.keys, request.cookies.get(SESSION_COOKIE), now=self.now()
@@ -167,6 +175,24 @@ class ConsoleKit:
                 return await handler(request, session, viewer)
 
         return endpoint
+
+    async def _reading(self, request: Request, handler: Handler) -> Response:
+        """``signed_in`` for a page that only reads."""
+        revoked: list[int] = []
+        async with self.database.reading() as session:
+            viewer = await viewer_of(
+                session,
+                self.keys,
+                request.cookies.get(SESSION_COOKIE),
+                now=self.now(),
+                revoked=revoked,
+            )
+            if viewer is not None:
+                return await handler(request, session, viewer)
+        for member_id in revoked:  # roles revoked: every session of the member ends
+            async with self.database.transaction() as session:
+                await end_member_sessions(session, member_id, now=self.now())
+        return secured(RedirectResponse("/web/signin", status_code=303))
 
 
 def malformed(request: Request, data: FormData | None = None) -> bool:

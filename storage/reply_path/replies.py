@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Update, bindparam, delete, func, insert, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.base import Executable
 
-from storage._sql import identities, pending_replies, run_together
+from storage._sql import dialect_name, identities, pending_replies, run_together
 from storage.errors import ConcurrentUpdate
 
 __all__ = [
@@ -113,6 +113,19 @@ async def store_replies(
         "created_at": now,
         "removal_owed": removal_owed,
     }
+    if saving is not None and dialect_name(session) == "postgresql":
+        # A round trip per statement on PostgreSQL: the save and the insert go as one
+        # (a CTE); the batch's id comes back with the number of conversation rows saved.
+        statement, parameters = _saved_then_inserted(saving[0], saving[1])
+        rows = (await session.execute(statement, {**parameters, **values})).all()
+        ((batch_id, saved),) = rows
+        if saved != 1:
+            raise ConcurrentUpdate("the conversation changed meanwhile")
+        if reply_keyboard != removal_owed:
+            await session.execute(
+                _keyboard_shown, {"identity_id_": identity_id, "shown": reply_keyboard}
+            )
+        return int(batch_id)
     steps: list[tuple[Executable, Mapping[str, Any]]] = [] if saving is None else [saving]
     inserted = len(steps)
     steps.append((_insert, values))
@@ -122,6 +135,48 @@ async def store_replies(
     if saving is not None and outcomes[0].rowcount != 1:
         raise ConcurrentUpdate("the conversation changed meanwhile")
     return int(outcomes[inserted].rows[0][0])
+
+
+_combined: dict[tuple[int, tuple[str, ...]], tuple[Executable, Executable]] = {}
+
+
+def _saved_then_inserted(
+    saving: Executable, parameters: Mapping[str, Any]
+) -> tuple[Executable, dict[str, Any]]:
+    """``saving`` (an UPDATE whose SET columns are named by ``parameters``, its WHERE by bound
+    parameters) and the batch's insert as one statement:
+    ``WITH saved AS (UPDATE … RETURNING 1) INSERT … RETURNING id, (SELECT count(*) FROM saved)``.
+    The SET parameters are renamed (``saved_<column>``) so that no name meets the insert's.
+    Built once per statement and set of columns."""
+    assert isinstance(saving, Update)
+    table = saving.table
+    columns = tuple(sorted(key for key in parameters if key in table.c))  # type: ignore[union-attr]
+    key = (id(saving), columns)
+    found = _combined.get(key)
+    if found is None or found[0] is not saving:
+        saved = (
+            saving.values(
+                {
+                    name: bindparam(f"saved_{name}", type_=table.c[name].type)  # type: ignore[union-attr]
+                    for name in columns
+                }
+            )
+            .returning(literal_column("1"))
+            .cte("saved")
+        )
+        combined = (
+            insert(pending_replies)
+            .add_cte(saved)
+            .returning(
+                pending_replies.c.id,
+                select(func.count()).select_from(saved).scalar_subquery(),
+            )
+        )
+        found = _combined[key] = (saving, combined)
+    renamed = {
+        (f"saved_{name}" if name in columns else name): value for name, value in parameters.items()
+    }
+    return found[1], renamed
 
 
 async def replies_for_update(

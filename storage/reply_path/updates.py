@@ -4,6 +4,7 @@
 - ``lock_user``: on PostgreSQL a transaction-scoped advisory lock per platform user, so that
   two processes never apply one user's updates at once (an update that arrives while an
   earlier one is being applied waits for it); SQLite has one writer at a time already;
+- ``lock_and_claim``: both in one statement (one round trip on PostgreSQL);
 - ``advance_update_order``: the platform's order number (Telegram's update id) of the last
   update applied to an account; an older one arrived late.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, text, update
+from sqlalchemy import String, bindparam, func, literal_column, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage._sql import dialect_name, identities, processed_updates
 from storage.tables import day_stamp
 
-__all__ = ["advance_update_order", "claim_update", "lock_user"]
+__all__ = ["advance_update_order", "claim_update", "is_claimed", "lock_and_claim", "lock_user"]
 
 # The first key of the advisory locks on platform users (another class locks worker names).
 _USER_LOCK_CLASS = 20_020
@@ -47,6 +48,60 @@ async def claim_update(
     )
     result = await session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# The lock, then the claim, in one statement: the claim's row comes from the CTE that takes
+# the lock (a volatile function: PostgreSQL evaluates it once, before the insert), so the
+# claim is made under the lock. ON CONFLICT looks at the unique index, not at the statement's
+# snapshot: an earlier holder's committed claim of the same update is seen.
+_locked = select(
+    func.pg_advisory_xact_lock(
+        literal_column(str(_USER_LOCK_CLASS)), func.hashtext(bindparam("user_key", type_=String))
+    ).label("locked")
+).cte("locked")
+_lock_then_claim = (
+    pg_insert(processed_updates)
+    .from_select(
+        ["channel", "update_key", "processed_at"],
+        select(
+            bindparam("channel_", type_=processed_updates.c.channel.type),
+            bindparam("update_key_", type_=processed_updates.c.update_key.type),
+            bindparam("processed_at_", type_=processed_updates.c.processed_at.type),
+        ).select_from(_locked),
+    )
+    .on_conflict_do_nothing(
+        index_elements=[processed_updates.c.channel, processed_updates.c.update_key]
+    )
+)
+
+
+async def lock_and_claim(
+    session: AsyncSession, *, channel: str, platform_user_id: str, update_key: str, now: datetime
+) -> bool:
+    """``lock_user`` then ``claim_update``, in one round trip on PostgreSQL; False when the
+    update was processed already (the lock is held all the same)."""
+    if dialect_name(session) != "postgresql":
+        return await claim_update(session, channel=channel, update_key=update_key, now=now)
+    result = await session.execute(
+        _lock_then_claim,
+        {
+            "user_key": f"{channel}:{platform_user_id}",
+            "channel_": channel,
+            "update_key_": update_key,
+            "processed_at_": day_stamp(now),
+        },
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def is_claimed(session: AsyncSession, *, channel: str, update_key: str) -> bool:
+    """Whether ``update_key`` was claimed already (a read: ``claim_update`` is the write)."""
+    found = await session.execute(
+        select(processed_updates.c.update_key).where(
+            processed_updates.c.channel == channel, processed_updates.c.update_key == update_key
+        )
+    )
+    return found.first() is not None
 
 
 async def lock_user(session: AsyncSession, *, channel: str, platform_user_id: str) -> None:

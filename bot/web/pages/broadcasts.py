@@ -25,7 +25,7 @@ SHOWN = 30
 def broadcast_routes(kit: ConsoleKit) -> list[BaseRoute]:
     pages = BroadcastPages(kit)
     return [
-        Route("/web/broadcasts", kit.signed_in(pages.broadcasts), methods=["GET"]),
+        Route("/web/broadcasts", kit.signed_in(pages.broadcasts, reads=True), methods=["GET"]),
         Route(
             "/web/broadcasts/{id}/cancel",
             kit.signed_in(pages.cancel, form=True),

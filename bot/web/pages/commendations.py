@@ -33,7 +33,9 @@ ACTION = Action.ASSESS_UNITS
 
 def commendation_routes(kit: ConsoleKit) -> list[BaseRoute]:
     pages = CommendationPages(kit)
-    return [Route("/web/commendations", kit.signed_in(pages.commendations), methods=["GET"])]
+    return [
+        Route("/web/commendations", kit.signed_in(pages.commendations, reads=True), methods=["GET"])
+    ]
 
 
 class CommendationPages:

@@ -52,7 +52,7 @@ def export_routes(kit: ConsoleKit) -> list[BaseRoute]:
     pages = ExportPages(kit)
     signed_in = kit.signed_in
     return [
-        Route("/web/exports", signed_in(pages.exports), methods=["GET"]),
+        Route("/web/exports", signed_in(pages.exports, reads=True), methods=["GET"]),
         Route("/web/exports", signed_in(pages.start, form=True), methods=["POST"]),
         Route("/web/exports/{job}", signed_in(pages.download), methods=["GET"]),
     ]

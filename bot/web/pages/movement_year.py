@@ -75,7 +75,7 @@ from storage.movement_year import iter_areas_of_kinds
 
 def movement_year_routes(kit: ConsoleKit) -> list[BaseRoute]:
     pages = MovementYearPages(kit)
-    return [Route("/web/compliance", kit.signed_in(pages.compliance), methods=["GET"])]
+    return [Route("/web/compliance", kit.signed_in(pages.compliance, reads=True), methods=["GET"])]
 
 
 @dataclass

@@ -36,9 +36,13 @@ FILES = {
 def survey_routes(kit: ConsoleKit) -> list[BaseRoute]:
     pages = SurveyPages(kit)
     return [
-        Route("/web/surveys", kit.signed_in(pages.surveys), methods=["GET"]),
-        Route("/web/surveys/{id}", kit.signed_in(pages.survey), methods=["GET"]),
-        Route("/web/surveys/{id}/file/{format}", kit.signed_in(pages.file), methods=["GET"]),
+        Route("/web/surveys", kit.signed_in(pages.surveys, reads=True), methods=["GET"]),
+        Route("/web/surveys/{id}", kit.signed_in(pages.survey, reads=True), methods=["GET"]),
+        Route(
+            "/web/surveys/{id}/file/{format}",
+            kit.signed_in(pages.file, reads=True),
+            methods=["GET"],
+        ),
     ]
 
 

@@ -69,7 +69,7 @@ def tip_routes(kit: ConsoleKit) -> list[BaseRoute]:
     pages = TipPages(kit)
     signed_in = kit.signed_in
     return [
-        Route("/web/tips", signed_in(pages.queue), methods=["GET"]),
+        Route("/web/tips", signed_in(pages.queue, reads=True), methods=["GET"]),
         Route("/web/tips/{code}", signed_in(pages.tip), methods=["GET"]),
         Route("/web/tips/{code}/act", signed_in(pages.act, form=True), methods=["POST"]),
         Route("/web/tips/{code}/ask", signed_in(pages.ask, form=True), methods=["POST"]),

@@ -58,8 +58,8 @@ class Slip(ValueError):
 def unit_routes(kit: ConsoleKit) -> list[BaseRoute]:
     pages = UnitPages(kit)
     return [
-        Route("/web/units", kit.signed_in(pages.units), methods=["GET"]),
-        Route("/web/units/{id}", kit.signed_in(pages.unit), methods=["GET"]),
+        Route("/web/units", kit.signed_in(pages.units, reads=True), methods=["GET"]),
+        Route("/web/units/{id}", kit.signed_in(pages.unit, reads=True), methods=["GET"]),
         Route("/web/units/{id}", kit.signed_in(pages.record, form=True), methods=["POST"]),
     ]
 
