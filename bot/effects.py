@@ -18,6 +18,7 @@ from bot.exports import handlers as exports
 from bot.incidents import handlers as incidents
 from bot.monthly_reports import handlers as monthly_reports
 from bot.movement_year import handlers as movement_year
+from bot.opinions import handlers as opinions
 from bot.people import handlers as people
 from bot.privacy import handlers as privacy
 from bot.security_models import handlers as security_models
@@ -56,6 +57,7 @@ EFFECT_HANDLERS = merged(
     units.EFFECT_HANDLERS,
     commendations.EFFECT_HANDLERS,
     surveys.EFFECT_HANDLERS,
+    opinions.EFFECT_HANDLERS,
 )
 
 

@@ -27,6 +27,7 @@ from storage.tables.inbox import InboxTurn, InboxUpdate
 from storage.tables.incidents import Incident
 from storage.tables.monthly_reports import MonthlyReport
 from storage.tables.movement_year import StandardRecognition, StandardRegistration, UnitGrade
+from storage.tables.opinions import Opinion, OpinionAnswer
 from storage.tables.people import (
     CodeAttemptsRow,
     Identity,
@@ -72,6 +73,8 @@ __all__ = [
     "MemberRow",
     "ModelActivity",
     "MonthlyReport",
+    "Opinion",
+    "OpinionAnswer",
     "OutboxMessage",
     "PendingReply",
     "ProcessedUpdate",
