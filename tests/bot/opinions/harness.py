@@ -6,7 +6,7 @@ from typing import Any
 
 from conversations.replies import MediaItem
 from storage.database import Database
-from tests.bot.harness import TREE, Phone, phone_at_menu, tree_with_roles
+from tests.bot.harness import NAME, TREE, Phone, phone_at_menu, tree_with_roles
 from tests.conversations.harness import Clock
 
 RESIDENT = "7100001"
@@ -34,10 +34,16 @@ def path(identity: str, *, words: str = WORDS) -> list[tuple[str, dict[str, Any]
 
 
 async def send_opinion(
-    database: Database, clock: Clock, identity: str, *, user_id: str = RESIDENT, words: str = WORDS
+    database: Database,
+    clock: Clock,
+    identity: str,
+    *,
+    user_id: str = RESIDENT,
+    words: str = WORDS,
+    name: str = NAME,
 ) -> Phone:
     """The resident's phone after sending an opinion (``identity``: anonymous or named)."""
-    phone = await phone_at_menu(database, clock, user_id)
+    phone = await phone_at_menu(database, clock, user_id, name)
     await phone.send(text="/gopy")
     for key, answer in path(identity, words=words):
         assert phone.asked(key), (key, phone.text)
