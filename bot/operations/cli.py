@@ -31,6 +31,7 @@ KIND_NAMES = {
     "tip_routes": "tip routes",
     "outbox_routes": "queued messages to tipsters",
     "zalo_oa_tokens": "Zalo OA token pairs",
+    "opinion_routes": "routes back to anonymous opinions",
 }
 
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import pytest
 
+from bot.operations.secret_key import rotate
 from bot.places import place_of
+from bot.privacy.erasure import erase_person
+from bot.sealing import Sealer
 from conversations.fields import format_tip_code
 from conversations.opinions import AnswerOpinion
 from conversations.policy import Grant, PolicyViolation, Role
 from conversations.ports import Member
 from conversations.replies import MediaItem
-from storage._sql import outbox
+from storage._sql import identities, outbox
 from storage.areas import area_by_code
 from storage.database import Database
 from storage.opinions import opinion_answers, opinions
@@ -34,6 +37,8 @@ from tests.bot.opinions.harness import (
     send_opinion,
 )
 from tests.conversations.harness import Clock, t
+
+SEALER_KEY = bytes(range(32))  # the key of the bot tests' sealer (tests.bot.harness)
 
 
 @pytest.fixture
@@ -173,3 +178,34 @@ async def test_an_officer_of_another_commune_may_not_answer(db: Database) -> Non
         with pytest.raises(PolicyViolation):
             await apply_effect(session, member, "Cán bộ", effect, clock.now)
     assert await rows(db, opinion_answers) == []
+
+
+async def test_erasing_the_sender_erases_the_way_back_to_their_anonymous_opinion(
+    db: Database,
+) -> None:
+    clock = Clock()
+    await send_opinion(db, clock, "anonymous")
+    (identity,) = [row for row in await rows(db, identities) if row["platform_user_id"] == RESIDENT]
+    async with db.transaction() as session:
+        erased = await erase_person(
+            session, SEALER, int(identity["member_id"]), actor_member_id=None, now=clock.now
+        )
+    assert erased is not None
+    (opinion,) = await rows(db, opinions)
+    assert opinion["sender_route"] is None and opinion["text"] == WORDS
+    officer = await officer_phone(db, clock)
+    await answer(officer, "Xã đã ghi nhận.")
+    code = format_tip_code(str(opinion["code"]))
+    assert t("opinions.officer.undeliverable", code=code) in officer.text
+    assert [row for row in await rows(db, outbox) if row["sealed_route"] is not None] == []
+
+
+async def test_replacing_the_server_key_reseals_the_way_back_to_an_anonymous_opinion(
+    db: Database,
+) -> None:
+    await send_opinion(db, Clock(), "anonymous")
+    new_key = bytes(range(100, 132))
+    done = await rotate(db, Sealer(new_key, SEALER_KEY))
+    assert done["opinion_routes"].resealed == 1
+    (opinion,) = await rows(db, opinions)
+    assert Sealer(new_key).open_route(bytes(opinion["sender_route"])) == ("telegram", RESIDENT)
