@@ -11,16 +11,25 @@ from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, case, func, or_, select, update
+from sqlalchemy import Table, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import areas, insert_row, inside, record_columns
 from storage.errors import InvalidRecord
+from storage.retention import Expiry
 from storage.tables import day_stamp
 from storage.tables.opinions import Opinion, OpinionAnswer
 
 opinions: Table = Opinion.__table__  # type: ignore[assignment]
 opinion_answers: Table = OpinionAnswer.__table__  # type: ignore[assignment]
+
+# An opinion done longer than its period ago can no longer be answered: its route back goes
+# (with the tips' route period), the opinion and its answers stay for the figures.
+DONE_OPINION_ROUTES = Expiry(
+    opinions,
+    lambda cut: and_(opinions.c.done_on < cut, opinions.c.sender_route.is_not(None)),
+    clears=("sender_route",),
+)
 
 RECEIVED = "received"
 ANSWERED = "answered"
@@ -31,6 +40,7 @@ __all__ = [
     "ANSWERED",
     "CATEGORIES",
     "DONE",
+    "DONE_OPINION_ROUTES",
     "RECEIVED",
     "NewOpinion",
     "OpinionFigures",

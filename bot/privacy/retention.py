@@ -27,6 +27,7 @@ from conversations.i18n import N_
 from conversations.menu import draft_lifetimes
 from conversations.ports import SavedConversation
 from storage import commendations, privacy, retention, web_sessions
+from storage.opinions import DONE_OPINION_ROUTES
 from storage.retention import CategoryRun, IdleDraft, RunCount
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ INACTIVE_MEMBERS = "inactive_members"
 WEB_LOGIN_LINKS = "web_login_links"
 WEB_SESSIONS = "web_sessions"
 COMMENDED_PERSONS = "commended_persons"
+OPINION_ROUTES = "opinion_routes"
 # Not settings: a used or expired login link and an ended or expired session open nothing.
 AT_ONCE = timedelta(0)
 
@@ -56,6 +58,7 @@ EXPIRIES: Mapping[str, retention.Expiry] = {
     WEB_LOGIN_LINKS: web_sessions.DEAD_LOGIN_LINKS,
     WEB_SESSIONS: web_sessions.DEAD_SESSIONS,
     COMMENDED_PERSONS: commendations.COMMENDED_PERSONS,
+    OPINION_ROUTES: DONE_OPINION_ROUTES,
 }
 
 
@@ -99,6 +102,7 @@ CATEGORIES: tuple[Category, ...] = (
         N_("retention.commended_persons"),
         N_("retention.commended_persons.period"),
     ),
+    Category(OPINION_ROUTES, N_("retention.opinion_routes"), N_("retention.opinion_routes.period")),
 )
 
 
@@ -120,6 +124,7 @@ class RetentionSchedule:
             AUDIT: settings.retention_audit_days,
             INACTIVE_MEMBERS: settings.retention_inactive_members_days,
             COMMENDED_PERSONS: settings.retention_commended_persons_days,
+            OPINION_ROUTES: settings.retention_tip_routes_days,  # as a closed tip's route
         }
         periods = {name: timedelta(days=count) for name, count in days.items()}
         periods |= {WEB_LOGIN_LINKS: AT_ONCE, WEB_SESSIONS: AT_ONCE}

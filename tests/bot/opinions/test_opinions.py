@@ -4,6 +4,8 @@ its thread, the sender receives each answer, and it is marked done."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.operations.secret_key import rotate
@@ -18,7 +20,8 @@ from conversations.replies import MediaItem
 from storage._sql import identities, outbox
 from storage.areas import area_by_code
 from storage.database import Database
-from storage.opinions import opinion_answers, opinions
+from storage.opinions import DONE_OPINION_ROUTES, opinion_answers, opinions
+from storage.retention import erase_expired
 from tests.bot.harness import (
     SEALER,
     Phone,
@@ -209,3 +212,17 @@ async def test_replacing_the_server_key_reseals_the_way_back_to_an_anonymous_opi
     assert done["opinion_routes"].resealed == 1
     (opinion,) = await rows(db, opinions)
     assert Sealer(new_key).open_route(bytes(opinion["sender_route"])) == ("telegram", RESIDENT)
+
+
+async def test_the_way_back_goes_once_a_done_opinion_is_past_its_period(db: Database) -> None:
+    clock = Clock()
+    await send_opinion(db, clock, "anonymous")
+    officer = await officer_phone(db, clock)
+    await officer.send(text="/xemgopy")
+    await officer.send(text="1")
+    await officer.send(text="2")  # done
+    async with db.transaction() as session:
+        assert await erase_expired(session, DONE_OPINION_ROUTES, clock.now - timedelta(days=1)) == 0
+        assert await erase_expired(session, DONE_OPINION_ROUTES, clock.now + timedelta(days=1)) == 1
+    (opinion,) = await rows(db, opinions)
+    assert opinion["sender_route"] is None and opinion["text"] == WORDS
