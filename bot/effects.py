@@ -19,6 +19,7 @@ from bot.incidents import handlers as incidents
 from bot.linking import handlers as linking
 from bot.monthly_reports import handlers as monthly_reports
 from bot.movement_year import handlers as movement_year
+from bot.opinions import handlers as opinions
 from bot.people import handlers as people
 from bot.privacy import handlers as privacy
 from bot.security_models import handlers as security_models
@@ -58,6 +59,7 @@ EFFECT_HANDLERS = merged(
     commendations.EFFECT_HANDLERS,
     surveys.EFFECT_HANDLERS,
     linking.EFFECT_HANDLERS,
+    opinions.EFFECT_HANDLERS,
 )
 
 

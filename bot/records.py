@@ -15,6 +15,7 @@ from bot.exports.reads import OverviewRecords
 from bot.incidents.reads import IncidentRecords
 from bot.monthly_reports.reads import ReportRecords
 from bot.movement_year.reads import YearRecords
+from bot.opinions.reads import OpinionRecords
 from bot.people.reads import PeopleRecords
 from bot.places import PlaceRecords
 from bot.sealing import Sealer
@@ -41,3 +42,4 @@ class DatabaseRecords:
         self.units = UnitRecords(session)
         self.commendations = CommendationRecords(session)
         self.surveys = SurveyRecords(session, sealer)
+        self.opinions = OpinionRecords(session)

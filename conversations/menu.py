@@ -28,6 +28,8 @@ from conversations.monthly_reports.update import monthly_report_flow
 from conversations.movement_year.assessment import grading_flow, recognition_flow
 from conversations.movement_year.progress import report_draft_flow, standing_flow
 from conversations.movement_year.register import standard_register_flow
+from conversations.opinions.queue import opinion_queue_flow
+from conversations.opinions.send import opinion_flow
 from conversations.people.areas import add_area_flow, rename_area_flow
 from conversations.people.campaign_optout import (
     campaigns_flow,
@@ -96,7 +98,17 @@ MAIN_MENU: list[MenuEntry] = [
     MenuSection(
         "tips",
         N_("menu.section.tips"),
-        ("tip_read", "tip_handle", "tip_ratings", "overview", "export", "report_draft"),
+        (
+            # opinions and proposals: anybody sends one, the commune's officers answer it
+            "opinion",
+            "tip_read",
+            "tip_handle",
+            "opinions",
+            "tip_ratings",
+            "overview",
+            "export",
+            "report_draft",
+        ),
     ),
     MenuSection(
         "campaigns",
@@ -241,4 +253,7 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         # one person, several accounts
         link_flow(settings.get("link_code_minutes", DEFAULT_LINK_CODE_MINUTES)),
         unlink_flow(),
+        # opinions and proposals
+        opinion_flow(),
+        opinion_queue_flow(),
     ]

@@ -91,6 +91,9 @@ class Action(StrEnum):
     REGISTER_STANDARD = "year.register"
     ASSESS_UNITS = "year.assess"
     UNIT_YEAR = "unit.year"
+    # Opinions and proposals: any resident sends one; the commune's officers answer it.
+    SEND_OPINION = "opinion.send"
+    HANDLE_OPINIONS = "opinion.handle"
 
 
 EVERYBODY = frozenset(Role)
@@ -137,6 +140,9 @@ RULES: dict[Action, frozenset[Role]] = {
     # Agencies, businesses and schools: the unit's head registers it for the standard and
     # reports its propaganda reach (admins record them for a unit on the web console).
     Action.UNIT_YEAR: frozenset({Role.UNIT_HEAD}),
+    # Opinions and proposals (góp ý, kiến nghị): a queue of the commune beside its tips.
+    Action.SEND_OPINION: EVERYBODY,
+    Action.HANDLE_OPINIONS: frozenset({Role.OFFICER}),
 }
 
 

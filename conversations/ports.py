@@ -17,6 +17,7 @@ from conversations.exports import OverviewReads
 from conversations.incidents import IncidentReads
 from conversations.monthly_reports import ReportReads
 from conversations.movement_year import YearReads
+from conversations.opinions import OpinionReads
 from conversations.people import PeopleReads
 from conversations.places import PlaceReads
 from conversations.policy import Member
@@ -47,3 +48,4 @@ class Records(Protocol):
     units: UnitReads
     commendations: CommendationReads
     surveys: SurveyReads
+    opinions: OpinionReads

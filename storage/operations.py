@@ -14,9 +14,11 @@ from sqlalchemy import Column, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import outbox, tips
+from storage.opinions import opinions
 from storage.zalo_oa_tokens import zalo_oa_tokens
 
 __all__ = [
+    "OPINION_ROUTES",
     "OUTBOX_ROUTES",
     "SEALED_COLUMNS",
     "TIP_ROUTES",
@@ -49,8 +51,10 @@ class SealedColumn:
 TIP_ROUTES = SealedColumn("tip_routes", tips, "id", "sender_route")
 OUTBOX_ROUTES = SealedColumn("outbox_routes", outbox, "id", "sealed_route")
 ZALO_OA_TOKENS = SealedColumn("zalo_oa_tokens", zalo_oa_tokens, "oa_id", "sealed_pair")
+# Anonymous opinions' routes back to their senders (as tips').
+OPINION_ROUTES = SealedColumn("opinion_routes", opinions, "id", "sender_route")
 # Every sealed value the database stores.
-SEALED_COLUMNS = (TIP_ROUTES, OUTBOX_ROUTES, ZALO_OA_TOKENS)
+SEALED_COLUMNS = (TIP_ROUTES, OUTBOX_ROUTES, ZALO_OA_TOKENS, OPINION_ROUTES)
 
 
 async def sealed_page(

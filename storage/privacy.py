@@ -31,6 +31,7 @@ from storage._sql import (
 from storage.audit import record_audit
 from storage.commendations import commendations as commendation_rows
 from storage.commendations import commendations_of_member
+from storage.opinions import opinions
 from storage.tables import day_stamp
 from storage.web_sessions import open_sessions
 
@@ -286,6 +287,14 @@ async def sealed_routes(session: AsyncSession) -> list[SealedRoute]:
             select(outbox.c.id, outbox.c.sealed_route).where(outbox.c.sealed_route.is_not(None))
         )
     ]
+    found += [
+        SealedRoute("opinions", row.id, bytes(row.sender_route))
+        for row in await session.execute(
+            select(opinions.c.id, opinions.c.sender_route).where(
+                opinions.c.sender_route.is_not(None)
+            )
+        )
+    ]
     return found
 
 
@@ -350,6 +359,12 @@ async def erase_member(
         await session.execute(update(tips).where(tips.c.id.in_(tip_ids)).values(sender_route=None))
     if news_ids:
         await session.execute(delete(outbox).where(outbox.c.id.in_(news_ids)))
+    # Their anonymous opinions can no longer be answered (a named one loses its member below).
+    opinion_ids = [route.row_id for route in routes_to_them if route.table == "opinions"]
+    if opinion_ids:
+        await session.execute(
+            update(opinions).where(opinions.c.id.in_(opinion_ids)).values(sender_route=None)
+        )
     # A commendation of the member keeps its record (the yearly report), not their name.
     await session.execute(
         update(commendation_rows)

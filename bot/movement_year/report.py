@@ -5,7 +5,8 @@ left blank, then the usual sections, every figure read from the database.
 Sections: I. the situation (areas, households, who filed their monthly updates and who did
 not); II. results by target (a table with figures, thresholds and verdicts, the chart, the
 months' trend); III. models and their activities; IV. the Ngày hội and other events with
-turnout; V. tips received and acknowledged within 24 hours, by category; VI. limitations
+turnout; V. tips received and acknowledged within 24 hours, by category, then the residents'
+opinions and proposals (received, answered, done, by subject); VI. limitations
 (the targets not met or without data, the areas that did not report); VII. proposals, as
 the leaders wrote them in their updates.
 """
@@ -41,11 +42,13 @@ from conversations.localtime import LOCAL_TIME, shown_date
 from conversations.movement_year import VERDICT_LABELS, SpanOfYear, Standing, Verdict
 from conversations.movement_year.describe import figure_text, span_title, threshold_text
 from conversations.movement_year.standing import AreaYear, PlaceYear, judge
+from conversations.opinions import CATEGORIES as OPINION_SUBJECTS
 from conversations.places import PROVINCE, Place
 from conversations.targets import DEFAULT_TARGETS, Span, TargetBook, YearCalendar
 from conversations.tips.report import CATEGORIES
 from storage.exports import iter_activities, iter_events, iter_tips
 from storage.movement_year import report_texts
+from storage.opinions import OpinionFigures, opinion_figures
 
 # The audit log's action for a draft made (who drafted which place's report, and when).
 REPORT_DRAFTED = "year.report"
@@ -116,6 +119,8 @@ class YearActivity:
     notable: list[tuple[str, str, str]]
     # The yearly report's exemplary units and commendations (issue 29): empty for a half-year.
     honours: YearHonours | None = None
+    # The residents' opinions and proposals received in the span (issue 30).
+    opinions: OpinionFigures | None = None
 
 
 async def read_activity(
@@ -170,6 +175,7 @@ async def read_activity(
         proposals,
         notable,
         await read_honours(session, place, span.year) if span.span is Span.YEAR else None,
+        await opinion_figures(session, place.path, since, until),
     )
 
 
@@ -506,6 +512,21 @@ def _tips(document: DocxDocument, records: YearActivity, t: Translate) -> None:
     )
 
 
+def _opinions(document: DocxDocument, records: YearActivity, t: Translate) -> None:
+    """The residents' opinions and proposals (after the tips, never mixed with them)."""
+    figures = records.opinions
+    if figures is None or not figures.received:
+        return
+    labels = OPINION_SUBJECTS.labels
+    subjects = ", ".join(
+        f"{t(label)} {figures.by_category[subject]}"
+        for subject, label in labels.items()
+        if figures.by_category.get(subject)
+    )
+    counts = {"received": figures.received, "answered": figures.answered, "done": figures.done}
+    _paragraph(document, t(N_("opinions.year_doc"), subjects=subjects, **counts))
+
+
 def _limitations(
     document: DocxDocument,
     standing: Standing,
@@ -615,6 +636,7 @@ def build_document(
     if records.honours is not None:
         _honours(document, records.honours, book, place, t)
     _tips(document, records, t)
+    _opinions(document, records, t)
     _limitations(document, standing, place_year, periods, t)
     _proposals(document, records, t)
     _signature(document, place, configured_recipients, t)

@@ -32,6 +32,7 @@ KIND_NAMES = {
     "tip_routes": "tip routes",
     "outbox_routes": "queued messages to tipsters",
     "zalo_oa_tokens": "Zalo OA token pairs",
+    "opinion_routes": "routes back to anonymous opinions",
 }
 # ... and each kind of keyed mark (bot.operations.rekeying).
 MARK_NAMES = {

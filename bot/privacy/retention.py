@@ -27,6 +27,7 @@ from conversations.i18n import N_
 from conversations.menu import draft_lifetimes
 from conversations.ports import SavedConversation
 from storage import commendations, linking, privacy, retention, web_sessions
+from storage.opinions import DONE_OPINION_ROUTES
 from storage.retention import CategoryRun, IdleDraft, RunCount
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ WEB_LOGIN_LINKS = "web_login_links"
 WEB_SESSIONS = "web_sessions"
 COMMENDED_PERSONS = "commended_persons"
 LINK_CODES = "link_codes"  # one person, several accounts (storage.linking)
+OPINION_ROUTES = "opinion_routes"
 # Not settings: a used or expired login link and an ended or expired session open nothing.
 AT_ONCE = timedelta(0)
 
@@ -61,6 +63,7 @@ EXPIRIES: Mapping[str, retention.Expiry] = {
     LINK_CODES: retention.Expiry(
         linking.link_codes, lambda cut: linking.link_codes.c.expires_at <= cut
     ),
+    OPINION_ROUTES: DONE_OPINION_ROUTES,
 }
 
 
@@ -105,6 +108,7 @@ CATEGORIES: tuple[Category, ...] = (
         N_("retention.commended_persons.period"),
     ),
     Category(LINK_CODES, N_("retention.link_codes"), N_("retention.link_codes.period")),
+    Category(OPINION_ROUTES, N_("retention.opinion_routes"), N_("retention.opinion_routes.period")),
 )
 
 
@@ -126,6 +130,7 @@ class RetentionSchedule:
             AUDIT: settings.retention_audit_days,
             INACTIVE_MEMBERS: settings.retention_inactive_members_days,
             COMMENDED_PERSONS: settings.retention_commended_persons_days,
+            OPINION_ROUTES: settings.retention_tip_routes_days,  # as a closed tip's route
         }
         periods = {name: timedelta(days=count) for name, count in days.items()}
         periods |= {WEB_LOGIN_LINKS: AT_ONCE, WEB_SESSIONS: AT_ONCE}

@@ -11,12 +11,11 @@ raw parameters only. Nothing here logs a tip's text, a sender's route or a membe
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
+from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
 from bot.places import place_of
 from bot.rows import from_row
+from bot.sealed_sender import queue_to_sender
 from bot.tips.reads import load_inbox_tip
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
@@ -37,7 +36,7 @@ from conversations.tips import (
 from conversations.tips.report import CATEGORIES
 from storage.areas import area_by_id
 from storage.audit import record_audit
-from storage.delivery.outbox import TIP_NOTICE, NewMessage, dedup_key_taken, enqueue
+from storage.delivery.outbox import TIP_NOTICE
 from storage.tips import (
     NewAttachment,
     NewTip,
@@ -103,52 +102,6 @@ def recurring_occasions(tip_id: int) -> list[str]:
     return [status_occasion(tip_id, outcome) for outcome in SENDER_NOTICES] + [
         rating_occasion(tip_id)
     ]
-
-
-async def queue_to_sender(
-    ctx: EffectContext,
-    tip: TipRecord,
-    key: str,
-    occasion: str,
-    params: dict[str, str],
-    extras: dict[str, Any] | None = None,
-) -> bool:
-    """Queue the message ``key`` (with raw ``params``) to the tip's sender, in the tip's
-    language; True when queued. The one way anything reaches a tip's sender: a named one
-    through their account, an anonymous one through the tip's own sealed route only.
-
-    ``extras`` go with the row for its sender, not into the text: a photo's file id, the
-    buttons under it, the thread message it carries (``bot.tips.delivery``)."""
-    session, sealer, now = ctx.session, ctx.sealer, ctx.now
-    # Keyed: a stored dedup key does not say which tip its message was about. While the server
-    # key is being replaced, one made under an older listed key counts as well.
-    dedup, *older = sealer.opaque_keys(occasion)
-    if older and await dedup_key_taken(session, older):
-        return False
-    if tip.member_id is not None:
-        message = MemberMessage(
-            tip.member_id, TIP_NOTICE, dedup, message_key=key, params={**params, **(extras or {})}
-        )
-        return await queue_for_member(session, message, now=now)
-    if tip.sender_route is None:
-        return False
-    # Opened here for its channel only (which sender takes the row); the chat stays sealed in
-    # the row until the sender opens it to send, and the route is erased once it went.
-    channel, _ = sealer.open_route(tip.sender_route)
-    return await enqueue(
-        session,
-        NewMessage(
-            channel=channel,
-            kind=TIP_NOTICE,
-            not_before=now,  # tip notices are exempt from the quiet hours
-            sealed_route=tip.sender_route,
-            text=ctx.catalogues.text(tip.locale, key, **params),
-            params=extras or None,
-            dedup_key=dedup,
-            priority=PRIORITIES[TIP_NOTICE],
-        ),
-        now=now,
-    )
 
 
 async def announce_new_tip(ctx: EffectContext, tip: TipRecord) -> int:

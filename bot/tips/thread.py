@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
-from bot.tips.handlers import queue_to_sender, tip_for
+from bot.sealed_sender import queue_to_sender
+from bot.tips.handlers import tip_for
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
 from conversations.i18n import N_, Catalogues

@@ -191,8 +191,23 @@ class MakeExport(Effect):
     days: int | None = None
 
 
+@dataclass(frozen=True)
+class OpinionTally:
+    """The residents' opinions and proposals a place received in a period: how many, how many
+    of them were answered and done, and how many per subject (its label's catalogue key)."""
+
+    received: int = 0
+    answered: int = 0
+    done: int = 0
+    by_subject: tuple[tuple[str, int], ...] = ()
+
+
 class OverviewReads(Protocol):
     """Reads for the compliance overview."""
+
+    async def opinions(self, place: Place, period: str) -> OpinionTally:
+        """The opinions and proposals received in ``period`` in ``place``'s subtree."""
+        ...
 
     async def compliance(
         self, place: Place, period: str, today: date, deadline: date

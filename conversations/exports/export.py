@@ -21,6 +21,7 @@ from conversations.exports import (
     ExportFormat,
     ExportKind,
     MakeExport,
+    OpinionTally,
     outermost,
     recent_days,
 )
@@ -225,6 +226,16 @@ def coverage_lines(tally: ComplianceTally, ctx: FlowContext) -> list[str]:
     return lines
 
 
+def opinion_lines(tally: OpinionTally, ctx: FlowContext) -> list[str]:
+    """The period's opinions and proposals, when there were any: received, answered, done,
+    and per subject."""
+    if not tally.received:
+        return []
+    subjects = ", ".join(f"{ctx.t(label)} {count}" for label, count in tally.by_subject)
+    figures = {"received": tally.received, "answered": tally.answered, "done": tally.done}
+    return [ctx.t(N_("opinions.overview"), subjects=subjects, **figures)]
+
+
 async def show_overview(
     answers: dict[str, Any], ctx: FlowContext, calendar: ReportCalendar
 ) -> Completion:
@@ -241,7 +252,8 @@ async def show_overview(
     for place in places:
         deadline = calendar.deadline(period, place.path)
         tally = await ctx.records.exports.compliance(place, period, ctx.today, deadline)
-        texts.append(describe(tally, ctx))
+        opinions = await ctx.records.exports.opinions(place, period)
+        texts.append("\n".join([describe(tally, ctx), *opinion_lines(opinions, ctx)]))
     # The month's targets and the chart follow (the movement's year's standing).
     return Completion(replies=[Text("\n\n".join(texts))], next_flow=NextFlow(STANDING_FLOW, period))
 

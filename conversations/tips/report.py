@@ -10,6 +10,7 @@ import secrets
 from datetime import date
 from typing import Any
 
+from conversations.choosing import Commune
 from conversations.fields import (
     TIP_CODE_ALPHABET,
     Attachments,
@@ -26,7 +27,6 @@ from conversations.i18n import N_
 from conversations.policy import Action
 from conversations.replies import Text
 from conversations.tips import KEPT_AFTER_CLOSING_DAYS, StoreTip
-from conversations.tips.fields import Commune
 
 TIP_CODE_LENGTH = 8
 MIN_DESCRIPTION = 10

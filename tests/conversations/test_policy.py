@@ -30,6 +30,7 @@ RESIDENT_CAN = {
     Action.SEE_EVENTS,
     Action.MY_DATA,
     Action.MY_ROLES,  # README: everybody may see their roles (a resident has none other)
+    Action.SEND_OPINION,  # an opinion or proposal to one's commune
 }
 STAFF_CAN = {
     Role.LEADER: {
@@ -51,6 +52,7 @@ STAFF_CAN = {
         Action.URGENT_INCIDENT,
         Action.EXPORT,
         Action.WEB_CONSOLE,
+        Action.HANDLE_OPINIONS,  # the commune's queue of opinions and proposals
     },
     Role.ADMIN: {
         Action.LIST_TIPS,

@@ -50,7 +50,10 @@ OFFICERS_TAKING = ("cán bộ tiếp nhận", "cán bộ đã tiếp nhận", "x
 NAMES = ("zalo tiếp nhận tin antt",)  # a model's name from the provinces' plans
 
 # Texts only officers read: they say "đồng chí", never "anh/chị".
-OFFICER_ONLY = ("inbox.", "tip_read.", "marking.", "web.", "digest.", "incidents.notice.officer")
+OFFICER_ONLY = (
+    *("inbox.", "tip_read.", "marking.", "web.", "digest.", "incidents.notice.officer"),
+    *("opinions.officer.", "opinions.notice.", "opinions.queue."),
+)
 READ_BY_TIPSTERS = ("inbox.sender.",)
 
 

@@ -8,7 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from conversations.exports import ComplianceTally, activity_window, filing_state
+from conversations.exports import (
+    ComplianceTally,
+    OpinionTally,
+    activity_window,
+    filing_state,
+)
 from conversations.localtime import end_of_day
 from conversations.places import COMMUNE, RESIDENTIAL, Place, commune_path, is_inside
 from tests.memory.monthly_reports import MemoryMonthlyReports
@@ -22,6 +27,9 @@ class MemoryOverviewReads:
     places: Mapping[str, Place]
     monthly_reports: MemoryMonthlyReports
     security_models: MemorySecurityModels
+
+    async def opinions(self, place: Place, period: str) -> OpinionTally:
+        return OpinionTally()  # none are kept in memory
 
     async def latest_filed(self, place: Place, up_to: str) -> str | None:
         ids = {p.id for p in self.places.values() if is_inside(p.path, place.path)}

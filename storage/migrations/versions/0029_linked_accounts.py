@@ -1,7 +1,7 @@
 """One person, several accounts: link codes, and the account a linked member's notices go to.
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-07 13:45:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0029"
-down_revision: str | Sequence[str] | None = "0027"
+down_revision: str | Sequence[str] | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -18,6 +18,7 @@ from bot.privacy.retention import (
     FINISHED_OUTBOX,
     INACTIVE_MEMBERS,
     LINK_CODES,
+    OPINION_ROUTES,
     PROCESSED_UPDATES,
     TIP_PHONES,
     TIP_ROUTES,
@@ -68,6 +69,7 @@ def test_the_periods_are_settings_with_defaults(monkeypatch: pytest.MonkeyPatch)
         WEB_SESSIONS: 0,
         COMMENDED_PERSONS: 1825,
         LINK_CODES: 0,
+        OPINION_ROUTES: 90,  # as a closed tip's route
     }
     assert schedule.drafts.default == timedelta(hours=24)
     assert schedule.drafts.of("monthly_report") == timedelta(days=31)
@@ -75,6 +77,7 @@ def test_the_periods_are_settings_with_defaults(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("ANTQ_DRAFT_TTL_HOURS", "12")
     schedule = RetentionSchedule.from_settings(settings())
     assert schedule.periods[TIP_ROUTES] == timedelta(days=30)
+    assert schedule.periods[OPINION_ROUTES] == timedelta(days=30)
     assert schedule.drafts.of("tip") == timedelta(hours=12)
 
 
@@ -291,6 +294,7 @@ async def test_each_run_is_recorded_and_logged_as_counts_only(
         WEB_SESSIONS: 0,
         COMMENDED_PERSONS: 0,
         LINK_CODES: 0,
+        OPINION_ROUTES: 0,
     }
     assert "tip_phones=1" in caplog.text and "tip_routes=1" in caplog.text
     assert "912345678" not in caplog.text and code not in caplog.text and "99" not in caplog.text

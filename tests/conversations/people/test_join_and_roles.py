@@ -26,7 +26,7 @@ from tests.memory import MemoryChat
 
 # Everybody's own items close every menu.
 PERSONAL_ITEMS = ["roles", "language", "reminders", "campaigns", "consent", "help"]
-RESIDENT_MENU = ["tip", "status", "events", *PERSONAL_ITEMS]
+RESIDENT_MENU = ["tip", "status", "events", "opinion", *PERSONAL_ITEMS]
 LEADER_MENU = [
     "tip",
     "incident",
@@ -38,6 +38,7 @@ LEADER_MENU = [
     "model_register",
     "event_turnout",
     "standard_register",
+    "opinion",
     *PERSONAL_ITEMS,
 ]
 
@@ -299,15 +300,17 @@ OWN = ["roles", "language", "reminders", "campaigns", "consent", "help"]
 MENUS = {
     None: RESIDENT_MENU,
     Role.LEADER: LEADER_MENU,
-    Role.MODEL_LEAD: [*BASE, "model_activity", "model_list", *OWN],
+    Role.MODEL_LEAD: [*BASE, "model_activity", "model_list", "opinion", *OWN],
     Role.OFFICER: [
         "tip",
         "incident",
         "status",
         "events",
         "model_list",
+        "opinion",
         "tip_read",
         "tip_handle",
+        "opinions",
         "tip_ratings",
         "overview",
         "export",
@@ -322,6 +325,7 @@ MENUS = {
         "unit_add",
         "area_add",
         "area_rename",
+        "opinion",
         "tip_read",
         "tip_handle",
         "tip_ratings",

@@ -1,0 +1,112 @@
+"""Opinions and proposals (góp ý, kiến nghị): its domain, effects and reads.
+
+Not crime tips: a resident tells the commune what they think should be done about security
+and order, traffic, lighting, cameras or fire safety, named or anonymously; the commune's
+officers see them in a queue of their own (beside the tips, never mixed with them), answer
+once or a few times, and mark them done.
+
+The reads are a part of ``conversations.ports.Records``, so this module must not import
+``conversations.ports``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from conversations.effects import Effect
+from conversations.fields import Choice, ChoiceOption
+from conversations.i18n import N_
+
+CATEGORIES = Choice(
+    ChoiceOption("security", N_("opinions.category.security"), ("an ninh", "trat tu", "antt")),
+    ChoiceOption("traffic", N_("opinions.category.traffic"), ("giao thong", "traffic")),
+    ChoiceOption("lighting", N_("opinions.category.lighting"), ("chieu sang", "den", "lighting")),
+    ChoiceOption("camera", N_("opinions.category.camera"), ("camera",)),
+    ChoiceOption(
+        "fire_safety", N_("opinions.category.fire_safety"), ("pccc", "phong chay", "fire")
+    ),
+    ChoiceOption("other", N_("opinions.category.other"), ("khac", "other")),
+)
+
+IDENTITY = Choice(
+    ChoiceOption("anonymous", N_("opinions.identity.anonymous"), ("an danh", "anonymous")),
+    ChoiceOption("named", N_("opinions.identity.named"), ("ghi ten", "named", "co ten")),
+)
+
+# The officer's choices on an opinion of the queue.
+ANSWER, DONE, CLOSE = "answer", "done", "close"
+OFFICER_ACTIONS = Choice(
+    ChoiceOption(ANSWER, N_("opinions.action.answer"), ("tra loi", "answer")),
+    ChoiceOption(DONE, N_("opinions.action.done"), ("da xong", "hoan thanh", "done")),
+    ChoiceOption(CLOSE, N_("opinions.action.close"), ("thoat", "dong", "close")),
+)
+
+MIN_TEXT, MAX_TEXT = 10, 2000
+MAX_ANSWER = 2000
+MAX_LISTED = 10
+
+
+@dataclass(frozen=True)
+class OpinionView:
+    """An opinion as an officer reads it: never who sent it when anonymous."""
+
+    code: str
+    category: str
+    text: str
+    place: str | None
+    commune: str
+    commune_path: str
+    status: str
+    received_on: str
+    anonymous: bool
+    has_photo: bool
+    answers: tuple[str, ...] = ()
+
+    def listed(self) -> dict[str, Any]:
+        """What the queue keeps of it across messages."""
+        return {"code": self.code, "category": self.category, "text": self.text[:60]}
+
+
+@dataclass(frozen=True)
+class StoreOpinion(Effect):
+    """Store a resident's opinion (anonymous: no member, the route back sealed) and tell the
+    commune's officers that one came."""
+
+    code: str
+    category: str
+    text: str
+    place_text: str | None
+    latitude: float | None
+    longitude: float | None
+    photo: dict[str, Any] | None
+    anonymous: bool
+    locale: str
+    area_id: int
+
+
+@dataclass(frozen=True)
+class AnswerOpinion(Effect):
+    """An officer's answer to opinion ``code``: kept in its thread and sent to its sender."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FinishOpinion(Effect):
+    """An officer marks opinion ``code`` done; its sender is told."""
+
+    code: str
+
+
+class OpinionReads(Protocol):
+    """Reads about opinions."""
+
+    async def opinion_queue(self, paths: list[str], limit: int) -> list[OpinionView]:
+        """The opinions not yet done of the places at ``paths`` and below, oldest first."""
+        ...
+
+    async def opinion(self, code: str) -> OpinionView | None:
+        """One opinion with its thread of answers."""
+        ...
