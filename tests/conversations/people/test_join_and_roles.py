@@ -25,7 +25,7 @@ from tests.conversations.harness import (
 from tests.memory import MemoryChat
 
 # Everybody's own items close every menu.
-PERSONAL_ITEMS = ["roles", "language", "reminders", "campaigns", "consent", "help"]
+PERSONAL_ITEMS = ["roles", "language", "reminders", "campaigns", "consent", "link", "help"]
 RESIDENT_MENU = ["tip", "status", "events", "opinion", *PERSONAL_ITEMS]
 LEADER_MENU = [
     "tip",
@@ -296,7 +296,7 @@ async def test_an_admin_adds_and_renames_a_residential_area() -> None:
 
 
 BASE = ["tip", "status", "events"]
-OWN = ["roles", "language", "reminders", "campaigns", "consent", "help"]
+OWN = ["roles", "language", "reminders", "campaigns", "consent", "link", "help"]
 MENUS = {
     None: RESIDENT_MENU,
     Role.LEADER: LEADER_MENU,
