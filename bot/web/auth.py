@@ -72,6 +72,11 @@ class Viewer:
     def grants(self) -> tuple[Grant, ...]:
         return self.member.roles
 
+    @property
+    def assesses_units(self) -> bool:
+        """May open the units' and the commendations' pages (the nav shows them only then)."""
+        return may(self.grants, Action.ASSESS_UNITS)
+
 
 @dataclass(frozen=True)
 class Keys:

@@ -53,6 +53,7 @@ async def test_an_admin_sees_the_years_commendations(database: Database) -> None
     assert t("web.commendations.title", year=YEAR) in page.text
     assert "Thôn Một, Xã Đô Lương (" + t("commendation.short.collective") + ")" in page.text
     assert t("commendation.status.declined") + " — Chưa đủ hồ sơ." in page.text
+    assert 'href="/web/commendations"' in page.text and 'href="/web/units"' in page.text
 
 
 async def test_an_officer_has_no_commendations_page(database: Database) -> None:
@@ -60,4 +61,8 @@ async def test_an_officer_has_no_commendations_page(database: Database) -> None:
     await member_with_roles(database, OFFICER, [("officer", "17662")])
     async with signed_in(database, Clock(NOW), (OFFICER, "Công an xã")) as web:
         page = await web.get("/web/commendations")
+        queue = await web.get("/web/tips")
     assert page.status_code == 404
+    # The nav offers an officer no page that would answer them 404.
+    assert queue.status_code == 200
+    assert 'href="/web/commendations"' not in queue.text and 'href="/web/units"' not in queue.text
