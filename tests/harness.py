@@ -1,4 +1,5 @@
-"""Helpers of every test folder: waiting for something to happen, and starting ``antq``.
+"""Helpers of every test folder: waiting for something to happen, starting ``antq``, and
+walking the whole database as an attacker would.
 
 A test never checks after a fixed sleep: it waits for the event it expects, with a deadline
 generous enough for a machine busy with other work (a busy machine is slow, not wrong).
@@ -10,12 +11,19 @@ import asyncio
 import base64
 import inspect
 import os
+import re
 import socket
 import sys
 from asyncio.subprocess import DEVNULL, PIPE, STDOUT, Process
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+
+    from storage.database import Database
 
 T = TypeVar("T")
 
@@ -149,3 +157,109 @@ async def run_antq(*arguments: str, home: Path, **settings: str) -> tuple[int, s
     output, _ = await asyncio.wait_for(process.communicate(), timeout=PATIENCE)
     assert process.returncode is not None
     return process.returncode, output.decode(errors="replace")
+
+
+# ---------------------------------------------------------------- the attacker's schema walk
+#
+# The unlinkability tests (tips, threads, surveys, opinions) read the whole database as an
+# attacker without the key would: every table, every column, so that a table or a column added
+# later is checked without editing them. ``Trace`` says what names one thing in a row, and
+# ``rows_naming_both`` is the walk: the rows that name an anonymous item and its author at once.
+
+Row = dict[str, Any]
+# A column named so holds a member's id, foreign key or not (``created_by``: an author).
+MEMBER_COLUMN_SUFFIX, MEMBER_COLUMNS = "member_id", ("created_by", "changed_by")
+
+
+def references(table: Table, target: str) -> set[str]:
+    """The columns of ``table`` holding an id of the table ``target`` (by foreign key)."""
+    return {
+        column.name
+        for column in table.columns
+        for key in column.foreign_keys
+        if key.column.table.name == target
+    }
+
+
+def row_words(row: Row) -> str:
+    """A row's values as text, to look for words in (sealed bytes say nothing)."""
+    return " ".join(str(value) for value in row.values() if not isinstance(value, bytes))
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What names one thing in a row: its own row or a foreign key to it (``ids``: a table's
+    name -> the thing's ids there; on ``members`` also a column named as a member's id), an
+    audit-style ``subject_kind``/``subject_id`` pair (``subjects``: kind -> ids), or ``words``
+    in any value (a pattern where a plain substring would match too much, e.g. a short id)."""
+
+    ids: Mapping[str, Collection[object]]
+    words: Sequence[str | re.Pattern[str]] = ()
+    subjects: Mapping[str, Collection[object]] = field(default_factory=dict)
+
+    def in_row(self, table: Table, row: Row) -> bool:
+        for target, ids in self.ids.items():
+            if table.name == target and row.get("id") in ids:
+                return True
+            columns = references(table, target)
+            if target == "members":
+                columns |= {
+                    name
+                    for name in row
+                    if name.endswith(MEMBER_COLUMN_SUFFIX) or name in MEMBER_COLUMNS
+                }
+            if any(row[column] in ids for column in columns if row[column] is not None):
+                return True
+        kind = row.get("subject_kind")
+        if kind in self.subjects and row.get("subject_id") in self.subjects[kind]:
+            return True
+        text = row_words(row)
+        return any(
+            word.search(text) if isinstance(word, re.Pattern) else word in text
+            for word in self.words
+        )
+
+
+def person(member: int, identities: Collection[int], *words: str | re.Pattern[str]) -> Trace:
+    """What names a person: their member row, their identities, a member's column holding
+    their id, and ``words`` (their chat id, their name)."""
+    return Trace({"members": {member}, "identities": set(identities)}, words)
+
+
+async def database_contents(database: Database) -> dict[str, list[Row]]:
+    """Every row of every table of the schema, by table name."""
+    from sqlalchemy import select
+
+    from storage.tables import Base
+
+    async with database.transaction() as session:
+        return {
+            table.name: [dict(row) for row in (await session.execute(select(table))).mappings()]
+            for table in Base.metadata.sorted_tables
+        }
+
+
+async def rows_naming_both(database: Database, item: Trace, author: Trace) -> list[tuple[str, Row]]:
+    """(table name, row) of every row of the schema that names both ``item`` and ``author``."""
+    from storage.tables import Base
+
+    contents = await database_contents(database)
+    return [
+        (table.name, row)
+        for table in Base.metadata.sorted_tables
+        for row in contents[table.name]
+        if item.in_row(table, row) and author.in_row(table, row)
+    ]
+
+
+async def finish_every_reply(database: Database) -> None:
+    """What the channels do once they sent the replies: the stored batches go (until then a
+    batch holds the chat it goes to and what it says)."""
+    from sqlalchemy import select
+
+    from storage._sql import pending_replies
+    from storage.reply_path.replies import finish_replies
+
+    async with database.transaction() as session:
+        ids = (await session.execute(select(pending_replies.c.id))).scalars().all()
+        await finish_replies(session, ids)

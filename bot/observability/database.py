@@ -8,7 +8,8 @@ does not answer leaves the process's own counters on the page and says so in ``a
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -36,41 +37,44 @@ async def database_metrics(database: Database) -> list[Metric]:
     return [up, *families(counts)]
 
 
+def gauge(
+    name: str, documentation: str, labels: list[str], values: Mapping[Any, float]
+) -> GaugeMetricFamily:
+    """One labelled gauge, a sample a key of ``values`` (a label's value, or a tuple of them
+    in the order of ``labels``), sorted so that a page reads the same at every scrape."""
+    family = GaugeMetricFamily(name, documentation, labels=labels)
+    for key, value in sorted(values.items()):
+        family.add_metric(list(key) if isinstance(key, tuple) else [key], value)
+    return family
+
+
 def families(counts: WaitingCounts) -> Iterator[Metric]:
-    outbox = GaugeMetricFamily(
+    yield gauge(
         "antq_outbox_messages",
         "Outbox messages by channel and status: queued and sending wait; sent, failed, "
         "blocked, cancelled and outside_window are kept until the retention schedule erases "
         "them (ANTQ_RETENTION_OUTBOX_DAYS)",
-        labels=["channel", "result"],
+        ["channel", "result"],
+        counts.outbox,
     )
-    for (channel, status), count in sorted(counts.outbox.items()):
-        outbox.add_metric([channel, status], count)
-    yield outbox
-    unsent = GaugeMetricFamily(
+    yield gauge(
         "antq_replies_unsent",
         "Reply batches stored with their answer and not yet sent, by channel",
-        labels=["channel"],
+        ["channel"],
+        counts.unsent_replies,
     )
-    for channel, count in sorted(counts.unsent_replies.items()):
-        unsent.add_metric([channel], count)
-    yield unsent
-    oldest = GaugeMetricFamily(
+    yield gauge(
         "antq_replies_unsent_oldest_timestamp_seconds",
         "When the oldest unsent reply batch of a channel was stored (Unix time)",
-        labels=["channel"],
+        ["channel"],
+        counts.oldest_unsent_reply,
     )
-    for channel, moment in sorted(counts.oldest_unsent_reply.items()):
-        oldest.add_metric([channel], moment)
-    yield oldest
-    inbox = GaugeMetricFamily(
+    yield gauge(
         "antq_inbox_waiting",
         "Updates received by webhook and stored, not yet applied, by channel",
-        labels=["channel"],
+        ["channel"],
+        counts.inbox,
     )
-    for channel, count in sorted(counts.inbox.items()):
-        inbox.add_metric([channel], count)
-    yield inbox
     if counts.retention_last_run is not None:
         yield GaugeMetricFamily(
             "antq_retention_last_run_timestamp_seconds",

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 import tempfile
 import time
 from dataclasses import dataclass
@@ -27,12 +26,12 @@ from sqlalchemy import func, select
 from storage._sql import tips
 from storage.database import Database
 from tests.bench.databases import postgresql_database
+from tests.bench.processes import two_webhook_bots
 from tests.bench.report import Report
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.harness import SECRET_KEY, free_port, start_antq_run, wait_until
+from tests.harness import wait_until
 
 BENCHMARK = "burst-two-processes-postgresql"
-CHECKOUT = Path(__file__).resolve().parents[2]
 SECRET = "bench_burst_two_processes"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_USERS = 20
@@ -88,29 +87,6 @@ def text_update(update_id: int, user_id: int, message_id: int, text: str) -> dic
     return {"update_id": update_id, "message": message}
 
 
-async def _start(telegram: FakeTelegramServer, url: str, home: Path, number: int) -> Any:
-    port = free_port()
-    (home / f"process-{number}").mkdir()
-    process = await start_antq_run(
-        home,
-        show_errors=bool(os.environ.get("ANTQ_BENCH_VERBOSE")),
-        PYTHONPATH=str(CHECKOUT),
-        ANTQ_DATABASE_URL=url,
-        ANTQ_DATA_DIR=str(home / f"process-{number}"),
-        ANTQ_SECRET_KEY=SECRET_KEY,
-        ANTQ_TELEGRAM_TOKEN=telegram.token,
-        ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
-        ANTQ_WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
-        ANTQ_WEBHOOK_SECRET=SECRET,
-        ANTQ_WEB_PORT=str(port),
-        ANTQ_WORKER_ID=f"burst-{number}",
-        ANTQ_LOG_LEVEL="WARNING",
-        # Twenty people writing at once from one address is no flood here.
-        ANTQ_INBOUND_LIMIT_MESSAGES="1000",
-    )
-    return process, f"http://127.0.0.1:{port}/telegram"
-
-
 async def _tips(database: Database) -> list[tuple[str, str, str | None]]:
     async with database.session() as session:
         statement = select(tips.c.description, tips.c.place_text, tips.c.occurred_time)
@@ -138,15 +114,16 @@ async def burst_across_two_processes(database: Database, users: int) -> BurstRes
     ids = UpdateIds()
     async with FakeTelegramServer() as telegram:
         with tempfile.TemporaryDirectory(prefix="antq-bench-burst-") as directory:
-            home = Path(directory)
-            processes: list[Any] = []
-            try:
-                # One after the other: two first starts at once race to seed the places.
-                processes.append(await _start(telegram, database.url, home, 1))
-                await telegram.wait_for_call("setWebhook", timeout=60)
-                processes.append(await _start(telegram, database.url, home, 2))
-                await telegram.wait_for_call("setWebhook", 2, timeout=60)
-                urls = [url for _, url in processes]
+            async with two_webhook_bots(
+                telegram,
+                database.url,
+                Path(directory),
+                worker="burst",
+                secret=SECRET,
+                # Twenty people writing at once from one address is no flood here.
+                ANTQ_INBOUND_LIMIT_MESSAGES="1000",
+            ) as bots:
+                urls = [str(bot.webhook) for bot in bots]
                 async with httpx.AsyncClient(timeout=60) as client:
 
                     async def post(to: int, update: dict[str, Any]) -> None:
@@ -183,11 +160,6 @@ async def burst_across_two_processes(database: Database, users: int) -> BurstRes
                     lambda: len(telegram.calls("sendMessage")) >= users + 1, 60, interval=0.2
                 )
                 await asyncio.sleep(1.0)
-            finally:
-                for process, _ in processes:
-                    process.send_signal(signal.SIGTERM)
-                for process, _ in processes:
-                    await process.wait()
         late = sum(
             1
             for call in telegram.calls("sendMessage")

@@ -39,9 +39,10 @@ from conversations.replies import Inbound
 from storage._sql import run_together
 from storage.database import Database
 from tests.bench.databases import DatabaseUnavailable, postgresql_database, sqlite_database
+from tests.bench.processes import start_bot, stop_bots
 from tests.bench.report import Report
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.harness import PATIENCE, SECRET_KEY, start_antq_run
+from tests.harness import PATIENCE
 
 # What a user says, in turn: each is answered with one message (the menu under it).
 SAYINGS = ("/start", "/help", "/menu", "/help", "xin chao", "/menu")
@@ -146,19 +147,6 @@ async def postgresql(report: Report) -> None:
 # -- kill -9 under load, then restart -------------------------------------------------------
 
 
-async def _start_bot(telegram: FakeTelegramServer, url: str, home: Path) -> Any:
-    return await start_antq_run(
-        home,
-        show_errors=bool(os.environ.get("ANTQ_BENCH_VERBOSE")),
-        ANTQ_DATABASE_URL=url,
-        ANTQ_DATA_DIR=str(home),
-        ANTQ_SECRET_KEY=SECRET_KEY,
-        ANTQ_TELEGRAM_TOKEN=telegram.token,
-        ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
-        ANTQ_LOG_LEVEL="WARNING",
-    )
-
-
 async def _scalar(url: str, statement: str) -> Any:
     database = Database(url)
     try:
@@ -209,23 +197,21 @@ async def kill_restart(report: Report) -> None:
         home = Path(directory)
         url = f"sqlite:///{home / 'antq.sqlite3'}"
         async with FakeTelegramServer() as telegram:
-            first = await _start_bot(telegram, url, home)
+            first = await start_bot(telegram, url, home)
             try:
                 await _wait_until_polling(telegram)
                 owner_of = await _users_talking(telegram, users, time.monotonic() + seconds)
             finally:
-                first.send_signal(signal.SIGKILL)
-                await first.wait()
+                await stop_bots([first], signal.SIGKILL)
             left = int(await _scalar(url, "SELECT count(*) FROM pending_replies"))
             sent_before = len(telegram.sent_messages())
             restarted = time.perf_counter()
-            second = await _start_bot(telegram, url, home)
+            second = await start_bot(telegram, url, home)
             try:
                 last_delivery = await _wait_for_drain(telegram, url, sent_before)
                 delivered_after = last_delivery - restarted
             finally:
-                second.send_signal(signal.SIGTERM)
-                await second.wait()
+                await stop_bots([second])
             committed = await _committed_updates(url)
             received = Counter(int(m["chat_id"]) for m in telegram.sent_messages())
     expected = Counter(owner_of[update] for update in committed if update in owner_of)

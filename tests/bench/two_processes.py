@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, insert, select
 
@@ -30,12 +28,11 @@ from storage.database import Database
 from storage.delivery.outbox import URGENT, NewMessage, enqueue_many
 from storage.tables import utcnow
 from tests.bench.databases import DatabaseUnavailable, postgresql_database
+from tests.bench.processes import two_webhook_bots
 from tests.bench.report import Report
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.harness import SECRET_KEY, free_port, start_antq_run
 
 BENCHMARK = "broadcast-two-processes-postgresql"
-CHECKOUT = Path(__file__).resolve().parents[2]
 SECRET = "bench_two_processes"
 COST_SENDS = 2_000
 
@@ -78,26 +75,6 @@ async def _seed(database: Database, recipients: int) -> None:
         )
 
 
-async def _start(telegram: FakeTelegramServer, url: str, home: Path, number: int) -> Any:
-    port = free_port()
-    (home / f"process-{number}").mkdir()
-    return await start_antq_run(
-        home,
-        show_errors=bool(os.environ.get("ANTQ_BENCH_VERBOSE")),
-        PYTHONPATH=str(CHECKOUT),
-        ANTQ_DATABASE_URL=url,
-        ANTQ_DATA_DIR=str(home / f"process-{number}"),
-        ANTQ_SECRET_KEY=SECRET_KEY,
-        ANTQ_TELEGRAM_TOKEN=telegram.token,
-        ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
-        ANTQ_WEBHOOK_BASE_URL=f"http://127.0.0.1:{port}",
-        ANTQ_WEBHOOK_SECRET=SECRET,
-        ANTQ_WEB_PORT=str(port),
-        ANTQ_WORKER_ID=f"bench-{number}",
-        ANTQ_LOG_LEVEL="WARNING",
-    )
-
-
 async def _sent(database: Database) -> int:
     async with database.session() as session:
         statement = select(func.count()).select_from(outbox).where(outbox.c.status == "sent")
@@ -110,23 +87,15 @@ async def _broadcast(report: Report, database: Database, recipients: int) -> Non
     async with FakeTelegramServer() as telegram:
         telegram.enforce_rate_limits(total_per_second=30, per_chat_per_second=1)
         with tempfile.TemporaryDirectory(prefix="antq-bench-two-") as directory:
-            home = Path(directory)
-            # One after the other: two first starts at once race to seed the places.
-            processes = [await _start(telegram, url, home, 1)]
-            try:
-                await telegram.wait_for_call("setWebhook", timeout=60)
-                processes.append(await _start(telegram, url, home, 2))
-                both_from = (await telegram.wait_for_call("setWebhook", 2, timeout=60))[1].time
+            async with two_webhook_bots(
+                telegram, url, Path(directory), worker="bench", secret=SECRET
+            ):
+                both_from = telegram.calls("setWebhook")[1].time
                 deadline = time.monotonic() + recipients / 20 + 120
                 while await _sent(database) < recipients:
                     if time.monotonic() > deadline:
                         raise TimeoutError("the broadcast did not finish in time")
                     await asyncio.sleep(0.2)
-            finally:
-                for process in processes:
-                    process.send_signal(signal.SIGTERM)
-                for process in processes:
-                    await process.wait()
         calls = telegram.calls("sendMessage")
     accepted = sorted(call.time for call in calls if call.ok)
     refused = sum(1 for call in calls if call.status == 429)

@@ -12,16 +12,14 @@ import logging
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, select
 
 from bot.app import LOGGER_FLOORS
-from storage._sql import pending_replies
 from storage.database import Database
-from storage.reply_path.replies import finish_replies
 from storage.tables import Base
 from tests.bot.harness import phone_at_menu, rows
 from tests.bot.opinions.harness import OFFICER, commune, send_opinion
 from tests.conversations.harness import Clock
+from tests.harness import Trace, finish_every_reply, person, rows_naming_both
 
 # user id: (name, anonymous, the words only this person wrote)
 SENDERS = {
@@ -30,50 +28,6 @@ SENDERS = {
     "7100003": ("Phạm Thị Lan", True, "Xe tải phóng nhanh qua cổng trường tiểu học mỗi sáng."),
 }
 ANSWER = "Công an xã đã tiếp thu, sẽ phối hợp xử lý trong tháng."
-
-
-def _references(table: Table, target: str) -> set[str]:
-    return {
-        column.name
-        for column in table.columns
-        for key in column.foreign_keys
-        if key.column.table.name == target
-    }
-
-
-def _words(row: dict[str, Any]) -> str:
-    return " ".join(str(value) for value in row.values() if not isinstance(value, bytes))
-
-
-def names_opinion(table: Table, row: dict[str, Any], opinion: dict[str, Any]) -> bool:
-    if table.name == "opinions" and row["id"] == opinion["id"]:
-        return True
-    if any(row[column] == opinion["id"] for column in _references(table, "opinions")):
-        return True
-    words = _words(row)
-    return opinion["text"] in words or str(opinion["code"])[:4] in words
-
-
-def names_sender(table: Table, row: dict[str, Any], member: int, identity: int, user: str) -> bool:
-    if table.name == "members" and row["id"] == member:
-        return True
-    if table.name == "identities" and row["id"] == identity:
-        return True
-    member_columns = _references(table, "members") | {
-        column for column in row if column.endswith("member_id") or column == "created_by"
-    }
-    if any(row[column] == member for column in member_columns):
-        return True
-    if any(row[column] == identity for column in _references(table, "identities")):
-        return True
-    return user in _words(row) or SENDERS[user][0] in _words(row)
-
-
-async def finish_every_reply(database: Database) -> None:
-    """What the channels do once they sent the replies: the stored batches go."""
-    async with database.transaction() as session:
-        ids = (await session.execute(select(pending_replies.c.id))).scalars().all()
-        await finish_replies(session, ids)
 
 
 async def test_no_row_ties_an_anonymous_opinion_to_its_sender(
@@ -102,16 +56,13 @@ async def test_no_row_ties_an_anonymous_opinion_to_its_sender(
     answers = await rows(database, Base.metadata.tables["opinion_answers"])
     assert len(opinions) == len(SENDERS) and len(answers) == len(SENDERS)
     links: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for user, (_, _, words) in SENDERS.items():
+    for user, (name, _, words) in SENDERS.items():
         (opinion,) = [row for row in opinions if row["text"] == words]
         (identity,) = [row for row in identities if row["platform_user_id"] == user]
-        member = int(identity["member_id"])
-        for table in Base.metadata.sorted_tables:
-            for row in await rows(database, table):
-                if names_opinion(table, row, opinion) and names_sender(
-                    table, row, member, int(identity["id"]), user
-                ):
-                    links.setdefault(user, []).append((table.name, row))
+        the_opinion = Trace({"opinions": {opinion["id"]}}, (words, str(opinion["code"])[:4]))
+        sender = person(int(identity["member_id"]), {identity["id"]}, user, name)
+        if found := await rows_naming_both(database, the_opinion, sender):
+            links[user] = found
     # The walk finds the named sender (so it can find one), and no anonymous one.
     assert set(links) == {"7100002"}, links
 

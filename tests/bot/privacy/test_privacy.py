@@ -17,7 +17,6 @@ from conversations.replies import Document
 from storage._sql import audit_log, consent_decisions, members, tips
 from storage.areas import insert_areas
 from storage.database import Database
-from storage.tables import Base
 from tests.bot.harness import (
     NAME,
     SEALER,
@@ -32,6 +31,7 @@ from tests.bot.harness import (
     walk,
 )
 from tests.conversations.harness import ANONYMOUS_PATH, CONTACT_PATH, t
+from tests.harness import database_contents
 
 PHONE_TYPED, PHONE_STORED = "0912 345 678", "+84912345678"
 DAY = "23/11/2026"  # the day of the harness's clock
@@ -109,14 +109,6 @@ async def test_my_data_lists_what_is_held_as_a_message_and_a_json_file(database:
     assert data["consent_history"][0]["decision"] == "given"
 
 
-async def _everything(database: Database) -> dict[str, list[dict[str, Any]]]:
-    async with database.transaction() as session:
-        return {
-            table.name: [dict(row) for row in (await session.execute(select(table))).mappings()]
-            for table in Base.metadata.sorted_tables
-        }
-
-
 def _traces(data: dict[str, list[dict[str, Any]]]) -> list[str]:
     """Every place (table.column) where the person's name, account id or phone still shows,
     in clear or in a sealed route the key opens."""
@@ -142,7 +134,7 @@ async def test_erasing_in_chat_leaves_no_trace_of_the_person_and_keeps_their_tip
     database: Database,
 ) -> None:
     phone = await _seeded(database)
-    assert _traces(await _everything(database))  # the walk does find the person before
+    assert _traces(await database_contents(database))  # the walk does find the person before
 
     await phone.send(text="/xoadulieu")
     assert t("privacy.erase.ask") in phone.text
@@ -150,7 +142,7 @@ async def test_erasing_in_chat_leaves_no_trace_of_the_person_and_keeps_their_tip
     assert t("privacy.erase.done") in phone.text
     assert t("menu.prompt") not in phone.text  # nobody is left to show a menu to
 
-    data = await _everything(database)
+    data = await database_contents(database)
     assert _traces(data) == []
     assert len(data["tips"]) == 2 and all(tip["member_id"] is None for tip in data["tips"])
     assert data["members"] == [] and data["identities"] == []
@@ -188,7 +180,7 @@ def test_a_paper_request_is_exported_and_erased_from_the_command_line(
     assert "1 tip(s) unlinked, 1 sealed route(s) erased" in erased.output
 
     async def left(database: Database) -> list[str]:
-        return _traces(await _everything(database))
+        return _traces(await database_contents(database))
 
     assert antq.on_database(left) == []
     again = antq("privacy", "export", "--member", "1")

@@ -11,19 +11,17 @@ import logging
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, select
 
 from bot.app import LOGGER_FLOORS
 from bot.broadcasts.rules import fan_out_broadcasts
 from bot.scheduler import DeliveryScheduler
-from storage._sql import pending_replies
 from storage.database import Database
-from storage.reply_path.replies import finish_replies
 from storage.tables import Base
 from tests.bot.delivery.harness import FakeClock, local
 from tests.bot.harness import make_processor, rows
 from tests.bot.surveys.harness import PEOPLE, ChannelPhone, deliver, seed, write_survey
 from tests.conversations.harness import Clock
+from tests.harness import Trace, finish_every_reply, person, references, rows_naming_both
 
 # name: (the answers, the words of the text answer that only this person wrote)
 ANSWERS = {
@@ -31,50 +29,6 @@ ANSWERS = {
     "dan_dong_oa": ("3", "4", "Cần camera ở cầu Đá Mài"),
     "dan_dong_console": ("2", "0", "Xe máy phóng nhanh qua trường học"),
 }
-
-
-def _references(table: Table, target: str) -> set[str]:
-    return {
-        column.name
-        for column in table.columns
-        for key in column.foreign_keys
-        if key.column.table.name == target
-    }
-
-
-def _words(row: dict[str, Any]) -> str:
-    return " ".join(str(value) for value in row.values() if not isinstance(value, bytes))
-
-
-def names_answer(table: Table, row: dict[str, Any], response_id: str, words: str) -> bool:
-    if table.name == "survey_responses" and row["id"] == response_id:
-        return True
-    if any(row[column] == response_id for column in _references(table, "survey_responses")):
-        return True
-    return words in _words(row)
-
-
-def names_author(table: Table, row: dict[str, Any], member: int, identity: int, name: str) -> bool:
-    if table.name == "members" and row["id"] == member:
-        return True
-    if table.name == "identities" and row["id"] == identity:
-        return True
-    member_columns = _references(table, "members") | {
-        column for column in row if column.endswith("member_id") or column == "created_by"
-    }
-    if any(row[column] == member for column in member_columns):
-        return True
-    if any(row[column] == identity for column in _references(table, "identities")):
-        return True
-    user_id = PEOPLE[name][0]
-    return user_id in _words(row) or name in _words(row)
-
-
-async def finish_every_reply(database: Database) -> None:
-    """What the channels do once they sent the replies: the stored batches go."""
-    async with database.transaction() as session:
-        ids = (await session.execute(select(pending_replies.c.id))).scalars().all()
-        await finish_replies(session, ids)
 
 
 async def test_no_row_ties_an_anonymous_answer_to_its_author(
@@ -108,18 +62,15 @@ async def test_no_row_ties_an_anonymous_answer_to_its_author(
     for name, (*_, words) in ANSWERS.items():
         (response,) = [row for row in responses if words in str(row["answers"])]
         (identity,) = [row for row in identities if row["member_id"] == ids[name]]
-        for table in Base.metadata.sorted_tables:
-            for row in await rows(database, table):
-                if names_answer(table, row, str(response["id"]), words) and names_author(
-                    table, row, ids[name], int(identity["id"]), name
-                ):
-                    links.append((name, table.name, row))
+        answer = Trace({"survey_responses": {response["id"]}}, (words,))
+        author = person(ids[name], {identity["id"]}, PEOPLE[name][0], name)
+        links += [(name, *link) for link in await rows_naming_both(database, answer, author)]
     assert links == [], links
 
     # Times tell nothing finer than the day; the "answered" marks hold no member and no time.
     for table_name in ("survey_responses", "survey_answered"):
         table = Base.metadata.tables[table_name]
-        assert not _references(table, "members") - {"member_id"}
+        assert not references(table, "members") - {"member_id"}
         for row in await rows(database, table):
             assert row.get("member_id") is None
             for value in row.values():

@@ -15,21 +15,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 
 from bot.delivery.limits import RateLimiter
 from bot.delivery.shared_limits import shared_platform_limiters
 from conversations.fields import format_tip_code
-from storage._sql import pending_replies
 from storage.database import Database
 from storage.delivery.outbox import QUEUED, count_by_status
-from storage.reply_path.replies import finish_replies
 from storage.tables import Base
 from tests.bot.delivery.harness import RecordingTransport
 from tests.bot.harness import phone_at_menu, walk
 from tests.bot.tips.harness import OFFICER_A, act, ask, officer_phone, thread_sender, tip_naming
 from tests.conversations.harness import CONTACT_PATH, Clock, t
-from tests.harness import wait_until
+from tests.harness import database_contents, finish_every_reply, references, wait_until
 
 ANONYMOUS = "77"  # the anonymous tipster's Telegram user and chat id (``tip_naming``)
 NAMED = "88"
@@ -37,29 +35,12 @@ COMMUNE_STEP = [key for key, _ in CONTACT_PATH].index("tip.ask.commune")
 MATCHABLE = timedelta(days=1)
 
 
-async def everything(database: Database) -> dict[str, list[dict[str, Any]]]:
-    async with database.transaction() as session:
-        return {
-            table.name: [dict(row) for row in (await session.execute(select(table))).mappings()]
-            for table in Base.metadata.sorted_tables
-        }
-
-
-def _references(table: Table, target: str) -> set[str]:
-    return {
-        column.name
-        for column in table.columns
-        for key in column.foreign_keys
-        if key.column.table.name == target
-    }
-
-
 def names_a_person(table: Table, row: dict[str, Any], chat_ids: set[str], orders: set[str]) -> bool:
     if table.name in ("members", "identities"):
         return True
     if table.name == "processed_updates" and row["update_key"] in orders:
         return True  # the update an account applied last (Telegram numbers updates)
-    people = _references(table, "members") | _references(table, "identities")
+    people = references(table, "members") | references(table, "identities")
     people |= {name for name in row if name.endswith("member_id")}
     if any(row[column] is not None for column in people):
         return True
@@ -144,7 +125,7 @@ async def test_on_a_quiet_day_no_persons_row_keeps_a_time_the_anonymous_tip_matc
     await file_with_a_phone(commune, clock)
     clock.advance(minutes=5, seconds=41)
     anonymous = await tip_naming(commune, clock, {"text": "do luong"})
-    data = await everything(commune)
+    data = await database_contents(commune)
     (tip,) = [row for row in data["tips"] if row["anonymous"]]
     code = str(tip["code"])
     clock.advance(minutes=2, seconds=3)
@@ -164,12 +145,9 @@ async def test_on_a_quiet_day_no_persons_row_keeps_a_time_the_anonymous_tip_matc
     await officer.send(text=f"/xemtin {code}")
     await deliver_everything(commune, clock, transport, limiter)
     await limiter.close()  # the bot stops
-    async with commune.transaction() as session:  # the channels sent every stored reply
-        await finish_replies(
-            session, (await session.execute(select(pending_replies.c.id))).scalars().all()
-        )
+    await finish_every_reply(commune)  # the channels sent every stored reply
 
-    data = await everything(commune)
+    data = await database_contents(commune)
     people = {str(row["platform_user_id"]) for row in data["identities"]}
     assert {ANONYMOUS, NAMED, OFFICER_A[0]} <= people
     assert [row["anonymous"] for row in data["tips"]].count(True) == 1

@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from storage.database import Database
-from storage.tables import Base
 from tests.bot.harness import Phone, at_menu, make_processor, walk
 from tests.conversations.harness import ANONYMOUS_PATH, START, Clock
+from tests.harness import database_contents
 
 PEOPLE = 20
 NEAR = timedelta(seconds=1)
@@ -31,14 +29,6 @@ class TickingClock(Clock):
         now = self.now
         self.now += timedelta(seconds=1)
         return now
-
-
-async def everything(database: Database) -> dict[str, list[dict[str, Any]]]:
-    async with database.transaction() as session:
-        return {
-            table.name: [dict(row) for row in (await session.execute(select(table))).mappings()]
-            for table in Base.metadata.sorted_tables
-        }
 
 
 def member_links(table: str, row: dict[str, Any], identities: dict[int, int]) -> set[int]:
@@ -86,7 +76,7 @@ async def test_times_do_not_single_out_an_anonymous_tipster(database: Database) 
             await at_menu(person, consent=False)
     assert clock.now - START < timedelta(minutes=1), "everybody wrote within one minute"
 
-    data = await everything(database)
+    data = await database_contents(database)
     (tip,) = data["tips"]
     assert tip["member_id"] is None
     assert tip["received_at"].second == 0 and tip["received_at"].microsecond == 0
