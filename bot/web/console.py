@@ -7,8 +7,6 @@ router includes another: sign-in (``bot.web.signin``) and one module per feature
 
 from __future__ import annotations
 
-import time
-
 from starlette.routing import BaseRoute
 
 from bot.web.kit import ConsoleKit, ConsoleOptions
@@ -31,7 +29,7 @@ class WebConsole:
 
     def __init__(self, kit: ConsoleKit, *, login_limiter: AttemptLimiter | None = None) -> None:
         self.kit = kit
-        self.login_limiter = login_limiter or AttemptLimiter(clock=time.monotonic)
+        self.login_limiter = login_limiter or AttemptLimiter(kit.database, clock=kit.now)
 
     def routes(self) -> list[BaseRoute]:
         return [

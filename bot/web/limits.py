@@ -1,4 +1,5 @@
-"""What a request may cost the web server: a bounded body, read within a time limit.
+"""What a request may cost the web server: a bounded body, read within a time limit; and the
+limit on failed sign-ins to the console (``AttemptLimiter``).
 
 Webhook updates are a few kilobytes. A body larger than ``max_bytes`` is refused with 413 —
 at once when its Content-Length says so, without reading the rest — and a body that does not
@@ -9,16 +10,21 @@ handler. A client that goes away mid-request is a log line.
 from __future__ import annotations
 
 import asyncio
-import collections
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from storage.database import Database
+from storage.web_signin import count_signin_failures, signin_failed
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 1_000_000
 DEFAULT_READ_SECONDS = 10.0
+# Failed sign-ins a client may make within the window (``AttemptLimiter``).
+DEFAULT_ATTEMPTS = 30
 
 
 class BoundedBodies:
@@ -114,36 +120,31 @@ class AttemptLimiter:
 
     The client is the address the request came from, or the one a trusted proxy forwarded
     (``ANTQ_TRUSTED_PROXIES``, ``bot.web.app``): behind the proxy each real client is counted
-    alone, so one guesser locks out nobody else. Kept in memory per process; the tokens are
-    unguessable anyway, this bounds the cost."""
+    alone, so one guesser locks out nobody else. Counted in the database
+    (``storage.web_signin``), so that every process behind the proxy holds the one limit; the
+    tokens are unguessable anyway, this bounds the cost."""
 
     def __init__(
-        self, *, attempts: int = 30, window_seconds: float = 60.0, clock: Callable[[], float]
+        self,
+        database: Database,
+        *,
+        attempts: int = DEFAULT_ATTEMPTS,
+        window_seconds: float = 60.0,
+        clock: Callable[[], datetime],
     ) -> None:
+        self.database = database
         self.attempts = attempts
-        self.window = window_seconds
+        self.window = timedelta(seconds=window_seconds)
         self.clock = clock
-        self._failed: dict[str, collections.deque[float]] = {}
 
-    def blocked(self, client: str) -> bool:
+    async def blocked(self, client: str) -> bool:
         """Whether ``client`` failed ``attempts`` times within the window (then: 429)."""
-        if client not in self._failed:  # nothing kept of a client that never failed
-            return False
-        return len(self._recent(client, self.clock())) >= self.attempts
+        async with self.database.session() as session:
+            since = self.clock() - self.window
+            return await count_signin_failures(session, client, since=since) >= self.attempts
 
-    def failed(self, client: str) -> None:
+    async def failed(self, client: str) -> None:
         """Count a failed attempt of ``client``."""
         now = self.clock()
-        if len(self._failed) > 10_000:  # a flood of addresses: forget the quiet ones
-            self._failed = {
-                key: seen
-                for key, seen in self._failed.items()
-                if seen and seen[-1] > now - self.window
-            }
-        self._recent(client, now).append(now)
-
-    def _recent(self, client: str, now: float) -> collections.deque[float]:
-        seen = self._failed.setdefault(client, collections.deque())
-        while seen and seen[0] <= now - self.window:
-            seen.popleft()
-        return seen
+        async with self.database.transaction() as session:
+            await signin_failed(session, client, now=now, forget_before=now - self.window)

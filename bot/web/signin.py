@@ -59,7 +59,7 @@ class SigninPages:
         (a chat app's link preview opens it too); the button does."""
         kit = self.kit
         client = self._client(request)
-        if self.login_limiter.blocked(client):
+        if await self.login_limiter.blocked(client):
             return kit.message(request, None, "web.too_many", status_code=429)
         if malformed(request):
             return kit.bad_request(request)
@@ -68,7 +68,7 @@ class SigninPages:
             member_id = await login_link_member(session, digest(token), now=kit.now())
             grants = await load_grants(session, member_id) if member_id is not None else ()
         if member_id is None or not may_use_console(grants):
-            self.login_limiter.failed(client)
+            await self.login_limiter.failed(client)
             return kit.message(request, None, "web.link_invalid", status_code=403)
         form_token = secrets.token_urlsafe(16)
         response = kit.page(request, "login.html", None, token=token, login_csrf=form_token)
@@ -86,7 +86,7 @@ class SigninPages:
     async def login(self, request: Request) -> Response:
         kit = self.kit
         client = self._client(request)
-        if self.login_limiter.blocked(client):
+        if await self.login_limiter.blocked(client):
             return kit.message(request, None, "web.too_many", status_code=429)
         data = await request.form()
         if malformed(request, data):
@@ -103,7 +103,7 @@ class SigninPages:
                 await record_audit(session, WEB_LOGGED_IN, actor_member_id=started[1], at=now)
         metrics.web_signin("failure" if started is None else "success")
         if started is None:
-            self.login_limiter.failed(client)
+            await self.login_limiter.failed(client)
             return kit.message(request, None, "web.link_invalid", status_code=403)
         response = secured(RedirectResponse("/web/tips", status_code=303))
         response.set_cookie(

@@ -18,7 +18,7 @@ from storage.tables._base import (
 )
 from storage.tables.audit import AuditEntry
 from storage.tables.broadcasts import Broadcast
-from storage.tables.channels import ZaloOaToken
+from storage.tables.channels import ZaloOaOfficerPause, ZaloOaToken
 from storage.tables.commendations import Commendation, ExemplaryUnit
 from storage.tables.conversations import Conversation
 from storage.tables.delivery import ChatSendSlot, OutboxMessage, SendBudget, SendLogEntry
@@ -44,7 +44,7 @@ from storage.tables.security_models import ModelActivity, SecurityModel
 from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
 from storage.tables.tips import Tip, TipAttachment, TipMessage, TipStatusChange
 from storage.tables.units import UnitProfile, UnitReach
-from storage.tables.web import WebLoginLink, WebSession
+from storage.tables.web import WebLoginLink, WebSession, WebSigninFailure
 
 # The metadata of every table above (Alembic's target).
 metadata = Base.metadata
@@ -102,6 +102,8 @@ __all__ = [
     "UtcDateTime",
     "WebLoginLink",
     "WebSession",
+    "WebSigninFailure",
+    "ZaloOaOfficerPause",
     "ZaloOaToken",
     "day_end",
     "day_stamp",

@@ -25,3 +25,13 @@ class ZaloOaToken(Base):
     access_expires_at: Mapped[datetime] = mapped_column()
     generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     refreshed_at: Mapped[datetime] = mapped_column()
+
+
+class ZaloOaOfficerPause(Base):
+    """A user an officer is answering from the OA's own manager: the bot leaves them alone
+    until ``until``. In the database so that every process behind the proxy keeps quiet."""
+
+    __tablename__ = "zalo_oa_officer_pauses"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    until: Mapped[datetime] = mapped_column(index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables._base import Base
@@ -42,3 +42,18 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class WebSigninFailure(Base):
+    """A sign-in link that opened nothing, counted against the client it came from, so that
+    every process behind the proxy counts the same failures (``bot.web.limits``).
+
+    The client is kept as a digest of its address; rows older than the window are deleted
+    whenever a failure is counted."""
+
+    __tablename__ = "web_signin_failures"
+    __table_args__ = (Index("ix_web_signin_failures_client_failed_at", "client", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(index=True)

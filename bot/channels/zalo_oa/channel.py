@@ -127,7 +127,9 @@ class ZaloOaChannel:
         )
         self.replies = self.runtime.replies
         self.officers = OfficerConversations(
-            timedelta(minutes=settings.zalo_oa_officer_pause_minutes), processor.clock
+            processor.database,
+            timedelta(minutes=settings.zalo_oa_officer_pause_minutes),
+            processor.clock,
         )
         self.anonymous_messages = 0  # since start: how many could not be answered
         self.warn_before = timedelta(days=settings.zalo_oa_refresh_token_warn_days)
@@ -281,7 +283,7 @@ class ZaloOaChannel:
                     )
                 return
             if event.officer_wrote and event.user_id is not None:
-                self.officers.wrote_to(event.user_id)
+                await self.officers.wrote_to(event.user_id)
                 return
             if event.anonymous:
                 # Their id is not a user id the customer-service API can write to (the v2
@@ -290,7 +292,7 @@ class ZaloOaChannel:
                 self.anonymous_messages += 1
                 log.info("zalo oa: a message from an anonymous sender, not answerable by the API")
                 return
-            if event.user_id is not None and self.officers.talking_to(event.user_id):
+            if event.user_id is not None and await self.officers.talking_to(event.user_id):
                 log.info("zalo oa: a message left to the officer talking to its sender")
                 return
             for inbound in to_inbounds(event):

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from bot.settings import Settings
 from bot.web.app import build_web_app
 from bot.web.console import ConsoleKit, ConsoleOptions, WebConsole
-from bot.web.limits import AttemptLimiter
+from bot.web.limits import DEFAULT_ATTEMPTS
 from bot.web.rendering import SECURITY_HEADERS
 from storage.database import Database
 from tests.bot.harness import SEALER
@@ -22,16 +22,16 @@ from tests.conversations.harness import CATALOGUES, Clock
 
 PROXY = "127.0.0.1"  # the address ANTQ_TRUSTED_PROXIES trusts by default
 STRANGER = "203.0.113.7"  # a client that reaches the server without the proxy
-LIMIT = AttemptLimiter(clock=lambda: 0.0).attempts  # failed links a client may try a minute
+LIMIT = DEFAULT_ATTEMPTS  # failed links a client may try a minute
 
 
 def behind_proxy(
     database: Database, clock: Clock, *, client: str, trusted: str = PROXY
 ) -> httpx.AsyncClient:
     """A client of the console as the server sees it: its requests come from ``client``;
-    forwarded headers are believed from ``trusted``; the sign-in limit's clock stands still."""
+    forwarded headers are believed from ``trusted``; the sign-in limit's clock is ``clock``."""
     kit = ConsoleKit(database, SEALER, CATALOGUES, ConsoleOptions(clock=clock))
-    console = WebConsole(kit, login_limiter=AttemptLimiter(clock=lambda: 0.0))
+    console = WebConsole(kit)
     app = build_web_app(database, console.routes(), trusted_proxies=trusted)
     transport = httpx.ASGITransport(app=app, client=(client, 40000))
     return httpx.AsyncClient(transport=transport, base_url="http://console")

@@ -12,6 +12,7 @@ from bot.web.app import build_web_app
 from bot.web.limits import AttemptLimiter
 from storage.database import Database
 from tests.bot.channels.harness import SECRET, USER, private_update, secret_header, webhook_bot
+from tests.conversations.harness import Clock
 from tests.fakes.asgi_server import LoopbackASGIServer
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.harness import wait_until
@@ -95,12 +96,15 @@ async def test_a_client_that_goes_away_is_a_log_line(
     assert "Traceback" not in caplog.text
 
 
-def test_failed_sign_ins_stop_counting_once_the_window_has_passed() -> None:
-    now = [0.0]
-    limiter = AttemptLimiter(attempts=2, window_seconds=60, clock=lambda: now[0])
-    limiter.failed("198.51.100.1")
-    now[0] = 30.0
-    limiter.failed("198.51.100.1")
-    assert limiter.blocked("198.51.100.1") and not limiter.blocked("198.51.100.2")
-    now[0] = 60.0  # the first failure is a minute old
-    assert not limiter.blocked("198.51.100.1")
+async def test_failed_sign_ins_stop_counting_once_the_window_has_passed(
+    database: Database,
+) -> None:
+    clock = Clock()
+    limiter = AttemptLimiter(database, attempts=2, window_seconds=60, clock=clock)
+    await limiter.failed("198.51.100.1")
+    clock.advance(seconds=30)
+    await limiter.failed("198.51.100.1")
+    assert await limiter.blocked("198.51.100.1")
+    assert not await limiter.blocked("198.51.100.2")
+    clock.advance(seconds=30)  # the first failure is a minute old
+    assert not await limiter.blocked("198.51.100.1")

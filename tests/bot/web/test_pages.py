@@ -106,7 +106,7 @@ async def test_logging_out_ends_the_session(commune: Database) -> None:
 
 async def test_the_login_link_endpoint_is_rate_limited(commune: Database) -> None:
     clock = Clock()
-    limiter = AttemptLimiter(attempts=3, window_seconds=60, clock=lambda: 0.0)
+    limiter = AttemptLimiter(commune, attempts=3, window_seconds=60, clock=clock)
     kit = ConsoleKit(commune, SEALER, CATALOGUES, ConsoleOptions(clock=clock))
     console = WebConsole(kit, login_limiter=limiter)
     app = build_web_app(commune, console.routes())
