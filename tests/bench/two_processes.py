@@ -19,60 +19,23 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from bot.delivery.limits import ChannelLimits, RateLimiter
 from bot.delivery.shared_limits import SharedRateLimiter
-from storage._sql import identities, members, outbox
+from storage._sql import outbox
 from storage.database import Database
-from storage.delivery.outbox import URGENT, NewMessage, enqueue_many
+from storage.delivery.outbox import URGENT
 from storage.tables import utcnow
 from tests.bench.databases import DatabaseUnavailable, postgresql_database
 from tests.bench.processes import two_webhook_bots
 from tests.bench.report import Report
+from tests.bot.delivery.harness import residents_with_a_copy
 from tests.fakes.telegram_server import FakeTelegramServer
 
 BENCHMARK = "broadcast-two-processes-postgresql"
 SECRET = "bench_two_processes"
 COST_SENDS = 2_000
-
-
-async def _seed(database: Database, recipients: int) -> None:
-    now = utcnow()
-    async with database.transaction() as session:
-        await session.execute(insert(members), [{"locale": "vi", "created_at": now}] * recipients)
-        member_ids = (await session.execute(select(members.c.id))).scalars().all()
-        await session.execute(
-            insert(identities),
-            [
-                {
-                    "member_id": member_id,
-                    "channel": "telegram",
-                    "platform_user_id": str(810_000_000 + member_id),
-                    "chat_id": str(810_000_000 + member_id),
-                    "active": True,
-                    "created_at": now,
-                    "last_seen_at": now,
-                }
-                for member_id in member_ids
-            ],
-        )
-        identity_ids = (await session.execute(select(identities.c.id))).scalars().all()
-        await enqueue_many(
-            session,
-            [
-                NewMessage(
-                    channel="telegram",
-                    kind=URGENT,
-                    not_before=now,
-                    identity_id=identity_id,
-                    text="Công an xã khuyến cáo: cảnh giác với cuộc gọi giả danh công an.",
-                    dedup_key=f"two:{identity_id}",
-                )
-                for identity_id in identity_ids
-            ],
-            now=now,
-        )
 
 
 async def _sent(database: Database) -> int:
@@ -82,7 +45,9 @@ async def _sent(database: Database) -> int:
 
 
 async def _broadcast(report: Report, database: Database, recipients: int) -> None:
-    await _seed(database, recipients)
+    await residents_with_a_copy(
+        database, recipients, now=utcnow(), kind=URGENT, chat_ids_from=810_000_000, tag="two"
+    )
     url = database.url
     async with FakeTelegramServer() as telegram:
         telegram.enforce_rate_limits(total_per_second=30, per_chat_per_second=1)

@@ -299,8 +299,6 @@ async def test_webhooks_and_the_console_are_served_through_nginx_by_two_processe
                 )
                 for n in range(DEFAULT_ATTEMPTS + 2)
             ]
-            # One failure, counted in one process, may be read by the other's previous check
-            # only: the answers are the limit's 403s, then 429s.
             assert [answer.status_code for answer in forged] == [403] * DEFAULT_ATTEMPTS + [429] * 2
 
         # One process stops: nginx sends the next update to the other, which answers it.

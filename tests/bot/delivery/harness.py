@@ -103,3 +103,49 @@ async def add_member(
         if locale is not None:
             await set_locale(session, member.id, locale)
     return member
+
+
+async def residents_with_a_copy(
+    database: Database, recipients: int, *, now: datetime, kind: str, chat_ids_from: int, tag: str
+) -> None:
+    """``recipients`` residents on Telegram (chat ids ``chat_ids_from`` + their member id),
+    each with a copy of one message of ``kind`` due ``now`` (deduplicated as ``tag``:id)."""
+    from sqlalchemy import insert, select
+
+    from storage._sql import identities, members
+    from storage.delivery.outbox import NewMessage, enqueue_many
+
+    async with database.transaction() as session:
+        await session.execute(insert(members), [{"locale": "vi", "created_at": now}] * recipients)
+        member_ids = (await session.execute(select(members.c.id))).scalars().all()
+        await session.execute(
+            insert(identities),
+            [
+                {
+                    "member_id": member_id,
+                    "channel": "telegram",
+                    "platform_user_id": str(chat_ids_from + member_id),
+                    "chat_id": str(chat_ids_from + member_id),
+                    "active": True,
+                    "created_at": now,
+                    "last_seen_at": now,
+                }
+                for member_id in member_ids
+            ],
+        )
+        identity_ids = (await session.execute(select(identities.c.id))).scalars().all()
+        await enqueue_many(
+            session,
+            [
+                NewMessage(
+                    channel="telegram",
+                    kind=kind,
+                    not_before=now,
+                    identity_id=identity_id,
+                    text="Công an xã khuyến cáo: cảnh giác với cuộc gọi giả danh công an.",
+                    dedup_key=f"{tag}:{identity_id}",
+                )
+                for identity_id in identity_ids
+            ],
+            now=now,
+        )

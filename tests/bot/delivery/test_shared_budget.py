@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
@@ -24,55 +24,15 @@ from bot.channels.telegram.transport import TelegramTransport
 from bot.delivery.limits import TELEGRAM_LIMITS
 from bot.delivery.sender import OutboxSender
 from bot.delivery.shared_limits import SharedRateLimiter
-from storage._sql import chat_send_slots, identities, members, outbox
+from storage._sql import chat_send_slots, outbox
 from storage.database import Database
-from storage.delivery.outbox import BROADCAST, NewMessage, enqueue_many
-from tests.bot.delivery.harness import local
+from storage.delivery.outbox import BROADCAST
+from tests.bot.delivery.harness import local, residents_with_a_copy
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.harness import PATIENCE, wait_until
 
 MORNING = local(2026, 11, 24, 9, 0)
 RECIPIENTS = 150
-
-
-async def seed_broadcast(database: Database, recipients: int) -> None:
-    """``recipients`` residents on Telegram, each with a copy of one broadcast due now."""
-    async with database.transaction() as session:
-        await session.execute(
-            insert(members), [{"locale": "vi", "created_at": MORNING}] * recipients
-        )
-        member_ids = (await session.execute(select(members.c.id))).scalars().all()
-        await session.execute(
-            insert(identities),
-            [
-                {
-                    "member_id": member_id,
-                    "channel": "telegram",
-                    "platform_user_id": str(800_000_000 + member_id),
-                    "chat_id": str(800_000_000 + member_id),
-                    "active": True,
-                    "created_at": MORNING,
-                    "last_seen_at": MORNING,
-                }
-                for member_id in member_ids
-            ],
-        )
-        identity_ids = (await session.execute(select(identities.c.id))).scalars().all()
-        await enqueue_many(
-            session,
-            [
-                NewMessage(
-                    channel="telegram",
-                    kind=BROADCAST,
-                    not_before=MORNING,
-                    identity_id=identity_id,
-                    text="Công an xã khuyến cáo: cảnh giác với cuộc gọi giả danh công an.",
-                    dedup_key=f"shared:{identity_id}",
-                )
-                for identity_id in identity_ids
-            ],
-            now=MORNING,
-        )
 
 
 async def delivered(database: Database, recipients: int) -> bool:
@@ -103,7 +63,9 @@ class RecordingSleep:
 async def test_two_processes_broadcast_together_without_a_429_and_a_reply_goes_first(
     database: Database, database_url: str
 ) -> None:
-    await seed_broadcast(database, RECIPIENTS)
+    await residents_with_a_copy(
+        database, RECIPIENTS, now=MORNING, kind=BROADCAST, chat_ids_from=800_000_000, tag="shared"
+    )
     started = time.monotonic()
 
     def clock():  # type: ignore[no-untyped-def]
