@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Table
 
     from storage.database import Database
+    from tests.fakes.telegram_server import FakeTelegramServer
 
 T = TypeVar("T")
 
@@ -91,6 +92,29 @@ async def start_antq_run(
         stderr=stderr,
         env=antq_environment(**settings),
         cwd=home,
+    )
+
+
+async def start_telegram_bot(
+    telegram: FakeTelegramServer,
+    database_url: str,
+    home: Path,
+    *,
+    data_dir: Path | None = None,
+    show_errors: bool = False,
+    **settings: str,
+) -> Process:
+    """``antq run`` working in ``home`` on ``database_url``, its data in ``data_dir`` (``home``
+    by default), with the server key and Telegram's fake ``telegram``, and ``settings``."""
+    return await start_antq_run(
+        home,
+        show_errors=show_errors,
+        ANTQ_DATABASE_URL=database_url,
+        ANTQ_DATA_DIR=str(data_dir or home),
+        ANTQ_SECRET_KEY=SECRET_KEY,
+        ANTQ_TELEGRAM_TOKEN=telegram.token,
+        ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
+        **settings,
     )
 
 

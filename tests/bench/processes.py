@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.harness import SECRET_KEY, free_port, start_antq_run
+from tests.harness import free_port, start_telegram_bot
 
 
 @dataclass(frozen=True)
@@ -54,14 +54,12 @@ async def start_bot(
             "ANTQ_WEBHOOK_SECRET": webhook_secret,
             "ANTQ_WEB_PORT": str(port),
         }
-    process = await start_antq_run(
+    process = await start_telegram_bot(
+        telegram,
+        database_url,
         home,
+        data_dir=data_dir,
         show_errors=bool(os.environ.get("ANTQ_BENCH_VERBOSE")),
-        ANTQ_DATABASE_URL=database_url,
-        ANTQ_DATA_DIR=str(data_dir),
-        ANTQ_SECRET_KEY=SECRET_KEY,
-        ANTQ_TELEGRAM_TOKEN=telegram.token,
-        ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
         ANTQ_LOG_LEVEL="WARNING",
         **webhook,
         **settings,

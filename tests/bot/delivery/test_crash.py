@@ -27,12 +27,11 @@ from storage.delivery.outbox import REMINDER, URGENT, count_by_status
 from tests.bot.delivery.harness import FakeClock, add_member, local, sender
 from tests.bot.harness import TREE
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.harness import PATIENCE, SECRET_KEY, start_antq_run, wait_until
+from tests.harness import PATIENCE, start_telegram_bot, wait_until
 
 MORNING = local(2026, 11, 24, 9, 0)
 # How long a sender's claim on its rows lasts (OutboxSender's default).
 LEASE = timedelta(minutes=2)
-CHECKOUT = Path(__file__).resolve().parents[3]
 
 
 class DyingTransport:
@@ -157,16 +156,11 @@ async def _seed_recipients(database: Database, people: int) -> list[int]:
 
 
 async def _start_bot(telegram: FakeTelegramServer, database_url: str, home: Path) -> Process:
-    return await start_antq_run(
+    return await start_telegram_bot(
+        telegram,
+        database_url,
         home,
         show_errors=bool(os.environ.get("ANTQ_TEST_VERBOSE")),
-        # This checkout's code, not whichever the entry point was installed from.
-        PYTHONPATH=str(CHECKOUT),
-        ANTQ_DATABASE_URL=database_url,
-        ANTQ_DATA_DIR=str(home),
-        ANTQ_SECRET_KEY=SECRET_KEY,
-        ANTQ_TELEGRAM_TOKEN=telegram.token,
-        ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
         ANTQ_WORKER_ID="bot-1",
     )
 

@@ -22,9 +22,8 @@ from storage.areas import insert_areas
 from storage.database import Database
 from tests.bot.harness import TREE
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.harness import PATIENCE, SECRET_KEY, start_antq_run, wait_until
+from tests.harness import PATIENCE, start_telegram_bot, wait_until
 
-CHECKOUT = Path(__file__).resolve().parents[4]
 USER = 7391846205
 # The class of the advisory lock a processor takes for one user
 # (storage.reply_path.updates.lock_user).
@@ -34,15 +33,11 @@ RELEASE = text("SELECT pg_advisory_unlock(:lock_class, hashtext(:user_key))")
 
 
 async def _start_bot(telegram: FakeTelegramServer, database_url: str, home: Path) -> Process:
-    return await start_antq_run(
+    return await start_telegram_bot(
+        telegram,
+        database_url,
         home,
         show_errors=bool(os.environ.get("ANTQ_TEST_VERBOSE")),
-        PYTHONPATH=str(CHECKOUT),
-        ANTQ_DATABASE_URL=database_url,
-        ANTQ_DATA_DIR=str(home),
-        ANTQ_SECRET_KEY=SECRET_KEY,
-        ANTQ_TELEGRAM_TOKEN=telegram.token,
-        ANTQ_TELEGRAM_BASE_URL=telegram.base_url,
         ANTQ_WORKER_ID="bot-1",
     )
 
