@@ -151,6 +151,6 @@ class YearRecords:
 
     async def registration(self, area_id: int, year: int) -> RegistrationView | None:
         found = await registration_of(self.session, area_id, year)
-        if found is None:
+        if found is None or found.households_registered is None:  # none, or a unit's
             return None
         return RegistrationView(area_id, year, found.households_registered, found.registered_on)
