@@ -151,6 +151,10 @@ class YearRecords:
 
     async def registration(self, area_id: int, year: int) -> RegistrationView | None:
         found = await registration_of(self.session, area_id, year)
-        if found is None or found.households_registered is None:  # none, or a unit's
+        if found is None:
             return None
-        return RegistrationView(area_id, year, found.households_registered, found.registered_on)
+        # A unit's registration counts the people who signed where an area's has households.
+        counted = found.households_registered
+        if counted is None:
+            counted = found.people_signed or 0
+        return RegistrationView(area_id, year, counted, found.registered_on)

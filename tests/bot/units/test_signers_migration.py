@@ -60,11 +60,13 @@ async def test_unit_signers_move_to_their_column_and_back(database_url: str) -> 
                     {"area": area_id, "people": people, "on": date(2026, 3, 2), "t": NOW},
                 )
         await asyncio.to_thread(upgrade, database_url, "0034")
+        await engine.dispose()  # PostgreSQL: statements prepared before the table changed go
         # The area keeps its households; the school's and the company's signers move.
         assert await registrations(engine) == {3: (120, None), 4: (None, 780), 5: (None, 290)}
 
         config = alembic_config(database_url)
         await asyncio.to_thread(command.downgrade, config, "0029")
+        await engine.dispose()  # PostgreSQL: statements prepared before the table changed go
         assert await registrations(engine) == {3: (120, None), 4: (780, None), 5: (290, None)}
     finally:
         await engine.dispose()
