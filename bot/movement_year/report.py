@@ -399,9 +399,7 @@ def _results(document: DocxDocument, standing: Standing, png: bytes | None, t: T
     )
 
 
-def _units(
-    document: DocxDocument, place_year: PlaceYear, standing: Standing, t: Translate
-) -> None:
+def _units(document: DocxDocument, place_year: PlaceYear, standing: Standing, t: Translate) -> None:
     """Agencies, businesses and schools, kind by kind, against their own targets."""
     _paragraph(document, t(N_("unit.doc.heading")), bold=True, italic=True)
     summaries = kind_summaries(place_year.units, standing.targets)

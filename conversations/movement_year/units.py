@@ -29,12 +29,12 @@ from conversations.movement_year.standing import (
     share_verdict,
 )
 from conversations.targets import (
+    BY_KEY,
     MODELS,
     PROPAGANDA,
     RECOGNISED,
     REGISTERED,
     UNIT_KIND_ORDER,
-    BY_KEY,
     Span,
     Target,
     TargetBook,
@@ -119,39 +119,38 @@ def judge_units(
 ) -> list[TargetStanding]:
     """The unit targets of ``span``, kind by kind (agencies, businesses, schools), each over
     the place's units of that kind (none of a kind: no lines for it)."""
+    still_open = today <= calendar.registration_deadline(span.year)
     judged = []
     for kind in UNIT_KIND_ORDER:
         of_kind = [unit for unit in units if unit.kind == kind]
-        if of_kind:
-            judged += judge_kind(of_kind, kind, span, today, book, calendar, place_path)
+        if not of_kind:
+            continue
+        areas = [as_area(unit, span) for unit in of_kind]  # counted as the areas are
+        for target, threshold in book.targets(span.span, place_path, of=kind):
+            judged.append(judge_one(target, threshold, of_kind, areas, span, still_open))
     return judged
 
 
-def judge_kind(
+def judge_one(
+    target: Target,
+    threshold: float,
     units: Sequence[UnitRecord],
-    kind: str,
+    areas: Sequence[AreaYear],
     span: SpanOfYear,
-    today: date,
-    book: TargetBook,
-    calendar: YearCalendar,
-    place_path: str,
-) -> list[TargetStanding]:
-    areas = [as_area(unit, span) for unit in units]
-    still_open = today <= calendar.registration_deadline(span.year)
-    judged = []
-    for target, threshold in book.targets(span.span, place_path, of=kind):
-        if target.aspect == PROPAGANDA:
-            judged.append(propaganda(target, threshold, areas, [span.key]))
-        elif target.aspect == REGISTERED:
-            judged.append(registered(target, threshold, areas, still_open))
-        elif target.aspect == RECOGNISED:
-            judged.append(recognised(target, threshold, areas))
-        elif target.aspect == MODELS:
-            judged.append(with_models(target, threshold, units))
-        elif target.aspect in GRADE_FLOORS:
-            grades = [(unit.name, unit.grade) for unit in units]
-            judged.append(graded(target, threshold, GRADE_FLOORS[target.aspect], grades))
-    return judged
+    still_open: bool,
+) -> TargetStanding:
+    """One target of a kind over its units (``areas``: the same units as areas;
+    ``still_open``: quarter I still runs)."""
+    if target.aspect == PROPAGANDA:
+        return propaganda(target, threshold, areas, [span.key])
+    if target.aspect == REGISTERED:
+        return registered(target, threshold, areas, still_open)
+    if target.aspect == RECOGNISED:
+        return recognised(target, threshold, areas)
+    if target.aspect == MODELS:
+        return with_models(target, threshold, units)
+    grades = [(unit.name, unit.grade) for unit in units]
+    return graded(target, threshold, GRADE_FLOORS[target.aspect], grades)
 
 
 @dataclass(frozen=True)
