@@ -84,7 +84,7 @@ async def add_units(database: Database, count: int) -> None:
                 {
                     "area_id": area_id,
                     "year": 2026,
-                    "households_registered": 30,
+                    "people_signed": 30,  # a unit counts who signed, not households
                     "registered_on": date(2026, 3, 1),
                     "late": False,
                     "registered_at": NOW,
