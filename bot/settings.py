@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.inbound_limits import InboundLimit
 from conversations.calendar import ReportCalendar
+from conversations.commendations import BadForms, use_forms_file
 from conversations.privacy import PrivacyTerms
 from conversations.targets import (
     TargetBook,
@@ -86,6 +87,11 @@ class Settings(BaseSettings):
     )
     targets_file: Path | None = Field(
         None, description="a TOML file of provinces' thresholds ([40] then propaganda = 0.85)"
+    )
+    commendation_forms_file: Path | None = Field(
+        None,
+        description="a JSON file of provinces' own forms of commendation, shaped like"
+        " conversations/commendations/forms.json (its lists replace the shipped ones)",
     )
     standard_registration_deadline: str = Field(
         "03-31", description="MM-DD: areas register for the 'An toàn về ANTT' standard by then"
@@ -236,6 +242,14 @@ class Settings(BaseSettings):
     def _known_targets(cls, value: str) -> str:
         parse_overrides(value)  # a wrong threshold is refused at start, with its reason
         return value
+
+    def model_post_init(self, context: Any) -> None:
+        # The provinces' own forms of commendation are in force wherever the settings are
+        # read (the bot, every command); a bad file is refused at start, with its reason.
+        try:
+            use_forms_file(self.commendation_forms_file)
+        except BadForms as error:
+            raise ValueError(f"commendation_forms_file: {error}") from None
 
     @field_validator(
         "standard_registration_deadline",

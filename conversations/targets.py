@@ -19,6 +19,7 @@ from pathlib import Path
 
 from conversations.calendar import province_code
 from conversations.i18n import N_
+from conversations.places import AGENCY, BUSINESS, SCHOOL
 
 
 class Span(StrEnum):
@@ -47,7 +48,9 @@ class Target:
     measure: Measure
     spans: frozenset[Span]
     period: str  # what the plan says about when: a catalogue key
-    of: str = "areas"  # whom it counts: AREAS (residential areas, communes) or UNITS
+    of: str = "areas"  # whom it counts: AREAS (residential areas, communes) or a unit kind
+    aspect: str = ""  # a unit kind's target: what it counts, as the areas' key (PROPAGANDA …)
+    shared: str | None = None  # a key whose threshold applies when the province set no own
 
 
 ALL_SPANS = frozenset(Span)
@@ -113,10 +116,13 @@ TARGETS: tuple[Target, ...] = (
     ),
 )
 
-# Agencies, businesses and schools (Bình Phước 31/KH-UBND): their own thresholds, judged over
-# the units of a place beside the areas' (a unit's propaganda reach is reported for the
-# 6-month and the yearly report, so it is judged in those spans only).
-AREAS, UNITS = "areas", "units"
+# Agencies, businesses and schools (Bình Phước 31/KH-UBND): each kind judged over the units of
+# a place beside the areas, against thresholds of its own (``agency_propaganda``,
+# ``school_graded_good`` …), a province setting any of them as it sets the areas'. A unit's
+# propaganda reach is reported for the 6-month and the yearly report, so it is judged in those
+# spans only. ``unit_propaganda`` and its kin set one threshold for the three kinds at once
+# (a kind's own key wins over it); they are not judged themselves.
+AREAS = "areas"
 UNIT_PROPAGANDA = "unit_propaganda"
 UNIT_REGISTERED = "unit_registered"
 UNIT_RECOGNISED = "unit_recognised"
@@ -125,74 +131,94 @@ UNIT_GRADED_AVERAGE = "unit_graded_average"
 UNIT_GRADED_GOOD = "unit_graded_good"
 UNIT_GRADED_EXCELLENT = "unit_graded_excellent"
 REPORTED_SPANS = frozenset({Span.HALF_YEAR, Span.YEAR})
-UNIT_TARGETS: tuple[Target, ...] = (
-    Target(
-        UNIT_PROPAGANDA,
-        N_("target.unit_propaganda"),
-        0.9,
-        Measure.SHARE,
-        REPORTED_SPANS,
-        N_("target.period.unit_reach"),
-        UNITS,
-    ),
-    Target(
-        UNIT_REGISTERED,
-        N_("target.unit_registered"),
-        1.0,
-        Measure.SHARE,
-        ALL_SPANS,
-        N_("target.period.quarter_one"),
-        UNITS,
-    ),
-    Target(
-        UNIT_RECOGNISED,
-        N_("target.unit_recognised"),
-        0.7,
-        Measure.SHARE,
-        YEAR_ONLY,
-        N_("target.period.year_end"),
-        UNITS,
-    ),
-    Target(
-        UNIT_MODELS,
-        N_("target.unit_models"),
-        1,
-        Measure.COUNT,
-        ALL_SPANS,
-        N_("target.period.kept"),
-        UNITS,
-    ),
-    Target(
-        UNIT_GRADED_AVERAGE,
-        N_("target.unit_graded_average"),
-        0.8,
-        Measure.SHARE,
-        YEAR_ONLY,
-        N_("target.period.grading"),
-        UNITS,
-    ),
-    Target(
-        UNIT_GRADED_GOOD,
-        N_("target.unit_graded_good"),
-        0.5,
-        Measure.SHARE,
-        YEAR_ONLY,
-        N_("target.period.grading"),
-        UNITS,
-    ),
-    Target(
+UNIT_KIND_ORDER = (AGENCY, BUSINESS, SCHOOL)  # as the overview and the reports list them
+# (shared key, what it counts, measure, spans, period): the same for the three kinds.
+_UNIT_ASPECTS = (
+    (UNIT_PROPAGANDA, PROPAGANDA, Measure.SHARE, REPORTED_SPANS, N_("target.period.unit_reach")),
+    (UNIT_REGISTERED, REGISTERED, Measure.SHARE, ALL_SPANS, N_("target.period.quarter_one")),
+    (UNIT_RECOGNISED, RECOGNISED, Measure.SHARE, YEAR_ONLY, N_("target.period.year_end")),
+    (UNIT_MODELS, MODELS, Measure.COUNT, ALL_SPANS, N_("target.period.kept")),
+    (UNIT_GRADED_AVERAGE, GRADED_AVERAGE, Measure.SHARE, YEAR_ONLY, N_("target.period.grading")),
+    (UNIT_GRADED_GOOD, GRADED_GOOD, Measure.SHARE, YEAR_ONLY, N_("target.period.grading")),
+    (
         UNIT_GRADED_EXCELLENT,
-        N_("target.unit_graded_excellent"),
-        0.3,
+        GRADED_EXCELLENT,
         Measure.SHARE,
         YEAR_ONLY,
         N_("target.period.grading"),
-        UNITS,
     ),
 )
+_SHARED_NAMES = {
+    UNIT_PROPAGANDA: N_("target.unit_propaganda"),
+    UNIT_REGISTERED: N_("target.unit_registered"),
+    UNIT_RECOGNISED: N_("target.unit_recognised"),
+    UNIT_MODELS: N_("target.unit_models"),
+    UNIT_GRADED_AVERAGE: N_("target.unit_graded_average"),
+    UNIT_GRADED_GOOD: N_("target.unit_graded_good"),
+    UNIT_GRADED_EXCELLENT: N_("target.unit_graded_excellent"),
+}
+# The targets data of each kind: its name per aspect and the plan's default threshold (the
+# three kinds share Bình Phước's figures until a province sets its own).
+KIND_TARGET_DATA: dict[str, dict[str, tuple[str, float]]] = {
+    AGENCY: {
+        PROPAGANDA: (N_("target.agency_propaganda"), 0.9),
+        REGISTERED: (N_("target.agency_registered"), 1.0),
+        RECOGNISED: (N_("target.agency_recognised"), 0.7),
+        MODELS: (N_("target.agency_models"), 1),
+        GRADED_AVERAGE: (N_("target.agency_graded_average"), 0.8),
+        GRADED_GOOD: (N_("target.agency_graded_good"), 0.5),
+        GRADED_EXCELLENT: (N_("target.agency_graded_excellent"), 0.3),
+    },
+    BUSINESS: {
+        PROPAGANDA: (N_("target.business_propaganda"), 0.9),
+        REGISTERED: (N_("target.business_registered"), 1.0),
+        RECOGNISED: (N_("target.business_recognised"), 0.7),
+        MODELS: (N_("target.business_models"), 1),
+        GRADED_AVERAGE: (N_("target.business_graded_average"), 0.8),
+        GRADED_GOOD: (N_("target.business_graded_good"), 0.5),
+        GRADED_EXCELLENT: (N_("target.business_graded_excellent"), 0.3),
+    },
+    SCHOOL: {
+        PROPAGANDA: (N_("target.school_propaganda"), 0.9),
+        REGISTERED: (N_("target.school_registered"), 1.0),
+        RECOGNISED: (N_("target.school_recognised"), 0.7),
+        MODELS: (N_("target.school_models"), 1),
+        GRADED_AVERAGE: (N_("target.school_graded_average"), 0.8),
+        GRADED_GOOD: (N_("target.school_graded_good"), 0.5),
+        GRADED_EXCELLENT: (N_("target.school_graded_excellent"), 0.3),
+    },
+}
+
+
+def kind_key(kind: str, aspect: str) -> str:
+    """The key of a kind's target: ("school", "propaganda") → "school_propaganda"."""
+    return f"{kind}_{aspect}"
+
+
+UNIT_TARGETS: tuple[Target, ...] = tuple(
+    Target(
+        kind_key(kind, aspect),
+        KIND_TARGET_DATA[kind][aspect][0],
+        KIND_TARGET_DATA[kind][aspect][1],
+        measure,
+        spans,
+        period,
+        kind,
+        aspect,
+        shared,
+    )
+    for kind in UNIT_KIND_ORDER
+    for shared, aspect, measure, spans, period in _UNIT_ASPECTS
+)
 TARGETS += UNIT_TARGETS
+# The one-for-all-kinds keys: overridable (a fallback of each kind's), never judged.
+SHARED_UNIT_TARGETS: tuple[Target, ...] = tuple(
+    Target(shared, _SHARED_NAMES[shared], 0.0, measure, spans, period, AREAS, aspect)
+    for shared, aspect, measure, spans, period in _UNIT_ASPECTS
+)
 
 BY_KEY = {target.key: target for target in TARGETS}
+BY_KEY.update({target.key: target for target in SHARED_UNIT_TARGETS})
 
 # -- exemplary units ("điển hình", Nghệ An 104/KH-UBND): at least 15 % of communes, and in each
 # commune at least one agency, one business and two schools; judged at the year's end.
@@ -211,6 +237,12 @@ EXEMPLARY_TARGETS: tuple[Target, ...] = tuple(
 )
 # Overridable per province like the others (judged apart: ``conversations.commendations``).
 BY_KEY.update({target.key: target for target in EXEMPLARY_TARGETS})
+
+
+def unit_aspect(key: str) -> str | None:
+    """What a unit kind's target counts (PROPAGANDA, MODELS …); None for the areas' own."""
+    target = BY_KEY.get(key)
+    return target.aspect if target is not None and target.of != AREAS else None
 
 
 class BadTargets(ValueError):
@@ -237,13 +269,18 @@ class TargetBook:
     def threshold(self, key: str, place_path: str | None = None) -> float:
         province = province_code(place_path) if place_path else None
         own = self.by_province.get(province or "", {})
-        return own.get(key, BY_KEY[key].threshold)
+        if key in own:
+            return own[key]
+        target = BY_KEY[key]
+        if target.shared is not None and target.shared in own:
+            return own[target.shared]
+        return target.threshold
 
     def targets(
         self, span: Span, place_path: str | None = None, of: str = AREAS
     ) -> list[tuple[Target, float]]:
         """The targets judged in ``span`` with the threshold in force for the place, of the
-        areas or (``of=UNITS``) of the agencies, businesses and schools."""
+        areas or (``of`` a unit kind: AGENCY, BUSINESS, SCHOOL) of that kind's units."""
         return [
             (target, self.threshold(target.key, place_path))
             for target in TARGETS

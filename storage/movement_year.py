@@ -46,9 +46,10 @@ __all__ = [
 class Registration:
     area_id: int
     year: int
-    households_registered: int
+    households_registered: int | None  # an area's; a unit's is None
     registered_on: date
     late: bool
+    people_signed: int | None = None  # a unit's staff and students who signed
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +81,18 @@ async def set_registration(
     area_id: int,
     year: int,
     *,
-    households: int,
+    households: int | None,
     registered_on: date,
     late: bool,
     member_id: int | None,
     now: datetime,
+    people_signed: int | None = None,
 ) -> bool:
-    """Record (or correct) the area's registration for the standard; True when new."""
+    """Record (or correct) the area's registration for the standard (a unit's: the people
+    who signed, no households); True when new."""
     values = {
         "households_registered": households,
+        "people_signed": people_signed,
         "registered_on": registered_on,
         "late": late,
         "registered_by": member_id,
@@ -107,6 +111,7 @@ async def registration_of(session: AsyncSession, area_id: int, year: int) -> Reg
                 table.c.households_registered,
                 table.c.registered_on,
                 table.c.late,
+                table.c.people_signed,
             ).where(table.c.area_id == area_id, table.c.year == year)
         )
     ).first()

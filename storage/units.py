@@ -78,6 +78,7 @@ class UnitYearRow:
     staff: int | None
     students: int | None
     registered: bool
+    people_signed: int | None  # staff and students who signed the registration
     recognised: bool | None
     grade: str | None
     half_year: ReachRow | None
@@ -219,6 +220,7 @@ async def iter_units_of_year(
             unit_profiles.c.staff,
             unit_profiles.c.students,
             reg.c.id.label("registration_id"),
+            reg.c.people_signed,
             rec.c.recognised,
             grade.c.grade,
             *reach_columns,
@@ -238,6 +240,7 @@ async def iter_units_of_year(
                 row.staff,
                 row.students,
                 row.registration_id is not None,
+                row.people_signed,
                 None if row.recognised is None else bool(row.recognised),
                 row.grade,
                 _reach(row, "half"),

@@ -428,6 +428,7 @@ class _Writer:
             (N_("unit.export.level"), lambda row: level(row.level) if row.level else None),
             (N_("unit.export.staff"), attrgetter("staff")),
             (N_("unit.export.students"), attrgetter("students")),
+            (N_("unit.export.signed"), attrgetter("people_signed")),
             (N_("unit.export.half_year_reach"), reach(attrgetter("half_year"))),
             (N_("unit.export.year_reach"), reach(attrgetter("year"))),
             (N_("unit.export.document"), document),

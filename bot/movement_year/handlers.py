@@ -16,6 +16,7 @@ from bot.movement_year.chart import coverage_chart, render_png
 from bot.movement_year.reads import place_standing
 from bot.movement_year.report import REPORT_DRAFTED, report_file_name, write_report
 from bot.places import place_of
+from bot.standard import store_registration
 from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.localtime import local_today
@@ -33,7 +34,7 @@ from conversations.places import Place
 from conversations.policy import Action, PolicyViolation
 from conversations.replies import Document, Text
 from storage.areas import area_by_id
-from storage.movement_year import set_grade, set_recognition, set_registration
+from storage.movement_year import set_grade, set_recognition
 
 GRADE_RECORDED = "year.grade"
 RECOGNITION_RECORDED = "year.recognition"
@@ -42,16 +43,15 @@ OUTSIDE = "a standing outside the member's places"
 
 async def register_for_standard(ctx: EffectContext, effect: RegisterForStandard) -> None:
     refused = "registering an area the member does not lead"
-    area = await ctx.place_where(Action.REGISTER_STANDARD, refused, area_id=effect.area_id)
-    await set_registration(
-        ctx.session,
-        area.id,
+    await store_registration(
+        ctx,
+        Action.REGISTER_STANDARD,
+        refused,
+        effect.area_id,
         effect.year,
         households=effect.households,
         registered_on=effect.registered_on,
         late=effect.late,
-        member_id=ctx.member.id,
-        now=ctx.now,
     )
 
 

@@ -153,4 +153,8 @@ class YearRecords:
         found = await registration_of(self.session, area_id, year)
         if found is None:
             return None
-        return RegistrationView(area_id, year, found.households_registered, found.registered_on)
+        # A unit's registration counts the people who signed where an area's has households.
+        counted = found.households_registered
+        if counted is None:
+            counted = found.people_signed or 0
+        return RegistrationView(area_id, year, counted, found.registered_on)

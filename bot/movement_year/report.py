@@ -42,6 +42,8 @@ from conversations.localtime import LOCAL_TIME, shown_date
 from conversations.movement_year import VERDICT_LABELS, SpanOfYear, Standing, Verdict
 from conversations.movement_year.describe import figure_text, span_title, threshold_text
 from conversations.movement_year.standing import AreaYear, PlaceYear, judge
+from conversations.movement_year.units import kind_summaries
+from conversations.movement_year.units_text import kind_paragraph
 from conversations.opinions import CATEGORIES as OPINION_SUBJECTS
 from conversations.places import PROVINCE, Place
 from conversations.targets import DEFAULT_TARGETS, Span, TargetBook, YearCalendar
@@ -397,6 +399,16 @@ def _results(document: DocxDocument, standing: Standing, png: bytes | None, t: T
     )
 
 
+def _units(document: DocxDocument, place_year: PlaceYear, standing: Standing, t: Translate) -> None:
+    """Agencies, businesses and schools, kind by kind, against their own targets."""
+    _paragraph(document, t(N_("unit.doc.heading")), bold=True, italic=True)
+    summaries = kind_summaries(place_year.units, standing.targets)
+    if not summaries:
+        _paragraph(document, t(N_("unit.doc.none")))
+    for summary in summaries:
+        _paragraph(document, "- " + kind_paragraph(summary, standing.span, t, LOCALE))
+
+
 def _models(document: DocxDocument, records: YearActivity, t: Translate) -> None:
     _paragraph(document, t(N_("year.doc.section.models")), bold=True)
     if not records.models:
@@ -631,6 +643,7 @@ def build_document(
     periods = span.periods(today)
     _situation(document, place_year, standing, due, records, t)
     _results(document, standing, png, t)
+    _units(document, place_year, standing, t)
     _models(document, records, t)
     _events(document, records, t)
     if records.honours is not None:

@@ -4,8 +4,10 @@ reach reported by its head. Each handler asks the policy again in this very tran
 from __future__ import annotations
 
 from bot.effect_context import EffectContext, EffectHandler
-from bot.units.service import UnitFigures, add_units, file_reach, file_registration
+from bot.standard import store_registration
+from bot.units.service import UnitFigures, add_units, file_reach
 from conversations.effects import Effect
+from conversations.places import Place
 from conversations.policy import Action
 from conversations.units import AddUnit, RegisterUnit, ReportReach
 from storage.audit import AREA_ADDED
@@ -25,19 +27,17 @@ async def add_unit(ctx: EffectContext, effect: AddUnit) -> None:
 
 
 async def register_unit(ctx: EffectContext, effect: RegisterUnit) -> None:
-    refused = "registering a unit the member does not head"
-    unit = await ctx.place_where(Action.UNIT_YEAR, refused, area_id=effect.area_id)
-    await file_registration(
-        ctx.session,
-        unit.id,
+    unit = await store_registration(
+        ctx,
+        Action.UNIT_YEAR,
+        "registering a unit the member does not head",
+        effect.area_id,
         effect.year,
-        people=effect.people,
+        people_signed=effect.people,
         registered_on=effect.registered_on,
         late=effect.late,
-        member_id=ctx.member.id,
-        now=ctx.now,
     )
-    await ctx.audit(UNIT_REGISTERED, subject_kind="unit", subject_id=unit.id, area_id=unit.id)
+    await _audited(ctx, UNIT_REGISTERED, unit)
 
 
 async def report_reach(ctx: EffectContext, effect: ReportReach) -> None:
@@ -55,7 +55,11 @@ async def report_reach(ctx: EffectContext, effect: ReportReach) -> None:
         member_id=ctx.member.id,
         now=ctx.now,
     )
-    await ctx.audit(UNIT_REACH, subject_kind="unit", subject_id=unit.id, area_id=unit.id)
+    await _audited(ctx, UNIT_REACH, unit)
+
+
+async def _audited(ctx: EffectContext, action: str, unit: Place) -> None:
+    await ctx.audit(action, subject_kind="unit", subject_id=unit.id, area_id=unit.id)
 
 
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {

@@ -64,13 +64,14 @@ async def file_registration(
     member_id: int | None,
     now: datetime,
 ) -> bool:
-    """A unit's registration for the standard; its people who signed are kept where an
-    area's households are."""
+    """A unit's registration for the standard: its staff and students who signed (no
+    households: a unit has none)."""
     return await set_registration(
         session,
         area_id,
         year,
-        households=people,
+        households=None,
+        people_signed=people,
         registered_on=registered_on,
         late=late,
         member_id=member_id,

@@ -121,37 +121,72 @@ class BadForms(ValueError):
     """The forms' data file is not what it must be."""
 
 
-def parse_forms(document: Mapping[str, object]) -> dict[str, tuple[CommendationForm, ...]]:
-    """The forms of each province ("default" for the others) from the data file's content."""
+def parse_forms(
+    document: Mapping[str, object], *, needs_default: bool = True
+) -> dict[str, tuple[CommendationForm, ...]]:
+    """The forms of each province ("default" for the others) from the data file's content
+    (a province's own file may leave "default" out: the shipped one stays)."""
     parsed: dict[str, tuple[CommendationForm, ...]] = {}
     for province, entries in document.items():
         if province == "about":
             continue
         if not isinstance(entries, list) or not entries:
             raise BadForms(f"{province}: a list of forms, at least one")
-        parsed[province] = tuple(
-            CommendationForm(str(entry["key"]), str(entry["label"]), str(entry["level"]))
-            for entry in entries
-        )
-    if "default" not in parsed:
+        try:
+            parsed[province] = tuple(
+                CommendationForm(str(entry["key"]), str(entry["label"]), str(entry["level"]))
+                for entry in entries
+            )
+        except (KeyError, TypeError):
+            raise BadForms(f"{province}: each form has a key, a label and a level") from None
+    if needs_default and "default" not in parsed:
         raise BadForms("the forms name no 'default' list")
     return parsed
 
 
+# A province's own forms (the setting ``ANTQ_COMMENDATION_FORMS_FILE``, a file shaped like
+# forms.json): its lists replace the shipped ones for the provinces it names, as a province's
+# own thresholds replace the plan's (conversations.targets). The settings name it at start.
+_OWN_FORMS: dict[str, Path | None] = {"file": None}
+
+
 @cache
-def all_forms(file: Path = FORMS_FILE) -> dict[str, tuple[CommendationForm, ...]]:
-    return parse_forms(json.loads(file.read_text(encoding="utf-8")))
+def all_forms(
+    file: Path = FORMS_FILE, own: Path | None = None
+) -> dict[str, tuple[CommendationForm, ...]]:
+    forms = parse_forms(json.loads(file.read_text(encoding="utf-8")))
+    if own is not None:
+        try:
+            document = json.loads(own.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise BadForms(f"{own}: {error}") from None
+        if not isinstance(document, dict):
+            raise BadForms(f"{own}: an object of province code → list of forms")
+        forms.update(parse_forms(document, needs_default=False))
+    return forms
+
+
+def use_forms_file(own: Path | None) -> None:
+    """Make a province's own forms the ones in force (None: the shipped ones only); a bad
+    file is refused here, with its reason."""
+    if own is not None:
+        all_forms(own=own)
+    _OWN_FORMS["file"] = own
+
+
+def forms_in_force() -> dict[str, tuple[CommendationForm, ...]]:
+    return all_forms(own=_OWN_FORMS["file"])
 
 
 def forms_of(place_path: str) -> tuple[CommendationForm, ...]:
     """The forms a place's province offers (its own list, or the default one)."""
-    forms = all_forms()
+    forms = forms_in_force()
     return forms.get(province_code(place_path) or "", forms["default"])
 
 
 def form_label(key: str, place_path: str) -> str:
     """The catalogue key of a form's label; the key itself for a form no longer listed."""
-    for form in (*forms_of(place_path), *all_forms()["default"]):
+    for form in (*forms_of(place_path), *forms_in_force()["default"]):
         if form.key == key:
             return form.label
     return key

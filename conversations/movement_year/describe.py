@@ -13,7 +13,7 @@ from conversations.movement_year import (
     TargetStanding,
     Verdict,
 )
-from conversations.targets import MODELS, PROPAGANDA, UNIT_MODELS, UNIT_PROPAGANDA, Span
+from conversations.targets import MODELS, PROPAGANDA, Span, unit_aspect
 
 Translate = Callable[..., str]  # (key, **params) -> text in the reader's language
 
@@ -49,7 +49,7 @@ def figure_text(target: TargetStanding, t: Translate, locale: str) -> str:
             pledged=shown_number(target.numerator, locale),
             households=shown_number(target.denominator, locale),
         )
-    if target.key == UNIT_PROPAGANDA:  # staff and students of the units, not households
+    if unit_aspect(target.key) == PROPAGANDA:  # staff and students of the units, not households
         return t(
             N_("unit.figure.people"),
             percent=percent(target.figure, locale),
@@ -69,7 +69,7 @@ def figure_text(target: TargetStanding, t: Translate, locale: str) -> str:
 def threshold_text(target: TargetStanding, t: Translate) -> str:
     if target.key == MODELS and not target.share:
         return t(N_("year.threshold.count"), count=round(target.threshold))
-    if target.key == UNIT_MODELS:  # each unit keeps as many models
+    if unit_aspect(target.key) == MODELS:  # each unit keeps as many models
         return t(N_("unit.threshold.models"), count=round(target.threshold))
     return t(N_("year.threshold.share"), percent=whole_percent(target.threshold))
 

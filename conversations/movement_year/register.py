@@ -10,71 +10,48 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from conversations.choosing import LED_AREA, ForOneLedArea, LedArea
+from conversations.choosing import LED_AREA, LedArea
 from conversations.fields import DateField, FieldContext
-from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect, Step
+from conversations.flow import Answers, Flow, FlowContext, Step
 from conversations.i18n import N_, shown_number
 from conversations.localtime import shown_date
 from conversations.movement_year import RegisterForStandard
 from conversations.movement_year.fields import RegisteredHouseholds
-from conversations.policy import Action, may
-from conversations.replies import Text
+from conversations.policy import Action
+from conversations.standard import RegistrationTexts, StandardRegistration
 from conversations.targets import YearCalendar
 
 
-class Registration(ForOneLedArea):
+class Registration(StandardRegistration):
     """The flow's hooks, bound to the year's calendar (the deadline is a setting)."""
 
-    def __init__(self, calendar: YearCalendar) -> None:
-        self.calendar = calendar
-
     no_area = N_("year.register.no_area")
+    action = Action.REGISTER_STANDARD
+    counted = "households"
+    texts = RegistrationTexts(
+        start=N_("year.register.start"),
+        late_start=N_("year.register.late_start"),
+        already=N_("year.register.already"),
+        other_year=N_("year.register.other_year"),
+        done=N_("year.register.done"),
+        done_late=N_("year.register.done_late"),
+        name_slot="area",
+        count_slot="households",
+    )
 
-    async def open_area(self, area: dict[str, Any], ctx: FlowContext) -> Redirect:
-        year = ctx.today.year
-        deadline = self.calendar.registration_deadline(year)
-        filed = await ctx.records.movement_year.registration(area["area_id"], year)
-        params = {"area": area["name"], "year": year, "deadline": shown_date(deadline)}
-        if filed is None:
-            key = (
-                N_("year.register.late_start")
-                if ctx.today > deadline
-                else N_("year.register.start")
-            )
-            return Redirect(answers={LED_AREA: area}, replies=[Text(ctx.t(key, **params))])
-        already = ctx.t(
-            N_("year.register.already"),
-            households=shown_number(filed.households, ctx.locale),
-            on=shown_date(filed.registered_on),
-            **params,
-        )
-        return Redirect(answers={LED_AREA: area}, replies=[Text(already)])
+    async def filed(self, area: dict[str, Any], ctx: FlowContext) -> dict[str, Any] | None:
+        found = await ctx.records.movement_year.registration(area["area_id"], ctx.today.year)
+        if found is None:
+            return None
+        return {
+            "households": shown_number(found.households, ctx.locale),
+            "on": shown_date(found.registered_on),
+        }
 
-    async def complete(self, answers: dict[str, Any], ctx: FlowContext) -> Completion:
-        area = answers[LED_AREA]
-        if not may(ctx.member.roles, Action.REGISTER_STANDARD, area["path"]):
-            return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
-        year = ctx.today.year
-        registered_on = date.fromisoformat(answers["registered_on"])
-        if registered_on.year != year:
-            # A date of another year: asked again, nothing else lost.
-            return Completion(
-                redirect=Redirect(
-                    replies=[Text(ctx.t(N_("year.register.other_year"), year=year))],
-                    step="registered_on",
-                )
-            )
-        late = registered_on > self.calendar.registration_deadline(year)
-        effect = RegisterForStandard(
-            area["area_id"], year, answers["households"], registered_on, late
-        )
-        done = ctx.t(
-            N_("year.register.done_late") if late else N_("year.register.done"),
-            area=area["name"],
-            year=year,
-            households=shown_number(answers["households"], ctx.locale),
-        )
-        return Completion(replies=[Text(done)], effects=[effect])
+    def effect(
+        self, area_id: int, year: int, counted: int, registered_on: date, late: bool
+    ) -> RegisterForStandard:
+        return RegisterForStandard(area_id, year, counted, registered_on, late)
 
     @staticmethod
     def heading(answers: Answers, fields: FieldContext) -> str:

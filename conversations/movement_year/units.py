@@ -1,5 +1,7 @@
 """Judging the agencies, businesses and schools of a place (its "units") against their own
-targets (``conversations.targets.UNIT_TARGETS``), beside its residential areas.
+targets (``conversations.targets.UNIT_TARGETS``), beside its residential areas: each kind
+over its own units and against its own thresholds (a kind without a unit in the place has no
+lines).
 
 A unit's propaganda reach is what it reported for the span (the yearly report, or the 6-month
 one while the year's is not in); the share is over the people of every unit, a unit that
@@ -27,17 +29,12 @@ from conversations.movement_year.standing import (
     share_verdict,
 )
 from conversations.targets import (
-    GRADED_AVERAGE,
-    GRADED_EXCELLENT,
-    GRADED_GOOD,
-    UNIT_GRADED_AVERAGE,
-    UNIT_GRADED_EXCELLENT,
-    UNIT_GRADED_GOOD,
-    UNIT_MODELS,
-    UNIT_PROPAGANDA,
-    UNIT_RECOGNISED,
-    UNIT_REGISTERED,
-    UNITS,
+    BY_KEY,
+    MODELS,
+    PROPAGANDA,
+    RECOGNISED,
+    REGISTERED,
+    UNIT_KIND_ORDER,
     Span,
     Target,
     TargetBook,
@@ -45,11 +42,6 @@ from conversations.targets import (
 )
 
 HALF_YEAR_REPORT, YEAR_REPORT = "H1", "year"
-UNIT_GRADE_FLOORS = {
-    UNIT_GRADED_AVERAGE: GRADE_FLOORS[GRADED_AVERAGE],
-    UNIT_GRADED_GOOD: GRADE_FLOORS[GRADED_GOOD],
-    UNIT_GRADED_EXCELLENT: GRADE_FLOORS[GRADED_EXCELLENT],
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,22 +117,76 @@ def judge_units(
     calendar: YearCalendar,
     place_path: str,
 ) -> list[TargetStanding]:
-    """The unit targets of ``span`` over ``units`` (none at all: no unit lines)."""
-    if not units:
-        return []
-    areas = [as_area(unit, span) for unit in units]
+    """The unit targets of ``span``, kind by kind (agencies, businesses, schools), each over
+    the place's units of that kind (none of a kind: no lines for it)."""
     still_open = today <= calendar.registration_deadline(span.year)
     judged = []
-    for target, threshold in book.targets(span.span, place_path, of=UNITS):
-        if target.key == UNIT_PROPAGANDA:
-            judged.append(propaganda(target, threshold, areas, [span.key]))
-        elif target.key == UNIT_REGISTERED:
-            judged.append(registered(target, threshold, areas, still_open))
-        elif target.key == UNIT_RECOGNISED:
-            judged.append(recognised(target, threshold, areas))
-        elif target.key == UNIT_MODELS:
-            judged.append(with_models(target, threshold, units))
-        elif target.key in UNIT_GRADE_FLOORS:
-            grades = [(unit.name, unit.grade) for unit in units]
-            judged.append(graded(target, threshold, UNIT_GRADE_FLOORS[target.key], grades))
+    for kind in UNIT_KIND_ORDER:
+        of_kind = [unit for unit in units if unit.kind == kind]
+        if not of_kind:
+            continue
+        areas = [as_area(unit, span) for unit in of_kind]  # counted as the areas are
+        for target, threshold in book.targets(span.span, place_path, of=kind):
+            judged.append(judge_one(target, threshold, of_kind, areas, span, still_open))
     return judged
+
+
+def judge_one(
+    target: Target,
+    threshold: float,
+    units: Sequence[UnitRecord],
+    areas: Sequence[AreaYear],
+    span: SpanOfYear,
+    still_open: bool,
+) -> TargetStanding:
+    """One target of a kind over its units (``areas``: the same units as areas;
+    ``still_open``: quarter I still runs)."""
+    if target.aspect == PROPAGANDA:
+        return propaganda(target, threshold, areas, [span.key])
+    if target.aspect == REGISTERED:
+        return registered(target, threshold, areas, still_open)
+    if target.aspect == RECOGNISED:
+        return recognised(target, threshold, areas)
+    if target.aspect == MODELS:
+        return with_models(target, threshold, units)
+    grades = [(unit.name, unit.grade) for unit in units]
+    return graded(target, threshold, GRADE_FLOORS[target.aspect], grades)
+
+
+@dataclass(frozen=True)
+class KindSummary:
+    """One kind of unit in a place, as the report's paragraph on units tells it: how many,
+    registered, recognised, graded, and its targets as judged."""
+
+    kind: str
+    units: int
+    registered: int
+    recognised: int
+    grades: dict[str, int]  # by Grade value; ungraded units are the rest
+    targets: tuple[TargetStanding, ...]
+
+
+def kind_summaries(
+    units: Sequence[UnitRecord], targets: Sequence[TargetStanding]
+) -> list[KindSummary]:
+    """Per kind with units in the place (agencies, businesses, schools, in that order)."""
+    summaries = []
+    for kind in UNIT_KIND_ORDER:
+        of_kind = [unit for unit in units if unit.kind == kind]
+        if not of_kind:
+            continue
+        grades: dict[str, int] = {}
+        for unit in of_kind:
+            if unit.grade is not None:
+                grades[unit.grade] = grades.get(unit.grade, 0) + 1
+        summaries.append(
+            KindSummary(
+                kind,
+                len(of_kind),
+                sum(unit.registered for unit in of_kind),
+                sum(unit.recognised is True for unit in of_kind),
+                grades,
+                tuple(target for target in targets if BY_KEY[target.key].of == kind),
+            )
+        )
+    return summaries

@@ -9,7 +9,7 @@ late. Recognition and grade are the admins' (/congnhan, /xeploai), as for areas.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -29,6 +29,7 @@ from conversations.localtime import shown_date
 from conversations.places import UNITS
 from conversations.policy import Action, Role, may
 from conversations.replies import Text
+from conversations.standard import RegistrationTexts, StandardRegistration
 from conversations.targets import YearCalendar
 from conversations.units import (
     HALF_YEAR_REPORT,
@@ -84,69 +85,76 @@ def _heading(key: str) -> Callable[[Answers, FieldContext], str]:
     return heading
 
 
-class UnitRegistration(ForOneLedArea):
+class UnitRegistration(StandardRegistration):
     role = Role.UNIT_HEAD
     kinds = UNITS
     no_area = N_("unit.no_unit")
+    action = Action.UNIT_YEAR
+    counted = "people"
+    texts = RegistrationTexts(
+        start=N_("unit.register.start"),
+        late_start=N_("unit.register.late_start"),
+        already=N_("unit.register.already"),
+        other_year=N_("unit.other_year"),
+        done=N_("unit.register.done"),
+        done_late=N_("unit.register.done_late"),
+        name_slot="unit",
+        count_slot="people",
+    )
 
-    def __init__(self, calendar: YearCalendar) -> None:
-        self.calendar = calendar
+    async def filed(self, area: dict[str, Any], ctx: FlowContext) -> dict[str, Any] | None:
+        on = await ctx.records.units.registered(area["area_id"], ctx.today.year)
+        return None if on is None else {"on": shown_date(on)}
 
-    async def open_area(self, area: dict[str, Any], ctx: FlowContext) -> Redirect:
-        year = ctx.today.year
-        deadline = self.calendar.registration_deadline(year)
-        on = await ctx.records.units.registered(area["area_id"], year)
-        params = {"unit": area["name"], "year": year, "deadline": shown_date(deadline)}
-        if on is not None:
-            key = N_("unit.register.already")
-            return Redirect(
-                answers={UNIT: area}, replies=[Text(ctx.t(key, on=shown_date(on), **params))]
-            )
-        key = N_("unit.register.late_start") if ctx.today > deadline else N_("unit.register.start")
-        return Redirect(answers={UNIT: area}, replies=[Text(ctx.t(key, **params))])
+    def effect(
+        self, area_id: int, year: int, counted: int, registered_on: date, late: bool
+    ) -> RegisterUnit:
+        return RegisterUnit(area_id, year, counted, registered_on, late)
 
-    async def complete(self, answers: dict[str, Any], ctx: FlowContext) -> Completion:
-        unit = answers[UNIT]
-        if not may(ctx.member.roles, Action.UNIT_YEAR, unit["path"]):
-            return Completion(replies=[Text(ctx.t(N_("policy.denied")))])
-        year = ctx.today.year
-        registered_on = date.fromisoformat(answers["registered_on"])
-        if registered_on.year != year:
-            return Completion(
-                redirect=Redirect(
-                    replies=[Text(ctx.t(N_("unit.other_year"), year=year))],
-                    step="registered_on",
-                )
-            )
-        late = registered_on > self.calendar.registration_deadline(year)
-        effect = RegisterUnit(unit["area_id"], year, answers["people"], registered_on, late)
-        done = ctx.t(
-            N_("unit.register.done_late") if late else N_("unit.register.done"),
-            unit=unit["name"],
-            year=year,
-            people=shown_number(answers["people"], ctx.locale),
-        )
-        return Completion(replies=[Text(done)], effects=[effect])
+
+def unit_step(hooks: ForOneLedArea) -> Step:
+    """The first step of a unit head's flows: which unit (asked only of a head of several)."""
+    return Step(
+        UNIT,
+        N_("unit.ask_unit"),
+        headed_unit(),
+        title=N_("unit.title_unit"),
+        after=hooks.area_chosen,
+    )
+
+
+def unit_flow(
+    name: str,
+    title: str,
+    commands: tuple[str, ...],
+    hooks: ForOneLedArea,
+    heading: str,
+    complete: Callable[[dict[str, Any], FlowContext], Awaitable[Completion]],
+    steps: list[Step],
+) -> Flow:
+    """A unit head's flow: its unit first, then ``steps``."""
+    return Flow(
+        name,
+        title=title,
+        commands=commands,
+        action=Action.UNIT_YEAR,
+        begin=hooks.begin,
+        heading=_heading(heading),
+        complete=complete,
+        steps=[unit_step(hooks), *steps],
+    )
 
 
 def unit_register_flow(calendar: YearCalendar | None = None) -> Flow:
     hooks = UnitRegistration(calendar or YearCalendar())
-    return Flow(
+    return unit_flow(
         "unit_register",
-        title=N_("menu.unit_register"),
-        commands=("dangkydonvi", "registerunit"),
-        action=Action.UNIT_YEAR,
-        begin=hooks.begin,
-        heading=_heading(N_("unit.register.heading")),
-        complete=hooks.complete,
-        steps=[
-            Step(
-                UNIT,
-                N_("unit.ask_unit"),
-                headed_unit(),
-                title=N_("unit.title_unit"),
-                after=hooks.area_chosen,
-            ),
+        N_("menu.unit_register"),
+        ("dangkydonvi", "registerunit"),
+        hooks,
+        N_("unit.register.heading"),
+        hooks.complete,
+        [
             Step(
                 "people",
                 N_("unit.register.ask_people"),
@@ -207,22 +215,14 @@ class ReachReport(ForOneLedArea):
 
 def unit_reach_flow(calendar: YearCalendar | None = None) -> Flow:
     hooks = ReachReport(calendar or YearCalendar())
-    return Flow(
+    return unit_flow(
         "unit_reach",
-        title=N_("menu.unit_reach"),
-        commands=("tuyentruyendonvi", "unitreach"),
-        action=Action.UNIT_YEAR,
-        begin=hooks.begin,
-        heading=_heading(N_("unit.reach.heading")),
-        complete=hooks.complete,
-        steps=[
-            Step(
-                UNIT,
-                N_("unit.ask_unit"),
-                headed_unit(),
-                title=N_("unit.title_unit"),
-                after=hooks.area_chosen,
-            ),
+        N_("menu.unit_reach"),
+        ("tuyentruyendonvi", "unitreach"),
+        hooks,
+        N_("unit.reach.heading"),
+        hooks.complete,
+        [
             Step("report", N_("unit.reach.ask_report"), REPORTS, title=N_("unit.reach.report")),
             Step(
                 "reached",

@@ -11,8 +11,10 @@ from storage.tables._base import Base, utcnow
 
 
 class StandardRegistration(Base):
-    """A residential area's registration for the "An toàn về an ninh, trật tự" standard of
-    one year (quarter I), as its leader filed it; a later filing corrects it."""
+    """A residential area's (or a unit's) registration for the "An toàn về an ninh, trật tự"
+    standard of one year (quarter I), as its leader filed it; a later filing corrects it. An
+    area counts its households registered, an agency, business or school the staff and
+    students who signed (``people_signed``)."""
 
     __tablename__ = "standard_registrations"
     __table_args__ = (UniqueConstraint("area_id", "year"), {"sqlite_autoincrement": True})
@@ -20,7 +22,8 @@ class StandardRegistration(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"))
     year: Mapped[int] = mapped_column(Integer)
-    households_registered: Mapped[int] = mapped_column(Integer)
+    households_registered: Mapped[int | None] = mapped_column(Integer)
+    people_signed: Mapped[int | None] = mapped_column(Integer)
     registered_on: Mapped[date] = mapped_column(Date)
     late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))

@@ -26,7 +26,7 @@ from bot.movement_year.report import write_report
 from conversations.i18n import Catalogues
 from conversations.movement_year import SpanOfYear, Standing
 from conversations.places import Place
-from conversations.targets import DEFAULT_TARGETS, Span, YearCalendar
+from conversations.targets import DEFAULT_TARGETS, Span, YearCalendar, unit_aspect
 from storage._sql import areas, standard_recognitions, standard_registrations, unit_grades
 from storage.database import Database
 from storage.units import unit_profiles, unit_reach
@@ -84,7 +84,7 @@ async def add_units(database: Database, count: int) -> None:
                 {
                     "area_id": area_id,
                     "year": 2026,
-                    "households_registered": 30,
+                    "people_signed": 30,  # a unit counts who signed, not households
                     "registered_on": date(2026, 3, 1),
                     "late": False,
                     "registered_at": NOW,
@@ -176,7 +176,7 @@ async def run(report: Report) -> None:
                 if not best[name] or judged + drafted < sum(best[name]):
                     best[name] = [judged, drafted]
     before, after = standings["without"], standings["with"]
-    unit_lines = [target for target in after.targets if target.key.startswith("unit_")]
+    unit_lines = [target for target in after.targets if unit_aspect(target.key) is not None]
     if len(after.targets) <= len(before.targets) or not unit_lines:
         raise AssertionError("the units' targets are missing from the province's standing")
     label = f"{report_rows // 12}-areas-{unit_count}-units"

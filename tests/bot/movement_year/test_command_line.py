@@ -95,7 +95,9 @@ def test_export_year_holds_the_targets_and_each_units_grade(
     book = load_workbook(target, read_only=True)
     targets = list(book[vi("export.sheet.targets")].iter_rows(values_only=True))
     assert targets[1] == ("17662", vi("target.propaganda"), 80.0, vi("target.period.monthly"))
-    assert len(targets) == 1 + 14  # the areas' seven and the units' seven
+    assert len(targets) == 1 + 7 + 3 * 7  # the areas' seven and each kind of unit's seven
+    school_reach = ("17662", vi("target.school_propaganda"), 90.0, vi("target.period.unit_reach"))
+    assert school_reach in targets
     grades = list(book[vi("export.sheet.grades")].iter_rows(values_only=True))
     by_code = {row[1]: row for row in grades[1:]}
     assert set(by_code) == {"17662", *(f"17662-00{n}" for n in range(1, 6))}

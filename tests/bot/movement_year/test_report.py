@@ -17,6 +17,7 @@ from sqlalchemy import insert, update
 
 from bot.movement_year.report import write_report
 from bot.places import place_of
+from bot.units.service import UnitFigures, add_units, file_reach
 from conversations.calendar import ReportCalendar
 from conversations.movement_year import SpanOfYear
 from conversations.targets import DEFAULT_TARGETS, Span, YearCalendar
@@ -24,7 +25,7 @@ from storage._sql import areas, monthly_reports
 from storage.areas import area_by_code, insert_areas
 from storage.database import Database
 from tests.bot.harness import place
-from tests.bot.movement_year.harness import COMMUNE, PROPOSAL, TODAY, YEAR, seed_year
+from tests.bot.movement_year.harness import COMMUNE, NOW, PROPOSAL, TODAY, YEAR, seed_year
 from tests.conversations.harness import CATALOGUES
 from tests.storage.harness import monthly_report
 
@@ -253,6 +254,14 @@ async def test_the_draft_renders_to_a_pdf_an_official_can_read(
     if soffice is None or pdftotext is None:
         pytest.skip("LibreOffice (soffice) and poppler's pdftotext are not installed here")
     await seed_year(database)
+    async with database.transaction() as session:  # a school beside the areas (issue 29)
+        (school,) = await add_units(
+            session, [UnitFigures(COMMUNE, "Trường THCS", "school", "thcs", 40, 760)], now=NOW
+        )
+        await file_reach(
+            session, school, YEAR, "year", reached=760, total=800, document="Báo cáo số 1/BC",
+            late=False, member_id=None, now=NOW,
+        )  # fmt: skip
     source = tmp_path / "bao-cao.docx"
     source.write_bytes(await draft_bytes(database, SpanOfYear(Span.YEAR, YEAR)))
     profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
@@ -274,3 +283,13 @@ async def test_the_draft_renders_to_a_pdf_an_official_can_read(
     for line in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO"):
         assert line in text
     assert vi("year.doc.section.situation") in text
+    # The paragraph on units, wherever the pages break.
+    whole = await asyncio.to_thread(
+        subprocess.run,
+        [pdftotext, "-layout", str(tmp_path / "bao-cao.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert vi("unit.doc.heading") in whole.stdout
+    assert "- Cơ sở giáo dục: 1 đơn vị" in whole.stdout

@@ -161,7 +161,7 @@ async def test_a_schools_year_by_chat_ends_in_the_overview(database: Database) -
         t(
             "year.target_line",
             mark="✅",
-            name=t("target.unit_propaganda"),
+            name=t("target.school_propaganda"),
             figure=t("unit.figure.people", percent="95,0", reached="760", people="800"),
             threshold=t("year.threshold.share", percent="90%"),
             verdict=met,
@@ -172,7 +172,7 @@ async def test_a_schools_year_by_chat_ends_in_the_overview(database: Database) -
         t(
             "year.target_line",
             mark="✅",
-            name=t("target.unit_graded_good"),
+            name=t("target.school_graded_good"),
             figure=t("year.figure.units", percent="100,0", count=1, units=1),
             threshold=t("year.threshold.share", percent="50%"),
             verdict=met,
@@ -184,7 +184,7 @@ async def test_a_schools_year_by_chat_ends_in_the_overview(database: Database) -
         t(
             "year.target_line",
             mark="✅",
-            name=t("target.unit_models"),
+            name=t("target.school_models"),
             figure=t("year.figure.units", percent="100,0", count=1, units=1),
             threshold=t("unit.threshold.models", count=1),
             verdict=met,

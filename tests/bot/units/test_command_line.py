@@ -109,12 +109,25 @@ def test_a_year_recorded_on_the_command_line_shows_in_overview_report_and_export
 
     overview = runner.invoke(cli, ["overview", "--area", "17662", "--period", "2026"])
     assert overview.exit_code == 0, overview.output
-    # The school's 760 of 800 reported; the company's 300 people reported nothing: a floor
-    # of 760/1,100 = 69.1 %, and the verdict waits for the company.
-    assert vi("unit.figure.people", percent="69,1", reached="760", people="1.100") in (
-        overview.output
+    # Each kind against its own targets: the school's 760 of 800 reported (95 %); the
+    # company reported nothing: "chưa có số liệu" against the businesses' 90 %.
+    school_reach = vi(
+        "year.target_line",
+        mark="✅",
+        name=vi("target.school_propaganda"),
+        figure=vi("unit.figure.people", percent="95,0", reached="760", people="800"),
+        threshold=vi("year.threshold.share", percent="90%"),
+        verdict=vi("year.verdict.met"),
     )
-    assert vi("year.figure.units", percent="50,0", count=1, units=2) in overview.output
+    assert school_reach in overview.output
+    business_reach = vi(
+        "year.target_line_no_data",
+        mark="❔",
+        name=vi("target.business_propaganda"),
+        threshold=vi("year.threshold.share", percent="90%"),
+    )
+    assert business_reach in overview.output
+    assert vi("target.agency_propaganda") not in overview.output  # the agency is provincial
 
     target = tmp_path / "year.docx"
     drafted = runner.invoke(
@@ -123,8 +136,30 @@ def test_a_year_recorded_on_the_command_line_shows_in_overview_report_and_export
     assert drafted.exit_code == 0, drafted.output
     document = docx.Document(io.BytesIO(target.read_bytes()))
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
-    assert vi("target.unit_propaganda") in cells
+    assert {vi("target.school_propaganda"), vi("target.business_propaganda")} <= cells
     assert vi("target.propaganda") in cells  # the areas' beside them
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    assert vi("unit.doc.heading") in paragraphs
+    # The paragraph on units, kind by kind, hand-computed: the company registered, not
+    # recognised, graded "yếu", nothing reported; the school all done, graded "xuất sắc".
+    business = next(text for text in paragraphs if text.startswith("- Doanh nghiệp:"))
+    assert business.startswith(
+        "- "
+        + vi(
+            "unit.doc.kind_year",
+            kind="Doanh nghiệp",
+            count=1,
+            registered=1,
+            recognised=0,
+            reach=vi("year.no_data"),
+            grades="0 xuất sắc, 0 khá, 0 trung bình, 1 yếu",
+        )
+    )
+    school = next(text for text in paragraphs if text.startswith("- Cơ sở giáo dục:"))
+    # The school keeps no model of its own: 6 of its 7 targets met.
+    assert vi("unit.doc.against", met=6, total=7) in school
+    assert vi("unit.doc.not_met", names=vi("target.school_models")) in school
+    assert "95,0% (760/800 người), chỉ tiêu ≥ 90%" in school
 
     book_path = tmp_path / "year.xlsx"
     exported = runner.invoke(cli, ["export", "year", "--area", "17662", "-o", str(book_path)])
@@ -134,7 +169,7 @@ def test_a_year_recorded_on_the_command_line_shows_in_overview_report_and_export
     by_name = {row[2]: row for row in rows[1:]}
     assert set(by_name) == {"Trường THCS Đô Lương", "Công ty May Đô Lương"}
     assert by_name["Trường THCS Đô Lương"][4:] == (
-        vi("unit.level.thcs"), 40, 760, None, "760/800", "Báo cáo số 30/BC-THCS",
+        vi("unit.level.thcs"), 40, 760, 300, None, "760/800", "Báo cáo số 30/BC-THCS",
     )  # fmt: skip
     grades = list(book[vi("export.sheet.grades")].iter_rows(values_only=True))
     assert {row[2]: row[-1] for row in grades[1:]}["Công ty May Đô Lương"] == vi("year.grade.weak")

@@ -57,7 +57,9 @@ async def test_a_schools_year_recorded_on_the_web_is_judged_on_the_compliance_pa
         done = await post(web, unit, what="register", people="780", on="2026-02-05")
         assert done.status_code == 303
     (registration,) = await rows(database, standard_registrations)
-    assert (registration["households_registered"], registration["late"]) == (780, False)
+    # The staff and students who signed, in their own column: a school has no households.
+    assert (registration["people_signed"], registration["late"]) == (780, False)
+    assert registration["households_registered"] is None
 
     clock.now = local(12, 5)
     async with signed_in(database, clock, ADMIN_USER) as web:
@@ -80,9 +82,9 @@ async def test_a_schools_year_recorded_on_the_web_is_judged_on_the_compliance_pa
     assert [(r["span"], r["reached"]) for r in await rows(database, unit_reach)] == [("year", 760)]
     assert [r["recognised"] for r in await rows(database, standard_recognitions)] == [True]
     assert [r["grade"] for r in await rows(database, unit_grades)] == ["excellent"]
-    propaganda = targets_row(compliance, t("target.unit_propaganda"))
+    propaganda = targets_row(compliance, t("target.school_propaganda"))
     assert "95,0" in propaganda and t("year.verdict.met") in propaganda
-    excellent = targets_row(compliance, t("target.unit_graded_excellent"))
+    excellent = targets_row(compliance, t("target.school_graded_excellent"))
     assert "100,0" in excellent and t("year.verdict.met") in excellent
     # The commune's one area reported nothing: "chưa có số liệu", beside the school's figures.
     assert t("year.no_data") in targets_row(compliance, t("target.propaganda"))

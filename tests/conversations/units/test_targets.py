@@ -16,13 +16,6 @@ from conversations.movement_year.units import HALF_YEAR_REPORT, YEAR_REPORT, Rea
 from conversations.targets import (
     DEFAULT_TARGETS,
     PROPAGANDA,
-    UNIT_GRADED_AVERAGE,
-    UNIT_GRADED_EXCELLENT,
-    UNIT_GRADED_GOOD,
-    UNIT_MODELS,
-    UNIT_PROPAGANDA,
-    UNIT_RECOGNISED,
-    UNIT_REGISTERED,
     Span,
     TargetBook,
     YearCalendar,
@@ -30,14 +23,22 @@ from conversations.targets import (
 )
 
 COMMUNE = "/40/17662/"
+# The schools' targets (the units below are schools unless a test says otherwise).
+UNIT_PROPAGANDA = "school_propaganda"
+UNIT_REGISTERED = "school_registered"
+UNIT_RECOGNISED = "school_recognised"
+UNIT_MODELS = "school_models"
+UNIT_GRADED_AVERAGE = "school_graded_average"
+UNIT_GRADED_GOOD = "school_graded_good"
+UNIT_GRADED_EXCELLENT = "school_graded_excellent"
 YEAR = SpanOfYear(Span.YEAR, 2026)
 HALF = SpanOfYear(Span.HALF_YEAR, 2026)
 DECEMBER = date(2026, 12, 20)
 
 
-def unit(name: str, people: int | None, **values: object) -> UnitRecord:
+def unit(name: str, people: int | None, kind: str = "school", **values: object) -> UnitRecord:
     reach = values.pop("reach", {})
-    return UnitRecord(name, "school", people, reach, **values)  # type: ignore[arg-type]
+    return UnitRecord(name, kind, people, reach, **values)  # type: ignore[arg-type]
 
 
 # | unit | people | reach (report)      | registered | recognised | grade     | models |
@@ -121,11 +122,11 @@ def test_the_same_85_percent_meets_the_areas_target_and_not_the_units() -> None:
 
 def test_a_province_sets_the_units_threshold_of_its_own() -> None:
     school = unit("Trường THCS", 100, reach={YEAR_REPORT: Reach(85, 100)})
-    own = target_book("40:unit_propaganda=0.8")
+    own = target_book("40:school_propaganda=0.8")
     judged = by_key((school,), book=own)
     assert judged[UNIT_PROPAGANDA].threshold == 0.8
     assert judged[UNIT_PROPAGANDA].verdict is Verdict.MET
-    elsewhere = target_book("01:unit_propaganda=0.8")
+    elsewhere = target_book("01:school_propaganda=0.8")
     assert by_key((school,), book=elsewhere)[UNIT_PROPAGANDA].verdict is Verdict.NOT_MET
 
 
@@ -142,4 +143,82 @@ def test_units_that_reported_nothing_have_no_figure_and_a_place_without_units_no
     for key in (UNIT_PROPAGANDA, UNIT_RECOGNISED, UNIT_GRADED_AVERAGE):
         assert judged[key].figure is None and judged[key].verdict is Verdict.UNKNOWN, key
     area = AreaYear("Thôn Một", COMMUNE, 100, {"2026-11": Filing(100, 85, False)})
-    assert not any(key.startswith("unit_") for key in by_key((), area))
+    assert not any(key.startswith(("agency_", "business_", "school_")) for key in by_key((), area))
+
+
+# | unit       | kind     | people | reach (year) | registered | recognised | grade     | models |
+# | Sở Tư pháp | agency   |    100 | 95/100       | yes        | yes        | good      | 1      |
+# | UBND xã    | agency   |     50 | 40/50        | yes        | no         | average   | 0      |
+# | Công ty A  | business |    300 | 285/300      | yes        | yes        | excellent | 1      |
+# | Công ty B  | business |    200 | –            | no         | –          | –         | 0      |
+# | Trường X   | school   |    800 | 760/800      | yes        | yes        | excellent | 2      |
+MIXED = (
+    unit("Sở Tư pháp", 100, "agency", reach={YEAR_REPORT: Reach(95, 100)}, registered=True,
+         recognised=True, grade="good", active_models=1),
+    unit("UBND xã", 50, "agency", reach={YEAR_REPORT: Reach(40, 50)}, registered=True,
+         recognised=False, grade="average"),
+    unit("Công ty A", 300, "business", reach={YEAR_REPORT: Reach(285, 300)}, registered=True,
+         recognised=True, grade="excellent", active_models=1),
+    unit("Công ty B", 200, "business"),
+    unit("Trường X", 800, reach={YEAR_REPORT: Reach(760, 800)}, registered=True,
+         recognised=True, grade="excellent", active_models=2),
+)  # fmt: skip
+
+
+def test_each_kind_is_judged_over_its_own_units() -> None:
+    judged = by_key(MIXED)
+    figures = {
+        key: (judged[key].numerator, judged[key].denominator, judged[key].verdict)
+        for key in judged
+        if key.startswith(("agency_", "business_", "school_"))
+    }
+    assert figures == {
+        # Agencies: 135/150 = 90 % reached (met); 2/2 registered; 1/2 recognised = 50 % < 70 %;
+        # 1/2 keep a model; graded ≥ average 2/2, ≥ good 1/2 = 50 % (met), excellent 0/2.
+        "agency_propaganda": (135, 150, Verdict.MET),
+        "agency_registered": (2, 2, Verdict.MET),
+        "agency_recognised": (1, 2, Verdict.NOT_MET),
+        "agency_models": (1, 2, Verdict.NOT_MET),
+        "agency_graded_average": (2, 2, Verdict.MET),
+        "agency_graded_good": (1, 2, Verdict.MET),
+        "agency_graded_excellent": (0, 2, Verdict.NOT_MET),
+        # Businesses: 285 of 300 reported + B's 200 silent: a floor of 57 %, at most 97 %:
+        # unknown; 1/2 registered; A recognised, B not registered: 50 %; B ungraded: A's
+        # excellent is 1 of 2 with 1 unknown, so ≥ average may still reach 100 %: unknown.
+        "business_propaganda": (285, 500, Verdict.UNKNOWN),
+        "business_registered": (1, 2, Verdict.NOT_MET),
+        "business_recognised": (1, 2, Verdict.NOT_MET),
+        "business_models": (1, 2, Verdict.NOT_MET),
+        "business_graded_average": (1, 2, Verdict.UNKNOWN),
+        "business_graded_good": (1, 2, Verdict.MET),
+        "business_graded_excellent": (1, 2, Verdict.MET),
+        # The school alone: 95 %, registered, recognised, 2 models, excellent.
+        "school_propaganda": (760, 800, Verdict.MET),
+        "school_registered": (1, 1, Verdict.MET),
+        "school_recognised": (1, 1, Verdict.MET),
+        "school_models": (1, 1, Verdict.MET),
+        "school_graded_average": (1, 1, Verdict.MET),
+        "school_graded_good": (1, 1, Verdict.MET),
+        "school_graded_excellent": (1, 1, Verdict.MET),
+    }
+    assert judged["business_propaganda"].missing == ("Công ty B",)
+
+
+def test_a_province_sets_one_kinds_threshold_and_the_others_keep_theirs() -> None:
+    # Nghệ An asks its agencies for 85 % reached and 50 % recognised, nothing else changed.
+    own = target_book("40:agency_propaganda=0.85,agency_recognised=0.5")
+    judged = by_key(MIXED, book=own)
+    assert judged["agency_propaganda"].threshold == 0.85
+    assert judged["agency_recognised"].threshold == 0.5
+    assert judged["agency_recognised"].verdict is Verdict.MET  # 1/2 = 50 %
+    assert judged["business_recognised"].threshold == 0.7
+    assert judged["business_recognised"].verdict is Verdict.NOT_MET  # 1/2 = 50 % < 70 %
+    assert judged["school_propaganda"].threshold == 0.9
+
+
+def test_a_kind_without_units_has_no_lines_and_a_silent_kind_no_figure() -> None:
+    agencies_only = by_key((unit("Sở Tư pháp", 100, "agency"),))
+    assert not any(key.startswith(("business_", "school_")) for key in agencies_only)
+    for key in ("agency_propaganda", "agency_recognised", "agency_graded_good"):
+        assert agencies_only[key].figure is None, key  # "chưa có số liệu"
+        assert agencies_only[key].verdict is Verdict.UNKNOWN, key
