@@ -94,7 +94,8 @@ def results_command(survey_id: SurveyArgument, locale: LocaleOption = "vi") -> N
         return catalogues.text(chosen, key, **params)
 
     results = in_transaction(lambda session: _results(session, survey_id, chosen))
-    typer.echo(f"{results.survey_id}\t{results.status}\t{results.respondents} answered\t{results.title}")
+    answered = f"{results.respondents} answered"
+    typer.echo(f"{results.survey_id}\t{results.status}\t{answered}\t{results.title}")
     for row in rows(results, chosen, t):
         typer.echo("\t".join("" if value is None else str(value) for value in row))
 

@@ -125,9 +125,7 @@ async def _create(ctx: EffectContext, effect: CreateSurvey) -> None:
 def answer_buttons(catalogues: Catalogues, survey_id: int) -> dict[str, list[list[str]]]:
     """The invitation's button in each language: a tap answers the survey."""
     command = answer_command(survey_id)
-    return {
-        locale: [[catalogues.text(locale, ANSWER_BUTTON_KEY), command]] for locale in LOCALES
-    }
+    return {locale: [[catalogues.text(locale, ANSWER_BUTTON_KEY), command]] for locale in LOCALES}
 
 
 def valid_answers(questions: list[Question], answers: tuple[Any, ...]) -> bool:
@@ -169,17 +167,13 @@ async def _submit(ctx: EffectContext, effect: SubmitSurveyAnswers) -> None:
         member_id=None if record.anonymous else ctx.member.id,
         now=ctx.now,
     )
-    await discard_draft(
-        ctx.session, record.id, draft_digests(ctx.sealer, record.id, ctx.member.id)
-    )
+    await discard_draft(ctx.session, record.id, draft_digests(ctx.sealer, record.id, ctx.member.id))
     ctx.say(N_("surveys.answer.thanks") if stored else N_("surveys.answer.already"))
 
 
 def fits_so_far(questions: list[Question], answers: tuple[Any, ...]) -> bool:
     """The first answers fit their questions (``valid_answers`` of a beginning)."""
-    return len(answers) < len(questions) and valid_answers(
-        questions[: len(answers)], answers
-    )
+    return len(answers) < len(questions) and valid_answers(questions[: len(answers)], answers)
 
 
 async def _keep_draft(ctx: EffectContext, effect: KeepSurveyDraft) -> None:

@@ -34,10 +34,10 @@ from storage.surveys import (
     count_responses,
     has_answered,
     list_surveys,
-    survey_draft,
     ratings_within,
     response_pages,
     survey_by_id,
+    survey_draft,
     tip_times_within,
     tip_was_rated,
 )

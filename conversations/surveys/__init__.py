@@ -45,6 +45,7 @@ def answer_command(survey_id: int) -> str:
     """What the invitation's button sends (and its text names): the survey's /khaosat."""
     return f"/khaosat {survey_id}"
 
+
 # A tip is to be acknowledged within this time (the 24-hour figures beside the ratings).
 ACKNOWLEDGE_WITHIN = timedelta(hours=24)
 # How many months of ratings an officer sees.

@@ -98,9 +98,7 @@ async def open_survey(answers: dict[str, Any], ctx: FlowContext) -> Redirect | N
     lines = [intro, ctx.t(privacy)]
     kept = list(found.draft or ())[: len(found.questions)]
     if kept:
-        lines.append(
-            ctx.t(N_("surveys.answer.resumed"), count=len(kept), next=len(kept) + 1)
-        )
+        lines.append(ctx.t(N_("surveys.answer.resumed"), count=len(kept), next=len(kept) + 1))
     lines.append(ctx.t(N_("surveys.answer.how_to_leave"), number=found.id))
     given = {answer_step(index): value for index, value in enumerate(kept)}
     return Redirect(
