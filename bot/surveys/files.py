@@ -1,6 +1,6 @@
 """A survey's results as files: a PNG chart for the chat (one panel per choice question:
 the share of each option), CSV and XLSX tables (per question, option and place) written by
-the exports' workbooks (``bot.exports.writers``: the same formula guard, the same CSV that
+the workbooks every export uses (``bot.workbooks``: the same formula guard, the same CSV that
 Excel reads right). The texts of an anonymous survey are written without any author (the
 tally never holds one)."""
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from matplotlib.figure import Figure
 
-from bot.exports.writers import Cell, open_book
+from bot.workbooks import Cell, open_book
 from conversations.i18n import N_
 from conversations.surveys import CHOICE, NUMBER, SurveyResults
 
