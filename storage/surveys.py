@@ -63,7 +63,6 @@ __all__ = [
     "due_to_close",
     "due_to_remind",
     "has_answered",
-    "home_area_of",
     "insert_rating",
     "insert_survey",
     "keep_draft",
@@ -155,11 +154,6 @@ async def list_surveys(
     return [SurveyRecord(**row._asdict()) for row in await session.execute(statement)]
 
 
-async def home_area_of(session: AsyncSession, member_id: int) -> int | None:
-    """The place the member lives in (None: never said)."""
-    return await session.scalar(select(members.c.home_area_id).where(members.c.id == member_id))
-
-
 async def has_answered(session: AsyncSession, survey_id: int, digests: Sequence[str]) -> bool:
     """Whether the person of ``digests`` (their mark under each listed key) has answered."""
     return bool(await answered_among(session, survey_id, digests))
@@ -184,14 +178,16 @@ async def record_response(
     *,
     digests: Sequence[str],
     answers: list[Any],
-    area_id: int | None,
+    respondent: int,
     member_id: int | None,
     now: datetime,
 ) -> bool:
     """Store one person's answers and mark them as having answered; False (nothing stored)
     when they had answered already. ``digests``: their mark under each listed server key, the
     newest first (the newest is stored; an older one found means answered before the key was
-    replaced). ``member_id`` only for a named survey."""
+    replaced). The response's place is the home area of ``respondent`` (read by the INSERT
+    itself: one statement less an answer); ``member_id`` (the same person) only for a named
+    survey."""
     newest, *older = digests
     if older and await has_answered(session, survey_id, older):
         return False
@@ -203,7 +199,9 @@ async def record_response(
         survey_responses.insert().values(
             id=secrets.token_hex(16),
             survey_id=survey_id,
-            area_id=area_id,
+            area_id=select(members.c.home_area_id)
+            .where(members.c.id == respondent)
+            .scalar_subquery(),
             member_id=member_id,
             answers=answers,
             answered_on=day_stamp(now),

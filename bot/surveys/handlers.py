@@ -49,7 +49,6 @@ from storage.surveys import (
     close_survey,
     count_responses,
     discard_draft,
-    home_area_of,
     insert_rating,
     insert_survey,
     keep_draft,
@@ -163,11 +162,13 @@ async def _submit(ctx: EffectContext, effect: SubmitSurveyAnswers) -> None:
         record.id,
         digests=answered_digests(ctx.sealer, record.id, ctx.member.id),
         answers=list(effect.answers),
-        area_id=await home_area_of(ctx.session, ctx.member.id),
+        respondent=ctx.member.id,
         member_id=None if record.anonymous else ctx.member.id,
         now=ctx.now,
     )
-    await discard_draft(ctx.session, record.id, draft_digests(ctx.sealer, record.id, ctx.member.id))
+    if effect.drafted:  # otherwise no draft was kept: one statement less an answer
+        digests = draft_digests(ctx.sealer, record.id, ctx.member.id)
+        await discard_draft(ctx.session, record.id, digests)
     ctx.say(N_("surveys.answer.thanks") if stored else N_("surveys.answer.already"))
 
 

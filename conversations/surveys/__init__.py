@@ -120,10 +120,12 @@ class CreateSurvey(Effect):
 @dataclass(frozen=True)
 class SubmitSurveyAnswers(Effect):
     """The member's answers to a survey, one value per question (an option's index, a
-    number or a text); stored once per person, without the person when anonymous."""
+    number or a text); stored once per person, without the person when anonymous.
+    ``drafted``: some were kept as a draft on the way (``KeepSurveyDraft``), to discard now."""
 
     survey_id: int
     answers: tuple[Any, ...]
+    drafted: bool = False
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,10 @@ async def submit(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         # Not the last question yet: keep what was given, then ask the next one.
         keep = KeepSurveyDraft(int(survey["id"]), tuple(given))
         return Completion(effects=[keep], redirect=Redirect(answers={KEPT: len(given)}))
-    return Completion(effects=[SubmitSurveyAnswers(int(survey["id"]), tuple(given))])
+    # A draft was kept on the way unless the survey had one question and no earlier visit.
+    drafted = len(given) > 1 or bool(answers.get(KEPT))
+    submit = SubmitSurveyAnswers(int(survey["id"]), tuple(given), drafted=drafted)
+    return Completion(effects=[submit])
 
 
 def discard(answers: Answers) -> list[Effect]:
