@@ -19,6 +19,7 @@ from bot.people.areas_cli import areas_cli
 from bot.people.cli import admin_cli, invite_cli, roles_cli
 from bot.privacy.cli import privacy_cli
 from bot.settings import Settings
+from bot.surveys.cli import survey_cli
 from bot.tips.cli import tips_cli
 from bot.units.cli import units_cli
 from storage import migrate
@@ -40,6 +41,7 @@ cli.add_typer(zalo_oa_cli, name="zalo-oa")
 cli.add_typer(targets_cli, name="targets")
 cli.add_typer(units_cli, name="units")
 cli.add_typer(commendations_cli, name="commendations")
+cli.add_typer(survey_cli, name="survey")
 cli.command("overview")(overview)
 cli.command("report")(report)
 # Upkeep: backups and the server key (deploy/README.md, "Backups", "Replacing the server key").

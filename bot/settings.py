@@ -145,6 +145,12 @@ class Settings(BaseSettings):
         7300,
         "a decided commendation keeps the name and role of a person who is not a member",
     )
+    retention_survey_responses_days: int = retention_days(
+        365,
+        0,
+        3650,
+        "a closed survey keeps its answers (and a named survey who gave each), then they go",
+    )
     retention_inactive_members_days: int = retention_days(
         1095,
         365,

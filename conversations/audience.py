@@ -1,9 +1,10 @@
 """Who a campaign message or a survey goes to: places (each with its subtree), roles and
-channels, as an admin picks them in chat; and the quiet hours a sending waits out.
+channels, as an admin picks them in chat (``audience_steps``); the preview's reach
+(``reach_replies``); and the quiet hours a sending waits out (``quiet_replies``).
 
 Shared by broadcasts and surveys (a survey is sent like a broadcast). The labels keep their
 first feature's catalogue keys (``broadcasts.areas.*``, ``broadcasts.roles.*``,
-``broadcasts.channels.*``): the admin reads the same words in both.
+``broadcasts.channels.*``, ``broadcasts.ask.*``): the admin reads the same words in both.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from conversations.fields import (
     match_option,
     require_text,
 )
+from conversations.flow import FlowContext, Hook, Step
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
 from conversations.parsing import fold
 from conversations.places import Place, is_inside
 from conversations.policy import ROLE_LABELS, Action, Role, scopes
-from conversations.replies import Choices, Inbound, Option, Reply
+from conversations.replies import Choices, Inbound, Option, Reply, Text
 
 if TYPE_CHECKING:
     from conversations.fields import Reads
@@ -199,3 +201,45 @@ def audience_of(answers: dict[str, Any]) -> Audience:
         roles=tuple(answers["roles"]),
         channels=tuple(channels),
     )
+
+
+def audience_steps(after: Hook | None = None) -> list[Step]:
+    """The steps "areas", "roles" and "channels" that ``audience_of`` reads, each followed
+    by ``after`` (the preview)."""
+    return [
+        Step(
+            "areas",
+            N_("broadcasts.ask.areas"),
+            AudiencePlaces(),
+            title=N_("broadcasts.field.areas"),
+            after=after,
+        ),
+        Step(
+            "roles",
+            N_("broadcasts.ask.roles"),
+            AudienceRoles(),
+            title=N_("broadcasts.field.roles"),
+            after=after,
+        ),
+        Step(
+            "channels",
+            N_("broadcasts.ask.channels"),
+            CHANNEL_CHOICE,
+            title=N_("broadcasts.field.channels"),
+            after=after,
+        ),
+    ]
+
+
+def reach_replies(ctx: FlowContext, count: int, reach_key: str, none_key: str) -> list[Reply]:
+    """The preview's first lines: how many it reaches (``reach_key`` with {count}), and what
+    to change when nobody (``none_key``)."""
+    replies: list[Reply] = [Text(ctx.t(reach_key, count=count))]
+    if count == 0:
+        replies.append(Text(ctx.t(none_key)))
+    return replies
+
+
+def quiet_replies(ctx: FlowContext, moment: datetime, key: str) -> list[Reply]:
+    """The warning ``key`` when a sending at ``moment`` falls in the quiet hours (it waits)."""
+    return [Text(ctx.t(key))] if in_quiet_hours(moment) else []

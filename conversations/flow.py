@@ -163,7 +163,8 @@ class Flow:
     the number of a summary line ("5", or "5 12" to change it at once) instead of offering
     the steps as buttons: for flows with many lines. With ``needs_consent`` the flow keeps
     something about the member, so the engine asks for consent to the privacy notice first
-    (``conversations.privacy``).
+    (``conversations.privacy``). ``on_cancel`` gives the effects of a /cancel (a survey's
+    answers kept apart are discarded), from the answers so far.
     """
 
     def __init__(
@@ -183,6 +184,7 @@ class Flow:
         draft_ttl: timedelta | None = None,
         edit_by_number: bool = False,
         needs_consent: bool = False,
+        on_cancel: Callable[[Answers], list[Effect]] | None = None,
     ) -> None:
         self.name = name
         self.title = title
@@ -198,6 +200,7 @@ class Flow:
         self.draft_ttl = draft_ttl
         self.edit_by_number = edit_by_number
         self.needs_consent = needs_consent
+        self.on_cancel = on_cancel
         self.by_name = {step.name: step for step in self.steps}
         self.machine = self._build_machine()
 

@@ -68,6 +68,8 @@ class NewBroadcast:
     send_at: datetime
     recipients: int | None
     created_at: datetime
+    # {"vi": [[label, command]], "en": [...]}: buttons under each copy (a survey's invitation)
+    buttons: dict[str, list[list[str]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,19 +17,28 @@ from dataclasses import KW_ONLY, asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, func, select, update
+from sqlalchemy import Table, and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import areas, dialect_name, insert_row, inside, members, record_columns, tips
 from storage.broadcasts import AudienceMember, audience_member
+from storage.retention import Expiry
 from storage.tables import day_stamp
-from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
+from storage.tables.surveys import (
+    Survey,
+    SurveyAnswered,
+    SurveyDraft,
+    SurveyResponse,
+    TipRated,
+    TipRating,
+)
 
 surveys: Table = Survey.__table__  # type: ignore[assignment]
 survey_responses: Table = SurveyResponse.__table__  # type: ignore[assignment]
 survey_answered: Table = SurveyAnswered.__table__  # type: ignore[assignment]
+survey_drafts: Table = SurveyDraft.__table__  # type: ignore[assignment]
 tip_ratings: Table = TipRating.__table__  # type: ignore[assignment]
 tip_rated: Table = TipRated.__table__  # type: ignore[assignment]
 
@@ -38,6 +47,9 @@ CLOSED = "closed"
 
 __all__ = [
     "CLOSED",
+    "CLOSED_SURVEY_DRAFTS",
+    "CLOSED_SURVEY_MARKS",
+    "CLOSED_SURVEY_RESPONSES",
     "OPEN",
     "AudienceMember",
     "NewSurvey",
@@ -47,12 +59,13 @@ __all__ = [
     "answered_among",
     "audience_member",
     "close_survey",
+    "discard_draft",
     "due_to_close",
     "due_to_remind",
     "has_answered",
-    "home_area_of",
     "insert_rating",
     "insert_survey",
+    "keep_draft",
     "list_surveys",
     "lock_survey",
     "ratings_within",
@@ -60,6 +73,7 @@ __all__ = [
     "response_pages",
     "set_survey_broadcast",
     "survey_by_id",
+    "survey_draft",
     "tip_times_within",
     "tip_was_rated",
 ]
@@ -140,11 +154,6 @@ async def list_surveys(
     return [SurveyRecord(**row._asdict()) for row in await session.execute(statement)]
 
 
-async def home_area_of(session: AsyncSession, member_id: int) -> int | None:
-    """The place the member lives in (None: never said)."""
-    return await session.scalar(select(members.c.home_area_id).where(members.c.id == member_id))
-
-
 async def has_answered(session: AsyncSession, survey_id: int, digests: Sequence[str]) -> bool:
     """Whether the person of ``digests`` (their mark under each listed key) has answered."""
     return bool(await answered_among(session, survey_id, digests))
@@ -169,14 +178,16 @@ async def record_response(
     *,
     digests: Sequence[str],
     answers: list[Any],
-    area_id: int | None,
+    respondent: int,
     member_id: int | None,
     now: datetime,
 ) -> bool:
     """Store one person's answers and mark them as having answered; False (nothing stored)
     when they had answered already. ``digests``: their mark under each listed server key, the
     newest first (the newest is stored; an older one found means answered before the key was
-    replaced). ``member_id`` only for a named survey."""
+    replaced). The response's place is the home area of ``respondent`` (read by the INSERT
+    itself: one statement less an answer); ``member_id`` (the same person) only for a named
+    survey."""
     newest, *older = digests
     if older and await has_answered(session, survey_id, older):
         return False
@@ -188,7 +199,9 @@ async def record_response(
         survey_responses.insert().values(
             id=secrets.token_hex(16),
             survey_id=survey_id,
-            area_id=area_id,
+            area_id=select(members.c.home_area_id)
+            .where(members.c.id == respondent)
+            .scalar_subquery(),
             member_id=member_id,
             answers=answers,
             answered_on=day_stamp(now),
@@ -300,7 +313,67 @@ async def close_survey(session: AsyncSession, survey_id: int, *, now: datetime) 
         .where(surveys.c.id == survey_id, surveys.c.status == OPEN)
         .values(status=CLOSED, closed_at=now)
     )
-    return bool(result.rowcount)
+    if not result.rowcount:
+        return False
+    # Nobody can send them any more: the answers half given go at once.
+    await session.execute(delete(survey_drafts).where(survey_drafts.c.survey_id == survey_id))
+    return True
+
+
+# -- a person's answers so far ----------------------------------------------------------------
+
+
+async def survey_draft(
+    session: AsyncSession, survey_id: int, digests: Sequence[str]
+) -> list[Any] | None:
+    """The answers so far of the person of ``digests`` (their draft mark under each listed
+    key), or None."""
+    found = await session.scalar(
+        select(survey_drafts.c.answers)
+        .where(survey_drafts.c.survey_id == survey_id, survey_drafts.c.digest.in_(list(digests)))
+        .order_by(survey_drafts.c.digest)
+        .limit(1)
+    )
+    return None if found is None else list(found)
+
+
+async def discard_draft(session: AsyncSession, survey_id: int, digests: Sequence[str]) -> None:
+    await session.execute(
+        delete(survey_drafts).where(
+            survey_drafts.c.survey_id == survey_id, survey_drafts.c.digest.in_(list(digests))
+        )
+    )
+
+
+async def keep_draft(
+    session: AsyncSession, survey_id: int, digests: Sequence[str], answers: list[Any]
+) -> None:
+    """Keep the person's answers so far under their newest mark (one draft a person)."""
+    await discard_draft(session, survey_id, digests)
+    await session.execute(
+        survey_drafts.insert().values(survey_id=survey_id, digest=digests[0], answers=answers)
+    )
+
+
+# -- retention --------------------------------------------------------------------------------
+
+
+def _of_closed_surveys(table: Table) -> Expiry:
+    """The rows of ``table`` of a survey closed before the cut-off."""
+    return Expiry(
+        table,
+        lambda cut: table.c.survey_id.in_(
+            select(surveys.c.id).where(surveys.c.status == CLOSED, surveys.c.closed_at < cut)
+        ),
+    )
+
+
+# A closed survey's responses (with a named survey's link to each author) and its "answered"
+# marks go after the retention period; the survey itself (its questions) stays.
+CLOSED_SURVEY_RESPONSES = _of_closed_surveys(survey_responses)
+CLOSED_SURVEY_MARKS = _of_closed_surveys(survey_answered)
+# Drafts of a closed survey can never be sent (closing erases them; this catches the rest).
+CLOSED_SURVEY_DRAFTS = _of_closed_surveys(survey_drafts)
 
 
 # -- tipsters' ratings ------------------------------------------------------------------------
@@ -407,6 +480,7 @@ async def tip_times_within(session: AsyncSession, path: str, *, since: datetime)
         select(areas.c.path, tips.c.received_at, tips.c.acknowledged_at)
         .select_from(tips.join(areas, areas.c.id == tips.c.area_id))
         .where(inside(areas.c.path, path), tips.c.received_at >= since)
+        .order_by(tips.c.received_at, tips.c.id)
     )
     return [
         TipTimes(row.path, row.received_at, row.acknowledged_at)

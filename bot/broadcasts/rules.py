@@ -51,6 +51,10 @@ def _copy(record: BroadcastRecord, recipient: Recipient, not_before: datetime) -
     if photo and photo.get("channel") == recipient.channel:
         # A platform's file id is only valid on that platform: others get the text alone.
         params["photo"] = photo["file_id"]
+    if record.buttons:
+        # Shown where the platform has buttons (a tap sends the command); elsewhere the text
+        # names the command itself.
+        params["buttons"] = record.buttons.get(recipient.locale or "vi") or record.buttons["vi"]
     return NewMessage(
         channel=recipient.channel,
         kind=BROADCAST,

@@ -21,8 +21,8 @@ from bot.exports.service import (
     file_name,
     write_export,
 )
-from bot.exports.writers import ExportTooLarge
 from bot.rows import same_session
+from bot.workbooks import ExportTooLarge
 from conversations.effects import Effect
 from conversations.exports import ExportKind, MakeExport
 from conversations.i18n import N_

@@ -22,7 +22,7 @@ from bot.exports.compliance import (
     add_to_commune,
     communes_of,
 )
-from bot.exports.writers import Book, Cell, open_book
+from bot.workbooks import Book, Cell, open_book
 from conversations.calendar import ReportCalendar
 from conversations.commendations import STATUS_LABELS as COMMENDATION_STATUS
 from conversations.commendations import SUBJECT_LABELS as COMMENDATION_SUBJECTS

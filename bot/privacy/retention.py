@@ -26,7 +26,7 @@ from conversations.drafts import DraftLifetimes
 from conversations.i18n import N_
 from conversations.menu import draft_lifetimes
 from conversations.ports import SavedConversation
-from storage import commendations, linking, privacy, retention, web_sessions
+from storage import commendations, linking, privacy, retention, surveys, web_sessions
 from storage.opinions import DONE_OPINION_ROUTES
 from storage.retention import CategoryRun, IdleDraft, RunCount
 
@@ -45,6 +45,10 @@ WEB_SESSIONS = "web_sessions"
 COMMENDED_PERSONS = "commended_persons"
 LINK_CODES = "link_codes"  # one person, several accounts (storage.linking)
 OPINION_ROUTES = "opinion_routes"
+# A closed survey's responses (a named one's links to its authors), "answered" marks and drafts.
+SURVEY_RESPONSES = "survey_responses"
+SURVEY_MARKS = "survey_marks"
+SURVEY_DRAFTS = "survey_drafts"
 # Not settings: a used or expired login link and an ended or expired session open nothing.
 AT_ONCE = timedelta(0)
 
@@ -64,6 +68,9 @@ EXPIRIES: Mapping[str, retention.Expiry] = {
         linking.link_codes, lambda cut: linking.link_codes.c.expires_at <= cut
     ),
     OPINION_ROUTES: DONE_OPINION_ROUTES,
+    SURVEY_RESPONSES: surveys.CLOSED_SURVEY_RESPONSES,
+    SURVEY_MARKS: surveys.CLOSED_SURVEY_MARKS,
+    SURVEY_DRAFTS: surveys.CLOSED_SURVEY_DRAFTS,
 }
 
 
@@ -109,6 +116,13 @@ CATEGORIES: tuple[Category, ...] = (
     ),
     Category(LINK_CODES, N_("retention.link_codes"), N_("retention.link_codes.period")),
     Category(OPINION_ROUTES, N_("retention.opinion_routes"), N_("retention.opinion_routes.period")),
+    Category(
+        SURVEY_RESPONSES,
+        N_("retention.survey_responses"),
+        N_("retention.survey_responses.period"),
+    ),
+    Category(SURVEY_MARKS, N_("retention.survey_marks"), N_("retention.survey_responses.period")),
+    Category(SURVEY_DRAFTS, N_("retention.survey_drafts"), N_("retention.survey_drafts.period")),
 )
 
 
@@ -131,10 +145,14 @@ class RetentionSchedule:
             INACTIVE_MEMBERS: settings.retention_inactive_members_days,
             COMMENDED_PERSONS: settings.retention_commended_persons_days,
             OPINION_ROUTES: settings.retention_tip_routes_days,  # as a closed tip's route
+            SURVEY_RESPONSES: settings.retention_survey_responses_days,
+            SURVEY_MARKS: settings.retention_survey_responses_days,  # with the responses
         }
         periods = {name: timedelta(days=count) for name, count in days.items()}
         periods |= {WEB_LOGIN_LINKS: AT_ONCE, WEB_SESSIONS: AT_ONCE}
         periods |= {LINK_CODES: AT_ONCE}
+        # A closed survey takes no answer: a draft of it is of no use from the closing on.
+        periods |= {SURVEY_DRAFTS: AT_ONCE}
         return cls(draft_lifetimes(settings.draft_ttl), periods)
 
 

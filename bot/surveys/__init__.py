@@ -17,6 +17,12 @@ def answered_digests(sealer: Sealer, survey_id: int, member_id: int) -> list[str
     return sealer.opaque_keys(f"survey:{survey_id}:answered:{member_id}")
 
 
+def draft_digests(sealer: Sealer, survey_id: int, member_id: int) -> list[str]:
+    """The mark of a person's answers so far under each listed key, the newest first (not
+    the "answered" mark: the two must not be matched against each other)."""
+    return sealer.opaque_keys(f"survey:{survey_id}:draft:{member_id}")
+
+
 def rated_digests(sealer: Sealer, tip_code: str) -> list[str]:
     """The "rated" mark under each listed key, the newest first."""
     return sealer.opaque_keys(f"tip:{tip_code}:rated")

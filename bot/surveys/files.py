@@ -1,23 +1,22 @@
 """A survey's results as files: a PNG chart for the chat (one panel per choice question:
-the share of each option), CSV and XLSX tables (per question, option and place). The texts
-of an anonymous survey are written without any author (the tally never holds one)."""
+the share of each option), CSV and XLSX tables (per question, option and place) written by
+the workbooks every export uses (``bot.workbooks``: the same formula guard, the same CSV that
+Excel reads right). The texts of an anonymous survey are written without any author (the
+tally never holds one)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 
 from matplotlib.figure import Figure
-from openpyxl import Workbook
 
+from bot.workbooks import Cell, open_book
 from conversations.i18n import N_
 from conversations.surveys import CHOICE, NUMBER, SurveyResults
 
 Translate = Callable[..., str]
 FONT = "DejaVu Sans"
-# A cell starting with one of these would run as a formula in a spreadsheet.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 WIDTH, PANEL_BASE, BAR_HEIGHT = 8.0, 1.0, 0.45
 
 
@@ -25,11 +24,8 @@ def place_name(place: str, t: Translate) -> str:
     return place or t(N_("surveys.results.unknown_place"))
 
 
-def rows(results: SurveyResults, locale: str, t: Translate) -> Iterator[list[object]]:
-    """The table: a header, then per question its options overall and by place, a number's
-    figures, or its texts."""
-    everywhere = t(N_("surveys.file.everywhere"))
-    yield [
+def headers(t: Translate) -> list[str]:
+    return [
         t(N_("surveys.file.question")),
         t(N_("surveys.file.place")),
         t(N_("surveys.file.answer")),
@@ -37,6 +33,12 @@ def rows(results: SurveyResults, locale: str, t: Translate) -> Iterator[list[obj
         t(N_("surveys.file.percent")),
         t(N_("surveys.file.author")),
     ]
+
+
+def rows(results: SurveyResults, locale: str, t: Translate) -> Iterator[list[Cell]]:
+    """The table's rows, in a fixed order: per question its options overall and by place
+    (places by name), a number's figures, or its texts (as the tally read them)."""
+    everywhere = t(N_("surveys.file.everywhere"))
     for number, result in enumerate(results.questions, start=1):
         label = f"{number}. {result.question.text(locale)}"
         if result.question.kind == CHOICE:
@@ -58,29 +60,23 @@ def rows(results: SurveyResults, locale: str, t: Translate) -> Iterator[list[obj
                 yield [label, everywhere, text, 1, "", author or ""]
 
 
-def _safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def _write(format: str, results: SurveyResults, locale: str, t: Translate) -> bytes:
+    output = io.BytesIO()
+    book = open_book(format, output)
+    sheet = book.sheet(t(N_("surveys.file.sheet")), headers(t))
+    for row in rows(results, locale, t):
+        sheet.append(row)
+    book.close()
+    return output.getvalue()
 
 
 def write_csv(results: SurveyResults, locale: str, t: Translate) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel reads Vietnamese right."""
-    output = io.StringIO()
-    writer = csv.writer(output)
-    for row in rows(results, locale, t):
-        writer.writerow([_safe(value) for value in row])
-    return ("\ufeff" + output.getvalue()).encode("utf-8")
+    return _write("csv", results, locale, t)
 
 
 def write_xlsx(results: SurveyResults, locale: str, t: Translate) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(t(N_("surveys.file.sheet"))[:31])
-    for row in rows(results, locale, t):
-        sheet.append([_safe(value) for value in row])
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    return _write("xlsx", results, locale, t)
 
 
 def render_png(results: SurveyResults, locale: str, t: Translate) -> bytes:

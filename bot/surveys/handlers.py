@@ -13,27 +13,32 @@ from typing import Any
 
 from bot.channels import CHANNELS_WITHOUT_FILES
 from bot.effect_context import EffectContext, EffectHandler
-from bot.surveys import answered_digests, rated_digests
+from bot.surveys import answered_digests, draft_digests, rated_digests
 from bot.surveys.files import render_png, write_csv, write_xlsx
 from bot.surveys.reads import is_open, load_results
 from conversations.broadcasts import SCHEDULED
 from conversations.effects import Effect
-from conversations.i18n import N_
+from conversations.i18n import N_, Catalogues
 from conversations.localtime import LOCAL_TIME, shown
 from conversations.places import commune_path, is_inside
 from conversations.policy import Action, PolicyViolation, may
 from conversations.replies import Document
 from conversations.surveys import (
+    ANSWER_BUTTON_KEY,
     CHOICE,
     INVITATION_KEY,
     MAX_NUMBER,
     MAX_TEXT_ANSWER,
     NUMBER,
+    CloseSurvey,
     CreateSurvey,
+    DiscardSurveyDraft,
+    KeepSurveyDraft,
     Question,
     RateTipHandling,
     SendSurveyResults,
     SubmitSurveyAnswers,
+    answer_command,
     remind_moment,
 )
 from storage.areas import area_by_code, area_by_id
@@ -41,16 +46,21 @@ from storage.broadcasts import NewBroadcast, audience_size, insert_broadcast
 from storage.surveys import (
     OPEN,
     NewSurvey,
-    home_area_of,
+    close_survey,
+    count_responses,
+    discard_draft,
     insert_rating,
     insert_survey,
+    keep_draft,
     record_response,
     set_survey_broadcast,
     survey_by_id,
 )
 from storage.tips.records import find_tip_by_code
 
+LOCALES = ("vi", "en")
 SURVEY_CREATED = "survey.created"
+SURVEY_CLOSED = "survey.closed"
 WRITERS = {"png": render_png, "csv": write_csv, "xlsx": write_xlsx}
 
 
@@ -103,11 +113,18 @@ async def _create(ctx: EffectContext, effect: CreateSurvey) -> None:
             send_at=ctx.now,
             recipients=recipients,
             created_at=ctx.now,
+            buttons=answer_buttons(ctx.catalogues, survey_id),
         ),
     )
     await set_survey_broadcast(ctx.session, survey_id, broadcast_id)
     await ctx.audit(SURVEY_CREATED, subject_kind="survey", subject_id=survey_id, area_id=place.id)
     ctx.say(N_("surveys.created"), number=survey_id, count=recipients)
+
+
+def answer_buttons(catalogues: Catalogues, survey_id: int) -> dict[str, list[list[str]]]:
+    """The invitation's button in each language: a tap answers the survey."""
+    command = answer_command(survey_id)
+    return {locale: [[catalogues.text(locale, ANSWER_BUTTON_KEY), command]] for locale in LOCALES}
 
 
 def valid_answers(questions: list[Question], answers: tuple[Any, ...]) -> bool:
@@ -145,11 +162,51 @@ async def _submit(ctx: EffectContext, effect: SubmitSurveyAnswers) -> None:
         record.id,
         digests=answered_digests(ctx.sealer, record.id, ctx.member.id),
         answers=list(effect.answers),
-        area_id=await home_area_of(ctx.session, ctx.member.id),
+        respondent=ctx.member.id,
         member_id=None if record.anonymous else ctx.member.id,
         now=ctx.now,
     )
+    if effect.drafted:  # otherwise no draft was kept: one statement less an answer
+        digests = draft_digests(ctx.sealer, record.id, ctx.member.id)
+        await discard_draft(ctx.session, record.id, digests)
     ctx.say(N_("surveys.answer.thanks") if stored else N_("surveys.answer.already"))
+
+
+def fits_so_far(questions: list[Question], answers: tuple[Any, ...]) -> bool:
+    """The first answers fit their questions (``valid_answers`` of a beginning)."""
+    return len(answers) < len(questions) and valid_answers(questions[: len(answers)], answers)
+
+
+async def _keep_draft(ctx: EffectContext, effect: KeepSurveyDraft) -> None:
+    """The answers so far, kept apart until the person comes back (never logged)."""
+    record = await survey_by_id(ctx.session, effect.survey_id)
+    if record is None or not is_open(record, ctx.now):
+        return  # the next answer or the sending says it closed
+    questions = [Question.of(stored) for stored in record.questions]
+    if not fits_so_far(questions, effect.answers):
+        raise PolicyViolation("survey answers that do not fit the survey")
+    digests = draft_digests(ctx.sealer, record.id, ctx.member.id)
+    await keep_draft(ctx.session, record.id, digests, list(effect.answers))
+
+
+async def _discard_draft(ctx: EffectContext, effect: DiscardSurveyDraft) -> None:
+    digests = draft_digests(ctx.sealer, effect.survey_id, ctx.member.id)
+    await discard_draft(ctx.session, effect.survey_id, digests)
+
+
+async def _close(ctx: EffectContext, effect: CloseSurvey) -> None:
+    """An admin closes a survey before its time: no more answers, the drafts go."""
+    record = await survey_by_id(ctx.session, effect.survey_id)
+    if record is None or not may(ctx.member.roles, Action.BROADCAST, record.area_path):
+        raise PolicyViolation("closing a survey outside the member's places")
+    if not await close_survey(ctx.session, record.id, now=ctx.now):
+        ctx.say(N_("surveys.close.already"), number=record.id)
+        return
+    await ctx.audit(
+        SURVEY_CLOSED, subject_kind="survey", subject_id=record.id, area_id=record.area_id
+    )
+    count = await count_responses(ctx.session, record.id)
+    ctx.say(N_("surveys.close.done"), number=record.id, count=count)
 
 
 async def _results(ctx: EffectContext, effect: SendSurveyResults) -> None:
@@ -196,4 +253,7 @@ EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
     SubmitSurveyAnswers: _submit,
     SendSurveyResults: _results,
     RateTipHandling: _rate,
+    KeepSurveyDraft: _keep_draft,
+    DiscardSurveyDraft: _discard_draft,
+    CloseSurvey: _close,
 }

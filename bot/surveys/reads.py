@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sealing import Sealer
-from bot.surveys import answered_digests, rated_digests
+from bot.surveys import answered_digests, draft_digests, rated_digests
 from conversations.audience import Audience
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
@@ -37,6 +37,7 @@ from storage.surveys import (
     ratings_within,
     response_pages,
     survey_by_id,
+    survey_draft,
     tip_times_within,
     tip_was_rated,
 )
@@ -75,7 +76,7 @@ async def load_results(session: AsyncSession, record: SurveyRecord) -> SurveyRes
     )
     async for page in _pages(session, record.id):
         counted.add(page)
-    return counted.results
+    return counted.finish()
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,9 @@ class SurveyRecords:
         digests = answered_digests(self.sealer, survey_id, member_id)
         if await has_answered(self.session, survey_id, digests):
             return N_("surveys.answer.already")
+        kept = await survey_draft(
+            self.session, survey_id, draft_digests(self.sealer, survey_id, member_id)
+        )
         return SurveyToAnswer(
             record.id,
             record.title_vi,
@@ -109,6 +113,7 @@ class SurveyRecords:
             tuple(Question.of(stored) for stored in record.questions),
             record.anonymous,
             record.closes_at,
+            None if kept is None else tuple(kept),
         )
 
     async def surveys_within(self, path: str, *, limit: int) -> list[SurveySummary]:

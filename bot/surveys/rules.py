@@ -24,7 +24,7 @@ from bot.surveys import answered_digests
 from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.surveys import REMINDER_KEY, pick
-from storage.broadcasts import recipients_page
+from storage.broadcasts import broadcast_by_id, recipients_page
 from storage.delivery.outbox import BROADCAST, NOTICE, NewMessage, enqueue_many
 from storage.surveys import (
     SurveyRecord,
@@ -43,6 +43,25 @@ REMIND_BATCH = 5_000
 
 def reminder_dedup_key(survey_id: int, member_id: int) -> str:
     return f"survey:{survey_id}:remind:{member_id}"
+
+
+async def invitation_buttons(
+    session: AsyncSession, record: SurveyRecord
+) -> dict[str, list[list[str]]] | None:
+    """The buttons under the survey's invitation, by language: the reminder has the same."""
+    if record.broadcast_id is None:
+        return None
+    invitation = await broadcast_by_id(session, record.broadcast_id)
+    return None if invitation is None else invitation.buttons
+
+
+def buttons_of(
+    buttons: dict[str, list[list[str]]] | None, locale: str | None
+) -> dict[str, list[list[str]]]:
+    """The outbox parameter of the buttons a member reading ``locale`` gets (none: {})."""
+    if not buttons:
+        return {}
+    return {"buttons": buttons.get(locale or "vi") or buttons["vi"]}
 
 
 async def remind_page(
@@ -66,6 +85,7 @@ async def remind_page(
     }
     answered = await answered_among(session, record.id, [d for ds in digests.values() for d in ds])
     not_before = quiet_hours.not_before(BROADCAST, now)
+    buttons = await invitation_buttons(session, record)
     messages = [
         NewMessage(
             channel=person.channel,
@@ -78,6 +98,7 @@ async def remind_page(
                 "title": pick(record.title_vi, record.title_en, person.locale),
                 "number": record.id,
                 "closes": shown(record.closes_at),
+                **buttons_of(buttons, person.locale),
             },
             dedup_key=reminder_dedup_key(record.id, person.member_id),
             priority=PRIORITIES[BROADCAST],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from conversations.audience import CHANNEL_CHOICE, audience_of
+from conversations.audience import audience_of, audience_steps, quiet_replies, reach_replies
 from conversations.broadcasts import (
     CANCELLABLE,
     COPY_KEY,
@@ -17,21 +17,14 @@ from conversations.broadcasts import (
     CancelBroadcast,
     CreateBroadcast,
     TimeLeft,
-    in_quiet_hours,
 )
-from conversations.broadcasts.fields import (
-    AudiencePlaces,
-    AudienceRoles,
-    PhotoOrNone,
-    SendTime,
-    english_or_none,
-)
+from conversations.broadcasts.fields import PhotoOrNone, SendTime, english_or_none
 from conversations.fields import FreeText, Number
 from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME, shown
 from conversations.policy import Action, may, scopes
-from conversations.replies import Reply, Text
+from conversations.replies import Text
 
 MAX_LISTED = 10
 
@@ -59,18 +52,14 @@ async def show_preview(answers: dict[str, Any], ctx: FlowContext) -> Redirect | 
         return None
     count = await ctx.records.broadcasts.broadcast_reach(audience_of(answers))
     place = answers["areas"]["within"]["own_name"]
-    replies: list[Reply] = [Text(ctx.t(N_("broadcasts.reach"), count=count))]
-    if count == 0:
-        replies.append(Text(ctx.t(N_("broadcasts.reach_none"))))
+    replies = reach_replies(ctx, count, N_("broadcasts.reach"), N_("broadcasts.reach_none"))
     heading = N_("broadcasts.preview_photo") if answers["photo"] else N_("broadcasts.preview")
     replies.append(Text(ctx.t(heading)))
     replies.append(Text(copy_as_sent(ctx, "vi", answers["text"], place)))
     if answers["english"]:
         replies.append(Text(ctx.t(N_("broadcasts.preview_english"))))
         replies.append(Text(copy_as_sent(ctx, "en", answers["english"], place)))
-    moment = send_moment(answers, ctx.now)
-    if in_quiet_hours(moment):
-        replies.append(Text(ctx.t(N_("broadcasts.quiet_wait"))))
+    replies += quiet_replies(ctx, send_moment(answers, ctx.now), N_("broadcasts.quiet_wait"))
     return Redirect(replies=replies)
 
 
@@ -129,27 +118,7 @@ def broadcast_flow() -> Flow:
                 title=N_("broadcasts.field.english"),
                 after=preview,
             ),
-            Step(
-                "areas",
-                N_("broadcasts.ask.areas"),
-                AudiencePlaces(),
-                title=N_("broadcasts.field.areas"),
-                after=preview,
-            ),
-            Step(
-                "roles",
-                N_("broadcasts.ask.roles"),
-                AudienceRoles(),
-                title=N_("broadcasts.field.roles"),
-                after=preview,
-            ),
-            Step(
-                "channels",
-                N_("broadcasts.ask.channels"),
-                CHANNEL_CHOICE,
-                title=N_("broadcasts.field.channels"),
-                after=preview,
-            ),
+            *audience_steps(after=preview),
             Step(
                 "when",
                 N_("broadcasts.ask.when"),

@@ -106,6 +106,8 @@ class Lifecycle(EngineParts):
         self._ask(turn)
 
     def _cancel(self, turn: Turn) -> None:
+        if turn.flow is not None and turn.flow.on_cancel is not None:
+            turn.effects.extend(turn.flow.on_cancel(turn.answers))
         turn.leave()
         turn.say(Text(self._t(turn, N_("flow.cancelled"))))
         self._show_menu(turn)

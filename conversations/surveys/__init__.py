@@ -37,6 +37,14 @@ TEXT = "text"
 # The text of the invitation (a broadcast's text) and of the one reminder.
 INVITATION_KEY = N_("surveys.invitation")
 REMINDER_KEY = N_("surveys.reminder")
+# The button under the invitation and the reminder: a tap sends ``answer_command``.
+ANSWER_BUTTON_KEY = N_("surveys.button.answer")
+
+
+def answer_command(survey_id: int) -> str:
+    """What the invitation's button sends (and its text names): the survey's /khaosat."""
+    return f"/khaosat {survey_id}"
+
 
 # A tip is to be acknowledged within this time (the 24-hour figures beside the ratings).
 ACKNOWLEDGE_WITHIN = timedelta(hours=24)
@@ -112,10 +120,35 @@ class CreateSurvey(Effect):
 @dataclass(frozen=True)
 class SubmitSurveyAnswers(Effect):
     """The member's answers to a survey, one value per question (an option's index, a
-    number or a text); stored once per person, without the person when anonymous."""
+    number or a text); stored once per person, without the person when anonymous.
+    ``drafted``: some were kept as a draft on the way (``KeepSurveyDraft``), to discard now."""
 
     survey_id: int
     answers: tuple[Any, ...]
+    drafted: bool = False
+
+
+@dataclass(frozen=True)
+class KeepSurveyDraft(Effect):
+    """The member's answers so far (the first ones, in order), kept until they come back to
+    the survey, send it, cancel it, or it closes."""
+
+    survey_id: int
+    answers: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class DiscardSurveyDraft(Effect):
+    """The member cancelled answering: their answers so far go."""
+
+    survey_id: int
+
+
+@dataclass(frozen=True)
+class CloseSurvey(Effect):
+    """An admin of the survey's place closes it before its closing time."""
+
+    survey_id: int
 
 
 @dataclass(frozen=True)
@@ -146,6 +179,8 @@ class SurveyToAnswer:
     questions: tuple[Question, ...]
     anonymous: bool
     closes_at: datetime
+    # The answers given before the person left the survey half-way (None: none kept).
+    draft: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -248,6 +283,13 @@ class Tally:
                     result.numbers.append(float(value))
                 elif kind == TEXT:
                     result.texts.append((None if anonymous else response.author, str(value)))
+
+    def finish(self) -> SurveyResults:
+        """The results, texts in a fixed order (by author, then text) whatever order the
+        responses were read in: the same list on every database and every reading."""
+        for result in self.results.questions:
+            result.texts.sort(key=lambda item: (item[0] or "", item[1]))
+        return self.results
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from conversations.audience import (
-    CHANNEL_CHOICE,
-    AudiencePlaces,
-    AudienceRoles,
-    audience_of,
-    in_quiet_hours,
-)
+from conversations.audience import audience_of, audience_steps, quiet_replies, reach_replies
 from conversations.fields import Choice, ChoiceOption, FreeText, OptionalText
 from conversations.flow import (
     Answers,
@@ -28,7 +22,7 @@ from conversations.flow import (
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME, shown
 from conversations.policy import Action, may
-from conversations.replies import Reply, Text
+from conversations.replies import Text
 from conversations.surveys import (
     CHOICE,
     INVITATION_KEY,
@@ -130,13 +124,10 @@ async def show_preview(answers: dict[str, Any], ctx: FlowContext) -> Redirect | 
     if any(step not in answers for step in PREVIEWED):
         return None
     count = await ctx.records.surveys.survey_reach(audience_of(answers), ctx.now)
-    replies: list[Reply] = [Text(ctx.t(N_("surveys.reach"), count=count))]
-    if count == 0:
-        replies.append(Text(ctx.t(N_("surveys.reach_none"))))
+    replies = reach_replies(ctx, count, N_("surveys.reach"), N_("surveys.reach_none"))
     replies.append(Text(ctx.t(N_("surveys.preview"))))
     replies.append(Text(invitation(ctx, "vi", answers, "N")))
-    if in_quiet_hours(ctx.now):
-        replies.append(Text(ctx.t(N_("surveys.quiet_wait"))))
+    replies += quiet_replies(ctx, ctx.now, N_("surveys.quiet_wait"))
     return Redirect(replies=replies)
 
 
@@ -222,27 +213,7 @@ def survey_flow() -> Flow:
                 title=N_("surveys.field.anonymous"),
                 after=preview,
             ),
-            Step(
-                "areas",
-                N_("broadcasts.ask.areas"),
-                AudiencePlaces(),
-                title=N_("broadcasts.field.areas"),
-                after=preview,
-            ),
-            Step(
-                "roles",
-                N_("broadcasts.ask.roles"),
-                AudienceRoles(),
-                title=N_("broadcasts.field.roles"),
-                after=preview,
-            ),
-            Step(
-                "channels",
-                N_("broadcasts.ask.channels"),
-                CHANNEL_CHOICE,
-                title=N_("broadcasts.field.channels"),
-                after=preview,
-            ),
+            *audience_steps(after=preview),
             Step(
                 "closes",
                 N_("surveys.ask.closes"),

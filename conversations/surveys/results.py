@@ -1,13 +1,22 @@
 """Admins follow their surveys: ``/dskhaosat`` lists them, ``/ketquakhaosat N`` shows the
 results so far (counts and percentages per option, overall and by place) with the chart, or
-sends them as CSV or XLSX. An anonymous survey's texts are shown without any author."""
+sends them as CSV or XLSX, or closes the survey before its time (asked once more: no answer
+is taken after). An anonymous survey's texts are shown without any author."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from conversations.fields import Choice, ChoiceOption, FreeText, Number
-from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
+from conversations.fields import Choice, ChoiceOption, FreeText, Number, yes_no
+from conversations.flow import (
+    FINISHED,
+    Answers,
+    Completion,
+    Flow,
+    FlowContext,
+    Redirect,
+    Step,
+)
 from conversations.i18n import N_, shown_number
 from conversations.localtime import shown
 from conversations.policy import Action, may, scopes
@@ -15,6 +24,7 @@ from conversations.replies import Reply, Text
 from conversations.surveys import (
     CHOICE,
     NUMBER,
+    CloseSurvey,
     QuestionResult,
     SendSurveyResults,
     SurveyResults,
@@ -22,6 +32,7 @@ from conversations.surveys import (
 )
 
 MAX_LISTED = 10
+CLOSE = "close"
 TEXTS_SHOWN = 5
 STATUS_LABELS = {"open": N_("surveys.status.open"), "closed": N_("surveys.status.closed")}
 
@@ -29,7 +40,12 @@ FORMAT_CHOICE = Choice(
     ChoiceOption("png", N_("surveys.format.chart"), ("bieu do", "ket qua", "chart")),
     ChoiceOption("csv", N_("surveys.format.csv"), ("csv",)),
     ChoiceOption("xlsx", N_("surveys.format.xlsx"), ("xlsx", "excel")),
+    ChoiceOption(CLOSE, N_("surveys.format.close"), ("dong", "dong khao sat", "close")),
 )
+
+
+def _closing(answers: Answers) -> bool:
+    return answers.get("format") == CLOSE
 
 
 def _percent(value: float, locale: str) -> str:
@@ -112,6 +128,13 @@ async def send_results(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     results = await ctx.records.surveys.survey_results(survey_id, ctx.locale)
     if results is None or not may(ctx.member.roles, Action.BROADCAST, results.place_path):
         return Completion(replies=[Text(ctx.t(N_("surveys.not_found"), number=survey_id))])
+    if answers["format"] == CLOSE:
+        if answers.get("close") != "yes":
+            return Completion(replies=[Text(ctx.t(N_("surveys.close.kept"), number=survey_id))])
+        if results.status != "open":
+            text = ctx.t(N_("surveys.close.already"), number=survey_id)
+            return Completion(replies=[Text(text)])
+        return Completion(effects=[CloseSurvey(survey_id)])
     replies: list[Reply] = []
     if answers["format"] == "png":
         replies.append(Text(describe_results(results, ctx)))
@@ -132,6 +155,13 @@ def survey_results_flow() -> Flow:
             ),
             Step(
                 "format", N_("surveys.ask.format"), FORMAT_CHOICE, title=N_("surveys.field.format")
+            ),
+            Step(
+                CLOSE,
+                N_("surveys.ask.close"),
+                yes_no(),
+                title=N_("surveys.field.close"),
+                applies=_closing,
             ),
         ],
         complete=send_results,

@@ -41,7 +41,14 @@ from storage.tables.places import Area
 from storage.tables.privacy import ConsentDecision, RetentionRun
 from storage.tables.reply_path import PendingReply, ProcessedUpdate
 from storage.tables.security_models import ModelActivity, SecurityModel
-from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
+from storage.tables.surveys import (
+    Survey,
+    SurveyAnswered,
+    SurveyDraft,
+    SurveyResponse,
+    TipRated,
+    TipRating,
+)
 from storage.tables.tips import Tip, TipAttachment, TipMessage, TipStatusChange
 from storage.tables.units import UnitProfile, UnitReach
 from storage.tables.web import WebLoginLink, WebSession, WebSigninFailure
@@ -89,6 +96,7 @@ __all__ = [
     "StandardRegistration",
     "Survey",
     "SurveyAnswered",
+    "SurveyDraft",
     "SurveyResponse",
     "Tip",
     "TipAttachment",

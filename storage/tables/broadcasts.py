@@ -31,6 +31,9 @@ class Broadcast(Base):
     text_vi: Mapped[str] = mapped_column(Text)
     text_en: Mapped[str | None] = mapped_column(Text)
     photo: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"channel", "file_id"}
+    # Buttons under each copy, by language: {"vi": [[label, command]], "en": [...]} (a
+    # survey's invitation: "answer now"); where a platform shows none the text names the command.
+    buttons: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # draft | scheduled | queueing | sending | done | cancelled
     status: Mapped[str] = mapped_column(String(16))
     send_at: Mapped[datetime] = mapped_column()

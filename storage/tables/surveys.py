@@ -87,6 +87,23 @@ class SurveyAnswered(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+class SurveyDraft(Base):
+    """A person's answers so far to a survey they left half-way (to do something else, or
+    the chat was closed), so that coming back resumes at the next question. Keyed by a
+    digest of (survey, member) under the server key, as the "answered" marks: no member id
+    and no time here. Erased when the answers are sent, when the person cancels, and when the
+    survey closes (retention)."""
+
+    __tablename__ = "survey_drafts"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answers: Mapped[list[Any]] = mapped_column(JSON)
+
+
 class TipRating(Base):
     """A tipster's rating (1–5) of how their tip was received and handled, with an optional
     comment: the commune and the month only, never the tip nor its sender (random id)."""

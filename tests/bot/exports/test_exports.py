@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.exports.service import ExportRequest, ExportSubject, write_export
-from bot.exports.writers import ExportTooLarge
 from bot.places import place_of
+from bot.workbooks import ExportTooLarge
 from conversations.calendar import ReportCalendar
 from conversations.i18n import Catalogues
 from conversations.places import Place

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import to_excel
 
-from bot.exports.writers import (
+from bot.workbooks import (
     Cell,
     ExportTooLarge,
     csv_cells,
@@ -27,8 +27,8 @@ from bot.exports.writers import (
     open_book,
     xlsx_cell,
 )
-from bot.exports.writers import xlsx as xlsx_writer
-from bot.exports.writers.book import MAX_SHAPES
+from bot.workbooks import xlsx as xlsx_writer
+from bot.workbooks.book import MAX_SHAPES
 
 LONG = "x" * 40_000
 ROW: list[Cell] = [

@@ -20,6 +20,9 @@ from bot.privacy.retention import (
     LINK_CODES,
     OPINION_ROUTES,
     PROCESSED_UPDATES,
+    SURVEY_DRAFTS,
+    SURVEY_MARKS,
+    SURVEY_RESPONSES,
     TIP_PHONES,
     TIP_ROUTES,
     TIP_THREADS,
@@ -70,6 +73,9 @@ def test_the_periods_are_settings_with_defaults(monkeypatch: pytest.MonkeyPatch)
         COMMENDED_PERSONS: 1825,
         LINK_CODES: 0,
         OPINION_ROUTES: 90,  # as a closed tip's route
+        SURVEY_RESPONSES: 365,
+        SURVEY_MARKS: 365,  # with the responses
+        SURVEY_DRAFTS: 0,  # a closed survey takes no answer
     }
     assert schedule.drafts.default == timedelta(hours=24)
     assert schedule.drafts.of("monthly_report") == timedelta(days=31)

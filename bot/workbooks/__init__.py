@@ -1,6 +1,7 @@
-"""Workbooks written row by row: XLSX (``writers.xlsx``) and CSV (``writers.csv``).
+"""Workbooks written row by row: XLSX (``workbooks.xlsx``) and CSV (``workbooks.csv``), for
+every feature that hands out a table (the exports, a survey's results).
 
-A workbook has named sheets (``writers.book``). XLSX keeps them in one file; CSV has no
+A workbook has named sheets (``workbooks.book``). XLSX keeps them in one file; CSV has no
 sheets, so a CSV export of one sheet is a plain ``.csv`` and one of several sheets a ``.zip``
 holding a ``.csv`` per sheet. Neither keeps rows in memory: each sheet streams into its zip
 member (or the target) as it is written, a few hundred rows at a time.
@@ -10,9 +11,9 @@ from __future__ import annotations
 
 from typing import IO
 
-from bot.exports.writers.book import Book, Cell, ExportTooLarge, Sheet
-from bot.exports.writers.csv import CsvBook, csv_cells, csv_text
-from bot.exports.writers.xlsx import XlsxBook, excel_serial, xlsx_cell
+from bot.workbooks.book import Book, Cell, ExportTooLarge, Sheet
+from bot.workbooks.csv import CsvBook, csv_cells, csv_text
+from bot.workbooks.xlsx import XlsxBook, excel_serial, xlsx_cell
 
 __all__ = [
     "Book",

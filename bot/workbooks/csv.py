@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
-from bot.exports.writers.book import (
+from bot.workbooks.book import (
     COMPRESSLEVEL,
     FORMULA_START,
     MAX_SHAPES,

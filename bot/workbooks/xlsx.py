@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.writer.theme import theme_xml
 
-from bot.exports.writers.book import COMPRESSLEVEL, MAX_SHAPES, Book, Cell, Sheet
+from bot.workbooks.book import COMPRESSLEVEL, MAX_SHAPES, Book, Cell, Sheet
 from conversations.localtime import LOCAL_TIME
 
 # Control characters that XML (and so XLSX) cannot hold; people paste them rarely, but a
