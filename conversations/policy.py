@@ -142,7 +142,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.UNIT_YEAR: frozenset({Role.UNIT_HEAD}),
     # Opinions and proposals (góp ý, kiến nghị): a queue of the commune beside its tips.
     Action.SEND_OPINION: EVERYBODY,
-    Action.HANDLE_OPINIONS: frozenset({Role.OFFICER}),
+    # Officers, and admins as the officers of their place: a commune's own admin is told of
+    # its opinions; a province's sees its communes' queues.
+    Action.HANDLE_OPINIONS: frozenset({Role.OFFICER, Role.ADMIN}),
 }
 
 

@@ -22,6 +22,7 @@ from conversations.events.fields import (
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import FINISHED, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
+from conversations.opinions.forum import forum_lines
 from conversations.policy import Action
 from conversations.replies import Text
 
@@ -94,6 +95,8 @@ async def event_picked(answers: dict[str, Any], ctx: FlowContext) -> Redirect | 
         count=event.participants,
         status=ctx.t(status),
     )
+    # A forum "Công an lắng nghe ý kiến Nhân dân" lists the opinions it will answer.
+    details = "\n".join([details, *await forum_lines(event.id, ctx)])
     lines = [
         dict(line, registered=event.registered) if line["id"] == event.id else line
         for line in value["events"]
