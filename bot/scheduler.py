@@ -31,8 +31,8 @@ from bot.events.rules import remind_event_participants
 from bot.monthly_reports.rules import report_daily_jobs, report_rules
 from bot.movement_year.rules import year_rules
 from bot.observability import metrics
-from bot.privacy.retention import retention_daily_jobs
 from bot.opinions.rules import opinion_daily_jobs
+from bot.privacy.retention import retention_daily_jobs
 from bot.rules import Rule, rule_name
 from bot.sealing import Sealer
 from bot.settings import Settings

@@ -55,19 +55,19 @@ __all__ = [
     "OpinionRecord",
     "add_answer",
     "answers_of",
-    "forums_for",
     "attach_to_event",
     "event_opinions",
+    "find_opinion_by_code",
     "forget_member_opinions",
+    "forums_for",
+    "insert_opinion",
+    "mark_done",
     "member_opinions",
+    "opinion_figures",
+    "opinion_queue",
     "opinions_of_event",
     "thread_of",
     "unanswered_since",
-    "find_opinion_by_code",
-    "insert_opinion",
-    "mark_done",
-    "opinion_figures",
-    "opinion_queue",
 ]
 
 
@@ -220,9 +220,7 @@ async def attach_to_event(session: AsyncSession, event_id: int, opinion_id: int)
     )
     if taken.first() is not None:
         return False
-    await session.execute(
-        event_opinions.insert().values(event_id=event_id, opinion_id=opinion_id)
-    )
+    await session.execute(event_opinions.insert().values(event_id=event_id, opinion_id=opinion_id))
     return True
 
 

@@ -20,9 +20,7 @@ from storage.opinions import (
 )
 
 
-def opinion_view(
-    record: OpinionRecord, thread: tuple[tuple[str, str], ...] = ()
-) -> OpinionView:
+def opinion_view(record: OpinionRecord, thread: tuple[tuple[str, str], ...] = ()) -> OpinionView:
     """An opinion as the officers read it: the day it came (UTC midnight: the day itself)."""
     return OpinionView(
         code=record.code,

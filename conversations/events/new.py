@@ -35,9 +35,7 @@ TEMPLATES = Choice(
     ),
     ChoiceOption(SO_KET, N_("events.template.so_ket"), ("so ket", "hoi nghi so ket")),
     ChoiceOption(TONG_KET, N_("events.template.tong_ket"), ("tong ket", "hoi nghi tong ket")),
-    ChoiceOption(
-        FORUM_TEMPLATE, N_("opinions.forum.template"), ("lang nghe", "dien dan", "forum")
-    ),
+    ChoiceOption(FORUM_TEMPLATE, N_("opinions.forum.template"), ("lang nghe", "dien dan", "forum")),
 )
 
 

@@ -83,7 +83,9 @@ class OpinionView:
     @property
     def awaits_resident(self) -> bool:
         """The last word of the thread is an officer's: the resident may write back once."""
-        return self.status != DONE_STATUS and bool(self.thread) and self.thread[-1][0] == OFFICER_SIDE
+        return (
+            self.status != DONE_STATUS and bool(self.thread) and self.thread[-1][0] == OFFICER_SIDE
+        )
 
     def listed(self) -> dict[str, Any]:
         """What the queue keeps of it across messages."""

@@ -35,6 +35,9 @@ STATUS_LABELS = {
 }
 
 
+NOT_FOUND = N_("opinions.follow.not_found")
+
+
 def code_step(after: Any = None) -> Step:
     return Step(
         "code", N_("opinions.follow.ask_code"), TipCode(), N_("opinions.title.code"), after=after
@@ -51,7 +54,7 @@ def thread_lines(view: OpinionView, ctx: FlowContext) -> list[str]:
 
 
 async def look_up(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    check = await check_secret_code(answers["code"], ctx, ctx.records.opinions.opinion)
+    check = await check_secret_code(answers["code"], ctx, ctx.records.opinions.opinion, NOT_FOUND)
     if check.found is None:
         assert check.refusal is not None
         return check.refusal
@@ -87,7 +90,7 @@ def opinion_status_flow() -> Flow:
 async def _writable(code: str, ctx: FlowContext) -> OpinionView | Completion:
     """The opinion ``code`` opens when its sender may write back now; otherwise the answer
     that says why not (a wrong code, done, nothing to answer yet)."""
-    check = await check_secret_code(code, ctx, ctx.records.opinions.opinion)
+    check = await check_secret_code(code, ctx, ctx.records.opinions.opinion, NOT_FOUND)
     if check.found is None:
         assert check.refusal is not None
         return check.refusal

@@ -10,6 +10,7 @@ that names a place (thôn, xóm, ngõ…: "thôn Đông" is a place, "anh Hùng"
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from conversations.flow import FlowContext
@@ -56,7 +57,7 @@ def publishable(text: str) -> bool:
     if not text or _DIGITS.search(text) or "@" in text:
         return False
     words = re.findall(r"\w+", text)
-    for before, word in zip(words, words[1:], strict=False):
+    for before, word in itertools.pairwise(words):
         if word[0].isupper() and fold(before) not in PLACE_WORDS:
             return False
     return True

@@ -188,12 +188,14 @@ async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     return Completion(replies=[sent], effects=[AnswerOpinion(view.code, answers["answer"])])
 
 
-def opinion_queue_flow() -> Flow:
+def opinion_queue_flow(*, command: bool = False) -> Flow:
+    """The queue: on the officers' menu ("opinions"), and by its command for officers and
+    admins alike ("opinion_queue", ``command``)."""
     return Flow(
-        "opinions",
+        "opinion_queue" if command else "opinions",
         title=N_("opinions.menu.queue"),
-        commands=("xemgopy", "opinions"),
-        action=Action.HANDLE_OPINIONS,
+        commands=("xemgopy", "opinions") if command else (),
+        action=Action.HANDLE_OPINIONS if command else Action.OPINION_QUEUE_ITEM,
         begin=begin,
         complete=complete,
         confirm=False,

@@ -61,7 +61,10 @@ class SecretCodeCheck(Generic[Found]):
 
 
 async def check_secret_code(
-    code: str, ctx: FlowContext, find: Callable[[str], Awaitable[Found | None]]
+    code: str,
+    ctx: FlowContext,
+    find: Callable[[str], Awaitable[Found | None]],
+    not_found: str = N_("status.not_found"),
 ) -> SecretCodeCheck[Found]:
     """A code that opens what a resident sent (a tip; an opinion, ``conversations.opinions``)
     looked up by ``find`` under the one stored lockout, so guessing one kind of code counts
@@ -75,7 +78,7 @@ async def check_secret_code(
         return SecretCodeCheck(
             None,
             Completion(
-                replies=[Text(ctx.t(N_("status.not_found")))],
+                replies=[Text(ctx.t(not_found))],
                 effects=[attempts.failed(CodeKind.TIP, ctx.now)],
             ),
         )
