@@ -158,7 +158,7 @@ async def acted(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
         if not found:
             none = Text(ctx.t(N_("opinions.forum.none")))
             return Redirect(replies=[none], answers={"action": None}, step="action")
-        return Redirect(answers={"forum": {"items": [forum_item(f) for f in found]}})
+        return Redirect(answers={"forum": {"items": [forum_item(f) for f in found]}}, step="forum")
     return None
 
 
