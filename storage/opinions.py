@@ -65,6 +65,7 @@ __all__ = [
     "member_opinions",
     "opinion_figures",
     "opinion_queue",
+    "opinions_in",
     "opinions_of_event",
     "thread_of",
     "unanswered_since",
@@ -129,15 +130,29 @@ async def opinion_queue(
     session: AsyncSession, paths: list[str], *, limit: int = 20
 ) -> list[OpinionRecord]:
     """The opinions not yet done of the places at ``paths`` and below, oldest first."""
+    return await opinions_in(session, paths, done=False, limit=limit)
+
+
+async def opinions_in(
+    session: AsyncSession,
+    paths: list[str],
+    *,
+    done: bool | None = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[OpinionRecord]:
+    """The opinions of the places at ``paths`` and below, oldest first: those not yet done
+    (``done`` False), the done ones (True) or all (None)."""
     if not paths:
         return []
-    where = [inside(areas.c.path, path) for path in paths]
-    statement = (
-        _select()
-        .where(opinions.c.status != DONE, or_(*where))
-        .order_by(opinions.c.received_on, opinions.c.id)
-        .limit(limit)
-    )
+    statement = _select().where(or_(*[inside(areas.c.path, path) for path in paths]))
+    if done is not None:
+        statement = statement.where(
+            (opinions.c.status == DONE) if done else (opinions.c.status != DONE)
+        )
+    statement = statement.order_by(opinions.c.received_on, opinions.c.id).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
     return [OpinionRecord(**row._asdict()) for row in await session.execute(statement)]
 
 
