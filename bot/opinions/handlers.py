@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
-from bot.sealed_sender import queue_to_sender
-from bot.tips.thread import BUTTONS
+from bot.sealed_sender import BUTTONS, queue_to_sender
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
 from conversations.i18n import N_

@@ -8,8 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.opinions.forum import forum_item
 from conversations.localtime import shown
-from conversations.opinions import ForumView, OpinionView
+from conversations.opinions import ForumItem, ForumView, OpinionView
 from storage.opinions import (
     OpinionRecord,
     find_opinion_by_code,
@@ -60,5 +61,6 @@ class OpinionRecords:
             for forum in found
         ]
 
-    async def forum_opinions(self, event_id: int) -> list[OpinionView]:
-        return [opinion_view(record) for record in await opinions_of_event(self.session, event_id)]
+    async def forum_opinions(self, event_id: int) -> list[ForumItem]:
+        found = await opinions_of_event(self.session, event_id)
+        return [forum_item(opinion_view(record)) for record in found]

@@ -15,9 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.queueing import MemberMessage
 from bot.opinions.handlers import commune_handlers
-from bot.reminders import names_list
+from bot.reminders import NAMES_SHOWN, names_list
 from bot.rules import Rule
-from bot.tips.rules import CODES_SHOWN
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
@@ -44,7 +43,7 @@ class UnansweredOpinions:
             params = {
                 "count": len(codes),
                 "days": self.after.days,
-                "codes": names_list(codes, CODES_SHOWN),
+                "codes": names_list(codes, NAMES_SHOWN),
                 "command": "/xemgopy",
             }
             for member_id in await commune_handlers(session, path):

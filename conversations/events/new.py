@@ -11,6 +11,7 @@ from typing import Any
 
 from conversations.events import (
     DAI_DOAN_KET,
+    LANG_NGHE,
     NGAY_HOI,
     SO_KET,
     TONG_KET,
@@ -23,7 +24,6 @@ from conversations.fields import Choice, ChoiceOption, FreeText
 from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
-from conversations.opinions import FORUM_TEMPLATE
 from conversations.policy import Action, may
 from conversations.replies import Text
 
@@ -35,7 +35,7 @@ TEMPLATES = Choice(
     ),
     ChoiceOption(SO_KET, N_("events.template.so_ket"), ("so ket", "hoi nghi so ket")),
     ChoiceOption(TONG_KET, N_("events.template.tong_ket"), ("tong ket", "hoi nghi tong ket")),
-    ChoiceOption(FORUM_TEMPLATE, N_("opinions.forum.template"), ("lang nghe", "dien dan", "forum")),
+    ChoiceOption(LANG_NGHE, N_("opinions.forum.template"), ("lang nghe", "dien dan", "forum")),
 )
 
 
@@ -44,7 +44,7 @@ CONFERENCES = {
     SO_KET: (N_("events.template.so_ket.title"), N_("events.template.so_ket.description")),
     TONG_KET: (N_("events.template.tong_ket.title"), N_("events.template.tong_ket.description")),
     # The forum answers the opinions its officers list for it (conversations.opinions).
-    FORUM_TEMPLATE: (
+    LANG_NGHE: (
         N_("opinions.forum.template.title"),
         N_("opinions.forum.template.description"),
     ),

@@ -22,7 +22,6 @@ from conversations.events.fields import (
 from conversations.fields import Choice, ChoiceOption
 from conversations.flow import FINISHED, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
-from conversations.opinions.forum import forum_lines
 from conversations.policy import Action
 from conversations.replies import Text
 
@@ -131,6 +130,19 @@ async def finish(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         return Completion([Text(ctx.t(N_("events.unregistered"), **shown))], effects)
     effects.append(RegisterForEvent(event.id))
     return Completion([Text(ctx.t(N_("events.registered"), **shown))], effects)
+
+
+async def forum_lines(event_id: int, ctx: FlowContext) -> list[str]:
+    """The opinions a forum will answer, when it lists any: their subject, and their place
+    and words where these carry no personal data (the reads leave those out)."""
+    listed = await ctx.records.opinions.forum_opinions(event_id)
+    if not listed:
+        return []
+    lines = [ctx.t(N_("opinions.forum.summary_title"), count=len(listed))]
+    for number, item in enumerate(listed, 1):
+        parts = [ctx.t(item.category), item.place, f"“{item.words}”" if item.words else None]
+        lines.append(f"{number}. " + " · ".join(part for part in parts if part))
+    return lines
 
 
 def events_flow() -> Flow:

@@ -43,8 +43,7 @@ OFFICER_ACTIONS = Choice(
     ChoiceOption(CLOSE, N_("opinions.action.close"), ("thoat", "dong", "close")),
     ChoiceOption(FORUM, N_("opinions.action.forum"), ("dien dan", "lang nghe", "forum")),
 )
-# The events template of a forum "Công an lắng nghe ý kiến Nhân dân" (conversations.events).
-FORUM_TEMPLATE = "lang_nghe"
+
 
 MIN_TEXT, MAX_TEXT = 10, 2000
 MAX_ANSWER = 2000
@@ -152,6 +151,16 @@ class ForumView:
     starts_at: str
 
 
+@dataclass(frozen=True)
+class ForumItem:
+    """An opinion as a forum's details show it to anybody: its subject (a catalogue key), and
+    its place and the start of its words only where they carry no personal data (None)."""
+
+    category: str
+    place: str | None
+    words: str | None
+
+
 class OpinionReads(Protocol):
     """Reads about opinions."""
 
@@ -167,6 +176,6 @@ class OpinionReads(Protocol):
         """The forums to come, not cancelled, held in the commune, above it or inside it."""
         ...
 
-    async def forum_opinions(self, event_id: int) -> list[OpinionView]:
-        """The opinions a forum will answer, oldest first."""
+    async def forum_opinions(self, event_id: int) -> list[ForumItem]:
+        """The opinions a forum will answer, oldest first, as anybody may read them."""
         ...

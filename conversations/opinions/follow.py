@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations.code_lookup import check_secret_code
 from conversations.fields import FreeText, TipCode, format_tip_code
 from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
@@ -26,7 +27,6 @@ from conversations.opinions import (
 )
 from conversations.policy import Action
 from conversations.replies import Text
-from conversations.tips.status import check_secret_code
 
 STATUS_LABELS = {
     "received": N_("opinions.status.received"),

@@ -5,11 +5,10 @@ for a while (``conversations.secret_codes``), which makes guessing a code useles
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
+from conversations.code_lookup import check_secret_code
 from conversations.effects import Effect
 from conversations.fields import TipCode, format_tip_code
 from conversations.flow import FINISHED, Completion, Flow, FlowContext, Hook, Redirect, Step
@@ -17,11 +16,9 @@ from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.policy import Action
 from conversations.replies import Text
-from conversations.secret_codes import LOCKOUTS, CodeKind
+from conversations.secret_codes import CodeKind
 from conversations.tips import FINAL, TIPSTER, TipStatus, thread_full
 from conversations.tips.inbox import thread_line
-
-Found = TypeVar("Found")
 
 STATUS_LABELS = {
     "received": N_("tip.status.received"),
@@ -48,53 +45,6 @@ async def check_tip_code(code: str, ctx: FlowContext) -> CodeCheck:
     it here, so the same stored lockout guards them all and a wrong code is answered alike."""
     check = await check_secret_code(code, ctx, ctx.records.tips.tip_status)
     return CodeCheck(check.found, check.refusal, check.effects)
-
-
-@dataclass(frozen=True)
-class SecretCodeCheck(Generic[Found]):
-    """A sender's code checked against the lockout: the record it opens, or the answer to
-    give instead (waiting, or "not found" with the failure counted)."""
-
-    found: Found | None
-    refusal: Completion | None = None
-    effects: list[Effect] = field(default_factory=list)
-
-
-async def check_secret_code(
-    code: str,
-    ctx: FlowContext,
-    find: Callable[[str], Awaitable[Found | None]],
-    not_found: str = N_("status.not_found"),
-) -> SecretCodeCheck[Found]:
-    """A code that opens what a resident sent (a tip; an opinion, ``conversations.opinions``)
-    looked up by ``find`` under the one stored lockout, so guessing one kind of code counts
-    against guessing the other, and a wrong code is answered alike."""
-    attempts = await ctx.records.people.code_attempts(ctx.member.id, CodeKind.TIP)
-    if attempts.minutes_to_wait(ctx.now) is not None and attempts.locked_until is not None:
-        refusal = Completion(replies=[locked_reply(attempts.locked_until, ctx)])
-        return SecretCodeCheck(None, refusal)
-    found = await find(code) if code else None
-    if found is None:
-        return SecretCodeCheck(
-            None,
-            Completion(
-                replies=[Text(ctx.t(not_found))],
-                effects=[attempts.failed(CodeKind.TIP, ctx.now)],
-            ),
-        )
-    return SecretCodeCheck(found, effects=attempts.succeeded(CodeKind.TIP))
-
-
-def locked_reply(locked_until: datetime, ctx: FlowContext) -> Text:
-    """Why a code is not looked up now, and until when (local time): the lock's own end."""
-    lockout = LOCKOUTS[CodeKind.TIP]
-    return Text(
-        ctx.t(
-            N_("status.slow_down"),
-            count=lockout.max_wrong,
-            until=shown(locked_until),
-        )
-    )
 
 
 def limit_reply(code: str, ctx: FlowContext, per_hour: int) -> Text:

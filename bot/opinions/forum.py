@@ -13,9 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from conversations.flow import FlowContext
-from conversations.i18n import N_
-from conversations.opinions import CATEGORIES, SHORT_TEXT, OpinionView
+from conversations.opinions import CATEGORIES, SHORT_TEXT, ForumItem, OpinionView
 from conversations.parsing.text import fold
 
 # Words after which a capitalised word names a place, not a person (folded).
@@ -71,21 +69,10 @@ def short(text: str) -> str:
     return flat[:SHORT_TEXT].rsplit(" ", 1)[0] + "…"
 
 
-def forum_line(view: OpinionView, ctx: FlowContext) -> str:
+def forum_item(view: OpinionView) -> ForumItem:
     """One opinion of a forum's list: its subject, its place and words when publishable."""
-    parts = [CATEGORIES.display(view.category, ctx)]
-    if view.place and publishable(view.place):
-        parts.append(view.place)
-    if publishable(view.text):
-        parts.append(f"“{short(view.text)}”")
-    return " · ".join(parts)
-
-
-async def forum_lines(event_id: int, ctx: FlowContext) -> list[str]:
-    """The lines an event's details add when it is a forum with opinions listed (none else)."""
-    listed = await ctx.records.opinions.forum_opinions(event_id)
-    if not listed:
-        return []
-    lines = [ctx.t(N_("opinions.forum.summary_title"), count=len(listed))]
-    lines.extend(f"{number}. {forum_line(view, ctx)}" for number, view in enumerate(listed, 1))
-    return lines
+    return ForumItem(
+        category=CATEGORIES.labels.get(view.category, view.category),
+        place=view.place if view.place and publishable(view.place) else None,
+        words=short(view.text) if publishable(view.text) else None,
+    )
