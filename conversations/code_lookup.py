@@ -35,13 +35,14 @@ async def check_secret_code(
     ctx: FlowContext,
     find: Callable[[str], Awaitable[Found | None]],
     not_found: str = N_("status.not_found"),
+    slow_down: str = N_("status.slow_down"),
 ) -> SecretCodeCheck[Found]:
     """A code that opens what a resident sent (a tip; an opinion, ``conversations.opinions``)
     looked up by ``find`` under the one stored lockout, so guessing one kind of code counts
     against guessing the other, and a wrong code is answered alike."""
     attempts = await ctx.records.people.code_attempts(ctx.member.id, CodeKind.TIP)
     if attempts.minutes_to_wait(ctx.now) is not None and attempts.locked_until is not None:
-        refusal = Completion(replies=[locked_reply(attempts.locked_until, ctx)])
+        refusal = Completion(replies=[locked_reply(attempts.locked_until, ctx, slow_down)])
         return SecretCodeCheck(None, refusal)
     found = await find(code) if code else None
     if found is None:
@@ -55,12 +56,14 @@ async def check_secret_code(
     return SecretCodeCheck(found, effects=attempts.succeeded(CodeKind.TIP))
 
 
-def locked_reply(locked_until: datetime, ctx: FlowContext) -> Text:
+def locked_reply(
+    locked_until: datetime, ctx: FlowContext, key: str = N_("status.slow_down")
+) -> Text:
     """Why a code is not looked up now, and until when (local time): the lock's own end."""
     lockout = LOCKOUTS[CodeKind.TIP]
     return Text(
         ctx.t(
-            N_("status.slow_down"),
+            key,
             count=lockout.max_wrong,
             until=shown(locked_until),
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.code_lookup import check_secret_code
+from conversations.code_lookup import SecretCodeCheck, check_secret_code
 from conversations.fields import FreeText, TipCode, format_tip_code
 from conversations.flow import FINISHED, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
@@ -36,12 +36,19 @@ STATUS_LABELS = {
 
 
 NOT_FOUND = N_("opinions.follow.not_found")
+SLOW_DOWN = N_("opinions.follow.slow_down")
 
 
 def code_step(after: Any = None) -> Step:
     return Step(
         "code", N_("opinions.follow.ask_code"), TipCode(), N_("opinions.title.code"), after=after
     )
+
+
+async def _checked(code: str, ctx: FlowContext) -> SecretCodeCheck[OpinionView]:
+    """The opinion ``code`` opens, under the tips' lockout."""
+    find = ctx.records.opinions.opinion
+    return await check_secret_code(code, ctx, find, NOT_FOUND, SLOW_DOWN)
 
 
 def thread_lines(view: OpinionView, ctx: FlowContext) -> list[str]:
@@ -54,7 +61,7 @@ def thread_lines(view: OpinionView, ctx: FlowContext) -> list[str]:
 
 
 async def look_up(answers: dict[str, Any], ctx: FlowContext) -> Completion:
-    check = await check_secret_code(answers["code"], ctx, ctx.records.opinions.opinion, NOT_FOUND)
+    check = await _checked(answers["code"], ctx)
     if check.found is None:
         assert check.refusal is not None
         return check.refusal
@@ -90,7 +97,7 @@ def opinion_status_flow() -> Flow:
 async def _writable(code: str, ctx: FlowContext) -> OpinionView | Completion:
     """The opinion ``code`` opens when its sender may write back now; otherwise the answer
     that says why not (a wrong code, done, nothing to answer yet)."""
-    check = await check_secret_code(code, ctx, ctx.records.opinions.opinion, NOT_FOUND)
+    check = await _checked(code, ctx)
     if check.found is None:
         assert check.refusal is not None
         return check.refusal

@@ -139,9 +139,8 @@ async def test_a_wrong_code_is_not_found_and_counts_against_guessing(db: Databas
     # Locked out now, by the tips' own lockout: even the right code waits.
     await stranger.send(text=f"/tracuugopy {await stored_code(db)}")
     assert t("opinions.status.received") not in stranger.text
-    assert t("status.slow_down", count=LOCKOUTS[CodeKind.TIP].max_wrong, until="")[:25] in (
-        stranger.text
-    )
+    count = LOCKOUTS[CodeKind.TIP].max_wrong
+    assert t("opinions.follow.slow_down", count=count, until="")[:25] in stranger.text
     await stranger.send(text="/status ZZZZ-ZZZZ")  # and so does a tip's code
     assert t("status.not_found") not in stranger.text
 
@@ -229,6 +228,23 @@ async def test_a_forum_lists_opinions_and_tells_their_named_senders(db: Database
     assert f"2. {lighting} · Ngõ 7 thôn Đông" in resident.text
     assert "Hùng" not in resident.text and "0912345678" not in resident.text
     assert security not in resident.text
+
+
+async def test_without_a_forum_to_come_the_officer_is_told_and_asked_again(
+    db: Database,
+) -> None:
+    clock = Clock()
+    await send_opinion(db, clock, "named")
+    officer = await officer_phone(db, clock)
+    await officer.send(text="/xemgopy")
+    await officer.send(text="1")
+    await officer.send(text="4")  # list for a forum: there is none
+    assert t("opinions.forum.none") in officer.text
+    assert officer.asked("opinions.ask.action"), officer.text
+    await officer.send(text="1")
+    await officer.send(text=ANSWER)
+    assert len(await rows(db, opinion_answers)) == 1
+    assert await rows(db, event_opinions) == []
 
 
 async def test_unanswered_opinions_are_reminded_to_the_commune_once_a_day(db: Database) -> None:
