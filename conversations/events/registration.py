@@ -140,7 +140,7 @@ async def forum_lines(event_id: int, ctx: FlowContext) -> list[str]:
         return []
     lines = [ctx.t(N_("opinions.forum.summary_title"), count=len(listed))]
     for number, item in enumerate(listed, 1):
-        parts = [ctx.t(item.category), item.place, f"“{item.words}”" if item.words else None]
+        parts = [ctx.t(item.category), item.place, f"«{item.words}»" if item.words else None]
         lines.append(f"{number}. " + " · ".join(part for part in parts if part))
     return lines
 

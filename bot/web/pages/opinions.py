@@ -37,6 +37,11 @@ ACTION = Action.HANDLE_OPINIONS
 SHOWN = 100
 # The queue's filter: the open ones (the default), the done ones, all.
 SHOWS = {"open": False, "done": True, "all": None}
+SHOW_LABELS = {
+    "open": N_("opinions.web.show.open"),
+    "done": N_("opinions.web.show.done"),
+    "all": N_("opinions.web.show.all"),
+}
 FILES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -89,7 +94,7 @@ class OpinionPages:
             opinions=[opinion_view(record) for record in found],
             categories=CATEGORIES.labels,
             status_labels=STATUS_LABELS,
-            shows=tuple(SHOWS),
+            shows=SHOW_LABELS,
             show=show,
             code=format_tip_code,
         )

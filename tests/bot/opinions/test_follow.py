@@ -224,7 +224,7 @@ async def test_a_forum_lists_opinions_and_tells_their_named_senders(db: Database
     await resident.send(option=f"event:{event_id}", option_ref="event")
     assert t("opinions.forum.summary_title", count=2) in resident.text
     lighting, security = t("opinions.category.lighting"), t("opinions.category.security")
-    assert f"1. {lighting} · Ngõ 7 thôn Đông · “{WORDS}”" in resident.text
+    assert f"1. {lighting} · Ngõ 7 thôn Đông · «{WORDS}»" in resident.text
     assert f"2. {lighting} · Ngõ 7 thôn Đông" in resident.text
     assert "Hùng" not in resident.text and "0912345678" not in resident.text
     assert security not in resident.text
