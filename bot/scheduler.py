@@ -31,6 +31,7 @@ from bot.events.rules import remind_event_participants
 from bot.monthly_reports.rules import report_daily_jobs, report_rules
 from bot.movement_year.rules import year_rules
 from bot.observability import metrics
+from bot.opinions.rules import opinion_daily_jobs
 from bot.privacy.retention import retention_daily_jobs
 from bot.rules import Rule, rule_name
 from bot.sealing import Sealer
@@ -72,6 +73,7 @@ def scheduled_rules(
         *report_daily_jobs(calendar),
         *retention_daily_jobs(settings),
         *tip_daily_jobs(),
+        *opinion_daily_jobs(settings.opinion_answer_days),
     ]
     return every_minute, every_morning
 

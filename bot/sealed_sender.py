@@ -12,6 +12,10 @@ from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
 from bot.effect_context import EffectContext
 from storage.delivery.outbox import TIP_NOTICE, NewMessage, dedup_key_taken, enqueue
 
+# The extras' key of the buttons under a message to a sender, as [label, command] (a tap is
+# read as the command typed; bot.delivery.sender shows them).
+BUTTONS = "buttons"
+
 
 class Sender(Protocol):
     """What a record says about its sender: their member (named) or a sealed route

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     thread_messages_per_hour: int = Field(
         10, ge=1, le=200, description="messages each side of a tip's thread may write per hour"
     )
+    opinion_answer_days: int = Field(
+        7, ge=1, le=90, description="days after which an unanswered opinion is reminded daily"
+    )
     # One person, several accounts (conversations.linking).
     link_code_minutes: int = Field(
         10, ge=1, le=60, description="minutes a code for linking a second account stays valid"

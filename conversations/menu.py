@@ -28,6 +28,7 @@ from conversations.monthly_reports.update import monthly_report_flow
 from conversations.movement_year.assessment import grading_flow, recognition_flow
 from conversations.movement_year.progress import report_draft_flow, standing_flow
 from conversations.movement_year.register import standard_register_flow
+from conversations.opinions.follow import opinion_reply_flow, opinion_status_flow
 from conversations.opinions.queue import opinion_queue_flow
 from conversations.opinions.send import opinion_flow
 from conversations.people.areas import add_area_flow, rename_area_flow
@@ -256,4 +257,7 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         # opinions and proposals
         opinion_flow(),
         opinion_queue_flow(),
+        opinion_queue_flow(command=True),
+        opinion_status_flow(),
+        opinion_reply_flow(),
     ]

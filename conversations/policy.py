@@ -94,6 +94,7 @@ class Action(StrEnum):
     # Opinions and proposals: any resident sends one; the commune's officers answer it.
     SEND_OPINION = "opinion.send"
     HANDLE_OPINIONS = "opinion.handle"
+    OPINION_QUEUE_ITEM = "opinion.queue_item"
 
 
 EVERYBODY = frozenset(Role)
@@ -142,7 +143,12 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.UNIT_YEAR: frozenset({Role.UNIT_HEAD}),
     # Opinions and proposals (góp ý, kiến nghị): a queue of the commune beside its tips.
     Action.SEND_OPINION: EVERYBODY,
-    Action.HANDLE_OPINIONS: frozenset({Role.OFFICER}),
+    # Officers, and admins as the officers of their place: a commune's own admin is told of
+    # its opinions; a province's sees its communes' queues.
+    Action.HANDLE_OPINIONS: frozenset({Role.OFFICER, Role.ADMIN}),
+    # The queue's item on the officers' menu; admins, whose menu sections are full, reach the
+    # same queue by its command (/xemgopy).
+    Action.OPINION_QUEUE_ITEM: frozenset({Role.OFFICER}),
 }
 
 

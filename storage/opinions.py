@@ -14,14 +14,15 @@ from typing import Any
 from sqlalchemy import Table, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import areas, insert_row, inside, record_columns
+from storage._sql import ancestor_paths, areas, events, insert_row, inside, record_columns
 from storage.errors import InvalidRecord
 from storage.retention import Expiry
 from storage.tables import day_stamp
-from storage.tables.opinions import Opinion, OpinionAnswer
+from storage.tables.opinions import EventOpinion, Opinion, OpinionAnswer
 
 opinions: Table = Opinion.__table__  # type: ignore[assignment]
 opinion_answers: Table = OpinionAnswer.__table__  # type: ignore[assignment]
+event_opinions: Table = EventOpinion.__table__  # type: ignore[assignment]
 
 # An opinion done longer than its period ago can no longer be answered: its route back goes
 # (with the tips' route period), the opinion and its answers stay for the figures.
@@ -34,6 +35,11 @@ DONE_OPINION_ROUTES = Expiry(
 RECEIVED = "received"
 ANSWERED = "answered"
 DONE = "done"
+# The two sides of an opinion's thread.
+OFFICER = "officer"
+RESIDENT = "resident"
+# The events template of a forum (conversations.opinions.FORUM_TEMPLATE).
+FORUM_TEMPLATE = "lang_nghe"
 CATEGORIES = ("security", "traffic", "lighting", "camera", "fire_safety", "other")
 
 __all__ = [
@@ -41,17 +47,28 @@ __all__ = [
     "CATEGORIES",
     "DONE",
     "DONE_OPINION_ROUTES",
+    "OFFICER",
     "RECEIVED",
+    "RESIDENT",
     "NewOpinion",
     "OpinionFigures",
     "OpinionRecord",
     "add_answer",
     "answers_of",
+    "attach_to_event",
+    "event_opinions",
     "find_opinion_by_code",
+    "forget_member_opinions",
+    "forums_for",
     "insert_opinion",
     "mark_done",
+    "member_opinions",
     "opinion_figures",
     "opinion_queue",
+    "opinions_in",
+    "opinions_of_event",
+    "thread_of",
+    "unanswered_since",
 ]
 
 
@@ -113,25 +130,44 @@ async def opinion_queue(
     session: AsyncSession, paths: list[str], *, limit: int = 20
 ) -> list[OpinionRecord]:
     """The opinions not yet done of the places at ``paths`` and below, oldest first."""
+    return await opinions_in(session, paths, done=False, limit=limit)
+
+
+async def opinions_in(
+    session: AsyncSession,
+    paths: list[str],
+    *,
+    done: bool | None = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[OpinionRecord]:
+    """The opinions of the places at ``paths`` and below, oldest first: those not yet done
+    (``done`` False), the done ones (True) or all (None)."""
     if not paths:
         return []
-    where = [inside(areas.c.path, path) for path in paths]
-    statement = (
-        _select()
-        .where(opinions.c.status != DONE, or_(*where))
-        .order_by(opinions.c.received_on, opinions.c.id)
-        .limit(limit)
-    )
+    statement = _select().where(or_(*[inside(areas.c.path, path) for path in paths]))
+    if done is not None:
+        statement = statement.where(
+            (opinions.c.status == DONE) if done else (opinions.c.status != DONE)
+        )
+    statement = statement.order_by(opinions.c.received_on, opinions.c.id).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
     return [OpinionRecord(**row._asdict()) for row in await session.execute(statement)]
 
 
-async def add_answer(session: AsyncSession, opinion_id: int, text: str, *, now: datetime) -> int:
-    """Store an officer's answer (to the day); the opinion is answered from its first one."""
+async def add_answer(
+    session: AsyncSession, opinion_id: int, text: str, *, now: datetime, side: str = OFFICER
+) -> int:
+    """Store a message of the thread (to the day): an officer's answer makes the opinion
+    answered from the first one; the resident's word back changes nothing of its status."""
     answer_id = await insert_row(
         session,
         opinion_answers,
-        {"opinion_id": opinion_id, "text": text, "created_on": day_stamp(now)},
+        {"opinion_id": opinion_id, "text": text, "created_on": day_stamp(now), "side": side},
     )
+    if side != OFFICER:
+        return answer_id
     await session.execute(
         update(opinions)
         .where(opinions.c.id == opinion_id)
@@ -144,13 +180,107 @@ async def add_answer(session: AsyncSession, opinion_id: int, text: str, *, now: 
 
 
 async def answers_of(session: AsyncSession, opinion_id: int) -> list[str]:
-    """The answers of an opinion's thread, in the order written."""
+    """The officers' answers of an opinion's thread, in the order written."""
+    return [text for side, text in await thread_of(session, opinion_id) if side == OFFICER]
+
+
+async def thread_of(session: AsyncSession, opinion_id: int) -> list[tuple[str, str]]:
+    """(side, text) of every message of an opinion's thread, in the order written."""
     rows = await session.execute(
-        select(opinion_answers.c.text)
+        select(opinion_answers.c.side, opinion_answers.c.text)
         .where(opinion_answers.c.opinion_id == opinion_id)
         .order_by(opinion_answers.c.id)
     )
-    return list(rows.scalars())
+    return [(row.side, row.text) for row in rows]
+
+
+async def member_opinions(session: AsyncSession, member_id: int) -> list[OpinionRecord]:
+    """A member's named opinions, newest first (an anonymous one names nobody: never here)."""
+    statement = (
+        _select()
+        .where(opinions.c.member_id == member_id)
+        .order_by(opinions.c.received_on.desc(), opinions.c.id.desc())
+    )
+    return [OpinionRecord(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def forget_member_opinions(session: AsyncSession, member_id: int) -> int:
+    """Erasure: a member's named opinions keep their subject, words and days for the
+    commune's figures, and lose who sent them, the photo from their account and the exact
+    spot; how many."""
+    result = await session.execute(
+        update(opinions)
+        .where(opinions.c.member_id == member_id)
+        .values(member_id=None, photo=None, latitude=None, longitude=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def unanswered_since(session: AsyncSession, cut: datetime) -> list[OpinionRecord]:
+    """The opinions received before ``cut`` that no officer has answered yet, oldest first."""
+    statement = (
+        _select()
+        .where(opinions.c.status == RECEIVED, opinions.c.received_on < cut)
+        .order_by(opinions.c.received_on, opinions.c.id)
+    )
+    return [OpinionRecord(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def attach_to_event(session: AsyncSession, event_id: int, opinion_id: int) -> bool:
+    """List an opinion among those a forum will answer; False when it was already."""
+    taken = await session.execute(
+        select(event_opinions.c.opinion_id).where(
+            event_opinions.c.event_id == event_id, event_opinions.c.opinion_id == opinion_id
+        )
+    )
+    if taken.first() is not None:
+        return False
+    await session.execute(event_opinions.insert().values(event_id=event_id, opinion_id=opinion_id))
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class ForumRecord:
+    """A forum an opinion may be listed for."""
+
+    id: int
+    title: str
+    place_text: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+async def forums_for(
+    session: AsyncSession, commune_path: str, *, now: datetime, limit: int = 10
+) -> list[ForumRecord]:
+    """The forums ("lang_nghe" events) not cancelled nor over, held in the commune, a place
+    above it or one inside it; nearest first."""
+    statement = (
+        select(
+            events.c.id, events.c.title, events.c.place_text, events.c.starts_at, events.c.ends_at
+        )
+        .select_from(events.join(areas, areas.c.id == events.c.area_id))
+        .where(
+            events.c.template == FORUM_TEMPLATE,
+            events.c.cancelled_at.is_(None),
+            events.c.ends_at > now,
+            or_(areas.c.path.in_(ancestor_paths(commune_path)), inside(areas.c.path, commune_path)),
+        )
+        .order_by(events.c.starts_at, events.c.id)
+        .limit(limit)
+    )
+    return [ForumRecord(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def opinions_of_event(session: AsyncSession, event_id: int) -> list[OpinionRecord]:
+    """The opinions a forum will answer, oldest first."""
+    statement = (
+        _select()
+        .join(event_opinions, event_opinions.c.opinion_id == opinions.c.id)
+        .where(event_opinions.c.event_id == event_id)
+        .order_by(opinions.c.received_on, opinions.c.id)
+    )
+    return [OpinionRecord(**row._asdict()) for row in await session.execute(statement)]
 
 
 async def mark_done(session: AsyncSession, opinion_id: int, *, now: datetime) -> bool:

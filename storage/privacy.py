@@ -31,7 +31,7 @@ from storage._sql import (
 from storage.audit import record_audit
 from storage.commendations import commendations as commendation_rows
 from storage.commendations import commendations_of_member
-from storage.opinions import opinions
+from storage.opinions import forget_member_opinions, member_opinions, opinions
 from storage.tables import day_stamp
 from storage.web_sessions import open_sessions
 
@@ -160,6 +160,8 @@ async def member_data(
     ).all()
     web = await open_sessions(session, member_id, now=now)
     commended = await commendations_of_member(session, member_id)
+    # Their named opinions only: an anonymous one keeps no link to them to be found by.
+    opinions_sent = await member_opinions(session, member_id)
     drafts = []
     if conversation is not None:
         if conversation.flow:
@@ -234,6 +236,18 @@ async def member_data(
                 "proposed_at": _moment(each.proposed_at),
             }
             for each in commended
+        ],
+        "opinions": [
+            {
+                "code": each.code,
+                "category": each.category,
+                "text": each.text,
+                "place": each.place_text,
+                "commune": each.area_name,
+                "status": each.status,
+                "received_on": _moment(each.received_on),
+            }
+            for each in opinions_sent
         ],
         "web_sessions": [
             {"started_at": _moment(each.created_at), "expires_at": _moment(each.expires_at)}
@@ -365,6 +379,8 @@ async def erase_member(
         await session.execute(
             update(opinions).where(opinions.c.id.in_(opinion_ids)).values(sender_route=None)
         )
+    # Their named opinions stay for the commune's figures, without them (storage.opinions).
+    await forget_member_opinions(session, member_id)
     # A commendation of the member keeps its record (the yearly report), not their name.
     await session.execute(
         update(commendation_rows)

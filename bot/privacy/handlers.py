@@ -16,6 +16,8 @@ from conversations.effects import Effect
 from conversations.fields import format_tip_code, shown_phone
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import shown, shown_date
+from conversations.opinions import CATEGORIES as OPINION_CATEGORIES
+from conversations.opinions.follow import STATUS_LABELS as OPINION_STATUS
 from conversations.policy import ROLE_LABELS, Role
 from conversations.privacy import ConsentDecision, EraseMe, RecordConsent, SendMyData
 from conversations.replies import Document, Text
@@ -136,6 +138,16 @@ def my_data_text(data: dict[str, Any], texts: Catalogues, locale: str) -> str:
                 year=commendation["year"],
                 form=t(form_label(commendation["form"], "")),
                 status=t(COMMENDATION_STATUS[CommendationStatus(commendation["status"])]),
+            )
+        )
+    for opinion in data.get("opinions", []):
+        lines.append(
+            t(
+                N_("opinions.my_data.line"),
+                code=format_tip_code(opinion["code"]),
+                category=t(OPINION_CATEGORIES.labels[opinion["category"]]),
+                status=t(OPINION_STATUS.get(opinion["status"], OPINION_STATUS["received"])),
+                received=_day(opinion["received_on"], texts, locale),
             )
         )
     for decision in data["consent_history"]:

@@ -77,6 +77,11 @@ class Viewer:
         """May open the units' and the commendations' pages (the nav shows them only then)."""
         return may(self.grants, Action.ASSESS_UNITS)
 
+    @property
+    def handles_opinions(self) -> bool:
+        """May open the opinions' pages (bot.web.pages.opinions)."""
+        return may(self.grants, Action.HANDLE_OPINIONS)
+
 
 @dataclass(frozen=True)
 class Keys:

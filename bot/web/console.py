@@ -15,6 +15,7 @@ from bot.web.pages.broadcasts import broadcast_routes
 from bot.web.pages.commendations import commendation_routes
 from bot.web.pages.exports import export_routes
 from bot.web.pages.movement_year import movement_year_routes
+from bot.web.pages.opinions import opinion_routes
 from bot.web.pages.surveys import survey_routes
 from bot.web.pages.tips import tip_routes
 from bot.web.pages.units import unit_routes
@@ -35,6 +36,7 @@ class WebConsole:
         return [
             *signin_routes(self.kit, self.login_limiter),
             *tip_routes(self.kit),
+            *opinion_routes(self.kit),
             *movement_year_routes(self.kit),
             *broadcast_routes(self.kit),
             *export_routes(self.kit),

@@ -46,6 +46,9 @@ DAI_DOAN_KET = "dai_doan_ket"
 DAI_DOAN_KET_DAY = (11, 18, time(8, 0), time(11, 30))
 SO_KET = "so_ket"
 TONG_KET = "tong_ket"
+# A forum "Công an lắng nghe ý kiến Nhân dân": the commune's officers list the residents'
+# opinions it will answer (conversations.opinions; storage.opinions.FORUM_TEMPLATE).
+LANG_NGHE = "lang_nghe"
 
 
 def dai_doan_ket_period(now: datetime) -> tuple[datetime, datetime]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from conversations.events import (
     DAI_DOAN_KET,
+    LANG_NGHE,
     NGAY_HOI,
     SO_KET,
     TONG_KET,
@@ -34,6 +35,7 @@ TEMPLATES = Choice(
     ),
     ChoiceOption(SO_KET, N_("events.template.so_ket"), ("so ket", "hoi nghi so ket")),
     ChoiceOption(TONG_KET, N_("events.template.tong_ket"), ("tong ket", "hoi nghi tong ket")),
+    ChoiceOption(LANG_NGHE, N_("opinions.forum.template"), ("lang nghe", "dien dan", "forum")),
 )
 
 
@@ -41,6 +43,11 @@ TEMPLATES = Choice(
 CONFERENCES = {
     SO_KET: (N_("events.template.so_ket.title"), N_("events.template.so_ket.description")),
     TONG_KET: (N_("events.template.tong_ket.title"), N_("events.template.tong_ket.description")),
+    # The forum answers the opinions its officers list for it (conversations.opinions).
+    LANG_NGHE: (
+        N_("opinions.forum.template.title"),
+        N_("opinions.forum.template.description"),
+    ),
 }
 
 

@@ -94,6 +94,8 @@ async def event_picked(answers: dict[str, Any], ctx: FlowContext) -> Redirect | 
         count=event.participants,
         status=ctx.t(status),
     )
+    # A forum "Công an lắng nghe ý kiến Nhân dân" lists the opinions it will answer.
+    details = "\n".join([details, *await forum_lines(event.id, ctx)])
     lines = [
         dict(line, registered=event.registered) if line["id"] == event.id else line
         for line in value["events"]
@@ -128,6 +130,19 @@ async def finish(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         return Completion([Text(ctx.t(N_("events.unregistered"), **shown))], effects)
     effects.append(RegisterForEvent(event.id))
     return Completion([Text(ctx.t(N_("events.registered"), **shown))], effects)
+
+
+async def forum_lines(event_id: int, ctx: FlowContext) -> list[str]:
+    """The opinions a forum will answer, when it lists any: their subject, and their place
+    and words where these carry no personal data (the reads leave those out)."""
+    listed = await ctx.records.opinions.forum_opinions(event_id)
+    if not listed:
+        return []
+    lines = [ctx.t(N_("opinions.forum.summary_title"), count=len(listed))]
+    for number, item in enumerate(listed, 1):
+        parts = [ctx.t(item.category), item.place, f"«{item.words}»" if item.words else None]
+        lines.append(f"{number}. " + " · ".join(part for part in parts if part))
+    return lines
 
 
 def events_flow() -> Flow:

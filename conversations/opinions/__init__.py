@@ -12,6 +12,7 @@ The reads are a part of ``conversations.ports.Records``, so this module must not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from conversations.effects import Effect
@@ -35,16 +36,24 @@ IDENTITY = Choice(
 )
 
 # The officer's choices on an opinion of the queue.
-ANSWER, DONE, CLOSE = "answer", "done", "close"
+ANSWER, DONE, CLOSE, FORUM = "answer", "done", "close", "forum"
 OFFICER_ACTIONS = Choice(
     ChoiceOption(ANSWER, N_("opinions.action.answer"), ("tra loi", "answer")),
     ChoiceOption(DONE, N_("opinions.action.done"), ("da xong", "hoan thanh", "done")),
     ChoiceOption(CLOSE, N_("opinions.action.close"), ("thoat", "dong", "close")),
+    ChoiceOption(FORUM, N_("opinions.action.forum"), ("dien dan", "lang nghe", "forum")),
 )
+
 
 MIN_TEXT, MAX_TEXT = 10, 2000
 MAX_ANSWER = 2000
 MAX_LISTED = 10
+# The two sides of an opinion's thread (``storage.opinions``).
+OFFICER_SIDE, RESIDENT_SIDE = "officer", "resident"
+DONE_STATUS = "done"
+# What a forum's summary shows of an opinion's words: the start, when they carry no
+# personal data (``conversations.opinions.forum``).
+SHORT_TEXT = 80
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,21 @@ class OpinionView:
     received_on: str
     anonymous: bool
     has_photo: bool
-    answers: tuple[str, ...] = ()
+    # (side, text) of its thread, in the order written: the officers' answers and the
+    # resident's words back.
+    thread: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """The officers' answers."""
+        return tuple(text for side, text in self.thread if side == OFFICER_SIDE)
+
+    @property
+    def awaits_resident(self) -> bool:
+        """The last word of the thread is an officer's: the resident may write back once."""
+        return (
+            self.status != DONE_STATUS and bool(self.thread) and self.thread[-1][0] == OFFICER_SIDE
+        )
 
     def listed(self) -> dict[str, Any]:
         """What the queue keeps of it across messages."""
@@ -100,6 +123,44 @@ class FinishOpinion(Effect):
     code: str
 
 
+@dataclass(frozen=True)
+class WriteBack(Effect):
+    """The resident's word back to the officers' answer in opinion ``code``'s thread: kept
+    without who wrote it, and the commune's officers told."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AttachToForum(Effect):
+    """An officer lists opinion ``code`` among those forum ``event_id`` will answer; its named
+    sender is told when and where."""
+
+    code: str
+    event_id: int
+
+
+@dataclass(frozen=True)
+class ForumView:
+    """A forum ("Công an lắng nghe ý kiến Nhân dân") an opinion may be listed for."""
+
+    event_id: int
+    title: str
+    place_text: str
+    starts_at: str
+
+
+@dataclass(frozen=True)
+class ForumItem:
+    """An opinion as a forum's details show it to anybody: its subject (a catalogue key), and
+    its place and the start of its words only where they carry no personal data (None)."""
+
+    category: str
+    place: str | None
+    words: str | None
+
+
 class OpinionReads(Protocol):
     """Reads about opinions."""
 
@@ -109,4 +170,12 @@ class OpinionReads(Protocol):
 
     async def opinion(self, code: str) -> OpinionView | None:
         """One opinion with its thread of answers."""
+        ...
+
+    async def forums(self, commune_path: str, now: datetime) -> list[ForumView]:
+        """The forums to come, not cancelled, held in the commune, above it or inside it."""
+        ...
+
+    async def forum_opinions(self, event_id: int) -> list[ForumItem]:
+        """The opinions a forum will answer, oldest first, as anybody may read them."""
         ...

@@ -19,11 +19,15 @@ from conversations.opinions import (
     CATEGORIES,
     CLOSE,
     DONE,
+    FORUM,
     MAX_ANSWER,
     MAX_LISTED,
     OFFICER_ACTIONS,
+    OFFICER_SIDE,
     AnswerOpinion,
+    AttachToForum,
     FinishOpinion,
+    ForumView,
     OpinionView,
 )
 from conversations.policy import Action, may, scopes
@@ -54,6 +58,32 @@ class OpinionList(Field):
 
     def display(self, value: Any, ctx: FieldContext) -> str:
         return format_tip_code(value["chosen"]) if value.get("chosen") else ""
+
+
+def forum_item(forum: ForumView) -> dict[str, Any]:
+    return {"code": str(forum.event_id), "label": f"{forum.title} · {forum.starts_at}"}
+
+
+def _forum_option(item: dict[str, Any]) -> str:
+    return f"forum:{item['code']}"
+
+
+class ForumList(Field):
+    """Pick one of the forums to come by tap or number."""
+
+    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
+        items = (current or {}).get("items", [])
+        offered = tuple(Option(_forum_option(item), item["label"]) for item in items)
+        return Choices(text, offered, ref)
+
+    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
+        value = dict(current) if isinstance(current, dict) else {"items": []}
+        value["chosen"] = pick_item(message, value.get("items", []), _forum_option)["code"]
+        return Accepted(value)
+
+    def display(self, value: Any, ctx: FieldContext) -> str:
+        chosen = value.get("chosen")
+        return next((i["label"] for i in value.get("items", []) if i["code"] == chosen), "")
 
 
 async def _queue(ctx: FlowContext) -> list[OpinionView]:
@@ -89,8 +119,13 @@ def describe(view: OpinionView, ctx: FieldContext) -> str:
     ]
     if view.has_photo:
         lines.append(ctx.t(N_("opinions.officer.photo")))
-    for number, answer in enumerate(view.answers, 1):
-        lines.append(ctx.t(N_("opinions.officer.answer_line"), number=number, text=answer))
+    number = 0
+    for side, text in view.thread:
+        if side == OFFICER_SIDE:
+            number += 1
+            lines.append(ctx.t(N_("opinions.officer.answer_line"), number=number, text=text))
+        else:
+            lines.append(ctx.t(N_("opinions.officer.resident_line"), text=text))
     return "\n".join(lines)
 
 
@@ -117,6 +152,13 @@ async def picked(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
 async def acted(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
     if answers.get("action") == CLOSE:
         return Redirect(stop=True)
+    if answers.get("action") == FORUM:
+        view = await _chosen(answers, ctx)
+        found = await ctx.records.opinions.forums(view.commune_path, ctx.now) if view else []
+        if not found:
+            none = Text(ctx.t(N_("opinions.forum.none")))
+            return Redirect(replies=[none], answers={"action": None}, step="action")
+        return Redirect(answers={"forum": {"items": [forum_item(f) for f in found]}}, step="forum")
     return None
 
 
@@ -125,11 +167,20 @@ def answering(answers: Answers) -> bool:
     return answers.get("action") == ANSWER
 
 
+def choosing_forum(answers: Answers) -> bool:
+    """The officer chose to list the opinion for a forum."""
+    return answers.get("action") == FORUM
+
+
 async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     view = await _chosen(answers, ctx)
     if view is None:
         return Completion(replies=[Text(ctx.t(N_("opinions.queue.gone")))])
     code = format_tip_code(view.code)
+    if answers["action"] == FORUM:
+        event_id = int(answers["forum"]["chosen"])
+        listed = Text(ctx.t(N_("opinions.forum.listed"), code=code))
+        return Completion(replies=[listed], effects=[AttachToForum(view.code, event_id)])
     if answers["action"] == DONE:
         done = Text(ctx.t(N_("opinions.officer.done"), code=code))
         return Completion(replies=[done], effects=[FinishOpinion(view.code)])
@@ -137,12 +188,14 @@ async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
     return Completion(replies=[sent], effects=[AnswerOpinion(view.code, answers["answer"])])
 
 
-def opinion_queue_flow() -> Flow:
+def opinion_queue_flow(*, command: bool = False) -> Flow:
+    """The queue: on the officers' menu ("opinions"), and by its command for officers and
+    admins alike ("opinion_queue", ``command``)."""
     return Flow(
-        "opinions",
+        "opinion_queue" if command else "opinions",
         title=N_("opinions.menu.queue"),
-        commands=("xemgopy", "opinions"),
-        action=Action.HANDLE_OPINIONS,
+        commands=("xemgopy", "opinions") if command else (),
+        action=Action.HANDLE_OPINIONS if command else Action.OPINION_QUEUE_ITEM,
         begin=begin,
         complete=complete,
         confirm=False,
@@ -167,6 +220,13 @@ def opinion_queue_flow() -> Flow:
                 FreeText(min_length=2, max_length=MAX_ANSWER),
                 N_("opinions.title.answer"),
                 applies=answering,
+            ),
+            Step(
+                "forum",
+                N_("opinions.forum.ask"),
+                ForumList(),
+                N_("opinions.title.forum"),
+                applies=choosing_forum,
             ),
         ],
     )

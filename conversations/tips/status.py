@@ -6,9 +6,9 @@ for a while (``conversations.secret_codes``), which makes guessing a code useles
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
+from conversations.code_lookup import check_secret_code
 from conversations.effects import Effect
 from conversations.fields import TipCode, format_tip_code
 from conversations.flow import FINISHED, Completion, Flow, FlowContext, Hook, Redirect, Step
@@ -16,7 +16,7 @@ from conversations.i18n import N_
 from conversations.localtime import shown
 from conversations.policy import Action
 from conversations.replies import Text
-from conversations.secret_codes import LOCKOUTS, CodeKind
+from conversations.secret_codes import CodeKind
 from conversations.tips import FINAL, TIPSTER, TipStatus, thread_full
 from conversations.tips.inbox import thread_line
 
@@ -43,31 +43,8 @@ class CodeCheck:
 async def check_tip_code(code: str, ctx: FlowContext) -> CodeCheck:
     """Every command that takes a tip's code from its sender (``/status``, ``/bosung``) checks
     it here, so the same stored lockout guards them all and a wrong code is answered alike."""
-    attempts = await ctx.records.people.code_attempts(ctx.member.id, CodeKind.TIP)
-    if attempts.minutes_to_wait(ctx.now) is not None and attempts.locked_until is not None:
-        return CodeCheck(None, Completion(replies=[locked_reply(attempts.locked_until, ctx)]))
-    found = await ctx.records.tips.tip_status(code) if code else None
-    if found is None:
-        return CodeCheck(
-            None,
-            Completion(
-                replies=[Text(ctx.t(N_("status.not_found")))],
-                effects=[attempts.failed(CodeKind.TIP, ctx.now)],
-            ),
-        )
-    return CodeCheck(found, effects=attempts.succeeded(CodeKind.TIP))
-
-
-def locked_reply(locked_until: datetime, ctx: FlowContext) -> Text:
-    """Why a code is not looked up now, and until when (local time): the lock's own end."""
-    lockout = LOCKOUTS[CodeKind.TIP]
-    return Text(
-        ctx.t(
-            N_("status.slow_down"),
-            count=lockout.max_wrong,
-            until=shown(locked_until),
-        )
-    )
+    check = await check_secret_code(code, ctx, ctx.records.tips.tip_status)
+    return CodeCheck(check.found, check.refusal, check.effects)
 
 
 def limit_reply(code: str, ctx: FlowContext, per_hour: int) -> Text:

@@ -28,7 +28,7 @@ from storage.tables.incidents import Incident
 from storage.tables.linking import LinkCode, NoticeAccount  # one person, several accounts
 from storage.tables.monthly_reports import MonthlyReport
 from storage.tables.movement_year import StandardRecognition, StandardRegistration, UnitGrade
-from storage.tables.opinions import Opinion, OpinionAnswer
+from storage.tables.opinions import EventOpinion, Opinion, OpinionAnswer
 from storage.tables.people import (
     CodeAttemptsRow,
     Identity,
@@ -69,6 +69,7 @@ __all__ = [
     "ConsentDecision",
     "Conversation",
     "Event",
+    "EventOpinion",
     "EventParticipant",
     "ExemplaryUnit",
     "Identity",

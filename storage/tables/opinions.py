@@ -51,8 +51,9 @@ class Opinion(Base):
 
 
 class OpinionAnswer(Base):
-    """An officer's answer in an opinion's thread; which officer is not kept (the opinion is
-    the commune's), and the day only."""
+    """A message in an opinion's thread: an officer's answer or the resident's word back
+    (``side``). Neither who wrote it is kept (the opinion is the commune's, and the resident's
+    side of an anonymous one must stay unlinkable), and the day only."""
 
     __tablename__ = "opinion_answers"
 
@@ -62,3 +63,20 @@ class OpinionAnswer(Base):
     )
     text: Mapped[str] = mapped_column(Text)
     created_on: Mapped[datetime] = mapped_column()
+    side: Mapped[str] = mapped_column(String(16), default="officer", server_default="officer")
+
+
+class EventOpinion(Base):
+    """An opinion a forum ("Công an lắng nghe ý kiến Nhân dân") will answer."""
+
+    __tablename__ = "event_opinions"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    opinion_id: Mapped[int] = mapped_column(
+        ForeignKey("opinions.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+        index=True,
+    )

@@ -53,6 +53,7 @@ STAFF_CAN = {
         Action.EXPORT,
         Action.WEB_CONSOLE,
         Action.HANDLE_OPINIONS,  # the commune's queue of opinions and proposals
+        Action.OPINION_QUEUE_ITEM,  # ... on their menu (admins reach it by its command)
     },
     Role.ADMIN: {
         Action.LIST_TIPS,
@@ -72,6 +73,7 @@ STAFF_CAN = {
         Action.SEE_MODELS,
         Action.WEB_CONSOLE,
         Action.ASSESS_UNITS,
+        Action.HANDLE_OPINIONS,  # as the officers of their place do
     },
 }
 
