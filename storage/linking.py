@@ -9,6 +9,7 @@ a link from it to anybody."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Table, case, delete, func, insert, select, update
@@ -24,7 +25,9 @@ __all__ = [
     "choose_notice_account",
     "holds_roles",
     "identity_count",
+    "LinkedAccount",
     "link_codes",
+    "linked_accounts",
     "merge_members",
     "note_account_used",
     "notice_account_first",
@@ -219,3 +222,27 @@ def notice_account_first(member_id: int | ColumnElement[int]) -> ColumnElement[i
         .scalar_subquery()
     )
     return case((identities.c.id == wanted, 0), else_=1)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedAccount:
+    """One of a member's accounts, as the member sees it listed: its platform, and whether
+    their notices go to it (the chosen account, or the one used last)."""
+
+    channel: str
+    notices: bool
+
+
+async def linked_accounts(session: AsyncSession, member_id: int) -> list[LinkedAccount]:
+    """The member's accounts that still receive messages, the one their notices go to first."""
+    first = notice_account_first(member_id)
+    found = await session.execute(
+        select(identities.c.channel)
+        .where(identities.c.member_id == member_id, identities.c.active.is_(True))
+        .order_by(first, identities.c.last_seen_at.desc(), identities.c.id.desc())
+    )
+    accounts = list(found.all())
+    return [
+        LinkedAccount(row.channel, notices=index == 0 and len(accounts) > 1)
+        for index, row in enumerate(accounts)
+    ]
