@@ -22,12 +22,13 @@ from storage.tables import Base, LinkCode, NoticeAccount, day_stamp
 __all__ = [
     "ACCOUNTS_LINKED",
     "ACCOUNT_UNLINKED",
+    "LinkedAccount",
     "choose_notice_account",
     "holds_roles",
     "identity_count",
-    "LinkedAccount",
     "link_codes",
     "linked_accounts",
+    "lock_members",
     "merge_members",
     "note_account_used",
     "notice_account_first",
@@ -69,6 +70,25 @@ async def take_link_code(session: AsyncSession, code: str, now: datetime) -> int
         delete(link_codes).where(link_codes.c.code == code).returning(link_codes.c.member_id)
     )
     return member_id
+
+
+async def lock_members(session: AsyncSession, *member_ids: int) -> bool:
+    """Hold the members' rows until the transaction ends; False when one of them is gone.
+
+    Two links touching one member (two codes used at once, or a member absorbed by one link
+    while another moves rows to it) must run one after the other: otherwise one could move
+    rows to a member the other is deleting, and the delete would take them along. Locked in
+    id order, so two links never wait on each other in a circle. On PostgreSQL a member
+    merged away while this waited is not returned (then the message runs again, reading
+    afresh); SQLite has one writer at a time and renders no ``FOR UPDATE``."""
+    wanted = sorted(set(member_ids))
+    locked = await session.execute(
+        select(members.c.id)
+        .where(members.c.id.in_(wanted))
+        .order_by(members.c.id)
+        .with_for_update()
+    )
+    return len(locked.all()) == len(wanted)
 
 
 async def holds_roles(session: AsyncSession, member_id: int) -> bool:

@@ -59,9 +59,7 @@ async def queue_for_member(
     Nothing is queued when the member cannot be reached (every account blocked the bot), has
     turned this kind of message off, or the same ``dedup_key`` is already in the outbox.
     """
-    target = await reachable_identity(
-        session, message.member_id, kind=message.kind, now=now
-    )
+    target = await reachable_identity(session, message.member_id, kind=message.kind, now=now)
     if target is None:
         return False
     identity_id, channel = target

@@ -10,25 +10,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from conversations.replies import Inbound, Reply
 from storage.database import Database
 from storage.linking import link_codes, store_link_code, take_link_code
 from storage.people.members import create_member
 from tests.bot.harness import Phone, at_menu, make_processor, rows
+from tests.bot.linking.phones import ChannelPhone
 from tests.bot.linking.test_linking import code_from, notice_goes_to, owners, two_accounts
 from tests.conversations.harness import Clock, t
 
 OA_USER = "oa-7001"
 TELEGRAM_USER = "7001"
-
-
-class OaPhone(Phone):
-    """The same person on the Zalo Official Account."""
-
-    async def send(self, **fields: Any) -> list[Reply]:
-        message = Inbound("zalo_oa", self.user_id, self.user_id, display_name=self.name, **fields)
-        self.replies = list((await self.processor.process(message)).replies)
-        return self.replies
 
 
 async def _expiry(database: Database) -> Any:
@@ -81,7 +72,7 @@ async def test_notices_leave_an_oa_account_past_its_window_for_a_linked_one(
 ) -> None:
     database, clock = tree, Clock()
     telegram = Phone(make_processor(database, clock), user_id=TELEGRAM_USER)
-    oa = OaPhone(make_processor(database, clock), user_id=OA_USER)
+    oa = ChannelPhone(make_processor(database, clock), OA_USER, "zalo_oa")
     await at_menu(telegram)
     await at_menu(oa)
     await oa.send(text=f"/lienket {await code_from(telegram)}")
@@ -108,7 +99,7 @@ async def test_an_oa_account_with_no_other_is_still_the_one_notices_go_to(
     tree: Database,
 ) -> None:
     database, clock = tree, Clock()
-    oa = OaPhone(make_processor(database, clock), user_id=OA_USER)
+    oa = ChannelPhone(make_processor(database, clock), OA_USER, "zalo_oa")
     await at_menu(oa)
     person = (await owners(database))[("zalo_oa", OA_USER)]
     clock.advance(days=8)

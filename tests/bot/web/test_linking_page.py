@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
 
 from bot.web.app import build_web_app
-from conversations.replies import Inbound, Reply
 from storage._sql import identities
 from storage.database import Database
 from storage.linking import link_codes
-from tests.bot.harness import Phone, at_menu, make_processor, rows
+from tests.bot.harness import at_menu, make_processor, rows
+from tests.bot.linking.phones import ChannelPhone
 from tests.bot.tips.harness import OFFICER_A
 from tests.bot.web.harness import (
     NEEDS_CHROMIUM,
@@ -31,17 +30,9 @@ ZALO_USER = "zl-601"
 CODE = re.compile(r"/lienket ([0-9A-Z]{4}-[0-9A-Z]{4})")
 
 
-class ZaloPhone(Phone):
-    """The officer's own Zalo account."""
-
-    async def send(self, **fields: Any) -> list[Reply]:
-        message = Inbound("zalo", self.user_id, self.user_id, display_name=self.name, **fields)
-        self.replies = list((await self.processor.process(message)).replies)
-        return self.replies
-
-
-async def zalo_at_menu(database: Database, clock: Clock) -> ZaloPhone:
-    phone = ZaloPhone(make_processor(database, clock), user_id=ZALO_USER)
+async def zalo_at_menu(database: Database, clock: Clock) -> ChannelPhone:
+    """The officer's own Zalo account, past the language and the notice."""
+    phone = ChannelPhone(make_processor(database, clock), ZALO_USER, "zalo")
     await at_menu(phone)
     return phone
 
