@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Table, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +29,7 @@ __all__ = [
     "identity_count",
     "link_codes",
     "linked_accounts",
+    "linked_draft",
     "lock_members",
     "merge_members",
     "note_account_used",
@@ -60,6 +62,51 @@ async def store_link_code(
     await session.execute(
         insert(link_codes).values(code=code, member_id=member_id, expires_at=expires_at)
     )
+
+
+async def linked_draft(
+    session: AsyncSession, code: str, member_id: int, now: datetime
+) -> tuple[dict[str, Any], bool] | None:
+    """The unfinished conversation of the member who asked for ``code``, if typing it now
+    merges them into ``member_id`` (a good code of another member, not both holding roles),
+    and whether it was touched later than ``member_id``'s own (to the day: a tie is the
+    member's). Their draft put aside, else the flow they are in (the engine keeps it only
+    where it is a draft)."""
+    owner = await session.scalar(
+        select(link_codes.c.member_id).where(
+            link_codes.c.code == code, link_codes.c.expires_at > now
+        )
+    )
+    if owner is None or owner == member_id:
+        return None
+    if await holds_roles(session, owner) and await holds_roles(session, member_id):
+        return None
+    saved = {
+        row.member_id: row
+        for row in await session.execute(
+            select(
+                conversations.c.member_id,
+                conversations.c.flow,
+                conversations.c.step,
+                conversations.c.data,
+                conversations.c.updated_at,
+            ).where(conversations.c.member_id.in_([owner, member_id]))
+        )
+    }
+    theirs = saved.get(owner)
+    if theirs is None:
+        return None
+    data = theirs.data or {}
+    draft = data.get("draft")
+    if draft is None and theirs.flow is not None:
+        kept = ("answers", "editing", "item", "given")
+        draft = {"flow": theirs.flow, "step": theirs.step} | {
+            name: data[name] for name in kept if name in data
+        }
+    if draft is None:
+        return None
+    mine = saved.get(member_id)
+    return draft, mine is None or theirs.updated_at > mine.updated_at
 
 
 async def take_link_code(session: AsyncSession, code: str, now: datetime) -> int | None:
@@ -146,8 +193,8 @@ async def _move_rows(session: AsyncSession, table: Table, column: str, into: int
 async def merge_members(session: AsyncSession, *, into: int, absorbed: int) -> None:
     """Make ``absorbed`` part of ``into``: its accounts, roles, consent, registrations and
     everything else keyed by member move over; what ``into`` lacks (language, name, home place,
-    consent) it takes; then the absorbed member is deleted. Its conversation (a draft) is
-    dropped: the person's own conversation is the one in progress."""
+    consent) it takes; then the absorbed member is deleted with its conversation: its draft
+    was offered to the person's own conversation by the engine (``linked_draft``)."""
     absorbed_row = (
         await session.execute(
             select(*[members.c[name] for name in _FILLED]).where(members.c.id == absorbed)

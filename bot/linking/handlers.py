@@ -52,6 +52,9 @@ async def _create_link_code(ctx: EffectContext, effect: CreateLinkCode) -> None:
 async def _use_link_code(ctx: EffectContext, effect: UseLinkCode) -> None:
     session, member_id = ctx.session, ctx.member.id
     owner = await take_link_code(session, effect.code, ctx.now)
+    if effect.carried and (owner is None or owner == member_id):
+        # The draft was carried over on a good code that another link took meanwhile.
+        raise ConcurrentUpdate("a link code was taken meanwhile")
     if owner is None:
         wrong = effect.attempts.failed(CodeKind.LINK, ctx.now)
         await save_code_attempts(
@@ -75,6 +78,8 @@ async def _use_link_code(ctx: EffectContext, effect: UseLinkCode) -> None:
         # One of the two was merged into another account meanwhile: run the message again.
         raise ConcurrentUpdate("a member being linked was linked elsewhere meanwhile")
     if await holds_roles(session, owner) and await holds_roles(session, member_id):
+        if effect.carried:
+            raise ConcurrentUpdate("a role was given meanwhile")
         ctx.say(N_("linking.both_hold_roles"))
         return
     # Keyed marks of the absorbed id (answered surveys) first: they are made from its id.
