@@ -346,6 +346,7 @@ def web_console(app: Application) -> WebConsole:
         telegram_base_url=settings.telegram_base_url,
         https_only=settings.web_console_url.startswith("https://"),
         clock=app.processor.clock,
+        link_code_minutes=settings.link_code_minutes,
     )
     return WebConsole(ConsoleKit(app.database, app.sealer, app.catalogues, options))
 

@@ -52,6 +52,16 @@ class DraftLifetimes:
         return now - saved.updated_at > self.of(flow_of(saved))
 
 
+@dataclass(frozen=True)
+class OfferedDraft:
+    """A draft from another account of the member, offered when the two are linked: taken
+    when the member has none, else the more recent of the two is kept (``newer``: the offered
+    one was touched later) and the member told which."""
+
+    draft: dict[str, Any]
+    newer: bool
+
+
 def draft_aside(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The draft put aside while the member does something else, if any."""
     return data.get("draft")

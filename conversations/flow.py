@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transitions import EventData, Machine
 from transitions.core import Event
@@ -22,6 +22,9 @@ from conversations.fields import Field, FieldContext, Reads, yes_no
 from conversations.i18n import Catalogues
 from conversations.policy import Action, Member
 from conversations.replies import Reply
+
+if TYPE_CHECKING:
+    from conversations.drafts import OfferedDraft
 
 Answers = Mapping[str, Any]
 Condition = Callable[[Answers], bool]
@@ -126,6 +129,8 @@ class Completion:
     effects: list[Effect] = field(default_factory=list)
     redirect: Redirect | None = None
     next_flow: NextFlow | None = None
+    # A draft of another account of the member's, linked now (``conversations.linking``).
+    offered_draft: OfferedDraft | None = None
 
 
 class Refused(Exception):

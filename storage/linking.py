@@ -9,7 +9,9 @@ a link from it to anybody."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Table, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,10 +23,14 @@ from storage.tables import Base, LinkCode, NoticeAccount, day_stamp
 __all__ = [
     "ACCOUNTS_LINKED",
     "ACCOUNT_UNLINKED",
+    "LinkedAccount",
     "choose_notice_account",
     "holds_roles",
     "identity_count",
     "link_codes",
+    "linked_accounts",
+    "linked_draft",
+    "lock_members",
     "merge_members",
     "note_account_used",
     "notice_account_first",
@@ -58,6 +64,51 @@ async def store_link_code(
     )
 
 
+async def linked_draft(
+    session: AsyncSession, code: str, member_id: int, now: datetime
+) -> tuple[dict[str, Any], bool] | None:
+    """The unfinished conversation of the member who asked for ``code``, if typing it now
+    merges them into ``member_id`` (a good code of another member, not both holding roles),
+    and whether it was touched later than ``member_id``'s own (to the day: a tie is the
+    member's). Their draft put aside, else the flow they are in (the engine keeps it only
+    where it is a draft)."""
+    owner = await session.scalar(
+        select(link_codes.c.member_id).where(
+            link_codes.c.code == code, link_codes.c.expires_at > now
+        )
+    )
+    if owner is None or owner == member_id:
+        return None
+    if await holds_roles(session, owner) and await holds_roles(session, member_id):
+        return None
+    saved = {
+        row.member_id: row
+        for row in await session.execute(
+            select(
+                conversations.c.member_id,
+                conversations.c.flow,
+                conversations.c.step,
+                conversations.c.data,
+                conversations.c.updated_at,
+            ).where(conversations.c.member_id.in_([owner, member_id]))
+        )
+    }
+    theirs = saved.get(owner)
+    if theirs is None:
+        return None
+    data = theirs.data or {}
+    draft = data.get("draft")
+    if draft is None and theirs.flow is not None:
+        kept = ("answers", "editing", "item", "given")
+        draft = {"flow": theirs.flow, "step": theirs.step} | {
+            name: data[name] for name in kept if name in data
+        }
+    if draft is None:
+        return None
+    mine = saved.get(member_id)
+    return draft, mine is None or theirs.updated_at > mine.updated_at
+
+
 async def take_link_code(session: AsyncSession, code: str, now: datetime) -> int | None:
     """The member who asked for ``code`` if it has not expired; the code is used up either way
     (and expired codes of anybody are dropped). None when there is no such code."""
@@ -66,6 +117,25 @@ async def take_link_code(session: AsyncSession, code: str, now: datetime) -> int
         delete(link_codes).where(link_codes.c.code == code).returning(link_codes.c.member_id)
     )
     return member_id
+
+
+async def lock_members(session: AsyncSession, *member_ids: int) -> bool:
+    """Hold the members' rows until the transaction ends; False when one of them is gone.
+
+    Two links touching one member (two codes used at once, or a member absorbed by one link
+    while another moves rows to it) must run one after the other: otherwise one could move
+    rows to a member the other is deleting, and the delete would take them along. Locked in
+    id order, so two links never wait on each other in a circle. On PostgreSQL a member
+    merged away while this waited is not returned (then the message runs again, reading
+    afresh); SQLite has one writer at a time and renders no ``FOR UPDATE``."""
+    wanted = sorted(set(member_ids))
+    locked = await session.execute(
+        select(members.c.id)
+        .where(members.c.id.in_(wanted))
+        .order_by(members.c.id)
+        .with_for_update()
+    )
+    return len(locked.all()) == len(wanted)
 
 
 async def holds_roles(session: AsyncSession, member_id: int) -> bool:
@@ -123,8 +193,8 @@ async def _move_rows(session: AsyncSession, table: Table, column: str, into: int
 async def merge_members(session: AsyncSession, *, into: int, absorbed: int) -> None:
     """Make ``absorbed`` part of ``into``: its accounts, roles, consent, registrations and
     everything else keyed by member move over; what ``into`` lacks (language, name, home place,
-    consent) it takes; then the absorbed member is deleted. Its conversation (a draft) is
-    dropped: the person's own conversation is the one in progress."""
+    consent) it takes; then the absorbed member is deleted with its conversation: its draft
+    was offered to the person's own conversation by the engine (``linked_draft``)."""
     absorbed_row = (
         await session.execute(
             select(*[members.c[name] for name in _FILLED]).where(members.c.id == absorbed)
@@ -219,3 +289,27 @@ def notice_account_first(member_id: int | ColumnElement[int]) -> ColumnElement[i
         .scalar_subquery()
     )
     return case((identities.c.id == wanted, 0), else_=1)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedAccount:
+    """One of a member's accounts, as the member sees it listed: its platform, and whether
+    their notices go to it (the chosen account, or the one used last)."""
+
+    channel: str
+    notices: bool
+
+
+async def linked_accounts(session: AsyncSession, member_id: int) -> list[LinkedAccount]:
+    """The member's accounts that still receive messages, the one their notices go to first."""
+    first = notice_account_first(member_id)
+    found = await session.execute(
+        select(identities.c.channel)
+        .where(identities.c.member_id == member_id, identities.c.active.is_(True))
+        .order_by(first, identities.c.last_seen_at.desc(), identities.c.id.desc())
+    )
+    accounts = list(found.all())
+    return [
+        LinkedAccount(row.channel, notices=index == 0 and len(accounts) > 1)
+        for index, row in enumerate(accounts)
+    ]

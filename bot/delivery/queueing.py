@@ -52,12 +52,14 @@ async def queue_for_member(
     now: datetime,
     quiet_hours: QuietHours = DEFAULT_QUIET_HOURS,
 ) -> bool:
-    """Queue ``message`` to the member's most recently used account; True when newly queued.
+    """Queue ``message`` to the member's most recently used account (a linked member's chosen
+    one; another of theirs when that one is past its messaging window now); True when newly
+    queued.
 
     Nothing is queued when the member cannot be reached (every account blocked the bot), has
     turned this kind of message off, or the same ``dedup_key`` is already in the outbox.
     """
-    target = await reachable_identity(session, message.member_id, kind=message.kind)
+    target = await reachable_identity(session, message.member_id, kind=message.kind, now=now)
     if target is None:
         return False
     identity_id, channel = target

@@ -18,12 +18,14 @@ from conversations.linking import ChooseNoticeAccount, CreateLinkCode, UnlinkAcc
 from conversations.secret_codes import CodeKind
 from storage._sql import identities
 from storage.code_attempts import save_code_attempts
+from storage.errors import ConcurrentUpdate
 from storage.linking import (
     ACCOUNT_UNLINKED,
     ACCOUNTS_LINKED,
     choose_notice_account,
     holds_roles,
     identity_count,
+    lock_members,
     merge_members,
     store_link_code,
     take_link_code,
@@ -50,6 +52,9 @@ async def _create_link_code(ctx: EffectContext, effect: CreateLinkCode) -> None:
 async def _use_link_code(ctx: EffectContext, effect: UseLinkCode) -> None:
     session, member_id = ctx.session, ctx.member.id
     owner = await take_link_code(session, effect.code, ctx.now)
+    if effect.carried and (owner is None or owner == member_id):
+        # The draft was carried over on a good code that another link took meanwhile.
+        raise ConcurrentUpdate("a link code was taken meanwhile")
     if owner is None:
         wrong = effect.attempts.failed(CodeKind.LINK, ctx.now)
         await save_code_attempts(
@@ -69,7 +74,12 @@ async def _use_link_code(ctx: EffectContext, effect: UseLinkCode) -> None:
     if owner == member_id:
         ctx.say(N_("linking.already"))
         return
+    if not await lock_members(session, owner, member_id):
+        # One of the two was merged into another account meanwhile: run the message again.
+        raise ConcurrentUpdate("a member being linked was linked elsewhere meanwhile")
     if await holds_roles(session, owner) and await holds_roles(session, member_id):
+        if effect.carried:
+            raise ConcurrentUpdate("a role was given meanwhile")
         ctx.say(N_("linking.both_hold_roles"))
         return
     # Keyed marks of the absorbed id (answered surveys) first: they are made from its id.

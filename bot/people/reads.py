@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.places import grant_of, place_of
+from conversations.drafts import OfferedDraft
 from conversations.people import HeldRole, InvitationView
 from conversations.policy import Role
 from conversations.secret_codes import CodeAttempts, CodeKind
 from storage.areas import area_by_id
 from storage.code_attempts import load_code_attempts
+from storage.linking import linked_draft
 from storage.people.invitations import find_invitation
 from storage.people.preferences import reminders_enabled
 from storage.people.roles import roles_within
@@ -37,6 +40,10 @@ class PeopleRecords:
     async def code_attempts(self, member_id: int, kind: CodeKind) -> CodeAttempts:
         failures, locked_until = await load_code_attempts(self.session, member_id, kind)
         return CodeAttempts(failures, locked_until)
+
+    async def linked_draft(self, code: str, member_id: int, now: datetime) -> OfferedDraft | None:
+        found = await linked_draft(self.session, code, member_id, now)
+        return None if found is None else OfferedDraft(*found)
 
     async def roles_within(self, path: str) -> list[HeldRole]:
         return [

@@ -145,7 +145,7 @@ async def _sender_channel(ctx: EffectContext, tip: TipRecord) -> str | None:
     """The platform the tip's sender is reached on: the sealed route's, or for a named sender
     the account their news goes to."""
     if tip.member_id is not None:  # as ``queue_to_sender`` reaches them
-        target = await reachable_identity(ctx.session, tip.member_id, kind=TIP_NOTICE)
+        target = await reachable_identity(ctx.session, tip.member_id, kind=TIP_NOTICE, now=ctx.now)
         return None if target is None else target[1]
     if tip.sender_route is not None:
         return ctx.sealer.open_route(tip.sender_route)[0]

@@ -14,6 +14,7 @@ from bot.web.limits import AttemptLimiter
 from bot.web.pages.broadcasts import broadcast_routes
 from bot.web.pages.commendations import commendation_routes
 from bot.web.pages.exports import export_routes
+from bot.web.pages.linking import linking_routes
 from bot.web.pages.movement_year import movement_year_routes
 from bot.web.pages.opinions import opinion_routes
 from bot.web.pages.surveys import survey_routes
@@ -43,4 +44,5 @@ class WebConsole:
             *unit_routes(self.kit),
             *commendation_routes(self.kit),
             *survey_routes(self.kit),
+            *linking_routes(self.kit),
         ]

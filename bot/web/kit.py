@@ -30,6 +30,7 @@ from bot.web.rendering import LOCALE_COOKIE, Pages, page_locale, secured
 from conversations.calendar import ReportCalendar
 from conversations.effects import Effect
 from conversations.i18n import Catalogues
+from conversations.linking import DEFAULT_LINK_CODE_MINUTES
 from conversations.localtime import utcnow
 from storage.database import Database
 from storage.web_sessions import end_member_sessions
@@ -49,6 +50,8 @@ class ConsoleOptions:
     # request itself may arrive over plain HTTP).
     https_only: bool = False
     clock: Callable[[], datetime] = utcnow
+    # How long a link code the console shows works (``ANTQ_LINK_CODE_MINUTES``, as in chat).
+    link_code_minutes: int = DEFAULT_LINK_CODE_MINUTES
 
 
 Handler = Callable[[Request, AsyncSession, Viewer], Awaitable[Response]]

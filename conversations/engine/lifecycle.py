@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from conversations.drafts import flow_of
+from conversations.drafts import OfferedDraft, flow_of
 from conversations.engine.parts import EngineParts
 from conversations.engine.turn import DISCARD_OPTIONS, FEW_ANSWERS, Turn, member_after
 from conversations.fields import InvalidAnswer, match_option
@@ -151,6 +151,20 @@ class Lifecycle(EngineParts):
         turn.say(Text(self._t(turn, N_("draft.resumed"))))
         self._ask(turn)
 
+    def _adopt_draft(self, turn: Turn, offered: OfferedDraft) -> None:
+        """A draft of a newly linked account: kept when the member has none; else one draft
+        at a time, the more recent, and the member is told which."""
+        flow = self.flows.get(offered.draft.get("flow", ""))
+        if flow is None or not flow.confirm or offered.draft.get("step") is None:
+            return
+        if turn.draft is not None and not offered.newer:
+            kept = self.flows.get(turn.draft.get("flow", ""))
+        else:
+            turn.draft, kept = offered.draft, flow
+        if kept is not None:
+            said = N_("draft.kept_after_link")
+            turn.say(Text(self._t(turn, said, flow=self._t(turn, kept.title))))
+
     async def _complete(self, turn: Turn, flow: Flow) -> None:
         answers = flow.prune(turn.answers)
         try:
@@ -169,6 +183,8 @@ class Lifecycle(EngineParts):
                 turn.locale = effect.locale
             turn.member = member_after(turn.member, effect)
         turn.leave()
+        if completion.offered_draft is not None:
+            self._adopt_draft(turn, completion.offered_draft)
         if completion.next_flow is not None and completion.next_flow.name in self.flows:
             following = self.flows[completion.next_flow.name]
             await self._start_flow(turn, following, completion.next_flow.argument)

@@ -59,10 +59,13 @@ class CreateLinkCode(Effect):
 class UseLinkCode(Effect):
     """Link the account writing to the member who asked for ``code``, if it is still good;
     otherwise count a wrong code (``attempts``: the member's count before this one). The
-    handler tells the member which it was."""
+    handler tells the member which it was. ``carried``: the completion took the other
+    account's draft over, on the strength of the code being good: should the link fail after
+    all (another link came first), the message runs again."""
 
     code: str
     attempts: CodeAttempts
+    carried: bool = False
 
 
 @dataclass(frozen=True)

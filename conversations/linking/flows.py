@@ -54,8 +54,11 @@ def link_flow(code_minutes: int = DEFAULT_LINK_CODE_MINUTES) -> Flow:
             minutes = attempts.minutes_to_wait(ctx.now)
             if minutes is not None:
                 return Completion(replies=[Text(ctx.t(N_("linking.slow_down"), minutes=minutes))])
-            # The handler says whether the code was good: only the database knows.
-            return Completion(effects=[UseLinkCode(answer[CODE], attempts)])
+            # The handler says whether the code was good: only the database knows. The other
+            # account's unfinished draft comes along (``Engine._adopt_draft``).
+            offered = await ctx.records.people.linked_draft(answer[CODE], ctx.member.id, ctx.now)
+            effect = UseLinkCode(answer[CODE], attempts, carried=offered is not None)
+            return Completion(effects=[effect], offered_draft=offered)
         if answer == "new":
             code = new_link_code()
             expires_at = ctx.now + timedelta(minutes=code_minutes)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from conversations.drafts import OfferedDraft
 from conversations.effects import Effect
 from conversations.places import Place
 from conversations.policy import Grant, Role
@@ -111,6 +112,11 @@ class PeopleReads(Protocol):
 
     async def code_attempts(self, member_id: int, kind: CodeKind) -> CodeAttempts:
         """The member's wrong codes of ``kind`` in a row."""
+        ...
+
+    async def linked_draft(self, code: str, member_id: int, now: datetime) -> OfferedDraft | None:
+        """The unfinished draft of the member who asked for link ``code``, when typing it
+        now links them to ``member_id`` (``conversations.linking``); None otherwise."""
         ...
 
     async def roles_within(self, path: str) -> list[HeldRole]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import and_, case, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -32,6 +32,7 @@ from storage._sql import (
 from storage.errors import InvalidRecord
 from storage.linking import notice_account_first
 from storage.tables import day_stamp, utcnow
+from storage.zalo_oa_window import inside_window
 
 __all__ = [
     "BROADCAST",
@@ -244,12 +245,15 @@ _CHOICES = (
 
 
 async def reachable_identity(
-    session: AsyncSession, member_id: int, *, kind: str
+    session: AsyncSession, member_id: int, *, kind: str, now: datetime | None = None
 ) -> tuple[int, str] | None:
     """(identity id, channel) to send a ``kind`` message to the member, or None.
 
     None when the member has no identity that still accepts messages, or turned ``kind`` off.
     The identity the member used last is chosen: it is the app they are most likely to read.
+    With ``now``, an account that cannot be written to now (a Zalo OA user past the OA's
+    messaging window) goes after every linked account that can, even the chosen one: the
+    message would only fail there. With no other, it is still the one (it fails visibly).
     """
     for kinds, choice in _CHOICES:
         if kind in kinds:
@@ -266,6 +270,7 @@ async def reachable_identity(
                 identities.c.active.is_(True),
             )
             .order_by(
+                *([] if now is None else [case((inside_window(now), 0), else_=1)]),
                 # A linked member's chosen or last used account (storage.linking) first.
                 notice_account_first(member_id),
                 identities.c.last_seen_at.desc(),

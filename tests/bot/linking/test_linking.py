@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 
@@ -23,7 +22,6 @@ from bot.privacy.retention import (
 )
 from conversations.linking import LINK_CODE_LENGTH
 from conversations.menu import draft_lifetimes
-from conversations.replies import Inbound, Reply
 from storage._sql import identities, member_preferences, members, outbox, tips
 from storage.broadcasts import recipients_page
 from storage.database import Database
@@ -38,6 +36,7 @@ from tests.bot.harness import (
     rows,
     walk,
 )
+from tests.bot.linking.phones import ChannelPhone
 from tests.conversations.harness import ANONYMOUS_PATH, Clock, t
 
 TELEGRAM_USER = "7001"
@@ -45,19 +44,10 @@ CONSOLE_USER = "op-7001"
 THON_DONG = "17662-001"
 
 
-class ConsolePhone(Phone):
-    """The same person at the console channel."""
-
-    async def send(self, **fields: Any) -> list[Reply]:
-        message = Inbound("console", self.user_id, self.user_id, display_name=self.name, **fields)
-        self.replies = list((await self.processor.process(message)).replies)
-        return self.replies
-
-
-async def two_accounts(database: Database, clock: Clock) -> tuple[Phone, ConsolePhone]:
+async def two_accounts(database: Database, clock: Clock) -> tuple[Phone, ChannelPhone]:
     """The person's Telegram and console accounts, each past the language and the notice."""
     telegram = Phone(make_processor(database, clock), user_id=TELEGRAM_USER)
-    console = ConsolePhone(make_processor(database, clock), user_id=CONSOLE_USER)
+    console = ChannelPhone(make_processor(database, clock), CONSOLE_USER, "console")
     await at_menu(telegram)
     await at_menu(console)
     return telegram, console
