@@ -305,7 +305,7 @@ class _DriverSQL:
         ]
 
 
-_driver_sql: dict[tuple[int, tuple[str, ...]], _DriverSQL] = {}
+_driver_sql: dict[tuple[int, str, tuple[str, ...]], _DriverSQL] = {}
 
 
 def _compiled_for_driver(
@@ -313,7 +313,7 @@ def _compiled_for_driver(
 ) -> _DriverSQL:
     """``statement`` compiled once for ``dialect`` and the parameter names ``keys``, with the
     value conversions of its columns' types (JSON text, UTC times) as SQLAlchemy applies them."""
-    key = (id(statement), keys)
+    key = (id(statement), dialect.name, keys)
     found = _driver_sql.get(key)
     if found is not None and found.statement is statement:
         return found
