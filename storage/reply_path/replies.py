@@ -117,14 +117,17 @@ async def store_replies(
         # A round trip per statement on PostgreSQL: the save and the insert go as one
         # (a CTE); the batch's id comes back with the number of conversation rows saved.
         statement, parameters = _saved_then_inserted(saving[0], saving[1])
-        rows = (await session.execute(statement, {**parameters, **values})).all()
-        ((batch_id, saved),) = rows
+        combined: list[tuple[Executable, Mapping[str, Any]]] = [
+            (statement, {**parameters, **values})
+        ]
+        if reply_keyboard != removal_owed:
+            combined.append(
+                (_keyboard_shown, {"identity_id_": identity_id, "shown": reply_keyboard})
+            )
+        outcomes = await run_together(session, combined)
+        ((batch_id, saved),) = outcomes[0].rows
         if saved != 1:
             raise ConcurrentUpdate("the conversation changed meanwhile")
-        if reply_keyboard != removal_owed:
-            await session.execute(
-                _keyboard_shown, {"identity_id_": identity_id, "shown": reply_keyboard}
-            )
         return int(batch_id)
     steps: list[tuple[Executable, Mapping[str, Any]]] = [] if saving is None else [saving]
     inserted = len(steps)

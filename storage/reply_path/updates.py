@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, bindparam, func, literal_column, or_, select, text, update
+from sqlalchemy import String, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import dialect_name, identities, processed_updates
+from storage._sql import dialect_name, identities, processed_updates, run_together
 from storage.tables import day_stamp
 
 __all__ = ["advance_update_order", "claim_update", "is_claimed", "lock_and_claim", "lock_user"]
@@ -82,16 +82,21 @@ async def lock_and_claim(
     update was processed already (the lock is held all the same)."""
     if dialect_name(session) != "postgresql":
         return await claim_update(session, channel=channel, update_key=update_key, now=now)
-    result = await session.execute(
-        _lock_then_claim,
-        {
-            "user_key": f"{channel}:{platform_user_id}",
-            "channel_": channel,
-            "update_key_": update_key,
-            "processed_at_": day_stamp(now),
-        },
+    (claimed,) = await run_together(
+        session,
+        [
+            (
+                _lock_then_claim,
+                {
+                    "user_key": f"{channel}:{platform_user_id}",
+                    "channel_": channel,
+                    "update_key_": update_key,
+                    "processed_at_": day_stamp(now),
+                },
+            )
+        ],
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(claimed.rowcount)
 
 
 async def is_claimed(session: AsyncSession, *, channel: str, update_key: str) -> bool:
@@ -104,15 +109,20 @@ async def is_claimed(session: AsyncSession, *, channel: str, update_key: str) ->
     return found.first() is not None
 
 
+_lock = select(
+    func.pg_advisory_xact_lock(
+        literal_column(str(_USER_LOCK_CLASS)), func.hashtext(bindparam("user_key", type_=String))
+    )
+)
+
+
 async def lock_user(session: AsyncSession, *, channel: str, platform_user_id: str) -> None:
     """Hold the user's lock until the transaction ends (PostgreSQL; nothing on SQLite, whose
     transactions take the one write lock as they begin)."""
     if dialect_name(session) != "postgresql":
         return
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:user_key))"),
-        {"lock_class": _USER_LOCK_CLASS, "user_key": f"{channel}:{platform_user_id}"},
-    )
+    # Past the session's execution layer (``run_together``): it runs for every message.
+    await run_together(session, [(_lock, {"user_key": f"{channel}:{platform_user_id}"})])
 
 
 async def advance_update_order(
