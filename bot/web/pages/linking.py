@@ -52,7 +52,10 @@ class LinkingPages:
             return self.kit.not_found(request, viewer)
         code = new_link_code()
         minutes = self.kit.options.link_code_minutes
-        expires_at = self.kit.now() + timedelta(minutes=minutes)
+        # To the minute, as a chat message's time is (``bot.processor``): a code made at
+        # 10:00:30 would otherwise still be taken by a message at 10:10:45, read as 10:10.
+        now = self.kit.now().replace(second=0, microsecond=0)
+        expires_at = now + timedelta(minutes=minutes)
         await self.kit.perform(session, viewer, CreateLinkCode(code, expires_at))
         return await self._page(request, session, viewer, code=format_link_code(code))
 
