@@ -52,7 +52,7 @@ MAX_LISTED = 10
 OFFICER_SIDE, RESIDENT_SIDE = "officer", "resident"
 DONE_STATUS = "done"
 # What a forum's summary shows of an opinion's words: the start, when they carry no
-# personal data (``conversations.opinions.forum``).
+# personal data (``bot.opinions.forum``).
 SHORT_TEXT = 80
 
 

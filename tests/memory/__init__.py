@@ -61,6 +61,7 @@ from tests.memory.exports import MemoryOverviewReads
 from tests.memory.incidents import MemoryIncidentReads, MemoryIncidents
 from tests.memory.monthly_reports import MemoryMonthlyReports
 from tests.memory.movement_year import MemoryYearRecords
+from tests.memory.opinions import MemoryOpinionReads
 from tests.memory.security_models import MemorySecurityModels, apply_security_model_effect
 
 
@@ -222,6 +223,7 @@ class MemoryReads:
             store.places, store.monthly_reports, store.security_models
         )
         self.movement_year = store.movement_year
+        self.opinions = MemoryOpinionReads()
 
 
 @dataclass
