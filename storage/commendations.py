@@ -71,7 +71,7 @@ COMMENDED_PERSONS = Expiry(
         commendations.c.subject_kind == "person",
         commendations.c.person_name.is_not(None),
     ),
-    clears=("person_name", "person_role"),
+    clears=("person_name", "person_role", "person_phone"),
 )
 
 
@@ -92,6 +92,7 @@ class NewCommendation:
     grounds: str
     proposer_area_id: int
     proposed_by_member_id: int | None
+    person_phone: str | None = None  # given by the person themselves (a tipster)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,10 @@ class CommendationRecord:
     proposed_at: datetime
     reviewed_by_member_id: int | None
     reviewed_at: datetime | None
+    person_phone: str | None = None
+    event_id: int | None = None  # the review conference it is awarded at
+    event_title: str | None = None
+    event_starts_at: datetime | None = None
 
     @property
     def shown_name(self) -> str:
@@ -143,11 +148,14 @@ _select = (
         areas.c.path.label("area_path"),
         _proposer_area.c.path.label("proposer_path"),
         members.c.display_name.label("recipient_name"),
+        events.c.title.label("event_title"),
+        events.c.starts_at.label("event_starts_at"),
     )
     .select_from(
         commendations.join(areas, areas.c.id == commendations.c.area_id)
         .join(_proposer_area, _proposer_area.c.id == commendations.c.proposer_area_id)
         .outerjoin(members, members.c.id == commendations.c.recipient_member_id)
+        .outerjoin(events, events.c.id == commendations.c.event_id)
     )
     .order_by(commendations.c.id)
 )

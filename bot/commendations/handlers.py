@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from bot.commendations import service
 from bot.commendations.service import CommendationRefused
+from bot.commendations.tipster import EFFECT_HANDLERS as TIPSTER_HANDLERS
+from bot.commendations.tipster import tell_tipster
 from bot.effect_context import EffectContext, EffectHandler
 from conversations.commendations import (
     ExemplaryKind,
@@ -100,6 +102,7 @@ async def review_commendation(ctx: EffectContext, effect: ReviewCommendation) ->
     fresh = await commendation_by_id(ctx.session, record.id)
     assert fresh is not None
     await service.tell(ctx.session, fresh, ctx.catalogues, reviewer_id=ctx.member.id, now=ctx.now)
+    await tell_tipster(ctx, fresh)
 
 
 async def propose_exemplary(ctx: EffectContext, effect: ProposeExemplary) -> None:
@@ -144,4 +147,5 @@ EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
     ReviewCommendation: review_commendation,
     ProposeExemplary: propose_exemplary,
     RecogniseExemplary: recognise_exemplary,
+    **TIPSTER_HANDLERS,
 }

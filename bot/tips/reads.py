@@ -24,6 +24,7 @@ from conversations.tips import (
 from storage.areas import area_by_id
 from storage.delivery.outbox import TIP_NOTICE, reachable_identity
 from storage.people.roles import active_roles
+from storage.tips.invites import invited
 from storage.tips import (
     ThreadMessage,
     TipRecord,
@@ -137,6 +138,7 @@ class TipInboxRecords:
             tip.received_at,
             thread_lines(thread[-STATUS_THREAD_LINES:]),
             thread_ended=tip.thread_ended_at is not None,
+            commendation_invited=await invited(self.session, tip.id),
         )
 
     async def thread_messages_since(self, code: str, direction: str, since: datetime) -> int:

@@ -43,9 +43,10 @@ def admin_places(ctx: FieldContext) -> list[Place]:
 # -- the form of commendation ---------------------------------------------------------------
 
 
-def offered_forms(ctx: FieldContext) -> tuple[CommendationForm, ...]:
-    """The forms of the admin's province (the first of their places)."""
-    places = admin_places(ctx)
+def offered_forms(ctx: FieldContext, action: Action = ACTION) -> tuple[CommendationForm, ...]:
+    """The forms of the province of the member's first place where they may do ``action``
+    (an admin proposing; an officer inviting a tip's sender)."""
+    places = scopes(ctx.roles, action)
     return forms_of(places[0].path) if places else ()
 
 
@@ -56,12 +57,16 @@ def _form_option(form: CommendationForm) -> str:
 class FormChoice(Field):
     """One of the province's forms of commendation, by tap, number or name."""
 
+    def __init__(self, action: Action = ACTION) -> None:
+        self.action = action
+
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        options = tuple(Option(_form_option(f), ctx.t(f.label)) for f in offered_forms(ctx))
+        forms = offered_forms(ctx, self.action)
+        options = tuple(Option(_form_option(f), ctx.t(f.label)) for f in forms)
         return Choices(text, options, ref)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        forms = offered_forms(ctx)
+        forms = offered_forms(ctx, self.action)
         form = pick_item(message, forms, _form_option, label=lambda f: ctx.t(f.label))
         return Accepted({"key": form.key, "label": form.label})
 

@@ -42,7 +42,13 @@ from storage.tables.privacy import ConsentDecision, RetentionRun
 from storage.tables.reply_path import PendingReply, ProcessedUpdate
 from storage.tables.security_models import ModelActivity, SecurityModel
 from storage.tables.surveys import Survey, SurveyAnswered, SurveyResponse, TipRated, TipRating
-from storage.tables.tips import Tip, TipAttachment, TipMessage, TipStatusChange
+from storage.tables.tips import (
+    Tip,
+    TipAttachment,
+    TipCommendationInvite,
+    TipMessage,
+    TipStatusChange,
+)
 from storage.tables.units import UnitProfile, UnitReach
 from storage.tables.web import WebLoginLink, WebSession
 
@@ -92,6 +98,7 @@ __all__ = [
     "SurveyResponse",
     "Tip",
     "TipAttachment",
+    "TipCommendationInvite",
     "TipMessage",
     "TipRated",
     "TipRating",
