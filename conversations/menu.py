@@ -10,7 +10,7 @@ from conversations.calendar import ReportCalendar
 from conversations.commendations.exemplary import exemplary_flow
 from conversations.commendations.propose import propose_flow
 from conversations.commendations.review import review_flow
-from conversations.commendations.tipster import answer_flow, invite_flow
+from conversations.commendations.tipster import tipster_answer_flow, tipster_invite_flow
 from conversations.commendations.story import story_flow
 from conversations.drafts import DraftLifetimes
 from conversations.engine import Engine
@@ -243,8 +243,8 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         propose_flow(year_calendar),
         review_flow(),
         exemplary_flow(year_calendar),
-        invite_flow(per_hour),  # a tip's sender commended by their own choice
-        answer_flow(year_calendar, per_hour),
+        tipster_invite_flow(per_hour),  # a tip's sender commended by their own choice
+        tipster_answer_flow(year_calendar, per_hour),
         # surveys
         survey_flow(),
         surveys_flow(),

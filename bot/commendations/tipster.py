@@ -66,7 +66,6 @@ async def invite_tipster(ctx: EffectContext, effect: InviteTipster) -> None:
     params = {
         "code": code,
         "form": ctx.catalogues.text(tip.locale, label),
-        "command": f"/khenthuong {code}",
     }
     buttons = [
         [ctx.catalogues.text(tip.locale, N_("tip_commendation.button")), f"/khenthuong {tip.code}"],

@@ -71,7 +71,7 @@ class AnswerInvitation(Effect):
 # -- the officer's side -------------------------------------------------------------------------
 
 
-def invite_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
+def tipster_invite_flow(per_hour: int = THREAD_MESSAGES_PER_HOUR) -> Flow:
     async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         code = answers["code"]
         refusal = await refuse_early(per_hour)(answers, ctx)  # taken, closed or ended meanwhile
@@ -150,7 +150,7 @@ def _accepting(answers: dict[str, Any]) -> bool:
     return not answers.get("refused") and answers.get("decision") == ACCEPT
 
 
-def answer_flow(
+def tipster_answer_flow(
     calendar: YearCalendar | None = None, per_hour: int = THREAD_MESSAGES_PER_HOUR
 ) -> Flow:
     calendar = calendar or YearCalendar()
