@@ -45,6 +45,7 @@ __all__ = [
     "exemplary_by_commune",
     "exemplary_of_year",
     "exemplary_units",
+    "exemplary_waiting",
     "insert_commendation",
     "member_figures",
     "model_figures",
@@ -455,6 +456,21 @@ async def exemplary_of_year(
     if recognised_only:
         statement = statement.where(exemplary_units.c.status == RECOGNISED)
     return [ExemplaryRecord(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def exemplary_waiting(
+    session: AsyncSession, paths: list[str], year: int, *, limit: int
+) -> list[ExemplaryRecord]:
+    """The year's units proposed and not yet recognised, counting for communes inside one of
+    ``paths``, by commune then kind and name."""
+    if not paths:
+        return []
+    found: dict[int, ExemplaryRecord] = {}
+    for path in paths:
+        for record in await exemplary_of_year(session, path, year):
+            if record.status == PROPOSED:
+                found.setdefault(record.id, record)
+    return sorted(found.values(), key=lambda r: (r.commune_path, r.kind, r.name))[:limit]
 
 
 async def exemplary_by_commune(

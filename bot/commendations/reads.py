@@ -8,8 +8,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.commendations import ProposalView, form_label
-from storage.commendations import CommendationRecord, commendation_by_id, pending_within
+from conversations.commendations import ExemplaryWaiting, ProposalView, form_label
+from storage.commendations import (
+    CommendationRecord,
+    commendation_by_id,
+    exemplary_waiting,
+    pending_within,
+)
 
 
 def figures_of(record: CommendationRecord) -> dict[str, int]:
@@ -49,3 +54,12 @@ class CommendationRecords:
     async def proposal(self, proposal_id: int) -> ProposalView | None:
         record = await commendation_by_id(self.session, proposal_id)
         return None if record is None else proposal_view(record)
+
+    async def exemplary_waiting(
+        self, paths: Sequence[str], year: int, *, limit: int
+    ) -> list[ExemplaryWaiting]:
+        found = await exemplary_waiting(self.session, list(paths), year, limit=limit)
+        return [
+            ExemplaryWaiting(record.kind, record.name, record.commune_name, record.commune_path)
+            for record in found
+        ]

@@ -305,8 +305,25 @@ def grounds_text(kind: str, figures: Mapping[str, int], t: Callable[..., str]) -
     return t(key, **counts)
 
 
+@dataclass(frozen=True)
+class ExemplaryWaiting:
+    """A unit proposed as exemplary, waiting for the level above to recognise it."""
+
+    kind: str
+    name: str
+    commune_name: str
+    commune_path: str
+
+
 class CommendationReads(Protocol):
     """Reads of the proposals."""
+
+    async def exemplary_waiting(
+        self, paths: Sequence[str], year: int, *, limit: int
+    ) -> list[ExemplaryWaiting]:
+        """Units proposed as exemplary for ``year`` and not yet recognised, counting for a
+        commune inside one of ``paths``."""
+        ...
 
     async def pending(self, paths: Sequence[str], *, limit: int) -> list[ProposalView]:
         """Proposals waiting for a decision whose place lies inside one of ``paths``."""
