@@ -10,7 +10,6 @@ from conversations.calendar import ReportCalendar
 from conversations.commendations.exemplary import exemplary_flow
 from conversations.commendations.propose import propose_flow
 from conversations.commendations.review import review_flow
-from conversations.commendations.tipster import tipster_answer_flow, tipster_invite_flow
 from conversations.commendations.story import story_flow
 from conversations.drafts import DraftLifetimes
 from conversations.engine import Engine
@@ -59,6 +58,7 @@ from conversations.tips import THREAD_MESSAGES_PER_HOUR
 from conversations.tips.addition import addition_flow
 from conversations.tips.answering import answering_flow
 from conversations.tips.asking import asking_flow
+from conversations.tips.commendation import tipster_answer_flow, tipster_invite_flow
 from conversations.tips.ending import ending_flow
 from conversations.tips.handling import tip_handle_flow
 from conversations.tips.inbox import tip_read_flow

@@ -1,5 +1,6 @@
-"""A tip's sender commended by their own choice: the invitation sent through the tip's thread,
-the proposal made when they accept, and the decision told to them in the same thread.
+"""A tip's sender commended by their own choice: the proposal made when they accept the
+invitation sent through the tip's thread (``bot.tips.commendation``), and the decision told to
+them in the same thread.
 
 How the decision reaches the sender while the proposal holds nothing of the tip: the proposal
 (``commendations``) is an ordinary one for a named person, made at the tip's commune with no
@@ -22,14 +23,12 @@ from bot.commendations.service import CommendationRefused
 from bot.effect_context import EffectContext, EffectHandler
 from bot.places import place_of
 from bot.sealed_sender import queue_to_sender
-from bot.tips.handlers import tip_for
-from bot.tips.thread import answer_buttons, tell_officers
+from bot.tip_officers import tell_officers
 from conversations.commendations import SubjectKind, form_label
-from conversations.commendations.tipster import AnswerInvitation, InviteTipster
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
 from conversations.i18n import N_
-from conversations.tips import may_ask
+from conversations.tips.commendation import AnswerInvitation
 from storage.areas import area_by_id
 from storage.commendations import CommendationRecord
 from storage.tips import find_tip_by_code
@@ -38,45 +37,11 @@ from storage.tips.invites import (
     answer_invitation,
     forget_reference,
     invitation_of,
-    invite,
     tip_code_of,
 )
 
 # What the sealed reference is for: one sealed value cannot be passed off as another.
 PURPOSE = "tip-commendation"
-
-
-async def invite_tipster(ctx: EffectContext, effect: InviteTipster) -> None:
-    found = await tip_for(ctx, effect.code)
-    if found is None:
-        return
-    tip, view = found
-    code = format_tip_code(tip.code)
-    if not may_ask(ctx.member.roles, view) or tip.thread_ended_at is not None:
-        ctx.say(N_("inbox.changed_meanwhile"), code=code)
-        return
-    if tip.area_id is None:
-        ctx.say(N_("tip_commendation.no_commune"), code=code)
-        return
-    if not await invite(ctx.session, tip.id, form=effect.form, achievement=effect.achievement):
-        ctx.say(N_("tip_commendation.invited_already"), code=code)
-        return
-    area = await area_by_id(ctx.session, tip.area_id)
-    label = form_label(effect.form, area.path if area else "")
-    params = {
-        "code": code,
-        "form": ctx.catalogues.text(tip.locale, label),
-    }
-    buttons = [
-        [ctx.catalogues.text(tip.locale, N_("tip_commendation.button")), f"/khenthuong {tip.code}"],
-        answer_buttons(ctx.catalogues, tip.locale, tip.code)[1],  # end the dialogue
-    ]
-    occasion = f"tip-commendation-invite:{tip.id}"
-    sent = await queue_to_sender(
-        ctx, tip, N_("tip_commendation.invitation"), occasion, params, {"buttons": buttons}
-    )
-    if not sent:
-        ctx.say(N_("asking.undeliverable"), code=code)
 
 
 async def answer(ctx: EffectContext, effect: AnswerInvitation) -> None:
@@ -155,7 +120,4 @@ async def tell_tipster(ctx: EffectContext, record: CommendationRecord) -> bool:
     return False
 
 
-EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
-    InviteTipster: invite_tipster,
-    AnswerInvitation: answer,
-}
+EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {AnswerInvitation: answer}

@@ -24,7 +24,6 @@ from conversations.tips import (
 from storage.areas import area_by_id
 from storage.delivery.outbox import TIP_NOTICE, reachable_identity
 from storage.people.roles import active_roles
-from storage.tips.invites import invited
 from storage.tips import (
     ThreadMessage,
     TipRecord,
@@ -35,6 +34,7 @@ from storage.tips import (
     thread_messages_since,
     tip_thread,
 )
+from storage.tips.invites import invited
 
 
 def thread_lines(messages: list[ThreadMessage]) -> tuple[ThreadLine, ...]:

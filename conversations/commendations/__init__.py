@@ -18,16 +18,16 @@ The reads are a part of ``conversations.ports.Records``, so this module must not
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
-from pathlib import Path
 from typing import Protocol
 
-from conversations.calendar import province_code
+# The forms of commendation are shared with a tip's thread: re-exported for the features' use.
+from conversations.commendation_forms import MAX_ACHIEVEMENT as MAX_ACHIEVEMENT
+from conversations.commendation_forms import form_label as form_label
+from conversations.commendation_forms import forms_of as forms_of
 from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.places import PROVINCE, is_inside
@@ -42,9 +42,7 @@ from conversations.targets import (
     TargetBook,
 )
 
-FORMS_FILE = Path(__file__).with_name("forms.json")
 MAX_LISTED = 10
-MAX_ACHIEVEMENT = 1000
 MAX_REASON = 500
 
 
@@ -97,64 +95,6 @@ STATUS_LABELS = {
 
 
 # -- the forms of commendation (data) -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CommendationForm:
-    """A form of commendation: its key, its label (a catalogue key) and who decides it."""
-
-    key: str
-    label: str
-    level: str  # commune | province | ministry
-
-
-# The labels of the default forms (forms.json names them; a province's own list may too).
-FORM_LABELS = (
-    N_("commendation.form.giay_khen_chu_tich_xa"),
-    N_("commendation.form.giay_khen_giam_doc_cong_an_tinh"),
-    N_("commendation.form.bang_khen_chu_tich_tinh"),
-    N_("commendation.form.bang_khen_bo_truong"),
-)
-
-
-class BadForms(ValueError):
-    """The forms' data file is not what it must be."""
-
-
-def parse_forms(document: Mapping[str, object]) -> dict[str, tuple[CommendationForm, ...]]:
-    """The forms of each province ("default" for the others) from the data file's content."""
-    parsed: dict[str, tuple[CommendationForm, ...]] = {}
-    for province, entries in document.items():
-        if province == "about":
-            continue
-        if not isinstance(entries, list) or not entries:
-            raise BadForms(f"{province}: a list of forms, at least one")
-        parsed[province] = tuple(
-            CommendationForm(str(entry["key"]), str(entry["label"]), str(entry["level"]))
-            for entry in entries
-        )
-    if "default" not in parsed:
-        raise BadForms("the forms name no 'default' list")
-    return parsed
-
-
-@cache
-def all_forms(file: Path = FORMS_FILE) -> dict[str, tuple[CommendationForm, ...]]:
-    return parse_forms(json.loads(file.read_text(encoding="utf-8")))
-
-
-def forms_of(place_path: str) -> tuple[CommendationForm, ...]:
-    """The forms a place's province offers (its own list, or the default one)."""
-    forms = all_forms()
-    return forms.get(province_code(place_path) or "", forms["default"])
-
-
-def form_label(key: str, place_path: str) -> str:
-    """The catalogue key of a form's label; the key itself for a form no longer listed."""
-    for form in (*forms_of(place_path), *all_forms()["default"]):
-        if form.key == key:
-            return form.label
-    return key
 
 
 # -- who reviews ------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ answer.
 
 Accepted, a proposal for the named person is made at the tip's commune, as its admins' proposals
 are, and the level above reviews it as any other (``bot.commendations.tipster`` holds how the
-sender is told the decision without the proposal naming the tip).
+sender is told the decision without the proposal naming the tip). The forms are the
+commendations' (``conversations.commendation_forms``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from conversations.commendations import MAX_ACHIEVEMENT
-from conversations.commendations.fields import FormChoice
+from conversations.commendation_forms import MAX_ACHIEVEMENT, FormChoice
 from conversations.effects import Effect
 from conversations.fields import (
     Accepted,
