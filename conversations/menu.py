@@ -7,6 +7,7 @@ from typing import TypedDict, Unpack
 
 from conversations.broadcasts.compose import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
 from conversations.calendar import ReportCalendar
+from conversations.commendations.award import award_flow
 from conversations.commendations.exemplary import exemplary_flow
 from conversations.commendations.propose import propose_flow
 from conversations.commendations.review import review_flow
@@ -243,6 +244,7 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         propose_flow(year_calendar),
         review_flow(),
         exemplary_flow(year_calendar),
+        award_flow(year_calendar),  # handed over at a review conference
         tipster_invite_flow(per_hour),  # a tip's sender commended by their own choice
         tipster_answer_flow(year_calendar, per_hour),
         # surveys

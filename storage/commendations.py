@@ -33,15 +33,22 @@ from storage.units import reach_of
 
 __all__ = [
     "COMMENDED_PERSONS",
+    "CONFERENCE_TEMPLATES",
     "CommendationRecord",
+    "ConferenceRecord",
     "ExemplaryRecord",
     "Figures",
     "NewCommendation",
+    "approved_unawarded",
+    "award_at",
+    "awarded_at",
     "commendation_by_id",
     "commendations",
     "commendations_of_member",
     "commendations_of_year",
     "commune_paths_within",
+    "conference_by_id",
+    "conferences_within",
     "exemplary_by_commune",
     "exemplary_of_year",
     "exemplary_units",
@@ -234,6 +241,93 @@ async def commendations_of_member(
     """The proposals that commend the member (for ``/dulieucuatoi``)."""
     statement = _select.where(commendations.c.recipient_member_id == member_id)
     return [_record(row) for row in await session.execute(statement)]
+
+
+# -- review conferences: where a commendation is handed over --------------------------------
+
+# The events that are review conferences (hội nghị sơ kết, tổng kết): their templates.
+CONFERENCE_TEMPLATES = ("so_ket", "tong_ket")
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceRecord:
+    id: int
+    title: str
+    starts_at: datetime
+    area_id: int
+    area_path: str
+
+
+async def conferences_within(
+    session: AsyncSession, paths: list[str], since: datetime, until: datetime, *, limit: int
+) -> list[ConferenceRecord]:
+    """The review conferences (not cancelled) held in a place inside one of ``paths`` between
+    ``since`` and ``until``, soonest first."""
+    if not paths:
+        return []
+    statement = (
+        select(events.c.id, events.c.title, events.c.starts_at, events.c.area_id, areas.c.path)
+        .select_from(events.join(areas, areas.c.id == events.c.area_id))
+        .where(
+            events.c.template.in_(CONFERENCE_TEMPLATES),
+            events.c.cancelled_at.is_(None),
+            events.c.starts_at >= since,
+            events.c.starts_at < until,
+            or_(*(inside(areas.c.path, path) for path in paths)),
+        )
+        .order_by(events.c.starts_at, events.c.id)
+        .limit(limit)
+    )
+    return [ConferenceRecord(*row) for row in await session.execute(statement)]
+
+
+async def conference_by_id(session: AsyncSession, event_id: int) -> ConferenceRecord | None:
+    statement = (
+        select(events.c.id, events.c.title, events.c.starts_at, events.c.area_id, areas.c.path)
+        .select_from(events.join(areas, areas.c.id == events.c.area_id))
+        .where(
+            events.c.id == event_id,
+            events.c.template.in_(CONFERENCE_TEMPLATES),
+            events.c.cancelled_at.is_(None),
+        )
+    )
+    row = (await session.execute(statement)).first()
+    return None if row is None else ConferenceRecord(*row)
+
+
+async def approved_unawarded(
+    session: AsyncSession, path: str, year: int, *, limit: int
+) -> list[CommendationRecord]:
+    """The year's approved commendations at ``path`` or below not yet attached to a review
+    conference, in the order proposed."""
+    statement = _select.where(
+        commendations.c.year == year,
+        commendations.c.status == APPROVED,
+        commendations.c.event_id.is_(None),
+        inside(areas.c.path, path),
+    )
+    return [_record(row) for row in await session.execute(statement.limit(limit))]
+
+
+async def awarded_at(session: AsyncSession, event_id: int) -> list[CommendationRecord]:
+    """The commendations handed over at the review conference ``event_id``."""
+    statement = _select.where(commendations.c.event_id == event_id)
+    return [_record(row) for row in await session.execute(statement)]
+
+
+async def award_at(session: AsyncSession, proposal_id: int, event_id: int) -> bool:
+    """Attach an approved commendation to a review conference; False when it is not approved
+    or is attached already."""
+    result = await session.execute(
+        update(commendations)
+        .where(
+            commendations.c.id == proposal_id,
+            commendations.c.status == APPROVED,
+            commendations.c.event_id.is_(None),
+        )
+        .values(event_id=event_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 # -- the figures a proposal rests on ---------------------------------------------------------

@@ -8,10 +8,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conversations.commendations import ExemplaryWaiting, ProposalView, form_label
+from bot.commendations.service import year_bounds
+from conversations.commendations import ConferenceView, ExemplaryWaiting, ProposalView, form_label
 from storage.commendations import (
     CommendationRecord,
+    ConferenceRecord,
+    approved_unawarded,
+    awarded_at,
     commendation_by_id,
+    conference_by_id,
+    conferences_within,
     exemplary_waiting,
     pending_within,
 )
@@ -63,3 +69,28 @@ class CommendationRecords:
             ExemplaryWaiting(record.kind, record.name, record.commune_name, record.commune_path)
             for record in found
         ]
+
+    async def conferences(
+        self, paths: Sequence[str], year: int, *, limit: int
+    ) -> list[ConferenceView]:
+        since, until = year_bounds(year)
+        found = await conferences_within(self.session, list(paths), since, until, limit=limit)
+        return [await self._view(record) for record in found]
+
+    async def conference(self, event_id: int) -> ConferenceView | None:
+        record = await conference_by_id(self.session, event_id)
+        return None if record is None else await self._view(record)
+
+    async def unawarded(self, path: str, year: int, *, limit: int) -> list[ProposalView]:
+        found = await approved_unawarded(self.session, path, year, limit=limit)
+        return [proposal_view(record) for record in found]
+
+    async def _view(self, record: ConferenceRecord) -> ConferenceView:
+        awarded = await awarded_at(self.session, record.id)
+        return ConferenceView(
+            record.id,
+            record.title,
+            record.starts_at,
+            record.area_path,
+            tuple((one.shown_name, form_label(one.form, one.area_path)) for one in awarded),
+        )

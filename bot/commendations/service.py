@@ -49,6 +49,7 @@ from storage.security_models import security_model_by_id
 
 PROPOSED = "commendation.proposed"
 REVIEWED = "commendation.reviewed"
+AWARDED = "commendation.awarded"  # handed over at a review conference
 EXEMPLARY_PROPOSED = "exemplary.proposed"
 EXEMPLARY_RECOGNISED = "exemplary.recognised"
 # Kinds a proposal can name: every one (a unit is an agency, business or school place).

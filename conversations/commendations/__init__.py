@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -144,6 +145,14 @@ class ProposeCommendation(Effect):
 
 
 @dataclass(frozen=True)
+class AwardAtConference(Effect):
+    """An approved commendation is handed over at the review conference ``event_id``."""
+
+    proposal_id: int
+    event_id: int
+
+
+@dataclass(frozen=True)
 class ReviewCommendation(Effect):
     """The level above approves or declines (with ``reason``) a proposal."""
 
@@ -255,8 +264,35 @@ class ExemplaryWaiting:
     commune_path: str
 
 
+@dataclass(frozen=True)
+class ConferenceView:
+    """A review conference (an event: hội nghị sơ kết, tổng kết) commendations are handed
+    over at, with those attached to it: (who, as shown; the catalogue key of the form)."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    area_path: str
+    awarded: tuple[tuple[str, str], ...] = ()
+
+
 class CommendationReads(Protocol):
     """Reads of the proposals."""
+
+    async def conferences(
+        self, paths: Sequence[str], year: int, *, limit: int
+    ) -> list[ConferenceView]:
+        """The year's review conferences held in a place inside one of ``paths``."""
+        ...
+
+    async def conference(self, event_id: int) -> ConferenceView | None:
+        """One review conference with the commendations attached to it."""
+        ...
+
+    async def unawarded(self, path: str, year: int, *, limit: int) -> list[ProposalView]:
+        """The year's approved commendations at ``path`` or below not yet attached to a
+        review conference."""
+        ...
 
     async def exemplary_waiting(
         self, paths: Sequence[str], year: int, *, limit: int
