@@ -14,6 +14,9 @@ import pytest
 from sqlalchemy import Table
 
 from bot.app import LOGGER_FLOORS
+from bot.commendations.tipster import PURPOSE
+from bot.operations.secret_key import rotate
+from bot.sealing import Sealer
 from conversations.fields import format_tip_code
 from storage.commendations import commendations
 from storage.database import Database
@@ -35,6 +38,7 @@ GIVEN_PHONE = "0912345678"
 ACHIEVEMENT = "Kịp thời cung cấp thông tin giúp Công an xã ngăn chặn một vụ việc."
 PROVINCE_ADMIN = ("605", "Giám đốc Công an tỉnh")
 FORM = "commendation.form.giay_khen_chu_tich_xa"
+SEALER_KEY = bytes(range(32))  # the harness's sealer (tests.bot.harness.SEALER)
 
 
 @pytest.fixture
@@ -179,3 +183,20 @@ async def test_without_an_invitation_nothing_is_asked(commune: Database) -> None
     assert t("tip_commendation.no_invitation", code=format_tip_code(code)) in tipster.text
     assert not tipster.asked("tip_commendation.ask_decision")
     assert await rows(commune, commendations) == []
+
+
+async def test_replacing_the_server_key_reseals_the_reference(
+    commune: Database,
+) -> None:
+    clock, code, officer = await taken_tip(commune)
+    await invite(officer, code)
+    tipster = await phone_at_menu(commune, clock, CHAT)
+    for answer in (f"/khenthuong {code}", "1", GIVEN_NAME, "bỏ qua", "bỏ qua", "1"):
+        await tipster.send(text=answer)
+    (proposal,) = await rows(commune, commendations)
+    new_key = bytes(range(100, 132))
+    done = await rotate(commune, Sealer(new_key, SEALER_KEY))
+    assert done["tip_commendation_refs"].resealed == 1
+    (invitation,) = await rows(commune, invites)
+    opened = Sealer(new_key).open_secret(PURPOSE, bytes(invitation["sealed_ref"]))
+    assert opened == str(proposal["id"])
