@@ -46,6 +46,7 @@ def proposal_view(record: CommendationRecord) -> ProposalView:
         area_path=record.area_path,
         proposer_path=record.proposer_path,
         proposed_by=record.proposed_by_member_id,
+        phone=record.person_phone,
     )
 
 

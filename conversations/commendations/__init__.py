@@ -214,6 +214,7 @@ class ProposalView:
     area_path: str
     proposer_path: str
     proposed_by: int | None
+    phone: str | None = None  # a phone the commended gave themselves (a tipster), for the hand-over
 
 
 GROUNDS_KEYS = {

@@ -135,6 +135,7 @@ async def test_a_tipster_who_accepts_is_proposed_by_name_only_and_told_the_decis
     assert province.asked("commendation.review.ask_proposal")
     await province.send(text="1")
     assert GIVEN_NAME in province.text and ACHIEVEMENT in province.text
+    assert t("commendation.review.phone", phone=GIVEN_PHONE) in province.text
     await province.send(text="1")  # approve
     await province.send(text="1")  # confirm
     await outbox_sender.deliver_due()
