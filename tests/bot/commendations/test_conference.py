@@ -6,21 +6,19 @@ over."""
 
 from __future__ import annotations
 
-import io
-from datetime import date
-
-from openpyxl import load_workbook
-
 from bot.exports import columns as col
-from bot.exports.service import ExportRequest, ExportSubject, write_export
 from storage.commendations import commendations
 from storage.database import Database
-from tests.bot.commendations.harness import phone_of, table_headed, yearly_draft
+from tests.bot.commendations.harness import (
+    commendations_sheet,
+    phone_of,
+    table_headed,
+    yearly_draft,
+)
 from tests.bot.commendations.test_chat import GIAY_KHEN_XA, propose_thon_ba
-from tests.bot.commendations.test_units import place
 from tests.bot.harness import rows
 from tests.bot.movement_year.harness import ADMIN, PROVINCE_ADMIN, YEAR, seed_year
-from tests.conversations.harness import CATALOGUES, t
+from tests.conversations.harness import t
 
 TITLE = t("events.template.tong_ket.title", year=YEAR)
 WHERE = t("award.at", title=TITLE, date="28/12/2026")
@@ -81,15 +79,7 @@ async def test_a_commendation_is_handed_over_at_a_review_conference(database: Da
     # The yearly draft and the export say where it is handed over.
     table = table_headed(await yearly_draft(database, "17662"), t("honours.col.number"))
     assert table[1][2] == f"{t(GIAY_KHEN_XA)} — {WHERE}"
-    target = io.BytesIO()
-    commune = await place(database, "17662")
-    request = ExportRequest(ExportSubject.YEAR, (commune,), periods=(str(YEAR),))
-    await write_export(
-        request, database.transaction, target, catalogues=CATALOGUES, today=date(YEAR, 12, 10)
-    )
-    book = load_workbook(io.BytesIO(target.getvalue()), read_only=True)
-    sheet = list(book[t(col.SHEET_COMMENDATIONS)].iter_rows(values_only=True))
-    (row,) = [dict(zip(sheet[0], values, strict=False)) for values in sheet[1:]]
+    (row,) = await commendations_sheet(database, "17662")
     assert row[t(col.AWARDED_AT)] == TITLE
 
 
