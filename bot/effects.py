@@ -24,6 +24,7 @@ from bot.people import handlers as people
 from bot.privacy import handlers as privacy
 from bot.security_models import handlers as security_models
 from bot.surveys import handlers as surveys
+from bot.tips import commendation as tip_commendation
 from bot.tips import handlers as tips
 from bot.tips import thread as tip_thread
 from bot.units import handlers as units
@@ -45,6 +46,7 @@ def merged(*tables: Mapping[type[Effect], EffectHandler]) -> dict[type[Effect], 
 EFFECT_HANDLERS = merged(
     tips.EFFECT_HANDLERS,
     tip_thread.EFFECT_HANDLERS,
+    tip_commendation.EFFECT_HANDLERS,
     monthly_reports.EFFECT_HANDLERS,
     events.EFFECT_HANDLERS,
     security_models.EFFECT_HANDLERS,

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.inbound_limits import InboundLimit
 from conversations.calendar import ReportCalendar
-from conversations.commendations import BadForms, use_forms_file
+from conversations.commendation_forms import BadForms, use_forms_file
 from conversations.privacy import PrivacyTerms
 from conversations.targets import (
     TargetBook,

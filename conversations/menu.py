@@ -7,6 +7,7 @@ from typing import TypedDict, Unpack
 
 from conversations.broadcasts.compose import broadcast_cancel_flow, broadcast_flow, broadcasts_flow
 from conversations.calendar import ReportCalendar
+from conversations.commendations.award import award_flow
 from conversations.commendations.exemplary import exemplary_flow
 from conversations.commendations.propose import propose_flow
 from conversations.commendations.review import review_flow
@@ -59,6 +60,7 @@ from conversations.tips import THREAD_MESSAGES_PER_HOUR
 from conversations.tips.addition import addition_flow
 from conversations.tips.answering import answering_flow
 from conversations.tips.asking import asking_flow
+from conversations.tips.commendation import tipster_answer_flow, tipster_invite_flow
 from conversations.tips.ending import ending_flow
 from conversations.tips.handling import tip_handle_flow
 from conversations.tips.inbox import tip_read_flow
@@ -243,6 +245,9 @@ def menu_flows(**settings: Unpack[FlowSettings]) -> list[Flow]:
         propose_flow(year_calendar),
         review_flow(),
         exemplary_flow(year_calendar),
+        award_flow(year_calendar),  # handed over at a review conference
+        tipster_invite_flow(per_hour),  # a tip's sender commended by their own choice
+        tipster_answer_flow(year_calendar, per_hour),
         # surveys
         survey_flow(),
         surveys_flow(),

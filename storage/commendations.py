@@ -33,18 +33,26 @@ from storage.units import reach_of
 
 __all__ = [
     "COMMENDED_PERSONS",
+    "CONFERENCE_TEMPLATES",
     "CommendationRecord",
+    "ConferenceRecord",
     "ExemplaryRecord",
     "Figures",
     "NewCommendation",
+    "approved_unawarded",
+    "award_at",
+    "awarded_at",
     "commendation_by_id",
     "commendations",
     "commendations_of_member",
     "commendations_of_year",
     "commune_paths_within",
+    "conference_by_id",
+    "conferences_within",
     "exemplary_by_commune",
     "exemplary_of_year",
     "exemplary_units",
+    "exemplary_waiting",
     "insert_commendation",
     "member_figures",
     "model_figures",
@@ -71,7 +79,7 @@ COMMENDED_PERSONS = Expiry(
         commendations.c.subject_kind == "person",
         commendations.c.person_name.is_not(None),
     ),
-    clears=("person_name", "person_role"),
+    clears=("person_name", "person_role", "person_phone"),
 )
 
 
@@ -92,6 +100,7 @@ class NewCommendation:
     grounds: str
     proposer_area_id: int
     proposed_by_member_id: int | None
+    person_phone: str | None = None  # given by the person themselves (a tipster)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +130,10 @@ class CommendationRecord:
     proposed_at: datetime
     reviewed_by_member_id: int | None
     reviewed_at: datetime | None
+    person_phone: str | None = None
+    event_id: int | None = None  # the review conference it is awarded at
+    event_title: str | None = None
+    event_starts_at: datetime | None = None
 
     @property
     def shown_name(self) -> str:
@@ -143,11 +156,14 @@ _select = (
         areas.c.path.label("area_path"),
         _proposer_area.c.path.label("proposer_path"),
         members.c.display_name.label("recipient_name"),
+        events.c.title.label("event_title"),
+        events.c.starts_at.label("event_starts_at"),
     )
     .select_from(
         commendations.join(areas, areas.c.id == commendations.c.area_id)
         .join(_proposer_area, _proposer_area.c.id == commendations.c.proposer_area_id)
         .outerjoin(members, members.c.id == commendations.c.recipient_member_id)
+        .outerjoin(events, events.c.id == commendations.c.event_id)
     )
     .order_by(commendations.c.id)
 )
@@ -225,6 +241,93 @@ async def commendations_of_member(
     """The proposals that commend the member (for ``/dulieucuatoi``)."""
     statement = _select.where(commendations.c.recipient_member_id == member_id)
     return [_record(row) for row in await session.execute(statement)]
+
+
+# -- review conferences: where a commendation is handed over --------------------------------
+
+# The events that are review conferences (hội nghị sơ kết, tổng kết): their templates.
+CONFERENCE_TEMPLATES = ("so_ket", "tong_ket")
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceRecord:
+    id: int
+    title: str
+    starts_at: datetime
+    area_id: int
+    area_path: str
+
+
+async def conferences_within(
+    session: AsyncSession, paths: list[str], since: datetime, until: datetime, *, limit: int
+) -> list[ConferenceRecord]:
+    """The review conferences (not cancelled) held in a place inside one of ``paths`` between
+    ``since`` and ``until``, soonest first."""
+    if not paths:
+        return []
+    statement = (
+        select(events.c.id, events.c.title, events.c.starts_at, events.c.area_id, areas.c.path)
+        .select_from(events.join(areas, areas.c.id == events.c.area_id))
+        .where(
+            events.c.template.in_(CONFERENCE_TEMPLATES),
+            events.c.cancelled_at.is_(None),
+            events.c.starts_at >= since,
+            events.c.starts_at < until,
+            or_(*(inside(areas.c.path, path) for path in paths)),
+        )
+        .order_by(events.c.starts_at, events.c.id)
+        .limit(limit)
+    )
+    return [ConferenceRecord(*row) for row in await session.execute(statement)]
+
+
+async def conference_by_id(session: AsyncSession, event_id: int) -> ConferenceRecord | None:
+    statement = (
+        select(events.c.id, events.c.title, events.c.starts_at, events.c.area_id, areas.c.path)
+        .select_from(events.join(areas, areas.c.id == events.c.area_id))
+        .where(
+            events.c.id == event_id,
+            events.c.template.in_(CONFERENCE_TEMPLATES),
+            events.c.cancelled_at.is_(None),
+        )
+    )
+    row = (await session.execute(statement)).first()
+    return None if row is None else ConferenceRecord(*row)
+
+
+async def approved_unawarded(
+    session: AsyncSession, path: str, year: int, *, limit: int
+) -> list[CommendationRecord]:
+    """The year's approved commendations at ``path`` or below not yet attached to a review
+    conference, in the order proposed."""
+    statement = _select.where(
+        commendations.c.year == year,
+        commendations.c.status == APPROVED,
+        commendations.c.event_id.is_(None),
+        inside(areas.c.path, path),
+    )
+    return [_record(row) for row in await session.execute(statement.limit(limit))]
+
+
+async def awarded_at(session: AsyncSession, event_id: int) -> list[CommendationRecord]:
+    """The commendations handed over at the review conference ``event_id``."""
+    statement = _select.where(commendations.c.event_id == event_id)
+    return [_record(row) for row in await session.execute(statement)]
+
+
+async def award_at(session: AsyncSession, proposal_id: int, event_id: int) -> bool:
+    """Attach an approved commendation to a review conference; False when it is not approved
+    or is attached already."""
+    result = await session.execute(
+        update(commendations)
+        .where(
+            commendations.c.id == proposal_id,
+            commendations.c.status == APPROVED,
+            commendations.c.event_id.is_(None),
+        )
+        .values(event_id=event_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 # -- the figures a proposal rests on ---------------------------------------------------------
@@ -447,6 +550,21 @@ async def exemplary_of_year(
     if recognised_only:
         statement = statement.where(exemplary_units.c.status == RECOGNISED)
     return [ExemplaryRecord(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def exemplary_waiting(
+    session: AsyncSession, paths: list[str], year: int, *, limit: int
+) -> list[ExemplaryRecord]:
+    """The year's units proposed and not yet recognised, counting for communes inside one of
+    ``paths``, by commune then kind and name."""
+    if not paths:
+        return []
+    found: dict[int, ExemplaryRecord] = {}
+    for path in paths:
+        for record in await exemplary_of_year(session, path, year):
+            if record.status == PROPOSED:
+                found.setdefault(record.id, record)
+    return sorted(found.values(), key=lambda r: (r.commune_path, r.kind, r.name))[:limit]
 
 
 async def exemplary_by_commune(

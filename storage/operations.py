@@ -15,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import outbox, tips
 from storage.opinions import opinions
+from storage.tips.invites import invites as tip_commendation_invites
 from storage.zalo_oa_tokens import zalo_oa_tokens
 
 __all__ = [
     "OPINION_ROUTES",
     "OUTBOX_ROUTES",
     "SEALED_COLUMNS",
+    "TIP_COMMENDATION_REFS",
     "TIP_ROUTES",
     "ZALO_OA_TOKENS",
     "SealedColumn",
@@ -53,8 +55,13 @@ OUTBOX_ROUTES = SealedColumn("outbox_routes", outbox, "id", "sealed_route")
 ZALO_OA_TOKENS = SealedColumn("zalo_oa_tokens", zalo_oa_tokens, "oa_id", "sealed_pair")
 # Anonymous opinions' routes back to their senders (as tips').
 OPINION_ROUTES = SealedColumn("opinion_routes", opinions, "id", "sender_route")
+# A tip's sender commended by their own choice: the proposal's id, held on the thread's side
+# until they are told the decision (``bot.commendations.tipster``).
+TIP_COMMENDATION_REFS = SealedColumn(
+    "tip_commendation_refs", tip_commendation_invites, "tip_id", "sealed_ref"
+)
 # Every sealed value the database stores.
-SEALED_COLUMNS = (TIP_ROUTES, OUTBOX_ROUTES, ZALO_OA_TOKENS, OPINION_ROUTES)
+SEALED_COLUMNS = (TIP_ROUTES, OUTBOX_ROUTES, ZALO_OA_TOKENS, OPINION_ROUTES, TIP_COMMENDATION_REFS)
 
 
 async def sealed_page(

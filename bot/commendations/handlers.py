@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from bot.commendations import service
 from bot.commendations.service import CommendationRefused
+from bot.commendations.tipster import EFFECT_HANDLERS as TIPSTER_HANDLERS
+from bot.commendations.tipster import tell_tipster
 from bot.effect_context import EffectContext, EffectHandler
 from conversations.commendations import (
+    AwardAtConference,
     ExemplaryKind,
     ProposeCommendation,
     ProposeExemplary,
@@ -26,7 +29,7 @@ from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.places import Place, is_inside
 from conversations.policy import PolicyViolation, Role
-from storage.commendations import commendation_by_id
+from storage.commendations import award_at, commendation_by_id, conference_by_id
 
 OUTSIDE = "a commendation outside the member's places"
 
@@ -100,6 +103,25 @@ async def review_commendation(ctx: EffectContext, effect: ReviewCommendation) ->
     fresh = await commendation_by_id(ctx.session, record.id)
     assert fresh is not None
     await service.tell(ctx.session, fresh, ctx.catalogues, reviewer_id=ctx.member.id, now=ctx.now)
+    await tell_tipster(ctx, fresh)
+
+
+async def award_at_conference(ctx: EffectContext, effect: AwardAtConference) -> None:
+    conference = await conference_by_id(ctx.session, effect.event_id)
+    record = await commendation_by_id(ctx.session, effect.proposal_id)
+    if conference is None or record is None:
+        ctx.say(N_("award.gone"))
+        return
+    await ctx.place_where(ACTION, OUTSIDE, area_id=conference.area_id)
+    await ctx.place_where(ACTION, OUTSIDE, area_id=record.area_id)
+    if not is_inside(record.area_path, conference.area_path):
+        raise PolicyViolation("a commendation handed over outside the conference's place")
+    if not await award_at(ctx.session, record.id, conference.id):
+        ctx.say(N_("award.gone"))
+        return
+    await ctx.audit(
+        service.AWARDED, subject_kind="commendation", subject_id=record.id, area_id=record.area_id
+    )
 
 
 async def propose_exemplary(ctx: EffectContext, effect: ProposeExemplary) -> None:
@@ -144,4 +166,6 @@ EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {
     ReviewCommendation: review_commendation,
     ProposeExemplary: propose_exemplary,
     RecogniseExemplary: recognise_exemplary,
+    AwardAtConference: award_at_conference,
+    **TIPSTER_HANDLERS,
 }

@@ -49,6 +49,7 @@ from storage.security_models import security_model_by_id
 
 PROPOSED = "commendation.proposed"
 REVIEWED = "commendation.reviewed"
+AWARDED = "commendation.awarded"  # handed over at a review conference
 EXEMPLARY_PROPOSED = "exemplary.proposed"
 EXEMPLARY_RECOGNISED = "exemplary.recognised"
 # Kinds a proposal can name: every one (a unit is an agency, business or school place).
@@ -128,6 +129,7 @@ async def propose(
     year: int,
     by: int | None,
     now: datetime,
+    person_phone: str | None = None,
 ) -> tuple[int, Figures]:
     """Store a proposal with the figures it rests on; its id and the figures. Raises
     ``CommendationRefused`` for what does not fit (a form the province does not offer, a
@@ -171,7 +173,7 @@ async def propose(
     if kind is not SubjectKind.MEMBER:
         member_id = None
     if kind is not SubjectKind.PERSON:
-        person_name = person_role = None
+        person_name = person_role = person_phone = None
     counted = await figures(session, kind, place, ref_id, member_id, year)
     proposal = NewCommendation(
         year=year,
@@ -189,6 +191,7 @@ async def propose(
         grounds=json.dumps(asdict(counted)),
         proposer_area_id=proposer_place.id,
         proposed_by_member_id=by,
+        person_phone=person_phone,
     )
     return await insert_commendation(session, proposal, now=now), counted
 

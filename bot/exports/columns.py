@@ -115,3 +115,4 @@ ACHIEVEMENT = N_("export.column.achievement")
 GROUNDS = N_("export.column.grounds")
 COMMENDATION_STATUS = N_("export.column.commendation_status")
 DECLINE_REASON = N_("export.column.decline_reason")
+AWARDED_AT = N_("export.column.awarded_at")  # the review conference it is handed over at

@@ -456,6 +456,7 @@ class _Writer:
             (col.GROUNDS, lambda row: grounds_text(row.subject_kind, _figures(row), self.t)),
             (col.COMMENDATION_STATUS, lambda row: status(row.status)),
             (col.DECLINE_REASON, attrgetter("decline_reason")),
+            (col.AWARDED_AT, attrgetter("event_title")),
         ]
 
         async def rows_of(place: Place) -> AsyncIterator[Any]:

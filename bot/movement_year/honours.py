@@ -21,6 +21,7 @@ from conversations.commendations import (
     judge_exemplary,
 )
 from conversations.i18n import N_
+from conversations.localtime import shown_date
 from conversations.places import Place
 from conversations.targets import Measure, TargetBook
 from storage.commendations import (
@@ -83,6 +84,15 @@ def exemplary_sentence(line: ExemplaryLine, t: Translate) -> str:
     )
 
 
+def form_and_where(record: CommendationRecord, t: Translate) -> str:
+    """The form, and the review conference it is handed over at once attached."""
+    form = t(form_label(record.form, record.area_path))
+    if record.event_title is None or record.event_starts_at is None:
+        return form
+    where = t(N_("award.at"), title=record.event_title, date=shown_date(record.event_starts_at))
+    return f"{form} — {where}"
+
+
 def commendation_rows(honours: YearHonours, t: Translate) -> list[list[str]]:
     """One row per approved commendation: number, who (kind: name), form, achievement, and
     the figures it rests on."""
@@ -97,7 +107,7 @@ def commendation_rows(honours: YearHonours, t: Translate) -> list[list[str]]:
             [
                 str(number),
                 f"{record.shown_name} ({t(SUBJECT_SHORT[kind])})",
-                t(form_label(record.form, record.area_path)),
+                form_and_where(record, t),
                 record.achievement,
                 grounds_text(kind, figures, t),
             ]

@@ -33,6 +33,7 @@ KIND_NAMES = {
     "outbox_routes": "queued messages to tipsters",
     "zalo_oa_tokens": "Zalo OA token pairs",
     "opinion_routes": "routes back to anonymous opinions",
+    "tip_commendation_refs": "tipsters' commendation references awaiting a decision",
 }
 # ... and each kind of keyed mark (bot.operations.rekeying).
 MARK_NAMES = {

@@ -18,10 +18,12 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 
 from bot.channels.zalo_oa.tokens import PURPOSE as ZALO_OA_TOKEN_PURPOSE
+from bot.commendations.tipster import PURPOSE as TIP_COMMENDATION_PURPOSE
 from bot.sealing import Sealer
 from storage.database import Database
 from storage.operations import (
     SEALED_COLUMNS,
+    TIP_COMMENDATION_REFS,
     ZALO_OA_TOKENS,
     SealedColumn,
     read_sealed,
@@ -51,6 +53,8 @@ class Resealed:
 def _reseal(sealed: SealedColumn) -> Reseal:
     if sealed is ZALO_OA_TOKENS:
         return lambda sealer, value: sealer.reseal_secret(ZALO_OA_TOKEN_PURPOSE, value)
+    if sealed is TIP_COMMENDATION_REFS:
+        return lambda sealer, value: sealer.reseal_secret(TIP_COMMENDATION_PURPOSE, value)
     return lambda sealer, value: sealer.reseal_route(value)
 
 

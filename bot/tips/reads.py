@@ -34,6 +34,7 @@ from storage.tips import (
     thread_messages_since,
     tip_thread,
 )
+from storage.tips.invites import invited
 
 
 def thread_lines(messages: list[ThreadMessage]) -> tuple[ThreadLine, ...]:
@@ -137,6 +138,7 @@ class TipInboxRecords:
             tip.received_at,
             thread_lines(thread[-STATUS_THREAD_LINES:]),
             thread_ended=tip.thread_ended_at is not None,
+            commendation_invited=await invited(self.session, tip.id),
         )
 
     async def thread_messages_since(self, code: str, direction: str, since: datetime) -> int:

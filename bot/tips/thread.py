@@ -10,13 +10,9 @@ their own. Nothing here logs a message's text or a route.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.effect_context import EffectContext, EffectHandler
 from bot.sealed_sender import queue_to_sender
+from bot.tip_officers import tell_officers
 from bot.tips.handlers import tip_for
 from conversations.effects import Effect
 from conversations.fields import format_tip_code
@@ -29,7 +25,6 @@ from conversations.tips import (
     MarkThreadMessage,
     may_ask,
 )
-from storage.areas import area_by_id
 from storage.delivery.outbox import TIP_NOTICE, reachable_identity
 from storage.tips import (
     OFFICER,
@@ -39,39 +34,12 @@ from storage.tips import (
     end_thread,
     find_tip_by_code,
     mark_important,
-    staff_over,
 )
 
 # The outbox row's extras: the thread message it carries (delivered_at is set when sent), and
 # the buttons under it as [label, command] (a tap is read as the command typed).
 THREAD_MESSAGE = "thread_message"
 BUTTONS = "buttons"
-
-
-async def officers_to_tell(session: AsyncSession, tip: TipRecord) -> list[int]:
-    """Who hears of a tipster's message: the tip's handler (who took it last: taking a tip
-    over hands its thread over), or while nobody has taken it, the officers of its commune
-    and of the places above it (as for a new tip)."""
-    if tip.handler_member_id is not None:
-        return [tip.handler_member_id]
-    area = await area_by_id(session, tip.area_id) if tip.area_id is not None else None
-    if area is None:
-        return []
-    officers = await staff_over(session, area.path, ("officer",))
-    return [officer.member_id for officer in officers]
-
-
-async def tell_officers(
-    session: AsyncSession, tip: TipRecord, key: str, occasion: str, now: datetime
-) -> None:
-    """A tip notice to the officers who hear of its thread: at once, at any hour."""
-    code = format_tip_code(tip.code)  # shown as everywhere else, dash included
-    params = {"code": code, "command": f"/xemtin {code}"}
-    for officer_id in await officers_to_tell(session, tip):
-        notice = MemberMessage(
-            officer_id, TIP_NOTICE, f"{occasion}:{officer_id}", message_key=key, params=params
-        )
-        await queue_for_member(session, notice, now=now)
 
 
 async def add_to_tip(ctx: EffectContext, effect: AddToTip) -> None:
@@ -99,18 +67,28 @@ def answer_buttons(catalogues: Catalogues, locale: str | None, code: str) -> lis
     ]
 
 
-async def ask_tipster(ctx: EffectContext, effect: AskTipster) -> None:
-    found = await tip_for(ctx, effect.code)
+async def tip_to_write_to(ctx: EffectContext, code: str) -> TipRecord | None:
+    """The tip whose sender the member may write to now (checked again in this very
+    transaction: taken, closed or ended meanwhile), or None once they were told why not."""
+    found = await tip_for(ctx, code)
     if found is None:
-        return
+        return None
     tip, view = found
-    code = format_tip_code(tip.code)
+    shown = format_tip_code(tip.code)
     if not may_ask(ctx.member.roles, view) or tip.thread_ended_at is not None:
-        ctx.say(N_("inbox.changed_meanwhile"), code=code)
-        return
+        ctx.say(N_("inbox.changed_meanwhile"), code=shown)
+        return None
     if not view.reachable:  # the flow said so already, unless it changed meanwhile
-        ctx.say(N_("asking.undeliverable"), code=code)
+        ctx.say(N_("asking.undeliverable"), code=shown)
+        return None
+    return tip
+
+
+async def ask_tipster(ctx: EffectContext, effect: AskTipster) -> None:
+    tip = await tip_to_write_to(ctx, effect.code)
+    if tip is None:
         return
+    code = format_tip_code(tip.code)
     files = list(effect.attachments)
     message_id = await add_tip_message(
         ctx.session, tip.id, direction=OFFICER, text=effect.text, attachments=files, now=ctx.now

@@ -18,16 +18,17 @@ The reads are a part of ``conversations.ports.Records``, so this module must not
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from functools import cache
-from pathlib import Path
 from typing import Protocol
 
-from conversations.calendar import province_code
+# The forms of commendation are shared with a tip's thread: re-exported for the features' use.
+from conversations.commendation_forms import MAX_ACHIEVEMENT as MAX_ACHIEVEMENT
+from conversations.commendation_forms import form_label as form_label
+from conversations.commendation_forms import forms_of as forms_of
 from conversations.effects import Effect
 from conversations.i18n import N_
 from conversations.places import PROVINCE, is_inside
@@ -42,9 +43,7 @@ from conversations.targets import (
     TargetBook,
 )
 
-FORMS_FILE = Path(__file__).with_name("forms.json")
 MAX_LISTED = 10
-MAX_ACHIEVEMENT = 1000
 MAX_REASON = 500
 
 
@@ -99,99 +98,6 @@ STATUS_LABELS = {
 # -- the forms of commendation (data) -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CommendationForm:
-    """A form of commendation: its key, its label (a catalogue key) and who decides it."""
-
-    key: str
-    label: str
-    level: str  # commune | province | ministry
-
-
-# The labels of the default forms (forms.json names them; a province's own list may too).
-FORM_LABELS = (
-    N_("commendation.form.giay_khen_chu_tich_xa"),
-    N_("commendation.form.giay_khen_giam_doc_cong_an_tinh"),
-    N_("commendation.form.bang_khen_chu_tich_tinh"),
-    N_("commendation.form.bang_khen_bo_truong"),
-)
-
-
-class BadForms(ValueError):
-    """The forms' data file is not what it must be."""
-
-
-def parse_forms(
-    document: Mapping[str, object], *, needs_default: bool = True
-) -> dict[str, tuple[CommendationForm, ...]]:
-    """The forms of each province ("default" for the others) from the data file's content
-    (a province's own file may leave "default" out: the shipped one stays)."""
-    parsed: dict[str, tuple[CommendationForm, ...]] = {}
-    for province, entries in document.items():
-        if province == "about":
-            continue
-        if not isinstance(entries, list) or not entries:
-            raise BadForms(f"{province}: a list of forms, at least one")
-        try:
-            parsed[province] = tuple(
-                CommendationForm(str(entry["key"]), str(entry["label"]), str(entry["level"]))
-                for entry in entries
-            )
-        except (KeyError, TypeError):
-            raise BadForms(f"{province}: each form has a key, a label and a level") from None
-    if needs_default and "default" not in parsed:
-        raise BadForms("the forms name no 'default' list")
-    return parsed
-
-
-# A province's own forms (the setting ``ANTQ_COMMENDATION_FORMS_FILE``, a file shaped like
-# forms.json): its lists replace the shipped ones for the provinces it names, as a province's
-# own thresholds replace the plan's (conversations.targets). The settings name it at start.
-_OWN_FORMS: dict[str, Path | None] = {"file": None}
-
-
-@cache
-def all_forms(
-    file: Path = FORMS_FILE, own: Path | None = None
-) -> dict[str, tuple[CommendationForm, ...]]:
-    forms = parse_forms(json.loads(file.read_text(encoding="utf-8")))
-    if own is not None:
-        try:
-            document = json.loads(own.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise BadForms(f"{own}: {error}") from None
-        if not isinstance(document, dict):
-            raise BadForms(f"{own}: an object of province code → list of forms")
-        forms.update(parse_forms(document, needs_default=False))
-    return forms
-
-
-def use_forms_file(own: Path | None) -> None:
-    """Make a province's own forms the ones in force (None: the shipped ones only); a bad
-    file is refused here, with its reason."""
-    if own is not None:
-        all_forms(own=own)
-    _OWN_FORMS["file"] = own
-
-
-def forms_in_force() -> dict[str, tuple[CommendationForm, ...]]:
-    return all_forms(own=_OWN_FORMS["file"])
-
-
-def forms_of(place_path: str) -> tuple[CommendationForm, ...]:
-    """The forms a place's province offers (its own list, or the default one)."""
-    forms = forms_in_force()
-    return forms.get(province_code(place_path) or "", forms["default"])
-
-
-def form_label(key: str, place_path: str) -> str:
-    """The catalogue key of a form's label; the key itself for a form no longer listed."""
-    for form in (*forms_of(place_path), *forms_in_force()["default"]):
-        if form.key == key:
-            return form.label
-    return key
-
-
 # -- who reviews ------------------------------------------------------------------------------
 
 
@@ -236,6 +142,14 @@ class ProposeCommendation(Effect):
     form: str
     achievement: str
     year: int
+
+
+@dataclass(frozen=True)
+class AwardAtConference(Effect):
+    """An approved commendation is handed over at the review conference ``event_id``."""
+
+    proposal_id: int
+    event_id: int
 
 
 @dataclass(frozen=True)
@@ -300,6 +214,7 @@ class ProposalView:
     area_path: str
     proposer_path: str
     proposed_by: int | None
+    phone: str | None = None  # a phone the commended gave themselves (a tipster), for the hand-over
 
 
 GROUNDS_KEYS = {
@@ -340,8 +255,52 @@ def grounds_text(kind: str, figures: Mapping[str, int], t: Callable[..., str]) -
     return t(key, **counts)
 
 
+@dataclass(frozen=True)
+class ExemplaryWaiting:
+    """A unit proposed as exemplary, waiting for the level above to recognise it."""
+
+    kind: str
+    name: str
+    commune_name: str
+    commune_path: str
+
+
+@dataclass(frozen=True)
+class ConferenceView:
+    """A review conference (an event: hội nghị sơ kết, tổng kết) commendations are handed
+    over at, with those attached to it: (who, as shown; the catalogue key of the form)."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    area_path: str
+    awarded: tuple[tuple[str, str], ...] = ()
+
+
 class CommendationReads(Protocol):
     """Reads of the proposals."""
+
+    async def conferences(
+        self, paths: Sequence[str], year: int, *, limit: int
+    ) -> list[ConferenceView]:
+        """The year's review conferences held in a place inside one of ``paths``."""
+        ...
+
+    async def conference(self, event_id: int) -> ConferenceView | None:
+        """One review conference with the commendations attached to it."""
+        ...
+
+    async def unawarded(self, path: str, year: int, *, limit: int) -> list[ProposalView]:
+        """The year's approved commendations at ``path`` or below not yet attached to a
+        review conference."""
+        ...
+
+    async def exemplary_waiting(
+        self, paths: Sequence[str], year: int, *, limit: int
+    ) -> list[ExemplaryWaiting]:
+        """Units proposed as exemplary for ``year`` and not yet recognised, counting for a
+        commune inside one of ``paths``."""
+        ...
 
     async def pending(self, paths: Sequence[str], *, limit: int) -> list[ProposalView]:
         """Proposals waiting for a decision whose place lies inside one of ``paths``."""

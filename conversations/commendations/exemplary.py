@@ -8,10 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.choosing import ScopedPlace
-from conversations.commendations import ExemplaryKind, ProposeExemplary, RecogniseExemplary
-from conversations.commendations.fields import ACTION
+from conversations.commendations import (
+    EXEMPLARY_LABELS,
+    MAX_LISTED,
+    ExemplaryKind,
+    ProposeExemplary,
+    RecogniseExemplary,
+)
+from conversations.commendations.fields import ACTION, admin_places
 from conversations.fields import Choice, ChoiceOption
-from conversations.flow import Completion, Flow, FlowContext, Step
+from conversations.flow import Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.places import COMMUNE, UNITS, Place, commune_path, is_inside
 from conversations.policy import Grant, Role
@@ -47,6 +53,28 @@ def provincial_body(place: Place) -> bool:
 def exemplary_flow(calendar: YearCalendar | None = None) -> Flow:
     calendar = calendar or YearCalendar()
 
+    async def begin(answers: dict[str, Any], ctx: FlowContext) -> Redirect | None:
+        """To the level that recognises them, the units proposed and waiting, first."""
+        year = calendar.assessed_year(ctx.today)
+        paths = [place.path for place in admin_places(ctx.fields)]
+        found = await ctx.records.commendations.exemplary_waiting(paths, year, limit=MAX_LISTED * 5)
+        mine = [unit for unit in found if above(ctx.member.roles, unit.commune_path)]
+        if not mine:
+            return None
+        lines = [
+            ctx.t(
+                N_("exemplary.waiting.line"),
+                unit=unit.name,
+                kind=ctx.t(EXEMPLARY_LABELS[ExemplaryKind(unit.kind)]),
+                commune=unit.commune_name,
+            )
+            for unit in mine[:MAX_LISTED]
+        ]
+        heading = ctx.t(N_("exemplary.waiting"), count=len(mine), year=year)
+        more = [ctx.t(N_("exemplary.waiting.more"), count=len(mine) - MAX_LISTED)]
+        text = "\n".join([heading, *lines, *(more if len(mine) > MAX_LISTED else [])])
+        return Redirect(replies=[Text(text)])
+
     async def complete(answers: dict[str, Any], ctx: FlowContext) -> Completion:
         unit = await EXEMPLARY_PICKED.picked(ctx, answers["commune"])
         year = calendar.assessed_year(ctx.today)
@@ -70,6 +98,7 @@ def exemplary_flow(calendar: YearCalendar | None = None) -> Flow:
         title=N_("menu.exemplary"),
         commands=("diemhinh", "exemplary"),
         action=ACTION,
+        begin=begin,
         complete=complete,
         steps=[
             Step(

@@ -14,7 +14,8 @@ from conversations.choosing import (
     kept_candidates,
     pick_item,
 )
-from conversations.commendations import MAX_LISTED, CommendationForm, ProposalView, forms_of
+from conversations.commendation_forms import FormChoice as FormChoiceOf
+from conversations.commendations import MAX_LISTED, ProposalView
 from conversations.fields import (
     Accepted,
     Field,
@@ -43,30 +44,11 @@ def admin_places(ctx: FieldContext) -> list[Place]:
 # -- the form of commendation ---------------------------------------------------------------
 
 
-def offered_forms(ctx: FieldContext) -> tuple[CommendationForm, ...]:
-    """The forms of the admin's province (the first of their places)."""
-    places = admin_places(ctx)
-    return forms_of(places[0].path) if places else ()
+class FormChoice(FormChoiceOf):
+    """One of the admin's province's forms of commendation."""
 
-
-def _form_option(form: CommendationForm) -> str:
-    return f"form:{form.key}"
-
-
-class FormChoice(Field):
-    """One of the province's forms of commendation, by tap, number or name."""
-
-    def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        options = tuple(Option(_form_option(f), ctx.t(f.label)) for f in offered_forms(ctx))
-        return Choices(text, options, ref)
-
-    def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        forms = offered_forms(ctx)
-        form = pick_item(message, forms, _form_option, label=lambda f: ctx.t(f.label))
-        return Accepted({"key": form.key, "label": form.label})
-
-    def display(self, value: Any, ctx: FieldContext) -> str:
-        return ctx.t(value["label"]) if isinstance(value, dict) else ""
+    def __init__(self) -> None:
+        super().__init__(ACTION)
 
 
 # -- a model or a member, by name ------------------------------------------------------------

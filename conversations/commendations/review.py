@@ -19,7 +19,7 @@ from conversations.commendations import (
     may_review,
 )
 from conversations.commendations.fields import ACTION, ProposalList, admin_places, listing
-from conversations.fields import Choice, ChoiceOption, FreeText
+from conversations.fields import Choice, ChoiceOption, FreeText, shown_phone
 from conversations.flow import Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.replies import Text
@@ -69,6 +69,8 @@ async def proposal_picked(answers: dict[str, Any], ctx: FlowContext) -> Redirect
         achievement=proposal.achievement,
         grounds=grounds_text(proposal.kind, proposal.figures, ctx.t),
     )
+    if proposal.phone:
+        shown += "\n" + ctx.t(N_("commendation.review.phone"), phone=shown_phone(proposal.phone))
     return Redirect(replies=[Text(shown)])
 
 

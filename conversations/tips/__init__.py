@@ -400,3 +400,5 @@ class TipStatus:
     # The thread's last messages (STATUS_THREAD_LINES at most), oldest first.
     thread: tuple[ThreadLine, ...] = ()
     thread_ended: bool = False  # the sender ended the dialogue
+    # An officer invited the sender to be proposed for a commendation; not answered yet.
+    commendation_invited: bool = False

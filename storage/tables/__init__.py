@@ -49,7 +49,13 @@ from storage.tables.surveys import (
     TipRated,
     TipRating,
 )
-from storage.tables.tips import Tip, TipAttachment, TipMessage, TipStatusChange
+from storage.tables.tips import (
+    Tip,
+    TipAttachment,
+    TipCommendationInvite,
+    TipMessage,
+    TipStatusChange,
+)
 from storage.tables.units import UnitProfile, UnitReach
 from storage.tables.web import WebLoginLink, WebSession, WebSigninFailure
 
@@ -101,6 +107,7 @@ __all__ = [
     "SurveyResponse",
     "Tip",
     "TipAttachment",
+    "TipCommendationInvite",
     "TipMessage",
     "TipRated",
     "TipRating",

@@ -41,6 +41,9 @@ class Commendation(Base):
     )
     person_name: Mapped[str | None] = mapped_column(String(120))
     person_role: Mapped[str | None] = mapped_column(String(120))
+    # A phone the person gave themselves (a tipster who chose to be commended), for the
+    # hand-over; cleared with the name by the retention schedule.
+    person_phone: Mapped[str | None] = mapped_column(String(20))
     form: Mapped[str] = mapped_column(String(48))  # a key of the forms' data file
     achievement: Mapped[str] = mapped_column(Text)
     grounds: Mapped[str] = mapped_column(Text)  # the figures the proposal rests on
@@ -56,6 +59,10 @@ class Commendation(Base):
         ForeignKey("members.id", ondelete="SET NULL")
     )
     reviewed_at: Mapped[datetime | None] = mapped_column()
+    # The review conference (hội nghị sơ kết, tổng kết) it is awarded at, once attached.
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
 
 
 class ExemplaryUnit(Base):

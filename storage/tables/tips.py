@@ -139,3 +139,22 @@ class TipStatusChange(Base):
     note: Mapped[str | None] = mapped_column(Text)
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TipCommendationInvite(Base):
+    """An officer's invitation to a tip's sender to be proposed for a commendation, held on the
+    thread's side only. The proposal made when the sender accepts holds the name they gave and
+    nothing of the tip; this row keeps, until the sender is told the decision, the proposal's
+    id sealed with the server key (``sealed_ref``), then forgets it. No time of the answer is
+    kept (``bot.commendations.tipster``)."""
+
+    __tablename__ = "tip_commendation_invites"
+
+    tip_id: Mapped[int] = mapped_column(
+        ForeignKey("tips.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    form: Mapped[str | None] = mapped_column(String(48))  # cleared once answered
+    achievement: Mapped[str | None] = mapped_column(Text)  # cleared once answered
+    # invited | accepted | declined | told
+    status: Mapped[str] = mapped_column(String(16))
+    sealed_ref: Mapped[bytes | None] = mapped_column(LargeBinary)

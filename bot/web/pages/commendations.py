@@ -23,7 +23,8 @@ from conversations.commendations import (
     grounds_text,
 )
 from conversations.exports import outermost
-from conversations.localtime import local_today
+from conversations.i18n import N_
+from conversations.localtime import local_today, shown_date
 from conversations.policy import Action, may, scopes
 from storage.commendations import commendations_of_year
 
@@ -75,6 +76,13 @@ class CommendationPages:
                         "grounds": grounds_text(kind, figures, t),
                         "status": t(STATUS_LABELS[Status(record.status)]),
                         "reason": record.decline_reason or "",
+                        "awarded": ""
+                        if record.event_title is None or record.event_starts_at is None
+                        else t(
+                            N_("award.at"),
+                            title=record.event_title,
+                            date=shown_date(record.event_starts_at),
+                        ),
                     }
                 )
         return self.kit.page(request, "commendations.html", viewer, commendations=shown, year=year)

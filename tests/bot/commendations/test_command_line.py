@@ -4,7 +4,6 @@ the figures it rests on counted by hand from the movement's year harness; the ye
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import docx
@@ -14,31 +13,14 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from bot.commendations import cli as commendations_cli
 from bot.movement_year import cli as year_cli
-from storage.database import Database
-from tests.bot.movement_year.harness import NOW, seed_year
+from tests.bot.command_line import year_command_line
 from tests.conversations.harness import t
 
 
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A seeded SQLite database on 10 December 2026, as the commands see it."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
-    monkeypatch.delenv("ANTQ_TARGETS", raising=False)
-    for module in (year_cli, commendations_cli):
-        monkeypatch.setattr(module, "utcnow", lambda: NOW)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-
-    async def seed() -> None:
-        database = Database(url)
-        try:
-            await seed_year(database)
-        finally:
-            await database.dispose()
-
-    asyncio.run(seed())
-    return runner
+    return year_command_line(tmp_path, monkeypatch, (year_cli, commendations_cli))
 
 
 def test_a_commune_police_is_proposed_approved_and_drafted(

@@ -5,7 +5,6 @@ province, and units proposed and recognised exemplary, counted per commune by ha
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from bot.commendations import cli as commendations_cli
 from storage.database import Database
+from tests.bot.command_line import seeded_command_line
 from tests.bot.commendations.test_units import unit_grounds
 from tests.bot.commendations.units_harness import (
     HOA_SEN,
@@ -24,7 +24,7 @@ from tests.bot.commendations.units_harness import (
     add_do_luong_units,
     report_reach,
 )
-from tests.bot.movement_year.harness import NOW, seed_year
+from tests.bot.movement_year.harness import seed_year
 from tests.conversations.harness import t
 
 ACHIEVEMENT = "Trường học an toàn về an ninh, trật tự trong cả năm học."
@@ -32,24 +32,13 @@ ACHIEVEMENT = "Trường học an toàn về an ninh, trật tự trong cả nă
 
 @pytest.fixture
 def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[CliRunner, Units]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
-    monkeypatch.delenv("ANTQ_TARGETS", raising=False)
-    monkeypatch.setattr(commendations_cli, "utcnow", lambda: NOW)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    async def seed(database: Database) -> Units:
+        await seed_year(database)
+        units = await add_do_luong_units(database)
+        await report_reach(database, units.ids[THCS], "year", 760, 800)
+        return units
 
-    async def seed() -> Units:
-        database = Database(url)
-        try:
-            await seed_year(database)
-            units = await add_do_luong_units(database)
-            await report_reach(database, units.ids[THCS], "year", 760, 800)
-            return units
-        finally:
-            await database.dispose()
-
-    return runner, asyncio.run(seed())
+    return seeded_command_line(tmp_path, monkeypatch, (commendations_cli,), seed)
 
 
 def propose(runner: CliRunner, code: str, form: str) -> str:

@@ -3,7 +3,6 @@ report year`` (a DOCX), ``antq export year`` (the targets and grades sheets), ``
 
 from __future__ import annotations
 
-import asyncio
 import io
 import struct
 from pathlib import Path
@@ -16,8 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from bot.exports import cli as export_cli
 from bot.movement_year import cli as year_cli
-from storage.database import Database
-from tests.bot.movement_year.harness import NOW, seed_year
+from tests.bot.command_line import year_command_line
 from tests.conversations.harness import CATALOGUES
 
 
@@ -28,23 +26,7 @@ def vi(key: str, **params: object) -> str:
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A seeded SQLite database on 10 December 2026, as the commands see it."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("ANTQ_DATABASE_URL", url)
-    monkeypatch.delenv("ANTQ_TARGETS", raising=False)
-    for module in (year_cli, export_cli):
-        monkeypatch.setattr(module, "utcnow", lambda: NOW)
-    runner = CliRunner()
-    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-
-    async def seed() -> None:
-        database = Database(url)
-        try:
-            await seed_year(database)
-        finally:
-            await database.dispose()
-
-    asyncio.run(seed())
-    return runner
+    return year_command_line(tmp_path, monkeypatch, (year_cli, export_cli))
 
 
 def test_overview_prints_the_targets_and_writes_the_chart(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from conversations.commendations import form_label, forms_of, use_forms_file
+from conversations.commendation_forms import form_label, forms_of, use_forms_file
 
 NGHE_AN = [
     {"key": "giay_khen_chu_tich_xa", "label": "commendation.form.giay_khen_chu_tich_xa",
