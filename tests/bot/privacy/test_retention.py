@@ -301,6 +301,9 @@ async def test_each_run_is_recorded_and_logged_as_counts_only(
         COMMENDED_PERSONS: 0,
         LINK_CODES: 0,
         OPINION_ROUTES: 0,
+        SURVEY_RESPONSES: 0,
+        SURVEY_MARKS: 0,
+        SURVEY_DRAFTS: 0,
     }
     assert "tip_phones=1" in caplog.text and "tip_routes=1" in caplog.text
     assert "912345678" not in caplog.text and code not in caplog.text and "99" not in caplog.text

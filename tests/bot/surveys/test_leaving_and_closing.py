@@ -51,6 +51,16 @@ class ButtonTransport(RecordingTransport):
         self.buttons[chat_id].append(buttons)
 
 
+async def _telegram(database: Database, clock: Clock) -> ButtonTransport:
+    """What is due on Telegram sent, as its sender does: what each chat got, buttons too."""
+    transport = ButtonTransport()
+    fake = FakeClock(clock.now)
+    limiter = RateLimiter(UNLIMITED, clock=fake.monotonic, sleep=fake.sleep)
+    telegram = OutboxSender(database, "telegram", transport, limiter, render=render, clock=fake.now)
+    await telegram.deliver_due()
+    return transport
+
+
 async def _survey_sent(database: Database, clock: Clock, *, anonymous: bool = True) -> None:
     processor = make_processor(database, clock)
     admin = ChannelPhone.of(processor, "admin")
@@ -63,11 +73,7 @@ async def test_the_invitation_has_a_button_that_starts_answering(database: Datab
     await seed(database, START)
     clock = Clock(START)
     await _survey_sent(database, clock)
-    transport = ButtonTransport()
-    fake = FakeClock(clock.now)
-    limiter = RateLimiter(UNLIMITED, clock=fake.monotonic, sleep=fake.sleep)
-    telegram = OutboxSender(database, "telegram", transport, limiter, render=render, clock=fake.now)
-    await telegram.deliver_due()
+    transport = await _telegram(database, clock)
     user = PEOPLE["dan_dong"][0]
     assert transport.buttons[user] == [[(t("surveys.button.answer"), "/khaosat 1")]]
     english = PEOPLE["dan_dong_en"][0]
@@ -95,11 +101,7 @@ async def test_the_reminder_has_the_button_too(database: Database) -> None:
     clock.now = local(2026, 11, 26, 17, 1)  # the reminder's time: a day before the closing
     rules = [remind_surveys(SEALER)]
     await DeliveryScheduler(database, rules=rules, clock=clock).tick()
-    transport = ButtonTransport()
-    fake = FakeClock(clock.now)
-    limiter = RateLimiter(UNLIMITED, clock=fake.monotonic, sleep=fake.sleep)
-    telegram = OutboxSender(database, "telegram", transport, limiter, render=render, clock=fake.now)
-    await telegram.deliver_due()
+    transport = await _telegram(database, clock)
     user = PEOPLE["dan_dong"][0]
     assert transport.buttons[user] == [[(t("surveys.button.answer"), "/khaosat 1")]]
 
