@@ -18,6 +18,7 @@ from storage.conversations import conversation_update, save_conversation
 from storage.database import Database
 from storage.people.members import find_or_create_member
 from storage.reply_path.updates import lock_user
+from tests.storage.test_hot_path_statements import _waiting_for_advisory_lock
 
 NOW = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
 DATA = {"answers": {"place": "Ngõ 12, đường Lê Lợi"}, "photos": 2}
@@ -133,12 +134,7 @@ async def test_lock_user_waits_for_the_users_earlier_transaction(database: Datab
                 order.append("second")
 
         waiting = asyncio.create_task(second())
-        waits = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-        while True:
-            async with database.engine.connect() as connection:
-                if await connection.scalar(waits):
-                    break
-            await asyncio.sleep(0)
+        await _waiting_for_advisory_lock(database)
         order.append("first")
     await waiting
     assert order == ["first", "second"]
