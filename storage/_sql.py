@@ -1,6 +1,7 @@
 """Small SQL helpers shared by the repositories: Core tables, the subtree test and a place's
 ancestors, a place's columns, claiming due rows, reading page by page, dialect checks, and the
-hot path's writes in one trip to SQLite's thread (``run_together``)."""
+hot path's statements past the session's execution layer (``run_together``: one trip to
+SQLite's thread; on PostgreSQL straight on the asyncpg adapter)."""
 
 from __future__ import annotations
 
@@ -260,7 +261,7 @@ async def pages_by(
         yield row
 
 
-# --- the hot path's writes, one trip to SQLite's thread ----------------------------------------
+# --- the hot path's statements past the session (SQLite's thread, asyncpg) -------------------
 
 # Statements the hot path sent to the driver past SQLAlchemy's execution (the bench counts them
 # beside those SQLAlchemy's events see).
