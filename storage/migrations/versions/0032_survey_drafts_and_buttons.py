@@ -2,7 +2,7 @@
 and the buttons a broadcast's copies carry (a survey's invitation: "answer now").
 
 Revision ID: 0032
-Revises: 0029
+Revises: 0031
 Create Date: 2026-12-07 15:45:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0032"
-down_revision: str | Sequence[str] | None = "0029"
+down_revision: str | Sequence[str] | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

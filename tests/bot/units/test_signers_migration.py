@@ -1,4 +1,4 @@
-"""Revision 0034: a unit's registration keeps its signers in ``people_signed``, not in the
+"""Revision 0033: a unit's registration keeps its signers in ``people_signed``, not in the
 residential areas' ``households_registered``; an area's households stay where they are; the
 downgrade puts the signers back."""
 
@@ -59,7 +59,7 @@ async def test_unit_signers_move_to_their_column_and_back(database_url: str) -> 
                     ),
                     {"area": area_id, "people": people, "on": date(2026, 3, 2), "t": NOW},
                 )
-        await asyncio.to_thread(upgrade, database_url, "0034")
+        await asyncio.to_thread(upgrade, database_url, "0033")
         await engine.dispose()  # PostgreSQL: statements prepared before the table changed go
         # The area keeps its households; the school's and the company's signers move.
         assert await registrations(engine) == {3: (120, None), 4: (None, 780), 5: (None, 290)}

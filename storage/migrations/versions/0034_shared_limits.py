@@ -1,8 +1,8 @@
 """Limits every process on one database shares: failed console sign-ins per client, and the
 Zalo OA users an officer is answering from the OA manager.
 
-Revision ID: 0036
-Revises: 0029
+Revision ID: 0034
+Revises: 0033
 Create Date: 2026-12-07 16:00:00.000000
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0036"
-down_revision: str | Sequence[str] | None = "0029"
+revision: str = "0034"
+down_revision: str | Sequence[str] | None = "0033"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

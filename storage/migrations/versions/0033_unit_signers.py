@@ -5,8 +5,8 @@ kept its signers in ``households_registered``, the residential areas' column. Th
 to ``people_signed`` (units only: their place's kind says which rows), and
 ``households_registered`` becomes empty for them; the downgrade moves them back.
 
-Revision ID: 0034
-Revises: 0029
+Revision ID: 0033
+Revises: 0032
 Create Date: 2026-12-07 15:45:00.000000
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0034"
-down_revision: str | Sequence[str] | None = "0029"
+revision: str = "0033"
+down_revision: str | Sequence[str] | None = "0032"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
