@@ -20,11 +20,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.exports.writers import open_book
 from bot.opinions.reads import opinion_view
 from bot.web.auth import Viewer
 from bot.web.kit import ConsoleKit, form_text
 from bot.web.rendering import secured
+from bot.workbooks import open_book
 from conversations.fields import format_tip_code, normalise_tip_code
 from conversations.i18n import N_
 from conversations.opinions import CATEGORIES, MAX_ANSWER, AnswerOpinion, FinishOpinion, OpinionView
