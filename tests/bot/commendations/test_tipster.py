@@ -11,7 +11,6 @@ import logging
 from typing import Any
 
 import pytest
-from sqlalchemy import Table
 
 from bot.app import LOGGER_FLOORS
 from bot.commendations.tipster import PURPOSE
@@ -23,15 +22,11 @@ from storage.database import Database
 from storage.tables import Base
 from storage.tips.invites import invites
 from tests.bot.delivery.harness import RecordingTransport
-from tests.bot.harness import phone_at_menu, rows
+from tests.bot.harness import NAME, phone_at_menu, rows
 from tests.bot.tips.harness import staff, staffed, taken_tip, thread_sender
-from tests.bot.tips.test_thread_unlinkable import (
-    CHAT,
-    finish_every_reply,
-    names_tip,
-    names_tipster,
-)
+from tests.bot.tips.test_thread_unlinkable import _CHAT_ID, CHAT
 from tests.conversations.harness import t
+from tests.harness import Trace, database_contents, finish_every_reply, person
 
 GIVEN_NAME = "Trần Thị Hoa"
 GIVEN_PHONE = "0912345678"
@@ -58,30 +53,28 @@ async def invite(officer: Any, code: str) -> None:
     assert t("tip_commendation.invited", code=format_tip_code(code)) in officer.text
 
 
-def names_proposal(table: Table, row: dict[str, Any], proposal_id: int) -> bool:
-    if table.name == "commendations" and row["id"] == proposal_id:
-        return True
-    if row.get("subject_kind") == "commendation" and row.get("subject_id") == proposal_id:
-        return True
-    words = " ".join(str(value) for value in row.values() if not isinstance(value, bytes))
-    return GIVEN_NAME in words or GIVEN_PHONE[1:] in words
-
-
 async def links(database: Database, code: str, proposal_id: int) -> list[tuple[str, object]]:
     """Rows that name the proposal (or the name and phone on it) beside the tip or its sender."""
     (tip,) = await rows(database, Base.metadata.tables["tips"])
     identities = await rows(database, Base.metadata.tables["identities"])
     (mine,) = [row for row in identities if row["platform_user_id"] == CHAT]
-    member, identity_ids = int(mine["member_id"]), {int(mine["id"])}
-    found: list[tuple[str, object]] = []
-    for table in Base.metadata.sorted_tables:
-        for row in await rows(database, table):
-            if not names_proposal(table, row, proposal_id):
-                continue
-            tip_named = names_tip(table, row, int(tip["id"]), code)
-            if tip_named or names_tipster(table, row, member, identity_ids):
-                found.append((table.name, row))
-    return found
+    proposal = Trace(
+        {"commendations": {proposal_id}},
+        (GIVEN_NAME, GIVEN_PHONE[1:]),
+        subjects={"commendation": {proposal_id}},
+    )
+    the_tip = Trace(
+        {"tips": {tip["id"]}}, (code, format_tip_code(code)), subjects={"tip": {tip["id"]}}
+    )
+    tipster = person(int(mine["member_id"]), {int(mine["id"])}, _CHAT_ID, NAME)
+    contents = await database_contents(database)
+    return [
+        (table.name, row)
+        for table in Base.metadata.sorted_tables
+        for row in contents[table.name]
+        if proposal.in_row(table, row)
+        and (the_tip.in_row(table, row) or tipster.in_row(table, row))
+    ]
 
 
 async def test_a_tipster_who_accepts_is_proposed_by_name_only_and_told_the_decision(

@@ -12,8 +12,9 @@ from storage.database import Database
 from tests.bot.harness import Phone, at_menu, make_processor, walk
 from tests.bot.linking.phones import ChannelPhone
 from tests.bot.linking.test_linking import code_from
-from tests.bot.tips.test_unlinkable import PEOPLE, TickingClock, candidates, everything
+from tests.bot.tips.test_unlinkable import PEOPLE, TickingClock, candidates
 from tests.conversations.harness import ANONYMOUS_PATH, START, t
+from tests.harness import database_contents
 
 
 @dataclass
@@ -46,7 +47,7 @@ async def test_linking_ties_an_anonymous_tip_to_nobody(database: Database) -> No
             await at_menu(person, consent=False)
     assert clock.now - START < timedelta(minutes=1), "everybody wrote within one minute"
 
-    data = await everything(database)
+    data = await database_contents(database)
     assert data["link_codes"] and data["notice_accounts"]  # the walk reads them
     (tip,) = data["tips"]
     assert tip["member_id"] is None
