@@ -18,19 +18,13 @@ Every writer of a process shares the database's one ``GroupCommit`` (``writer_fo
 them would only fight for SQLite's lock, and the one that waits in the busy handler loses to
 the one that starts its next transaction at once. A short write that somebody waits for (a
 webhook answered once its update is stored) goes ``first``, ahead of the queued messages,
-in a group of the short writes alone; and a group under way commits after its current piece
-of work: it waits for one message, not for a whole group.
-
-The statements of a group run on the event loop's thread (``storage.database``): while a
-group runs, nothing else of the process does, a webhook's request included. So a group also
-ends once its work took ``max_seconds``, and the writer lets the loop run before the next
-one: a webhook waits for a few milliseconds of other users' work at most, whatever the queue.
+and the group under way commits after its current piece of work: it waits for one message,
+not for a whole group.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -40,14 +34,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
 
-__all__ = ["MAX_GROUP", "MAX_GROUP_SECONDS", "GroupCommit", "writer_for"]
+__all__ = ["MAX_GROUP", "GroupCommit", "writer_for"]
 
 # Enough to take most of the saving (one commit for many messages) while keeping the time the
 # last of a group waits for the others short.
 MAX_GROUP = 32
-# A group's work ends after this long (its commit, a few hundred microseconds, is cheap next
-# to it): about ten messages of the tip flow; what the loop's other work waits for at most.
-MAX_GROUP_SECONDS = 0.008
 
 Result = TypeVar("Result")
 Work = Callable[[AsyncSession], Awaitable[Result]]
@@ -62,28 +53,21 @@ class _Job(Generic[Result]):
 class GroupCommit:
     """Runs pieces of work in transactions, grouped on SQLite (see the module)."""
 
-    def __init__(
-        self,
-        database: Database,
-        *,
-        max_group: int = MAX_GROUP,
-        max_seconds: float = MAX_GROUP_SECONDS,
-    ) -> None:
+    def __init__(self, database: Database, *, max_group: int = MAX_GROUP) -> None:
         self.database = database
         self.max_group = max_group
-        self.max_seconds = max_seconds
-        # The short writes that went ``first``, and the other work, each in arrival order.
-        self._first: list[_Job[Any]] = []
         self._waiting: list[_Job[Any]] = []
         self._writer: asyncio.Task[None] | None = None
         # Groups committed and pieces of work in them, for the bench and the tests.
         self.groups = 0
         self.grouped = 0
+        # Pieces of work at the front of ``_waiting`` that went ``first``.
+        self._urgent = 0
         self._semaphore: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     async def run(self, work: Work[Result], *, first: bool = False) -> Result:
         """``work(session)`` in a transaction, committed before this returns; ``first``: in
-        the next group, ahead of the work already waiting, with the other short writes."""
+        the next group, ahead of the work already waiting."""
         if not self.database.is_sqlite:
             # No more transactions at once than the pool keeps connections for: the others
             # wait here, in turn, instead of for a connection (the pool gives up after 30 s),
@@ -94,7 +78,11 @@ class GroupCommit:
             self.grouped += 1
             return result
         job: _Job[Result] = _Job(work, asyncio.get_running_loop().create_future())
-        (self._first if first else self._waiting).append(job)
+        if first:
+            self._waiting.insert(self._urgent, job)
+            self._urgent += 1
+        else:
+            self._waiting.append(job)
         if self._writer is None or self._writer.done():
             # Started on demand and ended when nothing waits: no task outlives the work.
             self._writer = asyncio.create_task(self._write())
@@ -108,41 +96,31 @@ class GroupCommit:
         return self._semaphore[1]
 
     async def _write(self) -> None:
-        while self._first or self._waiting:
-            # The short writes somebody waits for, alone: their group commits right after
-            # them, without the messages queued behind.
-            short = bool(self._first)
-            queue = self._first if short else self._waiting
-            taken = queue[: self.max_group]
-            del queue[: self.max_group]
+        while self._waiting:
+            taken = self._waiting[: self.max_group]
+            del self._waiting[: self.max_group]
+            self._urgent = max(0, self._urgent - len(taken))
             group = [job for job in taken if not job.done.done()]
             try:
                 if len(group) == 1:
                     await self._alone(group[0])
                 elif group:
-                    await self._together(group, short=short)
+                    await self._together(group)
             except BaseException:
                 # The writer itself was stopped: its callers must not wait forever.
-                for job in (*group, *self._first, *self._waiting):
+                for job in (*group, *self._waiting):
                     if not job.done.done():
                         job.done.cancel()
-                self._first.clear()
                 self._waiting.clear()
                 raise
-            if self._first or self._waiting:
-                # The loop's turn: a webhook's request reaches its short write meanwhile.
-                await asyncio.sleep(0)
 
-    async def _together(self, group: list[_Job[Any]], *, short: bool = False) -> None:
+    async def _together(self, group: list[_Job[Any]]) -> None:
         results: list[Any] = []
-        ends_at = time.perf_counter() + self.max_seconds
         try:
             async with self.database.transaction() as session:
                 for job in group:
-                    if results and not short and (self._first or time.perf_counter() > ends_at):
-                        # Somebody waits for a short write, or the group took its time:
-                        # commit what is done.
-                        break
+                    if self._urgent and results:
+                        break  # somebody waits for a short write: commit what is done
                     results.append(await job.work(session))
         except Exception:
             # Nothing of the group was stored: each piece again alone, so that only the one
@@ -150,8 +128,8 @@ class GroupCommit:
             for job in group:
                 await self._alone(job)
             return
-        # Cut short: the rest go first when the short writes are done, in their order.
-        self._waiting[:0] = group[len(results) :]
+        # Cut short: the rest go right after the urgent work, ahead of what came after them.
+        self._waiting[self._urgent : self._urgent] = group[len(results) :]
         group = group[: len(results)]
         self.groups += 1
         self.grouped += len(group)
