@@ -10,11 +10,9 @@ those trips were most of the cost.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import sqlite3
-import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -32,7 +30,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.checkpoints import Checkpointer
 from storage.errors import StorageError, UnsupportedDatabase
 
 __all__ = [
@@ -195,17 +192,11 @@ class _SQLiteConnection(aiosqlite.Connection):
     every time a connection is returned, also right after a COMMIT.
     """
 
-    def __init__(
-        self,
-        connector: Callable[[], sqlite3.Connection],
-        checkpointer: Checkpointer | None = None,
-    ) -> None:
+    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
         super().__init__(connector, iter_chunk_size=64)
         self._begin_pending: str | None = None
         # The transaction under way holds the write lock (it began BEGIN IMMEDIATE).
         self._writing = False
-        # Checkpoints the file's log off this connection's commits (``storage.checkpoints``).
-        self._checkpointer = checkpointer
 
     def begin_immediate(self) -> None:
         """Start a BEGIN IMMEDIATE transaction with the next statement."""
@@ -225,39 +216,23 @@ class _SQLiteConnection(aiosqlite.Connection):
         begin, self._begin_pending = self._begin_pending, None
         if begin is not None:
             self._writing = begin == "BEGIN IMMEDIATE"
-            if self._writing and _begin_at_once(self._conn):
-                begin = None
         if begin is None and self._writing and self._conn.in_transaction:
             # BEGIN IMMEDIATE took the write lock: nothing this statement does waits for
             # another connection (WAL readers never block a writer), so it costs what SQLite
             # does, tens of microseconds, instead of a trip to the thread and back, which on
             # a loaded machine is milliseconds of waiting for the thread to be scheduled.
-            # BEGIN IMMEDIATE too, when the lock is free (``_begin_at_once``); the one that
-            # must wait for it goes to the thread, and so does every statement of a read
-            # transaction (one that wrote would wait for the lock).
+            # Only BEGIN (which may wait for the lock) and COMMIT (which may checkpoint)
+            # still go to the thread, and so does every statement of a read transaction
+            # (one that wrote would wait for the lock).
             return function(self._conn, *args)
         return await self._execute(_run_on_thread, self._conn, begin, function, args)
 
     async def commit(self) -> None:
-        writing, self._writing = self._writing, False
+        self._writing = False
         if self._begin_pending is not None:
             self._begin_pending = None
         elif self._conn.in_transaction:
-            await self._commit(writing)
-
-    async def _commit(self, writing: bool) -> None:
-        checkpointer = self._checkpointer
-        if checkpointer is None:
             await super().commit()
-            return
-        if not writing:
-            await super().commit()
-            return
-        # No checkpoint in it (``storage.checkpoints``) and no fsync (synchronous=NORMAL in
-        # WAL): the commit only appends the changed pages to the log, which costs less than
-        # the trip to the thread, on a loaded machine milliseconds of waiting.
-        self._conn.commit()
-        checkpointer.committed()
 
     async def rollback(self) -> None:
         self._writing = False
@@ -278,22 +253,8 @@ def _run_on_thread(
     return function(connection, *args)
 
 
-def _begin_at_once(connection: sqlite3.Connection) -> bool:
-    """``BEGIN IMMEDIATE`` on this thread if the write lock is free (True): the transaction
-    then makes no trip to the worker thread at all. When another connection holds the lock,
-    nothing began (False): the BEGIN goes to the thread, which waits there for the lock."""
-    connection.execute("PRAGMA busy_timeout=0")
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        connection.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
-    return True
-
-
-def _sqlite_connect(url: URL) -> Callable[[], sqlite3.Connection]:
-    """Opens a plain sqlite3 connection to ``url`` (autocommit: we send BEGIN ourselves)."""
+def _sqlite_connector(url: URL) -> Callable[[], Awaitable[aiosqlite.Connection]]:
+    """An ``async_creator`` that opens ``url`` as a ``_SQLiteConnection``."""
     arguments, options = SQLiteDialect_aiosqlite().create_connect_args(url)
     # Our own BEGIN IMMEDIATE (see configure_sqlite) instead of sqlite3's implicit BEGIN.
     options["isolation_level"] = None
@@ -301,45 +262,14 @@ def _sqlite_connect(url: URL) -> Callable[[], sqlite3.Connection]:
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(*arguments, **options)
 
-    return connect
-
-
-def _sqlite_connector(
-    url: URL, checkpointer: Checkpointer | None
-) -> Callable[[], Awaitable[aiosqlite.Connection]]:
-    """An ``async_creator`` that opens ``url`` as a ``_SQLiteConnection``; with a
-    ``checkpointer``, its connections leave the log's checkpoints to it."""
-    connect = _sqlite_connect(url)
-
-    def connect_writer() -> sqlite3.Connection:
-        connection = connect()
-        if checkpointer is not None:
-            connection.execute("PRAGMA wal_autocheckpoint=0")
-        return connection
-
     async def open_connection() -> aiosqlite.Connection:
-        connection = _SQLiteConnection(connect_writer, checkpointer)
+        connection = _SQLiteConnection(connect)
         # As SQLAlchemy does for aiosqlite: a forgotten connection must not keep the
         # process alive.
         connection._thread.daemon = True
         return await connection
 
     return open_connection
-
-
-# The checkpointer of each pooled engine of a file database (``storage.checkpoints``).
-_checkpointers: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
-
-
-def _checkpointer_for(url: URL) -> Checkpointer:
-    connect = _sqlite_connect(url)
-
-    def connect_checkpointer() -> sqlite3.Connection:
-        connection = connect()
-        connection.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
-        return connection
-
-    return Checkpointer(connect_checkpointer)
 
 
 # The execution option of ``Database.reading``'s connections: their SQLite transactions
@@ -422,10 +352,7 @@ def create_engine(
     if parsed.get_backend_name() == "sqlite":
         ensure_sqlite_directory(resolved)
         file_database = is_file_sqlite(resolved)
-        # Not for a migration's or a check's engine (their own pool): one connection at a
-        # time, closed at once, which checkpoints the log as it closes.
-        checkpointer = _checkpointer_for(parsed) if file_database and poolclass is None else None
-        kwargs["async_creator"] = _sqlite_connector(parsed, checkpointer)
+        kwargs["async_creator"] = _sqlite_connector(parsed)
         if poolclass is not None:
             kwargs["poolclass"] = poolclass
         elif file_database:
@@ -436,8 +363,6 @@ def create_engine(
             kwargs["poolclass"] = pool.StaticPool
         engine = create_async_engine(resolved, **kwargs)
         configure_sqlite(engine.sync_engine, file_database=file_database, foreign_keys=foreign_keys)
-        if checkpointer is not None:
-            _checkpointers[engine.sync_engine] = checkpointer
         return engine
     if poolclass is not None:
         kwargs["poolclass"] = poolclass
@@ -515,9 +440,4 @@ class Database:
 
     async def dispose(self) -> None:
         """Close all pooled connections (at shutdown)."""
-        checkpointer = _checkpointers.get(self.engine.sync_engine)
-        if checkpointer is not None:
-            # Its connection gone first, the last of ours copies the whole log into the
-            # file as it closes: the file alone holds everything once this returns.
-            await asyncio.to_thread(checkpointer.wait)
         await self.engine.dispose()
