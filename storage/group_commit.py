@@ -18,8 +18,8 @@ Every writer of a process shares the database's one ``GroupCommit`` (``writer_fo
 them would only fight for SQLite's lock, and the one that waits in the busy handler loses to
 the one that starts its next transaction at once. A short write that somebody waits for (a
 webhook answered once its update is stored) goes ``first``, ahead of the queued messages,
-and the group under way commits after its current piece of work: it waits for one message,
-not for a whole group.
+in a group of the short writes alone, in the order they came; and a group under way commits
+after its current piece of work: it waits for one message, not for a whole group.
 """
 
 from __future__ import annotations
@@ -56,18 +56,18 @@ class GroupCommit:
     def __init__(self, database: Database, *, max_group: int = MAX_GROUP) -> None:
         self.database = database
         self.max_group = max_group
+        # The short writes that went ``first``, and the other work, each in arrival order.
+        self._first: list[_Job[Any]] = []
         self._waiting: list[_Job[Any]] = []
         self._writer: asyncio.Task[None] | None = None
         # Groups committed and pieces of work in them, for the bench and the tests.
         self.groups = 0
         self.grouped = 0
-        # Pieces of work at the front of ``_waiting`` that went ``first``.
-        self._urgent = 0
         self._semaphore: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     async def run(self, work: Work[Result], *, first: bool = False) -> Result:
         """``work(session)`` in a transaction, committed before this returns; ``first``: in
-        the next group, ahead of the work already waiting."""
+        the next group, ahead of the work already waiting, with the other short writes."""
         if not self.database.is_sqlite:
             # No more transactions at once than the pool keeps connections for: the others
             # wait here, in turn, instead of for a connection (the pool gives up after 30 s),
@@ -78,11 +78,7 @@ class GroupCommit:
             self.grouped += 1
             return result
         job: _Job[Result] = _Job(work, asyncio.get_running_loop().create_future())
-        if first:
-            self._waiting.insert(self._urgent, job)
-            self._urgent += 1
-        else:
-            self._waiting.append(job)
+        (self._first if first else self._waiting).append(job)
         if self._writer is None or self._writer.done():
             # Started on demand and ended when nothing waits: no task outlives the work.
             self._writer = asyncio.create_task(self._write())
@@ -96,30 +92,37 @@ class GroupCommit:
         return self._semaphore[1]
 
     async def _write(self) -> None:
-        while self._waiting:
-            taken = self._waiting[: self.max_group]
-            del self._waiting[: self.max_group]
-            self._urgent = max(0, self._urgent - len(taken))
+        while self._first or self._waiting:
+            # The short writes somebody waits for, alone: their group commits right after
+            # them, without the messages queued behind.
+            short = bool(self._first)
+            queue = self._first if short else self._waiting
+            taken = queue[: self.max_group]
+            del queue[: self.max_group]
             group = [job for job in taken if not job.done.done()]
             try:
                 if len(group) == 1:
                     await self._alone(group[0])
                 elif group:
-                    await self._together(group)
+                    await self._together(group, short=short)
             except BaseException:
                 # The writer itself was stopped: its callers must not wait forever.
-                for job in (*group, *self._waiting):
+                for job in (*group, *self._first, *self._waiting):
                     if not job.done.done():
                         job.done.cancel()
+                self._first.clear()
                 self._waiting.clear()
                 raise
+            if self._first or self._waiting:
+                # The loop's turn: a webhook's request reaches its short write meanwhile.
+                await asyncio.sleep(0)
 
-    async def _together(self, group: list[_Job[Any]]) -> None:
+    async def _together(self, group: list[_Job[Any]], *, short: bool = False) -> None:
         results: list[Any] = []
         try:
             async with self.database.transaction() as session:
                 for job in group:
-                    if self._urgent and results:
+                    if results and not short and self._first:
                         break  # somebody waits for a short write: commit what is done
                     results.append(await job.work(session))
         except Exception:
@@ -128,8 +131,8 @@ class GroupCommit:
             for job in group:
                 await self._alone(job)
             return
-        # Cut short: the rest go right after the urgent work, ahead of what came after them.
-        self._waiting[self._urgent : self._urgent] = group[len(results) :]
+        # Cut short: the rest go first when the short writes are done, in their order.
+        self._waiting[:0] = group[len(results) :]
         group = group[: len(results)]
         self.groups += 1
         self.grouped += len(group)

@@ -141,3 +141,34 @@ async def test_a_group_under_way_commits_early_for_a_short_write_somebody_waits_
     await asyncio.gather(alone, urgent, *group)
     assert order == ["alone", "a", "webhook", "b", "c"]
     assert await _stored_names(database) == {"alone", "a", "webhook", "b", "c"}
+
+
+async def test_short_writes_go_in_the_order_they_came_while_others_keep_coming(
+    database: Database,
+) -> None:
+    """A webhook's store waits for none that came after it (none waits for ever)."""
+    if not database.is_sqlite:
+        pytest.skip("only SQLite's work waits for a writer")
+    writer = GroupCommit(database)
+    order: list[str] = []
+    started, may_go = asyncio.Event(), asyncio.Event()
+
+    def noting(name: str, *, hold: bool = False):  # type: ignore[no-untyped-def]
+        async def work(session: AsyncSession) -> str:
+            if hold:
+                started.set()
+                await may_go.wait()
+            order.append(name)
+            return await _member_named(name)(session)
+
+        return work
+
+    stores = [asyncio.ensure_future(writer.run(noting("store 1", hold=True), first=True))]
+    stores += [asyncio.ensure_future(writer.run(noting(f"store {i}"), first=True)) for i in (2, 3)]
+    message = asyncio.ensure_future(writer.run(noting("message")))
+    await asyncio.wait_for(started.wait(), 60)  # the group of stores 1-3 is under way
+    stores += [asyncio.ensure_future(writer.run(noting(f"store {i}"), first=True)) for i in (4, 5)]
+    await asyncio.sleep(0)
+    may_go.set()
+    await asyncio.gather(message, *stores)
+    assert order == [*(f"store {i}" for i in range(1, 6)), "message"]
