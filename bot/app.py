@@ -28,6 +28,7 @@ from bot.delivery.limits import ChannelLimits, RateLimiter, platform_limiters
 from bot.delivery.service import Delivery, start_delivery
 from bot.delivery.shared_limits import shared_platform_limiters
 from bot.delivery.transports import OpenTransport
+from bot.heap import freeze_startup_objects
 from bot.inbound_limits import InboundLimiter
 from bot.observability.json_logs import use_json_format
 from bot.observability.server import MetricsServer
@@ -408,6 +409,8 @@ async def run(settings: Settings, *, console_user: str = "1") -> None:
     if not in_console:
         warn_of_placeholders(settings)
     app = await _started(settings, in_console=in_console)
+    # Everything built so far lives as long as the process (bot.heap).
+    freeze_startup_objects()
     metrics = MetricsServer(settings, app.database)
     try:
         await metrics.start()

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import event
 
+from bot.heap import freeze_startup_objects
 from bot.processor import MessageProcessor
 from bot.sealing import Sealer
 from conversations.i18n import Catalogues
@@ -288,6 +289,8 @@ async def _run_phases(
     catalogues = Catalogues.load()
     engine = build_engine(catalogues)
     processor = MessageProcessor(database, engine, Sealer(os.urandom(32)), catalogues)
+    # As ``antq run`` does once it has started (bot.heap).
+    freeze_startup_objects()
     runner = TipFlowRunner(processor, catalogues, seed=20251123)
     window_end = settings.ramp + settings.seconds
     tips = await count_tips(database)
