@@ -14,7 +14,10 @@ per database, on the same database one after the other:
   is counted from when the previous message was *sent* (an exponentially distributed interval
   of mean users/rate), so a slow reply does not lower the offered load. This is the target;
 - paced at 70 %: the same, offered 70 % of the saturated phase's own rate: its p99 is the
-  latency a person sees on a busy but not overloaded bot (the issue-28 target);
+  latency a person sees on a busy but not overloaded bot (the issue-28 target); beside it,
+  the messages per commit (on SQLite one commit serves the messages waiting together, so
+  fewer share it than in the saturated phase and each costs more) and the garbage
+  collector's longest pass;
 - memory: one conversation per slot, closed loop, under ``tracemalloc`` (which slows Python
   down a lot, hence a phase of its own).
 
@@ -38,6 +41,7 @@ paced phase), ANTQ_BENCH_SECONDS (10, the measured window of each phase).
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import random
 import resource
@@ -159,6 +163,33 @@ class PhaseResult:
             (finish - start) * 1000.0 for start, finish in zip(self.starts, self.ends, strict=True)
         )
         return len(latencies) / self.elapsed, latencies
+
+
+class CollectorPauses:
+    """How long the garbage collector held the process, each pass, while open: a pass of the
+    oldest generation walks every object that can hold others, and nobody is answered
+    meanwhile (``bot.heap``)."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started = 0.0
+
+    def _seen(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((time.perf_counter() - self._started) * 1000.0)
+
+    def __enter__(self) -> CollectorPauses:
+        gc.callbacks.append(self._seen)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self._seen)
+
+    @property
+    def longest(self) -> float:
+        return max(self.pauses, default=0.0)
 
 
 class TipFlowRunner:
@@ -326,12 +357,16 @@ async def _run_phases(
     # CPU per message is steadier than a rate on a machine others load too.
     report.figure(name, "cpu-ratio-floor-raw-to-tip-flow", floor_cpu / cpu_ms, "x", digits=2)
 
-    at_70 = await runner.phase(
-        "p70",
-        slots=settings.users,
-        stop_after=window_end,
-        mean_interval=settings.users / (0.7 * saturated_rate),
-    )
+    groups_before = (processor.writer.groups, processor.writer.grouped)
+    with CollectorPauses() as collector:
+        at_70 = await runner.phase(
+            "p70",
+            slots=settings.users,
+            stop_after=window_end,
+            mean_interval=settings.users / (0.7 * saturated_rate),
+        )
+    groups = processor.writer.groups - groups_before[0]
+    grouped = processor.writer.grouped - groups_before[1]
     tips = await _checked(database, at_70, tips, "paced at 70 %", benchmark)
     rate_70, latencies_70 = at_70.window(settings.ramp, window_end)
     p99_at_70 = percentile(latencies_70, 0.99)
@@ -339,6 +374,10 @@ async def _run_phases(
     report.figure(benchmark, "messages/s-at-70-percent", rate_70, "msg/s")
     report.figure(benchmark, "p50-at-70-percent", percentile(latencies_70, 0.50), "ms")
     report.figure(benchmark, "p99-at-70-percent", p99_at_70, "ms")
+    # What a message waits for besides its own work: the others of its transaction (one
+    # commit for several messages on SQLite) and the collector's passes.
+    report.figure(benchmark, "messages-per-commit-at-70-percent", grouped / max(groups, 1), "")
+    report.figure(benchmark, "longest-collector-pause-at-70-percent", collector.longest, "ms")
 
     paced = await runner.phase(
         "paced",
