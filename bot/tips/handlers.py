@@ -43,8 +43,8 @@ from storage.tips import (
     TipRecord,
     change_tip_status,
     find_tip_by_code,
-    insert_tip,
     staff_over,
+    store_tip_record,
     take_tip,
 )
 
@@ -128,10 +128,9 @@ async def announce_new_tip(ctx: EffectContext, tip: TipRecord) -> int:
     return queued
 
 
-async def announce_stored_tip(ctx: EffectContext, code: str) -> None:
-    """Announce the tip stored under ``code`` in this transaction."""
-    tip = await find_tip_by_code(ctx.session, code)
-    if tip is not None and await announce_new_tip(ctx, tip) == 0:
+async def announce_stored_tip(ctx: EffectContext, tip: TipRecord) -> None:
+    """Announce ``tip``, stored in this transaction."""
+    if await announce_new_tip(ctx, tip) == 0:
         await tell_nobody_heard(ctx, tip)
 
 
@@ -267,8 +266,7 @@ def new_tip(ctx: EffectContext, tip: StoreTip) -> NewTip:
 
 
 async def store_tip(ctx: EffectContext, effect: StoreTip) -> None:
-    await insert_tip(ctx.session, new_tip(ctx, effect))
-    await announce_stored_tip(ctx, effect.code)
+    await announce_stored_tip(ctx, await store_tip_record(ctx.session, new_tip(ctx, effect)))
 
 
 EFFECT_HANDLERS: dict[type[Effect], EffectHandler] = {

@@ -26,6 +26,7 @@ from storage.tips.records import (
     find_tip_by_code,
     insert_tip,
     list_tips,
+    store_tip_record,
 )
 from storage.tips.thread import (
     OFFICER,
@@ -73,6 +74,7 @@ __all__ = [
     "mark_thread_delivered",
     "member_display_name",
     "staff_over",
+    "store_tip_record",
     "take_tip",
     "thread_messages_since",
     "tip_of_message",

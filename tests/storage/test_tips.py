@@ -23,6 +23,7 @@ from storage.tips import (
     find_tip_by_code,
     insert_tip,
     list_tips,
+    store_tip_record,
     tip_thread,
 )
 from tests.storage.harness import PHOTO, VOICE, new_tip
@@ -50,6 +51,23 @@ async def test_insert_then_find_with_attachments(database: Database) -> None:
     assert found.attachments[1].size_bytes == 9_876_543_210
     assert found.attachments[1].duration_seconds == 42
     assert found.attachments[0].file_unique_id == "AQADq7ExG"
+
+
+async def test_the_stored_record_is_the_one_a_look_up_finds(database: Database) -> None:
+    """The announcement of a new tip reads the tip from its insert, not by a second query:
+    times, defaults and attachments as a look-up by code gives them."""
+    tip = new_tip(
+        attachments=(PHOTO, VOICE),
+        occurred_date=date(2025, 2, 28),
+        received_at=datetime(2025, 3, 1, 21, 0, tzinfo=timezone(timedelta(hours=7))),
+    )
+    async with database.transaction() as session:
+        stored = await store_tip_record(session, tip)
+    async with database.session() as session:
+        found = await find_tip_by_code(session, tip.code)
+    assert stored == found
+    assert stored.status == "received"
+    assert stored.received_at.tzinfo is not None
 
 
 async def test_unknown_code_finds_nothing(database: Database) -> None:
