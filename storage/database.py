@@ -10,9 +10,11 @@ those trips were most of the cost.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -30,6 +32,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.checkpoints import Checkpoints
 from storage.errors import StorageError, UnsupportedDatabase
 
 __all__ = [
@@ -192,8 +195,11 @@ class _SQLiteConnection(aiosqlite.Connection):
     every time a connection is returned, also right after a COMMIT.
     """
 
-    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(
+        self, connector: Callable[[], sqlite3.Connection], checkpoints: Checkpoints | None
+    ) -> None:
         super().__init__(connector, iter_chunk_size=64)
+        self._checkpoints = checkpoints
         self._begin_pending: str | None = None
         # The transaction under way holds the write lock (it began BEGIN IMMEDIATE).
         self._writing = False
@@ -228,9 +234,17 @@ class _SQLiteConnection(aiosqlite.Connection):
         return await self._execute(_run_on_thread, self._conn, begin, function, args)
 
     async def commit(self) -> None:
-        self._writing = False
+        writing, self._writing = self._writing, False
         if self._begin_pending is not None:
             self._begin_pending = None
+        elif writing and self._conn.in_transaction:
+            # As the statements before it: under the write lock, COMMIT waits for nobody, and
+            # it never checkpoints (automatic checkpoints are off, ``Checkpoints`` runs them
+            # on a thread of its own): appending the transaction's pages to the WAL costs
+            # less than a trip to the worker thread and back.
+            self._conn.commit()
+            if self._checkpoints is not None:
+                self._checkpoints.note_commit()
         elif self._conn.in_transaction:
             await super().commit()
 
@@ -253,8 +267,11 @@ def _run_on_thread(
     return function(connection, *args)
 
 
-def _sqlite_connector(url: URL) -> Callable[[], Awaitable[aiosqlite.Connection]]:
-    """An ``async_creator`` that opens ``url`` as a ``_SQLiteConnection``."""
+def _sqlite_connector(
+    url: URL, checkpoints: Checkpoints | None
+) -> Callable[[], Awaitable[aiosqlite.Connection]]:
+    """An ``async_creator`` that opens ``url`` as a ``_SQLiteConnection``; a file database's
+    commits are checkpointed by ``checkpoints``."""
     arguments, options = SQLiteDialect_aiosqlite().create_connect_args(url)
     # Our own BEGIN IMMEDIATE (see configure_sqlite) instead of sqlite3's implicit BEGIN.
     options["isolation_level"] = None
@@ -263,13 +280,17 @@ def _sqlite_connector(url: URL) -> Callable[[], Awaitable[aiosqlite.Connection]]
         return sqlite3.connect(*arguments, **options)
 
     async def open_connection() -> aiosqlite.Connection:
-        connection = _SQLiteConnection(connect)
+        connection = _SQLiteConnection(connect, checkpoints)
         # As SQLAlchemy does for aiosqlite: a forgotten connection must not keep the
         # process alive.
         connection._thread.daemon = True
         return await connection
 
     return open_connection
+
+
+# The checkpoints of each file SQLite engine (``storage.checkpoints``), closed with it.
+_checkpoints: weakref.WeakKeyDictionary[Engine, Checkpoints] = weakref.WeakKeyDictionary()
 
 
 # The execution option of ``Database.reading``'s connections: their SQLite transactions
@@ -305,7 +326,9 @@ def configure_sqlite(engine: Engine, *, file_database: bool, foreign_keys: bool 
         "PRAGMA synchronous=NORMAL",
     ]
     if file_database:
-        pragmas.append("PRAGMA journal_mode=WAL")
+        # No automatic checkpoint inside a writer's COMMIT (it stalled every writer of the
+        # process for 5-120 ms a few times a second under load): ``Checkpoints`` runs them.
+        pragmas += ["PRAGMA journal_mode=WAL", "PRAGMA wal_autocheckpoint=0"]
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -352,7 +375,9 @@ def create_engine(
     if parsed.get_backend_name() == "sqlite":
         ensure_sqlite_directory(resolved)
         file_database = is_file_sqlite(resolved)
-        kwargs["async_creator"] = _sqlite_connector(parsed)
+        path = sqlite_path(resolved)
+        checkpoints = Checkpoints(path) if path is not None else None
+        kwargs["async_creator"] = _sqlite_connector(parsed, checkpoints)
         if poolclass is not None:
             kwargs["poolclass"] = poolclass
         elif file_database:
@@ -363,6 +388,8 @@ def create_engine(
             kwargs["poolclass"] = pool.StaticPool
         engine = create_async_engine(resolved, **kwargs)
         configure_sqlite(engine.sync_engine, file_database=file_database, foreign_keys=foreign_keys)
+        if checkpoints is not None:
+            _checkpoints[engine.sync_engine] = checkpoints
         return engine
     if poolclass is not None:
         kwargs["poolclass"] = poolclass
@@ -439,5 +466,8 @@ class Database:
         return str(revision or "")
 
     async def dispose(self) -> None:
-        """Close all pooled connections (at shutdown)."""
+        """Close all pooled connections (at shutdown), after a last checkpoint on SQLite."""
+        checkpoints = _checkpoints.pop(self.engine.sync_engine, None)
+        if checkpoints is not None:
+            await asyncio.to_thread(checkpoints.close)
         await self.engine.dispose()
