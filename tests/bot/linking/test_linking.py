@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.privacy.retention import (
-    AT_ONCE,
     EXPIRIES,
     INACTIVE_MEMBERS,
     LINK_CODES,
@@ -261,7 +260,7 @@ async def test_an_unused_code_is_gone_the_first_morning_after_it_expired(tree: D
     await code_from(telegram)
     assert len(await rows(database, link_codes)) == 1
     long = timedelta(days=3650)
-    periods = {name: long for name in EXPIRIES} | {INACTIVE_MEMBERS: long, LINK_CODES: AT_ONCE}
+    periods = {name: long for name in EXPIRIES} | {INACTIVE_MEMBERS: long, LINK_CODES: timedelta(0)}
     schedule = RetentionSchedule(draft_lifetimes(timedelta(hours=24)), periods)
     async with database.transaction() as session:
         await apply_schedule(session, schedule, clock.now)
