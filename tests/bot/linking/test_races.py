@@ -24,8 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.linking import handlers
 from storage.database import Database
 from tests.bot.harness import Phone, at_menu, make_processor
+from tests.bot.linking.harness import code_from, owners
 from tests.bot.linking.phones import ChannelPhone
-from tests.bot.linking.test_linking import code_from, owners
 from tests.conversations.harness import Clock, t
 
 
