@@ -6,15 +6,48 @@ Nothing here logs a route, a member id or a message's text.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.delivery.queueing import PRIORITIES, MemberMessage, queue_for_member
-from bot.effect_context import EffectContext
+from bot.sealing import Sealer
+from conversations.i18n import Catalogues
 from storage.delivery.outbox import TIP_NOTICE, NewMessage, dedup_key_taken, enqueue
 
 # The extras' key of the buttons under a message to a sender, as [label, command] (a tap is
 # read as the command typed; bot.delivery.sender shows them).
 BUTTONS = "buttons"
+
+
+class SendingContext(Protocol):
+    """What queueing a message to a sender takes: the transaction, the server key, the texts
+    and the time. An effect's context (``bot.effect_context.EffectContext``) is one; the
+    command line makes a ``Sending``."""
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+    @property
+    def sealer(self) -> Sealer: ...
+
+    @property
+    def catalogues(self) -> Catalogues: ...
+
+    @property
+    def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class Sending:
+    """A ``SendingContext`` outside a chat message's effects (an ``antq`` command)."""
+
+    session: AsyncSession
+    sealer: Sealer
+    catalogues: Catalogues
+    now: datetime
 
 
 class Sender(Protocol):
@@ -32,7 +65,7 @@ class Sender(Protocol):
 
 
 async def queue_to_sender(
-    ctx: EffectContext,
+    ctx: SendingContext,
     record: Sender,
     key: str,
     occasion: str,

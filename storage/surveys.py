@@ -370,13 +370,34 @@ async def discard_draft(session: AsyncSession, survey_id: int, digests: Sequence
     )
 
 
+def _keep_draft_statement(dialect: str) -> Insert:
+    make_insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = make_insert(survey_drafts).values(
+        survey_id=bindparam("survey_id"),
+        digest=bindparam("digest"),
+        answers=bindparam("answers", type_=survey_drafts.c.answers.type),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["survey_id", "digest"], set_={"answers": statement.excluded.answers}
+    )
+
+
+# Built once, as the answers' statements above: it runs for every answer given.
+_keep_draft = {dialect: _keep_draft_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
 async def keep_draft(
     session: AsyncSession, survey_id: int, digests: Sequence[str], answers: list[Any]
 ) -> None:
-    """Keep the person's answers so far under their newest mark (one draft a person)."""
-    await discard_draft(session, survey_id, digests)
+    """Keep the person's answers so far under their newest mark (one draft a person): one
+    statement an answer; while the server key is being replaced, a draft under an older
+    mark goes first."""
+    newest, *older = digests
+    if older:
+        await discard_draft(session, survey_id, older)
     await session.execute(
-        survey_drafts.insert().values(survey_id=survey_id, digest=digests[0], answers=answers)
+        _keep_draft[dialect_name(session)],
+        {"survey_id": survey_id, "digest": newest, "answers": answers},
     )
 
 

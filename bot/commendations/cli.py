@@ -3,7 +3,8 @@ command line (the operator's: no role is needed, audited with no actor), the yea
 the exemplary units against the plan's targets.
 
 A proposal made here is made as the commune of the place (a province's own place: as the
-province); a decision here queues the same notices as one made in chat.
+province); a decision here queues the same notices as one made in chat, and tells a tipster
+whose acceptance made the proposal in the tip's thread (``bot.commendations.tipster``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commandline import audit_operator, in_transaction
+from bot.commandline import audit_operator, configured_sealer, in_transaction
 from bot.commendations import service
 from bot.commendations.reads import figures_of
 from bot.commendations.service import CommendationRefused
+from bot.commendations.tipster import tell_tipster
 from bot.places import place_of
+from bot.sealed_sender import Sending
 from bot.settings import Settings
 from conversations.commendations import (
     SUBJECT_LABELS,
@@ -123,6 +126,7 @@ def propose(
 
 def _decide(proposal_id: int, *, approved: bool, reason: str) -> None:
     catalogues = Catalogues.load()
+    sealer = configured_sealer()
 
     async def work(session: AsyncSession) -> int:
         record = await commendation_by_id(session, proposal_id)
@@ -140,7 +144,8 @@ def _decide(proposal_id: int, *, approved: bool, reason: str) -> None:
         await audit_operator(session, service.REVIEWED, "commendation", proposal_id)
         fresh = await commendation_by_id(session, proposal_id)
         assert fresh is not None
-        return await service.tell(session, fresh, catalogues, reviewer_id=None, now=now)
+        told = await service.tell(session, fresh, catalogues, reviewer_id=None, now=now)
+        return told + await tell_tipster(Sending(session, sealer, catalogues, now), fresh)
 
     told = in_transaction(work)
     typer.echo(f"proposal {proposal_id} {'approved' if approved else 'declined'}; {told} told")
@@ -148,7 +153,8 @@ def _decide(proposal_id: int, *, approved: bool, reason: str) -> None:
 
 @commendations_cli.command("approve")
 def approve(proposal_id: Annotated[int, typer.Argument(help="the proposal's number")]) -> None:
-    """Approve a proposal; the proposer and the commended are told."""
+    """Approve a proposal; the proposer and the commended (a tipster in their tip's thread)
+    are told."""
     _decide(proposal_id, approved=True, reason="")
 
 
@@ -157,7 +163,8 @@ def decline(
     proposal_id: Annotated[int, typer.Argument(help="the proposal's number")],
     reason: Annotated[str, typer.Option(help="why (the proposer is told)")],
 ) -> None:
-    """Decline a proposal with a reason; the proposer is told."""
+    """Decline a proposal with a reason; the proposer (and a tipster, in their tip's thread)
+    are told."""
     _decide(proposal_id, approved=False, reason=reason)
 
 

@@ -22,7 +22,7 @@ from bot.commendations import service
 from bot.commendations.service import CommendationRefused
 from bot.effect_context import EffectContext, EffectHandler
 from bot.places import place_of
-from bot.sealed_sender import queue_to_sender
+from bot.sealed_sender import SendingContext, queue_to_sender
 from bot.tip_officers import tell_officers
 from conversations.commendations import SubjectKind, form_label
 from conversations.effects import Effect
@@ -90,10 +90,11 @@ async def answer(ctx: EffectContext, effect: AnswerInvitation) -> None:
     )
 
 
-async def tell_tipster(ctx: EffectContext, record: CommendationRecord) -> bool:
+async def tell_tipster(ctx: SendingContext, record: CommendationRecord) -> bool:
     """Tell the sender whose invitation made the decided proposal, if one did, and forget the
-    reference; True when one did. A reference sealed under a key no longer listed cannot be
-    opened and is left (its sender is not told)."""
+    reference; True when one did (a decision in chat or from the command line). A reference
+    sealed under a key no longer listed cannot be opened and is left (its sender is not
+    told)."""
     for tip_id, sealed in await accepted_invitations(ctx.session):
         try:
             if ctx.sealer.open_secret(PURPOSE, sealed) != str(record.id):

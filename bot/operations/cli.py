@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
 
+from bot.commandline import configured_sealer
 from bot.operations.backup import BackupError
 from bot.operations.backup import backup as make_backup
 from bot.operations.backup import restore as bring_back
 from bot.operations.rekeying import Rekeyed, rekey
 from bot.operations.secret_key import Resealed, rotate
-from bot.sealing import Sealer, load_sealer, new_key
+from bot.sealing import new_key
 from bot.settings import Settings
 from storage.database import Database
 
@@ -55,21 +55,12 @@ def secret_key(context: typer.Context) -> None:
         typer.echo(new_key())
 
 
-def _sealer(settings: Settings) -> Sealer:
-    configured = settings.secret_key.get_secret_value() if settings.secret_key else None
-    return load_sealer(
-        configured,
-        data_dir=settings.data_dir,
-        allow_local_key=make_url(settings.database_url).get_backend_name() == "sqlite",
-    )
-
-
 @secret_key_cli.command("rotate")
 def rotate_command() -> None:
     """Re-seal every stored sealed value under the newest key (ANTQ_SECRET_KEY=NEW,OLD)."""
     settings = Settings()
     try:
-        sealer = _sealer(settings)
+        sealer = configured_sealer(settings)
     except ValueError as error:
         raise _fail(f"antq secret-key rotate: {error}") from None
 

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commandline import in_transaction
+from bot.commandline import configured_sealer, in_transaction
 from bot.privacy.erasure import erase_person
 from bot.privacy.retention import (
     DRAFTS,
@@ -23,7 +22,6 @@ from bot.privacy.retention import (
     RetentionSchedule,
     retention_status,
 )
-from bot.sealing import load_sealer
 from bot.settings import Settings
 from conversations.i18n import N_, SUPPORTED_LOCALES, Catalogues
 from conversations.localtime import shown
@@ -100,13 +98,7 @@ def erase(
     _who(member, channel, user_id)
     if not yes:
         typer.confirm("Erase this person's data? This cannot be undone", abort=True)
-    settings = Settings()
-    configured = settings.secret_key.get_secret_value() if settings.secret_key else None
-    sealer = load_sealer(
-        configured,
-        data_dir=settings.data_dir,
-        allow_local_key=make_url(settings.database_url).get_backend_name() == "sqlite",
-    )
+    sealer = configured_sealer()
 
     async def work(session: AsyncSession) -> ErasedMember | None:
         found = await _find(session, member, channel, user_id)

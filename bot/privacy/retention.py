@@ -13,7 +13,7 @@ sealed route, after the routes' period.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -49,28 +49,140 @@ OPINION_ROUTES = "opinion_routes"
 SURVEY_RESPONSES = "survey_responses"
 SURVEY_MARKS = "survey_marks"
 SURVEY_DRAFTS = "survey_drafts"
-# Not settings: a used or expired login link and an ended or expired session open nothing.
-AT_ONCE = timedelta(0)
+# How long a category is kept, in days, by the settings.
+Days = Callable[[Settings], int]
+
+
+def _at_once(_settings: Settings) -> int:
+    """Not a setting: a used or expired login link, an ended or expired session, an expired
+    link code and a closed survey's drafts open nothing (nor take an answer) any more."""
+    return 0
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of personal data under the schedule: how the report names it, how long it is
+    kept, and what is past its period (``expiry``: the rows older than a cut-off time; drafts
+    and inactive members have rules of their own)."""
+
+    name: str
+    title: str  # catalogue key
+    period: str  # catalogue key with {days}: how long, counted from when
+    days: Days | None = None  # None: drafts, kept by their flows' lifetimes
+    expiry: retention.Expiry | None = None
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category(DRAFTS, N_("retention.drafts"), N_("retention.drafts.period")),
+    Category(
+        PROCESSED_UPDATES,
+        N_("retention.processed_updates"),
+        N_("retention.processed_updates.period"),
+        lambda settings: settings.retention_processed_updates_days,
+        retention.PROCESSED_UPDATES,
+    ),
+    Category(
+        FINISHED_OUTBOX,
+        N_("retention.outbox"),
+        N_("retention.outbox.period"),
+        lambda settings: settings.retention_outbox_days,
+        retention.FINISHED_OUTBOX,
+    ),
+    Category(
+        TIP_PHONES,
+        N_("retention.tip_phones"),
+        N_("retention.tip_phones.period"),
+        lambda settings: settings.retention_tip_phones_days,
+        retention.CLOSED_TIP_PHONES,
+    ),
+    Category(
+        TIP_ROUTES,
+        N_("retention.tip_routes"),
+        N_("retention.tip_routes.period"),
+        lambda settings: settings.retention_tip_routes_days,
+        retention.CLOSED_TIP_ROUTES,
+    ),
+    Category(  # the thread goes with the route
+        TIP_THREADS,
+        N_("retention.tip_threads"),
+        N_("retention.tip_routes.period"),
+        lambda settings: settings.retention_tip_routes_days,
+        retention.CLOSED_TIP_THREADS,
+    ),
+    Category(
+        AUDIT,
+        N_("retention.audit"),
+        N_("retention.audit.period"),
+        lambda settings: settings.retention_audit_days,
+        retention.AUDIT_ENTRIES,
+    ),
+    Category(
+        INACTIVE_MEMBERS,
+        N_("retention.inactive_members"),
+        N_("retention.inactive_members.period"),
+        lambda settings: settings.retention_inactive_members_days,
+    ),
+    Category(
+        WEB_LOGIN_LINKS,
+        N_("retention.web_login_links"),
+        N_("retention.web.period"),
+        _at_once,
+        web_sessions.DEAD_LOGIN_LINKS,
+    ),
+    Category(
+        WEB_SESSIONS,
+        N_("retention.web_sessions"),
+        N_("retention.web.period"),
+        _at_once,
+        web_sessions.DEAD_SESSIONS,
+    ),
+    Category(
+        COMMENDED_PERSONS,
+        N_("retention.commended_persons"),
+        N_("retention.commended_persons.period"),
+        lambda settings: settings.retention_commended_persons_days,
+        commendations.COMMENDED_PERSONS,
+    ),
+    Category(  # a link code past its expiry opens nothing, and its exact time names its member
+        LINK_CODES,
+        N_("retention.link_codes"),
+        N_("retention.link_codes.period"),
+        _at_once,
+        retention.Expiry(linking.link_codes, lambda cut: linking.link_codes.c.expires_at <= cut),
+    ),
+    Category(  # as a closed tip's route
+        OPINION_ROUTES,
+        N_("retention.opinion_routes"),
+        N_("retention.opinion_routes.period"),
+        lambda settings: settings.retention_tip_routes_days,
+        DONE_OPINION_ROUTES,
+    ),
+    Category(
+        SURVEY_RESPONSES,
+        N_("retention.survey_responses"),
+        N_("retention.survey_responses.period"),
+        lambda settings: settings.retention_survey_responses_days,
+        surveys.CLOSED_SURVEY_RESPONSES,
+    ),
+    Category(  # with the responses
+        SURVEY_MARKS,
+        N_("retention.survey_marks"),
+        N_("retention.survey_responses.period"),
+        lambda settings: settings.retention_survey_responses_days,
+        surveys.CLOSED_SURVEY_MARKS,
+    ),
+    Category(  # a closed survey takes no answer: a draft of it is of no use from the closing on
+        SURVEY_DRAFTS,
+        N_("retention.survey_drafts"),
+        N_("retention.survey_drafts.period"),
+        _at_once,
+        surveys.CLOSED_SURVEY_DRAFTS,
+    ),
+)
 
 # The categories erased by a cut-off time, with what "past its period" means for each.
 EXPIRIES: Mapping[str, retention.Expiry] = {
-    PROCESSED_UPDATES: retention.PROCESSED_UPDATES,
-    FINISHED_OUTBOX: retention.FINISHED_OUTBOX,
-    TIP_PHONES: retention.CLOSED_TIP_PHONES,
-    TIP_ROUTES: retention.CLOSED_TIP_ROUTES,
-    TIP_THREADS: retention.CLOSED_TIP_THREADS,
-    AUDIT: retention.AUDIT_ENTRIES,
-    WEB_LOGIN_LINKS: web_sessions.DEAD_LOGIN_LINKS,
-    WEB_SESSIONS: web_sessions.DEAD_SESSIONS,
-    COMMENDED_PERSONS: commendations.COMMENDED_PERSONS,
-    # A link code past its expiry opens nothing, and its exact time names its member.
-    LINK_CODES: retention.Expiry(
-        linking.link_codes, lambda cut: linking.link_codes.c.expires_at <= cut
-    ),
-    OPINION_ROUTES: DONE_OPINION_ROUTES,
-    SURVEY_RESPONSES: surveys.CLOSED_SURVEY_RESPONSES,
-    SURVEY_MARKS: surveys.CLOSED_SURVEY_MARKS,
-    SURVEY_DRAFTS: surveys.CLOSED_SURVEY_DRAFTS,
+    category.name: category.expiry for category in CATEGORIES if category.expiry is not None
 }
 
 
@@ -82,51 +194,6 @@ async def erase_inactive_member(session: AsyncSession, member_id: int, now: date
 
 
 @dataclass(frozen=True)
-class Category:
-    """A kind of personal data under the schedule, as the report names it."""
-
-    name: str
-    title: str  # catalogue key
-    period: str  # catalogue key with {days}: how long, counted from when
-
-
-CATEGORIES: tuple[Category, ...] = (
-    Category(DRAFTS, N_("retention.drafts"), N_("retention.drafts.period")),
-    Category(
-        PROCESSED_UPDATES,
-        N_("retention.processed_updates"),
-        N_("retention.processed_updates.period"),
-    ),
-    Category(FINISHED_OUTBOX, N_("retention.outbox"), N_("retention.outbox.period")),
-    Category(TIP_PHONES, N_("retention.tip_phones"), N_("retention.tip_phones.period")),
-    Category(TIP_ROUTES, N_("retention.tip_routes"), N_("retention.tip_routes.period")),
-    Category(TIP_THREADS, N_("retention.tip_threads"), N_("retention.tip_routes.period")),
-    Category(AUDIT, N_("retention.audit"), N_("retention.audit.period")),
-    Category(
-        INACTIVE_MEMBERS,
-        N_("retention.inactive_members"),
-        N_("retention.inactive_members.period"),
-    ),
-    Category(WEB_LOGIN_LINKS, N_("retention.web_login_links"), N_("retention.web.period")),
-    Category(WEB_SESSIONS, N_("retention.web_sessions"), N_("retention.web.period")),
-    Category(
-        COMMENDED_PERSONS,
-        N_("retention.commended_persons"),
-        N_("retention.commended_persons.period"),
-    ),
-    Category(LINK_CODES, N_("retention.link_codes"), N_("retention.link_codes.period")),
-    Category(OPINION_ROUTES, N_("retention.opinion_routes"), N_("retention.opinion_routes.period")),
-    Category(
-        SURVEY_RESPONSES,
-        N_("retention.survey_responses"),
-        N_("retention.survey_responses.period"),
-    ),
-    Category(SURVEY_MARKS, N_("retention.survey_marks"), N_("retention.survey_responses.period")),
-    Category(SURVEY_DRAFTS, N_("retention.survey_drafts"), N_("retention.survey_drafts.period")),
-)
-
-
-@dataclass(frozen=True)
 class RetentionSchedule:
     """How long each category is kept: drafts by their lifetimes, the others by ``periods``."""
 
@@ -135,24 +202,11 @@ class RetentionSchedule:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetentionSchedule:
-        days = {
-            PROCESSED_UPDATES: settings.retention_processed_updates_days,
-            FINISHED_OUTBOX: settings.retention_outbox_days,
-            TIP_PHONES: settings.retention_tip_phones_days,
-            TIP_ROUTES: settings.retention_tip_routes_days,
-            TIP_THREADS: settings.retention_tip_routes_days,  # the thread goes with the route
-            AUDIT: settings.retention_audit_days,
-            INACTIVE_MEMBERS: settings.retention_inactive_members_days,
-            COMMENDED_PERSONS: settings.retention_commended_persons_days,
-            OPINION_ROUTES: settings.retention_tip_routes_days,  # as a closed tip's route
-            SURVEY_RESPONSES: settings.retention_survey_responses_days,
-            SURVEY_MARKS: settings.retention_survey_responses_days,  # with the responses
+        periods = {
+            category.name: timedelta(days=category.days(settings))
+            for category in CATEGORIES
+            if category.days is not None
         }
-        periods = {name: timedelta(days=count) for name, count in days.items()}
-        periods |= {WEB_LOGIN_LINKS: AT_ONCE, WEB_SESSIONS: AT_ONCE}
-        periods |= {LINK_CODES: AT_ONCE}
-        # A closed survey takes no answer: a draft of it is of no use from the closing on.
-        periods |= {SURVEY_DRAFTS: AT_ONCE}
         return cls(draft_lifetimes(settings.draft_ttl), periods)
 
 

@@ -7,7 +7,7 @@ through the tip's own sealed route; the sender's answer and the proposal are
 from __future__ import annotations
 
 from bot.effect_context import EffectContext, EffectHandler
-from bot.sealed_sender import queue_to_sender
+from bot.sealed_sender import BUTTONS, queue_to_sender
 from bot.tips.thread import answer_buttons, tip_to_write_to
 from conversations.commendation_forms import form_label
 from conversations.effects import Effect
@@ -41,7 +41,7 @@ async def invite_tipster(ctx: EffectContext, effect: InviteTipster) -> None:
     ]
     occasion = f"tip-commendation-invite:{tip.id}"
     sent = await queue_to_sender(
-        ctx, tip, N_("tip_commendation.invitation"), occasion, params, {"buttons": buttons}
+        ctx, tip, N_("tip_commendation.invitation"), occasion, params, {BUTTONS: buttons}
     )
     if not sent:
         ctx.say(N_("asking.undeliverable"), code=code)

@@ -11,7 +11,7 @@ their own. Nothing here logs a message's text or a route.
 from __future__ import annotations
 
 from bot.effect_context import EffectContext, EffectHandler
-from bot.sealed_sender import queue_to_sender
+from bot.sealed_sender import BUTTONS, queue_to_sender
 from bot.tip_officers import tell_officers
 from bot.tips.handlers import tip_for
 from conversations.effects import Effect
@@ -36,10 +36,9 @@ from storage.tips import (
     mark_important,
 )
 
-# The outbox row's extras: the thread message it carries (delivered_at is set when sent), and
-# the buttons under it as [label, command] (a tap is read as the command typed).
+# The outbox row's extra: the thread message it carries (delivered_at is set when sent); the
+# buttons under it go under ``BUTTONS``, as under any message to a sender.
 THREAD_MESSAGE = "thread_message"
-BUTTONS = "buttons"
 
 
 async def add_to_tip(ctx: EffectContext, effect: AddToTip) -> None:

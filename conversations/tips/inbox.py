@@ -327,13 +327,20 @@ def tip_read_flow() -> Flow:
         "tip_read",
         title=N_("menu.tip_read"),
         steps=[
-            Step("code", N_("tip_read.ask_code"), TipCodeOrNewest(), title=N_("status.code")),
+            Step(
+                "code",
+                N_("tip_read.ask_code"),
+                TipCodeOrNewest(),
+                title=N_("status.code"),
+                help=N_("tip_read.help"),
+            ),
             Step(
                 "tip",
                 N_("inbox.ask_code"),
                 ActionOnOpenedTip(),
                 title=N_("status.code"),
                 applies=opened,
+                help=N_("tip_read.help"),
                 after=open_typed_code,
             ),
             # Taking a tip, or leaving it for later, needs no note.

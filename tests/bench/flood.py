@@ -14,10 +14,11 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.channels.telegram import TelegramChannel
 from bot.delivery.limits import TELEGRAM_LIMITS, RateLimiter
 from bot.inbound_limits import InboundLimit, InboundLimiter
 from storage.database import Database
@@ -51,13 +52,17 @@ class FloodRun:
 
 
 @asynccontextmanager
-async def _bot(database: Database) -> AsyncIterator[tuple[FakeTelegramServer, object]]:
+async def flood_bot(
+    database: Database, *, clock: Callable[[], float] = time.monotonic
+) -> AsyncIterator[tuple[FakeTelegramServer, TelegramChannel]]:
+    """Our bot polling a fake Bot API that enforces Telegram's limits, with the default
+    inbound limit counting time by ``clock``."""
     async with FakeTelegramServer() as telegram:
         telegram.enforce_rate_limits(total_per_second=30, per_chat_per_second=1)
         limiter = RateLimiter(TELEGRAM_LIMITS)
         async with polling_bot(database, telegram, limiter=limiter) as channel:
             # As ``antq run`` sets it up (Application.build): the default inbound limit.
-            channel.processor.inbound = InboundLimiter(InboundLimit())
+            channel.processor.inbound = InboundLimiter(InboundLimit(), clock=clock)
             yield telegram, channel
 
 
@@ -88,14 +93,14 @@ async def flood_run(
     database: Database, *, messages: int, seconds: float, first_user: int
 ) -> FloodRun:
     """The others' latencies over ``seconds`` while the flooder sends ``messages`` (0: none)."""
-    async with _bot(database) as (telegram, channel):
+    async with flood_bot(database) as (telegram, channel):
         until = time.monotonic() + seconds
         others = [_other(telegram, first_user + n, until) for n in range(OTHERS)]
         flooding = [_flood(telegram, messages, seconds)] if messages else []
         results = await asyncio.gather(*others, *flooding)
         latencies = sorted(value for result in results[:OTHERS] for value in result or [])
         refused = sum(1 for call in telegram.calls("sendMessage") if call.status == 429)
-        dropped = channel.processor.inbound.dropped  # type: ignore[attr-defined,union-attr]
+        dropped = channel.processor.inbound.dropped  # type: ignore[union-attr]
     return FloodRun(latencies, dropped, refused)
 
 

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from storage.database import Database
 from tests.bot.movement_year.harness import NOW, seed_year
+from tests.harness import SECRET_KEY
 
 T = TypeVar("T")
 
@@ -29,6 +30,9 @@ def seeded_command_line(
     ``clocked`` command modules read ``NOW`` (10 December 2026) as the time."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
     monkeypatch.setenv("ANTQ_DATABASE_URL", url)
+    # A decision opens sealed references with the server key (without one, a local set-up
+    # would make a key file in the checkout).
+    monkeypatch.setenv("ANTQ_SECRET_KEY", SECRET_KEY)
     monkeypatch.delenv("ANTQ_TARGETS", raising=False)
     for module in clocked:
         monkeypatch.setattr(module, "utcnow", lambda: NOW)

@@ -7,12 +7,16 @@ and no log line carries the name or the phone."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from bot.app import LOGGER_FLOORS
+from bot.cli import cli
+from bot.commendations import cli as commendations_cli
 from bot.commendations.tipster import PURPOSE
 from bot.operations.secret_key import rotate
 from bot.sealing import Sealer
@@ -26,7 +30,7 @@ from tests.bot.harness import NAME, phone_at_menu, rows
 from tests.bot.tips.harness import staff, staffed, taken_tip, thread_sender
 from tests.bot.tips.test_thread_unlinkable import _CHAT_ID, CHAT
 from tests.conversations.harness import t
-from tests.harness import Trace, database_contents, finish_every_reply, person
+from tests.harness import SECRET_KEY, Trace, database_contents, finish_every_reply, person
 
 GIVEN_NAME = "Trần Thị Hoa"
 GIVEN_PHONE = "0912345678"
@@ -144,6 +148,47 @@ async def test_a_tipster_who_accepts_is_proposed_by_name_only_and_told_the_decis
     # Told once: the invitation is over.
     await tipster.send(text=f"/khenthuong {code}")
     assert t("tip_commendation.no_invitation", code=shown) in tipster.text
+
+
+@pytest.mark.parametrize(
+    ("decision", "outcome"),
+    [
+        (["approve"], "tip_commendation.outcome.approved"),
+        (["decline", "--reason", "Chưa đủ tiêu chuẩn."], "tip_commendation.outcome.declined"),
+    ],
+)
+async def test_a_decision_from_the_command_line_is_told_to_the_tipster_too(
+    commune: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    decision: list[str],
+    outcome: str,
+) -> None:
+    clock, code, officer = await taken_tip(commune)
+    await invite(officer, code)
+    tipster = await phone_at_menu(commune, clock, CHAT)
+    for answer in (f"/khenthuong {code}", "1", GIVEN_NAME, "bỏ qua", "bỏ qua", "1"):
+        await tipster.send(text=answer)
+    (proposal,) = await rows(commune, commendations)
+    transport = RecordingTransport()
+    outbox_sender = thread_sender(commune, clock, transport)
+    await outbox_sender.deliver_due()
+
+    # The operator's ``antq``, with the bot's server key, deciding at the scripted time.
+    monkeypatch.setenv("ANTQ_DATABASE_URL", commune.url)
+    monkeypatch.setenv("ANTQ_SECRET_KEY", SECRET_KEY)
+    monkeypatch.setattr(commendations_cli, "utcnow", clock)
+    args = ["commendations", *decision[:1], str(proposal["id"]), *decision[1:]]
+    # The command runs its own event loop: in a thread, beside this test's.
+    decided = await asyncio.to_thread(CliRunner().invoke, cli, args)
+    assert decided.exit_code == 0, decided.output
+
+    await outbox_sender.deliver_due()
+    told = t(outcome, code=format_tip_code(code), form=t(FORM))
+    assert transport.sent[CHAT].count(told) == 1
+    (invitation,) = await rows(commune, invites)
+    assert invitation["status"] == "told" and invitation["sealed_ref"] is None
+    await finish_every_reply(commune)
+    assert await links(commune, code, int(proposal["id"])) == []
 
 
 async def test_a_tipster_who_declines_changes_nothing(commune: Database) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from storage.database import Database
 from tests.bot.harness import Phone, walk
-from tests.bot.linking.test_linking import code_from, two_accounts
+from tests.bot.linking.harness import code_from, two_accounts
 from tests.conversations.harness import ANONYMOUS_PATH, Clock, t
 
 KEPT = t("draft.kept_after_link", flow=t("menu.tip"))

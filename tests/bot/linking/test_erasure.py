@@ -7,8 +7,8 @@ from __future__ import annotations
 from storage.database import Database
 from storage.linking import link_codes, notice_accounts
 from tests.bot.harness import at_menu, make_processor, rows
+from tests.bot.linking.harness import code_from, owners
 from tests.bot.linking.phones import ChannelPhone
-from tests.bot.linking.test_linking import code_from, owners
 from tests.conversations.harness import Clock, t
 
 ACCOUNTS = (("telegram", "7401"), ("console", "op-7402"), ("zalo_oa", "oa-7403"))

@@ -14,12 +14,11 @@ from storage.database import Database
 from storage.linking import link_codes, store_link_code, take_link_code
 from storage.people.members import create_member
 from tests.bot.harness import Phone, at_menu, make_processor, rows
+from tests.bot.linking.harness import TELEGRAM_USER, code_from, notice_goes_to, owners, two_accounts
 from tests.bot.linking.phones import ChannelPhone
-from tests.bot.linking.test_linking import code_from, notice_goes_to, owners, two_accounts
 from tests.conversations.harness import Clock, t
 
 OA_USER = "oa-7001"
-TELEGRAM_USER = "7001"
 
 
 async def _expiry(database: Database) -> Any:

@@ -6,14 +6,10 @@ erasure cover every linked account; an anonymous tip stays linked to nobody."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
-
-from sqlalchemy import select
 
 from bot.delivery.queueing import MemberMessage, queue_for_member
 from bot.privacy.retention import (
-    AT_ONCE,
     EXPIRIES,
     INACTIVE_MEMBERS,
     LINK_CODES,
@@ -22,70 +18,28 @@ from bot.privacy.retention import (
 )
 from conversations.linking import LINK_CODE_LENGTH
 from conversations.menu import draft_lifetimes
-from storage._sql import identities, member_preferences, members, outbox, tips
+from storage._sql import member_preferences, members, tips
 from storage.broadcasts import recipients_page
 from storage.database import Database
-from storage.delivery.outbox import BROADCAST, NOTICE
+from storage.delivery.outbox import BROADCAST
 from storage.linking import link_codes
 from tests.bot.harness import (
-    Phone,
     area_id,
-    at_menu,
-    make_processor,
     member_with_roles,
     rows,
     walk,
 )
-from tests.bot.linking.phones import ChannelPhone
+from tests.bot.linking.harness import (
+    CONSOLE_USER,
+    TELEGRAM_USER,
+    code_from,
+    notice_goes_to,
+    owners,
+    two_accounts,
+)
 from tests.conversations.harness import ANONYMOUS_PATH, Clock, t
 
-TELEGRAM_USER = "7001"
-CONSOLE_USER = "op-7001"
 THON_DONG = "17662-001"
-
-
-async def two_accounts(database: Database, clock: Clock) -> tuple[Phone, ChannelPhone]:
-    """The person's Telegram and console accounts, each past the language and the notice."""
-    telegram = Phone(make_processor(database, clock), user_id=TELEGRAM_USER)
-    console = ChannelPhone(make_processor(database, clock), CONSOLE_USER, "console")
-    await at_menu(telegram)
-    await at_menu(console)
-    return telegram, console
-
-
-async def code_from(phone: Phone) -> str:
-    await phone.send(text="/lienket")
-    assert t("linking.ask") in phone.text
-    await phone.send(text="1")
-    found = re.search(r"/lienket ([0-9A-Z]{4}-[0-9A-Z]{4})", phone.text)
-    assert found is not None, phone.text
-    return found.group(1)
-
-
-async def owners(database: Database) -> dict[tuple[str, str], int]:
-    """The member of each account, by (channel, user id)."""
-    return {
-        (str(row["channel"]), str(row["platform_user_id"])): int(str(row["member_id"]))
-        for row in await rows(database, identities)
-    }
-
-
-async def notice_goes_to(database: Database, member_id: int, clock: Clock, key: str) -> str:
-    """Queue a notice for the member; the channel of the account it is queued to."""
-    async with database.transaction() as session:
-        queued = await queue_for_member(
-            session, MemberMessage(member_id, NOTICE, key, text="x"), now=clock.now
-        )
-    assert queued
-    async with database.transaction() as session:
-        row = (
-            await session.execute(
-                select(identities.c.channel)
-                .join(outbox, outbox.c.identity_id == identities.c.id)
-                .where(outbox.c.dedup_key == key)
-            )
-        ).one()
-    return str(row.channel)
 
 
 async def test_linked_accounts_share_roles_take_notices_where_last_used_and_go_together(
@@ -261,7 +215,7 @@ async def test_an_unused_code_is_gone_the_first_morning_after_it_expired(tree: D
     await code_from(telegram)
     assert len(await rows(database, link_codes)) == 1
     long = timedelta(days=3650)
-    periods = {name: long for name in EXPIRIES} | {INACTIVE_MEMBERS: long, LINK_CODES: AT_ONCE}
+    periods = {name: long for name in EXPIRIES} | {INACTIVE_MEMBERS: long, LINK_CODES: timedelta(0)}
     schedule = RetentionSchedule(draft_lifetimes(timedelta(hours=24)), periods)
     async with database.transaction() as session:
         await apply_schedule(session, schedule, clock.now)

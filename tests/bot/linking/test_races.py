@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,8 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.linking import handlers
 from storage.database import Database
 from tests.bot.harness import Phone, at_menu, make_processor
+from tests.bot.linking.harness import code_from, owners
 from tests.bot.linking.phones import ChannelPhone
-from tests.bot.linking.test_linking import code_from, owners
 from tests.conversations.harness import Clock, t
 
 
@@ -98,50 +99,62 @@ async def _three(database: Database, clock: Clock) -> tuple[Phone, Phone, Phone]
     return phones
 
 
-async def test_a_member_absorbed_while_it_takes_another_in_ends_as_one_person(
-    tree: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    database, clock = tree, Clock()
-    x, y, w = await _three(database, clock)
-    before = await owners(database)
-    code_x, code_w = await code_from(x), await code_from(w)
+@dataclass
+class LinkRace:
+    """Three accounts at the menu, each its own person: X (Telegram), Y (console), W (Zalo);
+    a link that absorbs X's member is held after its merge until the race releases it."""
+
+    database: Database
+    x: Phone
+    y: Phone
+    w: Phone
+    before: dict[tuple[str, str], int]  # the member of each account before the race
+    merged: asyncio.Event
+    release: asyncio.Event
+
+    async def y_takes_x_in_while_x_types_the_code_of(self, other: Phone) -> None:
+        """Y links with X's code, held after its merge (X's member absorbed, uncommitted),
+        while X links with ``other``'s code."""
+        code_x, code_other = await code_from(self.x), await code_from(other)
+        await _second_while_first_held(
+            self.database,
+            self.merged,
+            self.release,
+            self.y.send(text=f"/lienket {code_x}"),
+            lambda: self.x.send(text=f"/lienket {code_other}"),
+        )
+
+
+@pytest.fixture
+async def race(tree: Database, monkeypatch: pytest.MonkeyPatch) -> LinkRace:
+    x, y, w = await _three(tree, Clock())
+    before = await owners(tree)
     merged, release = _held_after_merging(monkeypatch, before[("telegram", "7301")])
+    return LinkRace(tree, x, y, w, before, merged, release)
+
+
+async def test_a_member_absorbed_while_it_takes_another_in_ends_as_one_person(
+    race: LinkRace,
+) -> None:
     # Y takes X in, while X takes W in: X's member is gone by the time the second is written.
-    await _second_while_first_held(
-        database,
-        merged,
-        release,
-        y.send(text=f"/lienket {code_x}"),
-        lambda: x.send(text=f"/lienket {code_w}"),
-    )
-    assert t("linking.linked") in y.text
+    await race.y_takes_x_in_while_x_types_the_code_of(race.w)
+    assert t("linking.linked") in race.y.text
     # The second ran again once the first was done: W joins the person X now belongs to.
-    assert t("linking.linked") in x.text, x.text
-    after = await owners(database)
-    assert set(after) == set(before)  # no account lost
-    assert len(await _persons(database)) == 1  # one person
+    assert t("linking.linked") in race.x.text, race.x.text
+    after = await owners(race.database)
+    assert set(after) == set(race.before)  # no account lost
+    assert len(await _persons(race.database)) == 1  # one person
 
 
 async def test_two_accounts_using_each_others_codes_at_once_end_linked_once(
-    tree: Database, monkeypatch: pytest.MonkeyPatch
+    race: LinkRace,
 ) -> None:
-    database, clock = tree, Clock()
-    x, y, _z = await _three(database, clock)
-    before = await owners(database)
-    code_x, code_y = await code_from(x), await code_from(y)
-    merged, release = _held_after_merging(monkeypatch, before[("telegram", "7301")])
-    await _second_while_first_held(
-        database,
-        merged,
-        release,
-        y.send(text=f"/lienket {code_x}"),
-        lambda: x.send(text=f"/lienket {code_y}"),
-    )
-    assert t("linking.linked") in y.text
+    await race.y_takes_x_in_while_x_types_the_code_of(race.y)
+    assert t("linking.linked") in race.y.text
     # The second, run again once the first was done, finds the two already one.
-    assert t("linking.already") in x.text
-    after = await owners(database)
-    assert set(after) == set(before)
+    assert t("linking.already") in race.x.text
+    after = await owners(race.database)
+    assert set(after) == set(race.before)
     assert after[("telegram", "7301")] == after[("console", "op-7302")]
     assert after[("zalo", "zl-7303")] != after[("console", "op-7302")]
 

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from storage.database import Database
 from tests.bot.harness import Phone, at_menu, make_processor, walk
+from tests.bot.linking.harness import code_from
 from tests.bot.linking.phones import ChannelPhone
-from tests.bot.linking.test_linking import code_from
 from tests.bot.tips.test_unlinkable import PEOPLE, TickingClock, candidates
 from tests.conversations.harness import ANONYMOUS_PATH, START, t
 from tests.harness import database_contents

@@ -14,6 +14,7 @@ from bot.broadcasts.rules import fan_out_broadcasts
 from bot.delivery.limits import UNLIMITED, RateLimiter
 from bot.delivery.sender import OutboxSender
 from bot.scheduler import DeliveryScheduler
+from bot.sealing import Sealer
 from bot.surveys.rules import remind_surveys
 from conversations.commands import COMMAND_TAP
 from conversations.replies import Inbound
@@ -142,6 +143,31 @@ async def test_leaving_half_way_keeps_the_answers_and_coming_back_goes_on(
         (answers,) = (await session.execute(select(survey_responses.c.answers))).scalars()
     assert answers == [1, 5, "Cần đèn chiếu sáng ở ngõ 3"]
     assert await _kept(database) == 0  # sent: nothing half-given is left
+
+
+async def test_answers_kept_before_the_server_key_was_replaced_go_on_as_one_draft(
+    database: Database,
+) -> None:
+    await seed(database, START)
+    clock = Clock(START)
+    await _survey_sent(database, clock)
+    dong = ChannelPhone.of(make_processor(database, clock), "dan_dong")
+    await dong.send("/khaosat 1")
+    await dong.send("2")
+    await dong.send("/menu")  # leaves half-way, the draft marked under the old key
+
+    # ANTQ_SECRET_KEY=NEW,OLD: the draft is found under the old key's mark, and the next
+    # answer keeps the person's one draft under the new key's.
+    processor = make_processor(database, clock)
+    processor.sealer = Sealer(bytes(range(100, 132)), bytes(range(32)))
+    dong = ChannelPhone.of(processor, "dan_dong")
+    await dong.send("/khaosat 1")
+    assert t("surveys.answer.resumed", count=1, next=2) in dong.text, dong.text
+    await dong.send("5")
+    await dong.send("/menu")
+    assert await _kept(database) == 1
+    await dong.send("/khaosat 1")
+    assert t("surveys.answer.resumed", count=2, next=3) in dong.text, dong.text
 
 
 async def test_cancel_discards_the_answers_given(database: Database) -> None:

@@ -153,3 +153,23 @@ async def test_asking_for_a_code_shows_no_step_count_of_one() -> None:
     await officer.say("/xemtin")
     assert officer.replies[-1].text.startswith(t("tip_read.ask_code").split("\n")[0])
     assert t("flow.progress", position=1, total=1) not in officer.text
+
+
+async def test_help_in_a_tip_names_the_commands_of_its_thread() -> None:
+    chat = new_chat()
+    where = places(chat)
+    code = await _tip(chat)
+    chat.records.tip_places[code] = where["17662-001"]
+    officer = await user_with_role(chat, Role.OFFICER, "17662", user_id="7")
+    await officer.say(f"/xemtin {format_tip_code(code)}")
+    await officer.say("/trogiup")
+    for command in ("/hoi", "/danhdau", "/moikhenthuong"):
+        assert f"{command} MÃ" in officer.text
+    assert officer.asked("inbox.ask_action_opened")  # and the tip stays open
+
+    chat.grant("8", Grant(0, Role.OFFICER, where["17662"]))
+    english = await user_at_menu(chat, user_id="8", locale_choice="2")
+    await english.say("/readtip")
+    await english.say("/help")
+    for command in ("/ask", "/important", "/invitecommend"):
+        assert f"{command} CODE" in english.text
