@@ -19,6 +19,7 @@ from conversations.localtime import shown_date, shown_time
 from conversations.parsing import (
     ParseError,
     fold,
+    fold_words,
     is_emoji_only,
     parse_coordinates,
     parse_date,
@@ -205,8 +206,9 @@ def match_option(
     exact: list[str] = []
     prefixed: list[str] = []
     for option in options:
-        words = {fold(label) for label in ctx.catalogues.variants(option.label)}
-        words |= {fold(word) for word in (*option.synonyms, option.id)}
+        words = ctx.catalogues.folded_variants(option.label) | fold_words(
+            *option.synonyms, option.id
+        )
         if folded in words:
             exact.append(option.id)
         elif len(folded) >= 3 and any(word.startswith(folded) for word in words):
@@ -299,8 +301,7 @@ class OptionalText(Field):
             if message.option != self.skip.id:
                 raise InvalidAnswer(N_("input.choose_option"), count=1)
             return Accepted("")
-        words = {fold(word) for word in self.skip.synonyms}
-        words |= {fold(label) for label in ctx.catalogues.variants(self.skip.label)}
+        words = fold_words(*self.skip.synonyms) | ctx.catalogues.folded_variants(self.skip.label)
         if fold(message.text or "") in words:
             return Accepted("")
         text = require_text(message)
@@ -418,10 +419,8 @@ class WhenHappened(Field):
         return " ".join(parts)
 
 
-def unknown_answer_words(ctx: FieldContext) -> set[str]:
-    words = {fold(word) for word in UNKNOWN_WORDS}
-    words |= {fold(label) for label in ctx.catalogues.variants(N_("common.unknown"))}
-    return words
+def unknown_answer_words(ctx: FieldContext) -> frozenset[str]:
+    return fold_words(*UNKNOWN_WORDS) | ctx.catalogues.folded_variants(N_("common.unknown"))
 
 
 class Whereabouts(Field):
@@ -444,9 +443,9 @@ class Whereabouts(Field):
         if message.location is not None:
             point = message.location
             return Accepted({"latitude": point.latitude, "longitude": point.longitude})
-        unknown_words = unknown_answer_words(ctx) | {
-            fold(label) for label in ctx.catalogues.variants(self.unknown.label)
-        }
+        unknown_words = unknown_answer_words(ctx) | ctx.catalogues.folded_variants(
+            self.unknown.label
+        )
         if message.option is not None or fold(message.text or "") in unknown_words:
             match_option(message, (self.unknown,), ctx)
             return Accepted({"unknown": True})

@@ -3,6 +3,7 @@ answers told apart, and the one error every parser raises."""
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 
@@ -86,6 +87,14 @@ def fold(text: str) -> str:
             break
         result = folded
     return result
+
+
+@functools.lru_cache(maxsize=1024)
+def fold_words(*words: str) -> frozenset[str]:
+    """The folded forms of a vocabulary fixed in the code (an option's id and synonyms),
+    folded once per process instead of at every answer (issue 28). Never for typed text:
+    the cache would keep it."""
+    return frozenset(fold(word) for word in words)
 
 
 def is_emoji_only(text: str) -> bool:

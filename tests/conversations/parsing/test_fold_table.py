@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conversations.i18n import Catalogues
-from conversations.parsing import fold
+from conversations.parsing import fold, fold_words
 from conversations.parsing import text as text_module
 
 _D_LIKE = str.maketrans({"đ": "d", "ð": "d", "ɖ": "d"})
@@ -136,3 +136,21 @@ def test_the_table_stops_growing_at_its_limit(monkeypatch: pytest.MonkeyPatch) -
     rare = "".join(chr(point) for point in range(0x1E00, 0x1F00))
     assert fold(rare) == reference_fold(rare)
     assert len(table) == 5
+
+
+def test_folded_variants_are_the_variants_folded_for_every_key() -> None:
+    catalogues = Catalogues.load()
+    keys = list(catalogues.translations["vi"]._catalog)  # type: ignore[attr-defined]
+    assert len(keys) > 500
+    for _ in range(2):  # kept from the first call: the second gives the same
+        for key in keys:
+            if isinstance(key, str) and key:
+                expected = {fold(label) for label in catalogues.variants(key)}
+                assert catalogues.folded_variants(key) == expected, key
+
+
+def test_fold_words_folds_each_word() -> None:
+    words = ("Không rõ", "KHONG BIET", " bỏ qua! ", "skip")
+    for _ in range(2):
+        assert fold_words(*words) == {"khong ro", "khong biet", "bo qua", "skip"}
+    assert fold_words() == frozenset()
