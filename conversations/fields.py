@@ -227,10 +227,24 @@ class Choice(Field):
         self.options = options
         self.labels = {option.id: option.label for option in options}
         self.by_id = {option.id: option for option in options}
+        # The options as offered, by language, for the catalogues they were rendered from.
+        self._offered: dict[str, tuple[Option, ...]] = {}
+        self._offered_from: Catalogues | None = None
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = tuple(Option(option.id, option.text(ctx)) for option in self.options)
-        return Choices(text, offered, ref)
+        return Choices(text, self.offered(ctx), ref)
+
+    def offered(self, ctx: FieldContext) -> tuple[Option, ...]:
+        """The options with their labels in the member's language. They depend on the
+        catalogues and the language alone, so they are rendered once per language rather
+        than at every question (issue 28)."""
+        if self._offered_from is not ctx.catalogues:
+            self._offered, self._offered_from = {}, ctx.catalogues
+        offered = self._offered.get(ctx.locale)
+        if offered is None:
+            offered = tuple(Option(option.id, option.text(ctx)) for option in self.options)
+            self._offered[ctx.locale] = offered
+        return offered
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         return Accepted(match_option(message, self.options, ctx))
