@@ -28,7 +28,7 @@ from conversations.fields import (
 from conversations.flow import FlowContext, Hook, Step
 from conversations.i18n import N_
 from conversations.localtime import LOCAL_TIME
-from conversations.parsing import fold
+from conversations.parsing import fold, fold_words
 from conversations.places import Place, is_inside
 from conversations.policy import ROLE_LABELS, Action, Role, scopes
 from conversations.replies import Choices, Inbound, Option, Reply, Text
@@ -71,8 +71,7 @@ def is_option(message: Inbound, option: ChoiceOption, ctx: FieldContext) -> bool
     """Did the member tap ``option`` or type one of its words?"""
     if message.option is not None:
         return message.option == option.id
-    words = {fold(word) for word in option.synonyms}
-    words |= {fold(label) for label in ctx.catalogues.variants(option.label)}
+    words = fold_words(*option.synonyms) | ctx.catalogues.folded_variants(option.label)
     return fold(message.text or "") in words
 
 

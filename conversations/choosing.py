@@ -26,7 +26,7 @@ from conversations.fields import (
 )
 from conversations.flow import Redirect, Refused
 from conversations.i18n import N_
-from conversations.parsing import fold
+from conversations.parsing import fold, fold_words
 from conversations.places import RESIDENTIAL, Place, is_inside, same_name, split_by_name
 from conversations.policy import ROLE_LABELS, Action, Grant, Role, scopes
 from conversations.replies import AskLocation, Choices, Inbound, Option, Reply, Text
@@ -448,10 +448,11 @@ class Commune(Field):
         if message.option is not None:
             match_option(message, (self.unknown,), ctx)
             return Accepted({"unknown": True})
-        unknown_words = unknown_answer_words(ctx) | {
-            fold(word)
-            for word in (*self.unknown.synonyms, *ctx.catalogues.variants(self.unknown.label))
-        }
+        unknown_words = (
+            unknown_answer_words(ctx)
+            | fold_words(*self.unknown.synonyms)
+            | ctx.catalogues.folded_variants(self.unknown.label)
+        )
         text = require_text(message)
         folded = fold(text)
         if folded in unknown_words:

@@ -19,6 +19,7 @@ from conversations.localtime import shown_date, shown_time
 from conversations.parsing import (
     ParseError,
     fold,
+    fold_words,
     is_emoji_only,
     parse_coordinates,
     parse_date,
@@ -97,7 +98,7 @@ def require_text(message: Inbound) -> str:
 def check_length(text: str, minimum: int, maximum: int) -> None:
     """Raise ``InvalidAnswer`` unless ``text`` has ``minimum`` letters or digits (a row of
     dots says nothing) and at most ``maximum`` characters."""
-    meaningful = sum(character.isalnum() for character in text)
+    meaningful = sum(map(str.isalnum, text))  # without a generator: a tip's text is long
     if meaningful == 0:
         raise InvalidAnswer(N_("input.words_expected"))
     if meaningful < minimum:
@@ -205,8 +206,9 @@ def match_option(
     exact: list[str] = []
     prefixed: list[str] = []
     for option in options:
-        words = {fold(label) for label in ctx.catalogues.variants(option.label)}
-        words |= {fold(word) for word in (*option.synonyms, option.id)}
+        words = ctx.catalogues.folded_variants(option.label) | fold_words(
+            *option.synonyms, option.id
+        )
         if folded in words:
             exact.append(option.id)
         elif len(folded) >= 3 and any(word.startswith(folded) for word in words):
@@ -225,10 +227,24 @@ class Choice(Field):
         self.options = options
         self.labels = {option.id: option.label for option in options}
         self.by_id = {option.id: option for option in options}
+        # The options as offered, by language, for the catalogues they were rendered from.
+        self._offered: dict[str, tuple[Option, ...]] = {}
+        self._offered_from: Catalogues | None = None
 
     def question(self, text: str, ref: str, ctx: FieldContext, current: Any) -> Reply:
-        offered = tuple(Option(option.id, option.text(ctx)) for option in self.options)
-        return Choices(text, offered, ref)
+        return Choices(text, self.offered(ctx), ref)
+
+    def offered(self, ctx: FieldContext) -> tuple[Option, ...]:
+        """The options with their labels in the member's language. They depend on the
+        catalogues and the language alone, so they are rendered once per language rather
+        than at every question (issue 28)."""
+        if self._offered_from is not ctx.catalogues:
+            self._offered, self._offered_from = {}, ctx.catalogues
+        offered = self._offered.get(ctx.locale)
+        if offered is None:
+            offered = tuple(Option(option.id, option.text(ctx)) for option in self.options)
+            self._offered[ctx.locale] = offered
+        return offered
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
         return Accepted(match_option(message, self.options, ctx))
@@ -299,8 +315,7 @@ class OptionalText(Field):
             if message.option != self.skip.id:
                 raise InvalidAnswer(N_("input.choose_option"), count=1)
             return Accepted("")
-        words = {fold(word) for word in self.skip.synonyms}
-        words |= {fold(label) for label in ctx.catalogues.variants(self.skip.label)}
+        words = fold_words(*self.skip.synonyms) | ctx.catalogues.folded_variants(self.skip.label)
         if fold(message.text or "") in words:
             return Accepted("")
         text = require_text(message)
@@ -418,10 +433,8 @@ class WhenHappened(Field):
         return " ".join(parts)
 
 
-def unknown_answer_words(ctx: FieldContext) -> set[str]:
-    words = {fold(word) for word in UNKNOWN_WORDS}
-    words |= {fold(label) for label in ctx.catalogues.variants(N_("common.unknown"))}
-    return words
+def unknown_answer_words(ctx: FieldContext) -> frozenset[str]:
+    return fold_words(*UNKNOWN_WORDS) | ctx.catalogues.folded_variants(N_("common.unknown"))
 
 
 class Whereabouts(Field):
@@ -444,9 +457,9 @@ class Whereabouts(Field):
         if message.location is not None:
             point = message.location
             return Accepted({"latitude": point.latitude, "longitude": point.longitude})
-        unknown_words = unknown_answer_words(ctx) | {
-            fold(label) for label in ctx.catalogues.variants(self.unknown.label)
-        }
+        unknown_words = unknown_answer_words(ctx) | ctx.catalogues.folded_variants(
+            self.unknown.label
+        )
         if message.option is not None or fold(message.text or "") in unknown_words:
             match_option(message, (self.unknown,), ctx)
             return Accepted({"unknown": True})

@@ -359,20 +359,28 @@ class Flow:
         The total counts the steps that apply to the answers so far, and the ``counted_ahead``
         steps that a question still to answer before them may open: it never grows on the way
         (a tip is "Bước 7/9" at the choice to leave a phone, whichever is chosen)."""
-        asked = [step for step in self.steps if step.name not in given]
-        everybody = sum(1 for step in asked if step.applies is None)
-        applicable = [step.name for step in asked if step.applies_to(answers)]
-        if everybody <= 1 or step_name not in applicable:
-            return None
+        # One pass, each step's condition asked once: this runs at every question (issue 28).
+        everybody = 0  # steps asked of everybody
+        applicable = 0  # steps that apply, so far
+        position = None  # where ``step_name`` stands among the steps that apply
         total = 0
         open_before = False  # a question before this step that applies is still unanswered
-        for step in asked:
+        for step in self.steps:
+            if step.name in given:
+                continue
+            if step.applies is None:
+                everybody += 1
             if step.applies_to(answers):
+                applicable += 1
+                if position is None and step.name == step_name:
+                    position = applicable
                 total += 1
                 open_before = open_before or step.name not in answers
             elif step.counted_ahead and open_before:
                 total += 1
-        return applicable.index(step_name) + 1, total
+        if everybody <= 1 or position is None:
+            return None
+        return position, total
 
     def first_unanswered(self, answers: Answers) -> str:
         """The first step that applies and has no answer yet; the summary when none is left."""

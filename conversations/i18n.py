@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import gettext
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from conversations.parsing.text import fold
 
 DOMAIN = "antq"
 DEFAULT_LOCALE = "vi"
@@ -65,6 +67,10 @@ class Catalogues:
     """The compiled translations of every supported locale."""
 
     translations: dict[str, gettext.GNUTranslations]
+    # ``folded_variants`` by key: the catalogues do not change once loaded.
+    _folded: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls, directory: Path = LOCALES_DIR) -> Catalogues:
@@ -89,3 +95,12 @@ class Catalogues:
     def variants(self, key: str) -> list[str]:
         """The translations of ``key`` in every locale (to match typed answers in any language)."""
         return [catalogue.gettext(key) for catalogue in self.translations.values()]
+
+    def folded_variants(self, key: str) -> frozenset[str]:
+        """``variants`` folded (``parsing.fold``), to match what is typed against a label: the
+        same few labels are matched at most answers, so each is folded once (issue 28)."""
+        folded = self._folded.get(key)
+        if folded is None:
+            folded = frozenset(fold(label) for label in self.variants(key))
+            self._folded[key] = folded
+        return folded

@@ -115,12 +115,21 @@ class Home(EngineParts):
             await self._start_flow(turn, self.flows[choice], argument="")
 
     def _menu_screen(self, turn: Turn) -> MenuScreen:
-        return menu_screen(
-            self.menu,
-            lambda name: self._allowed(turn, self.flows[name]),
-            lambda name: self.flows[name].title,
-            turn.section,
-        )
+        # Who may enter a flow is asked of the roles alone (anywhere), and a section that is
+        # not one shows the main screen: a screen depends on the roles held and the section,
+        # so it is laid out once per pair, not at every message (issue 28).
+        section = turn.section if turn.section in self._menu_section_ids else None
+        key = (frozenset(grant.role for grant in turn.member.roles), section)
+        screen = self._menu_screens.get(key)
+        if screen is None:
+            screen = menu_screen(
+                self.menu,
+                lambda name: self._allowed(turn, self.flows[name]),
+                lambda name: self.flows[name].title,
+                section,
+            )
+            self._menu_screens[key] = screen
+        return screen
 
     def _menu_options(self, turn: Turn) -> tuple[tuple[ChoiceOption, ...], int]:
         """The options of the screen shown and the number of the first: a pending draft is

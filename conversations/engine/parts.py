@@ -13,8 +13,8 @@ from conversations.fields import FieldContext, InvalidAnswer
 from conversations.flow import Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_, Catalogues
 from conversations.localtime import local_today
-from conversations.menu_layout import MenuEntry
-from conversations.policy import may
+from conversations.menu_layout import MenuEntry, MenuScreen, MenuSection
+from conversations.policy import Role, may
 from conversations.replies import Text
 
 
@@ -34,6 +34,9 @@ class EngineParts:
         self.flows = {flow.name: flow for flow in flows}
         self.catalogues = catalogues
         self.menu = menu
+        self._menu_section_ids = {entry.id for entry in menu if isinstance(entry, MenuSection)}
+        # The menu's screens by (roles held, section): as few as the combinations of roles.
+        self._menu_screens: dict[tuple[frozenset[Role], str | None], MenuScreen] = {}
         self.language_flow = language_flow
         self.consent_flow = consent_flow
         self.draft_lifetimes = DraftLifetimes.of_flows(draft_ttl, flows)

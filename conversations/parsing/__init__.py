@@ -18,7 +18,7 @@ from __future__ import annotations
 from conversations.parsing.coordinates import parse_coordinates
 from conversations.parsing.dates import EXAMPLE_DAYS_AHEAD, coming_date, example_day, parse_date
 from conversations.parsing.numbers import parse_integer, parse_phone
-from conversations.parsing.text import ParseError, fold, is_emoji_only
+from conversations.parsing.text import ParseError, fold, fold_words, is_emoji_only
 from conversations.parsing.times import Moment, parse_coming_moment, parse_moment, parse_time
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "coming_date",
     "example_day",
     "fold",
+    "fold_words",
     "is_emoji_only",
     "parse_coming_moment",
     "parse_coordinates",

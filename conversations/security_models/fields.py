@@ -31,7 +31,7 @@ from conversations.fields import (
     require_text,
 )
 from conversations.i18n import N_
-from conversations.parsing import fold
+from conversations.parsing import fold, fold_words
 from conversations.places import COMMUNE, RESIDENTIAL, UNITS, Place
 from conversations.policy import Action, Grant, Role, may, scopes
 from conversations.replies import Choices, Inbound, Option, Reply
@@ -119,8 +119,7 @@ class LeadName(Field):
         return Choices(text, (Option(NO_LEAD.id, ctx.t(NO_LEAD.label)),), ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        words = {fold(word) for word in NO_LEAD.synonyms}
-        words |= {fold(label) for label in ctx.catalogues.variants(NO_LEAD.label)}
+        words = fold_words(*NO_LEAD.synonyms) | ctx.catalogues.folded_variants(NO_LEAD.label)
         if message.option is not None or fold(message.text or "") in words:
             match_option(message, (NO_LEAD,), ctx)
             return Accepted("")
@@ -228,8 +227,7 @@ class Photos(Attachments):
 
 def _means_all(message: Inbound, ctx: FieldContext) -> bool:
     """Typed "tất cả" (its button's number is a tap: see ``choosing.numbered_tap``)."""
-    words = {fold(word) for word in ALL_MODELS.synonyms}
-    words |= {fold(label) for label in ctx.catalogues.variants(ALL_MODELS.label)}
+    words = fold_words(*ALL_MODELS.synonyms) | ctx.catalogues.folded_variants(ALL_MODELS.label)
     return fold(message.text or "") in words
 
 

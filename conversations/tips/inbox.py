@@ -28,7 +28,7 @@ from conversations.fields import (
 from conversations.flow import FINISHED, Answers, Completion, Flow, FlowContext, Redirect, Step
 from conversations.i18n import N_
 from conversations.localtime import shown
-from conversations.parsing import fold
+from conversations.parsing import fold, fold_words
 from conversations.policy import Action, may, scopes
 from conversations.replies import Choices, Inbound, Media, MediaKind, Option, Reply, Text
 from conversations.tips import (
@@ -69,8 +69,9 @@ class TipCodeOrNewest(TipCode):
         return Choices(text, (Option(NEWEST, ctx.t(LIST_OPTION.label)),), ref, allow_text=True)
 
     def parse(self, message: Inbound, ctx: FieldContext, current: Any) -> Accepted:
-        words = {fold(word) for word in LIST_OPTION.synonyms}
-        words |= {fold(label) for label in ctx.catalogues.variants(LIST_OPTION.label)}
+        words = fold_words(*LIST_OPTION.synonyms) | ctx.catalogues.folded_variants(
+            LIST_OPTION.label
+        )
         if message.option is not None or fold(message.text or "") in words:
             return Accepted(match_option(message, (LIST_OPTION,), ctx))
         return super().parse(message, ctx, current)

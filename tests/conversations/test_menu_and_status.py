@@ -180,3 +180,22 @@ async def test_a_long_menu_is_grouped_into_sections_of_a_few_items_each(
     await admin.say(str(campaigns))
     await admin.say("3")  # the campaigns screen's third item: a broadcast
     assert admin.asked("broadcasts.ask.text", locale)
+
+
+async def test_each_member_sees_the_menu_of_the_roles_they_hold_at_the_moment() -> None:
+    """A screen is laid out once for each set of roles: members of one engine holding other
+    roles, and a member whose roles changed, each still see their own."""
+    chat = new_chat()
+    commune = places(chat)["17662"]
+    resident = await user_at_menu(chat, user_id="801")
+    resident_menu = resident.question
+    resident_items = await menu_items(resident)
+    chat.grant("802", Grant(0, Role.OFFICER, commune))
+    officer = await user_at_menu(chat, user_id="802")
+    officer_items = await menu_items(officer)
+    assert set(officer_items) > set(resident_items)
+    await resident.say("/menu")
+    assert resident.question == resident_menu
+    chat.grant("801", Grant(1, Role.OFFICER, commune))
+    await resident.say("/menu")
+    assert await menu_items(resident) == officer_items
