@@ -18,6 +18,7 @@ from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import Compiled
 
+from storage.held import HELD_CONNECTION
 from storage.tables import (
     Area,
     AuditEntry,
@@ -352,6 +353,9 @@ _HELD = "antq_held_connection"
 async def _held(session: AsyncSession) -> tuple[AsyncConnection, PoolProxiedConnection]:
     """The session's connection and its pooled DBAPI connection, looked up once per
     transaction (each look-up is a trip through SQLAlchemy's async bridge)."""
+    pinned = session.info.get(HELD_CONNECTION)
+    if pinned is not None:
+        return pinned  # type: ignore[no-any-return]
     transaction = session.sync_session.get_transaction()
     found = session.info.get(_HELD)
     if found is not None and transaction is not None and found[0] is transaction:

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.errors import StorageError, UnsupportedDatabase
+from storage.held import HeldConnections
 
 __all__ = [
     "DEFAULT_SQLITE_URL",
@@ -389,6 +390,8 @@ class Database:
         self._reading_sessions = async_sessionmaker(
             reading, expire_on_commit=False, class_=AsyncSession
         )
+        # The hot path's transactions on PostgreSQL (``storage.group_commit``).
+        self.held = HeldConnections(self.engine)
 
     def __repr__(self) -> str:
         # Never show the password (repr ends up in logs and tracebacks).
@@ -439,5 +442,6 @@ class Database:
         return str(revision or "")
 
     async def dispose(self) -> None:
-        """Close all pooled connections (at shutdown)."""
+        """Close all pooled connections, the held ones too (at shutdown)."""
+        await self.held.close()
         await self.engine.dispose()

@@ -72,7 +72,8 @@ class GroupCommit:
             # No more transactions at once than the pool keeps connections for: the others
             # wait here, in turn, instead of for a connection (the pool gives up after 30 s),
             # and the pool's overflow stays free for short writes and reads.
-            async with self._slots(), self.database.transaction() as session:
+            # Each on a connection held between transactions (``storage.held``).
+            async with self._slots(), self.database.held.transaction() as session:
                 result = await work(session)
             self.groups += 1
             self.grouped += 1
