@@ -36,15 +36,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
 
-__all__ = ["HELD_CONNECTION", "HOLD_SECONDS", "HeldConnections"]
+from storage._sql import HELD_CONNECTION, commit_on_driver
+
+__all__ = ["HOLD_SECONDS", "HeldConnections"]
 
 # Long enough that a busy bot checks a connection out of the pool rarely, short enough that
 # the pool's recycling (every 30 min) still reaches every connection.
 HOLD_SECONDS = 60.0
-
-# ``AsyncSession.info`` key: the held connection and its pooled DBAPI connection, for
-# ``storage._sql.run_together`` (no look-up through the bridge).
-HELD_CONNECTION = "antq_held_connection_fixed"
 
 
 class _Held:
@@ -121,7 +119,20 @@ class HeldConnections:
     async def _end(self, held: _Held, session: AsyncSession, *, commit: bool, keep: bool) -> None:
         sync_session, sync_connection = session.sync_session, held.connection.sync_connection
         try:
-            await greenlet_spawn(_commit if commit else _roll_back, sync_session, sync_connection)
+            if (
+                commit
+                and held.connection.dialect.driver == "asyncpg"
+                and not (sync_session.new or sync_session.deleted or sync_session.dirty)
+            ):
+                # Nothing for the ORM to flush (the hot path writes with Core statements):
+                # COMMIT on the driver, then the session's and the connection's bookkeeping,
+                # which sends nothing more; no trip through the bridge.
+                await commit_on_driver(held.connection, held.raw)
+                _commit(sync_session, sync_connection)
+            else:
+                await greenlet_spawn(
+                    _commit if commit else _roll_back, sync_session, sync_connection
+                )
         except BaseException:
             if commit:
                 # The commit failed: what is left is rolled back; the caller hears of the
