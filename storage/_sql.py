@@ -348,10 +348,17 @@ def _statements_on_thread(
 
 _HELD = "antq_held_connection"
 
+# ``AsyncSession.info`` key: the connection a session is bound to for good and its pooled DBAPI
+# connection (``storage.held``), found without a trip through the bridge.
+HELD_CONNECTION = "antq_held_connection_fixed"
+
 
 async def _held(session: AsyncSession) -> tuple[AsyncConnection, PoolProxiedConnection]:
     """The session's connection and its pooled DBAPI connection, looked up once per
     transaction (each look-up is a trip through SQLAlchemy's async bridge)."""
+    pinned = session.info.get(HELD_CONNECTION)
+    if pinned is not None:
+        return pinned  # type: ignore[no-any-return]
     transaction = session.sync_session.get_transaction()
     found = session.info.get(_HELD)
     if found is not None and transaction is not None and found[0] is transaction:
@@ -388,6 +395,25 @@ async def _on_asyncpg(
         rows = sql.rows(list(cursor._rows)) if cursor.description else []
         outcomes.append(TripOutcome(cursor.rowcount, rows))
     return outcomes
+
+
+async def commit_on_driver(connection: AsyncConnection, raw: PoolProxiedConnection) -> None:
+    """COMMIT the transaction SQLAlchemy's asyncpg adapter holds on ``raw``, straight on the
+    driver: what ``Connection.commit`` would send, without the trips through the async bridge
+    (``storage.held``). The ``Connection``'s own bookkeeping is left to the caller; it sends
+    nothing more afterwards, the adapter's transaction being over. A driver error is raised as
+    SQLAlchemy raises it (a lost connection invalidated)."""
+    adapted: Any = raw.dbapi_connection
+    transaction = adapted._transaction
+    if transaction is None:
+        return  # no statement ran: the server has no transaction to end
+    try:
+        try:
+            await adapted._call_and_discard(transaction.commit)
+        except Exception as error:
+            adapted._handle_exception(error)  # raises it as the adapter's DBAPI error
+    except Exception as error:
+        await _raise_as_sqlalchemy(connection, error, "COMMIT", ())
 
 
 async def _raise_as_sqlalchemy(

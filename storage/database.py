@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 
 from storage.checkpoints import Checkpoints
 from storage.errors import StorageError, UnsupportedDatabase
+from storage.held import HeldConnections
 
 __all__ = [
     "DEFAULT_SQLITE_URL",
@@ -416,6 +417,8 @@ class Database:
         self._reading_sessions = async_sessionmaker(
             reading, expire_on_commit=False, class_=AsyncSession
         )
+        # The hot path's transactions on PostgreSQL (``storage.group_commit``).
+        self.held = HeldConnections(self.engine)
 
     def __repr__(self) -> str:
         # Never show the password (repr ends up in logs and tracebacks).
@@ -466,7 +469,9 @@ class Database:
         return str(revision or "")
 
     async def dispose(self) -> None:
-        """Close all pooled connections (at shutdown), after a last checkpoint on SQLite."""
+        """Close all pooled connections, the held ones too (at shutdown), after a last
+        checkpoint on SQLite."""
+        await self.held.close()
         checkpoints = _checkpoints.pop(self.engine.sync_engine, None)
         if checkpoints is not None:
             await asyncio.to_thread(checkpoints.close)

@@ -9,7 +9,8 @@ other in one transaction and commits; each caller gets its own result once the c
 A piece of work is all-or-nothing as before: when one of a group raises (or the commit fails),
 the transaction is rolled back and every piece of that group runs again alone, in a
 transaction of its own, so that only the one that fails fails. On PostgreSQL, where writers
-run side by side, each piece of work simply has a transaction of its own.
+run side by side, each piece of work simply has a transaction of its own, on a connection
+held between transactions (``storage.held``).
 
 A piece of work must not open another transaction of the same database (the writer holds the
 write lock), and may run more than once, as it may already after a ``Conflict``.
@@ -72,7 +73,8 @@ class GroupCommit:
             # No more transactions at once than the pool keeps connections for: the others
             # wait here, in turn, instead of for a connection (the pool gives up after 30 s),
             # and the pool's overflow stays free for short writes and reads.
-            async with self._slots(), self.database.transaction() as session:
+            # Each on a connection held between transactions (``storage.held``).
+            async with self._slots(), self.database.held.transaction() as session:
                 result = await work(session)
             self.groups += 1
             self.grouped += 1
