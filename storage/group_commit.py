@@ -9,8 +9,10 @@ other in one transaction and commits; each caller gets its own result once the c
 A piece of work is all-or-nothing as before: when one of a group raises (or the commit fails),
 the transaction is rolled back and every piece of that group runs again alone, in a
 transaction of its own, so that only the one that fails fails. On PostgreSQL, where writers
-run side by side, each piece of work simply has a transaction of its own, on a connection
-held between transactions (``storage.held``).
+run side by side, each piece of work simply has a transaction of its own. Either way the
+transactions run on connections held between them (``storage.held``): on SQLite's one writer
+that halved what a transaction costs besides its statements, which is most of a message's
+cost when few wait together (at 70 % of the saturated rate, about 3–6 messages per commit).
 
 A piece of work must not open another transaction of the same database (the writer holds the
 write lock), and may run more than once, as it may already after a ``Conflict``.
@@ -122,7 +124,7 @@ class GroupCommit:
     async def _together(self, group: list[_Job[Any]], *, short: bool = False) -> None:
         results: list[Any] = []
         try:
-            async with self.database.transaction() as session:
+            async with self.database.held.transaction() as session:
                 for job in group:
                     if results and not short and self._first:
                         break  # somebody waits for a short write: commit what is done
@@ -146,7 +148,7 @@ class GroupCommit:
         if job.done.done():  # its caller went away meanwhile
             return
         try:
-            async with self.database.transaction() as session:
+            async with self.database.held.transaction() as session:
                 result = await job.work(session)
         except Exception as error:
             if not job.done.done():

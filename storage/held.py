@@ -1,6 +1,6 @@
-"""PostgreSQL transactions on connections held between them: the per-message lifecycle of the
-hot path (``storage.group_commit``) without a pool checkout, a new connection wrapper and five
-trips through SQLAlchemy's async bridge per message.
+"""Transactions on connections held between them: the per-message lifecycle of the hot path
+(``storage.group_commit``, on PostgreSQL and on SQLite's one writer) without a pool checkout,
+a new connection wrapper and five trips through SQLAlchemy's async bridge per message.
 
 A ``Database.transaction()`` costs, besides BEGIN and COMMIT themselves, a pool checkout and
 return (with its reset and events), a new ``Connection``, and a trip through the greenlet
@@ -9,7 +9,8 @@ the close; on the tip flow that was a large share of a message's CPU. Here a con
 checked out between transactions and each transaction is a new ``AsyncSession`` bound to it
 that takes full control of the connection's transaction (``join_transaction_mode=
 "control_fully"``): the transaction begins on the connection without a trip (SQLAlchemy sends
-no BEGIN of its own on asyncpg; the driver sends it with the first statement), the hot path's
+no BEGIN of its own on asyncpg; the driver sends it with the first statement, and on SQLite
+``BEGIN IMMEDIATE`` goes with the first statement too, ``storage.database``), the hot path's
 statements find the connection at once (``storage._sql.run_together``), and the commit and
 the close are one trip.
 
