@@ -9,10 +9,11 @@ the close; on the tip flow that was a large share of a message's CPU. Here a con
 checked out between transactions and each transaction is a new ``AsyncSession`` bound to it
 that takes full control of the connection's transaction (``join_transaction_mode=
 "control_fully"``): the transaction begins on the connection without a trip (SQLAlchemy sends
-no BEGIN of its own on asyncpg; the driver sends it with the first statement, and on SQLite
-``BEGIN IMMEDIATE`` goes with the first statement too, ``storage.database``), the hot path's
-statements find the connection at once (``storage._sql.run_together``), and the commit and
-the close are one trip.
+no BEGIN of its own on asyncpg; its adapter sends one just before the first statement; on
+SQLite ``BEGIN IMMEDIATE`` goes with the first statement, ``storage.database``), the hot path's
+statements find the connection at once (``storage._sql.run_together``), and on PostgreSQL the
+COMMIT goes straight to the driver when the ORM has nothing to flush (otherwise the commit and
+the close are one trip, as is every rollback).
 
 Every guarantee of ``Database.transaction()`` stays: one transaction, committed on success
 and rolled back on error (also when the session was never used, only ``run_together``). A
@@ -20,7 +21,7 @@ connection is given back to the pool and not kept when anything went wrong with 
 invalidated, a rollback that failed, a cancelled task), when the server was found to have
 dropped a connection (the others it keeps are likely gone too: all of them go back, and the
 pool's own checks apply to the next checkout), and after ``HOLD_SECONDS`` held, so that the
-pool's recycling and pre-checkout rules still apply. ``close`` (``Database.dispose``) gives
+pool's recycling and checkout rules still apply. ``close`` (``Database.dispose``) gives
 every idle one back.
 """
 

@@ -4,6 +4,7 @@ connection kept only while it is sound."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +14,9 @@ from sqlalchemy.exc import DBAPIError
 from storage._sql import members, run_together
 from storage.database import Database
 from storage.held import HOLD_SECONDS, HeldConnections
+from storage.reply_path.updates import lock_user
 from storage.tables import MemberRow
+from tests.storage.test_hot_path_statements import _waiting_for_advisory_lock
 
 NOW = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
 _new_member = members.insert().returning(members.c.id)
@@ -88,6 +91,27 @@ async def test_a_connection_the_server_dropped_is_replaced(
         await _backend_of(database.held)
     assert raised.value.connection_invalidated
     assert await _backend_of(database.held) != dropped
+
+
+async def test_a_transaction_cancelled_midway_leaves_nothing_behind(database: Database) -> None:
+    async with database.transaction() as holder:
+        await lock_user(holder, channel="console", platform_user_id="u1")
+
+        async def waiting_for_the_lock() -> None:
+            async with database.held.transaction() as session:
+                await run_together(session, [(_new_member, _member("Minh"))])
+                await lock_user(session, channel="console", platform_user_id="u1")
+
+        cancelled = asyncio.create_task(waiting_for_the_lock())
+        await _waiting_for_advisory_lock(database)
+        cancelled.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+    async with database.held.transaction() as session:
+        await run_together(session, [(_new_member, _member("Nga"))])
+    assert await _names(database) == {"Nga"}
+    # The cancelled one's connection went back to the pool: only the one held now is out.
+    assert database.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
 
 
 async def test_a_connection_goes_back_to_the_pool_after_a_while(database: Database) -> None:
