@@ -94,6 +94,8 @@ async def test_a_connection_the_server_dropped_is_replaced(
 
 
 async def test_a_transaction_cancelled_midway_leaves_nothing_behind(database: Database) -> None:
+    if database.is_sqlite:
+        pytest.skip("SQLite has one writer at a time: no per-user lock to wait for")
     async with database.transaction() as holder:
         await lock_user(holder, channel="console", platform_user_id="u1")
 
