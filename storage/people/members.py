@@ -13,12 +13,14 @@ from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import identities, member_roles, members
+from storage._sql import identities, member_roles, members, run_together
 from storage.linking import note_account_used, notice_accounts
 from storage.tables import day_stamp, utcnow
 
 __all__ = [
     "MemberRecord",
+    "create_member",
+    "create_member_noting",
     "find_or_create_member",
     "mark_identity_inactive",
     "member_locale",
@@ -76,6 +78,14 @@ _find_member = (
     .where(*IDENTITY_MATCH)
 )
 
+# Built once, like every statement of the hot path: building one per message (its WHERE and
+# VALUES clauses, its cache key) costs more CPU than SQLite's work for it. An UPDATE's SET
+# columns come from the parameters' keys; a ``_`` ends the WHERE's names, which are not columns.
+_insert_member = insert(members).returning(members.c.id)
+_insert_identity = insert(identities).returning(identities.c.id)
+_update_identity = update(identities).where(identities.c.id == bindparam("identity_id_"))
+_update_member = update(members).where(members.c.id == bindparam("member_id_"))
+
 
 def _today(now: datetime | None = None) -> datetime:
     """``now`` (or now), to the day: a member's or an identity's times must not single out the
@@ -113,10 +123,19 @@ async def refresh_identity(
         # Kept to the day: written once a day at most, so most messages cost no write.
         or row.identity_last_seen_at != now
     ):
-        await session.execute(
-            update(identities)
-            .where(identities.c.id == row.identity_id)
-            .values(active=True, chat_id=chat_id, last_seen_at=now)
+        await run_together(
+            session,
+            [
+                (
+                    _update_identity,
+                    {
+                        "identity_id_": row.identity_id,
+                        "active": True,
+                        "chat_id": chat_id,
+                        "last_seen_at": now,
+                    },
+                )
+            ],
         )
     notice_identity = getattr(row, "member_notice_identity", None)
     if notice_identity is not None and notice_identity != row.identity_id:
@@ -124,8 +143,8 @@ async def refresh_identity(
     name = _clip_name(display_name)
     may_keep_name = row.member_consent_version is not None or bool(row.member_holds_roles)
     if member_display_name is None and name is not None and may_keep_name:
-        await session.execute(
-            update(members).where(members.c.id == row.member_id).values(display_name=name)
+        await run_together(
+            session, [(_update_member, {"member_id_": row.member_id, "display_name": name})]
         )
         member_display_name = name
     return MemberRecord(
@@ -154,29 +173,48 @@ async def create_member(
     The inserts run in a SAVEPOINT so a unique violation leaves the caller's transaction usable.
     The display name is not kept yet: a new member has not agreed to the privacy notice.
     """
+    member, _ = await create_member_noting(
+        session,
+        channel=channel,
+        platform_user_id=platform_user_id,
+        chat_id=chat_id,
+        display_name=display_name,
+        now=now,
+    )
+    return member
+
+
+async def create_member_noting(
+    session: AsyncSession,
+    *,
+    channel: str,
+    platform_user_id: str,
+    chat_id: str,
+    display_name: str | None,
+    now: datetime | None = None,
+) -> tuple[MemberRecord, bool]:
+    """``create_member``, and whether this transaction created the member (False: a concurrent
+    first message of the same user did, and the member may already have a conversation)."""
     now = _today(now)
     try:
         async with session.begin_nested():
             member_id = (
                 await session.execute(
-                    insert(members)
-                    .values(locale=None, display_name=None, created_at=now)
-                    .returning(members.c.id)
+                    _insert_member, {"locale": None, "display_name": None, "created_at": now}
                 )
             ).scalar_one()
             identity_id = (
                 await session.execute(
-                    insert(identities)
-                    .values(
-                        member_id=member_id,
-                        channel=channel,
-                        platform_user_id=platform_user_id,
-                        chat_id=chat_id,
-                        active=True,
-                        created_at=now,
-                        last_seen_at=now,
-                    )
-                    .returning(identities.c.id)
+                    _insert_identity,
+                    {
+                        "member_id": member_id,
+                        "channel": channel,
+                        "platform_user_id": platform_user_id,
+                        "chat_id": chat_id,
+                        "active": True,
+                        "created_at": now,
+                        "last_seen_at": now,
+                    },
                 )
             ).scalar_one()
     except IntegrityError:
@@ -188,10 +226,11 @@ async def create_member(
         ).one_or_none()
         if row is None:
             raise
-        return await refresh_identity(
+        found = await refresh_identity(
             session, row, chat_id=chat_id, display_name=display_name, now=now
         )
-    return MemberRecord(
+        return found, False
+    created = MemberRecord(
         id=member_id,
         locale=None,
         display_name=None,
@@ -199,6 +238,7 @@ async def create_member(
         identity_active=True,
         holds_roles=False,
     )
+    return created, True
 
 
 async def find_or_create_member(
@@ -228,7 +268,7 @@ async def find_or_create_member(
 
 async def set_locale(session: AsyncSession, member_id: int, locale: str) -> None:
     """Remember the language the member chose."""
-    await session.execute(update(members).where(members.c.id == member_id).values(locale=locale))
+    await run_together(session, [(_update_member, {"member_id_": member_id, "locale": locale})])
 
 
 async def mark_identity_inactive(
