@@ -6,6 +6,8 @@ Each feature keeps its reader in its own ``bot`` package; this module only puts 
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts.reads import BroadcastRecords
@@ -26,20 +28,67 @@ from bot.units.reads import UnitRecords
 
 
 class DatabaseRecords:
-    """The engine's read port, bound to the current transaction."""
+    """The engine's read port, bound to the current transaction.
+
+    Each reader is made when first used: a message reads from one feature or two, and making
+    all fourteen for every message cost more than most of its reads."""
 
     def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
-        self.places = PlaceRecords(session)
-        self.people = PeopleRecords(session)
-        self.tips = TipInboxRecords(session, sealer)
-        self.monthly_reports = ReportRecords(session)
-        self.events = EventRecords(session)
-        self.security_models = SecurityModelRecords(session)
-        self.incidents = IncidentRecords(session)
-        self.broadcasts = BroadcastRecords(session)
-        self.exports = OverviewRecords(session)
-        self.movement_year = YearRecords(session)
-        self.units = UnitRecords(session)
-        self.commendations = CommendationRecords(session)
-        self.surveys = SurveyRecords(session, sealer)
-        self.opinions = OpinionRecords(session)
+        self._session = session
+        self._sealer = sealer
+
+    @cached_property
+    def places(self) -> PlaceRecords:
+        return PlaceRecords(self._session)
+
+    @cached_property
+    def people(self) -> PeopleRecords:
+        return PeopleRecords(self._session)
+
+    @cached_property
+    def tips(self) -> TipInboxRecords:
+        return TipInboxRecords(self._session, self._sealer)
+
+    @cached_property
+    def monthly_reports(self) -> ReportRecords:
+        return ReportRecords(self._session)
+
+    @cached_property
+    def events(self) -> EventRecords:
+        return EventRecords(self._session)
+
+    @cached_property
+    def security_models(self) -> SecurityModelRecords:
+        return SecurityModelRecords(self._session)
+
+    @cached_property
+    def incidents(self) -> IncidentRecords:
+        return IncidentRecords(self._session)
+
+    @cached_property
+    def broadcasts(self) -> BroadcastRecords:
+        return BroadcastRecords(self._session)
+
+    @cached_property
+    def exports(self) -> OverviewRecords:
+        return OverviewRecords(self._session)
+
+    @cached_property
+    def movement_year(self) -> YearRecords:
+        return YearRecords(self._session)
+
+    @cached_property
+    def units(self) -> UnitRecords:
+        return UnitRecords(self._session)
+
+    @cached_property
+    def commendations(self) -> CommendationRecords:
+        return CommendationRecords(self._session)
+
+    @cached_property
+    def surveys(self) -> SurveyRecords:
+        return SurveyRecords(self._session, self._sealer)
+
+    @cached_property
+    def opinions(self) -> OpinionRecords:
+        return OpinionRecords(self._session)

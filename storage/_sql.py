@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy import ColumnElement, Join, Row, Select, Table, and_, insert, or_, select, update
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.base import Executable
@@ -324,12 +324,19 @@ def _compiled_for_driver(
         compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     )
     columns = getattr(statement, "exported_columns", ())
-    results = tuple(
-        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
-    )
+    results = tuple(_result_processor(column.type, dialect) for column in columns)
     made = _DriverSQL(statement, str(compiled), names, processors, compiled, results)
     _driver_sql[key] = made
     return made
+
+
+def _result_processor(type_: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    try:
+        return type_.dialect_impl(dialect).result_processor(dialect, None)
+    except (TypeError, InvalidRequestError):
+        # asyncpg's floats choose by the result's column type, unknown here: a double
+        # precision (a tip's latitude) comes from the driver as the float it is.
+        return None
 
 
 def _statements_on_thread(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, or_, select, update
+from sqlalchemy import Row, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -96,13 +96,18 @@ def _record(row: Row[Any]) -> AreaRecord:
     return AreaRecord(**row._asdict())
 
 
+# Built once: a tip's place is read with every tip stored (its officers told).
+_area_by_code = _select_areas.where(areas.c.code == bindparam("code"))
+_area_by_id = _select_areas.where(areas.c.id == bindparam("area_id"))
+
+
 async def area_by_code(session: AsyncSession, code: str) -> AreaRecord | None:
-    row = (await session.execute(_select_areas.where(areas.c.code == code))).one_or_none()
+    row = (await session.execute(_area_by_code, {"code": code})).one_or_none()
     return None if row is None else _record(row)
 
 
 async def area_by_id(session: AsyncSession, area_id: int) -> AreaRecord | None:
-    row = (await session.execute(_select_areas.where(areas.c.id == area_id))).one_or_none()
+    row = (await session.execute(_area_by_id, {"area_id": area_id})).one_or_none()
     return None if row is None else _record(row)
 
 

@@ -35,6 +35,10 @@ AREA_ADDED = "area.added"
 AREA_RENAMED = "area.renamed"
 
 
+# Built once: an entry is written with many a message's effect (a tip taken, a role granted).
+_insert_entry = insert(audit_log)
+
+
 async def record_audit(
     session: AsyncSession,
     action: str,
@@ -51,13 +55,14 @@ async def record_audit(
     Kept to the day (``day_stamp``): an entry names its actor, and a finer time could be
     matched to an anonymous tip's."""
     await session.execute(
-        insert(audit_log).values(
-            at=day_stamp(at or utcnow()),
-            actor_member_id=actor_member_id,
-            action=action,
-            subject_kind=subject_kind,
-            subject_id=subject_id,
-            role=role,
-            area_id=area_id,
-        )
+        _insert_entry,
+        {
+            "at": day_stamp(at or utcnow()),
+            "actor_member_id": actor_member_id,
+            "action": action,
+            "subject_kind": subject_kind,
+            "subject_id": subject_id,
+            "role": role,
+            "area_id": area_id,
+        },
     )

@@ -20,7 +20,7 @@ from storage.people.members import (
     IDENTITY_COLUMNS,
     IDENTITY_MATCH,
     MemberRecord,
-    create_member,
+    create_member_noting,
     refresh_identity,
 )
 from storage.tables import day_end
@@ -67,6 +67,21 @@ _update_if_unchanged = update(conversations).where(
 )
 
 
+_load_one = select(*_CONVERSATION_COLUMNS).where(
+    conversations.c.member_id == bindparam("member_id")
+)
+
+# A first save: a conversation row that appeared meanwhile (another message of the member saved
+# first) inserts nothing instead of failing the transaction; one statement, no SAVEPOINT.
+_INSERTS: dict[str, Executable] = {
+    name: make_insert(conversations)
+    .on_conflict_do_nothing(index_elements=[conversations.c.member_id])
+    .returning(conversations.c.version)
+    for name, make_insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+_insert_plain = insert(conversations)
+
+
 # A row of ``_load_both`` by its labels, as ``run_together`` returns it (a tuple).
 _LOADED_LABELS = [column.key for column in _load_both.selected_columns]
 _LoadedRow = namedtuple("_LoadedRow", _LOADED_LABELS)  # type: ignore[misc]
@@ -80,12 +95,10 @@ def _record(row: Row[Any] | _LoadedRow) -> ConversationRecord | None:
 
 async def load_conversation(session: AsyncSession, member_id: int) -> ConversationRecord | None:
     """The member's saved conversation, or None if they never had one."""
-    row = (
-        await session.execute(
-            select(*_CONVERSATION_COLUMNS).where(conversations.c.member_id == member_id)
-        )
-    ).one_or_none()
-    return None if row is None else _record(row)
+    (loaded,) = await run_together(session, [(_load_one, {"member_id": member_id})])
+    if not loaded.rows:
+        return None
+    return ConversationRecord(*loaded.rows[0])
 
 
 async def load_member_and_conversation(
@@ -109,7 +122,7 @@ async def load_member_and_conversation(
             session, row, chat_id=chat_id, display_name=display_name, now=now
         )
         return member, _record(row)
-    member = await create_member(
+    member, created = await create_member_noting(
         session,
         channel=channel,
         platform_user_id=platform_user_id,
@@ -117,7 +130,10 @@ async def load_member_and_conversation(
         display_name=display_name,
         now=now,
     )
-    # A concurrent first message may have won the race and saved a conversation already.
+    if created:
+        # Created in this transaction: nobody can have saved a conversation for it yet.
+        return member, None
+    # A concurrent first message won the race and may have saved a conversation already.
     return member, await load_conversation(session, member.id)
 
 
@@ -195,22 +211,15 @@ async def _insert(
     now: datetime,
 ) -> int:
     values = {"member_id": member_id, **_saved(flow=flow, step=step, data=data, version=1, now=now)}
-    dialect = dialect_name(session)
-    if dialect in ("sqlite", "postgresql"):
-        # ON CONFLICT DO NOTHING: one statement and no savepoint on the hot path.
-        make_insert = sqlite_insert if dialect == "sqlite" else pg_insert
-        statement = (
-            make_insert(conversations)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=[conversations.c.member_id])
-            .returning(conversations.c.version)
-        )
-        if (await session.execute(statement)).first() is None:
+    statement = _INSERTS.get(dialect_name(session))
+    if statement is not None:
+        (inserted,) = await run_together(session, [(statement, values)])
+        if not inserted.rows:
             raise ConcurrentUpdate(f"conversation of member {member_id} was created meanwhile")
         return 1
     try:
         async with session.begin_nested():
-            await session.execute(insert(conversations).values(values))
+            await session.execute(_insert_plain, values)
     except IntegrityError as error:
         raise ConcurrentUpdate(
             f"conversation of member {member_id} was created meanwhile"

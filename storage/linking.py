@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, case, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -266,18 +266,22 @@ async def choose_notice_account(
         await session.execute(insert(notice_accounts).values(member_id=member_id, **values))
 
 
+# Built once: run for a linked member's every message from another account than the last.
+_follow_account = (
+    update(notice_accounts)
+    .where(
+        notice_accounts.c.member_id == bindparam("member_id_"),
+        notice_accounts.c.chosen.is_(False),
+        notice_accounts.c.identity_id != bindparam("identity_id_"),
+    )
+    .values(identity_id=bindparam("identity_id_"))
+)
+
+
 async def note_account_used(session: AsyncSession, member_id: int, identity_id: int) -> None:
     """The member wrote from ``identity_id``: a linked member's notices follow them there,
     unless they chose an account. Writes only when the account changed."""
-    await session.execute(
-        update(notice_accounts)
-        .where(
-            notice_accounts.c.member_id == member_id,
-            notice_accounts.c.chosen.is_(False),
-            notice_accounts.c.identity_id != identity_id,
-        )
-        .values(identity_id=identity_id)
-    )
+    await session.execute(_follow_account, {"member_id_": member_id, "identity_id_": identity_id})
 
 
 def notice_account_first(member_id: int | ColumnElement[int]) -> ColumnElement[int]:

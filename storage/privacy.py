@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import (
@@ -51,6 +51,15 @@ __all__ = [
 MEMBER_ERASED = "member.erased"
 
 
+# Built once (a privacy notice is answered in a message's transaction); an UPDATE's SET columns
+# come from the parameters' keys, the WHERE's names end with ``_``.
+_insert_decision = consent_decisions.insert()
+_update_member = update(members).where(members.c.id == bindparam("member_id_"))
+_name_if_none = update(members).where(
+    members.c.id == bindparam("member_id_"), members.c.display_name.is_(None)
+)
+
+
 async def record_consent(
     session: AsyncSession,
     member_id: int,
@@ -63,20 +72,22 @@ async def record_consent(
     """Store the answer (the proof the law asks for) and the member's current consent; a
     member who agrees has their display name kept from now on."""
     await session.execute(
-        consent_decisions.insert().values(
-            member_id=member_id,
-            decision=decision,
-            notice_version=notice_version,
-            decided_at=day_stamp(now),
-        )
+        _insert_decision,
+        {
+            "member_id": member_id,
+            "decision": decision,
+            "notice_version": notice_version,
+            "decided_at": day_stamp(now),
+        },
     )
-    values: dict[str, Any] = {"consent_version": notice_version if decision == "given" else None}
-    await session.execute(update(members).where(members.c.id == member_id).values(values))
+    consent_version = notice_version if decision == "given" else None
+    await session.execute(
+        _update_member, {"member_id_": member_id, "consent_version": consent_version}
+    )
     if decision == "given" and display_name:
         await session.execute(
-            update(members)
-            .where(members.c.id == member_id, members.c.display_name.is_(None))
-            .values(display_name=display_name.strip()[:128] or None)
+            _name_if_none,
+            {"member_id_": member_id, "display_name": display_name.strip()[:128] or None},
         )
 
 

@@ -35,7 +35,10 @@ async def inside_free_window(session: AsyncSession, user_id: str, now: datetime)
 
 def inside_window(now: datetime) -> ColumnElement[bool]:
     """An identity that can be written to now: not on the OA, or inside its window."""
-    return or_(
-        identities.c.channel != CHANNEL,
-        identities.c.last_seen_at >= now - CUSTOMER_SERVICE_WINDOW,
-    )
+    return seen_since(now - CUSTOMER_SERVICE_WINDOW)
+
+
+def seen_since(window_start: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """``inside_window`` for a window that began at ``window_start``: a time, or a bound
+    parameter of a statement built once (``now - CUSTOMER_SERVICE_WINDOW`` given with it)."""
+    return or_(identities.c.channel != CHANNEL, identities.c.last_seen_at >= window_start)

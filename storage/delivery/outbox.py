@@ -17,7 +17,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -32,7 +44,7 @@ from storage._sql import (
 from storage.errors import InvalidRecord
 from storage.linking import notice_account_first
 from storage.tables import day_stamp, utcnow
-from storage.zalo_oa_window import inside_window
+from storage.zalo_oa_window import CUSTOMER_SERVICE_WINDOW, seen_since
 
 __all__ = [
     "BROADCAST",
@@ -200,18 +212,32 @@ def _values(message: NewMessage, now: datetime) -> dict[str, Any]:
     }
 
 
-def _insert_ignoring_duplicates(session: AsyncSession) -> Any:
+def _insert_ignoring_duplicates(session: AsyncSession, statements: dict[str, Any]) -> Any:
     """INSERT that skips a row whose dedup_key is already stored (also one just committed by
-    another process), instead of failing the caller's whole transaction."""
+    another process), instead of failing the caller's whole transaction; of ``statements``
+    (built once), the one of the session's database."""
     dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
-    return dialect.insert(outbox).on_conflict_do_nothing(index_elements=["dedup_key"])
+    return statements[dialect.__name__]
+
+
+_ENQUEUE = {
+    dialect.__name__: dialect.insert(outbox)
+    .on_conflict_do_nothing(index_elements=["dedup_key"])
+    .returning(outbox.c.id)
+    for dialect in (postgresql, sqlite)
+}
+# Without RETURNING, for many rows at once.
+_ENQUEUE_MANY = {
+    dialect.__name__: dialect.insert(outbox).on_conflict_do_nothing(index_elements=["dedup_key"])
+    for dialect in (postgresql, sqlite)
+}
 
 
 async def enqueue(
     session: AsyncSession, message: NewMessage, *, now: datetime | None = None
 ) -> bool:
     """Add ``message`` in the caller's transaction; False when its dedup_key was already there."""
-    statement = _insert_ignoring_duplicates(session).returning(outbox.c.id)
+    statement = _insert_ignoring_duplicates(session, _ENQUEUE)
     row = (await session.execute(statement, _values(message, now or utcnow()))).first()
     return row is not None
 
@@ -233,7 +259,8 @@ async def enqueue_many(
         return
     stamp = now or utcnow()
     await session.execute(
-        _insert_ignoring_duplicates(session), [_values(message, stamp) for message in messages]
+        _insert_ignoring_duplicates(session, _ENQUEUE_MANY),
+        [_values(message, stamp) for message in messages],
     )
 
 
@@ -241,6 +268,36 @@ async def enqueue_many(
 _CHOICES = (
     (OPTIONAL_KINDS, member_preferences.c.reminders),
     (CAMPAIGN_KINDS, member_preferences.c.campaigns),
+)
+
+
+# Built once (a notice is queued in the transaction of its cause, a message's effect): the
+# member's preference of each kind, and their account to write to, now or whenever.
+_WANTED = {
+    choice.key: select(choice).where(member_preferences.c.member_id == bindparam("member_id"))
+    for _, choice in _CHOICES
+}
+
+
+def _reachable_by(*first: ColumnElement[int]) -> Select[Any]:
+    member_id = bindparam("member_id", type_=Integer)
+    return (
+        select(identities.c.id, identities.c.channel)
+        .where(identities.c.member_id == member_id, identities.c.active.is_(True))
+        .order_by(
+            *first,
+            # A linked member's chosen or last used account (storage.linking) first.
+            notice_account_first(member_id),
+            identities.c.last_seen_at.desc(),
+            identities.c.id.desc(),
+        )
+        .limit(1)
+    )
+
+
+_reachable = _reachable_by()
+_reachable_now = _reachable_by(
+    case((seen_since(bindparam("window_start", type_=identities.c.last_seen_at.type)), 0), else_=1)
 )
 
 
@@ -257,28 +314,16 @@ async def reachable_identity(
     """
     for kinds, choice in _CHOICES:
         if kind in kinds:
-            wanted = await session.scalar(
-                select(choice).where(member_preferences.c.member_id == member_id)
-            )
+            wanted = await session.scalar(_WANTED[choice.key], {"member_id": member_id})
             if wanted is False:
                 return None
-    row = (
-        await session.execute(
-            select(identities.c.id, identities.c.channel)
-            .where(
-                identities.c.member_id == member_id,
-                identities.c.active.is_(True),
-            )
-            .order_by(
-                *([] if now is None else [case((inside_window(now), 0), else_=1)]),
-                # A linked member's chosen or last used account (storage.linking) first.
-                notice_account_first(member_id),
-                identities.c.last_seen_at.desc(),
-                identities.c.id.desc(),
-            )
-            .limit(1)
-        )
-    ).first()
+    if now is None:
+        statement, values = _reachable, {"member_id": member_id}
+    else:
+        window_start = now - CUSTOMER_SERVICE_WINDOW
+        statement = _reachable_now
+        values = {"member_id": member_id, "window_start": window_start}
+    row = (await session.execute(statement, values)).first()
     return None if row is None else (row.id, row.channel)
 
 

@@ -9,16 +9,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import bindparam, delete, exists, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._sql import identities, member_roles, members
+from storage._sql import dialect_name, identities, member_roles, members, run_together
+from storage.errors import ConcurrentUpdate
 from storage.linking import note_account_used, notice_accounts
 from storage.tables import day_stamp, utcnow
 
 __all__ = [
     "MemberRecord",
+    "create_member",
+    "create_member_noting",
     "find_or_create_member",
     "mark_identity_inactive",
     "member_locale",
@@ -76,6 +81,24 @@ _find_member = (
     .where(*IDENTITY_MATCH)
 )
 
+# Built once, like every statement of the hot path: building one per message (its WHERE and
+# VALUES clauses, its cache key) costs more CPU than SQLite's work for it. An UPDATE's SET
+# columns come from the parameters' keys; a ``_`` ends the WHERE's names, which are not columns.
+_insert_member = insert(members).returning(members.c.id)
+_insert_identity = insert(identities).returning(identities.c.id)
+# A first message's identity: one that a concurrent first message of the same user stored
+# meanwhile inserts nothing instead of failing the transaction (no SAVEPOINT, two statements
+# fewer for every new member).
+_IDENTITY_INSERTS: dict[str, Any] = {
+    name: make_insert(identities)
+    .on_conflict_do_nothing(index_elements=[identities.c.channel, identities.c.platform_user_id])
+    .returning(identities.c.id)
+    for name, make_insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+_delete_member = delete(members).where(members.c.id == bindparam("member_id"))
+_update_identity = update(identities).where(identities.c.id == bindparam("identity_id_"))
+_update_member = update(members).where(members.c.id == bindparam("member_id_"))
+
 
 def _today(now: datetime | None = None) -> datetime:
     """``now`` (or now), to the day: a member's or an identity's times must not single out the
@@ -113,10 +136,19 @@ async def refresh_identity(
         # Kept to the day: written once a day at most, so most messages cost no write.
         or row.identity_last_seen_at != now
     ):
-        await session.execute(
-            update(identities)
-            .where(identities.c.id == row.identity_id)
-            .values(active=True, chat_id=chat_id, last_seen_at=now)
+        await run_together(
+            session,
+            [
+                (
+                    _update_identity,
+                    {
+                        "identity_id_": row.identity_id,
+                        "active": True,
+                        "chat_id": chat_id,
+                        "last_seen_at": now,
+                    },
+                )
+            ],
         )
     notice_identity = getattr(row, "member_notice_identity", None)
     if notice_identity is not None and notice_identity != row.identity_id:
@@ -124,8 +156,8 @@ async def refresh_identity(
     name = _clip_name(display_name)
     may_keep_name = row.member_consent_version is not None or bool(row.member_holds_roles)
     if member_display_name is None and name is not None and may_keep_name:
-        await session.execute(
-            update(members).where(members.c.id == row.member_id).values(display_name=name)
+        await run_together(
+            session, [(_update_member, {"member_id_": row.member_id, "display_name": name})]
         )
         member_display_name = name
     return MemberRecord(
@@ -151,46 +183,65 @@ async def create_member(
 ) -> MemberRecord:
     """Create a member and its identity; if a concurrent message created them first, read those.
 
-    The inserts run in a SAVEPOINT so a unique violation leaves the caller's transaction usable.
-    The display name is not kept yet: a new member has not agreed to the privacy notice.
+    A unique violation leaves the caller's transaction usable (ON CONFLICT DO NOTHING, or a
+    SAVEPOINT where the database has none). The display name is not kept yet: a new member
+    has not agreed to the privacy notice.
     """
+    member, _ = await create_member_noting(
+        session,
+        channel=channel,
+        platform_user_id=platform_user_id,
+        chat_id=chat_id,
+        display_name=display_name,
+        now=now,
+    )
+    return member
+
+
+async def create_member_noting(
+    session: AsyncSession,
+    *,
+    channel: str,
+    platform_user_id: str,
+    chat_id: str,
+    display_name: str | None,
+    now: datetime | None = None,
+) -> tuple[MemberRecord, bool]:
+    """``create_member``, and whether this transaction created the member (False: a concurrent
+    first message of the same user did, and the member may already have a conversation)."""
     now = _today(now)
-    try:
-        async with session.begin_nested():
-            member_id = (
-                await session.execute(
-                    insert(members)
-                    .values(locale=None, display_name=None, created_at=now)
-                    .returning(members.c.id)
-                )
-            ).scalar_one()
-            identity_id = (
-                await session.execute(
-                    insert(identities)
-                    .values(
-                        member_id=member_id,
-                        channel=channel,
-                        platform_user_id=platform_user_id,
-                        chat_id=chat_id,
-                        active=True,
-                        created_at=now,
-                        last_seen_at=now,
-                    )
-                    .returning(identities.c.id)
-                )
-            ).scalar_one()
-    except IntegrityError:
-        # Lost the race against another first message of the same user: theirs is committed.
-        row = (
-            await session.execute(
-                _find_member, {"channel": channel, "platform_user_id": platform_user_id}
-            )
-        ).one_or_none()
-        if row is None:
-            raise
-        return await refresh_identity(
-            session, row, chat_id=chat_id, display_name=display_name, now=now
+    member_values = {"locale": None, "display_name": None, "created_at": now}
+    identity_values = {
+        "channel": channel,
+        "platform_user_id": platform_user_id,
+        "chat_id": chat_id,
+        "active": True,
+        "reply_keyboard": False,
+        "created_at": now,
+        "last_seen_at": now,
+    }
+    identity_insert = _IDENTITY_INSERTS.get(dialect_name(session))
+    if identity_insert is None:
+        return await _create_in_savepoint(
+            session, member_values, identity_values, display_name=display_name, now=now
         )
+    (member,) = await run_together(session, [(_insert_member, member_values)])
+    member_id = member.rows[0][0]
+    (identity,) = await run_together(
+        session, [(identity_insert, {**identity_values, "member_id": member_id})]
+    )
+    if not identity.rows:
+        # Lost the race against another first message of the same user: theirs is committed,
+        # and the member inserted here is nobody's.
+        await run_together(session, [(_delete_member, {"member_id": member_id})])
+        found = await _found(session, identity_values, display_name=display_name, now=now)
+        if found is None:
+            raise ConcurrentUpdate("an identity was created and removed meanwhile")
+        return found, False
+    return _created(member_id, identity.rows[0][0]), True
+
+
+def _created(member_id: int, identity_id: int) -> MemberRecord:
     return MemberRecord(
         id=member_id,
         locale=None,
@@ -199,6 +250,46 @@ async def create_member(
         identity_active=True,
         holds_roles=False,
     )
+
+
+async def _found(
+    session: AsyncSession,
+    identity_values: dict[str, Any],
+    *,
+    display_name: str | None,
+    now: datetime,
+) -> MemberRecord | None:
+    """The member a concurrent first message created, refreshed as this message sees it."""
+    match = {key: identity_values[key] for key in ("channel", "platform_user_id")}
+    row = (await session.execute(_find_member, match)).one_or_none()
+    if row is None:
+        return None
+    chat_id = identity_values["chat_id"]
+    return await refresh_identity(session, row, chat_id=chat_id, display_name=display_name, now=now)
+
+
+async def _create_in_savepoint(
+    session: AsyncSession,
+    member_values: dict[str, Any],
+    identity_values: dict[str, Any],
+    *,
+    display_name: str | None,
+    now: datetime,
+) -> tuple[MemberRecord, bool]:
+    """``create_member_noting`` where INSERT has no ON CONFLICT: the inserts in a SAVEPOINT,
+    so that a unique violation leaves the caller's transaction usable."""
+    try:
+        async with session.begin_nested():
+            member_id = (await session.execute(_insert_member, member_values)).scalar_one()
+            identity_id = (
+                await session.execute(_insert_identity, {**identity_values, "member_id": member_id})
+            ).scalar_one()
+    except IntegrityError:
+        found = await _found(session, identity_values, display_name=display_name, now=now)
+        if found is None:
+            raise
+        return found, False
+    return _created(member_id, identity_id), True
 
 
 async def find_or_create_member(
@@ -228,7 +319,7 @@ async def find_or_create_member(
 
 async def set_locale(session: AsyncSession, member_id: int, locale: str) -> None:
     """Remember the language the member chose."""
-    await session.execute(update(members).where(members.c.id == member_id).values(locale=locale))
+    await run_together(session, [(_update_member, {"member_id_": member_id, "locale": locale})])
 
 
 async def mark_identity_inactive(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._sql import (
@@ -143,6 +143,25 @@ class StaffMember:
     area_path: str
 
 
+# Built once (read for every tip stored, to tell its officers); the lists expand when run.
+_staff_over = (
+    select(
+        member_roles.c.member_id,
+        members.c.locale,
+        member_roles.c.role,
+        areas.c.path.label("area_path"),
+    )
+    .join(areas, areas.c.id == member_roles.c.area_id)
+    .join(members, members.c.id == member_roles.c.member_id)
+    .where(
+        areas.c.path.in_(bindparam("paths", expanding=True)),
+        member_roles.c.role.in_(bindparam("roles", expanding=True)),
+        member_roles.c.revoked_at.is_(None),
+    )
+    .order_by(func.length(areas.c.path).desc(), member_roles.c.member_id)
+)
+
+
 async def staff_over(
     session: AsyncSession, area_path: str, roles: tuple[str, ...]
 ) -> list[StaffMember]:
@@ -151,20 +170,7 @@ async def staff_over(
     if not area_path:
         return []
     rows = await session.execute(
-        select(
-            member_roles.c.member_id,
-            members.c.locale,
-            member_roles.c.role,
-            areas.c.path.label("area_path"),
-        )
-        .join(areas, areas.c.id == member_roles.c.area_id)
-        .join(members, members.c.id == member_roles.c.member_id)
-        .where(
-            areas.c.path.in_(ancestor_paths(area_path)),
-            member_roles.c.role.in_(roles),
-            member_roles.c.revoked_at.is_(None),
-        )
-        .order_by(func.length(areas.c.path).desc(), member_roles.c.member_id)
+        _staff_over, {"paths": ancestor_paths(area_path), "roles": list(roles)}
     )
     return [StaffMember(**row._asdict()) for row in rows]
 

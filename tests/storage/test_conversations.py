@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select, text
 
+from storage._sql import members
 from storage.conversations import (
     ConcurrentUpdate,
     load_conversation,
@@ -206,6 +208,53 @@ async def test_load_member_and_conversation_concurrent_first_messages(
 
     ids = await asyncio.gather(*(first_message() for _ in range(20)))
     assert len(set(ids)) == 1
+
+
+async def _waiting_for_a_transaction(database: Database) -> None:
+    """Return once some session waits for another's transaction to end (an insert of a key
+    that transaction inserted: PostgreSQL's own lock table)."""
+    waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted")
+    while True:
+        async with database.engine.connect() as connection:
+            if await connection.scalar(waiting):
+                return
+        await asyncio.sleep(0)
+
+
+async def test_a_first_message_that_lost_the_race_finds_the_winners_conversation(
+    database: Database,
+) -> None:
+    # A member created by this transaction has no conversation to read back; one created by
+    # a concurrent first message may have one already, and it is read.
+    if database.is_sqlite:
+        pytest.skip("SQLite has one writer at a time: no race for a new member")
+    user = {"channel": "zalo", "platform_user_id": "z7", "chat_id": "z7", "display_name": None}
+
+    async def second_message() -> tuple[Any, Any]:
+        async with database.transaction() as session:
+            return await load_member_and_conversation(session, **user)
+
+    async with database.transaction() as session:
+        winner, none_yet = await load_member_and_conversation(session, **user)
+        await save_conversation(
+            session,
+            winner.id,
+            flow="tip",
+            step="category",
+            data=ANSWERS,
+            expected_version=None,
+            now=utcnow(),
+        )
+        late = asyncio.create_task(second_message())
+        # The second message's identity waits for this transaction's.
+        await _waiting_for_a_transaction(database)
+    member, conversation = await late
+    assert none_yet is None
+    assert member.id == winner.id
+    assert conversation is not None
+    assert (conversation.flow, conversation.data, conversation.version) == ("tip", ANSWERS, 1)
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(members)) == 1
 
 
 json_values = st.recursive(
