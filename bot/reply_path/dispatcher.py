@@ -309,8 +309,9 @@ class ReplyDispatcher:
 
                 try:
                     # With the messages' own writes (SQLite: one writer, no fight for its
-                    # lock): the shorter the wait, the fewer replies a crash sends twice.
-                    await writer_for(self.database).run(record)
+                    # lock), ahead of the messages waiting, with the other short writes: the
+                    # shorter the wait, the fewer replies a crash sends twice.
+                    await writer_for(self.database).run(record, first=True)
                     self._known.difference_update(ids)
                     self._gone.update(dict.fromkeys(ids))
                     while len(self._gone) > REMEMBERED_GONE:
