@@ -223,16 +223,37 @@ class _SQLiteConnection(aiosqlite.Connection):
         begin, self._begin_pending = self._begin_pending, None
         if begin is not None:
             self._writing = begin == "BEGIN IMMEDIATE"
+            if self._writing and self._took_write_lock_at_once():
+                begin = None
         if begin is None and self._writing and self._conn.in_transaction:
             # BEGIN IMMEDIATE took the write lock: nothing this statement does waits for
             # another connection (WAL readers never block a writer), so it costs what SQLite
             # does, tens of microseconds, instead of a trip to the thread and back, which on
             # a loaded machine is milliseconds of waiting for the thread to be scheduled.
-            # Only BEGIN (which may wait for the lock) and COMMIT (which may checkpoint)
-            # still go to the thread, and so does every statement of a read transaction
-            # (one that wrote would wait for the lock).
+            # Only a BEGIN that has to wait for the lock still goes to the thread, and so
+            # does every statement of a read transaction (one that wrote would wait).
             return function(self._conn, *args)
         return await self._execute(_run_on_thread, self._conn, begin, function, args)
+
+    def _took_write_lock_at_once(self) -> bool:
+        """BEGIN IMMEDIATE on the event loop's thread, when the write lock is free: the trip
+        to the worker thread and back was the last one of a writing transaction, and on a busy
+        loop the thread waits for the GIL (up to the interpreter's switch interval, 5 ms)
+        before it even starts. When another connection holds the lock, nothing is begun
+        (False): the worker thread waits for it with the busy timeout, as before."""
+        connection = self._conn
+        if connection.in_transaction:
+            return False
+        connection.execute("PRAGMA busy_timeout=0")
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
+            return False
+        finally:
+            connection.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+        return True
 
     async def commit(self) -> None:
         writing, self._writing = self._writing, False
